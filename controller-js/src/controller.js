@@ -1,0 +1,202 @@
+// The controller core: receives the host's commands and answers them, whatever the socket.
+//
+// `createController({ send, adapter, files })` is driven by the runtime adapter (node.js, or a
+// browser page), which owns the socket and calls `receive` with each parsed host message. The
+// host drives and the controller only registers and executes: `load` imports the test files,
+// `run-test` runs exactly one test, `finish` closes the open groups. Those three are queued and
+// executed strictly in arrival order; `ping` and `shutdown` are answered at once so a busy test
+// cannot hide a live runtime. Every `send` happens in call order, which is what keeps a test's
+// console output ahead of its `test-finished`.
+
+import "./index.js"; // Installs describe/it/expect globals before any test file is imported.
+import { serializeError } from "./errors.js";
+import { registry } from "./registry.js";
+import { Runner } from "./run.js";
+
+/** The protocol version this controller speaks; see protocol/src/lib.rs. */
+export const PROTOCOL_VERSION = 1;
+
+/**
+ * @param {{
+ *   send(message: object): void,
+ *   adapter: { runtimeInfo(): { kind: string, version: string, userAgent: string }, exit(): void },
+ *   files: { file: string, load(): Promise<unknown> }[],
+ * }} options
+ */
+export function createController({ send, adapter, files }) {
+  registry.reset();
+  // The epoch of the current run; 0 until the first `load` (only stray output can precede it).
+  let run = 0;
+  // The id of the test being run, for console attribution; undefined between tests.
+  let currentTest;
+  let loadErrors = null;
+  const queue = [];
+  let busy = false;
+  const runner = new Runner({
+    reportHookError: (origin, error) => send({ type: "error", run, origin, error: serializeError(error) }),
+  });
+
+  /** The first message on a new connection. */
+  function hello() {
+    send({ type: "hello", protocol: PROTOCOL_VERSION, runtime: adapter.runtimeInfo() });
+  }
+
+  /** Handles one message from the host. */
+  function receive(message) {
+    switch (message?.type) {
+      case "load":
+        return enqueue(() => load(message));
+      case "run-test":
+        return enqueue(() => runTest(message));
+      case "finish":
+        return enqueue(() => finish(message));
+      case "ping":
+        return send({ type: "pong", replyTo: message.id });
+      case "shutdown":
+        return adapter.exit();
+      default:
+        return send({
+          type: "error",
+          run,
+          origin: "controller",
+          error: { name: "ProtocolError", message: `unknown host message type ${JSON.stringify(message?.type)}` },
+        });
+    }
+  }
+
+  function enqueue(command) {
+    queue.push(command);
+    if (!busy) drain();
+  }
+
+  // Runs queued commands synchronously until one returns a promise, then resumes after it.
+  function drain() {
+    while (queue.length > 0) {
+      let pending;
+      try {
+        pending = queue.shift()();
+      } catch (error) {
+        reportInternal(error);
+      }
+      if (pending instanceof Promise) {
+        busy = true;
+        pending.then(resume, (error) => {
+          reportInternal(error);
+          resume();
+        });
+        return;
+      }
+    }
+  }
+
+  function resume() {
+    busy = false;
+    drain();
+  }
+
+  function reportInternal(error) {
+    send({ type: "error", run, origin: "controller", error: serializeError(error) });
+  }
+
+  async function load(message) {
+    run = message.run;
+    currentTest = undefined;
+    // Modules are cached, so a second `load` in the same runtime cannot re-register: it starts
+    // the new run from a clean slate of groups and reports the same tree.
+    if (loadErrors !== null) {
+      await runner.finish();
+    } else {
+      loadErrors = [];
+      for (const { file, load: importFile } of files) {
+        registry.beginFile(file);
+        try {
+          await importFile();
+        } catch (error) {
+          registry.discardFile(file);
+          loadErrors.push({ file, error: serializeError(error) });
+        } finally {
+          registry.endFile();
+        }
+      }
+    }
+    send({ type: "loaded", run, replyTo: message.id, tests: registry.tests.map(describeTest), loadErrors });
+  }
+
+  function runTest(message) {
+    const test = registry.byId.get(message.test);
+    if (test === undefined || typeof test.fn !== "function") {
+      return sendResult(message, { status: "failed", durationMs: 0, error: unrunnable(message.test, test) });
+    }
+    currentTest = test.id;
+    const result = runner.runTest(test);
+    if (result instanceof Promise) return result.then((settled) => sendResult(message, settled));
+    sendResult(message, result);
+  }
+
+  function sendResult(message, result) {
+    currentTest = undefined;
+    const reply = {
+      type: "test-finished",
+      run,
+      replyTo: message.id,
+      test: message.test,
+      status: result.status,
+      durationMs: result.durationMs,
+    };
+    if (result.status === "failed") reply.error = serializeError(result.error);
+    send(reply);
+  }
+
+  function finish(message) {
+    currentTest = undefined;
+    const closing = runner.finish();
+    const reply = () => send({ type: "finished", run, replyTo: message.id });
+    if (closing instanceof Promise) return closing.then(reply);
+    reply();
+  }
+
+  /** Sends runtime output, attributed to the running test if there is one. */
+  function output(stream, level, text) {
+    send(
+      currentTest === undefined
+        ? { type: "console", run, stream, level, text }
+        : { type: "console", run, test: currentTest, stream, level, text },
+    );
+  }
+
+  /**
+   * An uncaught exception or unhandled rejection: it fails the test or hook being awaited, if
+   * any, and is otherwise reported on its own.
+   * @param {"uncaught exception" | "unhandled rejection"} origin
+   */
+  function reportUncaught(origin, error) {
+    if (runner.failCurrent(error)) return;
+    send({ type: "error", run, origin, error: serializeError(error) });
+  }
+
+  return { receive, hello, output, reportUncaught };
+}
+
+/** A registered test as the `loaded` message lists it (its function stays here). */
+function describeTest(test) {
+  const described = {
+    id: test.id,
+    file: test.file,
+    groups: test.groups,
+    name: test.name,
+    mode: test.mode,
+    tags: test.tags,
+  };
+  if (test.timeout !== undefined) described.timeout = test.timeout;
+  return described;
+}
+
+function unrunnable(id, test) {
+  if (test === undefined) {
+    return new Error(
+      `no test with id ${JSON.stringify(id)} was registered; the test files may have changed ` +
+        `since the plan was made, or the file failed to load`,
+    );
+  }
+  return new Error(`test ${JSON.stringify(id)} has no function to run (it is declared with ${test.mode === "todo" ? ".todo" : ".skip and no body"})`);
+}

@@ -1,0 +1,95 @@
+// Table expansion and naming for `it.each` / `describe.each`, following jest-each.
+//
+// A table is either an array of rows or a tagged template (`a | b` headings, then `${}` values).
+// Array rows are spread as arguments and non-array rows are passed as one argument. Names use
+// printf placeholders (`%s %d %i %f %j %o %O %p %# %$ %%`), or `$key` / `$key.path` / `$#` when
+// every row is an object and the name mentions `$`, which is how Jest decides between the two.
+
+import { formatCompact, formatPlaceholder } from "./format.js";
+
+/**
+ * Turns the arguments given to `.each(...)` into rows of test-function arguments.
+ * `byKey` says whether names interpolate `$key` (every row is one object) rather than printf.
+ * @returns {{ rows: unknown[][], byKey: boolean }}
+ */
+export function eachTable(tableArgs) {
+  const [table] = tableArgs;
+  if (Array.isArray(table) && Array.isArray(table.raw)) {
+    return { rows: templateRows(table, tableArgs.slice(1)), byKey: true };
+  }
+  if (!Array.isArray(table)) {
+    throw new TypeError(
+      `.each must be called with an array or a tagged template; received ${formatCompact(table)}`,
+    );
+  }
+  return {
+    rows: table.map((row) => (Array.isArray(row) ? row : [row])),
+    byKey: table.length > 0 && table.every(isObjectRow),
+  };
+}
+
+function templateRows(strings, values) {
+  const headings = strings[0]
+    .split("|")
+    .map((heading) => heading.trim())
+    .filter((heading) => heading !== "");
+  if (headings.length === 0) throw new TypeError(".each template table has no column headings");
+  if (values.length % headings.length !== 0) {
+    throw new TypeError(
+      `.each template table: ${values.length} values do not fill rows of ${headings.length} columns ` +
+        `(${headings.join(", ")}); check for a missing or extra \${value}`,
+    );
+  }
+  const rows = [];
+  for (let start = 0; start < values.length; start += headings.length) {
+    const row = {};
+    headings.forEach((heading, column) => {
+      row[heading] = values[start + column];
+    });
+    rows.push([row]);
+  }
+  return rows;
+}
+
+/** The name of row `index` of a table, from the user's name template. */
+export function eachName(template, args, index, byKey) {
+  const title = String(template);
+  if (byKey && title.includes("$")) return interpolateKeys(title, args[0], index);
+  return printf(title, args, index);
+}
+
+function isObjectRow(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function interpolateKeys(title, row, index) {
+  return title.replace(/\$#|\$([A-Za-z_$][\w$]*)((?:\.[\w$]+)*)/g, (match, key, path) => {
+    if (match === "$#") return String(index);
+    if (!(key in row)) return match;
+    let value = row[key];
+    for (const part of path.split(".").slice(1)) value = value == null ? undefined : value[part];
+    return isPrimitive(value) ? String(value) : formatCompact(value, 1);
+  });
+}
+
+function isPrimitive(value) {
+  return value === null || (typeof value !== "object" && typeof value !== "function");
+}
+
+// One pass over the template, so text substituted for one placeholder is never re-read as
+// another placeholder.
+function printf(title, args, index) {
+  let next = 0;
+  return title.replace(/%[sdifjoOp#$%]/g, (placeholder) => {
+    switch (placeholder) {
+      case "%%":
+        return "%";
+      case "%#":
+        return String(index);
+      case "%$":
+        return String(index + 1);
+    }
+    if (next >= args.length) return placeholder;
+    return formatPlaceholder(placeholder, args[next++]);
+  });
+}

@@ -1,0 +1,216 @@
+// `expect(value)`: the assertion entry point that test files call, compatible with Jest's.
+//
+// An `Expectation` holds the received value plus the `.not` / `.resolves` / `.rejects`
+// modifiers; every matcher (built-in or added with `expect.extend`) is a method on its
+// prototype, so `expect(x)` allocates one small object instead of a table of closures. A failed
+// expectation throws `AssertionError`, whose `expected`/`actual` are pretty-printed strings the
+// host turns into a line diff. This module also counts assertions for `expect.assertions(n)`.
+
+import { asymmetricMatchers, invertedAsymmetricMatchers } from "./asymmetric.js";
+import { equals } from "./equals.js";
+import { format, formatCompact } from "./format.js";
+import { matchers as builtInMatchers, matcherHint, MatcherUsageError, show } from "./matchers.js";
+
+export { format, formatCompact };
+
+/** A failed expectation. `expected` and `actual`, when present, are pretty-printed strings. */
+export class AssertionError extends Error {
+  constructor(message, details = {}) {
+    super(message);
+    if ("expected" in details) this.expected = details.expected;
+    if ("actual" in details) this.actual = details.actual;
+  }
+}
+// On the prototype (not assigned in the constructor) so V8 already uses it in the stack header.
+AssertionError.prototype.name = "AssertionError";
+
+// Per-test assertion bookkeeping for expect.assertions(n) / expect.hasAssertions(); run.js
+// resets it before each test and checks it after the body.
+const assertions = { calls: 0, expected: null, required: false };
+
+/** Clears the assertion count; called before each test. */
+export function resetAssertions() {
+  assertions.calls = 0;
+  assertions.expected = null;
+  assertions.required = false;
+}
+
+/** The error for an unmet expect.assertions(n) / expect.hasAssertions(), or undefined. */
+export function checkAssertions() {
+  if (assertions.expected !== null && assertions.calls !== assertions.expected) {
+    const plural = (n) => (n === 1 ? "assertion" : "assertions");
+    return new AssertionError(
+      `expect.assertions(${assertions.expected})\n\nExpected ${assertions.expected} ${plural(assertions.expected)} ` +
+        `to be called but received ${assertions.calls} ${plural(assertions.calls)}.`,
+      { expected: String(assertions.expected), actual: String(assertions.calls) },
+    );
+  }
+  if (assertions.required && assertions.calls === 0) {
+    return new AssertionError("expect.hasAssertions()\n\nExpected at least one assertion to be called but received none.");
+  }
+  return undefined;
+}
+
+// The `this` a matcher sees; one per modifier combination, shared, because matchers must not
+// keep state in it.
+const utils = { format, formatCompact, show, matcherHint, equals };
+const contexts = new Map();
+function matcherContext(isNot, promise) {
+  const key = `${isNot}:${promise ?? ""}`;
+  let context = contexts.get(key);
+  if (!context) {
+    context = Object.freeze({ isNot, promise, equals, utils });
+    contexts.set(key, context);
+  }
+  return context;
+}
+
+class Expectation {
+  constructor(received, isNot, promise) {
+    this.received = received;
+    this.isNot = isNot;
+    this.promise = promise;
+  }
+
+  get not() {
+    return new Expectation(this.received, !this.isNot, this.promise);
+  }
+
+  get resolves() {
+    return new Expectation(this.received, this.isNot, "resolves");
+  }
+
+  get rejects() {
+    return new Expectation(this.received, this.isNot, "rejects");
+  }
+}
+
+function defineMatcher(name, matcher) {
+  Object.defineProperty(Expectation.prototype, name, {
+    configurable: true,
+    writable: true,
+    value: function callMatcher(...args) {
+      assertions.calls++;
+      if (this.promise === undefined) {
+        return evaluate(name, matcher, this.received, this.isNot, undefined, args, callMatcher, null);
+      }
+      // The async path loses the caller's frames after the first await, so keep them now.
+      const callSite = new Error();
+      if (Error.captureStackTrace) Error.captureStackTrace(callSite, callMatcher);
+      return settle(name, this, callSite).then((value) =>
+        evaluate(name, matcher, value, this.isNot, this.promise, args, callMatcher, callSite),
+      );
+    },
+  });
+}
+
+// Waits for `.resolves` / `.rejects` and yields the value the matcher should judge.
+function settle(name, expectation, callSite) {
+  const { promise, isNot } = expectation;
+  const hint = matcherHint(name, matcherContext(isNot, promise));
+  let received = expectation.received;
+  if (typeof received === "function") received = received();
+  if (received === null || (typeof received !== "object" && typeof received !== "function") || typeof received.then !== "function") {
+    return Promise.reject(
+      withStack(
+        new MatcherUsageError(`${hint}\n\nReceived value must be a promise or a function returning a promise.\nReceived: ${show(received)}`),
+        callSite,
+      ),
+    );
+  }
+  return Promise.resolve(received).then(
+    (value) => {
+      if (promise === "resolves") return value;
+      throw withStack(new AssertionError(`${hint}\n\nReceived promise resolved instead of rejected\nResolved to value: ${show(value)}`), callSite);
+    },
+    (reason) => {
+      if (promise === "rejects") return reason;
+      throw withStack(new AssertionError(`${hint}\n\nReceived promise rejected instead of resolved\nRejected to value: ${show(reason)}`), callSite);
+    },
+  );
+}
+
+function evaluate(name, matcher, received, isNot, promise, args, callMatcher, callSite) {
+  const result = matcher.call(matcherContext(isNot, promise), received, ...args);
+  if (result !== null && typeof result === "object" && typeof result.then === "function") {
+    return result.then((settled) => conclude(name, settled, isNot, callMatcher, callSite));
+  }
+  return conclude(name, result, isNot, callMatcher, callSite);
+}
+
+function conclude(name, result, isNot, callMatcher, callSite) {
+  if (result === null || typeof result !== "object" || typeof result.pass !== "boolean") {
+    throw new MatcherUsageError(`Matcher "${name}" must return an object with a boolean "pass" property.`);
+  }
+  if (result.pass !== isNot) return undefined;
+  const message =
+    typeof result.message === "function" ? result.message() : (result.message ?? `expect(received).${name}() failed`);
+  // A diff is meaningless for a failed `.not` (the values matched), so only positive failures get one.
+  const details =
+    !isNot && "expected" in result && "actual" in result
+      ? { expected: format(result.expected), actual: format(result.actual) }
+      : {};
+  const error = new AssertionError(message, details);
+  if (callSite) error.stack = relocate(error, callSite);
+  else if (Error.captureStackTrace) Error.captureStackTrace(error, callMatcher);
+  throw error;
+}
+
+function withStack(error, callSite) {
+  error.stack = relocate(error, callSite);
+  return error;
+}
+
+// The header of `error` on top of the frames recorded at the call site.
+function relocate(error, callSite) {
+  const frames = typeof callSite.stack === "string" ? callSite.stack.slice(callSite.stack.indexOf("\n")) : "";
+  return `${error.name}: ${error.message}${frames.startsWith("\n") ? frames : ""}`;
+}
+
+for (const [name, matcher] of Object.entries(builtInMatchers)) defineMatcher(name, matcher);
+
+// A custom matcher used as an asymmetric matcher: `expect.toBeWithinRange(1, 5)` inside toEqual.
+class CustomAsymmetricMatcher {
+  constructor(name, matcher, args, inverse) {
+    Object.assign(this, { name, matcher, args, inverse });
+    this.$$typeof = Symbol.for("jest.asymmetricMatcher");
+  }
+
+  asymmetricMatch(other) {
+    const result = this.matcher.call(matcherContext(false, undefined), other, ...this.args);
+    return result.pass !== this.inverse;
+  }
+
+  toAsymmetricMatcher() {
+    return `${this.inverse ? "not." : ""}${this.name}<${this.args.map((arg) => show(arg)).join(", ")}>`;
+  }
+}
+
+/**
+ * Starts an expectation on `received`.
+ * @param {unknown} received
+ */
+export function expect(received) {
+  return new Expectation(received, false, undefined);
+}
+
+Object.assign(expect, asymmetricMatchers, {
+  not: { ...invertedAsymmetricMatchers },
+  /** Fails the current test unless exactly `count` matchers are called in it. */
+  assertions(count) {
+    assertions.expected = count;
+  },
+  /** Fails the current test unless at least one matcher is called in it. */
+  hasAssertions() {
+    assertions.required = true;
+  },
+  /** Adds matchers written against the Jest contract: `(received, ...args) => { pass, message }`. */
+  extend(newMatchers) {
+    for (const [name, matcher] of Object.entries(newMatchers)) {
+      if (typeof matcher !== "function") throw new TypeError(`expect.extend: matcher "${name}" must be a function`);
+      defineMatcher(name, matcher);
+      expect[name] = (...args) => new CustomAsymmetricMatcher(name, matcher, args, false);
+      expect.not[name] = (...args) => new CustomAsymmetricMatcher(name, matcher, args, true);
+    }
+  },
+});

@@ -1,0 +1,201 @@
+// The pretty printer behind failure messages, `expected`/`actual` diffs and `%p`/`%o` formatting.
+//
+// It follows Jest's pretty-format closely because users compare our output with what they know:
+// `Object {\n  "a": 1,\n}`, `Array [\n  1,\n]`, quoted strings, sorted keys. The output must be
+// deterministic (sorted keys, no addresses) because the host diffs `expected` against `actual`
+// line by line. `min: true` gives the one-line form used inside messages and test names, and the
+// printf helpers at the end serve `.each` names and console output on runtimes without node's
+// `util.format`.
+
+const INDENT = "  ";
+
+/**
+ * Formats any value.
+ * @param {unknown} value
+ * @param {{ min?: boolean, maxDepth?: number }} [options]
+ */
+export function format(value, options = {}) {
+  const config = { min: options.min === true, maxDepth: options.maxDepth ?? Infinity };
+  return print(value, config, "", 0, []);
+}
+
+/** The one-line form, e.g. `{"a": 1, "b": [1, 2]}`. */
+export function formatCompact(value, maxDepth = 10) {
+  return format(value, { min: true, maxDepth });
+}
+
+function print(value, config, indentation, depth, seen) {
+  const primitive = printPrimitive(value);
+  if (primitive !== null) return primitive;
+  if (typeof value.asymmetricMatch === "function" && typeof value.toAsymmetricMatcher === "function") {
+    return value.toAsymmetricMatcher((inner) => print(inner, config, indentation, depth, seen));
+  }
+  if (seen.includes(value)) return "[Circular]";
+  return printObject(value, config, indentation, depth, [...seen, value]);
+}
+
+// Returns null for values that need the recursive printer (objects and arrays).
+function printPrimitive(value) {
+  switch (typeof value) {
+    case "undefined":
+      return "undefined";
+    case "boolean":
+      return String(value);
+    case "number":
+      return Object.is(value, -0) ? "-0" : String(value);
+    case "bigint":
+      return `${value}n`;
+    case "string":
+      return quote(value);
+    case "symbol":
+      return value.toString();
+    case "function":
+      return `[Function ${value.name || "anonymous"}]`;
+  }
+  if (value === null) return "null";
+  const tag = Object.prototype.toString.call(value);
+  if (tag === "[object Date]") {
+    return Number.isNaN(value.getTime()) ? "Date { NaN }" : value.toISOString();
+  }
+  if (tag === "[object RegExp]") return String(value);
+  if (tag === "[object Error]" || value instanceof Error) {
+    return `[${value.name || "Error"}: ${value.message}]`;
+  }
+  if (tag === "[object Boolean]" || tag === "[object Number]" || tag === "[object String]") {
+    return `[${tag.slice(8, -1)}: ${printPrimitive(value.valueOf())}]`;
+  }
+  if (tag === "[object Promise]" || tag === "[object WeakMap]" || tag === "[object WeakSet]") {
+    return `${tag.slice(8, -1)} {}`;
+  }
+  return null;
+}
+
+function quote(string) {
+  return `"${string.replace(/["\\]/g, "\\$&")}"`;
+}
+
+function constructorName(value) {
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return "Object";
+  const ctor = proto.constructor;
+  return (typeof ctor === "function" && ctor.name) || "Object";
+}
+
+function printObject(value, config, indentation, depth, seen) {
+  const tag = Object.prototype.toString.call(value);
+  const name = tag === "[object Arguments]" ? "Arguments" : constructorName(value);
+  const tooDeep = depth >= config.maxDepth;
+  const inner = indentation + INDENT;
+  const recurse = (item) => print(item, config, inner, depth + 1, seen);
+
+  if (value instanceof Map) {
+    if (tooDeep) return `[${name}]`;
+    const entries = [...value].map(([key, item]) => `${recurse(key)} => ${recurse(item)}`);
+    return `${name} ${block("{", "}", entries, config, indentation)}`;
+  }
+  if (value instanceof Set) {
+    if (tooDeep) return `[${name}]`;
+    return `${name} ${block("{", "}", [...value].map(recurse), config, indentation)}`;
+  }
+  if (value instanceof ArrayBuffer) {
+    if (tooDeep) return `[${name}]`;
+    return `${name} ${block("[", "]", [...new Uint8Array(value)].map(String), config, indentation)}`;
+  }
+  if (Array.isArray(value) || ArrayBuffer.isView(value) || name === "Arguments") {
+    if (tooDeep) return `[${name}]`;
+    const items = [];
+    const isArray = Array.isArray(value);
+    for (let i = 0; i < value.length; i++) {
+      // Holes are shown, not printed as `undefined`, so toStrictEqual diffs explain themselves.
+      items.push(isArray && !(i in value) ? "<empty>" : recurse(value[i]));
+    }
+    const prefix = config.min && name === "Array" ? "" : `${name} `;
+    return prefix + block("[", "]", items, config, indentation);
+  }
+
+  if (tooDeep) return `[${name}]`;
+  const keys = Object.keys(value).sort();
+  const symbols = Object.getOwnPropertySymbols(value).filter(
+    (symbol) => Object.getOwnPropertyDescriptor(value, symbol).enumerable,
+  );
+  const entries = [...keys, ...symbols].map((key) => {
+    const label = typeof key === "symbol" ? key.toString() : quote(key);
+    return `${label}: ${recurse(readProperty(value, key))}`;
+  });
+  const prefix = config.min && name === "Object" ? "" : `${name} `;
+  return prefix + block("{", "}", entries, config, indentation);
+}
+
+// A throwing getter must not turn a failure message into a crash of the printer.
+function readProperty(object, key) {
+  try {
+    return object[key];
+  } catch (error) {
+    return `[Getter threw: ${error && error.message}]`;
+  }
+}
+
+function block(open, close, items, config, indentation) {
+  if (items.length === 0) return open + close;
+  if (config.min) return `${open}${items.join(", ")}${close}`;
+  const inner = indentation + INDENT;
+  return `${open}\n${items.map((item) => `${inner}${item},\n`).join("")}${indentation}${close}`;
+}
+
+/** Formats one printf argument the way node's util.format does, without node. */
+export function formatPlaceholder(placeholder, value) {
+  switch (placeholder) {
+    case "%s":
+      if (typeof value === "string") return value;
+      if (typeof value === "bigint") return `${value}n`;
+      if (Object.is(value, -0)) return "-0";
+      return value === null || (typeof value !== "object" && typeof value !== "function") ? String(value) : formatCompact(value, 1);
+    case "%d":
+      if (typeof value === "bigint") return `${value}n`;
+      if (typeof value === "symbol") return "NaN";
+      return formatNumber(Number(value));
+    case "%i":
+      if (typeof value === "bigint") return `${value}n`;
+      if (typeof value === "symbol") return "NaN";
+      return formatNumber(parseInt(value, 10));
+    case "%f":
+      return typeof value === "symbol" ? "NaN" : formatNumber(parseFloat(value));
+    case "%j":
+      try {
+        return JSON.stringify(value) ?? "undefined";
+      } catch {
+        return "[Circular]";
+      }
+    default:
+      return formatCompact(value, placeholder === "%p" ? 1 : 4);
+  }
+}
+
+function formatNumber(number) {
+  return Object.is(number, -0) ? "-0" : String(number);
+}
+
+/**
+ * `util.format` without node, for runtimes that lack it: printf placeholders in a leading string
+ * (`%c` styles are dropped), then the remaining arguments, space-separated.
+ */
+export function formatArgs(args) {
+  const parts = [];
+  let next = 0;
+  if (typeof args[0] === "string") {
+    next = 1;
+    parts.push(
+      args[0].replace(/%[sdifjoOpc%]/g, (placeholder) => {
+        if (placeholder === "%%") return "%";
+        if (next >= args.length) return placeholder;
+        const value = args[next++];
+        return placeholder === "%c" ? "" : formatPlaceholder(placeholder, value);
+      }),
+    );
+  }
+  for (; next < args.length; next++) {
+    const value = args[next];
+    parts.push(typeof value === "string" ? value : formatCompact(value, 4));
+  }
+  return parts.join(" ");
+}

@@ -1,0 +1,127 @@
+// The node adapter: connects the controller core to the host over a websocket and captures
+// everything the process prints or throws.
+//
+// The host launches `node --experimental-websocket --import <dir>/src/node-register.js entry.mjs`;
+// the generated entry calls `startNode({ url, files })`. From then on stdout/stderr writes and
+// console calls travel to the host as `console` messages (and are not printed locally), and
+// uncaught errors fail the running test. The process lives exactly as long as the connection:
+// exit code 0 after a `shutdown`, 1 if the socket closes or cannot be opened otherwise.
+
+import { formatWithOptions } from "node:util";
+import { captureConsole } from "./console.js";
+import { createController } from "./controller.js";
+
+// Module scope, so the socket and its keep-alive outlive startNode's frame while connected.
+let connection = null;
+
+// How long a shutdown waits for queued messages before exiting anyway.
+const FLUSH_DEADLINE_MS = 2000;
+
+/**
+ * Connects to the host and serves its commands until shutdown.
+ * @param {{ url: string, files: { file: string, load(): Promise<unknown> }[] }} options
+ *   `url` is the host's websocket endpoint; `files` are the test files in plan order, each with
+ *   its path relative to the project root and a function that imports it.
+ * @returns {Promise<void>} settles once the connection is open and `hello` is sent
+ */
+export function startNode({ url, files }) {
+  const realStderrWrite = process.stderr.write.bind(process.stderr);
+  if (typeof WebSocket !== "function") {
+    realStderrWrite(
+      "proctor: this node has no global WebSocket; start it with --experimental-websocket (node 20) or use node >= 22\n",
+    );
+    process.exit(1);
+  }
+
+  const socket = new WebSocket(url);
+  // Messages produced before the socket opens (early output) wait here, behind `hello`.
+  const outbox = [];
+  let open = false;
+  let shuttingDown = false;
+  const send = (message) => {
+    const text = JSON.stringify(message);
+    if (open) socket.send(text);
+    else outbox.push(text);
+  };
+
+  const adapter = {
+    runtimeInfo: () => ({ kind: "node", version: process.version, userAgent: `Node.js/${process.versions.node}` }),
+    exit: () => {
+      shuttingDown = true;
+      closeWhenFlushed(socket, Date.now() + FLUSH_DEADLINE_MS);
+      setTimeout(() => process.exit(0), FLUSH_DEADLINE_MS).unref();
+    },
+  };
+  const controller = createController({ send, adapter, files });
+
+  captureConsole(console, { emit: controller.output, formatWithOptions });
+  captureWrites(process.stdout, "stdout", controller.output);
+  captureWrites(process.stderr, "stderr", controller.output);
+  process.on("uncaughtException", (error) => controller.reportUncaught("uncaught exception", error));
+  process.on("unhandledRejection", (reason) => controller.reportUncaught("unhandled rejection", reason));
+
+  // An open websocket alone does not reliably hold node's event loop open, and tests may
+  // leave nothing else pending; this interval does until the socket closes.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  connection = { socket, keepAlive };
+
+  return new Promise((resolve) => {
+    socket.addEventListener("open", () => {
+      open = true;
+      controller.hello();
+      for (const text of outbox.splice(0)) socket.send(text);
+      resolve();
+    });
+    socket.addEventListener("message", (event) => {
+      if (typeof event.data !== "string") return;
+      let message;
+      try {
+        message = JSON.parse(event.data);
+      } catch {
+        send({
+          type: "error",
+          run: 0,
+          origin: "controller",
+          error: { name: "ProtocolError", message: `host sent a frame that is not JSON: ${event.data.slice(0, 200)}` },
+        });
+        return;
+      }
+      controller.receive(message);
+    });
+    socket.addEventListener("error", (event) => {
+      if (!open) realStderrWrite(`proctor: cannot connect to the host at ${url}: ${event.message ?? "connection failed"}\n`);
+    });
+    socket.addEventListener("close", () => {
+      clearInterval(connection.keepAlive);
+      connection = null;
+      process.exit(shuttingDown ? 0 : 1);
+    });
+  });
+}
+
+// Closes once everything sent so far has left the process, or at the deadline.
+function closeWhenFlushed(socket, deadline) {
+  if (socket.bufferedAmount > 0 && Date.now() < deadline) {
+    setTimeout(() => closeWhenFlushed(socket, deadline), 5);
+    return;
+  }
+  socket.close(1000, "shutdown");
+}
+
+// Replaces `stream.write` so raw writes reach the host verbatim (newlines included) as level
+// `write`. A decoder per stream keeps multi-byte characters split across chunks intact.
+function captureWrites(stream, name, output) {
+  const decoder = new TextDecoder();
+  stream.write = function write(chunk, encoding, callback) {
+    if (typeof encoding === "function") callback = encoding;
+    let text;
+    if (typeof chunk === "string") {
+      text = typeof encoding === "string" && !/^utf-?8$/i.test(encoding) ? Buffer.from(chunk, encoding).toString("utf8") : chunk;
+    }
+    else if (chunk instanceof Uint8Array) text = decoder.decode(chunk, { stream: true });
+    else text = String(chunk);
+    if (text !== "") output(name, "write", text);
+    if (typeof callback === "function") process.nextTick(callback);
+    return true;
+  };
+}

@@ -1,0 +1,124 @@
+//! The commands: `run` and `list`, each walking the pipeline config → plan → (session →
+//! events → reporters). Errors that stop a command before any test runs are [`CommandError`].
+
+use crate::cli::{ListArgs, ListFormat, NoTests, RunArgs};
+use crate::config::{resolve, ConfigError};
+use crate::events::{Emitter, EventKind};
+use crate::exit::{exit_code, SUCCESS};
+use crate::plan::{build_plan, Plan, PlanError, PlanNode};
+use crate::report::build_reporters;
+use crate::session::{run_suite, RunStats, SuiteSettings};
+use std::sync::Arc;
+
+/// Why a command stopped before running tests (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// Bad config or flags.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The plan could not be made.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// The runtime is missing or unusable.
+    #[error(transparent)]
+    Runtime(#[from] runtimes::RuntimeError),
+    /// Writing to stdout failed.
+    #[error("failed to write output: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+/// `proctor run`.
+pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
+    let config = resolve(&args.project, Some(&args))?;
+    if args.project.print_config {
+        println!("{}", serde_json::to_string_pretty(&config).unwrap_or_default());
+        return Ok(SUCCESS);
+    }
+    let plan = Arc::new(build_plan(&config)?);
+    let needs_node = plan.suites.iter().any(|s| s.files.iter().any(|f| f.syntax_error.is_none()));
+    let launcher = if needs_node { Some(runtimes::NodeLauncher::find()?) } else { None };
+    let mut reporters = build_reporters(&config);
+    let mut stats = RunStats::default();
+    {
+        let mut emitter = Emitter::new(&mut reporters);
+        emitter.emit(EventKind::RunStarted { plan: plan.clone() });
+        for suite in &plan.suites {
+            let Some(launcher) = &launcher else { break };
+            let settings = SuiteSettings { suite, launcher, timeout_override: config.timeout_override, root: &config.root };
+            run_suite(&settings, &mut emitter, &mut stats).await;
+        }
+        emitter.emit(EventKind::RunFinished { stats });
+    }
+    reporters.finish();
+    if stats.ran() == 0 && config.no_tests == NoTests::Warn && !stats.has_failures() {
+        eprintln!("proctor: warning: no tests ran");
+    }
+    Ok(exit_code(&stats, config.no_tests))
+}
+
+/// `proctor list`.
+pub fn list(args: ListArgs) -> Result<u8, CommandError> {
+    let config = resolve(&args.project, None)?;
+    if args.project.print_config {
+        println!("{}", serde_json::to_string_pretty(&config).unwrap_or_default());
+        return Ok(SUCCESS);
+    }
+    let plan = build_plan(&config)?;
+    match args.format {
+        ListFormat::Json => println!("{}", serde_json::to_string_pretty(&plan).unwrap_or_default()),
+        ListFormat::Text => print!("{}", plan_text(&plan)),
+    }
+    Ok(SUCCESS)
+}
+
+/// One line per test: id, tags, mode, location. Suite prefixes appear when there are several.
+fn plan_text(plan: &Plan) -> String {
+    let prefix_suites = plan.suites.len() > 1;
+    let mut out = String::new();
+    for suite in &plan.suites {
+        let prefix = if prefix_suites { format!("{}:", suite.id) } else { String::new() };
+        for file in &suite.files {
+            if let Some(err) = &file.syntax_error {
+                out.push_str(&format!(
+                    "{prefix}{}  (syntax error at {}:{}:{}: {})\n",
+                    file.path, file.path, err.location.line, err.location.column, err.message
+                ));
+                continue;
+            }
+            list_nodes(&mut out, &prefix, &file.path, &file.path, &file.nodes);
+        }
+    }
+    out
+}
+
+fn list_nodes(out: &mut String, prefix: &str, file: &str, parent: &str, nodes: &[PlanNode]) {
+    for node in nodes {
+        match node {
+            PlanNode::Group(group) => {
+                let id = group.id.clone().unwrap_or_else(|| format!("{parent}::{}", group.name));
+                list_nodes(out, prefix, file, &id, &group.children);
+            }
+            PlanNode::Test(test) => {
+                let id = test.id.clone().unwrap_or_else(|| format!("{parent}::{}", test.name));
+                let mut notes = Vec::new();
+                if !test.tags.is_empty() {
+                    notes.push(format!("[{}]", test.tags.join(", ")));
+                }
+                match test.mode {
+                    protocol::TestMode::Run => {}
+                    protocol::TestMode::Skip => notes.push("(skip)".into()),
+                    protocol::TestMode::Only => notes.push("(only)".into()),
+                    protocol::TestMode::Todo => notes.push("(todo)".into()),
+                }
+                if test.dynamic {
+                    notes.push("(dynamic name)".into());
+                }
+                let notes = if notes.is_empty() { String::new() } else { format!("  {}", notes.join(" ")) };
+                out.push_str(&format!(
+                    "{prefix}{id}{notes}  {file}:{}:{}\n",
+                    test.location.line, test.location.column
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! The serde shape of `proctor.toml`. Unknown keys are errors, and values keep their spans so
+//! a bad value can be reported with its line and column.
+
+use serde::Deserialize;
+use serde_spanned::Spanned;
+
+/// The whole file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ConfigFile {
+    #[serde(default)]
+    pub suite: Vec<Spanned<SuiteEntry>>,
+}
+
+/// One `[[suite]]` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SuiteEntry {
+    pub id: Option<Spanned<String>>,
+    pub runtime: Option<Spanned<String>>,
+    pub tests: Option<Spanned<Vec<String>>>,
+    pub exclude: Option<Spanned<Vec<String>>>,
+    pub timeout: Option<Spanned<TimeoutValue>>,
+}
+
+/// `timeout = 5000` or `timeout = "5s"`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum TimeoutValue {
+    Millis(i64),
+    Text(String),
+}

@@ -1,0 +1,8 @@
+//! Configuration: `proctor.toml` plus command-line flags, merged into one validated [`Config`].
+
+mod duration;
+mod file;
+mod resolve;
+
+pub use duration::parse_duration;
+pub use resolve::{resolve, Config, ConfigError, RuntimeKind};

@@ -1,0 +1,338 @@
+//! Merges `proctor.toml` and the command line into [`Config`], the one validated value every
+//! later stage reads (flags are resolved once, here).
+
+use super::file::{ConfigFile, SuiteEntry, TimeoutValue};
+use super::parse_duration;
+use crate::cli::{NoTests, ProjectArgs, ReporterKind, RunArgs};
+use serde::Serialize;
+use serde_spanned::Spanned;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The default per-test timeout, as in Jest and Vitest.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Test files discovered when a suite does not say (`.ts` needs a loader node does not have).
+const DEFAULT_TEST_GLOBS: &[&str] = &["**/*.test.js", "**/*.test.mjs", "**/*.test.cjs"];
+
+/// The resolved configuration.
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    /// The project root; test ids are relative to it.
+    pub root: PathBuf,
+    /// The config file that was read, if any.
+    pub config_file: Option<PathBuf>,
+    /// The suites, in config order.
+    pub suites: Vec<SuiteConfig>,
+    /// Absolute paths the user limited the run to (empty: everything).
+    pub paths: Vec<PathBuf>,
+    /// A `--timeout` given on the command line; overrides suite timeouts but not a test's own.
+    pub timeout_override: Option<Duration>,
+    /// The terminal reporter.
+    pub reporter: ReporterKind,
+    /// Where to write JUnit XML.
+    pub junit: Option<PathBuf>,
+    /// What a run in which no test ran exits with.
+    #[serde(skip)]
+    pub no_tests: NoTests,
+}
+
+/// One suite: where its tests are and how they run.
+#[derive(Debug, Clone, Serialize)]
+pub struct SuiteConfig {
+    /// The suite id (`unit` when there is no config).
+    pub id: String,
+    /// The runtime its tests run in.
+    pub runtime: RuntimeKind,
+    /// Globs, relative to the root, of its test files.
+    pub tests: Vec<String>,
+    /// Globs of files to leave out.
+    pub exclude: Vec<String>,
+    /// The default per-test timeout.
+    pub timeout: Duration,
+}
+
+/// The runtimes a suite can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuntimeKind {
+    /// A node child process.
+    Node,
+}
+
+/// Why the configuration could not be resolved.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The config file could not be read.
+    #[error("failed to read config {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The config file is not valid TOML or has an unknown key.
+    #[error("invalid config {}:{line}:{column}: {message}", path.display())]
+    Syntax { path: PathBuf, line: usize, column: usize, message: String },
+    /// A key has a value proctor does not accept.
+    #[error("invalid config {}:{line}:{column}: `{key}` {message}", path.display())]
+    Value { path: PathBuf, line: usize, column: usize, key: String, message: String },
+    /// A command-line flag has a bad value.
+    #[error("invalid value for {flag}: {message}")]
+    Flag { flag: String, message: String },
+    /// A path given on the command line does not exist.
+    #[error("no such file or directory: {}", path.display())]
+    MissingPath { path: PathBuf },
+}
+
+/// Resolves the project flags (and, for `run`, the run flags) against the config file.
+pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, ConfigError> {
+    let cwd = std::env::current_dir().map_err(|source| ConfigError::Read { path: ".".into(), source })?;
+    let root = match &project.root {
+        Some(root) => absolute(&cwd, root),
+        None => find_root(&cwd),
+    };
+    let config_path = match &project.config {
+        Some(path) => Some(absolute(&cwd, path)),
+        None => Some(root.join("proctor.toml")).filter(|p| p.is_file()),
+    };
+    let suites = match &config_path {
+        Some(path) => read_suites(path)?,
+        None => vec![default_suite(DEFAULT_TIMEOUT)],
+    };
+    let mut paths = Vec::new();
+    for path in &project.paths {
+        let abs = absolute(&cwd, path);
+        if !abs.exists() {
+            return Err(ConfigError::MissingPath { path: path.clone() });
+        }
+        paths.push(abs);
+    }
+    let mut config = Config {
+        root,
+        config_file: config_path,
+        suites,
+        paths,
+        timeout_override: None,
+        reporter: default_reporter(),
+        junit: None,
+        no_tests: NoTests::Fail,
+    };
+    if let Some(run) = run {
+        if let Some(text) = &run.timeout {
+            let timeout = parse_duration(text).ok_or_else(|| ConfigError::Flag {
+                flag: "--timeout".into(),
+                message: format!("`{text}` is not a duration (use e.g. 5000, 500ms, 5s)"),
+            })?;
+            config.timeout_override = Some(timeout);
+        }
+        if let Some(reporter) = run.reporter {
+            config.reporter = reporter;
+        }
+        config.junit = run.junit.as_ref().map(|p| absolute(&cwd, p));
+        config.no_tests = run.no_tests;
+    }
+    Ok(config)
+}
+
+fn absolute(cwd: &Path, path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
+    normalize(&joined)
+}
+
+/// Removes `.` and `..` without touching the file system (the path may not exist yet).
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn find_root(cwd: &Path) -> PathBuf {
+    cwd.ancestors()
+        .find(|dir| dir.join("proctor.toml").is_file())
+        .unwrap_or(cwd)
+        .to_path_buf()
+}
+
+fn default_reporter() -> ReporterKind {
+    use std::io::IsTerminal;
+    let on_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+    if on_ci || !std::io::stdout().is_terminal() {
+        ReporterKind::Dots
+    } else {
+        ReporterKind::Documentation
+    }
+}
+
+fn default_suite(timeout: Duration) -> SuiteConfig {
+    SuiteConfig {
+        id: "unit".into(),
+        runtime: RuntimeKind::Node,
+        tests: DEFAULT_TEST_GLOBS.iter().map(|s| s.to_string()).collect(),
+        exclude: Vec::new(),
+        timeout,
+    }
+}
+
+fn read_suites(path: &Path) -> Result<Vec<SuiteConfig>, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+    let file: ConfigFile = toml::from_str(&text).map_err(|err| {
+        let (line, column) = err.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
+        ConfigError::Syntax {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: err.message().trim().to_string(),
+        }
+    })?;
+    let value_error = |span: std::ops::Range<usize>, key: &str, message: String| {
+        let (line, column) = line_col(&text, span.start);
+        ConfigError::Value { path: path.to_path_buf(), line, column, key: key.into(), message }
+    };
+    if file.suite.is_empty() {
+        return Ok(vec![default_suite(DEFAULT_TIMEOUT)]);
+    }
+    let mut suites: Vec<SuiteConfig> = Vec::new();
+    for entry in &file.suite {
+        let span = entry.span();
+        let SuiteEntry { id, runtime, tests, exclude, timeout } = entry.get_ref();
+        let mut suite = default_suite(DEFAULT_TIMEOUT);
+        match id {
+            Some(id) => {
+                let name = id.get_ref();
+                if name.is_empty() || name.contains(':') || name.contains(char::is_whitespace) {
+                    return Err(value_error(id.span(), "id", format!("\"{name}\" must be non-empty without spaces or `:`")));
+                }
+                if suites.iter().any(|s| &s.id == name) {
+                    return Err(value_error(id.span(), "id", format!("\"{name}\" names two suites")));
+                }
+                suite.id = name.clone();
+            }
+            None if file.suite.len() > 1 => {
+                return Err(value_error(span, "id", "is required when there is more than one [[suite]]".into()));
+            }
+            None => {}
+        }
+        if let Some(runtime) = runtime {
+            suite.runtime = match runtime.get_ref().as_str() {
+                "node" => RuntimeKind::Node,
+                other => {
+                    return Err(value_error(
+                        runtime.span(),
+                        "runtime",
+                        format!("\"{other}\" is not a runtime proctor supports (expected \"node\")"),
+                    ))
+                }
+            };
+        }
+        if let Some(tests) = tests {
+            suite.tests = checked_globs(tests, "tests", &value_error)?;
+            if suite.tests.is_empty() {
+                return Err(value_error(tests.span(), "tests", "must list at least one glob".into()));
+            }
+        }
+        if let Some(exclude) = exclude {
+            suite.exclude = checked_globs(exclude, "exclude", &value_error)?;
+        }
+        if let Some(timeout) = timeout {
+            let parsed = match timeout.get_ref() {
+                TimeoutValue::Millis(ms) if *ms > 0 => Some(Duration::from_millis(*ms as u64)),
+                TimeoutValue::Millis(_) => None,
+                TimeoutValue::Text(text) => parse_duration(text),
+            };
+            suite.timeout = parsed.ok_or_else(|| {
+                value_error(timeout.span(), "timeout", "must be a positive duration such as 5000, \"500ms\" or \"5s\"".into())
+            })?;
+        }
+        suites.push(suite);
+    }
+    Ok(suites)
+}
+
+fn checked_globs(
+    globs: &Spanned<Vec<String>>,
+    key: &str,
+    value_error: &dyn Fn(std::ops::Range<usize>, &str, String) -> ConfigError,
+) -> Result<Vec<String>, ConfigError> {
+    for glob in globs.get_ref() {
+        if let Err(err) = globset::Glob::new(glob) {
+            return Err(value_error(globs.span(), key, format!("has a bad glob \"{glob}\": {}", err.kind())));
+        }
+    }
+    Ok(globs.get_ref().clone())
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..text.floor_char_boundary(offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn suites_from(text: &str) -> Result<Vec<SuiteConfig>, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("proctor.toml");
+        std::fs::write(&path, text).unwrap();
+        read_suites(&path).map_err(|e| match e {
+            ConfigError::Syntax { line, column, message, .. } => {
+                ConfigError::Syntax { path: "proctor.toml".into(), line, column, message }
+            }
+            ConfigError::Value { line, column, key, message, .. } => {
+                ConfigError::Value { path: "proctor.toml".into(), line, column, key, message }
+            }
+            other => other,
+        })
+    }
+
+    #[test]
+    fn reads_suites_with_timeouts() {
+        let suites = suites_from("[[suite]]\nid = \"unit\"\ntests = [\"t/**/*.test.js\"]\ntimeout = \"2s\"\n").unwrap();
+        assert_eq!(suites.len(), 1);
+        assert_eq!(suites[0].id, "unit");
+        assert_eq!(suites[0].timeout, Duration::from_secs(2));
+        assert_eq!(suites[0].tests, vec!["t/**/*.test.js"]);
+    }
+
+    #[test]
+    fn unknown_key_names_the_key_and_line() {
+        let err = suites_from("[[suite]]\nid = \"unit\"\ntimout = 5\n").unwrap_err().to_string();
+        assert!(err.starts_with("invalid config proctor.toml:3:1:"), "{err}");
+        assert!(err.contains("timout"), "{err}");
+    }
+
+    #[test]
+    fn bad_runtime_names_the_key_and_line() {
+        let err = suites_from("[[suite]]\nid = \"unit\"\n\nruntime = \"deno\"\n").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "invalid config proctor.toml:4:11: `runtime` \"deno\" is not a runtime proctor supports (expected \"node\")"
+        );
+    }
+
+    #[test]
+    fn bad_timeout_is_an_error() {
+        let err = suites_from("[[suite]]\ntimeout = \"soon\"\n").unwrap_err().to_string();
+        assert!(err.contains("proctor.toml:2:11: `timeout`"), "{err}");
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+        assert_eq!(line_col("é\nx", 3), (2, 1));
+    }
+}

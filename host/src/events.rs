@@ -1,0 +1,222 @@
+//! The one typed event stream: everything a reporter ever sees is an [`Event`].
+//!
+//! The session translates wire messages into events (the two vocabularies stay apart: events
+//! carry no command ids or epochs), and counts once: `TestFinished`, `TestSkipped`, `LoadError`
+//! and `RunFinished` carry a snapshot of [`RunStats`].
+
+use crate::config::RuntimeKind;
+use crate::plan::{Location, Plan};
+use crate::session::RunStats;
+use protocol::{ConsoleLevel, ErrorInfo, RuntimeInfo, Stream};
+use serde::{Serialize, Serializer};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+/// A test id: `path/to/file.test.js::group::test name` (see `protocol::test_id`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct TestId(pub String);
+
+impl std::fmt::Display for TestId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One test as it will run: the runtime's registration reconciled with the plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct TestInfo {
+    /// Its id.
+    pub id: TestId,
+    /// The suite it belongs to.
+    pub suite: String,
+    /// Its file, relative to the root.
+    pub file: String,
+    /// Enclosing group names, outermost first.
+    pub groups: Vec<String>,
+    /// Its own name.
+    pub name: String,
+    /// Its tags.
+    pub tags: Vec<String>,
+    /// Where it is declared, when the plan could tell.
+    pub location: Option<Location>,
+}
+
+impl TestInfo {
+    /// Groups and name joined with ` > `, as JUnit and the summary show it.
+    pub fn full_name(&self) -> String {
+        let mut parts: Vec<&str> = self.groups.iter().map(String::as_str).collect();
+        parts.push(&self.name);
+        parts.join(" > ")
+    }
+}
+
+/// How a test ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// It passed.
+    Passed,
+    /// It threw or an expectation failed.
+    Failed,
+    /// It did not settle before its deadline; the runtime was restarted.
+    TimedOut,
+    /// The runtime died while it ran (`process.exit`, a crash); the runtime was restarted.
+    Crashed,
+}
+
+/// Why a test did not run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SkipKind {
+    /// Skipped (`.skip`, or not focused).
+    Skipped,
+    /// Declared with `.todo`.
+    Todo,
+}
+
+/// An event, stamped.
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    /// Wall-clock time it happened.
+    #[serde(serialize_with = "unix_millis")]
+    pub at: SystemTime,
+    /// Time since the run started.
+    #[serde(rename = "elapsed_ms", serialize_with = "millis")]
+    pub elapsed: Duration,
+    /// What happened.
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// What happened, in lifecycle order.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum EventKind {
+    /// The run begins; the plan is known (nothing has started yet).
+    RunStarted {
+        /// The plan.
+        plan: Arc<Plan>,
+    },
+    /// A runtime connected and said hello.
+    RuntimeStarted {
+        /// The suite it serves.
+        suite: String,
+        /// Its kind from the config.
+        kind: RuntimeKind,
+        /// What the runtime said about itself.
+        runtime: RuntimeInfo,
+    },
+    /// A test file could not be loaded: a syntax error from the plan, or an error the runtime
+    /// threw while importing it.
+    LoadError {
+        /// The suite.
+        suite: String,
+        /// The file, relative to the root.
+        file: String,
+        /// The error message (naming `file:line:column` where known).
+        message: String,
+        /// Where the error is, when known.
+        location: Option<Location>,
+        /// A code frame around that location.
+        frame: Option<String>,
+        /// The runtime's stack, for errors thrown while importing.
+        stack: Option<String>,
+        /// Counts so far.
+        stats: RunStats,
+    },
+    /// A test became the one the runtime is running.
+    TestStarted {
+        /// The test.
+        test: Arc<TestInfo>,
+    },
+    /// Output the runtime printed.
+    Console {
+        /// The suite.
+        suite: String,
+        /// The test that printed it, if one was running.
+        test: Option<TestId>,
+        /// stdout or stderr.
+        stream: Stream,
+        /// The console method (or a raw write).
+        level: ConsoleLevel,
+        /// The text.
+        text: String,
+    },
+    /// A test ended.
+    TestFinished {
+        /// The test.
+        test: Arc<TestInfo>,
+        /// How.
+        outcome: Outcome,
+        /// How long it ran.
+        #[serde(rename = "duration_ms", serialize_with = "millis")]
+        duration: Duration,
+        /// The error, unless it passed.
+        error: Option<ErrorInfo>,
+        /// Counts so far.
+        stats: RunStats,
+    },
+    /// A test that will not run.
+    TestSkipped {
+        /// The test.
+        test: Arc<TestInfo>,
+        /// Skipped or todo.
+        kind: SkipKind,
+        /// Why, in words.
+        reason: String,
+        /// Counts so far.
+        stats: RunStats,
+    },
+    /// An error outside any test (an `afterAll` hook, an uncaught error between tests).
+    RuntimeError {
+        /// The suite.
+        suite: String,
+        /// Where it happened.
+        origin: String,
+        /// The error.
+        error: ErrorInfo,
+        /// Counts so far.
+        stats: RunStats,
+    },
+    /// The runtime was killed and started again; the run continues with the next test.
+    RuntimeRestarted {
+        /// The suite.
+        suite: String,
+        /// Why.
+        reason: String,
+    },
+    /// The run is over.
+    RunFinished {
+        /// Final counts.
+        stats: RunStats,
+    },
+}
+
+fn millis<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64((d.as_secs_f64() * 1_000_000.0).round() / 1000.0)
+}
+
+fn unix_millis<S: Serializer>(t: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
+    let ms = t.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
+    s.serialize_u64(ms)
+}
+
+/// Stamps [`EventKind`]s and hands them to the reporters: the session's only output.
+pub struct Emitter<'r> {
+    started: std::time::Instant,
+    reporters: &'r mut crate::report::Fanout,
+}
+
+impl<'r> Emitter<'r> {
+    /// Starts the clock for a run.
+    pub fn new(reporters: &'r mut crate::report::Fanout) -> Self {
+        Emitter { started: std::time::Instant::now(), reporters }
+    }
+
+    /// Sends one event to every reporter.
+    pub fn emit(&mut self, kind: EventKind) {
+        let event = Event { at: SystemTime::now(), elapsed: self.started.elapsed(), kind };
+        self.reporters.on_event(&event);
+    }
+}

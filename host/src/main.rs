@@ -1,0 +1,39 @@
+//! proctor's entry point: parse the command line, run the command, turn the result into an
+//! exit code. Nothing else happens here.
+
+mod cli;
+mod codeframe;
+mod commands;
+mod config;
+mod events;
+mod exit;
+mod plan;
+mod report;
+mod server;
+mod session;
+mod build;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("proctor: failed to start the async runtime: {err}");
+            return ExitCode::from(exit::USAGE_OR_ENVIRONMENT);
+        }
+    };
+    let result = match cli.command {
+        cli::Command::Run(args) => runtime.block_on(commands::run(args)),
+        cli::Command::List(args) => commands::list(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("proctor: error: {err}");
+            ExitCode::from(exit::USAGE_OR_ENVIRONMENT)
+        }
+    }
+}

@@ -1,0 +1,429 @@
+//! Static analysis of one test file with swc: finds `describe`/`it`/`test` calls (with their
+//! `.skip`/`.only`/`.todo`/`.each` modifiers, options objects and locations) and the file's
+//! imports. Names that are not literal are marked dynamic; the runtime's registration settles them.
+
+use super::model::{Location, PlanNode, PlannedGroup, PlannedTest, SyntaxError};
+use crate::codeframe::code_frame;
+use protocol::{IdAllocator, TestMode};
+use swc_core::common::{sync::Lrc, FileName, SourceMap, Spanned};
+use swc_core::ecma::ast::*;
+use swc_core::ecma::parser::{parse_file_as_program, EsSyntax, Syntax, TsSyntax};
+use swc_core::ecma::visit::{Visit, VisitWith};
+
+/// What analysis found in one file.
+pub(crate) struct Analysis {
+    pub nodes: Vec<PlanNode>,
+    pub imports: Vec<String>,
+}
+
+/// Parses `source` (named `rel_path` in ids and messages) and collects its test tree.
+pub(crate) fn analyze(rel_path: &str, source: &str) -> Result<Analysis, SyntaxError> {
+    let cm: Lrc<SourceMap> = Default::default();
+    let fm = cm.new_source_file(Lrc::new(FileName::Custom(rel_path.to_owned())), source.to_owned());
+    let mut recovered = Vec::new();
+    // Recoverable errors are left to the runtime: node and swc disagree on some of them
+    // (sloppy-mode scripts), and node's own load error is then the truth.
+    let program = parse_file_as_program(&fm, syntax_for(rel_path), EsVersion::latest(), None, &mut recovered)
+        .map_err(|err| {
+            let loc = cm.lookup_char_pos(err.span().lo);
+            let location = Location { line: loc.line, column: loc.col.0 + 1 };
+            let message = err.kind().msg().to_string();
+            let frame = code_frame(rel_path, source, location.line, location.column, &message).unwrap_or_default();
+            SyntaxError { message, location, frame }
+        })?;
+    let mut finder = Finder {
+        cm: &cm,
+        source,
+        base: fm.start_pos.0,
+        ids: IdAllocator::new(rel_path),
+        stack: vec![Frame::root()],
+        imports: Vec::new(),
+    };
+    program.visit_with(&mut finder);
+    let root = finder.stack.pop().map(|f| f.children).unwrap_or_default();
+    Ok(Analysis { nodes: root, imports: finder.imports })
+}
+
+fn syntax_for(path: &str) -> Syntax {
+    let ts = [".ts", ".tsx", ".mts", ".cts"].iter().any(|ext| path.ends_with(ext));
+    if ts {
+        Syntax::Typescript(TsSyntax { tsx: path.ends_with(".tsx"), decorators: true, ..Default::default() })
+    } else {
+        Syntax::Es(EsSyntax { jsx: true, decorators: true, ..Default::default() })
+    }
+}
+
+/// An open `describe` while walking (the root frame stands for the file).
+struct Frame {
+    mode: TestMode,
+    tags: Vec<String>,
+    /// False once a dynamic group encloses us: ids below it are unknown until registration.
+    static_path: bool,
+    children: Vec<PlanNode>,
+}
+
+impl Frame {
+    fn root() -> Self {
+        Frame { mode: TestMode::Run, tags: Vec::new(), static_path: true, children: Vec::new() }
+    }
+}
+
+struct Finder<'a> {
+    cm: &'a SourceMap,
+    source: &'a str,
+    /// The file's first byte position in the SourceMap, to slice `source` by span.
+    base: u32,
+    ids: IdAllocator,
+    stack: Vec<Frame>,
+    imports: Vec<String>,
+}
+
+/// A recognised call: `describe.only.each(t)` → base describe, modifiers [only], each.
+struct TestCall<'e> {
+    is_group: bool,
+    modifier: Option<TestMode>,
+    each: bool,
+    args: &'e [ExprOrSpread],
+}
+
+impl<'a> Finder<'a> {
+    fn location(&self, span: swc_core::common::Span) -> Location {
+        let loc = self.cm.lookup_char_pos(span.lo);
+        Location { line: loc.line, column: loc.col.0 + 1 }
+    }
+
+    fn snippet(&self, span: swc_core::common::Span) -> String {
+        let start = (span.lo.0 - self.base) as usize;
+        let end = (span.hi.0 - self.base) as usize;
+        self.source.get(start..end).map_or_else(|| "<computed>".into(), str::to_owned)
+    }
+
+    fn frame(&mut self) -> &mut Frame {
+        self.stack.last_mut().expect("the root frame is never popped while walking")
+    }
+
+    fn record(&mut self, call: &CallExpr, test_call: TestCall<'_>) {
+        let TestCall { is_group, modifier, each, args } = test_call;
+        let parent_mode = self.frame().mode;
+        let parent_static = self.frame().static_path;
+        let mut tags = self.frame().tags.clone();
+        let name_expr = args.first().map(|a| &*a.expr);
+        let literal = if each { None } else { name_expr.and_then(static_string) };
+        let dynamic = literal.is_none();
+        let name = literal.clone().unwrap_or_else(|| name_expr.map_or_else(|| "<unnamed>".into(), |e| self.snippet(e.span())));
+        let mut timeout_ms = None;
+        if let Some(options) = args.get(1).map(|a| unwrap_ts(&a.expr)) {
+            if let Expr::Object(object) = options {
+                read_options(object, &mut tags, &mut timeout_ms);
+            }
+        }
+        if let Some(Expr::Lit(Lit::Num(n))) = args.get(2).map(|a| unwrap_ts(&a.expr)) {
+            if n.value > 0.0 {
+                timeout_ms = Some(n.value as u64);
+            }
+        }
+        let mode = inherit_mode(parent_mode, modifier.unwrap_or(TestMode::Run));
+        let location = self.location(call.span);
+        if is_group {
+            let id = match (&literal, parent_static) {
+                (Some(name), true) => Some(self.ids.enter_group(name).1),
+                _ => None,
+            };
+            self.stack.push(Frame { mode, tags: tags.clone(), static_path: id.is_some(), children: Vec::new() });
+            if let Some(body) = args.iter().rev().find(|a| is_function(&a.expr)) {
+                body.expr.visit_with(self);
+            }
+            let frame = self.stack.pop().expect("pushed above");
+            if id.is_some() {
+                self.ids.leave_group();
+            }
+            self.frame().children.push(PlanNode::Group(PlannedGroup {
+                id,
+                name,
+                dynamic,
+                mode,
+                tags,
+                location,
+                children: frame.children,
+            }));
+        } else {
+            let id = match (&literal, parent_static) {
+                (Some(name), true) => Some(self.ids.test(name).1),
+                _ => None,
+            };
+            self.frame().children.push(PlanNode::Test(PlannedTest { id, name, dynamic, mode, tags, timeout_ms, location }));
+            // Calls inside a test body are not declarations (nested `it` is an error at run time).
+        }
+    }
+}
+
+fn inherit_mode(parent: TestMode, own: TestMode) -> TestMode {
+    match (parent, own) {
+        (_, TestMode::Todo) => TestMode::Todo,
+        (TestMode::Skip, _) | (_, TestMode::Skip) => TestMode::Skip,
+        (TestMode::Only, _) | (_, TestMode::Only) => TestMode::Only,
+        _ => TestMode::Run,
+    }
+}
+
+fn unwrap_ts(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Paren(p) => unwrap_ts(&p.expr),
+        Expr::TsAs(e) => unwrap_ts(&e.expr),
+        Expr::TsSatisfies(e) => unwrap_ts(&e.expr),
+        Expr::TsConstAssertion(e) => unwrap_ts(&e.expr),
+        Expr::TsNonNull(e) => unwrap_ts(&e.expr),
+        other => other,
+    }
+}
+
+fn is_function(expr: &Expr) -> bool {
+    matches!(unwrap_ts(expr), Expr::Arrow(_) | Expr::Fn(_))
+}
+
+fn static_string(expr: &Expr) -> Option<String> {
+    match unwrap_ts(expr) {
+        Expr::Lit(Lit::Str(s)) => Some(s.value.to_string_lossy().into_owned()),
+        Expr::Tpl(t) if t.exprs.is_empty() => Some(t.quasis.first()?.cooked.as_ref()?.to_string_lossy().into_owned()),
+        _ => None,
+    }
+}
+
+fn read_options(object: &ObjectLit, tags: &mut Vec<String>, timeout_ms: &mut Option<u64>) {
+    for prop in &object.props {
+        let PropOrSpread::Prop(prop) = prop else { continue };
+        let Prop::KeyValue(kv) = &**prop else { continue };
+        let key = match &kv.key {
+            PropName::Ident(i) => i.sym.to_string(),
+            PropName::Str(s) => s.value.to_string_lossy().into_owned(),
+            _ => continue,
+        };
+        match (key.as_str(), unwrap_ts(&kv.value)) {
+            ("tags", Expr::Array(array)) => {
+                for element in array.elems.iter().flatten() {
+                    if let Some(tag) = static_string(&element.expr) {
+                        if !tags.contains(&tag) {
+                            tags.push(tag);
+                        }
+                    }
+                }
+            }
+            ("tags", value) => {
+                if let Some(tag) = static_string(value) {
+                    if !tags.contains(&tag) {
+                        tags.push(tag);
+                    }
+                }
+            }
+            ("timeout", Expr::Lit(Lit::Num(n))) if n.value > 0.0 => *timeout_ms = Some(n.value as u64),
+            _ => {}
+        }
+    }
+}
+
+/// Recognises the test API's callees: `describe`, `it`, `test` with member modifiers, and
+/// `.each(table)` / `` .each`table` `` wrappers.
+fn classify<'e>(call: &'e CallExpr) -> Option<TestCall<'e>> {
+    let Callee::Expr(callee) = &call.callee else { return None };
+    let (chain_expr, each) = match &**callee {
+        Expr::Call(inner) => {
+            let Callee::Expr(inner_callee) = &inner.callee else { return None };
+            (&**inner_callee, true)
+        }
+        Expr::TaggedTpl(tagged) => (&*tagged.tag, true),
+        other => (other, false),
+    };
+    let mut chain = Vec::new();
+    member_chain(chain_expr, &mut chain)?;
+    let (base, rest) = chain.split_first()?;
+    let is_group = match base.as_str() {
+        "describe" | "suite" => true,
+        "it" | "test" => false,
+        _ => return None,
+    };
+    let mut modifier = None;
+    let mut saw_each = false;
+    for part in rest {
+        match part.as_str() {
+            "skip" => modifier = Some(TestMode::Skip),
+            "only" => modifier = modifier.or(Some(TestMode::Only)),
+            "todo" => modifier = Some(TestMode::Todo),
+            "each" => saw_each = true,
+            "concurrent" | "sequential" => {}
+            _ => return None,
+        }
+    }
+    // `it.each(table)` alone is the inner half of `it.each(table)(name, fn)`: not a declaration.
+    if saw_each != each {
+        return None;
+    }
+    Some(TestCall { is_group, modifier, each, args: &call.args })
+}
+
+fn member_chain(expr: &Expr, out: &mut Vec<String>) -> Option<()> {
+    match expr {
+        Expr::Ident(ident) => {
+            out.push(ident.sym.to_string());
+            Some(())
+        }
+        Expr::Member(member) => {
+            member_chain(&member.obj, out)?;
+            match &member.prop {
+                MemberProp::Ident(prop) => {
+                    out.push(prop.sym.to_string());
+                    Some(())
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+impl Visit for Finder<'_> {
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        if let Some(test_call) = classify(call) {
+            if let Callee::Expr(callee) = &call.callee {
+                if let Expr::Call(inner) = &**callee {
+                    // The table of `.each(table)` may itself import or declare nothing, but walk it
+                    // for imports all the same.
+                    inner.args.visit_with(self);
+                }
+            }
+            let is_group = test_call.is_group;
+            self.record(call, test_call);
+            if !is_group {
+                for arg in call.args.iter().skip(1) {
+                    collect_imports(&arg.expr, &mut self.imports);
+                }
+            }
+            return;
+        }
+        match &call.callee {
+            Callee::Import(_) => {
+                if let Some(spec) = call.args.first().and_then(|a| static_string(&a.expr)) {
+                    self.imports.push(spec);
+                }
+            }
+            Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if &*i.sym == "require") => {
+                if let Some(spec) = call.args.first().and_then(|a| static_string(&a.expr)) {
+                    self.imports.push(spec);
+                }
+            }
+            _ => {}
+        }
+        call.visit_children_with(self);
+    }
+
+    fn visit_import_decl(&mut self, decl: &ImportDecl) {
+        self.imports.push(decl.src.value.to_string_lossy().into_owned());
+    }
+
+    fn visit_export_all(&mut self, decl: &ExportAll) {
+        self.imports.push(decl.src.value.to_string_lossy().into_owned());
+    }
+
+    fn visit_named_export(&mut self, decl: &NamedExport) {
+        if let Some(src) = &decl.src {
+            self.imports.push(src.value.to_string_lossy().into_owned());
+        }
+    }
+}
+
+/// Imports inside a test body (dynamic `import()`/`require`) still count for the import graph.
+fn collect_imports(expr: &Expr, out: &mut Vec<String>) {
+    struct Imports<'o>(&'o mut Vec<String>);
+    impl Visit for Imports<'_> {
+        fn visit_call_expr(&mut self, call: &CallExpr) {
+            let is_import = match &call.callee {
+                Callee::Import(_) => true,
+                Callee::Expr(e) => matches!(&**e, Expr::Ident(i) if &*i.sym == "require"),
+                Callee::Super(_) => false,
+            };
+            if is_import {
+                if let Some(spec) = call.args.first().and_then(|a| static_string(&a.expr)) {
+                    self.0.push(spec);
+                }
+            }
+            call.visit_children_with(self);
+        }
+    }
+    expr.visit_with(&mut Imports(out));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use indoc::indoc;
+
+    fn outline(nodes: &[PlanNode], depth: usize, out: &mut String) {
+        for node in nodes {
+            let pad = "  ".repeat(depth);
+            match node {
+                PlanNode::Group(g) => {
+                    out.push_str(&format!(
+                        "{pad}group {:?} id={:?} dynamic={} mode={:?} tags={:?} at {}:{}\n",
+                        g.name, g.id, g.dynamic, g.mode, g.tags, g.location.line, g.location.column
+                    ));
+                    outline(&g.children, depth + 1, out);
+                }
+                PlanNode::Test(t) => out.push_str(&format!(
+                    "{pad}test {:?} id={:?} dynamic={} mode={:?} tags={:?} timeout={:?} at {}:{}\n",
+                    t.name, t.id, t.dynamic, t.mode, t.tags, t.timeout_ms, t.location.line, t.location.column
+                )),
+            }
+        }
+    }
+
+    fn analyzed(source: &str) -> String {
+        let analysis = analyze("t/a.test.js", source).map_err(|e| e.message).unwrap();
+        let mut out = String::new();
+        outline(&analysis.nodes, 0, &mut out);
+        out.push_str(&format!("imports {:?}\n", analysis.imports));
+        out
+    }
+
+    #[test]
+    fn finds_groups_tests_modifiers_and_options() {
+        insta::assert_snapshot!(analyzed(indoc! {r#"
+            import { describe, it, test, expect } from "proctor";
+            import { add } from "../src/add.js";
+            export * from "./reexport.js";
+            describe("math", { tags: ["unit"] }, () => {
+              it("adds", { tags: ["fast"], timeout: 2000 }, () => expect(add(1, 2)).toBe(3));
+              it.skip("later", () => {});
+              test.todo("plan");
+              describe.only("nested", () => {
+                it("deep equal", () => {});
+                it.skip("still skipped", () => {});
+              });
+              it("adds", () => {});
+              it("jest timeout", () => {}, 50);
+            });
+            it.only(`template ok`, () => {});
+            it(`dyn ${1 + 1}`, () => {});
+            it.each([[1, 2]])("adds %i + %i", (a, b) => {});
+            describe.each([1])("each group %i", (n) => { it("inside", () => {}); });
+            for (const n of [1, 2]) { test("loop " + n, async () => { await import("./lazy.js"); }); }
+            const x = require("./cjs.js");
+        "#}));
+    }
+
+    #[test]
+    fn parses_jsx_and_typescript_syntax() {
+        let jsx = analyze("a.test.jsx", "it('renders', () => <div a={1} />);\n").map_err(|e| e.message).unwrap();
+        assert_eq!(jsx.nodes.len(), 1);
+        let ts = analyze("a.test.ts", "interface A { x: number }\ntest<A>('typed', { tags: ['t'] } satisfies object, () => {});\n")
+            .map_err(|e| e.message)
+            .unwrap();
+        assert_eq!(ts.nodes.len(), 1);
+    }
+
+    #[test]
+    fn syntax_error_is_located_with_a_frame() {
+        let err = analyze("bad.test.js", "it('x', () => {\n  const = 1;\n});\n").err().unwrap();
+        assert_eq!((err.location.line, err.location.column), (2, 9));
+        assert!(err.frame.contains("bad.test.js:2:9"), "{}", err.frame);
+        assert!(err.frame.contains("const = 1;"), "{}", err.frame);
+    }
+}

@@ -1,0 +1,119 @@
+//! Builds the [`Plan`]: finds each suite's test files (honouring .gitignore, skipping
+//! node_modules and dot-folders) and analyses every file once.
+
+use super::analyze::analyze;
+use super::model::{Plan, PlannedFile, PlannedSuite, SyntaxError, Location};
+use crate::config::Config;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Why no plan could be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// Walking the project failed.
+    #[error("failed to list test files under {}: {message}", root.display())]
+    Walk { root: PathBuf, message: String },
+    /// A glob from the config did not compile (config validation normally catches this).
+    #[error("failed to compile glob \"{glob}\": {message}")]
+    Glob { glob: String, message: String },
+}
+
+/// Discovers and analyses every suite's test files.
+pub fn build_plan(config: &Config) -> Result<Plan, PlanError> {
+    let candidates = walk(&config.root)?;
+    let mut analyzed: BTreeMap<PathBuf, PlannedFile> = BTreeMap::new();
+    let mut claimed: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut suites = Vec::new();
+    for suite in &config.suites {
+        let include = glob_set(&suite.tests)?;
+        let exclude = glob_set(&suite.exclude)?;
+        let mut files = Vec::new();
+        for (rel, abs) in &candidates {
+            if include.is_match(rel) && !exclude.is_match(rel) && within(abs, &config.paths) {
+                files.push(planned(&mut analyzed, rel, abs));
+                claimed.insert(abs.clone());
+            }
+        }
+        suites.push(PlannedSuite {
+            id: suite.id.clone(),
+            runtime: suite.runtime,
+            timeout_ms: suite.timeout.as_millis() as u64,
+            files,
+        });
+    }
+    // A file named on the command line runs even when no suite's globs match it (as in Jest).
+    for path in &config.paths {
+        if path.is_file() && !claimed.contains(path) {
+            if let (Some(suite), Some(rel)) = (suites.first_mut(), relative(&config.root, path)) {
+                let file = planned(&mut analyzed, &rel, path);
+                suite.files.push(file);
+                suite.files.sort_by(|a, b| a.path.cmp(&b.path));
+            }
+        }
+    }
+    Ok(Plan { root: config.root.clone(), suites })
+}
+
+fn planned(cache: &mut BTreeMap<PathBuf, PlannedFile>, rel: &str, abs: &Path) -> PlannedFile {
+    cache.entry(abs.to_path_buf()).or_insert_with(|| analyze_file(rel, abs)).clone()
+}
+
+fn analyze_file(rel: &str, abs: &Path) -> PlannedFile {
+    let mut file = PlannedFile { path: rel.to_owned(), abs: abs.to_path_buf(), syntax_error: None, nodes: Vec::new(), imports: Vec::new() };
+    match std::fs::read_to_string(abs) {
+        Ok(source) => match analyze(rel, &source) {
+            Ok(analysis) => {
+                file.nodes = analysis.nodes;
+                file.imports = analysis.imports;
+            }
+            Err(err) => file.syntax_error = Some(err),
+        },
+        Err(err) => {
+            file.syntax_error = Some(SyntaxError {
+                message: format!("failed to read the file: {err}"),
+                location: Location { line: 1, column: 1 },
+                frame: String::new(),
+            })
+        }
+    }
+    file
+}
+
+fn within(path: &Path, limits: &[PathBuf]) -> bool {
+    limits.is_empty() || limits.iter().any(|limit| path.starts_with(limit))
+}
+
+fn relative(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    Some(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+}
+
+fn glob_set(globs: &[String]) -> Result<GlobSet, PlanError> {
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        let compiled = Glob::new(glob).map_err(|e| PlanError::Glob { glob: glob.clone(), message: e.kind().to_string() })?;
+        builder.add(compiled);
+    }
+    builder.build().map_err(|e| PlanError::Glob { glob: globs.join(", "), message: e.kind().to_string() })
+}
+
+/// Every file under the root, as (relative path with forward slashes, absolute path), sorted.
+fn walk(root: &Path) -> Result<Vec<(String, PathBuf)>, PlanError> {
+    let mut out = Vec::new();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .require_git(false)
+        .filter_entry(|entry| entry.file_name() != "node_modules")
+        .build();
+    for entry in walker {
+        let entry = entry.map_err(|e| PlanError::Walk { root: root.to_path_buf(), message: e.to_string() })?;
+        if entry.file_type().is_some_and(|t| t.is_file()) {
+            if let Some(rel) = relative(root, entry.path()) {
+                out.push((rel, entry.path().to_path_buf()));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}

@@ -1,0 +1,104 @@
+//! The `documentation` reporter: each file, its groups and tests as a tree, with ✓/✗ and
+//! durations, plus the console output of each test under it.
+
+use super::{Out, Reporter};
+use crate::events::{Event, EventKind, Outcome, SkipKind, TestId, TestInfo};
+use protocol::Stream;
+use std::collections::HashMap;
+use std::io::Write;
+use std::time::Duration;
+
+pub(crate) struct Documentation {
+    out: Out,
+    file: Option<(String, String)>,
+    groups: Vec<String>,
+    output: HashMap<TestId, Vec<(Stream, String)>>,
+}
+
+impl Documentation {
+    pub(crate) fn new(out: Out) -> Self {
+        Documentation { out, file: None, groups: Vec::new(), output: HashMap::new() }
+    }
+
+    /// Prints the file and group headers that differ from the previous test's.
+    fn headers(&mut self, test: &TestInfo) -> std::io::Result<()> {
+        let file = (test.suite.clone(), test.file.clone());
+        if self.file.as_ref() != Some(&file) {
+            writeln!(self.out, "\n{}", test.file)?;
+            self.file = Some(file);
+            self.groups.clear();
+        }
+        let common = self.groups.iter().zip(&test.groups).take_while(|(a, b)| a == b).count();
+        self.groups.truncate(common);
+        for group in &test.groups[common..] {
+            writeln!(self.out, "{}{group}", "  ".repeat(self.groups.len() + 1))?;
+            self.groups.push(group.clone());
+        }
+        Ok(())
+    }
+
+    fn line(&mut self, test: &TestInfo, mark: &str, suffix: String) -> std::io::Result<()> {
+        self.headers(test)?;
+        let indent = "  ".repeat(test.groups.len() + 1);
+        writeln!(self.out, "{indent}{mark} {}{suffix}", test.name)?;
+        if let Some(lines) = self.output.remove(&test.id) {
+            for (stream, text) in lines {
+                let marker = if stream == Stream::Stderr { "[stderr] " } else { "" };
+                for line in text.trim_end_matches('\n').lines() {
+                    writeln!(self.out, "{indent}    │ {marker}{line}")?;
+                }
+            }
+        }
+        self.out.flush()
+    }
+}
+
+fn duration(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 1.0 {
+        "(<1 ms)".into()
+    } else {
+        format!("({} ms)", ms.round())
+    }
+}
+
+impl Reporter for Documentation {
+    fn on_event(&mut self, event: &Event) -> std::io::Result<()> {
+        match &event.kind {
+            EventKind::Console { test: Some(test), stream, text, .. } => {
+                self.output.entry(test.clone()).or_default().push((*stream, text.clone()));
+            }
+            EventKind::TestFinished { test, outcome, duration: d, .. } => {
+                let (mark, note) = match outcome {
+                    Outcome::Passed => ("✓", String::new()),
+                    Outcome::Failed => ("✗", String::new()),
+                    Outcome::TimedOut => ("✗", " [timed out]".to_string()),
+                    Outcome::Crashed => ("✗", " [crashed the runtime]".to_string()),
+                };
+                self.line(test, mark, format!("{note} {}", duration(*d)))?;
+            }
+            EventKind::TestSkipped { test, kind, .. } => match kind {
+                SkipKind::Skipped => self.line(test, "○", " [skipped]".into())?,
+                SkipKind::Todo => self.line(test, "✎", " [todo]".into())?,
+            },
+            EventKind::LoadError { file, .. } => {
+                writeln!(self.out, "\n{file}\n  ✗ failed to load (see below)")?;
+                self.file = None;
+            }
+            EventKind::RuntimeRestarted { reason, .. } => {
+                writeln!(self.out, "  ↻ runtime restarted: {reason}")?;
+            }
+            EventKind::RunStarted { .. }
+            | EventKind::RuntimeStarted { .. }
+            | EventKind::TestStarted { .. }
+            | EventKind::Console { test: None, .. }
+            | EventKind::RuntimeError { .. }
+            | EventKind::RunFinished { .. } => {}
+        }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}

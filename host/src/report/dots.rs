@@ -1,0 +1,69 @@
+//! The `dots` reporter: one character per test (`.` passed, `F` failed, `T` timed out, `C`
+//! crashed, `*` skipped or todo, `E` a file that failed to load), 80 to a line.
+
+use super::{Out, Reporter};
+use crate::events::{Event, EventKind, Outcome};
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+const WIDTH: usize = 80;
+/// Flush at most this often, so 10,000 dots are not 10,000 writes.
+const FLUSH_EVERY: Duration = Duration::from_millis(100);
+
+pub(crate) struct Dots {
+    out: Out,
+    column: usize,
+    last_flush: Instant,
+}
+
+impl Dots {
+    pub(crate) fn new(out: Out) -> Self {
+        Dots { out, column: 0, last_flush: Instant::now() }
+    }
+
+    fn dot(&mut self, c: char) -> std::io::Result<()> {
+        if self.column == WIDTH {
+            writeln!(self.out)?;
+            self.column = 0;
+        }
+        write!(self.out, "{c}")?;
+        self.column += 1;
+        if self.last_flush.elapsed() >= FLUSH_EVERY {
+            self.out.flush()?;
+            self.last_flush = Instant::now();
+        }
+        Ok(())
+    }
+}
+
+impl Reporter for Dots {
+    fn on_event(&mut self, event: &Event) -> std::io::Result<()> {
+        match &event.kind {
+            EventKind::TestFinished { outcome, .. } => self.dot(match outcome {
+                Outcome::Passed => '.',
+                Outcome::Failed => 'F',
+                Outcome::TimedOut => 'T',
+                Outcome::Crashed => 'C',
+            })?,
+            EventKind::TestSkipped { .. } => self.dot('*')?,
+            EventKind::LoadError { .. } => self.dot('E')?,
+            EventKind::RunFinished { .. } => {
+                if self.column > 0 {
+                    writeln!(self.out)?;
+                }
+                self.out.flush()?;
+            }
+            EventKind::RunStarted { .. }
+            | EventKind::RuntimeStarted { .. }
+            | EventKind::TestStarted { .. }
+            | EventKind::Console { .. }
+            | EventKind::RuntimeError { .. }
+            | EventKind::RuntimeRestarted { .. } => {}
+        }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}

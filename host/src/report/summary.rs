@@ -1,0 +1,185 @@
+//! The end-of-run summary shown after `dots` and `documentation`: every failure (message,
+//! diff, stack, code frame, its console output), load errors, errors outside tests, totals.
+
+use super::failure::render;
+use super::{Out, Reporter};
+use crate::events::{Event, EventKind, Outcome, TestId, TestInfo};
+use crate::session::RunStats;
+use protocol::{ErrorInfo, Stream};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+struct Failure {
+    test: Arc<TestInfo>,
+    outcome: Outcome,
+    error: Option<ErrorInfo>,
+    output: Vec<(Stream, String)>,
+}
+
+/// Collects failures during the run and prints them at the end.
+pub(crate) struct Summary {
+    out: Out,
+    root: PathBuf,
+    output: HashMap<TestId, Vec<(Stream, String)>>,
+    stray_output: Vec<(Stream, String)>,
+    failures: Vec<Failure>,
+    load_errors: Vec<String>,
+    runtime_errors: Vec<String>,
+    restarts: usize,
+}
+
+impl Summary {
+    pub(crate) fn new(out: Out, root: PathBuf) -> Self {
+        Summary {
+            out,
+            root,
+            output: HashMap::new(),
+            stray_output: Vec::new(),
+            failures: Vec::new(),
+            load_errors: Vec::new(),
+            runtime_errors: Vec::new(),
+            restarts: 0,
+        }
+    }
+
+    fn print(&mut self, stats: &RunStats, elapsed: Duration) -> std::io::Result<()> {
+        let out = &mut self.out;
+        writeln!(out)?;
+        if !self.stray_output.is_empty() {
+            writeln!(out, "Output outside tests:")?;
+            write_output(out, &self.stray_output)?;
+            writeln!(out)?;
+        }
+        for message in &self.load_errors {
+            writeln!(out, " LOAD ERROR  {message}")?;
+            writeln!(out)?;
+        }
+        for message in &self.runtime_errors {
+            writeln!(out, " ERROR  {message}")?;
+            writeln!(out)?;
+        }
+        for failure in &self.failures {
+            let label = match failure.outcome {
+                Outcome::Failed => "FAIL",
+                Outcome::TimedOut => "TIMEOUT",
+                Outcome::Crashed => "CRASH",
+                Outcome::Passed => "PASS",
+            };
+            let location = failure
+                .test
+                .location
+                .map(|l| format!("  ({}:{}:{})", failure.test.file, l.line, l.column))
+                .unwrap_or_else(|| format!("  ({})", failure.test.file));
+            writeln!(out, " {label}  {} > {}{location}", failure.test.file, failure.test.full_name())?;
+            writeln!(out)?;
+            if let Some(error) = &failure.error {
+                write!(out, "{}", render(error, &failure.test.file, &self.root, "    "))?;
+            }
+            if !failure.output.is_empty() {
+                writeln!(out, "    console output:")?;
+                write_output(out, &failure.output)?;
+                writeln!(out)?;
+            }
+        }
+        totals(out, stats, elapsed, self.restarts)?;
+        out.flush()
+    }
+}
+
+fn write_output(out: &mut Out, lines: &[(Stream, String)]) -> std::io::Result<()> {
+    for (stream, text) in lines {
+        let marker = match stream {
+            Stream::Stdout => "",
+            Stream::Stderr => "[stderr] ",
+        };
+        for line in text.trim_end_matches('\n').lines() {
+            writeln!(out, "      {marker}{line}")?;
+        }
+    }
+    Ok(())
+}
+
+fn totals(out: &mut Out, stats: &RunStats, elapsed: Duration, restarts: usize) -> std::io::Result<()> {
+    let mut parts = Vec::new();
+    for (count, label) in [
+        (stats.failed, "failed"),
+        (stats.timed_out, "timed out"),
+        (stats.crashed, "crashed"),
+        (stats.passed, "passed"),
+        (stats.skipped, "skipped"),
+        (stats.todo, "todo"),
+    ] {
+        if count > 0 {
+            parts.push(format!("{count} {label}"));
+        }
+    }
+    parts.push(format!("{} total", stats.total()));
+    writeln!(out, "Tests:  {}", parts.join(", "))?;
+    if stats.load_errors > 0 {
+        writeln!(out, "Files:  {} failed to load", stats.load_errors)?;
+    }
+    if stats.runtime_errors + stats.runtime_failures > 0 {
+        writeln!(out, "Errors: {} outside tests", stats.runtime_errors + stats.runtime_failures)?;
+    }
+    if restarts > 0 {
+        writeln!(out, "Restarts: {restarts} (after a timeout or crash)")?;
+    }
+    writeln!(out, "Time:   {:.2} s", elapsed.as_secs_f64())?;
+    if stats.ran() == 0 && stats.runtime_failures == 0 {
+        writeln!(out, "No tests ran.")?;
+    }
+    Ok(())
+}
+
+impl Reporter for Summary {
+    fn on_event(&mut self, event: &Event) -> std::io::Result<()> {
+        match &event.kind {
+            EventKind::Console { test: Some(test), stream, text, .. } => {
+                self.output.entry(test.clone()).or_default().push((*stream, text.clone()));
+            }
+            EventKind::Console { test: None, stream, text, .. } => self.stray_output.push((*stream, text.clone())),
+            EventKind::TestFinished { test, outcome, error, .. } => {
+                let output = self.output.remove(&test.id).unwrap_or_default();
+                if *outcome != Outcome::Passed {
+                    self.failures.push(Failure { test: test.clone(), outcome: *outcome, error: error.clone(), output });
+                }
+            }
+            EventKind::TestSkipped { test, .. } => {
+                self.output.remove(&test.id);
+            }
+            EventKind::LoadError { message, frame, stack, .. } => {
+                let mut text = message.clone();
+                if let Some(frame) = frame {
+                    text.push_str("\n\n");
+                    text.push_str(frame.trim_end());
+                } else if let Some(stack) = stack {
+                    let frames = super::failure::user_frames(stack, &self.root);
+                    for frame in frames.iter().take(5) {
+                        text.push_str(&format!("\n    at {}:{}:{}", frame.path, frame.line, frame.column));
+                    }
+                }
+                self.load_errors.push(text);
+            }
+            EventKind::RuntimeError { suite, origin, error, .. } => {
+                let mut text = format!("[{suite}] {origin}: {}: {}", error.name, error.message);
+                if let Some(stack) = &error.stack {
+                    for frame in super::failure::user_frames(stack, &self.root).iter().take(5) {
+                        text.push_str(&format!("\n    at {}:{}:{}", frame.path, frame.line, frame.column));
+                    }
+                }
+                self.runtime_errors.push(text);
+            }
+            EventKind::RuntimeRestarted { .. } => self.restarts += 1,
+            EventKind::RunFinished { stats } => self.print(stats, event.elapsed)?,
+            EventKind::RunStarted { .. } | EventKind::RuntimeStarted { .. } | EventKind::TestStarted { .. } => {}
+        }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}

@@ -1,0 +1,69 @@
+//! One controller connection: a reader that parses frames into [`Inbound`] values and a
+//! writer fed by an outbox channel, so the session never touches the socket itself.
+
+use axum::extract::ws::{Message, WebSocket};
+use futures_util::{SinkExt, StreamExt};
+use protocol::{ControllerMessage, HostMessage};
+use tokio::sync::mpsc;
+
+/// The largest frame a controller may send (console output of a chatty test fits easily).
+pub(crate) const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
+
+/// What arrives from a controller.
+#[derive(Debug)]
+pub enum Inbound {
+    /// A well-formed message.
+    Message(ControllerMessage),
+    /// A frame that is not a protocol message; the connection is closed after it.
+    Malformed(String),
+}
+
+/// The session's handle on one connected controller.
+pub struct Connection {
+    /// Commands to send, in order.
+    pub outbox: mpsc::UnboundedSender<HostMessage>,
+    /// Messages received, in order; `None` once the socket closed.
+    pub inbox: mpsc::UnboundedReceiver<Inbound>,
+}
+
+pub(crate) async fn serve_connection(socket: WebSocket, connections: mpsc::UnboundedSender<Connection>) {
+    let (mut sink, mut stream) = socket.split();
+    let (in_tx, inbox) = mpsc::unbounded_channel();
+    let (outbox, mut out_rx) = mpsc::unbounded_channel::<HostMessage>();
+    if connections.send(Connection { outbox, inbox }).is_err() {
+        return;
+    }
+    let writer = tokio::spawn(async move {
+        while let Some(message) = out_rx.recv().await {
+            if sink.send(Message::Text(message.to_json().into())).await.is_err() {
+                break;
+            }
+        }
+        let _ = sink.close().await;
+    });
+    while let Some(Ok(frame)) = stream.next().await {
+        let inbound = match frame {
+            Message::Text(text) => match ControllerMessage::from_json(&text) {
+                Ok(message) => Inbound::Message(message),
+                Err(err) => Inbound::Malformed(format!("{err} in frame {}", preview(&text))),
+            },
+            Message::Binary(_) => Inbound::Malformed("binary frames are not part of the protocol".into()),
+            Message::Close(_) => break,
+            Message::Ping(_) | Message::Pong(_) => continue,
+        };
+        let malformed = matches!(inbound, Inbound::Malformed(_));
+        if in_tx.send(inbound).is_err() || malformed {
+            break;
+        }
+    }
+    writer.abort();
+}
+
+fn preview(text: &str) -> String {
+    let short: String = text.chars().take(120).collect();
+    if short.len() < text.len() {
+        format!("{short:?}…")
+    } else {
+        format!("{short:?}")
+    }
+}

@@ -1,0 +1,548 @@
+//! The driver: runs one suite on node. It starts the runtime, loads the files, dispatches
+//! `run-test` one test at a time (with a small window in flight so the socket round trip does
+//! not add to every test), arms each test's deadline in the host, and recovers from timeouts and
+//! crashes by restarting the runtime and continuing with the next test.
+
+use super::reconcile::{reconcile, Disposition, Scheduled};
+use super::RunStats;
+use crate::build::{write_node_entry, NodeEntry};
+use crate::events::{Emitter, EventKind, Outcome, TestId, TestInfo};
+use crate::plan::PlannedSuite;
+use crate::server::{Connection, Inbound, Server};
+use protocol::{
+    CommandId, ConsoleLevel, ControllerMessage, ErrorInfo, HostMessage, LoadError, RegisteredTest, RunEpoch,
+    Stream, TestStatus, PROTOCOL_VERSION,
+};
+use runtimes::{NodeLauncher, NodeProcess, RawOutput, Runtime};
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::time::{sleep_until, timeout};
+
+/// How many `run-test` commands may be in flight at once. The controller still runs them one
+/// at a time; the window only hides the socket round trip.
+const WINDOW: usize = 32;
+/// How long a runtime may take to connect and say hello.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long loading every test file may take.
+const LOAD_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long the final `afterAll` hooks may take.
+const FINISH_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a runtime gets to exit on its own after `shutdown` or a closed socket.
+const EXIT_GRACE: Duration = Duration::from_secs(2);
+/// Lines of a runtime's own stderr kept to explain a crash.
+const STDERR_TAIL: usize = 20;
+
+/// What the driver needs from the resolved config.
+pub struct SuiteSettings<'a> {
+    /// The planned suite.
+    pub suite: &'a PlannedSuite,
+    /// The node to run.
+    pub launcher: &'a NodeLauncher,
+    /// `--timeout`, when given.
+    pub timeout_override: Option<Duration>,
+    /// The project root (node's working directory).
+    pub root: &'a std::path::Path,
+}
+
+/// Why a runtime could not be brought to the point of running tests.
+#[derive(Debug, thiserror::Error)]
+enum StartError {
+    #[error("failed to start the server: {0}")]
+    Server(std::io::Error),
+    #[error("{0}")]
+    Build(#[from] crate::build::BuildError),
+    #[error("{0}")]
+    Runtime(#[from] runtimes::RuntimeError),
+    #[error("node {exit} before its controller connected{stderr}")]
+    ExitedEarly { exit: runtimes::ExitInfo, stderr: String },
+    #[error("node did not connect within {}s{stderr} (hint: is something blocking 127.0.0.1?)", .waited.as_secs())]
+    NoConnection { waited: Duration, stderr: String },
+    #[error("the controller speaks protocol {got}, the host speaks {PROTOCOL_VERSION} (hint: rebuild proctor)")]
+    ProtocolMismatch { got: u32 },
+    #[error("node closed the connection while {stage}{stderr}")]
+    Closed { stage: &'static str, stderr: String },
+    #[error("node did not finish loading the test files within {}s", LOAD_TIMEOUT.as_secs())]
+    LoadTimeout,
+    #[error("the controller sent a malformed message: {0}")]
+    Malformed(String),
+}
+
+/// A runtime that is connected and has loaded the test files.
+struct Live {
+    process: NodeProcess,
+    conn: Connection,
+    epoch: RunEpoch,
+    output_open: bool,
+}
+
+/// One `run-test` in flight.
+struct InFlight {
+    command: CommandId,
+    test: Arc<TestInfo>,
+    timeout: Duration,
+}
+
+/// The per-suite driver state.
+struct Driver<'a, 'e> {
+    settings: &'a SuiteSettings<'a>,
+    server: Server,
+    entry: NodeEntry,
+    emitter: &'a mut Emitter<'e>,
+    stats: &'a mut RunStats,
+    next_command: CommandId,
+    next_epoch: RunEpoch,
+    stderr_tail: VecDeque<String>,
+}
+
+/// Runs every file of one suite and reports through `emitter`; counts into `stats`.
+pub async fn run_suite(settings: &SuiteSettings<'_>, emitter: &mut Emitter<'_>, stats: &mut RunStats) {
+    let suite = settings.suite;
+    for file in &suite.files {
+        if let Some(err) = &file.syntax_error {
+            stats.load_errors += 1;
+            emitter.emit(EventKind::LoadError {
+                suite: suite.id.clone(),
+                file: file.path.clone(),
+                message: format!(
+                    "{}:{}:{}: SyntaxError: {}",
+                    file.path, err.location.line, err.location.column, err.message
+                ),
+                location: Some(err.location),
+                frame: Some(err.frame.clone()).filter(|f| !f.is_empty()),
+                stack: None,
+                stats: *stats,
+            });
+        }
+    }
+    let files: Vec<(String, std::path::PathBuf)> = suite
+        .files
+        .iter()
+        .filter(|f| f.syntax_error.is_none())
+        .map(|f| (f.path.clone(), f.abs.clone()))
+        .collect();
+    if files.is_empty() {
+        return;
+    }
+    let prepared = async {
+        let server = Server::start().await.map_err(StartError::Server)?;
+        let entry = write_node_entry(&files, &server.ws_url())?;
+        Ok::<_, StartError>((server, entry))
+    }
+    .await;
+    let (server, entry) = match prepared {
+        Ok(pair) => pair,
+        Err(err) => return start_failed(&suite.id, err, emitter, stats),
+    };
+    let mut driver = Driver {
+        settings,
+        server,
+        entry,
+        emitter,
+        stats,
+        next_command: 1,
+        next_epoch: 1,
+        stderr_tail: VecDeque::new(),
+    };
+    driver.run().await;
+}
+
+fn start_failed(suite: &str, err: StartError, emitter: &mut Emitter<'_>, stats: &mut RunStats) {
+    stats.runtime_failures += 1;
+    emitter.emit(EventKind::RuntimeError {
+        suite: suite.to_owned(),
+        origin: "starting node".into(),
+        error: ErrorInfo { name: "RuntimeError".into(), message: err.to_string(), ..ErrorInfo::default() },
+        stats: *stats,
+    });
+}
+
+impl Driver<'_, '_> {
+    fn suite_id(&self) -> String {
+        self.settings.suite.id.clone()
+    }
+
+    fn command_id(&mut self) -> CommandId {
+        let id = self.next_command;
+        self.next_command += 1;
+        id
+    }
+
+    async fn run(&mut self) {
+        let (mut live, registered, load_errors) = match self.start().await {
+            Ok(started) => started,
+            Err(err) => {
+                let suite = self.suite_id();
+                return start_failed(&suite, err, self.emitter, self.stats);
+            }
+        };
+        for LoadError { file, error } in load_errors {
+            self.stats.load_errors += 1;
+            let stack = error.stack.clone();
+            self.emitter.emit(EventKind::LoadError {
+                suite: self.suite_id(),
+                file: file.clone(),
+                message: format!("{file}: failed to load: {}: {}", error.name, error.message),
+                location: None,
+                frame: None,
+                stack,
+                stats: *self.stats,
+            });
+        }
+        let scheduled = reconcile(
+            self.settings.suite,
+            &registered,
+            Duration::from_millis(self.settings.suite.timeout_ms),
+            self.settings.timeout_override,
+        );
+        let mut pending: VecDeque<(Arc<TestInfo>, Duration)> = VecDeque::new();
+        for Scheduled { info, disposition } in scheduled {
+            match disposition {
+                Disposition::Run { timeout } => pending.push_back((info, timeout)),
+                Disposition::Skip { kind, reason } => {
+                    self.stats.record_skip(kind);
+                    self.emitter.emit(EventKind::TestSkipped { test: info, kind, reason, stats: *self.stats });
+                }
+            }
+        }
+        if !pending.is_empty() {
+            match self.dispatch(live, pending).await {
+                Some(still_live) => live = still_live,
+                None => return,
+            }
+        }
+        self.finish(live).await;
+    }
+
+    /// Spawns node, waits for its hello, loads the files.
+    async fn start(&mut self) -> Result<(Live, Vec<RegisteredTest>, Vec<LoadError>), StartError> {
+        self.stderr_tail.clear();
+        let mut process = self.settings.launcher.spawn(&self.entry.preload, &self.entry.entry, self.settings.root)?;
+        let mut early_output = Vec::new();
+        let deadline = tokio::time::Instant::now() + CONNECT_TIMEOUT;
+        let mut early_exit = None;
+        let mut output_open = true;
+        let conn = loop {
+            tokio::select! {
+                conn = self.server.connections.recv() => match conn {
+                    Some(conn) => break Some(conn),
+                    None => return Err(StartError::Server(std::io::Error::other("the server stopped"))),
+                },
+                line = process.output(), if output_open => match line {
+                    Some(line) => early_output.push(line),
+                    None => {
+                        // Both pipes closed: node is exiting (or closed them itself; then keep waiting).
+                        output_open = false;
+                        if let Ok(exit) = timeout(EXIT_GRACE, process.exited()).await {
+                            early_exit = Some(exit);
+                            break None;
+                        }
+                    }
+                },
+                _ = sleep_until(deadline) => {
+                    process.kill().await;
+                    return Err(StartError::NoConnection { waited: CONNECT_TIMEOUT, stderr: tail_of(&early_output) });
+                }
+            }
+        };
+        let Some(conn) = conn else {
+            while let Ok(Some(line)) = timeout(Duration::from_millis(50), process.output()).await {
+                early_output.push(line);
+            }
+            let exit = early_exit.unwrap_or(runtimes::ExitInfo { code: None, signal: None });
+            return Err(StartError::ExitedEarly { exit, stderr: tail_of(&early_output) });
+        };
+        let epoch = self.next_epoch;
+        self.next_epoch += 1;
+        let mut live = Live { process, conn, epoch, output_open };
+        for line in early_output {
+            self.raw_output(None, line);
+        }
+        match self.next_message(&mut live, CONNECT_TIMEOUT, "saying hello").await? {
+            ControllerMessage::Hello { protocol, runtime } => {
+                if protocol != PROTOCOL_VERSION {
+                    live.process.kill().await;
+                    return Err(StartError::ProtocolMismatch { got: protocol });
+                }
+                self.emitter.emit(EventKind::RuntimeStarted {
+                    suite: self.suite_id(),
+                    kind: self.settings.suite.runtime,
+                    runtime,
+                });
+            }
+            other => return Err(StartError::Malformed(format!("expected hello, got {other:?}"))),
+        }
+        let load = self.command_id();
+        let _ = live.conn.outbox.send(HostMessage::Load { run: epoch, id: load });
+        let load_deadline = Instant::now() + LOAD_TIMEOUT;
+        loop {
+            let left = load_deadline.saturating_duration_since(Instant::now());
+            match self.next_message(&mut live, left, "loading the test files").await {
+                Ok(ControllerMessage::Loaded { run, reply_to, tests, load_errors }) if run == epoch && reply_to == load => {
+                    return Ok((live, tests, load_errors));
+                }
+                Ok(other) => self.handle_side_message(&live, other, None),
+                Err(StartError::NoConnection { .. }) => {
+                    live.process.kill().await;
+                    return Err(StartError::LoadTimeout);
+                }
+                Err(err) => {
+                    live.process.kill().await;
+                    return Err(err);
+                }
+            }
+        }
+    }
+
+    /// The next protocol message during start-up, forwarding raw output meanwhile.
+    async fn next_message(&mut self, live: &mut Live, wait: Duration, stage: &'static str) -> Result<ControllerMessage, StartError> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            tokio::select! {
+                biased;
+                inbound = live.conn.inbox.recv() => match inbound {
+                    Some(Inbound::Message(message)) => return Ok(message),
+                    Some(Inbound::Malformed(reason)) => return Err(StartError::Malformed(reason)),
+                    None => {
+                        self.drain_output(live).await;
+                        let _ = timeout(EXIT_GRACE, live.process.exited()).await;
+                        live.process.kill().await;
+                        return Err(StartError::Closed { stage, stderr: self.stderr_tail_text() });
+                    }
+                },
+                line = live.process.output(), if live.output_open => match line {
+                    Some(line) => self.raw_output(None, line),
+                    None => live.output_open = false,
+                },
+                _ = sleep_until(deadline) => {
+                    return Err(StartError::NoConnection { waited: wait, stderr: self.stderr_tail_text() });
+                }
+            }
+        }
+    }
+
+    /// Runs the pending tests; returns the live runtime, or `None` when it could not be
+    /// restarted (the remaining tests were then reported as crashed).
+    async fn dispatch(&mut self, mut live: Live, mut pending: VecDeque<(Arc<TestInfo>, Duration)>) -> Option<Live> {
+        let mut in_flight: VecDeque<InFlight> = VecDeque::new();
+        let mut head_started = Instant::now();
+        let mut head_announced: Option<CommandId> = None;
+        loop {
+            while in_flight.len() < WINDOW {
+                let Some((test, timeout)) = pending.pop_front() else { break };
+                let command = self.command_id();
+                let message = HostMessage::RunTest {
+                    run: live.epoch,
+                    id: command,
+                    test: test.id.0.clone(),
+                    timeout: timeout.as_millis() as u64,
+                };
+                let _ = live.conn.outbox.send(message);
+                in_flight.push_back(InFlight { command, test, timeout });
+            }
+            let Some(head) = in_flight.front() else { return Some(live) };
+            if head_announced != Some(head.command) {
+                head_announced = Some(head.command);
+                head_started = Instant::now();
+                self.stderr_tail.clear();
+                self.emitter.emit(EventKind::TestStarted { test: head.test.clone() });
+            }
+            let deadline = tokio::time::Instant::from_std(head_started + head.timeout);
+            let head_id = head.test.id.clone();
+            let verdict = tokio::select! {
+                biased;
+                inbound = live.conn.inbox.recv() => match inbound {
+                    Some(Inbound::Message(ControllerMessage::TestFinished { run, reply_to, test, status, duration_ms, error }))
+                        if run == live.epoch =>
+                    {
+                        if reply_to != in_flight[0].command || test != head_id.0 {
+                            self.protocol_violation(format!("test-finished for {test} (command {reply_to}) while {head_id} was running"));
+                            continue;
+                        }
+                        let done = in_flight.pop_front().expect("head exists");
+                        let outcome = match status {
+                            TestStatus::Passed => Outcome::Passed,
+                            TestStatus::Failed => Outcome::Failed,
+                        };
+                        let duration = Duration::from_secs_f64(duration_ms.max(0.0) / 1000.0);
+                        self.finish_test(done.test, outcome, duration, error);
+                        continue;
+                    }
+                    Some(Inbound::Message(other)) => {
+                        self.handle_side_message(&live, other, Some(&head_id));
+                        continue;
+                    }
+                    Some(Inbound::Malformed(reason)) => {
+                        self.protocol_violation(reason);
+                        continue;
+                    }
+                    None => None,
+                },
+                line = live.process.output(), if live.output_open => {
+                    match line {
+                        Some(line) => self.raw_output(Some(&head_id), line),
+                        None => live.output_open = false,
+                    }
+                    continue;
+                }
+                _ = sleep_until(deadline) => Some(()),
+            };
+            let head = in_flight.pop_front().expect("head exists");
+            let elapsed = head_started.elapsed();
+            let (outcome, error, reason) = match verdict {
+                Some(()) => {
+                    live.process.kill().await;
+                    let message = format!(
+                        "test timed out after {} ms (it never settled, or blocked the event loop); node was restarted",
+                        head.timeout.as_millis()
+                    );
+                    (Outcome::TimedOut, error_info("TimeoutError", message), format!("{} timed out", head.test.id))
+                }
+                None => {
+                    self.drain_output(&mut live).await;
+                    let exit = match timeout(EXIT_GRACE, live.process.exited()).await {
+                        Ok(exit) => exit.to_string(),
+                        Err(_) => {
+                            live.process.kill().await;
+                            "closed its connection".to_string()
+                        }
+                    };
+                    let message = format!("node {exit} while this test was running{}", self.stderr_tail_text());
+                    (Outcome::Crashed, error_info("RuntimeCrash", message), format!("node {exit} during {}", head.test.id))
+                }
+            };
+            self.finish_test(head.test, outcome, elapsed, Some(error));
+            for queued in in_flight.drain(..).rev() {
+                pending.push_front((queued.test, queued.timeout));
+            }
+            head_announced = None;
+            if pending.is_empty() {
+                // Nothing left to run: no need for a fresh runtime just to close groups.
+                return None;
+            }
+            self.emitter.emit(EventKind::RuntimeRestarted { suite: self.suite_id(), reason });
+            match self.start().await {
+                Ok((fresh, _, _)) => live = fresh,
+                Err(err) => {
+                    let message = format!("node could not be restarted: {err}");
+                    for (test, _) in pending.drain(..) {
+                        self.finish_test(test, Outcome::Crashed, Duration::ZERO, Some(error_info("RuntimeCrash", message.clone())));
+                    }
+                    return None;
+                }
+            }
+        }
+    }
+
+    /// Closes every group (afterAll hooks), then shuts the runtime down.
+    async fn finish(&mut self, mut live: Live) {
+        let command = self.command_id();
+        let _ = live.conn.outbox.send(HostMessage::Finish { run: live.epoch, id: command });
+        let deadline = tokio::time::Instant::now() + FINISH_TIMEOUT;
+        let problem = loop {
+            tokio::select! {
+                biased;
+                inbound = live.conn.inbox.recv() => match inbound {
+                    Some(Inbound::Message(ControllerMessage::Finished { run, reply_to })) if run == live.epoch && reply_to == command => break None,
+                    Some(Inbound::Message(other)) => self.handle_side_message(&live, other, None),
+                    Some(Inbound::Malformed(reason)) => self.protocol_violation(reason),
+                    None => break Some(format!("node closed the connection while running afterAll hooks{}", self.stderr_tail_text())),
+                },
+                line = live.process.output(), if live.output_open => match line {
+                    Some(line) => self.raw_output(None, line),
+                    None => live.output_open = false,
+                },
+                _ = sleep_until(deadline) => break Some(format!("afterAll hooks did not finish within {}s", FINISH_TIMEOUT.as_secs())),
+            }
+        };
+        if let Some(message) = problem {
+            self.stats.runtime_errors += 1;
+            self.emitter.emit(EventKind::RuntimeError {
+                suite: self.suite_id(),
+                origin: "finishing the run".into(),
+                error: error_info("RuntimeError", message),
+                stats: *self.stats,
+            });
+        }
+        let _ = live.conn.outbox.send(HostMessage::Shutdown {});
+        if timeout(EXIT_GRACE, live.process.exited()).await.is_err() {
+            live.process.kill().await;
+        }
+        self.drain_output(&mut live).await;
+    }
+
+    fn finish_test(&mut self, test: Arc<TestInfo>, outcome: Outcome, duration: Duration, error: Option<ErrorInfo>) {
+        self.stats.record(outcome);
+        self.emitter.emit(EventKind::TestFinished { test, outcome, duration, error, stats: *self.stats });
+    }
+
+    /// Console output and errors outside tests; anything else at this point is stale or stray.
+    fn handle_side_message(&mut self, live: &Live, message: ControllerMessage, running: Option<&TestId>) {
+        match message {
+            ControllerMessage::Console { run, test, stream, level, text } if run == live.epoch => {
+                let test = test.map(TestId).or_else(|| running.cloned());
+                self.emitter.emit(EventKind::Console { suite: self.suite_id(), test, stream, level, text });
+            }
+            ControllerMessage::Error { run, origin, error } if run == live.epoch => {
+                self.stats.runtime_errors += 1;
+                self.emitter.emit(EventKind::RuntimeError { suite: self.suite_id(), origin, error, stats: *self.stats });
+            }
+            // Replies of an abandoned epoch, or a pong: nothing to do.
+            _ => {}
+        }
+    }
+
+    fn raw_output(&mut self, running: Option<&TestId>, line: RawOutput) {
+        if line.stderr {
+            if self.stderr_tail.len() == STDERR_TAIL {
+                self.stderr_tail.pop_front();
+            }
+            self.stderr_tail.push_back(line.text.clone());
+        }
+        let stream = if line.stderr { Stream::Stderr } else { Stream::Stdout };
+        self.emitter.emit(EventKind::Console {
+            suite: self.suite_id(),
+            test: running.cloned(),
+            stream,
+            level: ConsoleLevel::Write,
+            text: line.text + "\n",
+        });
+    }
+
+    /// Collects what a dying runtime printed last, so a crash message can quote it.
+    async fn drain_output(&mut self, live: &mut Live) {
+        while live.output_open {
+            match timeout(Duration::from_millis(200), live.process.output()).await {
+                Ok(Some(line)) => self.raw_output(None, line),
+                Ok(None) => live.output_open = false,
+                Err(_) => break,
+            }
+        }
+    }
+
+    fn stderr_tail_text(&self) -> String {
+        if self.stderr_tail.is_empty() {
+            String::new()
+        } else {
+            let lines: Vec<&str> = self.stderr_tail.iter().map(String::as_str).collect();
+            format!("; its stderr ended with:\n{}", lines.join("\n"))
+        }
+    }
+
+    fn protocol_violation(&mut self, reason: String) {
+        eprintln!("proctor: ignoring an unexpected message from the controller: {reason}");
+    }
+}
+
+fn tail_of(lines: &[RawOutput]) -> String {
+    let tail: Vec<&str> = lines.iter().rev().take(STDERR_TAIL).rev().map(|l| l.text.as_str()).collect();
+    if tail.is_empty() {
+        String::new()
+    } else {
+        format!("; it printed:\n{}", tail.join("\n"))
+    }
+}
+
+fn error_info(name: &str, message: String) -> ErrorInfo {
+    ErrorInfo { name: name.into(), message, ..ErrorInfo::default() }
+}

@@ -1,0 +1,9 @@
+//! The session: the host in charge of a runtime, one test at a time. See `README.md` here for
+//! the tasks, channels and lifecycle.
+
+mod driver;
+mod reconcile;
+mod stats;
+
+pub use driver::{run_suite, SuiteSettings};
+pub use stats::RunStats;

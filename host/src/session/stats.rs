@@ -1,0 +1,62 @@
+//! [`RunStats`]: the only place tests are counted. Reporters read snapshots; they never tally.
+
+use crate::events::{Outcome, SkipKind};
+use serde::Serialize;
+
+/// Counts for the run so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RunStats {
+    /// Tests that passed.
+    pub passed: usize,
+    /// Tests that failed.
+    pub failed: usize,
+    /// Tests that timed out.
+    pub timed_out: usize,
+    /// Tests during which the runtime crashed.
+    pub crashed: usize,
+    /// Tests skipped.
+    pub skipped: usize,
+    /// Tests marked todo.
+    pub todo: usize,
+    /// Files that failed to load.
+    pub load_errors: usize,
+    /// Errors outside tests (afterAll hooks, uncaught errors between tests).
+    pub runtime_errors: usize,
+    /// Runtimes that never started or never connected.
+    pub runtime_failures: usize,
+}
+
+impl RunStats {
+    /// Counts a finished test.
+    pub fn record(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Passed => self.passed += 1,
+            Outcome::Failed => self.failed += 1,
+            Outcome::TimedOut => self.timed_out += 1,
+            Outcome::Crashed => self.crashed += 1,
+        }
+    }
+
+    /// Counts a test that will not run.
+    pub fn record_skip(&mut self, kind: SkipKind) {
+        match kind {
+            SkipKind::Skipped => self.skipped += 1,
+            SkipKind::Todo => self.todo += 1,
+        }
+    }
+
+    /// Tests that ran, whatever their outcome.
+    pub fn ran(&self) -> usize {
+        self.passed + self.failed + self.timed_out + self.crashed
+    }
+
+    /// Every test counted.
+    pub fn total(&self) -> usize {
+        self.ran() + self.skipped + self.todo
+    }
+
+    /// True when anything should turn the run red.
+    pub fn has_failures(&self) -> bool {
+        self.failed + self.timed_out + self.crashed + self.load_errors + self.runtime_errors + self.runtime_failures > 0
+    }
+}

@@ -1,0 +1,304 @@
+//! The wire protocol between the proctor host and the controller running inside a JavaScript
+//! runtime (node, a browser tab).
+//!
+//! This crate is the single source of truth for the messages. The JS controller in
+//! `controller-js/` speaks the same JSON; both sides are checked against the vectors in
+//! `protocol/vectors/`. Every message is one JSON text frame `{ "type": ..., ... }`.
+//!
+//! The host drives: it sends imperative commands ([`HostMessage`]), each with a command `id`.
+//! The controller only registers and executes tests, and answers in the past tense
+//! ([`ControllerMessage`]); every reply names the command it answers in `replyTo`, and every
+//! message that belongs to a run carries that run's epoch in `run`, so the host can drop late
+//! messages from a run it has already abandoned (for example after restarting the runtime).
+#![warn(missing_docs)]
+
+mod id;
+
+pub use id::{test_id, IdAllocator, ID_SEPARATOR};
+use serde::{Deserialize, Serialize};
+
+/// The protocol version both sides must agree on; sent by the controller in its hello.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// A run's epoch. A new epoch starts whenever the host (re)loads the test files in a runtime.
+pub type RunEpoch = u64;
+
+/// The id of one host command; replies name it in `replyTo`.
+pub type CommandId = u64;
+
+/// Commands the host sends to a controller.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum HostMessage {
+    /// Load the test files of the entry (in plan order) and report what they registered.
+    Load {
+        /// The run epoch every later message of this run carries.
+        run: RunEpoch,
+        /// Command id.
+        id: CommandId,
+    },
+    /// Run exactly one test; hooks of enclosing groups run as needed.
+    RunTest {
+        /// Run epoch.
+        run: RunEpoch,
+        /// Command id.
+        id: CommandId,
+        /// The test to run, as registered.
+        test: String,
+        /// The test's deadline in milliseconds; the host enforces it too.
+        timeout: u64,
+    },
+    /// Close every open group (running their `afterAll` hooks) and report when done.
+    Finish {
+        /// Run epoch.
+        run: RunEpoch,
+        /// Command id.
+        id: CommandId,
+    },
+    /// Liveness probe.
+    Ping {
+        /// Command id.
+        id: CommandId,
+    },
+    /// Stop: the controller closes its socket and lets the runtime exit.
+    Shutdown {},
+}
+
+/// Messages a controller sends to the host.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum ControllerMessage {
+    /// The first message on a connection: who is speaking.
+    Hello {
+        /// Must equal [`PROTOCOL_VERSION`].
+        protocol: u32,
+        /// The runtime this controller lives in.
+        runtime: RuntimeInfo,
+    },
+    /// Reply to [`HostMessage::Load`]: every test the files registered, in registration order.
+    #[serde(rename_all = "camelCase")]
+    Loaded {
+        /// Run epoch.
+        run: RunEpoch,
+        /// The `load` command this answers.
+        reply_to: CommandId,
+        /// The registered tests.
+        tests: Vec<RegisteredTest>,
+        /// Files that threw while loading (top-level error, missing import, ...).
+        load_errors: Vec<LoadError>,
+    },
+    /// Output printed by the runtime, attributed to the running test when there is one.
+    Console {
+        /// Run epoch.
+        run: RunEpoch,
+        /// The id of the test that printed, if a test was running.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        test: Option<String>,
+        /// Which stream the output belongs to.
+        stream: Stream,
+        /// The console method or write that produced it.
+        level: ConsoleLevel,
+        /// The text, without a trailing newline for console methods.
+        text: String,
+    },
+    /// Reply to [`HostMessage::RunTest`]: the test's outcome.
+    #[serde(rename_all = "camelCase")]
+    TestFinished {
+        /// Run epoch.
+        run: RunEpoch,
+        /// The `run-test` command this answers.
+        reply_to: CommandId,
+        /// The test id.
+        test: String,
+        /// What happened.
+        status: TestStatus,
+        /// Wall time of the test body and its each-hooks, in milliseconds.
+        duration_ms: f64,
+        /// The failure, when `status` is `failed`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<ErrorInfo>,
+    },
+    /// Reply to [`HostMessage::Finish`]: all groups are closed.
+    #[serde(rename_all = "camelCase")]
+    Finished {
+        /// Run epoch.
+        run: RunEpoch,
+        /// The `finish` command this answers.
+        reply_to: CommandId,
+    },
+    /// An error outside any test: an `afterAll` hook, an uncaught exception or an unhandled
+    /// rejection while no test was running.
+    Error {
+        /// Run epoch.
+        run: RunEpoch,
+        /// Where it happened, in words (e.g. `afterAll hook of "math"`).
+        origin: String,
+        /// The error.
+        error: ErrorInfo,
+    },
+    /// Reply to [`HostMessage::Ping`].
+    #[serde(rename_all = "camelCase")]
+    Pong {
+        /// The `ping` command this answers.
+        reply_to: CommandId,
+    },
+}
+
+/// Identifies the runtime a controller runs in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuntimeInfo {
+    /// `node` or `browser`.
+    pub kind: String,
+    /// The runtime's version (`process.version`, or the browser's).
+    pub version: String,
+    /// The user agent string.
+    pub user_agent: String,
+}
+
+/// One test as the runtime registered it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegisteredTest {
+    /// The test id, computed by the same rule as the host's plan ([`test_id`]).
+    pub id: String,
+    /// The test file, relative to the project root, with forward slashes.
+    pub file: String,
+    /// The names of the enclosing `describe` groups, outermost first (with ` #N` suffixes).
+    pub groups: Vec<String>,
+    /// The test's own name, with a ` #N` suffix when it repeats a sibling's name.
+    pub name: String,
+    /// How the test was declared.
+    pub mode: TestMode,
+    /// Tags from the options object, its groups' included.
+    pub tags: Vec<String>,
+    /// A timeout from the options object, in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<u64>,
+}
+
+/// How a test was declared (its own modifier or one inherited from a group).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TestMode {
+    /// Plain `it`/`test`.
+    Run,
+    /// `.skip`, or inside a `describe.skip`.
+    Skip,
+    /// `.only`, or inside a `describe.only`.
+    Only,
+    /// `.todo`.
+    Todo,
+}
+
+/// A test file that failed to load in the runtime.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadError {
+    /// The file, relative to the project root.
+    pub file: String,
+    /// The error it threw.
+    pub error: ErrorInfo,
+}
+
+/// A test's outcome as the controller saw it. Timeouts and crashes are the host's verdicts and
+/// never appear on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TestStatus {
+    /// The test and its hooks completed without throwing.
+    Passed,
+    /// The test or one of its hooks threw or rejected.
+    Failed,
+}
+
+/// An error as thrown in the runtime.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ErrorInfo {
+    /// The error's class name (`AssertionError`, `TypeError`, ...).
+    pub name: String,
+    /// Its message.
+    pub message: String,
+    /// Its stack as the runtime printed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack: Option<String>,
+    /// For failed expectations: the expected value, pretty-printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// For failed expectations: the actual value, pretty-printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual: Option<String>,
+}
+
+/// The output stream console text belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stream {
+    /// Standard output (`console.log`, `console.info`, `console.debug`, stdout writes).
+    Stdout,
+    /// Standard error (`console.warn`, `console.error`, stderr writes).
+    Stderr,
+}
+
+/// Which call produced console output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConsoleLevel {
+    /// `console.log`.
+    Log,
+    /// `console.info`.
+    Info,
+    /// `console.debug`.
+    Debug,
+    /// `console.warn`.
+    Warn,
+    /// `console.error`.
+    Error,
+    /// A raw write to `process.stdout`/`process.stderr`.
+    Write,
+}
+
+impl HostMessage {
+    /// Serializes to the JSON text frame.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("host messages always serialize")
+    }
+}
+
+impl ControllerMessage {
+    /// Parses one JSON text frame.
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn vectors(name: &str) -> serde_json::Value {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors").join(name);
+        let text = std::fs::read_to_string(&path).expect("vector file exists");
+        serde_json::from_str(&text).expect("vector file is JSON")
+    }
+
+    #[test]
+    fn host_messages_round_trip_exactly() {
+        for v in vectors("host-messages.json").as_array().unwrap() {
+            let msg: HostMessage = serde_json::from_value(v.clone()).unwrap();
+            assert_eq!(&serde_json::to_value(&msg).unwrap(), v, "vector {v}");
+        }
+    }
+
+    #[test]
+    fn controller_messages_round_trip_exactly() {
+        for v in vectors("controller-messages.json").as_array().unwrap() {
+            let msg: ControllerMessage = serde_json::from_value(v.clone()).unwrap();
+            assert_eq!(&serde_json::to_value(&msg).unwrap(), v, "vector {v}");
+        }
+    }
+
+    #[test]
+    fn unknown_message_type_is_an_error() {
+        assert!(ControllerMessage::from_json(r#"{"type":"nope"}"#).is_err());
+    }
+}

@@ -1,0 +1,67 @@
+//! Launching, watching and killing the JavaScript runtimes proctor drives.
+//!
+//! A runtime is something that can be started, noticed dying, and killed; the session never
+//! cares which kind it is. Only node lives here so far; browsers join behind the same trait.
+
+mod node;
+
+pub use node::{NodeLauncher, NodeProcess};
+use std::future::Future;
+
+/// A line (or chunk) a runtime printed on its own stdout/stderr, outside the controller's
+/// capture (native crashes, node's own warnings, output after the socket closed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawOutput {
+    /// True for stderr.
+    pub stderr: bool,
+    /// The text, one line without its newline.
+    pub text: String,
+}
+
+/// How a runtime ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExitInfo {
+    /// Its exit code, if it exited normally.
+    pub code: Option<i32>,
+    /// The signal that killed it, if any.
+    pub signal: Option<i32>,
+}
+
+impl std::fmt::Display for ExitInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.code, self.signal) {
+            (Some(code), _) => write!(f, "exited with code {code}"),
+            (None, Some(signal)) => write!(f, "was killed by signal {signal}"),
+            (None, None) => write!(f, "exited"),
+        }
+    }
+}
+
+/// Why a runtime could not be started.
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeError {
+    /// The executable is not installed.
+    #[error("failed to find {program} on PATH (hint: {hint})")]
+    NotFound { program: String, hint: String },
+    /// The executable exists but could not be run.
+    #[error("failed to start {program}: {source}")]
+    Spawn {
+        program: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The executable ran but its version is unusable.
+    #[error("{program} {version} is too old: proctor needs {needed} or newer")]
+    TooOld { program: String, version: String, needed: String },
+}
+
+/// A started runtime process the session can watch and kill.
+#[allow(async_fn_in_trait)]
+pub trait Runtime {
+    /// Resolves when the runtime has died; pending forever while it runs.
+    fn exited(&mut self) -> impl Future<Output = ExitInfo> + Send;
+    /// The next line it printed outside the controller; pending while there is none.
+    fn output(&mut self) -> impl Future<Output = Option<RawOutput>> + Send;
+    /// Kills it (if still running) and waits until it is gone.
+    async fn kill(&mut self);
+}

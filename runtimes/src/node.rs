@@ -1,0 +1,155 @@
+//! The node runtime: finds `node`, checks its version, and runs one child process per
+//! (re)start with the generated entry module.
+
+use crate::{ExitInfo, RawOutput, Runtime, RuntimeError};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use tokio::sync::mpsc;
+
+/// Oldest node proctor supports: `module.register` resolve hooks arrived in 20.6.
+const MIN_MAJOR: u32 = 20;
+const MIN_MINOR: u32 = 6;
+
+/// Knows which node to run and with which flags.
+#[derive(Debug, Clone)]
+pub struct NodeLauncher {
+    node: PathBuf,
+    version: String,
+    major: u32,
+    minor: u32,
+}
+
+impl NodeLauncher {
+    /// Finds node (`PROCTOR_NODE`, else `node` on PATH) and reads its version.
+    pub fn find() -> Result<Self, RuntimeError> {
+        let node = match std::env::var_os("PROCTOR_NODE") {
+            Some(path) => PathBuf::from(path),
+            None => which::which("node").map_err(|_| RuntimeError::NotFound {
+                program: "node".into(),
+                hint: "install Node.js 20.6 or newer, e.g. `apt-get install nodejs`, or set PROCTOR_NODE".into(),
+            })?,
+        };
+        let output = std::process::Command::new(&node)
+            .arg("--version")
+            .output()
+            .map_err(|source| RuntimeError::Spawn { program: node.display().to_string(), source })?;
+        let version = String::from_utf8_lossy(&output.stdout).trim().to_string();
+        let mut parts = version.trim_start_matches('v').split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+        let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+        if (major, minor) < (MIN_MAJOR, MIN_MINOR) {
+            return Err(RuntimeError::TooOld {
+                program: "node".into(),
+                version,
+                needed: format!("v{MIN_MAJOR}.{MIN_MINOR}"),
+            });
+        }
+        Ok(NodeLauncher { node, version, major, minor })
+    }
+
+    /// The version string, e.g. `v20.20.2`.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// The flags proctor adds for this node version, before the user's script.
+    fn flags(&self, preload: &str) -> Vec<OsString> {
+        let mut flags: Vec<OsString> = Vec::new();
+        if self.major < 22 {
+            flags.push("--experimental-websocket".into());
+        }
+        if (self.major, self.minor) >= (20, 11) {
+            // module.register() is an experimental API on some 20.x releases; its warning is noise.
+            flags.push("--disable-warning=ExperimentalWarning".into());
+        }
+        flags.push("--import".into());
+        flags.push(preload.into());
+        flags
+    }
+
+    /// Starts `node <flags> --import <preload> <entry>` in `cwd`.
+    pub fn spawn(&self, preload: &str, entry: &Path, cwd: &Path) -> Result<NodeProcess, RuntimeError> {
+        let mut command = Command::new(&self.node);
+        command
+            .args(self.flags(preload))
+            .arg(entry)
+            .current_dir(cwd)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        if std::env::var_os("NODE_ENV").is_none() {
+            command.env("NODE_ENV", "test");
+        }
+        let mut child = command
+            .spawn()
+            .map_err(|source| RuntimeError::Spawn { program: self.node.display().to_string(), source })?;
+        let (tx, output) = mpsc::unbounded_channel();
+        if let Some(stdout) = child.stdout.take() {
+            forward_lines(stdout, false, tx.clone());
+        }
+        if let Some(stderr) = child.stderr.take() {
+            forward_lines(stderr, true, tx);
+        }
+        Ok(NodeProcess { child, output, exit: None })
+    }
+}
+
+fn forward_lines<R>(reader: R, stderr: bool, tx: mpsc::UnboundedSender<RawOutput>)
+where
+    R: tokio::io::AsyncRead + Unpin + Send + 'static,
+{
+    tokio::spawn(async move {
+        let mut lines = BufReader::new(reader).lines();
+        while let Ok(Some(text)) = lines.next_line().await {
+            if tx.send(RawOutput { stderr, text }).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+/// One running node process.
+#[derive(Debug)]
+pub struct NodeProcess {
+    child: Child,
+    output: mpsc::UnboundedReceiver<RawOutput>,
+    exit: Option<ExitInfo>,
+}
+
+fn exit_info(status: std::process::ExitStatus) -> ExitInfo {
+    #[cfg(unix)]
+    let signal = std::os::unix::process::ExitStatusExt::signal(&status);
+    #[cfg(not(unix))]
+    let signal = None;
+    ExitInfo { code: status.code(), signal }
+}
+
+impl Runtime for NodeProcess {
+    async fn exited(&mut self) -> ExitInfo {
+        if let Some(exit) = &self.exit {
+            return exit.clone();
+        }
+        let info = match self.child.wait().await {
+            Ok(status) => exit_info(status),
+            Err(_) => ExitInfo { code: None, signal: None },
+        };
+        self.exit = Some(info.clone());
+        info
+    }
+
+    async fn output(&mut self) -> Option<RawOutput> {
+        self.output.recv().await
+    }
+
+    async fn kill(&mut self) {
+        if self.exit.is_none() {
+            let _ = self.child.start_kill();
+            if let Ok(status) = self.child.wait().await {
+                self.exit = Some(exit_info(status));
+            }
+        }
+    }
+}
