@@ -140,8 +140,10 @@ pub(crate) fn render(error: &ErrorInfo, test_file: &str, root: &Path, indent: &s
         let first = &frames[0];
         let absolute = root.join(&first.path);
         if let Ok(source) = std::fs::read_to_string(&absolute) {
-            if let Some(frame) = code_frame(&first.path, &source, first.line, first.column, &error.name) {
-                push_block(frame.trim_end());
+            if let Some(frame) = code_frame(&first.path, &source, first.line, first.column, "") {
+                // codespan opens with an `error:` headline; the failure above already says it.
+                let body: Vec<&str> = frame.lines().skip_while(|l| l.starts_with("error")).collect();
+                push_block(body.join("\n").trim_end());
             }
         }
     }

@@ -76,11 +76,11 @@ struct Live {
     output_open: bool,
 }
 
-/// One `run-test` in flight.
+/// A test in the dispatch window: sent (`Ok(command, deadline)`) or to be reported as not run
+/// when it reaches the head (`Err(kind, reason)`).
 struct InFlight {
-    command: CommandId,
+    command: Result<(CommandId, Duration), (crate::events::SkipKind, String)>,
     test: Arc<TestInfo>,
-    timeout: Duration,
 }
 
 /// The per-suite driver state.
@@ -169,7 +169,7 @@ impl Driver<'_, '_> {
     }
 
     async fn run(&mut self) {
-        let (mut live, registered, load_errors) = match self.start().await {
+        let (live, registered, load_errors) = match self.start().await {
             Ok(started) => started,
             Err(err) => {
                 let suite = self.suite_id();
@@ -195,23 +195,9 @@ impl Driver<'_, '_> {
             Duration::from_millis(self.settings.suite.timeout_ms),
             self.settings.timeout_override,
         );
-        let mut pending: VecDeque<(Arc<TestInfo>, Duration)> = VecDeque::new();
-        for Scheduled { info, disposition } in scheduled {
-            match disposition {
-                Disposition::Run { timeout } => pending.push_back((info, timeout)),
-                Disposition::Skip { kind, reason } => {
-                    self.stats.record_skip(kind);
-                    self.emitter.emit(EventKind::TestSkipped { test: info, kind, reason, stats: *self.stats });
-                }
-            }
+        if let Some(still_live) = self.dispatch(live, scheduled.into()).await {
+            self.finish(still_live).await;
         }
-        if !pending.is_empty() {
-            match self.dispatch(live, pending).await {
-                Some(still_live) => live = still_live,
-                None => return,
-            }
-        }
-        self.finish(live).await;
     }
 
     /// Spawns node, waits for its hello, loads the files.
@@ -323,31 +309,50 @@ impl Driver<'_, '_> {
 
     /// Runs the pending tests; returns the live runtime, or `None` when it could not be
     /// restarted (the remaining tests were then reported as crashed).
-    async fn dispatch(&mut self, mut live: Live, mut pending: VecDeque<(Arc<TestInfo>, Duration)>) -> Option<Live> {
+    ///
+    /// Skipped tests travel through the same queue, so every result is reported in plan order.
+    async fn dispatch(&mut self, mut live: Live, mut pending: VecDeque<Scheduled>) -> Option<Live> {
         let mut in_flight: VecDeque<InFlight> = VecDeque::new();
         let mut head_started = Instant::now();
         let mut head_announced: Option<CommandId> = None;
         loop {
             while in_flight.len() < WINDOW {
-                let Some((test, timeout)) = pending.pop_front() else { break };
-                let command = self.command_id();
-                let message = HostMessage::RunTest {
-                    run: live.epoch,
-                    id: command,
-                    test: test.id.0.clone(),
-                    timeout: timeout.as_millis() as u64,
+                let Some(Scheduled { info: test, disposition }) = pending.pop_front() else { break };
+                let command = match disposition {
+                    Disposition::Skip { kind, reason } => Err((kind, reason)),
+                    Disposition::Run { timeout } => {
+                        let command = self.command_id();
+                        let message = HostMessage::RunTest {
+                            run: live.epoch,
+                            id: command,
+                            test: test.id.0.clone(),
+                            timeout: timeout.as_millis() as u64,
+                        };
+                        let _ = live.conn.outbox.send(message);
+                        Ok((command, timeout))
+                    }
                 };
-                let _ = live.conn.outbox.send(message);
-                in_flight.push_back(InFlight { command, test, timeout });
+                in_flight.push_back(InFlight { command, test });
             }
             let Some(head) = in_flight.front() else { return Some(live) };
-            if head_announced != Some(head.command) {
-                head_announced = Some(head.command);
+            let (head_command, head_timeout) = match &head.command {
+                Ok(pair) => *pair,
+                Err(_) => {
+                    let InFlight { test, command } = in_flight.pop_front().expect("head exists");
+                    if let Err((kind, reason)) = command {
+                        self.stats.record_skip(kind);
+                        self.emitter.emit(EventKind::TestSkipped { test, kind, reason, stats: *self.stats });
+                    }
+                    continue;
+                }
+            };
+            if head_announced != Some(head_command) {
+                head_announced = Some(head_command);
                 head_started = Instant::now();
                 self.stderr_tail.clear();
                 self.emitter.emit(EventKind::TestStarted { test: head.test.clone() });
             }
-            let deadline = tokio::time::Instant::from_std(head_started + head.timeout);
+            let deadline = tokio::time::Instant::from_std(head_started + head_timeout);
             let head_id = head.test.id.clone();
             let verdict = tokio::select! {
                 biased;
@@ -355,7 +360,7 @@ impl Driver<'_, '_> {
                     Some(Inbound::Message(ControllerMessage::TestFinished { run, reply_to, test, status, duration_ms, error }))
                         if run == live.epoch =>
                     {
-                        if reply_to != in_flight[0].command || test != head_id.0 {
+                        if reply_to != head_command || test != head_id.0 {
                             self.protocol_violation(format!("test-finished for {test} (command {reply_to}) while {head_id} was running"));
                             continue;
                         }
@@ -394,7 +399,7 @@ impl Driver<'_, '_> {
                     live.process.kill().await;
                     let message = format!(
                         "test timed out after {} ms (it never settled, or blocked the event loop); node was restarted",
-                        head.timeout.as_millis()
+                        head_timeout.as_millis()
                     );
                     (Outcome::TimedOut, error_info("TimeoutError", message), format!("{} timed out", head.test.id))
                 }
@@ -412,12 +417,22 @@ impl Driver<'_, '_> {
                 }
             };
             self.finish_test(head.test, outcome, elapsed, Some(error));
-            for queued in in_flight.drain(..).rev() {
-                pending.push_front((queued.test, queued.timeout));
+            for InFlight { test, command } in in_flight.drain(..).rev() {
+                let disposition = match command {
+                    Ok((_, timeout)) => Disposition::Run { timeout },
+                    Err((kind, reason)) => Disposition::Skip { kind, reason },
+                };
+                pending.push_front(Scheduled { info: test, disposition });
             }
             head_announced = None;
-            if pending.is_empty() {
+            if !pending.iter().any(|s| matches!(s.disposition, Disposition::Run { .. })) {
                 // Nothing left to run: no need for a fresh runtime just to close groups.
+                for Scheduled { info, disposition } in pending.drain(..) {
+                    if let Disposition::Skip { kind, reason } = disposition {
+                        self.stats.record_skip(kind);
+                        self.emitter.emit(EventKind::TestSkipped { test: info, kind, reason, stats: *self.stats });
+                    }
+                }
                 return None;
             }
             self.emitter.emit(EventKind::RuntimeRestarted { suite: self.suite_id(), reason });
@@ -425,8 +440,16 @@ impl Driver<'_, '_> {
                 Ok((fresh, _, _)) => live = fresh,
                 Err(err) => {
                     let message = format!("node could not be restarted: {err}");
-                    for (test, _) in pending.drain(..) {
-                        self.finish_test(test, Outcome::Crashed, Duration::ZERO, Some(error_info("RuntimeCrash", message.clone())));
+                    for Scheduled { info, disposition } in pending.drain(..) {
+                        match disposition {
+                            Disposition::Run { .. } => {
+                                self.finish_test(info, Outcome::Crashed, Duration::ZERO, Some(error_info("RuntimeCrash", message.clone())))
+                            }
+                            Disposition::Skip { kind, reason } => {
+                                self.stats.record_skip(kind);
+                                self.emitter.emit(EventKind::TestSkipped { test: info, kind, reason, stats: *self.stats });
+                            }
+                        }
                     }
                     return None;
                 }

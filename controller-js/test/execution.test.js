@@ -1,0 +1,201 @@
+// Running tests: console attribution and ordering, async and done-callback tests, uncaught
+// errors, assertion counts, unknown ids, a repeated load, and the speed of the synchronous path.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { formatWithOptions } from "node:util";
+import { captureConsole } from "../src/console.js";
+import * as proctor from "../src/index.js";
+import { oneFile, runAll, startController } from "../test-support/fake-host.js";
+
+const { describe, it, expect, beforeAll } = proctor;
+
+// Runs `body` with a fake console routed into the host's controller.
+function withFakeConsole(host, useNodeFormat = true) {
+  const fake = {};
+  captureConsole(fake, { emit: host.controller.output, formatWithOptions: useNodeFormat ? formatWithOptions : undefined });
+  return fake;
+}
+
+test("console: output is attributed to the running test and sent before its result", async () => {
+  let fake;
+  const host = startController(
+    oneFile(() => {
+      fake.log("loading");
+      beforeAll(() => fake.info("setting up"));
+      describe("g", () => {
+        it("logs", async () => {
+          fake.log("value %d of %s", 42, "x", { a: 1 });
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          fake.warn("careful");
+          fake.error(new Error("shown"));
+          fake.debug("dbg");
+        });
+      });
+      it("quiet", () => {});
+    }),
+  );
+  fake = withFakeConsole(host);
+  await runAll(host);
+  const id = "test/example.test.js::g::logs";
+  const summary = host.sent
+    .filter((message) => message.type === "console" || message.type === "test-finished")
+    .map((message) => [message.type, message.test, message.stream, message.level, message.text?.split("\n")[0]]);
+  assert.deepEqual(summary, [
+    ["console", undefined, "stdout", "log", "loading"],
+    ["console", id, "stdout", "info", "setting up"],
+    ["console", id, "stdout", "log", "value 42 of x { a: 1 }"],
+    ["console", id, "stderr", "warn", "careful"],
+    ["console", id, "stderr", "error", "Error: shown"],
+    ["console", id, "stdout", "debug", "dbg"],
+    ["test-finished", id, undefined, undefined, undefined],
+    ["test-finished", "test/example.test.js::quiet", undefined, undefined, undefined],
+  ]);
+});
+
+test("console: trace goes to stderr with a stack; the fallback formatter handles printf", async () => {
+  const host = startController([]);
+  const fake = withFakeConsole(host, false);
+  fake.trace("where %s", "am I");
+  fake.log("%s=%d %o %c styled", "n", 5, { a: [1] }, "color: red", "extra", 7);
+  fake.log({ b: 2 }, "tail");
+  const [trace, printf, plain] = host.sent;
+  assert.equal(trace.stream, "stderr");
+  assert.equal(trace.level, "error");
+  assert.match(trace.text, /^Trace: where am I\n\s+at /);
+  assert.equal(printf.text, 'n=5 {"a": [1]}  styled extra 7');
+  assert.equal(plain.text, '{"b": 2} tail');
+});
+
+test("async: promises, thenables, done callbacks and failures", async () => {
+  const host = startController(
+    oneFile(() => {
+      it("async passes", async () => {
+        await null;
+        expect(1).toBe(1);
+      });
+      it("async fails", async () => {
+        await null;
+        expect(1).toBe(2);
+      });
+      it("thenable", () => ({ then: (resolve) => setTimeout(resolve, 1) }));
+      it("rejects with a non-error", () => Promise.reject(42));
+      it("done passes", (done) => setTimeout(done, 1));
+      it("done fails", (done) => setTimeout(() => done(new Error("via done")), 1));
+      it("done sync throw", (done) => {
+        throw new Error("before done");
+      });
+      it("done.fail", (done) => done.fail("reason"));
+      it("throws a string", () => {
+        throw "just a string";
+      });
+    }),
+  );
+  const { results } = await runAll(host);
+  const outcome = (name) => results[`test/example.test.js::${name}`];
+  assert.equal(outcome("async passes").status, "passed");
+  assert.equal(outcome("async fails").error.name, "AssertionError");
+  assert.equal(outcome("async fails").error.actual, "1");
+  assert.equal(outcome("thenable").status, "passed");
+  assert.deepEqual(outcome("rejects with a non-error").error, { name: "NonError", message: "42" });
+  assert.equal(outcome("done passes").status, "passed");
+  assert.equal(outcome("done fails").error.message, "via done");
+  assert.equal(outcome("done sync throw").error.message, "before done");
+  assert.equal(outcome("done.fail").status, "failed");
+  assert.deepEqual(outcome("throws a string").error, { name: "NonError", message: '"just a string"' });
+  assert.ok(outcome("done passes").durationMs >= 0.5, "durations are measured");
+});
+
+test("uncaught: an uncaught error fails the running async test at once", async () => {
+  const host = startController(
+    oneFile(() => {
+      it("hangs until the uncaught error", () => {
+        setTimeout(() => host.controller.reportUncaught("uncaught exception", new RangeError("from a timer")), 1);
+        return new Promise(() => {});
+      });
+      it("next", () => {});
+    }),
+  );
+  const { results } = await runAll(host);
+  const failed = results["test/example.test.js::hangs until the uncaught error"];
+  assert.equal(failed.status, "failed");
+  assert.equal(failed.error.name, "RangeError");
+  assert.equal(results["test/example.test.js::next"].status, "passed");
+
+  // Outside a test, the error is reported on its own.
+  host.controller.reportUncaught("unhandled rejection", new Error("late"));
+  const error = host.sent.at(-1);
+  assert.deepEqual([error.type, error.origin, error.error.message], ["error", "unhandled rejection", "late"]);
+});
+
+test("assertions: expect.assertions and expect.hasAssertions are checked per test", async () => {
+  const host = startController(
+    oneFile(() => {
+      it("counted right", () => {
+        expect.assertions(2);
+        expect(1).toBe(1);
+        expect(2).toBe(2);
+      });
+      it("counted wrong", () => {
+        expect.assertions(2);
+        expect(1).toBe(1);
+      });
+      it("needs one", () => expect.hasAssertions());
+      it("resets between tests", () => {});
+    }),
+  );
+  const { results } = await runAll(host);
+  const status = Object.fromEntries(Object.entries(results).map(([id, r]) => [id.split("::")[1], r.status]));
+  assert.deepEqual(status, { "counted right": "passed", "counted wrong": "failed", "needs one": "failed", "resets between tests": "passed" });
+  assert.match(results["test/example.test.js::counted wrong"].error.message, /Expected 2 assertions to be called but received 1 assertion/);
+});
+
+test("run-test: unknown ids and todo tests fail with a clear error", async () => {
+  const host = startController(oneFile(() => it.todo("later")));
+  await host.load();
+  const unknown = await host.runTest("test/example.test.js::missing");
+  assert.equal(unknown.status, "failed");
+  assert.match(unknown.error.message, /no test with id "test\/example\.test\.js::missing" was registered/);
+  const todo = await host.runTest("test/example.test.js::later");
+  assert.match(todo.error.message, /has no function to run/);
+});
+
+test("load: a second load keeps the tree, closes groups and uses the new run epoch", async () => {
+  let afterAllCount = 0;
+  const host = startController(
+    oneFile(() => {
+      describe("g", () => {
+        proctor.afterAll(() => afterAllCount++);
+        it("t", () => {});
+      });
+    }),
+  );
+  const first = await host.load();
+  await host.runTest("test/example.test.js::g::t");
+  const second = await host.load();
+  assert.equal(afterAllCount, 1);
+  assert.deepEqual(second.tests, first.tests);
+  assert.equal(second.run, 2);
+  assert.equal((await host.runTest("test/example.test.js::g::t")).run, 2);
+});
+
+test("speed: 10,000 trivial tests run in well under half a second of controller time", async () => {
+  const host = startController(
+    oneFile(() => {
+      proctor.beforeEach(() => {});
+      describe("many", () => {
+        for (let i = 0; i < 10_000; i++) it(`t${i}`, () => expect(i).toBe(i));
+      });
+    }),
+  );
+  const loaded = await host.load();
+  const start = performance.now();
+  let id = 1000;
+  for (const { id: testId } of loaded.tests) host.controller.receive({ type: "run-test", run: 1, id: id++, test: testId, timeout: 5000 });
+  await host.waitFor((message) => message.replyTo === id - 1);
+  const elapsed = performance.now() - start;
+  const finished = host.sent.filter((message) => message.type === "test-finished");
+  assert.equal(finished.length, 10_000);
+  assert.ok(finished.every((message) => message.status === "passed"));
+  assert.ok(elapsed < 500, `took ${elapsed.toFixed(1)} ms (including the fake host's JSON round trips)`);
+});
