@@ -13,7 +13,10 @@ const HANDSHAKE_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
  */
 export function startWebSocketServer(onConnection) {
   const server = createServer((request, response) => response.writeHead(404).end());
+  const sockets = new Set();
   server.on("upgrade", (request, socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
     const accept = createHash("sha1").update(request.headers["sec-websocket-key"] + HANDSHAKE_GUID).digest("base64");
     socket.write(
       "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
@@ -23,7 +26,11 @@ export function startWebSocketServer(onConnection) {
   });
   return new Promise((resolve) => {
     server.listen(0, "127.0.0.1", () => {
-      resolve({ url: `ws://127.0.0.1:${server.address().port}/`, close: () => server.close() });
+      const close = () => {
+        for (const socket of sockets) socket.destroy();
+        server.close();
+      };
+      resolve({ url: `ws://127.0.0.1:${server.address().port}/`, close });
     });
   });
 }
@@ -41,9 +48,7 @@ function peer(socket) {
       if (!frame) break;
       buffer = buffer.subarray(frame.size);
       if (frame.opcode === 0x1) deliver({ value: JSON.parse(frame.payload.toString("utf8")), done: false });
-      if (frame.opcode === 0x8) {
-        socket.end(frameOf(0x8, frame.payload));
-      }
+      if (frame.opcode === 0x8 && socket.writable) socket.end(frameOf(0x8, frame.payload));
     }
   });
   socket.on("close", () => {
@@ -52,7 +57,7 @@ function peer(socket) {
   });
   return {
     send: (message) => socket.write(frameOf(0x1, Buffer.from(JSON.stringify(message)))),
-    close: () => socket.end(frameOf(0x8, Buffer.alloc(0))),
+    close: () => socket.writable && socket.end(frameOf(0x8, Buffer.alloc(0))),
     messages: {
       [Symbol.asyncIterator]: () => ({
         next: () => (queue.length ? Promise.resolve(queue.shift()) : ended ? Promise.resolve({ done: true }) : new Promise((resolve) => waiting.push(resolve))),

@@ -1,0 +1,175 @@
+// The node adapter end to end: `--import src/node-register.js` makes `import "proctor"` and
+// `require("proctor")` work from a project without node_modules, and `startNode` speaks the
+// protocol over a real websocket to a stand-in host, capturing output and exiting cleanly.
+
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { startWebSocketServer } from "../test-support/ws-server.js";
+
+const registerFile = fileURLToPath(new URL("../src/node-register.js", import.meta.url));
+const nodeEntryUrl = new URL("../src/node.js", import.meta.url).href;
+const project = mkdtempSync(join(tmpdir(), "proctor-node-test-"));
+after(() => rmSync(project, { recursive: true, force: true }));
+
+function write(relative, text) {
+  const path = join(project, relative);
+  mkdirSync(join(path, ".."), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+
+test("node: `proctor` resolves for ESM and CommonJS without node_modules", () => {
+  write("resolve/esm.mjs", 'import { describe, expect } from "proctor";\nconsole.log(typeof describe, typeof expect);\n');
+  const esm = spawnSync(process.execPath, ["--import", registerFile, join(project, "resolve/esm.mjs")], { encoding: "utf8" });
+  assert.equal(esm.stderr, "");
+  assert.equal(esm.stdout.trim(), "function function");
+
+  write("resolve/legacy.cjs", 'const { it, expect } = require("proctor");\nconsole.log(typeof it, typeof expect);\n');
+  write(
+    "resolve/both.mjs",
+    'import "proctor";\nimport { createRequire } from "node:module";\n' +
+      'const require = createRequire(import.meta.url);\nrequire("./legacy.cjs");\nawait import("./legacy.cjs");\n',
+  );
+  const cjs = spawnSync(process.execPath, ["--import", registerFile, join(project, "resolve/both.mjs")], { encoding: "utf8" });
+  assert.equal(cjs.stderr, "");
+  assert.equal(cjs.stdout.trim(), "function function");
+
+  write("resolve/other.mjs", 'import { join } from "node:path";\nimport "./missing-on-purpose.mjs";\n');
+  const missing = spawnSync(process.execPath, ["--import", registerFile, join(project, "resolve/other.mjs")], { encoding: "utf8" });
+  assert.match(missing.stderr, /ERR_MODULE_NOT_FOUND/, "other specifiers fall through to node's resolver");
+});
+
+test("node: startNode runs a suite over a websocket and exits 0 on shutdown", async () => {
+  write(
+    "test/math.test.js",
+    'import { describe, it, expect, afterAll } from "proctor";\n' +
+      'describe("math", () => {\n' +
+      '  afterAll(() => { throw new Error("teardown"); });\n' +
+      '  it("adds", () => { console.log("sum is %d", 1 + 1); process.stdout.write("raw\\n"); expect(1 + 1).toBe(2); });\n' +
+      '  it("fails", () => expect({ a: 1 }).toEqual({ a: 2 }));\n' +
+      '  it("uncaught", () => { setTimeout(() => { throw new Error("async boom"); }, 1); return new Promise(() => {}); });\n' +
+      "});\n",
+  );
+  write("test/legacy.test.cjs", 'const { test, expect } = require("proctor");\ntest("cjs works", () => expect([1]).toContain(1));\n');
+  write("test/broken.test.js", 'import "./does-not-exist.js";\n');
+  const files = ["test/math.test.js", "test/legacy.test.cjs", "test/broken.test.js"];
+  const entry = write(
+    ".proctor/entry.mjs",
+    `import { startNode } from ${JSON.stringify(nodeEntryUrl)};\n` +
+      `await startNode({ url: process.env.PROCTOR_URL, files: [\n` +
+      files.map((file) => `  { file: ${JSON.stringify(file)}, load: () => import(${JSON.stringify(pathToFileURL(join(project, file)).href)}) },\n`).join("") +
+      "]});\n",
+  );
+
+  const received = [];
+  let finishedHostSide;
+  const hostDone = new Promise((resolve) => (finishedHostSide = resolve));
+  const server = await startWebSocketServer(async (peer) => {
+    const messages = peer.messages[Symbol.asyncIterator]();
+    const next = async () => {
+      const { value, done } = await messages.next();
+      if (!done) received.push(value);
+      return value;
+    };
+    const until = async (predicate) => {
+      for (;;) {
+        const message = await next();
+        if (message === undefined || predicate(message)) return message;
+      }
+    };
+    await next();
+    peer.send({ type: "load", run: 3, id: 1 });
+    const loaded = await until((message) => message.type === "loaded");
+    let id = 2;
+    for (const testInfo of loaded.tests) {
+      peer.send({ type: "run-test", run: 3, id, test: testInfo.id, timeout: 5000 });
+      await until((message) => message.replyTo === id);
+      id++;
+    }
+    peer.send({ type: "ping", id: 50 });
+    await until((message) => message.type === "pong");
+    peer.send({ type: "finish", run: 3, id: 51 });
+    await until((message) => message.type === "finished");
+    peer.send({ type: "shutdown" });
+    await until(() => false);
+    finishedHostSide();
+  });
+
+  const child = spawn(process.execPath, ["--experimental-websocket", "--import", registerFile, entry], {
+    cwd: project,
+    env: { ...process.env, PROCTOR_URL: server.url },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let childOutput = "";
+  child.stdout.on("data", (chunk) => (childOutput += chunk));
+  child.stderr.on("data", (chunk) => (childOutput += chunk));
+  const exitCode = await new Promise((resolve) => child.on("exit", resolve));
+  await hostDone;
+  server.close();
+
+  assert.equal(childOutput, "", "everything the tests print goes over the socket");
+  assert.equal(exitCode, 0);
+  const [hello, loaded] = received;
+  assert.equal(hello.type, "hello");
+  assert.equal(hello.protocol, 1);
+  assert.deepEqual(hello.runtime, { kind: "node", version: process.version, userAgent: `Node.js/${process.versions.node}` });
+  assert.deepEqual(
+    loaded.tests.map((t) => t.id),
+    ["test/math.test.js::math::adds", "test/math.test.js::math::fails", "test/math.test.js::math::uncaught", "test/legacy.test.cjs::cjs works"],
+  );
+  assert.deepEqual(loaded.loadErrors.map((e) => e.file), ["test/broken.test.js"]);
+  assert.match(loaded.loadErrors[0].error.message, /does-not-exist/);
+
+  const results = Object.fromEntries(received.filter((m) => m.type === "test-finished").map((m) => [m.test, m]));
+  assert.equal(results["test/math.test.js::math::adds"].status, "passed");
+  assert.equal(results["test/math.test.js::math::fails"].error.expected, 'Object {\n  "a": 2,\n}');
+  assert.equal(results["test/math.test.js::math::uncaught"].error.message, "async boom");
+  assert.equal(results["test/legacy.test.cjs::cjs works"].status, "passed");
+
+  const adds = received.findIndex((m) => m.type === "test-finished" && m.test === "test/math.test.js::math::adds");
+  const output = received.slice(0, adds).filter((m) => m.type === "console");
+  assert.deepEqual(
+    output.map((m) => [m.test, m.stream, m.level, m.text]),
+    [
+      ["test/math.test.js::math::adds", "stdout", "log", "sum is 2"],
+      ["test/math.test.js::math::adds", "stdout", "write", "raw\n"],
+    ],
+  );
+  const teardown = received.find((m) => m.type === "error");
+  assert.equal(teardown.origin, 'afterAll hook of "math"');
+  assert.ok(received.every((m) => m.type === "hello" || m.type === "pong" || m.run === 3));
+});
+
+test("node: the process exits 1 when the host goes away or cannot be reached", async () => {
+  const entry = write(
+    ".proctor/empty-entry.mjs",
+    `import { startNode } from ${JSON.stringify(nodeEntryUrl)};\nawait startNode({ url: process.env.PROCTOR_URL, files: [] });\n`,
+  );
+  const run = (url) =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, ["--experimental-websocket", "--import", registerFile, entry], {
+        env: { ...process.env, PROCTOR_URL: url },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.on("data", (chunk) => (stderr += chunk));
+      child.on("exit", (code) => resolve({ code, stderr }));
+    });
+
+  const server = await startWebSocketServer(async (peer) => {
+    await peer.messages[Symbol.asyncIterator]().next();
+    peer.close();
+  });
+  const dropped = await run(server.url);
+  server.close();
+  assert.equal(dropped.code, 1);
+
+  const unreachable = await run("ws://127.0.0.1:1/");
+  assert.equal(unreachable.code, 1);
+  assert.match(unreachable.stderr, /proctor: cannot connect to the host at ws:\/\/127\.0\.0\.1:1\//);
+});
