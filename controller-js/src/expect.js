@@ -109,7 +109,13 @@ function settle(name, expectation, callSite) {
   const { promise, isNot } = expectation;
   const hint = matcherHint(name, matcherContext(isNot, promise));
   let received = expectation.received;
-  if (typeof received === "function") received = received();
+  if (typeof received === "function") {
+    try {
+      received = received();
+    } catch (error) {
+      received = Promise.reject(error);
+    }
+  }
   if (received === null || (typeof received !== "object" && typeof received !== "function") || typeof received.then !== "function") {
     return Promise.reject(
       withStack(

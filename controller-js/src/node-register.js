@@ -5,10 +5,15 @@
 // loader thread and so lives in its own file. CommonJS `require` does not consult those hooks
 // in node 20, hence the Module._resolveFilename patch.
 
-import Module, { register } from "node:module";
+import Module from "node:module";
 import { fileURLToPath } from "node:url";
 
-register("./node-hooks.js", import.meta.url, {
+// Read off the default export: a named import of a missing export would fail to link with a
+// SyntaxError on older node instead of saying what is wrong.
+if (typeof Module.register !== "function") {
+  throw new Error(`proctor needs node >= 20.6 (module.register); this is node ${process.version}`);
+}
+Module.register("./node-hooks.js", import.meta.url, {
   data: { indexUrl: new URL("./index.js", import.meta.url).href },
 });
 

@@ -88,8 +88,11 @@ export function startNode({ url, files }) {
       }
       controller.receive(message);
     });
+    // node 20's WebSocket fires no `close` after a failed handshake, so a failed connect exits here.
     socket.addEventListener("error", (event) => {
-      if (!open) realStderrWrite(`proctor: cannot connect to the host at ${url}: ${event.message ?? "connection failed"}\n`);
+      if (open) return;
+      realStderrWrite(`proctor: cannot connect to the host at ${url}: ${event.message ?? "connection failed"}\n`);
+      process.exit(1);
     });
     socket.addEventListener("close", () => {
       clearInterval(connection.keepAlive);

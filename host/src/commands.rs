@@ -7,7 +7,8 @@ use crate::events::{Emitter, EventKind};
 use crate::exit::{exit_code, SUCCESS};
 use crate::plan::{build_plan, Plan, PlanError, PlanNode};
 use crate::report::build_reporters;
-use crate::session::{run_suite, RunStats, SuiteSettings};
+use crate::runtime::NodeLaunch;
+use crate::session::{report_syntax_errors, run_suite, start_failed, RunStats, SuiteSettings};
 use std::sync::Arc;
 
 /// Why a command stopped before running tests (exit code 2).
@@ -43,9 +44,15 @@ pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
         let mut emitter = Emitter::new(&mut reporters);
         emitter.emit(EventKind::RunStarted { plan: plan.clone() });
         for suite in &plan.suites {
-            let Some(launcher) = &launcher else { break };
-            let settings = SuiteSettings { suite, launcher, timeout_override: config.timeout_override, root: &config.root };
-            run_suite(&settings, &mut emitter, &mut stats).await;
+            let files = report_syntax_errors(suite, &mut emitter, &mut stats);
+            let Some(launcher) = launcher.as_ref().filter(|_| !files.is_empty()) else { continue };
+            match NodeLaunch::prepare(launcher, &files, &config.root).await {
+                Ok((mut server, mut launch)) => {
+                    let settings = SuiteSettings { suite, timeout_override: config.timeout_override };
+                    run_suite(&settings, &mut launch, &mut server.connections, &mut emitter, &mut stats).await;
+                }
+                Err(err) => start_failed(&suite.id, err.to_string(), &mut emitter, &mut stats),
+            }
         }
         emitter.emit(EventKind::RunFinished { stats });
     }

@@ -9,6 +9,7 @@ mod events;
 mod exit;
 mod plan;
 mod report;
+mod runtime;
 mod server;
 mod session;
 mod build;

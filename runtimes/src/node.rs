@@ -32,8 +32,10 @@ impl NodeLauncher {
                 hint: "install Node.js 20.6 or newer, e.g. `apt-get install nodejs`, or set PROCTOR_NODE".into(),
             })?,
         };
+        // NODE_OPTIONS is for the test process; it can break or pollute a version probe.
         let output = std::process::Command::new(&node)
             .arg("--version")
+            .env_remove("NODE_OPTIONS")
             .output()
             .map_err(|source| RuntimeError::Spawn { program: node.display().to_string(), source })?;
         let version = String::from_utf8_lossy(&output.stdout).trim().to_string();

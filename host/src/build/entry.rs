@@ -56,7 +56,8 @@ fn entry_source(controller_dir: &Path, files: &[(String, PathBuf)], ws_url: &str
     out.push_str("  files: [\n");
     for (rel, abs) in files {
         // Literal import() specifiers, so bundlers (for browsers, later) can follow them too.
-        out.push_str(&format!("    {{ file: {}, load: () => import({}) }},\n", js(rel), js(&file_url(abs))));
+        let url = js(&file_url(abs));
+        out.push_str(&format!("    {{ file: {}, url: {url}, load: () => import({url}) }},\n", js(rel)));
     }
     out.push_str("  ],\n});\n");
     out
@@ -91,7 +92,10 @@ mod tests {
             "ws://127.0.0.1:1/ws?token=t",
         );
         assert!(src.contains(r#"import { startNode } from "file:///tmp/x/controller/node.js";"#), "{src}");
-        assert!(src.contains(r#"{ file: "t/a.test.js", load: () => import("file:///p/t/a.test.js") },"#), "{src}");
+        assert!(
+            src.contains(r#"{ file: "t/a.test.js", url: "file:///p/t/a.test.js", load: () => import("file:///p/t/a.test.js") },"#),
+            "{src}"
+        );
     }
 
     #[test]

@@ -86,7 +86,7 @@ impl Reporter for Documentation {
                 self.file = None;
             }
             EventKind::RuntimeRestarted { reason, .. } => {
-                writeln!(self.out, "  ↻ runtime restarted: {reason}")?;
+                writeln!(self.out, "{}↻ runtime restarted: {reason}", "  ".repeat(self.groups.len() + 1))?;
             }
             EventKind::RunStarted { .. }
             | EventKind::RuntimeStarted { .. }

@@ -82,28 +82,4 @@ pub fn build_reporters(config: &Config) -> Fanout {
 }
 
 #[cfg(test)]
-pub(crate) mod testing {
-    //! Helpers for reporter snapshots: a shared in-memory writer and hand-built events.
-    use std::io::Write;
-    use std::sync::{Arc, Mutex};
-
-    /// A writer whose bytes can be read back after the reporter is done with it.
-    #[derive(Clone, Default)]
-    pub struct Captured(pub Arc<Mutex<Vec<u8>>>);
-
-    impl Captured {
-        pub fn text(&self) -> String {
-            String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-        }
-    }
-
-    impl Write for Captured {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-}
+mod tests;

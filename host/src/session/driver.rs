@@ -5,15 +5,16 @@
 
 use super::reconcile::{reconcile, Disposition, Scheduled};
 use super::RunStats;
-use crate::build::{write_node_entry, NodeEntry};
 use crate::events::{Emitter, EventKind, Outcome, TestId, TestInfo};
 use crate::plan::PlannedSuite;
-use crate::server::{Connection, Inbound, Server};
+use crate::runtime::Launch;
+use crate::server::{Connection, Inbound};
 use protocol::{
     CommandId, ConsoleLevel, ControllerMessage, ErrorInfo, HostMessage, LoadError, RegisteredTest, RunEpoch,
     Stream, TestStatus, PROTOCOL_VERSION,
 };
-use runtimes::{NodeLauncher, NodeProcess, RawOutput, Runtime};
+use runtimes::{RawOutput, Runtime};
+use tokio::sync::mpsc::UnboundedReceiver;
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -37,26 +38,20 @@ const STDERR_TAIL: usize = 20;
 pub struct SuiteSettings<'a> {
     /// The planned suite.
     pub suite: &'a PlannedSuite,
-    /// The node to run.
-    pub launcher: &'a NodeLauncher,
     /// `--timeout`, when given.
     pub timeout_override: Option<Duration>,
-    /// The project root (node's working directory).
-    pub root: &'a std::path::Path,
 }
 
 /// Why a runtime could not be brought to the point of running tests.
 #[derive(Debug, thiserror::Error)]
 enum StartError {
-    #[error("failed to start the server: {0}")]
-    Server(std::io::Error),
-    #[error("{0}")]
-    Build(#[from] crate::build::BuildError),
+    #[error("the server stopped accepting connections")]
+    ServerGone,
     #[error("{0}")]
     Runtime(#[from] runtimes::RuntimeError),
     #[error("node {exit} before its controller connected{stderr}")]
     ExitedEarly { exit: runtimes::ExitInfo, stderr: String },
-    #[error("node did not connect within {}s{stderr} (hint: is something blocking 127.0.0.1?)", .waited.as_secs())]
+    #[error("the runtime did not connect within {}s{stderr} (hint: is something blocking 127.0.0.1?)", .waited.as_secs())]
     NoConnection { waited: Duration, stderr: String },
     #[error("the controller speaks protocol {got}, the host speaks {PROTOCOL_VERSION} (hint: rebuild proctor)")]
     ProtocolMismatch { got: u32 },
@@ -69,8 +64,8 @@ enum StartError {
 }
 
 /// A runtime that is connected and has loaded the test files.
-struct Live {
-    process: NodeProcess,
+struct Live<P> {
+    process: P,
     conn: Connection,
     epoch: RunEpoch,
     output_open: bool,
@@ -84,10 +79,10 @@ struct InFlight {
 }
 
 /// The per-suite driver state.
-struct Driver<'a, 'e> {
+struct Driver<'a, 'e, L: Launch> {
     settings: &'a SuiteSettings<'a>,
-    server: Server,
-    entry: NodeEntry,
+    launch: &'a mut L,
+    connections: &'a mut UnboundedReceiver<Connection>,
     emitter: &'a mut Emitter<'e>,
     stats: &'a mut RunStats,
     next_command: CommandId,
@@ -95,9 +90,9 @@ struct Driver<'a, 'e> {
     stderr_tail: VecDeque<String>,
 }
 
-/// Runs every file of one suite and reports through `emitter`; counts into `stats`.
-pub async fn run_suite(settings: &SuiteSettings<'_>, emitter: &mut Emitter<'_>, stats: &mut RunStats) {
-    let suite = settings.suite;
+/// Reports the suite's files that did not parse as load errors; returns the others (relative
+/// and absolute path), which are the ones to load.
+pub fn report_syntax_errors(suite: &PlannedSuite, emitter: &mut Emitter<'_>, stats: &mut RunStats) -> Vec<(String, std::path::PathBuf)> {
     for file in &suite.files {
         if let Some(err) = &file.syntax_error {
             stats.load_errors += 1;
@@ -115,29 +110,27 @@ pub async fn run_suite(settings: &SuiteSettings<'_>, emitter: &mut Emitter<'_>, 
             });
         }
     }
-    let files: Vec<(String, std::path::PathBuf)> = suite
+    suite
         .files
         .iter()
         .filter(|f| f.syntax_error.is_none())
         .map(|f| (f.path.clone(), f.abs.clone()))
-        .collect();
-    if files.is_empty() {
-        return;
-    }
-    let prepared = async {
-        let server = Server::start().await.map_err(StartError::Server)?;
-        let entry = write_node_entry(&files, &server.ws_url())?;
-        Ok::<_, StartError>((server, entry))
-    }
-    .await;
-    let (server, entry) = match prepared {
-        Ok(pair) => pair,
-        Err(err) => return start_failed(&suite.id, err, emitter, stats),
-    };
+        .collect()
+}
+
+/// Runs the loadable files of one suite in runtimes from `launch`, which connect through
+/// `connections`; reports through `emitter` and counts into `stats`.
+pub async fn run_suite<L: Launch>(
+    settings: &SuiteSettings<'_>,
+    launch: &mut L,
+    connections: &mut UnboundedReceiver<Connection>,
+    emitter: &mut Emitter<'_>,
+    stats: &mut RunStats,
+) {
     let mut driver = Driver {
         settings,
-        server,
-        entry,
+        launch,
+        connections,
         emitter,
         stats,
         next_command: 1,
@@ -147,17 +140,18 @@ pub async fn run_suite(settings: &SuiteSettings<'_>, emitter: &mut Emitter<'_>, 
     driver.run().await;
 }
 
-fn start_failed(suite: &str, err: StartError, emitter: &mut Emitter<'_>, stats: &mut RunStats) {
+/// Records a runtime that could not be started at all (an environment problem: exit code 2).
+pub fn start_failed(suite: &str, message: String, emitter: &mut Emitter<'_>, stats: &mut RunStats) {
     stats.runtime_failures += 1;
     emitter.emit(EventKind::RuntimeError {
         suite: suite.to_owned(),
-        origin: "starting node".into(),
-        error: ErrorInfo { name: "RuntimeError".into(), message: err.to_string(), ..ErrorInfo::default() },
+        origin: "starting the runtime".into(),
+        error: ErrorInfo { name: "RuntimeError".into(), message, ..ErrorInfo::default() },
         stats: *stats,
     });
 }
 
-impl Driver<'_, '_> {
+impl<L: Launch> Driver<'_, '_, L> {
     fn suite_id(&self) -> String {
         self.settings.suite.id.clone()
     }
@@ -173,7 +167,7 @@ impl Driver<'_, '_> {
             Ok(started) => started,
             Err(err) => {
                 let suite = self.suite_id();
-                return start_failed(&suite, err, self.emitter, self.stats);
+                return start_failed(&suite, err.to_string(), self.emitter, self.stats);
             }
         };
         for LoadError { file, error } in load_errors {
@@ -201,18 +195,18 @@ impl Driver<'_, '_> {
     }
 
     /// Spawns node, waits for its hello, loads the files.
-    async fn start(&mut self) -> Result<(Live, Vec<RegisteredTest>, Vec<LoadError>), StartError> {
+    async fn start(&mut self) -> Result<(Live<L::Running>, Vec<RegisteredTest>, Vec<LoadError>), StartError> {
         self.stderr_tail.clear();
-        let mut process = self.settings.launcher.spawn(&self.entry.preload, &self.entry.entry, self.settings.root)?;
+        let mut process = self.launch.launch().await?;
         let mut early_output = Vec::new();
         let deadline = tokio::time::Instant::now() + CONNECT_TIMEOUT;
         let mut early_exit = None;
         let mut output_open = true;
         let conn = loop {
             tokio::select! {
-                conn = self.server.connections.recv() => match conn {
+                conn = self.connections.recv() => match conn {
                     Some(conn) => break Some(conn),
-                    None => return Err(StartError::Server(std::io::Error::other("the server stopped"))),
+                    None => return Err(StartError::ServerGone),
                 },
                 line = process.output(), if output_open => match line {
                     Some(line) => early_output.push(line),
@@ -281,7 +275,7 @@ impl Driver<'_, '_> {
     }
 
     /// The next protocol message during start-up, forwarding raw output meanwhile.
-    async fn next_message(&mut self, live: &mut Live, wait: Duration, stage: &'static str) -> Result<ControllerMessage, StartError> {
+    async fn next_message(&mut self, live: &mut Live<L::Running>, wait: Duration, stage: &'static str) -> Result<ControllerMessage, StartError> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             tokio::select! {
@@ -311,7 +305,7 @@ impl Driver<'_, '_> {
     /// restarted (the remaining tests were then reported as crashed).
     ///
     /// Skipped tests travel through the same queue, so every result is reported in plan order.
-    async fn dispatch(&mut self, mut live: Live, mut pending: VecDeque<Scheduled>) -> Option<Live> {
+    async fn dispatch(&mut self, mut live: Live<L::Running>, mut pending: VecDeque<Scheduled>) -> Option<Live<L::Running>> {
         let mut in_flight: VecDeque<InFlight> = VecDeque::new();
         let mut head_started = Instant::now();
         let mut head_announced: Option<CommandId> = None;
@@ -458,7 +452,7 @@ impl Driver<'_, '_> {
     }
 
     /// Closes every group (afterAll hooks), then shuts the runtime down.
-    async fn finish(&mut self, mut live: Live) {
+    async fn finish(&mut self, mut live: Live<L::Running>) {
         let command = self.command_id();
         let _ = live.conn.outbox.send(HostMessage::Finish { run: live.epoch, id: command });
         let deadline = tokio::time::Instant::now() + FINISH_TIMEOUT;
@@ -500,7 +494,7 @@ impl Driver<'_, '_> {
     }
 
     /// Console output and errors outside tests; anything else at this point is stale or stray.
-    fn handle_side_message(&mut self, live: &Live, message: ControllerMessage, running: Option<&TestId>) {
+    fn handle_side_message(&mut self, live: &Live<L::Running>, message: ControllerMessage, running: Option<&TestId>) {
         match message {
             ControllerMessage::Console { run, test, stream, level, text } if run == live.epoch => {
                 let test = test.map(TestId).or_else(|| running.cloned());
@@ -533,7 +527,7 @@ impl Driver<'_, '_> {
     }
 
     /// Collects what a dying runtime printed last, so a crash message can quote it.
-    async fn drain_output(&mut self, live: &mut Live) {
+    async fn drain_output(&mut self, live: &mut Live<L::Running>) {
         while live.output_open {
             match timeout(Duration::from_millis(200), live.process.output()).await {
                 Ok(Some(line)) => self.raw_output(None, line),
@@ -568,4 +562,277 @@ fn tail_of(lines: &[RawOutput]) -> String {
 
 fn error_info(name: &str, message: String) -> ErrorInfo {
     ErrorInfo { name: name.into(), message, ..ErrorInfo::default() }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The driver against a scripted fake controller over channels: ordering through the
+    //! window, deadlines, crashes, restarts, stale epochs and skips, without a real runtime
+    //! (the e2e tests cover real node).
+    use super::*;
+    use crate::events::Event;
+    use crate::report::{Fanout, Reporter};
+    use protocol::{RuntimeInfo, TestMode};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    use tokio::sync::{mpsc, oneshot};
+
+    #[derive(Clone, Copy, PartialEq)]
+    enum Behaviour {
+        Pass,
+        Fail,
+        Hang,
+        Crash,
+    }
+
+    struct FakeProcess {
+        killed: Option<oneshot::Sender<()>>,
+        exited: Option<oneshot::Receiver<()>>,
+    }
+
+    impl Runtime for FakeProcess {
+        async fn exited(&mut self) -> runtimes::ExitInfo {
+            if let Some(rx) = self.exited.take() {
+                let _ = rx.await;
+            }
+            runtimes::ExitInfo { code: Some(1), signal: None }
+        }
+        async fn output(&mut self) -> Option<RawOutput> {
+            std::future::pending().await
+        }
+        async fn kill(&mut self) {
+            if let Some(tx) = self.killed.take() {
+                let _ = tx.send(());
+            }
+        }
+    }
+
+    struct FakeLaunch {
+        connections: mpsc::UnboundedSender<Connection>,
+        tests: Vec<(String, TestMode, Behaviour)>,
+        launches: Arc<AtomicUsize>,
+        /// A stale `test-finished` (wrong epoch) is sent before every real one.
+        send_stale: bool,
+    }
+
+    impl Launch for FakeLaunch {
+        type Running = FakeProcess;
+
+        async fn launch(&mut self) -> Result<FakeProcess, runtimes::RuntimeError> {
+            let launch = self.launches.fetch_add(1, Ordering::SeqCst);
+            let (outbox, mut commands) = mpsc::unbounded_channel::<HostMessage>();
+            let (replies, inbox) = mpsc::unbounded_channel::<Inbound>();
+            let _ = self.connections.send(Connection { outbox, inbox });
+            let (killed_tx, mut killed_rx) = oneshot::channel();
+            let (exit_tx, exit_rx) = oneshot::channel::<()>();
+            let tests = self.tests.clone();
+            let send_stale = self.send_stale;
+            tokio::spawn(async move {
+                let send = |m: ControllerMessage| replies.send(Inbound::Message(m)).is_ok();
+                send(ControllerMessage::Hello {
+                    protocol: PROTOCOL_VERSION,
+                    runtime: RuntimeInfo { kind: "fake".into(), version: format!("launch {launch}"), user_agent: "fake".into() },
+                });
+                let mut hanging = false;
+                loop {
+                    let command = tokio::select! {
+                        c = commands.recv() => c,
+                        _ = &mut killed_rx => None,
+                    };
+                    let Some(command) = command else { break };
+                    match command {
+                        HostMessage::Load { run, id } => {
+                            let registered = tests
+                                .iter()
+                                .map(|(name, mode, _)| RegisteredTest {
+                                    id: format!("f.test.js::{name}"),
+                                    file: "f.test.js".into(),
+                                    groups: vec![],
+                                    name: name.clone(),
+                                    mode: *mode,
+                                    tags: vec![],
+                                    timeout: Some(80),
+                                })
+                                .collect();
+                            send(ControllerMessage::Loaded { run, reply_to: id, tests: registered, load_errors: vec![] });
+                        }
+                        HostMessage::RunTest { run, id, test, .. } if !hanging => {
+                            let name = test.trim_start_matches("f.test.js::");
+                            let behaviour = tests.iter().find(|t| t.0 == name).map_or(Behaviour::Pass, |t| t.2);
+                            if send_stale {
+                                send(ControllerMessage::TestFinished {
+                                    run: run + 100,
+                                    reply_to: id,
+                                    test: test.clone(),
+                                    status: TestStatus::Failed,
+                                    duration_ms: 0.0,
+                                    error: None,
+                                });
+                            }
+                            let status = match behaviour {
+                                Behaviour::Pass => TestStatus::Passed,
+                                Behaviour::Fail => TestStatus::Failed,
+                                Behaviour::Hang => {
+                                    hanging = true;
+                                    continue;
+                                }
+                                Behaviour::Crash => break,
+                            };
+                            send(ControllerMessage::Console {
+                                run,
+                                test: Some(test.clone()),
+                                stream: Stream::Stdout,
+                                level: ConsoleLevel::Log,
+                                text: format!("running {name}"),
+                            });
+                            send(ControllerMessage::TestFinished { run, reply_to: id, test, status, duration_ms: 1.0, error: None });
+                        }
+                        HostMessage::Finish { run, id } => {
+                            send(ControllerMessage::Finished { run, reply_to: id });
+                        }
+                        HostMessage::Shutdown {} => break,
+                        _ => {}
+                    }
+                }
+                drop(replies);
+                let _ = exit_tx.send(());
+            });
+            Ok(FakeProcess { killed: Some(killed_tx), exited: Some(exit_rx) })
+        }
+    }
+
+    struct Recorder(Arc<Mutex<Vec<Event>>>);
+
+    impl Reporter for Recorder {
+        fn on_event(&mut self, event: &Event) -> std::io::Result<()> {
+            self.0.lock().unwrap().push(event.clone());
+            Ok(())
+        }
+        fn finish(self: Box<Self>) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    struct Outcome {
+        results: Vec<(String, String)>,
+        events: Vec<Event>,
+        stats: RunStats,
+        launches: usize,
+    }
+
+    async fn drive(tests: Vec<(&str, TestMode, Behaviour)>, send_stale: bool) -> Outcome {
+        let suite = PlannedSuite { id: "unit".into(), runtime: crate::config::RuntimeKind::Node, timeout_ms: 5000, files: vec![] };
+        let settings = SuiteSettings { suite: &suite, timeout_override: None };
+        let (tx, mut connections) = mpsc::unbounded_channel();
+        let launches = Arc::new(AtomicUsize::new(0));
+        let mut launch = FakeLaunch {
+            connections: tx,
+            tests: tests.into_iter().map(|(n, m, b)| (n.to_string(), m, b)).collect(),
+            launches: launches.clone(),
+            send_stale,
+        };
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let mut fanout = Fanout::new(vec![("recorder", Box::new(Recorder(events.clone())))]);
+        let mut stats = RunStats::default();
+        {
+            let mut emitter = Emitter::new(&mut fanout);
+            run_suite(&settings, &mut launch, &mut connections, &mut emitter, &mut stats).await;
+        }
+        let events = events.lock().unwrap().clone();
+        let results = events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::TestFinished { test, outcome, .. } => Some((test.name.clone(), format!("{outcome:?}"))),
+                EventKind::TestSkipped { test, kind, .. } => Some((test.name.clone(), format!("{kind:?}"))),
+                _ => None,
+            })
+            .collect();
+        Outcome { results, events, stats, launches: launches.load(Ordering::SeqCst) }
+    }
+
+    fn names(prefix: &str, n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("{prefix}{i:02}")).collect()
+    }
+
+    #[tokio::test]
+    async fn results_come_back_in_order_through_the_window() {
+        let all = names("t", 70);
+        let tests: Vec<_> = all
+            .iter()
+            .map(|n| (n.as_str(), TestMode::Run, if n == "t33" { Behaviour::Fail } else { Behaviour::Pass }))
+            .collect();
+        let out = drive(tests, false).await;
+        let expected: Vec<(String, String)> =
+            all.iter().map(|n| (n.clone(), if n == "t33" { "Failed" } else { "Passed" }.to_string())).collect();
+        assert_eq!(out.results, expected);
+        assert_eq!((out.stats.passed, out.stats.failed), (69, 1));
+        assert_eq!(out.launches, 1);
+        // Console output of a test is reported before its result.
+        let console = out.events.iter().position(|e| matches!(&e.kind, EventKind::Console { text, .. } if text == "running t05"));
+        let finished = out.events.iter().position(|e| matches!(&e.kind, EventKind::TestFinished { test, .. } if test.name == "t05"));
+        assert!(console.unwrap() < finished.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_hang_times_out_one_test_and_the_rest_run_after_a_restart() {
+        let tests = vec![
+            ("a", TestMode::Run, Behaviour::Pass),
+            ("hangs", TestMode::Run, Behaviour::Hang),
+            ("b", TestMode::Run, Behaviour::Pass),
+            ("c", TestMode::Run, Behaviour::Pass),
+        ];
+        let out = drive(tests, false).await;
+        assert_eq!(
+            out.results,
+            vec![
+                ("a".into(), "Passed".into()),
+                ("hangs".into(), "TimedOut".into()),
+                ("b".into(), "Passed".into()),
+                ("c".into(), "Passed".into()),
+            ]
+        );
+        assert_eq!(out.launches, 2);
+        assert_eq!(out.events.iter().filter(|e| matches!(e.kind, EventKind::RuntimeRestarted { .. })).count(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_crash_is_one_crashed_result_then_the_run_continues() {
+        let tests = vec![
+            ("dies", TestMode::Run, Behaviour::Crash),
+            ("after", TestMode::Run, Behaviour::Pass),
+        ];
+        let out = drive(tests, false).await;
+        assert_eq!(out.results, vec![("dies".into(), "Crashed".into()), ("after".into(), "Passed".into())]);
+        assert_eq!(out.launches, 2);
+    }
+
+    #[tokio::test]
+    async fn stale_epochs_are_ignored() {
+        let tests = vec![("a", TestMode::Run, Behaviour::Pass), ("b", TestMode::Run, Behaviour::Pass)];
+        let out = drive(tests, true).await;
+        assert_eq!(out.results, vec![("a".into(), "Passed".into()), ("b".into(), "Passed".into())]);
+    }
+
+    #[tokio::test]
+    async fn skips_and_only_are_reported_in_plan_order() {
+        let tests = vec![
+            ("a", TestMode::Run, Behaviour::Pass),
+            ("skipped", TestMode::Skip, Behaviour::Pass),
+            ("todo", TestMode::Todo, Behaviour::Pass),
+            ("b", TestMode::Run, Behaviour::Pass),
+        ];
+        let out = drive(tests, false).await;
+        assert_eq!(
+            out.results,
+            vec![
+                ("a".into(), "Passed".into()),
+                ("skipped".into(), "Skipped".into()),
+                ("todo".into(), "Todo".into()),
+                ("b".into(), "Passed".into()),
+            ]
+        );
+        let tests = vec![("a", TestMode::Run, Behaviour::Fail), ("focus", TestMode::Only, Behaviour::Pass)];
+        let out = drive(tests, false).await;
+        assert_eq!(out.results, vec![("a".into(), "Skipped".into()), ("focus".into(), "Passed".into())]);
+    }
 }

@@ -5,5 +5,5 @@ mod driver;
 mod reconcile;
 mod stats;
 
-pub use driver::{run_suite, SuiteSettings};
+pub use driver::{report_syntax_errors, run_suite, start_failed, SuiteSettings};
 pub use stats::RunStats;

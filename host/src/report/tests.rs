@@ -1,0 +1,176 @@
+//! Reporter snapshots: one hand-built event stream fed to every reporter, output compared with
+//! committed snapshots (colour off, durations fixed, so the text is stable).
+
+use super::documentation::Documentation;
+use super::dots::Dots;
+use super::json::JsonLines;
+use super::junit::Junit;
+use super::summary::Summary;
+use super::{Out, Reporter};
+use crate::config::RuntimeKind;
+use crate::events::{Event, EventKind, Outcome, SkipKind, TestId, TestInfo};
+use crate::plan::{Location, Plan};
+use crate::session::RunStats;
+use protocol::{ConsoleLevel, ErrorInfo, RuntimeInfo, Stream};
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+/// A writer whose bytes can be read back after the reporter is done with it.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+    fn out(&self) -> Out {
+        Box::new(self.clone())
+    }
+}
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn test(file: &str, groups: &[&str], name: &str, line: usize) -> Arc<TestInfo> {
+    let mut id = file.to_string();
+    for part in groups.iter().chain([&name]) {
+        id.push_str("::");
+        id.push_str(part);
+    }
+    Arc::new(TestInfo {
+        id: TestId(id),
+        suite: "unit".into(),
+        file: file.into(),
+        groups: groups.iter().map(|g| g.to_string()).collect(),
+        name: name.into(),
+        tags: vec![],
+        location: Some(Location { line, column: 3 }),
+    })
+}
+
+fn events() -> Vec<Event> {
+    let adds = test("math.test.js", &["math"], "adds", 4);
+    let diff = test("math.test.js", &["math", "nested"], "deep equal", 9);
+    let hang = test("math.test.js", &["math"], "hangs", 12);
+    let later = test("math.test.js", &["math"], "later", 14);
+    let todo = test("other.test.js", &[], "plan", 1);
+    let mut stats = RunStats::default();
+    let mut kinds = vec![
+        EventKind::RunStarted { plan: Arc::new(Plan { root: "/p".into(), suites: vec![] }) },
+        EventKind::RuntimeStarted {
+            suite: "unit".into(),
+            kind: RuntimeKind::Node,
+            runtime: RuntimeInfo { kind: "node".into(), version: "v20.20.2".into(), user_agent: "Node.js/20".into() },
+        },
+        EventKind::TestStarted { test: adds.clone() },
+        EventKind::Console { suite: "unit".into(), test: Some(adds.id.clone()), stream: Stream::Stdout, level: ConsoleLevel::Log, text: "hello".into() },
+    ];
+    stats.passed += 1;
+    kinds.push(EventKind::TestFinished { test: adds, outcome: Outcome::Passed, duration: Duration::from_millis(3), error: None, stats });
+    kinds.push(EventKind::Console { suite: "unit".into(), test: Some(diff.id.clone()), stream: Stream::Stderr, level: ConsoleLevel::Error, text: "context".into() });
+    stats.failed += 1;
+    kinds.push(EventKind::TestFinished {
+        test: diff,
+        outcome: Outcome::Failed,
+        duration: Duration::from_millis(2),
+        error: Some(ErrorInfo {
+            name: "AssertionError".into(),
+            message: "expect(received).toEqual(expected) // deep equality".into(),
+            stack: Some("AssertionError: x\n    at Object.toEqual (file:///tmp/proctor-1/controller/expect.js:1:1)\n    at file:///p/math.test.js:10:20".into()),
+            expected: Some("Object {\n  \"a\": 1,\n}".into()),
+            actual: Some("Object {\n  \"a\": 2,\n}".into()),
+        }),
+        stats,
+    });
+    stats.timed_out += 1;
+    kinds.push(EventKind::TestFinished {
+        test: hang,
+        outcome: Outcome::TimedOut,
+        duration: Duration::from_millis(300),
+        error: Some(ErrorInfo { name: "TimeoutError".into(), message: "test timed out after 300 ms".into(), ..ErrorInfo::default() }),
+        stats,
+    });
+    kinds.push(EventKind::RuntimeRestarted { suite: "unit".into(), reason: "math.test.js::math::hangs timed out".into() });
+    stats.skipped += 1;
+    kinds.push(EventKind::TestSkipped { test: later, kind: SkipKind::Skipped, reason: "skipped with .skip".into(), stats });
+    stats.todo += 1;
+    kinds.push(EventKind::TestSkipped { test: todo, kind: SkipKind::Todo, reason: "declared with .todo".into(), stats });
+    stats.load_errors += 1;
+    kinds.push(EventKind::LoadError {
+        suite: "unit".into(),
+        file: "broken.test.js".into(),
+        message: "broken.test.js:2:9: SyntaxError: Unexpected token `=`".into(),
+        location: Some(Location { line: 2, column: 9 }),
+        frame: Some("  ┌─ broken.test.js:2:9\n  │\n2 │   const = 1;\n  │         ^".into()),
+        stack: None,
+        stats,
+    });
+    stats.runtime_errors += 1;
+    kinds.push(EventKind::RuntimeError {
+        suite: "unit".into(),
+        origin: "afterAll hook of \"math\"".into(),
+        error: ErrorInfo { name: "Error".into(), message: "cleanup failed".into(), ..ErrorInfo::default() },
+        stats,
+    });
+    kinds.push(EventKind::RunFinished { stats });
+    kinds
+        .into_iter()
+        .enumerate()
+        .map(|(i, kind)| Event {
+            at: SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000),
+            elapsed: Duration::from_millis(10 * i as u64),
+            kind,
+        })
+        .collect()
+}
+
+fn feed(mut reporter: Box<dyn Reporter>) {
+    for event in events() {
+        reporter.on_event(&event).unwrap();
+    }
+    reporter.finish().unwrap();
+}
+
+#[test]
+fn dots() {
+    let out = Captured::default();
+    feed(Box::new(Dots::new(out.out())));
+    insta::assert_snapshot!(out.text());
+}
+
+#[test]
+fn documentation() {
+    let out = Captured::default();
+    feed(Box::new(Documentation::new(out.out())));
+    insta::assert_snapshot!(out.text());
+}
+
+#[test]
+fn summary() {
+    let out = Captured::default();
+    feed(Box::new(Summary::new(out.out(), "/p".into())));
+    insta::assert_snapshot!(out.text());
+}
+
+#[test]
+fn json_lines() {
+    let out = Captured::default();
+    feed(Box::new(JsonLines::new(out.out())));
+    insta::assert_snapshot!(out.text());
+}
+
+#[test]
+fn junit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("junit.xml");
+    feed(Box::new(Junit::new(path.clone())));
+    insta::assert_snapshot!(std::fs::read_to_string(path).unwrap());
+}
