@@ -253,3 +253,58 @@ fn recovery_crash_is_an_error_in_junit() {
     let hang = doc.descendants().find(|n| n.attribute("name") == Some("never settles")).unwrap();
     assert!(hang.children().any(|c| c.has_tag_name("failure")), "{xml}");
 }
+
+/// A fake `node` for start-up failures: answers `--version` like node 20, then does `behaviour`.
+fn fake_node(project: &Project, behaviour: &str) -> std::path::PathBuf {
+    let path = project.path().join("fake-node.sh");
+    std::fs::write(
+        &path,
+        format!("#!/bin/sh\nif [ \"$1\" = \"--version\" ]; then echo v20.20.2; exit 0; fi\n{behaviour}\n"),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+#[test]
+fn a_runtime_that_never_connects_is_a_clear_error_not_a_hang() {
+    let project = Project::fixture("config");
+    let node = fake_node(&project, "sleep 30");
+    let output = std::process::Command::new(proctor_e2e::proctor_bin())
+        .args(["run", "--reporter", "dots"])
+        .current_dir(project.path())
+        .env("PROCTOR_NODE", &node)
+        .env("PROCTOR_CONNECT_TIMEOUT", "500ms")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(2), "{stdout}");
+    assert!(stdout.contains("did not connect within 0.5s"), "{stdout}");
+}
+
+#[test]
+fn a_runtime_that_dies_at_start_up_says_what_it_printed() {
+    let project = Project::fixture("config");
+    let node = fake_node(&project, "echo 'something is badly wrong' >&2; exit 7");
+    let output = std::process::Command::new(proctor_e2e::proctor_bin())
+        .args(["run", "--reporter", "dots"])
+        .current_dir(project.path())
+        .env("PROCTOR_NODE", &node)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(2), "{stdout}");
+    assert!(stdout.contains("exited with code 7 before its controller connected"), "{stdout}");
+    assert!(stdout.contains("something is badly wrong"), "{stdout}");
+}
+
+#[test]
+fn dynamic_names_get_the_location_of_their_declaration() {
+    let project = Project::fixture("basic");
+    let out = project.run(&["run", "--reporter", "json", "dynamic.test.js", "math.test.js"]);
+    let alpha = out.finished("dynamic.test.js::dynamic::handles alpha");
+    assert_eq!(alpha["test"]["location"]["line"], 6, "{alpha}");
+    let each = out.finished("math.test.js::math::each adds 2 + 3");
+    assert_eq!(each["test"]["location"]["line"], 49, "{each}");
+}

@@ -23,8 +23,15 @@ use tokio::time::{sleep_until, timeout};
 /// How many `run-test` commands may be in flight at once. The controller still runs them one
 /// at a time; the window only hides the socket round trip.
 const WINDOW: usize = 32;
-/// How long a runtime may take to connect and say hello.
+/// How long a runtime may take to connect and say hello (`PROCTOR_CONNECT_TIMEOUT` overrides).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+
+fn connect_timeout() -> Duration {
+    std::env::var("PROCTOR_CONNECT_TIMEOUT")
+        .ok()
+        .and_then(|text| crate::config::parse_duration(&text))
+        .unwrap_or(CONNECT_TIMEOUT)
+}
 /// How long loading every test file may take.
 const LOAD_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long the final `afterAll` hooks may take.
@@ -51,7 +58,7 @@ enum StartError {
     Runtime(#[from] runtimes::RuntimeError),
     #[error("node {exit} before its controller connected{stderr}")]
     ExitedEarly { exit: runtimes::ExitInfo, stderr: String },
-    #[error("the runtime did not connect within {}s{stderr} (hint: is something blocking 127.0.0.1?)", .waited.as_secs())]
+    #[error("the runtime did not connect within {:.1}s{stderr} (hint: is something blocking 127.0.0.1? PROCTOR_CONNECT_TIMEOUT sets the wait)", .waited.as_secs_f64())]
     NoConnection { waited: Duration, stderr: String },
     #[error("the controller speaks protocol {got}, the host speaks {PROTOCOL_VERSION} (hint: rebuild proctor)")]
     ProtocolMismatch { got: u32 },
@@ -199,7 +206,8 @@ impl<L: Launch> Driver<'_, '_, L> {
         self.stderr_tail.clear();
         let mut process = self.launch.launch().await?;
         let mut early_output = Vec::new();
-        let deadline = tokio::time::Instant::now() + CONNECT_TIMEOUT;
+        let connect_within = connect_timeout();
+        let deadline = tokio::time::Instant::now() + connect_within;
         let mut early_exit = None;
         let mut output_open = true;
         let conn = loop {
@@ -221,7 +229,7 @@ impl<L: Launch> Driver<'_, '_, L> {
                 },
                 _ = sleep_until(deadline) => {
                     process.kill().await;
-                    return Err(StartError::NoConnection { waited: CONNECT_TIMEOUT, stderr: tail_of(&early_output) });
+                    return Err(StartError::NoConnection { waited: connect_within, stderr: tail_of(&early_output) });
                 }
             }
         };
@@ -238,7 +246,7 @@ impl<L: Launch> Driver<'_, '_, L> {
         for line in early_output {
             self.raw_output(None, line);
         }
-        match self.next_message(&mut live, CONNECT_TIMEOUT, "saying hello").await? {
+        match self.next_message(&mut live, connect_within, "saying hello").await? {
             ControllerMessage::Hello { protocol, runtime } => {
                 if protocol != PROTOCOL_VERSION {
                     live.process.kill().await;
