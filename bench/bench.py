@@ -84,8 +84,8 @@ def display(argv):
     for a in argv:
         if a == PROCTOR:
             a = "proctor"
-        elif a.startswith(BIN + os.sep):
-            a = "node_modules/.bin/" + os.path.basename(a)
+        elif a.startswith(BIN + os.sep):  # from the suite dir, through bench/work/suites/node_modules
+            a = "../../node_modules/.bin/" + os.path.basename(a)
         out.append(shlex.quote(a))
     return " ".join(out)
 
@@ -268,6 +268,14 @@ def machine_facts():
     return facts
 
 
+def binary_stamp():
+    try:
+        st = os.stat(PROCTOR)
+        return (st.st_mtime_ns, st.st_size)
+    except OSError:
+        return None
+
+
 def validate(run, exp, nums):
     """A run is valid when it reported exactly one summary with the generated counts and the exit
     code matches (0 unless failures were generated)."""
@@ -278,13 +286,32 @@ def validate(run, exp, nums):
     return total == exp["tests"] and fail == exp["fail"] and ok_exit and not run["timed_out"]
 
 
-def bench(shapes, runners, nruns, counts_mod, expected):
+def wait_quiet(max_wait, threshold=0.3, window=2.0):
+    """Wait (at most max_wait s) until the rest of the machine uses under `threshold` cores over `window` s."""
+    if max_wait <= 0:
+        return 0.0
+    hz = os.sysconf("SC_CLK_TCK")
+    t0 = time.perf_counter()
+    while True:
+        b0, _ = cpu_busy()
+        time.sleep(window)
+        b1, _ = cpu_busy()
+        load = (b1 - b0) / hz / window
+        waited = time.perf_counter() - t0
+        if load < threshold or waited >= max_wait:
+            if waited > window + 0.5:
+                print(f"  (waited {waited:.0f} s for a quiet machine; other load now {load:.2f} cores)", flush=True)
+            return waited
+
+
+def bench(shapes, runners, nruns, counts_mod, expected, quiet=0):
     results = {}
     os.makedirs(LOGS, exist_ok=True)
     for shape in shapes:
         for r in runners:
             results[(shape, r)] = {"runs": [], "warmup": None}
         for rnd in range(nruns + 1):  # round 0 is the warm-up
+            wait_quiet(quiet)
             for r in runners:
                 argv = RUNNER_CMDS[r][1]
                 cwd = os.path.join(SUITES, shape, r)
@@ -337,6 +364,7 @@ def overhead(shape, expected):
     in_tests = sum(e["duration_ms"] for e in finished)
     # host-side start->finish per test, and the gaps between one test's finish and the next start
     pairs = sum(f["elapsed_ms"] - s["elapsed_ms"] for s, f in zip(started, finished))
+    steps = [b["elapsed_ms"] - a["elapsed_ms"] for a, b in zip(started, started[1:])]
     return {
         "shape": shape,
         "command": display(argv),
@@ -350,6 +378,7 @@ def overhead(shape, expected):
         "load_ms": t_first - rt["elapsed_ms"],                       # runtime-started -> first test-started
         "test_phase_ms": t_last - t_first,                           # first test-started -> last test-finished
         "per_test_us": (t_last - t_first) * 1000 / n,
+        "steady_us": statistics.median(steps) * 1000 if steps else float("nan"),  # median test-started step
         "in_test_us": in_tests * 1000 / n,                           # the runtime's own duration_ms per test
         "host_pair_us": pairs * 1000 / n,                            # host test-started -> test-finished
         "teardown_ms": rf["elapsed_ms"] - t_last,                    # last test-finished -> run-finished
@@ -387,7 +416,7 @@ def summarize(res, exp):
 
 def label(r, facts):
     if r == "proctor":
-        return f"proctor ({facts['proctor']}, {facts['proctor_git']})"
+        return f"{facts['proctor']} ({facts['proctor_git']})"
     if r == "node":
         return f"node:test (node {facts['node']})"
     if r == "vitest":
@@ -406,6 +435,9 @@ def render(shapes, runners, results, expected, facts, ovh, argv_line, started, f
     L.append(f"**Runners**: {label('proctor', facts)} built {facts['proctor_built']}; mocha {facts['mocha']}; "
              f"vitest {facts['vitest']} + vite {facts['vite']} (default config as gen.py writes it: pool `forks`, "
              f"isolate); node:test of node {facts['node']}.\n")
+    if facts.get("binary_changed"):
+        L.append("**Warning**: `target/release/proctor` was rebuilt by someone else while this bench ran; "
+                 "proctor's rows may mix two builds.\n")
     L.append("**Method.** Suites from the shared generator `gen.py` (same test bodies in every dialect), one dir per "
              "shape and runner under `bench/work/suites/<shape>/<runner>/`; each command runs in its suite dir. "
              f"1 unmeasured warm-up + {nruns} measured runs per case, interleaved (each round runs every runner once "
@@ -427,7 +459,7 @@ def render(shapes, runners, results, expected, facts, ovh, argv_line, started, f
         for r in runners:
             s = summarize(results[(shape, r)], expected[(shape, r)])
             cells.append(f"{s['wall_med']:.3f}" + ("" if s["valid"] else " (INVALID counts)"))
-        L.append(f"| {shape} ({e['files']} files, {e['tests']:,} tests) | " + " | ".join(cells) + " |")
+        L.append(f"| {shape} ({e['files']} file{'s' if e['files'] != 1 else ''}, {e['tests']:,} tests) | " + " | ".join(cells) + " |")
     L.append("")
     if "proctor" in runners:
         L.append("Ratio of each runner's median wall to proctor's (>1 = proctor faster):\n")
@@ -466,19 +498,20 @@ def render(shapes, runners, results, expected, facts, ovh, argv_line, started, f
                  "`load` = to the first `test-started` (importing the test files); `test phase` = first "
                  "`test-started` to last `test-finished`; **per test** = test phase / tests, the amortized cost of "
                  "one test including the host-runtime round trip; `in test` = the mean of the runtime's own "
-                 "`duration_ms` (time inside the test function); `teardown` = last `test-finished` to "
-                 "`run-finished`; `exit` = `run-finished` to process exit.\n")
+                 "`duration_ms` (time inside the test function); `median step` = median time from one `test-started` "
+                 "to the next (steady state: no file boundaries, no first-call JIT); `teardown` = last `test-finished` to "
+                 "`run-finished`; `exit` = `run-finished` to process exit; `other load` as above, for this one run.\n")
         L.append("| shape | tests (passed) | process wall ms | pre-run ms | start-up ms | load ms | test phase ms | "
-                 "**per test µs** | in test µs | teardown ms | exit ms |")
-        L.append("|---|---|---|---|---|---|---|---|---|---|---|")
+                 "**per test µs** | median step µs | in test µs | teardown ms | exit ms | other load |")
+        L.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for o in ovh:
             if "error" in o:
-                L.append(f"| {o['shape']} | {o['error']} | | | | | | | | | |")
+                L.append(f"| {o['shape']} | {o['error']} |" + " |" * 11)
                 continue
             L.append(f"| {o['shape']} | {o['tests']} ({o['passed']}) | {o['wall_ms']:.0f} | {o['pre_run_ms']:.0f} | "
                      f"{o['startup_ms']:.0f} | {o['load_ms']:.0f} | {o['test_phase_ms']:.0f} | "
-                     f"**{o['per_test_us']:.1f}** | {o['in_test_us']:.1f} | {o['teardown_ms']:.0f} | "
-                     f"{o['exit_ms']:.0f} |")
+                     f"**{o['per_test_us']:.1f}** | {o['steady_us']:.1f} | {o['in_test_us']:.1f} | "
+                     f"{o['teardown_ms']:.0f} | {o['exit_ms']:.0f} | {o['run']['other_load']:.2f} |")
         L.append("")
         L.append(f"Command: `{ovh[0].get('command', 'proctor run --reporter json')}` in `bench/work/suites/<shape>/proctor/`; "
                  "events kept in `bench/work/logs/<shape>-proctor-json.jsonl`.\n")
@@ -487,9 +520,9 @@ def render(shapes, runners, results, expected, facts, ovh, argv_line, started, f
     L.append("```sh")
     L.append(argv_line)
     L.append("```\n")
-    L.append("Per-case commands (run in `bench/work/suites/<shape>/<runner>/`; `node_modules` there resolves to "
-             "`bench/work/peers/node_modules` through `bench/work/suites/node_modules`; `proctor` is "
-             "`target/release/proctor`):\n")
+    L.append("Per-case commands (run in `bench/work/suites/<shape>/<runner>/`; `../../node_modules` is the "
+             "symlink `bench/work/suites/node_modules` -> `bench/work/peers/node_modules`, through which the suites "
+             "also resolve `vitest`; `proctor` is `target/release/proctor`, which needs no install):\n")
     L.append("| runner | command |")
     L.append("|---|---|")
     for r in runners:
@@ -511,6 +544,9 @@ def main():
     ap.add_argument("--runs", type=int, default=3, help="measured runs per case, after 1 warm-up (default 3)")
     ap.add_argument("--skip-install", action="store_true", help="reuse bench/work/peers as it is")
     ap.add_argument("--no-build", action="store_true", help="do not run `cargo build --release` first")
+    ap.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
+                    help="before each round, wait up to this long for the rest of the machine to use < 0.3 cores "
+                         "(default 0: don't wait)")
     ap.add_argument("--no-overhead", action="store_true", help="skip the proctor --reporter json phase split")
     ap.add_argument("--shared", default=os.environ.get("PROCTOR_BENCH_SHARED", "/work/shared/bench"),
                     help="dir holding gen.py and counts.py (default $PROCTOR_BENCH_SHARED or /work/shared/bench)")
@@ -544,15 +580,17 @@ def main():
 
     counts_mod = load_counts(a.shared)
     facts = machine_facts()
+    stamp0 = binary_stamp()
     print(f"generating suites under {os.path.relpath(SUITES, REPO)} ...", flush=True)
     expected = generate(a.shared, shapes, runners)
     if os.path.isdir(LOGS):
         shutil.rmtree(LOGS)
-    results = bench(shapes, runners, a.runs, counts_mod, expected)
+    results = bench(shapes, runners, a.runs, counts_mod, expected, a.wait_quiet)
 
     ovh = []
     if "proctor" in runners and not a.no_overhead:
         for shape in shapes:
+            wait_quiet(a.wait_quiet)
             o = overhead(shape, expected)
             ovh.append(o)
             if "error" in o:
@@ -561,6 +599,9 @@ def main():
                 print(f"  overhead {shape}: {o['tests']} tests, start-up {o['startup_ms']:.0f} ms, load "
                       f"{o['load_ms']:.0f} ms, test phase {o['test_phase_ms']:.0f} ms = {o['per_test_us']:.1f} us/test")
     finished = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    if "proctor" in runners and binary_stamp() != stamp0:
+        facts["binary_changed"] = True
+        print("WARNING: target/release/proctor changed while the bench ran (someone rebuilt it)", file=sys.stderr)
 
     md = render(shapes, runners, results, expected, facts, ovh, argv_line, started, finished, a.runs)
     notes = ""

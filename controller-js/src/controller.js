@@ -2,11 +2,12 @@
 //
 // `createController({ send, adapter, files })` is driven by the runtime adapter (node.js, or a
 // browser page), which owns the socket and calls `receive` with each parsed host message. The
-// host drives and the controller only registers and executes: `load` imports the test files,
-// `run-test` runs exactly one test, `finish` closes the open groups. Those three are queued and
-// executed strictly in arrival order; `ping` and `shutdown` are answered at once so a busy test
-// cannot hide a live runtime. Every `send` happens in call order, which is what keeps a test's
-// console output ahead of its `test-finished`.
+// host drives and the controller only registers and executes: `load` imports the test files
+// (all at once; the registry tells which file declared what), `run-test` runs exactly one test,
+// `finish` closes the open groups. Those three are queued and executed strictly in arrival
+// order; `ping` and `shutdown` are answered at once so a busy test cannot hide a live runtime.
+// Every `send` happens in call order, which is what keeps a test's console output ahead of its
+// `test-finished`.
 
 import "./index.js"; // Installs describe/it/expect globals before any test file is imported.
 import { serializeError } from "./errors.js";
@@ -19,12 +20,23 @@ export const PROTOCOL_VERSION = 1;
 /**
  * @param {{
  *   send(message: object): void,
- *   adapter: { runtimeInfo(): { kind: string, version: string, userAgent: string }, exit(): void },
- *   files: { file: string, load(): Promise<unknown> }[],
+ *   adapter: {
+ *     runtimeInfo(): { kind: string, version: string, userAgent: string },
+ *     exit(): void,
+ *     canonicalUrl?(url: string): string,
+ *   },
+ *   files: { file: string, url?: string, load(): Promise<unknown> }[],
+ *   sequential?: boolean,
  * }} options
+ *   `files` are in plan order; `url` is what `load` imports, so the registry can recognize the
+ *   file in stack frames. `adapter.canonicalUrl`, where the runtime renames modules (node
+ *   resolves symlinks), gives the URL the runtime will report. `sequential` loads the files one
+ *   at a time instead, for a bundle, whose frames all name the bundle rather than a test file.
  */
-export function createController({ send, adapter, files }) {
+export function createController({ send, adapter, files, sequential = false }) {
   registry.reset();
+  registry.canonicalUrl = adapter.canonicalUrl ?? null;
+  for (const { file, url, load } of files) registry.addFile(file, url ?? importedUrl(load));
   // The epoch of the current run; 0 until the first `load` (only stray output can precede it).
   let run = 0;
   // The id of the test being run, for console attribution; undefined between tests.
@@ -106,18 +118,7 @@ export function createController({ send, adapter, files }) {
     if (loadErrors !== null) {
       await runner.finish();
     } else {
-      loadErrors = [];
-      for (const { file, load: importFile } of files) {
-        registry.beginFile(file);
-        try {
-          await importFile();
-        } catch (error) {
-          registry.discardFile(file);
-          loadErrors.push({ file, error: serializeError(error) });
-        } finally {
-          registry.endFile();
-        }
-      }
+      loadErrors = await (sequential ? loadOneByOne(files) : loadFiles(files));
     }
     send({ type: "loaded", run, replyTo: message.id, tests: registry.tests.map(describeTest), loadErrors });
   }
@@ -175,6 +176,61 @@ export function createController({ send, adapter, files }) {
   }
 
   return { receive, hello, output, reportUncaught };
+}
+
+/**
+ * Imports every file at once and resolves with the load errors, in plan order. Each import
+ * settles on its own, so a file that throws or fails to import is a load error for that file
+ * alone, and the files that went on evaluating meanwhile keep their tests.
+ */
+function loadFiles(files) {
+  const errors = new Array(files.length);
+  const loads = files.map(({ file, load: importFile }, index) => {
+    let pending;
+    registry.beginFile(file);
+    try {
+      pending = importFile();
+    } catch (error) {
+      pending = Promise.reject(error);
+    } finally {
+      registry.endFile();
+    }
+    return Promise.resolve(pending).then(
+      () => registry.settleFile(file, false),
+      (error) => {
+        registry.settleFile(file, true);
+        errors[index] = { file, error: serializeError(error) };
+      },
+    );
+  });
+  return Promise.all(loads).then(() => errors.filter((error) => error !== undefined));
+}
+
+/**
+ * Imports the files one after another, the whole of each import attributed to its file. Slower
+ * than `loadFiles`, but it needs nothing from the stack.
+ */
+async function loadOneByOne(files) {
+  const errors = [];
+  for (const { file, load: importFile } of files) {
+    registry.beginFile(file);
+    try {
+      await importFile();
+      registry.settleFile(file, false);
+    } catch (error) {
+      registry.settleFile(file, true);
+      errors.push({ file, error: serializeError(error) });
+    } finally {
+      registry.endFile();
+    }
+  }
+  return errors;
+}
+
+// An entry without `url` (an older host) still names the URL in its `load: () => import("…")`.
+function importedUrl(load) {
+  const match = /import\(\s*(["'`])([^"'`]+)\1\s*\)/.exec(String(load));
+  return match ? match[2] : undefined;
 }
 
 /** A registered test as the `loaded` message lists it (its function stays here). */

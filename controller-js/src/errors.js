@@ -9,7 +9,9 @@ import { formatCompact, format } from "./format.js";
 
 // Stack frames inside the controller itself (or node internals) say nothing about the user's
 // code, so they are dropped, as Jest does.
-const CONTROLLER_DIR = new URL(".", import.meta.url).href;
+// Inside a bundle (an IIFE made by esbuild) import.meta.url is empty and the controller's
+// frames point into the bundle; the host maps and filters those through the source map.
+const CONTROLLER_DIR = typeof import.meta.url === "string" && import.meta.url ? new URL(".", import.meta.url).href : null;
 const INTERNAL_FRAME = /^\s+at (?:.*\(node:internal\/|node:internal\/|\w+\.next \(<anonymous>\))/;
 
 const NODE_DIFF_OPERATORS = new Set(["strictEqual", "deepStrictEqual", "deepEqual", "equal", "partialDeepStrictEqual"]);
@@ -58,10 +60,11 @@ function stackWithCauses(error) {
 }
 
 function trimStack(stack) {
-  if (!stack.includes(CONTROLLER_DIR) && !stack.includes("node:internal")) return stack;
+  const inController = (line) => CONTROLLER_DIR !== null && line.includes(CONTROLLER_DIR);
+  if (!inController(stack) && !stack.includes("node:internal")) return stack;
   return stack
     .split("\n")
-    .filter((line) => !(line.trimStart().startsWith("at ") && (line.includes(CONTROLLER_DIR) || INTERNAL_FRAME.test(line))))
+    .filter((line) => !(line.trimStart().startsWith("at ") && (inController(line) || INTERNAL_FRAME.test(line))))
     .join("\n");
 }
 

@@ -51,18 +51,18 @@ export function checkAssertions() {
   return undefined;
 }
 
-// The `this` a matcher sees; one per modifier combination, shared, because matchers must not
-// keep state in it.
+// The `this` a matcher sees; one per modifier combination, made up front and shared, because
+// matchers must not keep state in it. Looked up by index rather than by a string key, since
+// every matcher call asks for one.
 const utils = { format, formatCompact, show, matcherHint, equals };
-const contexts = new Map();
+const newContext = (isNot, promise) => Object.freeze({ isNot, promise, equals, utils });
+const contexts = {
+  direct: [newContext(false, undefined), newContext(true, undefined)],
+  resolves: [newContext(false, "resolves"), newContext(true, "resolves")],
+  rejects: [newContext(false, "rejects"), newContext(true, "rejects")],
+};
 function matcherContext(isNot, promise) {
-  const key = `${isNot}:${promise ?? ""}`;
-  let context = contexts.get(key);
-  if (!context) {
-    context = Object.freeze({ isNot, promise, equals, utils });
-    contexts.set(key, context);
-  }
-  return context;
+  return contexts[promise ?? "direct"][isNot ? 1 : 0];
 }
 
 class Expectation {

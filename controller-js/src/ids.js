@@ -19,7 +19,7 @@ export function testId(file, names) {
 export class IdAllocator {
   constructor(file) {
     this.file = file;
-    // The open groups, outermost first, each with the names already used inside it.
+    // The open groups, outermost first, each with its id and the names already used inside it.
     this.stack = [];
     this.topLevel = new Map();
   }
@@ -36,15 +36,18 @@ export class IdAllocator {
     return this.stack.map((group) => group.name);
   }
 
+  // The same string as testId(file, [...groups(), last]), built from the innermost group's id
+  // so that declaring a test does not rebuild the whole path.
   idWith(last) {
-    return testId(this.file, [...this.groups(), last]);
+    const parentId = this.stack.length ? this.stack[this.stack.length - 1].id : this.file;
+    return parentId + ID_SEPARATOR + last;
   }
 
   /** Opens a `describe` group; returns its unique name and id. */
   enterGroup(name) {
     const unique = this.unique(name);
     const id = this.idWith(unique);
-    this.stack.push({ name: unique, used: new Map() });
+    this.stack.push({ name: unique, id, used: new Map() });
     return { name: unique, id };
   }
 

@@ -7,6 +7,8 @@
 // uncaught errors fail the running test. The process lives exactly as long as the connection:
 // exit code 0 after a `shutdown`, 1 if the socket closes or cannot be opened otherwise.
 
+import { realpathSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { formatWithOptions } from "node:util";
 import { captureConsole } from "./console.js";
 import { createController } from "./controller.js";
@@ -19,9 +21,10 @@ const FLUSH_DEADLINE_MS = 2000;
 
 /**
  * Connects to the host and serves its commands until shutdown.
- * @param {{ url: string, files: { file: string, load(): Promise<unknown> }[] }} options
+ * @param {{ url: string, files: { file: string, url: string, load(): Promise<unknown> }[] }} options
  *   `url` is the host's websocket endpoint; `files` are the test files in plan order, each with
- *   its path relative to the project root and a function that imports it.
+ *   its path relative to the project root, the file: URL it is imported from, and a function
+ *   that imports that URL.
  * @returns {Promise<void>} settles once the connection is open and `hello` is sent
  */
 export function startNode({ url, files }) {
@@ -51,6 +54,7 @@ export function startNode({ url, files }) {
       closeWhenFlushed(socket, Date.now() + FLUSH_DEADLINE_MS);
       setTimeout(() => process.exit(0), FLUSH_DEADLINE_MS).unref();
     },
+    canonicalUrl: canonicalFileUrl,
   };
   const controller = createController({ send, adapter, files });
 
@@ -100,6 +104,15 @@ export function startNode({ url, files }) {
       process.exit(shuttingDown ? 0 : 1);
     });
   });
+}
+
+/**
+ * The URL node gives the module imported from `url`: node names a module by its real path, so
+ * a project reached through a symlink shows up in stack frames under another URL than the one
+ * the entry imports.
+ */
+export function canonicalFileUrl(url) {
+  return url.startsWith("file:") ? pathToFileURL(realpathSync(fileURLToPath(url))).href : url;
 }
 
 // Closes once everything sent so far has left the process, or at the deadline.

@@ -11,10 +11,11 @@ import { IdAllocator } from "./ids.js";
 
 /** A `describe` block, or the implicit root block of a file (which holds top-level hooks). */
 export class Group {
-  constructor({ name, id, file, parent, mode, tags }) {
+  constructor({ name, id, scope, parent, mode, tags }) {
     this.name = name;
     this.id = id;
-    this.file = file;
+    this.file = scope.file;
+    this.scope = scope;
     this.parent = parent;
     this.mode = mode;
     this.tags = tags;
@@ -37,64 +38,163 @@ export class Group {
   }
 }
 
-/** Everything the test files registered, plus the file being loaded right now. */
+/** One test file's part of the tree: its id allocator, its root group, its tests in source order. */
+class FileScope {
+  constructor(file) {
+    this.file = file;
+    this.allocator = new IdAllocator(file);
+    this.root = new Group({ name: file, id: file, scope: this, parent: null, mode: "run", tags: [] });
+    this.tests = [];
+    // Declarations are accepted only while the file loads; after that they are misplaced.
+    this.open = false;
+  }
+}
+
+/**
+ * Everything the test files registered, one scope per file in plan order.
+ *
+ * The controller imports all files at once, so "the file being loaded" is not one file. A
+ * declaration inside a describe body goes where that group is (bodies run synchronously). A
+ * top-level declaration finds its file on the call stack (see `locate`), or is the synchronous
+ * work of a file's own `load()` (a bundle that inlines the file, or the controller's tests).
+ */
 export class Registry {
   constructor() {
     this.reset();
   }
 
-  /** Forgets all tests; a new controller starts from an empty tree. */
+  /** Forgets all tests and files; a new controller starts from an empty tree. */
   reset() {
-    /** Tests in registration order. */
-    this.tests = [];
+    /** file → FileScope, in the order the files were added (the plan's order). */
+    this.scopes = new Map();
     this.byId = new Map();
-    this.file = null;
-    this.allocator = null;
+    // Stack location (URL, or file path for CommonJS frames) → FileScope.
+    this.byLocation = new Map();
+    // URL → FileScope, as the files were declared; the source of aliases.
+    this.byUrl = new Map();
+    // The innermost describe whose body is running, or the root group of the file whose
+    // `load()` is being called; null otherwise (then the stack decides).
     this.current = null;
+    // Maps a file URL to the URL the runtime reports for it (node realpaths modules); asked
+    // only after a lookup misses, because on most projects the two are the same.
+    this.canonicalUrl = null;
+    this.aliased = false;
   }
 
-  /** Starts registering the tests of `file` (relative path, forward slashes). */
+  /** Tests in plan order: grouped by file, in the order the files were added, each in source order. */
+  get tests() {
+    const tests = [];
+    for (const scope of this.scopes.values()) for (const test of scope.tests) tests.push(test);
+    return tests;
+  }
+
+  /**
+   * Declares a test file (relative path, forward slashes) and the URL it is imported from, so
+   * stack frames can be traced back to it.
+   */
+  addFile(file, url) {
+    let scope = this.scopes.get(file);
+    if (scope === undefined) {
+      scope = new FileScope(file);
+      this.scopes.set(file, scope);
+    }
+    if (url !== undefined) {
+      this.byUrl.set(url, scope);
+      for (const location of stackLocations(url)) this.byLocation.set(location, scope);
+    }
+    return scope;
+  }
+
+  /**
+   * Opens `file` for declarations and attributes everything declared at top level to it until
+   * `endFile`: the synchronous part of the file's `load()` when files load concurrently, the
+   * whole import when they load one at a time.
+   */
   beginFile(file) {
-    this.file = file;
-    this.allocator = new IdAllocator(file);
-    this.current = new Group({ name: file, id: file, file, parent: null, mode: "run", tags: [] });
+    const scope = this.scopes.get(file) ?? this.addFile(file);
+    scope.open = true;
+    this.current = scope.root;
   }
 
-  /** Stops registering; declarations after this point are errors. */
+  /** Ends the synchronous part of a load; the file stays open until `settleFile`. */
   endFile() {
-    this.file = null;
-    this.allocator = null;
     this.current = null;
   }
 
-  /** Drops what a file registered before it threw, so a broken file contributes no tests. */
-  discardFile(file) {
-    this.tests = this.tests.filter((test) => test.file !== file);
-    for (const [id, test] of this.byId) if (test.file === file) this.byId.delete(id);
+  /** The file's import settled: later declarations are misplaced, and a failed file keeps no tests. */
+  settleFile(file, failed) {
+    const scope = this.scopes.get(file);
+    scope.open = false;
+    if (failed) this.discardFile(scope);
   }
 
-  requireFile(what) {
-    if (this.current === null) {
+  // A broken file contributes only its load error, never the tests it declared before throwing.
+  discardFile(scope) {
+    for (const test of scope.tests) this.byId.delete(test.id);
+    scope.tests = [];
+  }
+
+  /**
+   * The group a declaration goes into, or a clear error when it is made outside any loading
+   * file. `what` and `name` only build that error, so the common path formats nothing.
+   */
+  target(what, name) {
+    if (this.current !== null) return this.current;
+    const scope = this.locate();
+    if (scope === undefined || !scope.open) {
       throw new Error(
-        `${what} was called outside the loading of a test file. proctor registers tests only while ` +
+        `${what}(${name === undefined ? "" : JSON.stringify(name)}) was called outside the loading of a test file. proctor registers tests only while ` +
           `it imports the test files, so declare tests and hooks at the top level of a test file ` +
-          `or inside describe(), never inside a test, a hook or a callback that runs later.`,
+          `or inside describe(), never inside a test, a hook or a callback that runs later. A module ` +
+          `that is not a test file cannot declare them at its own top level either: export a ` +
+          `function that declares them and call it from each test file.`,
       );
     }
+    return scope.root;
+  }
+
+  // The test file on the call stack. The outermost one wins: when a test file's top level calls
+  // a function exported by another test file, the declarations belong to the caller, as they
+  // would have when files were imported one at a time.
+  locate() {
+    let scope = this.outermostOnStack();
+    if (scope === undefined && this.canonicalUrl !== null && !this.aliased) {
+      this.aliased = true;
+      for (const [url, known] of this.byUrl) {
+        let canonical;
+        try {
+          canonical = this.canonicalUrl(url);
+        } catch {
+          continue;
+        }
+        if (canonical !== url) for (const alias of stackLocations(canonical)) this.byLocation.set(alias, known);
+      }
+      scope = this.outermostOnStack();
+    }
+    return scope;
+  }
+
+  outermostOnStack() {
+    let found;
+    let { locations, truncated } = callerLocations(STACK_WINDOW);
+    if (truncated) locations = callerLocations(Infinity).locations;
+    for (const location of locations) found = this.byLocation.get(location) ?? found;
+    return found;
   }
 
   addGroup(mode, name, options, body) {
-    this.requireFile(`describe(${JSON.stringify(name)})`);
-    const parent = this.current;
-    const { name: unique, id } = this.allocator.enterGroup(name);
+    const parent = this.target("describe", name);
+    const { scope } = parent;
+    const { name: unique, id } = scope.allocator.enterGroup(name);
     const group = new Group({
       name: unique,
       id,
-      file: this.file,
+      scope,
       parent,
       mode: inheritMode(parent.mode, mode),
       tags: mergeTags(parent.tags, options.tags),
     });
+    const outer = this.current;
     this.current = group;
     try {
       const returned = body.call(undefined);
@@ -105,18 +205,18 @@ export class Registry {
         );
       }
     } finally {
-      this.current = parent;
-      this.allocator.leaveGroup();
+      this.current = outer;
+      scope.allocator.leaveGroup();
     }
   }
 
   addTest(mode, name, options, fn) {
-    this.requireFile(`test(${JSON.stringify(name)})`);
-    const group = this.current;
-    const { name: unique, id } = this.allocator.test(name);
+    const group = this.target("test", name);
+    const { scope } = group;
+    const { name: unique, id } = scope.allocator.test(name);
     const test = {
       id,
-      file: this.file,
+      file: scope.file,
       groups: group.groupNames,
       name: unique,
       mode: mode === "todo" ? "todo" : inheritMode(group.mode, mode),
@@ -125,17 +225,97 @@ export class Registry {
       fn,
       group,
     };
-    this.tests.push(test);
+    scope.tests.push(test);
     this.byId.set(id, test);
   }
 
   addHook(kind, fn) {
-    this.requireFile(`${kind}()`);
+    const group = this.target(kind);
     if (typeof fn !== "function") {
       throw new TypeError(`${kind}() expects a function; received ${typeof fn}`);
     }
-    this.current[kind].push(fn);
+    group[kind].push(fn);
   }
+}
+
+// How many frames a top-level declaration captures: proctor's own four or five plus the test
+// file and a few levels of helpers, with room to spare. Module top levels sit on shallow
+// stacks, so this is rarely full; when it is, the stack is read again in full so the outermost
+// test file is not cut off.
+const STACK_WINDOW = 24;
+
+/**
+ * The script locations (URL, or path for CommonJS) of the caller's frames, innermost first.
+ * On V8 this reads structured call sites, which skips formatting the stack text and ignores
+ * source maps (whose rewritten frames would name the original source, not the module); other
+ * engines get their `stack` string parsed.
+ */
+export function callerLocations(limit) {
+  const savedLimit = Error.stackTraceLimit;
+  const savedPrepare = Error.prepareStackTrace;
+  let stack;
+  try {
+    if (typeof savedLimit === "number") Error.stackTraceLimit = limit;
+    if (typeof Error.captureStackTrace === "function") {
+      Error.prepareStackTrace = callSites;
+      const holder = {};
+      Error.captureStackTrace(holder, callerLocations);
+      stack = holder.stack;
+    } else {
+      stack = new Error().stack;
+    }
+  } finally {
+    Error.prepareStackTrace = savedPrepare;
+    if (typeof savedLimit === "number") Error.stackTraceLimit = savedLimit;
+  }
+  if (Array.isArray(stack)) {
+    const locations = [];
+    for (const site of stack) {
+      const name = site.getFileName();
+      if (name) locations.push(name);
+    }
+    return { locations, truncated: stack.length >= limit };
+  }
+  const locations = typeof stack === "string" ? parseStackLocations(stack) : [];
+  return { locations, truncated: false };
+}
+
+function callSites(_error, sites) {
+  return sites;
+}
+
+// "    at fn (url:1:2)" and "    at url:1:2" (V8), "fn@url:1:2" (SpiderMonkey, JavaScriptCore).
+const FRAME = /(?:^\s*at (?:.*\()?|@)(.+?):\d+(?::\d+)?\)?$/;
+
+/** The script locations in a stack string, innermost first. */
+export function parseStackLocations(stack) {
+  const locations = [];
+  for (const line of stack.split("\n")) {
+    const match = FRAME.exec(line);
+    if (match) locations.push(match[1]);
+  }
+  return locations;
+}
+
+/**
+ * The spellings of a module URL that stack frames may use: the normalized URL, and for a file:
+ * URL its path, which is how node names CommonJS modules.
+ */
+export function stackLocations(url) {
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [url];
+  }
+  const locations = parsed.href === url ? [url] : [url, parsed.href];
+  if (parsed.protocol === "file:") {
+    let path = decodeURIComponent(parsed.pathname);
+    // file:///C:/dir/a.js is C:\dir\a.js on Windows.
+    if (/^\/[A-Za-z]:\//.test(path)) path = path.slice(1).replaceAll("/", "\\");
+    locations.push(path);
+  }
+  return locations;
 }
 
 // Skip wins over only, and a group's modifier reaches everything inside it.
@@ -161,58 +341,65 @@ function testName(name) {
   return String(name);
 }
 
-function readOptions(options, where) {
+// Shared by every declaration without options; nothing writes to it.
+const NO_OPTIONS = Object.freeze({});
+
+// How an argument error names the call, e.g. `it("adds")`; built only when there is an error.
+function where(kind, name) {
+  return `${kind}(${JSON.stringify(name)})`;
+}
+
+function readOptions(options, kind, name) {
   if (options === undefined || options === null) return {};
-  if (typeof options !== "object") throw new TypeError(`${where}: the options must be an object`);
+  if (typeof options !== "object") throw new TypeError(`${where(kind, name)}: the options must be an object`);
   const { tags, timeout } = options;
   if (tags !== undefined && (!Array.isArray(tags) || tags.some((tag) => typeof tag !== "string"))) {
-    throw new TypeError(`${where}: options.tags must be an array of strings`);
+    throw new TypeError(`${where(kind, name)}: options.tags must be an array of strings`);
   }
-  return { tags, timeout: readTimeout(timeout, where) };
+  return { tags, timeout: readTimeout(timeout, kind, name) };
 }
 
 // The protocol carries whole milliseconds, so fractions round up rather than break the host.
-function readTimeout(timeout, where) {
+function readTimeout(timeout, kind, name) {
   if (timeout === undefined) return undefined;
   if (typeof timeout !== "number" || !(timeout >= 0) || timeout === Infinity) {
-    throw new TypeError(`${where}: the timeout must be a non-negative number of milliseconds`);
+    throw new TypeError(`${where(kind, name)}: the timeout must be a non-negative number of milliseconds`);
   }
   return Math.ceil(timeout);
 }
 
 // Accepts Jest's `(name, fn, timeout)`, proctor's `(name, options, fn, timeout)` and Vitest's
-// `(name, fn, options)`.
-function testArguments(kind, rawName, rest) {
+// `(name, fn, options)`. Positional parameters rather than a rest array: this runs once per
+// declared test, and `(name, fn)` must not allocate more than the result.
+function testArguments(kind, rawName, first, second, third) {
   const name = testName(rawName);
-  const where = `${kind}(${JSON.stringify(name)})`;
-  let [first, second, third] = rest;
-  let options = {};
+  let options = NO_OPTIONS;
   let fn;
   if (typeof first === "function") {
     fn = first;
-    if (typeof second === "number") options = { timeout: readTimeout(second, where) };
-    else if (second !== undefined) options = readOptions(second, where);
+    if (typeof second === "number") options = { timeout: readTimeout(second, kind, name) };
+    else if (second !== undefined) options = readOptions(second, kind, name);
   } else {
-    options = readOptions(first, where);
+    options = readOptions(first, kind, name);
     fn = second;
-    if (typeof third === "number") options.timeout = readTimeout(third, where);
+    if (typeof third === "number") options.timeout = readTimeout(third, kind, name);
   }
-  return { name, options, fn, where };
+  return { name, options, fn };
 }
 
 // A skipped test may omit its function because it never runs; every other test needs one.
 function requireTestFunction(kind, mode, args) {
   if (typeof args.fn !== "function" && (args.fn !== undefined || mode !== "skip")) {
     throw new TypeError(
-      `${args.where}: the test function is missing. Pass it after the name (and options), ` +
+      `${where(kind, args.name)}: the test function is missing. Pass it after the name (and options), ` +
         `or use ${kind}.todo(name) for a placeholder.`,
     );
   }
 }
 
 function makeTest(kind, mode) {
-  const declare = (name, ...rest) => {
-    const args = testArguments(kind, name, rest);
+  const declare = (name, first, second, third) => {
+    const args = testArguments(kind, name, first, second, third);
     requireTestFunction(kind, mode, args);
     registry.addTest(mode, args.name, args.options, args.fn);
   };
@@ -220,7 +407,7 @@ function makeTest(kind, mode) {
     const { rows, byKey } = eachTable(table);
     rows.forEach((row, index) => {
       const name = eachName(testName(template), row, index, byKey);
-      const args = testArguments(kind, name, rest);
+      const args = testArguments(kind, name, ...rest);
       requireTestFunction(kind, mode, args);
       registry.addTest(mode, args.name, args.options, args.fn && bindRow(args.fn, row));
     });
@@ -242,10 +429,10 @@ function bindRow(fn, row) {
 }
 
 function makeDescribe(mode) {
-  const declare = (name, ...rest) => {
-    const args = testArguments("describe", name, rest);
+  const declare = (name, first, second, third) => {
+    const args = testArguments("describe", name, first, second, third);
     if (typeof args.fn !== "function") {
-      throw new TypeError(`${args.where}: the describe body (a function) is missing`);
+      throw new TypeError(`${where("describe", args.name)}: the describe body (a function) is missing`);
     }
     registry.addGroup(mode, args.name, args.options, args.fn);
   };
@@ -253,9 +440,9 @@ function makeDescribe(mode) {
     const { rows, byKey } = eachTable(table);
     rows.forEach((row, index) => {
       const name = eachName(testName(template), row, index, byKey);
-      const args = testArguments("describe", name, rest);
+      const args = testArguments("describe", name, ...rest);
       if (typeof args.fn !== "function") {
-        throw new TypeError(`${args.where}: the describe body (a function) is missing`);
+        throw new TypeError(`${where("describe", args.name)}: the describe body (a function) is missing`);
       }
       registry.addGroup(mode, args.name, args.options, () => args.fn(...row));
     });
@@ -271,7 +458,7 @@ function makeTestApi(kind) {
     if (rest.some((arg) => typeof arg === "function")) {
       throw new TypeError(`${kind}.todo(${JSON.stringify(testName(name))}) takes only a name; drop the function or use ${kind}()`);
     }
-    registry.addTest("todo", testName(name), {}, undefined);
+    registry.addTest("todo", testName(name), NO_OPTIONS, undefined);
   };
   return api;
 }

@@ -12,8 +12,9 @@ export function vectors(name) {
 /**
  * Starts a controller over in-memory test files. `sent` holds every message, JSON round-tripped
  * exactly as the transport would; `command` sends a host command and resolves with its reply.
+ * `adapter` adds optional adapter methods (such as `canonicalUrl`); `sequential` is passed on.
  */
-export function startController(files) {
+export function startController(files, { adapter = {}, sequential = false } = {}) {
   const sent = [];
   const waiters = [];
   const host = { sent, exited: false };
@@ -33,8 +34,10 @@ export function startController(files) {
       exit: () => {
         host.exited = true;
       },
+      ...adapter,
     },
     files,
+    sequential,
   });
   let nextId = 1;
   let run = 0;

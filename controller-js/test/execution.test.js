@@ -1,5 +1,6 @@
 // Running tests: console attribution and ordering, async and done-callback tests, uncaught
-// errors, assertion counts, unknown ids, a repeated load, and the speed of the synchronous path.
+// errors, assertion counts, unknown ids, a repeated load, and a large synchronous suite (its speed
+// is measured by the benchmarks, never asserted here).
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -179,7 +180,7 @@ test("load: a second load keeps the tree, closes groups and uses the new run epo
   assert.equal((await host.runTest("test/example.test.js::g::t")).run, 2);
 });
 
-test("speed: 10,000 trivial tests run in well under half a second of controller time", async () => {
+test("volume: 10,000 synchronous tests each get one passing result", async () => {
   const host = startController(
     oneFile(() => {
       proctor.beforeEach(() => {});
@@ -189,13 +190,11 @@ test("speed: 10,000 trivial tests run in well under half a second of controller 
     }),
   );
   const loaded = await host.load();
-  const start = performance.now();
   let id = 1000;
   for (const { id: testId } of loaded.tests) host.controller.receive({ type: "run-test", run: 1, id: id++, test: testId, timeout: 5000 });
   await host.waitFor((message) => message.replyTo === id - 1);
-  const elapsed = performance.now() - start;
   const finished = host.sent.filter((message) => message.type === "test-finished");
   assert.equal(finished.length, 10_000);
   assert.ok(finished.every((message) => message.status === "passed"));
-  assert.ok(elapsed < 500, `took ${elapsed.toFixed(1)} ms (including the fake host's JSON round trips)`);
+  assert.equal(new Set(finished.map((message) => message.test)).size, 10_000);
 });

@@ -62,7 +62,13 @@ test("node: startNode runs a suite over a websocket and exits 0 on shutdown", as
     ".proctor/entry.mjs",
     `import { startNode } from ${JSON.stringify(nodeEntryUrl)};\n` +
       `await startNode({ url: process.env.PROCTOR_URL, files: [\n` +
-      files.map((file) => `  { file: ${JSON.stringify(file)}, load: () => import(${JSON.stringify(pathToFileURL(join(project, file)).href)}) },\n`).join("") +
+      files
+        .map((file) => {
+          // The shape the host generates: the URL once as data, once as a literal import().
+          const url = JSON.stringify(pathToFileURL(join(project, file)).href);
+          return `  { file: ${JSON.stringify(file)}, url: ${url}, load: () => import(${url}) },\n`;
+        })
+        .join("") +
       "]});\n",
   );
 

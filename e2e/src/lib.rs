@@ -13,24 +13,54 @@ pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("e2e lives in the workspace").to_path_buf()
 }
 
-/// The proctor binary: `PROCTOR_BIN`, else built once with the cargo running these tests.
+/// The proctor binary: `PROCTOR_BIN`, else `target/debug/proctor` — which
+/// `cargo test --workspace` builds before any test runs (see `host/tests/cli.rs`). When it is
+/// missing or older than the sources (running this crate's tests alone), it is built first.
 pub fn proctor_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         if let Some(bin) = std::env::var_os("PROCTOR_BIN") {
             return PathBuf::from(bin);
         }
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "proctor", "--bin", "proctor"])
-            .current_dir(workspace())
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building proctor failed");
         let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace().join("target"));
-        target.join("debug").join("proctor")
+        let bin = target.join("debug").join("proctor");
+        if !is_fresh(&bin) {
+            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+            let status = Command::new(cargo)
+                .args(["build", "--quiet", "-p", "proctor", "--bin", "proctor"])
+                .current_dir(workspace())
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building proctor failed");
+        }
+        bin
     })
     .clone()
+}
+
+/// True when `bin` exists and is newer than every source it is built from.
+fn is_fresh(bin: &Path) -> bool {
+    let Ok(built) = std::fs::metadata(bin).and_then(|m| m.modified()) else { return false };
+    fn newest(dir: &Path) -> Option<std::time::SystemTime> {
+        let mut latest = None;
+        for entry in std::fs::read_dir(dir).ok()?.flatten() {
+            let path = entry.path();
+            let time = if path.is_dir() { newest(&path) } else { entry.metadata().ok()?.modified().ok() };
+            latest = latest.max(time);
+        }
+        latest
+    }
+    ["host/src", "protocol/src", "runtimes/src", "controller-js/src"]
+        .iter()
+        .filter_map(|dir| newest(&workspace().join(dir)))
+        .all(|source| source <= built)
+}
+
+/// Serializes tests that start a browser: several Chromium instances at once on a small CI
+/// machine make every deadline in them meaningless.
+pub fn browser_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A fixture project copied into a fresh temp dir (removed on drop).
@@ -39,10 +69,17 @@ pub struct Project {
 }
 
 impl Project {
-    /// Copies `e2e/fixtures/<name>`.
+    /// Copies `e2e/fixtures/<name>`; a fixture's `vendor/*` packages become its node_modules
+    /// (node_modules itself cannot be committed).
     pub fn fixture(name: &str) -> Project {
         let project = Project::empty();
         copy_dir(&workspace().join("e2e/fixtures").join(name), project.path());
+        let vendor = project.path().join("vendor");
+        if vendor.is_dir() {
+            let modules = project.path().join("node_modules");
+            std::fs::create_dir_all(&modules).expect("mkdir");
+            copy_dir(&vendor, &modules);
+        }
         project
     }
 
@@ -66,12 +103,25 @@ impl Project {
 
     /// Runs proctor with `args` in the project root.
     pub fn run(&self, args: &[&str]) -> Output {
-        let output = Command::new(proctor_bin())
+        self.run_with(args, &[])
+    }
+
+    /// Runs proctor with `args` and extra environment variables. The workspace's
+    /// `node_modules/.bin` (esbuild) is on PATH.
+    pub fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let mut paths = vec![workspace().join("node_modules/.bin")];
+        paths.extend(std::env::split_paths(&path));
+        let mut command = Command::new(proctor_bin());
+        command
             .args(args)
             .current_dir(self.path())
             .env_remove("CI")
-            .output()
-            .expect("proctor runs");
+            .env("PATH", std::env::join_paths(paths).expect("PATH joins"));
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let output = command.output().expect("proctor runs");
         Output {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -134,6 +184,23 @@ impl Output {
             if let (Some(id), Some(outcome)) = (id, outcome) {
                 let previous = map.insert(id.clone(), outcome);
                 assert!(previous.is_none(), "test {id} was reported twice");
+            }
+        }
+        map
+    }
+
+    /// Like [`Output::outcomes`], keyed `runtime|id` (for suites that run in several runtimes).
+    pub fn outcomes_by_runtime(&self) -> BTreeMap<String, String> {
+        let mut map = BTreeMap::new();
+        for event in self.events() {
+            let key = format!("{}|{}", event["test"]["runtime"].as_str().unwrap_or("?"), event["test"]["id"].as_str().unwrap_or("?"));
+            let outcome = match event["event"].as_str() {
+                Some("test-finished") => event["outcome"].as_str().map(str::to_owned),
+                Some("test-skipped") => event["kind"].as_str().map(|k| if k == "todo" { "todo".into() } else { "skipped".into() }),
+                _ => None,
+            };
+            if let Some(outcome) = outcome {
+                assert!(map.insert(key.clone(), outcome).is_none(), "{key} reported twice");
             }
         }
         map

@@ -56,6 +56,10 @@ pub struct RunArgs {
     /// What a run in which no test ran means.
     #[arg(long, value_enum, default_value_t = NoTests::Fail)]
     pub no_tests: NoTests,
+    /// Run every suite in this runtime instead of its configured ones (node, chromium);
+    /// repeat to run in several.
+    #[arg(long, value_name = "RUNTIME")]
+    pub runtime: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -7,7 +7,8 @@ use crate::events::{Emitter, EventKind};
 use crate::exit::{exit_code, SUCCESS};
 use crate::plan::{build_plan, Plan, PlanError, PlanNode};
 use crate::report::build_reporters;
-use crate::runtime::NodeLaunch;
+use crate::config::RuntimeKind;
+use crate::runtime::{ChromiumLaunch, NodeLaunch};
 use crate::session::{report_syntax_errors, run_suite, start_failed, RunStats, SuiteSettings};
 use std::sync::Arc;
 
@@ -36,22 +37,46 @@ pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
         return Ok(SUCCESS);
     }
     let plan = Arc::new(build_plan(&config)?);
-    let needs_node = plan.suites.iter().any(|s| s.files.iter().any(|f| f.syntax_error.is_none()));
-    let launcher = if needs_node { Some(runtimes::NodeLauncher::find()?) } else { None };
+    let needs_node = plan.suites.iter().any(|s| s.runtimes.contains(&RuntimeKind::Node));
+    let node = if needs_node { Some(runtimes::NodeLauncher::find()?) } else { None };
+    let chromium = if config.needs_browser() { Some(runtimes::ChromiumLauncher::find()?) } else { None };
     let mut reporters = build_reporters(&config);
     let mut stats = RunStats::default();
     {
         let mut emitter = Emitter::new(&mut reporters);
         emitter.emit(EventKind::RunStarted { plan: plan.clone() });
-        for suite in &plan.suites {
+        for (suite, suite_config) in plan.suites.iter().zip(&config.suites) {
             let files = report_syntax_errors(suite, &mut emitter, &mut stats);
-            let Some(launcher) = launcher.as_ref().filter(|_| !files.is_empty()) else { continue };
-            match NodeLaunch::prepare(launcher, &files, &config.root).await {
-                Ok((mut server, mut launch)) => {
-                    let settings = SuiteSettings { suite, timeout_override: config.timeout_override };
-                    run_suite(&settings, &mut launch, &mut server.connections, &mut emitter, &mut stats).await;
+            if files.is_empty() {
+                continue;
+            }
+            for &runtime in &suite.runtimes {
+                let settings = SuiteSettings { suite, runtime, timeout_override: config.timeout_override };
+                match (runtime, &node, &chromium) {
+                    (RuntimeKind::Node, Some(launcher), _) => match NodeLaunch::prepare(launcher, &files, &config.root).await {
+                        Ok((mut server, mut launch)) => {
+                            run_suite(&settings, &mut launch, &mut server.connections, &mut emitter, &mut stats).await
+                        }
+                        Err(err) => start_failed(&suite.id, err.to_string(), &mut emitter, &mut stats),
+                    },
+                    (RuntimeKind::Chromium, _, Some(launcher)) => {
+                        let prepared =
+                            ChromiumLaunch::prepare(launcher, &files, &config.root, &suite_config.build, suite_config.minify).await;
+                        match prepared {
+                            Ok((mut server, mut launch, build)) => {
+                                emitter.emit(EventKind::Built {
+                                    suite: suite.id.clone(),
+                                    runtime,
+                                    tool: build.tool,
+                                    duration: build.duration,
+                                });
+                                run_suite(&settings, &mut launch, &mut server.connections, &mut emitter, &mut stats).await
+                            }
+                            Err(err) => start_failed(&suite.id, err.to_string(), &mut emitter, &mut stats),
+                        }
+                    }
+                    _ => start_failed(&suite.id, format!("no {} runtime was found", runtime.name()), &mut emitter, &mut stats),
                 }
-                Err(err) => start_failed(&suite.id, err.to_string(), &mut emitter, &mut stats),
             }
         }
         emitter.emit(EventKind::RunFinished { stats });

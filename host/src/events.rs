@@ -30,6 +30,8 @@ pub struct TestInfo {
     pub id: TestId,
     /// The suite it belongs to.
     pub suite: String,
+    /// The runtime it runs in (a suite may run in several).
+    pub runtime: RuntimeKind,
     /// Its file, relative to the root.
     pub file: String,
     /// Enclosing group names, outermost first.
@@ -106,6 +108,18 @@ pub enum EventKind {
         kind: RuntimeKind,
         /// What the runtime said about itself.
         runtime: RuntimeInfo,
+    },
+    /// A browser build finished (the page, and the bundle if the suite bundles).
+    Built {
+        /// The suite.
+        suite: String,
+        /// The runtime it was built for.
+        runtime: RuntimeKind,
+        /// The tool (`esm`, `esbuild`, `esbuild --minify`, or the user's command).
+        tool: String,
+        /// How long the build took.
+        #[serde(rename = "duration_ms", serialize_with = "millis")]
+        duration: Duration,
     },
     /// A test file could not be loaded: a syntax error from the plan, or an error the runtime
     /// threw while importing it.

@@ -1,10 +1,12 @@
 //! Launching, watching and killing the JavaScript runtimes proctor drives.
 //!
 //! A runtime is something that can be started, noticed dying, and killed; the session never
-//! cares which kind it is. Only node lives here so far; browsers join behind the same trait.
+//! cares which kind it is: a node process and a Chromium tab are both a [`Runtime`].
 
+mod chromium;
 mod node;
 
+pub use chromium::{ChromiumBrowser, ChromiumLauncher, ChromiumTab};
 pub use node::{NodeLauncher, NodeProcess};
 use std::future::Future;
 
@@ -50,6 +52,9 @@ pub enum RuntimeError {
         #[source]
         source: std::io::Error,
     },
+    /// The browser could not be launched or driven.
+    #[error("failed to launch {program}: {message}")]
+    Launch { program: String, message: String },
     /// The executable ran but its version is unusable.
     #[error("{program} {version} is too old: proctor needs {needed} or newer")]
     TooOld { program: String, version: String, needed: String },
@@ -64,4 +69,10 @@ pub trait Runtime {
     fn output(&mut self) -> impl Future<Output = Option<RawOutput>> + Send;
     /// Kills it (if still running) and waits until it is gone.
     async fn kill(&mut self);
+
+    /// True when the runtime ends by itself once its controller closes the socket (a process
+    /// exits); false when only `kill` ends it (a tab stays open).
+    fn exits_with_its_socket(&self) -> bool {
+        true
+    }
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 /// The controller's sources, embedded at compile time: a project needs no npm install.
 static CONTROLLER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../controller-js/src");
 
-/// Why the entry could not be written.
+/// Why a build failed.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     /// Writing to the temp dir failed.
@@ -18,6 +18,24 @@ pub enum BuildError {
         #[source]
         source: std::io::Error,
     },
+    /// The bundler is not installed.
+    #[error("failed to find {tool} (hint: {hint})")]
+    ToolMissing { tool: String, hint: String },
+    /// The bundler ran and failed; `message` is its own output.
+    #[error("build failed: `{tool}` reported:\n{message}")]
+    ToolFailed { tool: String, message: String },
+    /// The bundler produced no single JS file.
+    #[error("build produced {found} .js files in {} (expected one, e.g. bundle.js)", dir.display())]
+    NoOutput { dir: PathBuf, found: usize },
+}
+
+/// Writes the embedded controller into `dir/controller`; returns that directory.
+pub(crate) fn write_controller(dir: &Path) -> Result<PathBuf, BuildError> {
+    let controller_dir = dir.join("controller");
+    let err = |source| BuildError::Write { dir: dir.to_path_buf(), source };
+    std::fs::create_dir_all(&controller_dir).map_err(err)?;
+    CONTROLLER.extract(&controller_dir).map_err(err)?;
+    Ok(controller_dir)
 }
 
 /// A written entry; the temp dir is removed when this is dropped.
@@ -36,10 +54,8 @@ pub fn write_node_entry(files: &[(String, PathBuf)], ws_url: &str) -> Result<Nod
         .prefix("proctor-")
         .tempdir()
         .map_err(|source| BuildError::Write { dir: std::env::temp_dir(), source })?;
-    let controller_dir = dir.path().join("controller");
+    let controller_dir = write_controller(dir.path())?;
     let err = |source| BuildError::Write { dir: dir.path().to_path_buf(), source };
-    std::fs::create_dir_all(&controller_dir).map_err(err)?;
-    CONTROLLER.extract(&controller_dir).map_err(err)?;
     let entry = dir.path().join("entry.mjs");
     std::fs::write(&entry, entry_source(&controller_dir, files, ws_url)).map_err(err)?;
     let preload = file_url(&controller_dir.join("node-register.js"));

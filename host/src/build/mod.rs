@@ -1,6 +1,12 @@
-//! Build: turns the selected files of a suite into something a runtime can load (for node, a
-//! generated entry module next to a copy of the controller).
+//! Build: turns the selected files of a suite into something a runtime can load — for node,
+//! a generated entry module next to a copy of the controller; for browsers, a shell page with
+//! either native ES modules or a bundle, and a [`StackMapper`] to map stacks back.
 
+mod browser;
 mod entry;
+mod sourcemap;
 
+pub use browser::build_browser;
+pub(crate) use entry::file_url;
 pub use entry::{write_node_entry, BuildError, NodeEntry};
+pub use sourcemap::StackMapper;

@@ -17,10 +17,35 @@ pub(crate) struct ConfigFile {
 #[serde(deny_unknown_fields)]
 pub(crate) struct SuiteEntry {
     pub id: Option<Spanned<String>>,
-    pub runtime: Option<Spanned<String>>,
+    pub runtime: Option<Spanned<OneOrMany>>,
     pub tests: Option<Spanned<Vec<String>>>,
     pub exclude: Option<Spanned<Vec<String>>>,
     pub timeout: Option<Spanned<TimeoutValue>>,
+    pub build: Option<Spanned<BuildValue>>,
+    pub minify: Option<Spanned<bool>>,
+}
+
+/// `runtime = "node"` or `runtime = ["node", "chromium"]`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// `build = "esm"`, `build = "esbuild"` or `build = { command = "..." }`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum BuildValue {
+    Named(String),
+    Command(CommandBuild),
+}
+
+/// `build = { command = "npx rollup -c --input {entry} --dir {outdir}" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CommandBuild {
+    pub command: String,
 }
 
 /// `timeout = 5000` or `timeout = "5s"`.

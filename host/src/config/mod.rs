@@ -5,4 +5,4 @@ mod file;
 mod resolve;
 
 pub use duration::parse_duration;
-pub use resolve::{resolve, Config, ConfigError, RuntimeKind};
+pub use resolve::{resolve, BuildMode, Config, ConfigError, RuntimeKind};

@@ -1,7 +1,7 @@
 //! Merges `proctor.toml` and the command line into [`Config`], the one validated value every
 //! later stage reads (flags are resolved once, here).
 
-use super::file::{ConfigFile, SuiteEntry, TimeoutValue};
+use super::file::{BuildValue, ConfigFile, OneOrMany, SuiteEntry, TimeoutValue};
 use super::parse_duration;
 use crate::cli::{NoTests, ProjectArgs, ReporterKind, RunArgs};
 use serde::Serialize;
@@ -37,13 +37,24 @@ pub struct Config {
     pub no_tests: NoTests,
 }
 
+impl Config {
+    /// True when some suite runs in a browser.
+    pub fn needs_browser(&self) -> bool {
+        self.suites.iter().any(|s| s.runtimes.contains(&RuntimeKind::Chromium))
+    }
+}
+
 /// One suite: where its tests are and how they run.
 #[derive(Debug, Clone, Serialize)]
 pub struct SuiteConfig {
     /// The suite id (`unit` when there is no config).
     pub id: String,
-    /// The runtime its tests run in.
-    pub runtime: RuntimeKind,
+    /// The runtimes its tests run in (each runs every test).
+    pub runtimes: Vec<RuntimeKind>,
+    /// How browser runtimes get the tests (node runs the entry as it is).
+    pub build: BuildMode,
+    /// Minify the bundle (bundling builds only), to test the optimized build.
+    pub minify: bool,
     /// Globs, relative to the root, of its test files.
     pub tests: Vec<String>,
     /// Globs of files to leave out.
@@ -58,6 +69,39 @@ pub struct SuiteConfig {
 pub enum RuntimeKind {
     /// A node child process.
     Node,
+    /// A tab in headless Chromium.
+    Chromium,
+}
+
+impl RuntimeKind {
+    /// The name used in config, flags and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            RuntimeKind::Node => "node",
+            RuntimeKind::Chromium => "chromium",
+        }
+    }
+
+    /// Parses a config or flag value.
+    pub fn parse(name: &str) -> Option<RuntimeKind> {
+        match name {
+            "node" => Some(RuntimeKind::Node),
+            "chromium" => Some(RuntimeKind::Chromium),
+            _ => None,
+        }
+    }
+}
+
+/// How a browser gets the test files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BuildMode {
+    /// Native ES modules served as they are, with an import map.
+    Esm,
+    /// One bundle made with esbuild from the project's node_modules or PATH.
+    Esbuild,
+    /// Any bundler: a command with `{entry}`, `{outdir}` and `{controller}` placeholders.
+    Command(String),
 }
 
 /// Why the configuration could not be resolved.
@@ -125,6 +169,21 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
             })?;
             config.timeout_override = Some(timeout);
         }
+        if !run.runtime.is_empty() {
+            let mut kinds = Vec::new();
+            for name in &run.runtime {
+                let kind = RuntimeKind::parse(name).ok_or_else(|| ConfigError::Flag {
+                    flag: "--runtime".into(),
+                    message: format!("`{name}` is not a runtime (expected node or chromium)"),
+                })?;
+                if !kinds.contains(&kind) {
+                    kinds.push(kind);
+                }
+            }
+            for suite in &mut config.suites {
+                suite.runtimes = kinds.clone();
+            }
+        }
         if let Some(reporter) = run.reporter {
             config.reporter = reporter;
         }
@@ -175,7 +234,9 @@ fn default_reporter() -> ReporterKind {
 fn default_suite(timeout: Duration) -> SuiteConfig {
     SuiteConfig {
         id: "unit".into(),
-        runtime: RuntimeKind::Node,
+        runtimes: vec![RuntimeKind::Node],
+        build: BuildMode::Esm,
+        minify: false,
         tests: DEFAULT_TEST_GLOBS.iter().map(|s| s.to_string()).collect(),
         exclude: Vec::new(),
         timeout,
@@ -204,7 +265,7 @@ fn read_suites(path: &Path) -> Result<Vec<SuiteConfig>, ConfigError> {
     let mut suites: Vec<SuiteConfig> = Vec::new();
     for entry in &file.suite {
         let span = entry.span();
-        let SuiteEntry { id, runtime, tests, exclude, timeout } = entry.get_ref();
+        let SuiteEntry { id, runtime, tests, exclude, timeout, build, minify } = entry.get_ref();
         let mut suite = default_suite(DEFAULT_TIMEOUT);
         match id {
             Some(id) => {
@@ -223,16 +284,49 @@ fn read_suites(path: &Path) -> Result<Vec<SuiteConfig>, ConfigError> {
             None => {}
         }
         if let Some(runtime) = runtime {
-            suite.runtime = match runtime.get_ref().as_str() {
-                "node" => RuntimeKind::Node,
-                other => {
-                    return Err(value_error(
+            let names: Vec<&String> = match runtime.get_ref() {
+                OneOrMany::One(name) => vec![name],
+                OneOrMany::Many(names) => names.iter().collect(),
+            };
+            let mut kinds = Vec::new();
+            for name in names {
+                let kind = RuntimeKind::parse(name).ok_or_else(|| {
+                    value_error(
                         runtime.span(),
                         "runtime",
-                        format!("\"{other}\" is not a runtime proctor supports (expected \"node\")"),
+                        format!("\"{name}\" is not a runtime proctor supports (expected \"node\" or \"chromium\")"),
+                    )
+                })?;
+                if !kinds.contains(&kind) {
+                    kinds.push(kind);
+                }
+            }
+            if kinds.is_empty() {
+                return Err(value_error(runtime.span(), "runtime", "must name at least one runtime".into()));
+            }
+            suite.runtimes = kinds;
+        }
+        if let Some(build) = build {
+            suite.build = match build.get_ref() {
+                BuildValue::Named(name) if name == "esm" => BuildMode::Esm,
+                BuildValue::Named(name) if name == "esbuild" => BuildMode::Esbuild,
+                BuildValue::Named(other) => {
+                    return Err(value_error(
+                        build.span(),
+                        "build",
+                        format!("\"{other}\" is not a build proctor knows (expected \"esm\", \"esbuild\" or {{ command = \"...\" }})"),
                     ))
                 }
+                BuildValue::Command(command) if command.command.contains("{entry}") && command.command.contains("{outdir}") => {
+                    BuildMode::Command(command.command.clone())
+                }
+                BuildValue::Command(_) => {
+                    return Err(value_error(build.span(), "build", "command must use both {entry} and {outdir}".into()))
+                }
             };
+        }
+        if let Some(minify) = minify {
+            suite.minify = *minify.get_ref();
         }
         if let Some(tests) = tests {
             suite.tests = checked_globs(tests, "tests", &value_error)?;
@@ -320,8 +414,23 @@ mod tests {
         let err = suites_from("[[suite]]\nid = \"unit\"\n\nruntime = \"deno\"\n").unwrap_err().to_string();
         assert_eq!(
             err,
-            "invalid config proctor.toml:4:11: `runtime` \"deno\" is not a runtime proctor supports (expected \"node\")"
+            "invalid config proctor.toml:4:11: `runtime` \"deno\" is not a runtime proctor supports (expected \"node\" or \"chromium\")"
         );
+    }
+
+    #[test]
+    fn reads_runtimes_and_builds() {
+        let suites = suites_from(
+            "[[suite]]\nid = \"b\"\nruntime = [\"node\", \"chromium\"]\nbuild = { command = \"x {entry} {outdir}\" }\nminify = true\n",
+        )
+        .unwrap();
+        assert_eq!(suites[0].runtimes, vec![RuntimeKind::Node, RuntimeKind::Chromium]);
+        assert_eq!(suites[0].build, BuildMode::Command("x {entry} {outdir}".into()));
+        assert!(suites[0].minify);
+        let err = suites_from("[[suite]]\nbuild = \"webpack\"\n").unwrap_err().to_string();
+        assert!(err.contains("proctor.toml:2:9: `build` \"webpack\""), "{err}");
+        let err = suites_from("[[suite]]\nbuild = { command = \"x\" }\n").unwrap_err().to_string();
+        assert!(err.contains("{entry} and {outdir}"), "{err}");
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub fn build_plan(config: &Config) -> Result<Plan, PlanError> {
         }
         suites.push(PlannedSuite {
             id: suite.id.clone(),
-            runtime: suite.runtime,
+            runtimes: suite.runtimes.clone(),
             timeout_ms: suite.timeout.as_millis() as u64,
             files,
         });

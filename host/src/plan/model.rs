@@ -20,8 +20,8 @@ pub struct Plan {
 pub struct PlannedSuite {
     /// The suite id.
     pub id: String,
-    /// Where its tests run.
-    pub runtime: RuntimeKind,
+    /// Where its tests run (each runtime runs every test).
+    pub runtimes: Vec<RuntimeKind>,
     /// Its default per-test timeout in milliseconds.
     pub timeout_ms: u64,
     /// Its test files, sorted by path.

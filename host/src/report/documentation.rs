@@ -2,6 +2,7 @@
 //! durations, plus the console output of each test under it.
 
 use super::{Out, Reporter};
+use crate::config::RuntimeKind;
 use crate::events::{Event, EventKind, Outcome, SkipKind, TestId, TestInfo};
 use protocol::Stream;
 use std::collections::HashMap;
@@ -10,7 +11,7 @@ use std::time::Duration;
 
 pub(crate) struct Documentation {
     out: Out,
-    file: Option<(String, String)>,
+    file: Option<(String, String, RuntimeKind)>,
     groups: Vec<String>,
     output: HashMap<TestId, Vec<(Stream, String)>>,
 }
@@ -22,9 +23,12 @@ impl Documentation {
 
     /// Prints the file and group headers that differ from the previous test's.
     fn headers(&mut self, test: &TestInfo) -> std::io::Result<()> {
-        let file = (test.suite.clone(), test.file.clone());
+        let file = (test.suite.clone(), test.file.clone(), test.runtime);
         if self.file.as_ref() != Some(&file) {
-            writeln!(self.out, "\n{}", test.file)?;
+            match test.runtime {
+                RuntimeKind::Node => writeln!(self.out, "\n{}", test.file)?,
+                other => writeln!(self.out, "\n{} [{}]", test.file, other.name())?,
+            }
             self.file = Some(file);
             self.groups.clear();
         }
@@ -87,6 +91,9 @@ impl Reporter for Documentation {
             }
             EventKind::RuntimeRestarted { reason, .. } => {
                 writeln!(self.out, "{}↻ runtime restarted: {reason}", "  ".repeat(self.groups.len() + 1))?;
+            }
+            EventKind::Built { runtime, tool, duration: d, .. } => {
+                writeln!(self.out, "built for {} with {tool} {}", runtime.name(), duration(*d))?;
             }
             EventKind::RunStarted { .. }
             | EventKind::RuntimeStarted { .. }

@@ -55,6 +55,7 @@ impl Reporter for Dots {
             }
             EventKind::RunStarted { .. }
             | EventKind::RuntimeStarted { .. }
+            | EventKind::Built { .. }
             | EventKind::TestStarted { .. }
             | EventKind::Console { .. }
             | EventKind::RuntimeError { .. }

@@ -137,6 +137,7 @@ impl Reporter for Junit {
             EventKind::RunFinished { .. } => self.write()?,
             EventKind::RunStarted { .. }
             | EventKind::RuntimeStarted { .. }
+            | EventKind::Built { .. }
             | EventKind::TestStarted { .. }
             | EventKind::Console { test: None, .. }
             | EventKind::RuntimeRestarted { .. } => {}

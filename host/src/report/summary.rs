@@ -174,7 +174,10 @@ impl Reporter for Summary {
             }
             EventKind::RuntimeRestarted { .. } => self.restarts += 1,
             EventKind::RunFinished { stats } => self.print(stats, event.elapsed)?,
-            EventKind::RunStarted { .. } | EventKind::RuntimeStarted { .. } | EventKind::TestStarted { .. } => {}
+            EventKind::RunStarted { .. }
+            | EventKind::RuntimeStarted { .. }
+            | EventKind::Built { .. }
+            | EventKind::TestStarted { .. } => {}
         }
         Ok(())
     }

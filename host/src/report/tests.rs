@@ -48,6 +48,7 @@ fn test(file: &str, groups: &[&str], name: &str, line: usize) -> Arc<TestInfo> {
     Arc::new(TestInfo {
         id: TestId(id),
         suite: "unit".into(),
+        runtime: RuntimeKind::Node,
         file: file.into(),
         groups: groups.iter().map(|g| g.to_string()).collect(),
         name: name.into(),

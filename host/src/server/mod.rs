@@ -1,18 +1,36 @@
 //! The host's network side: an axum server on 127.0.0.1 (random port) whose `/ws` endpoint
-//! accepts controllers that present the run's random token.
+//! accepts controllers that present the run's random token. For browsers it also serves a
+//! [`Site`]: the shell page and build output under `/__proctor/`, and the project's own files
+//! (never anything outside the project root). Every request needs the token, as a `token`
+//! query parameter or the cookie the shell page sets.
 
 mod ws;
 
 pub use ws::{Connection, Inbound};
 
-use axum::extract::{Query, State, WebSocketUpgrade};
-use axum::http::StatusCode;
+use axum::extract::{Query, Request, State, WebSocketUpgrade};
+use axum::http::{header, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use tokio::sync::mpsc;
+use tower_http::services::ServeDir;
+
+/// What a browser page may load: the shell page and build output, and the project's files.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The project root, served at `/`.
+    pub root: PathBuf,
+    /// The build dir (shell page, controller, entry, bundles), served at `/__proctor/`.
+    pub build_dir: PathBuf,
+    /// Becomes true once the build is complete; the shell page waits for it, so a browser
+    /// launched alongside the build never sees a half-written page.
+    pub ready: tokio::sync::watch::Receiver<bool>,
+}
 
 /// A running server; dropping it stops accepting connections.
 pub struct Server {
@@ -26,18 +44,31 @@ pub struct Server {
 #[derive(Clone)]
 struct AppState {
     token: String,
+    cookie: String,
     connections: mpsc::UnboundedSender<Connection>,
 }
 
 impl Server {
-    /// Binds 127.0.0.1 on a random port with a fresh random token.
-    pub async fn start() -> std::io::Result<Server> {
+    /// Binds 127.0.0.1 on a random port with a fresh random token; serves `site` if given.
+    pub async fn start(site: Option<Site>) -> std::io::Result<Server> {
         let token = random_token();
         let (tx, connections) = mpsc::unbounded_channel();
-        let state = AppState { token: token.clone(), connections: tx };
-        let app = Router::new().route("/ws", get(upgrade)).with_state(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
+        // Cookies ignore ports, so the name carries it: two servers never read each other's.
+        let cookie = format!("proctor_token_{}", addr.port());
+        let state = AppState { token: token.clone(), cookie, connections: tx };
+        let mut app = Router::new().route("/ws", get(upgrade));
+        if let Some(site) = site {
+            app = app
+                .route("/", get(shell_page))
+                .nest_service("/__proctor", ServeDir::new(&site.build_dir))
+                .fallback_service(ServeDir::new(&site.root));
+            app = app.layer(middleware::from_fn_with_state(state.clone(), require_token));
+            let page = site.build_dir.join("index.html");
+            app = app.layer(axum::Extension(ShellPage(page, site.ready.clone())));
+        }
+        let app = app.with_state(state);
         let task = tokio::spawn(async move {
             // The server only ends when its task is aborted (on drop).
             let _ = axum::serve(listener, app).await;
@@ -48,6 +79,16 @@ impl Server {
     /// The websocket URL a controller connects to, token included.
     pub fn ws_url(&self) -> String {
         format!("ws://{}/ws?token={}", self.addr, self.token)
+    }
+
+    /// The origin pages are served from, e.g. `http://127.0.0.1:4711`.
+    pub fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The shell page's URL, token included (opening it sets the cookie the rest relies on).
+    pub fn page_url(&self) -> String {
+        format!("http://{}/?token={}", self.addr, self.token)
     }
 }
 
@@ -67,6 +108,61 @@ async fn upgrade(
     }
     ws.max_message_size(ws::MAX_MESSAGE_BYTES)
         .on_upgrade(move |socket| ws::serve_connection(socket, state.connections))
+}
+
+#[derive(Clone)]
+struct ShellPage(PathBuf, tokio::sync::watch::Receiver<bool>);
+
+/// The shell page; it sets the token cookie so the module and file requests it triggers pass.
+async fn shell_page(
+    State(state): State<AppState>,
+    axum::Extension(ShellPage(page, mut ready)): axum::Extension<ShellPage>,
+) -> Response {
+    if ready.wait_for(|built| *built).await.is_err() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "the build did not finish\n").into_response();
+    }
+    match tokio::fs::read_to_string(&page).await {
+        Ok(html) => (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
+                (header::SET_COOKIE, format!("{}={}; Path=/; HttpOnly; SameSite=Strict", state.cookie, state.token)),
+                (header::CACHE_CONTROL, "no-store".to_string()),
+            ],
+            html,
+        )
+            .into_response(),
+        Err(err) => (StatusCode::INTERNAL_SERVER_ERROR, format!("shell page unavailable: {err}\n")).into_response(),
+    }
+}
+
+/// Every request needs the token, in the query or in the cookie.
+async fn require_token(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if has_token(&state, &request) {
+        let mut response = next.run(request).await;
+        // Test code changes between runs; a cached module would run stale code.
+        response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+        response
+    } else {
+        (StatusCode::UNAUTHORIZED, "missing or wrong token\n").into_response()
+    }
+}
+
+fn has_token(state: &AppState, request: &Request) -> bool {
+    let in_query = request
+        .uri()
+        .query()
+        .is_some_and(|q| q.split('&').any(|pair| pair.strip_prefix("token=") == Some(state.token.as_str())));
+    let in_cookie = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|pair| {
+            let pair = pair.trim();
+            pair.strip_prefix(state.cookie.as_str()).and_then(|rest| rest.strip_prefix('=')) == Some(state.token.as_str())
+        });
+    in_query || in_cookie
 }
 
 /// 128 random bits as hex, from the OS's randomness.

@@ -45,6 +45,8 @@ const STDERR_TAIL: usize = 20;
 pub struct SuiteSettings<'a> {
     /// The planned suite.
     pub suite: &'a PlannedSuite,
+    /// The runtime this pass over the suite uses.
+    pub runtime: crate::config::RuntimeKind,
     /// `--timeout`, when given.
     pub timeout_override: Option<Duration>,
 }
@@ -62,7 +64,7 @@ enum StartError {
     NoConnection { waited: Duration, stderr: String },
     #[error("the controller speaks protocol {got}, the host speaks {PROTOCOL_VERSION} (hint: rebuild proctor)")]
     ProtocolMismatch { got: u32 },
-    #[error("node closed the connection while {stage}{stderr}")]
+    #[error("the runtime closed the connection while {stage}{stderr}")]
     Closed { stage: &'static str, stderr: String },
     #[error("node did not finish loading the test files within {}s", LOAD_TIMEOUT.as_secs())]
     LoadTimeout,
@@ -179,7 +181,7 @@ impl<L: Launch> Driver<'_, '_, L> {
         };
         for LoadError { file, error } in load_errors {
             self.stats.load_errors += 1;
-            let stack = error.stack.clone();
+            let stack = error.stack.as_deref().map(|s| self.launch.map_stack(s));
             self.emitter.emit(EventKind::LoadError {
                 suite: self.suite_id(),
                 file: file.clone(),
@@ -192,6 +194,7 @@ impl<L: Launch> Driver<'_, '_, L> {
         }
         let scheduled = reconcile(
             self.settings.suite,
+            self.settings.runtime,
             &registered,
             Duration::from_millis(self.settings.suite.timeout_ms),
             self.settings.timeout_override,
@@ -254,7 +257,7 @@ impl<L: Launch> Driver<'_, '_, L> {
                 }
                 self.emitter.emit(EventKind::RuntimeStarted {
                     suite: self.suite_id(),
-                    kind: self.settings.suite.runtime,
+                    kind: self.settings.runtime,
                     runtime,
                 });
             }
@@ -372,6 +375,7 @@ impl<L: Launch> Driver<'_, '_, L> {
                             TestStatus::Failed => Outcome::Failed,
                         };
                         let duration = Duration::from_secs_f64(duration_ms.max(0.0) / 1000.0);
+                        let error = error.map(|e| self.mapped(e));
                         self.finish_test(done.test, outcome, duration, error);
                         continue;
                     }
@@ -400,22 +404,27 @@ impl<L: Launch> Driver<'_, '_, L> {
                 Some(()) => {
                     live.process.kill().await;
                     let message = format!(
-                        "test timed out after {} ms (it never settled, or blocked the event loop); node was restarted",
+                        "test timed out after {} ms (it never settled, or blocked the event loop); the runtime was restarted",
                         head_timeout.as_millis()
                     );
                     (Outcome::TimedOut, error_info("TimeoutError", message), format!("{} timed out", head.test.id))
                 }
                 None => {
                     self.drain_output(&mut live).await;
-                    let exit = match timeout(EXIT_GRACE, live.process.exited()).await {
-                        Ok(exit) => exit.to_string(),
-                        Err(_) => {
+                    let exited = if live.process.exits_with_its_socket() {
+                        timeout(EXIT_GRACE, live.process.exited()).await.ok()
+                    } else {
+                        None
+                    };
+                    let exit = match exited {
+                        Some(exit) => exit.to_string(),
+                        None => {
                             live.process.kill().await;
                             "closed its connection".to_string()
                         }
                     };
-                    let message = format!("node {exit} while this test was running{}", self.stderr_tail_text());
-                    (Outcome::Crashed, error_info("RuntimeCrash", message), format!("node {exit} during {}", head.test.id))
+                    let message = format!("the runtime {exit} while this test was running{}", self.stderr_tail_text());
+                    (Outcome::Crashed, error_info("RuntimeCrash", message), format!("the runtime {exit} during {}", head.test.id))
                 }
             };
             self.finish_test(head.test, outcome, elapsed, Some(error));
@@ -441,7 +450,7 @@ impl<L: Launch> Driver<'_, '_, L> {
             match self.start().await {
                 Ok((fresh, _, _)) => live = fresh,
                 Err(err) => {
-                    let message = format!("node could not be restarted: {err}");
+                    let message = format!("the runtime could not be restarted: {err}");
                     for Scheduled { info, disposition } in pending.drain(..) {
                         match disposition {
                             Disposition::Run { .. } => {
@@ -471,7 +480,7 @@ impl<L: Launch> Driver<'_, '_, L> {
                     Some(Inbound::Message(ControllerMessage::Finished { run, reply_to })) if run == live.epoch && reply_to == command => break None,
                     Some(Inbound::Message(other)) => self.handle_side_message(&live, other, None),
                     Some(Inbound::Malformed(reason)) => self.protocol_violation(reason),
-                    None => break Some(format!("node closed the connection while running afterAll hooks{}", self.stderr_tail_text())),
+                    None => break Some(format!("the runtime closed the connection while running afterAll hooks{}", self.stderr_tail_text())),
                 },
                 line = live.process.output(), if live.output_open => match line {
                     Some(line) => self.raw_output(None, line),
@@ -490,10 +499,16 @@ impl<L: Launch> Driver<'_, '_, L> {
             });
         }
         let _ = live.conn.outbox.send(HostMessage::Shutdown {});
-        if timeout(EXIT_GRACE, live.process.exited()).await.is_err() {
+        if live.process.exits_with_its_socket() {
+            if timeout(EXIT_GRACE, live.process.exited()).await.is_err() {
+                live.process.kill().await;
+            }
+            self.drain_output(&mut live).await;
+        } else {
+            // Let the controller close its socket (queued output first), then close the tab.
+            let _ = timeout(EXIT_GRACE, async { while live.conn.inbox.recv().await.is_some() {} }).await;
             live.process.kill().await;
         }
-        self.drain_output(&mut live).await;
     }
 
     fn finish_test(&mut self, test: Arc<TestInfo>, outcome: Outcome, duration: Duration, error: Option<ErrorInfo>) {
@@ -509,12 +524,21 @@ impl<L: Launch> Driver<'_, '_, L> {
                 self.emitter.emit(EventKind::Console { suite: self.suite_id(), test, stream, level, text });
             }
             ControllerMessage::Error { run, origin, error } if run == live.epoch => {
+                let error = self.mapped(error);
                 self.stats.runtime_errors += 1;
                 self.emitter.emit(EventKind::RuntimeError { suite: self.suite_id(), origin, error, stats: *self.stats });
             }
             // Replies of an abandoned epoch, or a pong: nothing to do.
             _ => {}
         }
+    }
+
+    /// The error with its stack mapped to original files.
+    fn mapped(&self, mut error: ErrorInfo) -> ErrorInfo {
+        if let Some(stack) = &error.stack {
+            error.stack = Some(self.launch.map_stack(stack));
+        }
+        error
     }
 
     fn raw_output(&mut self, running: Option<&TestId>, line: RawOutput) {
@@ -729,8 +753,8 @@ mod tests {
     }
 
     async fn drive(tests: Vec<(&str, TestMode, Behaviour)>, send_stale: bool) -> Outcome {
-        let suite = PlannedSuite { id: "unit".into(), runtime: crate::config::RuntimeKind::Node, timeout_ms: 5000, files: vec![] };
-        let settings = SuiteSettings { suite: &suite, timeout_override: None };
+        let suite = PlannedSuite { id: "unit".into(), runtimes: vec![crate::config::RuntimeKind::Node], timeout_ms: 5000, files: vec![] };
+        let settings = SuiteSettings { suite: &suite, runtime: crate::config::RuntimeKind::Node, timeout_override: None };
         let (tx, mut connections) = mpsc::unbounded_channel();
         let launches = Arc::new(AtomicUsize::new(0));
         let mut launch = FakeLaunch {

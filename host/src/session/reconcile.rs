@@ -28,6 +28,7 @@ pub(crate) struct Scheduled {
 /// Orders and classifies the registered tests (registration order is plan file order).
 pub(crate) fn reconcile(
     suite: &PlannedSuite,
+    runtime: crate::config::RuntimeKind,
     registered: &[RegisteredTest],
     default_timeout: Duration,
     timeout_override: Option<Duration>,
@@ -63,6 +64,7 @@ pub(crate) fn reconcile(
             let info = Arc::new(TestInfo {
                 id: TestId(test.id.clone()),
                 suite: suite.id.clone(),
+                runtime,
                 file: test.file.clone(),
                 groups: test.groups.clone(),
                 name: test.name.clone(),

@@ -1,0 +1,156 @@
+//! Maps the stack frames a browser reports back to the project's files: URLs the server
+//! serves become file paths, and frames in a bundle go through its source map to the original
+//! file, line and column — so code frames and "the test file's frame first" work as on node.
+
+use sourcemap::SourceMap;
+use std::path::{Component, Path, PathBuf};
+
+/// Rewrites stack traces from a runtime into `file://` frames of original sources.
+pub struct StackMapper {
+    served: Option<Served>,
+}
+
+struct Served {
+    origin: String,
+    root: PathBuf,
+    build_dir: PathBuf,
+    bundle: Option<Bundle>,
+}
+
+struct Bundle {
+    /// The URL path the bundle is served at.
+    path: String,
+    map: SourceMap,
+    /// The directory the map's relative `sources` are relative to.
+    dir: PathBuf,
+}
+
+impl StackMapper {
+    /// For runtimes whose frames already name files (node).
+    #[cfg(test)]
+    pub fn identity() -> Self {
+        StackMapper { served: None }
+    }
+
+    /// For a page served from `origin`; `bundle` is (served path, source map bytes, map dir).
+    pub fn served(origin: &str, root: &Path, build_dir: &Path, bundle: Option<(String, Vec<u8>, PathBuf)>) -> Self {
+        let bundle = bundle.and_then(|(path, bytes, dir)| {
+            SourceMap::from_slice(&bytes).ok().map(|map| Bundle { path, map, dir })
+        });
+        StackMapper {
+            served: Some(Served { origin: origin.to_string(), root: root.to_path_buf(), build_dir: build_dir.to_path_buf(), bundle }),
+        }
+    }
+
+    /// Rewrites every frame of `stack` it can place; other lines are kept as they are.
+    pub fn map_stack(&self, stack: &str) -> String {
+        let Some(served) = &self.served else { return stack.to_string() };
+        stack.lines().map(|line| served.map_line(line)).collect::<Vec<_>>().join("\n")
+    }
+}
+
+impl Served {
+    fn map_line(&self, line: &str) -> String {
+        let Some(start) = line.find(&self.origin) else { return line.to_string() };
+        let rest = &line[start..];
+        let end = rest.find(')').unwrap_or(rest.len());
+        let location = &rest[..end];
+        let mut parts = location.rsplitn(3, ':');
+        let (Some(column), Some(line_no), Some(url)) = (parts.next(), parts.next(), parts.next()) else {
+            return line.to_string();
+        };
+        let (Ok(line_no), Ok(column)) = (line_no.parse::<u32>(), column.parse::<u32>()) else {
+            return line.to_string();
+        };
+        let path = url[self.origin.len()..].split(['?', '#']).next().unwrap_or_default();
+        let Some((file, line_no, column)) = self.place(path, line_no, column) else { return line.to_string() };
+        let mapped = format!("{}:{line_no}:{column}", crate::build::file_url(&file));
+        format!("{}{mapped}{}", &line[..start], &rest[end..])
+    }
+
+    fn place(&self, path: &str, line: u32, column: u32) -> Option<(PathBuf, u32, u32)> {
+        if let Some(bundle) = self.bundle.as_ref().filter(|b| b.path == path) {
+            let token = bundle.map.lookup_token(line.checked_sub(1)?, column.checked_sub(1)?)?;
+            let source = token.get_source()?;
+            let file = if let Some(url) = source.strip_prefix("file://") {
+                PathBuf::from(percent_decode(url))
+            } else {
+                normalize(&bundle.dir.join(percent_decode(source)))
+            };
+            return Some((file, token.get_src_line() + 1, token.get_src_col() + 1));
+        }
+        let decoded = percent_decode(path);
+        let file = match decoded.strip_prefix("/__proctor/") {
+            Some(inside) => self.build_dir.join(inside),
+            None => self.root.join(decoded.trim_start_matches('/')),
+        };
+        Some((normalize(&file), line, column))
+    }
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            if let Some(value) = text.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(value);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn served_files_map_to_the_project() {
+        let mapper = StackMapper::served("http://127.0.0.1:9", Path::new("/proj"), Path::new("/tmp/proctor-x"), None);
+        let stack = "Error: boom\n    at check (http://127.0.0.1:9/test/a%20b.test.js:3:5)\n    at http://127.0.0.1:9/__proctor/controller/run.js:10:2";
+        assert_eq!(
+            mapper.map_stack(stack),
+            "Error: boom\n    at check (file:///proj/test/a%20b.test.js:3:5)\n    at file:///tmp/proctor-x/controller/run.js:10:2"
+        );
+    }
+
+    #[test]
+    fn bundle_frames_go_through_the_source_map() {
+        // One mapping: bundle line 1, column 0 → ../src/a.test.js line 3, column 2 (0-based: 2:2).
+        let map = br#"{"version":3,"sources":["../src/a.test.js"],"names":[],"mappings":"AAEE"}"#.to_vec();
+        let mapper = StackMapper::served(
+            "http://127.0.0.1:9",
+            Path::new("/proj"),
+            Path::new("/tmp/proctor-x"),
+            Some(("/__proctor/out/bundle.js".into(), map, PathBuf::from("/proj/out"))),
+        );
+        let mapped = mapper.map_stack("    at x (http://127.0.0.1:9/__proctor/out/bundle.js:1:1)");
+        assert_eq!(mapped, "    at x (file:///proj/src/a.test.js:3:3)");
+    }
+
+    #[test]
+    fn identity_leaves_node_stacks_alone() {
+        let stack = "Error\n    at file:///p/a.test.js:1:1";
+        assert_eq!(StackMapper::identity().map_stack(stack), stack);
+    }
+}
