@@ -22,6 +22,8 @@ fn expected_outcomes() -> std::collections::BTreeMap<String, String> {
         ("test/dom.test.js::in the browser::uncaught error in a callback fails the running test", "failed"),
         ("test/hang.test.js::after the hang", "passed"),
         ("test/hang.test.js::after the spin", "passed"),
+        ("test/hang.test.js::loses its page", "crashed"),
+        ("test/hang.test.js::after the lost page", "passed"),
         ("test/hang.test.js::before the hang", "passed"),
         ("test/hang.test.js::never settles", "timed-out"),
         ("test/hang.test.js::spins forever", "timed-out"),
@@ -47,7 +49,9 @@ fn esm_build_runs_the_suite_in_chromium() {
     let load = out.events_of("load-error");
     assert_eq!(load.len(), 1, "{load:?}");
     assert!(load[0]["message"].as_str().unwrap().contains("top-level failure in the browser"), "{load:?}");
-    assert_eq!(out.events_of("runtime-restarted").len(), 2);
+    assert_eq!(out.events_of("runtime-restarted").len(), 3);
+    let lost = out.finished("test/hang.test.js::loses its page");
+    assert!(lost["error"]["message"].as_str().unwrap().contains("closed its connection"), "{lost}");
     let started = out.events_of("runtime-started");
     assert!(started[0]["runtime"]["userAgent"].as_str().unwrap().contains("Chrome"), "{started:?}");
 
