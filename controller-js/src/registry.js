@@ -176,8 +176,9 @@ export class Registry {
 
   outermostOnStack() {
     let found;
-    let { locations, truncated } = callerLocations(STACK_WINDOW);
-    if (truncated) locations = callerLocations(Infinity).locations;
+    // Frames from `target` up are proctor's own lookup; leaving them out saves a few call sites.
+    let { locations, truncated } = callerLocations(STACK_WINDOW, Registry.prototype.target);
+    if (truncated) locations = callerLocations(Infinity, Registry.prototype.target).locations;
     for (const location of locations) found = this.byLocation.get(location) ?? found;
     return found;
   }
@@ -238,19 +239,20 @@ export class Registry {
   }
 }
 
-// How many frames a top-level declaration captures: proctor's own four or five plus the test
-// file and a few levels of helpers, with room to spare. Module top levels sit on shallow
-// stacks, so this is rarely full; when it is, the stack is read again in full so the outermost
-// test file is not cut off.
-const STACK_WINDOW = 24;
+// How many frames a top-level declaration captures: the declaring function's own two or three,
+// the test file and a few levels of helpers, and the loader's frames below, with room to spare.
+// Module top levels sit on shallow stacks, so this is rarely full; when it is, the stack is
+// read again in full so the outermost test file is not cut off.
+const STACK_WINDOW = 16;
 
 /**
- * The script locations (URL, or path for CommonJS) of the caller's frames, innermost first.
- * On V8 this reads structured call sites, which skips formatting the stack text and ignores
- * source maps (whose rewritten frames would name the original source, not the module); other
- * engines get their `stack` string parsed.
+ * The script locations (URL, or path for CommonJS) of the frames below the latest call to
+ * `skipAbove`, innermost first, at most `limit` of them. On V8 this reads structured call
+ * sites, which skips formatting the stack text and ignores source maps (whose rewritten frames
+ * would name the original source, not the module); other engines get their `stack` string
+ * parsed, whole.
  */
-export function callerLocations(limit) {
+export function callerLocations(limit, skipAbove = callerLocations) {
   const savedLimit = Error.stackTraceLimit;
   const savedPrepare = Error.prepareStackTrace;
   let stack;
@@ -259,7 +261,7 @@ export function callerLocations(limit) {
     if (typeof Error.captureStackTrace === "function") {
       Error.prepareStackTrace = callSites;
       const holder = {};
-      Error.captureStackTrace(holder, callerLocations);
+      Error.captureStackTrace(holder, skipAbove);
       stack = holder.stack;
     } else {
       stack = new Error().stack;

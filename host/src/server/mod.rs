@@ -60,10 +60,15 @@ impl Server {
         let state = AppState { token: token.clone(), cookie, connections: tx };
         let mut app = Router::new().route("/ws", get(upgrade));
         if let Some(site) = site {
+            let root = site.root.canonicalize().unwrap_or_else(|_| site.root.clone());
             app = app
                 .route("/", get(shell_page))
                 .nest_service("/__proctor", ServeDir::new(&site.build_dir))
-                .fallback_service(ServeDir::new(&site.root));
+                .fallback_service(ServeDir::new(&site.root))
+                .layer(middleware::from_fn(move |request: Request, next: Next| {
+                    let root = root.clone();
+                    async move { stay_inside(&root, request, next).await }
+                }));
             app = app.layer(middleware::from_fn_with_state(state.clone(), require_token));
             let page = site.build_dir.join("index.html");
             app = app.layer(axum::Extension(ShellPage(page, site.ready.clone())));
@@ -135,6 +140,39 @@ async fn shell_page(
     }
 }
 
+/// ServeDir refuses `..`, but follows symlinks; a link that leads out of the project must not
+/// expose what it points at.
+async fn stay_inside(root: &std::path::Path, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if !path.starts_with("/__proctor/") && path != "/" && path != "/ws" {
+        let decoded = percent_decode(path.trim_start_matches('/'));
+        if let Ok(real) = root.join(&decoded).canonicalize() {
+            if !real.starts_with(root) {
+                return (StatusCode::NOT_FOUND, "not found\n").into_response();
+            }
+        }
+    }
+    next.run(request).await
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            if let Some(value) = text.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(value);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Every request needs the token, in the query or in the cookie.
 async fn require_token(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if has_token(&state, &request) {
@@ -183,4 +221,44 @@ fn random_token() -> String {
         token.push_str(&format!("{:016x}", hasher.finish()));
     }
     token
+}
+
+#[cfg(test)]
+mod tests {
+    //! The served site's access rules, over real HTTP on 127.0.0.1.
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    async fn get_status(server: &Server, path: &str, cookie: Option<String>) -> u16 {
+        let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+        let cookie = cookie.map(|c| format!("Cookie: {c}\r\n")).unwrap_or_default();
+        let request = format!("GET {path} HTTP/1.1\r\nHost: {}\r\n{cookie}Connection: close\r\n\r\n", server.addr);
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).await.unwrap();
+        response.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+    }
+
+    #[tokio::test]
+    async fn files_need_the_token_and_stay_inside_the_project() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.txt"), "secret").unwrap();
+        let project = tempfile::tempdir().unwrap();
+        std::fs::write(project.path().join("a.js"), "export const a = 1;").unwrap();
+        std::os::unix::fs::symlink(outside.path(), project.path().join("out")).unwrap();
+        let build = tempfile::tempdir().unwrap();
+        std::fs::write(build.path().join("index.html"), "<html></html>").unwrap();
+        let (_tx, ready) = tokio::sync::watch::channel(true);
+        let site = Site { root: project.path().to_path_buf(), build_dir: build.path().to_path_buf(), ready };
+        let server = Server::start(Some(site)).await.unwrap();
+        let cookie = Some(format!("{}={}", format!("proctor_token_{}", server.addr.port()), server.token));
+        assert_eq!(get_status(&server, "/a.js", None).await, 401);
+        assert_eq!(get_status(&server, "/a.js", Some("proctor_token_1=wrong".into())).await, 401);
+        assert_eq!(get_status(&server, &format!("/a.js?token={}", server.token), None).await, 200);
+        assert_eq!(get_status(&server, "/a.js", cookie.clone()).await, 200);
+        assert_eq!(get_status(&server, "/out/secret.txt", cookie.clone()).await, 404);
+        assert_eq!(get_status(&server, "/../secret.txt", cookie.clone()).await, 404);
+        assert_eq!(get_status(&server, "/%2e%2e/secret.txt", cookie.clone()).await, 404);
+        assert_eq!(get_status(&server, &format!("/?token={}", server.token), None).await, 200);
+    }
 }
