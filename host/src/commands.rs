@@ -1,5 +1,6 @@
-//! The commands: `run` and `list`, each walking the pipeline config → plan → (session →
-//! events → reporters). Errors that stop a command before any test runs are [`CommandError`].
+//! The commands: `run` and `list`, each walking the pipeline config → plan → select →
+//! (session → events → reporters). Errors that stop a command before any test runs are
+//! [`CommandError`].
 
 use crate::cli::{ListArgs, ListFormat, NoTests, RunArgs};
 use crate::config::{resolve, ConfigError};
@@ -8,7 +9,10 @@ use crate::exit::{exit_code, SUCCESS};
 use crate::plan::{build_plan, Plan, PlanError, PlanNode};
 use crate::report::build_reporters;
 use crate::runtime::NodeLaunch;
-use crate::session::{report_syntax_errors, run_suite, start_failed, RunStats, SuiteSettings};
+use crate::select::{select, Decision, SelectError};
+use crate::session::{
+    report_not_run, report_syntax_errors, report_unselected, run_suite, start_failed, FailFast, RunStats, SuiteSettings,
+};
 use std::sync::Arc;
 
 /// Why a command stopped before running tests (exit code 2).
@@ -20,6 +24,9 @@ pub enum CommandError {
     /// The plan could not be made.
     #[error(transparent)]
     Plan(#[from] PlanError),
+    /// The selection does not fit the plan (an id that matches nothing).
+    #[error(transparent)]
+    Select(#[from] SelectError),
     /// The runtime is missing or unusable.
     #[error(transparent)]
     Runtime(#[from] runtimes::RuntimeError),
@@ -35,20 +42,32 @@ pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
         println!("{}", serde_json::to_string_pretty(&config).unwrap_or_default());
         return Ok(SUCCESS);
     }
-    let plan = Arc::new(build_plan(&config)?);
-    let needs_node = plan.suites.iter().any(|s| s.files.iter().any(|f| f.syntax_error.is_none()));
+    let plan = Arc::new(selected_plan(&config)?);
+    let needs_node = plan.suites.iter().any(|s| s.files.iter().any(|f| f.syntax_error.is_none() && f.selected));
     let launcher = if needs_node { Some(runtimes::NodeLauncher::find()?) } else { None };
     let mut reporters = build_reporters(&config);
     let mut stats = RunStats::default();
+    let fail_fast = config.fail_fast.then(FailFast::default);
     {
         let mut emitter = Emitter::new(&mut reporters);
-        emitter.emit(EventKind::RunStarted { plan: plan.clone() });
+        emitter.emit(EventKind::RunStarted { plan: plan.clone(), seed: config.seed });
         for suite in &plan.suites {
+            if let Some(reason) = fail_fast.as_ref().and_then(FailFast::reason) {
+                report_not_run(suite, &reason, &mut emitter, &mut stats);
+                continue;
+            }
+            report_unselected(suite, &mut emitter, &mut stats);
             let files = report_syntax_errors(suite, &mut emitter, &mut stats);
             let Some(launcher) = launcher.as_ref().filter(|_| !files.is_empty()) else { continue };
             match NodeLaunch::prepare(launcher, &files, &config.root).await {
                 Ok((mut server, mut launch)) => {
-                    let settings = SuiteSettings { suite, timeout_override: config.timeout_override };
+                    let settings = SuiteSettings {
+                        suite,
+                        timeout_override: config.timeout_override,
+                        selection: &config.selection,
+                        seed: config.seed,
+                        fail_fast: fail_fast.as_ref(),
+                    };
                     run_suite(&settings, &mut launch, &mut server.connections, &mut emitter, &mut stats).await;
                 }
                 Err(err) => start_failed(&suite.id, err.to_string(), &mut emitter, &mut stats),
@@ -63,6 +82,17 @@ pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
     Ok(exit_code(&stats, config.no_tests))
 }
 
+/// Plans, then selects; prints the selection's warnings (a tag no test carries, a selection
+/// that matches nothing) on stderr.
+fn selected_plan(config: &crate::config::Config) -> Result<Plan, CommandError> {
+    let mut plan = build_plan(config)?;
+    let notes = select(&mut plan, &config.selection)?;
+    for warning in notes.warnings {
+        eprintln!("proctor: warning: {warning}");
+    }
+    Ok(plan)
+}
+
 /// `proctor list`.
 pub fn list(args: ListArgs) -> Result<u8, CommandError> {
     let config = resolve(&args.project, None)?;
@@ -70,7 +100,7 @@ pub fn list(args: ListArgs) -> Result<u8, CommandError> {
         println!("{}", serde_json::to_string_pretty(&config).unwrap_or_default());
         return Ok(SUCCESS);
     }
-    let plan = build_plan(&config)?;
+    let plan = selected_plan(&config)?;
     match args.format {
         ListFormat::Json => println!("{}", serde_json::to_string_pretty(&plan).unwrap_or_default()),
         ListFormat::Text => print!("{}", plan_text(&plan)),
@@ -78,32 +108,48 @@ pub fn list(args: ListArgs) -> Result<u8, CommandError> {
     Ok(SUCCESS)
 }
 
-/// One line per test: id, tags, mode, location. Suite prefixes appear when there are several.
+/// One line per test: id, tags, mode, location, and why it will not run when it will not.
+/// Suite prefixes appear when there are several. A last line counts what would run.
 fn plan_text(plan: &Plan) -> String {
     let prefix_suites = plan.suites.len() > 1;
     let mut out = String::new();
+    let mut counts = ListCounts::default();
     for suite in &plan.suites {
         let prefix = if prefix_suites { format!("{}:", suite.id) } else { String::new() };
         for file in &suite.files {
             if let Some(err) = &file.syntax_error {
+                let state = if file.selected { "" } else { "  (not selected)" };
                 out.push_str(&format!(
-                    "{prefix}{}  (syntax error at {}:{}:{}: {})\n",
+                    "{prefix}{}  (syntax error at {}:{}:{}: {}){state}\n",
                     file.path, file.path, err.location.line, err.location.column, err.message
                 ));
                 continue;
             }
-            list_nodes(&mut out, &prefix, &file.path, &file.path, &file.nodes);
+            list_nodes(&mut out, &mut counts, &prefix, &file.path, &file.path, &file.nodes);
         }
     }
+    let mut parts = vec![format!("{} selected", counts.selected)];
+    if counts.pending > 0 {
+        parts.push(format!("{} with dynamic names decided at load", counts.pending));
+    }
+    parts.push(format!("{} skipped", counts.skipped));
+    out.push_str(&format!("\n{} tests: {}\n", counts.selected + counts.pending + counts.skipped, parts.join(", ")));
     out
 }
 
-fn list_nodes(out: &mut String, prefix: &str, file: &str, parent: &str, nodes: &[PlanNode]) {
+#[derive(Default)]
+struct ListCounts {
+    selected: usize,
+    pending: usize,
+    skipped: usize,
+}
+
+fn list_nodes(out: &mut String, counts: &mut ListCounts, prefix: &str, file: &str, parent: &str, nodes: &[PlanNode]) {
     for node in nodes {
         match node {
             PlanNode::Group(group) => {
                 let id = group.id.clone().unwrap_or_else(|| format!("{parent}::{}", group.name));
-                list_nodes(out, prefix, file, &id, &group.children);
+                list_nodes(out, counts, prefix, file, &id, &group.children);
             }
             PlanNode::Test(test) => {
                 let id = test.id.clone().unwrap_or_else(|| format!("{parent}::{}", test.name));
@@ -121,8 +167,22 @@ fn list_nodes(out: &mut String, prefix: &str, file: &str, parent: &str, nodes: &
                     notes.push("(dynamic name)".into());
                 }
                 let notes = if notes.is_empty() { String::new() } else { format!("  {}", notes.join(" ")) };
+                let state = match &test.decision {
+                    Decision::Selected => {
+                        counts.selected += 1;
+                        String::new()
+                    }
+                    Decision::Pending => {
+                        counts.pending += 1;
+                        String::new()
+                    }
+                    Decision::Skipped(reason) => {
+                        counts.skipped += 1;
+                        format!("  → skipped: {reason}")
+                    }
+                };
                 out.push_str(&format!(
-                    "{prefix}{id}{notes}  {file}:{}:{}\n",
+                    "{prefix}{id}{notes}  {file}:{}:{}{state}\n",
                     test.location.line, test.location.column
                 ));
             }

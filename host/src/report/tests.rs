@@ -10,6 +10,7 @@ use super::{Out, Reporter};
 use crate::config::RuntimeKind;
 use crate::events::{Event, EventKind, Outcome, SkipKind, TestId, TestInfo};
 use crate::plan::{Location, Plan};
+use crate::select::{SkipCause, SkipReason};
 use crate::session::RunStats;
 use protocol::{ConsoleLevel, ErrorInfo, RuntimeInfo, Stream};
 use std::io::Write;
@@ -64,7 +65,7 @@ fn events() -> Vec<Event> {
     let todo = test("other.test.js", &[], "plan", 1);
     let mut stats = RunStats::default();
     let mut kinds = vec![
-        EventKind::RunStarted { plan: Arc::new(Plan { root: "/p".into(), suites: vec![] }) },
+        EventKind::RunStarted { plan: Arc::new(Plan { root: "/p".into(), suites: vec![] }), seed: None },
         EventKind::RuntimeStarted {
             suite: "unit".into(),
             kind: RuntimeKind::Node,
@@ -100,9 +101,13 @@ fn events() -> Vec<Event> {
     });
     kinds.push(EventKind::RuntimeRestarted { suite: "unit".into(), reason: "math.test.js::math::hangs timed out".into() });
     stats.skipped += 1;
-    kinds.push(EventKind::TestSkipped { test: later, kind: SkipKind::Skipped, reason: "skipped with .skip".into(), stats });
+    let reason = SkipReason::new(SkipCause::Skip, "skipped with .skip");
+    stats.skipped_by.add(reason.cause);
+    kinds.push(EventKind::TestSkipped { test: later, kind: SkipKind::Skipped, reason, stats });
     stats.todo += 1;
-    kinds.push(EventKind::TestSkipped { test: todo, kind: SkipKind::Todo, reason: "declared with .todo".into(), stats });
+    let reason = SkipReason::new(SkipCause::Todo, "declared with .todo");
+    stats.skipped_by.add(reason.cause);
+    kinds.push(EventKind::TestSkipped { test: todo, kind: SkipKind::Todo, reason, stats });
     stats.load_errors += 1;
     kinds.push(EventKind::LoadError {
         suite: "unit".into(),
@@ -142,21 +147,21 @@ fn feed(mut reporter: Box<dyn Reporter>) {
 #[test]
 fn dots() {
     let out = Captured::default();
-    feed(Box::new(Dots::new(out.out())));
+    feed(Box::new(Dots::new(out.out(), false)));
     insta::assert_snapshot!(out.text());
 }
 
 #[test]
 fn documentation() {
     let out = Captured::default();
-    feed(Box::new(Documentation::new(out.out())));
+    feed(Box::new(Documentation::new(out.out(), false)));
     insta::assert_snapshot!(out.text());
 }
 
 #[test]
 fn summary() {
     let out = Captured::default();
-    feed(Box::new(Summary::new(out.out(), "/p".into())));
+    feed(Box::new(Summary::new(out.out(), "/p".into(), false)));
     insta::assert_snapshot!(out.text());
 }
 
