@@ -56,9 +56,12 @@ pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
                 report_not_run(suite, &reason, &mut emitter, &mut stats);
                 continue;
             }
-            report_unselected(suite, &mut emitter, &mut stats);
             let files = report_syntax_errors(suite, &mut emitter, &mut stats);
-            let Some(launcher) = launcher.as_ref().filter(|_| !files.is_empty()) else { continue };
+            let Some(launcher) = launcher.as_ref().filter(|_| !files.is_empty()) else {
+                // No runtime for this suite: its skipped tests come from the plan alone.
+                report_unselected(suite, &mut emitter, &mut stats);
+                continue;
+            };
             match NodeLaunch::prepare(launcher, &files, &config.root).await {
                 Ok((mut server, mut launch)) => {
                     let settings = SuiteSettings {

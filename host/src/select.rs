@@ -144,10 +144,6 @@ impl std::fmt::Display for SkipReason {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SkipCause {
-    /// Declared with `.todo`.
-    Todo,
-    /// Declared with `.skip` (or inside a `describe.skip`).
-    Skip,
     /// In a selection named by `--except`.
     Except,
     /// Not in any selection named by `--select`.
@@ -162,6 +158,10 @@ pub enum SkipCause {
     SuiteSkipTag,
     /// Carries no tag in its suite's `focus-tags`.
     SuiteFocusTags,
+    /// Declared with `.todo`.
+    Todo,
+    /// Declared with `.skip` (or inside a `describe.skip`).
+    Skip,
     /// Another selected test in its file uses `.only`.
     NotOnly,
     /// `--fail-fast` stopped the run before it.
@@ -171,8 +171,6 @@ pub enum SkipCause {
 impl SkipCause {
     /// Every cause, in table order.
     pub const ALL: [SkipCause; 11] = [
-        SkipCause::Todo,
-        SkipCause::Skip,
         SkipCause::Except,
         SkipCause::NotSelected,
         SkipCause::SkipId,
@@ -180,12 +178,15 @@ impl SkipCause {
         SkipCause::NotFocused,
         SkipCause::SuiteSkipTag,
         SkipCause::SuiteFocusTags,
+        SkipCause::Todo,
+        SkipCause::Skip,
         SkipCause::NotOnly,
         SkipCause::FailFast,
     ];
 
-    /// True when the test file itself says so (`.skip`, `.todo`, `.only`): reporters always show
-    /// these, while tests left out by flags and config are shown only with `--verbose`.
+    /// True when the test file itself says so (`.skip`, `.todo`, `.only`) about a test the flags
+    /// and config would run: reporters always show these, while tests left out by flags and
+    /// config are shown only with `--verbose`.
     pub fn is_declared(self) -> bool {
         matches!(self, SkipCause::Todo | SkipCause::Skip | SkipCause::NotOnly)
     }
@@ -387,16 +388,13 @@ impl Selection {
         self.suites.iter().find(|r| r.suite == suite)
     }
 
-    /// Applies the table's rows in order; the first that skips the test decides. `.only` is
-    /// the last row and needs the whole file: see [`apply_only`].
+    /// Applies the table's rows in order; the first that skips the test decides. Every row
+    /// only ever skips, so the order decides which reason is reported: what the flags and config
+    /// leave out first, then what the file itself says about the rest. `.only` is the last row
+    /// and needs the whole file: see [`apply_only`].
     pub(crate) fn decide(&self, c: &Candidate<'_>) -> Decision {
         use Need::{Definitely, Possibly};
         let skipped = |cause, text: String| Decision::Skipped(SkipReason::new(cause, text));
-        match c.mode {
-            TestMode::Todo => return skipped(SkipCause::Todo, "declared with .todo".into()),
-            TestMode::Skip => return skipped(SkipCause::Skip, "skipped with .skip".into()),
-            TestMode::Run | TestMode::Only => {}
-        }
         let rules = self.rules(c.suite);
         if let Some(applied) = self.except.iter().find(|a| a.contains(c, rules, Definitely)) {
             return skipped(SkipCause::Except, format!("removed by --except {}", applied.label()));
@@ -430,6 +428,11 @@ impl Selection {
                     format!("not tagged {}, which suite {} focuses on (focus-tags in proctor.toml)", rules.focus_tags.join(" or "), rules.suite),
                 );
             }
+        }
+        match c.mode {
+            TestMode::Todo => return skipped(SkipCause::Todo, "declared with .todo".into()),
+            TestMode::Skip => return skipped(SkipCause::Skip, "skipped with .skip".into()),
+            TestMode::Run | TestMode::Only => {}
         }
         match c.id {
             Known::Exact(_) => Decision::Selected,
@@ -501,9 +504,15 @@ pub fn select(plan: &mut Plan, selection: &Selection) -> Result<SelectNotes, Sel
     let mut notes = SelectNotes::default();
     for (flag, tags) in [("--focus-tag", &selection.focus_tags), ("--skip-tag", &selection.skip_tags)] {
         for tag in tags {
-            if !index.tags.contains(tag.as_str()) && !selection.suites.iter().any(|r| r.tags.contains(tag)) {
-                let known: Vec<&str> = index.tags.iter().copied().collect();
-                notes.warnings.push(format!("{flag} {tag}: no test carries this tag{}", hint(&closest(tag, known))));
+            let suite_tags = selection.suites.iter().flat_map(|r| r.tags.iter().map(String::as_str));
+            let known: BTreeSet<&str> = index.tags.iter().copied().chain(suite_tags).collect();
+            if !known.contains(tag.as_str()) {
+                let hint = match closest(tag, known.iter().copied()).as_slice() {
+                    [] if known.is_empty() => " (no test has tags)".to_owned(),
+                    [] => format!(" (tags in use: {})", known.into_iter().collect::<Vec<_>>().join(", ")),
+                    suggestions => format!(" (hint: did you mean {}?)", suggestions.join(" or ")),
+                };
+                notes.warnings.push(format!("{flag} {tag}: no test carries this tag{hint}"));
             }
         }
     }
@@ -513,10 +522,13 @@ pub fn select(plan: &mut Plan, selection: &Selection) -> Result<SelectNotes, Sel
             decide_file(selection, &suite_id, file);
         }
     }
-    for (flag, applied) in [("--select", &selection.select), ("--except", &selection.except)] {
+    for (flag, applied, consequence) in [
+        ("--select", &selection.select, "so it runs nothing"),
+        ("--except", &selection.except, "so it removes nothing"),
+    ] {
         for a in applied {
             if !plan_has_member(plan, selection, a) {
-                notes.warnings.push(format!("selection {} ({flag}) matches no test", a.label()));
+                notes.warnings.push(format!("{flag} {}: the selection matches no test, {consequence}", a.label()));
             }
         }
     }
@@ -755,10 +767,6 @@ mod tests {
         let test = exact("unit", "a.test.js::g::t", &fast);
         let wip_test = exact("unit", "a.test.js::g::w", &wip);
 
-        // Source modifiers beat every flag.
-        let focus_it = Selection { focus: vec![id("a.test.js::g::t")], ..Selection::default() };
-        assert_eq!(cause(focus_it.decide(&Candidate { mode: TestMode::Todo, ..test })), Some(SkipCause::Todo));
-        assert_eq!(cause(focus_it.decide(&Candidate { mode: TestMode::Skip, ..test })), Some(SkipCause::Skip));
         // --except beats --select.
         let both = Selection { select: vec![named("s", &["a.test.js"], &[], &[])], except: vec![named("e", &[], &["fast"], &[])], ..Selection::default() };
         assert_eq!(cause(both.decide(&test)), Some(SkipCause::Except));
@@ -806,6 +814,12 @@ mod tests {
         let suite_tag = vec![SuiteRules { suite: "unit".into(), tags: tags(&["unit-tag"]), ..SuiteRules::default() }];
         let by_suite_tag = Selection { skip_tags: tags(&["unit-tag"]), suites: suite_tag, ..Selection::default() };
         assert_eq!(cause(by_suite_tag.decide(&test)), Some(SkipCause::SkipTag));
+        // Source modifiers: a flag never runs a .todo or .skip test, and for a test the flags
+        // leave out anyway, the flag is the reason.
+        let focus_it = Selection { focus: vec![id("a.test.js::g::t")], ..Selection::default() };
+        assert_eq!(cause(focus_it.decide(&Candidate { mode: TestMode::Todo, ..test })), Some(SkipCause::Todo));
+        assert_eq!(cause(focus_it.decide(&Candidate { mode: TestMode::Skip, ..test })), Some(SkipCause::Skip));
+        assert_eq!(cause(focus_other.decide(&Candidate { mode: TestMode::Skip, ..test })), Some(SkipCause::NotFocused));
         // Nothing asked: it runs.
         assert_eq!(Selection::default().decide(&test), Decision::Selected);
     }
@@ -842,6 +856,6 @@ mod tests {
         counts.add(SkipCause::NotSelected);
         counts.add(SkipCause::NotSelected);
         counts.add(SkipCause::Todo);
-        assert_eq!(serde_json::to_string(&counts).unwrap(), r#"{"todo":1,"not-selected":2}"#);
+        assert_eq!(serde_json::to_string(&counts).unwrap(), r#"{"not-selected":2,"todo":1}"#);
     }
 }

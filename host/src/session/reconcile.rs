@@ -1,12 +1,15 @@
 //! Reconciles what the runtime registered with the static plan. The runtime's list wins (it
 //! knows dynamic names); the plan contributes locations. Every registered test is decided by the
 //! same [`Selection::decide`] the select stage used, now on its registered id (which settles
-//! dynamic names), then `.only` applies within its file, as in Jest, and `--seed` shuffles.
+//! dynamic names), then `.only` applies within its file, as in Jest. The skipped tests of files
+//! that were not loaded join from the plan, so every result comes out in plan order, and
+//! `--seed` shuffles the whole.
 //!
 //! [`Selection::decide`]: crate::select::Selection::decide
 
 use super::driver::SuiteSettings;
 use super::order::shuffle_within_groups;
+use super::unloaded::planned_skips;
 use crate::events::{TestId, TestInfo};
 use crate::plan::Location;
 use crate::select::{apply_only, Candidate, Decision, Known, SkipReason};
@@ -31,8 +34,8 @@ pub(crate) struct Scheduled {
     pub disposition: Disposition,
 }
 
-/// Orders and classifies the registered tests (registration order is plan file order, unless
-/// the settings carry a seed).
+/// Orders and classifies the registered tests, with the unloaded files' tests in their places
+/// (registration order is plan file order, unless the settings carry a seed).
 pub(crate) fn reconcile(settings: &SuiteSettings<'_>, registered: &[RegisteredTest]) -> Vec<Scheduled> {
     let suite = settings.suite;
     let default_timeout = Duration::from_millis(suite.timeout_ms);
@@ -64,34 +67,45 @@ pub(crate) fn reconcile(settings: &SuiteSettings<'_>, registered: &[RegisteredTe
         })
         .collect();
     apply_only(registered.iter().zip(decisions.iter_mut()).map(|(test, decision)| (test.file.as_str(), test.mode, decision)));
-    let scheduled: Vec<Scheduled> = registered
-        .iter()
-        .zip(decisions)
-        .map(|(test, decision)| {
-            let parent = test_id(&test.file, test.groups.iter().map(String::as_str));
-            let location = by_id
-                .get(test.id.as_str())
-                .or_else(|| dynamic_by_parent.get(&parent))
-                .copied();
-            let info = Arc::new(TestInfo {
-                id: TestId(test.id.clone()),
-                suite: suite.id.clone(),
-                file: test.file.clone(),
-                groups: test.groups.clone(),
-                name: test.name.clone(),
-                tags: test.tags.clone(),
-                location,
-            });
-            let disposition = match decision {
-                Decision::Skipped(reason) => Disposition::Skip { kind: reason.kind(), reason },
-                Decision::Selected | Decision::Pending => {
-                    let own = test.timeout.map(Duration::from_millis);
-                    Disposition::Run { timeout: own.or(settings.timeout_override).unwrap_or(default_timeout) }
-                }
-            };
-            Scheduled { info, disposition }
-        })
-        .collect();
+    let mut loaded: HashMap<&str, Vec<Scheduled>> = HashMap::new();
+    let mut stray: Vec<Scheduled> = Vec::new();
+    for (test, decision) in registered.iter().zip(decisions) {
+        let parent = test_id(&test.file, test.groups.iter().map(String::as_str));
+        let location = by_id.get(test.id.as_str()).or_else(|| dynamic_by_parent.get(&parent)).copied();
+        let info = Arc::new(TestInfo {
+            id: TestId(test.id.clone()),
+            suite: suite.id.clone(),
+            file: test.file.clone(),
+            groups: test.groups.clone(),
+            name: test.name.clone(),
+            tags: test.tags.clone(),
+            location,
+        });
+        let disposition = match decision {
+            Decision::Skipped(reason) => Disposition::Skip { kind: reason.kind(), reason },
+            Decision::Selected | Decision::Pending => {
+                let own = test.timeout.map(Duration::from_millis);
+                Disposition::Run { timeout: own.or(settings.timeout_override).unwrap_or(default_timeout) }
+            }
+        };
+        let scheduled = Scheduled { info, disposition };
+        match suite.files.iter().find(|f| f.path == test.file) {
+            Some(file) => loaded.entry(file.path.as_str()).or_default().push(scheduled),
+            None => stray.push(scheduled),
+        }
+    }
+    let mut scheduled = Vec::with_capacity(registered.len());
+    for file in &suite.files {
+        if file.selected {
+            scheduled.extend(loaded.remove(file.path.as_str()).unwrap_or_default());
+        } else {
+            scheduled.extend(planned_skips(&suite.id, file, None).into_iter().map(|(info, reason)| Scheduled {
+                info,
+                disposition: Disposition::Skip { kind: reason.kind(), reason },
+            }));
+        }
+    }
+    scheduled.extend(stray);
     match settings.seed {
         Some(seed) => shuffle_within_groups(scheduled, |s| s.info.file_and_groups(), seed),
         None => scheduled,

@@ -1,19 +1,20 @@
 //! Tests reported from the plan alone, without a runtime: those of files the selection left
 //! nothing in (they are not loaded at all), and after `--fail-fast` stopped the run, those of
 //! suites that never started. Their ids and names come from the static analysis; a test whose
-//! name is dynamic is reported under the source text that computes it, as `proctor list` shows it.
+//! name is dynamic is reported under its name template, as `proctor list` shows it.
 
 use super::RunStats;
 use crate::events::{Emitter, EventKind, TestId, TestInfo};
-use crate::plan::{PlanNode, PlannedFile, PlannedSuite};
+use crate::plan::{PlanNode, PlannedFile, PlannedSuite, PlannedTest};
 use crate::select::{Decision, SkipReason};
 use protocol::{test_id, ID_SEPARATOR};
 use std::sync::Arc;
 
-/// Reports every test of the suite's unselected files as skipped, with its reason.
+/// Reports every test of the suite's unselected files as skipped, with its reason (for a suite
+/// in which no file is loaded; otherwise reconcile merges these into the run in plan order).
 pub fn report_unselected(suite: &PlannedSuite, emitter: &mut Emitter<'_>, stats: &mut RunStats) {
     for file in suite.files.iter().filter(|f| !f.selected) {
-        report_file(&suite.id, file, None, emitter, stats);
+        emit(planned_skips(&suite.id, file, None), emitter, stats);
     }
 }
 
@@ -21,20 +22,28 @@ pub fn report_unselected(suite: &PlannedSuite, emitter: &mut Emitter<'_>, stats:
 /// skipped keep their own reason).
 pub fn report_not_run(suite: &PlannedSuite, reason: &SkipReason, emitter: &mut Emitter<'_>, stats: &mut RunStats) {
     for file in &suite.files {
-        report_file(&suite.id, file, Some(reason), emitter, stats);
+        emit(planned_skips(&suite.id, file, Some(reason)), emitter, stats);
     }
 }
 
-fn report_file(suite: &str, file: &PlannedFile, not_run: Option<&SkipReason>, emitter: &mut Emitter<'_>, stats: &mut RunStats) {
+fn emit(skips: Vec<(Arc<TestInfo>, SkipReason)>, emitter: &mut Emitter<'_>, stats: &mut RunStats) {
+    for (test, reason) in skips {
+        stats.record_skip(&reason);
+        emitter.emit(EventKind::TestSkipped { test, kind: reason.kind(), reason, stats: *stats });
+    }
+}
+
+/// The tests of a file that will not run, from the plan: those the selection skipped, and with
+/// `not_run` every other one too.
+pub(crate) fn planned_skips(suite: &str, file: &PlannedFile, not_run: Option<&SkipReason>) -> Vec<(Arc<TestInfo>, SkipReason)> {
     let mut tests = Vec::new();
-    walk(&file.path, &file.path, &mut Vec::new(), &file.nodes, &mut tests);
+    walk(&file.path, &mut Vec::new(), &file.nodes, &mut tests);
+    let mut out = Vec::new();
     for (id, groups, name, test) in tests {
-        let reason = match &test.decision {
-            Decision::Skipped(reason) => reason.clone(),
-            Decision::Selected | Decision::Pending => match not_run {
-                Some(reason) => reason.clone(),
-                None => continue,
-            },
+        let reason = match (&test.decision, not_run) {
+            (Decision::Skipped(reason), _) => reason.clone(),
+            (Decision::Selected | Decision::Pending, Some(reason)) => reason.clone(),
+            (Decision::Selected | Decision::Pending, None) => continue,
         };
         let info = Arc::new(TestInfo {
             id: TestId(id),
@@ -45,22 +54,22 @@ fn report_file(suite: &str, file: &PlannedFile, not_run: Option<&SkipReason>, em
             tags: test.tags.clone(),
             location: Some(test.location),
         });
-        stats.record_skip(&reason);
-        emitter.emit(EventKind::TestSkipped { test: info, kind: reason.kind(), reason, stats: *stats });
+        out.push((info, reason));
     }
+    out
 }
 
-type Found<'p> = (String, Vec<String>, String, &'p crate::plan::PlannedTest);
+type Found<'p> = (String, Vec<String>, String, &'p PlannedTest);
 
 /// Every test with its id, group names and own name (unique names, as the runtime would
 /// register them, where the names are static).
-fn walk<'p>(file: &str, parent: &str, groups: &mut Vec<String>, nodes: &'p [PlanNode], out: &mut Vec<Found<'p>>) {
+fn walk<'p>(parent: &str, groups: &mut Vec<String>, nodes: &'p [PlanNode], out: &mut Vec<Found<'p>>) {
     for node in nodes {
         match node {
             PlanNode::Group(group) => {
                 let id = group.id.clone().unwrap_or_else(|| test_id(parent, [group.name.as_str()]));
                 groups.push(last_segment(&id, parent));
-                walk(file, &id, groups, &group.children, out);
+                walk(&id, groups, &group.children, out);
                 groups.pop();
             }
             PlanNode::Test(test) => {
