@@ -604,3 +604,17 @@ fn random_prints_its_seed_and_the_seed_replays_the_order() {
 
     project.run(&["run", "--seed", "1", "--random"]).assert_code(2);
 }
+
+#[test]
+fn files_left_out_by_the_selection_report_no_load_errors() {
+    // basic has a file that does not parse and one that throws while loading; focusing another
+    // file loads neither, so neither error is reported.
+    let project = Project::fixture("basic");
+    let out = project.run(&["run", "--reporter", "json", "--focus", "hooks.test.js"]);
+    out.assert_code(0);
+    assert!(out.events_of("load-error").is_empty(), "{}", out.stdout);
+    let ran: Vec<String> = out.results().into_iter().filter(|(_, r)| r == "passed").map(|(id, _)| id).collect();
+    assert_eq!(ran, vec!["hooks.test.js::checks the order", "hooks.test.js::outer::first", "hooks.test.js::outer::inner::second"]);
+    // Without a selection they are reported as before.
+    assert_eq!(project.run(&["run", "--reporter", "json"]).events_of("load-error").len(), 2);
+}
