@@ -190,7 +190,7 @@ fn selection_events() -> Vec<Event> {
     let other = test("other.test.js", &[], "elsewhere", 1);
     let mut stats = RunStats::default();
     let mut kinds = vec![EventKind::RunStarted { plan: Arc::new(Plan { root: "/p".into(), suites: vec![] }), seed: Some(42) }];
-    let mut skip = |stats: &mut RunStats, test: Arc<TestInfo>, cause: SkipCause, text: &str| {
+    let skip = |stats: &mut RunStats, test: Arc<TestInfo>, cause: SkipCause, text: &str| {
         let reason = SkipReason::new(cause, text);
         stats.record_skip(&reason);
         EventKind::TestSkipped { test, kind: reason.kind(), reason, stats: *stats }

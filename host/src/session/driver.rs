@@ -7,7 +7,7 @@ use super::reconcile::{reconcile, Disposition, Scheduled};
 use super::{FailFast, RunStats};
 use crate::events::{Emitter, EventKind, Outcome, TestId, TestInfo};
 use crate::plan::PlannedSuite;
-use crate::select::{SkipReason, Selection};
+use crate::select::{Selection, SkipReason};
 use crate::runtime::Launch;
 use crate::server::{Connection, Inbound};
 use protocol::{
@@ -104,8 +104,8 @@ struct Driver<'a, 'e, L: Launch> {
     stderr_tail: VecDeque<String>,
 }
 
-/// Reports the suite's files that did not parse as load errors; returns the others (relative
-/// and absolute path), which are the ones to load.
+/// Reports the suite's selected files that did not parse as load errors; returns the other
+/// selected files (relative and absolute path), which are the ones to load.
 pub fn report_syntax_errors(suite: &PlannedSuite, emitter: &mut Emitter<'_>, stats: &mut RunStats) -> Vec<(String, std::path::PathBuf)> {
     for file in suite.files.iter().filter(|f| f.selected) {
         if let Some(err) = &file.syntax_error {
