@@ -55,8 +55,9 @@ class FileScope {
  *
  * The controller imports all files at once, so "the file being loaded" is not one file. A
  * declaration inside a describe body goes where that group is (bodies run synchronously). A
- * top-level declaration finds its file on the call stack (see `locate`), or is the synchronous
- * work of a file's own `load()` (a bundle that inlines the file, or the controller's tests).
+ * top-level declaration made while a file's `load()` call is running belongs to that file (the
+ * controller's tests declare that way, and so does all of a bundle loaded one file at a time);
+ * any other finds its file on the call stack (see `locate`).
  */
 export class Registry {
   constructor() {
@@ -142,12 +143,13 @@ export class Registry {
     if (this.current !== null) return this.current;
     const scope = this.locate();
     if (scope === undefined || !scope.open) {
+      const call = `${what}(${name === undefined ? "" : JSON.stringify(name)})`;
       throw new Error(
-        `${what}(${name === undefined ? "" : JSON.stringify(name)}) was called outside the loading of a test file. proctor registers tests only while ` +
+        `${call} was called outside the loading of a test file. proctor registers tests only while ` +
           `it imports the test files, so declare tests and hooks at the top level of a test file ` +
-          `or inside describe(), never inside a test, a hook or a callback that runs later. A module ` +
-          `that is not a test file cannot declare them at its own top level either: export a ` +
-          `function that declares them and call it from each test file.`,
+          `or inside describe(), never inside a test, a hook or a callback that runs later. A ` +
+          `module that is not a test file cannot declare them at its own top level either: export ` +
+          `a function that declares them and call it from each test file.`,
       );
     }
     return scope.root;

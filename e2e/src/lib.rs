@@ -101,6 +101,17 @@ impl Project {
         self
     }
 
+    /// A file's text, or `""` when it does not exist.
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path().join(rel)).unwrap_or_default()
+    }
+
+    /// Removes a file if it exists.
+    pub fn remove(&self, rel: &str) -> &Self {
+        let _ = std::fs::remove_file(self.path().join(rel));
+        self
+    }
+
     /// Runs proctor with `args` in the project root.
     pub fn run(&self, args: &[&str]) -> Output {
         self.run_with(args, &[])
@@ -204,6 +215,33 @@ impl Output {
             }
         }
         map
+    }
+
+    /// The fixture model with reasons: test id → `passed`, `failed`, `timed-out`, `crashed`,
+    /// `todo`, or `skipped:<cause>` (the rule that skipped it, e.g. `skipped:not-focused`).
+    pub fn results(&self) -> BTreeMap<String, String> {
+        let mut map = BTreeMap::new();
+        for event in self.events() {
+            let Some(id) = event["test"]["id"].as_str().map(str::to_owned) else { continue };
+            let result = match event["event"].as_str() {
+                Some("test-finished") => event["outcome"].as_str().unwrap_or("?").to_owned(),
+                Some("test-skipped") if event["kind"] == "todo" => "todo".to_owned(),
+                Some("test-skipped") => format!("skipped:{}", event["cause"].as_str().unwrap_or("?")),
+                _ => continue,
+            };
+            let previous = map.insert(id.clone(), result);
+            assert!(previous.is_none(), "test {id} was reported twice");
+        }
+        map
+    }
+
+    /// Test ids in the order their results were reported.
+    pub fn order(&self) -> Vec<String> {
+        self.events()
+            .iter()
+            .filter(|e| e["event"] == "test-finished" || e["event"] == "test-skipped")
+            .filter_map(|e| e["test"]["id"].as_str().map(str::to_owned))
+            .collect()
     }
 
     /// Every event of one kind.

@@ -3,7 +3,7 @@
 //! Nothing here is validated beyond clap's own parsing; `config::resolve` merges these flags
 //! with `proctor.toml` into the one `Config` every later stage reads.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Arg, ArgAction, ArgMatches, Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// proctor: runs JavaScript tests one at a time inside real runtimes.
@@ -37,6 +37,87 @@ pub struct ProjectArgs {
     /// Print the resolved configuration and exit.
     #[arg(long)]
     pub print_config: bool,
+    #[command(flatten)]
+    pub select: SelectArgs,
+}
+
+/// Which tests: the selection flags, shared by `run` and `list` so `list` shows what `run` would
+/// do. How they combine is one table in the README ("Combining selections").
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Selection")]
+pub struct SelectArgs {
+    /// Run only tests under this id: `[suite:]file[::group[::test]]` or a directory. An id
+    /// matches itself and everything under it. Repeatable.
+    #[arg(long, value_name = "ID")]
+    pub focus: Vec<String>,
+    /// Do not run tests under this id. Repeatable; beats --focus.
+    #[arg(long, value_name = "ID")]
+    pub skip: Vec<String>,
+    /// Run only tests carrying this tag (from options objects, enclosing describes, or the
+    /// suite's `tags`). Repeatable.
+    #[arg(long, value_name = "TAG")]
+    pub focus_tag: Vec<String>,
+    /// Do not run tests carrying this tag. Repeatable; beats --focus and --focus-tag.
+    #[arg(long, value_name = "TAG")]
+    pub skip_tag: Vec<String>,
+    #[command(flatten)]
+    pub named: NamedSelectionArgs,
+}
+
+/// `--select NAME [SUITE...]` and `--except NAME [SUITE...]`, each occurrence kept as its own
+/// group. Written by hand because clap's derive cannot yet give `Vec<Vec<String>>` per
+/// occurrence.
+#[derive(Debug, Clone, Default)]
+pub struct NamedSelectionArgs {
+    /// Each `--select`: the selection name, then the suites it is limited to.
+    pub select: Vec<Vec<String>>,
+    /// Each `--except`: the selection name, then the suites it is limited to.
+    pub except: Vec<Vec<String>>,
+}
+
+impl clap::FromArgMatches for NamedSelectionArgs {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let groups = |id: &str| -> Vec<Vec<String>> {
+            matches
+                .get_occurrences::<String>(id)
+                .map(|occurrences| occurrences.map(|values| values.cloned().collect()).collect())
+                .unwrap_or_default()
+        };
+        Ok(NamedSelectionArgs { select: groups("select"), except: groups("except") })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl Args for NamedSelectionArgs {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        let named = |id: &'static str, help: &'static str| {
+            Arg::new(id)
+                .long(id)
+                .value_names(["NAME", "SUITE"])
+                .num_args(1..)
+                .action(ArgAction::Append)
+                .help_heading("Selection")
+                .help(help)
+        };
+        cmd.arg(named(
+            "select",
+            "Run only the tests of a named selection from proctor.toml [selections], within the named suites if any \
+             are given (put paths before --select, or after --). Repeatable",
+        ))
+        .arg(named(
+            "except",
+            "Run everything but the tests of a named selection, within the named suites if any are given. \
+             Repeatable; beats --select",
+        ))
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -60,6 +141,20 @@ pub struct RunArgs {
     /// repeat to run in several.
     #[arg(long, value_name = "RUNTIME")]
     pub runtime: Vec<String>,
+    /// Stop dispatching after the first test that fails, times out or crashes; the rest are
+    /// reported as not run.
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// Shuffle files, and the tests and groups within each group, in the order this seed gives
+    /// (groups stay together, so hooks run as usual).
+    #[arg(long, value_name = "N", conflicts_with = "random")]
+    pub seed: Option<u64>,
+    /// Like --seed with a seed chosen now; the seed is printed so the order can be replayed.
+    #[arg(long)]
+    pub random: bool,
+    /// Show why tests were skipped (and list tests the selection left out).
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,6 @@
-//! The commands: `run` and `list`, each walking the pipeline config → plan → (session →
-//! events → reporters). Errors that stop a command before any test runs are [`CommandError`].
+//! The commands: `run` and `list`, each walking the pipeline config → plan → select →
+//! (session → events → reporters). Errors that stop a command before any test runs are
+//! [`CommandError`].
 
 use crate::cli::{ListArgs, ListFormat, NoTests, RunArgs};
 use crate::config::{resolve, ConfigError};
@@ -9,7 +10,10 @@ use crate::plan::{build_plan, Plan, PlanError, PlanNode};
 use crate::report::build_reporters;
 use crate::config::RuntimeKind;
 use crate::runtime::{ChromiumLaunch, NodeLaunch};
-use crate::session::{report_syntax_errors, run_suite, start_failed, RunStats, SuiteSettings};
+use crate::select::{select, Decision, SelectError};
+use crate::session::{
+    report_not_run, report_syntax_errors, report_unselected, run_suite, start_failed, FailFast, RunStats, SuiteSettings,
+};
 use std::sync::Arc;
 
 /// Why a command stopped before running tests (exit code 2).
@@ -21,6 +25,9 @@ pub enum CommandError {
     /// The plan could not be made.
     #[error(transparent)]
     Plan(#[from] PlanError),
+    /// The selection does not fit the plan (an id that matches nothing).
+    #[error(transparent)]
+    Select(#[from] SelectError),
     /// The runtime is missing or unusable.
     #[error(transparent)]
     Runtime(#[from] runtimes::RuntimeError),
@@ -36,22 +43,40 @@ pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
         println!("{}", serde_json::to_string_pretty(&config).unwrap_or_default());
         return Ok(SUCCESS);
     }
-    let plan = Arc::new(build_plan(&config)?);
-    let needs_node = plan.suites.iter().any(|s| s.runtimes.contains(&RuntimeKind::Node));
-    let node = if needs_node { Some(runtimes::NodeLauncher::find()?) } else { None };
-    let chromium = if config.needs_browser() { Some(runtimes::ChromiumLauncher::find()?) } else { None };
+    let plan = Arc::new(selected_plan(&config)?);
+    let loads = |kind: RuntimeKind| {
+        plan.suites
+            .iter()
+            .any(|s| s.runtimes.contains(&kind) && s.files.iter().any(|f| f.syntax_error.is_none() && f.selected))
+    };
+    let node = if loads(RuntimeKind::Node) { Some(runtimes::NodeLauncher::find()?) } else { None };
+    let chromium = if loads(RuntimeKind::Chromium) { Some(runtimes::ChromiumLauncher::find()?) } else { None };
     let mut reporters = build_reporters(&config);
     let mut stats = RunStats::default();
+    let fail_fast = config.fail_fast.then(FailFast::default);
     {
         let mut emitter = Emitter::new(&mut reporters);
-        emitter.emit(EventKind::RunStarted { plan: plan.clone() });
+        emitter.emit(EventKind::RunStarted { plan: plan.clone(), seed: config.seed });
         for (suite, suite_config) in plan.suites.iter().zip(&config.suites) {
             let files = report_syntax_errors(suite, &mut emitter, &mut stats);
-            if files.is_empty() {
-                continue;
-            }
             for &runtime in &suite.runtimes {
-                let settings = SuiteSettings { suite, runtime, timeout_override: config.timeout_override };
+                if let Some(reason) = fail_fast.as_ref().and_then(FailFast::reason) {
+                    report_not_run(suite, runtime, &reason, &mut emitter, &mut stats);
+                    continue;
+                }
+                if files.is_empty() {
+                    // No runtime for this suite: its skipped tests come from the plan alone.
+                    report_unselected(suite, runtime, &mut emitter, &mut stats);
+                    continue;
+                }
+                let settings = SuiteSettings {
+                    suite,
+                    runtime,
+                    timeout_override: config.timeout_override,
+                    selection: &config.selection,
+                    seed: config.seed,
+                    fail_fast: fail_fast.as_ref(),
+                };
                 match (runtime, &node, &chromium) {
                     (RuntimeKind::Node, Some(launcher), _) => match NodeLaunch::prepare(launcher, &files, &config.root).await {
                         Ok((mut server, mut launch)) => {
@@ -88,6 +113,17 @@ pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
     Ok(exit_code(&stats, config.no_tests))
 }
 
+/// Plans, then selects; prints the selection's warnings (a tag no test carries, a selection
+/// that matches nothing) on stderr.
+fn selected_plan(config: &crate::config::Config) -> Result<Plan, CommandError> {
+    let mut plan = build_plan(config)?;
+    let notes = select(&mut plan, &config.selection)?;
+    for warning in notes.warnings {
+        eprintln!("proctor: warning: {warning}");
+    }
+    Ok(plan)
+}
+
 /// `proctor list`.
 pub fn list(args: ListArgs) -> Result<u8, CommandError> {
     let config = resolve(&args.project, None)?;
@@ -95,7 +131,7 @@ pub fn list(args: ListArgs) -> Result<u8, CommandError> {
         println!("{}", serde_json::to_string_pretty(&config).unwrap_or_default());
         return Ok(SUCCESS);
     }
-    let plan = build_plan(&config)?;
+    let plan = selected_plan(&config)?;
     match args.format {
         ListFormat::Json => println!("{}", serde_json::to_string_pretty(&plan).unwrap_or_default()),
         ListFormat::Text => print!("{}", plan_text(&plan)),
@@ -103,32 +139,48 @@ pub fn list(args: ListArgs) -> Result<u8, CommandError> {
     Ok(SUCCESS)
 }
 
-/// One line per test: id, tags, mode, location. Suite prefixes appear when there are several.
+/// One line per test: id, tags, mode, location, and why it will not run when it will not.
+/// Suite prefixes appear when there are several. A last line counts what would run.
 fn plan_text(plan: &Plan) -> String {
     let prefix_suites = plan.suites.len() > 1;
     let mut out = String::new();
+    let mut counts = ListCounts::default();
     for suite in &plan.suites {
         let prefix = if prefix_suites { format!("{}:", suite.id) } else { String::new() };
         for file in &suite.files {
             if let Some(err) = &file.syntax_error {
+                let state = if file.selected { "" } else { "  (not selected)" };
                 out.push_str(&format!(
-                    "{prefix}{}  (syntax error at {}:{}:{}: {})\n",
+                    "{prefix}{}  (syntax error at {}:{}:{}: {}){state}\n",
                     file.path, file.path, err.location.line, err.location.column, err.message
                 ));
                 continue;
             }
-            list_nodes(&mut out, &prefix, &file.path, &file.path, &file.nodes);
+            list_nodes(&mut out, &mut counts, &prefix, &file.path, &file.path, &file.nodes);
         }
     }
+    let mut parts = vec![format!("{} selected", counts.selected)];
+    if counts.pending > 0 {
+        parts.push(format!("{} with dynamic names decided at load", counts.pending));
+    }
+    parts.push(format!("{} skipped", counts.skipped));
+    out.push_str(&format!("\n{} tests: {}\n", counts.selected + counts.pending + counts.skipped, parts.join(", ")));
     out
 }
 
-fn list_nodes(out: &mut String, prefix: &str, file: &str, parent: &str, nodes: &[PlanNode]) {
+#[derive(Default)]
+struct ListCounts {
+    selected: usize,
+    pending: usize,
+    skipped: usize,
+}
+
+fn list_nodes(out: &mut String, counts: &mut ListCounts, prefix: &str, file: &str, parent: &str, nodes: &[PlanNode]) {
     for node in nodes {
         match node {
             PlanNode::Group(group) => {
                 let id = group.id.clone().unwrap_or_else(|| format!("{parent}::{}", group.name));
-                list_nodes(out, prefix, file, &id, &group.children);
+                list_nodes(out, counts, prefix, file, &id, &group.children);
             }
             PlanNode::Test(test) => {
                 let id = test.id.clone().unwrap_or_else(|| format!("{parent}::{}", test.name));
@@ -146,8 +198,22 @@ fn list_nodes(out: &mut String, prefix: &str, file: &str, parent: &str, nodes: &
                     notes.push("(dynamic name)".into());
                 }
                 let notes = if notes.is_empty() { String::new() } else { format!("  {}", notes.join(" ")) };
+                let state = match &test.decision {
+                    Decision::Selected => {
+                        counts.selected += 1;
+                        String::new()
+                    }
+                    Decision::Pending => {
+                        counts.pending += 1;
+                        String::new()
+                    }
+                    Decision::Skipped(reason) => {
+                        counts.skipped += 1;
+                        format!("  → skipped: {reason}")
+                    }
+                };
                 out.push_str(&format!(
-                    "{prefix}{id}{notes}  {file}:{}:{}\n",
+                    "{prefix}{id}{notes}  {file}:{}:{}{state}\n",
                     test.location.line, test.location.column
                 ));
             }

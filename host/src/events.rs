@@ -6,6 +6,7 @@
 
 use crate::config::RuntimeKind;
 use crate::plan::{Location, Plan};
+use crate::select::SkipReason;
 use crate::session::RunStats;
 use protocol::{ConsoleLevel, ErrorInfo, RuntimeInfo, Stream};
 use serde::{Serialize, Serializer};
@@ -51,6 +52,11 @@ impl TestInfo {
         parts.push(&self.name);
         parts.join(" > ")
     }
+
+    /// Its file, then its enclosing groups' names: the path `--seed` keeps contiguous.
+    pub fn file_and_groups(&self) -> Vec<String> {
+        std::iter::once(self.file.clone()).chain(self.groups.iter().cloned()).collect()
+    }
 }
 
 /// How a test ended.
@@ -67,11 +73,11 @@ pub enum Outcome {
     Crashed,
 }
 
-/// Why a test did not run.
+/// How a test that did not run is shown (the why is its [`SkipReason`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SkipKind {
-    /// Skipped (`.skip`, or not focused).
+    /// Skipped (`.skip`, `.only` elsewhere, the selection, or `--fail-fast`).
     Skipped,
     /// Declared with `.todo`.
     Todo,
@@ -95,10 +101,12 @@ pub struct Event {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum EventKind {
-    /// The run begins; the plan is known (nothing has started yet).
+    /// The run begins; the plan is known and selected (nothing has started yet).
     RunStarted {
-        /// The plan.
+        /// The plan, with every test's selection decision.
         plan: Arc<Plan>,
+        /// The seed tests are shuffled with (`--seed`, `--random`), to replay the order.
+        seed: Option<u64>,
     },
     /// A runtime connected and said hello.
     RuntimeStarted {
@@ -177,8 +185,9 @@ pub enum EventKind {
         test: Arc<TestInfo>,
         /// Skipped or todo.
         kind: SkipKind,
-        /// Why, in words.
-        reason: String,
+        /// Why: the rule (`cause`) and the same in words (`reason`).
+        #[serde(flatten)]
+        reason: SkipReason,
         /// Counts so far.
         stats: RunStats,
     },

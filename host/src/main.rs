@@ -10,6 +10,7 @@ mod exit;
 mod plan;
 mod report;
 mod runtime;
+mod select;
 mod server;
 mod session;
 mod build;

@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 use serde_spanned::Spanned;
+use std::collections::BTreeMap;
 
 /// The whole file.
 #[derive(Debug, Deserialize)]
@@ -10,6 +11,9 @@ use serde_spanned::Spanned;
 pub(crate) struct ConfigFile {
     #[serde(default)]
     pub suite: Vec<Spanned<SuiteEntry>>,
+    /// `[selections]`: name → selection.
+    #[serde(default)]
+    pub selections: BTreeMap<String, Spanned<SelectionEntry>>,
 }
 
 /// One `[[suite]]` table.
@@ -23,6 +27,24 @@ pub(crate) struct SuiteEntry {
     pub timeout: Option<Spanned<TimeoutValue>>,
     pub build: Option<Spanned<BuildValue>>,
     pub minify: Option<Spanned<bool>>,
+    /// Tags every test of the suite carries.
+    pub tags: Option<Spanned<Vec<String>>>,
+    /// By default run only tests carrying one of these.
+    #[serde(rename = "focus-tags")]
+    pub focus_tags: Option<Spanned<Vec<String>>>,
+    /// By default skip tests carrying one of these.
+    #[serde(rename = "skip-tags")]
+    pub skip_tags: Option<Spanned<Vec<String>>>,
+}
+
+/// One named selection: `fast = { tags = ["fast"] }`, `api = { tests = ["test/api/**"] }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SelectionEntry {
+    /// Ids and file globs.
+    pub tests: Option<Spanned<Vec<String>>>,
+    /// Tags.
+    pub tags: Option<Spanned<Vec<String>>>,
 }
 
 /// `runtime = "node"` or `runtime = ["node", "chromium"]`.

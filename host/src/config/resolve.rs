@@ -1,11 +1,13 @@
 //! Merges `proctor.toml` and the command line into [`Config`], the one validated value every
 //! later stage reads (flags are resolved once, here).
 
-use super::file::{BuildValue, ConfigFile, OneOrMany, SuiteEntry, TimeoutValue};
+use super::file::{BuildValue, ConfigFile, OneOrMany, SelectionEntry, SuiteEntry, TimeoutValue};
 use super::parse_duration;
-use crate::cli::{NoTests, ProjectArgs, ReporterKind, RunArgs};
+use crate::cli::{NoTests, ProjectArgs, ReporterKind, RunArgs, SelectArgs};
+use crate::select::{closest, AppliedSelection, IdPattern, NamedSelection, Selection, SuiteRules, TestPattern};
 use serde::Serialize;
 use serde_spanned::Spanned;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -35,14 +37,19 @@ pub struct Config {
     /// What a run in which no test ran exits with.
     #[serde(skip)]
     pub no_tests: NoTests,
+    /// The named selections from `[selections]`.
+    pub selections: BTreeMap<String, NamedSelection>,
+    /// Which tests run: the selection flags and the suites' tag rules.
+    pub selection: Selection,
+    /// `--fail-fast`.
+    pub fail_fast: bool,
+    /// `--seed`, or the seed `--random` chose: the order to shuffle in.
+    pub seed: Option<u64>,
+    /// `--verbose`.
+    pub verbose: bool,
 }
 
-impl Config {
-    /// True when some suite runs in a browser.
-    pub fn needs_browser(&self) -> bool {
-        self.suites.iter().any(|s| s.runtimes.contains(&RuntimeKind::Chromium))
-    }
-}
+
 
 /// One suite: where its tests are and how they run.
 #[derive(Debug, Clone, Serialize)]
@@ -61,6 +68,12 @@ pub struct SuiteConfig {
     pub exclude: Vec<String>,
     /// The default per-test timeout.
     pub timeout: Duration,
+    /// Tags every test of the suite carries.
+    pub tags: Vec<String>,
+    /// By default, run only tests carrying one of these.
+    pub focus_tags: Vec<String>,
+    /// By default, skip tests carrying one of these.
+    pub skip_tags: Vec<String>,
 }
 
 /// The runtimes a suite can name.
@@ -126,6 +139,12 @@ pub enum ConfigError {
     /// A path given on the command line does not exist.
     #[error("no such file or directory: {}", path.display())]
     MissingPath { path: PathBuf },
+    /// `--select`/`--except` named a selection proctor.toml does not define.
+    #[error("unknown selection \"{name}\" in {flag}{hint}")]
+    UnknownSelection { flag: &'static str, name: String, hint: String },
+    /// A flag or id named a suite that does not exist.
+    #[error("unknown suite \"{name}\" in {context}{hint}")]
+    UnknownSuite { context: String, name: String, hint: String },
 }
 
 /// Resolves the project flags (and, for `run`, the run flags) against the config file.
@@ -139,9 +158,9 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         Some(path) => Some(absolute(&cwd, path)),
         None => Some(root.join("proctor.toml")).filter(|p| p.is_file()),
     };
-    let suites = match &config_path {
-        Some(path) => read_suites(path)?,
-        None => vec![default_suite(DEFAULT_TIMEOUT)],
+    let (suites, selections) = match &config_path {
+        Some(path) => read_file(path)?,
+        None => (vec![default_suite(DEFAULT_TIMEOUT)], BTreeMap::new()),
     };
     let mut paths = Vec::new();
     for path in &project.paths {
@@ -151,6 +170,7 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         }
         paths.push(abs);
     }
+    let selection = resolve_selection(&project.select, &suites, &selections, &cwd)?;
     let mut config = Config {
         root,
         config_file: config_path,
@@ -160,6 +180,11 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         reporter: default_reporter(),
         junit: None,
         no_tests: NoTests::Fail,
+        selections,
+        selection,
+        fail_fast: false,
+        seed: None,
+        verbose: false,
     };
     if let Some(run) = run {
         if let Some(text) = &run.timeout {
@@ -189,8 +214,94 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         }
         config.junit = run.junit.as_ref().map(|p| absolute(&cwd, p));
         config.no_tests = run.no_tests;
+        config.fail_fast = run.fail_fast;
+        config.seed = run.seed.or_else(|| run.random.then(random_seed));
+        config.verbose = run.verbose;
     }
     Ok(config)
+}
+
+/// Resolves the selection flags against the suites and named selections: an unknown selection
+/// or suite is an error here; ids are checked against the plan by the select stage.
+fn resolve_selection(
+    args: &SelectArgs,
+    suites: &[SuiteConfig],
+    selections: &BTreeMap<String, NamedSelection>,
+    cwd: &Path,
+) -> Result<Selection, ConfigError> {
+    let suite_ids: Vec<&str> = suites.iter().map(|s| s.id.as_str()).collect();
+    let unknown_suite = |context: String, name: &str| ConfigError::UnknownSuite {
+        context,
+        name: name.to_owned(),
+        hint: if cwd.join(name).exists() {
+            format!(" (hint: \"{name}\" is a path; put paths before --select/--except, or after --)")
+        } else {
+            names_hint(name, suite_ids.iter().copied(), "suites")
+        },
+    };
+    let ids = |flag: &str, values: &[String]| -> Result<Vec<IdPattern>, ConfigError> {
+        values
+            .iter()
+            .map(|text| IdPattern::parse(text, &suite_ids).map_err(|e| unknown_suite(format!("{flag} {text}"), &e.suite)))
+            .collect()
+    };
+    let applied = |flag: &'static str, groups: &[Vec<String>]| -> Result<Vec<AppliedSelection>, ConfigError> {
+        let mut out = Vec::new();
+        for group in groups {
+            let Some((name, named_suites)) = group.split_first() else { continue };
+            let selection = selections.get(name).ok_or_else(|| ConfigError::UnknownSelection {
+                flag,
+                name: name.clone(),
+                hint: if selections.is_empty() {
+                    " (hint: proctor.toml defines no [selections])".into()
+                } else {
+                    names_hint(name, selections.keys().map(String::as_str), "selections")
+                },
+            })?;
+            for suite in named_suites {
+                if !suite_ids.contains(&suite.as_str()) {
+                    return Err(unknown_suite(format!("{flag} {name}"), suite));
+                }
+            }
+            out.push(AppliedSelection { name: name.clone(), selection: selection.clone(), suites: named_suites.to_vec() });
+        }
+        Ok(out)
+    };
+    Ok(Selection {
+        focus: ids("--focus", &args.focus)?,
+        skip: ids("--skip", &args.skip)?,
+        focus_tags: args.focus_tag.clone(),
+        skip_tags: args.skip_tag.clone(),
+        select: applied("--select", &args.named.select)?,
+        except: applied("--except", &args.named.except)?,
+        suites: suites
+            .iter()
+            .map(|s| SuiteRules {
+                suite: s.id.clone(),
+                tags: s.tags.clone(),
+                focus_tags: s.focus_tags.clone(),
+                skip_tags: s.skip_tags.clone(),
+            })
+            .collect(),
+    })
+}
+
+/// ` (hint: did you mean x?)`, else the names that exist.
+fn names_hint<'a>(name: &str, names: impl Iterator<Item = &'a str> + Clone, what: &str) -> String {
+    match closest(name, names.clone()).as_slice() {
+        [] => format!(" (hint: the {what} are {})", names.collect::<Vec<_>>().join(", ")),
+        [one] => format!(" (hint: did you mean {one}?)"),
+        many => format!(" (hint: did you mean one of {}?)", many.join(", ")),
+    }
+}
+
+/// A seed for `--random`: the clock mixed with the process id (no need for real entropy; the
+/// seed is printed so the order can be replayed).
+fn random_seed() -> u64 {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+    let mixed = nanos ^ (u64::from(std::process::id()) << 32);
+    // Keep it short enough to type back.
+    mixed % 1_000_000_000
 }
 
 fn absolute(cwd: &Path, path: &Path) -> PathBuf {
@@ -240,10 +351,15 @@ fn default_suite(timeout: Duration) -> SuiteConfig {
         tests: DEFAULT_TEST_GLOBS.iter().map(|s| s.to_string()).collect(),
         exclude: Vec::new(),
         timeout,
+        tags: Vec::new(),
+        focus_tags: Vec::new(),
+        skip_tags: Vec::new(),
     }
 }
 
-fn read_suites(path: &Path) -> Result<Vec<SuiteConfig>, ConfigError> {
+type FileConfig = (Vec<SuiteConfig>, BTreeMap<String, NamedSelection>);
+
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
     let text = std::fs::read_to_string(path)
         .map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
     let file: ConfigFile = toml::from_str(&text).map_err(|err| {
@@ -259,13 +375,10 @@ fn read_suites(path: &Path) -> Result<Vec<SuiteConfig>, ConfigError> {
         let (line, column) = line_col(&text, span.start);
         ConfigError::Value { path: path.to_path_buf(), line, column, key: key.into(), message }
     };
-    if file.suite.is_empty() {
-        return Ok(vec![default_suite(DEFAULT_TIMEOUT)]);
-    }
     let mut suites: Vec<SuiteConfig> = Vec::new();
     for entry in &file.suite {
         let span = entry.span();
-        let SuiteEntry { id, runtime, tests, exclude, timeout, build, minify } = entry.get_ref();
+        let SuiteEntry { id, runtime, tests, exclude, timeout, build, minify, tags, focus_tags, skip_tags } = entry.get_ref();
         let mut suite = default_suite(DEFAULT_TIMEOUT);
         match id {
             Some(id) => {
@@ -347,9 +460,51 @@ fn read_suites(path: &Path) -> Result<Vec<SuiteConfig>, ConfigError> {
                 value_error(timeout.span(), "timeout", "must be a positive duration such as 5000, \"500ms\" or \"5s\"".into())
             })?;
         }
+        for (key, value, target) in [
+            ("tags", tags, &mut suite.tags),
+            ("focus-tags", focus_tags, &mut suite.focus_tags),
+            ("skip-tags", skip_tags, &mut suite.skip_tags),
+        ] {
+            if let Some(value) = value {
+                *target = checked_tags(value, key, &value_error)?;
+            }
+        }
         suites.push(suite);
     }
-    Ok(suites)
+    if suites.is_empty() {
+        suites.push(default_suite(DEFAULT_TIMEOUT));
+    }
+    let suite_ids: Vec<&str> = suites.iter().map(|s| s.id.as_str()).collect();
+    let mut selections = BTreeMap::new();
+    for (name, entry) in &file.selections {
+        let SelectionEntry { tests, tags } = entry.get_ref();
+        if tests.is_none() && tags.is_none() {
+            return Err(value_error(entry.span(), name, "needs `tests` (ids or file globs) or `tags`".into()));
+        }
+        let mut selection = NamedSelection::default();
+        if let Some(tests) = tests {
+            for text in tests.get_ref() {
+                let pattern = TestPattern::parse(text, &suite_ids).map_err(|message| value_error(tests.span(), "tests", message))?;
+                selection.tests.push(pattern);
+            }
+        }
+        if let Some(tags) = tags {
+            selection.tags = checked_tags(tags, "tags", &value_error)?;
+        }
+        selections.insert(name.clone(), selection);
+    }
+    Ok((suites, selections))
+}
+
+fn checked_tags(
+    tags: &Spanned<Vec<String>>,
+    key: &str,
+    value_error: &dyn Fn(std::ops::Range<usize>, &str, String) -> ConfigError,
+) -> Result<Vec<String>, ConfigError> {
+    if let Some(bad) = tags.get_ref().iter().find(|t| t.trim().is_empty()) {
+        return Err(value_error(tags.span(), key, format!("has an empty tag \"{bad}\"")));
+    }
+    Ok(tags.get_ref().clone())
 }
 
 fn checked_globs(
@@ -379,10 +534,14 @@ mod tests {
     use super::*;
 
     fn suites_from(text: &str) -> Result<Vec<SuiteConfig>, ConfigError> {
+        file_from(text).map(|(suites, _)| suites)
+    }
+
+    fn file_from(text: &str) -> Result<FileConfig, ConfigError> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("proctor.toml");
         std::fs::write(&path, text).unwrap();
-        read_suites(&path).map_err(|e| match e {
+        read_file(&path).map_err(|e| match e {
             ConfigError::Syntax { line, column, message, .. } => {
                 ConfigError::Syntax { path: "proctor.toml".into(), line, column, message }
             }
@@ -437,6 +596,77 @@ mod tests {
     fn bad_timeout_is_an_error() {
         let err = suites_from("[[suite]]\ntimeout = \"soon\"\n").unwrap_err().to_string();
         assert!(err.contains("proctor.toml:2:11: `timeout`"), "{err}");
+    }
+
+    const TWO_SUITES: &str = indoc::indoc! {r#"
+        [[suite]]
+        id = "unit"
+        tests = ["unit/**/*.test.js"]
+        skip-tags = ["wip"]
+
+        [[suite]]
+        id = "integration"
+        tests = ["integration/**/*.test.js"]
+        tags = ["integration"]
+        focus-tags = ["smoke"]
+
+        [selections]
+        fast = { tags = ["fast"] }
+        api = { tests = ["integration/api.test.js", "unit:unit/math.test.js::math", "unit/**/str*.test.js"] }
+    "#};
+
+    #[test]
+    fn reads_suite_tags_and_selections() {
+        let (suites, selections) = file_from(TWO_SUITES).unwrap();
+        assert_eq!(suites[0].skip_tags, vec!["wip"]);
+        assert_eq!((suites[1].tags.clone(), suites[1].focus_tags.clone()), (vec!["integration".to_string()], vec!["smoke".to_string()]));
+        assert_eq!(selections["fast"].tags, vec!["fast"]);
+        let api: Vec<String> = selections["api"].tests.iter().map(|t| serde_json::to_value(t).unwrap().as_str().unwrap().to_owned()).collect();
+        assert_eq!(api, vec!["integration/api.test.js", "unit:unit/math.test.js::math", "unit/**/str*.test.js"]);
+        assert!(matches!(&selections["api"].tests[1], TestPattern::Id(id) if id.suite.as_deref() == Some("unit")));
+        assert!(matches!(&selections["api"].tests[2], TestPattern::Glob { .. }));
+    }
+
+    #[test]
+    fn selection_errors_name_the_key_and_line() {
+        let err = file_from("[selections]\nfast = { tags = [\"fast\"], test = [\"a\"] }\n").unwrap_err().to_string();
+        assert!(err.starts_with("invalid config proctor.toml:2:"), "{err}");
+        assert!(err.contains("unknown field `test`"), "{err}");
+        let err = file_from("[selections]\n\nempty = {}\n").unwrap_err().to_string();
+        assert_eq!(err, "invalid config proctor.toml:3:9: `empty` needs `tests` (ids or file globs) or `tags`");
+        let err = file_from("[selections]\nx = { tests = [\"nope:a.test.js\"] }\n").unwrap_err().to_string();
+        assert_eq!(err, "invalid config proctor.toml:2:15: `tests` \"nope:a.test.js\" names no suite \"nope\"");
+        let err = file_from("[[suite]]\nskip-tag = [\"wip\"]\n").unwrap_err().to_string();
+        assert!(err.starts_with("invalid config proctor.toml:2:1:") && err.contains("skip-tag"), "{err}");
+        let err = file_from("[[suite]]\nfocus-tags = [\"\"]\n").unwrap_err().to_string();
+        assert_eq!(err, "invalid config proctor.toml:2:14: `focus-tags` has an empty tag \"\"");
+    }
+
+    #[test]
+    fn unknown_selections_and_suites_suggest_the_closest_names() {
+        let (suites, selections) = file_from(TWO_SUITES).unwrap();
+        let cwd = tempfile::tempdir().unwrap();
+        let args = |f: &dyn Fn(&mut SelectArgs)| {
+            let mut args = SelectArgs::default();
+            f(&mut args);
+            resolve_selection(&args, &suites, &selections, cwd.path()).map(|_| ()).map_err(|e| e.to_string())
+        };
+        assert_eq!(args(&|a| a.named.select = vec![vec!["fats".into()]]), Err("unknown selection \"fats\" in --select (hint: did you mean fast?)".into()));
+        assert_eq!(
+            args(&|a| a.named.except = vec![vec!["fast".into(), "integraton".into()]]),
+            Err("unknown suite \"integraton\" in --except fast (hint: did you mean integration?)".into())
+        );
+        assert_eq!(
+            args(&|a| a.focus = vec!["units:a.test.js".into()]),
+            Err("unknown suite \"units\" in --focus units:a.test.js (hint: did you mean unit?)".into())
+        );
+        assert_eq!(args(&|a| a.named.select = vec![vec!["zzzzzzz".into()]]), Err("unknown selection \"zzzzzzz\" in --select (hint: the selections are api, fast)".into()));
+        std::fs::write(cwd.path().join("a.test.js"), "").unwrap();
+        assert_eq!(
+            args(&|a| a.named.select = vec![vec!["fast".into(), "a.test.js".into()]]),
+            Err("unknown suite \"a.test.js\" in --select fast (hint: \"a.test.js\" is a path; put paths before --select/--except, or after --)".into())
+        );
+        assert_eq!(args(&|a| a.named.select = vec![vec!["fast".into(), "unit".into()]]), Ok(()));
     }
 
     #[test]

@@ -110,7 +110,13 @@ impl<'a> Finder<'a> {
         let name_expr = args.first().map(|a| &*a.expr);
         let literal = if each { None } else { name_expr.and_then(static_string) };
         let dynamic = literal.is_none();
-        let name = literal.clone().unwrap_or_else(|| name_expr.map_or_else(|| "<unnamed>".into(), |e| self.snippet(e.span())));
+        // An `.each` name is a template (`"adds %i"`): show it unquoted, as `proctor list` and
+        // tests reported without loading their file name it.
+        let template = if each { name_expr.and_then(static_string) } else { None };
+        let name = literal
+            .clone()
+            .or(template)
+            .unwrap_or_else(|| name_expr.map_or_else(|| "<unnamed>".into(), |e| self.snippet(e.span())));
         let mut timeout_ms = None;
         if let Some(options) = args.get(1).map(|a| unwrap_ts(&a.expr)) {
             if let Expr::Object(object) = options {
@@ -151,7 +157,16 @@ impl<'a> Finder<'a> {
                 (Some(name), true) => Some(self.ids.test(name).1),
                 _ => None,
             };
-            self.frame().children.push(PlanNode::Test(PlannedTest { id, name, dynamic, mode, tags, timeout_ms, location }));
+            self.frame().children.push(PlanNode::Test(PlannedTest {
+                id,
+                name,
+                dynamic,
+                mode,
+                tags,
+                timeout_ms,
+                location,
+                decision: crate::select::Decision::Selected,
+            }));
             // Calls inside a test body are not declarations (nested `it` is an error at run time).
         }
     }

@@ -60,7 +60,14 @@ fn planned(cache: &mut BTreeMap<PathBuf, PlannedFile>, rel: &str, abs: &Path) ->
 }
 
 fn analyze_file(rel: &str, abs: &Path) -> PlannedFile {
-    let mut file = PlannedFile { path: rel.to_owned(), abs: abs.to_path_buf(), syntax_error: None, nodes: Vec::new(), imports: Vec::new() };
+    let mut file = PlannedFile {
+        path: rel.to_owned(),
+        abs: abs.to_path_buf(),
+        syntax_error: None,
+        selected: true,
+        nodes: Vec::new(),
+        imports: Vec::new(),
+    };
     match std::fs::read_to_string(abs) {
         Ok(source) => match analyze(rel, &source) {
             Ok(analysis) => {

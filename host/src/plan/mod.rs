@@ -6,4 +6,4 @@ mod discover;
 mod model;
 
 pub use discover::{build_plan, PlanError};
-pub use model::{Location, Plan, PlanNode, PlannedSuite};
+pub use model::{Location, Plan, PlanNode, PlannedFile, PlannedSuite, PlannedTest};

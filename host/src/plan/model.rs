@@ -1,7 +1,9 @@
 //! The plan's data: [`Plan`] → [`PlannedSuite`] → [`PlannedFile`] → [`PlanNode`] trees.
-//! Every value is `Serialize`, so `proctor list --format json` prints it as is.
+//! Every value is `Serialize`, so `proctor list --format json` prints it as is, with the
+//! decisions the select stage filled in.
 
 use crate::config::RuntimeKind;
+use crate::select::Decision;
 use protocol::TestMode;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -39,6 +41,9 @@ pub struct PlannedFile {
     /// Set when swc could not parse the file; it then is not loaded at all.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub syntax_error: Option<SyntaxError>,
+    /// False when the selection leaves nothing in it that may run: it is then not loaded, and its
+    /// tests are reported as skipped from the plan (set by the select stage; true before it).
+    pub selected: bool,
     /// Top-level groups and tests, in source order.
     pub nodes: Vec<PlanNode>,
     /// Module specifiers the file imports (static, re-exports, literal `import()`/`require`).
@@ -113,6 +118,9 @@ pub struct PlannedTest {
     pub timeout_ms: Option<u64>,
     /// Where the call is.
     pub location: Location,
+    /// Whether it runs, and if not why (set by the select stage; `Selected` before it).
+    #[serde(flatten)]
+    pub decision: Decision,
 }
 
 impl PlannedFile {

@@ -1,5 +1,7 @@
 //! The `documentation` reporter: each file, its groups and tests as a tree, with ✓/✗ and
-//! durations, plus the console output of each test under it.
+//! durations, plus the console output of each test under it. Tests that flags or config left
+//! out (rather than the file's own `.skip`/`.todo`/`.only`) appear only with `--verbose`, which
+//! also prints every skip's reason.
 
 use super::{Out, Reporter};
 use crate::config::RuntimeKind;
@@ -14,11 +16,12 @@ pub(crate) struct Documentation {
     file: Option<(String, String, RuntimeKind)>,
     groups: Vec<String>,
     output: HashMap<TestId, Vec<(Stream, String)>>,
+    verbose: bool,
 }
 
 impl Documentation {
-    pub(crate) fn new(out: Out) -> Self {
-        Documentation { out, file: None, groups: Vec::new(), output: HashMap::new() }
+    pub(crate) fn new(out: Out, verbose: bool) -> Self {
+        Documentation { out, file: None, groups: Vec::new(), output: HashMap::new(), verbose }
     }
 
     /// Prints the file and group headers that differ from the previous test's.
@@ -81,10 +84,14 @@ impl Reporter for Documentation {
                 };
                 self.line(test, mark, format!("{note} {}", duration(*d)))?;
             }
-            EventKind::TestSkipped { test, kind, .. } => match kind {
-                SkipKind::Skipped => self.line(test, "○", " [skipped]".into())?,
-                SkipKind::Todo => self.line(test, "✎", " [todo]".into())?,
-            },
+            EventKind::TestSkipped { reason, .. } if !self.verbose && !reason.cause.is_declared() => {}
+            EventKind::TestSkipped { test, kind, reason, .. } => {
+                let why = if self.verbose { format!(": {reason}") } else { String::new() };
+                match kind {
+                    SkipKind::Skipped => self.line(test, "○", format!(" [skipped{why}]"))?,
+                    SkipKind::Todo => self.line(test, "✎", format!(" [todo{why}]"))?,
+                }
+            }
             EventKind::LoadError { file, .. } => {
                 writeln!(self.out, "\n{file}\n  ✗ failed to load (see below)")?;
                 self.file = None;

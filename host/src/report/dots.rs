@@ -1,5 +1,6 @@
 //! The `dots` reporter: one character per test (`.` passed, `F` failed, `T` timed out, `C`
-//! crashed, `*` skipped or todo, `E` a file that failed to load), 80 to a line.
+//! crashed, `*` skipped or todo, `E` a file that failed to load), 80 to a line. Tests that flags
+//! or config left out get no character unless `--verbose` (the summary still counts them).
 
 use super::{Out, Reporter};
 use crate::events::{Event, EventKind, Outcome};
@@ -14,11 +15,12 @@ pub(crate) struct Dots {
     out: Out,
     column: usize,
     last_flush: Instant,
+    verbose: bool,
 }
 
 impl Dots {
-    pub(crate) fn new(out: Out) -> Self {
-        Dots { out, column: 0, last_flush: Instant::now() }
+    pub(crate) fn new(out: Out, verbose: bool) -> Self {
+        Dots { out, column: 0, last_flush: Instant::now(), verbose }
     }
 
     fn dot(&mut self, c: char) -> std::io::Result<()> {
@@ -45,7 +47,11 @@ impl Reporter for Dots {
                 Outcome::TimedOut => 'T',
                 Outcome::Crashed => 'C',
             })?,
-            EventKind::TestSkipped { .. } => self.dot('*')?,
+            EventKind::TestSkipped { reason, .. } => {
+                if self.verbose || reason.cause.is_declared() {
+                    self.dot('*')?;
+                }
+            }
             EventKind::LoadError { .. } => self.dot('E')?,
             EventKind::RunFinished { .. } => {
                 if self.column > 0 {

@@ -113,7 +113,7 @@ impl Reporter for Junit {
             }
             EventKind::TestSkipped { test, reason, .. } => {
                 let mut status = TestCaseStatus::skipped();
-                status.set_message(reason.clone());
+                status.set_message(reason.text.clone());
                 let mut case = TestCase::new(test.full_name(), status);
                 case.set_classname(test.file.clone());
                 self.output.remove(&test.id);

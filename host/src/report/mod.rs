@@ -66,12 +66,12 @@ pub fn build_reporters(config: &Config) -> Fanout {
     let mut reporters: Vec<(&'static str, Box<dyn Reporter>)> = Vec::new();
     match config.reporter {
         ReporterKind::Dots => {
-            reporters.push(("dots", Box::new(dots::Dots::new(stdout()))));
-            reporters.push(("summary", Box::new(summary::Summary::new(stdout(), config.root.clone()))));
+            reporters.push(("dots", Box::new(dots::Dots::new(stdout(), config.verbose))));
+            reporters.push(("summary", Box::new(summary::Summary::new(stdout(), config.root.clone(), config.verbose))));
         }
         ReporterKind::Documentation => {
-            reporters.push(("documentation", Box::new(documentation::Documentation::new(stdout()))));
-            reporters.push(("summary", Box::new(summary::Summary::new(stdout(), config.root.clone()))));
+            reporters.push(("documentation", Box::new(documentation::Documentation::new(stdout(), config.verbose))));
+            reporters.push(("summary", Box::new(summary::Summary::new(stdout(), config.root.clone(), config.verbose))));
         }
         ReporterKind::Json => reporters.push(("json", Box::new(json::JsonLines::new(stdout())))),
     }

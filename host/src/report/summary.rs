@@ -1,9 +1,12 @@
 //! The end-of-run summary shown after `dots` and `documentation`: every failure (message,
-//! diff, stack, code frame, its console output), load errors, errors outside tests, totals.
+//! diff, stack, code frame, its console output), load errors, errors outside tests, totals,
+//! where `--fail-fast` stopped, the seed of a shuffled run, and with `--verbose` the skipped
+//! tests counted per reason (the session counts; this only prints).
 
 use super::failure::render;
 use super::{Out, Reporter};
 use crate::events::{Event, EventKind, Outcome, TestId, TestInfo};
+use crate::select::SkipCause;
 use crate::session::RunStats;
 use protocol::{ErrorInfo, Stream};
 use std::collections::HashMap;
@@ -29,10 +32,14 @@ pub(crate) struct Summary {
     load_errors: Vec<String>,
     runtime_errors: Vec<String>,
     restarts: usize,
+    verbose: bool,
+    seed: Option<u64>,
+    /// Why `--fail-fast` stopped the run, from the first test it left out.
+    stopped: Option<String>,
 }
 
 impl Summary {
-    pub(crate) fn new(out: Out, root: PathBuf) -> Self {
+    pub(crate) fn new(out: Out, root: PathBuf, verbose: bool) -> Self {
         Summary {
             out,
             root,
@@ -42,6 +49,9 @@ impl Summary {
             load_errors: Vec::new(),
             runtime_errors: Vec::new(),
             restarts: 0,
+            verbose,
+            seed: None,
+            stopped: None,
         }
     }
 
@@ -84,7 +94,10 @@ impl Summary {
                 writeln!(out)?;
             }
         }
-        totals(out, stats, elapsed, self.restarts)?;
+        totals(out, stats, elapsed, self.restarts, |out| skips(out, stats, self.verbose, self.stopped.as_deref()))?;
+        if let Some(seed) = self.seed {
+            writeln!(out, "Seed:   {seed} (replay this order with --seed {seed})")?;
+        }
         out.flush()
     }
 }
@@ -102,7 +115,36 @@ fn write_output(out: &mut Out, lines: &[(Stream, String)]) -> std::io::Result<()
     Ok(())
 }
 
-fn totals(out: &mut Out, stats: &RunStats, elapsed: Duration, restarts: usize) -> std::io::Result<()> {
+/// Where `--fail-fast` stopped, and with `--verbose` how many tests each rule skipped.
+fn skips(out: &mut Out, stats: &RunStats, verbose: bool, stopped: Option<&str>) -> std::io::Result<()> {
+    if let Some(stopped) = stopped {
+        let not_run = stats.skipped_by.get(SkipCause::FailFast);
+        let why = stopped.strip_prefix("not run: ").unwrap_or(stopped);
+        writeln!(out, "Stopped: {not_run} not run ({why})")?;
+    }
+    if verbose {
+        let parts: Vec<String> = stats
+            .skipped_by
+            .nonzero()
+            .filter(|(cause, _)| *cause != SkipCause::FailFast)
+            .map(|(cause, n)| format!("{n} {}", cause.label()))
+            .collect();
+        if !parts.is_empty() {
+            writeln!(out, "Skipped: {}", parts.join(", "))?;
+        }
+    } else if stats.skipped_by.nonzero().any(|(cause, _)| !cause.is_declared() && cause != SkipCause::FailFast) {
+        writeln!(out, "        (--verbose shows the tests the selection left out, and why)")?;
+    }
+    Ok(())
+}
+
+fn totals(
+    out: &mut Out,
+    stats: &RunStats,
+    elapsed: Duration,
+    restarts: usize,
+    after_tests: impl FnOnce(&mut Out) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let mut parts = Vec::new();
     for (count, label) in [
         (stats.failed, "failed"),
@@ -118,6 +160,7 @@ fn totals(out: &mut Out, stats: &RunStats, elapsed: Duration, restarts: usize) -
     }
     parts.push(format!("{} total", stats.total()));
     writeln!(out, "Tests:  {}", parts.join(", "))?;
+    after_tests(out)?;
     if stats.load_errors > 0 {
         writeln!(out, "Files:  {} failed to load", stats.load_errors)?;
     }
@@ -147,8 +190,11 @@ impl Reporter for Summary {
                     self.failures.push(Failure { test: test.clone(), outcome: *outcome, error: error.clone(), output });
                 }
             }
-            EventKind::TestSkipped { test, .. } => {
+            EventKind::TestSkipped { test, reason, .. } => {
                 self.output.remove(&test.id);
+                if reason.cause == SkipCause::FailFast && self.stopped.is_none() {
+                    self.stopped = Some(reason.text.clone());
+                }
             }
             EventKind::LoadError { message, frame, stack, .. } => {
                 let mut text = message.clone();
@@ -174,10 +220,8 @@ impl Reporter for Summary {
             }
             EventKind::RuntimeRestarted { .. } => self.restarts += 1,
             EventKind::RunFinished { stats } => self.print(stats, event.elapsed)?,
-            EventKind::RunStarted { .. }
-            | EventKind::RuntimeStarted { .. }
-            | EventKind::Built { .. }
-            | EventKind::TestStarted { .. } => {}
+            EventKind::RunStarted { seed, .. } => self.seed = *seed,
+            EventKind::RuntimeStarted { .. } | EventKind::Built { .. } | EventKind::TestStarted { .. } => {}
         }
         Ok(())
     }

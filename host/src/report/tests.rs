@@ -10,6 +10,7 @@ use super::{Out, Reporter};
 use crate::config::RuntimeKind;
 use crate::events::{Event, EventKind, Outcome, SkipKind, TestId, TestInfo};
 use crate::plan::{Location, Plan};
+use crate::select::{SkipCause, SkipReason};
 use crate::session::RunStats;
 use protocol::{ConsoleLevel, ErrorInfo, RuntimeInfo, Stream};
 use std::io::Write;
@@ -65,7 +66,7 @@ fn events() -> Vec<Event> {
     let todo = test("other.test.js", &[], "plan", 1);
     let mut stats = RunStats::default();
     let mut kinds = vec![
-        EventKind::RunStarted { plan: Arc::new(Plan { root: "/p".into(), suites: vec![] }) },
+        EventKind::RunStarted { plan: Arc::new(Plan { root: "/p".into(), suites: vec![] }), seed: None },
         EventKind::RuntimeStarted {
             suite: "unit".into(),
             kind: RuntimeKind::Node,
@@ -101,9 +102,13 @@ fn events() -> Vec<Event> {
     });
     kinds.push(EventKind::RuntimeRestarted { suite: "unit".into(), reason: "math.test.js::math::hangs timed out".into() });
     stats.skipped += 1;
-    kinds.push(EventKind::TestSkipped { test: later, kind: SkipKind::Skipped, reason: "skipped with .skip".into(), stats });
+    let reason = SkipReason::new(SkipCause::Skip, "skipped with .skip");
+    stats.skipped_by.add(reason.cause);
+    kinds.push(EventKind::TestSkipped { test: later, kind: SkipKind::Skipped, reason, stats });
     stats.todo += 1;
-    kinds.push(EventKind::TestSkipped { test: todo, kind: SkipKind::Todo, reason: "declared with .todo".into(), stats });
+    let reason = SkipReason::new(SkipCause::Todo, "declared with .todo");
+    stats.skipped_by.add(reason.cause);
+    kinds.push(EventKind::TestSkipped { test: todo, kind: SkipKind::Todo, reason, stats });
     stats.load_errors += 1;
     kinds.push(EventKind::LoadError {
         suite: "unit".into(),
@@ -143,21 +148,21 @@ fn feed(mut reporter: Box<dyn Reporter>) {
 #[test]
 fn dots() {
     let out = Captured::default();
-    feed(Box::new(Dots::new(out.out())));
+    feed(Box::new(Dots::new(out.out(), false)));
     insta::assert_snapshot!(out.text());
 }
 
 #[test]
 fn documentation() {
     let out = Captured::default();
-    feed(Box::new(Documentation::new(out.out())));
+    feed(Box::new(Documentation::new(out.out(), false)));
     insta::assert_snapshot!(out.text());
 }
 
 #[test]
 fn summary() {
     let out = Captured::default();
-    feed(Box::new(Summary::new(out.out(), "/p".into())));
+    feed(Box::new(Summary::new(out.out(), "/p".into(), false)));
     insta::assert_snapshot!(out.text());
 }
 
@@ -174,4 +179,65 @@ fn junit() {
     let path = dir.path().join("junit.xml");
     feed(Box::new(Junit::new(path.clone())));
     insta::assert_snapshot!(std::fs::read_to_string(path).unwrap());
+}
+
+/// A run under `--seed 42 --fail-fast` with a selection: tests left out by flags, by the file's
+/// own `.skip`, and not run after the failure.
+fn selection_events() -> Vec<Event> {
+    let adds = test("math.test.js", &["math"], "adds", 4);
+    let fails = test("math.test.js", &["math"], "fails", 6);
+    let later = test("math.test.js", &["math"], "later", 8);
+    let skipped = test("math.test.js", &["math"], "skipped", 10);
+    let other = test("other.test.js", &[], "elsewhere", 1);
+    let mut stats = RunStats::default();
+    let mut kinds = vec![EventKind::RunStarted { plan: Arc::new(Plan { root: "/p".into(), suites: vec![] }), seed: Some(42) }];
+    let skip = |stats: &mut RunStats, test: Arc<TestInfo>, cause: SkipCause, text: &str| {
+        let reason = SkipReason::new(cause, text);
+        stats.record_skip(&reason);
+        EventKind::TestSkipped { test, kind: reason.kind(), reason, stats: *stats }
+    };
+    stats.passed += 1;
+    kinds.push(EventKind::TestFinished { test: adds, outcome: Outcome::Passed, duration: Duration::from_millis(1), error: None, stats });
+    stats.failed += 1;
+    kinds.push(EventKind::TestFinished {
+        test: fails,
+        outcome: Outcome::Failed,
+        duration: Duration::from_millis(1),
+        error: Some(ErrorInfo { name: "Error".into(), message: "boom".into(), ..ErrorInfo::default() }),
+        stats,
+    });
+    kinds.push(skip(&mut stats, later, SkipCause::FailFast, "not run: --fail-fast after math.test.js::math::fails failed"));
+    kinds.push(skip(&mut stats, skipped, SkipCause::Skip, "skipped with .skip"));
+    kinds.push(skip(&mut stats, other, SkipCause::NotSelected, "not in --select fast"));
+    kinds.push(EventKind::RunFinished { stats });
+    kinds
+        .into_iter()
+        .enumerate()
+        .map(|(i, kind)| Event { at: SystemTime::UNIX_EPOCH, elapsed: Duration::from_millis(10 * i as u64), kind })
+        .collect()
+}
+
+fn feed_selection(mut reporter: Box<dyn Reporter>) {
+    for event in selection_events() {
+        reporter.on_event(&event).unwrap();
+    }
+    reporter.finish().unwrap();
+}
+
+#[test]
+fn selection_quiet() {
+    let out = Captured::default();
+    feed_selection(Box::new(Dots::new(out.out(), false)));
+    feed_selection(Box::new(Documentation::new(out.out(), false)));
+    feed_selection(Box::new(Summary::new(out.out(), "/p".into(), false)));
+    insta::assert_snapshot!(out.text());
+}
+
+#[test]
+fn selection_verbose() {
+    let out = Captured::default();
+    feed_selection(Box::new(Dots::new(out.out(), true)));
+    feed_selection(Box::new(Documentation::new(out.out(), true)));
+    feed_selection(Box::new(Summary::new(out.out(), "/p".into(), true)));
+    insta::assert_snapshot!(out.text());
 }

@@ -4,9 +4,10 @@
 //! crashes by restarting the runtime and continuing with the next test.
 
 use super::reconcile::{reconcile, Disposition, Scheduled};
-use super::RunStats;
+use super::{FailFast, RunStats};
 use crate::events::{Emitter, EventKind, Outcome, TestId, TestInfo};
 use crate::plan::PlannedSuite;
+use crate::select::{Selection, SkipReason};
 use crate::runtime::Launch;
 use crate::server::{Connection, Inbound};
 use protocol::{
@@ -49,6 +50,12 @@ pub struct SuiteSettings<'a> {
     pub runtime: crate::config::RuntimeKind,
     /// `--timeout`, when given.
     pub timeout_override: Option<Duration>,
+    /// Which tests run (decides each registered test).
+    pub selection: &'a Selection,
+    /// `--seed`: shuffle the order with it.
+    pub seed: Option<u64>,
+    /// `--fail-fast`: shared by every suite of the run.
+    pub fail_fast: Option<&'a FailFast>,
 }
 
 /// Why a runtime could not be brought to the point of running tests.
@@ -83,7 +90,7 @@ struct Live<P> {
 /// A test in the dispatch window: sent (`Ok(command, deadline)`) or to be reported as not run
 /// when it reaches the head (`Err(kind, reason)`).
 struct InFlight {
-    command: Result<(CommandId, Duration), (crate::events::SkipKind, String)>,
+    command: Result<(CommandId, Duration), (crate::events::SkipKind, SkipReason)>,
     test: Arc<TestInfo>,
 }
 
@@ -99,10 +106,10 @@ struct Driver<'a, 'e, L: Launch> {
     stderr_tail: VecDeque<String>,
 }
 
-/// Reports the suite's files that did not parse as load errors; returns the others (relative
-/// and absolute path), which are the ones to load.
+/// Reports the suite's selected files that did not parse as load errors; returns the other
+/// selected files (relative and absolute path), which are the ones to load.
 pub fn report_syntax_errors(suite: &PlannedSuite, emitter: &mut Emitter<'_>, stats: &mut RunStats) -> Vec<(String, std::path::PathBuf)> {
-    for file in &suite.files {
+    for file in suite.files.iter().filter(|f| f.selected) {
         if let Some(err) = &file.syntax_error {
             stats.load_errors += 1;
             emitter.emit(EventKind::LoadError {
@@ -122,7 +129,7 @@ pub fn report_syntax_errors(suite: &PlannedSuite, emitter: &mut Emitter<'_>, sta
     suite
         .files
         .iter()
-        .filter(|f| f.syntax_error.is_none())
+        .filter(|f| f.syntax_error.is_none() && f.selected)
         .map(|f| (f.path.clone(), f.abs.clone()))
         .collect()
 }
@@ -192,13 +199,7 @@ impl<L: Launch> Driver<'_, '_, L> {
                 stats: *self.stats,
             });
         }
-        let scheduled = reconcile(
-            self.settings.suite,
-            self.settings.runtime,
-            &registered,
-            Duration::from_millis(self.settings.suite.timeout_ms),
-            self.settings.timeout_override,
-        );
+        let scheduled = reconcile(self.settings, &registered);
         if let Some(still_live) = self.dispatch(live, scheduled.into()).await {
             self.finish(still_live).await;
         }
@@ -321,7 +322,8 @@ impl<L: Launch> Driver<'_, '_, L> {
         let mut head_started = Instant::now();
         let mut head_announced: Option<CommandId> = None;
         loop {
-            while in_flight.len() < WINDOW {
+            self.stop_if_failed_fast(&mut pending);
+            while in_flight.len() < self.window() {
                 let Some(Scheduled { info: test, disposition }) = pending.pop_front() else { break };
                 let command = match disposition {
                     Disposition::Skip { kind, reason } => Err((kind, reason)),
@@ -345,7 +347,7 @@ impl<L: Launch> Driver<'_, '_, L> {
                 Err(_) => {
                     let InFlight { test, command } = in_flight.pop_front().expect("head exists");
                     if let Err((kind, reason)) = command {
-                        self.stats.record_skip(kind);
+                        self.stats.record_skip(&reason);
                         self.emitter.emit(EventKind::TestSkipped { test, kind, reason, stats: *self.stats });
                     }
                     continue;
@@ -436,11 +438,12 @@ impl<L: Launch> Driver<'_, '_, L> {
                 pending.push_front(Scheduled { info: test, disposition });
             }
             head_announced = None;
+            self.stop_if_failed_fast(&mut pending);
             if !pending.iter().any(|s| matches!(s.disposition, Disposition::Run { .. })) {
                 // Nothing left to run: no need for a fresh runtime just to close groups.
                 for Scheduled { info, disposition } in pending.drain(..) {
                     if let Disposition::Skip { kind, reason } = disposition {
-                        self.stats.record_skip(kind);
+                        self.stats.record_skip(&reason);
                         self.emitter.emit(EventKind::TestSkipped { test: info, kind, reason, stats: *self.stats });
                     }
                 }
@@ -457,7 +460,7 @@ impl<L: Launch> Driver<'_, '_, L> {
                                 self.finish_test(info, Outcome::Crashed, Duration::ZERO, Some(error_info("RuntimeCrash", message.clone())))
                             }
                             Disposition::Skip { kind, reason } => {
-                                self.stats.record_skip(kind);
+                                self.stats.record_skip(&reason);
                                 self.emitter.emit(EventKind::TestSkipped { test: info, kind, reason, stats: *self.stats });
                             }
                         }
@@ -511,7 +514,24 @@ impl<L: Launch> Driver<'_, '_, L> {
         }
     }
 
+    /// How many `run-test` commands may be in flight. Under `--fail-fast` only one: the
+    /// controller runs every command it was sent, so nothing may be queued behind a failure.
+    fn window(&self) -> usize {
+        if self.settings.fail_fast.is_some() { 1 } else { WINDOW }
+    }
+
+    /// After a failure under `--fail-fast`, turns every test still to run into "not run".
+    fn stop_if_failed_fast(&self, pending: &mut VecDeque<Scheduled>) {
+        let Some(reason) = self.settings.fail_fast.and_then(FailFast::reason) else { return };
+        for scheduled in pending.iter_mut().filter(|s| matches!(s.disposition, Disposition::Run { .. })) {
+            scheduled.disposition = Disposition::Skip { kind: reason.kind(), reason: reason.clone() };
+        }
+    }
+
     fn finish_test(&mut self, test: Arc<TestInfo>, outcome: Outcome, duration: Duration, error: Option<ErrorInfo>) {
+        if let Some(fail_fast) = self.settings.fail_fast {
+            fail_fast.record(&test.id, outcome);
+        }
         self.stats.record(outcome);
         self.emitter.emit(EventKind::TestFinished { test, outcome, duration, error, stats: *self.stats });
     }
@@ -753,8 +773,20 @@ mod tests {
     }
 
     async fn drive(tests: Vec<(&str, TestMode, Behaviour)>, send_stale: bool) -> Outcome {
+        drive_with(tests, send_stale, None).await
+    }
+
+    async fn drive_with(tests: Vec<(&str, TestMode, Behaviour)>, send_stale: bool, fail_fast: Option<&FailFast>) -> Outcome {
         let suite = PlannedSuite { id: "unit".into(), runtimes: vec![crate::config::RuntimeKind::Node], timeout_ms: 5000, files: vec![] };
-        let settings = SuiteSettings { suite: &suite, runtime: crate::config::RuntimeKind::Node, timeout_override: None };
+        let selection = Selection::default();
+        let settings = SuiteSettings {
+            suite: &suite,
+            runtime: crate::config::RuntimeKind::Node,
+            timeout_override: None,
+            selection: &selection,
+            seed: None,
+            fail_fast,
+        };
         let (tx, mut connections) = mpsc::unbounded_channel();
         let launches = Arc::new(AtomicUsize::new(0));
         let mut launch = FakeLaunch {
@@ -866,5 +898,52 @@ mod tests {
         let tests = vec![("a", TestMode::Run, Behaviour::Fail), ("focus", TestMode::Only, Behaviour::Pass)];
         let out = drive(tests, false).await;
         assert_eq!(out.results, vec![("a".into(), "Skipped".into()), ("focus".into(), "Passed".into())]);
+    }
+
+    #[tokio::test]
+    async fn fail_fast_after_a_timeout_reports_the_rest_as_not_run_without_a_restart() {
+        let tests = vec![
+            ("a", TestMode::Run, Behaviour::Pass),
+            ("hangs", TestMode::Run, Behaviour::Hang),
+            ("b", TestMode::Run, Behaviour::Pass),
+            ("skipped", TestMode::Skip, Behaviour::Pass),
+        ];
+        let fail_fast = FailFast::default();
+        let out = drive_with(tests, false, Some(&fail_fast)).await;
+        assert_eq!(
+            out.results,
+            vec![
+                ("a".into(), "Passed".into()),
+                ("hangs".into(), "TimedOut".into()),
+                ("b".into(), "Skipped".into()),
+                ("skipped".into(), "Skipped".into()),
+            ]
+        );
+        assert_eq!(out.launches, 1, "no restart once the run stops");
+        let reasons: Vec<String> = out
+            .events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::TestSkipped { reason, .. } => Some(reason.text.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(reasons, vec!["not run: --fail-fast after f.test.js::hangs timed out", "skipped with .skip"]);
+    }
+
+    #[tokio::test]
+    async fn fail_fast_after_a_failure_dispatches_nothing_more_and_finishes_cleanly() {
+        let tests: Vec<_> = (0..40)
+            .map(|i| (if i == 3 { "fails" } else { "passes" }, i))
+            .map(|(kind, i)| (format!("{kind}{i:02}"), if kind == "fails" { Behaviour::Fail } else { Behaviour::Pass }))
+            .collect();
+        let tests_ref: Vec<_> = tests.iter().map(|(n, b)| (n.as_str(), TestMode::Run, *b)).collect();
+        let fail_fast = FailFast::default();
+        let out = drive_with(tests_ref, false, Some(&fail_fast)).await;
+        assert_eq!((out.stats.passed, out.stats.failed, out.stats.skipped), (3, 1, 36));
+        let started = out.events.iter().filter(|e| matches!(e.kind, EventKind::TestStarted { .. })).count();
+        assert_eq!(started, 4, "nothing is dispatched after the failure");
+        assert_eq!(out.launches, 1);
+        assert!(!out.events.iter().any(|e| matches!(e.kind, EventKind::RuntimeError { .. })), "finish and shutdown went cleanly");
     }
 }

@@ -2,8 +2,13 @@
 //! the tasks, channels and lifecycle.
 
 mod driver;
+mod fail_fast;
+mod order;
 mod reconcile;
 mod stats;
+mod unloaded;
 
 pub use driver::{report_syntax_errors, run_suite, start_failed, SuiteSettings};
+pub use fail_fast::FailFast;
 pub use stats::RunStats;
+pub use unloaded::{report_not_run, report_unselected};

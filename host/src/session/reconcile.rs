@@ -1,11 +1,20 @@
 //! Reconciles what the runtime registered with the static plan. The runtime's list wins (it
-//! knows dynamic names); the plan contributes locations. `.only` applies within its file, as in
-//! Jest.
+//! knows dynamic names); the plan contributes locations. Every registered test is decided by the
+//! same [`Selection::decide`] the select stage used, now on its registered id (which settles
+//! dynamic names), then `.only` applies within its file, as in Jest. The skipped tests of files
+//! that were not loaded join from the plan, so every result comes out in plan order, and
+//! `--seed` shuffles the whole.
+//!
+//! [`Selection::decide`]: crate::select::Selection::decide
 
-use crate::events::{SkipKind, TestId, TestInfo};
-use crate::plan::{Location, PlannedSuite};
-use protocol::{test_id, RegisteredTest, TestMode};
-use std::collections::{HashMap, HashSet};
+use super::driver::SuiteSettings;
+use super::order::shuffle_within_groups;
+use super::unloaded::planned_skips;
+use crate::events::{TestId, TestInfo};
+use crate::plan::Location;
+use crate::select::{apply_only, Candidate, Decision, Known, SkipReason};
+use protocol::{test_id, RegisteredTest};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,7 +24,7 @@ pub(crate) enum Disposition {
     /// Dispatch it with this deadline.
     Run { timeout: Duration },
     /// Report it as not run.
-    Skip { kind: SkipKind, reason: String },
+    Skip { kind: crate::events::SkipKind, reason: SkipReason },
 }
 
 /// A registered test with its plan location and what to do with it.
@@ -25,14 +34,11 @@ pub(crate) struct Scheduled {
     pub disposition: Disposition,
 }
 
-/// Orders and classifies the registered tests (registration order is plan file order).
-pub(crate) fn reconcile(
-    suite: &PlannedSuite,
-    runtime: crate::config::RuntimeKind,
-    registered: &[RegisteredTest],
-    default_timeout: Duration,
-    timeout_override: Option<Duration>,
-) -> Vec<Scheduled> {
+/// Orders and classifies the registered tests, with the unloaded files' tests in their places
+/// (registration order is plan file order, unless the settings carry a seed).
+pub(crate) fn reconcile(settings: &SuiteSettings<'_>, registered: &[RegisteredTest]) -> Vec<Scheduled> {
+    let suite = settings.suite;
+    let default_timeout = Duration::from_millis(suite.timeout_ms);
     let mut by_id: HashMap<&str, Location> = HashMap::new();
     let mut dynamic_by_parent: HashMap<String, Location> = HashMap::new();
     for file in &suite.files {
@@ -48,42 +54,61 @@ pub(crate) fn reconcile(
             }
         }
     }
-    let focused_files: HashSet<&str> = registered
-        .iter()
-        .filter(|t| t.mode == TestMode::Only)
-        .map(|t| t.file.as_str())
-        .collect();
-    registered
+    let mut decisions: Vec<Decision> = registered
         .iter()
         .map(|test| {
-            let parent = test_id(&test.file, test.groups.iter().map(String::as_str));
-            let location = by_id
-                .get(test.id.as_str())
-                .or_else(|| dynamic_by_parent.get(&parent))
-                .copied();
-            let info = Arc::new(TestInfo {
-                id: TestId(test.id.clone()),
-                suite: suite.id.clone(),
-                runtime,
-                file: test.file.clone(),
-                groups: test.groups.clone(),
-                name: test.name.clone(),
-                tags: test.tags.clone(),
-                location,
-            });
-            let disposition = match test.mode {
-                TestMode::Todo => Disposition::Skip { kind: SkipKind::Todo, reason: "declared with .todo".into() },
-                TestMode::Skip => Disposition::Skip { kind: SkipKind::Skipped, reason: "skipped with .skip".into() },
-                TestMode::Run if focused_files.contains(test.file.as_str()) => Disposition::Skip {
-                    kind: SkipKind::Skipped,
-                    reason: "not focused: another test in this file uses .only".into(),
-                },
-                TestMode::Run | TestMode::Only => {
-                    let own = test.timeout.map(Duration::from_millis);
-                    Disposition::Run { timeout: own.or(timeout_override).unwrap_or(default_timeout) }
-                }
-            };
-            Scheduled { info, disposition }
+            settings.selection.decide(&Candidate {
+                suite: &suite.id,
+                file: &test.file,
+                id: Known::Exact(&test.id),
+                tags: Some(&test.tags),
+                mode: test.mode,
+            })
         })
-        .collect()
+        .collect();
+    apply_only(registered.iter().zip(decisions.iter_mut()).map(|(test, decision)| (test.file.as_str(), test.mode, decision)));
+    let mut loaded: HashMap<&str, Vec<Scheduled>> = HashMap::new();
+    let mut stray: Vec<Scheduled> = Vec::new();
+    for (test, decision) in registered.iter().zip(decisions) {
+        let parent = test_id(&test.file, test.groups.iter().map(String::as_str));
+        let location = by_id.get(test.id.as_str()).or_else(|| dynamic_by_parent.get(&parent)).copied();
+        let info = Arc::new(TestInfo {
+            id: TestId(test.id.clone()),
+            suite: suite.id.clone(),
+            runtime: settings.runtime,
+            file: test.file.clone(),
+            groups: test.groups.clone(),
+            name: test.name.clone(),
+            tags: test.tags.clone(),
+            location,
+        });
+        let disposition = match decision {
+            Decision::Skipped(reason) => Disposition::Skip { kind: reason.kind(), reason },
+            Decision::Selected | Decision::Pending => {
+                let own = test.timeout.map(Duration::from_millis);
+                Disposition::Run { timeout: own.or(settings.timeout_override).unwrap_or(default_timeout) }
+            }
+        };
+        let scheduled = Scheduled { info, disposition };
+        match suite.files.iter().find(|f| f.path == test.file) {
+            Some(file) => loaded.entry(file.path.as_str()).or_default().push(scheduled),
+            None => stray.push(scheduled),
+        }
+    }
+    let mut scheduled = Vec::with_capacity(registered.len());
+    for file in &suite.files {
+        if file.selected {
+            scheduled.extend(loaded.remove(file.path.as_str()).unwrap_or_default());
+        } else {
+            scheduled.extend(planned_skips(&suite.id, settings.runtime, file, None).into_iter().map(|(info, reason)| Scheduled {
+                info,
+                disposition: Disposition::Skip { kind: reason.kind(), reason },
+            }));
+        }
+    }
+    scheduled.extend(stray);
+    match settings.seed {
+        Some(seed) => shuffle_within_groups(scheduled, |s| s.info.file_and_groups(), seed),
+        None => scheduled,
+    }
 }

@@ -1,6 +1,7 @@
 //! [`RunStats`]: the only place tests are counted. Reporters read snapshots; they never tally.
 
 use crate::events::{Outcome, SkipKind};
+use crate::select::{SkipCounts, SkipReason};
 use serde::Serialize;
 
 /// Counts for the run so far.
@@ -24,6 +25,8 @@ pub struct RunStats {
     pub runtime_errors: usize,
     /// Runtimes that never started or never connected.
     pub runtime_failures: usize,
+    /// Skipped and todo tests per rule that skipped them (only rules that skipped any).
+    pub skipped_by: SkipCounts,
 }
 
 impl RunStats {
@@ -38,11 +41,12 @@ impl RunStats {
     }
 
     /// Counts a test that will not run.
-    pub fn record_skip(&mut self, kind: SkipKind) {
-        match kind {
+    pub fn record_skip(&mut self, reason: &SkipReason) {
+        match reason.kind() {
             SkipKind::Skipped => self.skipped += 1,
             SkipKind::Todo => self.todo += 1,
         }
+        self.skipped_by.add(reason.cause);
     }
 
     /// Tests that ran, whatever their outcome.
