@@ -7,6 +7,7 @@ mod commands;
 mod config;
 mod events;
 mod exit;
+mod paths;
 mod plan;
 mod report;
 mod runtime;

@@ -3,7 +3,8 @@
 //! command, with its source map. Everything lands in a build dir the server exposes under
 //! `/__proctor/`.
 
-use super::entry::{file_url, write_controller, BuildError};
+use super::entry::{write_controller, BuildError};
+use crate::paths::file_url;
 use super::sourcemap::StackMapper;
 use crate::config::BuildMode;
 use std::path::{Path, PathBuf};

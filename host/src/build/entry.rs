@@ -2,6 +2,7 @@
 //! temp dir. The entry loads each test file on its own, in plan order, so one file that throws
 //! while loading is a load error for that file alone.
 
+use crate::paths::file_url;
 use include_dir::{include_dir, Dir};
 use std::path::{Path, PathBuf};
 
@@ -79,26 +80,9 @@ fn entry_source(controller_dir: &Path, files: &[(String, PathBuf)], ws_url: &str
     out
 }
 
-/// A `file://` URL for an absolute path, percent-encoding what URLs cannot hold.
-pub(crate) fn file_url(path: &Path) -> String {
-    let mut url = String::from("file://");
-    for byte in path.to_string_lossy().bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => url.push(byte as char),
-            other => url.push_str(&format!("%{other:02X}")),
-        }
-    }
-    url
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn file_urls_are_percent_encoded() {
-        assert_eq!(file_url(Path::new("/a b/c#d.js")), "file:///a%20b/c%23d.js");
-    }
 
     #[test]
     fn entry_loads_each_file_with_a_literal_import() {

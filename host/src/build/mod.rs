@@ -7,6 +7,5 @@ mod entry;
 mod sourcemap;
 
 pub use browser::build_browser;
-pub(crate) use entry::file_url;
 pub use entry::{write_node_entry, BuildError, NodeEntry};
 pub use sourcemap::StackMapper;

@@ -3,7 +3,8 @@
 //! file, line and column — so code frames and "the test file's frame first" work as on node.
 
 use sourcemap::SourceMap;
-use std::path::{Component, Path, PathBuf};
+use crate::paths::{file_url, normalize, percent_decode};
+use std::path::{Path, PathBuf};
 
 /// Rewrites stack traces from a runtime into `file://` frames of original sources.
 pub struct StackMapper {
@@ -64,7 +65,7 @@ impl Served {
         };
         let path = url[self.origin.len()..].split(['?', '#']).next().unwrap_or_default();
         let Some((file, line_no, column)) = self.place(path, line_no, column) else { return line.to_string() };
-        let mapped = format!("{}:{line_no}:{column}", crate::build::file_url(&file));
+        let mapped = format!("{}:{line_no}:{column}", file_url(&file));
         format!("{}{mapped}{}", &line[..start], &rest[end..])
     }
 
@@ -86,38 +87,6 @@ impl Served {
         };
         Some((normalize(&file), line, column))
     }
-}
-
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            if let Some(value) = text.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(value);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

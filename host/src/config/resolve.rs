@@ -306,23 +306,7 @@ fn random_seed() -> u64 {
 
 fn absolute(cwd: &Path, path: &Path) -> PathBuf {
     let joined = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
-    normalize(&joined)
-}
-
-/// Removes `.` and `..` without touching the file system (the path may not exist yet).
-fn normalize(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
+    crate::paths::normalize(&joined)
 }
 
 fn find_root(cwd: &Path) -> PathBuf {

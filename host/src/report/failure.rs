@@ -36,7 +36,7 @@ fn parse_frame(line: &str, root: &Path) -> Option<Frame> {
     let line = parts.next()?.parse().ok()?;
     let file = parts.next()?;
     let path = if let Some(url) = file.strip_prefix("file://") {
-        percent_decode(url)
+        crate::paths::percent_decode(url)
     } else if file.starts_with('/') {
         file.to_string()
     } else {
@@ -55,24 +55,6 @@ fn parse_frame(line: &str, root: &Path) -> Option<Frame> {
 /// proctor's controller lives in a `proctor-*/controller/` temp dir; its frames are noise.
 fn is_internal(path: &str) -> bool {
     path.contains("/controller/") && path.split('/').any(|part| part.starts_with("proctor-"))
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(value) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                out.push(value);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Moves the first frame in `test_file` to the front (the line a reader wants first).

@@ -145,7 +145,7 @@ async fn shell_page(
 async fn stay_inside(root: &std::path::Path, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     if !path.starts_with("/__proctor/") && path != "/" && path != "/ws" {
-        let decoded = percent_decode(path.trim_start_matches('/'));
+        let decoded = crate::paths::percent_decode(path.trim_start_matches('/'));
         if let Ok(real) = root.join(&decoded).canonicalize() {
             if !real.starts_with(root) {
                 return (StatusCode::NOT_FOUND, "not found\n").into_response();
@@ -153,24 +153,6 @@ async fn stay_inside(root: &std::path::Path, request: Request, next: Next) -> Re
         }
     }
     next.run(request).await
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            if let Some(value) = text.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(value);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Every request needs the token, in the query or in the cookie.
