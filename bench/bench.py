@@ -1,25 +1,33 @@
 #!/usr/bin/env python3
-"""Benchmark `proctor run` against mocha, `node --test` and Vitest on the same generated suites.
+"""Benchmark `proctor run` against peer test runners on the same generated suites.
+
+Node shapes: proctor vs mocha, `node --test` and Vitest. Browser shapes (headless Chromium):
+proctor in esm mode and in minified esbuild mode vs @web/test-runner and Karma.
 
 Usage (from anywhere; python3 stdlib only):
   python3 bench/bench.py                      # install peers, build proctor, all shapes x runners, 3 runs
   python3 bench/bench.py --shapes single --runners proctor,mocha --runs 5 --skip-install --no-build
+  python3 bench/bench.py --shapes browser,single-browser --wait-quiet 120
 
-For every shape the suites are generated with the shared generator (gen.py) into
+For every shape the suites are generated with gen.py (vendored in bench/vendor/) into
 bench/work/suites/<shape>/<runner>/, the peers (bench/package.json, installed into
 bench/work/peers/) are reached through the symlink bench/work/suites/node_modules, and each
-runner x shape gets 1 unmeasured warm-up + --runs measured runs. Runs are interleaved: a round runs
-every runner once, so slow drifts in machine load hit all runners alike. Per run: wall time (spawn to
-exit), cpu = user+sys of the waited-for process tree (getrusage(RUSAGE_CHILDREN) delta), peak RSS =
-largest single process in that tree (wait4 ru_maxrss), the runner's own pass/fail counts parsed from
-its output (counts.py, plus proctor's summary line), exit code, and how busy the rest of the machine
-was (system-wide busy cpu from /proc/stat minus the run's own cpu).
+runner x shape gets 1 unmeasured warm-up + --runs measured runs. A shape is run by the runners of its
+family (node or browser). Runs are interleaved: a round runs every runner once, so slow drifts in
+machine load hit all runners alike. Per run: wall time (spawn to exit), cpu = user+sys of the
+waited-for process tree (getrusage(RUSAGE_CHILDREN) delta), peak RSS = largest single process in that
+tree (wait4 ru_maxrss), the runner's own pass/fail counts parsed from its output (counts.py, plus
+proctor's summary line), exit code, and how busy the rest of the machine was (system-wide busy cpu
+from /proc/stat minus the run's own cpu).
 
-Then proctor's per-test overhead: one `proctor run --reporter json` per proctor shape, split by the
-events' elapsed_ms into start-up / load / test phase / teardown.
+Then proctor's split: one `proctor run --reporter json` per proctor shape (and browser mode), split by
+the events' elapsed_ms into start-up / load / test phase / teardown; for browser shapes also a bare
+Chromium start-to-exit floor (`--dump-dom about:blank`).
 
-Writes bench/RESULTS.md (a hand-written part after NOTES_MARKER is kept), bench/work/results.json
-(every run) and bench/work/logs/ (every run's output).
+Writes bench/RESULTS.md: one section per family run (a run rewrites the sections of the families it
+ran and keeps the others; the hand-written part after NOTES_MARKER is kept), bench/work/results.json
+(every run, per family, merged the same way) and bench/work/logs/ (every run's output).
+`--render-only` rewrites RESULTS.md from bench/work/results.json without running anything.
 """
 import argparse
 import datetime as dt
@@ -35,6 +43,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -43,18 +52,51 @@ WORK = os.path.join(HERE, "work")
 PEERS = os.path.join(WORK, "peers")
 SUITES = os.path.join(WORK, "suites")
 LOGS = os.path.join(WORK, "logs")
+VENDOR = os.path.join(HERE, "vendor")
 PROCTOR = os.path.join(REPO, "target", "release", "proctor")
 BIN = os.path.join(PEERS, "node_modules", ".bin")
+REPO_BIN = os.path.join(REPO, "node_modules", ".bin")  # esbuild for proctor's `build = "esbuild"` (root package.json)
+CHROMIUM = "/usr/bin/chromium"
+# gen.py's flags, minus --disable-dev-shm-usage: as the shared floor measured it
+CHROMIUM_FLOOR_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 NOTES_MARKER = "<!-- everything below this line is hand-written and kept when bench.py rewrites the file -->"
 
-SHAPES = ["trivial", "async", "single"]
-RUNNERS = ["proctor", "mocha", "node", "vitest"]
-# runner -> (gen.py dialect, argv, label)
+FAMILY_SHAPES = {
+    "node": ["trivial", "async", "single", "mixed-fail", "graph"],
+    "browser": ["browser", "single-browser"],
+}
+SHAPE_FAMILY = {s: fam for fam, ss in FAMILY_SHAPES.items() for s in ss}
+SHAPES = ["trivial", "async", "single", "browser", "single-browser"]  # default
+
+ESBUILD_MIN_TOML = '[[suite]]\nruntime = "chromium"\ntests = ["test/**/*.test.js"]\nbuild = "esbuild"\nminify = true\n'
+
+# runner -> family, gen.py dialect, argv, how its counts are parsed, files written into the suite,
+# dirs prepended to PATH
 RUNNER_CMDS = {
-    "proctor": ("proctor", [PROCTOR, "run", "--reporter", "dots"], "proctor"),
-    "mocha": ("mocha", [os.path.join(BIN, "mocha")], "mocha"),
-    "node": ("node", ["node", "--test"], "node:test"),
-    "vitest": ("vitest", [os.path.join(BIN, "vitest"), "run"], "vitest"),
+    "proctor": dict(family="node", dialect="proctor", argv=[PROCTOR, "run", "--reporter", "dots"]),
+    "mocha": dict(family="node", dialect="mocha", argv=[os.path.join(BIN, "mocha")]),
+    "node": dict(family="node", dialect="node", argv=["node", "--test"]),
+    "vitest": dict(family="node", dialect="vitest", argv=[os.path.join(BIN, "vitest"), "run"]),
+    "proctor-esm": dict(family="browser", dialect="proctor",
+                        argv=[PROCTOR, "run", "--runtime", "chromium", "--reporter", "dots"]),
+    "proctor-esbuild-min": dict(family="browser", dialect="proctor", argv=[PROCTOR, "run", "--reporter", "dots"],
+                                files={"proctor.toml": ESBUILD_MIN_TOML}, path=[REPO_BIN]),
+    "wtr": dict(family="browser", dialect="wtr", argv=[os.path.join(BIN, "web-test-runner")]),
+    "karma": dict(family="browser", dialect="karma", argv=[os.path.join(BIN, "karma"), "start", "karma.conf.cjs"]),
+}
+RUNNERS = list(RUNNER_CMDS)
+PEER_RUNNERS = {"mocha", "vitest", "wtr", "karma"}
+FAMILIES = {
+    "node": dict(
+        title="Node: proctor vs mocha, node:test and Vitest",
+        ratio_ref="proctor",
+        ratio_text="Ratio of each runner's median wall to proctor's (>1 = proctor faster):"),
+    "browser": dict(
+        title="Browser (headless Chromium): proctor vs @web/test-runner and Karma",
+        ratio_ref="karma",
+        ratio_text="Ratio of each runner's median wall to Karma's (<1 = faster than Karma; the target is a cold "
+                   "proctor run at or below Karma, i.e. <= 1.00, in both proctor modes):"),
 }
 SHAPE_TITLES = {
     "trivial": "trivial: 200 files x 50 sync tests = 10,000 tests",
@@ -62,8 +104,18 @@ SHAPE_TITLES = {
     "single": "single: 1 file x 50 sync tests (single-file latency)",
     "mixed-fail": "mixed-fail: 20 files x 20 tests, 20 failing, 2 slow (100 ms)",
     "graph": "graph: 100 src modules + 100 test files x 10 = 1,000 tests",
+    "browser": "browser: 50 files x 20 sync tests = 1,000 tests, headless Chromium",
+    "single-browser": "single-browser: 1 file x 20 sync tests, headless Chromium (single-file latency)",
 }
 RUN_TIMEOUT = 900  # seconds per run; vitest on `trivial` takes ~60 s
+
+
+def family_begin(fam):
+    return f"<!-- bench.py section: {fam} -->"
+
+
+def family_end(fam):
+    return f"<!-- end of bench.py section: {fam} -->"
 
 
 # ---------------------------------------------------------------- helpers
@@ -78,7 +130,7 @@ def try_sh(argv, **kw):
         return f"? ({e.__class__.__name__})"
 
 
-def display(argv):
+def display(argv, path=()):
     """The command as a user types it in the suite dir."""
     out = []
     for a in argv:
@@ -87,7 +139,25 @@ def display(argv):
         elif a.startswith(BIN + os.sep):  # from the suite dir, through bench/work/suites/node_modules
             a = "../../node_modules/.bin/" + os.path.basename(a)
         out.append(shlex.quote(a))
-    return " ".join(out)
+    pre = ""
+    if path:
+        dirs = [("<repo>/" + os.path.relpath(p, REPO)) if p.startswith(REPO + os.sep) else p for p in path]
+        pre = "PATH=" + ":".join(dirs) + ":$PATH "
+    return pre + " ".join(out)
+
+
+def runner_display(r):
+    c = RUNNER_CMDS[r]
+    return display(c["argv"], c.get("path", ()))
+
+
+def runner_env(r):
+    path = RUNNER_CMDS[r].get("path")
+    if not path:
+        return None
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join(list(path) + [env.get("PATH", "")])
+    return env
 
 
 def load_counts(shared):
@@ -110,7 +180,7 @@ def proctor_counts(text):
 
 
 def runner_counts(counts_mod, runner, text):
-    if runner == "proctor":
+    if RUNNER_CMDS[runner]["dialect"] == "proctor":
         return proctor_counts(text)
     return counts_mod.runs(runner, text)
 
@@ -213,6 +283,11 @@ def peer_version(name):
         return None
 
 
+def shape_runners(shape, runners):
+    """The selected runners that run this shape (those of its family)."""
+    return [r for r in runners if RUNNER_CMDS[r]["family"] == SHAPE_FAMILY[shape]]
+
+
 def generate(shared, shapes, runners):
     os.makedirs(SUITES, exist_ok=True)
     link = os.path.join(SUITES, "node_modules")
@@ -221,16 +296,19 @@ def generate(shared, shapes, runners):
     os.symlink(os.path.join("..", "peers", "node_modules"), link)  # suites resolve the peers from here
     expected = {}
     for shape in shapes:
-        for r in runners:
+        for r in shape_runners(shape, runners):
             out = os.path.join(SUITES, shape, r)
             subprocess.run([sys.executable, os.path.join(shared, "gen.py"), "--kind", shape,
-                            "--runner", RUNNER_CMDS[r][0], "--out", out], check=True, stdout=subprocess.DEVNULL)
+                            "--runner", RUNNER_CMDS[r]["dialect"], "--out", out], check=True, stdout=subprocess.DEVNULL)
+            for name, text in RUNNER_CMDS[r].get("files", {}).items():
+                with open(os.path.join(out, name), "w") as f:
+                    f.write(text)
             with open(os.path.join(out, "expected.json")) as f:
                 expected[(shape, r)] = json.load(f)
     return expected
 
 
-def machine_facts():
+def machine_facts(families):
     facts = {}
     try:
         with open("/etc/os-release") as f:
@@ -262,9 +340,13 @@ def machine_facts():
             "%Y-%m-%d %H:%M UTC")
     except OSError:
         facts["proctor_built"] = "?"
-    facts["mocha"] = peer_version("mocha")
-    facts["vitest"] = peer_version("vitest")
-    facts["vite"] = peer_version("vite")
+    for name in ("mocha", "vitest", "vite", "@web/test-runner", "@web/test-runner-chrome", "puppeteer-core",
+                 "karma", "karma-chrome-launcher", "karma-mocha"):
+        facts[name] = peer_version(name)
+    if "browser" in families:
+        # the Debian wrapper prints a harmless shell error on stderr; the version is on stdout
+        facts["chromium"] = try_sh([CHROMIUM, "--version"])
+        facts["esbuild"] = try_sh([os.path.join(REPO_BIN, "esbuild"), "--version"])
     return facts
 
 
@@ -276,9 +358,12 @@ def binary_stamp():
         return None
 
 
-def validate(run, exp, nums):
+def validate(run, exp, nums, runner):
     """A run is valid when it reported exactly one summary with the generated counts and the exit
-    code matches (0 unless failures were generated)."""
+    code matches (0 unless failures were generated). @web/test-runner sometimes prints its final
+    summary twice when not on a TTY: identical repeats count as one there."""
+    if runner == "wtr":
+        nums = sorted(set(nums))
     if len(nums) != 1:
         return False
     total, _, fail = nums[0]
@@ -308,22 +393,23 @@ def bench(shapes, runners, nruns, counts_mod, expected, quiet=0):
     results = {}
     os.makedirs(LOGS, exist_ok=True)
     for shape in shapes:
-        for r in runners:
+        rs = shape_runners(shape, runners)
+        for r in rs:
             results[(shape, r)] = {"runs": [], "warmup": None}
         for rnd in range(nruns + 1):  # round 0 is the warm-up
             wait_quiet(quiet)
-            for r in runners:
-                argv = RUNNER_CMDS[r][1]
+            for r in rs:
+                argv = RUNNER_CMDS[r]["argv"]
                 cwd = os.path.join(SUITES, shape, r)
                 log = os.path.join(LOGS, f"{shape}-{r}-{rnd}.log")
-                run = timed_run(argv, cwd, log)
+                run = timed_run(argv, cwd, log, runner_env(r))
                 with open(log, errors="replace") as f:
                     nums = runner_counts(counts_mod, r, f.read())
                 run["counts"] = nums
-                run["valid"] = validate(run, expected[(shape, r)], nums)
+                run["valid"] = validate(run, expected[(shape, r)], nums, r)
                 run["log"] = os.path.relpath(log, HERE)
                 tag = "warm-up" if rnd == 0 else f"run {rnd}/{nruns}"
-                print(f"  {shape:8} {r:8} {tag:9} {run['wall']:8.3f} s wall {run['cpu']:7.3f} s cpu "
+                print(f"  {shape:14} {r:19} {tag:9} {run['wall']:8.3f} s wall {run['cpu']:7.3f} s cpu "
                       f"{run['maxrss_kb'] / 1024:6.0f} MiB  counts {nums} exit {run['exit']}"
                       f"{'' if run['valid'] else '  INVALID'}"
                       f"{'  leftover ' + str(run['leftover_procs']) if run['leftover_procs'] else ''}"
@@ -335,12 +421,7 @@ def bench(shapes, runners, nruns, counts_mod, expected, quiet=0):
     return results
 
 
-def overhead(shape, expected):
-    """One `proctor run --reporter json` on a suite, split into phases by the events' timestamps."""
-    cwd = os.path.join(SUITES, shape, "proctor")
-    log = os.path.join(LOGS, f"{shape}-proctor-json.jsonl")
-    argv = [PROCTOR, "run", "--reporter", "json"]
-    run = timed_run(argv, cwd, log)
+def read_events(log):
     ev = []
     with open(log, errors="replace") as f:
         for line in f:
@@ -350,6 +431,20 @@ def overhead(shape, expected):
                     ev.append(json.loads(line))
                 except json.JSONDecodeError:
                     pass
+    return ev
+
+
+def json_argv(r):
+    return [("json" if a == "dots" else a) for a in RUNNER_CMDS[r]["argv"]]
+
+
+def overhead(shape, expected, r="proctor"):
+    """One `proctor run --reporter json` on a suite, split into phases by the events' timestamps."""
+    cwd = os.path.join(SUITES, shape, r)
+    log = os.path.join(LOGS, f"{shape}-{r}-json.jsonl")
+    argv = json_argv(r)
+    run = timed_run(argv, cwd, log, runner_env(r))
+    ev = read_events(log)
 
     def first(name):
         return next((e for e in ev if e["event"] == name), None)
@@ -357,19 +452,21 @@ def overhead(shape, expected):
     started = [e for e in ev if e["event"] == "test-started"]
     finished = [e for e in ev if e["event"] == "test-finished"]
     rs, rt, rf = first("run-started"), first("runtime-started"), first("run-finished")
-    if not (rs and rt and rf and started and finished):
-        return {"shape": shape, "error": f"missing events in {os.path.relpath(log, HERE)}", "run": run}
+    built = first("built")
+    if not (rs and rt and rf and started and finished) or (RUNNER_CMDS[r]["family"] == "browser" and not built):
+        return {"shape": shape, "runner": r, "error": f"missing events in {os.path.relpath(log, HERE)}", "run": run}
     n = len(finished)
     t_first, t_last = started[0]["elapsed_ms"], finished[-1]["elapsed_ms"]
     in_tests = sum(e["duration_ms"] for e in finished)
     # host-side start->finish per test, and the gaps between one test's finish and the next start
     pairs = sum(f["elapsed_ms"] - s["elapsed_ms"] for s, f in zip(started, finished))
     steps = [b["elapsed_ms"] - a["elapsed_ms"] for a, b in zip(started, started[1:])]
-    return {
+    o = {
         "shape": shape,
-        "command": display(argv),
+        "runner": r,
+        "command": display(argv, RUNNER_CMDS[r].get("path", ())),
         "tests": n,
-        "expected_tests": expected[(shape, "proctor")]["tests"],
+        "expected_tests": expected[(shape, r)]["tests"],
         "passed": sum(1 for e in finished if e["outcome"] == "passed"),
         "restarts": sum(1 for e in ev if e["event"] == "runtime-restarted"),
         "wall_ms": run["wall"] * 1000,
@@ -385,6 +482,29 @@ def overhead(shape, expected):
         "exit_ms": run["exit_unix"] * 1000 - rf["at"],               # run-finished -> process exit (ms clock)
         "run": run,
     }
+    if built:
+        # the build runs alongside the browser launch; `built` is emitted when both are done
+        o["built_ms"] = built["elapsed_ms"] - rs["elapsed_ms"]      # run-started -> built = max(launch, build)
+        o["build_ms"] = built["duration_ms"]                         # the build alone
+        o["build_tool"] = built.get("tool", "?")
+        o["hello_ms"] = rt["elapsed_ms"] - built["elapsed_ms"]       # built -> runtime-started (page said hello)
+    return o
+
+
+def chromium_floor(nruns):
+    """Chromium alone: headless start, dump about:blank, exit (fresh profile each time); 1 warm-up + nruns."""
+    runs = []
+    for rnd in range(nruns + 1):
+        profile = tempfile.mkdtemp(prefix="proctor-bench-chromium-")
+        argv = [CHROMIUM] + CHROMIUM_FLOOR_FLAGS + [f"--user-data-dir={profile}", "--dump-dom", "about:blank"]
+        run = timed_run(argv, WORK, os.path.join(LOGS, f"chromium-floor-{rnd}.log"))
+        shutil.rmtree(profile, ignore_errors=True)
+        if rnd:
+            runs.append(run)
+        print(f"  chromium floor {'warm-up' if rnd == 0 else f'run {rnd}/{nruns}'} {run['wall']:.3f} s wall "
+              f"{run['cpu']:.3f} s cpu exit {run['exit']}  other load {run['other_load']:.2f}", flush=True)
+    flags = " ".join(CHROMIUM_FLOOR_FLAGS)
+    return {"command": f"{CHROMIUM} {flags} --user-data-dir=$(mktemp -d) --dump-dom about:blank", "runs": runs}
 
 
 # ---------------------------------------------------------------- report
@@ -396,7 +516,7 @@ def summarize(res, exp):
     runs = res["runs"]
     walls = [r["wall"] for r in runs]
     all_runs = ([res["warmup"]] if res["warmup"] else []) + runs
-    triples = sorted({t for r in all_runs for t in r["counts"]})
+    triples = sorted({tuple(t) for r in all_runs for t in r["counts"]})
     return {
         "n": len(runs),
         "wall_med": med(walls),
@@ -408,6 +528,8 @@ def summarize(res, exp):
         "parsed": sum(len(r["counts"]) for r in all_runs),
         "valid": all(r["valid"] for r in all_runs),
         "leftovers": sum(r["leftover_procs"] for r in all_runs),
+        "leftover_runs": sum(1 for r in all_runs if r["leftover_procs"]),
+        "runs_all": len(all_runs),
         "load_med": med([r["other_load"] for r in runs]),
         "load_max": max((r["other_load"] for r in runs), default=float("nan")),
         "expected": f"{exp['tests']}/{exp['pass']}/{exp['fail']}",
@@ -415,31 +537,71 @@ def summarize(res, exp):
 
 
 def label(r, facts):
+    g = facts.get
     if r == "proctor":
-        return f"{facts['proctor']} ({facts['proctor_git']})"
+        return f"{g('proctor')} ({g('proctor_git')})"
+    if r == "proctor-esm":
+        return f"{g('proctor')} ({g('proctor_git')}), esm"
+    if r == "proctor-esbuild-min":
+        return f"{g('proctor')} ({g('proctor_git')}), esbuild {g('esbuild')} --minify"
     if r == "node":
-        return f"node:test (node {facts['node']})"
+        return f"node:test (node {g('node')})"
     if r == "vitest":
-        return f"vitest {facts['vitest']} (vite {facts['vite']})"
-    return f"mocha {facts['mocha']}"
+        return f"vitest {g('vitest')} (vite {g('vite')})"
+    if r == "wtr":
+        return (f"@web/test-runner {g('@web/test-runner')} (test-runner-chrome {g('@web/test-runner-chrome')}, "
+                f"puppeteer-core {g('puppeteer-core')})")
+    if r == "karma":
+        return (f"karma {g('karma')} (karma-mocha {g('karma-mocha')}, mocha {g('mocha')}, "
+                f"karma-chrome-launcher {g('karma-chrome-launcher')})")
+    return f"mocha {g('mocha')}"
 
 
-def render(shapes, runners, results, expected, facts, ovh, argv_line, started, finished, nruns):
+def label_short(r):
+    return {"node": "node:test", "wtr": "@web/test-runner"}.get(r, r)
+
+
+def runners_line(fam, facts):
+    if fam == "node":
+        return (f"**Runners**: {label('proctor', facts)} built {facts['proctor_built']}; mocha {facts['mocha']}; "
+                f"vitest {facts['vitest']} + vite {facts['vite']} (default config as gen.py writes it: pool `forks`, "
+                f"isolate); node:test of node {facts['node']}.\n")
+    g = facts.get
+    return (f"**Browser**: {g('chromium')} (Debian package, `{CHROMIUM}`; every runner launches it headless with "
+            f"a fresh profile).  \n"
+            f"**Runners**: {label('proctor', facts)} built {facts['proctor_built']}, in two modes: `proctor-esm` "
+            f"(`--runtime chromium`, default `build = \"esm\"`: the page imports the test files as native ES "
+            f"modules) and `proctor-esbuild-min` (a `proctor.toml` with `build = \"esbuild\"`, `minify = true`: one "
+            f"bundle by esbuild {g('esbuild')} from `<repo>/node_modules/.bin`); @web/test-runner "
+            f"{g('@web/test-runner')} + @web/test-runner-chrome {g('@web/test-runner-chrome')} + puppeteer-core "
+            f"{g('puppeteer-core')} (gen.py's `web-test-runner.config.mjs`: `nodeResolve`, default concurrency = "
+            f"1 page at a time on 2 cores); karma {g('karma')} + karma-mocha {g('karma-mocha')} + mocha "
+            f"{g('mocha')} + karma-chrome-launcher {g('karma-chrome-launcher')} (gen.py's `karma.conf.cjs`: "
+            f"ChromeHeadless + `--no-sandbox` etc., `CHROME_BIN={CHROMIUM}`, all files as modules in one page, "
+            f"`dots` reporter).\n")
+
+
+def render_family(fam, data):
+    """One family's section of RESULTS.md (between its markers) from its results.json payload."""
+    shapes, runners = data["shapes"], data["runners"]
+    results = {tuple(k.split("/", 1)): v for k, v in data["results"].items()}
+    expected = {tuple(k.split("/", 1)): v for k, v in data["expected"].items()}
+    facts, ovh, nruns = data["facts"], data.get("overhead", []), data["nruns"]
+    F = FAMILIES[fam]
     L = []
-    L.append("# proctor vs mocha, node:test and Vitest\n")
-    L.append("Generated by `bench/bench.py` (how to run and what it measures: [README.md](README.md)).\n")
-    L.append(f"**Command** (from the repo root): `{argv_line}`  ")
-    L.append(f"Run {started} to {finished} (UTC).\n")
+    L.append(family_begin(fam))
+    L.append(f"## {F['title']}\n")
+    L.append(f"**Command** (from the repo root): `{data['command']}`  ")
+    L.append(f"Run {data['started']} to {data['finished']} (UTC).\n")
     L.append("**Machine**: " + f"{facts['os']}, {facts['cores']} cores ({facts['cpu']}), {facts['mem_gib']} GiB RAM, "
              f"kernel {facts['kernel']}; node {facts['node']}, npm {facts['npm']}, python {facts['python']}.  ")
-    L.append(f"**Runners**: {label('proctor', facts)} built {facts['proctor_built']}; mocha {facts['mocha']}; "
-             f"vitest {facts['vitest']} + vite {facts['vite']} (default config as gen.py writes it: pool `forks`, "
-             f"isolate); node:test of node {facts['node']}.\n")
+    L.append(runners_line(fam, facts))
     if facts.get("binary_changed"):
         L.append("**Warning**: `target/release/proctor` was rebuilt by someone else while this bench ran; "
                  "proctor's rows may mix two builds.\n")
-    L.append("**Method.** Suites from the shared generator `gen.py` (same test bodies in every dialect), one dir per "
-             "shape and runner under `bench/work/suites/<shape>/<runner>/`; each command runs in its suite dir. "
+    L.append("**Method.** Suites from the generator `gen.py` (vendored in `bench/vendor/` from the shared peer "
+             "baseline; same test bodies in every dialect), one dir per shape and runner under "
+             "`bench/work/suites/<shape>/<runner>/`; each command runs in its suite dir. "
              f"1 unmeasured warm-up + {nruns} measured runs per case, interleaved (each round runs every runner once "
              "before the next round). Whole-process measurement from outside: `wall` = spawn to exit, median "
              "(min-max); `cpu` = user+sys of the process tree that was waited for; `peak RSS` = largest single "
@@ -448,49 +610,63 @@ def render(shapes, runners, results, expected, facts, ovh, argv_line, started, f
              "`valid` = every run printed exactly the generated numbers and exited as expected. `other load` = cpu "
              f"used by the rest of the machine during the runs, in cores (of {facts['cores']}), median / max: "
              "non-zero means a shared, noisy box; treat differences under ~20 % as noise then.\n")
+    if fam == "browser":
+        L.append("Browser processes a runner leaves running in its process group after it exits are killed by the "
+                 "harness and counted in `valid`; their cpu is not in the `cpu` column (it only covers processes "
+                 "that were waited for), so `cpu` understates for such runners.\n")
 
-    # side-by-side summary
-    L.append("## Summary: median wall seconds\n")
+    L.append("### Summary: median wall seconds\n")
     L.append("| shape (tests) | " + " | ".join(label_short(r) for r in runners) + " |")
     L.append("|---|" + "---|" * len(runners))
     for shape in shapes:
-        e = expected[(shape, runners[0])]
+        e = next(expected[(shape, r)] for r in runners if (shape, r) in expected)
         cells = []
         for r in runners:
+            if (shape, r) not in results:
+                cells.append("-")
+                continue
             s = summarize(results[(shape, r)], expected[(shape, r)])
             cells.append(f"{s['wall_med']:.3f}" + ("" if s["valid"] else " (INVALID counts)"))
-        L.append(f"| {shape} ({e['files']} file{'s' if e['files'] != 1 else ''}, {e['tests']:,} tests) | " + " | ".join(cells) + " |")
+        L.append(f"| {shape} ({e['files']} file{'s' if e['files'] != 1 else ''}, {e['tests']:,} tests) | "
+                 + " | ".join(cells) + " |")
     L.append("")
-    if "proctor" in runners:
-        L.append("Ratio of each runner's median wall to proctor's (>1 = proctor faster):\n")
-        others = [r for r in runners if r != "proctor"]
+    ref = F["ratio_ref"]
+    if ref in runners and len(runners) > 1:
+        L.append(F["ratio_text"] + "\n")
+        others = [r for r in runners if r != ref]
         L.append("| shape | " + " | ".join(label_short(r) for r in others) + " |")
         L.append("|---|" + "---|" * len(others))
         for shape in shapes:
-            p = summarize(results[(shape, "proctor")], expected[(shape, "proctor")])["wall_med"]
-            cells = [f"{summarize(results[(shape, r)], expected[(shape, r)])['wall_med'] / p:.2f}x" for r in others]
+            p = summarize(results[(shape, ref)], expected[(shape, ref)])["wall_med"]
+            cells = [f"{summarize(results[(shape, r)], expected[(shape, r)])['wall_med'] / p:.2f}x"
+                     if (shape, r) in results else "-" for r in others]
             L.append(f"| {shape} | " + " | ".join(cells) + " |")
         L.append("")
 
-    L.append("## Per shape\n")
+    L.append("### Per shape\n")
     for shape in shapes:
-        L.append(f"### {SHAPE_TITLES.get(shape, shape)}\n")
+        L.append(f"#### {SHAPE_TITLES.get(shape, shape)}\n")
         L.append("| runner | command | runs | wall s median (min-max) | cpu s median | peak RSS MiB | "
                  "tests run: total/pass/fail (summaries parsed) | valid | other load (cores) |")
         L.append("|---|---|---|---|---|---|---|---|---|")
         for r in runners:
+            if (shape, r) not in results:
+                continue
             s = summarize(results[(shape, r)], expected[(shape, r)])
             valid = "yes" if s["valid"] else f"**no** (expected {s['expected']})"
             if s["leftovers"]:
-                valid += f"; {s['leftovers']} process(es) left running at exit, killed"
-            L.append(f"| {label(r, facts)} | `{display(RUNNER_CMDS[r][1])}` | {s['n']} | "
+                valid += (f"; left {s['leftovers']} process(es) running at exit in {s['leftover_runs']} of "
+                          f"{s['runs_all']} runs, killed")
+            L.append(f"| {label(r, facts)} | `{runner_display(r)}` | {s['n']} | "
                      f"{s['wall_med']:.3f} ({s['wall_min']:.3f}-{s['wall_max']:.3f}) | {s['cpu_med']:.3f} | "
                      f"{s['rss_med']:.0f} | {s['counts']} ({s['parsed']}) | {valid} | "
                      f"{s['load_med']:.2f} / {s['load_max']:.2f} |")
         L.append("")
 
-    if ovh:
-        L.append("## proctor: where the time goes (per-test overhead)\n")
+    node_ovh = [o for o in ovh if "built_ms" not in o and RUNNER_CMDS.get(o.get("runner", "proctor"), {}).get("family") == "node"]
+    browser_ovh = [o for o in ovh if RUNNER_CMDS.get(o.get("runner", "proctor"), {}).get("family") == "browser"]
+    if node_ovh:
+        L.append("### proctor: where the time goes (per-test overhead)\n")
         L.append("One extra `proctor run --reporter json` per shape (after the measured runs, so warm), split by "
                  "the events' timestamps (`elapsed_ms`, host clock, 0 = `run-started`). `pre-run` = process spawn "
                  "to `run-started` (CLI, discovery, parsing the files into the plan; from the events' `at` unix ms, "
@@ -504,7 +680,7 @@ def render(shapes, runners, results, expected, facts, ovh, argv_line, started, f
         L.append("| shape | tests (passed) | process wall ms | pre-run ms | start-up ms | load ms | test phase ms | "
                  "**per test µs** | median step µs | in test µs | teardown ms | exit ms | other load |")
         L.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-        for o in ovh:
+        for o in node_ovh:
             if "error" in o:
                 L.append(f"| {o['shape']} | {o['error']} |" + " |" * 11)
                 continue
@@ -513,45 +689,157 @@ def render(shapes, runners, results, expected, facts, ovh, argv_line, started, f
                      f"**{o['per_test_us']:.1f}** | {o['steady_us']:.1f} | {o['in_test_us']:.1f} | "
                      f"{o['teardown_ms']:.0f} | {o['exit_ms']:.0f} | {o['run']['other_load']:.2f} |")
         L.append("")
-        L.append(f"Command: `{ovh[0].get('command', 'proctor run --reporter json')}` in `bench/work/suites/<shape>/proctor/`; "
-                 "events kept in `bench/work/logs/<shape>-proctor-json.jsonl`.\n")
+        L.append(f"Command: `{node_ovh[0].get('command', 'proctor run --reporter json')}` in "
+                 "`bench/work/suites/<shape>/proctor/`; events kept in `bench/work/logs/<shape>-proctor-json.jsonl`.\n")
+    if browser_ovh:
+        L.append("### proctor in Chromium: where the time goes\n")
+        L.append("One extra run per shape and proctor mode with `--reporter json` instead of `dots` (after the "
+                 "measured runs, so warm), split by the events' timestamps (`elapsed_ms`, host clock, 0 = "
+                 "`run-started`). `pre-run` = process spawn to `run-started` (CLI, discovery, parsing the files; from "
+                 "the events' `at` unix ms, so ±1 ms); **launch** = `run-started` to `built`: proctor builds the page "
+                 "(and the bundle) *while* Chromium launches and emits `built` when both are done, so this is "
+                 "max(Chromium launch, build); `build` = the build alone (`built`'s `duration_ms`); `to hello` = "
+                 "`built` to `runtime-started` (the page loads the controller, connects and says hello); `load` = to "
+                 "the first `test-started` (importing the test files, or evaluating the bundle); `test phase` = "
+                 "first `test-started` to last `test-finished`; **per test** = test phase / tests; `median step` = "
+                 "median time from one `test-started` to the next; `in test` = mean of the runtime's own "
+                 "`duration_ms`; `teardown` = last `test-finished` to `run-finished` (closing the page and the "
+                 "browser); `exit` = `run-finished` to process exit.\n")
+        L.append("| shape | mode | tests (passed) | process wall ms | pre-run ms | **launch ms** (max(launch, build)) | "
+                 "build ms | to hello ms | load ms | test phase ms | **per test µs** | median step µs | in test µs | "
+                 "teardown ms | exit ms | other load |")
+        L.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for o in browser_ovh:
+            if "error" in o:
+                L.append(f"| {o['shape']} | {o['runner']} | {o['error']} |" + " |" * 13)
+                continue
+            L.append(f"| {o['shape']} | {o['runner']} | {o['tests']} ({o['passed']}) | {o['wall_ms']:.0f} | "
+                     f"{o['pre_run_ms']:.0f} | **{o['built_ms']:.0f}** | {o['build_ms']:.0f} | {o['hello_ms']:.0f} | "
+                     f"{o['load_ms']:.0f} | {o['test_phase_ms']:.0f} | **{o['per_test_us']:.1f}** | "
+                     f"{o['steady_us']:.1f} | {o['in_test_us']:.1f} | {o['teardown_ms']:.0f} | {o['exit_ms']:.0f} | "
+                     f"{o['run']['other_load']:.2f} |")
+        L.append("")
+        cmds = sorted({(o["runner"], o.get("command", "")) for o in browser_ovh if "command" in o})
+        L.append("Commands (in `bench/work/suites/<shape>/<mode>/`): " + "; ".join(f"{r}: `{c}`" for r, c in cmds)
+                 + "; events kept in `bench/work/logs/<shape>-<mode>-json.jsonl`.\n")
+    floor = data.get("chromium_floor")
+    if floor and floor["runs"]:
+        runs = floor["runs"]
+        walls = [r["wall"] for r in runs]
+        left = sum(r["leftover_procs"] for r in runs)
+        L.append("### Floor: Chromium alone\n")
+        L.append(f"Headless start, dump `about:blank`, exit; fresh profile each run; 1 warm-up + {len(runs)} runs, "
+                 "same measurement as above (`cpu` covers only the processes that were waited for).\n")
+        L.append("| command | runs | wall s median (min-max) | cpu s median | peak RSS MiB | exit codes | other load |")
+        L.append("|---|---|---|---|---|---|---|")
+        L.append(f"| `{floor['command']}` | {len(runs)} | {med(walls):.3f} ({min(walls):.3f}-{max(walls):.3f}) | "
+                 f"{med([r['cpu'] for r in runs]):.3f} | {med([r['maxrss_kb'] / 1024 for r in runs]):.0f} | "
+                 f"{','.join(sorted({str(r['exit']) for r in runs}))} | "
+                 f"{med([r['other_load'] for r in runs]):.2f} / {max(r['other_load'] for r in runs):.2f} |")
+        L.append("")
+        if left:
+            L.append(f"Chromium left {left} helper process(es) in its group after exiting; killed.\n")
 
-    L.append("## Reproduce\n")
+    L.append("### Reproduce\n")
     L.append("```sh")
-    L.append(argv_line)
+    L.append(data["command"])
     L.append("```\n")
     L.append("Per-case commands (run in `bench/work/suites/<shape>/<runner>/`; `../../node_modules` is the "
              "symlink `bench/work/suites/node_modules` -> `bench/work/peers/node_modules`, through which the suites "
-             "also resolve `vitest`; `proctor` is `target/release/proctor`, which needs no install):\n")
+             "also resolve the peers their configs import; `proctor` is `target/release/proctor`, which needs no "
+             "install; `<repo>` is the repo root):\n")
     L.append("| runner | command |")
     L.append("|---|---|")
     for r in runners:
-        L.append(f"| {label_short(r)} | `{display(RUNNER_CMDS[r][1])}` |")
+        L.append(f"| {r} | `{runner_display(r)}` |")
     L.append("")
+    if any(RUNNER_CMDS[r].get("files") for r in runners):
+        for r in runners:
+            for name, text in RUNNER_CMDS[r].get("files", {}).items():
+                L.append(f"`{r}` also writes `{name}` into its suite dir:\n")
+                L.append("```toml" if name.endswith(".toml") else "```")
+                L.append(text.rstrip("\n"))
+                L.append("```\n")
     L.append("Every run's output: `bench/work/logs/<shape>-<runner>-<round>.log` (round 0 = warm-up); every "
-             "number: `bench/work/results.json`.\n")
+             "number: `bench/work/results.json`.")
+    L.append(family_end(fam))
     return "\n".join(L)
 
 
-def label_short(r):
-    return {"node": "node:test", "vitest": "vitest"}.get(r, r)
+HEADER = """# proctor benchmarks: node and browser
+
+Generated by `bench/bench.py` (how to run and what it measures: [README.md](README.md)). Each `##`
+section below is one family of shapes from one run of bench.py, with its own command, time, machine
+and builds; a run rewrites the sections of the families it ran and keeps the others.
+"""
+
+
+def write_results_md(path, sections):
+    """Replace the given families' sections in RESULTS.md, keep the others and the hand-written notes."""
+    old = ""
+    if os.path.exists(path):
+        with open(path) as f:
+            old = f.read()
+    notes = ""
+    body = old
+    if NOTES_MARKER in old:
+        body, notes = old[:old.index(NOTES_MARKER)], old[old.index(NOTES_MARKER) + len(NOTES_MARKER):]
+    kept = {}
+    for fam in FAMILIES:
+        b, e = family_begin(fam), family_end(fam)
+        if b in body and e in body:
+            kept[fam] = body[body.index(b):body.index(e) + len(e)]
+    kept.update(sections)
+    md = HEADER + "\n" + "\n\n".join(kept[f] for f in FAMILIES if f in kept) + "\n\n"
+    with open(path, "w") as f:
+        f.write(md + NOTES_MARKER + (notes if notes else "\n"))
+    return md
+
+
+def load_results_json():
+    path = os.path.join(WORK, "results.json")
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        d = json.load(f)
+    if "families" in d:
+        return d["families"]
+    # the format before families: one node run
+    keys = list(d["results"])
+    d["shapes"] = list(dict.fromkeys(k.split("/", 1)[0] for k in keys))
+    d["runners"] = list(dict.fromkeys(k.split("/", 1)[1] for k in keys))
+    d["nruns"] = len(next(iter(d["results"].values()))["runs"])
+    return {"node": d}
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shapes", default=",".join(SHAPES), help=f"comma-separated (default {','.join(SHAPES)})")
-    ap.add_argument("--runners", default=",".join(RUNNERS), help=f"comma-separated (default {','.join(RUNNERS)})")
+    ap.add_argument("--shapes", default=",".join(SHAPES),
+                    help=f"comma-separated (default {','.join(SHAPES)}; also {','.join(s for s in SHAPE_TITLES if s not in SHAPES)})")
+    ap.add_argument("--runners", default=",".join(RUNNERS),
+                    help=f"comma-separated (default all: {','.join(RUNNERS)}); each shape runs those of its family")
     ap.add_argument("--runs", type=int, default=3, help="measured runs per case, after 1 warm-up (default 3)")
     ap.add_argument("--skip-install", action="store_true", help="reuse bench/work/peers as it is")
     ap.add_argument("--no-build", action="store_true", help="do not run `cargo build --release` first")
     ap.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
                     help="before each round, wait up to this long for the rest of the machine to use < 0.3 cores "
                          "(default 0: don't wait)")
-    ap.add_argument("--no-overhead", action="store_true", help="skip the proctor --reporter json phase split")
-    ap.add_argument("--shared", default=os.environ.get("PROCTOR_BENCH_SHARED", "/work/shared/bench"),
-                    help="dir holding gen.py and counts.py (default $PROCTOR_BENCH_SHARED or /work/shared/bench)")
+    ap.add_argument("--no-overhead", action="store_true",
+                    help="skip the proctor --reporter json phase split (and the Chromium floor)")
+    ap.add_argument("--shared", default=os.environ.get("PROCTOR_BENCH_SHARED") or VENDOR,
+                    help="dir holding gen.py and counts.py (default $PROCTOR_BENCH_SHARED, else bench/vendor)")
     ap.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"), help="markdown file to write")
+    ap.add_argument("--render-only", action="store_true",
+                    help="rewrite --out from bench/work/results.json; run nothing")
     a = ap.parse_args()
+
+    if a.render_only:
+        fams = load_results_json()
+        if not fams:
+            ap.error("no bench/work/results.json to render")
+        write_results_md(a.out, {f: render_family(f, d) for f, d in fams.items()})
+        print(f"wrote {os.path.relpath(a.out)} ({', '.join(fams)})")
+        return
 
     shapes = [s for s in a.shapes.split(",") if s]
     runners = [r for r in a.runners.split(",") if r]
@@ -561,6 +849,12 @@ def main():
     for s in shapes:
         if s not in SHAPE_TITLES:
             ap.error(f"unknown shape {s!r} (known: {', '.join(SHAPE_TITLES)})")
+    shapes = [s for s in shapes if shape_runners(s, runners)]  # shapes no selected runner runs: dropped
+    if not shapes:
+        ap.error("no selected runner runs any selected shape (node shapes: proctor,mocha,node,vitest; "
+                 "browser shapes: proctor-esm,proctor-esbuild-min,wtr,karma)")
+    runners = [r for r in runners if any(r in shape_runners(s, runners) for s in shapes)]
+    families = [f for f in FAMILIES if any(SHAPE_FAMILY[s] == f for s in shapes)]
     if a.runs < 1:
         ap.error("--runs must be at least 1")
     for f in ("gen.py", "counts.py"):
@@ -570,16 +864,21 @@ def main():
     argv_line = "python3 bench/bench.py" + "".join(" " + shlex.quote(x) for x in sys.argv[1:])
     started = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
 
-    if not a.skip_install and any(r in ("mocha", "vitest") for r in runners):
+    if not a.skip_install and any(r in PEER_RUNNERS for r in runners):
         install_peers()
-    if not a.no_build and "proctor" in runners:
+    uses_proctor = any(RUNNER_CMDS[r]["argv"][0] == PROCTOR for r in runners)
+    if not a.no_build and uses_proctor:
         build_proctor()
-    missing = [RUNNER_CMDS[r][1][0] for r in runners if r != "node" and not os.path.exists(RUNNER_CMDS[r][1][0])]
+    missing = [RUNNER_CMDS[r]["argv"][0] for r in runners if r != "node" and not os.path.exists(RUNNER_CMDS[r]["argv"][0])]
+    if "proctor-esbuild-min" in runners and not os.path.exists(os.path.join(REPO_BIN, "esbuild")):
+        missing.append(os.path.join(REPO_BIN, "esbuild") + " (run `npm install` in the repo root)")
+    if "browser" in families and not os.path.exists(CHROMIUM):
+        missing.append(CHROMIUM + " (apt-get install chromium)")
     if missing:
         sys.exit(f"missing: {', '.join(missing)} (drop --skip-install / --no-build?)")
 
     counts_mod = load_counts(a.shared)
-    facts = machine_facts()
+    facts = machine_facts(families)
     stamp0 = binary_stamp()
     print(f"generating suites under {os.path.relpath(SUITES, REPO)} ...", flush=True)
     expected = generate(a.shared, shapes, runners)
@@ -588,36 +887,49 @@ def main():
     results = bench(shapes, runners, a.runs, counts_mod, expected, a.wait_quiet)
 
     ovh = []
-    if "proctor" in runners and not a.no_overhead:
+    floor = None
+    if not a.no_overhead:
         for shape in shapes:
+            for r in shape_runners(shape, runners):
+                if RUNNER_CMDS[r]["dialect"] != "proctor":
+                    continue
+                wait_quiet(a.wait_quiet)
+                o = overhead(shape, expected, r)
+                ovh.append(o)
+                if "error" in o:
+                    print(f"  overhead {shape} {r}: {o['error']}")
+                else:
+                    extra = (f"launch/build {o['built_ms']:.0f}/{o['build_ms']:.0f} ms, to hello {o['hello_ms']:.0f} ms, "
+                             if "built_ms" in o else "")
+                    print(f"  overhead {shape} {r}: {o['tests']} tests, start-up {o['startup_ms']:.0f} ms, {extra}load "
+                          f"{o['load_ms']:.0f} ms, test phase {o['test_phase_ms']:.0f} ms = {o['per_test_us']:.1f} us/test, "
+                          f"teardown {o['teardown_ms']:.0f} ms", flush=True)
+        if "browser" in families:
             wait_quiet(a.wait_quiet)
-            o = overhead(shape, expected)
-            ovh.append(o)
-            if "error" in o:
-                print(f"  overhead {shape}: {o['error']}")
-            else:
-                print(f"  overhead {shape}: {o['tests']} tests, start-up {o['startup_ms']:.0f} ms, load "
-                      f"{o['load_ms']:.0f} ms, test phase {o['test_phase_ms']:.0f} ms = {o['per_test_us']:.1f} us/test")
+            floor = chromium_floor(a.runs)
     finished = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-    if "proctor" in runners and binary_stamp() != stamp0:
+    if uses_proctor and binary_stamp() != stamp0:
         facts["binary_changed"] = True
         print("WARNING: target/release/proctor changed while the bench ran (someone rebuilt it)", file=sys.stderr)
 
-    md = render(shapes, runners, results, expected, facts, ovh, argv_line, started, finished, a.runs)
-    notes = ""
-    if os.path.exists(a.out):
-        with open(a.out) as f:
-            old = f.read()
-        if NOTES_MARKER in old:
-            notes = old[old.index(NOTES_MARKER) + len(NOTES_MARKER):]
-    with open(a.out, "w") as f:
-        f.write(md + "\n" + NOTES_MARKER + (notes if notes else "\n"))
+    payloads = {}
+    for fam in families:
+        fshapes = [s for s in shapes if SHAPE_FAMILY[s] == fam]
+        frunners = [r for r in runners if RUNNER_CMDS[r]["family"] == fam]
+        payloads[fam] = {
+            "command": argv_line, "started": started, "finished": finished, "facts": facts, "nruns": a.runs,
+            "shapes": fshapes, "runners": frunners,
+            "expected": {f"{s}/{r}": e for (s, r), e in expected.items() if s in fshapes},
+            "results": {f"{s}/{r}": v for (s, r), v in results.items() if s in fshapes},
+            "overhead": [o for o in ovh if o["shape"] in fshapes],
+            "chromium_floor": floor if fam == "browser" else None,
+        }
+    md = write_results_md(a.out, {f: render_family(f, p) for f, p in payloads.items()})
     os.makedirs(WORK, exist_ok=True)
+    all_fams = load_results_json()
+    all_fams.update(payloads)
     with open(os.path.join(WORK, "results.json"), "w") as f:
-        json.dump({"command": argv_line, "started": started, "finished": finished, "facts": facts,
-                   "expected": {f"{s}/{r}": e for (s, r), e in expected.items()},
-                   "results": {f"{s}/{r}": v for (s, r), v in results.items()},
-                   "overhead": ovh}, f, indent=1)
+        json.dump({"families": all_fams}, f, indent=1)
     print()
     print(md)
     print(f"wrote {os.path.relpath(a.out)} and {os.path.relpath(os.path.join(WORK, 'results.json'))}")

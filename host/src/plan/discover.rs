@@ -22,41 +22,67 @@ pub enum PlanError {
 /// Discovers and analyses every suite's test files.
 pub fn build_plan(config: &Config) -> Result<Plan, PlanError> {
     let candidates = walk(&config.root)?;
-    let mut analyzed: BTreeMap<PathBuf, PlannedFile> = BTreeMap::new();
     let mut claimed: BTreeSet<PathBuf> = BTreeSet::new();
-    let mut suites = Vec::new();
+    let mut members: Vec<Vec<(String, PathBuf)>> = Vec::new();
     for suite in &config.suites {
         let include = glob_set(&suite.tests)?;
         let exclude = glob_set(&suite.exclude)?;
-        let mut files = Vec::new();
-        for (rel, abs) in &candidates {
-            if include.is_match(rel) && !exclude.is_match(rel) && within(abs, &config.paths) {
-                files.push(planned(&mut analyzed, rel, abs));
-                claimed.insert(abs.clone());
-            }
-        }
-        suites.push(PlannedSuite {
-            id: suite.id.clone(),
-            runtimes: suite.runtimes.clone(),
-            timeout_ms: suite.timeout.as_millis() as u64,
-            files,
-        });
+        let files: Vec<(String, PathBuf)> = candidates
+            .iter()
+            .filter(|(rel, abs)| include.is_match(rel) && !exclude.is_match(rel) && within(abs, &config.paths))
+            .cloned()
+            .collect();
+        claimed.extend(files.iter().map(|(_, abs)| abs.clone()));
+        members.push(files);
     }
     // A file named on the command line runs even when no suite's globs match it (as in Jest).
     for path in &config.paths {
         if path.is_file() && !claimed.contains(path) {
-            if let (Some(suite), Some(rel)) = (suites.first_mut(), relative(&config.root, path)) {
-                let file = planned(&mut analyzed, &rel, path);
-                suite.files.push(file);
-                suite.files.sort_by(|a, b| a.path.cmp(&b.path));
+            if let (Some(first), Some(rel)) = (members.first_mut(), relative(&config.root, path)) {
+                first.push((rel, path.clone()));
+                first.sort();
             }
         }
     }
+    let unique: BTreeMap<PathBuf, String> =
+        members.iter().flatten().map(|(rel, abs)| (abs.clone(), rel.clone())).collect();
+    let analyzed = analyze_all(unique.into_iter().map(|(abs, rel)| (rel, abs)).collect());
+    let suites = config
+        .suites
+        .iter()
+        .zip(members)
+        .map(|(suite, files)| PlannedSuite {
+            id: suite.id.clone(),
+            runtimes: suite.runtimes.clone(),
+            timeout_ms: suite.timeout.as_millis() as u64,
+            files: files.iter().filter_map(|(_, abs)| analyzed.get(abs).cloned()).collect(),
+        })
+        .collect();
     Ok(Plan { root: config.root.clone(), suites })
 }
 
-fn planned(cache: &mut BTreeMap<PathBuf, PlannedFile>, rel: &str, abs: &Path) -> PlannedFile {
-    cache.entry(abs.to_path_buf()).or_insert_with(|| analyze_file(rel, abs)).clone()
+/// Parses files on every core: each file is independent, and parsing is most of the time
+/// before the first test can start.
+fn analyze_all(files: Vec<(String, PathBuf)>) -> BTreeMap<PathBuf, PlannedFile> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
+    if workers <= 1 || files.len() < 8 {
+        return files.iter().map(|(rel, abs)| (abs.clone(), analyze_file(rel, abs))).collect();
+    }
+    let chunk = files.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|(rel, abs)| (abs.clone(), analyze_file(rel, abs))).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| match handle.join() {
+                Ok(done) => done,
+                // A panic in the parser is a bug; re-raise it rather than lose the files quietly.
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
 }
 
 fn analyze_file(rel: &str, abs: &Path) -> PlannedFile {
