@@ -54,19 +54,58 @@ pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
     let mut reporters = build_reporters(&config);
     let mut stats = RunStats::default();
     let fail_fast = config.fail_fast.then(FailFast::default);
+    let mut interrupted = false;
     {
         let mut emitter = Emitter::new(&mut reporters);
         emitter.emit(EventKind::RunStarted { plan: plan.clone(), seed: config.seed });
+        let runtimes = Runtimes { node: node.as_ref(), chromium: chromium.as_ref() };
+        // Dropping the run on Ctrl-C or SIGTERM kills the runtimes and removes their temp dirs
+        // (every one of them is owned by that future); the counts so far still get reported.
+        tokio::select! {
+            () = run_suites(&plan, &config, runtimes, fail_fast.as_ref(), &mut emitter, &mut stats) => {}
+            () = interruption() => interrupted = true,
+        }
+        emitter.emit(EventKind::RunFinished { stats });
+    }
+    reporters.finish();
+    if interrupted {
+        eprintln!("proctor: interrupted; the runtimes were stopped");
+        return Ok(crate::exit::INTERRUPTED);
+    }
+    if stats.ran() == 0 && config.no_tests == NoTests::Warn && !stats.has_failures() {
+        eprintln!("proctor: warning: no tests ran");
+    }
+    Ok(exit_code(&stats, config.no_tests))
+}
+
+/// The runtimes found for this run.
+#[derive(Clone, Copy)]
+struct Runtimes<'a> {
+    node: Option<&'a runtimes::NodeLauncher>,
+    chromium: Option<&'a runtimes::ChromiumLauncher>,
+}
+
+/// Runs every suite in each of its runtimes, in config order.
+async fn run_suites(
+    plan: &Plan,
+    config: &crate::config::Config,
+    found: Runtimes<'_>,
+    fail_fast: Option<&FailFast>,
+    emitter: &mut Emitter<'_>,
+    stats: &mut RunStats,
+) {
+    let (node, chromium) = (found.node, found.chromium);
+    let (emitter, stats) = (emitter, stats);
         for (suite, suite_config) in plan.suites.iter().zip(&config.suites) {
-            let files = report_syntax_errors(suite, &mut emitter, &mut stats);
+            let files = report_syntax_errors(suite, emitter, stats);
             for &runtime in &suite.runtimes {
-                if let Some(reason) = fail_fast.as_ref().and_then(FailFast::reason) {
-                    report_not_run(suite, runtime, &reason, &mut emitter, &mut stats);
+                if let Some(reason) = fail_fast.and_then(FailFast::reason) {
+                    report_not_run(suite, runtime, &reason, emitter, stats);
                     continue;
                 }
                 if files.is_empty() {
                     // No runtime for this suite: its skipped tests come from the plan alone.
-                    report_unselected(suite, runtime, &mut emitter, &mut stats);
+                    report_unselected(suite, runtime, emitter, stats);
                     continue;
                 }
                 let settings = SuiteSettings {
@@ -75,14 +114,14 @@ pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
                     timeout_override: config.timeout_override,
                     selection: &config.selection,
                     seed: config.seed,
-                    fail_fast: fail_fast.as_ref(),
+                    fail_fast,
                 };
-                match (runtime, &node, &chromium) {
+                match (runtime, node, chromium) {
                     (RuntimeKind::Node, Some(launcher), _) => match NodeLaunch::prepare(launcher, &files, &config.root).await {
                         Ok((mut server, mut launch)) => {
-                            run_suite(&settings, &mut launch, &mut server.connections, &mut emitter, &mut stats).await
+                            run_suite(&settings, &mut launch, &mut server.connections, emitter, stats).await
                         }
-                        Err(err) => start_failed(&suite.id, err.to_string(), &mut emitter, &mut stats),
+                        Err(err) => start_failed(&suite.id, err.to_string(), emitter, stats),
                     },
                     (RuntimeKind::Chromium, _, Some(launcher)) => {
                         let prepared =
@@ -95,22 +134,34 @@ pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
                                     tool: build.tool,
                                     duration: build.duration,
                                 });
-                                run_suite(&settings, &mut launch, &mut server.connections, &mut emitter, &mut stats).await
+                                run_suite(&settings, &mut launch, &mut server.connections, emitter, stats).await
                             }
-                            Err(err) => start_failed(&suite.id, err.to_string(), &mut emitter, &mut stats),
+                            Err(err) => start_failed(&suite.id, err.to_string(), emitter, stats),
                         }
                     }
-                    _ => start_failed(&suite.id, format!("no {} runtime was found", runtime.name()), &mut emitter, &mut stats),
+                    _ => start_failed(&suite.id, format!("no {} runtime was found", runtime.name()), emitter, stats),
                 }
             }
         }
-        emitter.emit(EventKind::RunFinished { stats });
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn interruption() {
+    #[cfg(unix)]
+    {
+        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(signal) => signal,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
     }
-    reporters.finish();
-    if stats.ran() == 0 && config.no_tests == NoTests::Warn && !stats.has_failures() {
-        eprintln!("proctor: warning: no tests ran");
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
-    Ok(exit_code(&stats, config.no_tests))
 }
 
 /// Plans, then selects; prints the selection's warnings (a tag no test carries, a selection

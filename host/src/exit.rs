@@ -11,6 +11,8 @@ pub const TESTS_FAILED: u8 = 1;
 pub const USAGE_OR_ENVIRONMENT: u8 = 2;
 /// No test ran.
 pub const NO_TESTS_RAN: u8 = 4;
+/// The run was interrupted (Ctrl-C or SIGTERM), as shells report a SIGINT.
+pub const INTERRUPTED: u8 = 130;
 
 /// What a finished run exits with.
 pub fn exit_code(stats: &RunStats, no_tests: NoTests) -> u8 {
