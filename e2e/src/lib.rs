@@ -22,7 +22,8 @@ pub fn proctor_bin() -> PathBuf {
         if let Some(bin) = std::env::var_os("PROCTOR_BIN") {
             return PathBuf::from(bin);
         }
-        let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace().join("target"));
+        let target =
+            std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace().join("target"));
         let bin = target.join("debug").join("proctor");
         if !is_fresh(&bin) {
             let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -189,7 +190,9 @@ impl Output {
             let id = event["test"]["id"].as_str().map(str::to_owned);
             let outcome = match event["event"].as_str() {
                 Some("test-finished") => event["outcome"].as_str().map(str::to_owned),
-                Some("test-skipped") => event["kind"].as_str().map(|k| if k == "todo" { "todo".into() } else { "skipped".into() }),
+                Some("test-skipped") => {
+                    event["kind"].as_str().map(|k| if k == "todo" { "todo".into() } else { "skipped".into() })
+                }
                 _ => None,
             };
             if let (Some(id), Some(outcome)) = (id, outcome) {
@@ -204,10 +207,16 @@ impl Output {
     pub fn outcomes_by_runtime(&self) -> BTreeMap<String, String> {
         let mut map = BTreeMap::new();
         for event in self.events() {
-            let key = format!("{}|{}", event["test"]["runtime"].as_str().unwrap_or("?"), event["test"]["id"].as_str().unwrap_or("?"));
+            let key = format!(
+                "{}|{}",
+                event["test"]["runtime"].as_str().unwrap_or("?"),
+                event["test"]["id"].as_str().unwrap_or("?")
+            );
             let outcome = match event["event"].as_str() {
                 Some("test-finished") => event["outcome"].as_str().map(str::to_owned),
-                Some("test-skipped") => event["kind"].as_str().map(|k| if k == "todo" { "todo".into() } else { "skipped".into() }),
+                Some("test-skipped") => {
+                    event["kind"].as_str().map(|k| if k == "todo" { "todo".into() } else { "skipped".into() })
+                }
                 _ => None,
             };
             if let Some(outcome) = outcome {

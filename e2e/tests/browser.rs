@@ -41,7 +41,8 @@ fn assert_mapped_failure(out: &proctor_e2e::Output) {
 #[test]
 fn esm_build_runs_the_suite_in_chromium() {
     let _browser = proctor_e2e::browser_lock();
-    let project = browser_project("[[suite]]\nid = \"browser\"\nruntime = \"chromium\"\ntests = [\"test/**/*.test.js\"]\n");
+    let project =
+        browser_project("[[suite]]\nid = \"browser\"\nruntime = \"chromium\"\ntests = [\"test/**/*.test.js\"]\n");
     let out = project.run(&["run", "--reporter", "json"]);
     out.assert_code(1);
     assert_eq!(out.outcomes(), expected_outcomes());
@@ -63,7 +64,8 @@ fn esm_build_runs_the_suite_in_chromium() {
     let logs = "test/dom.test.js::in the browser::logs to the console".to_string();
     assert!(console.contains(&(logs.clone(), "from the page".into())), "{console:?}");
     assert!(console.contains(&(logs, "a warning".into())), "{console:?}");
-    let uncaught = out.finished("test/dom.test.js::in the browser::uncaught error in a callback fails the running test");
+    let uncaught =
+        out.finished("test/dom.test.js::in the browser::uncaught error in a callback fails the running test");
     assert!(uncaught["error"]["message"].as_str().unwrap().contains("thrown from a timer"), "{uncaught}");
 }
 
@@ -82,13 +84,18 @@ fn minified_esbuild_bundle_maps_failures_to_the_original_lines() {
 
     let text = project.run(&["run", "--reporter", "documentation", "test/dom.test.js"]);
     assert!(text.stdout.contains("at test/dom.test.js:24:"), "{}", text.stdout);
-    assert!(text.stdout.contains("expect(value).toBe(\"hello, source map\");"), "code frame from the original source:\n{}", text.stdout);
+    assert!(
+        text.stdout.contains("expect(value).toBe(\"hello, source map\");"),
+        "code frame from the original source:\n{}",
+        text.stdout
+    );
 }
 
 #[test]
 fn user_command_build_is_loaded_and_mapped() {
     let _browser = proctor_e2e::browser_lock();
-    let command = "esbuild {entry} --bundle --format=iife --sourcemap --alias:proctor={controller} --outfile={outdir}/app.js";
+    let command =
+        "esbuild {entry} --bundle --format=iife --sourcemap --alias:proctor={controller} --outfile={outdir}/app.js";
     let project = browser_project(&format!(
         "[[suite]]\nid = \"browser\"\nruntime = \"chromium\"\ntests = [\"test/dom.test.js\"]\nbuild = {{ command = \"{command}\" }}\n"
     ));
@@ -101,7 +108,8 @@ fn user_command_build_is_loaded_and_mapped() {
 #[test]
 fn a_failing_build_shows_the_bundlers_message() {
     let _browser = proctor_e2e::browser_lock();
-    let project = browser_project("[[suite]]\nruntime = \"chromium\"\ntests = [\"test/dom.test.js\"]\nbuild = \"esbuild\"\n");
+    let project =
+        browser_project("[[suite]]\nruntime = \"chromium\"\ntests = [\"test/dom.test.js\"]\nbuild = \"esbuild\"\n");
     project.write("test/dom.test.js", "import { nope } from './missing.js';\n");
     let out = project.run(&["run", "--reporter", "dots"]);
     out.assert_code(2);

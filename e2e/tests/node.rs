@@ -42,7 +42,10 @@ fn basic_fixture_results_match_the_model() {
     let finished = out.events_of("run-finished");
     assert_eq!(finished.len(), 1);
     let stats = &finished[0]["stats"];
-    assert_eq!((stats["passed"].as_u64(), stats["failed"].as_u64(), stats["load_errors"].as_u64()), (Some(18), Some(4), Some(2)));
+    assert_eq!(
+        (stats["passed"].as_u64(), stats["failed"].as_u64(), stats["load_errors"].as_u64()),
+        (Some(18), Some(4), Some(2))
+    );
 }
 
 #[test]
@@ -52,7 +55,10 @@ fn syntax_and_load_errors_name_the_file_and_do_not_stop_the_others() {
     let errors = out.events_of("load-error");
     let messages: Vec<&str> = errors.iter().filter_map(|e| e["message"].as_str()).collect();
     assert!(messages.iter().any(|m| m.starts_with("broken.test.js:4:9: SyntaxError")), "{messages:?}");
-    assert!(messages.iter().any(|m| m.contains("throws-on-load.test.js") && m.contains("top-level failure while loading")), "{messages:?}");
+    assert!(
+        messages.iter().any(|m| m.contains("throws-on-load.test.js") && m.contains("top-level failure while loading")),
+        "{messages:?}"
+    );
     let syntax = errors.iter().find(|e| e["file"] == "broken.test.js").unwrap();
     let frame = syntax["frame"].as_str().unwrap();
     assert!(frame.contains("const = 1;"), "{frame}");
@@ -93,7 +99,13 @@ fn console_output_is_attributed_to_its_test() {
     let console: Vec<(String, String, String)> = out
         .events_of("console")
         .iter()
-        .map(|e| (e["test"].as_str().unwrap_or("").to_string(), e["stream"].as_str().unwrap().to_string(), e["text"].as_str().unwrap().to_string()))
+        .map(|e| {
+            (
+                e["test"].as_str().unwrap_or("").to_string(),
+                e["stream"].as_str().unwrap().to_string(),
+                e["text"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     let prints = "math.test.js::math::prints".to_string();
     assert!(console.contains(&(prints.clone(), "stdout".into(), "hello from prints".into())), "{console:?}");
@@ -102,7 +114,8 @@ fn console_output_is_attributed_to_its_test() {
     // Console output arrives before its test's result.
     let events = out.events();
     let last_console = events.iter().rposition(|e| e["event"] == "console" && e["test"] == prints.as_str()).unwrap();
-    let finished = events.iter().position(|e| e["event"] == "test-finished" && e["test"]["id"] == prints.as_str()).unwrap();
+    let finished =
+        events.iter().position(|e| e["event"] == "test-finished" && e["test"]["id"] == prints.as_str()).unwrap();
     assert!(last_console < finished);
 }
 
@@ -232,9 +245,11 @@ fn junit_has_one_suite_per_file_and_the_agreed_names() {
     assert!(case("math > todo later").children().any(|c| c.has_tag_name("skipped")));
     case("math > same name #2");
     let prints = case("math > prints");
-    let out_text: String = prints.children().filter(|c| c.has_tag_name("system-out")).filter_map(|c| c.text()).collect();
+    let out_text: String =
+        prints.children().filter(|c| c.has_tag_name("system-out")).filter_map(|c| c.text()).collect();
     assert!(out_text.contains("hello from prints"), "{xml}");
-    let err_text: String = prints.children().filter(|c| c.has_tag_name("system-err")).filter_map(|c| c.text()).collect();
+    let err_text: String =
+        prints.children().filter(|c| c.has_tag_name("system-err")).filter_map(|c| c.text()).collect();
     assert!(err_text.contains("oops from prints"), "{xml}");
     let broken = case("broken.test.js");
     let error = broken.children().find(|c| c.has_tag_name("error")).unwrap();

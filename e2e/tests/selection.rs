@@ -33,8 +33,26 @@ const CONNECTS: &str = "integration/db.test.js::connects";
 const MIGRATES: &str = "integration/db.test.js::migrates";
 
 const ALL: &[&str] = &[
-    ADDS, SUBTRACTS, MULTIPLIES, DIVIDES, ROUNDS, OTHER_GROUP, ONLY, NOT_ONLY, CONCAT, UPPER_A, UPPER_B, SKIPPED, REVERSES,
-    WIP_PASSES, WIP_FAILS, WIP_AFTER, RESPONDS, FULL_FLOW, CONNECTS, MIGRATES,
+    ADDS,
+    SUBTRACTS,
+    MULTIPLIES,
+    DIVIDES,
+    ROUNDS,
+    OTHER_GROUP,
+    ONLY,
+    NOT_ONLY,
+    CONCAT,
+    UPPER_A,
+    UPPER_B,
+    SKIPPED,
+    REVERSES,
+    WIP_PASSES,
+    WIP_FAILS,
+    WIP_AFTER,
+    RESPONDS,
+    FULL_FLOW,
+    CONNECTS,
+    MIGRATES,
 ];
 
 const MATH: &str = "unit/math.test.js";
@@ -272,7 +290,8 @@ fn row_4_skip_tag_from_suite_config_skips_a_whole_suite_without_starting_it() {
         (MIGRATES, "skipped:skip-tag"),
     ]);
     let out = check(&["--skip-tag", "integration"], 0, model, &[MATH, ONLY_FILE, STRINGS]);
-    let started: Vec<String> = out.events_of("runtime-started").iter().map(|e| e["suite"].as_str().unwrap().to_owned()).collect();
+    let started: Vec<String> =
+        out.events_of("runtime-started").iter().map(|e| e["suite"].as_str().unwrap().to_owned()).collect();
     assert_eq!(started, vec!["unit"]);
 }
 
@@ -280,7 +299,13 @@ fn row_4_skip_tag_from_suite_config_skips_a_whole_suite_without_starting_it() {
 fn row_5_focus_by_id_matches_at_segment_boundaries() {
     // `math` matches `math::…` but not `mathematics`; naming the group lifts the suite's wip skip.
     let model = Model::all("skipped:not-focused")
-        .with(&[(ADDS, "passed"), (SUBTRACTS, "passed"), (MULTIPLIES, "passed"), (DIVIDES, "passed"), (ROUNDS, "passed")])
+        .with(&[
+            (ADDS, "passed"),
+            (SUBTRACTS, "passed"),
+            (MULTIPLIES, "passed"),
+            (DIVIDES, "passed"),
+            (ROUNDS, "passed"),
+        ])
         .strings_unloaded();
     check(&["--focus", "unit/math.test.js::math"], 0, model, &[MATH]);
 }
@@ -348,7 +373,9 @@ fn row_7_suite_focus_tags_yield_to_any_command_line_focus() {
     check(&["--focus-tag", "integration"], 0, tagged, &[API, DB]);
 
     // A selection does not lift them.
-    let api = Model::all("skipped:not-selected").with(&[(RESPONDS, "passed"), (FULL_FLOW, "skipped:suite-focus-tags")]).strings_unloaded();
+    let api = Model::all("skipped:not-selected")
+        .with(&[(RESPONDS, "passed"), (FULL_FLOW, "skipped:suite-focus-tags")])
+        .strings_unloaded();
     check(&["--select", "api"], 0, api, &[API]);
 }
 
@@ -375,7 +402,13 @@ fn row_10_only_applies_among_the_selected_tests_of_its_file() {
 fn row_11_fail_fast_reports_the_rest_as_not_run_in_this_suite_and_the_next() {
     let focus = ["--focus", WIP, "--focus", DB];
     let without = Model::all("skipped:not-focused")
-        .with(&[(WIP_PASSES, "passed"), (WIP_FAILS, "failed"), (WIP_AFTER, "passed"), (CONNECTS, "passed"), (MIGRATES, "passed")])
+        .with(&[
+            (WIP_PASSES, "passed"),
+            (WIP_FAILS, "failed"),
+            (WIP_AFTER, "passed"),
+            (CONNECTS, "passed"),
+            (MIGRATES, "passed"),
+        ])
         .strings_unloaded();
     check(&focus, 1, without, &[WIP, DB]);
 
@@ -394,14 +427,22 @@ fn row_11_fail_fast_reports_the_rest_as_not_run_in_this_suite_and_the_next() {
     let out = check(&args, 1, with, &[WIP]);
     let after = out.events().into_iter().find(|e| e["test"]["id"] == WIP_AFTER).unwrap();
     assert_eq!(after["reason"], format!("not run: --fail-fast after {WIP_FAILS} failed"));
-    assert!(out.events_of("runtime-error").is_empty(), "the runtime was finished and shut down cleanly: {}", out.stdout);
+    assert!(
+        out.events_of("runtime-error").is_empty(),
+        "the runtime was finished and shut down cleanly: {}",
+        out.stdout
+    );
     assert_eq!(out.events_of("runtime-started").len(), 1);
 
     let mut text_args = vec!["run", "--reporter", "dots"];
     text_args.extend_from_slice(&args);
     let text = run(&text_args);
     text.assert_code(1);
-    assert!(text.stdout.contains(&format!("Stopped: 3 not run (--fail-fast after {WIP_FAILS} failed)")), "{}", text.stdout);
+    assert!(
+        text.stdout.contains(&format!("Stopped: 3 not run (--fail-fast after {WIP_FAILS} failed)")),
+        "{}",
+        text.stdout
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -431,12 +472,22 @@ fn paths_limit_the_plan_before_selection() {
 fn an_id_that_matches_nothing_is_an_error_that_suggests_the_closest() {
     let out = run(&["run", "--focus", "unit/math.test.js::math::ad"]);
     out.assert_code(2);
-    assert!(out.stderr.contains("--focus unit/math.test.js::math::ad matches no file, group or test"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--focus unit/math.test.js::math::ad matches no file, group or test"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("did you mean one of unit/math.test.js::math::adds,"), "{}", out.stderr);
 
     let out = run(&["run", "--skip", "rounds"]);
     out.assert_code(2);
-    assert!(out.stderr.contains("--skip rounds matches no file, group or test (hint: did you mean unit/math.test.js::math::rounds?)"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "--skip rounds matches no file, group or test (hint: did you mean unit/math.test.js::math::rounds?)"
+        ),
+        "{}",
+        out.stderr
+    );
 
     let out = run(&["list", "--focus", "unit/nothing.test.js"]);
     out.assert_code(2);
@@ -451,7 +502,11 @@ fn unknown_selections_and_suites_are_errors_that_suggest_the_closest() {
 
     let out = run(&["run", "--except", "fast", "unitt"]);
     out.assert_code(2);
-    assert!(out.stderr.contains("unknown suite \"unitt\" in --except fast (hint: did you mean unit?)"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("unknown suite \"unitt\" in --except fast (hint: did you mean unit?)"),
+        "{}",
+        out.stderr
+    );
 
     let out = run(&["run", "--focus", "integraton:integration/db.test.js"]);
     out.assert_code(2);
@@ -468,18 +523,32 @@ fn unknown_selections_and_suites_are_errors_that_suggest_the_closest() {
 #[test]
 fn a_tag_no_test_carries_is_a_warning_not_an_error() {
     let out = check(&["--skip-tag", "slo"], 0, Model::plain(), &[MATH, ONLY_FILE, STRINGS, API, DB]);
-    assert!(out.stderr.contains("warning: --skip-tag slo: no test carries this tag (hint: did you mean slow?)"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("warning: --skip-tag slo: no test carries this tag (hint: did you mean slow?)"),
+        "{}",
+        out.stderr
+    );
 
     let out = run(&["run", "--focus-tag", "nosuch", "--no-tests", "pass"]);
     out.assert_code(0);
-    assert!(out.stderr.contains("warning: --focus-tag nosuch: no test carries this tag (tags in use: fast, integration, slow, smoke, wip)"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "warning: --focus-tag nosuch: no test carries this tag (tags in use: fast, integration, slow, smoke, wip)"
+        ),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
 fn a_selection_that_matches_nothing_runs_nothing_says_so_and_exits_4() {
     let nothing = Model::all("skipped:not-selected").strings_unloaded();
     let out = check(&["--select", "nothing"], 4, nothing, &[]);
-    assert!(out.stderr.contains("warning: --select nothing: the selection matches no test, so it runs nothing"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("warning: --select nothing: the selection matches no test, so it runs nothing"),
+        "{}",
+        out.stderr
+    );
     assert!(out.events_of("runtime-started").is_empty(), "no runtime starts");
 
     let text = run(&["run", "--reporter", "dots", "--select", "nothing"]);
@@ -508,7 +577,10 @@ fn list_shows_each_tests_state_and_reason_in_text_and_json() {
         s.contains("unit:unit/math.test.js::math::rounds  [wip, fast]  unit/math.test.js:26:3  → skipped: tagged wip, which suite unit skips (skip-tags in proctor.toml)\n"),
         "{s}"
     );
-    assert!(s.contains("integration:integration/db.test.js::connects  [smoke, fast]  integration/db.test.js:6:1\n"), "{s}");
+    assert!(
+        s.contains("integration:integration/db.test.js::connects  [smoke, fast]  integration/db.test.js:6:1\n"),
+        "{s}"
+    );
     assert!(s.ends_with("\n19 tests: 4 selected, 15 skipped\n"), "{s}");
 
     let json = run(&["list", "--format", "json", "--focus-tag", "fast"]);
@@ -614,7 +686,10 @@ fn files_left_out_by_the_selection_report_no_load_errors() {
     out.assert_code(0);
     assert!(out.events_of("load-error").is_empty(), "{}", out.stdout);
     let ran: Vec<String> = out.results().into_iter().filter(|(_, r)| r == "passed").map(|(id, _)| id).collect();
-    assert_eq!(ran, vec!["hooks.test.js::checks the order", "hooks.test.js::outer::first", "hooks.test.js::outer::inner::second"]);
+    assert_eq!(
+        ran,
+        vec!["hooks.test.js::checks the order", "hooks.test.js::outer::first", "hooks.test.js::outer::inner::second"]
+    );
     // Without a selection they are reported as before.
     assert_eq!(project.run(&["run", "--reporter", "json"]).events_of("load-error").len(), 2);
 }

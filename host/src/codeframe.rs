@@ -9,15 +9,9 @@ use codespan_reporting::term::{self, Config};
 /// Renders `message` at 1-based `line`:`column` of `source`, labelled with `name`.
 pub fn code_frame(name: &str, source: &str, line: usize, column: usize, message: &str) -> Option<String> {
     let start = byte_offset(source, line, column)?;
-    let end = source[start..]
-        .char_indices()
-        .nth(1)
-        .map_or(source.len(), |(i, _)| start + i)
-        .max(start);
+    let end = source[start..].char_indices().nth(1).map_or(source.len(), |(i, _)| start + i).max(start);
     let file = SimpleFile::new(name, source);
-    let diagnostic = Diagnostic::error()
-        .with_message(message)
-        .with_labels(vec![Label::primary((), start..end)]);
+    let diagnostic = Diagnostic::error().with_message(message).with_labels(vec![Label::primary((), start..end)]);
     let config = Config { start_context_lines: 2, end_context_lines: 1, ..Config::default() };
     term::emit_into_string(&config, &file, &diagnostic).ok()
 }
@@ -27,10 +21,8 @@ fn byte_offset(source: &str, line: usize, column: usize) -> Option<usize> {
     let mut offset = 0;
     for (index, text) in source.split_inclusive('\n').enumerate() {
         if index + 1 == line {
-            let within = text
-                .char_indices()
-                .nth(column.saturating_sub(1))
-                .map_or(text.trim_end_matches('\n').len(), |(i, _)| i);
+            let within =
+                text.char_indices().nth(column.saturating_sub(1)).map_or(text.trim_end_matches('\n').len(), |(i, _)| i);
             return Some(offset + within);
         }
         offset += text.len();

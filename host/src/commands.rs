@@ -3,12 +3,12 @@
 //! [`CommandError`].
 
 use crate::cli::{ListArgs, ListFormat, NoTests, RunArgs};
+use crate::config::RuntimeKind;
 use crate::config::{resolve, ConfigError};
 use crate::events::{Emitter, EventKind};
 use crate::exit::{exit_code, SUCCESS};
 use crate::plan::{build_plan, Plan, PlanError, PlanNode};
 use crate::report::build_reporters;
-use crate::config::RuntimeKind;
 use crate::runtime::{ChromiumLaunch, NodeLaunch};
 use crate::select::{select, Decision, SelectError};
 use crate::session::{
@@ -96,53 +96,61 @@ async fn run_suites(
 ) {
     let (node, chromium) = (found.node, found.chromium);
     let (emitter, stats) = (emitter, stats);
-        for (suite, suite_config) in plan.suites.iter().zip(&config.suites) {
-            let files = report_syntax_errors(suite, emitter, stats);
-            for &runtime in &suite.runtimes {
-                if let Some(reason) = fail_fast.and_then(FailFast::reason) {
-                    report_not_run(suite, runtime, &reason, emitter, stats);
-                    continue;
-                }
-                if files.is_empty() {
-                    // No runtime for this suite: its skipped tests come from the plan alone.
-                    report_unselected(suite, runtime, emitter, stats);
-                    continue;
-                }
-                let settings = SuiteSettings {
-                    suite,
-                    runtime,
-                    timeout_override: config.timeout_override,
-                    selection: &config.selection,
-                    seed: config.seed,
-                    fail_fast,
-                };
-                match (runtime, node, chromium) {
-                    (RuntimeKind::Node, Some(launcher), _) => match NodeLaunch::prepare(launcher, &files, &config.root).await {
+    for (suite, suite_config) in plan.suites.iter().zip(&config.suites) {
+        let files = report_syntax_errors(suite, emitter, stats);
+        for &runtime in &suite.runtimes {
+            if let Some(reason) = fail_fast.and_then(FailFast::reason) {
+                report_not_run(suite, runtime, &reason, emitter, stats);
+                continue;
+            }
+            if files.is_empty() {
+                // No runtime for this suite: its skipped tests come from the plan alone.
+                report_unselected(suite, runtime, emitter, stats);
+                continue;
+            }
+            let settings = SuiteSettings {
+                suite,
+                runtime,
+                timeout_override: config.timeout_override,
+                selection: &config.selection,
+                seed: config.seed,
+                fail_fast,
+            };
+            match (runtime, node, chromium) {
+                (RuntimeKind::Node, Some(launcher), _) => {
+                    match NodeLaunch::prepare(launcher, &files, &config.root).await {
                         Ok((mut server, mut launch)) => {
                             run_suite(&settings, &mut launch, &mut server.connections, emitter, stats).await
                         }
                         Err(err) => start_failed(&suite.id, err.to_string(), emitter, stats),
-                    },
-                    (RuntimeKind::Chromium, _, Some(launcher)) => {
-                        let prepared =
-                            ChromiumLaunch::prepare(launcher, &files, &config.root, &suite_config.build, suite_config.minify).await;
-                        match prepared {
-                            Ok((mut server, mut launch, build)) => {
-                                emitter.emit(EventKind::Built {
-                                    suite: suite.id.clone(),
-                                    runtime,
-                                    tool: build.tool,
-                                    duration: build.duration,
-                                });
-                                run_suite(&settings, &mut launch, &mut server.connections, emitter, stats).await
-                            }
-                            Err(err) => start_failed(&suite.id, err.to_string(), emitter, stats),
-                        }
                     }
-                    _ => start_failed(&suite.id, format!("no {} runtime was found", runtime.name()), emitter, stats),
                 }
+                (RuntimeKind::Chromium, _, Some(launcher)) => {
+                    let prepared = ChromiumLaunch::prepare(
+                        launcher,
+                        &files,
+                        &config.root,
+                        &suite_config.build,
+                        suite_config.minify,
+                    )
+                    .await;
+                    match prepared {
+                        Ok((mut server, mut launch, build)) => {
+                            emitter.emit(EventKind::Built {
+                                suite: suite.id.clone(),
+                                runtime,
+                                tool: build.tool,
+                                duration: build.duration,
+                            });
+                            run_suite(&settings, &mut launch, &mut server.connections, emitter, stats).await
+                        }
+                        Err(err) => start_failed(&suite.id, err.to_string(), emitter, stats),
+                    }
+                }
+                _ => start_failed(&suite.id, format!("no {} runtime was found", runtime.name()), emitter, stats),
             }
         }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

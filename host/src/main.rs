@@ -1,6 +1,7 @@
 //! proctor's entry point: parse the command line, run the command, turn the result into an
 //! exit code. Nothing else happens here.
 
+mod build;
 mod cli;
 mod codeframe;
 mod commands;
@@ -14,7 +15,6 @@ mod runtime;
 mod select;
 mod server;
 mod session;
-mod build;
 
 use clap::Parser;
 use std::process::ExitCode;

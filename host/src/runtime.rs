@@ -46,7 +46,11 @@ pub struct NodeLaunch {
 
 impl NodeLaunch {
     /// Starts the server and writes the entry for `files` (relative, absolute path).
-    pub async fn prepare(launcher: &NodeLauncher, files: &[(String, PathBuf)], root: &Path) -> Result<(Server, NodeLaunch), PrepareError> {
+    pub async fn prepare(
+        launcher: &NodeLauncher,
+        files: &[(String, PathBuf)],
+        root: &Path,
+    ) -> Result<(Server, NodeLaunch), PrepareError> {
         let server = Server::start(None).await.map_err(PrepareError::Server)?;
         let entry = write_node_entry(files, &server.ws_url())?;
         Ok((server, NodeLaunch { launcher: launcher.clone(), entry, root: root.to_path_buf() }))
@@ -107,7 +111,8 @@ impl ChromiumLaunch {
         let build = build?;
         let browser = browser?;
         let report = BuildReport { tool: build.tool, duration: build.duration };
-        let launch = ChromiumLaunch { browser, page_url: server.page_url(), stacks: build.stacks, _build_dir: build_dir };
+        let launch =
+            ChromiumLaunch { browser, page_url: server.page_url(), stacks: build.stacks, _build_dir: build_dir };
         Ok((server, launch, report))
     }
 }

@@ -288,10 +288,13 @@ impl TestPattern {
     /// Parses one entry of a selection's `tests`: a glob when it has glob characters, else an id.
     pub fn parse(text: &str, suites: &[&str]) -> Result<TestPattern, String> {
         if text.contains(['*', '?', '[', '{']) && !text.contains(ID_SEPARATOR) {
-            let glob = globset::Glob::new(text.trim_start_matches("./")).map_err(|e| format!("bad glob \"{text}\": {}", e.kind()))?;
+            let glob = globset::Glob::new(text.trim_start_matches("./"))
+                .map_err(|e| format!("bad glob \"{text}\": {}", e.kind()))?;
             Ok(TestPattern::Glob { text: text.to_owned(), matcher: glob.compile_matcher() })
         } else {
-            IdPattern::parse(text, suites).map(TestPattern::Id).map_err(|e| format!("\"{text}\" names no suite \"{}\"", e.suite))
+            IdPattern::parse(text, suites)
+                .map(TestPattern::Id)
+                .map_err(|e| format!("\"{text}\" names no suite \"{}\"", e.suite))
         }
     }
 }
@@ -334,7 +337,9 @@ impl Candidate<'_> {
             return false;
         }
         let p = pattern.path.as_str();
-        if p.is_empty() || (!p.contains(ID_SEPARATOR) && self.file.strip_prefix(p).is_some_and(|rest| rest.starts_with('/'))) {
+        if p.is_empty()
+            || (!p.contains(ID_SEPARATOR) && self.file.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+        {
             return true;
         }
         let (id, within) = match self.id {
@@ -416,16 +421,24 @@ impl Selection {
         }
         if let Some(rules) = rules {
             let overridden = |tag: &String| focused_by_id || self.focus_tags.contains(tag);
-            if let Some(tag) = rules.skip_tags.iter().find(|t| c.has_tag(t, Some(rules), Definitely) && !overridden(t)) {
+            if let Some(tag) = rules.skip_tags.iter().find(|t| c.has_tag(t, Some(rules), Definitely) && !overridden(t))
+            {
                 return skipped(
                     SkipCause::SuiteSkipTag,
                     format!("tagged {tag}, which suite {} skips (skip-tags in proctor.toml)", rules.suite),
                 );
             }
-            if !cli_focus && !rules.focus_tags.is_empty() && !rules.focus_tags.iter().any(|t| c.has_tag(t, Some(rules), Possibly)) {
+            if !cli_focus
+                && !rules.focus_tags.is_empty()
+                && !rules.focus_tags.iter().any(|t| c.has_tag(t, Some(rules), Possibly))
+            {
                 return skipped(
                     SkipCause::SuiteFocusTags,
-                    format!("not tagged {}, which suite {} focuses on (focus-tags in proctor.toml)", rules.focus_tags.join(" or "), rules.suite),
+                    format!(
+                        "not tagged {}, which suite {} focuses on (focus-tags in proctor.toml)",
+                        rules.focus_tags.join(" or "),
+                        rules.suite
+                    ),
                 );
             }
         }
@@ -453,7 +466,10 @@ pub(crate) fn apply_only<'a>(tests: impl IntoIterator<Item = (&'a str, TestMode,
         .collect();
     for (file, mode, decision) in &mut tests {
         if *mode != TestMode::Only && decision.may_run() && focused.contains(file) {
-            **decision = Decision::Skipped(SkipReason::new(SkipCause::NotOnly, "not focused: another test in this file uses .only"));
+            **decision = Decision::Skipped(SkipReason::new(
+                SkipCause::NotOnly,
+                "not focused: another test in this file uses .only",
+            ));
         }
     }
 }
@@ -497,7 +513,11 @@ pub fn select(plan: &mut Plan, selection: &Selection) -> Result<SelectNotes, Sel
     for (flag, patterns) in [("--focus", &selection.focus), ("--skip", &selection.skip)] {
         for pattern in patterns {
             if !index.knows(pattern) {
-                return Err(SelectError::NoMatch { flag, id: pattern.text.clone(), suggestions: closest(&pattern.path, index.ids()) });
+                return Err(SelectError::NoMatch {
+                    flag,
+                    id: pattern.text.clone(),
+                    suggestions: closest(&pattern.path, index.ids()),
+                });
             }
         }
     }
@@ -559,7 +579,9 @@ fn file_candidates<'a>(suite: &'a str, file: &'a PlannedFile) -> Option<Vec<Cand
     fn walk<'a>(suite: &'a str, file: &'a str, within: &'a str, nodes: &'a [PlanNode], out: &mut Vec<Candidate<'a>>) {
         for node in nodes {
             match node {
-                PlanNode::Group(group) => walk(suite, file, group.id.as_deref().unwrap_or(within), &group.children, out),
+                PlanNode::Group(group) => {
+                    walk(suite, file, group.id.as_deref().unwrap_or(within), &group.children, out)
+                }
                 PlanNode::Test(test) => {
                     let id = match &test.id {
                         Some(id) => Known::Exact(id),
@@ -591,7 +613,13 @@ fn plan_has_member(plan: &Plan, selection: &Selection, applied: &AppliedSelectio
         suite.files.iter().any(|file| match file_candidates(&suite.id, file) {
             Some(candidates) => candidates.iter().any(|c| applied.contains(c, rules, Need::Possibly)),
             None => {
-                let c = Candidate { suite: &suite.id, file: &file.path, id: Known::Within(&file.path), tags: None, mode: TestMode::Run };
+                let c = Candidate {
+                    suite: &suite.id,
+                    file: &file.path,
+                    id: Known::Within(&file.path),
+                    tags: None,
+                    mode: TestMode::Run,
+                };
                 applied.contains(&c, rules, Need::Possibly)
             }
         })
@@ -658,7 +686,9 @@ impl<'p> PlanIndex<'p> {
         let in_suite = |suite: &str| pattern.suite.as_deref().is_none_or(|s| s == suite);
         let p = pattern.path.as_str();
         self.ids.iter().any(|(suite, id)| in_suite(suite) && under(id, p))
-            || self.files.iter().any(|(suite, file)| in_suite(suite) && (p.is_empty() || file.strip_prefix(p).is_some_and(|r| r.starts_with('/'))))
+            || self.files.iter().any(|(suite, file)| {
+                in_suite(suite) && (p.is_empty() || file.strip_prefix(p).is_some_and(|r| r.starts_with('/')))
+            })
             || self.open.iter().any(|(suite, id)| in_suite(suite) && under(p, id))
     }
 
@@ -746,13 +776,23 @@ mod tests {
 
     #[test]
     fn a_test_to_be_is_kept_unless_certainly_skipped() {
-        let c = Candidate { suite: "unit", file: "a.test.js", id: Known::Within("a.test.js::each"), tags: None, mode: TestMode::Run };
+        let c = Candidate {
+            suite: "unit",
+            file: "a.test.js",
+            id: Known::Within("a.test.js::each"),
+            tags: None,
+            mode: TestMode::Run,
+        };
         assert!(c.matches(&id("a.test.js::each::case 1"), Need::Possibly));
         assert!(!c.matches(&id("a.test.js::each::case 1"), Need::Definitely));
         assert!(c.matches(&id("a.test.js::each"), Need::Definitely));
         assert!(c.has_tag("slow", None, Need::Possibly));
         assert!(!c.has_tag("slow", None, Need::Definitely));
-        let selection = Selection { focus: vec![id("a.test.js::each::case 1")], skip_tags: tags(&["slow"]), ..Selection::default() };
+        let selection = Selection {
+            focus: vec![id("a.test.js::each::case 1")],
+            skip_tags: tags(&["slow"]),
+            ..Selection::default()
+        };
         assert_eq!(selection.decide(&c), Decision::Pending);
         let selection = Selection { focus: vec![id("a.test.js::other")], ..Selection::default() };
         assert_eq!(cause(selection.decide(&c)), Some(SkipCause::NotFocused));
@@ -763,25 +803,38 @@ mod tests {
     fn the_table_rows_apply_in_order() {
         let fast = tags(&["fast"]);
         let wip = tags(&["wip", "fast"]);
-        let rules = vec![SuiteRules { suite: "unit".into(), tags: vec![], focus_tags: vec![], skip_tags: tags(&["wip"]) }];
+        let rules =
+            vec![SuiteRules { suite: "unit".into(), tags: vec![], focus_tags: vec![], skip_tags: tags(&["wip"]) }];
         let test = exact("unit", "a.test.js::g::t", &fast);
         let wip_test = exact("unit", "a.test.js::g::w", &wip);
 
         // --except beats --select.
-        let both = Selection { select: vec![named("s", &["a.test.js"], &[], &[])], except: vec![named("e", &[], &["fast"], &[])], ..Selection::default() };
+        let both = Selection {
+            select: vec![named("s", &["a.test.js"], &[], &[])],
+            except: vec![named("e", &[], &["fast"], &[])],
+            ..Selection::default()
+        };
         assert_eq!(cause(both.decide(&test)), Some(SkipCause::Except));
         // --except and --select limited to suites.
-        let except_other = Selection { except: vec![named("e", &["a.test.js"], &[], &["integration"])], ..Selection::default() };
+        let except_other =
+            Selection { except: vec![named("e", &["a.test.js"], &[], &["integration"])], ..Selection::default() };
         assert_eq!(except_other.decide(&test), Decision::Selected);
-        let select_other = Selection { select: vec![named("s", &["a.test.js"], &[], &["integration"])], ..Selection::default() };
+        let select_other =
+            Selection { select: vec![named("s", &["a.test.js"], &[], &["integration"])], ..Selection::default() };
         assert_eq!(cause(select_other.decide(&test)), Some(SkipCause::NotSelected));
-        let select_glob = Selection { select: vec![named("s", &["*.test.js"], &[], &["unit"])], ..Selection::default() };
+        let select_glob =
+            Selection { select: vec![named("s", &["*.test.js"], &[], &["unit"])], ..Selection::default() };
         assert_eq!(select_glob.decide(&test), Decision::Selected);
         // --select limits, and --skip still applies within it.
-        let select_skip = Selection { select: vec![named("s", &["a.test.js"], &[], &[])], skip: vec![id("a.test.js::g")], ..Selection::default() };
+        let select_skip = Selection {
+            select: vec![named("s", &["a.test.js"], &[], &[])],
+            skip: vec![id("a.test.js::g")],
+            ..Selection::default()
+        };
         assert_eq!(cause(select_skip.decide(&test)), Some(SkipCause::SkipId));
         // --skip beats --focus.
-        let skip_focus = Selection { focus: vec![id("a.test.js::g::t")], skip: vec![id("a.test.js")], ..Selection::default() };
+        let skip_focus =
+            Selection { focus: vec![id("a.test.js::g::t")], skip: vec![id("a.test.js")], ..Selection::default() };
         assert_eq!(cause(skip_focus.decide(&test)), Some(SkipCause::SkipId));
         // --skip-tag beats --focus and --focus-tag.
         let tag_focus = Selection { focus_tags: tags(&["fast"]), skip_tags: tags(&["fast"]), ..Selection::default() };
@@ -802,7 +855,11 @@ mod tests {
         // ... but a focus on another of its tags, or a selection, does not lift them.
         let other_tag = Selection { focus_tags: tags(&["fast"]), suites: rules.clone(), ..Selection::default() };
         assert_eq!(cause(other_tag.decide(&wip_test)), Some(SkipCause::SuiteSkipTag));
-        let selected = Selection { select: vec![named("s", &["a.test.js"], &[], &[])], suites: rules.clone(), ..Selection::default() };
+        let selected = Selection {
+            select: vec![named("s", &["a.test.js"], &[], &[])],
+            suites: rules.clone(),
+            ..Selection::default()
+        };
         assert_eq!(cause(selected.decide(&wip_test)), Some(SkipCause::SuiteSkipTag));
         // Suite focus-tags: apply without a command-line focus; --focus replaces them.
         let smoke = vec![SuiteRules { suite: "unit".into(), focus_tags: tags(&["smoke"]), ..SuiteRules::default() }];

@@ -88,8 +88,7 @@ mod tests {
     #[test]
     fn ids_match_the_shared_vectors() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors/ids.json");
-        let cases: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let cases: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         for case in cases.as_array().unwrap() {
             let mut alloc = IdAllocator::new(case["file"].as_str().unwrap());
             let mut ids = Vec::new();
@@ -102,12 +101,8 @@ mod tests {
                     other => panic!("unknown call {other}"),
                 }
             }
-            let expected: Vec<String> = case["ids"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_str().unwrap().to_owned())
-                .collect();
+            let expected: Vec<String> =
+                case["ids"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect();
             assert_eq!(ids, expected, "case {}", case["name"]);
         }
     }

@@ -48,14 +48,12 @@ impl ChromiumLauncher {
                 })
             };
         }
-        CANDIDATES
-            .iter()
-            .find_map(|name| which::which(name).ok())
-            .map(|path| ChromiumLauncher { path })
-            .ok_or_else(|| RuntimeError::NotFound {
+        CANDIDATES.iter().find_map(|name| which::which(name).ok()).map(|path| ChromiumLauncher { path }).ok_or_else(
+            || RuntimeError::NotFound {
                 program: "chromium".into(),
                 hint: "install it, e.g. `apt-get install chromium` on Debian, or set PROCTOR_CHROMIUM".into(),
-            })
+            },
+        )
     }
 
     /// Launches a headless browser with a fresh profile (removed when the browser is dropped).

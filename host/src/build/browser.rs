@@ -4,9 +4,9 @@
 //! `/__proctor/`.
 
 use super::entry::{write_controller, BuildError};
-use crate::paths::file_url;
 use super::sourcemap::StackMapper;
 use crate::config::BuildMode;
+use crate::paths::file_url;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -38,7 +38,8 @@ pub async fn build_browser(
     let started = Instant::now();
     let controller_dir = write_controller(build_dir)?;
     let write = |name: &str, text: String| {
-        std::fs::write(build_dir.join(name), text).map_err(|source| BuildError::Write { dir: build_dir.to_path_buf(), source })
+        std::fs::write(build_dir.join(name), text)
+            .map_err(|source| BuildError::Write { dir: build_dir.to_path_buf(), source })
     };
     let js = |s: &str| serde_json::to_string(s).expect("strings always serialize");
     match mode {
@@ -48,7 +49,12 @@ pub async fn build_browser(
             for (rel, _) in files {
                 let path = format!("/{}", url_path(rel));
                 let url = format!("{origin}{path}");
-                entry.push_str(&format!("    {{ file: {}, url: {}, load: () => import({}) }},\n", js(rel), js(&url), js(&path)));
+                entry.push_str(&format!(
+                    "    {{ file: {}, url: {}, load: () => import({}) }},\n",
+                    js(rel),
+                    js(&url),
+                    js(&path)
+                ));
             }
             entry.push_str("  ],\n});\n");
             write("entry.js", entry)?;
@@ -62,10 +68,17 @@ pub async fn build_browser(
         }
         BuildMode::Esbuild | BuildMode::Command(_) => {
             // Bundlers follow literal import() calls, so each file still loads (and fails) on its own.
-            let mut entry = format!("import {{ startBrowser }} from {};\n", js(&controller_dir.join("browser.js").to_string_lossy()));
+            let mut entry = format!(
+                "import {{ startBrowser }} from {};\n",
+                js(&controller_dir.join("browser.js").to_string_lossy())
+            );
             entry.push_str(&format!("startBrowser({{\n  url: {},\n  sequential: true,\n  files: [\n", js(ws_url)));
             for (rel, abs) in files {
-                entry.push_str(&format!("    {{ file: {}, load: () => import({}) }},\n", js(rel), js(&abs.to_string_lossy())));
+                entry.push_str(&format!(
+                    "    {{ file: {}, load: () => import({}) }},\n",
+                    js(rel),
+                    js(&abs.to_string_lossy())
+                ));
             }
             entry.push_str("  ],\n});\n");
             write("entry.js", entry)?;
@@ -148,7 +161,8 @@ fn import_map(root: &Path) -> String {
 
 /// A package's browser ES-module entry from its package.json (exports, module, browser, main).
 fn package_entry(dir: &Path) -> Option<String> {
-    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("package.json")).ok()?).ok()?;
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("package.json")).ok()?).ok()?;
     fn from_exports(value: &serde_json::Value) -> Option<String> {
         match value {
             serde_json::Value::String(s) => Some(s.clone()),
@@ -186,7 +200,13 @@ fn find_esbuild(root: &Path) -> Option<PathBuf> {
     which::which("esbuild").ok()
 }
 
-async fn run_esbuild(root: &Path, entry: &Path, out_dir: &Path, controller_index: &Path, minify: bool) -> Result<String, BuildError> {
+async fn run_esbuild(
+    root: &Path,
+    entry: &Path,
+    out_dir: &Path,
+    controller_index: &Path,
+    minify: bool,
+) -> Result<String, BuildError> {
     let esbuild = find_esbuild(root).ok_or_else(|| BuildError::ToolMissing {
         tool: "esbuild".into(),
         hint: "install it in the project (`npm install --save-dev esbuild`) or put it on PATH".into(),
@@ -211,7 +231,13 @@ async fn run_esbuild(root: &Path, entry: &Path, out_dir: &Path, controller_index
     Ok(if minify { "esbuild --minify".into() } else { "esbuild".into() })
 }
 
-async fn run_command(root: &Path, template: &str, entry: &Path, out_dir: &Path, controller_index: &Path) -> Result<String, BuildError> {
+async fn run_command(
+    root: &Path,
+    template: &str,
+    entry: &Path,
+    out_dir: &Path,
+    controller_index: &Path,
+) -> Result<String, BuildError> {
     let command_line = template
         .replace("{entry}", &shell_quote(&entry.to_string_lossy()))
         .replace("{outdir}", &shell_quote(&out_dir.to_string_lossy()))
@@ -260,7 +286,9 @@ fn find_bundle(out_dir: &Path) -> Result<PathBuf, BuildError> {
         }
     }
     let scripts: Vec<PathBuf> = std::fs::read_dir(out_dir)
-        .map(|entries| entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "js")).collect())
+        .map(|entries| {
+            entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "js")).collect()
+        })
         .unwrap_or_default();
     match scripts.as_slice() {
         [one] => Ok(one.clone()),
@@ -277,7 +305,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let pkg = dir.path().join("node_modules/lib");
         std::fs::create_dir_all(&pkg).unwrap();
-        std::fs::write(pkg.join("package.json"), r#"{"name":"lib","exports":{".":{"import":"./esm/index.js","require":"./cjs.js"}}}"#).unwrap();
+        std::fs::write(
+            pkg.join("package.json"),
+            r#"{"name":"lib","exports":{".":{"import":"./esm/index.js","require":"./cjs.js"}}}"#,
+        )
+        .unwrap();
         let scoped = dir.path().join("node_modules/@s/util");
         std::fs::create_dir_all(&scoped).unwrap();
         std::fs::write(scoped.join("package.json"), r#"{"name":"@s/util","module":"m.js","main":"c.js"}"#).unwrap();

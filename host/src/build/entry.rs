@@ -93,7 +93,9 @@ mod tests {
         );
         assert!(src.contains(r#"import { startNode } from "file:///tmp/x/controller/node.js";"#), "{src}");
         assert!(
-            src.contains(r#"{ file: "t/a.test.js", url: "file:///p/t/a.test.js", load: () => import("file:///p/t/a.test.js") },"#),
+            src.contains(
+                r#"{ file: "t/a.test.js", url: "file:///p/t/a.test.js", load: () => import("file:///p/t/a.test.js") },"#
+            ),
             "{src}"
         );
     }

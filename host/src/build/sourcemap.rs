@@ -2,8 +2,8 @@
 //! serves become file paths, and frames in a bundle go through its source map to the original
 //! file, line and column — so code frames and "the test file's frame first" work as on node.
 
-use sourcemap::SourceMap;
 use crate::paths::{file_url, normalize, percent_decode};
+use sourcemap::SourceMap;
 use std::path::{Path, PathBuf};
 
 /// Rewrites stack traces from a runtime into `file://` frames of original sources.
@@ -35,11 +35,15 @@ impl StackMapper {
 
     /// For a page served from `origin`; `bundle` is (served path, source map bytes, map dir).
     pub fn served(origin: &str, root: &Path, build_dir: &Path, bundle: Option<(String, Vec<u8>, PathBuf)>) -> Self {
-        let bundle = bundle.and_then(|(path, bytes, dir)| {
-            SourceMap::from_slice(&bytes).ok().map(|map| Bundle { path, map, dir })
-        });
+        let bundle = bundle
+            .and_then(|(path, bytes, dir)| SourceMap::from_slice(&bytes).ok().map(|map| Bundle { path, map, dir }));
         StackMapper {
-            served: Some(Served { origin: origin.to_string(), root: root.to_path_buf(), build_dir: build_dir.to_path_buf(), bundle }),
+            served: Some(Served {
+                origin: origin.to_string(),
+                root: root.to_path_buf(),
+                build_dir: build_dir.to_path_buf(),
+                bundle,
+            }),
         }
     }
 

@@ -49,8 +49,6 @@ pub struct Config {
     pub verbose: bool,
 }
 
-
-
 /// One suite: where its tests are and how they run.
 #[derive(Debug, Clone, Serialize)]
 pub struct SuiteConfig {
@@ -242,7 +240,9 @@ fn resolve_selection(
     let ids = |flag: &str, values: &[String]| -> Result<Vec<IdPattern>, ConfigError> {
         values
             .iter()
-            .map(|text| IdPattern::parse(text, &suite_ids).map_err(|e| unknown_suite(format!("{flag} {text}"), &e.suite)))
+            .map(|text| {
+                IdPattern::parse(text, &suite_ids).map_err(|e| unknown_suite(format!("{flag} {text}"), &e.suite))
+            })
             .collect()
     };
     let applied = |flag: &'static str, groups: &[Vec<String>]| -> Result<Vec<AppliedSelection>, ConfigError> {
@@ -263,7 +263,11 @@ fn resolve_selection(
                     return Err(unknown_suite(format!("{flag} {name}"), suite));
                 }
             }
-            out.push(AppliedSelection { name: name.clone(), selection: selection.clone(), suites: named_suites.to_vec() });
+            out.push(AppliedSelection {
+                name: name.clone(),
+                selection: selection.clone(),
+                suites: named_suites.to_vec(),
+            });
         }
         Ok(out)
     };
@@ -310,10 +314,7 @@ fn absolute(cwd: &Path, path: &Path) -> PathBuf {
 }
 
 fn find_root(cwd: &Path) -> PathBuf {
-    cwd.ancestors()
-        .find(|dir| dir.join("proctor.toml").is_file())
-        .unwrap_or(cwd)
-        .to_path_buf()
+    cwd.ancestors().find(|dir| dir.join("proctor.toml").is_file()).unwrap_or(cwd).to_path_buf()
 }
 
 fn default_reporter() -> ReporterKind {
@@ -344,16 +345,11 @@ fn default_suite(timeout: Duration) -> SuiteConfig {
 type FileConfig = (Vec<SuiteConfig>, BTreeMap<String, NamedSelection>);
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
     let file: ConfigFile = toml::from_str(&text).map_err(|err| {
         let (line, column) = err.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
-        ConfigError::Syntax {
-            path: path.to_path_buf(),
-            line,
-            column,
-            message: err.message().trim().to_string(),
-        }
+        ConfigError::Syntax { path: path.to_path_buf(), line, column, message: err.message().trim().to_string() }
     })?;
     let value_error = |span: std::ops::Range<usize>, key: &str, message: String| {
         let (line, column) = line_col(&text, span.start);
@@ -362,13 +358,18 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
     let mut suites: Vec<SuiteConfig> = Vec::new();
     for entry in &file.suite {
         let span = entry.span();
-        let SuiteEntry { id, runtime, tests, exclude, timeout, build, minify, tags, focus_tags, skip_tags } = entry.get_ref();
+        let SuiteEntry { id, runtime, tests, exclude, timeout, build, minify, tags, focus_tags, skip_tags } =
+            entry.get_ref();
         let mut suite = default_suite(DEFAULT_TIMEOUT);
         match id {
             Some(id) => {
                 let name = id.get_ref();
                 if name.is_empty() || name.contains(':') || name.contains(char::is_whitespace) {
-                    return Err(value_error(id.span(), "id", format!("\"{name}\" must be non-empty without spaces or `:`")));
+                    return Err(value_error(
+                        id.span(),
+                        "id",
+                        format!("\"{name}\" must be non-empty without spaces or `:`"),
+                    ));
                 }
                 if suites.iter().any(|s| &s.id == name) {
                     return Err(value_error(id.span(), "id", format!("\"{name}\" names two suites")));
@@ -441,7 +442,11 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
                 TimeoutValue::Text(text) => parse_duration(text),
             };
             suite.timeout = parsed.ok_or_else(|| {
-                value_error(timeout.span(), "timeout", "must be a positive duration such as 5000, \"500ms\" or \"5s\"".into())
+                value_error(
+                    timeout.span(),
+                    "timeout",
+                    "must be a positive duration such as 5000, \"500ms\" or \"5s\"".into(),
+                )
             })?;
         }
         for (key, value, target) in [
@@ -468,7 +473,8 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
         let mut selection = NamedSelection::default();
         if let Some(tests) = tests {
             for text in tests.get_ref() {
-                let pattern = TestPattern::parse(text, &suite_ids).map_err(|message| value_error(tests.span(), "tests", message))?;
+                let pattern = TestPattern::parse(text, &suite_ids)
+                    .map_err(|message| value_error(tests.span(), "tests", message))?;
                 selection.tests.push(pattern);
             }
         }
@@ -603,9 +609,16 @@ mod tests {
     fn reads_suite_tags_and_selections() {
         let (suites, selections) = file_from(TWO_SUITES).unwrap();
         assert_eq!(suites[0].skip_tags, vec!["wip"]);
-        assert_eq!((suites[1].tags.clone(), suites[1].focus_tags.clone()), (vec!["integration".to_string()], vec!["smoke".to_string()]));
+        assert_eq!(
+            (suites[1].tags.clone(), suites[1].focus_tags.clone()),
+            (vec!["integration".to_string()], vec!["smoke".to_string()])
+        );
         assert_eq!(selections["fast"].tags, vec!["fast"]);
-        let api: Vec<String> = selections["api"].tests.iter().map(|t| serde_json::to_value(t).unwrap().as_str().unwrap().to_owned()).collect();
+        let api: Vec<String> = selections["api"]
+            .tests
+            .iter()
+            .map(|t| serde_json::to_value(t).unwrap().as_str().unwrap().to_owned())
+            .collect();
         assert_eq!(api, vec!["integration/api.test.js", "unit:unit/math.test.js::math", "unit/**/str*.test.js"]);
         assert!(matches!(&selections["api"].tests[1], TestPattern::Id(id) if id.suite.as_deref() == Some("unit")));
         assert!(matches!(&selections["api"].tests[2], TestPattern::Glob { .. }));
@@ -635,7 +648,10 @@ mod tests {
             f(&mut args);
             resolve_selection(&args, &suites, &selections, cwd.path()).map(|_| ()).map_err(|e| e.to_string())
         };
-        assert_eq!(args(&|a| a.named.select = vec![vec!["fats".into()]]), Err("unknown selection \"fats\" in --select (hint: did you mean fast?)".into()));
+        assert_eq!(
+            args(&|a| a.named.select = vec![vec!["fats".into()]]),
+            Err("unknown selection \"fats\" in --select (hint: did you mean fast?)".into())
+        );
         assert_eq!(
             args(&|a| a.named.except = vec![vec!["fast".into(), "integraton".into()]]),
             Err("unknown suite \"integraton\" in --except fast (hint: did you mean integration?)".into())
@@ -644,7 +660,10 @@ mod tests {
             args(&|a| a.focus = vec!["units:a.test.js".into()]),
             Err("unknown suite \"units\" in --focus units:a.test.js (hint: did you mean unit?)".into())
         );
-        assert_eq!(args(&|a| a.named.select = vec![vec!["zzzzzzz".into()]]), Err("unknown selection \"zzzzzzz\" in --select (hint: the selections are api, fast)".into()));
+        assert_eq!(
+            args(&|a| a.named.select = vec![vec!["zzzzzzz".into()]]),
+            Err("unknown selection \"zzzzzzz\" in --select (hint: the selections are api, fast)".into())
+        );
         std::fs::write(cwd.path().join("a.test.js"), "").unwrap();
         assert_eq!(
             args(&|a| a.named.select = vec![vec!["fast".into(), "a.test.js".into()]]),

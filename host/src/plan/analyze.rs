@@ -23,8 +23,8 @@ pub(crate) fn analyze(rel_path: &str, source: &str) -> Result<Analysis, SyntaxEr
     let mut recovered = Vec::new();
     // Recoverable errors are left to the runtime: node and swc disagree on some of them
     // (sloppy-mode scripts), and node's own load error is then the truth.
-    let program = parse_file_as_program(&fm, syntax_for(rel_path), EsVersion::latest(), None, &mut recovered)
-        .map_err(|err| {
+    let program =
+        parse_file_as_program(&fm, syntax_for(rel_path), EsVersion::latest(), None, &mut recovered).map_err(|err| {
             let loc = cm.lookup_char_pos(err.span().lo);
             let location = Location { line: loc.line, column: loc.col.0 + 1 };
             let message = err.kind().msg().to_string();
@@ -428,9 +428,12 @@ mod tests {
     fn parses_jsx_and_typescript_syntax() {
         let jsx = analyze("a.test.jsx", "it('renders', () => <div a={1} />);\n").map_err(|e| e.message).unwrap();
         assert_eq!(jsx.nodes.len(), 1);
-        let ts = analyze("a.test.ts", "interface A { x: number }\ntest<A>('typed', { tags: ['t'] } satisfies object, () => {});\n")
-            .map_err(|e| e.message)
-            .unwrap();
+        let ts = analyze(
+            "a.test.ts",
+            "interface A { x: number }\ntest<A>('typed', { tags: ['t'] } satisfies object, () => {});\n",
+        )
+        .map_err(|e| e.message)
+        .unwrap();
         assert_eq!(ts.nodes.len(), 1);
     }
 

@@ -2,7 +2,7 @@
 //! node_modules and dot-folders) and analyses every file once.
 
 use super::analyze::analyze;
-use super::model::{Plan, PlannedFile, PlannedSuite, SyntaxError, Location};
+use super::model::{Location, Plan, PlannedFile, PlannedSuite, SyntaxError};
 use crate::config::Config;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::collections::{BTreeMap, BTreeSet};
@@ -72,7 +72,11 @@ fn analyze_all(files: Vec<(String, PathBuf)>) -> BTreeMap<PathBuf, PlannedFile> 
     std::thread::scope(|scope| {
         let handles: Vec<_> = files
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|(rel, abs)| (abs.clone(), analyze_file(rel, abs))).collect::<Vec<_>>()))
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter().map(|(rel, abs)| (abs.clone(), analyze_file(rel, abs))).collect::<Vec<_>>()
+                })
+            })
             .collect();
         handles
             .into_iter()
@@ -125,7 +129,8 @@ fn relative(root: &Path, path: &Path) -> Option<String> {
 fn glob_set(globs: &[String]) -> Result<GlobSet, PlanError> {
     let mut builder = GlobSetBuilder::new();
     for glob in globs {
-        let compiled = Glob::new(glob).map_err(|e| PlanError::Glob { glob: glob.clone(), message: e.kind().to_string() })?;
+        let compiled =
+            Glob::new(glob).map_err(|e| PlanError::Glob { glob: glob.clone(), message: e.kind().to_string() })?;
         builder.add(compiled);
     }
     builder.build().map_err(|e| PlanError::Glob { glob: globs.join(", "), message: e.kind().to_string() })

@@ -45,10 +45,7 @@ fn parse_frame(line: &str, root: &Path) -> Option<Frame> {
     if is_internal(&path) {
         return None;
     }
-    let shown = Path::new(&path)
-        .strip_prefix(root)
-        .map(|rel| rel.to_string_lossy().replace('\\', "/"))
-        .unwrap_or(path);
+    let shown = Path::new(&path).strip_prefix(root).map(|rel| rel.to_string_lossy().replace('\\', "/")).unwrap_or(path);
     Some(Frame { function, path: shown, line, column })
 }
 
@@ -101,7 +98,8 @@ pub(crate) fn render(error: &ErrorInfo, test_file: &str, root: &Path, indent: &s
         }
         out.push('\n');
     };
-    let headline = if error.message.is_empty() { error.name.clone() } else { format!("{}: {}", error.name, error.message) };
+    let headline =
+        if error.message.is_empty() { error.name.clone() } else { format!("{}: {}", error.name, error.message) };
     push_block(&headline);
     if let (Some(expected), Some(actual)) = (&error.expected, &error.actual) {
         if let Some(diff) = diff(expected, actual) {

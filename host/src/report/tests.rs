@@ -73,11 +73,29 @@ fn events() -> Vec<Event> {
             runtime: RuntimeInfo { kind: "node".into(), version: "v20.20.2".into(), user_agent: "Node.js/20".into() },
         },
         EventKind::TestStarted { test: adds.clone() },
-        EventKind::Console { suite: "unit".into(), test: Some(adds.id.clone()), stream: Stream::Stdout, level: ConsoleLevel::Log, text: "hello".into() },
+        EventKind::Console {
+            suite: "unit".into(),
+            test: Some(adds.id.clone()),
+            stream: Stream::Stdout,
+            level: ConsoleLevel::Log,
+            text: "hello".into(),
+        },
     ];
     stats.passed += 1;
-    kinds.push(EventKind::TestFinished { test: adds, outcome: Outcome::Passed, duration: Duration::from_millis(3), error: None, stats });
-    kinds.push(EventKind::Console { suite: "unit".into(), test: Some(diff.id.clone()), stream: Stream::Stderr, level: ConsoleLevel::Error, text: "context".into() });
+    kinds.push(EventKind::TestFinished {
+        test: adds,
+        outcome: Outcome::Passed,
+        duration: Duration::from_millis(3),
+        error: None,
+        stats,
+    });
+    kinds.push(EventKind::Console {
+        suite: "unit".into(),
+        test: Some(diff.id.clone()),
+        stream: Stream::Stderr,
+        level: ConsoleLevel::Error,
+        text: "context".into(),
+    });
     stats.failed += 1;
     kinds.push(EventKind::TestFinished {
         test: diff,
@@ -97,10 +115,17 @@ fn events() -> Vec<Event> {
         test: hang,
         outcome: Outcome::TimedOut,
         duration: Duration::from_millis(300),
-        error: Some(ErrorInfo { name: "TimeoutError".into(), message: "test timed out after 300 ms".into(), ..ErrorInfo::default() }),
+        error: Some(ErrorInfo {
+            name: "TimeoutError".into(),
+            message: "test timed out after 300 ms".into(),
+            ..ErrorInfo::default()
+        }),
         stats,
     });
-    kinds.push(EventKind::RuntimeRestarted { suite: "unit".into(), reason: "math.test.js::math::hangs timed out".into() });
+    kinds.push(EventKind::RuntimeRestarted {
+        suite: "unit".into(),
+        reason: "math.test.js::math::hangs timed out".into(),
+    });
     stats.skipped += 1;
     let reason = SkipReason::new(SkipCause::Skip, "skipped with .skip");
     stats.skipped_by.add(reason.cause);
@@ -190,14 +215,21 @@ fn selection_events() -> Vec<Event> {
     let skipped = test("math.test.js", &["math"], "skipped", 10);
     let other = test("other.test.js", &[], "elsewhere", 1);
     let mut stats = RunStats::default();
-    let mut kinds = vec![EventKind::RunStarted { plan: Arc::new(Plan { root: "/p".into(), suites: vec![] }), seed: Some(42) }];
+    let mut kinds =
+        vec![EventKind::RunStarted { plan: Arc::new(Plan { root: "/p".into(), suites: vec![] }), seed: Some(42) }];
     let skip = |stats: &mut RunStats, test: Arc<TestInfo>, cause: SkipCause, text: &str| {
         let reason = SkipReason::new(cause, text);
         stats.record_skip(&reason);
         EventKind::TestSkipped { test, kind: reason.kind(), reason, stats: *stats }
     };
     stats.passed += 1;
-    kinds.push(EventKind::TestFinished { test: adds, outcome: Outcome::Passed, duration: Duration::from_millis(1), error: None, stats });
+    kinds.push(EventKind::TestFinished {
+        test: adds,
+        outcome: Outcome::Passed,
+        duration: Duration::from_millis(1),
+        error: None,
+        stats,
+    });
     stats.failed += 1;
     kinds.push(EventKind::TestFinished {
         test: fails,
@@ -206,7 +238,12 @@ fn selection_events() -> Vec<Event> {
         error: Some(ErrorInfo { name: "Error".into(), message: "boom".into(), ..ErrorInfo::default() }),
         stats,
     });
-    kinds.push(skip(&mut stats, later, SkipCause::FailFast, "not run: --fail-fast after math.test.js::math::fails failed"));
+    kinds.push(skip(
+        &mut stats,
+        later,
+        SkipCause::FailFast,
+        "not run: --fail-fast after math.test.js::math::fails failed",
+    ));
     kinds.push(skip(&mut stats, skipped, SkipCause::Skip, "skipped with .skip"));
     kinds.push(skip(&mut stats, other, SkipCause::NotSelected, "not in --select fast"));
     kinds.push(EventKind::RunFinished { stats });

@@ -111,8 +111,7 @@ async fn upgrade(
     if query.get("token") != Some(&state.token) {
         return (StatusCode::UNAUTHORIZED, "missing or wrong token\n").into_response();
     }
-    ws.max_message_size(ws::MAX_MESSAGE_BYTES)
-        .on_upgrade(move |socket| ws::serve_connection(socket, state.connections))
+    ws.max_message_size(ws::MAX_MESSAGE_BYTES).on_upgrade(move |socket| ws::serve_connection(socket, state.connections))
 }
 
 #[derive(Clone)]
@@ -180,7 +179,8 @@ fn has_token(state: &AppState, request: &Request) -> bool {
         .flat_map(|v| v.split(';'))
         .any(|pair| {
             let pair = pair.trim();
-            pair.strip_prefix(state.cookie.as_str()).and_then(|rest| rest.strip_prefix('=')) == Some(state.token.as_str())
+            pair.strip_prefix(state.cookie.as_str()).and_then(|rest| rest.strip_prefix('='))
+                == Some(state.token.as_str())
         });
     in_query || in_cookie
 }
@@ -199,7 +199,8 @@ fn random_token() -> String {
     for salt in 0..2u64 {
         let mut hasher = RandomState::new().build_hasher();
         hasher.write_u64(salt);
-        hasher.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+        hasher
+            .write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
         token.push_str(&format!("{:016x}", hasher.finish()));
     }
     token

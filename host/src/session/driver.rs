@@ -7,18 +7,18 @@ use super::reconcile::{reconcile, Disposition, Scheduled};
 use super::{FailFast, RunStats};
 use crate::events::{Emitter, EventKind, Outcome, TestId, TestInfo};
 use crate::plan::PlannedSuite;
-use crate::select::{Selection, SkipReason};
 use crate::runtime::Launch;
+use crate::select::{Selection, SkipReason};
 use crate::server::{Connection, Inbound};
 use protocol::{
-    CommandId, ConsoleLevel, ControllerMessage, ErrorInfo, HostMessage, LoadError, RegisteredTest, RunEpoch,
-    Stream, TestStatus, PROTOCOL_VERSION,
+    CommandId, ConsoleLevel, ControllerMessage, ErrorInfo, HostMessage, LoadError, RegisteredTest, RunEpoch, Stream,
+    TestStatus, PROTOCOL_VERSION,
 };
 use runtimes::{RawOutput, Runtime};
-use tokio::sync::mpsc::UnboundedReceiver;
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::{sleep_until, timeout};
 
 /// How many `run-test` commands may be in flight at once. The controller still runs them one
@@ -108,7 +108,11 @@ struct Driver<'a, 'e, L: Launch> {
 
 /// Reports the suite's selected files that did not parse as load errors; returns the other
 /// selected files (relative and absolute path), which are the ones to load.
-pub fn report_syntax_errors(suite: &PlannedSuite, emitter: &mut Emitter<'_>, stats: &mut RunStats) -> Vec<(String, std::path::PathBuf)> {
+pub fn report_syntax_errors(
+    suite: &PlannedSuite,
+    emitter: &mut Emitter<'_>,
+    stats: &mut RunStats,
+) -> Vec<(String, std::path::PathBuf)> {
     for file in suite.files.iter().filter(|f| f.selected) {
         if let Some(err) = &file.syntax_error {
             stats.load_errors += 1;
@@ -270,7 +274,9 @@ impl<L: Launch> Driver<'_, '_, L> {
         loop {
             let left = load_deadline.saturating_duration_since(Instant::now());
             match self.next_message(&mut live, left, "loading the test files").await {
-                Ok(ControllerMessage::Loaded { run, reply_to, tests, load_errors }) if run == epoch && reply_to == load => {
+                Ok(ControllerMessage::Loaded { run, reply_to, tests, load_errors })
+                    if run == epoch && reply_to == load =>
+                {
                     return Ok((live, tests, load_errors));
                 }
                 Ok(other) => self.handle_side_message(&live, other, None),
@@ -287,7 +293,12 @@ impl<L: Launch> Driver<'_, '_, L> {
     }
 
     /// The next protocol message during start-up, forwarding raw output meanwhile.
-    async fn next_message(&mut self, live: &mut Live<L::Running>, wait: Duration, stage: &'static str) -> Result<ControllerMessage, StartError> {
+    async fn next_message(
+        &mut self,
+        live: &mut Live<L::Running>,
+        wait: Duration,
+        stage: &'static str,
+    ) -> Result<ControllerMessage, StartError> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             tokio::select! {
@@ -317,7 +328,11 @@ impl<L: Launch> Driver<'_, '_, L> {
     /// restarted (the remaining tests were then reported as crashed).
     ///
     /// Skipped tests travel through the same queue, so every result is reported in plan order.
-    async fn dispatch(&mut self, mut live: Live<L::Running>, mut pending: VecDeque<Scheduled>) -> Option<Live<L::Running>> {
+    async fn dispatch(
+        &mut self,
+        mut live: Live<L::Running>,
+        mut pending: VecDeque<Scheduled>,
+    ) -> Option<Live<L::Running>> {
         let mut in_flight: VecDeque<InFlight> = VecDeque::new();
         let mut head_started = Instant::now();
         let mut head_announced: Option<CommandId> = None;
@@ -426,7 +441,11 @@ impl<L: Launch> Driver<'_, '_, L> {
                         }
                     };
                     let message = format!("the runtime {exit} while this test was running{}", self.stderr_tail_text());
-                    (Outcome::Crashed, error_info("RuntimeCrash", message), format!("the runtime {exit} during {}", head.test.id))
+                    (
+                        Outcome::Crashed,
+                        error_info("RuntimeCrash", message),
+                        format!("the runtime {exit} during {}", head.test.id),
+                    )
                 }
             };
             self.finish_test(head.test, outcome, elapsed, Some(error));
@@ -456,12 +475,20 @@ impl<L: Launch> Driver<'_, '_, L> {
                     let message = format!("the runtime could not be restarted: {err}");
                     for Scheduled { info, disposition } in pending.drain(..) {
                         match disposition {
-                            Disposition::Run { .. } => {
-                                self.finish_test(info, Outcome::Crashed, Duration::ZERO, Some(error_info("RuntimeCrash", message.clone())))
-                            }
+                            Disposition::Run { .. } => self.finish_test(
+                                info,
+                                Outcome::Crashed,
+                                Duration::ZERO,
+                                Some(error_info("RuntimeCrash", message.clone())),
+                            ),
                             Disposition::Skip { kind, reason } => {
                                 self.stats.record_skip(&reason);
-                                self.emitter.emit(EventKind::TestSkipped { test: info, kind, reason, stats: *self.stats });
+                                self.emitter.emit(EventKind::TestSkipped {
+                                    test: info,
+                                    kind,
+                                    reason,
+                                    stats: *self.stats,
+                                });
                             }
                         }
                     }
@@ -517,7 +544,11 @@ impl<L: Launch> Driver<'_, '_, L> {
     /// How many `run-test` commands may be in flight. Under `--fail-fast` only one: the
     /// controller runs every command it was sent, so nothing may be queued behind a failure.
     fn window(&self) -> usize {
-        if self.settings.fail_fast.is_some() { 1 } else { WINDOW }
+        if self.settings.fail_fast.is_some() {
+            1
+        } else {
+            WINDOW
+        }
     }
 
     /// After a failure under `--fail-fast`, turns every test still to run into "not run".
@@ -546,7 +577,12 @@ impl<L: Launch> Driver<'_, '_, L> {
             ControllerMessage::Error { run, origin, error } if run == live.epoch => {
                 let error = self.mapped(error);
                 self.stats.runtime_errors += 1;
-                self.emitter.emit(EventKind::RuntimeError { suite: self.suite_id(), origin, error, stats: *self.stats });
+                self.emitter.emit(EventKind::RuntimeError {
+                    suite: self.suite_id(),
+                    origin,
+                    error,
+                    stats: *self.stats,
+                });
             }
             // Replies of an abandoned epoch, or a pong: nothing to do.
             _ => {}
@@ -683,7 +719,11 @@ mod tests {
                 let send = |m: ControllerMessage| replies.send(Inbound::Message(m)).is_ok();
                 send(ControllerMessage::Hello {
                     protocol: PROTOCOL_VERSION,
-                    runtime: RuntimeInfo { kind: "fake".into(), version: format!("launch {launch}"), user_agent: "fake".into() },
+                    runtime: RuntimeInfo {
+                        kind: "fake".into(),
+                        version: format!("launch {launch}"),
+                        user_agent: "fake".into(),
+                    },
                 });
                 let mut hanging = false;
                 loop {
@@ -706,7 +746,12 @@ mod tests {
                                     timeout: Some(80),
                                 })
                                 .collect();
-                            send(ControllerMessage::Loaded { run, reply_to: id, tests: registered, load_errors: vec![] });
+                            send(ControllerMessage::Loaded {
+                                run,
+                                reply_to: id,
+                                tests: registered,
+                                load_errors: vec![],
+                            });
                         }
                         HostMessage::RunTest { run, id, test, .. } if !hanging => {
                             let name = test.trim_start_matches("f.test.js::");
@@ -737,7 +782,14 @@ mod tests {
                                 level: ConsoleLevel::Log,
                                 text: format!("running {name}"),
                             });
-                            send(ControllerMessage::TestFinished { run, reply_to: id, test, status, duration_ms: 1.0, error: None });
+                            send(ControllerMessage::TestFinished {
+                                run,
+                                reply_to: id,
+                                test,
+                                status,
+                                duration_ms: 1.0,
+                                error: None,
+                            });
                         }
                         HostMessage::Finish { run, id } => {
                             send(ControllerMessage::Finished { run, reply_to: id });
@@ -776,8 +828,17 @@ mod tests {
         drive_with(tests, send_stale, None).await
     }
 
-    async fn drive_with(tests: Vec<(&str, TestMode, Behaviour)>, send_stale: bool, fail_fast: Option<&FailFast>) -> Outcome {
-        let suite = PlannedSuite { id: "unit".into(), runtimes: vec![crate::config::RuntimeKind::Node], timeout_ms: 5000, files: vec![] };
+    async fn drive_with(
+        tests: Vec<(&str, TestMode, Behaviour)>,
+        send_stale: bool,
+        fail_fast: Option<&FailFast>,
+    ) -> Outcome {
+        let suite = PlannedSuite {
+            id: "unit".into(),
+            runtimes: vec![crate::config::RuntimeKind::Node],
+            timeout_ms: 5000,
+            files: vec![],
+        };
         let selection = Selection::default();
         let settings = SuiteSettings {
             suite: &suite,
@@ -832,8 +893,12 @@ mod tests {
         assert_eq!((out.stats.passed, out.stats.failed), (69, 1));
         assert_eq!(out.launches, 1);
         // Console output of a test is reported before its result.
-        let console = out.events.iter().position(|e| matches!(&e.kind, EventKind::Console { text, .. } if text == "running t05"));
-        let finished = out.events.iter().position(|e| matches!(&e.kind, EventKind::TestFinished { test, .. } if test.name == "t05"));
+        let console =
+            out.events.iter().position(|e| matches!(&e.kind, EventKind::Console { text, .. } if text == "running t05"));
+        let finished = out
+            .events
+            .iter()
+            .position(|e| matches!(&e.kind, EventKind::TestFinished { test, .. } if test.name == "t05"));
         assert!(console.unwrap() < finished.unwrap());
     }
 
@@ -861,10 +926,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_crash_is_one_crashed_result_then_the_run_continues() {
-        let tests = vec![
-            ("dies", TestMode::Run, Behaviour::Crash),
-            ("after", TestMode::Run, Behaviour::Pass),
-        ];
+        let tests = vec![("dies", TestMode::Run, Behaviour::Crash), ("after", TestMode::Run, Behaviour::Pass)];
         let out = drive(tests, false).await;
         assert_eq!(out.results, vec![("dies".into(), "Crashed".into()), ("after".into(), "Passed".into())]);
         assert_eq!(out.launches, 2);
@@ -944,6 +1006,9 @@ mod tests {
         let started = out.events.iter().filter(|e| matches!(e.kind, EventKind::TestStarted { .. })).count();
         assert_eq!(started, 4, "nothing is dispatched after the failure");
         assert_eq!(out.launches, 1);
-        assert!(!out.events.iter().any(|e| matches!(e.kind, EventKind::RuntimeError { .. })), "finish and shutdown went cleanly");
+        assert!(
+            !out.events.iter().any(|e| matches!(e.kind, EventKind::RuntimeError { .. })),
+            "finish and shutdown went cleanly"
+        );
     }
 }

@@ -66,7 +66,9 @@ pub(crate) fn reconcile(settings: &SuiteSettings<'_>, registered: &[RegisteredTe
             })
         })
         .collect();
-    apply_only(registered.iter().zip(decisions.iter_mut()).map(|(test, decision)| (test.file.as_str(), test.mode, decision)));
+    apply_only(
+        registered.iter().zip(decisions.iter_mut()).map(|(test, decision)| (test.file.as_str(), test.mode, decision)),
+    );
     let mut loaded: HashMap<&str, Vec<Scheduled>> = HashMap::new();
     let mut stray: Vec<Scheduled> = Vec::new();
     for (test, decision) in registered.iter().zip(decisions) {
@@ -100,10 +102,9 @@ pub(crate) fn reconcile(settings: &SuiteSettings<'_>, registered: &[RegisteredTe
         if file.selected {
             scheduled.extend(loaded.remove(file.path.as_str()).unwrap_or_default());
         } else {
-            scheduled.extend(planned_skips(&suite.id, settings.runtime, file, None).into_iter().map(|(info, reason)| Scheduled {
-                info,
-                disposition: Disposition::Skip { kind: reason.kind(), reason },
-            }));
+            scheduled.extend(planned_skips(&suite.id, settings.runtime, file, None).into_iter().map(
+                |(info, reason)| Scheduled { info, disposition: Disposition::Skip { kind: reason.kind(), reason } },
+            ));
         }
     }
     scheduled.extend(stray);

@@ -3,8 +3,8 @@
 //! suites that never started. Their ids and names come from the static analysis; a test whose
 //! name is dynamic is reported under its name template, as `proctor list` shows it.
 
-use crate::config::RuntimeKind;
 use super::RunStats;
+use crate::config::RuntimeKind;
 use crate::events::{Emitter, EventKind, TestId, TestInfo};
 use crate::plan::{PlanNode, PlannedFile, PlannedSuite, PlannedTest};
 use crate::select::{Decision, SkipReason};
@@ -21,7 +21,13 @@ pub fn report_unselected(suite: &PlannedSuite, runtime: RuntimeKind, emitter: &m
 
 /// Reports every test of a suite as not run because of `reason` (tests the selection already
 /// skipped keep their own reason).
-pub fn report_not_run(suite: &PlannedSuite, runtime: RuntimeKind, reason: &SkipReason, emitter: &mut Emitter<'_>, stats: &mut RunStats) {
+pub fn report_not_run(
+    suite: &PlannedSuite,
+    runtime: RuntimeKind,
+    reason: &SkipReason,
+    emitter: &mut Emitter<'_>,
+    stats: &mut RunStats,
+) {
     for file in &suite.files {
         emit(planned_skips(&suite.id, runtime, file, Some(reason)), emitter, stats);
     }
@@ -36,7 +42,12 @@ fn emit(skips: Vec<(Arc<TestInfo>, SkipReason)>, emitter: &mut Emitter<'_>, stat
 
 /// The tests of a file that will not run, from the plan: those the selection skipped, and with
 /// `not_run` every other one too.
-pub(crate) fn planned_skips(suite: &str, runtime: RuntimeKind, file: &PlannedFile, not_run: Option<&SkipReason>) -> Vec<(Arc<TestInfo>, SkipReason)> {
+pub(crate) fn planned_skips(
+    suite: &str,
+    runtime: RuntimeKind,
+    file: &PlannedFile,
+    not_run: Option<&SkipReason>,
+) -> Vec<(Arc<TestInfo>, SkipReason)> {
     let mut tests = Vec::new();
     walk(&file.path, &mut Vec::new(), &file.nodes, &mut tests);
     let mut out = Vec::new();
