@@ -195,7 +195,10 @@ def cpu_busy():
 
 
 def group_members(pgid):
-    pids = []
+    """(live, zombies): the other processes still in process group pgid. Zombies have exited and only
+    wait to be reaped (orphans go to pid 1, which in a container may take a second or two): not counted
+    as left running."""
+    pids, zombies = [], []
     for d in os.listdir("/proc"):
         if not d.isdigit():
             continue
@@ -204,10 +207,10 @@ def group_members(pgid):
                 s = f.read()
             fields = s[s.rindex(")") + 2:].split()
             if int(fields[2]) == pgid and int(d) != pgid:
-                pids.append(int(d))
+                (zombies if fields[0] == "Z" else pids).append(int(d))
         except (OSError, ValueError, IndexError):
             pass
-    return pids
+    return pids, zombies
 
 
 def timed_run(argv, cwd, log_path, env=None):
@@ -238,7 +241,7 @@ def timed_run(argv, cwd, log_path, env=None):
     p.returncode = os.waitstatus_to_exitcode(status)
     ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     b1, _ = cpu_busy()
-    leftovers = group_members(p.pid)
+    leftovers, zombies = group_members(p.pid)
     if leftovers:  # processes the runner left behind in its group: not measured; end them
         try:
             os.killpg(p.pid, signal.SIGKILL)
@@ -254,6 +257,7 @@ def timed_run(argv, cwd, log_path, env=None):
         "exit": p.returncode,
         "timed_out": timed_out,
         "leftover_procs": len(leftovers),
+        "zombies": len(zombies),  # exited children not yet reaped by pid 1 (not counted as leftovers)
         # cores' worth of cpu used by everything else on the machine during the run
         "other_load": max(0.0, (machine_busy - cpu) / wall) if wall > 0 else 0.0,
         "other_load_max": ncpu,
@@ -413,6 +417,7 @@ def bench(shapes, runners, nruns, counts_mod, expected, quiet=0):
                       f"{run['maxrss_kb'] / 1024:6.0f} MiB  counts {nums} exit {run['exit']}"
                       f"{'' if run['valid'] else '  INVALID'}"
                       f"{'  leftover ' + str(run['leftover_procs']) if run['leftover_procs'] else ''}"
+                      f"{'  zombies ' + str(run['zombies']) if run['zombies'] else ''}"
                       f"  other load {run['other_load']:.2f}", flush=True)
                 if rnd == 0:
                     results[(shape, r)]["warmup"] = run
@@ -611,9 +616,13 @@ def render_family(fam, data):
              f"used by the rest of the machine during the runs, in cores (of {facts['cores']}), median / max: "
              "non-zero means a shared, noisy box; treat differences under ~20 % as noise then.\n")
     if fam == "browser":
-        L.append("Browser processes a runner leaves running in its process group after it exits are killed by the "
-                 "harness and counted in `valid`; their cpu is not in the `cpu` column (it only covers processes "
-                 "that were waited for), so `cpu` understates for such runners.\n")
+        L.append("Processes still running in a runner's process group after it exits would be killed by the "
+                 "harness and reported under `valid`. Chromium's helper processes are often left as *zombies* (already "
+                 "exited, reparented to pid 1, which in this container reaps them within ~2 s) when karma, proctor or "
+                 "Chromium itself exits: those are not counted as left running (their number per run is in "
+                 "`results.json`, `zombies`). `cpu` covers only processes that were waited for, so it misses "
+                 "Chromium helpers that were orphaned before being reaped: it understates for every browser "
+                 "runner.\n")
 
     L.append("### Summary: median wall seconds\n")
     L.append("| shape (tests) | " + " | ".join(label_short(r) for r in runners) + " |")
@@ -738,7 +747,7 @@ def render_family(fam, data):
                  f"{med([r['other_load'] for r in runs]):.2f} / {max(r['other_load'] for r in runs):.2f} |")
         L.append("")
         if left:
-            L.append(f"Chromium left {left} helper process(es) in its group after exiting; killed.\n")
+            L.append(f"Chromium left {left} helper process(es) running in its group after exiting; killed.\n")
 
     L.append("### Reproduce\n")
     L.append("```sh")

@@ -62,9 +62,13 @@ impl ChromiumLauncher {
     pub async fn launch(&self, start_url: &str) -> Result<ChromiumBrowser, RuntimeError> {
         let start_url = start_url.to_owned();
         let path = self.path.clone();
-        let profile = tempfile::Builder::new()
-            .prefix("proctor-chromium-")
-            .tempdir()
+        // A memory-backed profile when there is one: Chromium writes (and we later delete)
+        // hundreds of small files there.
+        let shm = std::path::Path::new("/dev/shm");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("proctor-chromium-");
+        let profile = if shm.is_dir() { builder.tempdir_in(shm).or_else(|_| builder.tempdir()) } else { builder.tempdir() };
+        let profile = profile
             .map_err(|source| RuntimeError::Spawn { program: "chromium".into(), source })?;
         let profile_path = profile.path().to_path_buf();
         let program = path.display().to_string();
