@@ -45,6 +45,8 @@ pub struct Server {
 struct AppState {
     token: String,
     cookie: String,
+    /// `http://127.0.0.1:PORT`: the only Origin a browser's websocket may come from.
+    origin: String,
     connections: mpsc::UnboundedSender<Connection>,
 }
 
@@ -57,7 +59,7 @@ impl Server {
         let addr = listener.local_addr()?;
         // Cookies ignore ports, so the name carries it: two servers never read each other's.
         let cookie = format!("proctor_token_{}", addr.port());
-        let state = AppState { token: token.clone(), cookie, connections: tx };
+        let state = AppState { token: token.clone(), cookie, origin: format!("http://{addr}"), connections: tx };
         let mut app = Router::new().route("/ws", get(upgrade));
         if let Some(site) = site {
             let root = site.root.canonicalize().unwrap_or_else(|_| site.root.clone());
@@ -106,10 +108,19 @@ impl Drop for Server {
 async fn upgrade(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
+    headers: axum::http::HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
     if query.get("token") != Some(&state.token) {
         return (StatusCode::UNAUTHORIZED, "missing or wrong token\n").into_response();
+    }
+    // Browsers always send Origin; a page from anywhere but this server must not drive it
+    // even if it learnt the token. node's client sends none.
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        if origin.to_str().ok() != Some(state.origin.as_str()) {
+            eprintln!("proctor: refused a websocket from origin {origin:?}");
+            return (StatusCode::FORBIDDEN, "wrong origin\n").into_response();
+        }
     }
     ws.max_message_size(ws::MAX_MESSAGE_BYTES).on_upgrade(move |socket| ws::serve_connection(socket, state.connections))
 }
@@ -243,5 +254,27 @@ mod tests {
         assert_eq!(get_status(&server, "/../secret.txt", cookie.clone()).await, 404);
         assert_eq!(get_status(&server, "/%2e%2e/secret.txt", cookie.clone()).await, 404);
         assert_eq!(get_status(&server, &format!("/?token={}", server.token), None).await, 200);
+    }
+
+    async fn upgrade_status(server: &Server, origin: Option<&str>) -> u16 {
+        let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+        let origin = origin.map(|o| format!("Origin: {o}\r\n")).unwrap_or_default();
+        let request = format!(
+            "GET /ws?token={} HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n{origin}\r\n",
+            server.token, server.addr
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut buffer = [0u8; 64];
+        let read = stream.read(&mut buffer).await.unwrap();
+        let head = String::from_utf8_lossy(&buffer[..read]).to_string();
+        head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+    }
+
+    #[tokio::test]
+    async fn websockets_from_another_origin_are_refused() {
+        let server = Server::start(None).await.unwrap();
+        assert_eq!(upgrade_status(&server, None).await, 101);
+        assert_eq!(upgrade_status(&server, Some(&server.origin())).await, 101);
+        assert_eq!(upgrade_status(&server, Some("http://evil.example")).await, 403);
     }
 }

@@ -41,7 +41,15 @@ pub(crate) async fn serve_connection(socket: WebSocket, connections: mpsc::Unbou
         }
         let _ = sink.close().await;
     });
-    while let Some(Ok(frame)) = stream.next().await {
+    while let Some(next) = stream.next().await {
+        let frame = match next {
+            Ok(frame) => frame,
+            Err(err) => {
+                // Oversized or broken frames end up here; only this connection goes.
+                eprintln!("proctor: closed a controller connection: {err}");
+                break;
+            }
+        };
         let inbound = match frame {
             Message::Text(text) => match ControllerMessage::from_json(&text) {
                 Ok(message) => Inbound::Message(message),
@@ -51,8 +59,12 @@ pub(crate) async fn serve_connection(socket: WebSocket, connections: mpsc::Unbou
             Message::Close(_) => break,
             Message::Ping(_) | Message::Pong(_) => continue,
         };
-        let malformed = matches!(inbound, Inbound::Malformed(_));
-        if in_tx.send(inbound).is_err() || malformed {
+        if let Inbound::Malformed(reason) = &inbound {
+            eprintln!("proctor: closed a controller connection that sent a malformed frame: {reason}");
+            let _ = in_tx.send(inbound);
+            break;
+        }
+        if in_tx.send(inbound).is_err() {
             break;
         }
     }
