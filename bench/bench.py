@@ -194,29 +194,88 @@ def cpu_busy():
     return total - idle, total
 
 
+PF_EXITING = 0x4  # the kernel's "exit under way" task flag
+
+
+def proc_stat(pid):
+    """(state, ppid, pgid, sid, utime+stime, cutime+cstime, starttime) of a process, in clock ticks.
+    State "Z" also for a process whose exit is under way (PF_EXITING: e.g. "D" while its memory is freed)."""
+    with open(f"/proc/{pid}/stat") as f:
+        s = f.read()
+    x = s[s.rindex(")") + 2:].split()
+    state = "Z" if int(x[6]) & PF_EXITING else x[0]
+    return state, int(x[1]), int(x[2]), int(x[3]), int(x[11]) + int(x[12]), int(x[13]) + int(x[14]), x[19]
+
+
+class Descendants:
+    """The processes a run starts, found by polling /proc for new pids (every ~0.1 s: cheap, only new
+    pids are read) whose parent is already one of them or whose session is the run's. Chromium's helpers
+    are orphaned when the browser exits (pid 1 reaps them a second or two later), so their cpu never
+    reaches getrusage(RUSAGE_CHILDREN): at exit the ones still there (as zombies or alive) are read here.
+    @web/test-runner's Chromium even runs in its own session (puppeteer starts it detached)."""
+
+    def __init__(self):
+        self.known = {d for d in os.listdir("/proc") if d.isdigit()}
+        self.pids = {}  # pid -> starttime (None until read)
+        self.root = None
+
+    def start(self, pid):
+        self.root = pid
+        self.pids[pid] = None
+
+    def scan(self):
+        for d in os.listdir("/proc"):
+            if not d.isdigit() or d in self.known:
+                continue
+            self.known.add(d)
+            try:
+                _, ppid, _, sid, _, _, start = proc_stat(d)
+            except (OSError, ValueError, IndexError):
+                continue
+            pid = int(d)
+            if pid == self.root or ppid in self.pids or sid == self.root:
+                self.pids[pid] = start
+
+    def remaining(self):
+        """(live, zombies, cpu seconds of both) among the run's processes other than the root, now."""
+        hz = os.sysconf("SC_CLK_TCK")
+        live, zombies, ticks = [], [], 0
+        for pid, start in self.pids.items():
+            if pid == self.root:
+                continue
+            try:
+                state, _, _, _, cpu, ccpu, st = proc_stat(pid)
+            except (OSError, ValueError, IndexError):
+                continue
+            if start is not None and st != start:
+                continue  # pid reused
+            # a process's own cpu plus its reaped children's; children it has not reaped are in the list
+            ticks += cpu + ccpu
+            (zombies if state == "Z" else live).append(pid)
+        return live, zombies, ticks / hz
+
+
 def group_members(pgid):
-    """(live, zombies): the other processes still in process group pgid. Zombies have exited and only
-    wait to be reaped (orphans go to pid 1, which in a container may take a second or two): not counted
-    as left running."""
-    pids, zombies = [], []
+    """Live processes other than pgid still in process group pgid (zombies excluded: they have exited
+    and only wait to be reaped)."""
+    pids = []
     for d in os.listdir("/proc"):
         if not d.isdigit():
             continue
         try:
-            with open(f"/proc/{d}/stat") as f:
-                s = f.read()
-            fields = s[s.rindex(")") + 2:].split()
-            if int(fields[2]) == pgid and int(d) != pgid:
-                (zombies if fields[0] == "Z" else pids).append(int(d))
+            state, _, pg, _, _, _, _ = proc_stat(d)
+            if pg == pgid and int(d) != pgid and state != "Z":
+                pids.append(int(d))
         except (OSError, ValueError, IndexError):
             pass
-    return pids, zombies
+    return pids
 
 
 def timed_run(argv, cwd, log_path, env=None):
     """Run argv in cwd (own process group, output to log_path); measure it from outside."""
     hz = os.sysconf("SC_CLK_TCK")
     ncpu = os.cpu_count() or 1
+    tracker = Descendants()
     ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     b0, _ = cpu_busy()
     with open(log_path, "wb") as log:
@@ -224,40 +283,58 @@ def timed_run(argv, cwd, log_path, env=None):
         t0 = time.perf_counter()
         p = subprocess.Popen(argv, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                              env=env, start_new_session=True)
+        tracker.start(p.pid)
         timed_out = False
         deadline = t0 + RUN_TIMEOUT
+        next_scan = t0 + 0.02
         while True:
             pid, status, ru = os.wait4(p.pid, os.WNOHANG)
             if pid:
                 break
-            if time.perf_counter() > deadline:
+            now = time.perf_counter()
+            if now > deadline:
                 timed_out = True
                 os.killpg(p.pid, signal.SIGKILL)
                 pid, status, ru = os.wait4(p.pid, 0)
                 break
+            if now >= next_scan:
+                tracker.scan()
+                next_scan = now + 0.1
             time.sleep(0.002)
         wall = time.perf_counter() - t0
         exit_unix = time.time()
     p.returncode = os.waitstatus_to_exitcode(status)
     ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     b1, _ = cpu_busy()
-    leftovers, zombies = group_members(p.pid)
-    if leftovers:  # processes the runner left behind in its group: not measured; end them
+    tracker.scan()
+    live, zombies, orphan_cpu = tracker.remaining()
+    in_group = group_members(p.pid)
+    leftovers = sorted(set(live) | set(in_group))
+    if in_group:  # processes the runner left behind in its group: end them
         try:
             os.killpg(p.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
+    for pid in set(live) - set(in_group):  # ones it started in another group: end them by pid
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    cpu_waited = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
+    cpu = cpu_waited + orphan_cpu
     machine_busy = (b1 - b0) / hz
     return {
         "wall": wall,
-        "cpu": cpu,
+        "cpu": cpu,                    # waited-for processes + orphans still there at exit
+        "cpu_waited": cpu_waited,      # getrusage(RUSAGE_CHILDREN) delta alone
+        "cpu_orphans": orphan_cpu,     # the run's processes not yet reaped at exit (zombies, leftovers)
         "cpu_wait4": ru.ru_utime + ru.ru_stime,
         "maxrss_kb": ru.ru_maxrss,
         "exit": p.returncode,
         "timed_out": timed_out,
         "leftover_procs": len(leftovers),
-        "zombies": len(zombies),  # exited children not yet reaped by pid 1 (not counted as leftovers)
+        "zombies": len(zombies),  # exited, orphaned, not yet reaped by pid 1 (not counted as leftovers)
+        "descendants_seen": len(tracker.pids),
         # cores' worth of cpu used by everything else on the machine during the run
         "other_load": max(0.0, (machine_busy - cpu) / wall) if wall > 0 else 0.0,
         "other_load_max": ncpu,
@@ -604,26 +681,28 @@ def render_family(fam, data):
     if facts.get("binary_changed"):
         L.append("**Warning**: `target/release/proctor` was rebuilt by someone else while this bench ran; "
                  "proctor's rows may mix two builds.\n")
+    has_orphans = any("cpu_orphans" in r for v in results.values() for r in v["runs"])
+    cpu_extra = (", plus the run's own processes still unreaped at its exit (orphaned Chromium helpers, "
+                 "found by polling /proc for the run's descendants)") if has_orphans else ""
     L.append("**Method.** Suites from the generator `gen.py` (vendored in `bench/vendor/` from the shared peer "
              "baseline; same test bodies in every dialect), one dir per shape and runner under "
              "`bench/work/suites/<shape>/<runner>/`; each command runs in its suite dir. "
              f"1 unmeasured warm-up + {nruns} measured runs per case, interleaved (each round runs every runner once "
              "before the next round). Whole-process measurement from outside: `wall` = spawn to exit, median "
-             "(min-max); `cpu` = user+sys of the process tree that was waited for; `peak RSS` = largest single "
+             "(min-max); `cpu` = user+sys of the process tree that was waited for" + cpu_extra + "; `peak RSS` = largest single "
              "process (wait4 `ru_maxrss`), not the sum over workers. `tests run` = distinct total/pass/fail triples "
              "the runner itself printed (all runs incl. warm-up; in brackets how many summaries were parsed); "
              "`valid` = every run printed exactly the generated numbers and exited as expected. `other load` = cpu "
              f"used by the rest of the machine during the runs, in cores (of {facts['cores']}), median / max: "
              "non-zero means a shared, noisy box; treat differences under ~20 % as noise then.\n")
     if fam == "browser":
-        L.append("Processes still running in a runner's process group after it exits would be killed by the "
-                 "harness and reported under `valid`. Chromium's helper processes are often left as *zombies* (already "
-                 "exited, reparented to pid 1, which in this container reaps them within ~2 s) when karma, proctor or "
-                 "Chromium itself exits: those are not counted as left running (their number per run is in "
-                 "`results.json`, `zombies`). `cpu` covers only processes that were waited for, so it misses "
-                 "Chromium helpers that were orphaned before being reaped: it understates for every browser "
-                 "runner.\n")
-
+        L.append("Chromium orphans its helper processes when it exits (pid 1 reaps them a second or two "
+                 "later; they show as zombies in the meantime), and @web/test-runner's Chromium runs in a session "
+                 "of its own: the harness polls /proc every ~0.1 s for the run's descendants and at exit adds the "
+                 "cpu of the ones not yet reaped to `cpu` (and so keeps it out of `other load`). Helpers that "
+                 "were reaped before the run's own exit, or lived less than ~0.1 s, are missed: `cpu` may still "
+                 "understate a little. Zombies (and helpers whose exit is under way) are not counted as left running; any descendant still alive at exit "
+                 "would be killed and reported under `valid`.\n")
     L.append("### Summary: median wall seconds\n")
     L.append("| shape (tests) | " + " | ".join(label_short(r) for r in runners) + " |")
     L.append("|---|" + "---|" * len(runners))
@@ -738,7 +817,7 @@ def render_family(fam, data):
         left = sum(r["leftover_procs"] for r in runs)
         L.append("### Floor: Chromium alone\n")
         L.append(f"Headless start, dump `about:blank`, exit; fresh profile each run; 1 warm-up + {len(runs)} runs, "
-                 "same measurement as above (`cpu` covers only the processes that were waited for).\n")
+                 "same measurement as above (`cpu` includes the helpers Chromium orphans).\n")
         L.append("| command | runs | wall s median (min-max) | cpu s median | peak RSS MiB | exit codes | other load |")
         L.append("|---|---|---|---|---|---|---|")
         L.append(f"| `{floor['command']}` | {len(runs)} | {med(walls):.3f} ({min(walls):.3f}-{max(walls):.3f}) | "

@@ -59,7 +59,10 @@ pub async fn build_browser(
             entry.push_str("  ],\n});\n");
             write("entry.js", entry)?;
             let imports = import_map(root);
-            write("index.html", shell_page(&imports, "/__proctor/entry.js"))?;
+            // Fetching and compiling the test modules overlaps the controller's start-up and
+            // hello; the entry's import() calls then find them ready.
+            let preloads: Vec<String> = files.iter().map(|(rel, _)| format!("/{}", url_path(rel))).collect();
+            write("index.html", shell_page(&imports, &preloads, "/__proctor/entry.js"))?;
             Ok(BrowserBuild {
                 stacks: StackMapper::served(origin, root, build_dir, None),
                 tool: "esm".into(),
@@ -93,7 +96,7 @@ pub async fn build_browser(
             };
             let bundle = find_bundle(&out_dir)?;
             let bundle_name = bundle.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            write("index.html", shell_page("", &format!("/__proctor/{BUNDLE_DIR}/{bundle_name}")))?;
+            write("index.html", shell_page("", &[], &format!("/__proctor/{BUNDLE_DIR}/{bundle_name}")))?;
             let map = std::fs::read(bundle.with_extension("js.map")).ok();
             let served = format!("/__proctor/{BUNDLE_DIR}/{bundle_name}");
             Ok(BrowserBuild {
@@ -110,12 +113,15 @@ fn url_path(rel: &str) -> String {
     file_url(Path::new(&format!("/{rel}"))).trim_start_matches("file:///").to_string()
 }
 
-fn shell_page(import_map: &str, script: &str) -> String {
-    let map = if import_map.is_empty() {
+fn shell_page(import_map: &str, preloads: &[String], script: &str) -> String {
+    let mut map = if import_map.is_empty() {
         String::new()
     } else {
         format!("<script type=\"importmap\">\n{import_map}\n</script>\n")
     };
+    for href in preloads {
+        map.push_str(&format!("<link rel=\"modulepreload\" href=\"{href}\">\n"));
+    }
     format!(
         "<!doctype html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>proctor</title>\n{map}<script type=\"module\" src=\"{script}\"></script>\n</head>\n<body></body>\n</html>\n"
     )
