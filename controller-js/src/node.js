@@ -1,8 +1,10 @@
 // The node adapter: connects the controller core to the host over a websocket and captures
 // everything the process prints or throws.
 //
-// The host launches `node --experimental-websocket --import <dir>/src/node-register.js entry.mjs`;
-// the generated entry calls `startNode({ url, files })`. From then on stdout/stderr writes and
+// The host launches `node --import <dir>/src/node-register.js entry.mjs` (an
+// `--experimental-websocket` flag is harmless: node-socket.js speaks websocket itself, over
+// node:net, and never touches the global WebSocket); the generated entry calls
+// `startNode({ url, files })`. From then on stdout/stderr writes and
 // console calls travel to the host as `console` messages (and are not printed locally), and
 // uncaught errors fail the running test. The process lives exactly as long as the connection:
 // exit code 0 after a `shutdown`, 1 if the socket closes or cannot be opened otherwise.
@@ -12,8 +14,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { formatWithOptions } from "node:util";
 import { captureConsole } from "./console.js";
 import { createController } from "./controller.js";
+import { connectWebSocket } from "./node-socket.js";
 
-// Module scope, so the socket and its keep-alive outlive startNode's frame while connected.
+// Module scope, so the socket outlives startNode's frame while connected.
 let connection = null;
 
 // How long a shutdown waits for queued messages before exiting anyway.
@@ -29,18 +32,11 @@ const FLUSH_DEADLINE_MS = 2000;
  */
 export function startNode({ url, files }) {
   const realStderrWrite = process.stderr.write.bind(process.stderr);
-  if (typeof WebSocket !== "function") {
-    realStderrWrite(
-      "proctor: this node has no global WebSocket; start it with --experimental-websocket (node 20) or use node >= 22\n",
-    );
-    process.exit(1);
-  }
-
-  const socket = new WebSocket(url);
   // Messages produced before the socket opens (early output) wait here, behind `hello`.
   const outbox = [];
   let open = false;
   let shuttingDown = false;
+  let socket = null;
   const send = (message) => {
     const text = JSON.stringify(message);
     if (open) socket.send(text);
@@ -64,45 +60,40 @@ export function startNode({ url, files }) {
   process.on("uncaughtException", (error) => controller.reportUncaught("uncaught exception", error));
   process.on("unhandledRejection", (reason) => controller.reportUncaught("unhandled rejection", reason));
 
-  // An open websocket alone does not reliably hold node's event loop open, and tests may
-  // leave nothing else pending; this interval does until the socket closes.
-  const keepAlive = setInterval(() => {}, 1 << 30);
-  connection = { socket, keepAlive };
-
   return new Promise((resolve) => {
-    socket.addEventListener("open", () => {
-      open = true;
-      controller.hello();
-      for (const text of outbox.splice(0)) socket.send(text);
-      resolve();
+    // The open TCP socket holds node's event loop open, so tests may leave nothing else pending.
+    socket = connectWebSocket(url, {
+      onOpen() {
+        open = true;
+        controller.hello();
+        for (const text of outbox.splice(0)) socket.send(text);
+        resolve();
+      },
+      onMessage(text) {
+        let message;
+        try {
+          message = JSON.parse(text);
+        } catch {
+          send({
+            type: "error",
+            run: 0,
+            origin: "controller",
+            error: { name: "ProtocolError", message: `host sent a frame that is not JSON: ${text.slice(0, 200)}` },
+          });
+          return;
+        }
+        controller.receive(message);
+      },
+      onError(message) {
+        realStderrWrite(`proctor: cannot connect to the host at ${url}: ${message}\n`);
+        process.exit(1);
+      },
+      onClose() {
+        connection = null;
+        process.exit(shuttingDown ? 0 : 1);
+      },
     });
-    socket.addEventListener("message", (event) => {
-      if (typeof event.data !== "string") return;
-      let message;
-      try {
-        message = JSON.parse(event.data);
-      } catch {
-        send({
-          type: "error",
-          run: 0,
-          origin: "controller",
-          error: { name: "ProtocolError", message: `host sent a frame that is not JSON: ${event.data.slice(0, 200)}` },
-        });
-        return;
-      }
-      controller.receive(message);
-    });
-    // node 20's WebSocket fires no `close` after a failed handshake, so a failed connect exits here.
-    socket.addEventListener("error", (event) => {
-      if (open) return;
-      realStderrWrite(`proctor: cannot connect to the host at ${url}: ${event.message ?? "connection failed"}\n`);
-      process.exit(1);
-    });
-    socket.addEventListener("close", () => {
-      clearInterval(connection.keepAlive);
-      connection = null;
-      process.exit(shuttingDown ? 0 : 1);
-    });
+    connection = socket;
   });
 }
 

@@ -158,7 +158,8 @@ test("node: the process exits 1 when the host goes away or cannot be reached", a
   );
   const run = (url) =>
     new Promise((resolve) => {
-      const child = spawn(process.execPath, ["--experimental-websocket", "--import", registerFile, entry], {
+      // No --experimental-websocket: the adapter brings its own websocket client.
+      const child = spawn(process.execPath, ["--import", registerFile, entry], {
         env: { ...process.env, PROCTOR_URL: url },
         stdio: ["ignore", "pipe", "pipe"],
       });

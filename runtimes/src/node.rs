@@ -58,10 +58,8 @@ impl NodeLauncher {
 
     /// The flags proctor adds for this node version, before the user's script.
     fn flags(&self, preload: &str) -> Vec<OsString> {
+        // The controller speaks websocket over node:net itself, so no --experimental-websocket.
         let mut flags: Vec<OsString> = Vec::new();
-        if self.major < 22 {
-            flags.push("--experimental-websocket".into());
-        }
         if (self.major, self.minor) >= (20, 11) {
             // module.register() is an experimental API on some 20.x releases; its warning is noise.
             flags.push("--disable-warning=ExperimentalWarning".into());
