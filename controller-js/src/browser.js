@@ -16,7 +16,9 @@ import { createController } from "./controller.js";
  * @returns {Promise<void>} settles once the connection is open and `hello` is sent
  */
 export function startBrowser({ url, files, sequential = false }) {
-  const socket = new WebSocket(url);
+  // A path (`/ws?token=…`) is resolved against the page's own host, which is how a browser on
+  // another machine reaches the host.
+  const socket = new WebSocket(url.startsWith("/") ? `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${url}` : url);
   const outbox = [];
   let open = false;
   const send = (message) => {

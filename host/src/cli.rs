@@ -20,6 +20,37 @@ pub enum Command {
     Run(RunArgs),
     /// Print the test plan (ids, tags, file:line) without running anything.
     List(ListArgs),
+    /// Keep a server and its browser tabs up, so runs reuse them (and people can attach
+    /// browsers of their own).
+    Serve(ServeArgs),
+}
+
+/// `proctor serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The project root (default: the nearest directory upwards holding proctor.toml, else the
+    /// current directory).
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+    /// The config file (default: <root>/proctor.toml when it exists).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// The port to listen on (default: a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// The address to bind (default 127.0.0.1). Anything else exposes the server beyond this
+    /// machine: a warning is printed.
+    #[arg(long, value_name = "ADDR")]
+    pub host: Option<std::net::IpAddr>,
+    /// How many headless Chromium tabs to keep (default: 1 when a suite runs in chromium).
+    #[arg(long, value_name = "N")]
+    pub tabs: Option<u32>,
+    /// Print whether a server runs for this project (and what it keeps), then exit.
+    #[arg(long, conflicts_with = "stop")]
+    pub status: bool,
+    /// Stop this project's server, then exit.
+    #[arg(long)]
+    pub stop: bool,
 }
 
 /// Flags shared by every command that reads a project.
@@ -155,6 +186,13 @@ pub struct RunArgs {
     /// Show why tests were skipped (and list tests the selection left out).
     #[arg(long, short)]
     pub verbose: bool,
+    /// Run standalone even when a `proctor serve` runs for this project.
+    #[arg(long)]
+    pub no_server: bool,
+    /// Through `proctor serve`: run only in the kept runtimes this names — a label
+    /// (`chromium#2`, `attach#1`), a kind (`attach`), or part of a user agent. Repeatable.
+    #[arg(long, value_name = "RUNTIME")]
+    pub runtime_filter: Vec<String>,
 }
 
 #[derive(Debug, Args)]

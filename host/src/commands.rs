@@ -9,7 +9,9 @@ use crate::events::{Emitter, EventKind};
 use crate::exit::{exit_code, SUCCESS};
 use crate::plan::{build_plan, Plan, PlanError, PlanNode};
 use crate::report::build_reporters;
-use crate::runtime::{ChromiumLaunch, NodeLaunch};
+use crate::runtime::{ChromiumLaunch, NodeLaunch, ServedLaunch};
+use crate::serve::{read_record, Recorded, ServeClient};
+use protocol::serve::ServedRuntime;
 use crate::select::{select, Decision, SelectError};
 use crate::session::{
     report_not_run, report_syntax_errors, report_unselected, run_suite, start_failed, FailFast, RunStats, SuiteSettings,
@@ -31,6 +33,12 @@ pub enum CommandError {
     /// The runtime is missing or unusable.
     #[error(transparent)]
     Runtime(#[from] runtimes::RuntimeError),
+    /// `proctor serve` could not start, or a run could not use it.
+    #[error("{0}")]
+    Serve(String),
+    /// Talking to a live `proctor serve` failed.
+    #[error(transparent)]
+    Served(#[from] crate::serve::ServeError),
     /// Writing to stdout failed.
     #[error("failed to write output: {0}")]
     Output(#[from] std::io::Error),
@@ -50,7 +58,21 @@ pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
             .any(|s| s.runtimes.contains(&kind) && s.files.iter().any(|f| f.syntax_error.is_none() && f.selected))
     };
     let node = if loads(RuntimeKind::Node) { Some(runtimes::NodeLauncher::find()?) } else { None };
-    let chromium = if loads(RuntimeKind::Chromium) { Some(runtimes::ChromiumLauncher::find()?) } else { None };
+    let wants_browser = loads(RuntimeKind::Chromium) || loads(RuntimeKind::Attach);
+    let served = if wants_browser && !config.no_server {
+        match connect_to_server(&config.root).await {
+            Served::Leased(client) => Some(Arc::new(client)),
+            Served::Standalone => None,
+            Served::Interrupted => return Ok(crate::exit::INTERRUPTED),
+        }
+    } else {
+        None
+    };
+    let chromium = if loads(RuntimeKind::Chromium) && served.is_none() {
+        Some(runtimes::ChromiumLauncher::find()?)
+    } else {
+        None
+    };
     let mut reporters = build_reporters(&config);
     let mut stats = RunStats::default();
     let fail_fast = config.fail_fast.then(FailFast::default);
@@ -58,7 +80,7 @@ pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
     {
         let mut emitter = Emitter::new(&mut reporters);
         emitter.emit(EventKind::RunStarted { plan: plan.clone(), seed: config.seed });
-        let runtimes = Runtimes { node: node.as_ref(), chromium: chromium.as_ref() };
+        let runtimes = Runtimes { node: node.as_ref(), chromium: chromium.as_ref(), served: served.as_ref() };
         // Dropping the run on Ctrl-C or SIGTERM kills the runtimes and removes their temp dirs
         // (every one of them is owned by that future); the counts so far still get reported.
         tokio::select! {
@@ -83,6 +105,104 @@ pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
 struct Runtimes<'a> {
     node: Option<&'a runtimes::NodeLauncher>,
     chromium: Option<&'a runtimes::ChromiumLauncher>,
+    /// The live `proctor serve` this run holds the lease of.
+    served: Option<&'a Arc<ServeClient>>,
+}
+
+/// Whether this run goes through a live `proctor serve`.
+enum Served {
+    Leased(ServeClient),
+    Standalone,
+    Interrupted,
+}
+
+/// Finds the project's live server and waits for its lease. A record whose server does not
+/// answer is reported and the run goes on standalone.
+async fn connect_to_server(root: &std::path::Path) -> Served {
+    let Recorded::Live(record) = read_record(root) else { return Served::Standalone };
+    let mut client = match ServeClient::connect(&record).await {
+        Ok(client) => client,
+        Err(err) => {
+            eprintln!("proctor: warning: {err}; running standalone (remove .proctor/server.json if it is stale)");
+            return Served::Standalone;
+        }
+    };
+    let queued = |ahead: usize| {
+        let runs = if ahead == 1 { "run" } else { "runs" };
+        eprintln!("proctor: proctor serve is busy with {ahead} other {runs}; this run waits its turn");
+    };
+    tokio::select! {
+        leased = client.lease(queued) => match leased {
+            Ok(()) => {
+                eprintln!("proctor: running in the runtimes kept by proctor serve (pid {})", record.pid);
+                Served::Leased(client)
+            }
+            Err(err) => {
+                eprintln!("proctor: warning: {err}; running standalone");
+                Served::Standalone
+            }
+        },
+        () = interruption() => Served::Interrupted,
+    }
+}
+
+/// How long a run waits for a person to attach a browser (`PROCTOR_ATTACH_TIMEOUT` overrides).
+fn attach_timeout() -> std::time::Duration {
+    std::env::var("PROCTOR_ATTACH_TIMEOUT")
+        .ok()
+        .and_then(|text| crate::config::parse_duration(&text))
+        .unwrap_or(std::time::Duration::from_secs(120))
+}
+
+/// True when `--runtime-filter` lets this kept runtime run: no filter, or one naming its label,
+/// its kind, or part of its user agent.
+fn filter_accepts(filter: &[String], runtime: &ServedRuntime) -> bool {
+    filter.is_empty()
+        || filter.iter().any(|f| *f == runtime.label || *f == runtime.kind || runtime.user_agent.contains(f.as_str()))
+}
+
+/// The kept runtimes of `kind` the filter accepts; for `attach`, waits for a person to open
+/// the URL when none is connected yet.
+async fn served_runtimes(
+    client: &ServeClient,
+    kind: RuntimeKind,
+    filter: &[String],
+) -> Result<Vec<ServedRuntime>, String> {
+    let accept = |r: &ServedRuntime| r.kind == kind.name() && filter_accepts(filter, r);
+    let mut picked: Vec<ServedRuntime> = client.runtimes().into_iter().filter(|r| accept(r)).collect();
+    if picked.is_empty() && kind == RuntimeKind::Attach {
+        let wait = attach_timeout();
+        eprintln!(
+            "proctor: waiting up to {}s for a browser to attach: open {}",
+            wait.as_secs(),
+            client.attach_url
+        );
+        picked = client.wait_for(accept, wait).await;
+        if picked.is_empty() {
+            return Err(format!(
+                "no browser attached within {}s (hint: open {} in a browser, then run again; PROCTOR_ATTACH_TIMEOUT sets the wait)",
+                wait.as_secs(),
+                client.attach_url
+            ));
+        }
+    }
+    if picked.is_empty() {
+        let connected: Vec<String> = client.runtimes().into_iter().map(|r| r.label).collect();
+        let connected = if connected.is_empty() { "none".to_string() } else { connected.join(", ") };
+        return Err(if filter.is_empty() {
+            format!(
+                "proctor serve keeps no {} runtime (connected: {connected}; hint: restart it with --tabs 1, or run with --no-server)",
+                kind.name()
+            )
+        } else {
+            format!(
+                "no {} runtime kept by proctor serve matches --runtime-filter {} (connected: {connected})",
+                kind.name(),
+                filter.join(", ")
+            )
+        });
+    }
+    Ok(picked)
 }
 
 /// Runs every suite in each of its runtimes, in config order.
@@ -94,7 +214,7 @@ async fn run_suites(
     emitter: &mut Emitter<'_>,
     stats: &mut RunStats,
 ) {
-    let (node, chromium) = (found.node, found.chromium);
+    let (node, chromium, served) = (found.node, found.chromium, found.served);
     let (emitter, stats) = (emitter, stats);
     for (suite, suite_config) in plan.suites.iter().zip(&config.suites) {
         let files = report_syntax_errors(suite, emitter, stats);
@@ -108,9 +228,52 @@ async fn run_suites(
                 report_unselected(suite, runtime, emitter, stats);
                 continue;
             }
+            if let (RuntimeKind::Chromium | RuntimeKind::Attach, Some(client)) = (runtime, served) {
+                let picked = match served_runtimes(client, runtime, &config.runtime_filter).await {
+                    Ok(picked) => picked,
+                    Err(message) => {
+                        start_failed(&suite.id, message, emitter, stats);
+                        continue;
+                    }
+                };
+                for kept in picked {
+                    let settings = SuiteSettings {
+                        suite,
+                        runtime,
+                        instance: Some(kept.label.clone()),
+                        timeout_override: config.timeout_override,
+                        selection: &config.selection,
+                        seed: config.seed,
+                        fail_fast,
+                    };
+                    let prepared = ServedLaunch::prepare(
+                        client,
+                        &kept.label,
+                        &files,
+                        &config.root,
+                        &suite_config.build,
+                        suite_config.minify,
+                    )
+                    .await;
+                    match prepared {
+                        Ok((mut server, mut launch, build)) => {
+                            emitter.emit(EventKind::Built {
+                                suite: suite.id.clone(),
+                                runtime,
+                                tool: build.tool,
+                                duration: build.duration,
+                            });
+                            run_suite(&settings, &mut launch, &mut server.connections, emitter, stats).await
+                        }
+                        Err(err) => start_failed(&suite.id, err.to_string(), emitter, stats),
+                    }
+                }
+                continue;
+            }
             let settings = SuiteSettings {
                 suite,
                 runtime,
+                instance: None,
                 timeout_override: config.timeout_override,
                 selection: &config.selection,
                 seed: config.seed,
@@ -147,6 +310,16 @@ async fn run_suites(
                         Err(err) => start_failed(&suite.id, err.to_string(), emitter, stats),
                     }
                 }
+                (RuntimeKind::Attach, _, _) => start_failed(
+                    &suite.id,
+                    format!(
+                        "runtime \"attach\" runs in browsers people attach to `proctor serve`, and none runs for {} \
+                         (hint: start `proctor serve` there and open the URL it prints)",
+                        config.root.display()
+                    ),
+                    emitter,
+                    stats,
+                ),
                 _ => start_failed(&suite.id, format!("no {} runtime was found", runtime.name()), emitter, stats),
             }
         }
@@ -154,7 +327,7 @@ async fn run_suites(
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
-async fn interruption() {
+pub(crate) async fn interruption() {
     #[cfg(unix)]
     {
         let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {

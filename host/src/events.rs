@@ -33,6 +33,10 @@ pub struct TestInfo {
     pub suite: String,
     /// The runtime it runs in (a suite may run in several).
     pub runtime: RuntimeKind,
+    /// Which of several runtimes of that kind, e.g. `chromium#2` or `attach#1` (runs through
+    /// `proctor serve`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
     /// Its file, relative to the root.
     pub file: String,
     /// Enclosing group names, outermost first.
@@ -114,6 +118,12 @@ pub enum EventKind {
         suite: String,
         /// Its kind from the config.
         kind: RuntimeKind,
+        /// Which runtime of that kind, e.g. `chromium#1`, when a server keeps several.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        instance: Option<String>,
+        /// The DevTools target (browser tab) it runs in, when known.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        target: Option<String>,
         /// What the runtime said about itself.
         runtime: RuntimeInfo,
     },

@@ -13,6 +13,7 @@ mod plan;
 mod report;
 mod runtime;
 mod select;
+mod serve;
 mod server;
 mod session;
 
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         cli::Command::Run(args) => runtime.block_on(commands::run(args)),
         cli::Command::List(args) => commands::list(args),
+        cli::Command::Serve(args) => runtime.block_on(serve::serve(args)),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -4,9 +4,11 @@
 
 use crate::build::{build_browser, write_node_entry, BuildError, NodeEntry, StackMapper};
 use crate::config::BuildMode;
-use crate::server::{Server, Site};
+use crate::server::Server;
 use runtimes::{ChromiumBrowser, ChromiumLauncher, ChromiumTab, NodeLauncher, NodeProcess, RuntimeError};
+use crate::serve::ServeClient;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Starts fresh runtimes that connect to the session's server.
@@ -83,6 +85,42 @@ pub struct ChromiumLaunch {
     _build_dir: tempfile::TempDir,
 }
 
+/// A build dir and the server that serves it, before the build is done.
+struct Site {
+    server: Server,
+    build_dir: tempfile::TempDir,
+    built: tokio::sync::watch::Sender<bool>,
+}
+
+impl Site {
+    /// Starts a server on `bind` for a build dir that is still empty; its shell page waits for
+    /// [`Site::build`].
+    async fn start(bind: std::net::IpAddr, root: &Path) -> Result<Site, PrepareError> {
+        let build_dir = tempfile::Builder::new()
+            .prefix("proctor-")
+            .tempdir()
+            .map_err(|source| BuildError::Write { dir: std::env::temp_dir(), source })?;
+        let (built, ready) = tokio::sync::watch::channel(false);
+        let site = crate::server::Site { root: root.to_path_buf(), build_dir: build_dir.path().to_path_buf(), ready };
+        let server = Server::start_on(bind, Some(site)).await.map_err(PrepareError::Server)?;
+        Ok(Site { server, build_dir, built })
+    }
+
+    /// Builds the page for `files` and lets the shell page through.
+    async fn build(
+        &self,
+        files: &[(String, PathBuf)],
+        root: &Path,
+        mode: &BuildMode,
+        minify: bool,
+    ) -> Result<crate::build::BrowserBuild, BuildError> {
+        let (origin, ws_path) = (self.server.origin(), self.server.ws_path());
+        let result = build_browser(self.build_dir.path(), root, files, mode, minify, &origin, &ws_path).await;
+        let _ = self.built.send(result.is_ok());
+        result
+    }
+}
+
 impl ChromiumLaunch {
     /// Builds the page for `files`, starts the server that serves it, and launches Chromium.
     pub async fn prepare(
@@ -92,28 +130,104 @@ impl ChromiumLaunch {
         mode: &BuildMode,
         minify: bool,
     ) -> Result<(Server, ChromiumLaunch, BuildReport), PrepareError> {
-        let build_dir = tempfile::Builder::new()
-            .prefix("proctor-")
-            .tempdir()
-            .map_err(|source| BuildError::Write { dir: std::env::temp_dir(), source })?;
-        let (built, ready) = tokio::sync::watch::channel(false);
-        let site = Site { root: root.to_path_buf(), build_dir: build_dir.path().to_path_buf(), ready };
-        let server = Server::start(Some(site)).await.map_err(PrepareError::Server)?;
+        let site = Site::start(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), root).await?;
         // Launching Chromium and building overlap: both take a noticeable fraction of a second.
-        // The page the browser opens at start-up waits for `built`.
-        let (origin, ws_url, page_url) = (server.origin(), server.ws_url(), server.page_url());
-        let build = async {
-            let result = build_browser(build_dir.path(), root, files, mode, minify, &origin, &ws_url).await;
-            let _ = built.send(result.is_ok());
-            result
-        };
-        let (browser, build) = tokio::join!(launcher.launch(&page_url), build);
+        // The page the browser opens at start-up waits for the build.
+        let page_url = site.server.page_url();
+        let (browser, build) = tokio::join!(launcher.launch(&page_url), site.build(files, root, mode, minify));
         let build = build?;
         let browser = browser?;
         let report = BuildReport { tool: build.tool, duration: build.duration };
-        let launch =
-            ChromiumLaunch { browser, page_url: server.page_url(), stacks: build.stacks, _build_dir: build_dir };
+        let Site { server, build_dir, .. } = site;
+        let launch = ChromiumLaunch { browser, page_url, stacks: build.stacks, _build_dir: build_dir };
         Ok((server, launch, report))
+    }
+}
+
+/// A kept tab of a live `proctor serve`: each (re)start is a fresh run frame in that tab,
+/// loading the page this run serves itself.
+pub struct ServedLaunch {
+    client: Arc<ServeClient>,
+    label: String,
+    port: u16,
+    path: String,
+    stacks: StackMapper,
+    /// Held so the build output lives as long as the tab may load it.
+    _build_dir: tempfile::TempDir,
+}
+
+impl ServedLaunch {
+    /// Builds the page for `files` and starts the server that serves it to the tab `label`.
+    pub async fn prepare(
+        client: &Arc<ServeClient>,
+        label: &str,
+        files: &[(String, PathBuf)],
+        root: &Path,
+        mode: &BuildMode,
+        minify: bool,
+    ) -> Result<(Server, ServedLaunch, BuildReport), PrepareError> {
+        let site = Site::start(client.bind, root).await?;
+        let build = site.build(files, root, mode, minify).await?;
+        let report = BuildReport { tool: build.tool, duration: build.duration };
+        let Site { server, build_dir, .. } = site;
+        let launch = ServedLaunch {
+            client: client.clone(),
+            label: label.to_string(),
+            port: server.port(),
+            path: server.page_path(),
+            stacks: build.stacks,
+            _build_dir: build_dir,
+        };
+        Ok((server, launch, report))
+    }
+}
+
+impl Launch for ServedLaunch {
+    type Running = ServedFrame;
+
+    async fn launch(&mut self) -> Result<ServedFrame, RuntimeError> {
+        match self.client.open_frame(&self.label, self.port, &self.path).await {
+            Ok(runtime) => {
+                Ok(ServedFrame { client: self.client.clone(), label: self.label.clone(), target: runtime.target })
+            }
+            Err(err) => Err(RuntimeError::Launch { program: self.label.clone(), message: err.to_string() }),
+        }
+    }
+
+    fn map_stack(&self, stack: &str) -> String {
+        self.stacks.map_stack(stack)
+    }
+}
+
+/// A run frame in a served tab.
+pub struct ServedFrame {
+    client: Arc<ServeClient>,
+    label: String,
+    target: Option<String>,
+}
+
+impl runtimes::Runtime for ServedFrame {
+    async fn exited(&mut self) -> runtimes::ExitInfo {
+        // A tab that goes away shows up as the frame's socket closing.
+        std::future::pending().await
+    }
+
+    async fn output(&mut self) -> Option<runtimes::RawOutput> {
+        std::future::pending().await
+    }
+
+    fn exits_with_its_socket(&self) -> bool {
+        false
+    }
+
+    async fn kill(&mut self) {
+        if let Err(err) = self.client.close_frame(&self.label).await {
+            eprintln!("proctor: could not stop the run frame in {}: {err}", self.label);
+        }
+    }
+
+    fn target(&self) -> Option<String> {
+        self.target.clone()
     }
 }
 

@@ -13,6 +13,8 @@
 #![warn(missing_docs)]
 
 mod id;
+pub mod serve;
+pub mod shell;
 
 pub use id::{test_id, IdAllocator, ID_SEPARATOR};
 use serde::{Deserialize, Serialize};
@@ -293,6 +295,30 @@ mod tests {
     fn controller_messages_round_trip_exactly() {
         for v in vectors("controller-messages.json").as_array().unwrap() {
             let msg: ControllerMessage = serde_json::from_value(v.clone()).unwrap();
+            assert_eq!(&serde_json::to_value(&msg).unwrap(), v, "vector {v}");
+        }
+    }
+
+    #[test]
+    fn shell_messages_round_trip_exactly() {
+        for v in vectors("shell-commands.json").as_array().unwrap() {
+            let msg: shell::ShellCommand = serde_json::from_value(v.clone()).unwrap();
+            assert_eq!(&serde_json::to_value(&msg).unwrap(), v, "vector {v}");
+        }
+        for v in vectors("shell-events.json").as_array().unwrap() {
+            let msg: shell::ShellEvent = serde_json::from_value(v.clone()).unwrap();
+            assert_eq!(&serde_json::to_value(&msg).unwrap(), v, "vector {v}");
+        }
+    }
+
+    #[test]
+    fn serve_messages_round_trip_exactly() {
+        for v in vectors("serve-client-messages.json").as_array().unwrap() {
+            let msg: serve::ClientMessage = serde_json::from_value(v.clone()).unwrap();
+            assert_eq!(&serde_json::to_value(&msg).unwrap(), v, "vector {v}");
+        }
+        for v in vectors("serve-server-messages.json").as_array().unwrap() {
+            let msg: serve::ServerMessage = serde_json::from_value(v.clone()).unwrap();
             assert_eq!(&serde_json::to_value(&msg).unwrap(), v, "vector {v}");
         }
     }

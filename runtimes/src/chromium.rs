@@ -72,11 +72,12 @@ impl ChromiumLauncher {
             .map_err(|source| RuntimeError::Spawn { program: "chromium".into(), source })?;
         let profile_path = profile.path().to_path_buf();
         let program = path.display().to_string();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .map_err(|source| RuntimeError::Spawn { program: program.clone(), source })?;
+        let debug_port = port;
         let browser = tokio::task::spawn_blocking(move || -> Result<Browser, String> {
-            let port = std::net::TcpListener::bind("127.0.0.1:0")
-                .and_then(|l| l.local_addr())
-                .map(|a| a.port())
-                .map_err(|e| e.to_string())?;
             let mut flags: Vec<OsString> = QUIET_FLAGS.iter().map(OsString::from).collect();
             flags.push(OsString::from(start_url));
             let options = LaunchOptions::default_builder()
@@ -96,7 +97,7 @@ impl ChromiumLauncher {
         .await
         .map_err(|e| RuntimeError::Launch { program: program.clone(), message: e.to_string() })?
         .map_err(|message| RuntimeError::Launch { program, message })?;
-        Ok(ChromiumBrowser { browser, initial_tab_taken: AtomicBool::new(false), _profile: profile })
+        Ok(ChromiumBrowser { browser, debug_port, initial_tab_taken: AtomicBool::new(false), _profile: profile })
     }
 }
 
@@ -108,6 +109,7 @@ fn running_as_root() -> bool {
 /// A launched browser; dropping it closes Chromium and removes its profile.
 pub struct ChromiumBrowser {
     browser: Browser,
+    debug_port: u16,
     initial_tab_taken: AtomicBool,
     _profile: tempfile::TempDir,
 }
@@ -144,6 +146,11 @@ impl ChromiumBrowser {
         Ok(ChromiumTab { tab: Some(tab) })
     }
 
+    /// The port of the browser's DevTools endpoint on 127.0.0.1 (`/json/list` lists its tabs).
+    pub fn debug_port(&self) -> u16 {
+        self.debug_port
+    }
+
     /// The browser's version string, e.g. `Chrome/156.0.8078.79`.
     pub async fn version(&self) -> Option<String> {
         let browser = self.browser.clone();
@@ -154,6 +161,19 @@ impl ChromiumBrowser {
 /// One tab running the controller page.
 pub struct ChromiumTab {
     tab: Option<Arc<Tab>>,
+}
+
+impl ChromiumTab {
+    /// The tab's DevTools target id (stable for the tab's life).
+    pub fn target_id(&self) -> Option<String> {
+        self.tab.as_ref().map(|tab| tab.get_target_id().clone())
+    }
+
+    /// Stops the script running in the tab (a spinning test) without closing the tab.
+    pub async fn interrupt(&self) {
+        let Some(tab) = self.tab.clone() else { return };
+        let _ = tokio::task::spawn_blocking(move || tab.call_method(Cdp::TerminateExecution(None))).await;
+    }
 }
 
 impl Runtime for ChromiumTab {
@@ -170,6 +190,10 @@ impl Runtime for ChromiumTab {
 
     fn exits_with_its_socket(&self) -> bool {
         false
+    }
+
+    fn target(&self) -> Option<String> {
+        self.target_id()
     }
 
     async fn kill(&mut self) {

@@ -75,4 +75,9 @@ pub trait Runtime {
     fn exits_with_its_socket(&self) -> bool {
         true
     }
+
+    /// The DevTools target the runtime runs in, for browser tabs.
+    fn target(&self) -> Option<String> {
+        None
+    }
 }

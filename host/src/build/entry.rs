@@ -30,6 +30,11 @@ pub enum BuildError {
     NoOutput { dir: PathBuf, found: usize },
 }
 
+/// One file of the embedded controller (the shell page's script, served by `proctor serve`).
+pub(crate) fn controller_file(name: &str) -> Option<&'static [u8]> {
+    CONTROLLER.get_file(name).map(|file| file.contents())
+}
+
 /// Writes the embedded controller into `dir/controller`; returns that directory.
 pub(crate) fn write_controller(dir: &Path) -> Result<PathBuf, BuildError> {
     let controller_dir = dir.join("controller");

@@ -6,6 +6,7 @@ mod browser;
 mod entry;
 mod sourcemap;
 
-pub use browser::build_browser;
+pub use browser::{build_browser, BrowserBuild};
+pub(crate) use entry::controller_file;
 pub use entry::{write_node_entry, BuildError, NodeEntry};
 pub use sourcemap::StackMapper;

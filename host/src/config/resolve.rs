@@ -47,6 +47,10 @@ pub struct Config {
     pub seed: Option<u64>,
     /// `--verbose`.
     pub verbose: bool,
+    /// `--no-server`: never run through `proctor serve`.
+    pub no_server: bool,
+    /// `--runtime-filter`: which of a server's kept runtimes to run in.
+    pub runtime_filter: Vec<String>,
 }
 
 /// One suite: where its tests are and how they run.
@@ -80,8 +84,10 @@ pub struct SuiteConfig {
 pub enum RuntimeKind {
     /// A node child process.
     Node,
-    /// A tab in headless Chromium.
+    /// A tab in headless Chromium (launched for the run, or kept by `proctor serve`).
     Chromium,
+    /// A browser a person opened at `proctor serve`'s URL.
+    Attach,
 }
 
 impl RuntimeKind {
@@ -90,6 +96,7 @@ impl RuntimeKind {
         match self {
             RuntimeKind::Node => "node",
             RuntimeKind::Chromium => "chromium",
+            RuntimeKind::Attach => "attach",
         }
     }
 
@@ -98,6 +105,7 @@ impl RuntimeKind {
         match name {
             "node" => Some(RuntimeKind::Node),
             "chromium" => Some(RuntimeKind::Chromium),
+            "attach" => Some(RuntimeKind::Attach),
             _ => None,
         }
     }
@@ -183,6 +191,8 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         fail_fast: false,
         seed: None,
         verbose: false,
+        no_server: false,
+        runtime_filter: Vec::new(),
     };
     if let Some(run) = run {
         if let Some(text) = &run.timeout {
@@ -197,7 +207,7 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
             for name in &run.runtime {
                 let kind = RuntimeKind::parse(name).ok_or_else(|| ConfigError::Flag {
                     flag: "--runtime".into(),
-                    message: format!("`{name}` is not a runtime (expected node or chromium)"),
+                    message: format!("`{name}` is not a runtime (expected node, chromium or attach)"),
                 })?;
                 if !kinds.contains(&kind) {
                     kinds.push(kind);
@@ -213,6 +223,8 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         config.junit = run.junit.as_ref().map(|p| absolute(&cwd, p));
         config.no_tests = run.no_tests;
         config.fail_fast = run.fail_fast;
+        config.no_server = run.no_server;
+        config.runtime_filter = run.runtime_filter.clone();
         config.seed = run.seed.or_else(|| run.random.then(random_seed));
         config.verbose = run.verbose;
     }
@@ -392,7 +404,7 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
                     value_error(
                         runtime.span(),
                         "runtime",
-                        format!("\"{name}\" is not a runtime proctor supports (expected \"node\" or \"chromium\")"),
+                        format!("\"{name}\" is not a runtime proctor supports (expected \"node\", \"chromium\" or \"attach\")"),
                     )
                 })?;
                 if !kinds.contains(&kind) {

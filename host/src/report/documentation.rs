@@ -13,7 +13,7 @@ use std::time::Duration;
 
 pub(crate) struct Documentation {
     out: Out,
-    file: Option<(String, String, RuntimeKind)>,
+    file: Option<(String, String, RuntimeKind, Option<String>)>,
     groups: Vec<String>,
     output: HashMap<TestId, Vec<(Stream, String)>>,
     verbose: bool,
@@ -26,11 +26,12 @@ impl Documentation {
 
     /// Prints the file and group headers that differ from the previous test's.
     fn headers(&mut self, test: &TestInfo) -> std::io::Result<()> {
-        let file = (test.suite.clone(), test.file.clone(), test.runtime);
+        let file = (test.suite.clone(), test.file.clone(), test.runtime, test.instance.clone());
         if self.file.as_ref() != Some(&file) {
-            match test.runtime {
-                RuntimeKind::Node => writeln!(self.out, "\n{}", test.file)?,
-                other => writeln!(self.out, "\n{} [{}]", test.file, other.name())?,
+            match (&test.instance, test.runtime) {
+                (Some(instance), _) => writeln!(self.out, "\n{} [{instance}]", test.file)?,
+                (None, RuntimeKind::Node) => writeln!(self.out, "\n{}", test.file)?,
+                (None, other) => writeln!(self.out, "\n{} [{}]", test.file, other.name())?,
             }
             self.file = Some(file);
             self.groups.clear();

@@ -50,6 +50,7 @@ fn test(file: &str, groups: &[&str], name: &str, line: usize) -> Arc<TestInfo> {
         id: TestId(id),
         suite: "unit".into(),
         runtime: RuntimeKind::Node,
+        instance: None,
         file: file.into(),
         groups: groups.iter().map(|g| g.to_string()).collect(),
         name: name.into(),
@@ -70,6 +71,8 @@ fn events() -> Vec<Event> {
         EventKind::RuntimeStarted {
             suite: "unit".into(),
             kind: RuntimeKind::Node,
+            instance: None,
+            target: None,
             runtime: RuntimeInfo { kind: "node".into(), version: "v20.20.2".into(), user_agent: "Node.js/20".into() },
         },
         EventKind::TestStarted { test: adds.clone() },

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use tokio::sync::mpsc;
 use tower_http::services::ServeDir;
@@ -53,12 +53,17 @@ struct AppState {
 impl Server {
     /// Binds 127.0.0.1 on a random port with a fresh random token; serves `site` if given.
     pub async fn start(site: Option<Site>) -> std::io::Result<Server> {
+        Server::start_on(IpAddr::V4(Ipv4Addr::LOCALHOST), site).await
+    }
+
+    /// Like [`Server::start`] on another address (the one a `proctor serve --host` binds, so a
+    /// browser on another machine reaches the run pages too).
+    pub async fn start_on(bind: IpAddr, site: Option<Site>) -> std::io::Result<Server> {
         let token = random_token();
         let (tx, connections) = mpsc::unbounded_channel();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let listener = tokio::net::TcpListener::bind(SocketAddr::new(bind, 0)).await?;
         let addr = listener.local_addr()?;
-        // Cookies ignore ports, so the name carries it: two servers never read each other's.
-        let cookie = format!("proctor_token_{}", addr.port());
+        let cookie = cookie_name(addr.port());
         let state = AppState { token: token.clone(), cookie, origin: format!("http://{addr}"), connections: tx };
         let mut app = Router::new().route("/ws", get(upgrade));
         if let Some(site) = site {
@@ -85,7 +90,22 @@ impl Server {
 
     /// The websocket URL a controller connects to, token included.
     pub fn ws_url(&self) -> String {
-        format!("ws://{}/ws?token={}", self.addr, self.token)
+        format!("ws://{}{}", self.addr, self.ws_path())
+    }
+
+    /// The websocket endpoint's path and query; a page resolves it against its own host.
+    pub fn ws_path(&self) -> String {
+        format!("/ws?token={}", self.token)
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// The shell page's path and query, token included.
+    pub fn page_path(&self) -> String {
+        format!("/?token={}", self.token)
     }
 
     /// The origin pages are served from, e.g. `http://127.0.0.1:4711`.
@@ -114,13 +134,8 @@ async fn upgrade(
     if query.get("token") != Some(&state.token) {
         return (StatusCode::UNAUTHORIZED, "missing or wrong token\n").into_response();
     }
-    // Browsers always send Origin; a page from anywhere but this server must not drive it
-    // even if it learnt the token. node's client sends none.
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        if origin.to_str().ok() != Some(state.origin.as_str()) {
-            eprintln!("proctor: refused a websocket from origin {origin:?}");
-            return (StatusCode::FORBIDDEN, "wrong origin\n").into_response();
-        }
+    if let Err(refusal) = check_origin(&state.origin, &headers, false) {
+        return refusal;
     }
     ws.max_message_size(ws::MAX_MESSAGE_BYTES).on_upgrade(move |socket| ws::serve_connection(socket, state.connections))
 }
@@ -165,9 +180,39 @@ async fn stay_inside(root: &std::path::Path, request: Request, next: Next) -> Re
     next.run(request).await
 }
 
+/// Browsers always send Origin; a page from anywhere but this server must not drive it even if
+/// it learnt the token. node's client and the CLI send none, which `required` refuses (for
+/// endpoints only pages use). A server bound to a non-loopback address is reached under names
+/// it cannot know in advance, so there the origin must match the request's own `Host`.
+pub(crate) fn check_origin(own: &str, headers: &axum::http::HeaderMap, required: bool) -> Result<(), Response> {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        if required {
+            eprintln!("proctor: refused a websocket without an Origin header");
+            return Err((StatusCode::FORBIDDEN, "missing origin\n").into_response());
+        }
+        return Ok(());
+    };
+    let origin = origin.to_str().unwrap_or_default();
+    let loopback = own.starts_with("http://127.0.0.1:") || own.starts_with("http://[::1]:");
+    let same_host = !loopback
+        && headers.get(header::HOST).and_then(|h| h.to_str().ok()).is_some_and(|host| origin == format!("http://{host}"));
+    if origin == own || same_host {
+        Ok(())
+    } else {
+        eprintln!("proctor: refused a websocket from origin {origin:?}");
+        Err((StatusCode::FORBIDDEN, "wrong origin\n").into_response())
+    }
+}
+
+/// The token cookie's name. Cookies ignore ports, so the name carries it: two servers never
+/// read each other's.
+pub(crate) fn cookie_name(port: u16) -> String {
+    format!("proctor_token_{port}")
+}
+
 /// Every request needs the token, in the query or in the cookie.
 async fn require_token(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if has_token(&state, &request) {
+    if has_token(&state.token, &state.cookie, &request) {
         let mut response = next.run(request).await;
         // Test code changes between runs; a cached module would run stale code.
         response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
@@ -177,11 +222,10 @@ async fn require_token(State(state): State<AppState>, request: Request, next: Ne
     }
 }
 
-fn has_token(state: &AppState, request: &Request) -> bool {
-    let in_query = request
-        .uri()
-        .query()
-        .is_some_and(|q| q.split('&').any(|pair| pair.strip_prefix("token=") == Some(state.token.as_str())));
+/// True when the request carries `token` in its query or in the cookie named `cookie`.
+pub(crate) fn has_token(token: &str, cookie: &str, request: &Request) -> bool {
+    let in_query =
+        request.uri().query().is_some_and(|q| q.split('&').any(|pair| pair.strip_prefix("token=") == Some(token)));
     let in_cookie = request
         .headers()
         .get_all(header::COOKIE)
@@ -190,14 +234,13 @@ fn has_token(state: &AppState, request: &Request) -> bool {
         .flat_map(|v| v.split(';'))
         .any(|pair| {
             let pair = pair.trim();
-            pair.strip_prefix(state.cookie.as_str()).and_then(|rest| rest.strip_prefix('='))
-                == Some(state.token.as_str())
+            pair.strip_prefix(cookie).and_then(|rest| rest.strip_prefix('=')) == Some(token)
         });
     in_query || in_cookie
 }
 
 /// 128 random bits as hex, from the OS's randomness.
-fn random_token() -> String {
+pub(crate) fn random_token() -> String {
     use std::io::Read;
     let mut bytes = [0u8; 16];
     if std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes)).is_ok() {

@@ -48,6 +48,8 @@ pub struct SuiteSettings<'a> {
     pub suite: &'a PlannedSuite,
     /// The runtime this pass over the suite uses.
     pub runtime: crate::config::RuntimeKind,
+    /// Which runtime of that kind (`chromium#2`), when a server keeps several.
+    pub instance: Option<String>,
     /// `--timeout`, when given.
     pub timeout_override: Option<Duration>,
     /// Which tests run (decides each registered test).
@@ -263,6 +265,8 @@ impl<L: Launch> Driver<'_, '_, L> {
                 self.emitter.emit(EventKind::RuntimeStarted {
                     suite: self.suite_id(),
                     kind: self.settings.runtime,
+                    instance: self.settings.instance.clone(),
+                    target: live.process.target(),
                     runtime,
                 });
             }
@@ -842,6 +846,7 @@ mod tests {
         let settings = SuiteSettings {
             suite: &suite,
             runtime: crate::config::RuntimeKind::Node,
+            instance: None,
             timeout_override: None,
             selection: &selection,
             seed: None,

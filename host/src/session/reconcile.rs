@@ -78,6 +78,7 @@ pub(crate) fn reconcile(settings: &SuiteSettings<'_>, registered: &[RegisteredTe
             id: TestId(test.id.clone()),
             suite: suite.id.clone(),
             runtime: settings.runtime,
+            instance: settings.instance.clone(),
             file: test.file.clone(),
             groups: test.groups.clone(),
             name: test.name.clone(),
@@ -102,7 +103,7 @@ pub(crate) fn reconcile(settings: &SuiteSettings<'_>, registered: &[RegisteredTe
         if file.selected {
             scheduled.extend(loaded.remove(file.path.as_str()).unwrap_or_default());
         } else {
-            scheduled.extend(planned_skips(&suite.id, settings.runtime, file, None).into_iter().map(
+            scheduled.extend(planned_skips(&suite.id, (settings.runtime, settings.instance.as_deref()), file, None).into_iter().map(
                 |(info, reason)| Scheduled { info, disposition: Disposition::Skip { kind: reason.kind(), reason } },
             ));
         }

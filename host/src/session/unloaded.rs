@@ -15,7 +15,7 @@ use std::sync::Arc;
 /// in which no file is loaded; otherwise reconcile merges these into the run in plan order).
 pub fn report_unselected(suite: &PlannedSuite, runtime: RuntimeKind, emitter: &mut Emitter<'_>, stats: &mut RunStats) {
     for file in suite.files.iter().filter(|f| !f.selected) {
-        emit(planned_skips(&suite.id, runtime, file, None), emitter, stats);
+        emit(planned_skips(&suite.id, (runtime, None), file, None), emitter, stats);
     }
 }
 
@@ -29,7 +29,7 @@ pub fn report_not_run(
     stats: &mut RunStats,
 ) {
     for file in &suite.files {
-        emit(planned_skips(&suite.id, runtime, file, Some(reason)), emitter, stats);
+        emit(planned_skips(&suite.id, (runtime, None), file, Some(reason)), emitter, stats);
     }
 }
 
@@ -44,7 +44,7 @@ fn emit(skips: Vec<(Arc<TestInfo>, SkipReason)>, emitter: &mut Emitter<'_>, stat
 /// `not_run` every other one too.
 pub(crate) fn planned_skips(
     suite: &str,
-    runtime: RuntimeKind,
+    (runtime, instance): (RuntimeKind, Option<&str>),
     file: &PlannedFile,
     not_run: Option<&SkipReason>,
 ) -> Vec<(Arc<TestInfo>, SkipReason)> {
@@ -61,6 +61,7 @@ pub(crate) fn planned_skips(
             id: TestId(id),
             suite: suite.to_owned(),
             runtime,
+            instance: instance.map(str::to_owned),
             file: file.path.clone(),
             groups,
             name,

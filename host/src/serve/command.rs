@@ -1,0 +1,189 @@
+//! The `proctor serve` command: binds the server, launches the headless tabs the config needs,
+//! records itself in `.proctor/server.json`, and runs until Ctrl-C, SIGTERM or
+//! `proctor serve --stop` — then closes the browser, removes its temp dirs and the record.
+//! `--status` and `--stop` talk to a running server instead.
+
+use super::client::{host_port, ServeClient};
+use super::http::router;
+use super::hub::{Headless, Hub};
+use super::record::{read_record, remove_record, write_record, Recorded, ServerRecord};
+use crate::cli::{ProjectArgs, ServeArgs};
+use crate::commands::{interruption, CommandError};
+use crate::config::{resolve, RuntimeKind};
+use crate::exit::{SUCCESS, TESTS_FAILED};
+use protocol::serve::{ServedRuntime, ServerMessage};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+/// How long the headless tabs may take to load the shell page and connect.
+const TABS_READY: Duration = Duration::from_secs(30);
+
+/// `proctor serve` (and `--status`, `--stop`).
+pub async fn serve(args: ServeArgs) -> Result<u8, CommandError> {
+    let project = ProjectArgs {
+        paths: Vec::new(),
+        root: args.root.clone(),
+        config: args.config.clone(),
+        print_config: false,
+        select: Default::default(),
+    };
+    let config = resolve(&project, None)?;
+    let root = config.root.clone();
+    if args.status {
+        return status(&root).await;
+    }
+    if args.stop {
+        return stop(&root).await;
+    }
+    match read_record(&root) {
+        Recorded::Live(record) => {
+            eprintln!(
+                "proctor serve: error: a server already runs for {} (pid {}, {}); stop it with `proctor serve --stop`",
+                root.display(),
+                record.pid,
+                record.attach_url.split('?').next().unwrap_or_default()
+            );
+            return Ok(crate::exit::USAGE_OR_ENVIRONMENT);
+        }
+        Recorded::Stale { pid } => {
+            let pid = pid.map(|p| format!(" (pid {p} is gone)")).unwrap_or_default();
+            eprintln!("proctor serve: replacing a stale .proctor/server.json{pid}");
+        }
+        Recorded::None => {}
+    }
+
+    let bind = args.host.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    if !bind.is_loopback() {
+        eprintln!(
+            "proctor serve: warning: listening on {bind}, not only on this machine: anyone who can reach it and \
+             learns the token can run code in the attached browsers"
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(SocketAddr::new(bind, args.port))
+        .await
+        .map_err(|source| CommandError::Serve(format!("failed to listen on {}: {source}", host_port(&bind.to_string(), args.port))))?;
+    let addr = listener.local_addr().map_err(CommandError::Output)?;
+    let token = crate::server::random_token();
+    // The address people open: this machine's loopback unless bound to a specific address.
+    let shown_host = if bind.is_unspecified() { "127.0.0.1".to_string() } else { bind.to_string() };
+    let origin = format!("http://{}", host_port(&shown_host, addr.port()));
+    let attach_url = format!("{origin}/?token={token}");
+    let hub = Hub::new(attach_url.clone(), bind.to_string(), root.display().to_string());
+    let app = router(hub.clone(), token.clone(), origin.clone(), addr.port());
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    eprintln!("proctor serve: listening on {origin} for {} (pid {})", root.display(), std::process::id());
+    eprintln!("proctor serve: to attach a browser, open {attach_url}");
+
+    let wants_chromium = config.suites.iter().any(|s| s.runtimes.contains(&RuntimeKind::Chromium));
+    let tabs = args.tabs.unwrap_or(if wants_chromium { 1 } else { 0 });
+    let mut devtools_port = None;
+    let mut headless = None;
+    let outcome = async {
+        if tabs > 0 {
+            let launcher = runtimes::ChromiumLauncher::find()?;
+            let kept = Arc::new(Headless::new(launcher.launch(&format!("{attach_url}&launch=1")).await?, attach_url.clone()));
+            hub.set_headless(kept.clone());
+            for n in 1..=tabs {
+                hub.open_headless(n).await?;
+            }
+            devtools_port = Some(kept.debug_port());
+            headless = Some(kept);
+            wait_for_tabs(&hub, tabs).await?;
+        }
+        let record = ServerRecord {
+            port: addr.port(),
+            bind: bind.to_string(),
+            pid: std::process::id(),
+            token: token.clone(),
+            started_at: SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64),
+            attach_url: attach_url.clone(),
+            devtools_port,
+        };
+        write_record(&root, &record).map_err(CommandError::Output)?;
+        eprintln!(
+            "proctor serve: ready; `proctor run` in {} now runs here (Ctrl-C or `proctor serve --stop` stops it)",
+            root.display()
+        );
+        tokio::select! {
+            () = interruption() => {}
+            () = hub.stop_requested() => {}
+        }
+        Ok::<(), CommandError>(())
+    }
+    .await;
+    hub.begin_shutdown();
+    eprintln!("proctor serve: stopping");
+    server.abort();
+    // Closes Chromium and removes its profile.
+    drop(headless);
+    remove_record(&root);
+    outcome.map(|()| SUCCESS)
+}
+
+/// Waits until `tabs` headless tabs have connected.
+async fn wait_for_tabs(hub: &Hub, tabs: u32) -> Result<(), CommandError> {
+    let mut changes = hub.subscribe();
+    let ready = |hub: &Hub| hub.runtimes().iter().filter(|r| r.kind == "chromium").count() >= tabs as usize;
+    let wait = async {
+        while !ready(hub) {
+            if changes.changed().await.is_err() {
+                break;
+            }
+        }
+    };
+    tokio::time::timeout(TABS_READY, wait).await.map_err(|_| {
+        CommandError::Serve(format!(
+            "the headless Chromium tabs did not load the shell page within {}s",
+            TABS_READY.as_secs()
+        ))
+    })
+}
+
+/// `proctor serve --status`: 0 when a server runs, 1 when none does.
+async fn status(root: &std::path::Path) -> Result<u8, CommandError> {
+    let record = match read_record(root) {
+        Recorded::Live(record) => record,
+        Recorded::Stale { .. } => {
+            println!("no proctor serve runs for {} (a stale .proctor/server.json is left)", root.display());
+            return Ok(TESTS_FAILED);
+        }
+        Recorded::None => {
+            println!("no proctor serve runs for {}", root.display());
+            return Ok(TESTS_FAILED);
+        }
+    };
+    let client = ServeClient::connect(&record).await?;
+    let ServerMessage::Status { pid, runtimes, runs, attach_url, .. } = client.status().await? else {
+        return Err(CommandError::Serve("proctor serve answered --status with something else".into()));
+    };
+    println!("proctor serve runs for {} (pid {pid})", root.display());
+    println!("attach: {attach_url}");
+    println!("runs: {runs} running or queued");
+    if runtimes.is_empty() {
+        println!("runtimes: none connected");
+    }
+    for ServedRuntime { label, user_agent, target, .. } in runtimes {
+        let target = target.map(|t| format!(" target {t}")).unwrap_or_default();
+        println!("runtime: {label} ({user_agent}){target}");
+    }
+    Ok(SUCCESS)
+}
+
+/// `proctor serve --stop`: asks the server to stop and waits until it has.
+async fn stop(root: &std::path::Path) -> Result<u8, CommandError> {
+    let Recorded::Live(record) = read_record(root) else {
+        println!("no proctor serve runs for {}", root.display());
+        return Ok(SUCCESS);
+    };
+    let client = ServeClient::connect(&record).await?;
+    client.stop().await?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while matches!(read_record(root), Recorded::Live(_)) && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    println!("stopped proctor serve (pid {})", record.pid);
+    Ok(SUCCESS)
+}

@@ -1,0 +1,300 @@
+//! The HTTP side of `proctor serve`: the shell page a kept tab loads (`/`), its script, the
+//! shell pages' websocket (`/ws/shell`) and the runs' control websocket (`/ws/control`). Every
+//! request needs the server's token; websockets from a page must come from the server's own
+//! origin; a connection that sends a malformed or oversized frame is closed with the reason
+//! logged, and nothing else is disturbed.
+
+use super::hub::Hub;
+use crate::server::{check_origin, cookie_name, has_token};
+use axum::extract::ws::{Message, WebSocket};
+use axum::extract::{Query, Request, State, WebSocketUpgrade};
+use axum::http::{header, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use futures_util::{SinkExt, StreamExt};
+use protocol::serve::{ClientMessage, ServerMessage};
+use protocol::shell::{ShellCommand, ShellEvent};
+use protocol::PROTOCOL_VERSION;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// The largest frame a shell page or a run may send; their messages are small.
+const MAX_FRAME_BYTES: usize = 1024 * 1024;
+/// How long a new shell connection may take to say hello.
+const HELLO_WAIT: Duration = Duration::from_secs(10);
+
+#[derive(Clone)]
+struct ServeState {
+    hub: Arc<Hub>,
+    token: String,
+    cookie: String,
+    origin: String,
+    connections: Arc<AtomicU64>,
+}
+
+/// The router for a server listening on `port` with `token`.
+pub(crate) fn router(hub: Arc<Hub>, token: String, origin: String, port: u16) -> Router {
+    let state =
+        ServeState { hub, token, cookie: cookie_name(port), origin, connections: Arc::new(AtomicU64::new(1)) };
+    Router::new()
+        .route("/", get(shell_page))
+        .route("/__proctor/shell.js", get(shell_script))
+        .route("/ws/shell", get(shell_upgrade))
+        .route("/ws/control", get(control_upgrade))
+        .fallback(|| async { (StatusCode::NOT_FOUND, "not found\n") })
+        .layer(middleware::from_fn_with_state(state.clone(), require_token))
+        .with_state(state)
+}
+
+async fn require_token(State(state): State<ServeState>, request: Request, next: Next) -> Response {
+    if !has_token(&state.token, &state.cookie, &request) {
+        return (StatusCode::UNAUTHORIZED, "missing or wrong token\n").into_response();
+    }
+    let mut response = next.run(request).await;
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn shell_page(State(state): State<ServeState>) -> Response {
+    let html = "<!doctype html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>proctor serve</title>\n\
+        <style>html,body{margin:0;height:100%;font:14px system-ui,sans-serif}#status{padding:4px 8px;background:#eef}\
+        body{display:flex;flex-direction:column}iframe{flex:1}</style>\n</head>\n<body>\n\
+        <div id=\"status\">proctor: connecting…</div>\n\
+        <script type=\"module\">import { startShell } from \"/__proctor/shell.js\"; startShell();</script>\n\
+        </body>\n</html>\n";
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
+            (header::SET_COOKIE, format!("{}={}; Path=/; HttpOnly; SameSite=Strict", state.cookie, state.token)),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+async fn shell_script() -> Response {
+    match crate::build::controller_file("shell.js") {
+        Some(source) => ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], source).into_response(),
+        None => (StatusCode::INTERNAL_SERVER_ERROR, "shell.js is missing from this build\n").into_response(),
+    }
+}
+
+async fn shell_upgrade(
+    State(state): State<ServeState>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: axum::http::HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    // Only pages open shells, and pages always send an Origin.
+    if let Err(refusal) = check_origin(&state.origin, &headers, true) {
+        return refusal;
+    }
+    let launch = query.get("launch").and_then(|n| n.parse::<u32>().ok());
+    let connection = state.connections.fetch_add(1, Ordering::SeqCst);
+    ws.max_message_size(MAX_FRAME_BYTES)
+        .on_upgrade(move |socket| serve_shell(socket, state.hub, connection, launch))
+}
+
+async fn serve_shell(socket: WebSocket, hub: Arc<Hub>, connection: u64, launch: Option<u32>) {
+    let (mut sink, mut stream) = socket.split();
+    let first = tokio::time::timeout(HELLO_WAIT, stream.next()).await;
+    let user_agent = match first {
+        Ok(Some(Ok(Message::Text(text)))) => match ShellEvent::from_json(&text) {
+            Ok(ShellEvent::ShellHello { protocol, runtime }) if protocol == PROTOCOL_VERSION => runtime.user_agent,
+            Ok(ShellEvent::ShellHello { protocol, .. }) => {
+                eprintln!("proctor serve: refused a shell page speaking protocol {protocol} (this server speaks {PROTOCOL_VERSION}); reload it");
+                return;
+            }
+            _ => {
+                eprintln!("proctor serve: closed a shell connection whose first frame was not a shell-hello");
+                return;
+            }
+        },
+        _ => return,
+    };
+    let (outbox, mut commands) = mpsc::unbounded_channel::<ShellCommand>();
+    let label = hub.register(connection, launch, user_agent.clone(), outbox).await;
+    eprintln!("proctor serve: {label} connected ({user_agent})");
+    let writer = tokio::spawn(async move {
+        while let Some(command) = commands.recv().await {
+            if sink.send(Message::Text(command.to_json().into())).await.is_err() {
+                break;
+            }
+        }
+    });
+    while let Some(frame) = stream.next().await {
+        let text = match frame {
+            Ok(Message::Text(text)) => text,
+            Ok(Message::Close(_)) => break,
+            Ok(Message::Ping(_) | Message::Pong(_)) => continue,
+            Ok(Message::Binary(_)) => {
+                eprintln!("proctor serve: closed {label}'s shell connection: binary frames are not part of the protocol");
+                break;
+            }
+            Err(err) => {
+                eprintln!("proctor serve: closed {label}'s shell connection: {err}");
+                break;
+            }
+        };
+        match ShellEvent::from_json(&text) {
+            Ok(ShellEvent::FrameOpened { reply_to } | ShellEvent::FrameClosed { reply_to }) => {
+                hub.reply(connection, reply_to)
+            }
+            Ok(ShellEvent::ShellHello { .. }) => {}
+            Err(err) => {
+                eprintln!("proctor serve: closed {label}'s shell connection after a malformed frame: {err}");
+                break;
+            }
+        }
+    }
+    writer.abort();
+    hub.unregister(connection);
+}
+
+async fn control_upgrade(
+    State(state): State<ServeState>,
+    headers: axum::http::HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    // The CLI sends no Origin; a page may only come from here.
+    if let Err(refusal) = check_origin(&state.origin, &headers, false) {
+        return refusal;
+    }
+    ws.max_message_size(MAX_FRAME_BYTES).on_upgrade(move |socket| serve_control(socket, state.hub))
+}
+
+/// One run (or `--status`/`--stop`) talking to the server. Commands are handled in order; the
+/// lease, once granted, is held until the connection closes.
+async fn serve_control(socket: WebSocket, hub: Arc<Hub>) {
+    let (mut sink, mut stream) = socket.split();
+    let (out, mut outgoing) = mpsc::unbounded_channel::<ServerMessage>();
+    let writer = tokio::spawn(async move {
+        while let Some(message) = outgoing.recv().await {
+            if sink.send(Message::Text(message.to_json().into())).await.is_err() {
+                break;
+            }
+        }
+    });
+    let mut lease = None;
+    let mut watcher: Option<tokio::task::JoinHandle<()>> = None;
+    loop {
+        let message = match next_client_message(&mut stream).await {
+            Some(message) => message,
+            None => break,
+        };
+        match message {
+            ClientMessage::Lease { id } => {
+                if lease.is_some() {
+                    continue;
+                }
+                let queued = |ahead| {
+                    let _ = out.send(ServerMessage::Queued { reply_to: id, ahead });
+                };
+                let granted = tokio::select! {
+                    granted = hub.lease(queued) => Some(granted),
+                    // A run that gives up while queued must not hold its place.
+                    _ = closed(&mut stream) => None,
+                };
+                let Some(granted) = granted else {
+                    hub.left_queue();
+                    break;
+                };
+                lease = Some(granted);
+                let _ = out.send(ServerMessage::Leased {
+                    reply_to: id,
+                    runtimes: hub.runtimes(),
+                    attach_url: hub.attach_url.clone(),
+                    bind: hub.bind.clone(),
+                });
+                let (hub, out) = (hub.clone(), out.clone());
+                watcher = Some(tokio::spawn(async move {
+                    let mut changes = hub.subscribe();
+                    while changes.changed().await.is_ok() {
+                        if out.send(ServerMessage::Runtimes { runtimes: hub.runtimes() }).is_err() {
+                            break;
+                        }
+                    }
+                }));
+            }
+            ClientMessage::OpenFrame { id, runtime, port, path } => {
+                let reply = if lease.is_none() {
+                    ServerMessage::Failed { reply_to: id, message: "open-frame needs the lease".into() }
+                } else {
+                    match hub.open_frame(&runtime, port, &path).await {
+                        Ok(runtime) => ServerMessage::FrameOpened { reply_to: id, runtime },
+                        Err(message) => ServerMessage::Failed { reply_to: id, message },
+                    }
+                };
+                let _ = out.send(reply);
+            }
+            ClientMessage::CloseFrame { id, runtime } => {
+                if lease.is_some() {
+                    hub.close_frame(&runtime).await;
+                }
+                let _ = out.send(ServerMessage::FrameClosed { reply_to: id });
+            }
+            ClientMessage::Status { id } => {
+                let _ = out.send(ServerMessage::Status {
+                    reply_to: id,
+                    root: hub.root.clone(),
+                    pid: std::process::id(),
+                    runtimes: hub.runtimes(),
+                    runs: hub.runs(),
+                    attach_url: hub.attach_url.clone(),
+                });
+            }
+            ClientMessage::Stop { id } => {
+                let _ = out.send(ServerMessage::Stopping { reply_to: id });
+                hub.request_stop();
+            }
+        }
+    }
+    if let Some(watcher) = watcher {
+        watcher.abort();
+    }
+    drop(lease);
+    drop(out);
+    let _ = tokio::time::timeout(Duration::from_secs(1), writer).await;
+}
+
+/// The next well-formed message; `None` when the connection closed or sent something that is
+/// not a protocol message (logged, then the connection is closed).
+async fn next_client_message(stream: &mut futures_util::stream::SplitStream<WebSocket>) -> Option<ClientMessage> {
+    loop {
+        match stream.next().await? {
+            Ok(Message::Text(text)) => match ClientMessage::from_json(&text) {
+                Ok(message) => return Some(message),
+                Err(err) => {
+                    eprintln!("proctor serve: closed a control connection after a malformed frame: {err}");
+                    return None;
+                }
+            },
+            Ok(Message::Ping(_) | Message::Pong(_)) => continue,
+            Ok(Message::Close(_)) => return None,
+            Ok(Message::Binary(_)) => {
+                eprintln!("proctor serve: closed a control connection: binary frames are not part of the protocol");
+                return None;
+            }
+            // A run that exits (or is interrupted) without a closing handshake is a normal end.
+            Err(err) if err.to_string().contains("without closing handshake") => return None,
+            Err(err) => {
+                eprintln!("proctor serve: closed a control connection: {err}");
+                return None;
+            }
+        }
+    }
+}
+
+/// Resolves when the peer closes (anything it sends meanwhile is a protocol error: it must wait).
+async fn closed(stream: &mut futures_util::stream::SplitStream<WebSocket>) {
+    while let Some(Ok(frame)) = stream.next().await {
+        if matches!(frame, Message::Close(_)) {
+            return;
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! `proctor serve`: a long-lived host that keeps browser tabs (headless ones it launched, and
+//! browsers people attached) connected between runs, and the client a `proctor run` uses to run
+//! in them. See `command.rs` for the server's life, `hub.rs` for what it keeps, `http.rs` for
+//! its endpoints, `client.rs` for the run's side and `record.rs` for `.proctor/server.json`.
+
+mod client;
+mod command;
+mod http;
+mod hub;
+mod record;
+
+pub use client::{ServeClient, ServeError};
+pub use command::serve;
+pub(crate) use record::{read_record, Recorded};

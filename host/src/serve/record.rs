@@ -1,0 +1,150 @@
+//! `.proctor/server.json`: how a `proctor run` finds the project's live `proctor serve`. It
+//! holds the port, pid and token (so it is written readable by its owner only), and is removed
+//! when the server stops. A file whose pid is gone is stale: a new server replaces it and runs
+//! ignore it.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// What a live server records about itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ServerRecord {
+    /// The port it listens on.
+    pub port: u16,
+    /// The address it is bound to.
+    pub bind: String,
+    /// Its process id.
+    pub pid: u32,
+    /// The token every request needs.
+    pub token: String,
+    /// When it started, in milliseconds since the Unix epoch.
+    pub started_at: u64,
+    /// The URL a person opens to attach a browser.
+    pub attach_url: String,
+    /// The DevTools port of its headless Chromium, when it launched one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub devtools_port: Option<u16>,
+}
+
+/// What is recorded for a project.
+pub(crate) enum Recorded {
+    /// No file.
+    None,
+    /// A file whose server is running.
+    Live(ServerRecord),
+    /// A file left by a server that is gone (or that cannot be read).
+    Stale { pid: Option<u32> },
+}
+
+/// The record's path for a project root.
+pub(crate) fn record_path(root: &Path) -> PathBuf {
+    root.join(".proctor").join("server.json")
+}
+
+/// Reads the project's record and tells whether its server still runs.
+pub(crate) fn read_record(root: &Path) -> Recorded {
+    let Ok(text) = std::fs::read_to_string(record_path(root)) else { return Recorded::None };
+    match serde_json::from_str::<ServerRecord>(&text) {
+        Ok(record) if process_alive(record.pid) => Recorded::Live(record),
+        Ok(record) => Recorded::Stale { pid: Some(record.pid) },
+        Err(_) => Recorded::Stale { pid: None },
+    }
+}
+
+/// Writes the record (owner-only: it holds the token), replacing any stale one.
+pub(crate) fn write_record(root: &Path, record: &ServerRecord) -> std::io::Result<()> {
+    let path = record_path(root);
+    let dir = path.parent().expect("the record lives in .proctor/");
+    std::fs::create_dir_all(dir)?;
+    let text = serde_json::to_string_pretty(record).map_err(std::io::Error::other)?;
+    let temp = dir.join(format!("server.json.{}", std::process::id()));
+    {
+        use std::io::Write;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&temp)?;
+        file.write_all(text.as_bytes())?;
+        file.write_all(b"\n")?;
+    }
+    std::fs::rename(&temp, &path)
+}
+
+/// Removes the record if it is still this process's.
+pub(crate) fn remove_record(root: &Path) {
+    let path = record_path(root);
+    let ours = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|text| serde_json::from_str::<ServerRecord>(&text).ok())
+        .is_some_and(|record| record.pid == std::process::id());
+    if ours {
+        let _ = std::fs::remove_file(&path);
+        // Leave .proctor/ if something else lives there.
+        let _ = std::fs::remove_dir(path.parent().expect("has a parent"));
+    }
+}
+
+/// True when `pid` is a running `proctor` process (a reused pid of another program is not).
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    if !proc.is_dir() {
+        // No procfs: trust the file; a dead server shows up as a refused connection instead.
+        return true;
+    }
+    let Ok(cmdline) = std::fs::read(proc.join(pid.to_string()).join("cmdline")) else { return false };
+    let Ok(stat) = std::fs::read_to_string(proc.join(pid.to_string()).join("stat")) else { return false };
+    // A zombie (state Z) has exited.
+    let state = stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().next());
+    state != Some("Z") && String::from_utf8_lossy(&cmdline).contains("proctor")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(pid: u32) -> ServerRecord {
+        ServerRecord {
+            port: 4711,
+            bind: "127.0.0.1".into(),
+            pid,
+            token: "t".into(),
+            started_at: 1,
+            attach_url: "http://127.0.0.1:4711/?token=t".into(),
+            devtools_port: None,
+        }
+    }
+
+    #[test]
+    fn a_record_of_this_process_is_live_and_removed_by_it() {
+        let root = tempfile::tempdir().unwrap();
+        assert!(matches!(read_record(root.path()), Recorded::None));
+        write_record(root.path(), &record(std::process::id())).unwrap();
+        // The test binary's name contains "proctor" (the crate is called proctor).
+        assert!(matches!(read_record(root.path()), Recorded::Live(r) if r.port == 4711));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(record_path(root.path())).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "the token is readable by its owner only");
+        }
+        remove_record(root.path());
+        assert!(!record_path(root.path()).exists());
+    }
+
+    #[test]
+    fn a_record_of_a_dead_process_is_stale() {
+        let root = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        write_record(root.path(), &record(pid)).unwrap();
+        assert!(matches!(read_record(root.path()), Recorded::Stale { pid: Some(p) } if p == pid));
+        // Not ours: left for the server that replaces it.
+        remove_record(root.path());
+        assert!(record_path(root.path()).exists());
+        std::fs::write(record_path(root.path()), "{ not json").unwrap();
+        assert!(matches!(read_record(root.path()), Recorded::Stale { pid: None }));
+    }
+}
