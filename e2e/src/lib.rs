@@ -121,6 +121,16 @@ impl Project {
     /// Runs proctor with `args` and extra environment variables. The workspace's
     /// `node_modules/.bin` (esbuild) is on PATH.
     pub fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut command = self.command(args);
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        Output::of(command.output().expect("proctor runs"))
+    }
+
+    /// The command that runs proctor with `args` in the project root, for tests that start it
+    /// in the background (`proctor serve`, runs at the same time).
+    pub fn command(&self, args: &[&str]) -> Command {
         let path = std::env::var_os("PATH").unwrap_or_default();
         let mut paths = vec![workspace().join("node_modules/.bin")];
         paths.extend(std::env::split_paths(&path));
@@ -130,15 +140,7 @@ impl Project {
             .current_dir(self.path())
             .env_remove("CI")
             .env("PATH", std::env::join_paths(paths).expect("PATH joins"));
-        for (key, value) in env {
-            command.env(key, value);
-        }
-        let output = command.output().expect("proctor runs");
-        Output {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+        command
     }
 }
 
@@ -167,6 +169,15 @@ pub struct Output {
 }
 
 impl Output {
+    /// The output of a finished process.
+    pub fn of(output: std::process::Output) -> Output {
+        Output {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
     /// Panics with the full output unless the exit code matches.
     pub fn assert_code(&self, code: i32) -> &Self {
         assert_eq!(self.code, code, "unexpected exit code\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
@@ -203,15 +214,13 @@ impl Output {
         map
     }
 
-    /// Like [`Output::outcomes`], keyed `runtime|id` (for suites that run in several runtimes).
+    /// Like [`Output::outcomes`], keyed `runtime|id` (for suites that run in several runtimes;
+    /// the runtime is the instance, e.g. `attach#2`, when a server keeps several).
     pub fn outcomes_by_runtime(&self) -> BTreeMap<String, String> {
         let mut map = BTreeMap::new();
         for event in self.events() {
-            let key = format!(
-                "{}|{}",
-                event["test"]["runtime"].as_str().unwrap_or("?"),
-                event["test"]["id"].as_str().unwrap_or("?")
-            );
+            let runtime = event["test"]["instance"].as_str().or(event["test"]["runtime"].as_str());
+            let key = format!("{}|{}", runtime.unwrap_or("?"), event["test"]["id"].as_str().unwrap_or("?"));
             let outcome = match event["event"].as_str() {
                 Some("test-finished") => event["outcome"].as_str().map(str::to_owned),
                 Some("test-skipped") => {

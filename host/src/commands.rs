@@ -170,7 +170,10 @@ async fn served_runtimes(
 ) -> Result<Vec<ServedRuntime>, String> {
     let accept = |r: &ServedRuntime| r.kind == kind.name() && filter_accepts(filter, r);
     let mut picked: Vec<ServedRuntime> = client.runtimes().into_iter().filter(|r| accept(r)).collect();
-    if picked.is_empty() && kind == RuntimeKind::Attach {
+    let none_of_kind = !client.runtimes().iter().any(|r| r.kind == kind.name());
+    // Waiting makes sense for a browser nobody has attached yet, not for a filter that
+    // excludes the ones that are there.
+    if picked.is_empty() && kind == RuntimeKind::Attach && none_of_kind {
         let wait = attach_timeout();
         eprintln!(
             "proctor: waiting up to {}s for a browser to attach: open {}",

@@ -2,7 +2,7 @@
 //! of `events::Event`).
 
 use super::{Out, Reporter};
-use crate::events::{Event, EventKind};
+use crate::events::Event;
 use std::io::Write;
 
 pub(crate) struct JsonLines {
@@ -19,10 +19,9 @@ impl Reporter for JsonLines {
     fn on_event(&mut self, event: &Event) -> std::io::Result<()> {
         serde_json::to_writer(&mut self.out, event)?;
         self.out.write_all(b"\n")?;
-        if matches!(event.kind, EventKind::RunFinished { .. }) {
-            self.out.flush()?;
-        }
-        Ok(())
+        // Tools read the stream as it happens (a test that is running, a run that waits), so
+        // every event leaves at once.
+        self.out.flush()
     }
 
     fn finish(mut self: Box<Self>) -> std::io::Result<()> {
