@@ -613,3 +613,52 @@ fn every_request_needs_the_token_origin_and_well_formed_frames() {
     // The server still serves runs.
     run_json(&project, &["test/realm.test.js"]).assert_code(0);
 }
+
+#[test]
+fn a_crashed_headless_tab_is_replaced_and_the_run_goes_on() {
+    let _browser = proctor_e2e::browser_lock();
+    let project = Project::fixture("serve");
+    let serve = Serve::start(&project, &[]);
+    let devtools = serve.record["devtoolsPort"].as_u64().unwrap() as u16;
+    let status = wait_for_status(&project, "runtime: chromium#1");
+    let old_target = status.split("target ").nth(1).unwrap().trim().to_string();
+    let mut run = project
+        .command(&["run", "--reporter", "json", "test/slow.test.js"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(run.stdout.take().unwrap());
+    let mut seen = String::new();
+    while !seen.contains("slow run started") {
+        let mut line = String::new();
+        assert!(std::io::BufRead::read_line(&mut stdout, &mut line).unwrap() > 0, "never started:\n{seen}");
+        seen.push_str(&line);
+    }
+    // The tab goes away under the running test (as a renderer crash would take it).
+    let (code, _) = http_get(devtools, &format!("/json/close/{old_target}"), "");
+    assert_eq!(code, 200);
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    let status = run.wait().unwrap();
+    let out = Output { code: status.code().unwrap_or(-1), stdout: seen + &rest, stderr: String::new() };
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert_eq!(
+        out.outcomes(),
+        model(&[
+            ("test/slow.test.js::first", "crashed"),
+            ("test/slow.test.js::second", "passed"),
+            ("test/slow.test.js::third", "passed"),
+        ])
+    );
+    let targets: Vec<String> =
+        started(&out).iter().map(|s| s["target"].as_str().unwrap_or_default().to_string()).collect();
+    assert_eq!(targets.len(), 2, "{targets:?}");
+    assert_eq!(targets[0], old_target);
+    assert_ne!(targets[1], old_target, "the rest ran in a new tab");
+    assert!(serve.log().contains("chromium#1's tab closed or crashed; opening a new one"), "{}", serve.log());
+    // The replacement is the server's tab from now on.
+    let out = run_json(&project, &["test/realm.test.js"]);
+    out.assert_code(0);
+    assert_eq!(started(&out)[0]["target"], targets[1].as_str());
+}
