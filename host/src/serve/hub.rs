@@ -50,10 +50,16 @@ impl Headless {
     async fn open(&self, n: u32) -> Result<Option<String>, runtimes::RuntimeError> {
         let tab = self.browser.open_tab(&self.tab_url(n)).await?;
         let target = tab.target_id();
-        if let Some(mut old) = self.tabs.lock().await.insert(n, tab) {
-            old.kill().await;
+        let old = self.tabs.lock().await.insert(n, tab);
+        if let Some(mut old) = old {
+            // A dead tab can take a while to refuse commands; nobody needs to wait for that.
+            tokio::spawn(async move { old.kill().await });
         }
         Ok(target)
+    }
+
+    async fn has(&self, n: u32) -> bool {
+        self.tabs.lock().await.contains_key(&n)
     }
 
     /// The DevTools port of the browser.
@@ -67,7 +73,8 @@ impl Headless {
 
     async fn interrupt(&self, n: u32) {
         if let Some(tab) = self.tabs.lock().await.get(&n) {
-            tab.interrupt().await;
+            // A tab that died cannot answer; its replacement must not wait behind it.
+            let _ = tokio::time::timeout(Duration::from_secs(1), tab.interrupt()).await;
         }
     }
 }
@@ -285,7 +292,10 @@ impl Hub {
     /// here, so the slot learns its DevTools target now too.
     pub(crate) async fn open_headless(&self, n: u32) -> Result<(), runtimes::RuntimeError> {
         let Some(headless) = self.headless.get() else { return Ok(()) };
-        self.replacing.lock().unwrap_or_else(|p| p.into_inner()).insert(n);
+        if headless.has(n).await {
+            // The old tab's shell is about to go: that is this replacement, not a crash.
+            self.replacing.lock().unwrap_or_else(|p| p.into_inner()).insert(n);
+        }
         let target = headless.open(n).await?;
         let label = format!("chromium#{n}");
         let mut slots = self.lock();
