@@ -9,7 +9,8 @@ use crate::events::{Emitter, EventKind};
 use crate::exit::{exit_code, SUCCESS};
 use crate::plan::{build_plan, Plan, PlanError, PlanNode};
 use crate::report::build_reporters;
-use crate::runtime::{ChromiumLaunch, NodeLaunch, ServedLaunch};
+use crate::runtime::{BuildReport, ChromiumLaunch, Launch, NodeLaunch, PrepareError, ServedLaunch};
+use crate::server::Server;
 use crate::serve::{read_record, Recorded, ServeClient};
 use protocol::serve::ServedRuntime;
 use crate::select::{select, Decision, SelectError};
@@ -258,18 +259,7 @@ async fn run_suites(
                         suite_config.minify,
                     )
                     .await;
-                    match prepared {
-                        Ok((mut server, mut launch, build)) => {
-                            emitter.emit(EventKind::Built {
-                                suite: suite.id.clone(),
-                                runtime,
-                                tool: build.tool,
-                                duration: build.duration,
-                            });
-                            run_suite(&settings, &mut launch, &mut server.connections, emitter, stats).await
-                        }
-                        Err(err) => start_failed(&suite.id, err.to_string(), emitter, stats),
-                    }
+                    run_built(prepared, &settings, emitter, stats).await;
                 }
                 continue;
             }
@@ -300,18 +290,7 @@ async fn run_suites(
                         suite_config.minify,
                     )
                     .await;
-                    match prepared {
-                        Ok((mut server, mut launch, build)) => {
-                            emitter.emit(EventKind::Built {
-                                suite: suite.id.clone(),
-                                runtime,
-                                tool: build.tool,
-                                duration: build.duration,
-                            });
-                            run_suite(&settings, &mut launch, &mut server.connections, emitter, stats).await
-                        }
-                        Err(err) => start_failed(&suite.id, err.to_string(), emitter, stats),
-                    }
+                    run_built(prepared, &settings, emitter, stats).await;
                 }
                 (RuntimeKind::Attach, _, _) => start_failed(
                     &suite.id,
@@ -326,6 +305,28 @@ async fn run_suites(
                 _ => start_failed(&suite.id, format!("no {} runtime was found", runtime.name()), emitter, stats),
             }
         }
+    }
+}
+
+/// Reports a browser build and runs the suite in what it prepared (or records why it could
+/// not be prepared).
+async fn run_built<L: Launch>(
+    prepared: Result<(Server, L, BuildReport), PrepareError>,
+    settings: &SuiteSettings<'_>,
+    emitter: &mut Emitter<'_>,
+    stats: &mut RunStats,
+) {
+    match prepared {
+        Ok((mut server, mut launch, build)) => {
+            emitter.emit(EventKind::Built {
+                suite: settings.suite.id.clone(),
+                runtime: settings.runtime,
+                tool: build.tool,
+                duration: build.duration,
+            });
+            run_suite(settings, &mut launch, &mut server.connections, emitter, stats).await
+        }
+        Err(err) => start_failed(&settings.suite.id, err.to_string(), emitter, stats),
     }
 }
 

@@ -575,7 +575,7 @@ mod tests {
         let err = suites_from("[[suite]]\nid = \"unit\"\n\nruntime = \"deno\"\n").unwrap_err().to_string();
         assert_eq!(
             err,
-            "invalid config proctor.toml:4:11: `runtime` \"deno\" is not a runtime proctor supports (expected \"node\" or \"chromium\")"
+            "invalid config proctor.toml:4:11: `runtime` \"deno\" is not a runtime proctor supports (expected \"node\", \"chromium\" or \"attach\")"
         );
     }
 
