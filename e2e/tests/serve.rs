@@ -28,12 +28,7 @@ impl Serve {
         let file = std::fs::File::create(&log).expect("log file");
         let mut all = vec!["serve"];
         all.extend_from_slice(args);
-        let child = project
-            .command(&all)
-            .stdout(Stdio::null())
-            .stderr(file)
-            .spawn()
-            .expect("proctor serve starts");
+        let child = project.command(&all).stdout(Stdio::null()).stderr(file).spawn().expect("proctor serve starts");
         let mut serve = Serve { child, log, record: Value::Null, _log_dir: log_dir };
         let record_path = project.path().join(".proctor/server.json");
         let deadline = Instant::now() + Duration::from_secs(40);
@@ -315,7 +310,10 @@ fn three_runs_share_one_tab_each_in_a_fresh_realm() {
     );
     let out = run_json(&project, &["test/spin.test.js"]);
     out.assert_code(1);
-    assert_eq!(out.outcomes(), model(&[("test/spin.test.js::after", "passed"), ("test/spin.test.js::spins", "timed-out")]));
+    assert_eq!(
+        out.outcomes(),
+        model(&[("test/spin.test.js::after", "passed"), ("test/spin.test.js::spins", "timed-out")])
+    );
     assert!(started(&out).iter().all(|s| s["target"] == targets[0].as_str()), "{:?}", started(&out));
     // --no-server runs standalone, in a browser of its own.
     let out = run_json(&project, &["--no-server", "test/realm.test.js"]);
@@ -343,7 +341,11 @@ fn lifecycle_record_stale_record_status_stop_and_sigterm() {
     out.assert_code(0);
     assert!(!out.stderr.contains("kept by proctor serve"), "a stale record is ignored: {}", out.stderr);
     let mut serve = Serve::start(&project, &[]);
-    assert!(serve.log().contains(&format!("replacing a stale .proctor/server.json (pid {dead_pid} is gone)")), "{}", serve.log());
+    assert!(
+        serve.log().contains(&format!("replacing a stale .proctor/server.json (pid {dead_pid} is gone)")),
+        "{}",
+        serve.log()
+    );
     assert!(serve.log().contains("to attach a browser, open http://127.0.0.1:"), "{}", serve.log());
     let status = wait_for_status(&project, "runtime: chromium#1");
     assert!(status.contains(&format!("(pid {})", serve.child.id())), "{status}");
@@ -384,7 +386,10 @@ fn lifecycle_record_stale_record_status_stop_and_sigterm() {
 fn attached_browsers_run_each_and_can_be_filtered() {
     let _browser = proctor_e2e::browser_lock();
     let project = Project::fixture("serve");
-    project.write("proctor.toml", "[[suite]]\nid = \"attached\"\nruntime = \"attach\"\ntests = [\"test/realm.test.js\"]\n");
+    project.write(
+        "proctor.toml",
+        "[[suite]]\nid = \"attached\"\nruntime = \"attach\"\ntests = [\"test/realm.test.js\"]\n",
+    );
     let out = run_json(&project, &[]);
     assert_eq!(out.code, 2, "attach needs a server: {out:?}");
     assert!(out.stdout.contains("none runs for"), "{}", out.stdout);
@@ -393,7 +398,11 @@ fn attached_browsers_run_each_and_can_be_filtered() {
     // Nobody attached: the run says so, waits, and gives up clearly.
     let out = project.run_with(&["run", "--reporter", "json"], &[("PROCTOR_ATTACH_TIMEOUT", "1s")]);
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains(&format!("waiting up to 1s for a browser to attach: open {}", serve.attach_url())), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("waiting up to 1s for a browser to attach: open {}", serve.attach_url())),
+        "{}",
+        out.stderr
+    );
     assert!(out.stdout.contains("no browser attached within 1s"), "{}", out.stdout);
     // A person opens the URL.
     let _first = PersonsBrowser::open(&serve.attach_url());
@@ -435,11 +444,13 @@ fn attached_browsers_run_each_and_can_be_filtered() {
 fn a_tab_closed_mid_run_costs_the_running_test_and_the_server_stays() {
     let _browser = proctor_e2e::browser_lock();
     let project = Project::fixture("serve");
-    project.write("proctor.toml", "[[suite]]\nid = \"attached\"\nruntime = \"attach\"\ntests = [\"test/slow.test.js\"]\n");
+    project
+        .write("proctor.toml", "[[suite]]\nid = \"attached\"\nruntime = \"attach\"\ntests = [\"test/slow.test.js\"]\n");
     let mut serve = Serve::start(&project, &[]);
     let person = PersonsBrowser::open(&serve.attach_url());
     wait_for_status(&project, "runtime: attach#1");
-    let mut run = project.command(&["run", "--reporter", "json"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut run =
+        project.command(&["run", "--reporter", "json"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     // Wait for the first test to be running, then the person closes the browser.
     let mut stdout = std::io::BufReader::new(run.stdout.take().unwrap());
     let mut seen = String::new();
@@ -467,7 +478,11 @@ fn a_tab_closed_mid_run_costs_the_running_test_and_the_server_stays() {
     let second = out.finished("test/slow.test.js::second");
     assert!(second["error"]["message"].as_str().unwrap().contains("to reattach"), "says how to reattach: {second}");
     assert!(serve.alive(), "the server keeps running");
-    assert!(serve.log().contains(&format!("attach#1 disconnected; open {} to reattach", serve.attach_url())), "{}", serve.log());
+    assert!(
+        serve.log().contains(&format!("attach#1 disconnected; open {} to reattach", serve.attach_url())),
+        "{}",
+        serve.log()
+    );
     // Reattaching works.
     let _again = PersonsBrowser::open(&serve.attach_url());
     wait_for_status(&project, "runtime: attach#1");
@@ -534,7 +549,11 @@ fn every_request_needs_the_token_origin_and_well_formed_frames() {
     assert_eq!(ws_handshake(port, "/ws/control", None).0, 401);
     assert_eq!(ws_handshake(port, "/ws/shell?token=wrong", Some(&own)).0, 401);
     assert_eq!(ws_handshake(port, &format!("/ws/shell?token={token}"), Some("http://evil.example")).0, 403);
-    assert_eq!(ws_handshake(port, &format!("/ws/shell?token={token}"), None).0, 403, "shells are pages: Origin required");
+    assert_eq!(
+        ws_handshake(port, &format!("/ws/shell?token={token}"), None).0,
+        403,
+        "shells are pages: Origin required"
+    );
     assert_eq!(ws_handshake(port, &format!("/ws/control?token={token}"), Some("http://evil.example")).0, 403);
     assert_eq!(ws_handshake(port, &format!("/ws/control?token={token}"), None).0, 101);
 
@@ -571,7 +590,10 @@ fn every_request_needs_the_token_origin_and_well_formed_frames() {
         format!("/src/%2E%2E/%2e%2e/{secret}/secret.txt"),
         "/link-out/secret.txt".to_string(),
         format!("/{}/secret.txt", outside.path().display()),
-        format!("/%2F{}", outside.path().join("secret.txt").display().to_string().trim_start_matches('/').replace('/', "%2F")),
+        format!(
+            "/%2F{}",
+            outside.path().join("secret.txt").display().to_string().trim_start_matches('/').replace('/', "%2F")
+        ),
         "//etc/passwd".to_string(),
     ] {
         let (status, body) = http_get(run_port, &path, &cookie);

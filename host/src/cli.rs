@@ -20,6 +20,8 @@ pub enum Command {
     Run(RunArgs),
     /// Print the test plan (ids, tags, file:line) without running anything.
     List(ListArgs),
+    /// Rerun the tests a change affects, on every save, in runtimes kept between reruns.
+    Watch(WatchArgs),
     /// Keep a server and its browser tabs up, so runs reuse them (and people can attach
     /// browsers of their own).
     Serve(ServeArgs),
@@ -151,7 +153,21 @@ impl Args for NamedSelectionArgs {
     }
 }
 
+/// `proctor watch`: the flags of `run`, plus when to run.
 #[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Run the selected tests once at start instead of waiting for the first change.
+    #[arg(long)]
+    pub run_first: bool,
+    /// How long the files must stay quiet before a rerun, in milliseconds (an editor saving
+    /// many files at once gives one rerun).
+    #[arg(long, value_name = "MS", default_value_t = 200)]
+    pub debounce: u64,
+}
+
+#[derive(Debug, Args, Clone)]
 pub struct RunArgs {
     #[command(flatten)]
     pub project: ProjectArgs,

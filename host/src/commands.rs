@@ -4,19 +4,19 @@
 
 use crate::cli::{ListArgs, ListFormat, NoTests, RunArgs};
 use crate::config::RuntimeKind;
-use crate::config::{resolve, ConfigError};
+use crate::config::{resolve, Config, ConfigError};
 use crate::events::{Emitter, EventKind};
 use crate::exit::{exit_code, SUCCESS};
 use crate::plan::{build_plan, Plan, PlanError, PlanNode};
 use crate::report::build_reporters;
 use crate::runtime::{BuildReport, ChromiumLaunch, Launch, NodeLaunch, PrepareError, ServedLaunch};
-use crate::server::Server;
-use crate::serve::{read_record, Recorded, ServeClient};
-use protocol::serve::ServedRuntime;
 use crate::select::{select, Decision, SelectError};
+use crate::serve::{read_record, Recorded, ServeClient};
+use crate::server::Server;
 use crate::session::{
     report_not_run, report_syntax_errors, report_unselected, run_suite, start_failed, FailFast, RunStats, SuiteSettings,
 };
+use protocol::serve::ServedRuntime;
 use std::sync::Arc;
 
 /// Why a command stopped before running tests (exit code 2).
@@ -53,14 +53,7 @@ pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
         return Ok(SUCCESS);
     }
     let plan = Arc::new(selected_plan(&config)?);
-    let loads = |kind: RuntimeKind| {
-        plan.suites
-            .iter()
-            .any(|s| s.runtimes.contains(&kind) && s.files.iter().any(|f| f.syntax_error.is_none() && f.selected))
-    };
-    let node = if loads(RuntimeKind::Node) { Some(runtimes::NodeLauncher::find()?) } else { None };
-    let wants_browser = loads(RuntimeKind::Chromium) || loads(RuntimeKind::Attach);
-    let served = if wants_browser && !config.no_server {
+    let served = if wants_browser(&plan) && !config.no_server {
         match connect_to_server(&config.root).await {
             Served::Leased(client) => Some(Arc::new(client)),
             Served::Standalone => None,
@@ -69,36 +62,75 @@ pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
     } else {
         None
     };
-    let chromium = if loads(RuntimeKind::Chromium) && served.is_none() {
+    let reporters = build_reporters(&config);
+    let ran = execute(&plan, &config, served.as_ref(), reporters).await?;
+    Ok(ran.exit_code(config.no_tests))
+}
+
+/// What one run did.
+pub(crate) struct Ran {
+    /// Its counts.
+    pub stats: RunStats,
+    /// True when Ctrl-C or SIGTERM stopped it.
+    pub interrupted: bool,
+}
+
+impl Ran {
+    /// The exit code, with the no-tests warning printed where it applies.
+    pub(crate) fn exit_code(&self, no_tests: NoTests) -> u8 {
+        if self.interrupted {
+            eprintln!("proctor: interrupted; the runtimes were stopped");
+            return crate::exit::INTERRUPTED;
+        }
+        if self.stats.ran() == 0 && no_tests == NoTests::Warn && !self.stats.has_failures() {
+            eprintln!("proctor: warning: no tests ran");
+        }
+        exit_code(&self.stats, no_tests)
+    }
+}
+
+/// True when some suite loads files in a browser (and so may run through `proctor serve`).
+pub(crate) fn wants_browser(plan: &Plan) -> bool {
+    loads(plan, RuntimeKind::Chromium) || loads(plan, RuntimeKind::Attach)
+}
+
+fn loads(plan: &Plan, kind: RuntimeKind) -> bool {
+    plan.suites
+        .iter()
+        .any(|s| s.runtimes.contains(&kind) && s.files.iter().any(|f| f.syntax_error.is_none() && f.selected))
+}
+
+/// Runs a selected plan from `RunStarted` to `RunFinished` through `reporters`, in the kept
+/// runtimes of `served` where it is given. Ctrl-C or SIGTERM stop it cleanly.
+pub(crate) async fn execute(
+    plan: &Arc<Plan>,
+    config: &Config,
+    served: Option<&Arc<ServeClient>>,
+    mut reporters: crate::report::Fanout,
+) -> Result<Ran, CommandError> {
+    let node = if loads(plan, RuntimeKind::Node) { Some(runtimes::NodeLauncher::find()?) } else { None };
+    let chromium = if loads(plan, RuntimeKind::Chromium) && served.is_none() {
         Some(runtimes::ChromiumLauncher::find()?)
     } else {
         None
     };
-    let mut reporters = build_reporters(&config);
     let mut stats = RunStats::default();
     let fail_fast = config.fail_fast.then(FailFast::default);
     let mut interrupted = false;
     {
         let mut emitter = Emitter::new(&mut reporters);
         emitter.emit(EventKind::RunStarted { plan: plan.clone(), seed: config.seed });
-        let runtimes = Runtimes { node: node.as_ref(), chromium: chromium.as_ref(), served: served.as_ref() };
+        let runtimes = Runtimes { node: node.as_ref(), chromium: chromium.as_ref(), served };
         // Dropping the run on Ctrl-C or SIGTERM kills the runtimes and removes their temp dirs
         // (every one of them is owned by that future); the counts so far still get reported.
         tokio::select! {
-            () = run_suites(&plan, &config, runtimes, fail_fast.as_ref(), &mut emitter, &mut stats) => {}
+            () = run_suites(plan, config, runtimes, fail_fast.as_ref(), &mut emitter, &mut stats) => {}
             () = interruption() => interrupted = true,
         }
         emitter.emit(EventKind::RunFinished { stats });
     }
     reporters.finish();
-    if interrupted {
-        eprintln!("proctor: interrupted; the runtimes were stopped");
-        return Ok(crate::exit::INTERRUPTED);
-    }
-    if stats.ran() == 0 && config.no_tests == NoTests::Warn && !stats.has_failures() {
-        eprintln!("proctor: warning: no tests ran");
-    }
-    Ok(exit_code(&stats, config.no_tests))
+    Ok(Ran { stats, interrupted })
 }
 
 /// The runtimes found for this run.
@@ -111,7 +143,7 @@ struct Runtimes<'a> {
 }
 
 /// Whether this run goes through a live `proctor serve`.
-enum Served {
+pub(crate) enum Served {
     Leased(ServeClient),
     Standalone,
     Interrupted,
@@ -119,7 +151,7 @@ enum Served {
 
 /// Finds the project's live server and waits for its lease. A record whose server does not
 /// answer is reported and the run goes on standalone.
-async fn connect_to_server(root: &std::path::Path) -> Served {
+pub(crate) async fn connect_to_server(root: &std::path::Path) -> Served {
     let Recorded::Live(record) = read_record(root) else { return Served::Standalone };
     let mut client = match ServeClient::connect(&record).await {
         Ok(client) => client,
@@ -176,11 +208,7 @@ async fn served_runtimes(
     // excludes the ones that are there.
     if picked.is_empty() && kind == RuntimeKind::Attach && none_of_kind {
         let wait = attach_timeout();
-        eprintln!(
-            "proctor: waiting up to {}s for a browser to attach: open {}",
-            wait.as_secs(),
-            client.attach_url
-        );
+        eprintln!("proctor: waiting up to {}s for a browser to attach: open {}", wait.as_secs(), client.attach_url);
         picked = client.wait_for(accept, wait).await;
         if picked.is_empty() {
             return Err(format!(
@@ -353,11 +381,17 @@ pub(crate) async fn interruption() {
 /// that matches nothing) on stderr.
 fn selected_plan(config: &crate::config::Config) -> Result<Plan, CommandError> {
     let mut plan = build_plan(config)?;
-    let notes = select(&mut plan, &config.selection)?;
+    select_plan(&mut plan, config)?;
+    Ok(plan)
+}
+
+/// Selects in a plan; prints the selection's warnings on stderr.
+pub(crate) fn select_plan(plan: &mut Plan, config: &crate::config::Config) -> Result<(), CommandError> {
+    let notes = select(plan, &config.selection)?;
     for warning in notes.warnings {
         eprintln!("proctor: warning: {warning}");
     }
-    Ok(plan)
+    Ok(())
 }
 
 /// `proctor list`.

@@ -16,6 +16,7 @@ mod select;
 mod serve;
 mod server;
 mod session;
+mod watch;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
         cli::Command::Run(args) => runtime.block_on(commands::run(args)),
         cli::Command::List(args) => commands::list(args),
         cli::Command::Serve(args) => runtime.block_on(serve::serve(args)),
+        cli::Command::Watch(args) => runtime.block_on(watch::watch(args)),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -4,9 +4,9 @@
 
 use crate::build::{build_browser, write_node_entry, BuildError, NodeEntry, StackMapper};
 use crate::config::BuildMode;
+use crate::serve::ServeClient;
 use crate::server::Server;
 use runtimes::{ChromiumBrowser, ChromiumLauncher, ChromiumTab, NodeLauncher, NodeProcess, RuntimeError};
-use crate::serve::ServeClient;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;

@@ -67,9 +67,9 @@ impl ChromiumLauncher {
         let shm = std::path::Path::new("/dev/shm");
         let mut builder = tempfile::Builder::new();
         builder.prefix("proctor-chromium-");
-        let profile = if shm.is_dir() { builder.tempdir_in(shm).or_else(|_| builder.tempdir()) } else { builder.tempdir() };
-        let profile = profile
-            .map_err(|source| RuntimeError::Spawn { program: "chromium".into(), source })?;
+        let profile =
+            if shm.is_dir() { builder.tempdir_in(shm).or_else(|_| builder.tempdir()) } else { builder.tempdir() };
+        let profile = profile.map_err(|source| RuntimeError::Spawn { program: "chromium".into(), source })?;
         let profile_path = profile.path().to_path_buf();
         let program = path.display().to_string();
         let port = std::net::TcpListener::bind("127.0.0.1:0")

@@ -14,6 +14,8 @@ use swc_core::ecma::visit::{Visit, VisitWith};
 pub(crate) struct Analysis {
     pub nodes: Vec<PlanNode>,
     pub imports: Vec<String>,
+    /// Paths the tests' `subject` options name (what they test without importing it).
+    pub subjects: Vec<String>,
 }
 
 /// Parses `source` (named `rel_path` in ids and messages) and collects its test tree.
@@ -38,10 +40,11 @@ pub(crate) fn analyze(rel_path: &str, source: &str) -> Result<Analysis, SyntaxEr
         ids: IdAllocator::new(rel_path),
         stack: vec![Frame::root()],
         imports: Vec::new(),
+        subjects: Vec::new(),
     };
     program.visit_with(&mut finder);
     let root = finder.stack.pop().map(|f| f.children).unwrap_or_default();
-    Ok(Analysis { nodes: root, imports: finder.imports })
+    Ok(Analysis { nodes: root, imports: finder.imports, subjects: finder.subjects })
 }
 
 fn syntax_for(path: &str) -> Syntax {
@@ -76,6 +79,7 @@ struct Finder<'a> {
     ids: IdAllocator,
     stack: Vec<Frame>,
     imports: Vec<String>,
+    subjects: Vec<String>,
 }
 
 /// A recognised call: `describe.only.each(t)` → base describe, modifiers [only], each.
@@ -120,7 +124,7 @@ impl<'a> Finder<'a> {
         let mut timeout_ms = None;
         if let Some(options) = args.get(1).map(|a| unwrap_ts(&a.expr)) {
             if let Expr::Object(object) = options {
-                read_options(object, &mut tags, &mut timeout_ms);
+                read_options(object, &mut tags, &mut timeout_ms, &mut self.subjects);
             }
         }
         if let Some(Expr::Lit(Lit::Num(n))) = args.get(2).map(|a| unwrap_ts(&a.expr)) {
@@ -204,7 +208,7 @@ fn static_string(expr: &Expr) -> Option<String> {
     }
 }
 
-fn read_options(object: &ObjectLit, tags: &mut Vec<String>, timeout_ms: &mut Option<u64>) {
+fn read_options(object: &ObjectLit, tags: &mut Vec<String>, timeout_ms: &mut Option<u64>, subjects: &mut Vec<String>) {
     for prop in &object.props {
         let PropOrSpread::Prop(prop) = prop else { continue };
         let Prop::KeyValue(kv) = &**prop else { continue };
@@ -231,6 +235,10 @@ fn read_options(object: &ObjectLit, tags: &mut Vec<String>, timeout_ms: &mut Opt
                 }
             }
             ("timeout", Expr::Lit(Lit::Num(n))) if n.value > 0.0 => *timeout_ms = Some(n.value as u64),
+            ("subject", Expr::Array(array)) => {
+                subjects.extend(array.elems.iter().flatten().filter_map(|e| static_string(&e.expr)));
+            }
+            ("subject", value) => subjects.extend(static_string(value)),
             _ => {}
         }
     }

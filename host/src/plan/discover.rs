@@ -5,8 +5,9 @@ use super::analyze::analyze;
 use super::model::{Location, Plan, PlannedFile, PlannedSuite, SyntaxError};
 use crate::config::Config;
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 /// Why no plan could be made.
 #[derive(Debug, thiserror::Error)]
@@ -19,8 +20,20 @@ pub enum PlanError {
     Glob { glob: String, message: String },
 }
 
+/// Analysed files by path, with the modification time they were read at: watch mode keeps one
+/// so that only changed files are parsed again.
+#[derive(Debug, Default)]
+pub struct PlanCache {
+    files: HashMap<PathBuf, (Option<SystemTime>, PlannedFile)>,
+}
+
 /// Discovers and analyses every suite's test files.
 pub fn build_plan(config: &Config) -> Result<Plan, PlanError> {
+    build_plan_cached(config, &mut PlanCache::default())
+}
+
+/// Like [`build_plan`], parsing only the files that are new or modified since `cache` saw them.
+pub fn build_plan_cached(config: &Config, cache: &mut PlanCache) -> Result<Plan, PlanError> {
     let candidates = walk(&config.root)?;
     let mut claimed: BTreeSet<PathBuf> = BTreeSet::new();
     let mut members: Vec<Vec<(String, PathBuf)>> = Vec::new();
@@ -46,7 +59,22 @@ pub fn build_plan(config: &Config) -> Result<Plan, PlanError> {
     }
     let unique: BTreeMap<PathBuf, String> =
         members.iter().flatten().map(|(rel, abs)| (abs.clone(), rel.clone())).collect();
-    let analyzed = analyze_all(unique.into_iter().map(|(abs, rel)| (rel, abs)).collect());
+    let modified = |abs: &Path| std::fs::metadata(abs).and_then(|m| m.modified()).ok();
+    let mut analyzed: BTreeMap<PathBuf, PlannedFile> = BTreeMap::new();
+    let mut stale = Vec::new();
+    for (abs, rel) in unique {
+        match cache.files.get(&abs) {
+            Some((time, file)) if time.is_some() && *time == modified(&abs) && file.path == rel => {
+                analyzed.insert(abs, file.clone());
+            }
+            _ => stale.push((rel, abs)),
+        }
+    }
+    for (abs, file) in analyze_all(stale) {
+        cache.files.insert(abs.clone(), (modified(&abs), file.clone()));
+        analyzed.insert(abs, file);
+    }
+    cache.files.retain(|abs, _| analyzed.contains_key(abs));
     let suites = config
         .suites
         .iter()
@@ -97,12 +125,14 @@ fn analyze_file(rel: &str, abs: &Path) -> PlannedFile {
         selected: true,
         nodes: Vec::new(),
         imports: Vec::new(),
+        subjects: Vec::new(),
     };
     match std::fs::read_to_string(abs) {
         Ok(source) => match analyze(rel, &source) {
             Ok(analysis) => {
                 file.nodes = analysis.nodes;
                 file.imports = analysis.imports;
+                file.subjects = analysis.subjects;
             }
             Err(err) => file.syntax_error = Some(err),
         },

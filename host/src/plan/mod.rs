@@ -3,7 +3,9 @@
 
 mod analyze;
 mod discover;
+mod graph;
 mod model;
 
-pub use discover::{build_plan, PlanError};
+pub use discover::{build_plan, build_plan_cached, PlanCache, PlanError};
+pub use graph::{subjects, ImportGraph};
 pub use model::{Location, Plan, PlanNode, PlannedFile, PlannedSuite, PlannedTest};

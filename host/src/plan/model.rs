@@ -48,6 +48,10 @@ pub struct PlannedFile {
     pub nodes: Vec<PlanNode>,
     /// Module specifiers the file imports (static, re-exports, literal `import()`/`require`).
     pub imports: Vec<String>,
+    /// Paths (relative to the root) its tests name with `{ subject: [...] }`: watch mode reruns
+    /// the file when one of them changes, import or not.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub subjects: Vec<String>,
 }
 
 /// A parse failure, located.

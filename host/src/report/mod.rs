@@ -33,6 +33,11 @@ impl Fanout {
         Fanout { reporters }
     }
 
+    /// Adds a reporter.
+    pub fn push(&mut self, name: &'static str, reporter: Box<dyn Reporter>) {
+        self.reporters.push((name, reporter));
+    }
+
     /// Sends one event to every reporter.
     pub fn on_event(&mut self, event: &Event) {
         self.reporters.retain_mut(|(name, reporter)| match reporter.on_event(event) {

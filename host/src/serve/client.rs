@@ -109,7 +109,10 @@ impl ServeClient {
     }
 
     /// Sends a command; returns the channel its replies arrive on.
-    fn send(&self, make: impl FnOnce(CommandId) -> ClientMessage) -> Result<mpsc::UnboundedReceiver<ServerMessage>, ServeError> {
+    fn send(
+        &self,
+        make: impl FnOnce(CommandId) -> ClientMessage,
+    ) -> Result<mpsc::UnboundedReceiver<ServerMessage>, ServeError> {
         let id = self.next_id.fetch_add(1, Ordering::SeqCst);
         let (tx, rx) = mpsc::unbounded_channel();
         self.pending.lock().unwrap_or_else(|p| p.into_inner()).insert(id, tx);

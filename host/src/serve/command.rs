@@ -13,6 +13,7 @@ use crate::config::{resolve, RuntimeKind};
 use crate::exit::{SUCCESS, TESTS_FAILED};
 use protocol::serve::{ServedRuntime, ServerMessage};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -54,73 +55,104 @@ pub async fn serve(args: ServeArgs) -> Result<u8, CommandError> {
     }
 
     let bind = args.host.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
-    if !bind.is_loopback() {
-        eprintln!(
-            "proctor serve: warning: listening on {bind}, not only on this machine: anyone who can reach it and \
-             learns the token can run code in the attached browsers"
-        );
-    }
-    let listener = tokio::net::TcpListener::bind(SocketAddr::new(bind, args.port))
-        .await
-        .map_err(|source| CommandError::Serve(format!("failed to listen on {}: {source}", host_port(&bind.to_string(), args.port))))?;
-    let addr = listener.local_addr().map_err(CommandError::Output)?;
-    let token = crate::server::random_token();
-    // The address people open: this machine's loopback unless bound to a specific address.
-    let shown_host = if bind.is_unspecified() { "127.0.0.1".to_string() } else { bind.to_string() };
-    let origin = format!("http://{}", host_port(&shown_host, addr.port()));
-    let attach_url = format!("{origin}/?token={token}");
-    let hub = Hub::new(attach_url.clone(), bind.to_string(), root.display().to_string());
-    let app = router(hub.clone(), token.clone(), origin.clone(), addr.port());
-    let server = tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    eprintln!("proctor serve: listening on {origin} for {} (pid {})", root.display(), std::process::id());
-    eprintln!("proctor serve: to attach a browser, open {attach_url}");
-
     let wants_chromium = config.suites.iter().any(|s| s.runtimes.contains(&RuntimeKind::Chromium));
     let tabs = args.tabs.unwrap_or(if wants_chromium { 1 } else { 0 });
-    let mut devtools_port = None;
-    let mut headless = None;
-    let outcome = async {
-        if tabs > 0 {
-            let launcher = runtimes::ChromiumLauncher::find()?;
-            let kept = Arc::new(Headless::new(launcher.launch(&format!("{attach_url}&launch=1")).await?, attach_url.clone()));
-            hub.set_headless(kept.clone());
-            for n in 1..=tabs {
-                hub.open_headless(n).await?;
-            }
-            devtools_port = Some(kept.debug_port());
-            headless = Some(kept);
-            wait_for_tabs(&hub, tabs).await?;
+    let server = LocalServer::start(&root, bind, args.port, tabs).await?;
+    eprintln!(
+        "proctor serve: ready; `proctor run` in {} now runs here (Ctrl-C or `proctor serve --stop` stops it)",
+        root.display()
+    );
+    tokio::select! {
+        () = interruption() => {}
+        () = server.stop_requested() => {}
+    }
+    eprintln!("proctor serve: stopping");
+    server.shutdown();
+    Ok(SUCCESS)
+}
+
+/// A server running in this process (`proctor serve`, or the one `proctor watch` keeps): bound,
+/// its headless tabs connected, recorded in `.proctor/server.json`. [`LocalServer::shutdown`]
+/// (or dropping it) closes the browser and removes the record.
+pub(crate) struct LocalServer {
+    hub: Arc<Hub>,
+    root: PathBuf,
+    task: tokio::task::JoinHandle<()>,
+    headless: Option<Arc<Headless>>,
+    /// What it recorded about itself.
+    pub(crate) record: ServerRecord,
+}
+
+impl LocalServer {
+    /// Binds `bind:port`, launches `tabs` headless Chromium tabs and waits for them, then writes
+    /// the record.
+    pub(crate) async fn start(root: &Path, bind: IpAddr, port: u16, tabs: u32) -> Result<LocalServer, CommandError> {
+        if !bind.is_loopback() {
+            eprintln!(
+                "proctor serve: warning: listening on {bind}, not only on this machine: anyone who can reach it and \
+                 learns the token can run code in the attached browsers"
+            );
         }
+        let listener = tokio::net::TcpListener::bind(SocketAddr::new(bind, port)).await.map_err(|source| {
+            CommandError::Serve(format!("failed to listen on {}: {source}", host_port(&bind.to_string(), port)))
+        })?;
+        let addr = listener.local_addr().map_err(CommandError::Output)?;
+        let token = crate::server::random_token();
+        // The address people open: this machine's loopback unless bound to a specific address.
+        let shown_host = if bind.is_unspecified() { "127.0.0.1".to_string() } else { bind.to_string() };
+        let origin = format!("http://{}", host_port(&shown_host, addr.port()));
+        let attach_url = format!("{origin}/?token={token}");
+        let hub = Hub::new(attach_url.clone(), bind.to_string(), root.display().to_string());
+        let app = router(hub.clone(), token.clone(), origin.clone(), addr.port());
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        eprintln!("proctor serve: listening on {origin} for {} (pid {})", root.display(), std::process::id());
+        eprintln!("proctor serve: to attach a browser, open {attach_url}");
         let record = ServerRecord {
             port: addr.port(),
             bind: bind.to_string(),
             pid: std::process::id(),
-            token: token.clone(),
+            token,
             started_at: SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64),
             attach_url: attach_url.clone(),
-            devtools_port,
+            devtools_port: None,
         };
-        write_record(&root, &record).map_err(CommandError::Output)?;
-        eprintln!(
-            "proctor serve: ready; `proctor run` in {} now runs here (Ctrl-C or `proctor serve --stop` stops it)",
-            root.display()
-        );
-        tokio::select! {
-            () = interruption() => {}
-            () = hub.stop_requested() => {}
+        let mut server = LocalServer { hub, root: root.to_path_buf(), task, headless: None, record };
+        if tabs > 0 {
+            let launcher = runtimes::ChromiumLauncher::find()?;
+            let browser = launcher.launch(&format!("{attach_url}&launch=1")).await?;
+            let kept = Arc::new(Headless::new(browser, attach_url.clone()));
+            server.hub.set_headless(kept.clone());
+            server.record.devtools_port = Some(kept.debug_port());
+            server.headless = Some(kept);
+            for n in 1..=tabs {
+                server.hub.open_headless(n).await?;
+            }
+            wait_for_tabs(&server.hub, tabs).await?;
         }
-        Ok::<(), CommandError>(())
+        write_record(root, &server.record).map_err(CommandError::Output)?;
+        Ok(server)
     }
-    .await;
-    hub.begin_shutdown();
-    eprintln!("proctor serve: stopping");
-    server.abort();
-    // Closes Chromium and removes its profile.
-    drop(headless);
-    remove_record(&root);
-    outcome.map(|()| SUCCESS)
+
+    /// Resolves once `proctor serve --stop` asked it to stop.
+    pub(crate) async fn stop_requested(&self) {
+        self.hub.stop_requested().await
+    }
+
+    /// Stops serving: the browser closes (its profile is removed) and so does the record.
+    pub(crate) fn shutdown(self) {
+        drop(self);
+    }
+}
+
+impl Drop for LocalServer {
+    fn drop(&mut self) {
+        self.hub.begin_shutdown();
+        self.task.abort();
+        self.headless = None;
+        remove_record(&self.root);
+    }
 }
 
 /// Waits until `tabs` headless tabs have connected.

@@ -39,8 +39,7 @@ struct ServeState {
 
 /// The router for a server listening on `port` with `token`.
 pub(crate) fn router(hub: Arc<Hub>, token: String, origin: String, port: u16) -> Router {
-    let state =
-        ServeState { hub, token, cookie: cookie_name(port), origin, connections: Arc::new(AtomicU64::new(1)) };
+    let state = ServeState { hub, token, cookie: cookie_name(port), origin, connections: Arc::new(AtomicU64::new(1)) };
     Router::new()
         .route("/", get(shell_page))
         .route("/__proctor/shell.js", get(shell_script))
@@ -96,8 +95,7 @@ async fn shell_upgrade(
     }
     let launch = query.get("launch").and_then(|n| n.parse::<u32>().ok());
     let connection = state.connections.fetch_add(1, Ordering::SeqCst);
-    ws.max_message_size(MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| serve_shell(socket, state.hub, connection, launch))
+    ws.max_message_size(MAX_FRAME_BYTES).on_upgrade(move |socket| serve_shell(socket, state.hub, connection, launch))
 }
 
 async fn serve_shell(socket: WebSocket, hub: Arc<Hub>, connection: u64, launch: Option<u32>) {
@@ -133,7 +131,9 @@ async fn serve_shell(socket: WebSocket, hub: Arc<Hub>, connection: u64, launch: 
             Ok(Message::Close(_)) => break,
             Ok(Message::Ping(_) | Message::Pong(_)) => continue,
             Ok(Message::Binary(_)) => {
-                eprintln!("proctor serve: closed {label}'s shell connection: binary frames are not part of the protocol");
+                eprintln!(
+                    "proctor serve: closed {label}'s shell connection: binary frames are not part of the protocol"
+                );
                 break;
             }
             Err(err) => {

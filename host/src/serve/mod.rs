@@ -11,4 +11,5 @@ mod record;
 
 pub use client::{ServeClient, ServeError};
 pub use command::serve;
+pub(crate) use command::LocalServer;
 pub(crate) use record::{read_record, Recorded};

@@ -195,7 +195,10 @@ pub(crate) fn check_origin(own: &str, headers: &axum::http::HeaderMap, required:
     let origin = origin.to_str().unwrap_or_default();
     let loopback = own.starts_with("http://127.0.0.1:") || own.starts_with("http://[::1]:");
     let same_host = !loopback
-        && headers.get(header::HOST).and_then(|h| h.to_str().ok()).is_some_and(|host| origin == format!("http://{host}"));
+        && headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .is_some_and(|host| origin == format!("http://{host}"));
     if origin == own || same_host {
         Ok(())
     } else {

@@ -103,9 +103,11 @@ pub(crate) fn reconcile(settings: &SuiteSettings<'_>, registered: &[RegisteredTe
         if file.selected {
             scheduled.extend(loaded.remove(file.path.as_str()).unwrap_or_default());
         } else {
-            scheduled.extend(planned_skips(&suite.id, (settings.runtime, settings.instance.as_deref()), file, None).into_iter().map(
-                |(info, reason)| Scheduled { info, disposition: Disposition::Skip { kind: reason.kind(), reason } },
-            ));
+            scheduled.extend(
+                planned_skips(&suite.id, (settings.runtime, settings.instance.as_deref()), file, None).into_iter().map(
+                    |(info, reason)| Scheduled { info, disposition: Disposition::Skip { kind: reason.kind(), reason } },
+                ),
+            );
         }
     }
     scheduled.extend(stray);

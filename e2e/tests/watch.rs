@@ -1,0 +1,313 @@
+//! End to end for `proctor watch` on real node (and a kept Chromium tab): which tests rerun
+//! after an edit (transitive imports, a changed test file, a `subject`, a new and a deleted
+//! file, a config change), a burst of saves giving one rerun, failed tests first, the keys, and
+//! the browser tab kept across reruns. Results come from `--reporter json` on stdout; every
+//! batch of changes ends with one status line on stderr.
+
+use proctor_e2e::Project;
+use serde_json::Value;
+use std::io::{BufRead, Write};
+use std::process::{Child, ChildStdin, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+enum Line {
+    Event(Value),
+    Status(String),
+}
+
+/// A `proctor watch` in the background.
+struct Watch {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    lines: mpsc::Receiver<Line>,
+    stderr_log: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+/// One batch: the runs it made (each a list of events) and its status line.
+struct Batch {
+    runs: Vec<Vec<Value>>,
+    status: String,
+}
+
+impl Batch {
+    /// Test ids finished in each run, in order.
+    fn finished(&self) -> Vec<Vec<String>> {
+        self.runs
+            .iter()
+            .map(|run| {
+                run.iter()
+                    .filter(|e| e["event"] == "test-finished")
+                    .map(|e| e["test"]["id"].as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Every test id finished in the batch, sorted.
+    fn all_finished(&self) -> Vec<String> {
+        let mut all: Vec<String> = self.finished().concat();
+        all.sort();
+        all
+    }
+}
+
+impl Watch {
+    fn start(project: &Project, args: &[&str]) -> Watch {
+        let mut all = vec!["watch", "--reporter", "json", "--debounce", "100"];
+        all.extend_from_slice(args);
+        let mut child = project
+            .command(&all)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("proctor watch starts");
+        let (tx, lines) = mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        let events = tx.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Ok(event) = serde_json::from_str(&line) {
+                    let _ = events.send(Line::Event(event));
+                }
+            }
+        });
+        let stderr = child.stderr.take().unwrap();
+        let stderr_log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let log = stderr_log.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+                log.lock().unwrap().push_str(&format!("{line}\n"));
+                if line.starts_with("proctor watch: ") {
+                    let _ = tx.send(Line::Status(line));
+                }
+            }
+        });
+        let stdin = child.stdin.take();
+        let watch = Watch { child, stdin, lines, stderr_log };
+        let status = watch.next_status(Duration::from_secs(40));
+        assert!(status.contains("watching"), "{status}\n{}", watch.stderr());
+        watch
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr_log.lock().unwrap().clone()
+    }
+
+    fn next_status(&self, wait: Duration) -> String {
+        let deadline = Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(Line::Status(status)) => return status,
+                Ok(Line::Event(_)) => continue,
+                Err(_) => panic!("no status line within {wait:?}:\n{}", self.stderr()),
+            }
+        }
+    }
+
+    /// Waits for the next batch of changes to be handled.
+    fn batch(&self) -> Batch {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut runs: Vec<Vec<Value>> = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(Line::Event(event)) => {
+                    if event["event"] == "run-started" {
+                        runs.push(Vec::new());
+                    }
+                    if let Some(run) = runs.last_mut() {
+                        run.push(event);
+                    }
+                }
+                Ok(Line::Status(status)) if status.contains("waiting for changes") => return Batch { runs, status },
+                Ok(Line::Status(_)) => continue,
+                Err(_) => panic!("no rerun finished within 60s:\n{}", self.stderr()),
+            }
+        }
+    }
+
+    fn key(&mut self, key: &str) {
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        writeln!(stdin, "{key}").unwrap();
+        stdin.flush().unwrap();
+    }
+
+    fn quit(&mut self) -> i32 {
+        self.key("q");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code().unwrap_or(-1);
+            }
+            assert!(Instant::now() < deadline, "proctor watch did not quit:\n{}", self.stderr());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = std::process::Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+            let deadline = Instant::now() + Duration::from_secs(15);
+            while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = self.child.kill();
+        }
+    }
+}
+
+fn ids(names: &[&str]) -> Vec<String> {
+    let mut ids: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+    ids.sort();
+    ids
+}
+
+/// Rewrites a file so its modification time surely moves.
+fn edit(project: &Project, rel: &str, text: &str) {
+    std::thread::sleep(Duration::from_millis(20));
+    project.write(rel, text);
+}
+
+const MATH: [&str; 2] = ["test/math.test.js::adds", "test/math.test.js::doubles"];
+
+#[test]
+fn reruns_exactly_what_a_change_affects() {
+    let project = Project::fixture("watch");
+    let mut watch = Watch::start(&project, &[]);
+    // A leaf two imports away from the test file.
+    edit(&project, "src/leaf.js", "export const one = 1; // edited\n");
+    let batch = watch.batch();
+    assert_eq!(batch.all_finished(), ids(&MATH), "transitive: {}", batch.status);
+    assert!(batch.status.contains("changed: src/leaf.js"), "{}", batch.status);
+    // A test file reruns itself.
+    edit(&project, "test/other.test.js", &project.read("test/other.test.js").replace("true).toBe(true", "1).toBe(1"));
+    assert_eq!(watch.batch().all_finished(), ids(&["test/other.test.js::other"]));
+    // Nothing imports this one.
+    edit(&project, "src/lonely.js", "export const lonely = false;\n");
+    let batch = watch.batch();
+    assert!(batch.runs.is_empty() && batch.status.contains("no test is affected"), "{}", batch.status);
+    // A subject with no import relation.
+    edit(&project, "src/data.txt", "data, edited\n");
+    assert_eq!(watch.batch().all_finished(), ids(&["test/subject.test.js::reads data"]));
+    // A new test file runs; it imports a source file, which then reruns it too.
+    edit(
+        &project,
+        "test/new.test.js",
+        "import { it, expect } from \"proctor\";\nimport { lonely } from \"../src/lonely.js\";\nit(\"fresh\", () => expect(lonely).toBe(false));\n",
+    );
+    assert_eq!(watch.batch().all_finished(), ids(&["test/new.test.js::fresh"]));
+    edit(&project, "src/lonely.js", "export const lonely = false; // again\n");
+    assert_eq!(watch.batch().all_finished(), ids(&["test/new.test.js::fresh"]));
+    // A deleted one leaves the plan: `a` reruns everything there is.
+    project.remove("test/new.test.js");
+    let batch = watch.batch();
+    assert!(batch.runs.is_empty(), "a deleted file runs nothing: {}", batch.status);
+    watch.key("a");
+    let everything = ids(&[MATH[0], MATH[1], "test/other.test.js::other", "test/subject.test.js::reads data"]);
+    assert_eq!(watch.batch().all_finished(), everything);
+    // Enter repeats the last rerun.
+    watch.key("");
+    assert_eq!(watch.batch().all_finished(), everything);
+    // A config change reruns everything (under the new config).
+    edit(&project, "proctor.toml", "[[suite]]\nid = \"unit\"\ntests = [\"test/**/*.test.js\"]\ntimeout = \"4s\"\n");
+    assert_eq!(watch.batch().all_finished(), everything);
+    assert_eq!(watch.quit(), 0);
+}
+
+#[test]
+fn a_burst_of_saves_is_one_rerun_and_editor_temp_files_are_ignored() {
+    let project = Project::fixture("watch");
+    let mut watch = Watch::start(&project, &[]);
+    project.write("src/leaf.js", "export const one = 1; // burst\n");
+    project.write("test/.math.test.js.swp", "swap");
+    project.write("test/other.test.js~", "backup");
+    project.write("test/other.test.js", &project.read("test/other.test.js").replace("true).toBe(true", "2).toBe(2"));
+    project.write("src/data.txt", "data, burst\n");
+    project.write("node_modules/dep/index.js", "module.exports = 1;");
+    let batch = watch.batch();
+    assert_eq!(batch.runs.len(), 1, "one rerun for the burst: {}", batch.status);
+    assert_eq!(
+        batch.all_finished(),
+        ids(&[MATH[0], MATH[1], "test/other.test.js::other", "test/subject.test.js::reads data"])
+    );
+    // Temp files and node_modules alone change nothing.
+    project.write("src/.leaf.js.swx", "swap");
+    project.write("src/leaf.js~", "backup");
+    project.write("node_modules/dep/index.js", "module.exports = 2;");
+    std::thread::sleep(Duration::from_millis(600));
+    edit(&project, "test/other.test.js", &project.read("test/other.test.js"));
+    assert_eq!(watch.batch().all_finished(), ids(&["test/other.test.js::other"]), "only the real edit counted");
+    assert_eq!(watch.quit(), 0);
+}
+
+#[test]
+fn failed_tests_go_first_and_the_rest_follow_once_they_pass() {
+    let project = Project::fixture("watch");
+    let mut watch = Watch::start(&project, &["--run-first"]);
+    let batch = watch.batch();
+    assert_eq!(batch.all_finished().len(), 4, "--run-first runs everything: {}", batch.status);
+    // Break `adds` (through the leaf it reaches).
+    edit(&project, "src/leaf.js", "export const one = 2;\n");
+    let batch = watch.batch();
+    assert_eq!(batch.finished(), vec![vec![MATH[0].to_string(), MATH[1].to_string()]]);
+    assert!(batch.status.contains("FAILED: 1 passed, 1 failed"), "{}", batch.status);
+    // Still broken: only the failed test reruns, and the rest wait.
+    edit(&project, "src/leaf.js", "export const one = 3;\n");
+    let batch = watch.batch();
+    assert_eq!(batch.finished(), vec![vec![MATH[0].to_string()]], "{}", batch.status);
+    // `f` reruns the failed tests.
+    watch.key("f");
+    assert_eq!(watch.batch().finished(), vec![vec![MATH[0].to_string()]]);
+    // Fixed: the failed test first, then every affected test.
+    edit(&project, "src/leaf.js", "export const one = 1;\n");
+    let batch = watch.batch();
+    assert_eq!(
+        batch.finished(),
+        vec![vec![MATH[0].to_string()], vec![MATH[0].to_string(), MATH[1].to_string()]],
+        "{}",
+        batch.status
+    );
+    assert!(batch.status.starts_with("proctor watch: passed"), "{}", batch.status);
+    // The selection flags apply in watch mode too.
+    drop(watch);
+    let mut watch = Watch::start(&project, &["--skip", "test/math.test.js::doubles"]);
+    edit(&project, "src/leaf.js", "export const one = 1; // selected\n");
+    let batch = watch.batch();
+    assert_eq!(batch.all_finished(), vec![MATH[0].to_string()]);
+    assert_eq!(watch.quit(), 0);
+}
+
+#[test]
+fn the_browser_tab_is_kept_across_reruns_each_in_a_fresh_realm() {
+    let _browser = proctor_e2e::browser_lock();
+    let project = Project::fixture("watch");
+    project.write("proctor.toml", "[[suite]]\nid = \"browser\"\nruntime = \"chromium\"\ntests = [\"test/browser.test.js\"]\n");
+    project.write(
+        "test/browser.test.js",
+        "import { it, expect } from \"proctor\";\nimport { one } from \"../src/leaf.js\";\nconst before = globalThis.__seen;\nglobalThis.__seen = true;\nit(\"fresh realm\", () => { expect(before).toBe(undefined); expect(one).toBe(1); });\n",
+    );
+    let mut watch = Watch::start(&project, &[]);
+    let mut targets = Vec::new();
+    for round in 0..3 {
+        edit(&project, "src/leaf.js", &format!("export const one = 1; // round {round}\n"));
+        let batch = watch.batch();
+        assert_eq!(batch.all_finished(), vec!["test/browser.test.js::fresh realm".to_string()], "{}", batch.status);
+        let run = &batch.runs[0];
+        let passed = run.iter().any(|e| e["event"] == "test-finished" && e["outcome"] == "passed");
+        assert!(passed, "{run:?}");
+        let started: Vec<&Value> = run.iter().filter(|e| e["event"] == "runtime-started").collect();
+        targets.push(started[0]["target"].as_str().expect("a tab").to_string());
+    }
+    assert!(targets.iter().all(|t| *t == targets[0]), "one tab for every rerun: {targets:?}");
+    // Other runs use the watch's tabs too.
+    let out = project.run(&["run", "--reporter", "json"]);
+    out.assert_code(0);
+    assert_eq!(out.events_of("runtime-started")[0]["target"], targets[0].as_str());
+    assert_eq!(watch.quit(), 0);
+    assert!(!project.path().join(".proctor/server.json").exists(), "the watch's server record is gone");
+}

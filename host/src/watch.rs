@@ -1,0 +1,478 @@
+//! `proctor watch`: reruns only what a change affects. File events (notify, debounced) become a
+//! set of changed paths; [`affected_files`] turns them into the test files to rerun through the
+//! plan's import graph (and `subject` options); [`failed_first`] runs the tests that failed last
+//! time first, and the rest of the affected tests only once those pass (kaocha's watch). Every
+//! rerun is an ordinary run — same selection flags, same reporters — in runtimes kept between
+//! reruns: the browser tabs of a `proctor serve` (this process starts one when none runs), each
+//! rerun in a fresh frame. Node gets a fresh process per rerun, which is node's fresh realm.
+
+use crate::cli::{RunArgs, WatchArgs};
+use crate::commands::{connect_to_server, execute, interruption, select_plan, wants_browser, CommandError, Served};
+use crate::config::{resolve, Config, RuntimeKind};
+use crate::events::{Event, EventKind, Outcome};
+use crate::exit::SUCCESS;
+use crate::plan::{build_plan_cached, subjects, ImportGraph, Plan, PlanCache};
+use crate::report::{build_reporters, Reporter};
+use crate::serve::{read_record, LocalServer, Recorded};
+use notify_debouncer_full::notify::{EventKind as NotifyKind, RecursiveMode};
+use notify_debouncer_full::{new_debouncer, DebounceEventResult};
+use std::collections::BTreeSet;
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// What a rerun covers.
+#[derive(Debug, Clone)]
+enum Rerun {
+    /// Every selected test (`a`, `--run-first`, a config change).
+    All,
+    /// The tests that failed last time (`f`).
+    Failed,
+    /// What these changed paths affect.
+    Changed(BTreeSet<PathBuf>),
+}
+
+/// A test by suite and id.
+type Key = (String, String);
+
+/// `proctor watch`.
+pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
+    let mut watcher = Watcher::new(args.run.clone())?;
+    let root = watcher.config.root.clone();
+    // A plan now, so bad flags or config fail at once (exit 2), as `run` would.
+    let plan = watcher.plan()?;
+    let needs_tabs = plan.suites.iter().any(|s| s.runtimes.contains(&RuntimeKind::Chromium));
+    let local = if wants_browser(&plan) && !watcher.config.no_server && !matches!(read_record(&root), Recorded::Live(_))
+    {
+        let tabs = if needs_tabs { 1 } else { 0 };
+        Some(LocalServer::start(&root, IpAddr::V4(Ipv4Addr::LOCALHOST), 0, tabs).await?)
+    } else {
+        None
+    };
+
+    let (changes_tx, mut changes) = mpsc::unbounded_channel::<Vec<PathBuf>>();
+    let mut debouncer =
+        new_debouncer(Duration::from_millis(args.debounce), None, move |result: DebounceEventResult| {
+            if let Ok(events) = result {
+                // Reads (the plan parsing a file, node loading it) are events too; only writes,
+                // creations, renames and removals change anything.
+                let paths: Vec<PathBuf> = events
+                    .into_iter()
+                    .filter(|e| is_change(&e.event.kind))
+                    .flat_map(|e| e.event.paths)
+                    .filter(|p| !p.is_dir())
+                    .collect();
+                if !paths.is_empty() {
+                    let _ = changes_tx.send(paths);
+                }
+            }
+        })
+        .map_err(|err| CommandError::Serve(format!("failed to watch {}: {err}", root.display())))?;
+    debouncer
+        .watch(&root, RecursiveMode::Recursive)
+        .map_err(|err| CommandError::Serve(format!("failed to watch {}: {err}", root.display())))?;
+    let mut keys = read_keys();
+    eprintln!(
+        "proctor watch: watching {} (debounce {} ms); Enter reruns, a: all, f: failed, q: quit",
+        root.display(),
+        args.debounce
+    );
+    if args.run_first {
+        watcher.rerun(Rerun::All).await;
+    }
+    {
+        let stop_requested = async {
+            match &local {
+                Some(server) => server.stop_requested().await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::pin!(stop_requested);
+        loop {
+            tokio::select! {
+                paths = changes.recv() => {
+                    let Some(mut paths) = paths else { break };
+                    // A burst that outlasted one debounce window still makes one rerun.
+                    while let Ok(more) = changes.try_recv() {
+                        paths.extend(more);
+                    }
+                    let changed = watcher.relevant(paths);
+                    if !changed.is_empty() {
+                        watcher.rerun(Rerun::Changed(changed)).await;
+                    }
+                }
+                key = keys.recv() => match key.as_deref().map(str::trim) {
+                    Some("") => {
+                        let again = watcher.last.clone().unwrap_or(Rerun::All);
+                        watcher.rerun(again).await;
+                    }
+                    Some("a") => watcher.rerun(Rerun::All).await,
+                    Some("f") => watcher.rerun(Rerun::Failed).await,
+                    Some("q") => break,
+                    Some(other) => eprintln!("proctor watch: unknown key {other:?}; Enter reruns, a: all, f: failed, q: quit"),
+                    // No terminal (stdin closed): keep watching, as in CI logs.
+                    None => keys = mpsc::unbounded_channel().1,
+                },
+                () = interruption() => break,
+                () = &mut stop_requested => break,
+            }
+        }
+    }
+    drop(debouncer);
+    drop(local);
+    eprintln!("proctor watch: stopped");
+    Ok(SUCCESS)
+}
+
+/// True for events that change a file's contents or existence.
+fn is_change(kind: &NotifyKind) -> bool {
+    use notify_debouncer_full::notify::event::ModifyKind;
+    match kind {
+        NotifyKind::Create(_) | NotifyKind::Remove(_) => true,
+        NotifyKind::Modify(ModifyKind::Data(_) | ModifyKind::Name(_) | ModifyKind::Any | ModifyKind::Other) => true,
+        NotifyKind::Modify(ModifyKind::Metadata(_)) | NotifyKind::Access(_) | NotifyKind::Any | NotifyKind::Other => {
+            false
+        }
+    }
+}
+
+/// Lines typed on stdin (a key and Enter), read on a thread of their own.
+fn read_keys() -> mpsc::UnboundedReceiver<String> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        while std::io::stdin().read_line(&mut line).map(|n| n > 0).unwrap_or(false) {
+            if tx.send(std::mem::take(&mut line)).is_err() {
+                break;
+            }
+        }
+        // Dropping the sender tells the loop stdin is gone.
+    });
+    rx
+}
+
+/// The watch loop's state between reruns.
+struct Watcher {
+    args: RunArgs,
+    config: Config,
+    cache: PlanCache,
+    graph: ImportGraph,
+    /// Tests that failed (or timed out, or crashed) and have not passed since.
+    failed: BTreeSet<Key>,
+    /// The last rerun, for Enter.
+    last: Option<Rerun>,
+}
+
+impl Watcher {
+    fn new(args: RunArgs) -> Result<Watcher, CommandError> {
+        let config = resolve(&args.project, Some(&args))?;
+        let graph = ImportGraph::new(&config.root);
+        Ok(Watcher { args, config, cache: PlanCache::default(), graph, failed: BTreeSet::new(), last: None })
+    }
+
+    /// The plan (files that did not change are not parsed again), its import graph brought up
+    /// to date, selected by the user's flags.
+    fn plan(&mut self) -> Result<Plan, CommandError> {
+        let mut plan = build_plan_cached(&self.config, &mut self.cache)?;
+        let tests: Vec<(PathBuf, Vec<String>)> =
+            plan.suites.iter().flat_map(|s| &s.files).map(|f| (f.abs.clone(), f.imports.clone())).collect();
+        self.graph.update(&tests);
+        select_plan(&mut plan, &self.config)?;
+        Ok(plan)
+    }
+
+    /// The changed paths that can matter: not in node_modules, .git or other dot-folders, not
+    /// editor temp files, not proctor's own output.
+    fn relevant(&self, paths: Vec<PathBuf>) -> BTreeSet<PathBuf> {
+        let root = &self.config.root;
+        paths
+            .into_iter()
+            .filter(|path| {
+                let Ok(rel) = path.strip_prefix(root) else { return false };
+                let hidden = rel.components().any(|c| {
+                    let name = c.as_os_str().to_string_lossy();
+                    name == "node_modules" || name.starts_with('.')
+                });
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let temp = name.ends_with('~')
+                    || [".swp", ".swx", ".swo", ".tmp", ".crswap"].iter().any(|ext| name.ends_with(ext))
+                    || name.starts_with('#')
+                    || name == "4913"
+                    || name.contains("___jb_");
+                let own = self.config.junit.as_deref() == Some(path.as_path());
+                !hidden && !temp && !own
+            })
+            .collect()
+    }
+
+    /// One rerun: reload what a change to the config needs, work out the affected files, run
+    /// the failed tests first, then the rest; print the status line.
+    async fn rerun(&mut self, what: Rerun) {
+        let started = Instant::now();
+        let mut what = what;
+        if let Rerun::Changed(changed) = &what {
+            let names: BTreeSet<String> =
+                changed.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
+            let config_file = self.config.config_file.clone().unwrap_or_else(|| self.config.root.join("proctor.toml"));
+            if changed.contains(&config_file) || changed.contains(&self.config.root.join("package.json")) {
+                match resolve(&self.args.project, Some(&self.args)) {
+                    Ok(config) => self.config = config,
+                    Err(err) => {
+                        eprintln!("proctor watch: error: {err} (keeping the previous configuration)");
+                        return;
+                    }
+                }
+                self.graph.reload_aliases();
+                what = Rerun::All;
+            } else if names.contains("tsconfig.json") || names.contains("jsconfig.json") {
+                self.graph.reload_aliases();
+            }
+        }
+        let plan = match self.plan() {
+            Ok(plan) => plan,
+            Err(err) => {
+                eprintln!("proctor watch: error: {err}");
+                return;
+            }
+        };
+        let all: BTreeSet<PathBuf> = plan.suites.iter().flat_map(|s| &s.files).map(|f| f.abs.clone()).collect();
+        let (files, label) = match &what {
+            Rerun::All => (all.clone(), "all tests".to_string()),
+            Rerun::Failed => {
+                let files = files_of(&plan, &self.failed);
+                (files, "failed tests".to_string())
+            }
+            Rerun::Changed(changed) => {
+                (affected_files(&self.graph, &plan, &all, changed), changed_label(&self.config.root, changed))
+            }
+        };
+        self.last = Some(what.clone());
+        if files.is_empty() {
+            let why = if matches!(what, Rerun::Failed) { "no test failed last time" } else { "no test is affected" };
+            eprintln!("proctor watch: {why} ({label}); waiting for changes");
+            return;
+        }
+        let mut totals = (0usize, 0usize);
+        let first: BTreeSet<Key> = match &what {
+            Rerun::All => BTreeSet::new(),
+            Rerun::Failed | Rerun::Changed(_) => failed_first(&self.failed, &plan, &files),
+        };
+        let mut green = true;
+        if !first.is_empty() {
+            match self.run_phase(&plan, &files, Some(&first)).await {
+                Some((passed, failed)) => {
+                    totals = (passed, failed);
+                    green = failed == 0;
+                }
+                None => green = true,
+            }
+        }
+        if green && !matches!(what, Rerun::Failed) {
+            if let Some((passed, failed)) = self.run_phase(&plan, &files, None).await {
+                totals = (totals.0 + passed, totals.1 + failed);
+            }
+        }
+        let state = if totals.1 == 0 { "passed" } else { "FAILED" };
+        eprintln!(
+            "proctor watch: {state}: {} passed, {} failed ({label}) in {} ms; waiting for changes (Enter: rerun, a: all, f: failed, q: quit)",
+            totals.0,
+            totals.1,
+            started.elapsed().as_millis()
+        );
+    }
+
+    /// Runs the selected tests of `files` (only the tests `focus` names, when given); returns
+    /// how many passed and failed, and remembers which failed.
+    async fn run_phase(
+        &mut self,
+        plan: &Plan,
+        files: &BTreeSet<PathBuf>,
+        focus: Option<&BTreeSet<Key>>,
+    ) -> Option<(usize, usize)> {
+        let (mut plan, config) = match focus {
+            None => (plan.clone(), self.config.clone()),
+            Some(keys) => {
+                let mut args = self.args.clone();
+                args.project.select.focus = keys.iter().map(|(suite, id)| format!("{suite}:{id}")).collect();
+                args.project.select.focus_tag.clear();
+                let config = resolve(&args.project, Some(&args)).ok()?;
+                let mut fresh = build_plan_cached(&config, &mut self.cache).ok()?;
+                if select_plan(&mut fresh, &config).is_err() {
+                    // A failed test that no longer exists: nothing to run first.
+                    self.failed.retain(|key| !keys.contains(key));
+                    return None;
+                }
+                (fresh, config)
+            }
+        };
+        for suite in &mut plan.suites {
+            suite.files.retain(|f| files.contains(&f.abs));
+        }
+        let plan = Arc::new(plan);
+        let served = if wants_browser(&plan) && !config.no_server {
+            match connect_to_server(&config.root).await {
+                Served::Leased(client) => Some(Arc::new(client)),
+                Served::Standalone => None,
+                Served::Interrupted => return None,
+            }
+        } else {
+            None
+        };
+        let results = Arc::new(Mutex::new(Vec::new()));
+        let mut reporters = build_reporters(&config);
+        reporters.push("watch", Box::new(Results(results.clone())));
+        let ran = match execute(&plan, &config, served.as_ref(), reporters).await {
+            Ok(ran) => ran,
+            Err(err) => {
+                eprintln!("proctor watch: error: {err}");
+                return None;
+            }
+        };
+        let results = results.lock().map(|r| r.clone()).unwrap_or_default();
+        let mut failed = 0;
+        for (key, outcome) in results {
+            if outcome == Outcome::Passed {
+                self.failed.remove(&key);
+            } else {
+                failed += 1;
+                self.failed.insert(key);
+            }
+        }
+        let problems = ran.stats.load_errors + ran.stats.runtime_errors + ran.stats.runtime_failures;
+        Some((ran.stats.passed, failed + problems))
+    }
+}
+
+/// The test files a change affects: changed test files themselves, the test files that import a
+/// changed file (transitively), and those whose tests name it as a `subject`. A new test file is
+/// in the plan already and so affects itself; a deleted one has left it.
+fn affected_files(
+    graph: &ImportGraph,
+    plan: &Plan,
+    all: &BTreeSet<PathBuf>,
+    changed: &BTreeSet<PathBuf>,
+) -> BTreeSet<PathBuf> {
+    let mut affected = graph.affected_by(all, changed);
+    let with_subjects: Vec<(PathBuf, Vec<String>)> = plan
+        .suites
+        .iter()
+        .flat_map(|s| &s.files)
+        .filter(|f| !f.subjects.is_empty())
+        .map(|f| (f.abs.clone(), f.subjects.clone()))
+        .collect();
+    for (subject, files) in subjects(&plan.root, &with_subjects) {
+        if changed.contains(&subject) {
+            affected.extend(files);
+        }
+    }
+    affected
+}
+
+/// The tests to run before the rest: those that failed last time, among the affected files.
+fn failed_first(failed: &BTreeSet<Key>, plan: &Plan, files: &BTreeSet<PathBuf>) -> BTreeSet<Key> {
+    let in_files: BTreeSet<(String, String)> = plan
+        .suites
+        .iter()
+        .flat_map(|s| s.files.iter().filter(|f| files.contains(&f.abs)).map(move |f| (s.id.clone(), f.path.clone())))
+        .collect();
+    failed
+        .iter()
+        .filter(|(suite, id)| {
+            let file = id.split(protocol::ID_SEPARATOR).next().unwrap_or_default();
+            in_files.contains(&(suite.clone(), file.to_string()))
+        })
+        .cloned()
+        .collect()
+}
+
+/// The files that hold these tests.
+fn files_of(plan: &Plan, keys: &BTreeSet<Key>) -> BTreeSet<PathBuf> {
+    plan.suites
+        .iter()
+        .flat_map(|s| {
+            s.files.iter().filter(move |f| {
+                keys.iter().any(|(suite, id)| {
+                    *suite == s.id && id.split(protocol::ID_SEPARATOR).next() == Some(f.path.as_str())
+                })
+            })
+        })
+        .map(|f| f.abs.clone())
+        .collect()
+}
+
+fn changed_label(root: &Path, changed: &BTreeSet<PathBuf>) -> String {
+    let names: Vec<String> =
+        changed.iter().map(|p| p.strip_prefix(root).unwrap_or(p).to_string_lossy().replace('\\', "/")).collect();
+    let shown: Vec<&str> = names.iter().take(3).map(String::as_str).collect();
+    let more = if names.len() > 3 { format!(" and {} more", names.len() - 3) } else { String::new() };
+    format!("changed: {}{more}", shown.join(", "))
+}
+
+/// Collects each finished test's outcome, for failed-first.
+struct Results(Arc<Mutex<Vec<(Key, Outcome)>>>);
+
+impl Reporter for Results {
+    fn on_event(&mut self, event: &Event) -> std::io::Result<()> {
+        match &event.kind {
+            EventKind::TestFinished { test, outcome, .. } => {
+                if let Ok(mut results) = self.0.lock() {
+                    results.push(((test.suite.clone(), test.id.0.clone()), *outcome));
+                }
+            }
+            EventKind::RunStarted { .. }
+            | EventKind::RuntimeStarted { .. }
+            | EventKind::Built { .. }
+            | EventKind::LoadError { .. }
+            | EventKind::TestStarted { .. }
+            | EventKind::Console { .. }
+            | EventKind::TestSkipped { .. }
+            | EventKind::RuntimeError { .. }
+            | EventKind::RuntimeRestarted { .. }
+            | EventKind::RunFinished { .. } => {}
+        }
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failed_first_keeps_the_failures_of_the_affected_files() {
+        let plan = Plan {
+            root: "/p".into(),
+            suites: vec![crate::plan::PlannedSuite {
+                id: "unit".into(),
+                runtimes: vec![RuntimeKind::Node],
+                timeout_ms: 5000,
+                files: ["a.test.js", "b.test.js"]
+                    .iter()
+                    .map(|p| crate::plan::PlannedFile {
+                        path: p.to_string(),
+                        abs: PathBuf::from("/p").join(p),
+                        syntax_error: None,
+                        selected: true,
+                        nodes: vec![],
+                        imports: vec![],
+                        subjects: vec![],
+                    })
+                    .collect(),
+            }],
+        };
+        let failed: BTreeSet<Key> = [("unit", "a.test.js::x"), ("unit", "b.test.js::y"), ("other", "a.test.js::z")]
+            .iter()
+            .map(|(s, i)| (s.to_string(), i.to_string()))
+            .collect();
+        let files: BTreeSet<PathBuf> = [PathBuf::from("/p/a.test.js")].into();
+        let first = failed_first(&failed, &plan, &files);
+        assert_eq!(first, [("unit".to_string(), "a.test.js::x".to_string())].into());
+        assert_eq!(files_of(&plan, &failed), [PathBuf::from("/p/a.test.js"), PathBuf::from("/p/b.test.js")].into());
+    }
+}
