@@ -286,7 +286,10 @@ fn failed_tests_go_first_and_the_rest_follow_once_they_pass() {
 fn the_browser_tab_is_kept_across_reruns_each_in_a_fresh_realm() {
     let _browser = proctor_e2e::browser_lock();
     let project = Project::fixture("watch");
-    project.write("proctor.toml", "[[suite]]\nid = \"browser\"\nruntime = \"chromium\"\ntests = [\"test/browser.test.js\"]\n");
+    project.write(
+        "proctor.toml",
+        "[[suite]]\nid = \"browser\"\nruntime = \"chromium\"\ntests = [\"test/browser.test.js\"]\n",
+    );
     project.write(
         "test/browser.test.js",
         "import { it, expect } from \"proctor\";\nimport { one } from \"../src/leaf.js\";\nconst before = globalThis.__seen;\nglobalThis.__seen = true;\nit(\"fresh realm\", () => { expect(before).toBe(undefined); expect(one).toBe(1); });\n",
