@@ -72,31 +72,41 @@ impl ChromiumLauncher {
         let profile = profile.map_err(|source| RuntimeError::Spawn { program: "chromium".into(), source })?;
         let profile_path = profile.path().to_path_buf();
         let program = path.display().to_string();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .map_err(|source| RuntimeError::Spawn { program: program.clone(), source })?;
-        let debug_port = port;
-        let browser = tokio::task::spawn_blocking(move || -> Result<Browser, String> {
-            let mut flags: Vec<OsString> = QUIET_FLAGS.iter().map(OsString::from).collect();
-            flags.push(OsString::from(start_url));
-            let options = LaunchOptions::default_builder()
-                .path(Some(path))
-                .headless(true)
-                // Chromium refuses to run as root with its sandbox on.
-                .sandbox(!running_as_root())
-                .user_data_dir(Some(profile_path))
-                .port(Some(port))
-                .args(flags.iter().map(|f| f.as_os_str()).collect())
-                // The default 30 s idle timeout would drop the connection between runs.
-                .idle_browser_timeout(Duration::from_secs(24 * 3600))
-                .build()
-                .map_err(|e| e.to_string())?;
-            Browser::new(options).map_err(|e| format!("{e:#}"))
-        })
-        .await
-        .map_err(|e| RuntimeError::Launch { program: program.clone(), message: e.to_string() })?
-        .map_err(|message| RuntimeError::Launch { program, message })?;
+        // headless_chrome needs the port chosen up front; one that another process takes in the
+        // meantime is "already in use", so a few fresh ones are tried.
+        let mut attempt = 0;
+        let (browser, debug_port) = loop {
+            attempt += 1;
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .map(|a| a.port())
+                .map_err(|source| RuntimeError::Spawn { program: program.clone(), source })?;
+            let (path, profile_path, start_url) = (path.clone(), profile_path.clone(), start_url.clone());
+            let launched = tokio::task::spawn_blocking(move || -> Result<Browser, String> {
+                let mut flags: Vec<OsString> = QUIET_FLAGS.iter().map(OsString::from).collect();
+                flags.push(OsString::from(start_url));
+                let options = LaunchOptions::default_builder()
+                    .path(Some(path))
+                    .headless(true)
+                    // Chromium refuses to run as root with its sandbox on.
+                    .sandbox(!running_as_root())
+                    .user_data_dir(Some(profile_path))
+                    .port(Some(port))
+                    .args(flags.iter().map(|f| f.as_os_str()).collect())
+                    // The default 30 s idle timeout would drop the connection between runs.
+                    .idle_browser_timeout(Duration::from_secs(24 * 3600))
+                    .build()
+                    .map_err(|e| e.to_string())?;
+                Browser::new(options).map_err(|e| format!("{e:#}"))
+            })
+            .await
+            .map_err(|e| RuntimeError::Launch { program: program.clone(), message: e.to_string() })?;
+            match launched {
+                Ok(browser) => break (browser, port),
+                Err(message) if attempt < 4 && message.contains("port") => continue,
+                Err(message) => return Err(RuntimeError::Launch { program, message }),
+            }
+        };
         Ok(ChromiumBrowser { browser, debug_port, initial_tab_taken: AtomicBool::new(false), _profile: profile })
     }
 }
