@@ -9,7 +9,7 @@ use crate::events::{Emitter, EventKind};
 use crate::exit::{exit_code, SUCCESS};
 use crate::plan::{build_plan, Plan, PlanError, PlanNode};
 use crate::report::build_reporters;
-use crate::runtime::{BuildReport, ChromiumLaunch, Launch, NodeLaunch, PrepareError, ServedLaunch};
+use crate::runtime::{BuildReport, ChromiumLaunch, KeptNodeLaunch, Launch, NodeLaunch, PrepareError, ServedLaunch};
 use crate::select::{select, Decision, SelectError};
 use crate::serve::{read_record, Recorded, ServeClient};
 use crate::server::Server;
@@ -63,7 +63,7 @@ pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
         None
     };
     let reporters = build_reporters(&config);
-    let ran = execute(&plan, &config, served.as_ref(), reporters).await?;
+    let ran = execute(&plan, &config, Kept { served: served.as_ref(), node: None }, reporters).await?;
     Ok(ran.exit_code(config.no_tests))
 }
 
@@ -100,15 +100,29 @@ fn loads(plan: &Plan, kind: RuntimeKind) -> bool {
         .any(|s| s.runtimes.contains(&kind) && s.files.iter().any(|f| f.syntax_error.is_none() && f.selected))
 }
 
-/// Runs a selected plan from `RunStarted` to `RunFinished` through `reporters`, in the kept
-/// runtimes of `served` where it is given. Ctrl-C or SIGTERM stop it cleanly.
+/// Runtimes kept across runs, where there are any.
+#[derive(Clone, Copy)]
+pub(crate) struct Kept<'a> {
+    /// A live `proctor serve` whose lease this run holds (browser tabs).
+    pub served: Option<&'a Arc<ServeClient>>,
+    /// The kept node process of `proctor watch`.
+    pub node: Option<&'a Arc<runtimes::NodeShell>>,
+}
+
+/// Runs a selected plan from `RunStarted` to `RunFinished` through `reporters`, in the `kept`
+/// runtimes where there are any. Ctrl-C or SIGTERM stop it cleanly.
 pub(crate) async fn execute(
     plan: &Arc<Plan>,
     config: &Config,
-    served: Option<&Arc<ServeClient>>,
+    kept: Kept<'_>,
     mut reporters: crate::report::Fanout,
 ) -> Result<Ran, CommandError> {
-    let node = if loads(plan, RuntimeKind::Node) { Some(runtimes::NodeLauncher::find()?) } else { None };
+    let served = kept.served;
+    let node = if loads(plan, RuntimeKind::Node) && kept.node.is_none() {
+        Some(runtimes::NodeLauncher::find()?)
+    } else {
+        None
+    };
     let chromium = if loads(plan, RuntimeKind::Chromium) && served.is_none() {
         Some(runtimes::ChromiumLauncher::find()?)
     } else {
@@ -120,7 +134,7 @@ pub(crate) async fn execute(
     {
         let mut emitter = Emitter::new(&mut reporters);
         emitter.emit(EventKind::RunStarted { plan: plan.clone(), seed: config.seed });
-        let runtimes = Runtimes { node: node.as_ref(), chromium: chromium.as_ref(), served };
+        let runtimes = Runtimes { node: node.as_ref(), chromium: chromium.as_ref(), served, kept_node: kept.node };
         // Dropping the run on Ctrl-C or SIGTERM kills the runtimes and removes their temp dirs
         // (every one of them is owned by that future); the counts so far still get reported.
         tokio::select! {
@@ -140,6 +154,8 @@ struct Runtimes<'a> {
     chromium: Option<&'a runtimes::ChromiumLauncher>,
     /// The live `proctor serve` this run holds the lease of.
     served: Option<&'a Arc<ServeClient>>,
+    /// The kept node process of `proctor watch`.
+    kept_node: Option<&'a Arc<runtimes::NodeShell>>,
 }
 
 /// Whether this run goes through a live `proctor serve`.
@@ -246,7 +262,7 @@ async fn run_suites(
     emitter: &mut Emitter<'_>,
     stats: &mut RunStats,
 ) {
-    let (node, chromium, served) = (found.node, found.chromium, found.served);
+    let (node, chromium, served, kept_node) = (found.node, found.chromium, found.served, found.kept_node);
     let (emitter, stats) = (emitter, stats);
     for (suite, suite_config) in plan.suites.iter().zip(&config.suites) {
         let files = report_syntax_errors(suite, emitter, stats);
@@ -301,6 +317,15 @@ async fn run_suites(
                 fail_fast,
             };
             match (runtime, node, chromium) {
+                (RuntimeKind::Node, _, _) if kept_node.is_some() => {
+                    let shell = kept_node.expect("checked in the guard");
+                    match KeptNodeLaunch::prepare(shell, &files).await {
+                        Ok((mut server, mut launch)) => {
+                            run_suite(&settings, &mut launch, &mut server.connections, emitter, stats).await
+                        }
+                        Err(err) => start_failed(&suite.id, err.to_string(), emitter, stats),
+                    }
+                }
                 (RuntimeKind::Node, Some(launcher), _) => {
                     match NodeLaunch::prepare(launcher, &files, &config.root).await {
                         Ok((mut server, mut launch)) => {

@@ -67,6 +67,33 @@ impl Launch for NodeLaunch {
     }
 }
 
+/// The kept node of `proctor watch`: each (re)start is a fresh worker thread in one long-lived
+/// node process, on this run's generated entry.
+pub struct KeptNodeLaunch {
+    shell: Arc<runtimes::NodeShell>,
+    entry: NodeEntry,
+}
+
+impl KeptNodeLaunch {
+    /// Starts the server and writes the entry for `files` (relative, absolute path).
+    pub async fn prepare(
+        shell: &Arc<runtimes::NodeShell>,
+        files: &[(String, PathBuf)],
+    ) -> Result<(Server, KeptNodeLaunch), PrepareError> {
+        let server = Server::start(None).await.map_err(PrepareError::Server)?;
+        let entry = write_node_entry(files, &server.ws_url())?;
+        Ok((server, KeptNodeLaunch { shell: shell.clone(), entry }))
+    }
+}
+
+impl Launch for KeptNodeLaunch {
+    type Running = runtimes::NodeWorker;
+
+    async fn launch(&mut self) -> Result<runtimes::NodeWorker, RuntimeError> {
+        self.shell.spawn_worker(&crate::paths::file_url(&self.entry.entry), &self.entry.preload).await
+    }
+}
+
 /// What a browser build produced, for the `Built` event.
 pub struct BuildReport {
     /// The tool (`esm`, `esbuild --minify`, the command).

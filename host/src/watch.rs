@@ -7,7 +7,9 @@
 //! rerun in a fresh frame. Node gets a fresh process per rerun, which is node's fresh realm.
 
 use crate::cli::{RunArgs, WatchArgs};
-use crate::commands::{connect_to_server, execute, interruption, select_plan, wants_browser, CommandError, Served};
+use crate::commands::{
+    connect_to_server, execute, interruption, select_plan, wants_browser, CommandError, Kept, Served,
+};
 use crate::config::{resolve, Config, RuntimeKind};
 use crate::events::{Event, EventKind, Outcome};
 use crate::exit::SUCCESS;
@@ -163,13 +165,26 @@ struct Watcher {
     failed: BTreeSet<Key>,
     /// The last rerun, for Enter.
     last: Option<Rerun>,
+    /// The kept node process (started with the first rerun that needs node).
+    node: Option<Arc<runtimes::NodeShell>>,
+    /// Where its shell script lives.
+    shell_dir: Option<tempfile::TempDir>,
 }
 
 impl Watcher {
     fn new(args: RunArgs) -> Result<Watcher, CommandError> {
         let config = resolve(&args.project, Some(&args))?;
         let graph = ImportGraph::new(&config.root);
-        Ok(Watcher { args, config, cache: PlanCache::default(), graph, failed: BTreeSet::new(), last: None })
+        Ok(Watcher {
+            args,
+            config,
+            cache: PlanCache::default(),
+            graph,
+            failed: BTreeSet::new(),
+            last: None,
+            node: None,
+            shell_dir: None,
+        })
     }
 
     /// The plan (files that did not change are not parsed again), its import graph brought up
@@ -311,6 +326,12 @@ impl Watcher {
             suite.files.retain(|f| files.contains(&f.abs));
         }
         let plan = Arc::new(plan);
+        if plan.suites.iter().any(|s| s.runtimes.contains(&RuntimeKind::Node) && !s.files.is_empty()) {
+            if let Err(err) = self.keep_node().await {
+                eprintln!("proctor watch: error: {err}");
+                return None;
+            }
+        }
         let served = if wants_browser(&plan) && !config.no_server {
             match connect_to_server(&config.root).await {
                 Served::Leased(client) => Some(Arc::new(client)),
@@ -323,7 +344,9 @@ impl Watcher {
         let results = Arc::new(Mutex::new(Vec::new()));
         let mut reporters = build_reporters(&config);
         reporters.push("watch", Box::new(Results(results.clone())));
-        let ran = match execute(&plan, &config, served.as_ref(), reporters).await {
+        let ran = match execute(&plan, &config, Kept { served: served.as_ref(), node: self.node.as_ref() }, reporters)
+            .await
+        {
             Ok(ran) => ran,
             Err(err) => {
                 eprintln!("proctor watch: error: {err}");
@@ -342,6 +365,27 @@ impl Watcher {
         }
         let problems = ran.stats.load_errors + ran.stats.runtime_errors + ran.stats.runtime_failures;
         Some((ran.stats.passed, failed + problems))
+    }
+}
+
+impl Watcher {
+    /// Starts the kept node process, or a new one when the last one died.
+    async fn keep_node(&mut self) -> Result<(), CommandError> {
+        if let Some(shell) = &self.node {
+            if shell.alive().await {
+                return Ok(());
+            }
+            eprintln!("proctor watch: the kept node process died; starting a new one");
+        }
+        let launcher = runtimes::NodeLauncher::find()?;
+        if self.shell_dir.is_none() {
+            let dir = tempfile::Builder::new().prefix("proctor-watch-").tempdir().map_err(CommandError::Output)?;
+            crate::build::write_controller(dir.path()).map_err(|err| CommandError::Serve(err.to_string()))?;
+            self.shell_dir = Some(dir);
+        }
+        let script = self.shell_dir.as_ref().expect("made above").path().join("controller/node-shell.js");
+        self.node = Some(Arc::new(runtimes::NodeShell::start(&launcher, &script, &self.config.root)?));
+        Ok(())
     }
 }
 

@@ -5,9 +5,11 @@
 
 mod chromium;
 mod node;
+mod node_shell;
 
 pub use chromium::{ChromiumBrowser, ChromiumLauncher, ChromiumTab};
 pub use node::{NodeLauncher, NodeProcess};
+pub use node_shell::{NodeShell, NodeWorker};
 use std::future::Future;
 
 /// A line (or chunk) a runtime printed on its own stdout/stderr, outside the controller's

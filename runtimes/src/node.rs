@@ -56,6 +56,20 @@ impl NodeLauncher {
         &self.version
     }
 
+    /// The node executable.
+    pub fn program(&self) -> &Path {
+        &self.node
+    }
+
+    /// Flags that keep node's own warnings out of the output.
+    pub(crate) fn quiet_flags(&self) -> Vec<OsString> {
+        if (self.major, self.minor) >= (20, 11) {
+            vec!["--disable-warning=ExperimentalWarning".into()]
+        } else {
+            Vec::new()
+        }
+    }
+
     /// The flags proctor adds for this node version, before the user's script.
     fn flags(&self, preload: &str) -> Vec<OsString> {
         // The controller speaks websocket over node:net itself, so no --experimental-websocket.

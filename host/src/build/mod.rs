@@ -7,6 +7,6 @@ mod entry;
 mod sourcemap;
 
 pub use browser::{build_browser, BrowserBuild};
-pub(crate) use entry::controller_file;
+pub(crate) use entry::{controller_file, write_controller};
 pub use entry::{write_node_entry, BuildError, NodeEntry};
 pub use sourcemap::StackMapper;
