@@ -314,3 +314,53 @@ fn the_browser_tab_is_kept_across_reruns_each_in_a_fresh_realm() {
     assert_eq!(watch.quit(), 0);
     assert!(!project.path().join(".proctor/server.json").exists(), "the watch's server record is gone");
 }
+
+#[test]
+fn the_node_process_is_kept_and_each_rerun_is_a_fresh_realm() {
+    let project = Project::fixture("watch");
+    project.write("proctor.toml", "[[suite]]\nid = \"unit\"\ntests = [\"test/kept.test.js\"]\n");
+    let kept = "import { it, expect } from \"proctor\";\nimport { one } from \"../src/leaf.js\";\n\
+        const before = globalThis.__seen;\nglobalThis.__seen = true;\n\
+        it(\"fresh realm\", () => { expect(before).toBe(undefined); console.log(`pid ${process.pid} one ${one}`); });\n\
+        it(\"spins\", { timeout: 300 }, () => { for (;;) {} });\n\
+        it(\"exits\", () => { process.exit(3); });\n\
+        it(\"after\", () => {});\n";
+    project.write("test/kept.test.js", kept);
+    let mut watch = Watch::start(&project, &["--run-first"]);
+    let mut pids = Vec::new();
+    for round in 0..3 {
+        if round > 0 {
+            // Make the failures pass, so every round runs the whole file.
+            edit(&project, "src/leaf.js", &format!("export const one = {};\n", round + 1));
+        }
+        let batch = watch.batch();
+        let run = batch.runs.last().expect("a run");
+        let outcome = |id: &str| {
+            run.iter()
+                .find(|e| e["event"] == "test-finished" && e["test"]["id"] == id)
+                .map(|e| e["outcome"].as_str().unwrap_or_default().to_string())
+        };
+        assert_eq!(outcome("test/kept.test.js::fresh realm").as_deref(), Some("passed"), "{}", batch.status);
+        if round == 0 {
+            assert_eq!(outcome("test/kept.test.js::spins").as_deref(), Some("timed-out"));
+            assert_eq!(outcome("test/kept.test.js::exits").as_deref(), Some("crashed"));
+            assert_eq!(outcome("test/kept.test.js::after").as_deref(), Some("passed"));
+            // From now on the spin and the exit are gone, so the failed-first phase passes.
+            project.write("test/kept.test.js", &kept.replace("for (;;) {}", "").replace("process.exit(3);", ""));
+            let batch = watch.batch();
+            assert!(batch.status.contains("passed"), "{}", batch.status);
+        }
+        let text: Vec<String> = batch
+            .runs
+            .concat()
+            .iter()
+            .filter(|e| e["event"] == "console")
+            .filter_map(|e| e["text"].as_str().map(str::to_owned))
+            .collect();
+        let pid = text.iter().find_map(|t| t.strip_prefix("pid ")).expect("the test printed its pid").to_string();
+        assert!(pid.ends_with(&format!("one {}", round + 1)), "the changed module was loaded again: {pid}");
+        pids.push(pid.split(' ').next().unwrap().to_string());
+    }
+    assert!(pids.iter().all(|p| *p == pids[0]), "one node process for every rerun: {pids:?}");
+    assert_eq!(watch.quit(), 0);
+}

@@ -120,6 +120,9 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
                 () = interruption() => break,
                 () = &mut stop_requested => break,
             }
+            if watcher.interrupted {
+                break;
+            }
         }
     }
     drop(debouncer);
@@ -169,6 +172,8 @@ struct Watcher {
     node: Option<Arc<runtimes::NodeShell>>,
     /// Where its shell script lives.
     shell_dir: Option<tempfile::TempDir>,
+    /// Set when Ctrl-C or SIGTERM arrived during a rerun (the rerun's own handler saw it).
+    interrupted: bool,
 }
 
 impl Watcher {
@@ -184,6 +189,7 @@ impl Watcher {
             last: None,
             node: None,
             shell_dir: None,
+            interrupted: false,
         })
     }
 
@@ -336,7 +342,10 @@ impl Watcher {
             match connect_to_server(&config.root).await {
                 Served::Leased(client) => Some(Arc::new(client)),
                 Served::Standalone => None,
-                Served::Interrupted => return None,
+                Served::Interrupted => {
+                    self.interrupted = true;
+                    return None;
+                }
             }
         } else {
             None
@@ -353,6 +362,7 @@ impl Watcher {
                 return None;
             }
         };
+        self.interrupted |= ran.interrupted;
         let results = results.lock().map(|r| r.clone()).unwrap_or_default();
         let mut failed = 0;
         for (key, outcome) in results {
