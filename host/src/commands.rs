@@ -9,7 +9,9 @@ use crate::events::{Emitter, EventKind};
 use crate::exit::{exit_code, SUCCESS};
 use crate::plan::{build_plan, Plan, PlanError, PlanNode};
 use crate::report::build_reporters;
-use crate::runtime::{BuildReport, ChromiumLaunch, KeptNodeLaunch, Launch, NodeLaunch, PrepareError, ServedLaunch};
+use crate::runtime::{
+    BuildReport, ChromiumLaunch, KeptNode, KeptNodeLaunch, Launch, NodeLaunch, PrepareError, ServedLaunch,
+};
 use crate::select::{select, Decision, SelectError};
 use crate::serve::{read_record, Recorded, ServeClient};
 use crate::server::Server;
@@ -106,7 +108,7 @@ pub(crate) struct Kept<'a> {
     /// A live `proctor serve` whose lease this run holds (browser tabs).
     pub served: Option<&'a Arc<ServeClient>>,
     /// The kept node process of `proctor watch`.
-    pub node: Option<&'a Arc<runtimes::NodeShell>>,
+    pub node: Option<&'a KeptNode>,
 }
 
 /// Runs a selected plan from `RunStarted` to `RunFinished` through `reporters`, in the `kept`
@@ -155,7 +157,7 @@ struct Runtimes<'a> {
     /// The live `proctor serve` this run holds the lease of.
     served: Option<&'a Arc<ServeClient>>,
     /// The kept node process of `proctor watch`.
-    kept_node: Option<&'a Arc<runtimes::NodeShell>>,
+    kept_node: Option<&'a KeptNode>,
 }
 
 /// Whether this run goes through a live `proctor serve`.

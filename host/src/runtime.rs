@@ -2,7 +2,7 @@
 //! of a suite; the session never cares which kind it is. [`NodeLaunch`] prepares node: a server
 //! to connect back to and an entry module, then one child process per (re)start.
 
-use crate::build::{build_browser, write_node_entry, BuildError, NodeEntry, StackMapper};
+use crate::build::{build_browser, write_node_entry, write_node_entry_using, BuildError, NodeEntry, StackMapper};
 use crate::config::BuildMode;
 use crate::serve::ServeClient;
 use crate::server::Server;
@@ -67,8 +67,15 @@ impl Launch for NodeLaunch {
     }
 }
 
-/// The kept node of `proctor watch`: each (re)start is a fresh worker thread in one long-lived
-/// node process, on this run's generated entry.
+/// The kept node process of `proctor watch` and the controller its workers load.
+pub struct KeptNode {
+    /// The process.
+    pub shell: Arc<runtimes::NodeShell>,
+    /// The controller every worker has imported (entries must import this one).
+    pub controller_dir: PathBuf,
+}
+
+/// Each (re)start is a fresh worker thread of the kept node process, on this run's entry.
 pub struct KeptNodeLaunch {
     shell: Arc<runtimes::NodeShell>,
     entry: NodeEntry,
@@ -77,12 +84,12 @@ pub struct KeptNodeLaunch {
 impl KeptNodeLaunch {
     /// Starts the server and writes the entry for `files` (relative, absolute path).
     pub async fn prepare(
-        shell: &Arc<runtimes::NodeShell>,
+        kept: &KeptNode,
         files: &[(String, PathBuf)],
     ) -> Result<(Server, KeptNodeLaunch), PrepareError> {
         let server = Server::start(None).await.map_err(PrepareError::Server)?;
-        let entry = write_node_entry(files, &server.ws_url())?;
-        Ok((server, KeptNodeLaunch { shell: shell.clone(), entry }))
+        let entry = write_node_entry_using(&kept.controller_dir, files, &server.ws_url())?;
+        Ok((server, KeptNodeLaunch { shell: kept.shell.clone(), entry }))
     }
 }
 
@@ -90,7 +97,7 @@ impl Launch for KeptNodeLaunch {
     type Running = runtimes::NodeWorker;
 
     async fn launch(&mut self) -> Result<runtimes::NodeWorker, RuntimeError> {
-        self.shell.spawn_worker(&crate::paths::file_url(&self.entry.entry), &self.entry.preload).await
+        self.shell.spawn_worker(&crate::paths::file_url(&self.entry.entry)).await
     }
 }
 

@@ -15,6 +15,7 @@ use crate::events::{Event, EventKind, Outcome};
 use crate::exit::SUCCESS;
 use crate::plan::{build_plan_cached, subjects, ImportGraph, Plan, PlanCache};
 use crate::report::{build_reporters, Reporter};
+use crate::runtime::KeptNode;
 use crate::serve::{read_record, LocalServer, Recorded};
 use notify_debouncer_full::notify::{EventKind as NotifyKind, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, DebounceEventResult};
@@ -92,6 +93,10 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
             }
         };
         tokio::pin!(stop_requested);
+        // One signal handler for the whole loop, so a signal between two iterations is not lost.
+        let interrupted = interruption();
+        tokio::pin!(interrupted);
+        let mut keys_open = true;
         loop {
             tokio::select! {
                 paths = changes.recv() => {
@@ -105,7 +110,7 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
                         watcher.rerun(Rerun::Changed(changed)).await;
                     }
                 }
-                key = keys.recv() => match key.as_deref().map(str::trim) {
+                key = keys.recv(), if keys_open => match key.as_deref().map(str::trim) {
                     Some("") => {
                         let again = watcher.last.clone().unwrap_or(Rerun::All);
                         watcher.rerun(again).await;
@@ -115,9 +120,9 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
                     Some("q") => break,
                     Some(other) => eprintln!("proctor watch: unknown key {other:?}; Enter reruns, a: all, f: failed, q: quit"),
                     // No terminal (stdin closed): keep watching, as in CI logs.
-                    None => keys = mpsc::unbounded_channel().1,
+                    None => keys_open = false,
                 },
-                () = interruption() => break,
+                () = &mut interrupted => break,
                 () = &mut stop_requested => break,
             }
             if watcher.interrupted {
@@ -169,7 +174,7 @@ struct Watcher {
     /// The last rerun, for Enter.
     last: Option<Rerun>,
     /// The kept node process (started with the first rerun that needs node).
-    node: Option<Arc<runtimes::NodeShell>>,
+    node: Option<KeptNode>,
     /// Where its shell script lives.
     shell_dir: Option<tempfile::TempDir>,
     /// Set when Ctrl-C or SIGTERM arrived during a rerun (the rerun's own handler saw it).
@@ -381,8 +386,8 @@ impl Watcher {
 impl Watcher {
     /// Starts the kept node process, or a new one when the last one died.
     async fn keep_node(&mut self) -> Result<(), CommandError> {
-        if let Some(shell) = &self.node {
-            if shell.alive().await {
+        if let Some(kept) = &self.node {
+            if kept.shell.alive().await {
                 return Ok(());
             }
             eprintln!("proctor watch: the kept node process died; starting a new one");
@@ -393,8 +398,15 @@ impl Watcher {
             crate::build::write_controller(dir.path()).map_err(|err| CommandError::Serve(err.to_string()))?;
             self.shell_dir = Some(dir);
         }
-        let script = self.shell_dir.as_ref().expect("made above").path().join("controller/node-shell.js");
-        self.node = Some(Arc::new(runtimes::NodeShell::start(&launcher, &script, &self.config.root)?));
+        let controller_dir = self.shell_dir.as_ref().expect("made above").path().join("controller");
+        let shell = runtimes::NodeShell::start(
+            &launcher,
+            &controller_dir.join("node-shell.js"),
+            &crate::paths::file_url(&controller_dir.join("node-register.js")),
+            &crate::paths::file_url(&controller_dir.join("node.js")),
+            &self.config.root,
+        )?;
+        self.node = Some(KeptNode { shell: Arc::new(shell), controller_dir });
         Ok(())
     }
 }

@@ -26,8 +26,8 @@ struct Routes {
     replies: HashMap<(u64, &'static str), oneshot::Sender<()>>,
     /// Told when a worker exits.
     exits: HashMap<u64, oneshot::Sender<ExitInfo>>,
-    /// Where the shell's other output goes: the newest worker's.
-    output: Option<mpsc::UnboundedSender<RawOutput>>,
+    /// Where the shell's other output goes: the newest worker's, until it exits.
+    output: Option<(u64, mpsc::UnboundedSender<RawOutput>)>,
 }
 
 /// A running node shell.
@@ -39,12 +39,22 @@ pub struct NodeShell {
 }
 
 impl NodeShell {
-    /// Starts `node <shell>` in `cwd` (the shell script is the controller's `node-shell.js`).
-    pub fn start(launcher: &NodeLauncher, shell: &Path, cwd: &Path) -> Result<NodeShell, RuntimeError> {
+    /// Starts `node <shell> <preload> <controller>` in `cwd`: the shell script is the
+    /// controller's `node-shell.js`; every worker imports the preload (file URL) and the
+    /// controller's `node.js` (file URL) before its entry, which must use that same controller.
+    pub fn start(
+        launcher: &NodeLauncher,
+        shell: &Path,
+        preload: &str,
+        controller: &str,
+        cwd: &Path,
+    ) -> Result<NodeShell, RuntimeError> {
         let mut command = Command::new(launcher.program());
         command
             .args(launcher.quiet_flags())
             .arg(shell)
+            .arg(preload)
+            .arg(controller)
             .current_dir(cwd)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -104,18 +114,18 @@ impl NodeShell {
         rx
     }
 
-    /// Starts a worker on `entry` after importing `preload` (both file URLs).
-    pub async fn spawn_worker(self: &Arc<Self>, entry: &str, preload: &str) -> Result<NodeWorker, RuntimeError> {
+    /// Starts a worker on `entry` (a file URL).
+    pub async fn spawn_worker(self: &Arc<Self>, entry: &str) -> Result<NodeWorker, RuntimeError> {
         let id = self.next.fetch_add(1, Ordering::SeqCst);
         let (output_tx, output) = mpsc::unbounded_channel();
         let (exit_tx, exited) = oneshot::channel();
         {
             let mut routes = self.routes.lock().unwrap_or_else(|p| p.into_inner());
-            routes.output = Some(output_tx);
+            routes.output = Some((id, output_tx));
             routes.exits.insert(id, exit_tx);
         }
         let opened = self.expect(id, "opened");
-        let command = serde_json_line(&[("type", "open"), ("entry", entry), ("preload", preload)], id);
+        let command = serde_json_line(&[("type", "open"), ("entry", entry)], id);
         self.send(command).await?;
         match tokio::time::timeout(SHELL_REPLY, opened).await {
             Ok(Ok(())) => Ok(NodeWorker { shell: self.clone(), id, exited: Some(exited), exit: None, output }),
@@ -203,12 +213,16 @@ fn route(routes: &Mutex<Routes>, line: String, stderr: bool) {
                 if let Some(waiter) = routes.exits.remove(&id) {
                     let _ = waiter.send(ExitInfo { code, signal: None });
                 }
+                // Its output ends with it (the marker follows everything it printed on stdout).
+                if routes.output.as_ref().is_some_and(|(current, _)| *current == id) {
+                    routes.output = None;
+                }
             }
             _ => {}
         }
         return;
     }
-    if let Some(output) = &routes.output {
+    if let Some((_, output)) = &routes.output {
         let _ = output.send(RawOutput { stderr, text: line });
     }
 }

@@ -68,6 +68,24 @@ pub fn write_node_entry(files: &[(String, PathBuf)], ws_url: &str) -> Result<Nod
     Ok(NodeEntry { _dir: dir, entry, preload })
 }
 
+/// Writes only the entry for `files`, importing an already written controller (the one every
+/// worker of a kept node process has loaded).
+pub fn write_node_entry_using(
+    controller_dir: &Path,
+    files: &[(String, PathBuf)],
+    ws_url: &str,
+) -> Result<NodeEntry, BuildError> {
+    let dir = tempfile::Builder::new()
+        .prefix("proctor-")
+        .tempdir()
+        .map_err(|source| BuildError::Write { dir: std::env::temp_dir(), source })?;
+    let entry = dir.path().join("entry.mjs");
+    std::fs::write(&entry, entry_source(controller_dir, files, ws_url))
+        .map_err(|source| BuildError::Write { dir: dir.path().to_path_buf(), source })?;
+    let preload = file_url(&controller_dir.join("node-register.js"));
+    Ok(NodeEntry { _dir: dir, entry, preload })
+}
+
 fn entry_source(controller_dir: &Path, files: &[(String, PathBuf)], ws_url: &str) -> String {
     let js = |s: &str| serde_json::to_string(s).expect("strings always serialize");
     let mut out = String::new();

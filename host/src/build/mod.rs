@@ -8,5 +8,5 @@ mod sourcemap;
 
 pub use browser::{build_browser, BrowserBuild};
 pub(crate) use entry::{controller_file, write_controller};
-pub use entry::{write_node_entry, BuildError, NodeEntry};
+pub use entry::{write_node_entry, write_node_entry_using, BuildError, NodeEntry};
 pub use sourcemap::StackMapper;
