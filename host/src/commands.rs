@@ -318,25 +318,18 @@ async fn run_suites(
                 seed: config.seed,
                 fail_fast,
             };
-            match (runtime, node, chromium) {
-                (RuntimeKind::Node, _, _) if kept_node.is_some() => {
-                    let shell = kept_node.expect("checked in the guard");
-                    match KeptNodeLaunch::prepare(shell, &files).await {
-                        Ok((mut server, mut launch)) => {
-                            run_suite(&settings, &mut launch, &mut server.connections, emitter, stats).await
-                        }
-                        Err(err) => start_failed(&suite.id, err.to_string(), emitter, stats),
-                    }
+            match (runtime, kept_node, node, chromium) {
+                (RuntimeKind::Node, Some(kept), _, _) => {
+                    let prepared = KeptNodeLaunch::prepare(kept, &files).await;
+                    run_prepared(prepared.map(|(server, launch)| (server, launch, None)), &settings, emitter, stats)
+                        .await;
                 }
-                (RuntimeKind::Node, Some(launcher), _) => {
-                    match NodeLaunch::prepare(launcher, &files, &config.root).await {
-                        Ok((mut server, mut launch)) => {
-                            run_suite(&settings, &mut launch, &mut server.connections, emitter, stats).await
-                        }
-                        Err(err) => start_failed(&suite.id, err.to_string(), emitter, stats),
-                    }
+                (RuntimeKind::Node, None, Some(launcher), _) => {
+                    let prepared = NodeLaunch::prepare(launcher, &files, &config.root).await;
+                    run_prepared(prepared.map(|(server, launch)| (server, launch, None)), &settings, emitter, stats)
+                        .await;
                 }
-                (RuntimeKind::Chromium, _, Some(launcher)) => {
+                (RuntimeKind::Chromium, _, _, Some(launcher)) => {
                     let prepared = ChromiumLaunch::prepare(
                         launcher,
                         &files,
@@ -347,7 +340,7 @@ async fn run_suites(
                     .await;
                     run_built(prepared, &settings, emitter, stats).await;
                 }
-                (RuntimeKind::Attach, _, _) => start_failed(
+                (RuntimeKind::Attach, _, _, _) => start_failed(
                     &suite.id,
                     format!(
                         "runtime \"attach\" runs in browsers people attach to `proctor serve`, and none runs for {} \
@@ -363,22 +356,34 @@ async fn run_suites(
     }
 }
 
-/// Reports a browser build and runs the suite in what it prepared (or records why it could
-/// not be prepared).
+/// Reports a browser build and runs the suite in what it prepared.
 async fn run_built<L: Launch>(
     prepared: Result<(Server, L, BuildReport), PrepareError>,
     settings: &SuiteSettings<'_>,
     emitter: &mut Emitter<'_>,
     stats: &mut RunStats,
 ) {
+    run_prepared(prepared.map(|(server, launch, build)| (server, launch, Some(build))), settings, emitter, stats).await
+}
+
+/// Runs the suite in what was prepared for it (reporting the build, if there was one), or
+/// records why it could not be prepared.
+async fn run_prepared<L: Launch>(
+    prepared: Result<(Server, L, Option<BuildReport>), PrepareError>,
+    settings: &SuiteSettings<'_>,
+    emitter: &mut Emitter<'_>,
+    stats: &mut RunStats,
+) {
     match prepared {
         Ok((mut server, mut launch, build)) => {
-            emitter.emit(EventKind::Built {
-                suite: settings.suite.id.clone(),
-                runtime: settings.runtime,
-                tool: build.tool,
-                duration: build.duration,
-            });
+            if let Some(build) = build {
+                emitter.emit(EventKind::Built {
+                    suite: settings.suite.id.clone(),
+                    runtime: settings.runtime,
+                    tool: build.tool,
+                    duration: build.duration,
+                });
+            }
             run_suite(settings, &mut launch, &mut server.connections, emitter, stats).await
         }
         Err(err) => start_failed(&settings.suite.id, err.to_string(), emitter, stats),
