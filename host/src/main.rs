@@ -23,7 +23,15 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    // A run is one driver on one thread (the hot path is a socket round trip, which thread hops
+    // would only slow). Long-lived commands also serve pages and many connections at once while
+    // a run goes on, so they get a thread per core.
+    let builder = match cli.command {
+        cli::Command::Watch(_) | cli::Command::Serve(_) => tokio::runtime::Builder::new_multi_thread(),
+        cli::Command::Run(_) | cli::Command::List(_) => tokio::runtime::Builder::new_current_thread(),
+    };
+    let mut builder = builder;
+    let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("proctor: failed to start the async runtime: {err}");

@@ -59,9 +59,30 @@ pub async fn build_browser(
             entry.push_str("  ],\n});\n");
             write("entry.js", entry)?;
             let imports = import_map(root);
-            // Fetching and compiling the test modules overlaps the controller's start-up and
-            // hello; the entry's import() calls then find them ready.
-            let preloads: Vec<String> = files.iter().map(|(rel, _)| format!("/{}", url_path(rel))).collect();
+            // Every module the page will import — the controller's and everything the test files
+            // reach — is preloaded at once instead of being found one import level at a time;
+            // the entry's import() calls then find them ready.
+            let controller_modules = crate::plan::reachable(&controller_dir, &[controller_dir.join("browser.js")]);
+            let starts: Vec<PathBuf> = files.iter().map(|(_, abs)| abs.clone()).collect();
+            let project_modules = crate::plan::reachable(root, &starts);
+            let script = |p: &Path| p.extension().is_some_and(|e| e == "js" || e == "mjs");
+            let relative = |base: &Path, p: &Path| {
+                p.strip_prefix(base)
+                    .ok()
+                    .map(|r| r.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+            };
+            let mut preloads: Vec<String> = controller_modules
+                .iter()
+                .filter(|p| script(p))
+                .filter_map(|p| relative(&controller_dir, p))
+                .map(|rel| format!("/__proctor/{CONTROLLER}/{}", url_path(&rel)))
+                .collect();
+            preloads.extend(files.iter().map(|(rel, _)| format!("/{}", url_path(rel))));
+            for module in project_modules.iter().filter(|p| script(p) && !starts.contains(p)) {
+                if let Some(rel) = relative(root, module) {
+                    preloads.push(format!("/{}", url_path(&rel)));
+                }
+            }
             write("index.html", shell_page(&imports, &preloads, "/__proctor/entry.js"))?;
             Ok(BrowserBuild {
                 stacks: StackMapper::served(origin, root, build_dir, None),

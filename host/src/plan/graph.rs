@@ -303,6 +303,20 @@ fn strip_json_comments(text: &str) -> String {
     cleaned
 }
 
+/// Every file `starts` reach through their imports without leaving `root`, the starts
+/// included: what a page will load, so it can be preloaded instead of found one import at a time.
+pub fn reachable(root: &Path, starts: &[PathBuf]) -> Vec<PathBuf> {
+    let graph = ImportGraph { root: root.to_path_buf(), nodes: HashMap::new(), aliases: Aliases::read(root) };
+    let mut seen = BTreeSet::new();
+    let mut queue = starts.to_vec();
+    while let Some(file) = queue.pop() {
+        if seen.insert(file.clone()) {
+            queue.extend(graph.read_imports(&file));
+        }
+    }
+    seen.into_iter().collect()
+}
+
 /// Test files by the paths their tests name in `subject` options.
 pub fn subjects(root: &Path, files: &[(PathBuf, Vec<String>)]) -> BTreeMap<PathBuf, BTreeSet<PathBuf>> {
     let mut by_subject: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();

@@ -7,5 +7,5 @@ mod graph;
 mod model;
 
 pub use discover::{build_plan, build_plan_cached, PlanCache, PlanError};
-pub use graph::{subjects, ImportGraph};
+pub use graph::{reachable, subjects, ImportGraph};
 pub use model::{Location, Plan, PlanNode, PlannedFile, PlannedSuite, PlannedTest};

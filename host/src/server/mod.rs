@@ -13,6 +13,7 @@ use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use axum::Router;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -83,7 +84,14 @@ impl Server {
         let app = app.with_state(state);
         let task = tokio::spawn(async move {
             // The server only ends when its task is aborted (on drop).
-            let _ = axum::serve(listener, app).await;
+            let _ = axum::serve(
+                listener.tap_io(|tcp| {
+                    // Small frames (test commands, results, modules) must not wait for delayed ACKs.
+                    let _ = tcp.set_nodelay(true);
+                }),
+                app,
+            )
+            .await;
         });
         Ok(Server { addr, token, connections, task })
     }
