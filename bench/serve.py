@@ -16,6 +16,8 @@ import subprocess
 import sys
 import time
 
+from results_section import replace_section
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 PROCTOR = os.path.join(REPO, "target", "release", "proctor")
@@ -91,17 +93,7 @@ def main():
     for shape, n, s, s0, s1, w, w0, w1, x in rows:
         lines.append(f"| {shape} | {n} | {s:.3f} s ({s0:.3f}–{s1:.3f}) | {w:.3f} s ({w0:.3f}–{w1:.3f}) | {x:.1f}× |")
     section = "\n".join(lines) + "\n"
-    path = os.path.join(HERE, "RESULTS.md")
-    with open(path) as f:
-        text = f.read()
-    if SECTION in text:
-        start = text.index(SECTION)
-        rest = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[rest + 1:] if rest != -1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    with open(path, "w") as f:
-        f.write(text)
+    replace_section(SECTION, section)
     print(section)
 
 

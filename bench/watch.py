@@ -21,6 +21,8 @@ import sys
 import threading
 import time
 
+from results_section import replace_section
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 PROCTOR = os.path.join(REPO, "target", "release", "proctor")
@@ -119,7 +121,6 @@ def vitest_case(edits):
         os.symlink(os.path.join(PEERS, "node_modules"), link)
     env = dict(os.environ, CI="", FORCE_COLOR="0", NO_COLOR="1")
     argv = [os.path.join(PEERS, "node_modules", ".bin", "vitest"), "watch"]
-    seen = {"first": False}
     def ready(line):
         return "Test Files" in line
     def done(line):
@@ -164,17 +165,7 @@ def main():
         *rows,
     ]
     section = "\n".join(lines) + "\n"
-    path = os.path.join(HERE, "RESULTS.md")
-    with open(path) as f:
-        text = f.read()
-    if SECTION in text:
-        start = text.index(SECTION)
-        rest = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[rest + 1:] if rest != -1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    with open(path, "w") as f:
-        f.write(text)
+    replace_section(SECTION, section)
     print(section)
 
 

@@ -11,7 +11,6 @@ use crate::cli::{ProjectArgs, ServeArgs};
 use crate::commands::{interruption, CommandError};
 use crate::config::{resolve, RuntimeKind};
 use crate::exit::{SUCCESS, TESTS_FAILED};
-use axum::serve::ListenerExt;
 use protocol::serve::{ServedRuntime, ServerMessage};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -105,16 +104,7 @@ impl LocalServer {
         let attach_url = format!("{origin}/?token={token}");
         let hub = Hub::new(attach_url.clone(), bind.to_string(), root.display().to_string());
         let app = router(hub.clone(), token.clone(), origin.clone(), addr.port());
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(
-                listener.tap_io(|tcp| {
-                    // Small frames (test commands, results, modules) must not wait for delayed ACKs.
-                    let _ = tcp.set_nodelay(true);
-                }),
-                app,
-            )
-            .await;
-        });
+        let task = crate::server::spawn_serving(listener, app);
         eprintln!("proctor serve: listening on {origin} for {} (pid {})", root.display(), std::process::id());
         eprintln!("proctor serve: to attach a browser, open {attach_url}");
         let record = ServerRecord {

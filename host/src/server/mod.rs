@@ -82,17 +82,8 @@ impl Server {
             app = app.layer(axum::Extension(ShellPage(page, site.ready.clone())));
         }
         let app = app.with_state(state);
-        let task = tokio::spawn(async move {
-            // The server only ends when its task is aborted (on drop).
-            let _ = axum::serve(
-                listener.tap_io(|tcp| {
-                    // Small frames (test commands, results, modules) must not wait for delayed ACKs.
-                    let _ = tcp.set_nodelay(true);
-                }),
-                app,
-            )
-            .await;
-        });
+        // The server only ends when its task is aborted (on drop).
+        let task = spawn_serving(listener, app);
         Ok(Server { addr, token, connections, task })
     }
 
@@ -186,6 +177,17 @@ async fn stay_inside(root: &std::path::Path, request: Request, next: Next) -> Re
         }
     }
     next.run(request).await
+}
+
+/// Serves `app` on `listener` in a task of its own, until the task is aborted.
+pub(crate) fn spawn_serving(listener: tokio::net::TcpListener, app: Router) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let listener = listener.tap_io(|tcp| {
+            // Small frames (test commands, results, modules) must not wait for delayed ACKs.
+            let _ = tcp.set_nodelay(true);
+        });
+        let _ = axum::serve(listener, app).await;
+    })
 }
 
 /// Browsers always send Origin; a page from anywhere but this server must not drive it even if
