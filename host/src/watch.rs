@@ -76,7 +76,7 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
     debouncer
         .watch(&root, RecursiveMode::Recursive)
         .map_err(|err| CommandError::Serve(format!("failed to watch {}: {err}", root.display())))?;
-    let mut keys = read_keys();
+    let (mut keys, _key_mode) = read_keys();
     eprintln!(
         "proctor watch: watching {} (debounce {} ms); Enter reruns, a: all, f: failed, q: quit",
         root.display(),
@@ -118,7 +118,9 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
                     Some("a") => watcher.rerun(Rerun::All).await,
                     Some("f") => watcher.rerun(Rerun::Failed).await,
                     Some("q") => break,
-                    Some(other) => eprintln!("proctor watch: unknown key {other:?}; Enter reruns, a: all, f: failed, q: quit"),
+                    Some(other) => {
+                        eprintln!("proctor watch: unknown key {other:?}; Enter reruns, a: all, f: failed, q: quit")
+                    }
                     // No terminal (stdin closed): keep watching, as in CI logs.
                     None => keys_open = false,
                 },
@@ -148,10 +150,28 @@ fn is_change(kind: &NotifyKind) -> bool {
     }
 }
 
-/// Lines typed on stdin (a key and Enter), read on a thread of their own.
-fn read_keys() -> mpsc::UnboundedReceiver<String> {
+/// The keys typed on stdin. On a terminal each key counts at once (the terminal is put in
+/// non-canonical mode for the watch's life, and restored when [`KeyMode`] drops); from a pipe
+/// each line is a key, Enter an empty one.
+fn read_keys() -> (mpsc::UnboundedReceiver<String>, KeyMode) {
+    use std::io::{IsTerminal, Read};
     let (tx, rx) = mpsc::unbounded_channel();
+    let mode = KeyMode::single_keys();
+    let single = mode.saved.is_some() && std::io::stdin().is_terminal();
     std::thread::spawn(move || {
+        if single {
+            let mut byte = [0u8; 1];
+            while std::io::stdin().read(&mut byte).map(|n| n == 1).unwrap_or(false) {
+                let key = match byte[0] {
+                    b'\n' | b'\r' => String::new(),
+                    other => (other as char).to_string(),
+                };
+                if tx.send(key).is_err() {
+                    break;
+                }
+            }
+            return;
+        }
         let mut line = String::new();
         while std::io::stdin().read_line(&mut line).map(|n| n > 0).unwrap_or(false) {
             if tx.send(std::mem::take(&mut line)).is_err() {
@@ -160,7 +180,46 @@ fn read_keys() -> mpsc::UnboundedReceiver<String> {
         }
         // Dropping the sender tells the loop stdin is gone.
     });
-    rx
+    (rx, mode)
+}
+
+/// The terminal's settings while watch reads single keys; restored on drop.
+struct KeyMode {
+    saved: Option<String>,
+}
+
+impl KeyMode {
+    fn single_keys() -> KeyMode {
+        use std::io::IsTerminal;
+        if !std::io::stdin().is_terminal() {
+            return KeyMode { saved: None };
+        }
+        let stty = |args: &[&str]| {
+            std::process::Command::new("stty")
+                .args(args)
+                .stdin(std::process::Stdio::inherit())
+                .stderr(std::process::Stdio::null())
+                .output()
+                .ok()
+                .filter(|out| out.status.success())
+        };
+        let Some(saved) = stty(&["-g"]).map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string()) else {
+            return KeyMode { saved: None };
+        };
+        // Keys without Enter, not echoed; Ctrl-C still interrupts.
+        match stty(&["-icanon", "-echo", "min", "1"]) {
+            Some(_) => KeyMode { saved: Some(saved) },
+            None => KeyMode { saved: None },
+        }
+    }
+}
+
+impl Drop for KeyMode {
+    fn drop(&mut self) {
+        if let Some(saved) = &self.saved {
+            let _ = std::process::Command::new("stty").arg(saved).stdin(std::process::Stdio::inherit()).status();
+        }
+    }
 }
 
 /// The watch loop's state between reruns.
