@@ -101,8 +101,11 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
             tokio::select! {
                 paths = changes.recv() => {
                     let Some(mut paths) = paths else { break };
-                    // A burst that outlasted one debounce window still makes one rerun.
-                    while let Ok(more) = changes.try_recv() {
+                    // The debouncer lets each path go once it alone has been quiet, on ticks a
+                    // quarter of the debounce apart: files of one burst can come a tick apart.
+                    // Whatever follows within a tick belongs to the same rerun.
+                    let settle = Duration::from_millis(args.debounce / 4 + 5);
+                    while let Ok(Some(more)) = tokio::time::timeout(settle, changes.recv()).await {
                         paths.extend(more);
                     }
                     let changed = watcher.relevant(paths);
