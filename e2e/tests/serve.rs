@@ -251,6 +251,47 @@ fn server_closes(stream: &mut TcpStream) -> bool {
     }
 }
 
+/// A `proctor run --reporter json` in the background, its events read as they come.
+struct LiveRun {
+    child: Child,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+    seen: String,
+}
+
+impl LiveRun {
+    fn start(project: &Project, args: &[&str]) -> LiveRun {
+        let mut all = vec!["run", "--reporter", "json"];
+        all.extend_from_slice(args);
+        let mut child = project.command(&all).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        LiveRun { child, stdout, seen: String::new() }
+    }
+
+    /// Reads events until a console line starts with `prefix`; returns the rest of that line.
+    fn console(&mut self, prefix: &str) -> String {
+        loop {
+            let mut line = String::new();
+            let read = std::io::BufRead::read_line(&mut self.stdout, &mut line).unwrap_or(0);
+            assert!(read > 0, "the run ended before printing {prefix:?}:\n{}", self.seen);
+            self.seen.push_str(&line);
+            let event: Value = serde_json::from_str(&line).unwrap();
+            if let Some(rest) = event["text"].as_str().and_then(|t| t.strip_prefix(prefix)) {
+                return rest.to_string();
+            }
+        }
+    }
+
+    /// Waits for the run to end; everything it printed.
+    fn finish(mut self) -> Output {
+        let mut rest = String::new();
+        self.stdout.read_to_string(&mut rest).unwrap();
+        let status = self.child.wait().unwrap();
+        let mut stderr = String::new();
+        self.child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+        Output { code: status.code().unwrap_or(-1), stdout: self.seen + &rest, stderr }
+    }
+}
+
 fn run_json(project: &Project, args: &[&str]) -> Output {
     let mut all = vec!["run", "--reporter", "json"];
     all.extend_from_slice(args);
@@ -449,27 +490,11 @@ fn a_tab_closed_mid_run_costs_the_running_test_and_the_server_stays() {
     let mut serve = Serve::start(&project, &[]);
     let person = PersonsBrowser::open(&serve.attach_url());
     wait_for_status(&project, "runtime: attach#1");
-    let mut run =
-        project.command(&["run", "--reporter", "json"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut run = LiveRun::start(&project, &[]);
     // Wait for the first test to be running, then the person closes the browser.
-    let mut stdout = std::io::BufReader::new(run.stdout.take().unwrap());
-    let mut seen = String::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !seen.contains("slow run started") {
-        assert!(Instant::now() < deadline, "the slow test never started:\n{seen}");
-        let mut line = String::new();
-        if std::io::BufRead::read_line(&mut stdout, &mut line).unwrap_or(0) == 0 {
-            break;
-        }
-        seen.push_str(&line);
-    }
+    run.console("slow run started");
     person.close_tabs();
-    let mut rest = String::new();
-    stdout.read_to_string(&mut rest).unwrap();
-    let status = run.wait().unwrap();
-    let mut stderr = String::new();
-    run.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
-    let out = Output { code: status.code().unwrap_or(-1), stdout: seen + &rest, stderr };
+    let out = run.finish();
     assert_eq!(out.code, 1, "{out:?}");
     let outcomes = out.outcomes();
     assert_eq!(outcomes["test/slow.test.js::first"], "crashed", "{outcomes:?}");
@@ -561,23 +586,8 @@ fn every_request_needs_the_token_origin_and_well_formed_frames() {
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("secret.txt"), "secret").unwrap();
     std::os::unix::fs::symlink(outside.path(), project.path().join("link-out")).unwrap();
-    let mut run = project
-        .command(&["run", "--reporter", "json", "test/files.test.js"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = std::io::BufReader::new(run.stdout.take().unwrap());
-    let mut seen = String::new();
-    let address = loop {
-        let mut line = String::new();
-        assert!(std::io::BufRead::read_line(&mut stdout, &mut line).unwrap() > 0, "no address:\n{seen}");
-        seen.push_str(&line);
-        let event: Value = serde_json::from_str(&line).unwrap();
-        if let Some(text) = event["text"].as_str().and_then(|t| t.strip_prefix("address ")) {
-            break text.to_string();
-        }
-    };
+    let mut run = LiveRun::start(&project, &["test/files.test.js"]);
+    let address = run.console("address ");
     let (run_port, run_token) = address.split_once(' ').unwrap();
     let run_port: u16 = run_port.parse().unwrap();
     let cookie = format!("Cookie: proctor_token_{run_port}={run_token}\r\n");
@@ -613,10 +623,7 @@ fn every_request_needs_the_token_origin_and_well_formed_frames() {
     let _ = big.write_all(&text_frame(&vec![b' '; 2 * 1024 * 1024]));
     assert!(server_closes(&mut big), "an oversized frame closes the connection");
     project.write("done.txt", "done");
-    let mut rest = String::new();
-    stdout.read_to_string(&mut rest).unwrap();
-    let status = run.wait().unwrap();
-    let out = Output { code: status.code().unwrap_or(-1), stdout: seen + &rest, stderr: String::new() };
+    let out = run.finish();
     assert_eq!(out.code, 0, "{}", out.stdout);
     assert_eq!(
         out.outcomes(),
@@ -644,26 +651,12 @@ fn a_crashed_headless_tab_is_replaced_and_the_run_goes_on() {
     let devtools = serve.record["devtoolsPort"].as_u64().unwrap() as u16;
     let status = wait_for_status(&project, "runtime: chromium#1");
     let old_target = status.split("target ").nth(1).unwrap().trim().to_string();
-    let mut run = project
-        .command(&["run", "--reporter", "json", "test/slow.test.js"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = std::io::BufReader::new(run.stdout.take().unwrap());
-    let mut seen = String::new();
-    while !seen.contains("slow run started") {
-        let mut line = String::new();
-        assert!(std::io::BufRead::read_line(&mut stdout, &mut line).unwrap() > 0, "never started:\n{seen}");
-        seen.push_str(&line);
-    }
+    let mut run = LiveRun::start(&project, &["test/slow.test.js"]);
+    run.console("slow run started");
     // The tab goes away under the running test (as a renderer crash would take it).
     let (code, _) = http_get(devtools, &format!("/json/close/{old_target}"), "");
     assert_eq!(code, 200);
-    let mut rest = String::new();
-    stdout.read_to_string(&mut rest).unwrap();
-    let status = run.wait().unwrap();
-    let out = Output { code: status.code().unwrap_or(-1), stdout: seen + &rest, stderr: String::new() };
+    let out = run.finish();
     assert_eq!(out.code, 1, "{}", out.stdout);
     assert_eq!(
         out.outcomes(),
