@@ -8,6 +8,7 @@
 
 import { captureConsole } from "./console.js";
 import { createController } from "./controller.js";
+import { browserRuntimeInfo, socketUrl } from "./page.js";
 
 /**
  * Connects to the host and serves its commands until shutdown.
@@ -16,9 +17,7 @@ import { createController } from "./controller.js";
  * @returns {Promise<void>} settles once the connection is open and `hello` is sent
  */
 export function startBrowser({ url, files, sequential = false }) {
-  // A path (`/ws?token=…`) is resolved against the page's own host, which is how a browser on
-  // another machine reaches the host.
-  const socket = new WebSocket(url.startsWith("/") ? `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${url}` : url);
+  const socket = new WebSocket(socketUrl(url));
   const outbox = [];
   let open = false;
   const send = (message) => {
@@ -27,7 +26,7 @@ export function startBrowser({ url, files, sequential = false }) {
     else outbox.push(text);
   };
   const adapter = {
-    runtimeInfo: () => ({ kind: "browser", version: browserVersion(), userAgent: navigator.userAgent }),
+    runtimeInfo: browserRuntimeInfo,
     exit: () => socket.close(1000, "shutdown"),
   };
   const controller = createController({ send, adapter, files, sequential });
@@ -66,10 +65,4 @@ export function startBrowser({ url, files, sequential = false }) {
       controller.receive(message);
     });
   });
-}
-
-// "Chrome/156.0.8078.79" style, from the user agent; browsers without a match report the UA.
-function browserVersion() {
-  const match = /(Chrome|Firefox|Version)\/([\d.]+)/.exec(navigator.userAgent);
-  return match ? `${match[1]}/${match[2]}` : navigator.userAgent;
 }

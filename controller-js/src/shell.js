@@ -7,6 +7,8 @@
 // target a person may be debugging in — stays. `close-frame` removes the frame. Messages are
 // those of protocol/src/shell.rs (vectors: protocol/vectors/shell-*.json).
 
+import { browserRuntimeInfo, socketUrl } from "./page.js";
+
 /** The protocol version; see protocol/src/lib.rs. */
 export const PROTOCOL_VERSION = 1;
 
@@ -55,15 +57,14 @@ export function startShell() {
   const params = new URLSearchParams(location.search);
   const query = new URLSearchParams({ token: params.get("token") ?? "" });
   if (params.get("launch")) query.set("launch", params.get("launch"));
-  const socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/shell?${query}`);
+  const socket = new WebSocket(socketUrl(`/ws/shell?${query}`));
   const banner = document.getElementById("status");
   const status = (text) => {
     if (banner) banner.textContent = `proctor: ${text}`;
   };
   const shell = createShell({ document, location, send: (m) => socket.send(JSON.stringify(m)), status });
   socket.addEventListener("open", () => {
-    const match = /(Chrome|Firefox|Version)\/([\d.]+)/.exec(navigator.userAgent);
-    shell.hello({ kind: "browser", version: match ? `${match[1]}/${match[2]}` : navigator.userAgent, userAgent: navigator.userAgent });
+    shell.hello(browserRuntimeInfo());
     status("connected: waiting for a run");
   });
   socket.addEventListener("message", (event) => {

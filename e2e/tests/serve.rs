@@ -569,6 +569,8 @@ fn every_request_needs_the_token_origin_and_well_formed_frames() {
     assert_eq!(http_get(port, &format!("/?token={token}"), "").0, 200);
     assert_eq!(http_get(port, "/__proctor/shell.js", "").0, 401);
     assert_eq!(http_get(port, "/__proctor/shell.js", &format!("Cookie: proctor_token_{port}={token}\r\n")).0, 200);
+    assert_eq!(http_get(port, "/__proctor/page.js", &format!("Cookie: proctor_token_{port}={token}\r\n")).0, 200);
+    assert_eq!(http_get(port, "/__proctor/node.js", &format!("Cookie: proctor_token_{port}={token}\r\n")).0, 404);
     assert_eq!(http_get(port, &format!("/../../etc/passwd?token={token}"), "").0, 404);
     assert_eq!(http_get(port, &format!("/%2e%2e/%2e%2e/etc/passwd?token={token}"), "").0, 404);
     assert_eq!(ws_handshake(port, "/ws/control", None).0, 401);

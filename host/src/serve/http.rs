@@ -25,6 +25,8 @@ use tokio::sync::mpsc;
 
 /// The largest frame a shell page or a run may send; their messages are small.
 const MAX_FRAME_BYTES: usize = 1024 * 1024;
+/// The modules the shell page loads: shell.js and what it imports.
+const SHELL_MODULES: &[&str] = &["shell.js", "page.js"];
 /// How long a new shell connection may take to say hello.
 const HELLO_WAIT: Duration = Duration::from_secs(10);
 
@@ -42,7 +44,7 @@ pub(crate) fn router(hub: Arc<Hub>, token: String, origin: String, port: u16) ->
     let state = ServeState { hub, token, cookie: cookie_name(port), origin, connections: Arc::new(AtomicU64::new(1)) };
     Router::new()
         .route("/", get(shell_page))
-        .route("/__proctor/shell.js", get(shell_script))
+        .route("/__proctor/{module}", get(shell_script))
         .route("/ws/shell", get(shell_upgrade))
         .route("/ws/control", get(control_upgrade))
         .fallback(|| async { (StatusCode::NOT_FOUND, "not found\n") })
@@ -76,10 +78,14 @@ async fn shell_page(State(state): State<ServeState>) -> Response {
         .into_response()
 }
 
-async fn shell_script() -> Response {
-    match crate::build::controller_file("shell.js") {
+/// The shell page's modules, from the controller carried in the binary (nothing else is served).
+async fn shell_script(axum::extract::Path(module): axum::extract::Path<String>) -> Response {
+    if !SHELL_MODULES.contains(&module.as_str()) {
+        return (StatusCode::NOT_FOUND, "not found\n").into_response();
+    }
+    match crate::build::controller_file(&module) {
         Some(source) => ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], source).into_response(),
-        None => (StatusCode::INTERNAL_SERVER_ERROR, "shell.js is missing from this build\n").into_response(),
+        None => (StatusCode::INTERNAL_SERVER_ERROR, format!("{module} is missing from this build\n")).into_response(),
     }
 }
 
