@@ -2,13 +2,18 @@
 // `require("proctor")` at this controller, so test files share the controller's registry.
 //
 // Where node has synchronous in-thread hooks (module.registerHooks, node >= 22.15 / 23.5), one
-// resolve hook serves both `import` and `require`, and resolving costs a function call. Older
-// node gets module.register (node >= 20.6), whose hooks run on a separate loader thread, so
-// every resolution of every import is a message round trip; they live in node-hooks.js.
-// CommonJS `require` does not consult those hooks in node 20, hence the
-// Module._resolveFilename patch on that path.
+// resolve hook serves both `import` and `require`, and resolving costs a function call.
+//
+// Older node only has module.register (node >= 20.6), whose hooks run on a separate loader
+// thread: starting it and making every resolve and load of every module a message round trip
+// cost ~130 ms on 200 test files (~30 ms start-up, ~0.5 ms a file), more than running their
+// 10,000 tests. So for those versions the host passes --expose-internals, and this file wraps
+// the ESM loader's own default resolver in-thread instead — checked to take effect before it
+// is relied on, and module.register (node-hooks.js) is the fallback whenever node's internals
+// look different. CommonJS `require` consults neither in node 20, hence the
+// Module._resolveFilename patch on both of those paths.
 
-import Module from "node:module";
+import Module, { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 const indexUrl = new URL("./index.js", import.meta.url).href;
@@ -27,7 +32,7 @@ if (typeof Module.registerHooks === "function") {
     },
   });
 } else if (typeof Module.register === "function") {
-  Module.register("./node-hooks.js", import.meta.url, { data: { indexUrl } });
+  if (!resolveInThread()) Module.register("./node-hooks.js", import.meta.url, { data: { indexUrl } });
   const commonJsIndex = fileURLToPath(commonJsIndexUrl);
   const resolveFilename = Module._resolveFilename;
   Module._resolveFilename = function resolveProctor(request, ...rest) {
@@ -36,4 +41,39 @@ if (typeof Module.registerHooks === "function") {
   };
 } else {
   throw new Error(`proctor needs node >= 20.6 (module.register); this is node ${process.version}`);
+}
+
+/**
+ * Wraps the ESM loader's default resolver (node's internals, reachable with --expose-internals)
+ * so `proctor` resolves to index.js without a loader thread.
+ * @returns {boolean} whether `import "proctor"` now resolves to index.js; false leaves the loader as it was
+ */
+function resolveInThread() {
+  if (!process.execArgv.includes("--expose-internals")) return false;
+  let loader;
+  try {
+    loader = createRequire(import.meta.url)("internal/modules/esm/loader").getOrInitializeCascadedLoader();
+  } catch {
+    return false;
+  }
+  const defaultResolve = loader?.defaultResolve;
+  if (typeof defaultResolve !== "function") return false;
+  loader.defaultResolve = function resolveProctor(specifier, ...rest) {
+    if (specifier === "proctor") return { url: indexUrl, format: "module" };
+    return defaultResolve.call(this, specifier, ...rest);
+  };
+  // Both ways node resolves an import must see the wrapper, or it is not used at all.
+  let works = false;
+  try {
+    works = resolvesToIndex(loader.resolve("proctor", import.meta.url, { __proto__: null })?.url) &&
+      resolvesToIndex(import.meta.resolve("proctor"));
+  } catch {
+    works = false;
+  }
+  if (!works) loader.defaultResolve = defaultResolve;
+  return works;
+}
+
+function resolvesToIndex(url) {
+  return url === indexUrl;
 }

@@ -4,8 +4,9 @@
 // stops even a test spinning in a synchronous loop).
 //
 // Started as `node node-shell.js <preload URL> <controller URL>`. A worker is warmed up ahead of
-// time: it imports the preload (which makes `proctor` resolve to the controller; on node 20 that
-// starts a loader thread, most of a worker's start-up) and the controller itself, then waits.
+// time: it imports the preload (which makes `proctor` resolve to the controller; where node's
+// internals are not exposed and it falls back to module.register, that starts a loader thread,
+// most of a worker's start-up) and the controller itself, then waits.
 // The host writes one JSON command per line on stdin: `{"type":"open","id":N,"entry":URL}` hands
 // the warm worker a generated entry (which imports that same controller, then the test files),
 // and a new spare starts warming; `{"type":"close","id":N}` terminates worker N. The shell

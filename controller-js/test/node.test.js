@@ -4,6 +4,7 @@
 
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
+import Module from "node:module";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,25 +24,51 @@ function write(relative, text) {
   return path;
 }
 
-test("node: `proctor` resolves for ESM and CommonJS without node_modules", () => {
-  write("resolve/esm.mjs", 'import { describe, expect } from "proctor";\nconsole.log(typeof describe, typeof expect);\n');
-  const esm = spawnSync(process.execPath, ["--import", registerFile, join(project, "resolve/esm.mjs")], { encoding: "utf8" });
-  assert.equal(esm.stderr, "");
-  assert.equal(esm.stdout.trim(), "function function");
+// The host passes --expose-internals to node without module.registerHooks (< 22.15), which lets
+// node-register.js resolve in-thread; without it (or on newer node) another path serves: every
+// way must resolve the same.
+const flagSets = [[], ["--expose-internals"]];
 
-  write("resolve/legacy.cjs", 'const { it, expect } = require("proctor");\nconsole.log(typeof it, typeof expect);\n');
+for (const flags of flagSets) {
+  const label = flags.length === 0 ? "" : ` (${flags.join(" ")})`;
+  const run = (file) => spawnSync(process.execPath, [...flags, "--import", registerFile, file], { encoding: "utf8" });
+
+  test(`node: \`proctor\` resolves for ESM and CommonJS without node_modules${label}`, () => {
+    write("resolve/esm.mjs", 'import { describe, expect } from "proctor";\nconsole.log(typeof describe, typeof expect);\n');
+    const esm = run(join(project, "resolve/esm.mjs"));
+    assert.equal(esm.stderr, "");
+    assert.equal(esm.stdout.trim(), "function function");
+
+    write("resolve/legacy.cjs", 'const { it, expect } = require("proctor");\nconsole.log(typeof it, typeof expect);\n');
+    write(
+      "resolve/both.mjs",
+      'import "proctor";\nimport { createRequire } from "node:module";\n' +
+        'const require = createRequire(import.meta.url);\nrequire("./legacy.cjs");\nawait import("./legacy.cjs");\n' +
+        'console.log(import.meta.resolve("proctor").endsWith("/src/index.js"), (await import("proctor")).it === require("proctor").it);\n',
+    );
+    const cjs = run(join(project, "resolve/both.mjs"));
+    assert.equal(cjs.stderr, "");
+    assert.equal(cjs.stdout.trim(), "function function\ntrue true", "one instance, whichever way it is reached");
+
+    write("resolve/other.mjs", 'import { join } from "node:path";\nimport "./missing-on-purpose.mjs";\n');
+    const missing = run(join(project, "resolve/other.mjs"));
+    assert.match(missing.stderr, /ERR_MODULE_NOT_FOUND/, "other specifiers fall through to node's resolver");
+  });
+}
+
+test("node: without module.registerHooks, --expose-internals resolves in-thread, with no loader thread", {
+  skip: typeof Module.registerHooks === "function" && "this node has module.registerHooks",
+}, () => {
   write(
-    "resolve/both.mjs",
-    'import "proctor";\nimport { createRequire } from "node:module";\n' +
-      'const require = createRequire(import.meta.url);\nrequire("./legacy.cjs");\nawait import("./legacy.cjs");\n',
+    "resolve/which.cjs",
+    'const loader = require("internal/modules/esm/loader").getOrInitializeCascadedLoader();\n' +
+      'console.log(loader.defaultResolve.name);\n',
   );
-  const cjs = spawnSync(process.execPath, ["--import", registerFile, join(project, "resolve/both.mjs")], { encoding: "utf8" });
-  assert.equal(cjs.stderr, "");
-  assert.equal(cjs.stdout.trim(), "function function");
-
-  write("resolve/other.mjs", 'import { join } from "node:path";\nimport "./missing-on-purpose.mjs";\n');
-  const missing = spawnSync(process.execPath, ["--import", registerFile, join(project, "resolve/other.mjs")], { encoding: "utf8" });
-  assert.match(missing.stderr, /ERR_MODULE_NOT_FOUND/, "other specifiers fall through to node's resolver");
+  const inThread = spawnSync(process.execPath, ["--expose-internals", "--import", registerFile, join(project, "resolve/which.cjs")], {
+    encoding: "utf8",
+  });
+  assert.equal(inThread.stderr, "");
+  assert.equal(inThread.stdout.trim(), "resolveProctor");
 });
 
 test("node: startNode runs a suite over a websocket and exits 0 on shutdown", async () => {

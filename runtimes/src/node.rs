@@ -61,23 +61,27 @@ impl NodeLauncher {
         &self.node
     }
 
-    /// Flags that keep node's own warnings out of the output.
-    pub(crate) fn quiet_flags(&self) -> Vec<OsString> {
-        if (self.major, self.minor) >= (20, 11) {
-            vec!["--disable-warning=ExperimentalWarning".into()]
-        } else {
-            Vec::new()
-        }
-    }
-
-    /// The flags proctor adds for this node version, before the user's script.
-    fn flags(&self, preload: &str) -> Vec<OsString> {
-        // The controller speaks websocket over node:net itself, so no --experimental-websocket.
+    /// The flags every node process proctor starts gets, whatever it runs.
+    pub(crate) fn base_flags(&self) -> Vec<OsString> {
         let mut flags: Vec<OsString> = Vec::new();
         if (self.major, self.minor) >= (20, 11) {
             // module.register() is an experimental API on some 20.x releases; its warning is noise.
             flags.push("--disable-warning=ExperimentalWarning".into());
         }
+        if (self.major, self.minor) < (22, 15) {
+            // Without module.registerHooks, node-register.js resolves `proctor` in-thread through
+            // node's own loader, which this exposes; the alternative, module.register, puts every
+            // module load behind a loader thread (~130 ms on 200 files). It falls back to that by
+            // itself when the internals are not what it expects.
+            flags.push("--expose-internals".into());
+        }
+        flags
+    }
+
+    /// The flags proctor adds for this node version, before the user's script.
+    fn flags(&self, preload: &str) -> Vec<OsString> {
+        // The controller speaks websocket over node:net itself, so no --experimental-websocket.
+        let mut flags = self.base_flags();
         flags.push("--import".into());
         flags.push(preload.into());
         flags

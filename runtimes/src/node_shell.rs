@@ -51,7 +51,7 @@ impl NodeShell {
     ) -> Result<NodeShell, RuntimeError> {
         let mut command = Command::new(launcher.program());
         command
-            .args(launcher.quiet_flags())
+            .args(launcher.base_flags())
             .arg(shell)
             .arg(preload)
             .arg(controller)
