@@ -207,3 +207,36 @@ test("node: the process exits 1 when the host goes away or cannot be reached", a
   assert.equal(unreachable.code, 1);
   assert.match(unreachable.stderr, /proctor: cannot connect to the host at ws:\/\/127\.0\.0\.1:1\//);
 });
+
+test("node: node-boot.js loads the controller, then runs the entry it reads on stdin", async () => {
+  const bootFile = fileURLToPath(new URL("../src/node-boot.js", import.meta.url));
+  const entry = write(
+    ".proctor/boot-entry.mjs",
+    // stdin is empty for whatever runs after the line.
+    `import { readFileSync } from "node:fs";\n` +
+      `const node = await import(${JSON.stringify(nodeEntryUrl)});\n` +
+      `console.log(typeof node.startNode, JSON.stringify(readFileSync(0, "utf8")));\n`,
+  );
+  const boot = (input) =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, ["--import", registerFile, bootFile], { stdio: ["pipe", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk) => (stdout += chunk));
+      child.stderr.on("data", (chunk) => (stderr += chunk));
+      child.on("exit", (code) => resolve({ code, stdout, stderr }));
+      // Written late, in two pieces, after the process has long started: it has to wait.
+      setTimeout(() => {
+        child.stdin.write(input.slice(0, 5));
+        setTimeout(() => child.stdin.end(input.slice(5)), 20);
+      }, 100);
+    });
+
+  const ran = await boot(`${pathToFileURL(entry).href}\nnot for the tests\n`);
+  assert.equal(ran.stderr, "");
+  assert.equal(ran.stdout, 'function ""\n');
+  assert.equal(ran.code, 0);
+
+  const unused = await boot("");
+  assert.deepEqual(unused, { code: 0, stdout: "", stderr: "" }, "a stdin closed with no line: nothing to run");
+});

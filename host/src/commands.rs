@@ -10,7 +10,7 @@ use crate::exit::{exit_code, SUCCESS};
 use crate::plan::{build_plan, Plan, PlanError, PlanNode};
 use crate::report::build_reporters;
 use crate::runtime::{
-    BuildReport, ChromiumLaunch, KeptNode, KeptNodeLaunch, Launch, NodeLaunch, PrepareError, ServedLaunch,
+    BuildReport, ChromiumLaunch, EarlyNode, KeptNode, KeptNodeLaunch, Launch, NodeLaunch, PrepareError, ServedLaunch,
 };
 use crate::select::{select, Decision, SelectError};
 use crate::serve::{read_record, Recorded, ServeClient};
@@ -54,6 +54,10 @@ pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
         println!("{}", serde_json::to_string_pretty(&config).unwrap_or_default());
         return Ok(SUCCESS);
     }
+    // Node starts now, loading its controller while the files are parsed: the plan does not
+    // say which files to load until it is done, but every node suite needs the same runtime.
+    let early_node = config.suites.iter().any(|suite| suite.runtimes.contains(&RuntimeKind::Node));
+    let early_node = std::sync::Mutex::new(if early_node { EarlyNode::start(&config.root) } else { None });
     let plan = Arc::new(selected_plan(&config)?);
     let served = if wants_browser(&plan) && !config.no_server {
         match connect_to_server(&config.root).await {
@@ -65,7 +69,8 @@ pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
         None
     };
     let reporters = build_reporters(&config);
-    let ran = execute(&plan, &config, Kept { served: served.as_ref(), node: None }, reporters).await?;
+    let kept = Kept { served: served.as_ref(), node: None, early_node: Some(&early_node) };
+    let ran = execute(&plan, &config, kept, reporters).await?;
     Ok(ran.exit_code(config.no_tests))
 }
 
@@ -109,6 +114,8 @@ pub(crate) struct Kept<'a> {
     pub served: Option<&'a Arc<ServeClient>>,
     /// The kept node process of `proctor watch`.
     pub node: Option<&'a KeptNode>,
+    /// A node process started before the plan; the first node suite takes it.
+    pub early_node: Option<&'a std::sync::Mutex<Option<EarlyNode>>>,
 }
 
 /// Runs a selected plan from `RunStarted` to `RunFinished` through `reporters`, in the `kept`
@@ -121,7 +128,11 @@ pub(crate) async fn execute(
 ) -> Result<Ran, CommandError> {
     let served = kept.served;
     let node = if loads(plan, RuntimeKind::Node) && kept.node.is_none() {
-        Some(runtimes::NodeLauncher::find()?)
+        let early = kept.early_node.and_then(|slot| lock(slot).as_ref().map(|early| early.launcher().clone()));
+        Some(match early {
+            Some(launcher) => launcher,
+            None => runtimes::NodeLauncher::find()?,
+        })
     } else {
         None
     };
@@ -136,7 +147,13 @@ pub(crate) async fn execute(
     {
         let mut emitter = Emitter::new(&mut reporters);
         emitter.emit(EventKind::RunStarted { plan: plan.clone(), seed: config.seed });
-        let runtimes = Runtimes { node: node.as_ref(), chromium: chromium.as_ref(), served, kept_node: kept.node };
+        let runtimes = Runtimes {
+            node: node.as_ref(),
+            chromium: chromium.as_ref(),
+            served,
+            kept_node: kept.node,
+            early_node: kept.early_node,
+        };
         // Dropping the run on Ctrl-C or SIGTERM kills the runtimes and removes their temp dirs
         // (every one of them is owned by that future); the counts so far still get reported.
         tokio::select! {
@@ -158,6 +175,8 @@ struct Runtimes<'a> {
     served: Option<&'a Arc<ServeClient>>,
     /// The kept node process of `proctor watch`.
     kept_node: Option<&'a KeptNode>,
+    /// The node process started before the plan, until a suite takes it.
+    early_node: Option<&'a std::sync::Mutex<Option<EarlyNode>>>,
 }
 
 /// Whether this run goes through a live `proctor serve`.
@@ -325,7 +344,8 @@ async fn run_suites(
                         .await;
                 }
                 (RuntimeKind::Node, None, Some(launcher), _) => {
-                    let prepared = NodeLaunch::prepare(launcher, &files, &config.root).await;
+                    let early = take_early_node(found.early_node);
+                    let prepared = NodeLaunch::prepare(launcher, &files, &config.root, early).await;
                     run_prepared(prepared.map(|(server, launch)| (server, launch, None)), &settings, emitter, stats)
                         .await;
                 }
@@ -354,6 +374,16 @@ async fn run_suites(
             }
         }
     }
+}
+
+/// Takes the node process started before the plan, if it is still there.
+fn take_early_node(slot: Option<&std::sync::Mutex<Option<EarlyNode>>>) -> Option<EarlyNode> {
+    slot.and_then(|slot| lock(slot).take())
+}
+
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // Nothing holds the lock across a panic that matters: a poisoned slot is still usable.
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Reports a browser build and runs the suite in what it prepared.

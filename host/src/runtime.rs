@@ -2,11 +2,13 @@
 //! of a suite; the session never cares which kind it is. [`NodeLaunch`] prepares node: a server
 //! to connect back to and an entry module, then one child process per (re)start.
 
-use crate::build::{build_browser, write_node_entry, write_node_entry_using, BuildError, NodeEntry, StackMapper};
+use crate::build::{
+    build_browser, write_controller, write_node_entry, write_node_entry_using, BuildError, NodeEntry, StackMapper,
+};
 use crate::config::BuildMode;
 use crate::serve::ServeClient;
 use crate::server::Server;
-use runtimes::{ChromiumBrowser, ChromiumLauncher, ChromiumTab, NodeLauncher, NodeProcess, RuntimeError};
+use runtimes::{BootingNode, ChromiumBrowser, ChromiumLauncher, ChromiumTab, NodeLauncher, NodeProcess, RuntimeError};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -44,18 +46,32 @@ pub struct NodeLaunch {
     launcher: NodeLauncher,
     entry: NodeEntry,
     root: PathBuf,
+    /// The process started before the plan, for the first launch.
+    first: Option<BootingNode>,
+    /// Holds the controller an [`EarlyNode`] loaded, which the entry imports.
+    _controller: Option<tempfile::TempDir>,
 }
 
 impl NodeLaunch {
-    /// Starts the server and writes the entry for `files` (relative, absolute path).
+    /// Starts the server and writes the entry for `files` (relative, absolute path). With
+    /// `early`, the first launch is that process (and the entry imports its controller).
     pub async fn prepare(
         launcher: &NodeLauncher,
         files: &[(String, PathBuf)],
         root: &Path,
+        early: Option<EarlyNode>,
     ) -> Result<(Server, NodeLaunch), PrepareError> {
         let server = Server::start(None).await.map_err(PrepareError::Server)?;
-        let entry = write_node_entry(files, &server.ws_url())?;
-        Ok((server, NodeLaunch { launcher: launcher.clone(), entry, root: root.to_path_buf() }))
+        let (entry, first, controller) = match early {
+            Some(early) => {
+                let entry = write_node_entry_using(&early.controller_dir, files, &server.ws_url())?;
+                (entry, Some(early.booting), Some(early.controller))
+            }
+            None => (write_node_entry(files, &server.ws_url())?, None, None),
+        };
+        let launch =
+            NodeLaunch { launcher: launcher.clone(), entry, root: root.to_path_buf(), first, _controller: controller };
+        Ok((server, launch))
     }
 }
 
@@ -63,7 +79,38 @@ impl Launch for NodeLaunch {
     type Running = NodeProcess;
 
     async fn launch(&mut self) -> Result<NodeProcess, RuntimeError> {
+        if let Some(booting) = self.first.take() {
+            return Ok(booting.run_entry(&crate::paths::file_url(&self.entry.entry)).await);
+        }
         self.launcher.spawn(&self.entry.preload, &self.entry.entry, &self.root)
+    }
+}
+
+/// A node process `proctor run` starts before it plans (see `NodeLauncher::spawn_booting`),
+/// so node's start-up and the parsing of the test files overlap; the first node suite runs in
+/// it. Dropping it kills the process and removes its controller.
+pub struct EarlyNode {
+    launcher: NodeLauncher,
+    controller: tempfile::TempDir,
+    controller_dir: PathBuf,
+    booting: BootingNode,
+}
+
+impl EarlyNode {
+    /// Finds node and starts it in `root`. `None` when anything fails: the run then finds node
+    /// the usual way, which reports the problem where it belongs.
+    pub fn start(root: &Path) -> Option<EarlyNode> {
+        let launcher = NodeLauncher::find().ok()?;
+        let controller = tempfile::Builder::new().prefix("proctor-").tempdir().ok()?;
+        let controller_dir = write_controller(controller.path()).ok()?;
+        let preload = crate::paths::file_url(&controller_dir.join("node-register.js"));
+        let booting = launcher.spawn_booting(&preload, &controller_dir.join("node-boot.js"), root).ok()?;
+        Some(EarlyNode { launcher, controller, controller_dir, booting })
+    }
+
+    /// The node it runs.
+    pub fn launcher(&self) -> &NodeLauncher {
+        &self.launcher
     }
 }
 

@@ -420,8 +420,13 @@ impl Watcher {
         let results = Arc::new(Mutex::new(Vec::new()));
         let mut reporters = build_reporters(&config);
         reporters.push("watch", Box::new(Results(results.clone())));
-        let ran = match execute(&plan, &config, Kept { served: served.as_ref(), node: self.node.as_ref() }, reporters)
-            .await
+        let ran = match execute(
+            &plan,
+            &config,
+            Kept { served: served.as_ref(), node: self.node.as_ref(), early_node: None },
+            reporters,
+        )
+        .await
         {
             Ok(ran) => ran,
             Err(err) => {

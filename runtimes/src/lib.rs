@@ -8,7 +8,7 @@ mod node;
 mod node_shell;
 
 pub use chromium::{ChromiumBrowser, ChromiumLauncher, ChromiumTab};
-pub use node::{NodeLauncher, NodeProcess};
+pub use node::{BootingNode, NodeLauncher, NodeProcess};
 pub use node_shell::{NodeShell, NodeWorker};
 use std::future::Future;
 

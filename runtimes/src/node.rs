@@ -5,8 +5,8 @@ use crate::{ExitInfo, RawOutput, Runtime, RuntimeError};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, ChildStdin, Command};
 use tokio::sync::mpsc;
 
 /// Oldest node proctor supports: `module.register` resolve hooks arrived in 20.6.
@@ -89,12 +89,32 @@ impl NodeLauncher {
 
     /// Starts `node <flags> --import <preload> <entry>` in `cwd`.
     pub fn spawn(&self, preload: &str, entry: &Path, cwd: &Path) -> Result<NodeProcess, RuntimeError> {
+        let (process, _) = self.start(preload, entry, cwd, Stdio::null())?;
+        Ok(process)
+    }
+
+    /// Starts `node <flags> --import <preload> <boot>` in `cwd` before there is an entry: the
+    /// boot script (the controller's `node-boot.js`) loads the controller, then waits for the
+    /// entry's URL on stdin, which [`BootingNode::run_entry`] sends. The host plans the tests
+    /// meanwhile, so node's start-up no longer waits for the plan.
+    pub fn spawn_booting(&self, preload: &str, boot: &Path, cwd: &Path) -> Result<BootingNode, RuntimeError> {
+        let (process, stdin) = self.start(preload, boot, cwd, Stdio::piped())?;
+        Ok(BootingNode { process, stdin })
+    }
+
+    fn start(
+        &self,
+        preload: &str,
+        script: &Path,
+        cwd: &Path,
+        stdin: Stdio,
+    ) -> Result<(NodeProcess, Option<ChildStdin>), RuntimeError> {
         let mut command = Command::new(&self.node);
         command
             .args(self.flags(preload))
-            .arg(entry)
+            .arg(script)
             .current_dir(cwd)
-            .stdin(Stdio::null())
+            .stdin(stdin)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
@@ -111,7 +131,31 @@ impl NodeLauncher {
         if let Some(stderr) = child.stderr.take() {
             forward_lines(stderr, true, tx);
         }
-        Ok(NodeProcess { child, output, exit: None })
+        let stdin = child.stdin.take();
+        Ok((NodeProcess { child, output, exit: None }, stdin))
+    }
+}
+
+/// A node process that has started and is loading the controller, waiting to be told its
+/// entry. Dropping it kills the process.
+#[derive(Debug)]
+pub struct BootingNode {
+    process: NodeProcess,
+    stdin: Option<ChildStdin>,
+}
+
+impl BootingNode {
+    /// Tells the process to import the entry at `entry_url` (a file: URL) and closes its stdin,
+    /// so tests read an empty stdin as they would from a process started on the entry. A
+    /// process that died meanwhile is still returned: the session sees it exit before
+    /// connecting and reports what it printed, as for any node that fails at start-up.
+    pub async fn run_entry(mut self, entry_url: &str) -> NodeProcess {
+        if let Some(mut stdin) = self.stdin.take() {
+            let line = format!("{entry_url}\n");
+            let _ = stdin.write_all(line.as_bytes()).await;
+            let _ = stdin.flush().await;
+        }
+        self.process
     }
 }
 

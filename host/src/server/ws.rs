@@ -34,8 +34,17 @@ pub(crate) async fn serve_connection(socket: WebSocket, connections: mpsc::Unbou
         return;
     }
     let writer = tokio::spawn(async move {
-        while let Some(message) = out_rx.recv().await {
-            if sink.send(Message::Text(message.to_json().into())).await.is_err() {
+        // Whatever the session queued at once goes out in one flush (one write, usually one
+        // packet), so a batch of `run-test` commands reaches the controller together.
+        'writing: while let Some(message) = out_rx.recv().await {
+            let mut next = Some(message);
+            while let Some(message) = next {
+                if sink.feed(Message::Text(message.to_json().into())).await.is_err() {
+                    break 'writing;
+                }
+                next = out_rx.try_recv().ok();
+            }
+            if sink.flush().await.is_err() {
                 break;
             }
         }

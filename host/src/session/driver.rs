@@ -342,7 +342,11 @@ impl<L: Launch> Driver<'_, '_, L> {
         let mut head_announced: Option<CommandId> = None;
         loop {
             self.stop_if_failed_fast(&mut pending);
-            while in_flight.len() < self.window() {
+            // The window is topped up in batches, not one command per finished test: a batch
+            // leaves in one write and the controller runs it in one turn of its event loop,
+            // where one command at a time cost a turn (and a wake-up of each side) per test.
+            let refill = in_flight.len() <= self.window() / 2;
+            while refill && in_flight.len() < self.window() {
                 let Some(Scheduled { info: test, disposition }) = pending.pop_front() else { break };
                 let command = match disposition {
                     Disposition::Skip { kind, reason } => Err((kind, reason)),
