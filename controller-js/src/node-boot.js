@@ -26,6 +26,8 @@ function readEntryUrl() {
         Atomics.wait(pause, 0, 0, 1);
         continue;
       }
+      // A signal (SIGUSR1, to attach a debugger) interrupted the read: read again.
+      if (error.code === "EINTR") continue;
       if (error.code === "EOF") break;
       throw error;
     }

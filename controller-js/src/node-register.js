@@ -13,11 +13,12 @@
 // look different. CommonJS `require` consults neither in node 20, hence the
 // Module._resolveFilename patch on both of those paths.
 
-import Module, { createRequire } from "node:module";
+import Module, { createRequire, syncBuiltinESMExports } from "node:module";
 import { fileURLToPath } from "node:url";
 
 const indexUrl = new URL("./index.js", import.meta.url).href;
 const commonJsIndexUrl = new URL("./index.cjs", import.meta.url).href;
+const hooksUrl = new URL("./node-hooks.js", import.meta.url).href;
 
 // Both are read off the default export: a named import of one this node lacks would fail to
 // link with a SyntaxError instead of saying what is wrong.
@@ -32,7 +33,7 @@ if (typeof Module.registerHooks === "function") {
     },
   });
 } else if (typeof Module.register === "function") {
-  if (!resolveInThread()) Module.register("./node-hooks.js", import.meta.url, { data: { indexUrl } });
+  if (!resolveInThread()) Module.register(hooksUrl, import.meta.url, { data: { indexUrl } });
   const commonJsIndex = fileURLToPath(commonJsIndexUrl);
   const resolveFilename = Module._resolveFilename;
   Module._resolveFilename = function resolveProctor(request, ...rest) {
@@ -70,8 +71,42 @@ function resolveInThread() {
   } catch {
     works = false;
   }
-  if (!works) loader.defaultResolve = defaultResolve;
-  return works;
+  if (!works) {
+    loader.defaultResolve = defaultResolve;
+    return false;
+  }
+  // A hook registered later (module.register, by a library such as an instrumentation agent or
+  // tsx, or by a setup file) moves every resolution onto node's loader thread, where this
+  // wrapper is not. At that moment put proctor's own hook first in that chain, as
+  // module.register would have from the start, and step aside.
+  const register = loader.register;
+  if (typeof register !== "function") {
+    loader.defaultResolve = defaultResolve;
+    return false;
+  }
+  loader.register = function registerAfterProctor(...args) {
+    loader.register = register;
+    loader.defaultResolve = defaultResolve;
+    register.call(loader, hooksUrl, import.meta.url, { indexUrl });
+    return register.apply(this, args);
+  };
+  hideInternals();
+  return true;
+}
+
+/**
+ * --expose-internals lists node's ~260 internal modules in `builtinModules`; tools that walk
+ * that list (bundlers marking builtins external, snapshot tests) should see what they would
+ * see without the flag.
+ */
+function hideInternals() {
+  const visible = Module.builtinModules.filter((name) => !name.startsWith("internal/"));
+  try {
+    Module.builtinModules = visible;
+    syncBuiltinESMExports();
+  } catch {
+    // Read-only on some node: the list stays longer, nothing else changes.
+  }
 }
 
 function resolvesToIndex(url) {

@@ -50,6 +50,20 @@ for (const flags of flagSets) {
     assert.equal(cjs.stderr, "");
     assert.equal(cjs.stdout.trim(), "function function\ntrue true", "one instance, whichever way it is reached");
 
+    // A hook someone registers later (instrumentation agents, tsx) must not take `proctor` away.
+    write("resolve/noop-hooks.mjs", "export async function resolve(specifier, context, next) { return next(specifier, context); }\n");
+    write(
+      "resolve/late.mjs",
+      'import { register } from "node:module";\nregister("./noop-hooks.mjs", import.meta.url);\n' +
+        'await import("./esm.mjs");\nconsole.log(typeof (await import("proctor")).it);\n',
+    );
+    const late = run(join(project, "resolve/late.mjs"));
+    assert.equal(late.stderr, "");
+    assert.equal(late.stdout.trim(), "function function\nfunction");
+
+    write("resolve/builtins.cjs", 'console.log(require("node:module").builtinModules.some((name) => name.startsWith("internal/")));\n');
+    assert.equal(run(join(project, "resolve/builtins.cjs")).stdout.trim(), "false", "no internals listed as builtins");
+
     write("resolve/other.mjs", 'import { join } from "node:path";\nimport "./missing-on-purpose.mjs";\n');
     const missing = run(join(project, "resolve/other.mjs"));
     assert.match(missing.stderr, /ERR_MODULE_NOT_FOUND/, "other specifiers fall through to node's resolver");

@@ -57,8 +57,24 @@ pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
     // Node starts now, loading its controller while the files are parsed: the plan does not
     // say which files to load until it is done, but every node suite needs the same runtime.
     let early_node = config.suites.iter().any(|suite| suite.runtimes.contains(&RuntimeKind::Node));
-    let early_node = std::sync::Mutex::new(if early_node { EarlyNode::start(&config.root) } else { None });
-    let plan = Arc::new(selected_plan(&config)?);
+    let early_node: EarlySlot = std::sync::Mutex::new(if early_node { EarlyNode::start(&config.root) } else { None });
+    // Planned off this thread, so Ctrl-C or SIGTERM meanwhile still ends the run cleanly: the
+    // early node is killed and its temp dir removed when `early_node` is dropped.
+    let planning = {
+        let config = config.clone();
+        tokio::task::spawn_blocking(move || selected_plan(&config))
+    };
+    let plan = tokio::select! {
+        planned = planning => match planned {
+            Ok(plan) => Arc::new(plan?),
+            Err(failed) => std::panic::resume_unwind(failed.into_panic()),
+        },
+        () = interruption() => return Ok(crate::exit::INTERRUPTED),
+    };
+    if !loads(&plan, RuntimeKind::Node) {
+        // Only browser files were selected: no reason to keep node waiting through the run.
+        *lock(&early_node) = None;
+    }
     let served = if wants_browser(&plan) && !config.no_server {
         match connect_to_server(&config.root).await {
             Served::Leased(client) => Some(Arc::new(client)),
@@ -107,6 +123,9 @@ fn loads(plan: &Plan, kind: RuntimeKind) -> bool {
         .any(|s| s.runtimes.contains(&kind) && s.files.iter().any(|f| f.syntax_error.is_none() && f.selected))
 }
 
+/// Where the node process started before the plan waits for the suite that takes it.
+pub(crate) type EarlySlot = std::sync::Mutex<Option<EarlyNode>>;
+
 /// Runtimes kept across runs, where there are any.
 #[derive(Clone, Copy)]
 pub(crate) struct Kept<'a> {
@@ -115,7 +134,7 @@ pub(crate) struct Kept<'a> {
     /// The kept node process of `proctor watch`.
     pub node: Option<&'a KeptNode>,
     /// A node process started before the plan; the first node suite takes it.
-    pub early_node: Option<&'a std::sync::Mutex<Option<EarlyNode>>>,
+    pub early_node: Option<&'a EarlySlot>,
 }
 
 /// Runs a selected plan from `RunStarted` to `RunFinished` through `reporters`, in the `kept`
@@ -176,7 +195,7 @@ struct Runtimes<'a> {
     /// The kept node process of `proctor watch`.
     kept_node: Option<&'a KeptNode>,
     /// The node process started before the plan, until a suite takes it.
-    early_node: Option<&'a std::sync::Mutex<Option<EarlyNode>>>,
+    early_node: Option<&'a EarlySlot>,
 }
 
 /// Whether this run goes through a live `proctor serve`.
@@ -377,7 +396,7 @@ async fn run_suites(
 }
 
 /// Takes the node process started before the plan, if it is still there.
-fn take_early_node(slot: Option<&std::sync::Mutex<Option<EarlyNode>>>) -> Option<EarlyNode> {
+fn take_early_node(slot: Option<&EarlySlot>) -> Option<EarlyNode> {
     slot.and_then(|slot| lock(slot).take())
 }
 

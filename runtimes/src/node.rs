@@ -68,7 +68,7 @@ impl NodeLauncher {
             // module.register() is an experimental API on some 20.x releases; its warning is noise.
             flags.push("--disable-warning=ExperimentalWarning".into());
         }
-        if (self.major, self.minor) < (22, 15) {
+        if !self.has_register_hooks() {
             // Without module.registerHooks, node-register.js resolves `proctor` in-thread through
             // node's own loader, which this exposes; the alternative, module.register, puts every
             // module load behind a loader thread (~130 ms on 200 files). It falls back to that by
@@ -76,6 +76,13 @@ impl NodeLauncher {
             flags.push("--expose-internals".into());
         }
         flags
+    }
+
+    /// Whether this node has the synchronous in-thread `module.registerHooks` (22.15+ on the 22
+    /// line, 23.5+ after it).
+    fn has_register_hooks(&self) -> bool {
+        let (major, minor) = (self.major, self.minor);
+        (major == 22 && minor >= 15) || (major, minor) >= (23, 5)
     }
 
     /// The flags proctor adds for this node version, before the user's script.
@@ -212,6 +219,33 @@ impl Runtime for NodeProcess {
             if let Ok(status) = self.child.wait().await {
                 self.exit = Some(exit_info(status));
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn launcher(major: u32, minor: u32) -> NodeLauncher {
+        NodeLauncher { node: PathBuf::from("node"), version: format!("v{major}.{minor}.0"), major, minor }
+    }
+
+    #[test]
+    fn internals_are_exposed_exactly_where_register_hooks_are_missing() {
+        let exposes =
+            |major, minor| launcher(major, minor).base_flags().iter().any(|flag| flag == "--expose-internals");
+        for (major, minor, expected) in [
+            (20, 6, true),
+            (20, 20, true),
+            (21, 7, true),
+            (22, 14, true),
+            (22, 15, false),
+            (23, 4, true),
+            (23, 5, false),
+            (24, 0, false),
+        ] {
+            assert_eq!(exposes(major, minor), expected, "node {major}.{minor}");
         }
     }
 }
