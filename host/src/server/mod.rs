@@ -136,7 +136,9 @@ async fn upgrade(
     if let Err(refusal) = check_origin(&state.origin, &headers, false) {
         return refusal;
     }
-    ws.max_message_size(ws::MAX_MESSAGE_BYTES).on_upgrade(move |socket| ws::serve_connection(socket, state.connections))
+    ws.max_message_size(ws::MAX_MESSAGE_BYTES)
+        .max_frame_size(ws::MAX_MESSAGE_BYTES)
+        .on_upgrade(move |socket| ws::serve_connection(socket, state.connections))
 }
 
 #[derive(Clone)]
@@ -324,6 +326,25 @@ mod tests {
         let read = stream.read(&mut buffer).await.unwrap();
         let head = String::from_utf8_lossy(&buffer[..read]).to_string();
         head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+    }
+
+    #[tokio::test]
+    async fn a_message_over_the_websocket_default_limits_still_arrives() {
+        // `loaded` for 150,000 tests is ~23 MB in one frame, past tungstenite's 16 MiB default.
+        use futures_util::SinkExt;
+        let mut server = Server::start(None).await.unwrap();
+        let (mut client, _) = tokio_tungstenite::connect_async(server.ws_url()).await.unwrap();
+        let text = "x".repeat(24 * 1024 * 1024);
+        let message =
+            serde_json::json!({"type": "console", "run": 1, "stream": "stdout", "level": "log", "text": text});
+        client.send(tokio_tungstenite::tungstenite::Message::text(message.to_string())).await.unwrap();
+        let mut connection = server.connections.recv().await.unwrap();
+        match connection.inbox.recv().await {
+            Some(ws::Inbound::Message(protocol::ControllerMessage::Console { text: received, .. })) => {
+                assert_eq!(received.len(), text.len())
+            }
+            other => panic!("expected the console message, got {other:?}"),
+        }
     }
 
     #[tokio::test]

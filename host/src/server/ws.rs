@@ -6,8 +6,10 @@ use futures_util::{SinkExt, StreamExt};
 use protocol::{ControllerMessage, HostMessage};
 use tokio::sync::mpsc;
 
-/// The largest frame a controller may send (console output of a chatty test fits easily).
-pub(crate) const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
+/// The largest message (and frame: controllers send each message as one frame) a controller
+/// may send. The biggest is `loaded`, which lists every registered test: ~150 bytes a test, so
+/// 150,000 tests are ~23 MB. The limit only keeps a runaway peer from filling memory.
+pub(crate) const MAX_MESSAGE_BYTES: usize = 512 * 1024 * 1024;
 
 /// What arrives from a controller.
 #[derive(Debug)]
