@@ -58,7 +58,8 @@ function resolveInThread() {
     return false;
   }
   const defaultResolve = loader?.defaultResolve;
-  if (typeof defaultResolve !== "function") return false;
+  const register = loader?.register;
+  if (typeof defaultResolve !== "function" || typeof register !== "function") return false;
   loader.defaultResolve = function resolveProctor(specifier, ...rest) {
     if (specifier === "proctor") return { url: indexUrl, format: "module" };
     return defaultResolve.call(this, specifier, ...rest);
@@ -66,8 +67,8 @@ function resolveInThread() {
   // Both ways node resolves an import must see the wrapper, or it is not used at all.
   let works = false;
   try {
-    works = resolvesToIndex(loader.resolve("proctor", import.meta.url, { __proto__: null })?.url) &&
-      resolvesToIndex(import.meta.resolve("proctor"));
+    works = loader.resolve("proctor", import.meta.url, { __proto__: null })?.url === indexUrl &&
+      import.meta.resolve("proctor") === indexUrl;
   } catch {
     works = false;
   }
@@ -79,11 +80,6 @@ function resolveInThread() {
   // tsx, or by a setup file) moves every resolution onto node's loader thread, where this
   // wrapper is not. At that moment put proctor's own hook first in that chain, as
   // module.register would have from the start, and step aside.
-  const register = loader.register;
-  if (typeof register !== "function") {
-    loader.defaultResolve = defaultResolve;
-    return false;
-  }
   loader.register = function registerAfterProctor(...args) {
     loader.register = register;
     loader.defaultResolve = defaultResolve;
@@ -107,8 +103,4 @@ function hideInternals() {
   } catch {
     // Read-only on some node: the list stays longer, nothing else changes.
   }
-}
-
-function resolvesToIndex(url) {
-  return url === indexUrl;
 }

@@ -3,7 +3,8 @@
 //! to connect back to and an entry module, then one child process per (re)start.
 
 use crate::build::{
-    build_browser, write_controller, write_node_entry, write_node_entry_using, BuildError, NodeEntry, StackMapper,
+    build_browser, temp_dir, write_controller, write_node_entry, write_node_entry_using, BuildError, NodeEntry,
+    StackMapper,
 };
 use crate::config::BuildMode;
 use crate::serve::ServeClient;
@@ -101,7 +102,7 @@ impl EarlyNode {
     /// the usual way, which reports the problem where it belongs.
     pub fn start(root: &Path) -> Option<EarlyNode> {
         let launcher = NodeLauncher::find().ok()?;
-        let controller = tempfile::Builder::new().prefix("proctor-").tempdir().ok()?;
+        let controller = temp_dir().ok()?;
         let controller_dir = write_controller(controller.path()).ok()?;
         let preload = crate::paths::file_url(&controller_dir.join("node-register.js"));
         let booting = launcher.spawn_booting(&preload, &controller_dir.join("node-boot.js"), root).ok()?;

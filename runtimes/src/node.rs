@@ -62,7 +62,7 @@ impl NodeLauncher {
     }
 
     /// The flags every node process proctor starts gets, whatever it runs.
-    pub(crate) fn base_flags(&self) -> Vec<OsString> {
+    fn base_flags(&self) -> Vec<OsString> {
         let mut flags: Vec<OsString> = Vec::new();
         if (self.major, self.minor) >= (20, 11) {
             // module.register() is an experimental API on some 20.x releases; its warning is noise.
@@ -85,13 +85,26 @@ impl NodeLauncher {
         (major == 22 && minor >= 15) || (major, minor) >= (23, 5)
     }
 
-    /// The flags proctor adds for this node version, before the user's script.
-    fn flags(&self, preload: &str) -> Vec<OsString> {
-        // The controller speaks websocket over node:net itself, so no --experimental-websocket.
-        let mut flags = self.base_flags();
-        flags.push("--import".into());
-        flags.push(preload.into());
-        flags
+    /// `node <flags> <args>` in `cwd`, as proctor starts every node process: stdout and stderr
+    /// piped to the host, killed when dropped, `NODE_ENV=test` unless the user set it.
+    pub(crate) fn command<I, A>(&self, args: I, cwd: &Path, stdin: Stdio) -> Command
+    where
+        I: IntoIterator<Item = A>,
+        A: Into<OsString>,
+    {
+        let mut command = Command::new(&self.node);
+        command
+            .args(self.base_flags())
+            .args(args.into_iter().map(Into::into))
+            .current_dir(cwd)
+            .stdin(stdin)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        if std::env::var_os("NODE_ENV").is_none() {
+            command.env("NODE_ENV", "test");
+        }
+        command
     }
 
     /// Starts `node <flags> --import <preload> <entry>` in `cwd`.
@@ -116,19 +129,10 @@ impl NodeLauncher {
         cwd: &Path,
         stdin: Stdio,
     ) -> Result<(NodeProcess, Option<ChildStdin>), RuntimeError> {
-        let mut command = Command::new(&self.node);
-        command
-            .args(self.flags(preload))
-            .arg(script)
-            .current_dir(cwd)
-            .stdin(stdin)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
-        if std::env::var_os("NODE_ENV").is_none() {
-            command.env("NODE_ENV", "test");
-        }
-        let mut child = command
+        // The controller speaks websocket over node:net itself, so no --experimental-websocket.
+        let args: [OsString; 3] = ["--import".into(), preload.into(), script.into()];
+        let mut child = self
+            .command(args, cwd, stdin)
             .spawn()
             .map_err(|source| RuntimeError::Spawn { program: self.node.display().to_string(), source })?;
         let (tx, output) = mpsc::unbounded_channel();
@@ -170,10 +174,19 @@ fn forward_lines<R>(reader: R, stderr: bool, tx: mpsc::UnboundedSender<RawOutput
 where
     R: tokio::io::AsyncRead + Unpin + Send + 'static,
 {
+    read_lines(reader, move |text| tx.send(RawOutput { stderr, text }).is_ok());
+}
+
+/// Hands each line `reader` yields to `each`, on a task of its own, until the reader ends or
+/// `each` returns false.
+pub(crate) fn read_lines<R>(reader: R, mut each: impl FnMut(String) -> bool + Send + 'static)
+where
+    R: tokio::io::AsyncRead + Unpin + Send + 'static,
+{
     tokio::spawn(async move {
         let mut lines = BufReader::new(reader).lines();
-        while let Ok(Some(text)) = lines.next_line().await {
-            if tx.send(RawOutput { stderr, text }).is_err() {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if !each(line) {
                 break;
             }
         }

@@ -3,16 +3,17 @@
 //! ([`NodeWorker`]). A worker is a fresh realm with its own module graph, starts in a few
 //! milliseconds, and can be terminated even while a test spins.
 
-use crate::node::NodeLauncher;
+use crate::node::{read_lines, NodeLauncher};
 use crate::{ExitInfo, RawOutput, Runtime, RuntimeError};
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::Path;
 use std::process::Stdio;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::process::{Child, ChildStdin, Command};
+use tokio::io::AsyncWriteExt;
+use tokio::process::{Child, ChildStdin};
 use tokio::sync::{mpsc, oneshot};
 
 /// Lines the shell writes for the host start with this; all others are the workers' output.
@@ -49,40 +50,24 @@ impl NodeShell {
         controller: &str,
         cwd: &Path,
     ) -> Result<NodeShell, RuntimeError> {
-        let mut command = Command::new(launcher.program());
-        command
-            .args(launcher.base_flags())
-            .arg(shell)
-            .arg(preload)
-            .arg(controller)
-            .current_dir(cwd)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
-        if std::env::var_os("NODE_ENV").is_none() {
-            command.env("NODE_ENV", "test");
-        }
+        let args: [OsString; 3] = [shell.into(), preload.into(), controller.into()];
+        let mut command = launcher.command(args, cwd, Stdio::piped());
         let program = launcher.program().display().to_string();
         let mut child = command.spawn().map_err(|source| RuntimeError::Spawn { program, source })?;
         let stdin = child.stdin.take().expect("stdin is piped");
         let routes = Arc::new(Mutex::new(Routes::default()));
         if let Some(stdout) = child.stdout.take() {
             let routes = routes.clone();
-            tokio::spawn(async move {
-                let mut lines = BufReader::new(stdout).lines();
-                while let Ok(Some(line)) = lines.next_line().await {
-                    route(&routes, line, false);
-                }
+            read_lines(stdout, move |line| {
+                route(&routes, line, false);
+                true
             });
         }
         if let Some(stderr) = child.stderr.take() {
             let routes = routes.clone();
-            tokio::spawn(async move {
-                let mut lines = BufReader::new(stderr).lines();
-                while let Ok(Some(line)) = lines.next_line().await {
-                    route(&routes, line, true);
-                }
+            read_lines(stderr, move |line| {
+                route(&routes, line, true);
+                true
             });
         }
         Ok(NodeShell {

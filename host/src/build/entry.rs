@@ -56,29 +56,35 @@ pub struct NodeEntry {
 
 /// Writes the entry for `files` (relative path, absolute path) connecting to `ws_url`.
 pub fn write_node_entry(files: &[(String, PathBuf)], ws_url: &str) -> Result<NodeEntry, BuildError> {
-    let dir = tempfile::Builder::new()
-        .prefix("proctor-")
-        .tempdir()
-        .map_err(|source| BuildError::Write { dir: std::env::temp_dir(), source })?;
+    let dir = temp_dir()?;
     let controller_dir = write_controller(dir.path())?;
-    let err = |source| BuildError::Write { dir: dir.path().to_path_buf(), source };
-    let entry = dir.path().join("entry.mjs");
-    std::fs::write(&entry, entry_source(&controller_dir, files, ws_url)).map_err(err)?;
-    let preload = file_url(&controller_dir.join("node-register.js"));
-    Ok(NodeEntry { _dir: dir, entry, preload })
+    write_entry_in(dir, &controller_dir, files, ws_url)
 }
 
 /// Writes only the entry for `files`, importing an already written controller (the one every
-/// worker of a kept node process has loaded).
+/// worker of a kept node process has loaded, or an early node process is loading).
 pub fn write_node_entry_using(
     controller_dir: &Path,
     files: &[(String, PathBuf)],
     ws_url: &str,
 ) -> Result<NodeEntry, BuildError> {
-    let dir = tempfile::Builder::new()
+    write_entry_in(temp_dir()?, controller_dir, files, ws_url)
+}
+
+/// A fresh `proctor-*` dir under the system temp dir, removed when dropped.
+pub(crate) fn temp_dir() -> Result<tempfile::TempDir, BuildError> {
+    tempfile::Builder::new()
         .prefix("proctor-")
         .tempdir()
-        .map_err(|source| BuildError::Write { dir: std::env::temp_dir(), source })?;
+        .map_err(|source| BuildError::Write { dir: std::env::temp_dir(), source })
+}
+
+fn write_entry_in(
+    dir: tempfile::TempDir,
+    controller_dir: &Path,
+    files: &[(String, PathBuf)],
+    ws_url: &str,
+) -> Result<NodeEntry, BuildError> {
     let entry = dir.path().join("entry.mjs");
     std::fs::write(&entry, entry_source(controller_dir, files, ws_url))
         .map_err(|source| BuildError::Write { dir: dir.path().to_path_buf(), source })?;

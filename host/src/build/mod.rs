@@ -7,6 +7,6 @@ mod entry;
 mod sourcemap;
 
 pub use browser::{build_browser, BrowserBuild};
-pub(crate) use entry::{controller_file, write_controller};
+pub(crate) use entry::{controller_file, temp_dir, write_controller};
 pub use entry::{write_node_entry, write_node_entry_using, BuildError, NodeEntry};
 pub use sourcemap::StackMapper;
