@@ -3,11 +3,11 @@
 
 use super::analyze::analyze;
 use super::model::{Location, Plan, PlannedFile, PlannedSuite, SyntaxError};
+use super::stamp::{stamp, Stamp};
 use crate::config::Config;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 /// Why no plan could be made.
 #[derive(Debug, thiserror::Error)]
@@ -24,7 +24,7 @@ pub enum PlanError {
 /// so that only changed files are parsed again.
 #[derive(Debug, Default)]
 pub struct PlanCache {
-    files: HashMap<PathBuf, (Option<SystemTime>, PlannedFile)>,
+    files: HashMap<PathBuf, (Option<Stamp>, PlannedFile)>,
 }
 
 /// Discovers and analyses every suite's test files.
@@ -59,19 +59,20 @@ pub fn build_plan_cached(config: &Config, cache: &mut PlanCache) -> Result<Plan,
     }
     let unique: BTreeMap<PathBuf, String> =
         members.iter().flatten().map(|(rel, abs)| (abs.clone(), rel.clone())).collect();
-    let modified = |abs: &Path| std::fs::metadata(abs).and_then(|m| m.modified()).ok();
     let mut analyzed: BTreeMap<PathBuf, PlannedFile> = BTreeMap::new();
     let mut stale = Vec::new();
     for (abs, rel) in unique {
         match cache.files.get(&abs) {
-            Some((time, file)) if time.is_some() && *time == modified(&abs) && file.path == rel => {
+            Some((time, file)) if time.is_some() && *time == stamp(&abs) && file.path == rel => {
                 analyzed.insert(abs, file.clone());
             }
             _ => stale.push((rel, abs)),
         }
     }
+    // Stamped before they are read, so a save during the read leaves the entry stale.
+    let stamps: HashMap<PathBuf, Option<Stamp>> = stale.iter().map(|(_, abs)| (abs.clone(), stamp(abs))).collect();
     for (abs, file) in analyze_all(stale) {
-        cache.files.insert(abs.clone(), (modified(&abs), file.clone()));
+        cache.files.insert(abs.clone(), (stamps.get(&abs).copied().flatten(), file.clone()));
         analyzed.insert(abs, file);
     }
     cache.files.retain(|abs, _| analyzed.contains_key(abs));

@@ -6,17 +6,17 @@
 //! again only when their modification time changes; packages in node_modules are not followed.
 
 use super::analyze::analyze;
+use super::stamp::{stamp, Stamp};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
-use std::time::SystemTime;
 
 /// Extensions tried for an import without one, in this order (node's, then TypeScript's).
 const EXTENSIONS: &[&str] = &["js", "mjs", "cjs", "jsx", "ts", "tsx", "mts", "cts", "json"];
 
-/// One file's resolved imports, with the modification time they were read at.
+/// One file's resolved imports, with the stamp of the file they were read from.
 #[derive(Debug, Clone)]
 struct Node {
-    modified: Option<SystemTime>,
+    modified: Option<Stamp>,
     imports: Vec<PathBuf>,
 }
 
@@ -53,7 +53,7 @@ impl ImportGraph {
     pub fn update(&mut self, tests: &[(PathBuf, Vec<String>)]) {
         let mut queue: Vec<PathBuf> = Vec::new();
         for (file, specifiers) in tests {
-            let modified = modified(file);
+            let modified = stamp(file);
             let fresh = self.nodes.get(file).is_some_and(|n| n.modified == modified && modified.is_some());
             if !fresh {
                 let imports = specifiers.iter().filter_map(|s| self.resolve(file, s)).collect();
@@ -66,7 +66,7 @@ impl ImportGraph {
             if !seen.insert(file.clone()) {
                 continue;
             }
-            let modified = modified(&file);
+            let modified = stamp(&file);
             let fresh = self.nodes.get(&file).is_some_and(|n| n.modified == modified && modified.is_some());
             if !fresh {
                 let imports = self.read_imports(&file);
@@ -125,11 +125,6 @@ impl ImportGraph {
         let inside = found.starts_with(&self.root) && !found.components().any(|c| c.as_os_str() == "node_modules");
         inside.then_some(found)
     }
-}
-
-/// A path's modification time, if it exists.
-fn modified(path: &Path) -> Option<SystemTime> {
-    std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
 /// `base` as a file: itself, with an extension added, with `.js` swapped for its TypeScript

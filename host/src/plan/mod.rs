@@ -5,6 +5,7 @@ mod analyze;
 mod discover;
 mod graph;
 mod model;
+mod stamp;
 
 pub use discover::{build_plan, build_plan_cached, PlanCache, PlanError};
 pub use graph::{reachable, subjects, ImportGraph};
