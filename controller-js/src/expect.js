@@ -10,6 +10,7 @@ import { asymmetricMatchers, invertedAsymmetricMatchers } from "./asymmetric.js"
 import { equals } from "./equals.js";
 import { format, formatCompact } from "./format.js";
 import { matchers as builtInMatchers, matcherHint, MatcherUsageError, show } from "./matchers.js";
+import { mockMatchers } from "./mock-matchers.js";
 
 export { format, formatCompact };
 
@@ -173,7 +174,7 @@ function relocate(error, callSite) {
   return `${error.name}: ${error.message}${frames.startsWith("\n") ? frames : ""}`;
 }
 
-for (const [name, matcher] of Object.entries(builtInMatchers)) defineMatcher(name, matcher);
+for (const [name, matcher] of Object.entries({ ...builtInMatchers, ...mockMatchers })) defineMatcher(name, matcher);
 
 // A custom matcher used as an asymmetric matcher: `expect.toBeWithinRange(1, 5)` inside toEqual.
 class CustomAsymmetricMatcher {

@@ -50,6 +50,10 @@ function printPrimitive(value) {
     case "symbol":
       return value.toString();
     case "function":
+      if (value._isMockFunction === true) {
+        const name = value.getMockName();
+        return name === "jest.fn()" ? "[MockFunction]" : `[MockFunction ${name}]`;
+      }
       return `[Function ${value.name || "anonymous"}]`;
   }
   if (value === null) return "null";

@@ -5,14 +5,23 @@
 // (index.cjs) reaches this same instance: a second copy would have its own empty registry.
 
 import { expect } from "./expect.js";
+import { fn, mocker, spyOn } from "./mock.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, it, test } from "./registry.js";
 
-export { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, test };
+// `jest` and `vi` are the same object: tests written for Jest or Vitest call `jest.fn()` or
+// `vi.fn()` and keep working.
+const jest = mocker;
+const vi = mocker;
 
-const api = { describe, it, test, expect, beforeAll, afterAll, beforeEach, afterEach };
+export { afterAll, afterEach, beforeAll, beforeEach, describe, expect, fn, it, jest, spyOn, test, vi };
+
+// `fn` and `spyOn` are module exports only: Jest has no such globals, and a global `fn` would
+// surprise code that checks for one.
+const globals = { describe, it, test, expect, beforeAll, afterAll, beforeEach, afterEach, jest, vi };
+const api = { ...globals, fn, spyOn };
 export default api;
 
-for (const [name, value] of Object.entries(api)) {
+for (const [name, value] of Object.entries(globals)) {
   if (!(name in globalThis)) globalThis[name] = value;
 }
 globalThis.__proctor ??= api;

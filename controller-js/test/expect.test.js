@@ -4,20 +4,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { AssertionError, expect, format } from "../src/expect.js";
+import { fails } from "../test-support/assertions.js";
 
-// Asserts that `run` throws our AssertionError and returns it.
-function fails(run, message) {
-  let thrown;
-  try {
-    run();
-  } catch (error) {
-    thrown = error;
-  }
-  assert.ok(thrown instanceof AssertionError, `expected an AssertionError, got ${thrown}`);
-  assert.equal(thrown.name, "AssertionError");
-  if (message) assert.match(thrown.message, message);
-  return thrown;
-}
 
 class Point {
   constructor(x) {

@@ -1,0 +1,193 @@
+// The matchers that judge a mock's record of calls (mock.js): toHaveBeenCalled and kin, with
+// Jest's older aliases (toBeCalled, lastCalledWith, ...). Same contract as matchers.js.
+
+import { equals } from "./equals.js";
+import { isMockFunction } from "./mock.js";
+import { matcherHint, MatcherUsageError, show } from "./matchers.js";
+
+function requireMock(name, context, received, expected) {
+  if (!isMockFunction(received)) {
+    throw new MatcherUsageError(
+      `${matcherHint(name, context, { expected })}\n\nReceived value must be a mock or spy function.\nReceived: ${show(received)}`,
+    );
+  }
+}
+
+function requireCount(name, context, value, expected) {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new MatcherUsageError(
+      `${matcherHint(name, context, { expected })}\n\nExpected value must be a non-negative integer.\nExpected: ${show(value)}`,
+    );
+  }
+}
+
+function requirePosition(name, context, value) {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new MatcherUsageError(
+      `${matcherHint(name, context, { expected: "n, ...expected" })}\n\nn must be a positive integer.\nn: ${show(value)}`,
+    );
+  }
+}
+
+const times = (count) => `${count} ${count === 1 ? "time" : "times"}`;
+
+// "Received: 1: [1, 2]\n          2: ..." — the calls (or returns) Jest lists under a failure.
+function listed(label, values) {
+  if (values.length === 0) return `${label}: none`;
+  const shown = values.slice(-10).map((value, index) => `${values.length - Math.min(values.length, 10) + index + 1}: ${show(value)}`);
+  return `${label}: ${shown.join(`\n${" ".repeat(label.length + 2)}`)}`;
+}
+
+function mockName(received) {
+  const name = received.getMockName();
+  return name === "jest.fn()" ? "" : ` ${name}`;
+}
+
+function called(name) {
+  return function (received, ...rest) {
+    requireMock(name, this, received, "");
+    if (rest.length > 0) {
+      throw new MatcherUsageError(`${matcherHint(name, this, { expected: "" })}\n\nThis matcher takes no arguments.`);
+    }
+    const calls = received.mock.calls;
+    return {
+      pass: calls.length > 0,
+      message: () =>
+        `${matcherHint(name, this, { expected: "" })}\n\n` +
+        `Expected the mock${mockName(received)} ${this.isNot ? "not " : ""}to be called\n` +
+        `Received number of calls: ${calls.length}` +
+        (this.isNot ? `\n${listed("Calls", calls)}` : ""),
+    };
+  };
+}
+
+function calledExactly(name) {
+  return function (received, expected) {
+    requireMock(name, this, received, "expected");
+    requireCount(name, this, expected, "expected");
+    const count = received.mock.calls.length;
+    return {
+      pass: count === expected,
+      message: () =>
+        `${matcherHint(name, this)}\n\nExpected number of calls: ${this.isNot ? "not " : ""}${expected}\n` +
+        `Received number of calls: ${count}`,
+    };
+  };
+}
+
+// The diff shows the expected arguments against the call nearest to them in the record: the
+// one asked about, or the last call when any call would do.
+function calledWith(name, pick) {
+  return function (received, ...args) {
+    const position = pick === "nth" ? args.shift() : undefined;
+    requireMock(name, this, received, pick === "nth" ? "n, ...expected" : "...expected");
+    if (pick === "nth") requirePosition(name, this, position);
+    const calls = received.mock.calls;
+    let pass;
+    let compared;
+    if (pick === "any") {
+      pass = calls.some((call) => equals(call, args));
+      compared = calls.at(-1);
+    } else {
+      compared = pick === "last" ? calls.at(-1) : calls[position - 1];
+      pass = compared !== undefined && equals(compared, args);
+    }
+    const which = pick === "last" ? "last call" : pick === "nth" ? `call ${position}` : "a call";
+    return {
+      pass,
+      ...(compared !== undefined ? { expected: args, actual: compared } : {}),
+      message: () =>
+        `${matcherHint(name, this, { expected: pick === "nth" ? "n, ...expected" : "...expected" })}\n\n` +
+        `Expected ${which} of the mock${mockName(received)} ${this.isNot ? "not " : ""}to have arguments: ${show(args)}\n` +
+        `${listed("Received calls", calls)}\n\nNumber of calls: ${calls.length}`,
+    };
+  };
+}
+
+function returned(name) {
+  return function (received) {
+    requireMock(name, this, received, "");
+    const returns = received.mock.results.filter((result) => result.type === "return");
+    return {
+      pass: returns.length > 0,
+      message: () =>
+        `${matcherHint(name, this, { expected: "" })}\n\n` +
+        `Expected the mock${mockName(received)} ${this.isNot ? "not " : ""}to have returned\n` +
+        `Received number of returns: ${returns.length}\nReceived number of calls:   ${received.mock.calls.length}`,
+    };
+  };
+}
+
+function returnedExactly(name) {
+  return function (received, expected) {
+    requireMock(name, this, received, "expected");
+    requireCount(name, this, expected, "expected");
+    const count = received.mock.results.filter((result) => result.type === "return").length;
+    return {
+      pass: count === expected,
+      message: () =>
+        `${matcherHint(name, this)}\n\nExpected number of returns: ${this.isNot ? "not " : ""}${expected}\n` +
+        `Received number of returns: ${count}\nReceived number of calls:   ${received.mock.calls.length}`,
+    };
+  };
+}
+
+function describeResult(result) {
+  if (result.type === "return") return show(result.value);
+  if (result.type === "throw") return `threw ${show(result.value)}`;
+  return "did not return yet";
+}
+
+function returnedWith(name, pick) {
+  return function (received, ...args) {
+    const position = pick === "nth" ? args.shift() : undefined;
+    const expected = args[0];
+    requireMock(name, this, received, pick === "nth" ? "n, expected" : "expected");
+    if (pick === "nth") requirePosition(name, this, position);
+    const results = received.mock.results;
+    const matches = (result) => result !== undefined && result.type === "return" && equals(result.value, expected);
+    let pass;
+    let compared;
+    if (pick === "any") {
+      pass = results.some(matches);
+      compared = results.at(-1);
+    } else {
+      compared = pick === "last" ? results.at(-1) : results[position - 1];
+      pass = matches(compared);
+    }
+    const which = pick === "last" ? "last call" : pick === "nth" ? `call ${position}` : "a call";
+    return {
+      pass,
+      ...(compared?.type === "return" ? { expected, actual: compared.value } : {}),
+      message: () =>
+        `${matcherHint(name, this, { expected: pick === "nth" ? "n, expected" : "expected" })}\n\n` +
+        `Expected ${which} of the mock${mockName(received)} ${this.isNot ? "not " : ""}to return: ${show(expected)}\n` +
+        `Received: ${results.length === 0 ? "no calls" : results.map(describeResult).join(", ")}\n\n` +
+        `Number of calls: ${results.length}`,
+    };
+  };
+}
+
+/** The mock matchers by name, Jest's current names and its older aliases. */
+export const mockMatchers = {
+  toHaveBeenCalled: called("toHaveBeenCalled"),
+  toBeCalled: called("toBeCalled"),
+  toHaveBeenCalledTimes: calledExactly("toHaveBeenCalledTimes"),
+  toBeCalledTimes: calledExactly("toBeCalledTimes"),
+  toHaveBeenCalledWith: calledWith("toHaveBeenCalledWith", "any"),
+  toBeCalledWith: calledWith("toBeCalledWith", "any"),
+  toHaveBeenLastCalledWith: calledWith("toHaveBeenLastCalledWith", "last"),
+  lastCalledWith: calledWith("lastCalledWith", "last"),
+  toHaveBeenNthCalledWith: calledWith("toHaveBeenNthCalledWith", "nth"),
+  nthCalledWith: calledWith("nthCalledWith", "nth"),
+  toHaveReturned: returned("toHaveReturned"),
+  toReturn: returned("toReturn"),
+  toHaveReturnedTimes: returnedExactly("toHaveReturnedTimes"),
+  toReturnTimes: returnedExactly("toReturnTimes"),
+  toHaveReturnedWith: returnedWith("toHaveReturnedWith", "any"),
+  toReturnWith: returnedWith("toReturnWith", "any"),
+  toHaveLastReturnedWith: returnedWith("toHaveLastReturnedWith", "last"),
+  lastReturnedWith: returnedWith("lastReturnedWith", "last"),
+  toHaveNthReturnedWith: returnedWith("toHaveNthReturnedWith", "nth"),
+  nthReturnedWith: returnedWith("nthReturnedWith", "nth"),
+};

@@ -1,0 +1,269 @@
+// Mock functions and spies (fn, spyOn, jest/vi) and the matchers that read their calls.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { expect, format } from "../src/expect.js";
+import { fails } from "../test-support/assertions.js";
+import { MatcherUsageError } from "../src/matchers.js";
+import { clearAllMocks, fn, isMockFunction, mocker, resetAllMocks, restoreAllMocks, spyOn } from "../src/mock.js";
+
+test("fn: records calls, this, results and instances in Jest's shape", () => {
+  const add = fn((a, b) => a + b);
+  assert.equal(add(1, 2), 3);
+  const context = { name: "ctx" };
+  add.call(context, 3, 4);
+  assert.deepEqual(add.mock.calls, [
+    [1, 2],
+    [3, 4],
+  ]);
+  assert.deepEqual(add.mock.lastCall, [3, 4]);
+  assert.equal(add.mock.contexts[1], context);
+  assert.deepEqual(add.mock.results, [
+    { type: "return", value: 3 },
+    { type: "return", value: 7 },
+  ]);
+  assert.ok(add.mock.invocationCallOrder[0] < add.mock.invocationCallOrder[1]);
+
+  const boom = fn(() => {
+    throw new RangeError("no");
+  });
+  assert.throws(() => boom(), RangeError);
+  assert.equal(boom.mock.results[0].type, "throw");
+  assert.ok(boom.mock.results[0].value instanceof RangeError);
+
+  // A recursive call sees the outer one as incomplete.
+  let seen;
+  const recursive = fn((n) => {
+    if (n === 0) seen = recursive.mock.results.map((r) => r.type);
+    return n === 0 ? 0 : recursive(n - 1);
+  });
+  recursive(1);
+  assert.deepEqual(seen, ["incomplete", "incomplete"]);
+
+  const Made = fn(function (x) {
+    this.x = x;
+  });
+  const made = new Made(5);
+  assert.equal(made.x, 5);
+  assert.equal(Made.mock.instances[0], made);
+  class Point {
+    constructor(x) {
+      this.x = x;
+    }
+  }
+  const MockPoint = fn(Point);
+  assert.equal(new MockPoint(2).x, 2);
+
+  assert.equal(fn()(1), undefined);
+  assert.ok(isMockFunction(add));
+  assert.ok(!isMockFunction(() => {}));
+  assert.throws(() => fn(5), TypeError);
+});
+
+test("fn: implementations, once-queues, return values, promises, names, clear/reset", async () => {
+  const mock = fn().mockReturnValue("default").mockReturnValueOnce("first").mockReturnValueOnce("second");
+  assert.deepEqual([mock(), mock(), mock()], ["first", "second", "default"]);
+  mock.mockImplementation((x) => x * 2).mockImplementationOnce(() => "once");
+  assert.deepEqual([mock(1), mock(2)], ["once", 4]);
+  assert.equal(mock.getMockImplementation()(5), 10);
+
+  const resolved = fn().mockResolvedValue(1).mockResolvedValueOnce(0);
+  assert.deepEqual([await resolved(), await resolved()], [0, 1]);
+  const rejected = fn().mockRejectedValue(new Error("later")).mockRejectedValueOnce(new Error("now"));
+  await assert.rejects(rejected(), /now/);
+  await assert.rejects(rejected(), /later/);
+
+  const chain = { go: fn().mockReturnThis() };
+  assert.equal(chain.go(), chain);
+
+  const temporary = fn(() => "normal");
+  temporary.withImplementation(
+    () => "temporary",
+    () => assert.equal(temporary(), "temporary"),
+  );
+  assert.equal(temporary(), "normal");
+  await temporary.withImplementation(
+    () => "async temporary",
+    async () => {
+      await null;
+      assert.equal(temporary(), "async temporary");
+    },
+  );
+  assert.equal(temporary(), "normal");
+
+  assert.equal(fn().getMockName(), "jest.fn()");
+  assert.equal(fn().mockName("fetcher").getMockName(), "fetcher");
+  assert.equal(format(fn()), "[MockFunction]");
+  assert.equal(format(fn().mockName("fetcher")), "[MockFunction fetcher]");
+
+  const cleared = fn(() => 1);
+  cleared(1);
+  const oldCalls = cleared.mock.calls;
+  cleared.mockClear();
+  assert.deepEqual(cleared.mock.calls, []);
+  assert.deepEqual(oldCalls, [[1]], "the old record is left as it was");
+  assert.equal(cleared(), 1, "mockClear keeps the implementation");
+  cleared.mockReset();
+  assert.equal(cleared(), undefined, "mockReset drops it");
+  assert.equal(cleared.mock.calls.length, 1);
+
+  const a = fn(() => "a");
+  a();
+  clearAllMocks();
+  assert.equal(a.mock.calls.length, 0);
+  assert.equal(a(), "a");
+  resetAllMocks();
+  assert.equal(a(), undefined);
+});
+
+test("spyOn: calls through, records, can be replaced and is restored", () => {
+  const calculator = {
+    factor: 2,
+    times(x) {
+      return x * this.factor;
+    },
+  };
+  const spy = spyOn(calculator, "times");
+  assert.equal(calculator.times(3), 6, "calls the original with the right this");
+  assert.deepEqual(spy.mock.calls, [[3]]);
+  assert.equal(spyOn(calculator, "times"), spy, "spying twice gives the same spy");
+  spy.mockReturnValue(0);
+  assert.equal(calculator.times(3), 0);
+  spy.mockRestore();
+  assert.equal(calculator.times(3), 6);
+  assert.ok(!isMockFunction(calculator.times));
+
+  // A method from the prototype is shadowed, then the own property goes away again.
+  class Greeter {
+    greet() {
+      return "hello";
+    }
+  }
+  const greeter = new Greeter();
+  const greetSpy = spyOn(greeter, "greet").mockImplementation(() => "hi");
+  assert.equal(greeter.greet(), "hi");
+  assert.equal(new Greeter().greet(), "hello", "other instances are untouched");
+  restoreAllMocks();
+  assert.ok(!Object.hasOwn(greeter, "greet"));
+  assert.equal(greeter.greet(), "hello");
+  assert.equal(greetSpy.mock.calls.length, 0);
+
+  // Spying on a prototype method applies to every instance.
+  const protoSpy = spyOn(Greeter.prototype, "greet");
+  new Greeter().greet();
+  assert.equal(protoSpy.mock.calls.length, 1);
+  protoSpy.mockRestore();
+
+  // Getters and setters.
+  const settings = {
+    stored: 1,
+    get value() {
+      return this.stored;
+    },
+    set value(v) {
+      this.stored = v;
+    },
+  };
+  const getter = spyOn(settings, "value", "get").mockReturnValue(42);
+  assert.equal(settings.value, 42);
+  const setter = spyOn(settings, "value", "set");
+  settings.value = 7;
+  assert.deepEqual(setter.mock.calls, [[7]]);
+  assert.equal(settings.stored, 7);
+  getter.mockRestore();
+  setter.mockRestore();
+  assert.equal(settings.value, 7);
+
+  // A class used with `new` through a spy.
+  const lib = { Point: class { constructor(x) { this.x = x; } } };
+  const ctorSpy = spyOn(lib, "Point");
+  assert.equal(new lib.Point(3).x, 3);
+  assert.equal(ctorSpy.mock.calls.length, 1);
+  ctorSpy.mockRestore();
+
+  assert.throws(() => spyOn({ a: 1 }, "a"), /cannot spy on the a property because it is not a function; number given/);
+  assert.throws(() => spyOn({}, "missing"), /missing does not exist/);
+  assert.throws(() => spyOn(null, "x"), /could not find an object/);
+  const frozen = Object.freeze({ f() {} });
+  assert.throws(() => spyOn(frozen, "f"), /not configurable/);
+  assert.equal(mocker.spyOn, spyOn);
+  assert.equal(mocker.mocked(frozen), frozen);
+});
+
+test("mock matchers: pass, fail with Jest-like messages, and under .not", () => {
+  const mock = fn((x) => (x === "throw" ? (() => { throw new Error("x"); })() : x + 1));
+  expect(mock).not.toHaveBeenCalled();
+  expect(mock).not.toBeCalled();
+  expect(mock).toHaveBeenCalledTimes(0);
+  expect(mock).not.toHaveReturned();
+  mock(1);
+  mock(2, { deep: [1] });
+  expect(mock).toHaveBeenCalled();
+  expect(mock).toBeCalled();
+  expect(mock).toHaveBeenCalledTimes(2);
+  expect(mock).toBeCalledTimes(2);
+  expect(mock).toHaveBeenCalledWith(1);
+  expect(mock).toHaveBeenCalledWith(2, { deep: [1] });
+  expect(mock).toHaveBeenCalledWith(expect.any(Number), expect.objectContaining({ deep: expect.any(Array) }));
+  expect(mock).toBeCalledWith(1);
+  expect(mock).not.toHaveBeenCalledWith(3);
+  expect(mock).not.toHaveBeenCalledWith(1, undefined, "extra");
+  expect(mock).toHaveBeenLastCalledWith(2, { deep: [1] });
+  expect(mock).lastCalledWith(2, { deep: [1] });
+  expect(mock).not.toHaveBeenLastCalledWith(1);
+  expect(mock).toHaveBeenNthCalledWith(1, 1);
+  expect(mock).nthCalledWith(2, 2, { deep: [1] });
+  expect(mock).not.toHaveBeenNthCalledWith(3, 1);
+  expect(mock).toHaveReturned();
+  expect(mock).toReturn();
+  expect(mock).toHaveReturnedTimes(2);
+  expect(mock).toReturnTimes(2);
+  expect(mock).toHaveReturnedWith(2);
+  expect(mock).toReturnWith(3);
+  expect(mock).not.toHaveReturnedWith(4);
+  expect(mock).toHaveLastReturnedWith(3);
+  expect(mock).lastReturnedWith(3);
+  expect(mock).toHaveNthReturnedWith(1, 2);
+  expect(mock).nthReturnedWith(2, 3);
+  assert.throws(() => mock("throw"));
+  expect(mock).toHaveBeenCalledTimes(3);
+  expect(mock).toHaveReturnedTimes(2);
+  expect(mock).not.toHaveLastReturnedWith(3);
+
+  const never = fails(() => expect(fn().mockName("save")).toHaveBeenCalled(), /toHaveBeenCalled\(\)/);
+  assert.match(never.message, /Expected the mock save to be called\nReceived number of calls: 0/);
+  const calledWhen = fails(() => expect(mock).not.toHaveBeenCalled());
+  assert.match(calledWhen.message, /Calls: 1: \[1\]/);
+  assert.match(fails(() => expect(mock).toHaveBeenCalledTimes(1)).message, /Expected number of calls: 1\nReceived number of calls: 3/);
+
+  const withArgs = fails(() => expect(mock).toHaveBeenCalledWith(9, "x"));
+  assert.match(withArgs.message, /expect\(received\)\.toHaveBeenCalledWith\(\.\.\.expected\)/);
+  assert.match(withArgs.message, /to have arguments: \[9, "x"\]/);
+  assert.match(withArgs.message, /Received calls: 1: \[1\]\n\s+2: \[2, \{"deep": \[1\]\}\]\n\s+3: \["throw"\]/);
+  assert.match(withArgs.message, /Number of calls: 3/);
+  assert.ok(withArgs.expected.includes("9") && withArgs.actual.includes("throw"), "a diff against the last call");
+  assert.match(fails(() => expect(mock).toHaveBeenNthCalledWith(2, 5)).message, /Expected call 2 of the mock/);
+  assert.match(fails(() => expect(mock).toHaveReturnedWith(99)).message, /Received: 2, 3, threw \[Error: x\]/);
+  assert.match(fails(() => expect(mock).not.toHaveReturnedWith(2)).message, /not to return: 2/);
+});
+
+test("mock matchers: a value that is not a mock is a usage error", () => {
+  assert.throws(() => expect(() => {}).toHaveBeenCalled(), MatcherUsageError);
+  assert.throws(() => expect(fn()).toHaveBeenCalledTimes(-1), MatcherUsageError);
+  assert.throws(() => expect(fn()).toHaveBeenNthCalledWith(0, 1), MatcherUsageError);
+  assert.throws(() => expect(fn()).toHaveBeenCalled(1), MatcherUsageError);
+  assert.throws(() => expect({}).toHaveReturnedWith(1), /must be a mock or spy function/);
+});
+
+test("jest / vi: what proctor lacks fails with a clear error", () => {
+  assert.throws(() => mocker.mock("./db.js"), /jest\.mock\(\) \/ vi\.mock\(\) is not supported by proctor: module mocking/);
+  assert.throws(() => mocker.useFakeTimers(), /fake timers are not available yet/);
+  mocker.useRealTimers();
+  const warnings = [];
+  const warn = spyOn(console, "warn").mockImplementation((text) => warnings.push(text));
+  mocker.setTimeout(10000);
+  mocker.setTimeout(20000);
+  warn.mockRestore();
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /jest\.setTimeout\(\) is ignored by proctor/);
+});
