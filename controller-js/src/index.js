@@ -13,11 +13,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, it, test } from "
 const jest = mocker;
 const vi = mocker;
 
-export { afterAll, afterEach, beforeAll, beforeEach, describe, expect, fn, it, jest, spyOn, test, vi };
+// `suite` is Vitest's (and mocha's) name for `describe`.
+const suite = describe;
+
+export { afterAll, afterEach, beforeAll, beforeEach, describe, expect, fn, it, jest, spyOn, suite, test, vi };
 
 // `fn` and `spyOn` are module exports only: Jest has no such globals, and a global `fn` would
 // surprise code that checks for one.
-const globals = { describe, it, test, expect, beforeAll, afterAll, beforeEach, afterEach, jest, vi };
+const globals = { describe, suite, it, test, expect, beforeAll, afterAll, beforeEach, afterEach, jest, vi };
 const api = { ...globals, fn, spyOn };
 export default api;
 

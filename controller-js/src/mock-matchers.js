@@ -32,9 +32,11 @@ function requirePosition(name, context, value) {
 const times = (count) => `${count} ${count === 1 ? "time" : "times"}`;
 
 // "Received: 1: [1, 2]\n          2: ..." — the calls (or returns) Jest lists under a failure.
-function listed(label, values) {
+// At most the last 10, so a mock called thousands of times keeps a readable failure.
+function listed(label, values, print = show) {
   if (values.length === 0) return `${label}: none`;
-  const shown = values.slice(-10).map((value, index) => `${values.length - Math.min(values.length, 10) + index + 1}: ${show(value)}`);
+  const first = values.length > 10 ? values.length - 10 : 0;
+  const shown = values.slice(first).map((value, index) => `${first + index + 1}: ${print(value)}`);
   return `${label}: ${shown.join(`\n${" ".repeat(label.length + 2)}`)}`;
 }
 
@@ -43,12 +45,18 @@ function mockName(received) {
   return name === "jest.fn()" ? "" : ` ${name}`;
 }
 
+function requireNoArguments(name, context, rest) {
+  if (rest.length > 0) {
+    throw new MatcherUsageError(
+      `${matcherHint(name, context, { expected: "" })}\n\nThis matcher takes no arguments.\nGot: ${show(rest)}`,
+    );
+  }
+}
+
 function called(name) {
   return function (received, ...rest) {
     requireMock(name, this, received, "");
-    if (rest.length > 0) {
-      throw new MatcherUsageError(`${matcherHint(name, this, { expected: "" })}\n\nThis matcher takes no arguments.`);
-    }
+    requireNoArguments(name, this, rest);
     const calls = received.mock.calls;
     return {
       pass: calls.length > 0,
@@ -105,8 +113,9 @@ function calledWith(name, pick) {
 }
 
 function returned(name) {
-  return function (received) {
+  return function (received, ...rest) {
     requireMock(name, this, received, "");
+    requireNoArguments(name, this, rest);
     const returns = received.mock.results.filter((result) => result.type === "return");
     return {
       pass: returns.length > 0,
@@ -162,7 +171,7 @@ function returnedWith(name, pick) {
       message: () =>
         `${matcherHint(name, this, { expected: pick === "nth" ? "n, expected" : "expected" })}\n\n` +
         `Expected ${which} of the mock${mockName(received)} ${this.isNot ? "not " : ""}to return: ${show(expected)}\n` +
-        `Received: ${results.length === 0 ? "no calls" : results.map(describeResult).join(", ")}\n\n` +
+        `${listed("Received", results, describeResult)}\n\n` +
         `Number of calls: ${results.length}`,
     };
   };

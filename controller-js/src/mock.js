@@ -3,16 +3,23 @@
 //
 // A mock records every call (arguments, `this`, what it returned or threw) in `mock.mock`, the
 // shape Jest documents, and the call matchers in mock-matchers.js read that record. Spies replace
-// a method on its object and put the original back on `mockRestore()` / `restoreAllMocks()`.
+// a method on its object and put the original back on `mockRestore()` / `restoreAllMocks()`, and
+// when the test file that made them is done (run.js): files share one runtime here, where Jest
+// gives each file its own, so a spy left on `console` must not silence the next file.
 
-// Every mock made, for clearAllMocks / resetAllMocks; spies again on their own, for
-// restoreAllMocks, which in Jest puts back spies only.
-const allMocks = new Set();
-const spies = new Set();
+// Built-ins the mock itself uses, taken now: a test may spy on Array.prototype.push.
+const { apply, construct, defineProperty, getOwnPropertyDescriptor, getPrototypeOf } = Reflect;
+const functionToString = Function.prototype.toString;
+
+// clearAllMocks / resetAllMocks bump a generation that every mock compares lazily, instead of
+// holding every mock ever made (with all the arguments it saw) for the life of the runtime.
+const generations = { clear: 0, reset: 0 };
+// Spies, newest last, with the test file (its root group) that made them; they must be held,
+// since something has to put the originals back.
+const spies = new Map();
+let spyOwner = null;
 // Jest's invocationCallOrder counts calls across all mocks, so tests can order calls of two mocks.
 let callCount = 0;
-
-const MOCK = Symbol.for("proctor.mock");
 
 function freshState() {
   return {
@@ -22,9 +29,22 @@ function freshState() {
     contexts: [],
     invocationCallOrder: [],
     get lastCall() {
-      return this.calls.at(-1);
+      return this.calls[this.calls.length - 1];
     },
   };
+}
+
+// A class (or a built-in constructor such as URL) cannot be called; it must be constructed.
+function mustConstruct(implementation) {
+  if (implementation.prototype === undefined) return false;
+  const source = apply(functionToString, implementation, []);
+  return source.startsWith("class") || source.endsWith("{ [native code] }");
+}
+
+function requireImplementation(implementation, method) {
+  if (typeof implementation !== "function") {
+    throw new TypeError(`${method}(implementation): implementation must be a function, got ${typeof implementation}`);
+  }
 }
 
 /**
@@ -32,36 +52,50 @@ function freshState() {
  * @param {Function} [implementation]
  */
 export function fn(implementation) {
-  if (implementation !== undefined && typeof implementation !== "function") {
-    throw new TypeError(`fn(implementation): implementation must be a function, got ${typeof implementation}`);
-  }
+  if (implementation !== undefined) requireImplementation(implementation, "fn");
   let state = freshState();
   let current = implementation;
   let once = [];
   let name = "jest.fn()";
-  let restore = () => {};
+  let restore = null;
+  let seen = { ...generations };
+
+  // Applies a clearAllMocks / resetAllMocks that happened since this mock last looked.
+  const catchUp = () => {
+    if (seen.reset !== generations.reset) {
+      current = undefined;
+      once = [];
+    }
+    if (seen.clear !== generations.clear || seen.reset !== generations.reset) state = freshState();
+    seen = { ...generations };
+  };
 
   const mock = function (...args) {
-    const calledAsConstructor = new.target !== undefined;
+    catchUp();
     // This call's record, even if the implementation clears the mock while it runs.
     const record = state;
-    record.calls.push(args);
-    record.contexts.push(this);
-    const instance = record.instances.push(calledAsConstructor ? this : undefined) - 1;
-    record.invocationCallOrder.push(++callCount);
-    // Pushed before the call, so a recursive call sees this one as incomplete, as in Jest.
+    const index = record.calls.length;
+    record.calls[index] = args;
+    record.contexts[index] = this;
+    record.instances[index] = new.target !== undefined ? this : undefined;
+    record.invocationCallOrder[index] = ++callCount;
+    // Recorded before the call, so a recursive call sees this one as incomplete, as in Jest.
     const result = { type: "incomplete", value: undefined };
-    record.results.push(result);
+    record.results[index] = result;
     const chosen = once.length > 0 ? once.shift() : current;
     try {
       let value;
-      if (chosen === undefined) value = undefined;
-      else if (calledAsConstructor && chosen.prototype !== undefined) {
-        // Constructed, not applied: a class cannot be called, and a spy's call-through must see
-        // `new.target`. Arrow functions (no prototype) are applied to the new object instead.
-        value = Reflect.construct(chosen, args, new.target);
-        record.instances[instance] = value;
-      } else value = chosen.apply(this, args);
+      if (chosen === undefined) {
+        value = undefined;
+      } else if (new.target !== undefined && mustConstruct(chosen)) {
+        // `new` on the mock itself makes an instance of the class (or, for a spy, of the class
+        // it replaced); a subclass's `super()` keeps the subclass as the target.
+        const target = new.target === mock && mock.prototype === ownPrototype ? chosen : new.target;
+        value = construct(chosen, args, target);
+        record.instances[index] = value;
+      } else {
+        value = apply(chosen, this, args);
+      }
       result.type = "return";
       result.value = value;
       return value;
@@ -71,20 +105,28 @@ export function fn(implementation) {
       throw error;
     }
   };
-
-  Object.defineProperty(mock, "mock", {
-    configurable: false,
+  const ownPrototype = mock.prototype;
+  // Jest keeps the implementation's arity: `done` callbacks and express error handlers count
+  // parameters.
+  defineProperty(mock, "length", { value: implementation?.length ?? 0 });
+  defineProperty(mock, "mock", {
     enumerable: true,
-    get: () => state,
+    get() {
+      catchUp();
+      return state;
+    },
   });
-  Object.defineProperty(mock, MOCK, { value: true });
-  Object.defineProperty(mock, "_isMockFunction", { value: true });
+  defineProperty(mock, "_isMockFunction", { value: true });
 
-  const implement = (implementationToUse) => {
+  const implement = (implementationToUse, method = "mockImplementation") => {
+    requireImplementation(implementationToUse, method);
+    catchUp();
     current = implementationToUse;
     return mock;
   };
-  const implementOnce = (implementationToUse) => {
+  const implementOnce = (implementationToUse, method = "mockImplementationOnce") => {
+    requireImplementation(implementationToUse, method);
+    catchUp();
     once.push(implementationToUse);
     return mock;
   };
@@ -95,9 +137,12 @@ export function fn(implementation) {
       name = String(newName);
       return mock;
     },
-    getMockImplementation: () => current,
-    mockImplementation: implement,
-    mockImplementationOnce: implementOnce,
+    getMockImplementation() {
+      catchUp();
+      return current;
+    },
+    mockImplementation: (implementationToUse) => implement(implementationToUse),
+    mockImplementationOnce: (implementationToUse) => implementOnce(implementationToUse),
     mockReturnValue: (value) => implement(() => value),
     mockReturnValueOnce: (value) => implementOnce(() => value),
     mockResolvedValue: (value) => implement(() => Promise.resolve(value)),
@@ -108,63 +153,74 @@ export function fn(implementation) {
       implement(function () {
         return this;
       }),
-    /** Runs `callback` with `temporary` as the implementation, then puts the previous one back. */
+    /**
+     * Runs `callback` with `temporary` as the only implementation (queued once-implementations
+     * wait), then puts the previous ones back; returns a promise when `callback` does.
+     */
     withImplementation(temporary, callback) {
-      const previous = current;
+      requireImplementation(temporary, "withImplementation");
+      catchUp();
+      const previous = { current, once };
       current = temporary;
+      once = [];
+      const putBack = () => {
+        current = previous.current;
+        once = previous.once;
+      };
       let returned;
       try {
         returned = callback();
       } catch (error) {
-        current = previous;
+        putBack();
         throw error;
       }
       if (returned !== null && typeof returned === "object" && typeof returned.then === "function") {
-        return Promise.resolve(returned).finally(() => {
-          current = previous;
-        });
+        return Promise.resolve(returned).finally(putBack);
       }
-      current = previous;
+      putBack();
       return undefined;
     },
     /** Forgets the recorded calls; implementations stay. */
     mockClear() {
+      catchUp();
       state = freshState();
       return mock;
     },
     /** Forgets the recorded calls and the implementations: the mock returns undefined. */
     mockReset() {
+      catchUp();
       state = freshState();
       current = undefined;
       once = [];
       return mock;
     },
-    /** As mockReset, and a spy puts the original method back on its object. */
+    /** As mockReset, and a spy puts the original back on its object. */
     mockRestore() {
       mock.mockReset();
-      restore();
-      spies.delete(mock);
+      if (restore !== null) {
+        restore();
+        restore = null;
+        spies.delete(mock);
+      }
     },
   });
 
   // spyOn's hook: what mockRestore must undo.
-  Object.defineProperty(mock, "_setRestore", {
+  defineProperty(mock, "_setRestore", {
     value(undo) {
       restore = undo;
     },
   });
-  allMocks.add(mock);
   return mock;
 }
 
-/** True for functions made by `fn()` or `spyOn()`. */
+/** True for functions made by `fn()` or `spyOn()` (Jest's own test: `_isMockFunction`). */
 export function isMockFunction(value) {
-  return typeof value === "function" && value[MOCK] === true;
+  return typeof value === "function" && value._isMockFunction === true;
 }
 
-function describeTarget(object) {
-  if (object === null) return "null";
-  return typeof object;
+function describeTarget(value) {
+  return value === null ? "null" : typeof value;
 }
 
 /**
@@ -175,39 +231,38 @@ export function spyOn(object, key, accessType) {
   if (object === null || (typeof object !== "object" && typeof object !== "function")) {
     throw new TypeError(`spyOn could not find an object to spy on for ${String(key)}: got ${describeTarget(object)}`);
   }
-  let owner = object;
+  if (accessType !== undefined && accessType !== "get" && accessType !== "set") {
+    throw new TypeError(`spyOn: accessType must be "get" or "set", got ${String(accessType)}`);
+  }
+  let holder = object;
   let descriptor;
-  while (owner !== null && !(descriptor = Object.getOwnPropertyDescriptor(owner, key))) {
-    owner = Object.getPrototypeOf(owner);
+  while (holder !== null && !(descriptor = getOwnPropertyDescriptor(holder, key))) {
+    holder = getPrototypeOf(holder);
   }
   if (descriptor === undefined) {
     throw new TypeError(`spyOn: property ${String(key)} does not exist on the object`);
   }
-  const ownDescriptor = owner === object ? descriptor : undefined;
+  const ownDescriptor = holder === object ? descriptor : undefined;
 
-  if (accessType === "get" || accessType === "set") {
+  if (accessType !== undefined) {
     const accessor = descriptor[accessType];
     if (typeof accessor !== "function") {
       throw new TypeError(`spyOn: property ${String(key)} has no ${accessType}ter to spy on`);
     }
     if (isMockFunction(accessor)) return accessor;
-    requireConfigurable(object, key, ownDescriptor);
+    requireReplaceable(object, key, ownDescriptor, true);
     const spy = fn(accessor);
-    Object.defineProperty(object, key, { ...descriptor, [accessType]: spy, configurable: true });
+    defineProperty(object, key, { ...descriptor, [accessType]: spy, configurable: true });
     // Only this accessor goes back, so a getter and a setter spy can be restored in any order.
     spy._setRestore(() => {
-      const current = Object.getOwnPropertyDescriptor(object, key);
+      const current = getOwnPropertyDescriptor(object, key);
       if (current?.[accessType] !== spy) return;
       const other = accessType === "get" ? "set" : "get";
-      const untouched = ownDescriptor ?? descriptor;
       if (!ownDescriptor && current[other] === descriptor[other]) delete object[key];
-      else Object.defineProperty(object, key, { ...current, [accessType]: accessor, configurable: untouched.configurable ?? true });
+      else defineProperty(object, key, { ...current, [accessType]: accessor, configurable: ownDescriptor?.configurable ?? true });
     });
-    spies.add(spy);
+    spies.set(spy, spyOwner);
     return spy;
-  }
-  if (accessType !== undefined) {
-    throw new TypeError(`spyOn: accessType must be "get" or "set", got ${String(accessType)}`);
   }
 
   const original = object[key];
@@ -217,66 +272,90 @@ export function spyOn(object, key, accessType) {
     );
   }
   if (isMockFunction(original)) return original;
-  requireConfigurable(object, key, ownDescriptor);
-  const spy = fn(function (...args) {
-    return new.target !== undefined ? Reflect.construct(original, args, new.target) : original.apply(this, args);
-  });
-  // Spies made by spyOn go back to calling through after mockReset only in Vitest; Jest's reset
-  // leaves them returning undefined, which fn() already does. The name helps failure messages.
+  const writableOnly = requireReplaceable(object, key, ownDescriptor, false);
+  // The original is the implementation, so the spy calls through and `new` on a spied class
+  // makes instances of that class.
+  const spy = fn(original);
+  if (original.prototype !== undefined) spy.prototype = original.prototype;
   spy.mockName(String(key));
-  defineSpy(
-    object,
-    key,
-    { configurable: true, enumerable: descriptor.enumerable ?? true, writable: true, value: spy },
-    ownDescriptor,
-    spy,
-  );
+  if (writableOnly) object[key] = spy;
+  else defineProperty(object, key, { configurable: true, enumerable: descriptor.enumerable ?? true, writable: true, value: spy });
+  spy._setRestore(() => {
+    if (!ownDescriptor) delete object[key];
+    else if (writableOnly) object[key] = original;
+    else defineProperty(object, key, ownDescriptor);
+  });
+  spies.set(spy, spyOwner);
   return spy;
 }
 
-function requireConfigurable(object, key, ownDescriptor) {
-  if (ownDescriptor && !ownDescriptor.configurable && !ownDescriptor.writable) {
-    const namespace = Object.prototype.toString.call(object) === "[object Module]";
-    throw new TypeError(
-      `spyOn: cannot redefine ${String(key)}: the property is not configurable` +
-        (namespace ? " (the exports of an ES module cannot be replaced; spy on an object the module exports instead)" : ""),
-    );
+// Throws a clear error when `object[key]` cannot be replaced; returns true when it can only be
+// assigned (writable but not configurable), not redefined.
+function requireReplaceable(object, key, ownDescriptor, accessor) {
+  const fail = (why) => {
+    throw new TypeError(`spyOn: cannot replace ${String(key)}: ${why}`);
+  };
+  if (Object.prototype.toString.call(object) === "[object Module]") {
+    fail("the exports of an ES module cannot be replaced; spy on an object the module exports instead");
   }
+  if (ownDescriptor === undefined) {
+    if (!Object.isExtensible(object)) fail("the object is frozen or sealed, so it cannot get a property of its own");
+    return false;
+  }
+  if (ownDescriptor.configurable) return false;
+  if (!accessor && ownDescriptor.writable) return true;
+  return fail("the property is not configurable (the object may be frozen)");
 }
 
-function defineSpy(object, key, spyDescriptor, ownDescriptor, spy) {
-  if (ownDescriptor && !ownDescriptor.configurable) {
-    // Writable but not configurable: the value can change, the descriptor cannot.
-    object[key] = spyDescriptor.value;
-  } else {
-    Object.defineProperty(object, key, spyDescriptor);
+/**
+ * Makes spies created from now on belong to `owner` (a test file's root group); run.js calls it
+ * as a file starts to run and restoreSpiesOf(owner) once the file is done.
+ */
+export function setSpyOwner(owner) {
+  spyOwner = owner;
+}
+
+/** Puts back the spies `owner` made, newest first. */
+export function restoreSpiesOf(owner) {
+  for (const [spy, madeBy] of [...spies].reverse()) {
+    if (madeBy === owner) spy.mockRestore();
   }
-  spy._setRestore(() => {
-    if (!ownDescriptor) delete object[key];
-    else if (!ownDescriptor.configurable) object[key] = ownDescriptor.value;
-    else Object.defineProperty(object, key, ownDescriptor);
-  });
-  spies.add(spy);
 }
 
 /** Forgets the recorded calls of every mock. */
 export function clearAllMocks() {
-  for (const mock of allMocks) mock.mockClear();
+  generations.clear++;
 }
 
 /** Resets every mock: no recorded calls, no implementation. */
 export function resetAllMocks() {
-  for (const mock of allMocks) mock.mockReset();
+  generations.reset++;
 }
 
-/** Puts back every method replaced by spyOn. */
+/** Puts back every original that spyOn replaced, newest first. */
 export function restoreAllMocks() {
-  for (const spy of [...spies]) spy.mockRestore();
+  for (const spy of [...spies.keys()].reverse()) spy.mockRestore();
 }
 
 /** `jest.mocked(x)` / `vi.mocked(x)`: a typing helper that returns its argument. */
 function mocked(value) {
   return value;
+}
+
+// Globals replaced with vi.stubGlobal, with what to put back.
+const stubbedGlobals = new Map();
+
+function stubGlobal(name, value) {
+  if (!stubbedGlobals.has(name)) stubbedGlobals.set(name, getOwnPropertyDescriptor(globalThis, name));
+  defineProperty(globalThis, name, { configurable: true, enumerable: true, writable: true, value });
+}
+
+function unstubAllGlobals() {
+  for (const [name, descriptor] of [...stubbedGlobals].reverse()) {
+    if (descriptor === undefined) delete globalThis[name];
+    else defineProperty(globalThis, name, descriptor);
+  }
+  stubbedGlobals.clear();
 }
 
 // Parts of Jest's and Vitest's objects proctor does not have: a clear error naming the call
@@ -286,15 +365,19 @@ function unsupported(name, advice) {
     throw new Error(`jest.${name}() / vi.${name}() is not supported by proctor: ${advice}`);
   };
 }
-const noModuleMocks = unsupported(
-  "mock",
-  "module mocking is not available; spy on an object the module exports with spyOn(), or pass the dependency in",
-);
+const noModuleMocks = (name) =>
+  unsupported(
+    name,
+    "module mocking is not available; spy on an object the module exports with spyOn(), or pass the dependency in",
+  );
 const noFakeTimers = (name) => unsupported(name, "fake timers are not available yet");
 let warnedAboutSetTimeout = false;
 
-/** The `jest` / `vi` object: the mocking API under the names Jest and Vitest tests use. */
-export const mocker = Object.freeze({
+/**
+ * The `jest` / `vi` object: the mocking API under the names Jest and Vitest tests use. Not
+ * frozen, so a setup file can add what a suite needs.
+ */
+export const mocker = {
   fn,
   spyOn,
   isMockFunction,
@@ -302,9 +385,15 @@ export const mocker = Object.freeze({
   resetAllMocks,
   restoreAllMocks,
   mocked,
-  mock: noModuleMocks,
-  doMock: noModuleMocks,
-  unmock: noModuleMocks,
+  stubGlobal,
+  unstubAllGlobals,
+  /** Vitest's vi.hoisted(factory): nothing is hoisted here, so it runs the factory now. */
+  hoisted: (factory) => factory(),
+  mock: noModuleMocks("mock"),
+  doMock: noModuleMocks("doMock"),
+  unmock: noModuleMocks("unmock"),
+  requireActual: noModuleMocks("requireActual"),
+  importActual: noModuleMocks("importActual"),
   useFakeTimers: noFakeTimers("useFakeTimers"),
   advanceTimersByTime: noFakeTimers("advanceTimersByTime"),
   runAllTimers: noFakeTimers("runAllTimers"),
@@ -320,4 +409,4 @@ export const mocker = Object.freeze({
         "or as Jest's third argument, or set one with --timeout or in proctor.toml",
     );
   },
-});
+};

@@ -21,6 +21,9 @@ let connection = null;
 
 // How long a shutdown waits for queued messages before exiting anyway.
 const FLUSH_DEADLINE_MS = 2000;
+// Taken before any test file loads, so a test that mocks the global and never restores it
+// cannot stop the controller from shutting down.
+const { setTimeout } = globalThis;
 
 /**
  * Connects to the host and serves its commands until shutdown.

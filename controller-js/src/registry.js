@@ -454,8 +454,15 @@ function makeDescribe(mode) {
   return declare;
 }
 
-function makeTestApi(kind) {
+// `.concurrent` and `.sequential` (Jest, Vitest) are accepted with their own modifiers; proctor
+// runs one test at a time anyway, so both declare ordinary tests.
+const ORDER_MODIFIERS = ["concurrent", "sequential"];
+
+function makeTestApi(kind, withOrderModifiers = true) {
   const api = makeTest(kind, "run");
+  if (withOrderModifiers) {
+    for (const modifier of ORDER_MODIFIERS) api[modifier] = makeTestApi(kind, false);
+  }
   api.skip = makeTest(kind, "skip");
   api.only = makeTest(kind, "only");
   api.todo = (name, ...rest) => {
@@ -472,10 +479,18 @@ export const it = makeTestApi("it");
 /** Declares a test (the same as `it`). */
 export const test = makeTestApi("test");
 
+function makeDescribeApi(withOrderModifiers = true) {
+  const api = makeDescribe("run");
+  api.skip = makeDescribe("skip");
+  api.only = makeDescribe("only");
+  if (withOrderModifiers) {
+    for (const modifier of ORDER_MODIFIERS) api[modifier] = makeDescribeApi(false);
+  }
+  return api;
+}
+
 /** Declares a group of tests; its body runs now, synchronously. */
-export const describe = makeDescribe("run");
-describe.skip = makeDescribe("skip");
-describe.only = makeDescribe("only");
+export const describe = makeDescribeApi();
 
 /** Runs `fn` once before the first test of the enclosing group (or file). */
 export const beforeAll = (fn, _timeout) => registry.addHook("beforeAll", fn);

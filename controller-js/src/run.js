@@ -12,6 +12,7 @@
 // (10,000 trivial tests must run in well under half a second).
 
 import { checkAssertions, resetAssertions } from "./expect.js";
+import { restoreSpiesOf, setSpyOwner } from "./mock.js";
 
 /** The outcome of a user function that threw, rejected or called `done(error)`. */
 class Failure {
@@ -105,6 +106,8 @@ export class Runner {
       shared++;
     }
     yield* this.closeDownTo(shared);
+    // Spies made from here on belong to this test's file, and go back when it is done.
+    setSpyOwner(lineage[0]);
     for (let level = shared; level < lineage.length; level++) {
       const group = lineage[level];
       const parentFailed = level > 0 && (this.open[level - 1].failure || !this.open[level - 1].setUp);
@@ -127,6 +130,9 @@ export class Runner {
         const failure = yield invoke(hook);
         if (failure) this.reportHookError(`afterAll hook of ${group.hookOrigin}`, failure.error);
       }
+      // A file's root group closes when its last test is done: put back the spies it made, as
+      // Jest's fresh environment per file would.
+      if (this.open.length === 0) restoreSpiesOf(group);
     }
   }
 }

@@ -9,7 +9,7 @@ import { captureConsole } from "../src/console.js";
 import * as proctor from "../src/index.js";
 import { oneFile, runAll, startController } from "../test-support/fake-host.js";
 
-const { describe, it, expect, beforeAll } = proctor;
+const { describe, it, expect, beforeAll, spyOn } = proctor;
 
 // Runs `body` with a fake console routed into the host's controller.
 function withFakeConsole(host, useNodeFormat = true) {
@@ -204,4 +204,30 @@ test("volume: 10,000 synchronous tests each get one passing result", async () =>
   assert.equal(finished.length, 10_000);
   assert.ok(finished.every((message) => message.status === "passed"));
   assert.equal(new Set(finished.map((message) => message.test)).size, 10_000);
+});
+
+test("spies: a spy a file leaves in place is put back once that file is done", async () => {
+  const shared = { read: () => "real" };
+  const seen = [];
+  const host = startController([
+    {
+      file: "test/a.test.js",
+      load: async () => {
+        it("spies and forgets to restore", () => {
+          spyOn(shared, "read").mockReturnValue("fake");
+          seen.push(shared.read());
+        });
+        it("still sees its own spy", () => seen.push(shared.read()));
+      },
+    },
+    {
+      file: "test/b.test.js",
+      load: async () => {
+        it("sees the original", () => seen.push(shared.read()));
+      },
+    },
+  ]);
+  const { results } = await runAll(host);
+  assert.ok(Object.values(results).every((result) => result.status === "passed"));
+  assert.deepEqual(seen, ["fake", "fake", "real"]);
 });

@@ -5,7 +5,17 @@ import { test } from "node:test";
 import { expect, format } from "../src/expect.js";
 import { fails } from "../test-support/assertions.js";
 import { MatcherUsageError } from "../src/matchers.js";
-import { clearAllMocks, fn, isMockFunction, mocker, resetAllMocks, restoreAllMocks, spyOn } from "../src/mock.js";
+import {
+  clearAllMocks,
+  fn,
+  isMockFunction,
+  mocker,
+  resetAllMocks,
+  restoreAllMocks,
+  restoreSpiesOf,
+  setSpyOwner,
+  spyOn,
+} from "../src/mock.js";
 
 test("fn: records calls, this, results and instances in Jest's shape", () => {
   const add = fn((a, b) => a + b);
@@ -243,7 +253,12 @@ test("mock matchers: pass, fail with Jest-like messages, and under .not", () => 
   assert.match(withArgs.message, /Number of calls: 3/);
   assert.ok(withArgs.expected.includes("9") && withArgs.actual.includes("throw"), "a diff against the last call");
   assert.match(fails(() => expect(mock).toHaveBeenNthCalledWith(2, 5)).message, /Expected call 2 of the mock/);
-  assert.match(fails(() => expect(mock).toHaveReturnedWith(99)).message, /Received: 2, 3, threw \[Error: x\]/);
+  assert.match(fails(() => expect(mock).toHaveReturnedWith(99)).message, /Received: 1: 2\n\s+2: 3\n\s+3: threw \[Error: x\]/);
+  const busy = fn((x) => x);
+  for (let i = 0; i < 2000; i++) busy(i);
+  const long = fails(() => expect(busy).toHaveReturnedWith(-1)).message;
+  assert.ok(long.length < 1000, `the list of returns is capped: ${long.length} characters`);
+  assert.match(long, /1991: 1990\n[\s\S]*2000: 1999/);
   assert.match(fails(() => expect(mock).not.toHaveReturnedWith(2)).message, /not to return: 2/);
 });
 
@@ -253,6 +268,7 @@ test("mock matchers: a value that is not a mock is a usage error", () => {
   assert.throws(() => expect(fn()).toHaveBeenNthCalledWith(0, 1), MatcherUsageError);
   assert.throws(() => expect(fn()).toHaveBeenCalled(1), MatcherUsageError);
   assert.throws(() => expect({}).toHaveReturnedWith(1), /must be a mock or spy function/);
+  assert.throws(() => expect(fn()).toHaveReturned(1), /takes no arguments/);
 });
 
 test("jest / vi: what proctor lacks fails with a clear error", () => {
@@ -266,4 +282,144 @@ test("jest / vi: what proctor lacks fails with a clear error", () => {
   warn.mockRestore();
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /jest\.setTimeout\(\) is ignored by proctor/);
+});
+
+test("spyOn and fn: classes keep their prototype under new, also through a subclass", () => {
+  class Foo {
+    constructor(x) {
+      this.x = x;
+    }
+    hi() {
+      return `hi ${this.x}`;
+    }
+  }
+  const lib = { Foo };
+  const spy = spyOn(lib, "Foo");
+  const made = new lib.Foo(1);
+  assert.ok(made instanceof Foo);
+  assert.ok(made instanceof lib.Foo, "instanceof the spy too");
+  assert.equal(made.hi(), "hi 1");
+  class Bar extends lib.Foo {}
+  const sub = new Bar(2);
+  assert.ok(sub instanceof Bar && sub instanceof Foo);
+  assert.equal(sub.hi(), "hi 2");
+  assert.equal(spy.mock.calls.length, 2);
+  assert.equal(spy.mock.instances[0], made);
+  spy.mockRestore();
+  assert.equal(lib.Foo, Foo);
+
+  const MockFoo = fn(Foo);
+  const viaMock = new MockFoo(3);
+  assert.ok(viaMock instanceof Foo);
+  assert.equal(viaMock.hi(), "hi 3");
+  assert.equal(MockFoo.mock.instances[0], viaMock);
+
+  // An ES5 constructor function is called with the new object, as in Jest.
+  const Plain = fn(function (x) {
+    this.x = x;
+  });
+  const plain = new Plain(4);
+  assert.ok(plain instanceof Plain);
+  assert.equal(plain.x, 4);
+
+  // A built-in constructor through a spy.
+  const spyDate = spyOn(globalThis, "Date");
+  assert.ok(new Date(0) instanceof Date);
+  assert.equal(new Date(0).getTime(), 0);
+  assert.equal(spyDate.mock.calls.length, 2);
+  spyDate.mockRestore();
+  assert.ok(!isMockFunction(Date));
+
+  assert.equal(fn((a, b, c) => {}).length, 3, "a mock keeps its implementation's arity");
+  assert.equal(spyOn({ f(a, b) {} }, "f").length, 2);
+});
+
+test("spyOn: clear errors for what cannot be replaced; spying on built-ins the mock uses", async () => {
+  const namespace = await import("data:text/javascript,export function f() { return 1; }");
+  assert.throws(() => spyOn(namespace, "f"), /the exports of an ES module cannot be replaced/);
+  class Base {
+    method() {}
+  }
+  assert.throws(() => spyOn(Object.freeze(new Base()), "method"), /frozen or sealed/);
+  assert.throws(() => spyOn({ a() {} }, "a", "value"), /accessType must be "get" or "set"/);
+
+  const push = spyOn(Array.prototype, "push");
+  const list = [];
+  list.push(1);
+  push.mockRestore();
+  assert.deepEqual(list, [1]);
+  assert.equal(push.mock.calls.length, 0, "mockRestore clears the record");
+});
+
+test("restoreAllMocks puts back newest first; withImplementation sets once-implementations aside", () => {
+  class Base {
+    get v() {
+      return "base";
+    }
+    set v(_value) {}
+  }
+  const object = new Base();
+  spyOn(object, "v", "get").mockReturnValue("spied");
+  spyOn(object, "v", "set");
+  assert.equal(object.v, "spied");
+  restoreAllMocks();
+  assert.ok(!Object.hasOwn(object, "v"), "nothing is left shadowing the prototype");
+  assert.equal(object.v, "base");
+
+  const mock = fn(() => "base").mockReturnValueOnce("once");
+  mock.withImplementation(
+    () => "temporary",
+    () => assert.equal(mock(), "temporary"),
+  );
+  assert.equal(mock(), "once", "the once-queue is back afterwards");
+  assert.equal(mock(), "base");
+  assert.throws(() => mock.mockImplementation(5), /mockImplementation\(implementation\): implementation must be a function/);
+});
+
+test("clearAllMocks and resetAllMocks reach every mock without holding them", () => {
+  const before = fn(() => "kept");
+  before(1);
+  const record = before.mock;
+  clearAllMocks();
+  assert.equal(before.mock.calls.length, 0);
+  assert.deepEqual(record.calls, [[1]], "the old record is left as it was");
+  assert.equal(before(), "kept");
+  const after = fn(() => "new");
+  after();
+  assert.equal(after.mock.calls.length, 1, "a mock made after the clear keeps its calls");
+  resetAllMocks();
+  assert.equal(before(), undefined);
+  assert.equal(after(), undefined);
+  assert.equal(after.mock.calls.length, 1, "only the call after the reset");
+});
+
+test("spies go back when the test file that made them is done", () => {
+  const target = { log: () => "original" };
+  const fileA = {};
+  const fileB = {};
+  setSpyOwner(fileA);
+  spyOn(target, "log").mockReturnValue("A's spy");
+  setSpyOwner(fileB);
+  const other = { f: () => 1 };
+  spyOn(other, "f");
+  restoreSpiesOf(fileA);
+  assert.equal(target.log(), "original");
+  assert.ok(isMockFunction(other.f), "another file's spies stay");
+  restoreSpiesOf(fileB);
+  assert.ok(!isMockFunction(other.f));
+  setSpyOwner(null);
+});
+
+test("vi.stubGlobal, vi.unstubAllGlobals and vi.hoisted", () => {
+  assert.equal(globalThis.__proctorStubbed, undefined);
+  mocker.stubGlobal("__proctorStubbed", 1);
+  mocker.stubGlobal("__proctorStubbed", 2);
+  assert.equal(globalThis.__proctorStubbed, 2);
+  const realFetch = globalThis.fetch;
+  mocker.stubGlobal("fetch", fn());
+  assert.ok(isMockFunction(fetch));
+  mocker.unstubAllGlobals();
+  assert.ok(!("__proctorStubbed" in globalThis));
+  assert.equal(globalThis.fetch, realFetch);
+  assert.equal(mocker.hoisted(() => 42), 42);
 });

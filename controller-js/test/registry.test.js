@@ -215,8 +215,29 @@ test("registry: a file that throws while loading registers nothing; the others s
   assert.equal(result.status, "passed");
 });
 
+test("registry: .concurrent, .sequential and suite declare ordinary tests and groups", () => {
+  const tests = register(() => {
+    it.concurrent("concurrent", async () => {});
+    proctor.test.concurrent.skip("concurrent skip", () => {});
+    it.concurrent.only.each([1])("concurrent only %s", () => {});
+    it.sequential.todo("sequential todo");
+    describe.concurrent("concurrent group", () => it("inside", () => {}));
+    describe.sequential.skip("sequential skipped group", () => it("inside", () => {}));
+    proctor.suite("suite", () => it("inside", () => {}));
+  });
+  assert.deepEqual(modes(tests), {
+    concurrent: "run",
+    "concurrent skip": "skip",
+    "concurrent only 1": "only",
+    "sequential todo": "todo",
+    "concurrent group > inside": "run",
+    "sequential skipped group > inside": "skip",
+    "suite > inside": "run",
+  });
+});
+
 test("registry: globals are installed for Jest-style test files", () => {
-  for (const name of ["describe", "it", "test", "expect", "beforeAll", "afterAll", "beforeEach", "afterEach"]) {
+  for (const name of ["describe", "suite", "it", "test", "expect", "beforeAll", "afterAll", "beforeEach", "afterEach", "jest", "vi"]) {
     assert.equal(globalThis[name], proctor[name], name);
     assert.equal(proctor.default[name], proctor[name], name);
   }

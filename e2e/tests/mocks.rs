@@ -1,5 +1,6 @@
 //! End to end: mock functions and spies (`fn`, `spyOn`, the `jest` and `vi` globals) and the
-//! call matchers, in real node and real Chromium, with a failing call matcher's diff.
+//! call matchers, in real node and real Chromium, with a failing call matcher's diff; a spy one
+//! file leaves behind is gone in the next.
 
 use proctor_e2e::Project;
 
@@ -15,9 +16,11 @@ fn mocks_and_spies_work_in_node_and_chromium() {
             ("api.test.js::mocks::records calls and return values", "passed"),
             ("api.test.js::mocks::spies call through and are restored", "passed"),
             ("api.test.js::mocks::vi.fn resolves values", "passed"),
+            ("api.test.js::mocks::leaves a spy on Math.hypot for the next file", "passed"),
             ("api.test.js::mocks::fails with the calls it got", "failed"),
             ("globals.test.js::jest global::jest.fn and jest.spyOn on console", "passed"),
             ("globals.test.js::jest global::console.warn is restored after each test", "passed"),
+            ("globals.test.js::jest global::gets the real Math.hypot back after the other file", "passed"),
             ("globals.test.js::jest global::is not called", "passed"),
         ];
         for (id, outcome) in expected {
@@ -25,7 +28,7 @@ fn mocks_and_spies_work_in_node_and_chromium() {
             assert_eq!(outcomes.get(&key).map(String::as_str), Some(outcome), "{key}: {outcomes:?}");
         }
     }
-    assert_eq!(outcomes.len(), 14, "{outcomes:?}");
+    assert_eq!(outcomes.len(), 18, "{outcomes:?}");
 
     let failed = out.finished("api.test.js::mocks::fails with the calls it got");
     let message = failed["error"]["message"].as_str().unwrap_or_default();

@@ -323,3 +323,38 @@ fn dynamic_names_get_the_location_of_their_declaration() {
     let each = out.finished("math.test.js::math::each adds 2 + 3");
     assert_eq!(each["test"]["location"]["line"], 49, "{each}");
 }
+
+#[test]
+fn vitest_and_jest_spellings_are_planned_and_run() {
+    let project = Project::empty();
+    project.write(
+        "spellings.test.js",
+        r#"import { suite, it, test, describe, expect } from "proctor";
+suite("a suite", () => {
+  it.concurrent("concurrent", async () => expect(1).toBe(1));
+  test.concurrent.each([1, 2])("concurrent each %i", (n) => expect(n).toBeGreaterThan(0));
+  it.concurrent.skip("concurrent skip", () => {});
+});
+describe.sequential("sequential group", () => {
+  it.sequential("in order", () => {});
+});
+"#,
+    );
+    let list = project.run(&["list", "--format", "json"]);
+    list.assert_code(0);
+    for id in ["a suite::concurrent", "a suite::concurrent skip", "sequential group::in order"] {
+        assert!(list.stdout.contains(&format!("spellings.test.js::{id}")), "{id} is planned: {}", list.stdout);
+    }
+    let out = project.run(&["run", "--reporter", "json"]);
+    out.assert_code(0);
+    assert_eq!(
+        out.outcomes(),
+        model(&[
+            ("spellings.test.js::a suite::concurrent", "passed"),
+            ("spellings.test.js::a suite::concurrent each 1", "passed"),
+            ("spellings.test.js::a suite::concurrent each 2", "passed"),
+            ("spellings.test.js::a suite::concurrent skip", "skipped"),
+            ("spellings.test.js::sequential group::in order", "passed"),
+        ])
+    );
+}
