@@ -5,7 +5,8 @@
 // (index.cjs) reaches this same instance: a second copy would have its own empty registry.
 
 import { expect } from "./expect.js";
-import { fn, mocker, spyOn } from "./mock.js";
+import { mocker } from "./jest-object.js";
+import { fn, spyOn } from "./mock.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, it, test } from "./registry.js";
 
 // `jest` and `vi` are the same object: tests written for Jest or Vitest call `jest.fn()` or

@@ -12,7 +12,8 @@
 // (10,000 trivial tests must run in well under half a second).
 
 import { checkAssertions, resetAssertions } from "./expect.js";
-import { restoreSpiesOf, setSpyOwner } from "./mock.js";
+import { resetAfterFile } from "./jest-object.js";
+import { setSpyOwner } from "./mock.js";
 
 /** The outcome of a user function that threw, rejected or called `done(error)`. */
 class Failure {
@@ -130,9 +131,9 @@ export class Runner {
         const failure = yield invoke(hook);
         if (failure) this.reportHookError(`afterAll hook of ${group.hookOrigin}`, failure.error);
       }
-      // A file's root group closes when its last test is done: put back the spies it made, as
-      // Jest's fresh environment per file would.
-      if (this.open.length === 0) restoreSpiesOf(group);
+      // A file's root group closes when its last test is done: undo its spies, fake timers and
+      // stubbed globals, as Jest's fresh environment per file would.
+      if (this.open.length === 0) resetAfterFile(group);
     }
   }
 }

@@ -206,7 +206,7 @@ test("volume: 10,000 synchronous tests each get one passing result", async () =>
   assert.equal(new Set(finished.map((message) => message.test)).size, 10_000);
 });
 
-test("spies: a spy a file leaves in place is put back once that file is done", async () => {
+test("jest / vi: spies, fake timers and stubbed globals a file leaves are undone once it is done", async () => {
   const shared = { read: () => "real" };
   const seen = [];
   const host = startController([
@@ -215,6 +215,8 @@ test("spies: a spy a file leaves in place is put back once that file is done", a
       load: async () => {
         it("spies and forgets to restore", () => {
           spyOn(shared, "read").mockReturnValue("fake");
+          proctor.vi.useFakeTimers();
+          proctor.vi.stubGlobal("__leftBehind", 1);
           seen.push(shared.read());
         });
         it("still sees its own spy", () => seen.push(shared.read()));
@@ -223,11 +225,14 @@ test("spies: a spy a file leaves in place is put back once that file is done", a
     {
       file: "test/b.test.js",
       load: async () => {
-        it("sees the original", () => seen.push(shared.read()));
+        it("sees the original", () => {
+          seen.push(shared.read());
+          seen.push(proctor.vi.isFakeTimers(), "__leftBehind" in globalThis);
+        });
       },
     },
   ]);
   const { results } = await runAll(host);
   assert.ok(Object.values(results).every((result) => result.status === "passed"));
-  assert.deepEqual(seen, ["fake", "fake", "real"]);
+  assert.deepEqual(seen, ["fake", "fake", "real", false, false]);
 });

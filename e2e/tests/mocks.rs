@@ -1,11 +1,11 @@
-//! End to end: mock functions and spies (`fn`, `spyOn`, the `jest` and `vi` globals) and the
-//! call matchers, in real node and real Chromium, with a failing call matcher's diff; a spy one
-//! file leaves behind is gone in the next.
+//! End to end: mock functions and spies (`fn`, `spyOn`, the `jest` and `vi` globals), the call
+//! matchers and fake timers, in real node and real Chromium, with a failing call matcher's diff;
+//! a spy or fake timers one file leaves behind are gone in the next.
 
 use proctor_e2e::Project;
 
 #[test]
-fn mocks_and_spies_work_in_node_and_chromium() {
+fn mocks_spies_and_fake_timers_work_in_node_and_chromium() {
     let _browser = proctor_e2e::browser_lock();
     let project = Project::fixture("mocks");
     let out = project.run(&["run", "--reporter", "json"]);
@@ -22,13 +22,16 @@ fn mocks_and_spies_work_in_node_and_chromium() {
             ("globals.test.js::jest global::console.warn is restored after each test", "passed"),
             ("globals.test.js::jest global::gets the real Math.hypot back after the other file", "passed"),
             ("globals.test.js::jest global::is not called", "passed"),
+            ("timers.test.js::debounces with fake timers", "passed"),
+            ("timers.test.js::sets the system time", "passed"),
+            ("z-after.test.js::has real timers and Date again", "passed"),
         ];
         for (id, outcome) in expected {
             let key = format!("{runtime}|{id}");
             assert_eq!(outcomes.get(&key).map(String::as_str), Some(outcome), "{key}: {outcomes:?}");
         }
     }
-    assert_eq!(outcomes.len(), 18, "{outcomes:?}");
+    assert_eq!(outcomes.len(), 24, "{outcomes:?}");
 
     let failed = out.finished("api.test.js::mocks::fails with the calls it got");
     let message = failed["error"]["message"].as_str().unwrap_or_default();

@@ -1,0 +1,81 @@
+// The `jest` / `vi` object: what tests written for Jest or Vitest call on it, gathered from
+// mock.js (fn, spyOn, ...) and timers.js (fake timers), plus the small helpers that belong to
+// neither. What proctor does not have throws an error naming the call, rather than the bare
+// "jest.mock is not a function".
+
+import { clearAllMocks, fn, isMockFunction, resetAllMocks, restoreAllMocks, restoreSpiesOf, spyOn } from "./mock.js";
+import { timerApi, useRealTimers } from "./timers.js";
+
+/** `jest.mocked(x)` / `vi.mocked(x)`: a typing helper that returns its argument. */
+function mocked(value) {
+  return value;
+}
+
+// Globals replaced with vi.stubGlobal, with what to put back.
+const stubbedGlobals = new Map();
+
+function stubGlobal(name, value) {
+  if (!stubbedGlobals.has(name)) stubbedGlobals.set(name, Object.getOwnPropertyDescriptor(globalThis, name));
+  Object.defineProperty(globalThis, name, { configurable: true, enumerable: true, writable: true, value });
+}
+
+function unstubAllGlobals() {
+  for (const [name, descriptor] of [...stubbedGlobals].reverse()) {
+    if (descriptor === undefined) delete globalThis[name];
+    else Object.defineProperty(globalThis, name, descriptor);
+  }
+  stubbedGlobals.clear();
+}
+
+function unsupported(name, advice) {
+  return () => {
+    throw new Error(`jest.${name}() / vi.${name}() is not supported by proctor: ${advice}`);
+  };
+}
+const noModuleMocks = (name) =>
+  unsupported(
+    name,
+    "module mocking is not available; spy on an object the module exports with spyOn(), or pass the dependency in",
+  );
+let warnedAboutSetTimeout = false;
+
+/** The `jest` / `vi` object. Not frozen, so a setup file can add what a suite needs. */
+export const mocker = {
+  fn,
+  spyOn,
+  isMockFunction,
+  clearAllMocks,
+  resetAllMocks,
+  restoreAllMocks,
+  mocked,
+  stubGlobal,
+  unstubAllGlobals,
+  /** Vitest's vi.hoisted(factory): nothing is hoisted here, so it runs the factory now. */
+  hoisted: (factory) => factory(),
+  mock: noModuleMocks("mock"),
+  doMock: noModuleMocks("doMock"),
+  unmock: noModuleMocks("unmock"),
+  requireActual: noModuleMocks("requireActual"),
+  importActual: noModuleMocks("importActual"),
+  ...timerApi,
+  // The host enforces timeouts from the plan, which a call at run time cannot change.
+  setTimeout() {
+    if (warnedAboutSetTimeout) return;
+    warnedAboutSetTimeout = true;
+    console.warn(
+      "jest.setTimeout() is ignored by proctor: give the test a timeout in its options ({ timeout: ms }) " +
+        "or as Jest's third argument, or set one with --timeout or in proctor.toml",
+    );
+  },
+};
+
+/**
+ * Undoes what a test file changed through this object once the file is done (`fileRoot` is its
+ * root group): its spies, fake timers and stubbed globals. Files share one runtime here, where
+ * Jest and Vitest give each its own environment.
+ */
+export function resetAfterFile(fileRoot) {
+  restoreSpiesOf(fileRoot);
+  useRealTimers();
+  unstubAllGlobals();
+}

@@ -1,0 +1,168 @@
+// Fake timers (timers.js through the jest / vi object): which globals are replaced, the order
+// timers fire in, intervals, the async variants, Date, and putting the real ones back.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { mocker as jest } from "../src/jest-object.js";
+
+const realSetTimeout = globalThis.setTimeout;
+const realDate = globalThis.Date;
+
+function withFakeTimers(body, config) {
+  jest.useFakeTimers(config);
+  try {
+    return body();
+  } finally {
+    jest.useRealTimers();
+  }
+}
+
+test("fake timers: setTimeout, setInterval and setImmediate fire in order as the clock moves", () => {
+  withFakeTimers(() => {
+    assert.notEqual(globalThis.setTimeout, realSetTimeout);
+    assert.ok(jest.isFakeTimers());
+    const fired = [];
+    setTimeout(() => fired.push("b at 20"), 20);
+    setTimeout((label) => fired.push(label), 10, "a at 10");
+    setTimeout(() => fired.push("c at 20, second"), 20);
+    setImmediate(() => fired.push("immediate"));
+    const interval = setInterval(() => fired.push(`tick ${jest.now() - start}`), 15);
+    const start = jest.now();
+    const cancelled = setTimeout(() => fired.push("cancelled"), 5);
+    clearTimeout(cancelled);
+    assert.equal(jest.getTimerCount(), 5);
+
+    jest.advanceTimersByTime(9);
+    assert.deepEqual(fired, ["immediate"]);
+    jest.advanceTimersByTime(21);
+    assert.deepEqual(fired, ["immediate", "a at 10", "tick 15", "b at 20", "c at 20, second", "tick 30"]);
+    assert.equal(jest.now() - start, 30);
+    clearInterval(interval);
+    assert.equal(jest.getTimerCount(), 0);
+
+    // A timer scheduled by a timer runs within the same advance when it is due.
+    const chain = [];
+    setTimeout(() => {
+      chain.push(1);
+      setTimeout(() => chain.push(2), 5);
+    }, 5);
+    jest.advanceTimersByTime(10);
+    assert.deepEqual(chain, [1, 2]);
+
+    // Node's timers are objects with ref/unref; the fakes are too.
+    const handle = setTimeout(() => {}, 1);
+    assert.equal(handle.unref(), handle);
+    assert.equal(typeof +handle, "number");
+    clearTimeout(handle);
+  });
+  assert.equal(globalThis.setTimeout, realSetTimeout);
+  assert.ok(!jest.isFakeTimers());
+});
+
+test("fake timers: runAllTimers, runOnlyPendingTimers, advanceTimersToNextTimer, clearAllTimers", () => {
+  withFakeTimers(() => {
+    const fired = [];
+    const reschedule = () => {
+      fired.push("again");
+      if (fired.length < 3) setTimeout(reschedule, 100);
+    };
+    setTimeout(reschedule, 100);
+    jest.runOnlyPendingTimers();
+    assert.deepEqual(fired, ["again"], "only the timer pending at the call ran");
+    jest.runAllTimers();
+    assert.deepEqual(fired, ["again", "again", "again"]);
+
+    setInterval(() => {}, 10);
+    assert.throws(() => jest.runAllTimers(), /aborting after running 100000 timers, assuming an infinite loop/);
+    jest.clearAllTimers();
+    assert.equal(jest.getTimerCount(), 0);
+
+    const order = [];
+    setTimeout(() => order.push("first"), 50);
+    setTimeout(() => order.push("second"), 80);
+    const before = jest.now();
+    jest.advanceTimersToNextTimer();
+    assert.deepEqual(order, ["first"]);
+    assert.equal(jest.now() - before, 50);
+    jest.advanceTimersToNextTimer(5);
+    assert.deepEqual(order, ["first", "second"]);
+  });
+});
+
+test("fake timers: Date follows the fake clock; setSystemTime moves it", () => {
+  withFakeTimers(
+    () => {
+      assert.equal(Date.now(), Date.UTC(2024, 0, 1));
+      assert.equal(new Date().toISOString(), "2024-01-01T00:00:00.000Z");
+      assert.ok(new Date() instanceof realDate && new Date() instanceof Date);
+      assert.equal(new Date(0).getTime(), 0, "a given time is kept");
+      assert.equal(typeof Date(), "string");
+      jest.advanceTimersByTime(1500);
+      assert.equal(new Date().toISOString(), "2024-01-01T00:00:01.500Z");
+      let fired = false;
+      setTimeout(() => (fired = true), 1000);
+      jest.setSystemTime(new realDate("2030-06-01T00:00:00Z"));
+      assert.equal(new Date().getUTCFullYear(), 2030);
+      jest.advanceTimersByTime(999);
+      assert.ok(!fired, "a pending timer keeps its remaining delay");
+      jest.advanceTimersByTime(1);
+      assert.ok(fired);
+      assert.ok(Math.abs(jest.getRealSystemTime() - realDate.now()) < 1000);
+    },
+    { now: new realDate("2024-01-01T00:00:00Z") },
+  );
+  assert.equal(globalThis.Date, realDate);
+
+  // Without fake timers, setSystemTime fakes Date alone (as in Vitest).
+  jest.setSystemTime(0);
+  try {
+    assert.equal(Date.now(), 0);
+    assert.equal(globalThis.setTimeout, realSetTimeout);
+  } finally {
+    jest.useRealTimers();
+  }
+  assert.equal(globalThis.Date, realDate);
+});
+
+test("fake timers: toFake limits what is replaced; real timers cleared under fakes still clear", async () => {
+  let realFired = false;
+  const realTimer = setTimeout(() => (realFired = true), 5);
+  withFakeTimers(
+    () => {
+      assert.equal(globalThis.Date, realDate);
+      assert.notEqual(globalThis.setTimeout, realSetTimeout);
+      clearTimeout(realTimer);
+    },
+    { toFake: ["setTimeout", "clearTimeout"] },
+  );
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok(!realFired, "clearTimeout under fake timers cleared the real timer");
+  assert.throws(() => jest.useFakeTimers({ toFake: ["nextTick"] }), /cannot fake nextTick/);
+  assert.throws(() => jest.advanceTimersByTime(10), /needs fake timers: call jest.useFakeTimers\(\)/);
+});
+
+test("fake timers: the async variants let promises settle between timers", async () => {
+  jest.useFakeTimers();
+  try {
+    const steps = [];
+    setTimeout(async () => {
+      steps.push("timer 1");
+      await Promise.resolve();
+      steps.push("after await");
+      setTimeout(() => steps.push("timer 2"), 10);
+    }, 10);
+    await jest.advanceTimersByTimeAsync(30);
+    assert.deepEqual(steps, ["timer 1", "after await", "timer 2"]);
+
+    const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    const done = (async () => {
+      await sleep(100);
+      await sleep(100);
+      return "slept";
+    })();
+    await jest.runAllTimersAsync();
+    assert.equal(await done, "slept");
+  } finally {
+    jest.useRealTimers();
+  }
+});
