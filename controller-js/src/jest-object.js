@@ -4,7 +4,7 @@
 // "jest.mock is not a function".
 
 import { clearAllMocks, fn, isMockFunction, resetAllMocks, restoreAllMocks, restoreSpiesOf, spyOn } from "./mock.js";
-import { timerApi, useRealTimers } from "./timers.js";
+import { applyFileTimers, removeLeftoverFakes, timerApi, useRealTimers } from "./timers.js";
 
 /** `jest.mocked(x)` / `vi.mocked(x)`: a typing helper that returns its argument. */
 function mocked(value) {
@@ -70,12 +70,23 @@ export const mocker = {
 };
 
 /**
+ * Applies what a test file asked for at its top level, when its tests start (`fileRoot` is its
+ * root group): all files are imported before the first test runs, so fake timers asked for
+ * while importing wait for their file.
+ */
+export function prepareFile(fileRoot) {
+  applyFileTimers(fileRoot);
+}
+
+/**
  * Undoes what a test file changed through this object once the file is done (`fileRoot` is its
  * root group): its spies, fake timers and stubbed globals. Files share one runtime here, where
  * Jest and Vitest give each its own environment.
  */
 export function resetAfterFile(fileRoot) {
-  restoreSpiesOf(fileRoot);
+  // Timers first: a spy made before useFakeTimers() is then the global again, for its restore.
   useRealTimers();
+  restoreSpiesOf(fileRoot);
+  removeLeftoverFakes();
   unstubAllGlobals();
 }

@@ -281,6 +281,8 @@ export function spyOn(object, key, accessType) {
   if (writableOnly) object[key] = spy;
   else defineProperty(object, key, { configurable: true, enumerable: descriptor.enumerable ?? true, writable: true, value: spy });
   spy._setRestore(() => {
+    // Only while the spy is still there: what replaced it since is not the spy's to undo.
+    if (object[key] !== spy) return;
     if (!ownDescriptor) delete object[key];
     else if (writableOnly) object[key] = original;
     else defineProperty(object, key, ownDescriptor);

@@ -24,6 +24,7 @@ const FLUSH_DEADLINE_MS = 2000;
 // Taken before any test file loads, so a test that mocks the global and never restores it
 // cannot stop the controller from shutting down.
 const { setTimeout } = globalThis;
+const now = Date.now;
 
 /**
  * Connects to the host and serves its commands until shutdown.
@@ -50,7 +51,7 @@ export function startNode({ url, files }) {
     runtimeInfo: () => ({ kind: "node", version: process.version, userAgent: `Node.js/${process.versions.node}` }),
     exit: () => {
       shuttingDown = true;
-      closeWhenFlushed(socket, Date.now() + FLUSH_DEADLINE_MS);
+      closeWhenFlushed(socket, now() + FLUSH_DEADLINE_MS);
       setTimeout(() => process.exit(0), FLUSH_DEADLINE_MS).unref();
     },
     canonicalUrl: canonicalFileUrl,
@@ -111,7 +112,7 @@ export function canonicalFileUrl(url) {
 
 // Closes once everything sent so far has left the process, or at the deadline.
 function closeWhenFlushed(socket, deadline) {
-  if (socket.bufferedAmount > 0 && Date.now() < deadline) {
+  if (socket.bufferedAmount > 0 && now() < deadline) {
     setTimeout(() => closeWhenFlushed(socket, deadline), 5);
     return;
   }

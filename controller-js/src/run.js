@@ -12,7 +12,7 @@
 // (10,000 trivial tests must run in well under half a second).
 
 import { checkAssertions, resetAssertions } from "./expect.js";
-import { resetAfterFile } from "./jest-object.js";
+import { prepareFile, resetAfterFile } from "./jest-object.js";
 import { setSpyOwner } from "./mock.js";
 
 /** The outcome of a user function that threw, rejected or called `done(error)`. */
@@ -28,11 +28,13 @@ class Failure {
 
 export class Runner {
   /**
-   * @param {{ reportHookError(origin: string, error: unknown): void }} callbacks
-   *   `reportHookError` receives afterAll failures, which belong to no test.
+   * @param {{ reportHookError(origin: string, error: unknown): void, fileDone?(root: object): void }} callbacks
+   *   `reportHookError` receives afterAll failures, which belong to no test; `fileDone` gets a
+   *   file's root group once its last test and afterAll hooks are done.
    */
-  constructor({ reportHookError }) {
+  constructor({ reportHookError, fileDone = () => {} }) {
     this.reportHookError = reportHookError;
+    this.fileDone = fileDone;
     // Open groups, outermost first: { group, failure?: Failure, setUp: boolean }.
     this.open = [];
     // Resolves the step being awaited; lets an uncaught error end a hung test early.
@@ -109,6 +111,7 @@ export class Runner {
     yield* this.closeDownTo(shared);
     // Spies made from here on belong to this test's file, and go back when it is done.
     setSpyOwner(lineage[0]);
+    if (shared === 0) prepareFile(lineage[0]);
     for (let level = shared; level < lineage.length; level++) {
       const group = lineage[level];
       const parentFailed = level > 0 && (this.open[level - 1].failure || !this.open[level - 1].setUp);
@@ -133,7 +136,10 @@ export class Runner {
       }
       // A file's root group closes when its last test is done: undo its spies, fake timers and
       // stubbed globals, as Jest's fresh environment per file would.
-      if (this.open.length === 0) resetAfterFile(group);
+      if (this.open.length === 0) {
+        resetAfterFile(group);
+        this.fileDone(group);
+      }
     }
   }
 }

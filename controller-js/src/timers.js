@@ -1,12 +1,17 @@
 // Fake timers: `jest.useFakeTimers()` / `vi.useFakeTimers()` and the calls that move the fake
-// clock (advanceTimersByTime, runAllTimers, runOnlyPendingTimers, setSystemTime, ...).
+// clock (advanceTimersByTime, runAllTimers, runOnlyPendingTimers, setSystemTime, ...), with the
+// semantics of @sinonjs/fake-timers, which Jest uses.
 //
 // While installed, the globals setTimeout, setInterval, setImmediate (and their clear
 // functions) and Date are replaced by ones driven by a clock that moves only when a test says
 // so; Vitest's default set, which leaves promises, queueMicrotask and process.nextTick real so
-// `await` keeps working. run.js puts the real timers back when a test file is done, as Jest's
-// environment per file would. proctor's own timeouts are measured by the host, so fake timers
-// cannot stop a hung test from timing out.
+// `await` keeps working. All test files are imported before the first test runs, so a call at a
+// file's top level is kept for that file and applied when its tests start (applyFileTimers);
+// run.js puts the real timers back when a file is done, as Jest's environment per file would.
+// proctor's own timeouts are measured by the host, so fake timers cannot stop a hung test from
+// timing out.
+
+import { registry } from "./registry.js";
 
 const real = {
   setTimeout: globalThis.setTimeout,
@@ -20,97 +25,139 @@ const real = {
 const RealDate = real.Date;
 const realNow = RealDate.now;
 const FAKEABLE = ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "setImmediate", "clearImmediate", "Date"];
+// Names Jest or Vitest can fake that proctor leaves real (promises and ticks must keep working,
+// and the rest is rare in tests); asking for them is not an error.
+const LEFT_REAL = [
+  "nextTick",
+  "queueMicrotask",
+  "hrtime",
+  "performance",
+  "requestAnimationFrame",
+  "cancelAnimationFrame",
+  "requestIdleCallback",
+  "cancelIdleCallback",
+];
 // Node's timers return objects with ref/unref; browsers return numbers. Fakes do the same, so
 // code that calls `.unref()` on a timer keeps working under fake timers.
 const inNode = typeof process !== "undefined" && typeof process.versions?.node === "string";
 const LOOP_LIMIT = 100_000;
-
-/** @type {null | { now: number, timers: Map<number, Timer>, nextId: number, faked: string[], saved: Map<string, PropertyDescriptor | undefined> }} */
-let clock = null;
+// One counter for every clock, far from the small numbers browsers hand out for real timers, so
+// a handle from an earlier clock (or a real timer) never names a timer of the current one.
+let nextId = 1_000_000_000;
+// Sinon's order for timers due at the same time: immediates first, then by creation.
+let nextOrder = 0;
 
 /**
- * @typedef {{ id: number, callback: Function, args: unknown[], at: number, interval: number | null, order: number }} Timer
+ * @typedef {{ id: number, callback: Function, args: unknown[], at: number, delay: number,
+ *   interval: number | null, immediate: boolean, order: number }} Timer
+ * @type {null | { now: number, timers: Map<number, Timer>, ticking: boolean, dateOnly: boolean,
+ *   saved: Map<string, PropertyDescriptor | undefined>, fakes: Record<string, Function> }}
  */
+let clock = null;
+// Timer calls made while a file was being imported, applied when its tests start.
+const deferredByFile = new Map();
 
 function requireClock(name) {
-  if (clock === null) {
+  if (clock === null || clock.dateOnly) {
     throw new Error(`${name}() needs fake timers: call jest.useFakeTimers() / vi.useFakeTimers() first`);
   }
   return clock;
 }
 
-// What a fake setTimeout returns: a number in browsers, a Timeout-like object in node.
-function handle(id) {
-  if (!inNode) return id;
+// A fake handle remembers its timer, so refresh() re-arms it after it fired, as node's does.
+const fakeHandles = new WeakMap();
+
+function handle(timer) {
+  if (!inNode) return timer.id;
+  const owner = clock;
+  let referenced = true;
   const fake = {
-    id,
     ref() {
+      referenced = true;
       return this;
     },
     unref() {
+      referenced = false;
       return this;
     },
-    hasRef: () => true,
+    hasRef: () => referenced,
     refresh() {
-      const timer = clock?.timers.get(id);
-      if (timer) timer.at = clock.now + (timer.interval ?? timer.delay);
+      if (clock === owner) {
+        timer.at = owner.now + (timer.interval ?? timer.delay);
+        owner.timers.set(timer.id, timer);
+      }
       return this;
     },
-    [Symbol.toPrimitive]: () => id,
+    [Symbol.toPrimitive]: () => timer.id,
   };
-  fakeHandles.add(fake);
+  fakeHandles.set(fake, timer.id);
   return fake;
 }
-
-// Fake handles, so clearing a real timer under fake timers reaches the real clear function
-// instead of a fake timer that happens to share its number.
-const fakeHandles = new WeakSet();
-// Far from the small numbers browsers hand out for real timers.
-const FIRST_ID = 1_000_000_000;
 
 function clearer(realName) {
   return (value) => {
     if (value === null || value === undefined) return;
-    if (typeof value === "object" && fakeHandles.has(value)) {
-      clock?.timers.delete(value.id);
-    } else if (typeof value === "number" && clock?.timers.has(value)) {
-      clock.timers.delete(value);
-    } else if (typeof real[realName] === "function") {
+    const id = typeof value === "object" ? fakeHandles.get(value) : Number(value);
+    if (clock?.timers.has(id)) clock.timers.delete(id);
+    else if (!(typeof value === "object" && fakeHandles.has(value)) && typeof real[realName] === "function") {
+      // Not a pending fake timer: a real one (made before the fakes), or an id already done.
       real[realName](value);
     }
   };
 }
 
-function schedule(callback, delay, args, repeat) {
+function schedule(realName, callback, delay, args, repeat, immediate) {
+  // A fake captured before useRealTimers() and called later falls back to the real function.
+  if (clock === null || clock.dateOnly) return real[realName](callback, delay, ...args);
   if (typeof callback !== "function") {
     // Browsers accept a string to evaluate; nobody should rely on that in a test.
     throw new TypeError(`The "callback" argument must be a function. Received ${typeof callback}`);
   }
-  const state = clock;
-  const ms = Math.max(0, Number(delay) || 0);
-  const id = state.nextId++;
-  state.timers.set(id, { id, callback, args, at: state.now + ms, delay: ms, interval: repeat ? Math.max(ms, 1) : null, order: id });
-  return handle(id);
+  let ms = Math.max(0, Math.floor(Number(delay) || 0));
+  // As in sinon: a 0 ms timer made while timers run waits 1 ms, so a timer that keeps
+  // rescheduling itself moves the clock instead of spinning in one instant.
+  if (ms === 0 && clock.ticking) ms = 1;
+  const timer = {
+    id: nextId++,
+    callback,
+    args,
+    at: clock.now + ms,
+    delay: ms,
+    interval: repeat ? Math.max(ms, 1) : null,
+    immediate,
+    order: nextOrder++,
+  };
+  clock.timers.set(timer.id, timer);
+  return handle(timer);
 }
 
+// Every fake ever installed, so one a spy put back after useRealTimers() can be found.
+const allFakes = new WeakSet();
+
 function makeFakes() {
-  function FakeDate(...args) {
-    if (new.target === undefined) return new RealDate(clock.now).toString();
-    return args.length === 0 ? new RealDate(clock.now) : new RealDate(...args);
+  const now = () => (clock === null ? realNow() : clock.now);
+  function Date(...args) {
+    if (new.target === undefined) return new RealDate(now()).toString();
+    return Reflect.construct(RealDate, args.length === 0 ? [now()] : args, new.target);
   }
-  FakeDate.prototype = RealDate.prototype;
-  FakeDate.now = () => clock.now;
-  FakeDate.parse = RealDate.parse;
-  FakeDate.UTC = RealDate.UTC;
-  return {
-    setTimeout: (callback, delay, ...args) => schedule(callback, delay, args, false),
-    setInterval: (callback, delay, ...args) => schedule(callback, delay, args, true),
-    setImmediate: (callback, ...args) => schedule(callback, 0, args, false),
+  Object.defineProperty(Date, "length", { value: 7 });
+  Date.prototype = RealDate.prototype;
+  Date.now = now;
+  Date.parse = RealDate.parse;
+  Date.UTC = RealDate.UTC;
+  Date.toString = () => RealDate.toString();
+  const fakes = {
+    setTimeout: (callback, delay, ...args) => schedule("setTimeout", callback, delay, args, false, false),
+    setInterval: (callback, delay, ...args) => schedule("setInterval", callback, delay, args, true, false),
+    setImmediate: (callback, ...args) =>
+      clock === null ? real.setImmediate(callback, ...args) : schedule("setImmediate", callback, 0, args, false, true),
     clearTimeout: clearer("clearTimeout"),
     clearInterval: clearer("clearInterval"),
     clearImmediate: clearer("clearImmediate"),
-    Date: FakeDate,
+    Date,
   };
+  for (const fake of Object.values(fakes)) allFakes.add(fake);
+  return fakes;
 }
 
 function toMillis(value, name) {
@@ -119,54 +166,113 @@ function toMillis(value, name) {
   return ms;
 }
 
-/**
- * Installs fake timers. `now` sets the fake clock's start (default: the real time); `toFake`
- * limits which globals are replaced (default: all of setTimeout, setInterval, setImmediate,
- * their clear functions, and Date).
- */
-export function useFakeTimers(config = {}) {
-  const faked = config.toFake ?? FAKEABLE;
-  for (const name of faked) {
-    if (!FAKEABLE.includes(name)) {
+function chooseFaked(config) {
+  const asked = config.toFake ?? FAKEABLE;
+  for (const name of [...asked, ...(config.doNotFake ?? [])]) {
+    if (!FAKEABLE.includes(name) && !LEFT_REAL.includes(name)) {
       throw new TypeError(`useFakeTimers: cannot fake ${name}; proctor fakes ${FAKEABLE.join(", ")}`);
     }
   }
+  const faked = asked.filter((name) => FAKEABLE.includes(name) && !(config.doNotFake ?? []).includes(name));
+  // A fake setTimeout without its clear function would make fake timers impossible to clear.
+  for (const [set, clear] of [
+    ["setTimeout", "clearTimeout"],
+    ["setInterval", "clearInterval"],
+    ["setImmediate", "clearImmediate"],
+  ]) {
+    if (faked.includes(set) && !faked.includes(clear)) faked.push(clear);
+  }
+  return faked.filter((name) => name in globalThis);
+}
+
+function install(config, dateOnly) {
+  const faked = dateOnly ? ["Date"] : chooseFaked(config);
+  // A time set with setSystemTime before fake timers were asked for is kept.
+  const start = config.now !== undefined ? toMillis(config.now, "useFakeTimers({ now })") : clock?.dateOnly ? clock.now : realNow();
   if (clock !== null) useRealTimers();
-  clock = {
-    now: config.now === undefined ? realNow() : toMillis(config.now, "useFakeTimers({ now })"),
-    timers: new Map(),
-    nextId: FIRST_ID,
-    faked: faked.filter((name) => name in globalThis),
-    saved: new Map(),
-  };
   const fakes = makeFakes();
-  for (const name of clock.faked) {
+  clock = { now: start, timers: new Map(), ticking: false, dateOnly, saved: new Map(), fakes };
+  for (const name of faked) {
     clock.saved.set(name, Object.getOwnPropertyDescriptor(globalThis, name));
     Object.defineProperty(globalThis, name, { configurable: true, enumerable: true, writable: true, value: fakes[name] });
   }
 }
 
+// The file whose top level is running, if a test file is being imported right now.
+function loadingFileRoot() {
+  return registry.current?.lineage[0] ?? null;
+}
+
+/**
+ * Installs fake timers. `now` sets the fake clock's start (default: the real time); `toFake`
+ * limits which globals are replaced and `doNotFake` leaves some real (default: all of
+ * setTimeout, setInterval, setImmediate, their clear functions, and Date).
+ */
+export function useFakeTimers(config = {}) {
+  const options = config !== null && typeof config === "object" ? config : {};
+  const loading = loadingFileRoot();
+  if (loading !== null) {
+    chooseFaked(options); // Bad names fail the file's load, where the user wrote them.
+    deferredByFile.set(loading, options);
+    return;
+  }
+  install(options, false);
+}
+
 /** Puts the real timers back; pending fake timers are dropped. */
 export function useRealTimers() {
+  const loading = loadingFileRoot();
+  if (loading !== null) {
+    deferredByFile.delete(loading);
+    return;
+  }
   if (clock === null) return;
   for (const [name, descriptor] of clock.saved) {
+    // Only a global that is still the fake goes back. One replaced since (a spy wrapping the
+    // fake) is its owner's to restore; the fake it puts back then forwards to the real timer.
+    if (globalThis[name] !== clock.fakes[name]) continue;
     if (descriptor === undefined) delete globalThis[name];
     else Object.defineProperty(globalThis, name, descriptor);
   }
   clock = null;
 }
 
-/** True while fake timers are installed (Vitest's vi.isFakeTimers()). */
-export function isFakeTimers() {
-  return clock !== null;
+/**
+ * With real timers on, puts the real function back wherever a fake is still global (a spy on a
+ * fake, restored after useRealTimers(), leaves one there).
+ */
+export function removeLeftoverFakes() {
+  if (clock !== null) return;
+  for (const name of FAKEABLE) {
+    if (allFakes.has(globalThis[name])) {
+      Object.defineProperty(globalThis, name, { configurable: true, enumerable: true, writable: true, value: real[name] });
+    }
+  }
 }
 
-// The timer due first (ties by creation order), or undefined.
-function nextTimer(state, until = Infinity) {
+/** Applies the timer calls `root`'s file made at its top level; run.js calls it as the file starts. */
+export function applyFileTimers(root) {
+  const deferred = deferredByFile.get(root);
+  if (deferred !== undefined) install(deferred, false);
+}
+
+/** True while fake timers are installed (Vitest's vi.isFakeTimers()). */
+export function isFakeTimers() {
+  return clock !== null && !clock.dateOnly;
+}
+
+function before(a, b) {
+  if (a.at !== b.at) return a.at < b.at;
+  if (a.immediate !== b.immediate) return a.immediate;
+  return a.order < b.order;
+}
+
+// The timer due first, or undefined; only timers due by `until`, and passing `accept`.
+function nextTimer(state, until = Infinity, accept = () => true) {
   let next;
   for (const timer of state.timers.values()) {
-    if (timer.at > until) continue;
-    if (next === undefined || timer.at < next.at || (timer.at === next.at && timer.order < next.order)) next = timer;
+    if (timer.at > until || !accept(timer)) continue;
+    if (next === undefined || before(timer, next)) next = timer;
   }
   return next;
 }
@@ -175,28 +281,41 @@ function nextTimer(state, until = Infinity) {
 function fire(state, timer) {
   state.now = Math.max(state.now, timer.at);
   if (timer.interval === null) state.timers.delete(timer.id);
-  else {
-    timer.at += timer.interval;
-    timer.order = state.nextId++;
+  else timer.at += timer.interval;
+  state.ticking = true;
+  try {
+    timer.callback(...timer.args);
+  } finally {
+    state.ticking = false;
   }
-  timer.callback(...timer.args);
 }
 
 function loopLimit(name) {
   return new Error(`${name}: aborting after running ${LOOP_LIMIT} timers, assuming an infinite loop`);
 }
 
-/** Runs every timer due within the next `ms` milliseconds, in order, and moves the clock by `ms`. */
+/**
+ * Runs every timer due within the next `ms` milliseconds, in order, and moves the clock by
+ * `ms`. A callback that throws does not stop the others: the first error is thrown at the end,
+ * as sinon's tick does.
+ */
 export function advanceTimersByTime(ms) {
   const state = requireClock("advanceTimersByTime");
   const until = state.now + toMillis(ms, "advanceTimersByTime");
+  let firstError;
+  let failed = false;
   for (let ran = 0; ; ran++) {
     if (ran >= LOOP_LIMIT) throw loopLimit("advanceTimersByTime");
     const timer = nextTimer(state, until);
     if (timer === undefined) break;
-    fire(state, timer);
+    try {
+      fire(state, timer);
+    } catch (error) {
+      if (!failed) [failed, firstError] = [true, error];
+    }
   }
   state.now = Math.max(state.now, until);
+  if (failed) throw firstError;
 }
 
 /** Runs timers until none are left, including ones they schedule. */
@@ -210,23 +329,15 @@ export function runAllTimers() {
   }
 }
 
-/** Runs the timers pending now, but not ones they schedule. */
+/**
+ * Moves the clock to the last timer pending now, running everything due on the way (an
+ * interval as often as it comes due), as Jest's runOnlyPendingTimers (sinon's runToLast) does.
+ */
 export function runOnlyPendingTimers() {
   const state = requireClock("runOnlyPendingTimers");
-  const pending = new Set(state.timers.keys());
-  const lastOrder = state.nextId;
-  for (;;) {
-    let timer;
-    for (const candidate of state.timers.values()) {
-      if (!pending.has(candidate.id) || candidate.order >= lastOrder) continue;
-      if (timer === undefined || candidate.at < timer.at || (candidate.at === timer.at && candidate.order < timer.order)) {
-        timer = candidate;
-      }
-    }
-    if (timer === undefined) return;
-    pending.delete(timer.id);
-    fire(state, timer);
-  }
+  let last = state.now;
+  for (const timer of state.timers.values()) last = Math.max(last, timer.at);
+  advanceTimersByTime(last - state.now);
 }
 
 /** Moves the clock to the next timer and runs it, `steps` times. */
@@ -243,9 +354,9 @@ export function advanceTimersToNextTimer(steps = 1) {
 // yield with a real timer so microtasks queued by a callback settle before the next one.
 const realTick = () => new Promise((resolve) => real.setTimeout(resolve, 0));
 
-async function stepAsync(name, until) {
+async function stepAsync(name, until, steps = Infinity) {
   const state = requireClock(name);
-  for (let ran = 0; ; ran++) {
+  for (let ran = 0; ran < steps; ran++) {
     if (ran >= LOOP_LIMIT) throw loopLimit(name);
     await realTick();
     if (clock !== state) return;
@@ -261,7 +372,7 @@ export async function advanceTimersByTimeAsync(ms) {
   const state = requireClock("advanceTimersByTimeAsync");
   const until = state.now + toMillis(ms, "advanceTimersByTimeAsync");
   await stepAsync("advanceTimersByTimeAsync", until);
-  state.now = Math.max(state.now, until);
+  if (clock === state) state.now = Math.max(state.now, until);
 }
 
 /** runAllTimers, letting promises settle between timers. */
@@ -269,21 +380,17 @@ export function runAllTimersAsync() {
   return stepAsync("runAllTimersAsync", Infinity);
 }
 
-/** runOnlyPendingTimers, letting promises settle first. */
-export async function runOnlyPendingTimersAsync() {
-  requireClock("runOnlyPendingTimersAsync");
-  await realTick();
-  runOnlyPendingTimers();
-  await realTick();
+/** runOnlyPendingTimers, letting promises settle between timers. */
+export function runOnlyPendingTimersAsync() {
+  const state = requireClock("runOnlyPendingTimersAsync");
+  let last = state.now;
+  for (const timer of state.timers.values()) last = Math.max(last, timer.at);
+  return advanceTimersByTimeAsync(last - state.now);
 }
 
 /** advanceTimersToNextTimer, letting promises settle between timers. */
-export async function advanceTimersToNextTimerAsync(steps = 1) {
-  for (let step = 0; step < steps; step++) {
-    await realTick();
-    advanceTimersToNextTimer(1);
-  }
-  await realTick();
+export function advanceTimersToNextTimerAsync(steps = 1) {
+  return stepAsync("advanceTimersToNextTimerAsync", Infinity, steps);
 }
 
 /** Drops every pending fake timer. */
@@ -296,12 +403,14 @@ export function getTimerCount() {
   return requireClock("getTimerCount").timers.size;
 }
 
-/** Sets the fake clock's current time (timers keep their delays from the old time). */
+/**
+ * Sets the fake clock's current time; pending timers keep their remaining delays (as in sinon).
+ * Without fake timers it fakes Date alone, as Vitest does.
+ */
 export function setSystemTime(time) {
   const ms = time === undefined ? realNow() : toMillis(time, "setSystemTime");
   if (clock === null) {
-    // Jest requires fake timers here; Vitest fakes Date alone. Follow Vitest: fake only Date.
-    useFakeTimers({ toFake: ["Date"], now: ms });
+    install({ now: ms }, true);
     return;
   }
   const shift = ms - clock.now;

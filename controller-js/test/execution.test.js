@@ -236,3 +236,35 @@ test("jest / vi: spies, fake timers and stubbed globals a file leaves are undone
   assert.ok(Object.values(results).every((result) => result.status === "passed"));
   assert.deepEqual(seen, ["fake", "fake", "real", false, false]);
 });
+
+test("fake timers asked for at a file's top level apply to that file's tests only", async () => {
+  const seen = [];
+  const host = startController([
+    {
+      file: "test/a.test.js",
+      load: async () => {
+        it("has real timers", async () => {
+          seen.push(proctor.vi.isFakeTimers());
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        });
+      },
+    },
+    {
+      file: "test/b.test.js",
+      load: async () => {
+        proctor.vi.useFakeTimers({ now: 0 });
+        it("has fake timers", () => seen.push(proctor.vi.isFakeTimers(), Date.now()));
+        it("still has them", () => seen.push(proctor.vi.isFakeTimers()));
+      },
+    },
+    {
+      file: "test/c.test.js",
+      load: async () => {
+        it("has real timers again", () => seen.push(proctor.vi.isFakeTimers()));
+      },
+    },
+  ]);
+  const { results } = await runAll(host);
+  assert.ok(Object.values(results).every((result) => result.status === "passed"), JSON.stringify(results));
+  assert.deepEqual(seen, [false, true, 0, true, false]);
+});

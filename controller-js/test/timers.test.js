@@ -7,6 +7,7 @@ import { mocker as jest } from "../src/jest-object.js";
 
 const realSetTimeout = globalThis.setTimeout;
 const realDate = globalThis.Date;
+const realSetImmediate = globalThis.setImmediate;
 
 function withFakeTimers(body, config) {
   jest.useFakeTimers(config);
@@ -137,7 +138,14 @@ test("fake timers: toFake limits what is replaced; real timers cleared under fak
   );
   await new Promise((resolve) => setTimeout(resolve, 20));
   assert.ok(!realFired, "clearTimeout under fake timers cleared the real timer");
-  assert.throws(() => jest.useFakeTimers({ toFake: ["nextTick"] }), /cannot fake nextTick/);
+  assert.throws(() => jest.useFakeTimers({ toFake: ["setTimout"] }), /cannot fake setTimout/);
+  withFakeTimers(
+    () => {
+      assert.equal(globalThis.setImmediate, realSetImmediate, "doNotFake is honoured");
+      assert.notEqual(globalThis.setTimeout, realSetTimeout);
+    },
+    { doNotFake: ["setImmediate", "nextTick"] },
+  );
   assert.throws(() => jest.advanceTimersByTime(10), /needs fake timers: call jest.useFakeTimers\(\)/);
 });
 
@@ -165,4 +173,109 @@ test("fake timers: the async variants let promises settle between timers", async
   } finally {
     jest.useRealTimers();
   }
+});
+
+test("fake timers behave as sinon's: ties, 0 ms timers while ticking, errors, runOnlyPendingTimers", () => {
+  withFakeTimers(() => {
+    // An interval keeps its place among timers due at the same time; immediates go first.
+    const order = [];
+    setInterval(() => order.push("interval"), 10);
+    setTimeout(() => order.push("timeout"), 20);
+    jest.advanceTimersByTime(20);
+    assert.deepEqual(order, ["interval", "interval", "timeout"]);
+    jest.clearAllTimers();
+    const same = [];
+    setTimeout(() => same.push("timeout 0"), 0);
+    setImmediate(() => same.push("immediate"));
+    jest.advanceTimersByTime(0);
+    assert.deepEqual(same, ["immediate", "timeout 0"]);
+
+    // A timer that reschedules itself with 0 ms moves the clock by 1 ms each time.
+    let ticks = 0;
+    const tick = () => {
+      ticks++;
+      setTimeout(tick, 0);
+    };
+    setTimeout(tick, 0);
+    jest.advanceTimersByTime(100);
+    assert.equal(ticks, 101);
+    jest.clearAllTimers();
+
+    // A callback that throws does not stop the others; the first error comes out at the end.
+    const ran = [];
+    setTimeout(() => {
+      throw new Error("first");
+    }, 10);
+    setTimeout(() => ran.push("b"), 20);
+    const start = jest.now();
+    assert.throws(() => jest.advanceTimersByTime(100), /first/);
+    assert.deepEqual(ran, ["b"]);
+    assert.equal(jest.now() - start, 100);
+
+    // runOnlyPendingTimers runs to the last pending timer: an interval fires as often as due.
+    let intervalRuns = 0;
+    setInterval(() => intervalRuns++, 10);
+    setTimeout(() => {}, 50);
+    jest.runOnlyPendingTimers();
+    assert.equal(intervalRuns, 5);
+  });
+});
+
+test("fake timers: handles from an earlier clock cannot cancel the new one's timers; refresh re-arms", () => {
+  jest.useFakeTimers();
+  const old = setTimeout(() => {}, 10);
+  jest.useFakeTimers();
+  let fired = 0;
+  setTimeout(() => fired++, 10);
+  clearTimeout(old);
+  clearTimeout(+old);
+  jest.advanceTimersByTime(10);
+  assert.equal(fired, 1);
+
+  let refreshed = 0;
+  const handle = setTimeout(() => refreshed++, 5);
+  jest.advanceTimersByTime(5);
+  handle.refresh();
+  jest.advanceTimersByTime(5);
+  assert.equal(refreshed, 2, "refresh after firing arms the timer again, as in node");
+  assert.equal(handle.unref().hasRef(), false);
+  assert.equal(handle.ref().hasRef(), true);
+  jest.useRealTimers();
+});
+
+test("fake timers and spies on the same global are both undone, in either order", async () => {
+  const { resetAfterFile } = await import("../src/jest-object.js");
+  const { setSpyOwner } = await import("../src/mock.js");
+  const file = {};
+  setSpyOwner(file);
+  // Fakes first, then a spy on the fake; useRealTimers in between, as in an afterEach.
+  jest.useFakeTimers();
+  jest.spyOn(globalThis, "setTimeout");
+  jest.useRealTimers();
+  resetAfterFile(file);
+  await new Promise((resolve) => setTimeout(resolve, 1));
+  assert.ok(!jest.isMockFunction(globalThis.setTimeout));
+
+  // A spy first, then fakes.
+  jest.spyOn(globalThis, "setTimeout");
+  jest.useFakeTimers();
+  resetAfterFile(file);
+  assert.equal(globalThis.setTimeout, realSetTimeout);
+  setSpyOwner(null);
+
+  // A fake captured while installed keeps working after useRealTimers, on the real timers.
+  jest.useFakeTimers();
+  const captured = globalThis.setTimeout;
+  const CapturedDate = globalThis.Date;
+  jest.useRealTimers();
+  await new Promise((resolve) => captured(resolve, 1));
+  assert.ok(Math.abs(CapturedDate.now() - realDate.now()) < 1000);
+
+  class Stamp extends realDate {}
+  withFakeTimers(() => {
+    class Later extends Date {}
+    assert.ok(new Later() instanceof Later);
+    assert.equal(Date.length, 7);
+    assert.ok(new Stamp(0) instanceof Stamp);
+  });
 });
