@@ -13,6 +13,7 @@ import "./index.js"; // Installs describe/it/expect globals before any test file
 import { serializeError } from "./errors.js";
 import { registry } from "./registry.js";
 import { Runner } from "./run.js";
+import { beginSnapshotTest, endSnapshotTest, finishSnapshotFile, setupSnapshots } from "./snapshot.js";
 
 /** The protocol version this controller speaks; see protocol/src/lib.rs. */
 export const PROTOCOL_VERSION = 1;
@@ -46,6 +47,10 @@ export function createController({ send, adapter, files, sequential = false }) {
   let busy = false;
   const runner = new Runner({
     reportHookError: (origin, error) => send({ type: "error", run, origin, error: serializeError(error) }),
+    fileDone: (root) => {
+      const report = finishSnapshotFile(root.scope.file, root.scope.tests);
+      if (report !== null) send({ type: "snapshot-file", run, ...report });
+    },
   });
 
   /** The first message on a new connection. */
@@ -120,6 +125,7 @@ export function createController({ send, adapter, files, sequential = false }) {
     } else {
       loadErrors = await (sequential ? loadOneByOne(files) : loadFiles(files));
     }
+    setupSnapshots(message.snapshots);
     send({ type: "loaded", run, replyTo: message.id, tests: registry.tests.map(describeTest), loadErrors });
   }
 
@@ -129,13 +135,15 @@ export function createController({ send, adapter, files, sequential = false }) {
       return sendResult(message, { status: "failed", durationMs: 0, error: unrunnable(message.test, test) });
     }
     currentTest = test.id;
+    beginSnapshotTest(test);
     const result = runner.runTest(test);
-    if (result instanceof Promise) return result.then((settled) => sendResult(message, settled));
-    sendResult(message, result);
+    if (result instanceof Promise) return result.then((settled) => sendResult(message, settled, test));
+    sendResult(message, result, test);
   }
 
-  function sendResult(message, result) {
+  function sendResult(message, result, test) {
     currentTest = undefined;
+    if (test !== undefined) endSnapshotTest(test, result.status === "passed");
     const reply = {
       type: "test-finished",
       run,

@@ -11,6 +11,7 @@ import { equals } from "./equals.js";
 import { format, formatCompact } from "./format.js";
 import { matchers as builtInMatchers, matcherHint, MatcherUsageError, show } from "./matchers.js";
 import { mockMatchers } from "./mock-matchers.js";
+import { snapshotMatchers } from "./snapshot.js";
 
 export { format, formatCompact };
 
@@ -153,10 +154,13 @@ function conclude(name, result, isNot, callMatcher, callSite) {
   const message =
     typeof result.message === "function" ? result.message() : (result.message ?? `expect(received).${name}() failed`);
   // A diff is meaningless for a failed `.not` (the values matched), so only positive failures get one.
+  // `expectedText`/`actualText` are already printed (snapshots), so they are not formatted again.
   const details =
-    !isNot && "expected" in result && "actual" in result
-      ? { expected: format(result.expected), actual: format(result.actual) }
-      : {};
+    !isNot && "expectedText" in result && "actualText" in result
+      ? { expected: result.expectedText, actual: result.actualText }
+      : !isNot && "expected" in result && "actual" in result
+        ? { expected: format(result.expected), actual: format(result.actual) }
+        : {};
   const error = new AssertionError(message, details);
   if (callSite) error.stack = relocate(error, callSite);
   else if (Error.captureStackTrace) Error.captureStackTrace(error, callMatcher);
@@ -174,7 +178,9 @@ function relocate(error, callSite) {
   return `${error.name}: ${error.message}${frames.startsWith("\n") ? frames : ""}`;
 }
 
-for (const [name, matcher] of Object.entries({ ...builtInMatchers, ...mockMatchers })) defineMatcher(name, matcher);
+for (const [name, matcher] of Object.entries({ ...builtInMatchers, ...mockMatchers, ...snapshotMatchers })) {
+  defineMatcher(name, matcher);
+}
 
 // A custom matcher used as an asymmetric matcher: `expect.toBeWithinRange(1, 5)` inside toEqual.
 class CustomAsymmetricMatcher {

@@ -10,12 +10,18 @@
 const INDENT = "  ";
 
 /**
- * Formats any value.
+ * Formats any value. `snapshot: true` gives the form Jest 29 writes to snapshot files (its
+ * `printBasicPrototype: false, escapeString: false, printFunctionName: false`): `{` and `[`
+ * without `Object`/`Array`, strings unescaped, functions as `[Function]`, mocks with their calls.
  * @param {unknown} value
- * @param {{ min?: boolean, maxDepth?: number }} [options]
+ * @param {{ min?: boolean, maxDepth?: number, snapshot?: boolean }} [options]
  */
 export function format(value, options = {}) {
-  const config = { min: options.min === true, maxDepth: options.maxDepth ?? Infinity };
+  const config = {
+    min: options.min === true,
+    maxDepth: options.maxDepth ?? Infinity,
+    snapshot: options.snapshot === true,
+  };
   return print(value, config, "", 0, []);
 }
 
@@ -25,7 +31,8 @@ export function formatCompact(value, maxDepth = 10) {
 }
 
 function print(value, config, indentation, depth, seen) {
-  const primitive = printPrimitive(value);
+  if (config.snapshot && typeof value === "function") return printSnapshotFunction(value, config, indentation, depth, seen);
+  const primitive = printPrimitive(value, config);
   if (primitive !== null) return primitive;
   if (typeof value.asymmetricMatch === "function" && typeof value.toAsymmetricMatcher === "function") {
     return value.toAsymmetricMatcher((inner) => print(inner, config, indentation, depth, seen));
@@ -34,8 +41,19 @@ function print(value, config, indentation, depth, seen) {
   return printObject(value, config, indentation, depth, [...seen, value]);
 }
 
+// Jest's snapshot serializer: `[Function]`, and a mock with its calls and results once called.
+function printSnapshotFunction(value, config, indentation, depth, seen) {
+  if (value._isMockFunction !== true) return "[Function]";
+  const name = value.getMockName();
+  const label = name === "jest.fn()" ? "[MockFunction]" : `[MockFunction ${name}]`;
+  const { calls, results } = value.mock;
+  if (calls.length === 0) return label;
+  const record = { calls, results: results.map(({ type, value: resultValue }) => ({ type, value: resultValue })) };
+  return `${label} ${print(record, config, indentation, depth, seen).replace(/^Object /, "")}`;
+}
+
 // Returns null for values that need the recursive printer (objects and arrays).
-function printPrimitive(value) {
+function printPrimitive(value, config) {
   switch (typeof value) {
     case "undefined":
       return "undefined";
@@ -46,7 +64,7 @@ function printPrimitive(value) {
     case "bigint":
       return `${value}n`;
     case "string":
-      return quote(value);
+      return quote(value, config);
     case "symbol":
       return value.toString();
     case "function":
@@ -66,7 +84,7 @@ function printPrimitive(value) {
     return `[${value.name || "Error"}: ${value.message}]`;
   }
   if (tag === "[object Boolean]" || tag === "[object Number]" || tag === "[object String]") {
-    return `[${tag.slice(8, -1)}: ${printPrimitive(value.valueOf())}]`;
+    return `[${tag.slice(8, -1)}: ${printPrimitive(value.valueOf(), config)}]`;
   }
   if (tag === "[object Promise]" || tag === "[object WeakMap]" || tag === "[object WeakSet]") {
     return `${tag.slice(8, -1)} {}`;
@@ -74,7 +92,8 @@ function printPrimitive(value) {
   return null;
 }
 
-function quote(string) {
+function quote(string, config) {
+  if (config?.snapshot) return `"${string}"`;
   return `"${string.replace(/["\\]/g, "\\$&")}"`;
 }
 
@@ -113,7 +132,7 @@ function printObject(value, config, indentation, depth, seen) {
       // Holes are shown, not printed as `undefined`, so toStrictEqual diffs explain themselves.
       items.push(isArray && !(i in value) ? "<empty>" : recurse(value[i]));
     }
-    const prefix = config.min && name === "Array" ? "" : `${name} `;
+    const prefix = (config.min || config.snapshot) && name === "Array" ? "" : `${name} `;
     return prefix + block("[", "]", items, config, indentation);
   }
 
@@ -123,10 +142,10 @@ function printObject(value, config, indentation, depth, seen) {
     (symbol) => Object.getOwnPropertyDescriptor(value, symbol).enumerable,
   );
   const entries = [...keys, ...symbols].map((key) => {
-    const label = typeof key === "symbol" ? key.toString() : quote(key);
+    const label = typeof key === "symbol" ? key.toString() : quote(key, config);
     return `${label}: ${recurse(readProperty(value, key))}`;
   });
-  const prefix = config.min && name === "Object" ? "" : `${name} `;
+  const prefix = (config.min || config.snapshot) && name === "Object" ? "" : `${name} `;
   return prefix + block("{", "}", entries, config, indentation);
 }
 

@@ -43,7 +43,7 @@ const ENUMS = {
   stream: ["stdout", "stderr"],
   level: ["log", "info", "debug", "warn", "error", "write"],
 };
-const INTEGERS = new Set(["run", "replyTo", "protocol", "timeout"]);
+const INTEGERS = new Set(["run", "replyTo", "protocol", "timeout", "matched", "written", "updated", "failed", "obsolete", "removed"]);
 
 function jsonType(value) {
   return Array.isArray(value) ? "array" : value === null ? "null" : typeof value;
@@ -98,6 +98,7 @@ test("messages: every type the controller sends matches the vectors", async () =
           proctor.it("adds", { timeout: 2000 }, () => {
             console.log("hello");
             proctor.expect(2 + 2).toBe(4);
+            proctor.expect(2 + 1).toMatchSnapshot();
           });
           proctor.it("fails", () => proctor.expect(2 + 2).toBe(5));
         });
@@ -120,7 +121,8 @@ test("messages: every type the controller sends matches the vectors", async () =
     host.controller.hello();
     const hostMessages = vectors("host-messages.json");
     const command = (type) => ({ ...hostMessages.find((message) => message.type === type) });
-    const load = command("load");
+    // The load that carries snapshots, so the file's end sends a snapshot-file message.
+    const load = { ...hostMessages.find((message) => message.type === "load" && message.snapshots?.files["test/math.test.js"]), run: 1 };
     host.controller.receive(load);
     const loaded = await host.waitFor((message) => message.type === "loaded");
     assert.equal(loaded.replyTo, load.id);
@@ -153,7 +155,7 @@ test("messages: every type the controller sends matches the vectors", async () =
   }
 
   const types = new Set(host.sent.map((message) => message.type));
-  for (const type of ["hello", "loaded", "console", "test-finished", "finished", "error", "pong"]) {
+  for (const type of ["hello", "loaded", "console", "test-finished", "snapshot-file", "finished", "error", "pong"]) {
     assert.ok(types.has(type), `the scenario sends a ${type} message`);
   }
   for (const message of host.sent) assertProtocolShape(message);

@@ -202,6 +202,14 @@ pub struct RunArgs {
     /// Show why tests were skipped (and list tests the selection left out).
     #[arg(long, short)]
     pub verbose: bool,
+    /// Rewrite snapshots that differ and remove obsolete ones (new ones are always written,
+    /// except on CI).
+    #[arg(long, short = 'u')]
+    pub update_snapshots: bool,
+    /// Run as on CI: new snapshots are not written, and a test whose snapshot is missing fails.
+    /// Default: on when the CI environment variable is set; `--ci=false` turns it off.
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub ci: Option<bool>,
     /// Run standalone even when a `proctor serve` runs for this project.
     #[arg(long)]
     pub no_server: bool,

@@ -333,6 +333,8 @@ async fn run_suites(
                         selection: &config.selection,
                         seed: config.seed,
                         fail_fast,
+                        root: &config.root,
+                        snapshot_update: config.snapshot_update,
                     };
                     let prepared = ServedLaunch::prepare(
                         client,
@@ -355,6 +357,8 @@ async fn run_suites(
                 selection: &config.selection,
                 seed: config.seed,
                 fail_fast,
+                root: &config.root,
+                snapshot_update: config.snapshot_update,
             };
             match (runtime, kept_node, node, chromium) {
                 (RuntimeKind::Node, Some(kept), _, _) => {

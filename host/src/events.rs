@@ -7,7 +7,7 @@
 use crate::config::RuntimeKind;
 use crate::plan::{Location, Plan};
 use crate::select::SkipReason;
-use crate::session::RunStats;
+use crate::session::{RunStats, SnapshotAction, SnapshotStats};
 use protocol::{ConsoleLevel, ErrorInfo, RuntimeInfo, Stream};
 use serde::{Serialize, Serializer};
 use std::sync::Arc;
@@ -209,6 +209,21 @@ pub enum EventKind {
         origin: String,
         /// The error.
         error: ErrorInfo,
+        /// Counts so far.
+        stats: RunStats,
+    },
+    /// A test file's tests are done and it has snapshots: what they did, and what was written.
+    SnapshotFile {
+        /// The suite.
+        suite: String,
+        /// The test file, relative to the root.
+        file: String,
+        /// Its snapshot file, relative to the root.
+        path: String,
+        /// What was done to the snapshot file, if anything.
+        action: Option<SnapshotAction>,
+        /// This file's counts.
+        counts: SnapshotStats,
         /// Counts so far.
         stats: RunStats,
     },

@@ -563,6 +563,7 @@ impl Reporter for Results {
             | EventKind::TestSkipped { .. }
             | EventKind::RuntimeError { .. }
             | EventKind::RuntimeRestarted { .. }
+            | EventKind::SnapshotFile { .. }
             | EventKind::RunFinished { .. } => {}
         }
         Ok(())

@@ -38,6 +38,9 @@ pub enum HostMessage {
         run: RunEpoch,
         /// Command id.
         id: CommandId,
+        /// The stored snapshots of the files to load, and what to do with new or changed ones.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        snapshots: Option<SnapshotSetup>,
     },
     /// Run exactly one test; hooks of enclosing groups run as needed.
     RunTest {
@@ -120,6 +123,20 @@ pub enum ControllerMessage {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         error: Option<ErrorInfo>,
     },
+    /// A test file's tests are done: what its snapshots did, and the new text of its snapshot
+    /// file when that changed (written or updated snapshots, obsolete ones removed with `-u`).
+    SnapshotFile {
+        /// Run epoch.
+        run: RunEpoch,
+        /// The test file, relative to the project root.
+        file: String,
+        /// The new text of `__snapshots__/<file name>.snap`; empty: delete it. Absent: unchanged.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        content: Option<String>,
+        /// The counts.
+        #[serde(flatten)]
+        counts: SnapshotCounts,
+    },
     /// Reply to [`HostMessage::Finish`]: all groups are closed.
     #[serde(rename_all = "camelCase")]
     Finished {
@@ -144,6 +161,63 @@ pub enum ControllerMessage {
         /// The `ping` command this answers.
         reply_to: CommandId,
     },
+}
+
+/// What the controller gets to check snapshots with, in [`HostMessage::Load`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SnapshotSetup {
+    /// What happens to snapshots that are missing or differ.
+    pub update: SnapshotUpdate,
+    /// The text of each test file's snapshot file, by test file (relative to the root); files
+    /// without one are absent.
+    pub files: std::collections::BTreeMap<String, String>,
+}
+
+/// Jest's update modes for snapshots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SnapshotUpdate {
+    /// Write missing snapshots; a differing one fails (the default).
+    #[default]
+    New,
+    /// Write missing ones and rewrite differing ones; drop obsolete ones (`-u`).
+    All,
+    /// Write nothing: a missing snapshot fails (CI).
+    None,
+}
+
+/// What one test file's snapshots did in a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SnapshotCounts {
+    /// Snapshots that matched.
+    pub matched: u64,
+    /// New snapshots written.
+    pub written: u64,
+    /// Differing snapshots rewritten (`-u`).
+    pub updated: u64,
+    /// Snapshots that differed, or were missing under CI.
+    pub failed: u64,
+    /// Stored snapshots no test that ran checked.
+    pub obsolete: u64,
+    /// Obsolete snapshots removed (`-u`).
+    pub removed: u64,
+}
+
+impl SnapshotCounts {
+    /// Adds another file's counts.
+    pub fn add(&mut self, other: &SnapshotCounts) {
+        self.matched += other.matched;
+        self.written += other.written;
+        self.updated += other.updated;
+        self.failed += other.failed;
+        self.obsolete += other.obsolete;
+        self.removed += other.removed;
+    }
+
+    /// True when no snapshot was checked, written or found obsolete.
+    pub fn is_empty(&self) -> bool {
+        *self == SnapshotCounts::default()
+    }
 }
 
 /// Identifies the runtime a controller runs in.

@@ -5,6 +5,7 @@ use super::file::{BuildValue, ConfigFile, OneOrMany, SelectionEntry, SuiteEntry,
 use super::parse_duration;
 use crate::cli::{NoTests, ProjectArgs, ReporterKind, RunArgs, SelectArgs};
 use crate::select::{closest, AppliedSelection, IdPattern, NamedSelection, Selection, SuiteRules, TestPattern};
+use protocol::SnapshotUpdate;
 use serde::Serialize;
 use serde_spanned::Spanned;
 use std::collections::BTreeMap;
@@ -51,6 +52,8 @@ pub struct Config {
     pub no_server: bool,
     /// `--runtime-filter`: which of a server's kept runtimes to run in.
     pub runtime_filter: Vec<String>,
+    /// What happens to new and differing snapshots: `-u` rewrites, CI writes nothing.
+    pub snapshot_update: SnapshotUpdate,
 }
 
 /// One suite: where its tests are and how they run.
@@ -193,6 +196,7 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         verbose: false,
         no_server: false,
         runtime_filter: Vec::new(),
+        snapshot_update: snapshot_update(false, None),
     };
     if let Some(run) = run {
         if let Some(text) = &run.timeout {
@@ -223,6 +227,7 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         config.junit = run.junit.as_ref().map(|p| absolute(&cwd, p));
         config.no_tests = run.no_tests;
         config.fail_fast = run.fail_fast;
+        config.snapshot_update = snapshot_update(run.update_snapshots, run.ci);
         config.no_server = run.no_server;
         config.runtime_filter = run.runtime_filter.clone();
         config.seed = run.seed.or_else(|| run.random.then(random_seed));
@@ -329,10 +334,26 @@ fn find_root(cwd: &Path) -> PathBuf {
     cwd.ancestors().find(|dir| dir.join("proctor.toml").is_file()).unwrap_or(cwd).to_path_buf()
 }
 
+/// True when the `CI` environment variable says this runs on CI (as Jest's is-ci reads it).
+fn on_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// Jest's rule: `-u` rewrites; otherwise CI (`--ci`, or the environment) writes nothing and new
+/// snapshots are written everywhere else.
+fn snapshot_update(update: bool, ci: Option<bool>) -> SnapshotUpdate {
+    if update {
+        SnapshotUpdate::All
+    } else if ci.unwrap_or_else(on_ci) {
+        SnapshotUpdate::None
+    } else {
+        SnapshotUpdate::New
+    }
+}
+
 fn default_reporter() -> ReporterKind {
     use std::io::IsTerminal;
-    let on_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
-    if on_ci || !std::io::stdout().is_terminal() {
+    if on_ci() || !std::io::stdout().is_terminal() {
         ReporterKind::Dots
     } else {
         ReporterKind::Documentation

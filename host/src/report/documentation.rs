@@ -104,6 +104,7 @@ impl Reporter for Documentation {
                 writeln!(self.out, "built for {} with {tool} {}", runtime.name(), duration(*d))?;
             }
             EventKind::RunStarted { .. }
+            | EventKind::SnapshotFile { .. }
             | EventKind::RuntimeStarted { .. }
             | EventKind::TestStarted { .. }
             | EventKind::Console { test: None, .. }

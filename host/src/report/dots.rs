@@ -60,6 +60,7 @@ impl Reporter for Dots {
                 self.out.flush()?;
             }
             EventKind::RunStarted { .. }
+            | EventKind::SnapshotFile { .. }
             | EventKind::RuntimeStarted { .. }
             | EventKind::Built { .. }
             | EventKind::TestStarted { .. }

@@ -136,6 +136,7 @@ impl Reporter for Junit {
             }
             EventKind::RunFinished { .. } => self.write()?,
             EventKind::RunStarted { .. }
+            | EventKind::SnapshotFile { .. }
             | EventKind::RuntimeStarted { .. }
             | EventKind::Built { .. }
             | EventKind::TestStarted { .. }

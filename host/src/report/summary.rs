@@ -7,7 +7,7 @@ use super::failure::render;
 use super::{Out, Reporter};
 use crate::events::{Event, EventKind, Outcome, TestId, TestInfo};
 use crate::select::SkipCause;
-use crate::session::RunStats;
+use crate::session::{RunStats, SnapshotStats};
 use protocol::{ErrorInfo, Stream};
 use std::collections::HashMap;
 use std::io::Write;
@@ -138,6 +138,36 @@ fn skips(out: &mut Out, stats: &RunStats, verbose: bool, stopped: Option<&str>) 
     Ok(())
 }
 
+/// Jest's `Snapshots:` line, with what to do about failed and obsolete ones.
+fn snapshot_totals(out: &mut Out, snapshots: &SnapshotStats) -> std::io::Result<()> {
+    if snapshots.is_empty() {
+        return Ok(());
+    }
+    let mut parts = Vec::new();
+    for (count, label) in [
+        (snapshots.failed, "failed"),
+        (snapshots.written, "written"),
+        (snapshots.updated, "updated"),
+        (snapshots.removed, "removed"),
+        (snapshots.matched, "passed"),
+        (snapshots.obsolete, "obsolete"),
+    ] {
+        if count > 0 {
+            parts.push(format!("{count} {label}"));
+        }
+    }
+    let total = snapshots.failed + snapshots.written + snapshots.updated + snapshots.matched;
+    parts.push(format!("{total} total"));
+    writeln!(out, "Snapshots: {}", parts.join(", "))?;
+    if snapshots.failed > 0 {
+        writeln!(out, "        (inspect the differences above, or run with -u to update the snapshots)")?;
+    }
+    if snapshots.obsolete > 0 {
+        writeln!(out, "        (obsolete: no test that ran checks them; run with -u to remove them)")?;
+    }
+    Ok(())
+}
+
 fn totals(
     out: &mut Out,
     stats: &RunStats,
@@ -161,6 +191,7 @@ fn totals(
     parts.push(format!("{} total", stats.total()));
     writeln!(out, "Tests:  {}", parts.join(", "))?;
     after_tests(out)?;
+    snapshot_totals(out, &stats.snapshots)?;
     if stats.load_errors > 0 {
         writeln!(out, "Files:  {} failed to load", stats.load_errors)?;
     }
@@ -221,7 +252,10 @@ impl Reporter for Summary {
             EventKind::RuntimeRestarted { .. } => self.restarts += 1,
             EventKind::RunFinished { stats } => self.print(stats, event.elapsed)?,
             EventKind::RunStarted { seed, .. } => self.seed = *seed,
-            EventKind::RuntimeStarted { .. } | EventKind::Built { .. } | EventKind::TestStarted { .. } => {}
+            EventKind::RuntimeStarted { .. }
+            | EventKind::Built { .. }
+            | EventKind::TestStarted { .. }
+            | EventKind::SnapshotFile { .. } => {}
         }
         Ok(())
     }

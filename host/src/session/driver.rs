@@ -4,6 +4,7 @@
 //! crashes by restarting the runtime and continuing with the next test.
 
 use super::reconcile::{reconcile, Disposition, Scheduled};
+use super::snapshots;
 use super::{FailFast, RunStats};
 use crate::events::{Emitter, EventKind, Outcome, TestId, TestInfo};
 use crate::plan::PlannedSuite;
@@ -11,8 +12,8 @@ use crate::runtime::Launch;
 use crate::select::{Selection, SkipReason};
 use crate::server::{Connection, Inbound};
 use protocol::{
-    CommandId, ConsoleLevel, ControllerMessage, ErrorInfo, HostMessage, LoadError, RegisteredTest, RunEpoch, Stream,
-    TestStatus, PROTOCOL_VERSION,
+    CommandId, ConsoleLevel, ControllerMessage, ErrorInfo, HostMessage, LoadError, RegisteredTest, RunEpoch,
+    SnapshotCounts, SnapshotUpdate, Stream, TestStatus, PROTOCOL_VERSION,
 };
 use runtimes::{RawOutput, Runtime};
 use std::collections::VecDeque;
@@ -58,6 +59,10 @@ pub struct SuiteSettings<'a> {
     pub seed: Option<u64>,
     /// `--fail-fast`: shared by every suite of the run.
     pub fail_fast: Option<&'a FailFast>,
+    /// The project root: test files and their snapshot files are relative to it.
+    pub root: &'a std::path::Path,
+    /// What happens to new and differing snapshots (`-u`, CI).
+    pub snapshot_update: SnapshotUpdate,
 }
 
 /// Why a runtime could not be brought to the point of running tests.
@@ -273,7 +278,10 @@ impl<L: Launch> Driver<'_, '_, L> {
             other => return Err(StartError::Malformed(format!("expected hello, got {other:?}"))),
         }
         let load = self.command_id();
-        let _ = live.conn.outbox.send(HostMessage::Load { run: epoch, id: load });
+        // Read at every start, so a runtime restarted after a crash sees what was written since.
+        let files = self.settings.suite.files.iter().filter(|file| file.selected).map(|file| file.path.as_str());
+        let setup = snapshots::read_setup(self.settings.root, files, self.settings.snapshot_update);
+        let _ = live.conn.outbox.send(HostMessage::Load { run: epoch, id: load, snapshots: Some(setup) });
         let load_deadline = Instant::now() + LOAD_TIMEOUT;
         loop {
             let left = load_deadline.saturating_duration_since(Instant::now());
@@ -591,9 +599,48 @@ impl<L: Launch> Driver<'_, '_, L> {
                     stats: *self.stats,
                 });
             }
+            ControllerMessage::SnapshotFile { run, file, content, counts } if run == live.epoch => {
+                self.snapshot_file(file, content, counts);
+            }
             // Replies of an abandoned epoch, or a pong: nothing to do.
             _ => {}
         }
+    }
+
+    /// A test file's snapshots are done: write what changed, count, and tell the reporters.
+    fn snapshot_file(&mut self, file: String, content: Option<String>, counts: SnapshotCounts) {
+        // Only a planned test file's snapshot file is written, whatever the runtime says.
+        if !self.settings.suite.files.iter().any(|planned| planned.path == file) {
+            self.protocol_violation(format!("snapshots for {file:?}, which is not a test file of this suite"));
+            return;
+        }
+        let written = match content {
+            None => Ok((None, snapshots::snapshot_file_of(&file))),
+            Some(text) => snapshots::apply(self.settings.root, &file, &text),
+        };
+        let (action, path) = match written {
+            Ok(done) => done,
+            Err(error) => {
+                self.stats.runtime_errors += 1;
+                let path = snapshots::snapshot_file_of(&file);
+                self.emitter.emit(EventKind::RuntimeError {
+                    suite: self.suite_id(),
+                    origin: format!("writing the snapshots of {file}"),
+                    error: error_info("SnapshotError", format!("could not write {path}: {error}")),
+                    stats: *self.stats,
+                });
+                return;
+            }
+        };
+        self.stats.snapshots.add(&counts);
+        self.emitter.emit(EventKind::SnapshotFile {
+            suite: self.suite_id(),
+            file,
+            path,
+            action,
+            counts,
+            stats: *self.stats,
+        });
     }
 
     /// The error with its stack mapped to original files.
@@ -740,7 +787,7 @@ mod tests {
                     };
                     let Some(command) = command else { break };
                     match command {
-                        HostMessage::Load { run, id } => {
+                        HostMessage::Load { run, id, .. } => {
                             let registered = tests
                                 .iter()
                                 .map(|(name, mode, _)| RegisteredTest {
@@ -855,6 +902,8 @@ mod tests {
             selection: &selection,
             seed: None,
             fail_fast,
+            root: std::path::Path::new("/nonexistent-project"),
+            snapshot_update: SnapshotUpdate::New,
         };
         let (tx, mut connections) = mpsc::unbounded_channel();
         let launches = Arc::new(AtomicUsize::new(0));

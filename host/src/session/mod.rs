@@ -5,10 +5,12 @@ mod driver;
 mod fail_fast;
 mod order;
 mod reconcile;
+mod snapshots;
 mod stats;
 mod unloaded;
 
 pub use driver::{report_syntax_errors, run_suite, start_failed, SuiteSettings};
 pub use fail_fast::FailFast;
-pub use stats::RunStats;
+pub use snapshots::SnapshotAction;
+pub use stats::{RunStats, SnapshotStats};
 pub use unloaded::{report_not_run, report_unselected};

@@ -4,6 +4,9 @@ use crate::events::{Outcome, SkipKind};
 use crate::select::{SkipCounts, SkipReason};
 use serde::Serialize;
 
+/// Snapshot counts: the protocol's per-file counts, summed over a run.
+pub type SnapshotStats = protocol::SnapshotCounts;
+
 /// Counts for the run so far.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct RunStats {
@@ -27,6 +30,10 @@ pub struct RunStats {
     pub runtime_failures: usize,
     /// Skipped and todo tests per rule that skipped them (only rules that skipped any).
     pub skipped_by: SkipCounts,
+    /// What snapshots did, summed over the files that have any (a snapshot that failed also
+    /// failed its test, which counts it). Left out of JSON when no file has snapshots.
+    #[serde(skip_serializing_if = "SnapshotStats::is_empty")]
+    pub snapshots: SnapshotStats,
 }
 
 impl RunStats {

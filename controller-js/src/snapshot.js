@@ -1,0 +1,346 @@
+// Snapshot testing: `toMatchSnapshot`, `toMatchInlineSnapshot`, `toThrowErrorMatchingSnapshot`
+// and `toThrowErrorMatchingInlineSnapshot`, compatible with Jest 29's snapshot files.
+//
+// The host reads each selected test file's `__snapshots__/<name>.snap` and sends the texts with
+// `load`, with the update mode: "new" writes snapshots that are missing (the default), "all"
+// (`-u`) also rewrites those that differ and drops obsolete ones, "none" (CI) writes nothing and
+// fails a test whose snapshot is missing, as Jest does. The controller does the matching, since
+// a matcher must pass or fail on the spot, and once a file's tests are done (run.js) it sends a
+// `snapshot-file` message with the counts and, when something changed, the file's new text,
+// which the host writes. Files are written in Jest's format, so Jest and proctor can share them.
+
+import { equals } from "./equals.js";
+import { format } from "./format.js";
+import { matcherHint, MatcherUsageError } from "./matchers.js";
+
+const HEADER = "// Jest Snapshot v1, https://goo.gl/fbAQLP";
+
+/** @type {"new" | "all" | "none" | null} null until the host sent the run's snapshot setup. */
+let update = null;
+/** Stored texts from the host, parsed on first use: file → text. */
+let storedTexts = new Map();
+/** Per test file: what it has stored and what this run did with it. */
+let byFile = new Map();
+/** The running test: its file, full name and counters per snapshot name. */
+let current = null;
+
+/** Starts a run's snapshot bookkeeping from the `load` command's `snapshots` field. */
+export function setupSnapshots(setup) {
+  update = setup?.update ?? null;
+  storedTexts = new Map(Object.entries(setup?.files ?? {}));
+  byFile = new Map();
+  current = null;
+}
+
+// Jest's name for a test in snapshot keys: its groups and its name, space-separated.
+const fullNameOf = (test) => [...test.groups, test.name].join(" ");
+
+/** Names the test whose snapshots the matchers are about to check. */
+export function beginSnapshotTest(test) {
+  current = { file: test.file, fullName: fullNameOf(test), counters: new Map() };
+  if (update !== null) fileState(test.file).ran.add(test.id);
+}
+
+/**
+ * The running test is done. A failed test may not have reached all its snapshots, so they count
+ * as checked (not obsolete), as in Jest.
+ */
+export function endSnapshotTest(test, passed) {
+  if (current !== null && !passed && update !== null) markChecked(fileState(test.file), current.fullName);
+  current = null;
+}
+
+// Marks the stored snapshots of the test named `fullName` as checked: `name N` and `name: hint N`.
+function markChecked(state, fullName) {
+  for (const key of state.stored.keys()) {
+    const base = key.replace(/ \d+$/, "");
+    if (base === fullName || base.startsWith(`${fullName}: `)) state.checked.add(key);
+  }
+}
+
+function fileState(file) {
+  let state = byFile.get(file);
+  if (state === undefined) {
+    const text = storedTexts.get(file);
+    state = {
+      stored: text === undefined ? new Map() : parseSnapshotFile(text),
+      hadFile: text !== undefined,
+      checked: new Set(),
+      ran: new Set(),
+      changed: new Map(),
+      counts: { matched: 0, written: 0, updated: 0, failed: 0 },
+    };
+    byFile.set(file, state);
+  }
+  return state;
+}
+
+/**
+ * What happened to `file`'s snapshots, once its tests are done, as a `snapshot-file` message
+ * body (without type and run), or null when the file has no snapshots at all. `tests` are all
+ * the file registered: the snapshots of those that did not run (skipped, not selected) are not
+ * obsolete, only those no test that ran checked.
+ */
+export function finishSnapshotFile(file, tests) {
+  if (update === null) return null;
+  const state = byFile.get(file) ?? (storedTexts.has(file) ? fileState(file) : undefined);
+  if (state === undefined) return null;
+  for (const test of tests) if (!state.ran.has(test.id)) markChecked(state, fullNameOf(test));
+  const obsoleteKeys = [...state.stored.keys()].filter((key) => !state.checked.has(key));
+  const removeObsolete = update === "all" && obsoleteKeys.length > 0;
+  const report = { file, ...state.counts, obsolete: removeObsolete ? 0 : obsoleteKeys.length, removed: 0 };
+  if (state.changed.size > 0 || removeObsolete) {
+    const entries = new Map(state.stored);
+    for (const [key, value] of state.changed) entries.set(key, value);
+    if (removeObsolete) {
+      for (const key of obsoleteKeys) entries.delete(key);
+      report.removed = obsoleteKeys.length;
+    }
+    // An empty text asks the host to delete the file.
+    report.content = entries.size === 0 ? (state.hadFile ? "" : undefined) : printSnapshotFile(entries);
+    if (report.content === undefined) delete report.content;
+  }
+  byFile.delete(file);
+  return report;
+}
+
+// ---- Jest's snapshot file format ----------------------------------------------------------
+
+/** `exports[`key`] = `value`;` entries of a .snap file, unescaped, by key. */
+export function parseSnapshotFile(text) {
+  const entries = new Map();
+  const pattern = /exports\[`((?:\\[\s\S]|[^`\\])*)`\] = `((?:\\[\s\S]|[^`\\])*)`;/g;
+  for (const match of text.replace(/\r\n/g, "\n").matchAll(pattern)) {
+    entries.set(unescapeBackticks(match[1]), unescapeBackticks(match[2]));
+  }
+  return entries;
+}
+
+function unescapeBackticks(text) {
+  return text.replace(/\\([\s\S])/g, (_, char) => char);
+}
+
+function printBacktickString(text) {
+  return "`" + text.replace(/`|\\|\$\{/g, "\\$&") + "`";
+}
+
+/** The text of a .snap file with these entries, sorted as Jest sorts them. */
+export function printSnapshotFile(entries) {
+  const keys = [...entries.keys()].sort(naturalCompare);
+  const body = keys.map((key) => `exports[${printBacktickString(key)}] = ${printBacktickString(entries.get(key))};`);
+  return `${HEADER}\n\n${body.join("\n\n")}\n`;
+}
+
+/** Compares the way the natural-compare package (used by Jest) does: digit runs by value. */
+export function naturalCompare(a, b) {
+  const chunks = (text) => text.match(/\d+|\D+/g) ?? [];
+  const left = chunks(a);
+  const right = chunks(b);
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const x = left[i];
+    const y = right[i];
+    if (x === y) continue;
+    const bothNumbers = /^\d/.test(x) && /^\d/.test(y);
+    if (bothNumbers && Number(x) !== Number(y)) return Number(x) - Number(y);
+    return x < y ? -1 : 1;
+  }
+  return left.length - right.length;
+}
+
+/** What a value looks like in a snapshot. */
+export function serialize(value) {
+  return format(value, { snapshot: true });
+}
+
+// Jest keeps multi-line snapshots on lines of their own inside the backticks.
+function addExtraLineBreaks(text) {
+  return text.includes("\n") ? `\n${text}\n` : text;
+}
+
+function removeExtraLineBreaks(text) {
+  return text.length > 2 && text.startsWith("\n") && text.endsWith("\n") ? text.slice(1, -1) : text;
+}
+
+// Jest's rule for inline snapshots: drop the indentation the source added to every line.
+function stripAddedIndentation(snapshot) {
+  const match = snapshot.match(/^([^\S\n]*)\S/m);
+  if (!match || !match[1]) return snapshot;
+  const indentation = match[1];
+  const lines = snapshot.split("\n");
+  if (lines.length <= 2 || lines[0].trim() !== "" || lines[lines.length - 1].trim() !== "") return snapshot;
+  for (let i = 1; i < lines.length - 1; i++) {
+    if (lines[i] === "") continue;
+    if (!lines[i].startsWith(indentation)) return snapshot;
+    lines[i] = lines[i].slice(indentation.length);
+  }
+  lines[lines.length - 1] = "";
+  return lines.join("\n");
+}
+
+// ---- Matchers -------------------------------------------------------------------------------
+
+const hint = (name, context, args = "") => matcherHint(name, context, { expected: args });
+const usage = (message) => new MatcherUsageError(message);
+
+// Merges property matchers into a copy of the received value, so the snapshot shows the
+// matcher (`Any<Number>`) where the value changes from run to run.
+function withPropertyMatchers(received, properties) {
+  if (properties === undefined) return received;
+  if (properties === null || typeof properties !== "object" || received === null || typeof received !== "object") {
+    return properties;
+  }
+  if (typeof properties.asymmetricMatch === "function") return properties;
+  const copy = Array.isArray(received) ? [...received] : { ...received };
+  for (const key of Object.keys(properties)) copy[key] = withPropertyMatchers(received[key], properties[key]);
+  return copy;
+}
+
+function requireSetup(name, context) {
+  if (context.isNot) throw usage(`${hint(name, context)}\n\nSnapshot matchers cannot be used with .not`);
+  if (update === null || current === null) {
+    throw usage(`${hint(name, context)}\n\nSnapshots can only be checked inside a test of a proctor run.`);
+  }
+}
+
+// The common path of toMatchSnapshot and toThrowErrorMatchingSnapshot: the key, the stored
+// value, and what to do when they differ or the snapshot is missing.
+function matchStored(name, context, args, value, snapshotHint) {
+  const state = fileState(current.file);
+  const label = snapshotHint ? `${current.fullName}: ${snapshotHint}` : current.fullName;
+  const count = (current.counters.get(label) ?? 0) + 1;
+  current.counters.set(label, count);
+  const key = `${label} ${count}`;
+  const received = addExtraLineBreaks(serialize(value));
+  state.checked.add(key);
+  const stored = state.stored.get(key);
+  const title = `${hint(name, context, args)}\n\nSnapshot name: \`${key}\``;
+
+  if (stored === undefined) {
+    if (update === "none") {
+      state.counts.failed++;
+      return {
+        pass: false,
+        message: () =>
+          `${title}\n\nNew snapshot was not written. The update flag must be explicitly passed to write a new snapshot.\n\n` +
+          "This is likely because this test is run in a continuous integration (CI) environment in which snapshots " +
+          `are not written by default.\n\nReceived: ${removeExtraLineBreaks(received)}`,
+      };
+    }
+    state.changed.set(key, received);
+    state.counts.written++;
+    return { pass: true, message: () => title };
+  }
+  if (stored === received) {
+    state.counts.matched++;
+    return { pass: true, message: () => title };
+  }
+  if (update === "all") {
+    state.changed.set(key, received);
+    state.counts.updated++;
+    return { pass: true, message: () => title };
+  }
+  state.counts.failed++;
+  return {
+    pass: false,
+    expectedText: removeExtraLineBreaks(stored),
+    actualText: removeExtraLineBreaks(received),
+    message: () => `${title}\n\nThe received value does not match the stored snapshot. Run with -u to update it.`,
+  };
+}
+
+function matchInline(name, context, args, value, inline) {
+  const received = addExtraLineBreaks(serialize(value));
+  if (inline === undefined) {
+    return {
+      pass: false,
+      message: () =>
+        `${hint(name, context, args)}\n\nproctor does not write inline snapshots into test files. ` +
+        `Paste the snapshot as the argument, or use ${name.replace("Inline", "")}() to keep it in a .snap file:\n\n` +
+        `${name}(\`${received.replace(/`|\\|\$\{/g, "\\$&")}\`)`,
+    };
+  }
+  if (typeof inline !== "string") throw usage(`${hint(name, context, args)}\n\nInline snapshot must be a string`);
+  const expected = stripAddedIndentation(inline);
+  if (expected === received) return { pass: true, message: () => "" };
+  return {
+    pass: false,
+    expectedText: removeExtraLineBreaks(expected),
+    actualText: removeExtraLineBreaks(received),
+    message: () =>
+      `${hint(name, context, args)}\n\nThe received value does not match the inline snapshot. ` +
+      "proctor does not rewrite test files: update the inline snapshot by hand.",
+  };
+}
+
+// toMatchSnapshot(hint) or toMatchSnapshot(propertyMatchers, hint); the inline forms take the
+// snapshot string last.
+function splitArguments(first, second) {
+  if (typeof first === "object" && first !== null) return { properties: first, rest: second };
+  return { properties: undefined, rest: first };
+}
+
+function checkProperties(name, context, args, received, properties) {
+  if (properties === undefined) return null;
+  if (received === null || typeof received !== "object") {
+    throw usage(`${hint(name, context, args)}\n\nProperty matchers need an object to match; received ${format(received, { min: true })}`);
+  }
+  if (equals(received, properties, "subset")) return null;
+  return {
+    pass: false,
+    expected: properties,
+    actual: received,
+    message: () => `${hint(name, context, args)}\n\nThe received value does not match the property matchers.`,
+  };
+}
+
+function thrownMessage(name, context, received) {
+  if (context.promise === "rejects") return { message: received?.message ?? String(received) };
+  if (typeof received !== "function") {
+    throw usage(`${hint(name, context)}\n\nReceived value must be a function.`);
+  }
+  try {
+    received();
+  } catch (error) {
+    return { message: error?.message ?? String(error) };
+  }
+  return null;
+}
+
+/** The snapshot matchers, written against the `expect.extend` contract. */
+export const snapshotMatchers = {
+  toMatchSnapshot(received, first, second) {
+    requireSetup("toMatchSnapshot", this);
+    const { properties, rest } = splitArguments(first, second);
+    const args = properties ? "properties" : rest !== undefined ? "hint" : "";
+    const failed = checkProperties("toMatchSnapshot", this, args, received, properties);
+    if (failed) return failed;
+    return matchStored("toMatchSnapshot", this, args, withPropertyMatchers(received, properties), rest);
+  },
+
+  toMatchInlineSnapshot(received, first, second) {
+    if (this.isNot) throw usage(`${hint("toMatchInlineSnapshot", this)}\n\nSnapshot matchers cannot be used with .not`);
+    const { properties, rest } = splitArguments(first, second);
+    const args = properties ? "properties, snapshot" : "snapshot";
+    const failed = checkProperties("toMatchInlineSnapshot", this, args, received, properties);
+    if (failed) return failed;
+    return matchInline("toMatchInlineSnapshot", this, args, withPropertyMatchers(received, properties), rest);
+  },
+
+  toThrowErrorMatchingSnapshot(received, snapshotHint) {
+    requireSetup("toThrowErrorMatchingSnapshot", this);
+    const thrown = thrownMessage("toThrowErrorMatchingSnapshot", this, received);
+    if (thrown === null) {
+      return { pass: false, message: () => `${hint("toThrowErrorMatchingSnapshot", this)}\n\nReceived function did not throw` };
+    }
+    return matchStored("toThrowErrorMatchingSnapshot", this, snapshotHint ? "hint" : "", thrown.message, snapshotHint);
+  },
+
+  toThrowErrorMatchingInlineSnapshot(received, inline) {
+    if (this.isNot) throw usage(`${hint("toThrowErrorMatchingInlineSnapshot", this)}\n\nSnapshot matchers cannot be used with .not`);
+    const thrown = thrownMessage("toThrowErrorMatchingInlineSnapshot", this, received);
+    if (thrown === null) {
+      return { pass: false, message: () => `${hint("toThrowErrorMatchingInlineSnapshot", this)}\n\nReceived function did not throw` };
+    }
+    return matchInline("toThrowErrorMatchingInlineSnapshot", this, "snapshot", thrown.message, inline);
+  },
+};

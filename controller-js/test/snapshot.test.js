@@ -1,0 +1,251 @@
+// Snapshots: Jest 29's serialization and .snap format, the update modes, obsolete snapshots,
+// property matchers, inline snapshots, and the snapshot-file message at the end of a file.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import * as proctor from "../src/index.js";
+import {
+  naturalCompare,
+  parseSnapshotFile,
+  printSnapshotFile,
+  serialize,
+} from "../src/snapshot.js";
+import { startController } from "../test-support/fake-host.js";
+
+const { describe, it, expect } = proctor;
+
+const HEADER = "// Jest Snapshot v1, https://goo.gl/fbAQLP";
+
+test("snapshot: values print as Jest 29 writes them", () => {
+  assert.equal(
+    serialize({ b: [1, "two", { c: null }], a: undefined, s: new Set([1]), m: new Map([["k", 1]]) }),
+    [
+      "{",
+      '  "a": undefined,',
+      '  "b": [',
+      "    1,",
+      '    "two",',
+      "    {",
+      '      "c": null,',
+      "    },",
+      "  ],",
+      '  "m": Map {',
+      '    "k" => 1,',
+      "  },",
+      '  "s": Set {',
+      "    1,",
+      "  },",
+      "}",
+    ].join("\n"),
+  );
+  assert.equal(serialize('say "hi" \\ there'), '"say "hi" \\ there"', "strings are not escaped");
+  assert.equal(serialize(() => {}), "[Function]");
+  assert.equal(serialize([]), "[]");
+  assert.equal(serialize({}), "{}");
+  class Point {
+    constructor() {
+      this.x = 1;
+    }
+  }
+  assert.equal(serialize(new Point()), 'Point {\n  "x": 1,\n}');
+  assert.equal(serialize(new Date(0)), "1970-01-01T00:00:00.000Z");
+  assert.equal(serialize(new Error("boom")), "[Error: boom]");
+  assert.equal(serialize(expect.any(Number)), "Any<Number>");
+  const mock = proctor.fn().mockName("save");
+  assert.equal(serialize(mock), "[MockFunction save]");
+  mock(1);
+  assert.equal(
+    serialize(mock),
+    '[MockFunction save] {\n  "calls": [\n    [\n      1,\n    ],\n  ],\n  "results": [\n    {\n      "type": "return",\n      "value": undefined,\n    },\n  ],\n}',
+  );
+});
+
+test("snapshot: files parse and print in Jest's format, keys in natural order", () => {
+  const entries = new Map([
+    ["b 10", '"ten"'],
+    ["b 2", "\n{\n  \"x\": `tick` ${not} \\\\ \n}\n"],
+    ["a 1", "1"],
+  ]);
+  const text = printSnapshotFile(entries);
+  assert.equal(
+    text,
+    `${HEADER}\n\nexports[\`a 1\`] = \`1\`;\n\nexports[\`b 2\`] = \`\n{\n  "x": \\\`tick\\\` \\\${not} \\\\\\\\ \n}\n\`;\n\nexports[\`b 10\`] = \`"ten"\`;\n`,
+  );
+  assert.deepEqual(parseSnapshotFile(text), new Map([...entries].sort(([a], [b]) => naturalCompare(a, b))));
+  assert.deepEqual(parseSnapshotFile(text.replace(/\n/g, "\r\n")).get("a 1"), "1", "CRLF files parse too");
+  assert.deepEqual(["x 10", "x 9", "x 1", "w"].sort(naturalCompare), ["w", "x 1", "x 9", "x 10"]);
+});
+
+// Runs one file's tests against stored snapshot text; returns the results and the message the
+// controller sent when the file was done.
+async function runWithSnapshots(declare, { stored, update = "new", only } = {}) {
+  const file = "test/snap.test.js";
+  const host = startController([{ file, load: async () => declare() }]);
+  const loaded = await host.command({
+    type: "load",
+    snapshots: { update, files: stored === undefined ? {} : { [file]: stored } },
+  });
+  const results = {};
+  for (const registered of loaded.tests) {
+    if (registered.mode === "todo" || registered.mode === "skip") continue;
+    if (only && !only.includes(registered.name)) continue;
+    results[registered.name] = await host.runTest(registered.id);
+  }
+  await host.finish();
+  const report = host.sent.find((message) => message.type === "snapshot-file");
+  return { results, report };
+}
+
+test("snapshot: new snapshots are written, matching ones pass, differing ones fail with a diff", async () => {
+  const first = await runWithSnapshots(() => {
+    describe("math", () => {
+      it("adds", () => {
+        expect(1 + 2).toMatchSnapshot();
+        expect({ sum: 3 }).toMatchSnapshot("as object");
+        expect("again").toMatchSnapshot();
+      });
+    });
+    it("throws", () => expect(() => {
+      throw new TypeError("bad input");
+    }).toThrowErrorMatchingSnapshot());
+  });
+  assert.ok(Object.values(first.results).every((result) => result.status === "passed"));
+  const { content, ...counts } = first.report;
+  assert.deepEqual(counts, {
+    type: "snapshot-file",
+    run: 1,
+    file: "test/snap.test.js",
+    matched: 0,
+    written: 4,
+    updated: 0,
+    failed: 0,
+    obsolete: 0,
+    removed: 0,
+  });
+  assert.deepEqual(
+    parseSnapshotFile(content),
+    new Map([
+      ["math adds 1", "3"],
+      ["math adds 2", '"again"'],
+      ["math adds: as object 1", '\n{\n  "sum": 3,\n}\n'],
+      ["throws 1", '"bad input"'],
+    ]),
+  );
+
+  const second = await runWithSnapshots(
+    () => {
+      describe("math", () => {
+        it("adds", () => {
+          expect(1 + 2).toMatchSnapshot();
+          expect({ sum: 4 }).toMatchSnapshot("as object");
+          expect("again").toMatchSnapshot();
+        });
+      });
+      it("throws", () => expect(() => {
+        throw new TypeError("bad input");
+      }).toThrowErrorMatchingSnapshot());
+    },
+    { stored: content },
+  );
+  const failed = second.results.adds;
+  assert.equal(failed.status, "failed");
+  assert.match(failed.error.message, /toMatchSnapshot\(hint\)\n\nSnapshot name: `math adds: as object 1`/);
+  assert.equal(failed.error.expected, '{\n  "sum": 3,\n}');
+  assert.equal(failed.error.actual, '{\n  "sum": 4,\n}');
+  assert.equal(second.results.throws.status, "passed");
+  assert.deepEqual(
+    { matched: second.report.matched, failed: second.report.failed, obsolete: second.report.obsolete },
+    { matched: 2, failed: 1, obsolete: 0 },
+    "the failed test's later snapshot is not obsolete",
+  );
+  assert.equal(second.report.content, undefined, "nothing to write");
+});
+
+test("snapshot: -u rewrites and drops obsolete ones; CI writes nothing and fails on missing ones", async () => {
+  const stored = printSnapshotFile(
+    new Map([
+      ["kept 1", "1"],
+      ["changed 1", "1"],
+      ["removed test 1", "1"],
+    ]),
+  );
+  const tests = () => {
+    it("kept", () => expect(1).toMatchSnapshot());
+    it("changed", () => expect(2).toMatchSnapshot());
+    it("new", () => expect(3).toMatchSnapshot());
+  };
+  const plain = await runWithSnapshots(tests, { stored });
+  assert.equal(plain.results.changed.status, "failed");
+  assert.equal(plain.report.obsolete, 1);
+  assert.deepEqual(parseSnapshotFile(plain.report.content).get("new 1"), "3", "new ones are written");
+  assert.deepEqual(parseSnapshotFile(plain.report.content).get("changed 1"), "1", "differing ones are kept");
+
+  const updated = await runWithSnapshots(tests, { stored, update: "all" });
+  assert.ok(Object.values(updated.results).every((result) => result.status === "passed"));
+  assert.deepEqual(
+    { updated: updated.report.updated, written: updated.report.written, removed: updated.report.removed, obsolete: updated.report.obsolete },
+    { updated: 1, written: 1, removed: 1, obsolete: 0 },
+  );
+  assert.deepEqual(
+    parseSnapshotFile(updated.report.content),
+    new Map([
+      ["changed 1", "2"],
+      ["kept 1", "1"],
+      ["new 1", "3"],
+    ]),
+  );
+
+  const ci = await runWithSnapshots(tests, { stored, update: "none" });
+  assert.equal(ci.results.new.status, "failed");
+  assert.match(ci.results.new.error.message, /New snapshot was not written\. The update flag must be explicitly passed/);
+  assert.equal(ci.report.content, undefined);
+
+  // Tests that did not run (not selected) keep their snapshots: not obsolete.
+  const partial = await runWithSnapshots(tests, { stored, only: ["kept"] });
+  assert.equal(partial.report.obsolete, 1, "only the snapshot of the test that is gone");
+
+  // Every snapshot obsolete under -u: the file is deleted (empty content).
+  const gone = await runWithSnapshots(() => it("other", () => {}), { stored, update: "all" });
+  assert.equal(gone.report.content, "");
+  assert.equal(gone.report.removed, 3);
+});
+
+test("snapshot: property matchers, inline snapshots and misuse", async () => {
+  const { results, report } = await runWithSnapshots(() => {
+    it("properties", () => {
+      expect({ id: 123, name: "x" }).toMatchSnapshot({ id: expect.any(Number) });
+    });
+    it("properties that do not match", () => {
+      expect({ id: "abc" }).toMatchSnapshot({ id: expect.any(Number) });
+    });
+    it("inline", () => {
+      expect({ a: 1 }).toMatchInlineSnapshot(`
+        {
+          "a": 1,
+        }
+      `);
+      expect("one line").toMatchInlineSnapshot(`"one line"`);
+      expect(() => {
+        throw new Error("inline boom");
+      }).toThrowErrorMatchingInlineSnapshot(`"inline boom"`);
+    });
+    it("inline that differs", () => expect(2).toMatchInlineSnapshot(`1`));
+    it("inline missing", () => expect({ b: 2 }).toMatchInlineSnapshot());
+    it("not", () => expect(1).not.toMatchSnapshot());
+    it("does not throw", () => expect(() => {}).toThrowErrorMatchingSnapshot());
+  });
+  assert.equal(results.properties.status, "passed");
+  assert.equal(parseSnapshotFile(report.content).get("properties 1"), '\n{\n  "id": Any<Number>,\n  "name": "x",\n}\n');
+  assert.equal(results["properties that do not match"].status, "failed");
+  assert.match(results["properties that do not match"].error.message, /does not match the property matchers/);
+  assert.equal(results.inline.status, "passed");
+  assert.equal(results["inline that differs"].error.expected, "1");
+  assert.equal(results["inline that differs"].error.actual, "2");
+  assert.match(results["inline missing"].error.message, /does not write inline snapshots[\s\S]*toMatchInlineSnapshot\(`\n\{\n  "b": 2,\n\}\n`\)/);
+  assert.match(results.not.error.message, /cannot be used with \.not/);
+  assert.match(results["does not throw"].error.message, /did not throw/);
+});
+
+test("snapshot: outside a proctor run (no setup from the host) a matcher says so", () => {
+  assert.throws(() => expect(1).toMatchSnapshot(), /Snapshots can only be checked inside a test of a proctor run/);
+});
