@@ -7,6 +7,8 @@
 // printf helpers at the end serve `.each` names and console output on runtimes without node's
 // `util.format`.
 
+import { isDomCollection, isDomNode, printDomCollection, printDomNode } from "./format-dom.js";
+
 const INDENT = "  ";
 
 /**
@@ -36,6 +38,12 @@ function print(value, config, indentation, depth, seen) {
   if (primitive !== null) return primitive;
   if (typeof value.asymmetricMatch === "function" && typeof value.toAsymmetricMatcher === "function") {
     return value.toAsymmetricMatcher((inner) => print(inner, config, indentation, depth, seen));
+  }
+  if (isDomNode(value)) {
+    return printDomNode(value, config, indentation, depth, (inner, at) => print(inner, config, at, depth + 1, seen));
+  }
+  if (isDomCollection(value)) {
+    return printDomCollection(value, config, indentation, depth, (item, at) => print(item, config, at, depth + 1, seen));
   }
   if (seen.includes(value)) return "[Circular]";
   return printObject(value, config, indentation, depth, [...seen, value]);

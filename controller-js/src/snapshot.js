@@ -35,10 +35,23 @@ export function setupSnapshots(setup) {
 // Jest's name for a test in snapshot keys: its groups and its name, space-separated.
 const fullNameOf = (test) => [...test.groups, test.name].join(" ");
 
-/** Names the test whose snapshots the matchers are about to check. */
+/**
+ * Names the test whose snapshots the matchers are about to check. Called for every test, so it
+ * does no more than note it: most tests check no snapshot.
+ */
 export function beginSnapshotTest(test) {
-  current = { file: test.file, fullName: fullNameOf(test), counters: new Map() };
-  if (update !== null) fileState(test.file).ran.add(test.id);
+  current = { test, fullName: null, counters: null };
+  // Which tests ran matters only where stored snapshots can turn obsolete.
+  if (storedTexts.has(test.file)) fileState(test.file).ran.add(test.id);
+}
+
+// The running test's full name and snapshot counters, made on its first snapshot.
+function running() {
+  if (current.fullName === null) {
+    current.fullName = fullNameOf(current.test);
+    current.counters = new Map();
+  }
+  return current;
 }
 
 /**
@@ -46,7 +59,7 @@ export function beginSnapshotTest(test) {
  * as checked (not obsolete), as in Jest.
  */
 export function endSnapshotTest(test, passed) {
-  if (current !== null && !passed && update !== null) markChecked(fileState(test.file), current.fullName);
+  if (!passed && update !== null && storedTexts.has(test.file)) markChecked(fileState(test.file), fullNameOf(test));
   current = null;
 }
 
@@ -205,10 +218,11 @@ function requireSetup(name, context) {
 // The common path of toMatchSnapshot and toThrowErrorMatchingSnapshot: the key, the stored
 // value, and what to do when they differ or the snapshot is missing.
 function matchStored(name, context, args, value, snapshotHint) {
-  const state = fileState(current.file);
-  const label = snapshotHint ? `${current.fullName}: ${snapshotHint}` : current.fullName;
-  const count = (current.counters.get(label) ?? 0) + 1;
-  current.counters.set(label, count);
+  const test = running();
+  const state = fileState(test.test.file);
+  const label = snapshotHint ? `${test.fullName}: ${snapshotHint}` : test.fullName;
+  const count = (test.counters.get(label) ?? 0) + 1;
+  test.counters.set(label, count);
   const key = `${label} ${count}`;
   const received = addExtraLineBreaks(serialize(value));
   state.checked.add(key);

@@ -10,6 +10,7 @@ import {
   printSnapshotFile,
   serialize,
 } from "../src/snapshot.js";
+import { formatCompact } from "../src/format.js";
 import { startController } from "../test-support/fake-host.js";
 
 const { describe, it, expect } = proctor;
@@ -248,4 +249,46 @@ test("snapshot: property matchers, inline snapshots and misuse", async () => {
 
 test("snapshot: outside a proctor run (no setup from the host) a matcher says so", () => {
   assert.throws(() => expect(1).toMatchSnapshot(), /Snapshots can only be checked inside a test of a proctor run/);
+});
+
+// Look-alikes of DOM nodes (node has none); the browser e2e test uses real ones.
+function element(tag, attributes = {}, children = []) {
+  const Named = { [`HTML${tag[0].toUpperCase()}${tag.slice(1)}Element`]: class {} };
+  const node = new Named[Object.keys(Named)[0]]();
+  return Object.assign(node, {
+    nodeType: 1,
+    tagName: tag.toUpperCase(),
+    attributes: Object.entries(attributes).map(([name, value]) => ({ name, value })),
+    childNodes: children,
+  });
+}
+function text(data) {
+  const Text = class Text {};
+  return Object.assign(new Text(), { nodeType: 3, data });
+}
+
+test("snapshot: DOM nodes print as pretty-format's DOMElement plugin prints them", () => {
+  const card = element("div", { id: "c", class: "card" }, [
+    element("span", {}, [text("Hello <you>")]),
+    element("input", { type: "text" }),
+    element("br"),
+  ]);
+  assert.equal(
+    serialize(card),
+    [
+      "<div",
+      '  class="card"',
+      '  id="c"',
+      ">",
+      "  <span>",
+      "    Hello &lt;you&gt;",
+      "  </span>",
+      "  <input",
+      '    type="text"',
+      "  />",
+      "  <br />",
+      "</div>",
+    ].join("\n"),
+  );
+  assert.equal(formatCompact(card), '<div class="card" id="c"><span>Hello &lt;you&gt;</span><input type="text" /><br /></div>');
 });

@@ -110,14 +110,39 @@ fn obsolete_snapshots_are_reported_and_a_selection_keeps_the_others() {
 fn snapshots_match_in_chromium_as_in_node() {
     let _browser = proctor_e2e::browser_lock();
     let project = Project::empty();
-    project.write("package.json", r#"{ "type": "module" }"#).write("test/card.test.js", TEST).write(
-        "proctor.toml",
-        "[[suite]]\nid = \"ui\"\nruntime = [\"node\", \"chromium\"]\ntests = [\"test/**/*.test.js\"]\n",
-    );
+    let config = "[[suite]]\nid = \"ui\"\nruntime = [\"node\", \"chromium\"]\ntests = [\"test/**/*.test.js\"]\n\n\
+                  [[suite]]\nid = \"dom\"\nruntime = \"chromium\"\ntests = [\"browser/**/*.test.js\"]\n";
+    project
+        .write("package.json", r#"{ "type": "module" }"#)
+        .write("test/card.test.js", TEST)
+        .write("browser/dom.test.js", DOM_TEST)
+        .write("proctor.toml", config);
     let out = project.run(&["run", "--ci=false", "--reporter", "json"]);
     out.assert_code(0);
     let files = out.events_of("snapshot-file");
-    assert_eq!(files.len(), 2, "{}", out.stdout);
+    assert_eq!(files.len(), 3, "{}", out.stdout);
     assert_eq!(files[0]["counts"]["written"], 3, "node writes them: {}", out.stdout);
     assert_eq!(files[1]["counts"]["matched"], 3, "chromium matches what node wrote: {}", out.stdout);
+    // Real DOM nodes print as Jest's DOMElement plugin prints them.
+    assert_eq!(
+        project.read("browser/__snapshots__/dom.test.js.snap"),
+        "// Jest Snapshot v1, https://goo.gl/fbAQLP\n\n\
+         exports[`renders markup 1`] = `\n<div\n  class=\"card\"\n  id=\"c\"\n>\n  <h1>\n    Hi &lt;there&gt;\n  </h1>\n  \
+         <input\n    type=\"text\"\n  />\n  <!--note-->\n</div>\n`;\n"
+    );
 }
+
+const DOM_TEST: &str = r#"import { it, expect } from "proctor";
+it("renders markup", () => {
+  const card = document.createElement("div");
+  card.innerHTML = '<h1>Hi &lt;there&gt;</h1><input type="text"><!--note-->';
+  card.id = "c";
+  card.className = "card";
+  expect(card).toMatchSnapshot();
+  expect(card.querySelector("h1")).toMatchInlineSnapshot(`
+    <h1>
+      Hi &lt;there&gt;
+    </h1>
+  `);
+});
+"#;
