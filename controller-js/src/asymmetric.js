@@ -19,8 +19,9 @@ class AsymmetricMatcher {
     return this.inverse ? !matched : matched;
   }
 
+  // Jest's names: ObjectContaining / ObjectNotContaining, StringMatching / StringNotMatching, ...
   get label() {
-    return (this.inverse ? "Not" : "") + this.kind;
+    return this.inverse ? this.kind.replace(/(Containing|Matching|CloseTo)$/, "Not$1") : this.kind;
   }
 }
 
@@ -147,8 +148,8 @@ class StringMatching extends AsymmetricMatcher {
     return this.sample.test(other);
   }
 
-  toAsymmetricMatcher() {
-    return `${this.label} ${this.sample}`;
+  toAsymmetricMatcher(printInner) {
+    return `${this.label} ${printInner(this.sample)}`;
   }
 }
 
@@ -157,7 +158,7 @@ class CloseTo extends AsymmetricMatcher {
     if (typeof sample !== "number") throw new TypeError("expect.closeTo() expects a number");
     super(sample, inverse);
     this.digits = digits;
-    this.kind = "CloseTo";
+    this.kind = "NumberCloseTo";
   }
 
   matches(other) {
@@ -165,7 +166,7 @@ class CloseTo extends AsymmetricMatcher {
   }
 
   toAsymmetricMatcher() {
-    return `${this.label} ${this.sample} (${this.digits} digits)`;
+    return `${this.label} ${this.sample} (${this.digits} ${this.digits === 1 ? "digit" : "digits"})`;
   }
 }
 

@@ -121,6 +121,8 @@ export function createController({ send, adapter, files, sequential = false }) {
     // Modules are cached, so a second `load` in the same runtime cannot re-register: it starts
     // the new run from a clean slate of groups and reports the same tree.
     if (loadErrors !== null) {
+      // The abandoned run's files close here: their snapshots must not reach the new run.
+      setupSnapshots(null);
       await runner.finish();
     } else {
       loadErrors = await (sequential ? loadOneByOne(files) : loadFiles(files));

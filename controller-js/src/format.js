@@ -46,6 +46,16 @@ function print(value, config, indentation, depth, seen) {
     return printDomCollection(value, config, indentation, depth, (item, at) => print(item, config, at, depth + 1, seen));
   }
   if (seen.includes(value)) return "[Circular]";
+  // As pretty-format's callToJSON: a URL prints as its string, a Buffer as its JSON form.
+  if (typeof value.toJSON === "function" && depth < config.maxDepth) {
+    let json;
+    try {
+      json = value.toJSON();
+    } catch {
+      json = value;
+    }
+    if (json !== value) return print(json, config, indentation, depth, [...seen, value]);
+  }
   return printObject(value, config, indentation, depth, [...seen, value]);
 }
 
@@ -87,11 +97,13 @@ function printPrimitive(value, config) {
   if (tag === "[object Date]") {
     return Number.isNaN(value.getTime()) ? "Date { NaN }" : value.toISOString();
   }
-  if (tag === "[object RegExp]") return String(value);
-  if (tag === "[object Error]" || value instanceof Error) {
-    return `[${value.name || "Error"}: ${value.message}]`;
+  if (tag === "[object RegExp]") {
+    // Jest's snapshots escape a regex's special characters (pretty-format's escapeRegex).
+    return config?.snapshot ? String(value).replace(/[\\^$*+?.()|[\]{}]/g, "\\$&") : String(value);
   }
-  if (tag === "[object Boolean]" || tag === "[object Number]" || tag === "[object String]") {
+  if (tag === "[object Error]" || value instanceof Error) return `[${Error.prototype.toString.call(value)}]`;
+  // Jest prints boxed primitives as plain objects in snapshots (`Number {}`).
+  if (!config?.snapshot && (tag === "[object Boolean]" || tag === "[object Number]" || tag === "[object String]")) {
     return `[${tag.slice(8, -1)}: ${printPrimitive(value.valueOf(), config)}]`;
   }
   if (tag === "[object Promise]" || tag === "[object WeakMap]" || tag === "[object WeakSet]") {
@@ -119,15 +131,17 @@ function printObject(value, config, indentation, depth, seen) {
   const inner = indentation + INDENT;
   const recurse = (item) => print(item, config, inner, depth + 1, seen);
 
+  // Subclasses print as `Map {` and `Set {`, as pretty-format names them by their tag.
   if (value instanceof Map) {
-    if (tooDeep) return `[${name}]`;
+    if (tooDeep) return "[Map]";
     const entries = [...value].map(([key, item]) => `${recurse(key)} => ${recurse(item)}`);
-    return `${name} ${block("{", "}", entries, config, indentation)}`;
+    return `Map ${block("{", "}", entries, config, indentation)}`;
   }
   if (value instanceof Set) {
-    if (tooDeep) return `[${name}]`;
-    return `${name} ${block("{", "}", [...value].map(recurse), config, indentation)}`;
+    if (tooDeep) return "[Set]";
+    return `Set ${block("{", "}", [...value].map(recurse), config, indentation)}`;
   }
+  if (value instanceof ArrayBuffer && config.snapshot) return "ArrayBuffer []";
   if (value instanceof ArrayBuffer) {
     if (tooDeep) return `[${name}]`;
     return `${name} ${block("[", "]", [...new Uint8Array(value)].map(String), config, indentation)}`;
@@ -138,7 +152,8 @@ function printObject(value, config, indentation, depth, seen) {
     const isArray = Array.isArray(value);
     for (let i = 0; i < value.length; i++) {
       // Holes are shown, not printed as `undefined`, so toStrictEqual diffs explain themselves.
-      items.push(isArray && !(i in value) ? "<empty>" : recurse(value[i]));
+      // (In snapshots, as Jest writes them, a hole is an empty item.)
+      items.push(isArray && !(i in value) ? (config.snapshot ? "" : "<empty>") : recurse(value[i]));
     }
     const prefix = (config.min || config.snapshot) && name === "Array" ? "" : `${name} `;
     return prefix + block("[", "]", items, config, indentation);

@@ -277,7 +277,6 @@ export function spyOn(object, key, accessType) {
   // makes instances of that class.
   const spy = fn(original);
   if (original.prototype !== undefined) spy.prototype = original.prototype;
-  spy.mockName(String(key));
   if (writableOnly) object[key] = spy;
   else defineProperty(object, key, { configurable: true, enumerable: descriptor.enumerable ?? true, writable: true, value: spy });
   spy._setRestore(() => {

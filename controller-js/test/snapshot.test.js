@@ -292,3 +292,68 @@ test("snapshot: DOM nodes print as pretty-format's DOMElement plugin prints them
   );
   assert.equal(formatCompact(card), '<div class="card" id="c"><span>Hello &lt;you&gt;</span><input type="text" /><br /></div>');
 });
+
+test("snapshot: more of Jest 29's printing (regex, errors, holes, toJSON, boxed values, matchers)", () => {
+  assert.equal(serialize(/a.b+/g), "/a\\.b\\+/g");
+  assert.equal(serialize(new Error()), "[Error]");
+  assert.equal(serialize([1, , 3]), "[\n  1,\n  ,\n  3,\n]");
+  assert.equal(serialize(new URL("http://a/b")), '"http://a/b"');
+  assert.equal(serialize(new Number(1)), "Number {}");
+  assert.equal(serialize(new ArrayBuffer(2)), "ArrayBuffer []");
+  class Registry extends Map {}
+  assert.equal(serialize(new Registry([["k", 1]])), 'Map {\n  "k" => 1,\n}');
+  assert.equal(serialize("a\r\nb\rc"), '"a\nb\nc"', "line ends are normalized");
+  assert.equal(serialize(expect.not.objectContaining({ a: 1 })), 'ObjectNotContaining {\n  "a": 1,\n}');
+  assert.equal(serialize(expect.stringMatching(/x.y/)), "StringMatching /x\\.y/");
+  assert.equal(serialize(expect.closeTo(0.3, 1)), "NumberCloseTo 0.3 (1 digit)");
+  assert.equal(serialize(proctor.spyOn({ m() {} }, "m")), "[MockFunction]");
+  // natural-compare's own table: `_` sorts before letters, and a leading zero is a character.
+  assert.ok(naturalCompare("a_b 1", "aB 1") < 0);
+  assert.ok(naturalCompare("x 02", "x 1") < 0);
+  assert.ok(naturalCompare("x 9", "x 10") < 0);
+});
+
+test("snapshot: a property-matcher mismatch counts as failed; an unreadable file is never rewritten", async () => {
+  const mismatch = await runWithSnapshots(() => {
+    it("props", () => {
+      expect({ id: "x" }).toMatchSnapshot({ id: expect.any(Number) });
+      expect(1).toMatchSnapshot();
+    });
+  });
+  assert.equal(mismatch.report.failed, 1);
+  assert.equal(mismatch.report.written, 0, "the test stopped at the mismatch");
+
+  const broken = `${HEADER}\n\nexports[\`ok 1\`] = \`1\`;\n\nexports[\`broken 1\`] = \`unterminated;\n`;
+  const { results, report } = await runWithSnapshots(
+    () => {
+      it("ok", () => expect(1).toMatchSnapshot());
+      it("new", () => expect(2).toMatchSnapshot());
+    },
+    { stored: broken },
+  );
+  assert.equal(results.ok.status, "failed");
+  assert.match(results.ok.error.message, /has entries proctor cannot read, so it is left as it is/);
+  assert.equal(report.content, undefined, "the file is not rewritten");
+});
+
+test("snapshot: a second load after an abandoned run sends nothing for the old run", async () => {
+  const file = "test/snap.test.js";
+  const host = startController([
+    {
+      file,
+      load: async () => {
+        it("a", () => expect(1).toMatchSnapshot());
+        it("b", () => {});
+      },
+    },
+  ]);
+  const first = await host.command({ type: "load", snapshots: { update: "all", files: {} } });
+  await host.runTest(first.tests[0].id);
+  // No finish: the host abandoned that run. The next load closes its groups.
+  await host.command({ type: "load", snapshots: { update: "none", files: {} } });
+  assert.deepEqual(
+    host.sent.filter((message) => message.type === "snapshot-file"),
+    [],
+    "the abandoned run's written snapshot does not reach the new run",
+  );
+});

@@ -82,7 +82,7 @@ fn snapshots_are_written_matched_failed_and_updated() {
 }
 
 #[test]
-fn obsolete_snapshots_are_reported_and_a_selection_keeps_the_others() {
+fn obsolete_snapshots_fail_the_run_and_a_selection_keeps_the_others() {
     let project = Project::empty();
     project.write("package.json", r#"{ "type": "module" }"#).write("test/card.test.js", TEST);
     project.run(&["run", "--ci=false"]).assert_code(0);
@@ -101,7 +101,7 @@ fn obsolete_snapshots_are_reported_and_a_selection_keeps_the_others() {
 
     project.write("test/card.test.js", &TEST.replace("rejects bad input", "renamed"));
     let text = project.run(&["run", "--ci=false", "--reporter", "dots"]);
-    text.assert_code(0);
+    text.assert_code(1); // As in Jest: obsolete snapshots fail the run until -u removes them.
     assert!(text.stdout.contains("1 obsolete"), "{}", text.stdout);
     assert!(text.stdout.contains("run with -u to remove them"), "{}", text.stdout);
 }

@@ -5,7 +5,7 @@ use crate::session::RunStats;
 
 /// Every selected test passed.
 pub const SUCCESS: u8 = 0;
-/// A test failed, errored, timed out, or a file failed to load.
+/// A test failed, errored, timed out, a file failed to load, or snapshots are obsolete.
 pub const TESTS_FAILED: u8 = 1;
 /// Usage, config, build or environment error (e.g. node not found, runtime never started).
 pub const USAGE_OR_ENVIRONMENT: u8 = 2;
@@ -43,6 +43,10 @@ mod tests {
         assert_eq!(exit_code(&none, NoTests::Fail), NO_TESTS_RAN);
         assert_eq!(exit_code(&none, NoTests::Warn), SUCCESS);
         assert_eq!(exit_code(&none, NoTests::Pass), SUCCESS);
+        // As in Jest: snapshots no test checks any more fail the run until `-u` removes them.
+        let mut obsolete = RunStats { passed: 1, ..RunStats::default() };
+        obsolete.snapshots.obsolete = 1;
+        assert_eq!(exit_code(&obsolete, NoTests::Fail), TESTS_FAILED);
         let broken = RunStats { passed: 1, runtime_failures: 1, ..RunStats::default() };
         assert_eq!(exit_code(&broken, NoTests::Fail), USAGE_OR_ENVIRONMENT);
     }

@@ -197,7 +197,7 @@ pub struct SnapshotCounts {
     pub updated: u64,
     /// Snapshots that differed, or were missing under CI.
     pub failed: u64,
-    /// Stored snapshots no test that ran checked.
+    /// Stored snapshots no test that ran checked (they fail the run, as in Jest).
     pub obsolete: u64,
     /// Obsolete snapshots removed (`-u`).
     pub removed: u64,

@@ -334,9 +334,10 @@ fn find_root(cwd: &Path) -> PathBuf {
     cwd.ancestors().find(|dir| dir.join("proctor.toml").is_file()).unwrap_or(cwd).to_path_buf()
 }
 
-/// True when the `CI` environment variable says this runs on CI (as Jest's is-ci reads it).
+/// True when the `CI` environment variable says this runs on CI (set and not `false`, as
+/// Jest's ci-info reads it).
 fn on_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
 }
 
 /// Jest's rule: `-u` rewrites; otherwise CI (`--ci`, or the environment) writes nothing and new

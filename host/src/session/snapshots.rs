@@ -63,10 +63,12 @@ pub fn apply(root: &Path, test_file: &str, content: &str) -> std::io::Result<(Op
     if std::fs::read_to_string(&path).is_ok_and(|old| old == content) {
         return Ok((None, relative));
     }
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::write(&path, content)?;
+    let dir = path.parent().unwrap_or(root);
+    std::fs::create_dir_all(dir)?;
+    // Written beside it and renamed over it, so an interrupted write leaves the old file whole.
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut temp, content.as_bytes())?;
+    temp.persist(&path).map_err(|error| error.error)?;
     Ok((Some(SnapshotAction::Written), relative))
 }
 

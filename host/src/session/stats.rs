@@ -66,8 +66,9 @@ impl RunStats {
         self.ran() + self.skipped + self.todo
     }
 
-    /// True when anything should turn the run red.
+    /// True when anything should turn the run red; obsolete snapshots do, as in Jest.
     pub fn has_failures(&self) -> bool {
         self.failed + self.timed_out + self.crashed + self.load_errors + self.runtime_errors + self.runtime_failures > 0
+            || self.snapshots.obsolete > 0
     }
 }
