@@ -8,7 +8,7 @@
 
 import { asymmetricMatchers, invertedAsymmetricMatchers } from "./asymmetric.js";
 import { equals } from "./equals.js";
-import { format, formatCompact } from "./format.js";
+import { addSnapshotSerializer, format, formatCompact } from "./format.js";
 import { matchers as builtInMatchers, matcherHint, MatcherUsageError, show } from "./matchers.js";
 import { mockMatchers } from "./mock-matchers.js";
 import { snapshotMatchers } from "./snapshot.js";
@@ -217,6 +217,8 @@ Object.assign(expect, asymmetricMatchers, {
   hasAssertions() {
     assertions.required = true;
   },
+  /** Adds a pretty-format plugin that snapshots print matching values with. */
+  addSnapshotSerializer,
   /** Adds matchers written against the Jest contract: `(received, ...args) => { pass, message }`. */
   extend(newMatchers) {
     for (const [name, matcher] of Object.entries(newMatchers)) {

@@ -32,7 +32,65 @@ export function formatCompact(value, maxDepth = 10) {
   return format(value, { min: true, maxDepth });
 }
 
+// Serializers added with expect.addSnapshotSerializer, newest first (they win, as in Jest).
+const snapshotSerializers = [];
+
+/**
+ * Adds a pretty-format plugin for snapshots: `{ test(value), serialize(value, config,
+ * indentation, depth, refs, printer) }`, or the older `{ test(value), print(value, serialize,
+ * indent) }`. Serializers apply to every test file of the run.
+ */
+export function addSnapshotSerializer(serializer) {
+  if (serializer === null || typeof serializer !== "object" || typeof serializer.test !== "function") {
+    throw new TypeError("expect.addSnapshotSerializer expects an object with test() and serialize() (or print())");
+  }
+  if (typeof serializer.serialize !== "function" && typeof serializer.print !== "function") {
+    throw new TypeError("expect.addSnapshotSerializer: the serializer needs a serialize() or print() method");
+  }
+  snapshotSerializers.unshift(serializer);
+}
+
+// What a plugin's serialize() gets as pretty-format's config, for the snapshot settings.
+const PLUGIN_CONFIG = Object.freeze({
+  callToJSON: true,
+  compareKeys: undefined,
+  escapeRegex: true,
+  escapeString: false,
+  indent: INDENT,
+  maxDepth: Infinity,
+  maxWidth: Infinity,
+  min: false,
+  plugins: [],
+  printBasicPrototype: false,
+  printFunctionName: false,
+  spacingInner: "\n",
+  spacingOuter: "\n",
+  colors: Object.freeze(
+    Object.fromEntries(["comment", "content", "prop", "tag", "value"].map((key) => [key, { open: "", close: "" }])),
+  ),
+});
+
+function printWithPlugin(serializer, value, config, indentation, depth, seen) {
+  const printer = (inner, _config, innerIndentation = indentation, innerDepth = depth, refs = seen) =>
+    print(inner, config, innerIndentation, innerDepth, refs);
+  if (typeof serializer.serialize === "function") {
+    return serializer.serialize(value, PLUGIN_CONFIG, indentation, depth, seen, printer);
+  }
+  const indent = (text) => text.replace(/^(?!$)/gm, INDENT);
+  return serializer.print(value, (inner) => printer(inner), indent, { edgeSpacing: "\n", min: false, spacing: "\n" }, PLUGIN_CONFIG.colors);
+}
+
 function print(value, config, indentation, depth, seen) {
+  if (config.snapshot && snapshotSerializers.length > 0) {
+    const serializer = snapshotSerializers.find((candidate) => {
+      try {
+        return candidate.test(value);
+      } catch {
+        return false;
+      }
+    });
+    if (serializer !== undefined) return printWithPlugin(serializer, value, config, indentation, depth, seen);
+  }
   if (config.snapshot && typeof value === "function") return printSnapshotFunction(value, config, indentation, depth, seen);
   const primitive = printPrimitive(value, config);
   if (primitive !== null) return primitive;

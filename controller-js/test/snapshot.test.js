@@ -10,7 +10,7 @@ import {
   printSnapshotFile,
   serialize,
 } from "../src/snapshot.js";
-import { formatCompact } from "../src/format.js";
+import { format, formatCompact } from "../src/format.js";
 import { startController } from "../test-support/fake-host.js";
 
 const { describe, it, expect } = proctor;
@@ -356,4 +356,24 @@ test("snapshot: a second load after an abandoned run sends nothing for the old r
     [],
     "the abandoned run's written snapshot does not reach the new run",
   );
+});
+
+test("snapshot: expect.addSnapshotSerializer, new and old plugin APIs", () => {
+  class Money {
+    constructor(cents) {
+      this.cents = cents;
+    }
+  }
+  expect.addSnapshotSerializer({
+    test: (value) => value instanceof Money,
+    serialize: (value, config, indentation, depth, refs, printer) => `Money<${printer(value.cents / 100, config, indentation, depth, refs)}>`,
+  });
+  expect.addSnapshotSerializer({
+    test: (value) => value && value.legacy === true,
+    print: (value, serialize) => `Legacy ${serialize({ n: value.n })}`,
+  });
+  assert.equal(serialize({ price: new Money(250) }), '{\n  "price": Money<2.5>,\n}');
+  assert.equal(serialize({ legacy: true, n: 1 }), 'Legacy {\n  "n": 1,\n}');
+  assert.equal(format(new Money(1)), 'Money {\n  "cents": 1,\n}', "only snapshots use serializers");
+  assert.throws(() => expect.addSnapshotSerializer({}), /expects an object with test\(\)/);
 });
