@@ -8,10 +8,10 @@
 
 import { asymmetricMatchers, invertedAsymmetricMatchers } from "./asymmetric.js";
 import { equals } from "./equals.js";
-import { addSnapshotSerializer, format, formatCompact } from "./format.js";
+import { format, formatCompact } from "./format.js";
 import { matchers as builtInMatchers, matcherHint, MatcherUsageError, show } from "./matchers.js";
 import { mockMatchers } from "./mock-matchers.js";
-import { snapshotMatchers } from "./snapshot.js";
+import { addSnapshotSerializer, snapshotMatchers } from "./snapshot.js";
 
 export { format, formatCompact };
 

@@ -16,13 +16,17 @@ const INDENT = "  ";
  * `printBasicPrototype: false, escapeString: false, printFunctionName: false`): `{` and `[`
  * without `Object`/`Array`, strings unescaped, functions as `[Function]`, mocks with their calls.
  * @param {unknown} value
- * @param {{ min?: boolean, maxDepth?: number, snapshot?: boolean }} [options]
+ * `plugins` are pretty-format plugins (expect.addSnapshotSerializer) tried before anything else.
+ * @param {{ min?: boolean, maxDepth?: number, snapshot?: boolean, plugins?: object[] }} [options]
  */
 export function format(value, options = {}) {
   const config = {
     min: options.min === true,
     maxDepth: options.maxDepth ?? Infinity,
     snapshot: options.snapshot === true,
+    plugins: options.plugins ?? [],
+    // Set while printing what a toJSON() returned, so its own toJSON is not called again.
+    fromJson: false,
   };
   return print(value, config, "", 0, []);
 }
@@ -30,24 +34,6 @@ export function format(value, options = {}) {
 /** The one-line form, e.g. `{"a": 1, "b": [1, 2]}`. */
 export function formatCompact(value, maxDepth = 10) {
   return format(value, { min: true, maxDepth });
-}
-
-// Serializers added with expect.addSnapshotSerializer, newest first (they win, as in Jest).
-const snapshotSerializers = [];
-
-/**
- * Adds a pretty-format plugin for snapshots: `{ test(value), serialize(value, config,
- * indentation, depth, refs, printer) }`, or the older `{ test(value), print(value, serialize,
- * indent) }`. Serializers apply to every test file of the run.
- */
-export function addSnapshotSerializer(serializer) {
-  if (serializer === null || typeof serializer !== "object" || typeof serializer.test !== "function") {
-    throw new TypeError("expect.addSnapshotSerializer expects an object with test() and serialize() (or print())");
-  }
-  if (typeof serializer.serialize !== "function" && typeof serializer.print !== "function") {
-    throw new TypeError("expect.addSnapshotSerializer: the serializer needs a serialize() or print() method");
-  }
-  snapshotSerializers.unshift(serializer);
 }
 
 // What a plugin's serialize() gets as pretty-format's config, for the snapshot settings.
@@ -81,8 +67,8 @@ function printWithPlugin(serializer, value, config, indentation, depth, seen) {
 }
 
 function print(value, config, indentation, depth, seen) {
-  if (config.snapshot && snapshotSerializers.length > 0) {
-    const serializer = snapshotSerializers.find((candidate) => {
+  if (config.plugins.length > 0) {
+    const serializer = config.plugins.find((candidate) => {
       try {
         return candidate.test(value);
       } catch {
@@ -104,15 +90,17 @@ function print(value, config, indentation, depth, seen) {
     return printDomCollection(value, config, indentation, depth, (item, at) => print(item, config, at, depth + 1, seen));
   }
   if (seen.includes(value)) return "[Circular]";
-  // As pretty-format's callToJSON: a URL prints as its string, a Buffer as its JSON form.
-  if (typeof value.toJSON === "function" && depth < config.maxDepth) {
+  // In snapshots, as pretty-format's callToJSON: a URL is its string, a Buffer its JSON form.
+  // Not in failure messages, where two values that differ could then print alike, and not on
+  // what a toJSON() returned (it may copy its own toJSON along, as pretty-format guards too).
+  if (config.snapshot && !config.fromJson && typeof value.toJSON === "function" && depth < config.maxDepth) {
     let json;
     try {
       json = value.toJSON();
     } catch {
       json = value;
     }
-    if (json !== value) return print(json, config, indentation, depth, [...seen, value]);
+    if (json !== value) return print(json, { ...config, fromJson: true }, indentation, depth, [...seen, value]);
   }
   return printObject(value, config, indentation, depth, [...seen, value]);
 }
@@ -189,15 +177,18 @@ function printObject(value, config, indentation, depth, seen) {
   const inner = indentation + INDENT;
   const recurse = (item) => print(item, config, inner, depth + 1, seen);
 
-  // Subclasses print as `Map {` and `Set {`, as pretty-format names them by their tag.
+  // In snapshots subclasses print as `Map {` and `Set {` (pretty-format names them by their
+  // tag); in failure messages by their class, so a subclass and a Map do not print alike.
   if (value instanceof Map) {
-    if (tooDeep) return "[Map]";
+    const label = config.snapshot ? "Map" : name;
+    if (tooDeep) return `[${label}]`;
     const entries = [...value].map(([key, item]) => `${recurse(key)} => ${recurse(item)}`);
-    return `Map ${block("{", "}", entries, config, indentation)}`;
+    return `${label} ${block("{", "}", entries, config, indentation)}`;
   }
   if (value instanceof Set) {
-    if (tooDeep) return "[Set]";
-    return `Set ${block("{", "}", [...value].map(recurse), config, indentation)}`;
+    const label = config.snapshot ? "Set" : name;
+    if (tooDeep) return `[${label}]`;
+    return `${label} ${block("{", "}", [...value].map(recurse), config, indentation)}`;
   }
   if (value instanceof ArrayBuffer && config.snapshot) return "ArrayBuffer []";
   if (value instanceof ArrayBuffer) {

@@ -20,11 +20,12 @@ function stubGlobal(name, value) {
 }
 
 function unstubAllGlobals() {
-  for (const [name, descriptor] of [...stubbedGlobals].reverse()) {
-    if (descriptor === undefined) delete globalThis[name];
-    else Object.defineProperty(globalThis, name, descriptor);
-  }
+  const stubbed = [...stubbedGlobals].reverse();
   stubbedGlobals.clear();
+  for (const [name, descriptor] of stubbed) {
+    if (descriptor === undefined) Reflect.deleteProperty(globalThis, name);
+    else Reflect.defineProperty(globalThis, name, descriptor);
+  }
 }
 
 function unsupported(name, advice) {
@@ -80,13 +81,20 @@ export function prepareFile(fileRoot) {
 
 /**
  * Undoes what a test file changed through this object once the file is done (`fileRoot` is its
- * root group): its spies, fake timers and stubbed globals. Files share one runtime here, where
+ * root group): its spies, fake timers and stubbed globals. Returns what could not be undone. Files share one runtime here, where
  * Jest and Vitest give each its own environment.
  */
 export function resetAfterFile(fileRoot) {
-  // Timers first: a spy made before useFakeTimers() is then the global again, for its restore.
-  useRealTimers();
-  restoreSpiesOf(fileRoot);
-  removeLeftoverFakes();
-  unstubAllGlobals();
+  // Each step runs even when one before it failed (a spy on an object frozen since, say); the
+  // errors are returned for the caller to report. Timers first: a spy made before
+  // useFakeTimers() is then the global again, for its restore.
+  const errors = [];
+  for (const step of [useRealTimers, () => errors.push(...restoreSpiesOf(fileRoot)), removeLeftoverFakes, unstubAllGlobals]) {
+    try {
+      step();
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  return errors;
 }

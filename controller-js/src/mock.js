@@ -258,8 +258,11 @@ export function spyOn(object, key, accessType) {
       const current = getOwnPropertyDescriptor(object, key);
       if (current?.[accessType] !== spy) return;
       const other = accessType === "get" ? "set" : "get";
-      if (!ownDescriptor && current[other] === descriptor[other]) delete object[key];
-      else defineProperty(object, key, { ...current, [accessType]: accessor, configurable: ownDescriptor?.configurable ?? true });
+      const restored =
+        !ownDescriptor && current[other] === descriptor[other]
+          ? Reflect.deleteProperty(object, key)
+          : Reflect.defineProperty(object, key, { ...current, [accessType]: accessor, configurable: ownDescriptor?.configurable ?? true });
+      if (!restored) throw new TypeError(`spyOn: could not put the ${accessType}ter of ${String(key)} back: its object was frozen since`);
     });
     spies.set(spy, spyOwner);
     return spy;
@@ -282,9 +285,14 @@ export function spyOn(object, key, accessType) {
   spy._setRestore(() => {
     // Only while the spy is still there: what replaced it since is not the spy's to undo.
     if (object[key] !== spy) return;
-    if (!ownDescriptor) delete object[key];
-    else if (writableOnly) object[key] = original;
-    else defineProperty(object, key, ownDescriptor);
+    // Reflect's forms report failure instead of throwing, so one stuck spy (its object frozen
+    // since) cannot stop the others; it is said once, below.
+    const restored = !ownDescriptor
+      ? Reflect.deleteProperty(object, key)
+      : writableOnly
+        ? Reflect.set(object, key, original)
+        : Reflect.defineProperty(object, key, ownDescriptor);
+    if (!restored) throw new TypeError(`spyOn: could not put ${String(key)} back: its object was frozen or sealed since`);
   });
   spies.set(spy, spyOwner);
   return spy;
@@ -316,11 +324,19 @@ export function setSpyOwner(owner) {
   spyOwner = owner;
 }
 
-/** Puts back the spies `owner` made, newest first. */
+/** Puts back the spies `owner` made, newest first; returns the errors of those that failed. */
 export function restoreSpiesOf(owner) {
+  const errors = [];
   for (const [spy, madeBy] of [...spies].reverse()) {
-    if (madeBy === owner) spy.mockRestore();
+    if (madeBy !== owner) continue;
+    try {
+      spy.mockRestore();
+    } catch (error) {
+      spies.delete(spy);
+      errors.push(error);
+    }
   }
+  return errors;
 }
 
 /** Forgets the recorded calls of every mock. */

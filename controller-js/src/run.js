@@ -137,8 +137,12 @@ export class Runner {
       // A file's root group closes when its last test is done: undo its spies, fake timers and
       // stubbed globals, as Jest's fresh environment per file would.
       if (this.open.length === 0) {
-        resetAfterFile(group);
-        this.fileDone(group);
+        for (const error of resetAfterFile(group)) this.reportHookError(`cleaning up after ${group.hookOrigin}`, error);
+        try {
+          this.fileDone(group);
+        } catch (error) {
+          this.reportHookError(`finishing ${group.hookOrigin}`, error);
+        }
       }
     }
   }

@@ -12,6 +12,7 @@
 import { equals } from "./equals.js";
 import { format } from "./format.js";
 import { matcherHint, MatcherUsageError } from "./matchers.js";
+import { registry } from "./registry.js";
 
 const HEADER = "// Jest Snapshot v1, https://goo.gl/fbAQLP";
 
@@ -24,8 +25,33 @@ let byFile = new Map();
 /** The running test: its file, full name and counters per snapshot name. */
 let current = null;
 
+// Serializers from expect.addSnapshotSerializer, newest first (they win, as in Jest), each with
+// the test file (root group) it applies to, as Jest applies them per file: the file whose import
+// or test added it (null: added outside any file, for all).
+let serializers = [];
+
+/**
+ * Adds a pretty-format plugin for this file's snapshots: `{ test(value), serialize(value,
+ * config, indentation, depth, refs, printer) }`, or the older `{ test(value), print(value,
+ * serialize, indent) }`.
+ */
+export function addSnapshotSerializer(plugin) {
+  if (plugin === null || typeof plugin !== "object" || typeof plugin.test !== "function") {
+    throw new TypeError("expect.addSnapshotSerializer expects an object with test() and serialize() (or print())");
+  }
+  if (typeof plugin.serialize !== "function" && typeof plugin.print !== "function") {
+    throw new TypeError("expect.addSnapshotSerializer: the serializer needs a serialize() or print() method");
+  }
+  const loading = registry.current?.lineage[0] ?? null;
+  const owner = loading ?? current?.test.group?.lineage[0] ?? null;
+  serializers.unshift({ plugin, owner, atLoad: loading !== null });
+}
+
 /** Starts a run's snapshot bookkeeping from the `load` command's `snapshots` field. */
 export function setupSnapshots(setup) {
+  // Modules are cached, so serializers added while importing stay; those added by tests or
+  // hooks of an earlier run (serve, watch) would otherwise pile up.
+  serializers = serializers.filter((entry) => entry.atLoad);
   update = setup?.update ?? null;
   storedTexts = new Map(Object.entries(setup?.files ?? {}));
   byFile = new Map();
@@ -59,15 +85,21 @@ function running() {
  * as checked (not obsolete), as in Jest.
  */
 export function endSnapshotTest(test, passed) {
-  if (!passed && update !== null && storedTexts.has(test.file)) markChecked(fileState(test.file), fullNameOf(test));
+  if (!passed && update !== null && storedTexts.has(test.file)) markChecked(fileState(test.file), new Set([fullNameOf(test)]));
   current = null;
 }
 
-// Marks the stored snapshots of the test named `fullName` as checked: `name N` and `name: hint N`.
-function markChecked(state, fullName) {
-  for (const key of state.stored.keys()) {
+// Marks the stored snapshots of the tests named in `fullNames` as checked: `name N` and
+// `name: hint N`. Each key's candidate test names are worked out once per file.
+function markChecked(state, fullNames) {
+  state.owners ??= [...state.stored.keys()].map((key) => {
     const base = key.replace(/ \d+$/, "");
-    if (base === fullName || base.startsWith(`${fullName}: `)) state.checked.add(key);
+    const names = [base];
+    for (let at = base.indexOf(": "); at !== -1; at = base.indexOf(": ", at + 2)) names.push(base.slice(0, at));
+    return { key, names };
+  });
+  for (const { key, names } of state.owners) {
+    if (names.some((name) => fullNames.has(name))) state.checked.add(key);
   }
 }
 
@@ -82,6 +114,7 @@ function fileState(file) {
       // Entries this parser missed would be lost by a rewrite: such a file is never written.
       unreadable: text !== undefined && stored.size !== (normalizeNewlines(text).match(/^exports\[`/gm) ?? []).length,
       checked: new Set(),
+      owners: null,
       ran: new Set(),
       changed: new Map(),
       counts: { matched: 0, written: 0, updated: 0, failed: 0 },
@@ -101,7 +134,7 @@ export function finishSnapshotFile(file, tests) {
   if (update === null) return null;
   const state = byFile.get(file) ?? (storedTexts.has(file) ? fileState(file) : undefined);
   if (state === undefined) return null;
-  for (const test of tests) if (!state.ran.has(test.id)) markChecked(state, fullNameOf(test));
+  markChecked(state, new Set(tests.filter((test) => !state.ran.has(test.id)).map(fullNameOf)));
   const obsoleteKeys = [...state.stored.keys()].filter((key) => !state.checked.has(key));
   const removeObsolete = update === "all" && obsoleteKeys.length > 0;
   const report = { file, ...state.counts, obsolete: removeObsolete ? 0 : obsoleteKeys.length, removed: 0 };
@@ -189,7 +222,10 @@ export function naturalCompare(a, b) {
 
 /** What a value looks like in a snapshot (line ends normalized, as Jest does). */
 export function serialize(value) {
-  return normalizeNewlines(format(value, { snapshot: true }));
+  const root = current?.test.group?.lineage[0];
+  const plugins = [];
+  for (const { plugin, owner } of serializers) if (owner === null || owner === root) plugins.push(plugin);
+  return normalizeNewlines(format(value, { snapshot: true, plugins }));
 }
 
 const normalizeNewlines = (text) => text.replace(/\r\n?/g, "\n");

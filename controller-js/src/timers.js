@@ -57,11 +57,18 @@ let clock = null;
 // Timer calls made while a file was being imported, applied when its tests start.
 const deferredByFile = new Map();
 
+// The clock, or null after a warning when timers are real: Jest warns, it does not throw,
+// and libraries such as Testing Library call these whenever they think timers are fake.
+const warned = new Set();
 function requireClock(name) {
-  if (clock === null || clock.dateOnly) {
-    throw new Error(`${name}() needs fake timers: call jest.useFakeTimers() / vi.useFakeTimers() first`);
+  if (clock !== null && !clock.dateOnly) return clock;
+  if (!warned.has(name)) {
+    warned.add(name);
+    console.warn(
+      `${name}() was called but the timers are not fake: call jest.useFakeTimers() / vi.useFakeTimers() first`,
+    );
   }
-  return clock;
+  return null;
 }
 
 // A fake handle remembers its timer, so refresh() re-arms it after it fired, as node's does.
@@ -157,6 +164,9 @@ function makeFakes() {
     Date,
   };
   for (const fake of Object.values(fakes)) allFakes.add(fake);
+  // Testing Library's jestFakeTimersAreEnabled() looks for an own `clock` on setTimeout (as
+  // @sinonjs/fake-timers sets it) and then advances with jest.advanceTimersByTime.
+  Object.defineProperty(fakes.setTimeout, "clock", { value: { now, advanceTimersByTime }, enumerable: false });
   return fakes;
 }
 
@@ -301,6 +311,7 @@ function loopLimit(name) {
  */
 export function advanceTimersByTime(ms) {
   const state = requireClock("advanceTimersByTime");
+  if (state === null) return;
   const until = state.now + toMillis(ms, "advanceTimersByTime");
   let firstError;
   let failed = false;
@@ -321,6 +332,7 @@ export function advanceTimersByTime(ms) {
 /** Runs timers until none are left, including ones they schedule. */
 export function runAllTimers() {
   const state = requireClock("runAllTimers");
+  if (state === null) return;
   for (let ran = 0; ; ran++) {
     if (ran >= LOOP_LIMIT) throw loopLimit("runAllTimers");
     const timer = nextTimer(state);
@@ -335,6 +347,7 @@ export function runAllTimers() {
  */
 export function runOnlyPendingTimers() {
   const state = requireClock("runOnlyPendingTimers");
+  if (state === null) return;
   let last = state.now;
   for (const timer of state.timers.values()) last = Math.max(last, timer.at);
   advanceTimersByTime(last - state.now);
@@ -343,6 +356,7 @@ export function runOnlyPendingTimers() {
 /** Moves the clock to the next timer and runs it, `steps` times. */
 export function advanceTimersToNextTimer(steps = 1) {
   const state = requireClock("advanceTimersToNextTimer");
+  if (state === null) return;
   for (let step = 0; step < steps; step++) {
     const timer = nextTimer(state);
     if (timer === undefined) return;
@@ -356,6 +370,7 @@ const realTick = () => new Promise((resolve) => real.setTimeout(resolve, 0));
 
 async function stepAsync(name, until, steps = Infinity) {
   const state = requireClock(name);
+  if (state === null) return;
   for (let ran = 0; ran < steps; ran++) {
     if (ran >= LOOP_LIMIT) throw loopLimit(name);
     await realTick();
@@ -370,6 +385,7 @@ async function stepAsync(name, until, steps = Infinity) {
 /** advanceTimersByTime, letting promises settle between timers. */
 export async function advanceTimersByTimeAsync(ms) {
   const state = requireClock("advanceTimersByTimeAsync");
+  if (state === null) return;
   const until = state.now + toMillis(ms, "advanceTimersByTimeAsync");
   await stepAsync("advanceTimersByTimeAsync", until);
   if (clock === state) state.now = Math.max(state.now, until);
@@ -383,6 +399,7 @@ export function runAllTimersAsync() {
 /** runOnlyPendingTimers, letting promises settle between timers. */
 export function runOnlyPendingTimersAsync() {
   const state = requireClock("runOnlyPendingTimersAsync");
+  if (state === null) return Promise.resolve();
   let last = state.now;
   for (const timer of state.timers.values()) last = Math.max(last, timer.at);
   return advanceTimersByTimeAsync(last - state.now);
@@ -395,12 +412,12 @@ export function advanceTimersToNextTimerAsync(steps = 1) {
 
 /** Drops every pending fake timer. */
 export function clearAllTimers() {
-  requireClock("clearAllTimers").timers.clear();
+  requireClock("clearAllTimers")?.timers.clear();
 }
 
 /** How many fake timers are pending. */
 export function getTimerCount() {
-  return requireClock("getTimerCount").timers.size;
+  return requireClock("getTimerCount")?.timers.size ?? 0;
 }
 
 /**

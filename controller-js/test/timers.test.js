@@ -146,7 +146,17 @@ test("fake timers: toFake limits what is replaced; real timers cleared under fak
     },
     { doNotFake: ["setImmediate", "nextTick"] },
   );
-  assert.throws(() => jest.advanceTimersByTime(10), /needs fake timers: call jest.useFakeTimers\(\)/);
+  // As in Jest, moving real timers warns (once per call name) instead of throwing.
+  const warnings = [];
+  const warn = jest.spyOn(console, "warn").mockImplementation((text) => warnings.push(text));
+  jest.advanceTimersByTime(10);
+  jest.advanceTimersByTime(10);
+  assert.equal(jest.getTimerCount(), 0);
+  warn.mockRestore();
+  assert.equal(warnings.filter((text) => text.startsWith("advanceTimersByTime() was called but the timers are not fake")).length, 1);
+  withFakeTimers(() => {
+    assert.ok(Object.hasOwn(setTimeout, "clock"), "Testing Library sees the fakes");
+  });
 });
 
 test("fake timers: the async variants let promises settle between timers", async () => {
