@@ -11,6 +11,7 @@
 
 import "./index.js"; // Installs describe/it/expect globals before any test file is imported.
 import { serializeError } from "./errors.js";
+import { setRunningTest } from "./expect.js";
 import { registry } from "./registry.js";
 import { Runner } from "./run.js";
 import { beginSnapshotTest, endSnapshotTest, finishSnapshotFile, setupSnapshots } from "./snapshot.js";
@@ -137,6 +138,7 @@ export function createController({ send, adapter, files, sequential = false }) {
       return sendResult(message, { status: "failed", durationMs: 0, error: unrunnable(message.test, test) });
     }
     currentTest = test.id;
+    setRunningTest(test);
     beginSnapshotTest(test);
     const result = runner.runTest(test);
     if (result instanceof Promise) return result.then((settled) => sendResult(message, settled, test));
@@ -146,6 +148,7 @@ export function createController({ send, adapter, files, sequential = false }) {
   function sendResult(message, result, test) {
     currentTest = undefined;
     if (test !== undefined) endSnapshotTest(test, result.status === "passed");
+    setRunningTest(null);
     const reply = {
       type: "test-finished",
       run,

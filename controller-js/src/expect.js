@@ -30,6 +30,14 @@ AssertionError.prototype.name = "AssertionError";
 // resets it before each test and checks it after the body.
 const assertions = { calls: 0, expected: null, required: false };
 
+// The running test, for expect.getState(); set by the controller around each test.
+let runningTest = null;
+
+/** Names the running test (or null between tests), for expect.getState(). */
+export function setRunningTest(test) {
+  runningTest = test;
+}
+
 /** Clears the assertion count; called before each test. */
 export function resetAssertions() {
   assertions.calls = 0;
@@ -216,6 +224,19 @@ Object.assign(expect, asymmetricMatchers, {
   /** Fails the current test unless at least one matcher is called in it. */
   hasAssertions() {
     assertions.required = true;
+  },
+  /**
+   * Jest's matcher state, which some libraries read: the running test's name (groups and name,
+   * space-separated) and file (relative to the project root), and the assertion counts.
+   */
+  getState() {
+    return {
+      assertionCalls: assertions.calls,
+      currentTestName: runningTest === null ? undefined : [...runningTest.groups, runningTest.name].join(" "),
+      expectedAssertionsNumber: assertions.expected,
+      isExpectingAssertions: assertions.required,
+      testPath: runningTest?.file,
+    };
   },
   /** Adds a pretty-format plugin that snapshots print matching values with. */
   addSnapshotSerializer,

@@ -22,6 +22,13 @@ class Failure {
   }
 }
 
+/** A hook that returned (or resolved to) a function: Vitest's cleanup, run when the hook's scope ends. */
+class Cleanup {
+  constructor(fn) {
+    this.fn = fn;
+  }
+}
+
 /**
  * @typedef {{ status: "passed" | "failed", durationMs: number, error?: unknown }} TestResult
  */
@@ -77,10 +84,15 @@ export class Runner {
     resetAssertions();
     const start = performance.now();
     let failure;
+    let cleanups = null;
     setup: for (const group of lineage) {
       for (const hook of group.beforeEach) {
-        failure = yield invoke(hook);
-        if (failure) break setup;
+        const outcome = yield invokeHook(hook);
+        if (outcome instanceof Cleanup) (cleanups ??= []).push(outcome.fn);
+        else if (outcome) {
+          failure = outcome;
+          break setup;
+        }
       }
     }
     if (!failure) {
@@ -94,6 +106,13 @@ export class Runner {
       for (const hook of lineage[level].afterEach) {
         const hookFailure = yield invoke(hook);
         failure ??= hookFailure;
+      }
+    }
+    // Cleanups returned by beforeEach hooks, last first, after the afterEach hooks (as Vitest).
+    if (cleanups !== null) {
+      for (const cleanup of cleanups.reverse()) {
+        const cleanupFailure = yield invoke(cleanup);
+        failure ??= cleanupFailure;
       }
     }
     const durationMs = performance.now() - start;
@@ -116,23 +135,32 @@ export class Runner {
       const group = lineage[level];
       const parentFailed = level > 0 && (this.open[level - 1].failure || !this.open[level - 1].setUp);
       // Inside a group whose beforeAll failed, nothing more is set up, and so nothing is torn down.
-      const entry = { group, failure: undefined, setUp: !parentFailed };
+      const entry = { group, failure: undefined, setUp: !parentFailed, cleanups: null };
       this.open.push(entry);
       if (parentFailed) continue;
       for (const hook of group.beforeAll) {
-        entry.failure = yield invoke(hook);
-        if (entry.failure) break;
+        const outcome = yield invokeHook(hook);
+        if (outcome instanceof Cleanup) (entry.cleanups ??= []).push(outcome.fn);
+        else if (outcome) {
+          entry.failure = outcome;
+          break;
+        }
       }
     }
   }
 
   *closeDownTo(depth) {
     while (this.open.length > depth) {
-      const { group, setUp } = this.open.pop();
+      const { group, setUp, cleanups } = this.open.pop();
       if (!setUp) continue;
       for (const hook of group.afterAll) {
         const failure = yield invoke(hook);
         if (failure) this.reportHookError(`afterAll hook of ${group.hookOrigin}`, failure.error);
+      }
+      // Cleanups returned by beforeAll hooks, last first, after the afterAll hooks.
+      for (const cleanup of cleanups?.reverse() ?? []) {
+        const failure = yield invoke(cleanup);
+        if (failure) this.reportHookError(`cleanup returned by a beforeAll hook of ${group.hookOrigin}`, failure.error);
       }
       // A file's root group closes when its last test is done: undo its spies, fake timers and
       // stubbed globals, as Jest's fresh environment per file would.
@@ -174,9 +202,10 @@ async function driveAsync(runner, steps, pending) {
 
 /**
  * Calls a test or hook function. Returns undefined on synchronous success, a Failure when it
- * threw, or a promise (never rejecting) of either when it is asynchronous.
+ * threw, or a promise (never rejecting) of either when it is asynchronous. For a before-hook
+ * (`asHook`), a function it returns or resolves to comes back as a Cleanup.
  */
-function invoke(fn) {
+function invoke(fn, asHook = false) {
   let returned;
   try {
     if (fn.length >= 1) return invokeWithDone(fn);
@@ -184,19 +213,29 @@ function invoke(fn) {
   } catch (error) {
     return new Failure(error);
   }
-  if (isThenable(returned)) return settle(returned);
+  if (asHook && isCleanup(returned)) return new Cleanup(returned);
+  if (isThenable(returned)) return settle(returned, asHook);
   return undefined;
+}
+
+/** Calls a before-hook: see invoke. */
+const invokeHook = (fn) => invoke(fn, true);
+
+// A mock is not a cleanup: Jest-style `beforeEach(() => (spy = jest.spyOn(...)))` returns one
+// by accident of the arrow, and Jest ignores what hooks return.
+function isCleanup(value) {
+  return typeof value === "function" && value._isMockFunction !== true;
 }
 
 function isThenable(value) {
   return value !== null && (typeof value === "object" || typeof value === "function") && typeof value.then === "function";
 }
 
-function settle(thenable) {
+function settle(thenable, asHook = false) {
   return new Promise((resolve) => {
     try {
       thenable.then(
-        () => resolve(undefined),
+        (value) => resolve(asHook && isCleanup(value) ? new Cleanup(value) : undefined),
         (error) => resolve(new Failure(error)),
       );
     } catch (error) {

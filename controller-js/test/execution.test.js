@@ -268,3 +268,29 @@ test("fake timers asked for at a file's top level apply to that file's tests onl
   assert.ok(Object.values(results).every((result) => result.status === "passed"), JSON.stringify(results));
   assert.deepEqual(seen, [false, true, 0, true, false]);
 });
+
+test("expect.getState names the running test and counts its assertions", async () => {
+  let state;
+  const host = startController(
+    oneFile(() => {
+      describe("group", () => {
+        it("reads the state", () => {
+          expect.assertions(2);
+          expect(1).toBe(1);
+          state = expect.getState();
+          expect(2).toBe(2);
+        });
+      });
+    }),
+  );
+  const { results } = await runAll(host);
+  assert.ok(Object.values(results).every((result) => result.status === "passed"));
+  assert.deepEqual(state, {
+    assertionCalls: 1,
+    currentTestName: "group reads the state",
+    expectedAssertionsNumber: 2,
+    isExpectingAssertions: false,
+    testPath: "test/example.test.js",
+  });
+  assert.equal(expect.getState().currentTestName, undefined, "no test between tests");
+});

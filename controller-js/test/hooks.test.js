@@ -194,3 +194,61 @@ test("hooks: hooks cannot be declared inside a running test", async () => {
   const { results } = await runAll(host);
   assert.match(results["test/example.test.js::declares"].error.message, /outside the loading of a test file/);
 });
+
+test("hooks: a function a before-hook returns is its cleanup (Vitest), run last first; mocks are not", async () => {
+  const events = [];
+  const record = (event) => () => {
+    events.push(event);
+  };
+  let spy;
+  const host = startController(
+    oneFile(() => {
+      beforeAll(() => {
+        events.push("beforeAll");
+        return record("beforeAll cleanup");
+      });
+      afterAll(record("afterAll"));
+      beforeEach(async () => {
+        events.push("beforeEach 1");
+        return async () => {
+          await null;
+          events.push("cleanup 1");
+        };
+      });
+      beforeEach(() => {
+        events.push("beforeEach 2");
+        return record("cleanup 2");
+      });
+      beforeEach(() => (spy = proctor.fn(() => events.push("the mock was called"))));
+      afterEach(record("afterEach"));
+      it("runs", record("test"));
+    }),
+  );
+  const { results } = await runAll(host);
+  assert.ok(Object.values(results).every((result) => result.status === "passed"), JSON.stringify(results));
+  assert.deepEqual(events, [
+    "beforeAll",
+    "beforeEach 1",
+    "beforeEach 2",
+    "test",
+    "afterEach",
+    "cleanup 2",
+    "cleanup 1",
+    "afterAll",
+    "beforeAll cleanup",
+  ]);
+  assert.equal(spy.mock.calls.length, 0);
+});
+
+test("hooks: a cleanup that throws fails its test", async () => {
+  const host = startController(
+    oneFile(() => {
+      beforeEach(() => () => {
+        throw new Error("cleanup broke");
+      });
+      it("passes by itself", () => {});
+    }),
+  );
+  const { results } = await runAll(host);
+  assert.equal(results["test/example.test.js::passes by itself"].error.message, "cleanup broke");
+});
