@@ -401,11 +401,12 @@ function requireTestFunction(kind, mode, args) {
   }
 }
 
-function makeTest(kind, mode) {
+function makeTest(kind, mode, failing = false) {
+  const body = (fn) => (failing && typeof fn === "function" ? expectFailure(kind, fn) : fn);
   const declare = (name, first, second, third) => {
     const args = testArguments(kind, name, first, second, third);
     requireTestFunction(kind, mode, args);
-    registry.addTest(mode, args.name, args.options, args.fn);
+    registry.addTest(mode, args.name, args.options, body(args.fn));
   };
   declare.each = (...table) => (template, ...rest) => {
     const { rows, byKey } = eachTable(table);
@@ -413,10 +414,34 @@ function makeTest(kind, mode) {
       const name = eachName(testName(template), row, index, byKey);
       const args = testArguments(kind, name, ...rest);
       requireTestFunction(kind, mode, args);
-      registry.addTest(mode, args.name, args.options, args.fn && bindRow(args.fn, row));
+      registry.addTest(mode, args.name, args.options, body(args.fn && bindRow(args.fn, row)));
     });
   };
   return declare;
+}
+
+// Jest's `test.failing`: the test passes when its body throws or rejects, and fails when it
+// does not. (Hooks still count as usual.)
+function expectFailure(kind, fn) {
+  const passedAnyway = () =>
+    new Error(`${kind}.failing: the test passed even though it was declared failing. Remove .failing if it should pass.`);
+  return function failingTest() {
+    let returned;
+    try {
+      returned = fn.call(this);
+    } catch {
+      return undefined;
+    }
+    if (returned !== null && typeof returned === "object" && typeof returned.then === "function") {
+      return Promise.resolve(returned).then(
+        () => {
+          throw passedAnyway();
+        },
+        () => undefined,
+      );
+    }
+    throw passedAnyway();
+  };
 }
 
 // Keeps the done-callback convention: a function declaring more parameters than the row has
@@ -463,8 +488,14 @@ function makeTestApi(kind, withOrderModifiers = true) {
   if (withOrderModifiers) {
     for (const modifier of ORDER_MODIFIERS) api[modifier] = makeTestApi(kind, false);
   }
+  api.failing = makeTest(kind, "run", true);
   api.skip = makeTest(kind, "skip");
   api.only = makeTest(kind, "only");
+  api.skip.failing = makeTest(kind, "skip", true);
+  api.only.failing = makeTest(kind, "only", true);
+  // Vitest: `it.skipIf(condition)(name, fn)` skips when the condition holds, runIf when not.
+  api.skipIf = (condition) => (condition ? api.skip : api);
+  api.runIf = (condition) => (condition ? api : api.skip);
   api.todo = (name, ...rest) => {
     if (rest.some((arg) => typeof arg === "function")) {
       throw new TypeError(`${kind}.todo(${JSON.stringify(testName(name))}) takes only a name; drop the function or use ${kind}()`);
@@ -483,6 +514,8 @@ function makeDescribeApi(withOrderModifiers = true) {
   const api = makeDescribe("run");
   api.skip = makeDescribe("skip");
   api.only = makeDescribe("only");
+  api.skipIf = (condition) => (condition ? api.skip : api);
+  api.runIf = (condition) => (condition ? api : api.skip);
   if (withOrderModifiers) {
     for (const modifier of ORDER_MODIFIERS) api[modifier] = makeDescribeApi(false);
   }

@@ -244,3 +244,44 @@ test("registry: globals are installed for Jest-style test files", () => {
   assert.equal(globalThis.__proctor, proctor.default);
   assert.equal(typeof expect.any, "function");
 });
+
+test("registry: Vitest's skipIf/runIf and Jest's .failing", async () => {
+  const tests = register(() => {
+    it.skipIf(true)("skipped by condition", () => {});
+    it.skipIf(false)("kept by condition", () => {});
+    proctor.test.runIf(false)("not run by condition", () => {});
+    describe.skipIf(true)("skipped group", () => it("inside", () => {}));
+    describe.runIf(true)("run group", () => it("inside", () => {}));
+    it.failing("declared failing", () => {});
+    it.only.failing("focused failing", () => {});
+  });
+  assert.deepEqual(modes(tests), {
+    "skipped by condition": "skip",
+    "kept by condition": "run",
+    "not run by condition": "skip",
+    "skipped group > inside": "skip",
+    "run group > inside": "run",
+    "declared failing": "run",
+    "focused failing": "only",
+  });
+
+  const host = startController(
+    oneFile(() => {
+      it.failing("throws", () => {
+        throw new Error("expected");
+      });
+      it.failing("rejects", async () => {
+        throw new Error("expected");
+      });
+      it.failing("passes", () => {});
+      it.failing.each([1])("each %i passes", () => {});
+    }),
+  );
+  const { results } = await runAll(host);
+  const status = (name) => results[`test/example.test.js::${name}`];
+  assert.equal(status("throws").status, "passed");
+  assert.equal(status("rejects").status, "passed");
+  assert.equal(status("passes").status, "failed");
+  assert.match(status("passes").error.message, /it\.failing: the test passed even though it was declared failing/);
+  assert.equal(status("each 1 passes").status, "failed");
+});

@@ -338,11 +338,20 @@ suite("a suite", () => {
 describe.sequential("sequential group", () => {
   it.sequential("in order", () => {});
 });
+it.skipIf(process.platform === "linux")("skipped on linux", () => {});
+it.runIf(process.platform === "linux")("run on linux", () => {});
+test.failing("known bug", () => expect(1).toBe(2));
 "#,
     );
     let list = project.run(&["list", "--format", "json"]);
     list.assert_code(0);
-    for id in ["a suite::concurrent", "a suite::concurrent skip", "sequential group::in order"] {
+    for id in [
+        "a suite::concurrent",
+        "a suite::concurrent skip",
+        "sequential group::in order",
+        "skipped on linux",
+        "known bug",
+    ] {
         assert!(list.stdout.contains(&format!("spellings.test.js::{id}")), "{id} is planned: {}", list.stdout);
     }
     let out = project.run(&["run", "--reporter", "json"]);
@@ -355,6 +364,9 @@ describe.sequential("sequential group", () => {
             ("spellings.test.js::a suite::concurrent each 2", "passed"),
             ("spellings.test.js::a suite::concurrent skip", "skipped"),
             ("spellings.test.js::sequential group::in order", "passed"),
+            ("spellings.test.js::skipped on linux", "skipped"),
+            ("spellings.test.js::run on linux", "passed"),
+            ("spellings.test.js::known bug", "passed"),
         ])
     );
 }

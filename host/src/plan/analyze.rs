@@ -266,21 +266,25 @@ fn classify<'e>(call: &'e CallExpr) -> Option<TestCall<'e>> {
     };
     let mut modifier = None;
     let mut saw_each = false;
+    // Vitest's `it.skipIf(cond)(name, fn)` / `runIf`: a wrapper like `.each`, but the name is the
+    // outer call's own and the mode is the runtime's to decide (it registers skip or run).
+    let mut saw_condition = false;
     for part in rest {
         match part.as_str() {
             "skip" => modifier = Some(TestMode::Skip),
             "only" => modifier = modifier.or(Some(TestMode::Only)),
             "todo" => modifier = Some(TestMode::Todo),
             "each" => saw_each = true,
-            "concurrent" | "sequential" => {}
+            "skipIf" | "runIf" if !saw_each => saw_condition = true,
+            "concurrent" | "sequential" | "failing" => {}
             _ => return None,
         }
     }
     // `it.each(table)` alone is the inner half of `it.each(table)(name, fn)`: not a declaration.
-    if saw_each != each {
+    if (saw_each || saw_condition) != each || (saw_each && saw_condition) {
         return None;
     }
-    Some(TestCall { is_group, modifier, each, args: &call.args })
+    Some(TestCall { is_group, modifier, each: saw_each, args: &call.args })
 }
 
 fn member_chain(expr: &Expr, out: &mut Vec<String>) -> Option<()> {
