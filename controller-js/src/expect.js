@@ -11,6 +11,7 @@ import { equals } from "./equals.js";
 import { format, formatCompact } from "./format.js";
 import { matchers as builtInMatchers, matcherHint, MatcherUsageError, show } from "./matchers.js";
 import { mockMatchers } from "./mock-matchers.js";
+import { jestTestName } from "./registry.js";
 import { addSnapshotSerializer, snapshotMatchers } from "./snapshot.js";
 
 export { format, formatCompact };
@@ -232,7 +233,7 @@ Object.assign(expect, asymmetricMatchers, {
   getState() {
     return {
       assertionCalls: assertions.calls,
-      currentTestName: runningTest === null ? undefined : [...runningTest.groups, runningTest.name].join(" "),
+      currentTestName: runningTest === null ? undefined : jestTestName(runningTest),
       expectedAssertionsNumber: assertions.expected,
       isExpectingAssertions: assertions.required,
       testPath: runningTest?.file,

@@ -8,6 +8,7 @@
 // `util.format`.
 
 import { isDomCollection, isDomNode, printDomCollection, printDomNode } from "./format-dom.js";
+import { givenName } from "./mock.js";
 
 const INDENT = "  ";
 
@@ -105,15 +106,18 @@ function print(value, config, indentation, depth, seen) {
   return printObject(value, config, indentation, depth, [...seen, value]);
 }
 
+// `[MockFunction]`, or `[MockFunction save]` for a mock named save.
+function mockLabel(mock) {
+  const name = givenName(mock);
+  return name === null ? "[MockFunction]" : `[MockFunction ${name}]`;
+}
+
 // Jest's snapshot serializer: `[Function]`, and a mock with its calls and results once called.
 function printSnapshotFunction(value, config, indentation, depth, seen) {
   if (value._isMockFunction !== true) return "[Function]";
-  const name = value.getMockName();
-  const label = name === "jest.fn()" ? "[MockFunction]" : `[MockFunction ${name}]`;
   const { calls, results } = value.mock;
-  if (calls.length === 0) return label;
-  const record = { calls, results: results.map(({ type, value: resultValue }) => ({ type, value: resultValue })) };
-  return `${label} ${print(record, config, indentation, depth, seen).replace(/^Object /, "")}`;
+  if (calls.length === 0) return mockLabel(value);
+  return `${mockLabel(value)} ${print({ calls, results }, config, indentation, depth, seen)}`;
 }
 
 // Returns null for values that need the recursive printer (objects and arrays).
@@ -132,10 +136,7 @@ function printPrimitive(value, config) {
     case "symbol":
       return value.toString();
     case "function":
-      if (value._isMockFunction === true) {
-        const name = value.getMockName();
-        return name === "jest.fn()" ? "[MockFunction]" : `[MockFunction ${name}]`;
-      }
+      if (value._isMockFunction === true) return mockLabel(value);
       return `[Function ${value.name || "anonymous"}]`;
   }
   if (value === null) return "null";

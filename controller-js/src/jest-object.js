@@ -3,7 +3,17 @@
 // neither. What proctor does not have throws an error naming the call, rather than the bare
 // "jest.mock is not a function".
 
-import { clearAllMocks, fn, isMockFunction, resetAllMocks, restoreAllMocks, restoreSpiesOf, spyOn } from "./mock.js";
+import {
+  clearAllMocks,
+  fn,
+  isMockFunction,
+  resetAllMocks,
+  restoreAllMocks,
+  restoreSpiesOf,
+  setSpyOwner,
+  spyOn,
+} from "./mock.js";
+import { restoreGlobal, setGlobal } from "./globals.js";
 import { applyFileTimers, removeLeftoverFakes, timerApi, useRealTimers } from "./timers.js";
 
 /** `jest.mocked(x)` / `vi.mocked(x)`: a typing helper that returns its argument. */
@@ -16,16 +26,13 @@ const stubbedGlobals = new Map();
 
 function stubGlobal(name, value) {
   if (!stubbedGlobals.has(name)) stubbedGlobals.set(name, Object.getOwnPropertyDescriptor(globalThis, name));
-  Object.defineProperty(globalThis, name, { configurable: true, enumerable: true, writable: true, value });
+  setGlobal(name, value);
 }
 
 function unstubAllGlobals() {
   const stubbed = [...stubbedGlobals].reverse();
   stubbedGlobals.clear();
-  for (const [name, descriptor] of stubbed) {
-    if (descriptor === undefined) Reflect.deleteProperty(globalThis, name);
-    else Reflect.defineProperty(globalThis, name, descriptor);
-  }
+  for (const [name, descriptor] of stubbed) restoreGlobal(name, descriptor);
 }
 
 function unsupported(name, advice) {
@@ -76,6 +83,8 @@ export const mocker = {
  * while importing wait for their file.
  */
 export function prepareFile(fileRoot) {
+  // Spies made from here on belong to this file, and go back when it is done.
+  setSpyOwner(fileRoot);
   applyFileTimers(fileRoot);
 }
 

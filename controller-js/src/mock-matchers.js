@@ -2,7 +2,7 @@
 // Jest's older aliases (toBeCalled, lastCalledWith, ...). Same contract as matchers.js.
 
 import { equals } from "./equals.js";
-import { isMockFunction } from "./mock.js";
+import { givenName, isMockFunction } from "./mock.js";
 import { matcherHint, MatcherUsageError, show } from "./matchers.js";
 
 function requireMock(name, context, received, expected) {
@@ -29,8 +29,6 @@ function requirePosition(name, context, value) {
   }
 }
 
-const times = (count) => `${count} ${count === 1 ? "time" : "times"}`;
-
 // "Received: 1: [1, 2]\n          2: ..." — the calls (or returns) Jest lists under a failure.
 // At most the last 10, so a mock called thousands of times keeps a readable failure.
 function listed(label, values, print = show) {
@@ -40,10 +38,13 @@ function listed(label, values, print = show) {
   return `${label}: ${shown.join(`\n${" ".repeat(label.length + 2)}`)}`;
 }
 
+// " save" for a mock named save, nothing for an unnamed one: "Expected the mock save to ...".
 function mockName(received) {
-  const name = received.getMockName();
-  return name === "jest.fn()" ? "" : ` ${name}`;
+  const name = givenName(received);
+  return name === null ? "" : ` ${name}`;
 }
+
+const returnsOf = (received) => received.mock.results.filter((result) => result.type === "return");
 
 function requireNoArguments(name, context, rest) {
   if (rest.length > 0) {
@@ -116,7 +117,7 @@ function returned(name) {
   return function (received, ...rest) {
     requireMock(name, this, received, "");
     requireNoArguments(name, this, rest);
-    const returns = received.mock.results.filter((result) => result.type === "return");
+    const returns = returnsOf(received);
     return {
       pass: returns.length > 0,
       message: () =>
@@ -131,7 +132,7 @@ function returnedExactly(name) {
   return function (received, expected) {
     requireMock(name, this, received, "expected");
     requireCount(name, this, expected, "expected");
-    const count = received.mock.results.filter((result) => result.type === "return").length;
+    const count = returnsOf(received).length;
     return {
       pass: count === expected,
       message: () =>

@@ -8,7 +8,7 @@
 // gives each file its own, so a spy left on `console` must not silence the next file.
 
 // Built-ins the mock itself uses, taken now: a test may spy on Array.prototype.push.
-const { apply, construct, defineProperty, getOwnPropertyDescriptor, getPrototypeOf } = Reflect;
+const { apply, construct, defineProperty, deleteProperty, getOwnPropertyDescriptor, getPrototypeOf, set } = Reflect;
 const functionToString = Function.prototype.toString;
 
 // clearAllMocks / resetAllMocks bump a generation that every mock compares lazily, instead of
@@ -18,6 +18,8 @@ const generations = { clear: 0, reset: 0 };
 // since something has to put the originals back.
 const spies = new Map();
 let spyOwner = null;
+// What getMockName() says of a mock nobody named, as in Jest.
+const DEFAULT_NAME = "jest.fn()";
 // Jest's invocationCallOrder counts calls across all mocks, so tests can order calls of two mocks.
 let callCount = 0;
 
@@ -56,7 +58,7 @@ export function fn(implementation) {
   let state = freshState();
   let current = implementation;
   let once = [];
-  let name = "jest.fn()";
+  let name = DEFAULT_NAME;
   let restore = null;
   let seen = { ...generations };
 
@@ -205,13 +207,21 @@ export function fn(implementation) {
     },
   });
 
-  // spyOn's hook: what mockRestore must undo.
+  // spyOn's hook: what mockRestore must undo; the spy is then one restoreAllMocks and the end
+  // of its file put back.
   defineProperty(mock, "_setRestore", {
     value(undo) {
       restore = undo;
+      spies.set(mock, spyOwner);
     },
   });
   return mock;
+}
+
+/** The name given with mockName(), or null for a mock that has only the default `jest.fn()`. */
+export function givenName(mock) {
+  const name = mock.getMockName();
+  return name === DEFAULT_NAME ? null : name;
 }
 
 /** True for functions made by `fn()` or `spyOn()` (Jest's own test: `_isMockFunction`). */
@@ -260,11 +270,10 @@ export function spyOn(object, key, accessType) {
       const other = accessType === "get" ? "set" : "get";
       const restored =
         !ownDescriptor && current[other] === descriptor[other]
-          ? Reflect.deleteProperty(object, key)
-          : Reflect.defineProperty(object, key, { ...current, [accessType]: accessor, configurable: ownDescriptor?.configurable ?? true });
+          ? deleteProperty(object, key)
+          : defineProperty(object, key, { ...current, [accessType]: accessor, configurable: ownDescriptor?.configurable ?? true });
       if (!restored) throw new TypeError(`spyOn: could not put the ${accessType}ter of ${String(key)} back: its object was frozen since`);
     });
-    spies.set(spy, spyOwner);
     return spy;
   }
 
@@ -288,13 +297,12 @@ export function spyOn(object, key, accessType) {
     // Reflect's forms report failure instead of throwing, so one stuck spy (its object frozen
     // since) cannot stop the others; it is said once, below.
     const restored = !ownDescriptor
-      ? Reflect.deleteProperty(object, key)
+      ? deleteProperty(object, key)
       : writableOnly
-        ? Reflect.set(object, key, original)
-        : Reflect.defineProperty(object, key, ownDescriptor);
+        ? set(object, key, original)
+        : defineProperty(object, key, ownDescriptor);
     if (!restored) throw new TypeError(`spyOn: could not put ${String(key)} back: its object was frozen or sealed since`);
   });
-  spies.set(spy, spyOwner);
   return spy;
 }
 
@@ -317,8 +325,8 @@ function requireReplaceable(object, key, ownDescriptor, accessor) {
 }
 
 /**
- * Makes spies created from now on belong to `owner` (a test file's root group); run.js calls it
- * as a file starts to run and restoreSpiesOf(owner) once the file is done.
+ * Makes spies created from now on belong to `owner` (a test file's root group); jest-object.js
+ * calls it as a file starts to run, and restoreSpiesOf(owner) once the file is done.
  */
 export function setSpyOwner(owner) {
   spyOwner = owner;

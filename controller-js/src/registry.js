@@ -117,6 +117,11 @@ export class Registry {
     this.current = scope.root;
   }
 
+  /** The root group of the file whose top level is running right now, or null. */
+  loadingFileRoot() {
+    return this.current?.lineage[0] ?? null;
+  }
+
   /** Ends the synchronous part of a load; the file stays open until `settleFile`. */
   endFile() {
     this.current = null;
@@ -338,6 +343,11 @@ function mergeTags(inherited, own) {
 
 /** The registry the public API writes to; one per runtime. */
 export const registry = new Registry();
+
+/** Jest's name for a test (`currentTestName`, snapshot keys): its groups and name, space-separated. */
+export function jestTestName(test) {
+  return [...test.groups, test.name].join(" ");
+}
 
 function testName(name) {
   if (typeof name === "function") return name.name;

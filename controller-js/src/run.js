@@ -13,7 +13,6 @@
 
 import { checkAssertions, resetAssertions } from "./expect.js";
 import { prepareFile, resetAfterFile } from "./jest-object.js";
-import { setSpyOwner } from "./mock.js";
 
 /** The outcome of a user function that threw, rejected or called `done(error)`. */
 class Failure {
@@ -128,8 +127,7 @@ export class Runner {
       shared++;
     }
     yield* this.closeDownTo(shared);
-    // Spies made from here on belong to this test's file, and go back when it is done.
-    setSpyOwner(lineage[0]);
+    // A new file starts: what it asked for at its top level applies, and its spies are its own.
     if (shared === 0) prepareFile(lineage[0]);
     for (let level = shared; level < lineage.length; level++) {
       const group = lineage[level];

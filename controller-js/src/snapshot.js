@@ -12,7 +12,7 @@
 import { equals } from "./equals.js";
 import { format } from "./format.js";
 import { matcherHint, MatcherUsageError } from "./matchers.js";
-import { registry } from "./registry.js";
+import { jestTestName, registry } from "./registry.js";
 
 const HEADER = "// Jest Snapshot v1, https://goo.gl/fbAQLP";
 
@@ -42,7 +42,7 @@ export function addSnapshotSerializer(plugin) {
   if (typeof plugin.serialize !== "function" && typeof plugin.print !== "function") {
     throw new TypeError("expect.addSnapshotSerializer: the serializer needs a serialize() or print() method");
   }
-  const loading = registry.current?.lineage[0] ?? null;
+  const loading = registry.loadingFileRoot();
   const owner = loading ?? current?.test.group?.lineage[0] ?? null;
   serializers.unshift({ plugin, owner, atLoad: loading !== null });
 }
@@ -58,9 +58,6 @@ export function setupSnapshots(setup) {
   current = null;
 }
 
-// Jest's name for a test in snapshot keys: its groups and its name, space-separated.
-const fullNameOf = (test) => [...test.groups, test.name].join(" ");
-
 /**
  * Names the test whose snapshots the matchers are about to check. Called for every test, so it
  * does no more than note it: most tests check no snapshot.
@@ -74,7 +71,7 @@ export function beginSnapshotTest(test) {
 // The running test's full name and snapshot counters, made on its first snapshot.
 function running() {
   if (current.fullName === null) {
-    current.fullName = fullNameOf(current.test);
+    current.fullName = jestTestName(current.test);
     current.counters = new Map();
   }
   return current;
@@ -85,7 +82,7 @@ function running() {
  * as checked (not obsolete), as in Jest.
  */
 export function endSnapshotTest(test, passed) {
-  if (!passed && update !== null && storedTexts.has(test.file)) markChecked(fileState(test.file), new Set([fullNameOf(test)]));
+  if (!passed && update !== null && storedTexts.has(test.file)) markChecked(fileState(test.file), new Set([jestTestName(test)]));
   current = null;
 }
 
@@ -134,7 +131,7 @@ export function finishSnapshotFile(file, tests) {
   if (update === null) return null;
   const state = byFile.get(file) ?? (storedTexts.has(file) ? fileState(file) : undefined);
   if (state === undefined) return null;
-  markChecked(state, new Set(tests.filter((test) => !state.ran.has(test.id)).map(fullNameOf)));
+  markChecked(state, new Set(tests.filter((test) => !state.ran.has(test.id)).map(jestTestName)));
   const obsoleteKeys = [...state.stored.keys()].filter((key) => !state.checked.has(key));
   const removeObsolete = update === "all" && obsoleteKeys.length > 0;
   const report = { file, ...state.counts, obsolete: removeObsolete ? 0 : obsoleteKeys.length, removed: 0 };
@@ -273,15 +270,17 @@ function withPropertyMatchers(received, properties) {
   return copy;
 }
 
-function requireSetup(name, context) {
+function rejectNot(name, context) {
   if (context.isNot) throw usage(`${hint(name, context)}\n\nSnapshot matchers cannot be used with .not`);
+}
+
+function requireSetup(name, context) {
+  rejectNot(name, context);
   if (update === null || current === null) {
     throw usage(`${hint(name, context)}\n\nSnapshots can only be checked inside a test of a proctor run.`);
   }
 }
 
-// The common path of toMatchSnapshot and toThrowErrorMatchingSnapshot: the key, the stored
-// value, and what to do when they differ or the snapshot is missing.
 // The next snapshot key of the running test (`name N`, or `name: hint N`), marked checked.
 function nextKey(snapshotHint) {
   const test = running();
@@ -294,6 +293,8 @@ function nextKey(snapshotHint) {
   return { key, state };
 }
 
+// The common path of toMatchSnapshot and toThrowErrorMatchingSnapshot: the key, the stored
+// value, and what to do when they differ or the snapshot is missing.
 function matchStored(name, context, args, value, snapshotHint) {
   const { key, state } = nextKey(snapshotHint);
   if (state.unreadable) {
@@ -347,7 +348,7 @@ function matchInline(name, context, args, value, inline) {
       message: () =>
         `${hint(name, context, args)}\n\nproctor does not write inline snapshots into test files. ` +
         `Paste the snapshot as the argument, or use ${name.replace("Inline", "")}() to keep it in a .snap file:\n\n` +
-        `${name}(\`${received.replace(/`|\\|\$\{/g, "\\$&")}\`)`,
+        `${name}(${printBacktickString(received)})`,
     };
   }
   if (typeof inline !== "string") throw usage(`${hint(name, context, args)}\n\nInline snapshot must be a string`);
@@ -398,6 +399,10 @@ function thrownMessage(name, context, received) {
   return null;
 }
 
+function didNotThrow(name, context) {
+  return { pass: false, message: () => `${hint(name, context)}\n\nReceived function did not throw` };
+}
+
 /** The snapshot matchers, written against the `expect.extend` contract. */
 export const snapshotMatchers = {
   toMatchSnapshot(received, first, second) {
@@ -414,7 +419,7 @@ export const snapshotMatchers = {
   },
 
   toMatchInlineSnapshot(received, first, second) {
-    if (this.isNot) throw usage(`${hint("toMatchInlineSnapshot", this)}\n\nSnapshot matchers cannot be used with .not`);
+    rejectNot("toMatchInlineSnapshot", this);
     const { properties, rest } = splitArguments(first, second);
     const args = properties ? "properties, snapshot" : "snapshot";
     const failed = checkProperties("toMatchInlineSnapshot", this, args, received, properties);
@@ -425,18 +430,14 @@ export const snapshotMatchers = {
   toThrowErrorMatchingSnapshot(received, snapshotHint) {
     requireSetup("toThrowErrorMatchingSnapshot", this);
     const thrown = thrownMessage("toThrowErrorMatchingSnapshot", this, received);
-    if (thrown === null) {
-      return { pass: false, message: () => `${hint("toThrowErrorMatchingSnapshot", this)}\n\nReceived function did not throw` };
-    }
+    if (thrown === null) return didNotThrow("toThrowErrorMatchingSnapshot", this);
     return matchStored("toThrowErrorMatchingSnapshot", this, snapshotHint ? "hint" : "", thrown.message, snapshotHint);
   },
 
   toThrowErrorMatchingInlineSnapshot(received, inline) {
-    if (this.isNot) throw usage(`${hint("toThrowErrorMatchingInlineSnapshot", this)}\n\nSnapshot matchers cannot be used with .not`);
+    rejectNot("toThrowErrorMatchingInlineSnapshot", this);
     const thrown = thrownMessage("toThrowErrorMatchingInlineSnapshot", this, received);
-    if (thrown === null) {
-      return { pass: false, message: () => `${hint("toThrowErrorMatchingInlineSnapshot", this)}\n\nReceived function did not throw` };
-    }
+    if (thrown === null) return didNotThrow("toThrowErrorMatchingInlineSnapshot", this);
     return matchInline("toThrowErrorMatchingInlineSnapshot", this, "snapshot", thrown.message, inline);
   },
 };

@@ -11,6 +11,7 @@
 // proctor's own timeouts are measured by the host, so fake timers cannot stop a hung test from
 // timing out.
 
+import { restoreGlobal, setGlobal } from "./globals.js";
 import { registry } from "./registry.js";
 
 const real = {
@@ -204,13 +205,8 @@ function install(config, dateOnly) {
   clock = { now: start, timers: new Map(), ticking: false, dateOnly, saved: new Map(), fakes };
   for (const name of faked) {
     clock.saved.set(name, Object.getOwnPropertyDescriptor(globalThis, name));
-    Object.defineProperty(globalThis, name, { configurable: true, enumerable: true, writable: true, value: fakes[name] });
+    setGlobal(name, fakes[name]);
   }
-}
-
-// The file whose top level is running, if a test file is being imported right now.
-function loadingFileRoot() {
-  return registry.current?.lineage[0] ?? null;
 }
 
 /**
@@ -220,7 +216,7 @@ function loadingFileRoot() {
  */
 export function useFakeTimers(config = {}) {
   const options = config !== null && typeof config === "object" ? config : {};
-  const loading = loadingFileRoot();
+  const loading = registry.loadingFileRoot();
   if (loading !== null) {
     chooseFaked(options); // Bad names fail the file's load, where the user wrote them.
     deferredByFile.set(loading, options);
@@ -231,7 +227,7 @@ export function useFakeTimers(config = {}) {
 
 /** Puts the real timers back; pending fake timers are dropped. */
 export function useRealTimers() {
-  const loading = loadingFileRoot();
+  const loading = registry.loadingFileRoot();
   if (loading !== null) {
     deferredByFile.delete(loading);
     return;
@@ -240,9 +236,7 @@ export function useRealTimers() {
   for (const [name, descriptor] of clock.saved) {
     // Only a global that is still the fake goes back. One replaced since (a spy wrapping the
     // fake) is its owner's to restore; the fake it puts back then forwards to the real timer.
-    if (globalThis[name] !== clock.fakes[name]) continue;
-    if (descriptor === undefined) delete globalThis[name];
-    else Object.defineProperty(globalThis, name, descriptor);
+    if (globalThis[name] === clock.fakes[name]) restoreGlobal(name, descriptor);
   }
   clock = null;
 }
@@ -254,9 +248,7 @@ export function useRealTimers() {
 export function removeLeftoverFakes() {
   if (clock !== null) return;
   for (const name of FAKEABLE) {
-    if (allFakes.has(globalThis[name])) {
-      Object.defineProperty(globalThis, name, { configurable: true, enumerable: true, writable: true, value: real[name] });
-    }
+    if (allFakes.has(globalThis[name])) setGlobal(name, real[name]);
   }
 }
 
@@ -277,11 +269,11 @@ function before(a, b) {
   return a.order < b.order;
 }
 
-// The timer due first, or undefined; only timers due by `until`, and passing `accept`.
-function nextTimer(state, until = Infinity, accept = () => true) {
+// The timer due first, or undefined; only timers due by `until`.
+function nextTimer(state, until = Infinity) {
   let next;
   for (const timer of state.timers.values()) {
-    if (timer.at > until || !accept(timer)) continue;
+    if (timer.at > until) continue;
     if (next === undefined || before(timer, next)) next = timer;
   }
   return next;
@@ -348,9 +340,14 @@ export function runAllTimers() {
 export function runOnlyPendingTimers() {
   const state = requireClock("runOnlyPendingTimers");
   if (state === null) return;
+  advanceTimersByTime(untilLastPending(state));
+}
+
+// How far the clock must move for the last timer pending now to come due.
+function untilLastPending(state) {
   let last = state.now;
   for (const timer of state.timers.values()) last = Math.max(last, timer.at);
-  advanceTimersByTime(last - state.now);
+  return last - state.now;
 }
 
 /** Moves the clock to the next timer and runs it, `steps` times. */
@@ -400,9 +397,7 @@ export function runAllTimersAsync() {
 export function runOnlyPendingTimersAsync() {
   const state = requireClock("runOnlyPendingTimersAsync");
   if (state === null) return Promise.resolve();
-  let last = state.now;
-  for (const timer of state.timers.values()) last = Math.max(last, timer.at);
-  return advanceTimersByTimeAsync(last - state.now);
+  return advanceTimersByTimeAsync(untilLastPending(state));
 }
 
 /** advanceTimersToNextTimer, letting promises settle between timers. */
