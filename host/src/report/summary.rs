@@ -138,24 +138,24 @@ fn skips(out: &mut Out, stats: &RunStats, verbose: bool, stopped: Option<&str>) 
     Ok(())
 }
 
+/// `3 failed`, `5 passed`, ...: the counts that are not zero, in the order given.
+fn nonzero<N: Copy + Default + PartialEq + std::fmt::Display>(counts: &[(N, &str)]) -> Vec<String> {
+    counts.iter().filter(|(count, _)| *count != N::default()).map(|(count, label)| format!("{count} {label}")).collect()
+}
+
 /// Jest's `Snapshots:` line, with what to do about failed and obsolete ones.
 fn snapshot_totals(out: &mut Out, snapshots: &SnapshotStats) -> std::io::Result<()> {
     if snapshots.is_empty() {
         return Ok(());
     }
-    let mut parts = Vec::new();
-    for (count, label) in [
+    let mut parts = nonzero(&[
         (snapshots.failed, "failed"),
         (snapshots.written, "written"),
         (snapshots.updated, "updated"),
         (snapshots.removed, "removed"),
         (snapshots.matched, "passed"),
         (snapshots.obsolete, "obsolete"),
-    ] {
-        if count > 0 {
-            parts.push(format!("{count} {label}"));
-        }
-    }
+    ]);
     let total = snapshots.failed + snapshots.written + snapshots.updated + snapshots.matched;
     parts.push(format!("{total} total"));
     writeln!(out, "Snapshots: {}", parts.join(", "))?;
@@ -175,19 +175,14 @@ fn totals(
     restarts: usize,
     after_tests: impl FnOnce(&mut Out) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let mut parts = Vec::new();
-    for (count, label) in [
+    let mut parts = nonzero(&[
         (stats.failed, "failed"),
         (stats.timed_out, "timed out"),
         (stats.crashed, "crashed"),
         (stats.passed, "passed"),
         (stats.skipped, "skipped"),
         (stats.todo, "todo"),
-    ] {
-        if count > 0 {
-            parts.push(format!("{count} {label}"));
-        }
-    }
+    ]);
     parts.push(format!("{} total", stats.total()));
     writeln!(out, "Tests:  {}", parts.join(", "))?;
     after_tests(out)?;

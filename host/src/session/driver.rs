@@ -614,15 +614,15 @@ impl<L: Launch> Driver<'_, '_, L> {
             self.protocol_violation(format!("snapshots for {file:?}, which is not a test file of this suite"));
             return;
         }
+        let path = snapshots::snapshot_file_of(&file);
         let written = match content {
-            None => Ok((None, snapshots::snapshot_file_of(&file))),
-            Some(text) => snapshots::apply(self.settings.root, &file, &text),
+            None => Ok(None),
+            Some(text) => snapshots::apply(self.settings.root, &path, &text),
         };
-        let (action, path) = match written {
-            Ok(done) => done,
+        let action = match written {
+            Ok(action) => action,
             Err(error) => {
                 self.stats.runtime_errors += 1;
-                let path = snapshots::snapshot_file_of(&file);
                 self.emitter.emit(EventKind::RuntimeError {
                     suite: self.suite_id(),
                     origin: format!("writing the snapshots of {file}"),

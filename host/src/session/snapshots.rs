@@ -5,7 +5,7 @@
 
 use protocol::{SnapshotSetup, SnapshotUpdate};
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// What was done to a snapshot file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -42,11 +42,11 @@ pub fn read_setup<'f>(
     SnapshotSetup { update, files }
 }
 
-/// Writes (or, for an empty text, deletes) `test_file`'s snapshot file. Returns what was done,
-/// or `None` when the file already had that text. Its path, relative to `root`, comes with it.
-pub fn apply(root: &Path, test_file: &str, content: &str) -> std::io::Result<(Option<SnapshotAction>, String)> {
-    let relative = snapshot_file_of(test_file);
-    let path: PathBuf = root.join(&relative);
+/// Writes (or, for an empty text, deletes) the snapshot file at `snapshot_file` (relative to
+/// `root`, see [`snapshot_file_of`]). Returns what was done, or `None` when the file already
+/// had that text.
+pub fn apply(root: &Path, snapshot_file: &str, content: &str) -> std::io::Result<Option<SnapshotAction>> {
+    let path = root.join(snapshot_file);
     if content.is_empty() {
         return match std::fs::remove_file(&path) {
             Ok(()) => {
@@ -54,14 +54,14 @@ pub fn apply(root: &Path, test_file: &str, content: &str) -> std::io::Result<(Op
                 if let Some(dir) = path.parent() {
                     let _ = std::fs::remove_dir(dir);
                 }
-                Ok((Some(SnapshotAction::Deleted), relative))
+                Ok(Some(SnapshotAction::Deleted))
             }
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok((None, relative)),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(error) => Err(error),
         };
     }
     if std::fs::read_to_string(&path).is_ok_and(|old| old == content) {
-        return Ok((None, relative));
+        return Ok(None);
     }
     let dir = path.parent().unwrap_or(root);
     std::fs::create_dir_all(dir)?;
@@ -69,7 +69,7 @@ pub fn apply(root: &Path, test_file: &str, content: &str) -> std::io::Result<(Op
     let mut temp = tempfile::NamedTempFile::new_in(dir)?;
     std::io::Write::write_all(&mut temp, content.as_bytes())?;
     temp.persist(&path).map_err(|error| error.error)?;
-    Ok((Some(SnapshotAction::Written), relative))
+    Ok(Some(SnapshotAction::Written))
 }
 
 #[cfg(test)]
@@ -91,16 +91,17 @@ mod tests {
         assert!(empty.files.is_empty());
 
         let text = "// Jest Snapshot v1, https://goo.gl/fbAQLP\n\nexports[`a 1`] = `1`;\n";
-        let (action, relative) = apply(root, "test/a.test.js", text).unwrap();
-        assert_eq!((action, relative.as_str()), (Some(SnapshotAction::Written), "test/__snapshots__/a.test.js.snap"));
-        assert_eq!(apply(root, "test/a.test.js", text).unwrap().0, None, "the same text is not written again");
+        let snap = snapshot_file_of("test/a.test.js");
+        assert_eq!(apply(root, &snap, text).unwrap(), Some(SnapshotAction::Written));
+        assert!(root.join("test/__snapshots__/a.test.js.snap").is_file());
+        assert_eq!(apply(root, &snap, text).unwrap(), None, "the same text is not written again");
         let setup = read_setup(root, ["test/a.test.js", "test/b.test.js"], SnapshotUpdate::All);
         assert_eq!(setup.files.get("test/a.test.js").map(String::as_str), Some(text));
         assert_eq!(setup.files.len(), 1);
         assert_eq!(setup.update, SnapshotUpdate::All);
 
-        assert_eq!(apply(root, "test/a.test.js", "").unwrap().0, Some(SnapshotAction::Deleted));
+        assert_eq!(apply(root, &snap, "").unwrap(), Some(SnapshotAction::Deleted));
         assert!(!root.join("test/__snapshots__").exists(), "the empty folder goes too");
-        assert_eq!(apply(root, "test/a.test.js", "").unwrap().0, None);
+        assert_eq!(apply(root, &snap, "").unwrap(), None);
     }
 }
