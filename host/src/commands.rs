@@ -5,8 +5,8 @@
 use crate::cli::{ListArgs, ListFormat, NoTests, RunArgs};
 use crate::config::RuntimeKind;
 use crate::config::{resolve, Config, ConfigError};
-use crate::events::{Emitter, EventKind};
-use crate::exit::{exit_code, SUCCESS};
+use crate::events::{Emitter, EventKind, Interruption};
+use crate::exit::{exit_code, Ending, SUCCESS};
 use crate::plan::{build_plan, Plan, PlanError, PlanNode};
 use crate::report::build_reporters;
 use crate::runtime::{
@@ -16,7 +16,8 @@ use crate::select::{select, Decision, SelectError};
 use crate::serve::{read_record, Recorded, ServeClient};
 use crate::server::Server;
 use crate::session::{
-    report_not_run, report_syntax_errors, report_unselected, run_suite, start_failed, FailFast, RunStats, SuiteSettings,
+    report_interrupted, report_not_run, report_syntax_errors, report_unselected, run_suite, start_failed, FailFast,
+    RunStats, SuiteSettings,
 };
 use protocol::serve::ServedRuntime;
 use std::sync::Arc;
@@ -42,6 +43,9 @@ pub enum CommandError {
     /// Talking to a live `proctor serve` failed.
     #[error(transparent)]
     Served(#[from] crate::serve::ServeError),
+    /// A report file cannot be written.
+    #[error(transparent)]
+    Report(#[from] crate::report::ReportError),
     /// Writing to stdout failed.
     #[error("failed to write output: {0}")]
     Output(#[from] std::io::Error),
@@ -69,22 +73,24 @@ pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
             Ok(plan) => Arc::new(plan?),
             Err(failed) => std::panic::resume_unwind(failed.into_panic()),
         },
-        () = interruption() => return Ok(crate::exit::INTERRUPTED),
+        signal = interruption_signal() => return Ok(crate::exit::interrupted(signal)),
     };
     if !loads(&plan, RuntimeKind::Node) {
         // Only browser files were selected: no reason to keep node waiting through the run.
         *lock(&early_node) = None;
     }
+    // Before the wait for `proctor serve`, so a report that cannot be written stops the run
+    // before it waits, and a run interrupted while it waits still reports its tests.
+    let reporters = build_reporters(&config)?;
     let served = if wants_browser(&plan) && !config.no_server {
         match connect_to_server(&config.root).await {
             Served::Leased(client) => Some(Arc::new(client)),
             Served::Standalone => None,
-            Served::Interrupted => return Ok(crate::exit::INTERRUPTED),
+            Served::Interrupted(signal) => return Ok(not_started(&plan, reporters, signal).exit_code(config.no_tests)),
         }
     } else {
         None
     };
-    let reporters = build_reporters(&config);
     let kept = Kept { served: served.as_ref(), node: None, early_node: Some(&early_node) };
     let ran = execute(&plan, &config, kept, reporters).await?;
     Ok(ran.exit_code(config.no_tests))
@@ -94,21 +100,22 @@ pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
 pub(crate) struct Ran {
     /// Its counts.
     pub stats: RunStats,
-    /// True when Ctrl-C or SIGTERM stopped it.
-    pub interrupted: bool,
+    /// The signal (Ctrl-C or SIGTERM) that stopped it, if one did.
+    pub interrupted: Option<Interruption>,
+    /// True when a report could not be written (the error was printed).
+    pub report_lost: bool,
 }
 
 impl Ran {
     /// The exit code, with the no-tests warning printed where it applies.
     pub(crate) fn exit_code(&self, no_tests: NoTests) -> u8 {
-        if self.interrupted {
-            eprintln!("proctor: interrupted; the runtimes were stopped");
-            return crate::exit::INTERRUPTED;
-        }
-        if self.stats.ran() == 0 && no_tests == NoTests::Warn && !self.stats.has_failures() {
+        if let Some(signal) = self.interrupted {
+            eprintln!("proctor: interrupted by {}; the runtimes were stopped", signal.name());
+        } else if self.stats.ran() == 0 && no_tests == NoTests::Warn && !self.stats.has_failures() {
             eprintln!("proctor: warning: no tests ran");
         }
-        exit_code(&self.stats, no_tests)
+        let ending = Ending { interrupted: self.interrupted, report_lost: self.report_lost };
+        exit_code(&self.stats, no_tests, ending)
     }
 }
 
@@ -162,7 +169,7 @@ pub(crate) async fn execute(
     };
     let mut stats = RunStats::default();
     let fail_fast = config.fail_fast.then(FailFast::default);
-    let mut interrupted = false;
+    let mut interrupted = None;
     {
         let mut emitter = Emitter::new(&mut reporters);
         emitter.emit(EventKind::RunStarted { plan: plan.clone(), seed: config.seed });
@@ -174,15 +181,44 @@ pub(crate) async fn execute(
             early_node: kept.early_node,
         };
         // Dropping the run on Ctrl-C or SIGTERM kills the runtimes and removes their temp dirs
-        // (every one of them is owned by that future); the counts so far still get reported.
+        // (every one of them is owned by that future); every selected test is still reported.
         tokio::select! {
             () = run_suites(plan, config, runtimes, fail_fast.as_ref(), &mut emitter, &mut stats) => {}
-            () = interruption() => interrupted = true,
+            signal = interruption_signal() => interrupted = Some(signal),
         }
-        emitter.emit(EventKind::RunFinished { stats });
+        end_run(plan, interrupted, &mut emitter, &mut stats);
     }
-    reporters.finish();
-    Ok(Ran { stats, interrupted })
+    Ok(Ran { stats, interrupted, report_lost: finish(reporters) })
+}
+
+/// A run interrupted before its first test (waiting for `proctor serve`): every selected test
+/// is reported as not run.
+fn not_started(plan: &Arc<Plan>, mut reporters: crate::report::Fanout, signal: Interruption) -> Ran {
+    let mut stats = RunStats::default();
+    {
+        let mut emitter = Emitter::new(&mut reporters);
+        emitter.emit(EventKind::RunStarted { plan: plan.clone(), seed: None });
+        end_run(plan, Some(signal), &mut emitter, &mut stats);
+    }
+    Ran { stats, interrupted: Some(signal), report_lost: finish(reporters) }
+}
+
+/// Reports what an interrupted run left (the running test, the tests not run), then the end.
+fn end_run(plan: &Plan, interrupted: Option<Interruption>, emitter: &mut Emitter<'_>, stats: &mut RunStats) {
+    if let Some(signal) = interrupted {
+        report_interrupted(plan, signal, emitter, stats);
+    }
+    emitter.emit(EventKind::RunFinished { stats: *stats, interrupted });
+}
+
+/// Finishes the reporters; prints the reports that could not be written and returns true when
+/// there were any.
+fn finish(reporters: crate::report::Fanout) -> bool {
+    let lost = reporters.finish();
+    for err in &lost {
+        eprintln!("proctor: error: {err}");
+    }
+    !lost.is_empty()
 }
 
 /// The runtimes found for this run.
@@ -202,7 +238,7 @@ struct Runtimes<'a> {
 pub(crate) enum Served {
     Leased(ServeClient),
     Standalone,
-    Interrupted,
+    Interrupted(Interruption),
 }
 
 /// Finds the project's live server and waits for its lease. A record whose server does not
@@ -231,7 +267,7 @@ pub(crate) async fn connect_to_server(root: &std::path::Path) -> Served {
                 Served::Standalone
             }
         },
-        () = interruption() => Served::Interrupted,
+        signal = interruption_signal() => Served::Interrupted(signal),
     }
 }
 
@@ -445,6 +481,11 @@ async fn run_prepared<L: Launch>(
 
 /// Resolves on Ctrl-C or SIGTERM.
 pub(crate) async fn interruption() {
+    interruption_signal().await;
+}
+
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM, with which one arrived.
+pub(crate) async fn interruption_signal() -> Interruption {
     #[cfg(unix)]
     {
         let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
@@ -452,13 +493,16 @@ pub(crate) async fn interruption() {
             Err(_) => return std::future::pending().await,
         };
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = terminate.recv() => {}
+            _ = tokio::signal::ctrl_c() => Interruption::Sigint,
+            _ = terminate.recv() => Interruption::Sigterm,
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        match tokio::signal::ctrl_c().await {
+            Ok(()) => Interruption::Sigint,
+            Err(_) => std::future::pending().await,
+        }
     }
 }
 

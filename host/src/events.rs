@@ -7,7 +7,7 @@
 use crate::config::RuntimeKind;
 use crate::plan::{Location, Plan};
 use crate::select::SkipReason;
-use crate::session::{RunStats, SnapshotAction, SnapshotStats};
+use crate::session::{Ledger, RunStats, SnapshotAction, SnapshotStats};
 use protocol::{ConsoleLevel, ErrorInfo, RuntimeInfo, Stream};
 use serde::{Serialize, Serializer};
 use std::sync::Arc;
@@ -75,6 +75,29 @@ pub enum Outcome {
     TimedOut,
     /// The runtime died while it ran (`process.exit`, a crash); the runtime was restarted.
     Crashed,
+    /// It was running when Ctrl-C or SIGTERM stopped the run; the runtime was stopped.
+    Interrupted,
+}
+
+/// The signal that stopped a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Interruption {
+    /// Ctrl-C.
+    #[serde(rename = "SIGINT")]
+    Sigint,
+    /// `kill` (what CI systems and process managers send to stop a job).
+    #[serde(rename = "SIGTERM")]
+    Sigterm,
+}
+
+impl Interruption {
+    /// Its usual name, as in `interrupted by SIGINT`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Interruption::Sigint => "SIGINT",
+            Interruption::Sigterm => "SIGTERM",
+        }
+    }
 }
 
 /// How a test that did not run is shown (the why is its [`SkipReason`]).
@@ -238,6 +261,10 @@ pub enum EventKind {
     RunFinished {
         /// Final counts.
         stats: RunStats,
+        /// The signal that stopped the run early, if one did; every selected test is still
+        /// reported (the running one as interrupted, the rest as not run).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        interrupted: Option<Interruption>,
     },
 }
 
@@ -250,21 +277,30 @@ fn unix_millis<S: Serializer>(t: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_u64(ms)
 }
 
-/// Stamps [`EventKind`]s and hands them to the reporters: the session's only output.
+/// Stamps [`EventKind`]s and hands them to the reporters: the session's only output. It also
+/// keeps the run's [`Ledger`] (what has been reported), so an interrupted run can report the
+/// rest.
 pub struct Emitter<'r> {
     started: std::time::Instant,
     reporters: &'r mut crate::report::Fanout,
+    ledger: Ledger,
 }
 
 impl<'r> Emitter<'r> {
     /// Starts the clock for a run.
     pub fn new(reporters: &'r mut crate::report::Fanout) -> Self {
-        Emitter { started: std::time::Instant::now(), reporters }
+        Emitter { started: std::time::Instant::now(), reporters, ledger: Ledger::default() }
     }
 
     /// Sends one event to every reporter.
     pub fn emit(&mut self, kind: EventKind) {
+        self.ledger.note(&kind);
         let event = Event { at: SystemTime::now(), elapsed: self.started.elapsed(), kind };
         self.reporters.on_event(&event);
+    }
+
+    /// What the run has reported and scheduled so far.
+    pub(crate) fn ledger(&mut self) -> &mut Ledger {
+        &mut self.ledger
     }
 }

@@ -166,11 +166,13 @@ pub enum SkipCause {
     NotOnly,
     /// `--fail-fast` stopped the run before it.
     FailFast,
+    /// Ctrl-C or SIGTERM stopped the run before it.
+    Interrupted,
 }
 
 impl SkipCause {
     /// Every cause, in table order.
-    pub const ALL: [SkipCause; 11] = [
+    pub const ALL: [SkipCause; 12] = [
         SkipCause::Except,
         SkipCause::NotSelected,
         SkipCause::SkipId,
@@ -182,6 +184,7 @@ impl SkipCause {
         SkipCause::Skip,
         SkipCause::NotOnly,
         SkipCause::FailFast,
+        SkipCause::Interrupted,
     ];
 
     /// True when the test file itself says so (`.skip`, `.todo`, `.only`) about a test the flags
@@ -189,6 +192,12 @@ impl SkipCause {
     /// config are shown only with `--verbose`.
     pub fn is_declared(self) -> bool {
         matches!(self, SkipCause::Todo | SkipCause::Skip | SkipCause::NotOnly)
+    }
+
+    /// True when the run stopped before the test (`--fail-fast`, a signal) rather than a rule
+    /// leaving it out: the summary says where the run stopped instead of listing these.
+    pub fn stopped_the_run(self) -> bool {
+        matches!(self, SkipCause::FailFast | SkipCause::Interrupted)
     }
 
     /// A short label for counts per cause.
@@ -205,6 +214,7 @@ impl SkipCause {
             SkipCause::SuiteFocusTags => "not in a suite's focus-tags",
             SkipCause::NotOnly => "not .only in a file that uses .only",
             SkipCause::FailFast => "not run after --fail-fast",
+            SkipCause::Interrupted => "not run: interrupted",
         }
     }
 }

@@ -409,7 +409,7 @@ impl Watcher {
             match connect_to_server(&config.root).await {
                 Served::Leased(client) => Some(Arc::new(client)),
                 Served::Standalone => None,
-                Served::Interrupted => {
+                Served::Interrupted(_) => {
                     self.interrupted = true;
                     return None;
                 }
@@ -418,7 +418,13 @@ impl Watcher {
             None
         };
         let results = Arc::new(Mutex::new(Vec::new()));
-        let mut reporters = build_reporters(&config);
+        let mut reporters = match build_reporters(&config) {
+            Ok(reporters) => reporters,
+            Err(err) => {
+                eprintln!("proctor watch: error: {err}");
+                return None;
+            }
+        };
         reporters.push("watch", Box::new(Results(results.clone())));
         let ran = match execute(
             &plan,
@@ -434,7 +440,7 @@ impl Watcher {
                 return None;
             }
         };
-        self.interrupted |= ran.interrupted;
+        self.interrupted |= ran.interrupted.is_some();
         let results = results.lock().map(|r| r.clone()).unwrap_or_default();
         let mut failed = 0;
         for (key, outcome) in results {

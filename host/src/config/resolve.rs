@@ -82,7 +82,7 @@ pub struct SuiteConfig {
 }
 
 /// The runtimes a suite can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RuntimeKind {
     /// A node child process.
@@ -156,6 +156,24 @@ pub enum ConfigError {
     UnknownSuite { context: String, name: String, hint: String },
 }
 
+/// `--junit`'s file. A directory (or a path ending in `/`) is an error now, before the run,
+/// rather than a report that cannot be written after it.
+fn junit_path(cwd: &Path, given: &Path) -> Result<PathBuf, ConfigError> {
+    let path = absolute(cwd, given);
+    let names_a_directory = given.as_os_str().to_string_lossy().ends_with(std::path::is_separator);
+    if path.is_dir() || names_a_directory {
+        return Err(ConfigError::Flag {
+            flag: "--junit".into(),
+            message: format!(
+                "{} is a directory (hint: name the report file, e.g. --junit {})",
+                given.display(),
+                Path::new(given).join("junit.xml").display()
+            ),
+        });
+    }
+    Ok(path)
+}
+
 /// Resolves the project flags (and, for `run`, the run flags) against the config file.
 pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, ConfigError> {
     let cwd = std::env::current_dir().map_err(|source| ConfigError::Read { path: ".".into(), source })?;
@@ -224,7 +242,7 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         if let Some(reporter) = run.reporter {
             config.reporter = reporter;
         }
-        config.junit = run.junit.as_ref().map(|p| absolute(&cwd, p));
+        config.junit = run.junit.as_ref().map(|p| junit_path(&cwd, p)).transpose()?;
         config.no_tests = run.no_tests;
         config.fail_fast = run.fail_fast;
         config.snapshot_update = snapshot_update(run.update_snapshots, run.ci);

@@ -3,10 +3,10 @@
 //! out (rather than the file's own `.skip`/`.todo`/`.only`) appear only with `--verbose`, which
 //! also prints every skip's reason.
 
+use super::spool::{push_console, Capped, CONSOLE_CAP};
 use super::{Out, Reporter};
 use crate::config::RuntimeKind;
 use crate::events::{Event, EventKind, Outcome, SkipKind, TestId, TestInfo};
-use protocol::Stream;
 use std::collections::HashMap;
 use std::io::Write;
 use std::time::Duration;
@@ -15,7 +15,8 @@ pub(crate) struct Documentation {
     out: Out,
     file: Option<(String, String, RuntimeKind, Option<String>)>,
     groups: Vec<String>,
-    output: HashMap<TestId, Vec<(Stream, String)>>,
+    /// The output of tests that have not finished, capped.
+    output: HashMap<TestId, Capped>,
     verbose: bool,
 }
 
@@ -49,12 +50,9 @@ impl Documentation {
         self.headers(test)?;
         let indent = "  ".repeat(test.groups.len() + 1);
         writeln!(self.out, "{indent}{mark} {}{suffix}", test.name)?;
-        if let Some(lines) = self.output.remove(&test.id) {
-            for (stream, text) in lines {
-                let marker = if stream == Stream::Stderr { "[stderr] " } else { "" };
-                for line in text.trim_end_matches('\n').lines() {
-                    writeln!(self.out, "{indent}    │ {marker}{line}")?;
-                }
+        if let Some(output) = self.output.remove(&test.id) {
+            for line in output.into_text().lines() {
+                writeln!(self.out, "{indent}    │ {line}")?;
             }
         }
         self.out.flush()
@@ -74,7 +72,8 @@ impl Reporter for Documentation {
     fn on_event(&mut self, event: &Event) -> std::io::Result<()> {
         match &event.kind {
             EventKind::Console { test: Some(test), stream, text, .. } => {
-                self.output.entry(test.clone()).or_default().push((*stream, text.clone()));
+                let output = self.output.entry(test.clone()).or_insert_with(|| Capped::new(CONSOLE_CAP));
+                push_console(output, *stream, text);
             }
             EventKind::TestFinished { test, outcome, duration: d, .. } => {
                 let (mark, note) = match outcome {
@@ -82,6 +81,7 @@ impl Reporter for Documentation {
                     Outcome::Failed => ("✗", String::new()),
                     Outcome::TimedOut => ("✗", " [timed out]".to_string()),
                     Outcome::Crashed => ("✗", " [crashed the runtime]".to_string()),
+                    Outcome::Interrupted => ("✗", " [interrupted]".to_string()),
                 };
                 self.line(test, mark, format!("{note} {}", duration(*d)))?;
             }

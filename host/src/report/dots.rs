@@ -46,6 +46,7 @@ impl Reporter for Dots {
                 Outcome::Failed => 'F',
                 Outcome::TimedOut => 'T',
                 Outcome::Crashed => 'C',
+                Outcome::Interrupted => '!',
             })?,
             EventKind::TestSkipped { reason, .. } => {
                 if self.verbose || reason.cause.is_declared() {

@@ -1,138 +1,404 @@
 //! The JUnit XML reporter: one `<testsuite>` per test file, each `<testcase>` with
 //! `classname` = the file path and `name` = its groups and name joined with ` > `; console
 //! output in `<system-out>`/`<system-err>`. Written once, on `RunFinished`.
+//!
+//! The report is valid XML 1.0 whatever the tests print or throw: characters XML cannot hold
+//! are written as `\u{…}` (see [`super::xml`]) and the suite says how many in a
+//! `proctor.replaced-characters` property. Each test's output is capped per stream (first and
+//! last half of [`CONSOLE_CAP`], with a line saying how much was cut) and kept in a [`Spool`],
+//! so a run that prints gigabytes does not hold them in memory. The file is checked up front
+//! (the run does not start when it cannot be created) and written to a temp file beside it
+//! that replaces it once complete, so a reader never sees half a report.
 
-use super::Reporter;
+use super::spool::{Capped, Spool, Spooled, CONSOLE_CAP, SPOOL_MEMORY};
+use super::xml::{clean, escape};
+use super::{Reporter, Target};
 use crate::events::{Event, EventKind, Outcome, TestId};
 use protocol::{ErrorInfo, Stream};
-use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub(crate) struct Junit {
     path: PathBuf,
     /// Test suites by file, in the order files first appeared.
-    suites: Vec<(String, Vec<TestCase>, Duration)>,
-    output: HashMap<TestId, (String, String)>,
-    outside: Vec<TestCase>,
+    suites: Vec<Suite>,
+    /// The output of tests that have not finished, per stream.
+    output: HashMap<TestId, (Capped, Capped, usize)>,
+    outside: Suite,
+    spool: Spool,
     written: bool,
 }
 
-impl Junit {
-    pub(crate) fn new(path: PathBuf) -> Self {
-        Junit { path, suites: Vec::new(), output: HashMap::new(), outside: Vec::new(), written: false }
+/// One `<testsuite>`.
+struct Suite {
+    name: String,
+    cases: Vec<Case>,
+    time: Option<Duration>,
+    /// Characters XML cannot hold, replaced in this suite's names, messages and output.
+    replaced: usize,
+}
+
+/// One `<testcase>`: everything but its output is short enough to keep in memory as it is.
+struct Case {
+    name: String,
+    classname: String,
+    time: Option<Duration>,
+    status: Status,
+    system_out: Option<Spooled>,
+    system_err: Option<Spooled>,
+}
+
+enum Status {
+    Passed,
+    /// `<failure>` or `<error>`, with the error's description (capped and spooled like output).
+    NonSuccess {
+        element: &'static str,
+        message: String,
+        ty: String,
+        description: Spooled,
+    },
+    Skipped {
+        message: String,
+    },
+}
+
+impl Suite {
+    fn new(name: String, time: Option<Duration>) -> Self {
+        Suite { name, cases: Vec::new(), time, replaced: 0 }
     }
 
-    fn add(&mut self, file: &str, case: TestCase, time: Duration) {
-        let index = match self.suites.iter().position(|(name, _, _)| name == file) {
+    /// Cleans text for XML, counting what was replaced.
+    fn clean(&mut self, text: &str) -> String {
+        let (text, replaced) = clean(text);
+        self.replaced += replaced;
+        text.into_owned()
+    }
+}
+
+/// Spools a finished test's capped output, if it printed any.
+fn spooled(spool: &mut Spool, capped: Capped) -> std::io::Result<Option<Spooled>> {
+    if capped.is_empty() {
+        return Ok(None);
+    }
+    spool.keep(capped.into_text()).map(Some)
+}
+
+/// Caps and spools a description (an error's stack, a load error's code frame).
+fn description(spool: &mut Spool, suite: &mut Suite, text: &str) -> std::io::Result<Spooled> {
+    let mut capped = Capped::new(CONSOLE_CAP);
+    capped.push(&suite.clean(text));
+    spool.keep(capped.into_text())
+}
+
+/// A `<failure>` or `<error>` for `error`, in `suite`.
+fn non_success(
+    spool: &mut Spool,
+    suite: &mut Suite,
+    element: &'static str,
+    error: &ErrorInfo,
+) -> std::io::Result<Status> {
+    let mut text = format!("{}: {}", error.name, error.message);
+    if let (Some(expected), Some(actual)) = (&error.expected, &error.actual) {
+        text.push_str(&format!("\n\nExpected: {expected}\nReceived: {actual}"));
+    }
+    if let Some(stack) = &error.stack {
+        text.push_str("\n\n");
+        text.push_str(stack);
+    }
+    let message = suite.clean(error.message.lines().next().unwrap_or_default());
+    let ty = suite.clean(&error.name);
+    Ok(Status::NonSuccess { element, message, ty, description: description(spool, suite, &text)? })
+}
+
+/// Checks that `path` can be written: it is not a directory, and its directory exists (or can
+/// be made) and takes new files.
+fn check_writable(path: &Path) -> std::io::Result<()> {
+    if path.is_dir() {
+        return Err(std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a directory"));
+    }
+    let dir = parent(path);
+    std::fs::create_dir_all(dir)?;
+    tempfile::Builder::new().prefix(".proctor-junit-").tempfile_in(dir).map(drop)
+}
+
+fn parent(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
+impl Junit {
+    /// A reporter writing to `path`, once it is known the file can be written.
+    pub(crate) fn create(path: PathBuf) -> std::io::Result<Self> {
+        check_writable(&path)?;
+        Ok(Junit {
+            path,
+            suites: Vec::new(),
+            output: HashMap::new(),
+            outside: Suite::new("(outside tests)".into(), None),
+            spool: Spool::new(SPOOL_MEMORY),
+            written: false,
+        })
+    }
+
+    /// The index of a file's suite, added when it is the file's first case.
+    fn suite_index(&mut self, file: &str) -> usize {
+        match self.suites.iter().position(|suite| suite.name == file) {
             Some(index) => index,
             None => {
-                self.suites.push((file.to_owned(), Vec::new(), Duration::ZERO));
+                self.suites.push(Suite::new(file.to_owned(), Some(Duration::ZERO)));
                 self.suites.len() - 1
             }
+        }
+    }
+
+    fn suite(&mut self, file: &str) -> &mut Suite {
+        let index = self.suite_index(file);
+        &mut self.suites[index]
+    }
+
+    /// Adds a test's case to its file's suite, with the output it printed.
+    fn add(
+        &mut self,
+        file: &str,
+        test: Option<&TestId>,
+        name: &str,
+        status: Status,
+        time: Option<Duration>,
+    ) -> std::io::Result<()> {
+        let (system_out, system_err, replaced) = match test.and_then(|test| self.output.remove(test)) {
+            Some((out, err, replaced)) => (spooled(&mut self.spool, out)?, spooled(&mut self.spool, err)?, replaced),
+            None => (None, None, 0),
         };
-        let suite = &mut self.suites[index];
-        suite.1.push(case);
-        suite.2 += time;
+        let suite = self.suite(file);
+        suite.replaced += replaced;
+        let name = suite.clean(name);
+        let classname = suite.clean(file);
+        if let (Some(total), Some(time)) = (&mut suite.time, time) {
+            *total += time;
+        }
+        suite.cases.push(Case { name, classname, time, status, system_out, system_err });
+        Ok(())
     }
 
     fn write(&mut self) -> std::io::Result<()> {
-        let mut report = Report::new("proctor");
-        let mut total = Duration::ZERO;
-        for (file, cases, time) in self.suites.drain(..) {
-            let mut suite = TestSuite::new(file);
-            suite.add_test_cases(cases);
-            suite.set_time(time);
-            total += time;
-            report.add_test_suite(suite);
-        }
-        if !self.outside.is_empty() {
-            let mut suite = TestSuite::new("(outside tests)");
-            suite.add_test_cases(self.outside.drain(..));
-            report.add_test_suite(suite);
-        }
-        report.set_time(total);
-        if let Some(parent) = self.path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let file = std::fs::File::create(&self.path)?;
-        report.serialize(std::io::BufWriter::new(file)).map_err(std::io::Error::other)?;
         self.written = true;
+        let mut suites = std::mem::take(&mut self.suites);
+        let outside = std::mem::replace(&mut self.outside, Suite::new(String::new(), None));
+        if !outside.cases.is_empty() {
+            suites.push(outside);
+        }
+        let mut file = tempfile::Builder::new().prefix(".proctor-junit-").tempfile_in(parent(&self.path))?;
+        {
+            let mut out = std::io::BufWriter::new(file.as_file_mut());
+            write_report(&mut out, suites, &mut self.spool)?;
+            out.flush()?;
+        }
+        file.persist(&self.path).map_err(|err| err.error)?;
         Ok(())
     }
 }
 
-fn status_for(kind: NonSuccessKind, error: &ErrorInfo) -> TestCaseStatus {
-    let mut status = TestCaseStatus::non_success(kind);
-    status.set_message(error.message.lines().next().unwrap_or_default().to_string());
-    status.set_type(error.name.clone());
-    let mut description = format!("{}: {}", error.name, error.message);
-    if let (Some(expected), Some(actual)) = (&error.expected, &error.actual) {
-        description.push_str(&format!("\n\nExpected: {expected}\nReceived: {actual}"));
+/// Counts of one suite or of the whole report.
+#[derive(Default)]
+struct Counts {
+    tests: usize,
+    skipped: usize,
+    failures: usize,
+    errors: usize,
+}
+
+impl Counts {
+    fn of(cases: &[Case]) -> Self {
+        let mut counts = Counts { tests: cases.len(), ..Counts::default() };
+        for case in cases {
+            match &case.status {
+                Status::Passed => {}
+                Status::Skipped { .. } => counts.skipped += 1,
+                Status::NonSuccess { element: "error", .. } => counts.errors += 1,
+                Status::NonSuccess { .. } => counts.failures += 1,
+            }
+        }
+        counts
     }
-    if let Some(stack) = &error.stack {
-        description.push_str("\n\n");
-        description.push_str(stack);
+
+    fn add(&mut self, other: &Counts) {
+        self.tests += other.tests;
+        self.skipped += other.skipped;
+        self.failures += other.failures;
+        self.errors += other.errors;
     }
-    status.set_description(description);
-    status
+}
+
+fn time(d: Duration) -> String {
+    format!("{:.3}", d.as_secs_f64())
+}
+
+/// Writes `<name attr="value" …` (without closing the tag), values escaped.
+fn open(out: &mut impl Write, indent: usize, name: &str, attributes: &[(&str, &str)]) -> std::io::Result<()> {
+    write!(out, "{:indent$}<{name}", "", indent = indent * 4)?;
+    for (key, value) in attributes {
+        write!(out, " {key}=\"")?;
+        escape(out, value, true)?;
+        out.write_all(b"\"")?;
+    }
+    Ok(())
+}
+
+/// Writes `<name>text</name>` on its own line.
+fn element(out: &mut impl Write, indent: usize, name: &str, text: &str) -> std::io::Result<()> {
+    open(out, indent, name, &[])?;
+    out.write_all(b">")?;
+    escape(out, text, false)?;
+    writeln!(out, "</{name}>")
+}
+
+fn write_report(out: &mut impl Write, suites: Vec<Suite>, spool: &mut Spool) -> std::io::Result<()> {
+    let counts: Vec<Counts> = suites.iter().map(|suite| Counts::of(&suite.cases)).collect();
+    let mut total = Counts::default();
+    counts.iter().for_each(|c| total.add(c));
+    let time_total: Duration = suites.iter().filter_map(|suite| suite.time).sum();
+    writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
+    let (tests, skipped, failures, errors) =
+        (total.tests.to_string(), total.skipped.to_string(), total.failures.to_string(), total.errors.to_string());
+    let attributes = [
+        ("name", "proctor"),
+        ("tests", &tests),
+        ("skipped", &skipped),
+        ("failures", &failures),
+        ("errors", &errors),
+        ("time", &time(time_total)),
+    ];
+    open(out, 0, "testsuites", &attributes)?;
+    writeln!(out, ">")?;
+    for (suite, counts) in suites.into_iter().zip(counts) {
+        write_suite(out, suite, &counts, spool)?;
+    }
+    writeln!(out, "</testsuites>")
+}
+
+fn write_suite(out: &mut impl Write, suite: Suite, counts: &Counts, spool: &mut Spool) -> std::io::Result<()> {
+    let (tests, skipped, errors, failures) =
+        (counts.tests.to_string(), counts.skipped.to_string(), counts.errors.to_string(), counts.failures.to_string());
+    let suite_time = suite.time.map(time);
+    let mut attributes = vec![
+        ("name", suite.name.as_str()),
+        ("tests", &tests),
+        ("skipped", &skipped),
+        ("errors", &errors),
+        ("failures", &failures),
+    ];
+    if let Some(suite_time) = &suite_time {
+        attributes.push(("time", suite_time));
+    }
+    open(out, 1, "testsuite", &attributes)?;
+    writeln!(out, ">")?;
+    if suite.replaced > 0 {
+        writeln!(out, "        <properties>")?;
+        let note = format!(
+            "{} characters that XML 1.0 cannot hold (control characters, U+FFFE, U+FFFF) were written as \\u{{…}} \
+             in this suite's names, messages and output",
+            suite.replaced
+        );
+        open(out, 3, "property", &[("name", "proctor.replaced-characters"), ("value", &note)])?;
+        writeln!(out, "/>")?;
+        writeln!(out, "        </properties>")?;
+    }
+    for case in suite.cases {
+        write_case(out, case, spool)?;
+    }
+    writeln!(out, "    </testsuite>")
+}
+
+fn write_case(out: &mut impl Write, case: Case, spool: &mut Spool) -> std::io::Result<()> {
+    let case_time = case.time.map(time);
+    let mut attributes = vec![("name", case.name.as_str()), ("classname", case.classname.as_str())];
+    if let Some(case_time) = &case_time {
+        attributes.push(("time", case_time));
+    }
+    open(out, 2, "testcase", &attributes)?;
+    if matches!(case.status, Status::Passed) && case.system_out.is_none() && case.system_err.is_none() {
+        return writeln!(out, "/>");
+    }
+    writeln!(out, ">")?;
+    match case.status {
+        Status::Passed => {}
+        Status::Skipped { message } => {
+            open(out, 3, "skipped", &[("message", &message)])?;
+            writeln!(out, "/>")?;
+        }
+        Status::NonSuccess { element: name, message, ty, description } => {
+            open(out, 3, name, &[("message", &message), ("type", &ty)])?;
+            out.write_all(b">")?;
+            escape(out, &spool.read(description)?, false)?;
+            writeln!(out, "</{name}>")?;
+        }
+    }
+    if let Some(text) = case.system_out {
+        element(out, 3, "system-out", &spool.read(text)?)?;
+    }
+    if let Some(text) = case.system_err {
+        element(out, 3, "system-err", &spool.read(text)?)?;
+    }
+    writeln!(out, "        </testcase>")
 }
 
 impl Reporter for Junit {
     fn on_event(&mut self, event: &Event) -> std::io::Result<()> {
         match &event.kind {
             EventKind::Console { test: Some(test), stream, text, .. } => {
-                let (out, err) = self.output.entry(test.clone()).or_default();
+                let (text, replaced) = clean(text);
+                let (out, err, count) = self
+                    .output
+                    .entry(test.clone())
+                    .or_insert_with(|| (Capped::new(CONSOLE_CAP), Capped::new(CONSOLE_CAP), 0));
+                *count += replaced;
                 let buffer = if *stream == Stream::Stdout { out } else { err };
-                buffer.push_str(text);
+                buffer.push(&text);
                 if !text.ends_with('\n') {
-                    buffer.push('\n');
+                    buffer.push("\n");
                 }
             }
             EventKind::TestFinished { test, outcome, duration, error, .. } => {
                 let fallback = ErrorInfo { name: "Error".into(), message: "failed".into(), ..ErrorInfo::default() };
                 let error = error.as_ref().unwrap_or(&fallback);
-                let status = match outcome {
-                    Outcome::Passed => TestCaseStatus::success(),
-                    Outcome::Failed | Outcome::TimedOut => status_for(NonSuccessKind::Failure, error),
-                    Outcome::Crashed => status_for(NonSuccessKind::Error, error),
+                let element = match outcome {
+                    Outcome::Passed => None,
+                    Outcome::Failed | Outcome::TimedOut => Some("failure"),
+                    Outcome::Crashed | Outcome::Interrupted => Some("error"),
                 };
-                let mut case = TestCase::new(test.full_name(), status);
-                case.set_classname(test.file.clone());
-                case.set_time(*duration);
-                if let Some((out, err)) = self.output.remove(&test.id) {
-                    if !out.is_empty() {
-                        case.set_system_out(out);
+                let status = match element {
+                    None => Status::Passed,
+                    Some(element) => {
+                        let index = self.suite_index(&test.file);
+                        non_success(&mut self.spool, &mut self.suites[index], element, error)?
                     }
-                    if !err.is_empty() {
-                        case.set_system_err(err);
-                    }
-                }
-                self.add(&test.file, case, *duration);
+                };
+                self.add(&test.file, Some(&test.id), &test.full_name(), status, Some(*duration))?;
             }
             EventKind::TestSkipped { test, reason, .. } => {
-                let mut status = TestCaseStatus::skipped();
-                status.set_message(reason.text.clone());
-                let mut case = TestCase::new(test.full_name(), status);
-                case.set_classname(test.file.clone());
-                self.output.remove(&test.id);
-                self.add(&test.file, case, Duration::ZERO);
+                let message = self.suite(&test.file).clean(&reason.text);
+                self.add(&test.file, Some(&test.id), &test.full_name(), Status::Skipped { message }, None)?;
             }
             EventKind::LoadError { file, message, frame, stack, .. } => {
-                let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
-                status.set_message(message.clone());
-                status.set_type("LoadError");
                 let detail = frame.clone().or_else(|| stack.clone()).unwrap_or_default();
-                status.set_description(format!("{message}\n\n{detail}").trim_end().to_string());
-                let mut case = TestCase::new(file.clone(), status);
-                case.set_classname(file.clone());
-                self.add(file, case, Duration::ZERO);
+                let index = self.suite_index(file);
+                let suite = &mut self.suites[index];
+                let text = format!("{message}\n\n{detail}");
+                let description = description(&mut self.spool, suite, text.trim_end())?;
+                let message = suite.clean(message);
+                let status = Status::NonSuccess { element: "error", message, ty: "LoadError".into(), description };
+                self.add(file, None, file, status, None)?;
             }
             EventKind::RuntimeError { suite, origin, error, .. } => {
-                let mut case = TestCase::new(format!("[{suite}] {origin}"), status_for(NonSuccessKind::Error, error));
-                case.set_classname("(outside tests)");
-                self.outside.push(case);
+                let status = non_success(&mut self.spool, &mut self.outside, "error", error)?;
+                let name = self.outside.clean(&format!("[{suite}] {origin}"));
+                let classname = "(outside tests)".to_string();
+                let case = Case { name, classname, time: None, status, system_out: None, system_err: None };
+                self.outside.cases.push(case);
             }
             EventKind::RunFinished { .. } => self.write()?,
             EventKind::RunStarted { .. }
@@ -151,5 +417,9 @@ impl Reporter for Junit {
             self.write()?;
         }
         Ok(())
+    }
+
+    fn target(&self) -> Target {
+        Target::File(self.path.clone())
     }
 }

@@ -5,12 +5,15 @@ mod dots;
 mod failure;
 mod json;
 mod junit;
+mod spool;
 mod summary;
+mod xml;
 
 use crate::cli::ReporterKind;
 use crate::config::Config;
 use crate::events::Event;
 use std::io::Write;
+use std::path::PathBuf;
 
 /// A consumer of events. Implementations `match` on `EventKind` exhaustively, so a new
 /// variant is a compile error in every reporter.
@@ -19,18 +22,65 @@ pub trait Reporter {
     fn on_event(&mut self, event: &Event) -> std::io::Result<()>;
     /// Flushes whatever is buffered; called once after the last event.
     fn finish(self: Box<Self>) -> std::io::Result<()>;
+    /// Where it writes, to name in an error; reporters that write a file say which.
+    fn target(&self) -> Target {
+        Target::Stdout
+    }
 }
 
-/// Forwards every event to every reporter. A reporter whose output fails is reported once and
-/// dropped, so the others (and the run) carry on.
+/// Where a reporter writes, to name it when writing fails.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// The terminal (or whatever stdout is).
+    Stdout,
+    /// A report file.
+    File(PathBuf),
+}
+
+/// A report that could not be written: the run exits with `USAGE_OR_ENVIRONMENT`.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// A report file could not be written (or, checked before the run, could not be created).
+    #[error("failed to write the {reporter} report to {}: {source}", path.display())]
+    File {
+        /// The reporter.
+        reporter: &'static str,
+        /// The file it writes.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// Writing to stdout failed (other than the reader closing it).
+    #[error("failed to write the {reporter} report to stdout: {source}")]
+    Stdout {
+        /// The reporter.
+        reporter: &'static str,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+}
+
+impl ReportError {
+    fn new(reporter: &'static str, target: &Target, source: std::io::Error) -> Self {
+        match target {
+            Target::Stdout => ReportError::Stdout { reporter, source },
+            Target::File(path) => ReportError::File { reporter, path: path.clone(), source },
+        }
+    }
+}
+
+/// Forwards every event to every reporter. A reporter whose output fails is stopped, so the
+/// others (and the run) carry on, and its error is handed back by [`Fanout::finish`]: a report
+/// that was not written fails the run.
 pub struct Fanout {
     reporters: Vec<(&'static str, Box<dyn Reporter>)>,
+    failed: Vec<ReportError>,
 }
 
 impl Fanout {
     /// Wraps named reporters.
     pub fn new(reporters: Vec<(&'static str, Box<dyn Reporter>)>) -> Self {
-        Fanout { reporters }
+        Fanout { reporters, failed: Vec::new() }
     }
 
     /// Adds a reporter.
@@ -40,22 +90,35 @@ impl Fanout {
 
     /// Sends one event to every reporter.
     pub fn on_event(&mut self, event: &Event) {
+        let failed = &mut self.failed;
         self.reporters.retain_mut(|(name, reporter)| match reporter.on_event(event) {
             Ok(()) => true,
             Err(err) => {
-                eprintln!("proctor: the {name} reporter failed and was stopped: {err}");
+                failed.extend(lost(name, &reporter.target(), err));
                 false
             }
         });
     }
 
-    /// Finishes every reporter.
-    pub fn finish(self) {
+    /// Finishes every reporter; returns the reports that could not be written.
+    pub fn finish(self) -> Vec<ReportError> {
+        let mut failed = self.failed;
         for (name, reporter) in self.reporters {
+            let target = reporter.target();
             if let Err(err) = reporter.finish() {
-                eprintln!("proctor: the {name} reporter failed: {err}");
+                failed.extend(lost(name, &target, err));
             }
         }
+        failed
+    }
+}
+
+/// The error of a reporter that failed, unless the reader of stdout went away (`| head`):
+/// nobody is reading that report any more, which is their choice, not a lost report.
+fn lost(name: &'static str, target: &Target, err: std::io::Error) -> Option<ReportError> {
+    match target {
+        Target::Stdout if err.kind() == std::io::ErrorKind::BrokenPipe => None,
+        Target::Stdout | Target::File(_) => Some(ReportError::new(name, target, err)),
     }
 }
 
@@ -66,8 +129,9 @@ fn stdout() -> Out {
     Box::new(std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()))
 }
 
-/// The reporters the config asks for.
-pub fn build_reporters(config: &Config) -> Fanout {
+/// The reporters the config asks for. A report file that cannot be created is an error now,
+/// before any test runs, rather than after the run.
+pub fn build_reporters(config: &Config) -> Result<Fanout, ReportError> {
     let mut reporters: Vec<(&'static str, Box<dyn Reporter>)> = Vec::new();
     match config.reporter {
         ReporterKind::Dots => {
@@ -81,9 +145,11 @@ pub fn build_reporters(config: &Config) -> Fanout {
         ReporterKind::Json => reporters.push(("json", Box::new(json::JsonLines::new(stdout())))),
     }
     if let Some(path) = &config.junit {
-        reporters.push(("junit", Box::new(junit::Junit::new(path.clone()))));
+        let junit = junit::Junit::create(path.clone())
+            .map_err(|err| ReportError::new("JUnit", &Target::File(path.clone()), err))?;
+        reporters.push(("JUnit", Box::new(junit)));
     }
-    Fanout::new(reporters)
+    Ok(Fanout::new(reporters))
 }
 
 #[cfg(test)]

@@ -1,14 +1,16 @@
 //! The end-of-run summary shown after `dots` and `documentation`: every failure (message,
 //! diff, stack, code frame, its console output), load errors, errors outside tests, totals,
-//! where `--fail-fast` stopped, the seed of a shuffled run, and with `--verbose` the skipped
-//! tests counted per reason (the session counts; this only prints).
+//! where `--fail-fast` or a signal stopped the run, the seed of a shuffled run, and with
+//! `--verbose` the skipped tests counted per reason (the session counts; this only prints).
+//! Console output is kept capped and spooled (see `spool.rs`), so a flood does not fill memory.
 
 use super::failure::render;
+use super::spool::{push_console, Capped, Spool, Spooled, CONSOLE_CAP, SPOOL_MEMORY};
 use super::{Out, Reporter};
 use crate::events::{Event, EventKind, Outcome, TestId, TestInfo};
 use crate::select::SkipCause;
 use crate::session::{RunStats, SnapshotStats};
-use protocol::{ErrorInfo, Stream};
+use protocol::ErrorInfo;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
@@ -19,23 +21,27 @@ struct Failure {
     test: Arc<TestInfo>,
     outcome: Outcome,
     error: Option<ErrorInfo>,
-    output: Vec<(Stream, String)>,
+    /// Its console output, capped, kept until the summary is printed.
+    output: Option<Spooled>,
 }
 
 /// Collects failures during the run and prints them at the end.
 pub(crate) struct Summary {
     out: Out,
     root: PathBuf,
-    output: HashMap<TestId, Vec<(Stream, String)>>,
-    stray_output: Vec<(Stream, String)>,
+    /// The output of tests that have not finished, capped.
+    output: HashMap<TestId, Capped>,
+    /// Failed tests' output, until the end.
+    spool: Spool,
+    stray_output: Capped,
     failures: Vec<Failure>,
     load_errors: Vec<String>,
     runtime_errors: Vec<String>,
     restarts: usize,
     verbose: bool,
     seed: Option<u64>,
-    /// Why `--fail-fast` stopped the run, from the first test it left out.
-    stopped: Option<String>,
+    /// Why the run stopped early (`--fail-fast`, a signal), from the first test it left out.
+    stopped: Option<(SkipCause, String)>,
 }
 
 impl Summary {
@@ -44,7 +50,8 @@ impl Summary {
             out,
             root,
             output: HashMap::new(),
-            stray_output: Vec::new(),
+            spool: Spool::new(SPOOL_MEMORY),
+            stray_output: Capped::new(CONSOLE_CAP),
             failures: Vec::new(),
             load_errors: Vec::new(),
             runtime_errors: Vec::new(),
@@ -58,9 +65,10 @@ impl Summary {
     fn print(&mut self, stats: &RunStats, elapsed: Duration) -> std::io::Result<()> {
         let out = &mut self.out;
         writeln!(out)?;
-        if !self.stray_output.is_empty() {
+        let stray = std::mem::replace(&mut self.stray_output, Capped::new(CONSOLE_CAP));
+        if !stray.is_empty() {
             writeln!(out, "Output outside tests:")?;
-            write_output(out, &self.stray_output)?;
+            write_output(out, &stray.into_text())?;
             writeln!(out)?;
         }
         for message in &self.load_errors {
@@ -71,11 +79,12 @@ impl Summary {
             writeln!(out, " ERROR  {message}")?;
             writeln!(out)?;
         }
-        for failure in &self.failures {
+        for failure in std::mem::take(&mut self.failures) {
             let label = match failure.outcome {
                 Outcome::Failed => "FAIL",
                 Outcome::TimedOut => "TIMEOUT",
                 Outcome::Crashed => "CRASH",
+                Outcome::Interrupted => "INTERRUPTED",
                 Outcome::Passed => "PASS",
             };
             let location = failure
@@ -88,13 +97,13 @@ impl Summary {
             if let Some(error) = &failure.error {
                 write!(out, "{}", render(error, &failure.test.file, &self.root, "    "))?;
             }
-            if !failure.output.is_empty() {
+            if let Some(output) = failure.output {
                 writeln!(out, "    console output:")?;
-                write_output(out, &failure.output)?;
+                write_output(out, &self.spool.read(output)?)?;
                 writeln!(out)?;
             }
         }
-        totals(out, stats, elapsed, self.restarts, |out| skips(out, stats, self.verbose, self.stopped.as_deref()))?;
+        totals(out, stats, elapsed, self.restarts, |out| skips(out, stats, self.verbose, self.stopped.as_ref()))?;
         if let Some(seed) = self.seed {
             writeln!(out, "Seed:   {seed} (replay this order with --seed {seed})")?;
         }
@@ -102,23 +111,18 @@ impl Summary {
     }
 }
 
-fn write_output(out: &mut Out, lines: &[(Stream, String)]) -> std::io::Result<()> {
-    for (stream, text) in lines {
-        let marker = match stream {
-            Stream::Stdout => "",
-            Stream::Stderr => "[stderr] ",
-        };
-        for line in text.trim_end_matches('\n').lines() {
-            writeln!(out, "      {marker}{line}")?;
-        }
+fn write_output(out: &mut Out, text: &str) -> std::io::Result<()> {
+    for line in text.lines() {
+        writeln!(out, "      {line}")?;
     }
     Ok(())
 }
 
-/// Where `--fail-fast` stopped, and with `--verbose` how many tests each rule skipped.
-fn skips(out: &mut Out, stats: &RunStats, verbose: bool, stopped: Option<&str>) -> std::io::Result<()> {
-    if let Some(stopped) = stopped {
-        let not_run = stats.skipped_by.get(SkipCause::FailFast);
+/// Where `--fail-fast` or a signal stopped the run, and with `--verbose` how many tests each
+/// rule skipped.
+fn skips(out: &mut Out, stats: &RunStats, verbose: bool, stopped: Option<&(SkipCause, String)>) -> std::io::Result<()> {
+    if let Some((cause, stopped)) = stopped {
+        let not_run = stats.skipped_by.get(*cause);
         let why = stopped.strip_prefix("not run: ").unwrap_or(stopped);
         writeln!(out, "Stopped: {not_run} not run ({why})")?;
     }
@@ -126,13 +130,13 @@ fn skips(out: &mut Out, stats: &RunStats, verbose: bool, stopped: Option<&str>) 
         let parts: Vec<String> = stats
             .skipped_by
             .nonzero()
-            .filter(|(cause, _)| *cause != SkipCause::FailFast)
+            .filter(|(cause, _)| !cause.stopped_the_run())
             .map(|(cause, n)| format!("{n} {}", cause.label()))
             .collect();
         if !parts.is_empty() {
             writeln!(out, "Skipped: {}", parts.join(", "))?;
         }
-    } else if stats.skipped_by.nonzero().any(|(cause, _)| !cause.is_declared() && cause != SkipCause::FailFast) {
+    } else if stats.skipped_by.nonzero().any(|(cause, _)| !cause.is_declared() && !cause.stopped_the_run()) {
         writeln!(out, "        (--verbose shows the tests the selection left out, and why)")?;
     }
     Ok(())
@@ -179,6 +183,7 @@ fn totals(
         (stats.failed, "failed"),
         (stats.timed_out, "timed out"),
         (stats.crashed, "crashed"),
+        (stats.interrupted, "interrupted"),
         (stats.passed, "passed"),
         (stats.skipped, "skipped"),
         (stats.todo, "todo"),
@@ -207,19 +212,24 @@ impl Reporter for Summary {
     fn on_event(&mut self, event: &Event) -> std::io::Result<()> {
         match &event.kind {
             EventKind::Console { test: Some(test), stream, text, .. } => {
-                self.output.entry(test.clone()).or_default().push((*stream, text.clone()));
+                let output = self.output.entry(test.clone()).or_insert_with(|| Capped::new(CONSOLE_CAP));
+                push_console(output, *stream, text);
             }
-            EventKind::Console { test: None, stream, text, .. } => self.stray_output.push((*stream, text.clone())),
+            EventKind::Console { test: None, stream, text, .. } => push_console(&mut self.stray_output, *stream, text),
             EventKind::TestFinished { test, outcome, error, .. } => {
-                let output = self.output.remove(&test.id).unwrap_or_default();
+                let output = self.output.remove(&test.id);
                 if *outcome != Outcome::Passed {
+                    let output = match output.filter(|output| !output.is_empty()) {
+                        Some(output) => Some(self.spool.keep(output.into_text())?),
+                        None => None,
+                    };
                     self.failures.push(Failure { test: test.clone(), outcome: *outcome, error: error.clone(), output });
                 }
             }
             EventKind::TestSkipped { test, reason, .. } => {
                 self.output.remove(&test.id);
-                if reason.cause == SkipCause::FailFast && self.stopped.is_none() {
-                    self.stopped = Some(reason.text.clone());
+                if reason.cause.stopped_the_run() && self.stopped.is_none() {
+                    self.stopped = Some((reason.cause, reason.text.clone()));
                 }
             }
             EventKind::LoadError { message, frame, stack, .. } => {
@@ -245,7 +255,12 @@ impl Reporter for Summary {
                 self.runtime_errors.push(text);
             }
             EventKind::RuntimeRestarted { .. } => self.restarts += 1,
-            EventKind::RunFinished { stats } => self.print(stats, event.elapsed)?,
+            EventKind::RunFinished { stats, interrupted } => {
+                if let (Some(signal), None) = (interrupted, &self.stopped) {
+                    self.stopped = Some((SkipCause::Interrupted, format!("interrupted by {}", signal.name())));
+                }
+                self.print(stats, event.elapsed)?
+            }
             EventKind::RunStarted { seed, .. } => self.seed = *seed,
             EventKind::RuntimeStarted { .. }
             | EventKind::Built { .. }

@@ -154,7 +154,7 @@ fn events() -> Vec<Event> {
         error: ErrorInfo { name: "Error".into(), message: "cleanup failed".into(), ..ErrorInfo::default() },
         stats,
     });
-    kinds.push(EventKind::RunFinished { stats });
+    kinds.push(EventKind::RunFinished { stats, interrupted: None });
     kinds
         .into_iter()
         .enumerate()
@@ -205,7 +205,7 @@ fn json_lines() {
 fn junit() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("junit.xml");
-    feed(Box::new(Junit::new(path.clone())));
+    feed(Box::new(Junit::create(path.clone()).unwrap()));
     insta::assert_snapshot!(std::fs::read_to_string(path).unwrap());
 }
 
@@ -249,7 +249,7 @@ fn selection_events() -> Vec<Event> {
     ));
     kinds.push(skip(&mut stats, skipped, SkipCause::Skip, "skipped with .skip"));
     kinds.push(skip(&mut stats, other, SkipCause::NotSelected, "not in --select fast"));
-    kinds.push(EventKind::RunFinished { stats });
+    kinds.push(EventKind::RunFinished { stats, interrupted: None });
     kinds
         .into_iter()
         .enumerate()

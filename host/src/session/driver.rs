@@ -211,6 +211,7 @@ impl<L: Launch> Driver<'_, '_, L> {
             });
         }
         let scheduled = reconcile(self.settings, &registered);
+        self.emitter.ledger().schedule(&scheduled);
         if let Some(still_live) = self.dispatch(live, scheduled.into()).await {
             self.finish(still_live).await;
         }

@@ -27,6 +27,7 @@ impl FailFast {
                 Outcome::Passed | Outcome::Failed => "failed",
                 Outcome::TimedOut => "timed out",
                 Outcome::Crashed => "crashed",
+                Outcome::Interrupted => "was interrupted",
             };
             SkipReason::new(SkipCause::FailFast, format!("not run: --fail-fast after {test} {what}"))
         })

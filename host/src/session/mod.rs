@@ -3,6 +3,7 @@
 
 mod driver;
 mod fail_fast;
+mod interrupted;
 mod order;
 mod reconcile;
 mod snapshots;
@@ -11,6 +12,7 @@ mod unloaded;
 
 pub use driver::{report_syntax_errors, run_suite, start_failed, SuiteSettings};
 pub use fail_fast::FailFast;
+pub use interrupted::{report_interrupted, Ledger};
 pub use snapshots::SnapshotAction;
 pub use stats::{RunStats, SnapshotStats};
 pub use unloaded::{report_not_run, report_unselected};

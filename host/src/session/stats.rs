@@ -18,6 +18,8 @@ pub struct RunStats {
     pub timed_out: usize,
     /// Tests during which the runtime crashed.
     pub crashed: usize,
+    /// Tests that were running when Ctrl-C or SIGTERM stopped the run.
+    pub interrupted: usize,
     /// Tests skipped.
     pub skipped: usize,
     /// Tests marked todo.
@@ -44,6 +46,7 @@ impl RunStats {
             Outcome::Failed => self.failed += 1,
             Outcome::TimedOut => self.timed_out += 1,
             Outcome::Crashed => self.crashed += 1,
+            Outcome::Interrupted => self.interrupted += 1,
         }
     }
 
@@ -58,7 +61,7 @@ impl RunStats {
 
     /// Tests that ran, whatever their outcome.
     pub fn ran(&self) -> usize {
-        self.passed + self.failed + self.timed_out + self.crashed
+        self.passed + self.failed + self.timed_out + self.crashed + self.interrupted
     }
 
     /// Every test counted.
@@ -68,7 +71,14 @@ impl RunStats {
 
     /// True when anything should turn the run red; obsolete snapshots do, as in Jest.
     pub fn has_failures(&self) -> bool {
-        self.failed + self.timed_out + self.crashed + self.load_errors + self.runtime_errors + self.runtime_failures > 0
+        self.failed
+            + self.timed_out
+            + self.crashed
+            + self.interrupted
+            + self.load_errors
+            + self.runtime_errors
+            + self.runtime_failures
+            > 0
             || self.snapshots.obsolete > 0
     }
 }
