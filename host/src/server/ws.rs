@@ -11,6 +11,11 @@ use tokio::sync::mpsc;
 /// 150,000 tests are ~23 MB. The limit only keeps a runaway peer from filling memory.
 pub(crate) const MAX_MESSAGE_BYTES: usize = 512 * 1024 * 1024;
 
+/// How many parsed messages may wait for the session. When the session falls behind (a test
+/// floods the console faster than the reporters take it), the reader stops reading and the
+/// socket pushes back on the runtime, instead of the host queueing the flood in memory.
+const INBOX_CAPACITY: usize = 256;
+
 /// What arrives from a controller.
 #[derive(Debug)]
 pub enum Inbound {
@@ -25,12 +30,12 @@ pub struct Connection {
     /// Commands to send, in order.
     pub outbox: mpsc::UnboundedSender<HostMessage>,
     /// Messages received, in order; `None` once the socket closed.
-    pub inbox: mpsc::UnboundedReceiver<Inbound>,
+    pub inbox: mpsc::Receiver<Inbound>,
 }
 
 pub(crate) async fn serve_connection(socket: WebSocket, connections: mpsc::UnboundedSender<Connection>) {
     let (mut sink, mut stream) = socket.split();
-    let (in_tx, inbox) = mpsc::unbounded_channel();
+    let (in_tx, inbox) = mpsc::channel(INBOX_CAPACITY);
     let (outbox, mut out_rx) = mpsc::unbounded_channel::<HostMessage>();
     if connections.send(Connection { outbox, inbox }).is_err() {
         return;
@@ -76,10 +81,10 @@ pub(crate) async fn serve_connection(socket: WebSocket, connections: mpsc::Unbou
         };
         if let Inbound::Malformed(reason) = &inbound {
             eprintln!("proctor: closed a controller connection that sent a malformed frame: {reason}");
-            let _ = in_tx.send(inbound);
+            let _ = in_tx.send(inbound).await;
             break;
         }
-        if in_tx.send(inbound).is_err() {
+        if in_tx.send(inbound).await.is_err() {
             break;
         }
     }
