@@ -423,3 +423,119 @@ impl Reporter for Junit {
         Target::File(self.path.clone())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::RuntimeKind;
+    use crate::events::TestInfo;
+    use crate::select::{SkipCause, SkipReason};
+    use crate::session::RunStats;
+    use protocol::ConsoleLevel;
+    use std::sync::Arc;
+    use std::time::SystemTime;
+
+    fn test(name: &str) -> Arc<TestInfo> {
+        Arc::new(TestInfo {
+            id: TestId(format!("a.test.js::{name}")),
+            suite: "unit".into(),
+            runtime: RuntimeKind::Node,
+            instance: None,
+            file: "a.test.js".into(),
+            groups: vec![],
+            name: name.into(),
+            tags: vec![],
+            location: None,
+        })
+    }
+
+    fn event(kind: EventKind) -> Event {
+        Event { at: SystemTime::UNIX_EPOCH, elapsed: Duration::ZERO, kind }
+    }
+
+    fn print(test: &TestInfo, text: &str) -> Event {
+        event(EventKind::Console {
+            suite: "unit".into(),
+            test: Some(test.id.clone()),
+            stream: Stream::Stdout,
+            level: ConsoleLevel::Log,
+            text: text.into(),
+        })
+    }
+
+    fn finished(test: Arc<TestInfo>, outcome: Outcome, message: &str) -> Event {
+        let error = (outcome != Outcome::Passed).then(|| ErrorInfo {
+            name: "Error".into(),
+            message: message.into(),
+            ..ErrorInfo::default()
+        });
+        event(EventKind::TestFinished { test, outcome, duration: Duration::ZERO, error, stats: RunStats::default() })
+    }
+
+    /// Runs `events` through a JUnit reporter and returns the file it wrote.
+    fn report(events: Vec<Event>) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("junit.xml");
+        let mut junit = Box::new(Junit::create(path.clone()).unwrap());
+        for event in &events {
+            junit.on_event(event).unwrap();
+        }
+        junit.on_event(&event(EventKind::RunFinished { stats: RunStats::default(), interrupted: None })).unwrap();
+        std::fs::read_to_string(path).unwrap()
+    }
+
+    #[test]
+    fn hostile_characters_never_reach_the_xml_and_are_counted() {
+        let hostile = test("bad \u{1} name \u{fffe}");
+        let xml = report(vec![
+            print(&hostile, "out \u{ffff}\u{0}\u{1b}[1mbold\u{1b}[0m"),
+            finished(hostile, Outcome::Failed, "message \u{b}"),
+        ]);
+        let forbidden: Vec<char> = xml
+            .chars()
+            .filter(|c| !matches!(c, '\t' | '\n' | '\r' | ' '..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..))
+            .collect();
+        assert!(forbidden.is_empty(), "{forbidden:?} in\n{xml}");
+        assert!(xml.contains(r#"<testcase name="bad \u{1} name \u{fffe}""#), "{xml}");
+        assert!(xml.contains(r#"<failure message="message \u{b}" type="Error">"#), "{xml}");
+        assert!(xml.contains("<system-out>out \\u{ffff}\\u{0}bold\n</system-out>"), "{xml}");
+        assert!(xml.contains(r#"value="6 characters that XML 1.0 cannot hold"#), "{xml}");
+    }
+
+    #[test]
+    fn interrupted_and_not_run_tests_are_an_error_and_skipped() {
+        let reason = SkipReason::new(SkipCause::Interrupted, "not run: interrupted by SIGTERM");
+        let xml = report(vec![
+            finished(test("running"), Outcome::Interrupted, "interrupted by SIGTERM"),
+            event(EventKind::TestSkipped {
+                test: test("later"),
+                kind: reason.kind(),
+                reason,
+                stats: RunStats::default(),
+            }),
+        ]);
+        assert!(xml.contains(r#"tests="2" skipped="1" failures="0" errors="1""#), "{xml}");
+        assert!(xml.contains(r#"<error message="interrupted by SIGTERM" type="Error">"#), "{xml}");
+        assert!(xml.contains(r#"<skipped message="not run: interrupted by SIGTERM"/>"#), "{xml}");
+    }
+
+    #[test]
+    fn output_past_the_memory_budget_comes_back_from_the_spool_intact_and_capped() {
+        // 40 tests × 64 KiB kept is 2.5 MiB: past the 1 MiB held in memory.
+        let mut events = Vec::new();
+        for n in 0..40 {
+            let test = test(&format!("t{n}"));
+            events.push(print(&test, &format!("start of t{n}")));
+            events.push(print(&test, &"y".repeat(200 * 1024)));
+            events.push(print(&test, &format!("end of t{n}")));
+            events.push(finished(test, Outcome::Passed, ""));
+        }
+        let xml = report(events);
+        for n in 0..40 {
+            let case = &xml[xml.find(&format!("start of t{n}\n")).unwrap()..];
+            let end = case.find(&format!("end of t{n}\n</system-out>")).unwrap();
+            assert!(end < CONSOLE_CAP + 200, "t{n} keeps {end} bytes");
+            assert!(case[..end].contains("bytes of output cut here"), "t{n}");
+        }
+    }
+}
