@@ -37,6 +37,7 @@ const HOOK_KINDS = {
  *     canonicalUrl?(url: string): string,
  *     within?<T>(testId: string, run: () => T): T,
  *     scheduledBy?(): string | undefined,
+ *     settle?(): Promise<void> | undefined,
  *   },
  *   files: { file: string, url?: string, load(): Promise<unknown> }[],
  *   sequential?: boolean,
@@ -210,7 +211,12 @@ export function createController({ send, adapter, files, sequential = false }) {
     currentCommand = message.id;
     const closing = runner.finish();
     const reply = () => send({ type: "finished", run, replyTo: message.id });
-    if (closing instanceof Promise) return closing.then(reply);
+    // Callbacks the last tests left behind get a brief chance to print or throw, so what they
+    // say is reported rather than lost when the runtime shuts down.
+    const settle = () => (adapter.settle ? adapter.settle() : undefined);
+    if (closing instanceof Promise) return closing.then(settle).then(reply);
+    const settling = settle();
+    if (settling instanceof Promise) return settling.then(reply);
     reply();
   }
 

@@ -26,6 +26,25 @@ const FLUSH_DEADLINE_MS = 2000;
 // cannot stop the controller from shutting down.
 const { setTimeout } = globalThis;
 const now = Date.now;
+// How long the end of a run waits for timers the tests left running.
+const SETTLE_MS = 200;
+
+/**
+ * Resolves once no timer or immediate the tests started is pending, or after SETTLE_MS: a
+ * callback that fires shortly after the last test still gets to print or throw, and an interval
+ * left running costs SETTLE_MS once per run. Returns undefined when nothing is pending.
+ */
+function settleTimers() {
+  const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout" || kind === "Immediate").length;
+  if (timers() === 0) return undefined;
+  const until = now() + SETTLE_MS;
+  return new Promise((resolve) => {
+    // Inside its own callback, the poll's timer still counts as active.
+    const poll = () => (timers() > 1 && now() < until ? setTimeout(poll, 5) : resolve());
+    setTimeout(poll, 5);
+  });
+}
+
 // Which test a callback belongs to: every test runs inside this context, and node carries it
 // into the timers, promises and I/O callbacks the test starts, so output and errors from a
 // callback that outlives its test are reported as that test's, never as the next one's.
@@ -62,6 +81,7 @@ export function startNode({ url, files }) {
     canonicalUrl: canonicalFileUrl,
     within: (id, body) => testContext.run(id, body),
     scheduledBy: () => testContext.getStore(),
+    settle: settleTimers,
   };
   const controller = createController({ send, adapter, files });
 

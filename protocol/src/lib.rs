@@ -437,7 +437,7 @@ impl ControllerMessage {
     /// nothing but that character.
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
         match serde_json::from_str(text) {
-            Err(err) if text.contains("\\u") && err.to_string().contains("surrogate") => {
+            Err(_) if text.contains("\\ud") || text.contains("\\uD") => {
                 serde_json::from_str(&replace_lone_surrogates(text))
             }
             parsed => parsed,

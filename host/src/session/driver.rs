@@ -927,6 +927,9 @@ mod tests {
         HangInBeforeAll,
         /// In the first runtime only: says an afterAll of group `g` started, then hangs.
         HangInAfterAllOfG,
+        /// Sends a frame that is no protocol message; the connection then closes, as the
+        /// websocket layer closes it after one.
+        Malformed,
     }
 
     struct FakeProcess {
@@ -1032,6 +1035,10 @@ mod tests {
                                     continue;
                                 }
                                 Behaviour::Crash => break,
+                                Behaviour::Malformed => {
+                                    let _ = replies.send(Inbound::Malformed("expected value at line 1 column 1".into()));
+                                    break;
+                                }
                                 Behaviour::HangInBeforeAll | Behaviour::HangInAfterAllOfG
                                     if behaviour == Behaviour::HangInBeforeAll || launch == 0 =>
                                 {
@@ -1215,6 +1222,21 @@ mod tests {
         let tests = vec![("dies", TestMode::Run, Behaviour::Crash), ("after", TestMode::Run, Behaviour::Pass)];
         let out = drive(tests, false).await;
         assert_eq!(out.results, vec![("dies".into(), "Crashed".into()), ("after".into(), "Passed".into())]);
+        assert_eq!(out.launches, 2);
+    }
+
+    #[tokio::test]
+    async fn r11_a_malformed_frame_costs_the_running_test_only() {
+        let tests = vec![
+            ("a", TestMode::Run, Behaviour::Pass),
+            ("garbled", TestMode::Run, Behaviour::Malformed),
+            ("b", TestMode::Run, Behaviour::Pass),
+        ];
+        let out = drive(tests, false).await;
+        assert_eq!(
+            out.results,
+            vec![("a".into(), "Passed".into()), ("garbled".into(), "Crashed".into()), ("b".into(), "Passed".into())]
+        );
         assert_eq!(out.launches, 2);
     }
 
