@@ -28,12 +28,60 @@ fn project(runtime: Runtime, files: &[(&str, &str)]) -> Project {
     project
 }
 
-/// Runs with a 1 s timeout and the JSON reporter; checks nothing of the run is left running.
+/// Runs with a 1 s timeout, the JSON reporter and JUnit, in a fresh TMPDIR; checks that JUnit
+/// agrees with the events test by test, and that nothing of the run is left running or in its
+/// temp dir.
 fn run(project: &Project, runtime: Runtime) -> Output {
     let _browser = matches!(runtime, Runtime::Chromium).then(proctor_e2e::browser_lock);
-    let out = project.run(&["run", "--reporter", "json", "--timeout", "1s"]);
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let junit = tmp.path().join("junit.xml");
+    let run_tmp = tmp.path().join("tmp");
+    std::fs::create_dir(&run_tmp).expect("mkdir");
+    let out = project.run_with(
+        &["run", "--reporter", "json", "--timeout", "1s", "--junit", junit.to_str().expect("utf-8")],
+        &[("TMPDIR", run_tmp.to_str().expect("utf-8"))],
+    );
     assert_no_process_left(project);
+    let left: Vec<_> = std::fs::read_dir(&run_tmp).expect("tmp dir").flatten().map(|e| e.file_name()).collect();
+    assert!(left.is_empty(), "the run left {left:?} in its TMPDIR");
+    assert_junit_agrees(&out, &std::fs::read_to_string(&junit).expect("JUnit written"));
     out
+}
+
+/// Every test the events report is in the JUnit file with the same verdict, and every load
+/// error and runtime error is there as an error case of its own.
+fn assert_junit_agrees(out: &Output, xml: &str) {
+    let doc = roxmltree::Document::parse(xml).unwrap_or_else(|e| panic!("JUnit is not XML ({e}):\n{xml}"));
+    let cases: Vec<(String, &str)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .map(|case| {
+            let verdict = if case.children().any(|c| c.has_tag_name("failure") || c.has_tag_name("error")) {
+                "failed"
+            } else if case.children().any(|c| c.has_tag_name("skipped")) {
+                "skipped"
+            } else {
+                "passed"
+            };
+            (case.attribute("name").unwrap_or_default().to_string(), verdict)
+        })
+        .collect();
+    let outcomes = out.outcomes();
+    let errors = out.events_of("load-error").len() + out.events_of("runtime-error").len();
+    assert_eq!(cases.len(), outcomes.len() + errors, "JUnit {cases:?} vs events {outcomes:?} and {errors} errors");
+    assert!(cases.iter().filter(|(_, verdict)| *verdict == "failed").count() >= errors, "{cases:?}");
+    for (id, outcome) in &outcomes {
+        let expected = match outcome.as_str() {
+            "passed" => "passed",
+            "skipped" | "todo" => "skipped",
+            _ => "failed",
+        };
+        let name = id.split("::").skip(1).collect::<Vec<_>>().join(" > ");
+        assert!(
+            cases.iter().any(|(case, verdict)| case == &name && *verdict == expected),
+            "{id} ({outcome}) is not in JUnit as {expected}: {cases:?}"
+        );
+    }
 }
 
 /// Node processes run with the project as their working directory; none may outlive the run.
