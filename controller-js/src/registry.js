@@ -260,24 +260,11 @@ export class Registry {
  * file (else the innermost frame at all), or undefined when the engine gives no stack.
  */
 export function callerSite(registry, skipAbove) {
-  const savedLimit = Error.stackTraceLimit;
-  const savedPrepare = Error.prepareStackTrace;
   let stack;
   try {
-    if (typeof savedLimit === "number") Error.stackTraceLimit = STACK_WINDOW;
-    if (typeof Error.captureStackTrace === "function") {
-      Error.prepareStackTrace = callSites;
-      const holder = {};
-      Error.captureStackTrace(holder, skipAbove);
-      stack = holder.stack;
-    } else {
-      stack = new Error().stack;
-    }
+    stack = captureStack(STACK_WINDOW, skipAbove);
   } catch {
-    stack = undefined;
-  } finally {
-    Error.prepareStackTrace = savedPrepare;
-    if (typeof savedLimit === "number") Error.stackTraceLimit = savedLimit;
+    return undefined;
   }
   let sites;
   if (Array.isArray(stack)) {
@@ -294,8 +281,12 @@ export function callerSite(registry, skipAbove) {
     return undefined;
   }
   const inTestFile = sites.find((site) => registry.byLocation.has(site.file));
-  return (inTestFile ?? sites[0])?.text;
+  // Else the caller's frame: not this module's own (`beforeAll` and kin wrap addHook).
+  return (inTestFile ?? sites.find((site) => site.file !== OWN_URL))?.text;
 }
+
+// This module's URL, as its own stack frames name it (empty inside a bundle).
+const OWN_URL = typeof import.meta.url === "string" ? import.meta.url : "";
 
 // How many frames a top-level declaration captures: the declaring function's own two or three,
 // the test file and a few levels of helpers, and the loader's frames below, with room to spare.
@@ -311,23 +302,7 @@ const STACK_WINDOW = 16;
  * parsed, whole.
  */
 export function callerLocations(limit, skipAbove = callerLocations) {
-  const savedLimit = Error.stackTraceLimit;
-  const savedPrepare = Error.prepareStackTrace;
-  let stack;
-  try {
-    if (typeof savedLimit === "number") Error.stackTraceLimit = limit;
-    if (typeof Error.captureStackTrace === "function") {
-      Error.prepareStackTrace = callSites;
-      const holder = {};
-      Error.captureStackTrace(holder, skipAbove);
-      stack = holder.stack;
-    } else {
-      stack = new Error().stack;
-    }
-  } finally {
-    Error.prepareStackTrace = savedPrepare;
-    if (typeof savedLimit === "number") Error.stackTraceLimit = savedLimit;
-  }
+  const stack = captureStack(limit, skipAbove);
   if (Array.isArray(stack)) {
     const locations = [];
     for (const site of stack) {
@@ -338,6 +313,26 @@ export function callerLocations(limit, skipAbove = callerLocations) {
   }
   const locations = typeof stack === "string" ? parseStackLocations(stack) : [];
   return { locations, truncated: false };
+}
+
+/**
+ * The stack below `skipAbove`, at most `limit` frames: V8's structured call sites where the
+ * engine has them, else the `stack` string of a new Error.
+ */
+function captureStack(limit, skipAbove) {
+  const savedLimit = Error.stackTraceLimit;
+  const savedPrepare = Error.prepareStackTrace;
+  try {
+    if (typeof savedLimit === "number") Error.stackTraceLimit = limit;
+    if (typeof Error.captureStackTrace !== "function") return new Error().stack;
+    Error.prepareStackTrace = callSites;
+    const holder = {};
+    Error.captureStackTrace(holder, skipAbove);
+    return holder.stack;
+  } finally {
+    Error.prepareStackTrace = savedPrepare;
+    if (typeof savedLimit === "number") Error.stackTraceLimit = savedLimit;
+  }
 }
 
 function callSites(_error, sites) {
