@@ -136,6 +136,19 @@ describe("last", () => {
 });
 "#;
 
+const SPINNING_TOP_LEVEL_AFTER_ALL: &str = r#"import { it, afterAll } from "proctor";
+afterAll(() => { for (;;) {} });
+it("before the next file", () => {});
+"#;
+
+const HANGING_BEFORE_EACH: &str = r#"import { describe, it, beforeEach } from "proctor";
+describe("each", () => {
+  beforeEach(async () => { await new Promise(() => {}); });
+  it("hangs in its hook", () => {});
+});
+it("fine", () => {});
+"#;
+
 const PLAIN: &str = r#"import { it } from "proctor";
 it("innocent", () => {});
 "#;
@@ -146,6 +159,8 @@ fn hooks_case(runtime: Runtime) {
         &[
             ("test/a.test.js", HANGING_AFTER_ALL),
             ("test/b.test.js", PLAIN),
+            ("test/e.test.js", HANGING_BEFORE_EACH),
+            ("test/m.test.js", SPINNING_TOP_LEVEL_AFTER_ALL),
             ("test/z.test.js", SPINNING_AFTER_ALL_LAST),
         ],
     );
@@ -156,17 +171,24 @@ fn hooks_case(runtime: Runtime) {
             ("test/a.test.js::g::inside", "passed"),
             ("test/a.test.js::next in the same file", "passed"),
             ("test/b.test.js::innocent", "passed"),
+            ("test/e.test.js::each::hangs in its hook", "timed-out"),
+            ("test/e.test.js::fine", "passed"),
+            ("test/m.test.js::before the next file", "passed"),
             ("test/z.test.js::last::runs", "passed"),
         ]),
         "{}",
         out.stderr
     );
+    let hung = message_of(&out, "test/e.test.js::each::hangs in its hook");
+    assert!(hung.starts_with(r#"beforeEach hook of "each" in test/e.test.js:3:3 timed out after 1000 ms"#), "{hung}");
     let errors = runtime_errors(&out);
-    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors.len(), 3, "{errors:?}");
     assert_eq!(errors[0].0, r#"afterAll hook of "g" in test/a.test.js:3:3"#, "{errors:?}");
-    assert!(errors[0].1.contains("timed out after 1000 ms"), "{errors:?}");
-    assert_eq!(errors[1].0, r#"afterAll hook of "last" in test/z.test.js:4:3"#, "{errors:?}");
-    assert!(errors[1].1.contains("timed out after 1000 ms"), "{errors:?}");
+    assert_eq!(errors[1].0, "afterAll hook at the top level of test/m.test.js:2:1", "{errors:?}");
+    assert_eq!(errors[2].0, r#"afterAll hook of "last" in test/z.test.js:4:3"#, "{errors:?}");
+    for (_, message) in &errors {
+        assert!(message.contains("timed out after 1000 ms"), "{errors:?}");
+    }
     out.assert_code(1);
 }
 
