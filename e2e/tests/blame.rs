@@ -328,10 +328,9 @@ fn r11_hostile_values_fail_their_own_test_at_once_in_chromium() {
     hostile_case(Runtime::Chromium);
 }
 
-#[test]
-fn r11_late_output_and_errors_name_the_test_that_scheduled_them_not_the_next_one() {
+fn late_case(runtime: Runtime) {
     let project = project(
-        Runtime::Node,
+        runtime,
         &[(
             "test/late.test.js",
             r#"import { it } from "proctor";
@@ -345,7 +344,7 @@ it("last schedules too", () => {
 "#,
         )],
     );
-    let out = run(&project, Runtime::Node);
+    let out = run(&project, runtime);
     assert_eq!(
         out.outcomes(),
         model(&[
@@ -377,6 +376,16 @@ it("last schedules too", () => {
     assert_eq!(late[0]["test"], Value::Null);
     assert_eq!(late[0]["after"], "test/late.test.js::schedules");
     out.assert_code(1);
+}
+
+#[test]
+fn r11_late_output_and_errors_name_the_test_that_scheduled_them_in_node() {
+    late_case(Runtime::Node);
+}
+
+#[test]
+fn r11_late_output_and_errors_name_the_test_that_scheduled_them_in_chromium() {
+    late_case(Runtime::Chromium);
 }
 
 #[test]
