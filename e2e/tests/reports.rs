@@ -88,8 +88,8 @@ it("passes last", () => { console.log("after"); });
     assert!(note.contains("cannot hold") && note.contains("\\u{…}"), "{note}");
 }
 
-/// The test that prints them may still crash the runtime (the controller's encoding is issue
-/// 11's point 2); the report must be valid and the other results intact either way.
+/// A lone surrogate cannot be encoded; the runtime sends U+FFFD in its place (in the name, the
+/// output and the message), and the rest of the run is untouched.
 #[test]
 fn a_lone_surrogate_leaves_junit_valid_and_the_other_tests_intact() {
     let project = Project::empty();
@@ -97,7 +97,7 @@ fn a_lone_surrogate_leaves_junit_valid_and_the_other_tests_intact() {
         "surrogate.test.js",
         r#"import { it } from "proctor";
 it("passes first", () => {});
-it("prints lone surrogates", () => {
+it("lone \uD800 surrogate", () => {
   console.log("lone \uD800 in output and \uDC00 too");
   throw new Error("lone \uD800 in the message");
 });
@@ -106,14 +106,25 @@ it("passes last", () => {});
     );
     let out = project.run(&["run", "--reporter", "json", "--junit", "junit.xml"]);
     out.assert_code(1);
-    let outcomes = out.outcomes();
-    assert_eq!(outcomes.len(), 3, "{outcomes:?}");
-    assert_eq!(outcomes["surrogate.test.js::passes first"], "passed");
-    assert_eq!(outcomes["surrogate.test.js::passes last"], "passed");
+    assert_eq!(
+        out.outcomes(),
+        model(&[
+            ("surrogate.test.js::lone \u{fffd} surrogate", "failed"),
+            ("surrogate.test.js::passes first", "passed"),
+            ("surrogate.test.js::passes last", "passed"),
+        ])
+    );
     let xml = project.read("junit.xml");
-    let cases = junit_model(&parse(&xml));
-    assert_eq!(cases.len(), 3, "{cases:?}");
-    assert_eq!((cases["passes first"].as_str(), cases["passes last"].as_str()), ("passed", "passed"));
+    let doc = parse(&xml);
+    assert_eq!(
+        junit_model(&doc),
+        model(&[
+            ("lone \u{fffd} surrogate", "failure: lone \u{fffd} in the message"),
+            ("passes first", "passed"),
+            ("passes last", "passed"),
+        ])
+    );
+    assert_eq!(system_out(&doc, "lone \u{fffd} surrogate"), "lone \u{fffd} in output and \u{fffd} too\n");
 }
 
 #[test]

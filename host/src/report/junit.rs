@@ -460,6 +460,7 @@ mod tests {
             stream: Stream::Stdout,
             level: ConsoleLevel::Log,
             text: text.into(),
+            after: None,
         })
     }
 

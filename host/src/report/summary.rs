@@ -215,7 +215,13 @@ impl Reporter for Summary {
                 let output = self.output.entry(test.clone()).or_insert_with(|| Capped::new(CONSOLE_CAP));
                 push_console(output, *stream, text);
             }
-            EventKind::Console { test: None, stream, text, .. } => push_console(&mut self.stray_output, *stream, text),
+            EventKind::Console { test: None, stream, text, after, .. } => match after {
+                Some(test) => {
+                    let text = format!("(from {test}, after it ended) {text}");
+                    push_console(&mut self.stray_output, *stream, &text)
+                }
+                None => push_console(&mut self.stray_output, *stream, text),
+            },
             EventKind::TestFinished { test, outcome, error, .. } => {
                 let output = self.output.remove(&test.id);
                 if *outcome != Outcome::Passed {
