@@ -39,24 +39,28 @@ fn system_out(doc: &roxmltree::Document<'_>, case: &str) -> String {
         .collect()
 }
 
-#[test]
-fn junit_is_valid_xml_whatever_tests_print_and_throw() {
-    let project = Project::empty();
+/// Runs tests whose names, output and errors hold characters XML 1.0 forbids in `project`, and
+/// checks the results and the JUnit report.
+fn hostile_characters(project: &Project, runtime: &str, args: &[&str]) {
     project.write(
         "hostile.test.js",
         r#"import { it } from "proctor";
 it("passes first", () => { console.log("before <&>"); });
 it("hostile \u0001 name \uFFFE", () => {
   console.log("out: \uFFFE\uFFFF\u0001 \u001b[31mred\u001b[0m");
-  process.stdout.write("raw \u0002 write\n");
+  if (globalThis.process?.stdout) process.stdout.write("raw \u0002 write\n");
+  else console.info("raw \u0002 write");
   console.error("err: \u0008");
   throw new Error("bad \u0003 message \uFFFF");
 });
 it("passes last", () => { console.log("after"); });
 "#,
     );
-    let out = project.run(&["run", "--reporter", "json", "--junit", "reports/junit.xml"]);
+    let mut all = vec!["run", "--reporter", "json", "--junit", "reports/junit.xml"];
+    all.extend_from_slice(args);
+    let out = project.run(&all);
     out.assert_code(1);
+    assert_ran_in(&out, runtime);
     assert_eq!(
         out.outcomes(),
         model(&[
@@ -86,6 +90,24 @@ it("passes last", () => { console.log("after"); });
         .and_then(|n| n.attribute("value"))
         .unwrap_or_else(|| panic!("no note on replaced characters\n{xml}"));
     assert!(note.contains("cannot hold") && note.contains("\\u{…}"), "{note}");
+}
+
+fn assert_ran_in(out: &Output, runtime: &str) {
+    let started = out.events_of("runtime-started");
+    assert!(!started.is_empty() && started.iter().all(|e| e["kind"] == runtime), "not run in {runtime}: {started:?}");
+}
+
+#[test]
+fn junit_is_valid_xml_whatever_tests_print_and_throw() {
+    hostile_characters(&Project::empty(), "node", &[]);
+}
+
+#[test]
+fn junit_is_valid_xml_whatever_tests_print_and_throw_in_chromium() {
+    let _browser = proctor_e2e::browser_lock();
+    let project = Project::empty();
+    project.write("proctor.toml", "[[suite]]\nruntime = \"chromium\"\ntests = [\"*.test.js\"]\n");
+    hostile_characters(&project, "chromium", &["--no-server"]);
 }
 
 /// A lone surrogate cannot be encoded; the runtime sends U+FFFD in its place (in the name, the
@@ -308,21 +330,23 @@ it("four", () => {});
 it("five", () => {});
 "#;
 
-#[test]
-fn sigint_reports_the_interrupted_test_and_every_unrun_one_and_exits_130() {
-    let project = Project::empty();
+/// Interrupts a run of [`FIVE_TESTS`] in `project` with SIGINT while its second test hangs, and
+/// checks the JSON events, the JUnit report, the exit code and that no runtime process is left.
+fn sigint_while_the_second_test_hangs(project: &Project, runtime: &str, args: &[&str]) {
     project.write("five.test.js", FIVE_TESTS);
-    let mut run =
-        Background::start(&project, &["run", "--reporter", "json", "--junit", "junit.xml", "--timeout", "60s"]);
+    let mut all = vec!["run", "--reporter", "json", "--junit", "junit.xml", "--timeout", "60s"];
+    all.extend_from_slice(args);
+    let mut run = Background::start(project, &all);
     run.wait_for(r#""event":"test-started","test":{"id":"five.test.js::two hangs""#);
     // Its output too, so the interrupted test's <system-out> is known (the host announces a test
     // before the runtime has run any of it).
     run.wait_for(r#""text":"hanging now""#);
-    let node = children_of(run.child.id());
-    assert!(!node.is_empty(), "node runs as a child of proctor");
+    let processes = children_of(run.child.id());
+    assert!(!processes.is_empty(), "the runtime runs as a child of proctor");
     run.signal("-INT");
     let out = run.finish();
     out.assert_code(130);
+    assert_ran_in(&out, runtime);
     assert_eq!(
         out.results(),
         model(&[
@@ -356,8 +380,21 @@ fn sigint_reports_the_interrupted_test_and_every_unrun_one_and_exits_130() {
         ])
     );
     assert_eq!(system_out(&doc, "two hangs"), "hanging now\n");
-    let left: Vec<u32> = node.into_iter().filter(|pid| alive(*pid)).collect();
+    let left: Vec<u32> = processes.into_iter().filter(|pid| alive(*pid)).collect();
     assert!(left.is_empty(), "processes left behind: {left:?}");
+}
+
+#[test]
+fn sigint_reports_the_interrupted_test_and_every_unrun_one_and_exits_130() {
+    sigint_while_the_second_test_hangs(&Project::empty(), "node", &[]);
+}
+
+#[test]
+fn sigint_in_chromium_reports_every_test_and_leaves_no_browser() {
+    let _browser = proctor_e2e::browser_lock();
+    let project = Project::empty();
+    project.write("proctor.toml", "[[suite]]\nruntime = \"chromium\"\ntests = [\"*.test.js\"]\n");
+    sigint_while_the_second_test_hangs(&project, "chromium", &["--no-server"]);
 }
 
 #[test]
