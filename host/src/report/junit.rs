@@ -118,9 +118,22 @@ fn check_writable(path: &Path) -> std::io::Result<()> {
     if path.is_dir() {
         return Err(std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a directory"));
     }
-    let dir = parent(path);
-    std::fs::create_dir_all(dir)?;
-    tempfile::Builder::new().prefix(".proctor-junit-").tempfile_in(dir).map(drop)
+    std::fs::create_dir_all(parent(path))?;
+    temp_beside(path).map(drop)
+}
+
+/// A temp file in `path`'s directory, to be renamed over it: created with the permissions a new
+/// file gets (0666 less the umask, as `File::create` would), not a temp file's 0600, so CI
+/// tools running as another user can read the report.
+fn temp_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".proctor-junit-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(parent(path))
 }
 
 fn parent(path: &Path) -> &Path {
@@ -191,7 +204,7 @@ impl Junit {
         if !outside.cases.is_empty() {
             suites.push(outside);
         }
-        let mut file = tempfile::Builder::new().prefix(".proctor-junit-").tempfile_in(parent(&self.path))?;
+        let mut file = temp_beside(&self.path)?;
         {
             let mut out = std::io::BufWriter::new(file.as_file_mut());
             write_report(&mut out, suites, &mut self.spool)?;
@@ -483,6 +496,20 @@ mod tests {
         }
         junit.on_event(&event(EventKind::RunFinished { stats: RunStats::default(), interrupted: None })).unwrap();
         std::fs::read_to_string(path).unwrap()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_report_gets_a_new_files_permissions_not_a_temp_files() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("junit.xml");
+        let junit = Box::new(Junit::create(path.clone()).unwrap());
+        junit.finish().unwrap();
+        let plain = dir.path().join("plain");
+        std::fs::File::create(&plain).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), mode(&plain));
     }
 
     #[test]
