@@ -240,37 +240,60 @@ struct Background {
     child: Child,
     lines: std::sync::mpsc::Receiver<String>,
     seen: Vec<String>,
+    errors: std::sync::mpsc::Receiver<String>,
+    seen_errors: Vec<String>,
+}
+
+/// Sends every line `from` reads to a channel, on a thread.
+fn lines_of(from: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
+    let (send, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(from).lines().map_while(Result::ok) {
+            if send.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    lines
+}
+
+/// Waits (up to 30 s) for a line of `lines` containing `text`, keeping what it read in `seen`.
+fn wait_for_line(lines: &std::sync::mpsc::Receiver<String>, seen: &mut Vec<String>, text: &str) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Ok(line) = lines.recv_timeout(Duration::from_millis(100)) {
+            let found = line.contains(text);
+            seen.push(line);
+            if found {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 impl Background {
     fn start(project: &Project, args: &[&str]) -> Background {
         let mut child = project.command(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
-        let stdout = child.stdout.take().expect("stdout");
-        let (send, lines) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if send.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Background { child, lines, seen: Vec::new() }
+        let lines = lines_of(child.stdout.take().expect("stdout"));
+        let errors = lines_of(child.stderr.take().expect("stderr"));
+        Background { child, lines, seen: Vec::new(), errors, seen_errors: Vec::new() }
     }
 
     /// Waits (up to 30 s) for a stdout line containing `text`.
     fn wait_for(&mut self, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(100)) {
-                let found = line.contains(text);
-                self.seen.push(line);
-                if found {
-                    return;
-                }
-            }
+        if !wait_for_line(&self.lines, &mut self.seen, text) {
+            let _ = self.child.kill();
+            panic!("no line with {text:?} within 30 s:\n{}", self.seen.join("\n"));
         }
-        let _ = self.child.kill();
-        panic!("no line with {text:?} within 30 s:\n{}", self.seen.join("\n"));
+    }
+
+    /// Waits (up to 30 s) for a stderr line containing `text`.
+    fn wait_for_stderr(&mut self, text: &str) {
+        if !wait_for_line(&self.errors, &mut self.seen_errors, text) {
+            let _ = self.child.kill();
+            panic!("no stderr line with {text:?} within 30 s:\n{}", self.seen_errors.join("\n"));
+        }
     }
 
     fn signal(&self, name: &str) {
@@ -291,14 +314,13 @@ impl Background {
             }
             std::thread::sleep(Duration::from_millis(50));
         };
-        let mut stderr = String::new();
-        if let Some(mut pipe) = self.child.stderr.take() {
-            let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
-        }
         while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(5)) {
             self.seen.push(line);
         }
-        Output { code: status.code().unwrap_or(-1), stdout: self.seen.join("\n"), stderr }
+        while let Ok(line) = self.errors.recv_timeout(Duration::from_secs(5)) {
+            self.seen_errors.push(line);
+        }
+        Output { code: status.code().unwrap_or(-1), stdout: self.seen.join("\n"), stderr: self.seen_errors.join("\n") }
     }
 }
 
@@ -451,4 +473,53 @@ fn sigterm_reports_every_test_of_every_suite_in_the_summary_and_junit_and_exits_
     );
     let left: Vec<u32> = node.into_iter().filter(|pid| alive(*pid)).collect();
     assert!(left.is_empty(), "processes left behind: {left:?}");
+}
+
+/// A run that waits for `proctor serve` (another run holds it) and is interrupted there still
+/// reports every selected test, as not run.
+#[test]
+fn a_run_interrupted_while_it_waits_for_proctor_serve_reports_every_test_as_not_run() {
+    let _browser = proctor_e2e::browser_lock();
+    let project = Project::empty();
+    project.write("proctor.toml", "[[suite]]\nruntime = \"chromium\"\ntests = [\"*.test.js\"]\n");
+    project.write(
+        "hang.test.js",
+        "import { it } from \"proctor\";\nit(\"hangs\", () => { console.log(\"holding\"); return new Promise(() => {}); });\n",
+    );
+    project.write(
+        "waits.test.js",
+        "import { it } from \"proctor\";\nit(\"first\", () => {});\nit.skip(\"skipped\", () => {});\nit(\"second\", () => {});\n",
+    );
+    let mut serve = Background::start(&project, &["serve"]);
+    let deadline = Instant::now() + Duration::from_secs(40);
+    while !project.read(".proctor/server.json").contains(&format!("{}", serve.child.id())) {
+        assert!(Instant::now() < deadline && serve.child.try_wait().ok().flatten().is_none(), "serve never got ready");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut holder = Background::start(&project, &["run", "--reporter", "json", "--timeout", "60s", "hang.test.js"]);
+    holder.wait_for(r#""text":"holding""#);
+    let mut waiting =
+        Background::start(&project, &["run", "--reporter", "json", "--junit", "junit.xml", "waits.test.js"]);
+    waiting.wait_for_stderr("busy with 1 other run");
+    waiting.signal("-INT");
+    let out = waiting.finish();
+    out.assert_code(130);
+    assert_eq!(
+        out.results(),
+        model(&[
+            ("waits.test.js::first", "skipped:interrupted"),
+            ("waits.test.js::second", "skipped:interrupted"),
+            ("waits.test.js::skipped", "skipped:skip"),
+        ])
+    );
+    assert_eq!(out.events_of("run-finished")[0]["interrupted"], "SIGINT");
+    let not_run = "skipped: not run: interrupted by SIGINT";
+    assert_eq!(
+        junit_model(&parse(&project.read("junit.xml"))),
+        model(&[("first", not_run), ("second", not_run), ("skipped", "skipped: skipped with .skip")])
+    );
+    holder.signal("-INT");
+    holder.finish().assert_code(130);
+    serve.signal("-TERM");
+    let _ = serve.finish();
 }
