@@ -151,6 +151,22 @@ def comm(pid):
         return "?"
 
 
+def kind(pid):
+    """What a process is, for the per-kind table: Chromium's `--type=` (and a utility's
+    sub-type), `chromium` for its browser process, else the command name."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            # Chromium rewrites its argv into one space-separated string
+            words = re.split(r"[\0 ]", f.read().decode(errors="replace"))
+    except OSError:
+        return "?"
+    flags = dict(w[2:].split("=", 1) for w in words if w.startswith("--") and "=" in w)
+    if "type" not in flags:
+        return comm(pid)
+    sub = flags.get("utility-sub-type", "").split(".")[-1]
+    return f"{flags['type']} ({sub})" if sub else flags["type"]
+
+
 def shm_references(pids):
     """The /dev/shm entries these processes name on their command line or hold open (the
     Chromium profile proctor puts there, Chromium's shared-memory files): /dev/shm is the whole
@@ -191,6 +207,16 @@ def is_chromium_temp(name):
     return "org.chromium.Chromium." in name
 
 
+def kinds(pids):
+    """kind -> (processes, RSS KiB)."""
+    out = {}
+    for pid in pids:
+        k = kind(pid)
+        n, rss = out.get(k, (0, 0))
+        out[k] = (n + 1, rss + rss_kib(pid))
+    return out
+
+
 class Sampler:
     """Samples a server's process tree and the temp files it and the runs make."""
 
@@ -220,7 +246,7 @@ class Sampler:
             "tree_fds": len(fds(self.root)) + sum(len(fds(pid)) for pid in tree),
             "procs": len(tree),
             "zombies": zombies,
-            "comms": sorted(comm(pid) for pid in tree),
+            "kinds": kinds(tree),
             "tmp": len(tmp),
             "tmp_names": tmp,
             "tmp_chromium": sum(is_chromium_temp(n) for n in tmp),
@@ -431,6 +457,13 @@ def soak_serve(args):
     }
 
 
+def trend(points):
+    """Least-squares slope of (x, y) points."""
+    mx = statistics.mean(x for x, _ in points)
+    my = statistics.mean(y for _, y in points)
+    return sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)
+
+
 def growth(before, after, args):
     """(metric, before, after, limit text, ok) rows; RSS in MiB."""
     rows = []
@@ -585,18 +618,23 @@ def render(args, facts, a, b, started, finished):
                 "|---|---:|---:|---:|---|",
             ]
             lines += [f"| {m} | {bv} | {av} | {lim} | {'yes' if ok else '**NO**'} |" for m, bv, av, lim, ok in growth(s[0], s[-1], args)]
-            mid = min(s, key=lambda x: abs(x["run"] - s[-1]["run"] / 2))
-            if mid["run"] < s[-1]["run"]:
-                n = s[-1]["run"] - mid["run"]
-                slope = {k: (s[-1][k] - mid[k]) / 1024 / n for k in ("serve_rss", "tree_rss", "tree_pss")}
-                lines += ["", f"Trend over the second half (runs {mid['run']}–{s[-1]['run']}), per run: server RSS "
+            half = [x for x in s if x["run"] >= s[-1]["run"] / 2]
+            if len(half) >= 3:
+                slope = {k: trend([(x["run"], x[k] / 1024) for x in half]) for k in ("serve_rss", "tree_rss", "tree_pss")}
+                lines += ["", f"Trend over the second half (runs {half[0]['run']}–{s[-1]['run']}, least squares over "
+                          f"{len(half)} samples), per run: server RSS "
                           f"{slope['serve_rss']:+.3f} MiB, tree RSS {slope['tree_rss']:+.3f} MiB, tree PSS "
                           f"{slope['tree_pss']:+.3f} MiB."]
         procs, tmp, shm = a["left"]
         lines += ["", f"After `proctor serve --stop` (the server ended with {a['stopped']}): "
                   f"{len(procs)} of its processes left, {len(tmp)} entries in TMPDIR, {len(shm)} of its /dev/shm entries."]
         if s:
-            lines.append(f"Processes of the tree at the last sample: {', '.join(sorted(set(s[-1]['comms'])))}.")
+            first, last = s[0]["kinds"], s[-1]["kinds"]
+            lines += ["", "The server's descendants by kind (`--type` of Chromium's processes), processes and RSS (MiB), "
+                      "first and last sample:", "", "| kind | first | last |", "|---|---:|---:|"]
+            for k in sorted(set(first) | set(last)):
+                cell = lambda d: f"{d[k][0]} × {mib(d[k][1])}" if k in d else "–"  # noqa: E731
+                lines.append(f"| {k} | {cell(first)} | {cell(last)} |")
     if b:
         total_mib = args.flood_tests * b["size"] / MIB
         lines += [
@@ -662,8 +700,8 @@ def main():
         if len(a["samples"]) >= 2:
             failures += [f"{m} grew: {bv} → {av} (allowed {lim})" for m, bv, av, lim, ok in growth(a["samples"][0], a["samples"][-1], args) if not ok]
             first, last = a["samples"][0], a["samples"][-1]
-            if first["comms"] != last["comms"]:
-                print(f"  processes then: {first['comms']}\n  processes now:  {last['comms']}")
+            if first["kinds"] != last["kinds"]:
+                print(f"  processes then: {first['kinds']}\n  processes now:  {last['kinds']}")
             if first["tmp_names"] != last["tmp_names"]:
                 print(f"  TMPDIR then: {first['tmp_names']}\n  TMPDIR now:  {last['tmp_names']}")
     if not args.skip_flood:
