@@ -593,8 +593,8 @@ def render(args, facts, a, b, started, finished):
             + (" and run the chromium suite in the server's kept tab" if a["chromium"] else "")
             + f". Run wall time: first 10 median {statistics.median(w[:10]):.3f} s, last 10 median "
             f"{statistics.median(w[-10:]):.3f} s (all: {min(w):.3f}–{max(w):.3f} s). Samples of the server and all its "
-            f"descendants, each {args.settle:g} s after a run: RSS = VmRSS (MiB; the tree's sum counts shared pages once per "
-            "process), PSS = the tree's proportional set size from smaps_rollup (shared pages split), fds = entries of /proc/PID/fd, "
+            f"descendants, each {args.settle:g} s after a run: RSS = VmRSS (MiB; the tree's sum counts a "
+            "shared page in every process that maps it), PSS = the tree's proportional set size from smaps_rollup (shared pages split), fds = entries of /proc/PID/fd, "
             "TMPDIR = entries in the fresh directory given to the server and the runs as TMPDIR, /dev/shm = entries "
             "the server's tree was seen using (`proctor-*` profile, `*org.chromium.Chromium.*`) still there.",
             "",
