@@ -62,11 +62,6 @@ impl Headless {
         self.tabs.lock().await.contains_key(&n)
     }
 
-    /// The DevTools port of the browser.
-    pub(crate) fn debug_port(&self) -> u16 {
-        self.browser.debug_port()
-    }
-
     async fn target(&self, n: u32) -> Option<String> {
         self.tabs.lock().await.get(&n).and_then(ChromiumTab::target_id)
     }

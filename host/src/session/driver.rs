@@ -422,13 +422,19 @@ impl<L: Launch> Driver<'_, '_, L> {
                     }
                     None => None,
                 },
-                line = live.process.output(), if live.output_open => {
-                    match line {
-                        Some(line) => self.raw_output(Some(&head_id), line),
-                        None => live.output_open = false,
+                line = live.process.output(), if live.output_open => match line {
+                    Some(line) => {
+                        self.raw_output(Some(&head_id), line);
+                        continue;
                     }
-                    continue;
-                }
+                    // A tab's output ends with the tab: a crash (out of memory, say) can leave
+                    // its socket open.
+                    None if !live.process.exits_with_its_socket() => None,
+                    None => {
+                        live.output_open = false;
+                        continue;
+                    }
+                },
                 _ = sleep_until(deadline) => Some(()),
             };
             let head = in_flight.pop_front().expect("head exists");
@@ -453,7 +459,7 @@ impl<L: Launch> Driver<'_, '_, L> {
                         Some(exit) => exit.to_string(),
                         None => {
                             live.process.kill().await;
-                            "closed its connection".to_string()
+                            live.process.end_reason().unwrap_or_else(|| "closed its connection".to_string())
                         }
                     };
                     let message = format!("the runtime {exit} while this test was running{}", self.stderr_tail_text());
