@@ -147,7 +147,7 @@ impl ChromiumLauncher {
         sweep_stale_browsers();
         let home = BrowserHome::create().map_err(|source| RuntimeError::Spawn { program: self.program(), source })?;
         let (process, to_browser, from_browser) =
-            spawn(&self.path, &home).map_err(|source| RuntimeError::Spawn { program: self.program(), source })?;
+            spawn(&self.path, &home).map_err(|source| self.launch_error(format!("could not start it: {source}")))?;
         let mut browser = ChromiumBrowser {
             cdp: Arc::new(
                 Cdp::new(to_browser, from_browser)
