@@ -10,7 +10,7 @@
 //! browser that stops answering costs that call an error, never a hang.
 
 use serde_json::{json, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::os::fd::OwnedFd;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -22,6 +22,8 @@ use tokio::sync::{mpsc, oneshot, watch};
 /// The largest message proctor accepts from the browser; its replies are small, so anything
 /// bigger is a browser (or impostor) gone wrong.
 const MAX_MESSAGE: usize = 64 << 20;
+/// How many ends of unwatched targets are kept (see `Routes::unwatched`).
+const UNWATCHED: usize = 32;
 
 /// Why a DevTools call failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -57,6 +59,9 @@ struct Routes {
     pending: HashMap<u64, oneshot::Sender<Reply>>,
     /// How each watched target ended (`None` while it lives).
     targets: HashMap<String, watch::Sender<Option<TargetEnd>>>,
+    /// Ends of targets nobody watched (yet), the latest few: a tab can crash between its
+    /// creation's reply and its creator's call to `watch_target`.
+    unwatched: VecDeque<(String, TargetEnd)>,
     /// Set once the pipe closed: later calls fail at once.
     closed: bool,
 }
@@ -149,8 +154,12 @@ impl Cdp {
     /// reported before anyone watched is kept for the first watcher.
     pub(crate) fn watch_target(&self, id: &str) -> watch::Receiver<Option<TargetEnd>> {
         let mut routes = lock(&self.routes);
-        let gone = routes.closed.then_some(TargetEnd::BrowserGone);
-        routes.targets.entry(id.to_string()).or_insert_with(|| watch::channel(gone).0).subscribe()
+        let early = routes.unwatched.iter().position(|(target, _)| target == id);
+        let ended = match early {
+            Some(i) => routes.unwatched.remove(i).map(|(_, end)| end),
+            None => routes.closed.then_some(TargetEnd::BrowserGone),
+        };
+        routes.targets.entry(id.to_string()).or_insert_with(|| watch::channel(ended).0).subscribe()
     }
 
     /// Stops tracking target `id` (its tab was dropped).
@@ -190,10 +199,19 @@ fn route(routes: &Mutex<Routes>, message: &[u8]) {
         _ => return,
     };
     let Some(target) = params["targetId"].as_str() else { return };
-    let sender = routes.targets.entry(target.to_string()).or_insert_with(|| watch::channel(None).0);
-    // A crash is followed by the target's destruction; the crash is the news.
-    if sender.borrow().is_none() {
-        sender.send_replace(Some(end));
+    match routes.targets.get(target) {
+        // A crash is followed by the target's destruction; the crash is the news.
+        Some(sender) if sender.borrow().is_none() => {
+            sender.send_replace(Some(end));
+        }
+        Some(_) => {}
+        None if routes.unwatched.iter().any(|(t, _)| t == target) => {}
+        None => {
+            if routes.unwatched.len() == UNWATCHED {
+                routes.unwatched.pop_front();
+            }
+            routes.unwatched.push_back((target.to_string(), end));
+        }
     }
 }
 
