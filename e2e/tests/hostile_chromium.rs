@@ -4,6 +4,9 @@
 //! proctor sweeps), two `proctor serve` started at once end with one running, a tab that runs
 //! out of memory costs its test and not the run, and a `PROCTOR_CHROMIUM` that is not a browser
 //! fails at once. Every child process has a deadline, so a regression fails instead of hanging.
+//!
+//! Processes and directories are found by the marker in every path of a proctor's browser
+//! (`proctor-chromium-<proctor pid>-`, see `proctor_e2e::processes`).
 
 use proctor_e2e::processes::{browser_dirs_of, chromium_of, listening_ports, wait_for_no_chromium_of};
 use proctor_e2e::{model, Output, Project};
@@ -210,6 +213,7 @@ fn kill_9_of_a_run_takes_its_chromium_along_and_the_next_run_sweeps_its_director
     let _ = run.child.wait();
     let running = wait_for_no_chromium_of(pid, Duration::from_secs(15));
     assert!(running.is_empty(), "Chromium outlived its killed proctor: {running:?}");
+    assert!(!browser_dirs_of(pid).is_empty(), "a killed proctor cannot remove its directory");
 
     // What the killed proctor could not remove, the next one does.
     project.write("test/hang.test.js", "import { it } from \"proctor\";\nit(\"passes\", () => {});\n");
@@ -310,14 +314,29 @@ fn two_serves_at_once_leave_one_and_a_new_serve_sweeps_what_a_killed_one_left() 
         std::thread::sleep(Duration::from_millis(50));
     }
 
+    // The server's Chromium has no door either, for the server's whole life.
+    let token = std::fs::read_to_string(project.path().join(".proctor/server.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+        .and_then(|record| record["token"].as_str().map(str::to_owned))
+        .expect("the record holds the token");
+    let browser = chromium_of(winner.id());
+    assert!(browser.iter().any(|p| p.cmdline.contains("--remote-debugging-pipe")), "{browser:?}");
+    for process in &browser {
+        assert!(!process.cmdline.contains("remote-debugging-port"), "a DevTools port is open: {}", process.cmdline);
+        assert!(!process.cmdline.contains(&token), "the token is on a command line: {}", process.cmdline);
+    }
+    let pids: Vec<u32> = browser.iter().map(|p| p.pid).collect();
+    assert_eq!(listening_ports(&pids), Vec::<u16>::new(), "the server's Chromium listens on no TCP port");
+
     // Killed without a chance to clean up: its Chromium goes with it; its directory stays
     // until the next server sweeps it.
     let dead = winner.id();
-    assert!(!chromium_of(dead).is_empty(), "the server's Chromium runs");
     winner.kill().expect("SIGKILL");
     let _ = winner.wait();
     let running = wait_for_no_chromium_of(dead, Duration::from_secs(15));
     assert!(running.is_empty(), "Chromium outlived its killed server: {running:?}");
+    assert!(!browser_dirs_of(dead).is_empty(), "a killed server cannot remove its directory");
     let mut next = start_serve(&project, &logs.path().join("next.log"));
     let deadline = Instant::now() + Duration::from_secs(40);
     while record_pid(&project) != Some(next.id()) {

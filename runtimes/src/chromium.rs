@@ -562,11 +562,13 @@ fn spawn_from_keeper(command: Command) -> std::io::Result<Child> {
         })?;
         *keeper = Some(jobs);
     }
-    let sent = keeper.as_ref().map(|jobs| jobs.send((command, reply)));
+    let sent = keeper.as_ref().is_some_and(|jobs| jobs.send((command, reply)).is_ok());
     drop(keeper);
-    match sent {
-        Some(Ok(())) => answer.recv().unwrap_or_else(|_| Err(std::io::Error::other("the spawner thread is gone"))),
-        _ => Err(std::io::Error::other("the spawner thread is gone")),
+    let gone = || std::io::Error::other("the spawner thread is gone");
+    if sent {
+        answer.recv().unwrap_or_else(|_| Err(gone()))
+    } else {
+        Err(gone())
     }
 }
 

@@ -99,7 +99,8 @@ pub(crate) fn lock_server(root: &Path) -> std::io::Result<Option<ServeLock>> {
     let path = root.join(".proctor").join("serve.lock");
     std::fs::create_dir_all(path.parent().expect("the lock lives in .proctor/"))?;
     loop {
-        let file = std::fs::OpenOptions::new().read(true).write(true).create(true).mode(0o600).open(&path)?;
+        let file =
+            std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).mode(0o600).open(&path)?;
         // SAFETY: flock only reads the descriptor, which `file` keeps open.
         if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
             let err = std::io::Error::last_os_error();
