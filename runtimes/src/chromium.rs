@@ -299,6 +299,14 @@ impl ChromiumTab {
         }
     }
 
+    /// Resolves once the tab has ended: crashed, closed, or its browser gone.
+    pub fn gone(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut end = self.end.clone();
+        async move {
+            let _ = end.wait_for(Option::is_some).await;
+        }
+    }
+
     /// How the tab ended, once it has.
     fn ended(&self) -> Option<TargetEnd> {
         self.end.borrow().clone()
