@@ -2,8 +2,9 @@
 //! local process can drive it (no DevTools port, no token on a command line), a run leaves no
 //! process or directory behind (not even after a `kill -9` of proctor, whose leftovers the next
 //! proctor sweeps), two `proctor serve` started at once end with one running, a tab that runs
-//! out of memory costs its test and not the run, and a `PROCTOR_CHROMIUM` that is not a browser
-//! fails at once. Every child process has a deadline, so a regression fails instead of hanging.
+//! out of memory costs its test and not the run (standalone and through `proctor serve`), and a
+//! `PROCTOR_CHROMIUM` that is not a browser fails at once. Every child process has a deadline,
+//! so a regression fails instead of hanging.
 //!
 //! Processes and directories are found by the marker in every path of a proctor's browser
 //! (`proctor-chromium-<proctor pid>-`, see `proctor_e2e::processes`).
@@ -222,21 +223,53 @@ fn kill_9_of_a_run_takes_its_chromium_along_and_the_next_run_sweeps_its_director
     assert_eq!(browser_dirs_of(pid), Vec::<PathBuf>::new(), "the killed run's directory was swept");
 }
 
-#[test]
-fn a_tab_that_runs_out_of_memory_costs_its_test_and_the_rest_run() {
-    let _browser = proctor_e2e::browser_lock();
-    let project = chromium_project(&[(
-        "test/oom.test.js",
-        r#"import { it, expect } from "proctor";
+const RUNS_OUT_OF_MEMORY: &str = r#"import { it, expect } from "proctor";
 it("before", () => { expect(1).toBe(1); });
 it("runs out of memory", { timeout: 60000 }, () => {
   const hoard = [];
   for (;;) hoard.push(new Array(1e6).fill(1));
 });
 it("after", () => { expect(2).toBe(2); });
-"#,
-    )]);
+"#;
+
+#[test]
+fn a_tab_that_runs_out_of_memory_costs_its_test_and_the_rest_run() {
+    let _browser = proctor_e2e::browser_lock();
+    let project = chromium_project(&[("test/oom.test.js", RUNS_OUT_OF_MEMORY)]);
     let out = output_within(project.command(&["run", "--reporter", "json"]), Duration::from_secs(120));
+    let oom = assert_out_of_memory_cost_one_test(&out);
+    if oom["outcome"] == "crashed" {
+        // The browser said so: the tab's socket alone may stay open.
+        let message = oom["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains("its tab's renderer died") || message.contains("out of memory"), "{message}");
+    }
+}
+
+#[test]
+fn through_serve_a_tab_that_runs_out_of_memory_is_replaced_and_the_rest_run() {
+    let _browser = proctor_e2e::browser_lock();
+    let project = chromium_project(&[("test/oom.test.js", RUNS_OUT_OF_MEMORY)]);
+    let logs = tempfile::tempdir().expect("temp dir");
+    let mut serve = start_serve(&project, &logs.path().join("serve.log"));
+    let deadline = Instant::now() + Duration::from_secs(40);
+    while record_pid(&project) != Some(serve.id()) {
+        assert!(serve.try_wait().expect("wait").is_none(), "the server exited");
+        assert!(Instant::now() < deadline, "the server never became ready");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = output_within(project.command(&["run", "--reporter", "json"]), Duration::from_secs(120));
+    assert!(out.stderr.contains("kept by proctor serve"), "{}", out.stderr);
+    assert_out_of_memory_cost_one_test(&out);
+    // The server's new tab serves the next run.
+    project.write("test/oom.test.js", "import { it } from \"proctor\";\nit(\"passes\", () => {});\n");
+    let out = output_within(project.command(&["run", "--reporter", "json"]), Duration::from_secs(60));
+    out.assert_code(0);
+    assert!(out.stderr.contains("kept by proctor serve"), "{}", out.stderr);
+    let _ = Command::new("kill").args(["-TERM", &serve.id().to_string()]).status();
+    assert_eq!(wait_within(&mut serve, Duration::from_secs(20)).code(), Some(0));
+}
+
+fn assert_out_of_memory_cost_one_test(out: &Output) -> Value {
     out.assert_code(1);
     let outcomes = out.outcomes();
     assert_eq!(outcomes.get("test/oom.test.js::before").map(String::as_str), Some("passed"), "{outcomes:?}");
@@ -244,11 +277,8 @@ it("after", () => { expect(2).toBe(2); });
     // Crashed when the tab dies before the test's deadline, timed out (and replaced) otherwise.
     let oom = out.finished("test/oom.test.js::runs out of memory");
     assert!(oom["outcome"] == "crashed" || oom["outcome"] == "timed-out", "{oom}");
-    if oom["outcome"] == "crashed" {
-        let message = oom["error"]["message"].as_str().unwrap_or_default();
-        assert!(message.contains("crashed") || message.contains("out of memory"), "{message}");
-    }
     assert_eq!(out.events_of("runtime-restarted").len(), 1);
+    oom
 }
 
 #[test]
