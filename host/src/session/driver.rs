@@ -382,6 +382,11 @@ impl<L: Launch> Driver<'_, '_, L> {
                 },
                 line = live.process.output(), if live.output_open => match line {
                     Some(line) => self.raw_output(None, line),
+                    // A tab that crashed (out of memory while loading, say): see `dispatch`.
+                    None if !live.process.exits_with_its_socket() => {
+                        live.process.kill().await;
+                        return Err(StartError::Closed { stage, stderr: self.stderr_tail_text() });
+                    }
                     None => live.output_open = false,
                 },
                 _ = sleep_until(deadline) => {
