@@ -251,12 +251,7 @@ fn through_serve_a_tab_that_runs_out_of_memory_is_replaced_and_the_rest_run() {
     let project = chromium_project(&[("test/oom.test.js", RUNS_OUT_OF_MEMORY)]);
     let logs = tempfile::tempdir().expect("temp dir");
     let mut serve = start_serve(&project, &logs.path().join("serve.log"));
-    let deadline = Instant::now() + Duration::from_secs(40);
-    while record_pid(&project) != Some(serve.id()) {
-        assert!(serve.try_wait().expect("wait").is_none(), "the server exited");
-        assert!(Instant::now() < deadline, "the server never became ready");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_until_serving(&project, &mut serve);
     let out = output_within(project.command(&["run", "--reporter", "json"]), Duration::from_secs(120));
     assert!(out.stderr.contains("kept by proctor serve"), "{}", out.stderr);
     assert_out_of_memory_cost_one_test(&out);
@@ -305,6 +300,16 @@ fn start_serve(project: &Project, log: &std::path::Path) -> Child {
     project.command(&["serve"]).stdout(Stdio::null()).stderr(file).spawn().expect("proctor serve starts")
 }
 
+/// Waits (up to 40 s) until `serve` has recorded itself: it is ready then.
+fn wait_until_serving(project: &Project, serve: &mut Child) {
+    let deadline = Instant::now() + Duration::from_secs(40);
+    while record_pid(project) != Some(serve.id()) {
+        assert!(serve.try_wait().expect("wait").is_none(), "the server exited");
+        assert!(Instant::now() < deadline, "the server never became ready");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 fn record_pid(project: &Project) -> Option<u32> {
     let text = std::fs::read_to_string(project.path().join(".proctor/server.json")).ok()?;
     serde_json::from_str::<Value>(&text).ok()?["pid"].as_u64().map(|p| p as u32)
@@ -337,12 +342,7 @@ fn two_serves_at_once_leave_one_and_a_new_serve_sweeps_what_a_killed_one_left() 
     let log = std::fs::read_to_string(logs.path().join(loser_log)).unwrap_or_default();
     assert!(log.contains("already runs"), "{log}");
     let mut winner = winner;
-    let deadline = Instant::now() + Duration::from_secs(40);
-    while record_pid(&project) != Some(winner.id()) {
-        assert!(winner.try_wait().expect("wait").is_none(), "the remaining server exited");
-        assert!(Instant::now() < deadline, "the remaining server never became ready");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_until_serving(&project, &mut winner);
 
     // The server's Chromium has no door either, for the server's whole life.
     let token = std::fs::read_to_string(project.path().join(".proctor/server.json"))
@@ -368,12 +368,7 @@ fn two_serves_at_once_leave_one_and_a_new_serve_sweeps_what_a_killed_one_left() 
     assert!(running.is_empty(), "Chromium outlived its killed server: {running:?}");
     assert!(!browser_dirs_of(dead).is_empty(), "a killed server cannot remove its directory");
     let mut next = start_serve(&project, &logs.path().join("next.log"));
-    let deadline = Instant::now() + Duration::from_secs(40);
-    while record_pid(&project) != Some(next.id()) {
-        assert!(next.try_wait().expect("wait").is_none(), "the new server exited");
-        assert!(Instant::now() < deadline, "the new server never became ready");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_until_serving(&project, &mut next);
     assert_eq!(browser_dirs_of(dead), Vec::<PathBuf>::new(), "the killed server's directory was swept");
     let out = output_within(project.command(&["run", "--reporter", "json"]), Duration::from_secs(60));
     out.assert_code(0);
