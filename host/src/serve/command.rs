@@ -6,7 +6,7 @@
 use super::client::{host_port, ServeClient};
 use super::http::router;
 use super::hub::{Headless, Hub};
-use super::record::{read_record, remove_record, write_record, Recorded, ServerRecord};
+use super::record::{lock_server, read_record, remove_record, write_record, Recorded, ServeLock, ServerRecord};
 use crate::cli::{ProjectArgs, ServeArgs};
 use crate::commands::{interruption, CommandError};
 use crate::config::{resolve, RuntimeKind};
@@ -79,6 +79,8 @@ pub(crate) struct LocalServer {
     root: PathBuf,
     task: tokio::task::JoinHandle<()>,
     headless: Option<Arc<Headless>>,
+    /// Dropped last: the record and the browser go before another server may start.
+    _lock: ServeLock,
     /// What it recorded about itself.
     pub(crate) record: ServerRecord,
 }
@@ -87,6 +89,18 @@ impl LocalServer {
     /// Binds `bind:port`, launches `tabs` headless Chromium tabs and waits for them, then writes
     /// the record.
     pub(crate) async fn start(root: &Path, bind: IpAddr, port: u16, tabs: u32) -> Result<LocalServer, CommandError> {
+        let lock = lock_server(root)
+            .map_err(|source| {
+                CommandError::Serve(format!("failed to lock {}: {source}", root.join(".proctor").display()))
+            })?
+            .ok_or_else(|| {
+                CommandError::Serve(format!(
+                    "a server already runs (or is starting) for {}; stop it with `proctor serve --stop`",
+                    root.display()
+                ))
+            })?;
+        // Browsers a killed server (or run) left behind, and their directories.
+        runtimes::sweep_stale_browsers();
         if !bind.is_loopback() {
             eprintln!(
                 "proctor serve: warning: listening on {bind}, not only on this machine: anyone who can reach it and \
@@ -114,15 +128,13 @@ impl LocalServer {
             token,
             started_at: SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64),
             attach_url: attach_url.clone(),
-            devtools_port: None,
         };
-        let mut server = LocalServer { hub, root: root.to_path_buf(), task, headless: None, record };
+        let mut server = LocalServer { hub, root: root.to_path_buf(), task, headless: None, _lock: lock, record };
         if tabs > 0 {
             let launcher = runtimes::ChromiumLauncher::find()?;
             let browser = launcher.launch(&format!("{attach_url}&launch=1")).await?;
             let kept = Arc::new(Headless::new(browser, attach_url.clone()));
             server.hub.set_headless(kept.clone());
-            server.record.devtools_port = Some(kept.debug_port());
             server.headless = Some(kept);
             for n in 1..=tabs {
                 server.hub.open_headless(n).await?;

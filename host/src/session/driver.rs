@@ -382,6 +382,11 @@ impl<L: Launch> Driver<'_, '_, L> {
                 },
                 line = live.process.output(), if live.output_open => match line {
                     Some(line) => self.raw_output(None, line),
+                    // A tab that crashed (out of memory while loading, say): see `dispatch`.
+                    None if !live.process.exits_with_its_socket() => {
+                        live.process.kill().await;
+                        return Err(StartError::Closed { stage, stderr: self.stderr_tail_text() });
+                    }
                     None => live.output_open = false,
                 },
                 _ = sleep_until(deadline) => {
@@ -514,13 +519,19 @@ impl<L: Launch> Driver<'_, '_, L> {
                     }
                     None => None,
                 },
-                line = live.process.output(), if live.output_open => {
-                    match line {
-                        Some(line) => self.raw_output(Some(&head_id), line),
-                        None => live.output_open = false,
+                line = live.process.output(), if live.output_open => match line {
+                    Some(line) => {
+                        self.raw_output(Some(&head_id), line);
+                        continue;
                     }
-                    continue;
-                }
+                    // A tab's output ends with the tab: a crash (out of memory, say) can leave
+                    // its socket open.
+                    None if !live.process.exits_with_its_socket() => None,
+                    None => {
+                        live.output_open = false;
+                        continue;
+                    }
+                },
                 _ = sleep_until(deadline) => Some(()),
             };
             let head = in_flight.pop_front().expect("head exists");
@@ -541,7 +552,7 @@ impl<L: Launch> Driver<'_, '_, L> {
                         Some(exit) => exit.to_string(),
                         None => {
                             live.process.kill().await;
-                            "closed its connection".to_string()
+                            live.process.end_reason().unwrap_or_else(|| "closed its connection".to_string())
                         }
                     };
                     Ending::Crashed { exit, stderr: self.stderr_tail_text() }
