@@ -77,7 +77,7 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
         .watch(&root, RecursiveMode::Recursive)
         .map_err(|err| CommandError::Serve(format!("failed to watch {}: {err}", root.display())))?;
     let (mut keys, _key_mode) = read_keys();
-    eprintln!(
+    errln!(
         "proctor watch: watching {} (debounce {} ms); Enter reruns, a: all, f: failed, q: quit",
         root.display(),
         args.debounce
@@ -122,7 +122,7 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
                     Some("f") => watcher.rerun(Rerun::Failed).await,
                     Some("q") => break,
                     Some(other) => {
-                        eprintln!("proctor watch: unknown key {other:?}; Enter reruns, a: all, f: failed, q: quit")
+                        errln!("proctor watch: unknown key {other:?}; Enter reruns, a: all, f: failed, q: quit")
                     }
                     // No terminal (stdin closed): keep watching, as in CI logs.
                     None => keys_open = false,
@@ -137,7 +137,7 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
     }
     drop(debouncer);
     drop(local);
-    eprintln!("proctor watch: stopped");
+    errln!("proctor watch: stopped");
     Ok(SUCCESS)
 }
 
@@ -308,7 +308,7 @@ impl Watcher {
                 match resolve(&self.args.project, Some(&self.args)) {
                     Ok(config) => self.config = config,
                     Err(err) => {
-                        eprintln!("proctor watch: error: {err} (keeping the previous configuration)");
+                        errln!("proctor watch: error: {err} (keeping the previous configuration)");
                         return;
                     }
                 }
@@ -321,7 +321,7 @@ impl Watcher {
         let plan = match self.plan() {
             Ok(plan) => plan,
             Err(err) => {
-                eprintln!("proctor watch: error: {err}");
+                errln!("proctor watch: error: {err}");
                 return;
             }
         };
@@ -339,7 +339,7 @@ impl Watcher {
         self.last = Some(what.clone());
         if files.is_empty() {
             let why = if matches!(what, Rerun::Failed) { "no test failed last time" } else { "no test is affected" };
-            eprintln!("proctor watch: {why} ({label}); waiting for changes");
+            errln!("proctor watch: {why} ({label}); waiting for changes");
             return;
         }
         let mut totals = (0usize, 0usize);
@@ -363,7 +363,7 @@ impl Watcher {
             }
         }
         let state = if totals.1 == 0 { "passed" } else { "FAILED" };
-        eprintln!(
+        errln!(
             "proctor watch: {state}: {} passed, {} failed ({label}) in {} ms; waiting for changes (Enter: rerun, a: all, f: failed, q: quit)",
             totals.0,
             totals.1,
@@ -401,7 +401,7 @@ impl Watcher {
         let plan = Arc::new(plan);
         if plan.suites.iter().any(|s| s.runtimes.contains(&RuntimeKind::Node) && !s.files.is_empty()) {
             if let Err(err) = self.keep_node().await {
-                eprintln!("proctor watch: error: {err}");
+                errln!("proctor watch: error: {err}");
                 return None;
             }
         }
@@ -430,7 +430,7 @@ impl Watcher {
         {
             Ok(ran) => ran,
             Err(err) => {
-                eprintln!("proctor watch: error: {err}");
+                errln!("proctor watch: error: {err}");
                 return None;
             }
         };
@@ -457,7 +457,7 @@ impl Watcher {
             if kept.shell.alive().await {
                 return Ok(());
             }
-            eprintln!("proctor watch: the kept node process died; starting a new one");
+            errln!("proctor watch: the kept node process died; starting a new one");
         }
         let launcher = runtimes::NodeLauncher::find()?;
         if self.shell_dir.is_none() {

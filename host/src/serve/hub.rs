@@ -195,15 +195,15 @@ impl Hub {
         match (label.strip_prefix("chromium#").and_then(|n| n.parse::<u32>().ok()), self.headless.get()) {
             (Some(n), Some(_)) if self.replacing.lock().unwrap_or_else(|p| p.into_inner()).contains(&n) => {}
             (Some(n), Some(_)) => {
-                eprintln!("proctor serve: {label}'s tab closed or crashed; opening a new one");
+                errln!("proctor serve: {label}'s tab closed or crashed; opening a new one");
                 let hub = self.clone();
                 tokio::spawn(async move {
                     if let Err(err) = hub.open_headless(n).await {
-                        eprintln!("proctor serve: could not replace {label}: {err}");
+                        errln!("proctor serve: could not replace {label}: {err}");
                     }
                 });
             }
-            _ => eprintln!("proctor serve: {label} disconnected; open {} to reattach", self.attach_url),
+            _ => errln!("proctor serve: {label} disconnected; open {} to reattach", self.attach_url),
         }
     }
 
@@ -281,9 +281,9 @@ impl Hub {
         }
         let closed = self.command(label, |id| ShellCommand::CloseFrame { id }, CLOSE_REPLY).await;
         if let (Err(CommandFailure::NoAnswer), Some((n, _))) = (closed, headless) {
-            eprintln!("proctor serve: {label} does not answer; replacing its tab");
+            errln!("proctor serve: {label} does not answer; replacing its tab");
             if let Err(err) = self.open_headless(n).await {
-                eprintln!("proctor serve: could not replace {label}: {err}");
+                errln!("proctor serve: could not replace {label}: {err}");
             }
         }
     }
