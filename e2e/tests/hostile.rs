@@ -1,8 +1,8 @@
 //! End to end on real node for the smaller promises of issue 11 (hostile and careless input):
 //! a test file with no tests, a glob on the command line, a bad `timeout`, globs outside the
 //! root, ids with `::` in a name, a closed stdout, and `proctor serve` against idle and
-//! half-sent connections and floods of bad requests. Each checks that the other tests' results
-//! stay intact.
+//! half-sent connections and floods of bad requests; the empty file and the escaped ids in
+//! Chromium too. Each checks that the other tests' results stay intact.
 
 use proctor_e2e::{model, Output, Project};
 use std::io::{BufRead, Read, Write};
@@ -435,4 +435,41 @@ fn issue_11_serve_with_its_output_piped_into_head_does_not_panic() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(project.read("serve.exit").trim(), "0", "serve exited cleanly after --stop");
+}
+
+#[test]
+fn issue_11_in_chromium_too_an_empty_file_fails_and_escaped_ids_focus_one_test() {
+    let _browser = proctor_e2e::browser_lock();
+    let project = Project::empty();
+    project
+        .write("a.test.js", PASSES)
+        .write("empty.test.js", "import { it } from \"proctor\";\nexport const helper = 1;\n")
+        .write(
+            "clash.test.js",
+            "import { describe, it } from \"proctor\";\n\
+             describe(\"g\", () => {\n  it(\"a::b\", () => {});\n});\n\
+             describe(\"g::a\", () => {\n  it(\"b\", () => { throw new Error(\"the other test\"); });\n});\n",
+        );
+    let out = project.run(&["run", "--runtime", "chromium", "--reporter", "json"]);
+    out.assert_code(1);
+    assert_eq!(
+        load_errors(&out),
+        vec![(
+            "empty.test.js".to_string(),
+            "empty.test.js: no tests found: a test file must declare at least one test".to_string()
+        )]
+    );
+    assert_eq!(
+        out.outcomes(),
+        model(&[
+            ("a.test.js::passes", "passed"),
+            (r"clash.test.js::g::a\:\:b", "passed"),
+            (r"clash.test.js::g\:\:a::b", "failed")
+        ])
+    );
+    let out =
+        project.run(&["run", "--runtime", "chromium", "--reporter", "json", "--focus", r"clash.test.js::g::a\:\:b"]);
+    out.assert_code(0);
+    assert_eq!(out.results()[r"clash.test.js::g::a\:\:b"], "passed");
+    assert_eq!(out.results()[r"clash.test.js::g\:\:a::b"], "skipped:not-focused");
 }
