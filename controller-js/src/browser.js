@@ -5,10 +5,74 @@
 // host as `console` messages (and is also kept in the page's own console, where a person
 // debugging in devtools looks for it); uncaught errors and unhandled rejections fail the running
 // test. The page has no process to exit: `shutdown` just closes the socket.
+//
+// A page has no asynchronous context to ask which test a callback belongs to, so the timers are
+// wrapped: a `setTimeout`/`setInterval` callback runs as the test that scheduled it, and what it
+// prints or throws after that test ended is reported as that test's, not the running one's.
 
 import { captureConsole } from "./console.js";
 import { createController } from "./controller.js";
 import { browserRuntimeInfo, socketUrl } from "./page.js";
+
+// How long the end of a run waits for timeouts the tests left pending.
+const SETTLE_MS = 200;
+
+/**
+ * Wraps `scope`'s setTimeout and setInterval so each callback runs as the test that scheduled
+ * it. `within(id, body)` runs a test (the test stays the scheduler until the next one starts,
+ * since its asynchronous part outlives `body`); `scheduledBy()` names the test whose callback
+ * is running, if any; `settle()` waits up to SETTLE_MS for pending timeouts. A callback that
+ * throws goes to `report` while it still runs as its test.
+ */
+export function trackTimers(scope, report) {
+  let scheduler;
+  let firing;
+  const pending = new Set();
+  const { setTimeout: realSetTimeout, clearTimeout: realClearTimeout, setInterval: realSetInterval } = scope;
+  const wrap = (callback, owner, once, idOf) =>
+    function (...args) {
+      const outer = firing;
+      firing = owner;
+      if (once) pending.delete(idOf());
+      try {
+        return callback.apply(this, args);
+      } catch (error) {
+        report(error);
+      } finally {
+        firing = outer;
+      }
+    };
+  scope.setTimeout = function (callback, ...rest) {
+    if (typeof callback !== "function") return realSetTimeout.call(this, callback, ...rest);
+    let id;
+    id = realSetTimeout.call(this, wrap(callback, scheduler, true, () => id), ...rest);
+    pending.add(id);
+    return id;
+  };
+  scope.clearTimeout = function (id) {
+    pending.delete(id);
+    return realClearTimeout.call(this, id);
+  };
+  scope.setInterval = function (callback, ...rest) {
+    if (typeof callback !== "function") return realSetInterval.call(this, callback, ...rest);
+    return realSetInterval.call(this, wrap(callback, scheduler, false, () => undefined), ...rest);
+  };
+  return {
+    within(id, body) {
+      scheduler = id;
+      return body();
+    },
+    scheduledBy: () => firing,
+    settle() {
+      if (pending.size === 0) return undefined;
+      const until = Date.now() + SETTLE_MS;
+      return new Promise((resolve) => {
+        const poll = () => (pending.size > 0 && Date.now() < until ? realSetTimeout(poll, 5) : resolve());
+        realSetTimeout(poll, 5);
+      });
+    },
+  };
+}
 
 /**
  * Connects to the host and serves its commands until shutdown.
@@ -25,9 +89,13 @@ export function startBrowser({ url, files, sequential = false }) {
     if (open) socket.send(text);
     else outbox.push(text);
   };
+  const timers = trackTimers(globalThis, (error) => controller.reportUncaught("uncaught exception", error));
   const adapter = {
     runtimeInfo: browserRuntimeInfo,
     exit: () => socket.close(1000, "shutdown"),
+    within: timers.within,
+    scheduledBy: timers.scheduledBy,
+    settle: timers.settle,
   };
   const controller = createController({ send, adapter, files, sequential });
   const original = {};

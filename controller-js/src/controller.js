@@ -17,7 +17,16 @@ import { Runner } from "./run.js";
 import { beginSnapshotTest, endSnapshotTest, finishSnapshotFile, setupSnapshots } from "./snapshot.js";
 
 /** The protocol version this controller speaks; see protocol/src/lib.rs. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
+
+/** Hook kinds as the protocol spells them. */
+const HOOK_KINDS = {
+  beforeAll: "before-all",
+  afterAll: "after-all",
+  cleanup: "before-all-cleanup",
+  beforeEach: "before-each",
+  afterEach: "after-each",
+};
 
 /**
  * @param {{
@@ -26,6 +35,9 @@ export const PROTOCOL_VERSION = 1;
  *     runtimeInfo(): { kind: string, version: string, userAgent: string },
  *     exit(): void,
  *     canonicalUrl?(url: string): string,
+ *     within?<T>(testId: string, run: () => T): T,
+ *     scheduledBy?(): string | undefined,
+ *     settle?(): Promise<void> | undefined,
  *   },
  *   files: { file: string, url?: string, load(): Promise<unknown> }[],
  *   sequential?: boolean,
@@ -34,6 +46,10 @@ export const PROTOCOL_VERSION = 1;
  *   file in stack frames. `adapter.canonicalUrl`, where the runtime renames modules (node
  *   resolves symlinks), gives the URL the runtime will report. `sequential` loads the files one
  *   at a time instead, for a bundle, whose frames all name the bundle rather than a test file.
+ *   Where the runtime can follow asynchronous context (node's AsyncLocalStorage),
+ *   `adapter.within` runs a test inside a context naming it and `adapter.scheduledBy` reads the
+ *   context back, so output and errors from callbacks a test left behind are reported as that
+ *   test's, after it ended, instead of being pinned on whichever test runs next.
  */
 export function createController({ send, adapter, files, sequential = false }) {
   registry.reset();
@@ -43,11 +59,31 @@ export function createController({ send, adapter, files, sequential = false }) {
   let run = 0;
   // The id of the test being run, for console attribution; undefined between tests.
   let currentTest;
+  // The command being executed (`run-test` or `finish`): hook messages answer it.
+  let currentCommand;
+  // A beforeAll/afterAll hook (or a beforeAll's cleanup) is running: its output belongs to its
+  // group, not to the test whose command happened to open or close that group.
+  let inGroupHook = false;
   let loadErrors = null;
   const queue = [];
   let busy = false;
+  const within = adapter.within ?? ((_id, body) => body());
+  const scheduledBy = adapter.scheduledBy ?? (() => undefined);
   const runner = new Runner({
     reportHookError: (origin, error) => send({ type: "error", run, origin, error: serializeError(error) }),
+    hookStarted: (kind, group, index) => {
+      if (kind !== "beforeEach" && kind !== "afterEach") inGroupHook = true;
+      const message = { type: "hook-started", run, command: currentCommand, hook: HOOK_KINDS[kind], file: group.file, groups: group.groupNames };
+      // A cleanup is not declared anywhere; its beforeAll's timeout is the nearest there is.
+      const declared = kind === "cleanup" ? undefined : group.hookSites[kind]?.[index];
+      if (declared?.site !== undefined) message.location = declared.site;
+      if (declared?.timeout !== undefined) message.timeout = declared.timeout;
+      send(message);
+    },
+    hookFinished: () => {
+      inGroupHook = false;
+      send({ type: "hook-finished", run, command: currentCommand });
+    },
     fileDone: (root) => {
       const report = finishSnapshotFile(root.scope.file, root.scope.tests);
       if (report !== null) send({ type: "snapshot-file", run, ...report });
@@ -124,9 +160,17 @@ export function createController({ send, adapter, files, sequential = false }) {
     if (loadErrors !== null) {
       // The abandoned run's files close here: their snapshots must not reach the new run.
       setupSnapshots(null);
+      currentCommand = message.id;
       await runner.finish();
     } else {
-      loadErrors = await (sequential ? loadOneByOne(files) : loadFiles(files));
+      // Files the host already knows never finish loading are left out (see the driver).
+      const skip = new Set(message.skip ?? []);
+      const chosen = skip.size === 0 ? files : files.filter(({ file }) => !skip.has(file));
+      const progress = {
+        loading: (file) => send({ type: "file-loading", run, file }),
+        loaded: (file) => send({ type: "file-loaded", run, file }),
+      };
+      loadErrors = await (sequential || message.sequential ? loadOneByOne(chosen, progress) : loadFiles(chosen, progress));
     }
     setupSnapshots(message.snapshots);
     send({ type: "loaded", run, replyTo: message.id, tests: registry.tests.map(describeTest), loadErrors });
@@ -138,9 +182,10 @@ export function createController({ send, adapter, files, sequential = false }) {
       return sendResult(message, { status: "failed", durationMs: 0, error: unrunnable(message.test, test) });
     }
     currentTest = test.id;
+    currentCommand = message.id;
     setRunningTest(test);
     beginSnapshotTest(test);
-    const result = runner.runTest(test);
+    const result = within(test.id, () => runner.runTest(test));
     if (result instanceof Promise) return result.then((settled) => sendResult(message, settled, test));
     sendResult(message, result, test);
   }
@@ -163,19 +208,33 @@ export function createController({ send, adapter, files, sequential = false }) {
 
   function finish(message) {
     currentTest = undefined;
+    currentCommand = message.id;
     const closing = runner.finish();
     const reply = () => send({ type: "finished", run, replyTo: message.id });
-    if (closing instanceof Promise) return closing.then(reply);
+    // Callbacks the last tests left behind get a brief chance to print or throw, so what they
+    // say is reported rather than lost when the runtime shuts down.
+    const settle = () => (adapter.settle ? adapter.settle() : undefined);
+    if (closing instanceof Promise) return closing.then(settle).then(reply);
+    const settling = settle();
+    if (settling instanceof Promise) return settling.then(reply);
     reply();
   }
 
-  /** Sends runtime output, attributed to the running test if there is one. */
+  /**
+   * Sends runtime output, attributed to the running test if there is one; output from a
+   * callback an earlier test scheduled names that test as `after` instead.
+   */
   function output(stream, level, text) {
-    send(
-      currentTest === undefined
-        ? { type: "console", run, stream, level, text }
-        : { type: "console", run, test: currentTest, stream, level, text },
-    );
+    const origin = scheduledBy();
+    if (inGroupHook) {
+      send({ type: "console", run, stream, level, text });
+    } else if (origin !== undefined && origin !== currentTest) {
+      send({ type: "console", run, after: origin, stream, level, text });
+    } else if (currentTest === undefined) {
+      send({ type: "console", run, stream, level, text });
+    } else {
+      send({ type: "console", run, test: currentTest, stream, level, text });
+    }
   }
 
   /**
@@ -184,6 +243,12 @@ export function createController({ send, adapter, files, sequential = false }) {
    * @param {"uncaught exception" | "unhandled rejection"} origin
    */
   function reportUncaught(origin, error) {
+    const scheduler = scheduledBy();
+    if (scheduler !== undefined && scheduler !== currentTest) {
+      // Thrown by a callback of a test that already ended: never the running test's failure.
+      send({ type: "error", run, origin, after: scheduler, error: serializeError(error) });
+      return;
+    }
     if (runner.failCurrent(error)) return;
     send({ type: "error", run, origin, error: serializeError(error) });
   }
@@ -196,7 +261,7 @@ export function createController({ send, adapter, files, sequential = false }) {
  * settles on its own, so a file that throws or fails to import is a load error for that file
  * alone, and the files that went on evaluating meanwhile keep their tests.
  */
-function loadFiles(files) {
+function loadFiles(files, progress) {
   const errors = new Array(files.length);
   const loads = files.map(({ file, load: importFile }, index) => {
     let pending;
@@ -209,10 +274,14 @@ function loadFiles(files) {
       registry.endFile();
     }
     return Promise.resolve(pending).then(
-      () => registry.settleFile(file, false),
+      () => {
+        registry.settleFile(file, false);
+        progress.loaded(file);
+      },
       (error) => {
         registry.settleFile(file, true);
         errors[index] = { file, error: serializeError(error) };
+        progress.loaded(file);
       },
     );
   });
@@ -223,9 +292,11 @@ function loadFiles(files) {
  * Imports the files one after another, the whole of each import attributed to its file. Slower
  * than `loadFiles`, but it needs nothing from the stack.
  */
-async function loadOneByOne(files) {
+async function loadOneByOne(files, progress) {
   const errors = [];
   for (const { file, load: importFile } of files) {
+    // Said before the import starts: a file whose top level spins is then named by the host.
+    progress.loading(file);
     registry.beginFile(file);
     try {
       await importFile();
@@ -236,6 +307,7 @@ async function loadOneByOne(files) {
     } finally {
       registry.endFile();
     }
+    progress.loaded(file);
   }
   return errors;
 }

@@ -16,32 +16,68 @@ const INTERNAL_FRAME = /^\s+at (?:.*\(node:internal\/|node:internal\/|\w+\.next 
 
 const NODE_DIFF_OPERATORS = new Set(["strictEqual", "deepStrictEqual", "deepEqual", "equal", "partialDeepStrictEqual"]);
 
-/** The wire form of a thrown value. */
+/**
+ * The wire form of a thrown value. Never throws: a value whose getters, traps or conversions
+ * throw (a hostile Proxy, an error whose `message` getter throws) is described as far as it
+ * safely can be, so the test it failed still gets its result instead of a timeout.
+ */
 export function serializeError(value) {
+  try {
+    return describeThrown(value);
+  } catch (failure) {
+    return { name: "UnprintableError", message: `the thrown value could not be described (${describeFailure(failure)})` };
+  }
+}
+
+function describeFailure(failure) {
+  try {
+    return `reading it threw ${failure instanceof Error ? `${failure.name}: ${failure.message}` : typeof failure}`;
+  } catch {
+    return "reading it threw";
+  }
+}
+
+function describeThrown(value) {
   if (!isErrorLike(value)) {
     // `throw "boom"` or `reject(42)`: no class, no stack; say what was thrown.
     return { name: "NonError", message: formatCompact(value) };
   }
   const info = {
-    name: safeString(value.name) || constructorName(value) || "Error",
-    message: safeString(value.message),
+    name: safeString(() => value.name) || constructorName(value) || "Error",
+    message: safeString(() => value.message),
   };
-  const stack = trimStack(stackWithCauses(value));
+  let stack;
+  try {
+    stack = trimStack(stackWithCauses(value));
+  } catch {
+    stack = undefined;
+  }
   if (stack) info.stack = stack;
-  if (value instanceof AssertionError) {
-    if (typeof value.expected === "string") info.expected = value.expected;
-    if (typeof value.actual === "string") info.actual = value.actual;
-  } else if (wantsDiff(value)) {
-    info.expected = format(value.expected);
-    info.actual = format(value.actual);
+  try {
+    if (value instanceof AssertionError) {
+      if (typeof value.expected === "string") info.expected = value.expected;
+      if (typeof value.actual === "string") info.actual = value.actual;
+    } else if (wantsDiff(value)) {
+      info.expected = format(value.expected);
+      info.actual = format(value.actual);
+    }
+  } catch {
+    // A diff is a nicety: the name and message already say what failed.
+    delete info.expected;
+    delete info.actual;
   }
   return info;
 }
 
 function isErrorLike(value) {
-  if (value instanceof Error) return true;
-  // Errors from another realm (vm contexts, iframes) fail instanceof but look the same.
-  return value !== null && typeof value === "object" && typeof value.message === "string" && typeof value.stack === "string";
+  try {
+    if (value instanceof Error) return true;
+    // Errors from another realm (vm contexts, iframes) fail instanceof but look the same.
+    return value !== null && typeof value === "object" && typeof value.message === "string" && typeof value.stack === "string";
+  } catch {
+    // A Proxy whose traps throw: describe it as an object, not an error.
+    return false;
+  }
 }
 
 function wantsDiff(error) {
@@ -76,11 +112,23 @@ function constructorName(value) {
   }
 }
 
-function safeString(value) {
+// Reads a property through `read` and makes it a string; a getter or conversion that throws
+// gives a description of what happened instead.
+function safeString(read) {
+  let value;
+  try {
+    value = read();
+  } catch (failure) {
+    return `<${describeFailure(failure)}>`;
+  }
   if (value === undefined || value === null) return "";
   try {
     return String(value);
   } catch {
-    return formatCompact(value);
+    try {
+      return formatCompact(value);
+    } catch (failure) {
+      return `<${describeFailure(failure)}>`;
+    }
   }
 }

@@ -9,6 +9,7 @@
 // uncaught errors fail the running test. The process lives exactly as long as the connection:
 // exit code 0 after a `shutdown`, 1 if the socket closes or cannot be opened otherwise.
 
+import { AsyncLocalStorage } from "node:async_hooks";
 import { realpathSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { formatWithOptions } from "node:util";
@@ -25,6 +26,29 @@ const FLUSH_DEADLINE_MS = 2000;
 // cannot stop the controller from shutting down.
 const { setTimeout } = globalThis;
 const now = Date.now;
+// How long the end of a run waits for timers the tests left running.
+const SETTLE_MS = 200;
+
+/**
+ * Resolves once no timer or immediate the tests started is pending, or after SETTLE_MS: a
+ * callback that fires shortly after the last test still gets to print or throw, and an interval
+ * left running costs SETTLE_MS once per run. Returns undefined when nothing is pending.
+ */
+function settleTimers() {
+  const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout" || kind === "Immediate").length;
+  if (timers() === 0) return undefined;
+  const until = now() + SETTLE_MS;
+  return new Promise((resolve) => {
+    // Inside its own callback, the poll's timer still counts as active.
+    const poll = () => (timers() > 1 && now() < until ? setTimeout(poll, 5) : resolve());
+    setTimeout(poll, 5);
+  });
+}
+
+// Which test a callback belongs to: every test runs inside this context, and node carries it
+// into the timers, promises and I/O callbacks the test starts, so output and errors from a
+// callback that outlives its test are reported as that test's, never as the next one's.
+const testContext = new AsyncLocalStorage();
 
 /**
  * Connects to the host and serves its commands until shutdown.
@@ -55,6 +79,9 @@ export function startNode({ url, files }) {
       setTimeout(() => process.exit(0), FLUSH_DEADLINE_MS).unref();
     },
     canonicalUrl: canonicalFileUrl,
+    within: (id, body) => testContext.run(id, body),
+    scheduledBy: () => testContext.getStore(),
+    settle: settleTimers,
   };
   const controller = createController({ send, adapter, files });
 

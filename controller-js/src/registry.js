@@ -23,6 +23,9 @@ export class Group {
     this.afterAll = [];
     this.beforeEach = [];
     this.afterEach = [];
+    // Where each hook was declared ({ site: "url:line:column", timeout? }), by kind, in the
+    // order of the hooks, so a hook that fails or hangs can be named by its place in the file.
+    this.hookSites = { beforeAll: [], afterAll: [], beforeEach: [], afterEach: [] };
     // Shared by every test inside, so registering 10k tests does not copy these arrays.
     this.lineage = parent ? [...parent.lineage, this] : [this];
     this.groupNames = parent ? [...parent.groupNames, name] : [];
@@ -191,6 +194,7 @@ export class Registry {
   }
 
   addGroup(mode, name, options, body) {
+    name = wellFormed(name);
     const parent = this.target("describe", name);
     const { scope } = parent;
     const { name: unique, id } = scope.allocator.enterGroup(name);
@@ -219,6 +223,7 @@ export class Registry {
   }
 
   addTest(mode, name, options, fn) {
+    name = wellFormed(name);
     const group = this.target("test", name);
     const { scope } = group;
     const { name: unique, id } = scope.allocator.test(name);
@@ -237,14 +242,51 @@ export class Registry {
     this.byId.set(id, test);
   }
 
-  addHook(kind, fn) {
+  addHook(kind, fn, timeout) {
     const group = this.target(kind);
     if (typeof fn !== "function") {
       throw new TypeError(`${kind}() expects a function; received ${typeof fn}`);
     }
     group[kind].push(fn);
+    const declared = { site: callerSite(this, Registry.prototype.addHook) };
+    // Jest's and Vitest's per-hook timeout: `beforeAll(fn, 30_000)`.
+    if (typeof timeout === "number" && timeout > 0) declared.timeout = timeout;
+    group.hookSites[kind].push(declared);
   }
 }
+
+/**
+ * "url:line:column" of the innermost frame below `skipAbove` that lies in a registered test
+ * file (else the innermost frame at all), or undefined when the engine gives no stack.
+ */
+export function callerSite(registry, skipAbove) {
+  let stack;
+  try {
+    stack = captureStack(STACK_WINDOW, skipAbove);
+  } catch {
+    return undefined;
+  }
+  let sites;
+  if (Array.isArray(stack)) {
+    sites = stack
+      .filter((site) => site.getFileName())
+      .map((site) => ({ file: site.getFileName(), text: `${site.getFileName()}:${site.getLineNumber()}:${site.getColumnNumber()}` }));
+  } else if (typeof stack === "string") {
+    sites = [];
+    for (const line of stack.split("\n")) {
+      const match = FRAME.exec(line);
+      if (match) sites.push({ file: match[1], text: match[0].replace(/^\s*at (?:.*\()?|^.*@|\)$/g, "") });
+    }
+  } else {
+    return undefined;
+  }
+  const inTestFile = sites.find((site) => registry.byLocation.has(site.file));
+  // Else the caller's frame: not this module's own (`beforeAll` and kin wrap addHook).
+  return (inTestFile ?? sites.find((site) => site.file !== OWN_URL))?.text;
+}
+
+// This module's URL, as its own stack frames name it (empty inside a bundle).
+const OWN_URL = typeof import.meta.url === "string" ? import.meta.url : "";
 
 // How many frames a top-level declaration captures: the declaring function's own two or three,
 // the test file and a few levels of helpers, and the loader's frames below, with room to spare.
@@ -260,23 +302,7 @@ const STACK_WINDOW = 16;
  * parsed, whole.
  */
 export function callerLocations(limit, skipAbove = callerLocations) {
-  const savedLimit = Error.stackTraceLimit;
-  const savedPrepare = Error.prepareStackTrace;
-  let stack;
-  try {
-    if (typeof savedLimit === "number") Error.stackTraceLimit = limit;
-    if (typeof Error.captureStackTrace === "function") {
-      Error.prepareStackTrace = callSites;
-      const holder = {};
-      Error.captureStackTrace(holder, skipAbove);
-      stack = holder.stack;
-    } else {
-      stack = new Error().stack;
-    }
-  } finally {
-    Error.prepareStackTrace = savedPrepare;
-    if (typeof savedLimit === "number") Error.stackTraceLimit = savedLimit;
-  }
+  const stack = captureStack(limit, skipAbove);
   if (Array.isArray(stack)) {
     const locations = [];
     for (const site of stack) {
@@ -287,6 +313,26 @@ export function callerLocations(limit, skipAbove = callerLocations) {
   }
   const locations = typeof stack === "string" ? parseStackLocations(stack) : [];
   return { locations, truncated: false };
+}
+
+/**
+ * The stack below `skipAbove`, at most `limit` frames: V8's structured call sites where the
+ * engine has them, else the `stack` string of a new Error.
+ */
+function captureStack(limit, skipAbove) {
+  const savedLimit = Error.stackTraceLimit;
+  const savedPrepare = Error.prepareStackTrace;
+  try {
+    if (typeof savedLimit === "number") Error.stackTraceLimit = limit;
+    if (typeof Error.captureStackTrace !== "function") return new Error().stack;
+    Error.prepareStackTrace = callSites;
+    const holder = {};
+    Error.captureStackTrace(holder, skipAbove);
+    return holder.stack;
+  } finally {
+    Error.prepareStackTrace = savedPrepare;
+    if (typeof savedLimit === "number") Error.stackTraceLimit = savedLimit;
+  }
 }
 
 function callSites(_error, sites) {
@@ -325,6 +371,12 @@ export function stackLocations(url) {
     locations.push(path);
   }
   return locations;
+}
+
+// A name with a lone UTF-16 surrogate cannot cross the wire as it is (the host's strings are
+// Unicode), so it is registered with U+FFFD in its place, as the host would read it.
+function wellFormed(name) {
+  return typeof name === "string" && typeof name.isWellFormed === "function" && !name.isWellFormed() ? name.toWellFormed() : name;
 }
 
 // Skip wins over only, and a group's modifier reaches everything inside it.
@@ -536,10 +588,10 @@ function makeDescribeApi(withOrderModifiers = true) {
 export const describe = makeDescribeApi();
 
 /** Runs `fn` once before the first test of the enclosing group (or file). */
-export const beforeAll = (fn, _timeout) => registry.addHook("beforeAll", fn);
+export const beforeAll = (fn, timeout) => registry.addHook("beforeAll", fn, timeout);
 /** Runs `fn` once after the last test of the enclosing group (or file). */
-export const afterAll = (fn, _timeout) => registry.addHook("afterAll", fn);
+export const afterAll = (fn, timeout) => registry.addHook("afterAll", fn, timeout);
 /** Runs `fn` before each test in the enclosing group (or file). */
-export const beforeEach = (fn, _timeout) => registry.addHook("beforeEach", fn);
+export const beforeEach = (fn, timeout) => registry.addHook("beforeEach", fn, timeout);
 /** Runs `fn` after each test in the enclosing group (or file). */
-export const afterEach = (fn, _timeout) => registry.addHook("afterEach", fn);
+export const afterEach = (fn, timeout) => registry.addHook("afterEach", fn, timeout);

@@ -38,9 +38,17 @@ export class Runner {
    *   `reportHookError` receives afterAll failures, which belong to no test; `fileDone` gets a
    *   file's root group once its last test and afterAll hooks are done.
    */
-  constructor({ reportHookError, fileDone = () => {} }) {
+  constructor({ reportHookError, fileDone = () => {}, hookStarted = () => {}, hookFinished = () => {} }) {
     this.reportHookError = reportHookError;
     this.fileDone = fileDone;
+    // Tell the host which hook runs, so a hook that hangs or spins is blamed as that hook and
+    // not as the test that happened to be next (see `announce`).
+    this.hookStarted = hookStarted;
+    this.hookFinished = hookFinished;
+    // The beforeEach/afterEach hook being run ({ kind, group, index }), or null.
+    this.eachHook = null;
+    // Whether the host was told about `eachHook` (it is only once the hook goes asynchronous).
+    this.eachAnnounced = false;
     // Open groups, outermost first: { group, failure?: Failure, setUp: boolean }.
     this.open = [];
     // Resolves the step being awaited; lets an uncaught error end a hung test early.
@@ -73,6 +81,22 @@ export class Runner {
     return true;
   }
 
+  // A beforeEach/afterEach hook is announced only when it goes asynchronous (see driveAsync):
+  // telling the host about every synchronous one would cost a message per hook per test.
+  announceEachHook() {
+    const hook = this.eachHook;
+    if (hook === null || this.eachAnnounced) return;
+    this.eachAnnounced = true;
+    this.hookStarted(hook.kind, hook.group, hook.index);
+  }
+
+  endEachHook() {
+    this.eachHook = null;
+    if (!this.eachAnnounced) return;
+    this.eachAnnounced = false;
+    this.hookFinished();
+  }
+
   *testSteps(test) {
     const lineage = test.group.lineage;
     yield* this.enter(lineage);
@@ -85,8 +109,10 @@ export class Runner {
     let failure;
     let cleanups = null;
     setup: for (const group of lineage) {
-      for (const hook of group.beforeEach) {
-        const outcome = yield invokeHook(hook);
+      for (let index = 0; index < group.beforeEach.length; index++) {
+        this.eachHook = { kind: "beforeEach", group, index };
+        const outcome = yield invokeHook(group.beforeEach[index]);
+        this.endEachHook();
         if (outcome instanceof Cleanup) (cleanups ??= []).push(outcome.fn);
         else if (outcome) {
           failure = outcome;
@@ -102,8 +128,11 @@ export class Runner {
       }
     }
     for (let level = lineage.length - 1; level >= 0; level--) {
-      for (const hook of lineage[level].afterEach) {
-        const hookFailure = yield invoke(hook);
+      const { afterEach } = lineage[level];
+      for (let index = 0; index < afterEach.length; index++) {
+        this.eachHook = { kind: "afterEach", group: lineage[level], index };
+        const hookFailure = yield invoke(afterEach[index]);
+        this.endEachHook();
         failure ??= hookFailure;
       }
     }
@@ -136,8 +165,11 @@ export class Runner {
       const entry = { group, failure: undefined, setUp: !parentFailed, cleanups: null };
       this.open.push(entry);
       if (parentFailed) continue;
-      for (const hook of group.beforeAll) {
-        const outcome = yield invokeHook(hook);
+      for (let index = 0; index < group.beforeAll.length; index++) {
+        // Announced before the call: a beforeAll that spins never gets to say so afterwards.
+        this.hookStarted("beforeAll", group, index);
+        const outcome = yield invokeHook(group.beforeAll[index]);
+        this.hookFinished();
         if (outcome instanceof Cleanup) (entry.cleanups ??= []).push(outcome.fn);
         else if (outcome) {
           entry.failure = outcome;
@@ -151,13 +183,18 @@ export class Runner {
     while (this.open.length > depth) {
       const { group, setUp, cleanups } = this.open.pop();
       if (!setUp) continue;
-      for (const hook of group.afterAll) {
-        const failure = yield invoke(hook);
+      for (let index = 0; index < group.afterAll.length; index++) {
+        this.hookStarted("afterAll", group, index);
+        const failure = yield invoke(group.afterAll[index]);
+        this.hookFinished();
         if (failure) this.reportHookError(`afterAll hook of ${group.hookOrigin}`, failure.error);
       }
       // Cleanups returned by beforeAll hooks, last first, after the afterAll hooks.
-      for (const cleanup of cleanups?.reverse() ?? []) {
-        const failure = yield invoke(cleanup);
+      const reversed = cleanups?.reverse() ?? [];
+      for (let index = 0; index < reversed.length; index++) {
+        this.hookStarted("cleanup", group, index);
+        const failure = yield invoke(reversed[index]);
+        this.hookFinished();
         if (failure) this.reportHookError(`cleanup returned by a beforeAll hook of ${group.hookOrigin}`, failure.error);
       }
       // A file's root group closes when its last test is done: undo its spies, fake timers and
@@ -186,6 +223,7 @@ function drive(runner, steps) {
 
 async function driveAsync(runner, steps, pending) {
   for (;;) {
+    runner.announceEachHook();
     const outcome = await new Promise((resolve) => {
       runner.abortStep = resolve;
       pending.then(resolve);
@@ -211,8 +249,19 @@ function invoke(fn, asHook = false) {
   } catch (error) {
     return new Failure(error);
   }
-  if (asHook && isCleanup(returned)) return new Cleanup(returned);
-  if (isThenable(returned)) return settle(returned, asHook);
+  return outcomeOf(returned, asHook);
+}
+
+// What a user function's return value means. Looking at it runs user code (a `then` getter, a
+// Proxy trap), and what that throws fails the function instead of escaping the runner.
+function outcomeOf(returned, asHook) {
+  try {
+    if (asHook && isCleanup(returned)) return new Cleanup(returned);
+    const then = thenOf(returned);
+    if (then !== undefined) return settle(returned, then, asHook);
+  } catch (error) {
+    return new Failure(error);
+  }
   return undefined;
 }
 
@@ -225,15 +274,26 @@ function isCleanup(value) {
   return typeof value === "function" && value._isMockFunction !== true;
 }
 
-function isThenable(value) {
-  return value !== null && (typeof value === "object" || typeof value === "function") && typeof value.then === "function";
+// The `then` method of a thenable, read once (a getter may answer differently each time), or
+// undefined for anything else.
+function thenOf(value) {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return undefined;
+  const then = value.then;
+  return typeof then === "function" ? then : undefined;
 }
 
-function settle(thenable, asHook = false) {
+function settle(thenable, then, asHook = false) {
   return new Promise((resolve) => {
     try {
-      thenable.then(
-        (value) => resolve(asHook && isCleanup(value) ? new Cleanup(value) : undefined),
+      then.call(
+        thenable,
+        (value) => {
+          try {
+            resolve(asHook && isCleanup(value) ? new Cleanup(value) : undefined);
+          } catch (error) {
+            resolve(new Failure(error));
+          }
+        },
         (error) => resolve(new Failure(error)),
       );
     } catch (error) {
@@ -262,6 +322,8 @@ function invokeWithDone(fn) {
       finish(new Failure(error));
       return;
     }
-    if (isThenable(returned)) settle(returned).then(finish);
+    const outcome = outcomeOf(returned, false);
+    if (outcome instanceof Failure) finish(outcome);
+    else if (outcome instanceof Promise) outcome.then(finish);
   });
 }

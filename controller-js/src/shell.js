@@ -10,7 +10,7 @@
 import { browserRuntimeInfo, socketUrl } from "./page.js";
 
 /** The protocol version; see protocol/src/lib.rs. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /**
  * Handles the server's commands against a document. Kept apart from the socket so the tests can

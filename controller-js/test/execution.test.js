@@ -44,7 +44,8 @@ test("console: output is attributed to the running test and sent before its resu
     .map((message) => [message.type, message.test, message.stream, message.level, message.text?.split("\n")[0]]);
   assert.deepEqual(summary, [
     ["console", undefined, "stdout", "log", "loading"],
-    ["console", id, "stdout", "info", "setting up"],
+    // A beforeAll's output belongs to its group, not to the test that opened it.
+    ["console", undefined, "stdout", "info", "setting up"],
     ["console", id, "stdout", "log", "value 42 of x { a: 1 }"],
     ["console", id, "stderr", "warn", "careful"],
     ["console", id, "stderr", "error", "Error: shown"],

@@ -252,3 +252,37 @@ test("hooks: a cleanup that throws fails its test", async () => {
   const { results } = await runAll(host);
   assert.equal(results["test/example.test.js::passes by itself"].error.message, "cleanup broke");
 });
+
+test("hooks: beforeAll/afterAll are announced with their place; each-hooks only once they go async", async () => {
+  const host = startController(
+    oneFile(() => {
+      describe("g", () => {
+        beforeAll(() => {}, 30_000);
+        beforeEach(async () => {});
+        afterEach(() => {});
+        afterAll(() => {});
+        it("inside", () => {});
+      });
+      it("outside", () => {});
+    }),
+  );
+  await runAll(host);
+  const hooks = host.sent
+    .filter((m) => m.type === "hook-started" || m.type === "hook-finished" || m.type === "test-finished")
+    .map((m) => (m.type === "hook-started" ? `${m.hook} ${m.groups.join(">")}` : m.type));
+  assert.deepEqual(hooks, [
+    "before-all g",
+    "hook-finished",
+    "before-each g",
+    "hook-finished",
+    "test-finished",
+    "after-all g",
+    "hook-finished",
+    "test-finished",
+  ]);
+  const setUp = host.sent.find((m) => m.type === "hook-started" && m.hook === "before-all");
+  assert.match(setUp.location, /hooks\.test\.js:\d+:\d+$/);
+  assert.equal(setUp.timeout, 30_000);
+  const run = host.sent.find((m) => m.type === "test-finished");
+  assert.equal(setUp.command, run.replyTo, "a hook names the command it runs in");
+});

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { startWebSocketServer } from "../test-support/ws-server.js";
+import { PROTOCOL_VERSION } from "../src/controller.js";
 
 const registerFile = fileURLToPath(new URL("../src/node-register.js", import.meta.url));
 const nodeEntryUrl = new URL("../src/node.js", import.meta.url).href;
@@ -161,9 +162,15 @@ test("node: startNode runs a suite over a websocket and exits 0 on shutdown", as
 
   assert.equal(childOutput, "", "everything the tests print goes over the socket");
   assert.equal(exitCode, 0);
-  const [hello, loaded] = received;
+  const [hello] = received;
+  const loaded = received.find((m) => m.type === "loaded");
+  assert.deepEqual(
+    received.filter((m) => m.type === "file-loaded").map((m) => m.file).sort(),
+    ["test/broken.test.js", "test/legacy.test.cjs", "test/math.test.js"],
+    "each file's import reports its progress",
+  );
   assert.equal(hello.type, "hello");
-  assert.equal(hello.protocol, 1);
+  assert.equal(hello.protocol, PROTOCOL_VERSION);
   assert.deepEqual(hello.runtime, { kind: "node", version: process.version, userAgent: `Node.js/${process.versions.node}` });
   assert.deepEqual(
     loaded.tests.map((t) => t.id),

@@ -168,6 +168,11 @@ pub enum EventKind {
         suite: String,
         /// The test that printed it, if one was running.
         test: Option<TestId>,
+        /// The test whose callback printed it after that test had ended (`test` is then
+        /// `None`), when the runtime can tell; such output is never pinned on the test that
+        /// happens to be running.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        after: Option<TestId>,
         /// stdout or stderr.
         stream: Stream,
         /// The console method (or a raw write).

@@ -20,7 +20,7 @@ pub use id::{escape_name, id_is_under, separators, split_id, test_id, unescape_n
 use serde::{Deserialize, Serialize};
 
 /// The protocol version both sides must agree on; sent by the controller in its hello.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// A run's epoch. A new epoch starts whenever the host (re)loads the test files in a runtime.
 pub type RunEpoch = u64;
@@ -41,6 +41,13 @@ pub enum HostMessage {
         /// The stored snapshots of the files to load, and what to do with new or changed ones.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         snapshots: Option<SnapshotSetup>,
+        /// Import the files one at a time, announcing each with `file-loading`, so the host can
+        /// name a file whose top level never finishes.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        sequential: bool,
+        /// Files to leave out: the host already reported them as load errors.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        skip: Vec<String>,
     },
     /// Run exactly one test; hooks of enclosing groups run as needed.
     RunTest {
@@ -99,6 +106,10 @@ pub enum ControllerMessage {
         /// The id of the test that printed, if a test was running.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         test: Option<String>,
+        /// The test whose callback printed this after that test had ended, when the runtime
+        /// can tell (node follows asynchronous context); `test` is then absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after: Option<String>,
         /// Which stream the output belongs to.
         stream: Stream,
         /// The console method or write that produced it.
@@ -152,8 +163,54 @@ pub enum ControllerMessage {
         run: RunEpoch,
         /// Where it happened, in words (e.g. `afterAll hook of "math"`).
         origin: String,
+        /// The test whose callback threw this after that test had ended, when the runtime can
+        /// tell.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after: Option<String>,
         /// The error.
         error: ErrorInfo,
+    },
+    /// A `beforeAll`/`afterAll` hook (or a cleanup a `beforeAll` returned) starts, or a
+    /// `beforeEach`/`afterEach` hook went asynchronous. Until `hook-finished`, a deadline that
+    /// passes is that hook's, not a test's.
+    HookStarted {
+        /// Run epoch.
+        run: RunEpoch,
+        /// The `run-test` or `finish` command during which the hook runs.
+        command: CommandId,
+        /// Which kind of hook.
+        hook: HookKind,
+        /// The test file of the group.
+        file: String,
+        /// The group's names, outermost first; empty for the file's top level.
+        groups: Vec<String>,
+        /// Where the hook was declared (`url:line:column`, as a stack frame names it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        location: Option<String>,
+        /// The hook's own timeout in ms (`beforeAll(fn, 30000)`), when it was given one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        timeout: Option<u64>,
+    },
+    /// The hook of the last `hook-started` is done (whatever its outcome).
+    HookFinished {
+        /// Run epoch.
+        run: RunEpoch,
+        /// The command during which the hook ran.
+        command: CommandId,
+    },
+    /// Loading one at a time (`sequential`): this file's import starts now.
+    FileLoading {
+        /// Run epoch.
+        run: RunEpoch,
+        /// The test file.
+        file: String,
+    },
+    /// This file's import settled (loaded, or a load error that `loaded` will list).
+    FileLoaded {
+        /// Run epoch.
+        run: RunEpoch,
+        /// The test file.
+        file: String,
     },
     /// Reply to [`HostMessage::Ping`].
     #[serde(rename_all = "camelCase")]
@@ -184,6 +241,40 @@ pub enum SnapshotUpdate {
     All,
     /// Write nothing: a missing snapshot fails (CI).
     None,
+}
+
+/// The kinds of hook, as `hook-started` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HookKind {
+    /// `beforeAll`.
+    BeforeAll,
+    /// `afterAll`.
+    AfterAll,
+    /// A function a `beforeAll` returned, run when its group closes.
+    BeforeAllCleanup,
+    /// `beforeEach`.
+    BeforeEach,
+    /// `afterEach`.
+    AfterEach,
+}
+
+impl HookKind {
+    /// The hook's name as a user writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            HookKind::BeforeAll => "beforeAll",
+            HookKind::AfterAll => "afterAll",
+            HookKind::BeforeAllCleanup => "cleanup returned by a beforeAll",
+            HookKind::BeforeEach => "beforeEach",
+            HookKind::AfterEach => "afterEach",
+        }
+    }
+
+    /// Whether it runs once for its group (rather than around each test).
+    pub fn is_group_hook(self) -> bool {
+        matches!(self, HookKind::BeforeAll | HookKind::AfterAll | HookKind::BeforeAllCleanup)
+    }
 }
 
 /// What one test file's snapshots did in a run.
@@ -340,10 +431,65 @@ impl HostMessage {
 }
 
 impl ControllerMessage {
-    /// Parses one JSON text frame.
+    /// Parses one JSON text frame. JavaScript strings may hold lone UTF-16 surrogates, which
+    /// `JSON.stringify` writes as `\udXXX` escapes and Rust strings cannot hold: such a frame is
+    /// read again with U+FFFD in their place, so console output or a message carrying one costs
+    /// nothing but that character.
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(text)
+        match serde_json::from_str(text) {
+            Err(_) if text.contains("\\ud") || text.contains("\\uD") => {
+                serde_json::from_str(&replace_lone_surrogates(text))
+            }
+            parsed => parsed,
+        }
     }
+}
+
+/// JSON text with every `\uXXXX` escape of a lone surrogate replaced by `\ufffd`; surrogate
+/// pairs and everything else are kept as they are.
+pub fn replace_lone_surrogates(text: &str) -> String {
+    fn escape_at(bytes: &[u8], at: usize) -> Option<u16> {
+        let escape = bytes.get(at..at + 6)?;
+        if escape[0] != b'\\' || escape[1] != b'u' {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(&escape[2..]).ok()?, 16).ok()
+    }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at] != b'\\' {
+            at += 1;
+            continue;
+        }
+        let Some(unit) = escape_at(bytes, at) else {
+            // Any other escape is two bytes (`\"`, `\\`, ...): skipping both keeps an escaped
+            // backslash from being taken for the start of a `\u`.
+            at += 2;
+            continue;
+        };
+        let lone = match unit {
+            0xD800..=0xDBFF => match escape_at(bytes, at + 6) {
+                Some(0xDC00..=0xDFFF) => {
+                    at += 12;
+                    continue;
+                }
+                _ => true,
+            },
+            0xDC00..=0xDFFF => true,
+            _ => false,
+        };
+        if lone {
+            out.push_str(&text[copied..at]);
+            out.push_str("\\ufffd");
+            copied = at + 6;
+        }
+        at += 6;
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 #[cfg(test)]
@@ -395,6 +541,18 @@ mod tests {
             let msg: serve::ServerMessage = serde_json::from_value(v.clone()).unwrap();
             assert_eq!(&serde_json::to_value(&msg).unwrap(), v, "vector {v}");
         }
+    }
+
+    #[test]
+    fn lone_surrogates_are_read_as_replacement_characters() {
+        let frame = r#"{"type":"console","run":1,"stream":"stdout","level":"log","text":"a\ud800b\udc00c\ud83d\ude00\\ud800"}"#;
+        let Ok(ControllerMessage::Console { text, .. }) = ControllerMessage::from_json(frame) else {
+            panic!("a frame with lone surrogates is read");
+        };
+        assert_eq!(text, "a\u{fffd}b\u{fffd}c\u{1f600}\\ud800");
+        assert_eq!(replace_lone_surrogates(r#""\udbff""#), r#""\ufffd""#);
+        assert_eq!(replace_lone_surrogates(r#""\\\ud800x""#), r#""\\\ufffdx""#);
+        assert_eq!(replace_lone_surrogates(r#""\u00e9\ud800\u"#), r#""\u00e9\ufffd\u"#);
     }
 
     #[test]

@@ -86,7 +86,9 @@ impl NodeLauncher {
     }
 
     /// `node <flags> <args>` in `cwd`, as proctor starts every node process: stdout and stderr
-    /// piped to the host, killed when dropped, `NODE_ENV=test` unless the user set it.
+    /// piped to the host, killed when dropped, `NODE_ENV=test` unless the user set it. Node
+    /// leads a process group of its own, so the processes its tests start go with it (see
+    /// [`NodeProcess`]), and it gets SIGKILL when proctor dies, even by `kill -9`.
     pub(crate) fn command<I, A>(&self, args: I, cwd: &Path, stdin: Stdio) -> Command
     where
         I: IntoIterator<Item = A>,
@@ -101,6 +103,26 @@ impl NodeLauncher {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
+        #[cfg(target_os = "linux")]
+        {
+            command.process_group(0);
+            let parent = std::process::id() as libc::pid_t;
+            // SAFETY: between fork and exec only async-signal-safe calls (prctl, getppid) run.
+            unsafe {
+                command.pre_exec(move || {
+                    // The signal comes when the thread that spawned node ends; proctor spawns
+                    // from its runtime's long-lived threads, never from a passing blocking one.
+                    if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    // proctor may have died before the prctl: then nobody would send the signal.
+                    if libc::getppid() != parent {
+                        return Err(std::io::Error::other("proctor exited while node was starting"));
+                    }
+                    Ok(())
+                });
+            }
+        }
         if std::env::var_os("NODE_ENV").is_none() {
             command.env("NODE_ENV", "test");
         }
@@ -193,12 +215,20 @@ where
     });
 }
 
-/// One running node process.
+/// One running node process, leader of its process group. Killing it, dropping it, or seeing
+/// it exit ends the whole group: a server or watcher a test started and never stopped does not
+/// outlive its runtime.
 #[derive(Debug)]
 pub struct NodeProcess {
     child: Child,
     output: mpsc::UnboundedReceiver<RawOutput>,
     exit: Option<ExitInfo>,
+}
+
+impl Drop for NodeProcess {
+    fn drop(&mut self) {
+        end_group(self.child.id());
+    }
 }
 
 fn exit_info(status: std::process::ExitStatus) -> ExitInfo {
@@ -214,10 +244,13 @@ impl Runtime for NodeProcess {
         if let Some(exit) = &self.exit {
             return exit.clone();
         }
+        // Read before `wait` reaps node: afterwards its pid, and so its group's id, is unknown.
+        let group = self.child.id();
         let info = match self.child.wait().await {
             Ok(status) => exit_info(status),
             Err(_) => ExitInfo { code: None, signal: None },
         };
+        end_group(group);
         self.exit = Some(info.clone());
         info
     }
@@ -228,12 +261,28 @@ impl Runtime for NodeProcess {
 
     async fn kill(&mut self) {
         if self.exit.is_none() {
+            end_group(self.child.id());
             let _ = self.child.start_kill();
             if let Ok(status) = self.child.wait().await {
                 self.exit = Some(exit_info(status));
             }
         }
     }
+}
+
+/// Sends SIGKILL to the process group node leads (`group` is node's pid): node, if it still
+/// runs, and whatever its tests started that did not leave the group. The group outlives its
+/// leader while members remain, so this also ends them after node exited.
+fn end_group(group: Option<u32>) {
+    #[cfg(target_os = "linux")]
+    if let Some(pid) = group {
+        // SAFETY: kill(2) with a negative pid only signals that process group.
+        unsafe {
+            libc::kill(-(pid as libc::pid_t), libc::SIGKILL);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = group;
 }
 
 #[cfg(test)]

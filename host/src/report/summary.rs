@@ -209,7 +209,13 @@ impl Reporter for Summary {
             EventKind::Console { test: Some(test), stream, text, .. } => {
                 self.output.entry(test.clone()).or_default().push((*stream, text.clone()));
             }
-            EventKind::Console { test: None, stream, text, .. } => self.stray_output.push((*stream, text.clone())),
+            EventKind::Console { test: None, stream, text, after, .. } => {
+                let text = match after {
+                    Some(test) => format!("(from {test}, after it ended) {text}"),
+                    None => text.clone(),
+                };
+                self.stray_output.push((*stream, text));
+            }
             EventKind::TestFinished { test, outcome, error, .. } => {
                 let output = self.output.remove(&test.id).unwrap_or_default();
                 if *outcome != Outcome::Passed {

@@ -79,6 +79,7 @@ fn events() -> Vec<Event> {
         EventKind::Console {
             suite: "unit".into(),
             test: Some(adds.id.clone()),
+            after: None,
             stream: Stream::Stdout,
             level: ConsoleLevel::Log,
             text: "hello".into(),
@@ -95,6 +96,7 @@ fn events() -> Vec<Event> {
     kinds.push(EventKind::Console {
         suite: "unit".into(),
         test: Some(diff.id.clone()),
+        after: None,
         stream: Stream::Stderr,
         level: ConsoleLevel::Error,
         text: "context".into(),

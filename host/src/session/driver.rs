@@ -3,6 +3,7 @@
 //! not add to every test), arms each test's deadline in the host, and recovers from timeouts and
 //! crashes by restarting the runtime and continuing with the next test.
 
+use super::blame::{display_site, load_stalled, Ending, RunningHook};
 use super::reconcile::{reconcile, Disposition, Scheduled};
 use super::snapshots;
 use super::{FailFast, RunStats};
@@ -12,8 +13,8 @@ use crate::runtime::Launch;
 use crate::select::{Selection, SkipReason};
 use crate::server::{Connection, Inbound};
 use protocol::{
-    CommandId, ConsoleLevel, ControllerMessage, ErrorInfo, HostMessage, LoadError, RegisteredTest, RunEpoch,
-    SnapshotCounts, SnapshotUpdate, Stream, TestStatus, PROTOCOL_VERSION,
+    CommandId, ConsoleLevel, ControllerMessage, ErrorInfo, HookKind, HostMessage, LoadError, RegisteredTest,
+    RunEpoch, SnapshotCounts, SnapshotUpdate, Stream, TestStatus, PROTOCOL_VERSION,
 };
 use runtimes::{RawOutput, Runtime};
 use std::collections::VecDeque;
@@ -34,10 +35,6 @@ fn connect_timeout() -> Duration {
         .and_then(|text| crate::config::parse_duration(&text))
         .unwrap_or(CONNECT_TIMEOUT)
 }
-/// How long loading every test file may take.
-const LOAD_TIMEOUT: Duration = Duration::from_secs(60);
-/// How long the final `afterAll` hooks may take.
-const FINISH_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a runtime gets to exit on its own after `shutdown` or a closed socket.
 const EXIT_GRACE: Duration = Duration::from_secs(2);
 /// Lines of a runtime's own stderr kept to explain a crash.
@@ -80,10 +77,10 @@ enum StartError {
     ProtocolMismatch { got: u32 },
     #[error("the runtime closed the connection while {stage}{stderr}")]
     Closed { stage: &'static str, stderr: String },
-    #[error("node did not finish loading the test files within {}s", LOAD_TIMEOUT.as_secs())]
-    LoadTimeout,
     #[error("the controller sent a malformed message: {0}")]
     Malformed(String),
+    #[error("loading the test files made no progress for {} ms{}", .waited.as_millis(), .file.as_ref().map(|f| format!(" while importing {f}")).unwrap_or_default())]
+    LoadStalled { file: Option<String>, waited: Duration },
 }
 
 /// A runtime that is connected and has loaded the test files.
@@ -111,6 +108,10 @@ struct Driver<'a, 'e, L: Launch> {
     next_command: CommandId,
     next_epoch: RunEpoch,
     stderr_tail: VecDeque<String>,
+    /// Load the files one at a time, each announced, since a top level once did not finish.
+    load_sequential: bool,
+    /// Files whose top level never finished: reported as load errors, left out of every load.
+    load_skip: Vec<String>,
 }
 
 /// Reports the suite's selected files that did not parse as load errors; returns the other
@@ -163,6 +164,8 @@ pub async fn run_suite<L: Launch>(
         next_command: 1,
         next_epoch: 1,
         stderr_tail: VecDeque::new(),
+        load_sequential: false,
+        load_skip: Vec::new(),
     };
     driver.run().await;
 }
@@ -223,7 +226,11 @@ impl<L: Launch> Driver<'_, '_, L> {
     fn report_empty_files(&mut self, registered: &[RegisteredTest], load_errors: &[LoadError]) {
         let loaded = self.settings.suite.files.iter().filter(|f| f.selected && f.syntax_error.is_none());
         let empty: Vec<String> = loaded
-            .filter(|f| !load_errors.iter().any(|e| e.file == f.path) && !registered.iter().any(|t| t.file == f.path))
+            .filter(|f| {
+                !load_errors.iter().any(|e| e.file == f.path)
+                    && !self.load_skip.contains(&f.path)
+                    && !registered.iter().any(|t| t.file == f.path)
+            })
             .map(|f| f.path.clone())
             .collect();
         for file in empty {
@@ -240,8 +247,42 @@ impl<L: Launch> Driver<'_, '_, L> {
         }
     }
 
-    /// Spawns node, waits for its hello, loads the files.
+    /// Starts a runtime and loads the files. A file whose top level never finishes costs one
+    /// deadline to notice (no file settles any more), one more to name (the files are then
+    /// imported one at a time, each announced), and is then a load error left out of every
+    /// later load, so the other files still run.
     async fn start(&mut self) -> Result<(Live<L::Running>, Vec<RegisteredTest>, Vec<LoadError>), StartError> {
+        loop {
+            match self.start_once().await {
+                Err(StartError::LoadStalled { file: Some(file), waited }) => {
+                    self.stats.load_errors += 1;
+                    self.emitter.emit(EventKind::LoadError {
+                        suite: self.suite_id(),
+                        file: file.clone(),
+                        message: load_stalled(&file, waited),
+                        location: None,
+                        frame: None,
+                        stack: None,
+                        stats: *self.stats,
+                    });
+                    self.load_skip.push(file);
+                }
+                Err(StartError::LoadStalled { file: None, .. }) if !self.load_sequential => self.load_sequential = true,
+                other => return other,
+            }
+        }
+    }
+
+    /// The timeout of the suite: a hook's deadline, and how long loading may go without a file
+    /// settling.
+    fn suite_timeout(&self) -> Duration {
+        self.settings.timeout_override.unwrap_or(Duration::from_millis(self.settings.suite.timeout_ms))
+    }
+
+    /// Spawns the runtime, waits for its hello, loads the files.
+    async fn start_once(
+        &mut self,
+    ) -> Result<(Live<L::Running>, Vec<RegisteredTest>, Vec<LoadError>), StartError> {
         self.stderr_tail.clear();
         let mut process = self.launch.launch().await?;
         let mut early_output = Vec::new();
@@ -305,20 +346,38 @@ impl<L: Launch> Driver<'_, '_, L> {
         // Read at every start, so a runtime restarted after a crash sees what was written since.
         let files = self.settings.suite.files.iter().filter(|file| file.selected).map(|file| file.path.as_str());
         let setup = snapshots::read_setup(self.settings.root, files, self.settings.snapshot_update);
-        let _ = live.conn.outbox.send(HostMessage::Load { run: epoch, id: load, snapshots: Some(setup) });
-        let load_deadline = Instant::now() + LOAD_TIMEOUT;
+        let _ = live.conn.outbox.send(HostMessage::Load {
+            run: epoch,
+            id: load,
+            snapshots: Some(setup),
+            sequential: self.load_sequential,
+            skip: self.load_skip.clone(),
+        });
+        // Loading may take as long as it needs while files keep settling; it stalls when none
+        // has for a whole test timeout.
+        let window = self.suite_timeout();
+        let mut deadline = Instant::now() + window;
+        let mut importing: Option<String> = None;
         loop {
-            let left = load_deadline.saturating_duration_since(Instant::now());
+            let left = deadline.saturating_duration_since(Instant::now());
             match self.next_message(&mut live, left, "loading the test files").await {
                 Ok(ControllerMessage::Loaded { run, reply_to, tests, load_errors })
                     if run == epoch && reply_to == load =>
                 {
                     return Ok((live, tests, load_errors));
                 }
-                Ok(other) => self.handle_side_message(&live, other, None),
+                Ok(ControllerMessage::FileLoading { run, file }) if run == epoch => {
+                    importing = Some(file);
+                    deadline = Instant::now() + window;
+                }
+                Ok(ControllerMessage::FileLoaded { run, .. }) if run == epoch => {
+                    importing = None;
+                    deadline = Instant::now() + window;
+                }
+                Ok(other) => self.handle_side_message(&live, other),
                 Err(StartError::NoConnection { .. }) => {
                     live.process.kill().await;
-                    return Err(StartError::LoadTimeout);
+                    return Err(StartError::LoadStalled { file: importing, waited: window });
                 }
                 Err(err) => {
                     live.process.kill().await;
@@ -372,6 +431,8 @@ impl<L: Launch> Driver<'_, '_, L> {
         let mut in_flight: VecDeque<InFlight> = VecDeque::new();
         let mut head_started = Instant::now();
         let mut head_announced: Option<CommandId> = None;
+        // The hook the controller said is running for the head command, if any.
+        let mut hook: Option<RunningHook> = None;
         loop {
             self.stop_if_failed_fast(&mut pending);
             // The window is topped up in batches, not one command per finished test: a batch
@@ -411,10 +472,16 @@ impl<L: Launch> Driver<'_, '_, L> {
             if head_announced != Some(head_command) {
                 head_announced = Some(head_command);
                 head_started = Instant::now();
+                hook = None;
                 self.stderr_tail.clear();
                 self.emitter.emit(EventKind::TestStarted { test: head.test.clone() });
             }
-            let deadline = tokio::time::Instant::from_std(head_started + head_timeout);
+            // A beforeAll/afterAll hook has a deadline of its own; the test's starts after it.
+            let limit = match &hook {
+                Some(running) if running.has_own_deadline() => running.timeout.unwrap_or(self.suite_timeout()),
+                _ => head_timeout,
+            };
+            let deadline = tokio::time::Instant::from_std(head_started + limit);
             let head_id = head.test.id.clone();
             let verdict = tokio::select! {
                 biased;
@@ -436,8 +503,37 @@ impl<L: Launch> Driver<'_, '_, L> {
                         self.finish_test(done.test, outcome, duration, error);
                         continue;
                     }
+                    Some(Inbound::Message(ControllerMessage::HookStarted { run, command, hook: kind, file, groups, location, timeout }))
+                        if run == live.epoch =>
+                    {
+                        if command != head_command {
+                            self.protocol_violation(format!("hook-started for command {command} while {head_id} was running"));
+                            continue;
+                        }
+                        let started = RunningHook {
+                            kind,
+                            file,
+                            groups,
+                            site: location.map(|at| self.site(&at)),
+                            timeout: timeout.map(Duration::from_millis),
+                        };
+                        if started.has_own_deadline() {
+                            head_started = Instant::now();
+                        }
+                        hook = Some(started);
+                        continue;
+                    }
+                    Some(Inbound::Message(ControllerMessage::HookFinished { run, command })) if run == live.epoch => {
+                        if command == head_command {
+                            if hook.as_ref().is_some_and(RunningHook::has_own_deadline) {
+                                head_started = Instant::now();
+                            }
+                            hook = None;
+                        }
+                        continue;
+                    }
                     Some(Inbound::Message(other)) => {
-                        self.handle_side_message(&live, other, Some(&head_id));
+                        self.handle_side_message(&live, other);
                         continue;
                     }
                     Some(Inbound::Malformed(reason)) => {
@@ -457,14 +553,10 @@ impl<L: Launch> Driver<'_, '_, L> {
             };
             let head = in_flight.pop_front().expect("head exists");
             let elapsed = head_started.elapsed();
-            let (outcome, error, reason) = match verdict {
+            let ending = match verdict {
                 Some(()) => {
                     live.process.kill().await;
-                    let message = format!(
-                        "test timed out after {} ms (it never settled, or blocked the event loop); the runtime was restarted",
-                        head_timeout.as_millis()
-                    );
-                    (Outcome::TimedOut, error_info("TimeoutError", message), format!("{} timed out", head.test.id))
+                    Ending::TimedOut(limit)
                 }
                 None => {
                     self.drain_output(&mut live).await;
@@ -480,15 +572,11 @@ impl<L: Launch> Driver<'_, '_, L> {
                             "closed its connection".to_string()
                         }
                     };
-                    let message = format!("the runtime {exit} while this test was running{}", self.stderr_tail_text());
-                    (
-                        Outcome::Crashed,
-                        error_info("RuntimeCrash", message),
-                        format!("the runtime {exit} during {}", head.test.id),
-                    )
+                    Ending::Crashed { exit, stderr: self.stderr_tail_text() }
                 }
             };
-            self.finish_test(head.test, outcome, elapsed, Some(error));
+            // The rest of the window goes back to the queue, in order; what the blame takes
+            // out of it is reported, the rest runs in the fresh runtime.
             for InFlight { test, command } in in_flight.drain(..).rev() {
                 let disposition = match command {
                     Ok((_, timeout)) => Disposition::Run { timeout },
@@ -496,6 +584,35 @@ impl<L: Launch> Driver<'_, '_, L> {
                 };
                 pending.push_front(Scheduled { info: test, disposition });
             }
+            let reason = match hook.take() {
+                Some(running) if running.kind == HookKind::BeforeAll => {
+                    // Its group's tests fail once each, none of them run, and nothing else
+                    // waits on the hook again.
+                    pending.push_front(Scheduled { info: head.test, disposition: Disposition::Run { timeout: head_timeout } });
+                    let message = format!("{}; no test of its group ran", ending.of_hook(&running));
+                    self.fail_group(&mut pending, &running, error_info(ending.error_name(), message));
+                    ending.restart_reason(&running.describe())
+                }
+                Some(running) if running.has_own_deadline() => {
+                    // An afterAll (or a beforeAll's cleanup) belongs to no test: it is reported
+                    // as itself, and the test whose command closed its group runs again.
+                    pending.push_front(Scheduled { info: head.test, disposition: Disposition::Run { timeout: head_timeout } });
+                    self.stats.runtime_errors += 1;
+                    self.emitter.emit(EventKind::RuntimeError {
+                        suite: self.suite_id(),
+                        origin: running.describe(),
+                        error: error_info(ending.error_name(), ending.of_hook(&running)),
+                        stats: *self.stats,
+                    });
+                    ending.restart_reason(&running.describe())
+                }
+                each_hook => {
+                    let error = error_info(ending.error_name(), ending.of_test(each_hook.as_ref()));
+                    let reason = ending.restart_reason(&head.test.id.to_string());
+                    self.finish_test(head.test, ending.outcome(), elapsed, Some(error));
+                    reason
+                }
+            };
             head_announced = None;
             self.stop_if_failed_fast(&mut pending);
             if !pending.iter().any(|s| matches!(s.disposition, Disposition::Run { .. })) {
@@ -538,38 +655,82 @@ impl<L: Launch> Driver<'_, '_, L> {
         }
     }
 
-    /// Closes every group (afterAll hooks), then shuts the runtime down.
+    /// Closes every group (afterAll hooks), then shuts the runtime down. Each hook has the suite's
+    /// timeout (or its own) and is named when it does not finish; output and errors that arrive
+    /// until the runtime is gone are still reported.
     async fn finish(&mut self, mut live: Live<L::Running>) {
         let command = self.command_id();
         let _ = live.conn.outbox.send(HostMessage::Finish { run: live.epoch, id: command });
-        let deadline = tokio::time::Instant::now() + FINISH_TIMEOUT;
+        let mut started = Instant::now();
+        let mut hook: Option<RunningHook> = None;
         let problem = loop {
+            let limit = hook.as_ref().and_then(|h| h.timeout).unwrap_or(self.suite_timeout());
+            let deadline = tokio::time::Instant::from_std(started + limit);
             tokio::select! {
                 biased;
                 inbound = live.conn.inbox.recv() => match inbound {
                     Some(Inbound::Message(ControllerMessage::Finished { run, reply_to })) if run == live.epoch && reply_to == command => break None,
-                    Some(Inbound::Message(other)) => self.handle_side_message(&live, other, None),
+                    Some(Inbound::Message(ControllerMessage::HookStarted { run, command: during, hook: kind, file, groups, location, timeout }))
+                        if run == live.epoch && during == command =>
+                    {
+                        let site = location.map(|at| self.site(&at));
+                        hook = Some(RunningHook { kind, file, groups, site, timeout: timeout.map(Duration::from_millis) });
+                        started = Instant::now();
+                    }
+                    Some(Inbound::Message(ControllerMessage::HookFinished { run, .. })) if run == live.epoch => {
+                        hook = None;
+                        started = Instant::now();
+                    }
+                    Some(Inbound::Message(other)) => self.handle_side_message(&live, other),
                     Some(Inbound::Malformed(reason)) => self.protocol_violation(reason),
-                    None => break Some(format!("the runtime closed the connection while running afterAll hooks{}", self.stderr_tail_text())),
+                    None => {
+                        self.drain_output(&mut live).await;
+                        let ending = Ending::Crashed { exit: "closed its connection".into(), stderr: self.stderr_tail_text() };
+                        break Some((hook.take(), ending));
+                    }
                 },
                 line = live.process.output(), if live.output_open => match line {
                     Some(line) => self.raw_output(None, line),
                     None => live.output_open = false,
                 },
-                _ = sleep_until(deadline) => break Some(format!("afterAll hooks did not finish within {}s", FINISH_TIMEOUT.as_secs())),
+                _ = sleep_until(deadline) => {
+                    live.process.kill().await;
+                    break Some((hook.take(), Ending::TimedOut(limit)));
+                }
             }
         };
-        if let Some(message) = problem {
+        if let Some((hook, ending)) = problem {
+            let (origin, message) = match &hook {
+                Some(hook) => (hook.describe(), ending.of_hook(hook)),
+                None => ("finishing the run".to_string(), match &ending {
+                    Ending::TimedOut(after) => format!("closing the last test file did not finish within {} ms", after.as_millis()),
+                    Ending::Crashed { exit, stderr } => format!("the runtime {exit} while closing the last test file{stderr}"),
+                }),
+            };
             self.stats.runtime_errors += 1;
             self.emitter.emit(EventKind::RuntimeError {
                 suite: self.suite_id(),
-                origin: "finishing the run".into(),
-                error: error_info("RuntimeError", message),
+                origin,
+                error: error_info(ending.error_name(), message),
                 stats: *self.stats,
             });
+            return;
         }
         let _ = live.conn.outbox.send(HostMessage::Shutdown {});
         if live.process.exits_with_its_socket() {
+            // Callbacks that outlived their tests may still print or throw until the runtime
+            // closes its socket: that is reported too, not lost.
+            let grace = tokio::time::Instant::now() + EXIT_GRACE;
+            loop {
+                tokio::select! {
+                    inbound = live.conn.inbox.recv() => match inbound {
+                        Some(Inbound::Message(message)) => self.handle_side_message(&live, message),
+                        Some(Inbound::Malformed(reason)) => self.protocol_violation(reason),
+                        None => break,
+                    },
+                    _ = sleep_until(grace) => break,
+                }
+            }
             if timeout(EXIT_GRACE, live.process.exited()).await.is_err() {
                 live.process.kill().await;
             }
@@ -606,14 +767,54 @@ impl<L: Launch> Driver<'_, '_, L> {
         self.emitter.emit(EventKind::TestFinished { test, outcome, duration, error, stats: *self.stats });
     }
 
-    /// Console output and errors outside tests; anything else at this point is stale or stray.
-    fn handle_side_message(&mut self, live: &Live<L::Running>, message: ControllerMessage, running: Option<&TestId>) {
-        match message {
-            ControllerMessage::Console { run, test, stream, level, text } if run == live.epoch => {
-                let test = test.map(TestId).or_else(|| running.cloned());
-                self.emitter.emit(EventKind::Console { suite: self.suite_id(), test, stream, level, text });
+    /// Every test still to run inside `hook`'s group fails with `error` (none of them runs);
+    /// skips in it are reported as skips. The rest stay queued, in order.
+    fn fail_group(&mut self, pending: &mut VecDeque<Scheduled>, hook: &RunningHook, error: ErrorInfo) {
+        let mut rest = VecDeque::with_capacity(pending.len());
+        for scheduled in pending.drain(..) {
+            if !hook.covers(&scheduled.info) {
+                rest.push_back(scheduled);
+                continue;
             }
-            ControllerMessage::Error { run, origin, error } if run == live.epoch => {
+            match scheduled.disposition {
+                Disposition::Run { .. } => {
+                    self.finish_test(scheduled.info, Outcome::Failed, Duration::ZERO, Some(error.clone()))
+                }
+                Disposition::Skip { kind, reason } => {
+                    self.stats.record_skip(&reason);
+                    self.emitter.emit(EventKind::TestSkipped { test: scheduled.info, kind, reason, stats: *self.stats });
+                }
+            }
+        }
+        *pending = rest;
+    }
+
+    /// Where a hook was declared, as the controller's stack frame named it, mapped to the
+    /// original file and shown relative to the root.
+    fn site(&self, location: &str) -> String {
+        display_site(self.settings.root, &self.launch.map_stack(&format!("    at {location}")))
+    }
+
+    /// Console output and errors outside tests; anything else at this point is stale or stray.
+    /// Output the controller did not stamp with a test is nobody's: it is never pinned on the
+    /// test that happens to be running.
+    fn handle_side_message(&mut self, live: &Live<L::Running>, message: ControllerMessage) {
+        match message {
+            ControllerMessage::Console { run, test, after, stream, level, text } if run == live.epoch => {
+                self.emitter.emit(EventKind::Console {
+                    suite: self.suite_id(),
+                    test: test.map(TestId),
+                    after: after.map(TestId),
+                    stream,
+                    level,
+                    text,
+                });
+            }
+            ControllerMessage::Error { run, origin, after, error } if run == live.epoch => {
+                let origin = match after {
+                    Some(test) => format!("{origin} from a callback of {test}, after that test ended"),
+                    None => origin,
+                };
                 let error = self.mapped(error);
                 self.stats.runtime_errors += 1;
                 self.emitter.emit(EventKind::RuntimeError {
@@ -686,6 +887,7 @@ impl<L: Launch> Driver<'_, '_, L> {
         self.emitter.emit(EventKind::Console {
             suite: self.suite_id(),
             test: running.cloned(),
+            after: None,
             stream,
             level: ConsoleLevel::Write,
             text: line.text + "\n",
@@ -749,6 +951,13 @@ mod tests {
         Fail,
         Hang,
         Crash,
+        /// Says a beforeAll of the test's group started, then hangs.
+        HangInBeforeAll,
+        /// In the first runtime only: says an afterAll of group `g` started, then hangs.
+        HangInAfterAllOfG,
+        /// Sends a frame that is no protocol message; the connection then closes, as the
+        /// websocket layer closes it after one.
+        Malformed,
     }
 
     struct FakeProcess {
@@ -815,10 +1024,11 @@ mod tests {
                             let registered = tests
                                 .iter()
                                 .map(|(name, mode, _)| RegisteredTest {
-                                    id: format!("f.test.js::{name}"),
+                                    id: format!("f.test.js::{}", name.replace('/', "::")),
                                     file: "f.test.js".into(),
-                                    groups: vec![],
-                                    name: name.clone(),
+                                    // "g/a" is test "a" in group "g".
+                                    groups: name.rsplit_once('/').map(|(g, _)| vec![g.to_string()]).unwrap_or_default(),
+                                    name: name.rsplit('/').next().unwrap_or(name).to_string(),
                                     mode: *mode,
                                     tags: vec![],
                                     timeout: Some(80),
@@ -832,7 +1042,8 @@ mod tests {
                             });
                         }
                         HostMessage::RunTest { run, id, test, .. } if !hanging => {
-                            let name = test.trim_start_matches("f.test.js::");
+                            let name = test.trim_start_matches("f.test.js::").replace("::", "/");
+                            let name = name.as_str();
                             let behaviour = tests.iter().find(|t| t.0 == name).map_or(Behaviour::Pass, |t| t.2);
                             if send_stale {
                                 send(ControllerMessage::TestFinished {
@@ -852,10 +1063,38 @@ mod tests {
                                     continue;
                                 }
                                 Behaviour::Crash => break,
+                                Behaviour::Malformed => {
+                                    let _ = replies.send(Inbound::Malformed("expected value at line 1 column 1".into()));
+                                    break;
+                                }
+                                Behaviour::HangInBeforeAll | Behaviour::HangInAfterAllOfG
+                                    if behaviour == Behaviour::HangInBeforeAll || launch == 0 =>
+                                {
+                                    let (hook, groups) = match behaviour {
+                                        Behaviour::HangInBeforeAll => (
+                                            protocol::HookKind::BeforeAll,
+                                            name.rsplit_once('/').map(|(g, _)| vec![g.to_string()]).unwrap_or_default(),
+                                        ),
+                                        _ => (protocol::HookKind::AfterAll, vec!["g".to_string()]),
+                                    };
+                                    send(ControllerMessage::HookStarted {
+                                        run,
+                                        command: id,
+                                        hook,
+                                        file: "f.test.js".into(),
+                                        groups,
+                                        location: Some("file:///nonexistent-project/f.test.js:3:5".into()),
+                                        timeout: None,
+                                    });
+                                    hanging = true;
+                                    continue;
+                                }
+                                Behaviour::HangInBeforeAll | Behaviour::HangInAfterAllOfG => TestStatus::Passed,
                             };
                             send(ControllerMessage::Console {
                                 run,
                                 test: Some(test.clone()),
+                                after: None,
                                 stream: Stream::Stdout,
                                 level: ConsoleLevel::Log,
                                 text: format!("running {name}"),
@@ -914,7 +1153,8 @@ mod tests {
         let suite = PlannedSuite {
             id: "unit".into(),
             runtimes: vec![crate::config::RuntimeKind::Node],
-            timeout_ms: 5000,
+            // The hooks' deadline; tests have their own 80 ms.
+            timeout_ms: 100,
             files: vec![],
         };
         let selection = Selection::default();
@@ -1014,6 +1254,21 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn r11_a_malformed_frame_costs_the_running_test_only() {
+        let tests = vec![
+            ("a", TestMode::Run, Behaviour::Pass),
+            ("garbled", TestMode::Run, Behaviour::Malformed),
+            ("b", TestMode::Run, Behaviour::Pass),
+        ];
+        let out = drive(tests, false).await;
+        assert_eq!(
+            out.results,
+            vec![("a".into(), "Passed".into()), ("garbled".into(), "Crashed".into()), ("b".into(), "Passed".into())]
+        );
+        assert_eq!(out.launches, 2);
+    }
+
+    #[tokio::test]
     async fn stale_epochs_are_ignored() {
         let tests = vec![("a", TestMode::Run, Behaviour::Pass), ("b", TestMode::Run, Behaviour::Pass)];
         let out = drive(tests, true).await;
@@ -1092,4 +1347,73 @@ mod tests {
             "finish and shutdown went cleanly"
         );
     }
+    fn runtime_errors(out: &Outcome) -> Vec<(String, String)> {
+        out.events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::RuntimeError { origin, error, .. } => Some((origin.clone(), error.message.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn r11_a_hanging_after_all_is_blamed_on_itself_and_the_next_test_still_runs() {
+        let tests = vec![
+            ("g/a", TestMode::Run, Behaviour::Pass),
+            ("b", TestMode::Run, Behaviour::HangInAfterAllOfG),
+            ("c", TestMode::Run, Behaviour::Pass),
+        ];
+        let out = drive(tests, false).await;
+        assert_eq!(
+            out.results,
+            vec![("a".into(), "Passed".into()), ("b".into(), "Passed".into()), ("c".into(), "Passed".into())]
+        );
+        let errors = runtime_errors(&out);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].0, r#"afterAll hook of "g" in f.test.js:3:5"#);
+        assert!(errors[0].1.contains("timed out after 100 ms"), "{}", errors[0].1);
+        assert_eq!(out.launches, 2);
+        assert_eq!(out.stats.runtime_errors, 1);
+    }
+
+    #[tokio::test]
+    async fn r11_a_hanging_before_all_fails_its_group_once_without_a_timeout_per_test() {
+        let tests = vec![
+            ("first", TestMode::Run, Behaviour::Pass),
+            ("g/a", TestMode::Run, Behaviour::HangInBeforeAll),
+            ("g/b", TestMode::Run, Behaviour::Pass),
+            ("g/skipped", TestMode::Skip, Behaviour::Pass),
+            ("g/c", TestMode::Run, Behaviour::Pass),
+            ("after", TestMode::Run, Behaviour::Pass),
+        ];
+        let out = drive(tests, false).await;
+        assert_eq!(
+            out.results,
+            vec![
+                ("first".into(), "Passed".into()),
+                ("a".into(), "Failed".into()),
+                ("b".into(), "Failed".into()),
+                ("skipped".into(), "Skipped".into()),
+                ("c".into(), "Failed".into()),
+                ("after".into(), "Passed".into()),
+            ]
+        );
+        assert_eq!(out.launches, 2, "one restart for the whole group");
+        let messages: Vec<String> = out
+            .events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::TestFinished { error: Some(error), .. } => Some(error.message.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(messages.len(), 3);
+        for message in messages {
+            assert!(message.starts_with(r#"beforeAll hook of "g" in "#), "{message}");
+            assert!(message.ends_with("no test of its group ran"), "{message}");
+        }
+        assert!(runtime_errors(&out).is_empty());
+    }
 }
+

@@ -1,6 +1,7 @@
 //! The session: the host in charge of a runtime, one test at a time. See `README.md` here for
 //! the tasks, channels and lifecycle.
 
+mod blame;
 mod driver;
 mod fail_fast;
 mod order;
