@@ -22,7 +22,7 @@ pub trait Reporter {
 }
 
 /// Forwards every event to every reporter. A reporter whose output fails is reported once and
-/// dropped, so the others (and the run) carry on.
+/// dropped, so the others (and the run) carry on; one whose stdout was closed is dropped quietly.
 pub struct Fanout {
     reporters: Vec<(&'static str, Box<dyn Reporter>)>,
 }
@@ -42,8 +42,10 @@ impl Fanout {
     pub fn on_event(&mut self, event: &Event) {
         self.reporters.retain_mut(|(name, reporter)| match reporter.on_event(event) {
             Ok(()) => true,
+            // Nobody reads a closed stdout: that reporter ends quietly, the run goes on.
+            Err(err) if crate::output::is_closed_pipe(&err) => false,
             Err(err) => {
-                eprintln!("proctor: the {name} reporter failed and was stopped: {err}");
+                errln!("proctor: the {name} reporter failed and was stopped: {err}");
                 false
             }
         });
@@ -52,8 +54,11 @@ impl Fanout {
     /// Finishes every reporter.
     pub fn finish(self) {
         for (name, reporter) in self.reporters {
-            if let Err(err) = reporter.finish() {
-                eprintln!("proctor: the {name} reporter failed: {err}");
+            match reporter.finish() {
+                Err(err) if !crate::output::is_closed_pipe(&err) => {
+                    errln!("proctor: the {name} reporter failed: {err}")
+                }
+                _ => {}
             }
         }
     }

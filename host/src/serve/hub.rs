@@ -276,7 +276,7 @@ impl Hub {
                 let why = format!("{label}'s tab closed or crashed");
                 tokio::spawn(async move { hub.replace_headless(n, slot.runtime.target, &why).await });
             }
-            _ => eprintln!("proctor serve: {label} disconnected; open {} to reattach", self.attach_url),
+            _ => errln!("proctor serve: {label} disconnected; open {} to reattach", self.attach_url),
         }
     }
 
@@ -354,9 +354,9 @@ impl Hub {
         }
         let closed = self.command(label, |id| ShellCommand::CloseFrame { id }, CLOSE_REPLY).await;
         if let (Err(CommandFailure::NoAnswer), Some((n, _))) = (closed, headless) {
-            eprintln!("proctor serve: {label} does not answer; replacing its tab");
+            errln!("proctor serve: {label} does not answer; replacing its tab");
             if let Err(err) = self.open_headless(n).await {
-                eprintln!("proctor serve: could not replace {label}: {err}");
+                errln!("proctor serve: could not replace {label}: {err}");
             }
         }
     }

@@ -54,12 +54,17 @@ pub(crate) fn write_record(root: &Path, record: &ServerRecord) -> std::io::Resul
     let path = record_path(root);
     let dir = path.parent().expect("the record lives in .proctor/");
     std::fs::create_dir_all(dir)?;
+    // The record holds the token: only this user may list or read it.
+    #[cfg(unix)]
+    std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
     let text = serde_json::to_string_pretty(record).map_err(std::io::Error::other)?;
     let temp = dir.join(format!("server.json.{}", std::process::id()));
+    // A file left under this name keeps its mode when reopened; a new one gets 0600.
+    let _ = std::fs::remove_file(&temp);
     {
         use std::io::Write;
         let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
+        options.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let mut file = options.open(&temp)?;
