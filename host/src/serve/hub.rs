@@ -175,10 +175,10 @@ impl Hub {
         if forgotten {
             self.bump();
         }
-        eprintln!("proctor serve: {why}; opening a new one");
+        errln!("proctor serve: {why}; opening a new one");
         for attempt in 1..=2 {
             if let Err(err) = self.open_headless(n).await {
-                eprintln!("proctor serve: could not replace chromium#{n}: {err}");
+                errln!("proctor serve: could not replace chromium#{n}: {err}");
                 return;
             }
             // Its shell's hello ends the replacement (see `register`).
@@ -193,7 +193,7 @@ impl Hub {
             if connected.await.is_ok() || attempt == 2 {
                 return;
             }
-            eprintln!(
+            errln!(
                 "proctor serve: chromium#{n}'s new tab did not connect within {} s; opening another",
                 REPLACEMENT_CONNECT.as_secs()
             );
