@@ -1,5 +1,5 @@
 """Writes one `## ` section of bench/RESULTS.md, replacing an earlier one with the same heading
-(shared by bench/serve.py and bench/watch.py; bench.py keeps its own marked sections)."""
+(shared by bench/serve.py, bench/watch.py and bench/soak.py; bench.py keeps its own marked sections)."""
 
 import os
 
@@ -13,7 +13,8 @@ def replace_section(heading, section, path=RESULTS):
     if heading in text:
         start = text.index(heading)
         rest = text.find("\n## ", start + len(heading))
-        text = text[:start] + section + (text[rest + 1:] if rest != -1 else "")
+        # a blank line before the next section, as markdown headings want
+        text = text[:start] + section.rstrip("\n") + ("\n\n" + text[rest + 1:] if rest != -1 else "\n")
     else:
         text = text.rstrip("\n") + "\n\n" + section
     with open(path, "w") as f:

@@ -9,7 +9,7 @@
 
 import { browserRuntimeInfo, socketUrl } from "./page.js";
 
-/** The protocol version; see protocol/src/lib.rs. */
+/** The protocol version; see protocol/src/lib.rs (the same as controller.js's: one protocol). */
 export const PROTOCOL_VERSION = 2;
 
 /**

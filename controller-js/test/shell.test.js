@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createShell, PROTOCOL_VERSION } from "../src/shell.js";
+import { PROTOCOL_VERSION as CONTROLLER_PROTOCOL_VERSION } from "../src/controller.js";
 import { vectors } from "../test-support/fake-host.js";
 
 // Just enough of a DOM for the shell: elements that can be appended and removed.
@@ -53,6 +54,10 @@ test("shell: its messages have exactly the vectors' shapes", () => {
     assert.deepEqual(keys(message), keys(expected[index]), `keys of ${message.type}`);
   }
   assert.equal(sent[0].protocol, PROTOCOL_VERSION);
+  // One protocol: the server checks the shell's hello against the same PROTOCOL_VERSION as the
+  // controller's, so a bump of one without the other locks every kept tab out.
+  assert.equal(PROTOCOL_VERSION, CONTROLLER_PROTOCOL_VERSION);
+  assert.equal(expected[0].protocol, PROTOCOL_VERSION, "the vector's version");
   assert.deepEqual(keys(sent[0].runtime), keys(expected[0].runtime));
   assert.deepEqual(sent.slice(1), expected.slice(1), "replies name the commands they answer");
 });

@@ -2,6 +2,8 @@
 //! project into a temp dir, run proctor in it, and read its JSON events back as a fixture
 //! model (test id → outcome) so tests compare whole results, not spot checks.
 
+pub mod processes;
+
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,7 @@
 //! End to end on real node: the basic fixture (pass, fail with diff, skip, todo, only, each,
 //! hooks order, async, console capture, dynamic and duplicate names, syntax and load errors,
-//! CommonJS, node:assert), recovery from hangs and crashes, config, exit codes and JUnit.
+//! CommonJS, node:assert), recovery from hangs and crashes, config, exit codes and JUnit, and a
+//! TMPDIR inside a CommonJS package.
 
 use proctor_e2e::{model, Project};
 
@@ -188,6 +189,21 @@ fn all_passing_exits_0_and_only_given_paths_run() {
     let out = project.run(&["run", "--reporter", "json", "hooks.test.js", "dynamic.test.js"]);
     out.assert_code(0);
     assert_eq!(out.outcomes().len(), 6);
+}
+
+#[test]
+fn a_temp_dir_inside_a_commonjs_package_still_loads_the_controller() {
+    // proctor writes its node controller (ES modules in `.js` files) into TMPDIR; node reads a
+    // `.js` file's module type from the nearest package.json, which here says CommonJS.
+    let project = Project::empty();
+    project.write("package.json", r#"{ "type": "commonjs" }"#).write("tmp/.keep", "").write(
+        "math.test.js",
+        "const { it, expect } = require(\"proctor\");\nit(\"adds\", () => expect(1 + 1).toBe(2));\n",
+    );
+    let tmp = project.path().join("tmp");
+    let out = project.run_with(&["run", "--reporter", "json"], &[("TMPDIR", tmp.to_str().expect("utf-8 path"))]);
+    out.assert_code(0);
+    assert_eq!(out.outcomes(), model(&[("math.test.js::adds", "passed")]));
 }
 
 #[test]

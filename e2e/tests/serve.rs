@@ -4,7 +4,7 @@
 //! --stop, SIGTERM); its security (token, Origin, malformed and oversized frames, the file
 //! server's limits); a tab closed mid-run; concurrent runs queued, never interleaved.
 
-use proctor_e2e::{model, Output, Project};
+use proctor_e2e::{model, processes, Output, Project};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -306,7 +306,7 @@ fn started(out: &Output) -> Vec<Value> {
 fn three_runs_share_one_tab_each_in_a_fresh_realm() {
     let _browser = proctor_e2e::browser_lock();
     let project = Project::fixture("serve");
-    let serve = Serve::start(&project, &[]);
+    let _serve = Serve::start(&project, &[]);
     let mut targets = Vec::new();
     for version in 1..=3 {
         if version > 1 {
@@ -333,17 +333,9 @@ fn three_runs_share_one_tab_each_in_a_fresh_realm() {
         targets.push(started[0]["target"].as_str().expect("a DevTools target").to_string());
     }
     assert!(targets.iter().all(|t| *t == targets[0]), "one tab served every run: {targets:?}");
-    // That target is a real tab of the server's browser, and the only one.
-    let devtools = serve.record["devtoolsPort"].as_u64().expect("devtoolsPort") as u16;
-    let (status, body) = http_get(devtools, "/json/list", "");
-    assert_eq!(status, 200);
-    let pages: Vec<String> = serde_json::from_str::<Vec<Value>>(&body)
-        .expect("DevTools lists targets")
-        .into_iter()
-        .filter(|t| t["type"] == "page")
-        .filter_map(|t| t["id"].as_str().map(str::to_owned))
-        .collect();
-    assert_eq!(pages, vec![targets[0].clone()], "{body}");
+    // That target is the server's tab, as it reports it (its browser has no DevTools port to ask).
+    let status = wait_for_status(&project, "runtime: chromium#1");
+    assert!(status.contains(&format!("target {}", targets[0])), "{status}");
     // Timeouts and spins are recovered in the same tab too.
     project.write(
         "test/spin.test.js",
@@ -402,7 +394,8 @@ fn lifecycle_record_stale_record_status_stop_and_sigterm() {
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("a server already runs"), "{}", out.stderr);
     // --stop shuts it down: record removed, browser gone.
-    let devtools = serve.record["devtoolsPort"].as_u64().unwrap() as u16;
+    let serve_pid = serve.child.id();
+    assert!(!processes::chromium_of(serve_pid).is_empty(), "its Chromium runs");
     let out = project.run(&["serve", "--stop"]);
     assert_eq!(out.code, 0, "{out:?}");
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -411,7 +404,9 @@ fn lifecycle_record_stale_record_status_stop_and_sigterm() {
     }
     assert!(!serve.alive(), "the server exited");
     assert!(!project.path().join(".proctor/server.json").exists());
-    assert!(TcpStream::connect(("127.0.0.1", devtools)).is_err(), "its Chromium is gone");
+    let left = processes::wait_for_no_chromium_of(serve_pid, Duration::from_secs(10));
+    assert!(left.is_empty(), "its Chromium is gone: {left:?}");
+    assert_eq!(processes::browser_dirs_of(serve_pid), Vec::<PathBuf>::new(), "and its directory");
     assert_eq!(project.run(&["serve", "--status"]).code, 1);
     // SIGTERM does the same.
     let mut serve = Serve::start(&project, &[]);
@@ -650,14 +645,20 @@ fn a_crashed_headless_tab_is_replaced_and_the_run_goes_on() {
     let _browser = proctor_e2e::browser_lock();
     let project = Project::fixture("serve");
     let serve = Serve::start(&project, &[]);
-    let devtools = serve.record["devtoolsPort"].as_u64().unwrap() as u16;
     let status = wait_for_status(&project, "runtime: chromium#1");
     let old_target = status.split("target ").nth(1).unwrap().trim().to_string();
     let mut run = LiveRun::start(&project, &["test/slow.test.js"]);
     run.console("slow run started");
-    // The tab goes away under the running test (as a renderer crash would take it).
-    let (code, _) = http_get(devtools, &format!("/json/close/{old_target}"), "");
-    assert_eq!(code, 200);
+    // The tab's renderer dies under the running test.
+    let renderers: Vec<u32> = processes::chromium_of(serve.child.id())
+        .into_iter()
+        .filter(|p| p.cmdline.contains("--type=renderer"))
+        .map(|p| p.pid)
+        .collect();
+    assert!(!renderers.is_empty(), "the server's Chromium has renderers");
+    for pid in renderers {
+        let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+    }
     let out = run.finish();
     assert_eq!(out.code, 1, "{}", out.stdout);
     assert_eq!(

@@ -55,7 +55,7 @@ pub enum CommandError {
 pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
     let config = resolve(&args.project, Some(&args))?;
     if args.project.print_config {
-        println!("{}", serde_json::to_string_pretty(&config).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&config).unwrap_or_default());
         return Ok(SUCCESS);
     }
     // Node starts now, loading its controller while the files are parsed: the plan does not
@@ -110,9 +110,9 @@ impl Ran {
     /// The exit code, with the no-tests warning printed where it applies.
     pub(crate) fn exit_code(&self, no_tests: NoTests) -> u8 {
         if let Some(signal) = self.interrupted {
-            eprintln!("proctor: interrupted by {}; the runtimes were stopped", signal.name());
+            errln!("proctor: interrupted by {}; the runtimes were stopped", signal.name());
         } else if self.stats.ran() == 0 && no_tests == NoTests::Warn && !self.stats.has_failures() {
-            eprintln!("proctor: warning: no tests ran");
+            errln!("proctor: warning: no tests ran");
         }
         let ending = Ending { interrupted: self.interrupted, report_lost: self.report_lost };
         exit_code(&self.stats, no_tests, ending)
@@ -216,7 +216,7 @@ fn end_run(plan: &Plan, interrupted: Option<Interruption>, emitter: &mut Emitter
 fn finish(reporters: crate::report::Fanout) -> bool {
     let lost = reporters.finish();
     for err in &lost {
-        eprintln!("proctor: error: {err}");
+        errln!("proctor: error: {err}");
     }
     !lost.is_empty()
 }
@@ -248,22 +248,22 @@ pub(crate) async fn connect_to_server(root: &std::path::Path) -> Served {
     let mut client = match ServeClient::connect(&record).await {
         Ok(client) => client,
         Err(err) => {
-            eprintln!("proctor: warning: {err}; running standalone (remove .proctor/server.json if it is stale)");
+            errln!("proctor: warning: {err}; running standalone (remove .proctor/server.json if it is stale)");
             return Served::Standalone;
         }
     };
     let queued = |ahead: usize| {
         let runs = if ahead == 1 { "run" } else { "runs" };
-        eprintln!("proctor: proctor serve is busy with {ahead} other {runs}; this run waits its turn");
+        errln!("proctor: proctor serve is busy with {ahead} other {runs}; this run waits its turn");
     };
     tokio::select! {
         leased = client.lease(queued) => match leased {
             Ok(()) => {
-                eprintln!("proctor: running in the runtimes kept by proctor serve (pid {})", record.pid);
+                errln!("proctor: running in the runtimes kept by proctor serve (pid {})", record.pid);
                 Served::Leased(client)
             }
             Err(err) => {
-                eprintln!("proctor: warning: {err}; running standalone");
+                errln!("proctor: warning: {err}; running standalone");
                 Served::Standalone
             }
         },
@@ -300,7 +300,7 @@ async fn served_runtimes(
     // excludes the ones that are there.
     if picked.is_empty() && kind == RuntimeKind::Attach && none_of_kind {
         let wait = attach_timeout();
-        eprintln!("proctor: waiting up to {}s for a browser to attach: open {}", wait.as_secs(), client.attach_url);
+        errln!("proctor: waiting up to {}s for a browser to attach: open {}", wait.as_secs(), client.attach_url);
         picked = client.wait_for(accept, wait).await;
         if picked.is_empty() {
             return Err(format!(
@@ -518,7 +518,7 @@ fn selected_plan(config: &crate::config::Config) -> Result<Plan, CommandError> {
 pub(crate) fn select_plan(plan: &mut Plan, config: &crate::config::Config) -> Result<(), CommandError> {
     let notes = select(plan, &config.selection)?;
     for warning in notes.warnings {
-        eprintln!("proctor: warning: {warning}");
+        errln!("proctor: warning: {warning}");
     }
     Ok(())
 }
@@ -527,13 +527,13 @@ pub(crate) fn select_plan(plan: &mut Plan, config: &crate::config::Config) -> Re
 pub fn list(args: ListArgs) -> Result<u8, CommandError> {
     let config = resolve(&args.project, None)?;
     if args.project.print_config {
-        println!("{}", serde_json::to_string_pretty(&config).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&config).unwrap_or_default());
         return Ok(SUCCESS);
     }
     let plan = selected_plan(&config)?;
     match args.format {
-        ListFormat::Json => println!("{}", serde_json::to_string_pretty(&plan).unwrap_or_default()),
-        ListFormat::Text => print!("{}", plan_text(&plan)),
+        ListFormat::Json => outln!("{}", serde_json::to_string_pretty(&plan).unwrap_or_default()),
+        ListFormat::Text => out!("{}", plan_text(&plan)),
     }
     Ok(SUCCESS)
 }

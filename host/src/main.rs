@@ -1,6 +1,9 @@
 //! proctor's entry point: parse the command line, run the command, turn the result into an
 //! exit code. Nothing else happens here.
 
+#[macro_use]
+mod output;
+
 mod build;
 mod cli;
 mod codeframe;
@@ -34,7 +37,7 @@ fn main() -> ExitCode {
     let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
-            eprintln!("proctor: failed to start the async runtime: {err}");
+            errln!("proctor: failed to start the async runtime: {err}");
             return ExitCode::from(exit::USAGE_OR_ENVIRONMENT);
         }
     };
@@ -47,7 +50,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("proctor: error: {err}");
+            errln!("proctor: error: {err}");
             ExitCode::from(exit::USAGE_OR_ENVIRONMENT)
         }
     }

@@ -304,7 +304,7 @@ impl runtimes::Runtime for ServedFrame {
 
     async fn kill(&mut self) {
         if let Err(err) = self.client.close_frame(&self.label).await {
-            eprintln!("proctor: could not stop the run frame in {}: {err}", self.label);
+            errln!("proctor: could not stop the run frame in {}: {err}", self.label);
         }
     }
 

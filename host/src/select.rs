@@ -373,9 +373,10 @@ impl Candidate<'_> {
     }
 }
 
-/// True when `id` is `prefix` or inside it (at a `::` boundary).
+/// True when `id` is `prefix` or inside it (at a `::` boundary, never at an escaped `\:\:` in a
+/// name).
 fn under(id: &str, prefix: &str) -> bool {
-    id.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with(ID_SEPARATOR))
+    protocol::id_is_under(id, prefix)
 }
 
 impl AppliedSelection {
@@ -713,7 +714,7 @@ pub(crate) fn closest<'c>(target: &str, candidates: impl IntoIterator<Item = &'c
     let limit = (target.chars().count() / 3).max(2);
     let mut scored: BTreeMap<(usize, String), ()> = BTreeMap::new();
     for candidate in candidates {
-        let last = candidate.rsplit(ID_SEPARATOR).next().unwrap_or(candidate);
+        let last = protocol::split_id(candidate).pop().unwrap_or(candidate);
         let score = strsim::levenshtein(target, candidate).min(strsim::levenshtein(target, last));
         if score <= limit {
             scored.insert((score, candidate.to_owned()), ());

@@ -61,12 +61,8 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
             if let Ok(events) = result {
                 // Reads (the plan parsing a file, node loading it) are events too; only writes,
                 // creations, renames and removals change anything.
-                let paths: Vec<PathBuf> = events
-                    .into_iter()
-                    .filter(|e| is_change(&e.event.kind))
-                    .flat_map(|e| e.event.paths)
-                    .filter(|p| !p.is_dir())
-                    .collect();
+                let paths: Vec<PathBuf> =
+                    events.into_iter().filter(|e| is_change(&e.event.kind)).flat_map(|e| e.event.paths).collect();
                 if !paths.is_empty() {
                     let _ = changes_tx.send(paths);
                 }
@@ -76,8 +72,11 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
     debouncer
         .watch(&root, RecursiveMode::Recursive)
         .map_err(|err| CommandError::Serve(format!("failed to watch {}: {err}", root.display())))?;
+    let mut watched = RootIdentity::of(&root);
+    let mut recheck_root = tokio::time::interval(ROOT_RECHECK);
+    recheck_root.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let (mut keys, _key_mode) = read_keys();
-    eprintln!(
+    errln!(
         "proctor watch: watching {} (debounce {} ms); Enter reruns, a: all, f: failed, q: quit",
         root.display(),
         args.debounce
@@ -101,16 +100,49 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
             tokio::select! {
                 paths = changes.recv() => {
                     let Some(mut paths) = paths else { break };
-                    // The debouncer lets each path go once it alone has been quiet, on ticks a
-                    // quarter of the debounce apart: files of one burst can come a tick apart.
-                    // Whatever follows within a tick belongs to the same rerun.
-                    let settle = Duration::from_millis(args.debounce / 4 + 5);
-                    while let Ok(Some(more)) = tokio::time::timeout(settle, changes.recv()).await {
+                    // The debouncer delays each event by the debounce and releases it on ticks a
+                    // quarter of that apart, but it lets events go while a file keeps changing:
+                    // a file saved 200 times in 2 s comes out as a stream. The burst ends once the
+                    // stream has been quiet for longer than the debouncer's own spacing; events
+                    // that queued up during a rerun are drained here too, so they make one more.
+                    let quiet = Duration::from_millis(args.debounce + args.debounce / 4 + 10);
+                    while let Ok(Some(more)) = tokio::time::timeout(quiet, changes.recv()).await {
                         paths.extend(more);
                     }
+                    let (dirs, mut paths): (Vec<PathBuf>, Vec<PathBuf>) = paths.into_iter().partition(|p| p.is_dir());
+                    for dir in watcher.relevant(dirs) {
+                        paths.extend(rewatch(&mut debouncer, &dir));
+                    }
                     let changed = watcher.relevant(paths);
-                    if !changed.is_empty() {
+                    // A root that is gone has nothing to run; the root check says so.
+                    if !changed.is_empty() && root.is_dir() {
                         watcher.rerun(Rerun::Changed(changed)).await;
+                    }
+                }
+                _ = recheck_root.tick() => {
+                    let now = RootIdentity::of(&root);
+                    if now == watched {
+                        continue;
+                    }
+                    // The root was deleted (and maybe made again): its old watch died with it.
+                    watched = now;
+                    if watched.is_none() {
+                        errln!("proctor watch: {} is gone; waiting for it to come back", root.display());
+                        continue;
+                    }
+                    let _ = debouncer.unwatch(&root);
+                    match debouncer.watch(&root, RecursiveMode::Recursive) {
+                        Ok(()) => {
+                            errln!("proctor watch: {} was made again; watching it again", root.display());
+                            // The kept node process works in the deleted directory (its cwd is
+                            // gone for good); the next rerun starts one in the new root.
+                            watcher.node = None;
+                            watcher.rerun(Rerun::All).await;
+                        }
+                        Err(err) => {
+                            errln!("proctor watch: failed to watch {} again: {err}", root.display());
+                            watched = None;
+                        }
                     }
                 }
                 key = keys.recv(), if keys_open => match key.as_deref().map(str::trim) {
@@ -122,7 +154,7 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
                     Some("f") => watcher.rerun(Rerun::Failed).await,
                     Some("q") => break,
                     Some(other) => {
-                        eprintln!("proctor watch: unknown key {other:?}; Enter reruns, a: all, f: failed, q: quit")
+                        errln!("proctor watch: unknown key {other:?}; Enter reruns, a: all, f: failed, q: quit")
                     }
                     // No terminal (stdin closed): keep watching, as in CI logs.
                     None => keys_open = false,
@@ -137,8 +169,53 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
     }
     drop(debouncer);
     drop(local);
-    eprintln!("proctor watch: stopped");
+    errln!("proctor watch: stopped");
     Ok(SUCCESS)
+}
+
+/// Watches a directory that appeared (or was replaced) again, and returns the files in it. The
+/// recursive watch adds a watch for a new directory by itself, but only once it has handled the
+/// event, so files written into it before that are never seen; and a directory deleted and made
+/// again at once can lose its watch to the old one's removal. Watching it again is harmless when
+/// it was watched, and every file in it counts as changed.
+fn rewatch<W: notify_debouncer_full::notify::Watcher, C: notify_debouncer_full::FileIdCache>(
+    debouncer: &mut notify_debouncer_full::Debouncer<W, C>,
+    dir: &Path,
+) -> Vec<PathBuf> {
+    if debouncer.watch(dir, RecursiveMode::Recursive).is_err() {
+        return Vec::new();
+    }
+    ignore::WalkBuilder::new(dir)
+        .hidden(true)
+        .require_git(false)
+        .filter_entry(|entry| entry.file_name() != "node_modules")
+        .build()
+        .flatten()
+        .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
+        .map(|entry| entry.into_path())
+        .collect()
+}
+
+/// How often watch checks that its root is still the directory it watches.
+const ROOT_RECHECK: Duration = Duration::from_millis(500);
+
+/// Which directory a path is (device and inode), or `None` when there is none: a root that was
+/// deleted and made again is another directory, which the old watch does not see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RootIdentity(u64, u64);
+
+impl RootIdentity {
+    #[cfg(unix)]
+    fn of(root: &Path) -> Option<RootIdentity> {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(root).ok().filter(|m| m.is_dir()).map(|m| RootIdentity(m.dev(), m.ino()))
+    }
+
+    /// Elsewhere only whether it exists is known.
+    #[cfg(not(unix))]
+    fn of(root: &Path) -> Option<RootIdentity> {
+        root.is_dir().then_some(RootIdentity(0, 0))
+    }
 }
 
 /// True for events that change a file's contents or existence.
@@ -308,7 +385,7 @@ impl Watcher {
                 match resolve(&self.args.project, Some(&self.args)) {
                     Ok(config) => self.config = config,
                     Err(err) => {
-                        eprintln!("proctor watch: error: {err} (keeping the previous configuration)");
+                        errln!("proctor watch: error: {err} (keeping the previous configuration)");
                         return;
                     }
                 }
@@ -321,7 +398,7 @@ impl Watcher {
         let plan = match self.plan() {
             Ok(plan) => plan,
             Err(err) => {
-                eprintln!("proctor watch: error: {err}");
+                errln!("proctor watch: error: {err}");
                 return;
             }
         };
@@ -339,7 +416,7 @@ impl Watcher {
         self.last = Some(what.clone());
         if files.is_empty() {
             let why = if matches!(what, Rerun::Failed) { "no test failed last time" } else { "no test is affected" };
-            eprintln!("proctor watch: {why} ({label}); waiting for changes");
+            errln!("proctor watch: {why} ({label}); waiting for changes");
             return;
         }
         let mut totals = (0usize, 0usize);
@@ -363,7 +440,7 @@ impl Watcher {
             }
         }
         let state = if totals.1 == 0 { "passed" } else { "FAILED" };
-        eprintln!(
+        errln!(
             "proctor watch: {state}: {} passed, {} failed ({label}) in {} ms; waiting for changes (Enter: rerun, a: all, f: failed, q: quit)",
             totals.0,
             totals.1,
@@ -401,7 +478,7 @@ impl Watcher {
         let plan = Arc::new(plan);
         if plan.suites.iter().any(|s| s.runtimes.contains(&RuntimeKind::Node) && !s.files.is_empty()) {
             if let Err(err) = self.keep_node().await {
-                eprintln!("proctor watch: error: {err}");
+                errln!("proctor watch: error: {err}");
                 return None;
             }
         }
@@ -421,7 +498,7 @@ impl Watcher {
         let mut reporters = match build_reporters(&config) {
             Ok(reporters) => reporters,
             Err(err) => {
-                eprintln!("proctor watch: error: {err}");
+                errln!("proctor watch: error: {err}");
                 return None;
             }
         };
@@ -436,7 +513,7 @@ impl Watcher {
         {
             Ok(ran) => ran,
             Err(err) => {
-                eprintln!("proctor watch: error: {err}");
+                errln!("proctor watch: error: {err}");
                 return None;
             }
         };
@@ -463,7 +540,7 @@ impl Watcher {
             if kept.shell.alive().await {
                 return Ok(());
             }
-            eprintln!("proctor watch: the kept node process died; starting a new one");
+            errln!("proctor watch: the kept node process died; starting a new one");
         }
         let launcher = runtimes::NodeLauncher::find()?;
         if self.shell_dir.is_none() {

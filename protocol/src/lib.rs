@@ -16,7 +16,7 @@ mod id;
 pub mod serve;
 pub mod shell;
 
-pub use id::{test_id, IdAllocator, ID_SEPARATOR};
+pub use id::{escape_name, id_is_under, separators, split_id, test_id, unescape_name, IdAllocator, ID_SEPARATOR};
 use serde::{Deserialize, Serialize};
 
 /// The protocol version both sides must agree on; sent by the controller in its hello.

@@ -3,11 +3,12 @@
 //! A runtime is something that can be started, noticed dying, and killed; the session never
 //! cares which kind it is: a node process and a Chromium tab are both a [`Runtime`].
 
+mod cdp;
 mod chromium;
 mod node;
 mod node_shell;
 
-pub use chromium::{ChromiumBrowser, ChromiumLauncher, ChromiumTab};
+pub use chromium::{sweep_stale_browsers, ChromiumBrowser, ChromiumLauncher, ChromiumTab};
 pub use node::{BootingNode, NodeLauncher, NodeProcess};
 pub use node_shell::{NodeShell, NodeWorker};
 use std::future::Future;
@@ -67,7 +68,8 @@ pub enum RuntimeError {
 pub trait Runtime {
     /// Resolves when the runtime has died; pending forever while it runs.
     fn exited(&mut self) -> impl Future<Output = ExitInfo> + Send;
-    /// The next line it printed outside the controller; pending while there is none.
+    /// The next line it printed outside the controller; pending while there is none, `None`
+    /// once it can print no more (its pipes closed; for a tab, the tab ended).
     fn output(&mut self) -> impl Future<Output = Option<RawOutput>> + Send;
     /// Kills it (if still running) and waits until it is gone.
     async fn kill(&mut self);
@@ -80,6 +82,12 @@ pub trait Runtime {
 
     /// The DevTools target the runtime runs in, for browser tabs.
     fn target(&self) -> Option<String> {
+        None
+    }
+
+    /// Once [`Runtime::exited`] resolved: what ended it, in words, when the runtime knows more
+    /// than an exit status (a browser tab that crashed out of memory).
+    fn end_reason(&self) -> Option<String> {
         None
     }
 }

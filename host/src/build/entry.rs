@@ -41,6 +41,10 @@ pub(crate) fn write_controller(dir: &Path) -> Result<PathBuf, BuildError> {
     let err = |source| BuildError::Write { dir: dir.to_path_buf(), source };
     std::fs::create_dir_all(&controller_dir).map_err(err)?;
     CONTROLLER.extract(&controller_dir).map_err(err)?;
+    // The controller's `.js` files are ES modules, and node takes a `.js` file's module type from
+    // the nearest package.json: without one of its own that is whatever lies above the temp dir,
+    // and a TMPDIR inside a `"type": "commonjs"` package made node read them as CommonJS and fail.
+    std::fs::write(controller_dir.join("package.json"), "{\"type\": \"module\"}\n").map_err(err)?;
     Ok(controller_dir)
 }
 

@@ -21,6 +21,12 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
     Some(Duration::from_micros((value * unit_ms * 1000.0).round() as u64))
 }
 
+/// A duration from the environment variable `name` (in any form [`parse_duration`] reads), or
+/// `default` when it is unset or unreadable.
+pub fn env_duration(name: &str, default: Duration) -> Duration {
+    std::env::var(name).ok().and_then(|text| parse_duration(&text)).unwrap_or(default)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

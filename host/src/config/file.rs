@@ -22,9 +22,11 @@ pub(crate) struct ConfigFile {
 pub(crate) struct SuiteEntry {
     pub id: Option<Spanned<String>>,
     pub runtime: Option<Spanned<OneOrMany>>,
-    pub tests: Option<Spanned<Vec<String>>>,
-    pub exclude: Option<Spanned<Vec<String>>>,
-    pub timeout: Option<Spanned<TimeoutValue>>,
+    pub tests: Option<Spanned<Vec<Spanned<String>>>>,
+    pub exclude: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Any TOML value, so that a wrong type is reported with the accepted forms rather than
+    /// serde's "did not match any variant".
+    pub timeout: Option<Spanned<toml::Value>>,
     pub build: Option<Spanned<BuildValue>>,
     pub minify: Option<Spanned<bool>>,
     /// Tags every test of the suite carries.
@@ -41,8 +43,8 @@ pub(crate) struct SuiteEntry {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SelectionEntry {
-    /// Ids and file globs.
-    pub tests: Option<Spanned<Vec<String>>>,
+    /// Ids and file globs, each with its span so a bad one is reported where it is.
+    pub tests: Option<Spanned<Vec<Spanned<String>>>>,
     /// Tags.
     pub tags: Option<Spanned<Vec<String>>>,
 }
@@ -68,12 +70,4 @@ pub(crate) enum BuildValue {
 #[serde(deny_unknown_fields)]
 pub(crate) struct CommandBuild {
     pub command: String,
-}
-
-/// `timeout = 5000` or `timeout = "5s"`.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-pub(crate) enum TimeoutValue {
-    Millis(i64),
-    Text(String),
 }

@@ -4,5 +4,5 @@ mod duration;
 mod file;
 mod resolve;
 
-pub use duration::parse_duration;
+pub use duration::{env_duration, parse_duration};
 pub use resolve::{resolve, BuildMode, Config, ConfigError, RuntimeKind};

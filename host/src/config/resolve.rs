@@ -1,7 +1,7 @@
 //! Merges `proctor.toml` and the command line into [`Config`], the one validated value every
 //! later stage reads (flags are resolved once, here).
 
-use super::file::{BuildValue, ConfigFile, OneOrMany, SelectionEntry, SuiteEntry, TimeoutValue};
+use super::file::{BuildValue, ConfigFile, OneOrMany, SelectionEntry, SuiteEntry};
 use super::parse_duration;
 use crate::cli::{NoTests, ProjectArgs, ReporterKind, RunArgs, SelectArgs};
 use crate::select::{closest, AppliedSelection, IdPattern, NamedSelection, Selection, SuiteRules, TestPattern};
@@ -27,8 +27,11 @@ pub struct Config {
     pub config_file: Option<PathBuf>,
     /// The suites, in config order.
     pub suites: Vec<SuiteConfig>,
-    /// Absolute paths the user limited the run to (empty: everything).
+    /// Absolute paths the user limited the run to (empty, with no `path_globs`: everything).
     pub paths: Vec<PathBuf>,
+    /// Globs given on the command line that the shell did not expand (quoted, or matching
+    /// nothing there), relative to the root: the files they match count as named files.
+    pub path_globs: Vec<String>,
     /// A `--timeout` given on the command line; overrides suite timeouts but not a test's own.
     pub timeout_override: Option<Duration>,
     /// The terminal reporter.
@@ -148,6 +151,12 @@ pub enum ConfigError {
     /// A path given on the command line does not exist.
     #[error("no such file or directory: {}", path.display())]
     MissingPath { path: PathBuf },
+    /// A path or glob given on the command line points outside the project root.
+    #[error("{what} \"{text}\" is outside the project root {} (hint: paths and globs are relative to the root; use --root to choose a directory above both)", root.display())]
+    OutsideRoot { what: &'static str, text: String, root: PathBuf },
+    /// A glob given on the command line does not compile.
+    #[error("bad glob \"{text}\": {message}")]
+    BadGlob { text: String, message: String },
     /// `--select`/`--except` named a selection proctor.toml does not define.
     #[error("unknown selection \"{name}\" in {flag}{hint}")]
     UnknownSelection { flag: &'static str, name: String, hint: String },
@@ -186,23 +195,17 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         None => Some(root.join("proctor.toml")).filter(|p| p.is_file()),
     };
     let (suites, selections) = match &config_path {
-        Some(path) => read_file(path)?,
+        Some(path) => read_file(path, &root)?,
         None => (vec![default_suite(DEFAULT_TIMEOUT)], BTreeMap::new()),
     };
-    let mut paths = Vec::new();
-    for path in &project.paths {
-        let abs = absolute(&cwd, path);
-        if !abs.exists() {
-            return Err(ConfigError::MissingPath { path: path.clone() });
-        }
-        paths.push(abs);
-    }
+    let (paths, path_globs) = resolve_paths(&project.paths, &cwd, &root)?;
     let selection = resolve_selection(&project.select, &suites, &selections, &cwd)?;
     let mut config = Config {
         root,
         config_file: config_path,
         suites,
         paths,
+        path_globs,
         timeout_override: None,
         reporter: default_reporter(),
         junit: None,
@@ -252,6 +255,35 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         config.verbose = run.verbose;
     }
     Ok(config)
+}
+
+/// Splits the positional paths into existing paths and globs (as the shell would have expanded
+/// them, had it been asked to): a path that exists is a path even when its name holds glob
+/// characters; one that does not and holds `*?[{` is a glob, relative to the current directory.
+/// Both must stay inside the root, since test ids are relative to it.
+fn resolve_paths(given: &[PathBuf], cwd: &Path, root: &Path) -> Result<(Vec<PathBuf>, Vec<String>), ConfigError> {
+    let mut paths = Vec::new();
+    let mut globs = Vec::new();
+    for path in given {
+        let abs = absolute(cwd, path);
+        let text = path.to_string_lossy();
+        let outside = |what| ConfigError::OutsideRoot { what, text: text.to_string(), root: root.to_path_buf() };
+        if abs.exists() {
+            if !abs.starts_with(root) {
+                return Err(outside("path"));
+            }
+            paths.push(abs);
+        } else if text.contains(['*', '?', '[', '{']) {
+            let rel = abs.strip_prefix(root).map_err(|_| outside("glob"))?;
+            let glob = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            globset::Glob::new(&glob)
+                .map_err(|err| ConfigError::BadGlob { text: text.to_string(), message: err.kind().to_string() })?;
+            globs.push(glob);
+        } else {
+            return Err(ConfigError::MissingPath { path: path.clone() });
+        }
+    }
+    Ok((paths, globs))
 }
 
 /// Resolves the selection flags against the suites and named selections: an unknown selection
@@ -396,7 +428,7 @@ fn default_suite(timeout: Duration) -> SuiteConfig {
 
 type FileConfig = (Vec<SuiteConfig>, BTreeMap<String, NamedSelection>);
 
-fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
     let text =
         std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
     let file: ConfigFile = toml::from_str(&text).map_err(|err| {
@@ -479,25 +511,24 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
             suite.minify = *minify.get_ref();
         }
         if let Some(tests) = tests {
-            suite.tests = checked_globs(tests, "tests", &value_error)?;
+            suite.tests = checked_globs(tests, "tests", root, &value_error)?;
             if suite.tests.is_empty() {
                 return Err(value_error(tests.span(), "tests", "must list at least one glob".into()));
             }
         }
         if let Some(exclude) = exclude {
-            suite.exclude = checked_globs(exclude, "exclude", &value_error)?;
+            suite.exclude = checked_globs(exclude, "exclude", root, &value_error)?;
         }
         if let Some(timeout) = timeout {
-            let parsed = match timeout.get_ref() {
-                TimeoutValue::Millis(ms) if *ms > 0 => Some(Duration::from_millis(*ms as u64)),
-                TimeoutValue::Millis(_) => None,
-                TimeoutValue::Text(text) => parse_duration(text),
-            };
-            suite.timeout = parsed.ok_or_else(|| {
+            suite.timeout = timeout_value(timeout.get_ref()).ok_or_else(|| {
                 value_error(
                     timeout.span(),
                     "timeout",
-                    "must be a positive duration such as 5000, \"500ms\" or \"5s\"".into(),
+                    format!(
+                        "must be a positive duration: a number of milliseconds (5000) or a string \
+                         such as \"500ms\", \"5s\" or \"1m\", not {}",
+                        timeout.get_ref()
+                    ),
                 )
             })?;
         }
@@ -525,8 +556,16 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
         let mut selection = NamedSelection::default();
         if let Some(tests) = tests {
             for text in tests.get_ref() {
-                let pattern = TestPattern::parse(text, &suite_ids)
-                    .map_err(|message| value_error(tests.span(), "tests", message))?;
+                let mut pattern = TestPattern::parse(text.get_ref(), &suite_ids)
+                    .map_err(|message| value_error(text.span(), "tests", message))?;
+                if let TestPattern::Glob { text: glob, .. } = &pattern {
+                    let relative =
+                        inside_root(glob, root).map_err(|message| value_error(text.span(), "tests", message))?;
+                    if relative != *glob {
+                        pattern = TestPattern::parse(&relative, &suite_ids)
+                            .map_err(|message| value_error(text.span(), "tests", message))?;
+                    }
+                }
                 selection.tests.push(pattern);
             }
         }
@@ -549,17 +588,55 @@ fn checked_tags(
     Ok(tags.get_ref().clone())
 }
 
+/// A suite's `tests` or `exclude`: each glob must compile and stay inside the root (an absolute
+/// glob under the root is taken relative to it).
 fn checked_globs(
-    globs: &Spanned<Vec<String>>,
+    globs: &Spanned<Vec<Spanned<String>>>,
     key: &str,
+    root: &Path,
     value_error: &dyn Fn(std::ops::Range<usize>, &str, String) -> ConfigError,
 ) -> Result<Vec<String>, ConfigError> {
+    let mut checked = Vec::new();
     for glob in globs.get_ref() {
-        if let Err(err) = globset::Glob::new(glob) {
-            return Err(value_error(globs.span(), key, format!("has a bad glob \"{glob}\": {}", err.kind())));
+        let text = glob.get_ref();
+        if let Err(err) = globset::Glob::new(text) {
+            return Err(value_error(glob.span(), key, format!("has a bad glob \"{text}\": {}", err.kind())));
         }
+        checked.push(inside_root(text, root).map_err(|message| value_error(glob.span(), key, message))?);
     }
-    Ok(globs.get_ref().clone())
+    Ok(checked)
+}
+
+/// A config glob relative to the root: `..` segments and absolute globs elsewhere would match
+/// files outside it, which discovery never walks, so they are errors rather than silent no-ops.
+fn inside_root(glob: &str, root: &Path) -> Result<String, String> {
+    let outside = || {
+        format!(
+            "has a glob \"{glob}\" outside the project root {} (hint: globs are relative to the root; \
+             use --root to choose a directory above both)",
+            root.display()
+        )
+    };
+    let relative = if glob.starts_with('/') {
+        let prefix = format!("{}/", root.to_string_lossy().trim_end_matches('/'));
+        glob.strip_prefix(&prefix).ok_or_else(outside)?
+    } else {
+        glob
+    };
+    if relative.split('/').any(|segment| segment == "..") {
+        return Err(outside());
+    }
+    Ok(relative.trim_start_matches("./").to_owned())
+}
+
+/// A `timeout` value: a positive number of milliseconds, or a duration string.
+fn timeout_value(value: &toml::Value) -> Option<Duration> {
+    match value {
+        toml::Value::Integer(ms) if *ms > 0 => Some(Duration::from_millis(*ms as u64)),
+        toml::Value::Float(ms) if ms.is_finite() && *ms > 0.0 => Some(Duration::from_secs_f64(ms / 1000.0)),
+        toml::Value::String(text) => parse_duration(text),
+        _ => None,
+    }
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -583,7 +660,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("proctor.toml");
         std::fs::write(&path, text).unwrap();
-        read_file(&path).map_err(|e| match e {
+        read_file(&path, dir.path()).map_err(|e| match e {
             ConfigError::Syntax { line, column, message, .. } => {
                 ConfigError::Syntax { path: "proctor.toml".into(), line, column, message }
             }
@@ -640,6 +717,40 @@ mod tests {
         assert!(err.contains("proctor.toml:2:11: `timeout`"), "{err}");
     }
 
+    #[test]
+    fn bad_timeouts_of_any_type_say_what_is_expected() {
+        for (value, shown) in [("\"5 sec\"", "\"5 sec\""), ("-1", "-1"), ("true", "true"), ("[5]", "[5]"), ("0", "0")] {
+            let err = suites_from(&format!("[[suite]]\ntimeout = {value}\n")).unwrap_err().to_string();
+            assert_eq!(
+                err,
+                format!(
+                    "invalid config proctor.toml:2:11: `timeout` must be a positive duration: a number of \
+                     milliseconds (5000) or a string such as \"500ms\", \"5s\" or \"1m\", not {shown}"
+                )
+            );
+        }
+        let ok = suites_from("[[suite]]\ntimeout = 1500.0\n").unwrap();
+        assert_eq!(ok[0].timeout, Duration::from_millis(1500));
+    }
+
+    #[test]
+    fn globs_outside_the_root_are_errors_naming_the_glob() {
+        let err = suites_from("[[suite]]\ntests = [\"test/**/*.test.js\", \"../other/**/*.test.js\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("invalid config proctor.toml:2:31: `tests` has a glob \"../other/**/*.test.js\" outside the project root"),
+            "{err}"
+        );
+        let err = suites_from("[[suite]]\nexclude = [\"/elsewhere/*.js\"]\n").unwrap_err().to_string();
+        assert!(err.contains("proctor.toml:2:12: `exclude` has a glob \"/elsewhere/*.js\" outside"), "{err}");
+        let err = file_from("[selections]\nx = { tests = [\"a/../../*.test.js\"] }\n").unwrap_err().to_string();
+        assert!(err.contains("proctor.toml:2:16: `tests` has a glob \"a/../../*.test.js\" outside"), "{err}");
+        let root = Path::new("/project");
+        assert_eq!(inside_root("/project/test/*.js", root), Ok("test/*.js".to_string()));
+        assert_eq!(inside_root("./test/*.js", root), Ok("test/*.js".to_string()));
+    }
+
     const TWO_SUITES: &str = indoc::indoc! {r#"
         [[suite]]
         id = "unit"
@@ -684,7 +795,7 @@ mod tests {
         let err = file_from("[selections]\n\nempty = {}\n").unwrap_err().to_string();
         assert_eq!(err, "invalid config proctor.toml:3:9: `empty` needs `tests` (ids or file globs) or `tags`");
         let err = file_from("[selections]\nx = { tests = [\"nope:a.test.js\"] }\n").unwrap_err().to_string();
-        assert_eq!(err, "invalid config proctor.toml:2:15: `tests` \"nope:a.test.js\" names no suite \"nope\"");
+        assert_eq!(err, "invalid config proctor.toml:2:16: `tests` \"nope:a.test.js\" names no suite \"nope\"");
         let err = file_from("[[suite]]\nskip-tag = [\"wip\"]\n").unwrap_err().to_string();
         assert!(err.starts_with("invalid config proctor.toml:2:1:") && err.contains("skip-tag"), "{err}");
         let err = file_from("[[suite]]\nfocus-tags = [\"\"]\n").unwrap_err().to_string();

@@ -5,7 +5,7 @@ use super::analyze::analyze;
 use super::model::{Location, Plan, PlannedFile, PlannedSuite, SyntaxError};
 use super::stamp::{stamp, Stamp};
 use crate::config::Config;
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -35,25 +35,38 @@ pub fn build_plan(config: &Config) -> Result<Plan, PlanError> {
 /// Like [`build_plan`], parsing only the files that are new or modified since `cache` saw them.
 pub fn build_plan_cached(config: &Config, cache: &mut PlanCache) -> Result<Plan, PlanError> {
     let candidates = walk(&config.root)?;
+    let named_globs = glob_set(&config.path_globs, true)?;
+    let limited = !config.paths.is_empty() || !config.path_globs.is_empty();
+    let within = |rel: &str, abs: &Path| {
+        !limited || config.paths.iter().any(|limit| abs.starts_with(limit)) || named_globs.is_match(rel)
+    };
     let mut claimed: BTreeSet<PathBuf> = BTreeSet::new();
     let mut members: Vec<Vec<(String, PathBuf)>> = Vec::new();
     for suite in &config.suites {
-        let include = glob_set(&suite.tests)?;
-        let exclude = glob_set(&suite.exclude)?;
+        let include = glob_set(&suite.tests, false)?;
+        let exclude = glob_set(&suite.exclude, false)?;
         let files: Vec<(String, PathBuf)> = candidates
             .iter()
-            .filter(|(rel, abs)| include.is_match(rel) && !exclude.is_match(rel) && within(abs, &config.paths))
+            .filter(|(rel, abs)| include.is_match(rel) && !exclude.is_match(rel) && within(rel, abs))
             .cloned()
             .collect();
         claimed.extend(files.iter().map(|(_, abs)| abs.clone()));
         members.push(files);
     }
-    // A file named on the command line runs even when no suite's globs match it (as in Jest).
-    for path in &config.paths {
-        if path.is_file() && !claimed.contains(path) {
-            if let (Some(first), Some(rel)) = (members.first_mut(), relative(&config.root, path)) {
+    // A file named on the command line runs even when no suite's globs match it (as in Jest),
+    // and so does a file a command-line glob matches: the same files as had the shell expanded it.
+    let named = config
+        .paths
+        .iter()
+        .filter(|path| path.is_file())
+        .cloned()
+        .chain(candidates.iter().filter(|(rel, _)| named_globs.is_match(rel)).map(|(_, abs)| abs.clone()));
+    for path in named {
+        if !claimed.contains(&path) {
+            if let (Some(first), Some(rel)) = (members.first_mut(), relative(&config.root, &path)) {
                 first.push((rel, path.clone()));
                 first.sort();
+                claimed.insert(path);
             }
         }
     }
@@ -148,20 +161,21 @@ fn analyze_file(rel: &str, abs: &Path) -> PlannedFile {
     file
 }
 
-fn within(path: &Path, limits: &[PathBuf]) -> bool {
-    limits.is_empty() || limits.iter().any(|limit| path.starts_with(limit))
-}
-
 fn relative(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
     Some(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
 }
 
-fn glob_set(globs: &[String]) -> Result<GlobSet, PlanError> {
+/// Compiles config globs (`*` crosses `/`, as config globs always have), or, `like_a_shell`,
+/// globs typed on the command line: there `*` and `?` stay within one path segment, as the shell
+/// that did not expand them would have matched them; `**` crosses segments in both.
+fn glob_set(globs: &[String], like_a_shell: bool) -> Result<GlobSet, PlanError> {
     let mut builder = GlobSetBuilder::new();
     for glob in globs {
-        let compiled =
-            Glob::new(glob).map_err(|e| PlanError::Glob { glob: glob.clone(), message: e.kind().to_string() })?;
+        let compiled = GlobBuilder::new(glob)
+            .literal_separator(like_a_shell)
+            .build()
+            .map_err(|e| PlanError::Glob { glob: glob.clone(), message: e.kind().to_string() })?;
         builder.add(compiled);
     }
     builder.build().map_err(|e| PlanError::Glob { glob: globs.join(", "), message: e.kind().to_string() })

@@ -114,10 +114,11 @@ impl Fanout {
 }
 
 /// The error of a reporter that failed, unless the reader of stdout went away (`| head`):
-/// nobody is reading that report any more, which is their choice, not a lost report.
+/// nobody is reading that report any more, which is their choice, not a lost report; that
+/// reporter ends quietly and the run goes on.
 fn lost(name: &'static str, target: &Target, err: std::io::Error) -> Option<ReportError> {
     match target {
-        Target::Stdout if err.kind() == std::io::ErrorKind::BrokenPipe => None,
+        Target::Stdout if crate::output::is_closed_pipe(&err) => None,
         Target::Stdout | Target::File(_) => Some(ReportError::new(name, target, err)),
     }
 }

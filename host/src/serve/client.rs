@@ -76,7 +76,7 @@ impl ServeClient {
             while let Some(Ok(frame)) = stream.next().await {
                 let Message::Text(text) = frame else { continue };
                 let Ok(message) = ServerMessage::from_json(&text) else {
-                    eprintln!("proctor: ignoring a malformed message from proctor serve");
+                    errln!("proctor: ignoring a malformed message from proctor serve");
                     continue;
                 };
                 let reply_to = match &message {

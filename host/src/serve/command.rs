@@ -6,7 +6,7 @@
 use super::client::{host_port, ServeClient};
 use super::http::router;
 use super::hub::{Headless, Hub};
-use super::record::{read_record, remove_record, write_record, Recorded, ServerRecord};
+use super::record::{lock_server, read_record, remove_record, write_record, Recorded, ServeLock, ServerRecord};
 use crate::cli::{ProjectArgs, ServeArgs};
 use crate::commands::{interruption, CommandError};
 use crate::config::{resolve, RuntimeKind};
@@ -39,7 +39,7 @@ pub async fn serve(args: ServeArgs) -> Result<u8, CommandError> {
     }
     match read_record(&root) {
         Recorded::Live(record) => {
-            eprintln!(
+            errln!(
                 "proctor serve: error: a server already runs for {} (pid {}, {}); stop it with `proctor serve --stop`",
                 root.display(),
                 record.pid,
@@ -49,7 +49,7 @@ pub async fn serve(args: ServeArgs) -> Result<u8, CommandError> {
         }
         Recorded::Stale { pid } => {
             let pid = pid.map(|p| format!(" (pid {p} is gone)")).unwrap_or_default();
-            eprintln!("proctor serve: replacing a stale .proctor/server.json{pid}");
+            errln!("proctor serve: replacing a stale .proctor/server.json{pid}");
         }
         Recorded::None => {}
     }
@@ -58,7 +58,7 @@ pub async fn serve(args: ServeArgs) -> Result<u8, CommandError> {
     let wants_chromium = config.suites.iter().any(|s| s.runtimes.contains(&RuntimeKind::Chromium));
     let tabs = args.tabs.unwrap_or(if wants_chromium { 1 } else { 0 });
     let server = LocalServer::start(&root, bind, args.port, tabs).await?;
-    eprintln!(
+    errln!(
         "proctor serve: ready; `proctor run` in {} now runs here (Ctrl-C or `proctor serve --stop` stops it)",
         root.display()
     );
@@ -66,7 +66,7 @@ pub async fn serve(args: ServeArgs) -> Result<u8, CommandError> {
         () = interruption() => {}
         () = server.stop_requested() => {}
     }
-    eprintln!("proctor serve: stopping");
+    errln!("proctor serve: stopping");
     server.shutdown();
     Ok(SUCCESS)
 }
@@ -79,6 +79,8 @@ pub(crate) struct LocalServer {
     root: PathBuf,
     task: tokio::task::JoinHandle<()>,
     headless: Option<Arc<Headless>>,
+    /// Dropped last: the record and the browser go before another server may start.
+    _lock: ServeLock,
     /// What it recorded about itself.
     pub(crate) record: ServerRecord,
 }
@@ -87,8 +89,20 @@ impl LocalServer {
     /// Binds `bind:port`, launches `tabs` headless Chromium tabs and waits for them, then writes
     /// the record.
     pub(crate) async fn start(root: &Path, bind: IpAddr, port: u16, tabs: u32) -> Result<LocalServer, CommandError> {
+        let lock = lock_server(root)
+            .map_err(|source| {
+                CommandError::Serve(format!("failed to lock {}: {source}", root.join(".proctor").display()))
+            })?
+            .ok_or_else(|| {
+                CommandError::Serve(format!(
+                    "a server already runs (or is starting) for {}; stop it with `proctor serve --stop`",
+                    root.display()
+                ))
+            })?;
+        // Browsers a killed server (or run) left behind, and their directories.
+        runtimes::sweep_stale_browsers();
         if !bind.is_loopback() {
-            eprintln!(
+            errln!(
                 "proctor serve: warning: listening on {bind}, not only on this machine: anyone who can reach it and \
                  learns the token can run code in the attached browsers"
             );
@@ -105,8 +119,8 @@ impl LocalServer {
         let hub = Hub::new(attach_url.clone(), bind.to_string(), root.display().to_string());
         let app = router(hub.clone(), token.clone(), origin.clone(), addr.port());
         let task = crate::server::spawn_serving(listener, app);
-        eprintln!("proctor serve: listening on {origin} for {} (pid {})", root.display(), std::process::id());
-        eprintln!("proctor serve: to attach a browser, open {attach_url}");
+        errln!("proctor serve: listening on {origin} for {} (pid {})", root.display(), std::process::id());
+        errln!("proctor serve: to attach a browser, open {attach_url}");
         let record = ServerRecord {
             port: addr.port(),
             bind: bind.to_string(),
@@ -114,15 +128,13 @@ impl LocalServer {
             token,
             started_at: SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64),
             attach_url: attach_url.clone(),
-            devtools_port: None,
         };
-        let mut server = LocalServer { hub, root: root.to_path_buf(), task, headless: None, record };
+        let mut server = LocalServer { hub, root: root.to_path_buf(), task, headless: None, _lock: lock, record };
         if tabs > 0 {
             let launcher = runtimes::ChromiumLauncher::find()?;
             let browser = launcher.launch(&format!("{attach_url}&launch=1")).await?;
             let kept = Arc::new(Headless::new(browser, attach_url.clone()));
             server.hub.set_headless(kept.clone());
-            server.record.devtools_port = Some(kept.debug_port());
             server.headless = Some(kept);
             for n in 1..=tabs {
                 server.hub.open_headless(n).await?;
@@ -177,11 +189,11 @@ async fn status(root: &std::path::Path) -> Result<u8, CommandError> {
     let record = match read_record(root) {
         Recorded::Live(record) => record,
         Recorded::Stale { .. } => {
-            println!("no proctor serve runs for {} (a stale .proctor/server.json is left)", root.display());
+            outln!("no proctor serve runs for {} (a stale .proctor/server.json is left)", root.display());
             return Ok(TESTS_FAILED);
         }
         Recorded::None => {
-            println!("no proctor serve runs for {}", root.display());
+            outln!("no proctor serve runs for {}", root.display());
             return Ok(TESTS_FAILED);
         }
     };
@@ -189,15 +201,15 @@ async fn status(root: &std::path::Path) -> Result<u8, CommandError> {
     let ServerMessage::Status { pid, runtimes, runs, attach_url, .. } = client.status().await? else {
         return Err(CommandError::Serve("proctor serve answered --status with something else".into()));
     };
-    println!("proctor serve runs for {} (pid {pid})", root.display());
-    println!("attach: {attach_url}");
-    println!("runs: {runs} running or queued");
+    outln!("proctor serve runs for {} (pid {pid})", root.display());
+    outln!("attach: {attach_url}");
+    outln!("runs: {runs} running or queued");
     if runtimes.is_empty() {
-        println!("runtimes: none connected");
+        outln!("runtimes: none connected");
     }
     for ServedRuntime { label, user_agent, target, .. } in runtimes {
         let target = target.map(|t| format!(" target {t}")).unwrap_or_default();
-        println!("runtime: {label} ({user_agent}){target}");
+        outln!("runtime: {label} ({user_agent}){target}");
     }
     Ok(SUCCESS)
 }
@@ -205,7 +217,7 @@ async fn status(root: &std::path::Path) -> Result<u8, CommandError> {
 /// `proctor serve --stop`: asks the server to stop and waits until it has.
 async fn stop(root: &std::path::Path) -> Result<u8, CommandError> {
     let Recorded::Live(record) = read_record(root) else {
-        println!("no proctor serve runs for {}", root.display());
+        outln!("no proctor serve runs for {}", root.display());
         return Ok(SUCCESS);
     };
     let client = ServeClient::connect(&record).await?;
@@ -214,6 +226,6 @@ async fn stop(root: &std::path::Path) -> Result<u8, CommandError> {
     while matches!(read_record(root), Recorded::Live(_)) && std::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    println!("stopped proctor serve (pid {})", record.pid);
+    outln!("stopped proctor serve (pid {})", record.pid);
     Ok(SUCCESS)
 }

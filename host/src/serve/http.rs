@@ -5,7 +5,7 @@
 //! logged, and nothing else is disturbed.
 
 use super::hub::Hub;
-use crate::server::{check_origin, cookie_name, has_token};
+use crate::server::{check_origin, cookie_name, has_token, log_refused, refusal};
 use axum::extract::ws::{Message, WebSocket};
 use axum::extract::{Query, Request, State, WebSocketUpgrade};
 use axum::http::{header, StatusCode};
@@ -54,6 +54,7 @@ pub(crate) fn router(hub: Arc<Hub>, token: String, origin: String, port: u16) ->
 
 async fn require_token(State(state): State<ServeState>, request: Request, next: Next) -> Response {
     if !has_token(&state.token, &state.cookie, &request) {
+        log_refused("a request without the right token", &request);
         return (StatusCode::UNAUTHORIZED, "missing or wrong token\n").into_response();
     }
     let mut response = next.run(request).await;
@@ -111,11 +112,13 @@ async fn serve_shell(socket: WebSocket, hub: Arc<Hub>, connection: u64, launch: 
         Ok(Some(Ok(Message::Text(text)))) => match ShellEvent::from_json(&text) {
             Ok(ShellEvent::ShellHello { protocol, runtime }) if protocol == PROTOCOL_VERSION => runtime.user_agent,
             Ok(ShellEvent::ShellHello { protocol, .. }) => {
-                eprintln!("proctor serve: refused a shell page speaking protocol {protocol} (this server speaks {PROTOCOL_VERSION}); reload it");
+                refusal(format_args!("proctor serve: refused a shell page speaking protocol {protocol} (this server speaks {PROTOCOL_VERSION}); reload it"));
                 return;
             }
             _ => {
-                eprintln!("proctor serve: closed a shell connection whose first frame was not a shell-hello");
+                refusal(format_args!(
+                    "proctor serve: closed a shell connection whose first frame was not a shell-hello"
+                ));
                 return;
             }
         },
@@ -123,7 +126,7 @@ async fn serve_shell(socket: WebSocket, hub: Arc<Hub>, connection: u64, launch: 
     };
     let (outbox, mut commands) = mpsc::unbounded_channel::<ShellCommand>();
     let label = hub.register(connection, launch, user_agent.clone(), outbox).await;
-    eprintln!("proctor serve: {label} connected ({user_agent})");
+    errln!("proctor serve: {label} connected ({user_agent})");
     let writer = tokio::spawn(async move {
         while let Some(command) = commands.recv().await {
             if sink.send(Message::Text(command.to_json().into())).await.is_err() {
@@ -137,13 +140,11 @@ async fn serve_shell(socket: WebSocket, hub: Arc<Hub>, connection: u64, launch: 
             Ok(Message::Close(_)) => break,
             Ok(Message::Ping(_) | Message::Pong(_)) => continue,
             Ok(Message::Binary(_)) => {
-                eprintln!(
-                    "proctor serve: closed {label}'s shell connection: binary frames are not part of the protocol"
-                );
+                errln!("proctor serve: closed {label}'s shell connection: binary frames are not part of the protocol");
                 break;
             }
             Err(err) => {
-                eprintln!("proctor serve: closed {label}'s shell connection: {err}");
+                errln!("proctor serve: closed {label}'s shell connection: {err}");
                 break;
             }
         };
@@ -153,7 +154,9 @@ async fn serve_shell(socket: WebSocket, hub: Arc<Hub>, connection: u64, launch: 
             }
             Ok(ShellEvent::ShellHello { .. }) => {}
             Err(err) => {
-                eprintln!("proctor serve: closed {label}'s shell connection after a malformed frame: {err}");
+                refusal(format_args!(
+                    "proctor serve: closed {label}'s shell connection after a malformed frame: {err}"
+                ));
                 break;
             }
         }
@@ -276,20 +279,22 @@ async fn next_client_message(stream: &mut futures_util::stream::SplitStream<WebS
             Ok(Message::Text(text)) => match ClientMessage::from_json(&text) {
                 Ok(message) => return Some(message),
                 Err(err) => {
-                    eprintln!("proctor serve: closed a control connection after a malformed frame: {err}");
+                    refusal(format_args!("proctor serve: closed a control connection after a malformed frame: {err}"));
                     return None;
                 }
             },
             Ok(Message::Ping(_) | Message::Pong(_)) => continue,
             Ok(Message::Close(_)) => return None,
             Ok(Message::Binary(_)) => {
-                eprintln!("proctor serve: closed a control connection: binary frames are not part of the protocol");
+                refusal(format_args!(
+                    "proctor serve: closed a control connection: binary frames are not part of the protocol"
+                ));
                 return None;
             }
             // A run that exits (or is interrupted) without a closing handshake is a normal end.
             Err(err) if err.to_string().contains("without closing handshake") => return None,
             Err(err) => {
-                eprintln!("proctor serve: closed a control connection: {err}");
+                errln!("proctor serve: closed a control connection: {err}");
                 return None;
             }
         }

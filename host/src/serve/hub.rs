@@ -19,6 +19,9 @@ const SHELL_REPLY: Duration = Duration::from_secs(5);
 const CLOSE_REPLY: Duration = Duration::from_secs(3);
 /// How long an `open-frame` waits for a headless tab that is being replaced.
 const REPLACEMENT_WAIT: Duration = Duration::from_secs(20);
+/// How long a replacement tab may take to connect before another is opened instead (a tab
+/// opened as its crashed predecessor goes down was seen, rarely, to stay blank).
+const REPLACEMENT_CONNECT: Duration = Duration::from_secs(8);
 
 /// One connected shell page.
 struct Slot {
@@ -34,11 +37,22 @@ pub(crate) struct Headless {
     tabs: tokio::sync::Mutex<HashMap<u32, ChromiumTab>>,
     /// The shell page's URL without the `launch` parameter.
     shell_url: String,
+    /// Tells of tabs that ended (tab number, target): a crashed tab's sockets can stay open,
+    /// so its shell going away cannot be the only sign.
+    ended: mpsc::UnboundedSender<(u32, Option<String>)>,
+    ends: Mutex<Option<mpsc::UnboundedReceiver<(u32, Option<String>)>>>,
 }
 
 impl Headless {
     pub(crate) fn new(browser: ChromiumBrowser, shell_url: String) -> Headless {
-        Headless { browser, tabs: tokio::sync::Mutex::new(HashMap::new()), shell_url }
+        let (ended, ends) = mpsc::unbounded_channel();
+        Headless {
+            browser,
+            tabs: tokio::sync::Mutex::new(HashMap::new()),
+            shell_url,
+            ended,
+            ends: Mutex::new(Some(ends)),
+        }
     }
 
     /// The URL headless tab `n` opens.
@@ -50,6 +64,11 @@ impl Headless {
     async fn open(&self, n: u32) -> Result<Option<String>, runtimes::RuntimeError> {
         let tab = self.browser.open_tab(&self.tab_url(n)).await?;
         let target = tab.target_id();
+        let (gone, ended, which) = (tab.gone(), self.ended.clone(), target.clone());
+        tokio::spawn(async move {
+            gone.await;
+            let _ = ended.send((n, which));
+        });
         let old = self.tabs.lock().await.insert(n, tab);
         if let Some(mut old) = old {
             // A dead tab can take a while to refuse commands; nobody needs to wait for that.
@@ -60,11 +79,6 @@ impl Headless {
 
     async fn has(&self, n: u32) -> bool {
         self.tabs.lock().await.contains_key(&n)
-    }
-
-    /// The DevTools port of the browser.
-    pub(crate) fn debug_port(&self) -> u16 {
-        self.browser.debug_port()
     }
 
     async fn target(&self, n: u32) -> Option<String> {
@@ -92,6 +106,9 @@ pub(crate) struct Hub {
     /// Headless tabs being opened or replaced on purpose: their old shell going away is
     /// expected, not a crash to answer with yet another tab.
     replacing: Mutex<std::collections::HashSet<u32>>,
+    /// Taken while a tab that went away is replaced: its shell closing and the browser's
+    /// crash report both ask, and one new tab is enough.
+    replacement: tokio::sync::Mutex<()>,
     /// The URL a person opens to attach a browser.
     pub(crate) attach_url: String,
     /// The address the server is bound to.
@@ -112,15 +129,75 @@ impl Hub {
             stop: watch::channel(false).0,
             headless: tokio::sync::OnceCell::new(),
             replacing: Mutex::new(std::collections::HashSet::new()),
+            replacement: tokio::sync::Mutex::new(()),
             attach_url,
             bind,
             root,
         })
     }
 
-    /// Hands the hub the headless browser, so it can interrupt and replace its tabs.
-    pub(crate) fn set_headless(&self, headless: Arc<Headless>) {
+    /// Hands the hub the headless browser, so it can interrupt and replace its tabs, and
+    /// replaces at once a tab that crashes (out of memory, say): closing it also closes the
+    /// sockets of the run frame in it, so the run learns of the crash now, not at its timeout.
+    pub(crate) fn set_headless(self: &Arc<Self>, headless: Arc<Headless>) {
+        let ends = headless.ends.lock().unwrap_or_else(|p| p.into_inner()).take();
         let _ = self.headless.set(headless);
+        let Some(mut ends) = ends else { return };
+        // Weak: the hub owns the browser, and dropping the hub is what closes it.
+        let hub = Arc::downgrade(self);
+        tokio::spawn(async move {
+            while let Some((n, target)) = ends.recv().await {
+                let Some(hub) = hub.upgrade() else { break };
+                if !hub.stopping.load(Ordering::SeqCst) {
+                    hub.replace_headless(n, target, &format!("chromium#{n}'s tab crashed or was closed")).await;
+                }
+            }
+        });
+    }
+
+    /// Replaces headless tab `n` if `target` (when known) is still its tab: a tab replaced on
+    /// purpose ends too, and a tab that went away is told of twice (see `replacement`).
+    async fn replace_headless(&self, n: u32, target: Option<String>, why: &str) {
+        let Some(headless) = self.headless.get() else { return };
+        let _one_at_a_time = self.replacement.lock().await;
+        if target.is_some() && headless.target(n).await != target {
+            return;
+        }
+        // A crashed tab's shell may keep its socket: commands sent there would go unanswered,
+        // where a run that finds no runtime waits for the new tab.
+        let label = format!("chromium#{n}");
+        let forgotten = {
+            let mut slots = self.lock();
+            let before = slots.len();
+            slots.retain(|s| s.runtime.label != label);
+            slots.len() != before
+        };
+        if forgotten {
+            self.bump();
+        }
+        errln!("proctor serve: {why}; opening a new one");
+        for attempt in 1..=2 {
+            if let Err(err) = self.open_headless(n).await {
+                errln!("proctor serve: could not replace chromium#{n}: {err}");
+                return;
+            }
+            // Its shell's hello ends the replacement (see `register`).
+            let mut changes = self.subscribe();
+            let connected = tokio::time::timeout(REPLACEMENT_CONNECT, async {
+                while self.replacing.lock().unwrap_or_else(|p| p.into_inner()).contains(&n) {
+                    if changes.changed().await.is_err() {
+                        break;
+                    }
+                }
+            });
+            if connected.await.is_ok() || attempt == 2 {
+                return;
+            }
+            errln!(
+                "proctor serve: chromium#{n}'s new tab did not connect within {} s; opening another",
+                REPLACEMENT_CONNECT.as_secs()
+            );
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Slot>> {
@@ -195,15 +272,11 @@ impl Hub {
         match (label.strip_prefix("chromium#").and_then(|n| n.parse::<u32>().ok()), self.headless.get()) {
             (Some(n), Some(_)) if self.replacing.lock().unwrap_or_else(|p| p.into_inner()).contains(&n) => {}
             (Some(n), Some(_)) => {
-                eprintln!("proctor serve: {label}'s tab closed or crashed; opening a new one");
                 let hub = self.clone();
-                tokio::spawn(async move {
-                    if let Err(err) = hub.open_headless(n).await {
-                        eprintln!("proctor serve: could not replace {label}: {err}");
-                    }
-                });
+                let why = format!("{label}'s tab closed or crashed");
+                tokio::spawn(async move { hub.replace_headless(n, slot.runtime.target, &why).await });
             }
-            _ => eprintln!("proctor serve: {label} disconnected; open {} to reattach", self.attach_url),
+            _ => errln!("proctor serve: {label} disconnected; open {} to reattach", self.attach_url),
         }
     }
 
@@ -281,9 +354,9 @@ impl Hub {
         }
         let closed = self.command(label, |id| ShellCommand::CloseFrame { id }, CLOSE_REPLY).await;
         if let (Err(CommandFailure::NoAnswer), Some((n, _))) = (closed, headless) {
-            eprintln!("proctor serve: {label} does not answer; replacing its tab");
+            errln!("proctor serve: {label} does not answer; replacing its tab");
             if let Err(err) = self.open_headless(n).await {
-                eprintln!("proctor serve: could not replace {label}: {err}");
+                errln!("proctor serve: could not replace {label}: {err}");
             }
         }
     }

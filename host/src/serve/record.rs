@@ -22,9 +22,6 @@ pub(crate) struct ServerRecord {
     pub started_at: u64,
     /// The URL a person opens to attach a browser.
     pub attach_url: String,
-    /// The DevTools port of its headless Chromium, when it launched one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub devtools_port: Option<u16>,
 }
 
 /// What is recorded for a project.
@@ -57,12 +54,17 @@ pub(crate) fn write_record(root: &Path, record: &ServerRecord) -> std::io::Resul
     let path = record_path(root);
     let dir = path.parent().expect("the record lives in .proctor/");
     std::fs::create_dir_all(dir)?;
+    // The record holds the token: only this user may list or read it.
+    #[cfg(unix)]
+    std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
     let text = serde_json::to_string_pretty(record).map_err(std::io::Error::other)?;
     let temp = dir.join(format!("server.json.{}", std::process::id()));
+    // A file left under this name keeps its mode when reopened; a new one gets 0600.
+    let _ = std::fs::remove_file(&temp);
     {
         use std::io::Write;
         let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
+        options.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let mut file = options.open(&temp)?;
@@ -83,6 +85,49 @@ pub(crate) fn remove_record(root: &Path) {
         let _ = std::fs::remove_file(&path);
         // Leave .proctor/ if something else lives there.
         let _ = std::fs::remove_dir(path.parent().expect("has a parent"));
+    }
+}
+
+/// Held while this process is the project's server: an exclusive `flock` on
+/// `.proctor/serve.lock`, so of two servers started at once exactly one runs (the record alone
+/// cannot tell: both could find none and write theirs). Dropping it removes the file and with
+/// it the lock; the kernel releases it for a server that dies.
+pub(crate) struct ServeLock {
+    _file: std::fs::File,
+    path: PathBuf,
+}
+
+/// Takes the project's server lock; `None` when another live process holds it.
+pub(crate) fn lock_server(root: &Path) -> std::io::Result<Option<ServeLock>> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    let path = root.join(".proctor").join("serve.lock");
+    std::fs::create_dir_all(path.parent().expect("the lock lives in .proctor/"))?;
+    loop {
+        let file =
+            std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).mode(0o600).open(&path)?;
+        // SAFETY: flock only reads the descriptor, which `file` keeps open.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+            let err = std::io::Error::last_os_error();
+            return if err.kind() == std::io::ErrorKind::WouldBlock { Ok(None) } else { Err(err) };
+        }
+        // The previous holder removes the file as it lets go: a lock taken on the file it
+        // removed would exclude nobody, so it must still be the file at `path`.
+        let same = match (file.metadata(), std::fs::metadata(&path)) {
+            (Ok(held), Ok(named)) => held.ino() == named.ino() && held.dev() == named.dev(),
+            _ => false,
+        };
+        if same {
+            return Ok(Some(ServeLock { _file: file, path }));
+        }
+    }
+}
+
+impl Drop for ServeLock {
+    fn drop(&mut self) {
+        // Removed while still held (the descriptor closes after this), see `lock_server`.
+        let _ = std::fs::remove_file(&self.path);
+        let _ = std::fs::remove_dir(self.path.parent().expect("has a parent"));
     }
 }
 
@@ -112,7 +157,6 @@ mod tests {
             token: "t".into(),
             started_at: 1,
             attach_url: "http://127.0.0.1:4711/?token=t".into(),
-            devtools_port: None,
         }
     }
 
@@ -131,6 +175,17 @@ mod tests {
         }
         remove_record(root.path());
         assert!(!record_path(root.path()).exists());
+    }
+
+    #[test]
+    fn one_holder_of_the_server_lock_at_a_time() {
+        let root = tempfile::tempdir().unwrap();
+        let first = lock_server(root.path()).unwrap().expect("free");
+        assert!(lock_server(root.path()).unwrap().is_none(), "held by the first");
+        drop(first);
+        assert!(!root.path().join(".proctor").exists(), "nothing left once released");
+        let again = lock_server(root.path()).unwrap();
+        assert!(again.is_some(), "free again");
     }
 
     #[test]

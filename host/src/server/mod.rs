@@ -4,20 +4,22 @@
 //! (never anything outside the project root). Every request needs the token, as a `token`
 //! query parameter or the cookie the shell page sets.
 
+mod log;
 mod ws;
 
+pub(crate) use log::refusal;
 pub use ws::{Connection, Inbound};
 
-use axum::extract::{Query, Request, State, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, Query, Request, State, WebSocketUpgrade};
 use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::serve::ListenerExt;
 use axum::Router;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::time::Duration;
 use tokio::sync::mpsc;
 use tower_http::services::ServeDir;
 
@@ -131,6 +133,7 @@ async fn upgrade(
     ws: WebSocketUpgrade,
 ) -> Response {
     if query.get("token") != Some(&state.token) {
+        refusal(format_args!("proctor: refused a websocket without the right token"));
         return (StatusCode::UNAUTHORIZED, "missing or wrong token\n").into_response();
     }
     if let Err(refusal) = check_origin(&state.origin, &headers, false) {
@@ -181,15 +184,54 @@ async fn stay_inside(root: &std::path::Path, request: Request, next: Next) -> Re
     next.run(request).await
 }
 
-/// Serves `app` on `listener` in a task of its own, until the task is aborted.
+/// How long a connection may take to send a request's headers (also the first request's, so a
+/// client that connects and sends nothing, or half a request line, is dropped after it).
+/// `PROCTOR_HEADER_TIMEOUT` (e.g. `2s`) sets it.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves `app` on `listener` in a task of its own, until the task is aborted. This is
+/// `axum::serve` plus a deadline for request headers, which `axum::serve` has no way to set:
+/// without one, a local process could hold connections (and their tasks) open for ever by
+/// sending nothing. Each request carries its peer as [`ConnectInfo`] for the log.
 pub(crate) fn spawn_serving(listener: tokio::net::TcpListener, app: Router) -> tokio::task::JoinHandle<()> {
+    let header_timeout = crate::config::env_duration("PROCTOR_HEADER_TIMEOUT", HEADER_TIMEOUT);
     tokio::spawn(async move {
-        let listener = listener.tap_io(|tcp| {
+        loop {
+            let (tcp, peer) = match listener.accept().await {
+                Ok(accepted) => accepted,
+                Err(_) => {
+                    // Out of file descriptors and the like: wait for some to be freed, as axum::serve does.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            };
             // Small frames (test commands, results, modules) must not wait for delayed ACKs.
             let _ = tcp.set_nodelay(true);
-        });
-        let _ = axum::serve(listener, app).await;
+            let app = app.clone();
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+                    let mut request = request.map(axum::body::Body::new);
+                    request.extensions_mut().insert(ConnectInfo(peer));
+                    tower::ServiceExt::oneshot(app.clone(), request)
+                });
+                let mut builder = hyper::server::conn::http1::Builder::new();
+                builder.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(header_timeout);
+                let _ = builder.serve_connection(hyper_util::rt::TokioIo::new(tcp), service).with_upgrades().await;
+            });
+        }
     })
+}
+
+/// Logs a refused request (rate-limited), naming its peer and path but never its query, which
+/// may hold a token.
+pub(crate) fn log_refused(what: &str, request: &Request) {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(peer)| format!(" from {peer}"));
+    refusal(format_args!(
+        "proctor: refused {what}: {} {}{}",
+        request.method(),
+        request.uri().path(),
+        peer.unwrap_or_default()
+    ));
 }
 
 /// Browsers always send Origin; a page from anywhere but this server must not drive it even if
@@ -199,7 +241,7 @@ pub(crate) fn spawn_serving(listener: tokio::net::TcpListener, app: Router) -> t
 pub(crate) fn check_origin(own: &str, headers: &axum::http::HeaderMap, required: bool) -> Result<(), Response> {
     let Some(origin) = headers.get(header::ORIGIN) else {
         if required {
-            eprintln!("proctor: refused a websocket without an Origin header");
+            refusal(format_args!("proctor: refused a websocket without an Origin header"));
             return Err((StatusCode::FORBIDDEN, "missing origin\n").into_response());
         }
         return Ok(());
@@ -214,7 +256,7 @@ pub(crate) fn check_origin(own: &str, headers: &axum::http::HeaderMap, required:
     if origin == own || same_host {
         Ok(())
     } else {
-        eprintln!("proctor: refused a websocket from origin {origin:?}");
+        refusal(format_args!("proctor: refused a websocket from origin {origin:?}"));
         Err((StatusCode::FORBIDDEN, "wrong origin\n").into_response())
     }
 }
@@ -233,6 +275,7 @@ async fn require_token(State(state): State<AppState>, request: Request, next: Ne
         response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
         response
     } else {
+        log_refused("a request without the right token", &request);
         (StatusCode::UNAUTHORIZED, "missing or wrong token\n").into_response()
     }
 }

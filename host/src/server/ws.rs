@@ -65,7 +65,7 @@ pub(crate) async fn serve_connection(socket: WebSocket, connections: mpsc::Unbou
                 // oversized or broken frames end up here too, and only this connection goes.
                 let text = err.to_string();
                 if !text.contains("without closing handshake") && !text.contains("Connection reset") {
-                    eprintln!("proctor: closed a controller connection: {text}");
+                    errln!("proctor: closed a controller connection: {text}");
                 }
                 break;
             }
@@ -80,7 +80,9 @@ pub(crate) async fn serve_connection(socket: WebSocket, connections: mpsc::Unbou
             Message::Ping(_) | Message::Pong(_) => continue,
         };
         if let Inbound::Malformed(reason) = &inbound {
-            eprintln!("proctor: closed a controller connection that sent a malformed frame: {reason}");
+            crate::server::refusal(format_args!(
+                "proctor: closed a controller connection that sent a malformed frame: {reason}"
+            ));
             let _ = in_tx.send(inbound).await;
             break;
         }

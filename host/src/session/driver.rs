@@ -200,7 +200,7 @@ impl<L: Launch> Driver<'_, '_, L> {
                 return start_failed(&suite, err.to_string(), self.emitter, self.stats);
             }
         };
-        for LoadError { file, error } in load_errors {
+        for LoadError { file, error } in &load_errors {
             self.stats.load_errors += 1;
             let stack = error.stack.as_deref().map(|s| self.launch.map_stack(s));
             self.emitter.emit(EventKind::LoadError {
@@ -213,10 +213,38 @@ impl<L: Launch> Driver<'_, '_, L> {
                 stats: *self.stats,
             });
         }
+        self.report_empty_files(&registered, &load_errors);
         let scheduled = reconcile(self.settings, &registered);
         self.emitter.ledger().schedule(&scheduled);
         if let Some(still_live) = self.dispatch(live, scheduled.into()).await {
             self.finish(still_live).await;
+        }
+    }
+
+    /// A loaded file that registered no test at all is an error for that file, as in Jest and
+    /// Vitest: it is usually a mistake (tests behind a wrong condition, a helper matched by the
+    /// suite's globs). A file whose tests the selection left out is not empty: it registered them.
+    fn report_empty_files(&mut self, registered: &[RegisteredTest], load_errors: &[LoadError]) {
+        let loaded = self.settings.suite.files.iter().filter(|f| f.selected && f.syntax_error.is_none());
+        let empty: Vec<String> = loaded
+            .filter(|f| {
+                !load_errors.iter().any(|e| e.file == f.path)
+                    && !self.load_skip.contains(&f.path)
+                    && !registered.iter().any(|t| t.file == f.path)
+            })
+            .map(|f| f.path.clone())
+            .collect();
+        for file in empty {
+            self.stats.load_errors += 1;
+            self.emitter.emit(EventKind::LoadError {
+                suite: self.suite_id(),
+                message: format!("{file}: no tests found: a test file must declare at least one test"),
+                file,
+                location: None,
+                frame: None,
+                stack: None,
+                stats: *self.stats,
+            });
         }
     }
 
@@ -383,6 +411,11 @@ impl<L: Launch> Driver<'_, '_, L> {
                 },
                 line = live.process.output(), if live.output_open => match line {
                     Some(line) => self.raw_output(None, line),
+                    // A tab that crashed (out of memory while loading, say): see `dispatch`.
+                    None if !live.process.exits_with_its_socket() => {
+                        live.process.kill().await;
+                        return Err(StartError::Closed { stage, stderr: self.stderr_tail_text() });
+                    }
                     None => live.output_open = false,
                 },
                 _ = sleep_until(deadline) => {
@@ -515,13 +548,19 @@ impl<L: Launch> Driver<'_, '_, L> {
                     }
                     None => None,
                 },
-                line = live.process.output(), if live.output_open => {
-                    match line {
-                        Some(line) => self.raw_output(Some(&head_id), line),
-                        None => live.output_open = false,
+                line = live.process.output(), if live.output_open => match line {
+                    Some(line) => {
+                        self.raw_output(Some(&head_id), line);
+                        continue;
                     }
-                    continue;
-                }
+                    // A tab's output ends with the tab: a crash (out of memory, say) can leave
+                    // its socket open.
+                    None if !live.process.exits_with_its_socket() => None,
+                    None => {
+                        live.output_open = false;
+                        continue;
+                    }
+                },
                 _ = sleep_until(deadline) => Some(()),
             };
             let head = in_flight.pop_front().expect("head exists");
@@ -542,7 +581,7 @@ impl<L: Launch> Driver<'_, '_, L> {
                         Some(exit) => exit.to_string(),
                         None => {
                             live.process.kill().await;
-                            "closed its connection".to_string()
+                            live.process.end_reason().unwrap_or_else(|| "closed its connection".to_string())
                         }
                     };
                     Ending::Crashed { exit, stderr: self.stderr_tail_text() }
@@ -888,7 +927,7 @@ impl<L: Launch> Driver<'_, '_, L> {
     }
 
     fn protocol_violation(&mut self, reason: String) {
-        eprintln!("proctor: ignoring an unexpected message from the controller: {reason}");
+        errln!("proctor: ignoring an unexpected message from the controller: {reason}");
     }
 }
 

@@ -8,7 +8,7 @@ use crate::config::RuntimeKind;
 use crate::events::{Emitter, EventKind, TestId, TestInfo};
 use crate::plan::{PlanNode, PlannedFile, PlannedSuite, PlannedTest};
 use crate::select::{Decision, SkipReason};
-use protocol::{test_id, ID_SEPARATOR};
+use protocol::{test_id, unescape_name, ID_SEPARATOR};
 use std::sync::Arc;
 
 /// Reports every test of the suite's unselected files as skipped, with its reason (for a suite
@@ -95,6 +95,8 @@ fn walk<'p>(parent: &str, groups: &mut Vec<String>, nodes: &'p [PlanNode], out: 
     }
 }
 
+/// The (unescaped) name an id adds to its parent's.
 fn last_segment(id: &str, parent: &str) -> String {
-    id.strip_prefix(parent).and_then(|rest| rest.strip_prefix(ID_SEPARATOR)).unwrap_or(id).to_owned()
+    let segment = id.strip_prefix(parent).and_then(|rest| rest.strip_prefix(ID_SEPARATOR)).unwrap_or(id);
+    unescape_name(segment)
 }
