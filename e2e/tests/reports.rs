@@ -365,10 +365,13 @@ fn sigint_while_the_second_test_hangs(project: &Project, runtime: &str, args: &[
     run.wait_for(r#""text":"hanging now""#);
     let processes = children_of(run.child.id());
     assert!(!processes.is_empty(), "the runtime runs as a child of proctor");
+    let proctor = run.child.id();
     run.signal("-INT");
     let out = run.finish();
     out.assert_code(130);
     assert_ran_in(&out, runtime);
+    let browser = proctor_e2e::processes::wait_for_no_chromium_of(proctor, Duration::from_secs(10));
+    assert!(browser.is_empty(), "browser processes left behind: {browser:?}");
     assert_eq!(
         out.results(),
         model(&[
