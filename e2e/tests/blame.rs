@@ -28,9 +28,9 @@ fn project(runtime: Runtime, files: &[(&str, &str)]) -> Project {
     project
 }
 
-/// Runs with a 2 s timeout (room for a loaded CI machine), the JSON reporter and JUnit, in a fresh TMPDIR; checks that JUnit
-/// agrees with the events test by test, and that nothing of the run is left running or in its
-/// temp dir.
+/// Runs with a 2 s timeout (room for a loaded CI machine), the JSON reporter and JUnit, in a
+/// fresh TMPDIR; checks that JUnit agrees with the events test by test, and that nothing of the
+/// run is left running or in its temp dir.
 fn run(project: &Project, runtime: Runtime) -> Output {
     let _browser = matches!(runtime, Runtime::Chromium).then(proctor_e2e::browser_lock);
     let tmp = tempfile::tempdir().expect("temp dir");
