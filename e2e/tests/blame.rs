@@ -112,7 +112,10 @@ fn runtime_errors(out: &Output) -> Vec<(String, String)> {
     out.events_of("runtime-error")
         .iter()
         .map(|e| {
-            (e["origin"].as_str().unwrap_or_default().to_string(), e["error"]["message"].as_str().unwrap_or_default().to_string())
+            (
+                e["origin"].as_str().unwrap_or_default().to_string(),
+                e["error"]["message"].as_str().unwrap_or_default().to_string(),
+            )
         })
         .collect()
 }
@@ -230,7 +233,10 @@ fn before_all_case(runtime: Runtime) {
     );
     for id in ["test/a.test.js::setup::one", "test/a.test.js::setup::two", "test/a.test.js::setup::nested::three"] {
         let message = message_of(&out, id);
-        assert!(message.starts_with(r#"beforeAll hook of "setup" in test/a.test.js:4:3 timed out after 2000 ms"#), "{message}");
+        assert!(
+            message.starts_with(r#"beforeAll hook of "setup" in test/a.test.js:4:3 timed out after 2000 ms"#),
+            "{message}"
+        );
     }
     assert_eq!(out.events_of("runtime-restarted").len(), 1, "one deadline and one restart for the whole group");
 }
@@ -250,8 +256,14 @@ fn top_level_case(runtime: Runtime) {
         runtime,
         &[
             ("test/a.test.js", PLAIN),
-            ("test/spins.test.js", "import { it } from \"proctor\";\nit(\"never registered\", () => {});\nfor (;;) {}\n"),
-            ("test/waits.test.js", "import { it } from \"proctor\";\nit(\"never either\", () => {});\nawait new Promise(() => {});\n"),
+            (
+                "test/spins.test.js",
+                "import { it } from \"proctor\";\nit(\"never registered\", () => {});\nfor (;;) {}\n",
+            ),
+            (
+                "test/waits.test.js",
+                "import { it } from \"proctor\";\nit(\"never either\", () => {});\nawait new Promise(() => {});\n",
+            ),
             ("test/z.test.js", "import { it } from \"proctor\";\nit(\"last\", () => {});\n"),
         ],
     );
@@ -305,7 +317,9 @@ fn hostile_case(runtime: Runtime) {
             ("test/hostile.test.js::throws an error whose getters throw", "failed"),
         ])
     );
-    assert!(message_of(&out, "test/hostile.test.js::returns a thenable whose then getter throws").contains("then getter"));
+    assert!(
+        message_of(&out, "test/hostile.test.js::returns a thenable whose then getter throws").contains("then getter")
+    );
     assert!(message_of(&out, "test/hostile.test.js::throws an error whose getters throw").contains("message getter"));
     assert_eq!(message_of(&out, "test/hostile.test.js::fails with a lone surrogate"), "bad \u{fffd} text");
     let printed: Vec<Value> = out

@@ -545,7 +545,8 @@ mod tests {
 
     #[test]
     fn lone_surrogates_are_read_as_replacement_characters() {
-        let frame = r#"{"type":"console","run":1,"stream":"stdout","level":"log","text":"a\ud800b\udc00c\ud83d\ude00\\ud800"}"#;
+        let frame =
+            r#"{"type":"console","run":1,"stream":"stdout","level":"log","text":"a\ud800b\udc00c\ud83d\ude00\\ud800"}"#;
         let Ok(ControllerMessage::Console { text, .. }) = ControllerMessage::from_json(frame) else {
             panic!("a frame with lone surrogates is read");
         };

@@ -96,7 +96,9 @@ impl Ending {
                 after.as_millis()
             ),
             (Ending::TimedOut(after), Some(hook)) => hook.timed_out(*after),
-            (Ending::Crashed { exit, stderr }, None) => format!("the runtime {exit} while this test was running{stderr}"),
+            (Ending::Crashed { exit, stderr }, None) => {
+                format!("the runtime {exit} while this test was running{stderr}")
+            }
             (Ending::Crashed { exit, stderr }, Some(hook)) => {
                 format!("the runtime {exit} while the {} was running{stderr}", hook.describe())
             }
@@ -107,7 +109,9 @@ impl Ending {
     pub fn of_hook(&self, hook: &RunningHook) -> String {
         match self {
             Ending::TimedOut(after) => hook.timed_out(*after),
-            Ending::Crashed { exit, stderr } => format!("the runtime {exit} while the {} was running{stderr}", hook.describe()),
+            Ending::Crashed { exit, stderr } => {
+                format!("the runtime {exit} while the {} was running{stderr}", hook.describe())
+            }
         }
     }
 
@@ -173,7 +177,10 @@ mod tests {
 
     #[test]
     fn hooks_are_named_by_kind_group_and_place() {
-        assert_eq!(hook(HookKind::AfterAll, &["cart", "totals"]).describe(), r#"afterAll hook of "cart > totals" in test/a.test.js:3:5"#);
+        assert_eq!(
+            hook(HookKind::AfterAll, &["cart", "totals"]).describe(),
+            r#"afterAll hook of "cart > totals" in test/a.test.js:3:5"#
+        );
         assert_eq!(hook(HookKind::BeforeAll, &[]).describe(), "beforeAll hook at the top level of test/a.test.js:3:5");
         assert!(hook(HookKind::BeforeAll, &[]).has_own_deadline());
         assert!(!hook(HookKind::BeforeEach, &[]).has_own_deadline());

@@ -13,8 +13,8 @@ use crate::runtime::Launch;
 use crate::select::{Selection, SkipReason};
 use crate::server::{Connection, Inbound};
 use protocol::{
-    CommandId, ConsoleLevel, ControllerMessage, ErrorInfo, HookKind, HostMessage, LoadError, RegisteredTest,
-    RunEpoch, SnapshotCounts, SnapshotUpdate, Stream, TestStatus, PROTOCOL_VERSION,
+    CommandId, ConsoleLevel, ControllerMessage, ErrorInfo, HookKind, HostMessage, LoadError, RegisteredTest, RunEpoch,
+    SnapshotCounts, SnapshotUpdate, Stream, TestStatus, PROTOCOL_VERSION,
 };
 use runtimes::{RawOutput, Runtime};
 use std::collections::VecDeque;
@@ -281,9 +281,7 @@ impl<L: Launch> Driver<'_, '_, L> {
     }
 
     /// Spawns the runtime, waits for its hello, loads the files.
-    async fn start_once(
-        &mut self,
-    ) -> Result<(Live<L::Running>, Vec<RegisteredTest>, Vec<LoadError>), StartError> {
+    async fn start_once(&mut self) -> Result<(Live<L::Running>, Vec<RegisteredTest>, Vec<LoadError>), StartError> {
         self.stderr_tail.clear();
         let mut process = self.launch.launch().await?;
         let mut early_output = Vec::new();
@@ -600,7 +598,10 @@ impl<L: Launch> Driver<'_, '_, L> {
                 Some(running) if running.kind == HookKind::BeforeAll => {
                     // Its group's tests fail once each, none of them run, and nothing else
                     // waits on the hook again.
-                    pending.push_front(Scheduled { info: head.test, disposition: Disposition::Run { timeout: head_timeout } });
+                    pending.push_front(Scheduled {
+                        info: head.test,
+                        disposition: Disposition::Run { timeout: head_timeout },
+                    });
                     let message = format!("{}; no test of its group ran", ending.of_hook(&running));
                     self.fail_group(&mut pending, &running, error_info(ending.error_name(), message));
                     ending.restart_reason(&running.describe())
@@ -608,7 +609,10 @@ impl<L: Launch> Driver<'_, '_, L> {
                 Some(running) if running.has_own_deadline() => {
                     // An afterAll (or a beforeAll's cleanup) belongs to no test: it is reported
                     // as itself, and the test whose command closed its group runs again.
-                    pending.push_front(Scheduled { info: head.test, disposition: Disposition::Run { timeout: head_timeout } });
+                    pending.push_front(Scheduled {
+                        info: head.test,
+                        disposition: Disposition::Run { timeout: head_timeout },
+                    });
                     self.stats.runtime_errors += 1;
                     self.emitter.emit(EventKind::RuntimeError {
                         suite: self.suite_id(),
@@ -714,10 +718,17 @@ impl<L: Launch> Driver<'_, '_, L> {
         if let Some((hook, ending)) = problem {
             let (origin, message) = match &hook {
                 Some(hook) => (hook.describe(), ending.of_hook(hook)),
-                None => ("finishing the run".to_string(), match &ending {
-                    Ending::TimedOut(after) => format!("closing the last test file did not finish within {} ms", after.as_millis()),
-                    Ending::Crashed { exit, stderr } => format!("the runtime {exit} while closing the last test file{stderr}"),
-                }),
+                None => (
+                    "finishing the run".to_string(),
+                    match &ending {
+                        Ending::TimedOut(after) => {
+                            format!("closing the last test file did not finish within {} ms", after.as_millis())
+                        }
+                        Ending::Crashed { exit, stderr } => {
+                            format!("the runtime {exit} while closing the last test file{stderr}")
+                        }
+                    },
+                ),
             };
             self.stats.runtime_errors += 1;
             self.emitter.emit(EventKind::RuntimeError {
@@ -794,7 +805,12 @@ impl<L: Launch> Driver<'_, '_, L> {
                 }
                 Disposition::Skip { kind, reason } => {
                     self.stats.record_skip(&reason);
-                    self.emitter.emit(EventKind::TestSkipped { test: scheduled.info, kind, reason, stats: *self.stats });
+                    self.emitter.emit(EventKind::TestSkipped {
+                        test: scheduled.info,
+                        kind,
+                        reason,
+                        stats: *self.stats,
+                    });
                 }
             }
         }
@@ -1076,7 +1092,8 @@ mod tests {
                                 }
                                 Behaviour::Crash => break,
                                 Behaviour::Malformed => {
-                                    let _ = replies.send(Inbound::Malformed("expected value at line 1 column 1".into()));
+                                    let _ =
+                                        replies.send(Inbound::Malformed("expected value at line 1 column 1".into()));
                                     break;
                                 }
                                 Behaviour::HangInBeforeAll | Behaviour::HangInAfterAllOfG
@@ -1428,4 +1445,3 @@ mod tests {
         assert!(runtime_errors(&out).is_empty());
     }
 }
-
