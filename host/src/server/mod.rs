@@ -8,6 +8,8 @@ mod log;
 mod ws;
 
 pub(crate) use log::refusal;
+#[cfg(test)]
+pub(crate) use ws::inbox;
 pub use ws::{Connection, Inbound};
 
 use axum::extract::{ConnectInfo, Query, Request, State, WebSocketUpgrade};

@@ -1024,14 +1024,14 @@ mod tests {
         async fn launch(&mut self) -> Result<FakeProcess, runtimes::RuntimeError> {
             let launch = self.launches.fetch_add(1, Ordering::SeqCst);
             let (outbox, mut commands) = mpsc::unbounded_channel::<HostMessage>();
-            let (replies, inbox) = mpsc::channel::<Inbound>(1024);
+            let (replies, inbox) = crate::server::inbox();
             let _ = self.connections.send(Connection { outbox, inbox });
             let (killed_tx, mut killed_rx) = oneshot::channel();
             let (exit_tx, exit_rx) = oneshot::channel::<()>();
             let tests = self.tests.clone();
             let send_stale = self.send_stale;
             tokio::spawn(async move {
-                let send = |m: ControllerMessage| replies.try_send(Inbound::Message(m)).is_ok();
+                let send = |m: ControllerMessage| replies.try_send(Inbound::Message(m));
                 send(ControllerMessage::Hello {
                     protocol: PROTOCOL_VERSION,
                     runtime: RuntimeInfo {
@@ -1092,8 +1092,7 @@ mod tests {
                                 }
                                 Behaviour::Crash => break,
                                 Behaviour::Malformed => {
-                                    let _ =
-                                        replies.send(Inbound::Malformed("expected value at line 1 column 1".into()));
+                                    replies.try_send(Inbound::Malformed("expected value at line 1 column 1".into()));
                                     break;
                                 }
                                 Behaviour::HangInBeforeAll | Behaviour::HangInAfterAllOfG
