@@ -42,6 +42,11 @@ impl RunningHook {
         self.kind.is_group_hook()
     }
 
+    /// How long the hook may run: its own timeout, else `default` (the suite's).
+    pub fn limit(&self, default: Duration) -> Duration {
+        self.timeout.unwrap_or(default)
+    }
+
     /// Whether `test` is inside this hook's group.
     pub fn covers(&self, test: &TestInfo) -> bool {
         test.file == self.file && test.groups.starts_with(&self.groups)

@@ -482,7 +482,7 @@ impl<L: Launch> Driver<'_, '_, L> {
             }
             // A beforeAll/afterAll hook has a deadline of its own; the test's starts after it.
             let limit = match &hook {
-                Some(running) if running.has_own_deadline() => running.timeout.unwrap_or(self.suite_timeout()),
+                Some(running) if running.has_own_deadline() => running.limit(self.suite_timeout()),
                 _ => head_timeout,
             };
             let deadline = tokio::time::Instant::from_std(head_started + limit);
@@ -514,13 +514,7 @@ impl<L: Launch> Driver<'_, '_, L> {
                             self.protocol_violation(format!("hook-started for command {command} while {head_id} was running"));
                             continue;
                         }
-                        let started = RunningHook {
-                            kind,
-                            file,
-                            groups,
-                            site: location.map(|at| self.site(&at)),
-                            timeout: timeout.map(Duration::from_millis),
-                        };
+                        let started = self.running_hook(kind, file, groups, location, timeout);
                         if started.has_own_deadline() {
                             head_started = Instant::now();
                         }
@@ -595,31 +589,28 @@ impl<L: Launch> Driver<'_, '_, L> {
                 pending.push_front(Scheduled { info: test, disposition });
             }
             let reason = match hook.take() {
-                Some(running) if running.kind == HookKind::BeforeAll => {
-                    // Its group's tests fail once each, none of them run, and nothing else
-                    // waits on the hook again.
-                    pending.push_front(Scheduled {
-                        info: head.test,
-                        disposition: Disposition::Run { timeout: head_timeout },
-                    });
-                    let message = format!("{}; no test of its group ran", ending.of_hook(&running));
-                    self.fail_group(&mut pending, &running, error_info(ending.error_name(), message));
-                    ending.restart_reason(&running.describe())
-                }
                 Some(running) if running.has_own_deadline() => {
-                    // An afterAll (or a beforeAll's cleanup) belongs to no test: it is reported
-                    // as itself, and the test whose command closed its group runs again.
+                    // A group hook is no test's: the head test did not start, so it goes back to
+                    // the queue with the rest.
                     pending.push_front(Scheduled {
                         info: head.test,
                         disposition: Disposition::Run { timeout: head_timeout },
                     });
-                    self.stats.runtime_errors += 1;
-                    self.emitter.emit(EventKind::RuntimeError {
-                        suite: self.suite_id(),
-                        origin: running.describe(),
-                        error: error_info(ending.error_name(), ending.of_hook(&running)),
-                        stats: *self.stats,
-                    });
+                    if running.kind == HookKind::BeforeAll {
+                        // Its group's tests fail once each, none of them run, and nothing else
+                        // waits on the hook again.
+                        let message = format!("{}; no test of its group ran", ending.of_hook(&running));
+                        self.fail_group(&mut pending, &running, error_info(ending.error_name(), message));
+                    } else {
+                        // An afterAll (or a beforeAll's cleanup) is reported as itself.
+                        self.stats.runtime_errors += 1;
+                        self.emitter.emit(EventKind::RuntimeError {
+                            suite: self.suite_id(),
+                            origin: running.describe(),
+                            error: error_info(ending.error_name(), ending.of_hook(&running)),
+                            stats: *self.stats,
+                        });
+                    }
                     ending.restart_reason(&running.describe())
                 }
                 each_hook => {
@@ -680,7 +671,7 @@ impl<L: Launch> Driver<'_, '_, L> {
         let mut started = Instant::now();
         let mut hook: Option<RunningHook> = None;
         let problem = loop {
-            let limit = hook.as_ref().and_then(|h| h.timeout).unwrap_or(self.suite_timeout());
+            let limit = hook.as_ref().map_or(self.suite_timeout(), |h| h.limit(self.suite_timeout()));
             let deadline = tokio::time::Instant::from_std(started + limit);
             tokio::select! {
                 biased;
@@ -689,8 +680,7 @@ impl<L: Launch> Driver<'_, '_, L> {
                     Some(Inbound::Message(ControllerMessage::HookStarted { run, command: during, hook: kind, file, groups, location, timeout }))
                         if run == live.epoch && during == command =>
                     {
-                        let site = location.map(|at| self.site(&at));
-                        hook = Some(RunningHook { kind, file, groups, site, timeout: timeout.map(Duration::from_millis) });
+                        hook = Some(self.running_hook(kind, file, groups, location, timeout));
                         started = Instant::now();
                     }
                     Some(Inbound::Message(ControllerMessage::HookFinished { run, .. })) if run == live.epoch => {
@@ -815,6 +805,20 @@ impl<L: Launch> Driver<'_, '_, L> {
             }
         }
         *pending = rest;
+    }
+
+    /// The hook a `hook-started` message announces, its place mapped and shown relative to the
+    /// root.
+    fn running_hook(
+        &self,
+        kind: HookKind,
+        file: String,
+        groups: Vec<String>,
+        location: Option<String>,
+        timeout: Option<u64>,
+    ) -> RunningHook {
+        let site = location.map(|at| self.site(&at));
+        RunningHook { kind, file, groups, site, timeout: timeout.map(Duration::from_millis) }
     }
 
     /// Where a hook was declared, as the controller's stack frame named it, mapped to the
