@@ -45,9 +45,12 @@ export class Runner {
     // not as the test that happened to be next (see `announce`).
     this.hookStarted = hookStarted;
     this.hookFinished = hookFinished;
-    // The beforeEach/afterEach hook being run ({ kind, group, index }), or null.
-    this.eachHook = null;
-    // Whether the host was told about `eachHook` (it is only once the hook goes asynchronous).
+    // The beforeEach/afterEach hook being run: its kind (null when none), group and index. Kept
+    // as fields, not an object, since they are set around every each-hook of every test.
+    this.eachKind = null;
+    this.eachGroup = null;
+    this.eachIndex = 0;
+    // Whether the host was told about that hook (it is only once the hook goes asynchronous).
     this.eachAnnounced = false;
     // Open groups, outermost first: { group, failure?: Failure, setUp: boolean }.
     this.open = [];
@@ -84,14 +87,20 @@ export class Runner {
   // A beforeEach/afterEach hook is announced only when it goes asynchronous (see driveAsync):
   // telling the host about every synchronous one would cost a message per hook per test.
   announceEachHook() {
-    const hook = this.eachHook;
-    if (hook === null || this.eachAnnounced) return;
+    if (this.eachKind === null || this.eachAnnounced) return;
     this.eachAnnounced = true;
-    this.hookStarted(hook.kind, hook.group, hook.index);
+    this.hookStarted(this.eachKind, this.eachGroup, this.eachIndex);
+  }
+
+  beginEachHook(kind, group, index) {
+    this.eachKind = kind;
+    this.eachGroup = group;
+    this.eachIndex = index;
   }
 
   endEachHook() {
-    this.eachHook = null;
+    this.eachKind = null;
+    this.eachGroup = null;
     if (!this.eachAnnounced) return;
     this.eachAnnounced = false;
     this.hookFinished();
@@ -110,7 +119,7 @@ export class Runner {
     let cleanups = null;
     setup: for (const group of lineage) {
       for (let index = 0; index < group.beforeEach.length; index++) {
-        this.eachHook = { kind: "beforeEach", group, index };
+        this.beginEachHook("beforeEach", group, index);
         const outcome = yield invokeHook(group.beforeEach[index]);
         this.endEachHook();
         if (outcome instanceof Cleanup) (cleanups ??= []).push(outcome.fn);
@@ -130,7 +139,7 @@ export class Runner {
     for (let level = lineage.length - 1; level >= 0; level--) {
       const { afterEach } = lineage[level];
       for (let index = 0; index < afterEach.length; index++) {
-        this.eachHook = { kind: "afterEach", group: lineage[level], index };
+        this.beginEachHook("afterEach", lineage[level], index);
         const hookFailure = yield invoke(afterEach[index]);
         this.endEachHook();
         failure ??= hookFailure;
