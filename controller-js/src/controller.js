@@ -74,7 +74,8 @@ export function createController({ send, adapter, files, sequential = false }) {
     hookStarted: (kind, group, index) => {
       if (kind !== "beforeEach" && kind !== "afterEach") inGroupHook = true;
       const message = { type: "hook-started", run, command: currentCommand, hook: HOOK_KINDS[kind], file: group.file, groups: group.groupNames };
-      // A cleanup is not declared anywhere; its beforeAll's timeout is the nearest there is.
+      // A cleanup is declared nowhere: it has no place and no timeout of its own (the suite's
+      // timeout applies).
       const declared = kind === "cleanup" ? undefined : group.hookSites[kind]?.[index];
       if (declared?.site !== undefined) message.location = declared.site;
       if (declared?.timeout !== undefined) message.timeout = declared.timeout;
