@@ -20,6 +20,9 @@ use std::time::Instant;
 /// Where the bundle goes, relative to the build dir (served as `/__proctor/out/`).
 const BUNDLE_DIR: &str = "out";
 
+/// Where the build writes the controller, relative to the build dir (served under `/__proctor/`).
+const CONTROLLER_DIR: &str = "controller";
+
 /// The name the controller reports a left-out file's load error under.
 const UNBUNDLED_ERROR: &str = "BundleError";
 
@@ -76,10 +79,12 @@ pub(crate) async fn build_bundle(
                     result: build_dir.join("bundle-result.json"),
                 };
                 let label = if minify { "esbuild --minify" } else { "esbuild" };
-                run_esbuild_api(build_dir, &request).await.map(|()| label.to_string()).map_err(|failure| match failure {
-                    EsbuildFailure::Located(errors) => blame_located(root, &bundling, &errors, label),
-                    EsbuildFailure::Tool(err) => (Vec::new(), err),
-                })
+                run_esbuild_api(build_dir, &request).await.map(|()| label.to_string()).map_err(
+                    |failure| match failure {
+                        EsbuildFailure::Located(errors) => blame_located(root, &bundling, &errors, label),
+                        EsbuildFailure::Tool(err) => (Vec::new(), err),
+                    },
+                )
             }
             (Some(Esbuild::Binary(binary)), _) => run_esbuild_cli(root, binary, &entry_path, &out_dir, &index, minify)
                 .await
@@ -104,7 +109,7 @@ pub(crate) async fn build_bundle(
     let bundle = find_bundle(&out_dir)?;
     let bundle_name = bundle.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let served = format!("/__proctor/{BUNDLE_DIR}/{bundle_name}");
-    std::fs::write(build_dir.join("index.html"), shell_page("", &[], &served))
+    std::fs::write(build_dir.join("index.html"), bundle_page(&served, ws_url, files))
         .map_err(|source| BuildError::Write { dir: build_dir.to_path_buf(), source })?;
     let map = std::fs::read(bundle.with_extension("js.map")).ok();
     Ok(BrowserBuild {
@@ -112,6 +117,46 @@ pub(crate) async fn build_bundle(
         tool,
         duration: started.elapsed(),
     })
+}
+
+/// The shell page of a bundle, with a script that runs first: when the bundle throws before its
+/// controller has started (its own top-level code, or a syntax error the bundler let through),
+/// nothing would ever connect and the host would wait out its connect timeout. The script
+/// instead starts the controller from its unbundled modules, which reports that error as the
+/// load error of every file at once, with the bundle's frames (mapped by the host) as its stack.
+/// The controller's own `error` listener cancels the event once it runs, which is how the
+/// script knows it is not needed.
+fn bundle_page(bundle: &str, ws_url: &str, files: &[(String, PathBuf)]) -> String {
+    let js = |s: &str| serde_json::to_string(s).expect("strings always serialize");
+    let names: Vec<&str> = files.iter().map(|(rel, _)| rel.as_str()).collect();
+    let early = format!(
+        r#"<script>
+addEventListener("error", function (event) {{
+  setTimeout(function () {{
+    if (event.defaultPrevented || window.__proctorEarlyError) return;
+    var cause = event.error instanceof Error ? event.error : new Error(event.message);
+    var error = new Error("the bundle threw while loading, before any test file ran: " + cause.name + ": " + cause.message);
+    error.name = {name};
+    var frames = String(cause.stack || "").split("\n").filter(function (line) {{ return /^\s+at /.test(line); }});
+    if (frames.length === 0 && event.filename) frames.push("    at " + event.filename + ":" + event.lineno + ":" + event.colno);
+    error.stack = error.name + ": " + error.message + "\n" + frames.join("\n");
+    window.__proctorEarlyError = error;
+    import({controller}).then(function (controller) {{
+      controller.startBrowser({{ url: {url}, sequential: true, files: {files}.map(function (file) {{
+        return {{ file: file, load: function () {{ return Promise.reject(error); }} }};
+      }}) }});
+    }});
+  }}, 0);
+}});
+</script>
+"#,
+        name = js(UNBUNDLED_ERROR),
+        controller = js(&format!("/__proctor/{CONTROLLER_DIR}/browser.js")),
+        url = js(ws_url),
+        files = serde_json::to_string(&names).expect("strings always serialize"),
+    );
+    let page = shell_page("", &[], bundle);
+    page.replacen("<script type=\"module\"", &format!("{early}<script type=\"module\""), 1)
 }
 
 /// The entry: the controller, then each file with its own literal `import()` (bundlers follow
@@ -125,7 +170,8 @@ fn write_entry(
     ws_url: &str,
 ) -> Result<(), BuildError> {
     let js = |s: &str| serde_json::to_string(s).expect("strings always serialize");
-    let mut out = format!("import {{ startBrowser }} from {};\n", js(&controller_dir.join("browser.js").to_string_lossy()));
+    let mut out =
+        format!("import {{ startBrowser }} from {};\n", js(&controller_dir.join("browser.js").to_string_lossy()));
     if !unbundled.is_empty() {
         out.push_str(&format!(
             "function unbundled(message) {{\n  const error = new Error(message);\n  error.name = {name};\n  \
@@ -141,10 +187,8 @@ fn write_entry(
         out.push_str(&format!("    {{ file: {}, load: () => unbundled({}) }},\n", js(file), js(message)));
     }
     out.push_str("  ],\n});\n");
-    std::fs::write(entry, out).map_err(|source| BuildError::Write {
-        dir: entry.parent().unwrap_or(entry).to_path_buf(),
-        source,
-    })
+    std::fs::write(entry, out)
+        .map_err(|source| BuildError::Write { dir: entry.parent().unwrap_or(entry).to_path_buf(), source })
 }
 
 /// The manifest esbuild's plugin reads (the lead's node hooks read the same shape): which
@@ -257,7 +301,8 @@ enum EsbuildFailure {
 }
 
 async fn run_esbuild_api(build_dir: &Path, request: &EsbuildRequest) -> Result<(), EsbuildFailure> {
-    let tool_failed = |message: String| EsbuildFailure::Tool(BuildError::ToolFailed { tool: "esbuild".into(), message });
+    let tool_failed =
+        |message: String| EsbuildFailure::Tool(BuildError::ToolFailed { tool: "esbuild".into(), message });
     let node = runtimes::NodeLauncher::find().map_err(|err| {
         EsbuildFailure::Tool(BuildError::ToolMissing {
             tool: "node".into(),
