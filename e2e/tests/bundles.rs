@@ -33,6 +33,13 @@ fn esbuild_suite(minify: bool) -> String {
     )
 }
 
+/// A suite bundled by the user's `command`, esbuild's command line here.
+fn command_suite(command: &str) -> String {
+    format!(
+        "[[suite]]\nid = \"browser\"\nruntime = \"chromium\"\ntests = [\"test/*.test.js\"]\nbuild = {{ command = \"{command}\" }}\n"
+    )
+}
+
 const UNBUNDLEABLE: &[(&str, &str)] = &[
     ("src/files.js", "import fs from \"fs\";\nexport const read = () => fs;\n"),
     (
@@ -78,9 +85,7 @@ fn r12_an_unbundleable_file_is_its_own_load_error_and_the_others_run() {
 fn r12_a_failed_command_is_pinned_on_the_test_file_its_output_names() {
     let _browser = proctor_e2e::browser_lock();
     let command = "esbuild {entry} --bundle --format=iife --sourcemap --log-level=error --alias:proctor={controller} --outfile={outdir}/app.js";
-    let config = format!(
-        "[[suite]]\nid = \"browser\"\nruntime = \"chromium\"\ntests = [\"test/*.test.js\"]\nbuild = {{ command = \"{command}\" }}\n"
-    );
+    let config = command_suite(command);
     let project = project(&config, &UNBUNDLEABLE[..2]);
     let out = project.run(&["run", "--reporter", "json"]);
     out.assert_code(1);
@@ -95,9 +100,7 @@ fn r12_a_bundle_that_throws_at_load_is_reported_with_its_mapped_error_not_a_conn
     let _browser = proctor_e2e::browser_lock();
     // An injected file runs before everything else in the bundle, the controller included.
     let command = "esbuild {entry} --bundle --format=iife --sourcemap --inject:src/boot.js --alias:proctor={controller} --outfile={outdir}/app.js";
-    let config = format!(
-        "[[suite]]\nid = \"browser\"\nruntime = \"chromium\"\ntests = [\"test/*.test.js\"]\nbuild = {{ command = \"{command}\" }}\n"
-    );
+    let config = command_suite(command);
     let project =
         project(&config, &[("src/boot.js", "export const booted = true;\nthrow new Error(\"boot failed\");\n")]);
     // A connect wait long enough that a run which waited it out would be unmistakable.

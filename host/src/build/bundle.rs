@@ -508,3 +508,79 @@ fn find_bundle(out_dir: &Path) -> Result<PathBuf, BuildError> {
         _ => Err(BuildError::NoOutput { dir: out_dir.to_path_buf(), found: scripts.len() }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn located(file: &str, tests: &[&str]) -> EsbuildError {
+        EsbuildError {
+            text: "Could not resolve \"fs\"".into(),
+            file: Some(PathBuf::from(file)),
+            line: Some(1),
+            column: Some(15),
+            line_text: Some("import fs from \"fs\";".into()),
+            notes: vec!["built into node".into()],
+            tests: tests.iter().map(PathBuf::from).collect(),
+        }
+    }
+
+    #[test]
+    fn errors_name_the_root_relative_file_and_a_1_based_column() {
+        let text = describe_error(Path::new("/p"), &located("/p/src/files.js", &[]));
+        assert_eq!(text, "src/files.js:1:16: Could not resolve \"fs\" (built into node)\n    import fs from \"fs\";");
+    }
+
+    #[test]
+    fn located_errors_blame_the_test_files_that_reach_them() {
+        let files =
+            vec![("a.test.js".to_string(), PathBuf::from("/p/a.test.js")), ("b.test.js".into(), "/p/b.test.js".into())];
+        let (blamed, _) =
+            blame_located(Path::new("/p"), &files, &[located("/p/src/files.js", &["/p/b.test.js"])], "esbuild");
+        assert_eq!(blamed.len(), 1);
+        assert_eq!(blamed[0].file, "b.test.js");
+        assert!(blamed[0].message.starts_with("src/files.js:1:16: Could not resolve"), "{}", blamed[0].message);
+    }
+
+    #[test]
+    fn an_error_no_test_file_reaches_fails_the_whole_build() {
+        let files = vec![("a.test.js".to_string(), PathBuf::from("/p/a.test.js"))];
+        let errors = [located("/p/src/files.js", &["/p/a.test.js"]), located("/tmp/entry.js", &[])];
+        let (blamed, whole) = blame_located(Path::new("/p"), &files, &errors, "esbuild");
+        assert!(blamed.is_empty());
+        assert!(whole.to_string().contains("/tmp/entry.js:1:16"), "{whole}");
+    }
+
+    #[test]
+    fn a_path_is_mentioned_only_as_a_whole_name() {
+        assert!(mentions("error in test/a.test.js:2:7", "test/a.test.js"));
+        assert!(mentions("could not bundle test/a.test.js.", "test/a.test.js"));
+        assert!(!mentions("error in test/data.test.js:2:7", "a.test.js"));
+        assert!(!mentions("wrote test/a.test.js.map", "test/a.test.js"));
+        assert!(!mentions("error in other/a.test.js", "a.test.js"));
+    }
+
+    #[test]
+    fn left_out_files_reject_with_the_bundlers_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let entry = dir.path().join("entry.js");
+        let files = [("a.test.js".to_string(), PathBuf::from("/p/a.test.js"))];
+        let unbundled = [Unbundled { file: "b.test.js".into(), message: "src/x.js:1:1: broken".into() }];
+        write_entry(&entry, Path::new("/c"), &files, &unbundled, "/ws").unwrap();
+        let text = std::fs::read_to_string(entry).unwrap();
+        assert!(text.contains(r#"{ file: "a.test.js", load: () => import("/p/a.test.js") },"#), "{text}");
+        assert!(text.contains(r#"{ file: "b.test.js", load: () => unbundled("src/x.js:1:1: broken") },"#), "{text}");
+        assert!(text.contains(r#"error.name = "BundleError";"#), "{text}");
+    }
+
+    #[test]
+    fn the_bundle_page_reports_an_error_before_the_controller_starts() {
+        let page =
+            bundle_page("/__proctor/out/bundle.js", "/ws?token=t", &[("a.test.js".into(), "/p/a.test.js".into())]);
+        let early = page.find("addEventListener(\"error\"").unwrap();
+        let bundle = page.find("<script type=\"module\" src=\"/__proctor/out/bundle.js\">").unwrap();
+        assert!(early < bundle, "{page}");
+        assert!(page.contains("import(\"/__proctor/controller/browser.js\")"), "{page}");
+        assert!(page.contains("[\"a.test.js\"].map"), "{page}");
+    }
+}
