@@ -5,14 +5,18 @@
 // the manifest the host wrote (its one resolver's answer for every specifier of every project
 // file, so `[alias]`, suite conditions and tsconfig mean the same here as in node and in the
 // `esm` build), and falls back to esbuild's own resolution for what the manifest does not hold
-// (inside packages); `onLoad` returns the host's transformed code for the files the manifest
-// lists (its inline source map is read by esbuild, so the bundle's map goes back to the `.ts`).
+// (inside packages), then to the host binary for a project file's import esbuild cannot
+// resolve; `onLoad` returns the host's transformed code for the files the manifest lists, and
+// asks the host to transform any other TypeScript or JSX file (the cached output's inline
+// source map is read by esbuild, so the bundle's map goes back to the `.ts`). The lookups are
+// node-modules.js's, the same the node hooks make.
 //
 // The plugin also records which file imports which. When the build fails, each error is handed
 // back with the test files that reach the file it names, so the host can leave exactly those
 // out, report them as load errors, and bundle the rest.
 //
-// Request (JSON): { esbuild, entry, outfile, root, alias, minify, manifest, tests, result }.
+// Request (JSON): { esbuild, entry, outfile, publicPath, root, alias, minify, manifest, tests,
+// result }.
 // Result (JSON, written to `result`): { ok: true } or
 // { ok: false, errors: [{ text, file, line, column, lineText, notes, tests }] }, `file` absolute,
 // `line` 1-based, `column` 0-based (esbuild's), `tests` absolute paths of test files.
@@ -20,22 +24,47 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { ASSETS, isTransformed, loadFromManifest, resolveFromManifest, resolveWithHost, useManifest } from "./node-modules.js";
 
 const request = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const esbuild = createRequire(resolve(request.esbuild, "package.json"))(request.esbuild);
-const manifest = request.manifest ? JSON.parse(readFileSync(request.manifest, "utf8")) : {};
+const manifest = request.manifest ? useManifest(request.manifest) : null;
 
 /** importer (absolute path) → the files it imports. */
 const edges = new Map();
 
-/** The manifest's answer for one import, if it has one (a require looks in `requires` first). */
+/** A resolution node-modules.js answered (a file: or node: URL) as esbuild's result. */
+function fromUrl(url) {
+  // A node builtin is not a file: esbuild's own resolution says what it says about it for a
+  // browser bundle (with its hint).
+  return url.startsWith("file:") ? { path: fileURLToPath(url) } : null;
+}
+
+/**
+ * The host's answer for one import: the manifest's resolution, or its error for an import the
+ * host could not resolve; null when the manifest does not know it.
+ */
 function answer(args) {
-  const tables = args.kind === "require-call" ? [manifest.requires, manifest.imports] : [manifest.imports];
-  for (const table of tables) {
-    const found = table?.[args.importer]?.[args.path];
-    if (typeof found === "string") return found;
+  if (manifest === null || !args.importer || args.namespace !== "file") return null;
+  try {
+    const found = resolveFromManifest(args.path, pathToFileURL(args.importer).href, args.kind === "require-call");
+    return found === null ? null : fromUrl(found.url);
+  } catch (error) {
+    // esbuild places a plugin's error at the import it answers.
+    return { errors: [{ text: error.message }] };
   }
-  return undefined;
+}
+
+/** After esbuild could not resolve an import of a project file, what the host's resolver says. */
+function askHost(args) {
+  if (manifest === null || !args.importer || args.namespace !== "file") return null;
+  try {
+    const found = resolveWithHost(args.path, pathToFileURL(args.importer).href, args.kind === "require-call");
+    return found === null ? null : fromUrl(found.url);
+  } catch {
+    return null;
+  }
 }
 
 const proctorPlugin = {
@@ -43,13 +72,9 @@ const proctorPlugin = {
   setup(build) {
     build.onResolve({ filter: /.*/ }, async (args) => {
       if (args.kind === "entry-point" || args.pluginData?.proctorFallback) return undefined;
-      const known = answer(args);
-      let result;
-      // A node builtin is not a file: esbuild's own resolution says what it says about it
-      // for a browser bundle (with its hint), as it does for a specifier nobody could resolve.
-      if (known !== undefined && !known.startsWith("node:")) {
-        result = { path: known };
-      } else {
+      let result = answer(args);
+      if (result?.errors) return result;
+      if (result === null) {
         const found = await build.resolve(args.path, {
           kind: args.kind,
           importer: args.importer,
@@ -58,16 +83,20 @@ const proctorPlugin = {
           with: args.with,
           pluginData: { proctorFallback: true },
         });
-        if (found.errors.length > 0) return { errors: found.errors, warnings: found.warnings };
-        result = {
-          path: found.path,
-          external: found.external,
-          namespace: found.namespace,
-          sideEffects: found.sideEffects,
-          suffix: found.suffix,
-          pluginData: found.pluginData,
-          warnings: found.warnings,
-        };
+        if (found.errors.length > 0) {
+          result = askHost(args);
+          if (result === null) return { errors: found.errors, warnings: found.warnings };
+        } else {
+          result = {
+            path: found.path,
+            external: found.external,
+            namespace: found.namespace,
+            sideEffects: found.sideEffects,
+            suffix: found.suffix,
+            pluginData: found.pluginData,
+            warnings: found.warnings,
+          };
+        }
       }
       if (args.importer && result.path) {
         if (!edges.has(args.importer)) edges.set(args.importer, new Set());
@@ -75,10 +104,18 @@ const proctorPlugin = {
       }
       return result;
     });
+    // TypeScript and JSX come from the host's transform (the manifest's cached output, else
+    // asked of the host); everything else is esbuild's to load.
     build.onLoad({ filter: /.*/ }, (args) => {
-      const module = manifest.modules?.[args.path];
-      if (module === undefined) return undefined;
-      return { contents: readFileSync(module.code, "utf8"), loader: "js", resolveDir: dirname(args.path) };
+      if (manifest === null || (manifest.modules[args.path] === undefined && !isTransformed(args.path))) return undefined;
+      let loaded;
+      try {
+        loaded = loadFromManifest(pathToFileURL(args.path).href, args.with, false);
+      } catch (error) {
+        return { errors: [{ text: error.message }] };
+      }
+      if (loaded === null) return undefined;
+      return { contents: loaded.source, loader: "js", resolveDir: dirname(args.path) };
     });
   },
 };
@@ -118,6 +155,10 @@ try {
     // The controller reads import.meta where it exists; in a bundle it is empty, by design.
     logOverride: { "empty-import-meta": "silent" },
     plugins: [proctorPlugin],
+    // As Vite: an asset imports as its URL (copied next to the bundle); a stylesheet goes into
+    // bundle.css, which the shell page links.
+    loader: Object.fromEntries([...ASSETS].map((extension) => [extension, "file"])),
+    publicPath: request.publicPath,
   });
   result = { ok: true };
 } catch (failure) {

@@ -98,3 +98,19 @@ test("each error names the test files that reach the file it is in", () => {
   assert.deepEqual([error.line, error.column], [1, 15]);
   assert.deepEqual(error.tests, [join(root, "a.test.js")]);
 });
+
+test("an import the host could not resolve fails with the host's message at the import", () => {
+  const root = project({
+    "entry.js": 'import("./a.test.js");\n',
+    "a.test.js": 'export const x = 1;\nimport "~missing";\n',
+  });
+  const result = bundle(root, ["a.test.js"], {
+    version: 1,
+    errors: { [join(root, "a.test.js")]: { "~missing": 'cannot resolve "~missing" imported at a.test.js:2:8' } },
+  });
+  assert.equal(result.ok, false);
+  assert.deepEqual(
+    result.errors.map((error) => [error.text, error.file, error.line, error.tests]),
+    [['cannot resolve "~missing" imported at a.test.js:2:8', join(root, "a.test.js"), 2, [join(root, "a.test.js")]]],
+  );
+});

@@ -114,3 +114,44 @@ fn r12_a_bundle_that_throws_at_load_is_reported_with_its_mapped_error_not_a_conn
     assert!(stack.contains("src/boot.js:2:"), "the stack goes back to the injected file's line:\n{stack}");
     assert!(out.events_of("runtime-started").len() == 1, "{}", out.stdout);
 }
+
+#[test]
+fn r12_a_bundle_applies_imported_css_and_imports_assets_as_urls() {
+    let _browser = proctor_e2e::browser_lock();
+    let test = r#"import { it, expect } from "proctor";
+import "../src/style.css";
+import logo from "../src/logo.png";
+
+it("applies the stylesheet", () => {
+  const banner = document.createElement("div");
+  banner.className = "banner";
+  document.body.appendChild(banner);
+  expect(getComputedStyle(banner).color).toBe("rgb(1, 2, 3)");
+});
+
+it("imports an asset as a URL that serves it", async () => {
+  expect(logo).toMatch(/^\/__proctor\/out\/logo-[\w-]+\.png$/);
+  expect((await fetch(logo)).status).toBe(200);
+});
+"#;
+    let project = project(
+        &esbuild_suite(false),
+        &[
+            ("src/style.css", ".banner { color: rgb(1, 2, 3); }\n"),
+            ("src/logo.png", "not really a png"),
+            ("test/styled.test.js", test),
+        ],
+    );
+    let out = project.run(&["run", "--reporter", "json"]);
+    out.assert_code(0);
+    assert_eq!(
+        out.outcomes(),
+        model(&[
+            ("test/good.test.js::good", "passed"),
+            ("test/styled.test.js::applies the stylesheet", "passed"),
+            ("test/styled.test.js::imports an asset as a URL that serves it", "passed"),
+        ]),
+        "{}",
+        out.stdout
+    );
+}

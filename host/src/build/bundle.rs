@@ -71,6 +71,7 @@ pub(crate) async fn build_bundle(
                     esbuild: package.clone(),
                     entry: entry_path.clone(),
                     outfile: out_dir.join("bundle.js"),
+                    public_path: format!("/__proctor/{BUNDLE_DIR}"),
                     root: root.to_path_buf(),
                     alias: [("proctor".to_string(), index.clone())].into(),
                     minify,
@@ -109,7 +110,12 @@ pub(crate) async fn build_bundle(
     let bundle = find_bundle(&out_dir)?;
     let bundle_name = bundle.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let served = format!("/__proctor/{BUNDLE_DIR}/{bundle_name}");
-    std::fs::write(build_dir.join("index.html"), bundle_page(&served, ws_url, files))
+    let stylesheet = bundle.with_extension("css");
+    let styles = stylesheet.is_file().then(|| {
+        let name = stylesheet.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        format!("/__proctor/{BUNDLE_DIR}/{name}")
+    });
+    std::fs::write(build_dir.join("index.html"), bundle_page(&served, styles.as_deref(), ws_url, files))
         .map_err(|source| BuildError::Write { dir: build_dir.to_path_buf(), source })?;
     let map = std::fs::read(bundle.with_extension("js.map")).ok();
     Ok(BrowserBuild {
@@ -126,7 +132,8 @@ pub(crate) async fn build_bundle(
 /// load error of every file at once, with the bundle's frames (mapped by the host) as its stack.
 /// The controller's own `error` listener cancels the event once it runs, which is how the
 /// script knows it is not needed.
-fn bundle_page(bundle: &str, ws_url: &str, files: &[(String, PathBuf)]) -> String {
+/// `styles` is the bundle's stylesheet, when the bundler wrote one (the project's CSS imports).
+fn bundle_page(bundle: &str, styles: Option<&str>, ws_url: &str, files: &[(String, PathBuf)]) -> String {
     let js = |s: &str| serde_json::to_string(s).expect("strings always serialize");
     let names: Vec<&str> = files.iter().map(|(rel, _)| rel.as_str()).collect();
     let early = format!(
@@ -155,8 +162,9 @@ addEventListener("error", function (event) {{
         url = js(ws_url),
         files = serde_json::to_string(&names).expect("strings always serialize"),
     );
+    let link = styles.map(|href| format!("<link rel=\"stylesheet\" href=\"{href}\">\n")).unwrap_or_default();
     let page = shell_page("", &[], bundle);
-    page.replacen("<script type=\"module\"", &format!("{early}<script type=\"module\""), 1)
+    page.replacen("<script type=\"module\"", &format!("{link}{early}<script type=\"module\""), 1)
 }
 
 /// The entry: the controller, then each file with its own literal `import()` (bundlers follow
@@ -257,10 +265,12 @@ fn find_esbuild(root: &Path) -> Result<Esbuild, BuildError> {
 
 /// What `bundle-esbuild.js` is asked to do.
 #[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 struct EsbuildRequest {
     esbuild: PathBuf,
     entry: PathBuf,
     outfile: PathBuf,
+    public_path: String,
     root: PathBuf,
     alias: std::collections::BTreeMap<String, PathBuf>,
     minify: bool,
@@ -575,12 +585,17 @@ mod tests {
 
     #[test]
     fn the_bundle_page_reports_an_error_before_the_controller_starts() {
-        let page =
-            bundle_page("/__proctor/out/bundle.js", "/ws?token=t", &[("a.test.js".into(), "/p/a.test.js".into())]);
+        let page = bundle_page(
+            "/__proctor/out/bundle.js",
+            Some("/__proctor/out/bundle.css"),
+            "/ws?token=t",
+            &[("a.test.js".into(), "/p/a.test.js".into())],
+        );
         let early = page.find("addEventListener(\"error\"").unwrap();
         let bundle = page.find("<script type=\"module\" src=\"/__proctor/out/bundle.js\">").unwrap();
         assert!(early < bundle, "{page}");
         assert!(page.contains("import(\"/__proctor/controller/browser.js\")"), "{page}");
         assert!(page.contains("[\"a.test.js\"].map"), "{page}");
+        assert!(page.contains("<link rel=\"stylesheet\" href=\"/__proctor/out/bundle.css\">"), "{page}");
     }
 }
