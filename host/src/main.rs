@@ -19,6 +19,7 @@ mod select;
 mod serve;
 mod server;
 mod session;
+mod transform;
 mod watch;
 
 use clap::Parser;
