@@ -219,6 +219,23 @@ mod tests {
     }
 
     #[test]
+    fn threads_share_one_cache_and_agree() {
+        fn shareable<T: Send + Sync>(_: &T) {}
+        let (_dir, file, cache) = project();
+        shareable(&cache);
+        let options = TransformOptions::default();
+        let results: Vec<CachedModule> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..4).map(|_| scope.spawn(|| cache.get(&file, &options).unwrap())).collect();
+            workers.into_iter().map(|worker| worker.join().unwrap()).collect()
+        });
+        let text = fs::read_to_string(&results[0].code_path).unwrap();
+        assert!(results.iter().all(|r| r.code_path == results[0].code_path && r.map == results[0].map));
+        assert!(valid_entry(&text, results[0].code_path.file_stem().unwrap().to_str().unwrap()).is_some());
+        let leftovers = fs::read_dir(results[0].code_path.parent().unwrap()).unwrap().count();
+        assert_eq!(leftovers, 1, "no temporary files are left behind");
+    }
+
+    #[test]
     fn an_entry_of_another_key_is_not_used() {
         let (dir, file, cache) = project();
         let options = TransformOptions::default();

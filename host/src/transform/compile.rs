@@ -92,6 +92,7 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
             frame: error.frame,
         }
     })?;
+    drop_source_map_comments(&comments);
     let has_esm = has_esm_syntax(&program);
     let export_assign = program.as_module().is_some_and(|module| {
         module.body.iter().any(|item| matches!(item, ModuleItem::ModuleDecl(ModuleDecl::TsExportAssignment(_))))
@@ -174,7 +175,10 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
                     program.as_module().is_some_and(|module| module.body.iter().any(ModuleItem::is_module_decl));
                 if format == ModuleFormat::CommonJs && has_module_decls {
                     let features = common_js::FeatureFlag { support_block_scoping: true, support_arrow: true };
-                    program.mutate(common_js(Resolver::Default, unresolved_mark, Default::default(), features));
+                    // The annotation lets node's cjs-module-lexer see the named exports, so an
+                    // ES module can `import { name }` from the output.
+                    let config = common_js::Config { export_interop_annotation: Some(true), ..Default::default() };
+                    program.mutate(common_js(Resolver::Default, unresolved_mark, config, features));
                 }
                 program.mutate(inject_helpers(unresolved_mark));
                 program.mutate(hygiene());
@@ -224,6 +228,19 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
     let map = String::from_utf8(map_json)
         .map_err(|err| TransformError::Internal { file: path.to_path_buf(), message: err.to_string() })?;
     Ok(Transformed { code, map, format })
+}
+
+/// Drops the source's own `//# sourceMappingURL=` comments: they would point at a map of the
+/// source, not of the output, and the cache entry carries the output's map.
+fn drop_source_map_comments(comments: &SingleThreadedComments) {
+    let is_map_url = |comment: &swc_core::common::comments::Comment| {
+        let text = comment.text.trim_start();
+        text.starts_with("# sourceMappingURL=") || text.starts_with("@ sourceMappingURL=")
+    };
+    let (mut leading, mut trailing) = comments.borrow_all_mut();
+    for list in leading.values_mut().chain(trailing.values_mut()) {
+        list.retain(|comment| !is_map_url(comment));
+    }
 }
 
 /// swc's JSX pass options for `options.jsx`.

@@ -30,8 +30,9 @@ pub enum JsxRuntime {
     Automatic,
     /// `factory(type, props, ...children)`, `React.createElement` unless configured.
     Classic,
-    /// tsconfig's `preserve`: nothing can run JSX as it is, so this runs as `Automatic`, which is
-    /// what Vitest with `@vitejs/plugin-react` does (plain Vite fails on the kept JSX instead).
+    /// tsconfig's `preserve` (and `react-native`): nothing can run JSX as it is, so this runs as
+    /// the default runtime, `Automatic`. Vitest does the same: it ignores `preserve` and uses
+    /// its default (classic without `@vitejs/plugin-react`, automatic with it).
     Preserve,
 }
 

@@ -150,6 +150,18 @@ fn export_equals_and_cts_files_become_commonjs() {
         "const api = require('./lib.ts.out.cjs');\nconst cts = require('./esm-syntax.cts.out.cjs');\nconsole.log(api.ok(), cts.name);\n",
     );
     assert_eq!(project.node(&main).trim(), "function b.cts");
+    let esm = project.write("main.mjs", "import { name } from './esm-syntax.cts.out.cjs';\nconsole.log(name);\n");
+    assert_eq!(project.node(&esm).trim(), "b.cts", "node sees the CommonJS output's named exports");
+}
+
+#[test]
+fn plain_javascript_es_modules_get_the_node_shim() {
+    let project = Project::new();
+    let text = "import { sep } from 'node:path';\nconsole.log(typeof require('node:fs').statSync, __dirname.includes(sep), __filename.endsWith('.mjs'));\n";
+    assert!(crate::transform::uses_cjs_globals(Path::new("a.mjs"), text));
+    let (out, result) = project.transform("a.mjs", text, &ts());
+    assert_eq!(result.format, ModuleFormat::Module);
+    assert_eq!(project.node(&out).trim(), "function true true");
 }
 
 #[test]
@@ -327,6 +339,13 @@ fn the_map_names_the_original_and_node_reports_its_lines() {
     for line in [5, 7, 8, 9, 11] {
         assert!(mapped_lines.contains(&line), "statement line {line} is mapped: {mapped_lines:?}");
     }
+}
+
+#[test]
+fn the_sources_own_map_comment_is_dropped() {
+    let text = "export const a: number = 1;\n//# sourceMappingURL=a.js.map\n";
+    let result = transform(Path::new("/tmp/a.ts"), text, &ts()).unwrap();
+    assert!(!result.code.contains("sourceMappingURL"), "{}", result.code);
 }
 
 #[test]
