@@ -3,12 +3,13 @@
 //! bundlers; only the node shim depends on the target.
 //!
 //! Passes, in swc's own order: resolver → decorators (legacy ones need the types, so before the
-//! strip) → TypeScript strip → class fields as assignments (`useDefineForClassFields: false`) → JSX → CommonJS (only for CommonJS output) → helpers → hygiene →
+//! strip) → merged namespaces qualified → TypeScript strip → class fields as assignments (`useDefineForClassFields: false`) → JSX → CommonJS (only for CommonJS output) → helpers → hygiene →
 //! fixer, then the node shim and codegen.
 
 use super::class_fields::assign_class_fields;
 use super::error::TransformError;
 use super::globals::{has_esm_syntax, node_shim, FreeGlobals};
+use super::namespaces::qualify_merged_namespaces;
 use super::options::{JsxRuntime, Language, ModuleFormat, Target, TransformOptions};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
@@ -134,6 +135,9 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
                     }));
                 }
                 if language.is_typescript() {
+                    if source.contains("namespace") || source.contains("module ") {
+                        program.mutate(qualify_merged_namespaces(unresolved_mark));
+                    }
                     let config = ts::Config {
                         verbatim_module_syntax: options.verbatim_module_syntax,
                         native_class_properties: options.use_define_for_class_fields,
