@@ -125,14 +125,22 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
                     module => module,
                 };
                 program.mutate(resolver(unresolved_mark, top_level_mark, language.is_typescript()));
-                if !options.legacy_decorators && source.contains('@') {
-                    program.mutate(decorator_2023_11());
-                } else if options.legacy_decorators {
-                    program.mutate(decorators(decorators::Config {
-                        legacy: true,
-                        emit_metadata: options.decorator_metadata,
-                        use_define_for_class_fields: options.use_define_for_class_fields,
-                    }));
+                // Without ES syntax, a file that uses `module`/`exports`/`require` is CommonJS;
+                // that must be known before the strip, which rewrites `import x = require()`
+                // for one or the other.
+                let decided = decided.or_else(|| {
+                    FreeGlobals::find(&program, unresolved_mark).commonjs().then_some(ModuleFormat::CommonJs)
+                });
+                if source.contains('@') {
+                    if options.legacy_decorators {
+                        program.mutate(decorators(decorators::Config {
+                            legacy: true,
+                            emit_metadata: options.decorator_metadata,
+                            use_define_for_class_fields: options.use_define_for_class_fields,
+                        }));
+                    } else {
+                        program.mutate(decorator_2023_11());
+                    }
                 }
                 if language.is_typescript() {
                     if source.contains("namespace") || source.contains("module ") {
@@ -173,8 +181,7 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
                     ));
                 }
                 let found = FreeGlobals::find(&program, unresolved_mark);
-                let format =
-                    decided.unwrap_or(if found.commonjs() { ModuleFormat::CommonJs } else { ModuleFormat::Module });
+                let format = decided.unwrap_or(ModuleFormat::Module);
                 let has_module_decls =
                     program.as_module().is_some_and(|module| module.body.iter().any(ModuleItem::is_module_decl));
                 if format == ModuleFormat::CommonJs && has_module_decls {

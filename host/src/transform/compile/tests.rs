@@ -174,8 +174,15 @@ fn a_typescript_file_using_only_commonjs_stays_commonjs() {
     );
     assert_eq!(result.format, ModuleFormat::CommonJs);
     assert!(!result.code.contains("createRequire"), "{}", result.code);
-    let main = project.write("main.cjs", "console.log(require('./lib.ts.out.cjs').value);\n");
-    assert_eq!(project.node(&main).trim(), "dep!");
+    let (_, equals) = project.transform(
+        "equals.ts",
+        "import fs = require('node:fs');\nmodule.exports = { kind: typeof fs.statSync as string };\n",
+        &ts(),
+    );
+    assert_eq!(equals.format, ModuleFormat::CommonJs);
+    let main = project
+        .write("main.cjs", "console.log(require('./lib.ts.out.cjs').value, require('./equals.ts.out.cjs').kind);\n");
+    assert_eq!(project.node(&main).trim(), "dep! function");
 }
 
 #[test]
