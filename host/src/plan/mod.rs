@@ -8,5 +8,5 @@ mod model;
 mod stamp;
 
 pub use discover::{build_plan, build_plan_cached, PlanCache, PlanError};
-pub use graph::{reachable, subjects, ImportGraph};
-pub use model::{Location, Plan, PlanNode, PlannedFile, PlannedSuite, PlannedTest};
+pub use graph::{reachable, subjects, ImportGraph, ImportRecord, Reachable};
+pub use model::{ImportSite, Location, Plan, PlanNode, PlannedFile, PlannedSuite, PlannedTest};
