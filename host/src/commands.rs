@@ -7,7 +7,7 @@ use crate::config::RuntimeKind;
 use crate::config::{resolve, Config, ConfigError};
 use crate::events::{Emitter, EventKind, Interruption};
 use crate::exit::{exit_code, Ending, SUCCESS};
-use crate::plan::{build_plan, Plan, PlanError, PlanNode};
+use crate::plan::{build_plan, no_files_message, Plan, PlanError, PlanNode};
 use crate::report::build_reporters;
 use crate::runtime::{
     BuildReport, ChromiumLaunch, EarlyNode, KeptNode, KeptNodeLaunch, Launch, NodeLaunch, PrepareError, ServedLaunch,
@@ -510,6 +510,11 @@ pub(crate) async fn interruption_signal() -> Interruption {
 /// that matches nothing) on stderr.
 fn selected_plan(config: &crate::config::Config) -> Result<Plan, CommandError> {
     let mut plan = build_plan(config)?;
+    // Said before anything else, so that the user sees where proctor looked (and what a run
+    // that then reports no tests was missing); `--no-tests pass` asked for silence.
+    if plan.suites.iter().all(|suite| suite.files.is_empty()) && config.no_tests != NoTests::Pass {
+        errln!("proctor: {}", no_files_message(config));
+    }
     select_plan(&mut plan, config)?;
     Ok(plan)
 }

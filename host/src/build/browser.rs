@@ -8,6 +8,7 @@ use super::entry::{write_controller, BuildError};
 use super::sourcemap::StackMapper;
 use crate::config::BuildMode;
 use crate::paths::file_url;
+use crate::resolve::{ResolveOptions, Resolver, Target};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -62,9 +63,18 @@ pub async fn build_browser(
             // Every module the page will import — the controller's and everything the test files
             // reach — is preloaded at once instead of being found one import level at a time;
             // the entry's import() calls then find them ready.
-            let controller_modules = crate::plan::reachable(&controller_dir, &[controller_dir.join("browser.js")]);
+            let browser_resolver = |root: &Path| {
+                Resolver::new(ResolveOptions {
+                    root: root.to_path_buf(),
+                    target: Target::Browser,
+                    alias: Vec::new(),
+                    conditions: Vec::new(),
+                })
+            };
+            let controller_modules =
+                crate::plan::reachable(&browser_resolver(&controller_dir), &[controller_dir.join("browser.js")]).files;
             let starts: Vec<PathBuf> = files.iter().map(|(_, abs)| abs.clone()).collect();
-            let project_modules = crate::plan::reachable(root, &starts);
+            let project_modules = crate::plan::reachable(&browser_resolver(root), &starts).files;
             let script = |p: &Path| p.extension().is_some_and(|e| e == "js" || e == "mjs");
             let relative = |base: &Path, p: &Path| {
                 p.strip_prefix(base)
