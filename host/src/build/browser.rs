@@ -3,7 +3,7 @@
 //! command, with its source map. Everything lands in a build dir the server exposes under
 //! `/__proctor/`.
 
-use super::bundle::{build_bundle, write_manifest, Manifest};
+use super::bundle::build_bundle;
 use super::entry::{write_controller, BuildError};
 use super::sourcemap::StackMapper;
 use crate::config::BuildMode;
@@ -101,8 +101,13 @@ pub async fn build_browser(
             })
         }
         BuildMode::Esbuild | BuildMode::Command(_) => {
-            let manifest = write_manifest(build_dir, &Manifest { version: 1, ..Manifest::default() })?;
-            build_bundle(build_dir, root, &controller_dir, files, mode, minify, origin, ws_url, Some(&manifest)).await
+            let resolver = Resolver::new(ResolveOptions {
+                root: root.to_path_buf(),
+                target: Target::Browser,
+                alias: Vec::new(),
+                conditions: Vec::new(),
+            });
+            build_bundle(build_dir, root, &controller_dir, files, mode, minify, origin, ws_url, &resolver, None).await
         }
     }
 }

@@ -13,6 +13,7 @@ use super::browser::{shell_page, BrowserBuild};
 use super::entry::BuildError;
 use super::sourcemap::StackMapper;
 use crate::config::BuildMode;
+use crate::resolve::{ImportKind, Resolution, Resolver};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -37,8 +38,9 @@ pub(crate) struct Unbundled {
 }
 
 /// Bundles `files` (relative, absolute path) for a page connecting to `ws_url`, leaving out
-/// the files the bundler cannot bundle; `manifest` is the host's resolution and transform
-/// manifest for esbuild's plugin (see [`write_manifest`]).
+/// the files the bundler cannot bundle. `manifest` is the host's resolution and transform
+/// manifest for esbuild's plugin; without one, [`resolved_manifest`] writes one from
+/// `resolver` (a browser-target resolver), which also finds the files a failed command names.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn build_bundle(
     build_dir: &Path,
@@ -49,9 +51,18 @@ pub(crate) async fn build_bundle(
     minify: bool,
     origin: &str,
     ws_url: &str,
+    resolver: &Resolver,
     manifest: Option<&Path>,
 ) -> Result<BrowserBuild, BuildError> {
     let started = Instant::now();
+    let stand_in;
+    let manifest = match manifest {
+        Some(manifest) => manifest,
+        None => {
+            stand_in = write_manifest(build_dir, &resolved_manifest(resolver, files))?;
+            &stand_in
+        }
+    };
     let out_dir = build_dir.join(BUNDLE_DIR);
     std::fs::create_dir_all(&out_dir).map_err(|source| BuildError::Write { dir: out_dir.clone(), source })?;
     let entry_path = build_dir.join("entry.js");
@@ -75,7 +86,7 @@ pub(crate) async fn build_bundle(
                     root: root.to_path_buf(),
                     alias: [("proctor".to_string(), index.clone())].into(),
                     minify,
-                    manifest: manifest.map(Path::to_path_buf),
+                    manifest: Some(manifest.to_path_buf()),
                     tests: bundling.iter().map(|(_, abs)| abs.clone()).collect(),
                     result: build_dir.join("bundle-result.json"),
                 };
@@ -89,10 +100,10 @@ pub(crate) async fn build_bundle(
             }
             (Some(Esbuild::Binary(binary)), _) => run_esbuild_cli(root, binary, &entry_path, &out_dir, &index, minify)
                 .await
-                .map_err(|err| (blame_output(root, &bundling, &err), err)),
+                .map_err(|err| (blame_output(resolver, &bundling, &err), err)),
             (None, BuildMode::Command(template)) => run_command(root, template, &entry_path, &out_dir, &index)
                 .await
-                .map_err(|err| (blame_output(root, &bundling, &err), err)),
+                .map_err(|err| (blame_output(resolver, &bundling, &err), err)),
             (None, _) => unreachable!("only bundled modes reach build_bundle"),
         };
         match attempt {
@@ -225,11 +236,38 @@ pub(crate) struct ManifestModule {
     pub format: String,
 }
 
-/// Writes `manifest.json` into `build_dir` and returns its path.
+/// Every import of every project file `files` reach, as `resolver` resolves it.
 ///
-/// Stand-in until the host's one resolver and one transform feed it: plain JS needs no
-/// transform and esbuild resolves what the manifest does not answer, so an empty manifest
-/// bundles such projects as before.
+/// Stand-in until the host's manifest (resolver and transform, shared with the node hooks)
+/// feeds bundles: it has no `modules`, so TypeScript and JSX are esbuild's own to load, while
+/// `[alias]`, conditions and tsconfig `paths` already resolve as everywhere else.
+pub(crate) fn resolved_manifest(resolver: &Resolver, files: &[(String, PathBuf)]) -> Manifest {
+    let starts: Vec<PathBuf> = files.iter().map(|(_, abs)| abs.clone()).collect();
+    let mut manifest = Manifest { version: 1, ..Manifest::default() };
+    for (importer, records) in crate::plan::reachable(resolver, &starts).imports {
+        // `proctor` is the carried controller, esbuild's alias.
+        for record in records.into_iter().filter(|record| record.specifier != "proctor") {
+            let table = match record.kind {
+                ImportKind::Import => &mut manifest.imports,
+                ImportKind::Require => &mut manifest.requires,
+            };
+            let answer = match record.resolved {
+                Ok(Resolution::File(path)) => path.to_string_lossy().into_owned(),
+                Ok(Resolution::Builtin(name)) => name,
+                // esbuild honours the package.json `browser` field itself.
+                Ok(Resolution::Empty(_)) => continue,
+                Err(message) => {
+                    manifest.errors.entry(importer.clone()).or_default().insert(record.specifier, message);
+                    continue;
+                }
+            };
+            table.entry(importer.clone()).or_default().insert(record.specifier, answer);
+        }
+    }
+    manifest
+}
+
+/// Writes `manifest.json` into `build_dir` and returns its path.
 pub(crate) fn write_manifest(build_dir: &Path, manifest: &Manifest) -> Result<PathBuf, BuildError> {
     let path = build_dir.join("manifest.json");
     let text = serde_json::to_string(manifest).expect("the manifest always serializes");
@@ -395,12 +433,13 @@ fn display_path(root: &Path, path: &Path) -> String {
 
 /// The test files a failed command's output names, directly or through a project file they
 /// import, each with the whole output; none when the output names no such file.
-fn blame_output(root: &Path, files: &[(String, PathBuf)], err: &BuildError) -> Vec<Unbundled> {
+fn blame_output(resolver: &Resolver, files: &[(String, PathBuf)], err: &BuildError) -> Vec<Unbundled> {
     let BuildError::ToolFailed { message, .. } = err else { return Vec::new() };
+    let root = resolver.root();
     files
         .iter()
         .filter(|(_, abs)| {
-            crate::plan::reachable(root, std::slice::from_ref(abs)).iter().any(|reached| {
+            crate::plan::reachable(resolver, std::slice::from_ref(abs)).files.iter().any(|reached| {
                 mentions(message, &reached.to_string_lossy()) || mentions(message, &display_path(root, reached))
             })
         })
@@ -559,6 +598,31 @@ mod tests {
         let (blamed, whole) = blame_located(Path::new("/p"), &files, &errors, "esbuild");
         assert!(blamed.is_empty());
         assert!(whole.to_string().contains("/tmp/entry.js:1:16"), "{whole}");
+    }
+
+    #[test]
+    fn the_stand_in_manifest_holds_the_resolvers_answers_and_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        std::fs::write(
+            root.join("a.test.js"),
+            "import { it } from \"proctor\";\nimport \"./b\";\nimport fs from \"fs\";\nconst c = require(\"./c.cjs\");\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("b.ts"), "export const b = 1;\n").unwrap();
+        std::fs::write(root.join("c.cjs"), "module.exports = 1;\n").unwrap();
+        let resolver = Resolver::new(crate::resolve::ResolveOptions {
+            root: root.clone(),
+            target: crate::resolve::Target::Browser,
+            alias: Vec::new(),
+            conditions: Vec::new(),
+        });
+        let test = root.join("a.test.js");
+        let manifest = resolved_manifest(&resolver, &[("a.test.js".into(), test.clone())]);
+        assert_eq!(manifest.imports[&test].get("./b"), Some(&root.join("b.ts").to_string_lossy().into_owned()));
+        assert!(!manifest.imports[&test].contains_key("proctor"), "{:?}", manifest.imports);
+        assert_eq!(manifest.requires[&test].get("./c.cjs"), Some(&root.join("c.cjs").to_string_lossy().into_owned()));
+        assert!(manifest.errors[&test]["fs"].contains("node builtin"), "{:?}", manifest.errors);
     }
 
     #[test]
