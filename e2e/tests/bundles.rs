@@ -158,3 +158,38 @@ it("imports an asset as a URL that serves it", async () => {
         out.stdout
     );
 }
+
+#[test]
+fn r12_a_bundled_typescript_suite_runs_the_hosts_transform_and_maps_to_the_ts_line() {
+    let _browser = proctor_e2e::browser_lock();
+    let project = Project::fixture("typescript");
+    project.write(
+        "proctor.toml",
+        "[[suite]]\nid = \"bundled\"\nruntime = \"chromium\"\nbuild = \"esbuild\"\n\
+         tests = [\"test/**/*.test.ts\", \"test/**/*.test.tsx\"]\nexclude = [\"test/node/**\"]\n",
+    );
+    let out = project.run(&["run", "--reporter", "json"]);
+    out.assert_code(1);
+    // emitDecoratorMetadata is swc's (esbuild has none): the bundle holds the host's transform.
+    assert_eq!(
+        out.outcomes(),
+        model(&[
+            ("test/failing.test.ts::fails on its own line", "failed"),
+            ("test/language.test.ts::typescript::merges namespaces", "passed"),
+            ("test/language.test.ts::typescript::keeps satisfies and erases types", "passed"),
+            ("test/language.test.ts::typescript::runs enums and const enums", "passed"),
+            ("test/language.test.ts::typescript::runs parameter properties and legacy decorators with metadata", "passed"),
+            ("test/resolution.test.ts::resolution::follows tsconfig paths", "passed"),
+            (
+                "test/resolution.test.ts::resolution::imports a directory, extensionless files and .js names of .ts files",
+                "passed"
+            ),
+            ("test/view.test.tsx::renders JSX with the tsconfig's jsxImportSource", "passed"),
+        ]),
+        "{}",
+        out.stdout
+    );
+    let failed = out.finished("test/failing.test.ts::fails on its own line");
+    let stack = failed["error"]["stack"].as_str().unwrap_or_default();
+    assert!(stack.contains("test/failing.test.ts:9:21"), "the stack names the .ts line:\n{stack}");
+}

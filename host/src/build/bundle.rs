@@ -14,6 +14,7 @@ use super::entry::BuildError;
 use super::sourcemap::StackMapper;
 use crate::config::BuildMode;
 use crate::resolve::{ImportKind, Resolution, Resolver};
+use crate::transform::{needs_transform, JsxOverrides, ModuleFormat, Target, TransformCache, Tsconfigs};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -23,6 +24,9 @@ const BUNDLE_DIR: &str = "out";
 
 /// Where the build writes the controller, relative to the build dir (served under `/__proctor/`).
 const CONTROLLER_DIR: &str = "controller";
+
+/// The transform's cache, relative to the root.
+const TRANSFORM_CACHE: &str = ".proctor/cache/transform";
 
 /// The name the controller reports a left-out file's load error under.
 const UNBUNDLED_ERROR: &str = "BundleError";
@@ -59,7 +63,8 @@ pub(crate) async fn build_bundle(
     let manifest = match manifest {
         Some(manifest) => manifest,
         None => {
-            stand_in = write_manifest(build_dir, &resolved_manifest(resolver, files))?;
+            let cache = root.join(TRANSFORM_CACHE);
+            stand_in = write_manifest(build_dir, &resolved_manifest(resolver, files, &cache))?;
             &stand_in
         }
     };
@@ -236,15 +241,31 @@ pub(crate) struct ManifestModule {
     pub format: String,
 }
 
-/// Every import of every project file `files` reach, as `resolver` resolves it.
+/// Every import of every project file `files` reach, as `resolver` resolves it, and each of
+/// those files that needs the transform (TypeScript, JSX) transformed into `cache`.
 ///
-/// Stand-in until the host's manifest (resolver and transform, shared with the node hooks)
-/// feeds bundles: it has no `modules`, so TypeScript and JSX are esbuild's own to load, while
-/// `[alias]`, conditions and tsconfig `paths` already resolve as everywhere else.
-pub(crate) fn resolved_manifest(resolver: &Resolver, files: &[(String, PathBuf)]) -> Manifest {
+/// Stand-in until the host's manifest (shared with the node hooks) feeds bundles. A file the
+/// transform rejects is left to esbuild, which then reports its error at its line.
+pub(crate) fn resolved_manifest(resolver: &Resolver, files: &[(String, PathBuf)], cache: &Path) -> Manifest {
     let starts: Vec<PathBuf> = files.iter().map(|(_, abs)| abs.clone()).collect();
     let mut manifest = Manifest { version: 1, ..Manifest::default() };
-    for (importer, records) in crate::plan::reachable(resolver, &starts).imports {
+    let reached = crate::plan::reachable(resolver, &starts);
+    let transforms = TransformCache::new(cache.to_path_buf());
+    let mut tsconfigs = Tsconfigs::new();
+    for file in &reached.files {
+        let options = tsconfigs.options_for(file, Target::Browser, &JsxOverrides::default());
+        if !needs_transform(file, &options) {
+            continue;
+        }
+        if let Ok(cached) = transforms.get(file, &options) {
+            let format = match cached.format {
+                ModuleFormat::Module => "module",
+                ModuleFormat::CommonJs => "commonjs",
+            };
+            manifest.modules.insert(file.clone(), ManifestModule { code: cached.code_path, format: format.into() });
+        }
+    }
+    for (importer, records) in reached.imports {
         // `proctor` is the carried controller, esbuild's alias.
         for record in records.into_iter().filter(|record| record.specifier != "proctor") {
             let table = match record.kind {
@@ -618,7 +639,11 @@ mod tests {
             conditions: Vec::new(),
         });
         let test = root.join("a.test.js");
-        let manifest = resolved_manifest(&resolver, &[("a.test.js".into(), test.clone())]);
+        let cache = root.join("cache");
+        let manifest = resolved_manifest(&resolver, &[("a.test.js".into(), test.clone())], &cache);
+        assert_eq!(manifest.modules[&root.join("b.ts")].format, "module");
+        assert!(manifest.modules[&root.join("b.ts")].code.starts_with(&cache), "{:?}", manifest.modules);
+        assert!(!manifest.modules.contains_key(&test), "plain JavaScript needs no transform");
         assert_eq!(manifest.imports[&test].get("./b"), Some(&root.join("b.ts").to_string_lossy().into_owned()));
         assert!(!manifest.imports[&test].contains_key("proctor"), "{:?}", manifest.imports);
         assert_eq!(manifest.requires[&test].get("./c.cjs"), Some(&root.join("c.cjs").to_string_lossy().into_owned()));
