@@ -91,7 +91,7 @@ pub(crate) async fn build_bundle(
                     root: root.to_path_buf(),
                     alias: [("proctor".to_string(), index.clone())].into(),
                     minify,
-                    manifest: Some(manifest.to_path_buf()),
+                    manifest: manifest.to_path_buf(),
                     tests: bundling.iter().map(|(_, abs)| abs.clone()).collect(),
                     result: build_dir.join("bundle-result.json"),
                 };
@@ -333,7 +333,7 @@ struct EsbuildRequest {
     root: PathBuf,
     alias: std::collections::BTreeMap<String, PathBuf>,
     minify: bool,
-    manifest: Option<PathBuf>,
+    manifest: PathBuf,
     tests: Vec<PathBuf>,
     result: PathBuf,
 }
