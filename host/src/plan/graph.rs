@@ -196,13 +196,22 @@ pub struct Reachable {
 /// will load, so it can be preloaded instead of found one import at a time; with the packages
 /// imported and every import resolved.
 pub fn reachable(resolver: &Resolver, starts: &[PathBuf]) -> Reachable {
+    reachable_from(resolver, starts, &HashMap::new())
+}
+
+/// [`reachable`], given the imports already found in some files (the test files, which the
+/// plan parsed), so those are not parsed again.
+pub fn reachable_from(resolver: &Resolver, starts: &[PathBuf], known: &HashMap<PathBuf, Vec<ImportSite>>) -> Reachable {
     let mut out = Reachable::default();
     let mut queue = starts.to_vec();
     while let Some(file) = queue.pop() {
         if out.imports.contains_key(&file) {
             continue;
         }
-        let records = read_imports(resolver, &file);
+        let records = match known.get(&file) {
+            Some(sites) => sites.iter().map(|site| ImportRecord::resolve(resolver, &file, site)).collect(),
+            None => read_imports(resolver, &file),
+        };
         for record in &records {
             match project_file(resolver, record) {
                 Some(path) => queue.push(path.to_path_buf()),
