@@ -6,7 +6,8 @@
 use crate::config::{Config, JsxConfig, SuiteConfig};
 use crate::resolve::{ResolveOptions, Resolver, Target};
 use crate::transform::{
-    needs_transform, CachedModule, JsxOverrides, JsxRuntime, TransformCache, TransformError, Tsconfigs,
+    needs_transform, uses_cjs_globals, CachedModule, JsxOverrides, JsxRuntime, TransformCache, TransformError,
+    Tsconfigs,
 };
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -123,10 +124,19 @@ impl ProjectModules {
             let mut tsconfigs = self.tsconfigs.lock().unwrap_or_else(PoisonError::into_inner);
             tsconfigs.options_for(file, self.settings.target(), &self.overrides)
         };
-        if !needs_transform(file, &options) {
+        if !needs_transform(file, &options) && !self.needs_node_shim(file) {
             return Ok(None);
         }
         self.cache.get(file, &options).map(Some)
+    }
+
+    /// Whether a plain JavaScript ES module uses `require`, `__dirname` or `__filename`, which
+    /// node gives only CommonJS: Jest-era files do, and Vitest provides them.
+    fn needs_node_shim(&self, file: &Path) -> bool {
+        let plain = file.extension().and_then(|e| e.to_str()).is_some_and(|e| e == "js" || e == "mjs");
+        self.settings.target() == Target::Node
+            && plain
+            && std::fs::read_to_string(file).is_ok_and(|source| uses_cjs_globals(file, &source))
     }
 
     /// Warnings about tsconfig files that could not be read (each once).
