@@ -24,7 +24,7 @@ const TRANSFORMED = new Set([".ts", ".tsx", ".mts", ".cts", ".jsx"]);
 /** Stylesheets: imported for their side effect on a page, which node has not got. */
 const STYLES = new Set([".css", ".scss", ".sass", ".less", ".styl", ".stylus", ".pcss", ".postcss"]);
 /** Files a bundler turns into their URL (Vite's asset list). */
-const ASSETS = new Set([
+export const ASSETS = new Set([
   ".png", ".jpg", ".jpeg", ".jfif", ".pjpeg", ".pjp", ".gif", ".svg", ".ico", ".webp", ".avif", ".apng", ".bmp",
   ".mp4", ".webm", ".ogg", ".mp3", ".wav", ".flac", ".aac", ".opus", ".mov", ".m4a", ".vtt",
   ".woff", ".woff2", ".eot", ".ttf", ".otf", ".webmanifest", ".pdf", ".txt",

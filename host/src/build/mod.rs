@@ -3,6 +3,7 @@
 //! either native ES modules or a bundle, and a [`StackMapper`] to map stacks back.
 
 mod browser;
+mod bundle;
 mod entry;
 mod manifest;
 mod modules;
