@@ -12,7 +12,7 @@ use crate::resolve::{ImportKind, Resolution};
 use crate::transform::{ModuleFormat, TransformError};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// Bumped when the manifest's shape changes (node-modules.js reads it).
 const VERSION: u32 = 1;
@@ -167,7 +167,7 @@ fn node_would_differ(importer: &Path, specifier: &str, target: &Path, kind: Impo
     let relative = specifier.starts_with("./") || specifier.starts_with("../") || specifier.starts_with('/');
     if relative {
         let literal = match importer.parent() {
-            Some(dir) => normalize(&dir.join(specifier)),
+            Some(dir) => crate::paths::normalize(&dir.join(specifier)),
             None => return true,
         };
         let same = literal == target || std::fs::canonicalize(&literal).is_ok_and(|real| real == target);
@@ -199,19 +199,4 @@ fn shown(root: &Path, path: &Path) -> String {
         Ok(rel) => rel.to_string_lossy().replace('\\', "/"),
         Err(_) => path.to_string_lossy().into_owned(),
     }
-}
-
-/// `a/./b/../c` → `a/c`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
