@@ -21,6 +21,7 @@
 //! [`Resolver::clear_cache`] when files appear or configs change.
 
 use super::alias::{self, Aliased};
+use crate::config::{Config, SuiteConfig};
 use oxc_resolver::{
     EnforceExtension, ResolveError as OxcError, ResolveOptions as OxcOptions, Resolver as Oxc, TsconfigDiscovery,
     TsconfigOptions, TsconfigReferences,
@@ -62,6 +63,19 @@ pub struct ResolveOptions {
     pub alias: Vec<(String, String)>,
     /// The suite's extra export conditions, matched before the built-in ones.
     pub conditions: Vec<String>,
+}
+
+impl ResolveOptions {
+    /// The options for one suite's runtimes of `target`: the project's `[alias]` table and the
+    /// suite's conditions.
+    pub fn for_suite(config: &Config, suite: &SuiteConfig, target: Target) -> ResolveOptions {
+        ResolveOptions {
+            root: config.root.clone(),
+            target,
+            alias: config.alias.clone(),
+            conditions: suite.conditions.clone(),
+        }
+    }
 }
 
 /// Where a specifier leads.
@@ -208,7 +222,8 @@ impl Resolver {
             ],
             main_fields: match target {
                 Target::Node => strings(&["main"]),
-                Target::Browser => strings(&["browser", "module", "main"]),
+                // Vite's client main fields.
+                Target::Browser => strings(&["browser", "module", "jsnext:main", "jsnext", "main"]),
             },
             alias_fields: match target {
                 Target::Node => Vec::new(),
