@@ -134,6 +134,18 @@ pub enum ResolveError {
     },
 }
 
+impl ResolveError {
+    /// The same error naming where in the importer the import is (`from src/a.ts:3:19`), as a
+    /// failed import is reported.
+    pub fn located(mut self, line: u32, column: u32) -> ResolveError {
+        let (ResolveError::NotFound { from, .. }
+        | ResolveError::NodeBuiltin { from, .. }
+        | ResolveError::Invalid { from, .. }) = &mut self;
+        from.push_str(&format!(":{line}:{column}"));
+        self
+    }
+}
+
 /// What a missing module's message adds: the alias it went through, or for a package, that it
 /// may not be installed.
 fn not_found_hint(specifier: &str, aliased: Option<&Aliased>) -> String {
@@ -743,6 +755,7 @@ mod tests {
         );
         let err = r.resolve(&root.join("src/a.ts"), "./x", ImportKind::Import).unwrap_err();
         assert!(matches!(err, ResolveError::NotFound { ref importer, .. } if importer == &root.join("src/a.ts")));
+        assert_eq!(err.located(3, 19).to_string(), "cannot resolve \"./x\" from src/a.ts:3:19");
     }
 
     #[test]
