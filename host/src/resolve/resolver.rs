@@ -466,6 +466,7 @@ mod tests {
                 assert_eq!(s("../src/dir/"), "src/dir/index.tsx");
                 assert_eq!(s("../src/pkgdir"), "src/pkgdir/lib/entry.js", "a directory's package.json main");
                 assert_eq!(s("../src/exact.mjs"), "src/exact.mjs");
+                assert_eq!(s("../src/d.json?raw"), "src/d.json", "a query is not part of the file");
                 assert_eq!(s(&format!("file://{}", root.join("src/c.cjs").display())), "src/c.cjs");
                 assert_eq!(s(&root.join("src/d").to_string_lossy()), "src/d.json", "absolute paths");
             }
