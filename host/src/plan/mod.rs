@@ -7,6 +7,7 @@ mod graph;
 mod model;
 mod stamp;
 
+pub(crate) use analyze::syntax_error;
 pub use discover::{build_plan, build_plan_cached, no_files_message, PlanCache, PlanError};
 pub(crate) use discover::segment_glob;
 pub use graph::{reachable, subjects, ImportGraph, ImportRecord, Reachable};
