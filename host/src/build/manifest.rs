@@ -61,6 +61,10 @@ pub fn write_manifest(
     dir: &Path,
 ) -> Result<PathBuf, BuildError> {
     let manifest = walk(modules, tests);
+    // A tsconfig that cannot be read leaves its files with default options: say so once.
+    for warning in modules.take_warnings() {
+        errln!("proctor: warning: {warning}");
+    }
     let write_err = |source| BuildError::Write { dir: dir.to_path_buf(), source };
     let settings_path = dir.join("modules.json");
     let settings = serde_json::to_string(modules.settings()).expect("settings always serialize");
@@ -106,9 +110,8 @@ fn walk(modules: &ProjectModules, tests: &[(PathBuf, Vec<ImportSite>)]) -> Manif
                 }
                 Ok(Resolution::Empty(_)) => {}
                 Err(message) => {
-                    let at = format!("{}:{}:{}", shown(&root, file), record.line, record.column);
-                    let message = format!("{message} (imported at {at})");
-                    manifest.errors.entry(key.clone()).or_default().insert(specifier, message);
+                    // The resolver's message names the specifier and the importing file:line.
+                    manifest.errors.entry(key.clone()).or_default().insert(specifier, message.clone());
                 }
             }
         }
@@ -193,10 +196,4 @@ fn format_name(format: ModuleFormat) -> &'static str {
     }
 }
 
-/// A path relative to the root when inside it, for messages.
-fn shown(root: &Path, path: &Path) -> String {
-    match path.strip_prefix(root) {
-        Ok(rel) => rel.to_string_lossy().replace('\\', "/"),
-        Err(_) => path.to_string_lossy().into_owned(),
-    }
 }
