@@ -195,5 +195,3 @@ fn format_name(format: ModuleFormat) -> &'static str {
         ModuleFormat::CommonJs => "commonjs",
     }
 }
-
-}
