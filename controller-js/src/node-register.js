@@ -162,6 +162,9 @@ function hideInternals() {
  */
 export function installManifest(path) {
   const read = useManifest(path);
+  // Transformed files carry inline source maps: stacks then name the .ts line and column.
+  // Only then, since node's mapping makes every `error.stack` slower.
+  if (Object.keys(read.modules ?? {}).length > 0) process.setSourceMapsEnabled(true);
   if (typeof Module.registerHooks === "function" || !needsHooks(read)) return;
   Module.register(hooksUrl, import.meta.url, { data: { indexUrl, manifest: path } });
   for (const extension of COMMONJS_EXTENSIONS) {

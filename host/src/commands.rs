@@ -2,6 +2,7 @@
 //! (session → events → reporters). Errors that stop a command before any test runs are
 //! [`CommandError`].
 
+use crate::build::{ModuleSettings, NodeModules, ProjectModules};
 use crate::cli::{ListArgs, ListFormat, NoTests, RunArgs};
 use crate::config::RuntimeKind;
 use crate::config::{resolve, Config, ConfigError};
@@ -396,15 +397,28 @@ async fn run_suites(
                 root: &config.root,
                 snapshot_update: config.snapshot_update,
             };
+            // The suite's modules for node: resolved and transformed once, before node starts.
+            let node_modules = (runtime == RuntimeKind::Node).then(|| {
+                ProjectModules::new(ModuleSettings::for_suite(config, suite_config, crate::resolve::Target::Node))
+            });
+            let node_tests = || NodeModules {
+                modules: node_modules.as_ref().expect("made for node runtimes"),
+                tests: suite
+                    .files
+                    .iter()
+                    .filter(|f| files.iter().any(|(_, abs)| *abs == f.abs))
+                    .map(|f| (f.abs.clone(), f.imports.clone()))
+                    .collect(),
+            };
             match (runtime, kept_node, node, chromium) {
                 (RuntimeKind::Node, Some(kept), _, _) => {
-                    let prepared = KeptNodeLaunch::prepare(kept, &files).await;
+                    let prepared = KeptNodeLaunch::prepare(kept, &files, &node_tests()).await;
                     run_prepared(prepared.map(|(server, launch)| (server, launch, None)), &settings, emitter, stats)
                         .await;
                 }
                 (RuntimeKind::Node, None, Some(launcher), _) => {
                     let early = take_early_node(found.early_node);
-                    let prepared = NodeLaunch::prepare(launcher, &files, &config.root, early).await;
+                    let prepared = NodeLaunch::prepare(launcher, &files, &config.root, early, &node_tests()).await;
                     run_prepared(prepared.map(|(server, launch)| (server, launch, None)), &settings, emitter, stats)
                         .await;
                 }

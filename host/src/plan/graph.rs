@@ -29,7 +29,8 @@ pub struct ImportRecord {
     pub line: u32,
     /// 1-based column of the specifier.
     pub column: u32,
-    /// What it resolved to, or the resolver's message (naming the specifier and the importer).
+    /// What it resolved to, or the resolver's message naming the specifier and the importer's
+    /// `file:line:column` (`cannot resolve "./x" from src/a.ts:3:19`).
     pub resolved: Result<Resolution, String>,
 }
 
@@ -40,7 +41,9 @@ impl ImportRecord {
             kind: site.kind,
             line: site.line,
             column: site.column,
-            resolved: resolver.resolve(importer, &site.specifier, site.kind).map_err(|e| e.to_string()),
+            resolved: resolver
+                .resolve(importer, &site.specifier, site.kind)
+                .map_err(|e| e.located(site.line, site.column).to_string()),
         }
     }
 
@@ -196,13 +199,22 @@ pub struct Reachable {
 /// will load, so it can be preloaded instead of found one import at a time; with the packages
 /// imported and every import resolved.
 pub fn reachable(resolver: &Resolver, starts: &[PathBuf]) -> Reachable {
+    reachable_from(resolver, starts, &HashMap::new())
+}
+
+/// [`reachable`], given the imports already found in some files (the test files, which the
+/// plan parsed), so those are not parsed again.
+pub fn reachable_from(resolver: &Resolver, starts: &[PathBuf], known: &HashMap<PathBuf, Vec<ImportSite>>) -> Reachable {
     let mut out = Reachable::default();
     let mut queue = starts.to_vec();
     while let Some(file) = queue.pop() {
         if out.imports.contains_key(&file) {
             continue;
         }
-        let records = read_imports(resolver, &file);
+        let records = match known.get(&file) {
+            Some(sites) => sites.iter().map(|site| ImportRecord::resolve(resolver, &file, site)).collect(),
+            None => read_imports(resolver, &file),
+        };
         for record in &records {
             match project_file(resolver, record) {
                 Some(path) => queue.push(path.to_path_buf()),
@@ -345,7 +357,7 @@ mod tests {
             show(&graph, "src/util.ts"),
             [
                 "1:16 Import node:fs → Builtin(\"node:fs\")",
-                "2:19 Import ./missing → cannot resolve \"./missing\" from src/util.ts"
+                "2:19 Import ./missing → cannot resolve \"./missing\" from src/util.ts:2:19"
             ]
         );
         assert!(show(&graph, "node_modules/lodash/lodash.js").is_empty(), "packages are not followed");

@@ -8,7 +8,7 @@ mod model;
 mod stamp;
 
 pub(crate) use analyze::syntax_error;
-pub use discover::{build_plan, build_plan_cached, no_files_message, PlanCache, PlanError};
 pub(crate) use discover::segment_glob;
-pub use graph::{reachable, subjects, ImportGraph, ImportRecord, Reachable};
+pub use discover::{build_plan, build_plan_cached, no_files_message, PlanCache, PlanError};
+pub use graph::{reachable, reachable_from, subjects, ImportGraph, ImportRecord, Reachable};
 pub use model::{ImportSite, Location, Plan, PlanNode, PlannedFile, PlannedSuite, PlannedTest};

@@ -21,6 +21,7 @@
 //! [`Resolver::clear_cache`] when files appear or configs change.
 
 use super::alias::{self, Aliased};
+use crate::config::{Config, SuiteConfig};
 use oxc_resolver::{
     EnforceExtension, ResolveError as OxcError, ResolveOptions as OxcOptions, Resolver as Oxc, TsconfigDiscovery,
     TsconfigOptions, TsconfigReferences,
@@ -62,6 +63,19 @@ pub struct ResolveOptions {
     pub alias: Vec<(String, String)>,
     /// The suite's extra export conditions, matched before the built-in ones.
     pub conditions: Vec<String>,
+}
+
+impl ResolveOptions {
+    /// The options for one suite's runtimes of `target`: the project's `[alias]` table and the
+    /// suite's conditions.
+    pub fn for_suite(config: &Config, suite: &SuiteConfig, target: Target) -> ResolveOptions {
+        ResolveOptions {
+            root: config.root.clone(),
+            target,
+            alias: config.alias.clone(),
+            conditions: suite.conditions.clone(),
+        }
+    }
 }
 
 /// Where a specifier leads.
@@ -118,6 +132,18 @@ pub enum ResolveError {
         /// oxc_resolver's explanation.
         message: String,
     },
+}
+
+impl ResolveError {
+    /// The same error naming where in the importer the import is (`from src/a.ts:3:19`), as a
+    /// failed import is reported.
+    pub fn located(mut self, line: u32, column: u32) -> ResolveError {
+        let (ResolveError::NotFound { from, .. }
+        | ResolveError::NodeBuiltin { from, .. }
+        | ResolveError::Invalid { from, .. }) = &mut self;
+        from.push_str(&format!(":{line}:{column}"));
+        self
+    }
 }
 
 /// What a missing module's message adds: the alias it went through, or for a package, that it
@@ -208,7 +234,8 @@ impl Resolver {
             ],
             main_fields: match target {
                 Target::Node => strings(&["main"]),
-                Target::Browser => strings(&["browser", "module", "main"]),
+                // Vite's client main fields.
+                Target::Browser => strings(&["browser", "module", "jsnext:main", "jsnext", "main"]),
             },
             alias_fields: match target {
                 Target::Node => Vec::new(),
@@ -439,6 +466,7 @@ mod tests {
                 assert_eq!(s("../src/dir/"), "src/dir/index.tsx");
                 assert_eq!(s("../src/pkgdir"), "src/pkgdir/lib/entry.js", "a directory's package.json main");
                 assert_eq!(s("../src/exact.mjs"), "src/exact.mjs");
+                assert_eq!(s("../src/d.json?raw"), "src/d.json", "a query is not part of the file");
                 assert_eq!(s(&format!("file://{}", root.join("src/c.cjs").display())), "src/c.cjs");
                 assert_eq!(s(&root.join("src/d").to_string_lossy()), "src/d.json", "absolute paths");
             }
@@ -728,6 +756,7 @@ mod tests {
         );
         let err = r.resolve(&root.join("src/a.ts"), "./x", ImportKind::Import).unwrap_err();
         assert!(matches!(err, ResolveError::NotFound { ref importer, .. } if importer == &root.join("src/a.ts")));
+        assert_eq!(err.located(3, 19).to_string(), "cannot resolve \"./x\" from src/a.ts:3:19");
     }
 
     #[test]
