@@ -19,6 +19,7 @@
 // loader thread then, and only when the manifest asks for more than node does alone.
 
 import Module, { createRequire, syncBuiltinESMExports } from "node:module";
+import { extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   COMMONJS_EXTENSIONS,
@@ -58,6 +59,7 @@ if (typeof Module.registerHooks === "function") {
     },
     load(url, context, nextLoad) {
       const isRequire = context.conditions?.includes("require") ?? false;
+      if (isRequire && projectCompiles(url)) return nextLoad(url, context);
       const loaded = loadFromManifest(url, context.importAttributes, isRequire);
       return loaded === null ? nextLoad(url, context) : { ...loaded, shortCircuit: true };
     },
@@ -154,6 +156,20 @@ function hideInternals() {
 }
 
 /**
+ * Whether a loader of the project's own (`--require ts-node/register`, `@swc-node/register`,
+ * `tsx/cjs`) compiles what `require` loads from `url`: node has no CommonJS handler of its own
+ * for the extensions the transform owns, so one that is there is the project's. Its files are
+ * left to it, as they are under Vitest and Jest, instead of handing it proctor's JavaScript to
+ * compile as TypeScript once more.
+ * @param {string} url a file: URL
+ */
+function projectCompiles(url) {
+  if (!url.startsWith("file:")) return false;
+  const extension = extname(fileURLToPath(url)).toLowerCase();
+  return COMMONJS_EXTENSIONS.includes(extension) && Object.hasOwn(Module._extensions, extension);
+}
+
+/**
  * Puts the host's manifest (node-modules.js) in force for this thread; the generated entry
  * calls it before importing any test file. Node with module.registerHooks already asks the
  * manifest from the hooks above; older node gets a loader thread for ES modules now, and
@@ -168,6 +184,7 @@ export function installManifest(path) {
   if (typeof Module.registerHooks === "function" || !needsHooks(read)) return;
   Module.register(hooksUrl, import.meta.url, { data: { indexUrl, manifest: path } });
   for (const extension of COMMONJS_EXTENSIONS) {
+    if (Object.hasOwn(Module._extensions, extension)) continue;
     Module._extensions[extension] = function loadTransformed(module, filename) {
       const loaded = loadFromManifest(pathToFileURL(filename).href, undefined, true);
       if (loaded === null) throw new Error(`proctor: ${filename} was not transformed (its extension needs the transform)`);

@@ -433,7 +433,13 @@ fn blame_located(
 fn describe_error(root: &Path, error: &EsbuildError) -> String {
     let mut text = match (&error.file, error.line, error.column) {
         (Some(file), Some(line), Some(column)) => {
-            format!("{}:{line}:{}: {}", display_path(root, file), column + 1, error.text)
+            // The resolver's messages already name the import's place.
+            let place = format!("{}:{line}:{}", display_path(root, file), column + 1);
+            if error.text.contains(&place) {
+                error.text.clone()
+            } else {
+                format!("{place}: {}", error.text)
+            }
         }
         (Some(file), _, _) => format!("{}: {}", display_path(root, file), error.text),
         _ => error.text.clone(),
@@ -599,6 +605,18 @@ mod tests {
     fn errors_name_the_root_relative_file_and_a_1_based_column() {
         let text = describe_error(Path::new("/p"), &located("/p/src/files.js", &[]));
         assert_eq!(text, "src/files.js:1:16: Could not resolve \"fs\" (built into node)\n    import fs from \"fs\";");
+    }
+
+    #[test]
+    fn a_message_that_names_its_place_is_not_prefixed_again() {
+        let mut error = located("/p/src/files.js", &[]);
+        error.text = "cannot resolve \"fs\" from src/files.js:1:16: a node builtin".into();
+        error.notes.clear();
+        error.line_text = None;
+        assert_eq!(
+            describe_error(Path::new("/p"), &error),
+            "cannot resolve \"fs\" from src/files.js:1:16: a node builtin"
+        );
     }
 
     #[test]
