@@ -5,9 +5,11 @@
 
 use super::bundle::build_bundle;
 use super::entry::{write_controller, BuildError};
+use super::modules::{ModuleSettings, ProjectModules, CACHE_DIR};
 use super::sourcemap::StackMapper;
 use crate::config::BuildMode;
 use crate::paths::file_url;
+use crate::plan::ImportSite;
 use crate::resolve::{ResolveOptions, Resolver, Target};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -101,15 +103,40 @@ pub async fn build_browser(
             })
         }
         BuildMode::Esbuild | BuildMode::Command(_) => {
-            let resolver = Resolver::new(ResolveOptions {
+            // Until the suite's own settings (`[alias]`, conditions, JSX) and the plan's imports
+            // reach the browser build, the defaults and a walk of the test files stand in.
+            let modules = ProjectModules::new(ModuleSettings {
                 root: root.to_path_buf(),
-                target: Target::Browser,
+                node: false,
                 alias: Vec::new(),
                 conditions: Vec::new(),
+                jsx: None,
+                jsx_import_source: None,
+                jsx_factory: None,
+                jsx_fragment: None,
+                jsx_in_js: false,
+                cache_dir: root.join(CACHE_DIR),
             });
-            build_bundle(build_dir, root, &controller_dir, files, mode, minify, origin, ws_url, &resolver, None).await
+            let tests = test_imports(modules.resolver(), files);
+            build_bundle(build_dir, root, &controller_dir, files, mode, minify, origin, ws_url, &modules, &tests).await
         }
     }
+}
+
+/// Each test file with its imports, as the plan finds them.
+fn test_imports(resolver: &Resolver, files: &[(String, PathBuf)]) -> Vec<(PathBuf, Vec<ImportSite>)> {
+    let starts: Vec<PathBuf> = files.iter().map(|(_, abs)| abs.clone()).collect();
+    let mut reached = crate::plan::reachable(resolver, &starts);
+    let sites = |records: Vec<crate::plan::ImportRecord>| {
+        records
+            .into_iter()
+            .map(|r| ImportSite { specifier: r.specifier, kind: r.kind, line: r.line, column: r.column })
+            .collect()
+    };
+    starts
+        .into_iter()
+        .map(|file| (file.clone(), reached.imports.remove(&file).map(sites).unwrap_or_default()))
+        .collect()
 }
 
 /// A root-relative path as a URL path (each segment percent-encoded).
