@@ -3,7 +3,8 @@
 //! bundlers; only the node shim depends on the target.
 //!
 //! Passes, in swc's own order: resolver → decorators (legacy ones need the types, so before the
-//! strip) → merged namespaces qualified → TypeScript strip → class fields as assignments (`useDefineForClassFields: false`) → JSX → CommonJS (only for CommonJS output) → helpers → hygiene →
+//! strip) → merged namespaces qualified → class fields as assignments (`useDefineForClassFields: false`) →
+//! TypeScript strip → JSX → CommonJS (only for CommonJS output) → helpers → hygiene →
 //! fixer, then the node shim and codegen.
 
 use super::class_fields::assign_class_fields;
@@ -146,6 +147,11 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
                     if source.contains("namespace") || source.contains("module ") {
                         program.mutate(qualify_merged_namespaces(unresolved_mark));
                     }
+                    // Before the strip: it then sets parameter properties ahead of these
+                    // assignments, as tsc orders them.
+                    if !options.use_define_for_class_fields {
+                        program.mutate(assign_class_fields());
+                    }
                     let config = ts::Config {
                         verbatim_module_syntax: options.verbatim_module_syntax,
                         native_class_properties: options.use_define_for_class_fields,
@@ -166,9 +172,6 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
                         program.mutate(tsx(cm.clone(), config, pragmas, &comments, unresolved_mark, top_level_mark));
                     } else {
                         program.mutate(typescript(config, unresolved_mark, top_level_mark));
-                    }
-                    if !options.use_define_for_class_fields {
-                        program.mutate(assign_class_fields());
                     }
                 }
                 if language.has_jsx() {

@@ -261,6 +261,15 @@ fn class_fields_follow_use_define_for_class_fields() {
     assert_eq!(project.run("assign.ts", text, &ts()).trim(), "setter 1\nfalse");
     let define = TransformOptions { use_define_for_class_fields: true, ..ts() };
     assert_eq!(project.run("define.ts", text, &define).trim(), "true");
+    let order = "class Base { static set s(v: string) { console.log('static setter', v); } }\n\
+        class A extends Base { b = this.a * 2; static s = 'static'; constructor(public a: number) { super(); } }\n\
+        console.log(new A(2).b, Object.hasOwn(A, 's'));\n";
+    assert_eq!(
+        project.run("order.ts", order, &ts()).trim(),
+        "static setter static\n4 false",
+        "parameter properties are set before fields; statics are assigned"
+    );
+    assert_eq!(project.run("order-define.ts", order, &define).trim(), "NaN true", "as esbuild and tsc define them");
 }
 
 /// A tiny automatic-runtime package: elements become `<type a=..>children</type>` strings.
