@@ -28,7 +28,9 @@ use swc_core::ecma::transforms::base::hygiene::hygiene;
 use swc_core::ecma::transforms::base::resolver;
 use swc_core::ecma::transforms::module::common_js::{self, common_js};
 use swc_core::ecma::transforms::module::path::Resolver;
-use swc_core::ecma::transforms::proposal::{decorator_2023_11::decorator_2023_11, decorators};
+use swc_core::ecma::transforms::proposal::{
+    decorator_2023_11::decorator_2023_11, decorators, explicit_resource_management::explicit_resource_management,
+};
 use swc_core::ecma::transforms::react::{self, react, Runtime};
 use swc_core::ecma::transforms::typescript::{self as ts, tsx, typescript, TsImportExportAssignConfig, TsxConfig};
 
@@ -71,6 +73,7 @@ pub(crate) fn syntax(language: Language) -> Syntax {
             decorators_before_export: true,
             import_attributes: true,
             explicit_resource_management: true,
+            auto_accessors: true,
             ..Default::default()
         }),
     }
@@ -132,8 +135,14 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
                 let decided = decided.or_else(|| {
                     FreeGlobals::find(&program, unresolved_mark).commonjs().then_some(ModuleFormat::CommonJs)
                 });
-                if source.contains('@') {
-                    if options.legacy_decorators {
+                // node 20 and 22 run neither `accessor` fields nor `using` declarations; Vitest
+                // (esbuild, target node18) lowers both. The standard decorators' pass lowers
+                // `accessor` too.
+                if source.contains("using") {
+                    program.mutate(explicit_resource_management());
+                }
+                if source.contains('@') || source.contains("accessor") {
+                    if options.legacy_decorators && source.contains('@') {
                         program.mutate(decorators(decorators::Config {
                             legacy: true,
                             emit_metadata: options.decorator_metadata,

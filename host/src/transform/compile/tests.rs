@@ -255,6 +255,34 @@ console.log(new C().twice(4));
 }
 
 #[test]
+fn accessor_fields_and_using_declarations_run_on_node_20() {
+    let project = Project::new();
+    let out = project.run(
+        "a.ts",
+        r#"
+class Counter { accessor count: number = 1; static accessor total = 2; }
+const c = new Counter();
+c.count += 1;
+function scoped() {
+    using resource = { [Symbol.dispose]() { console.log("disposed"); } };
+    console.log("body", c.count, Counter.total);
+}
+scoped();
+async function later() {
+    await using resource = { async [Symbol.asyncDispose]() { console.log("async disposed"); } };
+    console.log("async body");
+}
+await later();
+"#,
+        &ts(),
+    );
+    assert_eq!(out.trim(), "body 2 2\ndisposed\nasync body\nasync disposed");
+    let js = "class C { accessor x = 3; }\n{ using r = { [Symbol.dispose]() { console.log('gone'); } }; }\nconsole.log(new C().x);\n";
+    let jsx_in_js = TransformOptions { jsx_in_js: true, ..ts() };
+    assert_eq!(project.run("b.js", js, &jsx_in_js).trim(), "gone\n3");
+}
+
+#[test]
 fn class_fields_follow_use_define_for_class_fields() {
     let project = Project::new();
     let text = "class Base { set x(v: number) { console.log('setter', v); } }\nclass Child extends Base { x = 1; y!: number; }\nconst c = new Child();\nconsole.log('y' in c);\n";
