@@ -377,6 +377,13 @@ fn the_map_names_the_original_and_node_reports_its_lines() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains(&format!("{original}:9:11")), "the throw is at 9:11 of the .ts:\n{stderr}");
     assert!(stderr.contains(&format!("{original}:11:1")), "the call is at 11:1:\n{stderr}");
+    let shimmed =
+        "import { sep } from 'node:path';\n\nconst here: string = __dirname + sep;\n  throw new Error(here);\n";
+    let (out, _) = project.transform("src/shimmed.ts", shimmed, &ts());
+    let output = Command::new("node").arg("--enable-source-maps").arg(&out).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let original = project.path("src/shimmed.ts").display().to_string();
+    assert!(stderr.contains(&format!("{original}:4:9")), "the node shim shifts no position:\n{stderr}");
     let parsed = sourcemap::SourceMap::from_slice(result.map.as_bytes()).unwrap();
     let mapped_lines: std::collections::BTreeSet<u32> = parsed.tokens().map(|t| t.get_src_line() + 1).collect();
     for line in [5, 7, 8, 9, 11] {
