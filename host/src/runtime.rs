@@ -4,7 +4,7 @@
 
 use crate::build::{
     build_browser, temp_dir, write_controller, write_node_entry, write_node_entry_using, BuildError, NodeEntry,
-    StackMapper,
+    NodeModules, StackMapper,
 };
 use crate::config::BuildMode;
 use crate::serve::ServeClient;
@@ -61,14 +61,15 @@ impl NodeLaunch {
         files: &[(String, PathBuf)],
         root: &Path,
         early: Option<EarlyNode>,
+        modules: &NodeModules<'_>,
     ) -> Result<(Server, NodeLaunch), PrepareError> {
         let server = Server::start(None).await.map_err(PrepareError::Server)?;
         let (entry, first, controller) = match early {
             Some(early) => {
-                let entry = write_node_entry_using(&early.controller_dir, files, &server.ws_url())?;
+                let entry = write_node_entry_using(&early.controller_dir, files, &server.ws_url(), modules)?;
                 (entry, Some(early.booting), Some(early.controller))
             }
-            None => (write_node_entry(files, &server.ws_url())?, None, None),
+            None => (write_node_entry(files, &server.ws_url(), modules)?, None, None),
         };
         let launch =
             NodeLaunch { launcher: launcher.clone(), entry, root: root.to_path_buf(), first, _controller: controller };
@@ -134,9 +135,10 @@ impl KeptNodeLaunch {
     pub async fn prepare(
         kept: &KeptNode,
         files: &[(String, PathBuf)],
+        modules: &NodeModules<'_>,
     ) -> Result<(Server, KeptNodeLaunch), PrepareError> {
         let server = Server::start(None).await.map_err(PrepareError::Server)?;
-        let entry = write_node_entry_using(&kept.controller_dir, files, &server.ws_url())?;
+        let entry = write_node_entry_using(&kept.controller_dir, files, &server.ws_url(), modules)?;
         Ok((server, KeptNodeLaunch { shell: kept.shell.clone(), entry }))
     }
 }

@@ -3,10 +3,14 @@
 //! either native ES modules or a bundle, and a [`StackMapper`] to map stacks back.
 
 mod browser;
+mod bundle;
 mod entry;
+mod manifest;
+mod modules;
 mod sourcemap;
 
 pub use browser::{build_browser, BrowserBuild};
 pub(crate) use entry::{controller_file, temp_dir, write_controller};
-pub use entry::{write_node_entry, write_node_entry_using, BuildError, NodeEntry};
+pub use entry::{write_node_entry, write_node_entry_using, BuildError, NodeEntry, NodeModules};
+pub use modules::{ModuleSettings, ProjectModules};
 pub use sourcemap::StackMapper;

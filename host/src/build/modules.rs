@@ -1,0 +1,146 @@
+//! [`ProjectModules`]: a suite's modules for one target — the one [`Resolver`], the tsconfigs
+//! and the transform cache — so the node manifest, the browser's file server, bundles and the
+//! `proctor internal` answers all decide alike. [`ModuleSettings`] is what it is made from,
+//! serializable, so a node process can hand the same settings back to the host binary.
+
+use crate::config::{Config, JsxConfig, SuiteConfig};
+use crate::resolve::{ResolveOptions, Resolver, Target};
+use crate::transform::{
+    needs_transform, uses_cjs_globals, CachedModule, JsxOverrides, JsxRuntime, TransformCache, TransformError,
+    Tsconfigs,
+};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// Where transformed files are kept, under the project root.
+pub(crate) const CACHE_DIR: &str = ".proctor/cache/transform";
+
+/// Everything a suite's module handling depends on, as data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModuleSettings {
+    /// The project root.
+    pub root: PathBuf,
+    /// Whether the modules run in node (else a browser).
+    pub node: bool,
+    /// The `[alias]` table, in order.
+    pub alias: Vec<(String, String)>,
+    /// The suite's extra export conditions.
+    pub conditions: Vec<String>,
+    /// `jsx = ...` (automatic, classic, preserve).
+    pub jsx: Option<String>,
+    /// `jsx-import-source`.
+    pub jsx_import_source: Option<String>,
+    /// `jsx-factory`.
+    pub jsx_factory: Option<String>,
+    /// `jsx-fragment`.
+    pub jsx_fragment: Option<String>,
+    /// `jsx-in-js`.
+    pub jsx_in_js: bool,
+    /// The transform cache's directory.
+    pub cache_dir: PathBuf,
+}
+
+impl ModuleSettings {
+    /// The settings of `suite` for `target`.
+    pub fn for_suite(config: &Config, suite: &SuiteConfig, target: Target) -> ModuleSettings {
+        let JsxConfig { runtime, import_source, factory, fragment, in_js } = suite.jsx.clone();
+        ModuleSettings {
+            root: config.root.clone(),
+            node: target == Target::Node,
+            alias: config.alias.clone(),
+            conditions: suite.conditions.clone(),
+            jsx: runtime,
+            jsx_import_source: import_source,
+            jsx_factory: factory,
+            jsx_fragment: fragment,
+            jsx_in_js: in_js,
+            cache_dir: config.root.join(CACHE_DIR),
+        }
+    }
+
+    /// The runtime target.
+    pub fn target(&self) -> Target {
+        if self.node {
+            Target::Node
+        } else {
+            Target::Browser
+        }
+    }
+
+    fn overrides(&self) -> JsxOverrides {
+        JsxOverrides {
+            runtime: self.jsx.as_deref().and_then(|word| match word {
+                "automatic" => Some(JsxRuntime::Automatic),
+                "classic" => Some(JsxRuntime::Classic),
+                "preserve" => Some(JsxRuntime::Preserve),
+                _ => None,
+            }),
+            import_source: self.jsx_import_source.clone(),
+            factory: self.jsx_factory.clone(),
+            fragment: self.jsx_fragment.clone(),
+            in_js: self.jsx_in_js,
+        }
+    }
+}
+
+/// The resolver, tsconfigs and transform cache of one suite and target.
+pub struct ProjectModules {
+    settings: ModuleSettings,
+    resolver: Arc<Resolver>,
+    tsconfigs: Mutex<Tsconfigs>,
+    cache: TransformCache,
+    overrides: JsxOverrides,
+}
+
+impl ProjectModules {
+    /// Builds them from their settings.
+    pub fn new(settings: ModuleSettings) -> ProjectModules {
+        let resolver = Arc::new(Resolver::new(ResolveOptions {
+            root: settings.root.clone(),
+            target: settings.target(),
+            alias: settings.alias.clone(),
+            conditions: settings.conditions.clone(),
+        }));
+        let overrides = settings.overrides();
+        let cache = TransformCache::new(settings.cache_dir.clone());
+        ProjectModules { settings, resolver, tsconfigs: Mutex::new(Tsconfigs::new()), cache, overrides }
+    }
+
+    /// Their settings.
+    pub fn settings(&self) -> &ModuleSettings {
+        &self.settings
+    }
+
+    /// The one resolver.
+    pub fn resolver(&self) -> &Arc<Resolver> {
+        &self.resolver
+    }
+
+    /// `file` transformed (from the cache when it can be), or `None` when it runs as it is.
+    pub fn transformed(&self, file: &Path) -> Result<Option<CachedModule>, TransformError> {
+        let options = {
+            let mut tsconfigs = self.tsconfigs.lock().unwrap_or_else(PoisonError::into_inner);
+            tsconfigs.options_for(file, self.settings.target(), &self.overrides)
+        };
+        if !needs_transform(file, &options) && !self.needs_node_shim(file) {
+            return Ok(None);
+        }
+        self.cache.get(file, &options).map(Some)
+    }
+
+    /// Whether a plain JavaScript ES module uses `require`, `__dirname` or `__filename`, which
+    /// node gives only CommonJS: Jest-era files do, and Vitest provides them.
+    fn needs_node_shim(&self, file: &Path) -> bool {
+        let plain = file.extension().and_then(|e| e.to_str()).is_some_and(|e| e == "js" || e == "mjs");
+        self.settings.target() == Target::Node
+            && plain
+            && std::fs::read_to_string(file).is_ok_and(|source| uses_cjs_globals(file, &source))
+    }
+
+    /// Warnings about tsconfig files that could not be read (each once).
+    pub fn take_warnings(&self) -> Vec<String> {
+        self.tsconfigs.lock().unwrap_or_else(PoisonError::into_inner).take_warnings()
+    }
+}
