@@ -14,7 +14,8 @@
 //! `tsconfigs.take_warnings()` gives the broken configs to report; a fresh `Tsconfigs` forgets
 //! what it read (after a tsconfig changed).
 
-// Nothing outside calls the transform until the runtimes are wired to it (issue 12).
+// Parts of the API (`transform` on a text, `CachedModule::map`/`hit`, the options' types) are
+// for the browser server and the bundles, which are joined after node.
 #![allow(dead_code, unused_imports)]
 
 mod cache;
