@@ -227,3 +227,21 @@ fn a_workspace_runs_in_node() {
         assert_eq!(out.outcomes(), expected, "{}", out.stderr);
     }
 }
+
+#[test]
+fn a_source_file_that_does_not_compile_is_the_load_error_of_its_importers() {
+    let project = Project::fixture("typescript");
+    project.write("src/broken.ts", "export const broken: number = ;\n").write(
+        "test/node/broken.test.ts",
+        "import { expect, it } from \"proctor\";\nimport { broken } from \"../../src/broken\";\n\nit(\"never runs\", () => expect(broken).toBe(1));\n",
+    );
+    let out = project.run(&["run", "--focus", "node:test/node", "--reporter", "json"]);
+    out.assert_code(1);
+    let errors = out.events_of("load-error");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["file"], "test/node/broken.test.ts");
+    let message = errors[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("src/broken.ts:1:31"), "{message}");
+    // The other files of the suite still run.
+    assert_eq!(out.finished("test/node/dynamic.test.ts::imports a computed path the host could not see")["outcome"], "passed");
+}

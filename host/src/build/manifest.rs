@@ -124,7 +124,7 @@ fn walk(modules: &ProjectModules, tests: &[(PathBuf, Vec<ImportSite>)]) -> Manif
                 format: Some(format_name(cached.format)),
                 error: None,
             },
-            Err(error) => ModuleEntry { code: None, format: None, error: Some(error.to_string()) },
+            Err(error) => ModuleEntry { code: None, format: None, error: Some(shown_error(&root, &error)) },
         };
         manifest.modules.insert(file.to_string_lossy().into_owned(), entry);
     }
@@ -193,5 +193,17 @@ fn format_name(format: ModuleFormat) -> &'static str {
     match format {
         ModuleFormat::Module => "module",
         ModuleFormat::CommonJs => "commonjs",
+    }
+}
+
+/// A transform error as a load error shows it: the file relative to the root, and for a syntax
+/// error the code frame under it.
+fn shown_error(root: &Path, error: &TransformError) -> String {
+    let text = error.to_string();
+    let root_prefix = format!("{}/", root.display());
+    let text = text.replacen(&root_prefix, "", 1);
+    match error {
+        TransformError::Syntax { frame, .. } if !frame.is_empty() => format!("{text}\n{frame}"),
+        _ => text,
     }
 }
