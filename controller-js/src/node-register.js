@@ -35,6 +35,13 @@ const indexUrl = new URL("./index.js", import.meta.url).href;
 const commonJsIndexUrl = new URL("./index.cjs", import.meta.url).href;
 const hooksUrl = new URL("./node-hooks.js", import.meta.url).href;
 
+/**
+ * The ESM loader wrapped in-thread, and its own methods, while proctor's wrappers are in place
+ * (node without module.registerHooks, internals exposed); null otherwise.
+ * @type {null | { loader: any, defaultResolve: Function, load: Function, register: Function, manifest?: string }}
+ */
+let inThread = null;
+
 // Both are read off the default export: a named import of one this node lacks would fail to
 // link with a SyntaxError instead of saying what is wrong.
 if (typeof Module.registerHooks === "function") {
@@ -130,13 +137,51 @@ function resolveInThread() {
   // tsx, or by a setup file) moves every resolution onto node's loader thread, where this
   // wrapper is not. At that moment put proctor's own hook first in that chain, as
   // module.register would have from the start, and step aside.
+  const load = loader.load;
+  inThread = { loader, defaultResolve, load, register };
   loader.register = function registerAfterProctor(...args) {
+    const manifest = inThread?.manifest;
     loader.register = register;
     loader.defaultResolve = defaultResolve;
-    register.call(loader, hooksUrl, import.meta.url, { indexUrl });
+    loader.load = load;
+    inThread = null;
+    register.call(loader, hooksUrl, import.meta.url, { indexUrl, manifest });
     return register.apply(this, args);
   };
   hideInternals();
+  return true;
+}
+
+/**
+ * Answers the ES module loader from the manifest in-thread, by wrapping the same internals
+ * `resolveInThread` wrapped: a loader thread would make every module load a message round trip
+ * (~130 ms on 200 files), more than a run of their tests. True when it could.
+ */
+function manifestInThread(path) {
+  if (inThread === null || typeof inThread.load !== "function") return false;
+  const { loader } = inThread;
+  inThread.manifest = path;
+  const resolveProctor = loader.defaultResolve;
+  loader.defaultResolve = function resolveFromHost(specifier, parentURL, ...rest) {
+    const found = specifier === "proctor" ? null : resolveFromManifest(specifier, parentURL, false);
+    if (found !== null) return { url: found.url, format: undefined };
+    try {
+      return resolveProctor.call(this, specifier, parentURL, ...rest);
+    } catch (error) {
+      const hosted = isNotFound(error) ? resolveWithHost(specifier, parentURL, false) : null;
+      if (hosted === null) throw error;
+      return { url: hosted.url, format: undefined };
+    }
+  };
+  const load = inThread.load;
+  loader.load = async function loadFromHost(url, context) {
+    const loaded = loadFromManifest(url, context?.importAttributes, false);
+    if (loaded === null) return load.call(this, url, context);
+    // CommonJS output goes through node's CommonJS loader (the extensions below), as the
+    // loader thread's hook does.
+    const source = loaded.format === "commonjs" ? null : loaded.source;
+    return { format: loaded.format, source, responseURL: url };
+  };
   return true;
 }
 
@@ -182,7 +227,7 @@ export function installManifest(path) {
   // Only then, since node's mapping makes every `error.stack` slower.
   if (Object.keys(read.modules ?? {}).length > 0) process.setSourceMapsEnabled(true);
   if (typeof Module.registerHooks === "function" || !needsHooks(read)) return;
-  Module.register(hooksUrl, import.meta.url, { data: { indexUrl, manifest: path } });
+  if (!manifestInThread(path)) Module.register(hooksUrl, import.meta.url, { data: { indexUrl, manifest: path } });
   for (const extension of COMMONJS_EXTENSIONS) {
     if (Object.hasOwn(Module._extensions, extension)) continue;
     Module._extensions[extension] = function loadTransformed(module, filename) {

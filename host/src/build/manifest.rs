@@ -94,7 +94,8 @@ fn walk(modules: &ProjectModules, tests: &[(PathBuf, Vec<ImportSite>)]) -> Manif
     let mut differs = !modules.settings().alias.is_empty() || !modules.settings().conditions.is_empty();
     for (file, records) in &reached.imports {
         let key = file.to_string_lossy().into_owned();
-        for record in records {
+        // `proctor` is the controller the runtime carries, never a file of the project's.
+        for record in records.iter().filter(|r| r.specifier != "proctor") {
             let table = match record.kind {
                 ImportKind::Import => &mut manifest.imports,
                 ImportKind::Require => &mut manifest.requires,
