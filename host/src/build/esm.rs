@@ -1,0 +1,460 @@
+//! The browser's `esm` build: no bundler, the page imports the test files as native ES modules
+//! from the server ([`EsmModules`] answers each request). [`build_esm`] walks every file the
+//! selected test files reach (project files and the package files they reach), resolves each
+//! import with the resolver and writes the import map that sends each specifier where the
+//! resolver says: bare specifiers, and URL-like ones too (`./utils` from `/src/a.ts` is the key
+//! `/src/utils`, which the import-map spec and Chromium match against the resolved URL, so
+//! extensionless and directory imports load). A specifier that resolves differently for
+//! different importers goes into `scopes`. Imports that do not resolve become the load error
+//! of each test file that reaches them, naming the specifier and the importing file:line.
+
+use super::browser::{shell_page, url_path, BrowserBuild, CONTROLLER};
+use super::entry::BuildError;
+use super::modules::EsmModules;
+use super::sourcemap::StackMapper;
+use super::standin::resolve::{ImportKind, Resolution};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+use swc_core::common::{sync::Lrc, FileName, SourceMap, Spanned};
+use swc_core::ecma::ast::*;
+use swc_core::ecma::parser::{parse_file_as_program, EsSyntax, Syntax, TsSyntax};
+use swc_core::ecma::visit::{Visit, VisitWith};
+
+/// One import written in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRecord {
+    /// As written.
+    pub specifier: String,
+    /// `import` or `require`.
+    pub kind: ImportKind,
+    /// 1-based line in the importing file.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+}
+
+/// Why a test file cannot load, by test file (relative path), found before the page loads.
+#[derive(Clone, Default)]
+pub struct LoadProblems {
+    by_file: HashMap<String, String>,
+    /// For the requests that found nothing, which the walk could not foresee.
+    modules: Option<Arc<EsmModules>>,
+}
+
+impl LoadProblems {
+    /// What to report instead of Chromium's `Failed to fetch dynamically imported module:
+    /// <test file URL>`, which names the test file whatever import below it failed: the
+    /// unresolved import the walk found (specifier and importing file:line:column), else the
+    /// paths the server had no file for. None for any other load error.
+    pub fn explain(&self, file: &str, message: &str) -> Option<String> {
+        let fetch_failed = ["Failed to fetch dynamically imported module", "Failed to resolve module specifier"]
+            .iter()
+            .any(|m| message.contains(m));
+        if !fetch_failed {
+            return None;
+        }
+        if let Some(found) = self.by_file.get(file) {
+            return Some(found.clone());
+        }
+        let missing = self.modules.as_ref()?.missing();
+        (!missing.is_empty()).then(|| format!("{message} (the server had no file for {})", missing.join(", ")))
+    }
+}
+
+/// Writes the entry, import map and shell page for `files` (relative, absolute path).
+pub(super) fn build_esm(
+    build_dir: &Path,
+    controller_dir: &Path,
+    modules: &Arc<EsmModules>,
+    files: &[(String, PathBuf)],
+    origin: &str,
+    ws_url: &str,
+) -> Result<BrowserBuild, BuildError> {
+    let started = Instant::now();
+    let write = |name: &str, text: String| {
+        std::fs::write(build_dir.join(name), text)
+            .map_err(|source| BuildError::Write { dir: build_dir.to_path_buf(), source })
+    };
+    let js = |s: &str| serde_json::to_string(s).expect("strings always serialize");
+    let mut entry = format!("import {{ startBrowser }} from \"/__proctor/{CONTROLLER}/browser.js\";\n");
+    entry.push_str(&format!("startBrowser({{\n  url: {},\n  files: [\n", js(ws_url)));
+    for (rel, _) in files {
+        let path = format!("/{}", url_path(rel));
+        let url = format!("{origin}{path}");
+        entry.push_str(&format!(
+            "    {{ file: {}, url: {}, load: () => import({}) }},\n",
+            js(rel),
+            js(&url),
+            js(&path)
+        ));
+    }
+    entry.push_str("  ],\n});\n");
+    write("entry.js", entry)?;
+    let starts: Vec<PathBuf> =
+        files.iter().map(|(_, abs)| abs.canonicalize().unwrap_or_else(|_| abs.clone())).collect();
+    let walk = walk(modules, &starts);
+    // Every module the page will import — the controller's and everything the test files reach —
+    // is preloaded at once instead of being found one import level at a time.
+    let controller_modules = crate::plan::reachable(controller_dir, &[controller_dir.join("browser.js")]);
+    let mut preloads: Vec<String> = controller_modules
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "js"))
+        .filter_map(|p| p.strip_prefix(controller_dir).ok())
+        .map(|rel| format!("/__proctor/{CONTROLLER}/{}", url_path(&rel.to_string_lossy())))
+        .collect();
+    preloads.extend(walk.order.iter().filter_map(|f| modules.url_for(f)).filter(|u| !u.ends_with("?import")));
+    let problems = LoadProblems {
+        by_file: files
+            .iter()
+            .zip(&starts)
+            .filter_map(|((rel, _), start)| walk.first_problem(start).map(|p| (rel.clone(), p)))
+            .collect(),
+        modules: Some(modules.clone()),
+    };
+    write("index.html", shell_page(&walk.import_map(), &preloads, "/__proctor/entry.js"))?;
+    Ok(BrowserBuild {
+        stacks: StackMapper::served(origin, modules.root(), build_dir, None).with_modules(modules.clone()),
+        tool: "esm".into(),
+        duration: started.elapsed(),
+        problems,
+    })
+}
+
+/// What the walk from the test files found.
+#[derive(Debug, Default)]
+struct Walk {
+    /// Files in the order they were reached.
+    order: Vec<PathBuf>,
+    /// Per file, the files its imports resolved to.
+    edges: HashMap<PathBuf, Vec<PathBuf>>,
+    /// Per file, the imports that did not resolve, as messages.
+    unresolved: HashMap<PathBuf, Vec<String>>,
+    /// Import-map key → target URL → importer URLs.
+    keys: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+}
+
+fn walk(modules: &EsmModules, starts: &[PathBuf]) -> Walk {
+    let mut walk = Walk::default();
+    let mut queue: VecDeque<PathBuf> = starts.iter().cloned().collect();
+    let mut seen: std::collections::HashSet<PathBuf> = queue.iter().cloned().collect();
+    while let Some(file) = queue.pop_front() {
+        walk.order.push(file.clone());
+        let Some(importer_url) = modules.url_for(&file) else { continue };
+        let records = if is_module_source(&file) { read_imports(&file) } else { Vec::new() };
+        let in_package = file.components().any(|c| c.as_os_str() == "node_modules");
+        for record in records {
+            if record.specifier == "proctor" {
+                continue;
+            }
+            match modules.resolver().resolve(&file, &record.specifier, record.kind) {
+                Ok(Resolution::File(target)) => {
+                    let target = target.canonicalize().unwrap_or(target);
+                    if let (Some(url), Some(key)) =
+                        (modules.url_for(&target), import_map_key(&importer_url, &record.specifier))
+                    {
+                        if record.kind == ImportKind::Import && key != url {
+                            walk.keys.entry(key).or_default().entry(url).or_default().push(importer_url.clone());
+                        }
+                    }
+                    walk.edges.entry(file.clone()).or_default().push(target.clone());
+                    if seen.insert(target.clone()) {
+                        queue.push_back(target);
+                    }
+                }
+                // A require the package guards with try/catch may fail; it throws when called.
+                _ if record.kind == ImportKind::Require && in_package => {}
+                Ok(Resolution::Builtin(name)) => walk.unresolved.entry(file.clone()).or_default().push(format!(
+                    "cannot import the node builtin \"{name}\" in the browser, imported at {}:{}:{}",
+                    display(modules.root(), &file),
+                    record.line,
+                    record.column
+                )),
+                Err(_) => walk.unresolved.entry(file.clone()).or_default().push(format!(
+                    "cannot resolve \"{}\" imported at {}:{}:{}",
+                    record.specifier,
+                    display(modules.root(), &file),
+                    record.line,
+                    record.column
+                )),
+            }
+        }
+    }
+    walk
+}
+
+impl Walk {
+    /// The import map: each key with one target in `imports`; a key whose target differs by
+    /// importer keeps its most common target there and the others in `scopes` by importer.
+    fn import_map(&self) -> String {
+        let mut imports = serde_json::Map::new();
+        imports.insert("proctor".into(), format!("/__proctor/{CONTROLLER}/index.js").into());
+        let mut scopes: BTreeMap<String, serde_json::Map<String, serde_json::Value>> = BTreeMap::new();
+        for (key, targets) in &self.keys {
+            let Some((common, _)) = targets.iter().max_by_key(|(_, importers)| importers.len()) else { continue };
+            imports.insert(key.clone(), common.clone().into());
+            for (target, importers) in targets.iter().filter(|(t, _)| *t != common) {
+                for importer in importers {
+                    scopes.entry(importer.clone()).or_default().insert(key.clone(), target.clone().into());
+                }
+            }
+        }
+        let mut map = serde_json::json!({ "imports": imports });
+        if !scopes.is_empty() {
+            map["scopes"] = serde_json::to_value(scopes).unwrap_or_default();
+        }
+        serde_json::to_string_pretty(&map).unwrap_or_default()
+    }
+
+    /// The first unresolved import reachable from `start`, breadth first.
+    fn first_problem(&self, start: &Path) -> Option<String> {
+        let mut queue = VecDeque::from([start.to_path_buf()]);
+        let mut seen = std::collections::HashSet::from([start.to_path_buf()]);
+        while let Some(file) = queue.pop_front() {
+            if let Some(problem) = self.unresolved.get(&file).and_then(|p| p.first()) {
+                return Some(problem.clone());
+            }
+            for next in self.edges.get(&file).into_iter().flatten() {
+                if seen.insert(next.clone()) {
+                    queue.push_back(next.clone());
+                }
+            }
+        }
+        None
+    }
+}
+
+/// A file as the messages name it: relative to the root when inside.
+fn display(root: &Path, file: &Path) -> String {
+    file.strip_prefix(root).unwrap_or(file).to_string_lossy().into_owned()
+}
+
+/// The import-map key for `specifier` written in the module at `importer_url`: bare
+/// specifiers as written; relative ones as the URL path they name (what the browser matches
+/// URL-like keys against). None for full URLs and `data:` and the like.
+fn import_map_key(importer_url: &str, specifier: &str) -> Option<String> {
+    if specifier.starts_with("./") || specifier.starts_with("../") {
+        let base = importer_url.split('?').next()?;
+        let dir = &base[..base.rfind('/')? + 1];
+        let mut parts: Vec<&str> = dir.trim_end_matches('/').split('/').collect();
+        for segment in specifier.split('/') {
+            match segment {
+                "." => {}
+                ".." => {
+                    if parts.len() > 1 {
+                        parts.pop();
+                    }
+                }
+                other => parts.push(other),
+            }
+        }
+        return Some(parts.join("/"));
+    }
+    if specifier.starts_with('/') {
+        return Some(specifier.to_string());
+    }
+    if specifier.contains(':') {
+        return None;
+    }
+    Some(specifier.to_string())
+}
+
+fn is_module_source(file: &Path) -> bool {
+    file.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e, "js" | "mjs" | "cjs" | "jsx" | "ts" | "tsx" | "mts" | "cts"))
+}
+
+/// Every literal import of `file`: static imports and re-exports, literal `import()`, literal
+/// `require()`, and the JSX runtime an automatic-runtime transform will import.
+fn read_imports(file: &Path) -> Vec<ImportRecord> {
+    let Ok(source) = std::fs::read_to_string(file) else { return Vec::new() };
+    imports_of(file, &source)
+}
+
+fn imports_of(file: &Path, source: &str) -> Vec<ImportRecord> {
+    let name = file.to_string_lossy();
+    let syntax = if name.ends_with(".ts") || name.ends_with(".mts") || name.ends_with(".cts") || name.ends_with(".tsx")
+    {
+        Syntax::Typescript(TsSyntax { tsx: name.ends_with(".tsx"), decorators: true, ..Default::default() })
+    } else {
+        Syntax::Es(EsSyntax { jsx: !name.contains("/node_modules/"), decorators: true, ..Default::default() })
+    };
+    let cm: Lrc<SourceMap> = Default::default();
+    let fm = cm.new_source_file(Lrc::new(FileName::Real(file.to_path_buf())), source.to_string());
+    let mut errors = Vec::new();
+    let Ok(program) = parse_file_as_program(&fm, syntax, EsVersion::latest(), None, &mut errors) else {
+        return Vec::new();
+    };
+    let mut collector = Collector { cm: cm.clone(), records: Vec::new(), jsx: None };
+    program.visit_with(&mut collector);
+    if let Some(at) = collector.jsx {
+        let source = jsx_import_source(file);
+        collector.records.push(ImportRecord {
+            specifier: format!("{source}/jsx-runtime"),
+            kind: ImportKind::Import,
+            line: at.0,
+            column: at.1,
+        });
+    }
+    collector.records
+}
+
+/// `jsxImportSource` of the nearest tsconfig.json/jsconfig.json, `react` by default.
+fn jsx_import_source(file: &Path) -> String {
+    for dir in file.ancestors().skip(1) {
+        for name in ["tsconfig.json", "jsconfig.json"] {
+            if let Ok(text) = std::fs::read_to_string(dir.join(name)) {
+                let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+                return value["compilerOptions"]["jsxImportSource"].as_str().unwrap_or("react").to_string();
+            }
+        }
+    }
+    "react".into()
+}
+
+struct Collector {
+    cm: Lrc<SourceMap>,
+    records: Vec<ImportRecord>,
+    /// Where the first JSX element is, if any.
+    jsx: Option<(u32, u32)>,
+}
+
+impl Collector {
+    fn push(&mut self, specifier: &Str, kind: ImportKind) {
+        let at = self.cm.lookup_char_pos(specifier.span.lo);
+        self.records.push(ImportRecord {
+            specifier: specifier.value.to_string_lossy().into_owned(),
+            kind,
+            line: at.line as u32,
+            column: at.col_display as u32 + 1,
+        });
+    }
+}
+
+impl Visit for Collector {
+    fn visit_import_decl(&mut self, decl: &ImportDecl) {
+        if !decl.type_only {
+            self.push(&decl.src, ImportKind::Import);
+        }
+    }
+
+    fn visit_named_export(&mut self, export: &NamedExport) {
+        if let Some(src) = export.src.as_deref().filter(|_| !export.type_only) {
+            self.push(src, ImportKind::Import);
+        }
+    }
+
+    fn visit_export_all(&mut self, export: &ExportAll) {
+        if !export.type_only {
+            self.push(&export.src, ImportKind::Import);
+        }
+    }
+
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        let kind = match &call.callee {
+            Callee::Import(_) => Some(ImportKind::Import),
+            Callee::Expr(callee) if matches!(&**callee, Expr::Ident(i) if &*i.sym == "require") => {
+                Some(ImportKind::Require)
+            }
+            _ => None,
+        };
+        if let (Some(kind), Some(arg)) = (kind, call.args.first()) {
+            if let Expr::Lit(Lit::Str(s)) = &*arg.expr {
+                self.push(s, kind);
+            }
+        }
+        call.visit_children_with(self);
+    }
+
+    fn visit_jsx_element(&mut self, element: &JSXElement) {
+        if self.jsx.is_none() {
+            let at = self.cm.lookup_char_pos(element.span().lo);
+            self.jsx = Some((at.line as u32, at.col_display as u32 + 1));
+        }
+        element.visit_children_with(self);
+    }
+
+    fn visit_jsx_fragment(&mut self, fragment: &JSXFragment) {
+        if self.jsx.is_none() {
+            let at = self.cm.lookup_char_pos(fragment.span().lo);
+            self.jsx = Some((at.line as u32, at.col_display as u32 + 1));
+        }
+        fragment.visit_children_with(self);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::modules::project;
+    use super::*;
+
+    #[test]
+    fn url_like_keys_are_the_paths_relative_specifiers_name() {
+        assert_eq!(import_map_key("/src/a.ts", "./utils").as_deref(), Some("/src/utils"));
+        assert_eq!(import_map_key("/src/deep/a.ts", "../lib").as_deref(), Some("/src/lib"));
+        assert_eq!(import_map_key("/@fs/w/node_modules/p/a.js", "./b").as_deref(), Some("/@fs/w/node_modules/p/b"));
+        assert_eq!(import_map_key("/a.ts", "react").as_deref(), Some("react"));
+        assert_eq!(import_map_key("/a.ts", "https://x.example/y.js"), None);
+    }
+
+    #[test]
+    fn imports_carry_kind_and_place_and_type_imports_are_left_out() {
+        let source = "import type { T } from './types';\nimport a from './a';\nexport * from \"./b\";\nconst c = require('./c');\nconst d = () => import('./d');\nconst el = <div/>;";
+        let records = imports_of(Path::new("/p/x.tsx"), source);
+        let found: Vec<_> = records.iter().map(|r| (r.specifier.as_str(), r.kind, r.line, r.column)).collect();
+        assert_eq!(
+            found,
+            [
+                ("./a", ImportKind::Import, 2, 15),
+                ("./b", ImportKind::Import, 3, 15),
+                ("./c", ImportKind::Require, 4, 19),
+                ("./d", ImportKind::Import, 5, 24),
+                ("react/jsx-runtime", ImportKind::Import, 6, 12),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_import_map_sends_each_specifier_where_the_resolver_says() {
+        let dir = project(&[
+            (
+                "src/a.test.ts",
+                "import { u } from './utils';\nimport d from './dir';\nimport p from 'pkg';\nimport o from './other';",
+            ),
+            ("src/utils.ts", "export const u = 1;"),
+            ("src/dir/index.js", "export default 1;"),
+            ("src/other.js", "import p from 'pkg';\nexport default p;"),
+            ("node_modules/pkg/package.json", r#"{"name":"pkg","exports":{"browser":"./b.js","default":"./n.js"}}"#),
+            ("node_modules/pkg/b.js", "export default 'b';"),
+            ("node_modules/pkg/n.js", "export default 'n';"),
+            ("src/nested/node_modules/pkg/package.json", r#"{"name":"pkg","main":"v2.js"}"#),
+            ("src/nested/node_modules/pkg/v2.js", "export default 2;"),
+            ("src/nested/x.test.js", "import p from 'pkg';\nimport m from '../missing';"),
+        ]);
+        let cache = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let modules = EsmModules::new(&root, cache.path());
+        let walk = walk(&modules, &[root.join("src/a.test.ts"), root.join("src/nested/x.test.js")]);
+        let map: serde_json::Value = serde_json::from_str(&walk.import_map()).unwrap();
+        assert_eq!(map["imports"]["/src/utils"], "/src/utils.ts");
+        assert_eq!(map["imports"]["/src/dir"], "/src/dir/index.js");
+        assert_eq!(map["imports"]["/src/other"], "/src/other.js");
+        assert_eq!(map["imports"]["pkg"], "/node_modules/pkg/b.js");
+        assert_eq!(map["scopes"]["/src/nested/x.test.js"]["pkg"], "/src/nested/node_modules/pkg/v2.js");
+        assert_eq!(walk.first_problem(&root.join("src/a.test.ts")), None);
+        assert_eq!(
+            walk.first_problem(&root.join("src/nested/x.test.js")).as_deref(),
+            Some("cannot resolve \"../missing\" imported at src/nested/x.test.js:2:15")
+        );
+        let problems = LoadProblems {
+            by_file: HashMap::from([("src/nested/x.test.js".to_string(), "why".to_string())]),
+            modules: None,
+        };
+        let chromium = "Failed to fetch dynamically imported module: http://127.0.0.1:1/src/nested/x.test.js";
+        assert_eq!(problems.explain("src/nested/x.test.js", chromium).as_deref(), Some("why"));
+        assert_eq!(problems.explain("src/nested/x.test.js", "boom"), None);
+        assert_eq!(problems.explain("src/a.test.ts", chromium), None);
+    }
+}
