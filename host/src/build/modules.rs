@@ -275,7 +275,8 @@ impl EsmModules {
                     return Some(format!("throw new SyntaxError({});\n", js(&format!("{}: {err}", file.display()))))
                 }
             };
-            let mut out = format!("const json = {value};\nexport default json;\n");
+            // `__proctor_cjs` is what a wrapped CommonJS file's `require()` of it returns.
+            let mut out = format!("const json = {value};\nexport default json;\nexport {{ json as __proctor_cjs }};\n");
             if let serde_json::Value::Object(map) = &value {
                 for (index, key) in map.keys().enumerate() {
                     out.push_str(&format!(
@@ -454,7 +455,12 @@ mod tests {
             "/data.json?import"
         );
         let json = body(modules.respond("/data.json", Some("import")));
-        assert!(json.starts_with("const json = {\"name\":\"x\",\"if\":[1]};\nexport default json;\n"), "{json}");
+        assert!(
+            json.starts_with(
+                "const json = {\"name\":\"x\",\"if\":[1]};\nexport default json;\nexport { json as __proctor_cjs };\n"
+            ),
+            "{json}"
+        );
         assert!(json.contains("export { __json1 as \"if\" };"));
         assert_eq!(body(modules.respond("/data.json", None)), r#"{"name": "x", "if": [1]}"#);
         let css = body(modules.respond("/a.css", Some("import")));

@@ -289,8 +289,8 @@ pub(crate) mod resolve {
                 ImportKind::Import => &self.import,
                 ImportKind::Require => &self.require,
             };
-            let dir = importer.parent().unwrap_or(importer);
-            match resolver.resolve(dir, specifier) {
+            // resolve_file (not resolve) finds the importer's nearest tsconfig.json.
+            match resolver.resolve_file(importer, specifier) {
                 Ok(found) => Ok(Resolution::File(found.full_path())),
                 Err(oxc_resolver::ResolveError::Builtin { resolved, .. }) => Ok(Resolution::Builtin(resolved)),
                 Err(err) => Err(ResolveError {
