@@ -12,9 +12,23 @@
 // is relied on, and module.register (node-hooks.js) is the fallback whenever node's internals
 // look different. CommonJS `require` consults neither in node 20, hence the
 // Module._resolveFilename patch on both of those paths.
+//
+// The project's own modules (TypeScript, JSX, bundler-style specifiers) are the manifest's
+// business (node-modules.js): the generated entry calls `installManifest` before any test file
+// loads. With module.registerHooks the hooks below already consult it; older node registers the
+// loader thread then, and only when the manifest asks for more than node does alone.
 
 import Module, { createRequire, syncBuiltinESMExports } from "node:module";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import {
+  COMMONJS_EXTENSIONS,
+  isNotFound,
+  loadFromManifest,
+  needsHooks,
+  resolveFromManifest,
+  resolveWithHost,
+  useManifest,
+} from "./node-modules.js";
 
 const indexUrl = new URL("./index.js", import.meta.url).href;
 const commonJsIndexUrl = new URL("./index.cjs", import.meta.url).href;
@@ -25,20 +39,45 @@ const hooksUrl = new URL("./node-hooks.js", import.meta.url).href;
 if (typeof Module.registerHooks === "function") {
   Module.registerHooks({
     resolve(specifier, context, nextResolve) {
-      if (specifier !== "proctor") return nextResolve(specifier, context);
-      // `require` gets the CommonJS face, which hands back the same instance as index.js.
-      return context.conditions?.includes("require")
-        ? { url: commonJsIndexUrl, format: "commonjs", shortCircuit: true }
-        : { url: indexUrl, format: "module", shortCircuit: true };
+      const isRequire = context.conditions?.includes("require") ?? false;
+      if (specifier === "proctor") {
+        // `require` gets the CommonJS face, which hands back the same instance as index.js.
+        return isRequire
+          ? { url: commonJsIndexUrl, format: "commonjs", shortCircuit: true }
+          : { url: indexUrl, format: "module", shortCircuit: true };
+      }
+      const found = resolveFromManifest(specifier, context.parentURL, isRequire);
+      if (found !== null) return { ...found, shortCircuit: true };
+      try {
+        return nextResolve(specifier, context);
+      } catch (error) {
+        const hosted = isNotFound(error) ? resolveWithHost(specifier, context.parentURL, isRequire) : null;
+        if (hosted === null) throw error;
+        return { ...hosted, shortCircuit: true };
+      }
+    },
+    load(url, context, nextLoad) {
+      const isRequire = context.conditions?.includes("require") ?? false;
+      const loaded = loadFromManifest(url, context.importAttributes, isRequire);
+      return loaded === null ? nextLoad(url, context) : { ...loaded, shortCircuit: true };
     },
   });
 } else if (typeof Module.register === "function") {
   if (!resolveInThread()) Module.register(hooksUrl, import.meta.url, { data: { indexUrl } });
   const commonJsIndex = fileURLToPath(commonJsIndexUrl);
   const resolveFilename = Module._resolveFilename;
-  Module._resolveFilename = function resolveProctor(request, ...rest) {
+  Module._resolveFilename = function resolveProctor(request, parent, ...rest) {
     if (request === "proctor") return commonJsIndex;
-    return resolveFilename.call(this, request, ...rest);
+    const parentUrl = typeof parent?.filename === "string" ? pathToFileURL(parent.filename).href : undefined;
+    const found = resolveFromManifest(request, parentUrl, true);
+    if (found !== null) return found.url.startsWith("file:") ? fileURLToPath(found.url) : found.url;
+    try {
+      return resolveFilename.call(this, request, parent, ...rest);
+    } catch (error) {
+      const hosted = isNotFound(error) ? resolveWithHost(request, parentUrl, true) : null;
+      if (hosted === null) throw error;
+      return hosted.url.startsWith("file:") ? fileURLToPath(hosted.url) : hosted.url;
+    }
   };
 } else {
   throw new Error(`proctor needs node >= 20.6 (module.register); this is node ${process.version}`);
@@ -102,5 +141,31 @@ function hideInternals() {
     syncBuiltinESMExports();
   } catch {
     // Read-only on some node: the list stays longer, nothing else changes.
+  }
+}
+
+/**
+ * Puts the host's manifest (node-modules.js) in force for this thread; the generated entry
+ * calls it before importing any test file. Node with module.registerHooks already asks the
+ * manifest from the hooks above; older node gets a loader thread for ES modules now, and
+ * CommonJS's loader learns the transformed extensions — both only when the manifest needs them.
+ * @param {string} path the manifest's file path
+ */
+export function installManifest(path) {
+  const read = useManifest(path);
+  if (typeof Module.registerHooks === "function" || !needsHooks(read)) return;
+  Module.register(hooksUrl, import.meta.url, { data: { indexUrl, manifest: path } });
+  for (const extension of COMMONJS_EXTENSIONS) {
+    Module._extensions[extension] = function loadTransformed(module, filename) {
+      const loaded = loadFromManifest(pathToFileURL(filename).href, undefined, true);
+      if (loaded === null) throw new Error(`proctor: ${filename} was not transformed (its extension needs the transform)`);
+      if (loaded.format !== "commonjs") {
+        throw new Error(
+          `proctor: require() of ${filename}, an ES module once transformed, needs node >= 22.12 ` +
+            `(require of ES modules); import it instead`,
+        );
+      }
+      module._compile(loaded.source, filename);
+    };
   }
 }

@@ -13,6 +13,7 @@ mod events;
 mod exit;
 mod paths;
 mod plan;
+mod resolve;
 mod report;
 mod runtime;
 mod select;

@@ -14,6 +14,35 @@ pub(crate) struct ConfigFile {
     /// `[selections]`: name → selection.
     #[serde(default)]
     pub selections: BTreeMap<String, Spanned<SelectionEntry>>,
+    /// `[alias]`: specifier or prefix → path or package, in table order.
+    pub alias: Option<Spanned<AliasTable>>,
+}
+
+/// The `[alias]` table with its entries in the order they are written (the first match wins,
+/// so order matters and a map would lose it).
+#[derive(Debug, Default)]
+pub(crate) struct AliasTable(pub Vec<(Spanned<String>, Spanned<String>)>);
+
+impl<'de> Deserialize<'de> for AliasTable {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> serde::de::Visitor<'de> for Entries {
+            type Value = AliasTable;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a table of specifier = \"path or package\" strings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AliasTable, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry::<Spanned<String>, Spanned<String>>()? {
+                    entries.push(entry);
+                }
+                // The toml deserializer hands keys over sorted; their spans give the written order.
+                entries.sort_by_key(|(key, _)| key.span().start);
+                Ok(AliasTable(entries))
+            }
+        }
+        deserializer.deserialize_map(Entries)
+    }
 }
 
 /// One `[[suite]]` table.
@@ -37,6 +66,22 @@ pub(crate) struct SuiteEntry {
     /// By default skip tests carrying one of these.
     #[serde(rename = "skip-tags")]
     pub skip_tags: Option<Spanned<Vec<String>>>,
+    /// Extra export conditions, matched before the built-in ones.
+    pub conditions: Option<Spanned<Vec<Spanned<String>>>>,
+    /// JSX runtime override: `automatic`, `classic` or `preserve`.
+    pub jsx: Option<Spanned<String>>,
+    /// Where the automatic runtime imports `jsx-runtime` from.
+    #[serde(rename = "jsx-import-source")]
+    pub jsx_import_source: Option<Spanned<String>>,
+    /// The classic runtime's element factory (`React.createElement`).
+    #[serde(rename = "jsx-factory")]
+    pub jsx_factory: Option<Spanned<String>>,
+    /// The classic runtime's fragment (`React.Fragment`).
+    #[serde(rename = "jsx-fragment")]
+    pub jsx_fragment: Option<Spanned<String>>,
+    /// Parse JSX in `.js` files too.
+    #[serde(rename = "jsx-in-js")]
+    pub jsx_in_js: Option<Spanned<bool>>,
 }
 
 /// One named selection: `fast = { tags = ["fast"] }`, `api = { tests = ["test/api/**"] }`.

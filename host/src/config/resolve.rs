@@ -1,7 +1,7 @@
 //! Merges `proctor.toml` and the command line into [`Config`], the one validated value every
 //! later stage reads (flags are resolved once, here).
 
-use super::file::{BuildValue, ConfigFile, OneOrMany, SelectionEntry, SuiteEntry};
+use super::file::{AliasTable, BuildValue, ConfigFile, OneOrMany, SelectionEntry, SuiteEntry};
 use super::parse_duration;
 use crate::cli::{NoTests, ProjectArgs, ReporterKind, RunArgs, SelectArgs};
 use crate::select::{closest, AppliedSelection, IdPattern, NamedSelection, Selection, SuiteRules, TestPattern};
@@ -15,8 +15,9 @@ use std::time::Duration;
 /// The default per-test timeout, as in Jest and Vitest.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Test files discovered when a suite does not say (`.ts` needs a loader node does not have).
-const DEFAULT_TEST_GLOBS: &[&str] = &["**/*.test.js", "**/*.test.mjs", "**/*.test.cjs"];
+/// Test files discovered when a suite does not say: Vitest's and Jest's defaults.
+pub const DEFAULT_TEST_GLOBS: &[&str] =
+    &["**/*.{test,spec}.{js,mjs,cjs,ts,mts,cts,jsx,tsx}", "**/__tests__/**/*.{js,mjs,cjs,ts,mts,cts,jsx,tsx}"];
 
 /// The resolved configuration.
 #[derive(Debug, Clone, Serialize)]
@@ -57,6 +58,9 @@ pub struct Config {
     pub runtime_filter: Vec<String>,
     /// What happens to new and differing snapshots: `-u` rewrites, CI writes nothing.
     pub snapshot_update: SnapshotUpdate,
+    /// The `[alias]` table (Vitest's `resolve.alias`): specifier or prefix → path relative to
+    /// the root, or a package name; in table order, the first match wins.
+    pub alias: Vec<(String, String)>,
 }
 
 /// One suite: where its tests are and how they run.
@@ -82,6 +86,26 @@ pub struct SuiteConfig {
     pub focus_tags: Vec<String>,
     /// By default, skip tests carrying one of these.
     pub skip_tags: Vec<String>,
+    /// Export conditions matched before the built-in ones (Vitest's `resolve.conditions`).
+    pub conditions: Vec<String>,
+    /// How JSX is compiled, where the suite overrides tsconfig.json/jsconfig.json.
+    pub jsx: JsxConfig,
+}
+
+/// A suite's JSX overrides; `None` leaves the nearest tsconfig.json/jsconfig.json (or the
+/// default, the automatic runtime) in charge.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct JsxConfig {
+    /// `automatic`, `classic` or `preserve` (validated).
+    pub runtime: Option<String>,
+    /// `jsx-import-source`: where the automatic runtime imports `jsx-runtime` from.
+    pub import_source: Option<String>,
+    /// `jsx-factory`: the classic runtime's element factory.
+    pub factory: Option<String>,
+    /// `jsx-fragment`: the classic runtime's fragment.
+    pub fragment: Option<String>,
+    /// `jsx-in-js`: `.js` files may hold JSX.
+    pub in_js: bool,
 }
 
 /// The runtimes a suite can name.
@@ -194,9 +218,9 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         Some(path) => Some(absolute(&cwd, path)),
         None => Some(root.join("proctor.toml")).filter(|p| p.is_file()),
     };
-    let (suites, selections) = match &config_path {
+    let (suites, selections, alias) = match &config_path {
         Some(path) => read_file(path, &root)?,
-        None => (vec![default_suite(DEFAULT_TIMEOUT)], BTreeMap::new()),
+        None => (vec![default_suite(DEFAULT_TIMEOUT)], BTreeMap::new(), Vec::new()),
     };
     let (paths, path_globs) = resolve_paths(&project.paths, &cwd, &root)?;
     let selection = resolve_selection(&project.select, &suites, &selections, &cwd)?;
@@ -218,6 +242,7 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         no_server: false,
         runtime_filter: Vec::new(),
         snapshot_update: snapshot_update(false, None),
+        alias,
     };
     if let Some(run) = run {
         if let Some(text) = &run.timeout {
@@ -423,10 +448,12 @@ fn default_suite(timeout: Duration) -> SuiteConfig {
         tags: Vec::new(),
         focus_tags: Vec::new(),
         skip_tags: Vec::new(),
+        conditions: Vec::new(),
+        jsx: JsxConfig::default(),
     }
 }
 
-type FileConfig = (Vec<SuiteConfig>, BTreeMap<String, NamedSelection>);
+type FileConfig = (Vec<SuiteConfig>, BTreeMap<String, NamedSelection>, Vec<(String, String)>);
 
 fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
     let text =
@@ -442,8 +469,24 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
     let mut suites: Vec<SuiteConfig> = Vec::new();
     for entry in &file.suite {
         let span = entry.span();
-        let SuiteEntry { id, runtime, tests, exclude, timeout, build, minify, tags, focus_tags, skip_tags } =
-            entry.get_ref();
+        let SuiteEntry {
+            id,
+            runtime,
+            tests,
+            exclude,
+            timeout,
+            build,
+            minify,
+            tags,
+            focus_tags,
+            skip_tags,
+            conditions,
+            jsx,
+            jsx_import_source,
+            jsx_factory,
+            jsx_fragment,
+            jsx_in_js,
+        } = entry.get_ref();
         let mut suite = default_suite(DEFAULT_TIMEOUT);
         match id {
             Some(id) => {
@@ -541,6 +584,45 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
                 *target = checked_tags(value, key, &value_error)?;
             }
         }
+        if let Some(conditions) = conditions {
+            for condition in conditions.get_ref() {
+                let name = condition.get_ref();
+                if name.is_empty() || name.contains(char::is_whitespace) {
+                    return Err(value_error(
+                        condition.span(),
+                        "conditions",
+                        format!("has \"{name}\", which is not a condition name (non-empty, without spaces)"),
+                    ));
+                }
+            }
+            suite.conditions = conditions.get_ref().iter().map(|c| c.get_ref().clone()).collect();
+        }
+        if let Some(runtime) = jsx {
+            let name = runtime.get_ref();
+            if !["automatic", "classic", "preserve"].contains(&name.as_str()) {
+                return Err(value_error(
+                    runtime.span(),
+                    "jsx",
+                    format!("\"{name}\" is not a JSX runtime (expected \"automatic\", \"classic\" or \"preserve\")"),
+                ));
+            }
+            suite.jsx.runtime = Some(name.clone());
+        }
+        for (key, value, target) in [
+            ("jsx-import-source", jsx_import_source, &mut suite.jsx.import_source),
+            ("jsx-factory", jsx_factory, &mut suite.jsx.factory),
+            ("jsx-fragment", jsx_fragment, &mut suite.jsx.fragment),
+        ] {
+            if let Some(value) = value {
+                if value.get_ref().trim().is_empty() {
+                    return Err(value_error(value.span(), key, "must not be empty".into()));
+                }
+                *target = Some(value.get_ref().clone());
+            }
+        }
+        if let Some(in_js) = jsx_in_js {
+            suite.jsx.in_js = *in_js.get_ref();
+        }
         suites.push(suite);
     }
     if suites.is_empty() {
@@ -574,7 +656,41 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
         }
         selections.insert(name.clone(), selection);
     }
-    Ok((suites, selections))
+    let alias = match &file.alias {
+        Some(table) => checked_alias(table.get_ref(), &value_error)?,
+        None => Vec::new(),
+    };
+    Ok((suites, selections, alias))
+}
+
+/// The `[alias]` entries, checked: keys are specifiers matched whole or as a `key/` prefix, so
+/// a key ending in `/` would match nothing; values must name something.
+fn checked_alias(
+    table: &AliasTable,
+    value_error: &dyn Fn(std::ops::Range<usize>, &str, String) -> ConfigError,
+) -> Result<Vec<(String, String)>, ConfigError> {
+    let mut entries = Vec::new();
+    for (key, value) in &table.0 {
+        let name = key.get_ref();
+        if name.is_empty() {
+            return Err(value_error(key.span(), "alias", "has an empty key".into()));
+        }
+        if name.len() > 1 && name.ends_with('/') {
+            let bare = name.trim_end_matches('/');
+            return Err(value_error(
+                key.span(),
+                "alias",
+                format!(
+                    "key \"{name}\" ends with `/`, so it matches no import (hint: write \"{bare}\"; it matches \"{bare}\" and \"{bare}/…\")"
+                ),
+            ));
+        }
+        if value.get_ref().trim().is_empty() {
+            return Err(value_error(value.span(), "alias", format!("\"{name}\" has an empty value")));
+        }
+        entries.push((name.clone(), value.get_ref().clone()));
+    }
+    Ok(entries)
 }
 
 fn checked_tags(
@@ -653,7 +769,7 @@ mod tests {
     use super::*;
 
     fn suites_from(text: &str) -> Result<Vec<SuiteConfig>, ConfigError> {
-        file_from(text).map(|(suites, _)| suites)
+        file_from(text).map(|(suites, _, _)| suites)
     }
 
     fn file_from(text: &str) -> Result<FileConfig, ConfigError> {
@@ -770,7 +886,7 @@ mod tests {
 
     #[test]
     fn reads_suite_tags_and_selections() {
-        let (suites, selections) = file_from(TWO_SUITES).unwrap();
+        let (suites, selections, _) = file_from(TWO_SUITES).unwrap();
         assert_eq!(suites[0].skip_tags, vec!["wip"]);
         assert_eq!(
             (suites[1].tags.clone(), suites[1].focus_tags.clone()),
@@ -804,7 +920,7 @@ mod tests {
 
     #[test]
     fn unknown_selections_and_suites_suggest_the_closest_names() {
-        let (suites, selections) = file_from(TWO_SUITES).unwrap();
+        let (suites, selections, _) = file_from(TWO_SUITES).unwrap();
         let cwd = tempfile::tempdir().unwrap();
         let args = |f: &dyn Fn(&mut SelectArgs)| {
             let mut args = SelectArgs::default();
@@ -833,6 +949,60 @@ mod tests {
             Err("unknown suite \"a.test.js\" in --select fast (hint: \"a.test.js\" is a path; put paths before --select/--except, or after --)".into())
         );
         assert_eq!(args(&|a| a.named.select = vec![vec!["fast".into(), "unit".into()]]), Ok(()));
+    }
+
+    #[test]
+    fn reads_the_alias_table_in_order_and_rejects_keys_that_match_nothing() {
+        let (_, _, alias) =
+            file_from("[alias]\n\"@\" = \"./src\"\nredux = \"./src/index.ts\"\nreact = \"preact/compat\"\n").unwrap();
+        let expected = [("@", "./src"), ("redux", "./src/index.ts"), ("react", "preact/compat")];
+        assert_eq!(alias, expected.map(|(k, v)| (k.to_string(), v.to_string())).to_vec(), "table order, not sorted");
+        let err = file_from("[alias]\n\"@/\" = \"./src/\"\n").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "invalid config proctor.toml:2:1: `alias` key \"@/\" ends with `/`, so it matches no import (hint: write \"@\"; it matches \"@\" and \"@/…\")"
+        );
+        let err = file_from("[alias]\nx = \"\"\n").unwrap_err().to_string();
+        assert_eq!(err, "invalid config proctor.toml:2:5: `alias` \"x\" has an empty value");
+        let err = file_from("[alias]\nx = 3\n").unwrap_err().to_string();
+        assert!(err.starts_with("invalid config proctor.toml:2:5:"), "{err}");
+    }
+
+    #[test]
+    fn reads_suite_conditions_and_jsx_overrides() {
+        let suites = suites_from(indoc::indoc! {r#"
+            [[suite]]
+            conditions = ["@my/source", "worker"]
+            jsx = "classic"
+            jsx-factory = "h"
+            jsx-fragment = "Fragment"
+            jsx-import-source = "preact"
+            jsx-in-js = true
+        "#})
+        .unwrap();
+        assert_eq!(suites[0].conditions, vec!["@my/source", "worker"]);
+        assert_eq!(
+            suites[0].jsx,
+            JsxConfig {
+                runtime: Some("classic".into()),
+                import_source: Some("preact".into()),
+                factory: Some("h".into()),
+                fragment: Some("Fragment".into()),
+                in_js: true,
+            }
+        );
+        assert_eq!(suites_from("[[suite]]\n").unwrap()[0].jsx, JsxConfig::default());
+        let err = suites_from("[[suite]]\njsx = \"react\"\n").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "invalid config proctor.toml:2:7: `jsx` \"react\" is not a JSX runtime (expected \"automatic\", \"classic\" or \"preserve\")"
+        );
+        let err = suites_from("[[suite]]\nconditions = [\"ok\", \"\"]\n").unwrap_err().to_string();
+        assert!(err.starts_with("invalid config proctor.toml:2:21: `conditions` has \"\""), "{err}");
+        let err = suites_from("[[suite]]\njsx-factory = \" \"\n").unwrap_err().to_string();
+        assert_eq!(err, "invalid config proctor.toml:2:15: `jsx-factory` must not be empty");
+        let err = suites_from("[[suite]]\njsx-in-js = \"yes\"\n").unwrap_err().to_string();
+        assert!(err.starts_with("invalid config proctor.toml:2:"), "{err}");
     }
 
     #[test]

@@ -1,0 +1,197 @@
+// How node loads a project's modules the way bundlers and Jest do: the host's one resolver and
+// one transform decide, and this file only looks their answers up.
+//
+// Before node imports the test files, the host walks everything they reach and writes a
+// manifest: where each specifier of each project file resolves (`imports`, `requires`), which
+// files must be loaded from the transform's cache (`modules`: TypeScript, JSX; the cached file is
+// final JavaScript with an inline source map) and which imports could not be resolved (`errors`,
+// with the importing file:line). The generated entry hands it to `useManifest` before any test
+// file loads. What the manifest cannot know — a computed `import(path)`, a file a package reaches —
+// goes to node's own resolver first and, only where node fails on a project file, to the host
+// binary (`proctor internal resolve|transform`), which answers with the same resolver and cache.
+//
+// The same functions serve node's in-thread hooks (module.registerHooks, node >= 22.15), the
+// loader thread of module.register (node-hooks.js, older node) and, on the older node, the
+// CommonJS loader's own entry points, which those hooks do not reach.
+
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { extname, relative, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+/** Extensions the transform owns: node cannot run them as they are. */
+const TRANSFORMED = new Set([".ts", ".tsx", ".mts", ".cts", ".jsx"]);
+/** Stylesheets: imported for their side effect on a page, which node has not got. */
+const STYLES = new Set([".css", ".scss", ".sass", ".less", ".styl", ".stylus", ".pcss", ".postcss"]);
+/** Files a bundler turns into their URL (Vite's asset list). */
+const ASSETS = new Set([
+  ".png", ".jpg", ".jpeg", ".jfif", ".pjpeg", ".pjp", ".gif", ".svg", ".ico", ".webp", ".avif", ".apng", ".bmp",
+  ".mp4", ".webm", ".ogg", ".mp3", ".wav", ".flac", ".aac", ".opus", ".mov", ".m4a", ".vtt",
+  ".woff", ".woff2", ".eot", ".ttf", ".otf", ".webmanifest", ".pdf", ".txt",
+]);
+
+/**
+ * The manifest in force in this thread, or null (no manifest: node resolves alone).
+ * @type {null | { root: string, modules: Record<string, {code: string, format: string}>,
+ *   imports: Record<string, Record<string, string>>, requires: Record<string, Record<string, string>>,
+ *   errors: Record<string, Record<string, string>>, host?: { bin: string, args: string[] } }}
+ */
+let manifest = null;
+
+/**
+ * Reads the manifest at `path` and makes it the one this thread's hooks answer from.
+ * @returns {object} the manifest
+ */
+export function useManifest(path) {
+  const read = JSON.parse(readFileSync(path, "utf8"));
+  manifest = {
+    needsHooks: read.needsHooks !== false,
+    root: read.root ?? "",
+    modules: read.modules ?? {},
+    imports: read.imports ?? {},
+    requires: read.requires ?? {},
+    errors: read.errors ?? {},
+    host: read.host,
+  };
+  return manifest;
+}
+
+/** Whether a manifest is in force. */
+export function hasManifest() {
+  return manifest !== null;
+}
+
+/**
+ * Whether the manifest asks more of node than node does by itself (the host says: anything to
+ * transform, or any specifier node would resolve differently). Without that, node without
+ * module.registerHooks needs no loader thread, which costs every module load a round trip.
+ */
+export function needsHooks(read) {
+  return read.needsHooks !== false;
+}
+
+/**
+ * Resolves `specifier` from `parentURL` as the host decided, or returns null to let node resolve
+ * it. Throws the host's error for an import the host could not resolve.
+ * @param {boolean} isRequire whether this is a `require` (CommonJS resolution and conditions)
+ * @returns {null | { url: string, format?: string }}
+ */
+export function resolveFromManifest(specifier, parentURL, isRequire) {
+  if (manifest === null || parentURL === undefined || !parentURL.startsWith("file:")) return null;
+  const parent = fileURLToPath(parentURL);
+  const target = (isRequire ? manifest.requires : manifest.imports)[parent]?.[specifier];
+  if (target !== undefined) return { url: target.startsWith("node:") ? target : pathToFileURL(target).href };
+  const message = manifest.errors[parent]?.[specifier];
+  if (message !== undefined) throw notFound(message);
+  return null;
+}
+
+/**
+ * After node failed to resolve `specifier` from a project file, asks the host's resolver (a
+ * computed `import()` the host could not see). Returns null when the host cannot help either.
+ * @returns {null | { url: string }}
+ */
+export function resolveWithHost(specifier, parentURL, isRequire) {
+  if (manifest?.host === undefined || parentURL === undefined || !parentURL.startsWith("file:")) return null;
+  const parent = fileURLToPath(parentURL);
+  if (!isProjectFile(parent)) return null;
+  const answer = askHost(["resolve", "--from", parent, ...(isRequire ? ["--require"] : []), "--", specifier]);
+  if (answer?.path !== undefined) return { url: pathToFileURL(answer.path).href };
+  if (answer?.builtin !== undefined) return { url: answer.builtin };
+  if (answer?.error !== undefined) throw notFound(answer.error);
+  return null;
+}
+
+/**
+ * What node must load for `url`, or null to let node load it. `attributes` are the import's
+ * attributes (`with { type: "json" }`), `isRequire` whether CommonJS asks.
+ * @returns {null | { format: string, source: string }}
+ */
+export function loadFromManifest(url, attributes, isRequire) {
+  if (manifest === null || !url.startsWith("file:")) return null;
+  const path = fileURLToPath(url);
+  const module = manifest.modules[path];
+  if (module !== undefined) return { format: module.format, source: readFileSync(module.code, "utf8") };
+  const extension = extname(path).toLowerCase();
+  if (TRANSFORMED.has(extension) && manifest.host !== undefined) {
+    const answer = askHost(["transform", "--", path]);
+    if (answer?.code !== undefined) {
+      manifest.modules[path] = { code: answer.code, format: answer.format };
+      return { format: answer.format, source: readFileSync(answer.code, "utf8") };
+    }
+    if (answer?.error !== undefined) {
+      const error = new SyntaxError(answer.error);
+      throw error;
+    }
+  }
+  if (isRequire) return null;
+  if (extension === ".json" && attributes?.type === undefined) {
+    // Bundlers and Jest import JSON without an import attribute; node insists on one.
+    return { format: "module", source: `export default ${readFileSync(path, "utf8")};\n` };
+  }
+  if (STYLES.has(extension)) {
+    const cssModule = /\.module\.[^.]+$/.test(path);
+    // As Vitest without `css: true`: a stylesheet is empty, a CSS module's class names are
+    // their own names.
+    return {
+      format: "module",
+      source: cssModule
+        ? "export default new Proxy({}, { get: (_, key) => (typeof key === \"string\" ? key : undefined) });\n"
+        : "export default \"\";\n",
+    };
+  }
+  if (ASSETS.has(extension)) {
+    const served = manifest.root && isProjectFile(path) ? `/${relative(manifest.root, path).split(sep).join("/")}` : path;
+    return { format: "module", source: `export default ${JSON.stringify(served)};\n` };
+  }
+  return null;
+}
+
+/** Whether `path` is one of the project's own files (not a package's). */
+function isProjectFile(path) {
+  const root = manifest?.root ?? "";
+  if (root === "" || !(path === root || path.startsWith(root + sep))) return false;
+  return !path.split(sep).includes("node_modules");
+}
+
+/** Runs `proctor internal <args>` with the run's options and parses its JSON answer. */
+function askHost(args) {
+  try {
+    const out = execFileSync(manifest.host.bin, [...manifest.host.args, ...args], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NODE_OPTIONS: "" },
+    });
+    return JSON.parse(out);
+  } catch (error) {
+    const text = error?.stdout;
+    if (typeof text === "string" && text.trim() !== "") {
+      try {
+        return JSON.parse(text);
+      } catch {
+        // Not an answer: fall through to node's own error.
+      }
+    }
+    return null;
+  }
+}
+
+function notFound(message) {
+  const error = new Error(message);
+  error.code = "ERR_MODULE_NOT_FOUND";
+  return error;
+}
+
+/** Whether a resolution error is node failing to find the module (so the host may try). */
+export function isNotFound(error) {
+  return error?.code === "ERR_MODULE_NOT_FOUND" || error?.code === "ERR_UNSUPPORTED_DIR_IMPORT" ||
+    error?.code === "MODULE_NOT_FOUND";
+}
+
+/** Whether `path` is a file the transform must turn into JavaScript before node runs it. */
+export function isTransformed(path) {
+  return TRANSFORMED.has(extname(path).toLowerCase());
+}
+
+/** The file extensions node's CommonJS loader must learn (node without module.registerHooks). */
+export const COMMONJS_EXTENSIONS = [...TRANSFORMED];
