@@ -341,6 +341,12 @@ async fn run_suites(
     let (node, chromium, served, kept_node) = (found.node, found.chromium, found.served, found.kept_node);
     let (emitter, stats) = (emitter, stats);
     for (suite, suite_config) in plan.suites.iter().zip(&config.suites) {
+        // How the suite's modules resolve and compile in the browser's esm build.
+        let esm = crate::build::EsmOptions {
+            alias: config.alias.clone(),
+            conditions: suite_config.conditions.clone(),
+            jsx: suite_config.jsx.clone(),
+        };
         let files = report_syntax_errors(suite, emitter, stats);
         for &runtime in &suite.runtimes {
             if let Some(reason) = fail_fast.and_then(FailFast::reason) {
@@ -379,6 +385,7 @@ async fn run_suites(
                         &config.root,
                         &suite_config.build,
                         suite_config.minify,
+                        &esm,
                     )
                     .await;
                     run_built(prepared, &settings, emitter, stats).await;
@@ -415,6 +422,7 @@ async fn run_suites(
                         &config.root,
                         &suite_config.build,
                         suite_config.minify,
+                        &esm,
                     )
                     .await;
                     run_built(prepared, &settings, emitter, stats).await;

@@ -4,7 +4,7 @@
 
 use crate::build::{
     build_browser, temp_dir, write_controller, write_node_entry, write_node_entry_using, BuildError, EsmModules,
-    LoadProblems, NodeEntry, StackMapper,
+    EsmOptions, LoadProblems, NodeEntry, StackMapper,
 };
 use crate::config::BuildMode;
 use crate::serve::ServeClient;
@@ -186,14 +186,19 @@ struct Site {
 impl Site {
     /// Starts a server on `bind` for a build dir that is still empty; its shell page waits for
     /// [`Site::build`].
-    async fn start(bind: std::net::IpAddr, root: &Path, mode: &BuildMode) -> Result<Site, PrepareError> {
+    async fn start(
+        bind: std::net::IpAddr,
+        root: &Path,
+        mode: &BuildMode,
+        esm: &EsmOptions,
+    ) -> Result<Site, PrepareError> {
         let build_dir = tempfile::Builder::new()
             .prefix("proctor-")
             .tempdir()
             .map_err(|source| BuildError::Write { dir: std::env::temp_dir(), source })?;
         let (built, ready) = tokio::sync::watch::channel(false);
         let modules = matches!(mode, BuildMode::Esm)
-            .then(|| Arc::new(EsmModules::new(root, &build_dir.path().join("transformed"))));
+            .then(|| Arc::new(EsmModules::new(root, &build_dir.path().join("transformed"), esm)));
         let site = crate::server::Site {
             root: root.to_path_buf(),
             build_dir: build_dir.path().to_path_buf(),
@@ -229,8 +234,9 @@ impl ChromiumLaunch {
         root: &Path,
         mode: &BuildMode,
         minify: bool,
+        esm: &EsmOptions,
     ) -> Result<(Server, ChromiumLaunch, BuildReport), PrepareError> {
-        let site = Site::start(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), root, mode).await?;
+        let site = Site::start(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), root, mode, esm).await?;
         // Launching Chromium and building overlap: both take a noticeable fraction of a second.
         // The page the browser opens at start-up waits for the build.
         let page_url = site.server.page_url();
@@ -267,8 +273,9 @@ impl ServedLaunch {
         root: &Path,
         mode: &BuildMode,
         minify: bool,
+        esm: &EsmOptions,
     ) -> Result<(Server, ServedLaunch, BuildReport), PrepareError> {
-        let site = Site::start(client.bind, root, mode).await?;
+        let site = Site::start(client.bind, root, mode, esm).await?;
         let build = site.build(files, root, mode, minify).await?;
         let report = BuildReport { tool: build.tool, duration: build.duration };
         let Site { server, build_dir, .. } = site;

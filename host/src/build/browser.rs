@@ -56,7 +56,7 @@ pub async fn build_browser(
             let modules = match modules {
                 Some(modules) => modules,
                 None => {
-                    own = Arc::new(EsmModules::new(root, &build_dir.join("transformed")));
+                    own = Arc::new(EsmModules::new(root, &build_dir.join("transformed"), &Default::default()));
                     &own
                 }
             };

@@ -11,8 +11,9 @@
 use super::browser::{shell_page, url_path, BrowserBuild, CONTROLLER};
 use super::entry::BuildError;
 use super::modules::EsmModules;
+use super::modules::EMPTY_MODULE;
 use super::sourcemap::StackMapper;
-use super::standin::resolve::{ImportKind, Resolution};
+use crate::resolve::{ImportKind, Resolution, ResolveError};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -148,36 +149,52 @@ fn walk(modules: &EsmModules, starts: &[PathBuf]) -> Walk {
             if record.specifier == "proctor" {
                 continue;
             }
-            match modules.resolver().resolve(&file, &record.specifier, record.kind) {
-                Ok(Resolution::File(target)) => {
-                    let target = target.canonicalize().unwrap_or(target);
-                    if let (Some(url), Some(key)) =
-                        (modules.url_for(&target), import_map_key(&importer_url, &record.specifier))
-                    {
-                        if record.kind == ImportKind::Import && key != url {
-                            walk.keys.entry(key).or_default().entry(url).or_default().push(importer_url.clone());
-                        }
+            let place = format!("{}:{}:{}", display(modules.root(), &file), record.line, record.column);
+            let target = match modules.resolver().resolve(&file, &record.specifier, record.kind) {
+                Ok(Resolution::File(target)) => target.canonicalize().unwrap_or(target),
+                Ok(Resolution::Empty(_)) => {
+                    if let Some(key) = import_map_key(&importer_url, &record.specifier) {
+                        walk.keys
+                            .entry(key)
+                            .or_default()
+                            .entry(EMPTY_MODULE.into())
+                            .or_default()
+                            .push(importer_url.clone());
                     }
-                    walk.edges.entry(file.clone()).or_default().push(target.clone());
-                    if seen.insert(target.clone()) {
-                        queue.push_back(target);
-                    }
+                    continue;
                 }
                 // A require the package guards with try/catch may fail; it throws when called.
-                _ if record.kind == ImportKind::Require && in_package => {}
-                Ok(Resolution::Builtin(name)) => walk.unresolved.entry(file.clone()).or_default().push(format!(
-                    "cannot import the node builtin \"{name}\" in the browser, imported at {}:{}:{}",
-                    display(modules.root(), &file),
-                    record.line,
-                    record.column
-                )),
-                Err(_) => walk.unresolved.entry(file.clone()).or_default().push(format!(
-                    "cannot resolve \"{}\" imported at {}:{}:{}",
-                    record.specifier,
-                    display(modules.root(), &file),
-                    record.line,
-                    record.column
-                )),
+                _ if record.kind == ImportKind::Require && in_package => continue,
+                Ok(Resolution::Builtin(name)) | Err(ResolveError::NodeBuiltin { specifier: name, .. }) => {
+                    walk.unresolved.entry(file.clone()).or_default().push(format!(
+                        "cannot resolve \"{name}\" imported at {place}: it is a node builtin module, which browsers do not have"
+                    ));
+                    continue;
+                }
+                Err(ResolveError::NotFound { hint, .. }) => {
+                    walk.unresolved
+                        .entry(file.clone())
+                        .or_default()
+                        .push(format!("cannot resolve \"{}\" imported at {place}{hint}", record.specifier));
+                    continue;
+                }
+                Err(ResolveError::Invalid { message, .. }) => {
+                    walk.unresolved
+                        .entry(file.clone())
+                        .or_default()
+                        .push(format!("cannot resolve \"{}\" imported at {place}: {message}", record.specifier));
+                    continue;
+                }
+            };
+            if let (Some(url), Some(key)) = (modules.url_for(&target), import_map_key(&importer_url, &record.specifier))
+            {
+                if record.kind == ImportKind::Import && key != url {
+                    walk.keys.entry(key).or_default().entry(url).or_default().push(importer_url.clone());
+                }
+            }
+            walk.edges.entry(file.clone()).or_default().push(target.clone());
+            if seen.insert(target.clone()) {
+                queue.push_back(target);
             }
         }
     }
@@ -435,7 +452,7 @@ mod tests {
         ]);
         let cache = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();
-        let modules = EsmModules::new(&root, cache.path());
+        let modules = EsmModules::new(&root, cache.path(), &Default::default());
         let walk = walk(&modules, &[root.join("src/a.test.ts"), root.join("src/nested/x.test.js")]);
         let map: serde_json::Value = serde_json::from_str(&walk.import_map()).unwrap();
         assert_eq!(map["imports"]["/src/utils"], "/src/utils.ts");

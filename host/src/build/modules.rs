@@ -7,9 +7,10 @@
 //! build's walk (`esm.rs`) warms what the page then requests.
 
 use super::cjs;
-use super::standin::resolve::{ImportKind, Resolution, ResolveOptions, Resolver, Target};
 use super::standin::transform::{self, needs_transform, JsxOverrides, TransformCache, Tsconfigs};
+use crate::config::JsxConfig;
 use crate::paths::{file_url, normalize, percent_decode};
+use crate::resolve::{ImportKind, Resolution, ResolveOptions, Resolver, Target};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -20,6 +21,22 @@ const FS_PREFIX: &str = "/@fs/";
 
 /// Extensions of files the browser imports as JavaScript (after a transform where needed).
 const SCRIPTS: &[&str] = &["js", "mjs", "cjs", "jsx", "ts", "tsx", "mts", "cts"];
+
+/// What a package.json `browser` field maps to `false` stands for: an empty module (as Vite
+/// and bundlers give it), also for a `require()`.
+pub(crate) const EMPTY_MODULE: &str =
+    "data:text/javascript,export%20default%20%7B%7D%3Bexport%20const%20__proctor_cjs%20%3D%20%7B%7D%3B";
+
+/// How a suite's modules resolve and compile: `[alias]`, its export conditions, its JSX.
+#[derive(Debug, Clone, Default)]
+pub struct EsmOptions {
+    /// The `[alias]` table.
+    pub alias: Vec<(String, String)>,
+    /// The suite's extra export conditions.
+    pub conditions: Vec<String>,
+    /// The suite's JSX overrides.
+    pub jsx: JsxConfig,
+}
 
 /// What to send for one request.
 #[derive(Debug, Clone)]
@@ -71,13 +88,13 @@ impl std::fmt::Debug for EsmModules {
 
 impl EsmModules {
     /// Modules for the project at `root`; transformed files are kept in `cache_dir`.
-    pub fn new(root: &Path, cache_dir: &Path) -> EsmModules {
+    pub fn new(root: &Path, cache_dir: &Path, options: &EsmOptions) -> EsmModules {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let resolver = Resolver::new(ResolveOptions {
             root: root.clone(),
             target: Target::Browser,
-            alias: vec![],
-            conditions: vec![],
+            alias: options.alias.clone(),
+            conditions: options.conditions.clone(),
         });
         EsmModules {
             allowed: outside_packages(&root),
@@ -85,7 +102,7 @@ impl EsmModules {
             resolver,
             transforms: TransformCache::new(cache_dir),
             tsconfigs: Tsconfigs,
-            overrides: JsxOverrides::default(),
+            overrides: JsxOverrides { jsx_in_js: options.jsx.in_js },
             served: Mutex::new(HashMap::new()),
             maps: Mutex::new(HashMap::new()),
             missing: Mutex::new(Vec::new()),
@@ -218,6 +235,7 @@ impl EsmModules {
             .map(|specifier| {
                 let url = match self.resolver.resolve(file, specifier, ImportKind::Require) {
                     Ok(Resolution::File(target)) => self.url_for(&target),
+                    Ok(Resolution::Empty(_)) => Some(EMPTY_MODULE.to_string()),
                     _ => None,
                 };
                 (specifier.clone(), url)
@@ -409,7 +427,7 @@ mod tests {
         std::fs::create_dir_all(top_path.join("app/node_modules")).unwrap();
         std::os::unix::fs::symlink(top_path.join("linked"), top_path.join("app/node_modules/linked")).unwrap();
         let cache = tempfile::tempdir().unwrap();
-        let modules = EsmModules::new(&top_path.join("app"), cache.path());
+        let modules = EsmModules::new(&top_path.join("app"), cache.path(), &EsmOptions::default());
         let hoisted = top_path.join("node_modules/hoisted/index.js");
         let url = modules.url_for(&hoisted).unwrap();
         assert_eq!(url, format!("/@fs{}", hoisted.display()));
@@ -430,7 +448,7 @@ mod tests {
     fn extensionless_requests_redirect_to_the_resolved_file() {
         let dir = project(&[("src/util.ts", "export const u: number = 1;"), ("src/dir/index.ts", "export {};")]);
         let cache = tempfile::tempdir().unwrap();
-        let modules = EsmModules::new(dir.path(), cache.path());
+        let modules = EsmModules::new(dir.path(), cache.path(), &EsmOptions::default());
         assert!(matches!(modules.respond("/src/util", None), Reply::Redirect(url) if url == "/src/util.ts"));
         assert!(matches!(modules.respond("/src/dir", None), Reply::Redirect(url) if url == "/src/dir/index.ts"));
         assert!(matches!(modules.respond("/src/nothing", None), Reply::NotFound));
@@ -449,7 +467,7 @@ mod tests {
             ("logo.svg", "<svg/>"),
         ]);
         let cache = tempfile::tempdir().unwrap();
-        let modules = EsmModules::new(dir.path(), cache.path());
+        let modules = EsmModules::new(dir.path(), cache.path(), &EsmOptions::default());
         assert_eq!(
             modules.url_for(&dir.path().canonicalize().unwrap().join("data.json")).unwrap(),
             "/data.json?import"
@@ -480,7 +498,7 @@ mod tests {
             ("src/plain.js", "exports.x = 1;"),
         ]);
         let cache = tempfile::tempdir().unwrap();
-        let modules = EsmModules::new(dir.path(), cache.path());
+        let modules = EsmModules::new(dir.path(), cache.path(), &EsmOptions::default());
         let index = body(modules.respond("/node_modules/cjs/index.js", None));
         assert!(index.starts_with("import * as __proctor_r0 from \"/node_modules/cjs/impl.js\";"), "{index}");
         assert!(index.contains("as \"hello\""), "re-exported names are exported: {index}");

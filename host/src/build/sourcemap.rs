@@ -153,7 +153,7 @@ mod tests {
             "type T = string;\ninterface I {\n  x: T;\n}\nconst a: number = 1;\nthrow new Error(`boom ${a}`);\n",
         )
         .unwrap();
-        let modules = Arc::new(EsmModules::new(&root, &root.join(".cache")));
+        let modules = Arc::new(EsmModules::new(&root, &root.join(".cache"), &Default::default()));
         let served = match modules.respond("/a.test.ts", None) {
             super::super::modules::Reply::Body { body, .. } => String::from_utf8_lossy(&body).into_owned(),
             other => panic!("{other:?}"),

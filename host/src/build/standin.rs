@@ -1,7 +1,6 @@
-//! Stand-ins for the transform (H1, `crate::transform`) and the resolver (H2,
-//! `crate::resolve`) with the agreed signatures, so the browser's esm mode builds and is tested
-//! before those land. When they are merged, delete this file and point `esm.rs`, `modules.rs`
-//! and `cjs.rs` at `crate::transform` / `crate::resolve`; nothing else changes.
+//! A stand-in for the transform (H1, `crate::transform`) with the agreed signatures, so the
+//! browser's esm mode builds and is tested before it lands. When it is merged, delete this file
+//! and point `modules.rs` at `crate::transform`; nothing else changes.
 
 // The stand-ins carry the agreed surface whole, parts of which only the real modules read.
 #[allow(dead_code)]
@@ -193,112 +192,5 @@ pub(crate) mod transform {
             base64::engine::general_purpose::STANDARD.encode(&map_json)
         );
         Ok((code, map_json))
-    }
-}
-
-#[allow(dead_code)]
-pub(crate) mod resolve {
-    //! The agreed `crate::resolve` surface over oxc_resolver with the browser's conditions.
-
-    use std::path::{Path, PathBuf};
-
-    /// The runtime resolution is for.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum Target {
-        /// Chromium: `browser`, `import`/`require`, `default`.
-        Browser,
-    }
-
-    /// How a specifier is imported.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum ImportKind {
-        /// `import`, `export … from`, `import()`.
-        Import,
-        /// `require()`.
-        Require,
-    }
-
-    /// What a resolver is set up with.
-    #[derive(Debug, Clone)]
-    pub struct ResolveOptions {
-        /// The project root.
-        pub root: PathBuf,
-        /// The runtime.
-        pub target: Target,
-        /// `[alias]` from proctor.toml: (specifier, replacement path).
-        pub alias: Vec<(String, String)>,
-        /// Extra export conditions.
-        pub conditions: Vec<String>,
-    }
-
-    /// Where a specifier leads.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub enum Resolution {
-        /// A file.
-        File(PathBuf),
-        /// A node builtin (`node:fs`).
-        Builtin(String),
-    }
-
-    /// Why a specifier could not be resolved.
-    #[derive(Debug, thiserror::Error)]
-    #[error("cannot resolve {specifier:?} from {}: {message}", importer.display())]
-    pub struct ResolveError {
-        /// The specifier.
-        pub specifier: String,
-        /// The importing file.
-        pub importer: PathBuf,
-        /// oxc_resolver's reason.
-        pub message: String,
-    }
-
-    /// One resolver for imports and one for requires (their conditions differ).
-    pub struct Resolver {
-        import: oxc_resolver::Resolver,
-        require: oxc_resolver::Resolver,
-    }
-
-    impl Resolver {
-        /// A resolver for `options`.
-        pub fn new(options: ResolveOptions) -> Resolver {
-            let make = |kind: &str| {
-                let mut conditions: Vec<String> = options.conditions.clone();
-                conditions.extend(["browser", kind, "module", "default"].map(String::from));
-                oxc_resolver::Resolver::new(oxc_resolver::ResolveOptions {
-                    extensions: [".ts", ".tsx", ".mts", ".js", ".jsx", ".mjs", ".cjs", ".json"]
-                        .map(String::from)
-                        .to_vec(),
-                    extension_alias: vec![
-                        (".js".into(), vec![".ts".into(), ".tsx".into(), ".js".into()]),
-                        (".mjs".into(), vec![".mts".into(), ".mjs".into()]),
-                    ],
-                    condition_names: conditions,
-                    main_fields: vec!["browser".into(), "module".into(), "main".into()],
-                    alias_fields: vec![vec!["browser".into()]],
-                    tsconfig: Some(oxc_resolver::TsconfigDiscovery::Auto),
-                    builtin_modules: true,
-                    ..Default::default()
-                })
-            };
-            Resolver { import: make("import"), require: make("require") }
-        }
-
-        /// Resolves `specifier` written in `importer`.
-        pub fn resolve(&self, importer: &Path, specifier: &str, kind: ImportKind) -> Result<Resolution, ResolveError> {
-            let resolver = match kind {
-                ImportKind::Import => &self.import,
-                ImportKind::Require => &self.require,
-            };
-            // resolve_file (not resolve) finds the importer's nearest tsconfig.json.
-            match resolver.resolve_file(importer, specifier) {
-                Ok(found) => Ok(Resolution::File(found.full_path())),
-                Err(oxc_resolver::ResolveError::Builtin { resolved, .. }) => Ok(Resolution::Builtin(resolved)),
-                Err(err) => Err(ResolveError {
-                    specifier: specifier.to_string(),
-                    importer: importer.to_path_buf(),
-                    message: err.to_string(),
-                }),
-            }
-        }
     }
 }
