@@ -149,40 +149,29 @@ fn walk(modules: &EsmModules, starts: &[PathBuf]) -> Walk {
             if record.specifier == "proctor" {
                 continue;
             }
-            let place = format!("{}:{}:{}", display(modules.root(), &file), record.line, record.column);
-            let target = match modules.resolver().resolve(&file, &record.specifier, record.kind) {
-                Ok(Resolution::File(target)) => target.canonicalize().unwrap_or(target),
+            let why = match modules.resolver().resolve(&file, &record.specifier, record.kind) {
+                Ok(Resolution::File(target)) => Ok(target.canonicalize().unwrap_or(target)),
                 Ok(Resolution::Empty(_)) => {
                     if let Some(key) = import_map_key(&importer_url, &record.specifier) {
-                        walk.keys
-                            .entry(key)
-                            .or_default()
-                            .entry(EMPTY_MODULE.into())
-                            .or_default()
-                            .push(importer_url.clone());
+                        let importers = walk.keys.entry(key).or_default().entry(EMPTY_MODULE.into()).or_default();
+                        importers.push(importer_url.clone());
                     }
                     continue;
                 }
                 // A require the package guards with try/catch may fail; it throws when called.
                 _ if record.kind == ImportKind::Require && in_package => continue,
-                Ok(Resolution::Builtin(name)) | Err(ResolveError::NodeBuiltin { specifier: name, .. }) => {
-                    walk.unresolved.entry(file.clone()).or_default().push(format!(
-                        "cannot resolve \"{name}\" imported at {place}: it is a node builtin module, which browsers do not have"
-                    ));
-                    continue;
+                Err(ResolveError::NotFound { hint, .. }) => Err(hint),
+                Err(ResolveError::Invalid { message, .. }) => Err(format!(": {message}")),
+                Ok(Resolution::Builtin(_)) | Err(ResolveError::NodeBuiltin { .. }) => {
+                    Err(": it is a node builtin module, which browsers do not have".into())
                 }
-                Err(ResolveError::NotFound { hint, .. }) => {
-                    walk.unresolved
-                        .entry(file.clone())
-                        .or_default()
-                        .push(format!("cannot resolve \"{}\" imported at {place}{hint}", record.specifier));
-                    continue;
-                }
-                Err(ResolveError::Invalid { message, .. }) => {
-                    walk.unresolved
-                        .entry(file.clone())
-                        .or_default()
-                        .push(format!("cannot resolve \"{}\" imported at {place}: {message}", record.specifier));
+            };
+            let target = match why {
+                Ok(target) => target,
+                Err(why) => {
+                    let place = format!("{}:{}:{}", display(modules.root(), &file), record.line, record.column);
+                    let message = format!("cannot resolve \"{}\" imported at {place}{why}", record.specifier);
+                    walk.unresolved.entry(file.clone()).or_default().push(message);
                     continue;
                 }
             };
