@@ -20,6 +20,7 @@ mod select;
 mod serve;
 mod server;
 mod session;
+mod transform;
 mod watch;
 
 use clap::Parser;

@@ -7,7 +7,7 @@ use crate::codeframe::code_frame;
 use protocol::{IdAllocator, TestMode};
 use swc_core::common::{sync::Lrc, FileName, SourceMap, Spanned};
 use swc_core::ecma::ast::*;
-use swc_core::ecma::parser::{parse_file_as_program, EsSyntax, Syntax, TsSyntax};
+use swc_core::ecma::parser::{error::Error as ParseError, parse_file_as_program, EsSyntax, Syntax, TsSyntax};
 use swc_core::ecma::visit::{Visit, VisitWith};
 
 /// What analysis found in one file.
@@ -25,14 +25,8 @@ pub(crate) fn analyze(rel_path: &str, source: &str) -> Result<Analysis, SyntaxEr
     let mut recovered = Vec::new();
     // Recoverable errors are left to the runtime: node and swc disagree on some of them
     // (sloppy-mode scripts), and node's own load error is then the truth.
-    let program =
-        parse_file_as_program(&fm, syntax_for(rel_path), EsVersion::latest(), None, &mut recovered).map_err(|err| {
-            let loc = cm.lookup_char_pos(err.span().lo);
-            let location = Location { line: loc.line, column: loc.col.0 + 1 };
-            let message = err.kind().msg().to_string();
-            let frame = code_frame(rel_path, source, location.line, location.column, &message).unwrap_or_default();
-            SyntaxError { message, location, frame }
-        })?;
+    let program = parse_file_as_program(&fm, syntax_for(rel_path), EsVersion::latest(), None, &mut recovered)
+        .map_err(|err| syntax_error(&cm, &err, rel_path, source))?;
     let mut finder = Finder {
         cm: &cm,
         source,
@@ -45,6 +39,16 @@ pub(crate) fn analyze(rel_path: &str, source: &str) -> Result<Analysis, SyntaxEr
     program.visit_with(&mut finder);
     let root = finder.stack.pop().map(|f| f.children).unwrap_or_default();
     Ok(Analysis { nodes: root, imports: finder.imports, subjects: finder.subjects })
+}
+
+/// Locates an swc parse error in `source` (named `name` in the code frame), 1-based. The plan
+/// and the transform both report parse errors this way.
+pub(crate) fn syntax_error(cm: &SourceMap, err: &ParseError, name: &str, source: &str) -> SyntaxError {
+    let loc = cm.lookup_char_pos(err.span().lo);
+    let location = Location { line: loc.line, column: loc.col.0 + 1 };
+    let message = err.kind().msg().to_string();
+    let frame = code_frame(name, source, location.line, location.column, &message).unwrap_or_default();
+    SyntaxError { message, location, frame }
 }
 
 fn syntax_for(path: &str) -> Syntax {

@@ -7,6 +7,7 @@ mod graph;
 mod model;
 mod stamp;
 
+pub(crate) use analyze::syntax_error;
 pub use discover::{build_plan, build_plan_cached, PlanCache, PlanError};
 pub use graph::{reachable, subjects, ImportGraph};
 pub use model::{Location, Plan, PlanNode, PlannedFile, PlannedSuite, PlannedTest};
