@@ -198,7 +198,7 @@ impl Site {
             .map_err(|source| BuildError::Write { dir: std::env::temp_dir(), source })?;
         let (built, ready) = tokio::sync::watch::channel(false);
         let modules = matches!(mode, BuildMode::Esm)
-            .then(|| Arc::new(EsmModules::new(root, &build_dir.path().join("transformed"), esm)));
+            .then(|| Arc::new(EsmModules::new(root, &root.join(crate::build::TRANSFORM_CACHE), esm)));
         let site = crate::server::Site {
             root: root.to_path_buf(),
             build_dir: build_dir.path().to_path_buf(),

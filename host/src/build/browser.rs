@@ -5,7 +5,7 @@
 
 use super::entry::{write_controller, BuildError};
 use super::esm::{build_esm, LoadProblems};
-use super::modules::EsmModules;
+use super::modules::{EsmModules, TRANSFORM_CACHE};
 use super::sourcemap::StackMapper;
 use crate::config::BuildMode;
 use crate::paths::file_url;
@@ -56,7 +56,7 @@ pub async fn build_browser(
             let modules = match modules {
                 Some(modules) => modules,
                 None => {
-                    own = Arc::new(EsmModules::new(root, &build_dir.join("transformed"), &Default::default()));
+                    own = Arc::new(EsmModules::new(root, &root.join(TRANSFORM_CACHE), &Default::default()));
                     &own
                 }
             };

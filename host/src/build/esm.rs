@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
-use swc_core::common::{sync::Lrc, FileName, SourceMap, Spanned};
+use swc_core::common::{sync::Lrc, FileName, SourceMap};
 use swc_core::ecma::ast::*;
 use swc_core::ecma::parser::{parse_file_as_program, EsSyntax, Syntax, TsSyntax};
 use swc_core::ecma::visit::{Visit, VisitWith};
@@ -143,7 +143,7 @@ fn walk(modules: &EsmModules, starts: &[PathBuf]) -> Walk {
     while let Some(file) = queue.pop_front() {
         walk.order.push(file.clone());
         let Some(importer_url) = modules.url_for(&file) else { continue };
-        let records = if is_module_source(&file) { read_imports(&file) } else { Vec::new() };
+        let records = if is_module_source(&file) { read_imports(modules, &file) } else { Vec::new() };
         let in_package = file.components().any(|c| c.as_os_str() == "node_modules");
         for record in records {
             if record.specifier == "proctor" {
@@ -272,9 +272,20 @@ fn is_module_source(file: &Path) -> bool {
         .is_some_and(|e| matches!(e, "js" | "mjs" | "cjs" | "jsx" | "ts" | "tsx" | "mts" | "cts"))
 }
 
-/// Every literal import of `file`: static imports and re-exports, literal `import()`, literal
-/// `require()`, and the JSX runtime an automatic-runtime transform will import.
-fn read_imports(file: &Path) -> Vec<ImportRecord> {
+/// Every literal import of `file` as the browser will see them: static imports and
+/// re-exports, literal `import()` and `require()`. A file the transform changes is read after
+/// it (type-only imports are gone, the JSX runtime's import is there) and each position goes
+/// back through the transform's map to the original file.
+fn read_imports(modules: &EsmModules, file: &Path) -> Vec<ImportRecord> {
+    if let Some((code, map)) = modules.transformed(file) {
+        let map = sourcemap::SourceMap::from_slice(map.as_bytes()).ok();
+        let mut records = imports_of(Path::new("transformed.js"), &code);
+        for record in &mut records {
+            let original = map.as_ref().and_then(|m| m.lookup_token(record.line - 1, record.column - 1));
+            (record.line, record.column) = original.map_or((1, 1), |t| (t.get_src_line() + 1, t.get_src_col() + 1));
+        }
+        return records;
+    }
     let Ok(source) = std::fs::read_to_string(file) else { return Vec::new() };
     imports_of(file, &source)
 }
@@ -285,7 +296,7 @@ fn imports_of(file: &Path, source: &str) -> Vec<ImportRecord> {
     {
         Syntax::Typescript(TsSyntax { tsx: name.ends_with(".tsx"), decorators: true, ..Default::default() })
     } else {
-        Syntax::Es(EsSyntax { jsx: !name.contains("/node_modules/"), decorators: true, ..Default::default() })
+        Syntax::Es(EsSyntax { jsx: name.ends_with(".jsx"), decorators: true, ..Default::default() })
     };
     let cm: Lrc<SourceMap> = Default::default();
     let fm = cm.new_source_file(Lrc::new(FileName::Real(file.to_path_buf())), source.to_string());
@@ -293,38 +304,14 @@ fn imports_of(file: &Path, source: &str) -> Vec<ImportRecord> {
     let Ok(program) = parse_file_as_program(&fm, syntax, EsVersion::latest(), None, &mut errors) else {
         return Vec::new();
     };
-    let mut collector = Collector { cm: cm.clone(), records: Vec::new(), jsx: None };
+    let mut collector = Collector { cm: cm.clone(), records: Vec::new() };
     program.visit_with(&mut collector);
-    if let Some(at) = collector.jsx {
-        let source = jsx_import_source(file);
-        collector.records.push(ImportRecord {
-            specifier: format!("{source}/jsx-runtime"),
-            kind: ImportKind::Import,
-            line: at.0,
-            column: at.1,
-        });
-    }
     collector.records
-}
-
-/// `jsxImportSource` of the nearest tsconfig.json/jsconfig.json, `react` by default.
-fn jsx_import_source(file: &Path) -> String {
-    for dir in file.ancestors().skip(1) {
-        for name in ["tsconfig.json", "jsconfig.json"] {
-            if let Ok(text) = std::fs::read_to_string(dir.join(name)) {
-                let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-                return value["compilerOptions"]["jsxImportSource"].as_str().unwrap_or("react").to_string();
-            }
-        }
-    }
-    "react".into()
 }
 
 struct Collector {
     cm: Lrc<SourceMap>,
     records: Vec<ImportRecord>,
-    /// Where the first JSX element is, if any.
-    jsx: Option<(u32, u32)>,
 }
 
 impl Collector {
@@ -373,22 +360,6 @@ impl Visit for Collector {
         }
         call.visit_children_with(self);
     }
-
-    fn visit_jsx_element(&mut self, element: &JSXElement) {
-        if self.jsx.is_none() {
-            let at = self.cm.lookup_char_pos(element.span().lo);
-            self.jsx = Some((at.line as u32, at.col_display as u32 + 1));
-        }
-        element.visit_children_with(self);
-    }
-
-    fn visit_jsx_fragment(&mut self, fragment: &JSXFragment) {
-        if self.jsx.is_none() {
-            let at = self.cm.lookup_char_pos(fragment.span().lo);
-            self.jsx = Some((at.line as u32, at.col_display as u32 + 1));
-        }
-        fragment.visit_children_with(self);
-    }
 }
 
 #[cfg(test)]
@@ -407,17 +378,22 @@ mod tests {
 
     #[test]
     fn imports_carry_kind_and_place_and_type_imports_are_left_out() {
-        let source = "import type { T } from './types';\nimport a from './a';\nexport * from \"./b\";\nconst c = require('./c');\nconst d = () => import('./d');\nconst el = <div/>;";
-        let records = imports_of(Path::new("/p/x.tsx"), source);
+        let dir = project(&[(
+            "x.tsx",
+            "import type { T } from './types';\nimport a from './a';\nimport { OnlyAType } from './b';\nexport * from \"./c\";\nconst d = require('./d');\nconst e = () => import('./e');\nconst el = <div>{a as T}</div>;\nlet x: OnlyAType;",
+        )]);
+        let root = dir.path().canonicalize().unwrap();
+        let modules = EsmModules::new(&root, &root.join(".cache"), &Default::default());
+        let records = read_imports(&modules, &root.join("x.tsx"));
         let found: Vec<_> = records.iter().map(|r| (r.specifier.as_str(), r.kind, r.line, r.column)).collect();
         assert_eq!(
             found,
             [
+                ("react/jsx-runtime", ImportKind::Import, 1, 1),
                 ("./a", ImportKind::Import, 2, 15),
-                ("./b", ImportKind::Import, 3, 15),
-                ("./c", ImportKind::Require, 4, 19),
-                ("./d", ImportKind::Import, 5, 24),
-                ("react/jsx-runtime", ImportKind::Import, 6, 12),
+                ("./c", ImportKind::Import, 4, 15),
+                ("./d", ImportKind::Require, 5, 19),
+                ("./e", ImportKind::Import, 6, 24),
             ]
         );
     }
@@ -427,7 +403,7 @@ mod tests {
         let dir = project(&[
             (
                 "src/a.test.ts",
-                "import { u } from './utils';\nimport d from './dir';\nimport p from 'pkg';\nimport o from './other';",
+                "import { u } from './utils';\nimport d from './dir';\nimport p from 'pkg';\nimport o from './other';\nconsole.log(u, d, p, o);",
             ),
             ("src/utils.ts", "export const u = 1;"),
             ("src/dir/index.js", "export default 1;"),

@@ -9,11 +9,10 @@ mod entry;
 mod esm;
 mod modules;
 mod sourcemap;
-mod standin;
 
 pub use browser::{build_browser, BrowserBuild};
 pub(crate) use entry::{controller_file, temp_dir, write_controller};
 pub use entry::{write_node_entry, write_node_entry_using, BuildError, NodeEntry};
 pub use esm::LoadProblems;
-pub use modules::{EsmModules, EsmOptions, Reply};
+pub use modules::{EsmModules, EsmOptions, Reply, TRANSFORM_CACHE};
 pub use sourcemap::StackMapper;

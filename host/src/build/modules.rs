@@ -7,14 +7,18 @@
 //! build's walk (`esm.rs`) warms what the page then requests.
 
 use super::cjs;
-use super::standin::transform::{self, needs_transform, JsxOverrides, TransformCache, Tsconfigs};
 use crate::config::JsxConfig;
 use crate::paths::{file_url, normalize, percent_decode};
 use crate::resolve::{ImportKind, Resolution, ResolveOptions, Resolver, Target};
+use crate::transform::{self, needs_transform, JsxOverrides, JsxRuntime, ModuleFormat, TransformCache, Tsconfigs};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
+
+/// Where, below the project root, transformed files are cached (the transform's own layout), so
+/// a second run and every watch rerun transform only what changed.
+pub const TRANSFORM_CACHE: &str = ".proctor/cache/transform";
 
 /// The URL prefix for files outside the project root that may be served.
 const FS_PREFIX: &str = "/@fs/";
@@ -68,14 +72,14 @@ pub struct EsmModules {
     root: PathBuf,
     resolver: Resolver,
     transforms: TransformCache,
-    tsconfigs: Tsconfigs,
+    tsconfigs: Mutex<Tsconfigs>,
     overrides: JsxOverrides,
     /// Directories outside the root whose files may be served: node_modules of the root's
     /// ancestors and the targets of symlinked packages.
     allowed: Vec<PathBuf>,
     served: Mutex<HashMap<(PathBuf, bool), Served>>,
     /// Source maps of transformed files by URL path, for the stack mapper.
-    maps: Mutex<HashMap<String, Arc<Vec<u8>>>>,
+    maps: Mutex<HashMap<String, Arc<str>>>,
     /// URL paths requested that were not there, in order.
     missing: Mutex<Vec<String>>,
 }
@@ -100,9 +104,9 @@ impl EsmModules {
             allowed: outside_packages(&root),
             root,
             resolver,
-            transforms: TransformCache::new(cache_dir),
-            tsconfigs: Tsconfigs,
-            overrides: JsxOverrides { jsx_in_js: options.jsx.in_js },
+            transforms: TransformCache::new(cache_dir.to_path_buf()),
+            tsconfigs: Mutex::new(Tsconfigs::new()),
+            overrides: jsx_overrides(&options.jsx),
             served: Mutex::new(HashMap::new()),
             maps: Mutex::new(HashMap::new()),
             missing: Mutex::new(Vec::new()),
@@ -149,7 +153,7 @@ impl EsmModules {
     }
 
     /// The source map of a transformed file served at `url_path` (JSON).
-    pub fn map_for(&self, url_path: &str) -> Option<Arc<Vec<u8>>> {
+    pub fn map_for(&self, url_path: &str) -> Option<Arc<str>> {
         self.maps.lock().ok()?.get(url_path).cloned()
     }
 
@@ -205,30 +209,52 @@ impl EsmModules {
         Some(served)
     }
 
+    /// The transform's output for `file` (code and source map), when it needs one.
+    pub(crate) fn transformed(&self, file: &Path) -> Option<(String, Arc<str>)> {
+        let options = self.tsconfigs.lock().ok()?.options_for(file, transform::Target::Browser, &self.overrides);
+        if !needs_transform(file, &options) {
+            return None;
+        }
+        let module = self.transforms.get(file, &options).ok()?;
+        Some((std::fs::read_to_string(&module.code_path).ok()?, module.map))
+    }
+
     /// The JS of a script: transformed, wrapped when it is CommonJS, else as it is. A file that
-    /// does not transform is served with a statement that throws swc's message, so the test
-    /// file that imports it fails to load with it.
+    /// does not transform is served with a statement that throws the transform's message, so
+    /// the test file that imports it fails to load with it.
     fn script(&self, file: &Path, url_path: &str) -> Option<String> {
-        let options = self.tsconfigs.options_for(file, transform::Target::Browser, &self.overrides);
+        let options = self.tsconfigs.lock().ok()?.options_for(file, transform::Target::Browser, &self.overrides);
         if needs_transform(file, &options) {
-            return Some(match self.transforms.get(file, &options) {
-                Ok(module) => {
-                    if let Ok(mut maps) = self.maps.lock() {
-                        maps.insert(url_path.to_string(), module.map.clone());
-                    }
-                    std::fs::read_to_string(&module.code_path).ok()?
+            let module = match self.transforms.get(file, &options) {
+                Ok(module) => module,
+                Err(err) => {
+                    return Some(format!("throw new SyntaxError({});\n", serde_json::to_string(&err.to_string()).ok()?))
                 }
-                Err(err) => format!("throw new SyntaxError({});\n", serde_json::to_string(&err.to_string()).ok()?),
+            };
+            if let Ok(mut maps) = self.maps.lock() {
+                maps.insert(url_path.to_string(), module.map.clone());
+            }
+            let code = std::fs::read_to_string(&module.code_path).ok()?;
+            // `.cts`, `export =` and CommonJS-only files come out as CommonJS: wrap them too.
+            return Some(match module.format {
+                ModuleFormat::Module => code,
+                ModuleFormat::CommonJs => self.wrap_commonjs(file, &code),
             });
         }
         let source = std::fs::read_to_string(file).ok()?;
         if !self.is_commonjs(file) {
             return Some(source);
         }
-        let analysis = cjs::analyze(&source);
-        if analysis.esm {
+        if cjs::analyze(&source).esm {
             return Some(source);
         }
+        Some(self.wrap_commonjs(file, &source))
+    }
+
+    /// `source` (CommonJS) as an ES module: its requires resolved and hoisted, its named exports
+    /// those it and the files it re-exports assign.
+    fn wrap_commonjs(&self, file: &Path, source: &str) -> String {
+        let analysis = cjs::analyze(source);
         let requires: Vec<(String, Option<String>)> = analysis
             .requires
             .iter()
@@ -243,7 +269,7 @@ impl EsmModules {
             .collect();
         let mut names = analysis.exports.clone();
         self.reexported_names(file, &analysis.reexports, &mut names, &mut BTreeSet::new());
-        Some(cjs::wrap(&source, &requires, &names))
+        cjs::wrap(source, &requires, &names)
     }
 
     /// Adds the names CommonJS files re-exported from `file` export, following re-exports.
@@ -324,6 +350,21 @@ impl EsmModules {
             return Some(out);
         }
         Some(format!("export default {};\n", js(&self.path_url(file)?)))
+    }
+}
+
+/// proctor.toml's JSX settings of a suite as the transform takes them.
+fn jsx_overrides(jsx: &JsxConfig) -> JsxOverrides {
+    JsxOverrides {
+        runtime: jsx.runtime.as_deref().map(|runtime| match runtime {
+            "classic" => JsxRuntime::Classic,
+            "preserve" => JsxRuntime::Preserve,
+            _ => JsxRuntime::Automatic,
+        }),
+        import_source: jsx.import_source.clone(),
+        factory: jsx.factory.clone(),
+        fragment: jsx.fragment.clone(),
+        in_js: jsx.in_js,
     }
 }
 

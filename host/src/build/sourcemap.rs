@@ -100,7 +100,7 @@ impl Served {
         }
         if let Some(modules) = &self.modules {
             if let Some(file) = modules.file_for(path) {
-                if let Some(map) = modules.map_for(path).and_then(|bytes| SourceMap::from_slice(&bytes).ok()) {
+                if let Some(map) = modules.map_for(path).and_then(|json| SourceMap::from_slice(json.as_bytes()).ok()) {
                     let token = map.lookup_token(line.checked_sub(1)?, column.checked_sub(1)?)?;
                     return Some((file, token.get_src_line() + 1, token.get_src_col() + 1));
                 }
