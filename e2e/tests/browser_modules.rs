@@ -26,6 +26,10 @@ fn typescript_jsx_assets_and_commonjs_packages_run_as_native_modules() {
                 "test/cjs.test.js::takes default from an __esModule package and follows __exportStar and require",
                 "passed"
             ),
+            (
+                "test/cjs.test.js::gives names only the importer knows (lodash's shape), as Vite's interop does",
+                "passed"
+            ),
             ("test/jsx.test.tsx::renders with the tsconfig's jsxImportSource", "passed"),
             ("test/ts.test.ts::typescript::fails on the typescript line", "failed"),
             ("test/ts.test.ts::typescript::loads an extensionless path it computes", "passed"),

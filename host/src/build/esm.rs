@@ -34,6 +34,9 @@ pub struct ImportRecord {
     pub line: u32,
     /// 1-based column.
     pub column: u32,
+    /// The names it imports by name (`import { a, b as c }` → `a`, `b`), which a CommonJS
+    /// module it reaches must then export.
+    pub names: Vec<String>,
 }
 
 /// Why a test file cannot load, by test file (relative path), found before the page loads.
@@ -181,6 +184,9 @@ fn walk(modules: &EsmModules, starts: &[PathBuf]) -> Walk {
                     walk.keys.entry(key).or_default().entry(url).or_default().push(importer_url.clone());
                 }
             }
+            if !record.names.is_empty() {
+                modules.imports_names(&target, &record.names);
+            }
             walk.edges.entry(file.clone()).or_default().push(target.clone());
             if seen.insert(target.clone()) {
                 queue.push_back(target);
@@ -309,19 +315,27 @@ fn imports_of(file: &Path, source: &str) -> Vec<ImportRecord> {
     collector.records
 }
 
+fn export_name(name: &ModuleExportName) -> String {
+    match name {
+        ModuleExportName::Ident(ident) => ident.sym.to_string(),
+        ModuleExportName::Str(s) => s.value.to_string_lossy().into_owned(),
+    }
+}
+
 struct Collector {
     cm: Lrc<SourceMap>,
     records: Vec<ImportRecord>,
 }
 
 impl Collector {
-    fn push(&mut self, specifier: &Str, kind: ImportKind) {
+    fn push(&mut self, specifier: &Str, kind: ImportKind, names: Vec<String>) {
         let at = self.cm.lookup_char_pos(specifier.span.lo);
         self.records.push(ImportRecord {
             specifier: specifier.value.to_string_lossy().into_owned(),
             kind,
             line: at.line as u32,
             column: at.col_display as u32 + 1,
+            names,
         });
     }
 }
@@ -329,19 +343,37 @@ impl Collector {
 impl Visit for Collector {
     fn visit_import_decl(&mut self, decl: &ImportDecl) {
         if !decl.type_only {
-            self.push(&decl.src, ImportKind::Import);
+            let names = decl
+                .specifiers
+                .iter()
+                .filter_map(|specifier| match specifier {
+                    ImportSpecifier::Named(named) if !named.is_type_only => {
+                        Some(named.imported.as_ref().map_or_else(|| named.local.sym.to_string(), export_name))
+                    }
+                    _ => None,
+                })
+                .collect();
+            self.push(&decl.src, ImportKind::Import, names);
         }
     }
 
     fn visit_named_export(&mut self, export: &NamedExport) {
         if let Some(src) = export.src.as_deref().filter(|_| !export.type_only) {
-            self.push(src, ImportKind::Import);
+            let names = export
+                .specifiers
+                .iter()
+                .filter_map(|specifier| match specifier {
+                    ExportSpecifier::Named(named) if !named.is_type_only => Some(export_name(&named.orig)),
+                    _ => None,
+                })
+                .collect();
+            self.push(src, ImportKind::Import, names);
         }
     }
 
     fn visit_export_all(&mut self, export: &ExportAll) {
         if !export.type_only {
-            self.push(&export.src, ImportKind::Import);
+            self.push(&export.src, ImportKind::Import, Vec::new());
         }
     }
 
@@ -355,7 +387,7 @@ impl Visit for Collector {
         };
         if let (Some(kind), Some(arg)) = (kind, call.args.first()) {
             if let Expr::Lit(Lit::Str(s)) = &*arg.expr {
-                self.push(s, kind);
+                self.push(s, kind, Vec::new());
             }
         }
         call.visit_children_with(self);

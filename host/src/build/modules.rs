@@ -80,6 +80,9 @@ pub struct EsmModules {
     served: Mutex<HashMap<(PathBuf, bool), Served>>,
     /// Source maps of transformed files by URL path, for the stack mapper.
     maps: Mutex<HashMap<String, Arc<str>>>,
+    /// Names importers import from each file by name: a CommonJS file exports them too, when
+    /// no static analysis finds them (`import { join } from "lodash"`, as Vite's interop gives).
+    wanted: Mutex<HashMap<PathBuf, BTreeSet<String>>>,
     /// URL paths requested that were not there, in order.
     missing: Mutex<Vec<String>>,
 }
@@ -109,6 +112,7 @@ impl EsmModules {
             overrides: jsx_overrides(&options.jsx),
             served: Mutex::new(HashMap::new()),
             maps: Mutex::new(HashMap::new()),
+            wanted: Mutex::new(HashMap::new()),
             missing: Mutex::new(Vec::new()),
         }
     }
@@ -209,6 +213,20 @@ impl EsmModules {
         Some(served)
     }
 
+    /// Records that some module imports `names` from `file` by name.
+    pub(crate) fn imports_names(&self, file: &Path, names: &[String]) {
+        let Ok(mut wanted) = self.wanted.lock() else { return };
+        let known = wanted.entry(file.to_path_buf()).or_default();
+        let before = known.len();
+        known.extend(names.iter().cloned());
+        if known.len() != before {
+            // A wrapper served before now lacks a name.
+            if let Ok(mut served) = self.served.lock() {
+                served.remove(&(file.to_path_buf(), false));
+            }
+        }
+    }
+
     /// The transform's output for `file` (code and source map), when it needs one.
     pub(crate) fn transformed(&self, file: &Path) -> Option<(String, Arc<str>)> {
         let options = self.tsconfigs.lock().ok()?.options_for(file, transform::Target::Browser, &self.overrides);
@@ -268,6 +286,9 @@ impl EsmModules {
             })
             .collect();
         let mut names = analysis.exports.clone();
+        if let Some(wanted) = self.wanted.lock().ok().and_then(|w| w.get(file).cloned()) {
+            names.extend(wanted);
+        }
         self.reexported_names(file, &analysis.reexports, &mut names, &mut BTreeSet::new());
         cjs::wrap(source, &requires, &names)
     }
@@ -544,6 +565,13 @@ mod tests {
         assert!(index.starts_with("import * as __proctor_r0 from \"/node_modules/cjs/impl.js\";"), "{index}");
         assert!(index.contains("as \"hello\""), "re-exported names are exported: {index}");
         assert_eq!(body(modules.respond("/node_modules/esm/index.js", None)), "exports.x = 1;");
+        let impl_file = dir.path().canonicalize().unwrap().join("node_modules/cjs/impl.js");
+        assert!(!body(modules.respond("/node_modules/cjs/impl.js", None)).contains("as \"unseen\""));
+        modules.imports_names(&impl_file, &["unseen".to_string()]);
+        assert!(
+            body(modules.respond("/node_modules/cjs/impl.js", None)).contains("as \"unseen\""),
+            "a name an importer asks for is exported even where analysis does not see it"
+        );
         assert_eq!(body(modules.respond("/src/plain.js", None)), "exports.x = 1;");
     }
 }
