@@ -1,7 +1,8 @@
 //! The host's network side: an axum server on 127.0.0.1 (random port) whose `/ws` endpoint
 //! accepts controllers that present the run's random token. For browsers it also serves a
 //! [`Site`]: the shell page and build output under `/__proctor/`, and the project's own files
-//! (never anything outside the project root). Every request needs the token, as a `token`
+//! (outside the project root only the packages [`EsmModules`] allows in the `esm` build, at
+//! `/@fs/`; nothing else). Every request needs the token, as a `token`
 //! query parameter or the cookie the shell page sets.
 
 mod log;
