@@ -11,6 +11,11 @@ use proctor_e2e::{model, Output, Project};
 fn typescript_jsx_assets_and_commonjs_packages_run_as_native_modules() {
     let _browser = proctor_e2e::browser_lock();
     let project = Project::fixture("browser-modules");
+    // A second version of a package, nested where only src/legacy sees it (node_modules cannot
+    // be committed inside the fixture's src).
+    project
+        .write("src/legacy/node_modules/versioned/package.json", r#"{ "name": "versioned", "type": "module" }"#)
+        .write("src/legacy/node_modules/versioned/index.js", "export const version = 1;\n");
     let out = project.run(&["run", "--reporter", "json"]);
     out.assert_code(1);
     assert_eq!(
@@ -31,6 +36,8 @@ fn typescript_jsx_assets_and_commonjs_packages_run_as_native_modules() {
                 "passed"
             ),
             ("test/jsx.test.tsx::renders with the tsconfig's jsxImportSource", "passed"),
+            ("test/versions.test.js::finds a .ts file through its .js name", "passed"),
+            ("test/versions.test.js::gives each importer the package version it resolves to", "passed"),
             ("test/ts.test.ts::typescript::fails on the typescript line", "failed"),
             ("test/ts.test.ts::typescript::loads an extensionless path it computes", "passed"),
             ("test/ts.test.ts::typescript::resolves tsconfig paths and directory imports", "passed"),
