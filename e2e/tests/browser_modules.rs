@@ -25,6 +25,8 @@ fn typescript_jsx_assets_and_commonjs_packages_run_as_native_modules() {
             ("test/assets.test.js::gives css module class names", "passed"),
             ("test/assets.test.js::gives an asset's url", "passed"),
             ("test/assets.test.js::imports json without an attribute", "passed"),
+            ("test/attributes.test.js::imports JSON and CSS by paths computed at run time", "passed"),
+            ("test/attributes.test.js::keeps a JSON import with an import attribute native", "passed"),
             ("test/cjs.test.js::gives a CommonJS package's module.exports as default", "passed"),
             ("test/cjs.test.js::gives a CommonJS package's re-exported names", "passed"),
             (

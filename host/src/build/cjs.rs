@@ -31,7 +31,9 @@ pub fn analyze(source: &str) -> CjsAnalysis {
     let cm: Lrc<SourceMap> = Default::default();
     let fm = cm.new_source_file(Lrc::new(FileName::Anon), source.to_string());
     let mut errors = Vec::new();
-    let syntax = Syntax::Es(EsSyntax { jsx: false, ..Default::default() });
+    // CommonJS may `return` at top level (its body is a function's).
+    let syntax =
+        Syntax::Es(EsSyntax { allow_return_outside_function: true, import_attributes: true, ..Default::default() });
     let Ok(program) = parse_file_as_program(&fm, syntax, EsVersion::latest(), None, &mut errors) else {
         return CjsAnalysis::default();
     };
@@ -277,6 +279,13 @@ mod tests {
         assert!(analyze("import x from 'y';\nexport const a = x;").esm);
         assert!(!analyze("module.exports = 1;").esm);
         assert!(!analyze("var x = require('y');").esm);
+    }
+
+    #[test]
+    fn a_top_level_return_is_commonjs() {
+        let found = analyze("if (typeof window === 'undefined') return;\nexports.a = require('./a');");
+        assert_eq!(found.requires, ["./a"]);
+        assert!(found.exports.contains("a"));
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub struct ImportRecord {
     /// The names it imports by name (`import { a, b as c }` → `a`, `b`), which a CommonJS
     /// module it reaches must then export.
     pub names: Vec<String>,
+    /// The `type` of its import attributes (`with { type: "json" }`): the browser loads such a
+    /// file itself, not as a module made of it.
+    pub attribute: Option<String>,
 }
 
 /// Why a test file cannot load, by test file (relative path), found before the page loads.
@@ -178,9 +181,12 @@ fn walk(modules: &EsmModules, starts: &[PathBuf]) -> Walk {
                     continue;
                 }
             };
-            if let (Some(url), Some(key)) = (modules.url_for(&target), import_map_key(&importer_url, &record.specifier))
-            {
-                if record.kind == ImportKind::Import && key != url {
+            let url = match record.attribute {
+                Some(_) => modules.plain_url(&target),
+                None => modules.url_for(&target),
+            };
+            if let (Some(url), Some(key)) = (url, import_map_key(&importer_url, &record.specifier)) {
+                if record.kind == ImportKind::Import {
                     walk.keys.entry(key).or_default().entry(url).or_default().push(importer_url.clone());
                 }
             }
@@ -198,14 +204,17 @@ fn walk(modules: &EsmModules, starts: &[PathBuf]) -> Walk {
 
 impl Walk {
     /// The import map: each key with one target in `imports`; a key whose target differs by
-    /// importer keeps its most common target there and the others in `scopes` by importer.
+    /// importer keeps its most common target there and the others in `scopes` by importer. A
+    /// key that is its own target needs no entry, unless other importers' targets differ.
     fn import_map(&self) -> String {
         let mut imports = serde_json::Map::new();
         imports.insert("proctor".into(), format!("/__proctor/{CONTROLLER}/index.js").into());
         let mut scopes: BTreeMap<String, serde_json::Map<String, serde_json::Value>> = BTreeMap::new();
         for (key, targets) in &self.keys {
             let Some((common, _)) = targets.iter().max_by_key(|(_, importers)| importers.len()) else { continue };
-            imports.insert(key.clone(), common.clone().into());
+            if common != key {
+                imports.insert(key.clone(), common.clone().into());
+            }
             for (target, importers) in targets.iter().filter(|(t, _)| *t != common) {
                 for importer in importers {
                     scopes.entry(importer.clone()).or_default().insert(key.clone(), target.clone().into());
@@ -302,7 +311,13 @@ fn imports_of(file: &Path, source: &str) -> Vec<ImportRecord> {
     {
         Syntax::Typescript(TsSyntax { tsx: name.ends_with(".tsx"), decorators: true, ..Default::default() })
     } else {
-        Syntax::Es(EsSyntax { jsx: name.ends_with(".jsx"), decorators: true, ..Default::default() })
+        Syntax::Es(EsSyntax {
+            jsx: name.ends_with(".jsx"),
+            decorators: true,
+            import_attributes: true,
+            allow_return_outside_function: true,
+            ..Default::default()
+        })
     };
     let cm: Lrc<SourceMap> = Default::default();
     let fm = cm.new_source_file(Lrc::new(FileName::Real(file.to_path_buf())), source.to_string());
@@ -328,7 +343,24 @@ struct Collector {
 }
 
 impl Collector {
-    fn push(&mut self, specifier: &Str, kind: ImportKind, names: Vec<String>) {
+    fn push(&mut self, specifier: &Str, kind: ImportKind, names: Vec<String>, with: Option<&ObjectLit>) {
+        let attribute = with.and_then(|object| {
+            object.props.iter().find_map(|prop| match prop {
+                PropOrSpread::Prop(prop) => match &**prop {
+                    Prop::KeyValue(kv)
+                        if matches!(&kv.key, PropName::Ident(i) if &*i.sym == "type")
+                            || matches!(&kv.key, PropName::Str(s) if s.value == *"type") =>
+                    {
+                        match &*kv.value {
+                            Expr::Lit(Lit::Str(s)) => Some(s.value.to_string_lossy().into_owned()),
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                },
+                PropOrSpread::Spread(_) => None,
+            })
+        });
         let at = self.cm.lookup_char_pos(specifier.span.lo);
         self.records.push(ImportRecord {
             specifier: specifier.value.to_string_lossy().into_owned(),
@@ -336,6 +368,7 @@ impl Collector {
             line: at.line as u32,
             column: at.col_display as u32 + 1,
             names,
+            attribute,
         });
     }
 }
@@ -353,7 +386,7 @@ impl Visit for Collector {
                     _ => None,
                 })
                 .collect();
-            self.push(&decl.src, ImportKind::Import, names);
+            self.push(&decl.src, ImportKind::Import, names, decl.with.as_deref());
         }
     }
 
@@ -367,13 +400,13 @@ impl Visit for Collector {
                     _ => None,
                 })
                 .collect();
-            self.push(src, ImportKind::Import, names);
+            self.push(src, ImportKind::Import, names, export.with.as_deref());
         }
     }
 
     fn visit_export_all(&mut self, export: &ExportAll) {
         if !export.type_only {
-            self.push(&export.src, ImportKind::Import, Vec::new());
+            self.push(&export.src, ImportKind::Import, Vec::new(), export.with.as_deref());
         }
     }
 
@@ -387,7 +420,7 @@ impl Visit for Collector {
         };
         if let (Some(kind), Some(arg)) = (kind, call.args.first()) {
             if let Expr::Lit(Lit::Str(s)) = &*arg.expr {
-                self.push(s, kind, Vec::new());
+                self.push(s, kind, Vec::new(), None);
             }
         }
         call.visit_children_with(self);
@@ -439,13 +472,14 @@ mod tests {
             ),
             ("src/utils.ts", "export const u = 1;"),
             ("src/dir/index.js", "export default 1;"),
-            ("src/other.js", "import p from 'pkg';\nexport default p;"),
+            ("src/other.js", "import p from 'pkg';\nimport j from './data.json' with { type: 'json' };\nexport default p;"),
+            ("src/data.json", "{}"),
             ("node_modules/pkg/package.json", r#"{"name":"pkg","exports":{"browser":"./b.js","default":"./n.js"}}"#),
             ("node_modules/pkg/b.js", "export default 'b';"),
             ("node_modules/pkg/n.js", "export default 'n';"),
             ("src/nested/node_modules/pkg/package.json", r#"{"name":"pkg","main":"v2.js"}"#),
             ("src/nested/node_modules/pkg/v2.js", "export default 2;"),
-            ("src/nested/x.test.js", "import p from 'pkg';\nimport m from '../missing';"),
+            ("src/nested/x.test.js", "import p from 'pkg';\nimport m from '../missing';\nimport j from '../data.json';\nimport o from '../other.js';"),
         ]);
         let cache = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();
@@ -457,6 +491,12 @@ mod tests {
         assert_eq!(map["imports"]["/src/other"], "/src/other.js");
         assert_eq!(map["imports"]["pkg"], "/node_modules/pkg/b.js");
         assert_eq!(map["scopes"]["/src/nested/x.test.js"]["pkg"], "/src/nested/node_modules/pkg/v2.js");
+        assert_eq!(map["imports"]["/src/data.json"], "/src/data.json?import");
+        assert_eq!(
+            map["scopes"]["/src/other.js"]["/src/data.json"], "/src/data.json",
+            "an import with a type attribute gets the file itself"
+        );
+        assert_eq!(map["imports"].get("/src/other.js"), None, "a specifier that is its own target needs no entry");
         assert_eq!(walk.first_problem(&root.join("src/a.test.ts")), None);
         assert_eq!(
             walk.first_problem(&root.join("src/nested/x.test.js")).as_deref(),

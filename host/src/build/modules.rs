@@ -130,11 +130,12 @@ impl EsmModules {
     /// The URL path a browser imports `file` at; non-script files get `?import`, which makes
     /// them modules. None when the file may not be served.
     pub fn url_for(&self, file: &Path) -> Option<String> {
-        let base = self.path_url(file)?;
+        let base = self.plain_url(file)?;
         Some(if is_script(file) { base } else { format!("{base}?import") })
     }
 
-    fn path_url(&self, file: &Path) -> Option<String> {
+    /// The URL path of `file` itself (no `?import`), if it may be served.
+    pub fn plain_url(&self, file: &Path) -> Option<String> {
         let encoded = |p: &Path| file_url(p).trim_start_matches("file://").to_string();
         if let Ok(rel) = file.strip_prefix(&self.root) {
             return Some(encoded(&Path::new("/").join(rel)));
@@ -166,8 +167,12 @@ impl EsmModules {
         self.missing.lock().map(|m| m.clone()).unwrap_or_default()
     }
 
-    /// What to send for a request of `url_path` with `query`.
-    pub fn respond(&self, url_path: &str, query: Option<&str>) -> Reply {
+    /// What to send for a request of `url_path` with `query`; `dest` is the request's
+    /// `Sec-Fetch-Dest`. A non-script file is a module when the query says `import` (what the
+    /// import map asks for) or the browser fetches it as a script (a computed `import()` of a
+    /// JSON or CSS file), and itself when fetched as JSON or CSS (an import with `with { type:
+    /// "json" }`, whose URL the import map also sent to `?import`).
+    pub fn respond(&self, url_path: &str, query: Option<&str>, dest: Option<&str>) -> Reply {
         let Some(file) = self.file_for(url_path) else { return Reply::NotFound };
         if !file.is_file() {
             // An extensionless or directory import: resolve it as the bundlers would.
@@ -184,7 +189,12 @@ impl EsmModules {
             }
             return Reply::NotFound;
         }
-        let as_import = query.is_some_and(|q| q.split('&').any(|p| p == "import")) && !is_script(&file);
+        let as_import = !is_script(&file)
+            && match dest {
+                Some("script") => true,
+                Some("json" | "style") => false,
+                _ => query.is_some_and(|q| q.split('&').any(|p| p == "import")),
+            };
         match self.serve(&file, url_path, as_import) {
             Some(served) => Reply::Body { content_type: served.content_type, body: served.body },
             None => Reply::NotFound,
@@ -370,7 +380,7 @@ impl EsmModules {
             }
             return Some(out);
         }
-        Some(format!("export default {};\n", js(&self.path_url(file)?)))
+        Some(format!("export default {};\n", js(&self.plain_url(file)?)))
     }
 }
 
@@ -493,17 +503,17 @@ mod tests {
         let hoisted = top_path.join("node_modules/hoisted/index.js");
         let url = modules.url_for(&hoisted).unwrap();
         assert_eq!(url, format!("/@fs{}", hoisted.display()));
-        assert_eq!(body(modules.respond(&url, None)), "export default 1;");
+        assert_eq!(body(modules.respond(&url, None, None)), "export default 1;");
         let linked = format!("/@fs{}", top_path.join("linked/index.js").display());
-        assert_eq!(body(modules.respond(&linked, None)), "export default 2;");
+        assert_eq!(body(modules.respond(&linked, None, None)), "export default 2;");
         assert!(matches!(
-            modules.respond(&format!("/@fs{}", top_path.join("secret.txt").display()), None),
+            modules.respond(&format!("/@fs{}", top_path.join("secret.txt").display()), None, None),
             Reply::NotFound
         ));
-        assert!(matches!(modules.respond("/@fs/etc/passwd", None), Reply::NotFound));
-        assert!(matches!(modules.respond("/../secret.txt", None), Reply::NotFound));
+        assert!(matches!(modules.respond("/@fs/etc/passwd", None, None), Reply::NotFound));
+        assert!(matches!(modules.respond("/../secret.txt", None, None), Reply::NotFound));
         assert!(modules.url_for(&top_path.join("secret.txt")).is_none());
-        assert_eq!(body(modules.respond("/src/a.js", None)), "export const a = 1;");
+        assert_eq!(body(modules.respond("/src/a.js", None, None)), "export const a = 1;");
     }
 
     #[test]
@@ -511,11 +521,11 @@ mod tests {
         let dir = project(&[("src/util.ts", "export const u: number = 1;"), ("src/dir/index.ts", "export {};")]);
         let cache = tempfile::tempdir().unwrap();
         let modules = EsmModules::new(dir.path(), cache.path(), &EsmOptions::default());
-        assert!(matches!(modules.respond("/src/util", None), Reply::Redirect(url) if url == "/src/util.ts"));
-        assert!(matches!(modules.respond("/src/dir", None), Reply::Redirect(url) if url == "/src/dir/index.ts"));
-        assert!(matches!(modules.respond("/src/nothing", None), Reply::NotFound));
+        assert!(matches!(modules.respond("/src/util", None, None), Reply::Redirect(url) if url == "/src/util.ts"));
+        assert!(matches!(modules.respond("/src/dir", None, None), Reply::Redirect(url) if url == "/src/dir/index.ts"));
+        assert!(matches!(modules.respond("/src/nothing", None, None), Reply::NotFound));
         assert_eq!(modules.missing(), ["/src/nothing"]);
-        let served = body(modules.respond("/src/util.ts", None));
+        let served = body(modules.respond("/src/util.ts", None, None));
         assert!(served.contains("export const u = 1;"), "{served}");
         assert!(modules.map_for("/src/util.ts").is_some());
     }
@@ -534,7 +544,7 @@ mod tests {
             modules.url_for(&dir.path().canonicalize().unwrap().join("data.json")).unwrap(),
             "/data.json?import"
         );
-        let json = body(modules.respond("/data.json", Some("import")));
+        let json = body(modules.respond("/data.json", Some("import"), None));
         assert!(
             json.starts_with(
                 "const json = {\"name\":\"x\",\"if\":[1]};\nexport default json;\nexport { json as __proctor_cjs };\n"
@@ -542,11 +552,14 @@ mod tests {
             "{json}"
         );
         assert!(json.contains("export { __json1 as \"if\" };"));
-        assert_eq!(body(modules.respond("/data.json", None)), r#"{"name": "x", "if": [1]}"#);
-        let css = body(modules.respond("/a.css", Some("import")));
+        assert_eq!(body(modules.respond("/data.json", None, None)), r#"{"name": "x", "if": [1]}"#);
+        let fetched_as = |dest| body(modules.respond("/data.json", Some("import"), Some(dest)));
+        assert_eq!(fetched_as("json"), r#"{"name": "x", "if": [1]}"#, "an import with type json gets the JSON");
+        assert!(body(modules.respond("/data.json", None, Some("script"))).contains("export default json;"));
+        let css = body(modules.respond("/a.css", Some("import"), None));
         assert!(css.contains("style.textContent = \"body { color: red }\";") && css.ends_with("export default {};\n"));
-        assert!(body(modules.respond("/a.module.css", Some("import"))).contains("new Proxy"));
-        assert_eq!(body(modules.respond("/logo.svg", Some("import"))), "export default \"/logo.svg\";\n");
+        assert!(body(modules.respond("/a.module.css", Some("import"), None)).contains("new Proxy"));
+        assert_eq!(body(modules.respond("/logo.svg", Some("import"), None)), "export default \"/logo.svg\";\n");
     }
 
     #[test]
@@ -561,17 +574,17 @@ mod tests {
         ]);
         let cache = tempfile::tempdir().unwrap();
         let modules = EsmModules::new(dir.path(), cache.path(), &EsmOptions::default());
-        let index = body(modules.respond("/node_modules/cjs/index.js", None));
+        let index = body(modules.respond("/node_modules/cjs/index.js", None, None));
         assert!(index.starts_with("import * as __proctor_r0 from \"/node_modules/cjs/impl.js\";"), "{index}");
         assert!(index.contains("as \"hello\""), "re-exported names are exported: {index}");
-        assert_eq!(body(modules.respond("/node_modules/esm/index.js", None)), "exports.x = 1;");
+        assert_eq!(body(modules.respond("/node_modules/esm/index.js", None, None)), "exports.x = 1;");
         let impl_file = dir.path().canonicalize().unwrap().join("node_modules/cjs/impl.js");
-        assert!(!body(modules.respond("/node_modules/cjs/impl.js", None)).contains("as \"unseen\""));
+        assert!(!body(modules.respond("/node_modules/cjs/impl.js", None, None)).contains("as \"unseen\""));
         modules.imports_names(&impl_file, &["unseen".to_string()]);
         assert!(
-            body(modules.respond("/node_modules/cjs/impl.js", None)).contains("as \"unseen\""),
+            body(modules.respond("/node_modules/cjs/impl.js", None, None)).contains("as \"unseen\""),
             "a name an importer asks for is exported even where analysis does not see it"
         );
-        assert_eq!(body(modules.respond("/src/plain.js", None)), "exports.x = 1;");
+        assert_eq!(body(modules.respond("/src/plain.js", None, None)), "exports.x = 1;");
     }
 }

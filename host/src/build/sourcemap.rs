@@ -154,7 +154,7 @@ mod tests {
         )
         .unwrap();
         let modules = Arc::new(EsmModules::new(&root, &root.join(".cache"), &Default::default()));
-        let served = match modules.respond("/a.test.ts", None) {
+        let served = match modules.respond("/a.test.ts", None, None) {
             super::super::modules::Reply::Body { body, .. } => String::from_utf8_lossy(&body).into_owned(),
             other => panic!("{other:?}"),
         };

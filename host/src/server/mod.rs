@@ -184,7 +184,8 @@ async fn shell_page(
 async fn serve_module(modules: Arc<EsmModules>, request: Request) -> Response {
     let path = request.uri().path().to_string();
     let query = request.uri().query().map(String::from);
-    let reply = tokio::task::spawn_blocking(move || modules.respond(&path, query.as_deref())).await;
+    let dest = request.headers().get("sec-fetch-dest").and_then(|v| v.to_str().ok()).map(String::from);
+    let reply = tokio::task::spawn_blocking(move || modules.respond(&path, query.as_deref(), dest.as_deref())).await;
     match reply {
         Ok(Reply::Body { content_type, body }) => {
             ([(header::CONTENT_TYPE, content_type)], axum::body::Bytes::from(body.to_vec())).into_response()
