@@ -51,13 +51,20 @@ fn typescript_jsx_assets_and_commonjs_packages_run_as_native_modules() {
     assert!(stack.contains("/test/ts.test.ts:21:19"), "the stack names the .ts line and column:\n{stack}");
     assert!(!stack.contains("127.0.0.1"), "served URLs are mapped to files:\n{stack}");
 
-    let load = out.events_of("load-error");
-    assert_eq!(load.len(), 1, "{load:?}");
-    assert_eq!(load[0]["file"], "test/missing.test.ts", "{load:?}");
+    let load: std::collections::BTreeMap<String, String> = out
+        .events_of("load-error")
+        .iter()
+        .map(|e| (e["file"].as_str().unwrap_or("").to_string(), e["message"].as_str().unwrap_or("").to_string()))
+        .collect();
+    assert_eq!(load.len(), 2, "{load:?}");
     assert_eq!(
-        load[0]["message"],
+        load["test/missing.test.ts"],
         "test/missing.test.ts: failed to load: cannot resolve \"./missing\" imported at src/broken.ts:3:22",
-        "{load:?}"
+    );
+    let untransformable = &load["test/untransformable.test.js"];
+    assert!(
+        untransformable.contains("src/untransformable.ts:2:"),
+        "the file that does not transform: {untransformable}"
     );
 
     let text = project.run(&["run", "--reporter", "documentation", "test/ts.test.ts"]);

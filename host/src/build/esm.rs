@@ -40,6 +40,9 @@ pub struct ImportRecord {
     /// The `type` of its import attributes (`with { type: "json" }`): the browser loads such a
     /// file itself, not as a module made of it.
     pub attribute: Option<String>,
+    /// An `import()`: what it reaches loads only when it runs, so its failures are not the
+    /// importer's load error.
+    pub dynamic: bool,
 }
 
 /// Why a test file cannot load, by test file (relative path), found before the page loads.
@@ -52,18 +55,21 @@ pub struct LoadProblems {
 
 impl LoadProblems {
     /// What to report instead of Chromium's `Failed to fetch dynamically imported module:
-    /// <test file URL>`, which names the test file whatever import below it failed: the
-    /// unresolved import the walk found (specifier and importing file:line:column), else the
-    /// paths the server had no file for. None for any other load error.
+    /// <test file URL>`, which names the test file whatever import below it failed: what the
+    /// walk found wrong below the file (an unresolved import with its specifier and importing
+    /// file:line:column, a file that does not transform), else for a failed fetch the paths the
+    /// server had no file for. None otherwise.
     pub fn explain(&self, file: &str, message: &str) -> Option<String> {
+        // A problem among the static imports stops the file before any of its code runs, so
+        // it is the cause whatever Chromium says (a fetch failure, a missing export).
+        if let Some(found) = self.by_file.get(file) {
+            return Some(found.clone());
+        }
         let fetch_failed = ["Failed to fetch dynamically imported module", "Failed to resolve module specifier"]
             .iter()
             .any(|m| message.contains(m));
         if !fetch_failed {
             return None;
-        }
-        if let Some(found) = self.by_file.get(file) {
-            return Some(found.clone());
         }
         let missing = self.modules.as_ref()?.missing();
         (!missing.is_empty()).then(|| format!("{message} (the server had no file for {})", missing.join(", ")))
@@ -134,9 +140,9 @@ pub(super) fn build_esm(
 struct Walk {
     /// Files in the order they were reached.
     order: Vec<PathBuf>,
-    /// Per file, the files its imports resolved to.
+    /// Per file, the files its static imports resolved to (what must load before it runs).
     edges: HashMap<PathBuf, Vec<PathBuf>>,
-    /// Per file, the imports that did not resolve, as messages.
+    /// Per file, what keeps it from loading: imports that did not resolve, a failed transform.
     unresolved: HashMap<PathBuf, Vec<String>>,
     /// Import-map key → target URL → importer URLs.
     keys: BTreeMap<String, BTreeMap<String, Vec<String>>>,
@@ -149,7 +155,14 @@ fn walk(modules: &EsmModules, starts: &[PathBuf]) -> Walk {
     while let Some(file) = queue.pop_front() {
         walk.order.push(file.clone());
         let Some(importer_url) = modules.url_for(&file) else { continue };
-        let records = if is_module_source(&file) { read_imports(modules, &file) } else { Vec::new() };
+        let records = match is_module_source(&file).then(|| read_imports(modules, &file)) {
+            Some(Ok(records)) => records,
+            Some(Err(why)) => {
+                walk.unresolved.entry(file.clone()).or_default().push(why);
+                continue;
+            }
+            None => Vec::new(),
+        };
         let in_package = file.components().any(|c| c.as_os_str() == "node_modules");
         for record in records {
             if record.specifier == "proctor" {
@@ -166,6 +179,8 @@ fn walk(modules: &EsmModules, starts: &[PathBuf]) -> Walk {
                 }
                 // A require the package guards with try/catch may fail; it throws when called.
                 _ if record.kind == ImportKind::Require && in_package => continue,
+                // An import() that fails rejects where it runs, with the URL it asked for.
+                Err(_) if record.dynamic => continue,
                 Err(ResolveError::NotFound { hint, .. }) => Err(hint),
                 Err(ResolveError::Invalid { message, .. }) => Err(format!(": {message}")),
                 Ok(Resolution::Builtin(_)) | Err(ResolveError::NodeBuiltin { .. }) => {
@@ -193,7 +208,9 @@ fn walk(modules: &EsmModules, starts: &[PathBuf]) -> Walk {
             if !record.names.is_empty() {
                 modules.imports_names(&target, &record.names);
             }
-            walk.edges.entry(file.clone()).or_default().push(target.clone());
+            if !record.dynamic {
+                walk.edges.entry(file.clone()).or_default().push(target.clone());
+            }
             if seen.insert(target.clone()) {
                 queue.push_back(target);
             }
@@ -290,19 +307,21 @@ fn is_module_source(file: &Path) -> bool {
 /// Every literal import of `file` as the browser will see them: static imports and
 /// re-exports, literal `import()` and `require()`. A file the transform changes is read after
 /// it (type-only imports are gone, the JSX runtime's import is there) and each position goes
-/// back through the transform's map to the original file.
-fn read_imports(modules: &EsmModules, file: &Path) -> Vec<ImportRecord> {
-    if let Some((code, map)) = modules.transformed(file) {
+/// back through the transform's map to the original file; a file it cannot transform is the
+/// transform's message.
+fn read_imports(modules: &EsmModules, file: &Path) -> Result<Vec<ImportRecord>, String> {
+    if let Some(transformed) = modules.transformed(file) {
+        let (code, map) = transformed?;
         let map = sourcemap::SourceMap::from_slice(map.as_bytes()).ok();
         let mut records = imports_of(Path::new("transformed.js"), &code);
         for record in &mut records {
             let original = map.as_ref().and_then(|m| m.lookup_token(record.line - 1, record.column - 1));
             (record.line, record.column) = original.map_or((1, 1), |t| (t.get_src_line() + 1, t.get_src_col() + 1));
         }
-        return records;
+        return Ok(records);
     }
-    let Ok(source) = std::fs::read_to_string(file) else { return Vec::new() };
-    imports_of(file, &source)
+    let Ok(source) = std::fs::read_to_string(file) else { return Ok(Vec::new()) };
+    Ok(imports_of(file, &source))
 }
 
 fn imports_of(file: &Path, source: &str) -> Vec<ImportRecord> {
@@ -369,6 +388,7 @@ impl Collector {
             column: at.col_display as u32 + 1,
             names,
             attribute,
+            dynamic: false,
         });
     }
 }
@@ -421,6 +441,9 @@ impl Visit for Collector {
         if let (Some(kind), Some(arg)) = (kind, call.args.first()) {
             if let Expr::Lit(Lit::Str(s)) = &*arg.expr {
                 self.push(s, kind, Vec::new(), None);
+                if let Some(record) = self.records.last_mut() {
+                    record.dynamic = matches!(call.callee, Callee::Import(_));
+                }
             }
         }
         call.visit_children_with(self);
@@ -449,7 +472,7 @@ mod tests {
         )]);
         let root = dir.path().canonicalize().unwrap();
         let modules = EsmModules::new(&root, &root.join(".cache"), &Default::default());
-        let records = read_imports(&modules, &root.join("x.tsx"));
+        let records = read_imports(&modules, &root.join("x.tsx")).unwrap();
         let found: Vec<_> = records.iter().map(|r| (r.specifier.as_str(), r.kind, r.line, r.column)).collect();
         assert_eq!(
             found,
@@ -461,6 +484,21 @@ mod tests {
                 ("./e", ImportKind::Import, 6, 24),
             ]
         );
+    }
+
+    #[test]
+    fn what_stops_a_file_loading_is_its_problem_and_a_dynamic_import_is_not() {
+        let dir = project(&[
+            ("a.test.ts", "import { b } from './b';\nexport const later = () => import('./gone');\nconsole.log(b);"),
+            ("b.ts", "export const b: number = (;"),
+            ("c.test.js", "export const later = () => import('./gone');"),
+        ]);
+        let root = dir.path().canonicalize().unwrap();
+        let modules = EsmModules::new(&root, &root.join(".cache"), &Default::default());
+        let walk = walk(&modules, &[root.join("a.test.ts"), root.join("c.test.js")]);
+        let problem = walk.first_problem(&root.join("a.test.ts")).unwrap();
+        assert!(problem.contains("b.ts"), "the file that does not transform is named: {problem}");
+        assert_eq!(walk.first_problem(&root.join("c.test.js")), None);
     }
 
     #[test]
@@ -508,7 +546,7 @@ mod tests {
         };
         let chromium = "Failed to fetch dynamically imported module: http://127.0.0.1:1/src/nested/x.test.js";
         assert_eq!(problems.explain("src/nested/x.test.js", chromium).as_deref(), Some("why"));
-        assert_eq!(problems.explain("src/nested/x.test.js", "boom"), None);
+        assert_eq!(problems.explain("src/nested/x.test.js", "does not provide an export").as_deref(), Some("why"));
         assert_eq!(problems.explain("src/a.test.ts", chromium), None);
     }
 }

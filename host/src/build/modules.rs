@@ -184,7 +184,9 @@ impl EsmModules {
                     }
                 }
             }
-            if let Ok(mut missing) = self.missing.lock() {
+            // What a page fetches on its own (favicon.ico, images) is not a module that failed.
+            let module_fetch = matches!(dest, None | Some("script" | "json" | "style"));
+            if let (true, Ok(mut missing)) = (module_fetch, self.missing.lock()) {
                 missing.push(url_path.to_string());
             }
             return Reply::NotFound;
@@ -237,14 +239,19 @@ impl EsmModules {
         }
     }
 
-    /// The transform's output for `file` (code and source map), when it needs one.
-    pub(crate) fn transformed(&self, file: &Path) -> Option<(String, Arc<str>)> {
+    /// The transform's output for `file` (code and source map) or why there is none, when it
+    /// needs one.
+    pub(crate) fn transformed(&self, file: &Path) -> Option<Result<(String, Arc<str>), String>> {
         let options = self.tsconfigs.lock().ok()?.options_for(file, transform::Target::Browser, &self.overrides);
         if !needs_transform(file, &options) {
             return None;
         }
-        let module = self.transforms.get(file, &options).ok()?;
-        Some((std::fs::read_to_string(&module.code_path).ok()?, module.map))
+        let module = match self.transforms.get(file, &options) {
+            Ok(module) => module,
+            Err(err) => return Some(Err(err.to_string())),
+        };
+        let code = std::fs::read_to_string(&module.code_path).map_err(|err| err.to_string());
+        Some(code.map(|code| (code, module.map)))
     }
 
     /// The JS of a script: transformed, wrapped when it is CommonJS, else as it is. A file that
