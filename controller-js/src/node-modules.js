@@ -24,7 +24,7 @@ const TRANSFORMED = new Set([".ts", ".tsx", ".mts", ".cts", ".jsx"]);
 /** Stylesheets: imported for their side effect on a page, which node has not got. */
 const STYLES = new Set([".css", ".scss", ".sass", ".less", ".styl", ".stylus", ".pcss", ".postcss"]);
 /** Files a bundler turns into their URL (Vite's asset list). */
-const ASSETS = new Set([
+export const ASSETS = new Set([
   ".png", ".jpg", ".jpeg", ".jfif", ".pjpeg", ".pjp", ".gif", ".svg", ".ico", ".webp", ".avif", ".apng", ".bmp",
   ".mp4", ".webm", ".ogg", ".mp3", ".wav", ".flac", ".aac", ".opus", ".mov", ".m4a", ".vtt",
   ".woff", ".woff2", ".eot", ".ttf", ".otf", ".webmanifest", ".pdf", ".txt",
@@ -94,7 +94,7 @@ export function resolveFromManifest(specifier, parentURL, isRequire) {
 export function resolveWithHost(specifier, parentURL, isRequire) {
   if (manifest?.host === undefined || parentURL === undefined || !parentURL.startsWith("file:")) return null;
   const parent = fileURLToPath(parentURL);
-  if (!isProjectFile(parent)) return null;
+  if (!isSource(parent)) return null;
   const answer = askHost(["resolve", "--from", parent, ...(isRequire ? ["--require"] : []), "--", specifier]);
   if (answer?.path !== undefined) return { url: pathToFileURL(answer.path).href };
   if (answer?.builtin !== undefined) return { url: answer.builtin };
@@ -150,7 +150,14 @@ export function loadFromManifest(url, attributes, isRequire) {
 /** Whether `path` is one of the project's own files (not a package's). */
 function isProjectFile(path) {
   const root = manifest?.root ?? "";
-  if (root === "" || !(path === root || path.startsWith(root + sep))) return false;
+  return root !== "" && (path === root || path.startsWith(root + sep)) && isSource(path);
+}
+
+/**
+ * Whether `path` is source code rather than an installed package: a workspace's other packages,
+ * reached through a link in node_modules, live outside the root and are sources all the same.
+ */
+function isSource(path) {
   return !path.split(sep).includes("node_modules");
 }
 

@@ -106,8 +106,17 @@ function resolveInThread() {
   // Both ways node resolves an import must see the wrapper, or it is not used at all.
   let works = false;
   try {
-    works = loader.resolve("proctor", import.meta.url, { __proto__: null })?.url === indexUrl &&
-      import.meta.resolve("proctor") === indexUrl;
+    const resolved = loader.resolve("proctor", import.meta.url, { __proto__: null });
+    // A loader of the project's own registered before this file (`NODE_OPTIONS="--import tsx"`,
+    // `--loader ts-node/esm`, `--import @swc-node/register/esm-register`) has already moved
+    // resolution onto node's loader thread: resolve then answers with a promise, which rejects
+    // there because the wrapper is not on that thread. Left unobserved, that rejection ended
+    // the process before the controller started.
+    if (typeof resolved?.then === "function") {
+      resolved.then(undefined, () => {});
+    } else {
+      works = resolved?.url === indexUrl && import.meta.resolve("proctor") === indexUrl;
+    }
   } catch {
     works = false;
   }
@@ -153,6 +162,9 @@ function hideInternals() {
  */
 export function installManifest(path) {
   const read = useManifest(path);
+  // Transformed files carry inline source maps: stacks then name the .ts line and column.
+  // Only then, since node's mapping makes every `error.stack` slower.
+  if (Object.keys(read.modules ?? {}).length > 0) process.setSourceMapsEnabled(true);
   if (typeof Module.registerHooks === "function" || !needsHooks(read)) return;
   Module.register(hooksUrl, import.meta.url, { data: { indexUrl, manifest: path } });
   for (const extension of COMMONJS_EXTENSIONS) {

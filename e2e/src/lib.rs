@@ -2,6 +2,7 @@
 //! project into a temp dir, run proctor in it, and read its JSON events back as a fixture
 //! model (test id → outcome) so tests compare whole results, not spot checks.
 
+pub mod downloads;
 pub mod processes;
 
 use serde_json::Value;
@@ -124,6 +125,21 @@ impl Project {
     /// `node_modules/.bin` (esbuild) is on PATH.
     pub fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         let mut command = self.command(args);
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        Output::of(command.output().expect("proctor runs"))
+    }
+
+    /// Runs proctor with `args` and extra environment variables, with `node` (a node binary,
+    /// such as [`downloads::node24`]'s) first on PATH, so it is the node proctor finds.
+    pub fn run_on_node(&self, node: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut command = self.command(args);
+        let path =
+            command.get_envs().find(|(key, _)| *key == "PATH").and_then(|(_, value)| value.map(|v| v.to_owned()));
+        let mut paths = vec![node.parent().expect("a node binary lives in a directory").to_path_buf()];
+        paths.extend(std::env::split_paths(&path.unwrap_or_default()));
+        command.env("PATH", std::env::join_paths(paths).expect("PATH joins")).env_remove("PROCTOR_NODE");
         for (key, value) in env {
             command.env(key, value);
         }

@@ -1,14 +1,31 @@
 //! End to end on real node: the basic fixture (pass, fail with diff, skip, todo, only, each,
 //! hooks order, async, console capture, dynamic and duplicate names, syntax and load errors,
 //! CommonJS, node:assert), recovery from hangs and crashes, config, exit codes and JUnit, and a
-//! TMPDIR inside a CommonJS package.
+//! TMPDIR inside a CommonJS package; the basic, recovery and CommonJS cases also on node 24
+//! (`module.registerHooks`), fetched once by `proctor_e2e::downloads::node24`.
 
+use proctor_e2e::downloads::node24;
 use proctor_e2e::{model, Project};
 
 #[test]
 fn basic_fixture_results_match_the_model() {
     let project = Project::fixture("basic");
-    let out = project.run(&["run", "--reporter", "json"]);
+    assert_basic_results(&project.run(&["run", "--reporter", "json"]));
+}
+
+/// The basic fixture on node 24, which has `module.registerHooks` (this machine's node 20 takes
+/// the other path: `proctor` resolved in-thread through node's loader).
+#[test]
+fn basic_fixture_results_match_the_model_on_node_24() {
+    let Some(node) = node24() else { return };
+    let project = Project::fixture("basic");
+    let out = project.run_on_node(&node, &["run", "--reporter", "json"], &[]);
+    assert_basic_results(&out);
+    let started = out.events_of("runtime-started");
+    assert!(started[0]["runtime"]["version"].as_str().is_some_and(|v| v.starts_with("v24.")), "{started:?}");
+}
+
+fn assert_basic_results(out: &proctor_e2e::Output) {
     out.assert_code(1);
     assert_eq!(
         out.outcomes(),
@@ -123,7 +140,17 @@ fn console_output_is_attributed_to_its_test() {
 #[test]
 fn a_hang_a_spin_and_an_exit_each_cost_one_result() {
     let project = Project::fixture("recovery");
-    let out = project.run(&["run", "--reporter", "json"]);
+    assert_recovery_results(&project.run(&["run", "--reporter", "json"]));
+}
+
+#[test]
+fn a_hang_a_spin_and_an_exit_each_cost_one_result_on_node_24() {
+    let Some(node) = node24() else { return };
+    let project = Project::fixture("recovery");
+    assert_recovery_results(&project.run_on_node(&node, &["run", "--reporter", "json"], &[]));
+}
+
+fn assert_recovery_results(out: &proctor_e2e::Output) {
     out.assert_code(1);
     assert_eq!(
         out.outcomes(),
@@ -201,9 +228,15 @@ fn a_temp_dir_inside_a_commonjs_package_still_loads_the_controller() {
         "const { it, expect } = require(\"proctor\");\nit(\"adds\", () => expect(1 + 1).toBe(2));\n",
     );
     let tmp = project.path().join("tmp");
-    let out = project.run_with(&["run", "--reporter", "json"], &[("TMPDIR", tmp.to_str().expect("utf-8 path"))]);
+    let env = [("TMPDIR", tmp.to_str().expect("utf-8 path"))];
+    let out = project.run_with(&["run", "--reporter", "json"], &env);
     out.assert_code(0);
     assert_eq!(out.outcomes(), model(&[("math.test.js::adds", "passed")]));
+    if let Some(node) = node24() {
+        let out = project.run_on_node(&node, &["run", "--reporter", "json"], &env);
+        out.assert_code(0);
+        assert_eq!(out.outcomes(), model(&[("math.test.js::adds", "passed")]));
+    }
 }
 
 #[test]

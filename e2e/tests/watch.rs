@@ -451,3 +451,38 @@ fn the_node_process_is_kept_and_each_rerun_is_a_fresh_realm() {
     assert!(pids.iter().all(|p| *p == pids[0]), "one node process for every rerun: {pids:?}");
     assert_eq!(watch.quit(), 0);
 }
+
+#[test]
+fn an_import_that_failed_reruns_its_test_once_the_file_it_names_appears() {
+    let project = Project::fixture("watch");
+    project.write(
+        "test/late.test.js",
+        "import { it, expect } from \"proctor\";\n\
+         it(\"finds the late module\", async () => {\n  const { late } = await import(\"../src/late.js\");\n  expect(late).toBe(1);\n});\n",
+    );
+    let mut watch = Watch::start(&project, &["--run-first"]);
+    let first = watch.batch();
+    let late = "test/late.test.js::finds the late module";
+    let outcome = |batch: &Batch| {
+        batch
+            .runs
+            .iter()
+            .flatten()
+            .find(|e| e["event"] == "test-finished" && e["test"]["id"] == late)
+            .map(|e| e["outcome"].clone())
+    };
+    assert_eq!(outcome(&first), Some(Value::from("failed")), "{}", first.status);
+    // The watch graph resolves as the runtime does: the new file is what `../src/late.js`
+    // names, so the test that failed to import it reruns (and now passes).
+    edit(&project, "src/late.js", "export const late = 1;\n");
+    let batch = watch.batch();
+    let only_late = |batch: &Batch| batch.all_finished().iter().all(|id| id == late) && !batch.runs.is_empty();
+    assert!(only_late(&batch), "{:?} {}", batch.all_finished(), batch.status);
+    assert_eq!(outcome(&batch), Some(Value::from("passed")), "{}", batch.status);
+    // And an edit to it reruns the test again, as to any file a test imports.
+    edit(&project, "src/late.js", "export const late = 2;\n");
+    let batch = watch.batch();
+    assert!(only_late(&batch), "{:?} {}", batch.all_finished(), batch.status);
+    assert_eq!(outcome(&batch), Some(Value::from("failed")), "{}", batch.status);
+    assert_eq!(watch.quit(), 0);
+}

@@ -25,6 +25,40 @@ pub enum Command {
     /// Keep a server and its browser tabs up, so runs reuse them (and people can attach
     /// browsers of their own).
     Serve(ServeArgs),
+    /// What a runtime asks the host binary while it runs (not for people).
+    #[command(hide = true)]
+    Internal(InternalArgs),
+}
+
+/// `proctor internal`: a node process asks for what the host's manifest did not cover.
+#[derive(Debug, Args)]
+pub struct InternalArgs {
+    /// The run's module settings (written next to the manifest).
+    #[arg(long)]
+    pub settings: PathBuf,
+    #[command(subcommand)]
+    pub request: InternalRequest,
+}
+
+/// One question; the answer is one JSON object on stdout.
+#[derive(Debug, Subcommand)]
+pub enum InternalRequest {
+    /// Transform a file: `{"code": <cached file>, "format": "module"|"commonjs"}` or `{"error": ...}`.
+    Transform {
+        /// The file.
+        file: PathBuf,
+    },
+    /// Resolve a specifier: `{"path": ...}`, `{"builtin": ...}` or `{"error": ...}`.
+    Resolve {
+        /// The importing file.
+        #[arg(long)]
+        from: PathBuf,
+        /// Resolve as `require` (else as `import`).
+        #[arg(long)]
+        require: bool,
+        /// The specifier.
+        specifier: String,
+    },
 }
 
 /// `proctor serve`.

@@ -2,12 +2,13 @@
 //! (session → events → reporters). Errors that stop a command before any test runs are
 //! [`CommandError`].
 
+use crate::build::{ModuleSettings, NodeModules, ProjectModules};
 use crate::cli::{ListArgs, ListFormat, NoTests, RunArgs};
 use crate::config::RuntimeKind;
 use crate::config::{resolve, Config, ConfigError};
 use crate::events::{Emitter, EventKind, Interruption};
 use crate::exit::{exit_code, Ending, SUCCESS};
-use crate::plan::{build_plan, Plan, PlanError, PlanNode};
+use crate::plan::{build_plan, no_files_message, Plan, PlanError, PlanNode};
 use crate::report::build_reporters;
 use crate::runtime::{
     BuildReport, ChromiumLaunch, EarlyNode, KeptNode, KeptNodeLaunch, Launch, NodeLaunch, PrepareError, ServedLaunch,
@@ -341,12 +342,9 @@ async fn run_suites(
     let (node, chromium, served, kept_node) = (found.node, found.chromium, found.served, found.kept_node);
     let (emitter, stats) = (emitter, stats);
     for (suite, suite_config) in plan.suites.iter().zip(&config.suites) {
-        // How the suite's modules resolve and compile in the browser's esm build.
-        let esm = crate::build::EsmOptions {
-            alias: config.alias.clone(),
-            conditions: suite_config.conditions.clone(),
-            jsx: suite_config.jsx.clone(),
-        };
+        // How the suite's modules resolve and compile in a browser.
+        let browser_modules =
+            crate::build::ModuleSettings::for_suite(config, suite_config, crate::resolve::Target::Browser);
         let files = report_syntax_errors(suite, emitter, stats);
         for &runtime in &suite.runtimes {
             if let Some(reason) = fail_fast.and_then(FailFast::reason) {
@@ -385,7 +383,7 @@ async fn run_suites(
                         &config.root,
                         &suite_config.build,
                         suite_config.minify,
-                        &esm,
+                        &browser_modules,
                     )
                     .await;
                     run_built(prepared, &settings, emitter, stats).await;
@@ -403,15 +401,28 @@ async fn run_suites(
                 root: &config.root,
                 snapshot_update: config.snapshot_update,
             };
+            // The suite's modules for node: resolved and transformed once, before node starts.
+            let node_modules = (runtime == RuntimeKind::Node).then(|| {
+                ProjectModules::new(ModuleSettings::for_suite(config, suite_config, crate::resolve::Target::Node))
+            });
+            let node_tests = || NodeModules {
+                modules: node_modules.as_ref().expect("made for node runtimes"),
+                tests: suite
+                    .files
+                    .iter()
+                    .filter(|f| files.iter().any(|(_, abs)| *abs == f.abs))
+                    .map(|f| (f.abs.clone(), f.imports.clone()))
+                    .collect(),
+            };
             match (runtime, kept_node, node, chromium) {
                 (RuntimeKind::Node, Some(kept), _, _) => {
-                    let prepared = KeptNodeLaunch::prepare(kept, &files).await;
+                    let prepared = KeptNodeLaunch::prepare(kept, &files, &node_tests()).await;
                     run_prepared(prepared.map(|(server, launch)| (server, launch, None)), &settings, emitter, stats)
                         .await;
                 }
                 (RuntimeKind::Node, None, Some(launcher), _) => {
                     let early = take_early_node(found.early_node);
-                    let prepared = NodeLaunch::prepare(launcher, &files, &config.root, early).await;
+                    let prepared = NodeLaunch::prepare(launcher, &files, &config.root, early, &node_tests()).await;
                     run_prepared(prepared.map(|(server, launch)| (server, launch, None)), &settings, emitter, stats)
                         .await;
                 }
@@ -422,7 +433,7 @@ async fn run_suites(
                         &config.root,
                         &suite_config.build,
                         suite_config.minify,
-                        &esm,
+                        &browser_modules,
                     )
                     .await;
                     run_built(prepared, &settings, emitter, stats).await;
@@ -518,6 +529,11 @@ pub(crate) async fn interruption_signal() -> Interruption {
 /// that matches nothing) on stderr.
 fn selected_plan(config: &crate::config::Config) -> Result<Plan, CommandError> {
     let mut plan = build_plan(config)?;
+    // Said before anything else, so that the user sees where proctor looked (and what a run
+    // that then reports no tests was missing); `--no-tests pass` asked for silence.
+    if plan.suites.iter().all(|suite| suite.files.is_empty()) && config.no_tests != NoTests::Pass {
+        errln!("proctor: {}", no_files_message(config));
+    }
     select_plan(&mut plan, config)?;
     Ok(plan)
 }

@@ -11,10 +11,11 @@ mod commands;
 mod config;
 mod events;
 mod exit;
+mod internal;
 mod paths;
 mod plan;
-mod resolve;
 mod report;
+mod resolve;
 mod runtime;
 mod select;
 mod serve;
@@ -33,7 +34,9 @@ fn main() -> ExitCode {
     // a run goes on, so they get a thread per core.
     let builder = match cli.command {
         cli::Command::Watch(_) | cli::Command::Serve(_) => tokio::runtime::Builder::new_multi_thread(),
-        cli::Command::Run(_) | cli::Command::List(_) => tokio::runtime::Builder::new_current_thread(),
+        cli::Command::Run(_) | cli::Command::List(_) | cli::Command::Internal(_) => {
+            tokio::runtime::Builder::new_current_thread()
+        }
     };
     let mut builder = builder;
     let runtime = match builder.enable_all().build() {
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
         cli::Command::List(args) => commands::list(args),
         cli::Command::Serve(args) => runtime.block_on(serve::serve(args)),
         cli::Command::Watch(args) => runtime.block_on(watch::watch(args)),
+        cli::Command::Internal(args) => Ok(internal::answer(args)),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -4,7 +4,7 @@
 
 use crate::build::{
     build_browser, temp_dir, write_controller, write_node_entry, write_node_entry_using, BuildError, EsmModules,
-    EsmOptions, LoadProblems, NodeEntry, StackMapper,
+    LoadProblems, ModuleSettings, NodeEntry, NodeModules, ProjectModules, StackMapper,
 };
 use crate::config::BuildMode;
 use crate::serve::ServeClient;
@@ -67,14 +67,15 @@ impl NodeLaunch {
         files: &[(String, PathBuf)],
         root: &Path,
         early: Option<EarlyNode>,
+        modules: &NodeModules<'_>,
     ) -> Result<(Server, NodeLaunch), PrepareError> {
         let server = Server::start(None).await.map_err(PrepareError::Server)?;
         let (entry, first, controller) = match early {
             Some(early) => {
-                let entry = write_node_entry_using(&early.controller_dir, files, &server.ws_url())?;
+                let entry = write_node_entry_using(&early.controller_dir, files, &server.ws_url(), modules)?;
                 (entry, Some(early.booting), Some(early.controller))
             }
-            None => (write_node_entry(files, &server.ws_url())?, None, None),
+            None => (write_node_entry(files, &server.ws_url(), modules)?, None, None),
         };
         let launch =
             NodeLaunch { launcher: launcher.clone(), entry, root: root.to_path_buf(), first, _controller: controller };
@@ -140,9 +141,10 @@ impl KeptNodeLaunch {
     pub async fn prepare(
         kept: &KeptNode,
         files: &[(String, PathBuf)],
+        modules: &NodeModules<'_>,
     ) -> Result<(Server, KeptNodeLaunch), PrepareError> {
         let server = Server::start(None).await.map_err(PrepareError::Server)?;
-        let entry = write_node_entry_using(&kept.controller_dir, files, &server.ws_url())?;
+        let entry = write_node_entry_using(&kept.controller_dir, files, &server.ws_url(), modules)?;
         Ok((server, KeptNodeLaunch { shell: kept.shell.clone(), entry }))
     }
 }
@@ -179,8 +181,10 @@ struct Site {
     server: Server,
     build_dir: tempfile::TempDir,
     built: tokio::sync::watch::Sender<bool>,
+    /// The suite's resolver and transform.
+    modules: Arc<ProjectModules>,
     /// The esm build's module service, shared by the build and the server.
-    modules: Option<Arc<EsmModules>>,
+    esm: Option<Arc<EsmModules>>,
 }
 
 impl Site {
@@ -190,23 +194,23 @@ impl Site {
         bind: std::net::IpAddr,
         root: &Path,
         mode: &BuildMode,
-        esm: &EsmOptions,
+        settings: &ModuleSettings,
     ) -> Result<Site, PrepareError> {
         let build_dir = tempfile::Builder::new()
             .prefix("proctor-")
             .tempdir()
             .map_err(|source| BuildError::Write { dir: std::env::temp_dir(), source })?;
         let (built, ready) = tokio::sync::watch::channel(false);
-        let modules = matches!(mode, BuildMode::Esm)
-            .then(|| Arc::new(EsmModules::new(root, &root.join(crate::build::TRANSFORM_CACHE), esm)));
+        let modules = Arc::new(ProjectModules::new(settings.clone()));
+        let esm = matches!(mode, BuildMode::Esm).then(|| Arc::new(EsmModules::new(modules.clone())));
         let site = crate::server::Site {
             root: root.to_path_buf(),
             build_dir: build_dir.path().to_path_buf(),
             ready,
-            modules: modules.clone(),
+            modules: esm.clone(),
         };
         let server = Server::start_on(bind, Some(site)).await.map_err(PrepareError::Server)?;
-        Ok(Site { server, build_dir, built, modules })
+        Ok(Site { server, build_dir, built, modules, esm })
     }
 
     /// Builds the page for `files` and lets the shell page through.
@@ -218,9 +222,18 @@ impl Site {
         minify: bool,
     ) -> Result<crate::build::BrowserBuild, BuildError> {
         let (origin, ws_path) = (self.server.origin(), self.server.ws_path());
-        let result =
-            build_browser(self.build_dir.path(), root, files, mode, minify, &origin, &ws_path, self.modules.as_ref())
-                .await;
+        let result = build_browser(
+            self.build_dir.path(),
+            root,
+            files,
+            mode,
+            minify,
+            &origin,
+            &ws_path,
+            &self.modules,
+            self.esm.as_ref(),
+        )
+        .await;
         let _ = self.built.send(result.is_ok());
         result
     }
@@ -234,9 +247,9 @@ impl ChromiumLaunch {
         root: &Path,
         mode: &BuildMode,
         minify: bool,
-        esm: &EsmOptions,
+        settings: &ModuleSettings,
     ) -> Result<(Server, ChromiumLaunch, BuildReport), PrepareError> {
-        let site = Site::start(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), root, mode, esm).await?;
+        let site = Site::start(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), root, mode, settings).await?;
         // Launching Chromium and building overlap: both take a noticeable fraction of a second.
         // The page the browser opens at start-up waits for the build.
         let page_url = site.server.page_url();
@@ -273,9 +286,9 @@ impl ServedLaunch {
         root: &Path,
         mode: &BuildMode,
         minify: bool,
-        esm: &EsmOptions,
+        settings: &ModuleSettings,
     ) -> Result<(Server, ServedLaunch, BuildReport), PrepareError> {
-        let site = Site::start(client.bind, root, mode, esm).await?;
+        let site = Site::start(client.bind, root, mode, settings).await?;
         let build = site.build(files, root, mode, minify).await?;
         let report = BuildReport { tool: build.tool, duration: build.duration };
         let Site { server, build_dir, .. } = site;

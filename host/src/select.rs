@@ -298,7 +298,7 @@ impl TestPattern {
     /// Parses one entry of a selection's `tests`: a glob when it has glob characters, else an id.
     pub fn parse(text: &str, suites: &[&str]) -> Result<TestPattern, String> {
         if text.contains(['*', '?', '[', '{']) && !text.contains(ID_SEPARATOR) {
-            let glob = globset::Glob::new(text.trim_start_matches("./"))
+            let glob = crate::plan::segment_glob(text.trim_start_matches("./"))
                 .map_err(|e| format!("bad glob \"{text}\": {}", e.kind()))?;
             Ok(TestPattern::Glob { text: text.to_owned(), matcher: glob.compile_matcher() })
         } else {

@@ -13,8 +13,9 @@ use crate::commands::{
 use crate::config::{resolve, Config, RuntimeKind};
 use crate::events::{Event, EventKind, Outcome};
 use crate::exit::SUCCESS;
-use crate::plan::{build_plan_cached, subjects, ImportGraph, Plan, PlanCache};
+use crate::plan::{build_plan_cached, subjects, ImportGraph, ImportSite, Plan, PlanCache};
 use crate::report::{build_reporters, Reporter};
+use crate::resolve::{ResolveOptions, Resolver, Target};
 use crate::runtime::KeptNode;
 use crate::serve::{read_record, LocalServer, Recorded};
 use notify_debouncer_full::notify::{EventKind as NotifyKind, RecursiveMode};
@@ -323,7 +324,7 @@ struct Watcher {
 impl Watcher {
     fn new(args: RunArgs) -> Result<Watcher, CommandError> {
         let config = resolve(&args.project, Some(&args))?;
-        let graph = ImportGraph::new(&config.root);
+        let graph = ImportGraph::new(watch_resolver(&config));
         Ok(Watcher {
             args,
             config,
@@ -341,7 +342,7 @@ impl Watcher {
     /// to date, selected by the user's flags.
     fn plan(&mut self) -> Result<Plan, CommandError> {
         let mut plan = build_plan_cached(&self.config, &mut self.cache)?;
-        let tests: Vec<(PathBuf, Vec<String>)> =
+        let tests: Vec<(PathBuf, Vec<ImportSite>)> =
             plan.suites.iter().flat_map(|s| &s.files).map(|f| (f.abs.clone(), f.imports.clone())).collect();
         self.graph.update(&tests);
         select_plan(&mut plan, &self.config)?;
@@ -389,10 +390,16 @@ impl Watcher {
                         return;
                     }
                 }
-                self.graph.reload_aliases();
+                self.graph = ImportGraph::new(watch_resolver(&self.config));
                 what = Rerun::All;
-            } else if names.contains("tsconfig.json") || names.contains("jsconfig.json") {
-                self.graph.reload_aliases();
+            } else if names.contains("tsconfig.json")
+                || names.contains("jsconfig.json")
+                || names.contains("package.json")
+                || changed.iter().any(|path| !self.graph.knows(path) || !path.exists())
+            {
+                // A file that appeared or went away, or a config the resolver read, can change
+                // what any import resolves to; an edit to a known file cannot.
+                self.graph.refresh();
             }
         }
         let plan = match self.plan() {
@@ -559,6 +566,23 @@ impl Watcher {
         self.node = Some(KeptNode { shell: Arc::new(shell), controller_dir });
         Ok(())
     }
+}
+
+/// The resolver the watch graph follows imports with: node's, with the `[alias]` table and
+/// every suite's conditions, so that a file any suite reaches counts.
+fn watch_resolver(config: &Config) -> Arc<Resolver> {
+    let mut conditions: Vec<String> = Vec::new();
+    for condition in config.suites.iter().flat_map(|s| &s.conditions) {
+        if !conditions.contains(condition) {
+            conditions.push(condition.clone());
+        }
+    }
+    Arc::new(Resolver::new(ResolveOptions {
+        root: config.root.clone(),
+        target: Target::Node,
+        alias: config.alias.clone(),
+        conditions,
+    }))
 }
 
 /// The test files a change affects: changed test files themselves, the test files that import a

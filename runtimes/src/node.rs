@@ -67,6 +67,9 @@ impl NodeLauncher {
         if (self.major, self.minor) >= (20, 11) {
             // module.register() is an experimental API on some 20.x releases; its warning is noise.
             flags.push("--disable-warning=ExperimentalWarning".into());
+            // Babel-era projects write ES modules in `.js` files of packages with no "type", as
+            // bundlers and Jest accept; node runs them and warns on every file.
+            flags.push("--disable-warning=MODULE_TYPELESS_PACKAGE_JSON".into());
         }
         if !self.has_register_hooks() {
             // Without module.registerHooks, node-register.js resolves `proctor` in-thread through

@@ -10,10 +10,10 @@
 
 use super::browser::{shell_page, url_path, BrowserBuild, CONTROLLER};
 use super::entry::BuildError;
-use super::modules::EsmModules;
-use super::modules::EMPTY_MODULE;
+use super::served::{EsmModules, EMPTY_MODULE};
 use super::sourcemap::StackMapper;
-use crate::resolve::{ImportKind, Resolution, ResolveError};
+use crate::plan::ImportSite;
+use crate::resolve::{ImportKind, Resolution, ResolveError, ResolveOptions, Resolver, Target};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -23,17 +23,12 @@ use swc_core::ecma::ast::*;
 use swc_core::ecma::parser::{parse_file_as_program, EsSyntax, Syntax, TsSyntax};
 use swc_core::ecma::visit::{Visit, VisitWith};
 
-/// One import written in a file.
+/// One import written in a file, with what the page needs to know of it besides the plan's
+/// [`ImportSite`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportRecord {
-    /// As written.
-    pub specifier: String,
-    /// `import` or `require`.
-    pub kind: ImportKind,
-    /// 1-based line in the importing file.
-    pub line: u32,
-    /// 1-based column.
-    pub column: u32,
+pub struct PageImport {
+    /// The specifier, its kind and place.
+    pub site: ImportSite,
     /// The names it imports by name (`import { a, b as c }` → `a`, `b`), which a CommonJS
     /// module it reaches must then export.
     pub names: Vec<String>,
@@ -110,7 +105,13 @@ pub(super) fn build_esm(
     let walk = walk(modules, &starts);
     // Every module the page will import — the controller's and everything the test files reach —
     // is preloaded at once instead of being found one import level at a time.
-    let controller_modules = crate::plan::reachable(controller_dir, &[controller_dir.join("browser.js")]);
+    let controller_resolver = Resolver::new(ResolveOptions {
+        root: controller_dir.to_path_buf(),
+        target: Target::Browser,
+        alias: Vec::new(),
+        conditions: Vec::new(),
+    });
+    let controller_modules = crate::plan::reachable(&controller_resolver, &[controller_dir.join("browser.js")]).files;
     let mut preloads: Vec<String> = controller_modules
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "js"))
@@ -165,20 +166,20 @@ fn walk(modules: &EsmModules, starts: &[PathBuf]) -> Walk {
         };
         let in_package = file.components().any(|c| c.as_os_str() == "node_modules");
         for record in records {
-            if record.specifier == "proctor" {
+            if record.site.specifier == "proctor" {
                 continue;
             }
-            let why = match modules.resolver().resolve(&file, &record.specifier, record.kind) {
+            let why = match modules.resolver().resolve(&file, &record.site.specifier, record.site.kind) {
                 Ok(Resolution::File(target)) => Ok(target.canonicalize().unwrap_or(target)),
                 Ok(Resolution::Empty(_)) => {
-                    if let Some(key) = import_map_key(&importer_url, &record.specifier) {
+                    if let Some(key) = import_map_key(&importer_url, &record.site.specifier) {
                         let importers = walk.keys.entry(key).or_default().entry(EMPTY_MODULE.into()).or_default();
                         importers.push(importer_url.clone());
                     }
                     continue;
                 }
                 // A require the package guards with try/catch may fail; it throws when called.
-                _ if record.kind == ImportKind::Require && in_package => continue,
+                _ if record.site.kind == ImportKind::Require && in_package => continue,
                 // An import() that fails rejects where it runs, with the URL it asked for.
                 Err(_) if record.dynamic => continue,
                 Err(ResolveError::NotFound { hint, .. }) => Err(hint),
@@ -190,8 +191,9 @@ fn walk(modules: &EsmModules, starts: &[PathBuf]) -> Walk {
             let target = match why {
                 Ok(target) => target,
                 Err(why) => {
-                    let place = format!("{}:{}:{}", display(modules.root(), &file), record.line, record.column);
-                    let message = format!("cannot resolve \"{}\" imported at {place}{why}", record.specifier);
+                    let place =
+                        format!("{}:{}:{}", display(modules.root(), &file), record.site.line, record.site.column);
+                    let message = format!("cannot resolve \"{}\" imported at {place}{why}", record.site.specifier);
                     walk.unresolved.entry(file.clone()).or_default().push(message);
                     continue;
                 }
@@ -200,10 +202,20 @@ fn walk(modules: &EsmModules, starts: &[PathBuf]) -> Walk {
                 Some(_) => modules.plain_url(&target),
                 None => modules.url_for(&target),
             };
-            if let (Some(url), Some(key)) = (url, import_map_key(&importer_url, &record.specifier)) {
-                if record.kind == ImportKind::Import {
-                    walk.keys.entry(key).or_default().entry(url).or_default().push(importer_url.clone());
-                }
+            let Some(url) = url else {
+                let place = format!("{}:{}:{}", display(modules.root(), &file), record.site.line, record.site.column);
+                let message = format!(
+                    "cannot load \"{}\" imported at {place}: it resolves to {}, outside the project and the packages it may load",
+                    record.site.specifier,
+                    target.display()
+                );
+                walk.unresolved.entry(file.clone()).or_default().push(message);
+                continue;
+            };
+            if let (Some(key), ImportKind::Import) =
+                (import_map_key(&importer_url, &record.site.specifier), record.site.kind)
+            {
+                walk.keys.entry(key).or_default().entry(url).or_default().push(importer_url.clone());
             }
             if !record.names.is_empty() {
                 modules.imports_names(&target, &record.names);
@@ -309,14 +321,15 @@ fn is_module_source(file: &Path) -> bool {
 /// it (type-only imports are gone, the JSX runtime's import is there) and each position goes
 /// back through the transform's map to the original file; a file it cannot transform is the
 /// transform's message.
-fn read_imports(modules: &EsmModules, file: &Path) -> Result<Vec<ImportRecord>, String> {
+fn read_imports(modules: &EsmModules, file: &Path) -> Result<Vec<PageImport>, String> {
     if let Some(transformed) = modules.transformed(file) {
         let (code, map) = transformed?;
         let map = sourcemap::SourceMap::from_slice(map.as_bytes()).ok();
         let mut records = imports_of(Path::new("transformed.js"), &code);
         for record in &mut records {
-            let original = map.as_ref().and_then(|m| m.lookup_token(record.line - 1, record.column - 1));
-            (record.line, record.column) = original.map_or((1, 1), |t| (t.get_src_line() + 1, t.get_src_col() + 1));
+            let original = map.as_ref().and_then(|m| m.lookup_token(record.site.line - 1, record.site.column - 1));
+            (record.site.line, record.site.column) =
+                original.map_or((1, 1), |t| (t.get_src_line() + 1, t.get_src_col() + 1));
         }
         return Ok(records);
     }
@@ -324,7 +337,7 @@ fn read_imports(modules: &EsmModules, file: &Path) -> Result<Vec<ImportRecord>, 
     Ok(imports_of(file, &source))
 }
 
-fn imports_of(file: &Path, source: &str) -> Vec<ImportRecord> {
+fn imports_of(file: &Path, source: &str) -> Vec<PageImport> {
     let name = file.to_string_lossy();
     let syntax = if name.ends_with(".ts") || name.ends_with(".mts") || name.ends_with(".cts") || name.ends_with(".tsx")
     {
@@ -358,7 +371,7 @@ fn export_name(name: &ModuleExportName) -> String {
 
 struct Collector {
     cm: Lrc<SourceMap>,
-    records: Vec<ImportRecord>,
+    records: Vec<PageImport>,
 }
 
 impl Collector {
@@ -381,11 +394,13 @@ impl Collector {
             })
         });
         let at = self.cm.lookup_char_pos(specifier.span.lo);
-        self.records.push(ImportRecord {
-            specifier: specifier.value.to_string_lossy().into_owned(),
-            kind,
-            line: at.line as u32,
-            column: at.col_display as u32 + 1,
+        self.records.push(PageImport {
+            site: ImportSite {
+                specifier: specifier.value.to_string_lossy().into_owned(),
+                kind,
+                line: at.line as u32,
+                column: at.col_display as u32 + 1,
+            },
             names,
             attribute,
             dynamic: false,
@@ -452,7 +467,7 @@ impl Visit for Collector {
 
 #[cfg(test)]
 mod tests {
-    use super::super::modules::project;
+    use super::super::served::{esm_modules, project};
     use super::*;
 
     #[test]
@@ -471,9 +486,10 @@ mod tests {
             "import type { T } from './types';\nimport a from './a';\nimport { OnlyAType } from './b';\nexport * from \"./c\";\nconst d = require('./d');\nconst e = () => import('./e');\nconst el = <div>{a as T}</div>;\nlet x: OnlyAType;",
         )]);
         let root = dir.path().canonicalize().unwrap();
-        let modules = EsmModules::new(&root, &root.join(".cache"), &Default::default());
+        let modules = esm_modules(&root, &root.join(".cache"));
         let records = read_imports(&modules, &root.join("x.tsx")).unwrap();
-        let found: Vec<_> = records.iter().map(|r| (r.specifier.as_str(), r.kind, r.line, r.column)).collect();
+        let found: Vec<_> =
+            records.iter().map(|r| (r.site.specifier.as_str(), r.site.kind, r.site.line, r.site.column)).collect();
         assert_eq!(
             found,
             [
@@ -494,7 +510,7 @@ mod tests {
             ("c.test.js", "export const later = () => import('./gone');"),
         ]);
         let root = dir.path().canonicalize().unwrap();
-        let modules = EsmModules::new(&root, &root.join(".cache"), &Default::default());
+        let modules = esm_modules(&root, &root.join(".cache"));
         let walk = walk(&modules, &[root.join("a.test.ts"), root.join("c.test.js")]);
         let problem = walk.first_problem(&root.join("a.test.ts")).unwrap();
         assert!(problem.contains("b.ts"), "the file that does not transform is named: {problem}");
@@ -521,7 +537,7 @@ mod tests {
         ]);
         let cache = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();
-        let modules = EsmModules::new(&root, cache.path(), &Default::default());
+        let modules = esm_modules(&root, cache.path());
         let walk = walk(&modules, &[root.join("src/a.test.ts"), root.join("src/nested/x.test.js")]);
         let map: serde_json::Value = serde_json::from_str(&walk.import_map()).unwrap();
         assert_eq!(map["imports"]["/src/utils"], "/src/utils.ts");

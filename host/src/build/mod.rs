@@ -4,15 +4,19 @@
 //! map stacks back.
 
 mod browser;
+mod bundle;
 mod cjs;
 mod entry;
 mod esm;
+mod manifest;
 mod modules;
+mod served;
 mod sourcemap;
 
 pub use browser::{build_browser, BrowserBuild};
 pub(crate) use entry::{controller_file, temp_dir, write_controller};
-pub use entry::{write_node_entry, write_node_entry_using, BuildError, NodeEntry};
+pub use entry::{write_node_entry, write_node_entry_using, BuildError, NodeEntry, NodeModules};
 pub use esm::LoadProblems;
-pub use modules::{EsmModules, EsmOptions, Reply, TRANSFORM_CACHE};
+pub use modules::{ModuleSettings, ProjectModules};
+pub use served::{EsmModules, Reply};
 pub use sourcemap::StackMapper;

@@ -2,7 +2,7 @@
 //! serves become file paths, and frames in a bundle go through its source map to the original
 //! file, line and column — so code frames and "the test file's frame first" work as on node.
 
-use super::modules::EsmModules;
+use super::served::EsmModules;
 use crate::paths::{file_url, normalize, percent_decode};
 use sourcemap::SourceMap;
 use std::path::{Path, PathBuf};
@@ -153,9 +153,9 @@ mod tests {
             "type T = string;\ninterface I {\n  x: T;\n}\nconst a: number = 1;\nthrow new Error(`boom ${a}`);\n",
         )
         .unwrap();
-        let modules = Arc::new(EsmModules::new(&root, &root.join(".cache"), &Default::default()));
+        let modules = Arc::new(super::super::served::esm_modules(&root, &root.join(".cache")));
         let served = match modules.respond("/a.test.ts", None, None) {
-            super::super::modules::Reply::Body { body, .. } => String::from_utf8_lossy(&body).into_owned(),
+            super::super::served::Reply::Body { body, .. } => String::from_utf8_lossy(&body).into_owned(),
             other => panic!("{other:?}"),
         };
         let line = served.lines().position(|l| l.starts_with("throw")).unwrap() + 1;

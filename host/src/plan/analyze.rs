@@ -2,8 +2,9 @@
 //! `.skip`/`.only`/`.todo`/`.each` modifiers, options objects and locations) and the file's
 //! imports. Names that are not literal are marked dynamic; the runtime's registration settles them.
 
-use super::model::{Location, PlanNode, PlannedGroup, PlannedTest, SyntaxError};
+use super::model::{ImportSite, Location, PlanNode, PlannedGroup, PlannedTest, SyntaxError};
 use crate::codeframe::code_frame;
+use crate::resolve::ImportKind;
 use protocol::{IdAllocator, TestMode};
 use swc_core::common::{sync::Lrc, FileName, SourceMap, Spanned};
 use swc_core::ecma::ast::*;
@@ -13,7 +14,8 @@ use swc_core::ecma::visit::{Visit, VisitWith};
 /// What analysis found in one file.
 pub(crate) struct Analysis {
     pub nodes: Vec<PlanNode>,
-    pub imports: Vec<String>,
+    /// Every import with a literal specifier, in source order, located.
+    pub imports: Vec<ImportSite>,
     /// Paths the tests' `subject` options name (what they test without importing it).
     pub subjects: Vec<String>,
 }
@@ -82,7 +84,7 @@ struct Finder<'a> {
     base: u32,
     ids: IdAllocator,
     stack: Vec<Frame>,
-    imports: Vec<String>,
+    imports: Vec<ImportSite>,
     subjects: Vec<String>,
 }
 
@@ -325,61 +327,84 @@ impl Visit for Finder<'_> {
             self.record(call, test_call);
             if !is_group {
                 for arg in call.args.iter().skip(1) {
-                    collect_imports(&arg.expr, &mut self.imports);
+                    collect_imports(self.cm, &arg.expr, &mut self.imports);
                 }
             }
             return;
         }
-        match &call.callee {
-            Callee::Import(_) => {
-                if let Some(spec) = call.args.first().and_then(|a| static_string(&a.expr)) {
-                    self.imports.push(spec);
-                }
-            }
-            Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if &*i.sym == "require") => {
-                if let Some(spec) = call.args.first().and_then(|a| static_string(&a.expr)) {
-                    self.imports.push(spec);
-                }
-            }
-            _ => {}
+        if let Some(site) = call_import(self.cm, call) {
+            self.imports.push(site);
         }
         call.visit_children_with(self);
     }
 
     fn visit_import_decl(&mut self, decl: &ImportDecl) {
-        self.imports.push(decl.src.value.to_string_lossy().into_owned());
+        // `import type` is erased by the transform and never loaded.
+        if !decl.type_only {
+            self.imports.push(site(self.cm, &decl.src, ImportKind::Import));
+        }
     }
 
     fn visit_export_all(&mut self, decl: &ExportAll) {
-        self.imports.push(decl.src.value.to_string_lossy().into_owned());
+        if !decl.type_only {
+            self.imports.push(site(self.cm, &decl.src, ImportKind::Import));
+        }
     }
 
     fn visit_named_export(&mut self, decl: &NamedExport) {
-        if let Some(src) = &decl.src {
-            self.imports.push(src.value.to_string_lossy().into_owned());
+        if let Some(src) = decl.src.as_deref().filter(|_| !decl.type_only) {
+            self.imports.push(site(self.cm, src, ImportKind::Import));
+        }
+    }
+
+    fn visit_ts_import_equals_decl(&mut self, decl: &TsImportEqualsDecl) {
+        if let TsModuleRef::TsExternalModuleRef(external) = &decl.module_ref {
+            if !decl.is_type_only {
+                self.imports.push(site(self.cm, &external.expr, ImportKind::Require));
+            }
         }
     }
 }
 
+/// An import at the string literal `src`.
+fn site(cm: &SourceMap, src: &Str, kind: ImportKind) -> ImportSite {
+    let loc = cm.lookup_char_pos(src.span.lo);
+    ImportSite {
+        specifier: src.value.to_string_lossy().into_owned(),
+        kind,
+        line: loc.line as u32,
+        column: loc.col.0 as u32 + 1,
+    }
+}
+
+/// `import("x")` or `require("x")` with a literal specifier.
+fn call_import(cm: &SourceMap, call: &CallExpr) -> Option<ImportSite> {
+    let kind = match &call.callee {
+        Callee::Import(_) => ImportKind::Import,
+        Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if &*i.sym == "require") => ImportKind::Require,
+        _ => return None,
+    };
+    let arg = call.args.first()?;
+    let specifier = static_string(&arg.expr)?;
+    let loc = cm.lookup_char_pos(arg.expr.span().lo);
+    Some(ImportSite { specifier, kind, line: loc.line as u32, column: loc.col.0 as u32 + 1 })
+}
+
 /// Imports inside a test body (dynamic `import()`/`require`) still count for the import graph.
-fn collect_imports(expr: &Expr, out: &mut Vec<String>) {
-    struct Imports<'o>(&'o mut Vec<String>);
+fn collect_imports(cm: &SourceMap, expr: &Expr, out: &mut Vec<ImportSite>) {
+    struct Imports<'o> {
+        cm: &'o SourceMap,
+        out: &'o mut Vec<ImportSite>,
+    }
     impl Visit for Imports<'_> {
         fn visit_call_expr(&mut self, call: &CallExpr) {
-            let is_import = match &call.callee {
-                Callee::Import(_) => true,
-                Callee::Expr(e) => matches!(&**e, Expr::Ident(i) if &*i.sym == "require"),
-                Callee::Super(_) => false,
-            };
-            if is_import {
-                if let Some(spec) = call.args.first().and_then(|a| static_string(&a.expr)) {
-                    self.0.push(spec);
-                }
+            if let Some(site) = call_import(self.cm, call) {
+                self.out.push(site);
             }
             call.visit_children_with(self);
         }
     }
-    expr.visit_with(&mut Imports(out));
+    expr.visit_with(&mut Imports { cm, out });
 }
 
 #[cfg(test)]
@@ -410,7 +435,8 @@ mod tests {
         let analysis = analyze("t/a.test.js", source).map_err(|e| e.message).unwrap();
         let mut out = String::new();
         outline(&analysis.nodes, 0, &mut out);
-        out.push_str(&format!("imports {:?}\n", analysis.imports));
+        let specifiers: Vec<&str> = analysis.imports.iter().map(|i| i.specifier.as_str()).collect();
+        out.push_str(&format!("imports {specifiers:?}\n"));
         out
     }
 
@@ -451,6 +477,35 @@ mod tests {
         .map_err(|e| e.message)
         .unwrap();
         assert_eq!(ts.nodes.len(), 1);
+    }
+
+    #[test]
+    fn imports_are_located_with_their_kind_and_type_only_ones_are_left_out() {
+        let source = indoc! {r#"
+            import { a } from "./a";
+            import type { T } from "./types";
+            export { b } from "./b";
+            export type { U } from "./types2";
+            export * from "./c";
+            import fs = require("node:fs");
+            it("lazy", async () => { await import("./lazy"); const x = require('./cjs'); });
+              const y = require(`./tpl`);
+        "#};
+        let analysis = analyze("a.test.ts", source).map_err(|e| e.message).unwrap();
+        let shown: Vec<String> =
+            analysis.imports.iter().map(|i| format!("{} {:?} {}:{}", i.specifier, i.kind, i.line, i.column)).collect();
+        assert_eq!(
+            shown,
+            [
+                "./a Import 1:19",
+                "./b Import 3:19",
+                "./c Import 5:15",
+                "node:fs Require 6:21",
+                "./lazy Import 7:39",
+                "./cjs Require 7:68",
+                "./tpl Require 8:21",
+            ]
+        );
     }
 
     #[test]

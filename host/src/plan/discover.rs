@@ -35,7 +35,7 @@ pub fn build_plan(config: &Config) -> Result<Plan, PlanError> {
 /// Like [`build_plan`], parsing only the files that are new or modified since `cache` saw them.
 pub fn build_plan_cached(config: &Config, cache: &mut PlanCache) -> Result<Plan, PlanError> {
     let candidates = walk(&config.root)?;
-    let named_globs = glob_set(&config.path_globs, true)?;
+    let named_globs = glob_set(&config.path_globs)?;
     let limited = !config.paths.is_empty() || !config.path_globs.is_empty();
     let within = |rel: &str, abs: &Path| {
         !limited || config.paths.iter().any(|limit| abs.starts_with(limit)) || named_globs.is_match(rel)
@@ -43,8 +43,8 @@ pub fn build_plan_cached(config: &Config, cache: &mut PlanCache) -> Result<Plan,
     let mut claimed: BTreeSet<PathBuf> = BTreeSet::new();
     let mut members: Vec<Vec<(String, PathBuf)>> = Vec::new();
     for suite in &config.suites {
-        let include = glob_set(&suite.tests, false)?;
-        let exclude = glob_set(&suite.exclude, false)?;
+        let include = glob_set(&suite.tests)?;
+        let exclude = glob_set(&suite.exclude)?;
         let files: Vec<(String, PathBuf)> = candidates
             .iter()
             .filter(|(rel, abs)| include.is_match(rel) && !exclude.is_match(rel) && within(rel, abs))
@@ -166,19 +166,44 @@ fn relative(root: &Path, path: &Path) -> Option<String> {
     Some(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
 }
 
-/// Compiles config globs (`*` crosses `/`, as config globs always have), or, `like_a_shell`,
-/// globs typed on the command line: there `*` and `?` stay within one path segment, as the shell
-/// that did not expand them would have matched them; `**` crosses segments in both.
-fn glob_set(globs: &[String], like_a_shell: bool) -> Result<GlobSet, PlanError> {
+/// Compiles config and command-line globs as Vitest, Jest and the shell match them: `*` and `?`
+/// stay within one path segment (`test/*.js` is not `test/sub/helper.js`); only `**` crosses.
+fn glob_set(globs: &[String]) -> Result<GlobSet, PlanError> {
     let mut builder = GlobSetBuilder::new();
     for glob in globs {
-        let compiled = GlobBuilder::new(glob)
-            .literal_separator(like_a_shell)
-            .build()
-            .map_err(|e| PlanError::Glob { glob: glob.clone(), message: e.kind().to_string() })?;
-        builder.add(compiled);
+        builder.add(
+            segment_glob(glob).map_err(|e| PlanError::Glob { glob: glob.clone(), message: e.kind().to_string() })?,
+        );
     }
     builder.build().map_err(|e| PlanError::Glob { glob: globs.join(", "), message: e.kind().to_string() })
+}
+
+/// One glob whose `*` and `?` stay within a path segment.
+pub(crate) fn segment_glob(glob: &str) -> Result<globset::Glob, globset::Error> {
+    GlobBuilder::new(glob).literal_separator(true).build()
+}
+
+/// What to tell a user whose project has no test file: which patterns were searched from which
+/// root, with the excludes and any limits from the command line.
+pub fn no_files_message(config: &Config) -> String {
+    let mut out = format!("no test files found under {}", config.root.display());
+    for suite in &config.suites {
+        out.push_str(&format!("\n  suite {}: tests {}", suite.id, suite.tests.join(", ")));
+        if !suite.exclude.is_empty() {
+            out.push_str(&format!("; exclude {}", suite.exclude.join(", ")));
+        }
+    }
+    let limits: Vec<String> = config
+        .paths
+        .iter()
+        .map(|path| relative(&config.root, path).unwrap_or_else(|| path.display().to_string()))
+        .chain(config.path_globs.iter().cloned())
+        .collect();
+    if !limits.is_empty() {
+        out.push_str(&format!("\n  limited to (command line): {}", limits.join(", ")));
+    }
+    out.push_str("\n  (node_modules, dot-folders and files .gitignore ignores are never searched)");
+    out
 }
 
 /// Every file under the root, as (relative path with forward slashes, absolute path), sorted.

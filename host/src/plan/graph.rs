@@ -1,65 +1,106 @@
-//! The import graph the watch mode reruns by: every file the test files reach through their
-//! imports (static imports, re-exports, literal `import()` and `require()`), resolved the way
-//! node and bundlers resolve them — relative paths with extension and `index` resolution, the
-//! package.json `imports` field (`#alias`), and tsconfig/jsconfig `paths` — and
-//! [`ImportGraph::affected_by`], the test files a change can affect. Files are parsed once and
-//! again only when their modification time changes; packages in node_modules are not followed.
+//! The import graph on top of the [`Resolver`]: every project file the test files reach through
+//! their imports (static imports, re-exports, literal `import()` and `require()`), each import
+//! recorded with where it is written and what it resolved to ([`ImportRecord`]), and
+//! [`ImportGraph::affected_by`], the test files a change can affect. Watch mode, the node loader
+//! and the browser's import map all read resolutions from the same resolver, so they never
+//! disagree. Files are parsed once and again only when their modification time changes; files
+//! in node_modules (and outside the root) are not followed, but the packages imported are named.
 
 use super::analyze::analyze;
+use super::model::ImportSite;
 use super::stamp::{stamp, Stamp};
+use crate::resolve::{is_package_specifier, package_name, ImportKind, Resolution, Resolver};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-/// Extensions tried for an import without one, in this order (node's, then TypeScript's).
-const EXTENSIONS: &[&str] = &["js", "mjs", "cjs", "jsx", "ts", "tsx", "mts", "cts", "json"];
+/// Extensions of files whose imports are read (JSON, CSS and assets import nothing).
+const SCRIPTS: &[&str] = &["js", "mjs", "cjs", "jsx", "ts", "tsx", "mts", "cts"];
 
-/// One file's resolved imports, with the stamp of the file they were read from.
+/// One import of one project file, resolved: what the node loader is fed and the browser's
+/// import map is made of, and what a failed import is reported with (`file:line`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRecord {
+    /// The specifier as written.
+    pub specifier: String,
+    /// `import` or `require`.
+    pub kind: ImportKind,
+    /// 1-based line of the specifier in the importing file.
+    pub line: u32,
+    /// 1-based column of the specifier.
+    pub column: u32,
+    /// What it resolved to, or the resolver's message naming the specifier and the importer's
+    /// `file:line:column` (`cannot resolve "./x" from src/a.ts:3:19`).
+    pub resolved: Result<Resolution, String>,
+}
+
+impl ImportRecord {
+    fn resolve(resolver: &Resolver, importer: &Path, site: &ImportSite) -> ImportRecord {
+        ImportRecord {
+            specifier: site.specifier.clone(),
+            kind: site.kind,
+            line: site.line,
+            column: site.column,
+            resolved: resolver
+                .resolve(importer, &site.specifier, site.kind)
+                .map_err(|e| e.located(site.line, site.column).to_string()),
+        }
+    }
+
+    fn site(&self) -> ImportSite {
+        ImportSite { specifier: self.specifier.clone(), kind: self.kind, line: self.line, column: self.column }
+    }
+}
+
+/// One file's imports, with the stamp of the file they were read from.
 #[derive(Debug, Clone)]
 struct Node {
     modified: Option<Stamp>,
-    imports: Vec<PathBuf>,
-}
-
-/// Path aliases from package.json `imports` and tsconfig/jsconfig `compilerOptions.paths`:
-/// (pattern, targets), patterns with at most one `*`.
-#[derive(Debug, Clone, Default)]
-struct Aliases {
-    entries: Vec<(String, Vec<PathBuf>)>,
+    records: Vec<ImportRecord>,
 }
 
 /// Which files import which, from the test files down.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ImportGraph {
-    root: PathBuf,
+    resolver: Arc<Resolver>,
     nodes: HashMap<PathBuf, Node>,
-    aliases: Aliases,
+    /// Set by [`ImportGraph::refresh`]: the next update resolves every import again.
+    stale: bool,
 }
 
 impl ImportGraph {
-    /// An empty graph for a project.
-    pub fn new(root: &Path) -> ImportGraph {
-        ImportGraph { root: root.to_path_buf(), nodes: HashMap::new(), aliases: Aliases::read(root) }
+    /// An empty graph resolving with `resolver`.
+    pub fn new(resolver: Arc<Resolver>) -> ImportGraph {
+        ImportGraph { resolver, nodes: HashMap::new(), stale: false }
     }
 
-    /// Rereads package.json `imports` and tsconfig `paths` (after either changed).
-    pub fn reload_aliases(&mut self) {
-        self.aliases = Aliases::read(&self.root);
-        self.nodes.clear();
+    /// Files were added or removed, or a package.json, tsconfig or jsconfig changed: forget
+    /// what the resolver cached, and resolve every import again at the next update (files are
+    /// not parsed again unless they changed).
+    pub fn refresh(&mut self) {
+        self.resolver.clear_cache();
+        self.stale = true;
     }
 
-    /// Brings the graph up to date for these test files: each one, and everything it reaches,
-    /// is (re)parsed only when new or modified since it was last read. `known` gives test files'
-    /// specifiers the plan already parsed.
-    pub fn update(&mut self, tests: &[(PathBuf, Vec<String>)]) {
+    /// True when `path` is a file the graph has read (so a change to it is an edit, not a file
+    /// that appeared).
+    pub fn knows(&self, path: &Path) -> bool {
+        self.nodes.contains_key(path)
+    }
+
+    /// Brings the graph up to date for these test files and the imports the plan found in
+    /// them: each one, and everything it reaches, is (re)parsed only when new or modified since
+    /// it was last read.
+    pub fn update(&mut self, tests: &[(PathBuf, Vec<ImportSite>)]) {
+        let stale = std::mem::take(&mut self.stale);
         let mut queue: Vec<PathBuf> = Vec::new();
-        for (file, specifiers) in tests {
+        for (file, sites) in tests {
             let modified = stamp(file);
-            let fresh = self.nodes.get(file).is_some_and(|n| n.modified == modified && modified.is_some());
-            if !fresh {
-                let imports = specifiers.iter().filter_map(|s| self.resolve(file, s)).collect();
-                self.nodes.insert(file.clone(), Node { modified, imports });
+            if stale || !self.fresh(file, modified) {
+                let records = sites.iter().map(|site| ImportRecord::resolve(&self.resolver, file, site)).collect();
+                self.nodes.insert(file.clone(), Node { modified, records });
             }
-            queue.extend(self.nodes[file].imports.iter().cloned());
+            queue.extend(self.followed(file));
         }
         let mut seen: BTreeSet<PathBuf> = tests.iter().map(|(f, _)| f.clone()).collect();
         while let Some(file) = queue.pop() {
@@ -67,15 +108,26 @@ impl ImportGraph {
                 continue;
             }
             let modified = stamp(&file);
-            let fresh = self.nodes.get(&file).is_some_and(|n| n.modified == modified && modified.is_some());
-            if !fresh {
-                let imports = self.read_imports(&file);
-                self.nodes.insert(file.clone(), Node { modified, imports });
+            if !self.fresh(&file, modified) {
+                let records = read_imports(&self.resolver, &file);
+                self.nodes.insert(file.clone(), Node { modified, records });
+            } else if stale {
+                if let Some(node) = self.nodes.get_mut(&file) {
+                    let sites: Vec<ImportSite> = node.records.iter().map(ImportRecord::site).collect();
+                    node.records =
+                        sites.iter().map(|site| ImportRecord::resolve(&self.resolver, &file, site)).collect();
+                }
             }
-            queue.extend(self.nodes[&file].imports.iter().cloned());
+            queue.extend(self.followed(&file));
         }
         // Files no test reaches any more are dropped, so they stop counting.
         self.nodes.retain(|file, _| seen.contains(file));
+    }
+
+    /// Every import of `file` (a test file or a project file a test reaches), resolved; empty
+    /// for a file the graph does not hold.
+    pub fn imports_of(&self, file: &Path) -> &[ImportRecord] {
+        self.nodes.get(file).map_or(&[], |node| &node.records)
     }
 
     /// The test files among `tests` that reach any of `changed` through their imports (a
@@ -83,8 +135,10 @@ impl ImportGraph {
     pub fn affected_by(&self, tests: &BTreeSet<PathBuf>, changed: &BTreeSet<PathBuf>) -> BTreeSet<PathBuf> {
         let mut importers: HashMap<&Path, Vec<&Path>> = HashMap::new();
         for (file, node) in &self.nodes {
-            for import in &node.imports {
-                importers.entry(import.as_path()).or_default().push(file.as_path());
+            for record in &node.records {
+                if let Ok(Resolution::File(import)) = &record.resolved {
+                    importers.entry(import.as_path()).or_default().push(file.as_path());
+                }
             }
         }
         let mut reached: BTreeSet<&Path> = BTreeSet::new();
@@ -97,219 +151,85 @@ impl ImportGraph {
         tests.iter().filter(|t| reached.contains(t.as_path())).cloned().collect()
     }
 
-    fn read_imports(&self, file: &Path) -> Vec<PathBuf> {
-        let is_script = file.extension().and_then(|e| e.to_str()).is_some_and(|e| EXTENSIONS[..8].contains(&e));
-        if !is_script {
-            return Vec::new();
-        }
-        let Ok(source) = std::fs::read_to_string(file) else { return Vec::new() };
-        let rel = file.strip_prefix(&self.root).unwrap_or(file).to_string_lossy().replace('\\', "/");
-        // A file that does not parse imports nothing we can know; it is retried when it changes.
-        let specifiers = analyze(&rel, &source).map(|a| a.imports).unwrap_or_default();
-        specifiers.iter().filter_map(|s| self.resolve(file, s)).collect()
+    fn fresh(&self, file: &Path, modified: Option<Stamp>) -> bool {
+        self.nodes.get(file).is_some_and(|n| n.modified == modified && modified.is_some())
     }
 
-    /// Resolves one specifier written in `from`, to a file in the project (not node_modules).
-    fn resolve(&self, from: &Path, specifier: &str) -> Option<PathBuf> {
-        let specifier = specifier.split(['?', '#']).next().filter(|s| !s.is_empty()).unwrap_or(specifier);
-        let bases: Vec<PathBuf> = if specifier.starts_with("./") || specifier.starts_with("../") {
-            vec![from.parent()?.join(specifier)]
-        } else if specifier.starts_with('/') {
-            vec![PathBuf::from(specifier)]
-        } else if let Some(rest) = specifier.strip_prefix("file://") {
-            vec![PathBuf::from(crate::paths::percent_decode(rest))]
-        } else {
-            self.aliases.expand(specifier)
-        };
-        let found = bases.into_iter().find_map(|base| resolve_file(&normalize(&base)))?;
-        let inside = found.starts_with(&self.root) && !found.components().any(|c| c.as_os_str() == "node_modules");
-        inside.then_some(found)
+    /// The project files `file` imports (those the graph follows).
+    fn followed(&self, file: &Path) -> Vec<PathBuf> {
+        self.imports_of(file).iter().filter_map(|r| project_file(&self.resolver, r)).map(Path::to_path_buf).collect()
     }
 }
 
-/// `base` as a file: itself, with an extension added, with `.js` swapped for its TypeScript
-/// twin (`./x.js` naming `x.ts`), or a directory's index.
-fn resolve_file(base: &Path) -> Option<PathBuf> {
-    if base.is_file() {
-        return Some(base.to_path_buf());
-    }
-    let name = base.file_name()?.to_string_lossy().into_owned();
-    for ext in EXTENSIONS {
-        let candidate = base.with_file_name(format!("{name}.{ext}"));
-        if candidate.is_file() {
-            return Some(candidate);
-        }
-    }
-    for (js, ts) in [("js", &["ts", "tsx"][..]), ("mjs", &["mts"][..]), ("cjs", &["cts"][..]), ("jsx", &["tsx"][..])] {
-        if let Some(stem) = name.strip_suffix(&format!(".{js}")) {
-            for ext in ts {
-                let candidate = base.with_file_name(format!("{stem}.{ext}"));
-                if candidate.is_file() {
-                    return Some(candidate);
-                }
-            }
-        }
-    }
-    if base.is_dir() {
-        for ext in EXTENSIONS {
-            let candidate = base.join(format!("index.{ext}"));
-            if candidate.is_file() {
-                return Some(candidate);
-            }
-        }
-    }
-    None
-}
-
-/// Removes `.` and `..` segments without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
-
-impl Aliases {
-    fn read(root: &Path) -> Aliases {
-        let mut entries = Vec::new();
-        let json = |name: &str| -> Option<serde_json::Value> {
-            serde_json::from_str(&strip_json_comments(&std::fs::read_to_string(root.join(name)).ok()?)).ok()
-        };
-        if let Some(imports) = json("package.json").and_then(|p| p.get("imports").cloned()) {
-            if let Some(map) = imports.as_object() {
-                for (pattern, target) in map {
-                    let targets = condition_targets(target).into_iter().map(|t| root.join(t)).collect();
-                    entries.push((pattern.clone(), targets));
-                }
-            }
-        }
-        for config in ["tsconfig.json", "jsconfig.json"] {
-            let Some(options) = json(config).and_then(|c| c.get("compilerOptions").cloned()) else { continue };
-            let base = root.join(options.get("baseUrl").and_then(|b| b.as_str()).unwrap_or("."));
-            if let Some(paths) = options.get("paths").and_then(|p| p.as_object()) {
-                for (pattern, targets) in paths {
-                    let targets = targets
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|t| t.as_str())
-                        .map(|t| base.join(t))
-                        .collect();
-                    entries.push((pattern.clone(), targets));
-                }
-            }
-        }
-        Aliases { entries }
-    }
-
-    /// The candidate paths a bare or `#` specifier stands for.
-    fn expand(&self, specifier: &str) -> Vec<PathBuf> {
-        let mut out = Vec::new();
-        for (pattern, targets) in &self.entries {
-            let captured = match pattern.split_once('*') {
-                None if pattern == specifier => Some(String::new()),
-                None => None,
-                Some((prefix, suffix)) => {
-                    specifier.strip_prefix(prefix).and_then(|rest| rest.strip_suffix(suffix)).map(str::to_owned)
-                }
-            };
-            if let Some(captured) = captured {
-                for target in targets {
-                    out.push(PathBuf::from(target.to_string_lossy().replace('*', &captured)));
-                }
-            }
-        }
-        out
+/// The file a record resolved to, when it is a project file the graph follows.
+fn project_file<'r>(resolver: &Resolver, record: &'r ImportRecord) -> Option<&'r Path> {
+    match &record.resolved {
+        Ok(Resolution::File(path)) if resolver.is_project_file(path) => Some(path),
+        _ => None,
     }
 }
 
-/// package.json `imports` values: a path, or conditions (`node`, `import`, `default`, ...).
-fn condition_targets(value: &serde_json::Value) -> Vec<String> {
-    match value {
-        serde_json::Value::String(s) => vec![s.clone()],
-        serde_json::Value::Object(map) => map.values().flat_map(condition_targets).collect(),
-        serde_json::Value::Array(items) => items.iter().flat_map(condition_targets).collect(),
-        _ => Vec::new(),
+/// Parses a project file and resolves its imports; a file that does not parse imports nothing
+/// we can know (it is retried when it changes), and a non-script file imports nothing.
+fn read_imports(resolver: &Resolver, file: &Path) -> Vec<ImportRecord> {
+    let is_script = file.extension().and_then(|e| e.to_str()).is_some_and(|e| SCRIPTS.contains(&e));
+    if !is_script {
+        return Vec::new();
     }
+    let Ok(source) = std::fs::read_to_string(file) else { return Vec::new() };
+    let rel = file.strip_prefix(resolver.root()).unwrap_or(file).to_string_lossy().replace('\\', "/");
+    let sites = analyze(&rel, &source).map(|a| a.imports).unwrap_or_default();
+    sites.iter().map(|site| ImportRecord::resolve(resolver, file, site)).collect()
 }
 
-/// tsconfig allows `//` and `/* */` comments and trailing commas; serde_json does not.
-fn strip_json_comments(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    let mut in_string = false;
-    while let Some(c) = chars.next() {
-        if in_string {
-            out.push(c);
-            if c == '\\' {
-                if let Some(next) = chars.next() {
-                    out.push(next);
-                }
-            } else if c == '"' {
-                in_string = false;
-            }
-            continue;
-        }
-        match (c, chars.peek()) {
-            ('"', _) => {
-                in_string = true;
-                out.push(c);
-            }
-            ('/', Some('/')) => {
-                for next in chars.by_ref() {
-                    if next == '\n' {
-                        out.push('\n');
-                        break;
-                    }
-                }
-            }
-            ('/', Some('*')) => {
-                chars.next();
-                let mut last = ' ';
-                for next in chars.by_ref() {
-                    if last == '*' && next == '/' {
-                        break;
-                    }
-                    last = next;
-                }
-            }
-            _ => out.push(c),
-        }
-    }
-    // Trailing commas before } or ].
-    let mut cleaned = String::with_capacity(out.len());
-    let chars: Vec<char> = out.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if c == ',' {
-            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
-            if matches!(next, Some('}') | Some(']')) {
-                continue;
-            }
-        }
-        cleaned.push(c);
-    }
-    cleaned
+/// What the test files reach: the project files to load, the packages they import, and every
+/// import of every project file, resolved.
+#[derive(Debug, Default)]
+pub struct Reachable {
+    /// Project files (under the root, not in node_modules), the starts included, sorted.
+    pub files: Vec<PathBuf>,
+    /// Packages imported from project files by bare specifier (`lodash`, `@scope/pkg`) that
+    /// resolved outside the project files, e.g. into node_modules.
+    pub packages: BTreeSet<String>,
+    /// Each project file's imports.
+    pub imports: BTreeMap<PathBuf, Vec<ImportRecord>>,
 }
 
-/// Every file `starts` reach through their imports without leaving `root`, the starts
-/// included: what a page will load, so it can be preloaded instead of found one import at a time.
-pub fn reachable(root: &Path, starts: &[PathBuf]) -> Vec<PathBuf> {
-    let graph = ImportGraph { root: root.to_path_buf(), nodes: HashMap::new(), aliases: Aliases::read(root) };
-    let mut seen = BTreeSet::new();
+/// Every project file `starts` reach through their imports, the starts included: what a page
+/// will load, so it can be preloaded instead of found one import at a time; with the packages
+/// imported and every import resolved.
+pub fn reachable(resolver: &Resolver, starts: &[PathBuf]) -> Reachable {
+    reachable_from(resolver, starts, &HashMap::new())
+}
+
+/// [`reachable`], given the imports already found in some files (the test files, which the
+/// plan parsed), so those are not parsed again.
+pub fn reachable_from(resolver: &Resolver, starts: &[PathBuf], known: &HashMap<PathBuf, Vec<ImportSite>>) -> Reachable {
+    let mut out = Reachable::default();
     let mut queue = starts.to_vec();
     while let Some(file) = queue.pop() {
-        if seen.insert(file.clone()) {
-            queue.extend(graph.read_imports(&file));
+        if out.imports.contains_key(&file) {
+            continue;
         }
+        let records = match known.get(&file) {
+            Some(sites) => sites.iter().map(|site| ImportRecord::resolve(resolver, &file, site)).collect(),
+            None => read_imports(resolver, &file),
+        };
+        for record in &records {
+            match project_file(resolver, record) {
+                Some(path) => queue.push(path.to_path_buf()),
+                None if is_package_specifier(&record.specifier)
+                    && matches!(record.resolved, Ok(Resolution::File(_))) =>
+                {
+                    out.packages.insert(package_name(&record.specifier).to_string());
+                }
+                None => {}
+            }
+        }
+        out.imports.insert(file, records);
     }
-    seen.into_iter().collect()
+    out.files = out.imports.keys().cloned().collect();
+    out
 }
 
 /// Test files by the paths their tests name in `subject` options.
@@ -317,7 +237,7 @@ pub fn subjects(root: &Path, files: &[(PathBuf, Vec<String>)]) -> BTreeMap<PathB
     let mut by_subject: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
     for (file, subjects) in files {
         for subject in subjects {
-            by_subject.entry(normalize(&root.join(subject))).or_default().insert(file.clone());
+            by_subject.entry(crate::paths::normalize(&root.join(subject))).or_default().insert(file.clone());
         }
     }
     by_subject
@@ -326,15 +246,33 @@ pub fn subjects(root: &Path, files: &[(PathBuf, Vec<String>)]) -> BTreeMap<PathB
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resolve::{ResolveOptions, Target};
 
-    fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
         for (path, text) in files {
-            let path = dir.path().join(path);
+            let path = root.join(path);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
         }
-        dir
+        (dir, root)
+    }
+
+    fn resolver(root: &Path, target: Target) -> Arc<Resolver> {
+        Arc::new(Resolver::new(ResolveOptions {
+            root: root.to_path_buf(),
+            target,
+            alias: Vec::new(),
+            conditions: Vec::new(),
+        }))
+    }
+
+    /// A test file with the imports the plan would have found in it.
+    fn test_file(root: &Path, rel: &str) -> (PathBuf, Vec<ImportSite>) {
+        let abs = root.join(rel);
+        let source = std::fs::read_to_string(&abs).unwrap();
+        (abs, analyze(rel, &source).map_err(|e| e.message).unwrap().imports)
     }
 
     fn rel(root: &Path, files: &BTreeSet<PathBuf>) -> Vec<String> {
@@ -343,7 +281,7 @@ mod tests {
 
     #[test]
     fn a_change_reaches_every_test_that_imports_it_transitively() {
-        let dir = project(&[
+        let (_dir, root) = project(&[
             ("src/leaf.js", "export const leaf = 1;"),
             ("src/mid.ts", "export * from './leaf.js';"),
             ("src/index.js", "module.exports = require('./mid');"),
@@ -355,20 +293,13 @@ mod tests {
                 "tsconfig.json",
                 "{ // comments are fine\n \"compilerOptions\": { \"baseUrl\": \".\", \"paths\": { \"@/*\": [\"src/paths/*\"], }, }, }",
             ),
-            ("test/a.test.js", ""),
-            ("test/b.test.js", ""),
-            ("test/c.test.js", ""),
+            ("test/a.test.js", "import '../src/index.js'; import 'proctor'; import 'lodash';"),
+            ("test/b.test.js", "import '../src/lazy'; import '#alias';"),
+            ("test/c.test.js", "import '@/deep';"),
         ]);
-        let root = dir.path().canonicalize().unwrap();
-        let test = |name: &str, imports: &[&str]| {
-            (root.join("test").join(name), imports.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-        };
-        let tests = vec![
-            test("a.test.js", &["../src/index.js", "proctor", "lodash"]),
-            test("b.test.js", &["../src/lazy", "#alias"]),
-            test("c.test.js", &["@/deep"]),
-        ];
-        let mut graph = ImportGraph::new(&root);
+        let tests: Vec<_> =
+            ["test/a.test.js", "test/b.test.js", "test/c.test.js"].map(|t| test_file(&root, t)).to_vec();
+        let mut graph = ImportGraph::new(resolver(&root, Target::Node));
         graph.update(&tests);
         let all: BTreeSet<PathBuf> = tests.iter().map(|(f, _)| f.clone()).collect();
         let affected = |graph: &ImportGraph, changed: &[&str]| {
@@ -391,6 +322,72 @@ mod tests {
         std::fs::write(root.join("src/mid.ts"), "export * from './leaf.js';\nexport * from './other';").unwrap();
         graph.update(&tests);
         assert_eq!(affected(&graph, &["src/other.js"]), vec!["test/a.test.js"]);
+    }
+
+    #[test]
+    fn every_import_is_recorded_where_it_is_written_with_its_resolution() {
+        let (_dir, root) = project(&[
+            ("src/util.ts", "import fs from 'node:fs';\nimport { x } from './missing';\n"),
+            ("test/a.test.ts", "import { u } from '../src/util.js';\n\nconst l = require('lodash');\n"),
+            ("node_modules/lodash/package.json", r#"{ "main": "lodash.js" }"#),
+            ("node_modules/lodash/lodash.js", "require('./internal')"),
+        ]);
+        let test = test_file(&root, "test/a.test.ts");
+        let mut graph = ImportGraph::new(resolver(&root, Target::Node));
+        graph.update(std::slice::from_ref(&test));
+        let show = |graph: &ImportGraph, file: &str| -> Vec<String> {
+            graph
+                .imports_of(&root.join(file))
+                .iter()
+                .map(|r| {
+                    let to = match &r.resolved {
+                        Ok(Resolution::File(p)) => p.strip_prefix(&root).unwrap().to_string_lossy().into_owned(),
+                        Ok(other) => format!("{other:?}"),
+                        Err(message) => message.clone(),
+                    };
+                    format!("{}:{} {:?} {} → {to}", r.line, r.column, r.kind, r.specifier)
+                })
+                .collect()
+        };
+        assert_eq!(
+            show(&graph, "test/a.test.ts"),
+            ["1:19 Import ../src/util.js → src/util.ts", "3:19 Require lodash → node_modules/lodash/lodash.js"]
+        );
+        assert_eq!(
+            show(&graph, "src/util.ts"),
+            [
+                "1:16 Import node:fs → Builtin(\"node:fs\")",
+                "2:19 Import ./missing → cannot resolve \"./missing\" from src/util.ts:2:19"
+            ]
+        );
+        assert!(show(&graph, "node_modules/lodash/lodash.js").is_empty(), "packages are not followed");
+        // A file that appears is found once the graph is refreshed.
+        std::fs::write(root.join("src/missing.ts"), "export const x = 1;").unwrap();
+        assert!(!graph.knows(&root.join("src/missing.ts")));
+        graph.refresh();
+        graph.update(std::slice::from_ref(&test));
+        assert_eq!(show(&graph, "src/util.ts")[1], "2:19 Import ./missing → src/missing.ts");
+        assert!(graph.knows(&root.join("src/missing.ts")));
+    }
+
+    #[test]
+    fn reachable_gives_project_files_packages_and_records() {
+        let (_dir, root) = project(&[
+            ("src/a.ts", "import './b'; import _ from 'lodash/fp'; import '@scope/pkg'; import '#x';"),
+            ("src/b.tsx", "export default 1; import data from './data.json';"),
+            ("src/data.json", "{}"),
+            ("package.json", r##"{ "imports": { "#x": "./src/x.js" } }"##),
+            ("src/x.js", ""),
+            ("node_modules/lodash/fp.js", ""),
+            ("node_modules/@scope/pkg/index.js", ""),
+        ]);
+        let found = reachable(&resolver(&root, Target::Browser), &[root.join("src/a.ts")]);
+        assert_eq!(
+            rel(&root, &found.files.iter().cloned().collect()),
+            ["src/a.ts", "src/b.tsx", "src/data.json", "src/x.js"]
+        );
+        assert_eq!(found.packages.into_iter().collect::<Vec<_>>(), ["@scope/pkg", "lodash"]);
+        assert_eq!(found.imports[&root.join("src/a.ts")].len(), 4);
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod model;
 mod stamp;
 
 pub(crate) use analyze::syntax_error;
-pub use discover::{build_plan, build_plan_cached, PlanCache, PlanError};
-pub use graph::{reachable, subjects, ImportGraph};
-pub use model::{Location, Plan, PlanNode, PlannedFile, PlannedSuite, PlannedTest};
+pub(crate) use discover::segment_glob;
+pub use discover::{build_plan, build_plan_cached, no_files_message, PlanCache, PlanError};
+pub use graph::{reachable, reachable_from, subjects, ImportGraph, ImportRecord, Reachable};
+pub use model::{ImportSite, Location, Plan, PlanNode, PlannedFile, PlannedSuite, PlannedTest};

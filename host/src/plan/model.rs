@@ -3,6 +3,7 @@
 //! decisions the select stage filled in.
 
 use crate::config::RuntimeKind;
+use crate::resolve::ImportKind;
 use crate::select::Decision;
 use protocol::TestMode;
 use serde::Serialize;
@@ -46,12 +47,32 @@ pub struct PlannedFile {
     pub selected: bool,
     /// Top-level groups and tests, in source order.
     pub nodes: Vec<PlanNode>,
-    /// Module specifiers the file imports (static, re-exports, literal `import()`/`require`).
-    pub imports: Vec<String>,
+    /// What the file imports (static, re-exports, literal `import()`/`require`), where; listed
+    /// as the specifiers alone.
+    #[serde(serialize_with = "specifiers_only")]
+    pub imports: Vec<ImportSite>,
     /// Paths (relative to the root) its tests name with `{ subject: [...] }`: watch mode reruns
     /// the file when one of them changes, import or not.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub subjects: Vec<String>,
+}
+
+/// One import as written: the specifier, how it is imported, and where its string starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportSite {
+    /// The specifier as written (`"./x.js"`, `"lodash"`).
+    pub specifier: String,
+    /// `import`/`export from`/`import()`, or `require()`/`import x = require()`.
+    pub kind: ImportKind,
+    /// 1-based line of the specifier string.
+    pub line: u32,
+    /// 1-based column (in characters) of the specifier string.
+    pub column: u32,
+}
+
+/// `proctor list --format json` lists a file's imports as the specifiers it wrote.
+fn specifiers_only<S: serde::Serializer>(imports: &[ImportSite], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(imports.iter().map(|site| &site.specifier))
 }
 
 /// A parse failure, located.

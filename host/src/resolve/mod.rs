@@ -5,4 +5,5 @@
 mod alias;
 mod resolver;
 
+pub(crate) use resolver::{is_package_specifier, package_name};
 pub use resolver::{ImportKind, Resolution, ResolveError, ResolveOptions, Resolver, Target};

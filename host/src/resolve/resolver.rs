@@ -6,8 +6,10 @@
 //!   last) and `index.*`, and a `.js` specifier also finds its `.ts`/`.tsx` twin (TypeScript's
 //!   NodeNext convention);
 //! - tsconfig.json `paths`/`baseUrl` (with `extends` and solution-style references) follow the
-//!   importer's nearest tsconfig that includes it; a jsconfig.json nearer than any tsconfig.json
-//!   counts as one;
+//!   importer's nearest tsconfig that includes it, as TypeScript does; a file it does not
+//!   include (a `.js` file without `allowJs`, a test outside `include`) still gets the nearest
+//!   config's paths when it would otherwise resolve to nothing; a jsconfig.json nearer than any
+//!   tsconfig.json counts as one;
 //! - package.json `imports` (`#alias`) and `exports` match the suite's `conditions` first, then
 //!   `node` (node target) or Vite's client conditions `browser`, `module`, `development` (browser
 //!   target), then `import` or `require`, then `default`;
@@ -19,6 +21,7 @@
 //! [`Resolver::clear_cache`] when files appear or configs change.
 
 use super::alias::{self, Aliased};
+use crate::config::{Config, SuiteConfig};
 use oxc_resolver::{
     EnforceExtension, ResolveError as OxcError, ResolveOptions as OxcOptions, Resolver as Oxc, TsconfigDiscovery,
     TsconfigOptions, TsconfigReferences,
@@ -60,6 +63,19 @@ pub struct ResolveOptions {
     pub alias: Vec<(String, String)>,
     /// The suite's extra export conditions, matched before the built-in ones.
     pub conditions: Vec<String>,
+}
+
+impl ResolveOptions {
+    /// The options for one suite's runtimes of `target`: the project's `[alias]` table and the
+    /// suite's conditions.
+    pub fn for_suite(config: &Config, suite: &SuiteConfig, target: Target) -> ResolveOptions {
+        ResolveOptions {
+            root: config.root.clone(),
+            target,
+            alias: config.alias.clone(),
+            conditions: suite.conditions.clone(),
+        }
+    }
 }
 
 /// Where a specifier leads.
@@ -118,6 +134,18 @@ pub enum ResolveError {
     },
 }
 
+impl ResolveError {
+    /// The same error naming where in the importer the import is (`from src/a.ts:3:19`), as a
+    /// failed import is reported.
+    pub fn located(mut self, line: u32, column: u32) -> ResolveError {
+        let (ResolveError::NotFound { from, .. }
+        | ResolveError::NodeBuiltin { from, .. }
+        | ResolveError::Invalid { from, .. }) = &mut self;
+        from.push_str(&format!(":{line}:{column}"));
+        self
+    }
+}
+
 /// What a missing module's message adds: the alias it went through, or for a package, that it
 /// may not be installed.
 fn not_found_hint(specifier: &str, aliased: Option<&Aliased>) -> String {
@@ -126,13 +154,18 @@ fn not_found_hint(specifier: &str, aliased: Option<&Aliased>) -> String {
         Some(Aliased::Specifier(other)) => return format!(" (aliased to \"{other}\")"),
         None => {}
     }
-    let bare = !(specifier.starts_with('.') || specifier.starts_with('/') || specifier.starts_with("file:"));
-    if bare && !specifier.starts_with('#') {
+    if is_package_specifier(specifier) {
         let package = package_name(specifier);
         format!(" (hint: is \"{package}\" installed? no node_modules above the importer has it)")
     } else {
         String::new()
     }
+}
+
+/// True for a package specifier (`lodash/fp`, `@scope/pkg`), false for paths, URLs, `node:`
+/// builtins and package.json `imports` entries (`#x`).
+pub(crate) fn is_package_specifier(specifier: &str) -> bool {
+    !(specifier.starts_with('.') || specifier.starts_with('/') || specifier.starts_with('#') || specifier.contains(':'))
 }
 
 /// The package a bare specifier names: `lodash/fp` → `lodash`, `@scope/pkg/x` → `@scope/pkg`.
@@ -146,6 +179,8 @@ pub(crate) fn package_name(specifier: &str) -> &str {
 /// threads: oxc_resolver caches file-system reads inside.
 pub struct Resolver {
     root: PathBuf,
+    /// The root with symlinks resolved, as resolved files are.
+    real_root: PathBuf,
     target: Target,
     alias: Vec<(String, String)>,
     /// `import` conditions, tsconfig.json found per importer.
@@ -154,10 +189,11 @@ pub struct Resolver {
     require: Oxc,
     /// Browser target only: says whether a specifier that resolved to nothing is a node builtin.
     builtins: Option<Oxc>,
-    /// Per jsconfig.json and kind, a resolver reading it (oxc_resolver finds tsconfig.json only).
-    jsconfig_resolvers: Mutex<HashMap<(PathBuf, ImportKind), Arc<Oxc>>>,
-    /// Per importing directory, its nearest jsconfig.json when no tsconfig.json is nearer.
-    jsconfigs: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    /// Per config file and kind, a resolver bound to it (oxc_resolver discovers tsconfig.json
+    /// files itself, but neither jsconfig.json nor a config that does not include the file).
+    bound_resolvers: Mutex<HashMap<(PathBuf, ImportKind), Arc<Oxc>>>,
+    /// Per importing directory, its nearest tsconfig.json or jsconfig.json.
+    nearest_configs: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
 }
 
 impl std::fmt::Debug for Resolver {
@@ -198,7 +234,8 @@ impl Resolver {
             ],
             main_fields: match target {
                 Target::Node => strings(&["main"]),
-                Target::Browser => strings(&["browser", "module", "main"]),
+                // Vite's client main fields.
+                Target::Browser => strings(&["browser", "module", "jsnext:main", "jsnext", "main"]),
             },
             alias_fields: match target {
                 Target::Node => Vec::new(),
@@ -216,20 +253,28 @@ impl Resolver {
         let builtins = (target == Target::Browser)
             .then(|| import.clone_with_options(OxcOptions { builtin_modules: true, alias_fields: Vec::new(), ..base }));
         Resolver {
+            real_root: root.canonicalize().unwrap_or_else(|_| root.clone()),
             root,
             target,
             alias,
             import,
             require,
             builtins,
-            jsconfig_resolvers: Mutex::new(HashMap::new()),
-            jsconfigs: Mutex::new(HashMap::new()),
+            bound_resolvers: Mutex::new(HashMap::new()),
+            nearest_configs: Mutex::new(HashMap::new()),
         }
     }
 
     /// The project root this resolver was made for.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// True for a resolved file that belongs to the project: under the root (as given, or
+    /// with its symlinks resolved) and not in a node_modules folder.
+    pub fn is_project_file(&self, path: &Path) -> bool {
+        (path.starts_with(&self.root) || path.starts_with(&self.real_root))
+            && !path.components().any(|c| c.as_os_str() == "node_modules")
     }
 
     /// The target this resolver was made for.
@@ -240,17 +285,11 @@ impl Resolver {
     /// Resolves `specifier` as written in the file `importer` (absolute).
     pub fn resolve(&self, importer: &Path, specifier: &str, kind: ImportKind) -> Result<Resolution, ResolveError> {
         let dir = importer.parent().unwrap_or(importer);
-        let jsconfig = self.jsconfig_resolver(dir, kind);
-        let oxc = match (&jsconfig, kind) {
-            (Some(resolver), _) => resolver.as_ref(),
-            (None, ImportKind::Import) => &self.import,
-            (None, ImportKind::Require) => &self.require,
-        };
         let aliased = alias::apply(&self.alias, &self.root, specifier);
         let result = match &aliased {
-            Some(Aliased::Path(path)) => oxc.resolve(dir, &path.to_string_lossy()),
-            Some(Aliased::Specifier(other)) => resolve_in(oxc, jsconfig.is_some(), importer, other),
-            None => resolve_in(oxc, jsconfig.is_some(), importer, specifier),
+            Some(Aliased::Path(path)) => self.resolve_with_configs(importer, &path.to_string_lossy(), kind),
+            Some(Aliased::Specifier(other)) => self.resolve_with_configs(importer, other, kind),
+            None => self.resolve_with_configs(importer, specifier, kind),
         };
         let from = self.shown(importer);
         let not_found = || ResolveError::NotFound {
@@ -288,61 +327,71 @@ impl Resolver {
     /// added or removed, or a package.json/tsconfig/jsconfig changed).
     pub fn clear_cache(&self) {
         self.import.clear_cache();
-        self.jsconfigs.lock().unwrap_or_else(PoisonError::into_inner).clear();
-        self.jsconfig_resolvers.lock().unwrap_or_else(PoisonError::into_inner).clear();
+        self.nearest_configs.lock().unwrap_or_else(PoisonError::into_inner).clear();
+        self.bound_resolvers.lock().unwrap_or_else(PoisonError::into_inner).clear();
     }
 
     /// `importer` as error messages show it: relative to the root when inside it.
     fn shown(&self, importer: &Path) -> String {
-        match importer.strip_prefix(&self.root) {
+        match importer.strip_prefix(&self.root).or_else(|_| importer.strip_prefix(&self.real_root)) {
             Ok(rel) => rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"),
             Err(_) => importer.display().to_string(),
         }
     }
 
-    /// A resolver reading the jsconfig.json that governs `dir`, when the nearest config above
-    /// it is a jsconfig.json rather than a tsconfig.json.
-    fn jsconfig_resolver(&self, dir: &Path, kind: ImportKind) -> Option<Arc<Oxc>> {
-        let config = {
-            let mut known = self.jsconfigs.lock().unwrap_or_else(PoisonError::into_inner);
-            known.entry(dir.to_path_buf()).or_insert_with(|| nearest_jsconfig(dir)).clone()?
+    /// oxc_resolver with the importer's tsconfig: the nearest one that includes it (found by
+    /// oxc_resolver per file), and when that resolves nothing, the nearest tsconfig.json or
+    /// jsconfig.json whether it includes the file or not.
+    fn resolve_with_configs(
+        &self,
+        importer: &Path,
+        specifier: &str,
+        kind: ImportKind,
+    ) -> Result<oxc_resolver::Resolution, OxcError> {
+        let dir = importer.parent().unwrap_or(importer);
+        let discovering = match kind {
+            ImportKind::Import => &self.import,
+            ImportKind::Require => &self.require,
         };
-        let mut resolvers = self.jsconfig_resolvers.lock().unwrap_or_else(PoisonError::into_inner);
-        let resolver = resolvers.entry((config.clone(), kind)).or_insert_with(|| {
-            let base = match kind {
-                ImportKind::Import => &self.import,
-                ImportKind::Require => &self.require,
-            };
-            let tsconfig = TsconfigOptions { config_file: config, references: TsconfigReferences::Disabled };
-            let options = OxcOptions { tsconfig: Some(TsconfigDiscovery::Manual(tsconfig)), ..base.options().clone() };
-            Arc::new(base.clone_with_options(options))
-        });
-        Some(Arc::clone(resolver))
+        let nearest = {
+            let mut known = self.nearest_configs.lock().unwrap_or_else(PoisonError::into_inner);
+            known.entry(dir.to_path_buf()).or_insert_with(|| nearest_config(dir)).clone()
+        };
+        let Some(config) = nearest else { return discovering.resolve_file(importer, specifier) };
+        let is_jsconfig = config.file_name().is_some_and(|name| name == "jsconfig.json");
+        if !is_jsconfig {
+            let result = discovering.resolve_file(importer, specifier);
+            if !matches!(result, Err(OxcError::NotFound(_))) {
+                return result;
+            }
+        }
+        let bound = {
+            let mut resolvers = self.bound_resolvers.lock().unwrap_or_else(PoisonError::into_inner);
+            let entry = resolvers.entry((config.clone(), kind)).or_insert_with(|| {
+                let tsconfig = TsconfigOptions { config_file: config, references: TsconfigReferences::Disabled };
+                let options =
+                    OxcOptions { tsconfig: Some(TsconfigDiscovery::Manual(tsconfig)), ..discovering.options().clone() };
+                // Its own cache: oxc_resolver keeps one manual tsconfig per cache.
+                Arc::new(Oxc::new(options))
+            });
+            Arc::clone(entry)
+        };
+        bound.resolve(dir, specifier)
     }
 }
 
-/// Resolves with tsconfig discovery per importing file, or, for a resolver bound to a
-/// jsconfig, from the importer's directory (oxc_resolver's manual tsconfig is read there).
-fn resolve_in(oxc: &Oxc, bound: bool, importer: &Path, specifier: &str) -> Result<oxc_resolver::Resolution, OxcError> {
-    match (bound, importer.parent()) {
-        (true, Some(dir)) => oxc.resolve(dir, specifier),
-        _ => oxc.resolve_file(importer, specifier),
-    }
-}
-
-/// The jsconfig.json nearest above `dir`, unless a tsconfig.json is as near or nearer (which
-/// oxc_resolver then finds itself). Files in node_modules follow no config of the project's.
-fn nearest_jsconfig(dir: &Path) -> Option<PathBuf> {
+/// The tsconfig.json or jsconfig.json nearest above `dir` (tsconfig.json first in one
+/// directory). Files in node_modules follow no config of the project's.
+fn nearest_config(dir: &Path) -> Option<PathBuf> {
     for ancestor in dir.ancestors() {
         if ancestor.file_name().is_some_and(|name| name == "node_modules") {
             return None;
         }
-        if ancestor.join("tsconfig.json").is_file() {
-            return None;
-        }
-        let jsconfig = ancestor.join("jsconfig.json");
-        if jsconfig.is_file() {
-            return Some(jsconfig);
+        for name in ["tsconfig.json", "jsconfig.json"] {
+            let config = ancestor.join(name);
+            if config.is_file() {
+                return Some(config);
+            }
         }
     }
     None
@@ -417,6 +466,7 @@ mod tests {
                 assert_eq!(s("../src/dir/"), "src/dir/index.tsx");
                 assert_eq!(s("../src/pkgdir"), "src/pkgdir/lib/entry.js", "a directory's package.json main");
                 assert_eq!(s("../src/exact.mjs"), "src/exact.mjs");
+                assert_eq!(s("../src/d.json?raw"), "src/d.json", "a query is not part of the file");
                 assert_eq!(s(&format!("file://{}", root.join("src/c.cjs").display())), "src/c.cjs");
                 assert_eq!(s(&root.join("src/d").to_string_lossy()), "src/d.json", "absolute paths");
             }
@@ -463,6 +513,13 @@ mod tests {
             ("other/mine/util.ts", ""),
             ("other/b.test.ts", ""),
             ("js/jsconfig.json", r#"{ "compilerOptions": { "baseUrl": ".", "paths": { "@lib/*": ["jslib/*"] } } }"#),
+            ("test/plain.test.js", ""),
+            (
+                "narrow/tsconfig.json",
+                r##"{ "include": ["src"], "compilerOptions": { "paths": { "~n/*": ["./src/*"] } } }"##,
+            ),
+            ("narrow/src/n.ts", ""),
+            ("narrow/test/n.test.ts", ""),
             ("js/jslib/util.js", ""),
             ("js/c.test.js", ""),
         ]);
@@ -473,6 +530,12 @@ mod tests {
                 assert_eq!(show(&r, &root, "test/a.test.ts", "~", kind), "lib/main.ts");
                 assert_eq!(show(&r, &root, "other/b.test.ts", "@lib/util", kind), "other/mine/util.ts", "nearest wins");
                 assert_eq!(show(&r, &root, "js/c.test.js", "@lib/util", kind), "js/jslib/util.js", "jsconfig.json");
+                assert_eq!(show(&r, &root, "test/plain.test.js", "@lib/util", kind), "lib/util.ts", "a .js file too");
+                assert_eq!(
+                    show(&r, &root, "narrow/test/n.test.ts", "~n/n", kind),
+                    "narrow/src/n.ts",
+                    "outside include"
+                );
             }
         }
     }
@@ -693,6 +756,7 @@ mod tests {
         );
         let err = r.resolve(&root.join("src/a.ts"), "./x", ImportKind::Import).unwrap_err();
         assert!(matches!(err, ResolveError::NotFound { ref importer, .. } if importer == &root.join("src/a.ts")));
+        assert_eq!(err.located(3, 19).to_string(), "cannot resolve \"./x\" from src/a.ts:3:19");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use base64::Engine;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
+use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
 /// Bumped whenever the entry layout or the transform's output changes in a way the versions
 /// below do not capture.
@@ -108,12 +108,12 @@ fn cache_key(path: &Path, bytes: &[u8], options: &TransformOptions) -> u128 {
         path.as_bytes(),
         bytes,
     ];
-    let mut input = Vec::with_capacity(bytes.len() + 256);
+    let mut hasher = Xxh3::new();
     for part in parts {
-        input.extend_from_slice(&(part.len() as u64).to_le_bytes());
-        input.extend_from_slice(part);
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part);
     }
-    xxh3_128(&input)
+    hasher.digest128()
 }
 
 /// The source map of an entry whose trailer matches `key`, its content's length and hash;

@@ -3,12 +3,13 @@
 //! bundlers; only the node shim depends on the target.
 //!
 //! Passes, in swc's own order: resolver → decorators (legacy ones need the types, so before the
-//! strip) → TypeScript strip → class fields as assignments (`useDefineForClassFields: false`) → JSX → CommonJS (only for CommonJS output) → helpers → hygiene →
+//! strip) → merged namespaces qualified → TypeScript strip → class fields as assignments (`useDefineForClassFields: false`) → JSX → CommonJS (only for CommonJS output) → helpers → hygiene →
 //! fixer, then the node shim and codegen.
 
 use super::class_fields::assign_class_fields;
 use super::error::TransformError;
 use super::globals::{has_esm_syntax, node_shim, FreeGlobals};
+use super::namespaces::qualify_merged_namespaces;
 use super::options::{JsxRuntime, Language, ModuleFormat, Target, TransformOptions};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
@@ -124,16 +125,27 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
                     module => module,
                 };
                 program.mutate(resolver(unresolved_mark, top_level_mark, language.is_typescript()));
-                if !options.legacy_decorators && source.contains('@') {
-                    program.mutate(decorator_2023_11());
-                } else if options.legacy_decorators {
-                    program.mutate(decorators(decorators::Config {
-                        legacy: true,
-                        emit_metadata: options.decorator_metadata,
-                        use_define_for_class_fields: options.use_define_for_class_fields,
-                    }));
+                // Without ES syntax, a file that uses `module`/`exports`/`require` is CommonJS;
+                // that must be known before the strip, which rewrites `import x = require()`
+                // for one or the other.
+                let decided = decided.or_else(|| {
+                    FreeGlobals::find(&program, unresolved_mark).commonjs().then_some(ModuleFormat::CommonJs)
+                });
+                if source.contains('@') {
+                    if options.legacy_decorators {
+                        program.mutate(decorators(decorators::Config {
+                            legacy: true,
+                            emit_metadata: options.decorator_metadata,
+                            use_define_for_class_fields: options.use_define_for_class_fields,
+                        }));
+                    } else {
+                        program.mutate(decorator_2023_11());
+                    }
                 }
                 if language.is_typescript() {
+                    if source.contains("namespace") || source.contains("module ") {
+                        program.mutate(qualify_merged_namespaces(unresolved_mark));
+                    }
                     let config = ts::Config {
                         verbatim_module_syntax: options.verbatim_module_syntax,
                         native_class_properties: options.use_define_for_class_fields,
@@ -169,8 +181,7 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
                     ));
                 }
                 let found = FreeGlobals::find(&program, unresolved_mark);
-                let format =
-                    decided.unwrap_or(if found.commonjs() { ModuleFormat::CommonJs } else { ModuleFormat::Module });
+                let format = decided.unwrap_or(ModuleFormat::Module);
                 let has_module_decls =
                     program.as_module().is_some_and(|module| module.body.iter().any(ModuleItem::is_module_decl));
                 if format == ModuleFormat::CommonJs && has_module_decls {

@@ -10,6 +10,7 @@ mod class_fields;
 mod compile;
 mod error;
 mod globals;
+mod namespaces;
 mod options;
 mod tsconfig;
 

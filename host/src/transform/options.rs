@@ -4,14 +4,7 @@
 
 use std::path::Path;
 
-/// The runtime a transformed file is loaded by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Target {
-    /// node: ES modules get `require`/`__dirname`/`__filename` shims when they use them.
-    Node,
-    /// A Chromium tab: no node shims.
-    Browser,
-}
+pub use crate::resolve::Target;
 
 /// What the runtime must load the output as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -21,10 +21,103 @@ const MAX_EXTENDS_DEPTH: usize = 32;
 pub struct Tsconfigs {
     /// Directory → its nearest config file (`None`: none up to the filesystem root).
     nearest: HashMap<PathBuf, Option<PathBuf>>,
-    /// Config file → its compiler options with `extends` applied.
-    resolved: HashMap<PathBuf, Arc<CompilerOptions>>,
+    /// Config file → its compiler options and file scope with `extends` applied.
+    resolved: HashMap<PathBuf, Arc<Config>>,
     /// Problems found since the last `take_warnings`.
     warnings: Vec<String>,
+}
+
+/// One config with its `extends` chain applied.
+#[derive(Debug, Default)]
+struct Config {
+    options: CompilerOptions,
+    scope: Scope,
+}
+
+/// Which files a config covers (`files`, `include`, `exclude`, as absolute globs) and the
+/// projects it references. A solution-style config (`"files": []` and `references`, as Vite's
+/// templates write) covers nothing itself: its files take the options of the referenced
+/// config that includes them, as Vite's tsconfck picks it.
+#[derive(Debug, Default, Clone)]
+struct Scope {
+    files: Option<Vec<PathBuf>>,
+    include: Option<Vec<String>>,
+    exclude: Option<Vec<String>>,
+    references: Vec<PathBuf>,
+}
+
+impl Scope {
+    /// Reads the fields of a config in `dir`; unset ones come from `base`.
+    fn from_json(json: &Value, dir: &Path, base: &Scope) -> Scope {
+        let strings = |key: &str| {
+            json.get(key)
+                .and_then(Value::as_array)
+                .map(|list| list.iter().filter_map(Value::as_str).map(str::to_owned).collect::<Vec<_>>())
+        };
+        let patterns = |key: &str| strings(key).map(|list| list.iter().map(|p| absolute_pattern(dir, p)).collect());
+        let references = json
+            .get("references")
+            .and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .filter_map(|r| r.get("path").and_then(Value::as_str))
+                    .map(|path| {
+                        let path = dir.join(path);
+                        if path.is_dir() {
+                            path.join("tsconfig.json")
+                        } else {
+                            path
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Scope {
+            files: strings("files")
+                .map(|list| list.iter().map(|f| dir.join(f)).collect())
+                .or_else(|| base.files.clone()),
+            include: patterns("include").or_else(|| base.include.clone()),
+            exclude: patterns("exclude").or_else(|| base.exclude.clone()),
+            references,
+        }
+    }
+
+    /// Whether the config covers `file`, as tsc decides it: listed in `files`, or matched by
+    /// `include` (everything below the config when neither is set) and not by `exclude`.
+    fn includes(&self, file: &Path, dir: &Path) -> bool {
+        if self.files.as_ref().is_some_and(|files| files.iter().any(|f| f == file)) {
+            return true;
+        }
+        let everything = [absolute_pattern(dir, "**/*")];
+        let include: &[String] = match (&self.include, &self.files) {
+            (Some(include), _) => include,
+            (None, Some(_)) => &[],
+            (None, None) => &everything,
+        };
+        let matches = |patterns: &[String]| {
+            patterns.iter().any(|pattern| {
+                globset::GlobBuilder::new(pattern)
+                    .literal_separator(true)
+                    .build()
+                    .is_ok_and(|glob| glob.compile_matcher().is_match(file))
+            })
+        };
+        matches(include) && !self.exclude.as_deref().is_some_and(matches)
+    }
+}
+
+/// A tsconfig `include`/`exclude` entry as an absolute glob: relative to the config's
+/// directory, and a name without wildcards or extension meaning the directory's whole tree.
+fn absolute_pattern(dir: &Path, pattern: &str) -> String {
+    let pattern = pattern.trim_start_matches("./");
+    let last = pattern.rsplit('/').next().unwrap_or(pattern);
+    let tree = !last.contains(['*', '?', '.']);
+    let joined = dir.join(pattern).display().to_string();
+    if tree {
+        format!("{}/**/*", joined.trim_end_matches('/'))
+    } else {
+        joined
+    }
 }
 
 /// The compiler options the transform reads; `None` is unset (a base config may set it).
@@ -100,9 +193,10 @@ impl Tsconfigs {
     /// suite's proctor.toml settings) winning over them.
     pub fn options_for(&mut self, file: &Path, target: Target, overrides: &JsxOverrides) -> TransformOptions {
         let file = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
-        let compiler = match file.parent().and_then(|dir| self.nearest_config(dir)) {
-            Some(config) => self.load(&config, &mut Vec::new()),
-            None => Arc::default(),
+        let config = file.parent().and_then(|dir| self.nearest_config(dir));
+        let compiler = match config {
+            Some(config) => self.options_of(&config, &file),
+            None => CompilerOptions::default(),
         };
         let defaults = JsxOptions::default();
         let (tsconfig_runtime, development) = match compiler.jsx.as_deref() {
@@ -140,6 +234,23 @@ impl Tsconfigs {
         }
     }
 
+    /// The options `config` gives `file`: its own, or for a solution-style config that does not
+    /// cover `file`, those of the first referenced config that does.
+    fn options_of(&mut self, config: &Path, file: &Path) -> CompilerOptions {
+        let root = self.load(config, &mut Vec::new());
+        let dir = config.parent().unwrap_or(Path::new("/"));
+        if root.scope.references.is_empty() || root.scope.includes(file, dir) {
+            return root.options.clone();
+        }
+        for reference in root.scope.references.clone() {
+            let referenced = self.load(&reference, &mut Vec::new());
+            if referenced.scope.includes(file, reference.parent().unwrap_or(Path::new("/"))) {
+                return referenced.options.clone();
+            }
+        }
+        root.options.clone()
+    }
+
     /// Warnings (one per broken config or unresolvable `extends`) found since the last call.
     pub fn take_warnings(&mut self) -> Vec<String> {
         std::mem::take(&mut self.warnings)
@@ -168,7 +279,7 @@ impl Tsconfigs {
 
     /// The compiler options of `config` with its `extends` chain applied; `chain` holds the
     /// configs being loaded, to catch loops.
-    fn load(&mut self, config: &Path, chain: &mut Vec<PathBuf>) -> Arc<CompilerOptions> {
+    fn load(&mut self, config: &Path, chain: &mut Vec<PathBuf>) -> Arc<Config> {
         if let Some(known) = self.resolved.get(config) {
             return known.clone();
         }
@@ -180,7 +291,7 @@ impl Tsconfigs {
             Ok(json) => json,
             Err(why) => {
                 self.warnings.push(format!("{}: {why}; using the default TypeScript options", config.display()));
-                let defaults = Arc::new(CompilerOptions::default());
+                let defaults = Arc::new(Config::default());
                 self.resolved.insert(config.to_path_buf(), defaults.clone());
                 return defaults;
             }
@@ -195,11 +306,13 @@ impl Tsconfigs {
         // Later entries of an `extends` array override earlier ones, and the config itself
         // overrides them all (TypeScript 5).
         let mut merged = CompilerOptions::default();
+        let mut base_scope = Scope::default();
         for base in bases {
             match resolve_extends(&dir, &base) {
                 Some(base_path) => {
-                    let base_options = self.load(&base_path, chain);
-                    merged = merged.overridden_by(&base_options);
+                    let base_config = self.load(&base_path, chain);
+                    merged = merged.overridden_by(&base_config.options);
+                    base_scope = Scope { references: Vec::new(), ..base_config.scope.clone() };
                 }
                 None => self.warnings.push(format!(
                     "{}: cannot find the config it extends, {base:?}; that part is ignored",
@@ -209,9 +322,10 @@ impl Tsconfigs {
         }
         chain.pop();
         let own = json.get("compilerOptions").map(CompilerOptions::from_json).unwrap_or_default();
-        let options = Arc::new(merged.overridden_by(&own));
-        self.resolved.insert(config.to_path_buf(), options.clone());
-        options
+        let loaded =
+            Arc::new(Config { options: merged.overridden_by(&own), scope: Scope::from_json(&json, &dir, &base_scope) });
+        self.resolved.insert(config.to_path_buf(), loaded.clone());
+        loaded
     }
 }
 
@@ -381,6 +495,47 @@ mod tests {
         assert!(options.decorator_metadata);
         assert!(!options.use_define_for_class_fields, "node20's es2020 target overrides strictest's es2022");
         assert!(configs.take_warnings().is_empty());
+    }
+
+    #[test]
+    fn a_solution_style_config_hands_files_to_the_reference_that_includes_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(
+            root,
+            "tsconfig.json",
+            r#"{ "files": [], "references": [{ "path": "./tsconfig.node.json" }, { "path": "./tsconfig.app.json" }, { "path": "./tests" }] }"#,
+        );
+        write(
+            root,
+            "tsconfig.node.json",
+            r#"{ "include": ["vite.config.ts"], "compilerOptions": { "jsx": "react" } }"#,
+        );
+        write(
+            root,
+            "tsconfig.app.json",
+            r#"{ "include": ["src"], "exclude": ["src/legacy/**"], "compilerOptions": { "jsx": "react-jsx", "jsxImportSource": "preact", "experimentalDecorators": true } }"#,
+        );
+        write(
+            root,
+            "tests/tsconfig.json",
+            r#"{ "include": ["**/*.test.tsx"], "compilerOptions": { "jsxImportSource": "solid-js" } }"#,
+        );
+        let mut configs = Tsconfigs::new();
+        let mut options = |rel: &str| configs.options_for(&root.join(rel), Target::Node, &JsxOverrides::default());
+        let app = options("src/components/App.tsx");
+        assert_eq!(
+            (app.jsx.runtime, app.jsx.import_source.as_str(), app.legacy_decorators),
+            (JsxRuntime::Automatic, "preact", true)
+        );
+        assert_eq!(options("vite.config.ts").jsx.runtime, JsxRuntime::Classic);
+        assert_eq!(options("tests/unit/a.test.tsx").jsx.import_source, "solid-js");
+        let legacy = options("src/legacy/old.tsx");
+        assert_eq!(
+            (legacy.jsx.import_source.as_str(), legacy.legacy_decorators),
+            ("react", false),
+            "excluded: the root's own options"
+        );
     }
 
     #[test]

@@ -71,8 +71,6 @@ fn ts() -> TransformOptions {
     TransformOptions::default()
 }
 
-// A merged namespace's members are used qualified (`Shapes.sides`): swc, unlike tsc, does not
-// resolve another block's export by its bare name.
 #[test]
 fn enums_namespaces_parameter_properties_and_satisfies_run() {
     let project = Project::new();
@@ -84,15 +82,16 @@ import { type AlsoMissing } from "./does-not-exist-either";
 enum Color { Red, Green = 5, Blue }
 enum Named { A = "a", B = A + "b" }
 namespace Shapes { export const sides = 4; }
-namespace Shapes { export function double() { return Shapes.sides * 2; } }
+namespace Shapes { export function double() { return sides * 2; } }
+namespace Shapes { export let count = 0; export function bump() { count = double() + sides; return { count }; } }
 class Point { constructor(public x: number, private readonly y: number = 2) {} sum() { return this.x + this.y; } }
 const config = { port: 80 } satisfies { port: number };
 let m: Missing | AlsoMissing | undefined;
-console.log(Color.Red, Color.Blue, Color[5], Named.B, Shapes.double(), new Point(1).sum(), config.port, m);
+console.log(Color.Red, Color.Blue, Color[5], Named.B, Shapes.double(), Shapes.bump().count, Shapes.count, new Point(1).sum(), config.port, m);
 "#,
         &ts(),
     );
-    assert_eq!(out.trim(), "0 6 Green ab 8 3 80 undefined");
+    assert_eq!(out.trim(), "0 6 Green ab 8 12 12 3 80 undefined");
 }
 
 #[test]
@@ -175,8 +174,15 @@ fn a_typescript_file_using_only_commonjs_stays_commonjs() {
     );
     assert_eq!(result.format, ModuleFormat::CommonJs);
     assert!(!result.code.contains("createRequire"), "{}", result.code);
-    let main = project.write("main.cjs", "console.log(require('./lib.ts.out.cjs').value);\n");
-    assert_eq!(project.node(&main).trim(), "dep!");
+    let (_, equals) = project.transform(
+        "equals.ts",
+        "import fs = require('node:fs');\nmodule.exports = { kind: typeof fs.statSync as string };\n",
+        &ts(),
+    );
+    assert_eq!(equals.format, ModuleFormat::CommonJs);
+    let main = project
+        .write("main.cjs", "console.log(require('./lib.ts.out.cjs').value, require('./equals.ts.out.cjs').kind);\n");
+    assert_eq!(project.node(&main).trim(), "dep! function");
 }
 
 #[test]
