@@ -59,7 +59,7 @@ pub async fn build_browser(
                     &own
                 }
             };
-            build_esm(build_dir, &controller_dir, esm, files, origin, ws_url)
+            build_esm(build_dir, root, &controller_dir, esm, files, origin, ws_url)
         }
         BuildMode::Esbuild | BuildMode::Command(_) => {
             build_bundle(

@@ -71,9 +71,11 @@ impl LoadProblems {
     }
 }
 
-/// Writes the entry, import map and shell page for `files` (relative, absolute path).
+/// Writes the entry, import map and shell page for `files` (relative, absolute path) of the
+/// project at `root`.
 pub(super) fn build_esm(
     build_dir: &Path,
+    root: &Path,
     controller_dir: &Path,
     modules: &Arc<EsmModules>,
     files: &[(String, PathBuf)],
@@ -129,7 +131,7 @@ pub(super) fn build_esm(
     };
     write("index.html", shell_page(&walk.import_map(), &preloads, "/__proctor/entry.js"))?;
     Ok(BrowserBuild {
-        stacks: StackMapper::served(origin, modules.root(), build_dir, None).with_modules(modules.clone()),
+        stacks: StackMapper::served(origin, root, build_dir, None).with_modules(modules.clone()),
         tool: "esm".into(),
         duration: started.elapsed(),
         problems,

@@ -100,6 +100,8 @@ impl Served {
         }
         if let Some(modules) = &self.modules {
             if let Some(file) = modules.file_for(path) {
+                // The modules know the root by its real path; frames name it as the project does.
+                let file = file.strip_prefix(modules.root()).map_or(file.clone(), |rel| self.root.join(rel));
                 if let Some(map) = modules.map_for(path).and_then(|json| SourceMap::from_slice(json.as_bytes()).ok()) {
                     let token = map.lookup_token(line.checked_sub(1)?, column.checked_sub(1)?)?;
                     return Some((file, token.get_src_line() + 1, token.get_src_col() + 1));
