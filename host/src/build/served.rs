@@ -188,7 +188,7 @@ impl EsmModules {
             return Some(hit.clone());
         }
         let (content_type, body) = if as_import {
-            ("text/javascript", self.import_module(file, url_path)?.into_bytes())
+            ("text/javascript", self.import_module(file)?.into_bytes())
         } else if is_script(file) {
             ("text/javascript", self.script(file, url_path)?.into_bytes())
         } else {
@@ -315,7 +315,7 @@ impl EsmModules {
     }
 
     /// JSON, CSS and assets imported from JS, as modules (Vite's `?import`).
-    fn import_module(&self, file: &Path, url_path: &str) -> Option<String> {
+    fn import_module(&self, file: &Path) -> Option<String> {
         let name = file.file_name()?.to_string_lossy().into_owned();
         let js = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
         if name.ends_with(".json") {
@@ -340,12 +340,12 @@ impl EsmModules {
             return Some(out);
         }
         if name.ends_with(".css") {
-            let css = std::fs::read_to_string(file).ok()?;
-            // One <style> per stylesheet and document: a re-import in a new realm (frame) adds its own.
+            // The stylesheet is linked, not inlined, so its relative url()s and @imports resolve
+            // against its own URL; the import waits until it applies. One link per stylesheet
+            // and document: a re-import in a new realm (frame) adds its own.
             let mut out = format!(
-                "const id = {};\nlet style = document.querySelector(`style[data-proctor-css=\"${{CSS.escape(id)}}\"]`);\nif (!style) {{ style = document.createElement(\"style\"); style.dataset.proctorCss = id; document.head.appendChild(style); }}\nstyle.textContent = {};\n",
-                js(url_path),
-                js(&css)
+                "const href = {};\nif (!document.querySelector(`link[data-proctor-css=\"${{CSS.escape(href)}}\"]`)) {{\n  const link = document.createElement(\"link\");\n  link.rel = \"stylesheet\";\n  link.href = href;\n  link.dataset.proctorCss = href;\n  await new Promise((resolve) => {{\n    link.onload = link.onerror = resolve;\n    document.head.appendChild(link);\n  }});\n}}\n",
+                js(&self.plain_url(file)?)
             );
             if name.ends_with(".module.css") {
                 out.push_str(
@@ -552,7 +552,9 @@ mod tests {
         assert_eq!(fetched_as("json"), r#"{"name": "x", "if": [1]}"#, "an import with type json gets the JSON");
         assert!(body(modules.respond("/data.json", None, Some("script"))).contains("export default json;"));
         let css = body(modules.respond("/a.css", Some("import"), None));
-        assert!(css.contains("style.textContent = \"body { color: red }\";") && css.ends_with("export default {};\n"));
+        assert!(css.contains("link.href = href;") && css.starts_with("const href = \"/a.css\";"), "{css}");
+        assert!(css.ends_with("export default {};\n"));
+        assert_eq!(body(modules.respond("/a.css", Some("import"), Some("style"))), "body { color: red }");
         assert!(body(modules.respond("/a.module.css", Some("import"), None)).contains("new Proxy"));
         assert_eq!(body(modules.respond("/logo.svg", Some("import"), None)), "export default \"/logo.svg\";\n");
     }
