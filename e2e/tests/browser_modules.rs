@@ -39,6 +39,10 @@ fn typescript_jsx_assets_and_commonjs_packages_run_as_native_modules() {
             ),
             ("test/jsx.test.tsx::renders with the tsconfig's jsxImportSource", "passed"),
             ("test/versions.test.js::finds a .ts file through its .js name", "passed"),
+            (
+                "test/versions.test.js::reads process.env.NODE_ENV as test, in packages and in the project, as Vite defines it",
+                "passed",
+            ),
             ("test/versions.test.js::gives each importer the package version it resolves to", "passed"),
             ("test/ts.test.ts::typescript::fails on the typescript line", "failed"),
             ("test/ts.test.ts::typescript::loads an extensionless path it computes", "passed"),

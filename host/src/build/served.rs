@@ -244,13 +244,13 @@ impl EsmModules {
             let code = std::fs::read_to_string(&module.code_path).ok()?;
             // `.cts`, `export =` and CommonJS-only files come out as CommonJS: wrap them too.
             return Some(match module.format {
-                ModuleFormat::Module => code,
+                ModuleFormat::Module => define_node_env(&code),
                 ModuleFormat::CommonJs => self.wrap_commonjs(file, &code),
             });
         }
         let source = std::fs::read_to_string(file).ok()?;
         if !self.is_commonjs(file) || cjs::analyze(&source).esm {
-            return Some(source);
+            return Some(define_node_env(&source));
         }
         Some(self.wrap_commonjs(file, &source))
     }
@@ -358,6 +358,52 @@ impl EsmModules {
         }
         Some(format!("export default {};\n", js(&self.plain_url(file)?)))
     }
+}
+
+/// `code` with each `process.env.NODE_ENV` expression replaced by `"test"`, as Vite's
+/// `define` does for the browser (ES modules of packages check it and a page has no `process`;
+/// CommonJS gets a `process` of its own from its wrapper). The replacement is padded to the same
+/// length, so columns and source maps still hold; strings and comments are left alone.
+fn define_node_env(code: &str) -> String {
+    use swc_core::common::{sync::Lrc, FileName, SourceMap};
+    use swc_core::ecma::ast::{EsVersion, Expr, MemberExpr, MemberProp};
+    use swc_core::ecma::parser::{parse_file_as_program, EsSyntax, Syntax};
+    use swc_core::ecma::visit::{Visit, VisitWith};
+    const NAME: &str = "process.env.NODE_ENV";
+    if !code.contains(NAME) {
+        return code.to_string();
+    }
+    struct Finder(Vec<(u32, u32)>);
+    impl Visit for Finder {
+        fn visit_member_expr(&mut self, member: &MemberExpr) {
+            let named = |prop: &MemberProp, name: &str| matches!(prop, MemberProp::Ident(i) if &*i.sym == name);
+            let is_env = |obj: &Expr| {
+                matches!(obj, Expr::Member(inner) if named(&inner.prop, "env")
+                    && matches!(&*inner.obj, Expr::Ident(i) if &*i.sym == "process"))
+            };
+            if named(&member.prop, "NODE_ENV") && is_env(&member.obj) {
+                self.0.push((member.span.lo.0, member.span.hi.0));
+            } else {
+                member.visit_children_with(self);
+            }
+        }
+    }
+    let cm: Lrc<SourceMap> = Default::default();
+    let fm = cm.new_source_file(Lrc::new(FileName::Anon), code.to_string());
+    let syntax = Syntax::Es(EsSyntax { import_attributes: true, ..Default::default() });
+    let Ok(program) = parse_file_as_program(&fm, syntax, EsVersion::latest(), None, &mut Vec::new()) else {
+        return code.to_string();
+    };
+    let mut finder = Finder(Vec::new());
+    program.visit_with(&mut finder);
+    let mut out = code.to_string();
+    for (lo, hi) in finder.0.into_iter().rev() {
+        let (start, end) = ((lo - fm.start_pos.0) as usize, (hi - fm.start_pos.0) as usize);
+        if out.get(start..end) == Some(NAME) {
+            out.replace_range(start..end, &format!("{:<width$}", "\"test\"", width = NAME.len()));
+        }
+    }
+    out
 }
 
 fn is_script(file: &Path) -> bool {
@@ -557,6 +603,17 @@ mod tests {
         assert_eq!(body(modules.respond("/a.css", Some("import"), Some("style"))), "body { color: red }");
         assert!(body(modules.respond("/a.module.css", Some("import"), None)).contains("new Proxy"));
         assert_eq!(body(modules.respond("/logo.svg", Some("import"), None)), "export default \"/logo.svg\";\n");
+    }
+
+    #[test]
+    fn node_env_reads_as_test_and_columns_hold() {
+        let code = "if (process.env.NODE_ENV !== 'production') x(globalThis.process.env.NODE_ENV, process.env.NODE_ENVX, \"process.env.NODE_ENV\"); // process.env.NODE_ENV";
+        let defined = define_node_env(code);
+        assert_eq!(
+            defined,
+            "if (\"test\"               !== 'production') x(globalThis.process.env.NODE_ENV, process.env.NODE_ENVX, \"process.env.NODE_ENV\"); // process.env.NODE_ENV"
+        );
+        assert_eq!(defined.len(), code.len());
     }
 
     #[test]
