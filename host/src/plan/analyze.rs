@@ -58,7 +58,16 @@ fn syntax_for(path: &str) -> Syntax {
     if ts {
         Syntax::Typescript(TsSyntax { tsx: path.ends_with(".tsx"), decorators: true, ..Default::default() })
     } else {
-        Syntax::Es(EsSyntax { jsx: true, decorators: true, ..Default::default() })
+        // What the transform accepts in JavaScript too (JSX in any `.js`, for suites that allow it).
+        Syntax::Es(EsSyntax {
+            jsx: true,
+            decorators: true,
+            decorators_before_export: true,
+            import_attributes: true,
+            explicit_resource_management: true,
+            auto_accessors: true,
+            ..Default::default()
+        })
     }
 }
 
