@@ -329,7 +329,9 @@ impl EsmModules {
             // `__proctor_cjs` is what a wrapped CommonJS file's `require()` of it returns.
             let mut out = format!("const json = {value};\nexport default json;\nexport {{ json as __proctor_cjs }};\n");
             if let serde_json::Value::Object(map) = &value {
-                for (index, key) in map.keys().enumerate() {
+                // `default` and our own name are taken; Vite leaves them out too.
+                let keys = map.keys().filter(|key| *key != "default" && *key != "__proctor_cjs");
+                for (index, key) in keys.enumerate() {
                     out.push_str(&format!(
                         "const __json{index} = json[{}];\nexport {{ __json{index} as {} }};\n",
                         js(key),
@@ -574,7 +576,7 @@ mod tests {
     #[test]
     fn json_css_and_assets_import_as_modules() {
         let dir = project(&[
-            ("data.json", r#"{"name": "x", "if": [1]}"#),
+            ("data.json", r#"{"name": "x", "if": [1], "default": 0}"#),
             ("a.css", "body { color: red }"),
             ("a.module.css", ".foo {}"),
             ("logo.svg", "<svg/>"),
@@ -588,14 +590,19 @@ mod tests {
         let json = body(modules.respond("/data.json", Some("import"), None));
         assert!(
             json.starts_with(
-                "const json = {\"name\":\"x\",\"if\":[1]};\nexport default json;\nexport { json as __proctor_cjs };\n"
+                "const json = {\"name\":\"x\",\"if\":[1],\"default\":0};\nexport default json;\nexport { json as __proctor_cjs };\n"
             ),
             "{json}"
         );
         assert!(json.contains("export { __json1 as \"if\" };"));
-        assert_eq!(body(modules.respond("/data.json", None, None)), r#"{"name": "x", "if": [1]}"#);
+        assert!(!json.contains("as \"default\""), "{json}");
+        assert_eq!(body(modules.respond("/data.json", None, None)), r#"{"name": "x", "if": [1], "default": 0}"#);
         let fetched_as = |dest| body(modules.respond("/data.json", Some("import"), Some(dest)));
-        assert_eq!(fetched_as("json"), r#"{"name": "x", "if": [1]}"#, "an import with type json gets the JSON");
+        assert_eq!(
+            fetched_as("json"),
+            r#"{"name": "x", "if": [1], "default": 0}"#,
+            "an import with type json gets the JSON"
+        );
         assert!(body(modules.respond("/data.json", None, Some("script"))).contains("export default json;"));
         let css = body(modules.respond("/a.css", Some("import"), None));
         assert!(css.contains("link.href = href;") && css.starts_with("const href = \"/a.css\";"), "{css}");
