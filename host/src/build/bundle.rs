@@ -131,6 +131,7 @@ pub(crate) async fn build_bundle(
         stacks: StackMapper::served(origin, root, build_dir, map.map(|m| (served, m, out_dir.clone()))),
         tool,
         duration: started.elapsed(),
+        problems: Default::default(),
     })
 }
 
