@@ -245,3 +245,27 @@ fn a_source_file_that_does_not_compile_is_the_load_error_of_its_importers() {
     // The other files of the suite still run.
     assert_eq!(out.finished("test/node/dynamic.test.ts::imports a computed path the host could not see")["outcome"], "passed");
 }
+
+#[test]
+fn typescript_runs_in_chromium_with_native_modules() {
+    let project = Project::fixture("typescript");
+    let _browser = proctor_e2e::browser_lock();
+    let out = project.run(&["run", "--focus", "browser:", "--reporter", "json"]);
+    out.assert_code(1);
+    let outcomes: std::collections::BTreeMap<String, String> = out
+        .outcomes_by_runtime()
+        .into_iter()
+        .filter_map(|(key, outcome)| key.strip_prefix("chromium|").map(|id| (id.to_string(), outcome)))
+        .collect();
+    // The node-only files are the browser suite's excludes.
+    let expected: std::collections::BTreeMap<String, String> =
+        typescript_node_model().into_iter().filter(|(id, _)| !id.starts_with("test/node/")).collect();
+    assert_eq!(outcomes, expected, "{}", out.stderr);
+    let failed = out
+        .events_of("test-finished")
+        .into_iter()
+        .find(|e| e["test"]["runtime"] == "chromium" && e["outcome"] == "failed")
+        .expect("the failing test");
+    let stack = failed["error"]["stack"].as_str().unwrap_or_default();
+    assert!(stack.contains("test/failing.test.ts:9:21"), "the .ts line and column in Chromium: {stack}");
+}
