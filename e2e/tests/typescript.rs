@@ -8,7 +8,7 @@
 //! workspace (node_modules above the root, a linked package's TypeScript source reached through a
 //! custom export condition).
 
-use proctor_e2e::downloads::node24;
+use proctor_e2e::downloads::{node24, node_release};
 use proctor_e2e::{model, Output, Project};
 use std::path::Path;
 
@@ -63,6 +63,17 @@ fn typescript_runs_in_node_24() {
     assert_typescript_in_node(&out);
     let started = out.events_of("runtime-started");
     assert!(started[0]["runtime"]["version"].as_str().is_some_and(|v| v.starts_with("v24.")), "{started:?}");
+}
+
+/// node 22 before module.registerHooks (22.15): its loader internals differ from node 20's, so
+/// this proves the path that falls back to a loader thread when the in-thread wrapper cannot be
+/// used, or the in-thread one where it can.
+#[test]
+fn typescript_runs_in_node_22_14() {
+    let Some(node) = node_release("22.14.0") else { return };
+    let project = Project::fixture("typescript");
+    let out = project.run_on_node(&node, &["run", "--focus", "node:", "--reporter", "json"], &[]);
+    assert_typescript_in_node(&out);
 }
 
 #[test]
