@@ -280,3 +280,19 @@ fn typescript_runs_in_chromium_with_native_modules() {
     let stack = failed["error"]["stack"].as_str().unwrap_or_default();
     assert!(stack.contains("test/failing.test.ts:9:21"), "the .ts line and column in Chromium: {stack}");
 }
+
+#[test]
+fn a_missing_import_names_the_specifier_and_the_importing_line_in_node() {
+    let project = Project::fixture("typescript");
+    project.write("src/uses-missing.ts", "import { x } from \"./missing\";\nexport const y = x;\n").write(
+        "test/node/missing.test.ts",
+        "import { expect, it } from \"proctor\";\nimport { y } from \"../../src/uses-missing\";\n\nit(\"never runs\", () => expect(y).toBe(1));\n",
+    );
+    let out = project.run(&["run", "--focus", "node:test/node", "--reporter", "json"]);
+    out.assert_code(1);
+    let errors = out.events_of("load-error");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["file"], "test/node/missing.test.ts");
+    let message = errors[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("\"./missing\"") && message.contains("src/uses-missing.ts:1:19"), "{message}");
+}
