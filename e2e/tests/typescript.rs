@@ -254,7 +254,10 @@ fn a_source_file_that_does_not_compile_is_the_load_error_of_its_importers() {
     let message = errors[0]["message"].as_str().unwrap_or_default();
     assert!(message.contains("src/broken.ts:1:31"), "{message}");
     // The other files of the suite still run.
-    assert_eq!(out.finished("test/node/dynamic.test.ts::imports a computed path the host could not see")["outcome"], "passed");
+    assert_eq!(
+        out.finished("test/node/dynamic.test.ts::imports a computed path the host could not see")["outcome"],
+        "passed"
+    );
 }
 
 #[test]

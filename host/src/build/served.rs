@@ -480,13 +480,7 @@ fn content_type(file: &Path) -> &'static str {
 /// A temp dir holding `files` (path, text), for tests here and in `esm.rs`.
 #[cfg(test)]
 pub(super) fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    dir
+    crate::test_support::project(files).0
 }
 
 /// The esm build's modules for the project at `root` with default settings, for tests here

@@ -248,16 +248,7 @@ mod tests {
     use super::*;
     use crate::resolve::{ResolveOptions, Target};
 
-    fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().canonicalize().unwrap();
-        for (path, text) in files {
-            let path = root.join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        (dir, root)
-    }
+    use crate::test_support::project;
 
     fn resolver(root: &Path, target: Target) -> Arc<Resolver> {
         Arc::new(Resolver::new(ResolveOptions {

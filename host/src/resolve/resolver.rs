@@ -21,7 +21,6 @@
 //! [`Resolver::clear_cache`] when files appear or configs change.
 
 use super::alias::{self, Aliased};
-use crate::config::{Config, SuiteConfig};
 use oxc_resolver::{
     EnforceExtension, ResolveError as OxcError, ResolveOptions as OxcOptions, Resolver as Oxc, TsconfigDiscovery,
     TsconfigOptions, TsconfigReferences,
@@ -63,19 +62,6 @@ pub struct ResolveOptions {
     pub alias: Vec<(String, String)>,
     /// The suite's extra export conditions, matched before the built-in ones.
     pub conditions: Vec<String>,
-}
-
-impl ResolveOptions {
-    /// The options for one suite's runtimes of `target`: the project's `[alias]` table and the
-    /// suite's conditions.
-    pub fn for_suite(config: &Config, suite: &SuiteConfig, target: Target) -> ResolveOptions {
-        ResolveOptions {
-            root: config.root.clone(),
-            target,
-            alias: config.alias.clone(),
-            conditions: suite.conditions.clone(),
-        }
-    }
 }
 
 /// Where a specifier leads.
@@ -277,11 +263,6 @@ impl Resolver {
             && !path.components().any(|c| c.as_os_str() == "node_modules")
     }
 
-    /// The target this resolver was made for.
-    pub fn target(&self) -> Target {
-        self.target
-    }
-
     /// Resolves `specifier` as written in the file `importer` (absolute).
     pub fn resolve(&self, importer: &Path, specifier: &str, kind: ImportKind) -> Result<Resolution, ResolveError> {
         let dir = importer.parent().unwrap_or(importer);
@@ -401,17 +382,7 @@ fn nearest_config(dir: &Path) -> Option<PathBuf> {
 mod tests {
     use super::*;
 
-    /// A temp project (canonical path, as the resolver returns real paths) with these files.
-    fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().canonicalize().unwrap();
-        for (path, text) in files {
-            let path = root.join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        (dir, root)
-    }
+    use crate::test_support::project;
 
     fn resolver(root: &Path, target: Target, alias: &[(&str, &str)], conditions: &[&str]) -> Resolver {
         Resolver::new(ResolveOptions {

@@ -28,8 +28,10 @@ mod options;
 mod tsconfig;
 
 pub use cache::{CachedModule, TransformCache};
+pub(crate) use compile::syntax;
 pub use compile::{transform, Transformed};
 pub use error::TransformError;
 pub use globals::uses_cjs_globals;
+pub(crate) use options::Language;
 pub use options::{needs_transform, JsxOptions, JsxOverrides, JsxRuntime, ModuleFormat, Target, TransformOptions};
 pub use tsconfig::Tsconfigs;
