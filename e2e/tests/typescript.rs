@@ -29,6 +29,7 @@ fn typescript_node_model() -> std::collections::BTreeMap<String, String> {
             "passed",
         ),
         ("test/resolution.test.ts::resolution::follows tsconfig paths", "passed"),
+        ("test/resolution.test.ts::resolution::follows the [alias] table", "passed"),
         ("test/view.test.tsx::renders JSX with the tsconfig's jsxImportSource", "passed"),
     ])
 }
