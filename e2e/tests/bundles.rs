@@ -165,7 +165,8 @@ fn r12_a_bundled_typescript_suite_runs_the_hosts_transform_and_maps_to_the_ts_li
     project.write(
         "proctor.toml",
         "[[suite]]\nid = \"bundled\"\nruntime = \"chromium\"\nbuild = \"esbuild\"\n\
-         tests = [\"test/**/*.test.ts\", \"test/**/*.test.tsx\"]\nexclude = [\"test/node/**\"]\n",
+         tests = [\"test/**/*.test.ts\", \"test/**/*.test.tsx\"]\nexclude = [\"test/node/**\"]\n\n\
+         [alias]\n\"@shapes\" = \"./src/shapes.ts\"\n\"~util\" = \"./src/util\"\n",
     );
     let out = project.run(&["run", "--reporter", "json"]);
     out.assert_code(1);
@@ -179,6 +180,7 @@ fn r12_a_bundled_typescript_suite_runs_the_hosts_transform_and_maps_to_the_ts_li
             ("test/language.test.ts::typescript::runs enums and const enums", "passed"),
             ("test/language.test.ts::typescript::runs parameter properties and legacy decorators with metadata", "passed"),
             ("test/resolution.test.ts::resolution::follows tsconfig paths", "passed"),
+            ("test/resolution.test.ts::resolution::follows the [alias] table", "passed"),
             (
                 "test/resolution.test.ts::resolution::imports a directory, extensionless files and .js names of .ts files",
                 "passed"
