@@ -84,7 +84,7 @@ def clear_transform_cache(suite):
 
 
 # runner -> family, gen.py dialect, argv, how its counts are parsed, files written into the suite,
-# dirs prepended to PATH, `ts`: the test files rewritten as `.test.ts` (to_typescript), `before`: called
+# dirs prepended to PATH, `lang`: the test files rewritten by rewrite_tests ("ts": as `.test.ts`), `before`: called
 # with the suite dir before every run and outside its timing (`before_display`: what it does, for RESULTS.md)
 RUNNER_CMDS = {
     "proctor": dict(family="node", dialect="proctor", argv=[PROCTOR, "run", "--reporter", "dots"]),
@@ -97,14 +97,14 @@ RUNNER_CMDS = {
                                 files={"proctor.toml": ESBUILD_MIN_TOML}, path=[REPO_BIN]),
     "wtr": dict(family="browser", dialect="wtr", argv=[os.path.join(BIN, "web-test-runner")]),
     "karma": dict(family="browser", dialect="karma", argv=[os.path.join(BIN, "karma"), "start", "karma.conf.cjs"]),
-    "proctor-js": dict(family="typescript", dialect="proctor", argv=[PROCTOR, "run", "--reporter", "dots"]),
+    "proctor-js": dict(family="typescript", dialect="proctor", argv=[PROCTOR, "run", "--reporter", "dots"], lang="js"),
     "proctor-ts-cold": dict(family="typescript", dialect="proctor", argv=[PROCTOR, "run", "--reporter", "dots"],
-                            ts=True, before=clear_transform_cache,
+                            lang="ts", before=clear_transform_cache,
                             before_display=f"rm -rf {PROCTOR_TRANSFORM_CACHE}"),
     "proctor-ts-warm": dict(family="typescript", dialect="proctor", argv=[PROCTOR, "run", "--reporter", "dots"],
-                            ts=True),
-    "vitest-ts": dict(family="typescript", dialect="vitest", argv=[os.path.join(BIN, "vitest"), "run"], ts=True),
-    "vitest-js": dict(family="typescript", dialect="vitest", argv=[os.path.join(BIN, "vitest"), "run"]),
+                            lang="ts"),
+    "vitest-ts": dict(family="typescript", dialect="vitest", argv=[os.path.join(BIN, "vitest"), "run"], lang="ts"),
+    "vitest-js": dict(family="typescript", dialect="vitest", argv=[os.path.join(BIN, "vitest"), "run"], lang="js"),
 }
 RUNNERS = list(RUNNER_CMDS)
 PEER_RUNNERS = {"mocha", "vitest", "wtr", "karma", "vitest-ts", "vitest-js"}
@@ -403,31 +403,48 @@ def shape_runners(shape, runners):
     return [r for r in runners if RUNNER_CMDS[r]["family"] == SHAPE_FAMILY[shape]]
 
 
-TS_HEADER = """
-// Annotations and the interface are erased; the enum compiles to an object the tests use.
+# The helpers every rewritten test file gets, in TypeScript and as the same code without the types
+# (the enum as the object it stands for), so the .ts and .js suites run the same tests.
+HELPERS = {
+    "ts": """
 enum Op {
   Add = "add",
   Sub = "sub",
 }
 
-interface Case {
-  op: Op;
-  a: number;
-  b: number;
+interface Calculator {
+  compute(op: Op, a: number, b: number): number;
 }
 
-function compute(c: Case): number {
-  return c.op === Op.Add ? add(c.a, c.b) : c.a - c.b;
+const calc: Calculator = {
+  compute(op: Op, a: number, b: number): number {
+    return op === Op.Add ? add(a, b) : a - b;
+  },
+};
+""",
+    "js": """
+const Op = {
+  Add: "add",
+  Sub: "sub",
+};
+
+const calc = {
+  compute(op, a, b) {
+    return op === Op.Add ? add(a, b) : a - b;
+  },
+};
+""",
 }
-"""
-TS_DESCRIBE = re.compile(r"^(describe\('file \d+ group \d+', )\(\) => \{$", re.M)
-TS_EXPECT = re.compile(r"expect\(add\((\d+), (\d+)\)\)")
+DESCRIBE_LINE = re.compile(r"^(describe\('file \d+ group \d+', )\(\) => \{$", re.M)
+EXPECT_ADD = re.compile(r"expect\(add\((\d+), (\d+)\)\)")
 
 
-def to_typescript(suite):
-    """Rewrite gen.py's `trivial` test files as `.test.ts`: the same describe and test names (literals, as
-    in the .js files), counts and outcomes, with an enum, an interface and a helper with typed parameter and
-    return that every test calls with the enum. Raises if gen.py's output is not the shape expected."""
+def rewrite_tests(suite, lang):
+    """Rewrite gen.py's `trivial` test files for the TypeScript shape: every test calls
+    `calc.compute(Op.Add, a, b)` for `add(a, b)`; as `.test.ts` (lang "ts") with an enum, an interface,
+    the typed helper and `(): void` on each describe's callback, or as `.test.js` (lang "js") with the
+    same code minus the types. Same describe and test names (literals), counts and outcomes. Raises if
+    gen.py's output is not the shape expected."""
     tdir = os.path.join(suite, "test")
     for name in sorted(os.listdir(tdir)):
         if not name.endswith(".test.js"):
@@ -438,14 +455,16 @@ def to_typescript(suite):
         head, sep, body = js.partition("\n\n")
         if not sep or "from '../src/math.js';" not in head:
             raise ValueError(f"{path}: not gen.py's trivial shape (no header)")
-        body, ngroups = TS_DESCRIBE.subn(lambda m: f"{m[1]}(): void => {{", body)
-        body, nexpect = TS_EXPECT.subn(lambda m: f"expect(compute({{ op: Op.Add, a: {m[1]}, b: {m[2]} }}))", body)
+        callback = "(): void =>" if lang == "ts" else "() =>"
+        body, ngroups = DESCRIBE_LINE.subn(lambda m: f"{m[1]}{callback} {{", body)
+        body, nexpect = EXPECT_ADD.subn(lambda m: f"expect(calc.compute(Op.Add, {m[1]}, {m[2]}))", body)
         ntests = body.count("\n  it(")
         if ngroups != body.count("describe(") or nexpect != ntests or not ntests:
             raise ValueError(f"{path}: {ngroups} describes, {nexpect} of {ntests} tests rewritten")
-        with open(path[:-len(".js")] + ".ts", "w") as f:
-            f.write(head + "\n" + TS_HEADER + "\n" + body)
-        os.remove(path)
+        with open(path[:-len(".js")] + f".{lang}", "w") as f:
+            f.write(head + "\n" + HELPERS[lang] + "\n" + body)
+        if lang != "js":
+            os.remove(path)
 
 
 def generate(shared, shapes, runners):
@@ -463,8 +482,8 @@ def generate(shared, shapes, runners):
             for name, text in RUNNER_CMDS[r].get("files", {}).items():
                 with open(os.path.join(out, name), "w") as f:
                     f.write(text)
-            if RUNNER_CMDS[r].get("ts"):
-                to_typescript(out)
+            if RUNNER_CMDS[r].get("lang"):
+                rewrite_tests(out, RUNNER_CMDS[r]["lang"])
             with open(os.path.join(out, "expected.json")) as f:
                 expected[(shape, r)] = json.load(f)
     return expected
@@ -754,13 +773,14 @@ def runners_line(fam, facts):
                 f"and with the cache the previous run (the warm-up, at first) left (`proctor-ts-warm`); vitest "
                 f"{facts['vitest']} + vite {facts['vite']} (no config: its default include, pool `forks`, isolate; "
                 f"`.ts` through vite's esbuild transform) on both suites.  \n"
-                "**Suites**: gen.py's `trivial` (200 files x 50 sync tests = 10,000) for proctor and for Vitest; the "
-                "`.ts` suites rewrite every `test/tNNN.test.js` as `test/tNNN.test.ts` with an `enum Op { Add = "
-                "\"add\", Sub = \"sub\" }`, an `interface Case { op: Op; a: number; b: number }`, a helper "
-                "`function compute(c: Case): number` (`add(c.a, c.b)` for `Op.Add`) that every test calls "
-                "(`expect(compute({ op: Op.Add, a: 3, b: 1 })).toBe(4)` for `expect(add(3, 1)).toBe(4)`) and "
-                "`(): void` on each describe's callback: same describe and test names, counts and outcomes; "
-                "`src/math.js` stays JavaScript.\n")
+                "**Suites**: gen.py's `trivial` (200 files x 50 sync tests = 10,000) for proctor and for Vitest, each "
+                "test file rewritten twice: as `test/tNNN.test.ts` with an `enum Op { Add = \"add\", Sub = \"sub\" }`, "
+                "an `interface Calculator { compute(op: Op, a: number, b: number): number }` and `const calc: "
+                "Calculator` whose `compute` has typed parameters and return, which every test calls "
+                "(`expect(calc.compute(Op.Add, 3, 1)).toBe(4)` for gen.py's `expect(add(3, 1)).toBe(4)`), and "
+                "`(): void` on each describe's callback; and as `test/tNNN.test.js` with the same code minus the "
+                "types (`Op` a plain object): the same tests, names, counts and outcomes in both; `src/math.js` "
+                "is JavaScript in both.\n")
     g = facts.get
     return (f"**Browser**: {g('chromium')} (Debian package, `{CHROMIUM}`; every runner launches it headless with "
             f"a fresh profile).  \n"
