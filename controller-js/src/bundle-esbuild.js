@@ -46,7 +46,8 @@ function fromUrl(url) {
  * host could not resolve; null when the manifest does not know it.
  */
 function answer(args) {
-  if (manifest === null || !args.importer || args.namespace !== "file") return null;
+  // `proctor` is the carried controller: esbuild's alias, as node's resolve hook answers it.
+  if (manifest === null || !args.importer || args.namespace !== "file" || args.path === "proctor") return null;
   try {
     const found = resolveFromManifest(args.path, pathToFileURL(args.importer).href, args.kind === "require-call");
     return found === null ? null : fromUrl(found.url);
@@ -108,6 +109,14 @@ const proctorPlugin = {
     // asked of the host); everything else is esbuild's to load.
     build.onLoad({ filter: /.*/ }, (args) => {
       if (manifest === null || (manifest.modules[args.path] === undefined && !isTransformed(args.path))) return undefined;
+      // A file the transform rejected: its error (a syntax error at file:line:column) is the
+      // file's, and esbuild's own parse of it would only say less.
+      const rejected = manifest.modules[args.path]?.error;
+      if (typeof rejected === "string") {
+        const [, line, column] = /:(\d+):(\d+)/.exec(rejected) ?? [];
+        const location = { file: args.path, line: Number(line ?? 1), column: Math.max(Number(column ?? 1) - 1, 0) };
+        return { errors: [{ text: rejected, location }] };
+      }
       let loaded;
       try {
         loaded = loadFromManifest(pathToFileURL(args.path).href, args.with, false);

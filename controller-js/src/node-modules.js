@@ -111,6 +111,8 @@ export function loadFromManifest(url, attributes, isRequire) {
   if (manifest === null || !url.startsWith("file:")) return null;
   const path = fileURLToPath(url);
   const module = manifest.modules[path];
+  // A file the transform could not compile: its error (file:line:column) is the load error.
+  if (module?.error !== undefined) throw new SyntaxError(module.error);
   if (module !== undefined) return { format: module.format, source: readFileSync(module.code, "utf8") };
   const extension = extname(path).toLowerCase();
   if (TRANSFORMED.has(extension) && manifest.host !== undefined) {
@@ -119,10 +121,7 @@ export function loadFromManifest(url, attributes, isRequire) {
       manifest.modules[path] = { code: answer.code, format: answer.format };
       return { format: answer.format, source: readFileSync(answer.code, "utf8") };
     }
-    if (answer?.error !== undefined) {
-      const error = new SyntaxError(answer.error);
-      throw error;
-    }
+    if (answer?.error !== undefined) throw new SyntaxError(answer.error);
   }
   if (isRequire) return null;
   if (extension === ".json" && attributes?.type === undefined) {

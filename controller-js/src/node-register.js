@@ -19,6 +19,7 @@
 // loader thread then, and only when the manifest asks for more than node does alone.
 
 import Module, { createRequire, syncBuiltinESMExports } from "node:module";
+import { extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   COMMONJS_EXTENSIONS,
@@ -33,6 +34,13 @@ import {
 const indexUrl = new URL("./index.js", import.meta.url).href;
 const commonJsIndexUrl = new URL("./index.cjs", import.meta.url).href;
 const hooksUrl = new URL("./node-hooks.js", import.meta.url).href;
+
+/**
+ * The ESM loader wrapped in-thread, and its own methods, while proctor's wrappers are in place
+ * (node without module.registerHooks, internals exposed); null otherwise.
+ * @type {null | { loader: any, defaultResolve: Function, load: Function, register: Function, manifest?: string }}
+ */
+let inThread = null;
 
 // Both are read off the default export: a named import of one this node lacks would fail to
 // link with a SyntaxError instead of saying what is wrong.
@@ -58,6 +66,7 @@ if (typeof Module.registerHooks === "function") {
     },
     load(url, context, nextLoad) {
       const isRequire = context.conditions?.includes("require") ?? false;
+      if (isRequire && projectCompiles(url)) return nextLoad(url, context);
       const loaded = loadFromManifest(url, context.importAttributes, isRequire);
       return loaded === null ? nextLoad(url, context) : { ...loaded, shortCircuit: true };
     },
@@ -128,13 +137,51 @@ function resolveInThread() {
   // tsx, or by a setup file) moves every resolution onto node's loader thread, where this
   // wrapper is not. At that moment put proctor's own hook first in that chain, as
   // module.register would have from the start, and step aside.
+  const load = loader.load;
+  inThread = { loader, defaultResolve, load, register };
   loader.register = function registerAfterProctor(...args) {
+    const manifest = inThread?.manifest;
     loader.register = register;
     loader.defaultResolve = defaultResolve;
-    register.call(loader, hooksUrl, import.meta.url, { indexUrl });
+    loader.load = load;
+    inThread = null;
+    register.call(loader, hooksUrl, import.meta.url, { indexUrl, manifest });
     return register.apply(this, args);
   };
   hideInternals();
+  return true;
+}
+
+/**
+ * Answers the ES module loader from the manifest in-thread, by wrapping the same internals
+ * `resolveInThread` wrapped: a loader thread would make every module load a message round trip
+ * (~130 ms on 200 files), more than a run of their tests. True when it could.
+ */
+function manifestInThread(path) {
+  if (inThread === null || typeof inThread.load !== "function") return false;
+  const { loader } = inThread;
+  inThread.manifest = path;
+  const resolveProctor = loader.defaultResolve;
+  loader.defaultResolve = function resolveFromHost(specifier, parentURL, ...rest) {
+    const found = specifier === "proctor" ? null : resolveFromManifest(specifier, parentURL, false);
+    if (found !== null) return { url: found.url, format: undefined };
+    try {
+      return resolveProctor.call(this, specifier, parentURL, ...rest);
+    } catch (error) {
+      const hosted = isNotFound(error) ? resolveWithHost(specifier, parentURL, false) : null;
+      if (hosted === null) throw error;
+      return { url: hosted.url, format: undefined };
+    }
+  };
+  const load = inThread.load;
+  loader.load = async function loadFromHost(url, context) {
+    const loaded = loadFromManifest(url, context?.importAttributes, false);
+    if (loaded === null) return load.call(this, url, context);
+    // CommonJS output goes through node's CommonJS loader (the extensions below), as the
+    // loader thread's hook does.
+    const source = loaded.format === "commonjs" ? null : loaded.source;
+    return { format: loaded.format, source, responseURL: url };
+  };
   return true;
 }
 
@@ -154,6 +201,20 @@ function hideInternals() {
 }
 
 /**
+ * Whether a loader of the project's own (`--require ts-node/register`, `@swc-node/register`,
+ * `tsx/cjs`) compiles what `require` loads from `url`: node has no CommonJS handler of its own
+ * for the extensions the transform owns, so one that is there is the project's. Its files are
+ * left to it, as they are under Vitest and Jest, instead of handing it proctor's JavaScript to
+ * compile as TypeScript once more.
+ * @param {string} url a file: URL
+ */
+function projectCompiles(url) {
+  if (!url.startsWith("file:")) return false;
+  const extension = extname(fileURLToPath(url)).toLowerCase();
+  return COMMONJS_EXTENSIONS.includes(extension) && Object.hasOwn(Module._extensions, extension);
+}
+
+/**
  * Puts the host's manifest (node-modules.js) in force for this thread; the generated entry
  * calls it before importing any test file. Node with module.registerHooks already asks the
  * manifest from the hooks above; older node gets a loader thread for ES modules now, and
@@ -166,8 +227,9 @@ export function installManifest(path) {
   // Only then, since node's mapping makes every `error.stack` slower.
   if (Object.keys(read.modules ?? {}).length > 0) process.setSourceMapsEnabled(true);
   if (typeof Module.registerHooks === "function" || !needsHooks(read)) return;
-  Module.register(hooksUrl, import.meta.url, { data: { indexUrl, manifest: path } });
+  if (!manifestInThread(path)) Module.register(hooksUrl, import.meta.url, { data: { indexUrl, manifest: path } });
   for (const extension of COMMONJS_EXTENSIONS) {
+    if (Object.hasOwn(Module._extensions, extension)) continue;
     Module._extensions[extension] = function loadTransformed(module, filename) {
       const loaded = loadFromManifest(pathToFileURL(filename).href, undefined, true);
       if (loaded === null) throw new Error(`proctor: ${filename} was not transformed (its extension needs the transform)`);

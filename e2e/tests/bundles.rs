@@ -67,7 +67,7 @@ fn r12_an_unbundleable_file_is_its_own_load_error_and_the_others_run() {
         // The resolver's words, as in node and the `esm` build; the bundler's own for the rest.
         assert!(
             errors["test/builtin.test.js"]
-                .contains("src/files.js:1:16: cannot resolve \"fs\" from src/files.js: it is a node builtin"),
+                .contains("cannot resolve \"fs\" from src/files.js:1:16: it is a node builtin"),
             "the builtin is named where the helper imports it: {errors:?}"
         );
         assert!(
@@ -76,8 +76,7 @@ fn r12_an_unbundleable_file_is_its_own_load_error_and_the_others_run() {
             "{errors:?}"
         );
         assert!(
-            errors["test/missing.test.js"]
-                .contains("test/missing.test.js:2:8: cannot resolve \"./gone.js\" from test/missing.test.js"),
+            errors["test/missing.test.js"].contains("cannot resolve \"./gone.js\" from test/missing.test.js:2:8"),
             "{errors:?}"
         );
         assert_eq!(out.events_of("built")[0]["tool"], if minify { "esbuild --minify" } else { "esbuild" });
@@ -157,4 +156,39 @@ it("imports an asset as a URL that serves it", async () => {
         "{}",
         out.stdout
     );
+}
+
+#[test]
+fn r12_a_bundled_typescript_suite_runs_the_hosts_transform_and_maps_to_the_ts_line() {
+    let _browser = proctor_e2e::browser_lock();
+    let project = Project::fixture("typescript");
+    project.write(
+        "proctor.toml",
+        "[[suite]]\nid = \"bundled\"\nruntime = \"chromium\"\nbuild = \"esbuild\"\n\
+         tests = [\"test/**/*.test.ts\", \"test/**/*.test.tsx\"]\nexclude = [\"test/node/**\"]\n",
+    );
+    let out = project.run(&["run", "--reporter", "json"]);
+    out.assert_code(1);
+    // emitDecoratorMetadata is swc's (esbuild has none): the bundle holds the host's transform.
+    assert_eq!(
+        out.outcomes(),
+        model(&[
+            ("test/failing.test.ts::fails on its own line", "failed"),
+            ("test/language.test.ts::typescript::merges namespaces", "passed"),
+            ("test/language.test.ts::typescript::keeps satisfies and erases types", "passed"),
+            ("test/language.test.ts::typescript::runs enums and const enums", "passed"),
+            ("test/language.test.ts::typescript::runs parameter properties and legacy decorators with metadata", "passed"),
+            ("test/resolution.test.ts::resolution::follows tsconfig paths", "passed"),
+            (
+                "test/resolution.test.ts::resolution::imports a directory, extensionless files and .js names of .ts files",
+                "passed"
+            ),
+            ("test/view.test.tsx::renders JSX with the tsconfig's jsxImportSource", "passed"),
+        ]),
+        "{}",
+        out.stdout
+    );
+    let failed = out.finished("test/failing.test.ts::fails on its own line");
+    let stack = failed["error"]["stack"].as_str().unwrap_or_default();
+    assert!(stack.contains("test/failing.test.ts:9:21"), "the stack names the .ts line:\n{stack}");
 }

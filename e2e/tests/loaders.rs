@@ -6,7 +6,7 @@
 //! has `module.registerHooks`). A helper in TypeScript is loaded by the project's loader, which
 //! proves the loader was really in place.
 
-use proctor_e2e::downloads::{link_node_modules, node24, npm_packages};
+use proctor_e2e::downloads::{link_node_modules, node24, node_release, npm_packages};
 use proctor_e2e::{model, Output, Project};
 use std::path::{Path, PathBuf};
 
@@ -138,5 +138,14 @@ fn r12_ts_node_register_on_node_24_still_runs_every_test() {
     let Some(node) = node24() else { return };
     if let Some(out) = assert_runs(Kind::CommonJs, Some(&node), "--require ts-node/register") {
         assert!(runtime_version(&out).starts_with("v24."), "{}", out.stdout);
+    }
+}
+
+/// node 22 before 22.15 has require(esm) but no `module.registerHooks`: the older path, on 22.
+#[test]
+fn r12_tsx_on_node_22_14_still_runs_every_test() {
+    let Some(node) = node_release("22.14.0") else { return };
+    if let Some(out) = assert_runs(Kind::EsModules, Some(&node), "--import tsx") {
+        assert_eq!(runtime_version(&out), "v22.14.0", "{}", out.stdout);
     }
 }

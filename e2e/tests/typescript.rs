@@ -8,7 +8,7 @@
 //! workspace (node_modules above the root, a linked package's TypeScript source reached through a
 //! custom export condition).
 
-use proctor_e2e::downloads::node24;
+use proctor_e2e::downloads::{node24, node_release};
 use proctor_e2e::{model, Output, Project};
 use std::path::Path;
 
@@ -63,6 +63,17 @@ fn typescript_runs_in_node_24() {
     assert_typescript_in_node(&out);
     let started = out.events_of("runtime-started");
     assert!(started[0]["runtime"]["version"].as_str().is_some_and(|v| v.starts_with("v24.")), "{started:?}");
+}
+
+/// node 22 before module.registerHooks (22.15): its loader internals differ from node 20's, so
+/// this proves the path that falls back to a loader thread when the in-thread wrapper cannot be
+/// used, or the in-thread one where it can.
+#[test]
+fn typescript_runs_in_node_22_14() {
+    let Some(node) = node_release("22.14.0") else { return };
+    let project = Project::fixture("typescript");
+    let out = project.run_on_node(&node, &["run", "--focus", "node:", "--reporter", "json"], &[]);
+    assert_typescript_in_node(&out);
 }
 
 #[test]
@@ -226,4 +237,65 @@ fn a_workspace_runs_in_node() {
         out.assert_code(0);
         assert_eq!(out.outcomes(), expected, "{}", out.stderr);
     }
+}
+
+#[test]
+fn a_source_file_that_does_not_compile_is_the_load_error_of_its_importers() {
+    let project = Project::fixture("typescript");
+    project.write("src/broken.ts", "export const broken: number = ;\n").write(
+        "test/node/broken.test.ts",
+        "import { expect, it } from \"proctor\";\nimport { broken } from \"../../src/broken\";\n\nit(\"never runs\", () => expect(broken).toBe(1));\n",
+    );
+    let out = project.run(&["run", "--focus", "node:test/node", "--reporter", "json"]);
+    out.assert_code(1);
+    let errors = out.events_of("load-error");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["file"], "test/node/broken.test.ts");
+    let message = errors[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("src/broken.ts:1:31"), "{message}");
+    // The other files of the suite still run.
+    assert_eq!(
+        out.finished("test/node/dynamic.test.ts::imports a computed path the host could not see")["outcome"],
+        "passed"
+    );
+}
+
+#[test]
+fn typescript_runs_in_chromium_with_native_modules() {
+    let project = Project::fixture("typescript");
+    let _browser = proctor_e2e::browser_lock();
+    let out = project.run(&["run", "--focus", "browser:", "--reporter", "json"]);
+    out.assert_code(1);
+    let outcomes: std::collections::BTreeMap<String, String> = out
+        .outcomes_by_runtime()
+        .into_iter()
+        .filter_map(|(key, outcome)| key.strip_prefix("chromium|").map(|id| (id.to_string(), outcome)))
+        .collect();
+    // The node-only files are the browser suite's excludes.
+    let expected: std::collections::BTreeMap<String, String> =
+        typescript_node_model().into_iter().filter(|(id, _)| !id.starts_with("test/node/")).collect();
+    assert_eq!(outcomes, expected, "{}", out.stderr);
+    let failed = out
+        .events_of("test-finished")
+        .into_iter()
+        .find(|e| e["test"]["runtime"] == "chromium" && e["outcome"] == "failed")
+        .expect("the failing test");
+    let stack = failed["error"]["stack"].as_str().unwrap_or_default();
+    assert!(stack.contains("test/failing.test.ts:9:21"), "the .ts line and column in Chromium: {stack}");
+}
+
+#[test]
+fn a_missing_import_names_the_specifier_and_the_importing_line_in_node() {
+    let project = Project::fixture("typescript");
+    project.write("src/uses-missing.ts", "import { x } from \"./missing\";\nexport const y = x;\n").write(
+        "test/node/missing.test.ts",
+        "import { expect, it } from \"proctor\";\nimport { y } from \"../../src/uses-missing\";\n\nit(\"never runs\", () => expect(y).toBe(1));\n",
+    );
+    let out = project.run(&["run", "--focus", "node:test/node", "--reporter", "json"]);
+    out.assert_code(1);
+    let errors = out.events_of("load-error");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["file"], "test/node/missing.test.ts");
+    let message = errors[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("\"./missing\"") && message.contains("src/uses-missing.ts:1:19"), "{message}");
 }

@@ -451,3 +451,71 @@ fn the_node_process_is_kept_and_each_rerun_is_a_fresh_realm() {
     assert!(pids.iter().all(|p| *p == pids[0]), "one node process for every rerun: {pids:?}");
     assert_eq!(watch.quit(), 0);
 }
+
+#[test]
+fn an_import_that_failed_reruns_its_test_once_the_file_it_names_appears() {
+    let project = Project::fixture("watch");
+    project.write(
+        "test/late.test.js",
+        "import { it, expect } from \"proctor\";\n\
+         it(\"finds the late module\", async () => {\n  const { late } = await import(\"../src/late.js\");\n  expect(late).toBe(1);\n});\n",
+    );
+    let mut watch = Watch::start(&project, &["--run-first"]);
+    let first = watch.batch();
+    let late = "test/late.test.js::finds the late module";
+    let outcome = |batch: &Batch| {
+        batch
+            .runs
+            .iter()
+            .flatten()
+            .find(|e| e["event"] == "test-finished" && e["test"]["id"] == late)
+            .map(|e| e["outcome"].clone())
+    };
+    assert_eq!(outcome(&first), Some(Value::from("failed")), "{}", first.status);
+    // The watch graph resolves as the runtime does: the new file is what `../src/late.js`
+    // names, so the test that failed to import it reruns (and now passes).
+    edit(&project, "src/late.js", "export const late = 1;\n");
+    let batch = watch.batch();
+    let only_late = |batch: &Batch| batch.all_finished().iter().all(|id| id == late) && !batch.runs.is_empty();
+    assert!(only_late(&batch), "{:?} {}", batch.all_finished(), batch.status);
+    assert_eq!(outcome(&batch), Some(Value::from("passed")), "{}", batch.status);
+    // And an edit to it reruns the test again, as to any file a test imports.
+    edit(&project, "src/late.js", "export const late = 2;\n");
+    let batch = watch.batch();
+    assert!(only_late(&batch), "{:?} {}", batch.all_finished(), batch.status);
+    assert_eq!(outcome(&batch), Some(Value::from("failed")), "{}", batch.status);
+    assert_eq!(watch.quit(), 0);
+}
+
+#[test]
+fn typescript_reruns_transform_only_the_changed_file() {
+    let project = Project::empty();
+    project
+        .write("proctor.toml", "[[suite]]\nid = \"unit\"\ntests = [\"test/*.test.ts\"]\n")
+        .write("src/n.ts", "export const n: number = 1;\n")
+        .write("src/other.ts", "export enum Other { A = 1 }\n")
+        .write(
+            "test/n.test.ts",
+            "import { expect, it } from \"proctor\";\nimport { n } from \"../src/n\";\nimport { Other } from \"../src/other\";\n\n\
+             it(\"n is 1\", () => {\n  expect(n + Other.A).toBe(2);\n});\n",
+        );
+    let entries = || -> std::collections::BTreeSet<String> {
+        std::fs::read_dir(project.path().join(".proctor/cache/transform"))
+            .map(|dir| dir.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default()
+    };
+    let mut watch = Watch::start(&project, &["--run-first"]);
+    let first = watch.batch();
+    assert!(first.status.contains("passed"), "{}", first.status);
+    let before = entries();
+    assert_eq!(before.len(), 3, "{before:?}");
+    // An extensionless import of a .ts file is in the watch graph: editing it reruns the test,
+    // which sees the change, and only the edited file is transformed again.
+    edit(&project, "src/n.ts", "export const n: number = 2;\n");
+    let batch = watch.batch();
+    assert_eq!(batch.all_finished(), ids(&["test/n.test.ts::n is 1"]), "{}", batch.status);
+    assert!(batch.status.contains("failed"), "{}", batch.status);
+    let after = entries();
+    assert_eq!(after.difference(&before).count(), 1, "one new entry: {before:?} → {after:?}");
+    assert_eq!(watch.quit(), 0);
+}

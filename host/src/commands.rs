@@ -342,6 +342,9 @@ async fn run_suites(
     let (node, chromium, served, kept_node) = (found.node, found.chromium, found.served, found.kept_node);
     let (emitter, stats) = (emitter, stats);
     for (suite, suite_config) in plan.suites.iter().zip(&config.suites) {
+        // How the suite's modules resolve and compile in a browser.
+        let browser_modules =
+            crate::build::ModuleSettings::for_suite(config, suite_config, crate::resolve::Target::Browser);
         let files = report_syntax_errors(suite, emitter, stats);
         for &runtime in &suite.runtimes {
             if let Some(reason) = fail_fast.and_then(FailFast::reason) {
@@ -380,6 +383,7 @@ async fn run_suites(
                         &config.root,
                         &suite_config.build,
                         suite_config.minify,
+                        &browser_modules,
                     )
                     .await;
                     run_built(prepared, &settings, emitter, stats).await;
@@ -429,6 +433,7 @@ async fn run_suites(
                         &config.root,
                         &suite_config.build,
                         suite_config.minify,
+                        &browser_modules,
                     )
                     .await;
                     run_built(prepared, &settings, emitter, stats).await;

@@ -21,6 +21,8 @@ mod select;
 mod serve;
 mod server;
 mod session;
+#[cfg(test)]
+mod test_support;
 mod transform;
 mod watch;
 

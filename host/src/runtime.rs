@@ -3,8 +3,8 @@
 //! to connect back to and an entry module, then one child process per (re)start.
 
 use crate::build::{
-    build_browser, temp_dir, write_controller, write_node_entry, write_node_entry_using, BuildError, NodeEntry,
-    NodeModules, StackMapper,
+    build_browser, temp_dir, write_controller, write_node_entry, write_node_entry_using, BuildError, EsmModules,
+    LoadProblems, ModuleSettings, NodeEntry, NodeModules, ProjectModules, StackMapper,
 };
 use crate::config::BuildMode;
 use crate::serve::ServeClient;
@@ -25,6 +25,12 @@ pub trait Launch {
     /// Rewrites a stack from this runtime so frames name original files (see `StackMapper`).
     fn map_stack(&self, stack: &str) -> String {
         stack.to_string()
+    }
+
+    /// A better message for `file`'s load error `message`, when the build knows the cause
+    /// (see `LoadProblems`).
+    fn explain_load_error(&self, _file: &str, _message: &str) -> Option<String> {
+        None
     }
 }
 
@@ -165,6 +171,7 @@ pub struct ChromiumLaunch {
     browser: ChromiumBrowser,
     page_url: String,
     stacks: StackMapper,
+    problems: LoadProblems,
     /// Held so the build output lives as long as the browser may load it.
     _build_dir: tempfile::TempDir,
 }
@@ -174,20 +181,36 @@ struct Site {
     server: Server,
     build_dir: tempfile::TempDir,
     built: tokio::sync::watch::Sender<bool>,
+    /// The suite's resolver and transform.
+    modules: Arc<ProjectModules>,
+    /// The esm build's module service, shared by the build and the server.
+    esm: Option<Arc<EsmModules>>,
 }
 
 impl Site {
     /// Starts a server on `bind` for a build dir that is still empty; its shell page waits for
     /// [`Site::build`].
-    async fn start(bind: std::net::IpAddr, root: &Path) -> Result<Site, PrepareError> {
+    async fn start(
+        bind: std::net::IpAddr,
+        root: &Path,
+        mode: &BuildMode,
+        settings: &ModuleSettings,
+    ) -> Result<Site, PrepareError> {
         let build_dir = tempfile::Builder::new()
             .prefix("proctor-")
             .tempdir()
             .map_err(|source| BuildError::Write { dir: std::env::temp_dir(), source })?;
         let (built, ready) = tokio::sync::watch::channel(false);
-        let site = crate::server::Site { root: root.to_path_buf(), build_dir: build_dir.path().to_path_buf(), ready };
+        let modules = Arc::new(ProjectModules::new(settings.clone()));
+        let esm = matches!(mode, BuildMode::Esm).then(|| Arc::new(EsmModules::new(modules.clone())));
+        let site = crate::server::Site {
+            root: root.to_path_buf(),
+            build_dir: build_dir.path().to_path_buf(),
+            ready,
+            modules: esm.clone(),
+        };
         let server = Server::start_on(bind, Some(site)).await.map_err(PrepareError::Server)?;
-        Ok(Site { server, build_dir, built })
+        Ok(Site { server, build_dir, built, modules, esm })
     }
 
     /// Builds the page for `files` and lets the shell page through.
@@ -199,7 +222,18 @@ impl Site {
         minify: bool,
     ) -> Result<crate::build::BrowserBuild, BuildError> {
         let (origin, ws_path) = (self.server.origin(), self.server.ws_path());
-        let result = build_browser(self.build_dir.path(), root, files, mode, minify, &origin, &ws_path).await;
+        let result = build_browser(
+            self.build_dir.path(),
+            root,
+            files,
+            mode,
+            minify,
+            &origin,
+            &ws_path,
+            &self.modules,
+            self.esm.as_ref(),
+        )
+        .await;
         let _ = self.built.send(result.is_ok());
         result
     }
@@ -213,8 +247,9 @@ impl ChromiumLaunch {
         root: &Path,
         mode: &BuildMode,
         minify: bool,
+        settings: &ModuleSettings,
     ) -> Result<(Server, ChromiumLaunch, BuildReport), PrepareError> {
-        let site = Site::start(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), root).await?;
+        let site = Site::start(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), root, mode, settings).await?;
         // Launching Chromium and building overlap: both take a noticeable fraction of a second.
         // The page the browser opens at start-up waits for the build.
         let page_url = site.server.page_url();
@@ -223,7 +258,8 @@ impl ChromiumLaunch {
         let browser = browser?;
         let report = BuildReport { tool: build.tool, duration: build.duration };
         let Site { server, build_dir, .. } = site;
-        let launch = ChromiumLaunch { browser, page_url, stacks: build.stacks, _build_dir: build_dir };
+        let launch =
+            ChromiumLaunch { browser, page_url, stacks: build.stacks, problems: build.problems, _build_dir: build_dir };
         Ok((server, launch, report))
     }
 }
@@ -236,6 +272,7 @@ pub struct ServedLaunch {
     port: u16,
     path: String,
     stacks: StackMapper,
+    problems: LoadProblems,
     /// Held so the build output lives as long as the tab may load it.
     _build_dir: tempfile::TempDir,
 }
@@ -249,8 +286,9 @@ impl ServedLaunch {
         root: &Path,
         mode: &BuildMode,
         minify: bool,
+        settings: &ModuleSettings,
     ) -> Result<(Server, ServedLaunch, BuildReport), PrepareError> {
-        let site = Site::start(client.bind, root).await?;
+        let site = Site::start(client.bind, root, mode, settings).await?;
         let build = site.build(files, root, mode, minify).await?;
         let report = BuildReport { tool: build.tool, duration: build.duration };
         let Site { server, build_dir, .. } = site;
@@ -260,6 +298,7 @@ impl ServedLaunch {
             port: server.port(),
             path: server.page_path(),
             stacks: build.stacks,
+            problems: build.problems,
             _build_dir: build_dir,
         };
         Ok((server, launch, report))
@@ -280,6 +319,10 @@ impl Launch for ServedLaunch {
 
     fn map_stack(&self, stack: &str) -> String {
         self.stacks.map_stack(stack)
+    }
+
+    fn explain_load_error(&self, file: &str, message: &str) -> Option<String> {
+        self.problems.explain(file, message)
     }
 }
 
@@ -324,5 +367,9 @@ impl Launch for ChromiumLaunch {
 
     fn map_stack(&self, stack: &str) -> String {
         self.stacks.map_stack(stack)
+    }
+
+    fn explain_load_error(&self, file: &str, message: &str) -> Option<String> {
+        self.problems.explain(file, message)
     }
 }

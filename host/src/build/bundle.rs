@@ -11,9 +11,12 @@
 
 use super::browser::{shell_page, BrowserBuild};
 use super::entry::BuildError;
+use super::manifest::write_manifest;
+use super::modules::ProjectModules;
 use super::sourcemap::StackMapper;
 use crate::config::BuildMode;
-use crate::resolve::{ImportKind, Resolution, Resolver};
+use crate::plan::ImportSite;
+use crate::resolve::Resolver;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -38,9 +41,10 @@ pub(crate) struct Unbundled {
 }
 
 /// Bundles `files` (relative, absolute path) for a page connecting to `ws_url`, leaving out
-/// the files the bundler cannot bundle. `manifest` is the host's resolution and transform
-/// manifest for esbuild's plugin; without one, [`resolved_manifest`] writes one from
-/// `resolver` (a browser-target resolver), which also finds the files a failed command names.
+/// the files the bundler cannot bundle. `modules` (a browser target's) and `tests` (each test
+/// file with the imports the plan found in it) make the manifest esbuild's plugin resolves and
+/// loads from, the same the node hooks read; its resolver also finds the files a failed
+/// command names.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn build_bundle(
     build_dir: &Path,
@@ -51,18 +55,12 @@ pub(crate) async fn build_bundle(
     minify: bool,
     origin: &str,
     ws_url: &str,
-    resolver: &Resolver,
-    manifest: Option<&Path>,
+    modules: &ProjectModules,
+    tests: &[(PathBuf, Vec<ImportSite>)],
 ) -> Result<BrowserBuild, BuildError> {
     let started = Instant::now();
-    let stand_in;
-    let manifest = match manifest {
-        Some(manifest) => manifest,
-        None => {
-            stand_in = write_manifest(build_dir, &resolved_manifest(resolver, files))?;
-            &stand_in
-        }
-    };
+    let manifest = write_manifest(modules, tests, build_dir)?;
+    let resolver: &Resolver = modules.resolver();
     let out_dir = build_dir.join(BUNDLE_DIR);
     std::fs::create_dir_all(&out_dir).map_err(|source| BuildError::Write { dir: out_dir.clone(), source })?;
     let entry_path = build_dir.join("entry.js");
@@ -86,7 +84,7 @@ pub(crate) async fn build_bundle(
                     root: root.to_path_buf(),
                     alias: [("proctor".to_string(), index.clone())].into(),
                     minify,
-                    manifest: Some(manifest.to_path_buf()),
+                    manifest: manifest.clone(),
                     tests: bundling.iter().map(|(_, abs)| abs.clone()).collect(),
                     result: build_dir.join("bundle-result.json"),
                 };
@@ -133,6 +131,7 @@ pub(crate) async fn build_bundle(
         stacks: StackMapper::served(origin, root, build_dir, map.map(|m| (served, m, out_dir.clone()))),
         tool,
         duration: started.elapsed(),
+        problems: Default::default(),
     })
 }
 
@@ -210,71 +209,6 @@ fn write_entry(
         .map_err(|source| BuildError::Write { dir: entry.parent().unwrap_or(entry).to_path_buf(), source })
 }
 
-/// The manifest esbuild's plugin reads (the lead's node hooks read the same shape): which
-/// files' code comes from the transform, and what every import of every reachable project
-/// file resolves to.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub(crate) struct Manifest {
-    /// Always 1.
-    pub version: u32,
-    /// Files whose code comes from the transform: path → `{ code, format }`.
-    pub modules: std::collections::BTreeMap<PathBuf, ManifestModule>,
-    /// importer → specifier → resolved path (or `node:` builtin), for `import`.
-    pub imports: std::collections::BTreeMap<PathBuf, std::collections::BTreeMap<String, String>>,
-    /// importer → specifier → resolved path, for `require`.
-    pub requires: std::collections::BTreeMap<PathBuf, std::collections::BTreeMap<String, String>>,
-    /// importer → specifier → why it did not resolve.
-    pub errors: std::collections::BTreeMap<PathBuf, std::collections::BTreeMap<String, String>>,
-}
-
-/// One transformed module of the [`Manifest`].
-#[derive(Debug, Serialize, Deserialize)]
-pub(crate) struct ManifestModule {
-    /// The cached transform output: final JS with an inline source map.
-    pub code: PathBuf,
-    /// `module` or `commonjs`.
-    pub format: String,
-}
-
-/// Every import of every project file `files` reach, as `resolver` resolves it.
-///
-/// Stand-in until the host's manifest (resolver and transform, shared with the node hooks)
-/// feeds bundles: it has no `modules`, so TypeScript and JSX are esbuild's own to load, while
-/// `[alias]`, conditions and tsconfig `paths` already resolve as everywhere else.
-pub(crate) fn resolved_manifest(resolver: &Resolver, files: &[(String, PathBuf)]) -> Manifest {
-    let starts: Vec<PathBuf> = files.iter().map(|(_, abs)| abs.clone()).collect();
-    let mut manifest = Manifest { version: 1, ..Manifest::default() };
-    for (importer, records) in crate::plan::reachable(resolver, &starts).imports {
-        // `proctor` is the carried controller, esbuild's alias.
-        for record in records.into_iter().filter(|record| record.specifier != "proctor") {
-            let table = match record.kind {
-                ImportKind::Import => &mut manifest.imports,
-                ImportKind::Require => &mut manifest.requires,
-            };
-            let answer = match record.resolved {
-                Ok(Resolution::File(path)) => path.to_string_lossy().into_owned(),
-                Ok(Resolution::Builtin(name)) => name,
-                // esbuild honours the package.json `browser` field itself.
-                Ok(Resolution::Empty(_)) => continue,
-                Err(message) => {
-                    manifest.errors.entry(importer.clone()).or_default().insert(record.specifier, message);
-                    continue;
-                }
-            };
-            table.entry(importer.clone()).or_default().insert(record.specifier, answer);
-        }
-    }
-    manifest
-}
-
-/// Writes `manifest.json` into `build_dir` and returns its path.
-pub(crate) fn write_manifest(build_dir: &Path, manifest: &Manifest) -> Result<PathBuf, BuildError> {
-    let path = build_dir.join("manifest.json");
-    let text = serde_json::to_string(manifest).expect("the manifest always serializes");
-    std::fs::write(&path, text).map_err(|source| BuildError::Write { dir: build_dir.to_path_buf(), source })?;
-    Ok(path)
-}
-
 /// How esbuild is run: its JS API from the package (with proctor's plugin), or, when only a
 /// bare binary is found on PATH, its command line as before.
 enum Esbuild {
@@ -312,7 +246,7 @@ struct EsbuildRequest {
     root: PathBuf,
     alias: std::collections::BTreeMap<String, PathBuf>,
     minify: bool,
-    manifest: Option<PathBuf>,
+    manifest: PathBuf,
     tests: Vec<PathBuf>,
     result: PathBuf,
 }
@@ -412,7 +346,13 @@ fn blame_located(
 fn describe_error(root: &Path, error: &EsbuildError) -> String {
     let mut text = match (&error.file, error.line, error.column) {
         (Some(file), Some(line), Some(column)) => {
-            format!("{}:{line}:{}: {}", display_path(root, file), column + 1, error.text)
+            // The resolver's messages already name the import's place.
+            let place = format!("{}:{line}:{}", display_path(root, file), column + 1);
+            if error.text.contains(&place) {
+                error.text.clone()
+            } else {
+                format!("{place}: {}", error.text)
+            }
         }
         (Some(file), _, _) => format!("{}: {}", display_path(root, file), error.text),
         _ => error.text.clone(),
@@ -581,6 +521,18 @@ mod tests {
     }
 
     #[test]
+    fn a_message_that_names_its_place_is_not_prefixed_again() {
+        let mut error = located("/p/src/files.js", &[]);
+        error.text = "cannot resolve \"fs\" from src/files.js:1:16: a node builtin".into();
+        error.notes.clear();
+        error.line_text = None;
+        assert_eq!(
+            describe_error(Path::new("/p"), &error),
+            "cannot resolve \"fs\" from src/files.js:1:16: a node builtin"
+        );
+    }
+
+    #[test]
     fn located_errors_blame_the_test_files_that_reach_them() {
         let files =
             vec![("a.test.js".to_string(), PathBuf::from("/p/a.test.js")), ("b.test.js".into(), "/p/b.test.js".into())];
@@ -598,31 +550,6 @@ mod tests {
         let (blamed, whole) = blame_located(Path::new("/p"), &files, &errors, "esbuild");
         assert!(blamed.is_empty());
         assert!(whole.to_string().contains("/tmp/entry.js:1:16"), "{whole}");
-    }
-
-    #[test]
-    fn the_stand_in_manifest_holds_the_resolvers_answers_and_errors() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = std::fs::canonicalize(dir.path()).unwrap();
-        std::fs::write(
-            root.join("a.test.js"),
-            "import { it } from \"proctor\";\nimport \"./b\";\nimport fs from \"fs\";\nconst c = require(\"./c.cjs\");\n",
-        )
-        .unwrap();
-        std::fs::write(root.join("b.ts"), "export const b = 1;\n").unwrap();
-        std::fs::write(root.join("c.cjs"), "module.exports = 1;\n").unwrap();
-        let resolver = Resolver::new(crate::resolve::ResolveOptions {
-            root: root.clone(),
-            target: crate::resolve::Target::Browser,
-            alias: Vec::new(),
-            conditions: Vec::new(),
-        });
-        let test = root.join("a.test.js");
-        let manifest = resolved_manifest(&resolver, &[("a.test.js".into(), test.clone())]);
-        assert_eq!(manifest.imports[&test].get("./b"), Some(&root.join("b.ts").to_string_lossy().into_owned()));
-        assert!(!manifest.imports[&test].contains_key("proctor"), "{:?}", manifest.imports);
-        assert_eq!(manifest.requires[&test].get("./c.cjs"), Some(&root.join("c.cjs").to_string_lossy().into_owned()));
-        assert!(manifest.errors[&test]["fs"].contains("node builtin"), "{:?}", manifest.errors);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::resolve::{ImportKind, Resolution};
 use crate::transform::{ModuleFormat, TransformError};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// Bumped when the manifest's shape changes (node-modules.js reads it).
 const VERSION: u32 = 1;
@@ -61,6 +61,10 @@ pub fn write_manifest(
     dir: &Path,
 ) -> Result<PathBuf, BuildError> {
     let manifest = walk(modules, tests);
+    // A tsconfig that cannot be read leaves its files with default options: say so once.
+    for warning in modules.take_warnings() {
+        errln!("proctor: warning: {warning}");
+    }
     let write_err = |source| BuildError::Write { dir: dir.to_path_buf(), source };
     let settings_path = dir.join("modules.json");
     let settings = serde_json::to_string(modules.settings()).expect("settings always serialize");
@@ -90,7 +94,8 @@ fn walk(modules: &ProjectModules, tests: &[(PathBuf, Vec<ImportSite>)]) -> Manif
     let mut differs = !modules.settings().alias.is_empty() || !modules.settings().conditions.is_empty();
     for (file, records) in &reached.imports {
         let key = file.to_string_lossy().into_owned();
-        for record in records {
+        // `proctor` is the controller the runtime carries, never a file of the project's.
+        for record in records.iter().filter(|r| r.specifier != "proctor") {
             let table = match record.kind {
                 ImportKind::Import => &mut manifest.imports,
                 ImportKind::Require => &mut manifest.requires,
@@ -106,9 +111,8 @@ fn walk(modules: &ProjectModules, tests: &[(PathBuf, Vec<ImportSite>)]) -> Manif
                 }
                 Ok(Resolution::Empty(_)) => {}
                 Err(message) => {
-                    let at = format!("{}:{}:{}", shown(&root, file), record.line, record.column);
-                    let message = format!("{message} (imported at {at})");
-                    manifest.errors.entry(key.clone()).or_default().insert(specifier, message);
+                    // The resolver's message names the specifier and the importing file:line.
+                    manifest.errors.entry(key.clone()).or_default().insert(specifier, message.clone());
                 }
             }
         }
@@ -121,7 +125,7 @@ fn walk(modules: &ProjectModules, tests: &[(PathBuf, Vec<ImportSite>)]) -> Manif
                 format: Some(format_name(cached.format)),
                 error: None,
             },
-            Err(error) => ModuleEntry { code: None, format: None, error: Some(error.to_string()) },
+            Err(error) => ModuleEntry { code: None, format: None, error: Some(shown_error(&root, &error)) },
         };
         manifest.modules.insert(file.to_string_lossy().into_owned(), entry);
     }
@@ -167,7 +171,7 @@ fn node_would_differ(importer: &Path, specifier: &str, target: &Path, kind: Impo
     let relative = specifier.starts_with("./") || specifier.starts_with("../") || specifier.starts_with('/');
     if relative {
         let literal = match importer.parent() {
-            Some(dir) => normalize(&dir.join(specifier)),
+            Some(dir) => crate::paths::normalize(&dir.join(specifier)),
             None => return true,
         };
         let same = literal == target || std::fs::canonicalize(&literal).is_ok_and(|real| real == target);
@@ -193,25 +197,14 @@ fn format_name(format: ModuleFormat) -> &'static str {
     }
 }
 
-/// A path relative to the root when inside it, for messages.
-fn shown(root: &Path, path: &Path) -> String {
-    match path.strip_prefix(root) {
-        Ok(rel) => rel.to_string_lossy().replace('\\', "/"),
-        Err(_) => path.to_string_lossy().into_owned(),
+/// A transform error as a load error shows it: the file relative to the root, and for a syntax
+/// error the code frame under it.
+fn shown_error(root: &Path, error: &TransformError) -> String {
+    let text = error.to_string();
+    let root_prefix = format!("{}/", root.display());
+    let text = text.replacen(&root_prefix, "", 1);
+    match error {
+        TransformError::Syntax { frame, .. } if !frame.is_empty() => format!("{text}\n{frame}"),
+        _ => text,
     }
-}
-
-/// `a/./b/../c` → `a/c`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }

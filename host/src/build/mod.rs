@@ -1,16 +1,22 @@
 //! Build: turns the selected files of a suite into something a runtime can load — for node,
 //! a generated entry module next to a copy of the controller; for browsers, a shell page with
-//! either native ES modules or a bundle, and a [`StackMapper`] to map stacks back.
+//! either native ES modules (served by [`EsmModules`]) or a bundle, and a [`StackMapper`] to
+//! map stacks back.
 
 mod browser;
 mod bundle;
+mod cjs;
 mod entry;
+mod esm;
 mod manifest;
 mod modules;
+mod served;
 mod sourcemap;
 
 pub use browser::{build_browser, BrowserBuild};
 pub(crate) use entry::{controller_file, temp_dir, write_controller};
 pub use entry::{write_node_entry, write_node_entry_using, BuildError, NodeEntry, NodeModules};
+pub use esm::LoadProblems;
 pub use modules::{ModuleSettings, ProjectModules};
+pub use served::{EsmModules, Reply};
 pub use sourcemap::StackMapper;

@@ -2,9 +2,11 @@
 //! serves become file paths, and frames in a bundle go through its source map to the original
 //! file, line and column — so code frames and "the test file's frame first" work as on node.
 
+use super::served::EsmModules;
 use crate::paths::{file_url, normalize, percent_decode};
 use sourcemap::SourceMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Rewrites stack traces from a runtime into `file://` frames of original sources.
 pub struct StackMapper {
@@ -16,6 +18,8 @@ struct Served {
     root: PathBuf,
     build_dir: PathBuf,
     bundle: Option<Bundle>,
+    /// The esm build's modules: transformed files' maps and `/@fs/` paths.
+    modules: Option<Arc<EsmModules>>,
 }
 
 struct Bundle {
@@ -43,8 +47,18 @@ impl StackMapper {
                 root: root.to_path_buf(),
                 build_dir: build_dir.to_path_buf(),
                 bundle,
+                modules: None,
             }),
         }
+    }
+
+    /// Frames in files the esm build served transformed go through the transform's map, and
+    /// `/@fs/` URLs name the files outside the root they stand for.
+    pub fn with_modules(mut self, modules: Arc<EsmModules>) -> Self {
+        if let Some(served) = &mut self.served {
+            served.modules = Some(modules);
+        }
+        self
     }
 
     /// Rewrites every frame of `stack` it can place; other lines are kept as they are.
@@ -84,6 +98,17 @@ impl Served {
             };
             return Some((file, token.get_src_line() + 1, token.get_src_col() + 1));
         }
+        if let Some(modules) = &self.modules {
+            if let Some(file) = modules.file_for(path) {
+                // The modules know the root by its real path; frames name it as the project does.
+                let file = file.strip_prefix(modules.root()).map_or(file.clone(), |rel| self.root.join(rel));
+                if let Some(map) = modules.map_for(path).and_then(|json| SourceMap::from_slice(json.as_bytes()).ok()) {
+                    let token = map.lookup_token(line.checked_sub(1)?, column.checked_sub(1)?)?;
+                    return Some((file, token.get_src_line() + 1, token.get_src_col() + 1));
+                }
+                return Some((file, line, column));
+            }
+        }
         let decoded = percent_decode(path);
         let file = match decoded.strip_prefix("/__proctor/") {
             Some(inside) => self.build_dir.join(inside),
@@ -119,6 +144,26 @@ mod tests {
         );
         let mapped = mapper.map_stack("    at x (http://127.0.0.1:9/__proctor/out/bundle.js:1:1)");
         assert_eq!(mapped, "    at x (file:///proj/src/a.test.js:3:3)");
+    }
+
+    #[test]
+    fn transformed_files_map_to_the_typescript_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::write(
+            root.join("a.test.ts"),
+            "type T = string;\ninterface I {\n  x: T;\n}\nconst a: number = 1;\nthrow new Error(`boom ${a}`);\n",
+        )
+        .unwrap();
+        let modules = Arc::new(super::super::served::esm_modules(&root, &root.join(".cache")));
+        let served = match modules.respond("/a.test.ts", None, None) {
+            super::super::served::Reply::Body { body, .. } => String::from_utf8_lossy(&body).into_owned(),
+            other => panic!("{other:?}"),
+        };
+        let line = served.lines().position(|l| l.starts_with("throw")).unwrap() + 1;
+        let mapper = StackMapper::served("http://127.0.0.1:9", &root, Path::new("/tmp/b"), None).with_modules(modules);
+        let mapped = mapper.map_stack(&format!("    at http://127.0.0.1:9/a.test.ts:{line}:7"));
+        assert_eq!(mapped, format!("    at {}:6:7", file_url(&root.join("a.test.ts"))));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::time::Duration;
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Test files discovered when a suite does not say: Vitest's and Jest's defaults.
-pub const DEFAULT_TEST_GLOBS: &[&str] =
+const DEFAULT_TEST_GLOBS: &[&str] =
     &["**/*.{test,spec}.{js,mjs,cjs,ts,mts,cts,jsx,tsx}", "**/__tests__/**/*.{js,mjs,cjs,ts,mts,cts,jsx,tsx}"];
 
 /// The resolved configuration.

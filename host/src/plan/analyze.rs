@@ -8,7 +8,7 @@ use crate::resolve::ImportKind;
 use protocol::{IdAllocator, TestMode};
 use swc_core::common::{sync::Lrc, FileName, SourceMap, Spanned};
 use swc_core::ecma::ast::*;
-use swc_core::ecma::parser::{error::Error as ParseError, parse_file_as_program, EsSyntax, Syntax, TsSyntax};
+use swc_core::ecma::parser::{error::Error as ParseError, parse_file_as_program, Syntax};
 use swc_core::ecma::visit::{Visit, VisitWith};
 
 /// What analysis found in one file.
@@ -53,13 +53,11 @@ pub(crate) fn syntax_error(cm: &SourceMap, err: &ParseError, name: &str, source:
     SyntaxError { message, location, frame }
 }
 
+/// The transform's syntax for the file's language, with JSX allowed in any JavaScript file (the
+/// plan reads files of suites with `jsx-in-js` too; a file without JSX parses alike).
 fn syntax_for(path: &str) -> Syntax {
-    let ts = [".ts", ".tsx", ".mts", ".cts"].iter().any(|ext| path.ends_with(ext));
-    if ts {
-        Syntax::Typescript(TsSyntax { tsx: path.ends_with(".tsx"), decorators: true, ..Default::default() })
-    } else {
-        Syntax::Es(EsSyntax { jsx: true, decorators: true, ..Default::default() })
-    }
+    let language = crate::transform::Language::of(std::path::Path::new(path), true);
+    crate::transform::syntax(language.unwrap_or(crate::transform::Language::Jsx))
 }
 
 /// An open `describe` while walking (the root frame stands for the file).

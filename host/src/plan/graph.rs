@@ -29,7 +29,8 @@ pub struct ImportRecord {
     pub line: u32,
     /// 1-based column of the specifier.
     pub column: u32,
-    /// What it resolved to, or the resolver's message (naming the specifier and the importer).
+    /// What it resolved to, or the resolver's message naming the specifier and the importer's
+    /// `file:line:column` (`cannot resolve "./x" from src/a.ts:3:19`).
     pub resolved: Result<Resolution, String>,
 }
 
@@ -40,7 +41,9 @@ impl ImportRecord {
             kind: site.kind,
             line: site.line,
             column: site.column,
-            resolved: resolver.resolve(importer, &site.specifier, site.kind).map_err(|e| e.to_string()),
+            resolved: resolver
+                .resolve(importer, &site.specifier, site.kind)
+                .map_err(|e| e.located(site.line, site.column).to_string()),
         }
     }
 
@@ -245,16 +248,7 @@ mod tests {
     use super::*;
     use crate::resolve::{ResolveOptions, Target};
 
-    fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().canonicalize().unwrap();
-        for (path, text) in files {
-            let path = root.join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        (dir, root)
-    }
+    use crate::test_support::project;
 
     fn resolver(root: &Path, target: Target) -> Arc<Resolver> {
         Arc::new(Resolver::new(ResolveOptions {
@@ -354,7 +348,7 @@ mod tests {
             show(&graph, "src/util.ts"),
             [
                 "1:16 Import node:fs → Builtin(\"node:fs\")",
-                "2:19 Import ./missing → cannot resolve \"./missing\" from src/util.ts"
+                "2:19 Import ./missing → cannot resolve \"./missing\" from src/util.ts:2:19"
             ]
         );
         assert!(show(&graph, "node_modules/lodash/lodash.js").is_empty(), "packages are not followed");

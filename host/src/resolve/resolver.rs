@@ -120,6 +120,18 @@ pub enum ResolveError {
     },
 }
 
+impl ResolveError {
+    /// The same error naming where in the importer the import is (`from src/a.ts:3:19`), as a
+    /// failed import is reported.
+    pub fn located(mut self, line: u32, column: u32) -> ResolveError {
+        let (ResolveError::NotFound { from, .. }
+        | ResolveError::NodeBuiltin { from, .. }
+        | ResolveError::Invalid { from, .. }) = &mut self;
+        from.push_str(&format!(":{line}:{column}"));
+        self
+    }
+}
+
 /// What a missing module's message adds: the alias it went through, or for a package, that it
 /// may not be installed.
 fn not_found_hint(specifier: &str, aliased: Option<&Aliased>) -> String {
@@ -208,7 +220,8 @@ impl Resolver {
             ],
             main_fields: match target {
                 Target::Node => strings(&["main"]),
-                Target::Browser => strings(&["browser", "module", "main"]),
+                // Vite's client main fields.
+                Target::Browser => strings(&["browser", "module", "jsnext:main", "jsnext", "main"]),
             },
             alias_fields: match target {
                 Target::Node => Vec::new(),
@@ -248,11 +261,6 @@ impl Resolver {
     pub fn is_project_file(&self, path: &Path) -> bool {
         (path.starts_with(&self.root) || path.starts_with(&self.real_root))
             && !path.components().any(|c| c.as_os_str() == "node_modules")
-    }
-
-    /// The target this resolver was made for.
-    pub fn target(&self) -> Target {
-        self.target
     }
 
     /// Resolves `specifier` as written in the file `importer` (absolute).
@@ -374,17 +382,7 @@ fn nearest_config(dir: &Path) -> Option<PathBuf> {
 mod tests {
     use super::*;
 
-    /// A temp project (canonical path, as the resolver returns real paths) with these files.
-    fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().canonicalize().unwrap();
-        for (path, text) in files {
-            let path = root.join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        (dir, root)
-    }
+    use crate::test_support::project;
 
     fn resolver(root: &Path, target: Target, alias: &[(&str, &str)], conditions: &[&str]) -> Resolver {
         Resolver::new(ResolveOptions {
@@ -439,6 +437,7 @@ mod tests {
                 assert_eq!(s("../src/dir/"), "src/dir/index.tsx");
                 assert_eq!(s("../src/pkgdir"), "src/pkgdir/lib/entry.js", "a directory's package.json main");
                 assert_eq!(s("../src/exact.mjs"), "src/exact.mjs");
+                assert_eq!(s("../src/d.json?raw"), "src/d.json", "a query is not part of the file");
                 assert_eq!(s(&format!("file://{}", root.join("src/c.cjs").display())), "src/c.cjs");
                 assert_eq!(s(&root.join("src/d").to_string_lossy()), "src/d.json", "absolute paths");
             }
@@ -728,6 +727,7 @@ mod tests {
         );
         let err = r.resolve(&root.join("src/a.ts"), "./x", ImportKind::Import).unwrap_err();
         assert!(matches!(err, ResolveError::NotFound { ref importer, .. } if importer == &root.join("src/a.ts")));
+        assert_eq!(err.located(3, 19).to_string(), "cannot resolve \"./x\" from src/a.ts:3:19");
     }
 
     #[test]

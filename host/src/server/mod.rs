@@ -1,7 +1,8 @@
 //! The host's network side: an axum server on 127.0.0.1 (random port) whose `/ws` endpoint
 //! accepts controllers that present the run's random token. For browsers it also serves a
 //! [`Site`]: the shell page and build output under `/__proctor/`, and the project's own files
-//! (never anything outside the project root). Every request needs the token, as a `token`
+//! (outside the project root only the packages [`EsmModules`] allows in the `esm` build, at
+//! `/@fs/`; nothing else). Every request needs the token, as a `token`
 //! query parameter or the cookie the shell page sets.
 
 mod log;
@@ -12,6 +13,7 @@ pub(crate) use log::refusal;
 pub(crate) use ws::inbox;
 pub use ws::{Connection, Inbound};
 
+use crate::build::{EsmModules, Reply};
 use axum::extract::{ConnectInfo, Query, Request, State, WebSocketUpgrade};
 use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
@@ -21,6 +23,7 @@ use axum::Router;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tower_http::services::ServeDir;
@@ -35,6 +38,10 @@ pub struct Site {
     /// Becomes true once the build is complete; the shell page waits for it, so a browser
     /// launched alongside the build never sees a half-written page.
     pub ready: tokio::sync::watch::Receiver<bool>,
+    /// The esm build's modules: when set, they answer every request outside `/__proctor/`
+    /// (transformed, wrapped and `?import` modules, `/@fs/` files); else files are served as
+    /// they are.
+    pub modules: Option<Arc<EsmModules>>,
 }
 
 /// A running server; dropping it stops accepting connections.
@@ -73,14 +80,15 @@ impl Server {
         let mut app = Router::new().route("/ws", get(upgrade));
         if let Some(site) = site {
             let root = site.root.canonicalize().unwrap_or_else(|_| site.root.clone());
-            app = app
-                .route("/", get(shell_page))
-                .nest_service("/__proctor", ServeDir::new(&site.build_dir))
-                .fallback_service(ServeDir::new(&site.root))
-                .layer(middleware::from_fn(move |request: Request, next: Next| {
-                    let root = root.clone();
-                    async move { stay_inside(&root, request, next).await }
-                }));
+            app = app.route("/", get(shell_page)).nest_service("/__proctor", ServeDir::new(&site.build_dir));
+            app = match site.modules.clone() {
+                Some(modules) => app.fallback(move |request: Request| serve_module(modules.clone(), request)),
+                None => app.fallback_service(ServeDir::new(&site.root)),
+            };
+            app = app.layer(middleware::from_fn(move |request: Request, next: Next| {
+                let root = root.clone();
+                async move { stay_inside(&root, request, next).await }
+            }));
             app = app.layer(middleware::from_fn_with_state(state.clone(), require_token));
             let page = site.build_dir.join("index.html");
             app = app.layer(axum::Extension(ShellPage(page, site.ready.clone())));
@@ -168,6 +176,23 @@ async fn shell_page(
         )
             .into_response(),
         Err(err) => (StatusCode::INTERNAL_SERVER_ERROR, format!("shell page unavailable: {err}\n")).into_response(),
+    }
+}
+
+/// A module request of the esm build, answered by [`EsmModules`] off the async threads (it may
+/// transform or parse a large file).
+async fn serve_module(modules: Arc<EsmModules>, request: Request) -> Response {
+    let path = request.uri().path().to_string();
+    let query = request.uri().query().map(String::from);
+    let dest = request.headers().get("sec-fetch-dest").and_then(|v| v.to_str().ok()).map(String::from);
+    let reply = tokio::task::spawn_blocking(move || modules.respond(&path, query.as_deref(), dest.as_deref())).await;
+    match reply {
+        Ok(Reply::Body { content_type, body }) => {
+            ([(header::CONTENT_TYPE, content_type)], axum::body::Bytes::from(body.to_vec())).into_response()
+        }
+        Ok(Reply::Redirect(to)) => (StatusCode::FOUND, [(header::LOCATION, to)]).into_response(),
+        Ok(Reply::NotFound) => (StatusCode::NOT_FOUND, "not found\n").into_response(),
+        Err(err) => (StatusCode::INTERNAL_SERVER_ERROR, format!("failed to serve the module: {err}\n")).into_response(),
     }
 }
 
@@ -346,7 +371,8 @@ mod tests {
         let build = tempfile::tempdir().unwrap();
         std::fs::write(build.path().join("index.html"), "<html></html>").unwrap();
         let (_tx, ready) = tokio::sync::watch::channel(true);
-        let site = Site { root: project.path().to_path_buf(), build_dir: build.path().to_path_buf(), ready };
+        let site =
+            Site { root: project.path().to_path_buf(), build_dir: build.path().to_path_buf(), ready, modules: None };
         let server = Server::start(Some(site)).await.unwrap();
         let cookie = Some(format!("{}={}", format!("proctor_token_{}", server.addr.port()), server.token));
         assert_eq!(get_status(&server, "/a.js", None).await, 401);

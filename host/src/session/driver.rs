@@ -203,10 +203,14 @@ impl<L: Launch> Driver<'_, '_, L> {
         for LoadError { file, error } in &load_errors {
             self.stats.load_errors += 1;
             let stack = error.stack.as_deref().map(|s| self.launch.map_stack(s));
+            let message = match self.launch.explain_load_error(file, &error.message) {
+                Some(why) => format!("{file}: failed to load: {why}"),
+                None => format!("{file}: failed to load: {}: {}", error.name, error.message),
+            };
             self.emitter.emit(EventKind::LoadError {
                 suite: self.suite_id(),
                 file: file.clone(),
-                message: format!("{file}: failed to load: {}: {}", error.name, error.message),
+                message,
                 location: None,
                 frame: None,
                 stack,

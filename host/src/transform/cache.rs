@@ -55,16 +55,26 @@ impl TransformCache {
 
     /// Transforms `path` (reading it) or returns the cached result.
     pub fn get(&self, path: &Path, options: &TransformOptions) -> Result<CachedModule, TransformError> {
+        let bytes = std::fs::read(path).map_err(|source| TransformError::Read { path: path.to_path_buf(), source })?;
+        self.get_with_source(path, &bytes, options)
+    }
+
+    /// As [`get`](Self::get), for a caller that has already read the file's `bytes`.
+    pub fn get_with_source(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+        options: &TransformOptions,
+    ) -> Result<CachedModule, TransformError> {
         let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        let bytes = std::fs::read(&path).map_err(|source| TransformError::Read { path: path.clone(), source })?;
-        let key = format!("{:032x}", cache_key(&path, &bytes, options));
+        let key = format!("{:032x}", cache_key(&path, bytes, options));
         for format in [ModuleFormat::Module, ModuleFormat::CommonJs] {
             let entry = self.entry_path(&key, format);
             if let Some(map) = std::fs::read_to_string(&entry).ok().and_then(|text| valid_entry(&text, &key)) {
                 return Ok(CachedModule { code_path: entry, format, map: map.into(), hit: true });
             }
         }
-        let source = String::from_utf8_lossy(&bytes);
+        let source = String::from_utf8_lossy(bytes);
         let transformed = transform(&path, &source, options)?;
         let mut content = transformed.code;
         content.push_str(MAP_PREFIX);

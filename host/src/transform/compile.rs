@@ -3,7 +3,8 @@
 //! bundlers; only the node shim depends on the target.
 //!
 //! Passes, in swc's own order: resolver → decorators (legacy ones need the types, so before the
-//! strip) → merged namespaces qualified → TypeScript strip → class fields as assignments (`useDefineForClassFields: false`) → JSX → CommonJS (only for CommonJS output) → helpers → hygiene →
+//! strip) → merged namespaces qualified → class fields as assignments (`useDefineForClassFields: false`) →
+//! TypeScript strip → JSX → CommonJS (only for CommonJS output) → helpers → hygiene →
 //! fixer, then the node shim and codegen.
 
 use super::class_fields::assign_class_fields;
@@ -27,7 +28,9 @@ use swc_core::ecma::transforms::base::hygiene::hygiene;
 use swc_core::ecma::transforms::base::resolver;
 use swc_core::ecma::transforms::module::common_js::{self, common_js};
 use swc_core::ecma::transforms::module::path::Resolver;
-use swc_core::ecma::transforms::proposal::{decorator_2023_11::decorator_2023_11, decorators};
+use swc_core::ecma::transforms::proposal::{
+    decorator_2023_11::decorator_2023_11, decorators, explicit_resource_management::explicit_resource_management,
+};
 use swc_core::ecma::transforms::react::{self, react, Runtime};
 use swc_core::ecma::transforms::typescript::{self as ts, tsx, typescript, TsImportExportAssignConfig, TsxConfig};
 
@@ -70,6 +73,7 @@ pub(crate) fn syntax(language: Language) -> Syntax {
             decorators_before_export: true,
             import_attributes: true,
             explicit_resource_management: true,
+            auto_accessors: true,
             ..Default::default()
         }),
     }
@@ -131,8 +135,14 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
                 let decided = decided.or_else(|| {
                     FreeGlobals::find(&program, unresolved_mark).commonjs().then_some(ModuleFormat::CommonJs)
                 });
-                if source.contains('@') {
-                    if options.legacy_decorators {
+                // node 20 and 22 run neither `accessor` fields nor `using` declarations; Vitest
+                // (esbuild, target node18) lowers both. The standard decorators' pass lowers
+                // `accessor` too.
+                if source.contains("using") {
+                    program.mutate(explicit_resource_management());
+                }
+                if source.contains('@') || source.contains("accessor") {
+                    if options.legacy_decorators && source.contains('@') {
                         program.mutate(decorators(decorators::Config {
                             legacy: true,
                             emit_metadata: options.decorator_metadata,
@@ -145,6 +155,11 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
                 if language.is_typescript() {
                     if source.contains("namespace") || source.contains("module ") {
                         program.mutate(qualify_merged_namespaces(unresolved_mark));
+                    }
+                    // Before the strip: it then sets parameter properties ahead of these
+                    // assignments, as tsc orders them.
+                    if !options.use_define_for_class_fields {
+                        program.mutate(assign_class_fields());
                     }
                     let config = ts::Config {
                         verbatim_module_syntax: options.verbatim_module_syntax,
@@ -166,9 +181,6 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
                         program.mutate(tsx(cm.clone(), config, pragmas, &comments, unresolved_mark, top_level_mark));
                     } else {
                         program.mutate(typescript(config, unresolved_mark, top_level_mark));
-                    }
-                    if !options.use_define_for_class_fields {
-                        program.mutate(assign_class_fields());
                     }
                 }
                 if language.has_jsx() {

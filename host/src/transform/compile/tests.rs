@@ -255,12 +255,49 @@ console.log(new C().twice(4));
 }
 
 #[test]
+fn accessor_fields_and_using_declarations_run_on_node_20() {
+    let project = Project::new();
+    let out = project.run(
+        "a.ts",
+        r#"
+class Counter { accessor count: number = 1; static accessor total = 2; }
+const c = new Counter();
+c.count += 1;
+function scoped() {
+    using resource = { [Symbol.dispose]() { console.log("disposed"); } };
+    console.log("body", c.count, Counter.total);
+}
+scoped();
+async function later() {
+    await using resource = { async [Symbol.asyncDispose]() { console.log("async disposed"); } };
+    console.log("async body");
+}
+await later();
+"#,
+        &ts(),
+    );
+    assert_eq!(out.trim(), "body 2 2\ndisposed\nasync body\nasync disposed");
+    let js = "class C { accessor x = 3; }\n{ using r = { [Symbol.dispose]() { console.log('gone'); } }; }\nconsole.log(new C().x);\n";
+    let jsx_in_js = TransformOptions { jsx_in_js: true, ..ts() };
+    assert_eq!(project.run("b.js", js, &jsx_in_js).trim(), "gone\n3");
+}
+
+#[test]
 fn class_fields_follow_use_define_for_class_fields() {
     let project = Project::new();
     let text = "class Base { set x(v: number) { console.log('setter', v); } }\nclass Child extends Base { x = 1; y!: number; }\nconst c = new Child();\nconsole.log('y' in c);\n";
     assert_eq!(project.run("assign.ts", text, &ts()).trim(), "setter 1\nfalse");
     let define = TransformOptions { use_define_for_class_fields: true, ..ts() };
     assert_eq!(project.run("define.ts", text, &define).trim(), "true");
+    let order = "class Base { static set s(v: string) { console.log('static setter', v); } }\n\
+        class A extends Base { b = this.a * 2; static s = 'static'; constructor(public a: number) { super(); } }\n\
+        console.log(new A(2).b, Object.hasOwn(A, 's'));\n";
+    assert_eq!(
+        project.run("order.ts", order, &ts()).trim(),
+        "static setter static\n4 false",
+        "parameter properties are set before fields; statics are assigned"
+    );
+    assert_eq!(project.run("order-define.ts", order, &define).trim(), "NaN true", "as esbuild and tsc define them");
 }
 
 /// A tiny automatic-runtime package: elements become `<type a=..>children</type>` strings.
@@ -340,6 +377,13 @@ fn the_map_names_the_original_and_node_reports_its_lines() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains(&format!("{original}:9:11")), "the throw is at 9:11 of the .ts:\n{stderr}");
     assert!(stderr.contains(&format!("{original}:11:1")), "the call is at 11:1:\n{stderr}");
+    let shimmed =
+        "import { sep } from 'node:path';\n\nconst here: string = __dirname + sep;\n  throw new Error(here);\n";
+    let (out, _) = project.transform("src/shimmed.ts", shimmed, &ts());
+    let output = Command::new("node").arg("--enable-source-maps").arg(&out).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let original = project.path("src/shimmed.ts").display().to_string();
+    assert!(stderr.contains(&format!("{original}:4:9")), "the node shim shifts no position:\n{stderr}");
     let parsed = sourcemap::SourceMap::from_slice(result.map.as_bytes()).unwrap();
     let mapped_lines: std::collections::BTreeSet<u32> = parsed.tokens().map(|t| t.get_src_line() + 1).collect();
     for line in [5, 7, 8, 9, 11] {

@@ -1,0 +1,645 @@
+//! What the server sends for a module request in the browser's `esm` build: [`EsmModules`]
+//! maps URL paths to files (project files at `/path`, node_modules above the root and
+//! symlinked packages at `/@fs/<absolute path>`, as Vite does; nothing else outside the root)
+//! and turns each file into what a browser can import — TypeScript and JSX transformed,
+//! CommonJS package files wrapped as ES modules (`cjs.rs`), and JSON, CSS and assets imported
+//! with `?import` as small modules. Results are kept per file and modification time, so the
+//! build's walk (`esm.rs`) warms what the page then requests.
+
+use super::cjs;
+use super::modules::ProjectModules;
+use crate::paths::{file_url, normalize, percent_decode};
+use crate::resolve::{ImportKind, Resolution, Resolver};
+use crate::transform::{CachedModule, ModuleFormat};
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+/// The URL prefix for files outside the project root that may be served.
+const FS_PREFIX: &str = "/@fs/";
+
+/// Extensions of files the browser imports as JavaScript (after a transform where needed).
+const SCRIPTS: &[&str] = &["js", "mjs", "cjs", "jsx", "ts", "tsx", "mts", "cts"];
+
+/// What a package.json `browser` field maps to `false` stands for: an empty module (as Vite
+/// and bundlers give it), also for a `require()`.
+pub(crate) const EMPTY_MODULE: &str =
+    "data:text/javascript,export%20default%20%7B%7D%3Bexport%20const%20__proctor_cjs%20%3D%20%7B%7D%3B";
+
+/// What to send for one request.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// A body with its content type.
+    Body {
+        /// The `Content-Type`.
+        content_type: &'static str,
+        /// The bytes.
+        body: Arc<Vec<u8>>,
+    },
+    /// The request named no file but resolves to one (an extensionless or directory import
+    /// the build's walk could not see, such as a computed `import()`).
+    Redirect(String),
+    /// Nothing to serve there, or not allowed.
+    NotFound,
+}
+
+/// One module as served: JS (transformed or wrapped) or a file as it is.
+#[derive(Debug, Clone)]
+struct Served {
+    modified: Option<SystemTime>,
+    content_type: &'static str,
+    body: Arc<Vec<u8>>,
+}
+
+/// The server side of the `esm` build for one project.
+pub struct EsmModules {
+    root: PathBuf,
+    /// The suite's resolver and transform, shared with every other user of them.
+    modules: Arc<ProjectModules>,
+    /// Directories outside the root whose files may be served: node_modules of the root's
+    /// ancestors and the targets of symlinked packages.
+    allowed: Vec<PathBuf>,
+    served: Mutex<HashMap<(PathBuf, bool), Served>>,
+    /// Source maps of transformed files by URL path, for the stack mapper.
+    maps: Mutex<HashMap<String, Arc<str>>>,
+    /// Names importers import from each file by name: a CommonJS file exports them too, when
+    /// no static analysis finds them (`import { join } from "lodash"`, as Vite's interop gives).
+    wanted: Mutex<HashMap<PathBuf, BTreeSet<String>>>,
+    /// URL paths requested that were not there, in order.
+    missing: Mutex<Vec<String>>,
+}
+
+impl std::fmt::Debug for EsmModules {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EsmModules").field("root", &self.root).field("allowed", &self.allowed).finish_non_exhaustive()
+    }
+}
+
+impl EsmModules {
+    /// The esm build's server side for the suite `modules` are for.
+    pub fn new(modules: Arc<ProjectModules>) -> EsmModules {
+        let root = &modules.settings().root;
+        let root = root.canonicalize().unwrap_or_else(|_| root.clone());
+        EsmModules {
+            allowed: outside_packages(&root),
+            root,
+            modules,
+            served: Mutex::new(HashMap::new()),
+            maps: Mutex::new(HashMap::new()),
+            wanted: Mutex::new(HashMap::new()),
+            missing: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The project root (canonical).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The resolver the walk and the CommonJS wrapper share.
+    pub(crate) fn resolver(&self) -> &Resolver {
+        self.modules.resolver()
+    }
+
+    /// The URL path a browser imports `file` at; non-script files get `?import`, which makes
+    /// them modules. None when the file may not be served.
+    pub fn url_for(&self, file: &Path) -> Option<String> {
+        let base = self.plain_url(file)?;
+        Some(if is_script(file) { base } else { format!("{base}?import") })
+    }
+
+    /// The URL path of `file` itself (no `?import`), if it may be served.
+    pub fn plain_url(&self, file: &Path) -> Option<String> {
+        let encoded = |p: &Path| file_url(p).trim_start_matches("file://").to_string();
+        if let Ok(rel) = file.strip_prefix(&self.root) {
+            return Some(encoded(&Path::new("/").join(rel)));
+        }
+        self.allowed.iter().any(|dir| file.starts_with(dir)).then(|| format!("/@fs{}", encoded(file)))
+    }
+
+    /// The file a URL path names, if it may be served.
+    pub fn file_for(&self, url_path: &str) -> Option<PathBuf> {
+        let decoded = percent_decode(url_path);
+        if let Some(abs) = decoded.strip_prefix(FS_PREFIX) {
+            let file = normalize(&Path::new("/").join(abs));
+            let real = file.canonicalize().unwrap_or_else(|_| file.clone());
+            let inside = |p: &Path| p.starts_with(&self.root) || self.allowed.iter().any(|dir| p.starts_with(dir));
+            return (inside(&file) && inside(&real)).then_some(file);
+        }
+        let file = normalize(&self.root.join(decoded.trim_start_matches('/')));
+        let real = file.canonicalize().unwrap_or_else(|_| file.clone());
+        (file.starts_with(&self.root) && real.starts_with(&self.root)).then_some(file)
+    }
+
+    /// The source map of a transformed file served at `url_path` (JSON).
+    pub fn map_for(&self, url_path: &str) -> Option<Arc<str>> {
+        self.maps.lock().ok()?.get(url_path).cloned()
+    }
+
+    /// URL paths that were requested but not there.
+    pub fn missing(&self) -> Vec<String> {
+        self.missing.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+
+    /// What to send for a request of `url_path` with `query`; `dest` is the request's
+    /// `Sec-Fetch-Dest`. A non-script file is a module when the query says `import` (what the
+    /// import map asks for) or the browser fetches it as a script (a computed `import()` of a
+    /// JSON or CSS file), and itself when fetched as JSON or CSS (an import with `with { type:
+    /// "json" }`, whose URL the import map also sent to `?import`).
+    pub fn respond(&self, url_path: &str, query: Option<&str>, dest: Option<&str>) -> Reply {
+        let Some(file) = self.file_for(url_path) else { return Reply::NotFound };
+        if !file.is_file() {
+            // An extensionless or directory import: resolve it as the bundlers would.
+            let found =
+                self.resolver().resolve(&self.root.join("index.js"), &file.to_string_lossy(), ImportKind::Import);
+            if let Ok(Resolution::File(target)) = found {
+                if target != file {
+                    if let Some(url) = self.url_for(&target) {
+                        return Reply::Redirect(url);
+                    }
+                }
+            }
+            // What a page fetches on its own (favicon.ico, images) is not a module that failed.
+            let module_fetch = matches!(dest, None | Some("script" | "json" | "style"));
+            if let (true, Ok(mut missing)) = (module_fetch, self.missing.lock()) {
+                missing.push(url_path.to_string());
+            }
+            return Reply::NotFound;
+        }
+        let as_import = !is_script(&file)
+            && match dest {
+                Some("script") => true,
+                Some("json" | "style") => false,
+                _ => query.is_some_and(|q| q.split('&').any(|p| p == "import")),
+            };
+        match self.serve(&file, url_path, as_import) {
+            Some(served) => Reply::Body { content_type: served.content_type, body: served.body },
+            None => Reply::NotFound,
+        }
+    }
+
+    /// The served form of `file`, reused while the file is unchanged. None when it cannot be
+    /// read.
+    fn serve(&self, file: &Path, url_path: &str, as_import: bool) -> Option<Served> {
+        let modified = std::fs::metadata(file).and_then(|m| m.modified()).ok();
+        let key = (file.to_path_buf(), as_import);
+        if let Some(hit) = self.served.lock().ok()?.get(&key).filter(|s| s.modified == modified && modified.is_some()) {
+            return Some(hit.clone());
+        }
+        let (content_type, body) = if as_import {
+            ("text/javascript", self.import_module(file)?.into_bytes())
+        } else if is_script(file) {
+            ("text/javascript", self.script(file, url_path)?.into_bytes())
+        } else {
+            (content_type(file), std::fs::read(file).ok()?)
+        };
+        let served = Served { modified, content_type, body: Arc::new(body) };
+        if let Ok(mut cache) = self.served.lock() {
+            cache.insert(key, served.clone());
+        }
+        Some(served)
+    }
+
+    /// Records that some module imports `names` from `file` by name.
+    pub(crate) fn imports_names(&self, file: &Path, names: &[String]) {
+        let Ok(mut wanted) = self.wanted.lock() else { return };
+        let known = wanted.entry(file.to_path_buf()).or_default();
+        let before = known.len();
+        known.extend(names.iter().cloned());
+        if known.len() != before {
+            // A wrapper served before now lacks a name.
+            if let Ok(mut served) = self.served.lock() {
+                served.remove(&(file.to_path_buf(), false));
+            }
+        }
+    }
+
+    /// The transform's output for `file` (code and source map) or why there is none, when it
+    /// needs one.
+    pub(crate) fn transformed(&self, file: &Path) -> Option<Result<(String, Arc<str>), String>> {
+        Some(self.cached(file)?.and_then(|module| {
+            let code = std::fs::read_to_string(&module.code_path).map_err(|err| err.to_string())?;
+            Ok((code, module.map))
+        }))
+    }
+
+    /// The transform cache's entry for `file`, None when it runs as it is.
+    fn cached(&self, file: &Path) -> Option<Result<CachedModule, String>> {
+        self.modules.transformed(file).map_err(|err| err.to_string()).transpose()
+    }
+
+    /// The JS of a script: transformed, wrapped when it is CommonJS, else as it is. A file that
+    /// does not transform is served with a statement that throws the transform's message, so
+    /// the test file that imports it fails to load with it.
+    fn script(&self, file: &Path, url_path: &str) -> Option<String> {
+        if let Some(cached) = self.cached(file) {
+            let module = match cached {
+                Ok(module) => module,
+                Err(err) => return Some(format!("throw new SyntaxError({});\n", serde_json::to_string(&err).ok()?)),
+            };
+            if let Ok(mut maps) = self.maps.lock() {
+                maps.insert(url_path.to_string(), module.map.clone());
+            }
+            let code = std::fs::read_to_string(&module.code_path).ok()?;
+            // `.cts`, `export =` and CommonJS-only files come out as CommonJS: wrap them too.
+            return Some(match module.format {
+                ModuleFormat::Module => define_node_env(&code),
+                ModuleFormat::CommonJs => self.wrap_commonjs(file, &code),
+            });
+        }
+        let source = std::fs::read_to_string(file).ok()?;
+        if !self.is_commonjs(file) || cjs::analyze(&source).esm {
+            return Some(define_node_env(&source));
+        }
+        Some(self.wrap_commonjs(file, &source))
+    }
+
+    /// `source` (CommonJS) as an ES module: its requires resolved and hoisted, its named exports
+    /// those it and the files it re-exports assign.
+    fn wrap_commonjs(&self, file: &Path, source: &str) -> String {
+        let analysis = cjs::analyze(source);
+        let requires: Vec<(String, Option<String>)> = analysis
+            .requires
+            .iter()
+            .map(|specifier| {
+                let url = match self.resolver().resolve(file, specifier, ImportKind::Require) {
+                    Ok(Resolution::File(target)) => self.url_for(&target),
+                    Ok(Resolution::Empty(_)) => Some(EMPTY_MODULE.to_string()),
+                    _ => None,
+                };
+                (specifier.clone(), url)
+            })
+            .collect();
+        let mut names = analysis.exports.clone();
+        if let Some(wanted) = self.wanted.lock().ok().and_then(|w| w.get(file).cloned()) {
+            names.extend(wanted);
+        }
+        self.reexported_names(file, &analysis.reexports, &mut names, &mut BTreeSet::new());
+        cjs::wrap(source, &requires, &names)
+    }
+
+    /// Adds the names CommonJS files re-exported from `file` export, following re-exports.
+    fn reexported_names(
+        &self,
+        file: &Path,
+        reexports: &[String],
+        names: &mut BTreeSet<String>,
+        seen: &mut BTreeSet<PathBuf>,
+    ) {
+        for specifier in reexports {
+            let Ok(Resolution::File(target)) = self.resolver().resolve(file, specifier, ImportKind::Require) else {
+                continue;
+            };
+            if !seen.insert(target.clone()) {
+                continue;
+            }
+            let Ok(source) = std::fs::read_to_string(&target) else { continue };
+            let analysis = cjs::analyze(&source);
+            names.extend(analysis.exports.iter().cloned());
+            self.reexported_names(&target, &analysis.reexports, names, seen);
+        }
+    }
+
+    /// CommonJS candidates: `.cjs` files anywhere and `.js` files of packages whose
+    /// package.json does not say `"type": "module"` (the file's syntax decides in the end).
+    fn is_commonjs(&self, file: &Path) -> bool {
+        match file.extension().and_then(|e| e.to_str()) {
+            Some("cjs") => true,
+            Some("js") => {
+                file.components().any(|c| c.as_os_str() == "node_modules")
+                    && package_type(file).as_deref() != Some("module")
+            }
+            _ => false,
+        }
+    }
+
+    /// JSON, CSS and assets imported from JS, as modules (Vite's `?import`).
+    fn import_module(&self, file: &Path) -> Option<String> {
+        let name = file.file_name()?.to_string_lossy().into_owned();
+        let js = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+        if name.ends_with(".json") {
+            let text = std::fs::read_to_string(file).ok()?;
+            let value: serde_json::Value = match serde_json::from_str(&text) {
+                Ok(value) => value,
+                Err(err) => {
+                    return Some(format!("throw new SyntaxError({});\n", js(&format!("{}: {err}", file.display()))))
+                }
+            };
+            // `__proctor_cjs` is what a wrapped CommonJS file's `require()` of it returns.
+            let mut out = format!("const json = {value};\nexport default json;\nexport {{ json as __proctor_cjs }};\n");
+            if let serde_json::Value::Object(map) = &value {
+                // `default` and our own name are taken; Vite leaves them out too.
+                let keys = map.keys().filter(|key| *key != "default" && *key != "__proctor_cjs");
+                for (index, key) in keys.enumerate() {
+                    out.push_str(&format!(
+                        "const __json{index} = json[{}];\nexport {{ __json{index} as {} }};\n",
+                        js(key),
+                        js(key)
+                    ));
+                }
+            }
+            return Some(out);
+        }
+        if name.ends_with(".css") {
+            // The stylesheet is linked, not inlined, so its relative url()s and @imports resolve
+            // against its own URL; the import waits until it applies. One link per stylesheet
+            // and document: a re-import in a new realm (frame) adds its own.
+            let mut out = format!(
+                "const href = {};\nif (!document.querySelector(`link[data-proctor-css=\"${{CSS.escape(href)}}\"]`)) {{\n  const link = document.createElement(\"link\");\n  link.rel = \"stylesheet\";\n  link.href = href;\n  link.dataset.proctorCss = href;\n  await new Promise((resolve) => {{\n    link.onload = link.onerror = resolve;\n    document.head.appendChild(link);\n  }});\n}}\n",
+                js(&self.plain_url(file)?)
+            );
+            if name.ends_with(".module.css") {
+                out.push_str(
+                    "export default new Proxy({}, { get: (_, key) => typeof key === \"string\" ? key : undefined });\n",
+                );
+            } else {
+                out.push_str("export default {};\n");
+            }
+            return Some(out);
+        }
+        Some(format!("export default {};\n", js(&self.plain_url(file)?)))
+    }
+}
+
+/// `code` with each `process.env.NODE_ENV` expression replaced by `"test"`, as Vite's
+/// `define` does for the browser (ES modules of packages check it and a page has no `process`;
+/// CommonJS gets a `process` of its own from its wrapper). The replacement is padded to the same
+/// length, so columns and source maps still hold; strings and comments are left alone.
+fn define_node_env(code: &str) -> String {
+    use swc_core::common::{sync::Lrc, FileName, SourceMap};
+    use swc_core::ecma::ast::{EsVersion, Expr, MemberExpr, MemberProp};
+    use swc_core::ecma::parser::{parse_file_as_program, EsSyntax, Syntax};
+    use swc_core::ecma::visit::{Visit, VisitWith};
+    const NAME: &str = "process.env.NODE_ENV";
+    if !code.contains(NAME) {
+        return code.to_string();
+    }
+    struct Finder(Vec<(u32, u32)>);
+    impl Visit for Finder {
+        fn visit_member_expr(&mut self, member: &MemberExpr) {
+            let named = |prop: &MemberProp, name: &str| matches!(prop, MemberProp::Ident(i) if &*i.sym == name);
+            let is_env = |obj: &Expr| {
+                matches!(obj, Expr::Member(inner) if named(&inner.prop, "env")
+                    && matches!(&*inner.obj, Expr::Ident(i) if &*i.sym == "process"))
+            };
+            if named(&member.prop, "NODE_ENV") && is_env(&member.obj) {
+                self.0.push((member.span.lo.0, member.span.hi.0));
+            } else {
+                member.visit_children_with(self);
+            }
+        }
+    }
+    let cm: Lrc<SourceMap> = Default::default();
+    let fm = cm.new_source_file(Lrc::new(FileName::Anon), code.to_string());
+    let syntax = Syntax::Es(EsSyntax { import_attributes: true, ..Default::default() });
+    let Ok(program) = parse_file_as_program(&fm, syntax, EsVersion::latest(), None, &mut Vec::new()) else {
+        return code.to_string();
+    };
+    let mut finder = Finder(Vec::new());
+    program.visit_with(&mut finder);
+    let mut out = code.to_string();
+    for (lo, hi) in finder.0.into_iter().rev() {
+        let (start, end) = ((lo - fm.start_pos.0) as usize, (hi - fm.start_pos.0) as usize);
+        if out.get(start..end) == Some(NAME) {
+            out.replace_range(start..end, &format!("{:<width$}", "\"test\"", width = NAME.len()));
+        }
+    }
+    out
+}
+
+fn is_script(file: &Path) -> bool {
+    file.extension().and_then(|e| e.to_str()).is_some_and(|e| SCRIPTS.contains(&e))
+}
+
+/// The `type` of the package.json nearest to `file`.
+fn package_type(file: &Path) -> Option<String> {
+    for dir in file.ancestors().skip(1) {
+        if let Ok(text) = std::fs::read_to_string(dir.join("package.json")) {
+            let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+            return value.get("type").and_then(|t| t.as_str()).map(String::from);
+        }
+    }
+    None
+}
+
+/// node_modules directories of the root's ancestors (workspaces hoist packages there), the
+/// root's own when it is a link, and the real directories of packages linked from any
+/// node_modules the root sees (pnpm, `npm link`).
+fn outside_packages(root: &Path) -> Vec<PathBuf> {
+    let mut allowed = Vec::new();
+    for dir in root.ancestors() {
+        let modules = dir.join("node_modules");
+        let Ok(entries) = std::fs::read_dir(&modules) else { continue };
+        // Above the root, or the root's own when it links elsewhere (a shared install).
+        if let Ok(real) = modules.canonicalize() {
+            if !real.starts_with(root) {
+                allowed.push(real);
+            }
+        }
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let mut packages = vec![path.clone()];
+            if entry.file_name().to_string_lossy().starts_with('@') {
+                packages =
+                    std::fs::read_dir(&path).map(|s| s.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+            }
+            for package in packages {
+                let linked = std::fs::symlink_metadata(&package).is_ok_and(|m| m.file_type().is_symlink());
+                if let (true, Ok(real)) = (linked, package.canonicalize()) {
+                    if !real.starts_with(root) {
+                        allowed.push(real);
+                    }
+                }
+            }
+        }
+    }
+    allowed
+}
+
+/// The content type of a file served as it is.
+fn content_type(file: &Path) -> &'static str {
+    match file.extension().and_then(|e| e.to_str()).unwrap_or_default() {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css",
+        "json" | "map" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "wasm" => "application/wasm",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A temp dir holding `files` (path, text), for tests here and in `esm.rs`.
+#[cfg(test)]
+pub(super) fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    crate::test_support::project(files).0
+}
+
+/// The esm build's modules for the project at `root` with default settings, for tests here
+/// and in `esm.rs`.
+#[cfg(test)]
+pub(super) fn esm_modules(root: &Path, cache_dir: &Path) -> EsmModules {
+    let settings = super::modules::ModuleSettings {
+        root: root.to_path_buf(),
+        node: false,
+        alias: Vec::new(),
+        conditions: Vec::new(),
+        jsx: None,
+        jsx_import_source: None,
+        jsx_factory: None,
+        jsx_fragment: None,
+        jsx_in_js: false,
+        cache_dir: cache_dir.to_path_buf(),
+    };
+    EsmModules::new(Arc::new(ProjectModules::new(settings)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(reply: Reply) -> String {
+        match reply {
+            Reply::Body { body, .. } => String::from_utf8_lossy(&body).into_owned(),
+            other => panic!("expected a body, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn workspaces_and_links_are_served_and_nothing_else_outside() {
+        let top = project(&[
+            ("node_modules/hoisted/index.js", "export default 1;"),
+            ("secret.txt", "no"),
+            ("app/src/a.js", "export const a = 1;"),
+            ("linked/index.js", "export default 2;"),
+        ]);
+        let top_path = top.path().canonicalize().unwrap();
+        std::fs::create_dir_all(top_path.join("app/node_modules")).unwrap();
+        std::os::unix::fs::symlink(top_path.join("linked"), top_path.join("app/node_modules/linked")).unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        let modules = esm_modules(&top_path.join("app"), cache.path());
+        let hoisted = top_path.join("node_modules/hoisted/index.js");
+        let url = modules.url_for(&hoisted).unwrap();
+        assert_eq!(url, format!("/@fs{}", hoisted.display()));
+        assert_eq!(body(modules.respond(&url, None, None)), "export default 1;");
+        let linked = format!("/@fs{}", top_path.join("linked/index.js").display());
+        assert_eq!(body(modules.respond(&linked, None, None)), "export default 2;");
+        assert!(matches!(
+            modules.respond(&format!("/@fs{}", top_path.join("secret.txt").display()), None, None),
+            Reply::NotFound
+        ));
+        assert!(matches!(modules.respond("/@fs/etc/passwd", None, None), Reply::NotFound));
+        assert!(matches!(modules.respond("/../secret.txt", None, None), Reply::NotFound));
+        assert!(modules.url_for(&top_path.join("secret.txt")).is_none());
+        assert_eq!(body(modules.respond("/src/a.js", None, None)), "export const a = 1;");
+
+        // A project whose node_modules is itself a link to a shared install.
+        std::fs::create_dir_all(top_path.join("shared/node_modules/dep")).unwrap();
+        std::fs::write(top_path.join("shared/node_modules/dep/index.js"), "export default 3;").unwrap();
+        std::fs::create_dir_all(top_path.join("linking")).unwrap();
+        std::os::unix::fs::symlink(top_path.join("shared/node_modules"), top_path.join("linking/node_modules"))
+            .unwrap();
+        let linking = esm_modules(&top_path.join("linking"), cache.path());
+        let dep = linking.url_for(&top_path.join("shared/node_modules/dep/index.js")).unwrap();
+        assert_eq!(body(linking.respond(&dep, None, None)), "export default 3;");
+        assert!(linking.url_for(&top_path.join("shared/other.js")).is_none());
+    }
+
+    #[test]
+    fn extensionless_requests_redirect_to_the_resolved_file() {
+        let dir = project(&[("src/util.ts", "export const u: number = 1;"), ("src/dir/index.ts", "export {};")]);
+        let cache = tempfile::tempdir().unwrap();
+        let modules = esm_modules(dir.path(), cache.path());
+        assert!(matches!(modules.respond("/src/util", None, None), Reply::Redirect(url) if url == "/src/util.ts"));
+        assert!(matches!(modules.respond("/src/dir", None, None), Reply::Redirect(url) if url == "/src/dir/index.ts"));
+        assert!(matches!(modules.respond("/src/nothing", None, None), Reply::NotFound));
+        assert_eq!(modules.missing(), ["/src/nothing"]);
+        let served = body(modules.respond("/src/util.ts", None, None));
+        assert!(served.contains("export const u = 1;"), "{served}");
+        assert!(modules.map_for("/src/util.ts").is_some());
+    }
+
+    #[test]
+    fn json_css_and_assets_import_as_modules() {
+        let dir = project(&[
+            ("data.json", r#"{"name": "x", "if": [1], "default": 0}"#),
+            ("a.css", "body { color: red }"),
+            ("a.module.css", ".foo {}"),
+            ("logo.svg", "<svg/>"),
+        ]);
+        let cache = tempfile::tempdir().unwrap();
+        let modules = esm_modules(dir.path(), cache.path());
+        assert_eq!(
+            modules.url_for(&dir.path().canonicalize().unwrap().join("data.json")).unwrap(),
+            "/data.json?import"
+        );
+        let json = body(modules.respond("/data.json", Some("import"), None));
+        assert!(
+            json.starts_with(
+                "const json = {\"name\":\"x\",\"if\":[1],\"default\":0};\nexport default json;\nexport { json as __proctor_cjs };\n"
+            ),
+            "{json}"
+        );
+        assert!(json.contains("export { __json1 as \"if\" };"));
+        assert!(!json.contains("as \"default\""), "{json}");
+        assert_eq!(body(modules.respond("/data.json", None, None)), r#"{"name": "x", "if": [1], "default": 0}"#);
+        let fetched_as = |dest| body(modules.respond("/data.json", Some("import"), Some(dest)));
+        assert_eq!(
+            fetched_as("json"),
+            r#"{"name": "x", "if": [1], "default": 0}"#,
+            "an import with type json gets the JSON"
+        );
+        assert!(body(modules.respond("/data.json", None, Some("script"))).contains("export default json;"));
+        let css = body(modules.respond("/a.css", Some("import"), None));
+        assert!(css.contains("link.href = href;") && css.starts_with("const href = \"/a.css\";"), "{css}");
+        assert!(css.ends_with("export default {};\n"));
+        assert_eq!(body(modules.respond("/a.css", Some("import"), Some("style"))), "body { color: red }");
+        assert!(body(modules.respond("/a.module.css", Some("import"), None)).contains("new Proxy"));
+        assert_eq!(body(modules.respond("/logo.svg", Some("import"), None)), "export default \"/logo.svg\";\n");
+    }
+
+    #[test]
+    fn node_env_reads_as_test_and_columns_hold() {
+        let code = "if (process.env.NODE_ENV !== 'production') x(globalThis.process.env.NODE_ENV, process.env.NODE_ENVX, \"process.env.NODE_ENV\"); // process.env.NODE_ENV";
+        let defined = define_node_env(code);
+        assert_eq!(
+            defined,
+            "if (\"test\"               !== 'production') x(globalThis.process.env.NODE_ENV, process.env.NODE_ENVX, \"process.env.NODE_ENV\"); // process.env.NODE_ENV"
+        );
+        assert_eq!(defined.len(), code.len());
+    }
+
+    #[test]
+    fn commonjs_package_files_are_wrapped_and_others_are_not() {
+        let dir = project(&[
+            ("node_modules/cjs/package.json", r#"{"name":"cjs","main":"index.js"}"#),
+            ("node_modules/cjs/index.js", "module.exports = require('./impl');"),
+            ("node_modules/cjs/impl.js", "exports.hello = () => 'hi';"),
+            ("node_modules/esm/package.json", r#"{"name":"esm","type":"module"}"#),
+            ("node_modules/esm/index.js", "exports.x = 1;"),
+            ("src/plain.js", "exports.x = 1;"),
+        ]);
+        let cache = tempfile::tempdir().unwrap();
+        let modules = esm_modules(dir.path(), cache.path());
+        let index = body(modules.respond("/node_modules/cjs/index.js", None, None));
+        assert!(index.starts_with("import * as __proctor_r0 from \"/node_modules/cjs/impl.js\";"), "{index}");
+        assert!(index.contains("as \"hello\""), "re-exported names are exported: {index}");
+        assert_eq!(body(modules.respond("/node_modules/esm/index.js", None, None)), "exports.x = 1;");
+        let impl_file = dir.path().canonicalize().unwrap().join("node_modules/cjs/impl.js");
+        assert!(!body(modules.respond("/node_modules/cjs/impl.js", None, None)).contains("as \"unseen\""));
+        modules.imports_names(&impl_file, &["unseen".to_string()]);
+        assert!(
+            body(modules.respond("/node_modules/cjs/impl.js", None, None)).contains("as \"unseen\""),
+            "a name an importer asks for is exported even where analysis does not see it"
+        );
+        assert_eq!(body(modules.respond("/src/plain.js", None, None)), "exports.x = 1;");
+    }
+}
