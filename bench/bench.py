@@ -2,7 +2,9 @@
 """Benchmark `proctor run` against peer test runners on the same generated suites.
 
 Node shapes: proctor vs mocha, `node --test` and Vitest. Browser shapes (headless Chromium):
-proctor in esm mode and in minified esbuild mode vs @web/test-runner and Karma.
+proctor in esm mode and in minified esbuild mode vs @web/test-runner and Karma. TypeScript
+(`--shapes trivial-ts`): the trivial shape as `.test.ts` vs `.test.js`, proctor with an empty and with a
+kept transform cache, Vitest on both.
 
 Usage (from anywhere; python3 stdlib only):
   python3 bench/bench.py                      # install peers, build proctor, all shapes x runners, 3 runs
@@ -60,19 +62,30 @@ CHROMIUM = "/usr/bin/chromium"
 # gen.py's flags, minus --disable-dev-shm-usage: as the shared floor measured it
 CHROMIUM_FLOOR_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PROCTOR_TRANSFORM_CACHE = os.path.join(".proctor", "cache", "transform")  # in the suite dir (host/src/build/modules.rs)
 NOTES_MARKER = "<!-- everything below this line is hand-written and kept when bench.py rewrites the file -->"
 
 FAMILY_SHAPES = {
     "node": ["trivial", "async", "single", "mixed-fail", "graph"],
     "browser": ["browser", "single-browser"],
+    "typescript": ["trivial-ts"],
 }
 SHAPE_FAMILY = {s: fam for fam, ss in FAMILY_SHAPES.items() for s in ss}
 SHAPES = ["trivial", "async", "single", "browser", "single-browser"]  # default
+# shapes generated from another gen.py kind (and then rewritten, see RUNNER_CMDS' `ts`)
+GEN_KIND = {"trivial-ts": "trivial"}
 
 ESBUILD_MIN_TOML = '[[suite]]\nruntime = "chromium"\ntests = ["test/**/*.test.js"]\nbuild = "esbuild"\nminify = true\n'
 
+
+def clear_transform_cache(suite):
+    """The cold TypeScript case: proctor's transform cache is gone before every run (not timed)."""
+    shutil.rmtree(os.path.join(suite, PROCTOR_TRANSFORM_CACHE), ignore_errors=True)
+
+
 # runner -> family, gen.py dialect, argv, how its counts are parsed, files written into the suite,
-# dirs prepended to PATH
+# dirs prepended to PATH, `lang`: the test files rewritten by rewrite_tests ("ts": as `.test.ts`), `before`: called
+# with the suite dir before every run and outside its timing (`before_display`: what it does, for RESULTS.md)
 RUNNER_CMDS = {
     "proctor": dict(family="node", dialect="proctor", argv=[PROCTOR, "run", "--reporter", "dots"]),
     "mocha": dict(family="node", dialect="mocha", argv=[os.path.join(BIN, "mocha")]),
@@ -84,9 +97,17 @@ RUNNER_CMDS = {
                                 files={"proctor.toml": ESBUILD_MIN_TOML}, path=[REPO_BIN]),
     "wtr": dict(family="browser", dialect="wtr", argv=[os.path.join(BIN, "web-test-runner")]),
     "karma": dict(family="browser", dialect="karma", argv=[os.path.join(BIN, "karma"), "start", "karma.conf.cjs"]),
+    "proctor-js": dict(family="typescript", dialect="proctor", argv=[PROCTOR, "run", "--reporter", "dots"], lang="js"),
+    "proctor-ts-cold": dict(family="typescript", dialect="proctor", argv=[PROCTOR, "run", "--reporter", "dots"],
+                            lang="ts", before=clear_transform_cache,
+                            before_display=f"rm -rf {PROCTOR_TRANSFORM_CACHE}"),
+    "proctor-ts-warm": dict(family="typescript", dialect="proctor", argv=[PROCTOR, "run", "--reporter", "dots"],
+                            lang="ts"),
+    "vitest-ts": dict(family="typescript", dialect="vitest", argv=[os.path.join(BIN, "vitest"), "run"], lang="ts"),
+    "vitest-js": dict(family="typescript", dialect="vitest", argv=[os.path.join(BIN, "vitest"), "run"], lang="js"),
 }
 RUNNERS = list(RUNNER_CMDS)
-PEER_RUNNERS = {"mocha", "vitest", "wtr", "karma"}
+PEER_RUNNERS = {"mocha", "vitest", "wtr", "karma", "vitest-ts", "vitest-js"}
 FAMILIES = {
     "node": dict(
         title="Node: proctor vs mocha, node:test and Vitest",
@@ -97,6 +118,11 @@ FAMILIES = {
         ratio_ref="karma",
         ratio_text="Ratio of each runner's median wall to Karma's (<1 = faster than Karma; the target is a cold "
                    "proctor run at or below Karma, i.e. <= 1.00, in both proctor modes):"),
+    "typescript": dict(
+        title="TypeScript: the trivial shape as `.test.ts` vs `.test.js` (proctor cold and warm, Vitest)",
+        ratio_ref="proctor-js",
+        ratio_text="Ratio of each runner's median wall to proctor's on the `.js` suite (the targets: "
+                   "`proctor-ts-cold` <= 1.15x, `proctor-ts-warm` <= 1.05x):"),
 }
 SHAPE_TITLES = {
     "trivial": "trivial: 200 files x 50 sync tests = 10,000 tests",
@@ -106,6 +132,7 @@ SHAPE_TITLES = {
     "graph": "graph: 100 src modules + 100 test files x 10 = 1,000 tests",
     "browser": "browser: 50 files x 20 sync tests = 1,000 tests, headless Chromium",
     "single-browser": "single-browser: 1 file x 20 sync tests, headless Chromium (single-file latency)",
+    "trivial-ts": "trivial-ts: the trivial shape (200 files x 50 sync tests = 10,000 tests) in `.test.ts` and `.test.js`",
 }
 RUN_TIMEOUT = 900  # seconds per run; vitest on `trivial` takes ~60 s
 
@@ -151,6 +178,13 @@ def runner_display(r):
     return display(c["argv"], c.get("path", ()))
 
 
+def runner_command_md(r):
+    """The runner's command for RESULTS.md, with its untimed preparation when it has one."""
+    c = RUNNER_CMDS[r]
+    pre = f"`{c['before_display']}` (not timed), then " if c.get("before_display") else ""
+    return f"{pre}`{runner_display(r)}`"
+
+
 def runner_env(r):
     path = RUNNER_CMDS[r].get("path")
     if not path:
@@ -182,7 +216,7 @@ def proctor_counts(text):
 def runner_counts(counts_mod, runner, text):
     if RUNNER_CMDS[runner]["dialect"] == "proctor":
         return proctor_counts(text)
-    return counts_mod.runs(runner, text)
+    return counts_mod.runs(RUNNER_CMDS[runner]["dialect"], text)  # counts.py knows gen.py's dialects
 
 
 def cpu_busy():
@@ -369,6 +403,70 @@ def shape_runners(shape, runners):
     return [r for r in runners if RUNNER_CMDS[r]["family"] == SHAPE_FAMILY[shape]]
 
 
+# The helpers every rewritten test file gets, in TypeScript and as the same code without the types
+# (the enum as the object it stands for), so the .ts and .js suites run the same tests.
+HELPERS = {
+    "ts": """
+enum Op {
+  Add = "add",
+  Sub = "sub",
+}
+
+interface Calculator {
+  compute(op: Op, a: number, b: number): number;
+}
+
+const calc: Calculator = {
+  compute(op: Op, a: number, b: number): number {
+    return op === Op.Add ? add(a, b) : a - b;
+  },
+};
+""",
+    "js": """
+const Op = {
+  Add: "add",
+  Sub: "sub",
+};
+
+const calc = {
+  compute(op, a, b) {
+    return op === Op.Add ? add(a, b) : a - b;
+  },
+};
+""",
+}
+DESCRIBE_LINE = re.compile(r"^(describe\('file \d+ group \d+', )\(\) => \{$", re.M)
+EXPECT_ADD = re.compile(r"expect\(add\((\d+), (\d+)\)\)")
+
+
+def rewrite_tests(suite, lang):
+    """Rewrite gen.py's `trivial` test files for the TypeScript shape: every test calls
+    `calc.compute(Op.Add, a, b)` for `add(a, b)`; as `.test.ts` (lang "ts") with an enum, an interface,
+    the typed helper and `(): void` on each describe's callback, or as `.test.js` (lang "js") with the
+    same code minus the types. Same describe and test names (literals), counts and outcomes. Raises if
+    gen.py's output is not the shape expected."""
+    tdir = os.path.join(suite, "test")
+    for name in sorted(os.listdir(tdir)):
+        if not name.endswith(".test.js"):
+            continue
+        path = os.path.join(tdir, name)
+        with open(path) as f:
+            js = f.read()
+        head, sep, body = js.partition("\n\n")
+        if not sep or "from '../src/math.js';" not in head:
+            raise ValueError(f"{path}: not gen.py's trivial shape (no header)")
+        callback = "(): void =>" if lang == "ts" else "() =>"
+        body, ngroups = DESCRIBE_LINE.subn(lambda m: f"{m[1]}{callback} {{", body)
+        body, nexpect = EXPECT_ADD.subn(lambda m: f"expect(calc.compute(Op.Add, {m[1]}, {m[2]}))", body)
+        ntests = body.count("\n  it(")
+        if ngroups != body.count("describe(") or nexpect != ntests or not ntests:
+            raise ValueError(f"{path}: {ngroups} describes, {nexpect} of {ntests} tests rewritten")
+        with open(path[:-len(".js")] + f".{lang}", "w") as f:
+            f.write(head + "\n" + HELPERS[lang] + "\n" + body)
+        if lang != "js":
+            os.remove(path)
+
+
 def generate(shared, shapes, runners):
     os.makedirs(SUITES, exist_ok=True)
     link = os.path.join(SUITES, "node_modules")
@@ -379,11 +477,13 @@ def generate(shared, shapes, runners):
     for shape in shapes:
         for r in shape_runners(shape, runners):
             out = os.path.join(SUITES, shape, r)
-            subprocess.run([sys.executable, os.path.join(shared, "gen.py"), "--kind", shape,
+            subprocess.run([sys.executable, os.path.join(shared, "gen.py"), "--kind", GEN_KIND.get(shape, shape),
                             "--runner", RUNNER_CMDS[r]["dialect"], "--out", out], check=True, stdout=subprocess.DEVNULL)
             for name, text in RUNNER_CMDS[r].get("files", {}).items():
                 with open(os.path.join(out, name), "w") as f:
                     f.write(text)
+            if RUNNER_CMDS[r].get("lang"):
+                rewrite_tests(out, RUNNER_CMDS[r]["lang"])
             with open(os.path.join(out, "expected.json")) as f:
                 expected[(shape, r)] = json.load(f)
     return expected
@@ -483,6 +583,7 @@ def bench(shapes, runners, nruns, counts_mod, expected, quiet=0):
                 argv = RUNNER_CMDS[r]["argv"]
                 cwd = os.path.join(SUITES, shape, r)
                 log = os.path.join(LOGS, f"{shape}-{r}-{rnd}.log")
+                before(r, cwd)
                 run = timed_run(argv, cwd, log, runner_env(r))
                 with open(log, errors="replace") as f:
                     nums = runner_counts(counts_mod, r, f.read())
@@ -516,6 +617,13 @@ def read_events(log):
     return ev
 
 
+def before(r, cwd):
+    """The runner's untimed preparation of its suite dir before a run (e.g. an emptied cache)."""
+    hook = RUNNER_CMDS[r].get("before")
+    if hook:
+        hook(cwd)
+
+
 def json_argv(r):
     return [("json" if a == "dots" else a) for a in RUNNER_CMDS[r]["argv"]]
 
@@ -525,6 +633,7 @@ def overhead(shape, expected, r="proctor"):
     cwd = os.path.join(SUITES, shape, r)
     log = os.path.join(LOGS, f"{shape}-{r}-json.jsonl")
     argv = json_argv(r)
+    before(r, cwd)
     run = timed_run(argv, cwd, log, runner_env(r))
     ev = read_events(log)
 
@@ -618,18 +727,27 @@ def summarize(res, exp):
     }
 
 
+# what follows "proctor 0.1.0 (rev)" in a proctor runner's label
+PROCTOR_LABELS = {
+    "proctor": "",
+    "proctor-esm": ", esm",
+    "proctor-js": ", `.test.js`",
+    "proctor-ts-cold": ", `.test.ts`, cold: transform cache emptied before each run",
+    "proctor-ts-warm": ", `.test.ts`, warm: transform cache kept",
+}
+
+
 def label(r, facts):
     g = facts.get
-    if r == "proctor":
-        return f"{g('proctor')} ({g('proctor_git')})"
-    if r == "proctor-esm":
-        return f"{g('proctor')} ({g('proctor_git')}), esm"
+    if r in PROCTOR_LABELS:
+        return f"{g('proctor')} ({g('proctor_git')}){PROCTOR_LABELS[r]}"
     if r == "proctor-esbuild-min":
         return f"{g('proctor')} ({g('proctor_git')}), esbuild {g('esbuild')} --minify"
     if r == "node":
         return f"node:test (node {g('node')})"
-    if r == "vitest":
-        return f"vitest {g('vitest')} (vite {g('vite')})"
+    if r in ("vitest", "vitest-ts", "vitest-js"):
+        suffix = f", `.test.{r[-2:]}`" if r != "vitest" else ""
+        return f"vitest {g('vitest')} (vite {g('vite')}){suffix}"
     if r == "wtr":
         return (f"@web/test-runner {g('@web/test-runner')} (test-runner-chrome {g('@web/test-runner-chrome')}, "
                 f"puppeteer-core {g('puppeteer-core')})")
@@ -648,6 +766,21 @@ def runners_line(fam, facts):
         return (f"**Runners**: {label('proctor', facts)} built {facts['proctor_built']}; mocha {facts['mocha']}; "
                 f"vitest {facts['vitest']} + vite {facts['vite']} (default config as gen.py writes it: pool `forks`, "
                 f"isolate); node:test of node {facts['node']}.\n")
+    if fam == "typescript":
+        return (f"**Runners**: {label('proctor', facts)} built {facts['proctor_built']}, on the `.js` suite "
+                f"(`proctor-js`) and on the `.ts` suite with an empty transform cache "
+                f"(`{PROCTOR_TRANSFORM_CACHE}` in the suite dir, deleted before every run, untimed: `proctor-ts-cold`) "
+                f"and with the cache the previous run (the warm-up, at first) left (`proctor-ts-warm`); vitest "
+                f"{facts['vitest']} + vite {facts['vite']} (no config: its default include, pool `forks`, isolate; "
+                f"`.ts` through vite's esbuild transform) on both suites.  \n"
+                "**Suites**: gen.py's `trivial` (200 files x 50 sync tests = 10,000) for proctor and for Vitest, each "
+                "test file rewritten twice: as `test/tNNN.test.ts` with an `enum Op { Add = \"add\", Sub = \"sub\" }`, "
+                "an `interface Calculator { compute(op: Op, a: number, b: number): number }` and `const calc: "
+                "Calculator` whose `compute` has typed parameters and return, which every test calls "
+                "(`expect(calc.compute(Op.Add, 3, 1)).toBe(4)` for gen.py's `expect(add(3, 1)).toBe(4)`), and "
+                "`(): void` on each describe's callback; and as `test/tNNN.test.js` with the same code minus the "
+                "types (`Op` a plain object): the same tests, names, counts and outcomes in both; `src/math.js` "
+                "is JavaScript in both.\n")
     g = facts.get
     return (f"**Browser**: {g('chromium')} (Debian package, `{CHROMIUM}`; every runner launches it headless with "
             f"a fresh profile).  \n"
@@ -745,13 +878,14 @@ def render_family(fam, data):
             if s["leftovers"]:
                 valid += (f"; left {s['leftovers']} process(es) running at exit in {s['leftover_runs']} of "
                           f"{s['runs_all']} runs, killed")
-            L.append(f"| {label(r, facts)} | `{runner_display(r)}` | {s['n']} | "
+            L.append(f"| {label(r, facts)} | {runner_command_md(r)} | {s['n']} | "
                      f"{s['wall_med']:.3f} ({s['wall_min']:.3f}-{s['wall_max']:.3f}) | {s['cpu_med']:.3f} | "
                      f"{s['rss_med']:.0f} | {s['counts']} ({s['parsed']}) | {valid} | "
                      f"{s['load_med']:.2f} / {s['load_max']:.2f} |")
         L.append("")
 
-    node_ovh = [o for o in ovh if "built_ms" not in o and RUNNER_CMDS.get(o.get("runner", "proctor"), {}).get("family") == "node"]
+    node_ovh = [o for o in ovh if "built_ms" not in o
+                and RUNNER_CMDS.get(o.get("runner", "proctor"), {}).get("family") in ("node", "typescript")]
     browser_ovh = [o for o in ovh if RUNNER_CMDS.get(o.get("runner", "proctor"), {}).get("family") == "browser"]
     if node_ovh:
         L.append("### proctor: where the time goes (per-test overhead)\n")
@@ -764,21 +898,24 @@ def render_family(fam, data):
                  "one test including the host-runtime round trip; `in test` = the mean of the runtime's own "
                  "`duration_ms` (time inside the test function); `median step` = median time from one `test-started` "
                  "to the next (steady state: no file boundaries, no first-call JIT); `teardown` = last `test-finished` to "
-                 "`run-finished`; `exit` = `run-finished` to process exit; `other load` as above, for this one run.\n")
+                 "`run-finished`; `exit` = `run-finished` to process exit; `other load` as above, for this one run."
+                 + (" `proctor-ts-cold` empties its transform cache first, as before its measured runs."
+                    if any(o.get("runner") == "proctor-ts-cold" for o in node_ovh) else "") + "\n")
         L.append("| shape | tests (passed) | process wall ms | pre-run ms | start-up ms | load ms | test phase ms | "
                  "**per test µs** | median step µs | in test µs | teardown ms | exit ms | other load |")
         L.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for o in node_ovh:
+            case = o["shape"] if o.get("runner", "proctor") == "proctor" else f"{o['shape']} {o['runner']}"
             if "error" in o:
-                L.append(f"| {o['shape']} | {o['error']} |" + " |" * 11)
+                L.append(f"| {case} | {o['error']} |" + " |" * 11)
                 continue
-            L.append(f"| {o['shape']} | {o['tests']} ({o['passed']}) | {o['wall_ms']:.0f} | {o['pre_run_ms']:.0f} | "
+            L.append(f"| {case} | {o['tests']} ({o['passed']}) | {o['wall_ms']:.0f} | {o['pre_run_ms']:.0f} | "
                      f"{o['startup_ms']:.0f} | {o['load_ms']:.0f} | {o['test_phase_ms']:.0f} | "
                      f"**{o['per_test_us']:.1f}** | {o['steady_us']:.1f} | {o['in_test_us']:.1f} | "
                      f"{o['teardown_ms']:.0f} | {o['exit_ms']:.0f} | {o['run']['other_load']:.2f} |")
         L.append("")
         L.append(f"Command: `{node_ovh[0].get('command', 'proctor run --reporter json')}` in "
-                 "`bench/work/suites/<shape>/proctor/`; events kept in `bench/work/logs/<shape>-proctor-json.jsonl`.\n")
+                 "`bench/work/suites/<shape>/<runner>/`; events kept in `bench/work/logs/<shape>-<runner>-json.jsonl`.\n")
     if browser_ovh:
         L.append("### proctor in Chromium: where the time goes\n")
         L.append("One extra run per shape and proctor mode with `--reporter json` instead of `dots` (after the "
@@ -839,7 +976,7 @@ def render_family(fam, data):
     L.append("| runner | command |")
     L.append("|---|---|")
     for r in runners:
-        L.append(f"| {r} | `{runner_display(r)}` |")
+        L.append(f"| {r} | {runner_command_md(r)} |")
     L.append("")
     if any(RUNNER_CMDS[r].get("files") for r in runners):
         for r in runners:
@@ -940,7 +1077,8 @@ def main():
     shapes = [s for s in shapes if shape_runners(s, runners)]  # shapes no selected runner runs: dropped
     if not shapes:
         ap.error("no selected runner runs any selected shape (node shapes: proctor,mocha,node,vitest; "
-                 "browser shapes: proctor-esm,proctor-esbuild-min,wtr,karma)")
+                 "browser shapes: proctor-esm,proctor-esbuild-min,wtr,karma; trivial-ts: "
+                 "proctor-js,proctor-ts-cold,proctor-ts-warm,vitest-ts,vitest-js)")
     runners = [r for r in runners if any(r in shape_runners(s, runners) for s in shapes)]
     families = [f for f in FAMILIES if any(SHAPE_FAMILY[s] == f for s in shapes)]
     if a.runs < 1:
