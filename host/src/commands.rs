@@ -50,6 +50,9 @@ pub enum CommandError {
     /// Writing to stdout failed.
     #[error("failed to write output: {0}")]
     Output(#[from] std::io::Error),
+    /// A global setup module failed (the run did not start).
+    #[error(transparent)]
+    GlobalSetup(#[from] crate::global_setup::GlobalSetupError),
 }
 
 /// `proctor run`.
@@ -59,6 +62,26 @@ pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
         outln!("{}", serde_json::to_string_pretty(&config).unwrap_or_default());
         return Ok(SUCCESS);
     }
+    // Before any runtime starts (they inherit the environment it sets up); torn down at the end
+    // whatever the run did: failed, interrupted, or stopped by an error.
+    let global_setup = crate::global_setup::GlobalSetup::start(&config).await?;
+    let ran = run_planned(&config).await;
+    let torn_down = match global_setup {
+        Some(setup) => setup.teardown().await,
+        None => Ok(()),
+    };
+    let code = ran?;
+    match torn_down {
+        Ok(()) => Ok(code),
+        Err(error) => {
+            errln!("proctor: error: {error}");
+            Ok(if code == SUCCESS { crate::exit::USAGE_OR_ENVIRONMENT } else { code })
+        }
+    }
+}
+
+/// Plans, selects and runs the tests of a resolved config; returns the exit code.
+async fn run_planned(config: &Config) -> Result<u8, CommandError> {
     // Node starts now, loading its controller while the files are parsed: the plan does not
     // say which files to load until it is done, but every node suite needs the same runtime.
     let early_node = config.suites.iter().any(|suite| suite.runtimes.contains(&RuntimeKind::Node));
@@ -93,7 +116,7 @@ pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
         None
     };
     let kept = Kept { served: served.as_ref(), node: None, early_node: Some(&early_node) };
-    let ran = execute(&plan, &config, kept, reporters).await?;
+    let ran = execute(&plan, config, kept, reporters).await?;
     Ok(ran.exit_code(config.no_tests))
 }
 

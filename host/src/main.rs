@@ -11,6 +11,7 @@ mod commands;
 mod config;
 mod events;
 mod exit;
+mod global_setup;
 mod internal;
 mod paths;
 mod plan;

@@ -60,7 +60,23 @@ pub fn write_manifest(
     tests: &[(PathBuf, Vec<ImportSite>)],
     dir: &Path,
 ) -> Result<PathBuf, BuildError> {
-    let manifest = walk(modules, tests);
+    let starts: Vec<PathBuf> = tests.iter().map(|(file, _)| file.clone()).collect();
+    let known: HashMap<PathBuf, Vec<ImportSite>> = tests.iter().cloned().collect();
+    write_walked(modules, &starts, &known, dir)
+}
+
+/// [`write_manifest`] for files the plan did not parse (global setup modules).
+pub fn write_manifest_for(modules: &ProjectModules, files: &[PathBuf], dir: &Path) -> Result<PathBuf, BuildError> {
+    write_walked(modules, files, &HashMap::new(), dir)
+}
+
+fn write_walked(
+    modules: &ProjectModules,
+    starts: &[PathBuf],
+    known: &HashMap<PathBuf, Vec<ImportSite>>,
+    dir: &Path,
+) -> Result<PathBuf, BuildError> {
+    let manifest = walk(modules, starts, known);
     // A tsconfig that cannot be read leaves its files with default options: say so once.
     for warning in modules.take_warnings() {
         errln!("proctor: warning: {warning}");
@@ -84,13 +100,11 @@ pub fn write_manifest(
 
 /// Walks from the test files through every import into the project's files, resolving each
 /// import and transforming each file that needs it.
-fn walk(modules: &ProjectModules, tests: &[(PathBuf, Vec<ImportSite>)]) -> Manifest {
+fn walk(modules: &ProjectModules, starts: &[PathBuf], known: &HashMap<PathBuf, Vec<ImportSite>>) -> Manifest {
     let resolver = modules.resolver();
     let root = resolver.root().to_path_buf();
     let mut manifest = Manifest { version: VERSION, root: root.to_string_lossy().into_owned(), ..Manifest::default() };
-    let starts: Vec<PathBuf> = tests.iter().map(|(file, _)| file.clone()).collect();
-    let known: HashMap<PathBuf, Vec<ImportSite>> = tests.iter().cloned().collect();
-    let reached = crate::plan::reachable_from(resolver, &starts, &known);
+    let reached = crate::plan::reachable_from(resolver, starts, known);
     let mut differs = !modules.settings().alias.is_empty() || !modules.settings().conditions.is_empty();
     for (file, records) in &reached.imports {
         let key = file.to_string_lossy().into_owned();

@@ -17,6 +17,7 @@ pub use browser::{build_browser, BrowserBuild};
 pub(crate) use entry::{controller_file, temp_dir, write_controller};
 pub use entry::{write_node_entry, write_node_entry_using, BuildError, NodeEntry, NodeModules};
 pub use esm::LoadProblems;
+pub use manifest::write_manifest_for;
 pub use modules::{ModuleSettings, ProjectModules};
 pub use served::{EsmModules, Reply};
 pub use sourcemap::StackMapper;

@@ -60,6 +60,31 @@ impl ModuleSettings {
         }
     }
 
+    /// Settings from the project's alone (no suite's conditions or JSX overrides): for what
+    /// runs outside any suite, such as global setup.
+    pub fn for_project(config: &Config, target: Target) -> ModuleSettings {
+        ModuleSettings {
+            alias: config.alias.clone(),
+            ..ModuleSettings::plain(&config.root, target, &config.root.join(CACHE_DIR))
+        }
+    }
+
+    /// Settings with nothing configured: no alias, conditions or JSX overrides.
+    pub fn plain(root: &Path, target: Target, cache_dir: &Path) -> ModuleSettings {
+        ModuleSettings {
+            root: root.to_path_buf(),
+            node: target == Target::Node,
+            alias: Vec::new(),
+            conditions: Vec::new(),
+            jsx: None,
+            jsx_import_source: None,
+            jsx_factory: None,
+            jsx_fragment: None,
+            jsx_in_js: false,
+            cache_dir: cache_dir.to_path_buf(),
+        }
+    }
+
     /// The runtime target.
     pub fn target(&self) -> Target {
         if self.node {

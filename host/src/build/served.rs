@@ -487,18 +487,7 @@ pub(super) fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
 /// and in `esm.rs`.
 #[cfg(test)]
 pub(super) fn esm_modules(root: &Path, cache_dir: &Path) -> EsmModules {
-    let settings = super::modules::ModuleSettings {
-        root: root.to_path_buf(),
-        node: false,
-        alias: Vec::new(),
-        conditions: Vec::new(),
-        jsx: None,
-        jsx_import_source: None,
-        jsx_factory: None,
-        jsx_fragment: None,
-        jsx_in_js: false,
-        cache_dir: cache_dir.to_path_buf(),
-    };
+    let settings = super::modules::ModuleSettings::plain(root, crate::resolve::Target::Browser, cache_dir);
     EsmModules::new(Arc::new(ProjectModules::new(settings)))
 }
 

@@ -16,6 +16,9 @@ pub(crate) struct ConfigFile {
     pub selections: BTreeMap<String, Spanned<SelectionEntry>>,
     /// `[alias]`: specifier or prefix → path or package, in table order.
     pub alias: Option<Spanned<AliasTable>>,
+    /// `global-setup = [...]`: paths relative to the root.
+    #[serde(rename = "global-setup")]
+    pub global_setup: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// The `[alias]` table with its entries in the order they are written (the first match wins,

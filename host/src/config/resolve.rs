@@ -61,6 +61,10 @@ pub struct Config {
     /// The `[alias]` table (Vitest's `resolve.alias`): specifier or prefix → path relative to
     /// the root, or a package name; in table order, the first match wins.
     pub alias: Vec<(String, String)>,
+    /// `global-setup`: modules run once in node before any runtime starts; what they return (or
+    /// their exported `teardown`) runs after the run (Vitest's `globalSetup`, Jest's
+    /// `globalSetup`/`globalTeardown`). Absolute paths.
+    pub global_setup: Vec<PathBuf>,
 }
 
 /// One suite: where its tests are and how they run.
@@ -218,9 +222,9 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         Some(path) => Some(absolute(&cwd, path)),
         None => Some(root.join("proctor.toml")).filter(|p| p.is_file()),
     };
-    let (suites, selections, alias) = match &config_path {
+    let (suites, selections, alias, global_setup) = match &config_path {
         Some(path) => read_file(path, &root)?,
-        None => (vec![default_suite(DEFAULT_TIMEOUT)], BTreeMap::new(), Vec::new()),
+        None => (vec![default_suite(DEFAULT_TIMEOUT)], BTreeMap::new(), Vec::new(), Vec::new()),
     };
     let (paths, path_globs) = resolve_paths(&project.paths, &cwd, &root)?;
     let selection = resolve_selection(&project.select, &suites, &selections, &cwd)?;
@@ -243,6 +247,7 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         runtime_filter: Vec::new(),
         snapshot_update: snapshot_update(false, None),
         alias,
+        global_setup,
     };
     if let Some(run) = run {
         if let Some(text) = &run.timeout {
@@ -453,7 +458,7 @@ fn default_suite(timeout: Duration) -> SuiteConfig {
     }
 }
 
-type FileConfig = (Vec<SuiteConfig>, BTreeMap<String, NamedSelection>, Vec<(String, String)>);
+type FileConfig = (Vec<SuiteConfig>, BTreeMap<String, NamedSelection>, Vec<(String, String)>, Vec<PathBuf>);
 
 fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
     let text =
@@ -660,7 +665,19 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
         Some(table) => checked_alias(table.get_ref(), &value_error)?,
         None => Vec::new(),
     };
-    Ok((suites, selections, alias))
+    let mut global_setup = Vec::new();
+    for entry in file.global_setup.iter().flat_map(|list| list.get_ref()) {
+        let path = root.join(entry.get_ref());
+        if !path.is_file() {
+            return Err(value_error(
+                entry.span(),
+                "global-setup",
+                format!("names \"{}\", which is not a file under {}", entry.get_ref(), root.display()),
+            ));
+        }
+        global_setup.push(path);
+    }
+    Ok((suites, selections, alias, global_setup))
 }
 
 /// The `[alias]` entries, checked: keys are specifiers matched whole or as a `key/` prefix, so
@@ -769,7 +786,7 @@ mod tests {
     use super::*;
 
     fn suites_from(text: &str) -> Result<Vec<SuiteConfig>, ConfigError> {
-        file_from(text).map(|(suites, _, _)| suites)
+        file_from(text).map(|(suites, _, _, _)| suites)
     }
 
     fn file_from(text: &str) -> Result<FileConfig, ConfigError> {
@@ -886,7 +903,7 @@ mod tests {
 
     #[test]
     fn reads_suite_tags_and_selections() {
-        let (suites, selections, _) = file_from(TWO_SUITES).unwrap();
+        let (suites, selections, _, _) = file_from(TWO_SUITES).unwrap();
         assert_eq!(suites[0].skip_tags, vec!["wip"]);
         assert_eq!(
             (suites[1].tags.clone(), suites[1].focus_tags.clone()),
@@ -920,7 +937,7 @@ mod tests {
 
     #[test]
     fn unknown_selections_and_suites_suggest_the_closest_names() {
-        let (suites, selections, _) = file_from(TWO_SUITES).unwrap();
+        let (suites, selections, _, _) = file_from(TWO_SUITES).unwrap();
         let cwd = tempfile::tempdir().unwrap();
         let args = |f: &dyn Fn(&mut SelectArgs)| {
             let mut args = SelectArgs::default();
@@ -953,7 +970,7 @@ mod tests {
 
     #[test]
     fn reads_the_alias_table_in_order_and_rejects_keys_that_match_nothing() {
-        let (_, _, alias) =
+        let (_, _, alias, _) =
             file_from("[alias]\n\"@\" = \"./src\"\nredux = \"./src/index.ts\"\nreact = \"preact/compat\"\n").unwrap();
         let expected = [("@", "./src"), ("redux", "./src/index.ts"), ("react", "preact/compat")];
         assert_eq!(alias, expected.map(|(k, v)| (k.to_string(), v.to_string())).to_vec(), "table order, not sorted");
