@@ -5,7 +5,7 @@
 // specifiers and transformed files are answered from it. Everything else goes to node's default
 // resolver untouched.
 
-import { isNotFound, loadFromManifest, resolveFromManifest, resolveWithHost, useManifest } from "./node-modules.js";
+import { loadFromManifest, resolveInOrder, useManifest } from "./node-modules.js";
 
 let indexUrl;
 
@@ -18,15 +18,13 @@ export async function initialize(data) {
 /** Resolves `proctor` to the embedded index.js, and the project's specifiers as the host did. */
 export async function resolve(specifier, context, nextResolve) {
   if (specifier === "proctor") return { url: indexUrl, format: "module", shortCircuit: true };
-  const found = resolveFromManifest(specifier, context.parentURL, false);
-  if (found !== null) return { ...found, shortCircuit: true };
-  try {
-    return await nextResolve(specifier, context);
-  } catch (error) {
-    const hosted = isNotFound(error) ? resolveWithHost(specifier, context.parentURL, false) : null;
-    if (hosted === null) throw error;
-    return { ...hosted, shortCircuit: true };
-  }
+  return resolveInOrder(
+    specifier,
+    context.parentURL,
+    false,
+    () => nextResolve(specifier, context),
+    (found) => ({ ...found, shortCircuit: true }),
+  );
 }
 
 /** Loads transformed files from the host's cache; CommonJS ones through node's CommonJS loader. */

@@ -45,7 +45,6 @@ let manifest = null;
 export function useManifest(path) {
   const read = JSON.parse(readFileSync(path, "utf8"));
   manifest = {
-    needsHooks: read.needsHooks !== false,
     root: read.root ?? "",
     modules: read.modules ?? {},
     imports: read.imports ?? {},
@@ -54,11 +53,6 @@ export function useManifest(path) {
     host: read.host,
   };
   return manifest;
-}
-
-/** Whether a manifest is in force. */
-export function hasManifest() {
-  return manifest !== null;
 }
 
 /**
@@ -84,6 +78,29 @@ export function resolveFromManifest(specifier, parentURL, isRequire) {
   const message = manifest.errors[parent]?.[specifier];
   if (message !== undefined) throw notFound(message);
   return null;
+}
+
+/**
+ * The one order every resolve hook follows: the host's answer from the manifest; else `next()`
+ * (node's own resolution, a value or a promise); else, when node cannot find an import of a
+ * source file, the host asked on the spot. `answer` shapes the host's `{ url }` as the caller
+ * returns results.
+ */
+export function resolveInOrder(specifier, parentURL, isRequire, next, answer) {
+  const found = resolveFromManifest(specifier, parentURL, isRequire);
+  if (found !== null) return answer(found);
+  const fallback = (error) => {
+    const hosted = isNotFound(error) ? resolveWithHost(specifier, parentURL, isRequire) : null;
+    if (hosted === null) throw error;
+    return answer(hosted);
+  };
+  let result;
+  try {
+    result = next();
+  } catch (error) {
+    return fallback(error);
+  }
+  return typeof result?.then === "function" ? result.then(undefined, fallback) : result;
 }
 
 /**

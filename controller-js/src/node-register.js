@@ -21,15 +21,7 @@
 import Module, { createRequire, syncBuiltinESMExports } from "node:module";
 import { extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import {
-  COMMONJS_EXTENSIONS,
-  isNotFound,
-  loadFromManifest,
-  needsHooks,
-  resolveFromManifest,
-  resolveWithHost,
-  useManifest,
-} from "./node-modules.js";
+import { COMMONJS_EXTENSIONS, loadFromManifest, needsHooks, resolveInOrder, useManifest } from "./node-modules.js";
 
 const indexUrl = new URL("./index.js", import.meta.url).href;
 const commonJsIndexUrl = new URL("./index.cjs", import.meta.url).href;
@@ -54,15 +46,13 @@ if (typeof Module.registerHooks === "function") {
           ? { url: commonJsIndexUrl, format: "commonjs", shortCircuit: true }
           : { url: indexUrl, format: "module", shortCircuit: true };
       }
-      const found = resolveFromManifest(specifier, context.parentURL, isRequire);
-      if (found !== null) return { ...found, shortCircuit: true };
-      try {
-        return nextResolve(specifier, context);
-      } catch (error) {
-        const hosted = isNotFound(error) ? resolveWithHost(specifier, context.parentURL, isRequire) : null;
-        if (hosted === null) throw error;
-        return { ...hosted, shortCircuit: true };
-      }
+      return resolveInOrder(
+        specifier,
+        context.parentURL,
+        isRequire,
+        () => nextResolve(specifier, context),
+        (found) => ({ ...found, shortCircuit: true }),
+      );
     },
     load(url, context, nextLoad) {
       const isRequire = context.conditions?.includes("require") ?? false;
@@ -78,15 +68,13 @@ if (typeof Module.registerHooks === "function") {
   Module._resolveFilename = function resolveProctor(request, parent, ...rest) {
     if (request === "proctor") return commonJsIndex;
     const parentUrl = typeof parent?.filename === "string" ? pathToFileURL(parent.filename).href : undefined;
-    const found = resolveFromManifest(request, parentUrl, true);
-    if (found !== null) return found.url.startsWith("file:") ? fileURLToPath(found.url) : found.url;
-    try {
-      return resolveFilename.call(this, request, parent, ...rest);
-    } catch (error) {
-      const hosted = isNotFound(error) ? resolveWithHost(request, parentUrl, true) : null;
-      if (hosted === null) throw error;
-      return hosted.url.startsWith("file:") ? fileURLToPath(hosted.url) : hosted.url;
-    }
+    return resolveInOrder(
+      request,
+      parentUrl,
+      true,
+      () => resolveFilename.call(this, request, parent, ...rest),
+      ({ url }) => (url.startsWith("file:") ? fileURLToPath(url) : url),
+    );
   };
 } else {
   throw new Error(`proctor needs node >= 20.6 (module.register); this is node ${process.version}`);
@@ -163,15 +151,9 @@ function manifestInThread(path) {
   inThread.manifest = path;
   const resolveProctor = loader.defaultResolve;
   loader.defaultResolve = function resolveFromHost(specifier, parentURL, ...rest) {
-    const found = specifier === "proctor" ? null : resolveFromManifest(specifier, parentURL, false);
-    if (found !== null) return { url: found.url, format: undefined };
-    try {
-      return resolveProctor.call(this, specifier, parentURL, ...rest);
-    } catch (error) {
-      const hosted = isNotFound(error) ? resolveWithHost(specifier, parentURL, false) : null;
-      if (hosted === null) throw error;
-      return { url: hosted.url, format: undefined };
-    }
+    const own = () => resolveProctor.call(this, specifier, parentURL, ...rest);
+    if (specifier === "proctor") return own();
+    return resolveInOrder(specifier, parentURL, false, own, ({ url }) => ({ url, format: undefined }));
   };
   const load = inThread.load;
   loader.load = async function loadFromHost(url, context) {

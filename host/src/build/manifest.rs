@@ -117,7 +117,8 @@ fn walk(modules: &ProjectModules, starts: &[PathBuf], known: &HashMap<PathBuf, V
             let specifier = record.specifier.clone();
             match &record.resolved {
                 Ok(Resolution::File(target)) => {
-                    differs |= node_would_differ(file, &record.specifier, target, record.kind, &root);
+                    // Once one import differs node is hooked anyway: no need to look further.
+                    differs = differs || node_would_differ(file, &record.specifier, target, record.kind, &root);
                     table.entry(key.clone()).or_default().insert(specifier, target.to_string_lossy().into_owned());
                 }
                 Ok(Resolution::Builtin(name)) => {
@@ -148,34 +149,27 @@ fn walk(modules: &ProjectModules, starts: &[PathBuf], known: &HashMap<PathBuf, V
 }
 
 /// Transforms the files that need it, on every core: a cold cache costs one swc run per file,
-/// and those are independent.
+/// and those are independent. (The manifest is keyed by path, so the order does not matter.)
 fn transform_all(
     modules: &ProjectModules,
     files: &[PathBuf],
 ) -> Vec<(PathBuf, Result<Option<crate::transform::CachedModule>, TransformError>)> {
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(files.len().max(1));
-    if workers <= 1 {
-        return files.iter().map(|file| (file.clone(), modules.transformed(file))).collect();
-    }
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<_> = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
                     let mut done = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(file) = files.get(index) else { break };
-                        done.push((index, file.clone(), modules.transformed(file)));
+                    while let Some(file) = files.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                        done.push((file.clone(), modules.transformed(file)));
                     }
                     done
                 })
             })
             .collect();
         handles.into_iter().flat_map(|handle| handle.join().unwrap_or_default()).collect()
-    });
-    results.sort_by_key(|(index, _, _)| *index);
-    results.into_iter().map(|(_, file, result)| (file, result)).collect()
+    })
 }
 
 /// Whether node's own resolver would miss or pick another file than the host's: a relative

@@ -149,19 +149,26 @@ impl ProjectModules {
             let mut tsconfigs = self.tsconfigs.lock().unwrap_or_else(PoisonError::into_inner);
             tsconfigs.options_for(file, self.settings.target(), &self.overrides)
         };
-        if !needs_transform(file, &options) && !self.needs_node_shim(file) {
-            return Ok(None);
+        if needs_transform(file, &options) {
+            return self.cache.get(file, &options).map(Some);
         }
-        self.cache.get(file, &options).map(Some)
+        // A plain script needs it only for the node shim; the text read to tell is the one the
+        // cache keys and transforms.
+        match self.node_shim_source(file) {
+            Some(source) => self.cache.get_with_source(file, source.as_bytes(), &options).map(Some),
+            None => Ok(None),
+        }
     }
 
-    /// Whether a plain JavaScript ES module uses `require`, `__dirname` or `__filename`, which
-    /// node gives only CommonJS: Jest-era files do, and Vitest provides them.
-    fn needs_node_shim(&self, file: &Path) -> bool {
+    /// The text of a plain JavaScript ES module that uses `require`, `__dirname` or
+    /// `__filename`, which node gives only CommonJS (Jest-era files do, and Vitest provides
+    /// them); `None` for any other file.
+    fn node_shim_source(&self, file: &Path) -> Option<String> {
         let plain = file.extension().and_then(|e| e.to_str()).is_some_and(|e| e == "js" || e == "mjs");
-        self.settings.target() == Target::Node
-            && plain
-            && std::fs::read_to_string(file).is_ok_and(|source| uses_cjs_globals(file, &source))
+        if self.settings.target() != Target::Node || !plain {
+            return None;
+        }
+        std::fs::read_to_string(file).ok().filter(|source| uses_cjs_globals(file, source))
     }
 
     /// Warnings about tsconfig files that could not be read (each once).
