@@ -16,6 +16,8 @@ import { formatWithOptions } from "node:util";
 import { captureConsole } from "./console.js";
 import { createController } from "./controller.js";
 import { connectWebSocket } from "./node-socket.js";
+// Module mocking in node: the registry's platform part and the CommonJS side.
+import "./node-mocks.js";
 
 // Module scope, so the socket outlives startNode's frame while connected.
 let connection = null;
