@@ -42,7 +42,7 @@
 //   mocks is kept, as Vitest's is).
 
 import { automock } from "./automock.js";
-import { callerLocations, registry, stackLocations } from "./registry.js";
+import { callerLocations, registry, stackLocations, withoutGeneration } from "./registry.js";
 
 /**
  * What the platform provides; see node-mocks.js for the node implementation.
@@ -110,11 +110,7 @@ export function generationOf(url) {
   return match === null ? 0 : Number(match[1]);
 }
 
-/** `url` without its `proctor-g` query (what stack frames and the registry compare). */
-export function withoutGeneration(url) {
-  if (typeof url !== "string" || !url.includes("proctor-g=")) return url;
-  return url.replace(/([?&])proctor-g=\d+&?/, "$1").replace(/[?&]$/, "");
-}
+export { withoutGeneration };
 
 /** `url` in generation `generation` (0: the plain URL). */
 export function withGeneration(url, generation) {
