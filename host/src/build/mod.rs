@@ -20,4 +20,5 @@ pub use esm::LoadProblems;
 pub use manifest::write_manifest_for;
 pub use modules::{ModuleSettings, ProjectModules};
 pub use served::{EsmModules, Reply};
+pub(crate) use sourcemap::without_generations;
 pub use sourcemap::StackMapper;

@@ -72,7 +72,7 @@ impl StackMapper {
 /// `stack` with node's module generations taken out of its frames: a project module imported
 /// after `resetModules()` or under a test file's mocks is `file:///p/src/x.js?proctor-g=3`
 /// (controller-js/src/node-modules.js), and is still the file `src/x.js`.
-fn without_generations(stack: &str) -> String {
+pub(crate) fn without_generations(stack: &str) -> String {
     const QUERY: &str = "proctor-g=";
     let mut out = String::with_capacity(stack.len());
     let mut rest = stack;
