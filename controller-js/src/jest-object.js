@@ -22,6 +22,7 @@ import {
   mockModule,
   requireActualModule,
   requireMockModule,
+  resetModuleMocks,
   resetModulesOfCaller,
   unmockModule,
 } from "./module-mocks.js";
@@ -111,7 +112,7 @@ export function prepareFile(fileRoot) {
 
 /**
  * Undoes what a test file changed through this object once the file is done (`fileRoot` is its
- * root group): its spies, fake timers and stubbed globals. Returns what could not be undone. Files share one runtime here, where
+ * root group): its spies, fake timers, stubbed globals and module mocks. Returns what could not be undone. Files share one runtime here, where
  * Jest and Vitest give each its own environment.
  */
 export function resetAfterFile(fileRoot) {
@@ -119,7 +120,10 @@ export function resetAfterFile(fileRoot) {
   // errors are returned for the caller to report. Timers first: a spy made before
   // useFakeTimers() is then the global again, for its restore.
   const errors = [];
-  for (const step of [useRealTimers, () => errors.push(...restoreSpiesOf(fileRoot)), removeLeftoverFakes, unstubAllGlobals]) {
+  // Its module mocks go too: files share a realm here, and a mock never reaches another file.
+  const dropModuleMocks = () => fileRoot.file !== undefined && resetModuleMocks(fileRoot.file);
+  const steps = [useRealTimers, () => errors.push(...restoreSpiesOf(fileRoot)), removeLeftoverFakes, unstubAllGlobals, dropModuleMocks];
+  for (const step of steps) {
     try {
       step();
     } catch (error) {

@@ -155,7 +155,8 @@ export function resolveForOwner(specifier, parentURL, next) {
   const virtual = (error) => {
     const record = mocked ? owner.mocks.get(virtualKey(specifier, parentURL)) : undefined;
     if (record === undefined) throw error;
-    return { url: mockUrl(record, owner.generation), format: "module" };
+    // Node's own resolution failed, so the chain ends here (node's synchronous hooks insist).
+    return { url: mockUrl(record, owner.generation), format: "module", shortCircuit: true };
   };
   let resolved;
   try {
@@ -450,7 +451,7 @@ export function requireActualModule(specifier) {
 
 /** `vi.importMock(path)`: the mock `vi.mock(path)` would give (the registered one if any). */
 export async function importMockModule(specifier) {
-  const { owner, key } = callerKey(specifier, "vi.importMock()");
+  const { owner, key } = callerKey(specifier, "vi.importMock()", true);
   const generation = owner?.generation ?? 0;
   const record = owner?.mocks.get(key) ?? { id: undefined, owner, key, specifier, factory: undefined, values: new Map(), pending: new Map() };
   return prepare(record, generation, "module", true);
@@ -458,7 +459,7 @@ export async function importMockModule(specifier) {
 
 /** `jest.requireMock(path)`: the mock `jest.mock(path)` would give, required. */
 export function requireMockModule(specifier) {
-  const { owner, key } = callerKey(specifier, "jest.requireMock()");
+  const { owner, key } = callerKey(specifier, "jest.requireMock()", true);
   const generation = owner?.generation ?? 0;
   const record = owner?.mocks.get(key) ?? { id: undefined, owner, key, specifier, factory: undefined, values: new Map(), pending: new Map() };
   return prepare(record, generation, "require", false);
@@ -469,7 +470,11 @@ export function createMockFromModule(specifier) {
   return automock(requireActualModule(specifier));
 }
 
-function callerKey(specifier, what) {
+/**
+ * The caller's owner (null outside any test file) and the key `specifier` names from the caller;
+ * `virtual`: an unresolvable specifier may name a virtual mock.
+ */
+function callerKey(specifier, what, virtual = false) {
   requirePlatform(what);
   const caller = callerLocation();
   let owner = null;
@@ -478,7 +483,7 @@ function callerKey(specifier, what) {
   } catch {
     owner = null;
   }
-  return { owner, key: keyFor(specifier, caller, false) };
+  return { owner, key: keyFor(specifier, caller, virtual) };
 }
 
 /**

@@ -1,6 +1,6 @@
 //! End to end: module mocking in node (issue 13 point 1): `vi.mock` with a factory reaching a
 //! module that imports the mocked one, automock, `__mocks__` beside a module and at the root for
-//! a package, a builtin, `importActual` partial mocks, `doMock` with a later dynamic import,
+//! a package, a builtin, virtual mocks, `importActual` partial mocks, `doMock` with a later dynamic import,
 //! `resetModules`, a CommonJS file with `jest.mock` before `require`, a TypeScript file — and
 //! none of one file's mocks seen by the files run with it. The test files are written as the
 //! hoisting transform leaves them (mocks first, then awaited dynamic imports). On the node on
@@ -28,6 +28,8 @@ const EXPECTED: &[(&str, &str)] = &[
     ("test/factory.test.js::a failure inside a mocked file's module names the plain file", "failed"),
     ("test/typed.test.ts::a TypeScript module is mocked", "passed"),
     ("test/typed.test.ts::an export the factory lacks is a link error naming it", "passed"),
+    ("test/virtual.test.cjs::a virtual mock is required like a module", "passed"),
+    ("test/virtual.test.js::a virtual mock is imported like a module", "passed"),
     ("test/z-real.test.js::another file's mocks are not seen here", "passed"),
 ];
 
