@@ -559,5 +559,30 @@ export function resetModuleMocks(file) {
   }
 }
 
-// What the loader hooks and the hoisted code reach without importing this module.
-globalThis.__proctorMocks = { settle, value, moduleSource, resolveForOwner, active: mockingActive };
+const MISSING_EXPORT = /The requested module '([^']+)' does not provide an export named '([^']+)'/;
+
+/**
+ * `message` as Vitest words it when it is node's link error for a name that a module mock's
+ * factory does not return (errors.js asks); otherwise `message` itself.
+ */
+export function explainModuleError(message) {
+  if (owners.size === 0 || typeof message !== "string" || !message.includes("does not provide an export named")) return message;
+  const match = MISSING_EXPORT.exec(message);
+  if (match === null) return message;
+  const [, specifier, name] = match;
+  // Node names the module as its importer wrote it, perhaps not as the mock did: a factory mock
+  // whose file ends with that path (extension optional) is taken to be the one.
+  const tail = `/${specifier.replace(/^(\.{1,2}\/)+/, "")}`;
+  const names = (record) => record.specifier === specifier || record.key.endsWith(tail) || record.key.replace(/\.[^./]*$/, "").endsWith(tail);
+  for (const record of records.values()) {
+    if (record.factory === undefined || !names(record)) continue;
+    return (
+      `[vitest] No "${name}" export is defined on the "${specifier}" mock. ` +
+      `Did you want to return the actual module from the mock? (${message})`
+    );
+  }
+  return message;
+}
+
+// What the loader hooks, errors.js and the hoisted code reach without importing this module.
+globalThis.__proctorMocks = { settle, value, moduleSource, resolveForOwner, active: mockingActive, explain: explainModuleError };

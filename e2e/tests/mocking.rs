@@ -1,7 +1,7 @@
 //! End to end: module mocking in node (issue 13 point 1): `vi.mock` with a factory reaching a
 //! module that imports the mocked one, automock, `__mocks__` beside a module and at the root for
 //! a package, a builtin, virtual mocks, `importActual` partial mocks, `doMock` with a later dynamic import,
-//! `resetModules`, a CommonJS file with `jest.mock` before `require`, a TypeScript file — and
+//! `resetModules`, a factory missing an export, a CommonJS file with `jest.mock` before `require`, a TypeScript file — and
 //! none of one file's mocks seen by the files run with it. The test files are written as the
 //! hoisting transform leaves them (mocks first, then awaited dynamic imports). On the node on
 //! PATH (20: the wrapped in-thread loader), node 24 (module.registerHooks) and node 22.14.
@@ -48,6 +48,14 @@ fn assert_mocking(out: &Output) {
     let stack = failed["error"]["stack"].as_str().unwrap_or_default();
     assert!(stack.contains("src/thrower.js:5:9"), "{stack}");
     assert!(!stack.contains("proctor-g"), "{stack}");
+
+    // A factory that leaves out a name its importers import: the file's load error says so as
+    // Vitest does.
+    let errors = out.events_of("load-error");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["file"], "test/missing-export.test.js", "{errors:?}");
+    let message = errors[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains(r#"[vitest] No "one" export is defined on the "./dep.js" mock"#), "{message}");
 }
 
 #[test]
