@@ -228,6 +228,8 @@ function isPending(record, generation) {
  * returns) in `generation`, or returns the promise of it. Synchronous where it can be.
  */
 function prepare(record, generation, kind, canWait) {
+  // A factory's value is the same for import and require (Jest runs a factory once per registry).
+  if (record.factory !== undefined) kind = "module";
   const slot = `${kind}@${generation}`;
   if (record.values.has(slot)) return record.values.get(slot);
   const inFlight = record.pending.get(slot);
