@@ -59,6 +59,8 @@ import { callerLocations, registry, stackLocations, withoutGeneration } from "./
  *   globalGeneration(): number,
  *   resetRealm(): void,
  *   checkHooks(): void,
+ *   hasAutomaticMocks(): boolean,
+ *   automaticMocks(file: string): string[],
  * }} Platform
  */
 
@@ -100,7 +102,7 @@ let mockCount = 0;
 
 /** Whether any mocking state exists: the loader's fast path asks this on every resolution. */
 export function mockingActive() {
-  return owners.size > 0;
+  return owners.size > 0 || (platform?.hasAutomaticMocks() ?? false);
 }
 
 /** The generation in a module URL (`?proctor-g=<n>`), or 0. */
@@ -121,10 +123,63 @@ export function withGeneration(url, generation) {
 
 /** The owner whose modules a module at `location` (URL or CommonJS path) belongs to, or null. */
 export function ownerOfLocation(location) {
-  if (owners.size === 0 || typeof location !== "string") return null;
+  if (typeof location !== "string" || (owners.size === 0 && !(platform?.hasAutomaticMocks() ?? false))) return null;
   const generation = generationOf(location);
   if (generation !== 0) return generationOwners.get(generation) ?? null;
-  return locationOwners.get(location) ?? null;
+  return locationOwners.get(location) ?? automaticOwner(location);
+}
+
+// Test files whose automatic mocks were looked for.
+const automaticChecked = new Set();
+
+/**
+ * The owner a test file at `location` gets before it mocks anything, for Jest's automatic mocks
+ * of packages from the root `__mocks__/` (only for a test file that uses the `jest` object:
+ * Vitest mocks those only on `vi.mock(pkg)`); null for any other location.
+ */
+function automaticOwner(location) {
+  if (!platform.hasAutomaticMocks()) return null;
+  const scope = registry.byLocation.get(location);
+  if (scope === undefined || automaticChecked.has(scope.file)) return null;
+  automaticChecked.add(scope.file);
+  return platform.automaticMocks(scope.file).length === 0 ? null : ownerOf(scope, location);
+}
+
+function newRecord(owner, key, specifier, factory) {
+  const record = { id: ++mockCount, owner, key, specifier, factory, values: new Map(), pending: new Map() };
+  records.set(record.id, record);
+  owner.mocks.set(key, record);
+  return record;
+}
+
+/**
+ * The owner of test file `scope`, created on first use with a generation of its own and Jest's
+ * automatic package mocks; `location`, when it is the test file's own, is learned as its name.
+ */
+function ownerOf(scope, location) {
+  let owner = owners.get(scope.file);
+  if (owner === undefined) {
+    owner = new Owner(scope.file);
+    owners.set(scope.file, owner);
+    automaticChecked.add(scope.file);
+    setGeneration(owner, platform.nextGeneration());
+    const from = location === undefined ? undefined : location.startsWith("/") ? platform.toUrl(location) : withoutGeneration(location);
+    for (const specifier of from === undefined ? [] : platform.automaticMocks(scope.file)) {
+      let key;
+      try {
+        key = platform.resolveKey(specifier, from, false);
+      } catch {
+        continue;
+      }
+      // Only for installed packages, as Jest: a project file of that name is not one.
+      if (!platform.isProjectUrl(platform.toUrl(key))) newRecord(owner, key, specifier, undefined);
+    }
+  }
+  if (location !== undefined) {
+    const plain = withoutGeneration(location);
+    for (const alias of stackLocations(plain.startsWith("/") ? platform.toUrl(plain) : plain)) locationOwners.set(alias, owner);
+  }
+  return owner;
 }
 
 /** Whether `location` is a file inside a `__mocks__` directory (its imports are never mocked). */
@@ -335,17 +390,7 @@ function ownerForCall({ location, stack }) {
         "not from code running outside any test file",
     );
   }
-  let owner = owners.get(scope.file);
-  if (owner === undefined) {
-    owner = new Owner(scope.file);
-    owners.set(scope.file, owner);
-    setGeneration(owner, platform.nextGeneration());
-  }
-  if (own !== undefined) {
-    const plain = withoutGeneration(location);
-    for (const alias of stackLocations(plain.startsWith("/") ? platform.toUrl(plain) : plain)) locationOwners.set(alias, owner);
-  }
-  return owner;
+  return ownerOf(scope, own === undefined ? undefined : location);
 }
 
 function setGeneration(owner, generation) {
@@ -398,9 +443,7 @@ export function mockModule(specifier, factory, options) {
   const caller = callerLocation();
   const owner = ownerForCall(caller);
   const key = keyFor(specifier, caller, options?.virtual === true);
-  const record = { id: ++mockCount, owner, key, specifier, factory, values: new Map(), pending: new Map() };
-  records.set(record.id, record);
-  owner.mocks.set(key, record);
+  newRecord(owner, key, specifier, factory);
 }
 
 /** `vi.unmock` / `jest.unmock` / `vi.doUnmock` / `jest.dontMock`. */
@@ -553,6 +596,7 @@ export function isolateModules(fn) {
 export function resetModuleMocks(file) {
   for (const owner of file === undefined ? [...owners.values()] : [owners.get(file)].filter(Boolean)) {
     owners.delete(owner.file);
+    automaticChecked.delete(owner.file);
     for (const record of owner.mocks.values()) records.delete(record.id);
     owner.mocks.clear();
     owner.commonJs.clear();

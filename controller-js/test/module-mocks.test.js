@@ -35,6 +35,8 @@ installModuleMockPlatform({
   toUrl: (path) => `file://${path}`,
   resetRealm: () => {},
   checkHooks: () => {},
+  hasAutomaticMocks: () => false,
+  automaticMocks: () => [],
 });
 
 function setUp() {
