@@ -301,13 +301,14 @@ function prepare(record, generation, kind, canWait) {
   if (record.factory !== undefined) {
     made = record.factory(() => importActual(record, generation));
   } else {
-    const file = platform.mocksFile(record.key, record.specifier);
+    // `{ spy: true }` spies on the actual module, whatever `__mocks__` holds.
+    const file = record.spy ? null : platform.mocksFile(record.key, record.specifier);
     if (kind === "require" || !canWait) {
-      made = file !== null ? platform.requireKey(file, record.owner, null) : automock(platform.requireKey(record.key, record.owner, record.key));
+      made = file !== null ? platform.requireKey(file, record.owner, null) : automock(platform.requireKey(record.key, record.owner, record.key), record);
     } else {
       made = file !== null
         ? platform.importUrl(platform.actualUrl(file, generation))
-        : importActual(record, generation).then(automock);
+        : importActual(record, generation).then((actual) => automock(actual, record));
     }
   }
   if (typeof made?.then !== "function") return store(made);
@@ -432,7 +433,7 @@ function keyFor(specifier, { location }, virtual) {
 export function mockModule(specifier, factory, options) {
   requirePlatform("vi.mock()/jest.mock()").checkHooks();
   if (factory !== undefined && typeof factory !== "function") {
-    // Vitest's second argument may be `{ spy: true }`: automock with the originals kept is not here.
+    // Vitest's second argument may be options instead: `{ spy: true }`.
     if (typeof factory === "object" && factory !== null) {
       options = factory;
       factory = undefined;
@@ -443,7 +444,7 @@ export function mockModule(specifier, factory, options) {
   const caller = callerLocation();
   const owner = ownerForCall(caller);
   const key = keyFor(specifier, caller, options?.virtual === true);
-  newRecord(owner, key, specifier, factory);
+  newRecord(owner, key, specifier, factory).spy = options?.spy === true;
 }
 
 /** `vi.unmock` / `jest.unmock` / `vi.doUnmock` / `jest.dontMock`. */

@@ -23,6 +23,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("test/dynamic.test.js::doMock applies to a later dynamic import", "passed"),
     ("test/dynamic.test.js::resetModules gives a fresh instance of a project module", "passed"),
     ("test/dynamic.test.js::importMock gives the automock without registering it", "passed"),
+    ("test/dynamic.test.js::doMock with { spy: true } keeps the implementations and records the calls", "passed"),
     ("test/factory.test.js::a factory mock reaches a module that imports it", "passed"),
     ("test/factory.test.js::importActual gives the real module", "passed"),
     ("test/factory.test.js::node:fs and fs are the same mocked builtin", "passed"),
