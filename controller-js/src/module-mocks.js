@@ -125,8 +125,12 @@ export function withGeneration(url, generation) {
 export function ownerOfLocation(location) {
   if (typeof location !== "string" || (owners.size === 0 && !(platform?.hasAutomaticMocks() ?? false))) return null;
   const generation = generationOf(location);
-  if (generation !== 0) return generationOwners.get(generation) ?? null;
-  return locationOwners.get(location) ?? automaticOwner(location);
+  const byGeneration = generation === 0 ? undefined : generationOwners.get(generation);
+  if (byGeneration !== undefined) return byGeneration;
+  // A test file itself may be imported in the realm's generation (after the realm's
+  // resetModules() between files): it is still the test file.
+  const plain = generation === 0 ? location : withoutGeneration(location);
+  return locationOwners.get(plain) ?? automaticOwner(plain);
 }
 
 // Test files whose automatic mocks were looked for.
@@ -472,12 +476,11 @@ export function unmockModule(specifier) {
  */
 export async function settle() {
   if (platform === null || owners.size === 0) return;
-  let chosen;
-  try {
-    chosen = [ownerForCall(callerLocation())];
-  } catch {
-    chosen = [...owners.values()];
-  }
+  // The caller's own mocks; never makes the caller an owner (that would move its imports to a
+  // generation of their own for nothing). A caller that owns none settles every file's.
+  const { location } = callerLocation();
+  const own = ownerOfLocation(location) ?? owners.get(testFileAt(location)?.file);
+  const chosen = own === undefined || own === null ? [...owners.values()] : [own];
   for (const owner of chosen) {
     for (const record of [...owner.mocks.values()]) await prepare(record, owner.generation, "module", true);
   }
