@@ -448,7 +448,23 @@ export function mockModule(specifier, factory, options) {
   const caller = callerLocation();
   const owner = ownerForCall(caller);
   const key = keyFor(specifier, caller, options?.virtual === true);
-  newRecord(owner, key, specifier, factory).spy = options?.spy === true;
+  const record = newRecord(owner, key, specifier, factory);
+  record.spy = options?.spy === true;
+  // A package may resolve to another file for `require` than for `import` (its `exports`
+  // conditions): the mock stands for both.
+  const required = requiredKey(specifier, caller);
+  if (required !== null && required !== key) owner.mocks.set(required, record);
+}
+
+/** The key `specifier` names for a `require` from the caller, or null when it names none. */
+function requiredKey(specifier, { location }) {
+  if (/^\.{0,2}\//.test(specifier)) return null;
+  const from = location?.startsWith("/") ? platform.toUrl(location) : withoutGeneration(location);
+  try {
+    return platform.resolveKey(specifier, from, true);
+  } catch {
+    return null;
+  }
 }
 
 /** `vi.unmock` / `jest.unmock` / `vi.doUnmock` / `jest.dontMock`. */
@@ -463,10 +479,9 @@ export function unmockModule(specifier) {
     return;
   }
   const record = owner.mocks.get(key);
-  if (record !== undefined) {
-    owner.mocks.delete(key);
-    records.delete(record.id);
-  }
+  if (record === undefined) return;
+  for (const [known, mock] of owner.mocks) if (mock === record) owner.mocks.delete(known);
+  records.delete(record.id);
 }
 
 /**

@@ -27,6 +27,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("test/factory.test.js::a factory mock reaches a module that imports it", "passed"),
     ("test/factory.test.js::importActual gives the real module", "passed"),
     ("test/factory.test.js::node:fs and fs are the same mocked builtin", "passed"),
+    ("test/factory.test.js::a package with separate import and require files is mocked for both", "passed"),
     ("test/factory.test.js::a failure inside a mocked file's module names the plain file", "failed"),
     ("test/jest-automatic.test.cjs::a package with a root __mocks__ file is mocked without jest.mock", "passed"),
     ("test/typed.test.ts::a TypeScript module is mocked", "passed"),
