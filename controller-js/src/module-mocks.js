@@ -23,6 +23,8 @@
 //   an ES module whose source re-exports the mock's value from this registry (`moduleSource`).
 //   CommonJS `require` of a mocked path returns the value itself (node-mocks.js).
 // - `doMock` and a later `import()` inside A's tests resolve from A's modules: A's mocks apply.
+// - When A's tests are done, its owner is dropped (jest-object.js resetAfterFile calls
+//   `resetModuleMocks(file)`); a fresh realm per file calls `resetModuleMocks()` between files.
 //
 // ES modules need static export names, so a mock's value must exist before its module links:
 // - a factory runs when its mock module is first loaded (Jest: on first require), or earlier in
@@ -40,6 +42,17 @@
 // - `resetModules()` (per file) gives the owner a new generation: project modules and mocks are
 //   evaluated afresh on next import, factories included (Jest re-runs them; the registry of
 //   mocks is kept, as Vitest's is).
+//
+// Without a factory, a `__mocks__/<name>` file beside the module wins (for a package or a
+// builtin, the root `__mocks__/<package>`), else the automock of the actual module (automock.js;
+// `{ spy: true }` keeps the implementations). Jest's automatic rule — a package with a root
+// `__mocks__` file is mocked without `jest.mock` — applies to test files that use the `jest`
+// object only: Vitest mocks those only on `vi.mock`, and a Vitest suite may keep root mocks for
+// some files. A mocked package stands for both the file `import` and the file `require` reach.
+//
+// A mocking call from a module that is no test file (a helper, a setup file) belongs to the
+// test file on the stack, else the file whose import is running (when files load one at a time),
+// else it is an error. The browser has no platform yet: mocking there throws.
 
 import { automock } from "./automock.js";
 import { callerLocations, registry, stackLocations, withoutGeneration } from "./registry.js";
