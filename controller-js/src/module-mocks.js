@@ -593,6 +593,9 @@ export function resetModulesOfCaller() {
     return;
   }
   setGeneration(owner, platform.nextGeneration());
+  // The old generation's CommonJS instances are never required again (isolateModules, which
+  // comes back to its outer generation, keeps them).
+  owner.commonJs.clear();
 }
 
 /**

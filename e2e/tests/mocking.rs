@@ -20,6 +20,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("test/commonjs.test.cjs::createMockFromModule automocks", "passed"),
     ("test/commonjs.test.cjs::isolateModules gives fresh instances that keep the file's mocks", "passed"),
     ("test/commonjs.test.cjs::a builtin is real unless mocked", "passed"),
+    ("test/commonjs.test.cjs::resetModules gives fresh CommonJS instances that keep the file's mocks", "passed"),
     ("test/dynamic.test.js::doMock applies to a later dynamic import", "passed"),
     ("test/dynamic.test.js::resetModules gives a fresh instance of a project module", "passed"),
     ("test/dynamic.test.js::importMock gives the automock without registering it", "passed"),
