@@ -4,18 +4,22 @@
 Node shapes: proctor vs mocha, `node --test` and Vitest. Browser shapes (headless Chromium):
 proctor in esm mode and in minified esbuild mode vs @web/test-runner and Karma. TypeScript
 (`--shapes trivial-ts`): the trivial shape as `.test.ts` vs `.test.js`, proctor with an empty and with a
-kept transform cache, Vitest on both.
+kept transform cache, Vitest on both. Isolation (`--family isolation`): proctor with a fresh realm per
+test file (its default) and with one shared realm (`--no-isolate`), in node and in Chromium, beside
+mocha and Vitest with and without its isolation; the issue's targets are computed and stated.
 
 Usage (from anywhere; python3 stdlib only):
   python3 bench/bench.py                      # install peers, build proctor, all shapes x runners, 3 runs
   python3 bench/bench.py --shapes single --runners proctor,mocha --runs 5 --skip-install --no-build
   python3 bench/bench.py --shapes browser,single-browser --wait-quiet 120
+  python3 bench/bench.py --family isolation --runs 3 --wait-quiet 30 --skip-install
 
 For every shape the suites are generated with gen.py (vendored in bench/vendor/) into
 bench/work/suites/<shape>/<runner>/, the peers (bench/package.json, installed into
 bench/work/peers/) are reached through the symlink bench/work/suites/node_modules, and each
 runner x shape gets 1 unmeasured warm-up + --runs measured runs. A shape is run by the runners of its
-family (node or browser). Runs are interleaved: a round runs every runner once, so slow drifts in
+family (node, browser, typescript, isolation) that run its runtime (browser runners on browser shapes
+only). Runs are interleaved: a round runs every runner once, so slow drifts in
 machine load hit all runners alike. Per run: wall time (spawn to exit), cpu = user+sys of the
 waited-for process tree (getrusage(RUSAGE_CHILDREN) delta), peak RSS = largest single process in that
 tree (wait4 ru_maxrss), the runner's own pass/fail counts parsed from its output (counts.py, plus
@@ -69,11 +73,29 @@ FAMILY_SHAPES = {
     "node": ["trivial", "async", "single", "mixed-fail", "graph"],
     "browser": ["browser", "single-browser"],
     "typescript": ["trivial-ts"],
+    "isolation": ["iso-trivial", "iso-single", "iso-browser"],
 }
 SHAPE_FAMILY = {s: fam for fam, ss in FAMILY_SHAPES.items() for s in ss}
 SHAPES = ["trivial", "async", "single", "browser", "single-browser"]  # default
 # shapes generated from another gen.py kind (and then rewritten, see RUNNER_CMDS' `ts`)
-GEN_KIND = {"trivial-ts": "trivial"}
+GEN_KIND = {"trivial-ts": "trivial", "iso-trivial": "trivial", "iso-single": "single", "iso-browser": "browser"}
+# shapes run in headless Chromium: only runners with `browser=True` run them, and those run nothing else
+BROWSER_SHAPES = {"browser", "single-browser", "iso-browser"}
+# the isolation family's targets (issue 13): (shape, runner, reference runner, at most, what it says)
+ISOLATION_TARGETS = [
+    ("iso-trivial", "proctor-isolate", "mocha", 1.30,
+     "isolation on, 10,000 trivial tests: proctor (fresh realm per file) within 1.3x of mocha"),
+    ("iso-single", "proctor-isolate", "proctor-shared", 1.10,
+     "isolation on, 1 file: proctor within 1.1x of today's (`--no-isolate`, the one-realm path)"),
+    ("iso-trivial", "proctor-shared", "mocha", 1.00,
+     "isolation off, 10,000 trivial tests: proctor `--no-isolate` at or below mocha"),
+    ("iso-single", "proctor-shared", "mocha", 1.00,
+     "isolation off, 1 file: proctor `--no-isolate` at or below mocha"),
+]
+# isolate vs shared pairs whose difference is the cost of isolation: (label, isolated runner, shared runner)
+ISOLATION_PAIRS = [("proctor (node)", "proctor-isolate", "proctor-shared"),
+                   ("vitest", "vitest-isolate", "vitest-no-isolate"),
+                   ("proctor (Chromium, esm)", "proctor-esm-isolate", "proctor-esm-shared")]
 
 ESBUILD_MIN_TOML = '[[suite]]\nruntime = "chromium"\ntests = ["test/**/*.test.js"]\nbuild = "esbuild"\nminify = true\n'
 
@@ -85,18 +107,19 @@ def clear_transform_cache(suite):
 
 # runner -> family, gen.py dialect, argv, how its counts are parsed, files written into the suite,
 # dirs prepended to PATH, `lang`: the test files rewritten by rewrite_tests ("ts": as `.test.ts`), `before`: called
-# with the suite dir before every run and outside its timing (`before_display`: what it does, for RESULTS.md)
+# with the suite dir before every run and outside its timing (`before_display`: what it does, for RESULTS.md),
+# `browser`: runs the browser shapes (and only those), `also`: more families it runs in
 RUNNER_CMDS = {
     "proctor": dict(family="node", dialect="proctor", argv=[PROCTOR, "run", "--reporter", "dots"]),
-    "mocha": dict(family="node", dialect="mocha", argv=[os.path.join(BIN, "mocha")]),
+    "mocha": dict(family="node", also=("isolation",), dialect="mocha", argv=[os.path.join(BIN, "mocha")]),
     "node": dict(family="node", dialect="node", argv=["node", "--test"]),
     "vitest": dict(family="node", dialect="vitest", argv=[os.path.join(BIN, "vitest"), "run"]),
-    "proctor-esm": dict(family="browser", dialect="proctor",
+    "proctor-esm": dict(family="browser", browser=True, dialect="proctor",
                         argv=[PROCTOR, "run", "--runtime", "chromium", "--reporter", "dots"]),
-    "proctor-esbuild-min": dict(family="browser", dialect="proctor", argv=[PROCTOR, "run", "--reporter", "dots"],
+    "proctor-esbuild-min": dict(family="browser", browser=True, dialect="proctor", argv=[PROCTOR, "run", "--reporter", "dots"],
                                 files={"proctor.toml": ESBUILD_MIN_TOML}, path=[REPO_BIN]),
-    "wtr": dict(family="browser", dialect="wtr", argv=[os.path.join(BIN, "web-test-runner")]),
-    "karma": dict(family="browser", dialect="karma", argv=[os.path.join(BIN, "karma"), "start", "karma.conf.cjs"]),
+    "wtr": dict(family="browser", browser=True, dialect="wtr", argv=[os.path.join(BIN, "web-test-runner")]),
+    "karma": dict(family="browser", browser=True, dialect="karma", argv=[os.path.join(BIN, "karma"), "start", "karma.conf.cjs"]),
     "proctor-js": dict(family="typescript", dialect="proctor", argv=[PROCTOR, "run", "--reporter", "dots"], lang="js"),
     "proctor-ts-cold": dict(family="typescript", dialect="proctor", argv=[PROCTOR, "run", "--reporter", "dots"],
                             lang="ts", before=clear_transform_cache,
@@ -105,9 +128,20 @@ RUNNER_CMDS = {
                             lang="ts"),
     "vitest-ts": dict(family="typescript", dialect="vitest", argv=[os.path.join(BIN, "vitest"), "run"], lang="ts"),
     "vitest-js": dict(family="typescript", dialect="vitest", argv=[os.path.join(BIN, "vitest"), "run"], lang="js"),
+    # isolation: proctor's default (a fresh realm per test file) against its one-realm path (today's behaviour)
+    "proctor-isolate": dict(family="isolation", dialect="proctor", argv=[PROCTOR, "run", "--reporter", "dots"]),
+    "proctor-shared": dict(family="isolation", dialect="proctor",
+                           argv=[PROCTOR, "run", "--no-isolate", "--reporter", "dots"]),
+    "vitest-isolate": dict(family="isolation", dialect="vitest", argv=[os.path.join(BIN, "vitest"), "run"]),
+    "vitest-no-isolate": dict(family="isolation", dialect="vitest",
+                              argv=[os.path.join(BIN, "vitest"), "run", "--no-isolate"]),
+    "proctor-esm-isolate": dict(family="isolation", browser=True, dialect="proctor",
+                                argv=[PROCTOR, "run", "--runtime", "chromium", "--reporter", "dots"]),
+    "proctor-esm-shared": dict(family="isolation", browser=True, dialect="proctor",
+                               argv=[PROCTOR, "run", "--runtime", "chromium", "--no-isolate", "--reporter", "dots"]),
 }
 RUNNERS = list(RUNNER_CMDS)
-PEER_RUNNERS = {"mocha", "vitest", "wtr", "karma", "vitest-ts", "vitest-js"}
+PEER_RUNNERS = {"mocha", "vitest", "wtr", "karma", "vitest-ts", "vitest-js", "vitest-isolate", "vitest-no-isolate"}
 FAMILIES = {
     "node": dict(
         title="Node: proctor vs mocha, node:test and Vitest",
@@ -123,6 +157,12 @@ FAMILIES = {
         ratio_ref="proctor-js",
         ratio_text="Ratio of each runner's median wall to proctor's on the `.js` suite (the targets: "
                    "`proctor-ts-cold` <= 1.15x, `proctor-ts-warm` <= 1.05x):"),
+    "isolation": dict(
+        title="Isolation: a fresh realm per test file vs one shared realm (proctor in node and Chromium, mocha, "
+              "Vitest)",
+        ratio_ref="mocha",
+        ratio_text="Ratio of each runner's median wall to mocha's (mocha runs every file in one realm; "
+                   "`browser` has no mocha):"),
 }
 SHAPE_TITLES = {
     "trivial": "trivial: 200 files x 50 sync tests = 10,000 tests",
@@ -133,6 +173,9 @@ SHAPE_TITLES = {
     "browser": "browser: 50 files x 20 sync tests = 1,000 tests, headless Chromium",
     "single-browser": "single-browser: 1 file x 20 sync tests, headless Chromium (single-file latency)",
     "trivial-ts": "trivial-ts: the trivial shape (200 files x 50 sync tests = 10,000 tests) in `.test.ts` and `.test.js`",
+    "iso-trivial": "iso-trivial: gen.py's trivial, 200 files x 50 sync tests = 10,000 tests",
+    "iso-single": "iso-single: gen.py's single, 1 file x 50 sync tests (single-file latency)",
+    "iso-browser": "iso-browser: gen.py's browser, 50 files x 20 sync tests = 1,000 tests, headless Chromium",
 }
 RUN_TIMEOUT = 900  # seconds per run; vitest on `trivial` takes ~60 s
 
@@ -398,9 +441,19 @@ def peer_version(name):
         return None
 
 
+def in_family(r, fam):
+    c = RUNNER_CMDS[r]
+    return c["family"] == fam or fam in c.get("also", ())
+
+
+def is_browser(r):
+    return bool(RUNNER_CMDS.get(r, {}).get("browser"))
+
+
 def shape_runners(shape, runners):
-    """The selected runners that run this shape (those of its family)."""
-    return [r for r in runners if RUNNER_CMDS[r]["family"] == SHAPE_FAMILY[shape]]
+    """The selected runners that run this shape (those of its family, for its runtime)."""
+    return [r for r in runners
+            if in_family(r, SHAPE_FAMILY[shape]) and is_browser(r) == (shape in BROWSER_SHAPES)]
 
 
 # The helpers every rewritten test file gets, in TypeScript and as the same code without the types
@@ -644,7 +697,7 @@ def overhead(shape, expected, r="proctor"):
     finished = [e for e in ev if e["event"] == "test-finished"]
     rs, rt, rf = first("run-started"), first("runtime-started"), first("run-finished")
     built = first("built")
-    if not (rs and rt and rf and started and finished) or (RUNNER_CMDS[r]["family"] == "browser" and not built):
+    if not (rs and rt and rf and started and finished) or (is_browser(r) and not built):
         return {"shape": shape, "runner": r, "error": f"missing events in {os.path.relpath(log, HERE)}", "run": run}
     n = len(finished)
     t_first, t_last = started[0]["elapsed_ms"], finished[-1]["elapsed_ms"]
@@ -673,6 +726,7 @@ def overhead(shape, expected, r="proctor"):
         "exit_ms": run["exit_unix"] * 1000 - rf["at"],               # run-finished -> process exit (ms clock)
         "run": run,
     }
+    o.update(file_split(started, finished))
     if built:
         # the build runs alongside the browser launch; `built` is emitted when both are done
         o["built_ms"] = built["elapsed_ms"] - rs["elapsed_ms"]      # run-started -> built = max(launch, build)
@@ -680,6 +734,33 @@ def overhead(shape, expected, r="proctor"):
         o["build_tool"] = built.get("tool", "?")
         o["hello_ms"] = rt["elapsed_ms"] - built["elapsed_ms"]       # built -> runtime-started (page said hello)
     return o
+
+
+def file_split(started, finished):
+    """The test phase split at file boundaries (the events name each test's file): the time spent inside
+    files (a file's first `test-started` to its last `test-finished`) and between them (one file's last
+    `test-finished` to the next file's first `test-started`). With isolation the step between files is
+    where the realm work happens: the file's groups close (`finish`), the next `load` resets the realm
+    and imports the next file alone; without it the files were all imported before the first test, and
+    the step is one ordinary test step."""
+    spans = {}  # file -> [first test-started, last test-finished], in the order files started
+    for e in started:
+        spans.setdefault(e["test"]["file"], [e["elapsed_ms"], e["elapsed_ms"]])
+    for e in finished:
+        span = spans.get(e["test"]["file"])
+        if span:
+            span[1] = max(span[1], e["elapsed_ms"])
+    order = list(spans.values())
+    gaps = [b[0] - a[1] for a, b in zip(order, order[1:])]
+    return {
+        "files": len(order),
+        "in_files_ms": sum(b - a for a, b in order),
+        "between_ms": sum(gaps),
+        "boundaries": len(gaps),
+        "boundary_mean_ms": statistics.mean(gaps) if gaps else float("nan"),
+        "boundary_median_ms": statistics.median(gaps) if gaps else float("nan"),
+        "boundary_max_ms": max(gaps) if gaps else float("nan"),
+    }
 
 
 def chromium_floor(nruns):
@@ -734,6 +815,10 @@ PROCTOR_LABELS = {
     "proctor-js": ", `.test.js`",
     "proctor-ts-cold": ", `.test.ts`, cold: transform cache emptied before each run",
     "proctor-ts-warm": ", `.test.ts`, warm: transform cache kept",
+    "proctor-isolate": ", node, fresh realm per file (default)",
+    "proctor-shared": ", node, one realm (`--no-isolate`)",
+    "proctor-esm-isolate": ", Chromium esm, fresh realm per file (default)",
+    "proctor-esm-shared": ", Chromium esm, one realm (`--no-isolate`)",
 }
 
 
@@ -748,6 +833,9 @@ def label(r, facts):
     if r in ("vitest", "vitest-ts", "vitest-js"):
         suffix = f", `.test.{r[-2:]}`" if r != "vitest" else ""
         return f"vitest {g('vitest')} (vite {g('vite')}){suffix}"
+    if r in ("vitest-isolate", "vitest-no-isolate"):
+        how = "isolate (default)" if r == "vitest-isolate" else "`--no-isolate`"
+        return f"vitest {g('vitest')} (vite {g('vite')}), pool forks, {how}"
     if r == "wtr":
         return (f"@web/test-runner {g('@web/test-runner')} (test-runner-chrome {g('@web/test-runner-chrome')}, "
                 f"puppeteer-core {g('puppeteer-core')})")
@@ -762,6 +850,21 @@ def label_short(r):
 
 
 def runners_line(fam, facts):
+    if fam == "isolation":
+        g = facts.get
+        browser = (f"**Browser**: {g('chromium')} (Debian package, `{CHROMIUM}`, headless, fresh profile).  \n"
+                   if g("chromium") else "")
+        return (browser +
+                f"**Runners**: {label('proctor', facts)} built {facts['proctor_built']}: `proctor-isolate` / "
+                "`proctor-esm-isolate` = its default, a fresh realm per test file (the host loads and runs one file "
+                "at a time in the same runtime; globals, built-ins, timers, the DOM, `process.env` and project "
+                "module instances are reset between files), `proctor-shared` / `proctor-esm-shared` = "
+                "`--no-isolate`, every file loaded into one realm before the first test (the one-realm path: "
+                "today's behaviour, the reference of the 1-file target); `-esm-` = `--runtime chromium` with the "
+                f"default `build = "esm"`. mocha {g('mocha')} (one process, one realm, gen.py's `.mocharc.json`). "
+                f"vitest {g('vitest')} + vite {g('vite')} without a config (pool `forks`): `vitest-isolate` = its "
+                "default isolation (a fresh module graph and globals per file), `vitest-no-isolate` = "
+                "`vitest run --no-isolate`.\n")
     if fam == "node":
         return (f"**Runners**: {label('proctor', facts)} built {facts['proctor_built']}; mocha {facts['mocha']}; "
                 f"vitest {facts['vitest']} + vite {facts['vite']} (default config as gen.py writes it: pool `forks`, "
@@ -852,17 +955,21 @@ def render_family(fam, data):
                  + " | ".join(cells) + " |")
     L.append("")
     ref = F["ratio_ref"]
-    if ref in runners and len(runners) > 1:
+    ref_shapes = [s for s in shapes if (s, ref) in results]  # shapes the reference runner ran
+    others = [r for r in runners if r != ref and any((s, r) in results for s in ref_shapes)]
+    if ref_shapes and others:
         L.append(F["ratio_text"] + "\n")
-        others = [r for r in runners if r != ref]
         L.append("| shape | " + " | ".join(label_short(r) for r in others) + " |")
         L.append("|---|" + "---|" * len(others))
-        for shape in shapes:
+        for shape in ref_shapes:
             p = summarize(results[(shape, ref)], expected[(shape, ref)])["wall_med"]
             cells = [f"{summarize(results[(shape, r)], expected[(shape, r)])['wall_med'] / p:.2f}x"
                      if (shape, r) in results else "-" for r in others]
             L.append(f"| {shape} | " + " | ".join(cells) + " |")
         L.append("")
+    if fam == "isolation":
+        L.extend(isolation_targets_md(results, expected))
+        L.extend(isolation_cost_md(results, expected, ovh))
 
     L.append("### Per shape\n")
     for shape in shapes:
@@ -884,9 +991,10 @@ def render_family(fam, data):
                      f"{s['load_med']:.2f} / {s['load_max']:.2f} |")
         L.append("")
 
-    node_ovh = [o for o in ovh if "built_ms" not in o
-                and RUNNER_CMDS.get(o.get("runner", "proctor"), {}).get("family") in ("node", "typescript")]
-    browser_ovh = [o for o in ovh if RUNNER_CMDS.get(o.get("runner", "proctor"), {}).get("family") == "browser"]
+    if fam == "isolation":  # its own split (isolation_cost_md), by file boundaries
+        ovh = []
+    node_ovh = [o for o in ovh if "built_ms" not in o and not is_browser(o.get("runner", "proctor"))]
+    browser_ovh = [o for o in ovh if is_browser(o.get("runner", "proctor"))]
     if node_ovh:
         L.append("### proctor: where the time goes (per-test overhead)\n")
         L.append("One extra `proctor run --reporter json` per shape (after the measured runs, so warm), split by "
@@ -1141,7 +1249,7 @@ def main():
     payloads = {}
     for fam in families:
         fshapes = [s for s in shapes if SHAPE_FAMILY[s] == fam]
-        frunners = [r for r in runners if RUNNER_CMDS[r]["family"] == fam]
+        frunners = [r for r in runners if in_family(r, fam) and any(r in shape_runners(s, runners) for s in fshapes)]
         payloads[fam] = {
             "command": argv_line, "started": started, "finished": finished, "facts": facts, "nruns": a.runs,
             "shapes": fshapes, "runners": frunners,

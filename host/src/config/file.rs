@@ -85,6 +85,8 @@ pub(crate) struct SuiteEntry {
     /// Parse JSX in `.js` files too.
     #[serde(rename = "jsx-in-js")]
     pub jsx_in_js: Option<Spanned<bool>>,
+    /// A fresh realm per test file (the default); `false` shares one realm, for speed.
+    pub isolate: Option<Spanned<bool>>,
 }
 
 /// One named selection: `fast = { tags = ["fast"] }`, `api = { tests = ["test/api/**"] }`.

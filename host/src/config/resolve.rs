@@ -94,6 +94,9 @@ pub struct SuiteConfig {
     pub conditions: Vec<String>,
     /// How JSX is compiled, where the suite overrides tsconfig.json/jsconfig.json.
     pub jsx: JsxConfig,
+    /// Each test file in a fresh realm (Jest's and Vitest's default); `isolate = false` or
+    /// `--no-isolate` shares one realm between the files of a run.
+    pub isolate: bool,
 }
 
 /// A suite's JSX overrides; `None` leaves the nearest tsconfig.json/jsconfig.json (or the
@@ -283,6 +286,11 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         config.runtime_filter = run.runtime_filter.clone();
         config.seed = run.seed.or_else(|| run.random.then(random_seed));
         config.verbose = run.verbose;
+        if run.no_isolate {
+            for suite in &mut config.suites {
+                suite.isolate = false;
+            }
+        }
     }
     Ok(config)
 }
@@ -455,6 +463,7 @@ fn default_suite(timeout: Duration) -> SuiteConfig {
         skip_tags: Vec::new(),
         conditions: Vec::new(),
         jsx: JsxConfig::default(),
+        isolate: true,
     }
 }
 
@@ -491,6 +500,7 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
             jsx_factory,
             jsx_fragment,
             jsx_in_js,
+            isolate,
         } = entry.get_ref();
         let mut suite = default_suite(DEFAULT_TIMEOUT);
         match id {
@@ -627,6 +637,9 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
         }
         if let Some(in_js) = jsx_in_js {
             suite.jsx.in_js = *in_js.get_ref();
+        }
+        if let Some(isolate) = isolate {
+            suite.isolate = *isolate.get_ref();
         }
         suites.push(suite);
     }
