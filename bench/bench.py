@@ -59,7 +59,8 @@ PEERS = os.path.join(WORK, "peers")
 SUITES = os.path.join(WORK, "suites")
 LOGS = os.path.join(WORK, "logs")
 VENDOR = os.path.join(HERE, "vendor")
-PROCTOR = os.path.join(REPO, "target", "release", "proctor")
+DEFAULT_PROCTOR = os.path.join(REPO, "target", "release", "proctor")
+PROCTOR = DEFAULT_PROCTOR  # --proctor replaces it (use_proctor)
 BIN = os.path.join(PEERS, "node_modules", ".bin")
 REPO_BIN = os.path.join(REPO, "node_modules", ".bin")  # esbuild for proctor's `build = "esbuild"` (root package.json)
 CHROMIUM = "/usr/bin/chromium"
@@ -162,7 +163,9 @@ FAMILIES = {
               "Vitest)",
         ratio_ref="mocha",
         ratio_text="Ratio of each runner's median wall to mocha's (mocha runs every file in one realm; "
-                   "`browser` has no mocha):"),
+                   "`iso-browser` has no mocha):",
+        order=["proctor-isolate", "proctor-shared", "mocha", "vitest-isolate", "vitest-no-isolate",
+               "proctor-esm-isolate", "proctor-esm-shared"]),
 }
 SHAPE_TITLES = {
     "trivial": "trivial: 200 files x 50 sync tests = 10,000 tests",
@@ -429,8 +432,17 @@ def install_peers():
 
 
 def build_proctor():
-    print("+ cargo build --release", flush=True)
-    subprocess.run(["cargo", "build", "--release"], cwd=REPO, check=True)
+    print("+ cargo build --release -p proctor", flush=True)
+    subprocess.run(["cargo", "build", "--release", "-p", "proctor"], cwd=REPO, check=True)
+
+
+def use_proctor(path):
+    """Measure the proctor binary at `path` (absolute) instead of target/release/proctor."""
+    global PROCTOR
+    path = os.path.abspath(path)
+    for c in RUNNER_CMDS.values():
+        c["argv"] = [path if x == PROCTOR else x for x in c["argv"]]
+    PROCTOR = path
 
 
 def peer_version(name):
@@ -542,7 +554,7 @@ def generate(shared, shapes, runners):
     return expected
 
 
-def machine_facts(families):
+def machine_facts(browser):
     facts = {}
     try:
         with open("/etc/os-release") as f:
@@ -569,6 +581,8 @@ def machine_facts(families):
     rev = try_sh(["git", "-C", REPO, "rev-parse", "--short", "HEAD"])
     dirty = try_sh(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=no"])
     facts["proctor_git"] = rev + (" + uncommitted changes" if dirty and not dirty.startswith("?") else "")
+    if PROCTOR != DEFAULT_PROCTOR:  # --proctor: a binary from elsewhere, not necessarily this tree's
+        facts["proctor_git"] = f"binary {PROCTOR}, tree at {facts['proctor_git']}"
     try:
         facts["proctor_built"] = dt.datetime.fromtimestamp(os.path.getmtime(PROCTOR), dt.timezone.utc).strftime(
             "%Y-%m-%d %H:%M UTC")
@@ -577,7 +591,7 @@ def machine_facts(families):
     for name in ("mocha", "vitest", "vite", "@web/test-runner", "@web/test-runner-chrome", "puppeteer-core",
                  "karma", "karma-chrome-launcher", "karma-mocha"):
         facts[name] = peer_version(name)
-    if "browser" in families:
+    if browser:
         # the Debian wrapper prints a harmless shell error on stderr; the version is on stdout
         facts["chromium"] = try_sh([CHROMIUM, "--version"])
         facts["esbuild"] = try_sh([os.path.join(REPO_BIN, "esbuild"), "--version"])
@@ -621,6 +635,17 @@ def wait_quiet(max_wait, threshold=0.3, window=2.0):
             if waited > window + 0.5:
                 print(f"  (waited {waited:.0f} s for a quiet machine; other load now {load:.2f} cores)", flush=True)
             return waited
+
+
+def clear_logs(shapes, runners, floor):
+    """Remove the logs this run will write again (the other shapes' and runners' logs are kept)."""
+    if not os.path.isdir(LOGS):
+        return
+    prefixes = tuple(f"{s}-{r}-" for s in shapes for r in shape_runners(s, runners))
+    prefixes += ("chromium-floor-",) if floor else ()
+    for name in os.listdir(LOGS):
+        if name.startswith(prefixes):
+            os.remove(os.path.join(LOGS, name))
 
 
 def bench(shapes, runners, nruns, counts_mod, expected, quiet=0):
@@ -861,7 +886,8 @@ def runners_line(fam, facts):
                 "module instances are reset between files), `proctor-shared` / `proctor-esm-shared` = "
                 "`--no-isolate`, every file loaded into one realm before the first test (the one-realm path: "
                 "today's behaviour, the reference of the 1-file target); `-esm-` = `--runtime chromium` with the "
-                f"default `build = "esm"`. mocha {g('mocha')} (one process, one realm, gen.py's `.mocharc.json`). "
+                "default `build = \"esm\"`. "
+                f"mocha {g('mocha')} (one process, one realm, gen.py's `.mocharc.json`). "
                 f"vitest {g('vitest')} + vite {g('vite')} without a config (pool `forks`): `vitest-isolate` = its "
                 "default isolation (a fresh module graph and globals per file), `vitest-no-isolate` = "
                 "`vitest run --no-isolate`.\n")
@@ -897,6 +923,122 @@ def runners_line(fam, facts):
             f"{g('mocha')} + karma-chrome-launcher {g('karma-chrome-launcher')} (gen.py's `karma.conf.cjs`: "
             f"ChromeHeadless + `--no-sandbox` etc., `CHROME_BIN={CHROMIUM}`, all files as modules in one page, "
             f"`dots` reporter).\n")
+
+
+def isolation_targets_md(results, expected):
+    """The isolation family's targets, each computed from the medians (and, as a check on the noise,
+    from the fastest runs) with its verdict."""
+    L = ["### Targets (issue 13), computed\n",
+         "Each target is a ratio of median walls (in brackets: the same ratio of the fastest runs, a check on "
+         "the noise of a shared machine); **met** = the median ratio is within the limit and both cases' counts "
+         "were valid.\n",
+         "| target | runner / reference (median wall s) | ratio of medians (of fastest) | limit | met |",
+         "|---|---|---|---|---|"]
+    verdicts = []
+    for shape, r, ref, limit, text in ISOLATION_TARGETS:
+        if (shape, r) not in results or (shape, ref) not in results:
+            L.append(f"| {text} | `{r}` / `{ref}` on {shape} | not measured | <= {limit:.2f}x | - |")
+            continue
+        a = summarize(results[(shape, r)], expected[(shape, r)])
+        b = summarize(results[(shape, ref)], expected[(shape, ref)])
+        ratio, ratio_min = a["wall_med"] / b["wall_med"], a["wall_min"] / b["wall_min"]
+        valid = a["valid"] and b["valid"]
+        met = valid and ratio <= limit
+        verdict = ("**yes**" if met else "**no**") + ("" if valid else " (invalid counts)")
+        if valid and met != (ratio_min <= limit):
+            verdict += " (borderline: the fastest runs say the opposite)"
+        verdicts.append((text, met))
+        L.append(f"| {text} | `{r}` {a['wall_med']:.3f} / `{ref}` {b['wall_med']:.3f} | **{ratio:.2f}x** "
+                 f"({ratio_min:.2f}x) | <= {limit:.2f}x | {verdict} |")
+    L.append("")
+    if verdicts:
+        missed = [t for t, ok in verdicts if not ok]
+        L.append(f"**{len(verdicts) - len(missed)} of {len(verdicts)} measured targets met.**"
+                 + (" Not met: " + "; ".join(missed) + "." if missed else "") + "\n")
+    return L
+
+
+def isolation_cost_md(results, expected, ovh):
+    """What isolation costs per file (isolate minus shared, from the measured medians) and where proctor
+    spends it (from the `--reporter json` runs, split at file boundaries)."""
+    shapes = [s for s in FAMILY_SHAPES["isolation"] if any(k[0] == s for k in results)]
+    L = ["### The cost of isolation per file\n",
+         "From the medians above: **per file** = (isolated median - shared median) / files, the price of a fresh "
+         "realm per test file amortized over the files (for the 1-file shape: the whole difference).\n",
+         "| shape | runner | files | isolated s | shared s | isolated - shared s | **per file ms** | isolated / shared |",
+         "|---|---|---|---|---|---|---|---|"]
+    for shape in shapes:
+        for what, iso, shared in ISOLATION_PAIRS:
+            if (shape, iso) not in results or (shape, shared) not in results:
+                continue
+            a = summarize(results[(shape, iso)], expected[(shape, iso)])["wall_med"]
+            b = summarize(results[(shape, shared)], expected[(shape, shared)])["wall_med"]
+            files = expected[(shape, iso)]["files"]
+            L.append(f"| {shape} | {what}: `{iso}` vs `{shared}` | {files} | {a:.3f} | {b:.3f} | {a - b:+.3f} | "
+                     f"**{(a - b) * 1000 / files:+.1f}** | {a / b:.2f}x |")
+    L.append("")
+    ovh = [o for o in ovh if o.get("shape") in shapes]
+    if not ovh:
+        return L
+    L.append("### proctor: where the time goes, isolated and shared\n")
+    L.append("One extra run per shape and proctor runner with `--reporter json` instead of `dots` (after the "
+             "measured runs, so warm), split by the events' timestamps (`elapsed_ms`, host clock, 0 = "
+             "`run-started`). `pre-run` = process spawn to `run-started` (CLI, discovery, parsing; ±1 ms); "
+             "`start-up` = `run-started` to `runtime-started` (node: spawned and connected; Chromium: launch and "
+             "build side by side, then the page loads the controller and says hello); `first load` = to the first "
+             "`test-started` (shared: importing every file; isolated: the first file alone); `in files` = the sum "
+             "over files of a file's first `test-started` to its last `test-finished` (running the tests); "
+             "`between files` = the sum over consecutive files of one file's last `test-finished` to the next "
+             "file's first `test-started` — isolated, that is the realm work: the file's groups close "
+             "(`finish`), the next `load` resets the realm (globals, timers, DOM, module generation, mocks) and "
+             "imports the next file alone; shared, it is one ordinary step between two tests; **per boundary** "
+             "= between files / (files - 1), mean (median, max); `teardown` = last `test-finished` to "
+             "`run-finished`; `exit` = `run-finished` to process exit.\n")
+    L.append("| shape | runner | tests (passed) | files | process wall ms | pre-run ms | start-up ms | first load ms | "
+             "in files ms | between files ms | **per boundary ms** mean (median, max) | teardown ms | exit ms | "
+             "other load |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    by = {}
+    for o in ovh:
+        if "error" in o:
+            L.append(f"| {o['shape']} | {o['runner']} | {o['error']} |" + " |" * 11)
+            continue
+        by[(o["shape"], o["runner"])] = o
+        per = (f"**{o['boundary_mean_ms']:.2f}** ({o['boundary_median_ms']:.2f}, {o['boundary_max_ms']:.2f})"
+               if o["boundaries"] else "- (1 file)")
+        L.append(f"| {o['shape']} | {o['runner']} | {o['tests']} ({o['passed']}) | {o['files']} | {o['wall_ms']:.0f} | "
+                 f"{o['pre_run_ms']:.0f} | {o['startup_ms']:.0f} | {o['load_ms']:.0f} | {o['in_files_ms']:.0f} | "
+                 f"{o['between_ms']:.0f} | {per} | {o['teardown_ms']:.0f} | {o['exit_ms']:.0f} | "
+                 f"{o['run']['other_load']:.2f} |")
+    L.append("")
+    lines = []
+    for shape in shapes:
+        for what, iso, shared in ISOLATION_PAIRS:
+            a, b = by.get((shape, iso)), by.get((shape, shared))
+            if not (a and b):
+                continue
+            d = {k: a[k] - b[k] for k in ("wall_ms", "pre_run_ms", "startup_ms", "load_ms", "in_files_ms",
+                                          "between_ms", "teardown_ms", "exit_ms")}
+            top = max((k for k in d if k != "wall_ms"), key=lambda k: abs(d[k]))
+            names = {"wall_ms": "wall", "pre_run_ms": "pre-run", "startup_ms": "start-up", "load_ms": "first load",
+                     "in_files_ms": "in files", "between_ms": "between files", "teardown_ms": "teardown",
+                     "exit_ms": "exit"}
+            parts = ", ".join(f"{names[k]} {d[k]:+.0f}" for k in d if k != "wall_ms")
+            per_file = (d["between_ms"] + d["load_ms"]) / a["files"]
+            lines.append(f"- {shape}, {what}: isolated - shared = {d['wall_ms']:+.0f} ms wall in these runs ({parts} "
+                         f"ms); the largest part is **{names[top]}**. First load plus "
+                         f"between files = {per_file:+.2f} ms per file "
+                         f"({a['between_ms']:.0f} ms over {a['boundaries']} boundaries isolated vs "
+                         f"{b['between_ms']:.0f} ms shared, first load {a['load_ms']:.0f} vs {b['load_ms']:.0f} ms).")
+    if lines:
+        L.append("Isolated minus shared, phase by phase (from the json runs above, one run each, so noisier than "
+                 "the medians):\n")
+        L.extend(lines)
+        L.append("")
+    cmds = sorted({(o["runner"], o.get("command", "")) for o in ovh if "command" in o})
+    L.append("Commands (in `bench/work/suites/<shape>/<runner>/`): " + "; ".join(f"{r}: `{c}`" for r, c in cmds)
+             + "; events kept in `bench/work/logs/<shape>-<runner>-json.jsonl`.\n")
+    return L
 
 
 def render_family(fam, data):
@@ -1147,13 +1289,19 @@ def load_results_json():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shapes", default=",".join(SHAPES),
+    ap.add_argument("--shapes", default=None,
                     help=f"comma-separated (default {','.join(SHAPES)}; also {','.join(s for s in SHAPE_TITLES if s not in SHAPES)})")
+    ap.add_argument("--family", choices=list(FAMILY_SHAPES), action="append", default=[],
+                    help="add every shape of this family to --shapes (repeatable; with no --shapes: just these; "
+                         "`--family isolation` = iso-trivial,iso-single,iso-browser)")
+    ap.add_argument("--proctor", default=PROCTOR, metavar="PATH",
+                    help="the proctor binary to measure (default target/release/proctor, which is rebuilt unless "
+                         "--no-build; another path is never built)")
     ap.add_argument("--runners", default=",".join(RUNNERS),
                     help=f"comma-separated (default all: {','.join(RUNNERS)}); each shape runs those of its family")
     ap.add_argument("--runs", type=int, default=3, help="measured runs per case, after 1 warm-up (default 3)")
     ap.add_argument("--skip-install", action="store_true", help="reuse bench/work/peers as it is")
-    ap.add_argument("--no-build", action="store_true", help="do not run `cargo build --release` first")
+    ap.add_argument("--no-build", action="store_true", help="do not run `cargo build --release -p proctor` first")
     ap.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
                     help="before each round, wait up to this long for the rest of the machine to use < 0.3 cores "
                          "(default 0: don't wait)")
@@ -1174,8 +1322,10 @@ def main():
         print(f"wrote {os.path.relpath(a.out)} ({', '.join(fams)})")
         return
 
-    shapes = [s for s in a.shapes.split(",") if s]
+    shapes = [s for s in (a.shapes if a.shapes is not None else ("" if a.family else ",".join(SHAPES))).split(",") if s]
+    shapes += [s for f in a.family for s in FAMILY_SHAPES[f] if s not in shapes]
     runners = [r for r in a.runners.split(",") if r]
+    use_proctor(a.proctor)
     for r in runners:
         if r not in RUNNER_CMDS:
             ap.error(f"unknown runner {r!r} (known: {', '.join(RUNNER_CMDS)})")
@@ -1186,7 +1336,9 @@ def main():
     if not shapes:
         ap.error("no selected runner runs any selected shape (node shapes: proctor,mocha,node,vitest; "
                  "browser shapes: proctor-esm,proctor-esbuild-min,wtr,karma; trivial-ts: "
-                 "proctor-js,proctor-ts-cold,proctor-ts-warm,vitest-ts,vitest-js)")
+                 "proctor-js,proctor-ts-cold,proctor-ts-warm,vitest-ts,vitest-js; iso-trivial, iso-single: "
+                 "proctor-isolate,proctor-shared,mocha,vitest-isolate,vitest-no-isolate; iso-browser: "
+                 "proctor-esm-isolate,proctor-esm-shared)")
     runners = [r for r in runners if any(r in shape_runners(s, runners) for s in shapes)]
     families = [f for f in FAMILIES if any(SHAPE_FAMILY[s] == f for s in shapes)]
     if a.runs < 1:
@@ -1202,22 +1354,28 @@ def main():
         install_peers()
     uses_proctor = any(RUNNER_CMDS[r]["argv"][0] == PROCTOR for r in runners)
     if not a.no_build and uses_proctor:
-        build_proctor()
+        if PROCTOR == DEFAULT_PROCTOR:
+            build_proctor()
+        else:
+            print(f"(--proctor {PROCTOR}: not built)", flush=True)
     missing = [RUNNER_CMDS[r]["argv"][0] for r in runners if r != "node" and not os.path.exists(RUNNER_CMDS[r]["argv"][0])]
     if "proctor-esbuild-min" in runners and not os.path.exists(os.path.join(REPO_BIN, "esbuild")):
         missing.append(os.path.join(REPO_BIN, "esbuild") + " (run `npm install` in the repo root)")
-    if "browser" in families and not os.path.exists(CHROMIUM):
+    browser_shapes = any(s in BROWSER_SHAPES for s in shapes)
+    if browser_shapes and not os.path.exists(CHROMIUM):
         missing.append(CHROMIUM + " (apt-get install chromium)")
     if missing:
         sys.exit(f"missing: {', '.join(missing)} (drop --skip-install / --no-build?)")
+    if any("--no-isolate" in RUNNER_CMDS[r]["argv"] for r in runners) and uses_proctor:
+        if "--no-isolate" not in try_sh([PROCTOR, "run", "--help"]):
+            sys.exit(f"{PROCTOR} has no `run --no-isolate` (build the isolation work, or pick another --proctor)")
 
     counts_mod = load_counts(a.shared)
-    facts = machine_facts(families)
+    facts = machine_facts(browser_shapes)
     stamp0 = binary_stamp()
     print(f"generating suites under {os.path.relpath(SUITES, REPO)} ...", flush=True)
     expected = generate(a.shared, shapes, runners)
-    if os.path.isdir(LOGS):
-        shutil.rmtree(LOGS)
+    clear_logs(shapes, runners, "browser" in families)
     results = bench(shapes, runners, a.runs, counts_mod, expected, a.wait_quiet)
 
     ovh = []
@@ -1250,6 +1408,9 @@ def main():
     for fam in families:
         fshapes = [s for s in shapes if SHAPE_FAMILY[s] == fam]
         frunners = [r for r in runners if in_family(r, fam) and any(r in shape_runners(s, runners) for s in fshapes)]
+        order = FAMILIES[fam].get("order")
+        if order:  # the family's own column order (the runs were interleaved in RUNNERS order)
+            frunners.sort(key=lambda r: order.index(r) if r in order else len(order))
         payloads[fam] = {
             "command": argv_line, "started": started, "finished": finished, "facts": facts, "nruns": a.runs,
             "shapes": fshapes, "runners": frunners,

@@ -4,11 +4,12 @@
 //! crashes by restarting the runtime and continuing with the next test.
 
 use super::blame::{display_site, load_stalled, Ending, RunningHook};
+use super::realms::file_steps;
 use super::reconcile::{planned_scheduled, reconcile, Disposition, Scheduled};
 use super::snapshots;
 use super::{FailFast, RunStats};
 use crate::events::{Emitter, EventKind, Outcome, TestId, TestInfo};
-use crate::plan::{PlannedFile, PlannedSuite};
+use crate::plan::PlannedSuite;
 use crate::runtime::Launch;
 use crate::select::{Selection, SkipReason};
 use crate::server::{Connection, Inbound};
@@ -230,24 +231,7 @@ impl<L: Launch> Driver<'_, '_, L> {
     /// Each step hands one file to one runtime, so a pool of runtimes can later take files from
     /// the same queue side by side.
     async fn run_isolated(&mut self) {
-        let suite = self.settings.suite;
-        let mut steps: Vec<Vec<&PlannedFile>> = Vec::new();
-        let mut pending_unselected: Vec<&PlannedFile> = Vec::new();
-        for file in &suite.files {
-            if file.selected && file.syntax_error.is_none() {
-                let mut step = std::mem::take(&mut pending_unselected);
-                step.push(file);
-                steps.push(step);
-            } else if !file.selected {
-                pending_unselected.push(file);
-            }
-        }
-        if let Some(last) = steps.last_mut() {
-            last.extend(pending_unselected);
-        }
-        if let Some(seed) = self.settings.seed {
-            super::order::SplitMix64::new(seed).shuffle(&mut steps);
-        }
+        let steps = file_steps(self.settings.suite, self.settings.seed);
         let mut live: Option<Live<L::Running>> = None;
         for (index, step) in steps.iter().enumerate() {
             let scope: Vec<&str> = step.iter().map(|f| f.path.as_str()).collect();
