@@ -406,6 +406,7 @@ async fn run_suites(
                         &config.root,
                         &suite_config.build,
                         suite_config.minify,
+                        suite_config.page.as_deref(),
                         &browser_modules,
                     )
                     .await;
@@ -456,6 +457,7 @@ async fn run_suites(
                         &config.root,
                         &suite_config.build,
                         suite_config.minify,
+                        suite_config.page.as_deref(),
                         &browser_modules,
                     )
                     .await;

@@ -10,9 +10,11 @@ mod entry;
 mod esm;
 mod manifest;
 mod modules;
+mod page;
 mod served;
 mod sourcemap;
 
+pub(crate) use browser::url_path;
 pub use browser::{build_browser, BrowserBuild};
 pub(crate) use entry::{controller_file, temp_dir, write_controller};
 pub use entry::{write_node_entry, write_node_entry_using, BuildError, NodeEntry, NodeModules};
