@@ -295,12 +295,16 @@ impl EsmModules {
     /// those it and the files it re-exports assign.
     fn wrap_commonjs(&self, file: &Path, source: &str) -> String {
         let analysis = cjs::analyze(source);
+        let own_url = self.plain_url(file);
         let requires: Vec<(String, Option<String>)> = analysis
             .requires
             .iter()
             .map(|specifier| {
                 let url = match self.resolver().resolve(file, specifier, ImportKind::Require) {
-                    Ok(Resolution::File(target)) => self.url_for(&target),
+                    Ok(Resolution::File(target)) => self.url_for(&target).map(|url| match &own_url {
+                        Some(own) => relative_in_project(own, &url),
+                        None => url,
+                    }),
                     Ok(Resolution::Empty(_)) => Some(EMPTY_MODULE.to_string()),
                     _ => None,
                 };
@@ -396,6 +400,26 @@ impl EsmModules {
         }
         Some(format!("export default {};\n", js(&self.plain_url(file)?)))
     }
+}
+
+/// `to` (a URL path) as `from`'s wrapper imports it: relative when both are project files, so
+/// that under a realm prefix the import stays in the realm (a fresh instance, as a relative ES
+/// import gets); packages and `/@fs/` files stay absolute, shared by every realm.
+fn relative_in_project(from: &str, to: &str) -> String {
+    let project = |url: &str| !url.starts_with(FS_PREFIX) && !url.split('/').any(|segment| segment == "node_modules");
+    if !project(from) || !project(to) || !from.starts_with('/') || !to.starts_with('/') {
+        return to.to_string();
+    }
+    let mut from_dir: Vec<&str> = from.split('/').collect();
+    from_dir.pop();
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dir.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let mut out: Vec<&str> = vec![".."; from_dir.len() - common];
+    if out.is_empty() {
+        out.push(".");
+    }
+    out.extend(&to_parts[common..]);
+    out.join("/")
 }
 
 /// `code` with each `process.env.NODE_ENV` expression replaced by `"test"`, as Vite's
@@ -576,6 +600,24 @@ mod tests {
         let dep = linking.url_for(&top_path.join("shared/node_modules/dep/index.js")).unwrap();
         assert_eq!(body(linking.respond(&dep, None, None)), "export default 3;");
         assert!(linking.url_for(&top_path.join("shared/other.js")).is_none());
+    }
+
+    #[test]
+    fn a_project_wrapper_imports_project_files_relatively_and_packages_absolutely() {
+        assert_eq!(relative_in_project("/src/a.cjs", "/src/b.cjs"), "./b.cjs");
+        assert_eq!(relative_in_project("/src/deep/a.cjs", "/lib/data.json?import"), "../../lib/data.json?import");
+        assert_eq!(relative_in_project("/a.cjs", "/src/b.cjs"), "./src/b.cjs");
+        assert_eq!(relative_in_project("/src/a.cjs", "/node_modules/p/index.js"), "/node_modules/p/index.js");
+        assert_eq!(relative_in_project("/node_modules/p/a.js", "/node_modules/p/b.js"), "/node_modules/p/b.js");
+        assert_eq!(relative_in_project("/src/a.cjs", "/@fs/w/node_modules/p/b.js"), "/@fs/w/node_modules/p/b.js");
+        let dir = project(&[
+            ("src/a.cjs", "const b = require('./lib/b.cjs');\nmodule.exports = b;"),
+            ("src/lib/b.cjs", "exports.b = 1;"),
+        ]);
+        let cache = tempfile::tempdir().unwrap();
+        let modules = esm_modules(dir.path(), cache.path());
+        let wrapped = body(modules.respond("/@realm/3/src/a.cjs", None, None));
+        assert!(wrapped.starts_with("import * as __proctor_r0 from \"./lib/b.cjs\";"), "{wrapped}");
     }
 
     #[test]
