@@ -21,5 +21,6 @@ pub use entry::{write_node_entry, write_node_entry_using, BuildError, NodeEntry,
 pub use esm::LoadProblems;
 pub use manifest::write_manifest_for;
 pub use modules::{ModuleSettings, ProjectModules};
+pub use page::page_files;
 pub use served::{EsmModules, Reply};
 pub use sourcemap::StackMapper;

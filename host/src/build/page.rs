@@ -11,7 +11,7 @@ use super::entry::BuildError;
 use lol_html::html_content::{ContentType, Element, EndTag};
 use lol_html::{doctype, element, end_tag, rewrite_str, RewriteStrSettings};
 use std::cell::Cell;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 /// What proctor adds to a run page.
@@ -102,6 +102,48 @@ fn with_parts(html: &str, parts: &PageParts) -> Result<String, String> {
     Ok(out)
 }
 
+/// The page file and the project files it loads by URL (`<script src>`, `<link href>`: classic
+/// scripts, module scripts, stylesheets), for watch mode: a change to any of them reruns the
+/// suite, as none of them is in the import graph. URLs with a scheme or outside `root` are left
+/// out; a page that cannot be read or parsed names just itself.
+pub fn page_files(page: &Path, root: &Path) -> Vec<PathBuf> {
+    let mut files = vec![page.to_path_buf()];
+    let Ok(html) = std::fs::read_to_string(page) else { return files };
+    let urls = std::cell::RefCell::new(Vec::new());
+    let collect = |attribute: &'static str| {
+        let urls = &urls;
+        move |el: &mut Element| {
+            if let Some(url) = el.get_attribute(attribute) {
+                urls.borrow_mut().push(url);
+            }
+            Ok(())
+        }
+    };
+    let settings = RewriteStrSettings::new()
+        .append_element_content_handler(element!("script[src]", collect("src")))
+        .append_element_content_handler(element!("link[href]", collect("href")));
+    if rewrite_str(&html, settings).is_err() {
+        return files;
+    }
+    let dir = page.parent().unwrap_or(root);
+    for url in urls.into_inner() {
+        let path = url.split(['?', '#']).next().unwrap_or_default();
+        if path.is_empty() || path.starts_with("//") || path.contains(':') {
+            continue;
+        }
+        let decoded = crate::paths::percent_decode(path);
+        let file = match decoded.strip_prefix('/') {
+            Some(rooted) => root.join(rooted),
+            None => dir.join(&decoded),
+        };
+        let file = crate::paths::normalize(&file);
+        if file.starts_with(root) && !files.contains(&file) {
+            files.push(file);
+        }
+    }
+    files
+}
+
 /// Inserts `content` before `el`'s end tag when there is one, noting it in `closed`.
 fn on_end(el: &mut Element, closed: Rc<Cell<bool>>, content: String) -> lol_html::HandlerResult {
     if content.is_empty() {
@@ -170,6 +212,23 @@ mod tests {
             page.ends_with("</template><p>x</p><script type=\"module\" src=\"/entry.js\"></script></body></html>"),
             "{page}"
         );
+    }
+
+    #[test]
+    fn a_pages_files_are_what_it_loads_from_the_project() {
+        let root = Path::new("/proj");
+        let dir = tempfile::tempdir().unwrap();
+        let page = dir.path().join("page.html");
+        std::fs::write(
+            &page,
+            "<link rel=\"stylesheet\" href=\"page.css?v=1\"><script src=\"vendor/lib.js\"></script><script src=\"../node_modules/chai/chai.js\"></script><script type=\"module\" src=\"/src/setup.js\"></script><script src=\"https://cdn.example/x.js\"></script><script src=\"//cdn.example/y.js\"></script><script>inline()</script>",
+        )
+        .unwrap();
+        let files = page_files(&page, dir.path());
+        let rel: Vec<String> =
+            files.iter().map(|f| f.strip_prefix(dir.path()).unwrap().to_string_lossy().into_owned()).collect();
+        assert_eq!(rel, ["page.html", "page.css", "vendor/lib.js", "src/setup.js"], "{files:?}");
+        assert_eq!(page_files(&root.join("gone.html"), root), [root.join("gone.html")]);
     }
 
     #[test]
