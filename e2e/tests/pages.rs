@@ -86,12 +86,7 @@ fn page_project(build: &str) -> Option<Project> {
     let deps = proctor_e2e::downloads::npm_packages("chai4", &["chai@4.5.0"])?;
     let project = Project::empty();
     project
-        .write(
-            "proctor.toml",
-            &format!(
-                "[[suite]]\nid = \"browser\"\nruntime = \"chromium\"\nbuild = \"{build}\"\ntests = [\"test/*.test.js\"]\npage = \"test/page.html\"\n"
-            ),
-        )
+        .write("proctor.toml", &format!("{}build = \"{build}\"\n", proctor_e2e::PAGE_SUITE))
         .write("test/page.html", PAGE)
         .write("test/page.css", "#work-area { display: block; width: 123px; }\n")
         .write("test/vendor/lib.js", LIB)

@@ -361,10 +361,7 @@ fn a_suites_custom_page_is_the_run_frame_of_the_kept_tab() {
     let _browser = proctor_e2e::browser_lock();
     let project = Project::empty();
     project
-        .write(
-            "proctor.toml",
-            "[[suite]]\nid = \"browser\"\nruntime = \"chromium\"\ntests = [\"test/*.test.js\"]\npage = \"test/page.html\"\n",
-        )
+        .write("proctor.toml", proctor_e2e::PAGE_SUITE)
         .write(
             "test/page.html",
             "<!doctype html>\n<html><head><meta name=\"x\" content=\"kept\"><script src=\"lib.js\"></script></head>\n<body><div id=\"work-area\"></div></body></html>\n",

@@ -407,10 +407,7 @@ fn a_change_to_a_suites_page_or_a_script_it_loads_reruns_the_suite() {
     let _browser = proctor_e2e::browser_lock();
     let project = Project::empty();
     project
-        .write(
-            "proctor.toml",
-            "[[suite]]\nid = \"browser\"\nruntime = \"chromium\"\ntests = [\"test/*.test.js\"]\npage = \"test/page.html\"\n",
-        )
+        .write("proctor.toml", proctor_e2e::PAGE_SUITE)
         .write("test/page.html", "<html><head><script src=\"lib.js\"></script></head><body></body></html>\n")
         .write("test/lib.js", "window.Lib = { value: 1 };\n")
         .write(
