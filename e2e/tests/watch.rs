@@ -1,7 +1,7 @@
 //! End to end for `proctor watch` on real node (and a kept Chromium tab): which tests rerun
 //! after an edit (transitive imports, a changed test file, a `subject`, a new and a deleted
 //! file, a config change), a burst of saves giving one rerun, failed tests first, the keys, and
-//! the browser tab kept across reruns. Results come from `--reporter json` on stdout; every
+//! the browser tab kept across reruns, a suite's custom page and the scripts it loads. Results come from `--reporter json` on stdout; every
 //! batch of changes ends with one status line on stderr.
 
 use proctor_e2e::Project;
@@ -425,6 +425,37 @@ fn within_a_rerun_each_file_gets_a_fresh_realm() {
     };
     assert_eq!(outcome("test/iso-a.test.js::a pollutes").as_deref(), Some("passed"), "{}", batch.status);
     assert_eq!(outcome("test/iso-b.test.js::b is clean").as_deref(), Some("passed"), "{}", batch.status);
+    assert_eq!(watch.quit(), 0);
+}
+
+#[test]
+fn a_change_to_a_suites_page_or_a_script_it_loads_reruns_the_suite() {
+    let _browser = proctor_e2e::browser_lock();
+    let project = Project::empty();
+    project
+        .write("proctor.toml", proctor_e2e::PAGE_SUITE)
+        .write("test/page.html", "<html><head><script src=\"lib.js\"></script></head><body></body></html>\n")
+        .write("test/lib.js", "window.Lib = { value: 1 };\n")
+        .write(
+            "test/page.test.js",
+            "import { it, expect } from \"proctor\";\nit(\"sees the page's library\", () => expect(window.Lib.value).toBe(1));\n",
+        );
+    let mut watch = Watch::start(&project, &[]);
+    const TEST: &str = "test/page.test.js::sees the page's library";
+    // The library the page loads is in no import graph, yet its change reruns the suite.
+    edit(&project, "test/lib.js", "window.Lib = { value: 2 };\n");
+    let batch = watch.batch();
+    assert_eq!(batch.all_finished(), vec![TEST.to_string()], "{}", batch.status);
+    assert!(batch.status.contains("FAILED: 0 passed, 1 failed"), "{}", batch.status);
+    // So does the page itself, here loading a script that fixes it.
+    edit(
+        &project,
+        "test/page.html",
+        "<html><head><script src=\"lib.js\"></script><script>Lib.value = 1;</script></head><body></body></html>\n",
+    );
+    let batch = watch.batch();
+    assert_eq!(batch.all_finished(), vec![TEST.to_string()], "{}", batch.status);
+    assert!(batch.status.starts_with("proctor watch: passed"), "{}", batch.status);
     assert_eq!(watch.quit(), 0);
 }
 

@@ -407,6 +407,7 @@ async fn run_suites(
                         &config.root,
                         &suite_config.build,
                         suite_config.minify,
+                        suite_config.page.as_deref(),
                         &browser_modules,
                     )
                     .await;
@@ -458,6 +459,7 @@ async fn run_suites(
                         &config.root,
                         &suite_config.build,
                         suite_config.minify,
+                        suite_config.page.as_deref(),
                         &browser_modules,
                     )
                     .await;

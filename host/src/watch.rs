@@ -373,6 +373,16 @@ impl Watcher {
             .collect()
     }
 
+    /// True when `changed` holds a suite's custom page or a project file it loads.
+    fn a_page_changed(&self, changed: &BTreeSet<PathBuf>) -> bool {
+        let root = &self.config.root;
+        self.config
+            .suites
+            .iter()
+            .filter_map(|suite| suite.page.as_deref())
+            .any(|page| crate::build::page_files(page, root).iter().any(|file| changed.contains(file)))
+    }
+
     /// One rerun: reload what a change to the config needs, work out the affected files, run
     /// the failed tests first, then the rest; print the status line.
     async fn rerun(&mut self, what: Rerun) {
@@ -391,6 +401,10 @@ impl Watcher {
                     }
                 }
                 self.graph = ImportGraph::new(watch_resolver(&self.config));
+                what = Rerun::All;
+            } else if self.a_page_changed(changed) {
+                // A suite's custom page and what it loads are in no import graph; they may
+                // change any test of the suite.
                 what = Rerun::All;
             } else if names.contains("tsconfig.json")
                 || names.contains("jsconfig.json")

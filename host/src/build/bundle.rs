@@ -9,10 +9,11 @@
 //! rejects with the bundler's message, which the controller reports as that file's load error)
 //! and the rest is bundled again. Each round leaves out at least one more file, so it ends.
 
-use super::browser::{shell_page, BrowserBuild};
+use super::browser::BrowserBuild;
 use super::entry::BuildError;
 use super::manifest::write_manifest;
 use super::modules::ProjectModules;
+use super::page::{run_page, PageParts};
 use super::sourcemap::StackMapper;
 use crate::config::BuildMode;
 use crate::plan::ImportSite;
@@ -53,6 +54,7 @@ pub(crate) async fn build_bundle(
     files: &[(String, PathBuf)],
     mode: &BuildMode,
     minify: bool,
+    page: Option<&Path>,
     origin: &str,
     ws_url: &str,
     modules: &ProjectModules,
@@ -124,7 +126,8 @@ pub(crate) async fn build_bundle(
         let name = stylesheet.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         format!("/__proctor/{BUNDLE_DIR}/{name}")
     });
-    std::fs::write(build_dir.join("index.html"), bundle_page(&served, styles.as_deref(), ws_url, files))
+    let html = run_page(page, &bundle_page(&served, styles.as_deref(), ws_url, files))?;
+    std::fs::write(build_dir.join("index.html"), html)
         .map_err(|source| BuildError::Write { dir: build_dir.to_path_buf(), source })?;
     let map = std::fs::read(bundle.with_extension("js.map")).ok();
     Ok(BrowserBuild {
@@ -135,7 +138,7 @@ pub(crate) async fn build_bundle(
     })
 }
 
-/// The shell page of a bundle, with a script that runs first: when the bundle throws before its
+/// What a bundle's run page carries: the bundle's script, after a script that runs first: when the bundle throws before its
 /// controller has started (its own top-level code, or a syntax error the bundler let through),
 /// nothing would ever connect and the host would wait out its connect timeout. The script
 /// instead starts the controller from its unbundled modules, which reports that error as the
@@ -143,7 +146,7 @@ pub(crate) async fn build_bundle(
 /// The controller's own `error` listener cancels the event once it runs, which is how the
 /// script knows it is not needed.
 /// `styles` is the bundle's stylesheet, when the bundler wrote one (the project's CSS imports).
-fn bundle_page(bundle: &str, styles: Option<&str>, ws_url: &str, files: &[(String, PathBuf)]) -> String {
+fn bundle_page(bundle: &str, styles: Option<&str>, ws_url: &str, files: &[(String, PathBuf)]) -> PageParts {
     let js = |s: &str| serde_json::to_string(s).expect("strings always serialize");
     let names: Vec<&str> = files.iter().map(|(rel, _)| rel.as_str()).collect();
     let early = format!(
@@ -172,9 +175,14 @@ addEventListener("error", function (event) {{
         url = js(ws_url),
         files = serde_json::to_string(&names).expect("strings always serialize"),
     );
-    let link = styles.map(|href| format!("<link rel=\"stylesheet\" href=\"{href}\">\n")).unwrap_or_default();
-    let page = shell_page("", &[], bundle);
-    page.replacen("<script type=\"module\"", &format!("{link}{early}<script type=\"module\""), 1)
+    // The bundle's stylesheet goes after the page's own, where a CSS import lands in the esm
+    // build; the early script goes just before the bundle, so that a classic script of a custom
+    // page that throws is not taken for the bundle.
+    PageParts {
+        head: String::new(),
+        head_end: styles.map(|href| format!("<link rel=\"stylesheet\" href=\"{href}\">\n")).unwrap_or_default(),
+        body_end: format!("{early}<script type=\"module\" src=\"{bundle}\"></script>\n"),
+    }
 }
 
 /// The entry: the controller, then each file with its own literal `import()` (bundlers follow
@@ -576,12 +584,13 @@ mod tests {
 
     #[test]
     fn the_bundle_page_reports_an_error_before_the_controller_starts() {
-        let page = bundle_page(
+        let parts = bundle_page(
             "/__proctor/out/bundle.js",
             Some("/__proctor/out/bundle.css"),
             "/ws?token=t",
             &[("a.test.js".into(), "/p/a.test.js".into())],
         );
+        let page = run_page(None, &parts).unwrap();
         let early = page.find("addEventListener(\"error\"").unwrap();
         let bundle = page.find("<script type=\"module\" src=\"/__proctor/out/bundle.js\">").unwrap();
         assert!(early < bundle, "{page}");

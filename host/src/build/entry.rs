@@ -28,6 +28,9 @@ pub enum BuildError {
     /// The bundler ran and failed; `message` is its own output.
     #[error("build failed: `{tool}` reported:\n{message}")]
     ToolFailed { tool: String, message: String },
+    /// The suite's `page` could not be read or rewritten.
+    #[error("failed to build the run page from {}: {message}", page.display())]
+    Page { page: PathBuf, message: String },
     /// The bundler produced no single JS file.
     #[error("build produced {found} .js files in {} (expected one, e.g. bundle.js)", dir.display())]
     NoOutput { dir: PathBuf, found: usize },

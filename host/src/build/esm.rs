@@ -8,8 +8,9 @@
 //! different importers goes into `scopes`. Imports that do not resolve become the load error
 //! of each test file that reaches them, naming the specifier and the importing file:line.
 
-use super::browser::{shell_page, url_path, BrowserBuild, CONTROLLER};
+use super::browser::{url_path, BrowserBuild, CONTROLLER};
 use super::entry::BuildError;
+use super::page::{run_page, PageParts};
 use super::served::{EsmModules, EMPTY_MODULE};
 use super::sourcemap::StackMapper;
 use crate::plan::ImportSite;
@@ -71,14 +72,16 @@ impl LoadProblems {
     }
 }
 
-/// Writes the entry, import map and shell page for `files` (relative, absolute path) of the
-/// project at `root`.
+/// Writes the entry, import map and run page (from `page`, the suite's HTML, if any) for
+/// `files` (relative, absolute path) of the project at `root`.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn build_esm(
     build_dir: &Path,
     root: &Path,
     controller_dir: &Path,
     modules: &Arc<EsmModules>,
     files: &[(String, PathBuf)],
+    page: Option<&Path>,
     origin: &str,
     ws_url: &str,
 ) -> Result<BrowserBuild, BuildError> {
@@ -130,7 +133,16 @@ pub(super) fn build_esm(
             .collect(),
         modules: Some(modules.clone()),
     };
-    write("index.html", shell_page(&walk.import_map(), &preloads, "/__proctor/entry.js"))?;
+    let mut head = format!("<script type=\"importmap\">\n{}\n</script>\n", walk.import_map());
+    for href in &preloads {
+        head.push_str(&format!("<link rel=\"modulepreload\" href=\"{href}\">\n"));
+    }
+    let parts = PageParts {
+        head,
+        head_end: String::new(),
+        body_end: "<script type=\"module\" src=\"/__proctor/entry.js\"></script>\n".into(),
+    };
+    write("index.html", run_page(page, &parts)?)?;
     Ok(BrowserBuild {
         stacks: StackMapper::served(origin, root, build_dir, None).with_modules(modules.clone()),
         tool: "esm".into(),

@@ -10,14 +10,17 @@ mod entry;
 mod esm;
 mod manifest;
 mod modules;
+mod page;
 mod served;
 mod sourcemap;
 
+pub(crate) use browser::url_path;
 pub use browser::{build_browser, BrowserBuild};
 pub(crate) use entry::{controller_file, temp_dir, write_controller};
 pub use entry::{write_node_entry, write_node_entry_using, BuildError, NodeEntry, NodeModules};
 pub use esm::LoadProblems;
 pub use manifest::write_manifest_for;
 pub use modules::{ModuleSettings, ProjectModules};
+pub use page::page_files;
 pub use served::{EsmModules, Reply};
 pub use sourcemap::StackMapper;

@@ -61,6 +61,8 @@ pub(crate) struct SuiteEntry {
     pub timeout: Option<Spanned<toml::Value>>,
     pub build: Option<Spanned<BuildValue>>,
     pub minify: Option<Spanned<bool>>,
+    /// A custom test page for browser runtimes (path relative to the root).
+    pub page: Option<Spanned<String>>,
     /// Tags every test of the suite carries.
     pub tags: Option<Spanned<Vec<String>>>,
     /// By default run only tests carrying one of these.

@@ -78,6 +78,10 @@ pub struct SuiteConfig {
     pub build: BuildMode,
     /// Minify the bundle (bundling builds only), to test the optimized build.
     pub minify: bool,
+    /// `page`: the HTML file the browser run page is built from (web-test-runner's
+    /// `testRunnerHtml`): its head, body and attributes, with proctor's import map and
+    /// controller added. Absolute; inside the root, so it is served at its own path.
+    pub page: Option<PathBuf>,
     /// Globs, relative to the root, of its test files.
     pub tests: Vec<String>,
     /// Globs of files to leave out.
@@ -455,6 +459,7 @@ fn default_suite(timeout: Duration) -> SuiteConfig {
         runtimes: vec![RuntimeKind::Node],
         build: BuildMode::Esm,
         minify: false,
+        page: None,
         tests: DEFAULT_TEST_GLOBS.iter().map(|s| s.to_string()).collect(),
         exclude: Vec::new(),
         timeout,
@@ -491,6 +496,7 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
             timeout,
             build,
             minify,
+            page,
             tags,
             focus_tags,
             skip_tags,
@@ -567,6 +573,9 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
         }
         if let Some(minify) = minify {
             suite.minify = *minify.get_ref();
+        }
+        if let Some(page) = page {
+            suite.page = Some(checked_page(page, &suite.runtimes, root, &value_error)?);
         }
         if let Some(tests) = tests {
             suite.tests = checked_globs(tests, "tests", root, &value_error)?;
@@ -753,6 +762,36 @@ fn checked_globs(
     Ok(checked)
 }
 
+/// A suite's `page`: an HTML file under the root, on a suite with a browser runtime.
+fn checked_page(
+    page: &Spanned<String>,
+    runtimes: &[RuntimeKind],
+    root: &Path,
+    value_error: &dyn Fn(std::ops::Range<usize>, &str, String) -> ConfigError,
+) -> Result<PathBuf, ConfigError> {
+    let text = page.get_ref();
+    if !runtimes.iter().any(|r| matches!(r, RuntimeKind::Chromium | RuntimeKind::Attach)) {
+        return Err(value_error(
+            page.span(),
+            "page",
+            "is the test page of browser runtimes, and this suite runs only in node (hint: add runtime = \"chromium\")"
+                .into(),
+        ));
+    }
+    let relative = inside_root(text, root).map_err(|_| {
+        value_error(page.span(), "page", format!("\"{text}\" is outside the project root {}", root.display()))
+    })?;
+    let path = root.join(&relative);
+    if relative.is_empty() || !path.is_file() {
+        return Err(value_error(
+            page.span(),
+            "page",
+            format!("names \"{text}\", which is not a file under {}", root.display()),
+        ));
+    }
+    Ok(path)
+}
+
 /// A config glob relative to the root: `..` segments and absolute globs elsewhere would match
 /// files outside it, which discovery never walks, so they are errors rather than silent no-ops.
 fn inside_root(glob: &str, root: &Path) -> Result<String, String> {
@@ -840,6 +879,25 @@ mod tests {
             err,
             "invalid config proctor.toml:4:11: `runtime` \"deno\" is not a runtime proctor supports (expected \"node\", \"chromium\" or \"attach\")"
         );
+    }
+
+    #[test]
+    fn a_page_is_an_html_file_under_the_root_of_a_browser_suite() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("test")).unwrap();
+        std::fs::write(dir.path().join("test/page.html"), "<html></html>").unwrap();
+        let read = |text: &str| {
+            std::fs::write(dir.path().join("proctor.toml"), text).unwrap();
+            read_file(&dir.path().join("proctor.toml"), dir.path()).map(|(suites, ..)| suites)
+        };
+        let suites = read("[[suite]]\nruntime = \"chromium\"\npage = \"./test/page.html\"\n").unwrap();
+        assert_eq!(suites[0].page.as_deref(), Some(dir.path().join("test/page.html").as_path()));
+        let err = read("[[suite]]\nruntime = \"chromium\"\npage = \"test/nope.html\"\n").unwrap_err().to_string();
+        assert!(err.contains("proctor.toml:3:8: `page` names \"test/nope.html\", which is not a file"), "{err}");
+        let err = read("[[suite]]\npage = \"test/page.html\"\n").unwrap_err().to_string();
+        assert!(err.contains("proctor.toml:2:8: `page` is the test page of browser runtimes"), "{err}");
+        let err = read("[[suite]]\nruntime = \"chromium\"\npage = \"../page.html\"\n").unwrap_err().to_string();
+        assert!(err.contains("`page` \"../page.html\" is outside the project root"), "{err}");
     }
 
     #[test]
