@@ -14,6 +14,7 @@ import { captureConsole } from "./console.js";
 import { createController } from "./controller.js";
 import { browserRuntimeInfo, socketUrl } from "./page.js";
 import { trackPendingTimers } from "./realm.js";
+import { installRealmImportMap, realmPrefix } from "./realm-map.js";
 
 // How long the end of a run waits for timeouts the tests left pending.
 const SETTLE_MS = 200;
@@ -103,7 +104,13 @@ export function startBrowser({ url, files, sequential = false, realms = false })
     // The server serves every project URL again under `/@realm/<n>`: the browser's module map
     // then holds a new instance of each project module for the next file, while bare imports
     // (packages, proctor itself) map to the same shared URLs.
-    freshModules: () => (realms ? `/@realm/${++realm}` : undefined),
+    freshModules: () => {
+      if (!realms) return undefined;
+      realm += 1;
+      // Aliased and extensionless imports of project files must stay in the realm too.
+      installRealmImportMap(realm);
+      return realmPrefix(realm);
+    },
   };
   let realm = 0;
   const pending = trackPendingTimers(globalThis);

@@ -92,7 +92,9 @@ pub(super) fn build_esm(
     };
     let js = |s: &str| serde_json::to_string(s).expect("strings always serialize");
     let mut entry = format!("import {{ startBrowser }} from \"/__proctor/{CONTROLLER}/browser.js\";\n");
-    entry.push_str(&format!("startBrowser({{\n  url: {},\n  files: [\n", js(ws_url)));
+    // `realms`: the server serves every project URL under `/@realm/<n>/` too (served.rs), so a
+    // fresh realm per test file gets fresh module instances.
+    entry.push_str(&format!("startBrowser({{\n  url: {},\n  realms: true,\n  files: [\n", js(ws_url)));
     for (rel, _) in files {
         let path = format!("/{}", url_path(rel));
         let url = format!("{origin}{path}");
