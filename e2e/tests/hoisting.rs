@@ -16,7 +16,10 @@ fn project() -> Project {
              [[suite]]\nid = \"browser\"\nruntime = \"chromium\"\ntests = [\"order.test.js\"]\n",
         )
         .write("dep.js", "globalThis.order ??= [];\nglobalThis.order.push(\"dep\");\nexport const value = \"real\";\n")
-        .write("dep.cjs", "globalThis.cjsOrder ??= [];\nglobalThis.cjsOrder.push(\"dep\");\nexports.value = \"real\";\n")
+        .write(
+            "dep.cjs",
+            "globalThis.cjsOrder ??= [];\nglobalThis.cjsOrder.push(\"dep\");\nexports.value = \"real\";\n",
+        )
         .write(
             "order.test.js",
             r#"import { expect, it } from "proctor";
@@ -108,4 +111,34 @@ fn hoisting_works_with_node_24s_in_thread_hooks() {
     let out = project.run_on_node(&node, &["run", "--focus", "node:", "--reporter", "json"], &[]);
     out.assert_code(1);
     assert_results(&out, "skipped");
+}
+
+#[test]
+fn a_bundled_test_file_that_hoists_still_loads() {
+    // esbuild's iife bundle has no top-level await: the hoisted calls move above the imports,
+    // which stay static (in a bundle they are evaluated first anyway).
+    let _browser = proctor_e2e::browser_lock();
+    let project = Project::empty();
+    project
+        .write(
+            "proctor.toml",
+            "[[suite]]\nid = \"bundled\"\nruntime = \"chromium\"\ntests = [\"*.test.js\"]\nbuild = \"esbuild\"\n",
+        )
+        .write("dep.js", "export const value = \"real\";\n")
+        .write(
+            "bundled.test.js",
+            r#"import { expect, it } from "proctor";
+import { value } from "./dep.js";
+
+it("ran vi.hoisted", () => {
+  expect(marker).toBe("from vi.hoisted");
+  expect(value).toBe("real");
+});
+
+const { marker } = vi.hoisted(() => ({ marker: "from vi.hoisted" }));
+"#,
+        );
+    let out = project.run(&["run", "--reporter", "json"]);
+    out.assert_code(0);
+    assert_eq!(out.outcomes(), model(&[("bundled.test.js::ran vi.hoisted", "passed")]), "{}", out.stderr);
 }

@@ -3,11 +3,11 @@
 //! `proctor internal` answers all decide alike. [`ModuleSettings`] is what it is made from,
 //! serializable, so a node process can hand the same settings back to the host binary.
 
-use crate::config::{Config, JsxConfig, SuiteConfig};
+use crate::config::{BuildMode, Config, JsxConfig, SuiteConfig};
 use crate::resolve::{ResolveOptions, Resolver, Target};
 use crate::transform::{
     needs_hoisting, needs_transform, uses_cjs_globals, CachedModule, JsxOverrides, JsxRuntime, TransformCache,
-    TransformError, Tsconfigs,
+    TransformError, TransformOptions, Tsconfigs,
 };
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -40,6 +40,10 @@ pub struct ModuleSettings {
     pub jsx_in_js: bool,
     /// The transform cache's directory.
     pub cache_dir: PathBuf,
+    /// A bundler takes the modules (a browser suite's `build = "esbuild"` or a command): no
+    /// top-level await for mock hoisting.
+    #[serde(default)]
+    pub bundled: bool,
 }
 
 impl ModuleSettings {
@@ -57,6 +61,7 @@ impl ModuleSettings {
             jsx_fragment: fragment,
             jsx_in_js: in_js,
             cache_dir: config.root.join(CACHE_DIR),
+            bundled: target == Target::Browser && suite.build != BuildMode::Esm,
         }
     }
 
@@ -82,6 +87,7 @@ impl ModuleSettings {
             jsx_fragment: None,
             jsx_in_js: false,
             cache_dir: cache_dir.to_path_buf(),
+            bundled: false,
         }
     }
 
@@ -147,7 +153,8 @@ impl ProjectModules {
     pub fn transformed(&self, file: &Path) -> Result<Option<CachedModule>, TransformError> {
         let options = {
             let mut tsconfigs = self.tsconfigs.lock().unwrap_or_else(PoisonError::into_inner);
-            tsconfigs.options_for(file, self.settings.target(), &self.overrides)
+            let options = tsconfigs.options_for(file, self.settings.target(), &self.overrides);
+            TransformOptions { await_imports: !self.settings.bundled, ..options }
         };
         if needs_transform(file, &options) {
             return self.cache.get(file, &options).map(Some);

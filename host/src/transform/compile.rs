@@ -199,7 +199,10 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
                 if hoisting {
                     if let Program::Module(module) = &mut program {
                         let esm = format == ModuleFormat::Module;
-                        hoist(module, esm, top_level_mark, unresolved_mark)?;
+                        hoist(module, esm && options.await_imports, top_level_mark, unresolved_mark)?;
+                        if esm && !options.await_imports {
+                            hoist_to_top(module);
+                        }
                     }
                 }
                 let found = FreeGlobals::find(&program, unresolved_mark);

@@ -93,6 +93,10 @@ pub struct TransformOptions {
     /// tsconfig `verbatimModuleSyntax` or `preserveValueImports`: imports used only as types are
     /// kept (only `import type` is elided).
     pub verbatim_module_syntax: bool,
+    /// An ES module that hoists mocks may use top-level await: its imports become awaited
+    /// `import()`s after the hoisted calls. False for bundles (esbuild's iife output has no
+    /// top-level await): the hoisted calls then only move above the imports.
+    pub await_imports: bool,
 }
 
 impl Default for TransformOptions {
@@ -105,6 +109,7 @@ impl Default for TransformOptions {
             decorator_metadata: false,
             use_define_for_class_fields: false,
             verbatim_module_syntax: false,
+            await_imports: true,
         }
     }
 }
@@ -121,12 +126,13 @@ impl TransformOptions {
             decorator_metadata,
             use_define_for_class_fields,
             verbatim_module_syntax,
+            await_imports,
         } = self;
         let JsxOptions { runtime, import_source, factory, fragment, development } = jsx;
         // Lengths before the free-form fields keep `a` + `;b` apart from `a;` + `b`.
         format!(
             "target={target:?};jsx={runtime:?};dev={};src={}:{import_source};factory={}:{factory};frag={}:{fragment};\
-             jsx_in_js={};legacy={};metadata={};define={};verbatim={}",
+             jsx_in_js={};legacy={};metadata={};define={};verbatim={};await_imports={}",
             flag(*development),
             import_source.len(),
             factory.len(),
@@ -136,6 +142,7 @@ impl TransformOptions {
             flag(*decorator_metadata),
             flag(*use_define_for_class_fields),
             flag(*verbatim_module_syntax),
+            flag(*await_imports),
         )
     }
 }
@@ -211,6 +218,7 @@ mod tests {
             TransformOptions { decorator_metadata: true, ..base.clone() },
             TransformOptions { use_define_for_class_fields: true, ..base.clone() },
             TransformOptions { verbatim_module_syntax: true, ..base.clone() },
+            TransformOptions { await_imports: false, ..base.clone() },
             TransformOptions {
                 jsx: JsxOptions { runtime: JsxRuntime::Classic, ..JsxOptions::default() },
                 ..base.clone()

@@ -346,3 +346,11 @@ fn hoisted_code_runs_before_the_imports_in_node() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), r#"["hoisted","mock","dep","dep"]"#);
 }
+
+#[test]
+fn without_top_level_await_the_calls_only_move_above_the_imports() {
+    let options = TransformOptions { await_imports: false, ..TransformOptions::default() };
+    let source = "import { a } from \"./a\";\nconsole.log(a);\nvi.mock(\"./a\");\n";
+    let code = transform(Path::new("/project/a.test.js"), source, &options).unwrap().code;
+    assert_eq!(code, "vi.mock(\"./a\");\nimport { a } from \"./a\";\nconsole.log(a);\n");
+}
