@@ -354,3 +354,24 @@ fn without_top_level_await_the_calls_only_move_above_the_imports() {
     let code = transform(Path::new("/project/a.test.js"), source, &options).unwrap().code;
     assert_eq!(code, "vi.mock(\"./a\");\nimport { a } from \"./a\";\nconsole.log(a);\n");
 }
+
+#[test]
+fn jsx_reads_imported_components_and_the_runtime_through_their_namespaces() {
+    let code = out(
+        "a.test.tsx",
+        "import { Comp } from './comp';\nimport { render } from './render';\nvi.mock('./comp');\nrender(<Comp a={1} />);\n",
+    );
+    assert_eq!(
+        code,
+        indoc! {r#"
+            vi.mock('./comp');
+            await globalThis.__proctorMocks?.settle?.();
+            const __vi_import_0__ = await import("react/jsx-runtime");
+            const __vi_import_1__ = await import('./comp');
+            const __vi_import_2__ = await import('./render');
+            __vi_import_2__.render(/*#__PURE__*/ __vi_import_0__.jsx(__vi_import_1__.Comp, {
+                a: 1
+            }));
+        "#}
+    );
+}
