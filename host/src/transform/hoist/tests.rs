@@ -375,3 +375,13 @@ fn jsx_reads_imported_components_and_the_runtime_through_their_namespaces() {
         "#}
     );
 }
+
+#[test]
+fn typescript_compiled_to_commonjs_hoists_above_the_requires_the_commonjs_pass_wrote() {
+    let code =
+        out("a.test.cts", "import x from './x';\nexport const z = x;\njest.mock('./x', () => ({ default: 1 }));\n");
+    let at = |needle: &str| code.find(needle).unwrap_or_else(|| panic!("{needle} in {code}"));
+    assert!(code.starts_with("\"use strict\";\n"), "{code}");
+    assert!(at("jest.mock('./x'") < at("Object.defineProperty(exports"), "{code}");
+    assert!(at("jest.mock('./x'") < at("require(\"./x\")"), "{code}");
+}
