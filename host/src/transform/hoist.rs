@@ -10,7 +10,8 @@
 //!   be evaluated before any statement of the file.
 //! - In CommonJS the hoisted calls move to the top of the program (after its directives),
 //!   above the `require`s ([`hoist_to_top`], run after the CommonJS pass).
-//! - In any block, hoisted calls move to the top of that block (babel-jest).
+//! - Vitest's calls hoist to the top of the file from wherever they are (inside a `describe`
+//!   callback, say), as Vitest hoists them; babel-jest's move to the top of their block.
 //! - `jest.mock(path, factory)` factories may reach only their own names, globals, module-scope
 //!   names starting with `mock`, babel-jest's allowed objects, and module-scope constants with a
 //!   literal value (inlined, as babel-jest hoists them); anything else is a [`HoistError`] with
@@ -164,9 +165,10 @@ pub(crate) fn has_hoisted(program: &Program) -> bool {
 }
 
 /// Hoists in `module`, which the resolver marked with `top_level_mark` and `unresolved_mark`:
-/// checks `jest.mock` factories, moves hoisted calls to the top of every block, and, for an ES
-/// module (`esm`), moves the top level's above the imports, which become awaited `import()`s.
-/// A CommonJS file's top level is [`hoist_to_top`]'s, after the CommonJS pass.
+/// checks `jest.mock` factories, lifts Vitest's nested calls into the top level, moves jest's
+/// to the top of their blocks, and, for an ES module that may await (`esm`), moves the top
+/// level's above the imports, which become awaited `import()`s. Otherwise the top level is
+/// [`hoist_to_top`]'s (for CommonJS after the CommonJS pass).
 pub(crate) fn hoist(
     module: &mut Module,
     esm: bool,
@@ -188,11 +190,81 @@ pub(crate) fn hoist(
                 .into(),
         });
     }
+    lift_nested_vi_calls(module)?;
     module.visit_mut_with(&mut BlockHoister);
     if esm {
         hoist_imports(module, SyntaxContext::empty().apply_mark(unresolved_mark));
     }
     Ok(())
+}
+
+/// Takes Vitest's hoisted statements out of every block into the top level, each just before
+/// the top-level statement it was in (so the top level's hoisting keeps source order). One
+/// inside another hoisted call is Vitest's error.
+fn lift_nested_vi_calls(module: &mut Module) -> Result<(), HoistError> {
+    struct Take(Vec<Stmt>);
+    impl VisitMut for Take {
+        fn visit_mut_stmts(&mut self, stmts: &mut Vec<Stmt>) {
+            let (vi, others): (Vec<_>, Vec<_>) = std::mem::take(stmts).into_iter().partition(is_vi_statement);
+            *stmts = others;
+            stmts.visit_mut_children_with(self);
+            self.0.extend(vi);
+        }
+    }
+    let mut body = Vec::with_capacity(module.body.len());
+    for mut item in std::mem::take(&mut module.body) {
+        let mut take = Take(Vec::new());
+        item.visit_mut_children_with(&mut take);
+        if let (Some(inner), true) = (take.0.first(), item_is_hoisted(&item)) {
+            return Err(HoistError {
+                span: inner.span(),
+                message: format!(
+                    "Cannot call {} inside {}: both methods are hoisted to the top of the file and not actually \
+                     called inside each other.",
+                    hoisted_name(inner),
+                    match &item {
+                        ModuleItem::Stmt(stmt) => hoisted_name(stmt),
+                        ModuleItem::ModuleDecl(_) => String::new(),
+                    }
+                ),
+            });
+        }
+        take.0.sort_by_key(|stmt| stmt.span().lo);
+        body.extend(take.0.into_iter().map(ModuleItem::Stmt));
+        body.push(item);
+    }
+    module.body = body;
+    Ok(())
+}
+
+/// A statement Vitest hoists to the top of the file: a call of `vi`'s, or a `vi.hoisted` value.
+fn is_vi_statement(stmt: &Stmt) -> bool {
+    stmt_is_hoisted(stmt)
+        && !matches!(stmt, Stmt::Expr(ExprStmt { expr, .. }) if matches!(hoisted_call(expr), Some((Api::Jest, _))))
+}
+
+/// `vi.mock()`, `jest.unmock()`: how Vitest's errors name a hoisted statement's call.
+fn hoisted_name(stmt: &Stmt) -> String {
+    let expr = match stmt {
+        Stmt::Expr(ExprStmt { expr, .. }) => &**expr,
+        Stmt::Decl(Decl::Var(var)) => var
+            .decls
+            .first()
+            .and_then(|decl| decl.init.as_deref())
+            .unwrap_or(&Expr::Invalid(Invalid { span: DUMMY_SP })),
+        _ => return "\"hoisted method\"".into(),
+    };
+    let expr = match expr {
+        Expr::Await(AwaitExpr { arg, .. }) => &**arg,
+        expr => expr,
+    };
+    match expr {
+        Expr::Call(call) => match member_call(call) {
+            Some((Expr::Ident(object), method)) => format!("{}.{method}()", object.sym),
+            _ => "\"hoisted method\"".into(),
+        },
+        _ => "\"hoisted method\"".into(),
+    }
 }
 
 /// Moves the hoisted calls of a CommonJS program's top level to its top, after its directives

@@ -113,7 +113,7 @@ fn hoisted_values_move_whole_and_calls_keep_source_order() {
 }
 
 #[test]
-fn commonjs_hoists_above_the_requires_and_blocks_hoist_to_their_top() {
+fn commonjs_hoists_above_the_requires_jest_to_the_top_of_its_block_vi_to_the_file_top() {
     let code = out(
         "a.test.cjs",
         indoc! {r#"
@@ -131,10 +131,10 @@ fn commonjs_hoists_above_the_requires_and_blocks_hoist_to_their_top() {
             jest.mock("./x", ()=>({
                     mockValue: 1
                 })).mock("./y");
+            vi.mock("./z");
             const x = require("./x");
             test("t", ()=>{
                 jest.unmock("./y");
-                vi.mock("./z");
                 const y = 1;
             });
             if (x) vi.mock("./not-in-a-block");
@@ -146,11 +146,54 @@ fn commonjs_hoists_above_the_requires_and_blocks_hoist_to_their_top() {
 fn an_es_module_without_a_top_level_hoist_keeps_its_imports() {
     let source = indoc! {r#"
         import { value } from "./dep";
-        test("t", () => { value(); vi.mock("./dep"); });
+        test("t", () => { value(); jest.mock("./dep"); });
     "#};
     let code = out("a.test.js", source);
     assert!(code.starts_with("import { value } from \"./dep\";\n"), "{code}");
-    assert!(code.contains("vi.mock(\"./dep\");\n    value();"), "hoisted within its block: {code}");
+    assert!(code.contains("jest.mock(\"./dep\");\n    value();"), "hoisted within its block: {code}");
+}
+
+#[test]
+fn vitest_calls_in_callbacks_hoist_to_the_top_of_the_file_in_source_order() {
+    let code = out(
+        "a.test.js",
+        indoc! {r#"
+            import { describe, it } from "vitest";
+            import { value } from "./dep";
+            vi.mock("./first");
+            describe("d", () => {
+                const { spy } = vi.hoisted(() => ({ spy: 1 }));
+                vi.mock("./dep", () => ({ value: spy }));
+                it("t", () => value);
+            });
+            vi.mock("./last");
+        "#},
+    );
+    assert_eq!(
+        code,
+        indoc! {r#"
+            import { describe, it } from "vitest";
+            vi.mock("./first");
+            const { spy } = vi.hoisted(()=>({
+                    spy: 1
+                }));
+            vi.mock("./dep", ()=>({
+                    value: spy
+                }));
+            vi.mock("./last");
+            await globalThis.__proctorMocks?.settle?.();
+            const __vi_import_0__ = await import("./dep");
+            describe("d", ()=>{
+                it("t", ()=>__vi_import_0__.value);
+            });
+        "#}
+    );
+    let err = error("a.test.js", "vi.hoisted(() => {\n  vi.mock(\"./a\");\n});\n");
+    assert!(
+        matches!(&err, TransformError::Hoist { line: 2, column: 3, message, .. }
+        if message.starts_with("Cannot call vi.mock() inside vi.hoisted(): both methods are hoisted")),
+        "{err:?}"
+    );
 }
 
 #[test]
