@@ -128,7 +128,8 @@ pub fn might_hoist(source: &str) -> bool {
         }
         let after = source[dot + 1..].trim_start();
         let (method, rest) = after.split_at(after.find(|c: char| !word(c)).unwrap_or(after.len()));
-        (VI_HOISTED.contains(&method) || JEST_HOISTED.contains(&method)) && rest.trim_start().starts_with('(')
+        let hoisted = VI_HOISTED.contains(&method) || JEST_HOISTED.contains(&method) || PATH_ARGUMENT.contains(&method);
+        hoisted && rest.trim_start().starts_with('(')
     })
 }
 
@@ -146,7 +147,8 @@ pub fn needs_hoisting(path: &Path, source: &str) -> bool {
         .is_ok_and(|program| has_hoisted(&program))
 }
 
-/// Whether `program` has a call to hoist, at its top level or at the top of any block.
+/// Whether `program` has a call to hoist, at its top level or in any block, or a path written
+/// as `import("./x")` for the mocking API to rewrite.
 pub(crate) fn has_hoisted(program: &Program) -> bool {
     struct Finder(bool);
     impl Visit for Finder {
@@ -157,6 +159,10 @@ pub(crate) fn has_hoisted(program: &Program) -> bool {
         fn visit_stmts(&mut self, stmts: &[Stmt]) {
             self.0 = self.0 || stmts.iter().any(stmt_is_hoisted);
             stmts.visit_children_with(self);
+        }
+        fn visit_call_expr(&mut self, call: &CallExpr) {
+            self.0 = self.0 || imported_path(call).is_some();
+            call.visit_children_with(self);
         }
     }
     let mut finder = Finder(false);
@@ -545,23 +551,28 @@ impl VisitMut for BlockHoister {
 
     fn visit_mut_call_expr(&mut self, call: &mut CallExpr) {
         call.visit_mut_children_with(self);
-        let api_object =
-            member_call(call).is_some_and(|(object, method)| PATH_ARGUMENT.contains(&method) && is_api_object(object));
-        if !api_object {
-            return;
+        if let Some(path) = imported_path(call).cloned() {
+            call.args[0].expr = Box::new(path);
         }
-        let Some(first) = call.args.first_mut() else { return };
-        let import = match &mut *first.expr {
-            Expr::Await(AwaitExpr { arg, .. }) => arg,
-            _ => &mut first.expr,
-        };
-        if let Expr::Call(CallExpr { callee: Callee::Import(_), args, .. }) = &mut **import {
-            if let [ExprOrSpread { spread: None, expr: path }] = args.as_mut_slice() {
-                if matches!(&**path, Expr::Lit(Lit::Str(_))) {
-                    first.expr = path.clone();
-                }
-            }
-        }
+    }
+}
+
+/// The path of `vi.mock(import("./x"))` (or `await import`, and the other methods taking a
+/// path): Vitest passes the path itself, so naming the module does not import it.
+fn imported_path(call: &CallExpr) -> Option<&Expr> {
+    let (object, method) = member_call(call)?;
+    if !PATH_ARGUMENT.contains(&method) || !is_api_object(object) {
+        return None;
+    }
+    let first = call.args.first()?;
+    let import = match &*first.expr {
+        Expr::Await(AwaitExpr { arg, .. }) => &**arg,
+        expr => expr,
+    };
+    let Expr::Call(CallExpr { callee: Callee::Import(_), args, .. }) = import else { return None };
+    match args.as_slice() {
+        [ExprOrSpread { spread: None, expr: path }] if matches!(&**path, Expr::Lit(Lit::Str(_))) => Some(path),
+        _ => None,
     }
 }
 

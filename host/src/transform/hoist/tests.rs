@@ -77,7 +77,7 @@ fn hoisted_values_move_whole_and_calls_keep_source_order() {
             vi.unmock("./other");
             jest.mock("./jested");
             vitest.mock(import("./by-import"));
-            vi.doMock("./do");
+            vi.doMock(await import("./do"));
             vi.doUnmock("./undo");
             jest.doMock("./jest-do");
             jest.dontMock("./dont");
@@ -314,6 +314,7 @@ fn only_files_with_a_hoisted_call_need_the_transform() {
     assert!(!needs_hoisting(js, "import { a } from './a';\n// vi.mock('./a')\nconst s = 'vi.mock(\"x\")';\n"));
     assert!(!needs_hoisting(js, "const f = () => vi.mock('./a');\n"), "not a statement");
     assert!(!needs_hoisting(js, "vi.doMock('./a');\njest.mock(name);\nmy.vi.fn();\n"));
+    assert!(needs_hoisting(js, "it('t', async () => { vi.doMock(import('./a')); });\n"), "a path to rewrite");
     assert!(!needs_hoisting(js, "vi.mock('./a'"), "a broken file is the runtime's to report");
     assert!(!might_hoist("envi.mock('x'); vi.mocked(x); jest.fn(); vi.mock;"));
     assert!(might_hoist("jest\n  .mock('x')"));
@@ -322,7 +323,7 @@ fn only_files_with_a_hoisted_call_need_the_transform() {
 #[test]
 fn nothing_to_hoist_leaves_the_output_as_without_the_pass() {
     // The comment lets the text through the filter; the AST has nothing to hoist.
-    let source = "import { a } from \"./a\";\nvi.fn(a);\nvi.doMock(\"./a\");\n// vi.mock(\"./a\")\n";
+    let source = "import { a } from \"./a\";\nvi.fn(a);\nvi.spyOn(a, \"b\");\n// vi.mock(\"./a\")\n";
     assert!(might_hoist(source));
     let unfiltered = source.replace("vi.mock", "vi.xock");
     assert!(!might_hoist(&unfiltered));
