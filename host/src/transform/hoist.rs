@@ -252,19 +252,16 @@ fn is_vi_statement(stmt: &Stmt) -> bool {
 /// `vi.mock()`, `jest.unmock()`: how Vitest's errors name a hoisted statement's call.
 fn hoisted_name(stmt: &Stmt) -> String {
     let expr = match stmt {
-        Stmt::Expr(ExprStmt { expr, .. }) => &**expr,
-        Stmt::Decl(Decl::Var(var)) => var
-            .decls
-            .first()
-            .and_then(|decl| decl.init.as_deref())
-            .unwrap_or(&Expr::Invalid(Invalid { span: DUMMY_SP })),
-        _ => return "\"hoisted method\"".into(),
+        Stmt::Expr(ExprStmt { expr, .. }) => Some(&**expr),
+        Stmt::Decl(Decl::Var(var)) => var.decls.first().and_then(|decl| decl.init.as_deref()),
+        _ => None,
     };
-    let expr = match expr {
-        Expr::Await(AwaitExpr { arg, .. }) => &**arg,
-        expr => expr,
+    let call = match expr {
+        Some(Expr::Await(AwaitExpr { arg, .. })) => &**arg,
+        Some(expr) => expr,
+        None => return "\"hoisted method\"".into(),
     };
-    match expr {
+    match call {
         Expr::Call(call) => match member_call(call) {
             Some((Expr::Ident(object), method)) => format!("{}.{method}()", object.sym),
             _ => "\"hoisted method\"".into(),
@@ -273,8 +270,9 @@ fn hoisted_name(stmt: &Stmt) -> String {
     }
 }
 
-/// Moves the hoisted calls of a CommonJS program's top level to its top, after its directives
-/// (`"use strict"`), in source order.
+/// Moves the hoisted calls of a program's top level to its top, after its directives (`"use
+/// strict"`), in source order: for CommonJS (after the CommonJS pass, above its `require`s) and
+/// for an ES module that may not await (its imports stay static).
 pub(crate) fn hoist_to_top(module: &mut Module) {
     let directives = module
         .body
