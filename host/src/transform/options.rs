@@ -184,8 +184,10 @@ impl Language {
 
 /// Whether `path` must go through [`transform`](super::transform) before a runtime can load it:
 /// TypeScript and JSX always; `.js`/`.mjs`/`.cjs` when the suite allows JSX in them. A plain
-/// JavaScript ES module that uses `require`, `__dirname` or `__filename` on node needs it too;
-/// that takes its text, so ask [`uses_cjs_globals`](super::uses_cjs_globals) for those.
+/// JavaScript ES module that uses `require`, `__dirname` or `__filename` on node needs it too,
+/// and so does a project's plain script with `vi.mock`/`jest.mock` calls to hoist; that takes
+/// its text, so ask [`uses_cjs_globals`](super::uses_cjs_globals) and
+/// [`needs_hoisting`](super::needs_hoisting) for those.
 pub fn needs_transform(path: &Path, options: &TransformOptions) -> bool {
     Language::of(path, options.jsx_in_js).is_some_and(|language| language != Language::JavaScript)
 }
