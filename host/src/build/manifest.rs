@@ -206,13 +206,15 @@ fn format_name(format: ModuleFormat) -> &'static str {
 }
 
 /// A transform error as a load error shows it: the file relative to the root, and for a syntax
-/// error the code frame under it.
+/// or hoisting error the code frame under it.
 fn shown_error(root: &Path, error: &TransformError) -> String {
     let text = error.to_string();
     let root_prefix = format!("{}/", root.display());
     let text = text.replacen(&root_prefix, "", 1);
     match error {
-        TransformError::Syntax { frame, .. } if !frame.is_empty() => format!("{text}\n{frame}"),
+        TransformError::Syntax { frame, .. } | TransformError::Hoist { frame, .. } if !frame.is_empty() => {
+            format!("{text}\n{frame}")
+        }
         _ => text,
     }
 }

@@ -563,6 +563,27 @@ mod tests {
     }
 
     #[test]
+    fn a_plain_test_file_that_mocks_is_served_hoisted() {
+        let dir = project(&[
+            ("a.test.js", "import { a } from './a.js';\nexport const seen = a;\nvi.mock('./a.js');\n"),
+            ("a.js", "export const a = 1;\n"),
+        ]);
+        let root = dir.path().canonicalize().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        let modules = esm_modules(&root, cache.path());
+        let served = body(modules.respond("/a.test.js", None, None));
+        assert!(
+            served.contains(
+                "vi.mock('./a.js');\nawait globalThis.__proctorMocks?.settle?.();\n\
+                 const __vi_import_0__ = await import('./a.js');\n"
+            ),
+            "{served}"
+        );
+        assert!(modules.map_for("/a.test.js").is_some(), "its stacks map back");
+        assert_eq!(body(modules.respond("/a.js", None, None)), "export const a = 1;\n");
+    }
+
+    #[test]
     fn workspaces_and_links_are_served_and_nothing_else_outside() {
         let top = project(&[
             ("node_modules/hoisted/index.js", "export default 1;"),
