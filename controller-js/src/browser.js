@@ -78,9 +78,10 @@ export function trackTimers(scope, report) {
  * Connects to the host and serves its commands until shutdown.
  * @param {{ url: string, files: { file: string, url?: string, load(): Promise<unknown> }[], sequential?: boolean }} options
  *   `sequential` (a bundle, whose stack frames name no test file) loads the files one at a time.
+ *   `setupFiles` run before each test file (setup-files.js).
  * @returns {Promise<void>} settles once the connection is open and `hello` is sent
  */
-export function startBrowser({ url, files, sequential = false }) {
+export function startBrowser({ url, files, setupFiles = [], sequential = false }) {
   const socket = new WebSocket(socketUrl(url));
   const outbox = [];
   let open = false;
@@ -97,7 +98,7 @@ export function startBrowser({ url, files, sequential = false }) {
     scheduledBy: timers.scheduledBy,
     settle: timers.settle,
   };
-  const controller = createController({ send, adapter, files, sequential });
+  const controller = createController({ send, adapter, files, setupFiles, sequential });
   const original = {};
   for (const method of ["log", "info", "debug", "warn", "error", "trace"]) original[method] = console[method];
   captureConsole(console, {

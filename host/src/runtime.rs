@@ -4,7 +4,7 @@
 
 use crate::build::{
     build_browser, temp_dir, write_controller, write_node_entry, write_node_entry_using, BuildError, EsmModules,
-    LoadProblems, ModuleSettings, NodeEntry, NodeModules, ProjectModules, StackMapper,
+    FileSetup, LoadProblems, ModuleSettings, NodeEntry, NodeModules, ProjectModules, StackMapper,
 };
 use crate::config::BuildMode;
 use crate::serve::ServeClient;
@@ -213,10 +213,11 @@ impl Site {
         Ok(Site { server, build_dir, built, modules, esm })
     }
 
-    /// Builds the page for `files` and lets the shell page through.
+    /// Builds the page for `files` (each after the setup files) and lets the shell page through.
     async fn build(
         &self,
         files: &[(String, PathBuf)],
+        setup: &FileSetup,
         root: &Path,
         mode: &BuildMode,
         minify: bool,
@@ -226,6 +227,7 @@ impl Site {
             self.build_dir.path(),
             root,
             files,
+            setup,
             mode,
             minify,
             &origin,
@@ -241,9 +243,11 @@ impl Site {
 
 impl ChromiumLaunch {
     /// Builds the page for `files`, starts the server that serves it, and launches Chromium.
+    #[allow(clippy::too_many_arguments)]
     pub async fn prepare(
         launcher: &ChromiumLauncher,
         files: &[(String, PathBuf)],
+        setup: &FileSetup,
         root: &Path,
         mode: &BuildMode,
         minify: bool,
@@ -253,7 +257,7 @@ impl ChromiumLaunch {
         // Launching Chromium and building overlap: both take a noticeable fraction of a second.
         // The page the browser opens at start-up waits for the build.
         let page_url = site.server.page_url();
-        let (browser, build) = tokio::join!(launcher.launch(&page_url), site.build(files, root, mode, minify));
+        let (browser, build) = tokio::join!(launcher.launch(&page_url), site.build(files, setup, root, mode, minify));
         let build = build?;
         let browser = browser?;
         let report = BuildReport { tool: build.tool, duration: build.duration };
@@ -283,13 +287,14 @@ impl ServedLaunch {
         client: &Arc<ServeClient>,
         label: &str,
         files: &[(String, PathBuf)],
+        setup: &FileSetup,
         root: &Path,
         mode: &BuildMode,
         minify: bool,
         settings: &ModuleSettings,
     ) -> Result<(Server, ServedLaunch, BuildReport), PrepareError> {
         let site = Site::start(client.bind, root, mode, settings).await?;
-        let build = site.build(files, root, mode, minify).await?;
+        let build = site.build(files, setup, root, mode, minify).await?;
         let report = BuildReport { tool: build.tool, duration: build.duration };
         let Site { server, build_dir, .. } = site;
         let launch = ServedLaunch {

@@ -703,6 +703,7 @@ mod tests {
                         nodes: vec![],
                         imports: vec![],
                         subjects: vec![],
+                        environment: None,
                     })
                     .collect(),
             }],

@@ -8,6 +8,7 @@ use super::entry::{write_controller, BuildError};
 use super::esm::{build_esm, LoadProblems};
 use super::modules::ProjectModules;
 use super::served::EsmModules;
+use super::setup::FileSetup;
 use super::sourcemap::StackMapper;
 use crate::config::BuildMode;
 use crate::paths::file_url;
@@ -32,8 +33,8 @@ pub struct BrowserBuild {
 /// Where the served site puts the controller, relative to the build dir.
 pub(super) const CONTROLLER: &str = "controller";
 
-/// Writes the page and entry for `files` (relative, absolute path) into `build_dir` and runs
-/// the bundler the mode asks for. `origin` is the server's `http://127.0.0.1:PORT`. `esm` is
+/// Writes the page and entry for `files` (relative, absolute path), each run after the setup
+/// files of `setup`, into `build_dir` and runs the bundler the mode asks for. `origin` is the server's `http://127.0.0.1:PORT`. `esm` is
 /// the module service the server answers the page's requests with (the `esm` mode's), and
 /// `modules` the suite's resolver and transform.
 #[allow(clippy::too_many_arguments)]
@@ -41,6 +42,7 @@ pub async fn build_browser(
     build_dir: &Path,
     root: &Path,
     files: &[(String, PathBuf)],
+    setup: &FileSetup,
     mode: &BuildMode,
     minify: bool,
     origin: &str,
@@ -61,8 +63,13 @@ pub async fn build_browser(
                     &own
                 }
             };
-            build_esm(build_dir, root, &controller_dir, esm, files, origin, ws_url)
+            build_esm(build_dir, root, &controller_dir, esm, files, setup, origin, ws_url)
         }
+        BuildMode::Esbuild | BuildMode::Command(_) if !setup.files.is_empty() => Err(BuildError::Unsupported(
+            "setup-files need build = \"esm\" in a browser suite for now: a bundle cannot import a setup file \
+             afresh before each test file (hint: use build = \"esm\", or import the setup from each test file)"
+                .into(),
+        )),
         BuildMode::Esbuild | BuildMode::Command(_) => {
             let tests = test_imports(modules.resolver(), files);
             build_bundle(build_dir, root, &controller_dir, files, mode, minify, origin, ws_url, modules, &tests).await

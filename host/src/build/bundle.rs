@@ -59,7 +59,7 @@ pub(crate) async fn build_bundle(
     tests: &[(PathBuf, Vec<ImportSite>)],
 ) -> Result<BrowserBuild, BuildError> {
     let started = Instant::now();
-    let manifest = write_manifest(modules, tests, build_dir)?;
+    let manifest = write_manifest(modules, tests, &[], build_dir)?;
     let resolver: &Resolver = modules.resolver();
     let out_dir = build_dir.join(BUNDLE_DIR);
     std::fs::create_dir_all(&out_dir).map_err(|source| BuildError::Write { dir: out_dir.clone(), source })?;

@@ -11,6 +11,7 @@
 use super::browser::{shell_page, url_path, BrowserBuild, CONTROLLER};
 use super::entry::BuildError;
 use super::served::{EsmModules, EMPTY_MODULE};
+use super::setup::FileSetup;
 use super::sourcemap::StackMapper;
 use crate::plan::ImportSite;
 use crate::resolve::{ImportKind, Resolution, ResolveError, ResolveOptions, Resolver, Target};
@@ -72,13 +73,15 @@ impl LoadProblems {
 }
 
 /// Writes the entry, import map and shell page for `files` (relative, absolute path) of the
-/// project at `root`.
+/// project at `root`, each test file run after the setup files of `setup`.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn build_esm(
     build_dir: &Path,
     root: &Path,
     controller_dir: &Path,
     modules: &Arc<EsmModules>,
     files: &[(String, PathBuf)],
+    setup: &FileSetup,
     origin: &str,
     ws_url: &str,
 ) -> Result<BrowserBuild, BuildError> {
@@ -89,7 +92,12 @@ pub(super) fn build_esm(
     };
     let js = |s: &str| serde_json::to_string(s).expect("strings always serialize");
     let mut entry = format!("import {{ startBrowser }} from \"/__proctor/{CONTROLLER}/browser.js\";\n");
-    entry.push_str(&format!("startBrowser({{\n  url: {},\n  files: [\n", js(ws_url)));
+    entry.push_str(&format!("startBrowser({{\n  url: {},\n", js(ws_url)));
+    entry.push_str(&setup.setup_files_js(|rel, _| {
+        let path = format!("/{}", url_path(rel));
+        (format!("{origin}{path}"), path)
+    }));
+    entry.push_str("  files: [\n");
     for (rel, _) in files {
         let path = format!("/{}", url_path(rel));
         let url = format!("{origin}{path}");
@@ -104,7 +112,9 @@ pub(super) fn build_esm(
     write("entry.js", entry)?;
     let starts: Vec<PathBuf> =
         files.iter().map(|(_, abs)| abs.canonicalize().unwrap_or_else(|_| abs.clone())).collect();
-    let walk = walk(modules, &starts);
+    // The setup files are walked from too: what they import is in the import map and preloaded.
+    let setup_starts = setup.paths().into_iter().map(|abs| abs.canonicalize().unwrap_or(abs));
+    let walk = walk(modules, &starts.iter().cloned().chain(setup_starts).collect::<Vec<_>>());
     // Every module the page will import — the controller's and everything the test files reach —
     // is preloaded at once instead of being found one import level at a time.
     let controller_resolver = Resolver::new(ResolveOptions {

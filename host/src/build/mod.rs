@@ -11,6 +11,7 @@ mod esm;
 mod manifest;
 mod modules;
 mod served;
+mod setup;
 mod sourcemap;
 
 pub use browser::{build_browser, BrowserBuild};
@@ -20,4 +21,5 @@ pub use esm::LoadProblems;
 pub use manifest::write_manifest_for;
 pub use modules::{ModuleSettings, ProjectModules};
 pub use served::{EsmModules, Reply};
+pub use setup::FileSetup;
 pub use sourcemap::StackMapper;
