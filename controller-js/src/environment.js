@@ -127,7 +127,10 @@ async function importFromProject(name, root) {
 }
 
 function jsdomEnvironment({ JSDOM }, url) {
-  const dom = new JSDOM("<!DOCTYPE html>", { url, pretendToBeVisual: true, runScripts: "dangerously" });
+  // Without `runScripts` (Jest's and Vitest's is "dangerously"): the tests run in node's realm,
+  // not the window's, and a window made to run scripts hides its interfaces (HTMLElement,
+  // MouseEvent, ...) from Object.getOwnPropertyNames in jsdom 26 and earlier.
+  const dom = new JSDOM("<!DOCTYPE html>", { url, pretendToBeVisual: true });
   return windowEnvironment("jsdom", dom.window, {
     extra: { jsdom: dom },
     close: async () => dom.window.close(),
