@@ -29,6 +29,16 @@ fn setup_test(name: &str) -> String {
     )
 }
 
+/// Every test of `setup_test("a")` and `setup_test("b")` passes.
+fn setup_model() -> std::collections::BTreeMap<String, String> {
+    model(&[
+        ("test/a.test.ts::a: uses the setup file's matcher and serializer", "passed"),
+        ("test/a.test.ts::a: the setup file's beforeEach runs before every test of the file", "passed"),
+        ("test/b.test.ts::b: uses the setup file's matcher and serializer", "passed"),
+        ("test/b.test.ts::b: the setup file's beforeEach runs before every test of the file", "passed"),
+    ])
+}
+
 fn failures(out: &Output) -> String {
     format!("{}\n{}", out.stdout, out.stderr)
 }
@@ -42,17 +52,7 @@ fn setup_files_extend_expect_and_add_hooks_for_every_test_file_in_node() {
         .write("test/a.test.ts", &setup_test("a"))
         .write("test/b.test.ts", &setup_test("b"));
     let out = project.run(&["run", "--reporter", "json"]);
-    assert_eq!(
-        out.outcomes(),
-        model(&[
-            ("test/a.test.ts::a: uses the setup file's matcher and serializer", "passed"),
-            ("test/a.test.ts::a: the setup file's beforeEach runs before every test of the file", "passed"),
-            ("test/b.test.ts::b: uses the setup file's matcher and serializer", "passed"),
-            ("test/b.test.ts::b: the setup file's beforeEach runs before every test of the file", "passed"),
-        ]),
-        "{}",
-        failures(&out)
-    );
+    assert_eq!(out.outcomes(), setup_model(), "{}", failures(&out));
     out.assert_code(0);
 }
 
@@ -110,17 +110,7 @@ fn setup_files_run_before_each_test_file_in_chromium() {
         .write("test/b.test.ts", &setup_test("b"));
     let _browser = browser_lock();
     let out = project.run(&["run", "--reporter", "json"]);
-    assert_eq!(
-        out.outcomes(),
-        model(&[
-            ("test/a.test.ts::a: uses the setup file's matcher and serializer", "passed"),
-            ("test/a.test.ts::a: the setup file's beforeEach runs before every test of the file", "passed"),
-            ("test/b.test.ts::b: uses the setup file's matcher and serializer", "passed"),
-            ("test/b.test.ts::b: the setup file's beforeEach runs before every test of the file", "passed"),
-        ]),
-        "{}",
-        failures(&out)
-    );
+    assert_eq!(out.outcomes(), setup_model(), "{}", failures(&out));
     out.assert_code(0);
 }
 
