@@ -283,6 +283,7 @@ pub struct ServedLaunch {
 
 impl ServedLaunch {
     /// Builds the page for `files` and starts the server that serves it to the tab `label`.
+    #[allow(clippy::too_many_arguments)]
     pub async fn prepare(
         client: &Arc<ServeClient>,
         label: &str,
