@@ -1,8 +1,8 @@
-//! End to end: setup files (`setup-files`, run afresh before each test file in its realm: custom
-//! matchers, snapshot serializers, hooks that apply to the file's tests, TypeScript, a setup
-//! file that throws) in node and in Chromium's esm build, and node environments (`environment =
-//! "jsdom" | "happy-dom"`, per-file docblocks, the project's own packages, a clear error when
-//! the package is missing).
+//! End to end: setup files (`setup-files`, run afresh before each test file in its realm:
+//! custom matchers, snapshot serializers, hooks that apply to the file's tests, TypeScript, a
+//! setup file that throws) in node and in Chromium (esm and bundled builds), and node
+//! environments (`environment = "jsdom" | "happy-dom"`, per-file docblocks, the project's own
+//! packages, a clear error when the package is missing).
 
 use proctor_e2e::downloads::{link_node_modules, npm_packages};
 use proctor_e2e::{browser_lock, model, Output, Project};
@@ -99,18 +99,31 @@ fn setup_files_config_errors_name_the_line() {
 
 #[test]
 fn setup_files_run_before_each_test_file_in_chromium() {
+    setup_files_in_chromium("esm");
+}
+
+#[test]
+fn setup_files_run_afresh_before_each_test_file_in_a_bundle() {
+    setup_files_in_chromium("esbuild");
+}
+
+/// The setup file's matcher, serializer and hooks work for each test file of a Chromium suite
+/// built with `build`.
+fn setup_files_in_chromium(build: &str) {
     let project = Project::empty();
     project
         .write(
             "proctor.toml",
-            "[[suite]]\nid = \"browser\"\nruntime = \"chromium\"\nbuild = \"esm\"\nsetup-files = [\"test/setup.ts\"]\n",
+            &format!(
+                "[[suite]]\nid = \"browser\"\nruntime = \"chromium\"\nbuild = \"{build}\"\nsetup-files = [\"test/setup.ts\"]\n"
+            ),
         )
         .write("test/setup.ts", SETUP_TS)
         .write("test/a.test.ts", &setup_test("a"))
         .write("test/b.test.ts", &setup_test("b"));
     let _browser = browser_lock();
     let out = project.run(&["run", "--reporter", "json"]);
-    assert_eq!(out.outcomes(), setup_model(), "{}", failures(&out));
+    assert_eq!(out.outcomes(), setup_model(), "{build}: {}", failures(&out));
     out.assert_code(0);
 }
 

@@ -65,14 +65,10 @@ pub async fn build_browser(
             };
             build_esm(build_dir, root, &controller_dir, esm, files, setup, origin, ws_url)
         }
-        BuildMode::Esbuild | BuildMode::Command(_) if !setup.files.is_empty() => Err(BuildError::Unsupported(
-            "setup-files need build = \"esm\" in a browser suite for now: a bundle cannot import a setup file \
-             afresh before each test file (hint: use build = \"esm\", or import the setup from each test file)"
-                .into(),
-        )),
         BuildMode::Esbuild | BuildMode::Command(_) => {
             let tests = test_imports(modules.resolver(), files);
-            build_bundle(build_dir, root, &controller_dir, files, mode, minify, origin, ws_url, modules, &tests).await
+            build_bundle(build_dir, root, &controller_dir, files, setup, mode, minify, origin, ws_url, modules, &tests)
+                .await
         }
     }
 }

@@ -29,9 +29,6 @@ pub enum BuildError {
     /// The bundler ran and failed; `message` is its own output.
     #[error("build failed: `{tool}` reported:\n{message}")]
     ToolFailed { tool: String, message: String },
-    /// The suite asks for something this build cannot do.
-    #[error("{0}")]
-    Unsupported(String),
     /// The bundler produced no single JS file.
     #[error("build produced {found} .js files in {} (expected one, e.g. bundle.js)", dir.display())]
     NoOutput { dir: PathBuf, found: usize },
