@@ -113,8 +113,8 @@ pub(super) fn build_esm(
     let starts: Vec<PathBuf> =
         files.iter().map(|(_, abs)| abs.canonicalize().unwrap_or_else(|_| abs.clone())).collect();
     // The setup files are walked from too: what they import is in the import map and preloaded.
-    let setup_starts = setup.paths().into_iter().map(|abs| abs.canonicalize().unwrap_or(abs));
-    let walk = walk(modules, &starts.iter().cloned().chain(setup_starts).collect::<Vec<_>>());
+    let setup_starts: Vec<PathBuf> = setup.paths().into_iter().map(|abs| abs.canonicalize().unwrap_or(abs)).collect();
+    let walk = walk(modules, &starts.iter().chain(&setup_starts).cloned().collect::<Vec<_>>());
     // Every module the page will import — the controller's and everything the test files reach —
     // is preloaded at once instead of being found one import level at a time.
     let controller_resolver = Resolver::new(ResolveOptions {
@@ -135,7 +135,11 @@ pub(super) fn build_esm(
         by_file: files
             .iter()
             .zip(&starts)
-            .filter_map(|((rel, _), start)| walk.first_problem(start).map(|p| (rel.clone(), p)))
+            .filter_map(|((rel, _), start)| {
+                // What keeps a setup file from loading keeps every test file from loading.
+                let problem = setup_starts.iter().chain([start]).find_map(|file| walk.first_problem(file));
+                problem.map(|p| (rel.clone(), p))
+            })
             .collect(),
         modules: Some(modules.clone()),
     };
