@@ -13,6 +13,7 @@
 import { captureConsole } from "./console.js";
 import { createController } from "./controller.js";
 import { browserRuntimeInfo, socketUrl } from "./page.js";
+import { trackPendingTimers } from "./realm.js";
 
 // How long the end of a run waits for timeouts the tests left pending.
 const SETTLE_MS = 200;
@@ -76,12 +77,14 @@ export function trackTimers(scope, report) {
 
 /**
  * Connects to the host and serves its commands until shutdown.
- * @param {{ url: string, files: { file: string, url?: string, load(): Promise<unknown> }[], sequential?: boolean }} options
+ * @param {{ url: string, files: { file: string, url?: string, load(at?: string): Promise<unknown> }[], sequential?: boolean, realms?: boolean }} options
  *   `sequential` (a bundle, whose stack frames name no test file) loads the files one at a time.
- *   `setupFiles` run before each test file (setup-files.js).
+ *   `realms`: the server serves the files under `/@realm/<n>` too (native ES modules), so each
+ *   file's fresh realm gets fresh module instances. `setupFiles` run before each test file
+ *   (setup-files.js).
  * @returns {Promise<void>} settles once the connection is open and `hello` is sent
  */
-export function startBrowser({ url, files, setupFiles = [], sequential = false }) {
+export function startBrowser({ url, files, setupFiles = [], sequential = false, realms = false }) {
   const socket = new WebSocket(socketUrl(url));
   const outbox = [];
   let open = false;
@@ -97,7 +100,14 @@ export function startBrowser({ url, files, setupFiles = [], sequential = false }
     within: timers.within,
     scheduledBy: timers.scheduledBy,
     settle: timers.settle,
+    clearTimers: () => pending.clearAll(),
+    // The server serves every project URL again under `/@realm/<n>`: the browser's module map
+    // then holds a new instance of each project module for the next file, while bare imports
+    // (packages, proctor itself) map to the same shared URLs.
+    freshModules: () => (realms ? `/@realm/${++realm}` : undefined),
   };
+  let realm = 0;
+  const pending = trackPendingTimers(globalThis);
   const controller = createController({ send, adapter, files, setupFiles, sequential });
   const original = {};
   for (const method of ["log", "info", "debug", "warn", "error", "trace"]) original[method] = console[method];

@@ -16,7 +16,9 @@ import { formatWithOptions } from "node:util";
 import { captureConsole } from "./console.js";
 import { createController } from "./controller.js";
 import { fileEnvironments } from "./environment.js";
+import * as nodeModules from "./node-modules.js";
 import { connectWebSocket } from "./node-socket.js";
+import { trackPendingTimers } from "./realm.js";
 
 // Module scope, so the socket outlives startNode's frame while connected.
 let connection = null;
@@ -91,8 +93,17 @@ export function startNode({ url, root = process.cwd(), files, setupFiles = [], e
     within: (id, body) => testContext.run(id, body),
     scheduledBy: () => testContext.getStore(),
     settle: settleTimers,
+    clearTimers: () => timers.clearAll(),
+    // Project modules imported after this are new instances (node's loader hooks give their
+    // URLs the new generation); node_modules stay loaded, as in a Vitest worker.
+    freshModules: () => {
+      nodeModules.resetModules?.();
+      return undefined;
+    },
     environments: fileEnvironments({ root }),
   };
+  // Timers the tests start, so a fresh realm can clear what a file left running.
+  const timers = trackPendingTimers(globalThis);
   const controller = createController({ send, adapter, files, setupFiles, environment });
 
   captureConsole(console, { emit: controller.output, formatWithOptions });

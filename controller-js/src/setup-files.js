@@ -10,7 +10,7 @@
 // runtime evaluates the module once more instead of answering from its module cache. What a
 // setup file imports (packages, helpers) is cached as usual and evaluates once.
 
-/** @type {{ file: string, url?: string, load(generation: number): Promise<unknown> }[]} */
+/** @type {{ file: string, url?: string, load(generation: number, url?: string): Promise<unknown> }[]} */
 let setupFiles = [];
 let generation = 0;
 
@@ -29,8 +29,11 @@ export function hasSetupFiles() {
  * rejects) rejects with its own error, whose stack names the setup file: that is `file`'s load
  * error, and the next test file runs the setup files again.
  * @param {string} _file the test file about to load (the registry already attributes to it)
+ * @param {(url: string | undefined) => string | undefined} [locate] the URL to import a setup
+ *   file's `url` from in the current realm (the browser's `/@realm/<n>` prefix), so the setup
+ *   file and the test file share module instances
  */
-export async function runSetupFiles(_file) {
+export async function runSetupFiles(_file, locate = (url) => url) {
   generation += 1;
-  for (const { load } of setupFiles) await load(generation);
+  for (const { url, load } of setupFiles) await load(generation, locate(url));
 }

@@ -356,6 +356,39 @@ fn three_runs_share_one_tab_each_in_a_fresh_realm() {
 }
 
 #[test]
+fn each_file_of_a_served_run_gets_a_fresh_realm_in_the_kept_tab() {
+    let _browser = proctor_e2e::browser_lock();
+    let project = Project::fixture("serve");
+    project
+        .write(
+            "test/iso-a.test.js",
+            "import { it } from \"proctor\";\nglobalThis.leakedByA = 1;\n\
+             it(\"a leaves things behind\", () => {\n  document.body.append(Object.assign(document.createElement(\"p\"), { id: \"from-a\" }));\n});\n",
+        )
+        .write(
+            "test/iso-b.test.js",
+            "import { it, expect } from \"proctor\";\n\
+             it(\"b sees none of it\", () => {\n  expect(globalThis.leakedByA).toBeUndefined();\n  \
+             expect(document.getElementById(\"from-a\")).toBeNull();\n});\n",
+        );
+    let _serve = Serve::start(&project, &[]);
+    let out = run_json(&project, &["test/iso-a.test.js", "test/iso-b.test.js"]);
+    assert!(out.stderr.contains("running in the runtimes kept by proctor serve"), "{}", out.stderr);
+    assert_eq!(
+        out.outcomes(),
+        model(&[
+            ("test/iso-a.test.js::a leaves things behind", "passed"),
+            ("test/iso-b.test.js::b sees none of it", "passed")
+        ]),
+        "{}",
+        out.stdout
+    );
+    out.assert_code(0);
+    let shared = run_json(&project, &["--no-isolate", "test/iso-a.test.js", "test/iso-b.test.js"]);
+    assert_eq!(shared.outcomes()["test/iso-b.test.js::b sees none of it"], "failed", "one realm when asked");
+}
+
+#[test]
 fn lifecycle_record_stale_record_status_stop_and_sigterm() {
     let _browser = proctor_e2e::browser_lock();
     let project = Project::fixture("serve");

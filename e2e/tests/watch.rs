@@ -403,6 +403,32 @@ fn the_browser_tab_is_kept_across_reruns_each_in_a_fresh_realm() {
 }
 
 #[test]
+fn within_a_rerun_each_file_gets_a_fresh_realm() {
+    let project = Project::fixture("watch");
+    project.write("proctor.toml", "[[suite]]\nid = \"unit\"\ntests = [\"test/iso-*.test.js\"]\n");
+    project.write(
+        "test/iso-a.test.js",
+        "import { it } from \"proctor\";\nglobalThis.leakedByA = 1;\nArray.prototype.fromA = 1;\nit(\"a pollutes\", () => {});\n",
+    );
+    project.write(
+        "test/iso-b.test.js",
+        "import { it, expect } from \"proctor\";\n\
+         it(\"b is clean\", () => {\n  expect(globalThis.leakedByA).toBeUndefined();\n  expect([].fromA).toBeUndefined();\n});\n",
+    );
+    let mut watch = Watch::start(&project, &["--run-first"]);
+    let batch = watch.batch();
+    let run = batch.runs.last().expect("a run");
+    let outcome = |id: &str| {
+        run.iter()
+            .find(|e| e["event"] == "test-finished" && e["test"]["id"] == id)
+            .map(|e| e["outcome"].as_str().unwrap_or_default().to_string())
+    };
+    assert_eq!(outcome("test/iso-a.test.js::a pollutes").as_deref(), Some("passed"), "{}", batch.status);
+    assert_eq!(outcome("test/iso-b.test.js::b is clean").as_deref(), Some("passed"), "{}", batch.status);
+    assert_eq!(watch.quit(), 0);
+}
+
+#[test]
 fn the_node_process_is_kept_and_each_rerun_is_a_fresh_realm() {
     let project = Project::fixture("watch");
     project.write("proctor.toml", "[[suite]]\nid = \"unit\"\ntests = [\"test/kept.test.js\"]\n");

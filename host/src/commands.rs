@@ -400,6 +400,7 @@ async fn run_suites(
                         fail_fast,
                         root: &config.root,
                         snapshot_update: config.snapshot_update,
+                        isolate: suite_config.isolate,
                     };
                     let prepared = ServedLaunch::prepare(
                         client,
@@ -426,6 +427,7 @@ async fn run_suites(
                 fail_fast,
                 root: &config.root,
                 snapshot_update: config.snapshot_update,
+                isolate: suite_config.isolate,
             };
             // The suite's modules for node: resolved and transformed once, before node starts.
             let node_modules = (runtime == RuntimeKind::Node).then(|| {

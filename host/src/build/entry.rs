@@ -197,7 +197,9 @@ mod tests {
         );
         assert!(src.contains("  root: \"/p\",\n  environment: \"jsdom\",\n  setupFiles: [\n"), "{src}");
         assert!(
-            src.contains(r#"load: (generation) => import("file:///p/t/setup.js" + "?proctor-setup=" + generation) },"#),
+            src.contains(
+                r#"load: (generation, url) => import((url ?? "file:///p/t/setup.js") + "?proctor-setup=" + generation) },"#
+            ),
             "{src}"
         );
         assert!(src.contains(r#"load: () => import("file:///p/t/a.test.js"), environment: "happy-dom" },"#), "{src}");

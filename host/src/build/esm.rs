@@ -101,8 +101,9 @@ pub(super) fn build_esm(
     for (rel, _) in files {
         let path = format!("/{}", url_path(rel));
         let url = format!("{origin}{path}");
+        // `at`: the same file under a fresh realm's prefix (see controller.js `realmUrl`).
         entry.push_str(&format!(
-            "    {{ file: {}, url: {}, load: () => import({}) }},\n",
+            "    {{ file: {}, url: {}, load: (at) => import(at ?? {}) }},\n",
             js(rel),
             js(&url),
             js(&path)

@@ -45,9 +45,10 @@ impl FileSetup {
     }
 
     /// The `setupFiles: [...],` lines of an entry's options: each setup file with the URL
-    /// stack frames name it by and a `load(generation)` importing `import_path` afresh (a
-    /// query the runtime's module cache has not seen). `locate` gives a file's URL and the
-    /// specifier to import it by.
+    /// stack frames name it by and a `load(generation, url?)` importing it afresh (a query the
+    /// runtime's module cache has not seen) from `url` (where the current realm serves it, see
+    /// controller.js) or else from its specifier. `locate` gives a file's URL and the specifier
+    /// to import it by.
     pub(crate) fn setup_files_js(&self, locate: impl Fn(&str, &Path) -> (String, String)) -> String {
         if self.files.is_empty() {
             return String::new();
@@ -56,7 +57,7 @@ impl FileSetup {
         for (rel, abs) in &self.files {
             let (url, specifier) = locate(rel, abs);
             out.push_str(&format!(
-                "    {{ file: {}, url: {}, load: (generation) => import({} + \"?proctor-setup=\" + generation) }},\n",
+                "    {{ file: {}, url: {}, load: (generation, url) => import((url ?? {}) + \"?proctor-setup=\" + generation) }},\n",
                 js(rel),
                 js(&url),
                 js(&specifier)
@@ -89,7 +90,7 @@ mod tests {
         let js = setup.setup_files_js(|rel, _| (format!("http://h/{rel}"), format!("/{rel}")));
         assert_eq!(
             js,
-            "  setupFiles: [\n    { file: \"test/setup.ts\", url: \"http://h/test/setup.ts\", load: (generation) => import(\"/test/setup.ts\" + \"?proctor-setup=\" + generation) },\n  ],\n"
+            "  setupFiles: [\n    { file: \"test/setup.ts\", url: \"http://h/test/setup.ts\", load: (generation, url) => import((url ?? \"/test/setup.ts\") + \"?proctor-setup=\" + generation) },\n  ],\n"
         );
         assert_eq!(FileSetup::default().setup_files_js(|_, _| unreachable!()), "");
     }

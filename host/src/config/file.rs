@@ -93,6 +93,8 @@ pub(crate) struct SuiteEntry {
     pub setup_files: Option<Spanned<Vec<Spanned<String>>>>,
     /// `node`, `jsdom` or `happy-dom`: the globals node suites' test files run with.
     pub environment: Option<Spanned<String>>,
+    /// A fresh realm per test file (the default); `false` shares one realm, for speed.
+    pub isolate: Option<Spanned<bool>>,
 }
 
 /// One named selection: `fast = { tags = ["fast"] }`, `api = { tests = ["test/api/**"] }`.

@@ -101,6 +101,9 @@ pub struct SuiteConfig {
     /// `environment`: the globals a node suite's test files run with, unless a file's docblock
     /// names another (`@jest-environment`, `@vitest-environment`). Browsers have the real DOM.
     pub environment: String,
+    /// Each test file in a fresh realm (Jest's and Vitest's default); `isolate = false` or
+    /// `--no-isolate` shares one realm between the files of a run.
+    pub isolate: bool,
 }
 
 /// The environments a node suite can name (Vitest's and Jest's built-in ones).
@@ -293,6 +296,11 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         config.runtime_filter = run.runtime_filter.clone();
         config.seed = run.seed.or_else(|| run.random.then(random_seed));
         config.verbose = run.verbose;
+        if run.no_isolate {
+            for suite in &mut config.suites {
+                suite.isolate = false;
+            }
+        }
     }
     Ok(config)
 }
@@ -467,6 +475,7 @@ fn default_suite(timeout: Duration) -> SuiteConfig {
         jsx: JsxConfig::default(),
         setup_files: Vec::new(),
         environment: "node".into(),
+        isolate: true,
     }
 }
 
@@ -505,6 +514,7 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
             jsx_in_js,
             setup_files,
             environment,
+            isolate,
         } = entry.get_ref();
         let mut suite = default_suite(DEFAULT_TIMEOUT);
         match id {
@@ -675,6 +685,9 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
                 ));
             }
             suite.environment = name.clone();
+        }
+        if let Some(isolate) = isolate {
+            suite.isolate = *isolate.get_ref();
         }
         suites.push(suite);
     }
