@@ -51,9 +51,12 @@ fn setup_files_extend_expect_and_add_hooks_for_every_test_file_in_node() {
         .write("test/setup.ts", SETUP_TS)
         .write("test/a.test.ts", &setup_test("a"))
         .write("test/b.test.ts", &setup_test("b"));
-    let out = project.run(&["run", "--reporter", "json"]);
-    assert_eq!(out.outcomes(), setup_model(), "{}", failures(&out));
-    out.assert_code(0);
+    // Each file in a fresh realm (the default), and all in one shared realm.
+    for flags in [&[][..], &["--no-isolate"][..]] {
+        let out = project.run(&[&["run", "--reporter", "json"][..], flags].concat());
+        assert_eq!(out.outcomes(), setup_model(), "{flags:?}: {}", failures(&out));
+        out.assert_code(0);
+    }
 }
 
 #[test]
@@ -122,9 +125,11 @@ fn setup_files_in_chromium(build: &str) {
         .write("test/a.test.ts", &setup_test("a"))
         .write("test/b.test.ts", &setup_test("b"));
     let _browser = browser_lock();
-    let out = project.run(&["run", "--reporter", "json"]);
-    assert_eq!(out.outcomes(), setup_model(), "{build}: {}", failures(&out));
-    out.assert_code(0);
+    for flags in [&[][..], &["--no-isolate"][..]] {
+        let out = project.run(&[&["run", "--reporter", "json"][..], flags].concat());
+        assert_eq!(out.outcomes(), setup_model(), "{build} {flags:?}: {}", failures(&out));
+        out.assert_code(0);
+    }
 }
 
 /// A Testing Library-style test: markup, queries, events, jest-dom matchers from the setup file.
@@ -173,21 +178,25 @@ fn jsdom_and_happy_dom_environments_and_docblocks_in_node() {
             "/**\n * @jest-environment node\n */\nimport { expect, it } from \"proctor\";\n\n\
              it(\"has no DOM\", () => {\n  expect(typeof document).toBe(\"undefined\");\n  expect(typeof window).toBe(\"undefined\");\n});\n",
         );
-    let out = project.run(&["run", "--reporter", "json"]);
-    assert_eq!(
-        out.outcomes(),
-        model(&[
-            ("test/happy.test.js::is happy-dom", "passed"),
-            ("test/happy.test.js::renders, queries and clicks", "passed"),
-            ("test/jsdom-again.test.js::renders, queries and clicks", "passed"),
-            ("test/jsdom.test.js::is jsdom", "passed"),
-            ("test/jsdom.test.js::renders, queries and clicks", "passed"),
-            ("test/node.test.js::has no DOM", "passed"),
-        ]),
-        "{}",
-        failures(&out)
-    );
-    out.assert_code(0);
+    // Each file in a fresh realm (the default), and all in one shared realm, where each file's
+    // window is still its own and in place while that file runs.
+    for flags in [&[][..], &["--no-isolate"][..]] {
+        let out = project.run(&[&["run", "--reporter", "json"][..], flags].concat());
+        assert_eq!(
+            out.outcomes(),
+            model(&[
+                ("test/happy.test.js::is happy-dom", "passed"),
+                ("test/happy.test.js::renders, queries and clicks", "passed"),
+                ("test/jsdom-again.test.js::renders, queries and clicks", "passed"),
+                ("test/jsdom.test.js::is jsdom", "passed"),
+                ("test/jsdom.test.js::renders, queries and clicks", "passed"),
+                ("test/node.test.js::has no DOM", "passed"),
+            ]),
+            "{flags:?}: {}",
+            failures(&out)
+        );
+        out.assert_code(0);
+    }
 }
 
 #[test]
