@@ -13,8 +13,11 @@
 // `self`, `top`, `parent` and `document.defaultView` are globalThis itself. Uninstalling
 // deletes what was added and puts node's replaced globals back.
 //
-// `enterEnvironment` / `leaveEnvironment` are the one-environment-at-a-time form the realm reset
-// between files uses.
+// The controller uses `fileEnvironments` (one window per test file, made as the file loads,
+// put in place whenever the file loads or runs, closed when its last test and afterAll hooks are
+// done), which serves a fresh realm per file and one shared realm alike.
+// `enterEnvironment` / `leaveEnvironment` are the one-at-a-time form, for a caller that manages
+// a single environment itself.
 
 import { createRequire } from "node:module";
 import { join } from "node:path";
