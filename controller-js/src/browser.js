@@ -81,10 +81,11 @@ export function trackTimers(scope, report) {
  * @param {{ url: string, files: { file: string, url?: string, load(at?: string): Promise<unknown> }[], sequential?: boolean, realms?: boolean }} options
  *   `sequential` (a bundle, whose stack frames name no test file) loads the files one at a time.
  *   `realms`: the server serves the files under `/@realm/<n>` too (native ES modules), so each
- *   file's fresh realm gets fresh module instances.
+ *   file's fresh realm gets fresh module instances. `setupFiles` run before each test file
+ *   (setup-files.js).
  * @returns {Promise<void>} settles once the connection is open and `hello` is sent
  */
-export function startBrowser({ url, files, sequential = false, realms = false }) {
+export function startBrowser({ url, files, setupFiles = [], sequential = false, realms = false }) {
   const socket = new WebSocket(socketUrl(url));
   const outbox = [];
   let open = false;
@@ -114,7 +115,7 @@ export function startBrowser({ url, files, sequential = false, realms = false })
   };
   let realm = 0;
   const pending = trackPendingTimers(globalThis);
-  const controller = createController({ send, adapter, files, sequential });
+  const controller = createController({ send, adapter, files, setupFiles, sequential });
   const original = {};
   for (const method of ["log", "info", "debug", "warn", "error", "trace"]) original[method] = console[method];
   captureConsole(console, {

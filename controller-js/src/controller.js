@@ -15,6 +15,7 @@ import { setRunningTest } from "./expect.js";
 import { registry } from "./registry.js";
 import { captureRealm } from "./realm.js";
 import { Runner } from "./run.js";
+import { hasSetupFiles, runSetupFiles, useSetupFiles } from "./setup-files.js";
 import { beginSnapshotTest, endSnapshotTest, finishSnapshotFile, setupSnapshots } from "./snapshot.js";
 
 /** The protocol version this controller speaks; see protocol/src/lib.rs. */
@@ -41,8 +42,11 @@ const HOOK_KINDS = {
  *     settle?(): Promise<void> | undefined,
  *     clearTimers?(): void,
  *     freshModules?(): string | undefined,
+ *     environments?: { enter(file: string, name: string): Promise<void>, show(file: string): void, done(file: string): unknown },
  *   },
- *   files: { file: string, url?: string, load(): Promise<unknown> }[],
+ *   files: { file: string, url?: string, load(): Promise<unknown>, environment?: string }[],
+ *   setupFiles?: { file: string, url?: string, load(generation: number, url?: string): Promise<unknown> }[],
+ *   environment?: string,
  *   sequential?: boolean,
  * }} options
  *   `files` are in plan order; `url` is what `load` imports, so the registry can recognize the
@@ -58,8 +62,17 @@ const HOOK_KINDS = {
  *   clears the timers the tests left), and `adapter.freshModules()` makes the next imports of
  *   project modules new instances; it may return a URL prefix under which the runtime serves
  *   them (the browser's `/@realm/<n>`), which the test file's `load(url)` then imports.
+ *   `setupFiles` run before each test file, inside its realm (setup-files.js). `environment` is
+ *   the suite's (`node`, `jsdom`, `happy-dom`), which a file's own `environment` (its docblock)
+ *   overrides; `adapter.environments` makes them (node only: browsers are the real DOM). Either
+ *   makes the files load one at a time, since each file's setup must run while it is the file
+ *   being loaded.
  */
-export function createController({ send, adapter, files, sequential = false }) {
+export function createController({ send, adapter, files, setupFiles = [], environment = "node", sequential = false }) {
+  useSetupFiles(setupFiles);
+  const environments = adapter.environments ?? null;
+  const environmentOf = (file) => file.environment ?? environment;
+  const perFile = hasSetupFiles() || (environments !== null && files.some((file) => environmentOf(file) !== "node"));
   const declareFiles = (prefix) => {
     registry.reset();
     registry.canonicalUrl = adapter.canonicalUrl ?? null;
@@ -100,9 +113,12 @@ export function createController({ send, adapter, files, sequential = false }) {
       inGroupHook = false;
       send({ type: "hook-finished", run, command: currentCommand });
     },
+    fileStarted: (root) => environments?.show(root.file),
     fileDone: (root) => {
       const report = finishSnapshotFile(root.scope.file, root.scope.tests);
       if (report !== null) send({ type: "snapshot-file", run, ...report });
+      const closing = environments?.done(root.file);
+      if (closing instanceof Promise) closing.catch((error) => reportInternal(error));
     },
   });
 
@@ -198,10 +214,33 @@ export function createController({ send, adapter, files, sequential = false }) {
         loading: (file) => send({ type: "file-loading", run, file }),
         loaded: (file) => send({ type: "file-loaded", run, file }),
       };
-      loadErrors = await (sequential || message.sequential ? loadOneByOne(chosen, progress) : loadFiles(chosen, progress));
+      loadErrors = await (sequential || message.sequential || perFile
+        ? loadOneByOne(chosen, progress, perFile ? prepareFile : undefined)
+        : loadFiles(chosen, progress));
+      if (environments !== null) releaseEnvironments(chosen);
     }
     setupSnapshots(message.snapshots);
     send({ type: "loaded", run, replyTo: message.id, tests: registry.tests.map(describeTest), loadErrors });
+  }
+
+  /**
+   * Readies the realm for `entry`'s file before it is imported: its environment, then the
+   * setup files (the registry already attributes declarations to the file), imported under the
+   * realm's prefix so they share the test file's module instances.
+   */
+  async function prepareFile(entry) {
+    if (environments !== null) await environments.enter(entry.file, environmentOf(entry));
+    await runSetupFiles(entry.file, (url) => realmUrl(url, prefix));
+  }
+
+  // A file that failed to load, or declared no test, never starts nor finishes in the runner:
+  // its environment is closed now.
+  function releaseEnvironments(chosen) {
+    for (const { file } of chosen) {
+      if ((registry.scopes.get(file)?.tests.length ?? 0) > 0) continue;
+      const closing = environments.done(file);
+      if (closing instanceof Promise) closing.catch((error) => reportInternal(error));
+    }
   }
 
   function runTest(message) {
@@ -319,15 +358,19 @@ function loadFiles(files, progress) {
 
 /**
  * Imports the files one after another, the whole of each import attributed to its file. Slower
- * than `loadFiles`, but it needs nothing from the stack.
+ * than `loadFiles`, but it needs nothing from the stack. `prepare(entry)`, when given, readies
+ * the realm for each file first (its environment and setup files); what it throws is the
+ * file's load error.
  */
-async function loadOneByOne(files, progress) {
+async function loadOneByOne(files, progress, prepare) {
   const errors = [];
-  for (const { file, load: importFile } of files) {
+  for (const entry of files) {
+    const { file, load: importFile } = entry;
     // Said before the import starts: a file whose top level spins is then named by the host.
     progress.loading(file);
     registry.beginFile(file);
     try {
+      if (prepare !== undefined) await prepare(entry);
       await importFile();
       registry.settleFile(file, false);
     } catch (error) {

@@ -576,3 +576,25 @@ fn typescript_reruns_transform_only_the_changed_file() {
     assert_eq!(after.difference(&before).count(), 1, "one new entry: {before:?} → {after:?}");
     assert_eq!(watch.quit(), 0);
 }
+
+#[test]
+fn a_changed_setup_file_or_what_it_imports_reruns_every_file_of_its_suite() {
+    let project = Project::empty();
+    project
+        .write("proctor.toml", "[[suite]]\nid = \"unit\"\nsetup-files = [\"test/setup.js\"]\n")
+        .write("test/setup.js", "import { greeting } from \"../src/greeting.js\";\nglobalThis.greeting = greeting;\n")
+        .write("src/greeting.js", "export const greeting = \"hi\";\n")
+        .write("src/lonely.js", "export const lonely = true;\n")
+        .write("test/a.test.js", "import { it, expect } from \"proctor\";\nit(\"a\", () => expect(globalThis.greeting).toBe(\"hi\"));\n")
+        .write("test/b.test.js", "import { it, expect } from \"proctor\";\nit(\"b\", () => expect(typeof globalThis.greeting).toBe(\"string\"));\n");
+    let mut watch = Watch::start(&project, &[]);
+    let both = ids(&["test/a.test.js::a", "test/b.test.js::b"]);
+    edit(&project, "src/greeting.js", "export const greeting = \"hi\"; // edited\n");
+    assert_eq!(watch.batch().all_finished(), both, "through the setup file's import");
+    edit(&project, "test/setup.js", &format!("{}// edited\n", project.read("test/setup.js")));
+    assert_eq!(watch.batch().all_finished(), both, "the setup file itself");
+    edit(&project, "src/lonely.js", "export const lonely = false;\n");
+    let batch = watch.batch();
+    assert!(batch.runs.is_empty() && batch.status.contains("no test is affected"), "{}", batch.status);
+    assert_eq!(watch.quit(), 0);
+}

@@ -2,7 +2,7 @@
 //! (session → events → reporters). Errors that stop a command before any test runs are
 //! [`CommandError`].
 
-use crate::build::{ModuleSettings, NodeModules, ProjectModules};
+use crate::build::{FileSetup, ModuleSettings, NodeModules, ProjectModules};
 use crate::cli::{ListArgs, ListFormat, NoTests, RunArgs};
 use crate::config::RuntimeKind;
 use crate::config::{resolve, Config, ConfigError};
@@ -369,6 +369,8 @@ async fn run_suites(
         let browser_modules =
             crate::build::ModuleSettings::for_suite(config, suite_config, crate::resolve::Target::Browser);
         let files = report_syntax_errors(suite, emitter, stats);
+        // What each test file's realm gets first: the setup files, and in node the environment.
+        let setup = FileSetup::for_suite(&config.root, suite_config, suite);
         for &runtime in &suite.runtimes {
             if let Some(reason) = fail_fast.and_then(FailFast::reason) {
                 report_not_run(suite, runtime, &reason, emitter, stats);
@@ -404,6 +406,7 @@ async fn run_suites(
                         client,
                         &kept.label,
                         &files,
+                        &setup,
                         &config.root,
                         &suite_config.build,
                         suite_config.minify,
@@ -439,6 +442,7 @@ async fn run_suites(
                     .filter(|f| files.iter().any(|(_, abs)| *abs == f.abs))
                     .map(|f| (f.abs.clone(), f.imports.clone()))
                     .collect(),
+                setup: &setup,
             };
             match (runtime, kept_node, node, chromium) {
                 (RuntimeKind::Node, Some(kept), _, _) => {
@@ -456,6 +460,7 @@ async fn run_suites(
                     let prepared = ChromiumLaunch::prepare(
                         launcher,
                         &files,
+                        &setup,
                         &config.root,
                         &suite_config.build,
                         suite_config.minify,

@@ -4,7 +4,7 @@
 
 use crate::build::{
     build_browser, temp_dir, url_path, write_controller, write_node_entry, write_node_entry_using, BuildError,
-    EsmModules, LoadProblems, ModuleSettings, NodeEntry, NodeModules, ProjectModules, StackMapper,
+    EsmModules, FileSetup, LoadProblems, ModuleSettings, NodeEntry, NodeModules, ProjectModules, StackMapper,
 };
 use crate::config::BuildMode;
 use crate::serve::ServeClient;
@@ -221,10 +221,11 @@ impl Site {
         Ok(Site { server, build_dir, built, modules, esm, page: page.map(Path::to_path_buf) })
     }
 
-    /// Builds the page for `files` and lets the shell page through.
+    /// Builds the page for `files` (each after the setup files) and lets the shell page through.
     async fn build(
         &self,
         files: &[(String, PathBuf)],
+        setup: &FileSetup,
         root: &Path,
         mode: &BuildMode,
         minify: bool,
@@ -234,6 +235,7 @@ impl Site {
             self.build_dir.path(),
             root,
             files,
+            setup,
             mode,
             minify,
             self.page.as_deref(),
@@ -250,9 +252,11 @@ impl Site {
 
 impl ChromiumLaunch {
     /// Builds the page for `files`, starts the server that serves it, and launches Chromium.
+    #[allow(clippy::too_many_arguments)]
     pub async fn prepare(
         launcher: &ChromiumLauncher,
         files: &[(String, PathBuf)],
+        setup: &FileSetup,
         root: &Path,
         mode: &BuildMode,
         minify: bool,
@@ -263,7 +267,7 @@ impl ChromiumLaunch {
         // Launching Chromium and building overlap: both take a noticeable fraction of a second.
         // The page the browser opens at start-up waits for the build.
         let page_url = site.server.page_url();
-        let (browser, build) = tokio::join!(launcher.launch(&page_url), site.build(files, root, mode, minify));
+        let (browser, build) = tokio::join!(launcher.launch(&page_url), site.build(files, setup, root, mode, minify));
         let build = build?;
         let browser = browser?;
         let report = BuildReport { tool: build.tool, duration: build.duration };
@@ -294,6 +298,7 @@ impl ServedLaunch {
         client: &Arc<ServeClient>,
         label: &str,
         files: &[(String, PathBuf)],
+        setup: &FileSetup,
         root: &Path,
         mode: &BuildMode,
         minify: bool,
@@ -301,7 +306,7 @@ impl ServedLaunch {
         settings: &ModuleSettings,
     ) -> Result<(Server, ServedLaunch, BuildReport), PrepareError> {
         let site = Site::start(client.bind, root, mode, page, settings).await?;
-        let build = site.build(files, root, mode, minify).await?;
+        let build = site.build(files, setup, root, mode, minify).await?;
         let report = BuildReport { tool: build.tool, duration: build.duration };
         let Site { server, build_dir, .. } = site;
         let launch = ServedLaunch {

@@ -8,6 +8,7 @@ use super::entry::{write_controller, BuildError};
 use super::esm::{build_esm, LoadProblems};
 use super::modules::ProjectModules;
 use super::served::EsmModules;
+use super::setup::FileSetup;
 use super::sourcemap::StackMapper;
 use crate::config::BuildMode;
 use crate::paths::file_url;
@@ -32,16 +33,17 @@ pub struct BrowserBuild {
 /// Where the served site puts the controller, relative to the build dir.
 pub(super) const CONTROLLER: &str = "controller";
 
-/// Writes the page and entry for `files` (relative, absolute path) into `build_dir` and runs
-/// the bundler the mode asks for. `page` is the suite's HTML file the run page is made from.
-/// `origin` is the server's `http://127.0.0.1:PORT`. `esm` is the module service the server
-/// answers the page's requests with (the `esm` mode's), and `modules` the suite's resolver and
-/// transform.
+/// Writes the page and entry for `files` (relative, absolute path), each run after the setup
+/// files of `setup`, into `build_dir` and runs the bundler the mode asks for. `page` is the
+/// suite's HTML file the run page is made from. `origin` is the server's
+/// `http://127.0.0.1:PORT`. `esm` is the module service the server answers the page's requests
+/// with (the `esm` mode's), and `modules` the suite's resolver and transform.
 #[allow(clippy::too_many_arguments)]
 pub async fn build_browser(
     build_dir: &Path,
     root: &Path,
     files: &[(String, PathBuf)],
+    setup: &FileSetup,
     mode: &BuildMode,
     minify: bool,
     page: Option<&Path>,
@@ -63,12 +65,25 @@ pub async fn build_browser(
                     &own
                 }
             };
-            build_esm(build_dir, root, &controller_dir, esm, files, page, origin, ws_url)
+            build_esm(build_dir, root, &controller_dir, esm, files, setup, page, origin, ws_url)
         }
         BuildMode::Esbuild | BuildMode::Command(_) => {
             let tests = test_imports(modules.resolver(), files);
-            build_bundle(build_dir, root, &controller_dir, files, mode, minify, page, origin, ws_url, modules, &tests)
-                .await
+            build_bundle(
+                build_dir,
+                root,
+                &controller_dir,
+                files,
+                setup,
+                mode,
+                minify,
+                page,
+                origin,
+                ws_url,
+                modules,
+                &tests,
+            )
+            .await
         }
     }
 }

@@ -14,6 +14,7 @@ use super::entry::BuildError;
 use super::manifest::write_manifest;
 use super::modules::ProjectModules;
 use super::page::{run_page, PageParts};
+use super::setup::FileSetup;
 use super::sourcemap::StackMapper;
 use crate::config::BuildMode;
 use crate::plan::ImportSite;
@@ -41,8 +42,8 @@ pub(crate) struct Unbundled {
     pub message: String,
 }
 
-/// Bundles `files` (relative, absolute path) for a page connecting to `ws_url`, leaving out
-/// the files the bundler cannot bundle. `modules` (a browser target's) and `tests` (each test
+/// Bundles `files` (relative, absolute path), each after the setup files of `setup`, for a
+/// page connecting to `ws_url`, leaving out the files the bundler cannot bundle. `modules` (a browser target's) and `tests` (each test
 /// file with the imports the plan found in it) make the manifest esbuild's plugin resolves and
 /// loads from, the same the node hooks read; its resolver also finds the files a failed
 /// command names.
@@ -52,6 +53,7 @@ pub(crate) async fn build_bundle(
     root: &Path,
     controller_dir: &Path,
     files: &[(String, PathBuf)],
+    setup: &FileSetup,
     mode: &BuildMode,
     minify: bool,
     page: Option<&Path>,
@@ -61,7 +63,7 @@ pub(crate) async fn build_bundle(
     tests: &[(PathBuf, Vec<ImportSite>)],
 ) -> Result<BrowserBuild, BuildError> {
     let started = Instant::now();
-    let manifest = write_manifest(modules, tests, build_dir)?;
+    let manifest = write_manifest(modules, tests, &setup.paths(), build_dir)?;
     let resolver: &Resolver = modules.resolver();
     let out_dir = build_dir.join(BUNDLE_DIR);
     std::fs::create_dir_all(&out_dir).map_err(|source| BuildError::Write { dir: out_dir.clone(), source })?;
@@ -75,7 +77,7 @@ pub(crate) async fn build_bundle(
     let tool = loop {
         let bundling: Vec<(String, PathBuf)> =
             files.iter().filter(|(rel, _)| !unbundled.iter().any(|u| &u.file == rel)).cloned().collect();
-        write_entry(&entry_path, controller_dir, &bundling, &unbundled, ws_url)?;
+        write_entry(&entry_path, controller_dir, &bundling, &unbundled, setup, ws_url)?;
         let attempt = match (&esbuild, mode) {
             (Some(Esbuild::Package(package)), _) => {
                 let request = EsbuildRequest {
@@ -187,12 +189,15 @@ addEventListener("error", function (event) {{
 
 /// The entry: the controller, then each file with its own literal `import()` (bundlers follow
 /// those, and each file still loads and fails on its own); a left-out file's `load` rejects
-/// with the bundler's message instead.
+/// with the bundler's message instead. Each setup file is imported once per test file under
+/// its own query (`setup.ts?proctor-setup=2`), which bundlers keep as a module of its own, so
+/// each test file gets a fresh evaluation of it, as in node and the esm build.
 fn write_entry(
     entry: &Path,
     controller_dir: &Path,
     files: &[(String, PathBuf)],
     unbundled: &[Unbundled],
+    setup: &FileSetup,
     ws_url: &str,
 ) -> Result<(), BuildError> {
     let js = |s: &str| serde_json::to_string(s).expect("strings always serialize");
@@ -205,7 +210,26 @@ fn write_entry(
             name = js(UNBUNDLED_ERROR)
         ));
     }
-    out.push_str(&format!("startBrowser({{\n  url: {},\n  sequential: true,\n  files: [\n", js(ws_url)));
+    out.push_str(&format!("startBrowser({{\n  url: {},\n  sequential: true,\n", js(ws_url)));
+    if !setup.files.is_empty() {
+        out.push_str("  setupFiles: [\n");
+        for (rel, abs) in &setup.files {
+            let copies: Vec<String> = (1..=files.len() + unbundled.len())
+                .map(|generation| {
+                    format!("() => import({})", js(&format!("{}?proctor-setup={generation}", abs.to_string_lossy())))
+                })
+                .collect();
+            // A later generation (a reload) reuses the last copy.
+            out.push_str(&format!(
+                "    {{ file: {}, load: (generation) => {{\n      const copies = [{}];\n      \
+                 return (copies[generation - 1] ?? copies[copies.length - 1])();\n    }} }},\n",
+                js(rel),
+                copies.join(", ")
+            ));
+        }
+        out.push_str("  ],\n");
+    }
+    out.push_str("  files: [\n");
     for (rel, abs) in files {
         out.push_str(&format!("    {{ file: {}, load: () => import({}) }},\n", js(rel), js(&abs.to_string_lossy())));
     }
@@ -575,7 +599,7 @@ mod tests {
         let entry = dir.path().join("entry.js");
         let files = [("a.test.js".to_string(), PathBuf::from("/p/a.test.js"))];
         let unbundled = [Unbundled { file: "b.test.js".into(), message: "src/x.js:1:1: broken".into() }];
-        write_entry(&entry, Path::new("/c"), &files, &unbundled, "/ws").unwrap();
+        write_entry(&entry, Path::new("/c"), &files, &unbundled, &FileSetup::default(), "/ws").unwrap();
         let text = std::fs::read_to_string(entry).unwrap();
         assert!(text.contains(r#"{ file: "a.test.js", load: () => import("/p/a.test.js") },"#), "{text}");
         assert!(text.contains(r#"{ file: "b.test.js", load: () => unbundled("src/x.js:1:1: broken") },"#), "{text}");

@@ -12,6 +12,7 @@ use super::browser::{url_path, BrowserBuild, CONTROLLER};
 use super::entry::BuildError;
 use super::page::{run_page, PageParts};
 use super::served::{EsmModules, EMPTY_MODULE};
+use super::setup::FileSetup;
 use super::sourcemap::StackMapper;
 use crate::plan::ImportSite;
 use crate::resolve::{ImportKind, Resolution, ResolveError, ResolveOptions, Resolver, Target};
@@ -73,7 +74,8 @@ impl LoadProblems {
 }
 
 /// Writes the entry, import map and run page (from `page`, the suite's HTML, if any) for
-/// `files` (relative, absolute path) of the project at `root`.
+/// `files` (relative, absolute path) of the project at `root`, each test file run after the
+/// setup files of `setup`.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn build_esm(
     build_dir: &Path,
@@ -81,6 +83,7 @@ pub(super) fn build_esm(
     controller_dir: &Path,
     modules: &Arc<EsmModules>,
     files: &[(String, PathBuf)],
+    setup: &FileSetup,
     page: Option<&Path>,
     origin: &str,
     ws_url: &str,
@@ -94,7 +97,12 @@ pub(super) fn build_esm(
     let mut entry = format!("import {{ startBrowser }} from \"/__proctor/{CONTROLLER}/browser.js\";\n");
     // `realms`: the server serves every project URL under `/@realm/<n>/` too (served.rs), so a
     // fresh realm per test file gets fresh module instances.
-    entry.push_str(&format!("startBrowser({{\n  url: {},\n  realms: true,\n  files: [\n", js(ws_url)));
+    entry.push_str(&format!("startBrowser({{\n  url: {},\n  realms: true,\n", js(ws_url)));
+    entry.push_str(&setup.setup_files_js(|rel, _| {
+        let path = format!("/{}", url_path(rel));
+        (format!("{origin}{path}"), path)
+    }));
+    entry.push_str("  files: [\n");
     for (rel, _) in files {
         let path = format!("/{}", url_path(rel));
         let url = format!("{origin}{path}");
@@ -110,7 +118,9 @@ pub(super) fn build_esm(
     write("entry.js", entry)?;
     let starts: Vec<PathBuf> =
         files.iter().map(|(_, abs)| abs.canonicalize().unwrap_or_else(|_| abs.clone())).collect();
-    let walk = walk(modules, &starts);
+    // The setup files are walked from too: what they import is in the import map and preloaded.
+    let setup_starts: Vec<PathBuf> = setup.paths().into_iter().map(|abs| abs.canonicalize().unwrap_or(abs)).collect();
+    let walk = walk(modules, &starts.iter().chain(&setup_starts).cloned().collect::<Vec<_>>());
     // Every module the page will import — the controller's and everything the test files reach —
     // is preloaded at once instead of being found one import level at a time.
     let controller_resolver = Resolver::new(ResolveOptions {
@@ -131,7 +141,11 @@ pub(super) fn build_esm(
         by_file: files
             .iter()
             .zip(&starts)
-            .filter_map(|((rel, _), start)| walk.first_problem(start).map(|p| (rel.clone(), p)))
+            .filter_map(|((rel, _), start)| {
+                // What keeps a setup file from loading keeps every test file from loading.
+                let problem = setup_starts.iter().chain([start]).find_map(|file| walk.first_problem(file));
+                problem.map(|p| (rel.clone(), p))
+            })
             .collect(),
         modules: Some(modules.clone()),
     };

@@ -54,13 +54,15 @@ struct HostCall {
 }
 
 /// Writes `manifest.json` (and the settings `proctor internal` reads) into `dir` for the test
-/// files `tests` (absolute path, the imports the plan found in it); returns the manifest's path.
+/// files `tests` (absolute path, the imports the plan found in it) and the suite's setup files
+/// `setup` (which the plan did not parse); returns the manifest's path.
 pub fn write_manifest(
     modules: &ProjectModules,
     tests: &[(PathBuf, Vec<ImportSite>)],
+    setup: &[PathBuf],
     dir: &Path,
 ) -> Result<PathBuf, BuildError> {
-    let starts: Vec<PathBuf> = tests.iter().map(|(file, _)| file.clone()).collect();
+    let starts: Vec<PathBuf> = tests.iter().map(|(file, _)| file.clone()).chain(setup.iter().cloned()).collect();
     let known: HashMap<PathBuf, Vec<ImportSite>> = tests.iter().cloned().collect();
     write_walked(modules, &starts, &known, dir)
 }

@@ -12,6 +12,7 @@ mod manifest;
 mod modules;
 mod page;
 mod served;
+mod setup;
 mod sourcemap;
 
 pub(crate) use browser::url_path;
@@ -23,4 +24,5 @@ pub use manifest::write_manifest_for;
 pub use modules::{ModuleSettings, ProjectModules};
 pub use page::page_files;
 pub use served::{EsmModules, Reply};
+pub use setup::FileSetup;
 pub use sourcemap::StackMapper;

@@ -92,7 +92,9 @@ impl Served {
         let path = split_realm(path).1;
         if let Some(bundle) = self.bundle.as_ref().filter(|b| b.path == path) {
             let token = bundle.map.lookup_token(line.checked_sub(1)?, column.checked_sub(1)?)?;
+            // A setup file bundled once per test file is named with its query each time.
             let source = token.get_source()?;
+            let source = source.split_once("?proctor-setup=").map_or(source, |(path, _)| path);
             let file = if let Some(url) = source.strip_prefix("file://") {
                 PathBuf::from(percent_decode(url))
             } else {

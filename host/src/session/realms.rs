@@ -45,6 +45,7 @@ mod tests {
             nodes: vec![],
             imports: vec![],
             subjects: vec![],
+            environment: None,
         }
     }
 
