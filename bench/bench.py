@@ -4,18 +4,22 @@
 Node shapes: proctor vs mocha, `node --test` and Vitest. Browser shapes (headless Chromium):
 proctor in esm mode and in minified esbuild mode vs @web/test-runner and Karma. TypeScript
 (`--shapes trivial-ts`): the trivial shape as `.test.ts` vs `.test.js`, proctor with an empty and with a
-kept transform cache, Vitest on both.
+kept transform cache, Vitest on both. Isolation (`--family isolation`): proctor with a fresh realm per
+test file (its default) and with one shared realm (`--no-isolate`), in node and in Chromium, beside
+mocha and Vitest with and without its isolation; the issue's targets are computed and stated.
 
 Usage (from anywhere; python3 stdlib only):
   python3 bench/bench.py                      # install peers, build proctor, all shapes x runners, 3 runs
   python3 bench/bench.py --shapes single --runners proctor,mocha --runs 5 --skip-install --no-build
   python3 bench/bench.py --shapes browser,single-browser --wait-quiet 120
+  python3 bench/bench.py --family isolation --runs 3 --wait-quiet 30 --skip-install
 
 For every shape the suites are generated with gen.py (vendored in bench/vendor/) into
 bench/work/suites/<shape>/<runner>/, the peers (bench/package.json, installed into
 bench/work/peers/) are reached through the symlink bench/work/suites/node_modules, and each
 runner x shape gets 1 unmeasured warm-up + --runs measured runs. A shape is run by the runners of its
-family (node or browser). Runs are interleaved: a round runs every runner once, so slow drifts in
+family (node, browser, typescript, isolation) that run its runtime (browser runners on browser shapes
+only). Runs are interleaved: a round runs every runner once, so slow drifts in
 machine load hit all runners alike. Per run: wall time (spawn to exit), cpu = user+sys of the
 waited-for process tree (getrusage(RUSAGE_CHILDREN) delta), peak RSS = largest single process in that
 tree (wait4 ru_maxrss), the runner's own pass/fail counts parsed from its output (counts.py, plus
@@ -55,7 +59,8 @@ PEERS = os.path.join(WORK, "peers")
 SUITES = os.path.join(WORK, "suites")
 LOGS = os.path.join(WORK, "logs")
 VENDOR = os.path.join(HERE, "vendor")
-PROCTOR = os.path.join(REPO, "target", "release", "proctor")
+DEFAULT_PROCTOR = os.path.join(REPO, "target", "release", "proctor")
+PROCTOR = DEFAULT_PROCTOR  # --proctor replaces it (use_proctor)
 BIN = os.path.join(PEERS, "node_modules", ".bin")
 REPO_BIN = os.path.join(REPO, "node_modules", ".bin")  # esbuild for proctor's `build = "esbuild"` (root package.json)
 CHROMIUM = "/usr/bin/chromium"
@@ -69,11 +74,29 @@ FAMILY_SHAPES = {
     "node": ["trivial", "async", "single", "mixed-fail", "graph"],
     "browser": ["browser", "single-browser"],
     "typescript": ["trivial-ts"],
+    "isolation": ["iso-trivial", "iso-single", "iso-browser"],
 }
 SHAPE_FAMILY = {s: fam for fam, ss in FAMILY_SHAPES.items() for s in ss}
 SHAPES = ["trivial", "async", "single", "browser", "single-browser"]  # default
 # shapes generated from another gen.py kind (and then rewritten, see RUNNER_CMDS' `ts`)
-GEN_KIND = {"trivial-ts": "trivial"}
+GEN_KIND = {"trivial-ts": "trivial", "iso-trivial": "trivial", "iso-single": "single", "iso-browser": "browser"}
+# shapes run in headless Chromium: only runners with `browser=True` run them, and those run nothing else
+BROWSER_SHAPES = {"browser", "single-browser", "iso-browser"}
+# the isolation family's targets (issue 13): (shape, runner, reference runner, at most, what it says)
+ISOLATION_TARGETS = [
+    ("iso-trivial", "proctor-isolate", "mocha", 1.30,
+     "isolation on, 10,000 trivial tests: proctor (fresh realm per file) within 1.3x of mocha"),
+    ("iso-single", "proctor-isolate", "proctor-shared", 1.10,
+     "isolation on, 1 file: proctor within 1.1x of today's (`--no-isolate`, the one-realm path)"),
+    ("iso-trivial", "proctor-shared", "mocha", 1.00,
+     "isolation off, 10,000 trivial tests: proctor `--no-isolate` at or below mocha"),
+    ("iso-single", "proctor-shared", "mocha", 1.00,
+     "isolation off, 1 file: proctor `--no-isolate` at or below mocha"),
+]
+# isolate vs shared pairs whose difference is the cost of isolation: (label, isolated runner, shared runner)
+ISOLATION_PAIRS = [("proctor (node)", "proctor-isolate", "proctor-shared"),
+                   ("vitest", "vitest-isolate", "vitest-no-isolate"),
+                   ("proctor (Chromium, esm)", "proctor-esm-isolate", "proctor-esm-shared")]
 
 ESBUILD_MIN_TOML = '[[suite]]\nruntime = "chromium"\ntests = ["test/**/*.test.js"]\nbuild = "esbuild"\nminify = true\n'
 
@@ -85,18 +108,19 @@ def clear_transform_cache(suite):
 
 # runner -> family, gen.py dialect, argv, how its counts are parsed, files written into the suite,
 # dirs prepended to PATH, `lang`: the test files rewritten by rewrite_tests ("ts": as `.test.ts`), `before`: called
-# with the suite dir before every run and outside its timing (`before_display`: what it does, for RESULTS.md)
+# with the suite dir before every run and outside its timing (`before_display`: what it does, for RESULTS.md),
+# `browser`: runs the browser shapes (and only those), `also`: more families it runs in
 RUNNER_CMDS = {
     "proctor": dict(family="node", dialect="proctor", argv=[PROCTOR, "run", "--reporter", "dots"]),
-    "mocha": dict(family="node", dialect="mocha", argv=[os.path.join(BIN, "mocha")]),
+    "mocha": dict(family="node", also=("isolation",), dialect="mocha", argv=[os.path.join(BIN, "mocha")]),
     "node": dict(family="node", dialect="node", argv=["node", "--test"]),
     "vitest": dict(family="node", dialect="vitest", argv=[os.path.join(BIN, "vitest"), "run"]),
-    "proctor-esm": dict(family="browser", dialect="proctor",
+    "proctor-esm": dict(family="browser", browser=True, dialect="proctor",
                         argv=[PROCTOR, "run", "--runtime", "chromium", "--reporter", "dots"]),
-    "proctor-esbuild-min": dict(family="browser", dialect="proctor", argv=[PROCTOR, "run", "--reporter", "dots"],
+    "proctor-esbuild-min": dict(family="browser", browser=True, dialect="proctor", argv=[PROCTOR, "run", "--reporter", "dots"],
                                 files={"proctor.toml": ESBUILD_MIN_TOML}, path=[REPO_BIN]),
-    "wtr": dict(family="browser", dialect="wtr", argv=[os.path.join(BIN, "web-test-runner")]),
-    "karma": dict(family="browser", dialect="karma", argv=[os.path.join(BIN, "karma"), "start", "karma.conf.cjs"]),
+    "wtr": dict(family="browser", browser=True, dialect="wtr", argv=[os.path.join(BIN, "web-test-runner")]),
+    "karma": dict(family="browser", browser=True, dialect="karma", argv=[os.path.join(BIN, "karma"), "start", "karma.conf.cjs"]),
     "proctor-js": dict(family="typescript", dialect="proctor", argv=[PROCTOR, "run", "--reporter", "dots"], lang="js"),
     "proctor-ts-cold": dict(family="typescript", dialect="proctor", argv=[PROCTOR, "run", "--reporter", "dots"],
                             lang="ts", before=clear_transform_cache,
@@ -105,9 +129,20 @@ RUNNER_CMDS = {
                             lang="ts"),
     "vitest-ts": dict(family="typescript", dialect="vitest", argv=[os.path.join(BIN, "vitest"), "run"], lang="ts"),
     "vitest-js": dict(family="typescript", dialect="vitest", argv=[os.path.join(BIN, "vitest"), "run"], lang="js"),
+    # isolation: proctor's default (a fresh realm per test file) against its one-realm path (today's behaviour)
+    "proctor-isolate": dict(family="isolation", dialect="proctor", argv=[PROCTOR, "run", "--reporter", "dots"]),
+    "proctor-shared": dict(family="isolation", dialect="proctor",
+                           argv=[PROCTOR, "run", "--no-isolate", "--reporter", "dots"]),
+    "vitest-isolate": dict(family="isolation", dialect="vitest", argv=[os.path.join(BIN, "vitest"), "run"]),
+    "vitest-no-isolate": dict(family="isolation", dialect="vitest",
+                              argv=[os.path.join(BIN, "vitest"), "run", "--no-isolate"]),
+    "proctor-esm-isolate": dict(family="isolation", browser=True, dialect="proctor",
+                                argv=[PROCTOR, "run", "--runtime", "chromium", "--reporter", "dots"]),
+    "proctor-esm-shared": dict(family="isolation", browser=True, dialect="proctor",
+                               argv=[PROCTOR, "run", "--runtime", "chromium", "--no-isolate", "--reporter", "dots"]),
 }
 RUNNERS = list(RUNNER_CMDS)
-PEER_RUNNERS = {"mocha", "vitest", "wtr", "karma", "vitest-ts", "vitest-js"}
+PEER_RUNNERS = {"mocha", "vitest", "wtr", "karma", "vitest-ts", "vitest-js", "vitest-isolate", "vitest-no-isolate"}
 FAMILIES = {
     "node": dict(
         title="Node: proctor vs mocha, node:test and Vitest",
@@ -123,6 +158,14 @@ FAMILIES = {
         ratio_ref="proctor-js",
         ratio_text="Ratio of each runner's median wall to proctor's on the `.js` suite (the targets: "
                    "`proctor-ts-cold` <= 1.15x, `proctor-ts-warm` <= 1.05x):"),
+    "isolation": dict(
+        title="Isolation: a fresh realm per test file vs one shared realm (proctor in node and Chromium, mocha, "
+              "Vitest)",
+        ratio_ref="mocha",
+        ratio_text="Ratio of each runner's median wall to mocha's (mocha runs every file in one realm; "
+                   "`iso-browser` has no mocha):",
+        order=["proctor-isolate", "proctor-shared", "mocha", "vitest-isolate", "vitest-no-isolate",
+               "proctor-esm-isolate", "proctor-esm-shared"]),
 }
 SHAPE_TITLES = {
     "trivial": "trivial: 200 files x 50 sync tests = 10,000 tests",
@@ -133,6 +176,9 @@ SHAPE_TITLES = {
     "browser": "browser: 50 files x 20 sync tests = 1,000 tests, headless Chromium",
     "single-browser": "single-browser: 1 file x 20 sync tests, headless Chromium (single-file latency)",
     "trivial-ts": "trivial-ts: the trivial shape (200 files x 50 sync tests = 10,000 tests) in `.test.ts` and `.test.js`",
+    "iso-trivial": "iso-trivial: gen.py's trivial, 200 files x 50 sync tests = 10,000 tests",
+    "iso-single": "iso-single: gen.py's single, 1 file x 50 sync tests (single-file latency)",
+    "iso-browser": "iso-browser: gen.py's browser, 50 files x 20 sync tests = 1,000 tests, headless Chromium",
 }
 RUN_TIMEOUT = 900  # seconds per run; vitest on `trivial` takes ~60 s
 
@@ -386,8 +432,17 @@ def install_peers():
 
 
 def build_proctor():
-    print("+ cargo build --release", flush=True)
-    subprocess.run(["cargo", "build", "--release"], cwd=REPO, check=True)
+    print("+ cargo build --release -p proctor", flush=True)
+    subprocess.run(["cargo", "build", "--release", "-p", "proctor"], cwd=REPO, check=True)
+
+
+def use_proctor(path):
+    """Measure the proctor binary at `path` (absolute) instead of target/release/proctor."""
+    global PROCTOR
+    path = os.path.abspath(path)
+    for c in RUNNER_CMDS.values():
+        c["argv"] = [path if x == PROCTOR else x for x in c["argv"]]
+    PROCTOR = path
 
 
 def peer_version(name):
@@ -398,9 +453,19 @@ def peer_version(name):
         return None
 
 
+def in_family(r, fam):
+    c = RUNNER_CMDS[r]
+    return c["family"] == fam or fam in c.get("also", ())
+
+
+def is_browser(r):
+    return bool(RUNNER_CMDS.get(r, {}).get("browser"))
+
+
 def shape_runners(shape, runners):
-    """The selected runners that run this shape (those of its family)."""
-    return [r for r in runners if RUNNER_CMDS[r]["family"] == SHAPE_FAMILY[shape]]
+    """The selected runners that run this shape (those of its family, for its runtime)."""
+    return [r for r in runners
+            if in_family(r, SHAPE_FAMILY[shape]) and is_browser(r) == (shape in BROWSER_SHAPES)]
 
 
 # The helpers every rewritten test file gets, in TypeScript and as the same code without the types
@@ -489,7 +554,7 @@ def generate(shared, shapes, runners):
     return expected
 
 
-def machine_facts(families):
+def machine_facts(browser):
     facts = {}
     try:
         with open("/etc/os-release") as f:
@@ -516,6 +581,8 @@ def machine_facts(families):
     rev = try_sh(["git", "-C", REPO, "rev-parse", "--short", "HEAD"])
     dirty = try_sh(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=no"])
     facts["proctor_git"] = rev + (" + uncommitted changes" if dirty and not dirty.startswith("?") else "")
+    if PROCTOR != DEFAULT_PROCTOR:  # --proctor: a binary from elsewhere, not necessarily this tree's
+        facts["proctor_git"] = f"binary {PROCTOR}, tree at {facts['proctor_git']}"
     try:
         facts["proctor_built"] = dt.datetime.fromtimestamp(os.path.getmtime(PROCTOR), dt.timezone.utc).strftime(
             "%Y-%m-%d %H:%M UTC")
@@ -524,7 +591,7 @@ def machine_facts(families):
     for name in ("mocha", "vitest", "vite", "@web/test-runner", "@web/test-runner-chrome", "puppeteer-core",
                  "karma", "karma-chrome-launcher", "karma-mocha"):
         facts[name] = peer_version(name)
-    if "browser" in families:
+    if browser:
         # the Debian wrapper prints a harmless shell error on stderr; the version is on stdout
         facts["chromium"] = try_sh([CHROMIUM, "--version"])
         facts["esbuild"] = try_sh([os.path.join(REPO_BIN, "esbuild"), "--version"])
@@ -568,6 +635,17 @@ def wait_quiet(max_wait, threshold=0.3, window=2.0):
             if waited > window + 0.5:
                 print(f"  (waited {waited:.0f} s for a quiet machine; other load now {load:.2f} cores)", flush=True)
             return waited
+
+
+def clear_logs(shapes, runners, floor):
+    """Remove the logs this run will write again (the other shapes' and runners' logs are kept)."""
+    if not os.path.isdir(LOGS):
+        return
+    prefixes = tuple(f"{s}-{r}-" for s in shapes for r in shape_runners(s, runners))
+    prefixes += ("chromium-floor-",) if floor else ()
+    for name in os.listdir(LOGS):
+        if name.startswith(prefixes):
+            os.remove(os.path.join(LOGS, name))
 
 
 def bench(shapes, runners, nruns, counts_mod, expected, quiet=0):
@@ -644,7 +722,7 @@ def overhead(shape, expected, r="proctor"):
     finished = [e for e in ev if e["event"] == "test-finished"]
     rs, rt, rf = first("run-started"), first("runtime-started"), first("run-finished")
     built = first("built")
-    if not (rs and rt and rf and started and finished) or (RUNNER_CMDS[r]["family"] == "browser" and not built):
+    if not (rs and rt and rf and started and finished) or (is_browser(r) and not built):
         return {"shape": shape, "runner": r, "error": f"missing events in {os.path.relpath(log, HERE)}", "run": run}
     n = len(finished)
     t_first, t_last = started[0]["elapsed_ms"], finished[-1]["elapsed_ms"]
@@ -673,6 +751,7 @@ def overhead(shape, expected, r="proctor"):
         "exit_ms": run["exit_unix"] * 1000 - rf["at"],               # run-finished -> process exit (ms clock)
         "run": run,
     }
+    o.update(file_split(started, finished))
     if built:
         # the build runs alongside the browser launch; `built` is emitted when both are done
         o["built_ms"] = built["elapsed_ms"] - rs["elapsed_ms"]      # run-started -> built = max(launch, build)
@@ -680,6 +759,33 @@ def overhead(shape, expected, r="proctor"):
         o["build_tool"] = built.get("tool", "?")
         o["hello_ms"] = rt["elapsed_ms"] - built["elapsed_ms"]       # built -> runtime-started (page said hello)
     return o
+
+
+def file_split(started, finished):
+    """The test phase split at file boundaries (the events name each test's file): the time spent inside
+    files (a file's first `test-started` to its last `test-finished`) and between them (one file's last
+    `test-finished` to the next file's first `test-started`). With isolation the step between files is
+    where the realm work happens: the file's groups close (`finish`), the next `load` resets the realm
+    and imports the next file alone; without it the files were all imported before the first test, and
+    the step is one ordinary test step."""
+    spans = {}  # file -> [first test-started, last test-finished], in the order files started
+    for e in started:
+        spans.setdefault(e["test"]["file"], [e["elapsed_ms"], e["elapsed_ms"]])
+    for e in finished:
+        span = spans.get(e["test"]["file"])
+        if span:
+            span[1] = max(span[1], e["elapsed_ms"])
+    order = list(spans.values())
+    gaps = [b[0] - a[1] for a, b in zip(order, order[1:])]
+    return {
+        "files": len(order),
+        "in_files_ms": sum(b - a for a, b in order),
+        "between_ms": sum(gaps),
+        "boundaries": len(gaps),
+        "boundary_mean_ms": statistics.mean(gaps) if gaps else float("nan"),
+        "boundary_median_ms": statistics.median(gaps) if gaps else float("nan"),
+        "boundary_max_ms": max(gaps) if gaps else float("nan"),
+    }
 
 
 def chromium_floor(nruns):
@@ -734,6 +840,10 @@ PROCTOR_LABELS = {
     "proctor-js": ", `.test.js`",
     "proctor-ts-cold": ", `.test.ts`, cold: transform cache emptied before each run",
     "proctor-ts-warm": ", `.test.ts`, warm: transform cache kept",
+    "proctor-isolate": ", node, fresh realm per file (default)",
+    "proctor-shared": ", node, one realm (`--no-isolate`)",
+    "proctor-esm-isolate": ", Chromium esm, fresh realm per file (default)",
+    "proctor-esm-shared": ", Chromium esm, one realm (`--no-isolate`)",
 }
 
 
@@ -748,6 +858,9 @@ def label(r, facts):
     if r in ("vitest", "vitest-ts", "vitest-js"):
         suffix = f", `.test.{r[-2:]}`" if r != "vitest" else ""
         return f"vitest {g('vitest')} (vite {g('vite')}){suffix}"
+    if r in ("vitest-isolate", "vitest-no-isolate"):
+        how = "isolate (default)" if r == "vitest-isolate" else "`--no-isolate`"
+        return f"vitest {g('vitest')} (vite {g('vite')}), pool forks, {how}"
     if r == "wtr":
         return (f"@web/test-runner {g('@web/test-runner')} (test-runner-chrome {g('@web/test-runner-chrome')}, "
                 f"puppeteer-core {g('puppeteer-core')})")
@@ -762,6 +875,22 @@ def label_short(r):
 
 
 def runners_line(fam, facts):
+    if fam == "isolation":
+        g = facts.get
+        browser = (f"**Browser**: {g('chromium')} (Debian package, `{CHROMIUM}`, headless, fresh profile).  \n"
+                   if g("chromium") else "")
+        return (browser +
+                f"**Runners**: {label('proctor', facts)} built {facts['proctor_built']}: `proctor-isolate` / "
+                "`proctor-esm-isolate` = its default, a fresh realm per test file (the host loads and runs one file "
+                "at a time in the same runtime; globals, built-ins, timers, the DOM, `process.env` and project "
+                "module instances are reset between files), `proctor-shared` / `proctor-esm-shared` = "
+                "`--no-isolate`, every file loaded into one realm before the first test (the one-realm path: "
+                "today's behaviour, the reference of the 1-file target); `-esm-` = `--runtime chromium` with the "
+                "default `build = \"esm\"`. "
+                f"mocha {g('mocha')} (one process, one realm, gen.py's `.mocharc.json`). "
+                f"vitest {g('vitest')} + vite {g('vite')} without a config (pool `forks`): `vitest-isolate` = its "
+                "default isolation (a fresh module graph and globals per file), `vitest-no-isolate` = "
+                "`vitest run --no-isolate`.\n")
     if fam == "node":
         return (f"**Runners**: {label('proctor', facts)} built {facts['proctor_built']}; mocha {facts['mocha']}; "
                 f"vitest {facts['vitest']} + vite {facts['vite']} (default config as gen.py writes it: pool `forks`, "
@@ -794,6 +923,122 @@ def runners_line(fam, facts):
             f"{g('mocha')} + karma-chrome-launcher {g('karma-chrome-launcher')} (gen.py's `karma.conf.cjs`: "
             f"ChromeHeadless + `--no-sandbox` etc., `CHROME_BIN={CHROMIUM}`, all files as modules in one page, "
             f"`dots` reporter).\n")
+
+
+def isolation_targets_md(results, expected):
+    """The isolation family's targets, each computed from the medians (and, as a check on the noise,
+    from the fastest runs) with its verdict."""
+    L = ["### Targets (issue 13), computed\n",
+         "Each target is a ratio of median walls (in brackets: the same ratio of the fastest runs, a check on "
+         "the noise of a shared machine); **met** = the median ratio is within the limit and both cases' counts "
+         "were valid.\n",
+         "| target | runner / reference (median wall s) | ratio of medians (of fastest) | limit | met |",
+         "|---|---|---|---|---|"]
+    verdicts = []
+    for shape, r, ref, limit, text in ISOLATION_TARGETS:
+        if (shape, r) not in results or (shape, ref) not in results:
+            L.append(f"| {text} | `{r}` / `{ref}` on {shape} | not measured | <= {limit:.2f}x | - |")
+            continue
+        a = summarize(results[(shape, r)], expected[(shape, r)])
+        b = summarize(results[(shape, ref)], expected[(shape, ref)])
+        ratio, ratio_min = a["wall_med"] / b["wall_med"], a["wall_min"] / b["wall_min"]
+        valid = a["valid"] and b["valid"]
+        met = valid and ratio <= limit
+        verdict = ("**yes**" if met else "**no**") + ("" if valid else " (invalid counts)")
+        if valid and met != (ratio_min <= limit):
+            verdict += " (borderline: the fastest runs say the opposite)"
+        verdicts.append((text, met))
+        L.append(f"| {text} | `{r}` {a['wall_med']:.3f} / `{ref}` {b['wall_med']:.3f} | **{ratio:.2f}x** "
+                 f"({ratio_min:.2f}x) | <= {limit:.2f}x | {verdict} |")
+    L.append("")
+    if verdicts:
+        missed = [t for t, ok in verdicts if not ok]
+        L.append(f"**{len(verdicts) - len(missed)} of {len(verdicts)} measured targets met.**"
+                 + (" Not met: " + "; ".join(missed) + "." if missed else "") + "\n")
+    return L
+
+
+def isolation_cost_md(results, expected, ovh):
+    """What isolation costs per file (isolate minus shared, from the measured medians) and where proctor
+    spends it (from the `--reporter json` runs, split at file boundaries)."""
+    shapes = [s for s in FAMILY_SHAPES["isolation"] if any(k[0] == s for k in results)]
+    L = ["### The cost of isolation per file\n",
+         "From the medians above: **per file** = (isolated median - shared median) / files, the price of a fresh "
+         "realm per test file amortized over the files (for the 1-file shape: the whole difference).\n",
+         "| shape | runner | files | isolated s | shared s | isolated - shared s | **per file ms** | isolated / shared |",
+         "|---|---|---|---|---|---|---|---|"]
+    for shape in shapes:
+        for what, iso, shared in ISOLATION_PAIRS:
+            if (shape, iso) not in results or (shape, shared) not in results:
+                continue
+            a = summarize(results[(shape, iso)], expected[(shape, iso)])["wall_med"]
+            b = summarize(results[(shape, shared)], expected[(shape, shared)])["wall_med"]
+            files = expected[(shape, iso)]["files"]
+            L.append(f"| {shape} | {what}: `{iso}` vs `{shared}` | {files} | {a:.3f} | {b:.3f} | {a - b:+.3f} | "
+                     f"**{(a - b) * 1000 / files:+.1f}** | {a / b:.2f}x |")
+    L.append("")
+    ovh = [o for o in ovh if o.get("shape") in shapes]
+    if not ovh:
+        return L
+    L.append("### proctor: where the time goes, isolated and shared\n")
+    L.append("One extra run per shape and proctor runner with `--reporter json` instead of `dots` (after the "
+             "measured runs, so warm), split by the events' timestamps (`elapsed_ms`, host clock, 0 = "
+             "`run-started`). `pre-run` = process spawn to `run-started` (CLI, discovery, parsing; ±1 ms); "
+             "`start-up` = `run-started` to `runtime-started` (node: spawned and connected; Chromium: launch and "
+             "build side by side, then the page loads the controller and says hello); `first load` = to the first "
+             "`test-started` (shared: importing every file; isolated: the first file alone); `in files` = the sum "
+             "over files of a file's first `test-started` to its last `test-finished` (running the tests); "
+             "`between files` = the sum over consecutive files of one file's last `test-finished` to the next "
+             "file's first `test-started` — isolated, that is the realm work: the file's groups close "
+             "(`finish`), the next `load` resets the realm (globals, timers, DOM, module generation, mocks) and "
+             "imports the next file alone; shared, it is one ordinary step between two tests; **per boundary** "
+             "= between files / (files - 1), mean (median, max); `teardown` = last `test-finished` to "
+             "`run-finished`; `exit` = `run-finished` to process exit.\n")
+    L.append("| shape | runner | tests (passed) | files | process wall ms | pre-run ms | start-up ms | first load ms | "
+             "in files ms | between files ms | **per boundary ms** mean (median, max) | teardown ms | exit ms | "
+             "other load |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    by = {}
+    for o in ovh:
+        if "error" in o:
+            L.append(f"| {o['shape']} | {o['runner']} | {o['error']} |" + " |" * 11)
+            continue
+        by[(o["shape"], o["runner"])] = o
+        per = (f"**{o['boundary_mean_ms']:.2f}** ({o['boundary_median_ms']:.2f}, {o['boundary_max_ms']:.2f})"
+               if o["boundaries"] else "- (1 file)")
+        L.append(f"| {o['shape']} | {o['runner']} | {o['tests']} ({o['passed']}) | {o['files']} | {o['wall_ms']:.0f} | "
+                 f"{o['pre_run_ms']:.0f} | {o['startup_ms']:.0f} | {o['load_ms']:.0f} | {o['in_files_ms']:.0f} | "
+                 f"{o['between_ms']:.0f} | {per} | {o['teardown_ms']:.0f} | {o['exit_ms']:.0f} | "
+                 f"{o['run']['other_load']:.2f} |")
+    L.append("")
+    lines = []
+    for shape in shapes:
+        for what, iso, shared in ISOLATION_PAIRS:
+            a, b = by.get((shape, iso)), by.get((shape, shared))
+            if not (a and b):
+                continue
+            d = {k: a[k] - b[k] for k in ("wall_ms", "pre_run_ms", "startup_ms", "load_ms", "in_files_ms",
+                                          "between_ms", "teardown_ms", "exit_ms")}
+            top = max((k for k in d if k != "wall_ms"), key=lambda k: abs(d[k]))
+            names = {"wall_ms": "wall", "pre_run_ms": "pre-run", "startup_ms": "start-up", "load_ms": "first load",
+                     "in_files_ms": "in files", "between_ms": "between files", "teardown_ms": "teardown",
+                     "exit_ms": "exit"}
+            parts = ", ".join(f"{names[k]} {d[k]:+.0f}" for k in d if k != "wall_ms")
+            per_file = (d["between_ms"] + d["load_ms"]) / a["files"]
+            lines.append(f"- {shape}, {what}: isolated - shared = {d['wall_ms']:+.0f} ms wall in these runs ({parts} "
+                         f"ms); the largest part is **{names[top]}**. First load plus "
+                         f"between files = {per_file:+.2f} ms per file "
+                         f"({a['between_ms']:.0f} ms over {a['boundaries']} boundaries isolated vs "
+                         f"{b['between_ms']:.0f} ms shared, first load {a['load_ms']:.0f} vs {b['load_ms']:.0f} ms).")
+    if lines:
+        L.append("Isolated minus shared, phase by phase (from the json runs above, one run each, so noisier than "
+                 "the medians):\n")
+        L.extend(lines)
+        L.append("")
+    cmds = sorted({(o["runner"], o.get("command", "")) for o in ovh if "command" in o})
+    L.append("Commands (in `bench/work/suites/<shape>/<runner>/`): " + "; ".join(f"{r}: `{c}`" for r, c in cmds)
+             + "; events kept in `bench/work/logs/<shape>-<runner>-json.jsonl`.\n")
+    return L
 
 
 def render_family(fam, data):
@@ -852,17 +1097,21 @@ def render_family(fam, data):
                  + " | ".join(cells) + " |")
     L.append("")
     ref = F["ratio_ref"]
-    if ref in runners and len(runners) > 1:
+    ref_shapes = [s for s in shapes if (s, ref) in results]  # shapes the reference runner ran
+    others = [r for r in runners if r != ref and any((s, r) in results for s in ref_shapes)]
+    if ref_shapes and others:
         L.append(F["ratio_text"] + "\n")
-        others = [r for r in runners if r != ref]
         L.append("| shape | " + " | ".join(label_short(r) for r in others) + " |")
         L.append("|---|" + "---|" * len(others))
-        for shape in shapes:
+        for shape in ref_shapes:
             p = summarize(results[(shape, ref)], expected[(shape, ref)])["wall_med"]
             cells = [f"{summarize(results[(shape, r)], expected[(shape, r)])['wall_med'] / p:.2f}x"
                      if (shape, r) in results else "-" for r in others]
             L.append(f"| {shape} | " + " | ".join(cells) + " |")
         L.append("")
+    if fam == "isolation":
+        L.extend(isolation_targets_md(results, expected))
+        L.extend(isolation_cost_md(results, expected, ovh))
 
     L.append("### Per shape\n")
     for shape in shapes:
@@ -884,9 +1133,10 @@ def render_family(fam, data):
                      f"{s['load_med']:.2f} / {s['load_max']:.2f} |")
         L.append("")
 
-    node_ovh = [o for o in ovh if "built_ms" not in o
-                and RUNNER_CMDS.get(o.get("runner", "proctor"), {}).get("family") in ("node", "typescript")]
-    browser_ovh = [o for o in ovh if RUNNER_CMDS.get(o.get("runner", "proctor"), {}).get("family") == "browser"]
+    if fam == "isolation":  # its own split (isolation_cost_md), by file boundaries
+        ovh = []
+    node_ovh = [o for o in ovh if "built_ms" not in o and not is_browser(o.get("runner", "proctor"))]
+    browser_ovh = [o for o in ovh if is_browser(o.get("runner", "proctor"))]
     if node_ovh:
         L.append("### proctor: where the time goes (per-test overhead)\n")
         L.append("One extra `proctor run --reporter json` per shape (after the measured runs, so warm), split by "
@@ -1039,13 +1289,19 @@ def load_results_json():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shapes", default=",".join(SHAPES),
+    ap.add_argument("--shapes", default=None,
                     help=f"comma-separated (default {','.join(SHAPES)}; also {','.join(s for s in SHAPE_TITLES if s not in SHAPES)})")
+    ap.add_argument("--family", choices=list(FAMILY_SHAPES), action="append", default=[],
+                    help="add every shape of this family to --shapes (repeatable; with no --shapes: just these; "
+                         "`--family isolation` = iso-trivial,iso-single,iso-browser)")
+    ap.add_argument("--proctor", default=PROCTOR, metavar="PATH",
+                    help="the proctor binary to measure (default target/release/proctor, which is rebuilt unless "
+                         "--no-build; another path is never built)")
     ap.add_argument("--runners", default=",".join(RUNNERS),
                     help=f"comma-separated (default all: {','.join(RUNNERS)}); each shape runs those of its family")
     ap.add_argument("--runs", type=int, default=3, help="measured runs per case, after 1 warm-up (default 3)")
     ap.add_argument("--skip-install", action="store_true", help="reuse bench/work/peers as it is")
-    ap.add_argument("--no-build", action="store_true", help="do not run `cargo build --release` first")
+    ap.add_argument("--no-build", action="store_true", help="do not run `cargo build --release -p proctor` first")
     ap.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
                     help="before each round, wait up to this long for the rest of the machine to use < 0.3 cores "
                          "(default 0: don't wait)")
@@ -1066,8 +1322,10 @@ def main():
         print(f"wrote {os.path.relpath(a.out)} ({', '.join(fams)})")
         return
 
-    shapes = [s for s in a.shapes.split(",") if s]
+    shapes = [s for s in (a.shapes if a.shapes is not None else ("" if a.family else ",".join(SHAPES))).split(",") if s]
+    shapes += [s for f in a.family for s in FAMILY_SHAPES[f] if s not in shapes]
     runners = [r for r in a.runners.split(",") if r]
+    use_proctor(a.proctor)
     for r in runners:
         if r not in RUNNER_CMDS:
             ap.error(f"unknown runner {r!r} (known: {', '.join(RUNNER_CMDS)})")
@@ -1078,7 +1336,9 @@ def main():
     if not shapes:
         ap.error("no selected runner runs any selected shape (node shapes: proctor,mocha,node,vitest; "
                  "browser shapes: proctor-esm,proctor-esbuild-min,wtr,karma; trivial-ts: "
-                 "proctor-js,proctor-ts-cold,proctor-ts-warm,vitest-ts,vitest-js)")
+                 "proctor-js,proctor-ts-cold,proctor-ts-warm,vitest-ts,vitest-js; iso-trivial, iso-single: "
+                 "proctor-isolate,proctor-shared,mocha,vitest-isolate,vitest-no-isolate; iso-browser: "
+                 "proctor-esm-isolate,proctor-esm-shared)")
     runners = [r for r in runners if any(r in shape_runners(s, runners) for s in shapes)]
     families = [f for f in FAMILIES if any(SHAPE_FAMILY[s] == f for s in shapes)]
     if a.runs < 1:
@@ -1094,22 +1354,28 @@ def main():
         install_peers()
     uses_proctor = any(RUNNER_CMDS[r]["argv"][0] == PROCTOR for r in runners)
     if not a.no_build and uses_proctor:
-        build_proctor()
+        if PROCTOR == DEFAULT_PROCTOR:
+            build_proctor()
+        else:
+            print(f"(--proctor {PROCTOR}: not built)", flush=True)
     missing = [RUNNER_CMDS[r]["argv"][0] for r in runners if r != "node" and not os.path.exists(RUNNER_CMDS[r]["argv"][0])]
     if "proctor-esbuild-min" in runners and not os.path.exists(os.path.join(REPO_BIN, "esbuild")):
         missing.append(os.path.join(REPO_BIN, "esbuild") + " (run `npm install` in the repo root)")
-    if "browser" in families and not os.path.exists(CHROMIUM):
+    browser_shapes = any(s in BROWSER_SHAPES for s in shapes)
+    if browser_shapes and not os.path.exists(CHROMIUM):
         missing.append(CHROMIUM + " (apt-get install chromium)")
     if missing:
         sys.exit(f"missing: {', '.join(missing)} (drop --skip-install / --no-build?)")
+    if any("--no-isolate" in RUNNER_CMDS[r]["argv"] for r in runners) and uses_proctor:
+        if "--no-isolate" not in try_sh([PROCTOR, "run", "--help"]):
+            sys.exit(f"{PROCTOR} has no `run --no-isolate` (build the isolation work, or pick another --proctor)")
 
     counts_mod = load_counts(a.shared)
-    facts = machine_facts(families)
+    facts = machine_facts(browser_shapes)
     stamp0 = binary_stamp()
     print(f"generating suites under {os.path.relpath(SUITES, REPO)} ...", flush=True)
     expected = generate(a.shared, shapes, runners)
-    if os.path.isdir(LOGS):
-        shutil.rmtree(LOGS)
+    clear_logs(shapes, runners, "browser" in families)
     results = bench(shapes, runners, a.runs, counts_mod, expected, a.wait_quiet)
 
     ovh = []
@@ -1141,7 +1407,10 @@ def main():
     payloads = {}
     for fam in families:
         fshapes = [s for s in shapes if SHAPE_FAMILY[s] == fam]
-        frunners = [r for r in runners if RUNNER_CMDS[r]["family"] == fam]
+        frunners = [r for r in runners if in_family(r, fam) and any(r in shape_runners(s, runners) for s in fshapes)]
+        order = FAMILIES[fam].get("order")
+        if order:  # the family's own column order (the runs were interleaved in RUNNERS order)
+            frunners.sort(key=lambda r: order.index(r) if r in order else len(order))
         payloads[fam] = {
             "command": argv_line, "started": started, "finished": finished, "facts": facts, "nruns": a.runs,
             "shapes": fshapes, "runners": frunners,

@@ -13,6 +13,8 @@
 import { captureConsole } from "./console.js";
 import { createController } from "./controller.js";
 import { browserRuntimeInfo, socketUrl } from "./page.js";
+import { trackPendingTimers } from "./realm.js";
+import { installRealmImportMap, realmPrefix } from "./realm-map.js";
 
 // How long the end of a run waits for timeouts the tests left pending.
 const SETTLE_MS = 200;
@@ -75,12 +77,35 @@ export function trackTimers(scope, report) {
 }
 
 /**
+ * Resolves once every `<link rel="stylesheet">` of `document` has loaded (or failed); null
+ * when none is pending.
+ */
+export function stylesheetsLoaded(document) {
+  const pending = [...document.querySelectorAll('link[rel="stylesheet"]')].filter((link) => link.sheet === null);
+  if (pending.length === 0) return null;
+  return Promise.all(
+    pending.map(
+      (link) =>
+        new Promise((resolve) => {
+          link.addEventListener("load", resolve, { once: true });
+          link.addEventListener("error", resolve, { once: true });
+          // Loaded between the query and the listeners: nothing more will fire.
+          if (link.sheet !== null) resolve();
+        }),
+    ),
+  );
+}
+
+/**
  * Connects to the host and serves its commands until shutdown.
- * @param {{ url: string, files: { file: string, url?: string, load(): Promise<unknown> }[], sequential?: boolean }} options
+ * @param {{ url: string, files: { file: string, url?: string, load(at?: string): Promise<unknown> }[], sequential?: boolean, realms?: boolean }} options
  *   `sequential` (a bundle, whose stack frames name no test file) loads the files one at a time.
+ *   `realms`: the server serves the files under `/@realm/<n>` too (native ES modules), so each
+ *   file's fresh realm gets fresh module instances. `setupFiles` run before each test file
+ *   (setup-files.js).
  * @returns {Promise<void>} settles once the connection is open and `hello` is sent
  */
-export function startBrowser({ url, files, sequential = false }) {
+export function startBrowser({ url, files, setupFiles = [], sequential = false, realms = false }) {
   const socket = new WebSocket(socketUrl(url));
   const outbox = [];
   let open = false;
@@ -96,8 +121,25 @@ export function startBrowser({ url, files, sequential = false }) {
     within: timers.within,
     scheduledBy: timers.scheduledBy,
     settle: timers.settle,
+    clearTimers: () => pending.clearAll(),
+    // The server serves every project URL again under `/@realm/<n>`: the browser's module map
+    // then holds a new instance of each project module for the next file, while bare imports
+    // (packages, proctor itself) map to the same shared URLs.
+    freshModules: () => {
+      if (!realms) return undefined;
+      realm += 1;
+      // Aliased and extensionless imports of project files must stay in the realm too.
+      installRealmImportMap(realm);
+      return realmPrefix(realm);
+    },
   };
-  const controller = createController({ send, adapter, files, sequential });
+  let realm = 0;
+  const pending = trackPendingTimers(globalThis);
+  // A stylesheet in the page (the bundle's CSS, a custom page's <link>) applies before any test
+  // file loads: a test that reads a computed style must not race its download.
+  const styled = stylesheetsLoaded(document);
+  const ready = (entry) => (styled === null ? entry : { ...entry, load: (at) => styled.then(() => entry.load(at)) });
+  const controller = createController({ send, adapter, files: files.map(ready), setupFiles, sequential });
   const original = {};
   for (const method of ["log", "info", "debug", "warn", "error", "trace"]) original[method] = console[method];
   captureConsole(console, {

@@ -13,7 +13,9 @@ import "./index.js"; // Installs describe/it/expect globals before any test file
 import { serializeError } from "./errors.js";
 import { setRunningTest } from "./expect.js";
 import { registry } from "./registry.js";
+import { captureRealm } from "./realm.js";
 import { Runner } from "./run.js";
+import { hasSetupFiles, runSetupFiles, useSetupFiles } from "./setup-files.js";
 import { beginSnapshotTest, endSnapshotTest, finishSnapshotFile, setupSnapshots } from "./snapshot.js";
 
 /** The protocol version this controller speaks; see protocol/src/lib.rs. */
@@ -38,8 +40,13 @@ const HOOK_KINDS = {
  *     within?<T>(testId: string, run: () => T): T,
  *     scheduledBy?(): string | undefined,
  *     settle?(): Promise<void> | undefined,
+ *     clearTimers?(): void,
+ *     freshModules?(): string | undefined,
+ *     environments?: { enter(file: string, name: string): Promise<void>, show(file: string): void, done(file: string): unknown },
  *   },
- *   files: { file: string, url?: string, load(): Promise<unknown> }[],
+ *   files: { file: string, url?: string, load(): Promise<unknown>, environment?: string }[],
+ *   setupFiles?: { file: string, url?: string, load(generation: number, url?: string): Promise<unknown> }[],
+ *   environment?: string,
  *   sequential?: boolean,
  * }} options
  *   `files` are in plan order; `url` is what `load` imports, so the registry can recognize the
@@ -50,11 +57,32 @@ const HOOK_KINDS = {
  *   `adapter.within` runs a test inside a context naming it and `adapter.scheduledBy` reads the
  *   context back, so output and errors from callbacks a test left behind are reported as that
  *   test's, after it ended, instead of being pinned on whichever test runs next.
+ *   With isolation the host loads one file at a time, each but the first with `fresh`: the
+ *   realm goes back to what it was before the first file (realm.js; `adapter.clearTimers`
+ *   clears the timers the tests left), and `adapter.freshModules()` makes the next imports of
+ *   project modules new instances; it may return a URL prefix under which the runtime serves
+ *   them (the browser's `/@realm/<n>`), which the test file's `load(url)` then imports.
+ *   `setupFiles` run before each test file, inside its realm (setup-files.js). `environment` is
+ *   the suite's (`node`, `jsdom`, `happy-dom`), which a file's own `environment` (its docblock)
+ *   overrides; `adapter.environments` makes them (node only: browsers are the real DOM). Either
+ *   makes the files load one at a time, since each file's setup must run while it is the file
+ *   being loaded.
  */
-export function createController({ send, adapter, files, sequential = false }) {
-  registry.reset();
-  registry.canonicalUrl = adapter.canonicalUrl ?? null;
-  for (const { file, url, load } of files) registry.addFile(file, url ?? importedUrl(load));
+export function createController({ send, adapter, files, setupFiles = [], environment = "node", sequential = false }) {
+  useSetupFiles(setupFiles);
+  const environments = adapter.environments ?? null;
+  const environmentOf = (file) => file.environment ?? environment;
+  const perFile = hasSetupFiles() || (environments !== null && files.some((file) => environmentOf(file) !== "node"));
+  const declareFiles = (prefix) => {
+    registry.reset();
+    registry.canonicalUrl = adapter.canonicalUrl ?? null;
+    for (const { file, url, load } of files) registry.addFile(file, realmUrl(url ?? importedUrl(load), prefix));
+  };
+  declareFiles(undefined);
+  // The realm as it was before the first test file loaded; a `fresh` load goes back to it.
+  let realm = null;
+  // Where project modules of the current realm are served from (the browser's realm prefix).
+  let prefix;
   // The epoch of the current run; 0 until the first `load` (only stray output can precede it).
   let run = 0;
   // The id of the test being run, for console attribution; undefined between tests.
@@ -85,9 +113,12 @@ export function createController({ send, adapter, files, sequential = false }) {
       inGroupHook = false;
       send({ type: "hook-finished", run, command: currentCommand });
     },
+    fileStarted: (root) => environments?.show(root.file),
     fileDone: (root) => {
       const report = finishSnapshotFile(root.scope.file, root.scope.tests);
       if (report !== null) send({ type: "snapshot-file", run, ...report });
+      const closing = environments?.done(root.file);
+      if (closing instanceof Promise) closing.catch((error) => reportInternal(error));
     },
   });
 
@@ -156,6 +187,15 @@ export function createController({ send, adapter, files, sequential = false }) {
   async function load(message) {
     run = message.run;
     currentTest = undefined;
+    if (realm === null) realm = captureRealm({ clearTimers: adapter.clearTimers });
+    if (message.fresh) {
+      // The host closed the previous file's groups; what it did to the realm goes now.
+      setupSnapshots(null);
+      await realm.restore();
+      prefix = adapter.freshModules?.();
+      declareFiles(prefix);
+      loadErrors = null;
+    }
     // Modules are cached, so a second `load` in the same runtime cannot re-register: it starts
     // the new run from a clean slate of groups and reports the same tree.
     if (loadErrors !== null) {
@@ -166,15 +206,41 @@ export function createController({ send, adapter, files, sequential = false }) {
     } else {
       // Files the host already knows never finish loading are left out (see the driver).
       const skip = new Set(message.skip ?? []);
-      const chosen = skip.size === 0 ? files : files.filter(({ file }) => !skip.has(file));
+      const only = message.only?.length > 0 ? new Set(message.only) : null;
+      const chosen = files
+        .filter(({ file }) => !skip.has(file) && (only === null || only.has(file)))
+        .map((entry) => (prefix === undefined ? entry : { ...entry, load: () => entry.load(realmUrl(entry.url, prefix)) }));
       const progress = {
         loading: (file) => send({ type: "file-loading", run, file }),
         loaded: (file) => send({ type: "file-loaded", run, file }),
       };
-      loadErrors = await (sequential || message.sequential ? loadOneByOne(chosen, progress) : loadFiles(chosen, progress));
+      loadErrors = await (sequential || message.sequential || perFile
+        ? loadOneByOne(chosen, progress, perFile ? prepareFile : undefined)
+        : loadFiles(chosen, progress));
+      if (environments !== null) releaseEnvironments(chosen);
     }
     setupSnapshots(message.snapshots);
     send({ type: "loaded", run, replyTo: message.id, tests: registry.tests.map(describeTest), loadErrors });
+  }
+
+  /**
+   * Readies the realm for `entry`'s file before it is imported: its environment, then the
+   * setup files (the registry already attributes declarations to the file), imported under the
+   * realm's prefix so they share the test file's module instances.
+   */
+  async function prepareFile(entry) {
+    if (environments !== null) await environments.enter(entry.file, environmentOf(entry));
+    await runSetupFiles(entry.file, (url) => realmUrl(url, prefix));
+  }
+
+  // A file that failed to load, or declared no test, never starts nor finishes in the runner:
+  // its environment is closed now.
+  function releaseEnvironments(chosen) {
+    for (const { file } of chosen) {
+      if ((registry.scopes.get(file)?.tests.length ?? 0) > 0) continue;
+      const closing = environments.done(file);
+      if (closing instanceof Promise) closing.catch((error) => reportInternal(error));
+    }
   }
 
   function runTest(message) {
@@ -213,8 +279,9 @@ export function createController({ send, adapter, files, sequential = false }) {
     const closing = runner.finish();
     const reply = () => send({ type: "finished", run, replyTo: message.id });
     // Callbacks the last tests left behind get a brief chance to print or throw, so what they
-    // say is reported rather than lost when the runtime shuts down.
-    const settle = () => (adapter.settle ? adapter.settle() : undefined);
+    // say is reported rather than lost when the runtime shuts down. Between files (`quick`) the
+    // next file's fresh realm clears them instead.
+    const settle = () => (adapter.settle && !message.quick ? adapter.settle() : undefined);
     if (closing instanceof Promise) return closing.then(settle).then(reply);
     const settling = settle();
     if (settling instanceof Promise) return settling.then(reply);
@@ -291,15 +358,19 @@ function loadFiles(files, progress) {
 
 /**
  * Imports the files one after another, the whole of each import attributed to its file. Slower
- * than `loadFiles`, but it needs nothing from the stack.
+ * than `loadFiles`, but it needs nothing from the stack. `prepare(entry)`, when given, readies
+ * the realm for each file first (its environment and setup files); what it throws is the
+ * file's load error.
  */
-async function loadOneByOne(files, progress) {
+async function loadOneByOne(files, progress, prepare) {
   const errors = [];
-  for (const { file, load: importFile } of files) {
+  for (const entry of files) {
+    const { file, load: importFile } = entry;
     // Said before the import starts: a file whose top level spins is then named by the host.
     progress.loading(file);
     registry.beginFile(file);
     try {
+      if (prepare !== undefined) await prepare(entry);
       await importFile();
       registry.settleFile(file, false);
     } catch (error) {
@@ -311,6 +382,16 @@ async function loadOneByOne(files, progress) {
     progress.loaded(file);
   }
   return errors;
+}
+
+/**
+ * `url` as the realm under `prefix` serves it: `http://host/@realm/3/test/a.test.js` for
+ * `http://host/test/a.test.js`. Without a prefix (node, bundles) the URL stays.
+ */
+function realmUrl(url, prefix) {
+  if (prefix === undefined || url === undefined) return url;
+  const parsed = new URL(url);
+  return `${parsed.origin}${prefix}${parsed.pathname}${parsed.search}`;
 }
 
 // An entry without `url` (an older host) still names the URL in its `load: () => import("…")`.

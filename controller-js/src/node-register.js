@@ -279,4 +279,30 @@ export function installManifest(path) {
       module._compile(loaded.source, filename);
     };
   }
+  wrapPlainCommonJs(read);
+}
+
+/**
+ * Plain CommonJS files the transform changed (`jest.mock` calls hoisted above the requires)
+ * have node's own `.js` / `.cjs` handlers, which read the file itself: those handlers learn to
+ * compile the manifest's output instead (node without module.registerHooks, whose load hook
+ * already answers `require`). Only when the manifest has such a file.
+ * @param {{ modules?: Record<string, { format?: string }> }} read the manifest
+ */
+function wrapPlainCommonJs(read) {
+  const plain = [".js", ".cjs"];
+  const changed = Object.entries(read.modules ?? {}).filter(
+    ([path, module]) => module.format !== "module" && plain.includes(extname(path).toLowerCase()),
+  );
+  if (changed.length === 0) return;
+  // Node 20 has no `.cjs` handler: its loader uses the `.js` one for it.
+  const js = Module._extensions[".js"];
+  for (const extension of plain) {
+    const own = Module._extensions[extension] ?? js;
+    Module._extensions[extension] = function loadHoisted(module, filename) {
+      const loaded = loadFromManifest(pathToFileURL(filename).href, undefined, true);
+      if (loaded?.format !== "commonjs") return own.call(this, module, filename);
+      module._compile(loaded.source, filename);
+    };
+  }
 }

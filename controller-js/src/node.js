@@ -15,7 +15,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { formatWithOptions } from "node:util";
 import { captureConsole } from "./console.js";
 import { createController } from "./controller.js";
+import { fileEnvironments } from "./environment.js";
+import * as nodeModules from "./node-modules.js";
 import { connectWebSocket } from "./node-socket.js";
+import { trackPendingTimers } from "./realm.js";
+import { resetModuleMocks } from "./module-mocks.js";
 // Module mocking in node: the registry's platform part and the CommonJS side.
 import "./node-mocks.js";
 
@@ -54,13 +58,21 @@ const testContext = new AsyncLocalStorage();
 
 /**
  * Connects to the host and serves its commands until shutdown.
- * @param {{ url: string, files: { file: string, url: string, load(): Promise<unknown> }[] }} options
+ * @param {{
+ *   url: string,
+ *   root?: string,
+ *   files: { file: string, url: string, load(): Promise<unknown>, environment?: string }[],
+ *   setupFiles?: { file: string, url: string, load(generation: number): Promise<unknown> }[],
+ *   environment?: string,
+ * }} options
  *   `url` is the host's websocket endpoint; `files` are the test files in plan order, each with
- *   its path relative to the project root, the file: URL it is imported from, and a function
- *   that imports that URL.
+ *   its path relative to the project root, the file: URL it is imported from, a function
+ *   that imports that URL, and the environment its docblock names. `setupFiles` run before each
+ *   test file; `environment` is the suite's (jsdom and happy-dom come from the project at
+ *   `root`, see environment.js).
  * @returns {Promise<void>} settles once the connection is open and `hello` is sent
  */
-export function startNode({ url, files }) {
+export function startNode({ url, root = process.cwd(), files, setupFiles = [], environment = "node" }) {
   const realStderrWrite = process.stderr.write.bind(process.stderr);
   // Messages produced before the socket opens (early output) wait here, behind `hello`.
   const outbox = [];
@@ -84,8 +96,20 @@ export function startNode({ url, files }) {
     within: (id, body) => testContext.run(id, body),
     scheduledBy: () => testContext.getStore(),
     settle: settleTimers,
+    clearTimers: () => timers.clearAll(),
+    // Project modules imported after this are new instances (node's loader hooks give their
+    // URLs the new generation); node_modules stay loaded, as in a Vitest worker.
+    // The module mocks of the file before go too (module-mocks.js).
+    freshModules: () => {
+      resetModuleMocks();
+      nodeModules.resetModules();
+      return undefined;
+    },
+    environments: fileEnvironments({ root }),
   };
-  const controller = createController({ send, adapter, files });
+  // Timers the tests start, so a fresh realm can clear what a file left running.
+  const timers = trackPendingTimers(globalThis);
+  const controller = createController({ send, adapter, files, setupFiles, environment });
 
   captureConsole(console, { emit: controller.output, formatWithOptions });
   captureWrites(process.stdout, "stdout", controller.output);

@@ -36,11 +36,13 @@ export class Runner {
   /**
    * @param {{ reportHookError(origin: string, error: unknown): void, fileDone?(root: object): void }} callbacks
    *   `reportHookError` receives afterAll failures, which belong to no test; `fileDone` gets a
-   *   file's root group once its last test and afterAll hooks are done.
+   *   file's root group once its last test and afterAll hooks are done; `fileStarted` gets it
+   *   before its first beforeAll hook runs.
    */
-  constructor({ reportHookError, fileDone = () => {}, hookStarted = () => {}, hookFinished = () => {} }) {
+  constructor({ reportHookError, fileDone = () => {}, fileStarted = () => {}, hookStarted = () => {}, hookFinished = () => {} }) {
     this.reportHookError = reportHookError;
     this.fileDone = fileDone;
+    this.fileStarted = fileStarted;
     // Tell the host which hook runs, so a hook that hangs or spins is blamed as that hook and
     // not as the test that happened to be next (see `announce`).
     this.hookStarted = hookStarted;
@@ -166,7 +168,10 @@ export class Runner {
     }
     yield* this.closeDownTo(shared);
     // A new file starts: what it asked for at its top level applies, and its spies are its own.
-    if (shared === 0) prepareFile(lineage[0]);
+    if (shared === 0) {
+      prepareFile(lineage[0]);
+      this.fileStarted(lineage[0]);
+    }
     for (let level = shared; level < lineage.length; level++) {
       const group = lineage[level];
       const parentFailed = level > 0 && (this.open[level - 1].failure || !this.open[level - 1].setUp);

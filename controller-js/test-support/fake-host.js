@@ -12,9 +12,10 @@ export function vectors(name) {
 /**
  * Starts a controller over in-memory test files. `sent` holds every message, JSON round-tripped
  * exactly as the transport would; `command` sends a host command and resolves with its reply.
- * `adapter` adds optional adapter methods (such as `canonicalUrl`); `sequential` is passed on.
+ * `adapter` adds optional adapter methods (such as `canonicalUrl`); `sequential`, `setupFiles`
+ * and `environment` are passed on.
  */
-export function startController(files, { adapter = {}, sequential = false } = {}) {
+export function startController(files, { adapter = {}, sequential = false, setupFiles, environment } = {}) {
   const sent = [];
   const waiters = [];
   const host = { sent, exited: false };
@@ -37,6 +38,8 @@ export function startController(files, { adapter = {}, sequential = false } = {}
       ...adapter,
     },
     files,
+    setupFiles,
+    environment,
     sequential,
   });
   let nextId = 1;

@@ -11,6 +11,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+/// A proctor.toml with one Chromium suite over `test/*.test.js` whose run page is made from
+/// `test/page.html` (a suite's custom page).
+pub const PAGE_SUITE: &str =
+    "[[suite]]\nid = \"browser\"\nruntime = \"chromium\"\ntests = [\"test/*.test.js\"]\npage = \"test/page.html\"\n";
+
 /// The workspace root.
 pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("e2e lives in the workspace").to_path_buf()

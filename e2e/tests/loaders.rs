@@ -61,7 +61,9 @@ fn commonjs_project(modules: &Path) -> Project {
 
 /// Runs the project with `NODE_OPTIONS=node_options` on `node` (this machine's when `None`).
 fn run(project: &Project, node: Option<&Path>, node_options: &str) -> Output {
-    let args = ["run", "--reporter", "json"];
+    // ts-node type-checks on its first compile, which takes seconds on a busy machine: a file
+    // loaded alone (a fresh realm per file) must not be taken for one whose top level hangs.
+    let args = ["run", "--reporter", "json", "--timeout", "30s"];
     let env = [("NODE_OPTIONS", node_options)];
     match node {
         Some(node) => project.run_on_node(node, &args, &env),

@@ -2,7 +2,8 @@
 //! (one DevTools target) with a fresh realm per run; browsers a person opens attach; several
 //! kept runtimes each run the suite; the server's lifecycle (record, stale record, --status,
 //! --stop, SIGTERM); its security (token, Origin, malformed and oversized frames, the file
-//! server's limits); a tab closed mid-run; concurrent runs queued, never interleaved.
+//! server's limits); a tab closed mid-run; concurrent runs queued, never interleaved; a suite's
+//! custom page as the kept tab's run frame.
 
 use proctor_e2e::{model, processes, Output, Project};
 use serde_json::Value;
@@ -353,6 +354,63 @@ fn three_runs_share_one_tab_each_in_a_fresh_realm() {
     out.assert_code(0);
     assert!(started(&out)[0]["instance"].is_null());
     assert_ne!(started(&out)[0]["target"], targets[0].as_str());
+}
+
+#[test]
+fn each_file_of_a_served_run_gets_a_fresh_realm_in_the_kept_tab() {
+    let _browser = proctor_e2e::browser_lock();
+    let project = Project::fixture("serve");
+    project
+        .write(
+            "test/iso-a.test.js",
+            "import { it } from \"proctor\";\nglobalThis.leakedByA = 1;\n\
+             it(\"a leaves things behind\", () => {\n  document.body.append(Object.assign(document.createElement(\"p\"), { id: \"from-a\" }));\n});\n",
+        )
+        .write(
+            "test/iso-b.test.js",
+            "import { it, expect } from \"proctor\";\n\
+             it(\"b sees none of it\", () => {\n  expect(globalThis.leakedByA).toBeUndefined();\n  \
+             expect(document.getElementById(\"from-a\")).toBeNull();\n});\n",
+        );
+    let _serve = Serve::start(&project, &[]);
+    let out = run_json(&project, &["test/iso-a.test.js", "test/iso-b.test.js"]);
+    assert!(out.stderr.contains("running in the runtimes kept by proctor serve"), "{}", out.stderr);
+    assert_eq!(
+        out.outcomes(),
+        model(&[
+            ("test/iso-a.test.js::a leaves things behind", "passed"),
+            ("test/iso-b.test.js::b sees none of it", "passed")
+        ]),
+        "{}",
+        out.stdout
+    );
+    out.assert_code(0);
+    let shared = run_json(&project, &["--no-isolate", "test/iso-a.test.js", "test/iso-b.test.js"]);
+    assert_eq!(shared.outcomes()["test/iso-b.test.js::b sees none of it"], "failed", "one realm when asked");
+}
+
+#[test]
+fn a_suites_custom_page_is_the_run_frame_of_the_kept_tab() {
+    let _browser = proctor_e2e::browser_lock();
+    let project = Project::empty();
+    project
+        .write("proctor.toml", proctor_e2e::PAGE_SUITE)
+        .write(
+            "test/page.html",
+            "<!doctype html>\n<html><head><meta name=\"x\" content=\"kept\"><script src=\"lib.js\"></script></head>\n<body><div id=\"work-area\"></div></body></html>\n",
+        )
+        .write("test/lib.js", "window.Lib = { kept: true };\n")
+        .write(
+            "test/page.test.js",
+            "import { it, expect } from \"proctor\";\nit(\"runs on the suite's page\", () => {\n  expect(window.Lib.kept).toBe(true);\n  expect(document.querySelector('meta[name=\"x\"]').content).toBe(\"kept\");\n  expect(document.getElementById(\"work-area\")).not.toBe(null);\n  expect(location.pathname).toBe(\"/test/page.html\");\n});\n",
+        );
+    let _serve = Serve::start(&project, &[]);
+    for run in 1..=2 {
+        let out = run_json(&project, &[]);
+        out.assert_code(0);
+        assert!(out.stderr.contains("running in the runtimes kept by proctor serve"), "{}", out.stderr);
+        assert_eq!(out.outcomes(), model(&[("test/page.test.js::runs on the suite's page", "passed")]), "run {run}");
+    }
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! End to end for `proctor watch` on real node (and a kept Chromium tab): which tests rerun
 //! after an edit (transitive imports, a changed test file, a `subject`, a new and a deleted
 //! file, a config change), a burst of saves giving one rerun, failed tests first, the keys, and
-//! the browser tab kept across reruns. Results come from `--reporter json` on stdout; every
+//! the browser tab kept across reruns, a suite's custom page and the scripts it loads. Results come from `--reporter json` on stdout; every
 //! batch of changes ends with one status line on stderr.
 
 use proctor_e2e::Project;
@@ -403,6 +403,63 @@ fn the_browser_tab_is_kept_across_reruns_each_in_a_fresh_realm() {
 }
 
 #[test]
+fn within_a_rerun_each_file_gets_a_fresh_realm() {
+    let project = Project::fixture("watch");
+    project.write("proctor.toml", "[[suite]]\nid = \"unit\"\ntests = [\"test/iso-*.test.js\"]\n");
+    project.write(
+        "test/iso-a.test.js",
+        "import { it } from \"proctor\";\nglobalThis.leakedByA = 1;\nArray.prototype.fromA = 1;\nit(\"a pollutes\", () => {});\n",
+    );
+    project.write(
+        "test/iso-b.test.js",
+        "import { it, expect } from \"proctor\";\n\
+         it(\"b is clean\", () => {\n  expect(globalThis.leakedByA).toBeUndefined();\n  expect([].fromA).toBeUndefined();\n});\n",
+    );
+    let mut watch = Watch::start(&project, &["--run-first"]);
+    let batch = watch.batch();
+    let run = batch.runs.last().expect("a run");
+    let outcome = |id: &str| {
+        run.iter()
+            .find(|e| e["event"] == "test-finished" && e["test"]["id"] == id)
+            .map(|e| e["outcome"].as_str().unwrap_or_default().to_string())
+    };
+    assert_eq!(outcome("test/iso-a.test.js::a pollutes").as_deref(), Some("passed"), "{}", batch.status);
+    assert_eq!(outcome("test/iso-b.test.js::b is clean").as_deref(), Some("passed"), "{}", batch.status);
+    assert_eq!(watch.quit(), 0);
+}
+
+#[test]
+fn a_change_to_a_suites_page_or_a_script_it_loads_reruns_the_suite() {
+    let _browser = proctor_e2e::browser_lock();
+    let project = Project::empty();
+    project
+        .write("proctor.toml", proctor_e2e::PAGE_SUITE)
+        .write("test/page.html", "<html><head><script src=\"lib.js\"></script></head><body></body></html>\n")
+        .write("test/lib.js", "window.Lib = { value: 1 };\n")
+        .write(
+            "test/page.test.js",
+            "import { it, expect } from \"proctor\";\nit(\"sees the page's library\", () => expect(window.Lib.value).toBe(1));\n",
+        );
+    let mut watch = Watch::start(&project, &[]);
+    const TEST: &str = "test/page.test.js::sees the page's library";
+    // The library the page loads is in no import graph, yet its change reruns the suite.
+    edit(&project, "test/lib.js", "window.Lib = { value: 2 };\n");
+    let batch = watch.batch();
+    assert_eq!(batch.all_finished(), vec![TEST.to_string()], "{}", batch.status);
+    assert!(batch.status.contains("FAILED: 0 passed, 1 failed"), "{}", batch.status);
+    // So does the page itself, here loading a script that fixes it.
+    edit(
+        &project,
+        "test/page.html",
+        "<html><head><script src=\"lib.js\"></script><script>Lib.value = 1;</script></head><body></body></html>\n",
+    );
+    let batch = watch.batch();
+    assert_eq!(batch.all_finished(), vec![TEST.to_string()], "{}", batch.status);
+    assert!(batch.status.starts_with("proctor watch: passed"), "{}", batch.status);
+    assert_eq!(watch.quit(), 0);
+}
+
+#[test]
 fn the_node_process_is_kept_and_each_rerun_is_a_fresh_realm() {
     let project = Project::fixture("watch");
     project.write("proctor.toml", "[[suite]]\nid = \"unit\"\ntests = [\"test/kept.test.js\"]\n");
@@ -517,5 +574,27 @@ fn typescript_reruns_transform_only_the_changed_file() {
     assert!(batch.status.contains("failed"), "{}", batch.status);
     let after = entries();
     assert_eq!(after.difference(&before).count(), 1, "one new entry: {before:?} → {after:?}");
+    assert_eq!(watch.quit(), 0);
+}
+
+#[test]
+fn a_changed_setup_file_or_what_it_imports_reruns_every_file_of_its_suite() {
+    let project = Project::empty();
+    project
+        .write("proctor.toml", "[[suite]]\nid = \"unit\"\nsetup-files = [\"test/setup.js\"]\n")
+        .write("test/setup.js", "import { greeting } from \"../src/greeting.js\";\nglobalThis.greeting = greeting;\n")
+        .write("src/greeting.js", "export const greeting = \"hi\";\n")
+        .write("src/lonely.js", "export const lonely = true;\n")
+        .write("test/a.test.js", "import { it, expect } from \"proctor\";\nit(\"a\", () => expect(globalThis.greeting).toBe(\"hi\"));\n")
+        .write("test/b.test.js", "import { it, expect } from \"proctor\";\nit(\"b\", () => expect(typeof globalThis.greeting).toBe(\"string\"));\n");
+    let mut watch = Watch::start(&project, &[]);
+    let both = ids(&["test/a.test.js::a", "test/b.test.js::b"]);
+    edit(&project, "src/greeting.js", "export const greeting = \"hi\"; // edited\n");
+    assert_eq!(watch.batch().all_finished(), both, "through the setup file's import");
+    edit(&project, "test/setup.js", &format!("{}// edited\n", project.read("test/setup.js")));
+    assert_eq!(watch.batch().all_finished(), both, "the setup file itself");
+    edit(&project, "src/lonely.js", "export const lonely = false;\n");
+    let batch = watch.batch();
+    assert!(batch.runs.is_empty() && batch.status.contains("no test is affected"), "{}", batch.status);
     assert_eq!(watch.quit(), 0);
 }

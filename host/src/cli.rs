@@ -226,6 +226,11 @@ pub struct RunArgs {
     /// reported as not run.
     #[arg(long)]
     pub fail_fast: bool,
+    /// Share one realm between the test files of a suite instead of a fresh one per file
+    /// (faster; what a file does to globals, the DOM and module instances then reaches the
+    /// files after it).
+    #[arg(long)]
+    pub no_isolate: bool,
     /// Shuffle files, and the tests and groups within each group, in the order this seed gives
     /// (groups stay together, so hooks run as usual).
     #[arg(long, value_name = "N", conflicts_with = "random")]

@@ -2,7 +2,7 @@
 //! (session → events → reporters). Errors that stop a command before any test runs are
 //! [`CommandError`].
 
-use crate::build::{ModuleSettings, NodeModules, ProjectModules};
+use crate::build::{FileSetup, ModuleSettings, NodeModules, ProjectModules};
 use crate::cli::{ListArgs, ListFormat, NoTests, RunArgs};
 use crate::config::RuntimeKind;
 use crate::config::{resolve, Config, ConfigError};
@@ -369,6 +369,8 @@ async fn run_suites(
         let browser_modules =
             crate::build::ModuleSettings::for_suite(config, suite_config, crate::resolve::Target::Browser);
         let files = report_syntax_errors(suite, emitter, stats);
+        // What each test file's realm gets first: the setup files, and in node the environment.
+        let setup = FileSetup::for_suite(&config.root, suite_config, suite);
         for &runtime in &suite.runtimes {
             if let Some(reason) = fail_fast.and_then(FailFast::reason) {
                 report_not_run(suite, runtime, &reason, emitter, stats);
@@ -398,14 +400,17 @@ async fn run_suites(
                         fail_fast,
                         root: &config.root,
                         snapshot_update: config.snapshot_update,
+                        isolate: suite_config.isolate,
                     };
                     let prepared = ServedLaunch::prepare(
                         client,
                         &kept.label,
                         &files,
+                        &setup,
                         &config.root,
                         &suite_config.build,
                         suite_config.minify,
+                        suite_config.page.as_deref(),
                         &browser_modules,
                     )
                     .await;
@@ -423,6 +428,7 @@ async fn run_suites(
                 fail_fast,
                 root: &config.root,
                 snapshot_update: config.snapshot_update,
+                isolate: suite_config.isolate,
             };
             // The suite's modules for node: resolved and transformed once, before node starts.
             let node_modules = (runtime == RuntimeKind::Node).then(|| {
@@ -436,6 +442,7 @@ async fn run_suites(
                     .filter(|f| files.iter().any(|(_, abs)| *abs == f.abs))
                     .map(|f| (f.abs.clone(), f.imports.clone()))
                     .collect(),
+                setup: &setup,
             };
             match (runtime, kept_node, node, chromium) {
                 (RuntimeKind::Node, Some(kept), _, _) => {
@@ -453,9 +460,11 @@ async fn run_suites(
                     let prepared = ChromiumLaunch::prepare(
                         launcher,
                         &files,
+                        &setup,
                         &config.root,
                         &suite_config.build,
                         suite_config.minify,
+                        suite_config.page.as_deref(),
                         &browser_modules,
                     )
                     .await;

@@ -3,8 +3,8 @@
 //! to connect back to and an entry module, then one child process per (re)start.
 
 use crate::build::{
-    build_browser, temp_dir, write_controller, write_node_entry, write_node_entry_using, BuildError, EsmModules,
-    LoadProblems, ModuleSettings, NodeEntry, NodeModules, ProjectModules, StackMapper,
+    build_browser, temp_dir, url_path, write_controller, write_node_entry, write_node_entry_using, BuildError,
+    EsmModules, FileSetup, LoadProblems, ModuleSettings, NodeEntry, NodeModules, ProjectModules, StackMapper,
 };
 use crate::config::BuildMode;
 use crate::serve::ServeClient;
@@ -186,6 +186,8 @@ struct Site {
     modules: Arc<ProjectModules>,
     /// The esm build's module service, shared by the build and the server.
     esm: Option<Arc<EsmModules>>,
+    /// The suite's `page`, which the run page is made from.
+    page: Option<PathBuf>,
 }
 
 impl Site {
@@ -195,6 +197,7 @@ impl Site {
         bind: std::net::IpAddr,
         root: &Path,
         mode: &BuildMode,
+        page: Option<&Path>,
         settings: &ModuleSettings,
     ) -> Result<Site, PrepareError> {
         let build_dir = tempfile::Builder::new()
@@ -209,15 +212,21 @@ impl Site {
             build_dir: build_dir.path().to_path_buf(),
             ready,
             modules: esm.clone(),
+            // Served at its own path, so that the page's relative URLs resolve as they do when
+            // the file is opened on its own.
+            page: page
+                .and_then(|page| page.strip_prefix(root).ok())
+                .map(|rel| format!("/{}", url_path(&rel.to_string_lossy()))),
         };
         let server = Server::start_on(bind, Some(site)).await.map_err(PrepareError::Server)?;
-        Ok(Site { server, build_dir, built, modules, esm })
+        Ok(Site { server, build_dir, built, modules, esm, page: page.map(Path::to_path_buf) })
     }
 
-    /// Builds the page for `files` and lets the shell page through.
+    /// Builds the page for `files` (each after the setup files) and lets the shell page through.
     async fn build(
         &self,
         files: &[(String, PathBuf)],
+        setup: &FileSetup,
         root: &Path,
         mode: &BuildMode,
         minify: bool,
@@ -227,8 +236,10 @@ impl Site {
             self.build_dir.path(),
             root,
             files,
+            setup,
             mode,
             minify,
+            self.page.as_deref(),
             &origin,
             &ws_path,
             &self.modules,
@@ -242,19 +253,22 @@ impl Site {
 
 impl ChromiumLaunch {
     /// Builds the page for `files`, starts the server that serves it, and launches Chromium.
+    #[allow(clippy::too_many_arguments)]
     pub async fn prepare(
         launcher: &ChromiumLauncher,
         files: &[(String, PathBuf)],
+        setup: &FileSetup,
         root: &Path,
         mode: &BuildMode,
         minify: bool,
+        page: Option<&Path>,
         settings: &ModuleSettings,
     ) -> Result<(Server, ChromiumLaunch, BuildReport), PrepareError> {
-        let site = Site::start(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), root, mode, settings).await?;
+        let site = Site::start(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), root, mode, page, settings).await?;
         // Launching Chromium and building overlap: both take a noticeable fraction of a second.
         // The page the browser opens at start-up waits for the build.
         let page_url = site.server.page_url();
-        let (browser, build) = tokio::join!(launcher.launch(&page_url), site.build(files, root, mode, minify));
+        let (browser, build) = tokio::join!(launcher.launch(&page_url), site.build(files, setup, root, mode, minify));
         let build = build?;
         let browser = browser?;
         let report = BuildReport { tool: build.tool, duration: build.duration };
@@ -280,17 +294,20 @@ pub struct ServedLaunch {
 
 impl ServedLaunch {
     /// Builds the page for `files` and starts the server that serves it to the tab `label`.
+    #[allow(clippy::too_many_arguments)]
     pub async fn prepare(
         client: &Arc<ServeClient>,
         label: &str,
         files: &[(String, PathBuf)],
+        setup: &FileSetup,
         root: &Path,
         mode: &BuildMode,
         minify: bool,
+        page: Option<&Path>,
         settings: &ModuleSettings,
     ) -> Result<(Server, ServedLaunch, BuildReport), PrepareError> {
-        let site = Site::start(client.bind, root, mode, settings).await?;
-        let build = site.build(files, root, mode, minify).await?;
+        let site = Site::start(client.bind, root, mode, page, settings).await?;
+        let build = site.build(files, setup, root, mode, minify).await?;
         let report = BuildReport { tool: build.tool, duration: build.duration };
         let Site { server, build_dir, .. } = site;
         let launch = ServedLaunch {

@@ -373,6 +373,16 @@ impl Watcher {
             .collect()
     }
 
+    /// True when `changed` holds a suite's custom page or a project file it loads.
+    fn a_page_changed(&self, changed: &BTreeSet<PathBuf>) -> bool {
+        let root = &self.config.root;
+        self.config
+            .suites
+            .iter()
+            .filter_map(|suite| suite.page.as_deref())
+            .any(|page| crate::build::page_files(page, root).iter().any(|file| changed.contains(file)))
+    }
+
     /// One rerun: reload what a change to the config needs, work out the affected files, run
     /// the failed tests first, then the rest; print the status line.
     async fn rerun(&mut self, what: Rerun) {
@@ -391,6 +401,10 @@ impl Watcher {
                     }
                 }
                 self.graph = ImportGraph::new(watch_resolver(&self.config));
+                what = Rerun::All;
+            } else if self.a_page_changed(changed) {
+                // A suite's custom page and what it loads are in no import graph; they may
+                // change any test of the suite.
                 what = Rerun::All;
             } else if names.contains("tsconfig.json")
                 || names.contains("jsconfig.json")
@@ -417,7 +431,9 @@ impl Watcher {
                 (files, "failed tests".to_string())
             }
             Rerun::Changed(changed) => {
-                (affected_files(&self.graph, &plan, &all, changed), changed_label(&self.config.root, changed))
+                let mut files = affected_files(&self.graph, &plan, &all, changed);
+                files.extend(affected_through_setup(&self.config, &plan, changed));
+                (files, changed_label(&self.config.root, changed))
             }
         };
         self.last = Some(what.clone());
@@ -610,6 +626,22 @@ fn affected_files(
     affected
 }
 
+/// The test files of every suite whose setup files (or what they import) changed: the setup
+/// runs before each of them.
+fn affected_through_setup(config: &Config, plan: &Plan, changed: &BTreeSet<PathBuf>) -> BTreeSet<PathBuf> {
+    let mut affected = BTreeSet::new();
+    let with_setup = config.suites.iter().zip(&plan.suites).filter(|(suite, _)| !suite.setup_files.is_empty());
+    let mut resolver = None;
+    for (suite, planned) in with_setup {
+        let resolver = resolver.get_or_insert_with(|| watch_resolver(config));
+        let reached = crate::plan::reachable(resolver, &suite.setup_files).files;
+        if reached.iter().any(|file| changed.contains(file)) {
+            affected.extend(planned.files.iter().map(|f| f.abs.clone()));
+        }
+    }
+    affected
+}
+
 /// The tests to run before the rest: those that failed last time, among the affected files.
 fn failed_first(failed: &BTreeSet<Key>, plan: &Plan, files: &BTreeSet<PathBuf>) -> BTreeSet<Key> {
     let in_files: BTreeSet<(String, String)> = plan
@@ -703,6 +735,7 @@ mod tests {
                         nodes: vec![],
                         imports: vec![],
                         subjects: vec![],
+                        environment: None,
                     })
                     .collect(),
             }],

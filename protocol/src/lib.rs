@@ -48,6 +48,14 @@ pub enum HostMessage {
         /// Files to leave out: the host already reported them as load errors.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         skip: Vec<String>,
+        /// Load only these files (empty: every file of the entry not in `skip`). With isolation
+        /// the host loads and runs one file at a time.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        only: Vec<String>,
+        /// Start a fresh realm first: what the files loaded before did to globals, the DOM,
+        /// timers, module instances and mocks is undone, and their tests are forgotten.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        fresh: bool,
     },
     /// Run exactly one test; hooks of enclosing groups run as needed.
     RunTest {
@@ -66,6 +74,10 @@ pub enum HostMessage {
         run: RunEpoch,
         /// Command id.
         id: CommandId,
+        /// Do not wait for timers the tests left: more files follow in this runtime, and the
+        /// fresh realm of the next one clears them (only the last file of a run waits).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        quick: bool,
     },
     /// Liveness probe.
     Ping {

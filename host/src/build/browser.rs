@@ -8,6 +8,7 @@ use super::entry::{write_controller, BuildError};
 use super::esm::{build_esm, LoadProblems};
 use super::modules::ProjectModules;
 use super::served::EsmModules;
+use super::setup::FileSetup;
 use super::sourcemap::StackMapper;
 use crate::config::BuildMode;
 use crate::paths::file_url;
@@ -32,17 +33,20 @@ pub struct BrowserBuild {
 /// Where the served site puts the controller, relative to the build dir.
 pub(super) const CONTROLLER: &str = "controller";
 
-/// Writes the page and entry for `files` (relative, absolute path) into `build_dir` and runs
-/// the bundler the mode asks for. `origin` is the server's `http://127.0.0.1:PORT`. `esm` is
-/// the module service the server answers the page's requests with (the `esm` mode's), and
-/// `modules` the suite's resolver and transform.
+/// Writes the page and entry for `files` (relative, absolute path), each run after the setup
+/// files of `setup`, into `build_dir` and runs the bundler the mode asks for. `page` is the
+/// suite's HTML file the run page is made from. `origin` is the server's
+/// `http://127.0.0.1:PORT`. `esm` is the module service the server answers the page's requests
+/// with (the `esm` mode's), and `modules` the suite's resolver and transform.
 #[allow(clippy::too_many_arguments)]
 pub async fn build_browser(
     build_dir: &Path,
     root: &Path,
     files: &[(String, PathBuf)],
+    setup: &FileSetup,
     mode: &BuildMode,
     minify: bool,
+    page: Option<&Path>,
     origin: &str,
     ws_url: &str,
     modules: &Arc<ProjectModules>,
@@ -61,11 +65,25 @@ pub async fn build_browser(
                     &own
                 }
             };
-            build_esm(build_dir, root, &controller_dir, esm, files, origin, ws_url)
+            build_esm(build_dir, root, &controller_dir, esm, files, setup, page, origin, ws_url)
         }
         BuildMode::Esbuild | BuildMode::Command(_) => {
             let tests = test_imports(modules.resolver(), files);
-            build_bundle(build_dir, root, &controller_dir, files, mode, minify, origin, ws_url, modules, &tests).await
+            build_bundle(
+                build_dir,
+                root,
+                &controller_dir,
+                files,
+                setup,
+                mode,
+                minify,
+                page,
+                origin,
+                ws_url,
+                modules,
+                &tests,
+            )
+            .await
         }
     }
 }
@@ -87,22 +105,8 @@ fn test_imports(resolver: &Resolver, files: &[(String, PathBuf)]) -> Vec<(PathBu
 }
 
 /// A root-relative path as a URL path (each segment percent-encoded).
-pub(super) fn url_path(rel: &str) -> String {
+pub(crate) fn url_path(rel: &str) -> String {
     file_url(Path::new(&format!("/{rel}"))).trim_start_matches("file:///").to_string()
-}
-
-pub(super) fn shell_page(import_map: &str, preloads: &[String], script: &str) -> String {
-    let mut map = if import_map.is_empty() {
-        String::new()
-    } else {
-        format!("<script type=\"importmap\">\n{import_map}\n</script>\n")
-    };
-    for href in preloads {
-        map.push_str(&format!("<link rel=\"modulepreload\" href=\"{href}\">\n"));
-    }
-    format!(
-        "<!doctype html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>proctor</title>\n{map}<script type=\"module\" src=\"{script}\"></script>\n</head>\n<body></body>\n</html>\n"
-    )
 }
 
 #[cfg(test)]

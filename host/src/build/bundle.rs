@@ -9,10 +9,12 @@
 //! rejects with the bundler's message, which the controller reports as that file's load error)
 //! and the rest is bundled again. Each round leaves out at least one more file, so it ends.
 
-use super::browser::{shell_page, BrowserBuild};
+use super::browser::BrowserBuild;
 use super::entry::BuildError;
 use super::manifest::write_manifest;
 use super::modules::ProjectModules;
+use super::page::{run_page, PageParts};
+use super::setup::FileSetup;
 use super::sourcemap::StackMapper;
 use crate::config::BuildMode;
 use crate::plan::ImportSite;
@@ -40,8 +42,8 @@ pub(crate) struct Unbundled {
     pub message: String,
 }
 
-/// Bundles `files` (relative, absolute path) for a page connecting to `ws_url`, leaving out
-/// the files the bundler cannot bundle. `modules` (a browser target's) and `tests` (each test
+/// Bundles `files` (relative, absolute path), each after the setup files of `setup`, for a
+/// page connecting to `ws_url`, leaving out the files the bundler cannot bundle. `modules` (a browser target's) and `tests` (each test
 /// file with the imports the plan found in it) make the manifest esbuild's plugin resolves and
 /// loads from, the same the node hooks read; its resolver also finds the files a failed
 /// command names.
@@ -51,15 +53,17 @@ pub(crate) async fn build_bundle(
     root: &Path,
     controller_dir: &Path,
     files: &[(String, PathBuf)],
+    setup: &FileSetup,
     mode: &BuildMode,
     minify: bool,
+    page: Option<&Path>,
     origin: &str,
     ws_url: &str,
     modules: &ProjectModules,
     tests: &[(PathBuf, Vec<ImportSite>)],
 ) -> Result<BrowserBuild, BuildError> {
     let started = Instant::now();
-    let manifest = write_manifest(modules, tests, build_dir)?;
+    let manifest = write_manifest(modules, tests, &setup.paths(), build_dir)?;
     let resolver: &Resolver = modules.resolver();
     let out_dir = build_dir.join(BUNDLE_DIR);
     std::fs::create_dir_all(&out_dir).map_err(|source| BuildError::Write { dir: out_dir.clone(), source })?;
@@ -73,7 +77,7 @@ pub(crate) async fn build_bundle(
     let tool = loop {
         let bundling: Vec<(String, PathBuf)> =
             files.iter().filter(|(rel, _)| !unbundled.iter().any(|u| &u.file == rel)).cloned().collect();
-        write_entry(&entry_path, controller_dir, &bundling, &unbundled, ws_url)?;
+        write_entry(&entry_path, controller_dir, &bundling, &unbundled, setup, ws_url)?;
         let attempt = match (&esbuild, mode) {
             (Some(Esbuild::Package(package)), _) => {
                 let request = EsbuildRequest {
@@ -124,7 +128,8 @@ pub(crate) async fn build_bundle(
         let name = stylesheet.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         format!("/__proctor/{BUNDLE_DIR}/{name}")
     });
-    std::fs::write(build_dir.join("index.html"), bundle_page(&served, styles.as_deref(), ws_url, files))
+    let html = run_page(page, &bundle_page(&served, styles.as_deref(), ws_url, files))?;
+    std::fs::write(build_dir.join("index.html"), html)
         .map_err(|source| BuildError::Write { dir: build_dir.to_path_buf(), source })?;
     let map = std::fs::read(bundle.with_extension("js.map")).ok();
     Ok(BrowserBuild {
@@ -135,7 +140,7 @@ pub(crate) async fn build_bundle(
     })
 }
 
-/// The shell page of a bundle, with a script that runs first: when the bundle throws before its
+/// What a bundle's run page carries: the bundle's script, after a script that runs first: when the bundle throws before its
 /// controller has started (its own top-level code, or a syntax error the bundler let through),
 /// nothing would ever connect and the host would wait out its connect timeout. The script
 /// instead starts the controller from its unbundled modules, which reports that error as the
@@ -143,7 +148,7 @@ pub(crate) async fn build_bundle(
 /// The controller's own `error` listener cancels the event once it runs, which is how the
 /// script knows it is not needed.
 /// `styles` is the bundle's stylesheet, when the bundler wrote one (the project's CSS imports).
-fn bundle_page(bundle: &str, styles: Option<&str>, ws_url: &str, files: &[(String, PathBuf)]) -> String {
+fn bundle_page(bundle: &str, styles: Option<&str>, ws_url: &str, files: &[(String, PathBuf)]) -> PageParts {
     let js = |s: &str| serde_json::to_string(s).expect("strings always serialize");
     let names: Vec<&str> = files.iter().map(|(rel, _)| rel.as_str()).collect();
     let early = format!(
@@ -172,19 +177,27 @@ addEventListener("error", function (event) {{
         url = js(ws_url),
         files = serde_json::to_string(&names).expect("strings always serialize"),
     );
-    let link = styles.map(|href| format!("<link rel=\"stylesheet\" href=\"{href}\">\n")).unwrap_or_default();
-    let page = shell_page("", &[], bundle);
-    page.replacen("<script type=\"module\"", &format!("{link}{early}<script type=\"module\""), 1)
+    // The bundle's stylesheet goes after the page's own, where a CSS import lands in the esm
+    // build; the early script goes just before the bundle, so that a classic script of a custom
+    // page that throws is not taken for the bundle.
+    PageParts {
+        head: String::new(),
+        head_end: styles.map(|href| format!("<link rel=\"stylesheet\" href=\"{href}\">\n")).unwrap_or_default(),
+        body_end: format!("{early}<script type=\"module\" src=\"{bundle}\"></script>\n"),
+    }
 }
 
 /// The entry: the controller, then each file with its own literal `import()` (bundlers follow
 /// those, and each file still loads and fails on its own); a left-out file's `load` rejects
-/// with the bundler's message instead.
+/// with the bundler's message instead. Each setup file is imported once per test file under
+/// its own query (`setup.ts?proctor-setup=2`), which bundlers keep as a module of its own, so
+/// each test file gets a fresh evaluation of it, as in node and the esm build.
 fn write_entry(
     entry: &Path,
     controller_dir: &Path,
     files: &[(String, PathBuf)],
     unbundled: &[Unbundled],
+    setup: &FileSetup,
     ws_url: &str,
 ) -> Result<(), BuildError> {
     let js = |s: &str| serde_json::to_string(s).expect("strings always serialize");
@@ -197,7 +210,26 @@ fn write_entry(
             name = js(UNBUNDLED_ERROR)
         ));
     }
-    out.push_str(&format!("startBrowser({{\n  url: {},\n  sequential: true,\n  files: [\n", js(ws_url)));
+    out.push_str(&format!("startBrowser({{\n  url: {},\n  sequential: true,\n", js(ws_url)));
+    if !setup.files.is_empty() {
+        out.push_str("  setupFiles: [\n");
+        for (rel, abs) in &setup.files {
+            let copies: Vec<String> = (1..=files.len() + unbundled.len())
+                .map(|generation| {
+                    format!("() => import({})", js(&format!("{}?proctor-setup={generation}", abs.to_string_lossy())))
+                })
+                .collect();
+            // A later generation (a reload) reuses the last copy.
+            out.push_str(&format!(
+                "    {{ file: {}, load: (generation) => {{\n      const copies = [{}];\n      \
+                 return (copies[generation - 1] ?? copies[copies.length - 1])();\n    }} }},\n",
+                js(rel),
+                copies.join(", ")
+            ));
+        }
+        out.push_str("  ],\n");
+    }
+    out.push_str("  files: [\n");
     for (rel, abs) in files {
         out.push_str(&format!("    {{ file: {}, load: () => import({}) }},\n", js(rel), js(&abs.to_string_lossy())));
     }
@@ -567,7 +599,7 @@ mod tests {
         let entry = dir.path().join("entry.js");
         let files = [("a.test.js".to_string(), PathBuf::from("/p/a.test.js"))];
         let unbundled = [Unbundled { file: "b.test.js".into(), message: "src/x.js:1:1: broken".into() }];
-        write_entry(&entry, Path::new("/c"), &files, &unbundled, "/ws").unwrap();
+        write_entry(&entry, Path::new("/c"), &files, &unbundled, &FileSetup::default(), "/ws").unwrap();
         let text = std::fs::read_to_string(entry).unwrap();
         assert!(text.contains(r#"{ file: "a.test.js", load: () => import("/p/a.test.js") },"#), "{text}");
         assert!(text.contains(r#"{ file: "b.test.js", load: () => unbundled("src/x.js:1:1: broken") },"#), "{text}");
@@ -576,12 +608,13 @@ mod tests {
 
     #[test]
     fn the_bundle_page_reports_an_error_before_the_controller_starts() {
-        let page = bundle_page(
+        let parts = bundle_page(
             "/__proctor/out/bundle.js",
             Some("/__proctor/out/bundle.css"),
             "/ws?token=t",
             &[("a.test.js".into(), "/p/a.test.js".into())],
         );
+        let page = run_page(None, &parts).unwrap();
         let early = page.find("addEventListener(\"error\"").unwrap();
         let bundle = page.find("<script type=\"module\" src=\"/__proctor/out/bundle.js\">").unwrap();
         assert!(early < bundle, "{page}");

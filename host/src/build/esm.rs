@@ -8,9 +8,11 @@
 //! different importers goes into `scopes`. Imports that do not resolve become the load error
 //! of each test file that reaches them, naming the specifier and the importing file:line.
 
-use super::browser::{shell_page, url_path, BrowserBuild, CONTROLLER};
+use super::browser::{url_path, BrowserBuild, CONTROLLER};
 use super::entry::BuildError;
+use super::page::{run_page, PageParts};
 use super::served::{EsmModules, EMPTY_MODULE};
+use super::setup::FileSetup;
 use super::sourcemap::StackMapper;
 use crate::plan::ImportSite;
 use crate::resolve::{ImportKind, Resolution, ResolveError, ResolveOptions, Resolver, Target};
@@ -71,14 +73,18 @@ impl LoadProblems {
     }
 }
 
-/// Writes the entry, import map and shell page for `files` (relative, absolute path) of the
-/// project at `root`.
+/// Writes the entry, import map and run page (from `page`, the suite's HTML, if any) for
+/// `files` (relative, absolute path) of the project at `root`, each test file run after the
+/// setup files of `setup`.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn build_esm(
     build_dir: &Path,
     root: &Path,
     controller_dir: &Path,
     modules: &Arc<EsmModules>,
     files: &[(String, PathBuf)],
+    setup: &FileSetup,
+    page: Option<&Path>,
     origin: &str,
     ws_url: &str,
 ) -> Result<BrowserBuild, BuildError> {
@@ -89,12 +95,20 @@ pub(super) fn build_esm(
     };
     let js = |s: &str| serde_json::to_string(s).expect("strings always serialize");
     let mut entry = format!("import {{ startBrowser }} from \"/__proctor/{CONTROLLER}/browser.js\";\n");
-    entry.push_str(&format!("startBrowser({{\n  url: {},\n  files: [\n", js(ws_url)));
+    // `realms`: the server serves every project URL under `/@realm/<n>/` too (served.rs), so a
+    // fresh realm per test file gets fresh module instances.
+    entry.push_str(&format!("startBrowser({{\n  url: {},\n  realms: true,\n", js(ws_url)));
+    entry.push_str(&setup.setup_files_js(|rel, _| {
+        let path = format!("/{}", url_path(rel));
+        (format!("{origin}{path}"), path)
+    }));
+    entry.push_str("  files: [\n");
     for (rel, _) in files {
         let path = format!("/{}", url_path(rel));
         let url = format!("{origin}{path}");
+        // `at`: the same file under a fresh realm's prefix (see controller.js `realmUrl`).
         entry.push_str(&format!(
-            "    {{ file: {}, url: {}, load: () => import({}) }},\n",
+            "    {{ file: {}, url: {}, load: (at) => import(at ?? {}) }},\n",
             js(rel),
             js(&url),
             js(&path)
@@ -104,7 +118,9 @@ pub(super) fn build_esm(
     write("entry.js", entry)?;
     let starts: Vec<PathBuf> =
         files.iter().map(|(_, abs)| abs.canonicalize().unwrap_or_else(|_| abs.clone())).collect();
-    let walk = walk(modules, &starts);
+    // The setup files are walked from too: what they import is in the import map and preloaded.
+    let setup_starts: Vec<PathBuf> = setup.paths().into_iter().map(|abs| abs.canonicalize().unwrap_or(abs)).collect();
+    let walk = walk(modules, &starts.iter().chain(&setup_starts).cloned().collect::<Vec<_>>());
     // Every module the page will import — the controller's and everything the test files reach —
     // is preloaded at once instead of being found one import level at a time.
     let controller_resolver = Resolver::new(ResolveOptions {
@@ -125,11 +141,24 @@ pub(super) fn build_esm(
         by_file: files
             .iter()
             .zip(&starts)
-            .filter_map(|((rel, _), start)| walk.first_problem(start).map(|p| (rel.clone(), p)))
+            .filter_map(|((rel, _), start)| {
+                // What keeps a setup file from loading keeps every test file from loading.
+                let problem = setup_starts.iter().chain([start]).find_map(|file| walk.first_problem(file));
+                problem.map(|p| (rel.clone(), p))
+            })
             .collect(),
         modules: Some(modules.clone()),
     };
-    write("index.html", shell_page(&walk.import_map(), &preloads, "/__proctor/entry.js"))?;
+    let mut head = format!("<script type=\"importmap\">\n{}\n</script>\n", walk.import_map());
+    for href in &preloads {
+        head.push_str(&format!("<link rel=\"modulepreload\" href=\"{href}\">\n"));
+    }
+    let parts = PageParts {
+        head,
+        head_end: String::new(),
+        body_end: "<script type=\"module\" src=\"/__proctor/entry.js\"></script>\n".into(),
+    };
+    write("index.html", run_page(page, &parts)?)?;
     Ok(BrowserBuild {
         stacks: StackMapper::served(origin, root, build_dir, None).with_modules(modules.clone()),
         tool: "esm".into(),

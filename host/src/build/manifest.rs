@@ -54,13 +54,15 @@ struct HostCall {
 }
 
 /// Writes `manifest.json` (and the settings `proctor internal` reads) into `dir` for the test
-/// files `tests` (absolute path, the imports the plan found in it); returns the manifest's path.
+/// files `tests` (absolute path, the imports the plan found in it) and the suite's setup files
+/// `setup` (which the plan did not parse); returns the manifest's path.
 pub fn write_manifest(
     modules: &ProjectModules,
     tests: &[(PathBuf, Vec<ImportSite>)],
+    setup: &[PathBuf],
     dir: &Path,
 ) -> Result<PathBuf, BuildError> {
-    let starts: Vec<PathBuf> = tests.iter().map(|(file, _)| file.clone()).collect();
+    let starts: Vec<PathBuf> = tests.iter().map(|(file, _)| file.clone()).chain(setup.iter().cloned()).collect();
     let known: HashMap<PathBuf, Vec<ImportSite>> = tests.iter().cloned().collect();
     write_walked(modules, &starts, &known, dir)
 }
@@ -206,13 +208,15 @@ fn format_name(format: ModuleFormat) -> &'static str {
 }
 
 /// A transform error as a load error shows it: the file relative to the root, and for a syntax
-/// error the code frame under it.
+/// or hoisting error the code frame under it.
 fn shown_error(root: &Path, error: &TransformError) -> String {
     let text = error.to_string();
     let root_prefix = format!("{}/", root.display());
     let text = text.replacen(&root_prefix, "", 1);
     match error {
-        TransformError::Syntax { frame, .. } if !frame.is_empty() => format!("{text}\n{frame}"),
+        TransformError::Syntax { frame, .. } | TransformError::Hoist { frame, .. } if !frame.is_empty() => {
+            format!("{text}\n{frame}")
+        }
         _ => text,
     }
 }

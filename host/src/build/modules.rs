@@ -3,11 +3,11 @@
 //! `proctor internal` answers all decide alike. [`ModuleSettings`] is what it is made from,
 //! serializable, so a node process can hand the same settings back to the host binary.
 
-use crate::config::{Config, JsxConfig, SuiteConfig};
+use crate::config::{BuildMode, Config, JsxConfig, SuiteConfig};
 use crate::resolve::{ResolveOptions, Resolver, Target};
 use crate::transform::{
-    needs_transform, uses_cjs_globals, CachedModule, JsxOverrides, JsxRuntime, TransformCache, TransformError,
-    Tsconfigs,
+    needs_hoisting, needs_transform, uses_cjs_globals, CachedModule, JsxOverrides, JsxRuntime, TransformCache,
+    TransformError, TransformOptions, Tsconfigs,
 };
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -40,6 +40,10 @@ pub struct ModuleSettings {
     pub jsx_in_js: bool,
     /// The transform cache's directory.
     pub cache_dir: PathBuf,
+    /// A bundler takes the modules (a browser suite's `build = "esbuild"` or a command): no
+    /// top-level await for mock hoisting.
+    #[serde(default)]
+    pub bundled: bool,
 }
 
 impl ModuleSettings {
@@ -57,6 +61,7 @@ impl ModuleSettings {
             jsx_fragment: fragment,
             jsx_in_js: in_js,
             cache_dir: config.root.join(CACHE_DIR),
+            bundled: target == Target::Browser && suite.build != BuildMode::Esm,
         }
     }
 
@@ -82,6 +87,7 @@ impl ModuleSettings {
             jsx_fragment: None,
             jsx_in_js: false,
             cache_dir: cache_dir.to_path_buf(),
+            bundled: false,
         }
     }
 
@@ -147,32 +153,65 @@ impl ProjectModules {
     pub fn transformed(&self, file: &Path) -> Result<Option<CachedModule>, TransformError> {
         let options = {
             let mut tsconfigs = self.tsconfigs.lock().unwrap_or_else(PoisonError::into_inner);
-            tsconfigs.options_for(file, self.settings.target(), &self.overrides)
+            let options = tsconfigs.options_for(file, self.settings.target(), &self.overrides);
+            TransformOptions { await_imports: !self.settings.bundled, ..options }
         };
         if needs_transform(file, &options) {
             return self.cache.get(file, &options).map(Some);
         }
-        // A plain script needs it only for the node shim; the text read to tell is the one the
-        // cache keys and transforms.
-        match self.node_shim_source(file) {
+        // A plain script needs it only to hoist mocks or for the node shim; the text read to
+        // tell is the one the cache keys and transforms.
+        match self.plain_source_to_transform(file) {
             Some(source) => self.cache.get_with_source(file, source.as_bytes(), &options).map(Some),
             None => Ok(None),
         }
     }
 
-    /// The text of a plain JavaScript ES module that uses `require`, `__dirname` or
-    /// `__filename`, which node gives only CommonJS (Jest-era files do, and Vitest provides
-    /// them); `None` for any other file.
-    fn node_shim_source(&self, file: &Path) -> Option<String> {
-        let plain = file.extension().and_then(|e| e.to_str()).is_some_and(|e| e == "js" || e == "mjs");
-        if self.settings.target() != Target::Node || !plain {
+    /// The text of a plain JavaScript file of the project's own that the transform must change:
+    /// one with `vi.mock`/`jest.mock` calls to hoist, or, on node, an ES module that uses
+    /// `require`, `__dirname` or `__filename`, which node gives only CommonJS (Jest-era files
+    /// do, and Vitest provides them); `None` for any other file. Packages' files are never
+    /// hoisted (their text may well mention `vi.mock(`).
+    fn plain_source_to_transform(&self, file: &Path) -> Option<String> {
+        let extension = file.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        if !matches!(extension, "js" | "mjs" | "cjs") {
             return None;
         }
-        std::fs::read_to_string(file).ok().filter(|source| uses_cjs_globals(file, source))
+        let source = std::fs::read_to_string(file).ok()?;
+        let shim = self.settings.target() == Target::Node && extension != "cjs" && uses_cjs_globals(file, &source);
+        let package = file.components().any(|c| c.as_os_str() == "node_modules");
+        (shim || !package && needs_hoisting(file, &source)).then_some(source)
     }
 
     /// Warnings about tsconfig files that could not be read (each once).
     pub fn take_warnings(&self) -> Vec<String> {
         self.tsconfigs.lock().unwrap_or_else(PoisonError::into_inner).take_warnings()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transform::ModuleFormat;
+
+    #[test]
+    fn plain_scripts_are_transformed_when_they_hoist_mocks_unless_in_a_package() {
+        let (_dir, root) = crate::test_support::project(&[
+            ("a.test.js", "import { a } from './a.js';\nvi.mock('./a.js');\n"),
+            ("b.test.cjs", "const a = require('./a.js');\njest.mock('./a.js');\n"),
+            ("c.test.mjs", "import { a } from './a.js';\nvi.doMock('./a.js');\n// vi.mock('./a.js')\n"),
+            ("node_modules/p/index.js", "vi.mock('./x');\nexport default 1;\n"),
+        ]);
+        for target in [Target::Node, Target::Browser] {
+            let modules = ProjectModules::new(ModuleSettings::plain(&root, target, &root.join(CACHE_DIR)));
+            let module = modules.transformed(&root.join("a.test.js")).unwrap().expect("hoisted");
+            assert_eq!(module.format, ModuleFormat::Module);
+            let code = std::fs::read_to_string(&module.code_path).unwrap();
+            assert!(code.starts_with("vi.mock('./a.js');\n"), "{target:?}: {code}");
+            let module = modules.transformed(&root.join("b.test.cjs")).unwrap().expect("hoisted");
+            assert_eq!(module.format, ModuleFormat::CommonJs);
+            assert!(modules.transformed(&root.join("c.test.mjs")).unwrap().is_none(), "nothing to hoist");
+            assert!(modules.transformed(&root.join("node_modules/p/index.js")).unwrap().is_none(), "a package's");
+        }
     }
 }

@@ -4,7 +4,11 @@
 //! and turns each file into what a browser can import — TypeScript and JSX transformed,
 //! CommonJS package files wrapped as ES modules (`cjs.rs`), and JSON, CSS and assets imported
 //! with `?import` as small modules. Results are kept per file and modification time, so the
-//! build's walk (`esm.rs`) warms what the page then requests.
+//! build's walk (`esm.rs`) warms what the page then requests. Every URL is also served under a
+//! realm prefix, `/@realm/<n>/<same path>`, with the same content: the browser's module map
+//! takes it for another module, so each realm (test file) gets fresh instances of the project
+//! files it imports by relative URL, while bare specifiers still go through the import map to
+//! the shared URLs.
 
 use super::cjs;
 use super::modules::ProjectModules;
@@ -18,6 +22,21 @@ use std::time::SystemTime;
 
 /// The URL prefix for files outside the project root that may be served.
 const FS_PREFIX: &str = "/@fs/";
+
+/// The URL prefix of a realm's own copies of the served URLs: `/@realm/<n>/...`.
+pub const REALM_PREFIX: &str = "/@realm/";
+
+/// Splits a realm prefix off `url_path`: `/@realm/3/src/x.js` is (`Some("/@realm/3")`,
+/// `/src/x.js`); a path without one (or with a malformed one) is (`None`, itself).
+pub fn split_realm(url_path: &str) -> (Option<&str>, &str) {
+    let Some(rest) = url_path.strip_prefix(REALM_PREFIX) else { return (None, url_path) };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || !rest[digits..].starts_with('/') {
+        return (None, url_path);
+    }
+    let end = REALM_PREFIX.len() + digits;
+    (Some(&url_path[..end]), &url_path[end..])
+}
 
 /// Extensions of files the browser imports as JavaScript (after a transform where needed).
 const SCRIPTS: &[&str] = &["js", "mjs", "cjs", "jsx", "ts", "tsx", "mts", "cts"];
@@ -148,6 +167,9 @@ impl EsmModules {
     /// JSON or CSS file), and itself when fetched as JSON or CSS (an import with `with { type:
     /// "json" }`, whose URL the import map also sent to `?import`).
     pub fn respond(&self, url_path: &str, query: Option<&str>, dest: Option<&str>) -> Reply {
+        let requested = url_path;
+        // A realm's URL is served as the URL it stands for; only a redirect must stay in the realm.
+        let (realm, url_path) = split_realm(url_path);
         let Some(file) = self.file_for(url_path) else { return Reply::NotFound };
         if !file.is_file() {
             // An extensionless or directory import: resolve it as the bundlers would.
@@ -156,14 +178,14 @@ impl EsmModules {
             if let Ok(Resolution::File(target)) = found {
                 if target != file {
                     if let Some(url) = self.url_for(&target) {
-                        return Reply::Redirect(url);
+                        return Reply::Redirect(format!("{}{url}", realm.unwrap_or_default()));
                     }
                 }
             }
             // What a page fetches on its own (favicon.ico, images) is not a module that failed.
             let module_fetch = matches!(dest, None | Some("script" | "json" | "style"));
             if let (true, Ok(mut missing)) = (module_fetch, self.missing.lock()) {
-                missing.push(url_path.to_string());
+                missing.push(requested.to_string());
             }
             return Reply::NotFound;
         }
@@ -176,6 +198,20 @@ impl EsmModules {
         match self.serve(&file, url_path, as_import) {
             Some(served) => Reply::Body { content_type: served.content_type, body: served.body },
             None => Reply::NotFound,
+        }
+    }
+
+    /// The file at `url_path` (realm prefix or not) exactly as it is on disk: what a classic
+    /// `<script src>` of a custom page gets, which must run as written (a UMD build of a package
+    /// is CommonJS to [`EsmModules::respond`], which would wrap it as a module).
+    pub fn respond_as_is(&self, url_path: &str) -> Reply {
+        let Some(file) = self.file_for(split_realm(url_path).1).filter(|file| file.is_file()) else {
+            return Reply::NotFound;
+        };
+        let content_type = if is_script(&file) { "text/javascript" } else { content_type(&file) };
+        match std::fs::read(&file) {
+            Ok(body) => Reply::Body { content_type, body: Arc::new(body) },
+            Err(_) => Reply::NotFound,
         }
     }
 
@@ -259,12 +295,16 @@ impl EsmModules {
     /// those it and the files it re-exports assign.
     fn wrap_commonjs(&self, file: &Path, source: &str) -> String {
         let analysis = cjs::analyze(source);
+        let own_url = self.plain_url(file);
         let requires: Vec<(String, Option<String>)> = analysis
             .requires
             .iter()
             .map(|specifier| {
                 let url = match self.resolver().resolve(file, specifier, ImportKind::Require) {
-                    Ok(Resolution::File(target)) => self.url_for(&target),
+                    Ok(Resolution::File(target)) => self.url_for(&target).map(|url| match &own_url {
+                        Some(own) => relative_in_project(own, &url),
+                        None => url,
+                    }),
                     Ok(Resolution::Empty(_)) => Some(EMPTY_MODULE.to_string()),
                     _ => None,
                 };
@@ -360,6 +400,26 @@ impl EsmModules {
         }
         Some(format!("export default {};\n", js(&self.plain_url(file)?)))
     }
+}
+
+/// `to` (a URL path) as `from`'s wrapper imports it: relative when both are project files, so
+/// that under a realm prefix the import stays in the realm (a fresh instance, as a relative ES
+/// import gets); packages and `/@fs/` files stay absolute, shared by every realm.
+fn relative_in_project(from: &str, to: &str) -> String {
+    let project = |url: &str| !url.starts_with(FS_PREFIX) && !url.split('/').any(|segment| segment == "node_modules");
+    if !project(from) || !project(to) || !from.starts_with('/') || !to.starts_with('/') {
+        return to.to_string();
+    }
+    let mut from_dir: Vec<&str> = from.split('/').collect();
+    from_dir.pop();
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dir.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let mut out: Vec<&str> = vec![".."; from_dir.len() - common];
+    if out.is_empty() {
+        out.push(".");
+    }
+    out.extend(&to_parts[common..]);
+    out.join("/")
 }
 
 /// `code` with each `process.env.NODE_ENV` expression replaced by `"test"`, as Vite's
@@ -503,6 +563,27 @@ mod tests {
     }
 
     #[test]
+    fn a_plain_test_file_that_mocks_is_served_hoisted() {
+        let dir = project(&[
+            ("a.test.js", "import { a } from './a.js';\nexport const seen = a;\nvi.mock('./a.js');\n"),
+            ("a.js", "export const a = 1;\n"),
+        ]);
+        let root = dir.path().canonicalize().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        let modules = esm_modules(&root, cache.path());
+        let served = body(modules.respond("/a.test.js", None, None));
+        assert!(
+            served.contains(
+                "vi.mock('./a.js');\nawait globalThis.__proctorMocks?.settle?.();\n\
+                 const __vi_import_0__ = await import('./a.js');\n"
+            ),
+            "{served}"
+        );
+        assert!(modules.map_for("/a.test.js").is_some(), "its stacks map back");
+        assert_eq!(body(modules.respond("/a.js", None, None)), "export const a = 1;\n");
+    }
+
+    #[test]
     fn workspaces_and_links_are_served_and_nothing_else_outside() {
         let top = project(&[
             ("node_modules/hoisted/index.js", "export default 1;"),
@@ -540,6 +621,73 @@ mod tests {
         let dep = linking.url_for(&top_path.join("shared/node_modules/dep/index.js")).unwrap();
         assert_eq!(body(linking.respond(&dep, None, None)), "export default 3;");
         assert!(linking.url_for(&top_path.join("shared/other.js")).is_none());
+    }
+
+    #[test]
+    fn a_project_wrapper_imports_project_files_relatively_and_packages_absolutely() {
+        assert_eq!(relative_in_project("/src/a.cjs", "/src/b.cjs"), "./b.cjs");
+        assert_eq!(relative_in_project("/src/deep/a.cjs", "/lib/data.json?import"), "../../lib/data.json?import");
+        assert_eq!(relative_in_project("/a.cjs", "/src/b.cjs"), "./src/b.cjs");
+        assert_eq!(relative_in_project("/src/a.cjs", "/node_modules/p/index.js"), "/node_modules/p/index.js");
+        assert_eq!(relative_in_project("/node_modules/p/a.js", "/node_modules/p/b.js"), "/node_modules/p/b.js");
+        assert_eq!(relative_in_project("/src/a.cjs", "/@fs/w/node_modules/p/b.js"), "/@fs/w/node_modules/p/b.js");
+        let dir = project(&[
+            ("src/a.cjs", "const b = require('./lib/b.cjs');\nmodule.exports = b;"),
+            ("src/lib/b.cjs", "exports.b = 1;"),
+        ]);
+        let cache = tempfile::tempdir().unwrap();
+        let modules = esm_modules(dir.path(), cache.path());
+        let wrapped = body(modules.respond("/@realm/3/src/a.cjs", None, None));
+        assert!(wrapped.starts_with("import * as __proctor_r0 from \"./lib/b.cjs\";"), "{wrapped}");
+    }
+
+    #[test]
+    fn realm_prefixes_split_off_only_when_well_formed() {
+        assert_eq!(split_realm("/@realm/3/src/x.js"), (Some("/@realm/3"), "/src/x.js"));
+        assert_eq!(
+            split_realm("/@realm/12/@fs/w/node_modules/p/a.js"),
+            (Some("/@realm/12"), "/@fs/w/node_modules/p/a.js")
+        );
+        assert_eq!(split_realm("/src/x.js"), (None, "/src/x.js"));
+        assert_eq!(split_realm("/@realm/x/src/x.js"), (None, "/@realm/x/src/x.js"));
+        assert_eq!(split_realm("/@realm/3"), (None, "/@realm/3"));
+        assert_eq!(split_realm("/@realm//src/x.js"), (None, "/@realm//src/x.js"));
+    }
+
+    #[test]
+    fn a_realm_serves_the_same_modules_under_its_prefix() {
+        let dir = project(&[
+            ("src/util.ts", "export const u: number = 1;"),
+            ("src/data.json", r#"{"a": 1}"#),
+            ("node_modules/cjs/index.js", "exports.x = 1;"),
+            ("vendor/lib.js", "module.exports = window.Lib = { ok: true };"),
+        ]);
+        let cache = tempfile::tempdir().unwrap();
+        let modules = esm_modules(dir.path(), cache.path());
+        let plain = body(modules.respond("/src/util.ts", None, None));
+        assert_eq!(body(modules.respond("/@realm/7/src/util.ts", None, None)), plain);
+        assert!(modules.map_for("/src/util.ts").is_some(), "maps are kept by the URL the realm stands for");
+        assert!(
+            matches!(modules.respond("/@realm/7/src/util", None, None), Reply::Redirect(url) if url == "/@realm/7/src/util.ts")
+        );
+        assert_eq!(
+            body(modules.respond("/@realm/7/src/data.json", None, Some("script"))),
+            body(modules.respond("/src/data.json", Some("import"), None))
+        );
+        assert_eq!(
+            body(modules.respond("/@realm/7/node_modules/cjs/index.js", None, None)),
+            body(modules.respond("/node_modules/cjs/index.js", None, None))
+        );
+        assert!(matches!(modules.respond("/@realm/7/../secret.txt", None, None), Reply::NotFound));
+        assert!(matches!(modules.respond("/@realm/7/src/gone.js", None, None), Reply::NotFound));
+        assert_eq!(modules.missing(), ["/@realm/7/src/gone.js"]);
+        // A classic script gets the file itself, in a realm or not.
+        assert_eq!(body(modules.respond_as_is("/vendor/lib.js")), "module.exports = window.Lib = { ok: true };");
+        assert_eq!(
+            body(modules.respond_as_is("/@realm/2/vendor/lib.js")),
+            "module.exports = window.Lib = { ok: true };"
+        );
+        assert!(matches!(modules.respond_as_is("/@fs/etc/passwd"), Reply::NotFound));
     }
 
     #[test]

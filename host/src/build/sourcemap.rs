@@ -2,7 +2,7 @@
 //! serves become file paths, and frames in a bundle go through its source map to the original
 //! file, line and column — so code frames and "the test file's frame first" work as on node.
 
-use super::served::EsmModules;
+use super::served::{split_realm, EsmModules};
 use crate::paths::{file_url, normalize, percent_decode};
 use sourcemap::SourceMap;
 use std::path::{Path, PathBuf};
@@ -121,9 +121,13 @@ impl Served {
     }
 
     fn place(&self, path: &str, line: u32, column: u32) -> Option<(PathBuf, u32, u32)> {
+        // A realm's copy of a URL is the same file.
+        let path = split_realm(path).1;
         if let Some(bundle) = self.bundle.as_ref().filter(|b| b.path == path) {
             let token = bundle.map.lookup_token(line.checked_sub(1)?, column.checked_sub(1)?)?;
+            // A setup file bundled once per test file is named with its query each time.
             let source = token.get_source()?;
+            let source = source.split_once("?proctor-setup=").map_or(source, |(path, _)| path);
             let file = if let Some(url) = source.strip_prefix("file://") {
                 PathBuf::from(percent_decode(url))
             } else {
@@ -175,6 +179,16 @@ mod tests {
     }
 
     #[test]
+    fn realm_frames_name_the_file_they_stand_for() {
+        let mapper = StackMapper::served("http://127.0.0.1:9", Path::new("/proj"), Path::new("/tmp/proctor-x"), None);
+        let stack = "Error: boom\n    at check (http://127.0.0.1:9/@realm/3/src/x.js:4:7)\n    at http://127.0.0.1:9/@realm/3/test/a.test.js?t=1:2:1";
+        assert_eq!(
+            mapper.map_stack(stack),
+            "Error: boom\n    at check (file:///proj/src/x.js:4:7)\n    at file:///proj/test/a.test.js:2:1"
+        );
+    }
+
+    #[test]
     fn bundle_frames_go_through_the_source_map() {
         // One mapping: bundle line 1, column 0 → ../src/a.test.js line 3, column 2 (0-based: 2:2).
         let map = br#"{"version":3,"sources":["../src/a.test.js"],"names":[],"mappings":"AAEE"}"#.to_vec();
@@ -206,6 +220,12 @@ mod tests {
         let mapper = StackMapper::served("http://127.0.0.1:9", &root, Path::new("/tmp/b"), None).with_modules(modules);
         let mapped = mapper.map_stack(&format!("    at http://127.0.0.1:9/a.test.ts:{line}:7"));
         assert_eq!(mapped, format!("    at {}:6:7", file_url(&root.join("a.test.ts"))));
+        let mapped = mapper.map_stack(&format!("    at http://127.0.0.1:9/@realm/4/a.test.ts:{line}:7"));
+        assert_eq!(
+            mapped,
+            format!("    at {}:6:7", file_url(&root.join("a.test.ts"))),
+            "a realm's frame maps the same"
+        );
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub(crate) struct ConfigFile {
     /// `global-setup = [...]`: paths relative to the root.
     #[serde(rename = "global-setup")]
     pub global_setup: Option<Spanned<Vec<Spanned<String>>>>,
+    /// `setup-files = [...]` at the top level: the setup files of every suite that names none.
+    #[serde(rename = "setup-files")]
+    pub setup_files: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// The `[alias]` table with its entries in the order they are written (the first match wins,
@@ -61,6 +64,8 @@ pub(crate) struct SuiteEntry {
     pub timeout: Option<Spanned<toml::Value>>,
     pub build: Option<Spanned<BuildValue>>,
     pub minify: Option<Spanned<bool>>,
+    /// A custom test page for browser runtimes (path relative to the root).
+    pub page: Option<Spanned<String>>,
     /// Tags every test of the suite carries.
     pub tags: Option<Spanned<Vec<String>>>,
     /// By default run only tests carrying one of these.
@@ -85,6 +90,13 @@ pub(crate) struct SuiteEntry {
     /// Parse JSX in `.js` files too.
     #[serde(rename = "jsx-in-js")]
     pub jsx_in_js: Option<Spanned<bool>>,
+    /// Modules run in the runtime before each test file, in the file's realm.
+    #[serde(rename = "setup-files")]
+    pub setup_files: Option<Spanned<Vec<Spanned<String>>>>,
+    /// `node`, `jsdom` or `happy-dom`: the globals node suites' test files run with.
+    pub environment: Option<Spanned<String>>,
+    /// A fresh realm per test file (the default); `false` shares one realm, for speed.
+    pub isolate: Option<Spanned<bool>>,
 }
 
 /// One named selection: `fast = { tags = ["fast"] }`, `api = { tests = ["test/api/**"] }`.

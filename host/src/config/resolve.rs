@@ -78,6 +78,10 @@ pub struct SuiteConfig {
     pub build: BuildMode,
     /// Minify the bundle (bundling builds only), to test the optimized build.
     pub minify: bool,
+    /// `page`: the HTML file the browser run page is built from (web-test-runner's
+    /// `testRunnerHtml`): its head, body and attributes, with proctor's import map and
+    /// controller added. Absolute; inside the root, so it is served at its own path.
+    pub page: Option<PathBuf>,
     /// Globs, relative to the root, of its test files.
     pub tests: Vec<String>,
     /// Globs of files to leave out.
@@ -94,7 +98,20 @@ pub struct SuiteConfig {
     pub conditions: Vec<String>,
     /// How JSX is compiled, where the suite overrides tsconfig.json/jsconfig.json.
     pub jsx: JsxConfig,
+    /// `setup-files`: modules run in the runtime before each test file, inside that file's
+    /// realm, in this order (Vitest's `setupFiles`, Jest's `setupFiles` +
+    /// `setupFilesAfterEnv`). Absolute paths.
+    pub setup_files: Vec<PathBuf>,
+    /// `environment`: the globals a node suite's test files run with, unless a file's docblock
+    /// names another (`@jest-environment`, `@vitest-environment`). Browsers have the real DOM.
+    pub environment: String,
+    /// Each test file in a fresh realm (Jest's and Vitest's default); `isolate = false` or
+    /// `--no-isolate` shares one realm between the files of a run.
+    pub isolate: bool,
 }
+
+/// The environments a node suite can name (Vitest's and Jest's built-in ones).
+pub const ENVIRONMENTS: &[&str] = &["node", "jsdom", "happy-dom"];
 
 /// A suite's JSX overrides; `None` leaves the nearest tsconfig.json/jsconfig.json (or the
 /// default, the automatic runtime) in charge.
@@ -283,6 +300,11 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         config.runtime_filter = run.runtime_filter.clone();
         config.seed = run.seed.or_else(|| run.random.then(random_seed));
         config.verbose = run.verbose;
+        if run.no_isolate {
+            for suite in &mut config.suites {
+                suite.isolate = false;
+            }
+        }
     }
     Ok(config)
 }
@@ -447,6 +469,7 @@ fn default_suite(timeout: Duration) -> SuiteConfig {
         runtimes: vec![RuntimeKind::Node],
         build: BuildMode::Esm,
         minify: false,
+        page: None,
         tests: DEFAULT_TEST_GLOBS.iter().map(|s| s.to_string()).collect(),
         exclude: Vec::new(),
         timeout,
@@ -455,6 +478,9 @@ fn default_suite(timeout: Duration) -> SuiteConfig {
         skip_tags: Vec::new(),
         conditions: Vec::new(),
         jsx: JsxConfig::default(),
+        setup_files: Vec::new(),
+        environment: "node".into(),
+        isolate: true,
     }
 }
 
@@ -482,6 +508,7 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
             timeout,
             build,
             minify,
+            page,
             tags,
             focus_tags,
             skip_tags,
@@ -491,6 +518,9 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
             jsx_factory,
             jsx_fragment,
             jsx_in_js,
+            setup_files,
+            environment,
+            isolate,
         } = entry.get_ref();
         let mut suite = default_suite(DEFAULT_TIMEOUT);
         match id {
@@ -557,6 +587,9 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
         }
         if let Some(minify) = minify {
             suite.minify = *minify.get_ref();
+        }
+        if let Some(page) = page {
+            suite.page = Some(checked_page(page, &suite.runtimes, root, &value_error)?);
         }
         if let Some(tests) = tests {
             suite.tests = checked_globs(tests, "tests", root, &value_error)?;
@@ -628,6 +661,43 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
         if let Some(in_js) = jsx_in_js {
             suite.jsx.in_js = *in_js.get_ref();
         }
+        if let Some(list) = setup_files.as_ref().or(file.setup_files.as_ref()) {
+            suite.setup_files = existing_files(list, "setup-files", root, &value_error)?;
+            // Served to browsers and named in stacks by their path from the root.
+            if let Some((_, entry)) =
+                suite.setup_files.iter().zip(list.get_ref()).find(|(path, _)| !path.starts_with(root))
+            {
+                return Err(value_error(
+                    entry.span(),
+                    "setup-files",
+                    format!("names \"{}\", which is outside the project root {}", entry.get_ref(), root.display()),
+                ));
+            }
+        }
+        if let Some(environment) = environment {
+            let name = environment.get_ref();
+            if !ENVIRONMENTS.contains(&name.as_str()) {
+                return Err(value_error(
+                    environment.span(),
+                    "environment",
+                    format!("\"{name}\" is not an environment proctor knows (expected \"node\", \"jsdom\" or \"happy-dom\")"),
+                ));
+            }
+            if name != "node" && suite.runtimes.iter().any(|r| *r != RuntimeKind::Node) {
+                return Err(value_error(
+                    environment.span(),
+                    "environment",
+                    format!(
+                        "\"{name}\" is for node suites: this suite runs in a browser, which is the real DOM \
+                         (hint: remove `environment`, or run the suite with runtime = \"node\")"
+                    ),
+                ));
+            }
+            suite.environment = name.clone();
+        }
+        if let Some(isolate) = isolate {
+            suite.isolate = *isolate.get_ref();
+        }
         suites.push(suite);
     }
     if suites.is_empty() {
@@ -665,19 +735,34 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
         Some(table) => checked_alias(table.get_ref(), &value_error)?,
         None => Vec::new(),
     };
-    let mut global_setup = Vec::new();
-    for entry in file.global_setup.iter().flat_map(|list| list.get_ref()) {
-        let path = root.join(entry.get_ref());
+    let global_setup = match &file.global_setup {
+        Some(list) => existing_files(list, "global-setup", root, &value_error)?,
+        None => Vec::new(),
+    };
+    Ok((suites, selections, alias, global_setup))
+}
+
+/// The files a list names (relative to the root), each of which must exist: a missing one is
+/// an error at its own line and column.
+fn existing_files(
+    list: &Spanned<Vec<Spanned<String>>>,
+    key: &str,
+    root: &Path,
+    value_error: &dyn Fn(std::ops::Range<usize>, &str, String) -> ConfigError,
+) -> Result<Vec<PathBuf>, ConfigError> {
+    let mut files = Vec::new();
+    for entry in list.get_ref() {
+        let path = crate::paths::normalize(&root.join(entry.get_ref()));
         if !path.is_file() {
             return Err(value_error(
                 entry.span(),
-                "global-setup",
+                key,
                 format!("names \"{}\", which is not a file under {}", entry.get_ref(), root.display()),
             ));
         }
-        global_setup.push(path);
+        files.push(path);
     }
-    Ok((suites, selections, alias, global_setup))
+    Ok(files)
 }
 
 /// The `[alias]` entries, checked: keys are specifiers matched whole or as a `key/` prefix, so
@@ -738,6 +823,36 @@ fn checked_globs(
         checked.push(inside_root(text, root).map_err(|message| value_error(glob.span(), key, message))?);
     }
     Ok(checked)
+}
+
+/// A suite's `page`: an HTML file under the root, on a suite with a browser runtime.
+fn checked_page(
+    page: &Spanned<String>,
+    runtimes: &[RuntimeKind],
+    root: &Path,
+    value_error: &dyn Fn(std::ops::Range<usize>, &str, String) -> ConfigError,
+) -> Result<PathBuf, ConfigError> {
+    let text = page.get_ref();
+    if !runtimes.iter().any(|r| matches!(r, RuntimeKind::Chromium | RuntimeKind::Attach)) {
+        return Err(value_error(
+            page.span(),
+            "page",
+            "is the test page of browser runtimes, and this suite runs only in node (hint: add runtime = \"chromium\")"
+                .into(),
+        ));
+    }
+    let relative = inside_root(text, root).map_err(|_| {
+        value_error(page.span(), "page", format!("\"{text}\" is outside the project root {}", root.display()))
+    })?;
+    let path = root.join(&relative);
+    if relative.is_empty() || !path.is_file() {
+        return Err(value_error(
+            page.span(),
+            "page",
+            format!("names \"{text}\", which is not a file under {}", root.display()),
+        ));
+    }
+    Ok(path)
 }
 
 /// A config glob relative to the root: `..` segments and absolute globs elsewhere would match
@@ -805,6 +920,45 @@ mod tests {
     }
 
     #[test]
+    fn setup_files_are_per_suite_with_a_top_level_default() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("test")).unwrap();
+        std::fs::write(dir.path().join("test/setup.ts"), "").unwrap();
+        std::fs::write(dir.path().join("test/dom.js"), "").unwrap();
+        let path = dir.path().join("proctor.toml");
+        std::fs::write(
+            &path,
+            "setup-files = [\"test/setup.ts\"]\n[[suite]]\nid = \"a\"\n[[suite]]\nid = \"b\"\nsetup-files = [\"test/dom.js\", \"./test/setup.ts\"]\n",
+        )
+        .unwrap();
+        let (suites, ..) = read_file(&path, dir.path()).unwrap();
+        assert_eq!(suites[0].setup_files, vec![dir.path().join("test/setup.ts")]);
+        assert_eq!(suites[1].setup_files, vec![dir.path().join("test/dom.js"), dir.path().join("test/setup.ts")]);
+    }
+
+    #[test]
+    fn a_missing_setup_file_names_its_line_and_column() {
+        let err = suites_from("[[suite]]\nid = \"unit\"\nsetup-files = [\"test/nope.js\"]\n").unwrap_err().to_string();
+        assert!(err.starts_with("invalid config proctor.toml:3:16: `setup-files` names \"test/nope.js\""), "{err}");
+    }
+
+    #[test]
+    fn environments_are_checked() {
+        let suites = suites_from("[[suite]]\nid = \"dom\"\nenvironment = \"happy-dom\"\n").unwrap();
+        assert_eq!(suites[0].environment, "happy-dom");
+        assert_eq!(suites_from("[[suite]]\nid = \"n\"\n").unwrap()[0].environment, "node");
+        let err = suites_from("[[suite]]\nid = \"dom\"\nenvironment = \"jdsom\"\n").unwrap_err().to_string();
+        assert!(
+            err.starts_with("invalid config proctor.toml:3:15: `environment` \"jdsom\" is not an environment"),
+            "{err}"
+        );
+        let err = suites_from("[[suite]]\nid = \"b\"\nruntime = \"chromium\"\nenvironment = \"jsdom\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("this suite runs in a browser, which is the real DOM"), "{err}");
+    }
+
+    #[test]
     fn reads_suites_with_timeouts() {
         let suites = suites_from("[[suite]]\nid = \"unit\"\ntests = [\"t/**/*.test.js\"]\ntimeout = \"2s\"\n").unwrap();
         assert_eq!(suites.len(), 1);
@@ -827,6 +981,25 @@ mod tests {
             err,
             "invalid config proctor.toml:4:11: `runtime` \"deno\" is not a runtime proctor supports (expected \"node\", \"chromium\" or \"attach\")"
         );
+    }
+
+    #[test]
+    fn a_page_is_an_html_file_under_the_root_of_a_browser_suite() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("test")).unwrap();
+        std::fs::write(dir.path().join("test/page.html"), "<html></html>").unwrap();
+        let read = |text: &str| {
+            std::fs::write(dir.path().join("proctor.toml"), text).unwrap();
+            read_file(&dir.path().join("proctor.toml"), dir.path()).map(|(suites, ..)| suites)
+        };
+        let suites = read("[[suite]]\nruntime = \"chromium\"\npage = \"./test/page.html\"\n").unwrap();
+        assert_eq!(suites[0].page.as_deref(), Some(dir.path().join("test/page.html").as_path()));
+        let err = read("[[suite]]\nruntime = \"chromium\"\npage = \"test/nope.html\"\n").unwrap_err().to_string();
+        assert!(err.contains("proctor.toml:3:8: `page` names \"test/nope.html\", which is not a file"), "{err}");
+        let err = read("[[suite]]\npage = \"test/page.html\"\n").unwrap_err().to_string();
+        assert!(err.contains("proctor.toml:2:8: `page` is the test page of browser runtimes"), "{err}");
+        let err = read("[[suite]]\nruntime = \"chromium\"\npage = \"../page.html\"\n").unwrap_err().to_string();
+        assert!(err.contains("`page` \"../page.html\" is outside the project root"), "{err}");
     }
 
     #[test]

@@ -140,10 +140,12 @@ fn analyze_file(rel: &str, abs: &Path) -> PlannedFile {
         nodes: Vec::new(),
         imports: Vec::new(),
         subjects: Vec::new(),
+        environment: None,
     };
     match std::fs::read_to_string(abs) {
         Ok(source) => match analyze(rel, &source) {
             Ok(analysis) => {
+                file.environment = super::docblock::environment(&source);
                 file.nodes = analysis.nodes;
                 file.imports = analysis.imports;
                 file.subjects = analysis.subjects;

@@ -3,6 +3,7 @@
 
 mod analyze;
 mod discover;
+mod docblock;
 mod graph;
 mod model;
 mod stamp;

@@ -55,6 +55,10 @@ pub struct PlannedFile {
     /// the file when one of them changes, import or not.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub subjects: Vec<String>,
+    /// The environment its leading comments ask for (`@jest-environment jsdom`,
+    /// `@vitest-environment happy-dom`), which wins over the suite's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
 }
 
 /// One import as written: the specifier, how it is imported, and where its string starts.

@@ -36,7 +36,9 @@ fn parse_frame(line: &str, root: &Path) -> Option<Frame> {
     let line = parts.next()?.parse().ok()?;
     let file = parts.next()?;
     let path = if let Some(url) = file.strip_prefix("file://") {
-        crate::paths::percent_decode(url)
+        // A module imported afresh carries a query (`setup.js?proctor-setup=2`); a `?` in the
+        // path itself is percent-encoded, so the first one starts the query.
+        crate::paths::percent_decode(url.split_once('?').map_or(url, |(path, _)| path))
     } else if file.starts_with('/') {
         file.to_string()
     } else {
@@ -135,6 +137,12 @@ mod tests {
     use super::*;
 
     const STACK: &str = "AssertionError: nope\n    at Object.toBe (file:///tmp/proctor-abc/controller/expect.js:10:5)\n    at helper (file:///proj/src/util.js:3:9)\n    at file:///proj/test/a%20b.test.js:7:3\n    at node:internal/modules/esm/module_job:123:5";
+
+    #[test]
+    fn a_frame_of_a_module_imported_afresh_names_the_file() {
+        let frames = user_frames("Error: x\n    at file:///proj/test/setup.js?proctor-setup=3:4:7", Path::new("/proj"));
+        assert_eq!((frames[0].path.as_str(), frames[0].line, frames[0].column), ("test/setup.js", 4, 7));
+    }
 
     #[test]
     fn keeps_user_frames_relative_to_the_root() {

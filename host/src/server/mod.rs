@@ -1,6 +1,7 @@
 //! The host's network side: an axum server on 127.0.0.1 (random port) whose `/ws` endpoint
 //! accepts controllers that present the run's random token. For browsers it also serves a
-//! [`Site`]: the shell page and build output under `/__proctor/`, and the project's own files
+//! [`Site`]: the shell page (at `/`, and at the suite page's own path when it has one) and
+//! build output under `/__proctor/`, and the project's own files
 //! (outside the project root only the packages [`EsmModules`] allows in the `esm` build, at
 //! `/@fs/`; nothing else). Every request needs the token, as a `token`
 //! query parameter or the cookie the shell page sets.
@@ -42,12 +43,17 @@ pub struct Site {
     /// (transformed, wrapped and `?import` modules, `/@fs/` files); else files are served as
     /// they are.
     pub modules: Option<Arc<EsmModules>>,
+    /// The URL path the run page is served at besides `/`: a suite's `page` at its own path
+    /// (`/test/page.html`), so its relative URLs resolve against its directory.
+    pub page: Option<String>,
 }
 
 /// A running server; dropping it stops accepting connections.
 pub struct Server {
     addr: SocketAddr,
     token: String,
+    /// The run page's path (`/` unless the site names one).
+    page: String,
     /// Controllers that connected, in order.
     pub connections: mpsc::UnboundedReceiver<Connection>,
     task: tokio::task::JoinHandle<()>,
@@ -78,25 +84,24 @@ impl Server {
         let cookie = cookie_name(addr.port());
         let state = AppState { token: token.clone(), cookie, origin: format!("http://{addr}"), connections: tx };
         let mut app = Router::new().route("/ws", get(upgrade));
+        let page = site.as_ref().and_then(|site| site.page.clone()).unwrap_or_else(|| "/".into());
         if let Some(site) = site {
             let root = site.root.canonicalize().unwrap_or_else(|_| site.root.clone());
             app = app.route("/", get(shell_page)).nest_service("/__proctor", ServeDir::new(&site.build_dir));
-            app = match site.modules.clone() {
-                Some(modules) => app.fallback(move |request: Request| serve_module(modules.clone(), request)),
-                None => app.fallback_service(ServeDir::new(&site.root)),
-            };
+            let files = Files { root: site.root.clone(), modules: site.modules.clone(), page: site.page.clone() };
+            app = app.fallback(serve_files).layer(axum::Extension(files));
             app = app.layer(middleware::from_fn(move |request: Request, next: Next| {
                 let root = root.clone();
                 async move { stay_inside(&root, request, next).await }
             }));
             app = app.layer(middleware::from_fn_with_state(state.clone(), require_token));
-            let page = site.build_dir.join("index.html");
-            app = app.layer(axum::Extension(ShellPage(page, site.ready.clone())));
+            let html = site.build_dir.join("index.html");
+            app = app.layer(axum::Extension(ShellPage(html, site.ready.clone())));
         }
         let app = app.with_state(state);
         // The server only ends when its task is aborted (on drop).
         let task = spawn_serving(listener, app);
-        Ok(Server { addr, token, connections, task })
+        Ok(Server { addr, token, page, connections, task })
     }
 
     /// The websocket URL a controller connects to, token included.
@@ -116,7 +121,7 @@ impl Server {
 
     /// The shell page's path and query, token included.
     pub fn page_path(&self) -> String {
-        format!("/?token={}", self.token)
+        format!("{}?token={}", self.page, self.token)
     }
 
     /// The origin pages are served from, e.g. `http://127.0.0.1:4711`.
@@ -126,7 +131,7 @@ impl Server {
 
     /// The shell page's URL, token included (opening it sets the cookie the rest relies on).
     pub fn page_url(&self) -> String {
-        format!("http://{}/?token={}", self.addr, self.token)
+        format!("http://{}{}", self.addr, self.page_path())
     }
 }
 
@@ -152,6 +157,33 @@ async fn upgrade(
     ws.max_message_size(ws::MAX_MESSAGE_BYTES)
         .max_frame_size(ws::MAX_MESSAGE_BYTES)
         .on_upgrade(move |socket| ws::serve_connection(socket, state.connections))
+}
+
+/// What the site serves outside `/__proctor/`: the run page at the suite page's own path, else
+/// the esm build's modules or the project's files as they are.
+#[derive(Clone)]
+struct Files {
+    root: PathBuf,
+    modules: Option<Arc<EsmModules>>,
+    page: Option<String>,
+}
+
+async fn serve_files(
+    state: State<AppState>,
+    shell: axum::Extension<ShellPage>,
+    axum::Extension(files): axum::Extension<Files>,
+    request: Request,
+) -> Response {
+    if files.page.as_deref() == Some(request.uri().path()) {
+        return shell_page(state, shell).await;
+    }
+    match files.modules {
+        Some(modules) => serve_module(modules, request).await,
+        None => match tower::ServiceExt::oneshot(ServeDir::new(&files.root), request).await {
+            Ok(response) => response.into_response(),
+            Err(never) => match never {},
+        },
+    }
 }
 
 #[derive(Clone)]
@@ -184,8 +216,18 @@ async fn shell_page(
 async fn serve_module(modules: Arc<EsmModules>, request: Request) -> Response {
     let path = request.uri().path().to_string();
     let query = request.uri().query().map(String::from);
-    let dest = request.headers().get("sec-fetch-dest").and_then(|v| v.to_str().ok()).map(String::from);
-    let reply = tokio::task::spawn_blocking(move || modules.respond(&path, query.as_deref(), dest.as_deref())).await;
+    let (dest, mode) = {
+        let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok()).map(String::from);
+        (header("sec-fetch-dest"), header("sec-fetch-mode"))
+    };
+    // A classic `<script src>` of a custom page (chai, sinon, a UMD build) is fetched no-cors;
+    // a module script or import is not. It runs as written: a wrapper would make it a module.
+    let classic = dest.as_deref() == Some("script") && mode.as_deref() == Some("no-cors");
+    let reply = tokio::task::spawn_blocking(move || match classic {
+        true => modules.respond_as_is(&path),
+        false => modules.respond(&path, query.as_deref(), dest.as_deref()),
+    })
+    .await;
     match reply {
         Ok(Reply::Body { content_type, body }) => {
             ([(header::CONTENT_TYPE, content_type)], axum::body::Bytes::from(body.to_vec())).into_response()
@@ -371,8 +413,13 @@ mod tests {
         let build = tempfile::tempdir().unwrap();
         std::fs::write(build.path().join("index.html"), "<html></html>").unwrap();
         let (_tx, ready) = tokio::sync::watch::channel(true);
-        let site =
-            Site { root: project.path().to_path_buf(), build_dir: build.path().to_path_buf(), ready, modules: None };
+        let site = Site {
+            root: project.path().to_path_buf(),
+            build_dir: build.path().to_path_buf(),
+            ready,
+            modules: None,
+            page: None,
+        };
         let server = Server::start(Some(site)).await.unwrap();
         let cookie = Some(format!("{}={}", format!("proctor_token_{}", server.addr.port()), server.token));
         assert_eq!(get_status(&server, "/a.js", None).await, 401);
@@ -383,6 +430,39 @@ mod tests {
         assert_eq!(get_status(&server, "/../secret.txt", cookie.clone()).await, 404);
         assert_eq!(get_status(&server, "/%2e%2e/secret.txt", cookie.clone()).await, 404);
         assert_eq!(get_status(&server, &format!("/?token={}", server.token), None).await, 200);
+    }
+
+    #[tokio::test]
+    async fn the_run_page_is_also_served_at_the_suite_pages_path() {
+        let project = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(project.path().join("test")).unwrap();
+        std::fs::write(project.path().join("test/page.html"), "the user's own page").unwrap();
+        std::fs::write(project.path().join("test/lib.js"), "window.Lib = 1;").unwrap();
+        let build = tempfile::tempdir().unwrap();
+        std::fs::write(build.path().join("index.html"), "the run page").unwrap();
+        let (_tx, ready) = tokio::sync::watch::channel(true);
+        let site = Site {
+            root: project.path().to_path_buf(),
+            build_dir: build.path().to_path_buf(),
+            ready,
+            modules: None,
+            page: Some("/test/page.html".into()),
+        };
+        let server = Server::start(Some(site)).await.unwrap();
+        assert_eq!(server.page_path(), format!("/test/page.html?token={}", server.token));
+        let get = |path: String| async move {
+            let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+            let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            stream.write_all(request.as_bytes()).await.unwrap();
+            let mut response = String::new();
+            stream.read_to_string(&mut response).await.unwrap();
+            response
+        };
+        let page = get(server.page_path()).await;
+        assert!(page.starts_with("HTTP/1.1 200") && page.ends_with("the run page"), "{page}");
+        let lib = get(format!("/test/lib.js?token={}", server.token)).await;
+        assert!(lib.ends_with("window.Lib = 1;"), "files beside the page are served: {lib}");
+        assert_eq!(get_status(&server, "/test/page.html", None).await, 401);
     }
 
     async fn upgrade_status(server: &Server, origin: Option<&str>) -> u16 {

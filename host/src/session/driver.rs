@@ -4,7 +4,8 @@
 //! crashes by restarting the runtime and continuing with the next test.
 
 use super::blame::{display_site, load_stalled, Ending, RunningHook};
-use super::reconcile::{reconcile, Disposition, Scheduled};
+use super::realms::file_steps;
+use super::reconcile::{planned_scheduled, reconcile, Disposition, Scheduled};
 use super::snapshots;
 use super::{FailFast, RunStats};
 use crate::events::{Emitter, EventKind, Outcome, TestId, TestInfo};
@@ -60,6 +61,8 @@ pub struct SuiteSettings<'a> {
     pub root: &'a std::path::Path,
     /// What happens to new and differing snapshots (`-u`, CI).
     pub snapshot_update: SnapshotUpdate,
+    /// Load and run one file at a time, each in a fresh realm (see [`Driver::run_isolated`]).
+    pub isolate: bool,
 }
 
 /// Why a runtime could not be brought to the point of running tests.
@@ -112,6 +115,8 @@ struct Driver<'a, 'e, L: Launch> {
     load_sequential: bool,
     /// Files whose top level never finished: reported as load errors, left out of every load.
     load_skip: Vec<String>,
+    /// With isolation, the file being run: every load (also after a restart) loads only it.
+    only: Vec<String>,
 }
 
 /// Reports the suite's selected files that did not parse as load errors; returns the other
@@ -166,8 +171,13 @@ pub async fn run_suite<L: Launch>(
         stderr_tail: VecDeque::new(),
         load_sequential: false,
         load_skip: Vec::new(),
+        only: Vec::new(),
     };
-    driver.run().await;
+    if settings.isolate {
+        driver.run_isolated().await;
+    } else {
+        driver.run().await;
+    }
 }
 
 /// Records a runtime that could not be started at all (an environment problem: exit code 2).
@@ -200,7 +210,113 @@ impl<L: Launch> Driver<'_, '_, L> {
                 return start_failed(&suite, err.to_string(), self.emitter, self.stats);
             }
         };
-        for LoadError { file, error } in &load_errors {
+        self.report_loaded(&registered, &load_errors, |_| true);
+        let scheduled = reconcile(self.settings, &registered, |_| true);
+        self.emitter.ledger().schedule(&scheduled, true);
+        if let Some(mut still_live) = self.dispatch(live, scheduled.into()).await {
+            if self.close_groups(&mut still_live, false).await {
+                self.shut_down(still_live).await;
+            }
+        }
+    }
+
+    /// Runs the suite one test file at a time, each in a fresh realm of the same runtime (Jest's
+    /// and Vitest's isolation): the file is loaded alone (`load { only, fresh }`), its tests
+    /// run, its groups close, and the next file's load first undoes what it did to globals, the
+    /// DOM, timers, module instances and mocks. A file that hangs or crashes costs a restart as
+    /// before, and the restarted runtime loads only that file again. The files the selection
+    /// left nothing in keep their places in plan order; `--seed` shuffles the files, then the
+    /// tests within each.
+    ///
+    /// Each step hands one file to one runtime, so a pool of runtimes can later take files from
+    /// the same queue side by side.
+    async fn run_isolated(&mut self) {
+        let steps = file_steps(self.settings.suite, self.settings.seed);
+        let mut live: Option<Live<L::Running>> = None;
+        for (index, step) in steps.iter().enumerate() {
+            let scope: Vec<&str> = step.iter().map(|f| f.path.as_str()).collect();
+            let in_scope = |file: &str| scope.contains(&file);
+            let file = step.iter().find(|f| f.selected).expect("every step has its selected file");
+            if let Some(reason) = self.settings.fail_fast.and_then(FailFast::reason) {
+                // Nothing of this file will run: report it from the plan, without loading it.
+                let scheduled = planned_scheduled(self.settings, step, Some(&reason));
+                self.report_scheduled_skips(scheduled);
+                continue;
+            }
+            self.only = vec![file.path.clone()];
+            let loaded = match live.take() {
+                Some(mut running) => match self.load_files(&mut running, true).await {
+                    Ok((registered, errors)) => Ok((running, registered, errors)),
+                    Err(StartError::LoadStalled { file: stalled, waited }) => {
+                        let stalled = stalled.unwrap_or_else(|| file.path.clone());
+                        self.report_stalled(stalled, waited);
+                        self.start().await
+                    }
+                    Err(err) => {
+                        // The file's top level took the runtime down (process.exit, say): a
+                        // load error of that file, and the next one gets a fresh runtime.
+                        self.report_load_failure(&file.path, &err.to_string());
+                        let scheduled = reconcile(self.settings, &[], in_scope);
+                        self.emitter.ledger().schedule(&scheduled, index + 1 == steps.len());
+                        self.report_scheduled_skips(scheduled);
+                        continue;
+                    }
+                },
+                None => self.start().await,
+            };
+            let (running, registered, load_errors) = match loaded {
+                Ok(started) => started,
+                Err(err) => {
+                    let message = err.to_string();
+                    start_failed(&self.suite_id(), message.clone(), self.emitter, self.stats);
+                    // What could not start is not lost: every test of the files left is
+                    // reported as not run, with the reason.
+                    let reason = SkipReason::new(
+                        crate::select::SkipCause::Interrupted,
+                        format!("not run: the runtime could not be started: {message}"),
+                    );
+                    for rest in &steps[index..] {
+                        let scheduled = planned_scheduled(self.settings, rest, Some(&reason));
+                        self.report_scheduled_skips(scheduled);
+                    }
+                    return;
+                }
+            };
+            self.report_loaded(&registered, &load_errors, in_scope);
+            let scheduled = reconcile(self.settings, &registered, in_scope);
+            self.emitter.ledger().schedule(&scheduled, index + 1 == steps.len());
+            if let Some(mut still_live) = self.dispatch(running, scheduled.into()).await {
+                let last = index + 1 == steps.len();
+                if self.close_groups(&mut still_live, !last).await {
+                    live = Some(still_live);
+                }
+            }
+        }
+        if let Some(running) = live {
+            self.shut_down(running).await;
+        }
+    }
+
+    /// Reports scheduled tests that will not run (all of them skips) in their order.
+    fn report_scheduled_skips(&mut self, scheduled: Vec<Scheduled>) {
+        for Scheduled { info, disposition } in scheduled {
+            let reason = match disposition {
+                Disposition::Skip { reason, .. } => reason,
+                Disposition::Run { .. } => continue,
+            };
+            self.stats.record_skip(&reason);
+            self.emitter.emit(EventKind::TestSkipped { test: info, kind: reason.kind(), reason, stats: *self.stats });
+        }
+    }
+
+    /// Reports what a load said: its load errors, and the files in scope that declared no test.
+    fn report_loaded(
+        &mut self,
+        registered: &[RegisteredTest],
+        load_errors: &[LoadError],
+        in_scope: impl Fn(&str) -> bool,
+    ) {
+        for LoadError { file, error } in load_errors {
             self.stats.load_errors += 1;
             let stack = error.stack.as_deref().map(|s| self.launch.map_stack(s));
             let message = match self.launch.explain_load_error(file, &error.message) {
@@ -217,19 +333,34 @@ impl<L: Launch> Driver<'_, '_, L> {
                 stats: *self.stats,
             });
         }
-        self.report_empty_files(&registered, &load_errors);
-        let scheduled = reconcile(self.settings, &registered);
-        self.emitter.ledger().schedule(&scheduled);
-        if let Some(still_live) = self.dispatch(live, scheduled.into()).await {
-            self.finish(still_live).await;
-        }
+        self.report_empty_files(registered, load_errors, in_scope);
+    }
+
+    /// A file whose loading ended the runtime.
+    fn report_load_failure(&mut self, file: &str, why: &str) {
+        self.stats.load_errors += 1;
+        self.emitter.emit(EventKind::LoadError {
+            suite: self.suite_id(),
+            file: file.to_owned(),
+            message: format!("{file}: failed to load: {why}"),
+            location: None,
+            frame: None,
+            stack: None,
+            stats: *self.stats,
+        });
     }
 
     /// A loaded file that registered no test at all is an error for that file, as in Jest and
     /// Vitest: it is usually a mistake (tests behind a wrong condition, a helper matched by the
     /// suite's globs). A file whose tests the selection left out is not empty: it registered them.
-    fn report_empty_files(&mut self, registered: &[RegisteredTest], load_errors: &[LoadError]) {
-        let loaded = self.settings.suite.files.iter().filter(|f| f.selected && f.syntax_error.is_none());
+    fn report_empty_files(
+        &mut self,
+        registered: &[RegisteredTest],
+        load_errors: &[LoadError],
+        in_scope: impl Fn(&str) -> bool,
+    ) {
+        let loaded =
+            self.settings.suite.files.iter().filter(|f| f.selected && f.syntax_error.is_none() && in_scope(&f.path));
         let empty: Vec<String> = loaded
             .filter(|f| {
                 !load_errors.iter().any(|e| e.file == f.path)
@@ -259,23 +390,26 @@ impl<L: Launch> Driver<'_, '_, L> {
     async fn start(&mut self) -> Result<(Live<L::Running>, Vec<RegisteredTest>, Vec<LoadError>), StartError> {
         loop {
             match self.start_once().await {
-                Err(StartError::LoadStalled { file: Some(file), waited }) => {
-                    self.stats.load_errors += 1;
-                    self.emitter.emit(EventKind::LoadError {
-                        suite: self.suite_id(),
-                        file: file.clone(),
-                        message: load_stalled(&file, waited),
-                        location: None,
-                        frame: None,
-                        stack: None,
-                        stats: *self.stats,
-                    });
-                    self.load_skip.push(file);
-                }
+                Err(StartError::LoadStalled { file: Some(file), waited }) => self.report_stalled(file, waited),
                 Err(StartError::LoadStalled { file: None, .. }) if !self.load_sequential => self.load_sequential = true,
                 other => return other,
             }
         }
+    }
+
+    /// A file whose top level never finished: a load error, left out of every later load.
+    fn report_stalled(&mut self, file: String, waited: Duration) {
+        self.stats.load_errors += 1;
+        self.emitter.emit(EventKind::LoadError {
+            suite: self.suite_id(),
+            file: file.clone(),
+            message: load_stalled(&file, waited),
+            location: None,
+            frame: None,
+            stack: None,
+            stats: *self.stats,
+        });
+        self.load_skip.push(file);
     }
 
     /// The timeout of the suite: a hook's deadline, and how long loading may go without a file
@@ -345,9 +479,29 @@ impl<L: Launch> Driver<'_, '_, L> {
             }
             other => return Err(StartError::Malformed(format!("expected hello, got {other:?}"))),
         }
+        let (registered, load_errors) = self.load_files(&mut live, false).await?;
+        Ok((live, registered, load_errors))
+    }
+
+    /// Loads the files (with isolation, only the file being run; `fresh` undoes what the files
+    /// loaded before did) and waits for what they registered. The runtime is killed when this
+    /// fails.
+    async fn load_files(
+        &mut self,
+        live: &mut Live<L::Running>,
+        fresh: bool,
+    ) -> Result<(Vec<RegisteredTest>, Vec<LoadError>), StartError> {
+        let epoch = live.epoch;
         let load = self.command_id();
         // Read at every start, so a runtime restarted after a crash sees what was written since.
-        let files = self.settings.suite.files.iter().filter(|file| file.selected).map(|file| file.path.as_str());
+        let only = &self.only;
+        let files = self
+            .settings
+            .suite
+            .files
+            .iter()
+            .filter(|file| file.selected && (only.is_empty() || only.contains(&file.path)))
+            .map(|file| file.path.as_str());
         let setup = snapshots::read_setup(self.settings.root, files, self.settings.snapshot_update);
         let _ = live.conn.outbox.send(HostMessage::Load {
             run: epoch,
@@ -355,29 +509,36 @@ impl<L: Launch> Driver<'_, '_, L> {
             snapshots: Some(setup),
             sequential: self.load_sequential,
             skip: self.load_skip.clone(),
+            only: self.only.clone(),
+            fresh,
         });
         // Loading may take as long as it needs while files keep settling; it stalls when none
-        // has for a whole test timeout.
+        // has for a whole test timeout. A single file is known before it says so.
         let window = self.suite_timeout();
         let mut deadline = Instant::now() + window;
-        let mut importing: Option<String> = None;
+        let mut importing: Option<String> = match self.only.as_slice() {
+            [file] => Some(file.clone()),
+            _ => None,
+        };
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            match self.next_message(&mut live, left, "loading the test files").await {
+            match self.next_message(live, left, "loading the test files").await {
                 Ok(ControllerMessage::Loaded { run, reply_to, tests, load_errors })
                     if run == epoch && reply_to == load =>
                 {
-                    return Ok((live, tests, load_errors));
+                    return Ok((tests, load_errors));
                 }
                 Ok(ControllerMessage::FileLoading { run, file }) if run == epoch => {
                     importing = Some(file);
                     deadline = Instant::now() + window;
                 }
                 Ok(ControllerMessage::FileLoaded { run, .. }) if run == epoch => {
-                    importing = None;
+                    if self.only.len() != 1 {
+                        importing = None;
+                    }
                     deadline = Instant::now() + window;
                 }
-                Ok(other) => self.handle_side_message(&live, other),
+                Ok(other) => self.handle_side_message(live, other),
                 Err(StartError::NoConnection { .. }) => {
                     live.process.kill().await;
                     return Err(StartError::LoadStalled { file: importing, waited: window });
@@ -666,12 +827,12 @@ impl<L: Launch> Driver<'_, '_, L> {
         }
     }
 
-    /// Closes every group (afterAll hooks), then shuts the runtime down. Each hook has the suite's
-    /// timeout (or its own) and is named when it does not finish; output and errors that arrive
-    /// until the runtime is gone are still reported.
-    async fn finish(&mut self, mut live: Live<L::Running>) {
+    /// Closes every open group (afterAll hooks); true when the runtime is still usable. Each
+    /// hook has the suite's timeout (or its own) and is named when it does not finish. `quick`:
+    /// more files follow in this runtime, so the controller does not wait for leftover timers.
+    async fn close_groups(&mut self, live: &mut Live<L::Running>, quick: bool) -> bool {
         let command = self.command_id();
-        let _ = live.conn.outbox.send(HostMessage::Finish { run: live.epoch, id: command });
+        let _ = live.conn.outbox.send(HostMessage::Finish { run: live.epoch, id: command, quick });
         let mut started = Instant::now();
         let mut hook: Option<RunningHook> = None;
         let problem = loop {
@@ -691,10 +852,10 @@ impl<L: Launch> Driver<'_, '_, L> {
                         hook = None;
                         started = Instant::now();
                     }
-                    Some(Inbound::Message(other)) => self.handle_side_message(&live, other),
+                    Some(Inbound::Message(other)) => self.handle_side_message(live, other),
                     Some(Inbound::Malformed(reason)) => self.protocol_violation(reason),
                     None => {
-                        self.drain_output(&mut live).await;
+                        self.drain_output(live).await;
                         let ending = Ending::Crashed { exit: "closed its connection".into(), stderr: self.stderr_tail_text() };
                         break Some((hook.take(), ending));
                     }
@@ -731,8 +892,14 @@ impl<L: Launch> Driver<'_, '_, L> {
                 error: error_info(ending.error_name(), message),
                 stats: *self.stats,
             });
-            return;
+            return false;
         }
+        true
+    }
+
+    /// Shuts the runtime down; output and errors that arrive until the runtime is gone are
+    /// still reported.
+    async fn shut_down(&mut self, mut live: Live<L::Running>) {
         let _ = live.conn.outbox.send(HostMessage::Shutdown {});
         if live.process.exits_with_its_socket() {
             // Callbacks that outlived their tests may still print or throw until the runtime
@@ -1144,7 +1311,7 @@ mod tests {
                                 error: None,
                             });
                         }
-                        HostMessage::Finish { run, id } => {
+                        HostMessage::Finish { run, id, .. } => {
                             send(ControllerMessage::Finished { run, reply_to: id });
                         }
                         HostMessage::Shutdown {} => break,
@@ -1204,6 +1371,7 @@ mod tests {
             fail_fast,
             root: std::path::Path::new("/nonexistent-project"),
             snapshot_update: SnapshotUpdate::New,
+            isolate: false,
         };
         let (tx, mut connections) = mpsc::unbounded_channel();
         let launches = Arc::new(AtomicUsize::new(0));

@@ -30,6 +30,8 @@ pub struct Ledger {
     scheduled: Vec<(Arc<TestInfo>, Option<SkipReason>)>,
     /// The suites and runtimes a driver scheduled tests for (the plan speaks for the others).
     scheduled_in: HashSet<(String, RuntimeKind)>,
+    /// The files a driver scheduled tests of (one file at a time, with isolation).
+    scheduled_files: HashSet<(String, RuntimeKind, String)>,
     /// Tests whose result has been reported.
     reported: HashSet<Key>,
     /// The test that started and has not finished, and when it started.
@@ -62,10 +64,15 @@ impl Ledger {
         }
     }
 
-    /// Notes the tests a driver is about to run or skip, once it knows them.
-    pub(crate) fn schedule(&mut self, scheduled: &[Scheduled]) {
+    /// Notes the tests a driver is about to run or skip, once it knows them. `complete`: these
+    /// are the last of the suite's (a driver running one file at a time knows them file by
+    /// file; until the last, the plan answers for the files not loaded yet).
+    pub(crate) fn schedule(&mut self, scheduled: &[Scheduled], complete: bool) {
         for Scheduled { info, disposition } in scheduled {
-            self.scheduled_in.insert((info.suite.clone(), info.runtime));
+            if complete {
+                self.scheduled_in.insert((info.suite.clone(), info.runtime));
+            }
+            self.scheduled_files.insert((info.suite.clone(), info.runtime, info.file.clone()));
             let skip = match disposition {
                 Disposition::Run { .. } => None,
                 Disposition::Skip { reason, .. } => Some(reason.clone()),
@@ -104,6 +111,9 @@ pub fn report_interrupted(plan: &Plan, signal: Interruption, emitter: &mut Emitt
                 continue;
             }
             for file in &suite.files {
+                if ledger.scheduled_files.contains(&(suite.id.clone(), runtime, file.path.clone())) {
+                    continue;
+                }
                 let skips = planned_skips(&suite.id, (runtime, None), file, Some(&not_run));
                 left.extend(skips.into_iter().filter(|(test, _)| !ledger.reported.contains(&key(test))));
             }

@@ -6,6 +6,7 @@ mod driver;
 mod fail_fast;
 mod interrupted;
 mod order;
+mod realms;
 mod reconcile;
 mod snapshots;
 mod stats;

@@ -18,6 +18,21 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The tests of `files` as the plan knows them, as skips: those the selection left out with
+/// their own reason, the others with `not_run` (None: the selection's reasons only).
+pub(crate) fn planned_scheduled(
+    settings: &SuiteSettings<'_>,
+    files: &[&crate::plan::PlannedFile],
+    not_run: Option<&SkipReason>,
+) -> Vec<Scheduled> {
+    let runtime = (settings.runtime, settings.instance.as_deref());
+    files
+        .iter()
+        .flat_map(|file| planned_skips(&settings.suite.id, runtime, file, not_run))
+        .map(|(info, reason)| Scheduled { info, disposition: Disposition::Skip { kind: reason.kind(), reason } })
+        .collect()
+}
+
 /// What the session will do with a registered test.
 #[derive(Debug, Clone)]
 pub(crate) enum Disposition {
@@ -36,7 +51,14 @@ pub(crate) struct Scheduled {
 
 /// Orders and classifies the registered tests, with the unloaded files' tests in their places
 /// (registration order is plan file order, unless the settings carry a seed).
-pub(crate) fn reconcile(settings: &SuiteSettings<'_>, registered: &[RegisteredTest]) -> Vec<Scheduled> {
+///
+/// `in_scope` names the files this load covers (with isolation, one loaded file and the
+/// unselected files before it); the others are left to their own loads.
+pub(crate) fn reconcile(
+    settings: &SuiteSettings<'_>,
+    registered: &[RegisteredTest],
+    in_scope: impl Fn(&str) -> bool,
+) -> Vec<Scheduled> {
     let suite = settings.suite;
     let default_timeout = Duration::from_millis(suite.timeout_ms);
     let mut by_id: HashMap<&str, Location> = HashMap::new();
@@ -99,15 +121,11 @@ pub(crate) fn reconcile(settings: &SuiteSettings<'_>, registered: &[RegisteredTe
         }
     }
     let mut scheduled = Vec::with_capacity(registered.len());
-    for file in &suite.files {
+    for file in suite.files.iter().filter(|file| in_scope(&file.path)) {
         if file.selected {
             scheduled.extend(loaded.remove(file.path.as_str()).unwrap_or_default());
         } else {
-            scheduled.extend(
-                planned_skips(&suite.id, (settings.runtime, settings.instance.as_deref()), file, None).into_iter().map(
-                    |(info, reason)| Scheduled { info, disposition: Disposition::Skip { kind: reason.kind(), reason } },
-                ),
-            );
+            scheduled.extend(planned_scheduled(settings, &[file], None));
         }
     }
     scheduled.extend(stray);

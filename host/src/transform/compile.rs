@@ -4,12 +4,14 @@
 //!
 //! Passes, in swc's own order: resolver → decorators (legacy ones need the types, so before the
 //! strip) → merged namespaces qualified → class fields as assignments (`useDefineForClassFields: false`) →
-//! TypeScript strip → JSX → CommonJS (only for CommonJS output) → helpers → hygiene →
-//! fixer, then the node shim and codegen.
+//! TypeScript strip → JSX → mock hoisting (only when the text may hold a hoisted call) →
+//! CommonJS (only for CommonJS output; a CommonJS top level hoists after it) → helpers →
+//! hygiene → fixer, then the node shim and codegen.
 
 use super::class_fields::assign_class_fields;
 use super::error::TransformError;
 use super::globals::{has_esm_syntax, node_shim, FreeGlobals};
+use super::hoist::{hoist, hoist_to_top, might_hoist, HoistError};
 use super::namespaces::qualify_merged_namespaces;
 use super::options::{JsxRuntime, Language, ModuleFormat, Target, TransformOptions};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -110,9 +112,10 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
         _ => None,
     };
 
+    let hoisting = might_hoist(source);
     let diagnostics = Arc::new(Mutex::new(Vec::new()));
     let handler = Handler::with_emitter(true, false, Box::new(Collect(diagnostics.clone())));
-    let (program, format) = GLOBALS.set(&Globals::new(), || {
+    let compiled = GLOBALS.set(&Globals::new(), || {
         HELPERS.set(&Helpers::new(false), || {
             HANDLER.set(&handler, || {
                 let unresolved_mark = Mark::new();
@@ -192,8 +195,17 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
                         unresolved_mark,
                     ));
                 }
-                let found = FreeGlobals::find(&program, unresolved_mark);
                 let format = decided.unwrap_or(ModuleFormat::Module);
+                if hoisting {
+                    if let Program::Module(module) = &mut program {
+                        let esm = format == ModuleFormat::Module;
+                        hoist(module, esm && options.await_imports, top_level_mark, unresolved_mark)?;
+                        if esm && !options.await_imports {
+                            hoist_to_top(module);
+                        }
+                    }
+                }
+                let found = FreeGlobals::find(&program, unresolved_mark);
                 let has_module_decls =
                     program.as_module().is_some_and(|module| module.body.iter().any(ModuleItem::is_module_decl));
                 if format == ModuleFormat::CommonJs && has_module_decls {
@@ -202,6 +214,10 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
                     // ES module can `import { name }` from the output.
                     let config = common_js::Config { export_interop_annotation: Some(true), ..Default::default() };
                     program.mutate(common_js(Resolver::Default, unresolved_mark, config, features));
+                }
+                // After the CommonJS pass, which puts the `require`s first.
+                if let (true, ModuleFormat::CommonJs, Program::Module(module)) = (hoisting, format, &mut program) {
+                    hoist_to_top(module);
                 }
                 program.mutate(inject_helpers(unresolved_mark));
                 program.mutate(hygiene());
@@ -213,10 +229,23 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
                         module.body = body;
                     }
                 }
-                (program, format)
+                Ok::<_, HoistError>((program, format))
             })
         })
     });
+    let (program, format) = compiled.map_err(|error| {
+        let loc = cm.lookup_char_pos(error.span.lo);
+        let (line, column) = (loc.line, loc.col.0 + 1);
+        let headline = error.message.lines().next().unwrap_or_default();
+        let frame = crate::codeframe::code_frame(&path.display().to_string(), source, line, column, headline);
+        TransformError::Hoist {
+            file: path.to_path_buf(),
+            line,
+            column,
+            message: error.message,
+            frame: frame.unwrap_or_default(),
+        }
+    })?;
     let first_error = diagnostics.lock().ok().and_then(|found| found.first().cloned());
     if let Some((message, span)) = first_error {
         let loc = cm.lookup_char_pos(span.map_or(BytePos(fm.start_pos.0), |s| s.lo));

@@ -33,6 +33,21 @@ pub enum TransformError {
         /// swc's message.
         message: String,
     },
+    /// The file breaks a rule of mock hoisting: a `jest.mock` factory reaches a module-scope
+    /// variable (babel-jest's rule), or a hoisted value is exported.
+    #[error("{}:{line}:{column}: {message}", file.display())]
+    Hoist {
+        /// The original file.
+        file: PathBuf,
+        /// 1-based line of the offending reference or node.
+        line: usize,
+        /// 1-based column of it.
+        column: usize,
+        /// babel-jest's (or Vitest's) message.
+        message: String,
+        /// The code frame around it.
+        frame: String,
+    },
     /// swc itself failed (it panicked); the file is reported, the host goes on.
     #[error("failed to transform {}: swc failed: {message}", file.display())]
     Internal {

@@ -1,12 +1,15 @@
 //! The transform: TypeScript, TSX and JSX → JavaScript with a source map, by swc, for every
-//! runtime and build; `Tsconfigs` turns tsconfig/jsconfig and proctor.toml into each file's
+//! runtime and build, with `vi.mock`/`jest.mock` hoisted (`hoist.rs`); `Tsconfigs` turns tsconfig/jsconfig and proctor.toml into each file's
 //! `TransformOptions`, and `TransformCache` keeps results on disk keyed by content and options.
 //!
 //! A runtime or build asks, per file:
 //!
 //! ```text
 //! let options = tsconfigs.options_for(&file, Target::Node, &suite_jsx_overrides);
-//! if needs_transform(&file, &options) || (target is node && uses_cjs_globals(&file, &text)) {
+//! if needs_transform(&file, &options)
+//!     || (target is node && uses_cjs_globals(&file, &text))
+//!     || (not a package's && needs_hoisting(&file, &text))
+//! {
 //!     let module = cache.get(&file, &options)?;   // module.code_path: load this file as is
 //! }                                              // (.mjs ES module / .cjs CommonJS)
 //! ```
@@ -23,6 +26,7 @@ mod class_fields;
 mod compile;
 mod error;
 mod globals;
+mod hoist;
 mod namespaces;
 mod options;
 mod tsconfig;
@@ -32,6 +36,7 @@ pub(crate) use compile::syntax;
 pub use compile::{transform, Transformed};
 pub use error::TransformError;
 pub use globals::uses_cjs_globals;
+pub use hoist::{might_hoist, needs_hoisting};
 pub(crate) use options::Language;
 pub use options::{needs_transform, JsxOptions, JsxOverrides, JsxRuntime, ModuleFormat, Target, TransformOptions};
 pub use tsconfig::Tsconfigs;

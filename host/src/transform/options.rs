@@ -93,6 +93,10 @@ pub struct TransformOptions {
     /// tsconfig `verbatimModuleSyntax` or `preserveValueImports`: imports used only as types are
     /// kept (only `import type` is elided).
     pub verbatim_module_syntax: bool,
+    /// An ES module that hoists mocks may use top-level await: its imports become awaited
+    /// `import()`s after the hoisted calls. False for bundles (esbuild's iife output has no
+    /// top-level await): the hoisted calls then only move above the imports.
+    pub await_imports: bool,
 }
 
 impl Default for TransformOptions {
@@ -105,6 +109,7 @@ impl Default for TransformOptions {
             decorator_metadata: false,
             use_define_for_class_fields: false,
             verbatim_module_syntax: false,
+            await_imports: true,
         }
     }
 }
@@ -121,12 +126,13 @@ impl TransformOptions {
             decorator_metadata,
             use_define_for_class_fields,
             verbatim_module_syntax,
+            await_imports,
         } = self;
         let JsxOptions { runtime, import_source, factory, fragment, development } = jsx;
         // Lengths before the free-form fields keep `a` + `;b` apart from `a;` + `b`.
         format!(
             "target={target:?};jsx={runtime:?};dev={};src={}:{import_source};factory={}:{factory};frag={}:{fragment};\
-             jsx_in_js={};legacy={};metadata={};define={};verbatim={}",
+             jsx_in_js={};legacy={};metadata={};define={};verbatim={};await_imports={}",
             flag(*development),
             import_source.len(),
             factory.len(),
@@ -136,6 +142,7 @@ impl TransformOptions {
             flag(*decorator_metadata),
             flag(*use_define_for_class_fields),
             flag(*verbatim_module_syntax),
+            flag(*await_imports),
         )
     }
 }
@@ -177,8 +184,10 @@ impl Language {
 
 /// Whether `path` must go through [`transform`](super::transform) before a runtime can load it:
 /// TypeScript and JSX always; `.js`/`.mjs`/`.cjs` when the suite allows JSX in them. A plain
-/// JavaScript ES module that uses `require`, `__dirname` or `__filename` on node needs it too;
-/// that takes its text, so ask [`uses_cjs_globals`](super::uses_cjs_globals) for those.
+/// JavaScript ES module that uses `require`, `__dirname` or `__filename` on node needs it too,
+/// and so does a project's plain script with `vi.mock`/`jest.mock` calls to hoist; that takes
+/// its text, so ask [`uses_cjs_globals`](super::uses_cjs_globals) and
+/// [`needs_hoisting`](super::needs_hoisting) for those.
 pub fn needs_transform(path: &Path, options: &TransformOptions) -> bool {
     Language::of(path, options.jsx_in_js).is_some_and(|language| language != Language::JavaScript)
 }
@@ -211,6 +220,7 @@ mod tests {
             TransformOptions { decorator_metadata: true, ..base.clone() },
             TransformOptions { use_define_for_class_fields: true, ..base.clone() },
             TransformOptions { verbatim_module_syntax: true, ..base.clone() },
+            TransformOptions { await_imports: false, ..base.clone() },
             TransformOptions {
                 jsx: JsxOptions { runtime: JsxRuntime::Classic, ..JsxOptions::default() },
                 ..base.clone()

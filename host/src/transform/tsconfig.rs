@@ -231,6 +231,7 @@ impl Tsconfigs {
             use_define_for_class_fields: compiler.define_for_class_fields(),
             verbatim_module_syntax: compiler.verbatim_module_syntax.unwrap_or(false)
                 || compiler.preserve_value_imports.unwrap_or(false),
+            await_imports: true,
         }
     }
 

@@ -1,0 +1,39 @@
+// The suite's setup files (`setup-files` in proctor.toml; Vitest's `setupFiles`, Jest's
+// `setupFiles` and `setupFilesAfterEnv`): imported before each test file, inside that file's
+// realm, in the order listed.
+//
+// The controller calls `runSetupFiles(file)` after `registry.beginFile(file)` and before it
+// imports the test file, so what a setup file declares at its top level (beforeEach, afterAll,
+// ...) belongs to that test file's root group, and what it does (expect.extend, a serializer, a
+// global) is in place when the test file runs. Each call imports every setup file afresh: the
+// entry's `load(generation)` adds the generation to the URL (`?proctor-setup=<n>`), so the
+// runtime evaluates the module once more instead of answering from its module cache. What a
+// setup file imports (packages, helpers) is cached as usual and evaluates once.
+
+/** @type {{ file: string, url?: string, load(generation: number, url?: string): Promise<unknown> }[]} */
+let setupFiles = [];
+let generation = 0;
+
+/** Sets the setup files (from the generated entry), in the order they run. */
+export function useSetupFiles(files) {
+  setupFiles = files ?? [];
+}
+
+/** Whether there are setup files: files then load one at a time (see controller.js). */
+export function hasSetupFiles() {
+  return setupFiles.length > 0;
+}
+
+/**
+ * Imports every setup file afresh for `file`, one after another. A setup file that throws (or
+ * rejects) rejects with its own error, whose stack names the setup file: that is `file`'s load
+ * error, and the next test file runs the setup files again.
+ * @param {string} _file the test file about to load (the registry already attributes to it)
+ * @param {(url: string | undefined) => string | undefined} [locate] the URL to import a setup
+ *   file's `url` from in the current realm (the browser's `/@realm/<n>` prefix), so the setup
+ *   file and the test file share module instances
+ */
+export async function runSetupFiles(_file, locate = (url) => url) {
+  generation += 1;
+  for (const { url, load } of setupFiles) await load(generation, locate(url));
+}

@@ -1,0 +1,96 @@
+// A fresh realm per test file: what one file does to globals, built-ins, process.env, timers
+// and listeners is gone before the next loads (realm.js), and a `fresh` load registers only
+// the files it names, forgetting the tests of the files before.
+
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { pathToFileURL } from "node:url";
+import { captureRealm, onRealmReset, trackPendingTimers } from "../src/realm.js";
+import { startController } from "../test-support/fake-host.js";
+
+test("realm: globals, built-ins and process.env go back; what was there before stays", async () => {
+  globalThis.keptFromBefore = "kept";
+  const realm = captureRealm();
+  globalThis.addedByAFile = 1;
+  globalThis.keptFromBefore = "changed";
+  Array.prototype.addedByAFile = true;
+  const realNow = Date.now;
+  Date.now = () => 0;
+  const realParse = JSON.parse;
+  delete JSON.parse;
+  process.env.PROCTOR_REALM_TEST = "set";
+  await realm.restore();
+  assert.equal("addedByAFile" in globalThis, false);
+  assert.equal(globalThis.keptFromBefore, "kept");
+  assert.equal([].addedByAFile, undefined);
+  assert.equal(Date.now, realNow);
+  assert.equal(JSON.parse, realParse);
+  assert.equal(process.env.PROCTOR_REALM_TEST, undefined);
+  delete globalThis.keptFromBefore;
+});
+
+test("realm: listeners added to process after the capture are removed", async () => {
+  const realm = captureRealm();
+  const listener = () => {};
+  process.on("proctor-realm-test", listener);
+  assert.equal(process.listenerCount("proctor-realm-test"), 1);
+  await realm.restore();
+  assert.equal(process.listenerCount("proctor-realm-test"), 0);
+});
+
+test("realm: pending timers, intervals and immediates are cleared; fired ones are forgotten", async () => {
+  const scope = { setTimeout, clearTimeout, setInterval, clearInterval, setImmediate, clearImmediate };
+  const timers = trackPendingTimers(scope);
+  let fired = 0;
+  scope.setTimeout(() => fired++, 0);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(fired, 1);
+  scope.setTimeout(() => fired++, 5);
+  scope.setInterval(() => fired++, 5);
+  scope.setImmediate(() => fired++);
+  timers.clearAll();
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  assert.equal(fired, 1, "nothing pending fired after clearAll");
+});
+
+test("realm: reset steps registered by other modules run after the globals are back", async () => {
+  const seen = [];
+  const realm = captureRealm();
+  globalThis.stepSees = "a file's value";
+  onRealmReset(() => seen.push(globalThis.stepSees));
+  await realm.restore();
+  assert.deepEqual(seen, [undefined]);
+});
+
+const root = mkdtempSync(join(tmpdir(), "proctor-realm-test-"));
+after(() => rmSync(root, { recursive: true, force: true }));
+const api = JSON.stringify(new URL("../src/index.js", import.meta.url).href);
+
+test("realm: a fresh load registers only its file, in a realm without the earlier file's globals", async () => {
+  const sources = {
+    "a.test.js": `import { it } from ${api};\nglobalThis.fromA = true;\nit("a", () => {});\n`,
+    "b.test.js": `import { it } from ${api};\nit("b sees a", () => { if (globalThis.fromA) throw new Error("a leaked"); });\n`,
+  };
+  const files = Object.entries(sources).map(([file, text]) => {
+    const path = join(root, file);
+    mkdirSync(root, { recursive: true });
+    writeFileSync(path, text);
+    const url = pathToFileURL(path).href;
+    return { file, url, load: () => import(url) };
+  });
+  let fresh = 0;
+  const host = startController(files, { adapter: { freshModules: () => void fresh++ } });
+  const first = await host.command({ type: "load", only: ["a.test.js"] });
+  assert.deepEqual(first.tests.map((t) => t.id), ["a.test.js::a"]);
+  assert.equal((await host.runTest("a.test.js::a")).status, "passed");
+  await host.command({ type: "finish", quick: true });
+  const second = await host.command({ type: "load", only: ["b.test.js"], fresh: true });
+  assert.deepEqual(second.tests.map((t) => t.id), ["b.test.js::b sees a"]);
+  assert.equal(fresh, 1, "the adapter made module instances fresh once");
+  assert.equal((await host.runTest("b.test.js::b sees a")).status, "passed");
+  // The earlier file's tests are forgotten: asking for one is an error, not a stale run.
+  assert.equal((await host.runTest("a.test.js::a")).status, "failed");
+});

@@ -1,0 +1,152 @@
+//! End to end: a fresh realm per test file (Jest's and Vitest's default). A file that pollutes
+//! globals, built-in prototypes, `process.env`, the DOM, timers, listeners and module state runs
+//! first; the file after it must see none of it, in node and in Chromium — and with
+//! `isolate = false` (or `--no-isolate`) it sees all of it, as one shared realm.
+
+use proctor_e2e::{browser_lock, Project};
+
+/// The first file: changes everything a later file could trip over.
+const POLLUTER: &str = r#"import { it, expect } from "proctor";
+import { bump } from "../src/counter.js";
+
+globalThis.leaked = "from a";
+Array.prototype.polluted = true;
+Date.now = () => 0;
+setInterval(() => { globalThis.intervalFired = true; }, 5);
+
+it("a pollutes", () => {
+  expect(bump()).toBe(1);
+  if (typeof process !== "undefined") process.env.FROM_A = "a";
+  if (typeof document !== "undefined") {
+    const div = document.createElement("div");
+    div.id = "left-behind";
+    document.body.appendChild(div);
+    document.title = "changed by a";
+    document.body.setAttribute("data-a", "1");
+    Object.defineProperty(document, "defaultView", { value: null, configurable: true });
+    window.addEventListener("message", () => { globalThis.listenerRan = true; });
+  }
+});
+"#;
+
+/// The second file: one assertion per kind of leak, so a failure names what leaked.
+const VICTIM: &str = r#"import { it, expect } from "proctor";
+import { bump } from "../src/counter.js";
+
+it("globals", () => { expect(globalThis.leaked).toBeUndefined(); });
+it("prototypes", () => { expect([].polluted).toBeUndefined(); });
+it("builtins", () => { expect(Date.now()).toBeGreaterThan(0); });
+it("module instances", () => { expect(bump()).toBe(1); });
+it("timers", async () => {
+  globalThis.intervalFired = false;
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  expect(globalThis.intervalFired).toBe(false);
+});
+it("environment", () => {
+  if (typeof process !== "undefined" && process.env) expect(process.env.FROM_A).toBeUndefined();
+  if (typeof document !== "undefined") {
+    expect(document.getElementById("left-behind")).toBeNull();
+    expect(document.body.hasAttribute("data-a")).toBe(false);
+    expect(document.title).not.toBe("changed by a");
+    expect(document.defaultView).toBe(window);
+    window.postMessage("hi", "*");
+  }
+});
+it("listeners", async () => {
+  if (typeof window === "undefined") return;
+  globalThis.listenerRan = false;
+  window.postMessage("again", "*");
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(globalThis.listenerRan).toBe(false);
+});
+"#;
+
+const VICTIM_TESTS: [&str; 7] =
+    ["globals", "prototypes", "builtins", "module instances", "timers", "environment", "listeners"];
+
+fn project(runtime: &str, isolate: Option<bool>) -> Project {
+    let project = Project::empty();
+    let isolate = isolate.map(|on| format!("isolate = {on}\n")).unwrap_or_default();
+    project
+        .write(
+            "proctor.toml",
+            &format!("[[suite]]\nid = \"unit\"\nruntime = \"{runtime}\"\ntests = [\"test/*.test.js\"]\n{isolate}"),
+        )
+        .write("package.json", "{ \"type\": \"module\" }\n")
+        .write("src/counter.js", "let count = 0;\nexport function bump() {\n  return ++count;\n}\n")
+        .write("test/a.test.js", POLLUTER)
+        .write("test/b.test.js", VICTIM);
+    project
+}
+
+fn expected(victim: &str) -> std::collections::BTreeMap<String, String> {
+    let mut pairs = vec![("test/a.test.js::a pollutes".to_string(), "passed".to_string())];
+    for name in VICTIM_TESTS {
+        pairs.push((format!("test/b.test.js::{name}"), victim.to_string()));
+    }
+    pairs.into_iter().collect()
+}
+
+#[test]
+fn node_gives_each_file_a_fresh_realm() {
+    let out = project("node", None).run(&["run", "--reporter", "json"]);
+    out.assert_code(0);
+    assert_eq!(out.outcomes(), expected("passed"), "{}", out.stdout);
+}
+
+#[test]
+fn node_shares_one_realm_without_isolation() {
+    let project = project("node", Some(false));
+    let out = project.run(&["run", "--reporter", "json"]);
+    out.assert_code(1);
+    let outcomes = out.outcomes();
+    for leaked in ["globals", "prototypes", "builtins", "module instances", "environment"] {
+        assert_eq!(outcomes[&format!("test/b.test.js::{leaked}")], "failed", "{leaked} leaks when shared");
+    }
+    // The flag does the same to a suite that isolates by default.
+    let flagged = self::project("node", None).run(&["run", "--no-isolate", "--reporter", "json"]);
+    assert_eq!(flagged.outcomes()["test/b.test.js::globals"], "failed", "{}", flagged.stdout);
+}
+
+#[test]
+fn chromium_gives_each_file_a_fresh_realm() {
+    let _lock = browser_lock();
+    let out = project("chromium", None).run(&["run", "--reporter", "json"]);
+    out.assert_code(0);
+    assert_eq!(out.outcomes(), expected("passed"), "{}", out.stdout);
+}
+
+#[test]
+fn chromium_shares_one_realm_without_isolation() {
+    let _lock = browser_lock();
+    let out = project("chromium", Some(false)).run(&["run", "--reporter", "json"]);
+    out.assert_code(1);
+    let outcomes = out.outcomes();
+    for leaked in ["globals", "prototypes", "environment", "module instances"] {
+        assert_eq!(outcomes[&format!("test/b.test.js::{leaked}")], "failed", "{leaked} leaks when shared");
+    }
+}
+
+#[test]
+fn a_hung_file_is_recovered_and_the_next_file_still_runs_fresh() {
+    let project = project("node", None);
+    project.write(
+        "test/a.test.js",
+        "import { it } from \"proctor\";\nglobalThis.leaked = 1;\nit(\"spins\", { timeout: 300 }, () => { for (;;) {} });\nit(\"after the spin\", () => {});\n",
+    );
+    project.write(
+        "test/c.test.js",
+        "import { it, expect } from \"proctor\";\nit(\"clean\", () => { expect(globalThis.leaked).toBeUndefined(); });\n",
+    );
+    let out = project.run(&["run", "--reporter", "json"]);
+    out.assert_code(1);
+    let outcomes = out.outcomes();
+    assert_eq!(outcomes["test/a.test.js::spins"], "timed-out", "{}", out.stdout);
+    assert_eq!(outcomes["test/a.test.js::after the spin"], "passed");
+    assert_eq!(outcomes["test/c.test.js::clean"], "passed");
+    assert_eq!(
+        outcomes.iter().filter(|(id, _)| id.starts_with("test/b.test.js")).count(),
+        VICTIM_TESTS.len(),
+        "every test of the file after a restart is reported"
+    );
+}

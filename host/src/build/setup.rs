@@ -1,0 +1,97 @@
+//! [`FileSetup`]: what each test file's realm gets before the file itself — the suite's setup
+//! files (imported afresh before every test file, `setup-files`) and, in node, the environment
+//! (`environment`, or the file's own docblock). The generated entries (node's, the esm page's,
+//! a bundle's) hand it to the controller, which runs it per file (controller-js/src/
+//! setup-files.js, environment.js).
+
+use crate::config::SuiteConfig;
+use crate::plan::PlannedSuite;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The per-file setup of one suite.
+#[derive(Debug, Clone, Default)]
+pub struct FileSetup {
+    /// The project root (node resolves jsdom and happy-dom from it).
+    pub root: PathBuf,
+    /// The setup files, in order: path relative to the root (forward slashes), absolute path.
+    pub files: Vec<(String, PathBuf)>,
+    /// The suite's environment; `node` adds nothing.
+    pub environment: String,
+    /// Test files (relative path) whose docblock names an environment.
+    pub file_environments: BTreeMap<String, String>,
+}
+
+impl FileSetup {
+    /// The setup of `suite`, whose planned files give the docblock environments.
+    pub fn for_suite(root: &Path, config: &SuiteConfig, suite: &PlannedSuite) -> FileSetup {
+        let files = config
+            .setup_files
+            .iter()
+            .map(|abs| {
+                let rel = abs.strip_prefix(root).unwrap_or(abs);
+                let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                (rel, abs.clone())
+            })
+            .collect();
+        let file_environments =
+            suite.files.iter().filter_map(|f| Some((f.path.clone(), f.environment.clone()?))).collect();
+        FileSetup { root: root.to_path_buf(), files, environment: config.environment.clone(), file_environments }
+    }
+
+    /// The absolute paths of the setup files (walk roots, like test files).
+    pub fn paths(&self) -> Vec<PathBuf> {
+        self.files.iter().map(|(_, abs)| abs.clone()).collect()
+    }
+
+    /// The `setupFiles: [...],` lines of an entry's options: each setup file with the URL
+    /// stack frames name it by and a `load(generation, url?)` importing it afresh (a query the
+    /// runtime's module cache has not seen) from `url` (where the current realm serves it, see
+    /// controller.js) or else from its specifier. `locate` gives a file's URL and the specifier
+    /// to import it by.
+    pub(crate) fn setup_files_js(&self, locate: impl Fn(&str, &Path) -> (String, String)) -> String {
+        if self.files.is_empty() {
+            return String::new();
+        }
+        let mut out = String::from("  setupFiles: [\n");
+        for (rel, abs) in &self.files {
+            let (url, specifier) = locate(rel, abs);
+            out.push_str(&format!(
+                "    {{ file: {}, url: {}, load: (generation, url) => import((url ?? {}) + \"?proctor-setup=\" + generation) }},\n",
+                js(rel),
+                js(&url),
+                js(&specifier)
+            ));
+        }
+        out.push_str("  ],\n");
+        out
+    }
+
+    /// The `, environment: "..."` of a test file's entry line, when its docblock names one.
+    pub(crate) fn file_environment_js(&self, rel: &str) -> String {
+        self.file_environments.get(rel).map(|name| format!(", environment: {}", js(name))).unwrap_or_default()
+    }
+}
+
+fn js(text: &str) -> String {
+    serde_json::to_string(text).expect("strings always serialize")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn setup_files_import_afresh_with_a_generation() {
+        let setup = FileSetup {
+            files: vec![("test/setup.ts".into(), PathBuf::from("/p/test/setup.ts"))],
+            ..FileSetup::default()
+        };
+        let js = setup.setup_files_js(|rel, _| (format!("http://h/{rel}"), format!("/{rel}")));
+        assert_eq!(
+            js,
+            "  setupFiles: [\n    { file: \"test/setup.ts\", url: \"http://h/test/setup.ts\", load: (generation, url) => import((url ?? \"/test/setup.ts\") + \"?proctor-setup=\" + generation) },\n  ],\n"
+        );
+        assert_eq!(FileSetup::default().setup_files_js(|_, _| unreachable!()), "");
+    }
+}
