@@ -3,9 +3,11 @@
 //! a package (automatically in a file that uses `jest`), a builtin, virtual mocks, `importActual`
 //! partial mocks, `doMock` with a later dynamic import, `resetModules`, a factory missing an
 //! export, a CommonJS file with `jest.mock` before `require`, a TypeScript file mocking through a
-//! path alias — and none of one file's mocks seen by the files run with it. The test files are
-//! written as the hoisting transform leaves them (mocks first, then awaited dynamic imports). On
-//! the node on PATH (20: the wrapped in-thread loader), node 24 (module.registerHooks) and 22.14.
+//! path alias, files whose mocks the transform hoists above their imports — and none of one
+//! file's mocks seen by the other files, in a fresh realm per file and in one shared realm
+//! (`--no-isolate`). Most test files are written as the hoisting transform leaves them (mocks
+//! first, then awaited dynamic imports), so they test the runtime alone. On the node on PATH
+//! (20: the wrapped in-thread loader), node 24 (module.registerHooks) and node 22.14.
 
 use proctor_e2e::downloads::{node24, node_release};
 use proctor_e2e::{Output, Project};
@@ -30,6 +32,8 @@ const EXPECTED: &[(&str, &str)] = &[
     ("test/factory.test.js::node:fs and fs are the same mocked builtin", "passed"),
     ("test/factory.test.js::a package with separate import and require files is mocked for both", "passed"),
     ("test/factory.test.js::a failure inside a mocked file's module names the plain file", "failed"),
+    ("test/hoisted-jest.test.cjs::jest.mock below the require still mocks it", "passed"),
+    ("test/hoisted.test.ts::vi.mock below the imports still mocks them", "passed"),
     ("test/jest-automatic.test.cjs::a package with a root __mocks__ file is mocked without jest.mock", "passed"),
     ("test/typed.test.ts::a TypeScript module is mocked", "passed"),
     ("test/typed.test.ts::an export the factory lacks is a link error naming it", "passed"),
@@ -68,6 +72,10 @@ fn module_mocks_work_in_node_and_stay_in_their_file() {
     let project = Project::fixture("mocking");
     let out = project.run(&["run", "--reporter", "json"]);
     assert_mocking(&out);
+
+    // One shared realm: the files load together, and each still sees only its own mocks.
+    let shared = project.run(&["run", "--no-isolate", "--reporter", "json"]);
+    assert_mocking(&shared);
 
     let text = project.run(&["run", "test/factory.test.js"]);
     assert!(text.stdout.contains("at boom (src/thrower.js:5:9)"), "{}", text.stdout);
