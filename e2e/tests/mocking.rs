@@ -98,3 +98,42 @@ fn module_mocks_work_in_node_22_14() {
     let out = project.run_on_node(&node, &["run", "--reporter", "json"], &[]);
     assert_mocking(&out);
 }
+
+/// Vitest's `vi.mock` in a setup file mocks for every test file the setup runs before, and a
+/// file that unmocks it gets the real module; with and without a fresh realm per file.
+#[test]
+fn a_mock_made_in_a_setup_file_applies_to_each_test_file() {
+    let project = Project::empty();
+    project
+        .write("package.json", "{ \"type\": \"module\" }\n")
+        .write(
+            "proctor.toml",
+            "[[suite]]\nid = \"unit\"\nruntime = \"node\"\ntests = [\"test/*.test.js\"]\nsetup-files = [\"setup.js\"]\n",
+        )
+        .write("src/dep.js", "export const dep = \"real\";\n")
+        .write("src/use.js", "import { dep } from \"./dep.js\";\nexport const use = () => dep;\n")
+        .write("setup.js", "vi.mock(\"./src/dep.js\", () => ({ dep: \"from setup\" }));\n")
+        .write(
+            "test/a.test.js",
+            "import { use } from \"../src/use.js\";\ntest(\"a\", () => { expect(use()).toBe(\"from setup\"); });\n",
+        )
+        .write(
+            "test/b.test.js",
+            "import { use } from \"../src/use.js\";\ntest(\"b\", () => { expect(use()).toBe(\"from setup\"); });\n",
+        )
+        .write(
+            "test/c.test.js",
+            "import { use } from \"../src/use.js\";\nvi.unmock(\"../src/dep.js\");\n\
+             test(\"c\", () => { expect(use()).toBe(\"real\"); });\n",
+        );
+    for args in [&["run", "--reporter", "json"][..], &["run", "--no-isolate", "--reporter", "json"][..]] {
+        let out = project.run(args);
+        out.assert_code(0);
+        let expected = proctor_e2e::model(&[
+            ("test/a.test.js::a", "passed"),
+            ("test/b.test.js::b", "passed"),
+            ("test/c.test.js::c", "passed"),
+        ]);
+        assert_eq!(out.outcomes(), expected, "{args:?}: {}", out.stderr);
+    }
+}
