@@ -129,6 +129,17 @@ fn assert_page_ran(out: &Output) {
 fn a_custom_page_carries_its_head_scripts_and_elements_into_the_run_page() {
     let _browser = proctor_e2e::browser_lock();
     let Some(project) = page_project("esm") else { return };
+    // The page's module script imports a package: the esm build's import map covers it.
+    project
+        .write(
+            "node_modules/page-helper/package.json",
+            r#"{"name":"page-helper","type":"module","exports":"./index.js"}"#,
+        )
+        .write("node_modules/page-helper/index.js", "export const ran = (version) => `ran after Lib ${version}`;\n")
+        .write(
+            "test/page-setup.js",
+            "import { ran } from \"page-helper\";\nwindow.moduleRan = ran(window.Lib.version);\n",
+        );
     assert_page_ran(&project.run(&["run", "--reporter", "json"]));
 }
 
