@@ -79,9 +79,10 @@ it("changes the page", () => {
   document.body.dataset.theme = "light";
   document.documentElement.lang = "de";
   document.title = "changed";
+  // In <body>: a <style> in <head> is kept for the next files, as a package's injected CSS must be.
   const style = document.createElement("style");
   style.textContent = "#work-area { width: 7px !important; }";
-  document.head.append(style);
+  document.body.append(style);
   window.Lib = undefined;
 });
 "##;
