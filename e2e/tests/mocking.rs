@@ -32,6 +32,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("test/factory.test.js::node:fs and fs are the same mocked builtin", "passed"),
     ("test/factory.test.js::a package with separate import and require files is mocked for both", "passed"),
     ("test/factory.test.js::a failure inside a mocked file's module names the plain file", "failed"),
+    ("test/hoisted-import.test.js::vi.mock(import(path)) mocks the module the import names", "passed"),
     ("test/hoisted-jest.test.cjs::jest.mock below the require still mocks it", "passed"),
     ("test/hoisted.test.ts::vi.mock below the imports still mocks them", "passed"),
     ("test/jest-automatic.test.cjs::a package with a root __mocks__ file is mocked without jest.mock", "passed"),
