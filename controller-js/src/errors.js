@@ -46,6 +46,8 @@ function describeThrown(value) {
     name: safeString(() => value.name) || constructorName(value) || "Error",
     message: safeString(() => value.message),
   };
+  // An import of a name a module mock's factory left out: said as Vitest says it.
+  info.message = globalThis.__proctorMocks?.explain?.(info.message) ?? info.message;
   let stack;
   try {
     stack = trimStack(stackWithCauses(value));

@@ -14,6 +14,18 @@ import {
   spyOn,
 } from "./mock.js";
 import { restoreGlobal, setGlobal } from "./globals.js";
+import {
+  createMockFromModule,
+  importActualModule,
+  importMockModule,
+  isolateModules,
+  mockModule,
+  requireActualModule,
+  requireMockModule,
+  resetModuleMocks,
+  resetModulesOfCaller,
+  unmockModule,
+} from "./module-mocks.js";
 import { applyFileTimers, removeLeftoverFakes, timerApi, useRealTimers } from "./timers.js";
 
 /** `jest.mocked(x)` / `vi.mocked(x)`: a typing helper that returns its argument. */
@@ -35,17 +47,16 @@ function unstubAllGlobals() {
   for (const [name, descriptor] of stubbed) restoreGlobal(name, descriptor);
 }
 
-function unsupported(name, advice) {
-  return () => {
-    throw new Error(`jest.${name}() / vi.${name}() is not supported by proctor: ${advice}`);
+let warnedAboutSetTimeout = false;
+
+// Jest's module calls return the jest object, so they chain (`jest.mock(a).mock(b)`).
+function chained(call) {
+  return function chainedCall(...args) {
+    call(...args);
+    return mocker;
   };
 }
-const noModuleMocks = (name) =>
-  unsupported(
-    name,
-    "module mocking is not available; spy on an object the module exports with spyOn(), or pass the dependency in",
-  );
-let warnedAboutSetTimeout = false;
+
 
 /** The `jest` / `vi` object. Not frozen, so a setup file can add what a suite needs. */
 export const mocker = {
@@ -60,11 +71,22 @@ export const mocker = {
   unstubAllGlobals,
   /** Vitest's vi.hoisted(factory): nothing is hoisted here, so it runs the factory now. */
   hoisted: (factory) => factory(),
-  mock: noModuleMocks("mock"),
-  doMock: noModuleMocks("doMock"),
-  unmock: noModuleMocks("unmock"),
-  requireActual: noModuleMocks("requireActual"),
-  importActual: noModuleMocks("importActual"),
+  // Module mocks (module-mocks.js). `mock` and `unmock` are hoisted above the imports by the
+  // transform; `doMock` and `doUnmock`/`dontMock` are not, and affect later imports only.
+  mock: chained(mockModule),
+  doMock: chained(mockModule),
+  unmock: chained(unmockModule),
+  doUnmock: chained(unmockModule),
+  dontMock: chained(unmockModule),
+  importActual: importActualModule,
+  requireActual: requireActualModule,
+  importMock: importMockModule,
+  requireMock: requireMockModule,
+  createMockFromModule,
+  genMockFromModule: createMockFromModule,
+  resetModules: chained(resetModulesOfCaller),
+  isolateModules: chained(isolateModules),
+  isolateModulesAsync: isolateModules,
   ...timerApi,
   // The host enforces timeouts from the plan, which a call at run time cannot change.
   setTimeout() {
@@ -90,7 +112,7 @@ export function prepareFile(fileRoot) {
 
 /**
  * Undoes what a test file changed through this object once the file is done (`fileRoot` is its
- * root group): its spies, fake timers and stubbed globals. Returns what could not be undone. Files share one runtime here, where
+ * root group): its spies, fake timers, stubbed globals and module mocks. Returns what could not be undone. Files share one runtime here, where
  * Jest and Vitest give each its own environment.
  */
 export function resetAfterFile(fileRoot) {
@@ -98,7 +120,10 @@ export function resetAfterFile(fileRoot) {
   // errors are returned for the caller to report. Timers first: a spy made before
   // useFakeTimers() is then the global again, for its restore.
   const errors = [];
-  for (const step of [useRealTimers, () => errors.push(...restoreSpiesOf(fileRoot)), removeLeftoverFakes, unstubAllGlobals]) {
+  // Its module mocks go too: files share a realm here, and a mock never reaches another file.
+  const dropModuleMocks = () => fileRoot.file !== undefined && resetModuleMocks(fileRoot.file);
+  const steps = [useRealTimers, () => errors.push(...restoreSpiesOf(fileRoot)), removeLeftoverFakes, unstubAllGlobals, dropModuleMocks];
+  for (const step of steps) {
     try {
       step();
     } catch (error) {

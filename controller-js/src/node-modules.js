@@ -16,6 +16,7 @@
 
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import Module from "node:module";
 import { extname, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -53,6 +54,11 @@ export function useManifest(path) {
     host: read.host,
   };
   return manifest;
+}
+
+/** The project's root directory (where root `__mocks__/` lives), or "" without a manifest. */
+export function projectRoot() {
+  return manifest?.root ?? "";
 }
 
 /**
@@ -163,8 +169,37 @@ export function loadFromManifest(url, attributes, isRequire) {
   return null;
 }
 
+// Module generations: project files resolved in generation n > 0 carry `?proctor-g=<n>` in their
+// URL, so node evaluates them afresh; module-mocks.js gives each test file that mocks or resets
+// modules generations of its own, from the same counter.
+let generations = 0;
+let realmGeneration = 0;
+
+/** A generation number never handed out before. */
+export function nextGeneration() {
+  return ++generations;
+}
+
+/** The realm's current generation: what modules outside any test file's own generation get. */
+export function moduleGeneration() {
+  return realmGeneration;
+}
+
+/**
+ * Starts a new generation of the realm's project modules: ES modules resolved from now on are
+ * fresh instances, and CommonJS project modules leave require.cache (packages and builtins stay).
+ * @returns {number} the new generation
+ */
+export function resetModules() {
+  realmGeneration = nextGeneration();
+  for (const filename of Object.keys(Module._cache)) {
+    if (isProjectFile(filename)) delete Module._cache[filename];
+  }
+  return realmGeneration;
+}
+
 /** Whether `path` is one of the project's own files (not a package's). */
-function isProjectFile(path) {
+export function isProjectFile(path) {
   const root = manifest?.root ?? "";
   return root !== "" && (path === root || path.startsWith(root + sep)) && isSource(path);
 }

@@ -46,15 +46,19 @@ if (typeof Module.registerHooks === "function") {
           ? { url: commonJsIndexUrl, format: "commonjs", shortCircuit: true }
           : { url: indexUrl, format: "module", shortCircuit: true };
       }
-      return resolveInOrder(
-        specifier,
-        context.parentURL,
-        isRequire,
-        () => nextResolve(specifier, context),
-        (found) => ({ ...found, shortCircuit: true }),
-      );
+      const resolve = () =>
+        resolveInOrder(
+          specifier,
+          context.parentURL,
+          isRequire,
+          () => nextResolve(specifier, context),
+          (found) => ({ ...found, shortCircuit: true }),
+        );
+      // `require` meets mocks in node-mocks.js's Module._load wrapper, before any resolving.
+      return isRequire ? resolve() : resolveMocked(specifier, context.parentURL, resolve);
     },
     load(url, context, nextLoad) {
+      if (url.startsWith(MOCK_SCHEME)) return { format: "module", source: mockSource(url, false), shortCircuit: true };
       const isRequire = context.conditions?.includes("require") ?? false;
       if (isRequire && projectCompiles(url)) return nextLoad(url, context);
       const loaded = loadFromManifest(url, context.importAttributes, isRequire);
@@ -73,11 +77,21 @@ if (typeof Module.registerHooks === "function") {
       parentUrl,
       true,
       () => resolveFilename.call(this, request, parent, ...rest),
-      ({ url }) => (url.startsWith("file:") ? fileURLToPath(url) : url),
+      ({ url }) => (url.startsWith("file:") ? fileURLToPath(url) : commonJsBuiltin(url)),
     );
   };
 } else {
   throw new Error(`proctor needs node >= 20.6 (module.register); this is node ${process.version}`);
+}
+
+/**
+ * How node 20's CommonJS loader must be told a builtin the host resolved (`node:fs`): by its
+ * bare name, which it loads as the builtin; given `node:fs` as a file name, it reads a file of
+ * that name. Builtins that exist only with the scheme (`node:test`) keep it.
+ */
+function commonJsBuiltin(url) {
+  const bare = url.startsWith("node:") ? url.slice("node:".length) : url;
+  return bare !== url && Module.isBuiltin(bare) ? bare : url;
 }
 
 /**
@@ -126,10 +140,19 @@ function resolveInThread() {
   // wrapper is not. At that moment put proctor's own hook first in that chain, as
   // module.register would have from the start, and step aside.
   const load = loader.load;
+  const resolve = loader.resolve;
   inThread = { loader, defaultResolve, load, register };
+  // Module mocks and generations apply above node's resolution cache (which remembers a
+  // specifier's answer per importer, mocked or not), so this wrapper is on `resolve` itself.
+  loader.resolve = function resolveMockAware(specifier, parentURL, ...rest) {
+    const plain = () => resolve.call(this, specifier, parentURL, ...rest);
+    return specifier === "proctor" ? plain() : resolveMocked(specifier, parentURL, plain);
+  };
+  loader.load = mockLoading(load);
   loader.register = function registerAfterProctor(...args) {
     const manifest = inThread?.manifest;
     loader.register = register;
+    loader.resolve = resolve;
     loader.defaultResolve = defaultResolve;
     loader.load = load;
     inThread = null;
@@ -156,16 +179,48 @@ function manifestInThread(path) {
     return resolveInOrder(specifier, parentURL, false, own, ({ url }) => ({ url, format: undefined }));
   };
   const load = inThread.load;
-  loader.load = async function loadFromHost(url, context) {
+  loader.load = mockLoading(async function loadFromHost(url, context) {
     const loaded = loadFromManifest(url, context?.importAttributes, false);
     if (loaded === null) return load.call(this, url, context);
     // CommonJS output goes through node's CommonJS loader (the extensions below), as the
     // loader thread's hook does.
     const source = loaded.format === "commonjs" ? null : loaded.source;
     return { format: loaded.format, source, responseURL: url };
-  };
+  });
   return true;
 }
+
+/** Wraps an in-thread ESM `load` so a `proctor-mock:` URL loads its mock module's source. */
+function mockLoading(load) {
+  return async function loadMockAware(url, context) {
+    if (!url.startsWith(MOCK_SCHEME)) return load.call(this, url, context);
+    return { format: "module", source: await mockSource(url, true), responseURL: url };
+  };
+}
+
+const MOCK_SCHEME = "proctor-mock:";
+
+/**
+ * Resolves with module mocks and generations applied, once module-mocks.js (loaded with the
+ * controller) has put its registry on globalThis; before that, nothing is mocked.
+ */
+function resolveMocked(specifier, parentURL, resolve) {
+  const mocks = globalThis.__proctorMocks;
+  return mocks === undefined ? resolve() : mocks.resolveForOwner(specifier, parentURL, resolve);
+}
+
+function mockSource(url, canWait) {
+  const mocks = globalThis.__proctorMocks;
+  if (mocks === undefined) throw new Error(`proctor: ${url} was imported before the controller loaded`);
+  return mocks.moduleSource(url, canWait);
+}
+
+/**
+ * Whether ES module mocks can work here: proctor's hooks run in this thread (module.registerHooks,
+ * or node's loader wrapped in-thread), where the mock registry is. A loader on node's loader
+ * thread cannot reach it.
+ */
+globalThis.__proctorModuleHooksInThread = () => typeof Module.registerHooks === "function" || inThread !== null;
 
 /**
  * --expose-internals lists node's ~260 internal modules in `builtinModules`; tools that walk

@@ -19,6 +19,8 @@ import { fileEnvironments } from "./environment.js";
 import * as nodeModules from "./node-modules.js";
 import { connectWebSocket } from "./node-socket.js";
 import { trackPendingTimers } from "./realm.js";
+// Module mocking in node: the registry's platform part and the CommonJS side.
+import "./node-mocks.js";
 
 // Module scope, so the socket outlives startNode's frame while connected.
 let connection = null;

@@ -189,7 +189,7 @@ export class Registry {
     // Frames from `target` up are proctor's own lookup; leaving them out saves a few call sites.
     let { locations, truncated } = callerLocations(STACK_WINDOW, Registry.prototype.target);
     if (truncated) locations = callerLocations(Infinity, Registry.prototype.target).locations;
-    for (const location of locations) found = this.byLocation.get(location) ?? found;
+    for (const location of locations) found = this.byLocation.get(withoutGeneration(location)) ?? found;
     return found;
   }
 
@@ -280,7 +280,7 @@ export function callerSite(registry, skipAbove) {
   } else {
     return undefined;
   }
-  const inTestFile = sites.find((site) => registry.byLocation.has(site.file));
+  const inTestFile = sites.find((site) => registry.byLocation.has(withoutGeneration(site.file)));
   // Else the caller's frame: not this module's own (`beforeAll` and kin wrap addHook).
   return (inTestFile ?? sites.find((site) => site.file !== OWN_URL))?.text;
 }
@@ -350,6 +350,15 @@ export function parseStackLocations(stack) {
     if (match) locations.push(match[1]);
   }
   return locations;
+}
+
+/**
+ * `url` without node's module generation (`?proctor-g=<n>`, node-modules.js): a test file
+ * imported again after `resetModules()` is still that file.
+ */
+export function withoutGeneration(url) {
+  if (typeof url !== "string" || !url.includes("proctor-g=")) return url;
+  return url.replace(/([?&])proctor-g=\d+&?/, "$1").replace(/[?&]$/, "");
 }
 
 /**

@@ -22,9 +22,10 @@ pub trait Launch {
     /// Starts one; it connects to the server on its own.
     async fn launch(&mut self) -> Result<Self::Running, RuntimeError>;
 
-    /// Rewrites a stack from this runtime so frames name original files (see `StackMapper`).
+    /// Rewrites a stack from this runtime so frames name original files (see `StackMapper`);
+    /// node's frames already do, but for a module generation's query.
     fn map_stack(&self, stack: &str) -> String {
-        stack.to_string()
+        crate::build::without_generations(stack)
     }
 
     /// A better message for `file`'s load error `message`, when the build knows the cause

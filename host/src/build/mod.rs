@@ -25,4 +25,5 @@ pub use modules::{ModuleSettings, ProjectModules};
 pub use page::page_files;
 pub use served::{EsmModules, Reply};
 pub use setup::FileSetup;
+pub(crate) use sourcemap::without_generations;
 pub use sourcemap::StackMapper;

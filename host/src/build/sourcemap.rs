@@ -63,9 +63,42 @@ impl StackMapper {
 
     /// Rewrites every frame of `stack` it can place; other lines are kept as they are.
     pub fn map_stack(&self, stack: &str) -> String {
-        let Some(served) = &self.served else { return stack.to_string() };
+        let stack = without_generations(stack);
+        let Some(served) = &self.served else { return stack };
         stack.lines().map(|line| served.map_line(line)).collect::<Vec<_>>().join("\n")
     }
+}
+
+/// `stack` with node's module generations taken out of its frames: a project module imported
+/// after `resetModules()` or under a test file's mocks is `file:///p/src/x.js?proctor-g=3`
+/// (controller-js/src/node-modules.js), and is still the file `src/x.js`.
+pub(crate) fn without_generations(stack: &str) -> String {
+    const QUERY: &str = "proctor-g=";
+    let mut out = String::with_capacity(stack.len());
+    let mut rest = stack;
+    while let Some(at) = rest.find(QUERY) {
+        let digits = rest[at + QUERY.len()..].bytes().take_while(u8::is_ascii_digit).count();
+        let separator = at.checked_sub(1).map(|i| rest.as_bytes()[i]);
+        if digits == 0 || !matches!(separator, Some(b'?' | b'&')) {
+            out.push_str(&rest[..at + QUERY.len()]);
+            rest = &rest[at + QUERY.len()..];
+            continue;
+        }
+        let after = &rest[at + QUERY.len() + digits..];
+        // `?proctor-g=3&x` keeps `?x`; `a?x&proctor-g=3` keeps `a?x`.
+        if separator == Some(b'?') {
+            out.push_str(&rest[..at]);
+            rest = after.strip_prefix('&').unwrap_or_else(|| {
+                out.pop();
+                after
+            });
+        } else {
+            out.push_str(&rest[..at - 1]);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 impl Served {
@@ -125,6 +158,15 @@ impl Served {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn module_generations_leave_node_frames() {
+        let stack = "Error: boom\n    at boom (file:///p/src/x.js?proctor-g=12:3:9)\n    at file:///p/a.js?v=1&proctor-g=2:1:1\n    at file:///p/b.js?proctor-g=2&v=1:1:1\n    at file:///p/c.js?proctor-g=x:1:1";
+        assert_eq!(
+            StackMapper::identity().map_stack(stack),
+            "Error: boom\n    at boom (file:///p/src/x.js:3:9)\n    at file:///p/a.js?v=1:1:1\n    at file:///p/b.js?v=1:1:1\n    at file:///p/c.js?proctor-g=x:1:1"
+        );
+    }
 
     #[test]
     fn served_files_map_to_the_project() {

@@ -1,0 +1,87 @@
+//! End to end: module mocking in node (issue 13 point 1): `vi.mock` with a factory reaching a
+//! module that imports the mocked one, automock, `__mocks__` beside a module and at the root for
+//! a package, a builtin, virtual mocks, `importActual` partial mocks, `doMock` with a later dynamic import,
+//! `resetModules`, a factory missing an export, a CommonJS file with `jest.mock` before `require`, a TypeScript file — and
+//! none of one file's mocks seen by the files run with it. The test files are written as the
+//! hoisting transform leaves them (mocks first, then awaited dynamic imports). On the node on
+//! PATH (20: the wrapped in-thread loader), node 24 (module.registerHooks) and node 22.14.
+
+use proctor_e2e::downloads::{node24, node_release};
+use proctor_e2e::{Output, Project};
+
+const EXPECTED: &[(&str, &str)] = &[
+    ("test/automock.test.js::functions, classes and objects are automocked", "passed"),
+    ("test/automock.test.js::src/__mocks__/manual.js stands in for src/manual.js", "passed"),
+    ("test/automock.test.js::the root __mocks__/tinypkg.js stands in for the package", "passed"),
+    ("test/commonjs-real.test.cjs::another file's CommonJS mock is not seen here", "passed"),
+    ("test/commonjs.test.cjs::a CommonJS mock reaches a module that requires it", "passed"),
+    ("test/commonjs.test.cjs::requireActual gives the real module", "passed"),
+    ("test/commonjs.test.cjs::createMockFromModule automocks", "passed"),
+    ("test/commonjs.test.cjs::isolateModules gives fresh instances that keep the file's mocks", "passed"),
+    ("test/commonjs.test.cjs::a builtin is real unless mocked", "passed"),
+    ("test/dynamic.test.js::doMock applies to a later dynamic import", "passed"),
+    ("test/dynamic.test.js::resetModules gives a fresh instance of a project module", "passed"),
+    ("test/dynamic.test.js::importMock gives the automock without registering it", "passed"),
+    ("test/factory.test.js::a factory mock reaches a module that imports it", "passed"),
+    ("test/factory.test.js::importActual gives the real module", "passed"),
+    ("test/factory.test.js::node:fs and fs are the same mocked builtin", "passed"),
+    ("test/factory.test.js::a failure inside a mocked file's module names the plain file", "failed"),
+    ("test/typed.test.ts::a TypeScript module is mocked", "passed"),
+    ("test/typed.test.ts::an export the factory lacks is a link error naming it", "passed"),
+    ("test/virtual.test.cjs::a virtual mock is required like a module", "passed"),
+    ("test/virtual.test.js::a virtual mock is imported like a module", "passed"),
+    ("test/z-real.test.js::another file's mocks are not seen here", "passed"),
+];
+
+fn assert_mocking(out: &Output) {
+    out.assert_code(1);
+    let outcomes = out.outcomes();
+    for (id, outcome) in EXPECTED {
+        assert_eq!(outcomes.get(*id).map(String::as_str), Some(*outcome), "{id}: {outcomes:?}\n{}", out.stderr);
+    }
+    assert_eq!(outcomes.len(), EXPECTED.len(), "{outcomes:?}");
+
+    // The module under the test file's generation is `thrower.js?proctor-g=<n>` to node; the
+    // failure still names the file, and the mocked value reached it.
+    let failed = out.finished("test/factory.test.js::a failure inside a mocked file's module names the plain file");
+    assert_eq!(failed["error"]["message"].as_str(), Some("boom 42"), "{failed}");
+    let stack = failed["error"]["stack"].as_str().unwrap_or_default();
+    assert!(stack.contains("src/thrower.js:5:9"), "{stack}");
+    assert!(!stack.contains("proctor-g"), "{stack}");
+
+    // A factory that leaves out a name its importers import: the file's load error says so as
+    // Vitest does.
+    let errors = out.events_of("load-error");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["file"], "test/missing-export.test.js", "{errors:?}");
+    let message = errors[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains(r#"[vitest] No "one" export is defined on the "./dep.js" mock"#), "{message}");
+}
+
+#[test]
+fn module_mocks_work_in_node_and_stay_in_their_file() {
+    let project = Project::fixture("mocking");
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_mocking(&out);
+
+    let text = project.run(&["run", "test/factory.test.js"]);
+    assert!(text.stdout.contains("at boom (src/thrower.js:5:9)"), "{}", text.stdout);
+}
+
+#[test]
+fn module_mocks_work_in_node_24() {
+    let Some(node) = node24() else { return };
+    let project = Project::fixture("mocking");
+    let out = project.run_on_node(&node, &["run", "--reporter", "json"], &[]);
+    assert_mocking(&out);
+    let started = out.events_of("runtime-started");
+    assert!(started[0]["runtime"]["version"].as_str().is_some_and(|v| v.starts_with("v24.")), "{started:?}");
+}
+
+#[test]
+fn module_mocks_work_in_node_22_14() {
+    let Some(node) = node_release("22.14.0") else { return };
+    let project = Project::fixture("mocking");
+    let out = project.run_on_node(&node, &["run", "--reporter", "json"], &[]);
+    assert_mocking(&out);
+}
