@@ -10,6 +10,7 @@
 // wrapped: a `setTimeout`/`setInterval` callback runs as the test that scheduled it, and what it
 // prints or throws after that test ended is reported as that test's, not the running one's.
 
+import { installBrowserMocks } from "./browser-mocks.js";
 import { captureConsole } from "./console.js";
 import { createController } from "./controller.js";
 import { browserRuntimeInfo, socketUrl } from "./page.js";
@@ -112,8 +113,12 @@ export function startBrowser({ url, files, setupFiles = [], sequential = false, 
       installRealmImportMap(realm);
       return realmPrefix(realm);
     },
+    // Module mocks are served per realm prefix, so the first file gets one too.
+    prefixesEveryRealm: realms,
   };
   let realm = 0;
+  // Module mocks replace a module for one realm; a bundle (`realms` false) has no module URLs.
+  installBrowserMocks({ realm: () => (realm > 0 ? realmPrefix(realm) : undefined), bundled: !realms });
   const pending = trackPendingTimers(globalThis);
   const controller = createController({ send, adapter, files, setupFiles, sequential });
   const original = {};

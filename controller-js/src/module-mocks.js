@@ -59,7 +59,11 @@ import { callerLocations, registry, stackLocations, withoutGeneration } from "./
  *   globalGeneration(): number,
  *   resetRealm(): void,
  *   checkHooks(): void,
+ *   registered?(record: object, generation: number, prepare: () => unknown): void,
+ *   unregistered?(record: object): void,
  * }} Platform
+ * `registered` / `unregistered` (the browser's): told of each mock as it is made or dropped;
+ * `prepare()` makes (or returns the promise of) the mock's value for `generation`.
  */
 
 /** @type {Platform | null} */
@@ -204,7 +208,8 @@ function sourceFor(record, generation) {
   return `${lines.join("\n")}\n`;
 }
 
-function exportNames(record, value) {
+/** The export names of mock `record`'s `value` (its own keys); throws Vitest's error for a non-object. */
+export function exportNames(record, value) {
   if (value === null || (typeof value !== "object" && typeof value !== "function")) {
     throw new TypeError(
       `[vitest] vi.mock(${JSON.stringify(record.specifier)}, factory?) is not returning an object. ` +
@@ -399,6 +404,8 @@ export function mockModule(specifier, factory, options) {
   const record = { id: ++mockCount, owner, key, specifier, factory, values: new Map(), pending: new Map() };
   records.set(record.id, record);
   owner.mocks.set(key, record);
+  // The browser's server must know the mock before anything imports it (browser-mocks.js).
+  platform.registered?.(record, owner.generation, () => prepare(record, owner.generation, "module", true));
 }
 
 /** `vi.unmock` / `jest.unmock` / `vi.doUnmock` / `jest.dontMock`. */
@@ -416,6 +423,7 @@ export function unmockModule(specifier) {
   if (record !== undefined) {
     owner.mocks.delete(key);
     records.delete(record.id);
+    platform.unregistered?.(record);
   }
 }
 
