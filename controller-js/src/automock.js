@@ -4,7 +4,9 @@
 // length that return undefined, classes become mock constructors whose prototype methods (and
 // static methods) are mock functions, objects are mocked member by member (a cycle stays a
 // cycle), arrays become empty arrays, primitives are kept, and a getter becomes a mock getter
-// that returns undefined. Pure: it reads the actual value and never changes it.
+// that returns undefined. Vitest's `{ spy: true }` keeps the implementations instead: every
+// function is a mock that calls the original (a class constructs real instances). Pure: it reads
+// the actual value and never changes it.
 
 import { fn } from "./mock.js";
 
@@ -18,10 +20,13 @@ const OBJECT_OWN = new Set(["constructor", Symbol.toStringTag]);
  * The automocked copy of `value`.
  * @template T
  * @param {T} value the actual export (or the whole module namespace / module.exports)
+ * @param {{ spy?: boolean }} [options] `spy`: mocks call the originals (Vitest's `{ spy: true }`)
  * @returns {T}
  */
-export function automock(value) {
-  return mockValue(value, new Map());
+export function automock(value, { spy = false } = {}) {
+  const seen = new Map();
+  seen.spy = spy;
+  return mockValue(value, seen);
 }
 
 function mockValue(value, seen) {
@@ -46,7 +51,7 @@ function mockValue(value, seen) {
 }
 
 function mockFunction(actual, seen) {
-  const mock = fn();
+  const mock = seen.spy ? fn(actual) : fn();
   seen.set(actual, mock);
   defineProperty(mock, "name", { value: actual.name, configurable: true });
   defineProperty(mock, "length", { value: actual.length, configurable: true });
@@ -56,7 +61,8 @@ function mockFunction(actual, seen) {
   // A class (or constructor function): its instances get mocked methods from the prototype
   // chain, nearest definition first, up to (not including) Object.prototype.
   const prototype = actual.prototype;
-  if (prototype !== null && typeof prototype === "object" && mock.prototype !== undefined) {
+  // A spy constructs real instances, which have the real methods.
+  if (!seen.spy && prototype !== null && typeof prototype === "object" && mock.prototype !== undefined) {
     for (let level = prototype; level !== null && !isPlainPrototype(level); level = getPrototypeOf(level)) {
       mockMembers(level, mock.prototype, seen, OBJECT_OWN, true);
     }

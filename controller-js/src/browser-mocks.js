@@ -50,6 +50,9 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
     nextGeneration: () => ++generation,
     globalGeneration: () => 0,
     resetRealm() {},
+    // Jest's automatic root `__mocks__` for packages needs the file system: node only.
+    hasAutomaticMocks: () => false,
+    automaticMocks: () => [],
     checkHooks() {
       if (bundled) throw bundleError();
       if (realm() === undefined) {

@@ -23,6 +23,8 @@
 //   an ES module whose source re-exports the mock's value from this registry (`moduleSource`).
 //   CommonJS `require` of a mocked path returns the value itself (node-mocks.js).
 // - `doMock` and a later `import()` inside A's tests resolve from A's modules: A's mocks apply.
+// - When A's tests are done, its owner is dropped (jest-object.js resetAfterFile calls
+//   `resetModuleMocks(file)`); a fresh realm per file calls `resetModuleMocks()` between files.
 //
 // ES modules need static export names, so a mock's value must exist before its module links:
 // - a factory runs when its mock module is first loaded (Jest: on first require), or earlier in
@@ -40,6 +42,17 @@
 // - `resetModules()` (per file) gives the owner a new generation: project modules and mocks are
 //   evaluated afresh on next import, factories included (Jest re-runs them; the registry of
 //   mocks is kept, as Vitest's is).
+//
+// Without a factory, a `__mocks__/<name>` file beside the module wins (for a package or a
+// builtin, the root `__mocks__/<package>`), else the automock of the actual module (automock.js;
+// `{ spy: true }` keeps the implementations). Jest's automatic rule — a package with a root
+// `__mocks__` file is mocked without `jest.mock` — applies to test files that use the `jest`
+// object only: Vitest mocks those only on `vi.mock`, and a Vitest suite may keep root mocks for
+// some files. A mocked package stands for both the file `import` and the file `require` reach.
+//
+// A mocking call from a module that is no test file (a helper, a setup file) belongs to the
+// test file on the stack, else the file whose import is running (when files load one at a time),
+// else it is an error. The browser has no platform yet: mocking there throws.
 
 import { automock } from "./automock.js";
 import { callerLocations, registry, stackLocations, withoutGeneration } from "./registry.js";
@@ -59,6 +72,8 @@ import { callerLocations, registry, stackLocations, withoutGeneration } from "./
  *   globalGeneration(): number,
  *   resetRealm(): void,
  *   checkHooks(): void,
+ *   hasAutomaticMocks(): boolean,
+ *   automaticMocks(file: string): string[],
  *   registered?(record: object, generation: number, prepare: () => unknown): void,
  *   unregistered?(record: object): void,
  * }} Platform
@@ -104,7 +119,7 @@ let mockCount = 0;
 
 /** Whether any mocking state exists: the loader's fast path asks this on every resolution. */
 export function mockingActive() {
-  return owners.size > 0;
+  return owners.size > 0 || (platform?.hasAutomaticMocks() ?? false);
 }
 
 /** The generation in a module URL (`?proctor-g=<n>`), or 0. */
@@ -125,10 +140,67 @@ export function withGeneration(url, generation) {
 
 /** The owner whose modules a module at `location` (URL or CommonJS path) belongs to, or null. */
 export function ownerOfLocation(location) {
-  if (owners.size === 0 || typeof location !== "string") return null;
+  if (typeof location !== "string" || (owners.size === 0 && !(platform?.hasAutomaticMocks() ?? false))) return null;
   const generation = generationOf(location);
-  if (generation !== 0) return generationOwners.get(generation) ?? null;
-  return locationOwners.get(location) ?? null;
+  const byGeneration = generation === 0 ? undefined : generationOwners.get(generation);
+  if (byGeneration !== undefined) return byGeneration;
+  // A test file itself may be imported in the realm's generation (after the realm's
+  // resetModules() between files): it is still the test file.
+  const plain = generation === 0 ? location : withoutGeneration(location);
+  return locationOwners.get(plain) ?? automaticOwner(plain);
+}
+
+// Test files whose automatic mocks were looked for.
+const automaticChecked = new Set();
+
+/**
+ * The owner a test file at `location` gets before it mocks anything, for Jest's automatic mocks
+ * of packages from the root `__mocks__/` (only for a test file that uses the `jest` object:
+ * Vitest mocks those only on `vi.mock(pkg)`); null for any other location.
+ */
+function automaticOwner(location) {
+  if (!platform.hasAutomaticMocks()) return null;
+  const scope = registry.byLocation.get(location);
+  if (scope === undefined || automaticChecked.has(scope.file)) return null;
+  automaticChecked.add(scope.file);
+  return platform.automaticMocks(scope.file).length === 0 ? null : ownerOf(scope, location);
+}
+
+function newRecord(owner, key, specifier, factory) {
+  const record = { id: ++mockCount, owner, key, specifier, factory, values: new Map(), pending: new Map() };
+  records.set(record.id, record);
+  owner.mocks.set(key, record);
+  return record;
+}
+
+/**
+ * The owner of test file `scope`, created on first use with a generation of its own and Jest's
+ * automatic package mocks; `location`, when it is the test file's own, is learned as its name.
+ */
+function ownerOf(scope, location) {
+  let owner = owners.get(scope.file);
+  if (owner === undefined) {
+    owner = new Owner(scope.file);
+    owners.set(scope.file, owner);
+    automaticChecked.add(scope.file);
+    setGeneration(owner, platform.nextGeneration());
+    const from = location === undefined ? undefined : location.startsWith("/") ? platform.toUrl(location) : withoutGeneration(location);
+    for (const specifier of from === undefined ? [] : platform.automaticMocks(scope.file)) {
+      let key;
+      try {
+        key = platform.resolveKey(specifier, from, false);
+      } catch {
+        continue;
+      }
+      // Only for installed packages, as Jest: a project file of that name is not one.
+      if (!platform.isProjectUrl(platform.toUrl(key))) newRecord(owner, key, specifier, undefined);
+    }
+  }
+  if (location !== undefined) {
+    const plain = withoutGeneration(location);
+    for (const alias of stackLocations(plain.startsWith("/") ? platform.toUrl(plain) : plain)) locationOwners.set(alias, owner);
+  }
+  return owner;
 }
 
 /** Whether `location` is a file inside a `__mocks__` directory (its imports are never mocked). */
@@ -233,6 +305,8 @@ function isPending(record, generation) {
  * returns) in `generation`, or returns the promise of it. Synchronous where it can be.
  */
 function prepare(record, generation, kind, canWait) {
+  // A factory's value is the same for import and require (Jest runs a factory once per registry).
+  if (record.factory !== undefined) kind = "module";
   const slot = `${kind}@${generation}`;
   if (record.values.has(slot)) return record.values.get(slot);
   const inFlight = record.pending.get(slot);
@@ -249,13 +323,14 @@ function prepare(record, generation, kind, canWait) {
   if (record.factory !== undefined) {
     made = record.factory(() => importActual(record, generation));
   } else {
-    const file = platform.mocksFile(record.key, record.specifier);
+    // `{ spy: true }` spies on the actual module, whatever `__mocks__` holds.
+    const file = record.spy ? null : platform.mocksFile(record.key, record.specifier);
     if (kind === "require" || !canWait) {
-      made = file !== null ? platform.requireKey(file, record.owner, null) : automock(platform.requireKey(record.key, record.owner, record.key));
+      made = file !== null ? platform.requireKey(file, record.owner, null) : automock(platform.requireKey(record.key, record.owner, record.key), record);
     } else {
       made = file !== null
         ? platform.importUrl(platform.actualUrl(file, generation))
-        : importActual(record, generation).then(automock);
+        : importActual(record, generation).then((actual) => automock(actual, record));
     }
   }
   if (typeof made?.then !== "function") return store(made);
@@ -338,17 +413,7 @@ function ownerForCall({ location, stack }) {
         "not from code running outside any test file",
     );
   }
-  let owner = owners.get(scope.file);
-  if (owner === undefined) {
-    owner = new Owner(scope.file);
-    owners.set(scope.file, owner);
-    setGeneration(owner, platform.nextGeneration());
-  }
-  if (own !== undefined) {
-    const plain = withoutGeneration(location);
-    for (const alias of stackLocations(plain.startsWith("/") ? platform.toUrl(plain) : plain)) locationOwners.set(alias, owner);
-  }
-  return owner;
+  return ownerOf(scope, own === undefined ? undefined : location);
 }
 
 function setGeneration(owner, generation) {
@@ -390,7 +455,7 @@ function keyFor(specifier, { location }, virtual) {
 export function mockModule(specifier, factory, options) {
   requirePlatform("vi.mock()/jest.mock()").checkHooks();
   if (factory !== undefined && typeof factory !== "function") {
-    // Vitest's second argument may be `{ spy: true }`: automock with the originals kept is not here.
+    // Vitest's second argument may be options instead: `{ spy: true }`.
     if (typeof factory === "object" && factory !== null) {
       options = factory;
       factory = undefined;
@@ -401,11 +466,25 @@ export function mockModule(specifier, factory, options) {
   const caller = callerLocation();
   const owner = ownerForCall(caller);
   const key = keyFor(specifier, caller, options?.virtual === true);
-  const record = { id: ++mockCount, owner, key, specifier, factory, values: new Map(), pending: new Map() };
-  records.set(record.id, record);
-  owner.mocks.set(key, record);
+  const record = newRecord(owner, key, specifier, factory);
+  record.spy = options?.spy === true;
+  // A package may resolve to another file for `require` than for `import` (its `exports`
+  // conditions): the mock stands for both.
+  const required = requiredKey(specifier, caller);
+  if (required !== null && required !== key) owner.mocks.set(required, record);
   // The browser's server must know the mock before anything imports it (browser-mocks.js).
   platform.registered?.(record, owner.generation, () => prepare(record, owner.generation, "module", true));
+}
+
+/** The key `specifier` names for a `require` from the caller, or null when it names none. */
+function requiredKey(specifier, { location }) {
+  if (/^\.{0,2}\//.test(specifier)) return null;
+  const from = location?.startsWith("/") ? platform.toUrl(location) : withoutGeneration(location);
+  try {
+    return platform.resolveKey(specifier, from, true);
+  } catch {
+    return null;
+  }
 }
 
 /** `vi.unmock` / `jest.unmock` / `vi.doUnmock` / `jest.dontMock`. */
@@ -420,11 +499,10 @@ export function unmockModule(specifier) {
     return;
   }
   const record = owner.mocks.get(key);
-  if (record !== undefined) {
-    owner.mocks.delete(key);
-    records.delete(record.id);
-    platform.unregistered?.(record);
-  }
+  if (record === undefined) return;
+  for (const [known, mock] of owner.mocks) if (mock === record) owner.mocks.delete(known);
+  records.delete(record.id);
+  platform.unregistered?.(record);
 }
 
 /**
@@ -434,12 +512,11 @@ export function unmockModule(specifier) {
  */
 export async function settle() {
   if (platform === null || owners.size === 0) return;
-  let chosen;
-  try {
-    chosen = [ownerForCall(callerLocation())];
-  } catch {
-    chosen = [...owners.values()];
-  }
+  // The caller's own mocks; never makes the caller an owner (that would move its imports to a
+  // generation of their own for nothing). A caller that owns none settles every file's.
+  const { location } = callerLocation();
+  const own = ownerOfLocation(location) ?? owners.get(testFileAt(location)?.file);
+  const chosen = own === undefined || own === null ? [...owners.values()] : [own];
   for (const owner of chosen) {
     for (const record of [...owner.mocks.values()]) await prepare(record, owner.generation, "module", true);
   }
@@ -524,6 +601,9 @@ export function resetModulesOfCaller() {
     return;
   }
   setGeneration(owner, platform.nextGeneration());
+  // The old generation's CommonJS instances are never required again (isolateModules, which
+  // comes back to its outer generation, keeps them).
+  owner.commonJs.clear();
 }
 
 /**
@@ -559,6 +639,7 @@ export function isolateModules(fn) {
 export function resetModuleMocks(file) {
   for (const owner of file === undefined ? [...owners.values()] : [owners.get(file)].filter(Boolean)) {
     owners.delete(owner.file);
+    automaticChecked.delete(owner.file);
     for (const record of owner.mocks.values()) records.delete(record.id);
     owner.mocks.clear();
     owner.commonJs.clear();

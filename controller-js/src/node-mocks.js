@@ -8,7 +8,7 @@
 // require.cache's entry set aside, keeps them in the owner's map, and puts the shared entry
 // back, so other files keep theirs.
 
-import { realpathSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import Module, { createRequire, isBuiltin } from "node:module";
 import { dirname, join, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -93,6 +93,52 @@ function mocksFile(key, specifier) {
   if (bare && !isProjectFile(key)) return root === "" ? null : withExtension(join(root, "__mocks__", ...specifier.split("/")));
   const name = key.slice(dirname(key).length + 1).replace(/\.[^.]*$/, "");
   return withExtension(join(dirname(key), "__mocks__", name));
+}
+
+// The packages the root `__mocks__/` has a file for (`lodash`, `@scope/pkg`, `lodash/fp`),
+// builtins left out (Jest mocks those only on an explicit jest.mock); read once the manifest
+// has named the root.
+let rootMocks;
+
+function rootMockPackages() {
+  if (rootMocks !== undefined) return rootMocks;
+  const root = projectRoot();
+  if (root === "") return [];
+  rootMocks = [];
+  const walk = (dir, prefix) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory()) walk(join(dir, entry.name), `${prefix}${entry.name}/`);
+      else if (entry.isFile()) {
+        const name = `${prefix}${entry.name.replace(/\.[^.]*$/, "")}`;
+        if (!isBuiltin(name)) rootMocks.push(name);
+      }
+    }
+  };
+  walk(join(root, "__mocks__"), "");
+  return rootMocks;
+}
+
+/**
+ * The packages test file `file` (relative to the root) gets mocked from the root `__mocks__/`
+ * without asking, as Jest does: only when the file uses the `jest` object (a Vitest file never
+ * does, and Vitest mocks those only on vi.mock).
+ */
+function automaticMocks(file) {
+  const packages = rootMockPackages();
+  if (packages.length === 0) return [];
+  let source;
+  try {
+    source = readFileSync(join(projectRoot(), file), "utf8");
+  } catch {
+    return [];
+  }
+  return /\bjest\s*\.\s*[A-Za-z]/.test(source) ? packages : [];
 }
 
 /** Whether `url` is a project file that generations apply to (not a package, not the controller). */
@@ -193,6 +239,8 @@ installModuleMockPlatform({
   isProjectUrl,
   toUrl: (path) => pathToFileURL(path).href,
   resetRealm: resetModules,
+  hasAutomaticMocks: () => rootMockPackages().length > 0,
+  automaticMocks,
   checkHooks() {
     if (globalThis.__proctorModuleHooksInThread?.() === false) {
       throw new Error(

@@ -93,3 +93,22 @@ test("automock: a module namespace becomes a plain object of mocked exports", as
   assert.ok(isMockFunction(mocked.automock));
   assert.equal(Object.getPrototypeOf(mocked), Object.prototype);
 });
+
+test("automock with spy: mocks call the originals and record the calls", () => {
+  class Box {
+    constructor(v) {
+      this.v = v;
+    }
+    get() {
+      return this.v;
+    }
+  }
+  const spied = automock({ double: (x) => x * 2, Box, nested: { id: (x) => x } }, { spy: true });
+  assert.equal(spied.double(4), 8);
+  assert.deepEqual(spied.double.mock.calls, [[4]]);
+  assert.ok(isMockFunction(spied.nested.id));
+  assert.equal(spied.nested.id("a"), "a");
+  const box = new spied.Box(3);
+  assert.equal(box.get(), 3);
+  assert.equal(spied.Box.mock.calls.length, 1);
+});

@@ -35,6 +35,8 @@ installModuleMockPlatform({
   toUrl: (path) => `file://${path}`,
   resetRealm: () => {},
   checkHooks: () => {},
+  hasAutomaticMocks: () => false,
+  automaticMocks: () => [],
 });
 
 function setUp() {
@@ -62,6 +64,17 @@ test("module mocks: a factory mock resolves to a mock module for its own file on
   const generation = Number(/&g=(\d+)/.exec(mine.url)[1]);
   const id = Number(/id=(\d+)/.exec(mine.url)[1]);
   assert.equal(globalThis.__proctorMocks.value(id, generation).value, 42);
+});
+
+test("module mocks: a test file imported in the realm's generation still owns its mocks", () => {
+  setUp();
+  mocker.mock("./dep.js", () => ({}));
+  const realmGeneration = 999;
+  const fromTestFile = resolveForOwner("./dep.js", withGeneration(here, realmGeneration), resolved("/project/src/dep.js"));
+  assert.match(fromTestFile.url, /^proctor-mock:/);
+  // A module of that realm generation that is no test file has no owner.
+  const fromHelper = resolveForOwner("./dep.js", "file:///project/src/helper.js?proctor-g=999", resolved("/project/src/dep.js"));
+  assert.equal(fromHelper.url, "file:///project/src/dep.js");
 });
 
 test("module mocks: the owner's project modules get its generation, packages do not", () => {

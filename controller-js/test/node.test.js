@@ -261,3 +261,18 @@ test("node: node-boot.js loads the controller, then runs the entry it reads on s
   const unused = await boot("");
   assert.deepEqual(unused, { code: 0, stdout: "", stderr: "" }, "a stdin closed with no line: nothing to run");
 });
+
+test("node: module mocking says why it cannot work when resolution runs on node's loader thread", {
+  skip: typeof Module.registerHooks === "function" && "this node has module.registerHooks, always in-thread",
+}, () => {
+  // Without --expose-internals, node 20 / 22.14 resolve on module.register's loader thread, which
+  // cannot see the mock registry: vi.mock must say so rather than mock nothing.
+  write(
+    "mocking/thread.mjs",
+    `import ${JSON.stringify(nodeEntryUrl)};\n` +
+      `import { mocker } from ${JSON.stringify(new URL("../src/jest-object.js", import.meta.url).href)};\n` +
+      'try { mocker.mock("./dep.js", () => ({})); console.log("mocked"); } catch (error) { console.log(error.message); }\n',
+  );
+  const thread = spawnSync(process.execPath, ["--import", registerFile, join(project, "mocking/thread.mjs")], { encoding: "utf8" });
+  assert.match(thread.stdout, /proctor cannot mock modules here: a loader registered with module\.register/);
+});

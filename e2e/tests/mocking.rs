@@ -1,10 +1,11 @@
 //! End to end: module mocking in node (issue 13 point 1): `vi.mock` with a factory reaching a
 //! module that imports the mocked one, automock, `__mocks__` beside a module and at the root for
-//! a package, a builtin, virtual mocks, `importActual` partial mocks, `doMock` with a later dynamic import,
-//! `resetModules`, a factory missing an export, a CommonJS file with `jest.mock` before `require`, a TypeScript file — and
-//! none of one file's mocks seen by the files run with it. The test files are written as the
-//! hoisting transform leaves them (mocks first, then awaited dynamic imports). On the node on
-//! PATH (20: the wrapped in-thread loader), node 24 (module.registerHooks) and node 22.14.
+//! a package (automatically in a file that uses `jest`), a builtin, virtual mocks, `importActual`
+//! partial mocks, `doMock` with a later dynamic import, `resetModules`, a factory missing an
+//! export, a CommonJS file with `jest.mock` before `require`, a TypeScript file mocking through a
+//! path alias — and none of one file's mocks seen by the files run with it. The test files are
+//! written as the hoisting transform leaves them (mocks first, then awaited dynamic imports). On
+//! the node on PATH (20: the wrapped in-thread loader), node 24 (module.registerHooks) and 22.14.
 
 use proctor_e2e::downloads::{node24, node_release};
 use proctor_e2e::{Output, Project};
@@ -19,13 +20,17 @@ const EXPECTED: &[(&str, &str)] = &[
     ("test/commonjs.test.cjs::createMockFromModule automocks", "passed"),
     ("test/commonjs.test.cjs::isolateModules gives fresh instances that keep the file's mocks", "passed"),
     ("test/commonjs.test.cjs::a builtin is real unless mocked", "passed"),
+    ("test/commonjs.test.cjs::resetModules gives fresh CommonJS instances that keep the file's mocks", "passed"),
     ("test/dynamic.test.js::doMock applies to a later dynamic import", "passed"),
     ("test/dynamic.test.js::resetModules gives a fresh instance of a project module", "passed"),
     ("test/dynamic.test.js::importMock gives the automock without registering it", "passed"),
+    ("test/dynamic.test.js::doMock with { spy: true } keeps the implementations and records the calls", "passed"),
     ("test/factory.test.js::a factory mock reaches a module that imports it", "passed"),
     ("test/factory.test.js::importActual gives the real module", "passed"),
     ("test/factory.test.js::node:fs and fs are the same mocked builtin", "passed"),
+    ("test/factory.test.js::a package with separate import and require files is mocked for both", "passed"),
     ("test/factory.test.js::a failure inside a mocked file's module names the plain file", "failed"),
+    ("test/jest-automatic.test.cjs::a package with a root __mocks__ file is mocked without jest.mock", "passed"),
     ("test/typed.test.ts::a TypeScript module is mocked", "passed"),
     ("test/typed.test.ts::an export the factory lacks is a link error naming it", "passed"),
     ("test/virtual.test.cjs::a virtual mock is required like a module", "passed"),
