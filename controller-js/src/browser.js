@@ -78,6 +78,26 @@ export function trackTimers(scope, report) {
 }
 
 /**
+ * Resolves once every `<link rel="stylesheet">` of `document` has loaded (or failed); null
+ * when none is pending.
+ */
+export function stylesheetsLoaded(document) {
+  const pending = [...document.querySelectorAll('link[rel="stylesheet"]')].filter((link) => link.sheet === null);
+  if (pending.length === 0) return null;
+  return Promise.all(
+    pending.map(
+      (link) =>
+        new Promise((resolve) => {
+          link.addEventListener("load", resolve, { once: true });
+          link.addEventListener("error", resolve, { once: true });
+          // Loaded between the query and the listeners: nothing more will fire.
+          if (link.sheet !== null) resolve();
+        }),
+    ),
+  );
+}
+
+/**
  * Connects to the host and serves its commands until shutdown.
  * @param {{ url: string, files: { file: string, url?: string, load(at?: string): Promise<unknown> }[], sequential?: boolean, realms?: boolean }} options
  *   `sequential` (a bundle, whose stack frames name no test file) loads the files one at a time.
@@ -120,7 +140,11 @@ export function startBrowser({ url, files, setupFiles = [], sequential = false, 
   // Module mocks replace a module for one realm; a bundle (`realms` false) has no module URLs.
   installBrowserMocks({ realm: () => (realm > 0 ? realmPrefix(realm) : undefined), bundled: !realms });
   const pending = trackPendingTimers(globalThis);
-  const controller = createController({ send, adapter, files, setupFiles, sequential });
+  // A stylesheet in the page (the bundle's CSS, a custom page's <link>) applies before any test
+  // file loads: a test that reads a computed style must not race its download.
+  const styled = stylesheetsLoaded(document);
+  const ready = (entry) => (styled === null ? entry : { ...entry, load: (at) => styled.then(() => entry.load(at)) });
+  const controller = createController({ send, adapter, files: files.map(ready), setupFiles, sequential });
   const original = {};
   for (const method of ["log", "info", "debug", "warn", "error", "trace"]) original[method] = console[method];
   captureConsole(console, {

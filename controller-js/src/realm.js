@@ -9,7 +9,8 @@
 // - timers and immediates a file left pending are cleared (see `trackTimers`);
 // - listeners a file added to `window`/`document`/`process` are removed;
 // - in a page, the DOM goes back to the page as it was (head and body children and attributes,
-//   own properties defined on `document`, the title);
+//   own properties defined on `document`, the title), except the stylesheets modules added to
+//   <head>: a package's CSS is imported once and must keep styling the next files;
 // - in node, `process.env` and the working directory go back;
 // - module instances and mocks are the concern of the adapter and of the modules that own them,
 //   which register with `onRealmReset` (node's module generations, the browser's realm prefix,
@@ -125,7 +126,8 @@ function captureDocument(document) {
   const element = (node) => ({
     node,
     attributes: [...node.attributes].map((a) => [a.name, a.value]),
-    children: [...node.childNodes].map((child) => child.cloneNode(true)),
+    // Each child as it was: the node itself, and its markup to tell whether a file changed it.
+    children: [...node.childNodes].map((child) => ({ node: child, markup: markup(child), copy: child.cloneNode(true) })),
   });
   return {
     title: document.title,
@@ -136,14 +138,44 @@ function captureDocument(document) {
   };
 }
 
+function markup(node) {
+  return node.nodeType === 1 ? node.outerHTML : node.textContent;
+}
+
+// What a module put in <head> to style the page (a CSS import, a package's injected <style>):
+// kept, since the module that added it is not evaluated again for the next file.
+function isStyle(node) {
+  return node.nodeType === 1 && (node.localName === "style" || (node.localName === "link" && /\bstylesheet\b/i.test(node.rel)));
+}
+
+/**
+ * Makes `wanted` the children of `parent`, in order, without moving a child that already sits in
+ * its place: a stylesheet <link> taken out of the document loses its sheet and loads again, and
+ * the next file would race that download.
+ */
+function place(parent, wanted) {
+  const keep = new Set(wanted);
+  for (const child of [...parent.childNodes]) if (!keep.has(child)) child.remove();
+  let cursor = parent.firstChild;
+  for (const node of wanted) {
+    if (cursor === node) cursor = cursor.nextSibling;
+    else parent.insertBefore(node, cursor);
+  }
+}
+
 function restoreDocument(document, saved) {
   restoreObject(document, saved.own);
-  const restore = ({ node, attributes, children }) => {
+  const restore = ({ node, attributes, children }, keepAdded) => {
     for (const { name } of [...node.attributes]) node.removeAttribute(name);
     for (const [name, value] of attributes) node.setAttribute(name, value);
-    // Clones of the clones: the saved ones stay untouched for the next file. Scripts among them
-    // keep their "already started" flag when cloned, so none runs again.
-    node.replaceChildren(...children.map((child) => child.cloneNode(true)));
+    // A child still as it was stays itself (a stylesheet <link> is not fetched again, a script
+    // not re-run); a changed one is replaced by a copy of what it was. Copies of scripts keep
+    // their "already started" flag, so none runs again.
+    const original = children.map((child) =>
+      child.node.parentNode === node && markup(child.node) === child.markup ? child.node : child.copy.cloneNode(true),
+    );
+    const kept = [...node.childNodes].filter((child) => keepAdded(child) && !children.some((c) => c.node === child));
+    place(node, [...original, ...kept]);
   };
   // A file that replaced <head> or <body> itself: put the originals back first.
   const { documentElement } = document;
@@ -152,7 +184,8 @@ function restoreDocument(document, saved) {
     if (document.body) document.body.replaceWith(saved.body.node);
     else documentElement.append(saved.body.node);
   }
-  for (const part of [saved.head, saved.body]) if (part) restore(part);
+  if (saved.head) restore(saved.head, isStyle);
+  if (saved.body) restore(saved.body, () => false);
   for (const { name } of [...documentElement.attributes]) documentElement.removeAttribute(name);
   for (const [name, value] of saved.html.attributes) documentElement.setAttribute(name, value);
   document.title = saved.title;
