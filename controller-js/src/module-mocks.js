@@ -1,8 +1,9 @@
 // Module mocking's registry: what `vi.mock` / `jest.mock` and their kin record, and what the
 // module loader asks it (node: node-mocks.js and the hooks in node-register.js, through
-// `globalThis.__proctorMocks`). Platform-neutral; the platform (node) installs the parts that
-// resolve, import and require with `installModuleMockPlatform`, and without one (the browser,
-// for now) every mocking call throws a clear error.
+// `globalThis.__proctorMocks`). Platform-neutral; the platform (node: node-mocks.js; a browser
+// page: browser-mocks.js, whose server serves the mocks) installs the parts that resolve,
+// import and require with `installModuleMockPlatform`, and without one every mocking call
+// throws a clear error.
 //
 // Mocks belong to the test file that made them, even when files share a realm. Files are
 // imported concurrently into one runtime (and later one at a time, with `resetModuleMocks()`
@@ -423,7 +424,7 @@ function setGeneration(owner, generation) {
 
 function requirePlatform(what) {
   if (platform === null) {
-    throw new Error(`${what} is not supported in this runtime: proctor mocks modules in node only for now`);
+    throw new Error(`${what} is not supported in this runtime: proctor mocks modules in node and in the browser's esm build`);
   }
   return platform;
 }
