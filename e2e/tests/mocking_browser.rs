@@ -4,7 +4,8 @@
 //! `src/service.ts` (imported there without its extension), `importOriginal`/`vi.importActual`
 //! give the real module, automock covers a function, a class and an object, `__mocks__` files
 //! stand in beside a module and at the root for a package (also inside a project module that
-//! imports the package), a module mocked by its alias and a package by a factory, `vi.doMock`
+//! imports the package), a module mocked by its alias and a package by a factory, a
+//! `{ spy: true }` automock, a factory that throws failing its file's load, `vi.doMock`
 //! applies to a later `import()` and `vi.doUnmock` takes it back, a factory that lacks a name
 //! is a load error saying so, and the file run after them all sees only real modules. Without
 //! isolation, or in a bundle, mocking fails with the reason.
@@ -24,6 +25,7 @@ const MOCKED: &[(&str, &str)] = &[
     ("test/dynamic.test.js::importMock gives the automock without registering it", "passed"),
     ("test/dynamic.test.js::doUnmock before the first import leaves the real module", "passed"),
     ("test/factory.test.ts::a factory mock reaches a module that imports it", "passed"),
+    ("test/spy.test.js::a spy mock keeps the implementation and records the calls", "passed"),
     ("test/factory.test.ts::importActual gives the real module", "passed"),
     ("test/z-real.test.js::another file's mocks are not seen here", "passed"),
 ];
@@ -43,9 +45,15 @@ fn module_mocks_work_in_chromium_and_stay_in_their_file() {
     out.assert_code(1);
     assert_eq!(out.outcomes(), model(MOCKED), "{}", out.stderr);
     let errors = load_errors(&out);
-    assert_eq!(errors.keys().collect::<Vec<_>>(), ["test/missing-export.test.js"], "{errors:?}");
+    assert_eq!(
+        errors.keys().collect::<Vec<_>>(),
+        ["test/broken-factory.test.js", "test/missing-export.test.js"],
+        "{errors:?}"
+    );
     let message = &errors["test/missing-export.test.js"];
     assert!(message.contains(r#"[vitest] No "one" export is defined on the "./dep" mock"#), "{message}");
+    let message = &errors["test/broken-factory.test.js"];
+    assert!(message.contains("Error: the factory broke"), "{message}");
 }
 
 #[test]
@@ -54,7 +62,7 @@ fn without_isolation_mocking_in_chromium_says_it_needs_it() {
     let out = Project::fixture("mocking-browser").run(&["run", "--no-isolate", "--reporter", "json"]);
     out.assert_code(1);
     let errors = load_errors(&out);
-    for file in ["test/alias.test.js", "test/automock.test.js", "test/factory.test.ts", "test/missing-export.test.js"] {
+    for file in ["test/alias.test.js", "test/automock.test.js", "test/factory.test.ts", "test/spy.test.js"] {
         let message = errors.get(file).map(String::as_str).unwrap_or_default();
         assert!(message.contains("cannot mock modules in the browser without isolation"), "{file}: {errors:?}");
     }
@@ -79,7 +87,7 @@ fn in_a_bundle_mocking_says_it_needs_the_esm_build() {
     let out = project.run(&["run", "--reporter", "json"]);
     out.assert_code(1);
     let errors = load_errors(&out);
-    for file in ["test/alias.test.js", "test/automock.test.js", "test/factory.test.ts", "test/missing-export.test.js"] {
+    for file in ["test/alias.test.js", "test/automock.test.js", "test/factory.test.ts", "test/spy.test.js"] {
         let message = errors.get(file).map(String::as_str).unwrap_or_default();
         assert!(
             message.contains("cannot mock modules in a bundle") && message.contains("build = \"esm\""),
