@@ -15,6 +15,9 @@
 //   `/@realm/<n>/@mock/<id>` instead (Chromium merges import maps added later).
 // - `vi.importActual`, automocks and `__mocks__` files import the actual module under the realm
 //   with `?proctor-actual`, which the server never answers with a stub.
+// - A file the realm already imported (a setup file did, or the test before a `vi.doMock`)
+//   cannot be mocked there any more: the page keeps its instance. The server knows what each
+//   realm requested and refuses the registration, and the mocking call throws saying so.
 // Mocks need a realm per test file: in a bundle, or with isolation off, every mocking call
 // throws and says why.
 
@@ -105,7 +108,15 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
       }
       const prefix = realm();
       const isPackage = known.get(record.key)?.package === true;
-      request("POST", "/@mock/register", { realm: prefix, id: record.id, key: isPackage ? null : record.key });
+      const { imported } = request("POST", "/@mock/register", { realm: prefix, id: record.id, key: isPackage ? null : record.key });
+      if (imported) {
+        // Vitest would hand the mock to later imports; a page keeps the module it has.
+        throw new Error(
+          `proctor: cannot mock ${JSON.stringify(record.specifier)} here: this test file's realm already imported ` +
+            `${record.key} (in a setup file, or before this vi.doMock()), and the browser keeps a module it has ` +
+            `imported. Mock it before anything imports it (vi.mock() at the top of the file).`,
+        );
+      }
       if (isPackage) addPackageMap(prefix, record.specifier, `${prefix}/@mock/${record.id}`);
       // After the calls around it (the hoisted vi.mock()s) are registered, as settle() would.
       Promise.resolve()

@@ -109,3 +109,18 @@ test("browser mocks: without isolation or in a bundle, mocking says why it canno
   assert.throws(() => mocker.mock("./dep.js", () => ({})), /cannot mock modules in a bundle.*build = "esm"/);
   assert.throws(() => bundle.actualUrl("/src/dep.js", 0), /in a bundle/);
 });
+
+test("browser mocks: a module the realm already imported cannot be mocked, and says why", () => {
+  platform = installBrowserMocks({ realm: () => realm, bundled: false, origin: "http://page" });
+  setUp();
+  const register = globalThis.XMLHttpRequest.prototype.send;
+  globalThis.XMLHttpRequest.prototype.send = function (body) {
+    register.call(this, body);
+    if (this.path === "/@mock/register") this.responseText = JSON.stringify({ imported: true });
+  };
+  try {
+    assert.throws(() => mocker.mock("./dep.js", () => ({})), /realm already imported \/src\/dep\.js.*before anything imports it/);
+  } finally {
+    globalThis.XMLHttpRequest.prototype.send = register;
+  }
+});

@@ -6,7 +6,8 @@
 //! stand in beside a module and at the root for a package (also inside a project module that
 //! imports the package), a module mocked by its alias and a package by a factory, a
 //! `{ spy: true }` automock, a factory that throws failing its file's load, `vi.doMock`
-//! applies to a later `import()` and `vi.doUnmock` takes it back, a factory that lacks a name
+//! applies to a later `import()` and `vi.doUnmock` takes it back, `vi.doMock` of a module the
+//! file already imported says it comes too late, a factory that lacks a name
 //! is a load error saying so, and the file run after them all sees only real modules. Without
 //! isolation, or in a bundle, mocking fails with the reason.
 
@@ -24,6 +25,7 @@ const MOCKED: &[(&str, &str)] = &[
     ("test/dynamic.test.js::doMock applies to a later dynamic import", "passed"),
     ("test/dynamic.test.js::importMock gives the automock without registering it", "passed"),
     ("test/dynamic.test.js::doUnmock before the first import leaves the real module", "passed"),
+    ("test/dynamic.test.js::doMock of a module this file already imported says it comes too late", "passed"),
     ("test/factory.test.ts::a factory mock reaches a module that imports it", "passed"),
     ("test/spy.test.js::a spy mock keeps the implementation and records the calls", "passed"),
     ("test/factory.test.ts::importActual gives the real module", "passed"),

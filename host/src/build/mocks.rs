@@ -13,7 +13,7 @@
 //! older realm's mocks, since a realm's number is never used again by the page; a page that
 //! starts (`POST /@mock/reset`, also after a crash, when numbers start again) drops them all.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -49,6 +49,9 @@ struct Table {
     /// The newest realm that registered a mock.
     realm: Option<String>,
     stubs: HashMap<u64, Stub>,
+    /// The newest realm that requested project files (its number), and those files: a mock
+    /// of one of them comes too late, since the page keeps the module it has.
+    imported: Option<(u64, HashSet<PathBuf>)>,
 }
 
 /// The mocks of the page's current realm.
@@ -61,9 +64,16 @@ pub struct BrowserMocks {
 impl BrowserMocks {
     /// Registers mock `id` of `realm` (`/@realm/3`) for `file` (None: a package). A newer realm
     /// than the table's drops the older realm's mocks; a later mock of the same file in the same
-    /// realm (a `doMock` after a `mock`) replaces the earlier one.
-    pub fn register(&self, realm: &str, id: u64, file: Option<PathBuf>) {
-        let Ok(mut table) = self.table.lock() else { return };
+    /// realm (a `doMock` after a `mock`) replaces the earlier one. False, and nothing
+    /// registered, when the realm already imported `file`: the page would keep that instance.
+    pub fn register(&self, realm: &str, id: u64, file: Option<PathBuf>) -> bool {
+        let Ok(mut table) = self.table.lock() else { return false };
+        let imported = |(number, files): &(u64, HashSet<PathBuf>)| {
+            Some(*number) == realm_number(realm) && file.as_ref().is_some_and(|file| files.contains(file))
+        };
+        if table.imported.as_ref().is_some_and(imported) {
+            return false;
+        }
         if table.realm.as_deref() != Some(realm) {
             table.stubs.clear();
             table.realm = Some(realm.to_string());
@@ -73,6 +83,20 @@ impl BrowserMocks {
         }
         table.stubs.insert(id, Stub { realm: realm.to_string(), file, outcome: Outcome::Pending });
         self.changed.notify_all();
+        true
+    }
+
+    /// Notes that `realm` requested `file` itself (not a stub, not the actual code for a mock).
+    pub fn note_imported(&self, realm: &str, file: &Path) {
+        let (Some(number), Ok(mut table)) = (realm_number(realm), self.table.lock()) else { return };
+        match &mut table.imported {
+            Some((newest, files)) if *newest == number => {
+                files.insert(file.to_path_buf());
+            }
+            // A late request of an older realm (a timer that file left) changes nothing.
+            Some((newest, _)) if *newest > number => {}
+            _ => table.imported = Some((number, HashSet::from([file.to_path_buf()]))),
+        }
     }
 
     /// The page made mock `id`'s value (`names`: its export names), or failed to (None).
@@ -127,6 +151,11 @@ impl BrowserMocks {
             table = self.changed.wait_timeout(table, left).ok()?.0;
         }
     }
+}
+
+/// The number of realm prefix `/@realm/<n>`.
+fn realm_number(realm: &str) -> Option<u64> {
+    realm.strip_prefix(super::served::REALM_PREFIX)?.parse().ok()
 }
 
 /// The ES module that stands for mock `id`: its value's own keys as named exports, its
@@ -189,6 +218,18 @@ mod tests {
         mocks.register("/@realm/2", 3, Some(a.clone()));
         mocks.reset();
         assert_eq!(mocks.stub_for_file("/@realm/2", &a), None);
+    }
+
+    #[test]
+    fn a_file_the_realm_already_imported_cannot_be_mocked_there() {
+        let mocks = BrowserMocks::default();
+        let file = PathBuf::from("/p/src/dep.ts");
+        mocks.note_imported("/@realm/4", &file);
+        mocks.note_imported("/@realm/3", &PathBuf::from("/p/src/late.ts"));
+        assert!(!mocks.register("/@realm/4", 1, Some(file.clone())));
+        assert_eq!(mocks.stub_for_file("/@realm/4", &file), None);
+        assert!(mocks.register("/@realm/4", 2, Some(PathBuf::from("/p/src/late.ts"))), "imported by another realm");
+        assert!(mocks.register("/@realm/5", 3, Some(file)), "a newer realm has not imported it");
     }
 
     #[test]

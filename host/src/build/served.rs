@@ -180,8 +180,11 @@ impl EsmModules {
             if let Some(id) = url_path.strip_prefix(MOCK_PREFIX).and_then(|id| id.parse().ok()) {
                 return self.mocks.stub_by_id(realm, id).map_or(Reply::NotFound, javascript);
             }
-            if let Some(stub) = self.file_for(url_path).and_then(|file| self.mocks.stub_for_file(realm, &file)) {
-                return javascript(stub);
+            if let Some(file) = self.file_for(url_path) {
+                if let Some(stub) = self.mocks.stub_for_file(realm, &file) {
+                    return javascript(stub);
+                }
+                self.mocks.note_imported(realm, &file);
             }
         }
         let Some(file) = self.file_for(url_path) else { return Reply::NotFound };
@@ -230,10 +233,9 @@ impl EsmModules {
                 }
             }
             "/@mock/register" | "/@mock/prepared" | "/@mock/unregister" | "/@mock/reset" => {
-                serde_json::from_slice::<MockMessage>(body).map_err(|err| err.to_string()).and_then(|message| {
-                    self.mock_message(path, message);
-                    Ok(serde_json::json!({}))
-                })
+                serde_json::from_slice::<MockMessage>(body)
+                    .map_err(|err| err.to_string())
+                    .map(|message| self.mock_message(path, message))
             }
             _ => return Reply::NotFound,
         };
@@ -241,11 +243,14 @@ impl EsmModules {
         Reply::Body { content_type: "application/json", body: Arc::new(value.to_string().into_bytes()) }
     }
 
-    fn mock_message(&self, path: &str, message: MockMessage) {
+    /// Carries out a mock message; `imported` in the answer to a registration says that the
+    /// realm already imported the file.
+    fn mock_message(&self, path: &str, message: MockMessage) -> serde_json::Value {
         match path {
             "/@mock/register" => {
                 let file = message.key.as_deref().and_then(|key| self.file_for(key)).filter(|file| file.is_file());
-                self.mocks.register(&message.realm.unwrap_or_default(), message.id, file);
+                let registered = self.mocks.register(&message.realm.unwrap_or_default(), message.id, file);
+                return serde_json::json!({ "imported": !registered });
             }
             "/@mock/prepared" => {
                 let ready = message.names.map(|names| (message.generation.unwrap_or(0), names));
@@ -254,6 +259,7 @@ impl EsmModules {
             "/@mock/reset" => self.mocks.reset(),
             _ => self.mocks.unregister(message.id),
         }
+        serde_json::json!({})
     }
 
     /// What `spec`, imported by the module at URL path `from` (realm prefix or not), is to the
