@@ -269,7 +269,14 @@ impl EsmModules {
     fn resolve_mock(&self, spec: &str, from: Option<&str>) -> Result<serde_json::Value, String> {
         let importer =
             from.and_then(|from| self.file_for(split_realm(from).1)).unwrap_or_else(|| self.root.join("index.js"));
-        let target = match self.resolver().resolve(&importer, spec, ImportKind::Import) {
+        // `/src/dep` is a URL path to the page (as to Vite): from the root, never the disk's root.
+        let found = match spec.strip_prefix('/').filter(|rest| !rest.starts_with('/')) {
+            Some(rest) => {
+                self.resolver().resolve(&self.root.join("index.js"), &format!("./{rest}"), ImportKind::Import)
+            }
+            None => self.resolver().resolve(&importer, spec, ImportKind::Import),
+        };
+        let target = match found {
             Ok(Resolution::File(target)) => target,
             Ok(Resolution::Builtin(name)) => return Err(format!("{name} is a node builtin, not a module of the page")),
             Ok(Resolution::Empty(_)) => {
@@ -277,7 +284,8 @@ impl EsmModules {
             }
             Err(err) => return Err(err.to_string()),
         };
-        let key = self.plain_url(&target).ok_or_else(|| format!("{} is not served to the page", target.display()))?;
+        // Where an unservable file is stays unsaid: the page may not learn about the disk outside.
+        let key = self.plain_url(&target).ok_or_else(|| format!("{spec} resolves outside what the page may load"))?;
         let bare = !(spec.starts_with('.') || spec.starts_with('/'));
         let package = bare && !(key.starts_with('/') && !key.starts_with(FS_PREFIX) && !key.contains("/node_modules/"));
         let base = if package {
@@ -730,6 +738,12 @@ mod tests {
             serde_json::json!({ "key": "/node_modules/pkg/main.js", "mocks": "/__mocks__/pkg.js", "package": true })
         );
         assert!(resolve("./gone", "/src/service.ts")["error"].is_string());
+        assert_eq!(
+            resolve("/src/dep.ts", "/src/service.ts")["key"],
+            "/src/dep.ts",
+            "root-relative, as the page sees it"
+        );
+        assert!(resolve("/etc/passwd", "/src/service.ts")["error"].is_string(), "not the disk's root");
 
         let post =
             |path: &str, body: serde_json::Value| json(modules.mock_request(path, None, body.to_string().as_bytes()));
