@@ -9,7 +9,8 @@
 //   synchronously, so the server answers that realm's request of the file — however an importer
 //   spells it — with a stub module re-exporting the mock's value from the registry. The stub's
 //   export names are the value's keys: they are sent once the value exists (settle() makes it
-//   before the hoisted imports run; after a `vi.doMock` the stub request waits for them).
+//   before the hoisted imports run, and waits until the server has the names; after a
+//   `vi.doMock` the stub request waits for them on the server).
 // - A package is reached by its bare specifier through the import map, to a URL every realm
 //   shares: the realm's scope gets an import map entry sending that specifier to the stub at
 //   `/@realm/<n>/@mock/<id>` instead (Chromium merges import maps added later).
@@ -24,6 +25,17 @@
 import { exportNames, installModuleMockPlatform } from "./module-mocks.js";
 
 const ACTUAL_QUERY = "proctor-actual";
+
+/** Mocks' export names (or failures) on their way to the server. */
+const announcing = new Set();
+
+// The hoisted imports run once settle() is done: by then the server has the names too, so their
+// stub requests never wait for them.
+const settleValues = globalThis.__proctorMocks.settle;
+globalThis.__proctorMocks.settle = async function settle() {
+  await settleValues();
+  await Promise.all([...announcing]);
+};
 
 /**
  * Installs the browser platform. `realm()` is the current realm's URL prefix (`/@realm/3`), or
@@ -119,7 +131,7 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
       }
       if (isPackage) addPackageMap(prefix, record.specifier, `${prefix}/@mock/${record.id}`);
       // After the calls around it (the hoisted vi.mock()s) are registered, as settle() would.
-      Promise.resolve()
+      const announced = Promise.resolve()
         .then(prepare)
         .then((value) => {
           const names = exportNames(record, value);
@@ -129,7 +141,9 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
           failures.set(record.id, error);
           return post("/@mock/prepared", { id: record.id });
         })
-        .catch(() => {});
+        .catch(() => {})
+        .finally(() => announcing.delete(announced));
+      announcing.add(announced);
     },
     // Synchronous too: an import right after `vi.doUnmock` must find the mock gone.
     unregistered(record) {

@@ -65,7 +65,8 @@ test("browser mocks: vi.mock resolves and registers synchronously, then reports 
   assert.match(resolve.path, /^\/@mock\/resolve\?spec=\.%2Fdep\.js&from=/);
   assert.equal(register.path, "/@mock/register");
   assert.deepEqual({ ...register.body, id: 0 }, { realm: "/@realm/2", id: 0, key: "/src/dep.js" });
-  await tick();
+  // What the hoisted code awaits before its imports: the names are at the server by then.
+  await globalThis.__proctorMocks.settle();
   const prepared = sent.find((request) => request.path === "/@mock/prepared");
   assert.equal(prepared.body.id, register.body.id);
   assert.deepEqual(prepared.body.names, ["value", "default"]);
