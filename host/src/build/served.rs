@@ -175,19 +175,18 @@ impl EsmModules {
         // A realm's URL is served as the URL it stands for; only a redirect must stay in the realm.
         let (realm, url_path) = split_realm(url_path);
         // A module the realm mocks is its stub, unless the mock itself asks for the actual one.
-        let actual = query.is_some_and(|q| q.split('&').any(|p| p == ACTUAL_QUERY));
-        if let (Some(realm), false) = (realm, actual) {
-            if let Some(id) = url_path.strip_prefix(MOCK_PREFIX).and_then(|id| id.parse().ok()) {
-                return self.mocks.stub_by_id(realm, id).map_or(Reply::NotFound, javascript);
-            }
-            if let Some(file) = self.file_for(url_path) {
-                if let Some(stub) = self.mocks.stub_for_file(realm, &file) {
-                    return javascript(stub);
-                }
-                self.mocks.note_imported(realm, &file);
-            }
+        let mocking = realm.filter(|_| !query.is_some_and(|q| q.split('&').any(|p| p == ACTUAL_QUERY)));
+        if let (Some(realm), Some(id)) = (mocking, url_path.strip_prefix(MOCK_PREFIX)) {
+            let stub = id.parse().ok().and_then(|id| self.mocks.stub_by_id(realm, id));
+            return stub.map_or(Reply::NotFound, javascript);
         }
         let Some(file) = self.file_for(url_path) else { return Reply::NotFound };
+        if let Some(realm) = mocking {
+            if let Some(stub) = self.mocks.stub_for_file(realm, &file) {
+                return javascript(stub);
+            }
+            self.mocks.note_imported(realm, &file);
+        }
         if !file.is_file() {
             // An extensionless or directory import: resolve it as the bundlers would.
             let found =
@@ -286,8 +285,9 @@ impl EsmModules {
         };
         // Where an unservable file is stays unsaid: the page may not learn about the disk outside.
         let key = self.plain_url(&target).ok_or_else(|| format!("{spec} resolves outside what the page may load"))?;
+        // A bare specifier of a file every realm shares: its import map entry is what to mock.
         let bare = !(spec.starts_with('.') || spec.starts_with('/'));
-        let package = bare && !(key.starts_with('/') && !key.starts_with(FS_PREFIX) && !key.contains("/node_modules/"));
+        let package = bare && (key.starts_with(FS_PREFIX) || key.contains("/node_modules/"));
         let base = if package {
             self.root.join("__mocks__").join(spec)
         } else {
@@ -296,7 +296,11 @@ impl EsmModules {
         };
         let mocks = MOCK_EXTENSIONS
             .iter()
-            .map(|ext| PathBuf::from(format!("{}{ext}", base.display())))
+            .map(|ext| {
+                let mut name = base.clone().into_os_string();
+                name.push(ext);
+                PathBuf::from(name)
+            })
             .find(|file| file.is_file())
             .and_then(|file| self.plain_url(&file));
         Ok(serde_json::json!({ "key": key, "mocks": mocks, "package": package }))
