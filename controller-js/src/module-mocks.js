@@ -185,6 +185,9 @@ function ownerOf(scope, location) {
     owners.set(scope.file, owner);
     automaticChecked.add(scope.file);
     setGeneration(owner, platform.nextGeneration());
+    // The test file's own names, so its imports find the owner even when a setup file or a
+    // helper made it (Vitest's vi.mock in a setup file mocks for the test file).
+    for (const [known, fileScope] of registry.byLocation) if (fileScope === scope) locationOwners.set(known, owner);
     const from = location === undefined ? undefined : location.startsWith("/") ? platform.toUrl(location) : withoutGeneration(location);
     for (const specifier of from === undefined ? [] : platform.automaticMocks(scope.file)) {
       let key;

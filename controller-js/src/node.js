@@ -19,6 +19,7 @@ import { fileEnvironments } from "./environment.js";
 import * as nodeModules from "./node-modules.js";
 import { connectWebSocket } from "./node-socket.js";
 import { trackPendingTimers } from "./realm.js";
+import { resetModuleMocks } from "./module-mocks.js";
 // Module mocking in node: the registry's platform part and the CommonJS side.
 import "./node-mocks.js";
 
@@ -98,8 +99,10 @@ export function startNode({ url, root = process.cwd(), files, setupFiles = [], e
     clearTimers: () => timers.clearAll(),
     // Project modules imported after this are new instances (node's loader hooks give their
     // URLs the new generation); node_modules stay loaded, as in a Vitest worker.
+    // The module mocks of the file before go too (module-mocks.js).
     freshModules: () => {
-      nodeModules.resetModules?.();
+      resetModuleMocks();
+      nodeModules.resetModules();
       return undefined;
     },
     environments: fileEnvironments({ root }),

@@ -3,9 +3,11 @@
 //! a package (automatically in a file that uses `jest`), a builtin, virtual mocks, `importActual`
 //! partial mocks, `doMock` with a later dynamic import, `resetModules`, a factory missing an
 //! export, a CommonJS file with `jest.mock` before `require`, a TypeScript file mocking through a
-//! path alias — and none of one file's mocks seen by the files run with it. The test files are
-//! written as the hoisting transform leaves them (mocks first, then awaited dynamic imports). On
-//! the node on PATH (20: the wrapped in-thread loader), node 24 (module.registerHooks) and 22.14.
+//! path alias, files whose mocks the transform hoists above their imports — and none of one
+//! file's mocks seen by the other files, in a fresh realm per file and in one shared realm
+//! (`--no-isolate`). Most test files are written as the hoisting transform leaves them (mocks
+//! first, then awaited dynamic imports), so they test the runtime alone. On the node on PATH
+//! (20: the wrapped in-thread loader), node 24 (module.registerHooks) and node 22.14.
 
 use proctor_e2e::downloads::{node24, node_release};
 use proctor_e2e::{Output, Project};
@@ -30,6 +32,8 @@ const EXPECTED: &[(&str, &str)] = &[
     ("test/factory.test.js::node:fs and fs are the same mocked builtin", "passed"),
     ("test/factory.test.js::a package with separate import and require files is mocked for both", "passed"),
     ("test/factory.test.js::a failure inside a mocked file's module names the plain file", "failed"),
+    ("test/hoisted-jest.test.cjs::jest.mock below the require still mocks it", "passed"),
+    ("test/hoisted.test.ts::vi.mock below the imports still mocks them", "passed"),
     ("test/jest-automatic.test.cjs::a package with a root __mocks__ file is mocked without jest.mock", "passed"),
     ("test/typed.test.ts::a TypeScript module is mocked", "passed"),
     ("test/typed.test.ts::an export the factory lacks is a link error naming it", "passed"),
@@ -69,6 +73,10 @@ fn module_mocks_work_in_node_and_stay_in_their_file() {
     let out = project.run(&["run", "--reporter", "json"]);
     assert_mocking(&out);
 
+    // One shared realm: the files load together, and each still sees only its own mocks.
+    let shared = project.run(&["run", "--no-isolate", "--reporter", "json"]);
+    assert_mocking(&shared);
+
     let text = project.run(&["run", "test/factory.test.js"]);
     assert!(text.stdout.contains("at boom (src/thrower.js:5:9)"), "{}", text.stdout);
 }
@@ -89,4 +97,43 @@ fn module_mocks_work_in_node_22_14() {
     let project = Project::fixture("mocking");
     let out = project.run_on_node(&node, &["run", "--reporter", "json"], &[]);
     assert_mocking(&out);
+}
+
+/// Vitest's `vi.mock` in a setup file mocks for every test file the setup runs before, and a
+/// file that unmocks it gets the real module; with and without a fresh realm per file.
+#[test]
+fn a_mock_made_in_a_setup_file_applies_to_each_test_file() {
+    let project = Project::empty();
+    project
+        .write("package.json", "{ \"type\": \"module\" }\n")
+        .write(
+            "proctor.toml",
+            "[[suite]]\nid = \"unit\"\nruntime = \"node\"\ntests = [\"test/*.test.js\"]\nsetup-files = [\"setup.js\"]\n",
+        )
+        .write("src/dep.js", "export const dep = \"real\";\n")
+        .write("src/use.js", "import { dep } from \"./dep.js\";\nexport const use = () => dep;\n")
+        .write("setup.js", "vi.mock(\"./src/dep.js\", () => ({ dep: \"from setup\" }));\n")
+        .write(
+            "test/a.test.js",
+            "import { use } from \"../src/use.js\";\ntest(\"a\", () => { expect(use()).toBe(\"from setup\"); });\n",
+        )
+        .write(
+            "test/b.test.js",
+            "import { use } from \"../src/use.js\";\ntest(\"b\", () => { expect(use()).toBe(\"from setup\"); });\n",
+        )
+        .write(
+            "test/c.test.js",
+            "import { use } from \"../src/use.js\";\nvi.unmock(\"../src/dep.js\");\n\
+             test(\"c\", () => { expect(use()).toBe(\"real\"); });\n",
+        );
+    for args in [&["run", "--reporter", "json"][..], &["run", "--no-isolate", "--reporter", "json"][..]] {
+        let out = project.run(args);
+        out.assert_code(0);
+        let expected = proctor_e2e::model(&[
+            ("test/a.test.js::a", "passed"),
+            ("test/b.test.js::b", "passed"),
+            ("test/c.test.js::c", "passed"),
+        ]);
+        assert_eq!(out.outcomes(), expected, "{args:?}: {}", out.stderr);
+    }
 }
