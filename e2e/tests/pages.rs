@@ -2,7 +2,8 @@
 //! web-test-runner's `testRunnerHtml`) carries its `<meta>`, title, attributes, stylesheet,
 //! classic scripts (one of the project's, chai's UMD build from node_modules, an inline one),
 //! module script and elements into the run page before the tests load, in the esm build and in
-//! an esbuild bundle, and a bad `page` is a config error at its place in proctor.toml. Also the
+//! an esbuild bundle, also after a file that changed the page (each file starts from the page),
+//! and a bad `page` is a config error at its place in proctor.toml. Also the
 //! esm server's realm prefix (`/@realm/<n>/...`): fresh instances of project modules per
 //! prefix, shared packages, and frames in a realm's module mapped to the file itself. These
 //! tests need Chromium and are never skipped; the chai case needs npm's registry.
@@ -68,9 +69,28 @@ describe("custom page", () => {
 });
 "#;
 
+/// A file that runs before the page's tests and changes the page: with a fresh realm per file
+/// (the default) the tests after it still find the page as it was.
+const POLLUTER: &str = r##"import { it } from "proctor";
+
+it("changes the page", () => {
+  document.getElementById("work-area").remove();
+  document.querySelector('meta[name="x"]').remove();
+  document.body.dataset.theme = "light";
+  document.documentElement.lang = "de";
+  document.title = "changed";
+  // In <body>: a <style> in <head> is kept for the next files, as a package's injected CSS must be.
+  const style = document.createElement("style");
+  style.textContent = "#work-area { width: 7px !important; }";
+  document.body.append(style);
+  window.Lib = undefined;
+});
+"##;
+
 /// The outcomes every run of the page's tests must have.
 fn page_outcomes() -> std::collections::BTreeMap<String, String> {
     model(&[
+        ("test/a-polluter.test.js::changes the page", "passed"),
         ("test/page.test.js::custom page::ran the page's classic scripts before the tests", "passed"),
         ("test/page.test.js::custom page::ran chai's UMD build from node_modules as a classic script", "passed"),
         ("test/page.test.js::custom page::ran the page's module script before the tests", "passed"),
@@ -91,7 +111,8 @@ fn page_project(build: &str) -> Option<Project> {
         .write("test/page.css", "#work-area { display: block; width: 123px; }\n")
         .write("test/vendor/lib.js", LIB)
         .write("test/page-setup.js", "window.moduleRan = `ran after Lib ${window.Lib.version}`;\n")
-        .write("test/page.test.js", PAGE_TEST);
+        .write("test/page.test.js", PAGE_TEST)
+        .write("test/a-polluter.test.js", POLLUTER);
     // A real copy, not a link: the page loads it by a path under the root.
     let chai = std::fs::read_to_string(deps.join("node_modules/chai/chai.js")).expect("chai's UMD build");
     project
@@ -109,6 +130,17 @@ fn assert_page_ran(out: &Output) {
 fn a_custom_page_carries_its_head_scripts_and_elements_into_the_run_page() {
     let _browser = proctor_e2e::browser_lock();
     let Some(project) = page_project("esm") else { return };
+    // The page's module script imports a package: the esm build's import map covers it.
+    project
+        .write(
+            "node_modules/page-helper/package.json",
+            r#"{"name":"page-helper","type":"module","exports":"./index.js"}"#,
+        )
+        .write("node_modules/page-helper/index.js", "export const ran = (version) => `ran after Lib ${version}`;\n")
+        .write(
+            "test/page-setup.js",
+            "import { ran } from \"page-helper\";\nwindow.moduleRan = ran(window.Lib.version);\n",
+        );
     assert_page_ran(&project.run(&["run", "--reporter", "json"]));
 }
 

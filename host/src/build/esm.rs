@@ -119,8 +119,16 @@ pub(super) fn build_esm(
     let starts: Vec<PathBuf> =
         files.iter().map(|(_, abs)| abs.canonicalize().unwrap_or_else(|_| abs.clone())).collect();
     // The setup files are walked from too: what they import is in the import map and preloaded.
+    // So are the page's own module scripts (`<script type="module" src>`), which import as test
+    // files do.
     let setup_starts: Vec<PathBuf> = setup.paths().into_iter().map(|abs| abs.canonicalize().unwrap_or(abs)).collect();
-    let walk = walk(modules, &starts.iter().chain(&setup_starts).cloned().collect::<Vec<_>>());
+    let page_starts: Vec<PathBuf> = page
+        .map(|page| super::page::page_modules(page, root))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|abs| abs.canonicalize().unwrap_or(abs))
+        .collect();
+    let walk = walk(modules, &[starts.as_slice(), &setup_starts, &page_starts].concat());
     // Every module the page will import — the controller's and everything the test files reach —
     // is preloaded at once instead of being found one import level at a time.
     let controller_resolver = Resolver::new(ResolveOptions {

@@ -104,28 +104,45 @@ fn with_parts(html: &str, parts: &PageParts) -> Result<String, String> {
 
 /// The page file and the project files it loads by URL (`<script src>`, `<link href>`: classic
 /// scripts, module scripts, stylesheets), for watch mode: a change to any of them reruns the
-/// suite, as none of them is in the import graph. URLs with a scheme or outside `root` are left
-/// out; a page that cannot be read or parsed names just itself.
+/// suite, as none of them is in the import graph. A page that cannot be read or parsed names
+/// just itself.
 pub fn page_files(page: &Path, root: &Path) -> Vec<PathBuf> {
     let mut files = vec![page.to_path_buf()];
-    let Ok(html) = std::fs::read_to_string(page) else { return files };
+    for file in linked_files(page, root, &[("script[src]", "src"), ("link[href]", "href")]) {
+        if !files.contains(&file) {
+            files.push(file);
+        }
+    }
+    files
+}
+
+/// The project files the page's `<script type="module" src>` elements load: the esm build walks
+/// them as it walks test files, so the import map covers their imports too.
+pub(super) fn page_modules(page: &Path, root: &Path) -> Vec<PathBuf> {
+    linked_files(page, root, &[("script[type=module][src]", "src")])
+}
+
+/// The project files named by the `attribute` of elements matching each selector of `links`,
+/// resolved as the browser resolves them against the page served at its own path. URLs with a
+/// scheme and paths outside `root` are left out.
+fn linked_files(page: &Path, root: &Path, links: &[(&str, &'static str)]) -> Vec<PathBuf> {
+    let Ok(html) = std::fs::read_to_string(page) else { return Vec::new() };
     let urls = std::cell::RefCell::new(Vec::new());
-    let collect = |attribute: &'static str| {
+    let mut settings = RewriteStrSettings::new();
+    for &(selector, attribute) in links {
         let urls = &urls;
-        move |el: &mut Element| {
+        settings = settings.append_element_content_handler(element!(selector, move |el: &mut Element| {
             if let Some(url) = el.get_attribute(attribute) {
                 urls.borrow_mut().push(url);
             }
             Ok(())
-        }
-    };
-    let settings = RewriteStrSettings::new()
-        .append_element_content_handler(element!("script[src]", collect("src")))
-        .append_element_content_handler(element!("link[href]", collect("href")));
+        }));
+    }
     if rewrite_str(&html, settings).is_err() {
-        return files;
+        return Vec::new();
     }
     let dir = page.parent().unwrap_or(root);
+    let mut files = Vec::new();
     for url in urls.into_inner() {
         let path = url.split(['?', '#']).next().unwrap_or_default();
         if path.is_empty() || path.starts_with("//") || path.contains(':') {
@@ -228,6 +245,7 @@ mod tests {
         let rel: Vec<String> =
             files.iter().map(|f| f.strip_prefix(dir.path()).unwrap().to_string_lossy().into_owned()).collect();
         assert_eq!(rel, ["page.html", "page.css", "vendor/lib.js", "src/setup.js"], "{files:?}");
+        assert_eq!(page_modules(&page, dir.path()), [dir.path().join("src/setup.js")]);
         assert_eq!(page_files(&root.join("gone.html"), root), [root.join("gone.html")]);
     }
 

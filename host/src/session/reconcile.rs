@@ -63,7 +63,9 @@ pub(crate) fn reconcile(
     let default_timeout = Duration::from_millis(suite.timeout_ms);
     let mut by_id: HashMap<&str, Location> = HashMap::new();
     let mut dynamic_by_parent: HashMap<String, Location> = HashMap::new();
-    for file in &suite.files {
+    // Only the files this load covers: with isolation a suite is reconciled file by file, and
+    // indexing every planned test each time cost O(files × tests).
+    for file in suite.files.iter().filter(|file| in_scope(&file.path)) {
         for (parent, test) in file.tests() {
             match (&test.id, test.dynamic) {
                 (Some(id), false) => {
