@@ -13,6 +13,7 @@
 import { installBrowserMocks } from "./browser-mocks.js";
 import { captureConsole } from "./console.js";
 import { createController } from "./controller.js";
+import { resetModuleMocks } from "./module-mocks.js";
 import { browserRuntimeInfo, socketUrl } from "./page.js";
 import { trackPendingTimers } from "./realm.js";
 import { installRealmImportMap, realmPrefix } from "./realm-map.js";
@@ -128,6 +129,8 @@ export function startBrowser({ url, files, setupFiles = [], sequential = false, 
     // (packages, proctor itself) map to the same shared URLs.
     freshModules: () => {
       if (!realms) return undefined;
+      // The file before's module mocks go with its realm (as node.js's fresh realm drops them).
+      resetModuleMocks();
       realm += 1;
       // Aliased and extensionless imports of project files must stay in the realm too.
       installRealmImportMap(realm);
