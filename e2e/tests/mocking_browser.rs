@@ -8,8 +8,9 @@
 //! `{ spy: true }` automock, a factory that throws failing its file's load, `vi.doMock`
 //! applies to a later `import()` and `vi.doUnmock` takes it back, `vi.doMock` of a module the
 //! file already imported says it comes too late, a factory that lacks a name
-//! is a load error saying so, and the file run after them all sees only real modules. Without
-//! isolation, or in a bundle, mocking fails with the reason.
+//! is a load error saying so, and the file run after them all sees only real modules. A setup
+//! file's mock applies to each test file it runs before. Without isolation, or in a bundle,
+//! mocking fails with the reason.
 
 use proctor_e2e::{browser_lock, model, Output, Project};
 
@@ -101,4 +102,35 @@ fn in_a_bundle_mocking_says_it_needs_the_esm_build() {
         assert_eq!(outcomes[&format!("test/dynamic.test.js::{test}")], "failed", "{outcomes:?}");
     }
     assert_eq!(outcomes["test/z-real.test.js::another file's mocks are not seen here"], "passed", "{outcomes:?}");
+}
+
+#[test]
+fn a_setup_files_mock_applies_to_every_test_file_in_chromium() {
+    let _lock = browser_lock();
+    let project = Project::empty();
+    project
+        .write(
+            "proctor.toml",
+            "[[suite]]\nid = \"browser\"\nruntime = \"chromium\"\ntests = [\"test/*.test.js\"]\n\
+             setup-files = [\"test/setup.js\"]\n",
+        )
+        .write("package.json", "{ \"type\": \"module\" }\n")
+        .write("src/who.js", "export const who = \"real\";\n")
+        .write("test/setup.js", "vi.mock(\"../src/who.js\", () => ({ who: \"from setup\" }));\n")
+        .write(
+            "test/a.test.js",
+            "import { who } from \"../src/who.js\";\ntest(\"a\", () => expect(who).toBe(\"from setup\"));\n",
+        )
+        .write(
+            "test/b.test.js",
+            "import { who } from \"../src/who.js\";\ntest(\"b\", () => expect(who).toBe(\"from setup\"));\n",
+        );
+    let out = project.run(&["run", "--reporter", "json"]);
+    out.assert_code(0);
+    assert_eq!(
+        out.outcomes(),
+        model(&[("test/a.test.js::a", "passed"), ("test/b.test.js::b", "passed")]),
+        "{}",
+        out.stderr
+    );
 }
