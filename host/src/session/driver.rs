@@ -117,6 +117,8 @@ struct Driver<'a, 'e, L: Launch> {
     load_skip: Vec<String>,
     /// With isolation, the file being run: every load (also after a restart) loads only it.
     only: Vec<String>,
+    /// The id of a `load` sent ahead, behind the previous file's `finish`.
+    prefetched: Option<CommandId>,
 }
 
 /// Reports the suite's selected files that did not parse as load errors; returns the other
@@ -172,6 +174,7 @@ pub async fn run_suite<L: Launch>(
         load_sequential: false,
         load_skip: Vec::new(),
         only: Vec::new(),
+        prefetched: None,
     };
     if settings.isolate {
         driver.run_isolated().await;
@@ -214,7 +217,7 @@ impl<L: Launch> Driver<'_, '_, L> {
         let scheduled = reconcile(self.settings, &registered, |_| true);
         self.emitter.ledger().schedule(&scheduled, true);
         if let Some(mut still_live) = self.dispatch(live, scheduled.into()).await {
-            if self.close_groups(&mut still_live, false).await {
+            if self.close_groups(&mut still_live, false, None).await {
                 self.shut_down(still_live).await;
             }
         }
@@ -233,6 +236,8 @@ impl<L: Launch> Driver<'_, '_, L> {
     async fn run_isolated(&mut self) {
         let steps = file_steps(self.settings.suite, self.settings.seed);
         let mut live: Option<Live<L::Running>> = None;
+        // The load already sent for this step's file, with the previous file's `finish`.
+        let mut sent_load: Option<CommandId> = None;
         for (index, step) in steps.iter().enumerate() {
             let scope: Vec<&str> = step.iter().map(|f| f.path.as_str()).collect();
             let in_scope = |file: &str| scope.contains(&file);
@@ -244,8 +249,12 @@ impl<L: Launch> Driver<'_, '_, L> {
                 continue;
             }
             self.only = vec![file.path.clone()];
+            let prefetched = sent_load.take();
             let loaded = match live.take() {
-                Some(mut running) => match self.load_files(&mut running, true).await {
+                Some(mut running) => match match prefetched {
+                    Some(load) => self.await_loaded(&mut running, load).await,
+                    None => self.load_files(&mut running, true).await,
+                } {
                     Ok((registered, errors)) => Ok((running, registered, errors)),
                     Err(StartError::LoadStalled { file: stalled, waited }) => {
                         let stalled = stalled.unwrap_or_else(|| file.path.clone());
@@ -287,9 +296,15 @@ impl<L: Launch> Driver<'_, '_, L> {
             self.emitter.ledger().schedule(&scheduled, index + 1 == steps.len());
             if let Some(mut still_live) = self.dispatch(running, scheduled.into()).await {
                 let last = index + 1 == steps.len();
-                if self.close_groups(&mut still_live, !last).await {
+                // The next file's load goes out with this file's `finish`, which the controller
+                // runs first: one round trip per file less. Not when nothing more will run.
+                let next = steps.get(index + 1).and_then(|step| step.iter().find(|f| f.selected));
+                let prefetch = next.filter(|_| self.settings.fail_fast.and_then(FailFast::reason).is_none());
+                if self.close_groups(&mut still_live, !last, prefetch.map(|f| f.path.clone())).await {
+                    sent_load = self.prefetched.take();
                     live = Some(still_live);
                 }
+                self.prefetched = None;
             }
         }
         if let Some(running) = live {
@@ -491,6 +506,12 @@ impl<L: Launch> Driver<'_, '_, L> {
         live: &mut Live<L::Running>,
         fresh: bool,
     ) -> Result<(Vec<RegisteredTest>, Vec<LoadError>), StartError> {
+        let load = self.send_load(live, fresh);
+        self.await_loaded(live, load).await
+    }
+
+    /// Sends `load` for the files to load now (see [`Driver::load_files`]); returns its id.
+    fn send_load(&mut self, live: &Live<L::Running>, fresh: bool) -> CommandId {
         let epoch = live.epoch;
         let load = self.command_id();
         // Read at every start, so a runtime restarted after a crash sees what was written since.
@@ -512,6 +533,16 @@ impl<L: Launch> Driver<'_, '_, L> {
             only: self.only.clone(),
             fresh,
         });
+        load
+    }
+
+    /// Waits for the answer to `load`. The runtime is killed when this fails.
+    async fn await_loaded(
+        &mut self,
+        live: &mut Live<L::Running>,
+        load: CommandId,
+    ) -> Result<(Vec<RegisteredTest>, Vec<LoadError>), StartError> {
+        let epoch = live.epoch;
         // Loading may take as long as it needs while files keep settling; it stalls when none
         // has for a whole test timeout. A single file is known before it says so.
         let window = self.suite_timeout();
@@ -830,9 +861,15 @@ impl<L: Launch> Driver<'_, '_, L> {
     /// Closes every open group (afterAll hooks); true when the runtime is still usable. Each
     /// hook has the suite's timeout (or its own) and is named when it does not finish. `quick`:
     /// more files follow in this runtime, so the controller does not wait for leftover timers.
-    async fn close_groups(&mut self, live: &mut Live<L::Running>, quick: bool) -> bool {
+    /// `then_load`: the file to load next in this runtime, whose `load` is sent right behind
+    /// `finish` (its id is left in `self.prefetched`).
+    async fn close_groups(&mut self, live: &mut Live<L::Running>, quick: bool, then_load: Option<String>) -> bool {
         let command = self.command_id();
         let _ = live.conn.outbox.send(HostMessage::Finish { run: live.epoch, id: command, quick });
+        if let Some(file) = then_load {
+            self.only = vec![file];
+            self.prefetched = Some(self.send_load(live, true));
+        }
         let mut started = Instant::now();
         let mut hook: Option<RunningHook> = None;
         let problem = loop {
