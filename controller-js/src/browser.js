@@ -10,8 +10,10 @@
 // wrapped: a `setTimeout`/`setInterval` callback runs as the test that scheduled it, and what it
 // prints or throws after that test ended is reported as that test's, not the running one's.
 
+import { installBrowserMocks } from "./browser-mocks.js";
 import { captureConsole } from "./console.js";
 import { createController } from "./controller.js";
+import { resetModuleMocks } from "./module-mocks.js";
 import { browserRuntimeInfo, socketUrl } from "./page.js";
 import { trackPendingTimers } from "./realm.js";
 import { installRealmImportMap, realmPrefix } from "./realm-map.js";
@@ -127,13 +129,19 @@ export function startBrowser({ url, files, setupFiles = [], sequential = false, 
     // (packages, proctor itself) map to the same shared URLs.
     freshModules: () => {
       if (!realms) return undefined;
+      // The file before's module mocks go with its realm (as node.js's fresh realm drops them).
+      resetModuleMocks();
       realm += 1;
       // Aliased and extensionless imports of project files must stay in the realm too.
       installRealmImportMap(realm);
       return realmPrefix(realm);
     },
+    // Module mocks are served per realm prefix, so the first file gets one too.
+    prefixesEveryRealm: realms,
   };
   let realm = 0;
+  // Module mocks replace a module for one realm; a bundle (`realms` false) has no module URLs.
+  installBrowserMocks({ realm: () => (realm > 0 ? realmPrefix(realm) : undefined), bundled: !realms });
   const pending = trackPendingTimers(globalThis);
   // A stylesheet in the page (the bundle's CSS, a custom page's <link>) applies before any test
   // file loads: a test that reads a computed style must not race its download.

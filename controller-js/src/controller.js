@@ -42,6 +42,7 @@ const HOOK_KINDS = {
  *     settle?(): Promise<void> | undefined,
  *     clearTimers?(): void,
  *     freshModules?(): string | undefined,
+ *     prefixesEveryRealm?: boolean,
  *     environments?: { enter(file: string, name: string): Promise<void>, show(file: string): void, done(file: string): unknown },
  *   },
  *   files: { file: string, url?: string, load(): Promise<unknown>, environment?: string }[],
@@ -61,7 +62,8 @@ const HOOK_KINDS = {
  *   realm goes back to what it was before the first file (realm.js; `adapter.clearTimers`
  *   clears the timers the tests left), and `adapter.freshModules()` makes the next imports of
  *   project modules new instances; it may return a URL prefix under which the runtime serves
- *   them (the browser's `/@realm/<n>`), which the test file's `load(url)` then imports.
+ *   them (the browser's `/@realm/<n>`), which the test file's `load(url)` then imports;
+ *   `adapter.prefixesEveryRealm` asks for a prefix for the first file too.
  *   `setupFiles` run before each test file, inside its realm (setup-files.js). `environment` is
  *   the suite's (`node`, `jsdom`, `happy-dom`), which a file's own `environment` (its docblock)
  *   overrides; `adapter.environments` makes them (node only: browsers are the real DOM). Either
@@ -199,6 +201,11 @@ export function createController({ send, adapter, files, setupFiles = [], enviro
       prefix = adapter.freshModules?.();
       declareFiles(prefix, message.only?.length > 0 ? new Set(message.only) : null);
       loadErrors = null;
+    } else if (prefix === undefined && message.only?.length > 0 && adapter.prefixesEveryRealm) {
+      // The first file of an isolated run (a fresh page) gets a realm prefix too, so what is
+      // served for its realm alone (the browser's module mocks) stays in it.
+      prefix = adapter.freshModules?.();
+      declareFiles(prefix);
     }
     // Modules are cached, so a second `load` in the same runtime cannot re-register: it starts
     // the new run from a clean slate of groups and reports the same tree.

@@ -1,8 +1,9 @@
 // Module mocking's registry: what `vi.mock` / `jest.mock` and their kin record, and what the
 // module loader asks it (node: node-mocks.js and the hooks in node-register.js, through
-// `globalThis.__proctorMocks`). Platform-neutral; the platform (node) installs the parts that
-// resolve, import and require with `installModuleMockPlatform`, and without one (the browser,
-// for now) every mocking call throws a clear error.
+// `globalThis.__proctorMocks`). Platform-neutral; the platform (node: node-mocks.js; a browser
+// page: browser-mocks.js, whose server serves the mocks) installs the parts that resolve,
+// import and require with `installModuleMockPlatform`, and without one every mocking call
+// throws a clear error.
 //
 // Mocks belong to the test file that made them, even when files share a realm. Files are
 // imported concurrently into one runtime (and later one at a time, with `resetModuleMocks()`
@@ -74,7 +75,11 @@ import { callerLocations, registry, stackLocations, withoutGeneration } from "./
  *   checkHooks(): void,
  *   hasAutomaticMocks(): boolean,
  *   automaticMocks(file: string): string[],
+ *   registered?(record: object, generation: number, prepare: () => unknown): void,
+ *   unregistered?(record: object): void,
  * }} Platform
+ * `registered` / `unregistered` (the browser's): told of each mock as it is made or dropped;
+ * `prepare()` makes (or returns the promise of) the mock's value for `generation`.
  */
 
 /** @type {Platform | null} */
@@ -279,7 +284,8 @@ function sourceFor(record, generation) {
   return `${lines.join("\n")}\n`;
 }
 
-function exportNames(record, value) {
+/** The export names of mock `record`'s `value` (its own keys); throws Vitest's error for a non-object. */
+export function exportNames(record, value) {
   if (value === null || (typeof value !== "object" && typeof value !== "function")) {
     throw new TypeError(
       `[vitest] vi.mock(${JSON.stringify(record.specifier)}, factory?) is not returning an object. ` +
@@ -421,7 +427,7 @@ function setGeneration(owner, generation) {
 
 function requirePlatform(what) {
   if (platform === null) {
-    throw new Error(`${what} is not supported in this runtime: proctor mocks modules in node only for now`);
+    throw new Error(`${what} is not supported in this runtime: proctor mocks modules in node and in the browser's esm build`);
   }
   return platform;
 }
@@ -470,6 +476,8 @@ export function mockModule(specifier, factory, options) {
   // conditions): the mock stands for both.
   const required = requiredKey(specifier, caller);
   if (required !== null && required !== key) owner.mocks.set(required, record);
+  // The browser's server must know the mock before anything imports it (browser-mocks.js).
+  platform.registered?.(record, owner.generation, () => prepare(record, owner.generation, "module", true));
 }
 
 /** The key `specifier` names for a `require` from the caller, or null when it names none. */
@@ -498,6 +506,7 @@ export function unmockModule(specifier) {
   if (record === undefined) return;
   for (const [known, mock] of owner.mocks) if (mock === record) owner.mocks.delete(known);
   records.delete(record.id);
+  platform.unregistered?.(record);
 }
 
 /**

@@ -94,3 +94,18 @@ test("realm: a fresh load registers only its file, in a realm without the earlie
   // The earlier file's tests are forgotten: asking for one is an error, not a stale run.
   assert.equal((await host.runTest("a.test.js::a")).status, "failed");
 });
+
+test("realm: an adapter that prefixes every realm gets one for the first file of an isolated run too", async () => {
+  const path = join(root, "first.test.js");
+  writeFileSync(path, `import { it } from ${api};\nit("first", () => {});\n`);
+  const url = pathToFileURL(path).href;
+  const files = [{ file: "first.test.js", url, load: () => import(url) }];
+  let fresh = 0;
+  const isolated = startController(files, { adapter: { freshModules: () => void fresh++, prefixesEveryRealm: true } });
+  await isolated.command({ type: "load", only: ["first.test.js"] });
+  assert.equal(fresh, 1, "the first file's realm is made fresh (a prefix of its own)");
+  fresh = 0;
+  const shared = startController(files, { adapter: { freshModules: () => void fresh++, prefixesEveryRealm: true } });
+  await shared.command({ type: "load" });
+  assert.equal(fresh, 0, "files sharing one realm (no isolation) get no prefix");
+});

@@ -9,6 +9,7 @@ mod cjs;
 mod entry;
 mod esm;
 mod manifest;
+mod mocks;
 mod modules;
 mod page;
 mod served;

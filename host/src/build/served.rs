@@ -11,6 +11,7 @@
 //! the shared URLs.
 
 use super::cjs;
+use super::mocks::{BrowserMocks, MOCK_EXTENSIONS};
 use super::modules::ProjectModules;
 use crate::paths::{file_url, normalize, percent_decode};
 use crate::resolve::{ImportKind, Resolution, Resolver};
@@ -87,6 +88,8 @@ pub struct EsmModules {
     wanted: Mutex<HashMap<PathBuf, BTreeSet<String>>>,
     /// URL paths requested that were not there, in order.
     missing: Mutex<Vec<String>>,
+    /// The module mocks of the page's current realm (mocks.rs).
+    mocks: BrowserMocks,
 }
 
 impl std::fmt::Debug for EsmModules {
@@ -108,6 +111,7 @@ impl EsmModules {
             maps: Mutex::new(HashMap::new()),
             wanted: Mutex::new(HashMap::new()),
             missing: Mutex::new(Vec::new()),
+            mocks: BrowserMocks::default(),
         }
     }
 
@@ -170,7 +174,19 @@ impl EsmModules {
         let requested = url_path;
         // A realm's URL is served as the URL it stands for; only a redirect must stay in the realm.
         let (realm, url_path) = split_realm(url_path);
+        // A module the realm mocks is its stub, unless the mock itself asks for the actual one.
+        let mocking = realm.filter(|_| !query.is_some_and(|q| q.split('&').any(|p| p == ACTUAL_QUERY)));
+        if let (Some(realm), Some(id)) = (mocking, url_path.strip_prefix(MOCK_PREFIX)) {
+            let stub = id.parse().ok().and_then(|id| self.mocks.stub_by_id(realm, id));
+            return stub.map_or(Reply::NotFound, javascript);
+        }
         let Some(file) = self.file_for(url_path) else { return Reply::NotFound };
+        if let Some(realm) = mocking {
+            if let Some(stub) = self.mocks.stub_for_file(realm, &file) {
+                return javascript(stub);
+            }
+            self.mocks.note_imported(realm, &file);
+        }
         if !file.is_file() {
             // An extensionless or directory import: resolve it as the bundlers would.
             let found =
@@ -199,6 +215,95 @@ impl EsmModules {
             Some(served) => Reply::Body { content_type: served.content_type, body: served.body },
             None => Reply::NotFound,
         }
+    }
+
+    /// A request of the page's module-mock endpoints (mocks.rs): `path` is under `/@mock/`,
+    /// `body` the request's JSON body (empty for a GET). Answers JSON; `{ "error": ... }` when
+    /// the request cannot be met.
+    pub fn mock_request(&self, path: &str, query: Option<&str>, body: &[u8]) -> Reply {
+        let answer = match path {
+            "/@mock/resolve" => {
+                let param = |name: &str| {
+                    query?.split('&').find_map(|pair| pair.strip_prefix(name)?.strip_prefix('=')).map(percent_decode)
+                };
+                match param("spec") {
+                    Some(spec) => self.resolve_mock(&spec, param("from").as_deref()),
+                    None => Err("a resolve request names no `spec`".to_string()),
+                }
+            }
+            "/@mock/register" | "/@mock/prepared" | "/@mock/unregister" | "/@mock/reset" => {
+                serde_json::from_slice::<MockMessage>(body)
+                    .map_err(|err| err.to_string())
+                    .map(|message| self.mock_message(path, message))
+            }
+            _ => return Reply::NotFound,
+        };
+        let value = answer.unwrap_or_else(|error| serde_json::json!({ "error": error }));
+        Reply::Body { content_type: "application/json", body: Arc::new(value.to_string().into_bytes()) }
+    }
+
+    /// Carries out a mock message; `imported` in the answer to a registration says that the
+    /// realm already imported the file.
+    fn mock_message(&self, path: &str, message: MockMessage) -> serde_json::Value {
+        match path {
+            "/@mock/register" => {
+                let file = message.key.as_deref().and_then(|key| self.file_for(key)).filter(|file| file.is_file());
+                let registered = self.mocks.register(&message.realm.unwrap_or_default(), message.id, file);
+                return serde_json::json!({ "imported": !registered });
+            }
+            "/@mock/prepared" => {
+                let ready = message.names.map(|names| (message.generation.unwrap_or(0), names));
+                self.mocks.prepared(message.id, ready);
+            }
+            "/@mock/reset" => self.mocks.reset(),
+            _ => self.mocks.unregister(message.id),
+        }
+        serde_json::json!({})
+    }
+
+    /// What `spec`, imported by the module at URL path `from` (realm prefix or not), is to the
+    /// page's mock registry: its key (the URL path of the file it resolves to), and its
+    /// `__mocks__` file's URL path if there is one (beside a project file; in the root's
+    /// `__mocks__/` for a package).
+    fn resolve_mock(&self, spec: &str, from: Option<&str>) -> Result<serde_json::Value, String> {
+        let importer =
+            from.and_then(|from| self.file_for(split_realm(from).1)).unwrap_or_else(|| self.root.join("index.js"));
+        // `/src/dep` is a URL path to the page (as to Vite): from the root, never the disk's root.
+        let found = match spec.strip_prefix('/').filter(|rest| !rest.starts_with('/')) {
+            Some(rest) => {
+                self.resolver().resolve(&self.root.join("index.js"), &format!("./{rest}"), ImportKind::Import)
+            }
+            None => self.resolver().resolve(&importer, spec, ImportKind::Import),
+        };
+        let target = match found {
+            Ok(Resolution::File(target)) => target,
+            Ok(Resolution::Builtin(name)) => return Err(format!("{name} is a node builtin, not a module of the page")),
+            Ok(Resolution::Empty(_)) => {
+                return Err(format!("{spec} is mapped to an empty module (package.json `browser`)"))
+            }
+            Err(err) => return Err(err.to_string()),
+        };
+        // Where an unservable file is stays unsaid: the page may not learn about the disk outside.
+        let key = self.plain_url(&target).ok_or_else(|| format!("{spec} resolves outside what the page may load"))?;
+        // A bare specifier of a file every realm shares: its import map entry is what to mock.
+        let bare = !(spec.starts_with('.') || spec.starts_with('/'));
+        let package = bare && (key.starts_with(FS_PREFIX) || key.contains("/node_modules/"));
+        let base = if package {
+            self.root.join("__mocks__").join(spec)
+        } else {
+            let stem = target.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            target.parent().unwrap_or(&self.root).join("__mocks__").join(stem)
+        };
+        let mocks = MOCK_EXTENSIONS
+            .iter()
+            .map(|ext| {
+                let mut name = base.clone().into_os_string();
+                name.push(ext);
+                PathBuf::from(name)
+            })
+            .find(|file| file.is_file())
+            .and_then(|file| self.plain_url(&file));
+        Ok(serde_json::json!({ "key": key, "mocks": mocks, "package": package }))
     }
 
     /// The file at `url_path` (realm prefix or not) exactly as it is on disk: what a classic
@@ -402,6 +507,31 @@ impl EsmModules {
     }
 }
 
+/// The query that asks for a mocked module's actual code (`vi.importActual`, automocks).
+pub const ACTUAL_QUERY: &str = "proctor-actual";
+
+/// Where a realm's mocked packages are served: `/@realm/<n>/@mock/<id>`.
+const MOCK_PREFIX: &str = "/@mock/";
+
+/// A page's message to the mock endpoints (browser-mocks.js).
+#[derive(Debug, serde::Deserialize)]
+struct MockMessage {
+    id: u64,
+    #[serde(default)]
+    realm: Option<String>,
+    #[serde(default)]
+    key: Option<String>,
+    #[serde(default)]
+    generation: Option<u64>,
+    /// The value's export names; absent when making the value failed.
+    #[serde(default)]
+    names: Option<Vec<String>>,
+}
+
+fn javascript(source: String) -> Reply {
+    Reply::Body { content_type: "text/javascript", body: Arc::new(source.into_bytes()) }
+}
+
 /// `to` (a URL path) as `from`'s wrapper imports it: relative when both are project files, so
 /// that under a realm prefix the import stays in the realm (a fresh instance, as a relative ES
 /// import gets); packages and `/@fs/` files stay absolute, shared by every realm.
@@ -581,6 +711,69 @@ mod tests {
         );
         assert!(modules.map_for("/a.test.js").is_some(), "its stacks map back");
         assert_eq!(body(modules.respond("/a.js", None, None)), "export const a = 1;\n");
+    }
+
+    #[test]
+    fn a_realm_that_mocks_a_file_gets_its_stub_and_the_actual_code_on_request() {
+        let dir = project(&[
+            ("src/dep.ts", "export const one: number = 1;\n"),
+            ("src/__mocks__/dep.js", "export const one = 2;\n"),
+            ("src/service.ts", "import { one } from './dep';\nexport const two = one + 1;\n"),
+            ("node_modules/pkg/package.json", "{ \"name\": \"pkg\", \"main\": \"main.js\" }"),
+            ("node_modules/pkg/main.js", "export const p = 1;\n"),
+            ("__mocks__/pkg.js", "export const p = 2;\n"),
+        ]);
+        let root = dir.path().canonicalize().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        let modules = esm_modules(&root, cache.path());
+        let json = |reply| serde_json::from_str::<serde_json::Value>(&body(reply)).unwrap();
+        let resolve = |spec: &str, from: &str| {
+            json(modules.mock_request("/@mock/resolve", Some(&format!("spec={spec}&from={from}")), b""))
+        };
+        // Extensionless, from a realm URL: the file's URL path and its `__mocks__` file.
+        let dep = resolve("./dep", "/@realm/3/src/service.ts");
+        assert_eq!(
+            dep,
+            serde_json::json!({ "key": "/src/dep.ts", "mocks": "/src/__mocks__/dep.js", "package": false })
+        );
+        let pkg = resolve("pkg", "/src/service.ts");
+        assert_eq!(
+            pkg,
+            serde_json::json!({ "key": "/node_modules/pkg/main.js", "mocks": "/__mocks__/pkg.js", "package": true })
+        );
+        assert!(resolve("./gone", "/src/service.ts")["error"].is_string());
+        assert_eq!(
+            resolve("/src/dep.ts", "/src/service.ts")["key"],
+            "/src/dep.ts",
+            "root-relative, as the page sees it"
+        );
+        assert!(resolve("/etc/passwd", "/src/service.ts")["error"].is_string(), "not the disk's root");
+
+        let post =
+            |path: &str, body: serde_json::Value| json(modules.mock_request(path, None, body.to_string().as_bytes()));
+        post("/@mock/register", serde_json::json!({ "realm": "/@realm/3", "id": 4, "key": "/src/dep.ts" }));
+        post("/@mock/prepared", serde_json::json!({ "id": 4, "generation": 2, "names": ["one"] }));
+        let stub = body(modules.respond("/@realm/3/src/dep.ts", None, Some("script")));
+        assert!(stub.contains("__proctorMocks.value(4, 2)") && stub.contains("as \"one\""), "{stub}");
+        // However it is spelled: the redirect of an extensionless URL lands on the stub too.
+        assert!(
+            matches!(modules.respond("/@realm/3/src/dep", None, Some("script")), Reply::Redirect(to) if to == "/@realm/3/src/dep.ts")
+        );
+        for actual in [
+            modules.respond("/@realm/3/src/dep.ts", Some("proctor-actual"), None),
+            modules.respond("/@realm/4/src/dep.ts", None, None),
+        ] {
+            assert!(body(actual).contains("export const one = 1;"), "the actual module");
+        }
+        post("/@mock/register", serde_json::json!({ "realm": "/@realm/3", "id": 5, "key": null }));
+        post("/@mock/prepared", serde_json::json!({ "id": 5, "generation": 2, "names": ["default", "p"] }));
+        assert!(body(modules.respond("/@realm/3/@mock/5", None, None)).contains("export default m[\"default\"]"));
+        post("/@mock/unregister", serde_json::json!({ "id": 4 }));
+        assert!(body(modules.respond("/@realm/3/src/dep.ts", None, None)).contains("export const one = 1;"));
+        assert!(
+            json(modules.mock_request("/@mock/register", None, b"{")).get("error").is_some(),
+            "a bad body is an error"
+        );
     }
 
     #[test]

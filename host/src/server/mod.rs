@@ -216,6 +216,9 @@ async fn shell_page(
 async fn serve_module(modules: Arc<EsmModules>, request: Request) -> Response {
     let path = request.uri().path().to_string();
     let query = request.uri().query().map(String::from);
+    if path.starts_with("/@mock/") {
+        return mock_request(modules, path, query, request).await;
+    }
     let (dest, mode) = {
         let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok()).map(String::from);
         (header("sec-fetch-dest"), header("sec-fetch-mode"))
@@ -228,6 +231,11 @@ async fn serve_module(modules: Arc<EsmModules>, request: Request) -> Response {
         false => modules.respond(&path, query.as_deref(), dest.as_deref()),
     })
     .await;
+    reply_response(reply)
+}
+
+/// The HTTP response for what [`EsmModules`] answered (or why its task failed).
+fn reply_response(reply: Result<Reply, tokio::task::JoinError>) -> Response {
     match reply {
         Ok(Reply::Body { content_type, body }) => {
             ([(header::CONTENT_TYPE, content_type)], axum::body::Bytes::from(body.to_vec())).into_response()
@@ -236,6 +244,18 @@ async fn serve_module(modules: Arc<EsmModules>, request: Request) -> Response {
         Ok(Reply::NotFound) => (StatusCode::NOT_FOUND, "not found\n").into_response(),
         Err(err) => (StatusCode::INTERNAL_SERVER_ERROR, format!("failed to serve the module: {err}\n")).into_response(),
     }
+}
+
+/// The page's module-mock endpoints (build/mocks.rs): small JSON requests, token-checked like
+/// every other; answered off the async threads like modules, since they resolve.
+async fn mock_request(modules: Arc<EsmModules>, path: String, query: Option<String>, request: Request) -> Response {
+    const LIMIT: usize = 1 << 20;
+    let body = match axum::body::to_bytes(request.into_body(), LIMIT).await {
+        Ok(body) => body,
+        Err(err) => return (StatusCode::BAD_REQUEST, format!("unreadable mock request: {err}\n")).into_response(),
+    };
+    let reply = tokio::task::spawn_blocking(move || modules.mock_request(&path, query.as_deref(), &body)).await;
+    reply_response(reply)
 }
 
 /// ServeDir refuses `..`, but follows symlinks; a link that leads out of the project must not

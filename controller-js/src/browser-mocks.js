@@ -1,0 +1,206 @@
+// Module mocking in Chromium (the `esm` build): module-mocks.js's platform for a page. A page
+// fetches its modules from the host's server by URL, so a mock is the server's business: the
+// registry's calls come here, and this file tells the server (host/src/build/mocks.rs).
+//
+// - A mocked specifier is resolved by the server with the suite's one resolver (aliases,
+//   extensionless and `.js`→`.ts` paths, packages), synchronously: `vi.mock` must know what it
+//   mocks before it returns. The registry's key is the file's URL path (`/src/dep.ts`).
+// - The mock is registered for the current realm (`/@realm/<n>`, one per test file), also
+//   synchronously, so the server answers that realm's request of the file — however an importer
+//   spells it — with a stub module re-exporting the mock's value from the registry. The stub's
+//   export names are the value's keys: they are sent once the value exists (settle() makes it
+//   before the hoisted imports run, and waits until the server has the names; after a
+//   `vi.doMock` the stub request waits for them on the server).
+// - A package is reached by its bare specifier through the import map, to a URL every realm
+//   shares: the realm's scope gets an import map entry sending that specifier to the stub at
+//   `/@realm/<n>/@mock/<id>` instead (Chromium merges import maps added later).
+// - `vi.importActual`, automocks and `__mocks__` files import the actual module under the realm
+//   with `?proctor-actual`, which the server never answers with a stub.
+// - A file the realm already imported (a setup file did, or the test before a `vi.doMock`)
+//   cannot be mocked there any more: the page keeps its instance. The server knows what each
+//   realm requested and refuses the registration, and the mocking call throws saying so.
+// Mocks need a realm per test file: in a bundle, or with isolation off, every mocking call
+// throws and says why.
+
+import { exportNames, installModuleMockPlatform } from "./module-mocks.js";
+
+const ACTUAL_QUERY = "proctor-actual";
+
+/** Mocks' export names (or failures) on their way to the server. */
+const announcing = new Set();
+
+// The hoisted imports run once settle() is done: by then the server has the names too, so their
+// stub requests never wait for them.
+const settleValues = globalThis.__proctorMocks.settle;
+globalThis.__proctorMocks.settle = async function settle() {
+  await settleValues();
+  await Promise.all([...announcing]);
+};
+
+/**
+ * Installs the browser platform. `realm()` is the current realm's URL prefix (`/@realm/3`), or
+ * undefined while the files share one (isolation off); `bundled`: the files are one bundle.
+ * @param {{ realm: () => string | undefined, bundled: boolean, origin?: string }} options
+ */
+export function installBrowserMocks({ realm, bundled, origin = globalThis.location?.origin ?? "" }) {
+  /** key (URL path) → { mocks: URL path of its `__mocks__` file or null, package: boolean } */
+  const known = new Map();
+  /** `${specifier}\0${importer path}` → key */
+  const resolved = new Map();
+  /** mock id → the error making its value threw (the stub rethrows it) */
+  const failures = new Map();
+  let generation = 0;
+
+  const pathOf = (url) => {
+    try {
+      const parsed = new URL(url, `${origin}/`);
+      return parsed.origin === origin ? parsed.pathname.replace(/^\/@realm\/\d+(?=\/)/, "") : null;
+    } catch {
+      return null;
+    }
+  };
+  const isShared = (key) => key.startsWith("/@fs/") || /(^|\/)node_modules\//.test(key);
+
+  const platform = {
+    nextGeneration: () => ++generation,
+    globalGeneration: () => 0,
+    resetRealm() {},
+    // Jest's automatic root `__mocks__` for packages needs the file system: node only.
+    hasAutomaticMocks: () => false,
+    automaticMocks: () => [],
+    checkHooks() {
+      if (bundled) throw bundleError();
+      if (realm() === undefined) {
+        throw new Error(
+          "proctor cannot mock modules in the browser without isolation: a mock replaces a module for one test " +
+            "file's realm (its own module instances), and with --no-isolate / isolate = false the files share one. " +
+            "Turn isolation back on for this suite.",
+        );
+      }
+    },
+    resolveKey(specifier, fromUrl) {
+      const from = (fromUrl && pathOf(fromUrl)) ?? "/index.js";
+      const cacheKey = `${specifier}\0${from}`;
+      let key = resolved.get(cacheKey);
+      if (key === undefined) {
+        const query = `spec=${encodeURIComponent(specifier)}&from=${encodeURIComponent(from)}`;
+        let answer;
+        try {
+          answer = request("GET", `/@mock/resolve?${query}`);
+        } catch (error) {
+          throw new Error(`Cannot find module '${specifier}' imported from ${from}: ${error.message}`);
+        }
+        key = answer.key;
+        known.set(key, { mocks: answer.mocks ?? null, package: answer.package === true });
+        resolved.set(cacheKey, key);
+      }
+      return key;
+    },
+    keyOfUrl: (url) => pathOf(url),
+    mocksFile: (key) => known.get(key)?.mocks ?? null,
+    actualUrl(key, _generation) {
+      if (bundled) throw bundleError();
+      if (key.startsWith("virtual:")) throw new Error(`Cannot find module '${key.slice("virtual:".length)}'`);
+      const prefix = realm();
+      if (isShared(key) || prefix === undefined) return `${origin}${key}`;
+      return `${origin}${prefix}${key}${key.includes("?") ? "&" : "?"}${ACTUAL_QUERY}`;
+    },
+    importUrl: (url) => import(url),
+    requireKey(key) {
+      throw new Error(`proctor: require(${JSON.stringify(key)}) is not available in the browser; use vi.importActual() / vi.importMock()`);
+    },
+    isProjectUrl: (url) => {
+      const path = pathOf(url);
+      return path !== null && !isShared(path) && !path.startsWith("/__proctor/");
+    },
+    toUrl: (location) => location,
+    registered(record, valueGeneration, prepare) {
+      if (record.key.startsWith("virtual:")) {
+        throw new Error(`proctor: virtual mocks (${JSON.stringify(record.specifier)}) are not supported in the browser`);
+      }
+      const prefix = realm();
+      const isPackage = known.get(record.key)?.package === true;
+      const { imported } = request("POST", "/@mock/register", { realm: prefix, id: record.id, key: isPackage ? null : record.key });
+      if (imported) {
+        // Vitest would hand the mock to later imports; a page keeps the module it has.
+        throw new Error(
+          `proctor: cannot mock ${JSON.stringify(record.specifier)} here: this test file's realm already imported ` +
+            `${record.key} (in a setup file, or before this vi.doMock()), and the browser keeps a module it has ` +
+            `imported. Mock it before anything imports it (vi.mock() at the top of the file).`,
+        );
+      }
+      if (isPackage) addPackageMap(prefix, record.specifier, `${prefix}/@mock/${record.id}`);
+      // After the calls around it (the hoisted vi.mock()s) are registered, as settle() would.
+      const announced = Promise.resolve()
+        .then(prepare)
+        .then((value) => {
+          const names = exportNames(record, value);
+          return post("/@mock/prepared", { id: record.id, generation: valueGeneration, names });
+        })
+        .catch((error) => {
+          failures.set(record.id, error);
+          return post("/@mock/prepared", { id: record.id });
+        })
+        .catch(() => {})
+        .finally(() => announcing.delete(announced));
+      announcing.add(announced);
+    },
+    // Synchronous too: an import right after `vi.doUnmock` must find the mock gone.
+    unregistered(record) {
+      request("POST", "/@mock/unregister", { id: record.id });
+    },
+  };
+  installModuleMockPlatform(platform);
+  // A new page numbers its realms from 1 again: what an earlier page (one that crashed, say)
+  // registered must not answer its requests.
+  if (!bundled) {
+    try {
+      request("POST", "/@mock/reset", { id: 0 });
+    } catch {
+      // A server without the mock endpoints has no mocks to drop either.
+    }
+  }
+  // What a stub of a mock whose value could not be made throws.
+  globalThis.__proctorBrowserMocks = {
+    failure: (id) => failures.get(id) ?? new Error(`proctor: mock ${id} could not be made`),
+  };
+  return platform;
+}
+
+function bundleError() {
+  return new Error(
+    "proctor cannot mock modules in a bundle: vi.mock()/jest.mock() and vi.importActual()/vi.importMock() work " +
+      'with the modules the browser imports by URL, and a bundle has none. Use build = "esm" for this suite ' +
+      "(vi.hoisted still runs first in a bundle).",
+  );
+}
+
+/**
+ * A synchronous request to the server's mock endpoints: `vi.mock` returns only once the server
+ * knows. (Chromium still allows synchronous requests from a page; they are same-origin and
+ * answered at once.) Throws the server's error.
+ */
+function request(method, path, body) {
+  const xhr = new XMLHttpRequest();
+  xhr.open(method, path, false);
+  if (body !== undefined) xhr.setRequestHeader("content-type", "application/json");
+  xhr.send(body === undefined ? null : JSON.stringify(body));
+  if (xhr.status !== 200) throw new Error(`the server answered ${xhr.status} to ${path}`);
+  const answer = JSON.parse(xhr.responseText);
+  if (typeof answer?.error === "string") throw new Error(answer.error);
+  return answer;
+}
+
+async function post(path, body) {
+  const response = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`the server answered ${response.status} to ${path}`);
+}
+
+/** Sends `specifier` to `target` for modules under the realm `prefix` (an import map scope). */
+function addPackageMap(prefix, specifier, target, document = globalThis.document) {
+  const script = document.createElement("script");
+  script.type = "importmap";
+  script.setAttribute("data-proctor-mock", prefix);
+  script.textContent = JSON.stringify({ imports: {}, scopes: { [`${prefix}/`]: { [specifier]: target } } });
+  document.head.appendChild(script);
+}

@@ -1,0 +1,127 @@
+// Unit tests of browser-mocks.js, the page's module mock platform, with the server's endpoints,
+// fetch and the document stood in for: vi.mock resolves through the server and registers the
+// mock for the current realm before it returns, the export names (or the failure) follow once
+// the value is made, a package gets an import map entry for its realm, and a bundle or a page
+// without isolation is refused with the reason.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { installBrowserMocks } from "../src/browser-mocks.js";
+import { mocker } from "../src/jest-object.js";
+import { resetModuleMocks } from "../src/module-mocks.js";
+import { registry } from "../src/registry.js";
+
+const sent = [];
+const answers = {
+  "./dep.js": { key: "/src/dep.js", mocks: null, package: false },
+  "./bad.js": { key: "/src/bad.js", mocks: null, package: false },
+  pkg: { key: "/node_modules/pkg/index.js", mocks: "/__mocks__/pkg.js", package: true },
+};
+globalThis.XMLHttpRequest = class {
+  open(method, path, async) {
+    Object.assign(this, { method, path, async });
+  }
+  setRequestHeader() {}
+  send(body) {
+    sent.push({ method: this.method, path: this.path, sync: this.async === false, body: body && JSON.parse(body) });
+    this.status = 200;
+    const spec = new URLSearchParams(this.path.split("?")[1] ?? "").get("spec");
+    this.responseText = JSON.stringify(this.path.startsWith("/@mock/resolve") ? answers[spec] ?? { error: `no ${spec}` } : {});
+  }
+};
+globalThis.fetch = async (path, init) => {
+  sent.push({ method: init.method, path, sync: false, body: JSON.parse(init.body) });
+  return { ok: true };
+};
+const maps = [];
+globalThis.document = {
+  createElement: () => ({ setAttribute() {} }),
+  head: { appendChild: (script) => maps.push(JSON.parse(script.textContent)) },
+};
+
+let realm = "/@realm/2";
+let bundled = false;
+let platform = installBrowserMocks({ realm: () => realm, bundled: false, origin: "http://page" });
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function setUp() {
+  resetModuleMocks();
+  registry.reset();
+  registry.addFile("test/browser-mocks.test.js", import.meta.url);
+  sent.length = 0;
+  maps.length = 0;
+}
+
+test("browser mocks: a page starts by dropping what an earlier page registered", () => {
+  platform = installBrowserMocks({ realm: () => realm, bundled: false, origin: "http://page" });
+  assert.deepEqual(sent.at(-1), { method: "POST", path: "/@mock/reset", sync: true, body: { id: 0 } });
+});
+
+test("browser mocks: vi.mock resolves and registers synchronously, then reports the export names", async () => {
+  setUp();
+  mocker.mock("./dep.js", () => ({ value: 42, default: "d", __esModule: true }));
+  const [resolve, register] = sent;
+  assert.equal(resolve.sync && register.sync, true);
+  assert.match(resolve.path, /^\/@mock\/resolve\?spec=\.%2Fdep\.js&from=/);
+  assert.equal(register.path, "/@mock/register");
+  assert.deepEqual({ ...register.body, id: 0 }, { realm: "/@realm/2", id: 0, key: "/src/dep.js" });
+  // What the hoisted code awaits before its imports: the names are at the server by then.
+  await globalThis.__proctorMocks.settle();
+  const prepared = sent.find((request) => request.path === "/@mock/prepared");
+  assert.equal(prepared.body.id, register.body.id);
+  assert.deepEqual(prepared.body.names, ["value", "default"]);
+  assert.equal(globalThis.__proctorMocks.value(prepared.body.id, prepared.body.generation).value, 42);
+  mocker.unmock("./dep.js");
+  assert.deepEqual(sent.at(-1), { method: "POST", path: "/@mock/unregister", sync: true, body: { id: register.body.id } });
+});
+
+test("browser mocks: a factory that returns no object is the stub's error", async () => {
+  setUp();
+  mocker.mock("./bad.js", () => 5);
+  await tick();
+  const prepared = sent.find((request) => request.path === "/@mock/prepared");
+  assert.equal(prepared.body.names, undefined);
+  assert.match(globalThis.__proctorBrowserMocks.failure(prepared.body.id).message, /is not returning an object/);
+});
+
+test("browser mocks: a package is sent to its stub by the realm's import map", async () => {
+  setUp();
+  mocker.mock("pkg", () => ({ p: 1 }));
+  const register = sent.find((request) => request.path === "/@mock/register");
+  assert.equal(register.body.key, null);
+  assert.deepEqual(maps, [{ imports: {}, scopes: { "/@realm/2/": { pkg: `/@realm/2/@mock/${register.body.id}` } } }]);
+  await tick();
+});
+
+test("browser mocks: the actual module is the realm's with ?proctor-actual, a package's is shared", () => {
+  assert.equal(platform.actualUrl("/src/dep.js", 1), "http://page/@realm/2/src/dep.js?proctor-actual");
+  assert.equal(platform.actualUrl("/node_modules/pkg/index.js", 1), "http://page/node_modules/pkg/index.js");
+  assert.equal(platform.mocksFile("/node_modules/pkg/index.js"), "/__mocks__/pkg.js");
+  assert.equal(platform.keyOfUrl("http://page/@realm/7/src/x.ts?proctor-actual"), "/src/x.ts");
+});
+
+test("browser mocks: without isolation or in a bundle, mocking says why it cannot", () => {
+  setUp();
+  realm = undefined;
+  assert.throws(() => mocker.mock("./dep.js", () => ({})), /without isolation.*isolate = false/);
+  realm = "/@realm/2";
+  bundled = true;
+  const bundle = installBrowserMocks({ realm: () => realm, bundled, origin: "http://page" });
+  assert.throws(() => mocker.mock("./dep.js", () => ({})), /cannot mock modules in a bundle.*build = "esm"/);
+  assert.throws(() => bundle.actualUrl("/src/dep.js", 0), /in a bundle/);
+});
+
+test("browser mocks: a module the realm already imported cannot be mocked, and says why", () => {
+  platform = installBrowserMocks({ realm: () => realm, bundled: false, origin: "http://page" });
+  setUp();
+  const register = globalThis.XMLHttpRequest.prototype.send;
+  globalThis.XMLHttpRequest.prototype.send = function (body) {
+    register.call(this, body);
+    if (this.path === "/@mock/register") this.responseText = JSON.stringify({ imported: true });
+  };
+  try {
+    assert.throws(() => mocker.mock("./dep.js", () => ({})), /realm already imported \/src\/dep\.js.*before anything imports it/);
+  } finally {
+    globalThis.XMLHttpRequest.prototype.send = register;
+  }
+});

@@ -1,0 +1,136 @@
+//! End to end in real headless Chromium: module mocking in the `esm` build (issue 13 point 1).
+//! The test files are written with static imports, as users write them; the hoisting transform
+//! moves the mocks above them. A factory mock of `src/dep.ts` reaches it through
+//! `src/service.ts` (imported there without its extension), `importOriginal`/`vi.importActual`
+//! give the real module, automock covers a function, a class and an object, `__mocks__` files
+//! stand in beside a module and at the root for a package (also inside a project module that
+//! imports the package), a module mocked by its alias and a package by a factory, a
+//! `{ spy: true }` automock, a factory that throws failing its file's load, `vi.doMock`
+//! applies to a later `import()` and `vi.doUnmock` takes it back, `vi.doMock` of a module the
+//! file already imported says it comes too late, a factory that lacks a name
+//! is a load error saying so, and the file run after them all sees only real modules. A setup
+//! file's mock applies to each test file it runs before. Without isolation, or in a bundle,
+//! mocking fails with the reason.
+
+use proctor_e2e::{browser_lock, model, Output, Project};
+
+const MOCKED: &[(&str, &str)] = &[
+    ("test/alias.test.js::a module mocked by its alias is mocked however it is imported", "passed"),
+    ("test/alias.test.js::a package's factory mock reaches a module importing the package", "passed"),
+    ("test/automock.test.js::functions, classes and objects are automocked", "passed"),
+    ("test/automock.test.js::src/__mocks__/manual.js stands in for src/manual.js", "passed"),
+    (
+        "test/automock.test.js::the root __mocks__/tinypkg.js stands in for the package, also in a module importing it",
+        "passed",
+    ),
+    ("test/dynamic.test.js::doMock applies to a later dynamic import", "passed"),
+    ("test/dynamic.test.js::importMock gives the automock without registering it", "passed"),
+    ("test/dynamic.test.js::doUnmock before the first import leaves the real module", "passed"),
+    ("test/dynamic.test.js::doMock of a module this file already imported says it comes too late", "passed"),
+    ("test/factory.test.ts::a factory mock reaches a module that imports it", "passed"),
+    ("test/spy.test.js::a spy mock keeps the implementation and records the calls", "passed"),
+    ("test/factory.test.ts::importActual gives the real module", "passed"),
+    ("test/z-real.test.js::another file's mocks are not seen here", "passed"),
+];
+
+/// Every load error of the run: file → message.
+fn load_errors(out: &Output) -> std::collections::BTreeMap<String, String> {
+    out.events_of("load-error")
+        .iter()
+        .map(|e| (e["file"].as_str().unwrap_or("").to_string(), e["message"].as_str().unwrap_or("").to_string()))
+        .collect()
+}
+
+#[test]
+fn module_mocks_work_in_chromium_and_stay_in_their_file() {
+    let _lock = browser_lock();
+    let out = Project::fixture("mocking-browser").run(&["run", "--reporter", "json"]);
+    out.assert_code(1);
+    assert_eq!(out.outcomes(), model(MOCKED), "{}", out.stderr);
+    let errors = load_errors(&out);
+    assert_eq!(
+        errors.keys().collect::<Vec<_>>(),
+        ["test/broken-factory.test.js", "test/missing-export.test.js"],
+        "{errors:?}"
+    );
+    let message = &errors["test/missing-export.test.js"];
+    assert!(message.contains(r#"[vitest] No "one" export is defined on the "./dep" mock"#), "{message}");
+    let message = &errors["test/broken-factory.test.js"];
+    assert!(message.contains("Error: the factory broke"), "{message}");
+}
+
+#[test]
+fn without_isolation_mocking_in_chromium_says_it_needs_it() {
+    let _lock = browser_lock();
+    let out = Project::fixture("mocking-browser").run(&["run", "--no-isolate", "--reporter", "json"]);
+    out.assert_code(1);
+    let errors = load_errors(&out);
+    for file in ["test/alias.test.js", "test/automock.test.js", "test/factory.test.ts", "test/spy.test.js"] {
+        let message = errors.get(file).map(String::as_str).unwrap_or_default();
+        assert!(message.contains("cannot mock modules in the browser without isolation"), "{file}: {errors:?}");
+    }
+    let outcomes = out.outcomes();
+    assert_eq!(outcomes["test/dynamic.test.js::doMock applies to a later dynamic import"], "failed");
+    let failed = out.finished("test/dynamic.test.js::doMock applies to a later dynamic import");
+    let message = failed["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("--no-isolate / isolate = false"), "{failed}");
+    // What does not mock still runs, with the real modules.
+    assert_eq!(outcomes["test/z-real.test.js::another file's mocks are not seen here"], "passed", "{outcomes:?}");
+}
+
+#[test]
+fn in_a_bundle_mocking_says_it_needs_the_esm_build() {
+    let _lock = browser_lock();
+    let project = Project::fixture("mocking-browser");
+    project.write(
+        "proctor.toml",
+        "[[suite]]\nid = \"browser\"\nruntime = \"chromium\"\ntests = [\"test/*.test.*\"]\nbuild = \"esbuild\"\n\n\
+         [alias]\n\"@src\" = \"./src\"\n",
+    );
+    let out = project.run(&["run", "--reporter", "json"]);
+    out.assert_code(1);
+    let errors = load_errors(&out);
+    for file in ["test/alias.test.js", "test/automock.test.js", "test/factory.test.ts", "test/spy.test.js"] {
+        let message = errors.get(file).map(String::as_str).unwrap_or_default();
+        assert!(
+            message.contains("cannot mock modules in a bundle") && message.contains("build = \"esm\""),
+            "{file}: {errors:?}"
+        );
+    }
+    let outcomes = out.outcomes();
+    for test in ["doMock applies to a later dynamic import", "importMock gives the automock without registering it"] {
+        assert_eq!(outcomes[&format!("test/dynamic.test.js::{test}")], "failed", "{outcomes:?}");
+    }
+    assert_eq!(outcomes["test/z-real.test.js::another file's mocks are not seen here"], "passed", "{outcomes:?}");
+}
+
+#[test]
+fn a_setup_files_mock_applies_to_every_test_file_in_chromium() {
+    let _lock = browser_lock();
+    let project = Project::empty();
+    project
+        .write(
+            "proctor.toml",
+            "[[suite]]\nid = \"browser\"\nruntime = \"chromium\"\ntests = [\"test/*.test.js\"]\n\
+             setup-files = [\"test/setup.js\"]\n",
+        )
+        .write("package.json", "{ \"type\": \"module\" }\n")
+        .write("src/who.js", "export const who = \"real\";\n")
+        .write("test/setup.js", "vi.mock(\"../src/who.js\", () => ({ who: \"from setup\" }));\n")
+        .write(
+            "test/a.test.js",
+            "import { who } from \"../src/who.js\";\ntest(\"a\", () => expect(who).toBe(\"from setup\"));\n",
+        )
+        .write(
+            "test/b.test.js",
+            "import { who } from \"../src/who.js\";\ntest(\"b\", () => expect(who).toBe(\"from setup\"));\n",
+        );
+    let out = project.run(&["run", "--reporter", "json"]);
+    out.assert_code(0);
+    assert_eq!(
+        out.outcomes(),
+        model(&[("test/a.test.js::a", "passed"), ("test/b.test.js::b", "passed")]),
+        "{}",
+        out.stderr
+    );
+}

@@ -1,0 +1,246 @@
+//! Module mocks in the browser's `esm` build: the server's table of which module each realm
+//! mocks. The page's controller (controller-js/src/browser-mocks.js) asks the server to resolve a
+//! mocked specifier with the one resolver (`GET /@mock/resolve`), registers the mock for its
+//! realm (`POST /@mock/register`, synchronously, before anything can import it) and reports the
+//! export names once the mock's value exists (`POST /@mock/prepared`, after its factory ran or
+//! the actual module was automocked). A request of a mocked file under that realm's prefix
+//! (`/@realm/3/src/dep.ts`, however the importer spelled it) is then answered with a stub module
+//! that re-exports the value from the page's registry; a mocked package's bare specifier reaches
+//! `/@realm/<n>/@mock/<id>` through the realm's import map. A stub requested before its names
+//! arrive (a `vi.doMock` followed at once by `import()`) waits for them, for a while.
+//!
+//! Mocks live as long as their realm: the first registration from a newer realm drops every
+//! older realm's mocks, since a realm's number is never used again by the page; a page that
+//! starts (`POST /@mock/reset`, also after a crash, when numbers start again) drops them all.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long a stub request waits for the page to report the mock's export names.
+const NAMES_WAIT: Duration = Duration::from_secs(10);
+
+/// Extensions a `__mocks__` file may have, in the order they are tried (node-mocks.js's list).
+pub(crate) const MOCK_EXTENSIONS: &[&str] =
+    &["", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".jsx", ".json"];
+
+/// What the page said about one mock's value.
+#[derive(Debug, Clone, PartialEq)]
+enum Outcome {
+    /// Registered; the value is not made yet.
+    Pending,
+    /// The value exists in the page's registry for `generation`, with these own keys.
+    Ready { generation: u64, names: Vec<String> },
+    /// Making the value failed; the page keeps the error and the stub rethrows it.
+    Failed,
+}
+
+#[derive(Debug)]
+struct Stub {
+    realm: String,
+    /// The mocked file; None for a package mocked through the import map.
+    file: Option<PathBuf>,
+    outcome: Outcome,
+}
+
+#[derive(Debug, Default)]
+struct Table {
+    /// The newest realm that registered a mock.
+    realm: Option<String>,
+    stubs: HashMap<u64, Stub>,
+    /// The newest realm that requested project files (its number), and those files: a mock
+    /// of one of them comes too late, since the page keeps the module it has.
+    imported: Option<(u64, HashSet<PathBuf>)>,
+}
+
+/// The mocks of the page's current realm.
+#[derive(Debug, Default)]
+pub struct BrowserMocks {
+    table: Mutex<Table>,
+    changed: Condvar,
+}
+
+impl BrowserMocks {
+    /// Registers mock `id` of `realm` (`/@realm/3`) for `file` (None: a package). A newer realm
+    /// than the table's drops the older realm's mocks; a later mock of the same file in the same
+    /// realm (a `doMock` after a `mock`) replaces the earlier one. False, and nothing
+    /// registered, when the realm already imported `file`: the page would keep that instance.
+    pub fn register(&self, realm: &str, id: u64, file: Option<PathBuf>) -> bool {
+        let Ok(mut table) = self.table.lock() else { return false };
+        let imported = |(number, files): &(u64, HashSet<PathBuf>)| {
+            Some(*number) == realm_number(realm) && file.as_ref().is_some_and(|file| files.contains(file))
+        };
+        if table.imported.as_ref().is_some_and(imported) {
+            return false;
+        }
+        if table.realm.as_deref() != Some(realm) {
+            table.stubs.clear();
+            table.realm = Some(realm.to_string());
+        }
+        if let Some(file) = &file {
+            table.stubs.retain(|_, stub| stub.file.as_ref() != Some(file));
+        }
+        table.stubs.insert(id, Stub { realm: realm.to_string(), file, outcome: Outcome::Pending });
+        self.changed.notify_all();
+        true
+    }
+
+    /// Notes that `realm` requested `file` itself (not a stub, not the actual code for a mock).
+    pub fn note_imported(&self, realm: &str, file: &Path) {
+        let (Some(number), Ok(mut table)) = (realm_number(realm), self.table.lock()) else { return };
+        match &mut table.imported {
+            Some((newest, files)) if *newest == number => {
+                files.insert(file.to_path_buf());
+            }
+            // A late request of an older realm (a timer that file left) changes nothing.
+            Some((newest, _)) if *newest > number => {}
+            _ => table.imported = Some((number, HashSet::from([file.to_path_buf()]))),
+        }
+    }
+
+    /// The page made mock `id`'s value (`names`: its export names), or failed to (None).
+    pub fn prepared(&self, id: u64, ready: Option<(u64, Vec<String>)>) {
+        let Ok(mut table) = self.table.lock() else { return };
+        if let Some(stub) = table.stubs.get_mut(&id) {
+            stub.outcome = match ready {
+                Some((generation, names)) => Outcome::Ready { generation, names },
+                None => Outcome::Failed,
+            };
+        }
+        self.changed.notify_all();
+    }
+
+    /// Drops every mock: a page (re)started, and its realm numbers start again.
+    pub fn reset(&self) {
+        if let Ok(mut table) = self.table.lock() {
+            *table = Table::default();
+        }
+        self.changed.notify_all();
+    }
+
+    /// Drops mock `id` (`vi.unmock` / `vi.doUnmock`).
+    pub fn unregister(&self, id: u64) {
+        if let Ok(mut table) = self.table.lock() {
+            table.stubs.remove(&id);
+        }
+        self.changed.notify_all();
+    }
+
+    /// The stub module for `file` requested under `realm`, if that realm mocks it.
+    pub fn stub_for_file(&self, realm: &str, file: &Path) -> Option<String> {
+        self.stub_where(|id, stub| (stub.realm == realm && stub.file.as_deref() == Some(file)).then_some(id))
+    }
+
+    /// The stub module at `/@realm/<n>/@mock/<id>` (a mocked package), if that realm has it.
+    pub fn stub_by_id(&self, realm: &str, id: u64) -> Option<String> {
+        self.stub_where(|key, stub| (key == id && stub.realm == realm).then_some(id))
+    }
+
+    /// The stub of the mock `find` picks, once its outcome is known (or the wait is over).
+    fn stub_where(&self, find: impl Fn(u64, &Stub) -> Option<u64>) -> Option<String> {
+        let deadline = Instant::now() + NAMES_WAIT;
+        let mut table = self.table.lock().ok()?;
+        loop {
+            let (id, outcome) =
+                table.stubs.iter().find_map(|(id, stub)| find(*id, stub).map(|id| (id, stub.outcome.clone())))?;
+            let left = deadline.saturating_duration_since(Instant::now());
+            if outcome != Outcome::Pending || left.is_zero() {
+                return Some(stub_source(id, &outcome));
+            }
+            table = self.changed.wait_timeout(table, left).ok()?.0;
+        }
+    }
+}
+
+/// The number of realm prefix `/@realm/<n>`.
+fn realm_number(realm: &str) -> Option<u64> {
+    realm.strip_prefix(super::served::REALM_PREFIX)?.parse().ok()
+}
+
+/// The ES module that stands for mock `id`: its value's own keys as named exports, its
+/// `default` key as the default export (else the whole value, as node's mock modules give it).
+fn stub_source(id: u64, outcome: &Outcome) -> String {
+    let js = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    match outcome {
+        Outcome::Pending => format!(
+            "throw new Error(\"proctor: mock {id} was still not ready after {}s: its factory (or the actual module it \
+             imports) did not finish; does it import the module it mocks?\");\n",
+            NAMES_WAIT.as_secs()
+        ),
+        Outcome::Failed => format!("throw globalThis.__proctorBrowserMocks.failure({id});\n"),
+        Outcome::Ready { generation, names } => {
+            let mut out = format!("const m = globalThis.__proctorMocks.value({id}, {generation});\n");
+            for (index, name) in names.iter().enumerate().filter(|(_, name)| *name != "default") {
+                out.push_str(&format!("const e{index} = m[{}];\nexport {{ e{index} as {} }};\n", js(name), js(name)));
+            }
+            let default = if names.iter().any(|n| n == "default") { "m[\"default\"]" } else { "m" };
+            out.push_str(&format!("export default {default};\n"));
+            out
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn a_stub_reexports_the_reported_names_and_waits_for_them() {
+        let mocks = Arc::new(BrowserMocks::default());
+        let file = PathBuf::from("/p/src/dep.ts");
+        mocks.register("/@realm/2", 7, Some(file.clone()));
+        assert_eq!(mocks.stub_for_file("/@realm/3", &file), None, "another realm never sees it");
+        let waiting = {
+            let (mocks, file) = (mocks.clone(), file.clone());
+            std::thread::spawn(move || mocks.stub_for_file("/@realm/2", &file))
+        };
+        mocks.prepared(7, Some((4, vec!["default".into(), "x".into(), "a-b".into()])));
+        let stub = waiting.join().expect("no panic").expect("a stub");
+        assert!(stub.contains("value(7, 4)"), "{stub}");
+        assert!(stub.contains("export { e1 as \"x\" }") && stub.contains("export { e2 as \"a-b\" }"), "{stub}");
+        assert!(stub.contains("export default m[\"default\"]"), "{stub}");
+    }
+
+    #[test]
+    fn a_newer_realm_drops_the_older_realms_mocks_and_unmock_drops_one() {
+        let mocks = BrowserMocks::default();
+        let (a, b) = (PathBuf::from("/p/a.js"), PathBuf::from("/p/b.js"));
+        mocks.register("/@realm/1", 1, Some(a.clone()));
+        mocks.prepared(1, Some((1, vec![])));
+        mocks.register("/@realm/2", 2, Some(b.clone()));
+        mocks.prepared(2, Some((2, vec![])));
+        assert_eq!(mocks.stub_for_file("/@realm/1", &a), None);
+        assert!(mocks.stub_for_file("/@realm/2", &b).is_some_and(|s| s.contains("export default m;")));
+        mocks.unregister(2);
+        assert_eq!(mocks.stub_for_file("/@realm/2", &b), None);
+        mocks.register("/@realm/2", 3, Some(a.clone()));
+        mocks.reset();
+        assert_eq!(mocks.stub_for_file("/@realm/2", &a), None);
+    }
+
+    #[test]
+    fn a_file_the_realm_already_imported_cannot_be_mocked_there() {
+        let mocks = BrowserMocks::default();
+        let file = PathBuf::from("/p/src/dep.ts");
+        mocks.note_imported("/@realm/4", &file);
+        mocks.note_imported("/@realm/3", &PathBuf::from("/p/src/late.ts"));
+        assert!(!mocks.register("/@realm/4", 1, Some(file.clone())));
+        assert_eq!(mocks.stub_for_file("/@realm/4", &file), None);
+        assert!(mocks.register("/@realm/4", 2, Some(PathBuf::from("/p/src/late.ts"))), "imported by another realm");
+        assert!(mocks.register("/@realm/5", 3, Some(file)), "a newer realm has not imported it");
+    }
+
+    #[test]
+    fn a_failed_mock_rethrows_the_pages_error_and_a_package_stub_is_found_by_id() {
+        let mocks = BrowserMocks::default();
+        mocks.register("/@realm/1", 5, None);
+        mocks.prepared(5, None);
+        assert_eq!(
+            mocks.stub_by_id("/@realm/1", 5).as_deref(),
+            Some("throw globalThis.__proctorBrowserMocks.failure(5);\n")
+        );
+        assert_eq!(mocks.stub_by_id("/@realm/1", 6), None);
+    }
+}
