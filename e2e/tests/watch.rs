@@ -403,6 +403,36 @@ fn the_browser_tab_is_kept_across_reruns_each_in_a_fresh_realm() {
 }
 
 #[test]
+fn global_setup_runs_once_for_the_session_and_its_teardown_when_watch_stops() {
+    let project = Project::fixture("watch");
+    project.write(
+        "proctor.toml",
+        "global-setup = [\"test/global-setup.js\"]\n\n[[suite]]\nid = \"unit\"\ntests = [\"test/env.test.js\"]\n",
+    );
+    project.write(
+        "test/global-setup.js",
+        "import { appendFileSync } from \"node:fs\";\n\
+         export default function setup() {\n  appendFileSync(\"setups.txt\", \"setup\\n\");\n  process.env.WATCH_ANSWER = \"42\";\n  \
+         return () => appendFileSync(\"setups.txt\", \"teardown\\n\");\n}\n",
+    );
+    project.write(
+        "test/env.test.js",
+        "import { it, expect } from \"proctor\";\nit(\"sees the setup\", () => expect(process.env.WATCH_ANSWER).toBe(\"42\"));\n",
+    );
+    let mut watch = Watch::start(&project, &["--run-first"]);
+    for round in 0..2 {
+        if round > 0 {
+            edit(&project, "test/env.test.js", &project.read("test/env.test.js").replace("setup\"", "setup again\""));
+        }
+        let batch = watch.batch();
+        assert!(batch.status.contains("passed"), "round {round}: {}", batch.status);
+    }
+    assert_eq!(project.read("setups.txt"), "setup\n", "one setup for the session, no teardown yet");
+    assert_eq!(watch.quit(), 0);
+    assert_eq!(project.read("setups.txt"), "setup\nteardown\n", "the teardown ran when watch stopped");
+}
+
+#[test]
 fn within_a_rerun_each_file_gets_a_fresh_realm() {
     let project = Project::fixture("watch");
     project.write("proctor.toml", "[[suite]]\nid = \"unit\"\ntests = [\"test/iso-*.test.js\"]\n");

@@ -56,6 +56,10 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
         None
     };
 
+    // Once for the whole session, before the first runtime starts (they inherit what it sets),
+    // torn down when watch stops, as Vitest's globalSetup in watch mode.
+    let global_setup = crate::global_setup::GlobalSetup::start(&watcher.config).await?;
+
     let (changes_tx, mut changes) = mpsc::unbounded_channel::<Vec<PathBuf>>();
     let mut debouncer =
         new_debouncer(Duration::from_millis(args.debounce), None, move |result: DebounceEventResult| {
@@ -170,8 +174,20 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
     }
     drop(debouncer);
     drop(local);
+    // The runtimes are gone; the teardown may now stop what the setup started.
+    watcher.node = None;
+    let torn_down = match global_setup {
+        Some(setup) => setup.teardown().await,
+        None => Ok(()),
+    };
     errln!("proctor watch: stopped");
-    Ok(SUCCESS)
+    match torn_down {
+        Ok(()) => Ok(SUCCESS),
+        Err(error) => {
+            errln!("proctor: error: {error}");
+            Ok(crate::exit::USAGE_OR_ENVIRONMENT)
+        }
+    }
 }
 
 /// Watches a directory that appeared (or was replaced) again, and returns the files in it. The
