@@ -105,7 +105,7 @@ async fn run_planned(config: &Config) -> Result<u8, CommandError> {
     }
     // Before the wait for `proctor serve`, so a report that cannot be written stops the run
     // before it waits, and a run interrupted while it waits still reports its tests.
-    let reporters = build_reporters(&config)?;
+    let reporters = build_reporters(config)?;
     let served = if wants_browser(&plan) && !config.no_server {
         match connect_to_server(&config.root).await {
             Served::Leased(client) => Some(Arc::new(client)),

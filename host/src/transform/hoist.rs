@@ -550,7 +550,7 @@ impl VisitMut for BlockHoister {
     fn visit_mut_call_expr(&mut self, call: &mut CallExpr) {
         call.visit_mut_children_with(self);
         if let Some(path) = imported_path(call).cloned() {
-            call.args[0].expr = Box::new(path);
+            *call.args[0].expr = path;
         }
     }
 }
