@@ -22,6 +22,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { loadForController } from "./node-modules.js";
 
 /** The environments a test file can name; `node` adds nothing. */
 export const ENVIRONMENTS = ["node", "jsdom", "happy-dom"];
@@ -75,8 +76,11 @@ export async function createEnvironment(name, { root, url = DEFAULT_URL }) {
   if (!ENVIRONMENTS.includes(name)) {
     throw new Error(`unknown environment "${name}" (proctor knows ${ENVIRONMENTS.map((n) => `"${n}"`).join(", ")})`);
   }
-  const module = await importFromProject(name, root);
-  return name === "jsdom" ? jsdomEnvironment(module, url) : happyDomEnvironment(module, url);
+  // The window's package stays loaded across realms: the controller, not the test file, owns it.
+  return loadForController(async () => {
+    const module = await importFromProject(name, root);
+    return name === "jsdom" ? jsdomEnvironment(module, url) : happyDomEnvironment(module, url);
+  });
 }
 
 /** Installs `environment` (null: none) in place of the one installed now. */

@@ -69,6 +69,7 @@ import { callerLocations, registry, stackLocations, withoutGeneration } from "./
  *   importUrl(url: string): Promise<object>,
  *   requireKey(key: string, owner: Owner | null, bypass: string | null): unknown,
  *   isProjectUrl(url: string): boolean,
+ *   packageUrl?(url: string, generation: number): string | undefined,
  *   toUrl(location: string): string,
  *   globalGeneration(): number,
  *   resetRealm(): void,
@@ -230,6 +231,11 @@ export function resolveForOwner(specifier, parentURL, next) {
       if (record !== undefined) return { ...resolved, url: mockUrl(record, owner.generation), format: "module" };
     }
     if (generation !== 0 && platform.isProjectUrl(resolved.url)) return { ...resolved, url: withGeneration(resolved.url, generation) };
+    // A package takes its importer's generation: the test file's modules get fresh instances of
+    // it, while what the controller imports for itself (an environment's happy-dom) stays one.
+    const inherited = generationOf(parentURL);
+    const fresh = inherited === 0 ? undefined : platform.packageUrl?.(resolved.url, inherited);
+    if (fresh !== undefined) return { ...resolved, url: fresh };
     return resolved;
   };
   const virtual = (error) => {

@@ -20,7 +20,8 @@ import {
   withGeneration,
   withoutGeneration,
 } from "./module-mocks.js";
-import { isProjectFile, moduleGeneration, nextGeneration, projectRoot, resetModules, resolveInOrder } from "./node-modules.js";
+import { isCommonJs, wrapperUrl } from "./node-cjs-generations.js";
+import { isPackageFile, isProjectFile, moduleGeneration, nextGeneration, projectRoot, resetModules, resolveInOrder } from "./node-modules.js";
 
 const CONTROLLER_PATH = dirname(fileURLToPath(import.meta.url));
 // Extensions a `__mocks__` file may have, in the order they are tried (the resolver's, plus TS).
@@ -148,6 +149,17 @@ function isProjectUrl(url) {
   return isProjectFile(path) && !path.startsWith(CONTROLLER_PATH + sep);
 }
 
+/**
+ * `url` in `generation` when it is an installed package's file (a package takes its importer's
+ * generation); undefined otherwise. CommonJS files get node-cjs-generations.js's wrapper.
+ */
+function packageUrl(url, generation) {
+  if (!url.startsWith("file:")) return undefined;
+  const path = fileURLToPath(url);
+  if (!isPackageFile(path) || path.endsWith(".node")) return undefined;
+  return isCommonJs(path) ? wrapperUrl(url, generation) : withGeneration(url, generation);
+}
+
 /** What `import` of the actual module at `key` loads in `generation`. */
 function actualUrl(key, generation) {
   if (key.startsWith("node:")) return key;
@@ -237,6 +249,7 @@ installModuleMockPlatform({
   importUrl: (url) => import(url),
   requireKey,
   isProjectUrl,
+  packageUrl,
   toUrl: (path) => pathToFileURL(path).href,
   resetRealm: resetModules,
   hasAutomaticMocks: () => rootMockPackages().length > 0,

@@ -186,16 +186,48 @@ export function moduleGeneration() {
 }
 
 /**
- * Starts a new generation of the realm's project modules: ES modules resolved from now on are
- * fresh instances, and CommonJS project modules leave require.cache (packages and builtins stay).
+ * require.cache keys that outlive every realm: the packages the controller itself loads (the
+ * environment's jsdom or happy-dom, whose instances its windows hold).
+ */
+const controllerModules = new Set();
+
+/**
+ * Runs `load` (the controller loading a package for itself) and keeps what it added to
+ * require.cache across realm resets.
+ * @template T
+ * @param {() => Promise<T>} load
+ * @returns {Promise<T>}
+ */
+export async function loadForController(load) {
+  const before = new Set(Object.keys(Module._cache));
+  try {
+    return await load();
+  } finally {
+    for (const key of Object.keys(Module._cache)) if (!before.has(key)) controllerModules.add(key);
+  }
+}
+
+/**
+ * Starts a new generation of the realm's modules: ES modules resolved from now on are fresh
+ * instances (project files, and packages imported from them: node-mocks.js), and CommonJS
+ * project files and packages leave require.cache — as each test file gets a fresh module
+ * registry in Jest and a fresh worker in Vitest, so a package that captured a global (Testing
+ * Library's `screen` holds the `document.body` it was loaded with) sees the new file's. Kept:
+ * the controller's own packages and native addons, which node cannot load twice.
  * @returns {number} the new generation
  */
 export function resetModules() {
   realmGeneration = nextGeneration();
   for (const filename of Object.keys(Module._cache)) {
-    if (isProjectFile(filename)) delete Module._cache[filename];
+    const fresh = isProjectFile(filename) || (isPackageFile(filename) && !controllerModules.has(filename));
+    if (fresh && !filename.endsWith(".node")) delete Module._cache[filename];
   }
   return realmGeneration;
+}
+
+/** Whether `path` is an installed package's file (under a node_modules folder). */
+export function isPackageFile(path) {
+  return path.includes(`${sep}node_modules${sep}`);
 }
 
 /** Whether `path` is one of the project's own files (not a package's). */

@@ -21,6 +21,7 @@
 import Module, { createRequire, syncBuiltinESMExports } from "node:module";
 import { extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { isWrapperUrl, wrapperSource } from "./node-cjs-generations.js";
 import { COMMONJS_EXTENSIONS, loadFromManifest, needsHooks, resolveInOrder, useManifest } from "./node-modules.js";
 
 const indexUrl = new URL("./index.js", import.meta.url).href;
@@ -59,6 +60,7 @@ if (typeof Module.registerHooks === "function") {
     },
     load(url, context, nextLoad) {
       if (url.startsWith(MOCK_SCHEME)) return { format: "module", source: mockSource(url, false), shortCircuit: true };
+      if (isWrapperUrl(url)) return { format: "module", source: wrapperSource(url), shortCircuit: true };
       const isRequire = context.conditions?.includes("require") ?? false;
       if (isRequire && projectCompiles(url)) return nextLoad(url, context);
       const loaded = loadFromManifest(url, context.importAttributes, isRequire);
@@ -193,6 +195,7 @@ function manifestInThread(path) {
 /** Wraps an in-thread ESM `load` so a `proctor-mock:` URL loads its mock module's source. */
 function mockLoading(load) {
   return async function loadMockAware(url, context) {
+    if (isWrapperUrl(url)) return { format: "module", source: wrapperSource(url), responseURL: url };
     if (!url.startsWith(MOCK_SCHEME)) return load.call(this, url, context);
     return { format: "module", source: await mockSource(url, true), responseURL: url };
   };

@@ -150,3 +150,75 @@ fn a_hung_file_is_recovered_and_the_next_file_still_runs_fresh() {
         "every test of the file after a restart is reported"
     );
 }
+
+/// A package of each kind that keeps state from its first evaluation: a CommonJS one reached
+/// through a re-export (`module.exports = require("./impl")`, as React's entry is) and an ES
+/// module one; beside them the real Testing Library, whose `screen` captures the `document.body`
+/// it was loaded with and whose auto-cleanup is an `afterEach` registered at load.
+fn package_project(deps: &std::path::Path, isolate: Option<bool>) -> Project {
+    let project = Project::empty();
+    let isolate = isolate.map(|on| format!("isolate = {on}\n")).unwrap_or_default();
+    project
+        .write(
+            "proctor.toml",
+            &format!(
+                "[[suite]]\nid = \"unit\"\nruntime = \"node\"\nenvironment = \"jsdom\"\ntests = [\"test/*.test.jsx\"]\n{isolate}"
+            ),
+        )
+        .write("package.json", "{ \"type\": \"module\" }\n")
+        .write("node_modules/cjs-counter/package.json", "{ \"name\": \"cjs-counter\", \"main\": \"index.js\" }\n")
+        .write("node_modules/cjs-counter/index.js", "module.exports = require(\"./impl.js\");\n")
+        .write("node_modules/cjs-counter/impl.js", "let count = 0;\nexports.bump = () => ++count;\n")
+        .write(
+            "node_modules/esm-counter/package.json",
+            "{ \"name\": \"esm-counter\", \"type\": \"module\", \"exports\": \"./index.js\" }\n",
+        )
+        .write("node_modules/esm-counter/index.js", "let count = 0;\nexport const bump = () => ++count;\n");
+    for package in ["jsdom", "react", "react-dom", "@testing-library/react", "@testing-library/dom"] {
+        let link = project.path().join("node_modules").join(package);
+        std::fs::create_dir_all(link.parent().expect("a parent")).expect("node_modules");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(deps.join("node_modules").join(package), &link).expect("link a package");
+    }
+    for file in ["a", "b"] {
+        project.write(
+            &format!("test/{file}.test.jsx"),
+            "import { it, expect, afterEach } from \"proctor\";\nimport { bump } from \"cjs-counter\";\n\
+             import * as esm from \"esm-counter\";\nimport { render, screen, cleanup } from \"@testing-library/react\";\n\
+             it(\"packages start afresh\", () => { expect(bump()).toBe(1); expect(esm.bump()).toBe(1); });\n\
+             it(\"screen sees this file's document\", () => {\n  render(<p>hello</p>);\n  expect(screen.getByText(\"hello\").tagName).toBe(\"P\");\n});\n\
+             it(\"auto-cleanup ran\", () => { expect(document.body.textContent).toBe(\"\"); });\n",
+        );
+    }
+    project
+}
+
+/// r13: packages are fresh per file too, as in Jest (a module registry per file) and Vitest (a
+/// worker per file): Testing Library's `screen` and auto-cleanup follow each file's window.
+#[test]
+fn node_gives_each_file_fresh_package_instances() {
+    let Some(deps) = proctor_e2e::downloads::npm_packages(
+        "react-testing",
+        &["jsdom@26", "react@19", "react-dom@19", "@testing-library/react@16", "@testing-library/dom@10"],
+    ) else {
+        return;
+    };
+    let out = package_project(&deps, None).run(&["run", "--reporter", "json"]);
+    out.assert_code(0);
+    let expected: std::collections::BTreeMap<String, String> = ["a", "b"]
+        .iter()
+        .flat_map(|f| {
+            ["packages start afresh", "screen sees this file's document", "auto-cleanup ran"]
+                .map(|t| (format!("test/{f}.test.jsx::{t}"), "passed".to_string()))
+        })
+        .collect();
+    assert_eq!(out.outcomes(), expected, "{}", out.stdout);
+
+    let out = package_project(&deps, Some(false)).run(&["run", "--reporter", "json"]);
+    assert_eq!(
+        out.outcomes()["test/b.test.jsx::packages start afresh"],
+        "failed",
+        "one realm shares them: {}",
+        out.stdout
+    );
+}

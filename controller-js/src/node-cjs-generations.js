@@ -1,0 +1,111 @@
+// Fresh instances of CommonJS packages for ES modules of a new module generation (node only).
+//
+// A realm reset takes packages out of require.cache, and an ES module of the new generation
+// reaches a package through a URL carrying that generation, so node makes a new instance of it.
+// For a CommonJS package node's own ES-to-CommonJS bridge cannot do that: once a file has been
+// in require.cache, importing it again under another URL leaves the bridge's pre-parsed copies
+// of its re-exported files unloaded (`module.exports = require("./impl")` then exports `{}`;
+// node 20 and 24 alike). So such a URL gets `?proctor-cjs=<generation>` instead, and the load
+// hooks answer it with a small ES module that `require`s the package (a fresh instance, since it
+// left require.cache) and exports the names node would export: cjs-module-lexer's (the lexer
+// node itself uses, vendored), following re-exports as node does. The package is required when
+// the wrapper evaluates, so evaluation order is the one node's bridge has.
+
+import { readFileSync, statSync } from "node:fs";
+import Module, { createRequire } from "node:module";
+import { dirname, extname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+/** cjs-module-lexer, loaded on first use (most runs never need it). */
+let lexer = null;
+
+const QUERY = "proctor-cjs";
+const MARK = new RegExp(`[?&]${QUERY}=(\\d+)`);
+
+/** Directory → whether its nearest package.json says `"type": "module"`. */
+const moduleScopes = new Map();
+
+/** Whether node loads `path` as CommonJS (by extension, else the nearest package.json's type). */
+export function isCommonJs(path) {
+  const extension = extname(path);
+  if (extension === ".cjs") return true;
+  if (extension !== ".js") return false;
+  return !isModuleScope(dirname(path));
+}
+
+function isModuleScope(dir) {
+  const known = moduleScopes.get(dir);
+  if (known !== undefined) return known;
+  let type;
+  try {
+    type = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).type;
+  } catch {
+    const parent = dirname(dir);
+    type = parent === dir ? "commonjs" : isModuleScope(parent) ? "module" : "commonjs";
+  }
+  const scoped = type === "module";
+  moduleScopes.set(dir, scoped);
+  return scoped;
+}
+
+/** `url` (a CommonJS file) as the wrapper URL of `generation`. */
+export function wrapperUrl(url, generation) {
+  return `${url}${url.includes("?") ? "&" : "?"}${QUERY}=${generation}`;
+}
+
+/** Whether `url` names a wrapper (see the file's comment). */
+export function isWrapperUrl(url) {
+  return url.startsWith("file:") && MARK.test(url);
+}
+
+/** The ES module source answering wrapper `url`. */
+export function wrapperSource(url) {
+  const plain = url.replace(MARK, "").replace(/\?$/, "");
+  const filename = fileURLToPath(plain);
+  const names = [...exportNames(filename, new Set())].filter((name) => name !== "default");
+  const lines = [
+    `import { createRequire } from "node:module";`,
+    `const m = createRequire(${JSON.stringify(plain)})(${JSON.stringify(filename)});`,
+    `export default m;`,
+  ];
+  names.forEach((name, index) => {
+    lines.push(`const e${index} = m == null ? undefined : m[${JSON.stringify(name)}];`);
+    lines.push(`export { e${index} as ${JSON.stringify(name)} };`);
+  });
+  return `${lines.join("\n")}\n`;
+}
+
+/** The names node's bridge gives `filename`: its lexed exports and its re-exports', recursively. */
+function exportNames(filename, seen) {
+  const names = new Set();
+  if (seen.has(filename)) return names;
+  seen.add(filename);
+  let parsed;
+  try {
+    lexer ??= createRequire(import.meta.url)("./vendor/cjs-module-lexer.cjs");
+    parsed = lexer.parse(readFileSync(filename, "utf8"));
+  } catch {
+    return names;
+  }
+  for (const name of parsed.exports) names.add(name);
+  const require = createRequire(pathToFileURL(filename).href);
+  for (const specifier of parsed.reexports) {
+    let resolved;
+    try {
+      resolved = require.resolve(specifier);
+    } catch {
+      continue;
+    }
+    if (Module.isBuiltin(resolved) || !isFile(resolved) || !isCommonJs(resolved)) continue;
+    for (const name of exportNames(resolved, seen)) names.add(name);
+  }
+  return names;
+}
+
+function isFile(path) {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
