@@ -22,6 +22,7 @@ import Module, { createRequire, syncBuiltinESMExports } from "node:module";
 import { extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isWrapperUrl, wrapperSource } from "./node-cjs-generations.js";
+import { installMappedStacks } from "./node-stacks.js";
 import { COMMONJS_EXTENSIONS, loadFromManifest, needsHooks, resolveInOrder, useManifest } from "./node-modules.js";
 
 const indexUrl = new URL("./index.js", import.meta.url).href;
@@ -265,7 +266,10 @@ export function installManifest(path) {
   const read = useManifest(path);
   // Transformed files carry inline source maps: stacks then name the .ts line and column.
   // Only then, since node's mapping makes every `error.stack` slower.
-  if (Object.keys(read.modules ?? {}).length > 0) process.setSourceMapsEnabled(true);
+  if (Object.keys(read.modules ?? {}).length > 0) {
+    process.setSourceMapsEnabled(true);
+    installMappedStacks();
+  }
   if (typeof Module.registerHooks === "function" || !needsHooks(read)) return;
   if (!manifestInThread(path)) Module.register(hooksUrl, import.meta.url, { data: { indexUrl, manifest: path } });
   for (const extension of COMMONJS_EXTENSIONS) {

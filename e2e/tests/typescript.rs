@@ -300,3 +300,20 @@ fn a_missing_import_names_the_specifier_and_the_importing_line_in_node() {
     let message = errors[0]["message"].as_str().unwrap_or_default();
     assert!(message.contains("\"./missing\"") && message.contains("src/uses-missing.ts:1:19"), "{message}");
 }
+
+/// r13: a transformed file's own stack reads as V8 writes it, mapped to the `.ts` lines: an
+/// anonymous function's frame is `at /path/x.test.ts:4:21`, not node's `at <anonymous> (...)`
+/// (code that names things after its caller's frame, such as zustand's devtools, relies on it).
+#[test]
+fn stacks_of_transformed_files_read_as_v8_writes_them() {
+    let project = Project::empty();
+    project.write(
+        "test/stack.test.ts",
+        "import { it, expect } from \"proctor\";\nfunction named(): string { return new Error(\"x\").stack ?? \"\"; }\n\
+         const typed: number = 1;\nit(\"frames\", () => {\n  const lines = named().split(\"\\n\");\n  \
+         expect(lines[0]).toBe(\"Error: x\");\n  expect(lines[1]).toMatch(/^    at named \\(.*stack\\.test\\.ts:2:\\d+\\)$/);\n  \
+         expect(lines[2]).toMatch(/^    at \\/.*stack\\.test\\.ts:5:\\d+$/);\n  expect(typed).toBe(1);\n});\n",
+    );
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(out.outcomes(), model(&[("test/stack.test.ts::frames", "passed")]), "{}", out.stdout);
+}
