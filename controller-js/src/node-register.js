@@ -18,10 +18,11 @@
 // loads. With module.registerHooks the hooks below already consult it; older node registers the
 // loader thread then, and only when the manifest asks for more than node does alone.
 
+import { readFileSync } from "node:fs";
 import Module, { createRequire, syncBuiltinESMExports } from "node:module";
 import { extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { isWrapperUrl, wrapperSource } from "./node-cjs-generations.js";
+import { isCommonJs, isWrapperUrl, wrapperSource } from "./node-cjs-generations.js";
 import { installMappedStacks } from "./node-stacks.js";
 import { COMMONJS_EXTENSIONS, loadFromManifest, needsHooks, resolveInOrder, useManifest } from "./node-modules.js";
 
@@ -144,14 +145,14 @@ function resolveInThread() {
   // module.register would have from the start, and step aside.
   const load = loader.load;
   const resolve = loader.resolve;
-  inThread = { loader, defaultResolve, load, register };
+  inThread = { loader, defaultResolve, load: readingPlainModules(load), register };
   // Module mocks and generations apply above node's resolution cache (which remembers a
   // specifier's answer per importer, mocked or not), so this wrapper is on `resolve` itself.
   loader.resolve = function resolveMockAware(specifier, parentURL, ...rest) {
     const plain = () => resolve.call(this, specifier, parentURL, ...rest);
     return specifier === "proctor" ? plain() : resolveMocked(specifier, parentURL, plain);
   };
-  loader.load = mockLoading(load);
+  loader.load = mockLoading(inThread.load);
   loader.register = function registerAfterProctor(...args) {
     const manifest = inThread?.manifest;
     loader.register = register;
@@ -200,6 +201,31 @@ function mockLoading(load) {
     if (!url.startsWith(MOCK_SCHEME)) return load.call(this, url, context);
     return { format: "module", source: await mockSource(url, true), responseURL: url };
   };
+}
+
+/**
+ * Wraps node's own in-thread ESM `load` so a plain ES module file is read at once: node reads
+ * through the thread pool, and with a fresh realm per test file the files load one at a time,
+ * so each of its hops is waited for. (The manifest's transformed files are answered before.)
+ */
+function readingPlainModules(load) {
+  return async function loadPlainModule(url, context) {
+    const source = plainModuleSource(url, context);
+    return source === null ? load.call(this, url, context) : { format: "module", source, responseURL: url };
+  };
+}
+
+/** The source of `url` when it is certainly an ES module file with no import attributes; else null. */
+function plainModuleSource(url, context) {
+  if (!url.startsWith("file:") || Object.keys(context?.importAttributes ?? {}).length > 0) return null;
+  const path = fileURLToPath(url);
+  const extension = extname(path);
+  if (extension !== ".mjs" && (extension !== ".js" || isCommonJs(path))) return null;
+  try {
+    return readFileSync(path);
+  } catch {
+    return null;
+  }
 }
 
 const MOCK_SCHEME = "proctor-mock:";
