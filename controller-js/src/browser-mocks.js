@@ -32,8 +32,8 @@ const announcing = new Set();
 // The hoisted imports run once settle() is done: by then the server has the names too, so their
 // stub requests never wait for them.
 const settleValues = globalThis.__proctorMocks.settle;
-globalThis.__proctorMocks.settle = async function settle() {
-  await settleValues();
+globalThis.__proctorMocks.settle = async function settle(...actuals) {
+  await settleValues(...actuals);
   await Promise.all([...announcing]);
 };
 

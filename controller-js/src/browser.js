@@ -107,7 +107,7 @@ export function stylesheetsLoaded(document) {
  *   (setup-files.js).
  * @returns {Promise<void>} settles once the connection is open and `hello` is sent
  */
-export function startBrowser({ url, files, setupFiles = [], sequential = false, realms = false }) {
+export function startBrowser({ url, files, setupFiles = [], sequential = false, realms = false, mockHygiene }) {
   const socket = new WebSocket(socketUrl(url));
   const outbox = [];
   let open = false;
@@ -147,7 +147,7 @@ export function startBrowser({ url, files, setupFiles = [], sequential = false, 
   // file loads: a test that reads a computed style must not race its download.
   const styled = stylesheetsLoaded(document);
   const ready = (entry) => (styled === null ? entry : { ...entry, load: (at) => styled.then(() => entry.load(at)) });
-  const controller = createController({ send, adapter, files: files.map(ready), setupFiles, sequential });
+  const controller = createController({ send, adapter, files: files.map(ready), setupFiles, sequential, mockHygiene });
   const original = {};
   for (const method of ["log", "info", "debug", "warn", "error", "trace"]) original[method] = console[method];
   captureConsole(console, {

@@ -12,6 +12,7 @@
 import "./index.js"; // Installs describe/it/expect globals before any test file is imported.
 import { serializeError } from "./errors.js";
 import { setRunningTest } from "./expect.js";
+import { clearAllMocks, resetAllMocks, restoreAllMocks } from "./mock.js";
 import { registry } from "./registry.js";
 import { captureRealm } from "./realm.js";
 import { Runner } from "./run.js";
@@ -70,7 +71,28 @@ const HOOK_KINDS = {
  *   makes the files load one at a time, since each file's setup must run while it is the file
  *   being loaded.
  */
-export function createController({ send, adapter, files, setupFiles = [], environment = "node", sequential = false }) {
+/** A suite that leaves mocks alone between tests. */
+const NO_MOCK_HYGIENE = Object.freeze({ clear: false, reset: false, restore: false });
+
+/**
+ * The suite's `clear-mocks`, `reset-mocks` and `restore-mocks`, done before each test and its
+ * `beforeEach` hooks, in Jest's order (jest-circus's `test_start`).
+ */
+function applyMockHygiene({ clear, reset, restore }) {
+  if (clear) clearAllMocks();
+  if (reset) resetAllMocks();
+  if (restore) restoreAllMocks();
+}
+
+export function createController({
+  send,
+  adapter,
+  files,
+  setupFiles = [],
+  environment = "node",
+  sequential = false,
+  mockHygiene = NO_MOCK_HYGIENE,
+}) {
   useSetupFiles(setupFiles);
   const environments = adapter.environments ?? null;
   const environmentOf = (file) => file.environment ?? environment;
@@ -261,6 +283,7 @@ export function createController({ send, adapter, files, setupFiles = [], enviro
     }
     currentTest = test.id;
     currentCommand = message.id;
+    applyMockHygiene(mockHygiene);
     setRunningTest(test);
     beginSnapshotTest(test);
     const result = within(test.id, () => runner.runTest(test));

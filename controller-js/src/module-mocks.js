@@ -70,6 +70,7 @@ import { callerLocations, registry, stackLocations, withoutGeneration } from "./
  *   requireKey(key: string, owner: Owner | null, bypass: string | null): unknown,
  *   isProjectUrl(url: string): boolean,
  *   packageUrl?(url: string, generation: number): string | undefined,
+ *   isEsModuleUrl?(url: string): boolean,
  *   toUrl(location: string): string,
  *   globalGeneration(): number,
  *   resetRealm(): void,
@@ -520,11 +521,14 @@ export function unmockModule(specifier) {
  * `__mocks__` files, so their modules have export names when the imports after it link. The
  * hoisting transform's output awaits this.
  */
-export async function settle() {
-  if (platform === null || owners.size === 0) return;
+export async function settle(actuals = []) {
+  if (platform === null) return;
+  const caller = callerLocation();
+  if (actuals.length > 0) await preloadActuals(actuals, caller);
+  if (owners.size === 0) return;
   // The caller's own mocks; never makes the caller an owner (that would move its imports to a
   // generation of their own for nothing). A caller that owns none settles every file's.
-  const { location } = callerLocation();
+  const { location } = caller;
   const own = ownerOfLocation(location) ?? owners.get(testFileAt(location)?.file);
   const chosen = own === undefined || own === null ? [...owners.values()] : [own];
   for (const owner of chosen) {
@@ -538,10 +542,46 @@ export async function importActualModule(specifier) {
   return platform.importUrl(platform.actualUrl(key, owner?.generation ?? platform.globalGeneration()));
 }
 
-/** `jest.requireActual(path)`: the module itself, required. */
+/**
+ * Actual ES modules imported ahead for `jest.requireActual` (`<generation>\0<key>` → namespace):
+ * node before 22.12 cannot `require` an ES module, and a TypeScript file is one once
+ * transformed, where Jest's transpiled world has CommonJS. The hoisting transform passes the
+ * file's literal `jest.requireActual("...")` specifiers to settle(), which imports them here
+ * before any factory runs.
+ */
+const preloadedActuals = new Map();
+
+async function preloadActuals(specifiers, caller) {
+  for (const specifier of specifiers) {
+    let owner = null;
+    let key;
+    try {
+      owner = ownerForCall(caller);
+    } catch {
+      owner = null;
+    }
+    try {
+      key = keyFor(specifier, caller, false);
+    } catch {
+      continue;
+    }
+    const generation = owner?.generation ?? platform.globalGeneration();
+    const url = platform.actualUrl(key, generation);
+    // CommonJS is required as usual; only what `require` cannot load is imported ahead.
+    if (!platform.isEsModuleUrl?.(url)) continue;
+    try {
+      preloadedActuals.set(`${generation}\0${key}`, await platform.importUrl(url));
+    } catch {
+      // requireActual then fails as it would have, with its own error.
+    }
+  }
+}
+
+/** `jest.requireActual(path)`: the module itself, required (or imported ahead: see above). */
 export function requireActualModule(specifier) {
   const { owner, key } = callerKey(specifier, "jest.requireActual()");
-  return platform.requireKey(key, owner, key);
+  const preloaded = preloadedActuals.get(`${owner?.generation ?? platform.globalGeneration()}\0${key}`);
+  return preloaded ?? platform.requireKey(key, owner, key);
 }
 
 /** `vi.importMock(path)`: the mock `vi.mock(path)` would give (the registered one if any). */
@@ -647,6 +687,7 @@ export function isolateModules(fn) {
  * reaches another file.
  */
 export function resetModuleMocks(file) {
+  if (file === undefined) preloadedActuals.clear();
   for (const owner of file === undefined ? [...owners.values()] : [owners.get(file)].filter(Boolean)) {
     owners.delete(owner.file);
     automaticChecked.delete(owner.file);

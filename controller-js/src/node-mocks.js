@@ -21,7 +21,7 @@ import {
   withoutGeneration,
 } from "./module-mocks.js";
 import { isCommonJs, wrapperUrl } from "./node-cjs-generations.js";
-import { isPackageFile, isProjectFile, moduleGeneration, nextGeneration, projectRoot, resetModules, resolveInOrder } from "./node-modules.js";
+import { isEsModuleFile, isPackageFile, isProjectFile, moduleGeneration, nextGeneration, projectRoot, resetModules, resolveInOrder } from "./node-modules.js";
 
 const CONTROLLER_PATH = dirname(fileURLToPath(import.meta.url));
 // Extensions a `__mocks__` file may have, in the order they are tried (the resolver's, plus TS).
@@ -160,6 +160,11 @@ function packageUrl(url, generation) {
   return isCommonJs(path) ? wrapperUrl(url, generation) : withGeneration(url, generation);
 }
 
+/** Whether `url` (a file: URL, maybe with a generation) is an ES module, which node 20 cannot require. */
+function isEsModuleUrl(url) {
+  return url.startsWith("file:") && isEsModuleFile(fileURLToPath(url));
+}
+
 /** What `import` of the actual module at `key` loads in `generation`. */
 function actualUrl(key, generation) {
   if (key.startsWith("node:")) return key;
@@ -250,6 +255,7 @@ installModuleMockPlatform({
   requireKey,
   isProjectUrl,
   packageUrl,
+  isEsModuleUrl,
   toUrl: (path) => pathToFileURL(path).href,
   resetRealm: resetModules,
   hasAutomaticMocks: () => rootMockPackages().length > 0,

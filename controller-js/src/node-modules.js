@@ -19,6 +19,7 @@ import { readFileSync } from "node:fs";
 import Module from "node:module";
 import { extname, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { isCommonJs } from "./node-cjs-generations.js";
 
 /** Extensions the transform owns: node cannot run them as they are. */
 const TRANSFORMED = new Set([".ts", ".tsx", ".mts", ".cts", ".jsx"]);
@@ -130,6 +131,18 @@ export function resolveWithHost(specifier, parentURL, isRequire) {
  * attributes (`with { type: "json" }`), `isRequire` whether CommonJS asks.
  * @returns {null | { format: string, source: string }}
  */
+/**
+ * Whether the file at `path` is an ES module for node: the transform's output format where the
+ * manifest has the file (TypeScript compiles to ES modules), else by extension and package type.
+ */
+export function isEsModuleFile(path) {
+  const format = manifest?.modules[path]?.format;
+  if (format !== undefined) return format === "module";
+  const extension = extname(path).toLowerCase();
+  if (extension === ".mjs" || extension === ".mts") return true;
+  return extension === ".js" && !isCommonJs(path);
+}
+
 export function loadFromManifest(url, attributes, isRequire) {
   if (manifest === null || !url.startsWith("file:")) return null;
   const path = fileURLToPath(url);

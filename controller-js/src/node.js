@@ -72,7 +72,7 @@ const testContext = new AsyncLocalStorage();
  *   `root`, see environment.js).
  * @returns {Promise<void>} settles once the connection is open and `hello` is sent
  */
-export function startNode({ url, root = process.cwd(), files, setupFiles = [], environment = "node" }) {
+export function startNode({ url, root = process.cwd(), files, setupFiles = [], environment = "node", mockHygiene }) {
   const realStderrWrite = process.stderr.write.bind(process.stderr);
   // Messages produced before the socket opens (early output) wait here, behind `hello`.
   const outbox = [];
@@ -109,7 +109,7 @@ export function startNode({ url, root = process.cwd(), files, setupFiles = [], e
   };
   // Timers the tests start, so a fresh realm can clear what a file left running.
   const timers = trackPendingTimers(globalThis);
-  const controller = createController({ send, adapter, files, setupFiles, environment });
+  const controller = createController({ send, adapter, files, setupFiles, environment, mockHygiene });
 
   captureConsole(console, { emit: controller.output, formatWithOptions });
   captureWrites(process.stdout, "stdout", controller.output);

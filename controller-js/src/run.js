@@ -14,6 +14,11 @@
 import { checkAssertions, resetAssertions } from "./expect.js";
 import { prepareFile, resetAfterFile } from "./jest-object.js";
 
+// The clock as the controller found it: a test may replace or remove `performance`
+// (`Object.defineProperty(window, "performance", { value: undefined })`) and must still be timed.
+const clock = globalThis.performance;
+const now = () => clock.now();
+
 /** The outcome of a user function that threw, rejected or called `done(error)`. */
 class Failure {
   constructor(error) {
@@ -116,7 +121,7 @@ export class Runner {
     }
 
     resetAssertions();
-    const start = performance.now();
+    const start = now();
     let failure;
     let cleanups = null;
     setup: for (const group of lineage) {
@@ -154,7 +159,7 @@ export class Runner {
         failure ??= cleanupFailure;
       }
     }
-    const durationMs = performance.now() - start;
+    const durationMs = now() - start;
     return failure
       ? { status: "failed", durationMs, error: failure.error }
       : { status: "passed", durationMs };

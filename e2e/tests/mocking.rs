@@ -138,3 +138,72 @@ fn a_mock_made_in_a_setup_file_applies_to_each_test_file() {
         assert_eq!(out.outcomes(), expected, "{args:?}: {}", out.stderr);
     }
 }
+
+/// A Jest suite written in TypeScript, as ts-jest and @swc/jest run it: a factory that closes
+/// over a top-level `let` it reads only later, `jest.requireActual` of a TypeScript module (an
+/// ES module once transformed, which node 20 cannot `require`), and the suite's
+/// `clear-mocks` / `reset-mocks` / `restore-mocks` (Jest's `clearMocks`, `resetMocks`,
+/// `restoreMocks`) before each test — react-hook-form's suite leans on all three.
+#[test]
+fn a_typescript_jest_suite_with_require_actual_and_mock_hygiene() {
+    let project = Project::empty();
+    let suite = "[[suite]]\nid = \"unit\"\nruntime = \"node\"\ntests = [\"test/*.test.ts\"]\n";
+    project
+        .write("proctor.toml", &format!("{suite}clear-mocks = true\nreset-mocks = true\nrestore-mocks = true\n"))
+        .write("src/id.ts", "export default function id(): string { return \"real\"; }\n")
+        .write("src/empty.ts", "export default function isEmpty(value: object): boolean { return Object.keys(value).length === 0; }\nexport const kind = \"actual\";\n")
+        .write("src/use.ts", "import id from \"./id\";\nimport isEmpty from \"./empty\";\nexport const both = (v: object) => [id(), isEmpty(v)];\n")
+        .write(
+            "test/jest.test.ts",
+            r#"import { both } from "../src/use";
+import isEmpty, { kind } from "../src/empty";
+
+let i = 0;
+jest.mock("../src/id", () => () => String(i++));
+jest.mock("../src/empty", () => {
+  const original = jest.requireActual("../src/empty");
+  return { __esModule: true, kind: original.kind, default: jest.fn(original.default) };
+});
+
+const counter = { read: () => "original" };
+const spy = jest.fn(() => 1);
+
+describe("a ts-jest style suite", () => {
+  it("closes over a later variable and wraps the actual module", () => {
+    // reset-mocks drops the implementation jest.fn() was given, as Jest's resetMocks does.
+    expect(both({})).toEqual(["0", undefined]);
+    expect(both({ a: 1 })[0]).toBe("1");
+    expect(isEmpty).toHaveBeenCalledTimes(2);
+    expect(kind).toBe("actual");
+    jest.spyOn(counter, "read").mockReturnValue("spied");
+    spy();
+  });
+  it("starts with cleared, reset and restored mocks", () => {
+    expect(isEmpty).toHaveBeenCalledTimes(0);
+    expect(counter.read()).toBe("original");
+    expect(spy).not.toHaveBeenCalled();
+    expect(spy()).toBeUndefined();
+  });
+});
+"#,
+        );
+    let out = project.run(&["run", "--reporter", "json"]);
+    let expected = proctor_e2e::model(&[
+        (
+            "test/jest.test.ts::a ts-jest style suite::closes over a later variable and wraps the actual module",
+            "passed",
+        ),
+        ("test/jest.test.ts::a ts-jest style suite::starts with cleared, reset and restored mocks", "passed"),
+    ]);
+    assert_eq!(out.outcomes(), expected, "{}", out.stdout);
+
+    // Without the hygiene options the second test sees the first one's calls and spy.
+    project.write("proctor.toml", suite);
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(
+        out.outcomes()["test/jest.test.ts::a ts-jest style suite::starts with cleared, reset and restored mocks"],
+        "failed",
+        "{}",
+        out.stdout
+    );
+}

@@ -211,6 +211,7 @@ fn write_entry(
         ));
     }
     out.push_str(&format!("startBrowser({{\n  url: {},\n  sequential: true,\n", js(ws_url)));
+    out.push_str(&setup.mock_hygiene_js());
     if !setup.files.is_empty() {
         out.push_str("  setupFiles: [\n");
         for (rel, abs) in &setup.files {

@@ -148,6 +148,7 @@ fn entry_source(
     if !setup.environment.is_empty() && setup.environment != "node" {
         out.push_str(&format!("  environment: {},\n", js(&setup.environment)));
     }
+    out.push_str(&setup.mock_hygiene_js());
     out.push_str(&setup.setup_files_js(|_, abs| (file_url(abs), file_url(abs))));
     out.push_str("  files: [\n");
     for (rel, abs) in files {
@@ -190,6 +191,7 @@ mod tests {
             files: vec![("t/setup.js".into(), PathBuf::from("/p/t/setup.js"))],
             environment: "jsdom".into(),
             file_environments: [("t/a.test.js".to_string(), "happy-dom".to_string())].into(),
+            mock_hygiene: crate::config::MockHygiene { clear: true, reset: false, restore: true },
         };
         let src = entry_source(
             Path::new("/tmp/x/controller"),
@@ -198,7 +200,12 @@ mod tests {
             Path::new("/tmp/x/manifest.json"),
             &setup,
         );
-        assert!(src.contains("  root: \"/p\",\n  environment: \"jsdom\",\n  setupFiles: [\n"), "{src}");
+        assert!(
+            src.contains(
+                "  root: \"/p\",\n  environment: \"jsdom\",\n  mockHygiene: { clear: true, reset: false, restore: true },\n  setupFiles: [\n"
+            ),
+            "{src}"
+        );
         assert!(
             src.contains(
                 r#"load: (generation, url) => import((url ?? "file:///p/t/setup.js") + "?proctor-setup=" + generation) },"#

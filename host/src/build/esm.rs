@@ -98,6 +98,7 @@ pub(super) fn build_esm(
     // `realms`: the server serves every project URL under `/@realm/<n>/` too (served.rs), so a
     // fresh realm per test file gets fresh module instances.
     entry.push_str(&format!("startBrowser({{\n  url: {},\n  realms: true,\n", js(ws_url)));
+    entry.push_str(&setup.mock_hygiene_js());
     entry.push_str(&setup.setup_files_js(|rel, _| {
         let path = format!("/{}", url_path(rel));
         (format!("{origin}{path}"), path)

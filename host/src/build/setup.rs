@@ -4,7 +4,7 @@
 //! a bundle's) hand it to the controller, which runs it per file (controller-js/src/
 //! setup-files.js, environment.js).
 
-use crate::config::SuiteConfig;
+use crate::config::{MockHygiene, SuiteConfig};
 use crate::plan::PlannedSuite;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,6 +20,8 @@ pub struct FileSetup {
     pub environment: String,
     /// Test files (relative path) whose docblock names an environment.
     pub file_environments: BTreeMap<String, String>,
+    /// What the controller does to every mock before each test.
+    pub mock_hygiene: MockHygiene,
 }
 
 impl FileSetup {
@@ -36,7 +38,13 @@ impl FileSetup {
             .collect();
         let file_environments =
             suite.files.iter().filter_map(|f| Some((f.path.clone(), f.environment.clone()?))).collect();
-        FileSetup { root: root.to_path_buf(), files, environment: config.environment.clone(), file_environments }
+        FileSetup {
+            root: root.to_path_buf(),
+            files,
+            environment: config.environment.clone(),
+            file_environments,
+            mock_hygiene: config.mock_hygiene,
+        }
     }
 
     /// The absolute paths of the setup files (walk roots, like test files).
@@ -65,6 +73,15 @@ impl FileSetup {
         }
         out.push_str("  ],\n");
         out
+    }
+
+    /// The entry's `mockHygiene: { ... },` line (start options), empty when the suite asks for none.
+    pub(crate) fn mock_hygiene_js(&self) -> String {
+        let MockHygiene { clear, reset, restore } = self.mock_hygiene;
+        if !(clear || reset || restore) {
+            return String::new();
+        }
+        format!("  mockHygiene: {{ clear: {clear}, reset: {reset}, restore: {restore} }},\n")
     }
 
     /// The `, environment: "..."` of a test file's entry line, when its docblock names one.

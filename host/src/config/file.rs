@@ -97,6 +97,15 @@ pub(crate) struct SuiteEntry {
     pub environment: Option<Spanned<String>>,
     /// A fresh realm per test file (the default); `false` shares one realm, for speed.
     pub isolate: Option<Spanned<bool>>,
+    /// Jest's `clearMocks` / Vitest's `clearMocks`: every mock's calls cleared before each test.
+    #[serde(rename = "clear-mocks")]
+    pub clear_mocks: Option<Spanned<bool>>,
+    /// Jest's `resetMocks` / Vitest's `mockReset`: every mock reset before each test.
+    #[serde(rename = "reset-mocks")]
+    pub reset_mocks: Option<Spanned<bool>>,
+    /// Jest's and Vitest's `restoreMocks`: every spy restored before each test.
+    #[serde(rename = "restore-mocks")]
+    pub restore_mocks: Option<Spanned<bool>>,
 }
 
 /// One named selection: `fast = { tags = ["fast"] }`, `api = { tests = ["test/api/**"] }`.

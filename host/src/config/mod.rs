@@ -5,4 +5,4 @@ mod file;
 mod resolve;
 
 pub use duration::{env_duration, parse_duration};
-pub use resolve::{resolve, BuildMode, Config, ConfigError, JsxConfig, RuntimeKind, SuiteConfig};
+pub use resolve::{resolve, BuildMode, Config, ConfigError, JsxConfig, MockHygiene, RuntimeKind, SuiteConfig};

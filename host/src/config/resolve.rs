@@ -108,6 +108,21 @@ pub struct SuiteConfig {
     /// Each test file in a fresh realm (Jest's and Vitest's default); `isolate = false` or
     /// `--no-isolate` shares one realm between the files of a run.
     pub isolate: bool,
+    /// What happens to every mock before each test (`clear-mocks`, `reset-mocks`,
+    /// `restore-mocks`).
+    pub mock_hygiene: MockHygiene,
+}
+
+/// Jest's `clearMocks`, `resetMocks` and `restoreMocks` (Vitest's `clearMocks`, `mockReset`,
+/// `restoreMocks`): done to every mock before each test, before its `beforeEach` hooks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct MockHygiene {
+    /// `vi.clearAllMocks()`: calls, instances and results forgotten.
+    pub clear: bool,
+    /// `vi.resetAllMocks()`: also implementations dropped.
+    pub reset: bool,
+    /// `vi.restoreAllMocks()`: spies put their originals back.
+    pub restore: bool,
 }
 
 /// The environments a node suite can name (Vitest's and Jest's built-in ones).
@@ -481,6 +496,7 @@ fn default_suite(timeout: Duration) -> SuiteConfig {
         setup_files: Vec::new(),
         environment: "node".into(),
         isolate: true,
+        mock_hygiene: MockHygiene::default(),
     }
 }
 
@@ -521,6 +537,9 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
             setup_files,
             environment,
             isolate,
+            clear_mocks,
+            reset_mocks,
+            restore_mocks,
         } = entry.get_ref();
         let mut suite = default_suite(DEFAULT_TIMEOUT);
         match id {
@@ -698,6 +717,9 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
         if let Some(isolate) = isolate {
             suite.isolate = *isolate.get_ref();
         }
+        let flag = |value: &Option<Spanned<bool>>| value.as_ref().is_some_and(|v| *v.get_ref());
+        suite.mock_hygiene =
+            MockHygiene { clear: flag(clear_mocks), reset: flag(reset_mocks), restore: flag(restore_mocks) };
         suites.push(suite);
     }
     if suites.is_empty() {

@@ -199,7 +199,8 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
                 if hoisting {
                     if let Program::Module(module) = &mut program {
                         let esm = format == ModuleFormat::Module;
-                        hoist(module, esm && options.await_imports, top_level_mark, unresolved_mark)?;
+                        let babel_rules = !language.is_typescript();
+                        hoist(module, esm && options.await_imports, babel_rules, top_level_mark, unresolved_mark)?;
                         if esm && !options.await_imports {
                             hoist_to_top(module);
                         }

@@ -175,15 +175,22 @@ pub(crate) fn has_hoisted(program: &Program) -> bool {
 /// to the top of their blocks, and, for an ES module that may await (`esm`), moves the top
 /// level's above the imports, which become awaited `import()`s. Otherwise the top level is
 /// [`hoist_to_top`]'s (for CommonJS after the CommonJS pass).
+///
+/// `babel_rules`: the file is JavaScript, which Jest compiles with babel-jest by default, so a
+/// `jest.mock` factory follows babel-plugin-jest-hoist's rule on outer variables. TypeScript
+/// files go through ts-jest or @swc/jest in Jest projects, which hoist without that rule (a
+/// factory returning `() => String(i++)` over a top-level `let i` runs there), so theirs are
+/// left as written: a variable read too early fails when the factory runs, naming it.
 pub(crate) fn hoist(
     module: &mut Module,
     esm: bool,
+    babel_rules: bool,
     top_level_mark: Mark,
     unresolved_mark: Mark,
 ) -> Result<(), HoistError> {
     let top_level = SyntaxContext::empty().apply_mark(top_level_mark);
     let constants = literal_constants(&module.body, top_level);
-    let mut checker = FactoryCheck { top_level, constants: &constants, error: None };
+    let mut checker = FactoryCheck { top_level, constants: &constants, strict: babel_rules, error: None };
     module.visit_mut_with(&mut checker);
     if let Some(error) = checker.error {
         return Err(error);
@@ -408,6 +415,8 @@ fn literal_constants(body: &[ModuleItem], top_level: SyntaxContext) -> HashMap<(
 struct FactoryCheck<'a> {
     top_level: SyntaxContext,
     constants: &'a HashMap<(Atom, SyntaxContext), Expr>,
+    /// babel-plugin-jest-hoist's rules apply (see [`hoist`]).
+    strict: bool,
     error: Option<HoistError>,
 }
 
@@ -436,6 +445,9 @@ impl FactoryCheck<'_> {
             inner = &mut paren.expr;
         }
         if !matches!(inner, Expr::Arrow(_) | Expr::Fn(_)) {
+            if !self.strict {
+                return;
+            }
             self.error = Some(HoistError {
                 span: inner.span(),
                 message: "The second argument of `jest.mock` must be an inline function.".into(),
@@ -465,7 +477,7 @@ impl FactoryCheck<'_> {
             set_span(&mut value, ident.span);
             return Some(value);
         }
-        if self.error.is_none() {
+        if self.strict && self.error.is_none() {
             self.error = Some(HoistError { span: ident.span, message: out_of_scope_message(&ident.sym) });
         }
         None
@@ -628,6 +640,7 @@ fn hoist_imports(module: &mut Module, unresolved: SyntaxContext) {
             item => rest.push(item),
         }
     }
+    let actuals = required_actuals(&hoisted, &rest);
     let aliases = alias_exported_imports(&mut rest, &bindings);
     let mut reads = ReplaceReads(|ident: &Ident| {
         bindings.get(&(ident.sym.clone(), ident.ctxt)).map(|read| read.read_at(ident.span))
@@ -636,7 +649,7 @@ fn hoist_imports(module: &mut Module, unresolved: SyntaxContext) {
     rest.visit_mut_with(&mut reads);
     module.body = api_imports;
     module.body.extend(hoisted);
-    module.body.push(settle(unresolved));
+    module.body.push(settle(unresolved, &actuals));
     module.body.extend(imports);
     module.body.extend(aliases);
     module.body.extend(rest);
@@ -700,8 +713,33 @@ fn dynamic_import(
     const_declaration(span, holder, awaited)
 }
 
-/// `await globalThis.__proctorMocks?.settle?.();`, with no span (nothing of the source).
-fn settle(unresolved: SyntaxContext) -> ModuleItem {
+/// The literal specifiers of the `jest.requireActual("...")` calls in `items`, in order, once
+/// each: settle imports the ES modules among them ahead, since node 20 cannot `require` one.
+fn required_actuals(hoisted: &[ModuleItem], rest: &[ModuleItem]) -> Vec<Atom> {
+    struct Finder(Vec<Atom>);
+    impl Visit for Finder {
+        fn visit_call_expr(&mut self, call: &CallExpr) {
+            call.visit_children_with(self);
+            let Some((object, "requireActual")) = member_call(call) else { return };
+            if !matches!(object, Expr::Ident(ident) if ident.sym == "jest") {
+                return;
+            }
+            let Some(Expr::Lit(Lit::Str(text))) = call.args.first().map(|arg| &*arg.expr) else { return };
+            let Some(value) = text.value.as_str() else { return };
+            if !self.0.iter().any(|known| known == value) {
+                self.0.push(value.into());
+            }
+        }
+    }
+    let mut finder = Finder(Vec::new());
+    hoisted.visit_with(&mut finder);
+    rest.visit_with(&mut finder);
+    finder.0
+}
+
+/// `await globalThis.__proctorMocks?.settle?.(["...", ...]);` (the specifiers of
+/// [`required_actuals`], left out when there are none), with no span (nothing of the source).
+fn settle(unresolved: SyntaxContext, actuals: &[Atom]) -> ModuleItem {
     let global = Box::new(Expr::Ident(Ident::new("globalThis".into(), DUMMY_SP, unresolved)));
     let optional_member = |obj: Box<Expr>, name: &str, optional: bool| -> Box<Expr> {
         let member = MemberExpr { span: DUMMY_SP, obj, prop: MemberProp::Ident(IdentName::new(name.into(), DUMMY_SP)) };
@@ -724,7 +762,17 @@ fn settle(unresolved: SyntaxContext) -> ModuleItem {
             span: DUMMY_SP,
             ctxt: SyntaxContext::empty(),
             callee: settle,
-            args: Vec::new(),
+            args: if actuals.is_empty() {
+                Vec::new()
+            } else {
+                let elems = actuals
+                    .iter()
+                    .map(|actual| {
+                        Some(ExprOrSpread { spread: None, expr: Box::new(Expr::Lit(Lit::Str(actual.as_str().into()))) })
+                    })
+                    .collect();
+                vec![ExprOrSpread { spread: None, expr: Box::new(Expr::Array(ArrayLit { span: DUMMY_SP, elems })) }]
+            },
             type_args: None,
         })),
     });

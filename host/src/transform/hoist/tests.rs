@@ -288,6 +288,18 @@ fn a_jest_factory_reaching_a_module_variable_is_an_error_at_the_reference() {
     );
 }
 
+/// ts-jest and @swc/jest hoist without babel-jest's rule: a TypeScript file's factory may close
+/// over an outer `let` that it reads only later (react-hook-form's `() => () => String(i++)`).
+#[test]
+fn typescript_factories_may_close_over_outer_variables() {
+    let source = "import { a } from \"./a\";\nlet i = 0;\njest.mock(\"./id\", () => () => String(i++));\n";
+    let code = out("a.test.ts", source);
+    assert!(code.contains("String(i++)"), "{code}");
+    assert!(matches!(error("a.test.js", source), TransformError::Hoist { line: 3, .. }));
+    let code = out("a.test.ts", "const factory = () => ({});\njest.mock(\"./dep\", factory);\n");
+    assert!(code.contains("jest.mock(\"./dep\", factory)"), "{code}");
+}
+
 #[test]
 fn a_jest_factory_must_be_an_inline_function_and_a_hoisted_value_is_not_exported() {
     let err = error("a.test.js", "const factory = () => ({});\njest.mock(\"./dep\", factory);\n");
