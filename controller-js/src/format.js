@@ -132,7 +132,13 @@ function printSnapshotFunction(value, config, indentation, depth, seen) {
   if (value._isMockFunction !== true) return "[Function]";
   const { calls, results } = value.mock;
   if (calls.length === 0) return mockLabel(value);
-  return `${mockLabel(value)} ${print({ calls, results }, config, indentation, depth, seen)}`;
+  // A bare `{` whatever printBasicPrototype says: jest-snapshot's mock serializer writes it.
+  const inner = indentation + INDENT;
+  const entries = [
+    `"calls": ${print(calls, config, inner, depth + 1, seen)}`,
+    `"results": ${print(results, config, inner, depth + 1, seen)}`,
+  ];
+  return `${mockLabel(value)} ${block("{", "}", entries, config, indentation)}`;
 }
 
 // Returns null for values that need the recursive printer (objects and arrays).

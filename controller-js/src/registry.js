@@ -11,7 +11,7 @@ import { IdAllocator } from "./ids.js";
 
 /** A `describe` block, or the implicit root block of a file (which holds top-level hooks). */
 export class Group {
-  constructor({ name, id, scope, parent, mode, tags }) {
+  constructor({ name, declared = name, id, scope, parent, mode, tags }) {
     this.name = name;
     this.id = id;
     this.file = scope.file;
@@ -29,6 +29,8 @@ export class Group {
     // Shared by every test inside, so registering 10k tests does not copy these arrays.
     this.lineage = parent ? [...parent.lineage, this] : [this];
     this.groupNames = parent ? [...parent.groupNames, name] : [];
+    // The names as written, without the ` #2` of a duplicate (snapshot keys are Jest's).
+    this.declaredNames = parent ? [...parent.declaredNames, declared] : [];
   }
 
   get isFileRoot() {
@@ -200,6 +202,7 @@ export class Registry {
     const { name: unique, id } = scope.allocator.enterGroup(name);
     const group = new Group({
       name: unique,
+      declared: name,
       id,
       scope,
       parent,
@@ -232,6 +235,7 @@ export class Registry {
       file: scope.file,
       groups: group.groupNames,
       name: unique,
+      declared: name,
       mode: mode === "todo" ? "todo" : inheritMode(group.mode, mode),
       tags: mergeTags(group.tags, options.tags),
       timeout: options.timeout,

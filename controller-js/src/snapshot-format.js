@@ -66,9 +66,13 @@ export function printingOptions(values, options = {}) {
   };
 }
 
-/** The snapshot name of a test: its groups and name, joined as the style joins them. */
+/**
+ * The snapshot name of a test: its groups and name as written (two tests of the same name share
+ * it, and its counter, as in Jest and Vitest), joined as the style joins them.
+ */
 export function testKeyName(test, style) {
-  return [...test.groups, test.name].join(style.kind === "vitest" ? " > " : " ");
+  const names = [...(test.group?.declaredNames ?? test.groups), test.declared ?? test.name];
+  return names.join(style.kind === "vitest" ? " > " : " ");
 }
 
 /** `name` with a snapshot hint, as the style writes it (`name: hint`, `name > hint`). */

@@ -45,7 +45,7 @@ let vitestFiles = new Set();
 let formatOptions = {};
 /** Per test file: what it has stored and what this run did with it. */
 let byFile = new Map();
-/** The running test: its file, full name and counters per snapshot name. */
+/** The running test: the test, its full snapshot name (made on first use), its async call site. */
 let current = null;
 
 // Serializers from expect.addSnapshotSerializer, newest first (they win, as in Jest), each with
@@ -88,18 +88,14 @@ export function setupSnapshots(setup) {
  * does no more than note it: most tests check no snapshot.
  */
 export function beginSnapshotTest(test) {
-  current = { test, fullName: null, counters: null, callSite: null };
+  current = { test, fullName: null, callSite: null };
   // Which tests ran matters only where stored snapshots can turn obsolete.
   if (storedTexts.has(test.file)) fileState(test.file).ran.add(test.id);
 }
 
-// The running test's full name (in its file's key scheme) and snapshot counters, made on its
-// first snapshot.
+// The running test, with its full name in its file's key scheme, made on its first snapshot.
 function running(style) {
-  if (current.fullName === null) {
-    current.fullName = testKeyName(current.test, style);
-    current.counters = new Map();
-  }
+  current.fullName ??= testKeyName(current.test, style);
   return current;
 }
 
@@ -146,6 +142,8 @@ function fileState(file) {
       // Inline snapshots to write into the source: `{ stack, snapshot }`.
       inline: [],
       checked: new Set(),
+      // Snapshots taken per name: `name N` counts on across tests of the same name.
+      counters: new Map(),
       owners: null,
       ran: new Set(),
       changed: new Map(),
@@ -230,8 +228,9 @@ function nextKey(snapshotHint) {
   const state = fileState(current.test.file);
   const test = running(state.style);
   const label = withHint(test.fullName, snapshotHint, state.style);
-  const count = (test.counters.get(label) ?? 0) + 1;
-  test.counters.set(label, count);
+  // Per file, so a second test of the same name goes on counting, as in Jest.
+  const count = (state.counters.get(label) ?? 0) + 1;
+  state.counters.set(label, count);
   const key = `${label} ${count}`;
   state.checked.add(key);
   return { key, state };

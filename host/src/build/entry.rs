@@ -188,6 +188,7 @@ mod tests {
         let setup = FileSetup {
             root: PathBuf::from("/p"),
             files: vec![("t/setup.js".into(), PathBuf::from("/p/t/setup.js"))],
+            serializers: Vec::new(),
             environment: "jsdom".into(),
             file_environments: [("t/a.test.js".to_string(), "happy-dom".to_string())].into(),
         };

@@ -108,6 +108,12 @@ pub struct SuiteConfig {
     /// Each test file in a fresh realm (Jest's and Vitest's default); `isolate = false` or
     /// `--no-isolate` shares one realm between the files of a run.
     pub isolate: bool,
+    /// `snapshot-format`: Jest's `escapeString` and `printBasicPrototype`, when set; unset ones
+    /// follow each snapshot file (controller-js/src/snapshot-format.js).
+    pub snapshot_format: Option<protocol::SnapshotFormat>,
+    /// `snapshot-serializers`: modules whose export is a snapshot serializer, added in every
+    /// test file's realm before the file (Jest's `snapshotSerializers`). Absolute paths.
+    pub snapshot_serializers: Vec<PathBuf>,
 }
 
 /// The environments a node suite can name (Vitest's and Jest's built-in ones).
@@ -479,6 +485,8 @@ fn default_suite(timeout: Duration) -> SuiteConfig {
         conditions: Vec::new(),
         jsx: JsxConfig::default(),
         setup_files: Vec::new(),
+        snapshot_format: None,
+        snapshot_serializers: Vec::new(),
         environment: "node".into(),
         isolate: true,
     }
@@ -521,6 +529,8 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
             setup_files,
             environment,
             isolate,
+            snapshot_format,
+            snapshot_serializers,
         } = entry.get_ref();
         let mut suite = default_suite(DEFAULT_TIMEOUT);
         match id {
@@ -662,17 +672,7 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
             suite.jsx.in_js = *in_js.get_ref();
         }
         if let Some(list) = setup_files.as_ref().or(file.setup_files.as_ref()) {
-            suite.setup_files = existing_files(list, "setup-files", root, &value_error)?;
-            // Served to browsers and named in stacks by their path from the root.
-            if let Some((_, entry)) =
-                suite.setup_files.iter().zip(list.get_ref()).find(|(path, _)| !path.starts_with(root))
-            {
-                return Err(value_error(
-                    entry.span(),
-                    "setup-files",
-                    format!("names \"{}\", which is outside the project root {}", entry.get_ref(), root.display()),
-                ));
-            }
+            suite.setup_files = files_under_root(list, "setup-files", root, &value_error)?;
         }
         if let Some(environment) = environment {
             let name = environment.get_ref();
@@ -697,6 +697,16 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
         }
         if let Some(isolate) = isolate {
             suite.isolate = *isolate.get_ref();
+        }
+        if let Some(format) = snapshot_format {
+            let format = format.get_ref();
+            suite.snapshot_format = Some(protocol::SnapshotFormat {
+                escape_string: format.escape_string,
+                print_basic_prototype: format.print_basic_prototype,
+            });
+        }
+        if let Some(list) = snapshot_serializers {
+            suite.snapshot_serializers = files_under_root(list, "snapshot-serializers", root, &value_error)?;
         }
         suites.push(suite);
     }
@@ -744,6 +754,26 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
 
 /// The files a list names (relative to the root), each of which must exist: a missing one is
 /// an error at its own line and column.
+/// [`existing_files`] that must lie under the root: modules the runtime imports beside the
+/// test files (setup files, snapshot serializers) are served to browsers and named in stacks
+/// by their path from the root.
+fn files_under_root(
+    list: &Spanned<Vec<Spanned<String>>>,
+    key: &str,
+    root: &Path,
+    value_error: &dyn Fn(std::ops::Range<usize>, &str, String) -> ConfigError,
+) -> Result<Vec<PathBuf>, ConfigError> {
+    let files = existing_files(list, key, root, value_error)?;
+    if let Some((_, entry)) = files.iter().zip(list.get_ref()).find(|(path, _)| !path.starts_with(root)) {
+        return Err(value_error(
+            entry.span(),
+            key,
+            format!("names \"{}\", which is outside the project root {}", entry.get_ref(), root.display()),
+        ));
+    }
+    Ok(files)
+}
+
 fn existing_files(
     list: &Spanned<Vec<Spanned<String>>>,
     key: &str,
