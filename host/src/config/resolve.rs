@@ -973,6 +973,34 @@ mod tests {
     }
 
     #[test]
+    fn snapshot_format_and_serializers_are_per_suite() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("s")).unwrap();
+        std::fs::write(dir.path().join("s/money.cjs"), "").unwrap();
+        let path = dir.path().join("proctor.toml");
+        std::fs::write(
+            &path,
+            "[[suite]]\nid = \"old\"\nsnapshot-format = { escape-string = true, print-basic-prototype = false }\n\
+             snapshot-serializers = [\"s/money.cjs\"]\n[[suite]]\nid = \"new\"\n",
+        )
+        .unwrap();
+        let (suites, ..) = read_file(&path, dir.path()).unwrap();
+        let format = protocol::SnapshotFormat { escape_string: Some(true), print_basic_prototype: Some(false) };
+        assert_eq!(suites[0].snapshot_format, Some(format));
+        assert_eq!(suites[0].snapshot_serializers, vec![dir.path().join("s/money.cjs")]);
+        assert_eq!((suites[1].snapshot_format, suites[1].snapshot_serializers.len()), (None, 0));
+
+        let err =
+            suites_from("[[suite]]\nid = \"u\"\nsnapshot-serializers = [\"s/nope.js\"]\n").unwrap_err().to_string();
+        assert!(
+            err.starts_with("invalid config proctor.toml:3:25: `snapshot-serializers` names \"s/nope.js\""),
+            "{err}"
+        );
+        let err = suites_from("[[suite]]\nid = \"u\"\nsnapshot-format = { escape = true }\n").unwrap_err().to_string();
+        assert!(err.contains("unknown field `escape`"), "{err}");
+    }
+
+    #[test]
     fn environments_are_checked() {
         let suites = suites_from("[[suite]]\nid = \"dom\"\nenvironment = \"happy-dom\"\n").unwrap();
         assert_eq!(suites[0].environment, "happy-dom");

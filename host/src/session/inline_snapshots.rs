@@ -57,6 +57,9 @@ struct Call {
     prefix: &'static str,
 }
 
+/// Per file: each call's byte range → the call and its new argument text.
+type Edits = BTreeMap<String, BTreeMap<(usize, usize), (Call, String)>>;
+
 /// A parsed source file and its inline snapshot calls.
 struct Source {
     text: String,
@@ -67,8 +70,7 @@ struct Source {
 /// written (relative to `root`) and the snapshots that could not be placed.
 pub fn write_inline(root: &Path, snapshots: &[(String, String)]) -> (Vec<String>, Vec<InlineSnapshotError>) {
     let mut sources: BTreeMap<String, Option<Source>> = BTreeMap::new();
-    // Per file: the call's byte range → (call, new argument text).
-    let mut edits: BTreeMap<String, BTreeMap<(usize, usize), (Call, String)>> = BTreeMap::new();
+    let mut edits = Edits::new();
     let mut errors = Vec::new();
     for (stack, snapshot) in snapshots {
         let found = user_frames(stack, root).into_iter().find_map(|frame| {
