@@ -127,6 +127,17 @@ export class Registry {
     return this.current?.lineage[0] ?? null;
   }
 
+  /**
+   * Like `loadingFileRoot`, and when files load concurrently (nothing is current), the open test
+   * file on the call stack: what a file's top level calls (expect.addSnapshotSerializer) is
+   * then still its own. Walks the stack, so only for calls that are rare.
+   */
+  loadingFileRootOnStack() {
+    if (this.current !== null) return this.current.lineage[0];
+    const scope = this.locate(Registry.prototype.loadingFileRootOnStack);
+    return scope !== undefined && scope.open ? scope.root : null;
+  }
+
   /** Ends the synchronous part of a load; the file stays open until `settleFile`. */
   endFile() {
     this.current = null;
@@ -168,8 +179,8 @@ export class Registry {
   // The test file on the call stack. The outermost one wins: when a test file's top level calls
   // a function exported by another test file, the declarations belong to the caller, as they
   // would have when files were imported one at a time.
-  locate() {
-    let scope = this.outermostOnStack();
+  locate(skipAbove = Registry.prototype.target) {
+    let scope = this.outermostOnStack(skipAbove);
     if (scope === undefined && this.canonicalUrl !== null && !this.aliased) {
       this.aliased = true;
       for (const [url, known] of this.byUrl) {
@@ -181,16 +192,16 @@ export class Registry {
         }
         if (canonical !== url) for (const alias of stackLocations(canonical)) this.byLocation.set(alias, known);
       }
-      scope = this.outermostOnStack();
+      scope = this.outermostOnStack(skipAbove);
     }
     return scope;
   }
 
-  outermostOnStack() {
+  outermostOnStack(skipAbove = Registry.prototype.target) {
     let found;
-    // Frames from `target` up are proctor's own lookup; leaving them out saves a few call sites.
-    let { locations, truncated } = callerLocations(STACK_WINDOW, Registry.prototype.target);
-    if (truncated) locations = callerLocations(Infinity, Registry.prototype.target).locations;
+    // Frames from `skipAbove` up are proctor's own lookup; leaving them out saves a few call sites.
+    let { locations, truncated } = callerLocations(STACK_WINDOW, skipAbove);
+    if (truncated) locations = callerLocations(Infinity, skipAbove).locations;
     for (const location of locations) found = this.byLocation.get(withoutGeneration(location)) ?? found;
     return found;
   }

@@ -65,7 +65,7 @@ export function addSnapshotSerializer(plugin) {
   if (typeof plugin.serialize !== "function" && typeof plugin.print !== "function") {
     throw new TypeError("expect.addSnapshotSerializer: the serializer needs a serialize() or print() method");
   }
-  const loading = registry.loadingFileRoot();
+  const loading = registry.loadingFileRootOnStack();
   const owner = loading ?? current?.test.group?.lineage[0] ?? null;
   serializers.unshift({ plugin, owner, atLoad: loading !== null });
 }

@@ -3,8 +3,11 @@
 // 28's and Vitest's formats against files the real tools wrote (e2e/fixtures/snapshot-formats).
 
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
+import { pathToFileURL } from "node:url";
 import * as proctor from "../src/index.js";
 import {
   naturalCompare,
@@ -528,4 +531,34 @@ test("snapshot: an old-style inline snapshot is compared in its style", async ()
     });
   });
   assert.equal(results.inline.status, "passed");
+});
+
+test("snapshot: expect.addSnapshotSerializer at a file's top level applies to that file, loaded concurrently too", async () => {
+  const api = JSON.stringify(new URL("../src/index.js", import.meta.url).href);
+  const dir = mkdtempSync(join(tmpdir(), "proctor-serializer-test-"));
+  try {
+    const files = {
+      // Awaits before adding it, so both files are mid-load at once (nothing is current).
+      "a.test.js":
+        "await null;\nexpect.addSnapshotSerializer({ test: (v) => v?.money === true, serialize: (v) => `Money<${v.cents}>` });\n" +
+        'it("a", () => expect({ money: true, cents: 5 }).toMatchSnapshot());\n',
+      "b.test.js": 'await null;\nit("b", () => expect({ money: true, cents: 5 }).toMatchSnapshot());\n',
+    };
+    const entries = Object.entries(files).map(([file, text]) => {
+      writeFileSync(join(dir, file), `import { it, expect } from ${api};\n${text}`);
+      const url = pathToFileURL(join(dir, file)).href;
+      return { file, url, load: () => import(url) };
+    });
+    const host = startController(entries);
+    const loaded = await host.command({ type: "load", snapshots: { update: "new", files: {} } });
+    for (const registered of loaded.tests) assert.equal((await host.runTest(registered.id)).status, "passed");
+    await host.finish();
+    const written = Object.fromEntries(
+      host.sent.filter((message) => message.type === "snapshot-file").map((message) => [message.file, message.content]),
+    );
+    assert.equal(parseSnapshotFile(written["a.test.js"]).get("a 1"), "Money<5>");
+    assert.equal(parseSnapshotFile(written["b.test.js"]).get("b 1"), '\n{\n  "cents": 5,\n  "money": true,\n}\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

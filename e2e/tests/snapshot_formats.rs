@@ -211,3 +211,22 @@ fn the_formats_match_in_chromium_as_in_node() {
     assert_eq!(snapshot_stats(&written)["written"], 3, "{}", written.stdout);
     assert_eq!(project.read(VITEST_TEST), original(VITEST_TEST));
 }
+
+#[test]
+fn a_top_level_serializer_applies_to_its_own_file_only() {
+    let project = Project::empty();
+    let money =
+        "expect.addSnapshotSerializer({ test: (v) => v?.money === true, serialize: (v) => `Money<${v.cents}>` });\n";
+    let test = |name: &str| format!("it(\"{name}\", () => expect({{ money: true, cents: 5 }}).toMatchSnapshot());\n");
+    project
+        .write("package.json", r#"{ "type": "module" }"#)
+        .write("test/a.test.js", &format!("import {{ it, expect }} from \"proctor\";\n{money}{}", test("a")))
+        .write("test/b.test.js", &format!("import {{ it, expect }} from \"proctor\";\n{}", test("b")));
+    for isolate in ["true", "false"] {
+        project.write("proctor.toml", &format!("[[suite]]\nid = \"u\"\nisolate = {isolate}\n"));
+        project.remove("test/__snapshots__/a.test.js.snap").remove("test/__snapshots__/b.test.js.snap");
+        project.run(&["run", "--ci=false"]).assert_code(0);
+        assert!(project.read("test/__snapshots__/a.test.js.snap").contains("`Money<5>`"), "isolate = {isolate}");
+        assert!(project.read("test/__snapshots__/b.test.js.snap").contains("\"cents\": 5"), "isolate = {isolate}");
+    }
+}
