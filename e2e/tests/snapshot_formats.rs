@@ -195,13 +195,17 @@ fn a_new_file_is_vitest_s_or_jest_s_and_snapshot_format_applies() {
 fn the_formats_match_in_chromium_as_in_node() {
     let _browser = proctor_e2e::browser_lock();
     let project = Project::fixture("snapshot-formats");
-    let config = original("proctor.toml").replace("tests = [", "runtime = \"chromium\"\ntests = [");
-    project.write("proctor.toml", &config);
-    let out = project.run(&["run", "--ci", "--reporter", "json"]);
-    out.assert_code(0);
-    assert_eq!(snapshot_stats(&out)["matched"], 36, "{}", out.stdout);
-    for rel in [JEST_SNAP, VITEST_SNAP] {
-        assert_eq!(project.read(rel), original(rel), "{rel} is byte-identical");
+    // The serializers reach the page in the esm build and in a bundle.
+    for build in ["esbuild", "esm"] {
+        let config = original("proctor.toml")
+            .replace("tests = [", &format!("runtime = \"chromium\"\nbuild = \"{build}\"\ntests = ["));
+        project.write("proctor.toml", &config);
+        let out = project.run(&["run", "--ci", "--reporter", "json"]);
+        out.assert_code(0);
+        assert_eq!(snapshot_stats(&out)["matched"], 36, "{build}: {}", out.stdout);
+        for rel in [JEST_SNAP, VITEST_SNAP] {
+            assert_eq!(project.read(rel), original(rel), "{rel} is byte-identical");
+        }
     }
 
     // The page's stack frames go through the source map to the calls in the test file.
