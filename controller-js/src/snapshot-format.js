@@ -36,33 +36,50 @@ export function fileStyle(text, { vitest = false, options = {} } = {}) {
 }
 
 /**
- * The style an inline snapshot is checked in: Vitest's or Jest's by the test file's imports, the
- * printing options from the config or, failing that, from the stored snapshot itself.
+ * The style an inline snapshot is checked in: Vitest's or Jest's by the test file's imports; the
+ * printing options from the config, else from the stored snapshot itself when it shows them,
+ * else from the test file's .snap file (`fallback`, its style), else off.
  * @returns {SnapshotStyle}
  */
-export function inlineStyle(stored, { vitest = false, options = {} } = {}) {
+export function inlineStyle(stored, { vitest = false, options = {}, fallback } = {}) {
+  const shown = shownOptions(typeof stored === "string" ? [stored] : []);
+  const fill = (key, seen) => options[key] ?? seen ?? fallback?.[key] ?? false;
   return {
     kind: vitest ? "vitest" : "jest",
     header: "",
-    ...printingOptions(typeof stored === "string" ? [stored] : [], options),
+    printBasicPrototype: fill("printBasicPrototype", shown.printBasicPrototype),
+    escapeString: fill("escapeString", shown.escapeString ?? (shown.printBasicPrototype || undefined)),
   };
 }
 
 // A value printed with `printBasicPrototype`: `Object {` or `Array [` where a value starts (line
-// start, after `"key": ` or `=> `).
+// start, after `"key": ` or `=> `); without it, a bare `{` or `[` there.
 const BASIC_PROTOTYPE = /(?:^[ \t]*|: |=> )(?:Object \{|Array \[)/m;
+const BARE_PROTOTYPE = /(?:^[ \t]*|": |=> )[{[]$/m;
 // A string printed with `escapeString`: an escaped quote or backslash inside a quoted string.
 const ESCAPED = /"(?:[^"\\\n]|\\["\\])*\\["\\]/;
 
 /**
+ * What stored `values` show of the printing options: true or false where they make it obvious,
+ * undefined where they say nothing (no object, no escaped string).
+ */
+export function shownOptions(values) {
+  let printBasicPrototype;
+  if (values.some((value) => BASIC_PROTOTYPE.test(value))) printBasicPrototype = true;
+  else if (values.some((value) => BARE_PROTOTYPE.test(value))) printBasicPrototype = false;
+  return { printBasicPrototype, escapeString: values.some((value) => ESCAPED.test(value)) || undefined };
+}
+
+/**
  * `escapeString` and `printBasicPrototype` for stored `values`: the configured ones, else what
- * the values show. Jest 28 and older had both on, so `Object {` implies escaped strings too.
+ * the values show, else off. Jest 28 and older had both on, so `Object {` implies escaped
+ * strings too.
  */
 export function printingOptions(values, options = {}) {
-  const basic = values.some((value) => BASIC_PROTOTYPE.test(value));
+  const shown = shownOptions(values);
   return {
-    printBasicPrototype: options.printBasicPrototype ?? basic,
-    escapeString: options.escapeString ?? (basic || values.some((value) => ESCAPED.test(value))),
+    printBasicPrototype: options.printBasicPrototype ?? shown.printBasicPrototype ?? false,
+    escapeString: options.escapeString ?? shown.escapeString ?? shown.printBasicPrototype ?? false,
   };
 }
 

@@ -320,7 +320,10 @@ function matchInline(name, context, args, value, inline) {
     throw usage(`${hint(name, context, args)}\n\nInline snapshot must be a string`);
   }
   const inRun = update !== null && current !== null;
-  const style = inlineStyle(inline, { vitest: inRun && vitestFiles.has(current.test.file), options: formatOptions });
+  const file = inRun ? current.test.file : undefined;
+  // Where the inline snapshot shows nothing, the test file's .snap file tells (a Jest 28 suite).
+  const fallback = storedTexts.has(file) ? fileState(file).style : undefined;
+  const style = inlineStyle(inline, { vitest: vitestFiles.has(file), options: formatOptions, fallback });
   const serialized = serialize(value(style), style);
   const received = addExtraLineBreaks(serialized);
   const state = inRun ? fileState(current.test.file) : null;

@@ -16,7 +16,15 @@ import {
   serialize,
 } from "../src/snapshot.js";
 import { format, formatCompact } from "../src/format.js";
-import { addExtraLineBreaks, fileStyle, printingOptions, testKeyName, VITEST_HEADER, withHint } from "../src/snapshot-format.js";
+import {
+  addExtraLineBreaks,
+  fileStyle,
+  printingOptions,
+  shownOptions,
+  testKeyName,
+  VITEST_HEADER,
+  withHint,
+} from "../src/snapshot-format.js";
 import { startController } from "../test-support/fake-host.js";
 
 const { describe, it, expect } = proctor;
@@ -561,4 +569,20 @@ test("snapshot: expect.addSnapshotSerializer at a file's top level applies to th
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("snapshot: a new inline snapshot in a test file whose .snap is Jest 28's is written in that style", async () => {
+  const stored = `${HEADER}\n\nexports[\`old 1\`] = \`\nObject {\n  "a": 1,\n}\n\`;\n`;
+  const { results, report } = await runWithSnapshots(
+    () => {
+      it("old", () => expect({ a: 1 }).toMatchSnapshot());
+      it("inline", () => expect({ b: ['say "hi"'] }).toMatchInlineSnapshot());
+    },
+    { stored },
+  );
+  assert.equal(results.inline.status, "passed");
+  assert.equal(report.inline[0].snapshot, 'Object {\n  "b": Array [\n    "say \\"hi\\"",\n  ],\n}');
+  assert.deepEqual(shownOptions(["{\n}"]), { printBasicPrototype: false, escapeString: undefined });
+  assert.deepEqual(shownOptions(['"plain"']), { printBasicPrototype: undefined, escapeString: undefined });
+  assert.deepEqual(shownOptions(['[\n  "a\\"b",\n]']), { printBasicPrototype: false, escapeString: true });
 });
