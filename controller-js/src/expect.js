@@ -12,7 +12,7 @@ import { format, formatCompact } from "./format.js";
 import { matchers as builtInMatchers, matcherHint, MatcherUsageError, show } from "./matchers.js";
 import { mockMatchers } from "./mock-matchers.js";
 import { jestTestName } from "./registry.js";
-import { addSnapshotSerializer, snapshotMatchers } from "./snapshot.js";
+import { addSnapshotSerializer, noteCallSite, snapshotMatchers } from "./snapshot.js";
 
 export { format, formatCompact };
 
@@ -148,6 +148,8 @@ function settle(name, expectation, callSite) {
 }
 
 function evaluate(name, matcher, received, isNot, promise, args, callMatcher, callSite) {
+  // An inline snapshot finds its call in the source by this stack (the async path's own).
+  noteCallSite(callSite);
   const result = matcher.call(matcherContext(isNot, promise), received, ...args);
   if (result !== null && typeof result === "object" && typeof result.then === "function") {
     return result.then((settled) => conclude(name, settled, isNot, callMatcher, callSite));

@@ -13,18 +13,25 @@ import { givenName } from "./mock.js";
 const INDENT = "  ";
 
 /**
- * Formats any value. `snapshot: true` gives the form Jest 29 writes to snapshot files (its
- * `printBasicPrototype: false, escapeString: false, printFunctionName: false`): `{` and `[`
+ * Formats any value. `snapshot: true` gives the form Jest 29 and Vitest write to snapshot files
+ * (`printBasicPrototype: false, escapeString: false, printFunctionName: false`): `{` and `[`
  * without `Object`/`Array`, strings unescaped, functions as `[Function]`, mocks with their calls.
- * @param {unknown} value
+ * `escapeString` and `printBasicPrototype` turn on what Jest 28 and older wrote (their
+ * `snapshotFormat` option): `\"` and `\\` in strings, `Object {` and `Array [`.
  * `plugins` are pretty-format plugins (expect.addSnapshotSerializer) tried before anything else.
- * @param {{ min?: boolean, maxDepth?: number, snapshot?: boolean, plugins?: object[] }} [options]
+ * @param {unknown} value
+ * @param {{ min?: boolean, maxDepth?: number, snapshot?: boolean, escapeString?: boolean,
+ *   printBasicPrototype?: boolean, plugins?: object[] }} [options]
  */
 export function format(value, options = {}) {
+  const snapshot = options.snapshot === true;
   const config = {
     min: options.min === true,
     maxDepth: options.maxDepth ?? Infinity,
-    snapshot: options.snapshot === true,
+    snapshot,
+    escapeString: !snapshot || options.escapeString === true,
+    // Failure messages name `Object`/`Array` unless one-line; snapshots only when asked to.
+    basicPrototype: snapshot ? options.printBasicPrototype === true : options.min !== true,
     plugins: options.plugins ?? [],
     // Set while printing what a toJSON() returned, so its own toJSON is not called again.
     fromJson: false,
@@ -37,7 +44,8 @@ export function formatCompact(value, maxDepth = 10) {
   return format(value, { min: true, maxDepth });
 }
 
-// What a plugin's serialize() gets as pretty-format's config, for the snapshot settings.
+// What a plugin's serialize() gets as pretty-format's config, for the snapshot settings (with
+// the format's escapeString and printBasicPrototype, see pluginConfig).
 const PLUGIN_CONFIG = Object.freeze({
   callToJSON: true,
   compareKeys: undefined,
@@ -57,11 +65,18 @@ const PLUGIN_CONFIG = Object.freeze({
   ),
 });
 
+const OLD_PLUGIN_CONFIG = Object.freeze({ ...PLUGIN_CONFIG, escapeString: true, printBasicPrototype: true });
+
+function pluginConfig(config) {
+  if (config.escapeString === config.basicPrototype) return config.escapeString ? OLD_PLUGIN_CONFIG : PLUGIN_CONFIG;
+  return Object.freeze({ ...PLUGIN_CONFIG, escapeString: config.escapeString, printBasicPrototype: config.basicPrototype });
+}
+
 function printWithPlugin(serializer, value, config, indentation, depth, seen) {
   const printer = (inner, _config, innerIndentation = indentation, innerDepth = depth, refs = seen) =>
     print(inner, config, innerIndentation, innerDepth, refs);
   if (typeof serializer.serialize === "function") {
-    return serializer.serialize(value, PLUGIN_CONFIG, indentation, depth, seen, printer);
+    return serializer.serialize(value, pluginConfig(config), indentation, depth, seen, printer);
   }
   const indent = (text) => text.replace(/^(?!$)/gm, INDENT);
   return serializer.print(value, (inner) => printer(inner), indent, { edgeSpacing: "\n", min: false, spacing: "\n" }, PLUGIN_CONFIG.colors);
@@ -117,7 +132,13 @@ function printSnapshotFunction(value, config, indentation, depth, seen) {
   if (value._isMockFunction !== true) return "[Function]";
   const { calls, results } = value.mock;
   if (calls.length === 0) return mockLabel(value);
-  return `${mockLabel(value)} ${print({ calls, results }, config, indentation, depth, seen)}`;
+  // A bare `{` whatever printBasicPrototype says: jest-snapshot's mock serializer writes it.
+  const inner = indentation + INDENT;
+  const entries = [
+    `"calls": ${print(calls, config, inner, depth + 1, seen)}`,
+    `"results": ${print(results, config, inner, depth + 1, seen)}`,
+  ];
+  return `${mockLabel(value)} ${block("{", "}", entries, config, indentation)}`;
 }
 
 // Returns null for values that need the recursive printer (objects and arrays).
@@ -160,7 +181,7 @@ function printPrimitive(value, config) {
 }
 
 function quote(string, config) {
-  if (config?.snapshot) return `"${string}"`;
+  if (config?.escapeString === false) return `"${string}"`;
   return `"${string.replace(/["\\]/g, "\\$&")}"`;
 }
 
@@ -205,7 +226,7 @@ function printObject(value, config, indentation, depth, seen) {
       // (In snapshots, as Jest writes them, a hole is an empty item.)
       items.push(isArray && !(i in value) ? (config.snapshot ? "" : "<empty>") : recurse(value[i]));
     }
-    const prefix = (config.min || config.snapshot) && name === "Array" ? "" : `${name} `;
+    const prefix = !config.basicPrototype && name === "Array" ? "" : `${name} `;
     return prefix + block("[", "]", items, config, indentation);
   }
 
@@ -218,7 +239,7 @@ function printObject(value, config, indentation, depth, seen) {
     const label = typeof key === "symbol" ? key.toString() : quote(key, config);
     return `${label}: ${recurse(readProperty(value, key))}`;
   });
-  const prefix = (config.min || config.snapshot) && name === "Object" ? "" : `${name} `;
+  const prefix = !config.basicPrototype && name === "Object" ? "" : `${name} `;
   return prefix + block("{", "}", entries, config, indentation);
 }
 

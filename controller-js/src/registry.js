@@ -11,7 +11,7 @@ import { IdAllocator } from "./ids.js";
 
 /** A `describe` block, or the implicit root block of a file (which holds top-level hooks). */
 export class Group {
-  constructor({ name, id, scope, parent, mode, tags }) {
+  constructor({ name, declared = name, id, scope, parent, mode, tags }) {
     this.name = name;
     this.id = id;
     this.file = scope.file;
@@ -29,6 +29,8 @@ export class Group {
     // Shared by every test inside, so registering 10k tests does not copy these arrays.
     this.lineage = parent ? [...parent.lineage, this] : [this];
     this.groupNames = parent ? [...parent.groupNames, name] : [];
+    // The names as written, without the ` #2` of a duplicate (snapshot keys are Jest's).
+    this.declaredNames = parent ? [...parent.declaredNames, declared] : [];
   }
 
   get isFileRoot() {
@@ -125,6 +127,17 @@ export class Registry {
     return this.current?.lineage[0] ?? null;
   }
 
+  /**
+   * Like `loadingFileRoot`, and when files load concurrently (nothing is current), the open test
+   * file on the call stack: what a file's top level calls (expect.addSnapshotSerializer) is
+   * then still its own. Walks the stack, so only for calls that are rare.
+   */
+  loadingFileRootOnStack() {
+    if (this.current !== null) return this.current.lineage[0];
+    const scope = this.locate(Registry.prototype.loadingFileRootOnStack);
+    return scope !== undefined && scope.open ? scope.root : null;
+  }
+
   /** Ends the synchronous part of a load; the file stays open until `settleFile`. */
   endFile() {
     this.current = null;
@@ -166,8 +179,8 @@ export class Registry {
   // The test file on the call stack. The outermost one wins: when a test file's top level calls
   // a function exported by another test file, the declarations belong to the caller, as they
   // would have when files were imported one at a time.
-  locate() {
-    let scope = this.outermostOnStack();
+  locate(skipAbove = Registry.prototype.target) {
+    let scope = this.outermostOnStack(skipAbove);
     if (scope === undefined && this.canonicalUrl !== null && !this.aliased) {
       this.aliased = true;
       for (const [url, known] of this.byUrl) {
@@ -179,16 +192,16 @@ export class Registry {
         }
         if (canonical !== url) for (const alias of stackLocations(canonical)) this.byLocation.set(alias, known);
       }
-      scope = this.outermostOnStack();
+      scope = this.outermostOnStack(skipAbove);
     }
     return scope;
   }
 
-  outermostOnStack() {
+  outermostOnStack(skipAbove = Registry.prototype.target) {
     let found;
-    // Frames from `target` up are proctor's own lookup; leaving them out saves a few call sites.
-    let { locations, truncated } = callerLocations(STACK_WINDOW, Registry.prototype.target);
-    if (truncated) locations = callerLocations(Infinity, Registry.prototype.target).locations;
+    // Frames from `skipAbove` up are proctor's own lookup; leaving them out saves a few call sites.
+    let { locations, truncated } = callerLocations(STACK_WINDOW, skipAbove);
+    if (truncated) locations = callerLocations(Infinity, skipAbove).locations;
     for (const location of locations) found = this.byLocation.get(withoutGeneration(location)) ?? found;
     return found;
   }
@@ -200,6 +213,7 @@ export class Registry {
     const { name: unique, id } = scope.allocator.enterGroup(name);
     const group = new Group({
       name: unique,
+      declared: name,
       id,
       scope,
       parent,
@@ -232,6 +246,7 @@ export class Registry {
       file: scope.file,
       groups: group.groupNames,
       name: unique,
+      declared: name,
       mode: mode === "todo" ? "todo" : inheritMode(group.mode, mode),
       tags: mergeTags(group.tags, options.tags),
       timeout: options.timeout,

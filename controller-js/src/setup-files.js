@@ -10,7 +10,14 @@
 // runtime evaluates the module once more instead of answering from its module cache. What a
 // setup file imports (packages, helpers) is cached as usual and evaluates once.
 
-/** @type {{ file: string, url?: string, load(generation: number, url?: string): Promise<unknown> }[]} */
+import { addSnapshotSerializer } from "./snapshot.js";
+
+/**
+ * Setup files, and the suite's snapshot serializers (`serializer: true`, `snapshot-serializers`
+ * in proctor.toml, Jest's `snapshotSerializers`): modules whose export is added with
+ * `expect.addSnapshotSerializer` for the test file about to load, before its setup files run.
+ * @type {{ file: string, url?: string, serializer?: boolean, load(generation: number, url?: string): Promise<unknown> }[]}
+ */
 let setupFiles = [];
 let generation = 0;
 
@@ -35,5 +42,20 @@ export function hasSetupFiles() {
  */
 export async function runSetupFiles(_file, locate = (url) => url) {
   generation += 1;
-  for (const { url, load } of setupFiles) await load(generation, locate(url));
+  const plugins = [];
+  for (const { file, url, load, serializer } of setupFiles) {
+    const module = await load(generation, locate(url));
+    if (serializer) plugins.push(serializerOf(module, file));
+  }
+  // The first one listed wins over the later ones, as in Jest (each added one goes first).
+  for (const plugin of plugins.reverse()) addSnapshotSerializer(plugin);
+}
+
+// A serializer module's plugin: its default export (CommonJS `module.exports`), else the module
+// itself (named `test` and `serialize` exports).
+function serializerOf(module, file) {
+  const candidate = module?.default;
+  if (candidate !== null && typeof candidate === "object" && typeof candidate.test === "function") return candidate;
+  if (module !== null && typeof module?.test === "function") return module;
+  throw new TypeError(`snapshot-serializers: ${file} exports no serializer (an object with test() and serialize() or print())`);
 }

@@ -1,5 +1,5 @@
 // Snapshot testing: `toMatchSnapshot`, `toMatchInlineSnapshot`, `toThrowErrorMatchingSnapshot`
-// and `toThrowErrorMatchingInlineSnapshot`, compatible with Jest 29's snapshot files.
+// and `toThrowErrorMatchingInlineSnapshot`, with Jest's and Vitest's snapshot files.
 //
 // The host reads each selected test file's `__snapshots__/<name>.snap` and sends the texts with
 // `load`, with the update mode: "new" writes snapshots that are missing (the default), "all"
@@ -7,22 +7,45 @@
 // fails a test whose snapshot is missing, as Jest does. The controller does the matching, since
 // a matcher must pass or fail on the spot, and once a file's tests are done (run.js) it sends a
 // `snapshot-file` message with the counts and, when something changed, the file's new text,
-// which the host writes. Files are written in Jest's format, so Jest and proctor can share them.
+// which the host writes, and the inline snapshots to write into test files (with the stack of
+// each call, which the host maps to the call in the source). Each file keeps its own format
+// (snapshot-format.js), so Jest, Vitest and proctor can share the files.
 
 import { equals } from "./equals.js";
 import { format } from "./format.js";
 import { matcherHint, MatcherUsageError } from "./matchers.js";
-import { jestTestName, registry } from "./registry.js";
+import { registry } from "./registry.js";
+import {
+  addExtraLineBreaks,
+  countEntries,
+  fileStyle,
+  inlineStyle,
+  keyOwners,
+  normalizeNewlines,
+  parseSnapshotFile,
+  printBacktickString,
+  printSnapshotFile,
+  removeExtraLineBreaks,
+  stripAddedIndentation,
+  testKeyName,
+  withHint,
+} from "./snapshot-format.js";
 
-const HEADER = "// Jest Snapshot v1, https://goo.gl/fbAQLP";
+export { naturalCompare, parseSnapshotFile, printSnapshotFile } from "./snapshot-format.js";
+
+const DEFAULT_STYLE = fileStyle(undefined);
 
 /** @type {"new" | "all" | "none" | null} null until the host sent the run's snapshot setup. */
 let update = null;
 /** Stored texts from the host, parsed on first use: file → text. */
 let storedTexts = new Map();
+/** Test files that import `vitest`: their new files and inline snapshots are Vitest's. */
+let vitestFiles = new Set();
+/** The suite's `snapshot-format`: `{ escapeString?, printBasicPrototype? }`, unset ones absent. */
+let formatOptions = {};
 /** Per test file: what it has stored and what this run did with it. */
 let byFile = new Map();
-/** The running test: its file, full name and counters per snapshot name. */
+/** The running test: the test, its full snapshot name (made on first use), its async call site. */
 let current = null;
 
 // Serializers from expect.addSnapshotSerializer, newest first (they win, as in Jest), each with
@@ -42,7 +65,7 @@ export function addSnapshotSerializer(plugin) {
   if (typeof plugin.serialize !== "function" && typeof plugin.print !== "function") {
     throw new TypeError("expect.addSnapshotSerializer: the serializer needs a serialize() or print() method");
   }
-  const loading = registry.loadingFileRoot();
+  const loading = registry.loadingFileRootOnStack();
   const owner = loading ?? current?.test.group?.lineage[0] ?? null;
   serializers.unshift({ plugin, owner, atLoad: loading !== null });
 }
@@ -54,6 +77,8 @@ export function setupSnapshots(setup) {
   serializers = serializers.filter((entry) => entry.atLoad);
   update = setup?.update ?? null;
   storedTexts = new Map(Object.entries(setup?.files ?? {}));
+  vitestFiles = new Set(setup?.vitest ?? []);
+  formatOptions = setup?.format ?? {};
   byFile = new Map();
   current = null;
 }
@@ -63,18 +88,23 @@ export function setupSnapshots(setup) {
  * does no more than note it: most tests check no snapshot.
  */
 export function beginSnapshotTest(test) {
-  current = { test, fullName: null, counters: null };
+  current = { test, fullName: null, callSite: null };
   // Which tests ran matters only where stored snapshots can turn obsolete.
   if (storedTexts.has(test.file)) fileState(test.file).ran.add(test.id);
 }
 
-// The running test's full name and snapshot counters, made on its first snapshot.
-function running() {
-  if (current.fullName === null) {
-    current.fullName = jestTestName(current.test);
-    current.counters = new Map();
-  }
+// The running test, with its full name in its file's key scheme, made on its first snapshot.
+function running(style) {
+  current.fullName ??= testKeyName(current.test, style);
   return current;
+}
+
+/**
+ * The stack of the matcher call an async matcher is about to judge (`.resolves`/`.rejects`
+ * lose the caller's frames after their await), for an inline snapshot to locate its call.
+ */
+export function noteCallSite(error) {
+  if (current !== null) current.callSite = error;
 }
 
 /**
@@ -82,19 +112,17 @@ function running() {
  * as checked (not obsolete), as in Jest.
  */
 export function endSnapshotTest(test, passed) {
-  if (!passed && update !== null && storedTexts.has(test.file)) markChecked(fileState(test.file), new Set([jestTestName(test)]));
+  if (!passed && update !== null && storedTexts.has(test.file)) {
+    const state = fileState(test.file);
+    markChecked(state, new Set([testKeyName(test, state.style)]));
+  }
   current = null;
 }
 
 // Marks the stored snapshots of the tests named in `fullNames` as checked: `name N` and
 // `name: hint N`. Each key's candidate test names are worked out once per file.
 function markChecked(state, fullNames) {
-  state.owners ??= [...state.stored.keys()].map((key) => {
-    const base = key.replace(/ \d+$/, "");
-    const names = [base];
-    for (let at = base.indexOf(": "); at !== -1; at = base.indexOf(": ", at + 2)) names.push(base.slice(0, at));
-    return { key, names };
-  });
+  state.owners ??= [...state.stored.keys()].map((key) => ({ key, names: keyOwners(key, state.style) }));
   for (const { key, names } of state.owners) {
     if (names.some((name) => fullNames.has(name))) state.checked.add(key);
   }
@@ -107,10 +135,15 @@ function fileState(file) {
     const stored = text === undefined ? new Map() : parseSnapshotFile(text);
     state = {
       stored,
+      style: fileStyle(text, { vitest: vitestFiles.has(file), options: formatOptions }),
       hadFile: text !== undefined,
       // Entries this parser missed would be lost by a rewrite: such a file is never written.
-      unreadable: text !== undefined && stored.size !== (normalizeNewlines(text).match(/^exports\[`/gm) ?? []).length,
+      unreadable: text !== undefined && stored.size !== countEntries(text),
+      // Inline snapshots to write into the source: `{ stack, snapshot }`.
+      inline: [],
       checked: new Set(),
+      // Snapshots taken per name: `name N` counts on across tests of the same name.
+      counters: new Map(),
       owners: null,
       ran: new Set(),
       changed: new Map(),
@@ -131,7 +164,7 @@ export function finishSnapshotFile(file, tests) {
   if (update === null) return null;
   const state = byFile.get(file) ?? (storedTexts.has(file) ? fileState(file) : undefined);
   if (state === undefined) return null;
-  markChecked(state, new Set(tests.filter((test) => !state.ran.has(test.id)).map(jestTestName)));
+  markChecked(state, new Set(tests.filter((test) => !state.ran.has(test.id)).map((test) => testKeyName(test, state.style))));
   const obsoleteKeys = [...state.stored.keys()].filter((key) => !state.checked.has(key));
   const removeObsolete = update === "all" && obsoleteKeys.length > 0;
   const report = { file, ...state.counts, obsolete: removeObsolete ? 0 : obsoleteKeys.length, removed: 0 };
@@ -143,113 +176,21 @@ export function finishSnapshotFile(file, tests) {
       report.removed = obsoleteKeys.length;
     }
     // An empty text asks the host to delete the file.
-    report.content = entries.size === 0 ? (state.hadFile ? "" : undefined) : printSnapshotFile(entries);
+    report.content = entries.size === 0 ? (state.hadFile ? "" : undefined) : printSnapshotFile(entries, state.style.header);
     if (report.content === undefined) delete report.content;
   }
+  if (state.inline.length > 0) report.inline = state.inline;
   byFile.delete(file);
   return report;
 }
 
-// ---- Jest's snapshot file format ----------------------------------------------------------
-
-/** `exports[`key`] = `value`;` entries of a .snap file, unescaped, by key. */
-export function parseSnapshotFile(text) {
-  const entries = new Map();
-  const pattern = /exports\[`((?:\\[\s\S]|[^`\\])*)`\] = `((?:\\[\s\S]|[^`\\])*)`;/g;
-  for (const match of normalizeNewlines(text).matchAll(pattern)) {
-    entries.set(unescapeBackticks(match[1]), unescapeBackticks(match[2]));
-  }
-  return entries;
-}
-
-function unescapeBackticks(text) {
-  return text.replace(/\\([\s\S])/g, (_, char) => char);
-}
-
-function printBacktickString(text) {
-  return "`" + text.replace(/`|\\|\$\{/g, "\\$&") + "`";
-}
-
-/** The text of a .snap file with these entries, sorted as Jest sorts them. */
-export function printSnapshotFile(entries) {
-  const keys = [...entries.keys()].sort(naturalCompare);
-  const body = keys.map((key) => `exports[${printBacktickString(key)}] = ${printBacktickString(entries.get(key))};`);
-  return `${HEADER}\n\n${body.join("\n\n")}\n`;
-}
-
-/**
- * The order Jest sorts snapshot keys in: a port of the natural-compare package 1.4.0 (Lauri
- * Rooden, MIT), character table and all, so files written by either tool keep their order.
- */
-export function naturalCompare(a, b) {
-  let end = 0;
-  // A character's rank; with `number`, the value of the digit run starting at pos - 1.
-  const code = (text, pos, number) => {
-    if (number) {
-      for (end = pos; code(text, end) < 76 && code(text, end) > 65; ) ++end;
-      return +text.slice(pos - 1, end);
-    }
-    const c = text.charCodeAt(pos) || 0;
-    if (c < 45 || c > 127) return c;
-    if (c < 46) return 65; // -
-    if (c < 48) return c - 1;
-    if (c < 58) return c + 18; // 0-9
-    if (c < 65) return c - 11;
-    if (c < 91) return c + 11; // A-Z
-    if (c < 97) return c - 37;
-    if (c < 123) return c + 5; // a-z
-    return c - 63;
-  };
-  if (a === b) return 0;
-  let posA = 0;
-  let posB = 0;
-  for (let codeB = 1; codeB; ) {
-    let codeA = code(a, posA++);
-    codeB = code(b, posB++);
-    if (codeA < 76 && codeB < 76 && codeA > 66 && codeB > 66) {
-      codeA = code(a, posA, true);
-      posA = end;
-      codeB = code(b, posB, true);
-      posB = end;
-    }
-    if (codeA !== codeB) return codeA < codeB ? -1 : 1;
-  }
-  return 0;
-}
-
 /** What a value looks like in a snapshot (line ends normalized, as Jest does). */
-export function serialize(value) {
+export function serialize(value, style = DEFAULT_STYLE) {
   const root = current?.test.group?.lineage[0];
   const plugins = [];
   for (const { plugin, owner } of serializers) if (owner === null || owner === root) plugins.push(plugin);
-  return normalizeNewlines(format(value, { snapshot: true, plugins }));
-}
-
-const normalizeNewlines = (text) => text.replace(/\r\n?/g, "\n");
-
-// Jest keeps multi-line snapshots on lines of their own inside the backticks.
-function addExtraLineBreaks(text) {
-  return text.includes("\n") ? `\n${text}\n` : text;
-}
-
-function removeExtraLineBreaks(text) {
-  return text.length > 2 && text.startsWith("\n") && text.endsWith("\n") ? text.slice(1, -1) : text;
-}
-
-// Jest's rule for inline snapshots: drop the indentation the source added to every line.
-function stripAddedIndentation(snapshot) {
-  const match = snapshot.match(/^([^\S\n]*)\S/m);
-  if (!match || !match[1]) return snapshot;
-  const indentation = match[1];
-  const lines = snapshot.split("\n");
-  if (lines.length <= 2 || lines[0].trim() !== "" || lines[lines.length - 1].trim() !== "") return snapshot;
-  for (let i = 1; i < lines.length - 1; i++) {
-    if (lines[i] === "") continue;
-    if (!lines[i].startsWith(indentation)) return snapshot;
-    lines[i] = lines[i].slice(indentation.length);
-  }
-  lines[lines.length - 1] = "";
-  return lines.join("\n");
+  const { escapeString, printBasicPrototype } = style;
+  return normalizeNewlines(format(value, { snapshot: true, escapeString, printBasicPrototype, plugins }));
 }
 
 // ---- Matchers -------------------------------------------------------------------------------
@@ -281,20 +222,34 @@ function requireSetup(name, context) {
   }
 }
 
-// The next snapshot key of the running test (`name N`, or `name: hint N`), marked checked.
+// The next snapshot key of the running test (`name N`, or `name: hint N` / `name > hint N`),
+// marked checked.
 function nextKey(snapshotHint) {
-  const test = running();
-  const state = fileState(test.test.file);
-  const label = snapshotHint ? `${test.fullName}: ${snapshotHint}` : test.fullName;
-  const count = (test.counters.get(label) ?? 0) + 1;
-  test.counters.set(label, count);
+  const state = fileState(current.test.file);
+  const test = running(state.style);
+  const label = withHint(test.fullName, snapshotHint, state.style);
+  // Per file, so a second test of the same name goes on counting, as in Jest.
+  const count = (state.counters.get(label) ?? 0) + 1;
+  state.counters.set(label, count);
   const key = `${label} ${count}`;
   state.checked.add(key);
   return { key, state };
 }
 
+// Both values when they fit on a line each; longer ones get the host's line diff.
+function oneLineValues(stored, received) {
+  if (stored.includes("\n") || received.includes("\n")) return "";
+  return `\n\nSnapshot: ${stored}\nReceived: ${received}`;
+}
+
+const CI_MESSAGE =
+  "New snapshot was not written. The update flag must be explicitly passed to write a new snapshot.\n\n" +
+  "This is likely because this test is run in a continuous integration (CI) environment in which snapshots " +
+  "are not written by default.";
+
 // The common path of toMatchSnapshot and toThrowErrorMatchingSnapshot: the key, the stored
-// value, and what to do when they differ or the snapshot is missing.
+// value, and what to do when they differ or the snapshot is missing. `value` is a function of
+// the file's style (what a thrown error is stored as depends on it).
 function matchStored(name, context, args, value, snapshotHint) {
   const { key, state } = nextKey(snapshotHint);
   if (state.unreadable) {
@@ -303,7 +258,7 @@ function matchStored(name, context, args, value, snapshotHint) {
         "so it is left as it is. Fix or delete it (its snapshots are written again on the next run).",
     );
   }
-  const received = addExtraLineBreaks(serialize(value));
+  const received = addExtraLineBreaks(serialize(value(state.style), state.style));
   const stored = state.stored.get(key);
   const title = `${hint(name, context, args)}\n\nSnapshot name: \`${key}\``;
 
@@ -312,10 +267,7 @@ function matchStored(name, context, args, value, snapshotHint) {
       state.counts.failed++;
       return {
         pass: false,
-        message: () =>
-          `${title}\n\nNew snapshot was not written. The update flag must be explicitly passed to write a new snapshot.\n\n` +
-          "This is likely because this test is run in a continuous integration (CI) environment in which snapshots " +
-          `are not written by default.\n\nReceived: ${removeExtraLineBreaks(received)}`,
+        message: () => `${title}\n\n${CI_MESSAGE}\n\nReceived: ${removeExtraLineBreaks(received)}`,
       };
     }
     state.changed.set(key, received);
@@ -332,35 +284,84 @@ function matchStored(name, context, args, value, snapshotHint) {
     return { pass: true, message: () => title };
   }
   state.counts.failed++;
+  const expectedText = removeExtraLineBreaks(stored);
+  const actualText = removeExtraLineBreaks(received);
   return {
     pass: false,
-    expectedText: removeExtraLineBreaks(stored),
-    actualText: removeExtraLineBreaks(received),
-    message: () => `${title}\n\nThe received value does not match the stored snapshot. Run with -u to update it.`,
+    expectedText,
+    actualText,
+    message: () =>
+      `${title}\n\nThe received value does not match the stored snapshot. Run with -u to update it.` +
+      oneLineValues(expectedText, actualText),
   };
 }
 
-function matchInline(name, context, args, value, inline) {
-  const received = addExtraLineBreaks(serialize(value));
-  if (inline === undefined) {
-    return {
-      pass: false,
-      message: () =>
-        `${hint(name, context, args)}\n\nproctor does not write inline snapshots into test files. ` +
-        `Paste the snapshot as the argument, or use ${name.replace("Inline", "")}() to keep it in a .snap file:\n\n` +
-        `${name}(${printBacktickString(received)})`,
-    };
+// The stack of the running matcher call, for the host to find the call in the source.
+function callStack() {
+  if (current.callSite?.stack) return current.callSite.stack;
+  const saved = Error.stackTraceLimit;
+  try {
+    if (typeof saved === "number") Error.stackTraceLimit = 50;
+    return new Error().stack ?? "";
+  } finally {
+    if (typeof saved === "number") Error.stackTraceLimit = saved;
   }
-  if (typeof inline !== "string") throw usage(`${hint(name, context, args)}\n\nInline snapshot must be a string`);
+}
+
+// Asks the host to write `serialized` as the snapshot argument of the running matcher call.
+function writeInline(state, serialized) {
+  const stack = callStack();
+  state.inline.push({ stack: stack.slice(stack.indexOf("\n") + 1), snapshot: serialized });
+}
+
+// `value` is a function of the style, as for matchStored.
+function matchInline(name, context, args, value, inline) {
+  if (inline !== undefined && typeof inline !== "string") {
+    throw usage(`${hint(name, context, args)}\n\nInline snapshot must be a string`);
+  }
+  const inRun = update !== null && current !== null;
+  const file = inRun ? current.test.file : undefined;
+  // Where the inline snapshot shows nothing, the test file's .snap file tells (a Jest 28 suite).
+  const fallback = storedTexts.has(file) ? fileState(file).style : undefined;
+  const style = inlineStyle(inline, { vitest: vitestFiles.has(file), options: formatOptions, fallback });
+  const serialized = serialize(value(style), style);
+  const received = addExtraLineBreaks(serialized);
+  const state = inRun ? fileState(current.test.file) : null;
+  const title = hint(name, context, args);
+  if (inline === undefined) {
+    if (!inRun || update === "none") {
+      if (state !== null) state.counts.failed++;
+      return {
+        pass: false,
+        message: () =>
+          `${title}\n\n${inRun ? CI_MESSAGE : "The snapshot argument is missing, and only a proctor run writes it."}` +
+          `\n\nReceived: ${serialized}\n\nRun with -u, or outside CI, to write it:\n${name}(${printBacktickString(received)})`,
+      };
+    }
+    writeInline(state, serialized);
+    state.counts.written++;
+    return { pass: true, message: () => title };
+  }
   const expected = stripAddedIndentation(inline);
-  if (expected === received) return { pass: true, message: () => "" };
+  if (expected === received) {
+    if (state !== null) state.counts.matched++;
+    return { pass: true, message: () => title };
+  }
+  if (inRun && update === "all") {
+    writeInline(state, serialized);
+    state.counts.updated++;
+    return { pass: true, message: () => title };
+  }
+  if (state !== null) state.counts.failed++;
+  const expectedText = removeExtraLineBreaks(expected);
+  const actualText = removeExtraLineBreaks(received);
   return {
     pass: false,
-    expectedText: removeExtraLineBreaks(expected),
-    actualText: removeExtraLineBreaks(received),
+    expectedText,
+    actualText,
     message: () =>
-      `${hint(name, context, args)}\n\nThe received value does not match the inline snapshot. ` +
-      "proctor does not rewrite test files: update the inline snapshot by hand.",
+      `${title}\n\nThe received value does not match the inline snapshot. Run with -u to update it.` +
+      oneLineValues(expectedText, actualText),
   };
 }
 
@@ -385,19 +386,22 @@ function checkProperties(name, context, args, received, properties) {
   };
 }
 
-// Jest snapshots the thrown value's `message`, so a thrown string gives `undefined`.
-function thrownMessage(name, context, received) {
-  if (context.promise === "rejects") return { message: received?.message };
+// What was thrown (or rejected), or null when nothing was. Jest snapshots its `message` (so a
+// thrown string gives `undefined`); Vitest the thrown value itself.
+function thrownValue(name, context, received) {
+  if (context.promise === "rejects") return { thrown: received };
   if (typeof received !== "function") {
     throw usage(`${hint(name, context)}\n\nReceived value must be a function.`);
   }
   try {
     received();
   } catch (error) {
-    return { message: error?.message };
+    return { thrown: error };
   }
   return null;
 }
+
+const storedAs = (thrown) => (style) => (style.kind === "vitest" ? thrown : thrown?.message);
 
 function didNotThrow(name, context) {
   return { pass: false, message: () => `${hint(name, context)}\n\nReceived function did not throw` };
@@ -415,7 +419,8 @@ export const snapshotMatchers = {
       nextKey(rest).state.counts.failed++;
       return failed;
     }
-    return matchStored("toMatchSnapshot", this, args, withPropertyMatchers(received, properties), rest);
+    const value = withPropertyMatchers(received, properties);
+    return matchStored("toMatchSnapshot", this, args, () => value, rest);
   },
 
   toMatchInlineSnapshot(received, first, second) {
@@ -424,20 +429,21 @@ export const snapshotMatchers = {
     const args = properties ? "properties, snapshot" : "snapshot";
     const failed = checkProperties("toMatchInlineSnapshot", this, args, received, properties);
     if (failed) return failed;
-    return matchInline("toMatchInlineSnapshot", this, args, withPropertyMatchers(received, properties), rest);
+    const value = withPropertyMatchers(received, properties);
+    return matchInline("toMatchInlineSnapshot", this, args, () => value, rest);
   },
 
   toThrowErrorMatchingSnapshot(received, snapshotHint) {
     requireSetup("toThrowErrorMatchingSnapshot", this);
-    const thrown = thrownMessage("toThrowErrorMatchingSnapshot", this, received);
-    if (thrown === null) return didNotThrow("toThrowErrorMatchingSnapshot", this);
-    return matchStored("toThrowErrorMatchingSnapshot", this, snapshotHint ? "hint" : "", thrown.message, snapshotHint);
+    const caught = thrownValue("toThrowErrorMatchingSnapshot", this, received);
+    if (caught === null) return didNotThrow("toThrowErrorMatchingSnapshot", this);
+    return matchStored("toThrowErrorMatchingSnapshot", this, snapshotHint ? "hint" : "", storedAs(caught.thrown), snapshotHint);
   },
 
   toThrowErrorMatchingInlineSnapshot(received, inline) {
     rejectNot("toThrowErrorMatchingInlineSnapshot", this);
-    const thrown = thrownMessage("toThrowErrorMatchingInlineSnapshot", this, received);
-    if (thrown === null) return didNotThrow("toThrowErrorMatchingInlineSnapshot", this);
-    return matchInline("toThrowErrorMatchingInlineSnapshot", this, "snapshot", thrown.message, inline);
+    const caught = thrownValue("toThrowErrorMatchingInlineSnapshot", this, received);
+    if (caught === null) return didNotThrow("toThrowErrorMatchingInlineSnapshot", this);
+    return matchInline("toThrowErrorMatchingInlineSnapshot", this, "snapshot", storedAs(caught.thrown), inline);
   },
 };

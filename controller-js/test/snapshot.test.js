@@ -1,8 +1,13 @@
 // Snapshots: Jest 29's serialization and .snap format, the update modes, obsolete snapshots,
-// property matchers, inline snapshots, and the snapshot-file message at the end of a file.
+// property matchers, inline snapshots, and the snapshot-file message at the end of a file; Jest
+// 28's and Vitest's formats against files the real tools wrote (e2e/fixtures/snapshot-formats).
 
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
+import { pathToFileURL } from "node:url";
 import * as proctor from "../src/index.js";
 import {
   naturalCompare,
@@ -11,6 +16,15 @@ import {
   serialize,
 } from "../src/snapshot.js";
 import { format, formatCompact } from "../src/format.js";
+import {
+  addExtraLineBreaks,
+  fileStyle,
+  printingOptions,
+  shownOptions,
+  testKeyName,
+  VITEST_HEADER,
+  withHint,
+} from "../src/snapshot-format.js";
 import { startController } from "../test-support/fake-host.js";
 
 const { describe, it, expect } = proctor;
@@ -242,7 +256,11 @@ test("snapshot: property matchers, inline snapshots and misuse", async () => {
   assert.equal(results.inline.status, "passed");
   assert.equal(results["inline that differs"].error.expected, "1");
   assert.equal(results["inline that differs"].error.actual, "2");
-  assert.match(results["inline missing"].error.message, /does not write inline snapshots[\s\S]*toMatchInlineSnapshot\(`\n\{\n  "b": 2,\n\}\n`\)/);
+  assert.match(results["inline that differs"].error.message, /Snapshot: 1\nReceived: 2/, "one-line values are shown");
+  assert.equal(results["inline missing"].status, "passed", "a missing inline snapshot is written");
+  assert.equal(report.inline.length, 1);
+  assert.equal(report.inline[0].snapshot, '{\n  "b": 2,\n}');
+  assert.match(report.inline[0].stack, /snapshot\.test\.js:\d+:\d+/, "the stack names the call in the test file");
   assert.match(results.not.error.message, /cannot be used with \.not/);
   assert.match(results["does not throw"].error.message, /did not throw/);
 });
@@ -376,4 +394,195 @@ test("snapshot: expect.addSnapshotSerializer, new and old plugin APIs", () => {
   assert.equal(serialize({ legacy: true, n: 1 }), 'Legacy {\n  "n": 1,\n}');
   assert.equal(format(new Money(1)), 'Money {\n  "cents": 1,\n}', "only snapshots use serializers");
   assert.throws(() => expect.addSnapshotSerializer({}), /expects an object with test\(\)/);
+});
+
+// ---- Formats: Jest 29, Jest ≤ 28 and Vitest files, each kept in its own style ----
+
+const FIXTURES = new URL("../../e2e/fixtures/snapshot-formats/test/", import.meta.url);
+const readFixture = (path) => readFileSync(new URL(path, FIXTURES), "utf8");
+
+// Values of the fixtures' tests (e2e/fixtures/snapshot-formats), by the key scheme's pieces.
+class Point {
+  constructor(x, y) {
+    this.x = x;
+    this.y = y;
+  }
+}
+const FIXTURE_VALUES = [
+  ["card nested renders 1", { title: 'Say "hi"', path: "C:\\dir", tags: ["a", "b"], tick: "`x` ${y}" }],
+  ["card nested renders 2", 'quote " and \\ backslash'],
+  ["card nested renders 3", "multi\nline"],
+  ["card nested renders 4", new Map([["k", { v: [1] }]])],
+  ["card nested renders 6", [[], {}, [1, [2]], new Point(1, [2])]],
+  ["card nested renders 7", [() => {}, new Error("x"), /a.b/, null, undefined, -0, Symbol("s")]],
+  ["top level 2", { n: 2 }],
+];
+
+test("snapshot: a Jest 26 file is read as Jest 26 wrote it (escaped strings, Object {, Array [)", () => {
+  const text = readFixture("jest/__snapshots__/card.test.js.snap");
+  const style = fileStyle(text);
+  assert.deepEqual(style, { kind: "jest", header: HEADER, printBasicPrototype: true, escapeString: true });
+  const stored = parseSnapshotFile(text);
+  for (const [key, value] of FIXTURE_VALUES) {
+    assert.equal(addExtraLineBreaks(serialize(value, style)), stored.get(key), key);
+  }
+  assert.equal(printSnapshotFile(stored, style.header), text, "printed again, the file is byte-identical");
+  assert.equal(serialize('a "b"', style), '"a \\"b\\""');
+  // A set option wins over what the file shows.
+  assert.deepEqual(fileStyle(text, { options: { escapeString: false } }).escapeString, false);
+});
+
+test("snapshot: a Vitest file is read with Vitest's keys and printing", () => {
+  const text = readFixture("vitest/__snapshots__/card.test.js.snap");
+  const style = fileStyle(text);
+  assert.deepEqual(style, { kind: "vitest", header: VITEST_HEADER, printBasicPrototype: false, escapeString: false });
+  const stored = parseSnapshotFile(text);
+  for (const [key, value] of FIXTURE_VALUES) {
+    const vitestKey = key.replace(/^card nested renders/, "card > nested > renders");
+    assert.equal(addExtraLineBreaks(serialize(value, style)), stored.get(vitestKey), vitestKey);
+  }
+  assert.equal(printSnapshotFile(stored, style.header), text, "printed again, the file is byte-identical");
+  assert.equal(testKeyName({ groups: ["a", "b"], name: "c" }, style), "a > b > c");
+  assert.equal(withHint("a > c", "hint", style), "a > c > hint");
+  assert.deepEqual(fileStyle(undefined, { vitest: true }).header, VITEST_HEADER, "a new file of a vitest test file");
+  assert.deepEqual(fileStyle(undefined).header, HEADER, "else Jest's");
+  assert.deepEqual(printingOptions(['"plain"', "{\n}"]), { printBasicPrototype: false, escapeString: false });
+});
+
+test("snapshot: Vitest's keys and thrown errors, Jest 28's printing kept for new snapshots", async () => {
+  const file = "test/snap.test.js";
+  const tests = () => {
+    describe("group", () => {
+      it("throws", () => {
+        expect(() => {
+          throw new Error('bad "x"');
+        }).toThrowErrorMatchingSnapshot();
+        expect({ a: [1] }).toMatchSnapshot("hint");
+      });
+    });
+  };
+  // A new file of a test file that imports vitest: Vitest's header, keys and error snapshot.
+  const host = startController([{ file, load: async () => tests() }]);
+  const loaded = await host.command({ type: "load", snapshots: { update: "new", files: {}, vitest: [file] } });
+  assert.equal((await host.runTest(loaded.tests[0].id)).status, "passed");
+  await host.finish();
+  const vitest = host.sent.find((message) => message.type === "snapshot-file").content;
+  assert.equal(
+    vitest,
+    `${VITEST_HEADER}\n\nexports[\`group > throws > hint 1\`] = \`\n{\n  "a": [\n    1,\n  ],\n}\n\`;\n\n` +
+      `exports[\`group > throws 1\`] = \`[Error: bad "x"]\`;\n`,
+  );
+
+  // A Jest 28 file gets its new snapshots in its own style; one that passes is not rewritten.
+  const old = `${HEADER}\n\nexports[\`kept 1\`] = \`\nObject {\n  "a": 1,\n}\n\`;\n`;
+  const kept = await runWithSnapshots(() => it("kept", () => expect({ a: 1 }).toMatchSnapshot()), { stored: old });
+  assert.equal(kept.results.kept.status, "passed");
+  assert.equal(kept.report.content, undefined, "byte-identical: not written");
+  const added = await runWithSnapshots(
+    () => {
+      it("kept", () => expect({ a: 1 }).toMatchSnapshot());
+      tests();
+    },
+    { stored: old },
+  );
+  assert.equal(
+    added.report.content,
+    `${HEADER}\n\nexports[\`group throws 1\`] = \`"bad \\\\"x\\\\""\`;\n\n` +
+      `exports[\`group throws: hint 1\`] = \`\nObject {\n  "a": Array [\n    1,\n  ],\n}\n\`;\n\n` +
+      `exports[\`kept 1\`] = \`\nObject {\n  "a": 1,\n}\n\`;\n`,
+  );
+});
+
+test("snapshot: the suite's snapshot-format applies to new files and inline snapshots", async () => {
+  const file = "test/snap.test.js";
+  const host = startController([
+    {
+      file,
+      load: async () => {
+        it("old style", () => {
+          expect(['"q"']).toMatchSnapshot();
+          expect({ a: 1 }).toMatchInlineSnapshot(`
+            Object {
+              "a": 1,
+            }
+          `);
+        });
+      },
+    },
+  ]);
+  const format = { escapeString: true, printBasicPrototype: true };
+  const loaded = await host.command({ type: "load", snapshots: { update: "new", files: {}, format } });
+  assert.equal((await host.runTest(loaded.tests[0].id)).status, "passed");
+  await host.finish();
+  const report = host.sent.find((message) => message.type === "snapshot-file");
+  assert.equal(parseSnapshotFile(report.content).get("old style 1"), '\nArray [\n  "\\"q\\"",\n]\n');
+  assert.equal(report.matched, 1, "the inline snapshot counts");
+});
+
+test("snapshot: an old-style inline snapshot is compared in its style", async () => {
+  const { results } = await runWithSnapshots(() => {
+    it("inline", () => {
+      expect({ list: ["a"] }).toMatchInlineSnapshot(`
+        Object {
+          "list": Array [
+            "a",
+          ],
+        }
+      `);
+      expect({ list: ["a"] }).toMatchInlineSnapshot(`
+        {
+          "list": [
+            "a",
+          ],
+        }
+      `);
+    });
+  });
+  assert.equal(results.inline.status, "passed");
+});
+
+test("snapshot: expect.addSnapshotSerializer at a file's top level applies to that file, loaded concurrently too", async () => {
+  const api = JSON.stringify(new URL("../src/index.js", import.meta.url).href);
+  const dir = mkdtempSync(join(tmpdir(), "proctor-serializer-test-"));
+  try {
+    const files = {
+      // Awaits before adding it, so both files are mid-load at once (nothing is current).
+      "a.test.js":
+        "await null;\nexpect.addSnapshotSerializer({ test: (v) => v?.money === true, serialize: (v) => `Money<${v.cents}>` });\n" +
+        'it("a", () => expect({ money: true, cents: 5 }).toMatchSnapshot());\n',
+      "b.test.js": 'await null;\nit("b", () => expect({ money: true, cents: 5 }).toMatchSnapshot());\n',
+    };
+    const entries = Object.entries(files).map(([file, text]) => {
+      writeFileSync(join(dir, file), `import { it, expect } from ${api};\n${text}`);
+      const url = pathToFileURL(join(dir, file)).href;
+      return { file, url, load: () => import(url) };
+    });
+    const host = startController(entries);
+    const loaded = await host.command({ type: "load", snapshots: { update: "new", files: {} } });
+    for (const registered of loaded.tests) assert.equal((await host.runTest(registered.id)).status, "passed");
+    await host.finish();
+    const written = Object.fromEntries(
+      host.sent.filter((message) => message.type === "snapshot-file").map((message) => [message.file, message.content]),
+    );
+    assert.equal(parseSnapshotFile(written["a.test.js"]).get("a 1"), "Money<5>");
+    assert.equal(parseSnapshotFile(written["b.test.js"]).get("b 1"), '\n{\n  "cents": 5,\n  "money": true,\n}\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("snapshot: a new inline snapshot in a test file whose .snap is Jest 28's is written in that style", async () => {
+  const stored = `${HEADER}\n\nexports[\`old 1\`] = \`\nObject {\n  "a": 1,\n}\n\`;\n`;
+  const { results, report } = await runWithSnapshots(
+    () => {
+      it("old", () => expect({ a: 1 }).toMatchSnapshot());
+      it("inline", () => expect({ b: ['say "hi"'] }).toMatchInlineSnapshot());
+    },
+    { stored },
+  );
+  assert.equal(results.inline.status, "passed");
+  assert.equal(report.inline[0].snapshot, 'Object {\n  "b": Array [\n    "say \\"hi\\"",\n  ],\n}');
+  assert.deepEqual(shownOptions(["{\n}"]), { printBasicPrototype: false, escapeString: undefined });
+  assert.deepEqual(shownOptions(['"plain"']), { printBasicPrototype: undefined, escapeString: undefined });
+  assert.deepEqual(shownOptions(['[\n  "a\\"b",\n]']), { printBasicPrototype: false, escapeString: true });
 });

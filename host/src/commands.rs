@@ -400,6 +400,7 @@ async fn run_suites(
                         fail_fast,
                         root: &config.root,
                         snapshot_update: config.snapshot_update,
+                        snapshot_format: suite_config.snapshot_format,
                         isolate: suite_config.isolate,
                     };
                     let prepared = ServedLaunch::prepare(
@@ -428,6 +429,7 @@ async fn run_suites(
                 fail_fast,
                 root: &config.root,
                 snapshot_update: config.snapshot_update,
+                snapshot_format: suite_config.snapshot_format,
                 isolate: suite_config.isolate,
             };
             // The suite's modules for node: resolved and transformed once, before node starts.

@@ -156,6 +156,9 @@ pub enum ControllerMessage {
         /// The new text of `__snapshots__/<file name>.snap`; empty: delete it. Absent: unchanged.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         content: Option<String>,
+        /// Inline snapshots to write into the source (new ones, and with `-u` differing ones).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        inline: Vec<InlineSnapshot>,
         /// The counts.
         #[serde(flatten)]
         counts: SnapshotCounts,
@@ -240,6 +243,36 @@ pub struct SnapshotSetup {
     /// The text of each test file's snapshot file, by test file (relative to the root); files
     /// without one are absent.
     pub files: std::collections::BTreeMap<String, String>,
+    /// Test files that import `vitest`: their new snapshot files and their inline snapshots use
+    /// Vitest's format (a file that exists keeps its own).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub vitest: std::collections::BTreeSet<String>,
+    /// The suite's `snapshot-format`, when it sets one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<SnapshotFormat>,
+}
+
+/// Jest's and Vitest's `snapshotFormat` options that change what snapshots look like; an unset
+/// one is read from the snapshot file when it shows it, else off (as in Jest 29 and Vitest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SnapshotFormat {
+    /// `"say \"hi\""`: quotes and backslashes in strings escaped (Jest 28 and older).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escape_string: Option<bool>,
+    /// `Object {` and `Array [` rather than `{` and `[` (Jest 28 and older).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub print_basic_prototype: Option<bool>,
+}
+
+/// An inline snapshot for the host to write into the source, as the argument of the matcher
+/// call the stack leads to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InlineSnapshot {
+    /// The stack at the matcher call, frames only (as the runtime printed them).
+    pub stack: String,
+    /// The serialized value, without the surrounding line breaks or indentation.
+    pub snapshot: String,
 }
 
 /// Jest's update modes for snapshots.

@@ -212,9 +212,9 @@ fn write_entry(
     }
     out.push_str(&format!("startBrowser({{\n  url: {},\n  sequential: true,\n", js(ws_url)));
     out.push_str(&setup.mock_hygiene_js());
-    if !setup.files.is_empty() {
+    if setup.modules().next().is_some() {
         out.push_str("  setupFiles: [\n");
-        for (rel, abs) in &setup.files {
+        for ((rel, abs), kind) in setup.modules() {
             let copies: Vec<String> = (1..=files.len() + unbundled.len())
                 .map(|generation| {
                     format!("() => import({})", js(&format!("{}?proctor-setup={generation}", abs.to_string_lossy())))
@@ -222,7 +222,7 @@ fn write_entry(
                 .collect();
             // A later generation (a reload) reuses the last copy.
             out.push_str(&format!(
-                "    {{ file: {}, load: (generation) => {{\n      const copies = [{}];\n      \
+                "    {{ file: {}{kind}, load: (generation) => {{\n      const copies = [{}];\n      \
                  return (copies[generation - 1] ?? copies[copies.length - 1])();\n    }} }},\n",
                 js(rel),
                 copies.join(", ")

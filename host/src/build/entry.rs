@@ -189,6 +189,7 @@ mod tests {
         let setup = FileSetup {
             root: PathBuf::from("/p"),
             files: vec![("t/setup.js".into(), PathBuf::from("/p/t/setup.js"))],
+            serializers: Vec::new(),
             environment: "jsdom".into(),
             file_environments: [("t/a.test.js".to_string(), "happy-dom".to_string())].into(),
             mock_hygiene: crate::config::MockHygiene { clear: true, reset: false, restore: true },

@@ -106,6 +106,24 @@ pub(crate) struct SuiteEntry {
     /// Jest's and Vitest's `restoreMocks`: every spy restored before each test.
     #[serde(rename = "restore-mocks")]
     pub restore_mocks: Option<Spanned<bool>>,
+    /// Jest's `snapshotFormat`: `{ escape-string = true, print-basic-prototype = true }`.
+    #[serde(rename = "snapshot-format")]
+    pub snapshot_format: Option<Spanned<SnapshotFormatEntry>>,
+    /// Modules exporting a snapshot serializer (Jest's and Vitest's `snapshotSerializers`).
+    #[serde(rename = "snapshot-serializers")]
+    pub snapshot_serializers: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+/// `snapshot-format = { escape-string = true, print-basic-prototype = true }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SnapshotFormatEntry {
+    /// Escape quotes and backslashes in strings (Jest 28 and older).
+    #[serde(rename = "escape-string")]
+    pub escape_string: Option<bool>,
+    /// `Object {` and `Array [` (Jest 28 and older).
+    #[serde(rename = "print-basic-prototype")]
+    pub print_basic_prototype: Option<bool>,
 }
 
 /// One named selection: `fast = { tags = ["fast"] }`, `api = { tests = ["test/api/**"] }`.

@@ -108,6 +108,12 @@ pub struct SuiteConfig {
     /// Each test file in a fresh realm (Jest's and Vitest's default); `isolate = false` or
     /// `--no-isolate` shares one realm between the files of a run.
     pub isolate: bool,
+    /// `snapshot-format`: Jest's `escapeString` and `printBasicPrototype`, when set; unset ones
+    /// follow each snapshot file (controller-js/src/snapshot-format.js).
+    pub snapshot_format: Option<protocol::SnapshotFormat>,
+    /// `snapshot-serializers`: modules whose export is a snapshot serializer, added in every
+    /// test file's realm before the file (Jest's `snapshotSerializers`). Absolute paths.
+    pub snapshot_serializers: Vec<PathBuf>,
     /// What happens to every mock before each test (`clear-mocks`, `reset-mocks`,
     /// `restore-mocks`).
     pub mock_hygiene: MockHygiene,
@@ -494,6 +500,8 @@ fn default_suite(timeout: Duration) -> SuiteConfig {
         conditions: Vec::new(),
         jsx: JsxConfig::default(),
         setup_files: Vec::new(),
+        snapshot_format: None,
+        snapshot_serializers: Vec::new(),
         environment: "node".into(),
         isolate: true,
         mock_hygiene: MockHygiene::default(),
@@ -540,6 +548,8 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
             clear_mocks,
             reset_mocks,
             restore_mocks,
+            snapshot_format,
+            snapshot_serializers,
         } = entry.get_ref();
         let mut suite = default_suite(DEFAULT_TIMEOUT);
         match id {
@@ -681,17 +691,7 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
             suite.jsx.in_js = *in_js.get_ref();
         }
         if let Some(list) = setup_files.as_ref().or(file.setup_files.as_ref()) {
-            suite.setup_files = existing_files(list, "setup-files", root, &value_error)?;
-            // Served to browsers and named in stacks by their path from the root.
-            if let Some((_, entry)) =
-                suite.setup_files.iter().zip(list.get_ref()).find(|(path, _)| !path.starts_with(root))
-            {
-                return Err(value_error(
-                    entry.span(),
-                    "setup-files",
-                    format!("names \"{}\", which is outside the project root {}", entry.get_ref(), root.display()),
-                ));
-            }
+            suite.setup_files = files_under_root(list, "setup-files", root, &value_error)?;
         }
         if let Some(environment) = environment {
             let name = environment.get_ref();
@@ -720,6 +720,16 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
         let flag = |value: &Option<Spanned<bool>>| value.as_ref().is_some_and(|v| *v.get_ref());
         suite.mock_hygiene =
             MockHygiene { clear: flag(clear_mocks), reset: flag(reset_mocks), restore: flag(restore_mocks) };
+        if let Some(format) = snapshot_format {
+            let format = format.get_ref();
+            suite.snapshot_format = Some(protocol::SnapshotFormat {
+                escape_string: format.escape_string,
+                print_basic_prototype: format.print_basic_prototype,
+            });
+        }
+        if let Some(list) = snapshot_serializers {
+            suite.snapshot_serializers = files_under_root(list, "snapshot-serializers", root, &value_error)?;
+        }
         suites.push(suite);
     }
     if suites.is_empty() {
@@ -766,6 +776,26 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
 
 /// The files a list names (relative to the root), each of which must exist: a missing one is
 /// an error at its own line and column.
+/// [`existing_files`] that must lie under the root: modules the runtime imports beside the
+/// test files (setup files, snapshot serializers) are served to browsers and named in stacks
+/// by their path from the root.
+fn files_under_root(
+    list: &Spanned<Vec<Spanned<String>>>,
+    key: &str,
+    root: &Path,
+    value_error: &dyn Fn(std::ops::Range<usize>, &str, String) -> ConfigError,
+) -> Result<Vec<PathBuf>, ConfigError> {
+    let files = existing_files(list, key, root, value_error)?;
+    if let Some((_, entry)) = files.iter().zip(list.get_ref()).find(|(path, _)| !path.starts_with(root)) {
+        return Err(value_error(
+            entry.span(),
+            key,
+            format!("names \"{}\", which is outside the project root {}", entry.get_ref(), root.display()),
+        ));
+    }
+    Ok(files)
+}
+
 fn existing_files(
     list: &Spanned<Vec<Spanned<String>>>,
     key: &str,
@@ -962,6 +992,34 @@ mod tests {
     fn a_missing_setup_file_names_its_line_and_column() {
         let err = suites_from("[[suite]]\nid = \"unit\"\nsetup-files = [\"test/nope.js\"]\n").unwrap_err().to_string();
         assert!(err.starts_with("invalid config proctor.toml:3:16: `setup-files` names \"test/nope.js\""), "{err}");
+    }
+
+    #[test]
+    fn snapshot_format_and_serializers_are_per_suite() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("s")).unwrap();
+        std::fs::write(dir.path().join("s/money.cjs"), "").unwrap();
+        let path = dir.path().join("proctor.toml");
+        std::fs::write(
+            &path,
+            "[[suite]]\nid = \"old\"\nsnapshot-format = { escape-string = true, print-basic-prototype = false }\n\
+             snapshot-serializers = [\"s/money.cjs\"]\n[[suite]]\nid = \"new\"\n",
+        )
+        .unwrap();
+        let (suites, ..) = read_file(&path, dir.path()).unwrap();
+        let format = protocol::SnapshotFormat { escape_string: Some(true), print_basic_prototype: Some(false) };
+        assert_eq!(suites[0].snapshot_format, Some(format));
+        assert_eq!(suites[0].snapshot_serializers, vec![dir.path().join("s/money.cjs")]);
+        assert_eq!((suites[1].snapshot_format, suites[1].snapshot_serializers.len()), (None, 0));
+
+        let err =
+            suites_from("[[suite]]\nid = \"u\"\nsnapshot-serializers = [\"s/nope.js\"]\n").unwrap_err().to_string();
+        assert!(
+            err.starts_with("invalid config proctor.toml:3:25: `snapshot-serializers` names \"s/nope.js\""),
+            "{err}"
+        );
+        let err = suites_from("[[suite]]\nid = \"u\"\nsnapshot-format = { escape = true }\n").unwrap_err().to_string();
+        assert!(err.contains("unknown field `escape`"), "{err}");
     }
 
     #[test]

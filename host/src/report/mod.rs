@@ -9,6 +9,9 @@ mod spool;
 mod summary;
 mod xml;
 
+/// Stack frames in user files, for the session's inline snapshot writer too.
+pub(crate) use failure::user_frames;
+
 use crate::cli::ReporterKind;
 use crate::config::Config;
 use crate::events::Event;

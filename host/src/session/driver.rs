@@ -4,6 +4,7 @@
 //! crashes by restarting the runtime and continuing with the next test.
 
 use super::blame::{display_site, load_stalled, Ending, RunningHook};
+use super::inline_snapshots;
 use super::realms::file_steps;
 use super::reconcile::{planned_scheduled, reconcile, Disposition, Scheduled};
 use super::snapshots;
@@ -14,8 +15,8 @@ use crate::runtime::Launch;
 use crate::select::{Selection, SkipReason};
 use crate::server::{Connection, Inbound};
 use protocol::{
-    CommandId, ConsoleLevel, ControllerMessage, ErrorInfo, HookKind, HostMessage, LoadError, RegisteredTest, RunEpoch,
-    SnapshotCounts, SnapshotUpdate, Stream, TestStatus, PROTOCOL_VERSION,
+    CommandId, ConsoleLevel, ControllerMessage, ErrorInfo, HookKind, HostMessage, InlineSnapshot, LoadError,
+    RegisteredTest, RunEpoch, SnapshotCounts, SnapshotUpdate, Stream, TestStatus, PROTOCOL_VERSION,
 };
 use runtimes::{RawOutput, Runtime};
 use std::collections::VecDeque;
@@ -61,6 +62,8 @@ pub struct SuiteSettings<'a> {
     pub root: &'a std::path::Path,
     /// What happens to new and differing snapshots (`-u`, CI).
     pub snapshot_update: SnapshotUpdate,
+    /// The suite's `snapshot-format`, when it sets one.
+    pub snapshot_format: Option<protocol::SnapshotFormat>,
     /// Load and run one file at a time, each in a fresh realm (see [`Driver::run_isolated`]).
     pub isolate: bool,
 }
@@ -521,9 +524,9 @@ impl<L: Launch> Driver<'_, '_, L> {
             .suite
             .files
             .iter()
-            .filter(|file| file.selected && (only.is_empty() || only.contains(&file.path)))
-            .map(|file| file.path.as_str());
-        let setup = snapshots::read_setup(self.settings.root, files, self.settings.snapshot_update);
+            .filter(|file| file.selected && (only.is_empty() || only.contains(&file.path)));
+        let mut setup = snapshots::read_setup(self.settings.root, files, self.settings.snapshot_update);
+        setup.format = self.settings.snapshot_format;
         let _ = live.conn.outbox.send(HostMessage::Load {
             run: epoch,
             id: load,
@@ -1064,11 +1067,32 @@ impl<L: Launch> Driver<'_, '_, L> {
                     stats: *self.stats,
                 });
             }
-            ControllerMessage::SnapshotFile { run, file, content, counts } if run == live.epoch => {
+            ControllerMessage::SnapshotFile { run, file, content, inline, counts } if run == live.epoch => {
+                self.write_inline(&file, inline);
                 self.snapshot_file(file, content, counts);
             }
             // Replies of an abandoned epoch, or a pong: nothing to do.
             _ => {}
+        }
+    }
+
+    /// Writes the inline snapshots a test file's run sent into the sources their calls are in;
+    /// one that cannot be placed is a runtime error (its test passed, as a written snapshot does).
+    fn write_inline(&mut self, file: &str, inline: Vec<InlineSnapshot>) {
+        if inline.is_empty() {
+            return;
+        }
+        let mapped: Vec<(String, String)> =
+            inline.into_iter().map(|entry| (self.launch.map_stack(&entry.stack), entry.snapshot)).collect();
+        let (_written, errors) = inline_snapshots::write_inline(self.settings.root, &mapped);
+        for error in errors {
+            self.stats.runtime_errors += 1;
+            self.emitter.emit(EventKind::RuntimeError {
+                suite: self.suite_id(),
+                origin: format!("writing the inline snapshots of {file}"),
+                error: error_info("SnapshotError", error.to_string()),
+                stats: *self.stats,
+            });
         }
     }
 
@@ -1408,6 +1432,7 @@ mod tests {
             fail_fast,
             root: std::path::Path::new("/nonexistent-project"),
             snapshot_update: SnapshotUpdate::New,
+            snapshot_format: None,
             isolate: false,
         };
         let (tx, mut connections) = mpsc::unbounded_channel();

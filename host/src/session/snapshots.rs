@@ -1,8 +1,10 @@
-//! Snapshot files on disk: where a test file's snapshots live (Jest's
-//! `__snapshots__/<name>.snap` beside it), reading them for the `load` command, and writing
-//! the new text a controller sends once the file's tests are done. The matching itself happens
+//! Snapshot files on disk: where a test file's snapshots live (Jest's and Vitest's
+//! `__snapshots__/<name>.snap` beside it), reading them for the `load` command (with which test
+//! files import `vitest`, whose new files are Vitest's), and writing the new text a controller
+//! sends once the file's tests are done (byte for byte: the controller keeps each file's format). The matching itself happens
 //! in the runtime (controller-js/src/snapshot.js), where a matcher must pass or fail on the spot.
 
+use crate::plan::PlannedFile;
 use protocol::{SnapshotSetup, SnapshotUpdate};
 use serde::Serialize;
 use std::path::Path;
@@ -25,21 +27,29 @@ pub fn snapshot_file_of(test_file: &str) -> String {
     }
 }
 
-/// The stored snapshot texts of `test_files` (relative to `root`), for the `load` command. A
-/// file without snapshots, or one that cannot be read, is left out.
+/// The stored snapshot texts of `test_files` (relative to `root`), for the `load` command, and
+/// which of them import `vitest` (a new snapshot file of theirs is Vitest's). A file without
+/// snapshots, or one that cannot be read, is left out.
 pub fn read_setup<'f>(
     root: &Path,
-    test_files: impl IntoIterator<Item = &'f str>,
+    test_files: impl IntoIterator<Item = &'f PlannedFile>,
     update: SnapshotUpdate,
 ) -> SnapshotSetup {
-    let files = test_files
-        .into_iter()
-        .filter_map(|file| {
-            let text = std::fs::read_to_string(root.join(snapshot_file_of(file))).ok()?;
-            Some((file.to_owned(), text))
-        })
-        .collect();
-    SnapshotSetup { update, files }
+    let mut setup = SnapshotSetup { update, ..SnapshotSetup::default() };
+    for file in test_files {
+        if imports_vitest(file) {
+            setup.vitest.insert(file.path.clone());
+        }
+        if let Ok(text) = std::fs::read_to_string(root.join(snapshot_file_of(&file.path))) {
+            setup.files.insert(file.path.clone(), text);
+        }
+    }
+    setup
+}
+
+/// Whether a test file is written for Vitest: it imports `vitest` (or one of its modules).
+fn imports_vitest(file: &PlannedFile) -> bool {
+    file.imports.iter().any(|site| site.specifier == "vitest" || site.specifier.starts_with("vitest/"))
 }
 
 /// Writes (or, for an empty text, deletes) the snapshot file at `snapshot_file` (relative to
@@ -82,20 +92,41 @@ mod tests {
         assert_eq!(snapshot_file_of("top.test.mjs"), "__snapshots__/top.test.mjs.snap");
     }
 
+    fn planned(path: &str, imports: &[&str]) -> PlannedFile {
+        let site = |specifier: &&str| crate::plan::ImportSite {
+            specifier: specifier.to_string(),
+            kind: crate::resolve::ImportKind::Import,
+            line: 1,
+            column: 1,
+        };
+        PlannedFile {
+            path: path.into(),
+            abs: path.into(),
+            syntax_error: None,
+            selected: true,
+            nodes: Vec::new(),
+            imports: imports.iter().map(site).collect(),
+            subjects: Vec::new(),
+            environment: None,
+        }
+    }
+
     #[test]
     fn read_write_and_delete_round_trip() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         std::fs::create_dir_all(root.join("test")).unwrap();
-        let empty = read_setup(root, ["test/a.test.js"], SnapshotUpdate::New);
+        let (a, b) = (planned("test/a.test.js", &["vitest", "./x.js"]), planned("test/b.test.js", &["proctor"]));
+        let empty = read_setup(root, [&a], SnapshotUpdate::New);
         assert!(empty.files.is_empty());
+        assert_eq!(empty.vitest.iter().collect::<Vec<_>>(), ["test/a.test.js"], "a.test.js imports vitest");
 
         let text = "// Jest Snapshot v1, https://goo.gl/fbAQLP\n\nexports[`a 1`] = `1`;\n";
         let snap = snapshot_file_of("test/a.test.js");
         assert_eq!(apply(root, &snap, text).unwrap(), Some(SnapshotAction::Written));
         assert!(root.join("test/__snapshots__/a.test.js.snap").is_file());
         assert_eq!(apply(root, &snap, text).unwrap(), None, "the same text is not written again");
-        let setup = read_setup(root, ["test/a.test.js", "test/b.test.js"], SnapshotUpdate::All);
+        let setup = read_setup(root, [&a, &b], SnapshotUpdate::All);
         assert_eq!(setup.files.get("test/a.test.js").map(String::as_str), Some(text));
         assert_eq!(setup.files.len(), 1);
         assert_eq!(setup.update, SnapshotUpdate::All);
