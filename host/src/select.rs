@@ -684,6 +684,16 @@ pub fn select(plan: &mut Plan, selection: &Selection) -> Result<SelectNotes, Sel
             ));
         }
     }
+    for (reach, what) in [(&selection.changed, "changed"), (&selection.related, "named")] {
+        let Some(reach) = reach.as_ref().filter(|r| r.affected.as_ref().is_some_and(BTreeSet::is_empty)) else {
+            continue;
+        };
+        notes.warnings.push(match reach.files.len() {
+            0 => format!("{}: git reports no changed file, so no test is affected", reach.flag),
+            1 => format!("{}: no test file reaches the file {what} through its imports", reach.flag),
+            n => format!("{}: no test file reaches any of the {n} files {what} through its imports", reach.flag),
+        });
+    }
     if let Some(name) = &selection.name {
         let named = index.tests.iter().any(|id| name.matches_id(id));
         if !named && index.open.is_empty() {
