@@ -92,6 +92,23 @@ fn vitest_and_jest_imports_run_in_node_whether_or_not_installed() {
     }
 }
 
+/// Node with `module.registerHooks` (>= 22.15) resolves through one in-thread hook instead of
+/// this machine's node 20 paths: the same names must reach the controller there too.
+#[test]
+fn vitest_and_jest_imports_run_on_node_with_register_hooks() {
+    let Some(node) = proctor_e2e::downloads::node24() else { return };
+    let project = project("[[suite]]\nid = \"unit\"\n", true);
+    project.write(
+        "test/require.test.cjs",
+        "const { it, expect } = require(\"vitest\");\nit(\"requires\", () => expect(require(\"@jest/globals\").expect).toBe(expect));\n",
+    );
+    let out = project.run_on_node(&node, &["run", "--reporter", "json"], &[]);
+    let mut expected = all_pass();
+    expected.insert("test/require.test.cjs::requires".into(), "passed".into());
+    assert_eq!(out.outcomes(), expected, "{}", failures(&out));
+    out.assert_code(0);
+}
+
 #[test]
 fn vitest_and_jest_imports_run_in_chromium_with_esm_and_esbuild() {
     let _browser = browser_lock();

@@ -26,7 +26,10 @@ pub(crate) fn reach(plan: &Plan, config: &mut Config) {
     let whole = config.config_file.clone().unwrap_or_else(|| config.root.join("proctor.toml"));
     let package = config.root.join("package.json");
     let reached = |reach: &Reach| -> BTreeSet<String> {
-        let changed: BTreeSet<PathBuf> = reach.files.iter().cloned().collect();
+        // Both spellings of each file: the graph holds imported files by their real paths
+        // (symlinks resolved) and test files as the plan found them under the root.
+        let real = reach.files.iter().filter_map(|file| file.canonicalize().ok());
+        let changed: BTreeSet<PathBuf> = reach.files.iter().cloned().chain(real).collect();
         let affected = if changed.contains(&whole) || changed.contains(&package) {
             all.clone()
         } else {
