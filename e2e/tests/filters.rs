@@ -188,6 +188,8 @@ fn changed_runs_what_uncommitted_changes_reach_and_since_a_ref() {
     git(&project, &["commit", "-q", "-m", "tax"]);
     check(&run(&project, &["--changed"]), 0, skipped_but("unchanged", &[]));
     check(&run(&project, &["--changed", "HEAD~1"]), 0, skipped_but("unchanged", &[ADDS_TAX, ROUNDS, EMPTIES]));
+    check(&run(&project, &["--changedSince", "HEAD~1"]), 0, skipped_but("unchanged", &[ADDS_TAX, ROUNDS, EMPTIES]));
+    check(&run(&project, &["--onlyChanged"]), 0, skipped_but("unchanged", &[]));
     check(&run(&project, &["--changed=HEAD~1", "-t", "rounds"]), 0, {
         let mut m = skipped_but("unchanged", &[ADDS_TAX, ROUNDS, EMPTIES]);
         m.insert(ADDS_TAX.into(), "skipped:name-pattern".into());

@@ -135,7 +135,13 @@ pub struct SelectArgs {
     pub test_name_pattern: Option<String>,
     /// Run only the test files that uncommitted changes (staged, unstaged, untracked) reach
     /// through their imports; with REF, the changes since that commit too (git).
-    #[arg(long, value_name = "REF", num_args = 0..=1, default_missing_value = "")]
+    #[arg(
+        long,
+        value_name = "REF",
+        num_args = 0..=1,
+        default_missing_value = "",
+        visible_aliases = ["onlyChanged", "changedSince"]
+    )]
     pub changed: Option<String>,
     /// Run only the test files that reach one of these files through their imports (Jest's
     /// --findRelatedTests). Put other paths before it.
