@@ -20,7 +20,10 @@ pub enum GitError {
         root: PathBuf,
     },
     /// The ref names no commit.
-    #[error("`{reference}` is not a commit git knows (hint: a branch, tag or commit such as HEAD~1; put path filters before --changed, or write --changed=REF)")]
+    #[error(
+        "`{reference}` is not a commit git knows (hint: a branch, tag or commit such as HEAD~1; put path filters \
+         before --changed, or write --changed=REF)"
+    )]
     UnknownRef {
         /// The ref as given.
         reference: String,

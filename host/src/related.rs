@@ -49,8 +49,8 @@ pub(crate) fn reach(plan: &Plan, config: &mut Config) {
     }
 }
 
-/// The resolver the import graph follows imports with (watch, `--changed`, `--related`): node's, with the `[alias]` table and
-/// every suite's conditions, so that a file any suite reaches counts.
+/// The resolver the import graph follows imports with (watch, `--changed`, `--related`): node's,
+/// with the `[alias]` table and every suite's conditions, so that a file any suite reaches counts.
 pub(crate) fn graph_resolver(config: &Config) -> Arc<Resolver> {
     let mut conditions: Vec<String> = Vec::new();
     for condition in config.suites.iter().flat_map(|s| &s.conditions) {

@@ -2,9 +2,9 @@
 //! `--focus-tag`, `--skip-tag`, `--select`, `--except`, path filters (`proctor run cart`),
 //! `--changed`, `--related`, `-t` and each suite's `tags`, `focus-tags` and `skip-tags` —
 //! resolved once by `config::resolve` (the test files `--changed` and `--related` reach are
-//! worked out from the plan's import graph just before selecting, by `related.rs`). [`select`] applies it to the [`Plan`] before
-//! any runtime starts (stage `plan → select → build`): every test gets a [`Decision`], and a file
-//! with nothing selected is not loaded at all. Tests whose names are only known at registration
+//! worked out from the plan's import graph just before selecting, by `related.rs`). [`select`]
+//! applies it to the [`Plan`] before any runtime starts (stage `plan → select → build`): every
+//! test gets a [`Decision`], and a file with nothing selected is not loaded at all. Tests whose names are only known at registration
 //! are decided later, at reconcile time, by the same [`Selection::decide`] on their registered id.
 //!
 //! The rules are one ordered table (the README's "Combining selections"): the first row that
