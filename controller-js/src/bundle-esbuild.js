@@ -46,8 +46,11 @@ function fromUrl(url) {
  * host could not resolve; null when the manifest does not know it.
  */
 function answer(args) {
-  // `proctor` is the carried controller: esbuild's alias, as node's resolve hook answers it.
-  if (manifest === null || !args.importer || args.namespace !== "file" || args.path === "proctor") return null;
+  // The test API's names (`proctor`, `vitest`, ...) are the carried controller: esbuild's alias
+  // (the request's, one entry per name), as node's resolve hook answers them.
+  if (manifest === null || !args.importer || args.namespace !== "file" || Object.hasOwn(request.alias, args.path)) {
+    return null;
+  }
   try {
     const found = resolveFromManifest(args.path, pathToFileURL(args.importer).href, args.kind === "require-call");
     return found === null ? null : fromUrl(found.url);

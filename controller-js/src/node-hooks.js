@@ -1,10 +1,11 @@
 // Module resolution hooks for node without module.registerHooks, registered with
-// module.register by node-register.js (they run on node's loader thread): `proctor` resolves to
-// this copy of the controller, from any file, including projects that have no node_modules at
-// all; once the entry installs the host's manifest (node-modules.js), the project's own
+// module.register by node-register.js (they run on node's loader thread): `proctor` (and every
+// name of api-modules.js: `vitest`, `@jest/globals`, ...) resolves to this copy of the
+// controller, from any file, including projects that have no node_modules at all; once the entry installs the host's manifest (node-modules.js), the project's own
 // specifiers and transformed files are answered from it. Everything else goes to node's default
 // resolver untouched.
 
+import { isApiModule } from "./api-modules.js";
 import { loadFromManifest, resolveInOrder, useManifest } from "./node-modules.js";
 
 let indexUrl;
@@ -15,9 +16,9 @@ export async function initialize(data) {
   if (typeof data.manifest === "string") useManifest(data.manifest);
 }
 
-/** Resolves `proctor` to the embedded index.js, and the project's specifiers as the host did. */
+/** Resolves the test API's names to the embedded index.js, and the project's specifiers as the host did. */
 export async function resolve(specifier, context, nextResolve) {
-  if (specifier === "proctor") return { url: indexUrl, format: "module", shortCircuit: true };
+  if (isApiModule(specifier)) return { url: indexUrl, format: "module", shortCircuit: true };
   return resolveInOrder(
     specifier,
     context.parentURL,

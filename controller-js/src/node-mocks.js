@@ -12,6 +12,7 @@ import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import Module, { createRequire, isBuiltin } from "node:module";
 import { dirname, join, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { isApiModule } from "./api-modules.js";
 import {
   installModuleMockPlatform,
   ownerOfLocation,
@@ -201,7 +202,7 @@ function ownerOfModule(parent) {
 
 const load = Module._load;
 Module._load = function loadMocked(request, parent, isMain) {
-  if (isMain || !globalThis.__proctorMocks?.active() || request === "proctor") return load.apply(this, arguments);
+  if (isMain || !globalThis.__proctorMocks?.active() || isApiModule(request)) return load.apply(this, arguments);
   const owner = ownerOfModule(parent);
   if (owner === null) return load.apply(this, arguments);
   let filename;

@@ -1,5 +1,7 @@
 // Preloaded with `node --import <dir>/src/node-register.js`: points `import "proctor"` and
-// `require("proctor")` at this controller, so test files share the controller's registry.
+// `require("proctor")` at this controller, so test files share the controller's registry; so
+// too the other names of the test API (api-modules.js: `vitest`, `@jest/globals`, ...), installed
+// or not.
 //
 // Where node has synchronous in-thread hooks (module.registerHooks, node >= 22.15 / 23.5), one
 // resolve hook serves both `import` and `require`, and resolving costs a function call.
@@ -24,6 +26,7 @@ import { extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isCommonJs, isWrapperUrl, wrapperSource } from "./node-cjs-generations.js";
 import { installMappedStacks } from "./node-stacks.js";
+import { isApiModule } from "./api-modules.js";
 import { COMMONJS_EXTENSIONS, loadFromManifest, needsHooks, resolveInOrder, useManifest } from "./node-modules.js";
 
 const indexUrl = new URL("./index.js", import.meta.url).href;
@@ -43,7 +46,7 @@ if (typeof Module.registerHooks === "function") {
   Module.registerHooks({
     resolve(specifier, context, nextResolve) {
       const isRequire = context.conditions?.includes("require") ?? false;
-      if (specifier === "proctor") {
+      if (isApiModule(specifier)) {
         // `require` gets the CommonJS face, which hands back the same instance as index.js.
         return isRequire
           ? { url: commonJsIndexUrl, format: "commonjs", shortCircuit: true }
@@ -74,7 +77,7 @@ if (typeof Module.registerHooks === "function") {
   const commonJsIndex = fileURLToPath(commonJsIndexUrl);
   const resolveFilename = Module._resolveFilename;
   Module._resolveFilename = function resolveProctor(request, parent, ...rest) {
-    if (request === "proctor") return commonJsIndex;
+    if (isApiModule(request)) return commonJsIndex;
     const parentUrl = typeof parent?.filename === "string" ? pathToFileURL(parent.filename).href : undefined;
     return resolveInOrder(
       request,
@@ -100,7 +103,7 @@ function commonJsBuiltin(url) {
 
 /**
  * Wraps the ESM loader's default resolver (node's internals, reachable with --expose-internals)
- * so `proctor` resolves to index.js without a loader thread.
+ * so the test API's names (`proctor`, `vitest`, ...) resolve to index.js without a loader thread.
  * @returns {boolean} whether `import "proctor"` now resolves to index.js; false leaves the loader as it was
  */
 function resolveInThread() {
@@ -115,7 +118,7 @@ function resolveInThread() {
   const register = loader?.register;
   if (typeof defaultResolve !== "function" || typeof register !== "function") return false;
   loader.defaultResolve = function resolveProctor(specifier, ...rest) {
-    if (specifier === "proctor") return { url: indexUrl, format: "module" };
+    if (isApiModule(specifier)) return { url: indexUrl, format: "module" };
     return defaultResolve.call(this, specifier, ...rest);
   };
   // Both ways node resolves an import must see the wrapper, or it is not used at all.
@@ -150,7 +153,7 @@ function resolveInThread() {
   // specifier's answer per importer, mocked or not), so this wrapper is on `resolve` itself.
   loader.resolve = function resolveMockAware(specifier, parentURL, ...rest) {
     const plain = () => resolve.call(this, specifier, parentURL, ...rest);
-    return specifier === "proctor" ? plain() : resolveMocked(specifier, parentURL, plain);
+    return isApiModule(specifier) ? plain() : resolveMocked(specifier, parentURL, plain);
   };
   loader.load = mockLoading(inThread.load);
   loader.register = function registerAfterProctor(...args) {
@@ -179,7 +182,7 @@ function manifestInThread(path) {
   const resolveProctor = loader.defaultResolve;
   loader.defaultResolve = function resolveFromHost(specifier, parentURL, ...rest) {
     const own = () => resolveProctor.call(this, specifier, parentURL, ...rest);
-    if (specifier === "proctor") return own();
+    if (isApiModule(specifier)) return own();
     return resolveInOrder(specifier, parentURL, false, own, ({ url }) => ({ url, format: undefined }));
   };
   const load = inThread.load;

@@ -11,6 +11,8 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { startWebSocketServer } from "../test-support/ws-server.js";
+import { vectors } from "../test-support/fake-host.js";
+import { API_MODULES, isApiModule } from "../src/api-modules.js";
 import { PROTOCOL_VERSION } from "../src/controller.js";
 
 const registerFile = fileURLToPath(new URL("../src/node-register.js", import.meta.url));
@@ -69,7 +71,47 @@ for (const flags of flagSets) {
     const missing = run(join(project, "resolve/other.mjs"));
     assert.match(missing.stderr, /ERR_MODULE_NOT_FOUND/, "other specifiers fall through to node's resolver");
   });
+
+  test(`node: Vitest's and Jest's module names are the controller, installed or not${label}`, () => {
+    // A real-looking `vitest` in node_modules must lose to the controller: its own registry
+    // would collect tests nobody runs.
+    write("names/node_modules/vitest/package.json", '{ "name": "vitest", "type": "module", "exports": { ".": "./index.js" } }');
+    write("names/node_modules/vitest/index.js", 'throw new Error("the installed vitest was loaded");\n');
+    const lines = API_MODULES.map(
+      (name) =>
+        `console.log(${JSON.stringify(name)}, import.meta.resolve(${JSON.stringify(name)}).endsWith("/src/index.js"), ` +
+        `(await import(${JSON.stringify(name)})).it === require(${JSON.stringify(name)}).it, typeof require(${JSON.stringify(name)}).expect);`,
+    );
+    write(
+      "names/all.mjs",
+      'import { createRequire } from "node:module";\nimport { it } from "proctor";\n' +
+        'const require = createRequire(import.meta.url);\n' +
+        lines.join("\n") +
+        "\n",
+    );
+    const out = run(join(project, "names/all.mjs"));
+    assert.equal(out.stderr, "");
+    assert.deepEqual(
+      out.stdout.trim().split("\n"),
+      API_MODULES.map((name) => `${name} true true function`),
+    );
+    // A module a package ships (as @testing-library/jest-dom/vitest does) reaches it too.
+    write("names/node_modules/matchers-pkg/package.json", '{ "name": "matchers-pkg", "type": "module", "main": "index.js" }');
+    write("names/node_modules/matchers-pkg/index.js", 'import { expect } from "vitest";\nexport const extended = typeof expect.extend;\n');
+    write("names/pkg.mjs", 'import { extended } from "matchers-pkg";\nconsole.log(extended);\n');
+    const pkg = run(join(project, "names/pkg.mjs"));
+    assert.equal(pkg.stderr, "");
+    assert.equal(pkg.stdout.trim(), "function");
+  });
 }
+
+test("node: the test API's module names are the host's (protocol/vectors/api-modules.json)", () => {
+  assert.deepEqual([...API_MODULES], vectors("api-modules.json"));
+  for (const name of API_MODULES) assert.ok(isApiModule(name), name);
+  for (const name of ["vitest/node", "vitest/config", "jest", "@jest/expect", "proctor/x", "./vitest"]) {
+    assert.ok(!isApiModule(name), name);
+  }
+});
 
 test("node: without module.registerHooks, --expose-internals resolves in-thread, with no loader thread", {
   skip: typeof Module.registerHooks === "function" && "this node has module.registerHooks",

@@ -70,7 +70,9 @@ fn issue_11_a_file_without_tests_fails_naming_it_and_the_other_files_run() {
     assert!(text.stdout.contains("1 passed"), "{}", text.stdout);
 
     // A file whose tests the selection leaves out is not empty: it registered them. Here the
-    // names are only known once registered, so the file is loaded and both are skipped.
+    // names are only known once registered, so the file is loaded and both are skipped; the
+    // `--focus` id none of them is under is that file's error instead (issue 14), never
+    // "no tests found".
     let out = project.run(&[
         "run",
         "--reporter",
@@ -84,7 +86,17 @@ fn issue_11_a_file_without_tests_fails_naming_it_and_the_other_files_run() {
         "--focus",
         "test/dynamic.test.js::dyn::case 3",
     ]);
-    assert_eq!(load_errors(&out), vec![], "{}", out.stdout);
+    assert_eq!(
+        load_errors(&out),
+        vec![(
+            "test/dynamic.test.js".to_string(),
+            "test/dynamic.test.js: --focus test/dynamic.test.js::dyn::case 3 matches none of the 2 tests this file \
+             registered (hint: did you mean one of test/dynamic.test.js::dyn::case 1, test/dynamic.test.js::dyn::case 2?)"
+                .to_string()
+        )],
+        "{}",
+        out.stdout
+    );
     assert_eq!(
         out.results(),
         model(&[
@@ -93,7 +105,7 @@ fn issue_11_a_file_without_tests_fails_naming_it_and_the_other_files_run() {
             ("test/dynamic.test.js::dyn::case 2", "skipped:not-focused"),
         ])
     );
-    out.assert_code(0);
+    out.assert_code(1);
 }
 
 #[test]

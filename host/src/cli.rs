@@ -92,7 +92,9 @@ pub struct ServeArgs {
 /// Flags shared by every command that reads a project.
 #[derive(Debug, Args, Clone)]
 pub struct ProjectArgs {
-    /// Test files or directories to use instead of discovering every test file.
+    /// Test files or directories to use instead of discovering every test file; or filters: a
+    /// word that is no path (`cart`) runs the test files whose path contains it, as in Vitest
+    /// and Jest (several are OR'd, and paths given with them count as filters too).
     pub paths: Vec<PathBuf>,
     /// The project root (default: the nearest directory upwards holding proctor.toml, else the
     /// current directory).
@@ -127,6 +129,24 @@ pub struct SelectArgs {
     /// Do not run tests carrying this tag. Repeatable; beats --focus and --focus-tag.
     #[arg(long, value_name = "TAG")]
     pub skip_tag: Vec<String>,
+    /// Run only tests whose full name matches this regular expression, in Vitest's form
+    /// (`group > test`) or Jest's (`group test`). Case-sensitive; `(?i)` makes it not.
+    #[arg(short = 't', long, value_name = "REGEX", visible_alias = "testNamePattern")]
+    pub test_name_pattern: Option<String>,
+    /// Run only the test files that uncommitted changes (staged, unstaged, untracked) reach
+    /// through their imports; with REF, the changes since that commit too (git).
+    #[arg(
+        long,
+        value_name = "REF",
+        num_args = 0..=1,
+        default_missing_value = "",
+        visible_aliases = ["onlyChanged", "changedSince"]
+    )]
+    pub changed: Option<String>,
+    /// Run only the test files that reach one of these files through their imports (Jest's
+    /// --findRelatedTests). Put other paths before it.
+    #[arg(long, value_name = "FILE", num_args = 1.., visible_alias = "findRelatedTests")]
+    pub related: Vec<PathBuf>,
     #[command(flatten)]
     pub named: NamedSelectionArgs,
 }
@@ -215,9 +235,10 @@ pub struct RunArgs {
     /// The default per-test timeout, e.g. 5000, 5000ms, 5s (a test's own option still wins).
     #[arg(long, value_name = "DURATION")]
     pub timeout: Option<String>,
-    /// What a run in which no test ran means.
-    #[arg(long, value_enum, default_value_t = NoTests::Fail)]
-    pub no_tests: NoTests,
+    /// What a run in which no test ran means (default: fail; warn with --changed or --related,
+    /// where nothing affected is no failure, as in Vitest and Jest).
+    #[arg(long, value_enum)]
+    pub no_tests: Option<NoTests>,
     /// Run every suite in this runtime instead of its configured ones (node, chromium);
     /// repeat to run in several.
     #[arg(long, value_name = "RUNTIME")]

@@ -88,17 +88,22 @@ async fn run_planned(config: &Config) -> Result<u8, CommandError> {
     let early_node: EarlySlot = std::sync::Mutex::new(if early_node { EarlyNode::start(&config.root) } else { None });
     // Planned off this thread, so Ctrl-C or SIGTERM meanwhile still ends the run cleanly: the
     // early node is killed and its temp dir removed when `early_node` is dropped.
+    // The selection comes back with what it learned from the plan (the files --changed reaches).
     let planning = {
-        let config = config.clone();
-        tokio::task::spawn_blocking(move || selected_plan(&config))
+        let mut config = config.clone();
+        tokio::task::spawn_blocking(move || selected_plan(&mut config).map(|plan| (plan, config)))
     };
-    let plan = tokio::select! {
+    let (plan, config) = tokio::select! {
         planned = planning => match planned {
-            Ok(plan) => Arc::new(plan?),
+            Ok(planned) => {
+                let (plan, config) = planned?;
+                (Arc::new(plan), config)
+            }
             Err(failed) => std::panic::resume_unwind(failed.into_panic()),
         },
         signal = interruption_signal() => return Ok(crate::exit::interrupted(signal)),
     };
+    let config = &config;
     if !loads(&plan, RuntimeKind::Node) {
         // Only browser files were selected: no reason to keep node waiting through the run.
         *lock(&early_node) = None;
@@ -561,7 +566,7 @@ pub(crate) async fn interruption_signal() -> Interruption {
 
 /// Plans, then selects; prints the selection's warnings (a tag no test carries, a selection
 /// that matches nothing) on stderr.
-fn selected_plan(config: &crate::config::Config) -> Result<Plan, CommandError> {
+fn selected_plan(config: &mut crate::config::Config) -> Result<Plan, CommandError> {
     let mut plan = build_plan(config)?;
     // Said before anything else, so that the user sees where proctor looked (and what a run
     // that then reports no tests was missing); `--no-tests pass` asked for silence.
@@ -572,8 +577,10 @@ fn selected_plan(config: &crate::config::Config) -> Result<Plan, CommandError> {
     Ok(plan)
 }
 
-/// Selects in a plan; prints the selection's warnings on stderr.
-pub(crate) fn select_plan(plan: &mut Plan, config: &crate::config::Config) -> Result<(), CommandError> {
+/// Selects in a plan; prints the selection's warnings on stderr. The test files `--changed` and
+/// `--related` reach are worked out first, and kept in `config` for the rest of the run.
+pub(crate) fn select_plan(plan: &mut Plan, config: &mut crate::config::Config) -> Result<(), CommandError> {
+    crate::related::reach(plan, config);
     let notes = select(plan, &config.selection)?;
     for warning in notes.warnings {
         errln!("proctor: warning: {warning}");
@@ -583,12 +590,12 @@ pub(crate) fn select_plan(plan: &mut Plan, config: &crate::config::Config) -> Re
 
 /// `proctor list`.
 pub fn list(args: ListArgs) -> Result<u8, CommandError> {
-    let config = resolve(&args.project, None)?;
+    let mut config = resolve(&args.project, None)?;
     if args.project.print_config {
         outln!("{}", serde_json::to_string_pretty(&config).unwrap_or_default());
         return Ok(SUCCESS);
     }
-    let plan = selected_plan(&config)?;
+    let plan = selected_plan(&mut config)?;
     match args.format {
         ListFormat::Json => outln!("{}", serde_json::to_string_pretty(&plan).unwrap_or_default()),
         ListFormat::Text => out!("{}", plan_text(&plan)),

@@ -36,6 +36,10 @@ pub fn answer(args: InternalArgs) -> u8 {
                 Ok(Resolution::File(path)) => reply(json!({ "path": path })),
                 Ok(Resolution::Builtin(name)) => reply(json!({ "builtin": name })),
                 Ok(Resolution::Empty(path)) => reply(json!({ "path": path })),
+                // The controller's hooks answer these before they ask the host.
+                Ok(Resolution::TestApi) => {
+                    reply(json!({ "error": format!("\"{specifier}\" is the test API, which the controller answers") }))
+                }
                 Err(error) => reply(json!({ "error": error.to_string() })),
             }
         }

@@ -1,8 +1,10 @@
 //! Selection: which tests run. [`Selection`] is what the user asked for — `--focus`, `--skip`,
-//! `--focus-tag`, `--skip-tag`, `--select`, `--except` and each suite's `tags`, `focus-tags` and
-//! `skip-tags` — resolved once by `config::resolve`. [`select`] applies it to the [`Plan`] before
-//! any runtime starts (stage `plan → select → build`): every test gets a [`Decision`], and a file
-//! with nothing selected is not loaded at all. Tests whose names are only known at registration
+//! `--focus-tag`, `--skip-tag`, `--select`, `--except`, path filters (`proctor run cart`),
+//! `--changed`, `--related`, `-t` and each suite's `tags`, `focus-tags` and `skip-tags` —
+//! resolved once by `config::resolve` (the test files `--changed` and `--related` reach are
+//! worked out from the plan's import graph just before selecting, by `related.rs`). [`select`]
+//! applies it to the [`Plan`] before any runtime starts (stage `plan → select → build`): every
+//! test gets a [`Decision`], and a file with nothing selected is not loaded at all. Tests whose names are only known at registration
 //! are decided later, at reconcile time, by the same [`Selection::decide`] on their registered id.
 //!
 //! The rules are one ordered table (the README's "Combining selections"): the first row that
@@ -30,6 +32,102 @@ pub struct Selection {
     pub except: Vec<AppliedSelection>,
     /// Each suite's tag rules from `proctor.toml`.
     pub suites: Vec<SuiteRules>,
+    /// Positional filters (`proctor run cart api`): only files whose path one of them matches
+    /// run (Vitest's and Jest's file filters).
+    pub paths: Vec<PathFilter>,
+    /// `--changed [REF]`: only test files the changed files reach through their imports run.
+    pub changed: Option<Reach>,
+    /// `--related FILE...`: only test files that reach one of these files run.
+    pub related: Option<Reach>,
+    /// `-t REGEX`: only tests whose full name matches run.
+    pub name: Option<NamePattern>,
+}
+
+/// One positional filter.
+#[derive(Debug, Clone)]
+pub enum PathFilter {
+    /// A part of a path: a file runs when its path (relative to the root, with `/`) contains it.
+    Part(String),
+    /// A glob the shell did not expand, matched against the whole relative path.
+    Glob {
+        /// The glob as written.
+        text: String,
+        /// The compiled glob.
+        matcher: globset::GlobMatcher,
+    },
+}
+
+impl PathFilter {
+    /// Whether `file` (relative to the root) passes this filter.
+    fn matches(&self, file: &str) -> bool {
+        match self {
+            PathFilter::Part(part) => file.contains(part.as_str()),
+            PathFilter::Glob { matcher, .. } => matcher.is_match(file),
+        }
+    }
+
+    /// The filter as typed (normalized).
+    pub fn text(&self) -> &str {
+        match self {
+            PathFilter::Part(part) => part,
+            PathFilter::Glob { text, .. } => text,
+        }
+    }
+}
+
+impl Serialize for PathFilter {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.text())
+    }
+}
+
+/// `--changed` or `--related`: the files named (or found changed), and the test files that reach
+/// them through their imports once the plan is known.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Reach {
+    /// How the flag was given, for reasons (`--changed`, `--changed HEAD~1`, `--related src/a.js`).
+    pub flag: String,
+    /// The files, absolute.
+    pub files: Vec<std::path::PathBuf>,
+    /// The test files (relative to the root) that reach them; `None` until worked out, and
+    /// then the rule is not applied.
+    pub affected: Option<BTreeSet<String>>,
+}
+
+impl Reach {
+    fn excludes(&self, file: &str) -> bool {
+        self.affected.as_ref().is_some_and(|affected| !affected.contains(file))
+    }
+}
+
+/// `-t REGEX`: matched (unanchored, as a JavaScript `RegExp.test`) against a test's full name in
+/// Vitest's form (`group > inner > test`) and in Jest's (`group inner test`); either matching
+/// keeps the test.
+#[derive(Debug, Clone)]
+pub struct NamePattern {
+    /// The pattern as typed.
+    pub text: String,
+    /// The compiled pattern.
+    pub regex: regex::Regex,
+}
+
+impl NamePattern {
+    /// Compiles a pattern; the error is the regex crate's explanation.
+    pub fn parse(text: &str) -> Result<NamePattern, String> {
+        regex::Regex::new(text).map(|regex| NamePattern { text: text.to_owned(), regex }).map_err(|e| e.to_string())
+    }
+
+    /// Whether the test with this id (`file::group::test`) has a matching full name.
+    pub fn matches_id(&self, id: &str) -> bool {
+        let names: Vec<String> = protocol::split_id(id).into_iter().skip(1).map(protocol::unescape_name).collect();
+        self.regex.is_match(&names.join(" > ")) || self.regex.is_match(&names.join(" "))
+    }
+}
+
+impl Serialize for NamePattern {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
 }
 
 /// A suite's tag rules from `proctor.toml`.
@@ -154,6 +252,14 @@ pub enum SkipCause {
     SkipTag,
     /// Matched by no `--focus` or `--focus-tag`.
     NotFocused,
+    /// Its file's path matches none of the positional filters.
+    PathFilter,
+    /// Its file reaches none of the files `--changed` found changed.
+    Unchanged,
+    /// Its file reaches none of the files named by `--related`.
+    Unrelated,
+    /// Its full name does not match `-t`.
+    NamePattern,
     /// Carries a tag in its suite's `skip-tags`.
     SuiteSkipTag,
     /// Carries no tag in its suite's `focus-tags`.
@@ -172,12 +278,16 @@ pub enum SkipCause {
 
 impl SkipCause {
     /// Every cause, in table order.
-    pub const ALL: [SkipCause; 12] = [
+    pub const ALL: [SkipCause; 16] = [
         SkipCause::Except,
         SkipCause::NotSelected,
         SkipCause::SkipId,
         SkipCause::SkipTag,
         SkipCause::NotFocused,
+        SkipCause::PathFilter,
+        SkipCause::Unchanged,
+        SkipCause::Unrelated,
+        SkipCause::NamePattern,
         SkipCause::SuiteSkipTag,
         SkipCause::SuiteFocusTags,
         SkipCause::Todo,
@@ -210,6 +320,10 @@ impl SkipCause {
             SkipCause::SkipId => "skipped by --skip",
             SkipCause::SkipTag => "skipped by --skip-tag",
             SkipCause::NotFocused => "not focused by --focus/--focus-tag",
+            SkipCause::PathFilter => "path matches no filter",
+            SkipCause::Unchanged => "not affected by --changed",
+            SkipCause::Unrelated => "not related to --related",
+            SkipCause::NamePattern => "name does not match -t",
             SkipCause::SuiteSkipTag => "skipped by a suite's skip-tags",
             SkipCause::SuiteFocusTags => "not in a suite's focus-tags",
             SkipCause::NotOnly => "not .only in a file that uses .only",
@@ -430,6 +544,21 @@ impl Selection {
         if cli_focus && !focused_by_id && !self.focus_tags.iter().any(|t| c.has_tag(t, rules, Possibly)) {
             return skipped(SkipCause::NotFocused, "not matched by any --focus or --focus-tag".into());
         }
+        if !self.paths.is_empty() && !self.paths.iter().any(|filter| filter.matches(c.file)) {
+            let filters: Vec<&str> = self.paths.iter().map(PathFilter::text).collect();
+            return skipped(SkipCause::PathFilter, format!("path matches no filter ({})", filters.join(", ")));
+        }
+        if let Some(changed) = self.changed.as_ref().filter(|r| r.excludes(c.file)) {
+            return skipped(SkipCause::Unchanged, format!("its file reaches no file changed ({})", changed.flag));
+        }
+        if let Some(related) = self.related.as_ref().filter(|r| r.excludes(c.file)) {
+            return skipped(SkipCause::Unrelated, format!("its file reaches none of {}", related.flag));
+        }
+        if let (Some(name), Known::Exact(id)) = (&self.name, c.id) {
+            if !name.matches_id(id) {
+                return skipped(SkipCause::NamePattern, format!("name does not match -t {}", name.text));
+            }
+        }
         if let Some(rules) = rules {
             let overridden = |tag: &String| focused_by_id || self.focus_tags.contains(tag);
             if let Some(tag) = rules.skip_tags.iter().find(|t| c.has_tag(t, Some(rules), Definitely) && !overridden(t))
@@ -547,6 +676,30 @@ pub fn select(plan: &mut Plan, selection: &Selection) -> Result<SelectNotes, Sel
             }
         }
     }
+    for filter in &selection.paths {
+        if !plan.suites.iter().flat_map(|s| &s.files).any(|f| filter.matches(&f.path)) {
+            notes.warnings.push(format!(
+                "path filter {}: no test file's path contains it (hint: `proctor list` shows every file)",
+                filter.text()
+            ));
+        }
+    }
+    for (reach, what) in [(&selection.changed, "changed"), (&selection.related, "named")] {
+        let Some(reach) = reach.as_ref().filter(|r| r.affected.as_ref().is_some_and(BTreeSet::is_empty)) else {
+            continue;
+        };
+        notes.warnings.push(match reach.files.len() {
+            0 => format!("{}: git reports no changed file, so no test is affected", reach.flag),
+            1 => format!("{}: no test file reaches the file {what} through its imports", reach.flag),
+            n => format!("{}: no test file reaches any of the {n} files {what} through its imports", reach.flag),
+        });
+    }
+    if let Some(name) = &selection.name {
+        let named = index.tests.iter().any(|id| name.matches_id(id));
+        if !named && index.open.is_empty() {
+            notes.warnings.push(format!("-t {}: no test's full name matches it", name.text));
+        }
+    }
     for suite in &mut plan.suites {
         let suite_id = suite.id.clone();
         for file in &mut suite.files {
@@ -645,12 +798,20 @@ struct PlanIndex<'p> {
     open: Vec<(&'p str, &'p str)>,
     /// (suite, file) of every file.
     files: Vec<(&'p str, &'p str)>,
+    /// The ids of the tests (not files or groups) with a static id.
+    tests: Vec<&'p str>,
     tags: BTreeSet<&'p str>,
 }
 
 impl<'p> PlanIndex<'p> {
     fn of(plan: &'p Plan) -> Self {
-        let mut index = PlanIndex { ids: Vec::new(), open: Vec::new(), files: Vec::new(), tags: BTreeSet::new() };
+        let mut index = PlanIndex {
+            ids: Vec::new(),
+            open: Vec::new(),
+            files: Vec::new(),
+            tests: Vec::new(),
+            tags: BTreeSet::new(),
+        };
         for suite in &plan.suites {
             for file in &suite.files {
                 index.files.push((&suite.id, &file.path));
@@ -683,7 +844,10 @@ impl<'p> PlanIndex<'p> {
                 PlanNode::Test(test) => {
                     self.tags.extend(test.tags.iter().map(String::as_str));
                     match &test.id {
-                        Some(id) => self.ids.push((suite, id)),
+                        Some(id) => {
+                            self.ids.push((suite, id));
+                            self.tests.push(id);
+                        }
                         None => self.open.push((suite, within)),
                     }
                 }
@@ -890,6 +1054,71 @@ mod tests {
         assert_eq!(cause(focus_other.decide(&Candidate { mode: TestMode::Skip, ..test })), Some(SkipCause::NotFocused));
         // Nothing asked: it runs.
         assert_eq!(Selection::default().decide(&test), Decision::Selected);
+    }
+
+    #[test]
+    fn names_match_in_vitests_form_and_in_jests() {
+        let pattern = |text: &str| NamePattern::parse(text).unwrap();
+        let id = "test/cart.test.js::cart::totals::adds tax";
+        for matching in ["cart > totals", "cart totals adds", "^cart > totals > adds tax$", "adds", "(?i)ADDS TAX"] {
+            assert!(pattern(matching).matches_id(id), "{matching}");
+        }
+        for other in ["test/cart", "cart > adds", "^totals", "ADDS"] {
+            assert!(!pattern(other).matches_id(id), "{other}");
+        }
+        // Escaped names are matched as they read, and `>` is only a separator in the joined name.
+        assert!(pattern("a::b > c").matches_id(r"f.js::a\:\:b::c"));
+        assert!(NamePattern::parse("(unclosed").is_err());
+    }
+
+    #[test]
+    fn path_filters_changed_related_and_names_are_rows_after_focus() {
+        let none = tags(&[]);
+        let cart = exact("unit", "test/cart.test.js::cart::adds", &none);
+        let api = exact("unit", "test/api.test.js::responds", &none);
+        let parts = |list: &[&str]| list.iter().map(|p| PathFilter::Part(p.to_string())).collect::<Vec<_>>();
+        let filtered = Selection { paths: parts(&["cart", "nothing"]), ..Selection::default() };
+        assert_eq!(filtered.decide(&cart), Decision::Selected);
+        assert_eq!(cause(filtered.decide(&api)), Some(SkipCause::PathFilter));
+        let glob = PathFilter::Glob {
+            text: "test/a*".into(),
+            matcher: globset::Glob::new("test/a*").unwrap().compile_matcher(),
+        };
+        let globbed = Selection { paths: vec![glob], ..Selection::default() };
+        assert_eq!(globbed.decide(&api), Decision::Selected);
+        assert_eq!(cause(globbed.decide(&cart)), Some(SkipCause::PathFilter));
+        let reach = |affected: Option<&[&str]>| Reach {
+            flag: "--changed".into(),
+            files: vec![],
+            affected: affected.map(|a| a.iter().map(|f| f.to_string()).collect()),
+        };
+        let changed = Selection { changed: Some(reach(Some(&["test/cart.test.js"]))), ..Selection::default() };
+        assert_eq!(changed.decide(&cart), Decision::Selected);
+        assert_eq!(cause(changed.decide(&api)), Some(SkipCause::Unchanged));
+        let related = Selection { related: Some(reach(Some(&[]))), ..Selection::default() };
+        assert_eq!(cause(related.decide(&cart)), Some(SkipCause::Unrelated));
+        let not_worked_out = Selection { changed: Some(reach(None)), ..Selection::default() };
+        assert_eq!(not_worked_out.decide(&api), Decision::Selected, "no rule until the graph says");
+        let named = Selection { name: Some(NamePattern::parse("cart > adds").unwrap()), ..Selection::default() };
+        assert_eq!(named.decide(&cart), Decision::Selected);
+        assert_eq!(cause(named.decide(&api)), Some(SkipCause::NamePattern));
+        // A test whose name is only known at registration waits for it.
+        let within = Candidate { id: Known::Within("test/api.test.js"), ..api };
+        assert_eq!(named.decide(&within), Decision::Pending);
+        // They compose with the other rows: --skip still wins, focus still narrows.
+        let both = Selection {
+            skip: vec![id("test/cart.test.js")],
+            name: Some(NamePattern::parse("adds").unwrap()),
+            ..Selection::default()
+        };
+        assert_eq!(cause(both.decide(&cart)), Some(SkipCause::SkipId));
+        let focus_and_name = Selection {
+            focus: vec![id("test/api.test.js")],
+            name: Some(NamePattern::parse("adds").unwrap()),
+            ..Selection::default()
+        };
+        assert_eq!(cause(focus_and_name.decide(&cart)), Some(SkipCause::NotFocused));
+        assert_eq!(cause(focus_and_name.decide(&api)), Some(SkipCause::NamePattern));
     }
 
     #[test]

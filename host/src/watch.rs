@@ -13,9 +13,9 @@ use crate::commands::{
 use crate::config::{resolve, Config, RuntimeKind};
 use crate::events::{Event, EventKind, Outcome};
 use crate::exit::SUCCESS;
-use crate::plan::{build_plan_cached, subjects, ImportGraph, ImportSite, Plan, PlanCache};
+use crate::plan::{build_plan_cached, ImportGraph, ImportSite, Plan, PlanCache};
+use crate::related::{affected_files, affected_through_setup, graph_resolver};
 use crate::report::{build_reporters, Reporter};
-use crate::resolve::{ResolveOptions, Resolver, Target};
 use crate::runtime::KeptNode;
 use crate::serve::{read_record, LocalServer, Recorded};
 use notify_debouncer_full::notify::{EventKind as NotifyKind, RecursiveMode};
@@ -340,7 +340,7 @@ struct Watcher {
 impl Watcher {
     fn new(args: RunArgs) -> Result<Watcher, CommandError> {
         let config = resolve(&args.project, Some(&args))?;
-        let graph = ImportGraph::new(watch_resolver(&config));
+        let graph = ImportGraph::new(graph_resolver(&config));
         Ok(Watcher {
             args,
             config,
@@ -361,7 +361,7 @@ impl Watcher {
         let tests: Vec<(PathBuf, Vec<ImportSite>)> =
             plan.suites.iter().flat_map(|s| &s.files).map(|f| (f.abs.clone(), f.imports.clone())).collect();
         self.graph.update(&tests);
-        select_plan(&mut plan, &self.config)?;
+        select_plan(&mut plan, &mut self.config)?;
         Ok(plan)
     }
 
@@ -416,7 +416,7 @@ impl Watcher {
                         return;
                     }
                 }
-                self.graph = ImportGraph::new(watch_resolver(&self.config));
+                self.graph = ImportGraph::new(graph_resolver(&self.config));
                 what = Rerun::All;
             } else if self.a_page_changed(changed) {
                 // A suite's custom page and what it loads are in no import graph; they may
@@ -501,9 +501,9 @@ impl Watcher {
                 let mut args = self.args.clone();
                 args.project.select.focus = keys.iter().map(|(suite, id)| format!("{suite}:{id}")).collect();
                 args.project.select.focus_tag.clear();
-                let config = resolve(&args.project, Some(&args)).ok()?;
+                let mut config = resolve(&args.project, Some(&args)).ok()?;
                 let mut fresh = build_plan_cached(&config, &mut self.cache).ok()?;
-                if select_plan(&mut fresh, &config).is_err() {
+                if select_plan(&mut fresh, &mut config).is_err() {
                     // A failed test that no longer exists: nothing to run first.
                     self.failed.retain(|key| !keys.contains(key));
                     return None;
@@ -598,64 +598,6 @@ impl Watcher {
         self.node = Some(KeptNode { shell: Arc::new(shell), controller_dir });
         Ok(())
     }
-}
-
-/// The resolver the watch graph follows imports with: node's, with the `[alias]` table and
-/// every suite's conditions, so that a file any suite reaches counts.
-fn watch_resolver(config: &Config) -> Arc<Resolver> {
-    let mut conditions: Vec<String> = Vec::new();
-    for condition in config.suites.iter().flat_map(|s| &s.conditions) {
-        if !conditions.contains(condition) {
-            conditions.push(condition.clone());
-        }
-    }
-    Arc::new(Resolver::new(ResolveOptions {
-        root: config.root.clone(),
-        target: Target::Node,
-        alias: config.alias.clone(),
-        conditions,
-    }))
-}
-
-/// The test files a change affects: changed test files themselves, the test files that import a
-/// changed file (transitively), and those whose tests name it as a `subject`. A new test file is
-/// in the plan already and so affects itself; a deleted one has left it.
-fn affected_files(
-    graph: &ImportGraph,
-    plan: &Plan,
-    all: &BTreeSet<PathBuf>,
-    changed: &BTreeSet<PathBuf>,
-) -> BTreeSet<PathBuf> {
-    let mut affected = graph.affected_by(all, changed);
-    let with_subjects: Vec<(PathBuf, Vec<String>)> = plan
-        .suites
-        .iter()
-        .flat_map(|s| &s.files)
-        .filter(|f| !f.subjects.is_empty())
-        .map(|f| (f.abs.clone(), f.subjects.clone()))
-        .collect();
-    for (subject, files) in subjects(&plan.root, &with_subjects) {
-        if changed.contains(&subject) {
-            affected.extend(files);
-        }
-    }
-    affected
-}
-
-/// The test files of every suite whose setup files (or what they import) changed: the setup
-/// runs before each of them.
-fn affected_through_setup(config: &Config, plan: &Plan, changed: &BTreeSet<PathBuf>) -> BTreeSet<PathBuf> {
-    let mut affected = BTreeSet::new();
-    let with_setup = config.suites.iter().zip(&plan.suites).filter(|(suite, _)| !suite.setup_files.is_empty());
-    let mut resolver = None;
-    for (suite, planned) in with_setup {
-        let resolver = resolver.get_or_insert_with(|| watch_resolver(config));
-        let reached = crate::plan::reachable(resolver, &suite.setup_files).files;
-        if reached.iter().any(|file| changed.contains(file)) {
-            affected.extend(planned.files.iter().map(|f| f.abs.clone()));
-        }
-    }
-    affected
 }
 
 /// The tests to run before the rest: those that failed last time, among the affected files.

@@ -12,10 +12,12 @@
 //! messages from a run it has already abandoned (for example after restarting the runtime).
 #![warn(missing_docs)]
 
+mod api;
 mod id;
 pub mod serve;
 pub mod shell;
 
+pub use api::{is_api_module, API_MODULES};
 pub use id::{escape_name, id_is_under, separators, split_id, test_id, unescape_name, IdAllocator, ID_SEPARATOR};
 use serde::{Deserialize, Serialize};
 

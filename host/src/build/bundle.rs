@@ -86,7 +86,7 @@ pub(crate) async fn build_bundle(
                     outfile: out_dir.join("bundle.js"),
                     public_path: format!("/__proctor/{BUNDLE_DIR}"),
                     root: root.to_path_buf(),
-                    alias: [("proctor".to_string(), index.clone())].into(),
+                    alias: api_aliases(&index),
                     minify,
                     manifest: manifest.clone(),
                     tests: bundling.iter().map(|(_, abs)| abs.clone()).collect(),
@@ -456,7 +456,7 @@ async fn run_esbuild_cli(
         .arg("--log-level=warning")
         // The controller reads import.meta where it exists; in a bundle it is empty, by design.
         .arg("--log-override:empty-import-meta=silent")
-        .arg(format!("--alias:proctor={}", controller_index.display()))
+        .args(api_aliases(controller_index).iter().map(|(name, path)| format!("--alias:{name}={}", path.display())))
         .arg(format!("--outfile={}", out_dir.join("bundle.js").display()))
         .current_dir(root);
     if minify {
@@ -464,6 +464,13 @@ async fn run_esbuild_cli(
     }
     run_tool(command, "esbuild").await?;
     Ok(if minify { "esbuild --minify".into() } else { "esbuild".into() })
+}
+
+/// esbuild's `alias` for the test API: each of its names (`proctor`, `vitest`, ...) is the
+/// controller's index.js, installed or not. One entry per name, since esbuild would carry a
+/// subpath such as `vitest/globals` over to the target of `vitest`.
+fn api_aliases(controller_index: &Path) -> std::collections::BTreeMap<String, PathBuf> {
+    protocol::API_MODULES.iter().map(|name| ((*name).to_string(), controller_index.to_path_buf())).collect()
 }
 
 async fn run_command(

@@ -206,10 +206,9 @@ fn walk(modules: &EsmModules, starts: &[PathBuf]) -> Walk {
         };
         let in_package = file.components().any(|c| c.as_os_str() == "node_modules");
         for record in records {
-            if record.site.specifier == "proctor" {
-                continue;
-            }
             let why = match modules.resolver().resolve(&file, &record.site.specifier, record.site.kind) {
+                // The import map names the controller for each of these (see `import_map`).
+                Ok(Resolution::TestApi) => continue,
                 Ok(Resolution::File(target)) => Ok(target.canonicalize().unwrap_or(target)),
                 Ok(Resolution::Empty(_)) => {
                     if let Some(key) = import_map_key(&importer_url, &record.site.specifier) {
@@ -277,7 +276,9 @@ impl Walk {
     /// key that is its own target needs no entry, unless other importers' targets differ.
     fn import_map(&self) -> String {
         let mut imports = serde_json::Map::new();
-        imports.insert("proctor".into(), format!("/__proctor/{CONTROLLER}/index.js").into());
+        for name in protocol::API_MODULES {
+            imports.insert((*name).into(), format!("/__proctor/{CONTROLLER}/index.js").into());
+        }
         let mut scopes: BTreeMap<String, serde_json::Map<String, serde_json::Value>> = BTreeMap::new();
         for (key, targets) in &self.keys {
             let Some((common, _)) = targets.iter().max_by_key(|(_, importers)| importers.len()) else { continue };

@@ -110,8 +110,7 @@ fn walk(modules: &ProjectModules, starts: &[PathBuf], known: &HashMap<PathBuf, V
     let mut differs = !modules.settings().alias.is_empty() || !modules.settings().conditions.is_empty();
     for (file, records) in &reached.imports {
         let key = file.to_string_lossy().into_owned();
-        // `proctor` is the controller the runtime carries, never a file of the project's.
-        for record in records.iter().filter(|r| r.specifier != "proctor") {
+        for record in records {
             let table = match record.kind {
                 ImportKind::Import => &mut manifest.imports,
                 ImportKind::Require => &mut manifest.requires,
@@ -126,7 +125,8 @@ fn walk(modules: &ProjectModules, starts: &[PathBuf], known: &HashMap<PathBuf, V
                 Ok(Resolution::Builtin(name)) => {
                     table.entry(key.clone()).or_default().insert(specifier, name.clone());
                 }
-                Ok(Resolution::Empty(_)) => {}
+                // The controller the runtime carries: its hooks answer these before the manifest.
+                Ok(Resolution::Empty(_) | Resolution::TestApi) => {}
                 Err(message) => {
                     // The resolver's message names the specifier and the importing file:line.
                     manifest.errors.entry(key.clone()).or_default().insert(specifier, message.clone());

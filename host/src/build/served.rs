@@ -10,6 +10,7 @@
 //! files it imports by relative URL, while bare specifiers still go through the import map to
 //! the shared URLs.
 
+use super::browser::CONTROLLER;
 use super::cjs;
 use super::mocks::{BrowserMocks, MOCK_EXTENSIONS};
 use super::modules::ProjectModules;
@@ -281,6 +282,7 @@ impl EsmModules {
             Ok(Resolution::Empty(_)) => {
                 return Err(format!("{spec} is mapped to an empty module (package.json `browser`)"))
             }
+            Ok(Resolution::TestApi) => return Err(format!("{spec} is the test API, which cannot be mocked")),
             Err(err) => return Err(err.to_string()),
         };
         // Where an unservable file is stays unsaid: the page may not learn about the disk outside.
@@ -411,6 +413,7 @@ impl EsmModules {
                         None => url,
                     }),
                     Ok(Resolution::Empty(_)) => Some(EMPTY_MODULE.to_string()),
+                    Ok(Resolution::TestApi) => Some(format!("/__proctor/{CONTROLLER}/index.js")),
                     _ => None,
                 };
                 (specifier.clone(), url)

@@ -4,7 +4,10 @@
 use super::file::{AliasTable, BuildValue, ConfigFile, OneOrMany, SelectionEntry, SuiteEntry};
 use super::parse_duration;
 use crate::cli::{NoTests, ProjectArgs, ReporterKind, RunArgs, SelectArgs};
-use crate::select::{closest, AppliedSelection, IdPattern, NamedSelection, Selection, SuiteRules, TestPattern};
+use crate::select::{
+    closest, AppliedSelection, IdPattern, NamePattern, NamedSelection, PathFilter, Reach, Selection, SuiteRules,
+    TestPattern,
+};
 use protocol::SnapshotUpdate;
 use serde::Serialize;
 use serde_spanned::Spanned;
@@ -264,8 +267,9 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         Some(path) => read_file(path, &root)?,
         None => (vec![default_suite(DEFAULT_TIMEOUT)], BTreeMap::new(), Vec::new(), Vec::new()),
     };
-    let (paths, path_globs) = resolve_paths(&project.paths, &cwd, &root)?;
-    let selection = resolve_selection(&project.select, &suites, &selections, &cwd)?;
+    let Positionals { paths, globs: path_globs, filters: path_filters } = resolve_paths(&project.paths, &cwd, &root)?;
+    let mut selection = resolve_selection(&project.select, &suites, &selections, &cwd, &root)?;
+    selection.paths = path_filters;
     let mut config = Config {
         root,
         config_file: config_path,
@@ -314,7 +318,10 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
             config.reporter = reporter;
         }
         config.junit = run.junit.as_ref().map(|p| junit_path(&cwd, p)).transpose()?;
-        config.no_tests = run.no_tests;
+        // Nothing affected is no failure for --changed and --related (Vitest's passWithNoTests
+        // there, Jest's "No tests found related to files changed").
+        let relating = config.selection.changed.is_some() || config.selection.related.is_some();
+        config.no_tests = run.no_tests.unwrap_or(if relating { NoTests::Warn } else { NoTests::Fail });
         config.fail_fast = run.fail_fast;
         config.snapshot_update = snapshot_update(run.update_snapshots, run.ci);
         config.no_server = run.no_server;
@@ -330,17 +337,24 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
     Ok(config)
 }
 
-/// Splits the positional paths into existing paths and globs (as the shell would have expanded
-/// them, had it been asked to): a path that exists is a path even when its name holds glob
-/// characters; one that does not and holds `*?[{` is a glob, relative to the current directory.
-/// Both must stay inside the root, since test ids are relative to it.
-fn resolve_paths(given: &[PathBuf], cwd: &Path, root: &Path) -> Result<(Vec<PathBuf>, Vec<String>), ConfigError> {
+/// The positional paths, as existing paths, globs, and filters. Globs are what the shell would
+/// have expanded, had it been asked to: a path that exists is a path even when its name holds
+/// glob characters; one that does not and holds `*?[{` is a glob, relative to the current
+/// directory. Both must stay inside the root, since test ids are relative to it. Anything else
+/// is a filter, a part of a path (Vitest's and Jest's `vitest cart`); with any filter, the
+/// paths and globs given beside it are filters too, so that all of them add up (OR) instead of
+/// the paths limiting the files the filters may pick from.
+fn resolve_paths(given: &[PathBuf], cwd: &Path, root: &Path) -> Result<Positionals, ConfigError> {
     let mut paths = Vec::new();
     let mut globs = Vec::new();
+    let mut parts = Vec::new();
     for path in given {
         let abs = absolute(cwd, path);
         let text = path.to_string_lossy();
         let outside = |what| ConfigError::OutsideRoot { what, text: text.to_string(), root: root.to_path_buf() };
+        if text.trim().is_empty() {
+            return Err(ConfigError::MissingPath { path: path.clone() });
+        }
         if abs.exists() {
             if !abs.starts_with(root) {
                 return Err(outside("path"));
@@ -353,10 +367,39 @@ fn resolve_paths(given: &[PathBuf], cwd: &Path, root: &Path) -> Result<(Vec<Path
                 .map_err(|err| ConfigError::BadGlob { text: text.to_string(), message: err.kind().to_string() })?;
             globs.push(glob);
         } else {
-            return Err(ConfigError::MissingPath { path: path.clone() });
+            let part = text.replace('\\', "/");
+            let mut part = part.as_str();
+            while let Some(rest) = part.strip_prefix("./") {
+                part = rest;
+            }
+            parts.push(part.to_owned());
         }
     }
-    Ok((paths, globs))
+    if parts.is_empty() {
+        return Ok(Positionals { paths, globs, filters: Vec::new() });
+    }
+    let mut filters: Vec<PathFilter> = parts.into_iter().map(PathFilter::Part).collect();
+    for path in paths {
+        let rel = path.strip_prefix(root).map(|rel| rel.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+        filters.push(PathFilter::Part(rel));
+    }
+    for glob in globs {
+        let matcher = crate::plan::segment_glob(&glob)
+            .map_err(|err| ConfigError::BadGlob { text: glob.clone(), message: err.kind().to_string() })?
+            .compile_matcher();
+        filters.push(PathFilter::Glob { text: glob, matcher });
+    }
+    Ok(Positionals { paths: Vec::new(), globs: Vec::new(), filters })
+}
+
+/// What the positional arguments are (see [`resolve_paths`]).
+struct Positionals {
+    /// Existing files and directories: they limit discovery.
+    paths: Vec<PathBuf>,
+    /// Globs relative to the root: they limit discovery too.
+    globs: Vec<String>,
+    /// Path filters for the select stage (then `paths` and `globs` are empty).
+    filters: Vec<PathFilter>,
 }
 
 /// Resolves the selection flags against the suites and named selections: an unknown selection
@@ -366,6 +409,7 @@ fn resolve_selection(
     suites: &[SuiteConfig],
     selections: &BTreeMap<String, NamedSelection>,
     cwd: &Path,
+    root: &Path,
 ) -> Result<Selection, ConfigError> {
     let suite_ids: Vec<&str> = suites.iter().map(|s| s.id.as_str()).collect();
     let unknown_suite = |context: String, name: &str| ConfigError::UnknownSuite {
@@ -411,7 +455,41 @@ fn resolve_selection(
         }
         Ok(out)
     };
+    let flag_error = |flag: &str, message: String| ConfigError::Flag { flag: flag.into(), message };
+    let name = match &args.test_name_pattern {
+        Some(text) => Some(
+            NamePattern::parse(text).map_err(|why| flag_error("-t/--test-name-pattern", format!("`{text}`: {why}")))?,
+        ),
+        None => None,
+    };
+    let changed = match &args.changed {
+        Some(reference) => {
+            let files =
+                crate::git::changed_files(root, reference).map_err(|err| flag_error("--changed", err.to_string()))?;
+            let flag = if reference.is_empty() { "--changed".into() } else { format!("--changed {reference}") };
+            Some(Reach { flag, files, affected: None })
+        }
+        None => None,
+    };
+    let related = if args.related.is_empty() {
+        None
+    } else {
+        let mut files = Vec::new();
+        for file in &args.related {
+            let abs = absolute(cwd, file);
+            if !abs.exists() {
+                return Err(flag_error("--related", format!("no such file: {}", file.display())));
+            }
+            files.push(abs);
+        }
+        let shown: Vec<String> = args.related.iter().map(|f| f.display().to_string()).collect();
+        Some(Reach { flag: format!("--related {}", shown.join(" ")), files, affected: None })
+    };
     Ok(Selection {
+        name,
+        changed,
+        related,
+        paths: Vec::new(),
         focus: ids("--focus", &args.focus)?,
         skip: ids("--skip", &args.skip)?,
         focus_tags: args.focus_tag.clone(),
@@ -1195,7 +1273,9 @@ mod tests {
         let args = |f: &dyn Fn(&mut SelectArgs)| {
             let mut args = SelectArgs::default();
             f(&mut args);
-            resolve_selection(&args, &suites, &selections, cwd.path()).map(|_| ()).map_err(|e| e.to_string())
+            resolve_selection(&args, &suites, &selections, cwd.path(), cwd.path())
+                .map(|_| ())
+                .map_err(|e| e.to_string())
         };
         assert_eq!(
             args(&|a| a.named.select = vec![vec!["fats".into()]]),

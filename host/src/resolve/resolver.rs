@@ -14,6 +14,8 @@
 //!   `node` (node target) or Vite's client conditions `browser`, `module`, `development` (browser
 //!   target), then `import` or `require`, then `default`;
 //! - the `[alias]` table is applied before all of that, as Vitest's `resolve.alias`;
+//! - the test API's names (`proctor`, `vitest`, `@jest/globals`: [`protocol::API_MODULES`])
+//!   are [`Resolution::TestApi`] before anything else, installed or not;
 //! - node_modules are looked for in every directory up to `/` (workspaces), and symlinked
 //!   packages (pnpm, `npm link`) resolve to their real path, as node does.
 //!
@@ -75,6 +77,10 @@ pub enum Resolution {
     /// A module the package.json `browser` field maps to `false` (browser target): it is served
     /// as an empty module, as Vite and bundlers do. The path is the file it stands in for.
     Empty(PathBuf),
+    /// The test API (`proctor`, `vitest`, `@jest/globals`, ...: [`protocol::API_MODULES`]): the
+    /// controller the runtime carries, never a file of the project's, even when a package of
+    /// that name is installed.
+    TestApi,
 }
 
 /// Why a specifier names no module. Every message names the specifier and the importing file
@@ -265,6 +271,9 @@ impl Resolver {
 
     /// Resolves `specifier` as written in the file `importer` (absolute).
     pub fn resolve(&self, importer: &Path, specifier: &str, kind: ImportKind) -> Result<Resolution, ResolveError> {
+        if protocol::is_api_module(specifier) {
+            return Ok(Resolution::TestApi);
+        }
         let dir = importer.parent().unwrap_or(importer);
         let aliased = alias::apply(&self.alias, &self.root, specifier);
         let result = match &aliased {
@@ -402,7 +411,31 @@ mod tests {
             },
             Ok(Resolution::Builtin(name)) => format!("builtin {name}"),
             Ok(Resolution::Empty(path)) => format!("empty {}", path.strip_prefix(root).unwrap_or(&path).display()),
+            Ok(Resolution::TestApi) => "test api".into(),
             Err(err) => format!("error: {err}"),
+        }
+    }
+
+    #[test]
+    fn the_test_apis_names_are_the_controller_even_when_installed() {
+        let (_d, root) = project(&[
+            (
+                "node_modules/vitest/package.json",
+                r#"{ "name": "vitest", "exports": { ".": "./index.js", "./node": "./node.js" } }"#,
+            ),
+            ("node_modules/vitest/index.js", ""),
+            ("node_modules/vitest/node.js", ""),
+            ("test/t.test.ts", ""),
+        ]);
+        for target in BOTH {
+            let r = resolver(&root, target, &[("@jest/globals", "./elsewhere.js")], &[]);
+            for kind in KINDS {
+                let s = |spec: &str| show(&r, &root, "test/t.test.ts", spec, kind);
+                for name in protocol::API_MODULES {
+                    assert_eq!(s(name), "test api", "{name}");
+                }
+                assert_eq!(s("vitest/node"), "node_modules/vitest/node.js", "not the test API: the package's");
+            }
         }
     }
 

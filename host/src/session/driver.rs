@@ -351,7 +351,55 @@ impl<L: Launch> Driver<'_, '_, L> {
                 stats: *self.stats,
             });
         }
-        self.report_empty_files(registered, load_errors, in_scope);
+        self.report_empty_files(registered, load_errors, &in_scope);
+        self.report_unmatched_focus(registered, load_errors, &in_scope);
+    }
+
+    /// A `--focus` id inside a loaded file (`file::group::test`) that none of the tests the file
+    /// registered is under: an error for that file, as the same id is before anything loads
+    /// when the plan knows every name. Only ids the plan could not settle (dynamic names) get
+    /// this far; without it the run would quietly run none of them.
+    fn report_unmatched_focus(
+        &mut self,
+        registered: &[RegisteredTest],
+        load_errors: &[LoadError],
+        in_scope: impl Fn(&str) -> bool,
+    ) {
+        let suite = &self.settings.suite;
+        let mut unmatched: Vec<(String, String)> = Vec::new();
+        for pattern in &self.settings.selection.focus {
+            if pattern.suite.as_deref().is_some_and(|s| s != suite.id) {
+                continue;
+            }
+            let Some((file, _)) = pattern.path.split_once(protocol::ID_SEPARATOR) else { continue };
+            let loaded = suite.files.iter().any(|f| f.path == file && f.selected && in_scope(&f.path));
+            if !loaded || load_errors.iter().any(|e| e.file == file) {
+                continue;
+            }
+            let own: Vec<&str> = registered.iter().filter(|t| t.file == file).map(|t| t.id.as_str()).collect();
+            if own.is_empty() || own.iter().any(|id| protocol::id_is_under(id, &pattern.path)) {
+                continue;
+            }
+            let message = format!(
+                "{file}: --focus {} matches none of the {} tests this file registered{}",
+                pattern.text,
+                own.len(),
+                crate::select::hint(&crate::select::closest(&pattern.path, own.iter().copied()))
+            );
+            unmatched.push((file.to_owned(), message));
+        }
+        for (file, message) in unmatched {
+            self.stats.load_errors += 1;
+            self.emitter.emit(EventKind::LoadError {
+                suite: self.suite_id(),
+                file,
+                message,
+                location: None,
+                frame: None,
+                stack: None,
+                stats: *self.stats,
+            });
+        }
     }
 
     /// A file whose loading ended the runtime.
@@ -375,7 +423,7 @@ impl<L: Launch> Driver<'_, '_, L> {
         &mut self,
         registered: &[RegisteredTest],
         load_errors: &[LoadError],
-        in_scope: impl Fn(&str) -> bool,
+        in_scope: &impl Fn(&str) -> bool,
     ) {
         let loaded =
             self.settings.suite.files.iter().filter(|f| f.selected && f.syntax_error.is_none() && in_scope(&f.path));

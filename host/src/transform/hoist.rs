@@ -28,9 +28,6 @@ use swc_core::ecma::ast::*;
 use swc_core::ecma::parser::parse_file_as_program;
 use swc_core::ecma::visit::{Visit, VisitMut, VisitMutWith, VisitWith};
 
-/// Modules whose imports bring the mocking API: they stay static and first.
-const API_MODULES: &[&str] = &["vitest", "proctor", "@jest/globals"];
-
 /// Vitest's mocking objects (its `utilsObjectNames`).
 const VI_OBJECTS: &[&str] = &["vi", "vitest"];
 
@@ -628,7 +625,7 @@ fn hoist_imports(module: &mut Module, unresolved: SyntaxContext) {
     for item in std::mem::take(&mut module.body) {
         match item {
             ModuleItem::ModuleDecl(ModuleDecl::Import(import))
-                if import.src.value.as_str().is_some_and(|src| API_MODULES.contains(&src)) =>
+                if import.src.value.as_str().is_some_and(protocol::is_api_module) =>
             {
                 api_imports.push(ModuleItem::ModuleDecl(ModuleDecl::Import(import)));
             }
