@@ -119,6 +119,7 @@ export function createController({ send, adapter, files, setupFiles = [], enviro
       inGroupHook = false;
       send({ type: "hook-finished", run, command: currentCommand });
     },
+    timeoutChanged: (timeout) => send({ type: "timeout-changed", run, command: currentCommand, timeout }),
     fileStarted: (root) => environments?.show(root.file),
     fileDone: (root) => {
       const report = finishSnapshotFile(root.scope.file, root.scope.tests);
@@ -263,7 +264,7 @@ export function createController({ send, adapter, files, setupFiles = [], enviro
     currentCommand = message.id;
     setRunningTest(test);
     beginSnapshotTest(test);
-    const result = within(test.id, () => runner.runTest(test));
+    const result = within(test.id, () => runner.runTest(test, message.timeout));
     if (result instanceof Promise) return result.then((settled) => sendResult(message, settled, test));
     sendResult(message, result, test);
   }

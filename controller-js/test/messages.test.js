@@ -38,7 +38,7 @@ const shapes = learnShapes();
 
 // Enumerations from protocol/src/lib.rs (TestStatus, TestMode, Stream, ConsoleLevel).
 const ENUMS = {
-  status: ["passed", "failed"],
+  status: ["passed", "failed", "skipped"],
   mode: ["run", "skip", "only", "todo"],
   stream: ["stdout", "stderr"],
   level: ["log", "info", "debug", "warn", "error", "write"],
