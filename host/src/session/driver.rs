@@ -1244,6 +1244,11 @@ mod tests {
         /// Sends a frame that is no protocol message; the connection then closes, as the
         /// websocket layer closes it after one.
         Malformed,
+        /// Restarts its deadline with `timeout-changed` (mocha's `this.timeout(ms)`) to the
+        /// first number, then takes the second number of ms and passes (0 ms: no deadline).
+        ChangesTimeout(u64, u64),
+        /// Skips itself while running (mocha's `this.skip()`).
+        SkipsItself,
     }
 
     struct FakeProcess {
@@ -1344,6 +1349,15 @@ mod tests {
                             let status = match behaviour {
                                 Behaviour::Pass => TestStatus::Passed,
                                 Behaviour::Fail => TestStatus::Failed,
+                                Behaviour::SkipsItself => TestStatus::Skipped,
+                                Behaviour::ChangesTimeout(timeout, takes) => {
+                                    send(ControllerMessage::TimeoutChanged { run, command: id, timeout });
+                                    tokio::select! {
+                                        _ = tokio::time::sleep(Duration::from_millis(takes)) => {}
+                                        _ = &mut killed_rx => break,
+                                    }
+                                    TestStatus::Passed
+                                }
                                 Behaviour::Hang => {
                                     hanging = true;
                                     continue;
@@ -1530,6 +1544,41 @@ mod tests {
         );
         assert_eq!(out.launches, 2);
         assert_eq!(out.events.iter().filter(|e| matches!(e.kind, EventKind::RuntimeRestarted { .. })).count(), 1);
+    }
+
+    #[tokio::test]
+    async fn timeout_changed_restarts_the_deadline_and_0_removes_it() {
+        let tests = vec![
+            // Tests have 80 ms; these take 160.
+            ("extends", TestMode::Run, Behaviour::ChangesTimeout(1000, 160)),
+            ("disables", TestMode::Run, Behaviour::ChangesTimeout(0, 160)),
+            ("shortens", TestMode::Run, Behaviour::ChangesTimeout(20, 60)),
+            ("after", TestMode::Run, Behaviour::Pass),
+        ];
+        let out = drive(tests, false).await;
+        assert_eq!(
+            out.results,
+            vec![
+                ("extends".into(), "Passed".into()),
+                ("disables".into(), "Passed".into()),
+                ("shortens".into(), "TimedOut".into()),
+                ("after".into(), "Passed".into()),
+            ]
+        );
+        let message = out.events.iter().find_map(|e| match &e.kind {
+            EventKind::TestFinished { error: Some(error), .. } => Some(error.message.clone()),
+            _ => None,
+        });
+        assert!(message.is_some_and(|m| m.contains("timed out after 20 ms")));
+    }
+
+    #[tokio::test]
+    async fn a_test_that_skips_itself_is_reported_as_a_skip() {
+        let tests = vec![("skips", TestMode::Run, Behaviour::SkipsItself), ("b", TestMode::Run, Behaviour::Pass)];
+        let out = drive(tests, false).await;
+        assert_eq!(out.results, vec![("skips".into(), "Skipped".into()), ("b".into(), "Passed".into())]);
+        assert_eq!(out.stats.skipped_by.get(SkipCause::SkippedItself), 1);
+        assert_eq!(out.launches, 1);
     }
 
     #[tokio::test]
