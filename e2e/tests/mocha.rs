@@ -1,9 +1,9 @@
 //! End to end: a mocha suite as mocha users write it (issue 14 point 2), in node and in real
 //! headless Chromium. The fixture uses mocha's globals (`context`, `specify`, `before`, `xit`,
 //! the TDD `suite`/`suiteSetup`/`setup`...), `function` callbacks with the shared `this`,
-//! `this.skip()` in a test, a beforeEach and a before, `this.timeout()` in tests and on a
+//! `this.skip()` in a test, a beforeEach and a before, `this.timeout()` in tests, hooks and on a
 //! describe, `this.retries()`, `done(error)` and pending tests. mocha 12 gives the same counts on
-//! the same files (`mocha --timeout 1000`: 13 passing, 8 pending, 5 failing); proctor's timeouts
+//! the same files (`mocha --timeout 1000`: 15 passing, 8 pending, 5 failing); proctor's timeouts
 //! are `timed-out` rather than failed, its pending tests `todo` or `skipped`.
 
 use proctor_e2e::{browser_lock, model, Output, Project};
@@ -35,6 +35,8 @@ const MODEL: &[(&str, &str)] = &[
     ("test/timeouts.test.js::timeouts::times out after a shorter limit", "timed-out"),
     ("test/timeouts.test.js::timeouts::still runs after the restart", "passed"),
     ("test/timeouts.test.js::timeouts::a slow group::has the group's time limit", "passed"),
+    ("test/timeouts.test.js::timeouts::a slow before hook::runs after it", "passed"),
+    ("test/timeouts.test.js::timeouts::a slow beforeEach hook::gets its own limit again after the hook", "passed"),
 ];
 
 /// The error message a failed or timed-out test was reported with.
