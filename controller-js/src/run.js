@@ -47,7 +47,8 @@ export class Runner {
    * @param {{ reportHookError(origin: string, error: unknown): void, fileDone?(root: object): void }} callbacks
    *   `reportHookError` receives afterAll failures, which belong to no test; `fileDone` gets a
    *   file's root group once its last test and afterAll hooks are done; `fileStarted` gets it
-   *   before its first beforeAll hook runs.
+   *   before its first beforeAll hook runs; `timeoutChanged(ms)` hears that the running step's
+   *   deadline restarts (mocha's `this.timeout(ms)`, a retry).
    */
   constructor({
     reportHookError,
