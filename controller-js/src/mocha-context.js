@@ -69,6 +69,28 @@ export function contextOf(group) {
   return ctx;
 }
 
+// Whether a function without a `prototype` (an arrow, an async function, a method) can see its
+// `this`, by function; each is read once.
+const seesThis = new WeakMap();
+
+/**
+ * What `fn` is called with as `this`: `ctx`, unless `fn` is an arrow function, which cannot see
+ * it. V8 names a frame after its receiver (`at Context.<anonymous> (file:1:2)`), so an arrow
+ * function test called with a context would lose its plain `at file:1:2` frames for nothing.
+ */
+export function receiverFor(fn, ctx) {
+  if (Object.hasOwn(fn, "prototype")) return ctx;
+  let sees = seesThis.get(fn);
+  if (sees === undefined) {
+    sees = !ARROW.test(Function.prototype.toString.call(fn));
+    seesThis.set(fn, sees);
+  }
+  return sees ? ctx : undefined;
+}
+
+// The source of an arrow function: `(a) =>`, `a =>`, `async (a) =>`, `async a =>`.
+const ARROW = /^(?:async\s*)?(?:\(|[\w$]+\s*=>)/;
+
 /** A registered test's mocha Test object (one per test, made when first asked for). */
 export function testFace(test) {
   return (test.face ??= new MochaTest(test));

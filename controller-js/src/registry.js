@@ -9,7 +9,7 @@
 
 import { eachName, eachTable } from "./each.js";
 import { IdAllocator } from "./ids.js";
-import { suiteFace } from "./mocha-context.js";
+import { receiverFor, suiteFace } from "./mocha-context.js";
 
 /** A `describe` block, or the implicit root block of a file (which holds top-level hooks). */
 export class Group {
@@ -534,7 +534,7 @@ function expectFailure(kind, fn) {
   return function failingTest() {
     let returned;
     try {
-      returned = fn.call(this);
+      returned = fn.call(receiverFor(fn, this));
     } catch {
       return undefined;
     }
@@ -555,11 +555,11 @@ function expectFailure(kind, fn) {
 function bindRow(fn, row) {
   if (fn.length > row.length) {
     return function eachTestWithDone(done) {
-      return fn.call(this, ...row, done);
+      return fn.call(receiverFor(fn, this), ...row, done);
     };
   }
   return function eachTest() {
-    return fn.apply(this, row);
+    return fn.apply(receiverFor(fn, this), row);
   };
 }
 

@@ -19,7 +19,7 @@
 
 import { checkAssertions, resetAssertions } from "./expect.js";
 import { prepareFile, resetAfterFile } from "./jest-object.js";
-import { contextOf, enterRunnable, listenForTimeouts, setCommandTimeout, takeSkip } from "./mocha-context.js";
+import { contextOf, enterRunnable, listenForTimeouts, receiverFor, setCommandTimeout, takeSkip } from "./mocha-context.js";
 
 /** The outcome of a user function that threw, rejected or called `done(error)`. */
 class Failure {
@@ -365,7 +365,7 @@ function invoke(fn, asHook = false, ctx = undefined) {
   let returned;
   try {
     if (fn.length >= 1) return invokeWithDone(fn, ctx);
-    returned = fn.call(ctx);
+    returned = fn.call(receiverFor(fn, ctx));
   } catch (error) {
     return new Failure(error);
   }
@@ -437,7 +437,7 @@ function invokeWithDone(fn, ctx) {
     done.fail = (error) => finish(new Failure(error ?? new Error("done.fail() was called")));
     let returned;
     try {
-      returned = fn.call(ctx, done);
+      returned = fn.call(receiverFor(fn, ctx), done);
     } catch (error) {
       finish(new Failure(error));
       return;

@@ -451,3 +451,23 @@ test("mocha: hook arguments are checked with the name the user called", () => {
     assert.match(loaded.loadErrors[0].error.message, /^before\(\) expects a function; received undefined/);
   });
 });
+
+test("mocha: arrow functions are called without the context, so their stack frames stay plain", async () => {
+  let arrowThis = "unset";
+  const { results } = await run(() => {
+    it("arrow", () => {
+      arrowThis = typeof this;
+      throw new Error("arrow");
+    });
+    it("function", function () {
+      throw new Error("function");
+    });
+    it.each([[1]])("each arrow %i", () => {
+      throw new Error("each");
+    });
+  });
+  assert.equal(arrowThis, "undefined");
+  assert.doesNotMatch(results[id("arrow")].error.stack, /Context\./);
+  assert.doesNotMatch(results[id("each arrow 1")].error.stack, /Context\./);
+  assert.match(results[id("function")].error.stack, /at Context\.<anonymous>/, "as mocha's frames read");
+});
