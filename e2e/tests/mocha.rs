@@ -55,6 +55,9 @@ fn check(out: &Output) {
     );
     let short = message(out, "test/timeouts.test.js::timeouts::times out after a shorter limit");
     assert!(short.contains("timed out after 100 ms"), "{short}");
+    // The `after` hook that extends its own deadline finishes: no error outside the tests.
+    let errors = out.events_of("runtime-error");
+    assert!(errors.is_empty(), "{errors:?}");
 }
 
 #[test]
