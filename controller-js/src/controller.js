@@ -141,6 +141,7 @@ export function createController({
       inGroupHook = false;
       send({ type: "hook-finished", run, command: currentCommand });
     },
+    timeoutChanged: (timeout) => send({ type: "timeout-changed", run, command: currentCommand, timeout }),
     fileStarted: (root) => environments?.show(root.file),
     fileDone: (root) => {
       const report = finishSnapshotFile(root.scope.file, root.scope.tests);
@@ -286,7 +287,7 @@ export function createController({
     applyMockHygiene(mockHygiene);
     setRunningTest(test);
     beginSnapshotTest(test);
-    const result = within(test.id, () => runner.runTest(test));
+    const result = within(test.id, () => runner.runTest(test, message.timeout));
     if (result instanceof Promise) return result.then((settled) => sendResult(message, settled, test));
     sendResult(message, result, test);
   }

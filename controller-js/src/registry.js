@@ -1,13 +1,15 @@
 // The test tree, built while the controller imports the test files: `describe`, `it`/`test`,
 // their modifiers, and the four hooks.
 //
-// Registration follows Jest: a `describe` body runs synchronously when it is declared, so the
-// tree is complete when a file's import settles. Names and ids come from `IdAllocator`, the
+// Registration follows Jest and mocha: a `describe` body runs synchronously when it is declared
+// (with mocha's Suite object as its `this`), so the tree is complete when a file's import
+// settles. Names and ids come from `IdAllocator`, the
 // mirror of the host's id function, so the ids the host planned are the ids registered here.
 // Nothing here runs a test; run.js does that when the host asks.
 
 import { eachName, eachTable } from "./each.js";
 import { IdAllocator } from "./ids.js";
+import { receiverFor, suiteFace } from "./mocha-context.js";
 
 /** A `describe` block, or the implicit root block of a file (which holds top-level hooks). */
 export class Group {
@@ -26,6 +28,15 @@ export class Group {
     // Where each hook was declared ({ site: "url:line:column", timeout? }), by kind, in the
     // order of the hooks, so a hook that fails or hangs can be named by its place in the file.
     this.hookSites = { beforeAll: [], afterAll: [], beforeEach: [], afterEach: [] };
+    // mocha's per-suite settings (`this.timeout(ms)`, `this.retries(n)`, `this.slow(ms)` in a
+    // describe body): a group starts with its parent's, and tests and hooks take the group's
+    // value when they are declared, as mocha's Suite#addTest does. Undefined: not set.
+    this.timeout = parent?.timeout;
+    this.retries = parent?.retries;
+    this.slow = parent?.slow;
+    // mocha's context and Suite object (mocha-context.js), made when first needed.
+    this.ctx = undefined;
+    this.face = undefined;
     // Shared by every test inside, so registering 10k tests does not copy these arrays.
     this.lineage = parent ? [...parent.lineage, this] : [this];
     this.groupNames = parent ? [...parent.groupNames, name] : [];
@@ -223,7 +234,7 @@ export class Registry {
     const outer = this.current;
     this.current = group;
     try {
-      const returned = body.call(undefined);
+      const returned = body.call(suiteFace(group));
       if (returned !== null && typeof returned === "object" && typeof returned.then === "function") {
         throw new Error(
           `describe(${JSON.stringify(name)}) returned a promise. Tests must be declared ` +
@@ -247,25 +258,43 @@ export class Registry {
       groups: group.groupNames,
       name: unique,
       declared: name,
+      // The name as written (mocha's `this.test.title`), without a ` #2` suffix.
+      title: name,
       mode: mode === "todo" ? "todo" : inheritMode(group.mode, mode),
       tags: mergeTags(group.tags, options.tags),
-      timeout: options.timeout,
+      timeout: options.timeout ?? group.timeout,
+      retries: group.retries,
       fn,
       group,
+      // What the runner records of the last run, for mocha's Test object (state, duration,
+      // err, currentRetry) and what the test changed while running (runTimeout).
+      state: undefined,
+      duration: undefined,
+      err: undefined,
+      attempt: 0,
+      runTimeout: undefined,
+      face: undefined,
     };
     scope.tests.push(test);
     this.byId.set(id, test);
   }
 
-  addHook(kind, fn, timeout) {
-    const group = this.target(kind);
+  /**
+   * Adds a hook of `kind` (`beforeAll`...) to the group being declared. `called` is the name the
+   * user called it by (`before`, `setup`), for errors; `title` is mocha's optional hook title.
+   */
+  addHook(kind, fn, timeout, called = kind, title = undefined) {
+    const group = this.target(called);
     if (typeof fn !== "function") {
-      throw new TypeError(`${kind}() expects a function; received ${typeof fn}`);
+      throw new TypeError(`${called}() expects a function; received ${typeof fn}`);
     }
     group[kind].push(fn);
-    const declared = { site: callerSite(this, Registry.prototype.addHook) };
-    // Jest's and Vitest's per-hook timeout: `beforeAll(fn, 30_000)`.
-    if (typeof timeout === "number" && timeout > 0) declared.timeout = timeout;
+    const declared = { site: callerSite(this, Registry.prototype.addHook), fn };
+    if (title !== undefined) declared.title = title;
+    // Jest's and Vitest's per-hook timeout: `beforeAll(fn, 30_000)`; else mocha's group timeout
+    // (0: none).
+    if (typeof timeout === "number" && timeout > 0) declared.timeout = Math.ceil(timeout);
+    else if (group.timeout !== undefined) declared.timeout = group.timeout;
     group.hookSites[kind].push(declared);
   }
 }
@@ -477,14 +506,20 @@ function testArguments(kind, rawName, first, second, third) {
   return { name, options, fn };
 }
 
-// A skipped test may omit its function because it never runs; every other test needs one.
+// A test declared without a function is a placeholder: mocha's pending test, proctor's todo (a
+// skipped one stays skipped). Anything else in the function's place is a mistake.
 function requireTestFunction(kind, mode, args) {
-  if (typeof args.fn !== "function" && (args.fn !== undefined || mode !== "skip")) {
+  if (typeof args.fn !== "function" && args.fn !== undefined) {
     throw new TypeError(
-      `${where(kind, args.name)}: the test function is missing. Pass it after the name (and options), ` +
-        `or use ${kind}.todo(name) for a placeholder.`,
+      `${where(kind, args.name)}: the test function must be a function; received ${typeof args.fn}. ` +
+        `Pass it after the name (and options), or leave it out for a placeholder (todo).`,
     );
   }
+}
+
+// The mode of a test declared with `mode`: without a function it is todo (unless skipped).
+function bodyMode(mode, fn) {
+  return fn === undefined && mode !== "skip" ? "todo" : mode;
 }
 
 function makeTest(kind, mode, failing = false) {
@@ -492,7 +527,7 @@ function makeTest(kind, mode, failing = false) {
   const declare = (name, first, second, third) => {
     const args = testArguments(kind, name, first, second, third);
     requireTestFunction(kind, mode, args);
-    registry.addTest(mode, args.name, args.options, body(args.fn));
+    registry.addTest(bodyMode(mode, args.fn), args.name, args.options, body(args.fn));
   };
   declare.each = (...table) => (template, ...rest) => {
     const { rows, byKey } = eachTable(table);
@@ -500,7 +535,7 @@ function makeTest(kind, mode, failing = false) {
       const name = eachName(testName(template), row, index, byKey);
       const args = testArguments(kind, name, ...rest);
       requireTestFunction(kind, mode, args);
-      registry.addTest(mode, args.name, args.options, body(args.fn && bindRow(args.fn, row)));
+      registry.addTest(bodyMode(mode, args.fn), args.name, args.options, body(args.fn && bindRow(args.fn, row)));
     });
   };
   return declare;
@@ -514,7 +549,7 @@ function expectFailure(kind, fn) {
   return function failingTest() {
     let returned;
     try {
-      returned = fn.call(this);
+      returned = fn.call(receiverFor(fn, this));
     } catch {
       return undefined;
     }
@@ -535,11 +570,11 @@ function expectFailure(kind, fn) {
 function bindRow(fn, row) {
   if (fn.length > row.length) {
     return function eachTestWithDone(done) {
-      return fn.call(this, ...row, done);
+      return fn.call(receiverFor(fn, this), ...row, done);
     };
   }
   return function eachTest() {
-    return fn.apply(this, row);
+    return fn.apply(receiverFor(fn, this), row);
   };
 }
 
@@ -611,11 +646,22 @@ function makeDescribeApi(withOrderModifiers = true) {
 /** Declares a group of tests; its body runs now, synchronously. */
 export const describe = makeDescribeApi();
 
+/**
+ * The hook function of `kind` as it is called by the name `called`: Jest's and Vitest's
+ * `(fn, timeout)`, and mocha's `(title, fn)` with a title first.
+ */
+export function makeHook(kind, called = kind) {
+  return (first, second, third) =>
+    typeof first === "string"
+      ? registry.addHook(kind, second, third, called, first)
+      : registry.addHook(kind, first, second, called);
+}
+
 /** Runs `fn` once before the first test of the enclosing group (or file). */
-export const beforeAll = (fn, timeout) => registry.addHook("beforeAll", fn, timeout);
+export const beforeAll = makeHook("beforeAll");
 /** Runs `fn` once after the last test of the enclosing group (or file). */
-export const afterAll = (fn, timeout) => registry.addHook("afterAll", fn, timeout);
+export const afterAll = makeHook("afterAll");
 /** Runs `fn` before each test in the enclosing group (or file). */
-export const beforeEach = (fn, timeout) => registry.addHook("beforeEach", fn, timeout);
+export const beforeEach = makeHook("beforeEach");
 /** Runs `fn` after each test in the enclosing group (or file). */
-export const afterEach = (fn, timeout) => registry.addHook("afterEach", fn, timeout);
+export const afterEach = makeHook("afterEach");

@@ -6,6 +6,12 @@
 // afterEach innermost→outermost. A failed beforeAll fails every test of its group without
 // running them; a failed beforeEach skips the body but not the afterEach hooks.
 //
+// Every hook and test runs with its group's mocha context as `this` (mocha-context.js), and the
+// runner keeps mocha's rules for it: `this.skip()` in a test or beforeEach reports the test
+// skipped (afterEach hooks still run from the skipping group up), in a beforeAll it skips the
+// whole group (its afterAll hooks still run), and a test with `retries` that fails runs again,
+// each-hooks included, with a fresh deadline, until it passes or has no retries left.
+//
 // The steps are written once, as a generator that yields each user function's outcome. The
 // driver walks it synchronously while every function returns a plain value and only switches to
 // `await` at the first promise, so a synchronous test costs no promise, timer or stack capture
@@ -13,6 +19,7 @@
 
 import { checkAssertions, resetAssertions } from "./expect.js";
 import { prepareFile, resetAfterFile } from "./jest-object.js";
+import { contextOf, enterRunnable, listenForTimeouts, receiverFor, setCommandTimeout, takeSkip } from "./mocha-context.js";
 
 // The clock as the controller found it: a test may replace or remove `performance`
 // (`Object.defineProperty(window, "performance", { value: undefined })`) and must still be timed.
@@ -34,17 +41,28 @@ class Cleanup {
 }
 
 /**
- * @typedef {{ status: "passed" | "failed", durationMs: number, error?: unknown }} TestResult
+ * @typedef {{ status: "passed" | "failed" | "skipped", durationMs: number, error?: unknown }} TestResult
  */
+
+// What the host hears when a skip reaches an afterAll hook, where mocha forbids it too.
+const SKIP_IN_AFTER_ALL = "this.skip() cannot be used in an after/afterAll hook (mocha: `this.skip` forbidden)";
 
 export class Runner {
   /**
    * @param {{ reportHookError(origin: string, error: unknown): void, fileDone?(root: object): void }} callbacks
    *   `reportHookError` receives afterAll failures, which belong to no test; `fileDone` gets a
    *   file's root group once its last test and afterAll hooks are done; `fileStarted` gets it
-   *   before its first beforeAll hook runs.
+   *   before its first beforeAll hook runs; `timeoutChanged(ms)` hears that the running step's
+   *   deadline restarts (mocha's `this.timeout(ms)`, a retry).
    */
-  constructor({ reportHookError, fileDone = () => {}, fileStarted = () => {}, hookStarted = () => {}, hookFinished = () => {} }) {
+  constructor({
+    reportHookError,
+    fileDone = () => {},
+    fileStarted = () => {},
+    hookStarted = () => {},
+    hookFinished = () => {},
+    timeoutChanged = () => {},
+  }) {
     this.reportHookError = reportHookError;
     this.fileDone = fileDone;
     this.fileStarted = fileStarted;
@@ -52,6 +70,19 @@ export class Runner {
     // not as the test that happened to be next (see `announce`).
     this.hookStarted = hookStarted;
     this.hookFinished = hookFinished;
+    // Tells the host that the running step's deadline is now `ms` from now (0: none): mocha's
+    // `this.timeout(ms)`, a retry, or the end of an each-hook that had changed it.
+    this.timeoutChanged = timeoutChanged;
+    // The test being run and the deadline its command came with.
+    this.test = null;
+    this.commandTimeout = undefined;
+    // An each-hook changed the deadline: the test's own applies again when that hook ends, as
+    // each hook and test has its own timer in mocha.
+    this.eachDeadlineChanged = false;
+    listenForTimeouts((ms, inEachHook) => {
+      if (inEachHook) this.eachDeadlineChanged = true;
+      this.timeoutChanged(ms);
+    });
     // The beforeEach/afterEach hook being run: its kind (null when none), group and index. Kept
     // as fields, not an object, since they are set around every each-hook of every test.
     this.eachKind = null;
@@ -70,8 +101,16 @@ export class Runner {
    * asynchronous.
    * @returns {TestResult | Promise<TestResult>}
    */
-  runTest(test) {
+  runTest(test, timeout) {
+    this.test = test;
+    this.commandTimeout = timeout;
+    setCommandTimeout(timeout);
     return drive(this, this.testSteps(test));
+  }
+
+  /** The running test's time limit: set while running, declared, or its command's. */
+  testTimeout(test) {
+    return test.runTimeout ?? test.timeout ?? this.commandTimeout ?? 0;
   }
 
   /** Closes every open group (their afterAll hooks). Returns a promise when a hook was async. */
@@ -106,6 +145,11 @@ export class Runner {
   }
 
   endEachHook() {
+    enterRunnable(null, null, null);
+    if (this.eachDeadlineChanged) {
+      this.eachDeadlineChanged = false;
+      this.timeoutChanged(this.testTimeout(this.test));
+    }
     this.eachKind = null;
     this.eachGroup = null;
     if (!this.eachAnnounced) return;
@@ -118,17 +162,50 @@ export class Runner {
     yield* this.enter(lineage);
     for (const entry of this.open) {
       if (entry.failure) return { status: "failed", durationMs: 0, error: entry.failure.error };
+      if (entry.skipped) {
+        test.state = "pending";
+        return { status: "skipped", durationMs: 0 };
+      }
     }
+    test.runTimeout = undefined;
+    const start = now();
+    let outcome;
+    for (let attempt = 0; ; attempt++) {
+      test.attempt = attempt;
+      // Each try gets the whole time limit again.
+      if (attempt > 0) this.timeoutChanged(this.testTimeout(test));
+      outcome = yield* this.attemptSteps(test, lineage);
+      if (!outcome.retry) break;
+    }
+    const durationMs = now() - start;
+    if (outcome.failure) return { status: "failed", durationMs, error: outcome.failure.error };
+    return { status: outcome.skipped ? "skipped" : "passed", durationMs };
+  }
 
+  // One try of a test: beforeEach hooks outermost first, the test, afterEach hooks innermost
+  // first, then the cleanups beforeEach hooks returned.
+  *attemptSteps(test, lineage) {
     resetAssertions();
+    test.state = undefined;
+    test.err = undefined;
     const start = now();
     let failure;
+    let skipped = false;
     let cleanups = null;
-    setup: for (const group of lineage) {
+    // afterEach hooks run from here up; a beforeEach that skips leaves out the levels below it.
+    let lowest = lineage.length - 1;
+    setup: for (let level = 0; level < lineage.length; level++) {
+      const group = lineage[level];
       for (let index = 0; index < group.beforeEach.length; index++) {
         this.beginEachHook("beforeEach", group, index);
-        const outcome = yield invokeHook(group.beforeEach[index]);
+        enterRunnable("beforeEach", test, group, index);
+        const outcome = yield invokeHook(group.beforeEach[index], contextOf(group));
         this.endEachHook();
+        if (takeSkip()) {
+          skipped = true;
+          lowest = level;
+          break setup;
+        }
         if (outcome instanceof Cleanup) (cleanups ??= []).push(outcome.fn);
         else if (outcome) {
           failure = outcome;
@@ -136,19 +213,33 @@ export class Runner {
         }
       }
     }
-    if (!failure) {
-      failure = yield invoke(test.fn);
-      if (!failure) {
+    if (!failure && !skipped) {
+      enterRunnable("test", test, test.group);
+      failure = yield invoke(test.fn, false, contextOf(test.group));
+      enterRunnable(null, null, null);
+      if (takeSkip()) {
+        skipped = true;
+        failure = undefined;
+      } else if (!failure) {
         const unmet = checkAssertions();
         if (unmet) failure = new Failure(unmet);
       }
     }
-    for (let level = lineage.length - 1; level >= 0; level--) {
-      const { afterEach } = lineage[level];
+    // mocha leaves `state` unset on a try that will be retried.
+    const retry = failure !== undefined && test.attempt < (test.retries ?? 0);
+    test.duration = now() - start;
+    test.state = skipped ? "pending" : retry ? undefined : failure ? "failed" : "passed";
+    if (failure) test.err = failure.error;
+    for (let level = lowest; level >= 0; level--) {
+      const group = lineage[level];
+      const { afterEach } = group;
       for (let index = 0; index < afterEach.length; index++) {
-        this.beginEachHook("afterEach", lineage[level], index);
-        const hookFailure = yield invoke(afterEach[index]);
+        this.beginEachHook("afterEach", group, index);
+        enterRunnable("afterEach", test, group, index);
+        const hookFailure = yield invoke(afterEach[index], false, contextOf(group));
         this.endEachHook();
+        // mocha lets an afterEach call this.skip() without changing the test's result.
+        if (takeSkip()) continue;
         failure ??= hookFailure;
       }
     }
@@ -159,10 +250,13 @@ export class Runner {
         failure ??= cleanupFailure;
       }
     }
-    const durationMs = now() - start;
-    return failure
-      ? { status: "failed", durationMs, error: failure.error }
-      : { status: "passed", durationMs };
+    // An afterEach or a cleanup can fail the try too, and that failure can be retried as well.
+    const again = failure !== undefined && test.attempt < (test.retries ?? 0);
+    if (failure !== undefined && !again) {
+      test.state = "failed";
+      test.err ??= failure.error;
+    }
+    return { failure, skipped: skipped && failure === undefined, retry: again };
   }
 
   // Makes the open stack equal `lineage` (root first): close what is not shared, open the rest.
@@ -179,16 +273,24 @@ export class Runner {
     }
     for (let level = shared; level < lineage.length; level++) {
       const group = lineage[level];
-      const parentFailed = level > 0 && (this.open[level - 1].failure || !this.open[level - 1].setUp);
+      const above = this.open[level - 1];
+      const parentFailed = level > 0 && (above.failure || above.skipped || !above.setUp);
       // Inside a group whose beforeAll failed, nothing more is set up, and so nothing is torn down.
-      const entry = { group, failure: undefined, setUp: !parentFailed, cleanups: null };
+      const entry = { group, failure: undefined, skipped: false, setUp: !parentFailed, cleanups: null };
       this.open.push(entry);
       if (parentFailed) continue;
       for (let index = 0; index < group.beforeAll.length; index++) {
         // Announced before the call: a beforeAll that spins never gets to say so afterwards.
         this.hookStarted("beforeAll", group, index);
-        const outcome = yield invokeHook(group.beforeAll[index]);
+        enterRunnable("beforeAll", null, group, index);
+        const outcome = yield invokeHook(group.beforeAll[index], contextOf(group));
+        enterRunnable(null, null, null);
         this.hookFinished();
+        // mocha: `this.skip()` in a before hook skips the group's tests and its inner groups.
+        if (takeSkip()) {
+          entry.skipped = true;
+          break;
+        }
         if (outcome instanceof Cleanup) (entry.cleanups ??= []).push(outcome.fn);
         else if (outcome) {
           entry.failure = outcome;
@@ -204,9 +306,12 @@ export class Runner {
       if (!setUp) continue;
       for (let index = 0; index < group.afterAll.length; index++) {
         this.hookStarted("afterAll", group, index);
-        const failure = yield invoke(group.afterAll[index]);
+        enterRunnable("afterAll", null, group, index);
+        const failure = yield invoke(group.afterAll[index], false, contextOf(group));
+        enterRunnable(null, null, null);
         this.hookFinished();
-        if (failure) this.reportHookError(`afterAll hook of ${group.hookOrigin}`, failure.error);
+        const error = takeSkip() ? new Error(SKIP_IN_AFTER_ALL) : failure?.error;
+        if (error !== undefined) this.reportHookError(`afterAll hook of ${group.hookOrigin}`, error);
       }
       // Cleanups returned by beforeAll hooks, last first, after the afterAll hooks.
       const reversed = cleanups?.reverse() ?? [];
@@ -256,15 +361,16 @@ async function driveAsync(runner, steps, pending) {
 }
 
 /**
- * Calls a test or hook function. Returns undefined on synchronous success, a Failure when it
- * threw, or a promise (never rejecting) of either when it is asynchronous. For a before-hook
- * (`asHook`), a function it returns or resolves to comes back as a Cleanup.
+ * Calls a test or hook function with `ctx` as its `this`. Returns undefined on synchronous
+ * success, a Failure when it threw, or a promise (never rejecting) of either when it is
+ * asynchronous. For a before-hook (`asHook`), a function it returns or resolves to comes back as
+ * a Cleanup.
  */
-function invoke(fn, asHook = false) {
+function invoke(fn, asHook = false, ctx = undefined) {
   let returned;
   try {
-    if (fn.length >= 1) return invokeWithDone(fn);
-    returned = fn.call(undefined);
+    if (fn.length >= 1) return invokeWithDone(fn, ctx);
+    returned = fn.call(receiverFor(fn, ctx));
   } catch (error) {
     return new Failure(error);
   }
@@ -285,7 +391,7 @@ function outcomeOf(returned, asHook) {
 }
 
 /** Calls a before-hook: see invoke. */
-const invokeHook = (fn) => invoke(fn, true);
+const invokeHook = (fn, ctx) => invoke(fn, true, ctx);
 
 // A mock is not a cleanup: Jest-style `beforeEach(() => (spy = jest.spyOn(...)))` returns one
 // by accident of the arrow, and Jest ignores what hooks return.
@@ -324,7 +430,7 @@ function settle(thenable, then, asHook = false) {
 // A function that declares a parameter gets Jest's `done` callback: `done()` passes and
 // `done(error)` fails. If it also returns a promise (a Vitest-style test whose parameter is a
 // context object), that promise settles it too, whichever comes first.
-function invokeWithDone(fn) {
+function invokeWithDone(fn, ctx) {
   return new Promise((resolve) => {
     let settled = false;
     const finish = (outcome) => {
@@ -336,7 +442,7 @@ function invokeWithDone(fn) {
     done.fail = (error) => finish(new Failure(error ?? new Error("done.fail() was called")));
     let returned;
     try {
-      returned = fn.call(undefined, done);
+      returned = fn.call(receiverFor(fn, ctx), done);
     } catch (error) {
       finish(new Failure(error));
       return;

@@ -186,7 +186,7 @@ test("registry: declarations in the wrong place are clear errors", () => {
   registry.reset();
   assert.throws(() => it("stray", () => {}), /outside the loading of a test file/);
   assert.throws(() => describe("stray", () => {}), /outside the loading of a test file/);
-  assert.throws(() => register(() => it("no function")), /the test function is missing/);
+  assert.throws(() => register(() => it("not a function", {}, 5)), /the test function must be a function; received number/);
   assert.throws(() => register(() => it.todo("with function", () => {})), /takes only a name/);
   assert.throws(() => register(() => describe("async", async () => {})), /returned a promise/);
   assert.throws(() => register(() => it.each(5)("x", () => {})), /must be called with an array or a tagged template/);

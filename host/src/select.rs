@@ -274,11 +274,13 @@ pub enum SkipCause {
     FailFast,
     /// Ctrl-C or SIGTERM stopped the run before it.
     Interrupted,
+    /// The test skipped itself while running (mocha's `this.skip()`).
+    SkippedItself,
 }
 
 impl SkipCause {
     /// Every cause, in table order.
-    pub const ALL: [SkipCause; 16] = [
+    pub const ALL: [SkipCause; 17] = [
         SkipCause::Except,
         SkipCause::NotSelected,
         SkipCause::SkipId,
@@ -295,13 +297,14 @@ impl SkipCause {
         SkipCause::NotOnly,
         SkipCause::FailFast,
         SkipCause::Interrupted,
+        SkipCause::SkippedItself,
     ];
 
     /// True when the test file itself says so (`.skip`, `.todo`, `.only`) about a test the flags
     /// and config would run: reporters always show these, while tests left out by flags and
     /// config are shown only with `--verbose`.
     pub fn is_declared(self) -> bool {
-        matches!(self, SkipCause::Todo | SkipCause::Skip | SkipCause::NotOnly)
+        matches!(self, SkipCause::Todo | SkipCause::Skip | SkipCause::NotOnly | SkipCause::SkippedItself)
     }
 
     /// True when the run stopped before the test (`--fail-fast`, a signal) rather than a rule
@@ -329,6 +332,7 @@ impl SkipCause {
             SkipCause::NotOnly => "not .only in a file that uses .only",
             SkipCause::FailFast => "not run after --fail-fast",
             SkipCause::Interrupted => "not run: interrupted",
+            SkipCause::SkippedItself => "skipped itself (this.skip())",
         }
     }
 }

@@ -67,7 +67,7 @@ pub enum HostMessage {
         id: CommandId,
         /// The test to run, as registered.
         test: String,
-        /// The test's deadline in milliseconds; the host enforces it too.
+        /// The test's deadline in milliseconds (0: none); the host enforces it too.
         timeout: u64,
     },
     /// Close every open group (running their `afterAll` hooks) and report when done.
@@ -214,6 +214,17 @@ pub enum ControllerMessage {
         run: RunEpoch,
         /// The command during which the hook ran.
         command: CommandId,
+    },
+    /// What runs for `command` (the test, or the hook of the last `hook-started`) restarts its
+    /// deadline: `timeout` ms from now, 0 for none. Sent for mocha's `this.timeout(ms)`, for each
+    /// retry of a test (`this.retries(n)`), and when an each-hook that changed it ends.
+    TimeoutChanged {
+        /// Run epoch.
+        run: RunEpoch,
+        /// The `run-test` or `finish` command in progress.
+        command: CommandId,
+        /// The new time limit in milliseconds, counted from now; 0: no deadline.
+        timeout: u64,
     },
     /// Loading one at a time (`sequential`): this file's import starts now.
     FileLoading {
@@ -422,6 +433,9 @@ pub enum TestStatus {
     Passed,
     /// The test or one of its hooks threw or rejected.
     Failed,
+    /// The test skipped itself while running (mocha's `this.skip()`, in the test, a beforeEach
+    /// or a before hook of its group).
+    Skipped,
 }
 
 /// An error as thrown in the runtime.

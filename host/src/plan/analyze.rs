@@ -136,7 +136,10 @@ impl<'a> Finder<'a> {
                 timeout_ms = Some(n.value as u64);
             }
         }
-        let mode = inherit_mode(parent_mode, modifier.unwrap_or(TestMode::Run));
+        // A test declared without a function is a placeholder: mocha's pending test, a todo.
+        let placeholder = !is_group && !each && modifier != Some(TestMode::Skip) && args.len() == 1;
+        let own = if placeholder { TestMode::Todo } else { modifier.unwrap_or(TestMode::Run) };
+        let mode = inherit_mode(parent_mode, own);
         let location = self.location(call.span);
         if is_group {
             let id = match (&literal, parent_static) {
@@ -263,12 +266,17 @@ fn classify<'e>(call: &'e CallExpr) -> Option<TestCall<'e>> {
     let mut chain = Vec::new();
     member_chain(chain_expr, &mut chain)?;
     let (base, rest) = chain.split_first()?;
-    let is_group = match base.as_str() {
-        "describe" | "suite" => true,
-        "it" | "test" => false,
+    // mocha's BDD and TDD names and Jest's x/f aliases declare the same things (see
+    // controller-js/src/mocha.js); the x names skip and the f names focus.
+    let (is_group, mut modifier) = match base.as_str() {
+        "describe" | "suite" | "context" => (true, None),
+        "xdescribe" | "xcontext" => (true, Some(TestMode::Skip)),
+        "fdescribe" => (true, Some(TestMode::Only)),
+        "it" | "test" | "specify" => (false, None),
+        "xit" | "xtest" | "xspecify" => (false, Some(TestMode::Skip)),
+        "fit" => (false, Some(TestMode::Only)),
         _ => return None,
     };
-    let mut modifier = None;
     let mut saw_each = false;
     // Vitest's `it.skipIf(cond)(name, fn)` / `runIf`: a wrapper like `.each`, but the name is the
     // outer call's own and the mode is the runtime's to decide (it registers skip or run).
@@ -461,6 +469,34 @@ mod tests {
             describe.each([1])("each group %i", (n) => { it("inside", () => {}); });
             for (const n of [1, 2]) { test("loop " + n, async () => { await import("./lazy.js"); }); }
             const x = require("./cjs.js");
+        "#}));
+    }
+
+    #[test]
+    fn recognizes_mocha_bdd_and_tdd_names_and_pending_tests() {
+        insta::assert_snapshot!(analyzed(indoc! {r#"
+            describe("bdd", function () {
+              this.timeout(5000);
+              before(function () {});
+              context("ctx", function () {
+                specify("spec", function () {});
+                xspecify("x spec", function () {});
+                it("pending");
+                it.skip("skipped pending");
+              });
+              xcontext("skipped ctx", function () { it("inside", function () {}); });
+              xit("x it", function () {});
+              it.only("only", function () {});
+            });
+            xdescribe("x describe", () => { it("a", () => {}); });
+            fdescribe("f describe", () => { fit("f it", () => {}); xtest("x test", () => {}); });
+            suite("tdd", function () {
+              suiteSetup(function () {});
+              setup(function () {});
+              test("t", function () {});
+              test("pending t");
+              suite.skip("skipped suite", function () { test("u", function () {}); });
+            });
         "#}));
     }
 

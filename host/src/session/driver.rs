@@ -12,7 +12,7 @@ use super::{FailFast, RunStats};
 use crate::events::{Emitter, EventKind, Outcome, TestId, TestInfo};
 use crate::plan::PlannedSuite;
 use crate::runtime::Launch;
-use crate::select::{Selection, SkipReason};
+use crate::select::{Selection, SkipCause, SkipReason};
 use crate::server::{Connection, Inbound};
 use protocol::{
     CommandId, ConsoleLevel, ControllerMessage, ErrorInfo, HookKind, HostMessage, InlineSnapshot, LoadError,
@@ -30,6 +30,17 @@ use tokio::time::{sleep_until, timeout};
 const WINDOW: usize = 32;
 /// How long a runtime may take to connect and say hello (`PROCTOR_CONNECT_TIMEOUT` overrides).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// When a step that started at `from` with a time limit of `limit` times out; a limit of zero
+/// means none (mocha's `this.timeout(0)`, Vitest's `testTimeout: 0`).
+fn deadline_after(from: Instant, limit: Duration) -> Option<tokio::time::Instant> {
+    (!limit.is_zero()).then(|| tokio::time::Instant::from_std(from + limit))
+}
+
+/// A sleep target for a `select!` branch that its `if` guard disables anyway.
+fn far_future() -> tokio::time::Instant {
+    tokio::time::Instant::now() + Duration::from_secs(86_400 * 365)
+}
 
 fn connect_timeout() -> Duration {
     std::env::var("PROCTOR_CONNECT_TIMEOUT")
@@ -684,6 +695,8 @@ impl<L: Launch> Driver<'_, '_, L> {
         let mut head_announced: Option<CommandId> = None;
         // The hook the controller said is running for the head command, if any.
         let mut hook: Option<RunningHook> = None;
+        // What runs restarted its own deadline (`timeout-changed`): when, and the new limit.
+        let mut changed: Option<(Instant, Duration)> = None;
         loop {
             self.stop_if_failed_fast(&mut pending);
             // The window is topped up in batches, not one command per finished test: a batch
@@ -724,15 +737,19 @@ impl<L: Launch> Driver<'_, '_, L> {
                 head_announced = Some(head_command);
                 head_started = Instant::now();
                 hook = None;
+                changed = None;
                 self.stderr_tail.clear();
                 self.emitter.emit(EventKind::TestStarted { test: head.test.clone() });
             }
             // A beforeAll/afterAll hook has a deadline of its own; the test's starts after it.
-            let limit = match &hook {
-                Some(running) if running.has_own_deadline() => running.limit(self.suite_timeout()),
-                _ => head_timeout,
+            let (from, limit) = match (&hook, changed) {
+                (_, Some(restarted)) => restarted,
+                (Some(running), None) if running.has_own_deadline() => {
+                    (head_started, running.limit(self.suite_timeout()))
+                }
+                _ => (head_started, head_timeout),
             };
-            let deadline = tokio::time::Instant::from_std(head_started + limit);
+            let deadline = deadline_after(from, limit);
             let head_id = head.test.id.clone();
             let verdict = tokio::select! {
                 biased;
@@ -748,6 +765,10 @@ impl<L: Launch> Driver<'_, '_, L> {
                         let outcome = match status {
                             TestStatus::Passed => Outcome::Passed,
                             TestStatus::Failed => Outcome::Failed,
+                            TestStatus::Skipped => {
+                                self.skipped_itself(done.test);
+                                continue;
+                            }
                         };
                         let duration = Duration::from_secs_f64(duration_ms.max(0.0) / 1000.0);
                         let error = error.map(|e| self.mapped(e));
@@ -764,6 +785,7 @@ impl<L: Launch> Driver<'_, '_, L> {
                         let started = self.running_hook(kind, file, groups, location, timeout);
                         if started.has_own_deadline() {
                             head_started = Instant::now();
+                            changed = None;
                         }
                         hook = Some(started);
                         continue;
@@ -772,9 +794,16 @@ impl<L: Launch> Driver<'_, '_, L> {
                         if command == head_command {
                             if hook.as_ref().is_some_and(RunningHook::has_own_deadline) {
                                 head_started = Instant::now();
+                                changed = None;
                             }
                             hook = None;
                         }
+                        continue;
+                    }
+                    Some(Inbound::Message(ControllerMessage::TimeoutChanged { run, command, timeout }))
+                        if run == live.epoch && command == head_command =>
+                    {
+                        changed = Some((Instant::now(), Duration::from_millis(timeout)));
                         continue;
                     }
                     Some(Inbound::Message(other)) => {
@@ -800,7 +829,7 @@ impl<L: Launch> Driver<'_, '_, L> {
                         continue;
                     }
                 },
-                _ = sleep_until(deadline) => Some(()),
+                _ = sleep_until(deadline.unwrap_or_else(far_future)), if deadline.is_some() => Some(()),
             };
             let head = in_flight.pop_front().expect("head exists");
             let elapsed = head_started.elapsed();
@@ -923,9 +952,11 @@ impl<L: Launch> Driver<'_, '_, L> {
         }
         let mut started = Instant::now();
         let mut hook: Option<RunningHook> = None;
+        let mut changed: Option<Duration> = None;
         let problem = loop {
-            let limit = hook.as_ref().map_or(self.suite_timeout(), |h| h.limit(self.suite_timeout()));
-            let deadline = tokio::time::Instant::from_std(started + limit);
+            let limit = changed
+                .unwrap_or_else(|| hook.as_ref().map_or(self.suite_timeout(), |h| h.limit(self.suite_timeout())));
+            let deadline = deadline_after(started, limit);
             tokio::select! {
                 biased;
                 inbound = live.conn.inbox.recv() => match inbound {
@@ -935,10 +966,18 @@ impl<L: Launch> Driver<'_, '_, L> {
                     {
                         hook = Some(self.running_hook(kind, file, groups, location, timeout));
                         started = Instant::now();
+                        changed = None;
                     }
                     Some(Inbound::Message(ControllerMessage::HookFinished { run, .. })) if run == live.epoch => {
                         hook = None;
                         started = Instant::now();
+                        changed = None;
+                    }
+                    Some(Inbound::Message(ControllerMessage::TimeoutChanged { run, command: during, timeout }))
+                        if run == live.epoch && during == command =>
+                    {
+                        started = Instant::now();
+                        changed = Some(Duration::from_millis(timeout));
                     }
                     Some(Inbound::Message(other)) => self.handle_side_message(live, other),
                     Some(Inbound::Malformed(reason)) => self.protocol_violation(reason),
@@ -952,7 +991,7 @@ impl<L: Launch> Driver<'_, '_, L> {
                     Some(line) => self.raw_output(None, line),
                     None => live.output_open = false,
                 },
-                _ = sleep_until(deadline) => {
+                _ = sleep_until(deadline.unwrap_or_else(far_future)), if deadline.is_some() => {
                     live.process.kill().await;
                     break Some((hook.take(), Ending::TimedOut(limit)));
                 }
@@ -1029,6 +1068,13 @@ impl<L: Launch> Driver<'_, '_, L> {
         for scheduled in pending.iter_mut().filter(|s| matches!(s.disposition, Disposition::Run { .. })) {
             scheduled.disposition = Disposition::Skip { kind: reason.kind(), reason: reason.clone() };
         }
+    }
+
+    /// A test that skipped itself while running (mocha's `this.skip()`): reported as a skip.
+    fn skipped_itself(&mut self, test: Arc<TestInfo>) {
+        let reason = SkipReason::new(SkipCause::SkippedItself, "skipped itself while running (this.skip())");
+        self.stats.record_skip(&reason);
+        self.emitter.emit(EventKind::TestSkipped { test, kind: reason.kind(), reason, stats: *self.stats });
     }
 
     fn finish_test(&mut self, test: Arc<TestInfo>, outcome: Outcome, duration: Duration, error: Option<ErrorInfo>) {
@@ -1270,6 +1316,11 @@ mod tests {
         /// Sends a frame that is no protocol message; the connection then closes, as the
         /// websocket layer closes it after one.
         Malformed,
+        /// Restarts its deadline with `timeout-changed` (mocha's `this.timeout(ms)`) to the
+        /// first number, then takes the second number of ms and passes (0 ms: no deadline).
+        ChangesTimeout(u64, u64),
+        /// Skips itself while running (mocha's `this.skip()`).
+        SkipsItself,
     }
 
     struct FakeProcess {
@@ -1370,6 +1421,15 @@ mod tests {
                             let status = match behaviour {
                                 Behaviour::Pass => TestStatus::Passed,
                                 Behaviour::Fail => TestStatus::Failed,
+                                Behaviour::SkipsItself => TestStatus::Skipped,
+                                Behaviour::ChangesTimeout(timeout, takes) => {
+                                    send(ControllerMessage::TimeoutChanged { run, command: id, timeout });
+                                    tokio::select! {
+                                        _ = tokio::time::sleep(Duration::from_millis(takes)) => {}
+                                        _ = &mut killed_rx => break,
+                                    }
+                                    TestStatus::Passed
+                                }
                                 Behaviour::Hang => {
                                     hanging = true;
                                     continue;
@@ -1557,6 +1617,41 @@ mod tests {
         );
         assert_eq!(out.launches, 2);
         assert_eq!(out.events.iter().filter(|e| matches!(e.kind, EventKind::RuntimeRestarted { .. })).count(), 1);
+    }
+
+    #[tokio::test]
+    async fn timeout_changed_restarts_the_deadline_and_0_removes_it() {
+        let tests = vec![
+            // Tests have 80 ms; these take 160.
+            ("extends", TestMode::Run, Behaviour::ChangesTimeout(1000, 160)),
+            ("disables", TestMode::Run, Behaviour::ChangesTimeout(0, 160)),
+            ("shortens", TestMode::Run, Behaviour::ChangesTimeout(20, 60)),
+            ("after", TestMode::Run, Behaviour::Pass),
+        ];
+        let out = drive(tests, false).await;
+        assert_eq!(
+            out.results,
+            vec![
+                ("extends".into(), "Passed".into()),
+                ("disables".into(), "Passed".into()),
+                ("shortens".into(), "TimedOut".into()),
+                ("after".into(), "Passed".into()),
+            ]
+        );
+        let message = out.events.iter().find_map(|e| match &e.kind {
+            EventKind::TestFinished { error: Some(error), .. } => Some(error.message.clone()),
+            _ => None,
+        });
+        assert!(message.is_some_and(|m| m.contains("timed out after 20 ms")));
+    }
+
+    #[tokio::test]
+    async fn a_test_that_skips_itself_is_reported_as_a_skip() {
+        let tests = vec![("skips", TestMode::Run, Behaviour::SkipsItself), ("b", TestMode::Run, Behaviour::Pass)];
+        let out = drive(tests, false).await;
+        assert_eq!(out.results, vec![("skips".into(), "Skipped".into()), ("b".into(), "Passed".into())]);
+        assert_eq!(out.stats.skipped_by.get(SkipCause::SkippedItself), 1);
+        assert_eq!(out.launches, 1);
     }
 
     #[tokio::test]

@@ -50,6 +50,10 @@ impl Ledger {
                 self.reported.insert(key(test));
             }
             EventKind::TestSkipped { test, .. } => {
+                // A test that skipped itself while running had started.
+                if self.running.as_ref().is_some_and(|(running, _)| running.id == test.id) {
+                    self.running = None;
+                }
                 self.reported.insert(key(test));
             }
             EventKind::RunStarted { .. }
