@@ -13,6 +13,7 @@ import { matchers as builtInMatchers, matcherHint, MatcherUsageError, show } fro
 import { mockMatchers } from "./mock-matchers.js";
 import { jestTestName } from "./registry.js";
 import { addSnapshotSerializer, snapshotMatchers } from "./snapshot.js";
+import { installChai } from "./chai-expect.js";
 
 export { format, formatCompact };
 
@@ -77,6 +78,12 @@ function matcherContext(isNot, promise) {
 }
 
 class Expectation {
+  // Declared fields are defined on the instance directly: assignments alone would first look for
+  // setters up the prototype chain, which ends in chai's (chai-expect.js).
+  received;
+  isNot;
+  promise;
+
   constructor(received, isNot, promise) {
     this.received = received;
     this.isNot = isNot;
@@ -190,6 +197,9 @@ function relocate(error, callSite) {
 for (const [name, matcher] of Object.entries({ ...builtInMatchers, ...mockMatchers, ...snapshotMatchers })) {
   defineMatcher(name, matcher);
 }
+
+// The chai BDD chain on the same object: `expect(x).to.deep.equal(y)`.
+installChai(Expectation, { settle, relocate });
 
 // A custom matcher used as an asymmetric matcher: `expect.toBeWithinRange(1, 5)` inside toEqual.
 class CustomAsymmetricMatcher {
