@@ -2,13 +2,14 @@
 //! a Vitest suite writes them (issue 14 point 3), in node, in Chromium's esm build and in an
 //! esbuild bundle (the vendored chai travels in all three), with a failing `.to.equal` printed as
 //! a diff at the test's line; `toMatchObject` on an Error and fake timers' async API in Chromium
-//! (issue 14 point 7); and the real chai-dom from npm plugged in with `chai.use`.
+//! (issue 14 point 7); the same API through `require("proctor")`; and the real chai-dom from
+//! npm plugged in with `chai.use`.
 
 use proctor_e2e::downloads::{link_node_modules, npm_packages};
 use proctor_e2e::{browser_lock, Output, Project};
 use std::collections::BTreeMap;
 
-const NODE: &str = "[[suite]]\nid = \"node\"\nruntime = \"node\"\ntests = [\"test/*.test.js\"]\n";
+const NODE: &str = "[[suite]]\nid = \"node\"\nruntime = \"node\"\ntests = [\"test/*.test.{js,cjs}\"]\n";
 
 /// Every test of the fixture and how it ends, in each suite.
 const OUTCOMES: &[(&str, &str)] = &[
@@ -89,7 +90,13 @@ fn chai_chains_assert_and_plugins_on_expect_in_node() {
     project.write("proctor.toml", NODE);
     let out = project.run(&["run", "--reporter", "json"]);
     out.assert_code(1);
-    assert_eq!(outcomes_by_suite(&out), expected(&["node"]), "{}", out.stderr);
+    let mut want = expected(&["node"]);
+    want.insert(
+        "node|test/require.test.cjs::require(\"proctor\") gives expect with chai's chain, assert, chai and should"
+            .into(),
+        "passed".into(),
+    );
+    assert_eq!(outcomes_by_suite(&out), want, "{}\n{}", out.stdout, out.stderr);
     assert_failures_are_explained(&out, &project, &["node"]);
 }
 
@@ -159,4 +166,65 @@ fn chai_dom_from_npm_plugs_into_expect_in_chromium() {
         let message = event["error"]["message"].as_str().unwrap_or_default();
         assert!(message.contains("to have class 'small'"), "{event}");
     }
+}
+
+const PLUGINS_TEST: &str = r#"import chaiAsPromised from "chai-as-promised";
+import sinon from "sinon";
+import sinonChai from "sinon-chai";
+import { chai, expect, it } from "proctor";
+
+chai.use(sinonChai);
+chai.use(chaiAsPromised);
+
+it("sinon-chai's assertions reach expect", () => {
+  const spy = sinon.spy();
+  spy(1, 2);
+  expect(spy).to.have.been.calledOnce;
+  expect(spy).to.have.been.calledWith(1, 2);
+  expect(spy).not.to.have.been.calledWith(3);
+});
+
+it("chai-as-promised's assertions reach expect", async () => {
+  await expect(Promise.resolve(3)).to.eventually.equal(3);
+  await expect(Promise.reject(new Error("gone"))).to.be.rejectedWith("gone");
+});
+
+it("fails: sinon-chai on a spy called once", () => {
+  const spy = sinon.spy();
+  spy();
+  expect(spy).to.have.been.calledTwice;
+});
+
+it("fails: chai-as-promised on a wrong value", async () => {
+  await expect(Promise.resolve(3)).to.eventually.equal(4);
+});
+"#;
+
+#[test]
+fn sinon_chai_and_chai_as_promised_from_npm_plug_into_expect_in_node() {
+    let Some(deps) = npm_packages("chai-plugins", &["sinon@21.0.0", "sinon-chai@4.0.1", "chai-as-promised@8.0.2"])
+    else {
+        return;
+    };
+    let project = Project::empty();
+    link_node_modules(&deps, project.path());
+    project
+        .write("package.json", "{ \"type\": \"module\" }\n")
+        .write("proctor.toml", NODE)
+        .write("test/plugins.test.js", PLUGINS_TEST);
+    let out = project.run(&["run", "--reporter", "json"]);
+    out.assert_code(1);
+    let want: BTreeMap<String, String> = [
+        ("sinon-chai's assertions reach expect", "passed"),
+        ("chai-as-promised's assertions reach expect", "passed"),
+        ("fails: sinon-chai on a spy called once", "failed"),
+        ("fails: chai-as-promised on a wrong value", "failed"),
+    ]
+    .iter()
+    .map(|(name, outcome)| (format!("node|test/plugins.test.js::{name}"), outcome.to_string()))
+    .collect();
+    assert_eq!(outcomes_by_suite(&out), want, "{}\n{}", out.stdout, out.stderr);
+    let message = |name: &str| out.finished(&format!("test/plugins.test.js::{name}"))["error"]["message"].to_string();
+    assert!(message("fails: sinon-chai on a spy called once").contains("called exactly twice"));
+    assert!(message("fails: chai-as-promised on a wrong value").contains("expected 3 to equal 4"));
 }
