@@ -28,6 +28,12 @@ export const assert = chai.assert;
 /** chai's `should()`, which installs `Object.prototype.should`. */
 export const should = chai.should;
 
+/** Makes a matcher added later (`expect.extend`) callable after chai words too. */
+export function shareWithChai(name) {
+  sharedMatcher?.(name);
+}
+let sharedMatcher = null;
+
 // What chai's assertions read on `this` while they run (chai's proxify keeps the same list).
 const INTERNAL_NAMES = new Set(["__flags", "__methods", "_obj", "assert"]);
 
@@ -74,6 +80,24 @@ export function installChai(Expectation, { settle, relocate }) {
     },
   };
   Object.setPrototypeOf(Expectation.prototype, new Proxy(chaiPrototype, lookup));
+
+  // The other way round, as Vitest's chai.use(JestChaiExpect) does: Jest's matchers after chai
+  // words (`expect(x).to.not.toBe(y)`) and on chai's own assertions (`chai.expect(x).toEqual(y)`).
+  sharedMatcher = (name) => {
+    if (Object.prototype.hasOwnProperty.call(chaiPrototype, name)) return;
+    Object.defineProperty(chaiPrototype, name, {
+      configurable: true,
+      writable: true,
+      value: function jestMatcher(...args) {
+        const flags = this.__flags;
+        return new Expectation(flags.object, Boolean(flags.negate), undefined)[name](...args);
+      },
+    });
+  };
+  for (const name of Object.getOwnPropertyNames(Expectation.prototype)) {
+    const descriptor = Object.getOwnPropertyDescriptor(Expectation.prototype, name);
+    if (name !== "constructor" && typeof descriptor.value === "function") sharedMatcher(name);
+  }
 
   // A word neither Jest nor chai knows: chai's own error (with its "Did you mean" hint), as
   // Vitest gives, except for the names that code probing any object asks for.

@@ -13,7 +13,7 @@ import { matchers as builtInMatchers, matcherHint, MatcherUsageError, show } fro
 import { mockMatchers } from "./mock-matchers.js";
 import { jestTestName } from "./registry.js";
 import { addSnapshotSerializer, snapshotMatchers } from "./snapshot.js";
-import { installChai } from "./chai-expect.js";
+import { installChai, shareWithChai } from "./chai-expect.js";
 
 export { format, formatCompact };
 
@@ -256,6 +256,7 @@ Object.assign(expect, asymmetricMatchers, {
     for (const [name, matcher] of Object.entries(newMatchers)) {
       if (typeof matcher !== "function") throw new TypeError(`expect.extend: matcher "${name}" must be a function`);
       defineMatcher(name, matcher);
+      shareWithChai(name);
       expect[name] = (...args) => new CustomAsymmetricMatcher(name, matcher, args, false);
       expect.not[name] = (...args) => new CustomAsymmetricMatcher(name, matcher, args, true);
     }

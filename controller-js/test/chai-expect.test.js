@@ -202,3 +202,22 @@ test("chai.use: a plugin's property, method and chainable method reach expect(x)
   assert.equal(error.expected, 3);
   chaiFails(() => expect(9).to.equal(8), /expected 9 to equal 8/);
 });
+
+test("chai: Jest's matchers also follow chai words and work on chai's own assertions, as in Vitest", () => {
+  expect(1).to.toBe(1);
+  expect({ a: 1 }).to.deep.toEqual({ a: 1 });
+  expect(1).to.not.toBe(2);
+  assert.throws(() => expect(1).to.not.toBe(1), /not\.toBe/);
+  chai.expect([1, 2]).toHaveLength(2);
+  assert.throws(() => chai.expect([1, 2]).toHaveLength(3), /toHaveLength/);
+  expect.extend({
+    toBeSeven(received) {
+      return { pass: received === 7, message: () => `expected ${received} to be seven` };
+    },
+  });
+  expect(7).to.be.toBeSeven();
+  expect(6).not.to.toBeSeven();
+  assert.throws(() => expect(6).to.toBeSeven(), /expected 6 to be seven/);
+  // An unknown name is chai's error, with the nearest name as a hint.
+  assert.throws(() => expect(1).toBee(1), /Invalid Chai property: toBee\. Did you mean "toBe"\?/);
+});
