@@ -53,6 +53,7 @@ export function installChai(Expectation, { settle, relocate }) {
       const flags = Object.create(null);
       flags.ssfi = chaiPrototype.assert;
       flags.object = this.received;
+      flags.message = this.message;
       flags.eql = chai.config.deepEqual || chai.util.eql;
       if (this.isNot) flags.negate = true;
       Object.defineProperty(this, "__flags", { value: flags, writable: true, configurable: true });
@@ -90,7 +91,7 @@ export function installChai(Expectation, { settle, relocate }) {
       writable: true,
       value: function jestMatcher(...args) {
         const flags = this.__flags;
-        return new Expectation(flags.object, Boolean(flags.negate), undefined)[name](...args);
+        return new Expectation(flags.object, Boolean(flags.negate), undefined, flags.message)[name](...args);
       },
     });
   };
@@ -114,7 +115,7 @@ export function installChai(Expectation, { settle, relocate }) {
       const name = path.join(".");
       return settle(name, expectation, callSite).then((value) => {
         try {
-          let holder = new Expectation(value, expectation.isNot, undefined);
+          let holder = new Expectation(value, expectation.isNot, undefined, expectation.message);
           let current = holder;
           for (const key of path) {
             holder = current;

@@ -83,23 +83,25 @@ class Expectation {
   received;
   isNot;
   promise;
+  message;
 
-  constructor(received, isNot, promise) {
+  constructor(received, isNot, promise, message) {
     this.received = received;
     this.isNot = isNot;
     this.promise = promise;
+    this.message = message;
   }
 
   get not() {
-    return new Expectation(this.received, !this.isNot, this.promise);
+    return new Expectation(this.received, !this.isNot, this.promise, this.message);
   }
 
   get resolves() {
-    return new Expectation(this.received, this.isNot, "resolves");
+    return new Expectation(this.received, this.isNot, "resolves", this.message);
   }
 
   get rejects() {
-    return new Expectation(this.received, this.isNot, "rejects");
+    return new Expectation(this.received, this.isNot, "rejects", this.message);
   }
 }
 
@@ -110,13 +112,13 @@ function defineMatcher(name, matcher) {
     value: function callMatcher(...args) {
       assertions.calls++;
       if (this.promise === undefined) {
-        return evaluate(name, matcher, this.received, this.isNot, undefined, args, callMatcher, null);
+        return evaluate(name, matcher, this.received, this.isNot, undefined, args, callMatcher, null, this.message);
       }
       // The async path loses the caller's frames after the first await, so keep them now.
       const callSite = new Error();
       if (Error.captureStackTrace) Error.captureStackTrace(callSite, callMatcher);
       return settle(name, this, callSite).then((value) =>
-        evaluate(name, matcher, value, this.isNot, this.promise, args, callMatcher, callSite),
+        evaluate(name, matcher, value, this.isNot, this.promise, args, callMatcher, callSite, this.message),
       );
     },
   });
@@ -154,21 +156,23 @@ function settle(name, expectation, callSite) {
   );
 }
 
-function evaluate(name, matcher, received, isNot, promise, args, callMatcher, callSite) {
+function evaluate(name, matcher, received, isNot, promise, args, callMatcher, callSite, prefix) {
   const result = matcher.call(matcherContext(isNot, promise), received, ...args);
   if (result !== null && typeof result === "object" && typeof result.then === "function") {
-    return result.then((settled) => conclude(name, settled, isNot, callMatcher, callSite));
+    return result.then((settled) => conclude(name, settled, isNot, callMatcher, callSite, prefix));
   }
-  return conclude(name, result, isNot, callMatcher, callSite);
+  return conclude(name, result, isNot, callMatcher, callSite, prefix);
 }
 
-function conclude(name, result, isNot, callMatcher, callSite) {
+// `prefix` is the message given to `expect(value, message)`, put before the failure's, as Vitest does.
+function conclude(name, result, isNot, callMatcher, callSite, prefix) {
   if (result === null || typeof result !== "object" || typeof result.pass !== "boolean") {
     throw new MatcherUsageError(`Matcher "${name}" must return an object with a boolean "pass" property.`);
   }
   if (result.pass !== isNot) return undefined;
-  const message =
+  const said =
     typeof result.message === "function" ? result.message() : (result.message ?? `expect(received).${name}() failed`);
+  const message = prefix === undefined ? said : `${prefix}: ${said}`;
   // A diff is meaningless for a failed `.not` (the values matched), so only positive failures get one.
   // `expectedText`/`actualText` are already printed (snapshots), so they are not formatted again.
   const details =
@@ -219,11 +223,12 @@ class CustomAsymmetricMatcher {
 }
 
 /**
- * Starts an expectation on `received`.
+ * Starts an expectation on `received`; a `message` (Vitest's second argument) opens the failure's.
  * @param {unknown} received
+ * @param {string} [message]
  */
-export function expect(received) {
-  return new Expectation(received, false, undefined);
+export function expect(received, message) {
+  return new Expectation(received, false, undefined, message);
 }
 
 Object.assign(expect, asymmetricMatchers, {

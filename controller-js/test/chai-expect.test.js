@@ -221,3 +221,14 @@ test("chai: Jest's matchers also follow chai words and work on chai's own assert
   // An unknown name is chai's error, with the nearest name as a hint.
   assert.throws(() => expect(1).toBee(1), /Invalid Chai property: toBee\. Did you mean "toBe"\?/);
 });
+
+test("expect(value, message): the message opens the failure, for chai chains and Jest's matchers, as in Vitest", async () => {
+  chaiFails(() => expect(1, "the count").to.equal(2), /^the count: expected 1 to equal 2$/);
+  assert.throws(() => expect(1, "the count").toBe(2), /^AssertionError: the count: expect\(received\)\.toBe\(expected\)/);
+  assert.throws(() => expect(1, "the count").not.toBe(1), /^AssertionError: the count: expect\(received\)\.not\.toBe/);
+  assert.throws(() => expect(1, "the count").to.not.toBe(1), /^AssertionError: the count: expect\(received\)\.not\.toBe/);
+  await assert.rejects(expect(Promise.resolve(1), "later").resolves.to.equal(2), /^AssertionError: later: expected 1 to equal 2$/);
+  await assert.rejects(expect(Promise.resolve(1), "later").resolves.toBe(2), /^AssertionError: later: expect\(received\)\.resolves\.toBe/);
+  // Without one, nothing is added.
+  chaiFails(() => expect(1).to.equal(2), /^expected 1 to equal 2$/);
+});
