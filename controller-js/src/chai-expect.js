@@ -111,6 +111,10 @@ export function installChai(Expectation, { settle, relocate }) {
   // called (a method) or awaited (a property such as `.true`), then replayed on the value.
   function deferredChain(expectation, path, callSite) {
     let settled;
+    const rethrow = (error) => {
+      if (error instanceof Error && typeof error.stack === "string") error.stack = relocate(error, callSite);
+      throw error;
+    };
     const replay = (args) => {
       const name = path.join(".");
       return settle(name, expectation, callSite).then((value) => {
@@ -121,14 +125,14 @@ export function installChai(Expectation, { settle, relocate }) {
             holder = current;
             current = current[key];
           }
-          if (args !== null) {
-            if (typeof current !== "function") throw new TypeError(`expect(...).${expectation.promise}.${name} is not a function`);
-            current.apply(holder, args);
-          }
-          return undefined;
+          if (args === null) return undefined;
+          if (typeof current !== "function") throw new TypeError(`expect(...).${expectation.promise}.${name} is not a function`);
+          // A plugin's asynchronous assertion (chai-as-promised) is waited for; chai's own return
+          // their next Assertion, which is not a result.
+          const result = current.apply(holder, args);
+          return typeof result?.then === "function" ? result.then(() => undefined, rethrow) : undefined;
         } catch (error) {
-          if (error instanceof Error && typeof error.stack === "string") error.stack = relocate(error, callSite);
-          throw error;
+          return rethrow(error);
         }
       });
     };
