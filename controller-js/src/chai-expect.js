@@ -25,6 +25,9 @@ export { chai };
 /** chai's `assert` interface (`assert.equal`, `assert.deepEqual`, `assert.isTrue`, ...). */
 export const assert = chai.assert;
 
+/** chai's `expect.fail(message)` / `expect.fail(actual, expected, message)`, which Vitest's `expect` has. */
+export const fail = chai.expect.fail;
+
 /** chai's `should()`, which installs `Object.prototype.should`. */
 export const should = chai.should;
 

@@ -13,7 +13,7 @@ import { matchers as builtInMatchers, matcherHint, MatcherUsageError, show } fro
 import { mockMatchers } from "./mock-matchers.js";
 import { jestTestName } from "./registry.js";
 import { addSnapshotSerializer, snapshotMatchers } from "./snapshot.js";
-import { installChai, shareWithChai } from "./chai-expect.js";
+import { fail, installChai, shareWithChai } from "./chai-expect.js";
 
 export { format, formatCompact };
 
@@ -254,6 +254,7 @@ Object.assign(expect, asymmetricMatchers, {
       testPath: runningTest?.file,
     };
   },
+  fail,
   /** Adds a pretty-format plugin that snapshots print matching values with. */
   addSnapshotSerializer,
   /** Adds matchers written against the Jest contract: `(received, ...args) => { pass, message }`. */

@@ -232,3 +232,10 @@ test("expect(value, message): the message opens the failure, for chai chains and
   // Without one, nothing is added.
   chaiFails(() => expect(1).to.equal(2), /^expected 1 to equal 2$/);
 });
+
+test("expect.fail is chai's, as on Vitest's expect", () => {
+  chaiFails(() => expect.fail("should not get here"), /^should not get here$/);
+  const error = chaiFails(() => expect.fail(1, 2, "numbers differ"), /^numbers differ$/);
+  assert.equal(error.expected, 2);
+  assert.equal(error.actual, 1);
+});
