@@ -42,10 +42,10 @@ const INTERNAL_NAMES = new Set(["__flags", "__methods", "_obj", "assert"]);
 
 /**
  * Makes `Expectation` instances chai Assertions. `settle(name, expectation, callSite)` waits for
- * `.resolves` / `.rejects` (expect.js's), and `relocate(error, callSite)` puts a failure's stack
- * back at the line that called the matcher.
+ * `.resolves` / `.rejects` (expect.js's), `relocate(error, callSite)` puts a failure's stack
+ * back at the line that called the matcher, and `count(n)` adds to the test's assertion count.
  */
-export function installChai(Expectation, { settle, relocate }) {
+export function installChai(Expectation, { settle, relocate, count }) {
   const chaiPrototype = chai.Assertion.prototype;
 
   // chai's `flag(this, ...)` reads and writes `this.__flags`; an Expectation makes them on the
@@ -71,6 +71,13 @@ export function installChai(Expectation, { settle, relocate }) {
     get: function chaiLookup(target, key, receiver) {
       if (!Reflect.has(target, key)) return unknown(key);
       if (!(receiver instanceof Expectation)) return Reflect.get(target, key, receiver);
+      // For expect.assertions(n): a chai chain counts once, however many words it has, as each
+      // `expect()` does in Vitest (the flag travels with the chain's later Assertions).
+      const flags = receiver.__flags;
+      if (!flags.proctorCounted) {
+        flags.proctorCounted = true;
+        count(1);
+      }
       if (receiver.promise !== undefined) {
         const callSite = new Error();
         if (Error.captureStackTrace) Error.captureStackTrace(callSite, chaiLookup);
@@ -79,7 +86,7 @@ export function installChai(Expectation, { settle, relocate }) {
       // Where a failure's stack starts: chai trims the frames above this call, which leaves the
       // test's own line on top (chai's own proxy does the same for the words after this one,
       // and leaves out the names its assertions read on themselves).
-      if (!INTERNAL_NAMES.has(key) && !receiver.__flags.lockSsfi) receiver.__flags.ssfi = chaiLookup;
+      if (!INTERNAL_NAMES.has(key) && !flags.lockSsfi) flags.ssfi = chaiLookup;
       return Reflect.get(target, key, receiver);
     },
   };
@@ -94,6 +101,8 @@ export function installChai(Expectation, { settle, relocate }) {
       writable: true,
       value: function jestMatcher(...args) {
         const flags = this.__flags;
+        // The matcher counts itself; a chain from `expect()` has been counted already.
+        if (flags.proctorCounted) count(-1);
         return new Expectation(flags.object, Boolean(flags.negate), undefined, flags.message)[name](...args);
       },
     });
@@ -123,6 +132,7 @@ export function installChai(Expectation, { settle, relocate }) {
       return settle(name, expectation, callSite).then((value) => {
         try {
           let holder = new Expectation(value, expectation.isNot, undefined, expectation.message);
+          holder.__flags.proctorCounted = true;
           let current = holder;
           for (const key of path) {
             holder = current;

@@ -203,7 +203,13 @@ for (const [name, matcher] of Object.entries({ ...builtInMatchers, ...mockMatche
 }
 
 // The chai BDD chain on the same object: `expect(x).to.deep.equal(y)`.
-installChai(Expectation, { settle, relocate });
+installChai(Expectation, {
+  settle,
+  relocate,
+  count: (n) => {
+    assertions.calls += n;
+  },
+});
 
 // A custom matcher used as an asymmetric matcher: `expect.toBeWithinRange(1, 5)` inside toEqual.
 class CustomAsymmetricMatcher {

@@ -239,3 +239,24 @@ test("expect.fail is chai's, as on Vitest's expect", () => {
   assert.equal(error.expected, 2);
   assert.equal(error.actual, 1);
 });
+
+test("chai: a chain counts as one assertion for expect.assertions(n), as each expect() does in Vitest", async () => {
+  const { resetAssertions, checkAssertions } = await import("../src/expect.js");
+  resetAssertions();
+  expect.assertions(5);
+  expect(5).to.be.above(3).and.below(10);
+  expect(1).not.to.equal(2);
+  expect(1).toBe(1);
+  expect(1).to.not.toBe(2);
+  await expect(Promise.resolve(1)).resolves.to.equal(1);
+  assert.equal(checkAssertions(), undefined);
+  resetAssertions();
+  expect.hasAssertions();
+  expect(true).to.be.true;
+  assert.equal(checkAssertions(), undefined);
+  resetAssertions();
+  expect.assertions(2);
+  expect(true).to.be.true;
+  assert.match(checkAssertions().message, /Expected 2 assertions to be called but received 1 assertion/);
+  resetAssertions();
+});
