@@ -111,6 +111,16 @@ export function installChai(Expectation, { settle, relocate, count }) {
     const descriptor = Object.getOwnPropertyDescriptor(Expectation.prototype, name);
     if (name !== "constructor" && typeof descriptor.value === "function") sharedMatcher(name);
   }
+  // Vitest's chai-side name for toMatchSnapshot: `expect(x).to.matchSnapshot()`.
+  if (typeof chaiPrototype.toMatchSnapshot === "function" && !Reflect.has(chaiPrototype, "matchSnapshot")) {
+    Object.defineProperty(chaiPrototype, "matchSnapshot", {
+      configurable: true,
+      writable: true,
+      value: function matchSnapshot(...args) {
+        return chaiPrototype.toMatchSnapshot.apply(this, args);
+      },
+    });
+  }
 
   // A word neither Jest nor chai knows: chai's own error (with its "Did you mean" hint), as
   // Vitest gives, except for the names that code probing any object asks for.

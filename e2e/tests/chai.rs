@@ -2,8 +2,8 @@
 //! a Vitest suite writes them (issue 14 point 3), in node, in Chromium's esm build and in an
 //! esbuild bundle (the vendored chai travels in all three), with a failing `.to.equal` printed as
 //! a diff at the test's line; `toMatchObject` on an Error and fake timers' async API in Chromium
-//! (issue 14 point 7); the same API through `require("proctor")`; and the real chai-dom from
-//! npm plugged in with `chai.use`.
+//! (issue 14 point 7); `matchSnapshot`; the same API through `require("proctor")`; and the real
+//! chai-dom, sinon-chai and chai-as-promised from npm plugged in with `chai.use`.
 
 use proctor_e2e::downloads::{link_node_modules, npm_packages};
 use proctor_e2e::{browser_lock, Output, Project};
@@ -23,6 +23,7 @@ const OUTCOMES: &[(&str, &str)] = &[
     ("test/chains.test.js::chains::fails: deep.equal on two objects", "failed"),
     ("test/chains.test.js::chains::fails: a chain awaited through resolves", "failed"),
     ("test/chains.test.js::chains::fails: a misspelt chain word", "failed"),
+    ("test/snapshot.test.js::matchSnapshot, Vitest's chai-side name", "passed"),
     ("test/timers.test.js::advanceTimersByTimeAsync fires timers and awaits between them", "passed"),
     ("test/timers.test.js::runAllTimersAsync runs timers that schedule more", "passed"),
     ("test/timers.test.js::clearTimeout of a timer that already fired, and of a real one", "passed"),
