@@ -5,6 +5,8 @@
 // prototype, so `expect(x)` allocates one small object instead of a table of closures. A failed
 // expectation throws `AssertionError`, whose `expected`/`actual` are pretty-printed strings the
 // host turns into a line diff. This module also counts assertions for `expect.assertions(n)`.
+// An Expectation is also a chai Assertion, as Vitest's `expect` is: chai-expect.js adds chai's
+// chain behind the Jest matchers without making `expect(x)` any heavier.
 
 import { asymmetricMatchers, invertedAsymmetricMatchers } from "./asymmetric.js";
 import { equals } from "./equals.js";
@@ -260,6 +262,7 @@ Object.assign(expect, asymmetricMatchers, {
       testPath: runningTest?.file,
     };
   },
+  /** chai's `expect.fail(message)`, which Vitest's `expect` also has. */
   fail,
   /** Adds a pretty-format plugin that snapshots print matching values with. */
   addSnapshotSerializer,
