@@ -29,6 +29,12 @@ function eq(a, b, mode, aStack, bStack) {
   if (aAsymmetric && !bAsymmetric) return Boolean(a.asymmetricMatch(b));
 
   if (Object.is(a, b)) return true;
+  if (mode === "subset" && isPattern(b) && a !== null && (typeof a === "object" || typeof a === "function")) {
+    // As Jest's and Vitest's subsetEquality: a pattern object names properties that the received
+    // value must have (own or inherited, enumerable or not), whatever its class, so an Error
+    // matches `{ message, name, code }`.
+    return withCycles(a, b, aStack, bStack, () => propertiesEqual(a, b, mode, aStack, bStack));
+  }
   if (a === null || b === null || typeof a !== "object" || typeof b !== "object") {
     // Only boxed primitives and objects get past here; 0 vs -0 stays unequal as in Jest.
     return false;
@@ -55,7 +61,11 @@ function eq(a, b, mode, aStack, bStack) {
     return a.message === b.message && (mode !== "strict" || a.name === b.name);
   }
 
-  // Cycles: two structures are equal at a revisited pair if they revisit together.
+  return withCycles(a, b, aStack, bStack, () => compareContainers(a, b, tag, mode, aStack, bStack));
+}
+
+// Cycles: two structures are equal at a revisited pair if they revisit together.
+function withCycles(a, b, aStack, bStack, compare) {
   for (let i = aStack.length - 1; i >= 0; i--) {
     if (aStack[i] === a) return bStack[i] === b;
     if (bStack[i] === b) return false;
@@ -63,11 +73,22 @@ function eq(a, b, mode, aStack, bStack) {
   aStack.push(a);
   bStack.push(b);
   try {
-    return compareContainers(a, b, tag, mode, aStack, bStack);
+    return compare();
   } finally {
     aStack.pop();
     bStack.pop();
   }
+}
+
+// What toMatchObject reads as a list of properties to check (Jest's `isObjectWithKeys`): a plain
+// object or class instance, not an Error, array, date or other built-in with its own equality.
+function isPattern(value) {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    !(value instanceof Error) &&
+    Object.prototype.toString.call(value) === "[object Object]"
+  );
 }
 
 function compareContainers(a, b, tag, mode, aStack, bStack) {

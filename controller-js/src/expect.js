@@ -5,6 +5,8 @@
 // prototype, so `expect(x)` allocates one small object instead of a table of closures. A failed
 // expectation throws `AssertionError`, whose `expected`/`actual` are pretty-printed strings the
 // host turns into a line diff. This module also counts assertions for `expect.assertions(n)`.
+// An Expectation is also a chai Assertion, as Vitest's `expect` is: chai-expect.js adds chai's
+// chain behind the Jest matchers without making `expect(x)` any heavier.
 
 import { asymmetricMatchers, invertedAsymmetricMatchers } from "./asymmetric.js";
 import { equals } from "./equals.js";
@@ -13,6 +15,7 @@ import { matchers as builtInMatchers, matcherHint, MatcherUsageError, show } fro
 import { mockMatchers } from "./mock-matchers.js";
 import { jestTestName } from "./registry.js";
 import { addSnapshotSerializer, noteCallSite, snapshotMatchers } from "./snapshot.js";
+import { fail, installChai, shareWithChai } from "./chai-expect.js";
 
 export { format, formatCompact };
 
@@ -77,22 +80,30 @@ function matcherContext(isNot, promise) {
 }
 
 class Expectation {
-  constructor(received, isNot, promise) {
+  // Declared fields are defined on the instance directly: assignments alone would first look for
+  // setters up the prototype chain, which ends in chai's (chai-expect.js).
+  received;
+  isNot;
+  promise;
+  message;
+
+  constructor(received, isNot, promise, message) {
     this.received = received;
     this.isNot = isNot;
     this.promise = promise;
+    this.message = message;
   }
 
   get not() {
-    return new Expectation(this.received, !this.isNot, this.promise);
+    return new Expectation(this.received, !this.isNot, this.promise, this.message);
   }
 
   get resolves() {
-    return new Expectation(this.received, this.isNot, "resolves");
+    return new Expectation(this.received, this.isNot, "resolves", this.message);
   }
 
   get rejects() {
-    return new Expectation(this.received, this.isNot, "rejects");
+    return new Expectation(this.received, this.isNot, "rejects", this.message);
   }
 }
 
@@ -103,13 +114,13 @@ function defineMatcher(name, matcher) {
     value: function callMatcher(...args) {
       assertions.calls++;
       if (this.promise === undefined) {
-        return evaluate(name, matcher, this.received, this.isNot, undefined, args, callMatcher, null);
+        return evaluate(name, matcher, this.received, this.isNot, undefined, args, callMatcher, null, this.message);
       }
       // The async path loses the caller's frames after the first await, so keep them now.
       const callSite = new Error();
       if (Error.captureStackTrace) Error.captureStackTrace(callSite, callMatcher);
       return settle(name, this, callSite).then((value) =>
-        evaluate(name, matcher, value, this.isNot, this.promise, args, callMatcher, callSite),
+        evaluate(name, matcher, value, this.isNot, this.promise, args, callMatcher, callSite, this.message),
       );
     },
   });
@@ -147,23 +158,25 @@ function settle(name, expectation, callSite) {
   );
 }
 
-function evaluate(name, matcher, received, isNot, promise, args, callMatcher, callSite) {
+function evaluate(name, matcher, received, isNot, promise, args, callMatcher, callSite, prefix) {
   // An inline snapshot finds its call in the source by this stack (the async path's own).
   noteCallSite(callSite);
   const result = matcher.call(matcherContext(isNot, promise), received, ...args);
   if (result !== null && typeof result === "object" && typeof result.then === "function") {
-    return result.then((settled) => conclude(name, settled, isNot, callMatcher, callSite));
+    return result.then((settled) => conclude(name, settled, isNot, callMatcher, callSite, prefix));
   }
-  return conclude(name, result, isNot, callMatcher, callSite);
+  return conclude(name, result, isNot, callMatcher, callSite, prefix);
 }
 
-function conclude(name, result, isNot, callMatcher, callSite) {
+// `prefix` is the message given to `expect(value, message)`, put before the failure's, as Vitest does.
+function conclude(name, result, isNot, callMatcher, callSite, prefix) {
   if (result === null || typeof result !== "object" || typeof result.pass !== "boolean") {
     throw new MatcherUsageError(`Matcher "${name}" must return an object with a boolean "pass" property.`);
   }
   if (result.pass !== isNot) return undefined;
-  const message =
+  const said =
     typeof result.message === "function" ? result.message() : (result.message ?? `expect(received).${name}() failed`);
+  const message = prefix === undefined ? said : `${prefix}: ${said}`;
   // A diff is meaningless for a failed `.not` (the values matched), so only positive failures get one.
   // `expectedText`/`actualText` are already printed (snapshots), so they are not formatted again.
   const details =
@@ -193,6 +206,15 @@ for (const [name, matcher] of Object.entries({ ...builtInMatchers, ...mockMatche
   defineMatcher(name, matcher);
 }
 
+// The chai BDD chain on the same object: `expect(x).to.deep.equal(y)`.
+installChai(Expectation, {
+  settle,
+  relocate,
+  count: (n) => {
+    assertions.calls += n;
+  },
+});
+
 // A custom matcher used as an asymmetric matcher: `expect.toBeWithinRange(1, 5)` inside toEqual.
 class CustomAsymmetricMatcher {
   constructor(name, matcher, args, inverse) {
@@ -211,11 +233,12 @@ class CustomAsymmetricMatcher {
 }
 
 /**
- * Starts an expectation on `received`.
+ * Starts an expectation on `received`; a `message` (Vitest's second argument) opens the failure's.
  * @param {unknown} received
+ * @param {string} [message]
  */
-export function expect(received) {
-  return new Expectation(received, false, undefined);
+export function expect(received, message) {
+  return new Expectation(received, false, undefined, message);
 }
 
 Object.assign(expect, asymmetricMatchers, {
@@ -241,6 +264,8 @@ Object.assign(expect, asymmetricMatchers, {
       testPath: runningTest?.file,
     };
   },
+  /** chai's `expect.fail(message)`, which Vitest's `expect` also has. */
+  fail,
   /** Adds a pretty-format plugin that snapshots print matching values with. */
   addSnapshotSerializer,
   /** Adds matchers written against the Jest contract: `(received, ...args) => { pass, message }`. */
@@ -248,6 +273,7 @@ Object.assign(expect, asymmetricMatchers, {
     for (const [name, matcher] of Object.entries(newMatchers)) {
       if (typeof matcher !== "function") throw new TypeError(`expect.extend: matcher "${name}" must be a function`);
       defineMatcher(name, matcher);
+      shareWithChai(name);
       expect[name] = (...args) => new CustomAsymmetricMatcher(name, matcher, args, false);
       expect.not[name] = (...args) => new CustomAsymmetricMatcher(name, matcher, args, true);
     }

@@ -8,6 +8,7 @@
 // `globalThis.__proctor` is how the CommonJS entry (index.cjs) reaches this same instance: a
 // second copy would have its own empty registry.
 
+import { assert, chai, should } from "./chai-expect.js";
 import { expect } from "./expect.js";
 import { mocker } from "./jest-object.js";
 import { fn, spyOn } from "./mock.js";
@@ -22,7 +23,7 @@ const vi = mocker;
 // `suite` is Vitest's (and mocha's TDD) name for `describe`.
 const suite = describe;
 
-export { afterAll, afterEach, beforeAll, beforeEach, describe, expect, fn, it, jest, spyOn, suite, test, vi };
+export { afterAll, afterEach, assert, beforeAll, beforeEach, chai, describe, expect, fn, it, jest, should, spyOn, suite, test, vi };
 export {
   after,
   before,
@@ -42,9 +43,10 @@ export {
 } from "./mocha.js";
 
 // `fn` and `spyOn` are module exports only: Jest has no such globals, and a global `fn` would
-// surprise code that checks for one.
-const globals = { describe, suite, it, test, expect, beforeAll, afterAll, beforeEach, afterEach, jest, vi, ...mocha };
-const api = { ...globals, fn, spyOn };
+// surprise code that checks for one. `chai` and `assert` are globals as in Vitest's globals mode;
+// `should` is not (Vitest has no such global: `should()` is called to install it).
+const globals = { describe, suite, it, test, expect, assert, chai, beforeAll, afterAll, beforeEach, afterEach, jest, vi, ...mocha };
+const api = { ...globals, fn, should, spyOn };
 export default api;
 
 for (const [name, value] of Object.entries(globals)) {

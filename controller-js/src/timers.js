@@ -23,6 +23,9 @@ const real = {
   clearImmediate: globalThis.clearImmediate,
   Date: globalThis.Date,
 };
+// The saved natives are called with the global as `this`: a browser's setTimeout and
+// clearTimeout throw "Illegal invocation" when called as methods of any other object.
+const callReal = (name, ...args) => Reflect.apply(real[name], globalThis, args);
 const RealDate = real.Date;
 const realNow = RealDate.now;
 const FAKEABLE = ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "setImmediate", "clearImmediate", "Date"];
@@ -109,14 +112,14 @@ function clearer(realName) {
     if (clock?.timers.has(id)) clock.timers.delete(id);
     else if (!(typeof value === "object" && fakeHandles.has(value)) && typeof real[realName] === "function") {
       // Not a pending fake timer: a real one (made before the fakes), or an id already done.
-      real[realName](value);
+      callReal(realName, value);
     }
   };
 }
 
 function schedule(realName, callback, delay, args, repeat, immediate) {
   // A fake captured before useRealTimers() and called later falls back to the real function.
-  if (clock === null || clock.dateOnly) return real[realName](callback, delay, ...args);
+  if (clock === null || clock.dateOnly) return callReal(realName, callback, delay, ...args);
   if (typeof callback !== "function") {
     // Browsers accept a string to evaluate; nobody should rely on that in a test.
     throw new TypeError(`The "callback" argument must be a function. Received ${typeof callback}`);
@@ -158,7 +161,7 @@ function makeFakes() {
     setTimeout: (callback, delay, ...args) => schedule("setTimeout", callback, delay, args, false, false),
     setInterval: (callback, delay, ...args) => schedule("setInterval", callback, delay, args, true, false),
     setImmediate: (callback, ...args) =>
-      clock === null ? real.setImmediate(callback, ...args) : schedule("setImmediate", callback, 0, args, false, true),
+      clock === null ? callReal("setImmediate", callback, ...args) : schedule("setImmediate", callback, 0, args, false, true),
     clearTimeout: clearer("clearTimeout"),
     clearInterval: clearer("clearInterval"),
     clearImmediate: clearer("clearImmediate"),
@@ -363,7 +366,7 @@ export function advanceTimersToNextTimer(steps = 1) {
 
 // The async variants let promise callbacks run between timers, as Jest's and Vitest's do. They
 // yield with a real timer so microtasks queued by a callback settle before the next one.
-const realTick = () => new Promise((resolve) => real.setTimeout(resolve, 0));
+const realTick = () => new Promise((resolve) => callReal("setTimeout", resolve, 0));
 
 async function stepAsync(name, until, steps = Infinity) {
   const state = requireClock(name);

@@ -262,3 +262,40 @@ test("format: Jest-style pretty printing", () => {
   assert.equal(format(expect.stringMatching(/a/)), "StringMatching /a/");
   assert.equal(format(expect.anything()), "Anything");
 });
+
+test("expect: toMatchObject on an Error compares its own and inherited properties, as Jest and Vitest (issue 14)", async () => {
+  class CodedError extends Error {
+    constructor(message) {
+      super(message);
+      this.code = 42;
+    }
+  }
+  // Each case was checked against Jest 30 and Vitest 3: [received, pattern, passes].
+  const cases = [
+    [new Error("boom"), { message: "boom" }, true],
+    [new Error("boom"), { message: "bam" }, false],
+    [new TypeError("boom"), { name: "TypeError", message: "boom" }, true],
+    [new CodedError("boom"), { code: 42 }, true],
+    [new CodedError("boom"), { code: 43 }, false],
+    [new Error("boom"), { message: expect.stringContaining("oo") }, true],
+    [new Error("boom"), { nope: undefined }, false],
+    [{ error: new Error("boom") }, { error: { message: "boom" } }, true],
+    [new Error("boom"), new Error("bam"), false],
+    [[1, 2], { length: 2 }, true],
+    [new Map([[1, 2]]), { size: 1 }, true],
+  ];
+  for (const [received, pattern, passes] of cases) {
+    if (passes) {
+      expect(received).toMatchObject(pattern);
+      fails(() => expect(received).not.toMatchObject(pattern), /not\.toMatchObject/);
+    } else {
+      fails(() => expect(received).toMatchObject(pattern), /toMatchObject/);
+      expect(received).not.toMatchObject(pattern);
+    }
+  }
+  await expect(Promise.reject(new CodedError("boom"))).rejects.toMatchObject({ message: "boom", code: 42 });
+  await assert.rejects(
+    expect(Promise.reject(new CodedError("boom"))).rejects.toMatchObject({ message: "boom", code: 41 }),
+    /rejects\.toMatchObject/,
+  );
+});

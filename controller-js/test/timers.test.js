@@ -289,3 +289,41 @@ test("fake timers and spies on the same global are both undone, in either order"
     assert.ok(new Stamp(0) instanceof Stamp);
   });
 });
+
+test("fake timers: the saved natives are called with the global as `this`, as a browser requires (issue 14)", async () => {
+  // A browser's setTimeout/clearTimeout throw "Illegal invocation" when `this` is another
+  // object; node's do not care, so the browser's rule is put in front of node's here, before a
+  // fresh copy of timers.js saves them.
+  const natives = {};
+  for (const name of ["setTimeout", "clearTimeout", "setInterval", "clearInterval"]) {
+    natives[name] = globalThis[name];
+    globalThis[name] = function (...args) {
+      if (this !== undefined && this !== globalThis) throw new TypeError("Illegal invocation");
+      return natives[name].apply(globalThis, args);
+    };
+  }
+  let timers;
+  try {
+    timers = await import("../src/timers.js?browser-natives");
+  } finally {
+    Object.assign(globalThis, natives);
+  }
+  const realId = setTimeout(() => {}, 1000);
+  timers.useFakeTimers();
+  try {
+    const fired = [];
+    setTimeout(() => fired.push("a"), 10);
+    const done = setTimeout(() => fired.push("b"), 5);
+    await timers.advanceTimersByTimeAsync(20);
+    assert.deepEqual(fired, ["b", "a"]);
+    // A fired id and a real timer's id go to the saved native clearTimeout.
+    clearTimeout(done);
+    clearTimeout(realId);
+    setTimeout(() => fired.push("c"), 1);
+    await timers.runAllTimersAsync();
+    assert.deepEqual(fired, ["b", "a", "c"]);
+  } finally {
+    timers.useRealTimers();
+    clearTimeout(realId);
+  }
+});

@@ -220,5 +220,8 @@ mod tests {
     fn the_controller_is_embedded() {
         assert!(CONTROLLER.get_file("node.js").is_some());
         assert!(CONTROLLER.get_file("index.js").is_some());
+        // The vendored chai (expect's chai chain) and its licence travel in the binary too.
+        assert!(CONTROLLER.get_file("vendor/chai.js").is_some());
+        assert!(CONTROLLER.get_file("vendor/chai.LICENSE").is_some());
     }
 }

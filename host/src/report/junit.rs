@@ -101,15 +101,38 @@ fn non_success(
 ) -> std::io::Result<Status> {
     let mut text = format!("{}: {}", error.name, error.message);
     if let (Some(expected), Some(actual)) = (&error.expected, &error.actual) {
-        text.push_str(&format!("\n\nExpected: {expected}\nReceived: {actual}"));
+        // Jest's messages already print one-line values; the block adds the multi-line forms.
+        let block = format!("Expected: {expected}\nReceived: {actual}");
+        if !error.message.contains(&block) {
+            text.push_str("\n\n");
+            text.push_str(&block);
+        }
     }
-    if let Some(stack) = &error.stack {
+    if let Some(frames) = error.stack.as_deref().map(|stack| stack_frames(error, stack)).filter(|f| !f.is_empty()) {
         text.push_str("\n\n");
-        text.push_str(stack);
+        text.push_str(frames);
     }
     let message = suite.clean(error.message.lines().next().unwrap_or_default());
     let ty = suite.clean(&error.name);
     Ok(Status::NonSuccess { element, message, ty, description: description(spool, suite, &text)? })
+}
+
+/// `stack` without its header: a V8 stack opens with `name: message`, which the body has just
+/// stated (a multi-line Jest message would otherwise be printed twice). A stack whose header was
+/// rewritten (a message explained after it was thrown) loses the lines before its first frame
+/// when they repeat the message's first line; any other stack is kept whole.
+fn stack_frames<'a>(error: &ErrorInfo, stack: &'a str) -> &'a str {
+    let header = format!("{}: {}", error.name, error.message);
+    if let Some(frames) = stack.strip_prefix(&header) {
+        return frames.trim_start_matches('\n');
+    }
+    let first_line = error.message.lines().next().unwrap_or_default();
+    let first_frame =
+        stack.match_indices('\n').map(|(at, _)| at + 1).find(|&start| stack[start..].trim_start().starts_with("at "));
+    match first_frame {
+        Some(start) if !first_line.is_empty() && stack[..start].contains(first_line) => &stack[start..],
+        _ => stack,
+    }
 }
 
 /// Checks that `path` can be written: it is not a directory, and its directory exists (or can
@@ -528,6 +551,62 @@ mod tests {
         assert!(xml.contains(r#"<failure message="message \u{b}" type="Error">"#), "{xml}");
         assert!(xml.contains("<system-out>out \\u{ffff}\\u{0}bold\n</system-out>"), "{xml}");
         assert!(xml.contains(r#"value="6 characters that XML 1.0 cannot hold"#), "{xml}");
+    }
+
+    #[test]
+    fn a_failure_body_states_the_message_once_r14() {
+        let message = "expect(received).toBe(expected) // Object.is equality\n\nExpected: 2\nReceived: 1";
+        let failure = |stack: &str| {
+            event(EventKind::TestFinished {
+                test: test("adds"),
+                outcome: Outcome::Failed,
+                duration: Duration::ZERO,
+                error: Some(ErrorInfo {
+                    name: "AssertionError".into(),
+                    message: message.into(),
+                    stack: Some(stack.into()),
+                    expected: Some("2".into()),
+                    actual: Some("1".into()),
+                }),
+                stats: RunStats::default(),
+            })
+        };
+        let v8 =
+            format!("AssertionError: {message}\n    at file:///p/a.test.js:3:13\n    at run (file:///p/a.test.js:9:1)");
+        let xml = report(vec![failure(&v8)]);
+        assert_eq!(xml.matches("Object.is equality").count(), 2, "the attribute and the body, once each:\n{xml}");
+        let body = xml.split("type=\"AssertionError\">").nth(1).unwrap().split("</failure>").next().unwrap();
+        insta::assert_snapshot!(body);
+
+        // A header that no longer matches the message (it was explained after the throw).
+        let rewritten = "AssertionError: expect(received).toBe(expected) // Object.is equality\n\nExpected: 2 (first said)\n    at file:///p/a.test.js:3:13";
+        let xml = report(vec![failure(rewritten)]);
+        assert_eq!(xml.matches("Object.is equality").count(), 2, "{xml}");
+        assert!(xml.contains("Received: 1\n\n    at file:///p/a.test.js:3:13</failure>"), "{xml}");
+
+        // Frames without any header (another engine's stack) are kept whole.
+        let bare = "test@http://127.0.0.1/a.test.js:3:13";
+        assert!(report(vec![failure(bare)]).contains(&format!("Received: 1\n\n{bare}</failure>")));
+
+        // A message without the values (chai's) gets them, once.
+        let chai = ErrorInfo {
+            name: "AssertionError".into(),
+            message: "expected 1 to equal 2".into(),
+            stack: Some("AssertionError: expected 1 to equal 2\n    at file:///p/a.test.js:3:13".into()),
+            expected: Some("2".into()),
+            actual: Some("1".into()),
+        };
+        let xml = report(vec![event(EventKind::TestFinished {
+            test: test("chai"),
+            outcome: Outcome::Failed,
+            duration: Duration::ZERO,
+            error: Some(chai),
+            stats: RunStats::default(),
+        })]);
+        assert!(
+            xml.contains("AssertionError: expected 1 to equal 2\n\nExpected: 2\nReceived: 1\n\n    at file:///p/a.test.js:3:13</failure>"),
+            "{xml}"
+        );
     }
 
     #[test]
