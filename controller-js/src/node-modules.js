@@ -20,6 +20,7 @@ import Module from "node:module";
 import { extname, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isCommonJs } from "./node-cjs-generations.js";
+import { withoutTypeReexports } from "./node-type-reexports.js";
 
 /** Extensions the transform owns: node cannot run them as they are. */
 const TRANSFORMED = new Set([".ts", ".tsx", ".mts", ".cts", ".jsx"]);
@@ -127,11 +128,6 @@ export function resolveWithHost(specifier, parentURL, isRequire) {
 }
 
 /**
- * What node must load for `url`, or null to let node load it. `attributes` are the import's
- * attributes (`with { type: "json" }`), `isRequire` whether CommonJS asks.
- * @returns {null | { format: string, source: string }}
- */
-/**
  * Whether the file at `path` is an ES module for node: the transform's output format where the
  * manifest has the file (TypeScript compiles to ES modules), else by extension and package type.
  */
@@ -143,19 +139,31 @@ export function isEsModuleFile(path) {
   return extension === ".js" && !isCommonJs(path);
 }
 
+/** The transform's output for `path` (at `code`), its re-exports of mere types left out. */
+function transformed(path, format, code) {
+  const source = readFileSync(code, "utf8");
+  if (format !== "module") return { format, source };
+  return { format, source: withoutTypeReexports(path, source, (specifier, from) => manifest.imports[from]?.[specifier]) };
+}
+
+/**
+ * What node must load for `url`, or null to let node load it. `attributes` are the import's
+ * attributes (`with { type: "json" }`), `isRequire` whether CommonJS asks.
+ * @returns {null | { format: string, source: string }}
+ */
 export function loadFromManifest(url, attributes, isRequire) {
   if (manifest === null || !url.startsWith("file:")) return null;
   const path = fileURLToPath(url);
   const module = manifest.modules[path];
   // A file the transform could not compile: its error (file:line:column) is the load error.
   if (module?.error !== undefined) throw new SyntaxError(module.error);
-  if (module !== undefined) return { format: module.format, source: readFileSync(module.code, "utf8") };
+  if (module !== undefined) return transformed(path, module.format, module.code);
   const extension = extname(path).toLowerCase();
   if (TRANSFORMED.has(extension) && manifest.host !== undefined) {
     const answer = askHost(["transform", "--", path]);
     if (answer?.code !== undefined) {
       manifest.modules[path] = { code: answer.code, format: answer.format };
-      return { format: answer.format, source: readFileSync(answer.code, "utf8") };
+      return transformed(path, answer.format, answer.code);
     }
     if (answer?.error !== undefined) throw new SyntaxError(answer.error);
   }

@@ -317,3 +317,21 @@ fn stacks_of_transformed_files_read_as_v8_writes_them() {
     let out = project.run(&["run", "--reporter", "json"]);
     assert_eq!(out.outcomes(), model(&[("test/stack.test.ts::frames", "passed")]), "{}", out.stdout);
 }
+
+/// r13: a re-export of a mere type written without `type` (`export { PathString } from
+/// "./common"`, legal without `isolatedModules`; react-hook-form has one) loads in node, as
+/// under Jest and Vitest, instead of failing node's link with "does not provide an export".
+#[test]
+fn a_type_reexported_without_type_loads_in_node() {
+    let project = Project::empty();
+    project
+        .write("src/types/common.ts", "export type PathString = string;\nexport const separator = \".\";\n")
+        .write("src/types/index.ts", "export { PathString, separator } from \"./common\";\n")
+        .write(
+            "test/types.test.ts",
+            "import { it, expect } from \"proctor\";\nimport { separator, PathString } from \"../src/types\";\n\
+             const path: PathString = \"a.b\";\nit(\"joins\", () => expect(path.split(separator)).toEqual([\"a\", \"b\"]));\n",
+        );
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(out.outcomes(), model(&[("test/types.test.ts::joins", "passed")]), "{}", out.stdout);
+}
