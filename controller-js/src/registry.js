@@ -234,13 +234,11 @@ export class Registry {
     const outer = this.current;
     this.current = group;
     try {
-      const returned = body.call(suiteFace(group));
-      if (returned !== null && typeof returned === "object" && typeof returned.then === "function") {
-        throw new Error(
-          `describe(${JSON.stringify(name)}) returned a promise. Tests must be declared ` +
-            `synchronously; move the asynchronous work into beforeAll().`,
-        );
-      }
+      // An async body (`describe("x", async () => { ... })`) declares what it declares before
+      // its first `await`, as mocha takes it (Jest refuses it; Vitest awaits it): suites that
+      // pass under mocha write them. A rejection stays unhandled and is reported as an error
+      // outside the tests.
+      body.call(suiteFace(group));
     } finally {
       this.current = outer;
       scope.allocator.leaveGroup();

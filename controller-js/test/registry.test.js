@@ -188,8 +188,16 @@ test("registry: declarations in the wrong place are clear errors", () => {
   assert.throws(() => describe("stray", () => {}), /outside the loading of a test file/);
   assert.throws(() => register(() => it("not a function", {}, 5)), /the test function must be a function; received number/);
   assert.throws(() => register(() => it.todo("with function", () => {})), /takes only a name/);
-  assert.throws(() => register(() => describe("async", async () => {})), /returned a promise/);
   assert.throws(() => register(() => it.each(5)("x", () => {})), /must be called with an array or a tagged template/);
+});
+
+test("registry: an async describe body declares what it declares before its first await", () => {
+  const tests = register(() =>
+    describe("async", async () => {
+      it("declared", () => {});
+    }),
+  );
+  assert.deepEqual(Object.keys(tests), ["async > declared"]);
 });
 
 test("registry: a file that throws while loading registers nothing; the others still load", async () => {
