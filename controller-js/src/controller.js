@@ -13,6 +13,7 @@ import "./index.js"; // Installs describe/it/expect globals before any test file
 import { serializeError } from "./errors.js";
 import { setRunningTest } from "./expect.js";
 import { registry } from "./registry.js";
+import { setupFileSnapshots } from "./file-snapshot.js";
 import { captureRealm } from "./realm.js";
 import { Runner } from "./run.js";
 import { hasSetupFiles, runSetupFiles, useSetupFiles } from "./setup-files.js";
@@ -193,6 +194,8 @@ export function createController({ send, adapter, files, setupFiles = [], enviro
   async function load(message) {
     run = message.run;
     currentTest = undefined;
+    // Files importing `vitest` are collected as Vitest does (registry.js).
+    registry.setVitestFiles(message.vitest ?? []);
     if (realm === null) realm = captureRealm({ clearTimers: adapter.clearTimers });
     if (message.fresh) {
       // The host closed the previous file's groups; what it did to the realm goes now.
@@ -231,6 +234,9 @@ export function createController({ send, adapter, files, setupFiles = [], enviro
       if (environments !== null) releaseEnvironments(chosen);
     }
     setupSnapshots(message.snapshots);
+    setupFileSnapshots(message.fileSnapshots, message.snapshots?.update, (path, content) =>
+      send({ type: "file-snapshot", run, path, content }),
+    );
     send({ type: "loaded", run, replyTo: message.id, tests: registry.tests.map(describeTest), loadErrors });
   }
 
@@ -353,6 +359,9 @@ function loadFiles(files, progress) {
       registry.endFile();
     }
     return Promise.resolve(pending).then(
+      // Deferred describe bodies of a `vitest` file run once its top level has finished.
+      () => registry.collect(file),
+    ).then(
       () => {
         registry.settleFile(file, false);
         progress.loaded(file);
@@ -383,6 +392,7 @@ async function loadOneByOne(files, progress, prepare) {
     try {
       if (prepare !== undefined) await prepare(entry);
       await importFile();
+      registry.collect(file);
       registry.settleFile(file, false);
     } catch (error) {
       registry.settleFile(file, true);

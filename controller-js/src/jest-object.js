@@ -26,7 +26,11 @@ import {
   resetModulesOfCaller,
   unmockModule,
 } from "./module-mocks.js";
+import { replaceProperty, restoreAllReplaced, restoreReplacedOf, setReplacementOwner } from "./replace-property.js";
 import { applyFileTimers, removeLeftoverFakes, timerApi, useRealTimers } from "./timers.js";
+import { guardUnsupported } from "./unsupported.js";
+import { resetConfig, setConfig } from "./vi-config.js";
+import { waitFor, waitUntil } from "./wait.js";
 
 /** `jest.mocked(x)` / `vi.mocked(x)`: a typing helper that returns its argument. */
 function mocked(value) {
@@ -65,7 +69,16 @@ export const mocker = {
   isMockFunction,
   clearAllMocks,
   resetAllMocks,
-  restoreAllMocks,
+  /** Puts back what spyOn and replaceProperty replaced. */
+  restoreAllMocks() {
+    restoreAllMocks();
+    restoreAllReplaced();
+  },
+  replaceProperty,
+  waitFor,
+  waitUntil,
+  setConfig,
+  resetConfig,
   mocked,
   stubGlobal,
   unstubAllGlobals,
@@ -98,6 +111,8 @@ export const mocker = {
     );
   },
 };
+// What Jest or Vitest has and proctor lacks fails naming itself (unsupported.js).
+guardUnsupported(mocker, "vi");
 
 /**
  * Applies what a test file asked for at its top level, when its tests start (`fileRoot` is its
@@ -107,6 +122,7 @@ export const mocker = {
 export function prepareFile(fileRoot) {
   // Spies made from here on belong to this file, and go back when it is done.
   setSpyOwner(fileRoot);
+  setReplacementOwner(fileRoot);
   applyFileTimers(fileRoot);
 }
 
@@ -122,7 +138,15 @@ export function resetAfterFile(fileRoot) {
   const errors = [];
   // Its module mocks go too: files share a realm here, and a mock never reaches another file.
   const dropModuleMocks = () => fileRoot.file !== undefined && resetModuleMocks(fileRoot.file);
-  const steps = [useRealTimers, () => errors.push(...restoreSpiesOf(fileRoot)), removeLeftoverFakes, unstubAllGlobals, dropModuleMocks];
+  const steps = [
+    useRealTimers,
+    () => errors.push(...restoreSpiesOf(fileRoot)),
+    () => restoreReplacedOf(fileRoot),
+    removeLeftoverFakes,
+    unstubAllGlobals,
+    dropModuleMocks,
+    resetConfig,
+  ];
   for (const step of steps) {
     try {
       step();

@@ -2,12 +2,24 @@
 // their modifiers, and the four hooks.
 //
 // Registration follows Jest: a `describe` body runs synchronously when it is declared, so the
-// tree is complete when a file's import settles. Names and ids come from `IdAllocator`, the
-// mirror of the host's id function, so the ids the host planned are the ids registered here.
-// Nothing here runs a test; run.js does that when the host asks.
+// tree is complete when a file's import settles. A file that imports `vitest` (the host names
+// them in `load`) is collected as Vitest collects it instead: a describe body runs once the
+// file's top level (or its parent's body) has finished, so it may use a `const` declared below
+// it, and the tests keep their source order. Names and ids come from `IdAllocator`, the mirror
+// of the host's id function, so the ids the host planned are the ids registered here. Nothing
+// here runs a test; run.js does that when the host asks.
 
 import { eachName, eachTable } from "./each.js";
+import { extendFixtures, takesContext } from "./fixtures.js";
 import { IdAllocator } from "./ids.js";
+import { runtimeConfig } from "./vi-config.js";
+
+/**
+ * Hooks that take Jest's `done` callback rather than Vitest's context: a parameter that is not
+ * destructured, in a file that does not import `vitest`. run.js asks only for hooks that
+ * declare a parameter, and only before a test that has a context.
+ */
+export const doneStyleHooks = new WeakSet();
 
 /** A `describe` block, or the implicit root block of a file (which holds top-level hooks). */
 export class Group {
@@ -50,6 +62,8 @@ class FileScope {
     this.tests = [];
     // Declarations are accepted only while the file loads; after that they are misplaced.
     this.open = false;
+    // The file imports `vitest`: describe bodies wait for `collect`, and tests get a context.
+    this.vitest = false;
   }
 }
 
@@ -83,6 +97,36 @@ export class Registry {
     // only after a lookup misses, because on most projects the two are the same.
     this.canonicalUrl = null;
     this.aliased = false;
+    // Files named by the host as importing `vitest`; kept across resets, which happen between
+    // the `load` that names them and the imports.
+    this.vitestFiles ??= new Set();
+  }
+
+  /** Marks the files (relative paths) that import `vitest`: they are collected as Vitest does. */
+  setVitestFiles(files) {
+    this.vitestFiles = new Set(files);
+    for (const [file, scope] of this.scopes) scope.vitest = this.vitestFiles.has(file);
+  }
+
+  /**
+   * Runs the describe bodies a `vitest` file deferred (each after its parent's body, as Vitest
+   * collects), and then lists its tests in source order. A no-op for other files; what a body
+   * throws is the file's load error.
+   */
+  collect(file) {
+    const scope = this.scopes.get(file);
+    if (scope === undefined || !scope.vitest) return;
+    const outer = this.current;
+    const outerStack = scope.allocator.stack;
+    try {
+      collectChildren(this, scope.root);
+    } finally {
+      this.current = outer;
+      scope.allocator.stack = outerStack;
+    }
+    const tests = [];
+    flatten(scope.root, tests);
+    scope.tests = tests;
   }
 
   /** Tests in plan order: grouped by file, in the order the files were added, each in source order. */
@@ -100,6 +144,7 @@ export class Registry {
     let scope = this.scopes.get(file);
     if (scope === undefined) {
       scope = new FileScope(file);
+      scope.vitest = this.vitestFiles.has(file);
       this.scopes.set(file, scope);
     }
     if (url !== undefined) {
@@ -141,6 +186,12 @@ export class Registry {
   discardFile(scope) {
     for (const test of scope.tests) this.byId.delete(test.id);
     scope.tests = [];
+    if (scope.vitest) {
+      const pending = [];
+      flatten(scope.root, pending);
+      for (const test of pending) this.byId.delete(test.id);
+      scope.root.children = [];
+    }
   }
 
   /**
@@ -206,6 +257,15 @@ export class Registry {
       mode: inheritMode(parent.mode, mode),
       tags: mergeTags(parent.tags, options.tags),
     });
+    if (scope.vitest) {
+      // Collected later (see `collect`); the allocator's frames are kept for then, so the
+      // names declared inside get the ids they would have had at once.
+      group.body = body;
+      group.frames = scope.allocator.stack.slice();
+      scope.allocator.leaveGroup();
+      (parent.children ??= []).push(group);
+      return;
+    }
     const outer = this.current;
     this.current = group;
     try {
@@ -222,11 +282,16 @@ export class Registry {
     }
   }
 
-  addTest(mode, name, options, fn) {
+  /**
+   * `extra.fixtures`: the fixtures of a `test.extend` API; `extra.contextual`: the function takes
+   * Vitest's context (test.for, fixtures) whatever the file imports.
+   */
+  addTest(mode, name, options, fn, extra = NO_OPTIONS) {
     name = wellFormed(name);
     const group = this.target("test", name);
     const { scope } = group;
     const { name: unique, id } = scope.allocator.test(name);
+    const fixtures = extra.fixtures ?? null;
     const test = {
       id,
       file: scope.file,
@@ -234,11 +299,16 @@ export class Registry {
       name: unique,
       mode: mode === "todo" ? "todo" : inheritMode(group.mode, mode),
       tags: mergeTags(group.tags, options.tags),
-      timeout: options.timeout,
+      timeout: options.timeout ?? runtimeConfig().testTimeout,
       fn,
       group,
+      // Gets Vitest's test context (run.js): a `vitest` file, fixtures, or a destructured
+      // parameter, which no `done` callback has.
+      contextual: scope.vitest || fixtures !== null || extra.contextual === true || (typeof fn === "function" && takesContext(fn)),
+      fixtures,
     };
-    scope.tests.push(test);
+    if (scope.vitest) (group.children ??= []).push(test);
+    else scope.tests.push(test);
     this.byId.set(id, test);
   }
 
@@ -248,10 +318,41 @@ export class Registry {
       throw new TypeError(`${kind}() expects a function; received ${typeof fn}`);
     }
     group[kind].push(fn);
+    if (fn.length >= 1 && !group.scope.vitest && !takesContext(fn)) doneStyleHooks.add(fn);
     const declared = { site: callerSite(this, Registry.prototype.addHook) };
     // Jest's and Vitest's per-hook timeout: `beforeAll(fn, 30_000)`.
     if (typeof timeout === "number" && timeout > 0) declared.timeout = timeout;
+    else if (runtimeConfig().hookTimeout !== undefined) declared.timeout = runtimeConfig().hookTimeout;
     group.hookSites[kind].push(declared);
+  }
+}
+
+// Runs the deferred bodies of `group`'s child groups, in order, each one's own children after
+// it (Vitest's collection order).
+function collectChildren(registry, group) {
+  for (const child of group.children ?? []) {
+    if (!(child instanceof Group) || child.body === undefined) continue;
+    const body = child.body;
+    child.body = undefined;
+    registry.current = child;
+    child.scope.allocator.stack = child.frames;
+    child.frames = undefined;
+    const returned = body.call(undefined);
+    if (returned !== null && typeof returned === "object" && typeof returned.then === "function") {
+      throw new Error(
+        `describe(${JSON.stringify(child.name)}) returned a promise. Tests must be declared ` +
+          `synchronously; move the asynchronous work into beforeAll().`,
+      );
+    }
+    collectChildren(registry, child);
+  }
+}
+
+// The tests under `group`, in declaration order.
+function flatten(group, into) {
+  for (const child of group.children ?? []) {
+    if (child instanceof Group) flatten(child, into);
+    else into.push(child);
   }
 }
 
@@ -472,12 +573,12 @@ function requireTestFunction(kind, mode, args) {
   }
 }
 
-function makeTest(kind, mode, failing = false) {
+function makeTest(kind, mode, failing = false, extra = NO_OPTIONS) {
   const body = (fn) => (failing && typeof fn === "function" ? expectFailure(kind, fn) : fn);
   const declare = (name, first, second, third) => {
     const args = testArguments(kind, name, first, second, third);
     requireTestFunction(kind, mode, args);
-    registry.addTest(mode, args.name, args.options, body(args.fn));
+    registry.addTest(mode, args.name, args.options, body(args.fn), extra);
   };
   declare.each = (...table) => (template, ...rest) => {
     const { rows, byKey } = eachTable(table);
@@ -485,10 +586,34 @@ function makeTest(kind, mode, failing = false) {
       const name = eachName(testName(template), row, index, byKey);
       const args = testArguments(kind, name, ...rest);
       requireTestFunction(kind, mode, args);
-      registry.addTest(mode, args.name, args.options, body(args.fn && bindRow(args.fn, row)));
+      registry.addTest(mode, args.name, args.options, body(args.fn && bindRow(args.fn, row)), extra);
+    });
+  };
+  // Vitest's `test.for(table)(name, (row, context) => ...)`: the row is one argument, not
+  // spread, and the test context comes second.
+  declare.for = (...table) => (template, ...rest) => {
+    const { rows, byKey } = eachTable(table);
+    const tagged = Array.isArray(table[0]) && Array.isArray(table[0].raw);
+    rows.forEach((row, index) => {
+      const name = eachName(testName(template), row, index, byKey);
+      const args = testArguments(kind, name, ...rest);
+      requireTestFunction(kind, mode, args);
+      const item = tagged || !Array.isArray(table[0][index]) ? row[0] : row;
+      const fn = args.fn && withRow(args.fn, item);
+      registry.addTest(mode, args.name, args.options, body(fn), { ...extra, contextual: true });
     });
   };
   return declare;
+}
+
+// The test function of one `test.for` row: the row, then the context. Fixtures are read from
+// the second parameter (`fixtureSource`).
+function withRow(fn, row) {
+  const forTest = function forTest(context) {
+    return fn.call(this, row, context);
+  };
+  forTest.fixtureSource = { fn, index: 1 };
+  return forTest;
 }
 
 // Jest's `test.failing`: the test passes when its body throws or rejects, and fails when it
@@ -496,10 +621,11 @@ function makeTest(kind, mode, failing = false) {
 function expectFailure(kind, fn) {
   const passedAnyway = () =>
     new Error(`${kind}.failing: the test passed even though it was declared failing. Remove .failing if it should pass.`);
-  return function failingTest() {
+  // Rest parameters keep its length 0: a Jest test that is not given a context gets no `done`.
+  const failingTest = function failingTest(...context) {
     let returned;
     try {
-      returned = fn.call(this);
+      returned = fn.apply(this, context);
     } catch {
       return undefined;
     }
@@ -513,6 +639,8 @@ function expectFailure(kind, fn) {
     }
     throw passedAnyway();
   };
+  failingTest.fixtureSource = fn.fixtureSource ?? { fn, index: 0 };
+  return failingTest;
 }
 
 // Keeps the done-callback convention: a function declaring more parameters than the row has
@@ -554,16 +682,22 @@ function makeDescribe(mode) {
 // runs one test at a time anyway, so both declare ordinary tests.
 const ORDER_MODIFIERS = ["concurrent", "sequential"];
 
-function makeTestApi(kind, withOrderModifiers = true) {
-  const api = makeTest(kind, "run");
+// `fixtures`: those of a `test.extend` API (null for the plain one).
+function makeTestApi(kind, withOrderModifiers = true, fixtures = null) {
+  const extra = fixtures === null ? NO_OPTIONS : { fixtures };
+  const api = makeTest(kind, "run", false, extra);
   if (withOrderModifiers) {
-    for (const modifier of ORDER_MODIFIERS) api[modifier] = makeTestApi(kind, false);
+    for (const modifier of ORDER_MODIFIERS) api[modifier] = makeTestApi(kind, false, fixtures);
   }
-  api.failing = makeTest(kind, "run", true);
-  api.skip = makeTest(kind, "skip");
-  api.only = makeTest(kind, "only");
-  api.skip.failing = makeTest(kind, "skip", true);
-  api.only.failing = makeTest(kind, "only", true);
+  api.failing = makeTest(kind, "run", true, extra);
+  // Vitest's name for Jest's `test.failing`.
+  api.fails = api.failing;
+  api.skip = makeTest(kind, "skip", false, extra);
+  api.only = makeTest(kind, "only", false, extra);
+  api.skip.failing = makeTest(kind, "skip", true, extra);
+  api.only.failing = makeTest(kind, "only", true, extra);
+  api.skip.fails = api.skip.failing;
+  api.only.fails = api.only.failing;
   // Vitest: `it.skipIf(condition)(name, fn)` skips when the condition holds, runIf when not.
   api.skipIf = (condition) => (condition ? api.skip : api);
   api.runIf = (condition) => (condition ? api : api.skip);
@@ -573,6 +707,8 @@ function makeTestApi(kind, withOrderModifiers = true) {
     }
     registry.addTest("todo", testName(name), NO_OPTIONS, undefined);
   };
+  // Vitest's fixtures: a new API whose tests get these values in their context (fixtures.js).
+  api.extend = (definitions) => makeTestApi(kind, true, extendFixtures(fixtures, definitions));
   return api;
 }
 

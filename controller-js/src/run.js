@@ -12,7 +12,11 @@
 // (10,000 trivial tests must run in well under half a second).
 
 import { checkAssertions, resetAssertions } from "./expect.js";
+import { tearDownFile } from "./fixtures.js";
 import { prepareFile, resetAfterFile } from "./jest-object.js";
+import { doneStyleHooks } from "./registry.js";
+import { takeSoftErrors } from "./soft.js";
+import { beginTest, callInContext, closingCallbacks, endTest, tearDownTest } from "./test-context.js";
 
 /** The outcome of a user function that threw, rejected or called `done(error)`. */
 class Failure {
@@ -117,12 +121,15 @@ export class Runner {
 
     resetAssertions();
     const start = performance.now();
+    // The test's context, fixtures and onTestFinished callbacks (test-context.js).
+    const state = beginTest(test);
+    const context = test.contextual ? state : null;
     let failure;
     let cleanups = null;
     setup: for (const group of lineage) {
       for (let index = 0; index < group.beforeEach.length; index++) {
         this.beginEachHook("beforeEach", group, index);
-        const outcome = yield invokeHook(group.beforeEach[index]);
+        const outcome = yield invokeHook(group.beforeEach[index], context, group);
         this.endEachHook();
         if (outcome instanceof Cleanup) (cleanups ??= []).push(outcome.fn);
         else if (outcome) {
@@ -132,17 +139,20 @@ export class Runner {
       }
     }
     if (!failure) {
-      failure = yield invoke(test.fn);
+      failure = yield invoke(test.fn, false, context);
       if (!failure) {
         const unmet = checkAssertions();
         if (unmet) failure = new Failure(unmet);
       }
     }
+    // expect.soft failures: the test fails with all of them (and what it threw besides).
+    const soft = takeSoftErrors(failure?.error);
+    if (soft !== undefined) failure = new Failure(soft);
     for (let level = lineage.length - 1; level >= 0; level--) {
       const { afterEach } = lineage[level];
       for (let index = 0; index < afterEach.length; index++) {
         this.beginEachHook("afterEach", lineage[level], index);
-        const hookFailure = yield invoke(afterEach[index]);
+        const hookFailure = yield invoke(afterEach[index], false, context, lineage[level]);
         this.endEachHook();
         failure ??= hookFailure;
       }
@@ -154,6 +164,19 @@ export class Runner {
         failure ??= cleanupFailure;
       }
     }
+    // Fixture teardowns, then onTestFinished and (on failure) onTestFailed callbacks, as Vitest.
+    if (state.teardowns.length > 0 || state.abort !== undefined) {
+      const teardownFailure = yield invoke(() => tearDownTest(state));
+      failure ??= teardownFailure;
+    }
+    const closing = closingCallbacks(state, failure?.error);
+    if (closing !== null) {
+      for (const callback of closing) {
+        const callbackFailure = yield invoke(callback);
+        failure ??= callbackFailure;
+      }
+    }
+    endTest();
     const durationMs = performance.now() - start;
     return failure
       ? { status: "failed", durationMs, error: failure.error }
@@ -214,6 +237,8 @@ export class Runner {
       // A file's root group closes when its last test is done: undo its spies, fake timers and
       // stubbed globals, as Jest's fresh environment per file would.
       if (this.open.length === 0) {
+        const fixtureFailure = yield invoke(() => tearDownFile(group));
+        if (fixtureFailure) this.reportHookError(`tearing down the file fixtures of ${group.hookOrigin}`, fixtureFailure.error);
         for (const error of resetAfterFile(group)) this.reportHookError(`cleaning up after ${group.hookOrigin}`, error);
         try {
           this.fileDone(group);
@@ -253,13 +278,19 @@ async function driveAsync(runner, steps, pending) {
 /**
  * Calls a test or hook function. Returns undefined on synchronous success, a Failure when it
  * threw, or a promise (never rejecting) of either when it is asynchronous. For a before-hook
- * (`asHook`), a function it returns or resolves to comes back as a Cleanup.
+ * (`asHook`), a function it returns or resolves to comes back as a Cleanup. With `state` (a
+ * test that has Vitest's context) the function gets the context, and a hook the group as its
+ * second argument, unless it is a Jest hook that takes `done`.
  */
-function invoke(fn, asHook = false) {
+function invoke(fn, asHook = false, state = null, group = undefined) {
   let returned;
   try {
-    if (fn.length >= 1) return invokeWithDone(fn);
-    returned = fn.call(undefined);
+    if (state !== null && !(fn.length >= 1 && doneStyleHooks.has(fn))) {
+      returned = callInContext(state, fn, group);
+    } else {
+      if (fn.length >= 1) return invokeWithDone(fn);
+      returned = fn.call(undefined);
+    }
   } catch (error) {
     return new Failure(error);
   }
@@ -280,7 +311,7 @@ function outcomeOf(returned, asHook) {
 }
 
 /** Calls a before-hook: see invoke. */
-const invokeHook = (fn) => invoke(fn, true);
+const invokeHook = (fn, state = null, group = undefined) => invoke(fn, true, state, group);
 
 // A mock is not a cleanup: Jest-style `beforeEach(() => (spy = jest.spyOn(...)))` returns one
 // by accident of the arrow, and Jest ignores what hooks return.

@@ -6,6 +6,7 @@
 use super::blame::{display_site, load_stalled, Ending, RunningHook};
 use super::realms::file_steps;
 use super::reconcile::{planned_scheduled, reconcile, Disposition, Scheduled};
+use super::file_snapshots;
 use super::snapshots;
 use super::{FailFast, RunStats};
 use crate::events::{Emitter, EventKind, Outcome, TestId, TestInfo};
@@ -516,14 +517,20 @@ impl<L: Launch> Driver<'_, '_, L> {
         let load = self.command_id();
         // Read at every start, so a runtime restarted after a crash sees what was written since.
         let only = &self.only;
-        let files = self
-            .settings
-            .suite
-            .files
-            .iter()
-            .filter(|file| file.selected && (only.is_empty() || only.contains(&file.path)))
-            .map(|file| file.path.as_str());
-        let setup = snapshots::read_setup(self.settings.root, files, self.settings.snapshot_update);
+        let chosen = || {
+            self.settings
+                .suite
+                .files
+                .iter()
+                .filter(|file| file.selected && (only.is_empty() || only.contains(&file.path)))
+        };
+        let setup = snapshots::read_setup(
+            self.settings.root,
+            chosen().map(|file| file.path.as_str()),
+            self.settings.snapshot_update,
+        );
+        let vitest = chosen().filter(|file| file.imports_vitest()).map(|file| file.path.clone()).collect();
+        let file_snapshots = file_snapshots::read_file_snapshots(self.settings.root, chosen());
         let _ = live.conn.outbox.send(HostMessage::Load {
             run: epoch,
             id: load,
@@ -532,6 +539,8 @@ impl<L: Launch> Driver<'_, '_, L> {
             skip: self.load_skip.clone(),
             only: self.only.clone(),
             fresh,
+            vitest,
+            file_snapshots,
         });
         load
     }
@@ -1066,6 +1075,18 @@ impl<L: Launch> Driver<'_, '_, L> {
             }
             ControllerMessage::SnapshotFile { run, file, content, counts } if run == live.epoch => {
                 self.snapshot_file(file, content, counts);
+            }
+            ControllerMessage::FileSnapshot { run, path, content } if run == live.epoch => {
+                let files = self.settings.suite.files.iter().filter(|file| file.selected);
+                if let Err(message) = file_snapshots::write_file_snapshot(self.settings.root, files, &path, &content) {
+                    self.stats.runtime_errors += 1;
+                    self.emitter.emit(EventKind::RuntimeError {
+                        suite: self.suite_id(),
+                        origin: format!("writing the file snapshot {path}"),
+                        error: error_info("SnapshotError", message),
+                        stats: *self.stats,
+                    });
+                }
             }
             // Replies of an abandoned epoch, or a pong: nothing to do.
             _ => {}
