@@ -59,12 +59,18 @@ function pollMatcher(expect, fn, { interval, timeout }, negated, name, args) {
     (result ??= new Promise((resolve, reject) => {
       let lastError;
       let waiting;
+      let inFlight = false;
       let timedOut = false;
+      // At the deadline a last attempt runs (now, or when the one in flight fails), as Vitest's.
       const deadline = realSetTimeout(() => {
         timedOut = true;
-        realClearTimeout(waiting);
+        if (!inFlight) {
+          realClearTimeout(waiting);
+          attempt();
+        }
       }, timeout);
       const attempt = async () => {
+        inFlight = true;
         try {
           const value = await fn();
           const expectation = negated ? expect(value).not : expect(value);
@@ -73,6 +79,7 @@ function pollMatcher(expect, fn, { interval, timeout }, negated, name, args) {
           resolve();
         } catch (error) {
           lastError = error;
+          inFlight = false;
           if (timedOut) {
             realClearTimeout(deadline);
             reject(timeoutError(lastError, callSite));

@@ -4,9 +4,9 @@
 //! crashes by restarting the runtime and continuing with the next test.
 
 use super::blame::{display_site, load_stalled, Ending, RunningHook};
+use super::file_snapshots;
 use super::realms::file_steps;
 use super::reconcile::{planned_scheduled, reconcile, Disposition, Scheduled};
-use super::file_snapshots;
 use super::snapshots;
 use super::{FailFast, RunStats};
 use crate::events::{Emitter, EventKind, Outcome, TestId, TestInfo};

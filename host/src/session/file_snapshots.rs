@@ -121,10 +121,7 @@ mod tests {
             ["./__snapshots__/page.html", "../out/x.txt", "plain.txt"].map(String::from)
         );
         let dir = Path::new("test/unit");
-        assert_eq!(
-            under_root(dir, "./__snapshots__/page.html").as_deref(),
-            Some("test/unit/__snapshots__/page.html")
-        );
+        assert_eq!(under_root(dir, "./__snapshots__/page.html").as_deref(), Some("test/unit/__snapshots__/page.html"));
         assert_eq!(under_root(dir, "../out/x.txt").as_deref(), Some("test/out/x.txt"));
         assert_eq!(under_root(dir, "../../../etc/passwd"), None);
         assert_eq!(under_root(dir, "/etc/passwd"), None);
