@@ -573,8 +573,9 @@ function requireTestFunction(kind, mode, args) {
   }
 }
 
+// `failing`: false, or the modifier that declared the test failing (`failing`, Vitest's `fails`).
 function makeTest(kind, mode, failing = false, extra = NO_OPTIONS) {
-  const body = (fn) => (failing && typeof fn === "function" ? expectFailure(kind, fn) : fn);
+  const body = (fn) => (failing && typeof fn === "function" ? expectFailure(`${kind}.${failing}`, fn) : fn);
   const declare = (name, first, second, third) => {
     const args = testArguments(kind, name, first, second, third);
     requireTestFunction(kind, mode, args);
@@ -618,9 +619,10 @@ function withRow(fn, row) {
 
 // Jest's `test.failing`: the test passes when its body throws or rejects, and fails when it
 // does not. (Hooks still count as usual.)
-function expectFailure(kind, fn) {
+function expectFailure(declared, fn) {
+  const modifier = declared.slice(declared.indexOf("."));
   const passedAnyway = () =>
-    new Error(`${kind}.failing: the test passed even though it was declared failing. Remove .failing if it should pass.`);
+    new Error(`${declared}: the test passed even though it was declared failing. Remove ${modifier} if it should pass.`);
   // Rest parameters keep its length 0: a Jest test that is not given a context gets no `done`.
   const failingTest = function failingTest(...context) {
     let returned;
@@ -689,15 +691,15 @@ function makeTestApi(kind, withOrderModifiers = true, fixtures = null) {
   if (withOrderModifiers) {
     for (const modifier of ORDER_MODIFIERS) api[modifier] = makeTestApi(kind, false, fixtures);
   }
-  api.failing = makeTest(kind, "run", true, extra);
+  api.failing = makeTest(kind, "run", "failing", extra);
   // Vitest's name for Jest's `test.failing`.
-  api.fails = api.failing;
+  api.fails = makeTest(kind, "run", "fails", extra);
   api.skip = makeTest(kind, "skip", false, extra);
   api.only = makeTest(kind, "only", false, extra);
-  api.skip.failing = makeTest(kind, "skip", true, extra);
-  api.only.failing = makeTest(kind, "only", true, extra);
-  api.skip.fails = api.skip.failing;
-  api.only.fails = api.only.failing;
+  api.skip.failing = makeTest(kind, "skip", "failing", extra);
+  api.only.failing = makeTest(kind, "only", "failing", extra);
+  api.skip.fails = makeTest(kind, "skip", "fails", extra);
+  api.only.fails = makeTest(kind, "only", "fails", extra);
   // Vitest: `it.skipIf(condition)(name, fn)` skips when the condition holds, runIf when not.
   api.skipIf = (condition) => (condition ? api.skip : api);
   api.runIf = (condition) => (condition ? api : api.skip);

@@ -69,5 +69,5 @@ function messageOf(error) {
 }
 
 function indent(text) {
-  return text.replaceAll("\n", "\n   ");
+  return text.replace(/\n(?=.)/g, "\n   ");
 }
