@@ -205,7 +205,7 @@ export class Runner {
       for (let index = 0; index < group.beforeAll.length; index++) {
         // Announced before the call: a beforeAll that spins never gets to say so afterwards.
         this.hookStarted("beforeAll", group, index);
-        const outcome = yield invokeHook(group.beforeAll[index]);
+        const outcome = yield invokeHook(group.beforeAll[index], null, group);
         this.hookFinished();
         if (outcome instanceof Cleanup) (entry.cleanups ??= []).push(outcome.fn);
         else if (outcome) {
@@ -222,7 +222,7 @@ export class Runner {
       if (!setUp) continue;
       for (let index = 0; index < group.afterAll.length; index++) {
         this.hookStarted("afterAll", group, index);
-        const failure = yield invoke(group.afterAll[index]);
+        const failure = yield invoke(group.afterAll[index], false, null, group);
         this.hookFinished();
         if (failure) this.reportHookError(`afterAll hook of ${group.hookOrigin}`, failure.error);
       }
@@ -285,12 +285,12 @@ async function driveAsync(runner, steps, pending) {
 function invoke(fn, asHook = false, state = null, group = undefined) {
   let returned;
   try {
-    if (state !== null && !(fn.length >= 1 && doneStyleHooks.has(fn))) {
-      returned = callInContext(state, fn, group);
-    } else {
-      if (fn.length >= 1) return invokeWithDone(fn);
-      returned = fn.call(undefined);
+    if (fn.length >= 1 && (doneStyleHooks.has(fn) || (state === null && group?.scope.vitest !== true))) {
+      return invokeWithDone(fn);
     }
+    // A test with a context, or a beforeAll/afterAll hook of a `vitest` file, which gets its
+    // group as Vitest's get their suite.
+    returned = state !== null ? callInContext(state, fn, group) : fn.call(undefined, group);
   } catch (error) {
     return new Failure(error);
   }

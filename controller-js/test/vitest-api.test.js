@@ -83,6 +83,10 @@ test("a describe body that throws in a vitest file is the file's load error", as
 test("test context: task, expect, and hooks get it in vitest files", async () => {
   const contexts = [];
   const { results } = await run(() => {
+    // A synchronous beforeAll with a parameter gets its suite, not a `done` to wait for.
+    proctor.beforeAll((suite) => {
+      contexts.push(`suite ${suite.name}`);
+    });
     beforeEach((context) => {
       context.fromHook = 1;
     });
@@ -95,7 +99,7 @@ test("test context: task, expect, and hooks get it in vitest files", async () =>
     });
   });
   assert.deepEqual(statuses(results), { "sync test with a context param": "passed", destructured: "passed" });
-  assert.deepEqual(contexts, ["sync test with a context param", 1]);
+  assert.deepEqual(contexts, [`suite ${FILE}`, "sync test with a context param", 1]);
 });
 
 test("a destructured parameter gets the context in any file; a plain one stays Jest's done", async () => {
