@@ -37,7 +37,26 @@ export function extendFixtures(inherited, definitions) {
     return new Fixture(prop, value, {});
   });
   const names = new Set(added.map((fixture) => fixture.prop));
-  const all = [...(inherited ?? []).filter((fixture) => !names.has(fixture.prop)), ...added];
+  const kept = (inherited ?? []).filter((fixture) => !names.has(fixture.prop));
+  const all = [...kept, ...added];
+  // A kept fixture that depends on a replaced one (or on one that does, and so on) now depends
+  // on the replacement (through a copy: the API extended keeps its own).
+  const replaced = new Map();
+  for (const fixture of inherited ?? []) {
+    if (names.has(fixture.prop)) replaced.set(fixture, added.find((other) => other.prop === fixture.prop));
+  }
+  for (let changed = replaced.size > 0; changed; ) {
+    changed = false;
+    for (let index = 0; index < kept.length; index++) {
+      const fixture = all[index];
+      if (fixture.deps === null || !fixture.deps.some((dep) => replaced.has(dep))) continue;
+      const copy = Object.assign(Object.create(Fixture.prototype), fixture);
+      copy.deps = fixture.deps.map((dep) => replaced.get(dep) ?? dep);
+      replaced.set(fixture, copy);
+      all[index] = copy;
+      changed = true;
+    }
+  }
   for (const fixture of added) {
     if (!fixture.isFn) continue;
     const used = usedProps(fixture.value, 0);

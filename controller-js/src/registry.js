@@ -291,7 +291,7 @@ export class Registry {
     const group = this.target("test", name);
     const { scope } = group;
     const { name: unique, id } = scope.allocator.test(name);
-    const fixtures = extra.fixtures ?? null;
+    const fixtures = scopedFixtures(group, extra.fixtures ?? null);
     const test = {
       id,
       file: scope.file,
@@ -325,6 +325,17 @@ export class Registry {
     else if (runtimeConfig().hookTimeout !== undefined) declared.timeout = runtimeConfig().hookTimeout;
     group.hookSites[kind].push(declared);
   }
+}
+
+// The fixtures a test of the API with `fixtures` gets inside `group`: those the API has, with
+// what `test.scoped(...)` on that API overrode in the group and the groups around it.
+function scopedFixtures(group, fixtures) {
+  if (fixtures === null) return null;
+  let scoped = fixtures;
+  for (const level of group.lineage) {
+    for (const entry of level.scopedFixtures ?? []) if (entry.base === fixtures) scoped = extendFixtures(scoped, entry.definitions);
+  }
+  return scoped;
 }
 
 // Runs the deferred bodies of `group`'s child groups, in order, each one's own children after
@@ -711,6 +722,14 @@ function makeTestApi(kind, withOrderModifiers = true, fixtures = null) {
   };
   // Vitest's fixtures: a new API whose tests get these values in their context (fixtures.js).
   api.extend = (definitions) => makeTestApi(kind, true, extendFixtures(fixtures, definitions));
+  // Vitest's `test.scoped({ name: value })`: inside the enclosing describe (or file), this API's
+  // tests get these fixtures instead.
+  api.scoped = (definitions) => {
+    if (fixtures === null) throw new TypeError(`${kind}.scoped() overrides fixtures: call it on an API made by ${kind}.extend()`);
+    extendFixtures(fixtures, definitions);
+    const group = registry.target(`${kind}.scoped`);
+    (group.scopedFixtures ??= []).push({ base: fixtures, definitions });
+  };
   return api;
 }
 

@@ -213,6 +213,25 @@ test("fixtures: a fixture whose setup throws fails the test; a non-destructured 
   assert.match(results["not destructured"].error.message, /must use object destructuring pattern/);
 });
 
+test("fixtures: test.scoped overrides a fixture inside its describe", async () => {
+  const { results } = await run(() => {
+    const api = proctor.test.extend({ mode: "default", label: async ({ mode }, use) => use(`label ${mode}`) });
+    describe("scoped", () => {
+      api.scoped({ mode: "scoped" });
+      api("sees the override, also through a dependency", ({ mode, label }) => {
+        expect(mode).toBe("scoped");
+        expect(label).toBe("label scoped");
+      });
+    });
+    api("outside keeps the default", ({ mode }) => expect(mode).toBe("default"));
+  });
+  assert.deepEqual(statuses(results), {
+    "scoped > sees the override, also through a dependency": "passed",
+    "outside keeps the default": "passed",
+  });
+  assert.throws(() => proctor.test.scoped({}), /call it on an API made by test\.extend/);
+});
+
 test("test.for: the row is one argument and the context comes second", async () => {
   const seen = [];
   const { names, results } = await run(() => {
