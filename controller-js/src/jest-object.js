@@ -27,7 +27,7 @@ import {
   unmockModule,
 } from "./module-mocks.js";
 import { replaceProperty, restoreAllReplaced, restoreReplacedOf, setReplacementOwner } from "./replace-property.js";
-import { applyFileTimers, removeLeftoverFakes, timerApi, useRealTimers } from "./timers.js";
+import { applyFileTimers, isFakeTimers, now, removeLeftoverFakes, timerApi, useRealTimers } from "./timers.js";
 import { guardUnsupported } from "./unsupported.js";
 import { resetConfig, setConfig } from "./vi-config.js";
 import { waitFor, waitUntil } from "./wait.js";
@@ -49,6 +49,34 @@ function unstubAllGlobals() {
   const stubbed = [...stubbedGlobals].reverse();
   stubbedGlobals.clear();
   for (const [name, descriptor] of stubbed) restoreGlobal(name, descriptor);
+}
+
+// Vite's boolean variables, which Vitest stores as "1" or "".
+const ENV_BOOLEANS = ["PROD", "DEV", "SSR"];
+
+// Environment variables replaced with vi.stubEnv, with what to put back (undefined: unset).
+const stubbedEnv = new Map();
+
+// Vitest's vi.stubEnv: `process.env` is what proctor's runtimes have (Vite's import.meta.env is
+// not there to stub).
+function stubEnv(name, value) {
+  const env = globalThis.process?.env;
+  if (env === undefined) throw new TypeError("vi.stubEnv() needs process.env, which this runtime does not have");
+  if (!stubbedEnv.has(name)) stubbedEnv.set(name, Object.prototype.hasOwnProperty.call(env, name) ? env[name] : undefined);
+  if (value === undefined) delete env[name];
+  else env[name] = ENV_BOOLEANS.includes(name) ? (value ? "1" : "") : String(value);
+  return mocker;
+}
+
+function unstubAllEnvs() {
+  const env = globalThis.process?.env;
+  for (const [name, value] of [...stubbedEnv].reverse()) {
+    if (env === undefined) break;
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  stubbedEnv.clear();
+  return mocker;
 }
 
 let warnedAboutSetTimeout = false;
@@ -101,6 +129,10 @@ export const mocker = {
   isolateModules: chained(isolateModules),
   isolateModulesAsync: isolateModules,
   ...timerApi,
+  /** Vitest's: the fake clock's time as a Date, or null under real timers. */
+  getMockedSystemTime: () => (isFakeTimers() ? new Date(now()) : null),
+  stubEnv,
+  unstubAllEnvs,
   // The host enforces timeouts from the plan, which a call at run time cannot change.
   setTimeout() {
     if (warnedAboutSetTimeout) return;
@@ -144,6 +176,7 @@ export function resetAfterFile(fileRoot) {
     () => restoreReplacedOf(fileRoot),
     removeLeftoverFakes,
     unstubAllGlobals,
+    unstubAllEnvs,
     dropModuleMocks,
     resetConfig,
   ];

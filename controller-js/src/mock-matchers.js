@@ -235,6 +235,47 @@ function calledInOrder(name, receivedFirst) {
   };
 }
 
+// Vitest's toHaveResolved family: the same questions as toHaveReturned's, about the values the
+// returned promises fulfilled with (`mock.settledResults`).
+function resolved(name, kind) {
+  return function (received, ...args) {
+    const position = kind === "nth" ? args.shift() : undefined;
+    requireMock(name, this, received, kind === "times" ? "expected" : kind === "nth" ? "n, expected" : kind === "any" ? "" : "expected");
+    if (kind === "nth") requirePosition(name, this, position);
+    const settled = received.mock.settledResults;
+    const fulfilled = settled.filter((result) => result.type === "fulfilled");
+    const expected = args[0];
+    const matches = (result) => result !== undefined && result.type === "fulfilled" && equals(result.value, expected);
+    let pass;
+    let wanted;
+    if (kind === "any") {
+      pass = fulfilled.length > 0;
+      wanted = "to have resolved";
+    } else if (kind === "times") {
+      requireCount(name, this, expected, "expected");
+      pass = fulfilled.length === expected;
+      wanted = `to have resolved ${expected} times`;
+    } else if (kind === "with") {
+      pass = settled.some(matches);
+      wanted = `to have resolved with: ${show(expected)}`;
+    } else if (kind === "last") {
+      pass = matches(settled.at(-1));
+      wanted = `to have last resolved with: ${show(expected)}`;
+    } else {
+      pass = matches(settled[position - 1]);
+      wanted = `to have resolved with ${show(expected)} in settled result ${position}`;
+    }
+    return {
+      pass,
+      message: () =>
+        `${matcherHint(name, this, { expected: kind === "any" ? "" : kind === "nth" ? "n, expected" : "expected" })}\n\n` +
+        `Expected the mock${mockName(received)} ${this.isNot ? "not " : ""}${wanted}\n` +
+        `${listed("Received", settled, (result) => `${result.type} ${show(result.value)}`)}\n\n` +
+        `Number of settled promises: ${settled.length}`,
+    };
+  };
+}
+
 /** The mock matchers by name, Jest's current names and its older aliases. */
 export const mockMatchers = {
   toHaveBeenCalled: called("toHaveBeenCalled"),
@@ -260,5 +301,10 @@ export const mockMatchers = {
   toHaveLastReturnedWith: returnedWith("toHaveLastReturnedWith", "last"),
   lastReturnedWith: returnedWith("lastReturnedWith", "last"),
   toHaveNthReturnedWith: returnedWith("toHaveNthReturnedWith", "nth"),
+  toHaveResolved: resolved("toHaveResolved", "any"),
+  toHaveResolvedTimes: resolved("toHaveResolvedTimes", "times"),
+  toHaveResolvedWith: resolved("toHaveResolvedWith", "with"),
+  toHaveLastResolvedWith: resolved("toHaveLastResolvedWith", "last"),
+  toHaveNthResolvedWith: resolved("toHaveNthResolvedWith", "nth"),
   nthReturnedWith: returnedWith("nthReturnedWith", "nth"),
 };

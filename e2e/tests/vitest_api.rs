@@ -49,7 +49,7 @@ fn assert_suite(project: &Project, out: &Output) {
     let poll = message(out, "test/async-api.test.js::expect.poll fails after its timeout");
     assert!(poll.starts_with("Matcher did not succeed in time."), "{poll}");
     let missing = message(out, "test/async-api.test.js::a missing Vitest name fails naming itself");
-    assert!(missing.contains("vi.stubEnv() is not supported by proctor"), "{missing}");
+    assert!(missing.contains("vi.mockObject() is not supported by proctor"), "{missing}");
     let fails = message(out, "test/collect.test.js::it.fails fails when the body passes");
     assert!(fails.contains("it.fails: the test passed"), "{fails}");
 
