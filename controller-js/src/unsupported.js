@@ -83,8 +83,9 @@ export function unsupported(label, name) {
  */
 export function guardUnsupported(object, label) {
   const names = KNOWN_NAMES[label];
-  const parent = Object.getPrototypeOf(object);
-  const guard = new Proxy(parent ?? Object.create(null), {
+  // The target inherits from the old prototype, so the chain (and `instanceof`) goes on
+  // through it: `expect instanceof Function` stays true.
+  const guard = new Proxy(Object.create(Object.getPrototypeOf(object)), {
     get(target, key, receiver) {
       if (typeof key === "string" && names.has(key) && !(key in target)) throw unsupported(label, key);
       return Reflect.get(target, key, receiver);

@@ -692,4 +692,8 @@ test("names Jest or Vitest has and proctor lacks fail naming themselves", () => 
   assert.equal(vi.somethingElse, undefined);
   assert.equal(expect(1).notAMatcher, undefined);
   assert.equal(typeof expect.call, "function");
+  assert.ok(expect instanceof Function);
+  assert.ok(Function.prototype.isPrototypeOf(expect));
+  assert.ok(expect(1) instanceof Object);
+  assert.equal(String(vi), "[object Object]");
 });
