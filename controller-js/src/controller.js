@@ -392,7 +392,7 @@ async function loadOneByOne(files, progress, prepare) {
     try {
       if (prepare !== undefined) await prepare(entry);
       await importFile();
-      registry.collect(file);
+      await registry.collect(file);
       registry.settleFile(file, false);
     } catch (error) {
       registry.settleFile(file, true);

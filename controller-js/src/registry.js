@@ -111,22 +111,30 @@ export class Registry {
   /**
    * Runs the describe bodies a `vitest` file deferred (each after its parent's body, as Vitest
    * collects), and then lists its tests in source order. A no-op for other files; what a body
-   * throws is the file's load error.
+   * throws is the file's load error. Returns a promise when a body is async (Vitest awaits
+   * them): declarations after its `await` still go into its group.
    */
   collect(file) {
     const scope = this.scopes.get(file);
-    if (scope === undefined || !scope.vitest) return;
+    if (scope === undefined || !scope.vitest) return undefined;
     const outer = this.current;
     const outerStack = scope.allocator.stack;
-    try {
-      collectChildren(this, scope.root);
-    } finally {
+    const done = () => {
       this.current = outer;
       scope.allocator.stack = outerStack;
+      const tests = [];
+      flatten(scope.root, tests);
+      scope.tests = tests;
+    };
+    let pending;
+    try {
+      pending = collectChildren(this, scope.root);
+    } catch (error) {
+      done();
+      throw error;
     }
-    const tests = [];
-    flatten(scope.root, tests);
-    scope.tests = tests;
+    if (pending === undefined) return done();
+    return pending.finally(done);
   }
 
   /** Tests in plan order: grouped by file, in the order the files were added, each in source order. */
@@ -339,24 +347,33 @@ function scopedFixtures(group, fixtures) {
 }
 
 // Runs the deferred bodies of `group`'s child groups, in order, each one's own children after
-// it (Vitest's collection order).
-function collectChildren(registry, group) {
-  for (const child of group.children ?? []) {
+// it (Vitest's collection order). Synchronous until a body returns a promise; from there on it
+// returns a promise and awaits each body.
+function collectChildren(registry, group, from = 0) {
+  const children = group.children ?? [];
+  for (let index = from; index < children.length; index++) {
+    const child = children[index];
     if (!(child instanceof Group) || child.body === undefined) continue;
     const body = child.body;
     child.body = undefined;
-    registry.current = child;
-    child.scope.allocator.stack = child.frames;
+    const frames = child.frames;
     child.frames = undefined;
+    registry.current = child;
+    child.scope.allocator.stack = frames;
     const returned = body.call(undefined);
     if (returned !== null && typeof returned === "object" && typeof returned.then === "function") {
-      throw new Error(
-        `describe(${JSON.stringify(child.name)}) returned a promise. Tests must be declared ` +
-          `synchronously; move the asynchronous work into beforeAll().`,
-      );
+      return Promise.resolve(returned)
+        .then(() => {
+          registry.current = child;
+          child.scope.allocator.stack = frames;
+          return collectChildren(registry, child);
+        })
+        .then(() => collectChildren(registry, group, index + 1));
     }
-    collectChildren(registry, child);
+    const nested = collectChildren(registry, child);
+    if (nested !== undefined) return nested.then(() => collectChildren(registry, group, index + 1));
   }
+  return undefined;
 }
 
 // The tests under `group`, in declaration order.

@@ -53,6 +53,22 @@ test("vitest files: describe bodies run after the top level, tests keep source o
   assert.ok(Object.values(results).every((result) => result.status === "passed"));
 });
 
+test("vitest files: an async describe body is awaited, and what it declares after an await stays in it", async () => {
+  const { names, results } = await run(() => {
+    describe("async", async () => {
+      it("before the await", () => {});
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      it("after the await", () => {});
+      describe("nested", () => {
+        it("deep", () => {});
+      });
+    });
+    it("top", () => {});
+  });
+  assert.deepEqual(names, ["async > before the await", "async > after the await", "async > nested > deep", "top"]);
+  assert.ok(Object.values(results).every((result) => result.status === "passed"));
+});
+
 test("other files keep Jest's immediate collection", async () => {
   const seen = [];
   let later = "not yet";

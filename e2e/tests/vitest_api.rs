@@ -1,7 +1,7 @@
 //! End to end: the Vitest API of issue 14 point 4, in node and in real headless Chromium. The
 //! test files import from `vitest` (a stand-in package re-exporting proctor's API), so the host
 //! names them in `load` and they are collected as Vitest collects: a describe body runs after
-//! the file's top level and may use a `const` declared below it, while a file importing
+//! the file's top level and may use a `const` declared below it (an async one is awaited), while a file importing
 //! `proctor` keeps Jest's immediate collection. Also: `it.fails`, `test.extend` fixtures (with
 //! `use`, dependencies, `auto`, a file-scoped one, chained `extend`, and a `beforeEach` that
 //! destructures a fixture), `test.for`, `onTestFinished`, `expect.poll`, `expect.soft`,
@@ -20,6 +20,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("test/async-api.test.js::file snapshot", "passed"),
     ("test/collect.test.js::deferred::sees a const declared below it", "passed"),
     ("test/collect.test.js::deferred::nested::runs after its parent's body", "passed"),
+    ("test/collect.test.js::async body::declared after an await", "passed"),
     ("test/collect.test.js::top-level test after the describe keeps its place", "passed"),
     ("test/collect.test.js::it.fails passes when the body fails", "passed"),
     ("test/collect.test.js::it.fails fails when the body passes", "failed"),
