@@ -29,7 +29,7 @@ import {
 import { replaceProperty, restoreAllReplaced, restoreReplacedOf, setReplacementOwner } from "./replace-property.js";
 import { applyFileTimers, isFakeTimers, now, removeLeftoverFakes, timerApi, useRealTimers } from "./timers.js";
 import { guardUnsupported } from "./unsupported.js";
-import { resetConfig, setConfig } from "./vi-config.js";
+import { resetConfig, resetConfigOf, setConfig } from "./vi-config.js";
 import { waitFor, waitUntil } from "./wait.js";
 
 /** `jest.mocked(x)` / `vi.mocked(x)`: a typing helper that returns its argument. */
@@ -178,7 +178,7 @@ export function resetAfterFile(fileRoot) {
     unstubAllGlobals,
     unstubAllEnvs,
     dropModuleMocks,
-    resetConfig,
+    () => resetConfigOf(fileRoot),
   ];
   for (const step of steps) {
     try {

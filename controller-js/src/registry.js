@@ -12,7 +12,7 @@
 import { eachName, eachTable } from "./each.js";
 import { extendFixtures, takesContext } from "./fixtures.js";
 import { IdAllocator } from "./ids.js";
-import { runtimeConfig } from "./vi-config.js";
+import { configOf } from "./vi-config.js";
 
 /**
  * Hooks that take Jest's `done` callback rather than Vitest's context: a parameter that is not
@@ -307,7 +307,7 @@ export class Registry {
       name: unique,
       mode: mode === "todo" ? "todo" : inheritMode(group.mode, mode),
       tags: mergeTags(group.tags, options.tags),
-      timeout: options.timeout ?? runtimeConfig().testTimeout,
+      timeout: options.timeout ?? configOf(group.lineage[0]).testTimeout,
       fn,
       group,
       // Gets Vitest's test context (run.js): a `vitest` file, fixtures, or a destructured
@@ -330,7 +330,7 @@ export class Registry {
     const declared = { site: callerSite(this, Registry.prototype.addHook) };
     // Jest's and Vitest's per-hook timeout: `beforeAll(fn, 30_000)`.
     if (typeof timeout === "number" && timeout > 0) declared.timeout = timeout;
-    else if (runtimeConfig().hookTimeout !== undefined) declared.timeout = runtimeConfig().hookTimeout;
+    else if (configOf(group.lineage[0]).hookTimeout !== undefined) declared.timeout = configOf(group.lineage[0]).hookTimeout;
     group.hookSites[kind].push(declared);
   }
 }

@@ -2,22 +2,36 @@
 // `testTimeout` and `hookTimeout` as Vitest does: to the tests and hooks declared from then on
 // (a file importing `vitest` declares the tests of its describe blocks after its top level, so a
 // top-level setConfig reaches them). The host enforces each test's timeout, which the test
-// carries in `loaded`. Other keys are accepted with a warning naming them. The config goes back
-// to the suite's when the file that changed it is done.
+// carries in `loaded`. Other keys are accepted with a warning naming them.
+//
+// The config belongs to the test file that set it (files load together here, where Vitest gives
+// each its own worker state) and goes back to the suite's when that file is done.
+
+import { registry } from "./registry.js";
+import { runningTest } from "./test-context.js";
 
 const APPLIED = ["testTimeout", "hookTimeout"];
-let config = {};
+const NONE = Object.freeze({});
+// File root group (or null: outside any file) → its config.
+const configs = new Map();
 const warned = new Set();
 
-/** The timeouts set with vi.setConfig, or undefined: `{ testTimeout?, hookTimeout? }`. */
-export function runtimeConfig() {
-  return config;
+// The file a call belongs to: the one loading, else the one whose test runs.
+function owner() {
+  return registry.loadingFileRoot() ?? runningTest()?.test.group.lineage[0] ?? null;
+}
+
+/** The timeouts vi.setConfig set for the file of `fileRoot`: `{ testTimeout?, hookTimeout? }`. */
+export function configOf(fileRoot) {
+  if (configs.size === 0) return NONE;
+  return configs.get(fileRoot) ?? configs.get(null) ?? NONE;
 }
 
 /** Vitest's `vi.setConfig`. */
 export function setConfig(options) {
   if (options === null || typeof options !== "object") throw new TypeError("vi.setConfig expects an object");
-  const next = { ...config };
+  const root = owner();
+  const next = { ...(configs.get(root) ?? {}) };
   for (const [key, value] of Object.entries(options)) {
     if (APPLIED.includes(key)) {
       if (typeof value !== "number" || !(value >= 0)) throw new TypeError(`vi.setConfig: ${key} must be a non-negative number of milliseconds`);
@@ -27,10 +41,15 @@ export function setConfig(options) {
       console.warn(`vi.setConfig({ ${key} }) is not supported by proctor and is ignored (only testTimeout and hookTimeout are)`);
     }
   }
-  config = next;
+  configs.set(root, next);
 }
 
-/** Vitest's `vi.resetConfig`: the suite's config again. */
+/** Vitest's `vi.resetConfig`: the suite's config again, for the calling file. */
 export function resetConfig() {
-  config = {};
+  configs.delete(owner());
+}
+
+/** Forgets what the file of `fileRoot` set; called when it is done. */
+export function resetConfigOf(fileRoot) {
+  configs.delete(fileRoot);
 }

@@ -614,6 +614,26 @@ test("vi.setConfig: testTimeout and hookTimeout reach what is declared after it;
   });
   const { loaded: reset } = await run(() => it("after reset", () => {}));
   assert.equal(reset.tests[0].timeout, undefined);
+
+  // Files load together here: one file's config does not reach another's tests.
+  const two = startController([
+    {
+      file: "test/a.test.js",
+      load: async () => {
+        vi.setConfig({ testTimeout: 777 });
+        it("a", () => {});
+      },
+    },
+    { file: "test/b.test.js", load: async () => it("b", () => {}) },
+  ]);
+  const both = await two.command({ type: "load" });
+  assert.deepEqual(
+    both.tests.map((t) => [t.name, t.timeout]),
+    [
+      ["a", 777],
+      ["b", undefined],
+    ],
+  );
   assert.throws(() => vi.setConfig({ testTimeout: -1 }), /non-negative/);
 });
 
