@@ -57,17 +57,23 @@ export function contextOf(state) {
       return [...test.groups, test.name].join(" > ");
     },
   };
-  const context = {
-    task,
-    onTestFinished: (fn, timeout) => register(state, "finished", fn, timeout),
-    onTestFailed: (fn, timeout) => register(state, "failed", fn, timeout),
-    skip() {
-      throw new Error("context.skip() is not supported by proctor: use it.skip, it.skipIf(condition) or it.todo instead");
+  // A function, as Vitest's: a test written for Jest's `done` that calls it learns why.
+  const context = Object.assign(
+    function done() {
+      throw new Error("done() callback is deprecated, use promise instead");
     },
-    annotate() {
-      throw new Error("context.annotate() is not supported by proctor");
+    {
+      task,
+      onTestFinished: (fn, timeout) => register(state, "finished", fn, timeout),
+      onTestFailed: (fn, timeout) => register(state, "failed", fn, timeout),
+      skip() {
+        throw new Error("context.skip() is not supported by proctor: use it.skip, it.skipIf(condition) or it.todo instead");
+      },
+      annotate() {
+        throw new Error("context.annotate() is not supported by proctor");
+      },
     },
-  };
+  );
   // The one `expect` (proctor runs one test at a time), and a signal aborted when the test ends.
   context.expect = expect;
   const controller = typeof AbortController === "function" ? new AbortController() : null;

@@ -114,7 +114,12 @@ test("test context: task, expect, and hooks get it in vitest files", async () =>
     it("destructured", ({ task, expect: bound }) => {
       bound(task.fullName).toBe("destructured");
     });
+    it("done is Vitest's error", (done) => {
+      done();
+    });
   });
+  assert.match(results["done is Vitest's error"].error.message, /done\(\) callback is deprecated, use promise instead/);
+  delete results["done is Vitest's error"];
   assert.deepEqual(statuses(results), { "sync test with a context param": "passed", destructured: "passed" });
   assert.deepEqual(contexts, [`suite ${FILE}`, "sync test with a context param", 1]);
 });
