@@ -165,7 +165,7 @@ export class Runner {
       }
     }
     // Fixture teardowns, then onTestFinished and (on failure) onTestFailed callbacks, as Vitest.
-    if (state.teardowns.length > 0 || state.abort !== undefined) {
+    if (state.teardowns.length > 0) {
       const teardownFailure = yield invoke(() => tearDownTest(state));
       failure ??= teardownFailure;
     }
