@@ -348,6 +348,9 @@ export function createController({ send, adapter, files, setupFiles = [], enviro
  */
 function loadFiles(files, progress) {
   const errors = new Array(files.length);
+  // Files importing `vitest`, whose describe bodies wait until every import has settled: an
+  // async body must not take in what another file declares while it is awaiting.
+  const deferred = [];
   const loads = files.map(({ file, load: importFile }, index) => {
     let pending;
     registry.beginFile(file);
@@ -359,10 +362,11 @@ function loadFiles(files, progress) {
       registry.endFile();
     }
     return Promise.resolve(pending).then(
-      // Deferred describe bodies of a `vitest` file run once its top level has finished.
-      () => registry.collect(file),
-    ).then(
       () => {
+        if (registry.defersCollection(file)) {
+          deferred.push({ file, index });
+          return;
+        }
         registry.settleFile(file, false);
         progress.loaded(file);
       },
@@ -373,7 +377,20 @@ function loadFiles(files, progress) {
       },
     );
   });
-  return Promise.all(loads).then(() => errors.filter((error) => error !== undefined));
+  return Promise.all(loads).then(async () => {
+    deferred.sort((a, b) => a.index - b.index);
+    for (const { file, index } of deferred) {
+      try {
+        await registry.collect(file);
+        registry.settleFile(file, false);
+      } catch (error) {
+        registry.settleFile(file, true);
+        errors[index] = { file, error: serializeError(error) };
+      }
+      progress.loaded(file);
+    }
+    return errors.filter((error) => error !== undefined);
+  });
 }
 
 /**

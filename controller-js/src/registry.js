@@ -108,6 +108,11 @@ export class Registry {
     for (const [file, scope] of this.scopes) scope.vitest = this.vitestFiles.has(file);
   }
 
+  /** Whether `file` imports `vitest`, so `collect` has describe bodies to run for it. */
+  defersCollection(file) {
+    return this.scopes.get(file)?.vitest === true;
+  }
+
   /**
    * Runs the describe bodies a `vitest` file deferred (each after its parent's body, as Vitest
    * collects), and then lists its tests in source order. A no-op for other files; what a body
