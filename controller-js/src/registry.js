@@ -259,6 +259,7 @@ export class Registry {
 
   addGroup(mode, name, options, body) {
     name = wellFormed(name);
+    if (options.mode !== undefined && options.mode !== "todo" && mode !== "skip") mode = options.mode;
     const parent = this.target("describe", name);
     const { scope } = parent;
     const { name: unique, id } = scope.allocator.enterGroup(name);
@@ -301,6 +302,8 @@ export class Registry {
    */
   addTest(mode, name, options, fn, extra = NO_OPTIONS) {
     name = wellFormed(name);
+    if (options.mode !== undefined && mode !== "skip" && mode !== "todo") mode = options.mode;
+    if (options.fails && typeof fn === "function") fn = expectFailure("fails", fn);
     const group = this.target("test", name);
     const { scope } = group;
     const { name: unique, id } = scope.allocator.test(name);
@@ -565,7 +568,13 @@ function readOptions(options, kind, name) {
   if (tags !== undefined && (!Array.isArray(tags) || tags.some((tag) => typeof tag !== "string"))) {
     throw new TypeError(`${where(kind, name)}: options.tags must be an array of strings`);
   }
-  return { tags, timeout: readTimeout(timeout, kind, name) };
+  const read = { tags, timeout: readTimeout(timeout, kind, name) };
+  // Vitest's flags in the options: `{ skip: true }`, `{ only }`, `{ todo }`, `{ fails }`.
+  if (options.todo) read.mode = "todo";
+  else if (options.skip) read.mode = "skip";
+  else if (options.only) read.mode = "only";
+  if (options.fails) read.fails = true;
+  return read;
 }
 
 // The protocol carries whole milliseconds, so fractions round up rather than break the host.
@@ -598,7 +607,8 @@ function testArguments(kind, rawName, first, second, third) {
 
 // A skipped test may omit its function because it never runs; every other test needs one.
 function requireTestFunction(kind, mode, args) {
-  if (typeof args.fn !== "function" && (args.fn !== undefined || mode !== "skip")) {
+  const skipped = mode === "skip" || args.options.mode === "skip" || args.options.mode === "todo";
+  if (typeof args.fn !== "function" && (args.fn !== undefined || !skipped)) {
     throw new TypeError(
       `${where(kind, args.name)}: the test function is missing. Pass it after the name (and options), ` +
         `or use ${kind}.todo(name) for a placeholder.`,
@@ -653,7 +663,7 @@ function withRow(fn, row) {
 // Jest's `test.failing`: the test passes when its body throws or rejects, and fails when it
 // does not. (Hooks still count as usual.)
 function expectFailure(declared, fn) {
-  const modifier = declared.slice(declared.indexOf("."));
+  const modifier = declared.includes(".") ? declared.slice(declared.indexOf(".")) : `{ ${declared}: true }`;
   const passedAnyway = () =>
     new Error(`${declared}: the test passed even though it was declared failing. Remove ${modifier} if it should pass.`);
   // Rest parameters keep its length 0: a Jest test that is not given a context gets no `done`.

@@ -289,6 +289,41 @@ test("it.fails passes when the test fails and fails when it passes", async () =>
   assert.equal(results["unexpectedly passes"].status, "failed");
 });
 
+test("Vitest's flags in the options object: skip, only, todo, fails", async () => {
+  const host = startController([
+    {
+      file: FILE,
+      load: async () => {
+        it("skipped", { skip: true }, () => {});
+        it("todo", { todo: true });
+        it("fails", { fails: true }, () => {
+          throw new Error("expected");
+        });
+        it("fails but passes", { fails: true }, () => {});
+        describe("skipped group", { skip: true }, () => {
+          it("inside", () => {});
+        });
+        it("plain", { skip: false }, () => {});
+      },
+    },
+  ]);
+  const loaded = await host.command({ type: "load", vitest: [FILE] });
+  const modes = Object.fromEntries(loaded.tests.map((t) => [[...t.groups, t.name].join(" > "), t.mode]));
+  assert.deepEqual(modes, {
+    skipped: "skip",
+    todo: "todo",
+    fails: "run",
+    "fails but passes": "run",
+    "skipped group > inside": "skip",
+    plain: "run",
+  });
+  const id = (name) => loaded.tests.find((t) => t.name === name).id;
+  assert.equal((await host.runTest(id("fails"))).status, "passed");
+  const passed = await host.runTest(id("fails but passes"));
+  assert.match(passed.error.message, /declared failing\. Remove \{ fails: true \}/);
+  await host.finish();
+});
+
 test("onTestFinished and onTestFailed run after afterEach, last first, and can fail the test", async () => {
   const log = [];
   const { results } = await run(() => {
