@@ -720,6 +720,20 @@ function makeDescribe(mode) {
       registry.addGroup(mode, args.name, args.options, () => args.fn(...row));
     });
   };
+  // Vitest's `describe.for(table)(name, (row) => ...)`: the row is one argument, not spread.
+  declare.for = (...table) => (template, ...rest) => {
+    const { rows, byKey } = eachTable(table);
+    const tagged = Array.isArray(table[0]) && Array.isArray(table[0].raw);
+    rows.forEach((row, index) => {
+      const name = eachName(testName(template), row, index, byKey);
+      const args = testArguments("describe", name, ...rest);
+      if (typeof args.fn !== "function") {
+        throw new TypeError(`${where("describe", args.name)}: the describe body (a function) is missing`);
+      }
+      const item = tagged || !Array.isArray(table[0][index]) ? row[0] : row;
+      registry.addGroup(mode, args.name, args.options, () => args.fn(item));
+    });
+  };
   return declare;
 }
 

@@ -199,6 +199,20 @@ test("fixtures: use, teardown order, dependencies, auto, extend chained, beforeE
   ]);
 });
 
+test("fixtures: an override may use the value it overrides", async () => {
+  const { results } = await run(() => {
+    const base = proctor.test.extend({ todos: async ({}, use) => use([1, 2]) });
+    const more = base.extend({
+      todos: async ({ todos }, use) => {
+        await use([...todos, 3]);
+      },
+    });
+    more("sees both", ({ todos }) => expect(todos).toEqual([1, 2, 3]));
+    base("base is unchanged", ({ todos }) => expect(todos).toEqual([1, 2]));
+  });
+  assert.deepEqual(statuses(results), { "sees both": "passed", "base is unchanged": "passed" });
+});
+
 test("fixtures: scope file is set up once per file and torn down when the file is done", async () => {
   const log = [];
   let count = 0;
@@ -268,8 +282,11 @@ test("test.for: the row is one argument and the context comes second", async () 
       expect(typeof a).toBe("number");
       expect(context.task.name).toBe(`object ${a}`);
     });
+    describe.for([[1, "x"]])("group %i", ([n, letter]) => {
+      it("has its row", () => expect([n, letter]).toEqual([1, "x"]));
+    });
   });
-  assert.deepEqual(names, ["add(1, 2) -> 3", "add(2, 2) -> 4", "object 1", "object 2"]);
+  assert.deepEqual(names, ["add(1, 2) -> 3", "add(2, 2) -> 4", "object 1", "object 2", "group 1 > has its row"]);
   assert.deepEqual(seen, ["add(1, 2) -> 3", "add(2, 2) -> 4"]);
   assert.ok(Object.values(results).every((result) => result.status === "passed"));
 });
