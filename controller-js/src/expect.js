@@ -289,7 +289,18 @@ Object.assign(expect, asymmetricMatchers, {
     return softly(expect(received));
   },
   /** Vitest's polling expectation: its matchers retry `fn()` until they pass (poll.js). */
-  poll: makePoll((received) => expect(received)),
+  poll: makePoll((received) => expect(received), {
+    // A poll is one assertion however many attempts it takes, as in Vitest.
+    count: () => void assertions.calls++,
+    uncounted(call) {
+      const calls = assertions.calls;
+      try {
+        return call();
+      } finally {
+        assertions.calls = calls;
+      }
+    },
+  }),
   /** Adds matchers written against the Jest contract: `(received, ...args) => { pass, message }`. */
   extend(newMatchers) {
     for (const [name, matcher] of Object.entries(newMatchers)) {

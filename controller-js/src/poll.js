@@ -22,36 +22,40 @@ const UNSUPPORTED = [
   "rejects",
 ];
 
-/** Makes `expect.poll` for `expect`. */
-export function makePoll(expect) {
+/**
+ * Makes `expect.poll` for `expect`; `counting.count()` counts one assertion and
+ * `counting.uncounted(call)` makes one attempt without counting it.
+ */
+export function makePoll(expect, counting) {
   return function poll(fn, options = {}) {
     if (typeof fn !== "function") throw new TypeError("expect.poll expects a function that returns the value to check");
     const { interval = 50, timeout = 1000 } = options ?? {};
-    return chain(expect, fn, { interval, timeout }, false);
+    return chain(expect, counting, fn, { interval, timeout }, false);
   };
 }
 
-function chain(expect, fn, options, negated) {
+function chain(expect, counting, fn, options, negated) {
   const handle = new Proxy(
     {},
     {
       get(_target, key) {
-        if (key === "not") return chain(expect, fn, options, !negated);
+        if (key === "not") return chain(expect, counting, fn, options, !negated);
         if (typeof key !== "string" || key === "then") return undefined;
         if (UNSUPPORTED.includes(key)) {
           throw new SyntaxError(
             `expect.poll() is not supported in combination with .${key}(). Use vi.waitFor() if your assertion condition is unstable.`,
           );
         }
-        return (...args) => pollMatcher(expect, fn, options, negated, key, args);
+        return (...args) => pollMatcher(expect, counting, fn, options, negated, key, args);
       },
     },
   );
   return handle;
 }
 
-function pollMatcher(expect, fn, { interval, timeout }, negated, name, args) {
+function pollMatcher(expect, counting, fn, { interval, timeout }, negated, name, args) {
   if (typeof expect(undefined)[name] !== "function") throw new TypeError(`expect.poll(...).${name} is not a matcher`);
+  counting.count();
   const callSite = new Error("STACK_TRACE_ERROR");
   let result = null;
   let awaited = false;
@@ -74,7 +78,7 @@ function pollMatcher(expect, fn, { interval, timeout }, negated, name, args) {
         try {
           const value = await fn();
           const expectation = negated ? expect(value).not : expect(value);
-          await expectation[name](...args);
+          await counting.uncounted(() => expectation[name](...args));
           realClearTimeout(deadline);
           resolve();
         } catch (error) {

@@ -549,8 +549,24 @@ test("expect.assertions and hasAssertions", async () => {
     it("none", () => {
       expect.hasAssertions();
     });
+    it("a poll is one assertion, however many attempts", async () => {
+      expect.assertions(1);
+      let n = 0;
+      await expect.poll(() => ++n, { interval: 5 }).toBe(3);
+    });
+    it("each soft expectation is one", () => {
+      expect.assertions(2);
+      expect.soft(1).toBe(1);
+      expect.soft(2).toBe(2);
+    });
   });
-  assert.deepEqual(statuses(results), { "right count": "passed", "wrong count": "failed", none: "failed" });
+  assert.deepEqual(statuses(results), {
+    "right count": "passed",
+    "wrong count": "failed",
+    none: "failed",
+    "a poll is one assertion, however many attempts": "passed",
+    "each soft expectation is one": "passed",
+  });
 });
 
 test("expect.extend: this.equals, this.utils, this.isNot, this.promise", async () => {
