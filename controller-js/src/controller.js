@@ -14,6 +14,7 @@ import { serializeError } from "./errors.js";
 import { setRunningTest } from "./expect.js";
 import { clearAllMocks, resetAllMocks, restoreAllMocks } from "./mock.js";
 import { registry } from "./registry.js";
+import { setupFileSnapshots } from "./file-snapshot.js";
 import { captureRealm } from "./realm.js";
 import { Runner } from "./run.js";
 import { hasSetupFiles, runSetupFiles, useSetupFiles } from "./setup-files.js";
@@ -216,6 +217,8 @@ export function createController({
   async function load(message) {
     run = message.run;
     currentTest = undefined;
+    // Files importing `vitest` are collected as Vitest does (registry.js).
+    registry.setVitestFiles(message.vitest ?? []);
     if (realm === null) realm = captureRealm({ clearTimers: adapter.clearTimers });
     if (message.fresh) {
       // The host closed the previous file's groups; what it did to the realm goes now.
@@ -254,6 +257,9 @@ export function createController({
       if (environments !== null) releaseEnvironments(chosen);
     }
     setupSnapshots(message.snapshots);
+    setupFileSnapshots(message.fileSnapshots, message.snapshots?.update, (path, content) =>
+      send({ type: "file-snapshot", run, path, content }),
+    );
     send({ type: "loaded", run, replyTo: message.id, tests: registry.tests.map(describeTest), loadErrors });
   }
 
@@ -366,6 +372,9 @@ export function createController({
  */
 function loadFiles(files, progress) {
   const errors = new Array(files.length);
+  // Files importing `vitest`, whose describe bodies wait until every import has settled: an
+  // async body must not take in what another file declares while it is awaiting.
+  const deferred = [];
   const loads = files.map(({ file, load: importFile }, index) => {
     let pending;
     registry.beginFile(file);
@@ -378,6 +387,10 @@ function loadFiles(files, progress) {
     }
     return Promise.resolve(pending).then(
       () => {
+        if (registry.defersCollection(file)) {
+          deferred.push({ file, index });
+          return;
+        }
         registry.settleFile(file, false);
         progress.loaded(file);
       },
@@ -388,7 +401,20 @@ function loadFiles(files, progress) {
       },
     );
   });
-  return Promise.all(loads).then(() => errors.filter((error) => error !== undefined));
+  return Promise.all(loads).then(async () => {
+    deferred.sort((a, b) => a.index - b.index);
+    for (const { file, index } of deferred) {
+      try {
+        await registry.collect(file);
+        registry.settleFile(file, false);
+      } catch (error) {
+        registry.settleFile(file, true);
+        errors[index] = { file, error: serializeError(error) };
+      }
+      progress.loaded(file);
+    }
+    return errors.filter((error) => error !== undefined);
+  });
 }
 
 /**
@@ -407,6 +433,7 @@ async function loadOneByOne(files, progress, prepare) {
     try {
       if (prepare !== undefined) await prepare(entry);
       await importFile();
+      await registry.collect(file);
       registry.settleFile(file, false);
     } catch (error) {
       registry.settleFile(file, true);

@@ -7,6 +7,35 @@
 
 /** @typedef {"loose" | "strict" | "subset"} EqualityMode */
 
+// Testers from expect.addEqualityTesters: `tester(a, b, customTesters)` says true or false for
+// the pairs it knows and undefined for the rest. Asked at every level, before the default rules.
+const customTesters = [];
+
+/** Adds equality testers for every deep comparison from now on (Jest's and Vitest's addEqualityTesters). */
+export function addEqualityTesters(testers) {
+  if (!Array.isArray(testers)) {
+    throw new TypeError(`expect.addEqualityTesters: expected an array of functions, got ${typeof testers}`);
+  }
+  for (const tester of testers) {
+    if (typeof tester !== "function") throw new TypeError(`expect.addEqualityTesters: a tester must be a function, got ${typeof tester}`);
+    customTesters.push(tester);
+  }
+}
+
+/** The testers added so far (the `customTesters` matchers see). */
+export function equalityTesters() {
+  return customTesters;
+}
+
+function runTesters(a, b, mode) {
+  const context = { equals: (x, y) => equals(x, y, mode) };
+  for (const tester of customTesters) {
+    const verdict = tester.call(context, a, b, customTesters);
+    if (verdict !== undefined) return Boolean(verdict);
+  }
+  return undefined;
+}
+
 /**
  * Whether `received` equals `expected` under `mode`.
  * @param {unknown} received
@@ -27,6 +56,10 @@ function eq(a, b, mode, aStack, bStack) {
   const bAsymmetric = isAsymmetric(b);
   if (bAsymmetric && !aAsymmetric) return Boolean(b.asymmetricMatch(a));
   if (aAsymmetric && !bAsymmetric) return Boolean(a.asymmetricMatch(b));
+  if (customTesters.length > 0) {
+    const verdict = runTesters(a, b, mode);
+    if (verdict !== undefined) return verdict;
+  }
 
   if (Object.is(a, b)) return true;
   if (mode === "subset" && isPattern(b) && a !== null && (typeof a === "object" || typeof a === "function")) {

@@ -9,13 +9,19 @@
 // chain behind the Jest matchers without making `expect(x)` any heavier.
 
 import { asymmetricMatchers, invertedAsymmetricMatchers } from "./asymmetric.js";
-import { equals } from "./equals.js";
+import { addEqualityTesters, equalityTesters, equals } from "./equals.js";
+import { fileSnapshotMatchers } from "./file-snapshot.js";
 import { format, formatCompact } from "./format.js";
+import { matcherUtils } from "./matcher-utils.js";
 import { matchers as builtInMatchers, matcherHint, MatcherUsageError, show } from "./matchers.js";
 import { mockMatchers } from "./mock-matchers.js";
+import { makePoll } from "./poll.js";
 import { jestTestName } from "./registry.js";
 import { addSnapshotSerializer, noteCallSite, snapshotMatchers } from "./snapshot.js";
 import { fail, installChai, shareWithChai } from "./chai-expect.js";
+import { softly } from "./soft.js";
+import { guardUnsupported } from "./unsupported.js";
+import { vitestMatchers } from "./vitest-matchers.js";
 
 export { format, formatCompact };
 
@@ -33,6 +39,9 @@ AssertionError.prototype.name = "AssertionError";
 // Per-test assertion bookkeeping for expect.assertions(n) / expect.hasAssertions(); run.js
 // resets it before each test and checks it after the body.
 const assertions = { calls: 0, expected: null, required: false };
+
+// What expect.setState() added to expect.getState().
+const extraState = {};
 
 // The running test, for expect.getState(); set by the controller around each test.
 let runningTest = null;
@@ -67,16 +76,30 @@ export function checkAssertions() {
 
 // The `this` a matcher sees; one per modifier combination, made up front and shared, because
 // matchers must not keep state in it. Looked up by index rather than by a string key, since
-// every matcher call asks for one.
-const utils = { format, formatCompact, show, matcherHint, equals };
-const newContext = (isNot, promise) => Object.freeze({ isNot, promise, equals, utils });
+// every matcher call asks for one. Built-in matchers use `isNot` and `promise`; custom ones
+// (expect.extend) also get Jest's `equals(a, b, customTesters?, strict?)`, `utils`
+// (jest-matcher-utils, matcher-utils.js), `customTesters` and the test's state.
+const utils = { ...matcherUtils, show };
+const contextEquals = (a, b, _customTesters, strict) => equals(a, b, strict ? "strict" : "loose");
+const newContext = (isNot, promise) =>
+  Object.freeze(
+    Object.defineProperties(
+      { isNot, promise: promise ?? "", equals: contextEquals, utils, expand: false, dontThrow: () => {} },
+      {
+        customTesters: { enumerable: true, get: equalityTesters },
+        currentTestName: { enumerable: true, get: () => (runningTest === null ? undefined : jestTestName(runningTest)) },
+        testPath: { enumerable: true, get: () => runningTest?.file },
+        assertionCalls: { enumerable: true, get: () => assertions.calls },
+      },
+    ),
+  );
 const contexts = {
   direct: [newContext(false, undefined), newContext(true, undefined)],
   resolves: [newContext(false, "resolves"), newContext(true, "resolves")],
   rejects: [newContext(false, "rejects"), newContext(true, "rejects")],
 };
 function matcherContext(isNot, promise) {
-  return contexts[promise ?? "direct"][isNot ? 1 : 0];
+  return contexts[promise || "direct"][isNot ? 1 : 0];
 }
 
 class Expectation {
@@ -202,7 +225,13 @@ function relocate(error, callSite) {
   return `${error.name}: ${error.message}${frames.startsWith("\n") ? frames : ""}`;
 }
 
-for (const [name, matcher] of Object.entries({ ...builtInMatchers, ...mockMatchers, ...snapshotMatchers })) {
+for (const [name, matcher] of Object.entries({
+  ...builtInMatchers,
+  ...mockMatchers,
+  ...vitestMatchers,
+  ...snapshotMatchers,
+  ...fileSnapshotMatchers,
+})) {
   defineMatcher(name, matcher);
 }
 
@@ -214,6 +243,9 @@ installChai(Expectation, {
     assertions.calls += n;
   },
 });
+// No unsupported-name guard on `expect(...)` (unsupported.js): every Jest and Vitest matcher
+// name is implemented, and a name nobody has already fails through chai's chain, as in Vitest
+// ("Invalid Chai property").
 
 // A custom matcher used as an asymmetric matcher: `expect.toBeWithinRange(1, 5)` inside toEqual.
 class CustomAsymmetricMatcher {
@@ -257,6 +289,7 @@ Object.assign(expect, asymmetricMatchers, {
    */
   getState() {
     return {
+      ...extraState,
       assertionCalls: assertions.calls,
       currentTestName: runningTest === null ? undefined : jestTestName(runningTest),
       expectedAssertionsNumber: assertions.expected,
@@ -266,8 +299,35 @@ Object.assign(expect, asymmetricMatchers, {
   },
   /** chai's `expect.fail(message)`, which Vitest's `expect` also has. */
   fail,
+  /** Jest's setState: merges fields into what getState() returns (libraries keep flags there). */
+  setState(state) {
+    Object.assign(extraState, state);
+  },
+  /** Vitest's expect.unreachable(message?): fails where code should never get. */
+  unreachable(message) {
+    throw new AssertionError(`expected${message ? ` "${message}" ` : " "}not to be reached`);
+  },
   /** Adds a pretty-format plugin that snapshots print matching values with. */
   addSnapshotSerializer,
+  /** Adds testers every deep equality asks first (Jest's and Vitest's addEqualityTesters). */
+  addEqualityTesters,
+  /** Vitest's soft expectation: a failure is recorded, the test goes on and fails at its end. */
+  soft(received) {
+    return softly(expect(received));
+  },
+  /** Vitest's polling expectation: its matchers retry `fn()` until they pass (poll.js). */
+  poll: makePoll((received) => expect(received), {
+    // A poll is one assertion however many attempts it takes, as in Vitest.
+    count: () => void assertions.calls++,
+    uncounted(call) {
+      const calls = assertions.calls;
+      try {
+        return call();
+      } finally {
+        assertions.calls = calls;
+      }
+    },
+  }),
   /** Adds matchers written against the Jest contract: `(received, ...args) => { pass, message }`. */
   extend(newMatchers) {
     for (const [name, matcher] of Object.entries(newMatchers)) {
@@ -279,3 +339,4 @@ Object.assign(expect, asymmetricMatchers, {
     }
   },
 });
+guardUnsupported(expect, "expect");

@@ -14,6 +14,8 @@ import { mocker } from "./jest-object.js";
 import { fn, spyOn } from "./mock.js";
 import * as mocha from "./mocha.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, it, test } from "./registry.js";
+import { onTestFailed, onTestFinished } from "./test-context.js";
+import { assertType, expectTypeOf } from "./type-checks.js";
 
 // `jest` and `vi` are the same object: tests written for Jest or Vitest call `jest.fn()` or
 // `vi.fn()` and keep working.
@@ -23,7 +25,28 @@ const vi = mocker;
 // `suite` is Vitest's (and mocha's TDD) name for `describe`.
 const suite = describe;
 
-export { afterAll, afterEach, assert, beforeAll, beforeEach, chai, describe, expect, fn, it, jest, should, spyOn, suite, test, vi };
+export {
+  afterAll,
+  afterEach,
+  assert,
+  assertType,
+  beforeAll,
+  beforeEach,
+  chai,
+  describe,
+  expect,
+  expectTypeOf,
+  fn,
+  it,
+  jest,
+  onTestFailed,
+  onTestFinished,
+  should,
+  spyOn,
+  suite,
+  test,
+  vi,
+};
 export {
   after,
   before,
@@ -43,9 +66,29 @@ export {
 } from "./mocha.js";
 
 // `fn` and `spyOn` are module exports only: Jest has no such globals, and a global `fn` would
-// surprise code that checks for one. `chai` and `assert` are globals as in Vitest's globals mode;
-// `should` is not (Vitest has no such global: `should()` is called to install it).
-const globals = { describe, suite, it, test, expect, assert, chai, beforeAll, afterAll, beforeEach, afterEach, jest, vi, ...mocha };
+// surprise code that checks for one. The Vitest-only names are globals as with Vitest's
+// `globals: true`, `chai` and `assert` too; `should` is not (Vitest has no such global:
+// `should()` is called to install it).
+const globals = {
+  describe,
+  suite,
+  it,
+  test,
+  expect,
+  assert,
+  chai,
+  beforeAll,
+  afterAll,
+  beforeEach,
+  afterEach,
+  jest,
+  vi,
+  onTestFinished,
+  onTestFailed,
+  expectTypeOf,
+  assertType,
+  ...mocha,
+};
 const api = { ...globals, fn, should, spyOn };
 export default api;
 

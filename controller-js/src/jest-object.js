@@ -26,7 +26,11 @@ import {
   resetModulesOfCaller,
   unmockModule,
 } from "./module-mocks.js";
-import { applyFileTimers, removeLeftoverFakes, timerApi, useRealTimers } from "./timers.js";
+import { replaceProperty, restoreAllReplaced, restoreReplacedOf, setReplacementOwner } from "./replace-property.js";
+import { applyFileTimers, isFakeTimers, now, removeLeftoverFakes, timerApi, useRealTimers } from "./timers.js";
+import { guardUnsupported } from "./unsupported.js";
+import { resetConfig, resetConfigOf, setConfig } from "./vi-config.js";
+import { waitFor, waitUntil } from "./wait.js";
 
 /** `jest.mocked(x)` / `vi.mocked(x)`: a typing helper that returns its argument. */
 function mocked(value) {
@@ -47,6 +51,34 @@ function unstubAllGlobals() {
   for (const [name, descriptor] of stubbed) restoreGlobal(name, descriptor);
 }
 
+// Vite's boolean variables, which Vitest stores as "1" or "".
+const ENV_BOOLEANS = ["PROD", "DEV", "SSR"];
+
+// Environment variables replaced with vi.stubEnv, with what to put back (undefined: unset).
+const stubbedEnv = new Map();
+
+// Vitest's vi.stubEnv: `process.env` is what proctor's runtimes have (Vite's import.meta.env is
+// not there to stub).
+function stubEnv(name, value) {
+  const env = globalThis.process?.env;
+  if (env === undefined) throw new TypeError("vi.stubEnv() needs process.env, which this runtime does not have");
+  if (!stubbedEnv.has(name)) stubbedEnv.set(name, Object.prototype.hasOwnProperty.call(env, name) ? env[name] : undefined);
+  if (value === undefined) delete env[name];
+  else env[name] = ENV_BOOLEANS.includes(name) ? (value ? "1" : "") : String(value);
+  return mocker;
+}
+
+function unstubAllEnvs() {
+  const env = globalThis.process?.env;
+  for (const [name, value] of [...stubbedEnv].reverse()) {
+    if (env === undefined) break;
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  stubbedEnv.clear();
+  return mocker;
+}
+
 let warnedAboutSetTimeout = false;
 
 // Jest's module calls return the jest object, so they chain (`jest.mock(a).mock(b)`).
@@ -65,7 +97,16 @@ export const mocker = {
   isMockFunction,
   clearAllMocks,
   resetAllMocks,
-  restoreAllMocks,
+  /** Puts back what spyOn and replaceProperty replaced. */
+  restoreAllMocks() {
+    restoreAllMocks();
+    restoreAllReplaced();
+  },
+  replaceProperty,
+  waitFor,
+  waitUntil,
+  setConfig,
+  resetConfig,
   mocked,
   stubGlobal,
   unstubAllGlobals,
@@ -88,6 +129,10 @@ export const mocker = {
   isolateModules: chained(isolateModules),
   isolateModulesAsync: isolateModules,
   ...timerApi,
+  /** Vitest's: the fake clock's time as a Date, or null under real timers. */
+  getMockedSystemTime: () => (isFakeTimers() ? new Date(now()) : null),
+  stubEnv,
+  unstubAllEnvs,
   // The host enforces timeouts from the plan, which a call at run time cannot change.
   setTimeout() {
     if (warnedAboutSetTimeout) return;
@@ -98,6 +143,8 @@ export const mocker = {
     );
   },
 };
+// What Jest or Vitest has and proctor lacks fails naming itself (unsupported.js).
+guardUnsupported(mocker, "vi");
 
 /**
  * Applies what a test file asked for at its top level, when its tests start (`fileRoot` is its
@@ -107,6 +154,7 @@ export const mocker = {
 export function prepareFile(fileRoot) {
   // Spies made from here on belong to this file, and go back when it is done.
   setSpyOwner(fileRoot);
+  setReplacementOwner(fileRoot);
   applyFileTimers(fileRoot);
 }
 
@@ -122,7 +170,16 @@ export function resetAfterFile(fileRoot) {
   const errors = [];
   // Its module mocks go too: files share a realm here, and a mock never reaches another file.
   const dropModuleMocks = () => fileRoot.file !== undefined && resetModuleMocks(fileRoot.file);
-  const steps = [useRealTimers, () => errors.push(...restoreSpiesOf(fileRoot)), removeLeftoverFakes, unstubAllGlobals, dropModuleMocks];
+  const steps = [
+    useRealTimers,
+    () => errors.push(...restoreSpiesOf(fileRoot)),
+    () => restoreReplacedOf(fileRoot),
+    removeLeftoverFakes,
+    unstubAllGlobals,
+    unstubAllEnvs,
+    dropModuleMocks,
+    () => resetConfigOf(fileRoot),
+  ];
   for (const step of steps) {
     try {
       step();

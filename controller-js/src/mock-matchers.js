@@ -113,10 +113,11 @@ function calledWith(name, pick) {
   };
 }
 
+// Vitest's toHaveReturned ignores arguments, where Jest rejects them; proctor accepts them too,
+// so suites of either pass.
 function returned(name) {
-  return function (received, ...rest) {
+  return function (received) {
     requireMock(name, this, received, "");
-    requireNoArguments(name, this, rest);
     const returns = returnsOf(received);
     return {
       pass: returns.length > 0,
@@ -178,11 +179,112 @@ function returnedWith(name, pick) {
   };
 }
 
+// Vitest's toHaveBeenCalledOnce: exactly one call.
+function calledOnce(received, ...rest) {
+  requireMock("toHaveBeenCalledOnce", this, received, "");
+  requireNoArguments("toHaveBeenCalledOnce", this, rest);
+  const count = received.mock.calls.length;
+  return {
+    pass: count === 1,
+    message: () =>
+      `${matcherHint("toHaveBeenCalledOnce", this, { expected: "" })}\n\n` +
+      `Expected the mock${mockName(received)} ${this.isNot ? "not " : ""}to be called once\n` +
+      `Received number of calls: ${count}`,
+  };
+}
+
+// Vitest's toHaveBeenCalledExactlyOnceWith: one call, and with these arguments.
+function calledExactlyOnceWith(received, ...args) {
+  const name = "toHaveBeenCalledExactlyOnceWith";
+  requireMock(name, this, received, "...expected");
+  const calls = received.mock.calls;
+  const pass = calls.length === 1 && equals(calls[0], args);
+  return {
+    pass,
+    ...(calls.length === 1 ? { expected: args, actual: calls[0] } : {}),
+    message: () =>
+      `${matcherHint(name, this, { expected: "...expected" })}\n\n` +
+      `Expected the mock${mockName(received)} ${this.isNot ? "not " : ""}to be called once with arguments: ${show(args)}\n` +
+      `${listed("Received calls", calls)}\n\nNumber of calls: ${calls.length}`,
+  };
+}
+
+// Vitest's toHaveBeenCalledBefore/After: compares the first calls of two mocks. Without a
+// call of the earlier one, it passes only when `failIfNoFirstInvocation` is false.
+function calledInOrder(name, receivedFirst) {
+  return function (received, other, failIfNoFirstInvocation = true) {
+    requireMock(name, this, received, "mock");
+    if (!isMockFunction(other)) {
+      throw new MatcherUsageError(`${matcherHint(name, this, { expected: "mock" })}\n\n${show(other)} is not a spy or a call to a spy`);
+    }
+    const [before, after] = receivedFirst ? [received, other] : [other, received];
+    const beforeOrder = before.mock.invocationCallOrder;
+    const afterOrder = after.mock.invocationCallOrder;
+    const pass =
+      beforeOrder.length === 0 ? !failIfNoFirstInvocation : afterOrder.length > 0 && beforeOrder[0] < afterOrder[0];
+    const word = receivedFirst ? "before" : "after";
+    const label = (mock) => `"${mock.getMockName()}"`;
+    return {
+      pass,
+      message: () =>
+        `${matcherHint(name, this, { expected: "mock" })}\n\n` +
+        `expected ${label(received)} ${this.isNot ? "to not" : "to"} have been called ${word} ${label(other)}\n` +
+        `First call of ${label(received)}: ${received.mock.invocationCallOrder[0] ?? "none"}\n` +
+        `First call of ${label(other)}: ${other.mock.invocationCallOrder[0] ?? "none"}`,
+    };
+  };
+}
+
+// Vitest's toHaveResolved family: the same questions as toHaveReturned's, about the values the
+// returned promises fulfilled with (`mock.settledResults`).
+function resolved(name, kind) {
+  return function (received, ...args) {
+    const position = kind === "nth" ? args.shift() : undefined;
+    requireMock(name, this, received, kind === "times" ? "expected" : kind === "nth" ? "n, expected" : kind === "any" ? "" : "expected");
+    if (kind === "nth") requirePosition(name, this, position);
+    const settled = received.mock.settledResults;
+    const fulfilled = settled.filter((result) => result.type === "fulfilled");
+    const expected = args[0];
+    const matches = (result) => result !== undefined && result.type === "fulfilled" && equals(result.value, expected);
+    let pass;
+    let wanted;
+    if (kind === "any") {
+      pass = fulfilled.length > 0;
+      wanted = "to have resolved";
+    } else if (kind === "times") {
+      requireCount(name, this, expected, "expected");
+      pass = fulfilled.length === expected;
+      wanted = `to have resolved ${expected} times`;
+    } else if (kind === "with") {
+      pass = settled.some(matches);
+      wanted = `to have resolved with: ${show(expected)}`;
+    } else if (kind === "last") {
+      pass = matches(settled.at(-1));
+      wanted = `to have last resolved with: ${show(expected)}`;
+    } else {
+      pass = matches(settled[position - 1]);
+      wanted = `to have resolved with ${show(expected)} in settled result ${position}`;
+    }
+    return {
+      pass,
+      message: () =>
+        `${matcherHint(name, this, { expected: kind === "any" ? "" : kind === "nth" ? "n, expected" : "expected" })}\n\n` +
+        `Expected the mock${mockName(received)} ${this.isNot ? "not " : ""}${wanted}\n` +
+        `${listed("Received", settled, (result) => `${result.type} ${show(result.value)}`)}\n\n` +
+        `Number of settled promises: ${settled.length}`,
+    };
+  };
+}
+
 /** The mock matchers by name, Jest's current names and its older aliases. */
 export const mockMatchers = {
   toHaveBeenCalled: called("toHaveBeenCalled"),
   toBeCalled: called("toBeCalled"),
   toHaveBeenCalledTimes: calledExactly("toHaveBeenCalledTimes"),
+  toHaveBeenCalledOnce: calledOnce,
+  toHaveBeenCalledExactlyOnceWith: calledExactlyOnceWith,
+  toHaveBeenCalledBefore: calledInOrder("toHaveBeenCalledBefore", true),
+  toHaveBeenCalledAfter: calledInOrder("toHaveBeenCalledAfter", false),
   toBeCalledTimes: calledExactly("toBeCalledTimes"),
   toHaveBeenCalledWith: calledWith("toHaveBeenCalledWith", "any"),
   toBeCalledWith: calledWith("toBeCalledWith", "any"),
@@ -199,5 +301,10 @@ export const mockMatchers = {
   toHaveLastReturnedWith: returnedWith("toHaveLastReturnedWith", "last"),
   lastReturnedWith: returnedWith("lastReturnedWith", "last"),
   toHaveNthReturnedWith: returnedWith("toHaveNthReturnedWith", "nth"),
+  toHaveResolved: resolved("toHaveResolved", "any"),
+  toHaveResolvedTimes: resolved("toHaveResolvedTimes", "times"),
+  toHaveResolvedWith: resolved("toHaveResolvedWith", "with"),
+  toHaveLastResolvedWith: resolved("toHaveLastResolvedWith", "last"),
+  toHaveNthResolvedWith: resolved("toHaveNthResolvedWith", "nth"),
   nthReturnedWith: returnedWith("nthReturnedWith", "nth"),
 };

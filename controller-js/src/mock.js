@@ -30,6 +30,8 @@ function freshState() {
     instances: [],
     contexts: [],
     invocationCallOrder: [],
+    // Vitest's: what returned promises settled to, in the order they settled.
+    settledResults: [],
     get lastCall() {
       return this.calls[this.calls.length - 1];
     },
@@ -100,6 +102,7 @@ export function fn(implementation) {
       }
       result.type = "return";
       result.value = value;
+      if (value !== null && typeof value === "object" && typeof value.then === "function") recordSettled(record, value);
       return value;
     } catch (error) {
       result.type = "throw";
@@ -216,6 +219,19 @@ export function fn(implementation) {
     },
   });
   return mock;
+}
+
+// Notes what a returned promise settles to, as Vitest's spies do (which marks a rejection as
+// handled, as there).
+function recordSettled(record, promise) {
+  try {
+    promise.then(
+      (value) => void record.settledResults.push({ type: "fulfilled", value }),
+      (value) => void record.settledResults.push({ type: "rejected", value }),
+    );
+  } catch {
+    // A thenable whose `then` throws settles nothing.
+  }
 }
 
 /** The name given with mockName(), or null for a mock that has only the default `jest.fn()`. */

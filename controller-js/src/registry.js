@@ -1,15 +1,26 @@
 // The test tree, built while the controller imports the test files: `describe`, `it`/`test`,
 // their modifiers, and the four hooks.
 //
-// Registration follows Jest and mocha: a `describe` body runs synchronously when it is declared
-// (with mocha's Suite object as its `this`), so the tree is complete when a file's import
-// settles. Names and ids come from `IdAllocator`, the
-// mirror of the host's id function, so the ids the host planned are the ids registered here.
-// Nothing here runs a test; run.js does that when the host asks.
+// Registration follows Jest and mocha: a `describe` body runs synchronously when it is
+// declared (with mocha's Suite object as its `this`), so the tree is complete when a file's import settles. A file that imports `vitest` (the host names
+// them in `load`) is collected as Vitest collects it instead: a describe body runs once the
+// file's top level (or its parent's body) has finished, so it may use a `const` declared below
+// it, and the tests keep their source order. Names and ids come from `IdAllocator`, the mirror
+// of the host's id function, so the ids the host planned are the ids registered here. Nothing
+// here runs a test; run.js does that when the host asks.
 
 import { eachName, eachTable } from "./each.js";
+import { extendFixtures, takesContext } from "./fixtures.js";
 import { IdAllocator } from "./ids.js";
 import { receiverFor, suiteFace } from "./mocha-context.js";
+import { configOf } from "./vi-config.js";
+
+/**
+ * Hooks that take Jest's `done` callback rather than Vitest's context: a parameter that is not
+ * destructured, in a file that does not import `vitest`. run.js asks only for hooks that
+ * declare a parameter, and only before a test that has a context.
+ */
+export const doneStyleHooks = new WeakSet();
 
 /** A `describe` block, or the implicit root block of a file (which holds top-level hooks). */
 export class Group {
@@ -63,6 +74,8 @@ class FileScope {
     this.tests = [];
     // Declarations are accepted only while the file loads; after that they are misplaced.
     this.open = false;
+    // The file imports `vitest`: describe bodies wait for `collect`, and tests get a context.
+    this.vitest = false;
   }
 }
 
@@ -96,6 +109,49 @@ export class Registry {
     // only after a lookup misses, because on most projects the two are the same.
     this.canonicalUrl = null;
     this.aliased = false;
+    // Files named by the host as importing `vitest`; kept across resets, which happen between
+    // the `load` that names them and the imports.
+    this.vitestFiles ??= new Set();
+  }
+
+  /** Marks the files (relative paths) that import `vitest`: they are collected as Vitest does. */
+  setVitestFiles(files) {
+    this.vitestFiles = new Set(files);
+    for (const [file, scope] of this.scopes) scope.vitest = this.vitestFiles.has(file);
+  }
+
+  /** Whether `file` imports `vitest`, so `collect` has describe bodies to run for it. */
+  defersCollection(file) {
+    return this.scopes.get(file)?.vitest === true;
+  }
+
+  /**
+   * Runs the describe bodies a `vitest` file deferred (each after its parent's body, as Vitest
+   * collects), and then lists its tests in source order. A no-op for other files; what a body
+   * throws is the file's load error. Returns a promise when a body is async (Vitest awaits
+   * them): declarations after its `await` still go into its group.
+   */
+  collect(file) {
+    const scope = this.scopes.get(file);
+    if (scope === undefined || !scope.vitest) return undefined;
+    const outer = this.current;
+    const outerStack = scope.allocator.stack;
+    const done = () => {
+      this.current = outer;
+      scope.allocator.stack = outerStack;
+      const tests = [];
+      flatten(scope.root, tests);
+      scope.tests = tests;
+    };
+    let pending;
+    try {
+      pending = collectChildren(this, scope.root);
+    } catch (error) {
+      done();
+      throw error;
+    }
+    if (pending === undefined) return done();
+    return pending.finally(done);
   }
 
   /** Tests in plan order: grouped by file, in the order the files were added, each in source order. */
@@ -113,6 +169,7 @@ export class Registry {
     let scope = this.scopes.get(file);
     if (scope === undefined) {
       scope = new FileScope(file);
+      scope.vitest = this.vitestFiles.has(file);
       this.scopes.set(file, scope);
     }
     if (url !== undefined) {
@@ -165,6 +222,12 @@ export class Registry {
   discardFile(scope) {
     for (const test of scope.tests) this.byId.delete(test.id);
     scope.tests = [];
+    if (scope.vitest) {
+      const pending = [];
+      flatten(scope.root, pending);
+      for (const test of pending) this.byId.delete(test.id);
+      scope.root.children = [];
+    }
   }
 
   /**
@@ -219,6 +282,7 @@ export class Registry {
 
   addGroup(mode, name, options, body) {
     name = wellFormed(name);
+    if (options.mode !== undefined && options.mode !== "todo" && mode !== "skip") mode = options.mode;
     const parent = this.target("describe", name);
     const { scope } = parent;
     const { name: unique, id } = scope.allocator.enterGroup(name);
@@ -231,6 +295,15 @@ export class Registry {
       mode: inheritMode(parent.mode, mode),
       tags: mergeTags(parent.tags, options.tags),
     });
+    if (scope.vitest) {
+      // Collected later (see `collect`); the allocator's frames are kept for then, so the
+      // names declared inside get the ids they would have had at once.
+      group.body = body;
+      group.frames = scope.allocator.stack.slice();
+      scope.allocator.leaveGroup();
+      (parent.children ??= []).push(group);
+      return;
+    }
     const outer = this.current;
     this.current = group;
     try {
@@ -245,11 +318,18 @@ export class Registry {
     }
   }
 
-  addTest(mode, name, options, fn) {
+  /**
+   * `extra.fixtures`: the fixtures of a `test.extend` API; `extra.contextual`: the function takes
+   * Vitest's context (test.for, fixtures) whatever the file imports.
+   */
+  addTest(mode, name, options, fn, extra = NO_OPTIONS) {
     name = wellFormed(name);
+    if (options.mode !== undefined && mode !== "skip" && mode !== "todo") mode = options.mode;
+    if (options.fails && typeof fn === "function") fn = expectFailure("fails", fn);
     const group = this.target("test", name);
     const { scope } = group;
     const { name: unique, id } = scope.allocator.test(name);
+    const fixtures = scopedFixtures(group, extra.fixtures ?? null);
     const test = {
       id,
       file: scope.file,
@@ -260,10 +340,14 @@ export class Registry {
       title: name,
       mode: mode === "todo" ? "todo" : inheritMode(group.mode, mode),
       tags: mergeTags(group.tags, options.tags),
-      timeout: options.timeout ?? group.timeout,
+      timeout: options.timeout ?? group.timeout ?? configOf(group.lineage[0]).testTimeout,
       retries: group.retries,
       fn,
       group,
+      // Gets Vitest's test context (run.js): a `vitest` file, fixtures, or a destructured
+      // parameter, which no `done` callback has.
+      contextual: scope.vitest || fixtures !== null || extra.contextual === true || (typeof fn === "function" && takesContext(fn)),
+      fixtures,
       // What the runner records of the last run, for mocha's Test object (state, duration,
       // err, currentRetry) and what the test changed while running (runTimeout).
       state: undefined,
@@ -273,7 +357,8 @@ export class Registry {
       runTimeout: undefined,
       face: undefined,
     };
-    scope.tests.push(test);
+    if (scope.vitest) (group.children ??= []).push(test);
+    else scope.tests.push(test);
     this.byId.set(id, test);
   }
 
@@ -287,13 +372,64 @@ export class Registry {
       throw new TypeError(`${called}() expects a function; received ${typeof fn}`);
     }
     group[kind].push(fn);
+    if (fn.length >= 1 && !group.scope.vitest && !takesContext(fn)) doneStyleHooks.add(fn);
     const declared = { site: callerSite(this, Registry.prototype.addHook), fn };
     if (title !== undefined) declared.title = title;
     // Jest's and Vitest's per-hook timeout: `beforeAll(fn, 30_000)`; else mocha's group timeout
-    // (0: none).
+    // (0: none), else `vi.setConfig({ hookTimeout })`.
     if (typeof timeout === "number" && timeout > 0) declared.timeout = Math.ceil(timeout);
     else if (group.timeout !== undefined) declared.timeout = group.timeout;
+    else if (configOf(group.lineage[0]).hookTimeout !== undefined) declared.timeout = configOf(group.lineage[0]).hookTimeout;
     group.hookSites[kind].push(declared);
+  }
+}
+
+// The fixtures a test of the API with `fixtures` gets inside `group`: those the API has, with
+// what `test.scoped(...)` on that API overrode in the group and the groups around it.
+function scopedFixtures(group, fixtures) {
+  if (fixtures === null) return null;
+  let scoped = fixtures;
+  for (const level of group.lineage) {
+    for (const entry of level.scopedFixtures ?? []) if (entry.base === fixtures) scoped = extendFixtures(scoped, entry.definitions);
+  }
+  return scoped;
+}
+
+// Runs the deferred bodies of `group`'s child groups, in order, each one's own children after
+// it (Vitest's collection order). Synchronous until a body returns a promise; from there on it
+// returns a promise and awaits each body.
+function collectChildren(registry, group, from = 0) {
+  const children = group.children ?? [];
+  for (let index = from; index < children.length; index++) {
+    const child = children[index];
+    if (!(child instanceof Group) || child.body === undefined) continue;
+    const body = child.body;
+    child.body = undefined;
+    const frames = child.frames;
+    child.frames = undefined;
+    registry.current = child;
+    child.scope.allocator.stack = frames;
+    const returned = body.call(undefined);
+    if (returned !== null && typeof returned === "object" && typeof returned.then === "function") {
+      return Promise.resolve(returned)
+        .then(() => {
+          registry.current = child;
+          child.scope.allocator.stack = frames;
+          return collectChildren(registry, child);
+        })
+        .then(() => collectChildren(registry, group, index + 1));
+    }
+    const nested = collectChildren(registry, child);
+    if (nested !== undefined) return nested.then(() => collectChildren(registry, group, index + 1));
+  }
+  return undefined;
+}
+
+// The tests under `group`, in declaration order.
+function flatten(group, into) {
+  for (const child of group.children ?? []) {
+    if (child instanceof Group) flatten(child, into);
+    else into.push(child);
   }
 }
 
@@ -473,7 +609,13 @@ function readOptions(options, kind, name) {
   if (tags !== undefined && (!Array.isArray(tags) || tags.some((tag) => typeof tag !== "string"))) {
     throw new TypeError(`${where(kind, name)}: options.tags must be an array of strings`);
   }
-  return { tags, timeout: readTimeout(timeout, kind, name) };
+  const read = { tags, timeout: readTimeout(timeout, kind, name) };
+  // Vitest's flags in the options: `{ skip: true }`, `{ only }`, `{ todo }`, `{ fails }`.
+  if (options.todo) read.mode = "todo";
+  else if (options.skip) read.mode = "skip";
+  else if (options.only) read.mode = "only";
+  if (options.fails) read.fails = true;
+  return read;
 }
 
 // The protocol carries whole milliseconds, so fractions round up rather than break the host.
@@ -520,12 +662,13 @@ function bodyMode(mode, fn) {
   return fn === undefined && mode !== "skip" ? "todo" : mode;
 }
 
-function makeTest(kind, mode, failing = false) {
-  const body = (fn) => (failing && typeof fn === "function" ? expectFailure(kind, fn) : fn);
+// `failing`: false, or the modifier that declared the test failing (`failing`, Vitest's `fails`).
+function makeTest(kind, mode, failing = false, extra = NO_OPTIONS) {
+  const body = (fn) => (failing && typeof fn === "function" ? expectFailure(`${kind}.${failing}`, fn) : fn);
   const declare = (name, first, second, third) => {
     const args = testArguments(kind, name, first, second, third);
     requireTestFunction(kind, mode, args);
-    registry.addTest(bodyMode(mode, args.fn), args.name, args.options, body(args.fn));
+    registry.addTest(bodyMode(mode, args.fn), args.name, args.options, body(args.fn), extra);
   };
   declare.each = (...table) => (template, ...rest) => {
     const { rows, byKey } = eachTable(table);
@@ -533,21 +676,47 @@ function makeTest(kind, mode, failing = false) {
       const name = eachName(testName(template), row, index, byKey);
       const args = testArguments(kind, name, ...rest);
       requireTestFunction(kind, mode, args);
-      registry.addTest(bodyMode(mode, args.fn), args.name, args.options, body(args.fn && bindRow(args.fn, row)));
+      registry.addTest(bodyMode(mode, args.fn), args.name, args.options, body(args.fn && bindRow(args.fn, row)), extra);
+    });
+  };
+  // Vitest's `test.for(table)(name, (row, context) => ...)`: the row is one argument, not
+  // spread, and the test context comes second.
+  declare.for = (...table) => (template, ...rest) => {
+    const { rows, byKey } = eachTable(table);
+    const tagged = Array.isArray(table[0]) && Array.isArray(table[0].raw);
+    rows.forEach((row, index) => {
+      const name = eachName(testName(template), row, index, byKey);
+      const args = testArguments(kind, name, ...rest);
+      requireTestFunction(kind, mode, args);
+      const item = tagged || !Array.isArray(table[0][index]) ? row[0] : row;
+      const fn = args.fn && withRow(args.fn, item);
+      registry.addTest(bodyMode(mode, args.fn), args.name, args.options, body(fn), { ...extra, contextual: true });
     });
   };
   return declare;
 }
 
+// The test function of one `test.for` row: the row, then the context. Fixtures are read from
+// the second parameter (`fixtureSource`).
+function withRow(fn, row) {
+  const forTest = function forTest(context) {
+    return fn.call(this, row, context);
+  };
+  forTest.fixtureSource = { fn, index: 1 };
+  return forTest;
+}
+
 // Jest's `test.failing`: the test passes when its body throws or rejects, and fails when it
 // does not. (Hooks still count as usual.)
-function expectFailure(kind, fn) {
+function expectFailure(declared, fn) {
+  const modifier = declared.includes(".") ? declared.slice(declared.indexOf(".")) : `{ ${declared}: true }`;
   const passedAnyway = () =>
-    new Error(`${kind}.failing: the test passed even though it was declared failing. Remove .failing if it should pass.`);
-  return function failingTest() {
+    new Error(`${declared}: the test passed even though it was declared failing. Remove ${modifier} if it should pass.`);
+  // Rest parameters keep its length 0: a Jest test that is not given a context gets no `done`.
+  const failingTest = function failingTest(...context) {
     let returned;
     try {
-      returned = fn.call(receiverFor(fn, this));
+      returned = fn.apply(receiverFor(fn, this), context);
     } catch {
       return undefined;
     }
@@ -561,6 +730,8 @@ function expectFailure(kind, fn) {
     }
     throw passedAnyway();
   };
+  failingTest.fixtureSource = fn.fixtureSource ?? { fn, index: 0 };
+  return failingTest;
 }
 
 // Keeps the done-callback convention: a function declaring more parameters than the row has
@@ -595,6 +766,20 @@ function makeDescribe(mode) {
       registry.addGroup(mode, args.name, args.options, () => args.fn(...row));
     });
   };
+  // Vitest's `describe.for(table)(name, (row) => ...)`: the row is one argument, not spread.
+  declare.for = (...table) => (template, ...rest) => {
+    const { rows, byKey } = eachTable(table);
+    const tagged = Array.isArray(table[0]) && Array.isArray(table[0].raw);
+    rows.forEach((row, index) => {
+      const name = eachName(testName(template), row, index, byKey);
+      const args = testArguments("describe", name, ...rest);
+      if (typeof args.fn !== "function") {
+        throw new TypeError(`${where("describe", args.name)}: the describe body (a function) is missing`);
+      }
+      const item = tagged || !Array.isArray(table[0][index]) ? row[0] : row;
+      registry.addGroup(mode, args.name, args.options, () => args.fn(item));
+    });
+  };
   return declare;
 }
 
@@ -602,16 +787,22 @@ function makeDescribe(mode) {
 // runs one test at a time anyway, so both declare ordinary tests.
 const ORDER_MODIFIERS = ["concurrent", "sequential"];
 
-function makeTestApi(kind, withOrderModifiers = true) {
-  const api = makeTest(kind, "run");
+// `fixtures`: those of a `test.extend` API (null for the plain one).
+function makeTestApi(kind, withOrderModifiers = true, fixtures = null) {
+  const extra = fixtures === null ? NO_OPTIONS : { fixtures };
+  const api = makeTest(kind, "run", false, extra);
   if (withOrderModifiers) {
-    for (const modifier of ORDER_MODIFIERS) api[modifier] = makeTestApi(kind, false);
+    for (const modifier of ORDER_MODIFIERS) api[modifier] = makeTestApi(kind, false, fixtures);
   }
-  api.failing = makeTest(kind, "run", true);
-  api.skip = makeTest(kind, "skip");
-  api.only = makeTest(kind, "only");
-  api.skip.failing = makeTest(kind, "skip", true);
-  api.only.failing = makeTest(kind, "only", true);
+  api.failing = makeTest(kind, "run", "failing", extra);
+  // Vitest's name for Jest's `test.failing`.
+  api.fails = makeTest(kind, "run", "fails", extra);
+  api.skip = makeTest(kind, "skip", false, extra);
+  api.only = makeTest(kind, "only", false, extra);
+  api.skip.failing = makeTest(kind, "skip", "failing", extra);
+  api.only.failing = makeTest(kind, "only", "failing", extra);
+  api.skip.fails = makeTest(kind, "skip", "fails", extra);
+  api.only.fails = makeTest(kind, "only", "fails", extra);
   // Vitest: `it.skipIf(condition)(name, fn)` skips when the condition holds, runIf when not.
   api.skipIf = (condition) => (condition ? api.skip : api);
   api.runIf = (condition) => (condition ? api : api.skip);
@@ -620,6 +811,16 @@ function makeTestApi(kind, withOrderModifiers = true) {
       throw new TypeError(`${kind}.todo(${JSON.stringify(testName(name))}) takes only a name; drop the function or use ${kind}()`);
     }
     registry.addTest("todo", testName(name), NO_OPTIONS, undefined);
+  };
+  // Vitest's fixtures: a new API whose tests get these values in their context (fixtures.js).
+  api.extend = (definitions) => makeTestApi(kind, true, extendFixtures(fixtures, definitions));
+  // Vitest's `test.scoped({ name: value })`: inside the enclosing describe (or file), this API's
+  // tests get these fixtures instead.
+  api.scoped = (definitions) => {
+    if (fixtures === null) throw new TypeError(`${kind}.scoped() overrides fixtures: call it on an API made by ${kind}.extend()`);
+    extendFixtures(fixtures, definitions);
+    const group = registry.target(`${kind}.scoped`);
+    (group.scopedFixtures ??= []).push({ base: fixtures, definitions });
   };
   return api;
 }

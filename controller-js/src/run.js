@@ -18,6 +18,7 @@
 // (10,000 trivial tests must run in well under half a second).
 
 import { checkAssertions, resetAssertions } from "./expect.js";
+import { tearDownFile } from "./fixtures.js";
 import { prepareFile, resetAfterFile } from "./jest-object.js";
 import { contextOf, enterRunnable, listenForTimeouts, receiverFor, setCommandTimeout, takeSkip } from "./mocha-context.js";
 
@@ -25,6 +26,9 @@ import { contextOf, enterRunnable, listenForTimeouts, receiverFor, setCommandTim
 // (`Object.defineProperty(window, "performance", { value: undefined })`) and must still be timed.
 const clock = globalThis.performance;
 const now = () => clock.now();
+import { doneStyleHooks } from "./registry.js";
+import { takeSoftErrors } from "./soft.js";
+import { beginTest, callInContext, closingCallbacks, endTest, tearDownTest } from "./test-context.js";
 
 /** The outcome of a user function that threw, rejected or called `done(error)`. */
 class Failure {
@@ -189,6 +193,9 @@ export class Runner {
     test.state = undefined;
     test.err = undefined;
     const start = now();
+    // The test's context, fixtures and onTestFinished callbacks (test-context.js), per try.
+    const state = beginTest(test);
+    const context = test.contextual ? state : null;
     let failure;
     let skipped = false;
     let cleanups = null;
@@ -199,7 +206,7 @@ export class Runner {
       for (let index = 0; index < group.beforeEach.length; index++) {
         this.beginEachHook("beforeEach", group, index);
         enterRunnable("beforeEach", test, group, index);
-        const outcome = yield invokeHook(group.beforeEach[index], contextOf(group));
+        const outcome = yield invokeHook(group.beforeEach[index], context, group, contextOf(group));
         this.endEachHook();
         if (takeSkip()) {
           skipped = true;
@@ -215,7 +222,7 @@ export class Runner {
     }
     if (!failure && !skipped) {
       enterRunnable("test", test, test.group);
-      failure = yield invoke(test.fn, false, contextOf(test.group));
+      failure = yield invoke(test.fn, false, context, undefined, contextOf(test.group));
       enterRunnable(null, null, null);
       if (takeSkip()) {
         skipped = true;
@@ -225,6 +232,9 @@ export class Runner {
         if (unmet) failure = new Failure(unmet);
       }
     }
+    // expect.soft failures: the test fails with all of them (and what it threw besides).
+    const soft = takeSoftErrors(failure?.error);
+    if (soft !== undefined) failure = new Failure(soft);
     // mocha leaves `state` unset on a try that will be retried.
     const retry = failure !== undefined && test.attempt < (test.retries ?? 0);
     test.duration = now() - start;
@@ -236,7 +246,7 @@ export class Runner {
       for (let index = 0; index < afterEach.length; index++) {
         this.beginEachHook("afterEach", group, index);
         enterRunnable("afterEach", test, group, index);
-        const hookFailure = yield invoke(afterEach[index], false, contextOf(group));
+        const hookFailure = yield invoke(afterEach[index], false, context, group, contextOf(group));
         this.endEachHook();
         // mocha lets an afterEach call this.skip() without changing the test's result.
         if (takeSkip()) continue;
@@ -250,6 +260,19 @@ export class Runner {
         failure ??= cleanupFailure;
       }
     }
+    // Fixture teardowns, then onTestFinished and (on failure) onTestFailed callbacks, as Vitest.
+    if (state.teardowns.length > 0) {
+      const teardownFailure = yield invoke(() => tearDownTest(state));
+      failure ??= teardownFailure;
+    }
+    const closing = closingCallbacks(state, failure?.error);
+    if (closing !== null) {
+      for (const callback of closing) {
+        const callbackFailure = yield invoke(callback);
+        failure ??= callbackFailure;
+      }
+    }
+    endTest();
     // An afterEach or a cleanup can fail the try too, and that failure can be retried as well.
     const again = failure !== undefined && test.attempt < (test.retries ?? 0);
     if (failure !== undefined && !again) {
@@ -283,7 +306,7 @@ export class Runner {
         // Announced before the call: a beforeAll that spins never gets to say so afterwards.
         this.hookStarted("beforeAll", group, index);
         enterRunnable("beforeAll", null, group, index);
-        const outcome = yield invokeHook(group.beforeAll[index], contextOf(group));
+        const outcome = yield invokeHook(group.beforeAll[index], null, group, contextOf(group));
         enterRunnable(null, null, null);
         this.hookFinished();
         // mocha: `this.skip()` in a before hook skips the group's tests and its inner groups.
@@ -307,7 +330,7 @@ export class Runner {
       for (let index = 0; index < group.afterAll.length; index++) {
         this.hookStarted("afterAll", group, index);
         enterRunnable("afterAll", null, group, index);
-        const failure = yield invoke(group.afterAll[index], false, contextOf(group));
+        const failure = yield invoke(group.afterAll[index], false, null, group, contextOf(group));
         enterRunnable(null, null, null);
         this.hookFinished();
         const error = takeSkip() ? new Error(SKIP_IN_AFTER_ALL) : failure?.error;
@@ -324,6 +347,8 @@ export class Runner {
       // A file's root group closes when its last test is done: undo its spies, fake timers and
       // stubbed globals, as Jest's fresh environment per file would.
       if (this.open.length === 0) {
+        const fixtureFailure = yield invoke(() => tearDownFile(group));
+        if (fixtureFailure) this.reportHookError(`tearing down the file fixtures of ${group.hookOrigin}`, fixtureFailure.error);
         for (const error of resetAfterFile(group)) this.reportHookError(`cleaning up after ${group.hookOrigin}`, error);
         try {
           this.fileDone(group);
@@ -361,16 +386,22 @@ async function driveAsync(runner, steps, pending) {
 }
 
 /**
- * Calls a test or hook function with `ctx` as its `this`. Returns undefined on synchronous
- * success, a Failure when it threw, or a promise (never rejecting) of either when it is
- * asynchronous. For a before-hook (`asHook`), a function it returns or resolves to comes back as
- * a Cleanup.
+ * Calls a test or hook function. Returns undefined on synchronous success, a Failure when it
+ * threw, or a promise (never rejecting) of either when it is asynchronous. For a before-hook
+ * (`asHook`), a function it returns or resolves to comes back as a Cleanup. With `state` (a
+ * test that has Vitest's context) the function gets the context, and a hook the group as its
+ * second argument, unless it is a Jest hook that takes `done`. A `function` (not an arrow) gets
+ * mocha's context `ctx` as its `this`.
  */
-function invoke(fn, asHook = false, ctx = undefined) {
+function invoke(fn, asHook = false, state = null, group = undefined, ctx = undefined) {
   let returned;
   try {
-    if (fn.length >= 1) return invokeWithDone(fn, ctx);
-    returned = fn.call(receiverFor(fn, ctx));
+    if (fn.length >= 1 && (doneStyleHooks.has(fn) || (state === null && group?.scope.vitest !== true))) {
+      return invokeWithDone(fn, ctx);
+    }
+    // A test with a context, or a beforeAll/afterAll hook of a `vitest` file, which gets its
+    // group as Vitest's get their suite.
+    returned = state !== null ? callInContext(state, fn, group) : fn.call(receiverFor(fn, ctx), group);
   } catch (error) {
     return new Failure(error);
   }
@@ -391,7 +422,7 @@ function outcomeOf(returned, asHook) {
 }
 
 /** Calls a before-hook: see invoke. */
-const invokeHook = (fn, ctx) => invoke(fn, true, ctx);
+const invokeHook = (fn, state = null, group = undefined, ctx = undefined) => invoke(fn, true, state, group, ctx);
 
 // A mock is not a cleanup: Jest-style `beforeEach(() => (spy = jest.spyOn(...)))` returns one
 // by accident of the arrow, and Jest ignores what hooks return.

@@ -268,7 +268,7 @@ test("mock matchers: a value that is not a mock is a usage error", () => {
   assert.throws(() => expect(fn()).toHaveBeenNthCalledWith(0, 1), MatcherUsageError);
   assert.throws(() => expect(fn()).toHaveBeenCalled(1), MatcherUsageError);
   assert.throws(() => expect({}).toHaveReturnedWith(1), /must be a mock or spy function/);
-  assert.throws(() => expect(fn()).toHaveReturned(1), /takes no arguments/);
+  // Vitest ignores an argument to toHaveReturned, so proctor does too (vitest-api.test.js).
 });
 
 test("jest / vi: what proctor lacks fails with a clear error", () => {

@@ -58,6 +58,14 @@ pub enum HostMessage {
         /// timers, module instances and mocks is undone, and their tests are forgotten.
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         fresh: bool,
+        /// Files that import `vitest`: they are collected as Vitest collects (a `describe` body
+        /// runs after the file's top level) and their tests get Vitest's test context.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        vitest: Vec<String>,
+        /// The files `toMatchFileSnapshot` names in the files to load (relative to the project
+        /// root), with their text; `None`: not written yet.
+        #[serde(rename = "fileSnapshots", default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+        file_snapshots: std::collections::BTreeMap<String, Option<String>>,
     },
     /// Run exactly one test; hooks of enclosing groups run as needed.
     RunTest {
@@ -164,6 +172,15 @@ pub enum ControllerMessage {
         /// The counts.
         #[serde(flatten)]
         counts: SnapshotCounts,
+    },
+    /// A file snapshot (`toMatchFileSnapshot`) to write: new, or updated with `-u`.
+    FileSnapshot {
+        /// Run epoch.
+        run: RunEpoch,
+        /// The file, relative to the project root, as [`HostMessage::Load`] named it.
+        path: String,
+        /// Its new text.
+        content: String,
     },
     /// Reply to [`HostMessage::Finish`]: all groups are closed.
     #[serde(rename_all = "camelCase")]

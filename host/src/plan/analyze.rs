@@ -286,9 +286,11 @@ fn classify<'e>(call: &'e CallExpr) -> Option<TestCall<'e>> {
             "skip" => modifier = Some(TestMode::Skip),
             "only" => modifier = modifier.or(Some(TestMode::Only)),
             "todo" => modifier = Some(TestMode::Todo),
-            "each" => saw_each = true,
+            // Vitest's `test.for(table)(name, fn)` is `.each` with the row unspread.
+            "each" | "for" => saw_each = true,
             "skipIf" | "runIf" if !saw_each => saw_condition = true,
-            "concurrent" | "sequential" | "failing" => {}
+            // `fails` is Vitest's name for Jest's `failing`.
+            "concurrent" | "sequential" | "failing" | "fails" => {}
             _ => return None,
         }
     }
@@ -498,6 +500,19 @@ mod tests {
               suite.skip("skipped suite", function () { test("u", function () {}); });
             });
         "#}));
+    }
+
+    #[test]
+    fn knows_vitest_fails_and_for() {
+        let source = indoc! {r#"
+            import { it, test } from "vitest";
+            it.fails("expected to fail", () => {});
+            test.for([[1, 2]])("row %i", ([a]) => {});
+            test.for([[1, 2]]);
+        "#};
+        let analysis = analyze("a.test.js", source).map_err(|e| e.message).unwrap();
+        assert_eq!(analysis.nodes.len(), 2, "{:?}", analysis.nodes);
+        assert_eq!(analysis.imports.iter().map(|i| i.specifier.as_str()).collect::<Vec<_>>(), ["vitest"]);
     }
 
     #[test]

@@ -61,6 +61,14 @@ pub struct PlannedFile {
     pub environment: Option<String>,
 }
 
+impl PlannedFile {
+    /// Whether the file imports the `vitest` package's test API (`vitest` itself, not one of
+    /// its subpaths such as `vitest/config`): it is then collected as Vitest collects.
+    pub fn imports_vitest(&self) -> bool {
+        self.imports.iter().any(|site| site.specifier == "vitest")
+    }
+}
+
 /// One import as written: the specifier, how it is imported, and where its string starts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImportSite {

@@ -5,6 +5,7 @@
 
 use super::blame::{display_site, load_stalled, Ending, RunningHook};
 use super::inline_snapshots;
+use super::file_snapshots;
 use super::realms::file_steps;
 use super::reconcile::{planned_scheduled, reconcile, Disposition, Scheduled};
 use super::snapshots;
@@ -578,14 +579,17 @@ impl<L: Launch> Driver<'_, '_, L> {
         let load = self.command_id();
         // Read at every start, so a runtime restarted after a crash sees what was written since.
         let only = &self.only;
-        let files = self
-            .settings
-            .suite
-            .files
-            .iter()
-            .filter(|file| file.selected && (only.is_empty() || only.contains(&file.path)));
-        let mut setup = snapshots::read_setup(self.settings.root, files, self.settings.snapshot_update);
+        let chosen = || {
+            self.settings
+                .suite
+                .files
+                .iter()
+                .filter(|file| file.selected && (only.is_empty() || only.contains(&file.path)))
+        };
+        let mut setup = snapshots::read_setup(self.settings.root, chosen(), self.settings.snapshot_update);
         setup.format = self.settings.snapshot_format;
+        let vitest = chosen().filter(|file| file.imports_vitest()).map(|file| file.path.clone()).collect();
+        let file_snapshots = file_snapshots::read_file_snapshots(self.settings.root, chosen());
         let _ = live.conn.outbox.send(HostMessage::Load {
             run: epoch,
             id: load,
@@ -594,6 +598,8 @@ impl<L: Launch> Driver<'_, '_, L> {
             skip: self.load_skip.clone(),
             only: self.only.clone(),
             fresh,
+            vitest,
+            file_snapshots,
         });
         load
     }
@@ -1164,6 +1170,18 @@ impl<L: Launch> Driver<'_, '_, L> {
             ControllerMessage::SnapshotFile { run, file, content, inline, counts } if run == live.epoch => {
                 self.write_inline(&file, inline);
                 self.snapshot_file(file, content, counts);
+            }
+            ControllerMessage::FileSnapshot { run, path, content } if run == live.epoch => {
+                let files = self.settings.suite.files.iter().filter(|file| file.selected);
+                if let Err(message) = file_snapshots::write_file_snapshot(self.settings.root, files, &path, &content) {
+                    self.stats.runtime_errors += 1;
+                    self.emitter.emit(EventKind::RuntimeError {
+                        suite: self.suite_id(),
+                        origin: format!("writing the file snapshot {path}"),
+                        error: error_info("SnapshotError", message),
+                        stats: *self.stats,
+                    });
+                }
             }
             // Replies of an abandoned epoch, or a pong: nothing to do.
             _ => {}

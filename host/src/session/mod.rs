@@ -4,6 +4,7 @@
 mod blame;
 mod driver;
 mod fail_fast;
+mod file_snapshots;
 mod inline_snapshots;
 mod interrupted;
 mod order;
