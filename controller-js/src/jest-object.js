@@ -93,6 +93,10 @@ function chained(call) {
 /** The `jest` / `vi` object. Not frozen, so a setup file can add what a suite needs. */
 export const mocker = {
   fn,
+  // Jest 25 and older: `jest.genMockFunction()` and `jest.genMockFn()` were `jest.fn()`, and
+  // suites written then still call them.
+  genMockFunction: fn,
+  genMockFn: fn,
   spyOn,
   isMockFunction,
   clearAllMocks,

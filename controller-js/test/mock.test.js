@@ -422,3 +422,10 @@ test("vi.stubGlobal, vi.unstubAllGlobals and vi.hoisted", () => {
   assert.equal(globalThis.fetch, realFetch);
   assert.equal(mocker.hoisted(() => 42), 42);
 });
+
+test("jest.genMockFunction and jest.genMockFn are Jest 25's names for jest.fn", () => {
+  const legacy = mocker.genMockFunction(() => 3);
+  assert.equal(legacy(), 3);
+  assert.equal(mocker.isMockFunction(legacy), true);
+  assert.equal(mocker.isMockFunction(mocker.genMockFn()), true);
+});
