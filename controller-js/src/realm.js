@@ -66,17 +66,25 @@ function sameDescriptor(a, b) {
  * own object).
  */
 function restoreObject(target, baseline) {
+  // Every key is looked at once: a realm reset runs this over hundreds of built-in properties
+  // for each test file.
+  let present = 0;
   for (const key of Reflect.ownKeys(target)) {
     const was = baseline.get(key);
     const now = Reflect.getOwnPropertyDescriptor(target, key);
     if (now === undefined) continue;
     if (was === undefined) {
       if (now.configurable) Reflect.deleteProperty(target, key);
-    } else if (!sameDescriptor(was, now)) {
+      continue;
+    }
+    present++;
+    if (!sameDescriptor(was, now)) {
       if (now.configurable) Reflect.defineProperty(target, key, was);
       else if (now.writable && "value" in was) target[key] = was.value;
     }
   }
+  // Only when a recorded key went missing is the baseline walked for it.
+  if (present === baseline.size) return;
   for (const [key, was] of baseline) {
     if (!Reflect.getOwnPropertyDescriptor(target, key)) Reflect.defineProperty(target, key, was);
   }
