@@ -4,8 +4,8 @@
 //! crashes by restarting the runtime and continuing with the next test.
 
 use super::blame::{display_site, load_stalled, Ending, RunningHook};
-use super::inline_snapshots;
 use super::file_snapshots;
+use super::inline_snapshots;
 use super::realms::file_steps;
 use super::reconcile::{planned_scheduled, reconcile, Disposition, Scheduled};
 use super::snapshots;
