@@ -155,7 +155,7 @@ impl Project {
     /// in the background (`proctor serve`, runs at the same time).
     pub fn command(&self, args: &[&str]) -> Command {
         let path = std::env::var_os("PATH").unwrap_or_default();
-        let mut paths = vec![workspace().join("node_modules/.bin")];
+        let mut paths = vec![workspace_node_modules().join(".bin")];
         paths.extend(std::env::split_paths(&path));
         let mut command = Command::new(proctor_bin());
         command
@@ -165,6 +165,41 @@ impl Project {
             .env("PATH", std::env::join_paths(paths).expect("PATH joins"));
         command
     }
+}
+
+/// The workspace's `node_modules` (esbuild for bundled browser builds, and the other dev
+/// dependencies), installed with `npm ci` first when it is missing or older than
+/// package-lock.json: the README's test command is all a fresh clone runs, with no `npm ci`
+/// before it. Once per test process; a failed install is said on stderr, and the tests that
+/// need the packages then fail naming what is missing.
+pub fn workspace_node_modules() -> PathBuf {
+    static INSTALLED: OnceLock<PathBuf> = OnceLock::new();
+    INSTALLED
+        .get_or_init(|| {
+            let root = workspace();
+            let modules = root.join("node_modules");
+            let marker = modules.join(".package-lock.json");
+            let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+            let stale = match (modified(&marker), modified(&root.join("package-lock.json"))) {
+                (Some(installed), Some(lock)) => installed < lock,
+                (None, _) => true,
+                (Some(_), None) => false,
+            };
+            if stale {
+                let status = Command::new("npm")
+                    .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+                    .current_dir(&root)
+                    .status();
+                if !matches!(status, Ok(s) if s.success()) {
+                    eprintln!(
+                        "warning: `npm ci` in {} failed ({status:?}); tests that need esbuild will fail",
+                        root.display()
+                    );
+                }
+            }
+            modules
+        })
+        .clone()
 }
 
 fn copy_dir(from: &Path, to: &Path) {

@@ -6,6 +6,8 @@ use std::process::Command;
 #[test]
 fn controller_js_tests_pass() {
     let dir = proctor_e2e::workspace().join("controller-js");
+    // bundle-esbuild.test.js runs the workspace's esbuild (installed on a fresh clone first).
+    proctor_e2e::workspace_node_modules();
     // Files named one by one: `node --test test/` means a directory on node 20 but a module
     // path on node 22.
     let mut files: Vec<String> = std::fs::read_dir(dir.join("test"))
