@@ -338,7 +338,7 @@ fn issue_11_watch_keeps_watching_a_folder_or_root_deleted_and_made_again() {
 }
 
 #[test]
-fn failed_tests_go_first_and_the_rest_follow_once_they_pass() {
+fn failed_tests_go_first_and_everything_affected_follows() {
     let project = Project::fixture("watch");
     let mut watch = Watch::start(&project, &["--run-first"]);
     let batch = watch.batch();
@@ -348,10 +348,17 @@ fn failed_tests_go_first_and_the_rest_follow_once_they_pass() {
     let batch = watch.batch();
     assert_eq!(batch.finished(), vec![vec![MATH[0].to_string(), MATH[1].to_string()]]);
     assert!(batch.status.contains("FAILED: 1 passed, 1 failed"), "{}", batch.status);
-    // Still broken: only the failed test reruns, and the rest wait.
+    // Still broken: the failed test first, then every affected test all the same (issue 15: a
+    // new regression must show while an old failure stays red).
     edit(&project, "src/leaf.js", "export const one = 3;\n");
     let batch = watch.batch();
-    assert_eq!(batch.finished(), vec![vec![MATH[0].to_string()]], "{}", batch.status);
+    assert_eq!(
+        batch.finished(),
+        vec![vec![MATH[0].to_string()], vec![MATH[0].to_string(), MATH[1].to_string()]],
+        "{}",
+        batch.status
+    );
+    assert!(batch.status.contains("FAILED: 1 passed, 1 failed"), "{}", batch.status);
     // `f` reruns the failed tests.
     watch.key("f");
     assert_eq!(watch.batch().finished(), vec![vec![MATH[0].to_string()]]);

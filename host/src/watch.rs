@@ -1,7 +1,8 @@
 //! `proctor watch`: reruns only what a change affects. File events (notify, debounced) become a
 //! set of changed paths; [`affected_files`] turns them into the test files to rerun through the
 //! plan's import graph (and `subject` options); [`failed_first`] runs the tests that failed last
-//! time first, and the rest of the affected tests only once those pass (kaocha's watch). Every
+//! time first, then every affected test runs, those too, so a new regression is shown even while
+//! an old failure stays red (issue 15; kaocha stopped at a red first phase). Every
 //! rerun is an ordinary run — same selection flags, same reporters — in runtimes kept between
 //! reruns: the browser tabs of a `proctor serve` (this process starts one when none runs), each
 //! rerun in a fresh frame. Node gets a fresh process per rerun, which is node's fresh realm.
@@ -463,19 +464,17 @@ impl Watcher {
             Rerun::All => BTreeSet::new(),
             Rerun::Failed | Rerun::Changed(_) => failed_first(&self.failed, &plan, &files),
         };
-        let mut green = true;
+        // Last run's failures among the affected files first, for quick feedback; then, always,
+        // everything the change affects (those included), so a new regression elsewhere is run
+        // and shown even while an old failure stays red. The totals are the full phase's.
         if !first.is_empty() {
-            match self.run_phase(&plan, &files, Some(&first)).await {
-                Some((passed, failed)) => {
-                    totals = (passed, failed);
-                    green = failed == 0;
-                }
-                None => green = true,
+            if let Some(counts) = self.run_phase(&plan, &files, Some(&first)).await {
+                totals = counts;
             }
         }
-        if green && !matches!(what, Rerun::Failed) {
-            if let Some((passed, failed)) = self.run_phase(&plan, &files, None).await {
-                totals = (totals.0 + passed, totals.1 + failed);
+        if !matches!(what, Rerun::Failed) {
+            if let Some(counts) = self.run_phase(&plan, &files, None).await {
+                totals = counts;
             }
         }
         let state = if totals.1 == 0 { "passed" } else { "FAILED" };
