@@ -640,3 +640,62 @@ fn a_changed_setup_file_or_what_it_imports_reruns_every_file_of_its_suite() {
     assert!(batch.runs.is_empty() && batch.status.contains("no test is affected"), "{}", batch.status);
     assert_eq!(watch.quit(), 0);
 }
+
+/// Issue 15: Vitest's watch keys. `t` then a pattern reruns only the tests whose name matches,
+/// `p` then part of a path only those files, an empty line clears the filter, `h` lists the keys.
+#[test]
+fn the_t_and_p_keys_filter_by_test_name_and_by_file() {
+    let project = Project::fixture("watch");
+    let mut watch = Watch::start(&project, &[]);
+    watch.key("t");
+    watch.key("doubles");
+    let batch = watch.batch();
+    assert_eq!(batch.all_finished(), vec![MATH[1].to_string()], "{}", batch.status);
+    // The name filter stays for the reruns a change makes.
+    edit(&project, "src/leaf.js", "export const one = 1; // filtered\n");
+    assert_eq!(watch.batch().all_finished(), vec![MATH[1].to_string()]);
+    watch.key("t");
+    watch.key("");
+    assert_eq!(watch.batch().all_finished().len(), 4, "the name filter cleared: every test runs");
+    watch.key("p");
+    watch.key("other");
+    let batch = watch.batch();
+    assert_eq!(batch.all_finished(), vec!["test/other.test.js::other".to_string()], "{}", batch.status);
+    watch.key("p");
+    watch.key("");
+    assert_eq!(watch.batch().all_finished().len(), 4, "both filters cleared: every test runs");
+    watch.key("h");
+    assert_eq!(watch.quit(), 0);
+    let stderr = watch.stderr();
+    assert!(stderr.contains("t      filter by test name"), "{stderr}");
+}
+
+/// Issue 15: `u` reruns the failing tests with their snapshots rewritten, as Vitest's watch does.
+#[test]
+fn the_u_key_updates_the_failing_snapshots() {
+    let project = Project::empty();
+    project
+        .write(
+            "test/snap.test.js",
+            "import { it, expect } from \"proctor\";\nit(\"prints\", () => expect(\"new\").toMatchSnapshot());\n",
+        )
+        .write(
+            "test/__snapshots__/snap.test.js.snap",
+            "// Jest Snapshot v1, https://goo.gl/fbAQLP\n\nexports[`prints 1`] = `\"old\"`;\n",
+        );
+    let mut watch = Watch::start(&project, &["--run-first"]);
+    let batch = watch.batch();
+    assert!(batch.status.contains("FAILED: 0 passed, 1 failed"), "{}", batch.status);
+    watch.key("u");
+    let batch = watch.batch();
+    assert!(batch.status.contains("passed: 1 passed, 0 failed"), "{}", batch.status);
+    assert!(project.read("test/__snapshots__/snap.test.js.snap").contains("`\"new\"`"));
+    // The next rerun compares again (no update left switched on).
+    project.write(
+        "test/snap.test.js",
+        "import { it, expect } from \"proctor\";\nit(\"prints\", () => expect(\"newer\").toMatchSnapshot());\n",
+    );
+    let batch = watch.batch();
+    assert!(batch.status.contains("FAILED"), "{}", batch.status);
+    assert_eq!(watch.quit(), 0);
+}

@@ -83,7 +83,7 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
     recheck_root.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let (mut keys, _key_mode) = read_keys();
     errln!(
-        "proctor watch: watching {} (debounce {} ms); Enter reruns, a: all, f: failed, q: quit",
+        "proctor watch: watching {} (debounce {} ms); Enter reruns, a: all, f: failed, h: keys, q: quit",
         root.display(),
         args.debounce
     );
@@ -102,6 +102,8 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
         let interrupted = interruption();
         tokio::pin!(interrupted);
         let mut keys_open = true;
+        // A filter being typed after `t` or `p`.
+        let mut prompt: Option<Prompt> = None;
         loop {
             tokio::select! {
                 paths = changes.recv() => {
@@ -151,19 +153,35 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
                         }
                     }
                 }
-                key = keys.recv(), if keys_open => match key.as_deref().map(str::trim) {
-                    Some("") => {
-                        let again = watcher.last.clone().unwrap_or(Rerun::All);
-                        watcher.rerun(again).await;
-                    }
-                    Some("a") => watcher.rerun(Rerun::All).await,
-                    Some("f") => watcher.rerun(Rerun::Failed).await,
-                    Some("q") => break,
-                    Some(other) => {
-                        errln!("proctor watch: unknown key {other:?}; Enter reruns, a: all, f: failed, q: quit")
-                    }
+                key = keys.recv(), if keys_open => match (prompt.take(), key) {
                     // No terminal (stdin closed): keep watching, as in CI logs.
-                    None => keys_open = false,
+                    (_, None) => keys_open = false,
+                    (Some(mut typing), Some(key)) => match typing.key(&key) {
+                        Typed::More => prompt = Some(typing),
+                        Typed::Done(text) => {
+                            watcher.filter(typing.kind, text);
+                            watcher.rerun(Rerun::All).await;
+                        }
+                    },
+                    (None, Some(key)) => match key.trim() {
+                        "" => {
+                            let again = watcher.last.clone().unwrap_or(Rerun::All);
+                            watcher.rerun(again).await;
+                        }
+                        "a" => watcher.rerun(Rerun::All).await,
+                        "f" => watcher.rerun(Rerun::Failed).await,
+                        "u" => watcher.update_snapshots().await,
+                        "t" => prompt = Some(Prompt::start(Filter::Name)),
+                        "p" => prompt = Some(Prompt::start(Filter::File)),
+                        "h" => errln!("{KEYS_HELP}"),
+                        "q" => break,
+                        other if other.len() > 1 && (other.starts_with("t ") || other.starts_with("p ")) => {
+                            let kind = if other.starts_with('t') { Filter::Name } else { Filter::File };
+                            watcher.filter(kind, other[2..].trim().to_string());
+                            watcher.rerun(Rerun::All).await;
+                        }
+                        other => errln!("proctor watch: unknown key {other:?}; h lists the keys"),
+                    },
                 },
                 () = &mut interrupted => break,
                 () = &mut stop_requested => break,
@@ -244,6 +262,73 @@ fn is_change(kind: &NotifyKind) -> bool {
         NotifyKind::Modify(ModifyKind::Data(_) | ModifyKind::Name(_) | ModifyKind::Any | ModifyKind::Other) => true,
         NotifyKind::Modify(ModifyKind::Metadata(_)) | NotifyKind::Access(_) | NotifyKind::Any | NotifyKind::Other => {
             false
+        }
+    }
+}
+
+/// What `h` prints: every key, as Vitest's watch lists its own.
+const KEYS_HELP: &str = "proctor watch keys:
+  Enter  rerun what ran last
+  a      rerun all tests
+  f      rerun the failed tests
+  u      update the failing tests' snapshots (rerun them with --update-snapshots)
+  t      filter by test name: type a pattern (a regular expression, as -t), Enter; empty clears it
+  p      filter by file name: type part of a path, Enter; empty clears it
+  h      show these keys
+  q      quit";
+
+/// Which filter a `t` or `p` prompt sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Filter {
+    /// `t`: the test name pattern (`-t`).
+    Name,
+    /// `p`: a path filter (`proctor run cart`).
+    File,
+}
+
+/// A filter being typed after `t` or `p`, one key at a time (echoed, since the terminal is
+/// in non-echoing single-key mode).
+struct Prompt {
+    kind: Filter,
+    text: String,
+}
+
+/// What a key did to a prompt.
+enum Typed {
+    More,
+    Done(String),
+}
+
+impl Prompt {
+    fn start(kind: Filter) -> Prompt {
+        let what = if kind == Filter::Name { "test name pattern" } else { "file name filter" };
+        eprint!("proctor watch: {what} (Enter to apply, empty to clear): ");
+        Prompt { kind, text: String::new() }
+    }
+
+    fn key(&mut self, key: &str) -> Typed {
+        match key {
+            // Enter (a line from a pipe arrives whole, with its text).
+            "" => {
+                eprintln!();
+                Typed::Done(std::mem::take(&mut self.text))
+            }
+            "\u{7f}" | "\u{8}" => {
+                if self.text.pop().is_some() {
+                    eprint!("\u{8} \u{8}");
+                }
+                Typed::More
+            }
+            text if text.ends_with('\n') => {
+                self.text.push_str(text.trim_end());
+                eprintln!("{}", text.trim_end());
+                Typed::Done(std::mem::take(&mut self.text))
+            }
+            text => {
+                self.text.push_str(text);
+                eprint!("{text}");
+                Typed::More
+            }
         }
     }
 }
@@ -336,6 +421,8 @@ struct Watcher {
     shell_dir: Option<tempfile::TempDir>,
     /// Set when Ctrl-C or SIGTERM arrived during a rerun (the rerun's own handler saw it).
     interrupted: bool,
+    /// The paths and filters given on the command line, which `p` with nothing typed restores.
+    given_paths: Vec<PathBuf>,
 }
 
 impl Watcher {
@@ -343,6 +430,7 @@ impl Watcher {
         let config = resolve(&args.project, Some(&args))?;
         let graph = ImportGraph::new(graph_resolver(&config));
         Ok(Watcher {
+            given_paths: args.project.paths.clone(),
             args,
             config,
             cache: PlanCache::default(),
@@ -353,6 +441,40 @@ impl Watcher {
             shell_dir: None,
             interrupted: false,
         })
+    }
+
+    /// `t` and `p`: sets the test name pattern or the file filter (empty text clears it) for
+    /// the reruns from now on; a pattern that is no regular expression is said and dropped.
+    fn filter(&mut self, kind: Filter, text: String) {
+        let before = self.args.clone();
+        match kind {
+            Filter::Name => self.args.project.select.test_name_pattern = (!text.is_empty()).then_some(text),
+            Filter::File => {
+                self.args.project.paths =
+                    if text.is_empty() { self.given_paths.clone() } else { vec![PathBuf::from(text)] };
+            }
+        }
+        match resolve(&self.args.project, Some(&self.args)) {
+            Ok(config) => self.config = config,
+            Err(err) => {
+                errln!("proctor watch: error: {err} (the filter is not applied)");
+                self.args = before;
+            }
+        }
+    }
+
+    /// `u`: reruns the failed tests (else what ran last) with their snapshots rewritten.
+    async fn update_snapshots(&mut self) {
+        let what = if self.failed.is_empty() { self.last.clone().unwrap_or(Rerun::All) } else { Rerun::Failed };
+        self.args.update_snapshots = true;
+        if let Ok(config) = resolve(&self.args.project, Some(&self.args)) {
+            self.config = config;
+            self.rerun(what).await;
+        }
+        self.args.update_snapshots = false;
+        if let Ok(config) = resolve(&self.args.project, Some(&self.args)) {
+            self.config = config;
+        }
     }
 
     /// The plan (files that did not change are not parsed again), its import graph brought up
@@ -479,7 +601,7 @@ impl Watcher {
         }
         let state = if totals.1 == 0 { "passed" } else { "FAILED" };
         errln!(
-            "proctor watch: {state}: {} passed, {} failed ({label}) in {} ms; waiting for changes (Enter: rerun, a: all, f: failed, q: quit)",
+            "proctor watch: {state}: {} passed, {} failed ({label}) in {} ms; waiting for changes (Enter: rerun, a: all, f: failed, h: keys, q: quit)",
             totals.0,
             totals.1,
             started.elapsed().as_millis()
