@@ -215,8 +215,8 @@ pub struct WatchArgs {
     /// Run the selected tests once at start instead of waiting for the first change.
     #[arg(long)]
     pub run_first: bool,
-    /// The longest quiet window before a rerun, in milliseconds: one save reruns after 30 ms of
-    /// quiet, and each further change doubles the window up to this, so a burst is one rerun.
+    /// How long the files must stay quiet before a rerun, in milliseconds (an editor saving
+    /// many files at once gives one rerun).
     #[arg(long, value_name = "MS", default_value_t = 200)]
     pub debounce: u64,
 }

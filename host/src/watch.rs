@@ -62,12 +62,8 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
     let global_setup = crate::global_setup::GlobalSetup::start(&watcher.config).await?;
 
     let (changes_tx, mut changes) = mpsc::unbounded_channel::<Vec<PathBuf>>();
-    // The debouncer only gathers an editor's few events for one save; the quiet window below
-    // decides when a burst of saves is over.
-    let mut debouncer = new_debouncer(
-        Duration::from_millis(DEBOUNCE_TICK_MS.min(args.debounce)),
-        None,
-        move |result: DebounceEventResult| {
+    let mut debouncer =
+        new_debouncer(Duration::from_millis(args.debounce), None, move |result: DebounceEventResult| {
             if let Ok(events) = result {
                 // Reads (the plan parsing a file, node loading it) are events too; only writes,
                 // creations, renames and removals change anything.
@@ -77,9 +73,8 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
                     let _ = changes_tx.send(paths);
                 }
             }
-        },
-    )
-    .map_err(|err| CommandError::Serve(format!("failed to watch {}: {err}", root.display())))?;
+        })
+        .map_err(|err| CommandError::Serve(format!("failed to watch {}: {err}", root.display())))?;
     debouncer
         .watch(&root, RecursiveMode::Recursive)
         .map_err(|err| CommandError::Serve(format!("failed to watch {}: {err}", root.display())))?;
@@ -113,16 +108,14 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
             tokio::select! {
                 paths = changes.recv() => {
                     let Some(mut paths) = paths else { break };
-                    // An adaptive quiet window: one save reruns after a short quiet spell, and
-                    // each further change within the window doubles it, up to --debounce, so a
-                    // burst (an editor's save-all, a file saved 200 times in 2 s) stays one
-                    // rerun. Events that queued up during a rerun are drained here too, so they
-                    // make one more.
-                    let longest = Duration::from_millis(args.debounce.max(1));
-                    let mut quiet = Duration::from_millis(QUIET_START_MS).min(longest);
+                    // The debouncer delays each event by the debounce and releases it on ticks a
+                    // quarter of that apart, but it lets events go while a file keeps changing:
+                    // a file saved 200 times in 2 s comes out as a stream. The burst ends once the
+                    // stream has been quiet for longer than the debouncer's own spacing; events
+                    // that queued up during a rerun are drained here too, so they make one more.
+                    let quiet = Duration::from_millis(args.debounce + args.debounce / 4 + 10);
                     while let Ok(Some(more)) = tokio::time::timeout(quiet, changes.recv()).await {
                         paths.extend(more);
-                        quiet = (quiet * 2).min(longest);
                     }
                     let (dirs, mut paths): (Vec<PathBuf>, Vec<PathBuf>) = paths.into_iter().partition(|p| p.is_dir());
                     for dir in watcher.relevant(dirs) {
@@ -272,13 +265,6 @@ fn is_change(kind: &NotifyKind) -> bool {
         }
     }
 }
-
-/// How long the file watcher gathers the events of one save before passing them on.
-const DEBOUNCE_TICK_MS: u64 = 20;
-
-/// The first quiet window after a change; it doubles with each further change, up to
-/// `--debounce`.
-const QUIET_START_MS: u64 = 30;
 
 /// What `h` prints: every key, as Vitest's watch lists its own.
 const KEYS_HELP: &str = "proctor watch keys:
