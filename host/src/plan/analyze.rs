@@ -126,10 +126,8 @@ impl<'a> Finder<'a> {
             .or(template)
             .unwrap_or_else(|| name_expr.map_or_else(|| "<unnamed>".into(), |e| self.snippet(e.span())));
         let mut timeout_ms = None;
-        if let Some(options) = args.get(1).map(|a| unwrap_ts(&a.expr)) {
-            if let Expr::Object(object) = options {
-                read_options(object, &mut tags, &mut timeout_ms, &mut self.subjects);
-            }
+        if let Some(Expr::Object(object)) = args.get(1).map(|a| unwrap_ts(&a.expr)) {
+            read_options(object, &mut tags, &mut timeout_ms, &mut self.subjects);
         }
         if let Some(Expr::Lit(Lit::Num(n))) = args.get(2).map(|a| unwrap_ts(&a.expr)) {
             if n.value > 0.0 {

@@ -441,7 +441,7 @@ mod tests {
             page: None,
         };
         let server = Server::start(Some(site)).await.unwrap();
-        let cookie = Some(format!("{}={}", format!("proctor_token_{}", server.addr.port()), server.token));
+        let cookie = Some(format!("proctor_token_{}={}", server.addr.port(), server.token));
         assert_eq!(get_status(&server, "/a.js", None).await, 401);
         assert_eq!(get_status(&server, "/a.js", Some("proctor_token_1=wrong".into())).await, 401);
         assert_eq!(get_status(&server, &format!("/a.js?token={}", server.token), None).await, 200);
