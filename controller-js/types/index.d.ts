@@ -634,9 +634,17 @@ export interface Assertion<T = any> extends Matchers<void, T>, ChaiAssertion {
   rejects: PromisifyAssertion<T>;
 }
 
-/** The matchers of `.resolves` / `.rejects`: each returns a promise to await. */
+/**
+ * The matchers of `.resolves` / `.rejects`: each returns a promise to await. It maps the whole
+ * `Assertion`, so matchers added by augmenting either `Matchers<R>` (Jest's way) or
+ * `Assertion<T>` (Vitest's) are there too.
+ */
 export type PromisifyAssertion<T> = {
-  [K in keyof Matchers<void, T>]: Matchers<void, T>[K] extends (...args: infer A) => any ? (...args: A) => Promise<void> : never;
+  [K in Exclude<keyof Assertion<T>, "not" | "resolves" | "rejects"> as Assertion<T>[K] extends (...args: any[]) => any ? K : never]: Assertion<T>[K] extends (
+    ...args: infer A
+  ) => any
+    ? (...args: A) => Promise<void>
+    : never;
 } & { not: PromisifyAssertion<T> };
 
 /** The state a matcher added with `expect.extend` sees as `this`. */
@@ -702,9 +710,7 @@ export interface ExpectPollOptions {
 }
 
 /** The assertion `expect.poll(fn)` returns: each matcher retries and returns a promise. */
-export type PollAssertion<T> = {
-  [K in keyof Matchers<void, T>]: Matchers<void, T>[K] extends (...args: infer A) => any ? (...args: A) => Promise<void> : never;
-} & { not: PollAssertion<T> };
+export type PollAssertion<T> = PromisifyAssertion<T>;
 
 /** `expect` itself. */
 export interface ExpectStatic extends AsymmetricMatchersContaining {

@@ -140,6 +140,7 @@ fn typed_fixture_runs() {
         ("test/api.test.ts::test api::uses fixtures", "passed"),
         ("test/api.test.ts::type checks::expectTypeOf and assertType", "passed"),
         ("test/api.test.ts::type checks::the default export", "passed"),
+        ("test/globals.test.ts::custom matchers typed as in Vitest::checks", "passed"),
         ("test/globals.test.ts::globals::has the api", "passed"),
         ("test/globals.test.ts::globals::mocha names::specify", "passed"),
         ("test/require.test.cts::require::is typed", "passed"),
