@@ -18,6 +18,15 @@ declare global {
   const beforeEach: typeof proctor.beforeEach;
   const afterEach: typeof proctor.afterEach;
   const jest: typeof proctor.jest;
+  namespace jest {
+    type Mock<T extends proctor.Procedure = proctor.Procedure> = proctor.Mock<T>;
+    type MockInstance<T extends proctor.Procedure = proctor.Procedure> = proctor.MockInstance<T>;
+    type SpyInstance<T extends proctor.Procedure = proctor.Procedure> = proctor.MockInstance<T>;
+    type Mocked<T> = proctor.Mocked<T>;
+    type MockedFunction<T extends proctor.Procedure> = proctor.MockedFunction<T>;
+    type MockedObject<T> = proctor.MockedObject<T>;
+    type DoneCallback = proctor.DoneCallback;
+  }
   const vi: typeof proctor.vi;
   const onTestFinished: typeof proctor.onTestFinished;
   const onTestFailed: typeof proctor.onTestFailed;

@@ -525,6 +525,21 @@ export declare const vi: VitestUtils;
 /** Jest's `jest` (the same object as `vi`). */
 export declare const jest: VitestUtils;
 
+/**
+ * The mock types under the names Jest code writes them (`jest.Mock<typeof f>`,
+ * `jest.Mocked<typeof obj>`, `jest.SpyInstance`), in jest-mock's (Jest 29's) form: `T` is the
+ * function type, not the return type of @types/jest's older `jest.Mock<Return, Args>`.
+ */
+export declare namespace jest {
+  type Mock<T extends Procedure = Procedure> = import("./index.js").Mock<T>;
+  type MockInstance<T extends Procedure = Procedure> = import("./index.js").MockInstance<T>;
+  type SpyInstance<T extends Procedure = Procedure> = import("./index.js").MockInstance<T>;
+  type Mocked<T> = import("./index.js").Mocked<T>;
+  type MockedFunction<T extends Procedure> = import("./index.js").MockedFunction<T>;
+  type MockedObject<T> = import("./index.js").MockedObject<T>;
+  type DoneCallback = import("./index.js").DoneCallback;
+}
+
 // ---------------------------------------------------------------------------------------------
 // expect
 // ---------------------------------------------------------------------------------------------
