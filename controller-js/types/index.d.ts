@@ -568,10 +568,10 @@ export interface AsymmetricMatchersContaining {
 /** The matchers, parameterised by what they return (`void`, or a promise for `.resolves`). */
 export interface Matchers<R = void, T = unknown> {
   // Equality and identity.
-  toBe(expected: unknown): R;
-  toEqual(expected: unknown): R;
-  toStrictEqual(expected: unknown): R;
-  toMatchObject(expected: object | object[]): R;
+  toBe<E>(expected: E): R;
+  toEqual<E>(expected: E): R;
+  toStrictEqual<E>(expected: E): R;
+  toMatchObject<E extends object | any[]>(expected: E): R;
   toBeOneOf(expected: ReadonlyArray<unknown>): R;
   toSatisfy(predicate: (value: T) => boolean, message?: string): R;
   // Truthiness and types.
@@ -591,10 +591,10 @@ export interface Matchers<R = void, T = unknown> {
   toBeCloseTo(expected: number, numDigits?: number): R;
   // Strings, arrays and objects.
   toMatch(expected: string | RegExp): R;
-  toContain(expected: unknown): R;
-  toContainEqual(expected: unknown): R;
+  toContain<E>(expected: E): R;
+  toContainEqual<E>(expected: E): R;
   toHaveLength(expected: number): R;
-  toHaveProperty(path: string | number | ReadonlyArray<string | number>, value?: unknown): R;
+  toHaveProperty<E>(path: string | number | ReadonlyArray<string | number>, value?: E): R;
   // Errors.
   toThrow(expected?: string | RegExp | Error | Function | object): R;
   toThrowError(expected?: string | RegExp | Error | Function | object): R;
@@ -609,21 +609,21 @@ export interface Matchers<R = void, T = unknown> {
   // Mocks.
   toHaveBeenCalled(): R;
   toHaveBeenCalledTimes(expected: number): R;
-  toHaveBeenCalledWith(...args: any[]): R;
-  toHaveBeenLastCalledWith(...args: any[]): R;
-  toHaveBeenNthCalledWith(nth: number, ...args: any[]): R;
+  toHaveBeenCalledWith<E extends any[]>(...args: E): R;
+  toHaveBeenLastCalledWith<E extends any[]>(...args: E): R;
+  toHaveBeenNthCalledWith<E extends any[]>(nth: number, ...args: E): R;
   toHaveBeenCalledOnce(): R;
-  toHaveBeenCalledExactlyOnceWith(...args: any[]): R;
+  toHaveBeenCalledExactlyOnceWith<E extends any[]>(...args: E): R;
   toHaveBeenCalledBefore(mock: MockInstance<any>, failIfNoFirstInvocation?: boolean): R;
   toHaveBeenCalledAfter(mock: MockInstance<any>, failIfNoSecondInvocation?: boolean): R;
   toHaveReturned(): R;
   toHaveReturnedTimes(expected: number): R;
-  toHaveReturnedWith(expected: unknown): R;
+  toHaveReturnedWith<E>(expected: E): R;
   toHaveLastReturnedWith(expected: unknown): R;
   toHaveNthReturnedWith(nth: number, expected: unknown): R;
   toHaveResolved(): R;
   toHaveResolvedTimes(expected: number): R;
-  toHaveResolvedWith(expected: unknown): R;
+  toHaveResolvedWith<E>(expected: E): R;
   toHaveLastResolvedWith(expected: unknown): R;
   toHaveNthResolvedWith(nth: number, expected: unknown): R;
   // Jest's older names of the mock matchers.

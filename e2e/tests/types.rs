@@ -49,6 +49,14 @@ fn typed_fixture_type_checks() {
     assert_eq!(report.trim(), "");
 }
 
+/// Projects on the older `node10` resolution (no `exports`) find the same declarations through
+/// `types` and `typesVersions`.
+#[test]
+fn typed_fixture_type_checks_with_node10_resolution() {
+    let (code, report) = type_check(&workspace(), "e2e/fixtures/typed/tsconfig.node10.json");
+    assert_eq!(code, 0, "tsc found errors in the typed fixture:\n{report}");
+}
+
 #[test]
 fn deliberate_type_errors_are_caught() {
     let (code, report) = type_check(&workspace(), "e2e/fixtures/typed/tsconfig.errors.json");
