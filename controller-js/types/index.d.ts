@@ -809,6 +809,11 @@ export interface ChaiAssertion {
   sealed: ChaiAssertion;
   frozen: ChaiAssertion;
   finite: ChaiAssertion;
+  numeric: ChaiAssertion;
+  callable: ChaiAssertion;
+  iterable: ChaiAssertion;
+  exists: ChaiAssertion;
+  Arguments: ChaiAssertion;
   // Method assertions.
   a: ChaiTypeAssertion;
   an: ChaiTypeAssertion;
@@ -825,6 +830,8 @@ export interface ChaiAssertion {
   gt(value: number | Date, message?: string): ChaiAssertion;
   greaterThan(value: number | Date, message?: string): ChaiAssertion;
   least(value: number | Date, message?: string): ChaiAssertion;
+  greaterThanOrEqual(value: number | Date, message?: string): ChaiAssertion;
+  lessThanOrEqual(value: number | Date, message?: string): ChaiAssertion;
   gte(value: number | Date, message?: string): ChaiAssertion;
   below(value: number | Date, message?: string): ChaiAssertion;
   lt(value: number | Date, message?: string): ChaiAssertion;
@@ -838,6 +845,7 @@ export interface ChaiAssertion {
   ownProperty(name: string | symbol, message?: string): ChaiAssertion;
   haveOwnProperty(name: string | symbol, message?: string): ChaiAssertion;
   ownPropertyDescriptor(name: string | symbol, descriptor?: PropertyDescriptor, message?: string): ChaiAssertion;
+  haveOwnPropertyDescriptor(name: string | symbol, descriptor?: PropertyDescriptor, message?: string): ChaiAssertion;
   length: ChaiLength;
   lengthOf: ChaiLength;
   match(regexp: RegExp, message?: string): ChaiAssertion;
@@ -849,6 +857,7 @@ export interface ChaiAssertion {
   throws(expected?: string | RegExp | Error | Function, message?: string | RegExp): ChaiAssertion;
   Throw(expected?: string | RegExp | Error | Function, message?: string | RegExp): ChaiAssertion;
   respondTo(method: string, message?: string): ChaiAssertion;
+  respondsTo(method: string, message?: string): ChaiAssertion;
   itself: ChaiAssertion;
   satisfy(matcher: (value: any) => boolean, message?: string): ChaiAssertion;
   satisfies(matcher: (value: any) => boolean, message?: string): ChaiAssertion;
@@ -859,6 +868,11 @@ export interface ChaiAssertion {
   change(target: object | (() => unknown), property?: string, message?: string): ChaiAssertion;
   increase(target: object | (() => unknown), property?: string, message?: string): ChaiAssertion;
   decrease(target: object | (() => unknown), property?: string, message?: string): ChaiAssertion;
+  changes(target: object | (() => unknown), property?: string, message?: string): ChaiAssertion;
+  increases(target: object | (() => unknown), property?: string, message?: string): ChaiAssertion;
+  decreases(target: object | (() => unknown), property?: string, message?: string): ChaiAssertion;
+  /** chai-subset's `containSubset`, which Vitest's chai has built in. */
+  containSubset(subset: unknown): ChaiAssertion;
   by(delta: number, message?: string): ChaiAssertion;
   fail(message?: string): never;
   /** Vitest's chai-style snapshot names. */
