@@ -1007,8 +1007,26 @@ export interface ChaiStatic {
 
 /** chai. */
 export declare const chai: ChaiStatic;
-/** chai's `should()`: installs `Object.prototype.should`. */
-export declare function should(): ChaiAssertion & Record<string, any>;
+/** What chai's `should()` returns: assertions for values that cannot carry `.should`. */
+export interface ChaiShould {
+  exist(value: unknown, message?: string): void;
+  equal(actual: unknown, expected: unknown, message?: string): void;
+  Throw(fn: () => unknown, expected?: string | RegExp | Error | Function, message?: string | RegExp): void;
+  fail(message?: string): never;
+  fail(actual: unknown, expected: unknown, message?: string, operator?: string): never;
+  not: {
+    exist(value: unknown, message?: string): void;
+    equal(actual: unknown, expected: unknown, message?: string): void;
+    Throw(fn: () => unknown, expected?: string | RegExp | Error | Function, message?: string | RegExp): void;
+  };
+}
+
+/**
+ * chai's `should()`: installs `Object.prototype.should`. That property is not declared on every
+ * object here (unlike @types/chai's global augmentation): write `(value as any).should`, or
+ * declare `interface Object { should: import("proctor").ChaiAssertion }` in your project.
+ */
+export declare function should(): ChaiShould;
 
 // ---------------------------------------------------------------------------------------------
 // Type-level assertions (Vitest's expectTypeOf and assertType)
