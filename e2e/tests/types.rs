@@ -1,10 +1,11 @@
 //! End to end: the TypeScript declarations the `proctor` package ships (controller-js/types).
 //! The typed fixture uses every export under `strict`, through the package's `exports` map
-//! (`import` → index.d.ts, `require` → index.d.cts, `proctor/globals`), and must type-check with
-//! the workspace's `tsc`; declarations loose enough to accept mistakes fail here too: the
-//! fixture's `@ts-expect-error` lines are errors once their directive is gone, and a file of
-//! deliberate mistakes reports each one. The same fixture also runs, so what the types accept
-//! is what the runtime does.
+//! (`import` → index.d.ts, `require` → index.d.cts, `proctor/globals`, and `proctor/compat` for
+//! files that import `vitest` or `@jest/globals`), and must type-check with the workspace's
+//! `tsc`. Declarations loose enough to accept mistakes fail here too: the fixture's
+//! `@ts-expect-error` lines are errors once their directive is gone, and a file of deliberate
+//! mistakes reports each one. The same fixture also runs, so what the types accept is what the
+//! runtime does.
 
 use proctor_e2e::{model, workspace, Project};
 use std::path::{Path, PathBuf};
@@ -77,29 +78,29 @@ fn expected_errors_are_errors_without_their_directive() {
     std::fs::create_dir_all(project.path().join("node_modules")).expect("mkdir");
     std::os::unix::fs::symlink(workspace().join("controller-js"), project.path().join("node_modules/proctor"))
         .expect("link the proctor package");
-    let source = project.read("test/api.test.ts");
     let mut guarded = Vec::new();
-    let stripped: Vec<&str> = source
-        .lines()
-        .enumerate()
-        .map(|(index, line)| match line.find("// @ts-expect-error") {
-            Some(at) => {
-                guarded.push(index + 2);
-                &line[..at]
-            }
-            None => line,
-        })
-        .collect();
-    assert!(guarded.len() >= 8, "the fixture's @ts-expect-error lines: {guarded:?}");
-    project.write("test/api.test.ts", &stripped.join("\n"));
+    for file in ["test/api.test.ts", "test/ported.test.ts"] {
+        let source = project.read(file);
+        let stripped: Vec<&str> = source
+            .lines()
+            .enumerate()
+            .map(|(index, line)| match line.find("// @ts-expect-error") {
+                Some(at) => {
+                    guarded.push((file.to_string(), index + 2));
+                    &line[..at]
+                }
+                None => line,
+            })
+            .collect();
+        project.write(file, &stripped.join("\n"));
+    }
+    assert!(guarded.len() >= 9, "the fixture's @ts-expect-error lines: {guarded:?}");
     let (code, report) = type_check(project.path(), ".");
     assert_ne!(code, 0, "{report}");
-    let lines: Vec<usize> = errors(&report)
-        .into_iter()
-        .filter(|(file, _, _)| file == "test/api.test.ts")
-        .map(|(_, line, _)| line)
-        .collect();
-    assert_eq!(lines, guarded, "{report}");
+    let mut found: Vec<(String, usize)> = errors(&report).into_iter().map(|(file, line, _)| (file, line)).collect();
+    found.sort();
+    guarded.sort();
+    assert_eq!(found, guarded, "{report}");
 }
 
 #[test]
@@ -151,6 +152,7 @@ fn typed_fixture_runs() {
         ("test/globals.test.ts::custom matchers typed as in Vitest::checks", "passed"),
         ("test/globals.test.ts::globals::has the api", "passed"),
         ("test/globals.test.ts::globals::mocha names::specify", "passed"),
+        ("test/ported.test.ts::ported from Vitest::keeps its imports", "passed"),
         ("test/require.test.cts::require::is typed", "passed"),
     ]);
     assert_eq!(out.outcomes(), expected, "{}", out.stderr);
