@@ -26,7 +26,10 @@ export interface TestContext {
   task: { name: string; id?: string; [key: string]: unknown };
   /** An `expect` bound to this test (counts its assertions, for concurrent tests). */
   expect: ExpectStatic;
-  /** Skips the test from inside, optionally only when `condition` holds. */
+  /**
+   * Vitest's skip from inside the test. Typed for ported code, but proctor throws a message
+   * naming it: use `it.skip`, `it.skipIf(condition)` or mocha's `this.skip()`.
+   */
   skip(condition?: boolean, note?: string): void;
   /** Runs `fn` after this test, whatever its result. */
   onTestFinished(fn: TestCallback, timeout?: number): void;
@@ -194,14 +197,18 @@ export interface HookAPI {
 
 /** mocha's `this` inside tests and hooks. */
 export interface MochaContext {
-  /** Sets the timeout of the current test (mocha). */
-  timeout(ms?: number | string): this;
+  /** The current test's or hook's timeout in ms (mocha). */
+  timeout(): number;
+  /** Sets the timeout of the current test or hook (mocha). */
+  timeout(ms: number | string): this;
   /** mocha's slow threshold: accepted, no effect. */
-  slow(ms?: number | string): this;
+  slow(): number;
+  slow(ms: number | string): this;
   /** Skips the running test from inside (mocha). */
   skip(): never;
   /** mocha's retries. */
-  retries(n?: number): this;
+  retries(): number;
+  retries(n: number): this;
   /** The running test. */
   currentTest?: { title: string; fullTitle(): string; state?: string; [key: string]: unknown };
   /** The running runnable. */
