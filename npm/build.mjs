@@ -98,13 +98,8 @@ function mainPackage(opts, version) {
   const controller = join(root, "controller-js");
   const source = JSON.parse(readFileSync(join(controller, "package.json"), "utf8"));
   cpSync(join(controller, "src"), join(dir, "src"), { recursive: true });
-  for (const types of ["index.d.ts", "index.d.cts"]) {
-    try {
-      copyFileSync(join(controller, types), join(dir, types));
-    } catch {
-      // Types are shipped when controller-js has them.
-    }
-  }
+  // The declarations (`exports` and `types` in controller-js's package.json point into types/).
+  cpSync(join(controller, "types"), join(dir, "types"), { recursive: true });
   copyFileSync(join(root, "npm/bin/proctor.cjs"), join(dir, "bin/proctor.cjs"));
   chmodSync(join(dir, "bin/proctor.cjs"), 0o755);
   copyFileSync(join(root, "README.md"), join(dir, "README.md"));
@@ -115,7 +110,7 @@ function mainPackage(opts, version) {
     description: "A JavaScript test runner with a Rust host: node, headless Chromium, or a tab you opened.",
     license: "MIT",
     bin: { proctor: "bin/proctor.cjs" },
-    files: ["bin", "src", "index.d.ts", "index.d.cts", "README.md"],
+    files: ["bin", "src", "types", "README.md"],
     optionalDependencies: Object.fromEntries(Object.keys(PLATFORMS).map((platform) => [`proctor-${platform}`, version])),
   });
   return dir;

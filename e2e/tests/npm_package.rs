@@ -57,6 +57,8 @@ fn the_npm_tarballs_install_and_run_with_npx() {
     );
     let failed = npx(&["run"]);
     assert_eq!(failed.status.code(), Some(1), "a failing test's exit code comes through the shim");
+    // The installed package carries the declarations its `types` field names.
+    assert!(project.path().join("node_modules/proctor/types/index.d.ts").is_file(), "types are shipped");
     let version = npx(&["--version"]);
     assert!(String::from_utf8_lossy(&version.stdout).starts_with("proctor "), "{:?}", version);
 }

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn tsc() -> PathBuf {
-    let tsc = workspace().join("node_modules/.bin/tsc");
+    // Installed with the workspace's dev dependencies (`npm ci` on a fresh clone, done here).
+    let tsc = proctor_e2e::workspace_node_modules().join(".bin/tsc");
     assert!(
         tsc.exists(),
         "{} is missing: run `npm ci` in the workspace (typescript is a devDependency)",
