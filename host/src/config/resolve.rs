@@ -37,6 +37,7 @@ pub struct Config {
     /// nothing there), relative to the root: the files they match count as named files.
     pub path_globs: Vec<String>,
     /// A `--timeout` given on the command line; overrides suite timeouts but not a test's own.
+    #[serde(serialize_with = "super::duration::serialize_option")]
     pub timeout_override: Option<Duration>,
     /// The terminal reporter.
     pub reporter: ReporterKind,
@@ -90,6 +91,7 @@ pub struct SuiteConfig {
     /// Globs of files to leave out.
     pub exclude: Vec<String>,
     /// The default per-test timeout.
+    #[serde(serialize_with = "super::duration::serialize")]
     pub timeout: Duration,
     /// Tags every test of the suite carries.
     pub tags: Vec<String>,

