@@ -333,7 +333,7 @@ mod tests {
         for line in help.lines() {
             if let Some(heading) = line.strip_suffix(':').filter(|l| !l.starts_with(' ')) {
                 out.push((heading.to_owned(), Vec::new()));
-            } else if let Some(flag) = line.trim_start().split_whitespace().find(|w| w.starts_with("--")) {
+            } else if let Some(flag) = line.split_whitespace().find(|w| w.starts_with("--")) {
                 if let Some((_, flags)) = out.last_mut() {
                     flags.push(flag.trim_end_matches(',').to_owned());
                 }
