@@ -37,3 +37,26 @@ fn issue_15_print_config_shows_durations_as_written() {
     assert_eq!(timeouts, vec![serde_json::json!("1500ms"), serde_json::json!("2m")], "{}", out.stdout);
     assert!(!out.stdout.contains("nanos"), "{}", out.stdout);
 }
+
+#[test]
+fn issue_15_a_browser_only_key_on_a_node_suite_is_a_warning_naming_its_line() {
+    let project = Project::empty();
+    project
+        .write("proctor.toml", "[[suite]]\nid = \"unit\"\ntests = [\"test/**/*.test.js\"]\nbuild = \"esbuild\"\n")
+        .write("test/a.test.js", "import { it } from \"proctor\";\nit(\"passes\", () => {});\n");
+    let out = project.run(&["run", "--reporter", "json"]);
+    out.assert_code(0);
+    assert_eq!(out.outcomes(), proctor_e2e::model(&[("test/a.test.js::passes", "passed")]));
+    let warnings: Vec<&str> = out.stderr.lines().filter(|l| l.contains("warning")).collect();
+    assert_eq!(warnings.len(), 1, "{}", out.stderr);
+    assert!(
+        warnings[0].contains("proctor.toml:4:9: `build` has no effect in suite \"unit\", which runs only in node"),
+        "{}",
+        out.stderr
+    );
+    let out = project.run(&["list"]);
+    assert_eq!(out.stderr.lines().filter(|l| l.contains("warning")).count(), 1, "list warns too: {}", out.stderr);
+    // Run in chromium, the key does something: no warning.
+    let out = project.run(&["run", "--runtime", "chromium", "--print-config"]);
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+}

@@ -69,6 +69,10 @@ pub struct Config {
     /// their exported `teardown`) runs after the run (Vitest's `globalSetup`, Jest's
     /// `globalSetup`/`globalTeardown`). Absolute paths.
     pub global_setup: Vec<PathBuf>,
+    /// What the config file says that has no effect (a browser-only key on a node suite), each
+    /// naming file:line:column; printed as warnings by the command.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// One suite: where its tests are and how they run.
@@ -265,9 +269,9 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         Some(path) => Some(absolute(&cwd, path)),
         None => Some(root.join("proctor.toml")).filter(|p| p.is_file()),
     };
-    let (suites, selections, alias, global_setup) = match &config_path {
+    let (suites, selections, alias, global_setup, browser_only) = match &config_path {
         Some(path) => read_file(path, &root)?,
-        None => (vec![default_suite(DEFAULT_TIMEOUT)], BTreeMap::new(), Vec::new(), Vec::new()),
+        None => (vec![default_suite(DEFAULT_TIMEOUT)], BTreeMap::new(), Vec::new(), Vec::new(), Vec::new()),
     };
     let Positionals { paths, globs: path_globs, filters: path_filters } = resolve_paths(&project.paths, &cwd, &root)?;
     let mut selection = resolve_selection(&project.select, &suites, &selections, &cwd, &root)?;
@@ -292,6 +296,7 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         snapshot_update: snapshot_update(false, None),
         alias,
         global_setup,
+        warnings: Vec::new(),
     };
     if let Some(run) = run {
         if let Some(text) = &run.timeout {
@@ -336,6 +341,7 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
             }
         }
     }
+    config.warnings = browser_only_warnings(&browser_only, &config.suites);
     Ok(config)
 }
 
@@ -588,7 +594,40 @@ fn default_suite(timeout: Duration) -> SuiteConfig {
     }
 }
 
-type FileConfig = (Vec<SuiteConfig>, BTreeMap<String, NamedSelection>, Vec<(String, String)>, Vec<PathBuf>);
+type FileConfig =
+    (Vec<SuiteConfig>, BTreeMap<String, NamedSelection>, Vec<(String, String)>, Vec<PathBuf>, Vec<BrowserOnlyKey>);
+
+/// A key of a suite that only browser runtimes read (`build`, `minify`): written on a suite that
+/// runs only in node it does nothing, which is a warning once the runtimes are final (a
+/// `--runtime chromium` run gives it effect).
+#[derive(Debug, Clone)]
+struct BrowserOnlyKey {
+    suite: String,
+    key: &'static str,
+    path: PathBuf,
+    line: usize,
+    column: usize,
+}
+
+/// The warnings for browser-only keys on suites that, after the command line, run only in node.
+fn browser_only_warnings(keys: &[BrowserOnlyKey], suites: &[SuiteConfig]) -> Vec<String> {
+    keys.iter()
+        .filter(|key| {
+            suites.iter().any(|suite| suite.id == key.suite && suite.runtimes.iter().all(|r| *r == RuntimeKind::Node))
+        })
+        .map(|key| {
+            format!(
+                "{}:{}:{}: `{}` has no effect in suite \"{}\", which runs only in node (node runs the test files \
+                 as they are; hint: remove it, or add runtime = \"chromium\")",
+                key.path.display(),
+                key.line,
+                key.column,
+                key.key,
+                key.suite
+            )
+        })
+        .collect()
+}
 
 fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
     let text =
@@ -602,6 +641,7 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
         ConfigError::Value { path: path.to_path_buf(), line, column, key: key.into(), message }
     };
     let mut suites: Vec<SuiteConfig> = Vec::new();
+    let mut browser_only = Vec::new();
     for entry in &file.suite {
         let span = entry.span();
         let SuiteEntry {
@@ -696,6 +736,19 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
         }
         if let Some(minify) = minify {
             suite.minify = *minify.get_ref();
+        }
+        for (key, span) in [("build", build.as_ref().map(|b| b.span())), ("minify", minify.as_ref().map(|m| m.span()))]
+        {
+            if let Some(span) = span {
+                let (line, column) = line_col(&text, span.start);
+                browser_only.push(BrowserOnlyKey {
+                    suite: suite.id.clone(),
+                    key,
+                    path: path.to_path_buf(),
+                    line,
+                    column,
+                });
+            }
         }
         if let Some(page) = page {
             suite.page = Some(checked_page(page, &suite.runtimes, root, &value_error)?);
@@ -851,7 +904,7 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
         Some(list) => existing_files(list, "global-setup", root, &value_error)?,
         None => Vec::new(),
     };
-    Ok((suites, selections, alias, global_setup))
+    Ok((suites, selections, alias, global_setup, browser_only))
 }
 
 /// The files a list names (relative to the root), each of which must exist: a missing one is
@@ -1033,7 +1086,22 @@ mod tests {
     use super::*;
 
     fn suites_from(text: &str) -> Result<Vec<SuiteConfig>, ConfigError> {
-        file_from(text).map(|(suites, _, _, _)| suites)
+        file_from(text).map(|(suites, ..)| suites)
+    }
+
+    #[test]
+    fn browser_only_keys_on_a_node_suite_are_warnings_naming_their_line() {
+        let (suites, _, _, _, keys) = file_from(
+            "[[suite]]\nid = \"n\"\nbuild = \"esbuild\"\nminify = true\n\n[[suite]]\nid = \"b\"\nruntime = \"chromium\"\nbuild = \"esbuild\"\n",
+        )
+        .unwrap();
+        let warnings = browser_only_warnings(&keys, &suites);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].ends_with("proctor.toml:3:9: `build` has no effect in suite \"n\", which runs only in node (node runs the test files as they are; hint: remove it, or add runtime = \"chromium\")"), "{}", warnings[0]);
+        assert!(warnings[1].contains("proctor.toml:4:10: `minify` has no effect in suite \"n\""), "{}", warnings[1]);
+        let mut in_chromium = suites.clone();
+        in_chromium[0].runtimes = vec![RuntimeKind::Chromium];
+        assert!(browser_only_warnings(&keys, &in_chromium).is_empty(), "--runtime chromium gives them effect");
     }
 
     fn file_from(text: &str) -> Result<FileConfig, ConfigError> {
@@ -1236,7 +1304,7 @@ mod tests {
 
     #[test]
     fn reads_suite_tags_and_selections() {
-        let (suites, selections, _, _) = file_from(TWO_SUITES).unwrap();
+        let (suites, selections, ..) = file_from(TWO_SUITES).unwrap();
         assert_eq!(suites[0].skip_tags, vec!["wip"]);
         assert_eq!(
             (suites[1].tags.clone(), suites[1].focus_tags.clone()),
@@ -1270,7 +1338,7 @@ mod tests {
 
     #[test]
     fn unknown_selections_and_suites_suggest_the_closest_names() {
-        let (suites, selections, _, _) = file_from(TWO_SUITES).unwrap();
+        let (suites, selections, ..) = file_from(TWO_SUITES).unwrap();
         let cwd = tempfile::tempdir().unwrap();
         let args = |f: &dyn Fn(&mut SelectArgs)| {
             let mut args = SelectArgs::default();
@@ -1305,7 +1373,7 @@ mod tests {
 
     #[test]
     fn reads_the_alias_table_in_order_and_rejects_keys_that_match_nothing() {
-        let (_, _, alias, _) =
+        let (_, _, alias, ..) =
             file_from("[alias]\n\"@\" = \"./src\"\nredux = \"./src/index.ts\"\nreact = \"preact/compat\"\n").unwrap();
         let expected = [("@", "./src"), ("redux", "./src/index.ts"), ("react", "preact/compat")];
         assert_eq!(alias, expected.map(|(k, v)| (k.to_string(), v.to_string())).to_vec(), "table order, not sorted");
