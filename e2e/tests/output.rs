@@ -60,3 +60,32 @@ fn issue_15_a_browser_only_key_on_a_node_suite_is_a_warning_naming_its_line() {
     let out = project.run(&["run", "--runtime", "chromium", "--print-config"]);
     assert!(!out.stderr.contains("warning"), "{}", out.stderr);
 }
+
+#[test]
+fn issue_15_stack_frames_keep_the_runtime_order_and_the_code_frame_is_in_project_code() {
+    let project = Project::empty();
+    project
+        .write("node_modules/strict-parse/package.json", "{\"name\":\"strict-parse\",\"type\":\"module\",\"main\":\"index.js\"}\n")
+        .write("node_modules/strict-parse/index.js", "export function parse(text) {\n  throw new Error(`cannot parse ${text}`);\n}\n")
+        .write(
+            "src/load.js",
+            "import { parse } from \"strict-parse\";\n// line 2\n// line 3\nexport function load(text) {\n  return parse(text);\n}\n// line 7\n// line 8\n",
+        )
+        .write(
+            "test/load.test.js",
+            "import { it } from \"proctor\";\nimport { load } from \"../src/load.js\";\nit(\"loads\", () => {\n  load(\"x\");\n});\n",
+        );
+    let out = project.run(&["run", "--reporter", "documentation"]);
+    out.assert_code(1);
+    let s = &out.stdout;
+    let at = |needle: &str| s.find(needle).unwrap_or_else(|| panic!("{needle} in:\n{s}"));
+    let (dependency, project_line, test) =
+        (at("node_modules/strict-parse/index.js:2:"), at("at load (src/load.js:5:"), at("test/load.test.js:4:"));
+    assert!(dependency < project_line && project_line < test, "frames in the runtime's order:\n{s}");
+    // The code frame: src/load.js line 5 with two lines either side, not the dependency's line.
+    for context in ["// line 3", "export function load(text) {", "return parse(text);", "// line 7"] {
+        assert!(s[test..].contains(context), "{context} in the code frame:\n{s}");
+    }
+    assert!(!s[test..].contains("// line 8"), "two lines after, not three:\n{s}");
+    assert!(!s[test..].contains("throw new Error(`cannot parse"), "no frame in node_modules:\n{s}");
+}

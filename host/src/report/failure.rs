@@ -1,5 +1,6 @@
-//! Formats one failure for people: message, expected/actual diff, the stack with the frame in
-//! the test file first (runtime and controller internals dropped), and a code frame there.
+//! Formats one failure for people: message, expected/actual diff, the stack in the order the
+//! runtime gave it (runtime and controller internals dropped), and a code frame at the first
+//! frame in the project's own code (the line that threw, unless it is inside a dependency).
 
 use crate::codeframe::code_frame;
 use protocol::ErrorInfo;
@@ -56,13 +57,12 @@ fn is_internal(path: &str) -> bool {
     path.contains("/controller/") && path.split('/').any(|part| part.starts_with("proctor-"))
 }
 
-/// Moves the first frame in `test_file` to the front (the line a reader wants first).
-pub(crate) fn test_file_first(mut frames: Vec<Frame>, test_file: &str) -> Vec<Frame> {
-    if let Some(index) = frames.iter().position(|f| f.path == test_file) {
-        let frame = frames.remove(index);
-        frames.insert(0, frame);
-    }
-    frames
+/// The frame to show source for: the first one in the project's own code. A frame inside
+/// `node_modules` is a dependency's line, which the reader did not write and cannot fix there;
+/// when every frame is one, the first frame still beats no code frame at all.
+pub(crate) fn project_frame(frames: &[Frame]) -> Option<&Frame> {
+    let in_dependency = |frame: &&Frame| frame.path.split('/').any(|part| part == "node_modules");
+    frames.iter().find(|frame| !in_dependency(frame)).or(frames.first())
 }
 
 /// A line diff of expected against actual, `-` expected and `+` received.
@@ -86,7 +86,7 @@ pub(crate) fn diff(expected: &str, actual: &str) -> Option<String> {
 }
 
 /// Renders a whole failure, indented by `indent`.
-pub(crate) fn render(error: &ErrorInfo, test_file: &str, root: &Path, indent: &str) -> String {
+pub(crate) fn render(error: &ErrorInfo, root: &Path, indent: &str) -> String {
     let mut out = String::new();
     let mut push_block = |text: &str| {
         for line in text.lines() {
@@ -108,8 +108,8 @@ pub(crate) fn render(error: &ErrorInfo, test_file: &str, root: &Path, indent: &s
             push_block(&diff);
         }
     }
-    let frames = test_file_first(error.stack.as_deref().map(|s| user_frames(s, root)).unwrap_or_default(), test_file);
-    if !frames.is_empty() {
+    let frames = error.stack.as_deref().map(|s| user_frames(s, root)).unwrap_or_default();
+    if let Some(shown) = project_frame(&frames) {
         let lines: Vec<String> = frames
             .iter()
             .take(8)
@@ -119,10 +119,9 @@ pub(crate) fn render(error: &ErrorInfo, test_file: &str, root: &Path, indent: &s
             })
             .collect();
         push_block(&lines.join("\n"));
-        let first = &frames[0];
-        let absolute = root.join(&first.path);
+        let absolute = root.join(&shown.path);
         if let Ok(source) = std::fs::read_to_string(&absolute) {
-            if let Some(frame) = code_frame(&first.path, &source, first.line, first.column, "") {
+            if let Some(frame) = code_frame(&shown.path, &source, shown.line, shown.column, "") {
                 // codespan opens with an `error:` headline; the failure above already says it.
                 let body: Vec<&str> = frame.lines().skip_while(|l| l.starts_with("error")).collect();
                 push_block(body.join("\n").trim_end());
@@ -154,8 +153,17 @@ mod tests {
                 Frame { function: None, path: "test/a b.test.js".into(), line: 7, column: 3 },
             ]
         );
-        let first = test_file_first(frames, "test/a b.test.js");
-        assert_eq!(first[0].path, "test/a b.test.js");
+        assert_eq!(project_frame(&frames).map(|f| f.path.as_str()), Some("src/util.js"), "the frame that threw");
+    }
+
+    #[test]
+    fn the_code_frame_skips_dependencies_and_keeps_the_runtime_order() {
+        let stack = "Error: x\n    at parse (file:///proj/node_modules/lib/index.js:1:2)\n    at load (file:///proj/src/load.js:5:6)\n    at file:///proj/test/a.test.js:7:3";
+        let frames = user_frames(stack, Path::new("/proj"));
+        let paths: Vec<&str> = frames.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["node_modules/lib/index.js", "src/load.js", "test/a.test.js"]);
+        assert_eq!(project_frame(&frames).map(|f| f.path.as_str()), Some("src/load.js"));
+        assert_eq!(project_frame(&frames[..1]).map(|f| f.path.as_str()), Some("node_modules/lib/index.js"));
     }
 
     #[test]

@@ -95,7 +95,7 @@ impl Summary {
             writeln!(out, " {label}  {} > {}{location}", failure.test.file, failure.test.full_name())?;
             writeln!(out)?;
             if let Some(error) = &failure.error {
-                write!(out, "{}", render(error, &failure.test.file, &self.root, "    "))?;
+                write!(out, "{}", render(error, &self.root, "    "))?;
             }
             if let Some(output) = failure.output {
                 writeln!(out, "    console output:")?;
