@@ -89,3 +89,82 @@ fn issue_15_stack_frames_keep_the_runtime_order_and_the_code_frame_is_in_project
     assert!(!s[test..].contains("// line 8"), "two lines after, not three:\n{s}");
     assert!(!s[test..].contains("throw new Error(`cannot parse"), "no frame in node_modules:\n{s}");
 }
+
+const PASS_AND_FAIL: &str =
+    "import { it, expect } from \"proctor\";\nit(\"passes\", () => {});\nit(\"fails\", () => { expect({ a: 1 }).toEqual({ a: 2 }); });\n";
+
+/// Runs proctor with `env` on top of an environment that sets neither colour variable.
+fn run_colour(project: &Project, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = project.command(args);
+    command.env_remove("NO_COLOR").env_remove("FORCE_COLOR").envs(env.iter().copied());
+    Output::of(command.output().expect("proctor runs"))
+}
+
+/// True when `text` holds an ANSI colour escape.
+fn coloured(text: &str) -> bool {
+    text.contains("\u{1b}[")
+}
+
+#[test]
+fn issue_15_colour_only_on_a_terminal_or_when_asked_and_never_with_no_color() {
+    let project = Project::empty();
+    project.write("test/a.test.js", PASS_AND_FAIL);
+    for reporter in ["dots", "documentation"] {
+        let piped = run_colour(&project, &["run", "--reporter", reporter], &[]);
+        piped.assert_code(1);
+        assert!(!coloured(&piped.stdout), "{reporter}: none in a pipe:\n{}", piped.stdout);
+        for (args, env) in [
+            (vec!["--color", "always"], vec![]),
+            (vec!["--color=always"], vec![("NO_COLOR", "1")]),
+            (vec![], vec![("FORCE_COLOR", "1")]),
+        ] {
+            let mut all = vec!["run", "--reporter", reporter];
+            all.extend(args.iter().copied());
+            let out = run_colour(&project, &all, &env);
+            out.assert_code(1);
+            assert!(coloured(&out.stdout), "{reporter} {args:?} {env:?}: colour:\n{}", out.stdout);
+            assert!(out.stdout.contains("\u{1b}[31m"), "{reporter}: red for the failure:\n{}", out.stdout);
+            assert!(out.stdout.contains("\u{1b}[32m"), "{reporter}: green for the pass or the diff:\n{}", out.stdout);
+        }
+        for (args, env) in
+            [(vec!["--color", "never"], vec![("FORCE_COLOR", "1")]), (vec![], vec![("FORCE_COLOR", "0")])]
+        {
+            let mut all = vec!["run", "--reporter", reporter];
+            all.extend(args.iter().copied());
+            let out = run_colour(&project, &all, &env);
+            assert!(!coloured(&out.stdout), "{reporter} {args:?} {env:?}: no colour:\n{}", out.stdout);
+        }
+    }
+    // JSON is for machines: never coloured.
+    let json = run_colour(&project, &["run", "--reporter", "json", "--color", "always"], &[]);
+    assert!(!coloured(&json.stdout), "{}", json.stdout);
+}
+
+/// Runs `proctor ARGS` under `script`, so its stdout is a terminal; returns what the terminal got.
+fn on_a_terminal(project: &Project, args: &str, env: &str) -> String {
+    let command = format!("env -u CI {env} \"{}\" {args}", proctor_e2e::proctor_bin().display());
+    let out = Command::new("script")
+        .args(["-q", "-e", "-c", &command, "/dev/null"])
+        .current_dir(project.path())
+        .env("TERM", "xterm-256color")
+        .env_remove("NO_COLOR")
+        .env_remove("FORCE_COLOR")
+        .output()
+        .expect("script runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn issue_15_a_terminal_gets_colour_and_no_color_turns_it_off() {
+    let project = Project::empty();
+    project.write("test/a.test.js", PASS_AND_FAIL);
+    let tty = on_a_terminal(&project, "run", "");
+    assert!(tty.contains("✓") && tty.contains("passes"), "the documentation reporter on a terminal:\n{tty}");
+    assert!(tty.contains("\u{1b}[32m✓"), "a green ✓ on a terminal:\n{tty:?}");
+    assert!(tty.contains("\u{1b}[31m"), "red for the failure:\n{tty:?}");
+    let plain = on_a_terminal(&project, "run", "NO_COLOR=1");
+    assert!(plain.contains("passes"), "{plain}");
+    assert!(!plain.contains("\u{1b}[3"), "NO_COLOR: no colour on a terminal:\n{plain:?}");
+    let never = on_a_terminal(&project, "run --color never", "");
+    assert!(!never.contains("\u{1b}[3"), "--color never:\n{never:?}");
+}

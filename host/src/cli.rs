@@ -229,6 +229,10 @@ pub struct RunArgs {
     /// documentation otherwise).
     #[arg(long, value_enum, help_heading = "Reporting")]
     pub reporter: Option<ReporterKind>,
+    /// Colour in the terminal reporters: auto (on a terminal, unless NO_COLOR is set or
+    /// FORCE_COLOR asks for it), always, or never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, help_heading = "Reporting")]
+    pub color: ColorChoice,
     /// Also write a JUnit XML report to this file.
     #[arg(long, value_name = "FILE", help_heading = "Reporting")]
     pub junit: Option<PathBuf>,
@@ -298,6 +302,17 @@ pub enum ReporterKind {
     Documentation,
     /// One JSON event per line (no summary).
     Json,
+}
+
+/// `--color`: when the terminal reporters use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On when stdout is a terminal; `NO_COLOR` turns it off and `FORCE_COLOR` on.
+    Auto,
+    /// Always, even into a pipe or file.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// What a run in which no test ran exits with.

@@ -3,7 +3,7 @@
 
 use super::file::{AliasTable, BuildValue, ConfigFile, OneOrMany, SelectionEntry, SuiteEntry};
 use super::parse_duration;
-use crate::cli::{NoTests, ProjectArgs, ReporterKind, RunArgs, SelectArgs};
+use crate::cli::{ColorChoice, NoTests, ProjectArgs, ReporterKind, RunArgs, SelectArgs};
 use crate::select::{
     closest, AppliedSelection, IdPattern, NamePattern, NamedSelection, PathFilter, Reach, Selection, SuiteRules,
     TestPattern,
@@ -12,6 +12,7 @@ use protocol::SnapshotUpdate;
 use serde::Serialize;
 use serde_spanned::Spanned;
 use std::collections::BTreeMap;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -69,6 +70,8 @@ pub struct Config {
     /// their exported `teardown`) runs after the run (Vitest's `globalSetup`, Jest's
     /// `globalSetup`/`globalTeardown`). Absolute paths.
     pub global_setup: Vec<PathBuf>,
+    /// Colour in the terminal reporters (`--color`, `NO_COLOR`, `FORCE_COLOR`, a terminal).
+    pub color: bool,
     /// What the config file says that has no effect (a browser-only key on a node suite), each
     /// naming file:line:column; printed as warnings by the command.
     #[serde(skip)]
@@ -297,6 +300,7 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         alias,
         global_setup,
         warnings: Vec::new(),
+        color: color_enabled(ColorChoice::Auto, &env_var, std::io::stdout().is_terminal()),
     };
     if let Some(run) = run {
         if let Some(text) = &run.timeout {
@@ -335,6 +339,7 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         config.runtime_filter = run.runtime_filter.clone();
         config.seed = run.seed.or_else(|| run.random.then(random_seed));
         config.verbose = run.verbose;
+        config.color = color_enabled(run.color, &env_var, std::io::stdout().is_terminal());
         if run.no_isolate {
             for suite in &mut config.suites {
                 suite.isolate = false;
@@ -562,7 +567,6 @@ fn snapshot_update(update: bool, ci: Option<bool>) -> SnapshotUpdate {
 }
 
 fn default_reporter() -> ReporterKind {
-    use std::io::IsTerminal;
     if on_ci() || !std::io::stdout().is_terminal() {
         ReporterKind::Dots
     } else {
@@ -607,6 +611,30 @@ struct BrowserOnlyKey {
     path: PathBuf,
     line: usize,
     column: usize,
+}
+
+/// An environment variable, when set (to anything, empty included).
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// Whether the terminal reporters colour their output. `--color always|never` decides alone;
+/// otherwise, as Node and Vitest read them: a non-empty `NO_COLOR` turns colour off
+/// (no-color.org), then `FORCE_COLOR` turns it on (off for `0` or `false`), then a terminal on
+/// stdout whose `TERM` is not `dumb` turns it on. A pipe or a file gets none.
+fn color_enabled(choice: ColorChoice, env: &dyn Fn(&str) -> Option<String>, terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => return true,
+        ColorChoice::Never => return false,
+        ColorChoice::Auto => {}
+    }
+    if env("NO_COLOR").is_some_and(|value| !value.is_empty()) {
+        return false;
+    }
+    if let Some(force) = env("FORCE_COLOR") {
+        return !matches!(force.trim(), "0" | "false");
+    }
+    terminal && env("TERM").as_deref() != Some("dumb")
 }
 
 /// The warnings for browser-only keys on suites that, after the command line, run only in node.
@@ -1087,6 +1115,25 @@ mod tests {
 
     fn suites_from(text: &str) -> Result<Vec<SuiteConfig>, ConfigError> {
         file_from(text).map(|(suites, ..)| suites)
+    }
+
+    #[test]
+    fn colour_follows_the_flag_then_no_color_then_force_color_then_the_terminal() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+        };
+        use ColorChoice::*;
+        assert!(color_enabled(Auto, &env(&[]), true));
+        assert!(!color_enabled(Auto, &env(&[]), false), "a pipe gets none");
+        assert!(!color_enabled(Auto, &env(&[("TERM", "dumb")]), true));
+        assert!(!color_enabled(Auto, &env(&[("NO_COLOR", "1")]), true));
+        assert!(color_enabled(Auto, &env(&[("NO_COLOR", "")]), true), "an empty NO_COLOR is unset");
+        assert!(color_enabled(Auto, &env(&[("FORCE_COLOR", "1")]), false));
+        assert!(color_enabled(Auto, &env(&[("FORCE_COLOR", "")]), false));
+        assert!(!color_enabled(Auto, &env(&[("FORCE_COLOR", "0")]), true));
+        assert!(!color_enabled(Auto, &env(&[("NO_COLOR", "1"), ("FORCE_COLOR", "1")]), true));
+        assert!(color_enabled(Always, &env(&[("NO_COLOR", "1")]), false));
+        assert!(!color_enabled(Never, &env(&[("FORCE_COLOR", "1")]), true));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! also prints every skip's reason.
 
 use super::spool::{push_console, Capped, CONSOLE_CAP};
-use super::{Out, Reporter};
+use super::{Out, Paint, Reporter};
 use crate::config::RuntimeKind;
 use crate::events::{Event, EventKind, Outcome, SkipKind, TestId, TestInfo};
 use std::collections::HashMap;
@@ -18,11 +18,12 @@ pub(crate) struct Documentation {
     /// The output of tests that have not finished, capped.
     output: HashMap<TestId, Capped>,
     verbose: bool,
+    paint: Paint,
 }
 
 impl Documentation {
-    pub(crate) fn new(out: Out, verbose: bool) -> Self {
-        Documentation { out, file: None, groups: Vec::new(), output: HashMap::new(), verbose }
+    pub(crate) fn new(out: Out, verbose: bool, paint: Paint) -> Self {
+        Documentation { out, file: None, groups: Vec::new(), output: HashMap::new(), verbose, paint }
     }
 
     /// Prints the file and group headers that differ from the previous test's.
@@ -30,9 +31,9 @@ impl Documentation {
         let file = (test.suite.clone(), test.file.clone(), test.runtime, test.instance.clone());
         if self.file.as_ref() != Some(&file) {
             match (&test.instance, test.runtime) {
-                (Some(instance), _) => writeln!(self.out, "\n{} [{instance}]", test.file)?,
-                (None, RuntimeKind::Node) => writeln!(self.out, "\n{}", test.file)?,
-                (None, other) => writeln!(self.out, "\n{} [{}]", test.file, other.name())?,
+                (Some(instance), _) => writeln!(self.out, "\n{} [{instance}]", self.paint.bold(&test.file))?,
+                (None, RuntimeKind::Node) => writeln!(self.out, "\n{}", self.paint.bold(&test.file))?,
+                (None, other) => writeln!(self.out, "\n{} [{}]", self.paint.bold(&test.file), other.name())?,
             }
             self.file = Some(file);
             self.groups.clear();
@@ -46,7 +47,7 @@ impl Documentation {
         Ok(())
     }
 
-    fn line(&mut self, test: &TestInfo, mark: &str, suffix: String) -> std::io::Result<()> {
+    fn line(&mut self, test: &TestInfo, mark: String, suffix: String) -> std::io::Result<()> {
         self.headers(test)?;
         let indent = "  ".repeat(test.groups.len() + 1);
         writeln!(self.out, "{indent}{mark} {}{suffix}", test.name)?;
@@ -76,25 +77,35 @@ impl Reporter for Documentation {
                 push_console(output, *stream, text);
             }
             EventKind::TestFinished { test, outcome, duration: d, .. } => {
+                let paint = self.paint;
                 let (mark, note) = match outcome {
-                    Outcome::Passed => ("✓", String::new()),
-                    Outcome::Failed => ("✗", String::new()),
-                    Outcome::TimedOut => ("✗", " [timed out]".to_string()),
-                    Outcome::Crashed => ("✗", " [crashed the runtime]".to_string()),
-                    Outcome::Interrupted => ("✗", " [interrupted]".to_string()),
+                    Outcome::Passed => (paint.pass("✓"), String::new()),
+                    Outcome::Failed => (paint.fail("✗"), String::new()),
+                    Outcome::TimedOut => (paint.fail("✗"), paint.fail(" [timed out]")),
+                    Outcome::Crashed => (paint.fail("✗"), paint.fail(" [crashed the runtime]")),
+                    Outcome::Interrupted => (paint.fail("✗"), paint.fail(" [interrupted]")),
                 };
-                self.line(test, mark, format!("{note} {}", duration(*d)))?;
+                self.line(test, mark, format!("{note} {}", paint.dim(duration(*d))))?;
             }
             EventKind::TestSkipped { reason, .. } if !self.verbose && !reason.cause.is_declared() => {}
             EventKind::TestSkipped { test, kind, reason, .. } => {
                 let why = if self.verbose { format!(": {reason}") } else { String::new() };
                 match kind {
-                    SkipKind::Skipped => self.line(test, "○", format!(" [skipped{why}]"))?,
-                    SkipKind::Todo => self.line(test, "✎", format!(" [todo{why}]"))?,
+                    SkipKind::Skipped => {
+                        self.line(test, self.paint.skip("○"), self.paint.skip(format!(" [skipped{why}]")))?
+                    }
+                    SkipKind::Todo => {
+                        self.line(test, self.paint.skip("✎"), self.paint.skip(format!(" [todo{why}]")))?
+                    }
                 }
             }
             EventKind::LoadError { file, .. } => {
-                writeln!(self.out, "\n{file}\n  ✗ failed to load (see below)")?;
+                writeln!(
+                    self.out,
+                    "\n{}\n  {} failed to load (see below)",
+                    self.paint.bold(file),
+                    self.paint.fail("✗")
+                )?;
                 self.file = None;
             }
             EventKind::RuntimeRestarted { reason, .. } => {

@@ -2,6 +2,7 @@
 //! runtime gave it (runtime and controller internals dropped), and a code frame at the first
 //! frame in the project's own code (the line that threw, unless it is inside a dependency).
 
+use super::Paint;
 use crate::codeframe::code_frame;
 use protocol::ErrorInfo;
 use similar::{ChangeTag, TextDiff};
@@ -65,28 +66,28 @@ pub(crate) fn project_frame(frames: &[Frame]) -> Option<&Frame> {
     frames.iter().find(|frame| !in_dependency(frame)).or(frames.first())
 }
 
-/// A line diff of expected against actual, `-` expected and `+` received.
-pub(crate) fn diff(expected: &str, actual: &str) -> Option<String> {
+/// A line diff of expected against actual, `-` expected and `+` received (green and red when
+/// `paint` is on, as in Vitest).
+pub(crate) fn diff(expected: &str, actual: &str, paint: Paint) -> Option<String> {
     if expected == actual || (!expected.contains('\n') && !actual.contains('\n')) {
         return None;
     }
-    let mut out = String::from("- Expected\n+ Received\n\n");
+    let mut out = format!("{}\n{}\n\n", paint.expected("- Expected"), paint.received("+ Received"));
     for change in TextDiff::from_lines(expected, actual).iter_all_changes() {
-        let sign = match change.tag() {
-            ChangeTag::Delete => '-',
-            ChangeTag::Insert => '+',
-            ChangeTag::Equal => ' ',
+        let text = change.value().trim_end_matches('\n');
+        let line = match change.tag() {
+            ChangeTag::Delete => paint.expected(format!("- {text}")),
+            ChangeTag::Insert => paint.received(format!("+ {text}")),
+            ChangeTag::Equal => paint.dim(format!("  {text}")),
         };
-        out.push(sign);
-        out.push(' ');
-        out.push_str(change.value().trim_end_matches('\n'));
+        out.push_str(&line);
         out.push('\n');
     }
     Some(out)
 }
 
 /// Renders a whole failure, indented by `indent`.
-pub(crate) fn render(error: &ErrorInfo, root: &Path, indent: &str) -> String {
+pub(crate) fn render(error: &ErrorInfo, root: &Path, indent: &str, paint: Paint) -> String {
     let mut out = String::new();
     let mut push_block = |text: &str| {
         for line in text.lines() {
@@ -102,9 +103,9 @@ pub(crate) fn render(error: &ErrorInfo, root: &Path, indent: &str) -> String {
     };
     let headline =
         if error.message.is_empty() { error.name.clone() } else { format!("{}: {}", error.name, error.message) };
-    push_block(&headline);
+    push_block(&paint.fail(headline));
     if let (Some(expected), Some(actual)) = (&error.expected, &error.actual) {
-        if let Some(diff) = diff(expected, actual) {
+        if let Some(diff) = diff(expected, actual, paint) {
             push_block(&diff);
         }
     }
@@ -114,8 +115,8 @@ pub(crate) fn render(error: &ErrorInfo, root: &Path, indent: &str) -> String {
             .iter()
             .take(8)
             .map(|f| match &f.function {
-                Some(function) => format!("at {function} ({}:{}:{})", f.path, f.line, f.column),
-                None => format!("at {}:{}:{}", f.path, f.line, f.column),
+                Some(function) => paint.dim(format!("at {function} ({}:{}:{})", f.path, f.line, f.column)),
+                None => paint.dim(format!("at {}:{}:{}", f.path, f.line, f.column)),
             })
             .collect();
         push_block(&lines.join("\n"));
@@ -123,7 +124,12 @@ pub(crate) fn render(error: &ErrorInfo, root: &Path, indent: &str) -> String {
         if let Ok(source) = std::fs::read_to_string(&absolute) {
             if let Some(frame) = code_frame(&shown.path, &source, shown.line, shown.column, "") {
                 // codespan opens with an `error:` headline; the failure above already says it.
-                let body: Vec<&str> = frame.lines().skip_while(|l| l.starts_with("error")).collect();
+                // The caret line is red; the rest (source and gutter) as it is.
+                let body: Vec<String> = frame
+                    .lines()
+                    .skip_while(|l| l.starts_with("error"))
+                    .map(|l| if l.trim_end().ends_with('^') { paint.fail(l) } else { l.to_owned() })
+                    .collect();
                 push_block(body.join("\n").trim_end());
             }
         }
@@ -168,8 +174,8 @@ mod tests {
 
     #[test]
     fn diffs_multiline_values_only() {
-        assert_eq!(diff("5", "4"), None);
-        let d = diff("Object {\n  \"a\": 1,\n}", "Object {\n  \"a\": 2,\n}").unwrap();
+        assert_eq!(diff("5", "4", Paint::new(false)), None);
+        let d = diff("Object {\n  \"a\": 1,\n}", "Object {\n  \"a\": 2,\n}", Paint::new(false)).unwrap();
         assert!(d.contains("-   \"a\": 1,"), "{d}");
         assert!(d.contains("+   \"a\": 2,"), "{d}");
     }

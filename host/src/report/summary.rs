@@ -6,7 +6,7 @@
 
 use super::failure::render;
 use super::spool::{push_console, Capped, Spool, Spooled, CONSOLE_CAP, SPOOL_MEMORY};
-use super::{Out, Reporter};
+use super::{Out, Paint, Reporter};
 use crate::events::{Event, EventKind, Outcome, TestId, TestInfo};
 use crate::select::SkipCause;
 use crate::session::{RunStats, SnapshotStats};
@@ -42,10 +42,11 @@ pub(crate) struct Summary {
     seed: Option<u64>,
     /// Why the run stopped early (`--fail-fast`, a signal), from the first test it left out.
     stopped: Option<(SkipCause, String)>,
+    paint: Paint,
 }
 
 impl Summary {
-    pub(crate) fn new(out: Out, root: PathBuf, verbose: bool) -> Self {
+    pub(crate) fn new(out: Out, root: PathBuf, verbose: bool, paint: Paint) -> Self {
         Summary {
             out,
             root,
@@ -59,6 +60,7 @@ impl Summary {
             verbose,
             seed: None,
             stopped: None,
+            paint,
         }
     }
 
@@ -72,11 +74,11 @@ impl Summary {
             writeln!(out)?;
         }
         for message in &self.load_errors {
-            writeln!(out, " LOAD ERROR  {message}")?;
+            writeln!(out, "{} {message}", self.paint.fail_badge(" LOAD ERROR "))?;
             writeln!(out)?;
         }
         for message in &self.runtime_errors {
-            writeln!(out, " ERROR  {message}")?;
+            writeln!(out, "{} {message}", self.paint.fail_badge(" ERROR "))?;
             writeln!(out)?;
         }
         for failure in std::mem::take(&mut self.failures) {
@@ -92,10 +94,12 @@ impl Summary {
                 .location
                 .map(|l| format!("  ({}:{}:{})", failure.test.file, l.line, l.column))
                 .unwrap_or_else(|| format!("  ({})", failure.test.file));
-            writeln!(out, " {label}  {} > {}{location}", failure.test.file, failure.test.full_name())?;
+            let label = self.paint.fail_badge(format!(" {label} "));
+            let location = self.paint.dim(location);
+            writeln!(out, "{label} {} > {}{location}", failure.test.file, self.paint.bold(failure.test.full_name()))?;
             writeln!(out)?;
             if let Some(error) = &failure.error {
-                write!(out, "{}", render(error, &self.root, "    "))?;
+                write!(out, "{}", render(error, &self.root, "    ", self.paint))?;
             }
             if let Some(output) = failure.output {
                 writeln!(out, "    console output:")?;
@@ -103,7 +107,9 @@ impl Summary {
                 writeln!(out)?;
             }
         }
-        totals(out, stats, elapsed, self.restarts, |out| skips(out, stats, self.verbose, self.stopped.as_ref()))?;
+        totals(out, stats, elapsed, self.restarts, self.paint, |out| {
+            skips(out, stats, self.verbose, self.stopped.as_ref())
+        })?;
         if let Some(seed) = self.seed {
             writeln!(out, "Seed:   {seed} (replay this order with --seed {seed})")?;
         }
@@ -177,19 +183,22 @@ fn totals(
     stats: &RunStats,
     elapsed: Duration,
     restarts: usize,
+    paint: Paint,
     after_tests: impl FnOnce(&mut Out) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let mut parts = nonzero(&[
+    let mut parts: Vec<String> = nonzero(&[
         (stats.failed, "failed"),
         (stats.timed_out, "timed out"),
         (stats.crashed, "crashed"),
         (stats.interrupted, "interrupted"),
-        (stats.passed, "passed"),
-        (stats.skipped, "skipped"),
-        (stats.todo, "todo"),
-    ]);
-    parts.push(format!("{} total", stats.total()));
-    writeln!(out, "Tests:  {}", parts.join(", "))?;
+    ])
+    .into_iter()
+    .map(|part| paint.fail(paint.bold(part)))
+    .collect();
+    parts.extend(nonzero(&[(stats.passed, "passed")]).into_iter().map(|part| paint.pass(paint.bold(part))));
+    parts.extend(nonzero(&[(stats.skipped, "skipped"), (stats.todo, "todo")]).into_iter().map(|part| paint.skip(part)));
+    parts.push(paint.dim(format!("{} total", stats.total())));
+    writeln!(out, "{}  {}", paint.bold("Tests:"), parts.join(", "))?;
     after_tests(out)?;
     snapshot_totals(out, &stats.snapshots)?;
     if stats.load_errors > 0 {
