@@ -168,3 +168,35 @@ fn issue_15_a_terminal_gets_colour_and_no_color_turns_it_off() {
     let never = on_a_terminal(&project, "run --color never", "");
     assert!(!never.contains("\u{1b}[3"), "--color never:\n{never:?}");
 }
+
+#[test]
+fn issue_15_console_of_passing_tests_is_shown_and_silent_hides_it() {
+    let project = Project::empty();
+    project.write(
+        "test/a.test.js",
+        "import { it } from \"proctor\";\nit(\"passes\", () => { console.log([\"from\", \"the\", \"pass\"].join(\" \")); });\nit(\"fails\", () => { console.log([\"from\", \"the\", \"failure\"].join(\" \")); throw new Error(\"no\"); });\n",
+    );
+    for reporter in ["dots", "documentation"] {
+        let out = project.run(&["run", "--reporter", reporter]);
+        out.assert_code(1);
+        assert!(
+            out.stdout.contains("from the pass") && out.stdout.contains("from the failure"),
+            "{reporter}:\n{}",
+            out.stdout
+        );
+        let silent = project.run(&["run", "--reporter", reporter, "--silent"]);
+        silent.assert_code(1);
+        assert!(!silent.stdout.contains("from the"), "{reporter} --silent:\n{}", silent.stdout);
+        let failing = project.run(&["run", "--reporter", reporter, "--silent=passed-only"]);
+        failing.assert_code(1);
+        assert!(
+            !failing.stdout.contains("from the pass") && failing.stdout.contains("from the failure"),
+            "{reporter} --silent=passed-only:\n{}",
+            failing.stdout
+        );
+    }
+    // `--silent` takes no value unless given with `=`: a path after it is still a path.
+    let out = project.run(&["run", "--reporter", "json", "--silent", "test/a.test.js"]);
+    out.assert_code(1);
+    assert_eq!(out.outcomes().len(), 2, "{}", out.stderr);
+}

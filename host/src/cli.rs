@@ -233,6 +233,19 @@ pub struct RunArgs {
     /// FORCE_COLOR asks for it), always, or never.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, help_heading = "Reporting")]
     pub color: ColorChoice,
+    /// Hide the console output of tests: `--silent` all of it, `--silent=passed-only` that of
+    /// tests that passed (Vitest's `--silent`). By default every test's output is shown under
+    /// its name.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHICH",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        help_heading = "Reporting"
+    )]
+    pub silent: Option<Silent>,
     /// Also write a JUnit XML report to this file.
     #[arg(long, value_name = "FILE", help_heading = "Reporting")]
     pub junit: Option<PathBuf>,
@@ -302,6 +315,32 @@ pub enum ReporterKind {
     Documentation,
     /// One JSON event per line (no summary).
     Json,
+}
+
+/// `--silent`: whose console output the terminal reporters leave out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Silent {
+    /// Show every test's output (the default; also `--silent=false`).
+    #[default]
+    #[value(name = "false")]
+    Off,
+    /// Hide all console output.
+    #[value(name = "true")]
+    All,
+    /// Show only the output of tests that did not pass.
+    PassedOnly,
+}
+
+impl Silent {
+    /// Whether the output of a test that passed (or not) is shown.
+    pub fn shows(self, passed: bool) -> bool {
+        match self {
+            Silent::Off => true,
+            Silent::All => false,
+            Silent::PassedOnly => !passed,
+        }
+    }
 }
 
 /// `--color`: when the terminal reporters use colour.

@@ -3,7 +3,7 @@
 
 use super::file::{AliasTable, BuildValue, ConfigFile, OneOrMany, SelectionEntry, SuiteEntry};
 use super::parse_duration;
-use crate::cli::{ColorChoice, NoTests, ProjectArgs, ReporterKind, RunArgs, SelectArgs};
+use crate::cli::{ColorChoice, NoTests, ProjectArgs, ReporterKind, RunArgs, SelectArgs, Silent};
 use crate::select::{
     closest, AppliedSelection, IdPattern, NamePattern, NamedSelection, PathFilter, Reach, Selection, SuiteRules,
     TestPattern,
@@ -72,6 +72,8 @@ pub struct Config {
     pub global_setup: Vec<PathBuf>,
     /// Colour in the terminal reporters (`--color`, `NO_COLOR`, `FORCE_COLOR`, a terminal).
     pub color: bool,
+    /// `--silent`: whose console output the terminal reporters leave out.
+    pub silent: Silent,
     /// What the config file says that has no effect (a browser-only key on a node suite), each
     /// naming file:line:column; printed as warnings by the command.
     #[serde(skip)]
@@ -300,6 +302,7 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         alias,
         global_setup,
         warnings: Vec::new(),
+        silent: Silent::Off,
         color: color_enabled(ColorChoice::Auto, &env_var, std::io::stdout().is_terminal()),
     };
     if let Some(run) = run {
@@ -339,6 +342,7 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         config.runtime_filter = run.runtime_filter.clone();
         config.seed = run.seed.or_else(|| run.random.then(random_seed));
         config.verbose = run.verbose;
+        config.silent = run.silent.unwrap_or_default();
         config.color = color_enabled(run.color, &env_var, std::io::stdout().is_terminal());
         if run.no_isolate {
             for suite in &mut config.suites {

@@ -5,6 +5,7 @@
 
 use super::spool::{push_console, Capped, CONSOLE_CAP};
 use super::{Out, Paint, Reporter};
+use crate::cli::Silent;
 use crate::config::RuntimeKind;
 use crate::events::{Event, EventKind, Outcome, SkipKind, TestId, TestInfo};
 use std::collections::HashMap;
@@ -19,11 +20,12 @@ pub(crate) struct Documentation {
     output: HashMap<TestId, Capped>,
     verbose: bool,
     paint: Paint,
+    silent: Silent,
 }
 
 impl Documentation {
-    pub(crate) fn new(out: Out, verbose: bool, paint: Paint) -> Self {
-        Documentation { out, file: None, groups: Vec::new(), output: HashMap::new(), verbose, paint }
+    pub(crate) fn new(out: Out, verbose: bool, paint: Paint, silent: Silent) -> Self {
+        Documentation { out, file: None, groups: Vec::new(), output: HashMap::new(), verbose, paint, silent }
     }
 
     /// Prints the file and group headers that differ from the previous test's.
@@ -47,11 +49,13 @@ impl Documentation {
         Ok(())
     }
 
-    fn line(&mut self, test: &TestInfo, mark: String, suffix: String) -> std::io::Result<()> {
+    /// The test's line, then its console output unless `--silent` hides it (`passed`: whether
+    /// it is the output of a test that did not fail).
+    fn line(&mut self, test: &TestInfo, mark: String, suffix: String, passed: bool) -> std::io::Result<()> {
         self.headers(test)?;
         let indent = "  ".repeat(test.groups.len() + 1);
         writeln!(self.out, "{indent}{mark} {}{suffix}", test.name)?;
-        if let Some(output) = self.output.remove(&test.id) {
+        if let Some(output) = self.output.remove(&test.id).filter(|_| self.silent.shows(passed)) {
             for line in output.into_text().lines() {
                 writeln!(self.out, "{indent}    │ {line}")?;
             }
@@ -85,17 +89,17 @@ impl Reporter for Documentation {
                     Outcome::Crashed => (paint.fail("✗"), paint.fail(" [crashed the runtime]")),
                     Outcome::Interrupted => (paint.fail("✗"), paint.fail(" [interrupted]")),
                 };
-                self.line(test, mark, format!("{note} {}", paint.dim(duration(*d))))?;
+                self.line(test, mark, format!("{note} {}", paint.dim(duration(*d))), *outcome == Outcome::Passed)?;
             }
             EventKind::TestSkipped { reason, .. } if !self.verbose && !reason.cause.is_declared() => {}
             EventKind::TestSkipped { test, kind, reason, .. } => {
                 let why = if self.verbose { format!(": {reason}") } else { String::new() };
                 match kind {
                     SkipKind::Skipped => {
-                        self.line(test, self.paint.skip("○"), self.paint.skip(format!(" [skipped{why}]")))?
+                        self.line(test, self.paint.skip("○"), self.paint.skip(format!(" [skipped{why}]")), true)?
                     }
                     SkipKind::Todo => {
-                        self.line(test, self.paint.skip("✎"), self.paint.skip(format!(" [todo{why}]")))?
+                        self.line(test, self.paint.skip("✎"), self.paint.skip(format!(" [todo{why}]")), true)?
                     }
                 }
             }

@@ -143,18 +143,18 @@ pub fn build_reporters(config: &Config) -> Result<Fanout, ReportError> {
     match config.reporter {
         ReporterKind::Dots => {
             reporters.push(("dots", Box::new(dots::Dots::new(stdout(), config.verbose, paint))));
-            reporters.push((
-                "summary",
-                Box::new(summary::Summary::new(stdout(), config.root.clone(), config.verbose, paint)),
-            ));
+            // Dots have no room for output: passed tests' is shown in the summary.
+            let summary = summary::Summary::new(stdout(), config.root.clone(), config.verbose, paint)
+                .with_console(config.silent, summary::PassedOutput::Shown);
+            reporters.push(("summary", Box::new(summary)));
         }
         ReporterKind::Documentation => {
-            reporters
-                .push(("documentation", Box::new(documentation::Documentation::new(stdout(), config.verbose, paint))));
-            reporters.push((
-                "summary",
-                Box::new(summary::Summary::new(stdout(), config.root.clone(), config.verbose, paint)),
-            ));
+            let tree = documentation::Documentation::new(stdout(), config.verbose, paint, config.silent);
+            reporters.push(("documentation", Box::new(tree)));
+            // The tree already shows each passed test's output under it.
+            let summary = summary::Summary::new(stdout(), config.root.clone(), config.verbose, paint)
+                .with_console(config.silent, summary::PassedOutput::Inline);
+            reporters.push(("summary", Box::new(summary)));
         }
         ReporterKind::Json => reporters.push(("json", Box::new(json::JsonLines::new(stdout())))),
     }

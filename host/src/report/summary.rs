@@ -7,6 +7,7 @@
 use super::failure::render;
 use super::spool::{push_console, Capped, Spool, Spooled, CONSOLE_CAP, SPOOL_MEMORY};
 use super::{Out, Paint, Reporter};
+use crate::cli::Silent;
 use crate::events::{Event, EventKind, Outcome, TestId, TestInfo};
 use crate::select::SkipCause;
 use crate::session::{RunStats, SnapshotStats};
@@ -23,6 +24,15 @@ struct Failure {
     error: Option<ErrorInfo>,
     /// Its console output, capped, kept until the summary is printed.
     output: Option<Spooled>,
+}
+
+/// Where the console output of tests that passed is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PassedOutput {
+    /// Under each test's line, by the reporter beside the summary (documentation).
+    Inline,
+    /// In the summary, under each test's name (after dots, which have no room for it).
+    Shown,
 }
 
 /// Collects failures during the run and prints them at the end.
@@ -43,6 +53,10 @@ pub(crate) struct Summary {
     /// Why the run stopped early (`--fail-fast`, a signal), from the first test it left out.
     stopped: Option<(SkipCause, String)>,
     paint: Paint,
+    silent: Silent,
+    passed_output: PassedOutput,
+    /// Passed tests' output, for [`PassedOutput::Shown`], until the end.
+    passed: Vec<(Arc<TestInfo>, Spooled)>,
 }
 
 impl Summary {
@@ -61,16 +75,31 @@ impl Summary {
             seed: None,
             stopped: None,
             paint,
+            silent: Silent::Off,
+            passed_output: PassedOutput::Inline,
+            passed: Vec::new(),
         }
+    }
+
+    /// Which tests' console output to show (`--silent`), and where passed tests' goes.
+    pub(crate) fn with_console(mut self, silent: Silent, passed_output: PassedOutput) -> Self {
+        self.silent = silent;
+        self.passed_output = passed_output;
+        self
     }
 
     fn print(&mut self, stats: &RunStats, elapsed: Duration) -> std::io::Result<()> {
         let out = &mut self.out;
         writeln!(out)?;
         let stray = std::mem::replace(&mut self.stray_output, Capped::new(CONSOLE_CAP));
-        if !stray.is_empty() {
+        if !stray.is_empty() && self.silent != Silent::All {
             writeln!(out, "Output outside tests:")?;
             write_output(out, &stray.into_text())?;
+            writeln!(out)?;
+        }
+        for (test, output) in std::mem::take(&mut self.passed) {
+            writeln!(out, " {} {} > {}", self.paint.pass("✓"), test.file, test.full_name())?;
+            write_output(out, &self.spool.read(output)?)?;
             writeln!(out)?;
         }
         for message in &self.load_errors {
@@ -232,9 +261,16 @@ impl Reporter for Summary {
                 None => push_console(&mut self.stray_output, *stream, text),
             },
             EventKind::TestFinished { test, outcome, error, .. } => {
-                let output = self.output.remove(&test.id);
-                if *outcome != Outcome::Passed {
-                    let output = match output.filter(|output| !output.is_empty()) {
+                let passed = *outcome == Outcome::Passed;
+                let output =
+                    self.output.remove(&test.id).filter(|output| !output.is_empty() && self.silent.shows(passed));
+                if passed {
+                    if let (Some(output), PassedOutput::Shown) = (output, self.passed_output) {
+                        let output = self.spool.keep(output.into_text())?;
+                        self.passed.push((test.clone(), output));
+                    }
+                } else {
+                    let output = match output {
                         Some(output) => Some(self.spool.keep(output.into_text())?),
                         None => None,
                     };
