@@ -1,6 +1,8 @@
 //! End to end for issue 15 point 5, terminal output: a closed pipe after `proctor list
-//! --format json`, durations in `--print-config` as written, `run --help` headings, and
-//! warnings for config keys that do nothing in a suite's runtime.
+//! --format json`, durations in `--print-config` as written, warnings for config keys that do
+//! nothing in a suite's runtime, stack order and code frames, colour (flags, `NO_COLOR`,
+//! `FORCE_COLOR`, a terminal through `script`), and passed tests' console output with
+//! `--silent`. The `run --help` headings are a unit test in `cli.rs`.
 
 use proctor_e2e::{Output, Project};
 use std::process::Command;

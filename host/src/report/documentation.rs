@@ -1,5 +1,6 @@
 //! The `documentation` reporter: each file, its groups and tests as a tree, with ✓/✗ and
-//! durations, plus the console output of each test under it. Tests that flags or config left
+//! durations, plus the console output of each test under it (unless `--silent` hides it), in
+//! colour when the run's `Paint` is on. Tests that flags or config left
 //! out (rather than the file's own `.skip`/`.todo`/`.only`) appear only with `--verbose`, which
 //! also prints every skip's reason.
 

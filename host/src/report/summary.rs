@@ -2,6 +2,8 @@
 //! diff, stack, code frame, its console output), load errors, errors outside tests, totals,
 //! where `--fail-fast` or a signal stopped the run, the seed of a shuffled run, and with
 //! `--verbose` the skipped tests counted per reason (the session counts; this only prints).
+//! After `dots`, which has no room for it, it also shows each passed test's console output
+//! under the test's name; `--silent` hides output, `--silent=passed-only` all but failures'.
 //! Console output is kept capped and spooled (see `spool.rs`), so a flood does not fill memory.
 
 use super::failure::render;
