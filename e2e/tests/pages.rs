@@ -263,7 +263,7 @@ fn a_realm_prefix_gives_fresh_project_modules_and_maps_their_frames() {
     assert!(stack.contains("/src/check.ts:8:22"), "the realm's frame names the .ts line and column:\n{stack}");
     assert!(!stack.contains("@realm") && !stack.contains("127.0.0.1"), "realm URLs are mapped to files:\n{stack}");
 
-    // The documentation reporter shows the test file's frame first, and the realm's as the file.
+    // The documentation reporter names the realm's frame by its file.
     let text = project.run(&["run", "--reporter", "documentation"]);
     assert!(text.stdout.contains("at expectOne (src/check.ts:8:22)"), "{}", text.stdout);
 }

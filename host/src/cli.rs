@@ -98,13 +98,13 @@ pub struct ProjectArgs {
     pub paths: Vec<PathBuf>,
     /// The project root (default: the nearest directory upwards holding proctor.toml, else the
     /// current directory).
-    #[arg(long)]
+    #[arg(long, help_heading = "Project")]
     pub root: Option<PathBuf>,
     /// The config file (default: <root>/proctor.toml when it exists).
-    #[arg(long)]
+    #[arg(long, help_heading = "Project")]
     pub config: Option<PathBuf>,
     /// Print the resolved configuration and exit.
-    #[arg(long)]
+    #[arg(long, help_heading = "Project")]
     pub print_config: bool,
     #[command(flatten)]
     pub select: SelectArgs,
@@ -213,11 +213,11 @@ pub struct WatchArgs {
     #[command(flatten)]
     pub run: RunArgs,
     /// Run the selected tests once at start instead of waiting for the first change.
-    #[arg(long)]
+    #[arg(long, help_heading = "Watch")]
     pub run_first: bool,
     /// How long the files must stay quiet before a rerun, in milliseconds (an editor saving
     /// many files at once gives one rerun).
-    #[arg(long, value_name = "MS", default_value_t = 200)]
+    #[arg(long, value_name = "MS", default_value_t = 200, help_heading = "Watch")]
     pub debounce: u64,
 }
 
@@ -227,55 +227,72 @@ pub struct RunArgs {
     pub project: ProjectArgs,
     /// The reporter for the terminal (default: dots on CI or when stdout is not a terminal,
     /// documentation otherwise).
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, help_heading = "Reporting")]
     pub reporter: Option<ReporterKind>,
+    /// Colour in the terminal reporters: auto (on a terminal, unless NO_COLOR is set or
+    /// FORCE_COLOR asks for it), always, or never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, help_heading = "Reporting")]
+    pub color: ColorChoice,
+    /// Hide the console output of tests: `--silent` all of it, `--silent=passed-only` that of
+    /// tests that passed (Vitest's `--silent`). By default every test's output is shown under
+    /// its name.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHICH",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        help_heading = "Reporting"
+    )]
+    pub silent: Option<Silent>,
     /// Also write a JUnit XML report to this file.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "Reporting")]
     pub junit: Option<PathBuf>,
     /// The default per-test timeout, e.g. 5000, 5000ms, 5s (a test's own option still wins).
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", help_heading = "Timeouts")]
     pub timeout: Option<String>,
     /// What a run in which no test ran means (default: fail; warn with --changed or --related,
     /// where nothing affected is no failure, as in Vitest and Jest).
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, help_heading = "Run")]
     pub no_tests: Option<NoTests>,
     /// Run every suite in this runtime instead of its configured ones (node, chromium);
     /// repeat to run in several.
-    #[arg(long, value_name = "RUNTIME")]
+    #[arg(long, value_name = "RUNTIME", help_heading = "Runtime")]
     pub runtime: Vec<String>,
     /// Stop dispatching after the first test that fails, times out or crashes; the rest are
     /// reported as not run.
-    #[arg(long)]
+    #[arg(long, help_heading = "Run")]
     pub fail_fast: bool,
     /// Share one realm between the test files of a suite instead of a fresh one per file
     /// (faster; what a file does to globals, the DOM and module instances then reaches the
     /// files after it).
-    #[arg(long)]
+    #[arg(long, help_heading = "Runtime")]
     pub no_isolate: bool,
     /// Shuffle files, and the tests and groups within each group, in the order this seed gives
     /// (groups stay together, so hooks run as usual).
-    #[arg(long, value_name = "N", conflicts_with = "random")]
+    #[arg(long, value_name = "N", conflicts_with = "random", help_heading = "Run")]
     pub seed: Option<u64>,
     /// Like --seed with a seed chosen now; the seed is printed so the order can be replayed.
-    #[arg(long)]
+    #[arg(long, help_heading = "Run")]
     pub random: bool,
     /// Show why tests were skipped (and list tests the selection left out).
-    #[arg(long, short)]
+    #[arg(long, short, help_heading = "Reporting")]
     pub verbose: bool,
     /// Rewrite snapshots that differ and remove obsolete ones (new ones are always written,
     /// except on CI).
-    #[arg(long, short = 'u')]
+    #[arg(long, short = 'u', help_heading = "Snapshots")]
     pub update_snapshots: bool,
     /// Run as on CI: new snapshots are not written, and a test whose snapshot is missing fails.
     /// Default: on when the CI environment variable is set; `--ci=false` turns it off.
-    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", help_heading = "Snapshots")]
     pub ci: Option<bool>,
     /// Run standalone even when a `proctor serve` runs for this project.
-    #[arg(long)]
+    #[arg(long, help_heading = "Runtime")]
     pub no_server: bool,
     /// Through `proctor serve`: run only in the kept runtimes this names — a label
     /// (`chromium#2`, `attach#1`), a kind (`attach`), or part of a user agent. Repeatable.
-    #[arg(long, value_name = "RUNTIME")]
+    #[arg(long, value_name = "RUNTIME", help_heading = "Runtime")]
     pub runtime_filter: Vec<String>,
 }
 
@@ -284,7 +301,7 @@ pub struct ListArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    #[arg(long, value_enum, default_value_t = ListFormat::Text, help_heading = "Output")]
     pub format: ListFormat,
 }
 
@@ -298,6 +315,43 @@ pub enum ReporterKind {
     Documentation,
     /// One JSON event per line (no summary).
     Json,
+}
+
+/// `--silent`: whose console output the terminal reporters leave out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Silent {
+    /// Show every test's output (the default; also `--silent=false`).
+    #[default]
+    #[value(name = "false")]
+    Off,
+    /// Hide all console output.
+    #[value(name = "true")]
+    All,
+    /// Show only the output of tests that did not pass.
+    PassedOnly,
+}
+
+impl Silent {
+    /// Whether the output of a test that passed (or not) is shown.
+    pub fn shows(self, passed: bool) -> bool {
+        match self {
+            Silent::Off => true,
+            Silent::All => false,
+            Silent::PassedOnly => !passed,
+        }
+    }
+}
+
+/// `--color`: when the terminal reporters use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On when stdout is a terminal; `NO_COLOR` turns it off and `FORCE_COLOR` on.
+    Auto,
+    /// Always, even into a pipe or file.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// What a run in which no test ran exits with.
@@ -318,4 +372,57 @@ pub enum ListFormat {
     Text,
     /// The plan as one JSON document.
     Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// The `--help` text of a subcommand, split into its headings: heading → the flags under it.
+    fn headings(subcommand: &str) -> Vec<(String, Vec<String>)> {
+        let mut cli = Cli::command();
+        let help = cli.find_subcommand_mut(subcommand).expect("subcommand").render_help().to_string();
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for line in help.lines() {
+            if let Some(heading) = line.strip_suffix(':').filter(|l| !l.starts_with(' ')) {
+                out.push((heading.to_owned(), Vec::new()));
+            } else if let Some(flag) = line.split_whitespace().find(|w| w.starts_with("--")) {
+                if let Some((_, flags)) = out.last_mut() {
+                    flags.push(flag.trim_end_matches(',').to_owned());
+                }
+            }
+        }
+        out
+    }
+
+    fn heading_of(headings: &[(String, Vec<String>)], flag: &str) -> String {
+        headings.iter().find(|(_, flags)| flags.iter().any(|f| f == flag)).map(|(h, _)| h.clone()).unwrap_or_default()
+    }
+
+    #[test]
+    fn run_help_puts_each_flag_under_its_heading() {
+        let run = headings("run");
+        for (flag, heading) in [
+            ("--root", "Project"),
+            ("--print-config", "Project"),
+            ("--focus", "Selection"),
+            ("--select", "Selection"),
+            ("--reporter", "Reporting"),
+            ("--junit", "Reporting"),
+            ("--verbose", "Reporting"),
+            ("--timeout", "Timeouts"),
+            ("--fail-fast", "Run"),
+            ("--seed", "Run"),
+            ("--runtime", "Runtime"),
+            ("--no-isolate", "Runtime"),
+            ("--update-snapshots", "Snapshots"),
+        ] {
+            assert_eq!(heading_of(&run, flag), heading, "{flag} in {run:?}");
+        }
+        let watch = headings("watch");
+        assert_eq!(heading_of(&watch, "--debounce"), "Watch");
+        assert_eq!(heading_of(&watch, "--reporter"), "Reporting");
+        assert_eq!(heading_of(&headings("list"), "--format"), "Output");
+    }
 }

@@ -1,6 +1,7 @@
 //! Code frames: a few source lines around a location with a caret, for syntax errors and for
 //! the failing line of a test. Rendering is codespan-reporting's; this module only finds the
-//! byte range and picks the plain-text style so frames read the same in logs and JUnit.
+//! byte range and picks the plain-text style so frames read the same in logs and JUnit, with two
+//! lines of source either side of the line, as Vitest shows.
 
 use codespan_reporting::diagnostic::{Diagnostic, Label};
 use codespan_reporting::files::SimpleFile;
@@ -12,7 +13,7 @@ pub fn code_frame(name: &str, source: &str, line: usize, column: usize, message:
     let end = source[start..].char_indices().nth(1).map_or(source.len(), |(i, _)| start + i).max(start);
     let file = SimpleFile::new(name, source);
     let diagnostic = Diagnostic::error().with_message(message).with_labels(vec![Label::primary((), start..end)]);
-    let config = Config { start_context_lines: 2, end_context_lines: 1, ..Config::default() };
+    let config = Config { before_label_lines: 2, after_label_lines: 2, ..Config::default() };
     term::emit_into_string(&config, &file, &diagnostic).ok()
 }
 

@@ -58,6 +58,7 @@ pub enum CommandError {
 /// `proctor run`.
 pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
     let config = resolve(&args.project, Some(&args))?;
+    warn_config(&config);
     if args.project.print_config {
         outln!("{}", serde_json::to_string_pretty(&config).unwrap_or_default());
         return Ok(SUCCESS);
@@ -588,9 +589,18 @@ pub(crate) fn select_plan(plan: &mut Plan, config: &mut crate::config::Config) -
     Ok(())
 }
 
+/// Prints what the config file says that has no effect, once per command (and per reread in
+/// watch), on stderr so it never mixes with a report or a plan on stdout.
+pub(crate) fn warn_config(config: &Config) {
+    for warning in &config.warnings {
+        errln!("proctor: warning: {warning}");
+    }
+}
+
 /// `proctor list`.
 pub fn list(args: ListArgs) -> Result<u8, CommandError> {
     let mut config = resolve(&args.project, None)?;
+    warn_config(&config);
     if args.project.print_config {
         outln!("{}", serde_json::to_string_pretty(&config).unwrap_or_default());
         return Ok(SUCCESS);

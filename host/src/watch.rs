@@ -428,6 +428,7 @@ struct Watcher {
 impl Watcher {
     fn new(args: RunArgs) -> Result<Watcher, CommandError> {
         let config = resolve(&args.project, Some(&args))?;
+        crate::commands::warn_config(&config);
         let graph = ImportGraph::new(graph_resolver(&config));
         Ok(Watcher {
             given_paths: args.project.paths.clone(),
@@ -533,7 +534,10 @@ impl Watcher {
             let config_file = self.config.config_file.clone().unwrap_or_else(|| self.config.root.join("proctor.toml"));
             if changed.contains(&config_file) || changed.contains(&self.config.root.join("package.json")) {
                 match resolve(&self.args.project, Some(&self.args)) {
-                    Ok(config) => self.config = config,
+                    Ok(config) => {
+                        crate::commands::warn_config(&config);
+                        self.config = config;
+                    }
                     Err(err) => {
                         errln!("proctor watch: error: {err} (keeping the previous configuration)");
                         return;

@@ -27,6 +27,33 @@ pub fn env_duration(name: &str, default: Duration) -> Duration {
     std::env::var(name).ok().and_then(|text| parse_duration(&text)).unwrap_or(default)
 }
 
+/// A duration the way a user writes it in proctor.toml or `--timeout`: `5s`, `500ms`, `2m`,
+/// `1.5ms`; the shortest unit that shows it exactly. `--print-config` shows durations so, rather
+/// than serde's `{"secs":5,"nanos":0}`, and [`parse_duration`] reads them back unchanged.
+pub fn format_duration(duration: Duration) -> String {
+    let micros = duration.as_micros();
+    match micros {
+        0 => "0ms".to_string(),
+        m if m % 60_000_000 == 0 => format!("{}m", m / 60_000_000),
+        m if m % 1_000_000 == 0 => format!("{}s", m / 1_000_000),
+        m if m % 1_000 == 0 => format!("{}ms", m / 1_000),
+        m => format!("{}ms", m as f64 / 1000.0),
+    }
+}
+
+/// Serde `serialize_with` for a duration field of a printed config (see [`format_duration`]).
+pub fn serialize<S: serde::Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&format_duration(*duration))
+}
+
+/// Serde `serialize_with` for an optional duration field of a printed config.
+pub fn serialize_option<S: serde::Serializer>(duration: &Option<Duration>, serializer: S) -> Result<S::Ok, S::Error> {
+    match duration {
+        Some(duration) => serialize(duration, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,5 +72,20 @@ mod tests {
         assert_eq!(parse_duration("0"), None);
         assert_eq!(parse_duration("-3s"), None);
         assert_eq!(parse_duration(""), None);
+    }
+
+    #[test]
+    fn formats_durations_as_written_and_reads_them_back() {
+        for (text, duration) in [
+            ("5s", Duration::from_secs(5)),
+            ("500ms", Duration::from_millis(500)),
+            ("1500ms", Duration::from_millis(1500)),
+            ("2m", Duration::from_secs(120)),
+            ("90s", Duration::from_secs(90)),
+            ("0.25ms", Duration::from_micros(250)),
+        ] {
+            assert_eq!(format_duration(duration), text);
+            assert_eq!(parse_duration(text), Some(duration), "{text} reads back");
+        }
     }
 }

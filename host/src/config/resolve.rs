@@ -3,7 +3,7 @@
 
 use super::file::{AliasTable, BuildValue, ConfigFile, OneOrMany, SelectionEntry, SuiteEntry};
 use super::parse_duration;
-use crate::cli::{NoTests, ProjectArgs, ReporterKind, RunArgs, SelectArgs};
+use crate::cli::{ColorChoice, NoTests, ProjectArgs, ReporterKind, RunArgs, SelectArgs, Silent};
 use crate::select::{
     closest, AppliedSelection, IdPattern, NamePattern, NamedSelection, PathFilter, Reach, Selection, SuiteRules,
     TestPattern,
@@ -12,6 +12,7 @@ use protocol::SnapshotUpdate;
 use serde::Serialize;
 use serde_spanned::Spanned;
 use std::collections::BTreeMap;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -37,6 +38,7 @@ pub struct Config {
     /// nothing there), relative to the root: the files they match count as named files.
     pub path_globs: Vec<String>,
     /// A `--timeout` given on the command line; overrides suite timeouts but not a test's own.
+    #[serde(serialize_with = "super::duration::serialize_option")]
     pub timeout_override: Option<Duration>,
     /// The terminal reporter.
     pub reporter: ReporterKind,
@@ -68,6 +70,14 @@ pub struct Config {
     /// their exported `teardown`) runs after the run (Vitest's `globalSetup`, Jest's
     /// `globalSetup`/`globalTeardown`). Absolute paths.
     pub global_setup: Vec<PathBuf>,
+    /// Colour in the terminal reporters (`--color`, `NO_COLOR`, `FORCE_COLOR`, a terminal).
+    pub color: bool,
+    /// `--silent`: whose console output the terminal reporters leave out.
+    pub silent: Silent,
+    /// What the config file says that has no effect (a browser-only key on a node suite), each
+    /// naming file:line:column; printed as warnings by the command.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// One suite: where its tests are and how they run.
@@ -90,6 +100,7 @@ pub struct SuiteConfig {
     /// Globs of files to leave out.
     pub exclude: Vec<String>,
     /// The default per-test timeout.
+    #[serde(serialize_with = "super::duration::serialize")]
     pub timeout: Duration,
     /// Tags every test of the suite carries.
     pub tags: Vec<String>,
@@ -263,9 +274,9 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         Some(path) => Some(absolute(&cwd, path)),
         None => Some(root.join("proctor.toml")).filter(|p| p.is_file()),
     };
-    let (suites, selections, alias, global_setup) = match &config_path {
+    let (suites, selections, alias, global_setup, browser_only) = match &config_path {
         Some(path) => read_file(path, &root)?,
-        None => (vec![default_suite(DEFAULT_TIMEOUT)], BTreeMap::new(), Vec::new(), Vec::new()),
+        None => (vec![default_suite(DEFAULT_TIMEOUT)], BTreeMap::new(), Vec::new(), Vec::new(), Vec::new()),
     };
     let Positionals { paths, globs: path_globs, filters: path_filters } = resolve_paths(&project.paths, &cwd, &root)?;
     let mut selection = resolve_selection(&project.select, &suites, &selections, &cwd, &root)?;
@@ -290,6 +301,9 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         snapshot_update: snapshot_update(false, None),
         alias,
         global_setup,
+        warnings: Vec::new(),
+        silent: Silent::Off,
+        color: color_enabled(ColorChoice::Auto, &env_var, std::io::stdout().is_terminal()),
     };
     if let Some(run) = run {
         if let Some(text) = &run.timeout {
@@ -328,12 +342,15 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         config.runtime_filter = run.runtime_filter.clone();
         config.seed = run.seed.or_else(|| run.random.then(random_seed));
         config.verbose = run.verbose;
+        config.silent = run.silent.unwrap_or_default();
+        config.color = color_enabled(run.color, &env_var, std::io::stdout().is_terminal());
         if run.no_isolate {
             for suite in &mut config.suites {
                 suite.isolate = false;
             }
         }
     }
+    config.warnings = browser_only_warnings(&browser_only, &config.suites);
     Ok(config)
 }
 
@@ -554,7 +571,6 @@ fn snapshot_update(update: bool, ci: Option<bool>) -> SnapshotUpdate {
 }
 
 fn default_reporter() -> ReporterKind {
-    use std::io::IsTerminal;
     if on_ci() || !std::io::stdout().is_terminal() {
         ReporterKind::Dots
     } else {
@@ -586,7 +602,64 @@ fn default_suite(timeout: Duration) -> SuiteConfig {
     }
 }
 
-type FileConfig = (Vec<SuiteConfig>, BTreeMap<String, NamedSelection>, Vec<(String, String)>, Vec<PathBuf>);
+type FileConfig =
+    (Vec<SuiteConfig>, BTreeMap<String, NamedSelection>, Vec<(String, String)>, Vec<PathBuf>, Vec<BrowserOnlyKey>);
+
+/// A key of a suite that only browser runtimes read (`build`, `minify`): written on a suite that
+/// runs only in node it does nothing, which is a warning once the runtimes are final (a
+/// `--runtime chromium` run gives it effect).
+#[derive(Debug, Clone)]
+struct BrowserOnlyKey {
+    suite: String,
+    key: &'static str,
+    path: PathBuf,
+    line: usize,
+    column: usize,
+}
+
+/// An environment variable, when set (to anything, empty included).
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// Whether the terminal reporters colour their output. `--color always|never` decides alone;
+/// otherwise, as Node and Vitest read them: a non-empty `NO_COLOR` turns colour off
+/// (no-color.org), then `FORCE_COLOR` turns it on (off for `0` or `false`), then a terminal on
+/// stdout whose `TERM` is not `dumb` turns it on. A pipe or a file gets none.
+fn color_enabled(choice: ColorChoice, env: &dyn Fn(&str) -> Option<String>, terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => return true,
+        ColorChoice::Never => return false,
+        ColorChoice::Auto => {}
+    }
+    if env("NO_COLOR").is_some_and(|value| !value.is_empty()) {
+        return false;
+    }
+    if let Some(force) = env("FORCE_COLOR") {
+        return !matches!(force.trim(), "0" | "false");
+    }
+    terminal && env("TERM").as_deref() != Some("dumb")
+}
+
+/// The warnings for browser-only keys on suites that, after the command line, run only in node.
+fn browser_only_warnings(keys: &[BrowserOnlyKey], suites: &[SuiteConfig]) -> Vec<String> {
+    keys.iter()
+        .filter(|key| {
+            suites.iter().any(|suite| suite.id == key.suite && suite.runtimes.iter().all(|r| *r == RuntimeKind::Node))
+        })
+        .map(|key| {
+            format!(
+                "{}:{}:{}: `{}` has no effect in suite \"{}\", which runs only in node (node runs the test files \
+                 as they are; hint: remove it, or add runtime = \"chromium\")",
+                key.path.display(),
+                key.line,
+                key.column,
+                key.key,
+                key.suite
+            )
+        })
+        .collect()
+}
 
 fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
     let text =
@@ -600,6 +673,7 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
         ConfigError::Value { path: path.to_path_buf(), line, column, key: key.into(), message }
     };
     let mut suites: Vec<SuiteConfig> = Vec::new();
+    let mut browser_only = Vec::new();
     for entry in &file.suite {
         let span = entry.span();
         let SuiteEntry {
@@ -694,6 +768,19 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
         }
         if let Some(minify) = minify {
             suite.minify = *minify.get_ref();
+        }
+        for (key, span) in [("build", build.as_ref().map(|b| b.span())), ("minify", minify.as_ref().map(|m| m.span()))]
+        {
+            if let Some(span) = span {
+                let (line, column) = line_col(&text, span.start);
+                browser_only.push(BrowserOnlyKey {
+                    suite: suite.id.clone(),
+                    key,
+                    path: path.to_path_buf(),
+                    line,
+                    column,
+                });
+            }
         }
         if let Some(page) = page {
             suite.page = Some(checked_page(page, &suite.runtimes, root, &value_error)?);
@@ -849,7 +936,7 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
         Some(list) => existing_files(list, "global-setup", root, &value_error)?,
         None => Vec::new(),
     };
-    Ok((suites, selections, alias, global_setup))
+    Ok((suites, selections, alias, global_setup, browser_only))
 }
 
 /// The files a list names (relative to the root), each of which must exist: a missing one is
@@ -1031,7 +1118,41 @@ mod tests {
     use super::*;
 
     fn suites_from(text: &str) -> Result<Vec<SuiteConfig>, ConfigError> {
-        file_from(text).map(|(suites, _, _, _)| suites)
+        file_from(text).map(|(suites, ..)| suites)
+    }
+
+    #[test]
+    fn colour_follows_the_flag_then_no_color_then_force_color_then_the_terminal() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+        };
+        use ColorChoice::*;
+        assert!(color_enabled(Auto, &env(&[]), true));
+        assert!(!color_enabled(Auto, &env(&[]), false), "a pipe gets none");
+        assert!(!color_enabled(Auto, &env(&[("TERM", "dumb")]), true));
+        assert!(!color_enabled(Auto, &env(&[("NO_COLOR", "1")]), true));
+        assert!(color_enabled(Auto, &env(&[("NO_COLOR", "")]), true), "an empty NO_COLOR is unset");
+        assert!(color_enabled(Auto, &env(&[("FORCE_COLOR", "1")]), false));
+        assert!(color_enabled(Auto, &env(&[("FORCE_COLOR", "")]), false));
+        assert!(!color_enabled(Auto, &env(&[("FORCE_COLOR", "0")]), true));
+        assert!(!color_enabled(Auto, &env(&[("NO_COLOR", "1"), ("FORCE_COLOR", "1")]), true));
+        assert!(color_enabled(Always, &env(&[("NO_COLOR", "1")]), false));
+        assert!(!color_enabled(Never, &env(&[("FORCE_COLOR", "1")]), true));
+    }
+
+    #[test]
+    fn browser_only_keys_on_a_node_suite_are_warnings_naming_their_line() {
+        let (suites, _, _, _, keys) = file_from(
+            "[[suite]]\nid = \"n\"\nbuild = \"esbuild\"\nminify = true\n\n[[suite]]\nid = \"b\"\nruntime = \"chromium\"\nbuild = \"esbuild\"\n",
+        )
+        .unwrap();
+        let warnings = browser_only_warnings(&keys, &suites);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].ends_with("proctor.toml:3:9: `build` has no effect in suite \"n\", which runs only in node (node runs the test files as they are; hint: remove it, or add runtime = \"chromium\")"), "{}", warnings[0]);
+        assert!(warnings[1].contains("proctor.toml:4:10: `minify` has no effect in suite \"n\""), "{}", warnings[1]);
+        let mut in_chromium = suites.clone();
+        in_chromium[0].runtimes = vec![RuntimeKind::Chromium];
+        assert!(browser_only_warnings(&keys, &in_chromium).is_empty(), "--runtime chromium gives them effect");
     }
 
     fn file_from(text: &str) -> Result<FileConfig, ConfigError> {
@@ -1234,7 +1355,7 @@ mod tests {
 
     #[test]
     fn reads_suite_tags_and_selections() {
-        let (suites, selections, _, _) = file_from(TWO_SUITES).unwrap();
+        let (suites, selections, ..) = file_from(TWO_SUITES).unwrap();
         assert_eq!(suites[0].skip_tags, vec!["wip"]);
         assert_eq!(
             (suites[1].tags.clone(), suites[1].focus_tags.clone()),
@@ -1268,7 +1389,7 @@ mod tests {
 
     #[test]
     fn unknown_selections_and_suites_suggest_the_closest_names() {
-        let (suites, selections, _, _) = file_from(TWO_SUITES).unwrap();
+        let (suites, selections, ..) = file_from(TWO_SUITES).unwrap();
         let cwd = tempfile::tempdir().unwrap();
         let args = |f: &dyn Fn(&mut SelectArgs)| {
             let mut args = SelectArgs::default();
@@ -1303,7 +1424,7 @@ mod tests {
 
     #[test]
     fn reads_the_alias_table_in_order_and_rejects_keys_that_match_nothing() {
-        let (_, _, alias, _) =
+        let (_, _, alias, ..) =
             file_from("[alias]\n\"@\" = \"./src\"\nredux = \"./src/index.ts\"\nreact = \"preact/compat\"\n").unwrap();
         let expected = [("@", "./src"), ("redux", "./src/index.ts"), ("react", "preact/compat")];
         assert_eq!(alias, expected.map(|(k, v)| (k.to_string(), v.to_string())).to_vec(), "table order, not sorted");

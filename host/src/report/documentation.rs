@@ -1,10 +1,12 @@
 //! The `documentation` reporter: each file, its groups and tests as a tree, with ✓/✗ and
-//! durations, plus the console output of each test under it. Tests that flags or config left
+//! durations, plus the console output of each test under it (unless `--silent` hides it), in
+//! colour when the run's `Paint` is on. Tests that flags or config left
 //! out (rather than the file's own `.skip`/`.todo`/`.only`) appear only with `--verbose`, which
 //! also prints every skip's reason.
 
 use super::spool::{push_console, Capped, CONSOLE_CAP};
-use super::{Out, Reporter};
+use super::{Out, Paint, Reporter};
+use crate::cli::Silent;
 use crate::config::RuntimeKind;
 use crate::events::{Event, EventKind, Outcome, SkipKind, TestId, TestInfo};
 use std::collections::HashMap;
@@ -18,11 +20,13 @@ pub(crate) struct Documentation {
     /// The output of tests that have not finished, capped.
     output: HashMap<TestId, Capped>,
     verbose: bool,
+    paint: Paint,
+    silent: Silent,
 }
 
 impl Documentation {
-    pub(crate) fn new(out: Out, verbose: bool) -> Self {
-        Documentation { out, file: None, groups: Vec::new(), output: HashMap::new(), verbose }
+    pub(crate) fn new(out: Out, verbose: bool, paint: Paint, silent: Silent) -> Self {
+        Documentation { out, file: None, groups: Vec::new(), output: HashMap::new(), verbose, paint, silent }
     }
 
     /// Prints the file and group headers that differ from the previous test's.
@@ -30,9 +34,9 @@ impl Documentation {
         let file = (test.suite.clone(), test.file.clone(), test.runtime, test.instance.clone());
         if self.file.as_ref() != Some(&file) {
             match (&test.instance, test.runtime) {
-                (Some(instance), _) => writeln!(self.out, "\n{} [{instance}]", test.file)?,
-                (None, RuntimeKind::Node) => writeln!(self.out, "\n{}", test.file)?,
-                (None, other) => writeln!(self.out, "\n{} [{}]", test.file, other.name())?,
+                (Some(instance), _) => writeln!(self.out, "\n{} [{instance}]", self.paint.bold(&test.file))?,
+                (None, RuntimeKind::Node) => writeln!(self.out, "\n{}", self.paint.bold(&test.file))?,
+                (None, other) => writeln!(self.out, "\n{} [{}]", self.paint.bold(&test.file), other.name())?,
             }
             self.file = Some(file);
             self.groups.clear();
@@ -46,11 +50,13 @@ impl Documentation {
         Ok(())
     }
 
-    fn line(&mut self, test: &TestInfo, mark: &str, suffix: String) -> std::io::Result<()> {
+    /// The test's line, then its console output unless `--silent` hides it (`passed`: whether
+    /// it is the output of a test that did not fail).
+    fn line(&mut self, test: &TestInfo, mark: String, suffix: String, passed: bool) -> std::io::Result<()> {
         self.headers(test)?;
         let indent = "  ".repeat(test.groups.len() + 1);
         writeln!(self.out, "{indent}{mark} {}{suffix}", test.name)?;
-        if let Some(output) = self.output.remove(&test.id) {
+        if let Some(output) = self.output.remove(&test.id).filter(|_| self.silent.shows(passed)) {
             for line in output.into_text().lines() {
                 writeln!(self.out, "{indent}    │ {line}")?;
             }
@@ -76,25 +82,35 @@ impl Reporter for Documentation {
                 push_console(output, *stream, text);
             }
             EventKind::TestFinished { test, outcome, duration: d, .. } => {
+                let paint = self.paint;
                 let (mark, note) = match outcome {
-                    Outcome::Passed => ("✓", String::new()),
-                    Outcome::Failed => ("✗", String::new()),
-                    Outcome::TimedOut => ("✗", " [timed out]".to_string()),
-                    Outcome::Crashed => ("✗", " [crashed the runtime]".to_string()),
-                    Outcome::Interrupted => ("✗", " [interrupted]".to_string()),
+                    Outcome::Passed => (paint.pass("✓"), String::new()),
+                    Outcome::Failed => (paint.fail("✗"), String::new()),
+                    Outcome::TimedOut => (paint.fail("✗"), paint.fail(" [timed out]")),
+                    Outcome::Crashed => (paint.fail("✗"), paint.fail(" [crashed the runtime]")),
+                    Outcome::Interrupted => (paint.fail("✗"), paint.fail(" [interrupted]")),
                 };
-                self.line(test, mark, format!("{note} {}", duration(*d)))?;
+                self.line(test, mark, format!("{note} {}", paint.dim(duration(*d))), *outcome == Outcome::Passed)?;
             }
             EventKind::TestSkipped { reason, .. } if !self.verbose && !reason.cause.is_declared() => {}
             EventKind::TestSkipped { test, kind, reason, .. } => {
                 let why = if self.verbose { format!(": {reason}") } else { String::new() };
                 match kind {
-                    SkipKind::Skipped => self.line(test, "○", format!(" [skipped{why}]"))?,
-                    SkipKind::Todo => self.line(test, "✎", format!(" [todo{why}]"))?,
+                    SkipKind::Skipped => {
+                        self.line(test, self.paint.skip("○"), self.paint.skip(format!(" [skipped{why}]")), true)?
+                    }
+                    SkipKind::Todo => {
+                        self.line(test, self.paint.skip("✎"), self.paint.skip(format!(" [todo{why}]")), true)?
+                    }
                 }
             }
             EventKind::LoadError { file, .. } => {
-                writeln!(self.out, "\n{file}\n  ✗ failed to load (see below)")?;
+                writeln!(
+                    self.out,
+                    "\n{}\n  {} failed to load (see below)",
+                    self.paint.bold(file),
+                    self.paint.fail("✗")
+                )?;
                 self.file = None;
             }
             EventKind::RuntimeRestarted { reason, .. } => {

@@ -2,7 +2,7 @@
 //! crashed, `*` skipped or todo, `E` a file that failed to load), 80 to a line. Tests that flags
 //! or config left out get no character unless `--verbose` (the summary still counts them).
 
-use super::{Out, Reporter};
+use super::{Out, Paint, Reporter};
 use crate::events::{Event, EventKind, Outcome};
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -16,19 +16,26 @@ pub(crate) struct Dots {
     column: usize,
     last_flush: Instant,
     verbose: bool,
+    paint: Paint,
 }
 
 impl Dots {
-    pub(crate) fn new(out: Out, verbose: bool) -> Self {
-        Dots { out, column: 0, last_flush: Instant::now(), verbose }
+    pub(crate) fn new(out: Out, verbose: bool, paint: Paint) -> Self {
+        Dots { out, column: 0, last_flush: Instant::now(), verbose, paint }
     }
 
+    /// Writes one mark, coloured by what it means.
     fn dot(&mut self, c: char) -> std::io::Result<()> {
         if self.column == WIDTH {
             writeln!(self.out)?;
             self.column = 0;
         }
-        write!(self.out, "{c}")?;
+        let mark = match c {
+            '.' => self.paint.pass(c),
+            '*' => self.paint.skip(c),
+            _ => self.paint.fail(c),
+        };
+        write!(self.out, "{mark}")?;
         self.column += 1;
         if self.last_flush.elapsed() >= FLUSH_EVERY {
             self.out.flush()?;

@@ -1,6 +1,8 @@
-//! Formats one failure for people: message, expected/actual diff, the stack with the frame in
-//! the test file first (runtime and controller internals dropped), and a code frame there.
+//! Formats one failure for people: message, expected/actual diff, the stack in the order the
+//! runtime gave it (runtime and controller internals dropped), and a code frame at the first
+//! frame in the project's own code (the line that threw, unless it is inside a dependency).
 
+use super::Paint;
 use crate::codeframe::code_frame;
 use protocol::ErrorInfo;
 use similar::{ChangeTag, TextDiff};
@@ -56,37 +58,36 @@ fn is_internal(path: &str) -> bool {
     path.contains("/controller/") && path.split('/').any(|part| part.starts_with("proctor-"))
 }
 
-/// Moves the first frame in `test_file` to the front (the line a reader wants first).
-pub(crate) fn test_file_first(mut frames: Vec<Frame>, test_file: &str) -> Vec<Frame> {
-    if let Some(index) = frames.iter().position(|f| f.path == test_file) {
-        let frame = frames.remove(index);
-        frames.insert(0, frame);
-    }
-    frames
+/// The frame to show source for: the first one in the project's own code. A frame inside
+/// `node_modules` is a dependency's line, which the reader did not write and cannot fix there;
+/// when every frame is one, the first frame still beats no code frame at all.
+pub(crate) fn project_frame(frames: &[Frame]) -> Option<&Frame> {
+    let in_dependency = |frame: &&Frame| frame.path.split('/').any(|part| part == "node_modules");
+    frames.iter().find(|frame| !in_dependency(frame)).or(frames.first())
 }
 
-/// A line diff of expected against actual, `-` expected and `+` received.
-pub(crate) fn diff(expected: &str, actual: &str) -> Option<String> {
+/// A line diff of expected against actual, `-` expected and `+` received (green and red when
+/// `paint` is on, as in Vitest).
+pub(crate) fn diff(expected: &str, actual: &str, paint: Paint) -> Option<String> {
     if expected == actual || (!expected.contains('\n') && !actual.contains('\n')) {
         return None;
     }
-    let mut out = String::from("- Expected\n+ Received\n\n");
+    let mut out = format!("{}\n{}\n\n", paint.expected("- Expected"), paint.received("+ Received"));
     for change in TextDiff::from_lines(expected, actual).iter_all_changes() {
-        let sign = match change.tag() {
-            ChangeTag::Delete => '-',
-            ChangeTag::Insert => '+',
-            ChangeTag::Equal => ' ',
+        let text = change.value().trim_end_matches('\n');
+        let line = match change.tag() {
+            ChangeTag::Delete => paint.expected(format!("- {text}")),
+            ChangeTag::Insert => paint.received(format!("+ {text}")),
+            ChangeTag::Equal => paint.dim(format!("  {text}")),
         };
-        out.push(sign);
-        out.push(' ');
-        out.push_str(change.value().trim_end_matches('\n'));
+        out.push_str(&line);
         out.push('\n');
     }
     Some(out)
 }
 
 /// Renders a whole failure, indented by `indent`.
-pub(crate) fn render(error: &ErrorInfo, test_file: &str, root: &Path, indent: &str) -> String {
+pub(crate) fn render(error: &ErrorInfo, root: &Path, indent: &str, paint: Paint) -> String {
     let mut out = String::new();
     let mut push_block = |text: &str| {
         for line in text.lines() {
@@ -102,29 +103,33 @@ pub(crate) fn render(error: &ErrorInfo, test_file: &str, root: &Path, indent: &s
     };
     let headline =
         if error.message.is_empty() { error.name.clone() } else { format!("{}: {}", error.name, error.message) };
-    push_block(&headline);
+    push_block(&paint.fail(headline));
     if let (Some(expected), Some(actual)) = (&error.expected, &error.actual) {
-        if let Some(diff) = diff(expected, actual) {
+        if let Some(diff) = diff(expected, actual, paint) {
             push_block(&diff);
         }
     }
-    let frames = test_file_first(error.stack.as_deref().map(|s| user_frames(s, root)).unwrap_or_default(), test_file);
-    if !frames.is_empty() {
+    let frames = error.stack.as_deref().map(|s| user_frames(s, root)).unwrap_or_default();
+    if let Some(shown) = project_frame(&frames) {
         let lines: Vec<String> = frames
             .iter()
             .take(8)
             .map(|f| match &f.function {
-                Some(function) => format!("at {function} ({}:{}:{})", f.path, f.line, f.column),
-                None => format!("at {}:{}:{}", f.path, f.line, f.column),
+                Some(function) => paint.dim(format!("at {function} ({}:{}:{})", f.path, f.line, f.column)),
+                None => paint.dim(format!("at {}:{}:{}", f.path, f.line, f.column)),
             })
             .collect();
         push_block(&lines.join("\n"));
-        let first = &frames[0];
-        let absolute = root.join(&first.path);
+        let absolute = root.join(&shown.path);
         if let Ok(source) = std::fs::read_to_string(&absolute) {
-            if let Some(frame) = code_frame(&first.path, &source, first.line, first.column, "") {
+            if let Some(frame) = code_frame(&shown.path, &source, shown.line, shown.column, "") {
                 // codespan opens with an `error:` headline; the failure above already says it.
-                let body: Vec<&str> = frame.lines().skip_while(|l| l.starts_with("error")).collect();
+                // The caret line is red; the rest (source and gutter) as it is.
+                let body: Vec<String> = frame
+                    .lines()
+                    .skip_while(|l| l.starts_with("error"))
+                    .map(|l| if l.trim_end().ends_with('^') { paint.fail(l) } else { l.to_owned() })
+                    .collect();
                 push_block(body.join("\n").trim_end());
             }
         }
@@ -154,14 +159,23 @@ mod tests {
                 Frame { function: None, path: "test/a b.test.js".into(), line: 7, column: 3 },
             ]
         );
-        let first = test_file_first(frames, "test/a b.test.js");
-        assert_eq!(first[0].path, "test/a b.test.js");
+        assert_eq!(project_frame(&frames).map(|f| f.path.as_str()), Some("src/util.js"), "the frame that threw");
+    }
+
+    #[test]
+    fn the_code_frame_skips_dependencies_and_keeps_the_runtime_order() {
+        let stack = "Error: x\n    at parse (file:///proj/node_modules/lib/index.js:1:2)\n    at load (file:///proj/src/load.js:5:6)\n    at file:///proj/test/a.test.js:7:3";
+        let frames = user_frames(stack, Path::new("/proj"));
+        let paths: Vec<&str> = frames.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["node_modules/lib/index.js", "src/load.js", "test/a.test.js"]);
+        assert_eq!(project_frame(&frames).map(|f| f.path.as_str()), Some("src/load.js"));
+        assert_eq!(project_frame(&frames[..1]).map(|f| f.path.as_str()), Some("node_modules/lib/index.js"));
     }
 
     #[test]
     fn diffs_multiline_values_only() {
-        assert_eq!(diff("5", "4"), None);
-        let d = diff("Object {\n  \"a\": 1,\n}", "Object {\n  \"a\": 2,\n}").unwrap();
+        assert_eq!(diff("5", "4", Paint::new(false)), None);
+        let d = diff("Object {\n  \"a\": 1,\n}", "Object {\n  \"a\": 2,\n}", Paint::new(false)).unwrap();
         assert!(d.contains("-   \"a\": 1,"), "{d}");
         assert!(d.contains("+   \"a\": 2,"), "{d}");
     }

@@ -5,12 +5,14 @@ mod dots;
 mod failure;
 mod json;
 mod junit;
+mod paint;
 mod spool;
 mod summary;
 mod xml;
 
 /// Stack frames in user files, for the session's inline snapshot writer too.
 pub(crate) use failure::user_frames;
+pub(crate) use paint::Paint;
 
 use crate::cli::ReporterKind;
 use crate::config::Config;
@@ -137,14 +139,22 @@ fn stdout() -> Out {
 /// before any test runs, rather than after the run.
 pub fn build_reporters(config: &Config) -> Result<Fanout, ReportError> {
     let mut reporters: Vec<(&'static str, Box<dyn Reporter>)> = Vec::new();
+    let paint = Paint::new(config.color);
     match config.reporter {
         ReporterKind::Dots => {
-            reporters.push(("dots", Box::new(dots::Dots::new(stdout(), config.verbose))));
-            reporters.push(("summary", Box::new(summary::Summary::new(stdout(), config.root.clone(), config.verbose))));
+            reporters.push(("dots", Box::new(dots::Dots::new(stdout(), config.verbose, paint))));
+            // Dots have no room for output: passed tests' is shown in the summary.
+            let summary = summary::Summary::new(stdout(), config.root.clone(), config.verbose, paint)
+                .with_console(config.silent, summary::PassedOutput::Shown);
+            reporters.push(("summary", Box::new(summary)));
         }
         ReporterKind::Documentation => {
-            reporters.push(("documentation", Box::new(documentation::Documentation::new(stdout(), config.verbose))));
-            reporters.push(("summary", Box::new(summary::Summary::new(stdout(), config.root.clone(), config.verbose))));
+            let tree = documentation::Documentation::new(stdout(), config.verbose, paint, config.silent);
+            reporters.push(("documentation", Box::new(tree)));
+            // The tree already shows each passed test's output under it.
+            let summary = summary::Summary::new(stdout(), config.root.clone(), config.verbose, paint)
+                .with_console(config.silent, summary::PassedOutput::Inline);
+            reporters.push(("summary", Box::new(summary)));
         }
         ReporterKind::Json => reporters.push(("json", Box::new(json::JsonLines::new(stdout())))),
     }

@@ -2,11 +2,14 @@
 //! diff, stack, code frame, its console output), load errors, errors outside tests, totals,
 //! where `--fail-fast` or a signal stopped the run, the seed of a shuffled run, and with
 //! `--verbose` the skipped tests counted per reason (the session counts; this only prints).
+//! After `dots`, which has no room for it, it also shows each passed test's console output
+//! under the test's name; `--silent` hides output, `--silent=passed-only` all but failures'.
 //! Console output is kept capped and spooled (see `spool.rs`), so a flood does not fill memory.
 
 use super::failure::render;
 use super::spool::{push_console, Capped, Spool, Spooled, CONSOLE_CAP, SPOOL_MEMORY};
-use super::{Out, Reporter};
+use super::{Out, Paint, Reporter};
+use crate::cli::Silent;
 use crate::events::{Event, EventKind, Outcome, TestId, TestInfo};
 use crate::select::SkipCause;
 use crate::session::{RunStats, SnapshotStats};
@@ -23,6 +26,15 @@ struct Failure {
     error: Option<ErrorInfo>,
     /// Its console output, capped, kept until the summary is printed.
     output: Option<Spooled>,
+}
+
+/// Where the console output of tests that passed is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PassedOutput {
+    /// Under each test's line, by the reporter beside the summary (documentation).
+    Inline,
+    /// In the summary, under each test's name (after dots, which have no room for it).
+    Shown,
 }
 
 /// Collects failures during the run and prints them at the end.
@@ -42,10 +54,15 @@ pub(crate) struct Summary {
     seed: Option<u64>,
     /// Why the run stopped early (`--fail-fast`, a signal), from the first test it left out.
     stopped: Option<(SkipCause, String)>,
+    paint: Paint,
+    silent: Silent,
+    passed_output: PassedOutput,
+    /// Passed tests' output, for [`PassedOutput::Shown`], until the end.
+    passed: Vec<(Arc<TestInfo>, Spooled)>,
 }
 
 impl Summary {
-    pub(crate) fn new(out: Out, root: PathBuf, verbose: bool) -> Self {
+    pub(crate) fn new(out: Out, root: PathBuf, verbose: bool, paint: Paint) -> Self {
         Summary {
             out,
             root,
@@ -59,24 +76,40 @@ impl Summary {
             verbose,
             seed: None,
             stopped: None,
+            paint,
+            silent: Silent::Off,
+            passed_output: PassedOutput::Inline,
+            passed: Vec::new(),
         }
+    }
+
+    /// Which tests' console output to show (`--silent`), and where passed tests' goes.
+    pub(crate) fn with_console(mut self, silent: Silent, passed_output: PassedOutput) -> Self {
+        self.silent = silent;
+        self.passed_output = passed_output;
+        self
     }
 
     fn print(&mut self, stats: &RunStats, elapsed: Duration) -> std::io::Result<()> {
         let out = &mut self.out;
         writeln!(out)?;
         let stray = std::mem::replace(&mut self.stray_output, Capped::new(CONSOLE_CAP));
-        if !stray.is_empty() {
+        if !stray.is_empty() && self.silent != Silent::All {
             writeln!(out, "Output outside tests:")?;
             write_output(out, &stray.into_text())?;
             writeln!(out)?;
         }
+        for (test, output) in std::mem::take(&mut self.passed) {
+            writeln!(out, " {} {} > {}", self.paint.pass("✓"), test.file, test.full_name())?;
+            write_output(out, &self.spool.read(output)?)?;
+            writeln!(out)?;
+        }
         for message in &self.load_errors {
-            writeln!(out, " LOAD ERROR  {message}")?;
+            writeln!(out, "{} {message}", self.paint.fail_badge(" LOAD ERROR "))?;
             writeln!(out)?;
         }
         for message in &self.runtime_errors {
-            writeln!(out, " ERROR  {message}")?;
+            writeln!(out, "{} {message}", self.paint.fail_badge(" ERROR "))?;
             writeln!(out)?;
         }
         for failure in std::mem::take(&mut self.failures) {
@@ -92,10 +125,12 @@ impl Summary {
                 .location
                 .map(|l| format!("  ({}:{}:{})", failure.test.file, l.line, l.column))
                 .unwrap_or_else(|| format!("  ({})", failure.test.file));
-            writeln!(out, " {label}  {} > {}{location}", failure.test.file, failure.test.full_name())?;
+            let label = self.paint.fail_badge(format!(" {label} "));
+            let location = self.paint.dim(location);
+            writeln!(out, "{label} {} > {}{location}", failure.test.file, self.paint.bold(failure.test.full_name()))?;
             writeln!(out)?;
             if let Some(error) = &failure.error {
-                write!(out, "{}", render(error, &failure.test.file, &self.root, "    "))?;
+                write!(out, "{}", render(error, &self.root, "    ", self.paint))?;
             }
             if let Some(output) = failure.output {
                 writeln!(out, "    console output:")?;
@@ -103,7 +138,9 @@ impl Summary {
                 writeln!(out)?;
             }
         }
-        totals(out, stats, elapsed, self.restarts, |out| skips(out, stats, self.verbose, self.stopped.as_ref()))?;
+        totals(out, stats, elapsed, self.restarts, self.paint, |out| {
+            skips(out, stats, self.verbose, self.stopped.as_ref())
+        })?;
         if let Some(seed) = self.seed {
             writeln!(out, "Seed:   {seed} (replay this order with --seed {seed})")?;
         }
@@ -177,19 +214,22 @@ fn totals(
     stats: &RunStats,
     elapsed: Duration,
     restarts: usize,
+    paint: Paint,
     after_tests: impl FnOnce(&mut Out) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let mut parts = nonzero(&[
+    let mut parts: Vec<String> = nonzero(&[
         (stats.failed, "failed"),
         (stats.timed_out, "timed out"),
         (stats.crashed, "crashed"),
         (stats.interrupted, "interrupted"),
-        (stats.passed, "passed"),
-        (stats.skipped, "skipped"),
-        (stats.todo, "todo"),
-    ]);
-    parts.push(format!("{} total", stats.total()));
-    writeln!(out, "Tests:  {}", parts.join(", "))?;
+    ])
+    .into_iter()
+    .map(|part| paint.fail(paint.bold(part)))
+    .collect();
+    parts.extend(nonzero(&[(stats.passed, "passed")]).into_iter().map(|part| paint.pass(paint.bold(part))));
+    parts.extend(nonzero(&[(stats.skipped, "skipped"), (stats.todo, "todo")]).into_iter().map(|part| paint.skip(part)));
+    parts.push(paint.dim(format!("{} total", stats.total())));
+    writeln!(out, "{}  {}", paint.bold("Tests:"), parts.join(", "))?;
     after_tests(out)?;
     snapshot_totals(out, &stats.snapshots)?;
     if stats.load_errors > 0 {
@@ -223,9 +263,16 @@ impl Reporter for Summary {
                 None => push_console(&mut self.stray_output, *stream, text),
             },
             EventKind::TestFinished { test, outcome, error, .. } => {
-                let output = self.output.remove(&test.id);
-                if *outcome != Outcome::Passed {
-                    let output = match output.filter(|output| !output.is_empty()) {
+                let passed = *outcome == Outcome::Passed;
+                let output =
+                    self.output.remove(&test.id).filter(|output| !output.is_empty() && self.silent.shows(passed));
+                if passed {
+                    if let (Some(output), PassedOutput::Shown) = (output, self.passed_output) {
+                        let output = self.spool.keep(output.into_text())?;
+                        self.passed.push((test.clone(), output));
+                    }
+                } else {
+                    let output = match output {
                         Some(output) => Some(self.spool.keep(output.into_text())?),
                         None => None,
                     };

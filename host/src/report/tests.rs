@@ -6,7 +6,8 @@ use super::dots::Dots;
 use super::json::JsonLines;
 use super::junit::Junit;
 use super::summary::Summary;
-use super::{Out, Reporter};
+use super::{Out, Paint, Reporter};
+use crate::cli::Silent;
 use crate::config::RuntimeKind;
 use crate::events::{Event, EventKind, Outcome, SkipKind, TestId, TestInfo};
 use crate::plan::{Location, Plan};
@@ -178,21 +179,21 @@ fn feed(mut reporter: Box<dyn Reporter>) {
 #[test]
 fn dots() {
     let out = Captured::default();
-    feed(Box::new(Dots::new(out.out(), false)));
+    feed(Box::new(Dots::new(out.out(), false, Paint::new(false))));
     insta::assert_snapshot!(out.text());
 }
 
 #[test]
 fn documentation() {
     let out = Captured::default();
-    feed(Box::new(Documentation::new(out.out(), false)));
+    feed(Box::new(Documentation::new(out.out(), false, Paint::new(false), Silent::Off)));
     insta::assert_snapshot!(out.text());
 }
 
 #[test]
 fn summary() {
     let out = Captured::default();
-    feed(Box::new(Summary::new(out.out(), "/p".into(), false)));
+    feed(Box::new(Summary::new(out.out(), "/p".into(), false, Paint::new(false))));
     insta::assert_snapshot!(out.text());
 }
 
@@ -269,17 +270,96 @@ fn feed_selection(mut reporter: Box<dyn Reporter>) {
 #[test]
 fn selection_quiet() {
     let out = Captured::default();
-    feed_selection(Box::new(Dots::new(out.out(), false)));
-    feed_selection(Box::new(Documentation::new(out.out(), false)));
-    feed_selection(Box::new(Summary::new(out.out(), "/p".into(), false)));
+    feed_selection(Box::new(Dots::new(out.out(), false, Paint::new(false))));
+    feed_selection(Box::new(Documentation::new(out.out(), false, Paint::new(false), Silent::Off)));
+    feed_selection(Box::new(Summary::new(out.out(), "/p".into(), false, Paint::new(false))));
     insta::assert_snapshot!(out.text());
 }
 
 #[test]
 fn selection_verbose() {
     let out = Captured::default();
-    feed_selection(Box::new(Dots::new(out.out(), true)));
-    feed_selection(Box::new(Documentation::new(out.out(), true)));
-    feed_selection(Box::new(Summary::new(out.out(), "/p".into(), true)));
+    feed_selection(Box::new(Dots::new(out.out(), true, Paint::new(false))));
+    feed_selection(Box::new(Documentation::new(out.out(), true, Paint::new(false), Silent::Off)));
+    feed_selection(Box::new(Summary::new(out.out(), "/p".into(), true, Paint::new(false))));
     insta::assert_snapshot!(out.text());
+}
+
+#[test]
+fn colour_on_marks_the_outcomes_and_the_totals() {
+    let out = Captured::default();
+    feed(Box::new(Documentation::new(out.out(), false, Paint::new(true), Silent::Off)));
+    feed(Box::new(Summary::new(out.out(), "/p".into(), false, Paint::new(true))));
+    let text = out.text();
+    assert!(text.contains("\u{1b}[32m✓\u{1b}[0m"), "a green ✓:\n{text}");
+    assert!(text.contains("\u{1b}[31m✗\u{1b}[0m"), "a red ✗:\n{text}");
+    assert!(text.contains("\u{1b}[33m○\u{1b}[0m"), "a yellow ○:\n{text}");
+    assert!(
+        text.contains("\u{1b}[1m\u{1b}[7m\u{1b}[31m FAIL ") || text.contains(" FAIL \u{1b}[0m"),
+        "a FAIL badge:\n{text:?}"
+    );
+    let plain = Captured::default();
+    feed(Box::new(Documentation::new(plain.out(), false, Paint::new(false), Silent::Off)));
+    feed(Box::new(Summary::new(plain.out(), "/p".into(), false, Paint::new(false))));
+    assert!(!plain.text().contains('\u{1b}'), "no escapes with colour off");
+    assert_eq!(strip_escapes(&text), plain.text(), "colour only wraps, it changes no text");
+}
+
+/// The text with its ANSI escapes (`ESC [ ... m`) removed.
+fn strip_escapes(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Dots then the summary as the dots reporter builds it, and the documentation tree then its
+/// summary, with `silent`.
+fn console_shown(silent: Silent) -> String {
+    use super::summary::PassedOutput;
+    let out = Captured::default();
+    feed(Box::new(Dots::new(out.out(), false, Paint::new(false))));
+    feed(Box::new(
+        Summary::new(out.out(), "/p".into(), false, Paint::new(false)).with_console(silent, PassedOutput::Shown),
+    ));
+    out.out().write_all(b"\n=== documentation ===\n").unwrap();
+    feed(Box::new(Documentation::new(out.out(), false, Paint::new(false), silent)));
+    feed(Box::new(
+        Summary::new(out.out(), "/p".into(), false, Paint::new(false)).with_console(silent, PassedOutput::Inline),
+    ));
+    out.text()
+}
+
+#[test]
+fn passed_tests_output_is_shown_under_their_name_after_dots_and_in_the_tree() {
+    let text = console_shown(Silent::Off);
+    let (dots, tree) = text.split_once("=== documentation ===").unwrap();
+    assert!(dots.contains(" ✓ math.test.js > math > adds\n      hello\n"), "{dots}");
+    assert!(dots.contains("context"), "{dots}");
+    assert!(tree.contains("✓ adds"), "{tree}");
+    assert_eq!(tree.matches("hello").count(), 1, "once, under the test in the tree: {tree}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn silent_hides_all_output_and_passed_only_keeps_the_failures() {
+    let all = console_shown(Silent::All);
+    assert!(!all.contains("hello") && !all.contains("context"), "{all}");
+    let failing = console_shown(Silent::PassedOnly);
+    assert!(!failing.contains("hello"), "{failing}");
+    assert_eq!(
+        failing.matches("context").count(),
+        3,
+        "the failing test's output, in both trees and summaries: {failing}"
+    );
 }

@@ -30,6 +30,7 @@ pub async fn serve(args: ServeArgs) -> Result<u8, CommandError> {
         select: Default::default(),
     };
     let config = resolve(&project, None)?;
+    crate::commands::warn_config(&config);
     let root = config.root.clone();
     if args.status {
         return status(&root).await;
