@@ -225,11 +225,26 @@ pub struct WatchArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
-    /// The reporter for the terminal (default: dots on CI or when stdout is not a terminal,
-    /// documentation otherwise).
-    #[arg(long, value_enum)]
-    pub reporter: Option<ReporterKind>,
-    /// Also write a JUnit XML report to this file.
+    /// Reporters, repeatable or comma-separated: `--reporter dots --reporter junit`, `--reporter
+    /// dots,tap` (default: dots on CI or when stdout is not a terminal, documentation
+    /// otherwise, plus github-actions on GitHub Actions).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub reporter: Vec<ReporterKind>,
+    /// Write the file reporter (junit, json or tap) to this file instead of stdout (Vitest's
+    /// --outputFile); with several, name each: --output-file.junit=FILE.
+    #[arg(long, value_name = "FILE", alias = "outputFile")]
+    pub output_file: Option<PathBuf>,
+    /// Write the junit reporter to this file.
+    #[arg(long = "output-file.junit", value_name = "FILE", alias = "outputFile.junit")]
+    pub output_file_junit: Option<PathBuf>,
+    /// Write the json reporter to this file.
+    #[arg(long = "output-file.json", value_name = "FILE", alias = "outputFile.json")]
+    pub output_file_json: Option<PathBuf>,
+    /// Write the tap reporter to this file.
+    #[arg(long = "output-file.tap", value_name = "FILE", alias = "outputFile.tap")]
+    pub output_file_tap: Option<PathBuf>,
+    /// Also write a JUnit XML report to this file (the same as --reporter junit
+    /// --output-file.junit=FILE).
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
     /// The default per-test timeout, e.g. 5000, 5000ms, 5s (a test's own option still wins).
@@ -288,7 +303,7 @@ pub struct ListArgs {
     pub format: ListFormat,
 }
 
-/// The terminal reporters.
+/// The reporters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReporterKind {
@@ -298,6 +313,27 @@ pub enum ReporterKind {
     Documentation,
     /// One JSON event per line (no summary).
     Json,
+    /// JUnit XML, written when the run ends.
+    Junit,
+    /// TAP version 13, with YAML diagnostics for failures.
+    Tap,
+    /// GitHub Actions `::error` annotations for failures, and a Markdown job summary in
+    /// `$GITHUB_STEP_SUMMARY`.
+    GithubActions,
+}
+
+impl ReporterKind {
+    /// Its name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReporterKind::Dots => "dots",
+            ReporterKind::Documentation => "documentation",
+            ReporterKind::Json => "json",
+            ReporterKind::Junit => "junit",
+            ReporterKind::Tap => "tap",
+            ReporterKind::GithubActions => "github-actions",
+        }
+    }
 }
 
 /// What a run in which no test ran exits with.

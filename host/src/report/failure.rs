@@ -2,6 +2,7 @@
 //! the test file first (runtime and controller internals dropped), and a code frame there.
 
 use crate::codeframe::code_frame;
+use crate::events::TestInfo;
 use protocol::ErrorInfo;
 use similar::{ChangeTag, TextDiff};
 use std::path::Path;
@@ -63,6 +64,21 @@ pub(crate) fn test_file_first(mut frames: Vec<Frame>, test_file: &str) -> Vec<Fr
         frames.insert(0, frame);
     }
     frames
+}
+
+/// Where a failure points, `(path, line, column)`: the first frame of its stack in the test's
+/// own file (else the first frame in the project's code), or else where the test is declared.
+/// Machine reports (TAP's `at:`, GitHub's annotations) name this one place.
+pub(crate) fn failure_location(
+    error: Option<&ErrorInfo>,
+    test: &TestInfo,
+    root: &Path,
+) -> Option<(String, usize, usize)> {
+    let frames = error.and_then(|e| e.stack.as_deref()).map(|stack| user_frames(stack, root)).unwrap_or_default();
+    match test_file_first(frames, &test.file).into_iter().next() {
+        Some(frame) => Some((frame.path, frame.line, frame.column)),
+        None => test.location.map(|at| (test.file.clone(), at.line, at.column)),
+    }
 }
 
 /// A line diff of expected against actual, `-` expected and `+` received.

@@ -3,10 +3,12 @@
 mod documentation;
 mod dots;
 mod failure;
+mod github_actions;
 mod json;
 mod junit;
 mod spool;
 mod summary;
+mod tap;
 mod xml;
 
 /// Stack frames in user files, for the session's inline snapshot writer too.
@@ -133,26 +135,61 @@ fn stdout() -> Out {
     Box::new(std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()))
 }
 
-/// The reporters the config asks for. A report file that cannot be created is an error now,
-/// before any test runs, rather than after the run.
+/// A file reporter's output: its file, created now, or stdout.
+fn open(name: &'static str, output: Option<&PathBuf>) -> Result<(Out, Target), ReportError> {
+    let Some(path) = output else { return Ok((stdout(), Target::Stdout)) };
+    let target = Target::File(path.clone());
+    let create = || -> std::io::Result<std::fs::File> {
+        if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::File::create(path)
+    };
+    let file = create().map_err(|err| ReportError::new(name, &target, err))?;
+    Ok((Box::new(std::io::BufWriter::with_capacity(64 * 1024, file)), target))
+}
+
+/// The reporters the config asks for, in the order given, with one summary after the first
+/// terminal reporter and GitHub's annotations last (after the terminal's last line). A report
+/// file that cannot be created is an error now, before any test runs, rather than after the run.
 pub fn build_reporters(config: &Config) -> Result<Fanout, ReportError> {
     let mut reporters: Vec<(&'static str, Box<dyn Reporter>)> = Vec::new();
-    match config.reporter {
-        ReporterKind::Dots => {
-            reporters.push(("dots", Box::new(dots::Dots::new(stdout(), config.verbose))));
-            reporters.push(("summary", Box::new(summary::Summary::new(stdout(), config.root.clone(), config.verbose))));
+    let mut last: Vec<(&'static str, Box<dyn Reporter>)> = Vec::new();
+    let mut summary = false;
+    let root = || config.root.clone();
+    for spec in &config.reporters {
+        match spec.kind {
+            ReporterKind::Dots => reporters.push(("dots", Box::new(dots::Dots::new(stdout(), config.verbose)))),
+            ReporterKind::Documentation => {
+                reporters.push(("documentation", Box::new(documentation::Documentation::new(stdout(), config.verbose))))
+            }
+            ReporterKind::Json => {
+                let (out, target) = open("json", spec.output.as_ref())?;
+                reporters.push(("json", Box::new(json::JsonLines::new(out, target))));
+            }
+            ReporterKind::Junit => {
+                let junit = junit::Junit::create(spec.output.clone()).map_err(|err| {
+                    let target = spec.output.clone().map_or(Target::Stdout, Target::File);
+                    ReportError::new("JUnit", &target, err)
+                })?;
+                reporters.push(("JUnit", Box::new(junit)));
+            }
+            ReporterKind::Tap => {
+                let (out, target) = open("TAP", spec.output.as_ref())?;
+                reporters.push(("TAP", Box::new(tap::Tap::new(out, target, root()))));
+            }
+            ReporterKind::GithubActions => {
+                let env = github_actions::GithubEnv::from_env(&config.root);
+                last.push(("github-actions", Box::new(github_actions::GithubActions::new(stdout(), root(), env))));
+            }
         }
-        ReporterKind::Documentation => {
-            reporters.push(("documentation", Box::new(documentation::Documentation::new(stdout(), config.verbose))));
-            reporters.push(("summary", Box::new(summary::Summary::new(stdout(), config.root.clone(), config.verbose))));
+        let terminal = matches!(spec.kind, ReporterKind::Dots | ReporterKind::Documentation);
+        if terminal && !summary {
+            summary = true;
+            reporters.push(("summary", Box::new(summary::Summary::new(stdout(), root(), config.verbose))));
         }
-        ReporterKind::Json => reporters.push(("json", Box::new(json::JsonLines::new(stdout())))),
     }
-    if let Some(path) = &config.junit {
-        let junit = junit::Junit::create(path.clone())
-            .map_err(|err| ReportError::new("JUnit", &Target::File(path.clone()), err))?;
-        reporters.push(("JUnit", Box::new(junit)));
-    }
+    reporters.extend(last);
     Ok(Fanout::new(reporters))
 }
 
