@@ -307,15 +307,19 @@ pub struct ListArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReporterKind {
-    /// One character per test, then a summary.
+    /// One character per test, then a summary (Vitest's and mocha's `dot` too).
+    #[value(alias = "dot")]
     Dots,
-    /// A tree of groups and tests with ✓/✗ and durations, then a summary.
+    /// A tree of groups and tests with ✓/✗ and durations, then a summary (Vitest's `verbose`
+    /// and mocha's `spec` too).
+    #[value(alias = "verbose", alias = "spec")]
     Documentation,
     /// One JSON event per line (no summary).
     Json,
     /// JUnit XML, written when the run ends.
     Junit,
-    /// TAP version 13, with YAML diagnostics for failures.
+    /// TAP version 13, with YAML diagnostics for failures (Vitest's `tap-flat` too).
+    #[value(alias = "tap-flat")]
     Tap,
     /// GitHub Actions `::error` annotations for failures, and a Markdown job summary in
     /// `$GITHUB_STEP_SUMMARY`.

@@ -200,7 +200,12 @@ mod tests {
             Ok(expected.clone())
         );
         assert_eq!(resolve(&["--reporter=dots,junit", "--output-file.junit=j.xml"]), Ok(expected.clone()));
-        assert_eq!(resolve(&["--reporter", "dots", "--junit", "j.xml"]), Ok(expected));
+        assert_eq!(resolve(&["--reporter", "dots", "--junit", "j.xml"]), Ok(expected.clone()));
+        assert_eq!(
+            resolve(&["--reporter=dot", "--reporter=junit", "--outputFile", "j.xml"]),
+            Ok(expected),
+            "Vitest's names"
+        );
     }
 
     #[test]
