@@ -243,3 +243,37 @@ fn github_actions_without_a_step_summary_only_annotates() {
     assert_eq!(lines.len(), 2, "only the annotations: {}", out.stdout);
     assert!(lines.iter().all(|l| l.starts_with("::error file=fail.test.js,")), "{}", out.stdout);
 }
+
+/// In Chromium the stack is the bundle's, mapped back through its source map: the annotation and
+/// TAP's `at:` still name the line in the test file that threw.
+#[test]
+fn locations_are_the_sources_in_chromium() {
+    let _browser = proctor_e2e::browser_lock();
+    let project = Project::empty();
+    project.write("proctor.toml", "[[suite]]\nruntime = \"chromium\"\ntests = [\"*.test.js\"]\n");
+    project.write(
+        "web.test.js",
+        r#"import { it, expect } from "proctor";
+
+function check(value) {
+  expect(value).toBe(3);
+}
+it("checks in the browser", () => {
+  check(2);
+});
+"#,
+    );
+    let out = project.run(&["run", "--no-server", "--reporter", "github-actions,tap", "--output-file", "run.tap"]);
+    out.assert_code(1);
+    let (properties, _) = annotation(out.stdout.lines().next().unwrap_or_default());
+    assert_eq!(
+        (properties["file"].as_str(), properties["line"].as_str(), properties["col"].as_str()),
+        ("web.test.js", "4", "17"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(properties["title"], "web.test.js > checks in the browser [chromium]");
+    let tap = project.read("run.tap");
+    assert!(tap.contains("not ok 1 - web.test.js > checks in the browser [chromium]\n"), "{tap}");
+    assert!(tap.contains("  at: \"web.test.js:4:17\"\n"), "{tap}");
+}

@@ -1,14 +1,16 @@
-//! The `tap` reporter: TAP version 13 (<https://testanything.org/tap-version-13-specification.html>),
-//! one test point per test as it finishes, `file > groups > name` as its description (Vitest's
-//! `tap-flat` shape), `# SKIP`/`# TODO` directives for tests the file itself skipped or the run
-//! stopped before, and a YAML diagnostics block under every failure: the message, `at:` where it
-//! points (`file:line:col`), expected/actual when the error has them, the test id and
+//! The `tap` reporter: TAP version 13
+//! (<https://testanything.org/tap-version-13-specification.html>), one test point per test as
+//! it finishes, `file > groups > name` as its description (Vitest's `tap-flat` shape, plus
+//! `[runtime]` outside node), `# SKIP`/`# TODO` directives for tests the file itself skipped or
+//! the run stopped before, and a YAML diagnostics block under every failure: the message, `at:`
+//! where it points (`file:line:col`), expected/actual when the error has them, the test id and
 //! `duration_ms`. A file that failed to load and an error outside any test are `not ok` points
 //! too, so a consumer never reads a run with errors as passing. The plan `1..N` closes the
 //! stream (TAP 13 allows it last), so points stream while the run goes on.
 
 use super::failure::failure_location;
 use super::{Out, Reporter, Target};
+use crate::config::RuntimeKind;
 use crate::events::{Event, EventKind, Outcome, SkipKind, TestInfo};
 use protocol::ErrorInfo;
 use std::io::Write;
@@ -101,9 +103,15 @@ fn millis(duration: Duration) -> String {
     format!("{ms}")
 }
 
-/// `file > groups > name`.
+/// `file > groups > name`, then the runtime in brackets unless it is node (a suite that runs in
+/// several runtimes has a point per runtime, told apart).
 fn description(test: &TestInfo) -> String {
-    format!("{} > {}", test.file, test.full_name())
+    let description = format!("{} > {}", test.file, test.full_name());
+    match (&test.instance, test.runtime) {
+        (Some(instance), _) => format!("{description} [{instance}]"),
+        (None, RuntimeKind::Node) => description,
+        (None, other) => format!("{description} [{}]", other.name()),
+    }
 }
 
 fn message(error: Option<&ErrorInfo>, severity: &str) -> String {
