@@ -162,6 +162,9 @@ impl Project {
             .args(args)
             .current_dir(self.path())
             .env_remove("CI")
+            .env_remove("GITHUB_ACTIONS")
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .env_remove("GITHUB_WORKSPACE")
             .env("PATH", std::env::join_paths(paths).expect("PATH joins"));
         command
     }

@@ -225,10 +225,11 @@ pub struct WatchArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
-    /// The reporter for the terminal (default: dots on CI or when stdout is not a terminal,
-    /// documentation otherwise).
-    #[arg(long, value_enum, help_heading = "Reporting")]
-    pub reporter: Option<ReporterKind>,
+    /// Reporters, repeatable or comma-separated: `--reporter dots --reporter junit`, `--reporter
+    /// dots,tap` (default: dots on CI or when stdout is not a terminal, documentation
+    /// otherwise, plus github-actions on GitHub Actions).
+    #[arg(long, value_enum, value_delimiter = ',', help_heading = "Reporting")]
+    pub reporter: Vec<ReporterKind>,
     /// Colour in the terminal reporters: auto (on a terminal, unless NO_COLOR is set or
     /// FORCE_COLOR asks for it), always, or never.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, help_heading = "Reporting")]
@@ -246,7 +247,21 @@ pub struct RunArgs {
         help_heading = "Reporting"
     )]
     pub silent: Option<Silent>,
-    /// Also write a JUnit XML report to this file.
+    /// Write the file reporter (junit, json or tap) to this file instead of stdout (Vitest's
+    /// --outputFile); with several, name each: --output-file.junit=FILE.
+    #[arg(long, value_name = "FILE", alias = "outputFile", help_heading = "Reporting")]
+    pub output_file: Option<PathBuf>,
+    /// Write the junit reporter to this file.
+    #[arg(long = "output-file.junit", value_name = "FILE", alias = "outputFile.junit", help_heading = "Reporting")]
+    pub output_file_junit: Option<PathBuf>,
+    /// Write the json reporter to this file.
+    #[arg(long = "output-file.json", value_name = "FILE", alias = "outputFile.json", help_heading = "Reporting")]
+    pub output_file_json: Option<PathBuf>,
+    /// Write the tap reporter to this file.
+    #[arg(long = "output-file.tap", value_name = "FILE", alias = "outputFile.tap", help_heading = "Reporting")]
+    pub output_file_tap: Option<PathBuf>,
+    /// Also write a JUnit XML report to this file (the same as --reporter junit
+    /// --output-file.junit=FILE).
     #[arg(long, value_name = "FILE", help_heading = "Reporting")]
     pub junit: Option<PathBuf>,
     /// The default per-test timeout, e.g. 5000, 5000ms, 5s (a test's own option still wins).
@@ -305,16 +320,41 @@ pub struct ListArgs {
     pub format: ListFormat,
 }
 
-/// The terminal reporters.
+/// The reporters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReporterKind {
-    /// One character per test, then a summary.
+    /// One character per test, then a summary (Vitest's and mocha's `dot` too).
+    #[value(alias = "dot")]
     Dots,
-    /// A tree of groups and tests with ✓/✗ and durations, then a summary.
+    /// A tree of groups and tests with ✓/✗ and durations, then a summary (Vitest's `verbose`
+    /// and mocha's `spec` too).
+    #[value(alias = "verbose", alias = "spec")]
     Documentation,
     /// One JSON event per line (no summary).
     Json,
+    /// JUnit XML, written when the run ends.
+    Junit,
+    /// TAP version 13, with YAML diagnostics for failures (Vitest's `tap-flat` too).
+    #[value(alias = "tap-flat")]
+    Tap,
+    /// GitHub Actions `::error` annotations for failures, and a Markdown job summary in
+    /// `$GITHUB_STEP_SUMMARY`.
+    GithubActions,
+}
+
+impl ReporterKind {
+    /// Its name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReporterKind::Dots => "dots",
+            ReporterKind::Documentation => "documentation",
+            ReporterKind::Json => "json",
+            ReporterKind::Junit => "junit",
+            ReporterKind::Tap => "tap",
+            ReporterKind::GithubActions => "github-actions",
+        }
+    }
 }
 
 /// `--silent`: whose console output the terminal reporters leave out.

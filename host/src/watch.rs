@@ -507,7 +507,7 @@ impl Watcher {
                     || name.starts_with('#')
                     || name == "4913"
                     || name.contains("___jb_");
-                let own = self.config.junit.as_deref() == Some(path.as_path());
+                let own = self.config.reporters.iter().any(|spec| spec.output.as_deref() == Some(path.as_path()));
                 !hidden && !temp && !own
             })
             .collect()

@@ -2,6 +2,7 @@
 
 mod duration;
 mod file;
+mod reporters;
 mod resolve;
 
 pub use duration::{env_duration, parse_duration};

@@ -3,7 +3,8 @@
 
 use super::file::{AliasTable, BuildValue, ConfigFile, OneOrMany, SelectionEntry, SuiteEntry};
 use super::parse_duration;
-use crate::cli::{ColorChoice, NoTests, ProjectArgs, ReporterKind, RunArgs, SelectArgs, Silent};
+use super::reporters::{defaults as default_reporters, resolve_reporters, ReporterSpec};
+use crate::cli::{ColorChoice, NoTests, ProjectArgs, RunArgs, SelectArgs, Silent};
 use crate::select::{
     closest, AppliedSelection, IdPattern, NamePattern, NamedSelection, PathFilter, Reach, Selection, SuiteRules,
     TestPattern,
@@ -40,10 +41,8 @@ pub struct Config {
     /// A `--timeout` given on the command line; overrides suite timeouts but not a test's own.
     #[serde(serialize_with = "super::duration::serialize_option")]
     pub timeout_override: Option<Duration>,
-    /// The terminal reporter.
-    pub reporter: ReporterKind,
-    /// Where to write JUnit XML.
-    pub junit: Option<PathBuf>,
+    /// The reporters, and where each writes.
+    pub reporters: Vec<ReporterSpec>,
     /// What a run in which no test ran exits with.
     #[serde(skip)]
     pub no_tests: NoTests,
@@ -245,24 +244,6 @@ pub enum ConfigError {
     UnknownSuite { context: String, name: String, hint: String },
 }
 
-/// `--junit`'s file. A directory (or a path ending in `/`) is an error now, before the run,
-/// rather than a report that cannot be written after it.
-fn junit_path(cwd: &Path, given: &Path) -> Result<PathBuf, ConfigError> {
-    let path = absolute(cwd, given);
-    let names_a_directory = given.as_os_str().to_string_lossy().ends_with(std::path::is_separator);
-    if path.is_dir() || names_a_directory {
-        return Err(ConfigError::Flag {
-            flag: "--junit".into(),
-            message: format!(
-                "{} is a directory (hint: name the report file, e.g. --junit {})",
-                given.display(),
-                Path::new(given).join("junit.xml").display()
-            ),
-        });
-    }
-    Ok(path)
-}
-
 /// Resolves the project flags (and, for `run`, the run flags) against the config file.
 pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, ConfigError> {
     let cwd = std::env::current_dir().map_err(|source| ConfigError::Read { path: ".".into(), source })?;
@@ -288,8 +269,7 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         paths,
         path_globs,
         timeout_override: None,
-        reporter: default_reporter(),
-        junit: None,
+        reporters: default_reporters(),
         no_tests: NoTests::Fail,
         selections,
         selection,
@@ -328,10 +308,7 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
                 suite.runtimes = kinds.clone();
             }
         }
-        if let Some(reporter) = run.reporter {
-            config.reporter = reporter;
-        }
-        config.junit = run.junit.as_ref().map(|p| junit_path(&cwd, p)).transpose()?;
+        config.reporters = resolve_reporters(run, &cwd)?;
         // Nothing affected is no failure for --changed and --related (Vitest's passWithNoTests
         // there, Jest's "No tests found related to files changed").
         let relating = config.selection.changed.is_some() || config.selection.related.is_some();
@@ -543,7 +520,7 @@ fn random_seed() -> u64 {
     mixed % 1_000_000_000
 }
 
-fn absolute(cwd: &Path, path: &Path) -> PathBuf {
+pub(super) fn absolute(cwd: &Path, path: &Path) -> PathBuf {
     let joined = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
     crate::paths::normalize(&joined)
 }
@@ -554,7 +531,7 @@ fn find_root(cwd: &Path) -> PathBuf {
 
 /// True when the `CI` environment variable says this runs on CI (set and not `false`, as
 /// Jest's ci-info reads it).
-fn on_ci() -> bool {
+pub(super) fn on_ci() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
 }
 
@@ -567,14 +544,6 @@ fn snapshot_update(update: bool, ci: Option<bool>) -> SnapshotUpdate {
         SnapshotUpdate::None
     } else {
         SnapshotUpdate::New
-    }
-}
-
-fn default_reporter() -> ReporterKind {
-    if on_ci() || !std::io::stdout().is_terminal() {
-        ReporterKind::Dots
-    } else {
-        ReporterKind::Documentation
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::Paint;
 use crate::codeframe::code_frame;
+use crate::events::TestInfo;
 use protocol::ErrorInfo;
 use similar::{ChangeTag, TextDiff};
 use std::path::Path;
@@ -64,6 +65,22 @@ fn is_internal(path: &str) -> bool {
 pub(crate) fn project_frame(frames: &[Frame]) -> Option<&Frame> {
     let in_dependency = |frame: &&Frame| frame.path.split('/').any(|part| part == "node_modules");
     frames.iter().find(|frame| !in_dependency(frame)).or(frames.first())
+}
+
+/// Where a failure points, `(path, line, column)`: the first frame of its stack in the test's
+/// own file (else the first frame in the project's code), or else where the test is declared.
+/// Machine reports (TAP's `at:`, GitHub's annotations) name this one place.
+pub(crate) fn failure_location(
+    error: Option<&ErrorInfo>,
+    test: &TestInfo,
+    root: &Path,
+) -> Option<(String, usize, usize)> {
+    let frames = error.and_then(|e| e.stack.as_deref()).map(|stack| user_frames(stack, root)).unwrap_or_default();
+    let in_test_file = frames.iter().position(|frame| frame.path == test.file);
+    match in_test_file.map(|at| frames[at].clone()).or_else(|| frames.into_iter().next()) {
+        Some(frame) => Some((frame.path, frame.line, frame.column)),
+        None => test.location.map(|at| (test.file.clone(), at.line, at.column)),
+    }
 }
 
 /// A line diff of expected against actual, `-` expected and `+` received (green and red when

@@ -1,17 +1,18 @@
 //! The `json` reporter: every event as one JSON object per line (the schema is the serde shape
 //! of `events::Event`).
 
-use super::{Out, Reporter};
+use super::{Out, Reporter, Target};
 use crate::events::Event;
 use std::io::Write;
 
 pub(crate) struct JsonLines {
     out: Out,
+    target: Target,
 }
 
 impl JsonLines {
-    pub(crate) fn new(out: Out) -> Self {
-        JsonLines { out }
+    pub(crate) fn new(out: Out, target: Target) -> Self {
+        JsonLines { out, target }
     }
 }
 
@@ -26,5 +27,9 @@ impl Reporter for JsonLines {
 
     fn finish(mut self: Box<Self>) -> std::io::Result<()> {
         self.out.flush()
+    }
+
+    fn target(&self) -> Target {
+        self.target.clone()
     }
 }

@@ -21,7 +21,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub(crate) struct Junit {
-    path: PathBuf,
+    /// The report file, or `None` for stdout.
+    path: Option<PathBuf>,
     /// Test suites by file, in the order files first appeared.
     suites: Vec<Suite>,
     /// The output of tests that have not finished, per stream.
@@ -167,9 +168,11 @@ fn parent(path: &Path) -> &Path {
 }
 
 impl Junit {
-    /// A reporter writing to `path`, once it is known the file can be written.
-    pub(crate) fn create(path: PathBuf) -> std::io::Result<Self> {
-        check_writable(&path)?;
+    /// A reporter writing to `path` (once it is known the file can be written), or to stdout.
+    pub(crate) fn create(path: Option<PathBuf>) -> std::io::Result<Self> {
+        if let Some(path) = &path {
+            check_writable(path)?;
+        }
         Ok(Junit {
             path,
             suites: Vec::new(),
@@ -227,13 +230,18 @@ impl Junit {
         if !outside.cases.is_empty() {
             suites.push(outside);
         }
-        let mut file = temp_beside(&self.path)?;
+        let Some(path) = &self.path else {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            write_report(&mut out, suites, &mut self.spool)?;
+            return out.flush();
+        };
+        let mut file = temp_beside(path)?;
         {
             let mut out = std::io::BufWriter::new(file.as_file_mut());
             write_report(&mut out, suites, &mut self.spool)?;
             out.flush()?;
         }
-        file.persist(&self.path).map_err(|err| err.error)?;
+        file.persist(path).map_err(|err| err.error)?;
         Ok(())
     }
 }
@@ -456,7 +464,7 @@ impl Reporter for Junit {
     }
 
     fn target(&self) -> Target {
-        Target::File(self.path.clone())
+        self.path.clone().map_or(Target::Stdout, Target::File)
     }
 }
 
@@ -513,7 +521,7 @@ mod tests {
     fn report(events: Vec<Event>) -> String {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("junit.xml");
-        let mut junit = Box::new(Junit::create(path.clone()).unwrap());
+        let mut junit = Box::new(Junit::create(Some(path.clone())).unwrap());
         for event in &events {
             junit.on_event(event).unwrap();
         }
@@ -527,7 +535,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("junit.xml");
-        let junit = Box::new(Junit::create(path.clone()).unwrap());
+        let junit = Box::new(Junit::create(Some(path.clone())).unwrap());
         junit.finish().unwrap();
         let plain = dir.path().join("plain");
         std::fs::File::create(&plain).unwrap();

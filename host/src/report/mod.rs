@@ -3,11 +3,13 @@
 mod documentation;
 mod dots;
 mod failure;
+mod github_actions;
 mod json;
 mod junit;
 mod paint;
 mod spool;
 mod summary;
+mod tap;
 mod xml;
 
 /// Stack frames in user files, for the session's inline snapshot writer too.
@@ -135,34 +137,74 @@ fn stdout() -> Out {
     Box::new(std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()))
 }
 
-/// The reporters the config asks for. A report file that cannot be created is an error now,
-/// before any test runs, rather than after the run.
+/// A file reporter's output: its file, created now, or stdout.
+fn open(name: &'static str, output: Option<&PathBuf>) -> Result<(Out, Target), ReportError> {
+    let Some(path) = output else { return Ok((stdout(), Target::Stdout)) };
+    let target = Target::File(path.clone());
+    let create = || -> std::io::Result<std::fs::File> {
+        if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::File::create(path)
+    };
+    let file = create().map_err(|err| ReportError::new(name, &target, err))?;
+    Ok((Box::new(std::io::BufWriter::with_capacity(64 * 1024, file)), target))
+}
+
+/// The reporters the config asks for, in the order given, with one summary after the first
+/// terminal reporter and GitHub's annotations last (after the terminal's last line). A report
+/// file that cannot be created is an error now, before any test runs, rather than after the run.
 pub fn build_reporters(config: &Config) -> Result<Fanout, ReportError> {
     let mut reporters: Vec<(&'static str, Box<dyn Reporter>)> = Vec::new();
     let paint = Paint::new(config.color);
-    match config.reporter {
-        ReporterKind::Dots => {
-            reporters.push(("dots", Box::new(dots::Dots::new(stdout(), config.verbose, paint))));
-            // Dots have no room for output: passed tests' is shown in the summary.
-            let summary = summary::Summary::new(stdout(), config.root.clone(), config.verbose, paint)
-                .with_console(config.silent, summary::PassedOutput::Shown);
+    let mut last: Vec<(&'static str, Box<dyn Reporter>)> = Vec::new();
+    let mut summary = false;
+    let root = || config.root.clone();
+    for spec in &config.reporters {
+        // Dots have no room for output: passed tests' is shown in the summary; the tree shows
+        // each passed test's output under it already.
+        let passed_output = match spec.kind {
+            ReporterKind::Dots => {
+                reporters.push(("dots", Box::new(dots::Dots::new(stdout(), config.verbose, paint))));
+                summary::PassedOutput::Shown
+            }
+            ReporterKind::Documentation => {
+                let tree = documentation::Documentation::new(stdout(), config.verbose, paint, config.silent);
+                reporters.push(("documentation", Box::new(tree)));
+                summary::PassedOutput::Inline
+            }
+            ReporterKind::Json => {
+                let (out, target) = open("json", spec.output.as_ref())?;
+                reporters.push(("json", Box::new(json::JsonLines::new(out, target))));
+                continue;
+            }
+            ReporterKind::Junit => {
+                let junit = junit::Junit::create(spec.output.clone()).map_err(|err| {
+                    let target = spec.output.clone().map_or(Target::Stdout, Target::File);
+                    ReportError::new("JUnit", &target, err)
+                })?;
+                reporters.push(("JUnit", Box::new(junit)));
+                continue;
+            }
+            ReporterKind::Tap => {
+                let (out, target) = open("TAP", spec.output.as_ref())?;
+                reporters.push(("TAP", Box::new(tap::Tap::new(out, target, root()))));
+                continue;
+            }
+            ReporterKind::GithubActions => {
+                let env = github_actions::GithubEnv::from_env(&config.root);
+                last.push(("github-actions", Box::new(github_actions::GithubActions::new(stdout(), root(), env))));
+                continue;
+            }
+        };
+        if !summary {
+            summary = true;
+            let summary = summary::Summary::new(stdout(), root(), config.verbose, paint)
+                .with_console(config.silent, passed_output);
             reporters.push(("summary", Box::new(summary)));
         }
-        ReporterKind::Documentation => {
-            let tree = documentation::Documentation::new(stdout(), config.verbose, paint, config.silent);
-            reporters.push(("documentation", Box::new(tree)));
-            // The tree already shows each passed test's output under it.
-            let summary = summary::Summary::new(stdout(), config.root.clone(), config.verbose, paint)
-                .with_console(config.silent, summary::PassedOutput::Inline);
-            reporters.push(("summary", Box::new(summary)));
-        }
-        ReporterKind::Json => reporters.push(("json", Box::new(json::JsonLines::new(stdout())))),
     }
-    if let Some(path) = &config.junit {
-        let junit = junit::Junit::create(path.clone())
-            .map_err(|err| ReportError::new("JUnit", &Target::File(path.clone()), err))?;
-        reporters.push(("JUnit", Box::new(junit)));
-    }
+    reporters.extend(last);
     Ok(Fanout::new(reporters))
 }
 

@@ -3,9 +3,11 @@
 
 use super::documentation::Documentation;
 use super::dots::Dots;
+use super::github_actions::{GithubActions, GithubEnv};
 use super::json::JsonLines;
 use super::junit::Junit;
 use super::summary::Summary;
+use super::tap::Tap;
 use super::{Out, Paint, Reporter};
 use crate::cli::Silent;
 use crate::config::RuntimeKind;
@@ -200,7 +202,7 @@ fn summary() {
 #[test]
 fn json_lines() {
     let out = Captured::default();
-    feed(Box::new(JsonLines::new(out.out())));
+    feed(Box::new(JsonLines::new(out.out(), super::Target::Stdout)));
     insta::assert_snapshot!(out.text());
 }
 
@@ -208,8 +210,75 @@ fn json_lines() {
 fn junit() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("junit.xml");
-    feed(Box::new(Junit::create(path.clone()).unwrap()));
+    feed(Box::new(Junit::create(Some(path.clone())).unwrap()));
     insta::assert_snapshot!(std::fs::read_to_string(path).unwrap());
+}
+
+#[test]
+fn tap() {
+    let out = Captured::default();
+    feed(Box::new(Tap::new(out.out(), super::Target::Stdout, "/p".into())));
+    insta::assert_snapshot!(out.text());
+}
+
+#[test]
+fn tap_skips_only_what_the_file_skipped_or_the_run_stopped_before() {
+    let out = Captured::default();
+    feed_selection(Box::new(Tap::new(out.out(), super::Target::Stdout, "/p".into())));
+    insta::assert_snapshot!(out.text());
+}
+
+#[test]
+fn github_actions() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let env = GithubEnv {
+        prefix: "web/".into(),
+        blob_url: Some("https://github.com/o/r/blob/abc123/".into()),
+        summary: Some(summary.clone()),
+    };
+    let out = Captured::default();
+    feed(Box::new(GithubActions::new(out.out(), "/p".into(), env)));
+    let summary = std::fs::read_to_string(summary).unwrap();
+    insta::assert_snapshot!(format!("{}\n--- $GITHUB_STEP_SUMMARY ---\n{summary}", out.text()));
+}
+
+/// A test that failed and then passed when run again is flaky: listed as such in the job
+/// summary, and neither annotated nor listed as a failure.
+#[test]
+fn github_actions_flaky() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    let env = GithubEnv { summary: Some(summary.clone()), ..GithubEnv::default() };
+    let retried = test("net.test.js", &["net"], "fetches, eventually", 3);
+    let mut stats = RunStats::default();
+    let mut kinds =
+        vec![EventKind::RunStarted { plan: Arc::new(Plan { root: "/p".into(), suites: vec![] }), seed: None }];
+    kinds.push(EventKind::TestFinished {
+        test: retried.clone(),
+        outcome: Outcome::Failed,
+        duration: Duration::from_millis(1),
+        error: Some(ErrorInfo { name: "Error".into(), message: "ECONNRESET".into(), ..ErrorInfo::default() }),
+        stats,
+    });
+    stats.passed += 1;
+    kinds.push(EventKind::TestFinished {
+        test: retried,
+        outcome: Outcome::Passed,
+        duration: Duration::from_millis(1),
+        error: None,
+        stats,
+    });
+    kinds.push(EventKind::RunFinished { stats, interrupted: None });
+    let out = Captured::default();
+    let mut reporter: Box<dyn Reporter> = Box::new(GithubActions::new(out.out(), "/p".into(), env));
+    for kind in kinds {
+        reporter.on_event(&Event { at: SystemTime::UNIX_EPOCH, elapsed: Duration::from_millis(1500), kind }).unwrap();
+    }
+    reporter.finish().unwrap();
+    assert_eq!(out.text(), "", "a flaky test is no failure");
+    insta::assert_snapshot!(std::fs::read_to_string(summary).unwrap());
 }
 
 /// A run under `--seed 42 --fail-fast` with a selection: tests left out by flags, by the file's
