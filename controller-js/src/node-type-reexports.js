@@ -35,11 +35,12 @@ export function withoutTypeReexports(path, source, resolve) {
   return source.replace(REEXPORT, (clause, list, quote, specifier) => {
     const target = resolve(specifier, path);
     if (target === undefined || !TYPESCRIPT.has(extname(target))) return clause;
-    const kept = parseList(list).filter(([local]) => !isTypeOnly(target, local, resolve, new Set()));
-    if (kept.length === parseList(list).length) return clause;
+    const names = parseList(list);
+    const kept = names.filter(([local]) => !isTypeOnly(target, local, resolve, new Set()));
+    if (kept.length === names.length) return clause;
     if (kept.length === 0) return `import ${quote}${specifier}${quote};`;
-    const names = kept.map(([local, exported]) => (local === exported ? local : `${local} as ${exported}`));
-    return `export { ${names.join(", ")} } from ${quote}${specifier}${quote};`;
+    const written = kept.map(([local, exported]) => (local === exported ? local : `${local} as ${exported}`));
+    return `export { ${written.join(", ")} } from ${quote}${specifier}${quote};`;
   });
 }
 
