@@ -44,16 +44,24 @@ export function withoutTypeReexports(path, source, resolve) {
   });
 }
 
-/** `a, b as c, type d` → [["a", "a"], ["b", "c"]] (type-only specifiers dropped). */
-function parseList(list) {
+/** `a, b as c, type d` → the specifiers `{ local, exported, type }` of an import/export clause. */
+function parseClause(list, typeOnly = false) {
   return list
     .split(",")
     .map((part) => part.trim())
-    .filter((part) => part !== "" && !part.startsWith("type "))
+    .filter(Boolean)
     .map((part) => {
-      const [local, exported = local] = part.split(/\s+as\s+/);
-      return [local.trim(), exported.trim()];
+      const inline = part.startsWith("type ");
+      const [local, exported = local] = part.replace(/^type\s+/, "").split(/\s+as\s+/);
+      return { local: local.trim(), exported: exported.trim(), type: typeOnly || inline };
     });
+}
+
+/** `a, b as c, type d` → [["a", "a"], ["b", "c"]] (type-only specifiers dropped). */
+function parseList(list) {
+  return parseClause(list)
+    .filter((entry) => !entry.type)
+    .map((entry) => [entry.local, entry.exported]);
 }
 
 /** Whether `name`, exported by the TypeScript file at `path`, is only a type there. */
@@ -104,19 +112,12 @@ function declarations(path) {
   }
   for (const match of source.matchAll(/^\s*import\s+(type\s+)?\{([^}]*)\}\s+from/gm)) {
     // An imported name exported again is a value unless the import says it is a type.
-    for (const [, local] of parseList(match[2])) (match[1] ? locals.types : locals.values).add(local);
+    for (const entry of parseClause(match[2], match[1] !== undefined)) {
+      (entry.type ? locals.types : locals.values).add(entry.local);
+    }
   }
   for (const match of source.matchAll(/^\s*export\s+(type\s+)?\{([^}]*)\}(?:\s+from\s+(["'])([^"']+)\3)?/gm)) {
-    const typeOnly = match[1] !== undefined;
-    const entries = match[2]
-      .split(",")
-      .map((part) => part.trim())
-      .filter(Boolean)
-      .map((part) => {
-        const inline = part.startsWith("type ");
-        const [local, exported = local] = part.replace(/^type\s+/, "").split(/\s+as\s+/);
-        return { local: local.trim(), exported: exported.trim(), type: typeOnly || inline };
-      });
+    const entries = parseClause(match[2], match[1] !== undefined);
     if (match[4] !== undefined) {
       for (const entry of entries) if (entry.type) types.add(entry.exported);
       reexports.push({ names: entries.filter((e) => !e.type).map((e) => [e.local, e.exported]), specifier: match[4] });

@@ -21,104 +21,76 @@ function copyStack(error, callSite) {
   return error;
 }
 
-/** Resolves with what `callback` returns once it does not throw (nor reject). */
-export function waitFor(callback, options) {
+/**
+ * Calls `callback` every `interval` ms until `accept` takes what it returned, and resolves with
+ * that. A throw or rejection is kept and retried when `retryErrors` (waitFor), and fails at once
+ * otherwise (waitUntil). At `timeout` it rejects with the last error or "Timed out in NAME!".
+ * One attempt at a time: while a returned promise is pending, ticks only advance fake timers.
+ */
+function poll(name, callback, options, { accept, retryErrors }) {
   const { interval, timeout } = readOptions(options);
   const callSite = new Error("STACK_TRACE_ERROR");
   return new Promise((resolve, reject) => {
+    let pending = false;
     let lastError;
-    let status = "idle";
-    let timeoutId;
-    let intervalId;
-    const done = (value) => {
-      if (timeoutId !== undefined) realClearTimeout(timeoutId);
-      if (intervalId !== undefined) realClearInterval(intervalId);
-      resolve(value);
-    };
-    const check = () => {
-      if (isFakeTimers()) advanceTimersByTime(interval);
-      if (status === "pending") return false;
-      try {
-        const result = callback();
-        if (isThenable(result)) {
-          status = "pending";
-          result.then(
-            (value) => {
-              status = "resolved";
-              done(value);
-            },
-            (error) => {
-              status = "rejected";
-              lastError = error;
-            },
-          );
-          return false;
-        }
-        done(result);
-        return true;
-      } catch (error) {
-        lastError = error;
-        return false;
-      }
-    };
-    if (check()) return;
-    timeoutId = realSetTimeout(() => {
-      if (intervalId !== undefined) realClearInterval(intervalId);
-      reject(lastError ?? copyStack(new Error("Timed out in waitFor!"), callSite));
-    }, timeout);
-    intervalId = realSetInterval(check, interval);
-  });
-}
-
-/** Resolves with what `callback` returns once that is truthy; a throw or rejection fails at once. */
-export function waitUntil(callback, options) {
-  const { interval, timeout } = readOptions(options);
-  const callSite = new Error("STACK_TRACE_ERROR");
-  return new Promise((resolve, reject) => {
-    let status = "idle";
     let timeoutId;
     let intervalId;
     const stop = () => {
       if (timeoutId !== undefined) realClearTimeout(timeoutId);
       if (intervalId !== undefined) realClearInterval(intervalId);
     };
-    const fail = (error) => {
-      stop();
-      reject(error ?? copyStack(new Error("Timed out in waitUntil!"), callSite));
-    };
-    const accept = (value) => {
-      if (!value) return false;
+    const settle = (value) => {
+      if (!accept(value)) return false;
       stop();
       resolve(value);
       return true;
     };
+    const failed = (error) => {
+      if (retryErrors) {
+        lastError = error;
+        return false;
+      }
+      stop();
+      reject(error);
+      return true;
+    };
     const check = () => {
       if (isFakeTimers()) advanceTimersByTime(interval);
-      if (status === "pending") return false;
+      if (pending) return false;
       try {
         const result = callback();
-        if (isThenable(result)) {
-          status = "pending";
-          result.then(
-            (value) => {
-              status = "resolved";
-              accept(value);
-            },
-            (error) => {
-              status = "rejected";
-              fail(error);
-            },
-          );
-          return false;
-        }
-        return accept(result);
+        if (!isThenable(result)) return settle(result);
+        pending = true;
+        result.then(
+          (value) => {
+            pending = false;
+            settle(value);
+          },
+          (error) => {
+            pending = false;
+            failed(error);
+          },
+        );
+        return false;
       } catch (error) {
-        fail(error);
-        return true;
+        return failed(error);
       }
     };
     if (check()) return;
-    timeoutId = realSetTimeout(() => fail(undefined), timeout);
+    timeoutId = realSetTimeout(() => {
+      stop();
+      reject(lastError ?? copyStack(new Error(`Timed out in ${name}!`), callSite));
+    }, timeout);
     intervalId = realSetInterval(check, interval);
   });
+}
+
+/** Resolves with what `callback` returns once it does not throw (nor reject). */
+export function waitFor(callback, options) {
+  return poll("waitFor", callback, options, { accept: () => true, retryErrors: true });
+}
+
+/** Resolves with what `callback` returns once that is truthy; a throw or rejection fails at once. */
+export function waitUntil(callback, options) {
+  return poll("waitUntil", callback, options, { accept: Boolean, retryErrors: false });
 }
