@@ -7,6 +7,7 @@
 //! reruns: the browser tabs of a `proctor serve` (this process starts one when none runs), each
 //! rerun in a fresh frame. Node gets a fresh process per rerun, which is node's fresh realm.
 
+use crate::burst::Burst;
 use crate::cli::{RunArgs, WatchArgs};
 use crate::commands::{
     connect_to_server, execute, interruption, select_plan, wants_browser, CommandError, Kept, Served,
@@ -19,7 +20,6 @@ use crate::related::{affected_files, affected_through_setup, graph_resolver};
 use crate::report::{build_reporters, Reporter};
 use crate::runtime::KeptNode;
 use crate::serve::{read_record, LocalServer, Recorded};
-use crate::burst::Burst;
 use notify::{EventKind as NotifyKind, RecursiveMode, Watcher as _};
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr};
@@ -516,7 +516,8 @@ impl Watcher {
         let mut paths = Vec::new();
         let mut next = Some(first);
         while let Some((at, more)) = next.take() {
-            for path in more.iter().filter(|path| path.is_dir() || !self.relevant(vec![path.to_path_buf()]).is_empty()) {
+            for path in more.iter().filter(|path| path.is_dir() || !self.relevant(vec![path.to_path_buf()]).is_empty())
+            {
                 burst.get_or_insert_with(|| Burst::start(at, cap)).note(at, path);
             }
             paths.extend(more);

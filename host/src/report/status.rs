@@ -127,7 +127,9 @@ impl Progress {
             room -= sep_width;
             let text = cut(&text, room);
             room -= visible_width(&text);
-            line.push_str(&paint.dim(sep));
+            if !sep.is_empty() {
+                line.push_str(&paint.dim(sep));
+            }
             line.push_str(&style(paint, text));
         }
         line
@@ -283,7 +285,10 @@ mod tests {
     #[test]
     fn the_line_shows_files_counts_time_and_the_running_test() {
         let mut progress = Progress::default();
-        progress.files.extend([("u".into(), "a.test.js".into(), RuntimeKind::Node), ("u".into(), "b.test.js".into(), RuntimeKind::Node)]);
+        progress.files.extend([
+            ("u".into(), "a.test.js".into(), RuntimeKind::Node),
+            ("u".into(), "b.test.js".into(), RuntimeKind::Node),
+        ]);
         progress.done.insert(("u".into(), "a.test.js".into(), RuntimeKind::Node));
         progress.stats.passed = 12;
         progress.stats.failed = 1;
