@@ -23,6 +23,8 @@ pub(crate) const SHOW_AFTER: Duration = Duration::from_millis(300);
 /// How often the line is redrawn.
 const REDRAW_EVERY: Duration = Duration::from_millis(80);
 
+/// A part of the line and how it is coloured.
+type Part = (String, fn(Paint, String) -> String);
 /// One file in one runtime: what "files done" counts.
 type FileKey = (String, String, RuntimeKind);
 /// A runtime working through its files one at a time.
@@ -63,19 +65,19 @@ impl Progress {
             EventKind::TestFinished { test, stats, .. } | EventKind::TestSkipped { test, stats, .. } => {
                 self.enter(test.suite.clone(), test.runtime, test.instance.clone(), &test.file);
                 self.running.retain(|(id, _)| *id != test.id);
-                self.stats = stats.clone();
+                self.stats = *stats;
             }
             EventKind::LoadError { suite, file, stats, .. } => {
                 let failed: Vec<FileKey> =
                     self.files.iter().filter(|(s, f, _)| s == suite && f == file).cloned().collect();
                 self.done.extend(failed);
-                self.stats = stats.clone();
+                self.stats = *stats;
             }
             EventKind::RuntimeError { stats, .. } | EventKind::SnapshotFile { stats, .. } => {
-                self.stats = stats.clone();
+                self.stats = *stats;
             }
             EventKind::RunFinished { stats, .. } => {
-                self.stats = stats.clone();
+                self.stats = *stats;
                 self.done = self.files.clone();
                 self.running.clear();
             }
@@ -101,7 +103,7 @@ impl Progress {
         let s = &self.stats;
         let failed = s.failed + s.timed_out + s.crashed + s.interrupted + s.load_errors;
         let skipped = s.skipped + s.todo;
-        let mut parts: Vec<(String, fn(Paint, String) -> String)> = vec![
+        let mut parts: Vec<Part> = vec![
             (format!(" {}/{} files", self.done.len(), self.files.len()), |p, t| p.bold(t)),
             (format!("{} passed", s.passed), |p, t| p.pass(t)),
         ];
