@@ -128,12 +128,12 @@ impl Write for ScreenWriter {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A terminal that records what it was sent.
     #[derive(Clone, Default)]
-    struct Tape(Arc<Mutex<Vec<u8>>>);
+    pub(crate) struct Tape(Arc<Mutex<Vec<u8>>>);
 
     impl Write for Tape {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -146,7 +146,7 @@ mod tests {
     }
 
     impl Tape {
-        fn text(&self) -> String {
+        pub(crate) fn text(&self) -> String {
             String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
         }
     }

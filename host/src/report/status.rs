@@ -314,6 +314,38 @@ mod tests {
         assert_eq!(cut("日本語のテスト", 7), "日本語…");
     }
 
+    fn event(elapsed: Duration, kind: EventKind) -> Event {
+        Event { at: std::time::SystemTime::now(), elapsed, kind }
+    }
+
+    fn run_started() -> EventKind {
+        let plan = crate::plan::Plan { root: "/p".into(), suites: Vec::new() };
+        EventKind::RunStarted { plan: Arc::new(plan), seed: None }
+    }
+
+    #[test]
+    fn a_quick_run_never_shows_the_line_and_a_long_one_is_cleared_at_its_end() {
+        let finished = || EventKind::RunFinished { stats: RunStats::default(), interrupted: None };
+        let tape = super::super::screen::tests::Tape::default();
+        let mut quick = StatusLine::new(Screen::new(Box::new(tape.clone()), 80), Paint::new(false));
+        quick.on_event(&event(Duration::ZERO, run_started())).unwrap();
+        std::thread::sleep(REDRAW_EVERY * 2);
+        quick.on_event(&event(Duration::from_millis(170), finished())).unwrap();
+        assert_eq!(tape.text(), "", "not within {SHOW_AFTER:?}");
+
+        let tape = super::super::screen::tests::Tape::default();
+        let mut long = StatusLine::new(Screen::new(Box::new(tape.clone()), 80), Paint::new(false));
+        // A run that started 10 s ago.
+        long.on_event(&event(Duration::from_secs(10), run_started())).unwrap();
+        std::thread::sleep(REDRAW_EVERY * 3);
+        long.on_event(&event(Duration::from_secs(10), finished())).unwrap();
+        let text = tape.text();
+        assert!(text.starts_with(" 0/0 files · 0 passed · 10."), "{text:?}");
+        assert!(text.ends_with("\r\x1b[2K"), "cleared at the end: {text:?}");
+        std::thread::sleep(REDRAW_EVERY * 2);
+        assert_eq!(tape.text(), text, "nothing after the end");
+    }
+
     #[test]
     fn a_file_is_done_when_its_runtime_moves_on_or_it_failed_to_load() {
         let mut progress = Progress::default();
