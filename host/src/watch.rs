@@ -1,11 +1,12 @@
 //! `proctor watch`: reruns only what a change affects. Raw file events (notify) are gathered into
 //! bursts by the adaptive debounce (`burst.rs`), each a set of changed paths; [`affected_files`]
-//! turns them into the test files to rerun through the plan's import graph (and `subject`
-//! options); [`failed_first`] runs the tests that failed last time first, then every affected
-//! test runs, those too, so a new regression is shown even while an old failure stays red
-//! (issue 15; kaocha stopped at a red first phase). Every rerun is an ordinary run — same selection flags, same reporters — in runtimes kept between
-//! reruns: the browser tabs of a `proctor serve` (this process starts one when none runs), each
-//! rerun in a fresh frame. Node gets a fresh process per rerun, which is node's fresh realm.
+//! turns them into the test files to rerun through the plan's import graph (and `subject` options);
+//! [`failed_first`] runs the tests that failed last time first, then every affected test runs,
+//! those too, so a new regression is shown even while an old failure stays red (issue 15; kaocha
+//! stopped at a red first phase). Every rerun is an ordinary run — same selection flags, same
+//! reporters — in runtimes kept between reruns: the browser tabs of a `proctor serve` (this process
+//! starts one when none runs), each rerun in a fresh frame. Node gets a fresh process per rerun,
+//! which is node's fresh realm.
 
 use crate::burst::Burst;
 use crate::cli::{RunArgs, WatchArgs};
