@@ -54,7 +54,14 @@ impl Batch {
 
 impl Watch {
     fn start(project: &Project, args: &[&str]) -> Watch {
-        let mut all = vec!["watch", "--reporter", "json", "--debounce", "100"];
+        let mut all = vec!["--debounce", "100"];
+        all.extend_from_slice(args);
+        Watch::with_defaults(project, &all)
+    }
+
+    /// A watch with the default debounce (unless `args` set one).
+    fn with_defaults(project: &Project, args: &[&str]) -> Watch {
+        let mut all = vec!["watch", "--reporter", "json"];
         all.extend_from_slice(args);
         let mut child = project
             .command(&all)
@@ -281,6 +288,52 @@ fn issue_11_two_hundred_saves_in_two_seconds_are_one_rerun() {
     let next = watch.batch();
     assert_eq!(next.all_finished(), ids(&["test/other.test.js::other"]), "{}", next.status);
     assert!(!next.status.contains("src/leaf.js"), "{}", next.status);
+    assert_eq!(watch.quit(), 0);
+}
+
+#[test]
+fn issue_15_a_save_all_of_twenty_files_over_150_ms_is_one_rerun_with_the_default_debounce() {
+    let project = Project::fixture("watch");
+    let extra: Vec<String> = (0..17).map(|i| format!("src/extra{i}.js")).collect();
+    for file in &extra {
+        project.write(file, "export const extra = 0;\n");
+    }
+    let mut watch = Watch::with_defaults(&project, &[]);
+    let mut files = vec!["src/leaf.js".to_string(), "test/other.test.js".into(), "src/data.txt".into()];
+    files.extend(extra);
+    let other = project.read("test/other.test.js").replace("true).toBe(true", "3).toBe(3");
+    // An editor's save-all: 20 files written about 8 ms apart, 150 ms in all.
+    let start = Instant::now();
+    let mut late = None;
+    for (i, file) in files.iter().enumerate() {
+        // The quiet time the debounce waits for at this point of the burst (20 ms, growing with
+        // the burst's length and width): a longer stall of this loop would really end the burst.
+        let owed = Duration::from_millis(20 + 10 * i.saturating_sub(1) as u64) + start.elapsed();
+        let before = Instant::now();
+        match file.as_str() {
+            "src/leaf.js" => project.write(file, "export const one = 1; // save-all\n"),
+            "test/other.test.js" => project.write(file, &other),
+            "src/data.txt" => project.write(file, "data, save-all\n"),
+            _ => project.write(file, "export const extra = 1;\n"),
+        };
+        std::thread::sleep(Duration::from_millis(8));
+        if i + 1 < files.len() && before.elapsed() >= owed {
+            late = Some(before.elapsed());
+        }
+    }
+    if let Some(stall) = late {
+        eprintln!("skipping the save-all check: the machine stalled the writes for {stall:?}");
+        watch.quit();
+        return;
+    }
+    let batch = watch.batch();
+    assert_eq!(batch.runs.len(), 1, "one rerun for the save-all: {}", batch.status);
+    assert!(batch.status.contains("and 17 more"), "all 20 files in it: {}", batch.status);
+    assert_eq!(
+        batch.all_finished(),
+        ids(&[MATH[0], MATH[1], "test/other.test.js::other", "test/subject.test.js::reads data"])
+    );
+    assert!(watch.batch_within(Duration::from_secs(1)).is_none(), "no second rerun for the same save-all");
     assert_eq!(watch.quit(), 0);
 }
 

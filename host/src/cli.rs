@@ -215,8 +215,9 @@ pub struct WatchArgs {
     /// Run the selected tests once at start instead of waiting for the first change.
     #[arg(long, help_heading = "Watch")]
     pub run_first: bool,
-    /// How long the files must stay quiet before a rerun, in milliseconds (an editor saving
-    /// many files at once gives one rerun).
+    /// The longest quiet time that ends a burst of changes, in milliseconds. A single save
+    /// reruns after 20 ms of quiet; while a burst goes on (an editor saving many files) the
+    /// quiet time it waits for grows, up to this, so the burst gives one rerun.
     #[arg(long, value_name = "MS", default_value_t = 200, help_heading = "Watch")]
     pub debounce: u64,
 }

@@ -5,6 +5,7 @@
 mod output;
 
 mod build;
+mod burst;
 mod cli;
 mod codeframe;
 mod commands;

@@ -1,12 +1,14 @@
-//! `proctor watch`: reruns only what a change affects. File events (notify, debounced) become a
-//! set of changed paths; [`affected_files`] turns them into the test files to rerun through the
-//! plan's import graph (and `subject` options); [`failed_first`] runs the tests that failed last
-//! time first, then every affected test runs, those too, so a new regression is shown even while
-//! an old failure stays red (issue 15; kaocha stopped at a red first phase). Every
-//! rerun is an ordinary run — same selection flags, same reporters — in runtimes kept between
-//! reruns: the browser tabs of a `proctor serve` (this process starts one when none runs), each
-//! rerun in a fresh frame. Node gets a fresh process per rerun, which is node's fresh realm.
+//! `proctor watch`: reruns only what a change affects. Raw file events (notify) are gathered into
+//! bursts by the adaptive debounce (`burst.rs`), each a set of changed paths; [`affected_files`]
+//! turns them into the test files to rerun through the plan's import graph (and `subject` options);
+//! [`failed_first`] runs the tests that failed last time first, then every affected test runs,
+//! those too, so a new regression is shown even while an old failure stays red (issue 15; kaocha
+//! stopped at a red first phase). Every rerun is an ordinary run — same selection flags, same
+//! reporters — in runtimes kept between reruns: the browser tabs of a `proctor serve` (this process
+//! starts one when none runs), each rerun in a fresh frame. Node gets a fresh process per rerun,
+//! which is node's fresh realm.
 
+use crate::burst::Burst;
 use crate::cli::{RunArgs, WatchArgs};
 use crate::commands::{
     connect_to_server, execute, interruption, select_plan, wants_browser, CommandError, Kept, Served,
@@ -19,8 +21,7 @@ use crate::related::{affected_files, affected_through_setup, graph_resolver};
 use crate::report::{build_reporters, Reporter};
 use crate::runtime::KeptNode;
 use crate::serve::{read_record, LocalServer, Recorded};
-use notify_debouncer_full::notify::{EventKind as NotifyKind, RecursiveMode};
-use notify_debouncer_full::{new_debouncer, DebounceEventResult};
+use notify::{EventKind as NotifyKind, RecursiveMode, Watcher as _};
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
@@ -61,21 +62,19 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
     // torn down when watch stops, as Vitest's globalSetup in watch mode.
     let global_setup = crate::global_setup::GlobalSetup::start(&watcher.config).await?;
 
-    let (changes_tx, mut changes) = mpsc::unbounded_channel::<Vec<PathBuf>>();
-    let mut debouncer =
-        new_debouncer(Duration::from_millis(args.debounce), None, move |result: DebounceEventResult| {
-            if let Ok(events) = result {
-                // Reads (the plan parsing a file, node loading it) are events too; only writes,
-                // creations, renames and removals change anything.
-                let paths: Vec<PathBuf> =
-                    events.into_iter().filter(|e| is_change(&e.event.kind)).flat_map(|e| e.event.paths).collect();
-                if !paths.is_empty() {
-                    let _ = changes_tx.send(paths);
-                }
+    let (changes_tx, mut changes) = mpsc::unbounded_channel::<(Instant, Vec<PathBuf>)>();
+    // Raw events, each stamped when it arrived; the loop below gathers them into bursts.
+    let mut files = notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
+        // Reads (the plan parsing a file, node loading it) are events too; only writes,
+        // creations, renames and removals change anything.
+        if let Ok(event) = result {
+            if is_change(&event.kind) && !event.paths.is_empty() {
+                let _ = changes_tx.send((Instant::now(), event.paths));
             }
-        })
-        .map_err(|err| CommandError::Serve(format!("failed to watch {}: {err}", root.display())))?;
-    debouncer
+        }
+    })
+    .map_err(|err| CommandError::Serve(format!("failed to watch {}: {err}", root.display())))?;
+    files
         .watch(&root, RecursiveMode::Recursive)
         .map_err(|err| CommandError::Serve(format!("failed to watch {}: {err}", root.display())))?;
     let mut watched = RootIdentity::of(&root);
@@ -83,7 +82,7 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
     recheck_root.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let (mut keys, _key_mode) = read_keys();
     errln!(
-        "proctor watch: watching {} (debounce {} ms); Enter reruns, a: all, f: failed, h: keys, q: quit",
+        "proctor watch: watching {} (debounce up to {} ms); Enter reruns, a: all, f: failed, h: keys, q: quit",
         root.display(),
         args.debounce
     );
@@ -106,20 +105,13 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
         let mut prompt: Option<Prompt> = None;
         loop {
             tokio::select! {
-                paths = changes.recv() => {
-                    let Some(mut paths) = paths else { break };
-                    // The debouncer delays each event by the debounce and releases it on ticks a
-                    // quarter of that apart, but it lets events go while a file keeps changing:
-                    // a file saved 200 times in 2 s comes out as a stream. The burst ends once the
-                    // stream has been quiet for longer than the debouncer's own spacing; events
-                    // that queued up during a rerun are drained here too, so they make one more.
-                    let quiet = Duration::from_millis(args.debounce + args.debounce / 4 + 10);
-                    while let Ok(Some(more)) = tokio::time::timeout(quiet, changes.recv()).await {
-                        paths.extend(more);
-                    }
+                first = changes.recv() => {
+                    let Some(first) = first else { break };
+                    // Events that queued up during a rerun start the next burst at once.
+                    let paths = watcher.gather(first, &mut changes, Duration::from_millis(args.debounce)).await;
                     let (dirs, mut paths): (Vec<PathBuf>, Vec<PathBuf>) = paths.into_iter().partition(|p| p.is_dir());
                     for dir in watcher.relevant(dirs) {
-                        paths.extend(rewatch(&mut debouncer, &dir));
+                        paths.extend(rewatch(&mut files, &dir));
                     }
                     let changed = watcher.relevant(paths);
                     // A root that is gone has nothing to run; the root check says so.
@@ -138,8 +130,8 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
                         errln!("proctor watch: {} is gone; waiting for it to come back", root.display());
                         continue;
                     }
-                    let _ = debouncer.unwatch(&root);
-                    match debouncer.watch(&root, RecursiveMode::Recursive) {
+                    let _ = files.unwatch(&root);
+                    match files.watch(&root, RecursiveMode::Recursive) {
                         Ok(()) => {
                             errln!("proctor watch: {} was made again; watching it again", root.display());
                             // The kept node process works in the deleted directory (its cwd is
@@ -191,7 +183,7 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
             }
         }
     }
-    drop(debouncer);
+    drop(files);
     drop(local);
     // The runtimes are gone; the teardown may now stop what the setup started.
     watcher.node = None;
@@ -214,11 +206,8 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
 /// event, so files written into it before that are never seen; and a directory deleted and made
 /// again at once can lose its watch to the old one's removal. Watching it again is harmless when
 /// it was watched, and every file in it counts as changed.
-fn rewatch<W: notify_debouncer_full::notify::Watcher, C: notify_debouncer_full::FileIdCache>(
-    debouncer: &mut notify_debouncer_full::Debouncer<W, C>,
-    dir: &Path,
-) -> Vec<PathBuf> {
-    if debouncer.watch(dir, RecursiveMode::Recursive).is_err() {
+fn rewatch(files: &mut impl notify::Watcher, dir: &Path) -> Vec<PathBuf> {
+    if files.watch(dir, RecursiveMode::Recursive).is_err() {
         return Vec::new();
     }
     ignore::WalkBuilder::new(dir)
@@ -256,7 +245,7 @@ impl RootIdentity {
 
 /// True for events that change a file's contents or existence.
 fn is_change(kind: &NotifyKind) -> bool {
-    use notify_debouncer_full::notify::event::ModifyKind;
+    use notify::event::ModifyKind;
     match kind {
         NotifyKind::Create(_) | NotifyKind::Remove(_) => true,
         NotifyKind::Modify(ModifyKind::Data(_) | ModifyKind::Name(_) | ModifyKind::Any | ModifyKind::Other) => true,
@@ -511,6 +500,32 @@ impl Watcher {
                 !hidden && !temp && !own
             })
             .collect()
+    }
+
+    /// Gathers one burst of changes, beginning with `first`: events keep coming into it until the
+    /// files have been quiet for the burst's window (see [`Burst`]; `cap` is `--debounce`).
+    /// Events on files that cannot matter (editor temp files, `node_modules`, dot folders) are
+    /// kept out of it, so a log written without pause does not hold a rerun back. Returns every
+    /// path the burst touched.
+    async fn gather(
+        &self,
+        first: (Instant, Vec<PathBuf>),
+        changes: &mut mpsc::UnboundedReceiver<(Instant, Vec<PathBuf>)>,
+        cap: Duration,
+    ) -> Vec<PathBuf> {
+        let mut burst: Option<Burst> = None;
+        let mut paths = Vec::new();
+        let mut next = Some(first);
+        while let Some((at, more)) = next.take() {
+            for path in more.iter().filter(|path| path.is_dir() || !self.relevant(vec![path.to_path_buf()]).is_empty())
+            {
+                burst.get_or_insert_with(|| Burst::start(at, cap)).note(at, path);
+            }
+            paths.extend(more);
+            let Some(deadline) = burst.as_ref().map(Burst::deadline) else { break };
+            next = tokio::time::timeout_at(deadline.into(), changes.recv()).await.ok().flatten();
+        }
+        paths
     }
 
     /// True when `changed` holds a suite's custom page or a project file it loads.

@@ -6,4 +6,5 @@ mod reporters;
 mod resolve;
 
 pub use duration::{env_duration, parse_duration};
+pub(crate) use resolve::on_ci;
 pub use resolve::{resolve, BuildMode, Config, ConfigError, JsxConfig, MockHygiene, RuntimeKind, SuiteConfig};

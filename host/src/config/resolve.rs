@@ -531,7 +531,7 @@ fn find_root(cwd: &Path) -> PathBuf {
 
 /// True when the `CI` environment variable says this runs on CI (set and not `false`, as
 /// Jest's ci-info reads it).
-pub(super) fn on_ci() -> bool {
+pub(crate) fn on_ci() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
 }
 

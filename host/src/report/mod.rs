@@ -7,7 +7,9 @@ mod github_actions;
 mod json;
 mod junit;
 mod paint;
+mod screen;
 mod spool;
+mod status;
 mod summary;
 mod tap;
 mod xml;
@@ -137,6 +139,21 @@ fn stdout() -> Out {
     Box::new(std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()))
 }
 
+/// Whether the run gets a live status line: stdout is a terminal that can move its cursor, not
+/// on CI (as Vitest), and every reporter writing to stdout is one for people (a status line
+/// inside JSON or TAP on a terminal would be noise in what the user asked to see).
+fn wants_status_line(config: &Config) -> bool {
+    use std::io::IsTerminal;
+    let for_people = config.reporters.iter().all(|spec| match spec.kind {
+        ReporterKind::Dots | ReporterKind::Documentation | ReporterKind::GithubActions => true,
+        ReporterKind::Json | ReporterKind::Junit | ReporterKind::Tap => spec.output.is_some(),
+    });
+    for_people
+        && std::io::stdout().is_terminal()
+        && !crate::config::on_ci()
+        && std::env::var_os("TERM").is_none_or(|term| term != "dumb")
+}
+
 /// A file reporter's output: its file, created now, or stdout.
 fn open(name: &'static str, output: Option<&PathBuf>) -> Result<(Out, Target), ReportError> {
     let Some(path) = output else { return Ok((stdout(), Target::Stdout)) };
@@ -157,6 +174,17 @@ fn open(name: &'static str, output: Option<&PathBuf>) -> Result<(Out, Target), R
 pub fn build_reporters(config: &Config) -> Result<Fanout, ReportError> {
     let mut reporters: Vec<(&'static str, Box<dyn Reporter>)> = Vec::new();
     let paint = Paint::new(config.color);
+    // With a status line, the terminal reporters print through its screen, above the line.
+    let screen = wants_status_line(config).then(|| screen::Screen::new(Box::new(std::io::stdout()), status::columns()));
+    if let Some(screen) = &screen {
+        reporters.push(("status line", Box::new(status::StatusLine::new(screen.clone(), paint))));
+    }
+    let terminal = || -> Out {
+        match &screen {
+            Some(screen) => Box::new(std::io::BufWriter::with_capacity(64 * 1024, screen.writer())),
+            None => stdout(),
+        }
+    };
     let mut last: Vec<(&'static str, Box<dyn Reporter>)> = Vec::new();
     let mut summary = false;
     let root = || config.root.clone();
@@ -165,11 +193,11 @@ pub fn build_reporters(config: &Config) -> Result<Fanout, ReportError> {
         // each passed test's output under it already.
         let passed_output = match spec.kind {
             ReporterKind::Dots => {
-                reporters.push(("dots", Box::new(dots::Dots::new(stdout(), config.verbose, paint))));
+                reporters.push(("dots", Box::new(dots::Dots::new(terminal(), config.verbose, paint))));
                 summary::PassedOutput::Shown
             }
             ReporterKind::Documentation => {
-                let tree = documentation::Documentation::new(stdout(), config.verbose, paint, config.silent);
+                let tree = documentation::Documentation::new(terminal(), config.verbose, paint, config.silent);
                 reporters.push(("documentation", Box::new(tree)));
                 summary::PassedOutput::Inline
             }
@@ -193,13 +221,13 @@ pub fn build_reporters(config: &Config) -> Result<Fanout, ReportError> {
             }
             ReporterKind::GithubActions => {
                 let env = github_actions::GithubEnv::from_env(&config.root);
-                last.push(("github-actions", Box::new(github_actions::GithubActions::new(stdout(), root(), env))));
+                last.push(("github-actions", Box::new(github_actions::GithubActions::new(terminal(), root(), env))));
                 continue;
             }
         };
         if !summary {
             summary = true;
-            let summary = summary::Summary::new(stdout(), root(), config.verbose, paint)
+            let summary = summary::Summary::new(terminal(), root(), config.verbose, paint)
                 .with_console(config.silent, passed_output);
             reporters.push(("summary", Box::new(summary)));
         }
