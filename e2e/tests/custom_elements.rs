@@ -151,3 +151,36 @@ fn a_bundle_shares_its_one_copy_of_the_element_in_one_page() {
     assert_eq!(outcomes["test/a.test.js::a creates its own XFoo"], "passed", "{}", out.stdout);
     assert_eq!(outcomes["test/b.test.js::b creates its own XFoo"], "passed", "{}", out.stdout);
 }
+
+#[test]
+fn a_file_that_defined_an_element_and_hangs_is_recovered_and_the_next_file_still_gets_its_page() {
+    let _lock = browser_lock();
+    let hanging = format!(
+        "{}it(\"a spins\", {{ timeout: 300 }}, () => {{ for (;;) {{}} }});\nit(\"a after\", () => {{}});\n",
+        element_test("a")
+    );
+    let files = [("test/a.test.js", hanging), ("test/b.test.js", element_test("b"))];
+    let out = project("", &files).run(&["run", "--reporter", "json"]);
+    out.assert_code(1);
+    let outcomes = out.outcomes();
+    assert_eq!(outcomes["test/a.test.js::a spins"], "timed-out", "{}", out.stdout);
+    assert_eq!(outcomes["test/a.test.js::a after"], "passed", "{}", out.stdout);
+    for test in ["b creates its own XFoo", "b starts with fresh static state"] {
+        assert_eq!(outcomes[&format!("test/b.test.js::{test}")], "passed", "{}", out.stdout);
+    }
+    assert_eq!(out.events_of("runtime-restarted").len(), 1, "the hang, only: {}", out.stdout);
+    assert_eq!(starts(&out).iter().filter(|s| s.is_some()).count(), 1, "then b's page: {:?}", starts(&out));
+}
+
+#[test]
+fn fail_fast_after_a_file_that_defined_an_element_ends_the_run() {
+    let _lock = browser_lock();
+    let failing = format!("{}it(\"a fails\", () => {{ throw new Error(\"no\"); }});\n", element_test("a"));
+    let files = [("test/a.test.js", failing), ("test/b.test.js", element_test("b"))];
+    let out = project("", &files).run(&["run", "--fail-fast", "--reporter", "json"]);
+    out.assert_code(1);
+    let outcomes = out.outcomes();
+    assert_eq!(outcomes["test/a.test.js::a fails"], "failed", "{}", out.stdout);
+    assert_eq!(outcomes["test/b.test.js::b creates its own XFoo"], "skipped", "{}", out.stdout);
+    assert_eq!(starts(&out), vec![None], "no page for a file that does not run");
+}

@@ -139,6 +139,8 @@ struct Driver<'a, 'e, L: Launch> {
     page_tainted: Option<String>,
     /// Why the next start is a fresh page, for its `RuntimeStarted`.
     fresh_page: Option<String>,
+    /// A fresh page opened while the tainted one still runs its file, for the next start.
+    spare: Option<L::Running>,
 }
 
 /// Reports the suite's selected files that did not parse as load errors; returns the other
@@ -197,6 +199,7 @@ pub async fn run_suite<L: Launch>(
         prefetched: None,
         page_tainted: None,
         fresh_page: None,
+        spare: None,
     };
     if settings.isolate {
         driver.run_isolated().await;
@@ -316,6 +319,12 @@ impl<L: Launch> Driver<'_, '_, L> {
                 }
             };
             self.report_loaded(&registered, &load_errors, in_scope);
+            if self.page_tainted.is_some() && index + 1 < steps.len() && self.launch.starts_side_by_side() {
+                // The file's modules defined an element as they loaded: the next file's page
+                // loads in a second tab while this file's tests run. Without it, nothing lost:
+                // the next start opens one.
+                self.spare = self.launch.launch().await.ok();
+            }
             let scheduled = reconcile(self.settings, &registered, in_scope);
             self.emitter.ledger().schedule(&scheduled, index + 1 == steps.len());
             if let Some(mut still_live) = self.dispatch(running, scheduled.into()).await {
@@ -346,6 +355,10 @@ impl<L: Launch> Driver<'_, '_, L> {
         }
         if let Some(running) = live {
             self.shut_down(running).await;
+        }
+        // A page opened for a file that never ran (fail-fast stopped the run).
+        if let Some(mut spare) = self.spare.take() {
+            spare.kill().await;
         }
     }
 
@@ -521,7 +534,10 @@ impl<L: Launch> Driver<'_, '_, L> {
     /// Spawns the runtime, waits for its hello, loads the files.
     async fn start_once(&mut self) -> Result<(Live<L::Running>, Vec<RegisteredTest>, Vec<LoadError>), StartError> {
         self.stderr_tail.clear();
-        let mut process = self.launch.launch().await?;
+        let mut process = match self.spare.take() {
+            Some(spare) => spare,
+            None => self.launch.launch().await?,
+        };
         let mut early_output = Vec::new();
         let connect_within = connect_timeout();
         let deadline = tokio::time::Instant::now() + connect_within;
