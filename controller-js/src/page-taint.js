@@ -8,6 +8,8 @@
 // the realm's own modules is defined it reports the page as tainted; the host then gives the
 // next file a page of its own (web-test-runner gives every file one).
 //
+// `CSS.registerProperty` is the same kind of thing: a registration the page keeps for good.
+//
 // What does not taint: a package's module (the import map sends every realm to its one URL, so
 // it is evaluated once per page and never defines twice), a `define` that throws (the name or
 // class was taken: nothing changed), and anything outside an isolated esm run (a bundle holds one
@@ -49,30 +51,49 @@ function currentStack() {
 }
 
 /**
- * Watches `scope.customElements.define` from now on (call before any test file loads) and calls
- * `report(what)` once, at the first definition that a module of a realm made (`what` reads after
- * "left": `the custom element <x-foo>`). Nothing is kept on `scope`: a realm reset would delete
- * it; the wrapper lives on `CustomElementRegistry.prototype`, which resets leave alone.
- * @param {{ scope?: typeof globalThis, report: (what: string) => void, fromRealm?: (stack: string) => boolean }} options
- * @returns {boolean} whether the page has a registry to watch
+ * Replaces `target[key]` (a method) with one that calls it, then `after` with the same `this`
+ * and arguments when it returned. False when there is no such method.
  */
-export function watchPageTaint({ scope = globalThis, report, fromRealm = stackHasRealmFrame }) {
-  const prototype = scope.CustomElementRegistry?.prototype;
-  const define = prototype?.define;
-  if (typeof define !== "function") return false;
-  let tainted = false;
+function watchMethod(target, key, after) {
+  const original = target?.[key];
+  if (typeof original !== "function") return false;
   const watched = {
-    define(name, constructor, options) {
-      const result = define.call(this, name, constructor, options);
-      // Only the page's own registry outlives a realm: a scoped registry a module created is
-      // that module's, and goes with it.
-      if (!tainted && this === scope.customElements && fromRealm(currentStack())) {
-        tainted = true;
-        report(`the custom element <${String(name)}>`);
-      }
+    [key](...args) {
+      const result = original.apply(this, args);
+      after.apply(this, args);
       return result;
     },
   };
-  Object.defineProperty(prototype, "define", { value: watched.define, writable: true, configurable: true });
+  Object.defineProperty(target, key, { value: watched[key], writable: true, configurable: true });
   return true;
+}
+
+/**
+ * Watches from now on (call before any test file loads) what a page cannot undo, and calls
+ * `report(what)` once, at the first such change that a module of a realm made (`what` reads
+ * after "left": `the custom element <x-foo>`):
+ * - `customElements.define` (the page's registry only; a scoped registry a module created goes
+ *   with that module);
+ * - `CSS.registerProperty` (`@property` registrations cannot be removed either, and registering
+ *   the name again throws).
+ * A call that throws changed nothing. Nothing is kept on `scope`: a realm reset would delete it;
+ * the wrappers live on `CustomElementRegistry.prototype` and the `CSS` namespace, which resets
+ * leave alone.
+ * @param {{ scope?: typeof globalThis, report: (what: string) => void, fromRealm?: (stack: string) => boolean }} options
+ * @returns {boolean} whether the page has anything to watch
+ */
+export function watchPageTaint({ scope = globalThis, report, fromRealm = stackHasRealmFrame }) {
+  let tainted = false;
+  const taint = (what) => {
+    if (tainted || !fromRealm(currentStack())) return;
+    tainted = true;
+    report(what);
+  };
+  const elements = watchMethod(scope.CustomElementRegistry?.prototype, "define", function (name) {
+    if (this === scope.customElements) taint(`the custom element <${String(name)}>`);
+  });
+  const properties = watchMethod(scope.CSS, "registerProperty", (definition) =>
+    taint(`the CSS property ${String(definition?.name)} (CSS.registerProperty)`),
+  );
+  return elements || properties;
 }

@@ -1,6 +1,6 @@
-// page-taint.js: which custom element definitions taint the page (a class of a realm's own
-// modules) and which do not (a package's, a failed one, another registry's), and the message the
-// controller sends for it.
+// page-taint.js: which custom element definitions and CSS property registrations taint the page
+// (those of a realm's own modules) and which do not (a package's, a failed one, another
+// registry's), and the message the controller sends for it.
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -67,6 +67,29 @@ test("page taint: the real stack of a call from a realm URL is seen", () => {
   const fromRealm = new Function("registry", "registry.define('x-there', class {});\n//# sourceURL=http://127.0.0.1:4000/@realm/2/src/x.js");
   fromRealm(page.customElements);
   assert.deepEqual(reports, ["the custom element <x-there>"]);
+});
+
+test("page taint: a CSS property a realm registers taints too, once", () => {
+  const registered = new Set();
+  const scope = {
+    CSS: {
+      registerProperty({ name }) {
+        if (registered.has(name)) throw new DOMException(`${name} is registered`, "InvalidModificationError");
+        registered.add(name);
+      },
+    },
+  };
+  const reports = [];
+  let realm = false;
+  assert.equal(watchPageTaint({ scope, report: (what) => reports.push(what), fromRealm: () => realm }), true);
+  scope.CSS.registerProperty({ name: "--from-a-package" });
+  assert.deepEqual(reports, []);
+  realm = true;
+  assert.throws(() => scope.CSS.registerProperty({ name: "--from-a-package" }), /registered/);
+  assert.deepEqual(reports, [], "a registration that throws changed nothing");
+  scope.CSS.registerProperty({ name: "--x" });
+  scope.CSS.registerProperty({ name: "--y" });
+  assert.deepEqual(reports, ["the CSS property --x (CSS.registerProperty)"]);
 });
 
 test("page taint: no registry, nothing to watch", () => {

@@ -3,7 +3,8 @@
 //! must get its own copy of the class (`document.createElement` makes it, its static state
 //! starts over), which takes a fresh page after a file that defined one (web-test-runner gives
 //! every file a page). Files that define nothing, and elements a package defines once per page,
-//! keep the fast in-page reset: counted by the `runtime-started` events, not by timing.
+//! keep the fast in-page reset: counted by the `runtime-started` events, not by timing. A CSS
+//! property registered with `CSS.registerProperty` is the same kind of registration.
 
 use proctor_e2e::{browser_lock, Output, Project};
 
@@ -183,4 +184,28 @@ fn fail_fast_after_a_file_that_defined_an_element_ends_the_run() {
     assert_eq!(outcomes["test/a.test.js::a fails"], "failed", "{}", out.stdout);
     assert_eq!(outcomes["test/b.test.js::b creates its own XFoo"], "skipped", "{}", out.stdout);
     assert_eq!(starts(&out), vec![None], "no page for a file that does not run");
+}
+
+#[test]
+fn a_css_property_a_file_registered_is_followed_by_a_fresh_page_too() {
+    let _lock = browser_lock();
+    // Unguarded, as a module registering its `@property` would be: a second registration in the
+    // same page throws, which would make b's import a load error.
+    let register = "CSS.registerProperty({ name: \"--gap\", syntax: \"<length>\", inherits: false, initialValue: \"4px\" });\nexport const registered = true;\n";
+    let test = |name: &str| {
+        format!(
+            "import {{ it, expect }} from \"proctor\";\nimport {{ registered }} from \"../src/gap.js\";\n\
+             it(\"{name} registered --gap\", () => {{ expect(registered).toBe(true); }});\n"
+        )
+    };
+    let files = [("src/gap.js", register.to_string()), ("test/a.test.js", test("a")), ("test/b.test.js", test("b"))];
+    let out = project("", &files).run(&["run", "--reporter", "json"]);
+    out.assert_code(0);
+    all_passed(&out, 2);
+    assert_eq!(
+        starts(&out),
+        vec![None, Some("test/a.test.js left the CSS property --gap (CSS.registerProperty) in its page".to_string())],
+        "{}",
+        out.stdout
+    );
 }
