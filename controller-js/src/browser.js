@@ -15,6 +15,7 @@ import { captureConsole } from "./console.js";
 import { createController } from "./controller.js";
 import { resetModuleMocks } from "./module-mocks.js";
 import { browserRuntimeInfo, socketUrl } from "./page.js";
+import { watchPageTaint } from "./page-taint.js";
 import { trackPendingTimers } from "./realm.js";
 import { installRealmImportMap, realmPrefix } from "./realm-map.js";
 
@@ -148,6 +149,8 @@ export function startBrowser({ url, files, setupFiles = [], sequential = false, 
   const styled = stylesheetsLoaded(document);
   const ready = (entry) => (styled === null ? entry : { ...entry, load: (at) => styled.then(() => entry.load(at)) });
   const controller = createController({ send, adapter, files: files.map(ready), setupFiles, sequential, mockHygiene });
+  // Custom elements the realm's modules define stay in the page: the next file needs a new one.
+  if (realms) watchPageTaint({ report: (what) => controller.pageTainted(what) });
   const original = {};
   for (const method of ["log", "info", "debug", "warn", "error", "trace"]) original[method] = console[method];
   captureConsole(console, {

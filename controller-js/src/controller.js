@@ -362,7 +362,15 @@ export function createController({
     send({ type: "error", run, origin, error: serializeError(error) });
   }
 
-  return { receive, hello, output, reportUncaught };
+  /**
+   * The page holds what a fresh realm cannot undo (page-taint.js): the host gives the next file
+   * a fresh page.
+   */
+  function pageTainted(what) {
+    send({ type: "page-tainted", run, what });
+  }
+
+  return { receive, hello, output, reportUncaught, pageTainted };
 }
 
 /**

@@ -738,3 +738,52 @@ fn a_crashed_headless_tab_is_replaced_and_the_run_goes_on() {
     out.assert_code(0);
     assert_eq!(started(&out)[0]["target"], targets[1].as_str());
 }
+
+#[test]
+fn a_file_that_defined_a_custom_element_is_followed_by_a_fresh_run_frame_in_kept_and_attached_tabs() {
+    let _browser = proctor_e2e::browser_lock();
+    let project = Project::empty();
+    let element = |name: &str| {
+        format!(
+            "import {{ it, expect }} from \"proctor\";\nimport {{ XFoo }} from \"../src/x-foo.js\";\n\
+             it(\"{name} makes its own XFoo\", () => {{\n  expect(document.createElement(\"x-foo\")).toBeInstanceOf(XFoo);\n  \
+             expect(XFoo.made).toBe(1);\n}});\n"
+        )
+    };
+    project
+        .write(
+            "proctor.toml",
+            "[[suite]]\nid = \"kept\"\nruntime = \"chromium\"\ntests = [\"test/*.test.js\"]\n\n\
+             [[suite]]\nid = \"attached\"\nruntime = \"attach\"\ntests = [\"test/*.test.js\"]\n",
+        )
+        .write(
+            "src/x-foo.js",
+            "export class XFoo extends HTMLElement {\n  static made = 0;\n  constructor() {\n    super();\n    XFoo.made += 1;\n  }\n}\n\
+             if (!customElements.get(\"x-foo\")) customElements.define(\"x-foo\", XFoo);\n",
+        )
+        .write("test/a.test.js", &element("a"))
+        .write("test/b.test.js", &element("b"))
+        .write("test/c.test.js", "import { it } from \"proctor\";\nit(\"c is plain\", () => {});\n");
+    let serve = Serve::start(&project, &[]);
+    let _person = PersonsBrowser::open(&serve.attach_url());
+    wait_for_status(&project, "runtime: attach#1");
+    let out = run_json(&project, &[]);
+    assert!(out.stderr.contains("running in the runtimes kept by proctor serve"), "{}", out.stderr);
+    let outcomes = out.outcomes_by_runtime();
+    assert_eq!(outcomes.len(), 6, "{outcomes:?}\n{}", out.stdout);
+    assert!(outcomes.values().all(|o| o == "passed"), "{outcomes:?}\n{}", out.stdout);
+    out.assert_code(0);
+    // Per runtime: its first frame, a fresh one for b (a defined x-foo), one for c (b did).
+    let starts = started(&out);
+    for instance in ["chromium#1", "attach#1"] {
+        let fresh: Vec<Option<&str>> =
+            starts.iter().filter(|s| s["instance"] == instance).map(|s| s["fresh_page"].as_str()).collect();
+        assert_eq!(fresh.len(), 3, "{instance}: {:?}", started(&out));
+        assert_eq!(fresh[0], None, "{instance}");
+        assert!(fresh[1].is_some_and(|why| why.starts_with("test/a.test.js left")), "{instance}: {fresh:?}");
+    }
+    assert!(out.events_of("runtime-restarted").is_empty(), "{}", out.stdout);
+    // The tabs are still the server's: the next run uses them again.
+    let again = run_json(&project, &["test/a.test.js"]);
+    again.assert_code(0);
+}

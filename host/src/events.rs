@@ -149,6 +149,10 @@ pub enum EventKind {
         target: Option<String>,
         /// What the runtime said about itself.
         runtime: RuntimeInfo,
+        /// Started as a fresh page for the next test file, not after a crash: what the file
+        /// before left in its page that a fresh realm cannot undo (`the custom element <x-foo>`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        fresh_page: Option<String>,
     },
     /// A browser build finished (the page, and the bundle if the suite bundles).
     Built {

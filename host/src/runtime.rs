@@ -33,6 +33,13 @@ pub trait Launch {
     fn explain_load_error(&self, _file: &str, _message: &str) -> Option<String> {
         None
     }
+
+    /// Whether a second runtime may be started while one runs (a browser's second tab): a fresh
+    /// page for the next file then loads while the current file's tests run. A served tab has
+    /// one run frame at a time, and a new one replaces the running one.
+    fn starts_side_by_side(&self) -> bool {
+        false
+    }
 }
 
 /// Why a runtime could not be prepared.
@@ -381,6 +388,10 @@ impl Launch for ChromiumLaunch {
 
     async fn launch(&mut self) -> Result<ChromiumTab, RuntimeError> {
         self.browser.open_tab(&self.page_url).await
+    }
+
+    fn starts_side_by_side(&self) -> bool {
+        true
     }
 
     fn map_stack(&self, stack: &str) -> String {

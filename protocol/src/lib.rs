@@ -257,6 +257,16 @@ pub enum ControllerMessage {
         /// The test file.
         file: String,
     },
+    /// The page now holds something a fresh realm cannot undo: a custom element whose class
+    /// comes from a module of this file's realm stays the defined one, so the next file's fresh
+    /// copy of that module would not be what `document.createElement` makes. Sent once per page;
+    /// with isolation the host gives the next file a fresh page (web-test-runner's page per file).
+    PageTainted {
+        /// Run epoch.
+        run: RunEpoch,
+        /// What the page cannot undo, in words (`the custom element <x-foo>`).
+        what: String,
+    },
     /// Reply to [`HostMessage::Ping`].
     #[serde(rename_all = "camelCase")]
     Pong {

@@ -77,6 +77,7 @@ fn events() -> Vec<Event> {
             instance: None,
             target: None,
             runtime: RuntimeInfo { kind: "node".into(), version: "v20.20.2".into(), user_agent: "Node.js/20".into() },
+            fresh_page: None,
         },
         EventKind::TestStarted { test: adds.clone() },
         EventKind::Console {

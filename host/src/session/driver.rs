@@ -134,6 +134,13 @@ struct Driver<'a, 'e, L: Launch> {
     only: Vec<String>,
     /// The id of a `load` sent ahead, behind the previous file's `finish`.
     prefetched: Option<CommandId>,
+    /// What the running page cannot undo, once its controller said so (`page-tainted`): with
+    /// isolation the next file gets a fresh page (see [`Driver::run_isolated`]).
+    page_tainted: Option<String>,
+    /// Why the next start is a fresh page, for its `RuntimeStarted`.
+    fresh_page: Option<String>,
+    /// A fresh page opened while the tainted one still runs its file, for the next start.
+    spare: Option<L::Running>,
 }
 
 /// Reports the suite's selected files that did not parse as load errors; returns the other
@@ -190,6 +197,9 @@ pub async fn run_suite<L: Launch>(
         load_skip: Vec::new(),
         only: Vec::new(),
         prefetched: None,
+        page_tainted: None,
+        fresh_page: None,
+        spare: None,
     };
     if settings.isolate {
         driver.run_isolated().await;
@@ -244,7 +254,9 @@ impl<L: Launch> Driver<'_, '_, L> {
     /// DOM, timers, module instances and mocks. A file that hangs or crashes costs a restart as
     /// before, and the restarted runtime loads only that file again. The files the selection
     /// left nothing in keep their places in plan order; `--seed` shuffles the files, then the
-    /// tests within each.
+    /// tests within each. A browser page cannot undo everything: once a file's modules defined
+    /// a custom element (`page-tainted`), the next file starts in a fresh page (a new tab, or a
+    /// new run frame of a served tab), which is reported as a start, not a restart.
     ///
     /// Each step hands one file to one runtime, so a pool of runtimes can later take files from
     /// the same queue side by side.
@@ -307,6 +319,12 @@ impl<L: Launch> Driver<'_, '_, L> {
                 }
             };
             self.report_loaded(&registered, &load_errors, in_scope);
+            if self.page_tainted.is_some() && index + 1 < steps.len() && self.launch.starts_side_by_side() {
+                // The file's modules defined an element as they loaded: the next file's page
+                // loads in a second tab while this file's tests run. Without it, nothing lost:
+                // the next start opens one.
+                self.spare = self.launch.launch().await.ok();
+            }
             let scheduled = reconcile(self.settings, &registered, in_scope);
             self.emitter.ledger().schedule(&scheduled, index + 1 == steps.len());
             if let Some(mut still_live) = self.dispatch(running, scheduled.into()).await {
@@ -314,16 +332,33 @@ impl<L: Launch> Driver<'_, '_, L> {
                 // The next file's load goes out with this file's `finish`, which the controller
                 // runs first: one round trip per file less. Not when nothing more will run.
                 let next = steps.get(index + 1).and_then(|step| step.iter().find(|f| f.selected));
-                let prefetch = next.filter(|_| self.settings.fail_fast.and_then(FailFast::reason).is_none());
+                // Nor into a page that must be replaced first.
+                let prefetch = next.filter(|_| {
+                    self.settings.fail_fast.and_then(FailFast::reason).is_none() && self.page_tainted.is_none()
+                });
                 if self.close_groups(&mut still_live, !last, prefetch.map(|f| f.path.clone())).await {
                     sent_load = self.prefetched.take();
                     live = Some(still_live);
                 }
                 self.prefetched = None;
+                if let Some(what) = self.page_tainted.take().filter(|_| !last) {
+                    // The next file gets a page of its own, as web-test-runner gives every file:
+                    // the start below opens it (a new tab, or a new run frame of a served tab),
+                    // without reporting a restart.
+                    if let Some(mut tainted) = live.take() {
+                        tainted.process.kill().await;
+                    }
+                    sent_load = None;
+                    self.fresh_page = Some(format!("{} left {what} in its page", file.path));
+                }
             }
         }
         if let Some(running) = live {
             self.shut_down(running).await;
+        }
+        // A page opened for a file that never ran (fail-fast stopped the run).
+        if let Some(mut spare) = self.spare.take() {
+            spare.kill().await;
         }
     }
 
@@ -499,7 +534,10 @@ impl<L: Launch> Driver<'_, '_, L> {
     /// Spawns the runtime, waits for its hello, loads the files.
     async fn start_once(&mut self) -> Result<(Live<L::Running>, Vec<RegisteredTest>, Vec<LoadError>), StartError> {
         self.stderr_tail.clear();
-        let mut process = self.launch.launch().await?;
+        let mut process = match self.spare.take() {
+            Some(spare) => spare,
+            None => self.launch.launch().await?,
+        };
         let mut early_output = Vec::new();
         let connect_within = connect_timeout();
         let deadline = tokio::time::Instant::now() + connect_within;
@@ -537,6 +575,8 @@ impl<L: Launch> Driver<'_, '_, L> {
         };
         let epoch = self.next_epoch;
         self.next_epoch += 1;
+        // A new page holds nothing of the files before.
+        self.page_tainted = None;
         let mut live = Live { process, conn, epoch, output_open };
         for line in early_output {
             self.raw_output(None, line);
@@ -553,6 +593,7 @@ impl<L: Launch> Driver<'_, '_, L> {
                     instance: self.settings.instance.clone(),
                     target: live.process.target(),
                     runtime,
+                    fresh_page: self.fresh_page.take(),
                 });
             }
             other => return Err(StartError::Malformed(format!("expected hello, got {other:?}"))),
@@ -1182,6 +1223,9 @@ impl<L: Launch> Driver<'_, '_, L> {
                         stats: *self.stats,
                     });
                 }
+            }
+            ControllerMessage::PageTainted { run, what } if run == live.epoch => {
+                self.page_tainted.get_or_insert(what);
             }
             // Replies of an abandoned epoch, or a pong: nothing to do.
             _ => {}
