@@ -50,6 +50,17 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
   /** mock id → the error making its value threw (the stub rethrows it) */
   const failures = new Map();
   let generation = 0;
+  /** The root `__mocks__/` packages (asked once), and those each test file gets without asking. */
+  let rootMocks;
+  const automatic = new Map();
+  const automaticPackages = (query) => {
+    try {
+      const { packages } = request("GET", `/@mock/automatic${query}`);
+      return Array.isArray(packages) ? packages : [];
+    } catch {
+      return [];
+    }
+  };
 
   const pathOf = (url) => {
     try {
@@ -65,9 +76,17 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
     nextGeneration: () => ++generation,
     globalGeneration: () => 0,
     resetRealm() {},
-    // Jest's automatic root `__mocks__` for packages needs the file system: node only.
-    hasAutomaticMocks: () => false,
-    automaticMocks: () => [],
+    // Jest's automatic root `__mocks__` for packages: the server reads the directory, and which
+    // test files use the `jest` object. Only where mocks can be served (a realm per file).
+    hasAutomaticMocks() {
+      if (bundled || realm() === undefined) return false;
+      rootMocks ??= automaticPackages("");
+      return rootMocks.length > 0;
+    },
+    automaticMocks(file) {
+      if (!automatic.has(file)) automatic.set(file, automaticPackages(`?file=${encodeURIComponent(file)}`));
+      return automatic.get(file);
+    },
     checkHooks() {
       if (bundled) throw bundleError();
       if (realm() === undefined) {
@@ -106,6 +125,9 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
       return `${origin}${prefix}${key}${key.includes("?") ? "&" : "?"}${ACTUAL_QUERY}`;
     },
     importUrl: (url) => import(url),
+    // Nothing is required in a page: settle imports ahead what jest.requireActual() names.
+    requires: false,
+    isEsModuleUrl: () => true,
     requireKey(key) {
       throw new Error(`proctor: require(${JSON.stringify(key)}) is not available in the browser; use vi.importActual() / vi.importMock()`);
     },
@@ -115,11 +137,11 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
     },
     toUrl: (location) => location,
     registered(record, valueGeneration, prepare) {
-      if (record.key.startsWith("virtual:")) {
-        throw new Error(`proctor: virtual mocks (${JSON.stringify(record.specifier)}) are not supported in the browser`);
-      }
       const prefix = realm();
-      const isPackage = known.get(record.key)?.package === true;
+      // A virtual mock names no file: the realm's import map sends its specifier (a bare name, or
+      // the URL a relative path resolved to, in the realm) to the stub, as for a package.
+      const virtual = record.key.startsWith("virtual:") ? record.key.slice("virtual:".length) : null;
+      const isPackage = virtual !== null || known.get(record.key)?.package === true;
       const { imported } = request("POST", "/@mock/register", { realm: prefix, id: record.id, key: isPackage ? null : record.key });
       if (imported) {
         // Vitest would hand the mock to later imports; a page keeps the module it has.
@@ -129,10 +151,14 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
             `imported. Mock it before anything imports it (vi.mock() at the top of the file).`,
         );
       }
-      if (isPackage) addPackageMap(prefix, record.specifier, `${prefix}/@mock/${record.id}`);
+      const mapped = virtual === null ? record.specifier : virtual.startsWith(`${origin}/`) ? virtual.slice(origin.length) : virtual;
+      if (isPackage) addPackageMap(prefix, mapped, `${prefix}/@mock/${record.id}`);
       // After the calls around it (the hoisted vi.mock()s) are registered, as settle() would.
       const announced = Promise.resolve()
         .then(prepare)
+        // A factory calling jest.requireActual() runs before settle has imported the actual
+        // module: once it has, the factory runs again.
+        .catch((error) => (error?.waitFor instanceof Promise ? error.waitFor.then(prepare) : Promise.reject(error)))
         .then((value) => {
           const names = exportNames(record, value);
           return post("/@mock/prepared", { id: record.id, generation: valueGeneration, names });

@@ -13,7 +13,7 @@
 import { installBrowserMocks } from "./browser-mocks.js";
 import { captureConsole } from "./console.js";
 import { createController } from "./controller.js";
-import { resetModuleMocks } from "./module-mocks.js";
+import { prepareAutomaticMocks, resetModuleMocks } from "./module-mocks.js";
 import { browserRuntimeInfo, socketUrl } from "./page.js";
 import { trackPendingTimers } from "./realm.js";
 import { installRealmImportMap, realmPrefix } from "./realm-map.js";
@@ -146,7 +146,14 @@ export function startBrowser({ url, files, setupFiles = [], sequential = false, 
   // A stylesheet in the page (the bundle's CSS, a custom page's <link>) applies before any test
   // file loads: a test that reads a computed style must not race its download.
   const styled = stylesheetsLoaded(document);
-  const ready = (entry) => (styled === null ? entry : { ...entry, load: (at) => styled.then(() => entry.load(at)) });
+  const ready = (entry) => {
+    // Jest's automatic root `__mocks__` packages are registered just before the file's imports.
+    const load = (at) => {
+      prepareAutomaticMocks(entry.file, at ?? entry.url);
+      return entry.load(at);
+    };
+    return { ...entry, load: styled === null ? load : (at) => styled.then(() => load(at)) };
+  };
   const controller = createController({ send, adapter, files: files.map(ready), setupFiles, sequential, mockHygiene });
   const original = {};
   for (const method of ["log", "info", "debug", "warn", "error", "trace"]) original[method] = console[method];

@@ -53,7 +53,7 @@
 //
 // A mocking call from a module that is no test file (a helper, a setup file) belongs to the
 // test file on the stack, else the file whose import is running (when files load one at a time),
-// else it is an error. The browser has no platform yet: mocking there throws.
+// else it is an error.
 
 import { automock } from "./automock.js";
 import { callerLocations, registry, stackLocations, withoutGeneration } from "./registry.js";
@@ -79,9 +79,12 @@ import { callerLocations, registry, stackLocations, withoutGeneration } from "./
  *   automaticMocks(file: string): string[],
  *   registered?(record: object, generation: number, prepare: () => unknown): void,
  *   unregistered?(record: object): void,
+ *   requires?: boolean,
  * }} Platform
  * `registered` / `unregistered` (the browser's): told of each mock as it is made or dropped;
  * `prepare()` makes (or returns the promise of) the mock's value for `generation`.
+ * `requires: false` (a page): nothing can be required, so `jest.requireActual` / `requireMock`
+ * give only what settle loaded ahead, and an import's mock.
  */
 
 /** @type {Platform | null} */
@@ -169,6 +172,20 @@ function automaticOwner(location) {
   return platform.automaticMocks(scope.file).length === 0 ? null : ownerOf(scope, location);
 }
 
+/**
+ * Jest's automatic root `__mocks__` for test file `file` (relative path), about to be imported at
+ * `location` (its URL): a platform that cannot see resolutions go by (a page, whose server
+ * answers its imports) registers them before the file's imports, where node's loader finds them
+ * on the way (`automaticOwner`).
+ */
+export function prepareAutomaticMocks(file, location) {
+  if (!(platform?.hasAutomaticMocks() ?? false) || automaticChecked.has(file)) return;
+  const scope = registry.scopes.get(file);
+  if (scope === undefined || owners.has(file)) return;
+  automaticChecked.add(file);
+  if (platform.automaticMocks(file).length > 0) ownerOf(scope, location);
+}
+
 function newRecord(owner, key, specifier, factory) {
   const record = { id: ++mockCount, owner, key, specifier, factory, values: new Map(), pending: new Map() };
   records.set(record.id, record);
@@ -199,7 +216,9 @@ function ownerOf(scope, location) {
         continue;
       }
       // Only for installed packages, as Jest: a project file of that name is not one.
-      if (!platform.isProjectUrl(platform.toUrl(key))) newRecord(owner, key, specifier, undefined);
+      if (platform.isProjectUrl(platform.toUrl(key))) continue;
+      const record = newRecord(owner, key, specifier, undefined);
+      platform.registered?.(record, owner.generation, () => prepare(record, owner.generation, "module", true));
     }
   }
   if (location !== undefined) {
@@ -476,7 +495,9 @@ export function mockModule(specifier, factory, options) {
   }
   const caller = callerLocation();
   const owner = ownerForCall(caller);
-  const key = keyFor(specifier, caller, options?.virtual === true);
+  // A factory of a module that does not exist is a virtual mock: Jest asks for `{ virtual: true }`,
+  // Vitest for nothing.
+  const key = keyFor(specifier, caller, options?.virtual === true || factory !== undefined);
   const record = newRecord(owner, key, specifier, factory);
   record.spy = options?.spy === true;
   // A package may resolve to another file for `require` than for `import` (its `exports`
@@ -521,10 +542,10 @@ export function unmockModule(specifier) {
  * `__mocks__` files, so their modules have export names when the imports after it link. The
  * hoisting transform's output awaits this.
  */
-export async function settle(actuals = []) {
+export async function settle(actuals = [], mocks = []) {
   if (platform === null) return;
   const caller = callerLocation();
-  if (actuals.length > 0) await preloadActuals(actuals, caller);
+  if (actuals.length > 0 || mocks.length > 0) await preloadRequired(actuals, mocks, caller);
   if (owners.size === 0) return;
   // The caller's own mocks; never makes the caller an owner (that would move its imports to a
   // generation of their own for nothing). A caller that owns none settles every file's.
@@ -545,43 +566,111 @@ export async function importActualModule(specifier) {
 /**
  * Actual ES modules imported ahead for `jest.requireActual` (`<generation>\0<key>` → namespace):
  * node before 22.12 cannot `require` an ES module, and a TypeScript file is one once
- * transformed, where Jest's transpiled world has CommonJS. The hoisting transform passes the
- * file's literal `jest.requireActual("...")` specifiers to settle(), which imports them here
- * before any factory runs.
+ * transformed, where Jest's transpiled world has CommonJS; a browser page cannot `require` at
+ * all. The hoisting transform passes the file's literal `jest.requireActual("...")` specifiers
+ * to settle(), which imports them here before any factory runs; its `jest.requireMock("...")`
+ * specifiers likewise get their mocks made ahead (`preloadedMocks`).
  */
 const preloadedActuals = new Map();
+const preloadedMocks = new Map();
+/** The preloads under way (settle's), or null: a synchronous call made meanwhile waits for them. */
+let preloading = null;
+
+async function preloadRequired(actuals, mocks, caller) {
+  const done = Promise.all([preloadActuals(actuals, caller), preloadMocks(mocks, caller)]).then(() => {});
+  preloading = done;
+  try {
+    await done;
+  } finally {
+    if (preloading === done) preloading = null;
+  }
+}
+
+/** The caller's owner (created if need be; null outside any test file) and `specifier`'s key. */
+function preloadTarget(specifier, caller, virtual) {
+  let owner = null;
+  try {
+    owner = ownerForCall(caller);
+  } catch {
+    owner = null;
+  }
+  try {
+    return { owner, key: keyFor(specifier, caller, virtual), generation: owner?.generation ?? platform.globalGeneration() };
+  } catch {
+    return null;
+  }
+}
 
 async function preloadActuals(specifiers, caller) {
   for (const specifier of specifiers) {
-    let owner = null;
-    let key;
-    try {
-      owner = ownerForCall(caller);
-    } catch {
-      owner = null;
-    }
-    try {
-      key = keyFor(specifier, caller, false);
-    } catch {
-      continue;
-    }
-    const generation = owner?.generation ?? platform.globalGeneration();
-    const url = platform.actualUrl(key, generation);
+    const target = preloadTarget(specifier, caller, false);
+    if (target === null) continue;
+    const url = platform.actualUrl(target.key, target.generation);
     // CommonJS is required as usual; only what `require` cannot load is imported ahead.
     if (!platform.isEsModuleUrl?.(url)) continue;
     try {
-      preloadedActuals.set(`${generation}\0${key}`, await platform.importUrl(url));
+      preloadedActuals.set(`${target.generation}\0${target.key}`, await platform.importUrl(url));
     } catch {
       // requireActual then fails as it would have, with its own error.
     }
   }
 }
 
+async function preloadMocks(specifiers, caller) {
+  for (const specifier of specifiers) {
+    const target = preloadTarget(specifier, caller, true);
+    if (target === null || target.key.startsWith("virtual:")) continue;
+    const { owner, key, generation } = target;
+    // Only where `require` cannot make it (see preloadActuals); a registered mock is settled anyway.
+    if (owner?.mocks.has(key) || !platform.isEsModuleUrl?.(platform.actualUrl(key, generation))) continue;
+    const record = { id: undefined, owner, key, specifier, factory: undefined, values: new Map(), pending: new Map() };
+    try {
+      preloadedMocks.set(`${generation}\0${key}`, await prepare(record, generation, "module", true));
+    } catch {
+      // requireMock then fails as it would have, with its own error.
+    }
+  }
+}
+
+/**
+ * What a synchronous `jest.requireActual` / `jest.requireMock` throws when it has to wait: a
+ * browser factory runs as soon as its `jest.mock` is made, before settle's preloads are in, and
+ * browser-mocks.js runs it again once they are (`waitFor`).
+ */
+function notLoadedYet(what, specifier) {
+  const error = new Error(`proctor: ${what}(${JSON.stringify(specifier)}) is still loading`);
+  error.waitFor = preloading;
+  return error;
+}
+
+/** The entry of `preloaded` for `key` in `generation`, or (a page: any generation's) undefined. */
+function preloadedFor(preloaded, generation, key) {
+  const found = preloaded.get(`${generation}\0${key}`);
+  if (found !== undefined || platform.requires !== false) return found;
+  for (const [slot, value] of preloaded) if (slot.endsWith(`\0${key}`)) return value;
+  return undefined;
+}
+
+/**
+ * Why a synchronous `jest.requireActual` / `jest.requireMock` has nothing to give in a page,
+ * which has no `require`: only the literal specifiers the transform saw were loaded ahead.
+ */
+function cannotRequire(what, specifier) {
+  if (preloading !== null) return notLoadedYet(what, specifier);
+  return new Error(
+    `proctor: ${what}(${JSON.stringify(specifier)}) has nothing to give here: a browser page has no require, so ` +
+      `proctor loads ahead the modules that the test file's ${what}() calls name with a string literal. Write the ` +
+      `path as a literal in the calling file, or use ${what === "jest.requireActual" ? "await vi.importActual()" : "await vi.importMock()"}.`,
+  );
+}
+
 /** `jest.requireActual(path)`: the module itself, required (or imported ahead: see above). */
 export function requireActualModule(specifier) {
   const { owner, key } = callerKey(specifier, "jest.requireActual()");
-  const preloaded = preloadedActuals.get(`${owner?.generation ?? platform.globalGeneration()}\0${key}`);
-  return preloaded ?? platform.requireKey(key, owner, key);
+  const preloaded = preloadedFor(preloadedActuals, owner?.generation ?? platform.globalGeneration(), key);
+  if (preloaded !== undefined) return preloaded;
+  if (platform.requires === false) throw cannotRequire("jest.requireActual", specifier);
+  return platform.requireKey(key, owner, key);
 }
 
 /** `vi.importMock(path)`: the mock `vi.mock(path)` would give (the registered one if any). */
@@ -596,7 +685,16 @@ export async function importMockModule(specifier) {
 export function requireMockModule(specifier) {
   const { owner, key } = callerKey(specifier, "jest.requireMock()", true);
   const generation = owner?.generation ?? 0;
-  const record = owner?.mocks.get(key) ?? { id: undefined, owner, key, specifier, factory: undefined, values: new Map(), pending: new Map() };
+  const registered = owner?.mocks.get(key);
+  if (platform.requires === false) {
+    // A page imports every mock: what an import of the mocked module gets.
+    if (registered?.values.has(`module@${generation}`)) return registered.values.get(`module@${generation}`);
+    if (registered?.factory !== undefined) return prepare(registered, generation, "module", false);
+    const preloaded = preloadedFor(preloadedMocks, generation, key);
+    if (preloaded !== undefined) return preloaded;
+    throw cannotRequire("jest.requireMock", specifier);
+  }
+  const record = registered ?? { id: undefined, owner, key, specifier, factory: undefined, values: new Map(), pending: new Map() };
   return prepare(record, generation, "require", false);
 }
 
@@ -687,7 +785,10 @@ export function isolateModules(fn) {
  * reaches another file.
  */
 export function resetModuleMocks(file) {
-  if (file === undefined) preloadedActuals.clear();
+  if (file === undefined) {
+    preloadedActuals.clear();
+    preloadedMocks.clear();
+  }
   for (const owner of file === undefined ? [...owners.values()] : [owners.get(file)].filter(Boolean)) {
     owners.delete(owner.file);
     automaticChecked.delete(owner.file);

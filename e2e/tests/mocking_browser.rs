@@ -30,6 +30,12 @@ const MOCKED: &[(&str, &str)] = &[
     ("test/factory.test.ts::a factory mock reaches a module that imports it", "passed"),
     ("test/spy.test.js::a spy mock keeps the implementation and records the calls", "passed"),
     ("test/factory.test.ts::importActual gives the real module", "passed"),
+    ("test/jest-actual.test.js::a partial mock keeps the actual module's other exports", "passed"),
+    ("test/jest-actual.test.js::requireActual gives the real module and requireMock the registered mock", "passed"),
+    ("test/jest-actual.test.js::requireMock of a module nobody mocked gives its automock", "passed"),
+    ("test/jest-actual.test.js::a specifier that is not a literal says what to write", "passed"),
+    ("test/jest-auto.test.js::the root __mocks__ file of a package stands in without jest.mock", "passed"),
+    ("test/virtual.test.js::a virtual package and a virtual relative module are their factories' objects", "passed"),
     ("test/z-real.test.js::another file's mocks are not seen here", "passed"),
 ];
 

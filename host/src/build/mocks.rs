@@ -153,6 +153,46 @@ impl BrowserMocks {
     }
 }
 
+/// The packages the root `__mocks__/` has a file for (`lodash`, `@scope/pkg`, `lodash/fp`), as
+/// Jest names them: the file's path below it without its extension. Jest mocks those packages
+/// without a `jest.mock` (node-mocks.js's `rootMockPackages`; the page leaves out what does not
+/// resolve to an installed package, builtins included).
+pub(crate) fn root_mock_packages(root: &Path) -> Vec<String> {
+    fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let mut entries: Vec<_> = entries.flatten().collect();
+        entries.sort_by_key(|entry| entry.file_name());
+        for entry in entries {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Ok(kind) = entry.file_type() else { continue };
+            if kind.is_dir() {
+                walk(&entry.path(), &format!("{prefix}{name}/"), out);
+            } else if kind.is_file() {
+                let stem = name.rsplit_once('.').map_or(name.as_str(), |(stem, _)| stem);
+                out.push(format!("{prefix}{stem}"));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&root.join("__mocks__"), "", &mut out);
+    out
+}
+
+/// Whether a test file's `source` uses the `jest` object (`jest.` then a name): Jest's automatic
+/// root mocks apply to such files only, as node-mocks.js decides (Vitest mocks those on
+/// `vi.mock` alone).
+pub(crate) fn uses_jest_object(source: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    source.match_indices("jest").any(|(at, _)| {
+        let before_ok = !source[..at].ends_with(word);
+        let after = source[at + 4..].trim_start();
+        before_ok
+            && after
+                .strip_prefix('.')
+                .is_some_and(|rest| rest.trim_start().starts_with(|c: char| c.is_ascii_alphabetic()))
+    })
+}
+
 /// The number of realm prefix `/@realm/<n>`.
 fn realm_number(realm: &str) -> Option<u64> {
     realm.strip_prefix(super::served::REALM_PREFIX)?.parse().ok()
@@ -230,6 +270,20 @@ mod tests {
         assert_eq!(mocks.stub_for_file("/@realm/4", &file), None);
         assert!(mocks.register("/@realm/4", 2, Some(PathBuf::from("/p/src/late.ts"))), "imported by another realm");
         assert!(mocks.register("/@realm/5", 3, Some(file)), "a newer realm has not imported it");
+    }
+
+    #[test]
+    fn root_mocks_name_packages_and_only_jest_files_use_them() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let mocks = dir.path().join("__mocks__");
+        std::fs::create_dir_all(mocks.join("@scope")).expect("dirs");
+        std::fs::write(mocks.join("lodash.js"), "").expect("write");
+        std::fs::write(mocks.join("@scope").join("pkg.ts"), "").expect("write");
+        assert_eq!(root_mock_packages(dir.path()), ["@scope/pkg", "lodash"]);
+        assert!(root_mock_packages(&dir.path().join("none")).is_empty());
+        assert!(uses_jest_object("const f = jest.fn();"));
+        assert!(uses_jest_object("jest\n  .mock('x')"));
+        assert!(!uses_jest_object("vi.fn(); const myjest = 1; // jest-dom"));
     }
 
     #[test]

@@ -232,6 +232,11 @@ impl EsmModules {
                     None => Err("a resolve request names no `spec`".to_string()),
                 }
             }
+            "/@mock/automatic" => {
+                let file =
+                    query.and_then(|q| q.split('&').find_map(|pair| pair.strip_prefix("file="))).map(percent_decode);
+                Ok(self.automatic_mocks(file.as_deref()))
+            }
             "/@mock/register" | "/@mock/prepared" | "/@mock/unregister" | "/@mock/reset" => {
                 serde_json::from_slice::<MockMessage>(body)
                     .map_err(|err| err.to_string())
@@ -260,6 +265,22 @@ impl EsmModules {
             _ => self.mocks.unregister(message.id),
         }
         serde_json::json!({})
+    }
+
+    /// Jest's automatic mocks (`GET /@mock/automatic`): the packages the root `__mocks__/` has a
+    /// file for, all of them without `file`; for test file `file` (relative to the root) those
+    /// it gets without asking, none unless it uses the `jest` object.
+    fn automatic_mocks(&self, file: Option<&str>) -> serde_json::Value {
+        let mut packages = super::mocks::root_mock_packages(&self.root);
+        if let Some(file) = file {
+            let source = self
+                .file_for(&format!("/{}", file.trim_start_matches('/')))
+                .and_then(|f| std::fs::read_to_string(f).ok());
+            if !source.is_some_and(|source| super::mocks::uses_jest_object(&source)) {
+                packages.clear();
+            }
+        }
+        serde_json::json!({ "packages": packages })
     }
 
     /// What `spec`, imported by the module at URL path `from` (realm prefix or not), is to the
