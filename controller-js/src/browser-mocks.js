@@ -15,16 +15,29 @@
 //   shares: the realm's scope gets an import map entry sending that specifier to the stub at
 //   `/@realm/<n>/@mock/<id>` instead (Chromium merges import maps added later).
 // - `vi.importActual`, automocks and `__mocks__` files import the actual module under the realm
-//   with `?proctor-actual`, which the server never answers with a stub.
-// - A file the realm already imported (a setup file did, or the test before a `vi.doMock`)
-//   cannot be mocked there any more: the page keeps its instance. The server knows what each
-//   realm requested and refuses the registration, and the mocking call throws saying so.
+//   with `?proctor-actual`, which the server never answers with a stub. A page has no `require`:
+//   `jest.requireActual` / `jest.requireMock` give what settle imported ahead for the literal
+//   specifiers the transform found (module-mocks.js), and a factory that calls one before those
+//   are in runs again once they are.
+// - Virtual mocks (a factory for a module that does not exist) are import map entries too: the
+//   bare name, or the URL a relative path names in the realm, sent to the stub.
+// - Jest's automatic root `__mocks__` packages are asked of the server (`/@mock/automatic`) and
+//   registered just before a test file that uses the `jest` object is imported (browser.js).
+// - Sub-realms: the page keeps one module instance per URL, so fresh instances need new URLs.
+//   `vi.resetModules()`, `jest.isolateModules*()`, and a mock of a file the realm already
+//   imported (a setup file did, or the test before a `vi.doMock`; the server knows what each
+//   (sub-)realm requested) give the file's owner a new generation, whose imports go to
+//   `/@realm/<n>.<k>/` (the transform routes every dynamic `import()` through `fresh`). The
+//   realm's mocks apply to its sub-realms; what was imported before keeps its instances.
 // Mocks need a realm per test file: in a bundle, or with isolation off, every mocking call
 // throws and says why.
 
-import { exportNames, installModuleMockPlatform } from "./module-mocks.js";
+import { exportNames, freshGeneration, installModuleMockPlatform } from "./module-mocks.js";
+import { installRealmImportMap } from "./realm-map.js";
 
 const ACTUAL_QUERY = "proctor-actual";
+/** A realm or sub-realm prefix at the start of a URL path; group 1 is the realm's own. */
+const REALM = /^(\/@realm\/\d+)(?:\.\d+)?(?=\/)/;
 
 /** Mocks' export names (or failures) on their way to the server. */
 const announcing = new Set();
@@ -65,15 +78,58 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
   const pathOf = (url) => {
     try {
       const parsed = new URL(url, `${origin}/`);
-      return parsed.origin === origin ? parsed.pathname.replace(/^\/@realm\/\d+(?=\/)/, "") : null;
+      return parsed.origin === origin ? parsed.pathname.replace(REALM, "") : null;
     } catch {
       return null;
     }
   };
   const isShared = (key) => key.startsWith("/@fs/") || /(^|\/)node_modules\//.test(key);
 
+  // Sub-realms: the current realm's generations after its first (vi.resetModules(),
+  // jest.isolateModules(), a mock of a module the realm already imported) each get a prefix of
+  // their own, `/@realm/<n>.<k>`, where the page imports project modules afresh.
+  let realmOfGenerations;
+  const subRealms = new Map();
+  /** The realm's import map entries for its mocked packages and virtual modules: every sub-realm needs them. */
+  const mapped = [];
+  const sameRealm = () => {
+    const prefix = realm();
+    if (prefix === realmOfGenerations) return prefix;
+    realmOfGenerations = prefix;
+    subRealms.clear();
+    mapped.length = 0;
+    return prefix;
+  };
+  /** The (sub-)realm prefix `owner`'s imports go to now, its import maps installed. */
+  const prefixOf = (owner) => {
+    const prefix = sameRealm();
+    if (prefix === undefined || owner.generation === owner.firstGeneration) return prefix;
+    let sub = subRealms.get(owner.generation);
+    if (sub === undefined) {
+      sub = `${prefix}.${subRealms.size + 1}`;
+      subRealms.set(owner.generation, sub);
+      installRealmImportMap(sub.slice("/@realm/".length));
+      for (const [specifier, target] of mapped) addPackageMap(sub, specifier, target);
+    }
+    return sub;
+  };
+
   const platform = {
     nextGeneration: () => ++generation,
+    freshSpecifier(specifier, meta, owner) {
+      const text = String(specifier);
+      const prefix = prefixOf(owner);
+      if (prefix === undefined || prefix === realm()) return text;
+      let url;
+      try {
+        url = new URL(meta.resolve(text));
+      } catch {
+        return text;
+      }
+      const inRealm = REALM.exec(url.pathname);
+      if (url.origin !== origin || inRealm === null || inRealm[1] !== realm()) return url.href;
+      return `${origin}${prefix}${url.pathname.slice(inRealm[0].length)}${url.search}${url.hash}`;
+    },
     globalGeneration: () => 0,
     resetRealm() {},
     // Jest's automatic root `__mocks__` for packages: the server reads the directory, and which
@@ -142,7 +198,15 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
       // the URL a relative path resolved to, in the realm) to the stub, as for a package.
       const virtual = record.key.startsWith("virtual:") ? record.key.slice("virtual:".length) : null;
       const isPackage = virtual !== null || known.get(record.key)?.package === true;
-      const { imported } = request("POST", "/@mock/register", { realm: prefix, id: record.id, key: isPackage ? null : record.key });
+      const register = () =>
+        request("POST", "/@mock/register", { realm: prefixOf(record.owner), id: record.id, key: isPackage ? null : record.key }).imported;
+      let imported = register();
+      if (imported) {
+        // The realm has the real module: later imports move to a fresh sub-realm, which imports
+        // the mock instead (what the file imported already keeps the real one).
+        freshGeneration(record.owner);
+        imported = register();
+      }
       if (imported) {
         // Vitest would hand the mock to later imports; a page keeps the module it has.
         throw new Error(
@@ -151,8 +215,12 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
             `imported. Mock it before anything imports it (vi.mock() at the top of the file).`,
         );
       }
-      const mapped = virtual === null ? record.specifier : virtual.startsWith(`${origin}/`) ? virtual.slice(origin.length) : virtual;
-      if (isPackage) addPackageMap(prefix, mapped, `${prefix}/@mock/${record.id}`);
+      const specifierOfMap = virtual === null ? record.specifier : virtual.startsWith(`${origin}/`) ? virtual.slice(origin.length) : virtual;
+      if (isPackage) {
+        const target = `${prefix}/@mock/${record.id}`;
+        mapped.push([specifierOfMap, target]);
+        for (const scope of [prefix, ...subRealms.values()]) addPackageMap(scope, specifierOfMap, target);
+      }
       // After the calls around it (the hoisted vi.mock()s) are registered, as settle() would.
       const announced = Promise.resolve()
         .then(prepare)

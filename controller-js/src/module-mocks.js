@@ -80,11 +80,13 @@ import { callerLocations, registry, stackLocations, withoutGeneration } from "./
  *   registered?(record: object, generation: number, prepare: () => unknown): void,
  *   unregistered?(record: object): void,
  *   requires?: boolean,
+ *   freshSpecifier?(specifier: unknown, meta: object, owner: Owner): string,
  * }} Platform
  * `registered` / `unregistered` (the browser's): told of each mock as it is made or dropped;
  * `prepare()` makes (or returns the promise of) the mock's value for `generation`.
  * `requires: false` (a page): nothing can be required, so `jest.requireActual` / `requireMock`
- * give only what settle loaded ahead, and an import's mock.
+ * give only what settle loaded ahead, and an import's mock. `freshSpecifier` (a page): what a
+ * dynamic import in module `meta` imports for `owner` (module instances follow URLs there).
  */
 
 /** @type {Platform | null} */
@@ -108,6 +110,8 @@ export class Owner {
     /** key (absolute real path, or `node:name`, or `virtual:...`) → mock record */
     this.mocks = new Map();
     this.generation = 0;
+    /** The generation it was created with: its file's realm itself (a page's sub-realms are later ones). */
+    this.firstGeneration = 0;
     /** `<generation>\0<filename>` → CommonJS module, this owner's instances (node-mocks.js) */
     this.commonJs = new Map();
   }
@@ -204,11 +208,13 @@ function ownerOf(scope, location) {
     owners.set(scope.file, owner);
     automaticChecked.add(scope.file);
     setGeneration(owner, platform.nextGeneration());
+    owner.firstGeneration = owner.generation;
     // The test file's own names, so its imports find the owner even when a setup file or a
     // helper made it (Vitest's vi.mock in a setup file mocks for the test file).
     for (const [known, fileScope] of registry.byLocation) if (fileScope === scope) locationOwners.set(known, owner);
     const from = location === undefined ? undefined : location.startsWith("/") ? platform.toUrl(location) : withoutGeneration(location);
-    for (const specifier of from === undefined ? [] : platform.automaticMocks(scope.file)) {
+    const automatic = from !== undefined && platform.hasAutomaticMocks() ? platform.automaticMocks(scope.file) : [];
+    for (const specifier of automatic) {
       let key;
       try {
         key = platform.resolveKey(specifier, from, false);
@@ -218,7 +224,8 @@ function ownerOf(scope, location) {
       // Only for installed packages, as Jest: a project file of that name is not one.
       if (platform.isProjectUrl(platform.toUrl(key))) continue;
       const record = newRecord(owner, key, specifier, undefined);
-      platform.registered?.(record, owner.generation, () => prepare(record, owner.generation, "module", true));
+      const generation = owner.generation;
+      platform.registered?.(record, generation, () => prepare(record, generation, "module", true));
     }
   }
   if (location !== undefined) {
@@ -505,7 +512,8 @@ export function mockModule(specifier, factory, options) {
   const required = requiredKey(specifier, caller);
   if (required !== null && required !== key) owner.mocks.set(required, record);
   // The browser's server must know the mock before anything imports it (browser-mocks.js).
-  platform.registered?.(record, owner.generation, () => prepare(record, owner.generation, "module", true));
+  const generation = owner.generation;
+  platform.registered?.(record, generation, () => prepare(record, generation, "module", true));
 }
 
 /** The key `specifier` names for a `require` from the caller, or null when it names none. */
@@ -755,6 +763,27 @@ export function resetModulesOfCaller() {
 }
 
 /**
+ * Gives `owner` a new generation, as `vi.resetModules()` does: a page's platform calls it when
+ * a mock comes after the realm imported the module (browser-mocks.js), so later imports reach
+ * fresh instances that see the mock.
+ */
+export function freshGeneration(owner) {
+  setGeneration(owner, platform.nextGeneration());
+  owner.commonJs.clear();
+}
+
+/**
+ * What a page's `import(specifier)` in the module `meta` is (`import.meta`) imports instead: the
+ * browser transform routes every dynamic import through here (host fresh_imports.rs), and the
+ * platform moves it to the sub-realm of the caller's test file's generation, if it has one.
+ */
+function fresh(specifier, meta) {
+  if (platform?.freshSpecifier === undefined || owners.size === 0) return String(specifier);
+  const owner = ownerOfLocation(meta?.url) ?? (owners.size === 1 ? owners.values().next().value : null);
+  return owner === null ? String(specifier) : platform.freshSpecifier(specifier, meta, owner);
+}
+
+/**
  * `jest.isolateModules(fn)` / `jest.isolateModulesAsync(fn)`: `fn` gets a generation of its own
  * (fresh project modules, the file's mocks), and the file's generation is back afterwards.
  */
@@ -826,4 +855,12 @@ export function explainModuleError(message) {
 }
 
 // What the loader hooks, errors.js and the hoisted code reach without importing this module.
-globalThis.__proctorMocks = { settle, value, moduleSource, resolveForOwner, active: mockingActive, explain: explainModuleError };
+globalThis.__proctorMocks = {
+  settle,
+  value,
+  moduleSource,
+  resolveForOwner,
+  active: mockingActive,
+  explain: explainModuleError,
+  fresh,
+};

@@ -38,7 +38,9 @@ const EXPECTED: &[(&str, &str)] = &[
     ("test/jest-automatic.test.cjs::a package with a root __mocks__ file is mocked without jest.mock", "passed"),
     ("test/typed.test.ts::a TypeScript module is mocked", "passed"),
     ("test/typed.test.ts::an export the factory lacks is a link error naming it", "passed"),
+    ("test/required.test.js::requireActual and requireMock of an ES module work without jest.mock", "passed"),
     ("test/virtual.test.cjs::a virtual mock is required like a module", "passed"),
+    ("test/virtual-hoisted.test.js::a factory mock of a module that does not exist is virtual", "passed"),
     ("test/virtual.test.js::a virtual mock is imported like a module", "passed"),
     ("test/z-real.test.js::another file's mocks are not seen here", "passed"),
 ];

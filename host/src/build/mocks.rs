@@ -49,9 +49,10 @@ struct Table {
     /// The newest realm that registered a mock.
     realm: Option<String>,
     stubs: HashMap<u64, Stub>,
-    /// The newest realm that requested project files (its number), and those files: a mock
-    /// of one of them comes too late, since the page keeps the module it has.
-    imported: Option<(u64, HashSet<PathBuf>)>,
+    /// The newest realm that requested project files (its number), and those files with the
+    /// (sub-)realm prefix that requested each: a mock of one of them comes too late there,
+    /// since the page keeps the module it has (a new sub-realm imports it afresh).
+    imported: Option<(u64, HashSet<(String, PathBuf)>)>,
 }
 
 /// The mocks of the page's current realm.
@@ -62,18 +63,22 @@ pub struct BrowserMocks {
 }
 
 impl BrowserMocks {
-    /// Registers mock `id` of `realm` (`/@realm/3`) for `file` (None: a package). A newer realm
-    /// than the table's drops the older realm's mocks; a later mock of the same file in the same
-    /// realm (a `doMock` after a `mock`) replaces the earlier one. False, and nothing
-    /// registered, when the realm already imported `file`: the page would keep that instance.
+    /// Registers mock `id` of `realm` (`/@realm/3`, or the sub-realm `/@realm/3.1` its imports
+    /// go to now) for `file` (None: a package). The mock applies to the realm and all its
+    /// sub-realms. A newer realm than the table's drops the older realm's mocks; a later mock of
+    /// the same file in the same realm (a `doMock` after a `mock`) replaces the earlier one.
+    /// False, and nothing registered, when that (sub-)realm already imported `file`: the page
+    /// would keep that instance.
     pub fn register(&self, realm: &str, id: u64, file: Option<PathBuf>) -> bool {
         let Ok(mut table) = self.table.lock() else { return false };
-        let imported = |(number, files): &(u64, HashSet<PathBuf>)| {
-            Some(*number) == realm_number(realm) && file.as_ref().is_some_and(|file| files.contains(file))
+        let imported = |(number, files): &(u64, HashSet<(String, PathBuf)>)| {
+            Some(*number) == realm_number(realm)
+                && file.as_ref().is_some_and(|file| files.contains(&(realm.to_string(), file.clone())))
         };
         if table.imported.as_ref().is_some_and(imported) {
             return false;
         }
+        let realm = base_realm(realm);
         if table.realm.as_deref() != Some(realm) {
             table.stubs.clear();
             table.realm = Some(realm.to_string());
@@ -86,16 +91,18 @@ impl BrowserMocks {
         true
     }
 
-    /// Notes that `realm` requested `file` itself (not a stub, not the actual code for a mock).
+    /// Notes that `realm` (or sub-realm) requested `file` itself (not a stub, not the actual
+    /// code for a mock).
     pub fn note_imported(&self, realm: &str, file: &Path) {
         let (Some(number), Ok(mut table)) = (realm_number(realm), self.table.lock()) else { return };
+        let entry = (realm.to_string(), file.to_path_buf());
         match &mut table.imported {
             Some((newest, files)) if *newest == number => {
-                files.insert(file.to_path_buf());
+                files.insert(entry);
             }
             // A late request of an older realm (a timer that file left) changes nothing.
             Some((newest, _)) if *newest > number => {}
-            _ => table.imported = Some((number, HashSet::from([file.to_path_buf()]))),
+            _ => table.imported = Some((number, HashSet::from([entry]))),
         }
     }
 
@@ -127,13 +134,16 @@ impl BrowserMocks {
         self.changed.notify_all();
     }
 
-    /// The stub module for `file` requested under `realm`, if that realm mocks it.
+    /// The stub module for `file` requested under `realm` (or one of its sub-realms), if that
+    /// realm mocks it.
     pub fn stub_for_file(&self, realm: &str, file: &Path) -> Option<String> {
+        let realm = base_realm(realm);
         self.stub_where(|id, stub| (stub.realm == realm && stub.file.as_deref() == Some(file)).then_some(id))
     }
 
     /// The stub module at `/@realm/<n>/@mock/<id>` (a mocked package), if that realm has it.
     pub fn stub_by_id(&self, realm: &str, id: u64) -> Option<String> {
+        let realm = base_realm(realm);
         self.stub_where(|key, stub| (key == id && stub.realm == realm).then_some(id))
     }
 
@@ -193,9 +203,17 @@ pub(crate) fn uses_jest_object(source: &str) -> bool {
     })
 }
 
-/// The number of realm prefix `/@realm/<n>`.
+/// The number of realm prefix `/@realm/<n>` (or of its sub-realm `/@realm/<n>.<k>`).
 fn realm_number(realm: &str) -> Option<u64> {
-    realm.strip_prefix(super::served::REALM_PREFIX)?.parse().ok()
+    base_realm(realm).strip_prefix(super::served::REALM_PREFIX)?.parse().ok()
+}
+
+/// The realm a sub-realm prefix belongs to: `/@realm/3` for `/@realm/3.1` (and for itself).
+fn base_realm(realm: &str) -> &str {
+    match realm.rsplit_once('.') {
+        Some((base, sub)) if !sub.is_empty() && sub.bytes().all(|b| b.is_ascii_digit()) => base,
+        _ => realm,
+    }
 }
 
 /// The ES module that stands for mock `id`: its value's own keys as named exports, its
@@ -284,6 +302,21 @@ mod tests {
         assert!(uses_jest_object("const f = jest.fn();"));
         assert!(uses_jest_object("jest\n  .mock('x')"));
         assert!(!uses_jest_object("vi.fn(); const myjest = 1; // jest-dom"));
+    }
+
+    #[test]
+    fn a_sub_realm_sees_its_realms_mocks_and_may_mock_what_the_realm_imported() {
+        let mocks = BrowserMocks::default();
+        let file = PathBuf::from("/p/src/dep.ts");
+        mocks.note_imported("/@realm/4", &file);
+        assert!(!mocks.register("/@realm/4", 1, Some(file.clone())));
+        assert!(mocks.register("/@realm/4.1", 2, Some(file.clone())), "the sub-realm has not imported it");
+        mocks.prepared(2, Some((1, vec![])));
+        assert!(mocks.stub_for_file("/@realm/4", &file).is_some());
+        assert!(mocks.stub_for_file("/@realm/4.2", &file).is_some());
+        assert_eq!(mocks.stub_for_file("/@realm/5.1", &file), None);
+        mocks.note_imported("/@realm/4.3", &PathBuf::from("/p/src/other.ts"));
+        assert!(!mocks.register("/@realm/4.3", 3, Some(PathBuf::from("/p/src/other.ts"))));
     }
 
     #[test]

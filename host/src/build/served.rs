@@ -29,10 +29,16 @@ const FS_PREFIX: &str = "/@fs/";
 pub const REALM_PREFIX: &str = "/@realm/";
 
 /// Splits a realm prefix off `url_path`: `/@realm/3/src/x.js` is (`Some("/@realm/3")`,
-/// `/src/x.js`); a path without one (or with a malformed one) is (`None`, itself).
+/// `/src/x.js`), and a sub-realm's (`/@realm/3.2/`, fresh instances after `vi.resetModules()`
+/// in realm 3) likewise; a path without one (or with a malformed one) is (`None`, itself).
 pub fn split_realm(url_path: &str) -> (Option<&str>, &str) {
     let Some(rest) = url_path.strip_prefix(REALM_PREFIX) else { return (None, url_path) };
-    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let number = |text: &str| text.bytes().take_while(u8::is_ascii_digit).count();
+    let mut digits = number(rest);
+    if digits > 0 && rest[digits..].starts_with('.') {
+        let sub = number(&rest[digits + 1..]);
+        digits = if sub == 0 { 0 } else { digits + 1 + sub };
+    }
     if digits == 0 || !rest[digits..].starts_with('/') {
         return (None, url_path);
     }
@@ -729,7 +735,7 @@ mod tests {
         assert!(
             served.contains(
                 "vi.mock('./a.js');\nawait globalThis.__proctorMocks?.settle?.();\n\
-                 const __vi_import_0__ = await import('./a.js');\n"
+                 const __vi_import_0__ = await import((globalThis.__proctorMocks?.fresh ?? String)('./a.js', import.meta));\n"
             ),
             "{served}"
         );
@@ -869,6 +875,8 @@ mod tests {
         assert_eq!(split_realm("/@realm/x/src/x.js"), (None, "/@realm/x/src/x.js"));
         assert_eq!(split_realm("/@realm/3"), (None, "/@realm/3"));
         assert_eq!(split_realm("/@realm//src/x.js"), (None, "/@realm//src/x.js"));
+        assert_eq!(split_realm("/@realm/3.12/src/x.js"), (Some("/@realm/3.12"), "/src/x.js"));
+        assert_eq!(split_realm("/@realm/3./src/x.js"), (None, "/@realm/3./src/x.js"));
     }
 
     #[test]
