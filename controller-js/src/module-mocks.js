@@ -581,90 +581,82 @@ export async function importActualModule(specifier) {
  */
 const preloadedActuals = new Map();
 const preloadedMocks = new Map();
-/** The preloads under way (settle's), or null: a synchronous call made meanwhile waits for them. */
-let preloading = null;
+/**
+ * The preloads under way (`<kind>\0<generation>\0<key>` → promise): a synchronous call made
+ * meanwhile waits for its own module's. Each loads on its own, so an actual module that imports
+ * another file's mock never waits for that mock's factory to be given its actual module.
+ */
+const preloadsInFlight = new Map();
 
 async function preloadRequired(actuals, mocks, caller) {
-  const done = Promise.all([preloadActuals(actuals, caller), preloadMocks(mocks, caller)]).then(() => {});
-  preloading = done;
-  try {
-    await done;
-  } finally {
-    if (preloading === done) preloading = null;
-  }
+  const loads = [
+    ...actuals.map((specifier) => preload("actual", specifier, caller)),
+    ...mocks.map((specifier) => preload("mock", specifier, caller)),
+  ];
+  await Promise.all(loads);
 }
 
-/** The caller's owner (created if need be; null outside any test file) and `specifier`'s key. */
-function preloadTarget(specifier, caller, virtual) {
+/**
+ * Loads ahead what `jest.requireActual(specifier)` ("actual") or `jest.requireMock(specifier)`
+ * ("mock") will give the caller, where `require` could not (an ES module, or any module in a
+ * page); a registered mock is settled anyway, and a failure is left for the call to meet.
+ */
+function preload(kind, specifier, caller) {
   let owner = null;
   try {
     owner = ownerForCall(caller);
   } catch {
     owner = null;
   }
+  let key;
+  let url;
+  const generation = owner?.generation ?? platform.globalGeneration();
   try {
-    return { owner, key: keyFor(specifier, caller, virtual), generation: owner?.generation ?? platform.globalGeneration() };
+    key = keyFor(specifier, caller, kind === "mock");
+    if (key.startsWith("virtual:") || (kind === "mock" && owner?.mocks.has(key))) return undefined;
+    url = platform.actualUrl(key, generation);
   } catch {
-    return null;
+    return undefined;
   }
+  if (!platform.isEsModuleUrl?.(url)) return undefined;
+  const slot = `${generation}\0${key}`;
+  const made =
+    kind === "actual"
+      ? platform.importUrl(url)
+      : prepare({ id: undefined, owner, key, specifier, factory: undefined, values: new Map(), pending: new Map() }, generation, "module", true);
+  const store = kind === "actual" ? preloadedActuals : preloadedMocks;
+  const loading = Promise.resolve(made)
+    .then((value) => {
+      store.set(slot, value);
+    })
+    .catch(() => {})
+    .finally(() => preloadsInFlight.delete(`${kind}\0${slot}`));
+  preloadsInFlight.set(`${kind}\0${slot}`, loading);
+  return loading;
 }
 
-async function preloadActuals(specifiers, caller) {
-  for (const specifier of specifiers) {
-    const target = preloadTarget(specifier, caller, false);
-    if (target === null) continue;
-    const url = platform.actualUrl(target.key, target.generation);
-    // CommonJS is required as usual; only what `require` cannot load is imported ahead.
-    if (!platform.isEsModuleUrl?.(url)) continue;
-    try {
-      preloadedActuals.set(`${target.generation}\0${target.key}`, await platform.importUrl(url));
-    } catch {
-      // requireActual then fails as it would have, with its own error.
-    }
-  }
-}
-
-async function preloadMocks(specifiers, caller) {
-  for (const specifier of specifiers) {
-    const target = preloadTarget(specifier, caller, true);
-    if (target === null || target.key.startsWith("virtual:")) continue;
-    const { owner, key, generation } = target;
-    // Only where `require` cannot make it (see preloadActuals); a registered mock is settled anyway.
-    if (owner?.mocks.has(key) || !platform.isEsModuleUrl?.(platform.actualUrl(key, generation))) continue;
-    const record = { id: undefined, owner, key, specifier, factory: undefined, values: new Map(), pending: new Map() };
-    try {
-      preloadedMocks.set(`${generation}\0${key}`, await prepare(record, generation, "module", true));
-    } catch {
-      // requireMock then fails as it would have, with its own error.
-    }
-  }
-}
-
-/**
- * What a synchronous `jest.requireActual` / `jest.requireMock` throws when it has to wait: a
- * browser factory runs as soon as its `jest.mock` is made, before settle's preloads are in, and
- * browser-mocks.js runs it again once they are (`waitFor`).
- */
-function notLoadedYet(what, specifier) {
-  const error = new Error(`proctor: ${what}(${JSON.stringify(specifier)}) is still loading`);
-  error.waitFor = preloading;
-  return error;
-}
-
-/** The entry of `preloaded` for `key` in `generation`, or (a page: any generation's) undefined. */
-function preloadedFor(preloaded, generation, key) {
-  const found = preloaded.get(`${generation}\0${key}`);
+/** The entry of `entries` for `slot` (`<generation>\0<key>`), or in a page any generation's for the key. */
+function entryFor(entries, slot) {
+  const found = entries.get(slot);
   if (found !== undefined || platform.requires !== false) return found;
-  for (const [slot, value] of preloaded) if (slot.endsWith(`\0${key}`)) return value;
+  const key = slot.slice(slot.indexOf("\0"));
+  for (const [known, value] of entries) if (known.endsWith(key)) return value;
   return undefined;
 }
 
 /**
  * Why a synchronous `jest.requireActual` / `jest.requireMock` has nothing to give in a page,
- * which has no `require`: only the literal specifiers the transform saw were loaded ahead.
+ * which has no `require`: only the literal specifiers the transform saw were loaded ahead. While
+ * its module is still loading (a browser factory runs as soon as its `jest.mock` is made), the
+ * error carries `waitFor`, and browser-mocks.js runs the factory again once it is in.
  */
-function cannotRequire(what, specifier) {
-  if (preloading !== null) return notLoadedYet(what, specifier);
+function cannotRequire(what, specifier, slot) {
+  const waiting = entryFor(preloadsInFlight, `${what === "jest.requireActual" ? "actual" : "mock"}\0${slot}`);
+  if (waiting !== undefined) {
+    const error = new Error(`proctor: ${what}(${JSON.stringify(specifier)}) is still loading`);
+    error.waitFor = waiting;
+    return error;
+  }
   return new Error(
     `proctor: ${what}(${JSON.stringify(specifier)}) has nothing to give here: a browser page has no require, so ` +
       `proctor loads ahead the modules that the test file's ${what}() calls name with a string literal. Write the ` +
@@ -675,9 +667,10 @@ function cannotRequire(what, specifier) {
 /** `jest.requireActual(path)`: the module itself, required (or imported ahead: see above). */
 export function requireActualModule(specifier) {
   const { owner, key } = callerKey(specifier, "jest.requireActual()");
-  const preloaded = preloadedFor(preloadedActuals, owner?.generation ?? platform.globalGeneration(), key);
+  const slot = `${owner?.generation ?? platform.globalGeneration()}\0${key}`;
+  const preloaded = entryFor(preloadedActuals, slot);
   if (preloaded !== undefined) return preloaded;
-  if (platform.requires === false) throw cannotRequire("jest.requireActual", specifier);
+  if (platform.requires === false) throw cannotRequire("jest.requireActual", specifier, slot);
   return platform.requireKey(key, owner, key);
 }
 
@@ -698,9 +691,10 @@ export function requireMockModule(specifier) {
     // A page imports every mock: what an import of the mocked module gets.
     if (registered?.values.has(`module@${generation}`)) return registered.values.get(`module@${generation}`);
     if (registered?.factory !== undefined) return prepare(registered, generation, "module", false);
-    const preloaded = preloadedFor(preloadedMocks, generation, key);
+    const slot = `${generation}\0${key}`;
+    const preloaded = entryFor(preloadedMocks, slot);
     if (preloaded !== undefined) return preloaded;
-    throw cannotRequire("jest.requireMock", specifier);
+    throw cannotRequire("jest.requireMock", specifier, slot);
   }
   const record = registered ?? { id: undefined, owner, key, specifier, factory: undefined, values: new Map(), pending: new Map() };
   return prepare(record, generation, "require", false);

@@ -7,10 +7,14 @@
 //! imports the package), a module mocked by its alias and a package by a factory, a
 //! `{ spy: true }` automock, a factory that throws failing its file's load, `vi.doMock`
 //! applies to a later `import()` and `vi.doUnmock` takes it back, `vi.doMock` of a module the
-//! file already imported says it comes too late, a factory that lacks a name
-//! is a load error saying so, and the file run after them all sees only real modules. A setup
-//! file's mock applies to each test file it runs before. Without isolation, or in a bundle,
-//! mocking fails with the reason.
+//! file already imported applies to later imports (a fresh sub-realm), a factory that lacks a
+//! name is a load error saying so, `jest.requireActual` / `jest.requireMock` answer from the
+//! modules loaded ahead (in a partial-mock factory too), a Jest file gets the root `__mocks__`
+//! package without asking, virtual mocks by name and by relative path, `vi.resetModules()` and
+//! `jest.isolateModules(Async)` give later imports fresh instances, and the file run after them
+//! all sees only real modules. A setup file's mock applies to each test file it runs before, and
+//! a test file may mock what its setup file imported. Without isolation, or in a bundle, mocking
+//! fails with the reason.
 
 use proctor_e2e::{browser_lock, model, Output, Project};
 
@@ -34,10 +38,12 @@ const MOCKED: &[(&str, &str)] = &[
     ("test/jest-actual.test.js::requireActual gives the real module and requireMock the registered mock", "passed"),
     ("test/jest-actual.test.js::requireMock of a module nobody mocked gives its automock", "passed"),
     ("test/jest-actual.test.js::a specifier that is not a literal says what to write", "passed"),
+    ("test/jest-chain.test.js::a partial mock's actual module sees another partial mock", "passed"),
     ("test/jest-auto.test.js::the root __mocks__ file of a package stands in without jest.mock", "passed"),
     ("test/virtual.test.js::a virtual package and a virtual relative module are their factories' objects", "passed"),
     ("test/reset.test.js::resetModules gives later dynamic imports fresh instances and keeps the file's own", "passed"),
     ("test/reset.test.js::isolateModulesAsync imports afresh inside, and the file's modules come back after", "passed"),
+    ("test/reset.test.js::isolateModules isolates the imports its function starts", "passed"),
     ("test/z-real.test.js::another file's mocks are not seen here", "passed"),
 ];
 
