@@ -202,7 +202,10 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
                     if let Program::Module(module) = &mut program {
                         let esm = format == ModuleFormat::Module;
                         let babel_rules = !language.is_typescript();
-                        hoist(module, esm && options.await_imports, babel_rules, top_level_mark, unresolved_mark)?;
+                        let in_mocks = path.components().any(|part| part.as_os_str() == "__mocks__");
+                        let settle_alone = options.target == Target::Browser || !in_mocks;
+                        let awaits = esm && options.await_imports;
+                        hoist(module, awaits, babel_rules, settle_alone, top_level_mark, unresolved_mark)?;
                         if esm && !options.await_imports {
                             hoist_to_top(module);
                         }

@@ -185,10 +185,16 @@ pub(crate) fn has_hoisted(program: &Program) -> bool {
 /// files go through ts-jest or @swc/jest in Jest projects, which hoist without that rule (a
 /// factory returning `() => String(i++)` over a top-level `let i` runs there), so theirs are
 /// left as written: a variable read too early fails when the factory runs, naming it.
+///
+/// `settle_alone`: a module without hoisted calls still awaits settle for its literal
+/// `jest.requireActual` / `requireMock` paths ([`settle_required`]). The top-level await that
+/// takes would stop node from `require`-ing the module, so node leaves out the files that are
+/// required (`__mocks__` files); a page requires nothing.
 pub(crate) fn hoist(
     module: &mut Module,
     esm: bool,
     babel_rules: bool,
+    settle_alone: bool,
     top_level_mark: Mark,
     unresolved_mark: Mark,
 ) -> Result<(), HoistError> {
@@ -210,7 +216,7 @@ pub(crate) fn hoist(
     lift_nested_vi_calls(module)?;
     module.visit_mut_with(&mut BlockHoister);
     if esm {
-        hoist_imports(module, SyntaxContext::empty().apply_mark(unresolved_mark));
+        hoist_imports(module, SyntaxContext::empty().apply_mark(unresolved_mark), settle_alone);
     }
     Ok(())
 }
@@ -619,9 +625,11 @@ impl Imported {
 
 /// The ES module rewrite: API imports, hoisted calls, the settle call, the imports as awaited
 /// `import()`s, then everything else. Nothing happens without a hoisted call at the top level.
-fn hoist_imports(module: &mut Module, unresolved: SyntaxContext) {
+fn hoist_imports(module: &mut Module, unresolved: SyntaxContext, settle_alone: bool) {
     if !module.body.iter().any(item_is_hoisted) {
-        settle_required(module, unresolved);
+        if settle_alone {
+            settle_required(module, unresolved);
+        }
         return;
     }
     let holder_ctxt = SyntaxContext::empty().apply_mark(Mark::new());

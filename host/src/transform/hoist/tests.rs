@@ -471,6 +471,12 @@ fn a_file_with_only_require_actual_settles_after_its_imports_which_stay_static()
             console.log(a, real);
         "#}
     );
+    // A node `__mocks__` file may be required: no top-level await there; a page requires nothing.
+    let mocks = Path::new("/project/__mocks__/b.js");
+    let for_node = transform(mocks, source, &TransformOptions::default()).unwrap().code;
+    assert!(!for_node.contains("settle"), "{for_node}");
+    let browser = TransformOptions { target: crate::transform::Target::Browser, ..TransformOptions::default() };
+    assert!(transform(mocks, source, &browser).unwrap().code.contains("settle"));
     let unchanged = "import { a } from \"./a\";\njest.requireActual(name);\n";
     assert!(!needs_hoisting(Path::new("/project/a.test.js"), unchanged));
 }
