@@ -215,11 +215,12 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
             `imported. Mock it before anything imports it (vi.mock() at the top of the file).`,
         );
       }
-      const specifierOfMap = virtual === null ? record.specifier : virtual.startsWith(`${origin}/`) ? virtual.slice(origin.length) : virtual;
       if (isPackage) {
-        const target = `${prefix}/@mock/${record.id}`;
-        mapped.push([specifierOfMap, target]);
-        for (const scope of [prefix, ...subRealms.values()]) addPackageMap(scope, specifierOfMap, target);
+        // A relative virtual path is the same path in every sub-realm: `/@realm/3.1/test/x.js`.
+        const path = virtual?.startsWith(`${origin}/`) ? pathOf(virtual) : null;
+        const entry = [path === null ? (virtual ?? record.specifier) : (scope) => `${scope}${path}`, `${prefix}/@mock/${record.id}`];
+        mapped.push(entry);
+        for (const scope of [prefix, ...subRealms.values()]) addPackageMap(scope, ...entry);
       }
       // After the calls around it (the hoisted vi.mock()s) are registered, as settle() would.
       const announced = Promise.resolve()
@@ -290,11 +291,15 @@ async function post(path, body) {
   if (!response.ok) throw new Error(`the server answered ${response.status} to ${path}`);
 }
 
-/** Sends `specifier` to `target` for modules under the realm `prefix` (an import map scope). */
+/**
+ * Sends `specifier` to `target` for modules under the realm `prefix` (an import map scope);
+ * `specifier` may be a function of the prefix (a URL path inside the realm).
+ */
 function addPackageMap(prefix, specifier, target, document = globalThis.document) {
+  const key = typeof specifier === "function" ? specifier(prefix) : specifier;
   const script = document.createElement("script");
   script.type = "importmap";
   script.setAttribute("data-proctor-mock", prefix);
-  script.textContent = JSON.stringify({ imports: {}, scopes: { [`${prefix}/`]: { [specifier]: target } } });
+  script.textContent = JSON.stringify({ imports: {}, scopes: { [`${prefix}/`]: { [key]: target } } });
   document.head.appendChild(script);
 }

@@ -94,6 +94,16 @@ test("browser mocks: a package is sent to its stub by the realm's import map", a
   await tick();
 });
 
+test("browser mocks: a factory mock of a module that does not exist is a virtual one, sent by the import map", async () => {
+  setUp();
+  mocker.mock("not-installed", () => ({ v: 1 }));
+  const register = sent.find((request) => request.path === "/@mock/register");
+  assert.equal(register.body.key, null);
+  assert.deepEqual(maps, [{ imports: {}, scopes: { "/@realm/2/": { "not-installed": `/@realm/2/@mock/${register.body.id}` } } }]);
+  assert.throws(() => mocker.mock("not-installed-either"), /no not-installed-either/);
+  await tick();
+});
+
 test("browser mocks: the actual module is the realm's with ?proctor-actual, a package's is shared", () => {
   assert.equal(platform.actualUrl("/src/dep.js", 1), "http://page/@realm/2/src/dep.js?proctor-actual");
   assert.equal(platform.actualUrl("/node_modules/pkg/index.js", 1), "http://page/node_modules/pkg/index.js");
