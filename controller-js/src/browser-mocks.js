@@ -98,6 +98,8 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
     realmOfGenerations = prefix;
     subRealms.clear();
     mapped.length = 0;
+    // A test file may have taken up the `jest` object since (watch, serve): ask again.
+    automatic.clear();
     return prefix;
   };
   /** The (sub-)realm prefix `owner`'s imports go to now, its import maps installed. */
@@ -140,6 +142,7 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
       return rootMocks.length > 0;
     },
     automaticMocks(file) {
+      sameRealm();
       if (!automatic.has(file)) automatic.set(file, automaticPackages(`?file=${encodeURIComponent(file)}`));
       return automatic.get(file);
     },
