@@ -9,6 +9,11 @@
 //! `/@realm/<n>/@mock/<id>` through the realm's import map. A stub requested before its names
 //! arrive (a `vi.doMock` followed at once by `import()`) waits for them, for a while.
 //!
+//! A realm's mocks also answer its sub-realms (`/@realm/3.1/`, where the page imports afresh
+//! after `vi.resetModules()` or a mock of a module the realm already imported), and what each
+//! (sub-)realm requested is known apart. `GET /@mock/automatic` names the packages of the root
+//! `__mocks__/` that a test file using the `jest` object gets without asking.
+//!
 //! Mocks live as long as their realm: the first registration from a newer realm drops every
 //! older realm's mocks, since a realm's number is never used again by the page; a page that
 //! starts (`POST /@mock/reset`, also after a crash, when numbers start again) drops them all.
