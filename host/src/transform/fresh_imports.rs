@@ -82,3 +82,36 @@ impl Router {
         Expr::Paren(ParenExpr { span: DUMMY_SP, expr: Box::new(either) })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::might_import_fresh;
+    use crate::transform::{transform, Target, TransformOptions};
+    use std::path::Path;
+
+    fn code(options: &TransformOptions) -> String {
+        let source = "export const load = () => import(`./x.js`, { with: { type: \"json\" } });\n";
+        transform(Path::new("/p/a.ts"), source, options).expect("transforms").code
+    }
+
+    #[test]
+    fn a_page_s_dynamic_imports_go_through_fresh_and_node_s_and_bundles_do_not() {
+        let browser = TransformOptions { target: Target::Browser, ..TransformOptions::default() };
+        let routed = code(&browser);
+        assert!(
+            routed.contains("import((globalThis.__proctorMocks?.fresh ?? String)(`./x.js`, import.meta), {"),
+            "{routed}"
+        );
+        assert!(!code(&TransformOptions::default()).contains("fresh"));
+        let bundled = TransformOptions { await_imports: false, ..browser };
+        assert!(!code(&bundled).contains("fresh"));
+    }
+
+    #[test]
+    fn a_plain_script_is_routed_only_when_it_may_ask_for_fresh_modules() {
+        assert!(might_import_fresh("vi.resetModules(); await import('./a.js');"));
+        assert!(might_import_fresh("jest.isolateModulesAsync(() => import('./a.js'))"));
+        assert!(!might_import_fresh("await import('./a.js');"));
+        assert!(!might_import_fresh("vi.resetModules();"));
+    }
+}
