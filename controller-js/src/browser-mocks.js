@@ -15,16 +15,29 @@
 //   shares: the realm's scope gets an import map entry sending that specifier to the stub at
 //   `/@realm/<n>/@mock/<id>` instead (Chromium merges import maps added later).
 // - `vi.importActual`, automocks and `__mocks__` files import the actual module under the realm
-//   with `?proctor-actual`, which the server never answers with a stub.
-// - A file the realm already imported (a setup file did, or the test before a `vi.doMock`)
-//   cannot be mocked there any more: the page keeps its instance. The server knows what each
-//   realm requested and refuses the registration, and the mocking call throws saying so.
+//   with `?proctor-actual`, which the server never answers with a stub. A page has no `require`:
+//   `jest.requireActual` / `jest.requireMock` give what settle imported ahead for the literal
+//   specifiers the transform found (module-mocks.js), and a factory that calls one before those
+//   are in runs again once they are.
+// - Virtual mocks (a factory for a module that does not exist) are import map entries too: the
+//   bare name, or the URL a relative path names in the realm, sent to the stub.
+// - Jest's automatic root `__mocks__` packages are asked of the server (`/@mock/automatic`) and
+//   registered just before a test file that uses the `jest` object is imported (browser.js).
+// - Sub-realms: the page keeps one module instance per URL, so fresh instances need new URLs.
+//   `vi.resetModules()`, `jest.isolateModules*()`, and a mock of a file the realm already
+//   imported (a setup file did, or the test before a `vi.doMock`; the server knows what each
+//   (sub-)realm requested) give the file's owner a new generation, whose imports go to
+//   `/@realm/<n>.<k>/` (the transform routes every dynamic `import()` through `fresh`). The
+//   realm's mocks apply to its sub-realms; what was imported before keeps its instances.
 // Mocks need a realm per test file: in a bundle, or with isolation off, every mocking call
 // throws and says why.
 
-import { exportNames, installModuleMockPlatform } from "./module-mocks.js";
+import { exportNames, freshGeneration, installModuleMockPlatform } from "./module-mocks.js";
+import { installRealmImportMap } from "./realm-map.js";
 
 const ACTUAL_QUERY = "proctor-actual";
+/** A realm or sub-realm prefix at the start of a URL path; group 1 is the realm's own. */
+const REALM = /^(\/@realm\/\d+)(?:\.\d+)?(?=\/)/;
 
 /** Mocks' export names (or failures) on their way to the server. */
 const announcing = new Set();
@@ -50,24 +63,89 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
   /** mock id → the error making its value threw (the stub rethrows it) */
   const failures = new Map();
   let generation = 0;
+  /** The root `__mocks__/` packages (asked once), and those each test file gets without asking. */
+  let rootMocks;
+  const automatic = new Map();
+  const automaticPackages = (query) => {
+    try {
+      const { packages } = request("GET", `/@mock/automatic${query}`);
+      return Array.isArray(packages) ? packages : [];
+    } catch {
+      return [];
+    }
+  };
 
   const pathOf = (url) => {
     try {
       const parsed = new URL(url, `${origin}/`);
-      return parsed.origin === origin ? parsed.pathname.replace(/^\/@realm\/\d+(?=\/)/, "") : null;
+      return parsed.origin === origin ? parsed.pathname.replace(REALM, "") : null;
     } catch {
       return null;
     }
   };
   const isShared = (key) => key.startsWith("/@fs/") || /(^|\/)node_modules\//.test(key);
 
+  // Sub-realms: the current realm's generations after its first (vi.resetModules(),
+  // jest.isolateModules(), a mock of a module the realm already imported) each get a prefix of
+  // their own, `/@realm/<n>.<k>`, where the page imports project modules afresh.
+  let realmOfGenerations;
+  const subRealms = new Map();
+  /** The realm's import map entries for its mocked packages and virtual modules: every sub-realm needs them. */
+  const mapped = [];
+  const sameRealm = () => {
+    const prefix = realm();
+    if (prefix === realmOfGenerations) return prefix;
+    realmOfGenerations = prefix;
+    subRealms.clear();
+    mapped.length = 0;
+    // A test file may have taken up the `jest` object since (watch, serve): ask again.
+    automatic.clear();
+    return prefix;
+  };
+  /** The (sub-)realm prefix `owner`'s imports go to now, its import maps installed. */
+  const prefixOf = (owner) => {
+    const prefix = sameRealm();
+    if (prefix === undefined || owner.generation === owner.firstGeneration) return prefix;
+    let sub = subRealms.get(owner.generation);
+    if (sub === undefined) {
+      sub = `${prefix}.${subRealms.size + 1}`;
+      subRealms.set(owner.generation, sub);
+      installRealmImportMap(sub.slice("/@realm/".length));
+      for (const [specifier, target] of mapped) addPackageMap(sub, specifier, target);
+    }
+    return sub;
+  };
+
   const platform = {
     nextGeneration: () => ++generation,
+    freshSpecifier(specifier, meta, owner) {
+      const text = String(specifier);
+      const prefix = prefixOf(owner);
+      if (prefix === undefined || prefix === realm()) return text;
+      let url;
+      try {
+        url = new URL(meta.resolve(text));
+      } catch {
+        return text;
+      }
+      const inRealm = REALM.exec(url.pathname);
+      if (url.origin !== origin || inRealm === null || inRealm[1] !== realm()) return url.href;
+      return `${origin}${prefix}${url.pathname.slice(inRealm[0].length)}${url.search}${url.hash}`;
+    },
     globalGeneration: () => 0,
     resetRealm() {},
-    // Jest's automatic root `__mocks__` for packages needs the file system: node only.
-    hasAutomaticMocks: () => false,
-    automaticMocks: () => [],
+    // Jest's automatic root `__mocks__` for packages: the server reads the directory, and which
+    // test files use the `jest` object. Only where mocks can be served (a realm per file).
+    hasAutomaticMocks() {
+      if (bundled || realm() === undefined) return false;
+      rootMocks ??= automaticPackages("");
+      return rootMocks.length > 0;
+    },
+    automaticMocks(file) {
+      sameRealm();
+      if (!automatic.has(file)) automatic.set(file, automaticPackages(`?file=${encodeURIComponent(file)}`));
+      return automatic.get(file);
+    },
     checkHooks() {
       if (bundled) throw bundleError();
       if (realm() === undefined) {
@@ -106,6 +184,9 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
       return `${origin}${prefix}${key}${key.includes("?") ? "&" : "?"}${ACTUAL_QUERY}`;
     },
     importUrl: (url) => import(url),
+    // Nothing is required in a page: settle imports ahead what jest.requireActual() names.
+    requires: false,
+    isEsModuleUrl: () => true,
     requireKey(key) {
       throw new Error(`proctor: require(${JSON.stringify(key)}) is not available in the browser; use vi.importActual() / vi.importMock()`);
     },
@@ -115,12 +196,20 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
     },
     toUrl: (location) => location,
     registered(record, valueGeneration, prepare) {
-      if (record.key.startsWith("virtual:")) {
-        throw new Error(`proctor: virtual mocks (${JSON.stringify(record.specifier)}) are not supported in the browser`);
-      }
       const prefix = realm();
-      const isPackage = known.get(record.key)?.package === true;
-      const { imported } = request("POST", "/@mock/register", { realm: prefix, id: record.id, key: isPackage ? null : record.key });
+      // A virtual mock names no file: the realm's import map sends its specifier (a bare name, or
+      // the URL a relative path resolved to, in the realm) to the stub, as for a package.
+      const virtual = record.key.startsWith("virtual:") ? record.key.slice("virtual:".length) : null;
+      const isPackage = virtual !== null || known.get(record.key)?.package === true;
+      const register = () =>
+        request("POST", "/@mock/register", { realm: prefixOf(record.owner), id: record.id, key: isPackage ? null : record.key }).imported;
+      let imported = register();
+      if (imported) {
+        // The realm has the real module: later imports move to a fresh sub-realm, which imports
+        // the mock instead (what the file imported already keeps the real one).
+        freshGeneration(record.owner);
+        imported = register();
+      }
       if (imported) {
         // Vitest would hand the mock to later imports; a page keeps the module it has.
         throw new Error(
@@ -129,10 +218,19 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
             `imported. Mock it before anything imports it (vi.mock() at the top of the file).`,
         );
       }
-      if (isPackage) addPackageMap(prefix, record.specifier, `${prefix}/@mock/${record.id}`);
+      if (isPackage) {
+        // A relative virtual path is the same path in every sub-realm: `/@realm/3.1/test/x.js`.
+        const path = virtual?.startsWith(`${origin}/`) ? pathOf(virtual) : null;
+        const entry = [path === null ? (virtual ?? record.specifier) : (scope) => `${scope}${path}`, `${prefix}/@mock/${record.id}`];
+        mapped.push(entry);
+        for (const scope of [prefix, ...subRealms.values()]) addPackageMap(scope, ...entry);
+      }
       // After the calls around it (the hoisted vi.mock()s) are registered, as settle() would.
       const announced = Promise.resolve()
         .then(prepare)
+        // A factory calling jest.requireActual() runs before settle has imported the actual
+        // module: once it has, the factory runs again.
+        .catch((error) => (error?.waitFor instanceof Promise ? error.waitFor.then(prepare) : Promise.reject(error)))
         .then((value) => {
           const names = exportNames(record, value);
           return post("/@mock/prepared", { id: record.id, generation: valueGeneration, names });
@@ -196,11 +294,15 @@ async function post(path, body) {
   if (!response.ok) throw new Error(`the server answered ${response.status} to ${path}`);
 }
 
-/** Sends `specifier` to `target` for modules under the realm `prefix` (an import map scope). */
+/**
+ * Sends `specifier` to `target` for modules under the realm `prefix` (an import map scope);
+ * `specifier` may be a function of the prefix (a URL path inside the realm).
+ */
 function addPackageMap(prefix, specifier, target, document = globalThis.document) {
+  const key = typeof specifier === "function" ? specifier(prefix) : specifier;
   const script = document.createElement("script");
   script.type = "importmap";
   script.setAttribute("data-proctor-mock", prefix);
-  script.textContent = JSON.stringify({ imports: {}, scopes: { [`${prefix}/`]: { [specifier]: target } } });
+  script.textContent = JSON.stringify({ imports: {}, scopes: { [`${prefix}/`]: { [key]: target } } });
   document.head.appendChild(script);
 }

@@ -13,7 +13,7 @@
 import { installBrowserMocks } from "./browser-mocks.js";
 import { captureConsole } from "./console.js";
 import { createController } from "./controller.js";
-import { resetModuleMocks } from "./module-mocks.js";
+import { prepareAutomaticMocks, resetModuleMocks } from "./module-mocks.js";
 import { browserRuntimeInfo, socketUrl } from "./page.js";
 import { watchPageTaint } from "./page-taint.js";
 import { trackPendingTimers } from "./realm.js";
@@ -147,7 +147,14 @@ export function startBrowser({ url, files, setupFiles = [], sequential = false, 
   // A stylesheet in the page (the bundle's CSS, a custom page's <link>) applies before any test
   // file loads: a test that reads a computed style must not race its download.
   const styled = stylesheetsLoaded(document);
-  const ready = (entry) => (styled === null ? entry : { ...entry, load: (at) => styled.then(() => entry.load(at)) });
+  const ready = (entry) => {
+    // Jest's automatic root `__mocks__` packages are registered just before the file's imports.
+    const load = (at) => {
+      prepareAutomaticMocks(entry.file, at ?? entry.url);
+      return entry.load(at);
+    };
+    return { ...entry, load: styled === null ? load : (at) => styled.then(() => load(at)) };
+  };
   const controller = createController({ send, adapter, files: files.map(ready), setupFiles, sequential, mockHygiene });
   // Custom elements the realm's modules define stay in the page: the next file needs a new one.
   if (realms) watchPageTaint({ report: (what) => controller.pageTainted(what) });

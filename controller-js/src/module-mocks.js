@@ -53,7 +53,7 @@
 //
 // A mocking call from a module that is no test file (a helper, a setup file) belongs to the
 // test file on the stack, else the file whose import is running (when files load one at a time),
-// else it is an error. The browser has no platform yet: mocking there throws.
+// else it is an error.
 
 import { automock } from "./automock.js";
 import { callerLocations, registry, stackLocations, withoutGeneration } from "./registry.js";
@@ -79,9 +79,14 @@ import { callerLocations, registry, stackLocations, withoutGeneration } from "./
  *   automaticMocks(file: string): string[],
  *   registered?(record: object, generation: number, prepare: () => unknown): void,
  *   unregistered?(record: object): void,
+ *   requires?: boolean,
+ *   freshSpecifier?(specifier: unknown, meta: object, owner: Owner): string,
  * }} Platform
  * `registered` / `unregistered` (the browser's): told of each mock as it is made or dropped;
  * `prepare()` makes (or returns the promise of) the mock's value for `generation`.
+ * `requires: false` (a page): nothing can be required, so `jest.requireActual` / `requireMock`
+ * give only what settle loaded ahead, and an import's mock. `freshSpecifier` (a page): what a
+ * dynamic import in module `meta` imports for `owner` (module instances follow URLs there).
  */
 
 /** @type {Platform | null} */
@@ -105,6 +110,8 @@ export class Owner {
     /** key (absolute real path, or `node:name`, or `virtual:...`) → mock record */
     this.mocks = new Map();
     this.generation = 0;
+    /** The generation it was created with: its file's realm itself (a page's sub-realms are later ones). */
+    this.firstGeneration = 0;
     /** `<generation>\0<filename>` → CommonJS module, this owner's instances (node-mocks.js) */
     this.commonJs = new Map();
   }
@@ -169,6 +176,20 @@ function automaticOwner(location) {
   return platform.automaticMocks(scope.file).length === 0 ? null : ownerOf(scope, location);
 }
 
+/**
+ * Jest's automatic root `__mocks__` for test file `file` (relative path), about to be imported at
+ * `location` (its URL): a platform that cannot see resolutions go by (a page, whose server
+ * answers its imports) registers them before the file's imports, where node's loader finds them
+ * on the way (`automaticOwner`).
+ */
+export function prepareAutomaticMocks(file, location) {
+  if (!(platform?.hasAutomaticMocks() ?? false) || automaticChecked.has(file)) return;
+  const scope = registry.scopes.get(file);
+  if (scope === undefined || owners.has(file)) return;
+  automaticChecked.add(file);
+  if (platform.automaticMocks(file).length > 0) ownerOf(scope, location);
+}
+
 function newRecord(owner, key, specifier, factory) {
   const record = { id: ++mockCount, owner, key, specifier, factory, values: new Map(), pending: new Map() };
   records.set(record.id, record);
@@ -187,11 +208,13 @@ function ownerOf(scope, location) {
     owners.set(scope.file, owner);
     automaticChecked.add(scope.file);
     setGeneration(owner, platform.nextGeneration());
+    owner.firstGeneration = owner.generation;
     // The test file's own names, so its imports find the owner even when a setup file or a
     // helper made it (Vitest's vi.mock in a setup file mocks for the test file).
     for (const [known, fileScope] of registry.byLocation) if (fileScope === scope) locationOwners.set(known, owner);
     const from = location === undefined ? undefined : location.startsWith("/") ? platform.toUrl(location) : withoutGeneration(location);
-    for (const specifier of from === undefined ? [] : platform.automaticMocks(scope.file)) {
+    const automatic = from !== undefined && platform.hasAutomaticMocks() ? platform.automaticMocks(scope.file) : [];
+    for (const specifier of automatic) {
       let key;
       try {
         key = platform.resolveKey(specifier, from, false);
@@ -199,7 +222,10 @@ function ownerOf(scope, location) {
         continue;
       }
       // Only for installed packages, as Jest: a project file of that name is not one.
-      if (!platform.isProjectUrl(platform.toUrl(key))) newRecord(owner, key, specifier, undefined);
+      if (platform.isProjectUrl(platform.toUrl(key))) continue;
+      const record = newRecord(owner, key, specifier, undefined);
+      const generation = owner.generation;
+      platform.registered?.(record, generation, () => prepare(record, generation, "module", true));
     }
   }
   if (location !== undefined) {
@@ -476,7 +502,9 @@ export function mockModule(specifier, factory, options) {
   }
   const caller = callerLocation();
   const owner = ownerForCall(caller);
-  const key = keyFor(specifier, caller, options?.virtual === true);
+  // A factory of a module that does not exist is a virtual mock: Jest asks for `{ virtual: true }`,
+  // Vitest for nothing.
+  const key = keyFor(specifier, caller, options?.virtual === true || factory !== undefined);
   const record = newRecord(owner, key, specifier, factory);
   record.spy = options?.spy === true;
   // A package may resolve to another file for `require` than for `import` (its `exports`
@@ -484,7 +512,8 @@ export function mockModule(specifier, factory, options) {
   const required = requiredKey(specifier, caller);
   if (required !== null && required !== key) owner.mocks.set(required, record);
   // The browser's server must know the mock before anything imports it (browser-mocks.js).
-  platform.registered?.(record, owner.generation, () => prepare(record, owner.generation, "module", true));
+  const generation = owner.generation;
+  platform.registered?.(record, generation, () => prepare(record, generation, "module", true));
 }
 
 /** The key `specifier` names for a `require` from the caller, or null when it names none. */
@@ -521,10 +550,10 @@ export function unmockModule(specifier) {
  * `__mocks__` files, so their modules have export names when the imports after it link. The
  * hoisting transform's output awaits this.
  */
-export async function settle(actuals = []) {
+export async function settle(actuals = [], mocks = []) {
   if (platform === null) return;
   const caller = callerLocation();
-  if (actuals.length > 0) await preloadActuals(actuals, caller);
+  if (actuals.length > 0 || mocks.length > 0) await preloadRequired(actuals, mocks, caller);
   if (owners.size === 0) return;
   // The caller's own mocks; never makes the caller an owner (that would move its imports to a
   // generation of their own for nothing). A caller that owns none settles every file's.
@@ -545,43 +574,104 @@ export async function importActualModule(specifier) {
 /**
  * Actual ES modules imported ahead for `jest.requireActual` (`<generation>\0<key>` → namespace):
  * node before 22.12 cannot `require` an ES module, and a TypeScript file is one once
- * transformed, where Jest's transpiled world has CommonJS. The hoisting transform passes the
- * file's literal `jest.requireActual("...")` specifiers to settle(), which imports them here
- * before any factory runs.
+ * transformed, where Jest's transpiled world has CommonJS; a browser page cannot `require` at
+ * all. The hoisting transform passes the file's literal `jest.requireActual("...")` specifiers
+ * to settle(), which imports them here before any factory runs; its `jest.requireMock("...")`
+ * specifiers likewise get their mocks made ahead (`preloadedMocks`).
  */
 const preloadedActuals = new Map();
+const preloadedMocks = new Map();
+/**
+ * The preloads under way (`<kind>\0<generation>\0<key>` → promise): a synchronous call made
+ * meanwhile waits for its own module's. Each loads on its own, so an actual module that imports
+ * another file's mock never waits for that mock's factory to be given its actual module.
+ */
+const preloadsInFlight = new Map();
 
-async function preloadActuals(specifiers, caller) {
-  for (const specifier of specifiers) {
-    let owner = null;
-    let key;
-    try {
-      owner = ownerForCall(caller);
-    } catch {
-      owner = null;
-    }
-    try {
-      key = keyFor(specifier, caller, false);
-    } catch {
-      continue;
-    }
-    const generation = owner?.generation ?? platform.globalGeneration();
-    const url = platform.actualUrl(key, generation);
-    // CommonJS is required as usual; only what `require` cannot load is imported ahead.
-    if (!platform.isEsModuleUrl?.(url)) continue;
-    try {
-      preloadedActuals.set(`${generation}\0${key}`, await platform.importUrl(url));
-    } catch {
-      // requireActual then fails as it would have, with its own error.
-    }
+async function preloadRequired(actuals, mocks, caller) {
+  const loads = [
+    ...actuals.map((specifier) => preload("actual", specifier, caller)),
+    ...mocks.map((specifier) => preload("mock", specifier, caller)),
+  ];
+  await Promise.all(loads);
+}
+
+/**
+ * Loads ahead what `jest.requireActual(specifier)` ("actual") or `jest.requireMock(specifier)`
+ * ("mock") will give the caller, where `require` could not (an ES module, or any module in a
+ * page); a registered mock is settled anyway, and a failure is left for the call to meet.
+ */
+function preload(kind, specifier, caller) {
+  let owner = null;
+  try {
+    owner = ownerForCall(caller);
+  } catch {
+    owner = null;
   }
+  let key;
+  let url;
+  const generation = owner?.generation ?? platform.globalGeneration();
+  try {
+    key = keyFor(specifier, caller, kind === "mock");
+    if (key.startsWith("virtual:") || (kind === "mock" && owner?.mocks.has(key))) return undefined;
+    url = platform.actualUrl(key, generation);
+  } catch {
+    return undefined;
+  }
+  if (!platform.isEsModuleUrl?.(url)) return undefined;
+  const slot = `${generation}\0${key}`;
+  const made =
+    kind === "actual"
+      ? platform.importUrl(url)
+      : prepare({ id: undefined, owner, key, specifier, factory: undefined, values: new Map(), pending: new Map() }, generation, "module", true);
+  const store = kind === "actual" ? preloadedActuals : preloadedMocks;
+  const loading = Promise.resolve(made)
+    .then((value) => {
+      store.set(slot, value);
+    })
+    .catch(() => {})
+    .finally(() => preloadsInFlight.delete(`${kind}\0${slot}`));
+  preloadsInFlight.set(`${kind}\0${slot}`, loading);
+  return loading;
+}
+
+/** The entry of `entries` for `slot` (`<generation>\0<key>`), or in a page any generation's for the key. */
+function entryFor(entries, slot) {
+  const found = entries.get(slot);
+  if (found !== undefined || platform.requires !== false) return found;
+  const key = slot.slice(slot.indexOf("\0"));
+  for (const [known, value] of entries) if (known.endsWith(key)) return value;
+  return undefined;
+}
+
+/**
+ * Why a synchronous `jest.requireActual` / `jest.requireMock` has nothing to give in a page,
+ * which has no `require`: only the literal specifiers the transform saw were loaded ahead. While
+ * its module is still loading (a browser factory runs as soon as its `jest.mock` is made), the
+ * error carries `waitFor`, and browser-mocks.js runs the factory again once it is in.
+ */
+function cannotRequire(what, specifier, slot) {
+  const waiting = entryFor(preloadsInFlight, `${what === "jest.requireActual" ? "actual" : "mock"}\0${slot}`);
+  if (waiting !== undefined) {
+    const error = new Error(`proctor: ${what}(${JSON.stringify(specifier)}) is still loading`);
+    error.waitFor = waiting;
+    return error;
+  }
+  return new Error(
+    `proctor: ${what}(${JSON.stringify(specifier)}) has nothing to give here: a browser page has no require, so ` +
+      `proctor loads ahead the modules that the test file's ${what}() calls name with a string literal. Write the ` +
+      `path as a literal in the calling file, or use ${what === "jest.requireActual" ? "await vi.importActual()" : "await vi.importMock()"}.`,
+  );
 }
 
 /** `jest.requireActual(path)`: the module itself, required (or imported ahead: see above). */
 export function requireActualModule(specifier) {
   const { owner, key } = callerKey(specifier, "jest.requireActual()");
-  const preloaded = preloadedActuals.get(`${owner?.generation ?? platform.globalGeneration()}\0${key}`);
-  return preloaded ?? platform.requireKey(key, owner, key);
+  const slot = `${owner?.generation ?? platform.globalGeneration()}\0${key}`;
+  const preloaded = entryFor(preloadedActuals, slot);
+  if (preloaded !== undefined) return preloaded;
+  if (platform.requires === false) throw cannotRequire("jest.requireActual", specifier, slot);
+  return platform.requireKey(key, owner, key);
 }
 
 /** `vi.importMock(path)`: the mock `vi.mock(path)` would give (the registered one if any). */
@@ -596,7 +686,17 @@ export async function importMockModule(specifier) {
 export function requireMockModule(specifier) {
   const { owner, key } = callerKey(specifier, "jest.requireMock()", true);
   const generation = owner?.generation ?? 0;
-  const record = owner?.mocks.get(key) ?? { id: undefined, owner, key, specifier, factory: undefined, values: new Map(), pending: new Map() };
+  const registered = owner?.mocks.get(key);
+  if (platform.requires === false) {
+    // A page imports every mock: what an import of the mocked module gets.
+    if (registered?.values.has(`module@${generation}`)) return registered.values.get(`module@${generation}`);
+    if (registered?.factory !== undefined) return prepare(registered, generation, "module", false);
+    const slot = `${generation}\0${key}`;
+    const preloaded = entryFor(preloadedMocks, slot);
+    if (preloaded !== undefined) return preloaded;
+    throw cannotRequire("jest.requireMock", specifier, slot);
+  }
+  const record = registered ?? { id: undefined, owner, key, specifier, factory: undefined, values: new Map(), pending: new Map() };
   return prepare(record, generation, "require", false);
 }
 
@@ -657,6 +757,27 @@ export function resetModulesOfCaller() {
 }
 
 /**
+ * Gives `owner` a new generation, as `vi.resetModules()` does: a page's platform calls it when
+ * a mock comes after the realm imported the module (browser-mocks.js), so later imports reach
+ * fresh instances that see the mock.
+ */
+export function freshGeneration(owner) {
+  setGeneration(owner, platform.nextGeneration());
+  owner.commonJs.clear();
+}
+
+/**
+ * What a page's `import(specifier)` in the module `meta` is (`import.meta`) imports instead: the
+ * browser transform routes every dynamic import through here (host fresh_imports.rs), and the
+ * platform moves it to the sub-realm of the caller's test file's generation, if it has one.
+ */
+function fresh(specifier, meta) {
+  if (platform?.freshSpecifier === undefined || owners.size === 0) return String(specifier);
+  const owner = ownerOfLocation(meta?.url) ?? (owners.size === 1 ? owners.values().next().value : null);
+  return owner === null ? String(specifier) : platform.freshSpecifier(specifier, meta, owner);
+}
+
+/**
  * `jest.isolateModules(fn)` / `jest.isolateModulesAsync(fn)`: `fn` gets a generation of its own
  * (fresh project modules, the file's mocks), and the file's generation is back afterwards.
  */
@@ -687,7 +808,10 @@ export function isolateModules(fn) {
  * reaches another file.
  */
 export function resetModuleMocks(file) {
-  if (file === undefined) preloadedActuals.clear();
+  if (file === undefined) {
+    preloadedActuals.clear();
+    preloadedMocks.clear();
+  }
   for (const owner of file === undefined ? [...owners.values()] : [owners.get(file)].filter(Boolean)) {
     owners.delete(owner.file);
     automaticChecked.delete(owner.file);
@@ -725,4 +849,12 @@ export function explainModuleError(message) {
 }
 
 // What the loader hooks, errors.js and the hoisted code reach without importing this module.
-globalThis.__proctorMocks = { settle, value, moduleSource, resolveForOwner, active: mockingActive, explain: explainModuleError };
+globalThis.__proctorMocks = {
+  settle,
+  value,
+  moduleSource,
+  resolveForOwner,
+  active: mockingActive,
+  explain: explainModuleError,
+  fresh,
+};

@@ -9,9 +9,15 @@
 // `installRealmImportMap` adds it to the page (Chromium merges import maps added later, as the
 // HTML spec now says; rules for a realm nothing has resolved in yet always apply).
 
-/** The URL path prefix of realm `n`: `/@realm/<n>`. */
+/**
+ * The URL path prefix of realm `n`: `/@realm/<n>`; `n` may also name a sub-realm, `"3.1"`
+ * (fresh instances within realm 3 after `vi.resetModules()`, browser-mocks.js).
+ */
 export function realmPrefix(n) {
-  if (!Number.isInteger(n) || n < 0) throw new TypeError(`a realm number is a whole number, not ${n}`);
+  const whole = Number.isInteger(n) && n >= 0;
+  if (!whole && !(typeof n === "string" && /^\d+(\.\d+)?$/.test(n))) {
+    throw new TypeError(`a realm number is a whole number (or "<n>.<k>" for a sub-realm), not ${n}`);
+  }
   return `/@realm/${n}`;
 }
 

@@ -36,6 +36,7 @@ globalThis.fetch = async (path, init) => {
 const maps = [];
 globalThis.document = {
   createElement: () => ({ setAttribute() {} }),
+  querySelector: () => null,
   head: { appendChild: (script) => maps.push(JSON.parse(script.textContent)) },
 };
 
@@ -60,7 +61,7 @@ test("browser mocks: a page starts by dropping what an earlier page registered",
 test("browser mocks: vi.mock resolves and registers synchronously, then reports the export names", async () => {
   setUp();
   mocker.mock("./dep.js", () => ({ value: 42, default: "d", __esModule: true }));
-  const [resolve, register] = sent;
+  const [resolve, register] = sent.filter((request) => !request.path.startsWith("/@mock/automatic"));
   assert.equal(resolve.sync && register.sync, true);
   assert.match(resolve.path, /^\/@mock\/resolve\?spec=\.%2Fdep\.js&from=/);
   assert.equal(register.path, "/@mock/register");
@@ -93,6 +94,16 @@ test("browser mocks: a package is sent to its stub by the realm's import map", a
   await tick();
 });
 
+test("browser mocks: a factory mock of a module that does not exist is a virtual one, sent by the import map", async () => {
+  setUp();
+  mocker.mock("not-installed", () => ({ v: 1 }));
+  const register = sent.find((request) => request.path === "/@mock/register");
+  assert.equal(register.body.key, null);
+  assert.deepEqual(maps, [{ imports: {}, scopes: { "/@realm/2/": { "not-installed": `/@realm/2/@mock/${register.body.id}` } } }]);
+  assert.throws(() => mocker.mock("not-installed-either"), /no not-installed-either/);
+  await tick();
+});
+
 test("browser mocks: the actual module is the realm's with ?proctor-actual, a package's is shared", () => {
   assert.equal(platform.actualUrl("/src/dep.js", 1), "http://page/@realm/2/src/dep.js?proctor-actual");
   assert.equal(platform.actualUrl("/node_modules/pkg/index.js", 1), "http://page/node_modules/pkg/index.js");
@@ -111,15 +122,29 @@ test("browser mocks: without isolation or in a bundle, mocking says why it canno
   assert.throws(() => bundle.actualUrl("/src/dep.js", 0), /in a bundle/);
 });
 
-test("browser mocks: a module the realm already imported cannot be mocked, and says why", () => {
+test("browser mocks: a module the realm already imported is mocked in a fresh sub-realm, where later imports go", () => {
   platform = installBrowserMocks({ realm: () => realm, bundled: false, origin: "http://page" });
   setUp();
   const register = globalThis.XMLHttpRequest.prototype.send;
+  let importedIn = (prefix) => prefix === "/@realm/2";
   globalThis.XMLHttpRequest.prototype.send = function (body) {
     register.call(this, body);
-    if (this.path === "/@mock/register") this.responseText = JSON.stringify({ imported: true });
+    const realmOf = body && JSON.parse(body).realm;
+    if (this.path === "/@mock/register") this.responseText = JSON.stringify({ imported: importedIn(realmOf) });
   };
   try {
+    mocker.mock("./dep.js", () => ({}));
+    const registers = sent.filter((request) => request.path === "/@mock/register").map((request) => request.body.realm);
+    assert.deepEqual(registers, ["/@realm/2", "/@realm/2.1"]);
+    assert.ok(maps.some((map) => "/@realm/2.1/" in map.scopes), JSON.stringify(maps));
+    const meta = { url: import.meta.url, resolve: (specifier) => `http://page/@realm/2/src/${specifier.slice(2)}` };
+    assert.equal(globalThis.__proctorMocks.fresh("./x.js", meta), "http://page/@realm/2.1/src/x.js");
+    const shared = { url: import.meta.url, resolve: () => "http://page/node_modules/p/index.js" };
+    assert.equal(globalThis.__proctorMocks.fresh("p", shared), "http://page/node_modules/p/index.js");
+    mocker.resetModules();
+    assert.equal(globalThis.__proctorMocks.fresh("./x.js", meta), "http://page/@realm/2.2/src/x.js");
+    // Where even a fresh sub-realm has it (never, but the server decides), the call says why.
+    importedIn = () => true;
     assert.throws(() => mocker.mock("./dep.js", () => ({})), /realm already imported \/src\/dep\.js.*before anything imports it/);
   } finally {
     globalThis.XMLHttpRequest.prototype.send = register;

@@ -9,6 +9,8 @@ import { realmImportMap, realmPrefix, realmUrl } from "../src/realm-map.js";
 test("project URLs move into the realm and shared ones stay", () => {
   assert.equal(realmPrefix(3), "/@realm/3");
   assert.throws(() => realmPrefix(-1), TypeError);
+  assert.equal(realmPrefix("3.2"), "/@realm/3.2");
+  assert.throws(() => realmPrefix("3."), TypeError);
   assert.equal(realmUrl("/src/x.ts", 3, ""), "/@realm/3/src/x.ts");
   assert.equal(realmUrl("http://127.0.0.1:9/test/a.test.js", 3, "http://127.0.0.1:9"), "http://127.0.0.1:9/@realm/3/test/a.test.js");
   for (const shared of [

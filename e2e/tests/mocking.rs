@@ -1,7 +1,9 @@
 //! End to end: module mocking in node (issue 13 point 1): `vi.mock` with a factory reaching a
 //! module that imports the mocked one, automock, `__mocks__` beside a module and at the root for
 //! a package (automatically in a file that uses `jest`), a builtin, virtual mocks, `importActual`
-//! partial mocks, `doMock` with a later dynamic import, `resetModules`, a factory missing an
+//! partial mocks, `jest.requireActual` / `requireMock` of an ES module in a file that mocks
+//! nothing, a Vitest factory mock of a module that does not exist (virtual without asking),
+//! `doMock` with a later dynamic import, `resetModules`, a factory missing an
 //! export, a CommonJS file with `jest.mock` before `require`, a TypeScript file mocking through a
 //! path alias, files whose mocks the transform hoists above their imports — and none of one
 //! file's mocks seen by the other files, in a fresh realm per file and in one shared realm
@@ -38,7 +40,9 @@ const EXPECTED: &[(&str, &str)] = &[
     ("test/jest-automatic.test.cjs::a package with a root __mocks__ file is mocked without jest.mock", "passed"),
     ("test/typed.test.ts::a TypeScript module is mocked", "passed"),
     ("test/typed.test.ts::an export the factory lacks is a link error naming it", "passed"),
+    ("test/required.test.js::requireActual and requireMock of an ES module work without jest.mock", "passed"),
     ("test/virtual.test.cjs::a virtual mock is required like a module", "passed"),
+    ("test/virtual-hoisted.test.js::a factory mock of a module that does not exist is virtual", "passed"),
     ("test/virtual.test.js::a virtual mock is imported like a module", "passed"),
     ("test/z-real.test.js::another file's mocks are not seen here", "passed"),
 ];

@@ -7,10 +7,14 @@
 //! imports the package), a module mocked by its alias and a package by a factory, a
 //! `{ spy: true }` automock, a factory that throws failing its file's load, `vi.doMock`
 //! applies to a later `import()` and `vi.doUnmock` takes it back, `vi.doMock` of a module the
-//! file already imported says it comes too late, a factory that lacks a name
-//! is a load error saying so, and the file run after them all sees only real modules. A setup
-//! file's mock applies to each test file it runs before. Without isolation, or in a bundle,
-//! mocking fails with the reason.
+//! file already imported applies to later imports (a fresh sub-realm), a factory that lacks a
+//! name is a load error saying so, `jest.requireActual` / `jest.requireMock` answer from the
+//! modules loaded ahead (in a partial-mock factory too), a Jest file gets the root `__mocks__`
+//! package without asking, virtual mocks by name and by relative path, `vi.resetModules()` and
+//! `jest.isolateModules(Async)` give later imports fresh instances, and the file run after them
+//! all sees only real modules. A setup file's mock applies to each test file it runs before, and
+//! a test file may mock what its setup file imported. Without isolation, or in a bundle, mocking
+//! fails with the reason.
 
 use proctor_e2e::{browser_lock, model, Output, Project};
 
@@ -26,10 +30,20 @@ const MOCKED: &[(&str, &str)] = &[
     ("test/dynamic.test.js::doMock applies to a later dynamic import", "passed"),
     ("test/dynamic.test.js::importMock gives the automock without registering it", "passed"),
     ("test/dynamic.test.js::doUnmock before the first import leaves the real module", "passed"),
-    ("test/dynamic.test.js::doMock of a module this file already imported says it comes too late", "passed"),
+    ("test/dynamic.test.js::doMock of a module this file already imported applies to later imports", "passed"),
     ("test/factory.test.ts::a factory mock reaches a module that imports it", "passed"),
     ("test/spy.test.js::a spy mock keeps the implementation and records the calls", "passed"),
     ("test/factory.test.ts::importActual gives the real module", "passed"),
+    ("test/jest-actual.test.js::a partial mock keeps the actual module's other exports", "passed"),
+    ("test/jest-actual.test.js::requireActual gives the real module and requireMock the registered mock", "passed"),
+    ("test/jest-actual.test.js::requireMock of a module nobody mocked gives its automock", "passed"),
+    ("test/jest-actual.test.js::a specifier that is not a literal says what to write", "passed"),
+    ("test/jest-chain.test.js::a partial mock's actual module sees another partial mock", "passed"),
+    ("test/jest-auto.test.js::the root __mocks__ file of a package stands in without jest.mock", "passed"),
+    ("test/virtual.test.js::a virtual package and a virtual relative module are their factories' objects", "passed"),
+    ("test/reset.test.js::resetModules gives later dynamic imports fresh instances and keeps the file's own", "passed"),
+    ("test/reset.test.js::isolateModulesAsync imports afresh inside, and the file's modules come back after", "passed"),
+    ("test/reset.test.js::isolateModules isolates the imports its function starts", "passed"),
     ("test/z-real.test.js::another file's mocks are not seen here", "passed"),
 ];
 
@@ -65,8 +79,16 @@ fn without_isolation_mocking_in_chromium_says_it_needs_it() {
     let out = Project::fixture("mocking-browser").run(&["run", "--no-isolate", "--reporter", "json"]);
     out.assert_code(1);
     let errors = load_errors(&out);
-    for file in ["test/alias.test.js", "test/automock.test.js", "test/factory.test.ts", "test/spy.test.js"] {
-        let message = errors.get(file).map(String::as_str).unwrap_or_default();
+    let mocking = [
+        "alias.test.js",
+        "automock.test.js",
+        "factory.test.ts",
+        "spy.test.js",
+        "jest-actual.test.js",
+        "virtual.test.js",
+    ];
+    for file in mocking.map(|name| format!("test/{name}")) {
+        let message = errors.get(&file).map(String::as_str).unwrap_or_default();
         assert!(message.contains("cannot mock modules in the browser without isolation"), "{file}: {errors:?}");
     }
     let outcomes = out.outcomes();
@@ -90,8 +112,10 @@ fn in_a_bundle_mocking_says_it_needs_the_esm_build() {
     let out = project.run(&["run", "--reporter", "json"]);
     out.assert_code(1);
     let errors = load_errors(&out);
-    for file in ["test/alias.test.js", "test/automock.test.js", "test/factory.test.ts", "test/spy.test.js"] {
-        let message = errors.get(file).map(String::as_str).unwrap_or_default();
+    // (virtual.test.js fails in the bundler: what it imports does not exist.)
+    let mocking = ["alias.test.js", "automock.test.js", "factory.test.ts", "spy.test.js", "jest-actual.test.js"];
+    for file in mocking.map(|name| format!("test/{name}")) {
+        let message = errors.get(&file).map(String::as_str).unwrap_or_default();
         assert!(
             message.contains("cannot mock modules in a bundle") && message.contains("build = \"esm\""),
             "{file}: {errors:?}"
@@ -104,8 +128,9 @@ fn in_a_bundle_mocking_says_it_needs_the_esm_build() {
     assert_eq!(outcomes["test/z-real.test.js::another file's mocks are not seen here"], "passed", "{outcomes:?}");
 }
 
-#[test]
-fn a_setup_files_mock_applies_to_every_test_file_in_chromium() {
+/// A Chromium suite with setup file `test/setup.js`, `src/who.js` exporting `who = "real"`, and
+/// `files` (path, text) besides; runs it and checks every test of `expected` passed.
+fn run_with_setup_file(setup: &str, files: &[(&str, &str)], expected: &[(&str, &str)]) {
     let _lock = browser_lock();
     let project = Project::empty();
     project
@@ -116,21 +141,48 @@ fn a_setup_files_mock_applies_to_every_test_file_in_chromium() {
         )
         .write("package.json", "{ \"type\": \"module\" }\n")
         .write("src/who.js", "export const who = \"real\";\n")
-        .write("test/setup.js", "vi.mock(\"../src/who.js\", () => ({ who: \"from setup\" }));\n")
-        .write(
-            "test/a.test.js",
-            "import { who } from \"../src/who.js\";\ntest(\"a\", () => expect(who).toBe(\"from setup\"));\n",
-        )
-        .write(
-            "test/b.test.js",
-            "import { who } from \"../src/who.js\";\ntest(\"b\", () => expect(who).toBe(\"from setup\"));\n",
-        );
+        .write("test/setup.js", setup);
+    for (path, text) in files {
+        project.write(path, text);
+    }
     let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(out.outcomes(), model(expected), "{}", out.stderr);
     out.assert_code(0);
-    assert_eq!(
-        out.outcomes(),
-        model(&[("test/a.test.js::a", "passed"), ("test/b.test.js::b", "passed")]),
-        "{}",
-        out.stderr
+}
+
+#[test]
+fn a_setup_files_mock_applies_to_every_test_file_in_chromium() {
+    run_with_setup_file(
+        "vi.mock(\"../src/who.js\", () => ({ who: \"from setup\" }));\n",
+        &[
+            (
+                "test/a.test.js",
+                "import { who } from \"../src/who.js\";\ntest(\"a\", () => expect(who).toBe(\"from setup\"));\n",
+            ),
+            (
+                "test/b.test.js",
+                "import { who } from \"../src/who.js\";\ntest(\"b\", () => expect(who).toBe(\"from setup\"));\n",
+            ),
+        ],
+        &[("test/a.test.js::a", "passed"), ("test/b.test.js::b", "passed")],
+    );
+}
+
+/// The setup file imported `greet.js` (and so `who.js`) in the realm: the test file's mock of
+/// `who.js` moves its imports to a fresh sub-realm, and the next file sees the real one.
+#[test]
+fn a_test_file_mocks_a_module_its_setup_file_imported_in_chromium() {
+    run_with_setup_file(
+        "import { greet } from \"../src/greet.js\";\nif (greet() !== \"hi real\") throw new Error(greet());\n",
+        &[
+            ("src/greet.js", "import { who } from \"./who.js\";\nexport const greet = () => `hi ${who}`;\n"),
+            (
+                "test/a.test.js",
+                "import { greet } from \"../src/greet.js\";\nvi.mock(\"../src/who.js\", () => ({ who: \"mock\" }));\n\
+                 test(\"mocked\", () => expect(greet()).toBe(\"hi mock\"));\n",
+            ),
+            ("test/b.test.js", "import { greet } from \"../src/greet.js\";\ntest(\"real\", () => expect(greet()).toBe(\"hi real\"));\n"),
+        ],
+        &[("test/a.test.js::mocked", "passed"), ("test/b.test.js::real", "passed")],
     );
 }

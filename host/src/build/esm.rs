@@ -495,7 +495,7 @@ impl Visit for Collector {
             _ => None,
         };
         if let (Some(kind), Some(arg)) = (kind, call.args.first()) {
-            if let Expr::Lit(Lit::Str(s)) = &*arg.expr {
+            if let Some(s) = literal_specifier(&arg.expr) {
                 self.push(s, kind, Vec::new(), None);
                 if let Some(record) = self.records.last_mut() {
                     record.dynamic = matches!(call.callee, Callee::Import(_));
@@ -506,10 +506,38 @@ impl Visit for Collector {
     }
 }
 
+/// The string literal an import names: `"./x"` itself, or inside the browser transform's
+/// `(globalThis.__proctorMocks?.fresh ?? String)("./x", import.meta)` (fresh_imports.rs).
+fn literal_specifier(expr: &Expr) -> Option<&Str> {
+    match expr {
+        Expr::Lit(Lit::Str(s)) => Some(s),
+        Expr::Call(CallExpr { callee: Callee::Expr(callee), args, .. })
+            if matches!(&**callee, Expr::Paren(_))
+                && args.len() == 2
+                && matches!(&*args[1].expr, Expr::MetaProp(MetaPropExpr { kind: MetaPropKind::ImportMeta, .. })) =>
+        {
+            match &*args[0].expr {
+                Expr::Lit(Lit::Str(s)) => Some(s),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::served::{esm_modules, project};
     use super::*;
+
+    #[test]
+    fn an_import_routed_through_fresh_still_names_its_literal() {
+        let code = "await import((globalThis.__proctorMocks?.fresh ?? String)('./x.js', import.meta));\n\
+                    await import((globalThis.__proctorMocks?.fresh ?? String)(name, import.meta));\n";
+        let found: Vec<_> =
+            imports_of(Path::new("a.js"), code).into_iter().map(|r| (r.site.specifier, r.dynamic)).collect();
+        assert_eq!(found, [("./x.js".to_string(), true)]);
+    }
 
     #[test]
     fn url_like_keys_are_the_paths_relative_specifiers_name() {

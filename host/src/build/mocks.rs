@@ -9,6 +9,11 @@
 //! `/@realm/<n>/@mock/<id>` through the realm's import map. A stub requested before its names
 //! arrive (a `vi.doMock` followed at once by `import()`) waits for them, for a while.
 //!
+//! A realm's mocks also answer its sub-realms (`/@realm/3.1/`, where the page imports afresh
+//! after `vi.resetModules()` or a mock of a module the realm already imported), and what each
+//! (sub-)realm requested is known apart. `GET /@mock/automatic` names the packages of the root
+//! `__mocks__/` that a test file using the `jest` object gets without asking.
+//!
 //! Mocks live as long as their realm: the first registration from a newer realm drops every
 //! older realm's mocks, since a realm's number is never used again by the page; a page that
 //! starts (`POST /@mock/reset`, also after a crash, when numbers start again) drops them all.
@@ -49,9 +54,10 @@ struct Table {
     /// The newest realm that registered a mock.
     realm: Option<String>,
     stubs: HashMap<u64, Stub>,
-    /// The newest realm that requested project files (its number), and those files: a mock
-    /// of one of them comes too late, since the page keeps the module it has.
-    imported: Option<(u64, HashSet<PathBuf>)>,
+    /// The newest realm that requested project files (its number), and those files with the
+    /// (sub-)realm prefix that requested each: a mock of one of them comes too late there,
+    /// since the page keeps the module it has (a new sub-realm imports it afresh).
+    imported: Option<(u64, HashSet<(String, PathBuf)>)>,
 }
 
 /// The mocks of the page's current realm.
@@ -62,18 +68,22 @@ pub struct BrowserMocks {
 }
 
 impl BrowserMocks {
-    /// Registers mock `id` of `realm` (`/@realm/3`) for `file` (None: a package). A newer realm
-    /// than the table's drops the older realm's mocks; a later mock of the same file in the same
-    /// realm (a `doMock` after a `mock`) replaces the earlier one. False, and nothing
-    /// registered, when the realm already imported `file`: the page would keep that instance.
+    /// Registers mock `id` of `realm` (`/@realm/3`, or the sub-realm `/@realm/3.1` its imports
+    /// go to now) for `file` (None: a package). The mock applies to the realm and all its
+    /// sub-realms. A newer realm than the table's drops the older realm's mocks; a later mock of
+    /// the same file in the same realm (a `doMock` after a `mock`) replaces the earlier one.
+    /// False, and nothing registered, when that (sub-)realm already imported `file`: the page
+    /// would keep that instance.
     pub fn register(&self, realm: &str, id: u64, file: Option<PathBuf>) -> bool {
         let Ok(mut table) = self.table.lock() else { return false };
-        let imported = |(number, files): &(u64, HashSet<PathBuf>)| {
-            Some(*number) == realm_number(realm) && file.as_ref().is_some_and(|file| files.contains(file))
+        let imported = |(number, files): &(u64, HashSet<(String, PathBuf)>)| {
+            Some(*number) == realm_number(realm)
+                && file.as_ref().is_some_and(|file| files.contains(&(realm.to_string(), file.clone())))
         };
         if table.imported.as_ref().is_some_and(imported) {
             return false;
         }
+        let realm = base_realm(realm);
         if table.realm.as_deref() != Some(realm) {
             table.stubs.clear();
             table.realm = Some(realm.to_string());
@@ -86,16 +96,18 @@ impl BrowserMocks {
         true
     }
 
-    /// Notes that `realm` requested `file` itself (not a stub, not the actual code for a mock).
+    /// Notes that `realm` (or sub-realm) requested `file` itself (not a stub, not the actual
+    /// code for a mock).
     pub fn note_imported(&self, realm: &str, file: &Path) {
         let (Some(number), Ok(mut table)) = (realm_number(realm), self.table.lock()) else { return };
+        let entry = (realm.to_string(), file.to_path_buf());
         match &mut table.imported {
             Some((newest, files)) if *newest == number => {
-                files.insert(file.to_path_buf());
+                files.insert(entry);
             }
             // A late request of an older realm (a timer that file left) changes nothing.
             Some((newest, _)) if *newest > number => {}
-            _ => table.imported = Some((number, HashSet::from([file.to_path_buf()]))),
+            _ => table.imported = Some((number, HashSet::from([entry]))),
         }
     }
 
@@ -127,13 +139,16 @@ impl BrowserMocks {
         self.changed.notify_all();
     }
 
-    /// The stub module for `file` requested under `realm`, if that realm mocks it.
+    /// The stub module for `file` requested under `realm` (or one of its sub-realms), if that
+    /// realm mocks it.
     pub fn stub_for_file(&self, realm: &str, file: &Path) -> Option<String> {
+        let realm = base_realm(realm);
         self.stub_where(|id, stub| (stub.realm == realm && stub.file.as_deref() == Some(file)).then_some(id))
     }
 
     /// The stub module at `/@realm/<n>/@mock/<id>` (a mocked package), if that realm has it.
     pub fn stub_by_id(&self, realm: &str, id: u64) -> Option<String> {
+        let realm = base_realm(realm);
         self.stub_where(|key, stub| (key == id && stub.realm == realm).then_some(id))
     }
 
@@ -153,9 +168,57 @@ impl BrowserMocks {
     }
 }
 
-/// The number of realm prefix `/@realm/<n>`.
+/// The packages the root `__mocks__/` has a file for (`lodash`, `@scope/pkg`, `lodash/fp`), as
+/// Jest names them: the file's path below it without its extension. Jest mocks those packages
+/// without a `jest.mock` (node-mocks.js's `rootMockPackages`; the page leaves out what does not
+/// resolve to an installed package, builtins included).
+pub(crate) fn root_mock_packages(root: &Path) -> Vec<String> {
+    fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let mut entries: Vec<_> = entries.flatten().collect();
+        entries.sort_by_key(|entry| entry.file_name());
+        for entry in entries {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Ok(kind) = entry.file_type() else { continue };
+            if kind.is_dir() {
+                walk(&entry.path(), &format!("{prefix}{name}/"), out);
+            } else if kind.is_file() {
+                let stem = name.rsplit_once('.').map_or(name.as_str(), |(stem, _)| stem);
+                out.push(format!("{prefix}{stem}"));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&root.join("__mocks__"), "", &mut out);
+    out
+}
+
+/// Whether a test file's `source` uses the `jest` object (`jest.` then a name): Jest's automatic
+/// root mocks apply to such files only, as node-mocks.js decides (Vitest mocks those on
+/// `vi.mock` alone).
+pub(crate) fn uses_jest_object(source: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    source.match_indices("jest").any(|(at, _)| {
+        let before_ok = !source[..at].ends_with(word);
+        let after = source[at + 4..].trim_start();
+        before_ok
+            && after
+                .strip_prefix('.')
+                .is_some_and(|rest| rest.trim_start().starts_with(|c: char| c.is_ascii_alphabetic()))
+    })
+}
+
+/// The number of realm prefix `/@realm/<n>` (or of its sub-realm `/@realm/<n>.<k>`).
 fn realm_number(realm: &str) -> Option<u64> {
-    realm.strip_prefix(super::served::REALM_PREFIX)?.parse().ok()
+    base_realm(realm).strip_prefix(super::served::REALM_PREFIX)?.parse().ok()
+}
+
+/// The realm a sub-realm prefix belongs to: `/@realm/3` for `/@realm/3.1` (and for itself).
+fn base_realm(realm: &str) -> &str {
+    match realm.rsplit_once('.') {
+        Some((base, sub)) if !sub.is_empty() && sub.bytes().all(|b| b.is_ascii_digit()) => base,
+        _ => realm,
+    }
 }
 
 /// The ES module that stands for mock `id`: its value's own keys as named exports, its
@@ -230,6 +293,35 @@ mod tests {
         assert_eq!(mocks.stub_for_file("/@realm/4", &file), None);
         assert!(mocks.register("/@realm/4", 2, Some(PathBuf::from("/p/src/late.ts"))), "imported by another realm");
         assert!(mocks.register("/@realm/5", 3, Some(file)), "a newer realm has not imported it");
+    }
+
+    #[test]
+    fn root_mocks_name_packages_and_only_jest_files_use_them() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let mocks = dir.path().join("__mocks__");
+        std::fs::create_dir_all(mocks.join("@scope")).expect("dirs");
+        std::fs::write(mocks.join("lodash.js"), "").expect("write");
+        std::fs::write(mocks.join("@scope").join("pkg.ts"), "").expect("write");
+        assert_eq!(root_mock_packages(dir.path()), ["@scope/pkg", "lodash"]);
+        assert!(root_mock_packages(&dir.path().join("none")).is_empty());
+        assert!(uses_jest_object("const f = jest.fn();"));
+        assert!(uses_jest_object("jest\n  .mock('x')"));
+        assert!(!uses_jest_object("vi.fn(); const myjest = 1; // jest-dom"));
+    }
+
+    #[test]
+    fn a_sub_realm_sees_its_realms_mocks_and_may_mock_what_the_realm_imported() {
+        let mocks = BrowserMocks::default();
+        let file = PathBuf::from("/p/src/dep.ts");
+        mocks.note_imported("/@realm/4", &file);
+        assert!(!mocks.register("/@realm/4", 1, Some(file.clone())));
+        assert!(mocks.register("/@realm/4.1", 2, Some(file.clone())), "the sub-realm has not imported it");
+        mocks.prepared(2, Some((1, vec![])));
+        assert!(mocks.stub_for_file("/@realm/4", &file).is_some());
+        assert!(mocks.stub_for_file("/@realm/4.2", &file).is_some());
+        assert_eq!(mocks.stub_for_file("/@realm/5.1", &file), None);
+        mocks.note_imported("/@realm/4.3", &PathBuf::from("/p/src/other.ts"));
+        assert!(!mocks.register("/@realm/4.3", 3, Some(PathBuf::from("/p/src/other.ts"))));
     }
 
     #[test]

@@ -6,8 +6,8 @@
 use crate::config::{BuildMode, Config, JsxConfig, SuiteConfig};
 use crate::resolve::{ResolveOptions, Resolver, Target};
 use crate::transform::{
-    needs_hoisting, needs_transform, uses_cjs_globals, CachedModule, JsxOverrides, JsxRuntime, TransformCache,
-    TransformError, TransformOptions, Tsconfigs,
+    might_import_fresh, needs_hoisting, needs_transform, uses_cjs_globals, CachedModule, JsxOverrides, JsxRuntime,
+    TransformCache, TransformError, TransformOptions, Tsconfigs,
 };
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -180,7 +180,9 @@ impl ProjectModules {
         let source = std::fs::read_to_string(file).ok()?;
         let shim = self.settings.target() == Target::Node && extension != "cjs" && uses_cjs_globals(file, &source);
         let package = file.components().any(|c| c.as_os_str() == "node_modules");
-        (shim || !package && needs_hoisting(file, &source)).then_some(source)
+        // In a page, `import()` after `vi.resetModules()` and its kin must reach fresh instances.
+        let fresh = self.settings.target() == Target::Browser && !self.settings.bundled && might_import_fresh(&source);
+        (shim || !package && (needs_hoisting(file, &source) || fresh)).then_some(source)
     }
 
     /// Warnings about tsconfig files that could not be read (each once).

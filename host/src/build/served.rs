@@ -29,10 +29,16 @@ const FS_PREFIX: &str = "/@fs/";
 pub const REALM_PREFIX: &str = "/@realm/";
 
 /// Splits a realm prefix off `url_path`: `/@realm/3/src/x.js` is (`Some("/@realm/3")`,
-/// `/src/x.js`); a path without one (or with a malformed one) is (`None`, itself).
+/// `/src/x.js`), and a sub-realm's (`/@realm/3.2/`, fresh instances after `vi.resetModules()`
+/// in realm 3) likewise; a path without one (or with a malformed one) is (`None`, itself).
 pub fn split_realm(url_path: &str) -> (Option<&str>, &str) {
     let Some(rest) = url_path.strip_prefix(REALM_PREFIX) else { return (None, url_path) };
-    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let number = |text: &str| text.bytes().take_while(u8::is_ascii_digit).count();
+    let mut digits = number(rest);
+    if digits > 0 && rest[digits..].starts_with('.') {
+        let sub = number(&rest[digits + 1..]);
+        digits = if sub == 0 { 0 } else { digits + 1 + sub };
+    }
     if digits == 0 || !rest[digits..].starts_with('/') {
         return (None, url_path);
     }
@@ -232,6 +238,11 @@ impl EsmModules {
                     None => Err("a resolve request names no `spec`".to_string()),
                 }
             }
+            "/@mock/automatic" => {
+                let file =
+                    query.and_then(|q| q.split('&').find_map(|pair| pair.strip_prefix("file="))).map(percent_decode);
+                Ok(self.automatic_mocks(file.as_deref()))
+            }
             "/@mock/register" | "/@mock/prepared" | "/@mock/unregister" | "/@mock/reset" => {
                 serde_json::from_slice::<MockMessage>(body)
                     .map_err(|err| err.to_string())
@@ -260,6 +271,22 @@ impl EsmModules {
             _ => self.mocks.unregister(message.id),
         }
         serde_json::json!({})
+    }
+
+    /// Jest's automatic mocks (`GET /@mock/automatic`): the packages the root `__mocks__/` has a
+    /// file for, all of them without `file`; for test file `file` (relative to the root) those
+    /// it gets without asking, none unless it uses the `jest` object.
+    fn automatic_mocks(&self, file: Option<&str>) -> serde_json::Value {
+        let mut packages = super::mocks::root_mock_packages(&self.root);
+        if let Some(file) = file {
+            let source = self
+                .file_for(&format!("/{}", file.trim_start_matches('/')))
+                .and_then(|f| std::fs::read_to_string(f).ok());
+            if !source.is_some_and(|source| super::mocks::uses_jest_object(&source)) {
+                packages.clear();
+            }
+        }
+        serde_json::json!({ "packages": packages })
     }
 
     /// What `spec`, imported by the module at URL path `from` (realm prefix or not), is to the
@@ -708,7 +735,7 @@ mod tests {
         assert!(
             served.contains(
                 "vi.mock('./a.js');\nawait globalThis.__proctorMocks?.settle?.();\n\
-                 const __vi_import_0__ = await import('./a.js');\n"
+                 const __vi_import_0__ = await import((globalThis.__proctorMocks?.fresh ?? String)('./a.js', import.meta));\n"
             ),
             "{served}"
         );
@@ -848,6 +875,8 @@ mod tests {
         assert_eq!(split_realm("/@realm/x/src/x.js"), (None, "/@realm/x/src/x.js"));
         assert_eq!(split_realm("/@realm/3"), (None, "/@realm/3"));
         assert_eq!(split_realm("/@realm//src/x.js"), (None, "/@realm//src/x.js"));
+        assert_eq!(split_realm("/@realm/3.12/src/x.js"), (Some("/@realm/3.12"), "/src/x.js"));
+        assert_eq!(split_realm("/@realm/3./src/x.js"), (None, "/@realm/3./src/x.js"));
     }
 
     #[test]

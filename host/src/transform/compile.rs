@@ -5,11 +5,13 @@
 //! Passes, in swc's own order: resolver → decorators (legacy ones need the types, so before the
 //! strip) → merged namespaces qualified → class fields as assignments (`useDefineForClassFields: false`) →
 //! TypeScript strip → JSX → mock hoisting (only when the text may hold a hoisted call) →
+//! browser ES modules' dynamic imports routed through the controller (`fresh_imports.rs`) →
 //! CommonJS (only for CommonJS output; a CommonJS top level hoists after it) → helpers →
 //! hygiene → fixer, then the node shim and codegen.
 
 use super::class_fields::assign_class_fields;
 use super::error::TransformError;
+use super::fresh_imports::route_dynamic_imports;
 use super::globals::{has_esm_syntax, node_shim, FreeGlobals};
 use super::hoist::{hoist, hoist_to_top, might_hoist, HoistError};
 use super::namespaces::qualify_merged_namespaces;
@@ -200,11 +202,20 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
                     if let Program::Module(module) = &mut program {
                         let esm = format == ModuleFormat::Module;
                         let babel_rules = !language.is_typescript();
-                        hoist(module, esm && options.await_imports, babel_rules, top_level_mark, unresolved_mark)?;
+                        let in_mocks = path.components().any(|part| part.as_os_str() == "__mocks__");
+                        let settle_alone = options.target == Target::Browser || !in_mocks;
+                        let awaits = esm && options.await_imports;
+                        hoist(module, awaits, babel_rules, settle_alone, top_level_mark, unresolved_mark)?;
                         if esm && !options.await_imports {
                             hoist_to_top(module);
                         }
                     }
+                }
+                // A page's module map keeps one instance per URL; a bundle has no module URLs.
+                if let (Target::Browser, true, ModuleFormat::Module, Program::Module(module)) =
+                    (options.target, options.await_imports, format, &mut program)
+                {
+                    route_dynamic_imports(module, swc_core::common::SyntaxContext::empty().apply_mark(unresolved_mark));
                 }
                 let found = FreeGlobals::find(&program, unresolved_mark);
                 let has_module_decls =

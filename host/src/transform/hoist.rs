@@ -37,6 +37,10 @@ const VI_HOISTED: &[&str] = &["mock", "unmock", "hoisted"];
 /// babel-plugin-jest-hoist's hoisted methods.
 const JEST_HOISTED: &[&str] = &["mock", "unmock", "deepUnmock", "enableAutomock", "disableAutomock"];
 
+/// jest's synchronous module getters, whose literal specifiers settle loads ahead
+/// (`createMockFromModule` automocks the actual module).
+const REQUIRED: &[&str] = &["requireActual", "requireMock", "createMockFromModule"];
+
 /// Methods whose first argument may be written `import("./path")` (Vitest rewrites it to the
 /// path, so the module is not imported to name it).
 const PATH_ARGUMENT: &[&str] = &["mock", "unmock", "doMock", "doUnmock"];
@@ -125,7 +129,10 @@ pub fn might_hoist(source: &str) -> bool {
         }
         let after = source[dot + 1..].trim_start();
         let (method, rest) = after.split_at(after.find(|c: char| !word(c)).unwrap_or(after.len()));
-        let hoisted = VI_HOISTED.contains(&method) || JEST_HOISTED.contains(&method) || PATH_ARGUMENT.contains(&method);
+        let hoisted = VI_HOISTED.contains(&method)
+            || JEST_HOISTED.contains(&method)
+            || PATH_ARGUMENT.contains(&method)
+            || REQUIRED.contains(&method);
         hoisted && rest.trim_start().starts_with('(')
     })
 }
@@ -158,7 +165,7 @@ pub(crate) fn has_hoisted(program: &Program) -> bool {
             stmts.visit_children_with(self);
         }
         fn visit_call_expr(&mut self, call: &CallExpr) {
-            self.0 = self.0 || imported_path(call).is_some();
+            self.0 = self.0 || imported_path(call).is_some() || required_call(call).is_some();
             call.visit_children_with(self);
         }
     }
@@ -178,10 +185,16 @@ pub(crate) fn has_hoisted(program: &Program) -> bool {
 /// files go through ts-jest or @swc/jest in Jest projects, which hoist without that rule (a
 /// factory returning `() => String(i++)` over a top-level `let i` runs there), so theirs are
 /// left as written: a variable read too early fails when the factory runs, naming it.
+///
+/// `settle_alone`: a module without hoisted calls still awaits settle for its literal
+/// `jest.requireActual` / `requireMock` paths ([`settle_required`]). The top-level await that
+/// takes would stop node from `require`-ing the module, so node leaves out the files that are
+/// required (`__mocks__` files); a page requires nothing.
 pub(crate) fn hoist(
     module: &mut Module,
     esm: bool,
     babel_rules: bool,
+    settle_alone: bool,
     top_level_mark: Mark,
     unresolved_mark: Mark,
 ) -> Result<(), HoistError> {
@@ -203,7 +216,7 @@ pub(crate) fn hoist(
     lift_nested_vi_calls(module)?;
     module.visit_mut_with(&mut BlockHoister);
     if esm {
-        hoist_imports(module, SyntaxContext::empty().apply_mark(unresolved_mark));
+        hoist_imports(module, SyntaxContext::empty().apply_mark(unresolved_mark), settle_alone);
     }
     Ok(())
 }
@@ -612,8 +625,11 @@ impl Imported {
 
 /// The ES module rewrite: API imports, hoisted calls, the settle call, the imports as awaited
 /// `import()`s, then everything else. Nothing happens without a hoisted call at the top level.
-fn hoist_imports(module: &mut Module, unresolved: SyntaxContext) {
+fn hoist_imports(module: &mut Module, unresolved: SyntaxContext, settle_alone: bool) {
     if !module.body.iter().any(item_is_hoisted) {
+        if settle_alone {
+            settle_required(module, unresolved);
+        }
         return;
     }
     let holder_ctxt = SyntaxContext::empty().apply_mark(Mark::new());
@@ -637,7 +653,7 @@ fn hoist_imports(module: &mut Module, unresolved: SyntaxContext) {
             item => rest.push(item),
         }
     }
-    let actuals = required_actuals(&hoisted, &rest);
+    let required = required_modules(&hoisted, &rest);
     let aliases = alias_exported_imports(&mut rest, &bindings);
     let mut reads = ReplaceReads(|ident: &Ident| {
         bindings.get(&(ident.sym.clone(), ident.ctxt)).map(|read| read.read_at(ident.span))
@@ -646,7 +662,7 @@ fn hoist_imports(module: &mut Module, unresolved: SyntaxContext) {
     rest.visit_mut_with(&mut reads);
     module.body = api_imports;
     module.body.extend(hoisted);
-    module.body.push(settle(unresolved, &actuals));
+    module.body.push(settle(unresolved, &required));
     module.body.extend(imports);
     module.body.extend(aliases);
     module.body.extend(rest);
@@ -710,33 +726,69 @@ fn dynamic_import(
     const_declaration(span, holder, awaited)
 }
 
-/// The literal specifiers of the `jest.requireActual("...")` calls in `items`, in order, once
-/// each: settle imports the ES modules among them ahead, since node 20 cannot `require` one.
-fn required_actuals(hoisted: &[ModuleItem], rest: &[ModuleItem]) -> Vec<Atom> {
-    struct Finder(Vec<Atom>);
+/// A module without hoisted calls that still calls `jest.requireActual("...")` or
+/// `jest.requireMock("...")` with a literal: `await settle([...], [...])` after its imports
+/// (which run first anyway), so those modules are loaded ahead of the synchronous calls (node 20
+/// cannot `require` an ES module, and a browser page cannot `require` at all).
+fn settle_required(module: &mut Module, unresolved: SyntaxContext) {
+    let required = required_modules(&module.body, &[]);
+    if required.is_empty() {
+        return;
+    }
+    let at =
+        module.body.iter().take_while(|item| matches!(item, ModuleItem::ModuleDecl(ModuleDecl::Import(_)))).count();
+    module.body.insert(at, settle(unresolved, &required));
+}
+
+/// The literal specifiers a file's `jest.requireActual("...")` and `jest.requireMock("...")`
+/// calls name, in order, once each.
+#[derive(Debug, Default, PartialEq)]
+struct Required {
+    actuals: Vec<Atom>,
+    mocks: Vec<Atom>,
+}
+
+impl Required {
+    fn is_empty(&self) -> bool {
+        self.actuals.is_empty() && self.mocks.is_empty()
+    }
+}
+
+/// The [`Required`] specifiers of `items`: settle imports them ahead, since the calls are
+/// synchronous and node 20 cannot `require` an ES module (nor a page anything).
+fn required_modules(hoisted: &[ModuleItem], rest: &[ModuleItem]) -> Required {
+    struct Finder(Required);
     impl Visit for Finder {
         fn visit_call_expr(&mut self, call: &CallExpr) {
             call.visit_children_with(self);
-            let Some((object, "requireActual")) = member_call(call) else { return };
-            if !matches!(object, Expr::Ident(ident) if ident.sym == "jest") {
-                return;
-            }
-            let Some(Expr::Lit(Lit::Str(text))) = call.args.first().map(|arg| &*arg.expr) else { return };
-            let Some(value) = text.value.as_str() else { return };
-            if !self.0.iter().any(|known| known == value) {
-                self.0.push(value.into());
+            let Some((method, value)) = required_call(call) else { return };
+            let list = if method == "requireMock" { &mut self.0.mocks } else { &mut self.0.actuals };
+            if !list.iter().any(|known| known == value) {
+                list.push(value.into());
             }
         }
     }
-    let mut finder = Finder(Vec::new());
+    let mut finder = Finder(Required::default());
     hoisted.visit_with(&mut finder);
     rest.visit_with(&mut finder);
     finder.0
 }
 
-/// `await globalThis.__proctorMocks?.settle?.(["...", ...]);` (the specifiers of
-/// [`required_actuals`], left out when there are none), with no span (nothing of the source).
-fn settle(unresolved: SyntaxContext, actuals: &[Atom]) -> ModuleItem {
+/// `jest.requireActual("...")` or `jest.requireMock("...")` with a literal: the method and the
+/// specifier.
+fn required_call(call: &CallExpr) -> Option<(&str, &str)> {
+    let (Expr::Ident(object), method) = member_call(call)? else { return None };
+    if object.sym != "jest" || !REQUIRED.contains(&method) {
+        return None;
+    }
+    let Expr::Lit(Lit::Str(text)) = &*call.args.first()?.expr else { return None };
+    Some((method, text.value.as_str()?))
+}
+
+/// `await globalThis.__proctorMocks?.settle?.(["...", ...], ["...", ...]);` (the specifiers of
+/// [`required_modules`]: the actual modules, then the mocks; left out when there are none), with
+/// no span (nothing of the source).
+fn settle(unresolved: SyntaxContext, required: &Required) -> ModuleItem {
     let global = Box::new(Expr::Ident(Ident::new("globalThis".into(), DUMMY_SP, unresolved)));
     let optional_member = |obj: Box<Expr>, name: &str, optional: bool| -> Box<Expr> {
         let member = MemberExpr { span: DUMMY_SP, obj, prop: MemberProp::Ident(IdentName::new(name.into(), DUMMY_SP)) };
@@ -759,22 +811,27 @@ fn settle(unresolved: SyntaxContext, actuals: &[Atom]) -> ModuleItem {
             span: DUMMY_SP,
             ctxt: SyntaxContext::empty(),
             callee: settle,
-            args: if actuals.is_empty() {
-                Vec::new()
-            } else {
-                let elems = actuals
-                    .iter()
-                    .map(|actual| {
-                        Some(ExprOrSpread { spread: None, expr: Box::new(Expr::Lit(Lit::Str(actual.as_str().into()))) })
-                    })
-                    .collect();
-                vec![ExprOrSpread { spread: None, expr: Box::new(Expr::Array(ArrayLit { span: DUMMY_SP, elems })) }]
+            args: match required {
+                Required { actuals, mocks } if actuals.is_empty() && mocks.is_empty() => Vec::new(),
+                Required { actuals, mocks } if mocks.is_empty() => vec![array(actuals)],
+                Required { actuals, mocks } => vec![array(actuals), array(mocks)],
             },
             type_args: None,
         })),
     });
     let awaited = Expr::Await(AwaitExpr { span: DUMMY_SP, arg: Box::new(call) });
     ModuleItem::Stmt(Stmt::Expr(ExprStmt { span: DUMMY_SP, expr: Box::new(awaited) }))
+}
+
+/// `["...", ...]`: an array literal of `specifiers`.
+fn array(specifiers: &[Atom]) -> ExprOrSpread {
+    let elems = specifiers
+        .iter()
+        .map(|specifier| {
+            Some(ExprOrSpread { spread: None, expr: Box::new(Expr::Lit(Lit::Str(specifier.as_str().into()))) })
+        })
+        .collect();
+    ExprOrSpread { spread: None, expr: Box::new(Expr::Array(ArrayLit { span: DUMMY_SP, elems })) }
 }
 
 /// `export { b }` of an imported `b` (top level, no `from`): exports a constant holding its

@@ -441,3 +441,42 @@ fn typescript_compiled_to_commonjs_hoists_above_the_requires_the_commonjs_pass_w
     assert!(at("jest.mock('./x'") < at("Object.defineProperty(exports"), "{code}");
     assert!(at("jest.mock('./x'") < at("require(\"./x\")"), "{code}");
 }
+
+#[test]
+fn literal_require_actual_and_require_mock_specifiers_reach_settle() {
+    let code = out(
+        "a.test.js",
+        indoc! {r#"
+            import { f } from "./x";
+            jest.mock("./x", () => ({ ...jest.requireActual("./x"), f: jest.fn() }));
+            test("t", () => jest.requireMock("./y") && jest.requireActual("./x") && jest.requireActual(name));
+        "#},
+    );
+    let settle = "await globalThis.__proctorMocks?.settle?.([\n    \"./x\"\n], [\n    \"./y\"\n]);";
+    assert!(code.contains(settle), "{code}");
+}
+
+#[test]
+fn a_file_with_only_require_actual_settles_after_its_imports_which_stay_static() {
+    let source = "import { a } from \"./a\";\nconst real = jest.requireActual(\"./b\");\nconsole.log(a, real);\n";
+    assert!(needs_hoisting(Path::new("/project/a.test.js"), source));
+    assert_eq!(
+        out("a.test.js", source),
+        indoc! {r#"
+            import { a } from "./a";
+            await globalThis.__proctorMocks?.settle?.([
+                "./b"
+            ]);
+            const real = jest.requireActual("./b");
+            console.log(a, real);
+        "#}
+    );
+    // A node `__mocks__` file may be required: no top-level await there; a page requires nothing.
+    let mocks = Path::new("/project/__mocks__/b.js");
+    let for_node = transform(mocks, source, &TransformOptions::default()).unwrap().code;
+    assert!(!for_node.contains("settle"), "{for_node}");
+    let browser = TransformOptions { target: crate::transform::Target::Browser, ..TransformOptions::default() };
+    assert!(transform(mocks, source, &browser).unwrap().code.contains("settle"));
+    let unchanged = "import { a } from \"./a\";\njest.requireActual(name);\n";
+    assert!(!needs_hoisting(Path::new("/project/a.test.js"), unchanged));
+}
