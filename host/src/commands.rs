@@ -605,6 +605,7 @@ pub(crate) fn warn_config(config: &Config) {
 pub fn list(args: ListArgs) -> Result<u8, CommandError> {
     let mut config = resolve(&args.project, None)?;
     warn_config(&config);
+    crate::init::note_unmigrated(&config);
     if args.project.print_config {
         outln!("{}", serde_json::to_string_pretty(&config).unwrap_or_default());
         return Ok(SUCCESS);
