@@ -71,12 +71,7 @@ fn ordered_table<S: Serializer>(entries: &[(String, String)], serializer: S) -> 
 
 #[allow(clippy::ref_option)]
 fn duration_text<S: Serializer>(duration: &Option<Duration>, serializer: S) -> Result<S::Ok, S::Error> {
-    let ms = duration.unwrap_or_default().as_millis();
-    if ms != 0 && ms % 1000 == 0 {
-        serializer.serialize_str(&format!("{}s", ms / 1000))
-    } else {
-        serializer.serialize_str(&format!("{ms}ms"))
-    }
+    serializer.serialize_str(&super::source::duration_text(duration.unwrap_or_default()))
 }
 
 impl Draft {

@@ -2,7 +2,7 @@
 //! Jest's defaults are written out (its `testMatch` under each of `roots`, `/node_modules/`
 //! ignored), so the suite selects what Jest selects even where proctor's defaults differ.
 
-use super::draft::{Draft, DraftSnapshotFormat, DraftSuite};
+use super::draft::{Draft, DraftSuite};
 use super::globs::{extglob, ignore_regex, regex_globs, under};
 use super::source::{opaque, strings, Source};
 use serde_json::{Map, Value};
@@ -117,7 +117,7 @@ fn map_project(object: &Map<String, Value>, source: &mut Source<'_>, draft: &mut
             "snapshotSerializers" => {
                 source.modules_into(key, value, &mut suite.snapshot_serializers, "snapshot-serializers");
             }
-            "snapshotFormat" => suite.snapshot_format = snapshot_format(key, value, source),
+            "snapshotFormat" => suite.snapshot_format = source.snapshot_format(key, value),
             "moduleNameMapper" => module_name_mapper(value, source, draft),
             "testPathIgnorePattern" => source.unmapped(key, "did you mean testPathIgnorePatterns?"),
             other => {
@@ -203,30 +203,6 @@ fn excludes(object: &Map<String, Value>, source: &mut Source<'_>, suite: &mut Dr
             Err(why) => source.unmapped(&format!("{key} \"{pattern}\""), why),
         }
     }
-}
-
-fn snapshot_format(key: &str, value: &Value, source: &mut Source<'_>) -> Option<DraftSnapshotFormat> {
-    let mut format = DraftSnapshotFormat::default();
-    for (option, v) in value.as_object()? {
-        match (option.as_str(), v.as_bool()) {
-            ("escapeString", Some(b)) => {
-                format.escape_string = Some(b);
-                source.mapped(&format!("{key}.escapeString"), format!("snapshot-format.escape-string = {b}"));
-            }
-            ("printBasicPrototype", Some(b)) => {
-                format.print_basic_prototype = Some(b);
-                source.mapped(
-                    &format!("{key}.printBasicPrototype"),
-                    format!("snapshot-format.print-basic-prototype = {b}"),
-                );
-            }
-            _ => source.unmapped(
-                &format!("{key}.{option}"),
-                "proctor's snapshot-format has escape-string and print-basic-prototype",
-            ),
-        }
-    }
-    (format.escape_string.is_some() || format.print_basic_prototype.is_some()).then_some(format)
 }
 
 /// `moduleNameMapper` entries that are aliases: `^name$` → exact, `^prefix/(.*)$` with a `$1`

@@ -3,7 +3,7 @@
 //! The per-runner mappings (jest.rs, vitest.rs, mocha.rs, browser.rs) share these helpers, so a
 //! setup file or a timeout reads the same whichever runner named it.
 
-use super::draft::Notes;
+use super::draft::{DraftSnapshotFormat, Notes};
 use crate::build::{ModuleSettings, ProjectModules, CACHE_DIR};
 use crate::resolve::{ImportKind, Resolution, Target};
 use serde_json::Value;
@@ -119,7 +119,7 @@ impl Source<'_> {
         };
         match duration {
             Some(d) if !d.is_zero() => {
-                self.mapped(&format!("{key} {value}"), format!("timeout = {}", duration_text(d)));
+                self.mapped(&format!("{key} {value}"), format!("timeout = \"{}\"", duration_text(d)));
                 Some(d)
             }
             Some(_) => {
@@ -131,6 +131,28 @@ impl Source<'_> {
                 None
             }
         }
+    }
+
+    /// Jest's and Vitest's `snapshotFormat` (the options proctor has).
+    pub fn snapshot_format(&mut self, key: &str, value: &Value) -> Option<DraftSnapshotFormat> {
+        let mut format = DraftSnapshotFormat::default();
+        for (option, v) in value.as_object()? {
+            let field = match option.as_str() {
+                "escapeString" => &mut format.escape_string,
+                "printBasicPrototype" => &mut format.print_basic_prototype,
+                _ => {
+                    self.unmapped(
+                        &format!("{key}.{option}"),
+                        "proctor's snapshot-format has escape-string and print-basic-prototype",
+                    );
+                    continue;
+                }
+            };
+            *field = v.as_bool();
+            let kebab = if option == "escapeString" { "escape-string" } else { "print-basic-prototype" };
+            self.mapped(&format!("{key}.{option} {v}"), format!("snapshot-format.{kebab} = {v}"));
+        }
+        (format.escape_string.is_some() || format.print_basic_prototype.is_some()).then_some(format)
     }
 
     /// A boolean key copied to a suite field.
@@ -148,13 +170,13 @@ impl Source<'_> {
     }
 }
 
-/// `"5s"` or `"2500ms"`, as proctor.toml takes it.
+/// `5s` or `2500ms`, as proctor.toml takes it (in a string).
 pub(crate) fn duration_text(d: Duration) -> String {
     let ms = d.as_millis();
-    if ms % 1000 == 0 {
-        format!("\"{}s\"", ms / 1000)
+    if ms != 0 && ms.is_multiple_of(1000) {
+        format!("{}s", ms / 1000)
     } else {
-        format!("\"{ms}ms\"")
+        format!("{ms}ms")
     }
 }
 

@@ -3,7 +3,7 @@
 //! setup files, environment, timeouts, mock hygiene, snapshots, `resolve.alias`, browser mode as
 //! a Chromium suite, and inline `test.projects` as one suite each.
 
-use super::draft::{Draft, DraftSnapshotFormat, DraftSuite};
+use super::draft::{Draft, DraftSuite};
 use super::globs::{extglob, under};
 use super::source::{opaque, strings, Source};
 use serde_json::{Map, Value};
@@ -229,7 +229,7 @@ fn map_test(
             "snapshotSerializers" => {
                 source.modules_into(&key_path, value, &mut suite.snapshot_serializers, "snapshot-serializers");
             }
-            "snapshotFormat" => suite.snapshot_format = snapshot_format(&key_path, value, source),
+            "snapshotFormat" => suite.snapshot_format = source.snapshot_format(&key_path, value),
             "alias" => map_alias(&key_path, value, source, draft),
             "browser" => browser(&key_path, value, source, &mut suite),
             "projects" | "workspace" | "extends" => {}
@@ -279,29 +279,6 @@ fn browser(key: &str, value: &Value, source: &mut Source<'_>, suite: &mut DraftS
             source.unmapped(&format!("{key}.{other}"), "no proctor counterpart");
         }
     }
-}
-
-fn snapshot_format(key: &str, value: &Value, source: &mut Source<'_>) -> Option<DraftSnapshotFormat> {
-    let mut format = DraftSnapshotFormat::default();
-    for (option, v) in value.as_object()? {
-        match (option.as_str(), v.as_bool()) {
-            ("escapeString", Some(b)) => format.escape_string = Some(b),
-            ("printBasicPrototype", Some(b)) => format.print_basic_prototype = Some(b),
-            _ => {
-                source.unmapped(
-                    &format!("{key}.{option}"),
-                    "proctor's snapshot-format has escape-string and print-basic-prototype",
-                );
-                continue;
-            }
-        }
-        source.mapped(&format!("{key}.{option} {v}"), format!("snapshot-format.{} = {v}", kebab(option)));
-    }
-    (format.escape_string.is_some() || format.print_basic_prototype.is_some()).then_some(format)
-}
-
-fn kebab(name: &str) -> String {
-    name.chars().flat_map(|c| if c.is_uppercase() { vec!['-', c.to_ascii_lowercase()] } else { vec![c] }).collect()
 }
 
 #[cfg(test)]
