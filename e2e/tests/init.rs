@@ -113,7 +113,8 @@ fn a_typescript_vitest_config_without_vitest_installed() {
     dry.assert_code(0);
     assert!(dry.stdout.contains("[[suite]]") && !project.path().join("proctor.toml").exists(), "{}", both(&dry));
     assert!(
-        dry.stderr.contains("test.hookTimeout") || dry.stderr.contains("test.globals: nothing needed"),
+        dry.stderr.contains("not done  vitest.config.ts test.hookTimeout")
+            && dry.stderr.contains("no need   vitest.config.ts test.globals"),
         "{}",
         both(&dry)
     );

@@ -266,7 +266,7 @@ mod tests {
         assert_eq!(draft.pages[0].1, "<html><body><script src=\"/node_modules/chai/chai.js\"></script></body></html>");
         let text = notes.text();
         assert!(text.contains("browsers: proctor drives Chromium only"), "{text}");
-        assert!(text.contains("nodeResolve: nothing needed"), "{text}");
+        assert!(text.contains("no need   web-test-runner.config.mjs nodeResolve: proctor resolves"), "{text}");
     }
 
     #[test]

@@ -126,7 +126,10 @@ impl Notes {
         for line in &self.lines {
             match line {
                 Note::Mapped { from, to } => out.push_str(&format!("  mapped    {from} → {to}\n")),
-                Note::Unmapped { from, why } => out.push_str(&format!("  not done  {from}: {why}\n")),
+                Note::Unmapped { from, why } => match why.strip_prefix("nothing needed: ") {
+                    Some(why) => out.push_str(&format!("  no need   {from}: {why}\n")),
+                    None => out.push_str(&format!("  not done  {from}: {why}\n")),
+                },
             }
         }
         out

@@ -180,7 +180,7 @@ mod tests {
         assert!(suite.setup_files.is_empty());
         for expected in [
             "ui \"tdd\" → nothing needed",
-            "require \"ts-node/register\": nothing needed",
+            "no need   .mocharc.yml require \"ts-node/register\": proctor transforms",
             "parallel: proctor runs one test",
         ] {
             assert!(notes.contains(expected), "{expected}\n{notes}");

@@ -340,7 +340,7 @@ mod tests {
         assert_eq!(draft.alias, [("@".into(), "./src".into()), ("lodash".into(), "lodash-es".into())]);
         for expected in [
             "not done  vitest.config.ts test.hookTimeout: hooks have the test timeout",
-            "not done  vitest.config.ts test.globals: nothing needed",
+            "no need   vitest.config.ts test.globals: proctor always installs",
             "not done  vitest.config.ts test.alias {\"$regexp\":\"^~\",\"flags\":\"\"}: a regular expression",
             "not done  vitest.config.ts test.coverage: proctor does not measure coverage",
         ] {
