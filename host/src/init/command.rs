@@ -118,7 +118,10 @@ fn map_one(root: &Path, config: &Found, files: &[(String, PathBuf)], notes: &mut
     let value = match value {
         Ok(value) => value,
         Err(error) => {
-            notes.unmapped(label, format!("{error} (hint: npm install, so its imports resolve)"));
+            let text = error.to_string();
+            let missing = ["Cannot find", "cannot resolve", "ERR_MODULE_NOT_FOUND"].iter().any(|m| text.contains(m));
+            let hint = if missing { " (hint: npm install, so its imports resolve)" } else { "" };
+            notes.unmapped(label, format!("{text}{hint}"));
             return;
         }
     };

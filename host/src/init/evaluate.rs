@@ -116,25 +116,52 @@ impl Drop for StubDir {
     }
 }
 
-/// Writes a stub for each package `file` imports that does not resolve from it; returns the
-/// `[alias]` entries pointing at them.
+/// Writes a stub for each package that `file`, or a project file it imports, imports and that
+/// does not resolve from there; returns the `[alias]` entries pointing at them.
 fn write_stubs(root: &Path, file: &Path, stub_dir: &Path) -> std::io::Result<Vec<(String, String)>> {
-    let source = std::fs::read_to_string(file)?;
     let modules = ProjectModules::new(ModuleSettings::plain(root, Target::Node, &root.join(CACHE_DIR)));
-    let mut alias = Vec::new();
-    for (index, (specifier, names)) in imported_packages(&source).into_iter().enumerate() {
-        let kind = ImportKind::Import;
-        if modules.resolver().resolve(file, &specifier, kind).is_ok()
-            || modules.resolver().resolve(file, &specifier, ImportKind::Require).is_ok()
-        {
+    let resolves = |from: &Path, specifier: &str| {
+        [ImportKind::Import, ImportKind::Require]
+            .into_iter()
+            .find_map(|kind| modules.resolver().resolve(from, specifier, kind).ok())
+    };
+    let mut missing: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut queue = vec![file.to_path_buf()];
+    let mut seen = Vec::new();
+    while let Some(current) = queue.pop() {
+        if seen.contains(&current) || seen.len() > 50 {
             continue;
         }
+        seen.push(current.clone());
+        let Ok(source) = std::fs::read_to_string(&current) else { continue };
+        for (specifier, names) in imported_packages(&source) {
+            if resolves(&current, &specifier).is_none() {
+                missing.entry(specifier).or_default().extend(names);
+            }
+        }
+        for specifier in relative_imports(&source) {
+            if let Some(crate::resolve::Resolution::File(path)) = resolves(&current, &specifier) {
+                if modules.resolver().is_project_file(&path) {
+                    queue.push(path);
+                }
+            }
+        }
+    }
+    let mut alias = Vec::new();
+    for (index, (specifier, names)) in missing.into_iter().enumerate() {
         std::fs::create_dir_all(stub_dir)?;
         let name = format!("stub-{index}.cjs");
         std::fs::write(stub_dir.join(&name), stub_source(&specifier, &names))?;
         alias.push((specifier, format!("./{STUB_DIR}/{name}")));
     }
     Ok(alias)
+}
+
+/// The relative specifiers a source imports or requires (`./vite.config`).
+fn relative_imports(source: &str) -> Vec<String> {
+    let pattern =
+        regex::Regex::new(r#"(?:\bfrom|\bimport|\brequire\s*\()\s*['"](\.{1,2}/[^'"]+)['"]"#).expect("a valid regex");
+    pattern.captures_iter(source).map(|caps| caps[1].to_string()).collect()
 }
 
 /// The package specifiers a config's source imports or requires, each with the names it
@@ -185,7 +212,9 @@ fn stub_source(specifier: &str, names: &[String]) -> String {
            if (a && b && typeof a === \"object\" && typeof b === \"object\") {{\n    \
              const out = {{ ...a }};\n    for (const key of Object.keys(b)) out[key] = key in a ? merge(a[key], b[key]) : b[key];\n    return out;\n  }}\n  \
            return b === undefined ? a : b;\n}};\n\
-         module.exports = stub(\"\");\n"
+         // Any other name a CommonJS config reads (`const {{ plugin }} = require(...)`) is a stub too.\n\
+         module.exports = new Proxy(stub(\"\"), {{\n  \
+           get: (target, key) => key in target || typeof key === \"symbol\" || key === \"then\" || key === \"__esModule\" ? target[key] : stub(key),\n}});\n"
     );
     for name in names {
         if !name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$') || name == "default" {
@@ -224,5 +253,34 @@ mod tests {
             ["@vitejs/plugin-react", "@web/dev-server-esbuild", "dotenv/config", "vitest/config"]
         );
         assert_eq!(found["vitest/config"], ["defineConfig", "mergeConfig"]);
+    }
+
+    #[test]
+    fn evaluates_configs_whose_packages_are_missing_through_imported_project_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("package.json"), "{\"type\": \"module\"}\n").unwrap();
+        std::fs::write(root.join("vite.config.ts"), "import { defineConfig } from 'vite';\nexport default defineConfig({ resolve: { alias: { '@': '/src' } } });\n").unwrap();
+        std::fs::write(
+            root.join("vitest.config.ts"),
+            "import { defineConfig, mergeConfig } from 'vitest/config';\nimport base from './vite.config';\n\
+             const env: string = 'jsdom';\nexport default mergeConfig(base, defineConfig({ test: { environment: env } }));\n",
+        )
+        .unwrap();
+        let value = evaluate(root, &root.join("vitest.config.ts"), Format::Module).unwrap();
+        assert_eq!(
+            value,
+            serde_json::json!({ "resolve": { "alias": { "@": "/src" } }, "test": { "environment": "jsdom" } })
+        );
+        std::fs::write(
+            root.join("wtr.config.cjs"),
+            "const { esbuildPlugin } = require('@web/dev-server-esbuild');\n\
+             module.exports = { files: ['t/**/*.test.js'], plugins: [esbuildPlugin({ ts: true })], filter: /x/ };\n",
+        )
+        .unwrap();
+        let value = evaluate(root, &root.join("wtr.config.cjs"), Format::Wtr).unwrap();
+        assert_eq!(value["plugins"][0]["$stub"], "@web/dev-server-esbuild.esbuildPlugin");
+        assert_eq!(value["filter"], serde_json::json!({ "$regexp": "x", "flags": "" }));
+        assert!(!root.join(STUB_DIR).exists(), "the stubs are removed");
     }
 }

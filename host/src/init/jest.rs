@@ -64,7 +64,9 @@ pub(crate) fn map_jest(config: &Value, source: &mut Source<'_>, draft: &mut Draf
                 "a project's own config is not followed: run `proctor init` there and merge its suite",
             );
         }
+        let base = source.base.clone();
         for (index, project) in inline.iter().enumerate() {
+            source.base = base.clone();
             let mut merged = object.clone();
             merged.remove("projects");
             merged.extend(project.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -141,6 +143,9 @@ fn test_globs(object: &Map<String, Value>, source: &mut Source<'_>, suite: &mut 
         None => vec![source.prefix()],
     };
     if let Some(regex) = object.get("testRegex") {
+        if object.contains_key("testMatch") {
+            source.unmapped("testMatch", "Jest refuses testMatch together with testRegex; testRegex is used");
+        }
         let patterns: Vec<String> = match regex {
             Value::Array(items) => items.iter().filter_map(regex_text).collect(),
             other => regex_text(other).into_iter().collect(),

@@ -7,6 +7,7 @@ use super::draft::{Draft, DraftSuite};
 use super::globs::{extglob, under};
 use super::source::{opaque, strings, Source};
 use serde_json::{Map, Value};
+use std::path::Path;
 
 /// Vitest's default `include`.
 const DEFAULT_INCLUDE: &[&str] = &["**/*.{test,spec}.?(c|m)[jt]s?(x)"];
@@ -149,7 +150,22 @@ fn map_alias(key: &str, alias: &Value, source: &mut Source<'_>, draft: &mut Draf
             source.unmapped(&format!("{key} {find}"), why);
             continue;
         };
-        let value = if replacement.starts_with('/') || replacement.starts_with('.') {
+        // Vite reads a `/x` that is no absolute path under the root as `x` under the root.
+        let root_relative = replacement.starts_with('/') && !Path::new(replacement).starts_with(source.root);
+        let replacement = if root_relative { format!(".{replacement}") } else { replacement.to_string() };
+        let replacement = replacement.as_str();
+        let value = if root_relative {
+            match super::source::relative(source.root, &crate::paths::normalize(&source.root.join(replacement))) {
+                Some(rel) => format!("./{rel}"),
+                None => {
+                    source.unmapped(
+                        &format!("{key} \"{find}\""),
+                        format!("\"{replacement}\" is outside the project root"),
+                    );
+                    continue;
+                }
+            }
+        } else if replacement.starts_with('/') || replacement.starts_with('.') {
             match source.path(replacement) {
                 Some(rel) if rel.is_empty() => ".".to_string(),
                 Some(rel) => format!("./{rel}"),
@@ -316,7 +332,7 @@ mod tests {
     fn maps_the_test_block_and_resolve_alias() {
         let (draft, notes) = map(
             json!({
-                "resolve": { "alias": { "@": "/p/src", "lodash": "lodash-es" } },
+                "resolve": { "alias": { "@": "/p/src", "lodash": "lodash-es", "#lib": "/lib" } },
                 "test": {
                     "include": ["src/**/*.test.ts"],
                     "environment": "happy-dom",
@@ -337,7 +353,11 @@ mod tests {
         assert_eq!(suite.environment.as_deref(), Some("happy-dom"));
         assert_eq!(suite.timeout, Some(std::time::Duration::from_millis(2500)));
         assert_eq!((suite.isolate, suite.reset_mocks), (Some(false), Some(true)));
-        assert_eq!(draft.alias, [("@".into(), "./src".into()), ("lodash".into(), "lodash-es".into())]);
+        assert_eq!(
+            draft.alias,
+            [("@".into(), "./src".into()), ("lodash".into(), "lodash-es".into()), ("#lib".into(), "./lib".into())],
+            "in the order written"
+        );
         for expected in [
             "not done  vitest.config.ts test.hookTimeout: hooks have the test timeout",
             "no need   vitest.config.ts test.globals: proctor always installs",
