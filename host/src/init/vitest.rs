@@ -152,33 +152,21 @@ fn map_alias(key: &str, alias: &Value, source: &mut Source<'_>, draft: &mut Draf
         };
         // Vite reads a `/x` that is no absolute path under the root as `x` under the root.
         let root_relative = replacement.starts_with('/') && !Path::new(replacement).starts_with(source.root);
-        let replacement = if root_relative { format!(".{replacement}") } else { replacement.to_string() };
-        let replacement = replacement.as_str();
-        let value = if root_relative {
-            match super::source::relative(source.root, &crate::paths::normalize(&source.root.join(replacement))) {
-                Some(rel) => format!("./{rel}"),
-                None => {
-                    source.unmapped(
-                        &format!("{key} \"{find}\""),
-                        format!("\"{replacement}\" is outside the project root"),
-                    );
-                    continue;
-                }
-            }
+        let target = if root_relative {
+            Some(source.root.join(&replacement[1..]))
         } else if replacement.starts_with('/') || replacement.starts_with('.') {
-            match source.path(replacement) {
-                Some(rel) if rel.is_empty() => ".".to_string(),
-                Some(rel) => format!("./{rel}"),
-                None => {
-                    source.unmapped(
-                        &format!("{key} \"{find}\""),
-                        format!("\"{replacement}\" is outside the project root"),
-                    );
-                    continue;
-                }
-            }
+            Some(source.base.join(replacement))
         } else {
-            replacement.to_string()
+            None
+        };
+        let value = match target.map(|path| super::source::relative(source.root, &crate::paths::normalize(&path))) {
+            None => replacement.to_string(),
+            Some(Some(rel)) if rel.is_empty() => ".".to_string(),
+            Some(Some(rel)) => format!("./{rel}"),
+            Some(None) => {
+                source.unmapped(&format!("{key} \"{find}\""), format!("\"{replacement}\" is outside the project root"));
+                continue;
+            }
         };
         source.mapped(&format!("{key} \"{find}\""), format!("[alias] \"{find}\" = \"{value}\""));
         draft.add_alias(find.to_string(), value);
