@@ -113,7 +113,7 @@ fn a_typescript_vitest_config_without_vitest_installed() {
     dry.assert_code(0);
     assert!(dry.stdout.contains("[[suite]]") && !project.path().join("proctor.toml").exists(), "{}", both(&dry));
     assert!(
-        dry.stderr.contains("not done  vitest.config.ts test.hookTimeout")
+        dry.stderr.contains("not done  vitest.config.ts plugins")
             && dry.stderr.contains("no need   vitest.config.ts test.globals"),
         "{}",
         both(&dry)
@@ -128,6 +128,30 @@ fn a_typescript_vitest_config_without_vitest_installed() {
     assert_eq!(out.outcomes(), expected, "{}\n{toml}", both(&out));
     assert!(!out.stderr.contains("proctor: note"), "no note once proctor.toml exists: {}", out.stderr);
     assert!(!project.path().join(".proctor/init-stubs").exists(), "the stubs are removed");
+}
+
+#[test]
+fn a_vitest_workspace_file_gives_a_suite_per_project() {
+    let project = Project::empty();
+    project
+        .write("package.json", "{ \"name\": \"ws\", \"private\": true, \"type\": \"module\" }\n")
+        .write(
+            "vitest.workspace.ts",
+            "import { defineWorkspace } from 'vitest/config';\n\n\
+             export default defineWorkspace([\n  { test: { name: 'api', include: ['api/**/*.test.ts'], testTimeout: 250 } },\n  \
+             { test: { name: 'lib', include: ['lib/**/*.check.ts'] } },\n]);\n",
+        )
+        .write("api/a.test.ts", "it('answers', () => {});\nit('overruns the timeout', () => new Promise((r) => setTimeout(r, 2000)));\n")
+        .write("lib/b.check.ts", "it('checks', () => {});\n")
+        .write("lib/c.test.ts", "it('not in lib\\'s include', () => { throw new Error('ran'); });\n");
+    let toml = init(&project);
+    let out = project.run(&["run", "--reporter", "json"]);
+    let expected = model(&[
+        ("api/a.test.ts::answers", "passed"),
+        ("api/a.test.ts::overruns the timeout", "timed-out"),
+        ("lib/b.check.ts::checks", "passed"),
+    ]);
+    assert_eq!(out.outcomes(), expected, "{}\n{toml}", both(&out));
 }
 
 #[test]

@@ -130,7 +130,10 @@ fn map_one(root: &Path, config: &Found, files: &[(String, PathBuf)], notes: &mut
     let id = config.runner.id();
     match config.runner {
         Runner::Jest => super::jest::map_jest(&value, &mut source, draft, id),
-        Runner::Vitest => super::vitest::map_vitest(&value, &mut source, draft, id, vitest_major(root)),
+        Runner::Vitest => {
+            let value = with_workspace(root, &config.path, value, &mut source);
+            super::vitest::map_vitest(&value, &mut source, draft, id, vitest_major(root));
+        }
         Runner::Mocha => {
             let suite = super::mocha::map_mocha(&value, &mut source, id);
             draft.suite.push(suite);
@@ -138,6 +141,36 @@ fn map_one(root: &Path, config: &Found, files: &[(String, PathBuf)], notes: &mut
         Runner::Wtr => super::browser::map_wtr(&value, &mut source, draft, id),
         Runner::Karma => super::browser::map_karma(&value, &mut source, draft, id),
     }
+}
+
+/// A Vitest config with the projects of a `vitest.workspace.*` file as its `test.projects`
+/// (where a workspace file exists, Vitest 3 takes the projects from it); a workspace file found
+/// alone is the projects of an empty config.
+fn with_workspace(root: &Path, path: &Path, value: serde_json::Value, source: &mut Source<'_>) -> serde_json::Value {
+    use super::detect::{is_vitest_workspace, vitest_workspace};
+    use super::evaluate::Format;
+    let (mut config, workspace) = if is_vitest_workspace(path) {
+        (serde_json::json!({}), Ok(value))
+    } else {
+        match vitest_workspace(root) {
+            Some(file) => (value, evaluate(root, &file, Format::Module)),
+            None => return value,
+        }
+    };
+    let label =
+        vitest_workspace(root).map(|f| f.strip_prefix(root).unwrap_or(&f).display().to_string()).unwrap_or_default();
+    match workspace {
+        Ok(projects) if config["test"].get("projects").is_none() => {
+            if !config["test"].is_object() {
+                config["test"] = serde_json::json!({});
+            }
+            config["test"]["projects"] = projects;
+            source.notes.mapped(label, "the projects below (as test.projects)");
+        }
+        Ok(_) => source.notes.unmapped(label, "test.projects in the config wins"),
+        Err(error) => source.notes.unmapped(label, error.to_string()),
+    }
+    config
 }
 
 /// The major version of the Vitest installed in the project, if any (its default `exclude`

@@ -84,9 +84,12 @@ pub(crate) fn find_configs(root: &Path) -> Vec<Found> {
     } else if has_key("jest") {
         push(Runner::Jest, Some(root.join("package.json")), Origin::PackageKey("jest"));
     }
-    let vite = first(&["vitest.config"], JS).or_else(|| {
-        first(&["vite.config"], JS).filter(|path| std::fs::read_to_string(path).is_ok_and(|text| text.contains("test")))
-    });
+    let vite = first(&["vitest.config"], JS)
+        .or_else(|| {
+            first(&["vite.config"], JS)
+                .filter(|path| std::fs::read_to_string(path).is_ok_and(|text| text.contains("test")))
+        })
+        .or_else(|| vitest_workspace(root));
     push(Runner::Vitest, vite, Origin::File(Format::Module));
     let mocharc = [
         ("js", Format::Module),
@@ -109,6 +112,19 @@ pub(crate) fn find_configs(root: &Path) -> Vec<Found> {
     push(Runner::Wtr, wtr, Origin::File(Format::Wtr));
     push(Runner::Karma, first(&["karma.conf"], &["js", "cjs", "ts"]), Origin::File(Format::Karma));
     out
+}
+
+/// Vitest 3's `vitest.workspace.*`: its projects, beside the root config's options.
+pub(crate) fn vitest_workspace(root: &Path) -> Option<PathBuf> {
+    ["ts", "mts", "cts", "js", "mjs", "cjs", "json"]
+        .iter()
+        .map(|ext| root.join(format!("vitest.workspace.{ext}")))
+        .find(|path| path.is_file())
+}
+
+/// Whether `path` is a Vitest workspace file.
+pub(crate) fn is_vitest_workspace(path: &Path) -> bool {
+    path.file_name().is_some_and(|name| name.to_string_lossy().starts_with("vitest.workspace."))
 }
 
 #[cfg(test)]

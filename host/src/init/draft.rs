@@ -117,7 +117,13 @@ impl Notes {
 
     /// `from` could not be mapped, because `why`.
     pub fn unmapped(&mut self, from: impl Into<String>, why: impl Into<String>) {
-        self.lines.push(Note::Unmapped { from: from.into(), why: why.into() });
+        let why = why.into();
+        // A key that shaped what was mapped (a base directory, a suite id) was mapped after all.
+        if why.starts_with("used as") {
+            self.lines.push(Note::Mapped { from: from.into(), to: why });
+            return;
+        }
+        self.lines.push(Note::Unmapped { from: from.into(), why });
     }
 
     /// The account as text, one line per note.
