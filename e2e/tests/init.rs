@@ -12,6 +12,13 @@ fn both(out: &Output) -> String {
     format!("{}\n{}", out.stdout, out.stderr)
 }
 
+/// Runs the project with the written proctor.toml and checks every test's outcome.
+fn assert_runs(project: &Project, toml: &str, expected: &[(&str, &str)]) {
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(out.outcomes(), model(expected), "{}\n{toml}", both(&out));
+    assert!(!out.stderr.contains("proctor: note"), "no note once proctor.toml exists: {}", out.stderr);
+}
+
 /// Runs `proctor init`, checks it wrote a proctor.toml, and returns its text.
 fn init(project: &Project) -> String {
     let out = project.run(&["init"]);
@@ -63,14 +70,16 @@ fn a_jest_config_with_jsdom_a_matcher_an_alias_and_ignored_paths() {
     ] {
         assert!(toml.contains(line), "{line} in\n{toml}");
     }
-    let out = project.run(&["run", "--reporter", "json"]);
-    let expected = model(&[
-        ("src/__tests__/math.js::adds with the setup file's matcher", "passed"),
-        ("src/__tests__/math.js::has a DOM", "passed"),
-        ("src/__tests__/math.js::overruns the timeout", "timed-out"),
-        ("src/util.spec.js::a spec file is a test file in Jest", "passed"),
-    ]);
-    assert_eq!(out.outcomes(), expected, "{}\n{toml}", both(&out));
+    assert_runs(
+        &project,
+        &toml,
+        &[
+            ("src/__tests__/math.js::adds with the setup file's matcher", "passed"),
+            ("src/__tests__/math.js::has a DOM", "passed"),
+            ("src/__tests__/math.js::overruns the timeout", "timed-out"),
+            ("src/util.spec.js::a spec file is a test file in Jest", "passed"),
+        ],
+    );
 
     let again = project.run(&["init"]);
     again.assert_code(2);
@@ -120,13 +129,14 @@ fn a_typescript_vitest_config_without_vitest_installed() {
     );
 
     let toml = init(&project);
-    let out = project.run(&["run", "--reporter", "json"]);
-    let expected = model(&[
-        ("test/twice.test.ts::doubles, after the setup file", "passed"),
-        ("test/twice.test.ts::overruns the timeout", "timed-out"),
-    ]);
-    assert_eq!(out.outcomes(), expected, "{}\n{toml}", both(&out));
-    assert!(!out.stderr.contains("proctor: note"), "no note once proctor.toml exists: {}", out.stderr);
+    assert_runs(
+        &project,
+        &toml,
+        &[
+            ("test/twice.test.ts::doubles, after the setup file", "passed"),
+            ("test/twice.test.ts::overruns the timeout", "timed-out"),
+        ],
+    );
     assert!(!project.path().join(".proctor/init-stubs").exists(), "the stubs are removed");
 }
 
@@ -145,13 +155,15 @@ fn a_vitest_workspace_file_gives_a_suite_per_project() {
         .write("lib/b.check.ts", "it('checks', () => {});\n")
         .write("lib/c.test.ts", "it('not in lib\\'s include', () => { throw new Error('ran'); });\n");
     let toml = init(&project);
-    let out = project.run(&["run", "--reporter", "json"]);
-    let expected = model(&[
-        ("api/a.test.ts::answers", "passed"),
-        ("api/a.test.ts::overruns the timeout", "timed-out"),
-        ("lib/b.check.ts::checks", "passed"),
-    ]);
-    assert_eq!(out.outcomes(), expected, "{}\n{toml}", both(&out));
+    assert_runs(
+        &project,
+        &toml,
+        &[
+            ("api/a.test.ts::answers", "passed"),
+            ("api/a.test.ts::overruns the timeout", "timed-out"),
+            ("lib/b.check.ts::checks", "passed"),
+        ],
+    );
 }
 
 #[test]
@@ -174,10 +186,11 @@ fn a_mocharc_with_comments_tdd_a_required_helper_and_mochas_default_spec() {
         .write("test/notes.txt", "not a test\n");
     let toml = init(&project);
     assert!(toml.contains("tests = [\"test/*.{js,cjs,mjs}\"]"), "{toml}");
-    let out = project.run(&["run", "--reporter", "json"]);
-    let expected =
-        model(&[("test/a.js::a::has the helper", "passed"), ("test/a.js::a::overruns the timeout", "timed-out")]);
-    assert_eq!(out.outcomes(), expected, "{}\n{toml}", both(&out));
+    assert_runs(
+        &project,
+        &toml,
+        &[("test/a.js::a::has the helper", "passed"), ("test/a.js::a::overruns the timeout", "timed-out")],
+    );
 }
 
 #[test]
@@ -216,13 +229,15 @@ fn a_web_test_runner_config_with_a_test_runner_html_page_in_chromium() {
     let page = project.read("proctor-page.html");
     assert!(page.contains("/vendor/globals.js") && !page.contains("__proctor"), "{page}");
     let _browser = browser_lock();
-    let out = project.run(&["run", "--reporter", "json"]);
-    let expected = model(&[
-        ("test/page.test.js::sees the page script", "passed"),
-        ("test/page.test.js::runs in Chromium", "passed"),
-        ("test/page.test.js::overruns the timeout", "timed-out"),
-    ]);
-    assert_eq!(out.outcomes(), expected, "{}\n{toml}", both(&out));
+    assert_runs(
+        &project,
+        &toml,
+        &[
+            ("test/page.test.js::sees the page script", "passed"),
+            ("test/page.test.js::runs in Chromium", "passed"),
+            ("test/page.test.js::overruns the timeout", "timed-out"),
+        ],
+    );
 }
 
 #[test]
