@@ -39,7 +39,7 @@ fn a_jest_config_with_jsdom_a_matcher_an_alias_and_ignored_paths() {
         .write("package.json", "{ \"name\": \"j\", \"private\": true }\n")
         .write(
             "jest.config.js",
-            "module.exports = {\n  testEnvironment: 'jsdom',\n  setupFilesAfterEnv: ['<rootDir>/test/setup.js'],\n  \
+            "module.exports = {\n  testEnvironment: 'jsdom',\n  setupFilesAfterEnv: ['<rootDir>/test/setup.js', '@testing-library/jest-dom'],\n  \
              testPathIgnorePatterns: ['/node_modules/', '<rootDir>/e2e/'],\n  testTimeout: 3000,\n  \
              moduleNameMapper: { '^@app/(.*)$': '<rootDir>/src/$1' },\n  restoreMocks: true,\n  \
              transform: {},\n};\n",
@@ -53,7 +53,7 @@ fn a_jest_config_with_jsdom_a_matcher_an_alias_and_ignored_paths() {
             "src/__tests__/math.js",
             "import { add } from '@app/math';\n\
              test('adds with the setup file\\'s matcher', () => expect(add(3, 4)).toBeSeven());\n\
-             test('has a DOM', () => { document.body.innerHTML = '<p>hi</p>'; expect(document.querySelector('p').textContent).toBe('hi'); });\n\
+             test('has a DOM and jest-dom', () => { document.body.innerHTML = '<p>hi</p>'; expect(document.querySelector('p')).toHaveTextContent('hi'); });\n\
              test('overruns the timeout', () => new Promise((resolve) => setTimeout(resolve, 6000)));\n",
         )
         .write("src/util.spec.js", "test('a spec file is a test file in Jest', () => expect(1).toBe(1));\n")
@@ -62,7 +62,7 @@ fn a_jest_config_with_jsdom_a_matcher_an_alias_and_ignored_paths() {
     let toml = init(&project);
     for line in [
         "environment = \"jsdom\"",
-        "setup-files = [\"test/setup.js\"]",
+        "setup-files = [\"test/setup.js\", \"node_modules/@testing-library/jest-dom/dist/index.js\"]",
         "timeout = \"3s\"",
         "\"@app\" = \"./src\"",
         "\"e2e/**\"",
@@ -75,7 +75,7 @@ fn a_jest_config_with_jsdom_a_matcher_an_alias_and_ignored_paths() {
         &toml,
         &[
             ("src/__tests__/math.js::adds with the setup file's matcher", "passed"),
-            ("src/__tests__/math.js::has a DOM", "passed"),
+            ("src/__tests__/math.js::has a DOM and jest-dom", "passed"),
             ("src/__tests__/math.js::overruns the timeout", "timed-out"),
             ("src/util.spec.js::a spec file is a test file in Jest", "passed"),
         ],

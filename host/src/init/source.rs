@@ -63,15 +63,29 @@ impl Source<'_> {
         let importer = self.base.join("__proctor_init__.js");
         let local =
             if written.starts_with('.') || written.starts_with('/') { written.clone() } else { format!("./{written}") };
+        // Local files first (Jest reads `jest.setup.js` as `<rootDir>/jest.setup.js`), then
+        // packages, whose `exports` may offer only `require` or only `import`.
         let found = [local.as_str(), written.as_str()].iter().find_map(|specifier| {
-            match modules.resolver().resolve(&importer, specifier, ImportKind::Require) {
-                Ok(Resolution::File(path)) => Some(path),
-                _ => None,
-            }
+            [ImportKind::Require, ImportKind::Import].into_iter().find_map(|kind| {
+                match modules.resolver().resolve(&importer, specifier, kind) {
+                    Ok(Resolution::File(path)) => Some(path),
+                    _ => None,
+                }
+            })
         });
         let path = found.ok_or_else(|| format!("`{written}` does not resolve from {}", self.base.display()))?;
         relative(self.root, &path)
+            .or_else(|| self.through_node_modules(&written, &path))
             .ok_or_else(|| format!("`{written}` is outside the project root ({})", path.display()))
+    }
+
+    /// A package file whose real path is outside the root (a symlinked `node_modules`, pnpm,
+    /// `npm link`) as the path through the root's `node_modules`.
+    fn through_node_modules(&self, written: &str, real: &Path) -> Option<String> {
+        let package = crate::resolve::package_name(written);
+        let linked = self.root.join("node_modules").join(package);
+        let rest = real.strip_prefix(linked.canonicalize().ok()?).ok()?;
+        relative(self.root, &linked.join(rest))
     }
 
     /// Several modules into `into`, each noted.
