@@ -191,6 +191,8 @@ async function main() {
   } catch (error) {
     say({ error: error instanceof Error ? (error.stack ?? String(error)) : String(error) });
   }
+  // A config may leave servers, watchers or timers behind; its value is all that was wanted.
+  process.exit(0);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -16,6 +16,8 @@ use std::process::Stdio;
 
 /// What marks init-config.js's answer on its stdout.
 const MARKER: &str = "\u{1}proctor-init ";
+/// How long a config may take to evaluate (one that starts a server never ends by itself).
+const DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
 /// Where stubs for missing packages are written (under the root, where `[alias]` paths live).
 const STUB_DIR: &str = ".proctor/init-stubs";
 
@@ -77,14 +79,18 @@ pub(crate) fn evaluate(root: &Path, file: &Path, format: Format) -> Result<serde
     } else {
         command.arg(controller.join("init-config.js")).arg("");
     }
-    let output = command
+    let child = command
         .arg(format.name())
         .arg(file)
         .current_dir(root)
         .env("NODE_ENV", "test")
         .stdin(Stdio::null())
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .map_err(|e| start(format!("{}: {e}", launcher.program().display())))?;
+    let output = finished_within(child, DEADLINE)
+        .map_err(|message| EvaluateError::Failed { file: file.to_path_buf(), message })?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let failed = |message: String| EvaluateError::Failed { file: file.to_path_buf(), message };
     let Some(answer) = stdout.lines().find_map(|line| line.strip_prefix(MARKER)) else {
@@ -96,6 +102,44 @@ pub(crate) fn evaluate(root: &Path, file: &Path, format: Format) -> Result<serde
         return Err(failed(first_lines(error)));
     }
     Ok(answer.get_mut("value").map(serde_json::Value::take).unwrap_or_default())
+}
+
+/// The child's output once it exits, or an error when it is still running after `deadline`
+/// (it is killed then). Its pipes are drained meanwhile, so a chatty config cannot block on them.
+fn finished_within(
+    mut child: std::process::Child,
+    deadline: std::time::Duration,
+) -> Result<std::process::Output, String> {
+    use std::io::Read;
+    fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    }
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let started = std::time::Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() < deadline => std::thread::sleep(std::time::Duration::from_millis(20)),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("still running after {} s (killed)", deadline.as_secs()));
+            }
+            Err(error) => return Err(error.to_string()),
+        }
+    };
+    Ok(std::process::Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    })
 }
 
 /// The message and the first frames of an error's stack.
