@@ -25,6 +25,9 @@ pub enum Command {
     /// Keep a server and its browser tabs up, so runs reuse them (and people can attach
     /// browsers of their own).
     Serve(ServeArgs),
+    /// Write a proctor.toml from the project's Jest, Vitest, mocha, web-test-runner or Karma
+    /// config, saying what each key became.
+    Init(InitArgs),
     /// What a runtime asks the host binary while it runs (not for people).
     #[command(hide = true)]
     Internal(InternalArgs),
@@ -59,6 +62,21 @@ pub enum InternalRequest {
         /// The specifier.
         specifier: String,
     },
+}
+
+/// `proctor init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The project root, where the configs are read and proctor.toml is written (default: the
+    /// current directory).
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+    /// Replace an existing proctor.toml (and test pages init writes).
+    #[arg(long)]
+    pub force: bool,
+    /// Print the proctor.toml to stdout (and the notes to stderr) instead of writing it.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// `proctor serve`.

@@ -53,12 +53,16 @@ pub enum CommandError {
     /// A global setup module failed (the run did not start).
     #[error(transparent)]
     GlobalSetup(#[from] crate::global_setup::GlobalSetupError),
+    /// `proctor init` wrote nothing.
+    #[error(transparent)]
+    Init(#[from] crate::init::InitError),
 }
 
 /// `proctor run`.
 pub async fn run(args: RunArgs) -> Result<u8, CommandError> {
     let config = resolve(&args.project, Some(&args))?;
     warn_config(&config);
+    crate::init::note_unmigrated(&config);
     if args.project.print_config {
         outln!("{}", serde_json::to_string_pretty(&config).unwrap_or_default());
         return Ok(SUCCESS);
@@ -601,6 +605,7 @@ pub(crate) fn warn_config(config: &Config) {
 pub fn list(args: ListArgs) -> Result<u8, CommandError> {
     let mut config = resolve(&args.project, None)?;
     warn_config(&config);
+    crate::init::note_unmigrated(&config);
     if args.project.print_config {
         outln!("{}", serde_json::to_string_pretty(&config).unwrap_or_default());
         return Ok(SUCCESS);

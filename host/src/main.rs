@@ -14,6 +14,7 @@ mod events;
 mod exit;
 mod git;
 mod global_setup;
+mod init;
 mod internal;
 mod paths;
 mod plan;
@@ -40,7 +41,7 @@ fn main() -> ExitCode {
     // a run goes on, so they get a thread per core.
     let builder = match cli.command {
         cli::Command::Watch(_) | cli::Command::Serve(_) => tokio::runtime::Builder::new_multi_thread(),
-        cli::Command::Run(_) | cli::Command::List(_) | cli::Command::Internal(_) => {
+        cli::Command::Run(_) | cli::Command::List(_) | cli::Command::Internal(_) | cli::Command::Init(_) => {
             tokio::runtime::Builder::new_current_thread()
         }
     };
@@ -58,6 +59,7 @@ fn main() -> ExitCode {
         cli::Command::Serve(args) => runtime.block_on(serve::serve(args)),
         cli::Command::Watch(args) => runtime.block_on(watch::watch(args)),
         cli::Command::Internal(args) => Ok(internal::answer(args)),
+        cli::Command::Init(args) => init::init(args).map_err(commands::CommandError::from),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -46,6 +46,7 @@ type Key = (String, String);
 /// `proctor watch`.
 pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
     let mut watcher = Watcher::new(args.run.clone())?;
+    crate::init::note_unmigrated(&watcher.config);
     let root = watcher.config.root.clone();
     // A plan now, so bad flags or config fail at once (exit 2), as `run` would.
     let plan = watcher.plan()?;

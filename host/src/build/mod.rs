@@ -22,6 +22,7 @@ pub(crate) use entry::{controller_file, temp_dir, write_controller};
 pub use entry::{write_node_entry, write_node_entry_using, BuildError, NodeEntry, NodeModules};
 pub use esm::LoadProblems;
 pub use manifest::write_manifest_for;
+pub(crate) use modules::CACHE_DIR;
 pub use modules::{ModuleSettings, ProjectModules};
 pub use page::page_files;
 pub use served::{EsmModules, Reply};

@@ -209,7 +209,7 @@ pub fn no_files_message(config: &Config) -> String {
 }
 
 /// Every file under the root, as (relative path with forward slashes, absolute path), sorted.
-fn walk(root: &Path) -> Result<Vec<(String, PathBuf)>, PlanError> {
+pub(crate) fn walk(root: &Path) -> Result<Vec<(String, PathBuf)>, PlanError> {
     let mut out = Vec::new();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(true)
