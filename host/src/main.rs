@@ -13,6 +13,7 @@ mod events;
 mod exit;
 mod git;
 mod global_setup;
+mod history;
 mod internal;
 mod paths;
 mod plan;
@@ -39,9 +40,12 @@ fn main() -> ExitCode {
     // a run goes on, so they get a thread per core.
     let builder = match cli.command {
         cli::Command::Watch(_) | cli::Command::Serve(_) => tokio::runtime::Builder::new_multi_thread(),
-        cli::Command::Run(_) | cli::Command::List(_) | cli::Command::Internal(_) => {
-            tokio::runtime::Builder::new_current_thread()
-        }
+        cli::Command::Run(_)
+        | cli::Command::List(_)
+        | cli::Command::Internal(_)
+        | cli::Command::History(_)
+        | cli::Command::Flaky(_)
+        | cli::Command::Slow(_) => tokio::runtime::Builder::new_current_thread(),
     };
     let mut builder = builder;
     let runtime = match builder.enable_all().build() {
@@ -57,6 +61,9 @@ fn main() -> ExitCode {
         cli::Command::Serve(args) => runtime.block_on(serve::serve(args)),
         cli::Command::Watch(args) => runtime.block_on(watch::watch(args)),
         cli::Command::Internal(args) => Ok(internal::answer(args)),
+        cli::Command::History(args) => Ok(history::history(args)),
+        cli::Command::Flaky(args) => Ok(history::flaky(args)),
+        cli::Command::Slow(args) => Ok(history::slow(args)),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,393 @@
+//! The questions history answers: a test's outcomes by commit ([`by_commit`]), the tests whose
+//! outcome flips on the same code ([`flaky`]), and the slowest tests ([`slow`]). Each returns
+//! plain `Serialize` rows: `--json` prints them as they are, the commands format them.
+
+use super::record::Stored;
+use super::store::{HistoryError, Store};
+use rusqlite::params;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What a flaky test's attempts are grouped by: the code they ran on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GroupBy {
+    /// The git tree of the working tree (a dirty tree is its own group).
+    Tree,
+    /// The commit (uncommitted changes on it count with it).
+    Commit,
+}
+
+/// Duration statistics, in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Durations {
+    /// The median.
+    pub median_ms: f64,
+    /// The 90th percentile (nearest rank).
+    pub p90_ms: f64,
+    /// The longest.
+    pub max_ms: f64,
+}
+
+impl Durations {
+    /// Of a non-empty list (sorted here).
+    pub fn of(durations: &mut [f64]) -> Durations {
+        durations.sort_by(f64::total_cmp);
+        let rank = |p: f64| durations[((p * durations.len() as f64).ceil() as usize).clamp(1, durations.len()) - 1];
+        Durations { median_ms: rank(0.5), p90_ms: rank(0.9), max_ms: durations[durations.len() - 1] }
+    }
+}
+
+/// One test on one code key: `proctor history`'s row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CommitRow {
+    /// The suite.
+    pub suite: String,
+    /// The test id.
+    pub test: String,
+    /// The commit (none outside git).
+    pub commit: Option<String>,
+    /// The working tree's git tree.
+    pub tree: Option<String>,
+    /// The branch of the latest run there.
+    pub branch: Option<String>,
+    /// True when the runs were on uncommitted changes.
+    pub uncommitted: bool,
+    /// Runs that recorded it.
+    pub runs: usize,
+    /// Passed attempts.
+    pub passed: usize,
+    /// Attempts that failed, timed out or crashed.
+    pub failed: usize,
+    /// `failed / (passed + failed)`.
+    pub failure_rate: f64,
+    /// How long its attempts took.
+    pub durations: Durations,
+    /// The first and last attempt's time, ms since the epoch.
+    pub first_at: i64,
+    /// See `first_at`.
+    pub last_at: i64,
+    /// The newest failure's message, if any failed.
+    pub last_failure: Option<String>,
+}
+
+/// A flaky test: `proctor flaky`'s row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FlakyRow {
+    /// The suite.
+    pub suite: String,
+    /// The test id.
+    pub test: String,
+    /// Outcome changes between consecutive attempts on the same code, over all pairs.
+    pub flip_rate: f64,
+    /// The outcome changes.
+    pub flips: usize,
+    /// Passed attempts (all code keys).
+    pub passed: usize,
+    /// Failed attempts (all code keys).
+    pub failed: usize,
+    /// The code keys on which it both passed and failed, newest first.
+    pub mixed: Vec<KeyCounts>,
+    /// Its first failure's commit and time.
+    pub first_seen: Seen,
+    /// Its latest failure's commit and time.
+    pub last_seen: Seen,
+}
+
+/// Counts on one code key.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeyCounts {
+    /// The commit.
+    pub commit: Option<String>,
+    /// The tree (with `--by tree`).
+    pub tree: Option<String>,
+    /// True for uncommitted changes.
+    pub uncommitted: bool,
+    /// Passed attempts.
+    pub passed: usize,
+    /// Failed attempts.
+    pub failed: usize,
+}
+
+/// Where and when.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Seen {
+    /// The commit.
+    pub commit: Option<String>,
+    /// Ms since the epoch.
+    pub at: i64,
+}
+
+/// A slow test: `proctor slow`'s row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SlowRow {
+    /// The suite.
+    pub suite: String,
+    /// The test id.
+    pub test: String,
+    /// Attempts measured.
+    pub attempts: usize,
+    /// How long they took.
+    pub durations: Durations,
+}
+
+/// True when `pattern` names the test: its id, `suite:id`, or an id prefix ending at a segment
+/// boundary (`file.test.js` names every test in the file, `file.test.js::group` every test in
+/// the group), as selections match.
+pub fn names(pattern: &str, suite: &str, id: &str) -> bool {
+    let pattern = match pattern.strip_prefix(suite).and_then(|p| p.strip_prefix(':')) {
+        Some(rest) if !rest.starts_with(':') => rest,
+        _ => pattern,
+    };
+    let pattern = pattern.trim_end_matches('/');
+    id == pattern
+        || id.strip_prefix(pattern).is_some_and(|rest| rest.starts_with("::") || rest.starts_with('/'))
+        || pattern.is_empty()
+}
+
+/// The run filter for `--since`: runs started at or after `since` ms (0 for all).
+const SINCE: &str = "(?1 = 0 OR a.run IN (SELECT id FROM runs WHERE started_at >= ?1))";
+
+/// The tests the patterns name (every test when there are none): (row id, suite, test id).
+fn tests_named(store: &Store, patterns: &[String]) -> Result<Vec<(i64, String, String)>, HistoryError> {
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT id, suite, test_id FROM tests ORDER BY test_id, suite")
+        .map_err(|e| store.error(e))?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .map_err(|e| store.error(e))?
+        .collect::<Result<Vec<(i64, String, String)>, _>>()
+        .map_err(|e| store.error(e))?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, suite, id)| patterns.is_empty() || patterns.iter().any(|p| names(p, suite, id)))
+        .collect())
+}
+
+/// Each named test's outcomes per code key, newest key first, at most `limit` keys per test.
+pub fn by_commit(store: &Store, patterns: &[String], since: i64, limit: usize) -> Result<Vec<CommitRow>, HistoryError> {
+    let sql = |e| store.error(e);
+    let mut stmt = store
+        .conn()
+        .prepare(&format!(
+            "SELECT r.commit_sha, r.tree_sha, r.branch, r.dirty, a.outcome, a.duration_ms, a.run, a.at, a.message
+             FROM attempts a JOIN runs r ON r.id = a.run WHERE a.test = ?2 AND {SINCE} ORDER BY a.run, a.attempt"
+        ))
+        .map_err(sql)?;
+    let mut out = Vec::new();
+    for (row, suite, test) in tests_named(store, patterns)? {
+        // Keyed by (commit, tree); kept in order of their newest run.
+        let mut groups: BTreeMap<(Option<String>, Option<String>), Group> = BTreeMap::new();
+        let rows = stmt.query_map(params![since, row], |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, bool>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, f64>(5)?,
+                r.get::<_, i64>(6)?,
+                r.get::<_, i64>(7)?,
+                r.get::<_, Option<String>>(8)?,
+            ))
+        });
+        for item in rows.map_err(sql)? {
+            let (commit, tree, branch, dirty, outcome, duration, run, at, message) = item.map_err(sql)?;
+            let group = groups.entry((commit, tree)).or_insert_with(|| Group { first_at: at, ..Group::default() });
+            group.dirty |= dirty;
+            group.branch = branch;
+            if group.runs.last() != Some(&run) {
+                group.runs.push(run);
+            }
+            if Stored::from_code(outcome) == Stored::Passed {
+                group.passed += 1;
+            } else {
+                group.failed += 1;
+                group.last_failure = message.or(group.last_failure.take());
+            }
+            group.durations.push(duration);
+            group.last_at = at;
+            group.last_run = run;
+        }
+        let mut rows: Vec<(i64, CommitRow)> = groups
+            .into_iter()
+            .map(|((commit, tree), mut g)| {
+                let total = (g.passed + g.failed).max(1);
+                let row = CommitRow {
+                    suite: suite.clone(),
+                    test: test.clone(),
+                    uncommitted: g.dirty || commit.is_none() && tree.is_some(),
+                    commit,
+                    tree,
+                    branch: g.branch,
+                    runs: g.runs.len(),
+                    passed: g.passed,
+                    failed: g.failed,
+                    failure_rate: g.failed as f64 / total as f64,
+                    durations: Durations::of(&mut g.durations),
+                    first_at: g.first_at,
+                    last_at: g.last_at,
+                    last_failure: g.last_failure,
+                };
+                (g.last_run, row)
+            })
+            .collect();
+        rows.sort_by_key(|(last_run, _)| std::cmp::Reverse(*last_run));
+        out.extend(rows.into_iter().take(limit).map(|(_, row)| row));
+    }
+    Ok(out)
+}
+
+#[derive(Default)]
+struct Group {
+    dirty: bool,
+    branch: Option<String>,
+    runs: Vec<i64>,
+    passed: usize,
+    failed: usize,
+    durations: Vec<f64>,
+    first_at: i64,
+    last_at: i64,
+    last_run: i64,
+    last_failure: Option<String>,
+}
+
+/// Tests that both passed and failed on the same code (tree or commit), ranked by flip rate.
+pub fn flaky(store: &Store, by: GroupBy, since: i64, limit: usize) -> Result<Vec<FlakyRow>, HistoryError> {
+    let sql = |e| store.error(e);
+    let column = match by {
+        GroupBy::Tree => "tree",
+        GroupBy::Commit => "commit_rev",
+    };
+    // One pass over the covering index: which tests had mixed outcomes on one key.
+    let mut mixed = store
+        .conn()
+        .prepare(&format!(
+            "SELECT DISTINCT test FROM (SELECT a.test AS test FROM attempts a WHERE {SINCE}
+             GROUP BY a.test, a.{column} HAVING SUM(a.outcome = 0) BETWEEN 1 AND COUNT(*) - 1)"
+        ))
+        .map_err(sql)?;
+    let tests: Vec<i64> =
+        mixed.query_map([since], |r| r.get(0)).map_err(sql)?.collect::<Result<_, _>>().map_err(sql)?;
+    let mut detail = store
+        .conn()
+        .prepare(&format!(
+            "SELECT a.{column}, a.outcome, r.commit_sha, r.tree_sha, r.dirty, a.at, t.suite, t.test_id
+             FROM attempts a JOIN runs r ON r.id = a.run JOIN tests t ON t.id = a.test
+             WHERE a.test = ?2 AND {SINCE} ORDER BY a.{column}, a.run, a.attempt"
+        ))
+        .map_err(sql)?;
+    let mut out = Vec::new();
+    for test in tests {
+        let mut row: Option<FlakyRow> = None;
+        let mut pairs = 0usize;
+        let mut previous: Option<(Option<i64>, bool)> = None;
+        let mut keys: Vec<(i64, KeyCounts)> = Vec::new();
+        let rows = detail.query_map(params![since, test], |r| {
+            Ok((
+                r.get::<_, Option<i64>>(0)?,
+                r.get::<_, i64>(1)? == 0,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, bool>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+            ))
+        });
+        for item in rows.map_err(sql)? {
+            let (key, passed, commit, tree, dirty, at, suite, id) = item.map_err(sql)?;
+            let row = row.get_or_insert_with(|| FlakyRow {
+                suite,
+                test: id,
+                flip_rate: 0.0,
+                flips: 0,
+                passed: 0,
+                failed: 0,
+                mixed: Vec::new(),
+                first_seen: Seen { commit: None, at: i64::MAX },
+                last_seen: Seen { commit: None, at: i64::MIN },
+            });
+            match previous {
+                Some((k, was)) if k == key => {
+                    pairs += 1;
+                    row.flips += usize::from(was != passed);
+                }
+                _ => keys.push((
+                    at,
+                    KeyCounts {
+                        commit: commit.clone(),
+                        tree: (by == GroupBy::Tree).then(|| tree.clone()).flatten(),
+                        uncommitted: dirty,
+                        passed: 0,
+                        failed: 0,
+                    },
+                )),
+            }
+            previous = Some((key, passed));
+            if let Some((newest, counts)) = keys.last_mut() {
+                *newest = (*newest).max(at);
+                counts.uncommitted |= dirty;
+                if passed {
+                    counts.passed += 1
+                } else {
+                    counts.failed += 1
+                }
+            }
+            if passed {
+                row.passed += 1;
+            } else {
+                row.failed += 1;
+                if at < row.first_seen.at {
+                    row.first_seen = Seen { commit: commit.clone(), at };
+                }
+                if at >= row.last_seen.at {
+                    row.last_seen = Seen { commit, at };
+                }
+            }
+        }
+        if let Some(mut row) = row {
+            row.flip_rate = if pairs == 0 { 0.0 } else { row.flips as f64 / pairs as f64 };
+            keys.sort_by_key(|(newest, _)| std::cmp::Reverse(*newest));
+            row.mixed = keys.into_iter().map(|(_, k)| k).filter(|k| k.passed > 0 && k.failed > 0).collect();
+            out.push(row);
+        }
+    }
+    out.sort_by(|a, b| b.flip_rate.total_cmp(&a.flip_rate).then(b.failed.cmp(&a.failed)).then(a.test.cmp(&b.test)));
+    out.truncate(limit);
+    Ok(out)
+}
+
+/// The slowest tests by median duration over their attempts.
+pub fn slow(store: &Store, since: i64, limit: usize) -> Result<Vec<SlowRow>, HistoryError> {
+    let sql = |e| store.error(e);
+    let mut stmt = store
+        .conn()
+        .prepare(&format!(
+            "SELECT t.suite, t.test_id, a.duration_ms FROM attempts a JOIN tests t ON t.id = a.test
+             WHERE {SINCE} ORDER BY a.test"
+        ))
+        .map_err(sql)?;
+    let mut by_test: Vec<(String, String, Vec<f64>)> = Vec::new();
+    let rows = stmt.query_map([since], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, f64>(2)?)));
+    for item in rows.map_err(sql)? {
+        let (suite, test, duration) = item.map_err(sql)?;
+        match by_test.last_mut() {
+            Some((s, t, list)) if *s == suite && *t == test => list.push(duration),
+            _ => by_test.push((suite, test, vec![duration])),
+        }
+    }
+    let mut out: Vec<SlowRow> = by_test
+        .into_iter()
+        .map(|(suite, test, mut list)| SlowRow {
+            suite,
+            test,
+            attempts: list.len(),
+            durations: Durations::of(&mut list),
+        })
+        .collect();
+    out.sort_by(|a, b| b.durations.median_ms.total_cmp(&a.durations.median_ms).then(a.test.cmp(&b.test)));
+    out.truncate(limit);
+    Ok(out)
+}
