@@ -391,3 +391,149 @@ pub fn slow(store: &Store, since: i64, limit: usize) -> Result<Vec<SlowRow>, His
     out.truncate(limit);
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::key::CodeKey;
+    use super::super::record::{AttemptRecord, RunRecord, Stored};
+    use super::*;
+    use std::time::Duration;
+
+    fn key(commit: &str, tree: &str, dirty: bool) -> CodeKey {
+        CodeKey { commit: Some(commit.into()), tree: Some(tree.into()), branch: Some("main".into()), dirty }
+    }
+
+    fn attempt(test: &str, outcome: Stored, duration_ms: f64, at: i64) -> AttemptRecord {
+        AttemptRecord {
+            test: test.into(),
+            suite: "unit".into(),
+            runtime: "node".into(),
+            instance: None,
+            outcome,
+            duration_ms,
+            attempt: 1,
+            message: (outcome != Stored::Passed).then(|| "Error: boom".into()),
+            location: None,
+            at,
+        }
+    }
+
+    /// Records one run per entry: (code key, [(test, outcome, duration)]).
+    fn store_with(runs: &[(CodeKey, Vec<(&str, Stored, f64)>)]) -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("h.db"), true, Duration::from_secs(1)).unwrap();
+        for (i, (key, attempts)) in runs.iter().enumerate() {
+            let at = 1_000 + i as i64 * 10;
+            let run = RunRecord {
+                run_id: format!("run{i}"),
+                started_at: at,
+                finished_at: Some(at + 5),
+                key: key.clone(),
+                host: "h".into(),
+                seed: None,
+            };
+            let id = store.add_run(&run).unwrap().unwrap();
+            let list: Vec<_> = attempts.iter().map(|(t, o, d)| attempt(t, *o, *d, at)).collect();
+            store.add_attempts(id, &run, &list).unwrap();
+        }
+        (dir, store)
+    }
+
+    use Stored::{Failed as F, Passed as P};
+
+    #[test]
+    fn flaky_ranks_by_flip_rate_on_the_same_tree_and_ignores_changes_across_trees() {
+        let a = key("c1", "t1", false);
+        let b = key("c2", "t2", false);
+        let dirty = key("c2", "t3", true);
+        let (_dir, store) = store_with(&[
+            (a.clone(), vec![("x", P, 1.0), ("y", P, 1.0), ("z", P, 1.0)]),
+            (a.clone(), vec![("x", F, 1.0), ("y", P, 1.0), ("z", P, 1.0)]),
+            (a.clone(), vec![("x", P, 1.0), ("y", F, 1.0), ("z", P, 1.0)]),
+            (a, vec![("x", F, 1.0), ("y", F, 1.0), ("z", P, 1.0)]),
+            // z fails only on another tree: a real change, not a flake.
+            (b.clone(), vec![("x", P, 1.0), ("y", P, 1.0), ("z", F, 1.0)]),
+            (b, vec![("x", P, 1.0), ("y", P, 1.0), ("z", F, 1.0)]),
+            (dirty.clone(), vec![("z", P, 1.0)]),
+            (dirty, vec![("z", P, 1.0)]),
+        ]);
+        let rows = flaky(&store, GroupBy::Tree, 0, 10).unwrap();
+        let summary: Vec<(&str, usize, usize, f64)> =
+            rows.iter().map(|r| (r.test.as_str(), r.passed, r.failed, r.flip_rate)).collect();
+        // x flips 3 times in 3 pairs on t1 and never on t2 (1 pair): 3/4; y 1 flip in 4 pairs.
+        assert_eq!(summary, [("x", 4, 2, 0.75), ("y", 4, 2, 0.25)]);
+        assert_eq!(rows[0].mixed.len(), 1);
+        assert_eq!((rows[0].mixed[0].passed, rows[0].mixed[0].failed), (2, 2));
+        assert_eq!(rows[0].first_seen.commit.as_deref(), Some("c1"));
+        // By commit, z's dirty passes and committed failures on c2 are mixed.
+        let by_commit = flaky(&store, GroupBy::Commit, 0, 10).unwrap();
+        let z = by_commit.iter().find(|r| r.test == "z").expect("z is flaky on commit c2");
+        assert_eq!(z.mixed.len(), 1);
+        assert!(z.mixed[0].uncommitted);
+        assert_eq!(z.mixed[0].commit.as_deref(), Some("c2"));
+        assert_eq!(flaky(&store, GroupBy::Tree, 0, 1).unwrap().len(), 1, "--limit");
+        assert!(flaky(&store, GroupBy::Tree, 1_035, 10).unwrap().is_empty(), "--since leaves the later runs only");
+    }
+
+    #[test]
+    fn history_groups_by_code_key_newest_first_with_rates_and_durations() {
+        let (_dir, store) = store_with(&[
+            (key("c1", "t1", false), vec![("f.test.js::g::a", P, 10.0), ("f.test.js::b", P, 1.0)]),
+            (key("c1", "t1", false), vec![("f.test.js::g::a", F, 30.0)]),
+            (key("c1", "t1", false), vec![("f.test.js::g::a", P, 20.0)]),
+            (key("c2", "t2", true), vec![("f.test.js::g::a", P, 5.0), ("other.test.js::c", P, 1.0)]),
+        ]);
+        let rows = by_commit(&store, &["f.test.js::g".into()], 0, 10).unwrap();
+        let summary: Vec<(Option<&str>, bool, usize, usize, usize)> =
+            rows.iter().map(|r| (r.commit.as_deref(), r.uncommitted, r.runs, r.passed, r.failed)).collect();
+        assert_eq!(summary, [(Some("c2"), true, 1, 1, 0), (Some("c1"), false, 3, 2, 1)]);
+        assert_eq!(rows[1].durations, Durations { median_ms: 20.0, p90_ms: 30.0, max_ms: 30.0 });
+        assert!((rows[1].failure_rate - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!(rows[1].last_failure.as_deref(), Some("Error: boom"));
+        assert_eq!(by_commit(&store, &["f.test.js".into()], 0, 1).unwrap().len(), 2, "one row per test");
+        assert_eq!(by_commit(&store, &["unit:other.test.js::c".into()], 0, 10).unwrap().len(), 1);
+        assert!(by_commit(&store, &["f.test".into()], 0, 10).unwrap().is_empty(), "prefixes end at a boundary");
+    }
+
+    #[test]
+    fn slow_ranks_by_median_and_prune_drops_old_and_oversized_runs() {
+        let k = key("c", "t", false);
+        let (_dir, mut store) = store_with(&[
+            (k.clone(), vec![("fast", P, 1.0), ("slow", P, 50.0), ("spiky", P, 2.0)]),
+            (k.clone(), vec![("fast", P, 1.0), ("slow", P, 60.0), ("spiky", P, 900.0)]),
+            (k, vec![("fast", P, 1.0), ("slow", F, 70.0), ("spiky", P, 3.0)]),
+        ]);
+        let rows = slow(&store, 0, 10).unwrap();
+        let names: Vec<(&str, f64)> = rows.iter().map(|r| (r.test.as_str(), r.durations.median_ms)).collect();
+        assert_eq!(names, [("slow", 60.0), ("spiky", 3.0), ("fast", 1.0)]);
+        assert_eq!(rows[1].durations.max_ms, 900.0);
+        let count = |store: &Store| -> i64 {
+            store.conn().query_row("SELECT count(*) FROM attempts", [], |r| r.get(0)).unwrap()
+        };
+        assert_eq!(store.prune(2_000, Duration::from_secs(3600), u64::MAX).unwrap(), 0, "nothing is old yet");
+        assert_eq!(
+            store.prune(1_015, Duration::from_millis(10), u64::MAX).unwrap(),
+            1,
+            "the run at 1000 is older than 10ms"
+        );
+        assert_eq!(count(&store), 6);
+        assert_eq!(
+            store.prune(1_015, Duration::from_secs(3600), 1).unwrap(),
+            1,
+            "too big: the oldest go, the last stays"
+        );
+        assert_eq!(count(&store), 3);
+    }
+
+    #[test]
+    fn a_name_matches_its_id_its_suite_and_id_and_prefixes_at_boundaries() {
+        assert!(names("a/b.test.js::g::t", "unit", "a/b.test.js::g::t"));
+        assert!(names("unit:a/b.test.js", "unit", "a/b.test.js::g::t"));
+        assert!(names("a/", "unit", "a/b.test.js::g::t"));
+        assert!(names("a", "unit", "a/b.test.js::g::t"));
+        assert!(names("a/b.test.js::g", "unit", "a/b.test.js::g::tt"));
+        assert!(!names("a/b.test.js::g::t", "unit", "a/b.test.js::g::tt"));
+        assert!(!names("a/b.test", "unit", "a/b.test.js::g::t"));
+        assert!(!names("e2e:a/b.test.js", "unit", "a/b.test.js::g::t"));
+    }
+}
