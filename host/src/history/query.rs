@@ -418,8 +418,11 @@ mod tests {
         }
     }
 
-    /// Records one run per entry: (code key, [(test, outcome, duration)]).
-    fn store_with(runs: &[(CodeKey, Vec<(&str, Stored, f64)>)]) -> (tempfile::TempDir, Store) {
+    /// One run: its code key and its attempts (test, outcome, duration).
+    type Run<'a> = (CodeKey, Vec<(&'a str, Stored, f64)>);
+
+    /// Records one run per entry.
+    fn store_with(runs: &[Run<'_>]) -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("h.db"), true, Duration::from_secs(1)).unwrap();
         for (i, (key, attempts)) in runs.iter().enumerate() {

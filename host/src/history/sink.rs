@@ -170,16 +170,13 @@ fn write_history(config: &HistoryConfig, root: &Path, rx: Receiver<Message>) -> 
     }
     flush(&mut batch, &mut store, &mut written);
     run.finished_at = Some(unix_ms(SystemTime::now()));
-    match &mut store {
-        Ok((db, id)) => {
-            let ended = db
-                .finish_run(*id, run.finished_at.unwrap_or_default())
-                .and_then(|()| db.prune(unix_ms(SystemTime::now()), config.keep, config.max_size).map(drop));
-            if let Err(error) = ended {
-                written.error = Some(error);
-            }
+    if let Ok((db, id)) = &mut store {
+        let ended = db
+            .finish_run(*id, run.finished_at.unwrap_or_default())
+            .and_then(|()| db.prune(unix_ms(SystemTime::now()), config.keep, config.max_size).map(drop));
+        if let Err(error) = ended {
+            written.error = Some(error);
         }
-        Err(_) => {}
     }
     if let Err(error) = store {
         written.error = Some(error);
