@@ -50,8 +50,13 @@ fn working_tree(root: &Path, top: &Path, excluded: &[&Path]) -> Option<String> {
     }
     let top_real = top.canonicalize().unwrap_or_else(|_| top.to_path_buf());
     let mut args: Vec<String> = ["add", "-A", "--", ":/"].iter().map(|s| s.to_string()).collect();
+    let root_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     for path in excluded {
-        let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        // Real paths on both sides (the excluded paths may not exist yet).
+        let path = match path.strip_prefix(root) {
+            Ok(rel) => root_real.join(rel),
+            Err(_) => path.canonicalize().unwrap_or_else(|_| path.to_path_buf()),
+        };
         let Ok(rel) = path.strip_prefix(&top_real) else { continue };
         let rel = rel.to_string_lossy();
         args.push(format!(":(top,exclude){rel}"));

@@ -359,36 +359,28 @@ pub fn flaky(store: &Store, by: GroupBy, since: i64, limit: usize) -> Result<Vec
     Ok(out)
 }
 
-/// The slowest tests by median duration over their attempts.
+/// The slowest tests by median duration over their attempts. One sequential scan of the
+/// attempts, grouped here; only the tests shown are looked up by name.
 pub fn slow(store: &Store, since: i64, limit: usize) -> Result<Vec<SlowRow>, HistoryError> {
     let sql = |e| store.error(e);
-    let mut stmt = store
-        .conn()
-        .prepare(&format!(
-            "SELECT t.suite, t.test_id, a.duration_ms FROM attempts a JOIN tests t ON t.id = a.test
-             WHERE {SINCE} ORDER BY a.test"
-        ))
-        .map_err(sql)?;
-    let mut by_test: Vec<(String, String, Vec<f64>)> = Vec::new();
-    let rows = stmt.query_map([since], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, f64>(2)?)));
+    let mut stmt =
+        store.conn().prepare(&format!("SELECT a.test, a.duration_ms FROM attempts a WHERE {SINCE}")).map_err(sql)?;
+    let mut by_test: std::collections::HashMap<i64, Vec<f64>> = std::collections::HashMap::new();
+    let rows = stmt.query_map([since], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, f64>(1)?)));
     for item in rows.map_err(sql)? {
-        let (suite, test, duration) = item.map_err(sql)?;
-        match by_test.last_mut() {
-            Some((s, t, list)) if *s == suite && *t == test => list.push(duration),
-            _ => by_test.push((suite, test, vec![duration])),
-        }
+        let (test, duration) = item.map_err(sql)?;
+        by_test.entry(test).or_default().push(duration);
     }
-    let mut out: Vec<SlowRow> = by_test
-        .into_iter()
-        .map(|(suite, test, mut list)| SlowRow {
-            suite,
-            test,
-            attempts: list.len(),
-            durations: Durations::of(&mut list),
-        })
-        .collect();
-    out.sort_by(|a, b| b.durations.median_ms.total_cmp(&a.durations.median_ms).then(a.test.cmp(&b.test)));
-    out.truncate(limit);
+    let mut ranked: Vec<(i64, usize, Durations)> =
+        by_test.into_iter().map(|(test, mut list)| (test, list.len(), Durations::of(&mut list))).collect();
+    ranked.sort_by(|a, b| b.2.median_ms.total_cmp(&a.2.median_ms).then(a.0.cmp(&b.0)));
+    ranked.truncate(limit);
+    let mut name = store.conn().prepare("SELECT suite, test_id FROM tests WHERE id = ?1").map_err(sql)?;
+    let mut out = Vec::with_capacity(ranked.len());
+    for (test, attempts, durations) in ranked {
+        let (suite, test) = name.query_row([test], |r| Ok((r.get(0)?, r.get(1)?))).map_err(sql)?;
+        out.push(SlowRow { suite, test, attempts, durations });
+    }
     Ok(out)
 }
 
