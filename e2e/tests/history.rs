@@ -24,6 +24,9 @@ fn git(project: &Project, args: &[&str]) -> String {
         .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
         .args(args)
         .current_dir(project.path())
+        // Fixed dates: the same files committed in two repositories make the same commit.
+        .env("GIT_AUTHOR_DATE", "2026-12-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-12-01T00:00:00Z")
         .output()
         .expect("git runs");
     assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
