@@ -91,8 +91,13 @@ impl Store {
         if !create && !path.is_file() {
             return Err(HistoryError::Missing { path: path.to_path_buf() });
         }
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| HistoryError::Dir { path: dir.to_path_buf(), source })?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+            let dir_error = |source| HistoryError::Dir { path: dir.to_path_buf(), source };
+            std::fs::create_dir_all(dir).map_err(dir_error)?;
+            // Failure messages can hold anything a test printed: the owner's only, as
+            // `proctor serve` keeps `.proctor/`.
+            #[cfg(unix)]
+            std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o700)).map_err(dir_error)?;
         }
         let sql = |source| HistoryError::Sql { path: path.to_path_buf(), source };
         let conn = Connection::open(path).map_err(sql)?;
