@@ -243,6 +243,12 @@ impl Store {
         Ok(dropped)
     }
 
+    /// Removes one run and its attempts (an import that failed halfway, so importing it again
+    /// is not taken for a duplicate).
+    pub fn remove_run(&mut self, run: i64) -> Result<(), HistoryError> {
+        self.drop_runs("SELECT ?1", run).map(drop)
+    }
+
     fn drop_runs(&mut self, select: &str, arg: i64) -> Result<usize, HistoryError> {
         let path = self.path.clone();
         let sql = |source| HistoryError::Sql { path: path.clone(), source };

@@ -72,7 +72,10 @@ pub fn import(store: &mut Store, input: &mut dyn BufRead) -> Result<Imported, Tr
             serde_json::from_str(&line).map_err(|e| TransferError::Line { line: i + 1, message: e.to_string() })?;
         match store.add_run(&exported.run)? {
             Some(id) => {
-                store.add_attempts(id, &exported.run, &exported.attempts)?;
+                if let Err(err) = store.add_attempts(id, &exported.run, &exported.attempts) {
+                    let _ = store.remove_run(id);
+                    return Err(err.into());
+                }
                 done.runs += 1;
                 done.attempts += exported.attempts.len();
             }
