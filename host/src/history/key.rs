@@ -24,15 +24,17 @@ pub struct CodeKey {
 /// The key of the working tree holding `root`; `excluded` are paths (under the root) left out
 /// of the tree: the history database and proctor's state directory.
 pub fn code_key(root: &Path, excluded: &[&Path]) -> CodeKey {
-    let Some(top) = git(root, &["rev-parse", "--show-toplevel"], None) else { return CodeKey::default() };
-    let top = Path::new(top.trim_end());
-    let commit = git(root, &["rev-parse", "-q", "--verify", "HEAD^{commit}"], None).map(|s| s.trim().to_owned());
+    // Few git processes: each costs a few milliseconds of a core the run could use.
+    let Some(where_) = git(root, &["rev-parse", "--show-toplevel", "--git-path", "index"], None) else {
+        return CodeKey::default();
+    };
+    let mut lines = where_.lines();
+    let (Some(top), Some(index)) = (lines.next(), lines.next()) else { return CodeKey::default() };
+    let head = git(root, &["rev-parse", "HEAD^{commit}", "HEAD^{tree}"], None);
+    let mut head = head.as_deref().unwrap_or_default().lines().map(str::to_owned);
+    let (commit, head_tree) = (head.next(), head.next());
     let branch = git(root, &["symbolic-ref", "-q", "--short", "HEAD"], None).map(|s| s.trim().to_owned());
-    let tree = working_tree(root, top, excluded);
-    let head_tree = commit
-        .as_ref()
-        .and_then(|_| git(root, &["rev-parse", "-q", "--verify", "HEAD^{tree}"], None))
-        .map(|s| s.trim().to_owned());
+    let tree = working_tree(root, Path::new(top), &root.join(index), excluded);
     let dirty = commit.is_none() || tree.is_none() || tree != head_tree;
     CodeKey { commit, tree, branch, dirty }
 }
@@ -40,14 +42,11 @@ pub fn code_key(root: &Path, excluded: &[&Path]) -> CodeKey {
 /// `git add -A` into a copy of the index, then `git write-tree`: the tree the working tree
 /// would commit to. Starting from a copy of the real index keeps git's stat cache, so only
 /// changed files are hashed.
-fn working_tree(root: &Path, top: &Path, excluded: &[&Path]) -> Option<String> {
+fn working_tree(root: &Path, top: &Path, real_index: &Path, excluded: &[&Path]) -> Option<String> {
     let scratch = tempfile::Builder::new().prefix("proctor-index").tempdir().ok()?;
     let index = scratch.path().join("index");
-    if let Some(real) = git(root, &["rev-parse", "--git-path", "index"], None) {
-        let real = root.join(real.trim_end());
-        // No index yet (a fresh repository) is fine: git starts an empty one.
-        let _ = std::fs::copy(&real, &index);
-    }
+    // No index yet (a fresh repository) is fine: git starts an empty one.
+    let _ = std::fs::copy(real_index, &index);
     let top_real = top.canonicalize().unwrap_or_else(|_| top.to_path_buf());
     let mut args: Vec<String> = ["add", "-A", "--", ":/"].iter().map(|s| s.to_string()).collect();
     let root_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());

@@ -260,16 +260,40 @@ pub fn flaky(store: &Store, by: GroupBy, since: i64, limit: usize) -> Result<Vec
         GroupBy::Tree => "tree",
         GroupBy::Commit => "commit_rev",
     };
-    // One pass over the covering index: which tests had mixed outcomes on one key.
-    let mut mixed = store
+    // One pass over the covering index, in test order: which tests had mixed outcomes on one
+    // key (grouped here, so both keys use the same index).
+    let mut scan = store
         .conn()
         .prepare(&format!(
-            "SELECT DISTINCT test FROM (SELECT a.test AS test FROM attempts a WHERE {SINCE}
-             GROUP BY a.test, a.{column} HAVING SUM(a.outcome = 0) BETWEEN 1 AND COUNT(*) - 1)"
+            "SELECT a.test, a.{column}, a.outcome = 0 FROM attempts a INDEXED BY attempts_by_test WHERE {SINCE}
+             ORDER BY a.test"
         ))
         .map_err(sql)?;
-    let tests: Vec<i64> =
-        mixed.query_map([since], |r| r.get(0)).map_err(sql)?.collect::<Result<_, _>>().map_err(sql)?;
+    let mut tests: Vec<i64> = Vec::new();
+    let mut current: Option<i64> = None;
+    let mut seen: std::collections::HashMap<Option<i64>, (bool, bool)> = std::collections::HashMap::new();
+    let mut flush = |test: Option<i64>, seen: &mut std::collections::HashMap<Option<i64>, (bool, bool)>| {
+        if let Some(test) = test.filter(|_| seen.values().any(|(passed, failed)| *passed && *failed)) {
+            tests.push(test);
+        }
+        seen.clear();
+    };
+    let rows =
+        scan.query_map([since], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, bool>(2)?)));
+    for item in rows.map_err(sql)? {
+        let (test, key, passed) = item.map_err(sql)?;
+        if current != Some(test) {
+            flush(current, &mut seen);
+            current = Some(test);
+        }
+        let entry = seen.entry(key).or_default();
+        if passed {
+            entry.0 = true
+        } else {
+            entry.1 = true
+        }
+    }
+    flush(current, &mut seen);
     let mut detail = store
         .conn()
         .prepare(&format!(

@@ -14,7 +14,9 @@
 //! ```
 //!
 //! The tree and commit of a run are repeated on each attempt so that `proctor flaky` groups
-//! attempts by (test, tree) straight from one covering index, without a join.
+//! attempts by (test, tree or commit) straight from one covering index, without a join. It is
+//! the only index on `attempts`: each run adds one entry per test all over it, so every further
+//! index would cost each run another sweep of pages (pruning and export scan the table instead).
 
 use super::record::{AttemptRecord, RunRecord, Stored};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -80,9 +82,7 @@ CREATE TABLE IF NOT EXISTS attempts(
   run INTEGER NOT NULL, test INTEGER NOT NULL, tree INTEGER, commit_rev INTEGER, runtime TEXT NOT NULL,
   instance TEXT, outcome INTEGER NOT NULL, duration_ms REAL NOT NULL, attempt INTEGER NOT NULL,
   message TEXT, location TEXT, at INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS attempts_by_tree ON attempts(test, tree, outcome, run);
-CREATE INDEX IF NOT EXISTS attempts_by_commit ON attempts(test, commit_rev, outcome, run);
-CREATE INDEX IF NOT EXISTS attempts_by_run ON attempts(run);
+CREATE INDEX IF NOT EXISTS attempts_by_test ON attempts(test, tree, commit_rev, outcome, run);
 ";
 
 impl Store {
@@ -181,6 +181,15 @@ impl Store {
         let Store { conn, path, tests, revs } = self;
         let sql = |source| HistoryError::Sql { path: path.clone(), source };
         let tx = conn.transaction().map_err(sql)?;
+        if tests.is_empty() {
+            // One scan instead of a lookup per test.
+            let mut all = tx.prepare("SELECT id, suite, test_id FROM tests").map_err(sql)?;
+            let rows = all.query_map([], |r| Ok(((r.get(1)?, r.get(2)?), r.get(0)?))).map_err(sql)?;
+            for row in rows {
+                let (key, id) = row.map_err(sql)?;
+                tests.insert(key, id);
+            }
+        }
         let tree = match &run_record.key.tree {
             Some(sha) => Some(rev_id(&tx, revs, sha).map_err(sql)?),
             None => None,
@@ -258,9 +267,11 @@ impl Store {
             let rows = stmt.query_map([arg], |r| r.get(0)).map_err(sql)?;
             rows.collect::<Result<_, _>>().map_err(sql)?
         };
-        for id in &ids {
-            tx.execute("DELETE FROM attempts WHERE run = ?1", [id]).map_err(sql)?;
-            tx.execute("DELETE FROM runs WHERE id = ?1", [id]).map_err(sql)?;
+        if !ids.is_empty() {
+            // One scan of the attempts for all of them (there is no index by run, on purpose).
+            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            tx.execute(&format!("DELETE FROM attempts WHERE run IN ({list})"), []).map_err(sql)?;
+            tx.execute(&format!("DELETE FROM runs WHERE id IN ({list})"), []).map_err(sql)?;
         }
         tx.commit().map_err(sql)?;
         Ok(ids.len())
@@ -287,8 +298,9 @@ impl Store {
         let mut attempts = self
             .conn
             .prepare(
-                "SELECT t.test_id, t.suite, a.runtime, a.instance, a.outcome, a.duration_ms, a.attempt, a.message, a.location, a.at
-                 FROM attempts a JOIN tests t ON t.id = a.test WHERE a.run = ?1 ORDER BY a.rowid",
+                "SELECT a.run, t.test_id, t.suite, a.runtime, a.instance, a.outcome, a.duration_ms, a.attempt, a.message,
+                 a.location, a.at FROM attempts a JOIN tests t ON t.id = a.test
+                 WHERE a.run IN (SELECT id FROM runs WHERE started_at >= ?1) ORDER BY a.rowid",
             )
             .map_err(sql)?;
         let rows = runs
@@ -313,29 +325,31 @@ impl Store {
             .map_err(sql)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(sql)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for (id, run) in rows {
-            let list = attempts
-                .query_map([id], |r| {
-                    Ok(AttemptRecord {
-                        test: r.get(0)?,
-                        suite: r.get(1)?,
-                        runtime: r.get(2)?,
-                        instance: r.get(3)?,
-                        outcome: Stored::from_code(r.get(4)?),
-                        duration_ms: r.get(5)?,
-                        attempt: r.get(6)?,
-                        message: r.get(7)?,
-                        location: r.get(8)?,
-                        at: r.get(9)?,
-                    })
-                })
-                .map_err(sql)?
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(sql)?;
-            out.push((run, list));
+        let mut by_run: HashMap<i64, Vec<AttemptRecord>> = HashMap::new();
+        let found = attempts
+            .query_map([since], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    AttemptRecord {
+                        test: r.get(1)?,
+                        suite: r.get(2)?,
+                        runtime: r.get(3)?,
+                        instance: r.get(4)?,
+                        outcome: Stored::from_code(r.get(5)?),
+                        duration_ms: r.get(6)?,
+                        attempt: r.get(7)?,
+                        message: r.get(8)?,
+                        location: r.get(9)?,
+                        at: r.get(10)?,
+                    },
+                ))
+            })
+            .map_err(sql)?;
+        for item in found {
+            let (run, attempt) = item.map_err(sql)?;
+            by_run.entry(run).or_default().push(attempt);
         }
-        Ok(out)
+        Ok(rows.into_iter().map(|(id, run)| (run, by_run.remove(&id).unwrap_or_default())).collect())
     }
 }
 
