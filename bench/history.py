@@ -5,7 +5,8 @@
       The trivial node shape (200 files x 50 tests = 10,000 tests, from bench/vendor/gen.py) in a
       git repository, run with history on and with `[history] enabled = false`, interleaved
       (off, on, off, on, ...) after one unmeasured warm-up of each. Prints median wall seconds of
-      each and the overhead of recording. Every measured "on" run writes 10,000 attempts (the
+      each, the median cpu (user+sys of the run's process tree) of each, and the overhead of
+      recording. Every measured "on" run writes 10,000 attempts (the
       database grows as it would over a day of runs).
 
   python3 bench/history.py query [--attempts 1000000] [--tests 2000] [--commits 50] [--proctor PATH]
@@ -20,6 +21,7 @@ Python 3 stdlib only. PATH defaults to target/release/proctor, else target/debug
 import argparse
 import os
 import random
+import resource
 import sqlite3
 import statistics
 import subprocess
@@ -44,10 +46,17 @@ def git(cwd, *args):
                    cwd=cwd, check=True, stdout=subprocess.DEVNULL)
 
 
-def timed(argv, cwd):
-    start = time.perf_counter()
+def cpu_of_children():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(argv, cwd, cpu=None):
+    start, cpu_start = time.perf_counter(), cpu_of_children()
     done = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - start
+    if cpu is not None:
+        cpu.append(cpu_of_children() - cpu_start)
     return wall, done.returncode, done.stderr
 
 
@@ -64,15 +73,18 @@ def overhead(args):
     toml = os.path.join(suite, "proctor.toml")
     argv = [args.proctor, "run", "--reporter", "dots"]
     walls = {"off": [], "on": []}
+    cpus = {"off": [], "on": []}
     for i in range(args.runs + 1):
         for mode in ("off", "on"):
             with open(toml, "w") as f:
                 f.write("[history]\nenabled = false\n" if mode == "off" else "[history]\nenabled = true\n")
-            wall, code, err = timed(argv, suite)
+            cpu = []
+            wall, code, err = timed(argv, suite, cpu)
             if code != 0 or "history" in err:
                 sys.exit(f"run failed ({mode}, exit {code}): {err}")
             if i > 0:
                 walls[mode].append(wall)
+                cpus[mode].extend(cpu)
     db = os.path.join(suite, ".proctor", "history.db")
     rows = sqlite3.connect(db).execute("SELECT count(*) FROM attempts").fetchone()[0]
     off, on = statistics.median(walls["off"]), statistics.median(walls["on"])
@@ -80,6 +92,11 @@ def overhead(args):
     print(f"runs per mode: {args.runs} (+1 warm-up), interleaved")
     print(f"history off: median {off:.3f}s  (min {min(walls['off']):.3f}, max {max(walls['off']):.3f})")
     print(f"history on:  median {on:.3f}s  (min {min(walls['on']):.3f}, max {max(walls['on']):.3f})")
+    cpu_off, cpu_on = statistics.median(cpus["off"]), statistics.median(cpus["on"])
+    print(f"cpu (user+sys of proctor, node and git): off {cpu_off:.3f}s, on {cpu_on:.3f}s, "
+          f"{100 * (cpu_on - cpu_off) / cpu_off:+.1f}%")
+    with open("/proc/loadavg") as f:
+        print(f"load average at the end: {f.read().split()[0]} (2 cores)")
     print(f"overhead: {100 * (on - off) / off:+.1f}%  ({rows} attempts recorded, database {os.path.getsize(db) / 1e6:.1f} MB)")
 
 
