@@ -31,6 +31,13 @@ pub enum Command {
     /// What a runtime asks the host binary while it runs (not for people).
     #[command(hide = true)]
     Internal(InternalArgs),
+    /// Show recorded outcomes of tests by commit (pass/fail counts, failure rate, durations);
+    /// `export` and `import` move histories between machines.
+    History(crate::history::HistoryArgs),
+    /// List tests that both passed and failed on the same code, ranked by flip rate.
+    Flaky(crate::history::FlakyArgs),
+    /// List the slowest tests by median duration over the recorded history.
+    Slow(crate::history::SlowArgs),
 }
 
 /// `proctor internal`: a node process asks for what the host's manifest did not cover.

@@ -201,6 +201,10 @@ pub(crate) async fn execute(
     } else {
         None
     };
+    // Every attempt goes to the history database too, off this thread (never failing the run).
+    if let Some(history) = crate::history::HistorySink::start(&config.history, &config.root) {
+        reporters.push("history", Box::new(history));
+    }
     let mut stats = RunStats::default();
     let fail_fast = config.fail_fast.then(FailFast::default);
     let mut interrupted = None;

@@ -14,6 +14,7 @@ mod events;
 mod exit;
 mod git;
 mod global_setup;
+mod history;
 mod init;
 mod internal;
 mod paths;
@@ -41,9 +42,13 @@ fn main() -> ExitCode {
     // a run goes on, so they get a thread per core.
     let builder = match cli.command {
         cli::Command::Watch(_) | cli::Command::Serve(_) => tokio::runtime::Builder::new_multi_thread(),
-        cli::Command::Run(_) | cli::Command::List(_) | cli::Command::Internal(_) | cli::Command::Init(_) => {
-            tokio::runtime::Builder::new_current_thread()
-        }
+        cli::Command::Run(_)
+        | cli::Command::List(_)
+        | cli::Command::Internal(_)
+        | cli::Command::Init(_)
+        | cli::Command::History(_)
+        | cli::Command::Flaky(_)
+        | cli::Command::Slow(_) => tokio::runtime::Builder::new_current_thread(),
     };
     let mut builder = builder;
     let runtime = match builder.enable_all().build() {
@@ -60,6 +65,9 @@ fn main() -> ExitCode {
         cli::Command::Watch(args) => runtime.block_on(watch::watch(args)),
         cli::Command::Internal(args) => Ok(internal::answer(args)),
         cli::Command::Init(args) => init::init(args).map_err(commands::CommandError::from),
+        cli::Command::History(args) => Ok(history::history(args)),
+        cli::Command::Flaky(args) => Ok(history::flaky(args)),
+        cli::Command::Slow(args) => Ok(history::slow(args)),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -22,6 +22,9 @@ pub(crate) struct ConfigFile {
     /// `setup-files = [...]` at the top level: the setup files of every suite that names none.
     #[serde(rename = "setup-files")]
     pub setup_files: Option<Spanned<Vec<Spanned<String>>>>,
+    /// `[history]`: read and checked by `config::history`.
+    #[allow(dead_code)]
+    pub history: Option<toml::Value>,
 }
 
 /// The `[alias]` table with its entries in the order they are written (the first match wins,

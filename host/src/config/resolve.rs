@@ -77,6 +77,8 @@ pub struct Config {
     /// naming file:line:column; printed as warnings by the command.
     #[serde(skip)]
     pub warnings: Vec<String>,
+    /// `[history]`: where every test attempt is recorded, and what is kept.
+    pub history: super::history::HistoryConfig,
 }
 
 /// One suite: where its tests are and how they run.
@@ -262,6 +264,7 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
     let Positionals { paths, globs: path_globs, filters: path_filters } = resolve_paths(&project.paths, &cwd, &root)?;
     let mut selection = resolve_selection(&project.select, &suites, &selections, &cwd, &root)?;
     selection.paths = path_filters;
+    let history = super::history::read_history(config_path.as_deref(), &root)?;
     let mut config = Config {
         root,
         config_file: config_path,
@@ -284,6 +287,7 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         warnings: Vec::new(),
         silent: Silent::Off,
         color: color_enabled(ColorChoice::Auto, &env_var, std::io::stdout().is_terminal()),
+        history,
     };
     if let Some(run) = run {
         if let Some(text) = &run.timeout {

@@ -1,0 +1,122 @@
+//! [`CodeKey`]: which code a run ran on — the git commit, the git tree of the working tree as
+//! it was (so a dirty tree has a key of its own), and the branch. The tree is written through a
+//! temporary index file (`GIT_INDEX_FILE`), so the user's index and working tree are never
+//! touched; proctor's own `.proctor/` directory and the database are left out of it, or every
+//! run would see a tree of its own.
+
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use std::process::Command;
+
+/// The code a run ran on. Every field is `None` outside a git repository.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeKey {
+    /// `HEAD`'s commit (none before the first commit).
+    pub commit: Option<String>,
+    /// The tree of the working tree (tracked and untracked files, ignored ones aside).
+    pub tree: Option<String>,
+    /// The branch checked out (none when detached).
+    pub branch: Option<String>,
+    /// True when the working tree differs from `HEAD` (the run is on uncommitted code).
+    pub dirty: bool,
+}
+
+/// The key of the working tree holding `root`; `excluded` are paths (under the root) left out
+/// of the tree: the history database and proctor's state directory.
+pub fn code_key(root: &Path, excluded: &[&Path]) -> CodeKey {
+    // Few git processes: each costs a few milliseconds of a core the run could use.
+    let Some(where_) = git(root, &["rev-parse", "--show-toplevel", "--git-path", "index"], None) else {
+        return CodeKey::default();
+    };
+    let mut lines = where_.lines();
+    let (Some(top), Some(index)) = (lines.next(), lines.next()) else { return CodeKey::default() };
+    let head = git(root, &["rev-parse", "HEAD^{commit}", "HEAD^{tree}"], None);
+    let mut head = head.as_deref().unwrap_or_default().lines().map(str::to_owned);
+    let (commit, head_tree) = (head.next(), head.next());
+    let branch = git(root, &["symbolic-ref", "-q", "--short", "HEAD"], None).map(|s| s.trim().to_owned());
+    let tree = working_tree(root, Path::new(top), &root.join(index), excluded);
+    let dirty = commit.is_none() || tree.is_none() || tree != head_tree;
+    CodeKey { commit, tree, branch, dirty }
+}
+
+/// `git add -A` into a copy of the index, then `git write-tree`: the tree the working tree
+/// would commit to. Starting from a copy of the real index keeps git's stat cache, so only
+/// changed files are hashed.
+fn working_tree(root: &Path, top: &Path, real_index: &Path, excluded: &[&Path]) -> Option<String> {
+    let scratch = tempfile::Builder::new().prefix("proctor-index").tempdir().ok()?;
+    let index = scratch.path().join("index");
+    // No index yet (a fresh repository) is fine: git starts an empty one.
+    let _ = std::fs::copy(real_index, &index);
+    let top_real = top.canonicalize().unwrap_or_else(|_| top.to_path_buf());
+    let mut args: Vec<String> = ["add", "-A", "--", ":/"].iter().map(|s| s.to_string()).collect();
+    let root_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    for path in excluded {
+        // Real paths on both sides (the excluded paths may not exist yet).
+        let path = match path.strip_prefix(root) {
+            Ok(rel) => root_real.join(rel),
+            Err(_) => path.canonicalize().unwrap_or_else(|_| path.to_path_buf()),
+        };
+        let Ok(rel) = path.strip_prefix(&top_real) else { continue };
+        let rel = rel.to_string_lossy();
+        args.push(format!(":(top,exclude){rel}"));
+        // SQLite's companions of the database file.
+        for suffix in ["-wal", "-shm", "-journal"] {
+            args.push(format!(":(top,exclude){rel}{suffix}"));
+        }
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    git(root, &args, Some(&index))?;
+    git(root, &["write-tree"], Some(&index)).map(|s| s.trim().to_owned())
+}
+
+/// Runs git in `dir` (with `index` as its index when given); its stdout, or `None`.
+fn git(dir: &Path, args: &[&str], index: Option<&Path>) -> Option<String> {
+    let mut command = Command::new("git");
+    command.args(args).current_dir(dir).env("GIT_TERMINAL_PROMPT", "0").env("GIT_OPTIONAL_LOCKS", "0");
+    if let Some(index) = index {
+        command.env("GIT_INDEX_FILE", index);
+    }
+    let output = command.stderr(std::process::Stdio::null()).output().ok()?;
+    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(dir: &Path, args: &[&str]) {
+        let out = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    #[test]
+    fn clean_and_dirty_trees_have_their_own_keys_and_proctor_state_is_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        assert_eq!(code_key(&root, &[]), CodeKey::default());
+        run(&root, &["init", "-q", "-b", "main"]);
+        std::fs::write(root.join("a.js"), "1").unwrap();
+        run(&root, &["add", "."]);
+        run(&root, &["commit", "-q", "-m", "one"]);
+        let state = root.join(".proctor");
+        std::fs::create_dir(&state).unwrap();
+        std::fs::write(state.join("history.db"), "x").unwrap();
+        let clean = code_key(&root, &[&state]);
+        assert!(!clean.dirty, "{clean:?}");
+        assert_eq!(clean.branch.as_deref(), Some("main"));
+        assert!(clean.commit.is_some() && clean.tree.is_some());
+        std::fs::write(root.join("b.js"), "2").unwrap();
+        let dirty = code_key(&root, &[&state]);
+        assert!(dirty.dirty);
+        assert_eq!(dirty.commit, clean.commit);
+        assert_ne!(dirty.tree, clean.tree);
+        assert_eq!(code_key(&root, &[&state]).tree, dirty.tree, "the same dirty tree has the same key");
+        let status = Command::new("git").args(["status", "--porcelain"]).current_dir(&root).output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&status.stdout), "?? .proctor/\n?? b.js\n", "the index is untouched");
+    }
+}
