@@ -261,6 +261,9 @@ pub struct RunArgs {
     /// Write the tap reporter to this file.
     #[arg(long = "output-file.tap", value_name = "FILE", alias = "outputFile.tap", help_heading = "Reporting")]
     pub output_file_tap: Option<PathBuf>,
+    /// Write the html reporter to this file.
+    #[arg(long = "output-file.html", value_name = "FILE", alias = "outputFile.html", help_heading = "Reporting")]
+    pub output_file_html: Option<PathBuf>,
     /// Also write a JUnit XML report to this file (the same as --reporter junit
     /// --output-file.junit=FILE).
     #[arg(long, value_name = "FILE", help_heading = "Reporting")]
@@ -342,6 +345,9 @@ pub enum ReporterKind {
     /// GitHub Actions `::error` annotations for failures, and a Markdown job summary in
     /// `$GITHUB_STEP_SUMMARY`.
     GithubActions,
+    /// One self-contained HTML page of the run (the status page with the run's events inside),
+    /// for CI artifacts (Vitest's and Playwright's `html`).
+    Html,
 }
 
 impl ReporterKind {
@@ -354,6 +360,7 @@ impl ReporterKind {
             ReporterKind::Junit => "junit",
             ReporterKind::Tap => "tap",
             ReporterKind::GithubActions => "github-actions",
+            ReporterKind::Html => "html",
         }
     }
 }
