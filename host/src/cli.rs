@@ -220,6 +220,10 @@ pub struct WatchArgs {
     /// quiet time it waits for grows, up to this, so the burst gives one rerun.
     #[arg(long, value_name = "MS", default_value_t = 200, help_heading = "Watch")]
     pub debounce: u64,
+    /// The port of the live status page on 127.0.0.1 (default: a free one); its URL, with its
+    /// token, is printed once at start.
+    #[arg(long, value_name = "PORT", default_value_t = 0, help_heading = "Watch")]
+    pub port: u16,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -57,7 +57,7 @@
     let test = tests.get(key);
     if (!test) {
       test = { key, id: info.id, suite: info.suite, runtime: info.runtime, file: info.file, groups: info.groups || [],
-        name: info.name, tags: info.tags || [], state: "queued", duration: null, error: null, console: [], attempts: [] };
+        name: info.name, tags: info.tags || [], dynamic: !info.planned, state: "queued", duration: null, error: null, console: [], attempts: [] };
       tests.set(key, test);
       fileOf(info.suite, info.file).tests.push(key);
       full = true;
@@ -74,8 +74,8 @@
             if (node.kind === "group") walk(node.children, [...groups, node.name]);
             else if (node.id != null) {
               for (const runtime of suite.runtimes || ["node"]) {
-                const name = node.id.split("::").pop();
-                testOf({ suite: suite.id, runtime, id: node.id, file: file.path, groups, name, tags: node.tags });
+                const name = node.name;
+                testOf({ suite: suite.id, runtime, id: node.id, file: file.path, groups, name, tags: node.tags, planned: true });
               }
             }
           }
@@ -88,6 +88,61 @@
     }
   }
 
+  /**
+   * A new run. In watch, a rerun covers only some files (or tests): the others keep their last
+   * result, as Vitest's UI, so the page always shows the latest outcome of every test. Files in
+   * the new plan start over from it (tests removed from the source disappear).
+   */
+  function startRun(ev) {
+    run = { started: ev.at, finished: null, stats: null, interrupted: null, seen: true };
+    runErrors = [];
+    const plan = ev.plan || {};
+    for (const suite of plan.suites || []) {
+      for (const planned of suite.files || []) {
+        const file = files.get(fileKey(suite.id, planned.path));
+        if (!file) continue;
+        file.loadError = null;
+        const keep = new Set();
+        const walk = (nodes) => {
+          for (const node of nodes || []) {
+            if (node.kind === "group") walk(node.children);
+            else if (node.id != null) for (const runtime of suite.runtimes || ["node"]) keep.add(testKey(suite.id, runtime, node.id));
+          }
+        };
+        walk(planned.nodes);
+        file.tests = file.tests.filter((key) => keep.has(key) || tests.get(key).dynamic);
+        for (const key of [...tests.keys()]) {
+          const test = tests.get(key);
+          if (test.suite === file.suite && test.file === file.path && !file.tests.includes(key)) tests.delete(key);
+        }
+      }
+    }
+    addPlan(plan);
+    for (const suite of plan.suites || []) {
+      for (const planned of suite.files || []) {
+        const walk = (nodes) => {
+          for (const node of nodes || []) {
+            if (node.kind === "group") walk(node.children);
+            else if (node.id != null && node.state === "selected") {
+              for (const runtime of suite.runtimes || ["node"]) {
+                const test = tests.get(testKey(suite.id, runtime, node.id));
+                if (!test) continue;
+                Object.assign(test, { state: "queued", duration: null, error: null, console: [], attempts: [] });
+              }
+            }
+          }
+        };
+        walk(planned.nodes);
+      }
+    }
+    full = true;
+  }
+
+  // Skips that only say this run did not pick the test (a rerun of other tests); a test with a
+  // result from an earlier run keeps it.
+  const NOT_PICKED = new Set(["except", "not-selected", "skip-id", "skip-tag", "not-focused", "path-filter",
+    "unchanged", "unrelated", "name-pattern", "suite-skip-tag", "suite-focus-tags"]);
+
   function touch(test) {
     dirtyTests.add(test.key);
     dirtyFiles.add(fileKey(test.suite, test.file));
@@ -97,10 +152,7 @@
   function apply(ev) {
     switch (ev.event) {
       case "run-started":
-        reset();
-        run.seen = true;
-        run.started = ev.at;
-        addPlan(ev.plan || {});
+        startRun(ev);
         break;
       case "test-started": {
         const test = testOf(ev.test);
@@ -123,6 +175,8 @@
       }
       case "test-skipped": {
         const test = testOf(ev.test);
+        const earlier = test.attempts.length > 0 && !["queued", "running", "skipped", "todo"].includes(test.state);
+        if (earlier && NOT_PICKED.has(ev.cause)) break;
         test.state = ev.kind === "todo" ? "todo" : "skipped";
         test.reason = ev.reason;
         touch(test);
@@ -287,7 +341,7 @@
       test.runtime !== "node" || filter.runtime ? el("span", { class: "sub" }, test.runtime) : null,
       test.tags.length ? el("span", { class: "sub" }, test.tags.map((t) => `#${t}`).join(" ")) : null,
       el("span", { class: "dur" }, ms(test.duration)),
-      rerunButton("Rerun", { tests: [test.id] }));
+      rerunButton("Rerun", { tests: [{ suite: test.suite, id: test.id }] }));
     const li = el("li", { class: "test", role: "treeitem", "data-id": test.id, "data-state": test.state, "aria-expanded": hasDetail ? String(open) : null }, row);
     if (open) li.append(detail(test.error, test.console));
     return li;
@@ -501,8 +555,8 @@
   $("f-runtime").addEventListener("change", (e) => { filter.runtime = e.target.value; refilter(); });
   $("expand-all").addEventListener("click", () => { for (const key of files.keys()) openFiles.set(key, true); refilter(); });
   $("collapse-all").addEventListener("click", () => { for (const key of files.keys()) openFiles.set(key, false); refilter(); });
-  $("rerun-failed").addEventListener("click", () => rerun({ failed: true }));
-  $("rerun-all").addEventListener("click", () => rerun({ all: true }));
+  $("rerun-failed").addEventListener("click", () => rerun("failed"));
+  $("rerun-all").addEventListener("click", () => rerun("all"));
 
   // ---- live: the server's event stream; a page whose server went away says so ----
 
