@@ -208,9 +208,17 @@
         run.elapsed = ev.elapsed_ms;
         run.stats = ev.stats;
         run.interrupted = ev.interrupted || null;
-        for (const test of tests.values()) {
-          if (test.state === "running" || test.state === "queued") {
-            test.state = "skipped";
+        // A planned test nothing was said about was never registered (its file failed to load,
+        // or the runtime's list differs from the plan, and the runtime's list wins): it is no
+        // test of this run.
+        for (const [key, test] of [...tests]) {
+          if (test.state === "queued") {
+            tests.delete(key);
+            const file = files.get(fileKey(test.suite, test.file));
+            if (file) file.tests = file.tests.filter((k) => k !== key);
+            full = true;
+          } else if (test.state === "running") {
+            test.state = "interrupted";
             touch(test);
           }
         }
