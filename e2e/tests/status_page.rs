@@ -235,3 +235,140 @@ fn the_static_report_opens_from_disk_with_the_runs_counts() {
     assert_eq!(keys, true, "arrow keys move the one tab stop");
     browser.screenshot(&project.path().join("report.png"));
 }
+
+/// A `proctor watch` in the background; its stderr is collected.
+struct Watch {
+    child: Child,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Watch {
+    fn start(project: &Project) -> Watch {
+        let mut child = project
+            .command(&["watch", "--run-first", "--debounce", "100", "--reporter", "dots"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("proctor watch starts");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let log = stderr.clone();
+        let pipe = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+                log.lock().unwrap().push_str(&format!("{line}\n"));
+            }
+        });
+        Watch { child, stderr }
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// Waits until stderr has `count` lines containing `text`.
+    fn wait_for(&self, text: &str, count: usize) -> String {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let log = self.stderr();
+            if log.lines().filter(|l| l.contains(text)).count() >= count {
+                return log;
+            }
+            assert!(Instant::now() < deadline, "no {text:?} ×{count}:\n{log}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn the_live_page_of_watch_follows_reruns_and_says_when_its_server_is_gone() {
+    let _browser = browser_lock();
+    let project = Project::fixture("watch");
+    let mut watch = Watch::start(&project);
+    let log = watch.wait_for("waiting for changes", 1);
+    let url = log
+        .lines()
+        .find_map(|l| l.strip_prefix("proctor watch: status page at "))
+        .unwrap_or_else(|| panic!("watch prints the page's URL once:\n{log}"))
+        .to_string();
+    assert_eq!(log.matches("status page at").count(), 1, "{log}");
+    let port: u16 = url.split(':').nth(2).and_then(|p| p.split('/').next()).and_then(|p| p.parse().ok()).unwrap();
+    let token = url.split("token=").nth(1).unwrap().to_string();
+
+    // Every route needs the token.
+    for (method, path) in [("GET", "/"), ("GET", "/events"), ("POST", "/rerun")] {
+        assert_eq!(http(port, method, path, "\"all\"", "").0, 401, "{method} {path} without the token");
+        let wrong = format!("{path}?token=0{}", &token[1..]);
+        assert_eq!(http(port, method, &wrong, "\"all\"", "").0, 401, "{method} {path} with a wrong token");
+    }
+    assert_eq!(http(port, "GET", &format!("/?token={token}"), "", "").0, 200);
+    let foreign = "Origin: http://evil.example\r\ncontent-type: application/json\r\n";
+    assert_eq!(http(port, "POST", &format!("/rerun?token={token}"), "\"all\"", foreign).0, 403, "another site's form");
+
+    let mut browser = Browser::open(&url);
+    browser.wait_for(
+        "!!window.proctorPage && document.getElementById('run-state').dataset.state === 'passed'",
+        "the first run shows",
+    );
+    let counts = browser.counts();
+    assert_eq!((counts.get("total"), counts.get("passed")), (Some(&4), Some(&4)), "{counts:?}");
+    assert_eq!(browser.eval("document.querySelectorAll('#tree li.file').length"), 3);
+    browser.eval("window.__same_page = true");
+
+    // A save that breaks a test: it turns failed, with its diff, without a reload.
+    project.write("src/leaf.js", "export const one = 2;\n");
+    let adds = "document.querySelector('[data-id=\"test/math.test.js::adds\"]')";
+    browser.wait_for(&format!("{adds}?.dataset.state === 'failed'"), "the broken test turns failed");
+    browser.wait_for("document.getElementById('run-state').dataset.state === 'failed'", "the rerun ends");
+    let detail = browser.eval(&format!("{adds}.querySelector('.detail').innerText"));
+    let detail = detail.as_str().unwrap_or_default();
+    assert!(detail.contains("expected") || detail.contains("Expected"), "{detail}");
+    assert!(detail.contains("expect(add(1, 2)).toBe(2 + unit())"), "its code frame: {detail}");
+    assert_eq!(browser.eval("window.__same_page === true"), true, "no reload");
+    let counts = browser.counts();
+    assert_eq!(
+        (counts.get("total"), counts.get("failed"), counts.get("passed")),
+        (Some(&4), Some(&1), Some(&3)),
+        "the other files keep their results: {counts:?}"
+    );
+    browser.screenshot(&project.path().join("live.png"));
+    if let Ok(dir) = std::env::var("PROCTOR_SCREENSHOT_DIR") {
+        browser.screenshot(&std::path::Path::new(&dir).join("status-page.png"));
+    }
+
+    // The rerun button of one test runs that test through the same watch.
+    project.write("src/leaf.js", "export const one = 1;\n");
+    let before = watch.wait_for("waiting for changes", 3).matches("picked test").count();
+    assert_eq!(before, 0);
+    browser.wait_for(&format!("{adds}?.dataset.state === 'passed'"), "the fix turns it green");
+    browser.eval(&format!("{adds}.querySelector('button.rerun').click()"));
+    watch.wait_for("(1 picked test(s))", 1);
+    browser.wait_for(
+        &format!(
+            "{adds}?.dataset.state === 'passed' && document.getElementById('run-state').dataset.state === 'passed'"
+        ),
+        "the rerun shows",
+    );
+    let counts = browser.counts();
+    assert_eq!(
+        (counts.get("total"), counts.get("passed")),
+        (Some(&4), Some(&4)),
+        "one test rerun, the rest kept: {counts:?}"
+    );
+    // Rerun all from the page.
+    browser.eval("document.getElementById('rerun-all').click()");
+    watch.wait_for("(all tests)", 2);
+
+    // The server goes away: the page says so instead of showing stale green.
+    let _ = watch.child.kill();
+    let _ = watch.child.wait();
+    browser.wait_for("!document.getElementById('banner').hidden && document.getElementById('banner').textContent.includes('disconnected')", "the banner");
+    assert_eq!(browser.eval("document.getElementById('run-state').dataset.state"), "disconnected");
+}

@@ -286,7 +286,11 @@
   function isOpen(file) {
     if (filtering()) return true;
     if (openFiles.has(file.key)) return openFiles.get(file.key);
-    return !!file.loadError || file.tests.some((key) => FAILING.has(tests.get(key).state));
+    // A file opens when something in it fails, and stays open once it turns green again, so
+    // the row being watched does not jump away.
+    const failing = !!file.loadError || file.tests.some((key) => FAILING.has(tests.get(key).state));
+    if (failing) openFiles.set(file.key, true);
+    return failing;
   }
 
   function rerunButton(label, body) {
