@@ -380,7 +380,9 @@
 
   /** A line diff, `-` expected and `+` received, as the terminal summary prints it. */
   function diffEl(expected, actual) {
+    // One-line values are in the message already (`Expected: 4`), as the terminal shows them.
     if (expected == null || actual == null || expected === actual) return null;
+    if (!expected.includes("\n") && !actual.includes("\n")) return null;
     const a = expected.split("\n"), b = actual.split("\n");
     const pre = el("pre", { class: "diff" });
     const line = (cls, text) => pre.append(el("span", { class: cls }, `${text}\n`));
@@ -398,7 +400,7 @@
     let i = 0, j = 0;
     while (i < n || j < m) {
       if (i < n && j < m && a[i] === b[j]) { line("d-eq", `  ${a[i]}`); i++; j++; }
-      else if (j < m && (i === n || lcs[i][j + 1] >= lcs[i + 1][j])) { line("d-act", `+ ${b[j]}`); j++; }
+      else if (j < m && (i === n || lcs[i][j + 1] > lcs[i + 1][j])) { line("d-act", `+ ${b[j]}`); j++; }
       else { line("d-exp", `- ${a[i]}`); i++; }
     }
     return pre;
@@ -601,5 +603,7 @@
   for (const ev of data.events || []) apply(ev);
   if (meta.live) connect(500);
   render();
+  // For bench/: how long the page took from navigation to its first tree.
+  document.body.dataset.firstRenderMs = String(Math.round(performance.now()));
   window.proctorPage = { apply, rendered: () => !frame };
 })();
