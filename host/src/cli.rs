@@ -252,7 +252,7 @@ pub struct RunArgs {
         help_heading = "Reporting"
     )]
     pub silent: Option<Silent>,
-    /// Write the file reporter (junit, json or tap) to this file instead of stdout (Vitest's
+    /// Write the file reporter (junit, json, tap or html) to this file instead of stdout (Vitest's
     /// --outputFile); with several, name each: --output-file.junit=FILE.
     #[arg(long, value_name = "FILE", alias = "outputFile", help_heading = "Reporting")]
     pub output_file: Option<PathBuf>,
