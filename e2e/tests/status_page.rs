@@ -295,7 +295,7 @@ fn the_live_page_of_watch_follows_reruns_and_says_when_its_server_is_gone() {
     let log = watch.wait_for("waiting for changes", 1);
     let url = log
         .lines()
-        .find_map(|l| l.strip_prefix("proctor watch: status page at "))
+        .find_map(|l| l.split_once("status page at ").and_then(|(_, rest)| rest.split(' ').next()))
         .unwrap_or_else(|| panic!("watch prints the page's URL once:\n{log}"))
         .to_string();
     assert_eq!(log.matches("status page at").count(), 1, "{log}");

@@ -101,13 +101,15 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
     let page = crate::status_page::start(live.clone(), args.port)
         .await
         .map_err(|err| CommandError::Serve(format!("failed to serve the status page on port {}: {err}", args.port)))?;
-    errln!("proctor watch: status page at {}", page.url);
     watcher.page = Some(live);
     let (mut keys, _key_mode) = read_keys();
+    // The page's URL is on the one start line: tools that read watch's stderr see one line per
+    // event (start, then one per rerun).
     errln!(
-        "proctor watch: watching {} (debounce up to {} ms); Enter reruns, a: all, f: failed, h: keys, q: quit",
+        "proctor watch: watching {} (debounce up to {} ms); status page at {} ; Enter reruns, a: all, f: failed, h: keys, q: quit",
         root.display(),
-        args.debounce
+        args.debounce,
+        page.url
     );
     if args.run_first {
         watcher.rerun(Rerun::All).await;
