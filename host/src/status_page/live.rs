@@ -93,3 +93,56 @@ impl Reporter for LiveFeed {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, SystemTime};
+
+    fn event(kind: EventKind) -> Event {
+        Event { at: SystemTime::UNIX_EPOCH, elapsed: Duration::ZERO, kind }
+    }
+
+    fn started() -> Event {
+        let plan = crate::plan::Plan { root: "/p".into(), suites: vec![] };
+        event(EventKind::RunStarted { plan: std::sync::Arc::new(plan), seed: None })
+    }
+
+    fn restarted(reason: &str) -> Event {
+        event(EventKind::RuntimeRestarted { suite: "unit".into(), reason: reason.into() })
+    }
+
+    #[test]
+    fn a_page_gets_the_current_run_then_each_new_event_once() {
+        let (live, _requests) = LivePage::new("/p".into());
+        live.publish(&started());
+        live.publish(&restarted("one"));
+        let (history, mut events) = live.follow();
+        assert_eq!(history.len(), 2);
+        assert!(history[1].contains("\"one\""));
+        live.publish(&restarted("two"));
+        assert!(events.try_recv().unwrap().contains("\"two\""));
+        assert!(events.try_recv().is_err(), "nothing twice");
+        live.publish(&started());
+        let (history, _) = live.follow();
+        assert_eq!(history.len(), 1, "a new run replaces the last one's events");
+    }
+
+    #[test]
+    fn rerun_requests_as_the_page_posts_them() {
+        let parse = |json: &str| serde_json::from_str::<RerunRequest>(json).map_err(|e| e.to_string());
+        assert_eq!(parse("\"all\""), Ok(RerunRequest::All));
+        assert_eq!(parse("\"failed\""), Ok(RerunRequest::Failed));
+        assert_eq!(
+            parse(r#"{"tests": [{"suite": "unit", "id": "a.test.js::t"}]}"#),
+            Ok(RerunRequest::Tests(vec![TestRef { suite: "unit".into(), id: "a.test.js::t".into() }]))
+        );
+        assert_eq!(parse(r#"{"files": ["a.test.js"]}"#), Ok(RerunRequest::Files(vec!["a.test.js".into()])));
+        assert!(parse(r#"{"rm": "-rf"}"#).is_err());
+        let (live, mut requests) = LivePage::new("/p".into());
+        assert!(live.request(RerunRequest::All));
+        assert_eq!(requests.try_recv().ok(), Some(RerunRequest::All));
+        drop(requests);
+        assert!(!live.request(RerunRequest::Failed), "the watch loop is gone");
+    }
+}
