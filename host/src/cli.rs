@@ -245,6 +245,10 @@ pub struct WatchArgs {
     /// quiet time it waits for grows, up to this, so the burst gives one rerun.
     #[arg(long, value_name = "MS", default_value_t = 200, help_heading = "Watch")]
     pub debounce: u64,
+    /// The port of the live status page on 127.0.0.1 (default: a free one); its URL, with its
+    /// token, is printed once at start.
+    #[arg(long, value_name = "PORT", default_value_t = 0, help_heading = "Watch")]
+    pub port: u16,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -273,7 +277,7 @@ pub struct RunArgs {
         help_heading = "Reporting"
     )]
     pub silent: Option<Silent>,
-    /// Write the file reporter (junit, json or tap) to this file instead of stdout (Vitest's
+    /// Write the file reporter (junit, json, tap or html) to this file instead of stdout (Vitest's
     /// --outputFile); with several, name each: --output-file.junit=FILE.
     #[arg(long, value_name = "FILE", alias = "outputFile", help_heading = "Reporting")]
     pub output_file: Option<PathBuf>,
@@ -286,6 +290,9 @@ pub struct RunArgs {
     /// Write the tap reporter to this file.
     #[arg(long = "output-file.tap", value_name = "FILE", alias = "outputFile.tap", help_heading = "Reporting")]
     pub output_file_tap: Option<PathBuf>,
+    /// Write the html reporter to this file.
+    #[arg(long = "output-file.html", value_name = "FILE", alias = "outputFile.html", help_heading = "Reporting")]
+    pub output_file_html: Option<PathBuf>,
     /// Also write a JUnit XML report to this file (the same as --reporter junit
     /// --output-file.junit=FILE).
     #[arg(long, value_name = "FILE", help_heading = "Reporting")]
@@ -367,6 +374,9 @@ pub enum ReporterKind {
     /// GitHub Actions `::error` annotations for failures, and a Markdown job summary in
     /// `$GITHUB_STEP_SUMMARY`.
     GithubActions,
+    /// One self-contained HTML page of the run (the status page with the run's events inside),
+    /// for CI artifacts (Vitest's and Playwright's `html`).
+    Html,
 }
 
 impl ReporterKind {
@@ -379,6 +389,7 @@ impl ReporterKind {
             ReporterKind::Junit => "junit",
             ReporterKind::Tap => "tap",
             ReporterKind::GithubActions => "github-actions",
+            ReporterKind::Html => "html",
         }
     }
 }

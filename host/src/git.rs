@@ -109,6 +109,16 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, GitError> {
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
+/// The commit the work tree is on (`git rev-parse HEAD`), with `-dirty` when it has uncommitted
+/// changes, for the status page and the HTML report to say what ran; `None` outside a
+/// repository or before the first commit.
+pub fn head_commit(root: &Path) -> Option<String> {
+    let head = git(root, &["rev-parse", "--short=12", "HEAD"]).ok()?;
+    let head = head.trim();
+    let dirty = git(root, &["status", "--porcelain=v1", "--untracked-files=no"]).is_ok_and(|s| !s.trim().is_empty());
+    Some(if dirty { format!("{head}-dirty") } else { head.to_owned() })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,6 +27,7 @@ mod select;
 mod serve;
 mod server;
 mod session;
+mod status_page;
 #[cfg(test)]
 mod test_support;
 mod transform;

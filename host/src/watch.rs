@@ -21,6 +21,7 @@ use crate::related::{affected_files, affected_through_setup, graph_resolver};
 use crate::report::{build_reporters, Reporter};
 use crate::runtime::KeptNode;
 use crate::serve::{read_record, LocalServer, Recorded};
+use crate::status_page::{LiveFeed, LivePage, RerunRequest};
 use notify::{EventKind as NotifyKind, RecursiveMode, Watcher as _};
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr};
@@ -38,6 +39,22 @@ enum Rerun {
     Failed,
     /// What these changed paths affect.
     Changed(BTreeSet<PathBuf>),
+    /// These tests (the status page's rerun button on a test).
+    Tests(BTreeSet<Key>),
+    /// These test files (the status page's rerun button on a file).
+    Files(BTreeSet<PathBuf>),
+}
+
+impl Rerun {
+    /// What a status page button asks for.
+    fn requested(request: RerunRequest, root: &Path) -> Rerun {
+        match request {
+            RerunRequest::All => Rerun::All,
+            RerunRequest::Failed => Rerun::Failed,
+            RerunRequest::Tests(tests) => Rerun::Tests(tests.into_iter().map(|t| (t.suite, t.id)).collect()),
+            RerunRequest::Files(files) => Rerun::Files(files.iter().map(|f| root.join(f)).collect()),
+        }
+    }
 }
 
 /// A test by suite and id.
@@ -81,11 +98,19 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
     let mut watched = RootIdentity::of(&root);
     let mut recheck_root = tokio::time::interval(ROOT_RECHECK);
     recheck_root.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let (live, mut rerun_requests) = LivePage::new(root.clone());
+    let page = crate::status_page::start(live.clone(), args.port)
+        .await
+        .map_err(|err| CommandError::Serve(format!("failed to serve the status page on port {}: {err}", args.port)))?;
+    watcher.page = Some(live);
     let (mut keys, _key_mode) = read_keys();
+    // The page's URL is on the one start line: tools that read watch's stderr see one line per
+    // event (start, then one per rerun).
     errln!(
-        "proctor watch: watching {} (debounce up to {} ms); Enter reruns, a: all, f: failed, h: keys, q: quit",
+        "proctor watch: watching {} (debounce up to {} ms); status page at {} ; Enter reruns, a: all, f: failed, h: keys, q: quit",
         root.display(),
-        args.debounce
+        args.debounce,
+        page.url
     );
     if args.run_first {
         watcher.rerun(Rerun::All).await;
@@ -176,6 +201,11 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
                         other => errln!("proctor watch: unknown key {other:?}; h lists the keys"),
                     },
                 },
+                request = rerun_requests.recv() => {
+                    if let Some(request) = request {
+                        watcher.rerun(Rerun::requested(request, &root)).await;
+                    }
+                }
                 () = &mut interrupted => break,
                 () = &mut stop_requested => break,
             }
@@ -185,6 +215,7 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
         }
     }
     drop(files);
+    drop(page);
     drop(local);
     // The runtimes are gone; the teardown may now stop what the setup started.
     watcher.node = None;
@@ -413,6 +444,8 @@ struct Watcher {
     interrupted: bool,
     /// The paths and filters given on the command line, which `p` with nothing typed restores.
     given_paths: Vec<PathBuf>,
+    /// The live status page every run reports to.
+    page: Option<Arc<LivePage>>,
 }
 
 impl Watcher {
@@ -431,6 +464,7 @@ impl Watcher {
             node: None,
             shell_dir: None,
             interrupted: false,
+            page: None,
         })
     }
 
@@ -594,6 +628,12 @@ impl Watcher {
                 files.extend(affected_through_setup(&self.config, &plan, changed));
                 (files, changed_label(&self.config.root, changed))
             }
+            Rerun::Tests(keys) => (files_of(&plan, keys), format!("{} picked test(s)", keys.len())),
+            Rerun::Files(files) => {
+                let files: BTreeSet<PathBuf> = files.intersection(&all).cloned().collect();
+                let label = changed_label(&self.config.root, &files);
+                (files, label)
+            }
         };
         self.last = Some(what.clone());
         if files.is_empty() {
@@ -603,8 +643,9 @@ impl Watcher {
         }
         let mut totals = (0usize, 0usize);
         let first: BTreeSet<Key> = match &what {
-            Rerun::All => BTreeSet::new(),
+            Rerun::All | Rerun::Files(_) => BTreeSet::new(),
             Rerun::Failed | Rerun::Changed(_) => failed_first(&self.failed, &plan, &files),
+            Rerun::Tests(keys) => keys.clone(),
         };
         // Last run's failures among the affected files first, for quick feedback; then, always,
         // everything the change affects (those included), so a new regression elsewhere is run
@@ -614,7 +655,7 @@ impl Watcher {
                 totals = counts;
             }
         }
-        if !matches!(what, Rerun::Failed) {
+        if !matches!(what, Rerun::Failed | Rerun::Tests(_)) {
             if let Some(counts) = self.run_phase(&plan, &files, None).await {
                 totals = counts;
             }
@@ -683,6 +724,9 @@ impl Watcher {
             }
         };
         reporters.push("watch", Box::new(Results(results.clone())));
+        if let Some(page) = &self.page {
+            reporters.push("status page", Box::new(LiveFeed(page.clone())));
+        }
         let ran = match execute(
             &plan,
             &config,

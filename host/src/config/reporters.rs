@@ -38,7 +38,7 @@ pub(super) fn defaults() -> Vec<ReporterSpec> {
 /// Whether a reporter can write to a file (the others are for people or for GitHub).
 fn takes_a_file(kind: ReporterKind) -> bool {
     match kind {
-        ReporterKind::Json | ReporterKind::Junit | ReporterKind::Tap => true,
+        ReporterKind::Json | ReporterKind::Junit | ReporterKind::Tap | ReporterKind::Html => true,
         ReporterKind::Dots | ReporterKind::Documentation | ReporterKind::GithubActions => false,
     }
 }
@@ -78,6 +78,7 @@ pub(super) fn resolve_reporters(run: &RunArgs, cwd: &Path) -> Result<Vec<Reporte
         (ReporterKind::Junit, "--output-file.junit", &run.output_file_junit),
         (ReporterKind::Json, "--output-file.json", &run.output_file_json),
         (ReporterKind::Tap, "--output-file.tap", &run.output_file_tap),
+        (ReporterKind::Html, "--output-file.html", &run.output_file_html),
     ];
     let mut outputs: Vec<(ReporterKind, &str, PathBuf)> = Vec::new();
     for (kind, flag, given) in own_files {
@@ -121,7 +122,7 @@ pub(super) fn resolve_reporters(run: &RunArgs, cwd: &Path) -> Result<Vec<Reporte
             [] => {
                 return Err(flag_error(
                     "--output-file",
-                    "no reporter writes a file (hint: --output-file is for --reporter junit, json or tap)".into(),
+                    "no reporter writes a file (hint: --output-file is for --reporter junit, json, tap or html)".into(),
                 ))
             }
             several => {
@@ -155,7 +156,7 @@ fn check_destinations(specs: &[ReporterSpec]) -> Result<(), ConfigError> {
         .map(|spec| spec.kind.name())
         .collect();
     if let [first, second, ..] = on_stdout.as_slice() {
-        let file_one = [first, second].into_iter().find(|name| ["junit", "json", "tap"].contains(name));
+        let file_one = [first, second].into_iter().find(|name| ["junit", "json", "tap", "html"].contains(name));
         let hint = match file_one {
             Some(name) => format!("--output-file.{name}=FILE"),
             None => format!("keep one of {first} and {second}"),

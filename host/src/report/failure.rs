@@ -137,21 +137,28 @@ pub(crate) fn render(error: &ErrorInfo, root: &Path, indent: &str, paint: Paint)
             })
             .collect();
         push_block(&lines.join("\n"));
-        let absolute = root.join(&shown.path);
-        if let Ok(source) = std::fs::read_to_string(&absolute) {
-            if let Some(frame) = code_frame(&shown.path, &source, shown.line, shown.column, "") {
-                // codespan opens with an `error:` headline; the failure above already says it.
-                // The caret line is red; the rest (source and gutter) as it is.
-                let body: Vec<String> = frame
-                    .lines()
-                    .skip_while(|l| l.starts_with("error"))
-                    .map(|l| if l.trim_end().ends_with('^') { paint.fail(l) } else { l.to_owned() })
-                    .collect();
-                push_block(body.join("\n").trim_end());
-            }
+        if let Some(frame) = source_frame(shown, root) {
+            // The caret line is red; the rest (source and gutter) as it is.
+            let body: Vec<String> =
+                frame.lines().map(|l| if l.trim_end().ends_with('^') { paint.fail(l) } else { l.to_owned() }).collect();
+            push_block(&body.join("\n"));
         }
     }
     out
+}
+
+/// The code frame at `frame`, read from the project's source, without codespan's `error:`
+/// headline (the failure's own headline already says it).
+fn source_frame(frame: &Frame, root: &Path) -> Option<String> {
+    let source = std::fs::read_to_string(root.join(&frame.path)).ok()?;
+    let text = code_frame(&frame.path, &source, frame.line, frame.column, "")?;
+    let body: Vec<&str> = text.lines().skip_while(|l| l.starts_with("error")).collect();
+    Some(body.join("\n").trim_end().to_owned())
+}
+
+/// The code frame a failure shows: at its [`project_frame`], uncoloured (the status page).
+pub(crate) fn code_frame_at(frames: &[Frame], root: &Path) -> Option<String> {
+    project_frame(frames).and_then(|frame| source_frame(frame, root))
 }
 
 #[cfg(test)]

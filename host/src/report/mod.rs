@@ -4,6 +4,7 @@ mod documentation;
 mod dots;
 mod failure;
 mod github_actions;
+mod html;
 mod json;
 mod junit;
 mod paint;
@@ -15,7 +16,7 @@ mod tap;
 mod xml;
 
 /// Stack frames in user files, for the session's inline snapshot writer too.
-pub(crate) use failure::user_frames;
+pub(crate) use failure::{code_frame_at, user_frames};
 pub(crate) use paint::Paint;
 
 use crate::cli::ReporterKind;
@@ -146,7 +147,7 @@ fn wants_status_line(config: &Config) -> bool {
     use std::io::IsTerminal;
     let for_people = config.reporters.iter().all(|spec| match spec.kind {
         ReporterKind::Dots | ReporterKind::Documentation | ReporterKind::GithubActions => true,
-        ReporterKind::Json | ReporterKind::Junit | ReporterKind::Tap => spec.output.is_some(),
+        ReporterKind::Json | ReporterKind::Junit | ReporterKind::Tap | ReporterKind::Html => spec.output.is_some(),
     });
     for_people
         && std::io::stdout().is_terminal()
@@ -217,6 +218,11 @@ pub fn build_reporters(config: &Config) -> Result<Fanout, ReportError> {
             ReporterKind::Tap => {
                 let (out, target) = open("TAP", spec.output.as_ref())?;
                 reporters.push(("TAP", Box::new(tap::Tap::new(out, target, root()))));
+                continue;
+            }
+            ReporterKind::Html => {
+                let (out, target) = open("html", spec.output.as_ref())?;
+                reporters.push(("html", Box::new(html::Html::new(out, target, root()))));
                 continue;
             }
             ReporterKind::GithubActions => {

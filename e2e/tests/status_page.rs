@@ -1,0 +1,374 @@
+//! End to end for the status page in real headless Chromium, driven over the DevTools protocol:
+//! the static report of `--reporter html` opened from disk (`file://`) shows the run's counts and
+//! states, and the live page of `proctor watch` follows reruns (a broken test turns failed with
+//! its diff without a reload, a rerun button runs that test), needs its token, and says so when
+//! its server is gone.
+
+use base64::Engine as _;
+use proctor_e2e::{browser_lock, Project};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::io::{BufRead, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A headless Chromium with one page, spoken to over its DevTools websocket.
+struct Browser {
+    child: Child,
+    socket: tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>,
+    next: u64,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    fn open(url: &str) -> Browser {
+        let profile = tempfile::tempdir().unwrap();
+        let chromium = std::env::var("PROCTOR_CHROMIUM").unwrap_or_else(|_| "chromium".into());
+        let mut child = Command::new(chromium)
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"])
+            .arg("--remote-debugging-port=0")
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg("--window-size=1200,800")
+            .arg(url)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("chromium starts");
+        let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut port = None;
+        for line in stderr.lines().map_while(Result::ok) {
+            if let Some(rest) = line.strip_prefix("DevTools listening on ws://127.0.0.1:") {
+                port = rest.split('/').next().and_then(|p| p.parse::<u16>().ok());
+                break;
+            }
+        }
+        let port = port.expect("chromium prints its DevTools address");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let page_ws = loop {
+            let (_, body) = http(port, "GET", "/json/list", "", "");
+            let targets: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+            let page = targets.as_array().into_iter().flatten().find(|t| t["type"] == "page");
+            if let Some(ws) = page.and_then(|t| t["webSocketDebuggerUrl"].as_str()) {
+                break ws.to_string();
+            }
+            assert!(Instant::now() < deadline, "no page target: {body}");
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        let (socket, _) = tungstenite::connect(page_ws.as_str()).expect("DevTools websocket");
+        Browser { child, socket, next: 1, _profile: profile }
+    }
+
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next;
+        self.next += 1;
+        let message = json!({ "id": id, "method": method, "params": params }).to_string();
+        self.socket.send(tungstenite::Message::Text(message.into())).expect("send to DevTools");
+        loop {
+            let frame = self.socket.read().expect("read from DevTools");
+            let Ok(text) = frame.into_text() else { continue };
+            let reply: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            if reply["id"] == id {
+                assert!(reply.get("error").is_none(), "{method}: {reply}");
+                return reply["result"].clone();
+            }
+        }
+    }
+
+    /// The value of a JS expression in the page.
+    fn eval(&mut self, expression: &str) -> Value {
+        let result = self
+            .call("Runtime.evaluate", json!({ "expression": expression, "returnByValue": true, "awaitPromise": true }));
+        result["result"]["value"].clone()
+    }
+
+    /// Waits until `expression` is truthy in the page.
+    fn wait_for(&mut self, expression: &str, what: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let value = self.eval(expression);
+            if value.as_bool() == Some(true) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{what}: never true: {expression}\ncounts: {}", self.eval(COUNTS));
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn counts(&mut self) -> BTreeMap<String, u64> {
+        serde_json::from_value(self.eval(COUNTS)).unwrap_or_default()
+    }
+
+    fn screenshot(&mut self, path: &std::path::Path) {
+        let shot = self.call("Page.captureScreenshot", json!({ "format": "png" }));
+        let png = base64::engine::general_purpose::STANDARD.decode(shot["data"].as_str().unwrap()).unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "a PNG");
+        std::fs::write(path, png).unwrap();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The page's counts by state, read from the DOM.
+const COUNTS: &str = "Object.fromEntries([...document.querySelectorAll('#counts [data-count]')].map(e => [e.dataset.state, Number(e.dataset.count)]))";
+
+/// One plain HTTP request; the status code and body.
+fn http(port: u16, method: &str, path: &str, body: &str, extra: &str) -> (u16, String) {
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else { return (0, String::new()) };
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n{extra}Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = stream.write_all(request.as_bytes());
+    // Chromium's DevTools server keeps the connection open: read up to the body's length.
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut raw = Vec::new();
+    let mut chunk = [0u8; 8192];
+    while let Ok(n) = stream.read(&mut chunk) {
+        if n == 0 {
+            break;
+        }
+        raw.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&raw);
+        if let Some((head, body)) = text.split_once("\r\n\r\n") {
+            let length = head
+                .lines()
+                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_string()))
+                .and_then(|v| v.parse::<usize>().ok());
+            if length.is_some_and(|length| body.len() >= length) {
+                break;
+            }
+        }
+    }
+    let response = String::from_utf8_lossy(&raw).into_owned();
+    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+/// The counts the page should show, from the run's own JSON events.
+fn expected_counts(events: &[Value]) -> BTreeMap<String, u64> {
+    let mut states: BTreeMap<String, String> = BTreeMap::new();
+    for event in events {
+        let id = || format!("{}|{}", event["test"]["suite"], event["test"]["id"]);
+        match event["event"].as_str() {
+            Some("test-finished") => {
+                states.insert(id(), event["outcome"].as_str().unwrap().to_string());
+            }
+            Some("test-skipped") => {
+                states.insert(id(), event["kind"].as_str().unwrap().to_string());
+            }
+            _ => {}
+        }
+    }
+    let mut counts = BTreeMap::new();
+    for state in states.values() {
+        *counts.entry(state.clone()).or_insert(0) += 1;
+    }
+    counts.insert("total".into(), states.len() as u64);
+    let load_errors = events.iter().filter(|e| e["event"] == "load-error").count() as u64;
+    if load_errors > 0 {
+        counts.insert("load-error".into(), load_errors);
+    }
+    counts
+}
+
+#[test]
+fn the_static_report_opens_from_disk_with_the_runs_counts() {
+    let _browser = browser_lock();
+    let project = Project::fixture("basic");
+    // Output that would end the data block if it were not escaped.
+    project.write(
+        "script.test.js",
+        "import { it } from \"proctor\";\nit(\"prints a tag\", () => { console.log(\"</script><b>x</b>\"); });\n",
+    );
+    let out = project.run(&["run", "--reporter", "json,html", "--output-file.html", "report/index.html"]);
+    out.assert_code(1);
+    let expected = expected_counts(&out.events());
+    assert!(expected["failed"] > 0 && expected["passed"] > 0 && expected["skipped"] > 0, "{expected:?}");
+    let report = project.path().join("report/index.html");
+    let html = std::fs::read_to_string(&report).expect("the report is written");
+    assert!(!html.contains("src=\"http") && !html.contains("href=\"http"), "no external asset");
+
+    let mut browser = Browser::open(&format!("file://{}", report.display()));
+    browser.wait_for("!!window.proctorPage && window.proctorPage.rendered()", "the page renders");
+    assert_eq!(browser.counts(), expected, "the page's counts are the run's");
+    assert_eq!(browser.eval("document.getElementById('run-state').dataset.state"), "failed");
+    // A failure is open with its message, diff, code frame and stack.
+    let detail = browser.eval(
+        "document.querySelector('[data-id=\"assert.test.mjs::node assert fails\"]').dataset.state + '|' + \
+         document.querySelector('[data-id=\"assert.test.mjs::node assert fails\"] .detail').innerText",
+    );
+    let detail = detail.as_str().unwrap_or_default();
+    assert!(detail.starts_with("failed|AssertionError"), "{detail}");
+    assert!(detail.contains("- Expected") && detail.contains("+ Received"), "a diff: {detail}");
+    assert!(detail.contains("assert.deepEqual({ a: 1 }, { a: 2 })"), "a code frame: {detail}");
+    assert!(detail.contains("at assert.test.mjs:9:10"), "the stack: {detail}");
+    // A test's console, escaped on the way in and shown as text.
+    browser.eval("document.getElementById('expand-all').click()");
+    browser.wait_for("!!document.querySelector('[data-id=\"script.test.js::prints a tag\"]')", "expanded");
+    browser.eval("document.querySelector('[data-id=\"script.test.js::prints a tag\"] .row').click()");
+    browser.wait_for(
+        "document.querySelector('[data-id=\"script.test.js::prints a tag\"] .console')?.textContent.includes('</script><b>x</b>')",
+        "the console shows the text as printed",
+    );
+    // Filters: failed only, then a text search.
+    browser.eval("document.getElementById('f-failed').click()");
+    browser.wait_for(
+        "[...document.querySelectorAll('li.test')].every(li => ['failed','timed-out','crashed'].includes(li.dataset.state)) && document.querySelectorAll('li.test').length > 0",
+        "failed only",
+    );
+    browser.eval("document.getElementById('f-failed').click(); const t = document.getElementById('f-text'); t.value = 'node assert'; t.dispatchEvent(new Event('input'))");
+    browser.wait_for("document.querySelectorAll('li.test').length === 2", "the search keeps the two assert tests");
+    // Keyboard: the tree has one tab stop; arrows move it, Enter expands.
+    let keys = browser.eval(
+        "(() => { const first = document.querySelector('#tree .row[tabindex=\"0\"]'); first.focus(); \
+         first.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true })); \
+         return document.querySelectorAll('#tree .row[tabindex=\"0\"]').length === 1 && document.activeElement !== first; })()",
+    );
+    assert_eq!(keys, true, "arrow keys move the one tab stop");
+    browser.screenshot(&project.path().join("report.png"));
+}
+
+/// A `proctor watch` in the background; its stderr is collected.
+struct Watch {
+    child: Child,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Watch {
+    fn start(project: &Project) -> Watch {
+        let mut child = project
+            .command(&["watch", "--run-first", "--debounce", "100", "--reporter", "dots"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("proctor watch starts");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let log = stderr.clone();
+        let pipe = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+                log.lock().unwrap().push_str(&format!("{line}\n"));
+            }
+        });
+        Watch { child, stderr }
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// Waits until stderr has `count` lines containing `text`.
+    fn wait_for(&self, text: &str, count: usize) -> String {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let log = self.stderr();
+            if log.lines().filter(|l| l.contains(text)).count() >= count {
+                return log;
+            }
+            assert!(Instant::now() < deadline, "no {text:?} ×{count}:\n{log}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn the_live_page_of_watch_follows_reruns_and_says_when_its_server_is_gone() {
+    let _browser = browser_lock();
+    let project = Project::fixture("watch");
+    let mut watch = Watch::start(&project);
+    let log = watch.wait_for("waiting for changes", 1);
+    let url = log
+        .lines()
+        .find_map(|l| l.split_once("status page at ").and_then(|(_, rest)| rest.split(' ').next()))
+        .unwrap_or_else(|| panic!("watch prints the page's URL once:\n{log}"))
+        .to_string();
+    assert_eq!(log.matches("status page at").count(), 1, "{log}");
+    let port: u16 = url.split(':').nth(2).and_then(|p| p.split('/').next()).and_then(|p| p.parse().ok()).unwrap();
+    let token = url.split("token=").nth(1).unwrap().to_string();
+
+    // Every route needs the token.
+    for (method, path) in [("GET", "/"), ("GET", "/events"), ("POST", "/rerun")] {
+        assert_eq!(http(port, method, path, "\"all\"", "").0, 401, "{method} {path} without the token");
+        let wrong = format!("{path}?token=0{}", &token[1..]);
+        assert_eq!(http(port, method, &wrong, "\"all\"", "").0, 401, "{method} {path} with a wrong token");
+    }
+    assert_eq!(http(port, "GET", &format!("/?token={token}"), "", "").0, 200);
+    let foreign = "Origin: http://evil.example\r\ncontent-type: application/json\r\n";
+    assert_eq!(http(port, "POST", &format!("/rerun?token={token}"), "\"all\"", foreign).0, 403, "another site's form");
+
+    let mut browser = Browser::open(&url);
+    browser.wait_for(
+        "!!window.proctorPage && document.getElementById('run-state').dataset.state === 'passed'",
+        "the first run shows",
+    );
+    let counts = browser.counts();
+    assert_eq!((counts.get("total"), counts.get("passed")), (Some(&4), Some(&4)), "{counts:?}");
+    assert_eq!(browser.eval("document.querySelectorAll('#tree li.file').length"), 3);
+    browser.eval("window.__same_page = true");
+
+    // A save that breaks a test: it turns failed, with its diff, without a reload.
+    project.write("src/leaf.js", "export const one = 2;\n");
+    let adds = "document.querySelector('[data-id=\"test/math.test.js::adds\"]')";
+    browser.wait_for(&format!("{adds}?.dataset.state === 'failed'"), "the broken test turns failed");
+    browser.wait_for("document.getElementById('run-state').dataset.state === 'failed'", "the rerun ends");
+    let detail = browser.eval(&format!("{adds}.querySelector('.detail').innerText"));
+    let detail = detail.as_str().unwrap_or_default();
+    assert!(detail.contains("expected") || detail.contains("Expected"), "{detail}");
+    assert!(detail.contains("expect(add(1, 2)).toBe(2 + unit())"), "its code frame: {detail}");
+    assert_eq!(browser.eval("window.__same_page === true"), true, "no reload");
+    let counts = browser.counts();
+    assert_eq!(
+        (counts.get("total"), counts.get("failed"), counts.get("passed")),
+        (Some(&4), Some(&1), Some(&3)),
+        "the other files keep their results: {counts:?}"
+    );
+    browser.screenshot(&project.path().join("live.png"));
+    if let Ok(dir) = std::env::var("PROCTOR_SCREENSHOT_DIR") {
+        browser.screenshot(&std::path::Path::new(&dir).join("status-page.png"));
+    }
+
+    // The rerun button of one test runs that test through the same watch.
+    project.write("src/leaf.js", "export const one = 1;\n");
+    let before = watch.wait_for("waiting for changes", 3).matches("picked test").count();
+    assert_eq!(before, 0);
+    browser.wait_for(&format!("{adds}?.dataset.state === 'passed'"), "the fix turns it green");
+    browser.eval(&format!("{adds}.querySelector('button.rerun').click()"));
+    watch.wait_for("(1 picked test(s))", 1);
+    browser.wait_for(
+        &format!(
+            "{adds}?.dataset.state === 'passed' && document.getElementById('run-state').dataset.state === 'passed'"
+        ),
+        "the rerun shows",
+    );
+    let counts = browser.counts();
+    assert_eq!(
+        (counts.get("total"), counts.get("passed")),
+        (Some(&4), Some(&4)),
+        "one test rerun, the rest kept: {counts:?}"
+    );
+    // Rerun all from the page.
+    browser.eval("document.getElementById('rerun-all').click()");
+    watch.wait_for("(all tests)", 2);
+
+    // The server goes away: the page says so instead of showing stale green.
+    let _ = watch.child.kill();
+    let _ = watch.child.wait();
+    browser.wait_for("!document.getElementById('banner').hidden && document.getElementById('banner').textContent.includes('disconnected')", "the banner");
+    assert_eq!(browser.eval("document.getElementById('run-state').dataset.state"), "disconnected");
+}

@@ -1,0 +1,41 @@
+//! The `html` reporter: one self-contained page of the run (Vitest's and Playwright's `html`),
+//! the status page with every event of the run embedded, written when the run ends. It opens
+//! from disk with no server and no network, for CI artifacts.
+
+use super::{Out, Reporter, Target};
+use crate::events::Event;
+use crate::status_page::{page_event, render, Meta};
+use serde_json::Value;
+use std::io::Write;
+use std::path::PathBuf;
+
+pub(crate) struct Html {
+    out: Out,
+    target: Target,
+    root: PathBuf,
+    events: Vec<Value>,
+}
+
+impl Html {
+    pub(crate) fn new(out: Out, target: Target, root: PathBuf) -> Self {
+        Html { out, target, root, events: Vec::new() }
+    }
+}
+
+impl Reporter for Html {
+    fn on_event(&mut self, event: &Event) -> std::io::Result<()> {
+        // Failures are enriched now, while the sources are as the run saw them.
+        self.events.push(page_event(event, &self.root));
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> std::io::Result<()> {
+        let page = render(&Meta::new(&self.root, false), &self.events);
+        self.out.write_all(page.as_bytes())?;
+        self.out.flush()
+    }
+
+    fn target(&self) -> Target {
+        self.target.clone()
+    }
+}

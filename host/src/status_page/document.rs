@@ -1,0 +1,72 @@
+//! [`render`]: the page as one self-contained HTML document. The stylesheet and script are
+//! inlined (no CDN, no second request: the static report is a single file that opens from disk)
+//! and the data the page starts from is a `<script type="application/json">` block.
+
+use serde::Serialize;
+use serde_json::Value;
+
+const TEMPLATE: &str = include_str!("assets/page.html");
+const STYLE: &str = include_str!("assets/page.css");
+const SCRIPT: &str = include_str!("assets/page.js");
+
+/// What the page says about the run besides its events.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Meta {
+    /// The project root.
+    pub root: String,
+    /// The git commit it ran on (`-dirty` with uncommitted changes), when in a repository.
+    pub commit: Option<String>,
+    /// proctor's version.
+    pub version: &'static str,
+    /// True when the page is served by a live server: it then follows the event websocket
+    /// and offers rerun buttons.
+    pub live: bool,
+}
+
+impl Meta {
+    /// The meta of a run in `root`.
+    pub(crate) fn new(root: &std::path::Path, live: bool) -> Self {
+        Meta {
+            root: root.display().to_string(),
+            commit: crate::git::head_commit(root),
+            version: env!("CARGO_PKG_VERSION"),
+            live,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Data<'a> {
+    meta: &'a Meta,
+    events: &'a [Value],
+}
+
+/// The page with `events` (as [`super::page_event`] gives them) embedded.
+pub(crate) fn render(meta: &Meta, events: &[Value]) -> String {
+    let json = serde_json::to_string(&Data { meta, events }).unwrap_or_else(|_| "{}".into());
+    // `<` only occurs inside JSON strings, where `\u003c` means the same: no `</script>` or
+    // `<!--` in the data can end the block early.
+    let json = json.replace('<', "\\u003c");
+    TEMPLATE
+        .replacen("/*STYLE*/", STYLE, 1)
+        .replacen("/*SCRIPT*/", &SCRIPT.replace("</script", "<\\/script"), 1)
+        .replacen("\"DATA\"", &json, 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn data_cannot_close_its_script_block() {
+        let meta = Meta { root: "/p".into(), commit: None, version: "0", live: false };
+        let page = render(&meta, &[json!({"event": "console", "text": "</script><script>alert(1)</script>"})]);
+        assert_eq!(page.matches("</script>").count(), 2, "only the data and the script blocks end");
+        let start = page.find("id=\"proctor-data\">").unwrap() + "id=\"proctor-data\">".len();
+        let end = start + page[start..].find("</script>").unwrap();
+        let data: Value = serde_json::from_str(&page[start..end]).unwrap();
+        assert_eq!(data["events"][0]["text"], "</script><script>alert(1)</script>");
+        assert!(!page.contains("http://") && !page.contains("https://"), "no external asset");
+    }
+}

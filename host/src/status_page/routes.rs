@@ -1,0 +1,127 @@
+//! The status page's HTTP side: [`router`] serves the page (`/`), its event websocket
+//! (`/events`, the current run replayed then followed) and the rerun buttons (`POST /rerun`),
+//! every route behind the token. It is a plain `Router` so a server that already listens (serve,
+//! a status endpoint) can nest it; [`start`] gives `proctor watch` a small server of its own.
+
+use super::live::{LivePage, RerunRequest};
+use super::{render, Meta};
+use crate::server::{check_origin, cookie_name, has_token, log_refused, random_token, spawn_serving};
+use axum::extract::ws::{Message, WebSocket};
+use axum::extract::{Request, State, WebSocketUpgrade};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use futures_util::{SinkExt, StreamExt};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use tokio::sync::broadcast::error::RecvError;
+
+#[derive(Clone)]
+struct PageState {
+    live: Arc<LivePage>,
+    token: String,
+    cookie: String,
+    origin: String,
+}
+
+/// The page's routes for a server at `origin` (`http://127.0.0.1:PORT`) with `token`.
+pub(crate) fn router(live: Arc<LivePage>, token: String, origin: String, port: u16) -> Router {
+    let state = PageState { live, token, cookie: cookie_name(port), origin };
+    Router::new()
+        .route("/", get(page))
+        .route("/events", get(events))
+        .route("/rerun", post(rerun))
+        .layer(middleware::from_fn_with_state(state.clone(), require_token))
+        .with_state(state)
+}
+
+async fn require_token(State(state): State<PageState>, request: Request, next: Next) -> Response {
+    if !has_token(&state.token, &state.cookie, &request) {
+        log_refused("a status page request without the right token", &request);
+        return (StatusCode::UNAUTHORIZED, "missing or wrong token\n").into_response();
+    }
+    let mut response = next.run(request).await;
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn page(State(state): State<PageState>) -> Response {
+    let html = render(&Meta::new(&state.live.root, true), &[]);
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+}
+
+async fn events(State(state): State<PageState>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
+    if let Err(refusal) = check_origin(&state.origin, &headers, false) {
+        return refusal;
+    }
+    ws.on_upgrade(move |socket| follow(socket, state.live))
+}
+
+/// Sends the run so far as one array, then each event as it comes, until the page goes away or
+/// falls too far behind (it reconnects and gets a fresh replay).
+async fn follow(socket: WebSocket, live: Arc<LivePage>) {
+    let (mut sink, mut stream) = socket.split();
+    let (history, mut events) = live.follow();
+    let replay = format!("[{}]", history.iter().map(|e| &**e).collect::<Vec<&str>>().join(","));
+    if sink.send(Message::Text(replay.into())).await.is_err() {
+        return;
+    }
+    loop {
+        tokio::select! {
+            event = events.recv() => match event {
+                Ok(json) => {
+                    if sink.send(Message::Text((*json).into())).await.is_err() {
+                        return;
+                    }
+                }
+                Err(RecvError::Lagged(_) | RecvError::Closed) => return,
+            },
+            frame = stream.next() => match frame {
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+}
+
+async fn rerun(State(state): State<PageState>, headers: HeaderMap, body: String) -> Response {
+    // A form on another site could post here with a stolen token; pages send their Origin.
+    if let Err(refusal) = check_origin(&state.origin, &headers, false) {
+        return refusal;
+    }
+    let request: RerunRequest = match serde_json::from_str(&body) {
+        Ok(request) => request,
+        Err(err) => return (StatusCode::BAD_REQUEST, format!("not a rerun request: {err}\n")).into_response(),
+    };
+    if state.live.request(request) {
+        (StatusCode::ACCEPTED, "rerun queued\n").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "the watch loop has stopped\n").into_response()
+    }
+}
+
+/// A running page server: its URL (with the token) and the task serving it.
+pub(crate) struct PageServer {
+    /// `http://127.0.0.1:PORT/?token=…`.
+    pub url: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for PageServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Serves the page on 127.0.0.1:`port` (0 for a free one) with a fresh token.
+pub(crate) async fn start(live: Arc<LivePage>, port: u16) -> std::io::Result<PageServer> {
+    let listener = tokio::net::TcpListener::bind(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port)).await?;
+    let port = listener.local_addr()?.port();
+    let token = random_token();
+    let origin = format!("http://127.0.0.1:{port}");
+    let url = format!("{origin}/?token={token}");
+    let task = spawn_serving(listener, router(live, token, origin, port));
+    Ok(PageServer { url, task })
+}
