@@ -90,6 +90,16 @@ pub fn changed_files(root: &Path, reference: &str) -> Result<Vec<PathBuf>, GitEr
     Ok(files)
 }
 
+/// The commit `HEAD` names in `root`'s repository, with `-dirty` appended when the work tree has
+/// uncommitted changes (as `git describe --dirty` marks it); `None` outside a repository or
+/// before the first commit. The status model records it for each run.
+pub fn head_commit(root: &Path) -> Option<String> {
+    let head = git(root, &["rev-parse", "--verify", "--quiet", "HEAD"]).ok()?;
+    let head = head.trim();
+    let dirty = git(root, &["status", "--porcelain=v1", "--untracked-files=no"]).is_ok_and(|s| !s.trim().is_empty());
+    Some(if dirty { format!("{head}-dirty") } else { head.to_owned() })
+}
+
 /// Runs git in `dir`; its stdout, or why it failed.
 fn git(dir: &Path, args: &[&str]) -> Result<String, GitError> {
     let output = Command::new("git")

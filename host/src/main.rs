@@ -25,6 +25,7 @@ mod select;
 mod serve;
 mod server;
 mod session;
+mod status;
 #[cfg(test)]
 mod test_support;
 mod transform;
@@ -40,7 +41,7 @@ fn main() -> ExitCode {
     // a run goes on, so they get a thread per core.
     let builder = match cli.command {
         cli::Command::Watch(_) | cli::Command::Serve(_) => tokio::runtime::Builder::new_multi_thread(),
-        cli::Command::Run(_) | cli::Command::List(_) | cli::Command::Internal(_) => {
+        cli::Command::Run(_) | cli::Command::List(_) | cli::Command::Internal(_) | cli::Command::Status(_) => {
             tokio::runtime::Builder::new_current_thread()
         }
     };
@@ -58,6 +59,7 @@ fn main() -> ExitCode {
         cli::Command::Serve(args) => runtime.block_on(serve::serve(args)),
         cli::Command::Watch(args) => runtime.block_on(watch::watch(args)),
         cli::Command::Internal(args) => Ok(internal::answer(args)),
+        cli::Command::Status(args) => status::status(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

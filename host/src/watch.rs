@@ -58,6 +58,12 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
         None
     };
 
+    // `/status.json` for `proctor status`, Tilt and editors; its URL is printed once.
+    let status = crate::status::StatusServer::start(&root, args.port, args.token.clone()).await?;
+    errln!("proctor watch: status at {}", status.record.url);
+    watcher.status = Some(status.board.clone());
+    let mut code = SUCCESS;
+
     // Once for the whole session, before the first runtime starts (they inherit what it sets),
     // torn down when watch stops, as Vitest's globalSetup in watch mode.
     let global_setup = crate::global_setup::GlobalSetup::start(&watcher.config).await?;
@@ -89,7 +95,10 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
     if args.run_first {
         watcher.rerun(Rerun::All).await;
     }
-    {
+    if args.status_exit && watcher.status_failed() {
+        code = crate::exit::TESTS_FAILED;
+    }
+    if code == SUCCESS {
         let stop_requested = async {
             match &local {
                 Some(server) => server.stop_requested().await,
@@ -181,9 +190,15 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
             if watcher.interrupted {
                 break;
             }
+            if args.status_exit && watcher.status_failed() {
+                errln!("proctor watch: stopping: the tests failed (--status-exit)");
+                code = crate::exit::TESTS_FAILED;
+                break;
+            }
         }
     }
     drop(files);
+    drop(status);
     drop(local);
     // The runtimes are gone; the teardown may now stop what the setup started.
     watcher.node = None;
@@ -193,7 +208,7 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
     };
     errln!("proctor watch: stopped");
     match torn_down {
-        Ok(()) => Ok(SUCCESS),
+        Ok(()) => Ok(code),
         Err(error) => {
             errln!("proctor: error: {error}");
             Ok(crate::exit::USAGE_OR_ENVIRONMENT)
@@ -412,6 +427,8 @@ struct Watcher {
     interrupted: bool,
     /// The paths and filters given on the command line, which `p` with nothing typed restores.
     given_paths: Vec<PathBuf>,
+    /// The status `/status.json` serves, fed by every rerun.
+    status: Option<crate::status::Board>,
 }
 
 impl Watcher {
@@ -430,6 +447,7 @@ impl Watcher {
             node: None,
             shell_dir: None,
             interrupted: false,
+            status: None,
         })
     }
 
@@ -682,6 +700,9 @@ impl Watcher {
             }
         };
         reporters.push("watch", Box::new(Results(results.clone())));
+        if let Some(board) = &self.status {
+            reporters.push("status", board.feed());
+        }
         let ran = match execute(
             &plan,
             &config,
@@ -713,6 +734,11 @@ impl Watcher {
 }
 
 impl Watcher {
+    /// True when the status says the tests failed (for `--status-exit`).
+    fn status_failed(&self) -> bool {
+        self.status.as_ref().is_some_and(|board| board.state() == crate::status::State::Failed)
+    }
+
     /// Starts the kept node process, or a new one when the last one died.
     async fn keep_node(&mut self) -> Result<(), CommandError> {
         if let Some(kept) = &self.node {

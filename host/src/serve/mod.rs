@@ -12,4 +12,4 @@ mod record;
 pub use client::{ServeClient, ServeError};
 pub use command::serve;
 pub(crate) use command::LocalServer;
-pub(crate) use record::{read_record, Recorded};
+pub(crate) use record::{process_alive, read_record, remove_owned, write_owned, Recorded};
