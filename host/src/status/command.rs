@@ -217,7 +217,11 @@ fn print_summary(status: &Status) {
             (None, _) => problem.suite.clone(),
         };
         let what = problem.id.as_deref().or(problem.name.as_deref()).unwrap_or_default();
-        outln!("  {} {what} ({place}): {}", problem.outcome, problem.message);
+        let mut lines = problem.message.lines().filter(|l| !l.trim().is_empty());
+        outln!("  {} {what} ({place}): {}", problem.outcome, lines.next().unwrap_or_default());
+        for line in lines {
+            outln!("      {line}");
+        }
     }
     if let Some(url) = &status.url {
         outln!("page: {url}");

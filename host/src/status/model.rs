@@ -397,15 +397,23 @@ impl StatusModel {
     }
 }
 
-/// An error's message, or its name when it has none; the first line only (a message can hold
-/// a whole diff).
+/// The longest message kept; a message can hold a whole serialized object.
+const MESSAGE_CHARS: usize = 4000;
+
+/// An error's message as the runtime gave it (the diff lines of a failed expectation
+/// included), named by its class unless it already starts with it; at most [`MESSAGE_CHARS`].
 fn error_message(error: &protocol::ErrorInfo) -> String {
-    let text = if error.message.trim().is_empty() { &error.name } else { &error.message };
-    let first = text.lines().next().unwrap_or_default();
-    if error.name.is_empty() || first.starts_with(&error.name) {
-        first.to_string()
+    let text = error.message.trim();
+    let named = if error.name.is_empty() || text.starts_with(&error.name) {
+        text.to_string()
+    } else if text.is_empty() {
+        error.name.clone()
     } else {
-        format!("{}: {first}", error.name)
+        format!("{}: {text}", error.name)
+    };
+    match named.char_indices().nth(MESSAGE_CHARS) {
+        Some((cut, _)) => format!("{}…", &named[..cut]),
+        None => named,
     }
 }
 
@@ -560,7 +568,7 @@ mod tests {
         let failing = &status.failing[0];
         assert_eq!(failing.id.as_deref(), Some("a.test.js::one"));
         assert_eq!((failing.file.as_deref(), failing.line, failing.column), (Some("a.test.js"), Some(4), Some(3)));
-        assert_eq!(failing.message, "AssertionError: expected 1 to be 2");
+        assert_eq!(failing.message, "AssertionError: expected 1 to be 2\n- Expected\n+ Received");
         assert_eq!(failing.name.as_deref(), Some("g > one"));
 
         // A rerun of b alone keeps a's failure: the state stays failed.
