@@ -212,7 +212,7 @@ fn status_json_before_during_and_after_runs_and_proctor_status() {
     assert!(project.read(".proctor/watch.json").is_empty(), "the record goes with the watch");
     let none = project.run(&["status"]);
     none.assert_code(2);
-    assert!(none.stderr.contains("no proctor watch runs"), "{}", none.stderr);
+    assert!(none.stderr.contains("no proctor watch or serve runs"), "{}", none.stderr);
     let none = project.run(&["status", "--json"]);
     none.assert_code(2);
     let printed: Value = serde_json::from_str(&none.stdout).expect("--json prints JSON even then");
@@ -248,4 +248,47 @@ fn status_exit_stops_watch_at_the_first_failing_run() {
     project.write("math.test.js", &MATH.replace("toBe(2)", "toBe(3)"));
     watch.wait_for_log("--status-exit", Duration::from_secs(60));
     assert_eq!(watch.quit(), 1, "{}", watch.log());
+}
+
+/// A Chromium suite, for runs through `proctor serve`.
+const BROWSER_SUITE: &str = "[[suite]]\nid = \"browser\"\nruntime = \"chromium\"\ntests = [\"*.test.js\"]\n";
+
+#[test]
+fn serve_serves_the_status_its_runs_report() {
+    let _browser = proctor_e2e::browser_lock();
+    let project = Project::empty();
+    project.write("proctor.toml", BROWSER_SUITE).write("math.test.js", MATH);
+    let mut serve = project.command(&["serve"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("serve");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let record: Value = loop {
+        let parsed = serde_json::from_str::<Value>(&project.read(".proctor/server.json")).ok();
+        if let Some(record) = parsed.filter(|r| r["pid"].as_u64() == Some(u64::from(serve.id()))) {
+            break record;
+        }
+        assert!(Instant::now() < deadline, "proctor serve never recorded itself");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let (port, token) = (record["port"].as_u64().unwrap() as u16, record["token"].as_str().unwrap().to_string());
+    assert_eq!(http_get(port, "/status.json", "").0, 401);
+    let idle = status(port, &token);
+    assert_eq!((idle["state"].as_str(), idle["server"]["kind"].as_str()), (Some("idle"), Some("serve")));
+
+    project.run(&["run"]).assert_code(0);
+    let passed = status(port, &token);
+    assert_eq!(passed["state"], "passed", "{passed:#}");
+    assert_eq!(passed["counts"]["passed"], 1);
+    assert_eq!(http_get(port, &format!("/status.json?probe&token={token}"), "").0, 200);
+    project.run(&["status"]).assert_code(0);
+
+    project.write("math.test.js", &MATH.replace("toBe(2)", "toBe(3)"));
+    project.run(&["run"]).assert_code(1);
+    let failed = status(port, &token);
+    assert_eq!(failed["state"], "failed", "{failed:#}");
+    assert_eq!(failed["failing"][0]["id"], "math.test.js::adds");
+    assert_eq!(failed["run"]["number"], 1, "each run through serve reports on its own");
+    assert_eq!(http_get(port, &format!("/status.json?probe&token={token}"), "").0, 503);
+    project.run(&["status", "--json"]).assert_code(1);
+
+    project.run(&["serve", "--stop"]).assert_code(0);
+    let _ = serve.wait();
 }

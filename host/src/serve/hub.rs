@@ -109,6 +109,8 @@ pub(crate) struct Hub {
     /// Taken while a tab that went away is replaced: its shell closing and the browser's
     /// crash report both ask, and one new tab is enough.
     replacement: tokio::sync::Mutex<()>,
+    /// The status its latest run reported (`run-status`), for `/status.json`.
+    status: Mutex<Option<crate::status::Status>>,
     /// The URL a person opens to attach a browser.
     pub(crate) attach_url: String,
     /// The address the server is bound to.
@@ -130,10 +132,28 @@ impl Hub {
             headless: tokio::sync::OnceCell::new(),
             replacing: Mutex::new(std::collections::HashSet::new()),
             replacement: tokio::sync::Mutex::new(()),
+            status: Mutex::new(None),
             attach_url,
             bind,
             root,
         })
+    }
+
+    /// Keeps the status a run reported; a value that is not a status is ignored.
+    pub(crate) fn set_status(&self, status: serde_json::Value) {
+        if let Ok(status) = serde_json::from_value::<crate::status::Status>(status) {
+            *self.status.lock().unwrap_or_else(|p| p.into_inner()) = Some(status);
+        }
+    }
+
+    /// The status of the latest run (idle before the first), named as this server's.
+    pub(crate) fn status(&self) -> crate::status::Status {
+        let reported = self.status.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let mut status = reported.unwrap_or_else(|| crate::status::StatusModel::default().status(None, None));
+        status.url = Some(self.attach_url.clone());
+        status.server =
+            Some(crate::status::ServerInfo { kind: "serve".into(), pid: std::process::id(), root: self.root.clone() });
+        status
     }
 
     /// Hands the hub the headless browser, so it can interrupt and replace its tabs, and

@@ -9,6 +9,7 @@ mod http;
 mod hub;
 mod record;
 
+pub(crate) use client::host_port;
 pub use client::{ServeClient, ServeError};
 pub use command::serve;
 pub(crate) use command::LocalServer;

@@ -39,11 +39,6 @@ impl Board {
         self.model().state()
     }
 
-    /// True when the tests are known green (see [`StatusModel::healthy`]).
-    pub(crate) fn healthy(&self) -> bool {
-        self.model().healthy()
-    }
-
     /// A reporter that feeds this board; add one to every run's reporters.
     pub(crate) fn feed(&self) -> Box<dyn Reporter> {
         Box::new(Feed(self.clone()))

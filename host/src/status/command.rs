@@ -1,6 +1,7 @@
-//! `proctor status`: asks a running `proctor watch` for its [`Status`] and prints a summary
-//! (or the JSON with `--json`). It finds the watch through `.proctor/watch.json`, or is told
-//! where with `--url` or `--port` and `--token`. Exit code: 0 when the tests are passed (or no
+//! `proctor status`: asks a running `proctor watch` (or `proctor serve`) for its [`Status`] and
+//! prints a summary (or the JSON with `--json`). It finds the watch through
+//! `.proctor/watch.json`, else the serve through `.proctor/server.json`, or is told where with
+//! `--url` or `--port` and `--token`. Exit code: 0 when the tests are passed (or no
 //! run has ended yet), 1 when they are failed (also while a rerun goes on after a failure), 2
 //! when no watch runs or it cannot be reached.
 
@@ -20,7 +21,7 @@ const ANSWER_WAIT: Duration = Duration::from_secs(5);
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum StatusError {
     /// No record, or one whose process is gone.
-    #[error("no proctor watch runs for {} (hint: start one with `proctor watch`, or name it with --url)", root.display())]
+    #[error("no proctor watch or serve runs for {} (hint: start one with `proctor watch`, or name it with --url)", root.display())]
     NotRunning {
         /// The project root looked in.
         root: PathBuf,
@@ -122,13 +123,23 @@ fn target(args: &StatusArgs, root: &Path) -> Result<(String, String, Option<Stri
     if let Some(port) = args.port {
         return Ok((format!("127.0.0.1:{port}"), "/status.json".into(), args.token.clone()));
     }
-    let not_running = || StatusError::NotRunning { root: root.to_path_buf() };
-    let text = std::fs::read_to_string(watch_record_path(root)).map_err(|_| not_running())?;
-    let record: WatchRecord = serde_json::from_str(&text).map_err(|_| not_running())?;
-    if !crate::serve::process_alive(record.pid) {
-        return Err(not_running());
+    let watch = std::fs::read_to_string(watch_record_path(root))
+        .ok()
+        .and_then(|text| serde_json::from_str::<WatchRecord>(&text).ok())
+        .filter(|record| crate::serve::process_alive(record.pid));
+    if let Some(record) = watch {
+        return Ok((format!("127.0.0.1:{}", record.port), "/status.json".into(), Some(record.token)));
     }
-    Ok((format!("127.0.0.1:{}", record.port), "/status.json".into(), Some(record.token)))
+    // A `proctor serve` serves the status its runs report.
+    match crate::serve::read_record(root) {
+        crate::serve::Recorded::Live(record) => {
+            let host = if record.bind == "0.0.0.0" || record.bind == "::" { "127.0.0.1" } else { record.bind.as_str() };
+            Ok((crate::serve::host_port(host, record.port), "/status.json".into(), Some(record.token)))
+        }
+        crate::serve::Recorded::None | crate::serve::Recorded::Stale { .. } => {
+            Err(StatusError::NotRunning { root: root.to_path_buf() })
+        }
+    }
 }
 
 /// Asks for the status; the parsed value and the JSON as sent.

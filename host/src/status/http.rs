@@ -8,6 +8,7 @@
 //! `--token`.
 
 use super::board::Board;
+use super::model::Status;
 use crate::commands::CommandError;
 use crate::server::{cookie_name, has_token, log_refused};
 use axum::extract::{Query, Request, State};
@@ -60,13 +61,7 @@ pub(crate) fn routes(board: Board, token: String, port: u16) -> Router {
 }
 
 async fn require_token(State(auth): State<Auth>, request: Request, next: Next) -> Response {
-    let bearer = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .is_some_and(|given| given.trim() == auth.token);
-    if !bearer && !has_token(&auth.token, &auth.cookie, &request) {
+    if !has_token(&auth.token, &auth.cookie, &request) {
         log_refused("a request without the right token", &request);
         return (StatusCode::UNAUTHORIZED, "missing or wrong token\n").into_response();
     }
@@ -76,10 +71,14 @@ async fn require_token(State(auth): State<Auth>, request: Request, next: Next) -
 }
 
 async fn status_json(State(board): State<Board>, Query(query): Query<HashMap<String, String>>) -> Response {
-    let status = board.status();
-    // A probe asks "are the tests green": no while any test fails, and not before a run ended.
+    status_response(board.status(), &query)
+}
+
+/// `/status.json`'s answer (watch's and serve's): the status, with 503 for a probe (`?probe`)
+/// unless the tests are known green — not while any test fails, and not before a run ended.
+pub(crate) fn status_response(status: Status, query: &HashMap<String, String>) -> Response {
     let code =
-        if query.contains_key("probe") && !board.healthy() { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::OK };
+        if query.contains_key("probe") && !status.healthy() { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::OK };
     (code, Json(status)).into_response()
 }
 

@@ -156,6 +156,14 @@ pub struct Status {
     pub server: Option<ServerInfo>,
 }
 
+impl Status {
+    /// True when the tests are known to be green: the last run ended passed and nothing is
+    /// failing since (what a readiness probe asks).
+    pub fn healthy(&self) -> bool {
+        self.last_result == Some(State::Passed) && self.failing.is_empty()
+    }
+}
+
 /// What serves a [`Status`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -352,12 +360,6 @@ impl StatusModel {
         }
     }
 
-    /// True when the process's tests are known to be green: the last run ended passed and
-    /// nothing is failing since (what a readiness probe asks).
-    pub fn healthy(&self) -> bool {
-        self.last_result == Some(State::Passed) && self.settled_state() == State::Passed
-    }
-
     /// The status now; `url` and `server` describe who serves it.
     pub fn status(&self, url: Option<String>, server: Option<ServerInfo>) -> Status {
         let mut counts = Counts::default();
@@ -524,7 +526,7 @@ mod tests {
     fn idle_then_running_then_passed_with_counts_times_and_commit() {
         let mut model = StatusModel::default();
         assert_eq!(model.status(None, None).state, State::Idle);
-        assert!(!model.healthy());
+        assert!(!model.status(None, None).healthy());
         let (a, b) = (test("a.test.js", "one", 4), test("a.test.js", "two", 9));
         feed(&mut model, 0, EventKind::RunStarted { plan: plan(&["a.test.js"]), seed: None });
         feed(&mut model, 0, EventKind::TestStarted { test: a.clone() });
@@ -547,7 +549,7 @@ mod tests {
         let status = model.status(None, None);
         assert_eq!(status.state, State::Passed);
         assert_eq!(status.last_result, Some(State::Passed));
-        assert!(model.healthy());
+        assert!(status.healthy());
         assert_eq!((status.counts.passed, status.counts.todo, status.counts.total), (1, 1, 2));
         let run = status.run.unwrap();
         assert_eq!(run.started_at, "2026-11-30T00:53:20.000Z");
@@ -575,7 +577,7 @@ mod tests {
         feed(&mut model, 2, EventKind::RunStarted { plan: plan(&["b.test.js"]), seed: None });
         assert_eq!(model.state(), State::Running);
         assert_eq!(model.status(None, None).last_result, Some(State::Failed));
-        assert!(!model.healthy());
+        assert!(!model.status(None, None).healthy());
         feed(&mut model, 2, finished(&b, Outcome::Passed, ""));
         feed(&mut model, 3, run_finished());
         assert_eq!(model.state(), State::Failed);
