@@ -2,7 +2,8 @@
 //! `/status.json` before any run (idle), during one (a test holds the run open: running, with
 //! the test named), after it (passed), then failed after an edit with the failing test's
 //! file:line and message; the token on every route; `?probe` answering 503 while failing;
-//! `proctor status [--json]` against the running watch and with none; `--status-exit`.
+//! `proctor status [--json]` against the running watch and with none; `--status-exit`; and
+//! `proctor serve`'s `/status.json`, made of what the runs through it report.
 
 use proctor_e2e::Project;
 use serde_json::Value;
