@@ -279,6 +279,9 @@ async fn serve_control(socket: WebSocket, hub: Arc<Hub>) {
     if let Some(watcher) = watcher {
         watcher.abort();
     }
+    if lease.is_some() {
+        hub.run_left();
+    }
     drop(lease);
     drop(out);
     let _ = tokio::time::timeout(Duration::from_secs(1), writer).await;

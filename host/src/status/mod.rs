@@ -12,5 +12,5 @@ mod served;
 pub(crate) use board::Board;
 pub use command::status;
 pub(crate) use http::{status_response, StatusServer};
-pub(crate) use model::{ServerInfo, State, Status, StatusModel, STATUS_VERSION};
+pub(crate) use model::{Problem, ServerInfo, State, Status, StatusModel, STATUS_VERSION};
 pub(crate) use served::to_server;
