@@ -60,7 +60,6 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
 
     // `/status.json` for `proctor status`, Tilt and editors; its URL is printed once.
     let status = crate::status::StatusServer::start(&root, args.port, args.token.clone()).await?;
-    errln!("proctor watch: status at {}", status.record.url);
     watcher.status = Some(status.board.clone());
     let mut code = SUCCESS;
 
@@ -92,6 +91,8 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
         root.display(),
         args.debounce
     );
+    // After the line above, which tools and people read as "watch is up".
+    errln!("proctor watch: status at {}", status.record.url);
     if args.run_first {
         watcher.rerun(Rerun::All).await;
     }

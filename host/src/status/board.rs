@@ -3,7 +3,7 @@
 //! reporters see), and its HTTP server, which reads it for `/status.json`.
 
 use super::model::{ServerInfo, State, Status, StatusModel};
-use crate::events::Event;
+use crate::events::{Event, EventKind};
 use crate::report::Reporter;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -50,7 +50,18 @@ struct Feed(Board);
 
 impl Reporter for Feed {
     fn on_event(&mut self, event: &Event) -> std::io::Result<()> {
-        self.0.model().on_event(event, || crate::git::head_commit(&self.0.root));
+        let started = {
+            let mut model = self.0.model();
+            model.on_event(event);
+            matches!(event.kind, EventKind::RunStarted { .. }).then(|| model.run_number())
+        };
+        if let Some(number) = started {
+            let board = self.0.clone();
+            std::thread::spawn(move || {
+                let commit = crate::git::head_commit(&board.root);
+                board.model().set_commit(number, commit);
+            });
+        }
         Ok(())
     }
 

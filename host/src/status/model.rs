@@ -204,8 +204,8 @@ pub struct StatusModel {
 }
 
 impl StatusModel {
-    /// Takes in one event; `commit` is asked once per run, when it starts.
-    pub fn on_event(&mut self, event: &Event, commit: impl FnOnce() -> Option<String>) {
+    /// Takes in one event.
+    pub fn on_event(&mut self, event: &Event) {
         match &event.kind {
             EventKind::RunStarted { plan, .. } => {
                 self.runs += 1;
@@ -219,7 +219,7 @@ impl StatusModel {
                 self.load_errors.retain(|key, _| !covered.contains(key));
                 self.run = Some(RunInfo {
                     number: self.runs,
-                    commit: commit(),
+                    commit: None,
                     started_at: rfc3339(event.at),
                     finished_at: None,
                     duration_ms: None,
@@ -324,6 +324,19 @@ impl StatusModel {
             | EventKind::Console { .. }
             | EventKind::SnapshotFile { .. }
             | EventKind::RuntimeRestarted { .. } => {}
+        }
+    }
+
+    /// The number of the current (or last) run; 0 before the first.
+    pub fn run_number(&self) -> u64 {
+        self.runs
+    }
+
+    /// Records run `number`'s git commit, once known (asking git is left off the event path:
+    /// it must not delay a run).
+    pub fn set_commit(&mut self, number: u64, commit: Option<String>) {
+        if let Some(run) = self.run.as_mut().filter(|run| run.number == number) {
+            run.commit = commit;
         }
     }
 
@@ -500,7 +513,10 @@ mod tests {
 
     fn feed(model: &mut StatusModel, secs: u64, kind: EventKind) {
         let event = Event { at: at(secs), elapsed: Duration::ZERO, kind };
-        model.on_event(&event, || Some("abc123".into()));
+        model.on_event(&event);
+        if matches!(event.kind, EventKind::RunStarted { .. }) {
+            model.set_commit(model.run_number(), Some("abc123".into()));
+        }
     }
 
     fn finished(t: &Arc<TestInfo>, outcome: Outcome, message: &str) -> EventKind {

@@ -16,19 +16,27 @@ const SEND_EVERY: Duration = Duration::from_millis(100);
 
 /// A reporter that sends the run's status to the server whose lease it holds.
 pub(crate) fn to_server(client: Arc<ServeClient>, root: PathBuf) -> Box<dyn Reporter> {
-    Box::new(ToServer { client, root, model: StatusModel::default(), sent: None })
+    // Asked beside the run, not in its way; one run, one commit.
+    let commit = std::thread::spawn(move || crate::git::head_commit(&root));
+    Box::new(ToServer { client, commit: Some(commit), model: StatusModel::default(), sent: None })
 }
 
 struct ToServer {
     client: Arc<ServeClient>,
-    root: PathBuf,
+    commit: Option<std::thread::JoinHandle<Option<String>>>,
     model: StatusModel,
     sent: Option<Instant>,
 }
 
 impl Reporter for ToServer {
     fn on_event(&mut self, event: &Event) -> std::io::Result<()> {
-        self.model.on_event(event, || crate::git::head_commit(&self.root));
+        self.model.on_event(event);
+        if self.commit.as_ref().is_some_and(|c| c.is_finished()) || matches!(event.kind, EventKind::RunFinished { .. })
+        {
+            if let Some(commit) = self.commit.take().and_then(|c| c.join().ok()) {
+                self.model.set_commit(self.model.run_number(), commit);
+            }
+        }
         let edge = matches!(event.kind, EventKind::RunStarted { .. } | EventKind::RunFinished { .. });
         if edge || self.sent.is_none_or(|at| at.elapsed() >= SEND_EVERY) {
             // The server fills in its own URL and name.
