@@ -25,8 +25,8 @@ pub enum Command {
     /// Keep a server and its browser tabs up, so runs reuse them (and people can attach
     /// browsers of their own).
     Serve(ServeArgs),
-    /// Print the state of the tests of a running `proctor watch` (exit 0 passed or idle, 1
-    /// failed, 2 none running).
+    /// Print the state of the tests of a running `proctor watch` or `proctor serve` (exit 0
+    /// passed or idle, 1 failed, 2 none running).
     Status(StatusArgs),
     /// What a runtime asks the host binary while it runs (not for people).
     #[command(hide = true)]
