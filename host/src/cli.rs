@@ -28,6 +28,9 @@ pub enum Command {
     /// Write a proctor.toml from the project's Jest, Vitest, mocha, web-test-runner or Karma
     /// config, saying what each key became.
     Init(InitArgs),
+    /// Print the state of the tests of a running `proctor watch` or `proctor serve` (exit 0
+    /// passed or idle, 1 failed, 2 none running).
+    Status(StatusArgs),
     /// What a runtime asks the host binary while it runs (not for people).
     #[command(hide = true)]
     Internal(InternalArgs),
@@ -112,6 +115,27 @@ pub struct ServeArgs {
     /// Stop this project's server, then exit.
     #[arg(long)]
     pub stop: bool,
+}
+
+/// `proctor status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The project root (default: the nearest directory upwards holding .proctor/watch.json,
+    /// else proctor.toml, else the current directory).
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+    /// Print the status JSON (the shape `/status.json` serves) instead of a summary.
+    #[arg(long)]
+    pub json: bool,
+    /// Ask this server instead of the project's: its page or status URL, with `?token=`.
+    #[arg(long, value_name = "URL", conflicts_with = "port")]
+    pub url: Option<String>,
+    /// Ask the watch on this port of 127.0.0.1 instead of the project's (with --token).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// The token for --url or --port.
+    #[arg(long)]
+    pub token: Option<String>,
 }
 
 /// Flags shared by every command that reads a project.
@@ -245,10 +269,19 @@ pub struct WatchArgs {
     /// quiet time it waits for grows, up to this, so the burst gives one rerun.
     #[arg(long, value_name = "MS", default_value_t = 200, help_heading = "Watch")]
     pub debounce: u64,
-    /// The port of the live status page on 127.0.0.1 (default: a free one); its URL, with its
-    /// token, is printed once at start.
+    /// The port of the live status page and `/status.json` on 127.0.0.1 (default: a free
+    /// one). Its URL, with its token, is printed once at start and recorded in
+    /// `.proctor/watch.json` for `proctor status`.
     #[arg(long, value_name = "PORT", default_value_t = 0, help_heading = "Watch")]
     pub port: u16,
+    /// The token the status server requires (default: a random one), for probes that can
+    /// only name a URL, such as Tilt's `http_get_action`.
+    #[arg(long, help_heading = "Watch")]
+    pub token: Option<String>,
+    /// Exit with code 1 as soon as a run ends with failures, for tools that only read exit
+    /// codes.
+    #[arg(long, help_heading = "Watch")]
+    pub status_exit: bool,
 }
 
 #[derive(Debug, Args, Clone)]

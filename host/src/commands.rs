@@ -187,6 +187,9 @@ pub(crate) async fn execute(
     mut reporters: crate::report::Fanout,
 ) -> Result<Ran, CommandError> {
     let served = kept.served;
+    if let Some(client) = served {
+        reporters.push("serve-status", crate::status::to_server(client.clone(), config.root.clone()));
+    }
     let node = if loads(plan, RuntimeKind::Node) && kept.node.is_none() {
         let early = kept.early_node.and_then(|slot| lock(slot).as_ref().map(|early| early.launcher().clone()));
         Some(match early {
@@ -226,7 +229,13 @@ pub(crate) async fn execute(
         }
         end_run(plan, interrupted, &mut emitter, &mut stats);
     }
-    Ok(Ran { stats, interrupted, report_lost: finish(reporters) })
+    let report_lost = finish(reporters);
+    if let Some(client) = served {
+        // The server handles a connection's messages in order: once this is answered it has
+        // the run's last status, which would otherwise be lost as the run exits.
+        let _ = client.status().await;
+    }
+    Ok(Ran { stats, interrupted, report_lost })
 }
 
 /// A run interrupted before its first test (waiting for `proctor serve`): every selected test

@@ -27,6 +27,7 @@ mod select;
 mod serve;
 mod server;
 mod session;
+mod status;
 mod status_page;
 #[cfg(test)]
 mod test_support;
@@ -49,7 +50,8 @@ fn main() -> ExitCode {
         | cli::Command::Init(_)
         | cli::Command::History(_)
         | cli::Command::Flaky(_)
-        | cli::Command::Slow(_) => tokio::runtime::Builder::new_current_thread(),
+        | cli::Command::Slow(_)
+        | cli::Command::Status(_) => tokio::runtime::Builder::new_current_thread(),
     };
     let mut builder = builder;
     let runtime = match builder.enable_all().build() {
@@ -69,6 +71,7 @@ fn main() -> ExitCode {
         cli::Command::History(args) => Ok(history::history(args)),
         cli::Command::Flaky(args) => Ok(history::flaky(args)),
         cli::Command::Slow(args) => Ok(history::slow(args)),
+        cli::Command::Status(args) => status::status(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -76,6 +76,14 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
         None
     };
 
+    // One server for the live status page and `/status.json` (`proctor status`, Tilt, editors);
+    // its URL is printed once, on the start line.
+    let (live, mut rerun_requests) = LivePage::new(root.clone());
+    let status = crate::status::StatusServer::start(&root, args.port, args.token.clone(), Some(live.clone())).await?;
+    watcher.status = Some(status.board.clone());
+    watcher.page = Some(live);
+    let mut code = SUCCESS;
+
     // Once for the whole session, before the first runtime starts (they inherit what it sets),
     // torn down when watch stops, as Vitest's globalSetup in watch mode.
     let global_setup = crate::global_setup::GlobalSetup::start(&watcher.config).await?;
@@ -98,11 +106,6 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
     let mut watched = RootIdentity::of(&root);
     let mut recheck_root = tokio::time::interval(ROOT_RECHECK);
     recheck_root.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let (live, mut rerun_requests) = LivePage::new(root.clone());
-    let page = crate::status_page::start(live.clone(), args.port)
-        .await
-        .map_err(|err| CommandError::Serve(format!("failed to serve the status page on port {}: {err}", args.port)))?;
-    watcher.page = Some(live);
     let (mut keys, _key_mode) = read_keys();
     // The page's URL is on the one start line: tools that read watch's stderr see one line per
     // event (start, then one per rerun).
@@ -110,12 +113,15 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
         "proctor watch: watching {} (debounce up to {} ms); status page at {} ; Enter reruns, a: all, f: failed, h: keys, q: quit",
         root.display(),
         args.debounce,
-        page.url
+        status.record.url
     );
     if args.run_first {
         watcher.rerun(Rerun::All).await;
     }
-    {
+    if args.status_exit && watcher.status_failed() {
+        code = crate::exit::TESTS_FAILED;
+    }
+    if code == SUCCESS {
         let stop_requested = async {
             match &local {
                 Some(server) => server.stop_requested().await,
@@ -212,10 +218,15 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
             if watcher.interrupted {
                 break;
             }
+            if args.status_exit && watcher.status_failed() {
+                errln!("proctor watch: stopping: the tests failed (--status-exit)");
+                code = crate::exit::TESTS_FAILED;
+                break;
+            }
         }
     }
     drop(files);
-    drop(page);
+    drop(status);
     drop(local);
     // The runtimes are gone; the teardown may now stop what the setup started.
     watcher.node = None;
@@ -225,7 +236,7 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
     };
     errln!("proctor watch: stopped");
     match torn_down {
-        Ok(()) => Ok(SUCCESS),
+        Ok(()) => Ok(code),
         Err(error) => {
             errln!("proctor: error: {error}");
             Ok(crate::exit::USAGE_OR_ENVIRONMENT)
@@ -446,6 +457,8 @@ struct Watcher {
     given_paths: Vec<PathBuf>,
     /// The live status page every run reports to.
     page: Option<Arc<LivePage>>,
+    /// The status `/status.json` serves, fed by every rerun.
+    status: Option<crate::status::Board>,
 }
 
 impl Watcher {
@@ -465,6 +478,7 @@ impl Watcher {
             shell_dir: None,
             interrupted: false,
             page: None,
+            status: None,
         })
     }
 
@@ -727,6 +741,9 @@ impl Watcher {
         if let Some(page) = &self.page {
             reporters.push("status page", Box::new(LiveFeed(page.clone())));
         }
+        if let Some(board) = &self.status {
+            reporters.push("status", board.feed());
+        }
         let ran = match execute(
             &plan,
             &config,
@@ -758,6 +775,11 @@ impl Watcher {
 }
 
 impl Watcher {
+    /// True when the status says the tests failed (for `--status-exit`).
+    fn status_failed(&self) -> bool {
+        self.status.as_ref().is_some_and(|board| board.state() == crate::status::State::Failed)
+    }
+
     /// Starts the kept node process, or a new one when the last one died.
     async fn keep_node(&mut self) -> Result<(), CommandError> {
         if let Some(kept) = &self.node {

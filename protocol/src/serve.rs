@@ -47,6 +47,12 @@ pub enum ClientMessage {
         /// Command id.
         id: CommandId,
     },
+    /// The state of the leased run's tests, as its `/status.json` shape (the host's status
+    /// module defines it); sent as the run goes, not answered. The server serves the latest.
+    RunStatus {
+        /// The status value.
+        status: serde_json::Value,
+    },
 }
 
 /// What the server tells a client.

@@ -130,6 +130,12 @@ impl ServeClient {
         }
     }
 
+    /// Tells the server the run's status (`run-status`; not answered, and lost with the
+    /// connection, which is fine: the next one replaces it).
+    pub(crate) fn report_status(&self, status: serde_json::Value) {
+        let _ = self.outbox.send(ClientMessage::RunStatus { status });
+    }
+
     /// Waits until this run holds the server's runtimes; `queued` hears how many runs are
     /// ahead while it waits. Held until the client is dropped.
     pub async fn lease(&mut self, mut queued: impl FnMut(usize)) -> Result<(), ServeError> {

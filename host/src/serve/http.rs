@@ -1,5 +1,6 @@
 //! The HTTP side of `proctor serve`: the shell page a kept tab loads (`/`), its script, the
-//! shell pages' websocket (`/ws/shell`) and the runs' control websocket (`/ws/control`). Every
+//! shell pages' websocket (`/ws/shell`), the runs' control websocket (`/ws/control`) and the
+//! latest run's status (`/status.json`, issue 17). Every
 //! request needs the server's token; websockets from a page must come from the server's own
 //! origin; a connection that sends a malformed or oversized frame is closed with the reason
 //! logged, and nothing else is disturbed.
@@ -47,6 +48,7 @@ pub(crate) fn router(hub: Arc<Hub>, token: String, origin: String, port: u16) ->
         .route("/__proctor/{module}", get(shell_script))
         .route("/ws/shell", get(shell_upgrade))
         .route("/ws/control", get(control_upgrade))
+        .route("/status.json", get(status_json))
         .fallback(|| async { (StatusCode::NOT_FOUND, "not found\n") })
         .layer(middleware::from_fn_with_state(state.clone(), require_token))
         .with_state(state)
@@ -77,6 +79,11 @@ async fn shell_page(State(state): State<ServeState>) -> Response {
         html,
     )
         .into_response()
+}
+
+/// The latest run's status (see `status/served.rs`).
+async fn status_json(State(state): State<ServeState>, Query(query): Query<HashMap<String, String>>) -> Response {
+    crate::status::status_response(state.hub.status(), &query)
 }
 
 /// The shell page's modules, from the controller carried in the binary (nothing else is served).
@@ -257,6 +264,12 @@ async fn serve_control(socket: WebSocket, hub: Arc<Hub>) {
                     attach_url: hub.attach_url.clone(),
                 });
             }
+            ClientMessage::RunStatus { status } => {
+                // Only the run that holds the runtimes speaks for the tests.
+                if lease.is_some() {
+                    hub.set_status(status);
+                }
+            }
             ClientMessage::Stop { id } => {
                 let _ = out.send(ServerMessage::Stopping { reply_to: id });
                 hub.request_stop();
@@ -265,6 +278,9 @@ async fn serve_control(socket: WebSocket, hub: Arc<Hub>) {
     }
     if let Some(watcher) = watcher {
         watcher.abort();
+    }
+    if lease.is_some() {
+        hub.run_left();
     }
     drop(lease);
     drop(out);

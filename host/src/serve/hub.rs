@@ -109,6 +109,8 @@ pub(crate) struct Hub {
     /// Taken while a tab that went away is replaced: its shell closing and the browser's
     /// crash report both ask, and one new tab is enough.
     replacement: tokio::sync::Mutex<()>,
+    /// The status its latest run reported (`run-status`), for `/status.json`.
+    status: Mutex<Option<crate::status::Status>>,
     /// The URL a person opens to attach a browser.
     pub(crate) attach_url: String,
     /// The address the server is bound to.
@@ -130,10 +132,49 @@ impl Hub {
             headless: tokio::sync::OnceCell::new(),
             replacing: Mutex::new(std::collections::HashSet::new()),
             replacement: tokio::sync::Mutex::new(()),
+            status: Mutex::new(None),
             attach_url,
             bind,
             root,
         })
+    }
+
+    /// Keeps the status a run reported; a value that is not a status is ignored.
+    pub(crate) fn set_status(&self, status: serde_json::Value) {
+        if let Ok(status) = serde_json::from_value::<crate::status::Status>(status) {
+            *self.status.lock().unwrap_or_else(|p| p.into_inner()) = Some(status);
+        }
+    }
+
+    /// A run that held the lease went away. A status it left running would never finish and
+    /// would hide whatever it was about to report, so it turns failed, saying why.
+    pub(crate) fn run_left(&self) {
+        use crate::status::{Problem, State};
+        let mut status = self.status.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(status) = status.as_mut().filter(|s| s.state == State::Running) {
+            status.state = State::Failed;
+            status.last_result = Some(State::Failed);
+            status.failing.push(Problem {
+                id: None,
+                suite: String::new(),
+                file: None,
+                line: None,
+                column: None,
+                name: status.run.as_mut().and_then(|run| run.current.take()),
+                outcome: "runtime-error".into(),
+                message: "the run went away before it finished (its process ended or lost the connection)".into(),
+            });
+        }
+    }
+
+    /// The status of the latest run (idle before the first), named as this server's.
+    pub(crate) fn status(&self) -> crate::status::Status {
+        let reported = self.status.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let mut status = reported.unwrap_or_else(|| crate::status::StatusModel::default().status(None, None));
+        status.url = Some(self.attach_url.clone());
+        status.server =
+            Some(crate::status::ServerInfo { kind: "serve".into(), pid: std::process::id(), root: self.root.clone() });
+        status
     }
 
     /// Hands the hub the headless browser, so it can interrupt and replace its tabs, and
@@ -442,4 +483,39 @@ enum CommandFailure {
 
 fn label_number(label: &str) -> u32 {
     label.rsplit('#').next().and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::status::State;
+
+    fn reported(hub: &Hub, state: &str) {
+        let status = serde_json::json!({
+            "version": 1, "state": state, "lastResult": null,
+            "counts": {"passed": 0, "failed": 0, "timedOut": 0, "crashed": 0, "interrupted": 0, "flaky": 0,
+                       "skipped": 0, "todo": 0, "loadErrors": 0, "runtimeErrors": 0, "total": 0},
+            "failing": [], "flaky": [], "url": null, "server": null,
+            "run": {"number": 1, "commit": null, "startedAt": "2026-12-04T00:00:00.000Z", "finishedAt": null,
+                    "durationMs": null, "tests": 0, "current": "a.test.js::hangs"}
+        });
+        hub.set_status(status);
+    }
+
+    #[test]
+    fn a_run_that_goes_away_while_running_leaves_a_failed_status_naming_its_test() {
+        let hub = Hub::new("http://127.0.0.1:1/?token=t".into(), "127.0.0.1".into(), "/p".into());
+        assert_eq!(hub.status().state, State::Idle);
+        assert_eq!(hub.status().server.unwrap().kind, "serve");
+        reported(&hub, "running");
+        hub.run_left();
+        let status = hub.status();
+        assert_eq!((status.state, status.last_result), (State::Failed, Some(State::Failed)));
+        assert_eq!(status.failing[0].name.as_deref(), Some("a.test.js::hangs"));
+        assert_eq!(status.url.as_deref(), Some("http://127.0.0.1:1/?token=t"));
+        // A run that finished is left as it reported.
+        reported(&hub, "passed");
+        hub.run_left();
+        assert_eq!(hub.status().state, State::Passed);
+    }
 }

@@ -9,7 +9,8 @@ mod http;
 mod hub;
 mod record;
 
+pub(crate) use client::host_port;
 pub use client::{ServeClient, ServeError};
 pub use command::serve;
 pub(crate) use command::LocalServer;
-pub(crate) use record::{read_record, Recorded};
+pub(crate) use record::{process_alive, read_record, remove_owned, write_owned, Recorded};

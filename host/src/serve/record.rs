@@ -51,14 +51,20 @@ pub(crate) fn read_record(root: &Path) -> Recorded {
 
 /// Writes the record (owner-only: it holds the token), replacing any stale one.
 pub(crate) fn write_record(root: &Path, record: &ServerRecord) -> std::io::Result<()> {
-    let path = record_path(root);
-    let dir = path.parent().expect("the record lives in .proctor/");
+    write_owned(&record_path(root), record)
+}
+
+/// Writes `value` as JSON to `path` (in `.proctor/`) readable by this user only, atomically:
+/// records that hold a token (`server.json`, `watch.json`).
+pub(crate) fn write_owned(path: &Path, value: &impl Serialize) -> std::io::Result<()> {
+    let dir = path.parent().expect("a record lives in .proctor/");
     std::fs::create_dir_all(dir)?;
     // The record holds the token: only this user may list or read it.
     #[cfg(unix)]
     std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
-    let text = serde_json::to_string_pretty(record).map_err(std::io::Error::other)?;
-    let temp = dir.join(format!("server.json.{}", std::process::id()));
+    let text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = dir.join(format!("{name}.{}", std::process::id()));
     // A file left under this name keeps its mode when reopened; a new one gets 0600.
     let _ = std::fs::remove_file(&temp);
     {
@@ -71,18 +77,22 @@ pub(crate) fn write_record(root: &Path, record: &ServerRecord) -> std::io::Resul
         file.write_all(text.as_bytes())?;
         file.write_all(b"\n")?;
     }
-    std::fs::rename(&temp, &path)
+    std::fs::rename(&temp, path)
 }
 
 /// Removes the record if it is still this process's.
 pub(crate) fn remove_record(root: &Path) {
-    let path = record_path(root);
-    let ours = std::fs::read_to_string(&path)
+    remove_owned(&record_path(root));
+}
+
+/// Removes the record at `path` if its `pid` is this process's (and `.proctor/` if now empty).
+pub(crate) fn remove_owned(path: &Path) {
+    let ours = std::fs::read_to_string(path)
         .ok()
-        .and_then(|text| serde_json::from_str::<ServerRecord>(&text).ok())
-        .is_some_and(|record| record.pid == std::process::id());
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .is_some_and(|record| record["pid"].as_u64() == Some(u64::from(std::process::id())));
     if ours {
-        let _ = std::fs::remove_file(&path);
+        let _ = std::fs::remove_file(path);
         // Leave .proctor/ if something else lives there.
         let _ = std::fs::remove_dir(path.parent().expect("has a parent"));
     }
@@ -132,7 +142,7 @@ impl Drop for ServeLock {
 }
 
 /// True when `pid` is a running `proctor` process (a reused pid of another program is not).
-fn process_alive(pid: u32) -> bool {
+pub(crate) fn process_alive(pid: u32) -> bool {
     let proc = Path::new("/proc");
     if !proc.is_dir() {
         // No procfs: trust the file; a dead server shows up as a refused connection instead.

@@ -369,7 +369,8 @@ async fn require_token(State(state): State<AppState>, request: Request, next: Ne
     }
 }
 
-/// True when the request carries `token` in its query or in the cookie named `cookie`.
+/// True when the request carries `token` in its query, in the cookie named `cookie`, or as
+/// `Authorization: Bearer` (how `proctor status` and scripts send it, out of URLs and logs).
 pub(crate) fn has_token(token: &str, cookie: &str, request: &Request) -> bool {
     let in_query =
         request.uri().query().is_some_and(|q| q.split('&').any(|pair| pair.strip_prefix("token=") == Some(token)));
@@ -383,7 +384,13 @@ pub(crate) fn has_token(token: &str, cookie: &str, request: &Request) -> bool {
             let pair = pair.trim();
             pair.strip_prefix(cookie).and_then(|rest| rest.strip_prefix('=')) == Some(token)
         });
-    in_query || in_cookie
+    let in_header = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|given| given.trim() == token);
+    in_query || in_cookie || in_header
 }
 
 /// 128 random bits as hex, from the OS's randomness.

@@ -10,4 +10,4 @@ mod routes;
 pub(crate) use document::{render, Meta};
 pub(crate) use enrich::page_event;
 pub(crate) use live::{LiveFeed, LivePage, RerunRequest};
-pub(crate) use routes::start;
+pub(crate) use routes::router;

@@ -1,11 +1,11 @@
 //! The status page's HTTP side: [`router`] serves the page (`/`), its event websocket
 //! (`/events`, the current run replayed then followed) and the rerun buttons (`POST /rerun`),
 //! every route behind the token. It is a plain `Router` so a server that already listens (serve,
-//! a status endpoint) can nest it; [`start`] gives `proctor watch` a small server of its own.
+//! a status endpoint) can nest it; `proctor watch` merges it into its status server (`status::StatusServer`).
 
 use super::live::{LivePage, RerunRequest};
 use super::{render, Meta};
-use crate::server::{check_origin, cookie_name, has_token, log_refused, random_token, spawn_serving};
+use crate::server::{check_origin, cookie_name, has_token, log_refused};
 use axum::extract::ws::{Message, WebSocket};
 use axum::extract::{Request, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -14,7 +14,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use futures_util::{SinkExt, StreamExt};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -100,28 +99,4 @@ async fn rerun(State(state): State<PageState>, headers: HeaderMap, body: String)
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "the watch loop has stopped\n").into_response()
     }
-}
-
-/// A running page server: its URL (with the token) and the task serving it.
-pub(crate) struct PageServer {
-    /// `http://127.0.0.1:PORT/?token=…`.
-    pub url: String,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for PageServer {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-/// Serves the page on 127.0.0.1:`port` (0 for a free one) with a fresh token.
-pub(crate) async fn start(live: Arc<LivePage>, port: u16) -> std::io::Result<PageServer> {
-    let listener = tokio::net::TcpListener::bind(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port)).await?;
-    let port = listener.local_addr()?.port();
-    let token = random_token();
-    let origin = format!("http://127.0.0.1:{port}");
-    let url = format!("{origin}/?token={token}");
-    let task = spawn_serving(listener, router(live, token, origin, port));
-    Ok(PageServer { url, task })
 }

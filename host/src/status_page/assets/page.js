@@ -426,7 +426,7 @@
     badge.dataset.state = word;
     badge.className = `badge st-${word === "disconnected" ? "failed" : word === "idle" ? "queued" : word}`;
     const parts = [];
-    if (meta.commit) parts.push(`commit ${meta.commit}`);
+    if (meta.commit) parts.push(`commit ${meta.commit.replace(/^([0-9a-f]{12})[0-9a-f]+/, "$1")}`);
     if (run.started) parts.push(`ran ${new Date(run.started).toLocaleString()}`);
     if (run.elapsed != null) parts.push(`in ${ms(run.elapsed)}`);
     if (meta.version) parts.push(`proctor ${meta.version}`);
