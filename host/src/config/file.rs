@@ -22,6 +22,17 @@ pub(crate) struct ConfigFile {
     /// `setup-files = [...]` at the top level: the setup files of every suite that names none.
     #[serde(rename = "setup-files")]
     pub setup_files: Option<Spanned<Vec<Spanned<String>>>>,
+    /// `[tags.NAME]`: settings for the tests carrying a tag (`retries`).
+    #[serde(default)]
+    pub tags: BTreeMap<String, Spanned<TagEntry>>,
+}
+
+/// One `[tags.NAME]` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TagEntry {
+    /// How many times a failing test with the tag is tried again.
+    pub retries: Option<Spanned<i64>>,
 }
 
 /// The `[alias]` table with its entries in the order they are written (the first match wins,
@@ -112,6 +123,11 @@ pub(crate) struct SuiteEntry {
     /// Modules exporting a snapshot serializer (Jest's and Vitest's `snapshotSerializers`).
     #[serde(rename = "snapshot-serializers")]
     pub snapshot_serializers: Option<Spanned<Vec<Spanned<String>>>>,
+    /// How many times a failing test is tried again (Vitest's `retry`, nextest's `retries`).
+    pub retries: Option<Spanned<i64>>,
+    /// The pause before each retry: milliseconds or a duration string.
+    #[serde(rename = "retry-delay")]
+    pub retry_delay: Option<Spanned<toml::Value>>,
 }
 
 /// `snapshot-format = { escape-string = true, print-basic-prototype = true }`.

@@ -129,7 +129,11 @@ impl GithubActions {
         let errors = stats.load_errors + stats.runtime_errors + stats.runtime_failures;
         let verdict = if failed + errors > 0 { "❌ failed" } else { "✅ passed" };
         let mut md = format!("## proctor: {verdict}\n\n| Result | Tests |\n| --- | ---: |\n");
-        let flaky: Vec<&Attempt> = self.attempts.iter().filter(|a| a.failed_before && !is_failure(a.outcome)).collect();
+        let flaky: Vec<&Attempt> = self
+            .attempts
+            .iter()
+            .filter(|a| a.outcome == Outcome::Flaky || (a.failed_before && !is_failure(a.outcome)))
+            .collect();
         let rows = [
             ("✅ Passed", stats.passed),
             ("❌ Failed", stats.failed),
@@ -199,7 +203,7 @@ impl GithubActions {
 fn is_failure(outcome: Outcome) -> bool {
     match outcome {
         Outcome::Failed | Outcome::TimedOut | Outcome::Crashed => true,
-        Outcome::Passed | Outcome::Interrupted => false,
+        Outcome::Passed | Outcome::Flaky | Outcome::Interrupted => false,
     }
 }
 
@@ -219,7 +223,7 @@ fn title(test: &TestInfo, outcome: Outcome) -> String {
     match outcome {
         Outcome::TimedOut => title.push_str(" (timed out)"),
         Outcome::Crashed => title.push_str(" (crashed)"),
-        Outcome::Failed | Outcome::Passed | Outcome::Interrupted => {}
+        Outcome::Failed | Outcome::Passed | Outcome::Flaky | Outcome::Interrupted => {}
     }
     title
 }
@@ -230,7 +234,7 @@ fn annotation_message(error: Option<&ErrorInfo>, outcome: Outcome) -> String {
         return match outcome {
             Outcome::TimedOut => "timed out".into(),
             Outcome::Crashed => "the runtime crashed".into(),
-            Outcome::Failed | Outcome::Passed | Outcome::Interrupted => "failed".into(),
+            Outcome::Failed | Outcome::Passed | Outcome::Flaky | Outcome::Interrupted => "failed".into(),
         };
     };
     let mut message =
@@ -319,7 +323,9 @@ impl Reporter for GithubActions {
             | EventKind::Console { .. }
             | EventKind::TestSkipped { .. }
             | EventKind::SnapshotFile { .. }
-            | EventKind::RuntimeRestarted { .. } => {}
+            | EventKind::RuntimeRestarted { .. }
+            | EventKind::TestAttemptFailed { .. }
+            | EventKind::HuntFinished { .. } => {}
         }
         Ok(())
     }

@@ -10,6 +10,7 @@ mod paint;
 mod spool;
 mod summary;
 mod tap;
+mod tries;
 mod xml;
 
 /// Stack frames in user files, for the session's inline snapshot writer too.

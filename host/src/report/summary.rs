@@ -59,6 +59,13 @@ pub(crate) struct Summary {
     passed_output: PassedOutput,
     /// Passed tests' output, for [`PassedOutput::Shown`], until the end.
     passed: Vec<(Arc<TestInfo>, Spooled)>,
+    /// Flaky tests and how they passed (`FLAKY (passed on try 2 of 3)`).
+    flaky: Vec<(Arc<TestInfo>, String)>,
+    /// Under a repeat mode: each repeated test's runs and failures, in first-run order.
+    repeats: Vec<(Arc<TestInfo>, u32, u32)>,
+    repeat_index: HashMap<TestId, usize>,
+    /// `--hunt`'s verdicts, in order.
+    hunts: Vec<(TestId, String)>,
 }
 
 impl Summary {
@@ -80,6 +87,10 @@ impl Summary {
             silent: Silent::Off,
             passed_output: PassedOutput::Inline,
             passed: Vec::new(),
+            flaky: Vec::new(),
+            repeats: Vec::new(),
+            repeat_index: HashMap::new(),
+            hunts: Vec::new(),
         }
     }
 
@@ -119,6 +130,7 @@ impl Summary {
                 Outcome::Crashed => "CRASH",
                 Outcome::Interrupted => "INTERRUPTED",
                 Outcome::Passed => "PASS",
+                Outcome::Flaky => "FLAKY",
             };
             let location = failure
                 .test
@@ -138,6 +150,13 @@ impl Summary {
                 writeln!(out)?;
             }
         }
+        for (test, note) in &self.flaky {
+            writeln!(out, "{} {} > {}  {}", self.paint.flaky(" FLAKY "), test.file, test.full_name(), self.paint.dim(note))?;
+        }
+        if !self.flaky.is_empty() {
+            writeln!(out)?;
+        }
+        repeat_totals(out, &self.repeats, &self.hunts, self.paint)?;
         totals(out, stats, elapsed, self.restarts, self.paint, |out| {
             skips(out, stats, self.verbose, self.stopped.as_ref())
         })?;
@@ -177,6 +196,35 @@ fn skips(out: &mut Out, stats: &RunStats, verbose: bool, stopped: Option<&(SkipC
         writeln!(out, "        (--verbose shows the tests the selection left out, and why)")?;
     }
     Ok(())
+}
+
+/// Under a repeat mode: how the repeated tests fared (`Repeats: 3 tests, 60 runs: 1 flipped`),
+/// each test that flipped (`flips: file > name failed 3 of 20`), and `--hunt`'s verdicts.
+fn repeat_totals(
+    out: &mut Out,
+    repeats: &[(Arc<TestInfo>, u32, u32)],
+    hunts: &[(TestId, String)],
+    paint: Paint,
+) -> std::io::Result<()> {
+    if repeats.is_empty() {
+        return Ok(());
+    }
+    let runs: u32 = repeats.iter().map(|(_, runs, _)| runs).sum();
+    let flipped = repeats.iter().filter(|(_, runs, failures)| *failures > 0 && failures < runs).count();
+    let always = repeats.iter().filter(|(_, runs, failures)| *failures > 0 && failures == runs).count();
+    let mut parts = vec![format!("{flipped} flipped")];
+    if always > 0 {
+        parts.push(format!("{always} failed every run"));
+    }
+    writeln!(out, "{} {} tests, {runs} runs: {}", paint.bold("Repeats:"), repeats.len(), parts.join(", "))?;
+    for (test, runs, failures) in repeats.iter().filter(|(_, runs, failures)| *failures > 0 && failures < runs) {
+        let line = format!("flips: {} > {} failed {failures} of {runs}", test.file, test.full_name());
+        writeln!(out, "  {}", paint.flaky(line))?;
+    }
+    for (test, verdict) in hunts {
+        writeln!(out, "  hunt: {test}: {verdict}")?;
+    }
+    writeln!(out)
 }
 
 /// `3 failed`, `5 passed`, ...: the counts that are not zero, in the order given.
@@ -226,6 +274,7 @@ fn totals(
     .into_iter()
     .map(|part| paint.fail(paint.bold(part)))
     .collect();
+    parts.extend(nonzero(&[(stats.flaky, "flaky")]).into_iter().map(|part| paint.flaky(part)));
     parts.extend(nonzero(&[(stats.passed, "passed")]).into_iter().map(|part| paint.pass(paint.bold(part))));
     parts.extend(nonzero(&[(stats.skipped, "skipped"), (stats.todo, "todo")]).into_iter().map(|part| paint.skip(part)));
     parts.push(paint.dim(format!("{} total", stats.total())));
@@ -262,8 +311,24 @@ impl Reporter for Summary {
                 }
                 None => push_console(&mut self.stray_output, *stream, text),
             },
-            EventKind::TestFinished { test, outcome, error, .. } => {
-                let passed = *outcome == Outcome::Passed;
+            EventKind::TestFinished { test, outcome, error, attempt, .. } => {
+                let passed = !outcome.is_failure();
+                if *outcome == Outcome::Flaky {
+                    let note = super::tries::note(*outcome, attempt).unwrap_or_default();
+                    self.flaky.push((test.clone(), note.trim_start_matches("FLAKY ").to_string()));
+                }
+                // Under a repeat mode a test's first failure is shown in full, the rest counted.
+                let shown_before = attempt.repeat.is_some()
+                    && self.repeat_index.get(&test.id).is_some_and(|&i| self.repeats[i].2 > 0);
+                if attempt.repeat.is_some() {
+                    let index = *self.repeat_index.entry(test.id.clone()).or_insert_with(|| {
+                        self.repeats.push((test.clone(), 0, 0));
+                        self.repeats.len() - 1
+                    });
+                    self.repeats[index].1 += 1;
+                    self.repeats[index].2 += u32::from(!passed);
+                }
+                let passed = passed || shown_before;
                 let output =
                     self.output.remove(&test.id).filter(|output| !output.is_empty() && self.silent.shows(passed));
                 if passed {
@@ -315,7 +380,9 @@ impl Reporter for Summary {
                 self.print(stats, event.elapsed)?
             }
             EventKind::RunStarted { seed, .. } => self.seed = *seed,
-            EventKind::RuntimeStarted { .. }
+            EventKind::HuntFinished { test, summary, .. } => self.hunts.push((test.id.clone(), summary.clone())),
+            EventKind::TestAttemptFailed { .. }
+            | EventKind::RuntimeStarted { .. }
             | EventKind::Built { .. }
             | EventKind::TestStarted { .. }
             | EventKind::SnapshotFile { .. } => {}

@@ -64,7 +64,9 @@ impl Ledger {
             | EventKind::RuntimeError { .. }
             | EventKind::SnapshotFile { .. }
             | EventKind::RuntimeRestarted { .. }
-            | EventKind::RunFinished { .. } => {}
+            | EventKind::RunFinished { .. }
+            | EventKind::TestAttemptFailed { .. }
+            | EventKind::HuntFinished { .. } => {}
         }
     }
 
@@ -99,6 +101,7 @@ pub fn report_interrupted(plan: &Plan, signal: Interruption, emitter: &mut Emitt
             outcome: Outcome::Interrupted,
             duration: started.elapsed(),
             error: Some(error),
+            attempt: crate::events::Attempt::ONCE,
             stats: *stats,
         });
     }

@@ -20,6 +20,8 @@ pub struct RunStats {
     pub crashed: usize,
     /// Tests that were running when Ctrl-C or SIGTERM stopped the run.
     pub interrupted: usize,
+    /// Tests that failed, then passed on a retry (not in `passed`).
+    pub flaky: usize,
     /// Tests skipped.
     pub skipped: usize,
     /// Tests marked todo.
@@ -47,6 +49,7 @@ impl RunStats {
             Outcome::TimedOut => self.timed_out += 1,
             Outcome::Crashed => self.crashed += 1,
             Outcome::Interrupted => self.interrupted += 1,
+            Outcome::Flaky => self.flaky += 1,
         }
     }
 
@@ -61,7 +64,7 @@ impl RunStats {
 
     /// Tests that ran, whatever their outcome.
     pub fn ran(&self) -> usize {
-        self.passed + self.failed + self.timed_out + self.crashed + self.interrupted
+        self.passed + self.failed + self.timed_out + self.crashed + self.interrupted + self.flaky
     }
 
     /// Every test counted.
