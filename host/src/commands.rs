@@ -116,7 +116,9 @@ async fn run_planned(config: &Config) -> Result<u8, CommandError> {
         match connect_to_server(&config.root).await {
             Served::Leased(client) => Some(Arc::new(client)),
             Served::Standalone => None,
-            Served::Interrupted(signal) => return Ok(not_started(&plan, reporters, signal).exit_code(config.no_tests, config.flaky_result)),
+            Served::Interrupted(signal) => {
+                return Ok(not_started(&plan, reporters, signal).exit_code(config.no_tests, config.flaky_result))
+            }
         }
     } else {
         None

@@ -83,7 +83,7 @@ fn serialize_duration<S: serde::Serializer>(duration: &Duration, serializer: S) 
 /// 1 after a timeout or crash cost a restart), and which repeat it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tries {
-    /// How many times a failing try is tried again.
+    /// How many times a failing try is tried again, in all (tries before `first` included).
     pub retries: u32,
     /// The number of the first try of this dispatch, from 1.
     pub first: u32,
@@ -190,9 +190,7 @@ impl RepeatState {
             Repeat::Times { count } => self.runs < count,
             Repeat::UntilFail { max } => !failed && self.runs < max,
             Repeat::For { .. } => self.started.elapsed() < share,
-            Repeat::Hunt { confidence, max_rate } => {
-                self.hunt_verdict(confidence, max_rate).is_none()
-            }
+            Repeat::Hunt { confidence, max_rate } => self.hunt_verdict(confidence, max_rate).is_none(),
         }
     }
 

@@ -905,7 +905,10 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
                 value_error(
                     delay.span(),
                     "retry-delay",
-                    format!("must be a duration: milliseconds (100) or a string such as \"100ms\" or \"1s\", not {}", delay.get_ref()),
+                    format!(
+                        "must be a duration: milliseconds (100) or a string such as \"100ms\" or \"1s\", not {}",
+                        delay.get_ref()
+                    ),
                 )
             })?;
         }
@@ -1120,7 +1123,8 @@ fn resolve_retries(run: &RunArgs, config: &mut Config) -> Result<(), ConfigError
     };
     config.retries_override = run.retries;
     if let Some(text) = &run.retry_delay {
-        config.retry_delay_override = Some(if text.trim() == "0" { Duration::ZERO } else { duration("--retry-delay", text)? });
+        config.retry_delay_override =
+            Some(if text.trim() == "0" { Duration::ZERO } else { duration("--retry-delay", text)? });
     }
     config.flaky_result = run.flaky_result.unwrap_or_default();
     let fraction = |flag: &str, value: f64| {
@@ -1140,7 +1144,10 @@ fn resolve_retries(run: &RunArgs, config: &mut Config) -> Result<(), ConfigError
     } else if let Some(text) = &run.repeat_for {
         Repeat::For { total: duration("--repeat-for", text)? }
     } else if run.hunt {
-        Repeat::Hunt { confidence: fraction("--confidence", run.confidence)?, max_rate: fraction("--max-rate", run.max_rate)? }
+        Repeat::Hunt {
+            confidence: fraction("--confidence", run.confidence)?,
+            max_rate: fraction("--max-rate", run.max_rate)?,
+        }
     } else {
         Repeat::Once
     };
@@ -1152,8 +1159,9 @@ fn retry_count(
     value: &Spanned<i64>,
     value_error: &dyn Fn(std::ops::Range<usize>, &str, String) -> ConfigError,
 ) -> Result<u32, ConfigError> {
-    u32::try_from(*value.get_ref())
-        .map_err(|_| value_error(value.span(), "retries", format!("must be a whole number from 0, not {}", value.get_ref())))
+    u32::try_from(*value.get_ref()).map_err(|_| {
+        value_error(value.span(), "retries", format!("must be a whole number from 0, not {}", value.get_ref()))
+    })
 }
 
 /// A `retry-delay` value: milliseconds (0 included) or a duration string.

@@ -85,7 +85,9 @@ impl Reporter for Documentation {
                 let paint = self.paint;
                 let tries = super::tries::note(*outcome, attempt);
                 let (mark, note) = match outcome {
-                    Outcome::Flaky => (paint.flaky("✓"), paint.flaky(format!(" {}", tries.as_deref().unwrap_or("FLAKY")))),
+                    Outcome::Flaky => {
+                        (paint.flaky("✓"), paint.flaky(format!(" {}", tries.as_deref().unwrap_or("FLAKY"))))
+                    }
                     _ if tries.is_some() => {
                         let text = format!(" {}", tries.as_deref().unwrap_or_default());
                         let mark = if outcome.is_failure() { paint.fail("✗") } else { paint.pass("✓") };

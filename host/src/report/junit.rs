@@ -504,8 +504,15 @@ impl Reporter for Junit {
                 let status = non_success(&mut self.spool, &mut self.outside, "error", error)?;
                 let name = self.outside.clean(&format!("[{suite}] {origin}"));
                 let classname = "(outside tests)".to_string();
-                let case =
-                    Case { name, classname, time: None, status, system_out: None, system_err: None, reruns: Vec::new() };
+                let case = Case {
+                    name,
+                    classname,
+                    time: None,
+                    status,
+                    system_out: None,
+                    system_err: None,
+                    reruns: Vec::new(),
+                };
                 self.outside.cases.push(case);
             }
             EventKind::RunFinished { .. } => self.write()?,
@@ -579,7 +586,14 @@ mod tests {
             message: message.into(),
             ..ErrorInfo::default()
         });
-        event(EventKind::TestFinished { test, outcome, duration: Duration::ZERO, error, stats: RunStats::default() })
+        event(EventKind::TestFinished {
+            test,
+            outcome,
+            duration: Duration::ZERO,
+            error,
+            attempt: crate::events::Attempt::ONCE,
+            stats: RunStats::default(),
+        })
     }
 
     /// Runs `events` through a JUnit reporter and returns the file it wrote.
@@ -641,6 +655,7 @@ mod tests {
                     expected: Some("2".into()),
                     actual: Some("1".into()),
                 }),
+                attempt: crate::events::Attempt::ONCE,
                 stats: RunStats::default(),
             })
         };
@@ -674,6 +689,7 @@ mod tests {
             outcome: Outcome::Failed,
             duration: Duration::ZERO,
             error: Some(chai),
+            attempt: crate::events::Attempt::ONCE,
             stats: RunStats::default(),
         })]);
         assert!(

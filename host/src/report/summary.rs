@@ -151,7 +151,14 @@ impl Summary {
             }
         }
         for (test, note) in &self.flaky {
-            writeln!(out, "{} {} > {}  {}", self.paint.flaky(" FLAKY "), test.file, test.full_name(), self.paint.dim(note))?;
+            writeln!(
+                out,
+                "{} {} > {}  {}",
+                self.paint.flaky(" FLAKY "),
+                test.file,
+                test.full_name(),
+                self.paint.dim(note)
+            )?;
         }
         if !self.flaky.is_empty() {
             writeln!(out)?;
@@ -318,8 +325,8 @@ impl Reporter for Summary {
                     self.flaky.push((test.clone(), note.trim_start_matches("FLAKY ").to_string()));
                 }
                 // Under a repeat mode a test's first failure is shown in full, the rest counted.
-                let shown_before = attempt.repeat.is_some()
-                    && self.repeat_index.get(&test.id).is_some_and(|&i| self.repeats[i].2 > 0);
+                let shown_before =
+                    attempt.repeat.is_some() && self.repeat_index.get(&test.id).is_some_and(|&i| self.repeats[i].2 > 0);
                 if attempt.repeat.is_some() {
                     let index = *self.repeat_index.entry(test.id.clone()).or_insert_with(|| {
                         self.repeats.push((test.clone(), 0, 0));

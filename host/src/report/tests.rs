@@ -90,6 +90,7 @@ fn events() -> Vec<Event> {
     ];
     stats.passed += 1;
     kinds.push(EventKind::TestFinished {
+        attempt: crate::events::Attempt::ONCE,
         test: adds,
         outcome: Outcome::Passed,
         duration: Duration::from_millis(3),
@@ -106,6 +107,7 @@ fn events() -> Vec<Event> {
     });
     stats.failed += 1;
     kinds.push(EventKind::TestFinished {
+        attempt: crate::events::Attempt::ONCE,
         test: diff,
         outcome: Outcome::Failed,
         duration: Duration::from_millis(2),
@@ -120,6 +122,7 @@ fn events() -> Vec<Event> {
     });
     stats.timed_out += 1;
     kinds.push(EventKind::TestFinished {
+        attempt: crate::events::Attempt::ONCE,
         test: hang,
         outcome: Outcome::TimedOut,
         duration: Duration::from_millis(300),
@@ -256,6 +259,7 @@ fn github_actions_flaky() {
     let mut kinds =
         vec![EventKind::RunStarted { plan: Arc::new(Plan { root: "/p".into(), suites: vec![] }), seed: None }];
     kinds.push(EventKind::TestFinished {
+        attempt: crate::events::Attempt::ONCE,
         test: retried.clone(),
         outcome: Outcome::Failed,
         duration: Duration::from_millis(1),
@@ -264,6 +268,7 @@ fn github_actions_flaky() {
     });
     stats.passed += 1;
     kinds.push(EventKind::TestFinished {
+        attempt: crate::events::Attempt::ONCE,
         test: retried,
         outcome: Outcome::Passed,
         duration: Duration::from_millis(1),
@@ -299,6 +304,7 @@ fn selection_events() -> Vec<Event> {
     };
     stats.passed += 1;
     kinds.push(EventKind::TestFinished {
+        attempt: crate::events::Attempt::ONCE,
         test: adds,
         outcome: Outcome::Passed,
         duration: Duration::from_millis(1),
@@ -307,6 +313,7 @@ fn selection_events() -> Vec<Event> {
     });
     stats.failed += 1;
     kinds.push(EventKind::TestFinished {
+        attempt: crate::events::Attempt::ONCE,
         test: fails,
         outcome: Outcome::Failed,
         duration: Duration::from_millis(1),

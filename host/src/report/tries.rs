@@ -41,6 +41,9 @@ mod tests {
         let all = Attempt { attempt: 3, attempts: 3, repeat: Some(4) };
         assert_eq!(note(Outcome::Failed, &all).unwrap(), "(failed all 3 tries) (run 4)");
         assert_eq!(note(Outcome::Passed, &Attempt::ONCE), None);
-        assert_eq!(failed_try(&second, Outcome::TimedOut, "took too long\nmore"), "try 2 of 3 timed out: took too long");
+        assert_eq!(
+            failed_try(&second, Outcome::TimedOut, "took too long\nmore"),
+            "try 2 of 3 timed out: took too long"
+        );
     }
 }

@@ -11,8 +11,8 @@ use super::reconcile::{planned_scheduled, reconcile, Disposition, Scheduled};
 use super::snapshots;
 use super::{FailFast, RunStats};
 use crate::events::{Attempt, Emitter, EventKind, Outcome, TestId, TestInfo};
-use crate::retry::{RepeatState, Tries};
 use crate::plan::PlannedSuite;
+use crate::retry::{RepeatState, Tries};
 use crate::runtime::Launch;
 use crate::select::{Selection, SkipCause, SkipReason};
 use crate::server::{Connection, Inbound};
@@ -721,8 +721,8 @@ impl<L: Launch> Driver<'_, '_, L> {
             // A repeat mode that decides after each run sends one run at a time: the next run
             // of the test must come right behind it, or not at all.
             let one_run = self.settings.repeat.fixed().is_none();
-            let refill = in_flight.len() <= self.window() / 2
-                && !(one_run && in_flight.iter().any(|f| f.command.is_ok()));
+            let refill =
+                in_flight.len() <= self.window() / 2 && !(one_run && in_flight.iter().any(|f| f.command.is_ok()));
             while refill && in_flight.len() < self.window() {
                 let Some(Scheduled { info: test, disposition }) = pending.pop_front() else { break };
                 let command = match disposition {
@@ -946,14 +946,21 @@ impl<L: Launch> Driver<'_, '_, L> {
                     // The try that timed out or crashed; a retry runs in the fresh runtime.
                     let (tried, attempts) = match last_failed {
                         Some((failed, attempts)) => (failed + 1, attempts),
-                        None => (head_tries.first, head_tries.first + head_tries.retries),
+                        None => (head_tries.first, head_tries.retries + 1),
                     };
                     let attempt = Attempt { attempt: tried, attempts, repeat: head_tries.repeat };
                     if tried < attempts && !self.settings.fail_fast.is_some_and(|f| f.reason().is_some()) {
                         let test = head.test.clone();
                         let outcome = ending.outcome();
-                        self.emitter.emit(EventKind::TestAttemptFailed { test, attempt, outcome, duration: elapsed, error });
-                        let tries = Tries { first: tried + 1, retries: attempts - tried - 1, ..head_tries };
+                        self.emitter.emit(EventKind::TestAttemptFailed {
+                            test,
+                            attempt,
+                            outcome,
+                            duration: elapsed,
+                            error,
+                        });
+                        // `retries` stays the test's total: the controller counts from `first`.
+                        let tries = Tries { first: tried + 1, retries: attempts - 1, ..head_tries };
                         pending.push_front(Scheduled {
                             info: head.test,
                             disposition: Disposition::Run { timeout: head_timeout, tries },
@@ -1184,7 +1191,7 @@ impl<L: Launch> Driver<'_, '_, L> {
         let state = self.repeats.entry(test.id.clone()).or_default();
         let again = state.record(outcome.is_failure(), repeat, share) && !stopped;
         if again {
-            let tries = Tries { first: 1, retries: tries.retries + tries.first - 1, repeat: Some(state.runs + 1) };
+            let tries = Tries { first: 1, retries: tries.retries, repeat: Some(state.runs + 1) };
             pending.push_front(Scheduled { info: test.clone(), disposition: Disposition::Run { timeout, tries } });
             return;
         }
@@ -1206,7 +1213,9 @@ impl<L: Launch> Driver<'_, '_, L> {
             .iter()
             .filter(|file| file.selected)
             .flat_map(|file| file.tests())
-            .filter(|(_, test)| matches!(test.decision, crate::select::Decision::Selected | crate::select::Decision::Pending))
+            .filter(|(_, test)| {
+                matches!(test.decision, crate::select::Decision::Selected | crate::select::Decision::Pending)
+            })
             .count();
         u32::try_from(count).unwrap_or(u32::MAX)
     }
@@ -1450,6 +1459,8 @@ mod tests {
         Pass,
         Fail,
         Hang,
+        /// Hangs in the first runtime only, passes in the next.
+        HangOnFirstLaunch,
         Crash,
         /// Says a beforeAll of the test's group started, then hangs.
         HangInBeforeAll,
@@ -1537,6 +1548,7 @@ mod tests {
                                     mode: *mode,
                                     tags: vec![],
                                     timeout: Some(80),
+                                    retries: None,
                                 })
                                 .collect();
                             send(ControllerMessage::Loaded {
@@ -1558,6 +1570,8 @@ mod tests {
                                     status: TestStatus::Failed,
                                     duration_ms: 0.0,
                                     error: None,
+                                    attempt: None,
+                                    attempts: None,
                                 });
                             }
                             let status = match behaviour {
@@ -1576,6 +1590,11 @@ mod tests {
                                     hanging = true;
                                     continue;
                                 }
+                                Behaviour::HangOnFirstLaunch if launch == 0 => {
+                                    hanging = true;
+                                    continue;
+                                }
+                                Behaviour::HangOnFirstLaunch => TestStatus::Passed,
                                 Behaviour::Crash => break,
                                 Behaviour::Malformed => {
                                     replies.try_send(Inbound::Malformed("expected value at line 1 column 1".into()));
@@ -1620,6 +1639,8 @@ mod tests {
                                 status,
                                 duration_ms: 1.0,
                                 error: None,
+                                attempt: None,
+                                attempts: None,
                             });
                         }
                         HostMessage::Finish { run, id, .. } => {
@@ -1664,6 +1685,15 @@ mod tests {
         send_stale: bool,
         fail_fast: Option<&FailFast>,
     ) -> Outcome {
+        drive_retrying(tests, send_stale, fail_fast, 0).await
+    }
+
+    async fn drive_retrying(
+        tests: Vec<(&str, TestMode, Behaviour)>,
+        send_stale: bool,
+        fail_fast: Option<&FailFast>,
+        retries: u32,
+    ) -> Outcome {
         let suite = PlannedSuite {
             id: "unit".into(),
             runtimes: vec![crate::config::RuntimeKind::Node],
@@ -1684,6 +1714,8 @@ mod tests {
             snapshot_update: SnapshotUpdate::New,
             snapshot_format: None,
             isolate: false,
+            retries: crate::retry::Retries { suite: retries, ..Default::default() },
+            repeat: crate::retry::Repeat::Once,
         };
         let (tx, mut connections) = mpsc::unbounded_channel();
         let launches = Arc::new(AtomicUsize::new(0));
@@ -1714,6 +1746,51 @@ mod tests {
 
     fn names(prefix: &str, n: usize) -> Vec<String> {
         (0..n).map(|i| format!("{prefix}{i:02}")).collect()
+    }
+
+    #[tokio::test]
+    async fn a_retry_after_a_timeout_runs_in_a_fresh_runtime_and_the_test_is_flaky() {
+        let tests = vec![
+            ("a", TestMode::Run, Behaviour::Pass),
+            ("slow", TestMode::Run, Behaviour::HangOnFirstLaunch),
+            ("b", TestMode::Run, Behaviour::Pass),
+        ];
+        let out = drive_retrying(tests, false, None, 1).await;
+        assert_eq!(
+            out.results,
+            vec![("a".into(), "Passed".into()), ("slow".into(), "Flaky".into()), ("b".into(), "Passed".into())]
+        );
+        assert_eq!(out.launches, 2, "one restart for the retry");
+        let tries: Vec<_> = out
+            .events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::TestAttemptFailed { test, attempt, outcome, .. } => {
+                    Some((test.name.clone(), attempt.attempt, attempt.attempts, *outcome))
+                }
+                EventKind::TestFinished { test, attempt, .. } if test.name == "slow" => {
+                    Some((test.name.clone(), attempt.attempt, attempt.attempts, crate::events::Outcome::Flaky))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            tries,
+            vec![
+                ("slow".into(), 1, 2, crate::events::Outcome::TimedOut),
+                ("slow".into(), 2, 2, crate::events::Outcome::Flaky)
+            ]
+        );
+        assert_eq!((out.stats.flaky, out.stats.passed, out.stats.timed_out), (1, 2, 0));
+    }
+
+    #[tokio::test]
+    async fn without_retries_left_a_timeout_is_the_result() {
+        let tests = vec![("slow", TestMode::Run, Behaviour::Hang), ("b", TestMode::Run, Behaviour::Pass)];
+        let out = drive_retrying(tests, false, None, 1).await;
+        assert_eq!(out.results, vec![("slow".into(), "TimedOut".into()), ("b".into(), "Passed".into())]);
+        let failed_tries = out.events.iter().filter(|e| matches!(e.kind, EventKind::TestAttemptFailed { .. })).count();
+        assert_eq!(failed_tries, 1, "the first of two tries");
     }
 
     #[tokio::test]

@@ -128,7 +128,8 @@ pub(crate) fn reconcile(
         if let (Some(count @ 2..), Disposition::Run { timeout, tries }) = (settings.repeat.fixed(), &disposition) {
             for repeat in 2..=count {
                 let tries = crate::retry::Tries { repeat: Some(repeat), ..*tries };
-                let again = Scheduled { info: info.clone(), disposition: Disposition::Run { timeout: *timeout, tries } };
+                let again =
+                    Scheduled { info: info.clone(), disposition: Disposition::Run { timeout: *timeout, tries } };
                 if repeat == 2 {
                     target.push(Scheduled { info: info.clone(), disposition: disposition.clone() });
                 }

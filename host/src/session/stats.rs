@@ -20,7 +20,8 @@ pub struct RunStats {
     pub crashed: usize,
     /// Tests that were running when Ctrl-C or SIGTERM stopped the run.
     pub interrupted: usize,
-    /// Tests that failed, then passed on a retry (not in `passed`).
+    /// Tests that failed, then passed on a retry (not in `passed`); left out of JSON when 0.
+    #[serde(skip_serializing_if = "is_zero")]
     pub flaky: usize,
     /// Tests skipped.
     pub skipped: usize,
@@ -38,6 +39,10 @@ pub struct RunStats {
     /// failed its test, which counts it). Left out of JSON when no file has snapshots.
     #[serde(skip_serializing_if = "SnapshotStats::is_empty")]
     pub snapshots: SnapshotStats,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl RunStats {
