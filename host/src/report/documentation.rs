@@ -136,6 +136,7 @@ impl Reporter for Documentation {
             }
             EventKind::HuntFinished { test, summary, .. } => {
                 writeln!(self.out, "{} hunt {test}: {summary}", self.paint.bold("»"), test = test.id)?;
+                self.out.flush()?;
             }
             EventKind::RunStarted { .. }
             | EventKind::SnapshotFile { .. }

@@ -23,6 +23,8 @@ use std::time::Duration;
 struct Failure {
     test: Arc<TestInfo>,
     outcome: Outcome,
+    /// `(failed all 3 tries)`, `(run 4)`, when there is something to say.
+    tries: Option<String>,
     error: Option<ErrorInfo>,
     /// Its console output, capped, kept until the summary is printed.
     output: Option<Spooled>,
@@ -138,7 +140,10 @@ impl Summary {
                 .map(|l| format!("  ({}:{}:{})", failure.test.file, l.line, l.column))
                 .unwrap_or_else(|| format!("  ({})", failure.test.file));
             let label = self.paint.fail_badge(format!(" {label} "));
-            let location = self.paint.dim(location);
+            let location = match &failure.tries {
+                Some(tries) => self.paint.dim(format!("{location} {tries}")),
+                None => self.paint.dim(location),
+            };
             writeln!(out, "{label} {} > {}{location}", failure.test.file, self.paint.bold(failure.test.full_name()))?;
             writeln!(out)?;
             if let Some(error) = &failure.error {
@@ -348,7 +353,8 @@ impl Reporter for Summary {
                         Some(output) => Some(self.spool.keep(output.into_text())?),
                         None => None,
                     };
-                    self.failures.push(Failure { test: test.clone(), outcome: *outcome, error: error.clone(), output });
+                    let tries = super::tries::note(*outcome, attempt);
+                    self.failures.push(Failure { test: test.clone(), outcome: *outcome, tries, error: error.clone(), output });
                 }
             }
             EventKind::TestSkipped { test, reason, .. } => {
