@@ -354,7 +354,13 @@ impl Reporter for Summary {
                         None => None,
                     };
                     let tries = super::tries::note(*outcome, attempt);
-                    self.failures.push(Failure { test: test.clone(), outcome: *outcome, tries, error: error.clone(), output });
+                    self.failures.push(Failure {
+                        test: test.clone(),
+                        outcome: *outcome,
+                        tries,
+                        error: error.clone(),
+                        output,
+                    });
                 }
             }
             EventKind::TestSkipped { test, reason, .. } => {
