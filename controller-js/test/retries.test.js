@@ -159,3 +159,24 @@ test("retries: a failed try's snapshots are neither written nor counted; the pas
   assert.match(report.content, /exports\[`snaps 1`\] = `"value 2"`/);
   assert.doesNotMatch(report.content, /snaps 2/);
 });
+
+test("retries: a failing beforeAll fails its tests once each, without retries (as Vitest)", async () => {
+  let setups = 0;
+  let bodies = 0;
+  const { results, failedTries } = await run(
+    () => {
+      describe("group", () => {
+        proctor.beforeAll(() => {
+          setups++;
+          throw new Error("no database");
+        });
+        it("one", () => bodies++);
+        it("two", () => bodies++);
+      });
+    },
+    { retries: 2 },
+  );
+  assert.deepEqual([results.one.status, results.two.status], ["failed", "failed"]);
+  assert.equal(results.one.error.message, "no database");
+  assert.deepEqual([setups, bodies, failedTries.length], [1, 0, 0]);
+});
