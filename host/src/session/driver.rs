@@ -949,7 +949,7 @@ impl<L: Launch> Driver<'_, '_, L> {
                         None => (head_tries.first, head_tries.retries + 1),
                     };
                     let attempt = Attempt { attempt: tried, attempts, repeat: head_tries.repeat };
-                    if tried < attempts && !self.settings.fail_fast.is_some_and(|f| f.reason().is_some()) {
+                    if tried < attempts && self.settings.fail_fast.is_none_or(|f| f.reason().is_none()) {
                         let test = head.test.clone();
                         let outcome = ending.outcome();
                         self.emitter.emit(EventKind::TestAttemptFailed {
