@@ -340,7 +340,11 @@ impl Reporter for Summary {
                     self.repeats[index].1 += 1;
                     self.repeats[index].2 += u32::from(!passed);
                 }
-                let passed = passed || shown_before;
+                if shown_before && !passed {
+                    // Counted in the repeats line; its first failure is already shown in full.
+                    self.output.remove(&test.id);
+                    return Ok(());
+                }
                 let output =
                     self.output.remove(&test.id).filter(|output| !output.is_empty() && self.silent.shows(passed));
                 if passed {
