@@ -80,6 +80,8 @@ impl Ledger {
             }
             self.scheduled_files.insert((info.suite.clone(), info.runtime, info.file.clone()));
             let skip = match disposition {
+                // `--repeat N` schedules a test N times; it is one test to report.
+                Disposition::Run { tries, .. } if tries.repeat.is_some_and(|run| run > 1) => continue,
                 Disposition::Run { .. } => None,
                 Disposition::Skip { reason, .. } => Some(reason.clone()),
             };
