@@ -102,6 +102,18 @@ fn the_terminal_reporters_say_flaky_and_count_it_apart() {
     assert!(doc.stdout.contains("↻ flips try 1 of 3 failed"), "{}", all_output(&doc));
     assert!(doc.stdout.contains("✗ always fails (failed all 3 tries)"), "{}", all_output(&doc));
 
+    let _ = std::fs::remove_file(project.path().join("counter.txt"));
+    let actions = project.run_with(
+        &["run", "--retries", "1", "--reporter", "github-actions", "-t", "flips"],
+        &[("GITHUB_ACTIONS", "true")],
+    );
+    assert!(
+        actions.stdout.contains("::warning file=test/flips.test.js,line=8,col=17,title=test/flips.test.js > flips (flaky%3A passed on a retry)::AssertionError"),
+        "{}",
+        all_output(&actions)
+    );
+    assert!(!actions.stdout.contains("::error"), "{}", all_output(&actions));
+
     let tap = fresh_run(&project, &["run", "--retries", "1", "--reporter", "tap"]);
     assert!(tap.stdout.contains("ok 1 - test/flips.test.js > flips\n  ---\n  message: \"FLAKY (passed on try 2 of 2)\"\n  severity: \"flaky\""), "{}", all_output(&tap));
 }

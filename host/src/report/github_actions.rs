@@ -75,15 +75,28 @@ pub(crate) struct GithubActions {
     attempts: Vec<Attempt>,
     index: HashMap<(TestId, String), usize>,
     others: Vec<Other>,
+    /// The first failed try of each test being retried: a flaky test's warning quotes it.
+    first_failed_try: HashMap<(TestId, String), ErrorInfo>,
 }
 
 impl GithubActions {
     pub(crate) fn new(out: Out, root: PathBuf, env: GithubEnv) -> Self {
-        GithubActions { out, root, env, attempts: Vec::new(), index: HashMap::new(), others: Vec::new() }
+        GithubActions {
+            out,
+            root,
+            env,
+            attempts: Vec::new(),
+            index: HashMap::new(),
+            others: Vec::new(),
+            first_failed_try: HashMap::new(),
+        }
     }
 
     fn finished(&mut self, test: &Arc<TestInfo>, outcome: Outcome, error: Option<&ErrorInfo>) {
         let key = (test.id.clone(), runtime_label(test));
+        let failed_try = self.first_failed_try.remove(&key);
+        // A flaky test passed: its warning tells why its first try failed.
+        let error = if outcome == Outcome::Flaky { failed_try.as_ref() } else { error };
         let attempt = Attempt { test: test.clone(), outcome, error: error.cloned(), failed_before: false };
         match self.index.get(&key) {
             Some(&i) => {
@@ -104,6 +117,14 @@ impl GithubActions {
             let title = title(&attempt.test, attempt.outcome);
             let message = annotation_message(attempt.error.as_ref(), attempt.outcome);
             writeln!(self.out, "{}", command(&self.env.prefix, at.as_ref(), &title, &message))?;
+        }
+        // Flaky tests pass the run, so they are warnings (GitHub's yellow), not errors.
+        for attempt in self.attempts.iter().filter(|a| a.outcome == Outcome::Flaky) {
+            let at = failure_location(attempt.error.as_ref(), &attempt.test, &self.root);
+            let title = format!("{} (flaky: passed on a retry)", title(&attempt.test, attempt.outcome));
+            let message = annotation_message(attempt.error.as_ref(), Outcome::Failed);
+            let error = command(&self.env.prefix, at.as_ref(), &title, &message);
+            writeln!(self.out, "{}", error.replacen("::error ", "::warning ", 1))?;
         }
         for other in &self.others {
             writeln!(self.out, "{}", command(&self.env.prefix, other.at.as_ref(), &other.title, &other.message))?;
@@ -302,6 +323,10 @@ impl Reporter for GithubActions {
     fn on_event(&mut self, event: &Event) -> std::io::Result<()> {
         match &event.kind {
             EventKind::TestFinished { test, outcome, error, .. } => self.finished(test, *outcome, error.as_ref()),
+            EventKind::TestAttemptFailed { test, error, .. } => {
+                let key = (test.id.clone(), runtime_label(test));
+                self.first_failed_try.entry(key).or_insert_with(|| error.clone());
+            }
             EventKind::LoadError { file, message, location, .. } => self.others.push(Other {
                 title: format!("{file} failed to load"),
                 message: message.clone(),
@@ -324,7 +349,6 @@ impl Reporter for GithubActions {
             | EventKind::TestSkipped { .. }
             | EventKind::SnapshotFile { .. }
             | EventKind::RuntimeRestarted { .. }
-            | EventKind::TestAttemptFailed { .. }
             | EventKind::HuntFinished { .. } => {}
         }
         Ok(())
