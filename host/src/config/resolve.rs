@@ -1316,6 +1316,22 @@ mod tests {
     }
 
     #[test]
+    fn reads_retries_retry_delays_and_tag_retries() {
+        let text = "[[suite]]\nid = \"a\"\nretries = 2\nretry-delay = \"250ms\"\n\n[[suite]]\nid = \"b\"\n\n\
+                    [tags.flaky]\nretries = 3\n";
+        let suites = suites_from(text).unwrap();
+        assert_eq!((suites[0].retries, suites[0].retry_delay), (2, Duration::from_millis(250)));
+        assert_eq!((suites[1].retries, suites[1].retry_delay), (0, Duration::ZERO));
+        assert_eq!(suites[1].tag_retries.get("flaky"), Some(&3));
+        let err = suites_from("[[suite]]\nretry-delay = \"soon\"\n").unwrap_err().to_string();
+        assert!(err.contains("`retry-delay` must be a duration"), "{err}");
+        let err = suites_from("[tags.x]\nretries = -2\n").unwrap_err().to_string();
+        assert!(err.contains("proctor.toml:2:11: `retries` must be a whole number from 0, not -2"), "{err}");
+        let err = suites_from("[tags.x]\ntimeout = 3\n").unwrap_err().to_string();
+        assert!(err.contains("unknown field `timeout`"), "{err}");
+    }
+
+    #[test]
     fn reads_suites_with_timeouts() {
         let suites = suites_from("[[suite]]\nid = \"unit\"\ntests = [\"t/**/*.test.js\"]\ntimeout = \"2s\"\n").unwrap();
         assert_eq!(suites.len(), 1);
