@@ -735,7 +735,8 @@ impl<L: Launch> Driver<'_, '_, L> {
                             test: test.id.0.clone(),
                             timeout: timeout.as_millis() as u64,
                             retries: tries.retries,
-                            attempt: tries.first,
+                            // The usual first try goes unsaid (0 reads as 1): one field less per test.
+                            attempt: if tries.first > 1 { tries.first } else { 0 },
                             retry_delay: self.settings.retries.delay.as_millis() as u64,
                         };
                         let _ = live.conn.outbox.send(message);
