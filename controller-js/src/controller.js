@@ -143,6 +143,17 @@ export function createController({
       send({ type: "hook-finished", run, command: currentCommand });
     },
     timeoutChanged: (timeout) => send({ type: "timeout-changed", run, command: currentCommand, timeout }),
+    attemptFailed: (test, attempt, attempts, durationMs, error) =>
+      send({
+        type: "attempt-failed",
+        run,
+        replyTo: currentCommand,
+        test: test.id,
+        attempt,
+        attempts,
+        durationMs,
+        error: serializeError(error),
+      }),
     fileStarted: (root) => environments?.show(root.file),
     fileDone: (root) => {
       const report = finishSnapshotFile(root.scope.file, root.scope.tests);
@@ -293,7 +304,8 @@ export function createController({
     applyMockHygiene(mockHygiene);
     setRunningTest(test);
     beginSnapshotTest(test);
-    const result = within(test.id, () => runner.runTest(test, message.timeout));
+    const tries = { retries: message.retries, attempt: message.attempt, retryDelay: message.retryDelay };
+    const result = within(test.id, () => runner.runTest(test, message.timeout, tries));
     if (result instanceof Promise) return result.then((settled) => sendResult(message, settled, test));
     sendResult(message, result, test);
   }
@@ -311,6 +323,11 @@ export function createController({
       durationMs: result.durationMs,
     };
     if (result.status === "failed") reply.error = serializeError(result.error);
+    // Which try settled it, of how many, when there was more than one.
+    if (result.attempts > 1) {
+      reply.attempt = result.attempt;
+      reply.attempts = result.attempts;
+    }
     send(reply);
   }
 
@@ -481,6 +498,7 @@ function describeTest(test) {
     tags: test.tags,
   };
   if (test.timeout !== undefined) described.timeout = test.timeout;
+  if (test.retries !== undefined) described.retries = test.retries;
   return described;
 }
 

@@ -14,6 +14,7 @@ import {
   spyOn,
 } from "./mock.js";
 import { restoreGlobal, setGlobal } from "./globals.js";
+import { readRetry, registry } from "./registry.js";
 import {
   createMockFromModule,
   importActualModule,
@@ -137,6 +138,15 @@ export const mocker = {
   getMockedSystemTime: () => (isFakeTimers() ? new Date(now()) : null),
   stubEnv,
   unstubAllEnvs,
+  /**
+   * Jest's `jest.retryTimes(n)`: the tests declared after it in its file (or describe) run again
+   * up to n times after a failure. Called while a test file loads, as Jest requires.
+   */
+  retryTimes(n) {
+    const count = readRetry(n, "jest.retryTimes(n): n");
+    registry.target("jest.retryTimes").retries = count;
+    return mocker;
+  },
   // The host enforces timeouts from the plan, which a call at run time cannot change.
   setTimeout() {
     if (warnedAboutSetTimeout) return;

@@ -295,6 +295,8 @@ export class Registry {
       mode: inheritMode(parent.mode, mode),
       tags: mergeTags(parent.tags, options.tags),
     });
+    // Vitest's `describe(name, { retry }, fn)`: its tests get it unless they set their own.
+    if (options.retry !== undefined) group.retries = options.retry;
     if (scope.vitest) {
       // Collected later (see `collect`); the allocator's frames are kept for then, so the
       // names declared inside get the ids they would have had at once.
@@ -341,7 +343,7 @@ export class Registry {
       mode: mode === "todo" ? "todo" : inheritMode(group.mode, mode),
       tags: mergeTags(group.tags, options.tags),
       timeout: options.timeout ?? group.timeout ?? configOf(group.lineage[0]).testTimeout,
-      retries: group.retries,
+      retries: options.retry ?? group.retries,
       fn,
       group,
       // Gets Vitest's test context (run.js): a `vitest` file, fixtures, or a destructured
@@ -605,17 +607,27 @@ function where(kind, name) {
 function readOptions(options, kind, name) {
   if (options === undefined || options === null) return {};
   if (typeof options !== "object") throw new TypeError(`${where(kind, name)}: the options must be an object`);
-  const { tags, timeout } = options;
+  const { tags, timeout, retry } = options;
   if (tags !== undefined && (!Array.isArray(tags) || tags.some((tag) => typeof tag !== "string"))) {
     throw new TypeError(`${where(kind, name)}: options.tags must be an array of strings`);
   }
   const read = { tags, timeout: readTimeout(timeout, kind, name) };
+  // Vitest's `retry`: the test (or every test of the describe) runs again after a failure.
+  if (retry !== undefined) read.retry = readRetry(retry, `${where(kind, name)}: options.retry`);
   // Vitest's flags in the options: `{ skip: true }`, `{ only }`, `{ todo }`, `{ fails }`.
   if (options.todo) read.mode = "todo";
   else if (options.skip) read.mode = "skip";
   else if (options.only) read.mode = "only";
   if (options.fails) read.fails = true;
   return read;
+}
+
+/** A retry count: a whole number from 0 (`what` names the call in the error). */
+export function readRetry(n, what) {
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
+    throw new TypeError(`${what} must be a whole number of retries from 0; received ${JSON.stringify(n)}`);
+  }
+  return n;
 }
 
 // The protocol carries whole milliseconds, so fractions round up rather than break the host.

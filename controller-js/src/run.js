@@ -27,6 +27,8 @@ import { contextOf, enterRunnable, listenForTimeouts, receiverFor, setCommandTim
 const clock = globalThis.performance;
 const now = () => clock.now();
 import { doneStyleHooks } from "./registry.js";
+import { realSetTimeout } from "./real-timers.js";
+import { rollBackSnapshots, snapshotCheckpoint } from "./snapshot.js";
 import { takeSoftErrors } from "./soft.js";
 import { beginTest, callInContext, closingCallbacks, endTest, tearDownTest } from "./test-context.js";
 
@@ -48,6 +50,9 @@ class Cleanup {
  * @typedef {{ status: "passed" | "failed" | "skipped", durationMs: number, error?: unknown }} TestResult
  */
 
+// A command that says nothing about retries.
+const NO_TRIES = Object.freeze({});
+
 // What the host hears when a skip reaches an afterAll hook, where mocha forbids it too.
 const SKIP_IN_AFTER_ALL = "this.skip() cannot be used in an after/afterAll hook (mocha: `this.skip` forbidden)";
 
@@ -66,6 +71,7 @@ export class Runner {
     hookStarted = () => {},
     hookFinished = () => {},
     timeoutChanged = () => {},
+    attemptFailed = () => {},
   }) {
     this.reportHookError = reportHookError;
     this.fileDone = fileDone;
@@ -77,6 +83,11 @@ export class Runner {
     // Tells the host that the running step's deadline is now `ms` from now (0: none): mocha's
     // `this.timeout(ms)`, a retry, or the end of an each-hook that had changed it.
     this.timeoutChanged = timeoutChanged;
+    // Tells the host that a try failed and the test runs again: (test, attempt, attempts,
+    // durationMs, error), attempts numbered from 1.
+    this.attemptFailed = attemptFailed;
+    // What the running test's command said about retries: { retries, attempt, retryDelay }.
+    this.tries = NO_TRIES;
     // The test being run and the deadline its command came with.
     this.test = null;
     this.commandTimeout = undefined;
@@ -105,11 +116,20 @@ export class Runner {
    * asynchronous.
    * @returns {TestResult | Promise<TestResult>}
    */
-  runTest(test, timeout) {
+  runTest(test, timeout, tries = NO_TRIES) {
     this.test = test;
     this.commandTimeout = timeout;
+    this.tries = tries;
     setCommandTimeout(timeout);
     return drive(this, this.testSteps(test));
+  }
+
+  /**
+   * How many times the running test may be tried again: mocha's `this.retries(n)` (in it or
+   * its describe), Vitest's `retry` or `jest.retryTimes`, else the host's (`--retries`, config).
+   */
+  retriesOf(test) {
+    return test.retries ?? this.tries.retries ?? 0;
   }
 
   /** The running test's time limit: set while running, declared, or its command's. */
@@ -174,16 +194,28 @@ export class Runner {
     test.runTimeout = undefined;
     const start = now();
     let outcome;
-    for (let attempt = 0; ; attempt++) {
+    // Tries before this command's (they timed out or crashed a runtime the host restarted)
+    // count: mocha's `this.currentRetry()` and the retries left go on from there.
+    const first = Math.max(1, this.tries.attempt ?? 1) - 1;
+    for (let attempt = first; ; attempt++) {
       test.attempt = attempt;
       // Each try gets the whole time limit again.
-      if (attempt > 0) this.timeoutChanged(this.testTimeout(test));
+      if (attempt > first) this.timeoutChanged(this.testTimeout(test));
+      // A try that fails and is retried leaves no snapshot written or counted (Vitest's
+      // `clearTest`): only the last try's snapshots count.
+      const checkpoint = attempt < this.retriesOf(test) ? snapshotCheckpoint(test) : null;
+      const tryStart = now();
       outcome = yield* this.attemptSteps(test, lineage);
       if (!outcome.retry) break;
+      rollBackSnapshots(checkpoint);
+      this.attemptFailed(test, attempt + 1, this.retriesOf(test) + 1, now() - tryStart, outcome.failure.error);
+      const delay = this.tries.retryDelay ?? 0;
+      if (delay > 0) yield new Promise((resolve) => realSetTimeout(() => resolve(undefined), delay));
     }
     const durationMs = now() - start;
-    if (outcome.failure) return { status: "failed", durationMs, error: outcome.failure.error };
-    return { status: outcome.skipped ? "skipped" : "passed", durationMs };
+    const tries = { attempt: test.attempt + 1, attempts: Math.max(this.retriesOf(test), test.attempt) + 1 };
+    if (outcome.failure) return { status: "failed", durationMs, error: outcome.failure.error, ...tries };
+    return { status: outcome.skipped ? "skipped" : "passed", durationMs, ...tries };
   }
 
   // One try of a test: beforeEach hooks outermost first, the test, afterEach hooks innermost
@@ -236,7 +268,7 @@ export class Runner {
     const soft = takeSoftErrors(failure?.error);
     if (soft !== undefined) failure = new Failure(soft);
     // mocha leaves `state` unset on a try that will be retried.
-    const retry = failure !== undefined && test.attempt < (test.retries ?? 0);
+    const retry = failure !== undefined && test.attempt < this.retriesOf(test);
     test.duration = now() - start;
     test.state = skipped ? "pending" : retry ? undefined : failure ? "failed" : "passed";
     if (failure) test.err = failure.error;
@@ -274,7 +306,7 @@ export class Runner {
     }
     endTest();
     // An afterEach or a cleanup can fail the try too, and that failure can be retried as well.
-    const again = failure !== undefined && test.attempt < (test.retries ?? 0);
+    const again = failure !== undefined && test.attempt < this.retriesOf(test);
     if (failure !== undefined && !again) {
       test.state = "failed";
       test.err ??= failure.error;

@@ -108,6 +108,37 @@ export function noteCallSite(error) {
 }
 
 /**
+ * What `test`'s file's snapshot state is before a try that may be retried, for
+ * `rollBackSnapshots`; null when the file has no snapshot state yet.
+ */
+export function snapshotCheckpoint(test) {
+  const state = byFile.get(test.file);
+  if (state === undefined) return { file: test.file, state: null };
+  return {
+    file: test.file,
+    state,
+    counts: { ...state.counts },
+    counters: new Map(state.counters),
+    changed: new Map(state.changed),
+    inline: state.inline.length,
+  };
+}
+
+/** Undoes what a failed try did to its file's snapshots: nothing written, nothing counted. */
+export function rollBackSnapshots(checkpoint) {
+  if (checkpoint === null) return;
+  const { file, state } = checkpoint;
+  if (state === null) {
+    byFile.delete(file);
+    return;
+  }
+  state.counts = checkpoint.counts;
+  state.counters = checkpoint.counters;
+  state.changed = checkpoint.changed;
+  state.inline.length = checkpoint.inline;
+}
+
+/**
  * The running test is done. A failed test may not have reached all its snapshots, so they count
  * as checked (not obsolete), as in Jest.
  */

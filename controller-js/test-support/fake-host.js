@@ -55,7 +55,8 @@ export function startController(files, { adapter = {}, sequential = false, setup
     const id = nextId++;
     if (message.type === "load") run++;
     const full = message.type === "ping" ? { ...message, id } : { run, ...message, id };
-    const reply = host.waitFor((sentMessage) => sentMessage.replyTo === id);
+    // `attempt-failed` names its command too, but only reports progress: the reply comes after.
+    const reply = host.waitFor((sentMessage) => sentMessage.replyTo === id && sentMessage.type !== "attempt-failed");
     controller.receive(full);
     return reply;
   };

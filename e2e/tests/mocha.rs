@@ -24,7 +24,7 @@ const MODEL: &[(&str, &str)] = &[
     ("test/shared.test.js::this.skip()::skipped by before::nested::b", "skipped:skipped-itself"),
     ("test/shared.test.js::done and retries::done with an error fails", "failed"),
     ("test/shared.test.js::done and retries::done passes", "passed"),
-    ("test/shared.test.js::done and retries::passes on its third try", "passed"),
+    ("test/shared.test.js::done and retries::passes on its third try", "flaky"),
     ("test/shared.test.js::done and retries::with retries on the group::fails every try", "failed"),
     ("test/tdd.test.js::tdd::sees suiteSetup and setup", "passed"),
     ("test/tdd.test.js::tdd::runs the hooks in order", "passed"),

@@ -375,6 +375,37 @@ pub struct RunArgs {
     /// (`chromium#2`, `attach#1`), a kind (`attach`), or part of a user agent. Repeatable.
     #[arg(long, value_name = "RUNTIME", help_heading = "Runtime")]
     pub runtime_filter: Vec<String>,
+    /// Try a failing test again up to N times (Vitest's --retry, nextest's --retries); one that
+    /// then passes is FLAKY. A test's own `retry` still wins.
+    #[arg(long, value_name = "N", alias = "retry", help_heading = "Retries and repeats")]
+    pub retries: Option<u32>,
+    /// Wait this long before each retry, e.g. 100ms, 1s.
+    #[arg(long, value_name = "DURATION", help_heading = "Retries and repeats")]
+    pub retry_delay: Option<String>,
+    /// What a flaky test does to the exit code: pass (default) or fail.
+    #[arg(long, value_enum, value_name = "RESULT", help_heading = "Retries and repeats")]
+    pub flaky_result: Option<crate::retry::FlakyResult>,
+    /// Run every selected test N times, each run reported and counted (Vitest's `repeats`).
+    #[arg(long, value_name = "N", help_heading = "Retries and repeats",
+          conflicts_with_all = ["repeat_until_fail", "repeat_for", "hunt"])]
+    pub repeat: Option<u32>,
+    /// Run each selected test again until it fails, at most MAX times (default 1000).
+    #[arg(long, value_name = "MAX", num_args = 0..=1, default_missing_value = "1000",
+          help_heading = "Retries and repeats", conflicts_with_all = ["repeat_for", "hunt"])]
+    pub repeat_until_fail: Option<u32>,
+    /// Run the selected tests again and again for this long (30s, 5m), shared evenly between them.
+    #[arg(long, value_name = "DURATION", help_heading = "Retries and repeats", conflicts_with = "hunt")]
+    pub repeat_for: Option<String>,
+    /// Run each selected test until it flips (passes and fails), or until a streak of equal
+    /// results bounds its failure rate below --max-rate with --confidence; says which.
+    #[arg(long, help_heading = "Retries and repeats")]
+    pub hunt: bool,
+    /// --hunt's confidence (0 < C < 1).
+    #[arg(long, value_name = "C", default_value_t = 0.95, help_heading = "Retries and repeats")]
+    pub confidence: f64,
+    /// --hunt's failure rate bound (0 < R < 1): 0.01 with 0.95 confidence takes 299 passes.
+    #[arg(long, value_name = "R", default_value_t = 0.01, help_heading = "Retries and repeats")]
+    pub max_rate: f64,
 }
 
 #[derive(Debug, Args)]

@@ -120,14 +120,16 @@ async fn run_planned(config: &Config) -> Result<u8, CommandError> {
         match connect_to_server(&config.root).await {
             Served::Leased(client) => Some(Arc::new(client)),
             Served::Standalone => None,
-            Served::Interrupted(signal) => return Ok(not_started(&plan, reporters, signal).exit_code(config.no_tests)),
+            Served::Interrupted(signal) => {
+                return Ok(not_started(&plan, reporters, signal).exit_code(config.no_tests, config.flaky_result))
+            }
         }
     } else {
         None
     };
     let kept = Kept { served: served.as_ref(), node: None, early_node: Some(&early_node) };
     let ran = execute(&plan, config, kept, reporters).await?;
-    Ok(ran.exit_code(config.no_tests))
+    Ok(ran.exit_code(config.no_tests, config.flaky_result))
 }
 
 /// What one run did.
@@ -142,13 +144,14 @@ pub(crate) struct Ran {
 
 impl Ran {
     /// The exit code, with the no-tests warning printed where it applies.
-    pub(crate) fn exit_code(&self, no_tests: NoTests) -> u8 {
+    pub(crate) fn exit_code(&self, no_tests: NoTests, flaky: crate::retry::FlakyResult) -> u8 {
         if let Some(signal) = self.interrupted {
             errln!("proctor: interrupted by {}; the runtimes were stopped", signal.name());
         } else if self.stats.ran() == 0 && no_tests == NoTests::Warn && !self.stats.has_failures() {
             errln!("proctor: warning: no tests ran");
         }
-        let ending = Ending { interrupted: self.interrupted, report_lost: self.report_lost };
+        let flaky_fails = flaky == crate::retry::FlakyResult::Fail;
+        let ending = Ending { interrupted: self.interrupted, report_lost: self.report_lost, flaky_fails };
         exit_code(&self.stats, no_tests, ending)
     }
 }
@@ -425,6 +428,8 @@ async fn run_suites(
                         snapshot_update: config.snapshot_update,
                         snapshot_format: suite_config.snapshot_format,
                         isolate: suite_config.isolate,
+                        retries: crate::retry::Retries::for_suite(config, suite_config),
+                        repeat: config.repeat,
                     };
                     let prepared = ServedLaunch::prepare(
                         client,
@@ -454,6 +459,8 @@ async fn run_suites(
                 snapshot_update: config.snapshot_update,
                 snapshot_format: suite_config.snapshot_format,
                 isolate: suite_config.isolate,
+                retries: crate::retry::Retries::for_suite(config, suite_config),
+                repeat: config.repeat,
             };
             // The suite's modules for node: resolved and transformed once, before node starts.
             let node_modules = (runtime == RuntimeKind::Node).then(|| {

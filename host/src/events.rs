@@ -77,6 +77,38 @@ pub enum Outcome {
     Crashed,
     /// It was running when Ctrl-C or SIGTERM stopped the run; the runtime was stopped.
     Interrupted,
+    /// It failed, then passed on a retry (nextest's FLAKY): a pass unless `--flaky-result fail`.
+    Flaky,
+}
+
+impl Outcome {
+    /// True for the outcomes that fail the run (flaky does only under `--flaky-result fail`).
+    pub fn is_failure(self) -> bool {
+        !matches!(self, Outcome::Passed | Outcome::Flaky)
+    }
+}
+
+/// Which try of which repeat a result is: retries are tries of one result, repeats are results
+/// of their own (`--repeat`, `--hunt`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Attempt {
+    /// The try that settled it (or that failed), from 1.
+    pub attempt: u32,
+    /// Tries it may have in all: its retries + 1.
+    pub attempts: u32,
+    /// Which run of the test this is, from 1, under a repeat mode; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<u32>,
+}
+
+impl Attempt {
+    /// A test's only try, not repeated.
+    pub const ONCE: Attempt = Attempt { attempt: 1, attempts: 1, repeat: None };
+
+    /// True when there is nothing to say: one try, no repeat (the JSON leaves it out).
+    pub fn is_once(&self) -> bool {
+        *self == Attempt::ONCE
+    }
 }
 
 /// The signal that stopped a run.
@@ -218,8 +250,43 @@ pub enum EventKind {
         duration: Duration,
         /// The error, unless it passed.
         error: Option<ErrorInfo>,
+        /// Which try settled it, of how many, and which repeat it is (left out of JSON for a
+        /// test's only try).
+        #[serde(flatten, skip_serializing_if = "Attempt::is_once")]
+        attempt: Attempt,
         /// Counts so far.
         stats: RunStats,
+    },
+    /// A try of a test failed and it will be tried again (`--retries`, `retry`): the final
+    /// `TestFinished` follows after the last try.
+    TestAttemptFailed {
+        /// The test.
+        test: Arc<TestInfo>,
+        /// The try that failed, of how many, and which repeat.
+        #[serde(flatten)]
+        attempt: Attempt,
+        /// How the try ended: failed, timed out or crashed (a retry after the last two runs in a
+        /// fresh runtime).
+        outcome: Outcome,
+        /// How long the try ran.
+        #[serde(rename = "duration_ms", serialize_with = "millis")]
+        duration: Duration,
+        /// Why it failed.
+        error: ErrorInfo,
+    },
+    /// `--hunt` is done with a test: it flipped, or a streak bounds its failure rate.
+    HuntFinished {
+        /// The test.
+        test: Arc<TestInfo>,
+        /// What it concluded.
+        verdict: crate::retry::HuntVerdict,
+        /// Runs of the test.
+        runs: u32,
+        /// Of which failed.
+        failures: u32,
+        /// The same in words, e.g. `stable: passed 299 of 299 runs, failure rate < 1% at 95%
+        /// confidence`.
+        summary: String,
     },
     /// A test that will not run.
     TestSkipped {

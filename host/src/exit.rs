@@ -4,7 +4,7 @@ use crate::cli::NoTests;
 use crate::events::Interruption;
 use crate::session::RunStats;
 
-/// Every selected test passed.
+/// Every selected test passed (flaky ones included, unless `--flaky-result fail`).
 pub const SUCCESS: u8 = 0;
 /// A test failed, errored, timed out, a file failed to load, or snapshots are obsolete.
 pub const TESTS_FAILED: u8 = 1;
@@ -25,6 +25,8 @@ pub struct Ending {
     pub interrupted: Option<Interruption>,
     /// True when a report (a file, or the terminal's output) could not be written.
     pub report_lost: bool,
+    /// `--flaky-result fail`: a test that passed only on a retry fails the run.
+    pub flaky_fails: bool,
 }
 
 /// The exit code of a run stopped by `signal`.
@@ -42,7 +44,7 @@ pub fn exit_code(stats: &RunStats, no_tests: NoTests, ending: Ending) -> u8 {
         interrupted(signal)
     } else if ending.report_lost || stats.runtime_failures > 0 {
         USAGE_OR_ENVIRONMENT
-    } else if stats.has_failures() {
+    } else if stats.has_failures() || (ending.flaky_fails && stats.flaky > 0) {
         TESTS_FAILED
     } else if stats.ran() == 0 && no_tests == NoTests::Fail {
         NO_TESTS_RAN
@@ -62,11 +64,11 @@ mod tests {
     #[test]
     fn maps_signals_and_lost_reports_before_counts() {
         let failed = RunStats { failed: 1, ..RunStats::default() };
-        let sigint = Ending { interrupted: Some(Interruption::Sigint), report_lost: true };
+        let sigint = Ending { interrupted: Some(Interruption::Sigint), report_lost: true, flaky_fails: false };
         assert_eq!(super::exit_code(&failed, NoTests::Fail, sigint), INTERRUPTED);
-        let sigterm = Ending { interrupted: Some(Interruption::Sigterm), report_lost: false };
+        let sigterm = Ending { interrupted: Some(Interruption::Sigterm), ..Ending::default() };
         assert_eq!(super::exit_code(&RunStats::default(), NoTests::Pass, sigterm), TERMINATED);
-        let lost = Ending { interrupted: None, report_lost: true };
+        let lost = Ending { report_lost: true, ..Ending::default() };
         assert_eq!(super::exit_code(&failed, NoTests::Fail, lost), USAGE_OR_ENVIRONMENT);
         let passed = RunStats { passed: 1, ..RunStats::default() };
         assert_eq!(super::exit_code(&passed, NoTests::Fail, lost), USAGE_OR_ENVIRONMENT);
@@ -90,5 +92,18 @@ mod tests {
         assert_eq!(exit_code(&obsolete, NoTests::Fail), TESTS_FAILED);
         let broken = RunStats { passed: 1, runtime_failures: 1, ..RunStats::default() };
         assert_eq!(exit_code(&broken, NoTests::Fail), USAGE_OR_ENVIRONMENT);
+    }
+
+    #[test]
+    fn flaky_tests_pass_unless_flaky_result_is_fail() {
+        let flaky = RunStats { passed: 2, flaky: 1, ..RunStats::default() };
+        assert_eq!(exit_code(&flaky, NoTests::Fail), SUCCESS);
+        let strict = Ending { flaky_fails: true, ..Ending::default() };
+        assert_eq!(super::exit_code(&flaky, NoTests::Fail, strict), TESTS_FAILED);
+        let steady = RunStats { passed: 2, ..RunStats::default() };
+        assert_eq!(super::exit_code(&steady, NoTests::Fail, strict), SUCCESS);
+        // A run of flaky tests only still ran tests.
+        let only_flaky = RunStats { flaky: 1, ..RunStats::default() };
+        assert_eq!(exit_code(&only_flaky, NoTests::Fail), SUCCESS);
     }
 }

@@ -22,6 +22,7 @@ mod plan;
 mod related;
 mod report;
 mod resolve;
+mod retry;
 mod runtime;
 mod select;
 mod serve;

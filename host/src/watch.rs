@@ -868,7 +868,9 @@ impl Reporter for Results {
             | EventKind::RuntimeError { .. }
             | EventKind::RuntimeRestarted { .. }
             | EventKind::SnapshotFile { .. }
-            | EventKind::RunFinished { .. } => {}
+            | EventKind::RunFinished { .. }
+            | EventKind::TestAttemptFailed { .. }
+            | EventKind::HuntFinished { .. } => {}
         }
         Ok(())
     }

@@ -77,6 +77,17 @@ pub enum HostMessage {
         test: String,
         /// The test's deadline in milliseconds (0: none); the host enforces it too.
         timeout: u64,
+        /// How many times a failing try may be tried again (`--retries`, the config, the test's
+        /// own `retry`); mocha's `this.retries(n)` while it runs still wins.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        retries: u32,
+        /// The number of the first try (1 unless earlier tries timed out or crashed in a runtime
+        /// that was restarted); 0 reads as 1.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        attempt: u32,
+        /// Milliseconds to wait before each retry (`retry-delay`).
+        #[serde(rename = "retryDelay", default, skip_serializing_if = "is_zero")]
+        retry_delay: u64,
     },
     /// Close every open group (running their `afterAll` hooks) and report when done.
     Finish {
@@ -155,6 +166,30 @@ pub enum ControllerMessage {
         /// The failure, when `status` is `failed`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         error: Option<ErrorInfo>,
+        /// The number of the try that settled it (absent: the first).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attempt: Option<u32>,
+        /// How many tries it had in all (its retries + 1; absent: its `run-test`'s).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attempts: Option<u32>,
+    },
+    /// A try of the test `reply_to` runs failed and the test will be tried again.
+    #[serde(rename_all = "camelCase")]
+    AttemptFailed {
+        /// Run epoch.
+        run: RunEpoch,
+        /// The `run-test` command in progress.
+        reply_to: CommandId,
+        /// The test id.
+        test: String,
+        /// The number of the try that failed (1 for the first).
+        attempt: u32,
+        /// How many tries it has in all (its retries + 1), as known now.
+        attempts: u32,
+        /// Wall time of that try, in milliseconds.
+        duration_ms: f64,
+        /// Why it failed.
+        error: ErrorInfo,
     },
     /// A test file's tests are done: what its snapshots did, and the new text of its snapshot
     /// file when that changed (written or updated snapshots, obsolete ones removed with `-u`).
@@ -426,6 +461,10 @@ pub struct RegisteredTest {
     /// A timeout from the options object, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<u64>,
+    /// Its own retry count: Vitest's `{ retry: n }`, mocha's `this.retries(n)` in its describe,
+    /// Jest's `jest.retryTimes(n)` before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retries: Option<u32>,
 }
 
 /// How a test was declared (its own modifier or one inherited from a group).
@@ -648,4 +687,9 @@ mod tests {
     fn unknown_message_type_is_an_error() {
         assert!(ControllerMessage::from_json(r#"{"type":"nope"}"#).is_err());
     }
+}
+
+/// For `skip_serializing_if`: leaves out counts that have their default.
+fn is_zero<T: Default + PartialEq>(n: &T) -> bool {
+    *n == T::default()
 }

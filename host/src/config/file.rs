@@ -25,6 +25,17 @@ pub(crate) struct ConfigFile {
     /// `[history]`: read and checked by `config::history`.
     #[allow(dead_code)]
     pub history: Option<toml::Value>,
+    /// `[tags.NAME]`: settings for the tests carrying a tag (`retries`).
+    #[serde(default)]
+    pub tags: BTreeMap<String, Spanned<TagEntry>>,
+}
+
+/// One `[tags.NAME]` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TagEntry {
+    /// How many times a failing test with the tag is tried again.
+    pub retries: Option<Spanned<i64>>,
 }
 
 /// The `[alias]` table with its entries in the order they are written (the first match wins,
@@ -115,6 +126,11 @@ pub(crate) struct SuiteEntry {
     /// Modules exporting a snapshot serializer (Jest's and Vitest's `snapshotSerializers`).
     #[serde(rename = "snapshot-serializers")]
     pub snapshot_serializers: Option<Spanned<Vec<Spanned<String>>>>,
+    /// How many times a failing test is tried again (Vitest's `retry`, nextest's `retries`).
+    pub retries: Option<Spanned<i64>>,
+    /// The pause before each retry: milliseconds or a duration string.
+    #[serde(rename = "retry-delay")]
+    pub retry_delay: Option<Spanned<toml::Value>>,
 }
 
 /// `snapshot-format = { escape-string = true, print-basic-prototype = true }`.

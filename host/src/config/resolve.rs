@@ -73,6 +73,15 @@ pub struct Config {
     pub color: bool,
     /// `--silent`: whose console output the terminal reporters leave out.
     pub silent: Silent,
+    /// `--retries`: every test's retries, unless it sets its own.
+    pub retries_override: Option<u32>,
+    /// `--retry-delay`: the pause before each retry, for every suite.
+    #[serde(serialize_with = "super::duration::serialize_option")]
+    pub retry_delay_override: Option<Duration>,
+    /// `--flaky-result`: whether a flaky test fails the run.
+    pub flaky_result: crate::retry::FlakyResult,
+    /// `--repeat`, `--repeat-until-fail`, `--repeat-for`, `--hunt`.
+    pub repeat: crate::retry::Repeat,
     /// What the config file says that has no effect (a browser-only key on a node suite), each
     /// naming file:line:column; printed as warnings by the command.
     #[serde(skip)]
@@ -132,6 +141,14 @@ pub struct SuiteConfig {
     /// What happens to every mock before each test (`clear-mocks`, `reset-mocks`,
     /// `restore-mocks`).
     pub mock_hygiene: MockHygiene,
+    /// `retries`: how many times a failing test is tried again.
+    pub retries: u32,
+    /// `retry-delay`: the pause before each retry.
+    #[serde(serialize_with = "super::duration::serialize")]
+    pub retry_delay: Duration,
+    /// `[tags.NAME] retries`, the same for every suite.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub tag_retries: BTreeMap<String, u32>,
 }
 
 /// Jest's `clearMocks`, `resetMocks` and `restoreMocks` (Vitest's `clearMocks`, `mockReset`,
@@ -288,6 +305,10 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         silent: Silent::Off,
         color: color_enabled(ColorChoice::Auto, &env_var, std::io::stdout().is_terminal()),
         history,
+        retries_override: None,
+        retry_delay_override: None,
+        flaky_result: crate::retry::FlakyResult::Pass,
+        repeat: crate::retry::Repeat::Once,
     };
     if let Some(run) = run {
         if let Some(text) = &run.timeout {
@@ -330,6 +351,7 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
                 suite.isolate = false;
             }
         }
+        resolve_retries(run, &mut config)?;
     }
     config.warnings = browser_only_warnings(&browser_only, &config.suites);
     Ok(config)
@@ -572,6 +594,9 @@ fn default_suite(timeout: Duration) -> SuiteConfig {
         environment: "node".into(),
         isolate: true,
         mock_hygiene: MockHygiene::default(),
+        retries: 0,
+        retry_delay: Duration::ZERO,
+        tag_retries: BTreeMap::new(),
     }
 }
 
@@ -645,6 +670,12 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
         let (line, column) = line_col(&text, span.start);
         ConfigError::Value { path: path.to_path_buf(), line, column, key: key.into(), message }
     };
+    let mut tag_retries = BTreeMap::new();
+    for (tag, entry) in &file.tags {
+        if let Some(retries) = &entry.get_ref().retries {
+            tag_retries.insert(tag.clone(), retry_count(retries, &value_error)?);
+        }
+    }
     let mut suites: Vec<SuiteConfig> = Vec::new();
     let mut browser_only = Vec::new();
     for entry in &file.suite {
@@ -675,6 +706,8 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
             restore_mocks,
             snapshot_format,
             snapshot_serializers,
+            retries,
+            retry_delay,
         } = entry.get_ref();
         let mut suite = default_suite(DEFAULT_TIMEOUT);
         match id {
@@ -868,6 +901,22 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
         if let Some(list) = snapshot_serializers {
             suite.snapshot_serializers = files_under_root(list, "snapshot-serializers", root, &value_error)?;
         }
+        if let Some(retries) = retries {
+            suite.retries = retry_count(retries, &value_error)?;
+        }
+        if let Some(delay) = retry_delay {
+            suite.retry_delay = delay_value(delay.get_ref()).ok_or_else(|| {
+                value_error(
+                    delay.span(),
+                    "retry-delay",
+                    format!(
+                        "must be a duration: milliseconds (100) or a string such as \"100ms\" or \"1s\", not {}",
+                        delay.get_ref()
+                    ),
+                )
+            })?;
+        }
+        suite.tag_retries = tag_retries.clone();
         suites.push(suite);
     }
     if suites.is_empty() {
@@ -1067,6 +1116,66 @@ fn inside_root(glob: &str, root: &Path) -> Result<String, String> {
     Ok(relative.trim_start_matches("./").to_owned())
 }
 
+/// The retry and repeat flags.
+fn resolve_retries(run: &RunArgs, config: &mut Config) -> Result<(), ConfigError> {
+    use crate::retry::Repeat;
+    let duration = |flag: &str, text: &str| {
+        parse_duration(text).ok_or_else(|| ConfigError::Flag {
+            flag: flag.into(),
+            message: format!("`{text}` is not a duration (use e.g. 100ms, 30s, 5m)"),
+        })
+    };
+    config.retries_override = run.retries;
+    if let Some(text) = &run.retry_delay {
+        config.retry_delay_override =
+            Some(if text.trim() == "0" { Duration::ZERO } else { duration("--retry-delay", text)? });
+    }
+    config.flaky_result = run.flaky_result.unwrap_or_default();
+    let fraction = |flag: &str, value: f64| {
+        if value > 0.0 && value < 1.0 {
+            Ok(value)
+        } else {
+            Err(ConfigError::Flag { flag: flag.into(), message: format!("{value} must be between 0 and 1") })
+        }
+    };
+    config.repeat = if let Some(count) = run.repeat {
+        if count == 0 {
+            return Err(ConfigError::Flag { flag: "--repeat".into(), message: "must be at least 1".into() });
+        }
+        Repeat::Times { count }
+    } else if let Some(max) = run.repeat_until_fail {
+        Repeat::UntilFail { max: max.max(1) }
+    } else if let Some(text) = &run.repeat_for {
+        Repeat::For { total: duration("--repeat-for", text)? }
+    } else if run.hunt {
+        Repeat::Hunt {
+            confidence: fraction("--confidence", run.confidence)?,
+            max_rate: fraction("--max-rate", run.max_rate)?,
+        }
+    } else {
+        Repeat::Once
+    };
+    Ok(())
+}
+
+/// A `retries` value: a whole number from 0.
+fn retry_count(
+    value: &Spanned<i64>,
+    value_error: &dyn Fn(std::ops::Range<usize>, &str, String) -> ConfigError,
+) -> Result<u32, ConfigError> {
+    u32::try_from(*value.get_ref()).map_err(|_| {
+        value_error(value.span(), "retries", format!("must be a whole number from 0, not {}", value.get_ref()))
+    })
+}
+
+/// A `retry-delay` value: milliseconds (0 included) or a duration string.
+fn delay_value(value: &toml::Value) -> Option<Duration> {
+    match value {
+        toml::Value::Integer(0) => Some(Duration::ZERO),
+        other => timeout_value(other),
+    }
+}
+
 /// A `timeout` value: a positive number of milliseconds, or a duration string.
 fn timeout_value(value: &toml::Value) -> Option<Duration> {
     match value {
@@ -1208,6 +1317,22 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("this suite runs in a browser, which is the real DOM"), "{err}");
+    }
+
+    #[test]
+    fn reads_retries_retry_delays_and_tag_retries() {
+        let text = "[[suite]]\nid = \"a\"\nretries = 2\nretry-delay = \"250ms\"\n\n[[suite]]\nid = \"b\"\n\n\
+                    [tags.flaky]\nretries = 3\n";
+        let suites = suites_from(text).unwrap();
+        assert_eq!((suites[0].retries, suites[0].retry_delay), (2, Duration::from_millis(250)));
+        assert_eq!((suites[1].retries, suites[1].retry_delay), (0, Duration::ZERO));
+        assert_eq!(suites[1].tag_retries.get("flaky"), Some(&3));
+        let err = suites_from("[[suite]]\nretry-delay = \"soon\"\n").unwrap_err().to_string();
+        assert!(err.contains("`retry-delay` must be a duration"), "{err}");
+        let err = suites_from("[tags.x]\nretries = -2\n").unwrap_err().to_string();
+        assert!(err.contains("proctor.toml:2:11: `retries` must be a whole number from 0, not -2"), "{err}");
+        let err = suites_from("[tags.x]\ntimeout = 3\n").unwrap_err().to_string();
+        assert!(err.contains("unknown field `timeout`"), "{err}");
     }
 
     #[test]

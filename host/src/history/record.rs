@@ -99,7 +99,8 @@ pub fn attempt_of(
     root: &Path,
 ) -> Option<AttemptRecord> {
     let outcome = match outcome {
-        Outcome::Passed => Stored::Passed,
+        // A flaky test's settling try passed; its failed tries are recorded one by one.
+        Outcome::Passed | Outcome::Flaky => Stored::Passed,
         Outcome::Failed => Stored::Failed,
         Outcome::TimedOut => Stored::TimedOut,
         Outcome::Crashed => Stored::Crashed,

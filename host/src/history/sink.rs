@@ -86,8 +86,13 @@ impl Reporter for HistorySink {
                     let _ = tx.send(Message::Start { seed: *seed, at: event.at });
                 }
             }
-            EventKind::TestFinished { test, outcome, duration, error, .. } => {
-                let attempt = attempt_of(test, *outcome, *duration, error.as_ref(), 1, &self.root);
+            EventKind::TestFinished { test, outcome, duration, error, attempt, .. } => {
+                let attempt = attempt_of(test, *outcome, *duration, error.as_ref(), attempt.attempt, &self.root);
+                self.record(attempt);
+            }
+            // A failed try of a test that was then tried again: an attempt of its own.
+            EventKind::TestAttemptFailed { test, attempt, outcome, duration, error } => {
+                let attempt = attempt_of(test, *outcome, *duration, Some(error), attempt.attempt, &self.root);
                 self.record(attempt);
             }
             EventKind::RuntimeStarted { .. }
@@ -99,6 +104,7 @@ impl Reporter for HistorySink {
             | EventKind::RuntimeError { .. }
             | EventKind::SnapshotFile { .. }
             | EventKind::RuntimeRestarted { .. }
+            | EventKind::HuntFinished { .. }
             | EventKind::RunFinished { .. } => {}
         }
         Ok(())

@@ -81,16 +81,25 @@ impl Reporter for Documentation {
                 let output = self.output.entry(test.clone()).or_insert_with(|| Capped::new(CONSOLE_CAP));
                 push_console(output, *stream, text);
             }
-            EventKind::TestFinished { test, outcome, duration: d, .. } => {
+            EventKind::TestFinished { test, outcome, duration: d, attempt, .. } => {
                 let paint = self.paint;
+                let tries = super::tries::note(*outcome, attempt);
                 let (mark, note) = match outcome {
+                    Outcome::Flaky => {
+                        (paint.flaky("✓"), paint.flaky(format!(" {}", tries.as_deref().unwrap_or("FLAKY"))))
+                    }
+                    _ if tries.is_some() => {
+                        let text = format!(" {}", tries.as_deref().unwrap_or_default());
+                        let mark = if outcome.is_failure() { paint.fail("✗") } else { paint.pass("✓") };
+                        (mark, if outcome.is_failure() { paint.fail(text) } else { paint.dim(text) })
+                    }
                     Outcome::Passed => (paint.pass("✓"), String::new()),
                     Outcome::Failed => (paint.fail("✗"), String::new()),
                     Outcome::TimedOut => (paint.fail("✗"), paint.fail(" [timed out]")),
                     Outcome::Crashed => (paint.fail("✗"), paint.fail(" [crashed the runtime]")),
                     Outcome::Interrupted => (paint.fail("✗"), paint.fail(" [interrupted]")),
                 };
-                self.line(test, mark, format!("{note} {}", paint.dim(duration(*d))), *outcome == Outcome::Passed)?;
+                self.line(test, mark, format!("{note} {}", paint.dim(duration(*d))), !outcome.is_failure())?;
             }
             EventKind::TestSkipped { reason, .. } if !self.verbose && !reason.cause.is_declared() => {}
             EventKind::TestSkipped { test, kind, reason, .. } => {
@@ -118,6 +127,16 @@ impl Reporter for Documentation {
             }
             EventKind::Built { runtime, tool, duration: d, .. } => {
                 writeln!(self.out, "built for {} with {tool} {}", runtime.name(), duration(*d))?;
+            }
+            EventKind::TestAttemptFailed { test, attempt, outcome, error, .. } => {
+                self.headers(test)?;
+                let indent = "  ".repeat(test.groups.len() + 1);
+                let text = super::tries::failed_try(attempt, *outcome, &error.message);
+                writeln!(self.out, "{indent}{} {} {}", self.paint.flaky("↻"), test.name, self.paint.dim(text))?;
+            }
+            EventKind::HuntFinished { test, summary, .. } => {
+                writeln!(self.out, "{} hunt {test}: {summary}", self.paint.bold("»"), test = test.id)?;
+                self.out.flush()?;
             }
             EventKind::RunStarted { .. }
             | EventKind::SnapshotFile { .. }

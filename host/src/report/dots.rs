@@ -54,6 +54,8 @@ impl Reporter for Dots {
                 Outcome::TimedOut => 'T',
                 Outcome::Crashed => 'C',
                 Outcome::Interrupted => '!',
+                // nextest's and Playwright's flaky mark is a word; a dot reporter needs a letter.
+                Outcome::Flaky => 'f',
             })?,
             EventKind::TestSkipped { reason, .. } => {
                 if self.verbose || reason.cause.is_declared() {
@@ -74,7 +76,9 @@ impl Reporter for Dots {
             | EventKind::TestStarted { .. }
             | EventKind::Console { .. }
             | EventKind::RuntimeError { .. }
-            | EventKind::RuntimeRestarted { .. } => {}
+            | EventKind::RuntimeRestarted { .. }
+            | EventKind::TestAttemptFailed { .. }
+            | EventKind::HuntFinished { .. } => {}
         }
         Ok(())
     }

@@ -75,15 +75,28 @@ pub(crate) struct GithubActions {
     attempts: Vec<Attempt>,
     index: HashMap<(TestId, String), usize>,
     others: Vec<Other>,
+    /// The first failed try of each test being retried: a flaky test's warning quotes it.
+    first_failed_try: HashMap<(TestId, String), ErrorInfo>,
 }
 
 impl GithubActions {
     pub(crate) fn new(out: Out, root: PathBuf, env: GithubEnv) -> Self {
-        GithubActions { out, root, env, attempts: Vec::new(), index: HashMap::new(), others: Vec::new() }
+        GithubActions {
+            out,
+            root,
+            env,
+            attempts: Vec::new(),
+            index: HashMap::new(),
+            others: Vec::new(),
+            first_failed_try: HashMap::new(),
+        }
     }
 
     fn finished(&mut self, test: &Arc<TestInfo>, outcome: Outcome, error: Option<&ErrorInfo>) {
         let key = (test.id.clone(), runtime_label(test));
+        let failed_try = self.first_failed_try.remove(&key);
+        // A flaky test passed: its warning tells why its first try failed.
+        let error = if outcome == Outcome::Flaky { failed_try.as_ref() } else { error };
         let attempt = Attempt { test: test.clone(), outcome, error: error.cloned(), failed_before: false };
         match self.index.get(&key) {
             Some(&i) => {
@@ -104,6 +117,14 @@ impl GithubActions {
             let title = title(&attempt.test, attempt.outcome);
             let message = annotation_message(attempt.error.as_ref(), attempt.outcome);
             writeln!(self.out, "{}", command(&self.env.prefix, at.as_ref(), &title, &message))?;
+        }
+        // Flaky tests pass the run, so they are warnings (GitHub's yellow), not errors.
+        for attempt in self.attempts.iter().filter(|a| a.outcome == Outcome::Flaky) {
+            let at = failure_location(attempt.error.as_ref(), &attempt.test, &self.root);
+            let title = format!("{} (flaky: passed on a retry)", title(&attempt.test, attempt.outcome));
+            let message = annotation_message(attempt.error.as_ref(), Outcome::Failed);
+            let error = command(&self.env.prefix, at.as_ref(), &title, &message);
+            writeln!(self.out, "{}", error.replacen("::error ", "::warning ", 1))?;
         }
         for other in &self.others {
             writeln!(self.out, "{}", command(&self.env.prefix, other.at.as_ref(), &other.title, &other.message))?;
@@ -129,7 +150,11 @@ impl GithubActions {
         let errors = stats.load_errors + stats.runtime_errors + stats.runtime_failures;
         let verdict = if failed + errors > 0 { "❌ failed" } else { "✅ passed" };
         let mut md = format!("## proctor: {verdict}\n\n| Result | Tests |\n| --- | ---: |\n");
-        let flaky: Vec<&Attempt> = self.attempts.iter().filter(|a| a.failed_before && !is_failure(a.outcome)).collect();
+        let flaky: Vec<&Attempt> = self
+            .attempts
+            .iter()
+            .filter(|a| a.outcome == Outcome::Flaky || (a.failed_before && !is_failure(a.outcome)))
+            .collect();
         let rows = [
             ("✅ Passed", stats.passed),
             ("❌ Failed", stats.failed),
@@ -199,7 +224,7 @@ impl GithubActions {
 fn is_failure(outcome: Outcome) -> bool {
     match outcome {
         Outcome::Failed | Outcome::TimedOut | Outcome::Crashed => true,
-        Outcome::Passed | Outcome::Interrupted => false,
+        Outcome::Passed | Outcome::Flaky | Outcome::Interrupted => false,
     }
 }
 
@@ -219,7 +244,7 @@ fn title(test: &TestInfo, outcome: Outcome) -> String {
     match outcome {
         Outcome::TimedOut => title.push_str(" (timed out)"),
         Outcome::Crashed => title.push_str(" (crashed)"),
-        Outcome::Failed | Outcome::Passed | Outcome::Interrupted => {}
+        Outcome::Failed | Outcome::Passed | Outcome::Flaky | Outcome::Interrupted => {}
     }
     title
 }
@@ -230,7 +255,7 @@ fn annotation_message(error: Option<&ErrorInfo>, outcome: Outcome) -> String {
         return match outcome {
             Outcome::TimedOut => "timed out".into(),
             Outcome::Crashed => "the runtime crashed".into(),
-            Outcome::Failed | Outcome::Passed | Outcome::Interrupted => "failed".into(),
+            Outcome::Failed | Outcome::Passed | Outcome::Flaky | Outcome::Interrupted => "failed".into(),
         };
     };
     let mut message =
@@ -298,6 +323,10 @@ impl Reporter for GithubActions {
     fn on_event(&mut self, event: &Event) -> std::io::Result<()> {
         match &event.kind {
             EventKind::TestFinished { test, outcome, error, .. } => self.finished(test, *outcome, error.as_ref()),
+            EventKind::TestAttemptFailed { test, error, .. } => {
+                let key = (test.id.clone(), runtime_label(test));
+                self.first_failed_try.entry(key).or_insert_with(|| error.clone());
+            }
             EventKind::LoadError { file, message, location, .. } => self.others.push(Other {
                 title: format!("{file} failed to load"),
                 message: message.clone(),
@@ -319,7 +348,8 @@ impl Reporter for GithubActions {
             | EventKind::Console { .. }
             | EventKind::TestSkipped { .. }
             | EventKind::SnapshotFile { .. }
-            | EventKind::RuntimeRestarted { .. } => {}
+            | EventKind::RuntimeRestarted { .. }
+            | EventKind::HuntFinished { .. } => {}
         }
         Ok(())
     }

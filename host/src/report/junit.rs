@@ -13,7 +13,7 @@
 use super::spool::{Capped, Spool, Spooled, CONSOLE_CAP, SPOOL_MEMORY};
 use super::xml::{clean, escape};
 use super::{Reporter, Target};
-use crate::events::{Event, EventKind, Outcome, TestId};
+use crate::events::{Event, EventKind, Outcome, TestId, TestInfo};
 use protocol::{ErrorInfo, Stream};
 use std::collections::HashMap;
 use std::io::Write;
@@ -30,6 +30,8 @@ pub(crate) struct Junit {
     outside: Suite,
     spool: Spool,
     written: bool,
+    /// Failed tries of tests that are being retried, until their last try finishes.
+    tries: HashMap<TestId, Vec<Rerun>>,
 }
 
 /// One `<testsuite>`.
@@ -47,6 +49,21 @@ struct Case {
     classname: String,
     time: Option<Duration>,
     status: Status,
+    system_out: Option<Spooled>,
+    system_err: Option<Spooled>,
+    /// Earlier tries of a retried test: `<flakyFailure>`/`<flakyError>` when it passed in the
+    /// end, `<rerunFailure>`/`<rerunError>` when it kept failing (Maven Surefire's dialect, which
+    /// Jenkins, nextest and Playwright use).
+    reruns: Vec<Rerun>,
+}
+
+/// One failed try of a retried test, with what it printed.
+struct Rerun {
+    /// `Failure` or `Error`: the element is `flaky…` or `rerun…` plus this.
+    kind: &'static str,
+    message: String,
+    ty: String,
+    stack: Spooled,
     system_out: Option<Spooled>,
     system_err: Option<Spooled>,
 }
@@ -180,6 +197,7 @@ impl Junit {
             outside: Suite::new("(outside tests)".into(), None),
             spool: Spool::new(SPOOL_MEMORY),
             written: false,
+            tries: HashMap::new(),
         })
     }
 
@@ -219,7 +237,31 @@ impl Junit {
         if let (Some(total), Some(time)) = (&mut suite.time, time) {
             *total += time;
         }
-        suite.cases.push(Case { name, classname, time, status, system_out, system_err });
+        let reruns = Vec::new();
+        suite.cases.push(Case { name, classname, time, status, system_out, system_err, reruns });
+        Ok(())
+    }
+
+    /// Keeps a failed try of `test` (and what it printed so far) for its test case.
+    fn failed_try(&mut self, test: &TestInfo, outcome: Outcome, error: &ErrorInfo) -> std::io::Result<()> {
+        let (system_out, system_err) = match self.output.remove(&test.id) {
+            Some((out, err, replaced)) => {
+                self.suite(&test.file).replaced += replaced;
+                (spooled(&mut self.spool, out)?, spooled(&mut self.spool, err)?)
+            }
+            None => (None, None),
+        };
+        let index = self.suite_index(&test.file);
+        let suite = &mut self.suites[index];
+        let kind = if matches!(outcome, Outcome::Crashed | Outcome::Interrupted) { "Error" } else { "Failure" };
+        let message = suite.clean(error.message.lines().next().unwrap_or_default());
+        let ty = suite.clean(&error.name);
+        let text = match &error.stack {
+            Some(stack) => format!("{}: {}\n{}", error.name, error.message, stack_frames(error, stack)),
+            None => format!("{}: {}", error.name, error.message),
+        };
+        let stack = description(&mut self.spool, suite, &text)?;
+        self.tries.entry(test.id.clone()).or_default().push(Rerun { kind, message, ty, stack, system_out, system_err });
         Ok(())
     }
 
@@ -364,7 +406,8 @@ fn write_case(out: &mut impl Write, case: Case, spool: &mut Spool) -> std::io::R
         attributes.push(("time", case_time));
     }
     open(out, 2, "testcase", &attributes)?;
-    if matches!(case.status, Status::Passed) && case.system_out.is_none() && case.system_err.is_none() {
+    let passed = matches!(case.status, Status::Passed);
+    if passed && case.system_out.is_none() && case.system_err.is_none() && case.reruns.is_empty() {
         return writeln!(out, "/>");
     }
     writeln!(out, ">")?;
@@ -380,6 +423,19 @@ fn write_case(out: &mut impl Write, case: Case, spool: &mut Spool) -> std::io::R
             escape(out, &spool.read(description)?, false)?;
             writeln!(out, "</{name}>")?;
         }
+    }
+    for rerun in case.reruns {
+        let name = format!("{}{}", if passed { "flaky" } else { "rerun" }, rerun.kind);
+        open(out, 3, &name, &[("message", &rerun.message), ("type", &rerun.ty)])?;
+        writeln!(out, ">")?;
+        element(out, 4, "stackTrace", &spool.read(rerun.stack)?)?;
+        if let Some(text) = rerun.system_out {
+            element(out, 4, "system-out", &spool.read(text)?)?;
+        }
+        if let Some(text) = rerun.system_err {
+            element(out, 4, "system-err", &spool.read(text)?)?;
+        }
+        writeln!(out, "{}</{name}>", "    ".repeat(3))?;
     }
     if let Some(text) = case.system_out {
         element(out, 3, "system-out", &spool.read(text)?)?;
@@ -406,11 +462,12 @@ impl Reporter for Junit {
                     buffer.push("\n");
                 }
             }
+            EventKind::TestAttemptFailed { test, outcome, error, .. } => self.failed_try(test, *outcome, error)?,
             EventKind::TestFinished { test, outcome, duration, error, .. } => {
                 let fallback = ErrorInfo { name: "Error".into(), message: "failed".into(), ..ErrorInfo::default() };
                 let error = error.as_ref().unwrap_or(&fallback);
                 let element = match outcome {
-                    Outcome::Passed => None,
+                    Outcome::Passed | Outcome::Flaky => None,
                     Outcome::Failed | Outcome::TimedOut => Some("failure"),
                     Outcome::Crashed | Outcome::Interrupted => Some("error"),
                 };
@@ -422,6 +479,12 @@ impl Reporter for Junit {
                     }
                 };
                 self.add(&test.file, Some(&test.id), &test.full_name(), status, Some(*duration))?;
+                if let Some(reruns) = self.tries.remove(&test.id) {
+                    let index = self.suite_index(&test.file);
+                    if let Some(case) = self.suites[index].cases.last_mut() {
+                        case.reruns = reruns;
+                    }
+                }
             }
             EventKind::TestSkipped { test, reason, .. } => {
                 let message = self.suite(&test.file).clean(&reason.text);
@@ -441,7 +504,15 @@ impl Reporter for Junit {
                 let status = non_success(&mut self.spool, &mut self.outside, "error", error)?;
                 let name = self.outside.clean(&format!("[{suite}] {origin}"));
                 let classname = "(outside tests)".to_string();
-                let case = Case { name, classname, time: None, status, system_out: None, system_err: None };
+                let case = Case {
+                    name,
+                    classname,
+                    time: None,
+                    status,
+                    system_out: None,
+                    system_err: None,
+                    reruns: Vec::new(),
+                };
                 self.outside.cases.push(case);
             }
             EventKind::RunFinished { .. } => self.write()?,
@@ -451,7 +522,8 @@ impl Reporter for Junit {
             | EventKind::Built { .. }
             | EventKind::TestStarted { .. }
             | EventKind::Console { test: None, .. }
-            | EventKind::RuntimeRestarted { .. } => {}
+            | EventKind::RuntimeRestarted { .. }
+            | EventKind::HuntFinished { .. } => {}
         }
         Ok(())
     }
@@ -514,7 +586,14 @@ mod tests {
             message: message.into(),
             ..ErrorInfo::default()
         });
-        event(EventKind::TestFinished { test, outcome, duration: Duration::ZERO, error, stats: RunStats::default() })
+        event(EventKind::TestFinished {
+            test,
+            outcome,
+            duration: Duration::ZERO,
+            error,
+            attempt: crate::events::Attempt::ONCE,
+            stats: RunStats::default(),
+        })
     }
 
     /// Runs `events` through a JUnit reporter and returns the file it wrote.
@@ -576,6 +655,7 @@ mod tests {
                     expected: Some("2".into()),
                     actual: Some("1".into()),
                 }),
+                attempt: crate::events::Attempt::ONCE,
                 stats: RunStats::default(),
             })
         };
@@ -609,6 +689,7 @@ mod tests {
             outcome: Outcome::Failed,
             duration: Duration::ZERO,
             error: Some(chai),
+            attempt: crate::events::Attempt::ONCE,
             stats: RunStats::default(),
         })]);
         assert!(

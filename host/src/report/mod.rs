@@ -13,6 +13,7 @@ mod spool;
 mod status;
 mod summary;
 mod tap;
+mod tries;
 mod xml;
 
 /// Stack frames in user files, for the session's inline snapshot writer too.

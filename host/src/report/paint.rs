@@ -46,6 +46,12 @@ impl Paint {
         self.style(AnsiColor::Yellow.on_default(), text)
     }
 
+    /// A flaky test's mark and label (nextest's and Playwright's FLAKY are yellow-ish; magenta
+    /// keeps it apart from skips).
+    pub(crate) fn flaky(self, text: impl Display) -> String {
+        self.style(AnsiColor::Magenta.on_default().bold(), text)
+    }
+
     /// What is there for reference: durations, stack frames, a code frame's gutter.
     pub(crate) fn dim(self, text: impl Display) -> String {
         self.style(Style::new().dimmed(), text)

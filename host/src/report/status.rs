@@ -84,6 +84,8 @@ impl Progress {
             EventKind::RuntimeStarted { .. }
             | EventKind::Built { .. }
             | EventKind::Console { .. }
+            | EventKind::TestAttemptFailed { .. }
+            | EventKind::HuntFinished { .. }
             | EventKind::RuntimeRestarted { .. } => {}
         }
     }
@@ -109,6 +111,9 @@ impl Progress {
         ];
         if failed > 0 {
             parts.push((format!("{failed} failed"), |p, t| p.fail(t)));
+        }
+        if s.flaky > 0 {
+            parts.push((format!("{} flaky", s.flaky), |p, t| p.flaky(t)));
         }
         if skipped > 0 {
             parts.push((format!("{skipped} skipped"), |p, t| p.skip(t)));

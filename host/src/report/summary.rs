@@ -23,6 +23,8 @@ use std::time::Duration;
 struct Failure {
     test: Arc<TestInfo>,
     outcome: Outcome,
+    /// `(failed all 3 tries)`, `(run 4)`, when there is something to say.
+    tries: Option<String>,
     error: Option<ErrorInfo>,
     /// Its console output, capped, kept until the summary is printed.
     output: Option<Spooled>,
@@ -59,6 +61,13 @@ pub(crate) struct Summary {
     passed_output: PassedOutput,
     /// Passed tests' output, for [`PassedOutput::Shown`], until the end.
     passed: Vec<(Arc<TestInfo>, Spooled)>,
+    /// Flaky tests and how they passed (`FLAKY (passed on try 2 of 3)`).
+    flaky: Vec<(Arc<TestInfo>, String)>,
+    /// Under a repeat mode: each repeated test's runs and failures, in first-run order.
+    repeats: Vec<(Arc<TestInfo>, u32, u32)>,
+    repeat_index: HashMap<TestId, usize>,
+    /// `--hunt`'s verdicts, in order.
+    hunts: Vec<(TestId, String)>,
 }
 
 impl Summary {
@@ -80,6 +89,10 @@ impl Summary {
             silent: Silent::Off,
             passed_output: PassedOutput::Inline,
             passed: Vec::new(),
+            flaky: Vec::new(),
+            repeats: Vec::new(),
+            repeat_index: HashMap::new(),
+            hunts: Vec::new(),
         }
     }
 
@@ -119,6 +132,7 @@ impl Summary {
                 Outcome::Crashed => "CRASH",
                 Outcome::Interrupted => "INTERRUPTED",
                 Outcome::Passed => "PASS",
+                Outcome::Flaky => "FLAKY",
             };
             let location = failure
                 .test
@@ -126,7 +140,10 @@ impl Summary {
                 .map(|l| format!("  ({}:{}:{})", failure.test.file, l.line, l.column))
                 .unwrap_or_else(|| format!("  ({})", failure.test.file));
             let label = self.paint.fail_badge(format!(" {label} "));
-            let location = self.paint.dim(location);
+            let location = match &failure.tries {
+                Some(tries) => self.paint.dim(format!("{location} {tries}")),
+                None => self.paint.dim(location),
+            };
             writeln!(out, "{label} {} > {}{location}", failure.test.file, self.paint.bold(failure.test.full_name()))?;
             writeln!(out)?;
             if let Some(error) = &failure.error {
@@ -138,6 +155,20 @@ impl Summary {
                 writeln!(out)?;
             }
         }
+        for (test, note) in &self.flaky {
+            writeln!(
+                out,
+                "{} {} > {}  {}",
+                self.paint.flaky(" FLAKY "),
+                test.file,
+                test.full_name(),
+                self.paint.dim(note)
+            )?;
+        }
+        if !self.flaky.is_empty() {
+            writeln!(out)?;
+        }
+        repeat_totals(out, &self.repeats, &self.hunts, self.paint)?;
         totals(out, stats, elapsed, self.restarts, self.paint, |out| {
             skips(out, stats, self.verbose, self.stopped.as_ref())
         })?;
@@ -177,6 +208,35 @@ fn skips(out: &mut Out, stats: &RunStats, verbose: bool, stopped: Option<&(SkipC
         writeln!(out, "        (--verbose shows the tests the selection left out, and why)")?;
     }
     Ok(())
+}
+
+/// Under a repeat mode: how the repeated tests fared (`Repeats: 3 tests, 60 runs: 1 flipped`),
+/// each test that flipped (`flips: file > name failed 3 of 20`), and `--hunt`'s verdicts.
+fn repeat_totals(
+    out: &mut Out,
+    repeats: &[(Arc<TestInfo>, u32, u32)],
+    hunts: &[(TestId, String)],
+    paint: Paint,
+) -> std::io::Result<()> {
+    if repeats.is_empty() {
+        return Ok(());
+    }
+    let runs: u32 = repeats.iter().map(|(_, runs, _)| runs).sum();
+    let flipped = repeats.iter().filter(|(_, runs, failures)| *failures > 0 && failures < runs).count();
+    let always = repeats.iter().filter(|(_, runs, failures)| *failures > 0 && failures == runs).count();
+    let mut parts = vec![format!("{flipped} flipped")];
+    if always > 0 {
+        parts.push(format!("{always} failed every run"));
+    }
+    writeln!(out, "{} {} tests, {runs} runs: {}", paint.bold("Repeats:"), repeats.len(), parts.join(", "))?;
+    for (test, runs, failures) in repeats.iter().filter(|(_, runs, failures)| *failures > 0 && failures < runs) {
+        let line = format!("flips: {} > {} failed {failures} of {runs}", test.file, test.full_name());
+        writeln!(out, "  {}", paint.flaky(line))?;
+    }
+    for (test, verdict) in hunts {
+        writeln!(out, "  hunt: {test}: {verdict}")?;
+    }
+    writeln!(out)
 }
 
 /// `3 failed`, `5 passed`, ...: the counts that are not zero, in the order given.
@@ -226,6 +286,7 @@ fn totals(
     .into_iter()
     .map(|part| paint.fail(paint.bold(part)))
     .collect();
+    parts.extend(nonzero(&[(stats.flaky, "flaky")]).into_iter().map(|part| paint.flaky(part)));
     parts.extend(nonzero(&[(stats.passed, "passed")]).into_iter().map(|part| paint.pass(paint.bold(part))));
     parts.extend(nonzero(&[(stats.skipped, "skipped"), (stats.todo, "todo")]).into_iter().map(|part| paint.skip(part)));
     parts.push(paint.dim(format!("{} total", stats.total())));
@@ -262,8 +323,28 @@ impl Reporter for Summary {
                 }
                 None => push_console(&mut self.stray_output, *stream, text),
             },
-            EventKind::TestFinished { test, outcome, error, .. } => {
-                let passed = *outcome == Outcome::Passed;
+            EventKind::TestFinished { test, outcome, error, attempt, .. } => {
+                let passed = !outcome.is_failure();
+                if *outcome == Outcome::Flaky {
+                    let note = super::tries::note(*outcome, attempt).unwrap_or_default();
+                    self.flaky.push((test.clone(), note.trim_start_matches("FLAKY ").to_string()));
+                }
+                // Under a repeat mode a test's first failure is shown in full, the rest counted.
+                let shown_before =
+                    attempt.repeat.is_some() && self.repeat_index.get(&test.id).is_some_and(|&i| self.repeats[i].2 > 0);
+                if attempt.repeat.is_some() {
+                    let index = *self.repeat_index.entry(test.id.clone()).or_insert_with(|| {
+                        self.repeats.push((test.clone(), 0, 0));
+                        self.repeats.len() - 1
+                    });
+                    self.repeats[index].1 += 1;
+                    self.repeats[index].2 += u32::from(!passed);
+                }
+                if shown_before && !passed {
+                    // Counted in the repeats line; its first failure is already shown in full.
+                    self.output.remove(&test.id);
+                    return Ok(());
+                }
                 let output =
                     self.output.remove(&test.id).filter(|output| !output.is_empty() && self.silent.shows(passed));
                 if passed {
@@ -276,7 +357,14 @@ impl Reporter for Summary {
                         Some(output) => Some(self.spool.keep(output.into_text())?),
                         None => None,
                     };
-                    self.failures.push(Failure { test: test.clone(), outcome: *outcome, error: error.clone(), output });
+                    let tries = super::tries::note(*outcome, attempt);
+                    self.failures.push(Failure {
+                        test: test.clone(),
+                        outcome: *outcome,
+                        tries,
+                        error: error.clone(),
+                        output,
+                    });
                 }
             }
             EventKind::TestSkipped { test, reason, .. } => {
@@ -315,7 +403,9 @@ impl Reporter for Summary {
                 self.print(stats, event.elapsed)?
             }
             EventKind::RunStarted { seed, .. } => self.seed = *seed,
-            EventKind::RuntimeStarted { .. }
+            EventKind::HuntFinished { test, summary, .. } => self.hunts.push((test.id.clone(), summary.clone())),
+            EventKind::TestAttemptFailed { .. }
+            | EventKind::RuntimeStarted { .. }
             | EventKind::Built { .. }
             | EventKind::TestStarted { .. }
             | EventKind::SnapshotFile { .. } => {}

@@ -11,7 +11,7 @@
 use super::failure::failure_location;
 use super::{Out, Reporter, Target};
 use crate::config::RuntimeKind;
-use crate::events::{Event, EventKind, Outcome, SkipKind, TestInfo};
+use crate::events::{Attempt, Event, EventKind, Outcome, SkipKind, TestInfo};
 use protocol::ErrorInfo;
 use std::io::Write;
 use std::path::PathBuf;
@@ -59,10 +59,34 @@ impl Tap {
         outcome: Outcome,
         duration: Duration,
         error: Option<&ErrorInfo>,
+        attempt: &Attempt,
     ) -> std::io::Result<()> {
         let description = description(test);
+        // Tries and repeats ride in the diagnostics, which TAP consumers show but do not judge.
+        let tries = |fields: &mut Vec<(&str, Yaml)>| {
+            if !attempt.is_once() {
+                fields.push(("attempt", Yaml::Number(attempt.attempt.to_string())));
+                fields.push(("attempts", Yaml::Number(attempt.attempts.to_string())));
+                if let Some(repeat) = attempt.repeat {
+                    fields.push(("repeat", Yaml::Number(repeat.to_string())));
+                }
+            }
+        };
         let severity = match outcome {
-            Outcome::Passed => return self.point(true, &description, None),
+            Outcome::Passed if attempt.is_once() => return self.point(true, &description, None),
+            Outcome::Passed | Outcome::Flaky => {
+                self.point(true, &description, None)?;
+                let mut fields = Vec::new();
+                if let Some(note) = super::tries::note(outcome, attempt) {
+                    fields.push(("message", Yaml::Text(note)));
+                }
+                if outcome == Outcome::Flaky {
+                    fields.push(("severity", Yaml::Text("flaky".into())));
+                }
+                tries(&mut fields);
+                fields.push(("id", Yaml::Text(test.id.0.clone())));
+                return self.diagnostics(&fields);
+            }
             Outcome::Failed => "fail",
             Outcome::TimedOut => "timed-out",
             Outcome::Crashed => "crashed",
@@ -88,6 +112,7 @@ impl Tap {
         }
         fields.push(("id", Yaml::Text(test.id.0.clone())));
         fields.push(("duration_ms", Yaml::Number(millis(duration))));
+        tries(&mut fields);
         self.diagnostics(&fields)
     }
 }
@@ -166,8 +191,8 @@ impl Reporter for Tap {
     fn on_event(&mut self, event: &Event) -> std::io::Result<()> {
         match &event.kind {
             EventKind::RunStarted { .. } => writeln!(self.out, "TAP version 13")?,
-            EventKind::TestFinished { test, outcome, duration, error, .. } => {
-                self.finished(test, *outcome, *duration, error.as_ref())?;
+            EventKind::TestFinished { test, outcome, duration, error, attempt, .. } => {
+                self.finished(test, *outcome, *duration, error.as_ref(), attempt)?;
                 // A consumer reads the stream live (a run can take minutes): each point leaves
                 // as it is written.
                 self.out.flush()?;
@@ -211,7 +236,9 @@ impl Reporter for Tap {
             | EventKind::TestStarted { .. }
             | EventKind::Console { .. }
             | EventKind::SnapshotFile { .. }
-            | EventKind::RuntimeRestarted { .. } => {}
+            | EventKind::RuntimeRestarted { .. }
+            | EventKind::TestAttemptFailed { .. }
+            | EventKind::HuntFinished { .. } => {}
         }
         Ok(())
     }

@@ -91,6 +91,7 @@ fn events() -> Vec<Event> {
     ];
     stats.passed += 1;
     kinds.push(EventKind::TestFinished {
+        attempt: crate::events::Attempt::ONCE,
         test: adds,
         outcome: Outcome::Passed,
         duration: Duration::from_millis(3),
@@ -107,6 +108,7 @@ fn events() -> Vec<Event> {
     });
     stats.failed += 1;
     kinds.push(EventKind::TestFinished {
+        attempt: crate::events::Attempt::ONCE,
         test: diff,
         outcome: Outcome::Failed,
         duration: Duration::from_millis(2),
@@ -121,6 +123,7 @@ fn events() -> Vec<Event> {
     });
     stats.timed_out += 1;
     kinds.push(EventKind::TestFinished {
+        attempt: crate::events::Attempt::ONCE,
         test: hang,
         outcome: Outcome::TimedOut,
         duration: Duration::from_millis(300),
@@ -257,6 +260,7 @@ fn github_actions_flaky() {
     let mut kinds =
         vec![EventKind::RunStarted { plan: Arc::new(Plan { root: "/p".into(), suites: vec![] }), seed: None }];
     kinds.push(EventKind::TestFinished {
+        attempt: crate::events::Attempt::ONCE,
         test: retried.clone(),
         outcome: Outcome::Failed,
         duration: Duration::from_millis(1),
@@ -265,6 +269,7 @@ fn github_actions_flaky() {
     });
     stats.passed += 1;
     kinds.push(EventKind::TestFinished {
+        attempt: crate::events::Attempt::ONCE,
         test: retried,
         outcome: Outcome::Passed,
         duration: Duration::from_millis(1),
@@ -300,6 +305,7 @@ fn selection_events() -> Vec<Event> {
     };
     stats.passed += 1;
     kinds.push(EventKind::TestFinished {
+        attempt: crate::events::Attempt::ONCE,
         test: adds,
         outcome: Outcome::Passed,
         duration: Duration::from_millis(1),
@@ -308,6 +314,7 @@ fn selection_events() -> Vec<Event> {
     });
     stats.failed += 1;
     kinds.push(EventKind::TestFinished {
+        attempt: crate::events::Attempt::ONCE,
         test: fails,
         outcome: Outcome::Failed,
         duration: Duration::from_millis(1),

@@ -10,8 +10,9 @@ use super::realms::file_steps;
 use super::reconcile::{planned_scheduled, reconcile, Disposition, Scheduled};
 use super::snapshots;
 use super::{FailFast, RunStats};
-use crate::events::{Emitter, EventKind, Outcome, TestId, TestInfo};
+use crate::events::{Attempt, Emitter, EventKind, Outcome, TestId, TestInfo};
 use crate::plan::PlannedSuite;
+use crate::retry::{RepeatState, Tries};
 use crate::runtime::Launch;
 use crate::select::{Selection, SkipCause, SkipReason};
 use crate::server::{Connection, Inbound};
@@ -78,6 +79,10 @@ pub struct SuiteSettings<'a> {
     pub snapshot_format: Option<protocol::SnapshotFormat>,
     /// Load and run one file at a time, each in a fresh realm (see [`Driver::run_isolated`]).
     pub isolate: bool,
+    /// How many retries its tests get (before their own setting), and the pause before each.
+    pub retries: crate::retry::Retries,
+    /// How often each selected test runs.
+    pub repeat: crate::retry::Repeat,
 }
 
 /// Why a runtime could not be brought to the point of running tests.
@@ -112,7 +117,7 @@ struct Live<P> {
 /// A test in the dispatch window: sent (`Ok(command, deadline)`) or to be reported as not run
 /// when it reaches the head (`Err(kind, reason)`).
 struct InFlight {
-    command: Result<(CommandId, Duration), (crate::events::SkipKind, SkipReason)>,
+    command: Result<(CommandId, Duration, Tries), (crate::events::SkipKind, SkipReason)>,
     test: Arc<TestInfo>,
 }
 
@@ -141,6 +146,8 @@ struct Driver<'a, 'e, L: Launch> {
     fresh_page: Option<String>,
     /// A fresh page opened while the tainted one still runs its file, for the next start.
     spare: Option<L::Running>,
+    /// Under `--repeat-until-fail`, `--repeat-for` and `--hunt`: each test's runs so far.
+    repeats: std::collections::HashMap<TestId, RepeatState>,
 }
 
 /// Reports the suite's selected files that did not parse as load errors; returns the other
@@ -200,6 +207,7 @@ pub async fn run_suite<L: Launch>(
         page_tainted: None,
         fresh_page: None,
         spare: None,
+        repeats: std::collections::HashMap::new(),
     };
     if settings.isolate {
         driver.run_isolated().await;
@@ -744,32 +752,46 @@ impl<L: Launch> Driver<'_, '_, L> {
         let mut hook: Option<RunningHook> = None;
         // What runs restarted its own deadline (`timeout-changed`): when, and the new limit.
         let mut changed: Option<(Instant, Duration)> = None;
+        // The head test's last failed try and its tries in all, as `attempt-failed` said.
+        let mut last_failed: Option<(u32, u32)> = None;
         loop {
             self.stop_if_failed_fast(&mut pending);
             // The window is topped up in batches, not one command per finished test: a batch
             // leaves in one write and the controller runs it in one turn of its event loop,
             // where one command at a time cost a turn (and a wake-up of each side) per test.
-            let refill = in_flight.len() <= self.window() / 2;
+            // A repeat mode that decides after each run sends one run at a time: the next run
+            // of the test must come right behind it, or not at all.
+            let one_run = self.settings.repeat.fixed().is_none();
+            let refill =
+                in_flight.len() <= self.window() / 2 && !(one_run && in_flight.iter().any(|f| f.command.is_ok()));
             while refill && in_flight.len() < self.window() {
                 let Some(Scheduled { info: test, disposition }) = pending.pop_front() else { break };
                 let command = match disposition {
                     Disposition::Skip { kind, reason } => Err((kind, reason)),
-                    Disposition::Run { timeout } => {
+                    Disposition::Run { timeout, tries } => {
                         let command = self.command_id();
                         let message = HostMessage::RunTest {
                             run: live.epoch,
                             id: command,
                             test: test.id.0.clone(),
                             timeout: timeout.as_millis() as u64,
+                            retries: tries.retries,
+                            // The usual first try goes unsaid (0 reads as 1): one field less per test.
+                            attempt: if tries.first > 1 { tries.first } else { 0 },
+                            retry_delay: self.settings.retries.delay.as_millis() as u64,
                         };
                         let _ = live.conn.outbox.send(message);
-                        Ok((command, timeout))
+                        Ok((command, timeout, tries))
                     }
                 };
+                let sent = command.is_ok();
                 in_flight.push_back(InFlight { command, test });
+                if one_run && sent {
+                    break;
+                }
             }
             let Some(head) = in_flight.front() else { return Some(live) };
-            let (head_command, head_timeout) = match &head.command {
+            let (head_command, head_timeout, head_tries) = match &head.command {
                 Ok(pair) => *pair,
                 Err(_) => {
                     let InFlight { test, command } = in_flight.pop_front().expect("head exists");
@@ -785,6 +807,7 @@ impl<L: Launch> Driver<'_, '_, L> {
                 head_started = Instant::now();
                 hook = None;
                 changed = None;
+                last_failed = None;
                 self.stderr_tail.clear();
                 self.emitter.emit(EventKind::TestStarted { test: head.test.clone() });
             }
@@ -801,7 +824,7 @@ impl<L: Launch> Driver<'_, '_, L> {
             let verdict = tokio::select! {
                 biased;
                 inbound = live.conn.inbox.recv() => match inbound {
-                    Some(Inbound::Message(ControllerMessage::TestFinished { run, reply_to, test, status, duration_ms, error }))
+                    Some(Inbound::Message(ControllerMessage::TestFinished { run, reply_to, test, status, duration_ms, error, attempt, attempts }))
                         if run == live.epoch =>
                     {
                         if reply_to != head_command || test != head_id.0 {
@@ -819,7 +842,30 @@ impl<L: Launch> Driver<'_, '_, L> {
                         };
                         let duration = Duration::from_secs_f64(duration_ms.max(0.0) / 1000.0);
                         let error = error.map(|e| self.mapped(e));
-                        self.finish_test(done.test, outcome, duration, error);
+                        let attempt = Attempt {
+                            attempt: attempt.unwrap_or(head_tries.first).max(1),
+                            attempts: attempts.unwrap_or(head_tries.retries + 1),
+                            repeat: head_tries.repeat,
+                        };
+                        // A pass after a failed try is flaky (a try of an earlier runtime counts).
+                        let outcome = if outcome == Outcome::Passed && attempt.attempt > 1 { Outcome::Flaky } else { outcome };
+                        self.finish_test(done.test.clone(), outcome, duration, error, attempt);
+                        self.repeat_after(&done.test, outcome, (head_timeout, head_tries), &mut pending);
+                        continue;
+                    }
+                    Some(Inbound::Message(ControllerMessage::AttemptFailed { run, reply_to, test, attempt, attempts, duration_ms, error }))
+                        if run == live.epoch =>
+                    {
+                        if reply_to != head_command || test != head_id.0 {
+                            self.protocol_violation(format!("attempt-failed for {test} (command {reply_to}) while {head_id} was running"));
+                            continue;
+                        }
+                        last_failed = Some((attempt, attempts));
+                        let duration = Duration::from_secs_f64(duration_ms.max(0.0) / 1000.0);
+                        let test = in_flight.front().expect("head exists").test.clone();
+                        let error = self.mapped(error);
+                        let attempt = Attempt { attempt, attempts, repeat: head_tries.repeat };
+                        self.emitter.emit(EventKind::TestAttemptFailed { test, attempt, outcome: Outcome::Failed, duration, error });
                         continue;
                     }
                     Some(Inbound::Message(ControllerMessage::HookStarted { run, command, hook: kind, file, groups, location, timeout }))
@@ -906,7 +952,7 @@ impl<L: Launch> Driver<'_, '_, L> {
             // out of it is reported, the rest runs in the fresh runtime.
             for InFlight { test, command } in in_flight.drain(..).rev() {
                 let disposition = match command {
-                    Ok((_, timeout)) => Disposition::Run { timeout },
+                    Ok((_, timeout, tries)) => Disposition::Run { timeout, tries },
                     Err((kind, reason)) => Disposition::Skip { kind, reason },
                 };
                 pending.push_front(Scheduled { info: test, disposition });
@@ -917,7 +963,7 @@ impl<L: Launch> Driver<'_, '_, L> {
                     // the queue with the rest.
                     pending.push_front(Scheduled {
                         info: head.test,
-                        disposition: Disposition::Run { timeout: head_timeout },
+                        disposition: Disposition::Run { timeout: head_timeout, tries: head_tries },
                     });
                     if running.kind == HookKind::BeforeAll {
                         // Its group's tests fail once each, none of them run, and nothing else
@@ -939,7 +985,33 @@ impl<L: Launch> Driver<'_, '_, L> {
                 each_hook => {
                     let error = error_info(ending.error_name(), ending.of_test(each_hook.as_ref()));
                     let reason = ending.restart_reason(&head.test.id.to_string());
-                    self.finish_test(head.test, ending.outcome(), elapsed, Some(error));
+                    // The try that timed out or crashed; a retry runs in the fresh runtime.
+                    let (tried, attempts) = match last_failed {
+                        Some((failed, attempts)) => (failed + 1, attempts),
+                        None => (head_tries.first, head_tries.retries + 1),
+                    };
+                    let attempt = Attempt { attempt: tried, attempts, repeat: head_tries.repeat };
+                    if tried < attempts && self.settings.fail_fast.is_none_or(|f| f.reason().is_none()) {
+                        let test = head.test.clone();
+                        let outcome = ending.outcome();
+                        self.emitter.emit(EventKind::TestAttemptFailed {
+                            test,
+                            attempt,
+                            outcome,
+                            duration: elapsed,
+                            error,
+                        });
+                        // `retries` stays the test's total: the controller counts from `first`.
+                        let tries = Tries { first: tried + 1, retries: attempts - 1, ..head_tries };
+                        pending.push_front(Scheduled {
+                            info: head.test,
+                            disposition: Disposition::Run { timeout: head_timeout, tries },
+                        });
+                        tokio::time::sleep(self.settings.retries.delay).await;
+                    } else {
+                        self.finish_test(head.test.clone(), ending.outcome(), elapsed, Some(error), attempt);
+                        self.repeat_after(&head.test, ending.outcome(), (head_timeout, head_tries), &mut pending);
+                    }
                     reason
                 }
             };
@@ -962,11 +1034,12 @@ impl<L: Launch> Driver<'_, '_, L> {
                     let message = format!("the runtime could not be restarted: {err}");
                     for Scheduled { info, disposition } in pending.drain(..) {
                         match disposition {
-                            Disposition::Run { .. } => self.finish_test(
+                            Disposition::Run { tries, .. } => self.finish_test(
                                 info,
                                 Outcome::Crashed,
                                 Duration::ZERO,
                                 Some(error_info("RuntimeCrash", message.clone())),
+                                Attempt { repeat: tries.repeat, ..Attempt::ONCE },
                             ),
                             Disposition::Skip { kind, reason } => {
                                 self.stats.record_skip(&reason);
@@ -1124,12 +1197,69 @@ impl<L: Launch> Driver<'_, '_, L> {
         self.emitter.emit(EventKind::TestSkipped { test, kind: reason.kind(), reason, stats: *self.stats });
     }
 
-    fn finish_test(&mut self, test: Arc<TestInfo>, outcome: Outcome, duration: Duration, error: Option<ErrorInfo>) {
+    fn finish_test(
+        &mut self,
+        test: Arc<TestInfo>,
+        outcome: Outcome,
+        duration: Duration,
+        error: Option<ErrorInfo>,
+        attempt: Attempt,
+    ) {
         if let Some(fail_fast) = self.settings.fail_fast {
             fail_fast.record(&test.id, outcome);
         }
         self.stats.record(outcome);
-        self.emitter.emit(EventKind::TestFinished { test, outcome, duration, error, stats: *self.stats });
+        self.emitter.emit(EventKind::TestFinished { test, outcome, duration, error, attempt, stats: *self.stats });
+    }
+
+    /// Under a repeat mode that decides after each run (`--repeat-until-fail`, `--repeat-for`,
+    /// `--hunt`): queues the test's next run first, or says `--hunt`'s verdict.
+    fn repeat_after(
+        &mut self,
+        test: &Arc<TestInfo>,
+        outcome: Outcome,
+        (timeout, tries): (Duration, Tries),
+        pending: &mut VecDeque<Scheduled>,
+    ) {
+        let repeat = self.settings.repeat;
+        if repeat.fixed().is_some() || tries.repeat.is_none() {
+            return;
+        }
+        let share = match repeat {
+            crate::retry::Repeat::For { total } => total / self.selected_tests().max(1),
+            _ => Duration::ZERO,
+        };
+        let stopped = self.settings.fail_fast.and_then(FailFast::reason).is_some();
+        let state = self.repeats.entry(test.id.clone()).or_default();
+        let again = state.record(outcome.is_failure(), repeat, share) && !stopped;
+        if again {
+            let tries = Tries { first: 1, retries: tries.retries, repeat: Some(state.runs + 1) };
+            pending.push_front(Scheduled { info: test.clone(), disposition: Disposition::Run { timeout, tries } });
+            return;
+        }
+        if let crate::retry::Repeat::Hunt { confidence, max_rate } = repeat {
+            let (runs, failures) = (state.runs, state.failures);
+            let verdict = state.hunt_verdict(confidence, max_rate).unwrap_or(crate::retry::HuntVerdict::Undecided);
+            let summary = verdict.describe(runs, failures, confidence, max_rate);
+            self.emitter.emit(EventKind::HuntFinished { test: test.clone(), verdict, runs, failures, summary });
+        }
+    }
+
+    /// How many tests of the suite the selection picked (`--repeat-for` shares its time
+    /// between them).
+    fn selected_tests(&self) -> u32 {
+        let count = self
+            .settings
+            .suite
+            .files
+            .iter()
+            .filter(|file| file.selected)
+            .flat_map(|file| file.tests())
+            .filter(|(_, test)| {
+                matches!(test.decision, crate::select::Decision::Selected | crate::select::Decision::Pending)
+            })
+            .count();
+        u32::try_from(count).unwrap_or(u32::MAX)
     }
 
     /// Every test still to run inside `hook`'s group fails with `error` (none of them runs);
@@ -1142,9 +1272,13 @@ impl<L: Launch> Driver<'_, '_, L> {
                 continue;
             }
             match scheduled.disposition {
-                Disposition::Run { .. } => {
-                    self.finish_test(scheduled.info, Outcome::Failed, Duration::ZERO, Some(error.clone()))
-                }
+                Disposition::Run { tries, .. } => self.finish_test(
+                    scheduled.info,
+                    Outcome::Failed,
+                    Duration::ZERO,
+                    Some(error.clone()),
+                    Attempt { repeat: tries.repeat, ..Attempt::ONCE },
+                ),
                 Disposition::Skip { kind, reason } => {
                     self.stats.record_skip(&reason);
                     self.emitter.emit(EventKind::TestSkipped {
@@ -1370,6 +1504,8 @@ mod tests {
         Pass,
         Fail,
         Hang,
+        /// Hangs in the first runtime only, passes in the next.
+        HangOnFirstLaunch,
         Crash,
         /// Says a beforeAll of the test's group started, then hangs.
         HangInBeforeAll,
@@ -1457,6 +1593,7 @@ mod tests {
                                     mode: *mode,
                                     tags: vec![],
                                     timeout: Some(80),
+                                    retries: None,
                                 })
                                 .collect();
                             send(ControllerMessage::Loaded {
@@ -1478,6 +1615,8 @@ mod tests {
                                     status: TestStatus::Failed,
                                     duration_ms: 0.0,
                                     error: None,
+                                    attempt: None,
+                                    attempts: None,
                                 });
                             }
                             let status = match behaviour {
@@ -1496,6 +1635,11 @@ mod tests {
                                     hanging = true;
                                     continue;
                                 }
+                                Behaviour::HangOnFirstLaunch if launch == 0 => {
+                                    hanging = true;
+                                    continue;
+                                }
+                                Behaviour::HangOnFirstLaunch => TestStatus::Passed,
                                 Behaviour::Crash => break,
                                 Behaviour::Malformed => {
                                     replies.try_send(Inbound::Malformed("expected value at line 1 column 1".into()));
@@ -1540,6 +1684,8 @@ mod tests {
                                 status,
                                 duration_ms: 1.0,
                                 error: None,
+                                attempt: None,
+                                attempts: None,
                             });
                         }
                         HostMessage::Finish { run, id, .. } => {
@@ -1584,6 +1730,15 @@ mod tests {
         send_stale: bool,
         fail_fast: Option<&FailFast>,
     ) -> Outcome {
+        drive_retrying(tests, send_stale, fail_fast, 0).await
+    }
+
+    async fn drive_retrying(
+        tests: Vec<(&str, TestMode, Behaviour)>,
+        send_stale: bool,
+        fail_fast: Option<&FailFast>,
+        retries: u32,
+    ) -> Outcome {
         let suite = PlannedSuite {
             id: "unit".into(),
             runtimes: vec![crate::config::RuntimeKind::Node],
@@ -1604,6 +1759,8 @@ mod tests {
             snapshot_update: SnapshotUpdate::New,
             snapshot_format: None,
             isolate: false,
+            retries: crate::retry::Retries { suite: retries, ..Default::default() },
+            repeat: crate::retry::Repeat::Once,
         };
         let (tx, mut connections) = mpsc::unbounded_channel();
         let launches = Arc::new(AtomicUsize::new(0));
@@ -1634,6 +1791,51 @@ mod tests {
 
     fn names(prefix: &str, n: usize) -> Vec<String> {
         (0..n).map(|i| format!("{prefix}{i:02}")).collect()
+    }
+
+    #[tokio::test]
+    async fn a_retry_after_a_timeout_runs_in_a_fresh_runtime_and_the_test_is_flaky() {
+        let tests = vec![
+            ("a", TestMode::Run, Behaviour::Pass),
+            ("slow", TestMode::Run, Behaviour::HangOnFirstLaunch),
+            ("b", TestMode::Run, Behaviour::Pass),
+        ];
+        let out = drive_retrying(tests, false, None, 1).await;
+        assert_eq!(
+            out.results,
+            vec![("a".into(), "Passed".into()), ("slow".into(), "Flaky".into()), ("b".into(), "Passed".into())]
+        );
+        assert_eq!(out.launches, 2, "one restart for the retry");
+        let tries: Vec<_> = out
+            .events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::TestAttemptFailed { test, attempt, outcome, .. } => {
+                    Some((test.name.clone(), attempt.attempt, attempt.attempts, *outcome))
+                }
+                EventKind::TestFinished { test, attempt, .. } if test.name == "slow" => {
+                    Some((test.name.clone(), attempt.attempt, attempt.attempts, crate::events::Outcome::Flaky))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            tries,
+            vec![
+                ("slow".into(), 1, 2, crate::events::Outcome::TimedOut),
+                ("slow".into(), 2, 2, crate::events::Outcome::Flaky)
+            ]
+        );
+        assert_eq!((out.stats.flaky, out.stats.passed, out.stats.timed_out), (1, 2, 0));
+    }
+
+    #[tokio::test]
+    async fn without_retries_left_a_timeout_is_the_result() {
+        let tests = vec![("slow", TestMode::Run, Behaviour::Hang), ("b", TestMode::Run, Behaviour::Pass)];
+        let out = drive_retrying(tests, false, None, 1).await;
+        assert_eq!(out.results, vec![("slow".into(), "TimedOut".into()), ("b".into(), "Passed".into())]);
+        let failed_tries = out.events.iter().filter(|e| matches!(e.kind, EventKind::TestAttemptFailed { .. })).count();
+        assert_eq!(failed_tries, 1, "the first of two tries");
     }
 
     #[tokio::test]

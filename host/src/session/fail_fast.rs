@@ -15,7 +15,7 @@ pub struct FailFast {
 impl FailFast {
     /// Records a finished test; only the first failure sticks.
     pub(crate) fn record(&self, test: &TestId, outcome: Outcome) {
-        if outcome != Outcome::Passed {
+        if outcome.is_failure() {
             let _ = self.first.set((test.clone(), outcome));
         }
     }
@@ -24,7 +24,7 @@ impl FailFast {
     pub fn reason(&self) -> Option<SkipReason> {
         self.first.get().map(|(test, outcome)| {
             let what = match outcome {
-                Outcome::Passed | Outcome::Failed => "failed",
+                Outcome::Passed | Outcome::Flaky | Outcome::Failed => "failed",
                 Outcome::TimedOut => "timed out",
                 Outcome::Crashed => "crashed",
                 Outcome::Interrupted => "was interrupted",

@@ -64,7 +64,9 @@ impl Ledger {
             | EventKind::RuntimeError { .. }
             | EventKind::SnapshotFile { .. }
             | EventKind::RuntimeRestarted { .. }
-            | EventKind::RunFinished { .. } => {}
+            | EventKind::RunFinished { .. }
+            | EventKind::TestAttemptFailed { .. }
+            | EventKind::HuntFinished { .. } => {}
         }
     }
 
@@ -78,6 +80,8 @@ impl Ledger {
             }
             self.scheduled_files.insert((info.suite.clone(), info.runtime, info.file.clone()));
             let skip = match disposition {
+                // `--repeat N` schedules a test N times; it is one test to report.
+                Disposition::Run { tries, .. } if tries.repeat.is_some_and(|run| run > 1) => continue,
                 Disposition::Run { .. } => None,
                 Disposition::Skip { reason, .. } => Some(reason.clone()),
             };
@@ -99,6 +103,7 @@ pub fn report_interrupted(plan: &Plan, signal: Interruption, emitter: &mut Emitt
             outcome: Outcome::Interrupted,
             duration: started.elapsed(),
             error: Some(error),
+            attempt: crate::events::Attempt::ONCE,
             stats: *stats,
         });
     }

@@ -36,8 +36,8 @@ pub(crate) fn planned_scheduled(
 /// What the session will do with a registered test.
 #[derive(Debug, Clone)]
 pub(crate) enum Disposition {
-    /// Dispatch it with this deadline.
-    Run { timeout: Duration },
+    /// Dispatch it with this deadline and these tries.
+    Run { timeout: Duration, tries: crate::retry::Tries },
     /// Report it as not run.
     Skip { kind: crate::events::SkipKind, reason: SkipReason },
 }
@@ -113,13 +113,30 @@ pub(crate) fn reconcile(
             Decision::Skipped(reason) => Disposition::Skip { kind: reason.kind(), reason },
             Decision::Selected | Decision::Pending => {
                 let own = test.timeout.map(Duration::from_millis);
-                Disposition::Run { timeout: own.or(settings.timeout_override).unwrap_or(default_timeout) }
+                let timeout = own.or(settings.timeout_override).unwrap_or(default_timeout);
+                let retries = settings.retries.for_test(test.retries, &test.tags);
+                let repeat = (!settings.repeat.is_once()).then_some(1);
+                Disposition::Run { timeout, tries: crate::retry::Tries::new(retries, repeat) }
             }
         };
-        let scheduled = Scheduled { info, disposition };
-        match suite.files.iter().find(|f| f.path == test.file) {
-            Some(file) => loaded.entry(file.path.as_str()).or_default().push(scheduled),
-            None => stray.push(scheduled),
+        let target = match suite.files.iter().find(|f| f.path == test.file) {
+            Some(file) => loaded.entry(file.path.as_str()).or_default(),
+            None => &mut stray,
+        };
+        // `--repeat N`: the runs of a test follow each other (Vitest's `repeats`), each a result
+        // of its own; the other repeat modes decide after each run (driver).
+        if let (Some(count @ 2..), Disposition::Run { timeout, tries }) = (settings.repeat.fixed(), &disposition) {
+            for repeat in 2..=count {
+                let tries = crate::retry::Tries { repeat: Some(repeat), ..*tries };
+                let again =
+                    Scheduled { info: info.clone(), disposition: Disposition::Run { timeout: *timeout, tries } };
+                if repeat == 2 {
+                    target.push(Scheduled { info: info.clone(), disposition: disposition.clone() });
+                }
+                target.push(again);
+            }
+        } else {
+            target.push(Scheduled { info, disposition });
         }
     }
     let mut scheduled = Vec::with_capacity(registered.len());

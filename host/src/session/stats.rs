@@ -20,6 +20,9 @@ pub struct RunStats {
     pub crashed: usize,
     /// Tests that were running when Ctrl-C or SIGTERM stopped the run.
     pub interrupted: usize,
+    /// Tests that failed, then passed on a retry (not in `passed`); left out of JSON when 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub flaky: usize,
     /// Tests skipped.
     pub skipped: usize,
     /// Tests marked todo.
@@ -38,6 +41,10 @@ pub struct RunStats {
     pub snapshots: SnapshotStats,
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 impl RunStats {
     /// Counts a finished test.
     pub fn record(&mut self, outcome: Outcome) {
@@ -47,6 +54,7 @@ impl RunStats {
             Outcome::TimedOut => self.timed_out += 1,
             Outcome::Crashed => self.crashed += 1,
             Outcome::Interrupted => self.interrupted += 1,
+            Outcome::Flaky => self.flaky += 1,
         }
     }
 
@@ -61,7 +69,7 @@ impl RunStats {
 
     /// Tests that ran, whatever their outcome.
     pub fn ran(&self) -> usize {
-        self.passed + self.failed + self.timed_out + self.crashed + self.interrupted
+        self.passed + self.failed + self.timed_out + self.crashed + self.interrupted + self.flaky
     }
 
     /// Every test counted.

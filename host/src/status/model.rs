@@ -37,7 +37,6 @@ enum Class {
     /// Green.
     Passing,
     /// Green in the end, but it failed before passing: listed under `flaky`.
-    #[allow(dead_code)] // Constructed once retries add a flaky outcome.
     Flaky,
     /// Red: listed under `failing`.
     Failing,
@@ -47,6 +46,7 @@ enum Class {
 fn classify(outcome: Outcome) -> (Class, &'static str, fn(&mut Counts) -> &mut usize) {
     match outcome {
         Outcome::Passed => (Class::Passing, "passed", |c| &mut c.passed),
+        Outcome::Flaky => (Class::Flaky, "flaky", |c| &mut c.flaky),
         Outcome::Failed => (Class::Failing, "failed", |c| &mut c.failed),
         Outcome::TimedOut => (Class::Failing, "timed-out", |c| &mut c.timed_out),
         Outcome::Crashed => (Class::Failing, "crashed", |c| &mut c.crashed),
@@ -323,7 +323,9 @@ impl StatusModel {
             | EventKind::Built { .. }
             | EventKind::Console { .. }
             | EventKind::SnapshotFile { .. }
-            | EventKind::RuntimeRestarted { .. } => {}
+            | EventKind::RuntimeRestarted { .. }
+            | EventKind::TestAttemptFailed { .. }
+            | EventKind::HuntFinished { .. } => {}
         }
     }
 

@@ -7,11 +7,14 @@ use crate::report::{code_frame_at, user_frames};
 use serde_json::{json, Value};
 use std::path::Path;
 
-/// The event as a JSON object; a failed test's error gains `frames` (`path:line:column`, the
+/// The event as a JSON object; a failed test's (or failed try's) error gains `frames` (`path:line:column`, the
 /// project's own, in stack order) and `code_frame`.
 pub(crate) fn page_event(event: &Event, root: &Path) -> Value {
     let mut value = serde_json::to_value(event).unwrap_or(Value::Null);
-    let EventKind::TestFinished { error: Some(error), .. } = &event.kind else { return value };
+    let error = match &event.kind {
+        EventKind::TestFinished { error: Some(error), .. } | EventKind::TestAttemptFailed { error, .. } => error,
+        _ => return value,
+    };
     let frames = error.stack.as_deref().map(|stack| user_frames(stack, root)).unwrap_or_default();
     let listed: Vec<String> = frames
         .iter()

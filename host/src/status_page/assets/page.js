@@ -164,12 +164,21 @@
         const test = testOf(ev.test);
         test.attempts.push(ev.outcome);
         // A test that failed and then passed in the same run (a retry) is flaky, as Vitest.
-        const flaky = ev.outcome === "passed" && test.attempts.some((o) => FAILING.has(o));
+        const flaky = ev.outcome === "flaky" || (ev.outcome === "passed" && test.attempts.some((o) => FAILING.has(o)));
         test.state = flaky ? "flaky" : ev.outcome;
         test.duration = ev.duration_ms;
         if (ev.error) test.error = ev.error;
         else if (!flaky) test.error = null;
         run.stats = ev.stats;
+        touch(test);
+        break;
+      }
+      case "test-attempt-failed": {
+        // A failed try of a test that is tried again: its error stays shown if the test turns
+        // out flaky.
+        const test = testOf(ev.test);
+        test.attempts.push(ev.outcome);
+        test.error = ev.error;
         touch(test);
         break;
       }
