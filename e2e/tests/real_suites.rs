@@ -85,3 +85,68 @@ test("answers", () => { expect(typeof isWindows()).toBe("boolean") })
     assert!(out.stderr.contains("cannot find the config it extends"), "{}", out.stderr);
     out.assert_code(0);
 }
+
+/// luxon's Jest suite: its test helpers `import` the library and export with `exports.x = ...`
+/// (Babel compiles both to CommonJS). Test files import them by default and by name, and the
+/// helpers must see the same instance of the library the test files import.
+#[test]
+fn a_babel_mixed_module_exports_through_exports_and_shares_its_imports() {
+    let project = Project::empty();
+    project
+        .write("src/settings.js", "export const Settings = { now: () => 0 };\n")
+        .write(
+            "test/helpers.js",
+            r#"
+import { Settings } from "../src/settings";
+
+exports.withNow = function (now, f) {
+  const old = Settings.now;
+  try {
+    Settings.now = () => now;
+    f();
+  } finally {
+    Settings.now = old;
+  }
+};
+exports["kebab-name"] = 1;
+"#,
+        )
+        .write(
+            "test/shapes.js",
+            "import { Settings } from \"../src/settings\";\nconst a = () => Settings.now();\nmodule.exports = { a, b: 2 };\n",
+        )
+        .write(
+            "test/now.test.js",
+            r#"
+import { Settings } from "../src/settings";
+import Helpers, { withNow } from "./helpers";
+import shapes, { a, b } from "./shapes";
+
+test("named exports see the imported instance", () => {
+  withNow(42, () => expect(Settings.now()).toBe(42));
+  expect(Settings.now()).toBe(0);
+});
+test("the default export is the exports object", () => {
+  expect(Helpers.withNow).toBe(withNow);
+  expect(Helpers["kebab-name"]).toBe(1);
+});
+test("module.exports of an object literal", () => {
+  expect(shapes.b).toBe(2);
+  expect(b).toBe(2);
+  withNow(7, () => expect(a()).toBe(7));
+});
+"#,
+        );
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(
+        out.results(),
+        model(&[
+            ("test/now.test.js::named exports see the imported instance", "passed"),
+            ("test/now.test.js::the default export is the exports object", "passed"),
+            ("test/now.test.js::module.exports of an object literal", "passed"),
+        ]),
+        "{}",
+        out.stderr
+    );
+    out.assert_code(0);
+}
