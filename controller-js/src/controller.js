@@ -216,9 +216,17 @@ export function createController({
     }
   }
 
+  // After an asynchronous command (a test), the next one starts on a later turn of the event
+  // loop where the runtime offers one (node's setImmediate), as mocha starts each test: I/O that
+  // finished with the test (a server closing a keep-alive socket) is seen before the next test
+  // reuses it. Commands pipelined by the host would otherwise start in the same microtask chain.
   function resume() {
-    busy = false;
-    drain();
+    const next = () => {
+      busy = false;
+      drain();
+    };
+    if (adapter.nextTurn === undefined) next();
+    else adapter.nextTurn(next);
   }
 
   function reportInternal(error) {

@@ -30,7 +30,7 @@ let connection = null;
 const FLUSH_DEADLINE_MS = 2000;
 // Taken before any test file loads, so a test that mocks the global and never restores it
 // cannot stop the controller from shutting down.
-const { setTimeout } = globalThis;
+const { setTimeout, setImmediate: realSetImmediate } = globalThis;
 const now = Date.now;
 // How long the end of a run waits for timers the tests left running.
 const SETTLE_MS = 200;
@@ -97,6 +97,11 @@ export function startNode({ url, root = process.cwd(), files, setupFiles = [], e
     scheduledBy: () => testContext.getStore(),
     settle: settleTimers,
     clearTimers: () => timers.clearAll(),
+    // Two turns, as mocha's immediates around its hooks give at least: a server's
+    // `socket.end()` is issued when its write completes (one turn) and the client reads the end
+    // on the next. The setImmediate node started with, so faked or stubbed timers cannot stall
+    // the run.
+    nextTurn: (then) => realSetImmediate.call(globalThis, () => realSetImmediate.call(globalThis, then)),
     // Project modules imported after this are new instances (node's loader hooks give their
     // URLs the new generation); node_modules stay loaded, as in a Vitest worker.
     // The module mocks of the file before go too (module-mocks.js).

@@ -186,6 +186,8 @@ pub struct Resolver {
     bound_resolvers: Mutex<HashMap<(PathBuf, ImportKind), Arc<Oxc>>>,
     /// Per importing directory, its nearest tsconfig.json or jsconfig.json.
     nearest_configs: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    /// Per kind, a resolver that reads no tsconfig, for importers whose config cannot be read.
+    configless: Mutex<HashMap<ImportKind, Arc<Oxc>>>,
 }
 
 impl std::fmt::Debug for Resolver {
@@ -254,6 +256,7 @@ impl Resolver {
             builtins,
             bound_resolvers: Mutex::new(HashMap::new()),
             nearest_configs: Mutex::new(HashMap::new()),
+            configless: Mutex::new(HashMap::new()),
         }
     }
 
@@ -319,6 +322,7 @@ impl Resolver {
         self.import.clear_cache();
         self.nearest_configs.lock().unwrap_or_else(PoisonError::into_inner).clear();
         self.bound_resolvers.lock().unwrap_or_else(PoisonError::into_inner).clear();
+        self.configless.lock().unwrap_or_else(PoisonError::into_inner).clear();
     }
 
     /// `importer` as error messages show it: relative to the root when inside it.
@@ -329,10 +333,45 @@ impl Resolver {
         }
     }
 
+    /// [`Self::resolve_following_configs`], and when the importer's tsconfig cannot be read
+    /// (it extends a package that is not installed, say `@epic-web/config/typescript`), the
+    /// same specifier resolved with no tsconfig at all. The transform already warned that the
+    /// missing part is ignored; failing every import of the project instead would stop the
+    /// whole suite over a lint preset.
+    fn resolve_with_configs(
+        &self,
+        importer: &Path,
+        specifier: &str,
+        kind: ImportKind,
+    ) -> Result<oxc_resolver::Resolution, OxcError> {
+        match self.resolve_following_configs(importer, specifier, kind) {
+            Err(
+                OxcError::TsconfigNotFound(_)
+                | OxcError::TsconfigLoadFailed { .. }
+                | OxcError::TsconfigCircularExtend(_)
+                | OxcError::TsconfigSelfReference(_),
+            ) => {
+                let configless = {
+                    let mut resolvers = self.configless.lock().unwrap_or_else(PoisonError::into_inner);
+                    let entry = resolvers.entry(kind).or_insert_with(|| {
+                        let discovering = match kind {
+                            ImportKind::Import => &self.import,
+                            ImportKind::Require => &self.require,
+                        };
+                        Arc::new(Oxc::new(OxcOptions { tsconfig: None, ..discovering.options().clone() }))
+                    });
+                    Arc::clone(entry)
+                };
+                configless.resolve(importer.parent().unwrap_or(importer), specifier)
+            }
+            other => other,
+        }
+    }
+
     /// oxc_resolver with the importer's tsconfig: the nearest one that includes it (found by
     /// oxc_resolver per file), and when that resolves nothing, the nearest tsconfig.json or
     /// jsconfig.json whether it includes the file or not.
-    fn resolve_with_configs(
+    fn resolve_following_configs(
         &self,
         importer: &Path,
         specifier: &str,
@@ -761,6 +800,20 @@ mod tests {
         let err = r.resolve(&root.join("src/a.ts"), "./x", ImportKind::Import).unwrap_err();
         assert!(matches!(err, ResolveError::NotFound { ref importer, .. } if importer == &root.join("src/a.ts")));
         assert_eq!(err.located(3, 19).to_string(), "cannot resolve \"./x\" from src/a.ts:3:19");
+    }
+
+    #[test]
+    fn a_tsconfig_extending_a_missing_package_is_ignored_not_fatal() {
+        let (_d, root) = project(&[
+            ("tsconfig.json", r#"{ "extends": "@epic-web/config/typescript", "include": ["src"] }"#),
+            ("src/is-windows.ts", ""),
+            ("src/__tests__/a.test.ts", ""),
+        ]);
+        let r = resolver(&root, Target::Node, &[], &[]);
+        for kind in [ImportKind::Import, ImportKind::Require] {
+            assert_eq!(show(&r, &root, "src/__tests__/a.test.ts", "../is-windows.js", kind), "src/is-windows.ts");
+        }
+        assert!(show(&r, &root, "src/__tests__/a.test.ts", "../absent.js", ImportKind::Import).starts_with("error"));
     }
 
     #[test]

@@ -12,7 +12,7 @@
 use super::class_fields::assign_class_fields;
 use super::error::TransformError;
 use super::fresh_imports::route_dynamic_imports;
-use super::globals::{has_esm_syntax, node_shim, FreeGlobals};
+use super::globals::{commonjs_export_names, exports_shim, has_esm_syntax, is_mjs, node_shim, FreeGlobals};
 use super::hoist::{hoist, hoist_to_top, might_hoist, HoistError};
 use super::namespaces::qualify_merged_namespaces;
 use super::options::{JsxRuntime, Language, ModuleFormat, Target, TransformOptions};
@@ -231,9 +231,21 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
                 if let (true, ModuleFormat::CommonJs, Program::Module(module)) = (hoisting, format, &mut program) {
                     hoist_to_top(module);
                 }
+                // Babel's mixed module (luxon's test helpers): ES imports beside `exports.x =`.
+                // It stays an ES module, so what it imports is the instance the test files
+                // import, with a `module`/`exports` of its own exported as Babel's interop
+                // shows them (default: the whole object; named: its properties).
+                let mixed = (format == ModuleFormat::Module && !is_mjs(path) && found.mixes_in_commonjs())
+                    .then(|| commonjs_export_names(&program, unresolved_mark));
                 program.mutate(inject_helpers(unresolved_mark));
                 program.mutate(hygiene());
                 program.mutate(fixer(Some(&comments)));
+                if let (Some(names), Program::Module(module)) = (&mixed, &mut program) {
+                    let (mut prologue, mut epilogue) = exports_shim(names);
+                    prologue.append(&mut module.body);
+                    prologue.append(&mut epilogue);
+                    module.body = prologue;
+                }
                 if options.target == Target::Node && format == ModuleFormat::Module && found.needs_shim() {
                     if let Program::Module(module) = &mut program {
                         let mut body = node_shim(found);
