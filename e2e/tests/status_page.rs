@@ -303,7 +303,7 @@ fn the_live_page_of_watch_follows_reruns_and_says_when_its_server_is_gone() {
     let token = url.split("token=").nth(1).unwrap().to_string();
 
     // Every route needs the token.
-    for (method, path) in [("GET", "/"), ("GET", "/events"), ("POST", "/rerun")] {
+    for (method, path) in [("GET", "/"), ("GET", "/events"), ("POST", "/rerun"), ("GET", "/history.json")] {
         assert_eq!(http(port, method, path, "\"all\"", "").0, 401, "{method} {path} without the token");
         let wrong = format!("{path}?token=0{}", &token[1..]);
         assert_eq!(http(port, method, &wrong, "\"all\"", "").0, 401, "{method} {path} with a wrong token");
@@ -362,6 +362,13 @@ fn the_live_page_of_watch_follows_reruns_and_says_when_its_server_is_gone() {
         (Some(&4), Some(&4)),
         "one test rerun, the rest kept: {counts:?}"
     );
+    // Each test shows its latest tries from the history (passed, failed, passed, passed) and its
+    // flip rate among them.
+    browser
+        .wait_for(&format!("({adds}?.querySelectorAll('.marks .mark').length ?? 0) >= 4"), "the test's recorded tries");
+    let label = browser.eval(&format!("{adds}.querySelector('.marks').getAttribute('aria-label')"));
+    let label = label.as_str().unwrap_or_default();
+    assert!(label.contains("3 passed, 1 failed") && label.contains("flip rate 67%"), "{label}");
     // Rerun all from the page.
     browser.eval("document.getElementById('rerun-all').click()");
     watch.wait_for("(all tests)", 2);

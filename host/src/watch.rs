@@ -78,7 +78,8 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
 
     // One server for the live status page and `/status.json` (`proctor status`, Tilt, editors);
     // its URL is printed once, on the start line.
-    let (live, mut rerun_requests) = LivePage::new(root.clone());
+    let history_db = watcher.config.history.enabled.then(|| watcher.config.history.path.clone());
+    let (live, mut rerun_requests) = LivePage::new(root.clone(), history_db);
     let status = crate::status::StatusServer::start(&root, args.port, args.token.clone(), Some(live.clone())).await?;
     watcher.status = Some(status.board.clone());
     watcher.page = Some(live);

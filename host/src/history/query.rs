@@ -1,5 +1,6 @@
 //! The questions history answers: a test's outcomes by commit ([`by_commit`]), the tests whose
-//! outcome flips on the same code ([`flaky`]), and the slowest tests ([`slow`]). Each returns
+//! outcome flips on the same code ([`flaky`]), the slowest tests ([`slow`]) and every test's
+//! latest tries for the status page ([`recent`]). Each returns
 //! plain `Serialize` rows: `--json` prints them as they are, the commands format them.
 
 use super::record::Stored;
@@ -129,6 +130,58 @@ pub struct SlowRow {
     pub attempts: usize,
     /// How long they took.
     pub durations: Durations,
+}
+
+/// A test's latest tries, oldest first: the status page's row of marks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecentRow {
+    /// The suite.
+    pub suite: String,
+    /// The test id.
+    pub test: String,
+    /// `passed`, `failed`, `timed-out` or `crashed`, oldest first.
+    pub outcomes: Vec<&'static str>,
+    /// Changes of outcome between consecutive tries among these, over the pairs (0 with one).
+    pub flip_rate: f64,
+}
+
+/// Every recorded test's latest `per_test` tries, in suite and id order.
+pub fn recent(store: &Store, per_test: usize) -> Result<Vec<RecentRow>, HistoryError> {
+    let sql = |e| store.error(e);
+    let mut statement = store
+        .conn()
+        .prepare(
+            "SELECT t.suite, t.test_id, x.outcome FROM (
+               SELECT a.test, a.outcome, a.at, a.rowid AS seq,
+                      ROW_NUMBER() OVER (PARTITION BY a.test ORDER BY a.at DESC, a.rowid DESC) AS n
+               FROM attempts a) x
+             JOIN tests t ON t.id = x.test
+             WHERE x.n <= ?1
+             ORDER BY t.suite, t.test_id, x.at, x.seq",
+        )
+        .map_err(sql)?;
+    let rows = statement
+        .query_map([per_test as i64], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)));
+    let mut out: Vec<RecentRow> = Vec::new();
+    for row in rows.map_err(sql)? {
+        let (suite, test, code) = row.map_err(sql)?;
+        let outcome = match Stored::from_code(code) {
+            Stored::Passed => "passed",
+            Stored::Failed => "failed",
+            Stored::TimedOut => "timed-out",
+            Stored::Crashed => "crashed",
+        };
+        match out.last_mut() {
+            Some(last) if last.suite == suite && last.test == test => last.outcomes.push(outcome),
+            _ => out.push(RecentRow { suite, test, outcomes: vec![outcome], flip_rate: 0.0 }),
+        }
+    }
+    for row in &mut out {
+        let pairs = row.outcomes.len().saturating_sub(1);
+        let flips = row.outcomes.windows(2).filter(|w| (w[0] == "passed") != (w[1] == "passed")).count();
+        row.flip_rate = if pairs == 0 { 0.0 } else { flips as f64 / pairs as f64 };
+    }
+    Ok(out)
 }
 
 /// True when `pattern` names the test: its id, `suite:id`, or an id prefix ending at a segment
@@ -542,6 +595,22 @@ mod tests {
             "too big: the oldest go, the last stays"
         );
         assert_eq!(count(&store), 3);
+    }
+
+    #[test]
+    fn recent_keeps_each_tests_latest_tries_oldest_first_with_their_flip_rate() {
+        let k = key("c", "t", false);
+        let (_dir, store) = store_with(&[
+            (k.clone(), vec![("a", P, 1.0), ("b", P, 1.0)]),
+            (k.clone(), vec![("a", F, 1.0), ("b", P, 1.0)]),
+            (k.clone(), vec![("a", P, 1.0)]),
+            (k, vec![("a", P, 1.0), ("b", P, 1.0)]),
+        ]);
+        let rows = recent(&store, 3).unwrap();
+        let got: Vec<(&str, Vec<&str>)> = rows.iter().map(|r| (r.test.as_str(), r.outcomes.clone())).collect();
+        assert_eq!(got, [("a", vec!["failed", "passed", "passed"]), ("b", vec!["passed", "passed", "passed"])]);
+        assert_eq!(rows[0].flip_rate, 0.5);
+        assert_eq!(rows[1].flip_rate, 0.0);
     }
 
     #[test]

@@ -533,6 +533,7 @@ mod tests {
             duration: Duration::from_millis(5),
             error,
             stats: RunStats::default(),
+            attempt: crate::events::Attempt::ONCE,
         }
     }
 

@@ -66,6 +66,7 @@ mod tests {
                 duration: Duration::from_millis(3),
                 error: Some(error),
                 stats: Default::default(),
+                attempt: crate::events::Attempt::ONCE,
             },
         };
         let value = page_event(&event, dir.path());

@@ -40,17 +40,23 @@ pub(crate) struct TestRef {
 /// The current run's events and the pages following them.
 pub(crate) struct LivePage {
     pub(crate) root: PathBuf,
+    /// The history database whose latest tries each test shows (`None`: history is off).
+    pub(crate) history_db: Option<PathBuf>,
     history: Mutex<Vec<Arc<str>>>,
     events: broadcast::Sender<Arc<str>>,
     reruns: mpsc::UnboundedSender<RerunRequest>,
 }
 
 impl LivePage {
-    /// A page for `root`, and the receiving end of its rerun requests.
-    pub(crate) fn new(root: PathBuf) -> (Arc<LivePage>, mpsc::UnboundedReceiver<RerunRequest>) {
+    /// A page for `root` (with the history database at `history_db`), and the receiving end of
+    /// its rerun requests.
+    pub(crate) fn new(
+        root: PathBuf,
+        history_db: Option<PathBuf>,
+    ) -> (Arc<LivePage>, mpsc::UnboundedReceiver<RerunRequest>) {
         let (reruns, requests) = mpsc::unbounded_channel();
         let (events, _) = broadcast::channel(BACKLOG);
-        (Arc::new(LivePage { root, history: Mutex::new(Vec::new()), events, reruns }), requests)
+        (Arc::new(LivePage { root, history_db, history: Mutex::new(Vec::new()), events, reruns }), requests)
     }
 
     /// Records one event and sends it to every page. A new run replaces the last one's events.
@@ -114,7 +120,7 @@ mod tests {
 
     #[test]
     fn a_page_gets_the_current_run_then_each_new_event_once() {
-        let (live, _requests) = LivePage::new("/p".into());
+        let (live, _requests) = LivePage::new("/p".into(), None);
         live.publish(&started());
         live.publish(&restarted("one"));
         let (history, mut events) = live.follow();
@@ -139,7 +145,7 @@ mod tests {
         );
         assert_eq!(parse(r#"{"files": ["a.test.js"]}"#), Ok(RerunRequest::Files(vec!["a.test.js".into()])));
         assert!(parse(r#"{"rm": "-rf"}"#).is_err());
-        let (live, mut requests) = LivePage::new("/p".into());
+        let (live, mut requests) = LivePage::new("/p".into(), None);
         assert!(live.request(RerunRequest::All));
         assert_eq!(requests.try_recv().ok(), Some(RerunRequest::All));
         drop(requests);

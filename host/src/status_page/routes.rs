@@ -1,5 +1,6 @@
 //! The status page's HTTP side: [`router`] serves the page (`/`), its event websocket
-//! (`/events`, the current run replayed then followed) and the rerun buttons (`POST /rerun`),
+//! (`/events`, the current run replayed then followed), the rerun buttons (`POST /rerun`) and
+//! each test's latest recorded tries (`/history.json`),
 //! every route behind the token. It is a plain `Router` so a server that already listens (serve,
 //! a status endpoint) can nest it; `proctor watch` merges it into its status server (`status::StatusServer`).
 
@@ -32,6 +33,7 @@ pub(crate) fn router(live: Arc<LivePage>, token: String, origin: String, port: u
         .route("/", get(page))
         .route("/events", get(events))
         .route("/rerun", post(rerun))
+        .route("/history.json", get(history))
         .layer(middleware::from_fn_with_state(state.clone(), require_token))
         .with_state(state)
 }
@@ -49,6 +51,21 @@ async fn require_token(State(state): State<PageState>, request: Request, next: N
 async fn page(State(state): State<PageState>) -> Response {
     let html = render(&Meta::new(&state.live.root, true), &[]);
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+}
+
+/// How many of a test's latest tries the page shows.
+const RECENT_TRIES: usize = 20;
+
+/// Every recorded test's latest tries and flip rate, from the history database (`tests` is empty
+/// without one): the page's row of marks per test.
+async fn history(State(state): State<PageState>) -> Response {
+    let db = state.live.history_db.clone();
+    let rows = tokio::task::spawn_blocking(move || db.and_then(|db| crate::history::recent(&db, RECENT_TRIES)))
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    axum::Json(serde_json::json!({ "version": 1, "tests": rows })).into_response()
 }
 
 async fn events(State(state): State<PageState>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {

@@ -28,6 +28,8 @@
   const openTests = new Map(); // test key → open
   const filter = { failed: false, flaky: false, text: "", tag: "", runtime: "" };
   let dirtyFiles = new Set(), dirtyTests = new Set(), full = true, frame = 0;
+  // Latest recorded tries by `suite\u0000id` (live pages with a history only).
+  let recent = new Map();
   const fileEls = new Map(), testEls = new Map();
 
   function reset() {
@@ -213,6 +215,7 @@
         runErrors.push(ev);
         break;
       case "run-finished":
+        if (meta.live) { setTimeout(loadRecent, 300); setTimeout(loadRecent, 1500); }
         run.finished = ev.at;
         run.elapsed = ev.elapsed_ms;
         run.stats = ev.stats;
@@ -362,10 +365,23 @@
       test.runtime !== "node" || filter.runtime ? el("span", { class: "sub" }, test.runtime) : null,
       test.tags.length ? el("span", { class: "sub" }, test.tags.map((t) => `#${t}`).join(" ")) : null,
       el("span", { class: "dur" }, ms(test.duration)),
+      marksEl(recent.get(`${test.suite}\u0000${test.id}`)),
       rerunButton("Rerun", { tests: [{ suite: test.suite, id: test.id }] }));
     const li = el("li", { class: "test", role: "treeitem", "data-id": test.id, "data-state": test.state, "aria-expanded": hasDetail ? String(open) : null }, row);
     if (open) li.append(detail(test.error, test.console));
     return li;
+  }
+
+  /** The test's latest recorded tries (history), oldest first, and its flip rate among them. */
+  function marksEl(row) {
+    if (!row || row.outcomes.length === 0) return null;
+    const failed = row.outcomes.filter((o) => o !== "passed").length;
+    const rate = Math.round(row.flip_rate * 100);
+    const label = `last ${row.outcomes.length} recorded: ${row.outcomes.length - failed} passed, ${failed} failed; flip rate ${rate}%`;
+    const box = el("span", { class: "marks", title: label, "aria-label": label, role: "img" });
+    for (const outcome of row.outcomes) box.append(el("span", { class: `mark st-${outcome}`, "aria-hidden": "true" }, outcome === "passed" ? "▮" : "✗"));
+    if (rate > 0) box.append(el("span", { class: "flip", "aria-hidden": "true" }, ` ${rate}% flips`));
+    return box;
   }
 
   function detail(error, lines) {
@@ -592,11 +608,25 @@
       .catch(() => banner("disconnected — results may be stale"));
   }
 
+  // Each test's latest recorded tries (`/history.json`), fetched when the page connects and after
+  // every run (the run's own tries are recorded by then).
+  function loadRecent() {
+    fetch(`history.json${location.search}`)
+      .then((res) => (res.ok ? res.json() : null))
+      .then((body) => {
+        if (!body || !Array.isArray(body.tests)) return;
+        recent = new Map(body.tests.map((row) => [`${row.suite}\u0000${row.test}`, row]));
+        full = true;
+        schedule();
+      })
+      .catch(() => {});
+  }
+
   function connect(delay) {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     const base = location.pathname.replace(/[^/]*$/, "");
     const ws = new WebSocket(`${scheme}//${location.host}${base}events${location.search}`);
-    ws.onopen = () => { disconnected = false; banner(""); delay = 500; reset(); schedule(); };
+    ws.onopen = () => { disconnected = false; banner(""); delay = 500; reset(); schedule(); loadRecent(); };
     ws.onmessage = (msg) => {
       let ev;
       try { ev = JSON.parse(msg.data); } catch { return; }
