@@ -243,6 +243,7 @@ export function captureRealm({ scope = globalThis, clearTimers = () => {} } = {}
   const document = scope.window === scope ? scope.document : undefined;
   const page = document ? captureDocument(document) : null;
   const env = inNode ? { ...process.env } : null;
+  const envKeys = env ? Object.keys(env) : [];
   const cwd = inNode ? process.cwd() : null;
 
   return {
@@ -252,8 +253,9 @@ export function captureRealm({ scope = globalThis, clearTimers = () => {} } = {}
       objects.forEach((object, index) => restoreObject(object, baselines[index]));
       if (page) restoreDocument(document, page);
       if (env) {
-        for (const key of Object.keys(process.env)) if (!(key in env)) delete process.env[key];
-        for (const [key, value] of Object.entries(env)) if (process.env[key] !== value) process.env[key] = value;
+        // Each read of process.env asks the operating system's environment: once per key.
+        for (const key of Object.keys(process.env)) if (!Object.hasOwn(env, key)) delete process.env[key];
+        for (const key of envKeys) if (process.env[key] !== env[key]) process.env[key] = env[key];
       }
       if (cwd !== null && process.cwd() !== cwd) {
         try {
