@@ -747,6 +747,9 @@ impl<L: Launch> Driver<'_, '_, L> {
                 && matches!(self.ahead, Some(Ahead::Due(_)))
                 && !pending.iter().any(|s| matches!(s.disposition, Disposition::Run { .. }))
             {
+                // The batch just queued leaves first (the writer runs while this task yields):
+                // reading the next file's snapshots must not hold up the tests about to run.
+                tokio::task::yield_now().await;
                 self.send_ahead(&live);
             }
             let Some(head) = in_flight.front() else { return Some(live) };
