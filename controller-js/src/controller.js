@@ -268,7 +268,8 @@ export function createController({
         .map((entry) => (prefix === undefined ? entry : { ...entry, load: () => entry.load(realmUrl(entry.url, prefix)) }));
       const progress = {
         loading: (file) => send({ type: "file-loading", run, file }),
-        loaded: (file) => send({ type: "file-loaded", run, file }),
+        // With one file (each load of an isolated run) `loaded` follows at once and says as much.
+        loaded: chosen.length === 1 ? () => {} : (file) => send({ type: "file-loaded", run, file }),
       };
       loadErrors = await (sequential || message.sequential || perFile
         ? loadOneByOne(chosen, progress, perFile ? prepareFile : undefined)

@@ -38,14 +38,22 @@ export function onRealmReset(step) {
   resetSteps.push(step);
 }
 
-/** Own property descriptors of `target`, by key (strings and symbols). */
+/**
+ * Own property descriptors of `target`: its keys (strings and symbols) in order, their
+ * descriptors at the same indexes, and both by key.
+ */
 function describe(target) {
-  const described = new Map();
+  const keys = [];
+  const descriptors = [];
+  const byKey = new Map();
   for (const key of Reflect.ownKeys(target)) {
     const descriptor = Reflect.getOwnPropertyDescriptor(target, key);
-    if (descriptor !== undefined) described.set(key, descriptor);
+    if (descriptor === undefined) continue;
+    keys.push(key);
+    descriptors.push(descriptor);
+    byKey.set(key, descriptor);
   }
-  return described;
+  return { keys, descriptors, byKey };
 }
 
 function sameDescriptor(a, b) {
@@ -59,6 +67,12 @@ function sameDescriptor(a, b) {
   );
 }
 
+/** Puts `key` of `target` back as it `was`, if `now` (its descriptor) lets it. */
+function putBack(target, key, was, now) {
+  if (now.configurable) Reflect.defineProperty(target, key, was);
+  else if (now.writable && "value" in was) target[key] = was.value;
+}
+
 /**
  * Puts `target`'s own properties back as `baseline` recorded them. A property that cannot be
  * changed back (non-configurable, frozen since) is left alone: it is reported by nothing, as a
@@ -66,11 +80,24 @@ function sameDescriptor(a, b) {
  * own object).
  */
 function restoreObject(target, baseline) {
-  // Every key is looked at once: a realm reset runs this over hundreds of built-in properties
-  // for each test file.
+  // A reset runs this over some 700 built-in properties for each test file, and a file rarely
+  // adds or deletes any: while the keys are the recorded ones in the recorded order, each is
+  // compared with the descriptor at its index, without a lookup by key.
+  const keys = Reflect.ownKeys(target);
+  const { keys: recorded, descriptors } = baseline;
+  let same = keys.length === recorded.length;
+  for (let index = 0; same && index < keys.length; index++) same = keys[index] === recorded[index];
+  if (same) {
+    for (let index = 0; index < keys.length; index++) {
+      const now = Reflect.getOwnPropertyDescriptor(target, keys[index]);
+      const was = descriptors[index];
+      if (now !== undefined && !sameDescriptor(was, now)) putBack(target, keys[index], was, now);
+    }
+    return;
+  }
   let present = 0;
-  for (const key of Reflect.ownKeys(target)) {
-    const was = baseline.get(key);
+  for (const key of keys) {
+    const was = baseline.byKey.get(key);
     const now = Reflect.getOwnPropertyDescriptor(target, key);
     if (now === undefined) continue;
     if (was === undefined) {
@@ -78,14 +105,11 @@ function restoreObject(target, baseline) {
       continue;
     }
     present++;
-    if (!sameDescriptor(was, now)) {
-      if (now.configurable) Reflect.defineProperty(target, key, was);
-      else if (now.writable && "value" in was) target[key] = was.value;
-    }
+    if (!sameDescriptor(was, now)) putBack(target, key, was, now);
   }
   // Only when a recorded key went missing is the baseline walked for it.
-  if (present === baseline.size) return;
-  for (const [key, was] of baseline) {
+  if (present === baseline.byKey.size) return;
+  for (const [key, was] of baseline.byKey) {
     if (!Reflect.getOwnPropertyDescriptor(target, key)) Reflect.defineProperty(target, key, was);
   }
 }
@@ -219,6 +243,7 @@ export function captureRealm({ scope = globalThis, clearTimers = () => {} } = {}
   const document = scope.window === scope ? scope.document : undefined;
   const page = document ? captureDocument(document) : null;
   const env = inNode ? { ...process.env } : null;
+  const envKeys = env ? Object.keys(env) : [];
   const cwd = inNode ? process.cwd() : null;
 
   return {
@@ -228,8 +253,9 @@ export function captureRealm({ scope = globalThis, clearTimers = () => {} } = {}
       objects.forEach((object, index) => restoreObject(object, baselines[index]));
       if (page) restoreDocument(document, page);
       if (env) {
-        for (const key of Object.keys(process.env)) if (!(key in env)) delete process.env[key];
-        for (const [key, value] of Object.entries(env)) if (process.env[key] !== value) process.env[key] = value;
+        // Each read of process.env asks the operating system's environment: once per key.
+        for (const key of Object.keys(process.env)) if (!Object.hasOwn(env, key)) delete process.env[key];
+        for (const key of envKeys) if (process.env[key] !== env[key]) process.env[key] = env[key];
       }
       if (cwd !== null && process.cwd() !== cwd) {
         try {

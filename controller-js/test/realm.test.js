@@ -32,6 +32,35 @@ test("realm: globals, built-ins and process.env go back; what was there before s
   delete globalThis.keptFromBefore;
 });
 
+test("realm: a property replaced in place, redefined, or deleted and added again goes back as it was", async () => {
+  const realm = captureRealm();
+  const realMax = Math.max;
+  const realAbs = Math.abs;
+  const realIsArray = Array.isArray;
+  const consoleDescriptor = Object.getOwnPropertyDescriptor(globalThis, "console");
+  // Keys unchanged: compared index by index.
+  Math.max = () => 0;
+  Object.defineProperty(globalThis, "console", { get: () => null, configurable: true });
+  // Deleted and added again: the same keys in another order.
+  delete Math.abs;
+  Math.abs = () => -1;
+  delete Array.isArray;
+  process.env.PROCTOR_REALM_HOME = "changed";
+  process.env.toString = "an environment variable named like a prototype method";
+  await realm.restore();
+  assert.equal(Math.max, realMax);
+  assert.equal(Math.abs, realAbs);
+  assert.equal(Object.getOwnPropertyDescriptor(Math, "abs").enumerable, false, "its own descriptor, not an assignment's");
+  assert.equal(Array.isArray, realIsArray);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(globalThis, "console"), consoleDescriptor);
+  assert.equal(process.env.PROCTOR_REALM_HOME, undefined);
+  assert.equal(Object.hasOwn(process.env, "toString"), false);
+  // A second file's changes go back as well, now that the order of Math's keys moved.
+  Math.abs = () => -2;
+  await realm.restore();
+  assert.equal(Math.abs, realAbs);
+});
+
 test("realm: listeners added to process after the capture are removed", async () => {
   const realm = captureRealm();
   const listener = () => {};
@@ -93,6 +122,35 @@ test("realm: a fresh load registers only its file, in a realm without the earlie
   assert.equal((await host.runTest("b.test.js::b sees a")).status, "passed");
   // The earlier file's tests are forgotten: asking for one is an error, not a stale run.
   assert.equal((await host.runTest("a.test.js::a")).status, "failed");
+});
+
+test("realm: a file's last run-test, its finish and the next file's fresh load may arrive together", async () => {
+  // The host sends them in one go (driver.rs `send_ahead`); the controller runs them in order.
+  const sources = {
+    "c.test.js": `import { it, afterAll } from ${api};\nglobalThis.fromC = true;\nit("c", () => {});\nafterAll(() => new Promise((resolve) => setTimeout(resolve, 5)));\n`,
+    "d.test.js": `import { it } from ${api};\nit("d sees c", () => { if (globalThis.fromC) throw new Error("c leaked"); });\n`,
+  };
+  const files = Object.entries(sources).map(([file, text]) => {
+    const path = join(root, file);
+    mkdirSync(root, { recursive: true });
+    writeFileSync(path, text);
+    const url = pathToFileURL(path).href;
+    return { file, url, load: () => import(url) };
+  });
+  const host = startController(files);
+  await host.command({ type: "load", only: ["c.test.js"] });
+  const from = host.sent.length;
+  const [result, , loaded] = await Promise.all([
+    host.runTest("c.test.js::c"),
+    host.command({ type: "finish", quick: true }),
+    host.command({ type: "load", only: ["d.test.js"], fresh: true }),
+  ]);
+  assert.equal(result.status, "passed");
+  assert.deepEqual(loaded.tests.map((t) => t.id), ["d.test.js::d sees c"]);
+  const order = host.types(from).filter((type) => type !== "hook-started" && type !== "hook-finished");
+  // A one-file load says `loaded` alone: no `file-loaded` before it.
+  assert.deepEqual(order, ["test-finished", "finished", "loaded"]);
+  assert.equal((await host.runTest("d.test.js::d sees c")).status, "passed");
 });
 
 test("realm: an adapter that prefixes every realm gets one for the first file of an isolated run too", async () => {

@@ -151,6 +151,40 @@ fn a_hung_file_is_recovered_and_the_next_file_still_runs_fresh() {
     );
 }
 
+/// The next file's `load` goes out with a file's last `run-test` (behind its `finish`): when
+/// that last test hangs or takes the runtime down, the restarted runtime never got them, and
+/// the next file must still be loaded, fresh, and every result blamed where it belongs.
+#[test]
+fn a_file_whose_last_test_hangs_or_crashes_is_blamed_and_the_next_file_still_runs_fresh() {
+    let project = project("node", None);
+    project.write(
+        "test/a.test.js",
+        "import { it } from \"proctor\";\nglobalThis.leaked = 1;\nit(\"first\", () => {});\nit(\"spins last\", { timeout: 300 }, () => { for (;;) {} });\n",
+    );
+    project.write(
+        "test/c.test.js",
+        "import { it } from \"proctor\";\nglobalThis.leaked = 2;\nit(\"first\", () => {});\nit(\"exits last\", () => { process.exit(3); });\n",
+    );
+    project.write(
+        "test/d.test.js",
+        "import { it, expect } from \"proctor\";\nit(\"clean\", () => { expect(globalThis.leaked).toBeUndefined(); });\n",
+    );
+    let out = project.run(&["run", "--reporter", "json"]);
+    out.assert_code(1);
+    let mut expected = expected("passed");
+    for (id, outcome) in [
+        ("test/a.test.js::first", "passed"),
+        ("test/a.test.js::spins last", "timed-out"),
+        ("test/c.test.js::first", "passed"),
+        ("test/c.test.js::exits last", "crashed"),
+        ("test/d.test.js::clean", "passed"),
+    ] {
+        expected.insert(id.to_string(), outcome.to_string());
+    }
+    expected.remove("test/a.test.js::a pollutes");
+    assert_eq!(out.outcomes(), expected, "{}", out.stdout);
+}
+
 /// A package of each kind that keeps state from its first evaluation: a CommonJS one reached
 /// through a re-export (`module.exports = require("./impl")`, as React's entry is) and an ES
 /// module one; beside them the real Testing Library, whose `screen` captures the `document.body`

@@ -148,6 +148,16 @@ struct Driver<'a, 'e, L: Launch> {
     spare: Option<L::Running>,
     /// Under `--repeat-until-fail`, `--repeat-for` and `--hunt`: each test's runs so far.
     repeats: std::collections::HashMap<TestId, RepeatState>,
+    /// With isolation, the file's `finish` and the next file's `load`, sent right behind the
+    /// file's last `run-test` (see [`Driver::send_ahead`]).
+    ahead: Option<Ahead>,
+}
+
+/// A file's `finish` and the next file's `load`, to send behind its last `run-test` (`Due`,
+/// with the next file), or sent to the runtime of epoch `epoch` (`Sent`).
+enum Ahead {
+    Due(String),
+    Sent { epoch: RunEpoch, finish: CommandId, load: CommandId },
 }
 
 /// Reports the suite's selected files that did not parse as load errors; returns the other
@@ -208,6 +218,7 @@ pub async fn run_suite<L: Launch>(
         fresh_page: None,
         spare: None,
         repeats: std::collections::HashMap::new(),
+        ahead: None,
     };
     if settings.isolate {
         driver.run_isolated().await;
@@ -335,11 +346,20 @@ impl<L: Launch> Driver<'_, '_, L> {
             }
             let scheduled = reconcile(self.settings, &registered, in_scope);
             self.emitter.ledger().schedule(&scheduled, index + 1 == steps.len());
+            let next = steps.get(index + 1).and_then(|step| step.iter().find(|f| f.selected));
+            // Without --fail-fast nothing can cancel the next file, so its `load` (behind this
+            // file's `finish`) goes out with this file's last `run-test`: the controller closes
+            // the file and starts the next one without waiting for the host in between.
+            // Not into a page that must be replaced first, nor under a repeat mode that decides
+            // after each run whether a test runs again (its next run must stay in this file).
+            let dynamic_repeats = !self.settings.repeat.is_once() && self.settings.repeat.fixed().is_none();
+            self.ahead = next
+                .filter(|_| self.settings.fail_fast.is_none() && self.page_tainted.is_none() && !dynamic_repeats)
+                .map(|f| Ahead::Due(f.path.clone()));
             if let Some(mut still_live) = self.dispatch(running, scheduled.into()).await {
                 let last = index + 1 == steps.len();
                 // The next file's load goes out with this file's `finish`, which the controller
                 // runs first: one round trip per file less. Not when nothing more will run.
-                let next = steps.get(index + 1).and_then(|step| step.iter().find(|f| f.selected));
                 // Nor into a page that must be replaced first.
                 let prefetch = next.filter(|_| {
                     self.settings.fail_fast.and_then(FailFast::reason).is_none() && self.page_tainted.is_none()
@@ -360,6 +380,7 @@ impl<L: Launch> Driver<'_, '_, L> {
                     self.fresh_page = Some(format!("{} left {what} in its page", file.path));
                 }
             }
+            self.ahead = None;
         }
         if let Some(running) = live {
             self.shut_down(running).await;
@@ -790,6 +811,16 @@ impl<L: Launch> Driver<'_, '_, L> {
                     break;
                 }
             }
+            if refill
+                && matches!(self.ahead, Some(Ahead::Due(_)))
+                && self.page_tainted.is_none()
+                && !pending.iter().any(|s| matches!(s.disposition, Disposition::Run { .. }))
+            {
+                // The batch just queued leaves first (the writer runs while this task yields):
+                // reading the next file's snapshots must not hold up the tests about to run.
+                tokio::task::yield_now().await;
+                self.send_ahead(&live);
+            }
             let Some(head) = in_flight.front() else { return Some(live) };
             let (head_command, head_timeout, head_tries) = match &head.command {
                 Ok(pair) => *pair,
@@ -1064,12 +1095,22 @@ impl<L: Launch> Driver<'_, '_, L> {
     /// `then_load`: the file to load next in this runtime, whose `load` is sent right behind
     /// `finish` (its id is left in `self.prefetched`).
     async fn close_groups(&mut self, live: &mut Live<L::Running>, quick: bool, then_load: Option<String>) -> bool {
-        let command = self.command_id();
-        let _ = live.conn.outbox.send(HostMessage::Finish { run: live.epoch, id: command, quick });
-        if let Some(file) = then_load {
-            self.only = vec![file];
-            self.prefetched = Some(self.send_load(live, true));
-        }
+        let command = match self.ahead.take() {
+            // Already sent, to this very runtime (not to one a timeout replaced since).
+            Some(Ahead::Sent { epoch, finish, load }) if epoch == live.epoch => {
+                self.prefetched = Some(load);
+                finish
+            }
+            _ => {
+                let command = self.command_id();
+                let _ = live.conn.outbox.send(HostMessage::Finish { run: live.epoch, id: command, quick });
+                if let Some(file) = then_load {
+                    self.only = vec![file];
+                    self.prefetched = Some(self.send_load(live, true));
+                }
+                command
+            }
+        };
         let mut started = Instant::now();
         let mut hook: Option<RunningHook> = None;
         let mut changed: Option<Duration> = None;
@@ -1142,6 +1183,23 @@ impl<L: Launch> Driver<'_, '_, L> {
             return false;
         }
         true
+    }
+
+    /// Sends the file's `finish` and the next file's `load` ahead (see [`Ahead`]), once every
+    /// `run-test` of the file is out: the controller runs commands in order, so it closes the
+    /// file's groups after its last test and loads the next file at once. What it says meanwhile
+    /// is still read in order: `close_groups` takes the `finish` (and blames a hanging afterAll
+    /// hook), `await_loaded` the `load`. A runtime restarted in between never got them, and
+    /// `close_groups` sends them again.
+    fn send_ahead(&mut self, live: &Live<L::Running>) {
+        let Some(Ahead::Due(next)) = self.ahead.take() else { return };
+        let finish = self.command_id();
+        let _ = live.conn.outbox.send(HostMessage::Finish { run: live.epoch, id: finish, quick: true });
+        // Only this `load` names the next file: a restart before the file is done reloads this one.
+        let current = std::mem::replace(&mut self.only, vec![next]);
+        let load = self.send_load(live, true);
+        self.only = current;
+        self.ahead = Some(Ahead::Sent { epoch: live.epoch, finish, load });
     }
 
     /// Shuts the runtime down; output and errors that arrive until the runtime is gone are

@@ -11,7 +11,7 @@ use super::driver::SuiteSettings;
 use super::order::shuffle_within_groups;
 use super::unloaded::planned_skips;
 use crate::events::{TestId, TestInfo};
-use crate::plan::Location;
+use crate::plan::{Location, PlannedFile};
 use crate::select::{apply_only, Candidate, Decision, Known, SkipReason};
 use protocol::{test_id, RegisteredTest};
 use std::collections::HashMap;
@@ -95,9 +95,14 @@ pub(crate) fn reconcile(
     );
     let mut loaded: HashMap<&str, Vec<Scheduled>> = HashMap::new();
     let mut stray: Vec<Scheduled> = Vec::new();
+    // Registered tests come file by file: the planned file is looked up once per run of them, not
+    // once per test (O(files) each time, for every file of an isolated run).
+    let mut planned: Option<&PlannedFile> = None;
     for (test, decision) in registered.iter().zip(decisions) {
-        let parent = test_id(&test.file, test.groups.iter().map(String::as_str));
-        let location = by_id.get(test.id.as_str()).or_else(|| dynamic_by_parent.get(&parent)).copied();
+        let location = by_id.get(test.id.as_str()).copied().or_else(|| {
+            let parent = test_id(&test.file, test.groups.iter().map(String::as_str));
+            dynamic_by_parent.get(&parent).copied()
+        });
         let info = Arc::new(TestInfo {
             id: TestId(test.id.clone()),
             suite: suite.id.clone(),
@@ -119,7 +124,10 @@ pub(crate) fn reconcile(
                 Disposition::Run { timeout, tries: crate::retry::Tries::new(retries, repeat) }
             }
         };
-        let target = match suite.files.iter().find(|f| f.path == test.file) {
+        if planned.is_none_or(|file| file.path != test.file) {
+            planned = suite.files.iter().find(|f| f.path == test.file);
+        }
+        let target = match planned {
             Some(file) => loaded.entry(file.path.as_str()).or_default(),
             None => &mut stray,
         };
