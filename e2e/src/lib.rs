@@ -2,6 +2,7 @@
 //! project into a temp dir, run proctor in it, and read its JSON events back as a fixture
 //! model (test id → outcome) so tests compare whole results, not spot checks.
 
+pub mod background;
 pub mod downloads;
 pub mod processes;
 

@@ -5,12 +5,12 @@
 //! `proctor status [--json]` against the running watch and with none; `--status-exit`; and
 //! `proctor serve`'s `/status.json`, made of what the runs through it report.
 
+use proctor_e2e::background::Background;
 use proctor_e2e::Project;
 use serde_json::Value;
-use std::io::{BufRead, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, ChildStdin, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 /// A test that waits until `.gate/open` exists (a dot-folder, so watch ignores it).
@@ -31,70 +31,13 @@ test("adds", () => {
 });
 "#;
 
-/// A `proctor watch` in the background, its stderr collected.
-struct Watch {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    stderr: Arc<Mutex<String>>,
-}
-
-impl Watch {
-    fn start(project: &Project, args: &[&str]) -> Watch {
-        let mut all = vec!["watch", "--reporter", "dots", "--debounce", "100"];
-        all.extend_from_slice(args);
-        let mut child = project
-            .command(&all)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("proctor watch starts");
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let (log, pipe) = (stderr.clone(), child.stderr.take().unwrap());
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
-                log.lock().unwrap().push_str(&format!("{line}\n"));
-            }
-        });
-        let stdin = child.stdin.take();
-        let watch = Watch { child, stdin, stderr };
-        watch.wait_for_log("watching", Duration::from_secs(40));
-        watch
-    }
-
-    fn log(&self) -> String {
-        self.stderr.lock().unwrap().clone()
-    }
-
-    fn wait_for_log(&self, text: &str, wait: Duration) {
-        let deadline = Instant::now() + wait;
-        while !self.log().contains(text) {
-            assert!(Instant::now() < deadline, "no {text:?} within {wait:?}:\n{}", self.log());
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn quit(&mut self) -> i32 {
-        if let Some(stdin) = &mut self.stdin {
-            let _ = stdin.write_all(b"q\n");
-        }
-        self.stdin = None;
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(status) = self.child.try_wait().expect("waits") {
-                return status.code().unwrap_or(-1);
-            }
-            assert!(Instant::now() < deadline, "watch did not stop:\n{}", self.log());
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Watch {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// `proctor watch ARGS` in the background, once it says it is watching.
+fn start_watch(project: &Project, args: &[&str]) -> Background {
+    let mut all = vec!["watch", "--reporter", "dots", "--debounce", "100"];
+    all.extend_from_slice(args);
+    let watch = Background::spawn(project, &all);
+    watch.wait_for("watching", 1, Duration::from_secs(40));
+    watch
 }
 
 /// What `.proctor/watch.json` says: port and token.
@@ -122,7 +65,7 @@ fn status(port: u16, token: &str) -> Value {
 }
 
 /// Polls `/status.json` until `done` holds.
-fn status_until(watch: &Watch, port: u16, token: &str, what: &str, done: impl Fn(&Value) -> bool) -> Value {
+fn status_until(watch: &Background, port: u16, token: &str, what: &str, done: impl Fn(&Value) -> bool) -> Value {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let now = status(port, token);
@@ -140,7 +83,7 @@ fn status_json_before_during_and_after_runs_and_proctor_status() {
     let root = project.path().canonicalize().unwrap();
     project.write("math.test.js", MATH);
     project.write("gate.test.js", &GATED.replace("ROOT", &format!("{:?}", root.display().to_string())));
-    let mut watch = Watch::start(&project, &[]);
+    let mut watch = start_watch(&project, &[]);
     let (port, token) = record(&project);
     assert!(watch.log().contains(&format!("status page at http://127.0.0.1:{port}/?token={token}")), "{}", watch.log());
 
@@ -224,7 +167,7 @@ fn status_json_before_during_and_after_runs_and_proctor_status() {
 fn every_route_needs_the_token() {
     let project = Project::empty();
     project.write("math.test.js", MATH);
-    let watch = Watch::start(&project, &["--token", "fixed-token-for-probes"]);
+    let watch = start_watch(&project, &["--token", "fixed-token-for-probes"]);
     let (port, token) = record(&project);
     assert_eq!(token, "fixed-token-for-probes");
     for path in ["/status.json", "/status.json?probe", "/", "/nothing", "/status.json?token=wrong"] {
@@ -243,11 +186,11 @@ fn every_route_needs_the_token() {
 fn status_exit_stops_watch_at_the_first_failing_run() {
     let project = Project::empty();
     project.write("math.test.js", MATH);
-    let mut watch = Watch::start(&project, &["--run-first", "--status-exit"]);
-    watch.wait_for_log("passed: 1 passed", Duration::from_secs(60));
+    let mut watch = start_watch(&project, &["--run-first", "--status-exit"]);
+    watch.wait_for("passed: 1 passed", 1, Duration::from_secs(60));
     assert!(watch.child.try_wait().unwrap().is_none(), "still watching after a green run");
     project.write("math.test.js", &MATH.replace("toBe(2)", "toBe(3)"));
-    watch.wait_for_log("--status-exit", Duration::from_secs(60));
+    watch.wait_for("--status-exit", 1, Duration::from_secs(60));
     assert_eq!(watch.quit(), 1, "{}", watch.log());
 }
 
