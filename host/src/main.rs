@@ -17,6 +17,7 @@ mod global_setup;
 mod history;
 mod init;
 mod internal;
+mod list;
 mod paths;
 mod plan;
 mod related;
@@ -64,7 +65,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         cli::Command::Run(args) => runtime.block_on(commands::run(args)),
-        cli::Command::List(args) => commands::list(args),
+        cli::Command::List(args) => list::list(args),
         cli::Command::Serve(args) => runtime.block_on(serve::serve(args)),
         cli::Command::Watch(args) => runtime.block_on(watch::watch(args)),
         cli::Command::Internal(args) => Ok(internal::answer(args)),

@@ -2,7 +2,7 @@
 //! controller says when a hook starts (`hook-started`), so a hook that hangs or spins is named
 //! as that hook instead of costing the test whose command opened or closed its group; a
 //! `beforeAll` that hangs fails its group's tests once; a file whose top level never finishes
-//! is a load error for that file. The driver (`driver.rs`) asks this module for the words and
+//! is a load error for that file. The driver (`driver/`) asks this module for the words and
 //! for which tests a hook covers.
 
 use crate::events::{Outcome, TestInfo};
