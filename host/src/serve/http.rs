@@ -6,11 +6,11 @@
 //! logged, and nothing else is disturbed.
 
 use super::hub::Hub;
-use crate::server::{check_origin, cookie_name, has_token, log_refused, refusal};
+use crate::server::{check_origin, cookie_name, refusal, require_token, TokenGate};
 use axum::extract::ws::{Message, WebSocket};
-use axum::extract::{Query, Request, State, WebSocketUpgrade};
+use axum::extract::{Query, State, WebSocketUpgrade};
 use axum::http::{header, StatusCode};
-use axum::middleware::{self, Next};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -50,18 +50,8 @@ pub(crate) fn router(hub: Arc<Hub>, token: String, origin: String, port: u16) ->
         .route("/ws/control", get(control_upgrade))
         .route("/status.json", get(status_json))
         .fallback(|| async { (StatusCode::NOT_FOUND, "not found\n") })
-        .layer(middleware::from_fn_with_state(state.clone(), require_token))
+        .layer(middleware::from_fn_with_state(TokenGate::new(&state.token, port), require_token))
         .with_state(state)
-}
-
-async fn require_token(State(state): State<ServeState>, request: Request, next: Next) -> Response {
-    if !has_token(&state.token, &state.cookie, &request) {
-        log_refused("a request without the right token", &request);
-        return (StatusCode::UNAUTHORIZED, "missing or wrong token\n").into_response();
-    }
-    let mut response = next.run(request).await;
-    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-    response
 }
 
 async fn shell_page(State(state): State<ServeState>) -> Response {

@@ -94,7 +94,7 @@ impl Server {
                 let root = root.clone();
                 async move { stay_inside(&root, request, next).await }
             }));
-            app = app.layer(middleware::from_fn_with_state(state.clone(), require_token));
+            app = app.layer(middleware::from_fn_with_state(TokenGate::new(&state.token, addr.port()), require_token));
             let html = site.build_dir.join("index.html");
             app = app.layer(axum::Extension(ShellPage(html, site.ready.clone())));
         }
@@ -356,17 +356,38 @@ pub(crate) fn cookie_name(port: u16) -> String {
     format!("proctor_token_{port}")
 }
 
-/// Every request needs the token, in the query or in the cookie.
-async fn require_token(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if has_token(&state.token, &state.cookie, &request) {
-        let mut response = next.run(request).await;
-        // Test code changes between runs; a cached module would run stale code.
-        response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-        response
-    } else {
-        log_refused("a request without the right token", &request);
-        (StatusCode::UNAUTHORIZED, "missing or wrong token\n").into_response()
+/// What every route of a proctor server (the run's own, `proctor serve`'s, watch's status
+/// server) checks: its token, in the query, the cookie named for its port, or a bearer header.
+#[derive(Clone)]
+pub(crate) struct TokenGate {
+    token: String,
+    cookie: String,
+    /// What a refused request is called in the log.
+    what: &'static str,
+}
+
+impl TokenGate {
+    /// The gate of a server on `port` with `token`.
+    pub(crate) fn new(token: &str, port: u16) -> TokenGate {
+        TokenGate { token: token.to_owned(), cookie: cookie_name(port), what: "a request without the right token" }
     }
+
+    /// The same gate, logging refused requests as `what`.
+    pub(crate) fn naming(self, what: &'static str) -> TokenGate {
+        TokenGate { what, ..self }
+    }
+}
+
+/// Every request needs the token; no answer is cached (test code changes between runs; a
+/// cached module would run stale code, a cached status would lie).
+pub(crate) async fn require_token(State(gate): State<TokenGate>, request: Request, next: Next) -> Response {
+    if !has_token(&gate.token, &gate.cookie, &request) {
+        log_refused(gate.what, &request);
+        return (StatusCode::UNAUTHORIZED, "missing or wrong token\n").into_response();
+    }
+    let mut response = next.run(request).await;
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response
 }
 
 /// True when the request carries `token` in its query, in the cookie named `cookie`, or as

@@ -10,11 +10,11 @@
 use super::board::Board;
 use super::model::Status;
 use crate::commands::CommandError;
-use crate::server::{cookie_name, has_token, log_refused};
+use crate::server::{require_token, TokenGate};
 use crate::status_page::LivePage;
-use axum::extract::{Query, Request, State};
-use axum::http::{header, StatusCode};
-use axum::middleware::{self, Next};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -45,31 +45,14 @@ pub(crate) fn watch_record_path(root: &Path) -> PathBuf {
     root.join(".proctor").join("watch.json")
 }
 
-#[derive(Clone)]
-struct Auth {
-    token: String,
-    cookie: String,
-}
-
 /// The status routes, behind the token: `/status.json` (`?probe` answers 503 unless the tests
 /// are known green, for readiness probes).
 pub(crate) fn routes(board: Board, token: String, port: u16) -> Router {
-    let auth = Auth { token, cookie: cookie_name(port) };
     Router::new()
         .route("/status.json", get(status_json))
         .with_state(board)
         .fallback(|| async { (StatusCode::NOT_FOUND, "not found\n") })
-        .layer(middleware::from_fn_with_state(auth, require_token))
-}
-
-async fn require_token(State(auth): State<Auth>, request: Request, next: Next) -> Response {
-    if !has_token(&auth.token, &auth.cookie, &request) {
-        log_refused("a request without the right token", &request);
-        return (StatusCode::UNAUTHORIZED, "missing or wrong token\n").into_response();
-    }
-    let mut response = next.run(request).await;
-    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-    response
+        .layer(middleware::from_fn_with_state(TokenGate::new(&token, port), require_token))
 }
 
 async fn status_json(State(board): State<Board>, Query(query): Query<HashMap<String, String>>) -> Response {

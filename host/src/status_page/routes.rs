@@ -6,11 +6,11 @@
 
 use super::live::{LivePage, RerunRequest};
 use super::{render, Meta};
-use crate::server::{check_origin, cookie_name, has_token, log_refused};
+use crate::server::{check_origin, require_token, TokenGate};
 use axum::extract::ws::{Message, WebSocket};
-use axum::extract::{Request, State, WebSocketUpgrade};
+use axum::extract::{State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::middleware::{self, Next};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -21,31 +21,20 @@ use tokio::sync::broadcast::error::RecvError;
 #[derive(Clone)]
 struct PageState {
     live: Arc<LivePage>,
-    token: String,
-    cookie: String,
     origin: String,
 }
 
 /// The page's routes for a server at `origin` (`http://127.0.0.1:PORT`) with `token`.
 pub(crate) fn router(live: Arc<LivePage>, token: String, origin: String, port: u16) -> Router {
-    let state = PageState { live, token, cookie: cookie_name(port), origin };
+    let gate = TokenGate::new(&token, port).naming("a status page request without the right token");
+    let state = PageState { live, origin };
     Router::new()
         .route("/", get(page))
         .route("/events", get(events))
         .route("/rerun", post(rerun))
         .route("/history.json", get(history))
-        .layer(middleware::from_fn_with_state(state.clone(), require_token))
+        .layer(middleware::from_fn_with_state(gate, require_token))
         .with_state(state)
-}
-
-async fn require_token(State(state): State<PageState>, request: Request, next: Next) -> Response {
-    if !has_token(&state.token, &state.cookie, &request) {
-        log_refused("a status page request without the right token", &request);
-        return (StatusCode::UNAUTHORIZED, "missing or wrong token\n").into_response();
-    }
-    let mut response = next.run(request).await;
-    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-    response
 }
 
 async fn page(State(state): State<PageState>) -> Response {
