@@ -152,6 +152,22 @@ impl Project {
         Output::of(command.output().expect("proctor runs"))
     }
 
+    /// Runs `proctor ARGS` under `script`, so its stdout is a terminal (100 columns, not on CI,
+    /// no colour variables but those in `env`); returns what the terminal got.
+    pub fn on_a_terminal(&self, args: &str, env: &str) -> String {
+        let command = format!("env -u CI {env} \"{}\" {args}", proctor_bin().display());
+        let out = Command::new("script")
+            .args(["-q", "-e", "-c", &command, "/dev/null"])
+            .current_dir(self.path())
+            .env("TERM", "xterm-256color")
+            .env("COLUMNS", "100")
+            .env_remove("NO_COLOR")
+            .env_remove("FORCE_COLOR")
+            .output()
+            .expect("script runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// The command that runs proctor with `args` in the project root, for tests that start it
     /// in the background (`proctor serve`, runs at the same time).
     pub fn command(&self, args: &[&str]) -> Command {

@@ -142,32 +142,18 @@ fn issue_15_colour_only_on_a_terminal_or_when_asked_and_never_with_no_color() {
     assert!(!coloured(&json.stdout), "{}", json.stdout);
 }
 
-/// Runs `proctor ARGS` under `script`, so its stdout is a terminal; returns what the terminal got.
-fn on_a_terminal(project: &Project, args: &str, env: &str) -> String {
-    let command = format!("env -u CI {env} \"{}\" {args}", proctor_e2e::proctor_bin().display());
-    let out = Command::new("script")
-        .args(["-q", "-e", "-c", &command, "/dev/null"])
-        .current_dir(project.path())
-        .env("TERM", "xterm-256color")
-        .env_remove("NO_COLOR")
-        .env_remove("FORCE_COLOR")
-        .output()
-        .expect("script runs");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 #[test]
 fn issue_15_a_terminal_gets_colour_and_no_color_turns_it_off() {
     let project = Project::empty();
     project.write("test/a.test.js", PASS_AND_FAIL);
-    let tty = on_a_terminal(&project, "run", "");
+    let tty = project.on_a_terminal("run", "");
     assert!(tty.contains("✓") && tty.contains("passes"), "the documentation reporter on a terminal:\n{tty}");
     assert!(tty.contains("\u{1b}[32m✓"), "a green ✓ on a terminal:\n{tty:?}");
     assert!(tty.contains("\u{1b}[31m"), "red for the failure:\n{tty:?}");
-    let plain = on_a_terminal(&project, "run", "NO_COLOR=1");
+    let plain = project.on_a_terminal("run", "NO_COLOR=1");
     assert!(plain.contains("passes"), "{plain}");
     assert!(!plain.contains("\u{1b}[3"), "NO_COLOR: no colour on a terminal:\n{plain:?}");
-    let never = on_a_terminal(&project, "run --color never", "");
+    let never = project.on_a_terminal("run --color never", "");
     assert!(!never.contains("\u{1b}[3"), "--color never:\n{never:?}");
 }
 

@@ -5,7 +5,6 @@
 //! through a small terminal model. A pipe gets none of it.
 
 use proctor_e2e::Project;
-use std::process::Command;
 
 /// Three files of four tests each, 150 ms a test: a run of about two seconds, one failure.
 fn slow_project() -> Project {
@@ -19,21 +18,6 @@ fn slow_project() -> Project {
         );
     }
     project
-}
-
-/// Runs `proctor ARGS` under `script` (stdout a terminal, not on CI); returns what it wrote.
-fn on_a_terminal(project: &Project, args: &str, env: &str) -> String {
-    let command = format!("env -u CI {env} \"{}\" {args}", proctor_e2e::proctor_bin().display());
-    let out = Command::new("script")
-        .args(["-q", "-e", "-c", &command, "/dev/null"])
-        .current_dir(project.path())
-        .env("TERM", "xterm-256color")
-        .env("COLUMNS", "100")
-        .env_remove("NO_COLOR")
-        .env_remove("FORCE_COLOR")
-        .output()
-        .expect("script runs");
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// What a terminal shows after `raw`: rows of text. Knows what proctor sends (`\r`, `\n`, clear
@@ -85,7 +69,7 @@ fn screen(raw: &str) -> Vec<String> {
 #[test]
 fn issue_15_a_terminal_shows_the_status_line_during_the_run_and_it_is_gone_at_the_end() {
     let project = slow_project();
-    let raw = on_a_terminal(&project, "run", "NO_COLOR=1");
+    let raw = project.on_a_terminal("run", "NO_COLOR=1");
     // During the run: counts, files done of the total, the running test.
     assert!(raw.contains(" 1/3 files · 4 passed · "), "files done and tests passed:\n{raw:?}");
     assert!(raw.contains(" 2/3 files · 7 passed · 1 failed · "), "and failed:\n{raw:?}");
@@ -107,7 +91,7 @@ fn issue_15_a_terminal_shows_the_status_line_during_the_run_and_it_is_gone_at_th
 #[test]
 fn issue_15_the_dots_row_stays_whole_above_the_status_line() {
     let project = slow_project();
-    let raw = on_a_terminal(&project, "run --reporter dots", "");
+    let raw = project.on_a_terminal("run --reporter dots", "");
     assert!(raw.contains("files"), "a status line while the dots are printed:\n{raw:?}");
     assert!(raw.contains("\u{1b}[32m"), "in colour when colour is on:\n{raw:?}");
     let shown = screen(&raw);
@@ -129,7 +113,7 @@ fn issue_15_a_pipe_gets_no_status_line() {
 #[test]
 fn issue_15_a_machine_reporter_on_a_terminal_gets_no_status_line() {
     let project = slow_project();
-    let raw = on_a_terminal(&project, "run --reporter json", "");
+    let raw = project.on_a_terminal("run --reporter json", "");
     assert!(raw.contains("\"event\":\"run-finished\""), "{raw}");
     assert!(!raw.contains(" files · ") && !raw.contains("\u{1b}[2K"), "{raw:?}");
 }
