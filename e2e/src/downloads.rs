@@ -74,6 +74,12 @@ fn fetch_node(line: &str, dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// jsdom, happy-dom and jest-dom, installed once for every test that needs a DOM environment in
+/// node (one cache entry: the list is written here only).
+pub fn dom_environments() -> Option<PathBuf> {
+    npm_packages("dom-environments", &["jsdom@26", "happy-dom@17", "@testing-library/jest-dom@6"])
+}
+
 /// A directory whose `node_modules` holds `packages` (npm specs such as `"typescript@5"`),
 /// installed once under the cache as `name`; `None` (with the reason on stderr) when npm
 /// cannot install them. Tests link it into their project as `node_modules`.

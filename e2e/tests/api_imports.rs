@@ -5,7 +5,7 @@
 //! when loaded proves it is never the one used. `@testing-library/jest-dom/vitest`, which imports `expect` from `vitest`
 //! itself, extends proctor's `expect` from a real install.
 
-use proctor_e2e::downloads::{link_node_modules, npm_packages};
+use proctor_e2e::downloads::{dom_environments, link_node_modules};
 use proctor_e2e::{browser_lock, model, Output, Project};
 use std::collections::BTreeMap;
 
@@ -117,8 +117,7 @@ fn vitest_and_jest_imports_run_in_chromium_with_esm_and_esbuild() {
 
 #[test]
 fn jest_dom_vitest_extends_proctors_expect_from_a_real_install() {
-    let Some(deps) = npm_packages("dom-environments", &["jsdom@26", "happy-dom@17", "@testing-library/jest-dom@6"])
-    else {
+    let Some(deps) = dom_environments() else {
         return;
     };
     let test = "import \"@testing-library/jest-dom/vitest\";\nimport { expect, it } from \"vitest\";\n\n\

@@ -5,7 +5,7 @@
 //! selects, with the same results. Also: the note a run prints when such a config exists and
 //! no proctor.toml does, and that init never overwrites a proctor.toml without `--force`.
 
-use proctor_e2e::downloads::{link_node_modules, npm_packages};
+use proctor_e2e::downloads::{dom_environments, link_node_modules};
 use proctor_e2e::{browser_lock, model, Output, Project};
 
 fn both(out: &Output) -> String {
@@ -29,8 +29,7 @@ fn init(project: &Project) -> String {
 
 #[test]
 fn a_jest_config_with_jsdom_a_matcher_an_alias_and_ignored_paths() {
-    let Some(deps) = npm_packages("dom-environments", &["jsdom@26", "happy-dom@17", "@testing-library/jest-dom@6"])
-    else {
+    let Some(deps) = dom_environments() else {
         return;
     };
     let project = Project::empty();

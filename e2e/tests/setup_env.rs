@@ -4,7 +4,7 @@
 //! environments (`environment = "jsdom" | "happy-dom"`, per-file docblocks, the project's own
 //! packages, a clear error when the package is missing).
 
-use proctor_e2e::downloads::{link_node_modules, npm_packages};
+use proctor_e2e::downloads::{dom_environments, link_node_modules};
 use proctor_e2e::{browser_lock, model, Output, Project};
 
 /// A TypeScript setup file: a matcher, a serializer, a global, and a beforeEach hook counting
@@ -149,8 +149,7 @@ expect(location.href).toBe(\"http://localhost:3000/\");\n});\n";
 
 #[test]
 fn jsdom_and_happy_dom_environments_and_docblocks_in_node() {
-    let Some(deps) = npm_packages("dom-environments", &["jsdom@26", "happy-dom@17", "@testing-library/jest-dom@6"])
-    else {
+    let Some(deps) = dom_environments() else {
         return;
     };
     let project = Project::empty();
