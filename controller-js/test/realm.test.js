@@ -98,18 +98,23 @@ const root = mkdtempSync(join(tmpdir(), "proctor-realm-test-"));
 after(() => rmSync(root, { recursive: true, force: true }));
 const api = JSON.stringify(new URL("../src/index.js", import.meta.url).href);
 
+/** Writes `sources` (file name → text) under `root`; the controller's view of each file. */
+function testFiles(sources) {
+  mkdirSync(root, { recursive: true });
+  return Object.entries(sources).map(([file, text]) => {
+    const path = join(root, file);
+    writeFileSync(path, text);
+    const url = pathToFileURL(path).href;
+    return { file, url, load: () => import(url) };
+  });
+}
+
 test("realm: a fresh load registers only its file, in a realm without the earlier file's globals", async () => {
   const sources = {
     "a.test.js": `import { it } from ${api};\nglobalThis.fromA = true;\nit("a", () => {});\n`,
     "b.test.js": `import { it } from ${api};\nit("b sees a", () => { if (globalThis.fromA) throw new Error("a leaked"); });\n`,
   };
-  const files = Object.entries(sources).map(([file, text]) => {
-    const path = join(root, file);
-    mkdirSync(root, { recursive: true });
-    writeFileSync(path, text);
-    const url = pathToFileURL(path).href;
-    return { file, url, load: () => import(url) };
-  });
+  const files = testFiles(sources);
   let fresh = 0;
   const host = startController(files, { adapter: { freshModules: () => void fresh++ } });
   const first = await host.command({ type: "load", only: ["a.test.js"] });
@@ -125,18 +130,12 @@ test("realm: a fresh load registers only its file, in a realm without the earlie
 });
 
 test("realm: a file's last run-test, its finish and the next file's fresh load may arrive together", async () => {
-  // The host sends them in one go (driver.rs `send_ahead`); the controller runs them in order.
+  // The host sends them in one go (session/driver/dispatch.rs `send_ahead`); the controller runs them in order.
   const sources = {
     "c.test.js": `import { it, afterAll } from ${api};\nglobalThis.fromC = true;\nit("c", () => {});\nafterAll(() => new Promise((resolve) => setTimeout(resolve, 5)));\n`,
     "d.test.js": `import { it } from ${api};\nit("d sees c", () => { if (globalThis.fromC) throw new Error("c leaked"); });\n`,
   };
-  const files = Object.entries(sources).map(([file, text]) => {
-    const path = join(root, file);
-    mkdirSync(root, { recursive: true });
-    writeFileSync(path, text);
-    const url = pathToFileURL(path).href;
-    return { file, url, load: () => import(url) };
-  });
+  const files = testFiles(sources);
   const host = startController(files);
   await host.command({ type: "load", only: ["c.test.js"] });
   const from = host.sent.length;
