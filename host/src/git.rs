@@ -108,14 +108,26 @@ pub fn head_commit(root: &Path) -> Option<String> {
 
 /// Runs git in `dir`; its stdout, or why it failed.
 fn git(dir: &Path, args: &[&str]) -> Result<String, GitError> {
-    let output = Command::new("git")
+    git_with_index(dir, args, None)
+}
+
+/// Runs git in `dir`, with `index` as its index file when given (`GIT_INDEX_FILE`: the history's
+/// tree key writes a copy of the index, never the user's); its stdout, or why it failed.
+pub fn git_with_index(dir: &Path, args: &[&str], index: Option<&Path>) -> Result<String, GitError> {
+    let mut command = Command::new("git");
+    command
         .args(args)
         .current_dir(dir)
         // A hook or editor must never wait on the terminal; the output is parsed, so no pager.
         .env("GIT_TERMINAL_PROMPT", "0")
         .env("GIT_PAGER", "cat")
-        .output()
-        .map_err(|e| GitError::NotRun(e.to_string()))?;
+        // proctor only reads: no index refresh behind a command (`git status`) that may race
+        // with the user's own git.
+        .env("GIT_OPTIONAL_LOCKS", "0");
+    if let Some(index) = index {
+        command.env("GIT_INDEX_FILE", index);
+    }
+    let output = command.output().map_err(|e| GitError::NotRun(e.to_string()))?;
     if !output.status.success() {
         return Err(GitError::Failed {
             command: args.join(" "),

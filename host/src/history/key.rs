@@ -6,7 +6,12 @@
 
 use serde::{Deserialize, Serialize};
 use std::path::Path;
-use std::process::Command;
+
+/// Runs git in `dir` (with `index` as its index when given); its stdout, or `None`: a key with
+/// what git could not say left out.
+fn git(dir: &Path, args: &[&str], index: Option<&Path>) -> Option<String> {
+    crate::git::git_with_index(dir, args, index).ok()
+}
 
 /// The code a run ran on. Every field is `None` outside a git repository.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,20 +74,10 @@ fn working_tree(root: &Path, top: &Path, real_index: &Path, excluded: &[&Path]) 
     git(root, &["write-tree"], Some(&index)).map(|s| s.trim().to_owned())
 }
 
-/// Runs git in `dir` (with `index` as its index when given); its stdout, or `None`.
-fn git(dir: &Path, args: &[&str], index: Option<&Path>) -> Option<String> {
-    let mut command = Command::new("git");
-    command.args(args).current_dir(dir).env("GIT_TERMINAL_PROMPT", "0").env("GIT_OPTIONAL_LOCKS", "0");
-    if let Some(index) = index {
-        command.env("GIT_INDEX_FILE", index);
-    }
-    let output = command.stderr(std::process::Stdio::null()).output().ok()?;
-    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::process::Command;
 
     fn run(dir: &Path, args: &[&str]) {
         let out = Command::new("git")
