@@ -49,6 +49,7 @@ pub(crate) fn router(hub: Arc<Hub>, token: String, origin: String, port: u16) ->
         .route("/ws/shell", get(shell_upgrade))
         .route("/ws/control", get(control_upgrade))
         .route("/status.json", get(status_json))
+        .merge(super::hooks::routes())
         .fallback(|| async { (StatusCode::NOT_FOUND, "not found\n") })
         .layer(middleware::from_fn_with_state(TokenGate::new(&state.token, port), require_token))
         .with_state(state)
