@@ -392,3 +392,18 @@ async fn run_child(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn help_tells_hunt_from_run_hunt() {
+        let mut cli = crate::cli::Cli::command();
+        let help = cli.find_subcommand_mut("hunt").expect("hunt").render_long_help().to_string();
+        assert!(help.contains("Not `proctor run --hunt`"), "{help}");
+        assert!(help.contains("[hunt] prepare"), "{help}");
+        let run = cli.find_subcommand_mut("run").expect("run").render_long_help().to_string();
+        assert!(run.contains("--hunt"), "{run}");
+    }
+}

@@ -1,6 +1,6 @@
 //! The HTTP side of `proctor serve`: the shell page a kept tab loads (`/`), its script, the
 //! shell pages' websocket (`/ws/shell`), the runs' control websocket (`/ws/control`) and the
-//! latest run's status (`/status.json`, issue 17). Every
+//! latest run's status (`/status.json`, issue 17), and the git hook routes of `hooks.rs`. Every
 //! request needs the server's token; websockets from a page must come from the server's own
 //! origin; a connection that sends a malformed or oversized frame is closed with the reason
 //! logged, and nothing else is disturbed.
