@@ -114,8 +114,9 @@ struct Project {
     /// The current directory relative to the top level, when inside it: the runs start at the
     /// same place in each worktree, so relative paths among the run args mean the same.
     cwd_rel: Option<PathBuf>,
-    /// The config file relative to the root, when it is inside it.
-    config_rel: Option<PathBuf>,
+    /// The config file: relative to the root when it is in the repository (each commit has its
+    /// own), else absolute (the same for every commit).
+    config: Option<PathBuf>,
     /// The current config's `[hunt] prepare`.
     prepare: Option<String>,
     /// The history database, unless history is off.
@@ -213,13 +214,17 @@ fn project(args: &HuntArgs) -> Result<Project, CommandError> {
     let cwd = std::env::current_dir().ok().and_then(|c| c.canonicalize().ok());
     let cwd_rel = cwd.and_then(|c| c.strip_prefix(&repo).ok().map(Path::to_path_buf));
     let config_file = config.config_file.as_ref().map(|f| f.canonicalize().unwrap_or_else(|_| f.clone()));
-    let config_rel = config_file.as_ref().and_then(|f| f.strip_prefix(&root).ok().map(Path::to_path_buf));
+    let config_in = |f: &PathBuf| match f.strip_prefix(&repo) {
+        Ok(_) => f.strip_prefix(&root).ok().map(Path::to_path_buf),
+        Err(_) => Some(f.clone()),
+    };
+    let config_path = config_file.as_ref().and_then(config_in);
     let prepare = config_file.as_deref().and_then(|f| read_prepare(f).ok().flatten());
     let history = config.history.enabled.then(|| config.history.path.clone());
     if history.is_none() {
         errln!("proctor: warning: hunt: history is off ([history] enabled = false): results are only printed");
     }
-    Ok(Project { root, repo, rel, cwd_rel, config_rel, prepare, history })
+    Ok(Project { root, repo, rel, cwd_rel, config: config_path, prepare, history })
 }
 
 /// `[hunt] prepare` of a config file: `Ok(None)` when the file has a `[hunt]` table without
@@ -228,7 +233,17 @@ fn read_prepare(file: &Path) -> Result<Option<String>, ()> {
     let text = std::fs::read_to_string(file).map_err(drop)?;
     let value: toml::Table = toml::from_str(&text).map_err(drop)?;
     let hunt = value.get("hunt").and_then(|h| h.as_table()).ok_or(())?;
-    Ok(hunt.get("prepare").and_then(|p| p.as_str()).map(str::to_owned))
+    for key in hunt.keys().filter(|k| *k != "prepare") {
+        errln!("proctor: warning: hunt: {}: unknown key `{key}` in [hunt] (known: prepare)", file.display());
+    }
+    match hunt.get("prepare") {
+        None => Ok(None),
+        Some(toml::Value::String(command)) => Ok(Some(command.clone())),
+        Some(other) => {
+            errln!("proctor: warning: hunt: {}: [hunt] prepare must be a string, not {other}; ignored", file.display());
+            Ok(None)
+        }
+    }
 }
 
 /// Checks out, prepares and runs one commit.
@@ -262,7 +277,8 @@ async fn test_commit(
     let here =
         project.cwd_rel.as_ref().map(|c| worktree.path.join(c)).filter(|c| c.is_dir()).unwrap_or_else(|| root.clone());
     // The commit's own `[hunt]` table wins; a commit from before it had one uses today's.
-    let config_file = project.config_rel.as_ref().map(|rel| root.join(rel));
+    // `join` keeps an absolute path as it is: a config from outside the repository.
+    let config_file = project.config.as_ref().map(|rel| root.join(rel));
     let prepare = match config_file.as_deref().map(read_prepare) {
         Some(Ok(prepare)) => prepare,
         _ => project.prepare.clone(),
@@ -395,7 +411,23 @@ async fn run_child(
 
 #[cfg(test)]
 mod tests {
+    use super::read_prepare;
     use clap::CommandFactory;
+
+    #[test]
+    fn prepare_is_read_from_the_hunt_table_and_a_file_without_one_falls_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("proctor.toml");
+        let read = |text: &str| {
+            std::fs::write(&file, text).unwrap();
+            read_prepare(&file)
+        };
+        assert_eq!(read("[hunt]\nprepare = \"npm ci\"\n"), Ok(Some("npm ci".into())));
+        assert_eq!(read("[hunt]\n"), Ok(None), "a [hunt] table without prepare: none, no fallback");
+        assert_eq!(read("[hunt]\nprepare = 3\n"), Ok(None), "not a string: warned and ignored");
+        assert_eq!(read("[[suite]]\nid = \"unit\"\n"), Err(()), "no [hunt] table: the current config's");
+        assert_eq!(read_prepare(&dir.path().join("missing.toml")), Err(()));
+    }
 
     #[test]
     fn help_tells_hunt_from_run_hunt() {
