@@ -241,8 +241,6 @@ fn follow_tests_a_new_commit_at_once_when_serve_hears_the_git_hook() {
     // A poll far longer than the test may take: only the hook can wake it.
     let mut hunt = Background::spawn(&project, &["hunt", "--follow", "main", "--poll", "60m"]);
     hunt.wait_for(&format!("{} first: passed", &first[..12]), 1, Duration::from_secs(60));
-    // The hunt's listener has had its first answer once it has waited a moment.
-    std::thread::sleep(Duration::from_millis(1500));
     project.write("b.test.js", &tests(2));
     let second = commit(&project, "second");
     let post = |token: &str| {

@@ -109,25 +109,33 @@ impl Follow {
 /// How long one wait on serve's `/hooks/commit/wait` may last before it is asked again.
 const HOOK_WAIT: Duration = Duration::from_secs(25);
 
-/// A thread that long-polls the project's live `proctor serve` (found through
-/// `.proctor/server.json`, as `proctor status` finds it) for hook POSTs and wakes the hunt for
-/// each; it looks for a server again every second while there is none.
+/// The project's live `proctor serve`, found through `.proctor/server.json` as `proctor status`
+/// finds it: its address and token.
+fn served(root: &Path) -> Option<(String, String)> {
+    let crate::serve::Recorded::Live(record) = crate::serve::read_record(root) else { return None };
+    let host = if record.bind == "0.0.0.0" || record.bind == "::" { "127.0.0.1" } else { record.bind.as_str() };
+    Some((crate::serve::host_port(host, record.port), record.token))
+}
+
+/// A thread that long-polls the project's live `proctor serve` for hook POSTs and wakes the
+/// hunt for each; it looks for a server again every second while there is none. The count of
+/// POSTs so far is asked before it returns, so a hook that comes after is never taken for one
+/// from before.
 fn hook_listener(root: PathBuf, wake: UnboundedSender<()>) {
+    let mut seen: Option<u64> =
+        served(&root).and_then(|(authority, token)| hook_count(&authority, "/hooks/commit/wait", &token));
     let listen = move || {
-        let mut seen: Option<u64> = None;
         while !wake.is_closed() {
-            let crate::serve::Recorded::Live(record) = crate::serve::read_record(&root) else {
+            let Some((authority, token)) = served(&root) else {
                 seen = None;
                 std::thread::sleep(Duration::from_secs(1));
                 continue;
             };
-            let host = if record.bind == "0.0.0.0" || record.bind == "::" { "127.0.0.1" } else { record.bind.as_str() };
-            let authority = crate::serve::host_port(host, record.port);
             let path = match seen {
                 Some(count) => format!("/hooks/commit/wait?after={count}"),
                 None => "/hooks/commit/wait".to_owned(),
             };
-            match hook_count(&authority, &path, &record.token) {
+            match hook_count(&authority, &path, &token) {
                 Some(count) => {
                     if seen.is_some_and(|seen| count > seen) {
                         let _ = wake.send(());
