@@ -142,6 +142,9 @@ fn a_hunt_over_three_commits_records_each_commits_counts_under_it() {
     let unknown = project.run(&["hunt", "--commits", "nope..main"]);
     unknown.assert_code(2);
     assert!(unknown.stderr.contains("`nope` is not a commit git knows"), "{}", unknown.stderr);
+    let own = project.run(&["hunt", "--commits", "main", "--", "--root=elsewhere"]);
+    own.assert_code(2);
+    assert!(own.stderr.contains("`--root` cannot be given to the runs of a hunt"), "{}", own.stderr);
     only_the_main_tree(&project);
 }
 

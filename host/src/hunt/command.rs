@@ -40,6 +40,12 @@ pub enum HuntError {
     /// Another git command failed.
     #[error("hunt: {0}")]
     Git(GitError),
+    /// A run flag that the hunt sets for each commit itself.
+    #[error("`{flag}` cannot be given to the runs of a hunt (hint: give it to `proctor hunt` itself, before `--`)")]
+    RunFlag {
+        /// The flag.
+        flag: String,
+    },
 }
 
 impl From<GitError> for HuntError {
@@ -131,6 +137,10 @@ pub async fn hunt(args: HuntArgs) -> Result<u8, CommandError> {
         let signal = interruption_signal().await;
         let _ = signal_tx.send(Some(signal));
     });
+    let own = ["--root", "--config", "--output-file.json"];
+    if let Some(flag) = args.run_args.iter().find(|a| own.iter().any(|o| *a == o || a.starts_with(&format!("{o}=")))) {
+        return Err(HuntError::RunFlag { flag: flag.split('=').next().unwrap_or_default().to_owned() }.into());
+    }
     let project = project(&args)?;
     let swept = sweep_stale(&project.repo);
     if swept > 0 {
