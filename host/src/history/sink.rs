@@ -5,7 +5,7 @@
 //! corrupt or on a full disk never changes the run: the sink says once, at the end, what was not
 //! recorded, and its `finish` always succeeds.
 
-use super::key::code_key;
+use super::key::{code_key, CodeKey};
 use super::record::{attempt_of, unix_ms, AttemptRecord, RunRecord};
 use super::store::{HistoryError, Store};
 use crate::config::HistoryConfig;
@@ -75,14 +75,22 @@ pub struct Written {
 impl HistorySink {
     /// A sink recording into `config.path`, or `None` when history is off.
     pub fn start(config: &HistoryConfig, root: &Path) -> Option<HistorySink> {
+        let pinned = hunt_pin();
+        let mut config = config.clone();
+        if let Some((path, _)) = &pinned {
+            // A hunt's worktree goes away: the run records into the project's database.
+            config.path = path.clone();
+            config.enabled = true;
+        }
         if !config.enabled {
             return None;
         }
         let shared = Arc::new(Shared::default());
-        let (config, owned_root, queue) = (config.clone(), root.to_path_buf(), shared.clone());
+        let (owned_root, queue) = (root.to_path_buf(), shared.clone());
+        let key = pinned.map(|(_, key)| key);
         let writer = std::thread::Builder::new()
             .name("proctor-history".into())
-            .spawn(move || write_history(&config, &owned_root, &queue))
+            .spawn(move || write_history(&config, &owned_root, key, &queue))
             .ok()?;
         Some(HistorySink { root: root.to_path_buf(), shared, writer: Some(writer) })
     }
@@ -147,11 +155,11 @@ impl Reporter for HistorySink {
 }
 
 /// The writer thread: everything that touches git or the database.
-fn write_history(config: &HistoryConfig, root: &Path, shared: &Shared) -> Written {
+fn write_history(config: &HistoryConfig, root: &Path, pinned: Option<CodeKey>, shared: &Shared) -> Written {
     let mut written = Written::default();
     let Some((seed, at)) = wait_for_start(shared) else { return written };
     let state = root.join(".proctor");
-    let key = code_key(root, &[&state, &config.path]);
+    let key = pinned.unwrap_or_else(|| code_key(root, &[&state, &config.path]));
     let mut run =
         RunRecord { run_id: new_run_id(), started_at: unix_ms(at), finished_at: None, key, host: host_name(), seed };
     let mut store = Store::open(&config.path, true, BUSY).and_then(|mut store| {
@@ -233,6 +241,15 @@ fn next_batch(shared: &Shared, batch: &mut Vec<AttemptRecord>) -> bool {
     }
     batch.append(&mut queue.attempts);
     !queue.finished
+}
+
+/// The database and code key `proctor hunt` gives the runs it starts in its worktrees: the
+/// worktree is a clean checkout of one commit, but `prepare` (`npm ci`) may leave files that
+/// would make its tree differ, and the worktree's own `.proctor/` goes away with it.
+fn hunt_pin() -> Option<(PathBuf, CodeKey)> {
+    let path = std::env::var_os(crate::hunt::HISTORY_ENV)?;
+    let key = serde_json::from_str(&std::env::var(crate::hunt::KEY_ENV).ok()?).ok()?;
+    Some((PathBuf::from(path), key))
 }
 
 /// A random id for a run: 128 bits from the standard library's per-process random keys, the

@@ -19,7 +19,7 @@
 //! index would cost each run another sweep of pages (pruning and export scan the table instead).
 
 use super::record::{AttemptRecord, RunRecord, Stored};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -191,7 +191,10 @@ impl Store {
     ) -> Result<(), HistoryError> {
         let Store { conn, path, tests, revs } = self;
         let sql = |source| HistoryError::Sql { path: path.clone(), source };
-        let tx = conn.transaction().map_err(sql)?;
+        // IMMEDIATE: a deferred transaction that reads first and then writes fails at once
+        // (no busy wait) when another connection wrote in between, e.g. a reader that made the
+        // schema of a database this run had just created.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
         if tests.is_empty() {
             // One scan instead of a lookup per test.
             let mut all = tx.prepare("SELECT id, suite, test_id FROM tests").map_err(sql)?;
@@ -273,7 +276,7 @@ impl Store {
     fn drop_runs(&mut self, select: &str, arg: i64) -> Result<usize, HistoryError> {
         let path = self.path.clone();
         let sql = |source| HistoryError::Sql { path: path.clone(), source };
-        let tx = self.conn.transaction().map_err(sql)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
         let ids: Vec<i64> = {
             let mut stmt = tx.prepare(select).map_err(sql)?;
             let rows = stmt.query_map([arg], |r| r.get(0)).map_err(sql)?;
