@@ -218,7 +218,7 @@ pub(crate) async fn execute(
     // Every attempt goes to the history database too, off this thread (never failing the run).
     if let Some(history) = code.and_then(|code| crate::history::HistorySink::start(&config.history, &config.root, code))
     {
-        reporters.push("history", Box::new(history));
+        reporters.push_first("history", Box::new(history));
     }
     let mut stats = RunStats::default();
     let fail_fast = config.fail_fast.then(FailFast::default);

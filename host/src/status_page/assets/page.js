@@ -28,7 +28,8 @@
   const openTests = new Map(); // test key → open
   const filter = { failed: false, flaky: false, text: "", tag: "", runtime: "" };
   let dirtyFiles = new Set(), dirtyTests = new Set(), full = true, frame = 0;
-  // Latest recorded tries by `suite\u0000id` (live pages with a history only).
+  // Latest recorded tries by `suite\u0000id` (where a history is recorded: fetched by a live
+  // page, embedded in a static report).
   let recent = new Map();
   const fileEls = new Map(), testEls = new Map();
 
@@ -614,12 +615,17 @@
     fetch(`history.json${location.search}`)
       .then((res) => (res.ok ? res.json() : null))
       .then((body) => {
-        if (!body || !Array.isArray(body.tests)) return;
-        recent = new Map(body.tests.map((row) => [`${row.suite}\u0000${row.test}`, row]));
-        full = true;
+        setRecent(body);
         schedule();
       })
       .catch(() => {});
+  }
+
+  // `/history.json`'s body, or the same embedded in a static report.
+  function setRecent(body) {
+    if (!body || !Array.isArray(body.tests)) return;
+    recent = new Map(body.tests.map((row) => [`${row.suite}\u0000${row.test}`, row]));
+    full = true;
   }
 
   function connect(delay) {
@@ -639,6 +645,7 @@
   }
 
   reset();
+  setRecent(data.history);
   for (const ev of data.events || []) apply(ev);
   if (meta.live) connect(500);
   render();
