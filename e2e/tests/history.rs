@@ -258,5 +258,8 @@ fn watch_reruns_are_recorded_each_under_the_tree_it_ran_on() {
             (r["uncommitted"].as_bool().unwrap(), r["passed"].as_u64().unwrap(), r["failed"].as_u64().unwrap())
         })
         .collect();
-    assert_eq!(seen, [(true, 0, 1), (false, 1, 0)], "the rerun newest first: {history}");
+    // A loaded machine may see the save as two (a truncate, then the write): two failed reruns.
+    assert_eq!(seen.len(), 2, "{history}");
+    assert!(seen[0].0 && seen[0].1 == 0 && seen[0].2 >= 1, "the rerun, newest first: {history}");
+    assert_eq!(seen[1], (false, 1, 0), "the first run, on the commit: {history}");
 }
