@@ -159,8 +159,9 @@ try {
   console.log(`live page, ${RUNS} reruns of ${results[0].total} tests: run ${range("ms")} ms, frame gaps p95 ${range("gap_p95_ms")} ms, ` +
     `max ${range("gap_max_ms")} ms, gaps > 50 ms ${range("gaps_over_50ms")}, long tasks ${range("long_tasks")} (${range("long_task_ms")} ms)`);
 } finally {
-  await browser.stop();
+  // The watch first: a failure below must not leave it running.
   watch.child.stdin.end("q\n");
   await sleep(500);
   watch.child.kill();
+  await browser.stop();
 }
