@@ -1,11 +1,11 @@
 //! [`HistorySink`]: records a run's results into the history database. It sits in the
 //! reporters' [`Fanout`](crate::report::Fanout) and sees the same events, but does no I/O on
-//! the run's thread: each result goes down a channel to a writer thread, which works out the
-//! git key, opens the database and writes batches in transactions. A database that is locked,
+//! the run's thread: each result goes down a channel to a writer thread, which waits for the
+//! run's git key (its [`CodeLookup`], shared with the status), opens the database and writes batches in transactions. A database that is locked,
 //! corrupt or on a full disk never changes the run: the sink says once, at the end, what was not
 //! recorded, and its `finish` always succeeds.
 
-use super::key::{code_key, CodeKey};
+use super::key::{CodeKey, CodeLookup};
 use super::record::{attempt_of, unix_ms, AttemptRecord, RunRecord};
 use super::store::{HistoryError, Store};
 use crate::config::HistoryConfig;
@@ -73,24 +73,29 @@ pub struct Written {
 }
 
 impl HistorySink {
-    /// A sink recording into `config.path`, or `None` when history is off.
-    pub fn start(config: &HistoryConfig, root: &Path) -> Option<HistorySink> {
+    /// A sink recording into `config.path` under the key `code` finds, or `None` when history
+    /// is off.
+    pub fn start(config: &HistoryConfig, root: &Path, code: CodeLookup) -> Option<HistorySink> {
         let pinned = hunt_pin();
         let mut config = config.clone();
-        if let Some((path, _)) = &pinned {
-            // A hunt's worktree goes away: the run records into the project's database.
-            config.path = path.clone();
-            config.enabled = true;
-        }
+        let code = match pinned {
+            // A hunt's worktree goes away: the run records into the project's database, under
+            // the commit the hunt checked out.
+            Some((path, key)) => {
+                config.path = path;
+                config.enabled = true;
+                CodeLookup::known(key)
+            }
+            None => code,
+        };
         if !config.enabled {
             return None;
         }
         let shared = Arc::new(Shared::default());
-        let (owned_root, queue) = (root.to_path_buf(), shared.clone());
-        let key = pinned.map(|(_, key)| key);
+        let queue = shared.clone();
         let writer = std::thread::Builder::new()
             .name("proctor-history".into())
-            .spawn(move || write_history(&config, &owned_root, key, &queue))
+            .spawn(move || write_history(&config, &code, &queue))
             .ok()?;
         Some(HistorySink { root: root.to_path_buf(), shared, writer: Some(writer) })
     }
@@ -155,11 +160,10 @@ impl Reporter for HistorySink {
 }
 
 /// The writer thread: everything that touches git or the database.
-fn write_history(config: &HistoryConfig, root: &Path, pinned: Option<CodeKey>, shared: &Shared) -> Written {
+fn write_history(config: &HistoryConfig, code: &CodeLookup, shared: &Shared) -> Written {
     let mut written = Written::default();
     let Some((seed, at)) = wait_for_start(shared) else { return written };
-    let state = root.join(".proctor");
-    let key = pinned.unwrap_or_else(|| code_key(root, &[&state, &config.path]));
+    let key = code.wait();
     let mut run =
         RunRecord { run_id: new_run_id(), started_at: unix_ms(at), finished_at: None, key, host: host_name(), seed };
     let mut store = Store::open(&config.path, true, BUSY).and_then(|mut store| {
@@ -289,6 +293,7 @@ mod tests {
     use crate::plan::Plan;
     use crate::session::RunStats;
     use std::sync::Arc;
+    use std::time::Instant;
 
     fn finished(n: usize) -> Event {
         let test = Arc::new(TestInfo {
@@ -318,7 +323,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut config = HistoryConfig::defaults(dir.path());
         config.path = dir.path().join("h.db");
-        let mut sink = HistorySink::start(&config, dir.path()).unwrap();
+        let mut sink = HistorySink::start(&config, dir.path(), CodeLookup::known(CodeKey::default())).unwrap();
         let plan = Arc::new(Plan { root: dir.path().into(), suites: vec![] });
         sink.on_event(&Event {
             at: SystemTime::now(),
@@ -349,8 +354,46 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut config = HistoryConfig::defaults(dir.path());
         config.path = dir.path().join("h.db");
-        let mut sink = HistorySink::start(&config, dir.path()).unwrap();
+        let mut sink = HistorySink::start(&config, dir.path(), CodeLookup::known(CodeKey::default())).unwrap();
         let written = sink.close();
         assert_eq!((written.recorded, written.lost), (0, 0));
+    }
+
+    #[test]
+    fn the_history_and_the_status_board_take_the_run_s_one_git_lookup() {
+        // Not a git repository: the commit can only come from the lookup handed to both.
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let key = CodeKey {
+            commit: Some("abc123".into()),
+            tree: Some("def456".into()),
+            branch: Some("main".into()),
+            dirty: true,
+        };
+        let code = CodeLookup::known(key.clone());
+        let config = HistoryConfig::defaults(&root);
+        let mut sink = HistorySink::start(&config, &root, code.clone()).unwrap();
+        let board = crate::status::Board::new(root.clone(), "watch", "http://127.0.0.1:1/".into());
+        let mut feed = board.feed(code);
+        let plan = Arc::new(Plan { root: root.clone(), suites: vec![] });
+        let started =
+            Event { at: SystemTime::now(), elapsed: Duration::ZERO, kind: EventKind::RunStarted { plan, seed: None } };
+        feed.on_event(&started).unwrap();
+        sink.on_event(&started).unwrap();
+        assert!(sink.close().error.is_none());
+        let store = Store::open(&config.path, false, BUSY).unwrap();
+        let runs = store.runs_since(0).unwrap();
+        assert_eq!(runs.len(), 1);
+        assert_eq!(runs[0].0.key, key, "the history's key is the lookup's");
+        // The board sets its commit on a thread of its own: wait for it (at most 5 s).
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let commit = loop {
+            let commit = board.status().run.and_then(|run| run.commit);
+            if commit.is_some() || Instant::now() > deadline {
+                break commit;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        assert_eq!(commit.as_deref(), Some("abc123-dirty"), "the status's commit is the same lookup's");
     }
 }

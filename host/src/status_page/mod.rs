@@ -7,7 +7,7 @@ mod enrich;
 mod live;
 mod routes;
 
-pub(crate) use document::{render, Meta};
+pub(crate) use document::{recent_history, render, Meta};
 pub(crate) use enrich::page_event;
 pub(crate) use live::{LiveFeed, LivePage, RerunRequest};
 pub(crate) use routes::router;
