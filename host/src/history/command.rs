@@ -80,6 +80,16 @@ pub struct FlakyArgs {
     /// At most this many tests.
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
+    /// Order or chance? Rerun this test alone, then after the tests that preceded its newest
+    /// recorded failure, bisecting them down to the one it fails after.
+    #[arg(long, value_name = "ID")]
+    pub triage: Option<String>,
+    /// --triage: how many times to run the test alone.
+    #[arg(long, value_name = "N", default_value_t = 20, requires = "triage")]
+    pub runs: u32,
+    /// --triage: the tests that ran before it, in order (instead of a recorded failing run's).
+    #[arg(long, value_name = "ID", num_args = 1.., requires = "triage")]
+    pub after: Vec<String>,
 }
 
 /// `proctor slow`.

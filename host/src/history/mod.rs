@@ -5,6 +5,7 @@
 
 mod command;
 mod key;
+mod preceding;
 mod query;
 mod record;
 mod sink;
@@ -12,7 +13,9 @@ mod store;
 mod transfer;
 
 pub use command::{flaky, history, slow, FlakyArgs, HistoryArgs, SlowArgs};
+pub use preceding::{Lookup, RecordedFailure};
 pub use sink::HistorySink;
+pub use store::HistoryError;
 
 use std::path::Path;
 
@@ -21,4 +24,11 @@ use std::path::Path;
 pub fn recent(path: &Path, per_test: usize) -> Option<Vec<query::RecentRow>> {
     let store = store::Store::open(path, false, std::time::Duration::from_millis(500)).ok()?;
     query::recent(&store, per_test).ok()
+}
+
+/// The newest recorded failure of the test `pattern` names, with what ran before it in that run
+/// (`proctor flaky --triage`).
+pub fn latest_failure(path: &Path, pattern: &str) -> Result<Lookup, HistoryError> {
+    let store = store::Store::open(path, false, std::time::Duration::from_secs(5))?;
+    preceding::latest_failure(&store, pattern)
 }
