@@ -13,7 +13,7 @@
 
 use crate::cli::ProjectArgs;
 use crate::commands::{execute, selected_plan, CommandError, Kept};
-use crate::config::{resolve, Config, ConfigError};
+use crate::config::{resolve, Config, ConfigError, RuntimeKind};
 use crate::events::{Event, EventKind, Interruption, Outcome, TestInfo};
 use crate::exit::{SUCCESS, USAGE_OR_ENVIRONMENT};
 use crate::history::{FlakyArgs, HistoryError, Lookup, RecordedFailure};
@@ -213,6 +213,12 @@ async fn run(args: &FlakyArgs) -> Result<Triage, TriageError> {
         };
         match lookup {
             Lookup::Found(failure) => {
+                // Rerun where it failed: a suite that also runs in other runtimes runs only there.
+                if let Some(kind) = RuntimeKind::parse(&failure.runtime) {
+                    for suite in base.suites.iter_mut().filter(|suite| suite.runtimes.contains(&kind)) {
+                        suite.runtimes = vec![kind];
+                    }
+                }
                 let target = Test { suite: failure.suite.clone(), id: failure.test.clone() };
                 let preceding =
                     failure.preceding.iter().map(|(suite, id)| Test { suite: suite.clone(), id: id.clone() }).collect();

@@ -27,6 +27,8 @@ pub struct RecordedFailure {
     pub started_at: i64,
     /// The failure's message.
     pub message: Option<String>,
+    /// The runtime kind it failed in (`node`, `chromium`).
+    pub runtime: String,
     /// The tests that ran before it in that run, in the same runtime, in their order, each once
     /// (`(suite, test id)`; the test itself left out).
     #[serde(skip)]
@@ -107,6 +109,7 @@ pub fn latest_failure(store: &Store, pattern: &str) -> Result<Lookup, HistoryErr
         seed: seed.map(|s| s as u64),
         started_at,
         message,
+        runtime,
         preceding,
     }))
 }
@@ -170,6 +173,7 @@ mod tests {
         assert_eq!(found.run_id, "new");
         assert_eq!(found.seed, Some(7));
         assert_eq!(found.message.as_deref(), Some("Error: polluted"));
+        assert_eq!(found.runtime, "node");
         let ids: Vec<&str> = found.preceding.iter().map(|(_, t)| t.as_str()).collect();
         assert_eq!(ids, ["a.js::z", "a.js::a"], "same runtime only, each once, in order, none after it");
         assert!(matches!(latest_failure(&store, "a.js::c").unwrap(), Lookup::NoFailure), "never failed");
