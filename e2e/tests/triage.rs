@@ -3,8 +3,8 @@
 //! trips on), with innocent tests around and another file before it, is bisected down to the
 //! polluter; a run shuffled by `--seed` is replayed in its exact order; with `isolate = false`
 //! the polluter is found in another file; a test that fails every other run is non-deterministic
-//! with its count; a test with no recorded failure is said to have none (exit 2) unless `--after`
-//! names what ran before it.
+//! with its count; two tests harmful only together are both named; a test with no recorded
+//! failure is said to have none (exit 2) unless `--after` names what ran before it.
 
 use proctor_e2e::Project;
 use serde_json::Value;
@@ -214,5 +214,30 @@ fn a_test_with_no_recorded_failure_is_said_to_have_none_unless_after_names_what_
         after.stdout.contains("not reproduced: passed 2 of 2 runs alone and 3 of 3 runs after the 1 test"),
         "{}",
         after.stdout
+    );
+}
+
+#[test]
+fn a_test_that_fails_only_after_two_tests_together_gets_both() {
+    let file = "import { test, expect } from \"proctor\";\n\
+const seen = new Set();\n\
+test(\"innocent 1\", () => {});\n\
+test(\"sets a\", () => { seen.add(\"a\"); });\n\
+test(\"innocent 2\", () => {});\n\
+test(\"innocent 3\", () => {});\n\
+test(\"sets b\", () => { seen.add(\"b\"); });\n\
+test(\"innocent 4\", () => {});\n\
+test(\"trips on both\", () => { expect(seen.size).toBeLessThan(2); });\n";
+    let project = repository(&[("m.test.js", file)]);
+    project.run(&["run"]).assert_code(1);
+    let found = triage(&project, &["m.test.js::trips on both", "--runs", "2"]);
+    assert_eq!(found["verdict"], "order-dependent", "{found:#}");
+    assert!(found["polluter"].is_null(), "no one test does it: {found:#}");
+    let together: Vec<&str> =
+        found["polluters"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(together, ["m.test.js::sets a", "m.test.js::sets b"], "{found:#}");
+    assert_eq!(
+        found["summary"],
+        "order-dependent: fails after these 2 tests together: m.test.js::sets a (m.test.js:4), m.test.js::sets b (m.test.js:7)"
     );
 }
