@@ -207,6 +207,9 @@ fn a_test_with_no_recorded_failure_is_said_to_have_none_unless_after_names_what_
     assert_eq!(found["verdict"], "order-dependent", "{found:#}");
     assert_eq!(found["polluter"]["id"], "m.test.js::sets state");
     assert!(found["recorded"].is_null());
+    let gone = project.run(&["flaky", "--triage", "m.test.js::trips", "--runs", "1", "--after", "m.test.js::gone"]);
+    gone.assert_code(2);
+    assert!(gone.stderr.contains("unit:m.test.js::gone is not in the project any more"), "{}", gone.stderr);
     let after =
         project.run(&["flaky", "--triage", "m.test.js::trips", "--runs", "2", "--after", "m.test.js::innocent 3"]);
     after.assert_code(0);

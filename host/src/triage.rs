@@ -48,6 +48,8 @@ enum TriageError {
     Id { id: String, message: String },
     #[error("{id} did not run (hint: `proctor list` shows the ids there are)")]
     NotRun { id: String },
+    #[error("{id} is not in the project any more{}", crate::select::hint(suggestions))]
+    Gone { id: String, suggestions: Vec<String> },
     #[error("interrupted")]
     Interrupted(Interruption),
 }
@@ -369,10 +371,18 @@ async fn rerun(base: &Config, before: &[Test], target: &Test) -> Result<Observed
     let global_setup = crate::global_setup::GlobalSetup::start(&config).await.map_err(CommandError::from)?;
     let seen = Arc::new(Mutex::new(Observed::default()));
     let ran = async {
-        let plan = Arc::new(selected_plan(&mut config)?);
+        let plan = Arc::new(selected_plan(&mut config).map_err(|err| match err {
+            // The focus is ours, not typed: say which test is missing, not which flag.
+            CommandError::Select(crate::select::SelectError::NoMatch { id, suggestions, .. }) => {
+                TriageError::Gone { id, suggestions }
+            }
+            other => TriageError::Command(other),
+        })?);
         let watch = Watch { target: target.clone(), seen: seen.clone() };
         let reporters = Fanout::new(vec![("triage", Box::new(watch))]);
-        execute(&plan, &config, Kept { served: None, node: None, early_node: None }, reporters).await
+        Ok::<_, TriageError>(
+            execute(&plan, &config, Kept { served: None, node: None, early_node: None }, reporters).await?,
+        )
     }
     .await;
     if let Some(setup) = global_setup {
