@@ -50,6 +50,8 @@ enum TriageError {
     NotRun { id: String },
     #[error("{id} is not in the project any more{}", crate::select::hint(suggestions))]
     Gone { id: String, suggestions: Vec<String> },
+    #[error("invalid value for --since: `{0}` is not an age (use e.g. 7d, 12h, 4w)")]
+    Since(String),
     #[error("interrupted")]
     Interrupted(Interruption),
 }
@@ -209,7 +211,9 @@ async fn run(args: &FlakyArgs) -> Result<Triage, TriageError> {
     base.seed = None;
     base.fail_fast = false;
     let (target, preceding, recorded) = if args.after.is_empty() {
-        let lookup = match crate::history::latest_failure(&base.history.path, &id) {
+        let since = crate::history::since_cutoff(args.read.since.as_deref())
+            .ok_or_else(|| TriageError::Since(args.read.since.clone().unwrap_or_default()))?;
+        let lookup = match crate::history::latest_failure(&base.history.path, &id, since) {
             Err(HistoryError::Missing { path }) => return Err(TriageError::NoFailure { id, path }),
             found => found?,
         };

@@ -12,7 +12,7 @@ mod sink;
 mod store;
 mod transfer;
 
-pub use command::{flaky, history, slow, FlakyArgs, HistoryArgs, SlowArgs};
+pub use command::{flaky, history, since_cutoff, slow, FlakyArgs, HistoryArgs, SlowArgs};
 pub use preceding::{Lookup, RecordedFailure};
 pub use sink::HistorySink;
 pub use store::HistoryError;
@@ -27,8 +27,8 @@ pub fn recent(path: &Path, per_test: usize) -> Option<Vec<query::RecentRow>> {
 }
 
 /// The newest recorded failure of the test `pattern` names, with what ran before it in that run
-/// (`proctor flaky --triage`).
-pub fn latest_failure(path: &Path, pattern: &str) -> Result<Lookup, HistoryError> {
+/// (`proctor flaky --triage`), among the runs started at or after `since` (ms; 0 for all).
+pub fn latest_failure(path: &Path, pattern: &str, since: i64) -> Result<Lookup, HistoryError> {
     let store = store::Store::open(path, false, std::time::Duration::from_secs(5))?;
-    preceding::latest_failure(&store, pattern)
+    preceding::latest_failure(&store, pattern, since)
 }

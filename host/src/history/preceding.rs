@@ -46,9 +46,9 @@ pub enum Lookup {
     Ambiguous(Vec<String>),
 }
 
-/// The newest failure of the test `pattern` names: its id, `suite:id`, or a prefix naming
-/// exactly one recorded test.
-pub fn latest_failure(store: &Store, pattern: &str) -> Result<Lookup, HistoryError> {
+/// The newest failure of the test `pattern` names (its id, `suite:id`, or a prefix naming
+/// exactly one recorded test) in a run started at or after `since` (ms; 0 for any).
+pub fn latest_failure(store: &Store, pattern: &str, since: i64) -> Result<Lookup, HistoryError> {
     let sql = |e| store.error(e);
     let tests = super::query::tests_named(store, &[pattern.to_owned()])?;
     let exact: Vec<_> =
@@ -64,8 +64,9 @@ pub fn latest_failure(store: &Store, pattern: &str) -> Result<Lookup, HistoryErr
         .query_row(
             "SELECT a.rowid, a.run, a.runtime, a.instance, a.message, r.run_id, r.commit_sha, r.seed, r.started_at
              FROM attempts a JOIN runs r ON r.id = a.run
-             WHERE a.test = ?1 AND a.outcome != 0 ORDER BY r.started_at DESC, a.rowid DESC LIMIT 1",
-            [row],
+             WHERE a.test = ?1 AND a.outcome != 0 AND r.started_at >= ?2
+             ORDER BY r.started_at DESC, a.rowid DESC LIMIT 1",
+            [row, since],
             |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
@@ -169,16 +170,17 @@ mod tests {
             ],
         );
         record(&mut store, "newest", 3, &[attempt("a.js::b", "node", Passed)]);
-        let Lookup::Found(found) = latest_failure(&store, "a.js::b").unwrap() else { panic!("no failure found") };
+        let Lookup::Found(found) = latest_failure(&store, "a.js::b", 0).unwrap() else { panic!("no failure found") };
         assert_eq!(found.run_id, "new");
         assert_eq!(found.seed, Some(7));
         assert_eq!(found.message.as_deref(), Some("Error: polluted"));
         assert_eq!(found.runtime, "node");
         let ids: Vec<&str> = found.preceding.iter().map(|(_, t)| t.as_str()).collect();
         assert_eq!(ids, ["a.js::z", "a.js::a"], "same runtime only, each once, in order, none after it");
-        assert!(matches!(latest_failure(&store, "a.js::c").unwrap(), Lookup::NoFailure), "never failed");
-        assert!(matches!(latest_failure(&store, "a.js::nope").unwrap(), Lookup::NoFailure));
-        assert!(matches!(latest_failure(&store, "a.js").unwrap(), Lookup::Ambiguous(all) if all.len() == 5));
-        assert!(matches!(latest_failure(&store, "unit:a.js::b").unwrap(), Lookup::Found(_)));
+        assert!(matches!(latest_failure(&store, "a.js::c", 0).unwrap(), Lookup::NoFailure), "never failed");
+        assert!(matches!(latest_failure(&store, "a.js::nope", 0).unwrap(), Lookup::NoFailure));
+        assert!(matches!(latest_failure(&store, "a.js", 0).unwrap(), Lookup::Ambiguous(all) if all.len() == 5));
+        assert!(matches!(latest_failure(&store, "unit:a.js::b", 0).unwrap(), Lookup::Found(_)));
+        assert!(matches!(latest_failure(&store, "a.js::b", 3).unwrap(), Lookup::NoFailure), "--since leaves it out");
     }
 }
