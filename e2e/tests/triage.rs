@@ -4,7 +4,8 @@
 //! polluter; a run shuffled by `--seed` is replayed in its exact order; with `isolate = false`
 //! the polluter is found in another file; a test that fails every other run is non-deterministic
 //! with its count; two tests harmful only together are both named; a test with no recorded
-//! failure is said to have none (exit 2) unless `--after` names what ran before it.
+//! failure is said to have none (exit 2) unless `--after` names what ran before it; a failure that
+//! never comes back is not reproduced.
 
 use proctor_e2e::Project;
 use serde_json::Value;
@@ -243,4 +244,26 @@ test(\"trips on both\", () => { expect(seen.size).toBeLessThan(2); });\n";
         found["summary"],
         "order-dependent: fails after these 2 tests together: m.test.js::sets a (m.test.js:4), m.test.js::sets b (m.test.js:7)"
     );
+}
+
+#[test]
+fn a_failure_that_does_not_come_back_is_not_reproduced() {
+    // Fails on its very first run only (the counter file outlives runs), and runs first.
+    let once = "import { test, expect } from \"proctor\";\n\
+import fs from \"node:fs\";\n\
+test(\"failed once\", () => {\n\
+  const first = !fs.existsSync(\"count.txt\");\n\
+  fs.writeFileSync(\"count.txt\", \"1\");\n\
+  expect(first).toBe(false);\n\
+});\n\
+test(\"after it\", () => {});\n";
+    let project = repository(&[("o.test.js", once)]);
+    project.run(&["run"]).assert_code(1);
+    let found = triage(&project, &["o.test.js::failed once", "--runs", "3"]);
+    assert_eq!(found["verdict"], "not-reproduced", "{found:#}");
+    assert_eq!(
+        found["summary"],
+        "not reproduced: passed 3 of 3 runs alone, and nothing ran before it in the failing run"
+    );
+    assert_eq!(steps(&found), [("alone".to_owned(), 0)]);
 }

@@ -197,7 +197,6 @@ pub async fn triage(args: FlakyArgs) -> u8 {
 }
 
 async fn run(args: &FlakyArgs) -> Result<Triage, TriageError> {
-    let id = args.triage.clone().unwrap_or_default();
     let project = ProjectArgs {
         paths: Vec::new(),
         root: args.read.root.clone(),
@@ -210,38 +209,12 @@ async fn run(args: &FlakyArgs) -> Result<Triage, TriageError> {
     base.history.enabled = false;
     base.seed = None;
     base.fail_fast = false;
-    let (target, preceding, recorded) = if args.after.is_empty() {
-        let since = crate::history::since_cutoff(args.read.since.as_deref())
-            .ok_or_else(|| TriageError::Since(args.read.since.clone().unwrap_or_default()))?;
-        let lookup = match crate::history::latest_failure(&base.history.path, &id, since) {
-            Err(HistoryError::Missing { path }) => return Err(TriageError::NoFailure { id, path }),
-            found => found?,
-        };
-        match lookup {
-            Lookup::Found(failure) => {
-                // Rerun where it failed: a suite that also runs in other runtimes runs only there.
-                if let Some(kind) = RuntimeKind::parse(&failure.runtime) {
-                    for suite in base.suites.iter_mut().filter(|suite| suite.runtimes.contains(&kind)) {
-                        suite.runtimes = vec![kind];
-                    }
-                }
-                let target = Test { suite: failure.suite.clone(), id: failure.test.clone() };
-                let preceding =
-                    failure.preceding.iter().map(|(suite, id)| Test { suite: suite.clone(), id: id.clone() }).collect();
-                (target, preceding, Some(failure))
-            }
-            Lookup::NoFailure => return Err(TriageError::NoFailure { id, path: base.history.path.clone() }),
-            Lookup::Ambiguous(names) => return Err(TriageError::Ambiguous { id, names }),
-        }
-    } else {
-        let target = named_test(&base, &id)?;
-        let preceding = args.after.iter().map(|after| named_test(&base, after)).collect::<Result<Vec<_>, _>>()?;
-        (target, preceding, None)
-    };
+    let (target, preceding, recorded) = what_to_triage(args, &mut base)?;
     let mut steps = Vec::new();
     let mut locations = HashMap::new();
     let runs = args.runs.max(1);
     let mut failed = 0;
+    errln!("proctor: triage: {} alone, {runs} time{}", target.label(), if runs == 1 { "" } else { "s" });
     for n in 1..=runs {
         let seen = rerun(&base, &[], &target).await?;
         failed += u32::from(seen.failed);
@@ -272,6 +245,12 @@ async fn run(args: &FlakyArgs) -> Result<Triage, TriageError> {
     if failed > 0 {
         return Ok(report);
     }
+    if preceding.is_empty() {
+        report.verdict = "not-reproduced";
+        report.summary =
+            format!("not reproduced: passed {runs} of {runs} runs alone, and nothing ran before it in the failing run");
+        return Ok(report);
+    }
     let mut reproduced = 0;
     for n in 1..=REPRODUCE {
         let seen = rerun(&base, &preceding, &target).await?;
@@ -284,7 +263,7 @@ async fn run(args: &FlakyArgs) -> Result<Triage, TriageError> {
     }
     let tries = if reproduced == 0 { REPRODUCE } else { reproduced };
     report.steps.push(Step { kind: "after", before: preceding.len(), runs: tries, failed: u32::from(reproduced > 0) });
-    if reproduced == 0 || preceding.is_empty() {
+    if reproduced == 0 {
         report.verdict = "not-reproduced";
         report.summary = format!(
             "not reproduced: passed {runs} of {runs} runs alone and {tries} of {tries} runs after the {} that preceded it",
@@ -309,6 +288,38 @@ async fn run(args: &FlakyArgs) -> Result<Triage, TriageError> {
     report.polluter = (polluters.len() == 1).then(|| polluters[0].clone());
     report.polluters = polluters;
     Ok(report)
+}
+
+/// The test to triage and the tests that ran before it, in order: `--after`'s, else those of its
+/// newest recorded failure (whose runtime `base` is then narrowed to).
+fn what_to_triage(
+    args: &FlakyArgs,
+    base: &mut Config,
+) -> Result<(Test, Vec<Test>, Option<RecordedFailure>), TriageError> {
+    let id = args.triage.clone().unwrap_or_default();
+    if !args.after.is_empty() {
+        let target = named_test(base, &id)?;
+        let preceding = args.after.iter().map(|after| named_test(base, after)).collect::<Result<Vec<_>, _>>()?;
+        return Ok((target, preceding, None));
+    }
+    let since = crate::history::since_cutoff(args.read.since.as_deref())
+        .ok_or_else(|| TriageError::Since(args.read.since.clone().unwrap_or_default()))?;
+    let failure = match crate::history::latest_failure(&base.history.path, &id, since) {
+        Ok(Lookup::Found(failure)) => failure,
+        Ok(Lookup::NoFailure) => return Err(TriageError::NoFailure { id, path: base.history.path.clone() }),
+        Ok(Lookup::Ambiguous(names)) => return Err(TriageError::Ambiguous { id, names }),
+        Err(HistoryError::Missing { path }) => return Err(TriageError::NoFailure { id, path }),
+        Err(other) => return Err(other.into()),
+    };
+    // Rerun where it failed: a suite that also runs in other runtimes runs only there.
+    if let Some(kind) = RuntimeKind::parse(&failure.runtime) {
+        for suite in base.suites.iter_mut().filter(|suite| suite.runtimes.contains(&kind)) {
+            suite.runtimes = vec![kind];
+        }
+    }
+    let target = Test { suite: failure.suite.clone(), id: failure.test.clone() };
+    let preceding = failure.preceding.iter().map(|(suite, id)| Test { suite: suite.clone(), id: id.clone() }).collect();
+    Ok((target, preceding, Some(failure)))
 }
 
 /// Delta debugging (Zeller's ddmin, lite): the smallest ordered subset of `failing` found after
