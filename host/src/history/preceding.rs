@@ -183,4 +183,22 @@ mod tests {
         assert!(matches!(latest_failure(&store, "unit:a.js::b", 0).unwrap(), Lookup::Found(_)));
         assert!(matches!(latest_failure(&store, "a.js::b", 3).unwrap(), Lookup::NoFailure), "--since leaves it out");
     }
+
+    #[test]
+    fn export_then_import_keeps_a_runs_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("h.db"), true, Duration::from_secs(1)).unwrap();
+        use Stored::{Failed, Passed};
+        let names = ["a.js::m", "a.js::c", "a.js::x", "a.js::b", "a.js::t"];
+        let mut attempts: Vec<AttemptRecord> = names.iter().map(|n| attempt(n, "node", Passed)).collect();
+        attempts.push(attempt("a.js::victim", "node", Failed));
+        record(&mut store, "r", 1, &attempts);
+        let mut exported = Vec::new();
+        super::super::transfer::export(&store, 0, &mut exported).unwrap();
+        let mut copy = Store::open(&dir.path().join("copy.db"), true, Duration::from_secs(1)).unwrap();
+        super::super::transfer::import(&mut copy, &mut exported.as_slice()).unwrap();
+        let Lookup::Found(found) = latest_failure(&copy, "a.js::victim", 0).unwrap() else { panic!("not imported") };
+        let ids: Vec<&str> = found.preceding.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(ids, names, "the order written, not the ids' order");
+    }
 }
