@@ -7,6 +7,7 @@
 
 use proctor_e2e::{model, Output, Project};
 use serde_json::Value;
+use std::process::Command;
 
 /// Fails on odd runs, passes on even ones (the counter survives between runs), beside a test
 /// that always passes.
@@ -19,7 +20,17 @@ expect(n % 2).toBe(0);\n});\n\n\
 test(\"steady\", () => {\n  expect(1).toBe(1);\n});\n";
 
 fn git(project: &Project, args: &[&str]) -> String {
-    project.git(args)
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(project.path())
+        // Fixed dates: the same files committed in two repositories make the same commit.
+        .env("GIT_AUTHOR_DATE", "2026-12-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-12-01T00:00:00Z")
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
 /// A git repository with the flipping test committed; returns its commit.

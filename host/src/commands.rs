@@ -56,6 +56,9 @@ pub enum CommandError {
     /// `proctor init` wrote nothing.
     #[error(transparent)]
     Init(#[from] crate::init::InitError),
+    /// `proctor hunt` could not start.
+    #[error(transparent)]
+    Hunt(#[from] crate::hunt::HuntError),
 }
 
 /// `proctor run`.

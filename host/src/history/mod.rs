@@ -13,6 +13,7 @@ mod store;
 mod transfer;
 
 pub use command::{flaky, history, since_cutoff, slow, FlakyArgs, HistoryArgs, SlowArgs};
+pub use key::CodeKey;
 pub use preceding::{Lookup, RecordedFailure};
 pub use sink::HistorySink;
 pub use store::HistoryError;

@@ -1,6 +1,6 @@
 //! The HTTP side of `proctor serve`: the shell page a kept tab loads (`/`), its script, the
 //! shell pages' websocket (`/ws/shell`), the runs' control websocket (`/ws/control`) and the
-//! latest run's status (`/status.json`, issue 17). Every
+//! latest run's status (`/status.json`, issue 17), and the git hook routes of `hooks.rs`. Every
 //! request needs the server's token; websockets from a page must come from the server's own
 //! origin; a connection that sends a malformed or oversized frame is closed with the reason
 //! logged, and nothing else is disturbed.
@@ -49,6 +49,7 @@ pub(crate) fn router(hub: Arc<Hub>, token: String, origin: String, port: u16) ->
         .route("/ws/shell", get(shell_upgrade))
         .route("/ws/control", get(control_upgrade))
         .route("/status.json", get(status_json))
+        .merge(super::hooks::routes())
         .fallback(|| async { (StatusCode::NOT_FOUND, "not found\n") })
         .layer(middleware::from_fn_with_state(TokenGate::new(&state.token, port), require_token))
         .with_state(state)

@@ -5,6 +5,7 @@
 
 mod client;
 mod command;
+mod hooks;
 mod http;
 mod hub;
 mod record;
