@@ -37,7 +37,8 @@ pub enum Command {
     /// Show recorded outcomes of tests by commit (pass/fail counts, failure rate, durations);
     /// `export` and `import` move histories between machines.
     History(crate::history::HistoryArgs),
-    /// List tests that both passed and failed on the same code, ranked by flip rate.
+    /// List tests that both passed and failed on the same code, ranked by flip rate; with
+    /// `--triage ID`, tell whether a test fails by order (and after which test) or by chance.
     Flaky(crate::history::FlakyArgs),
     /// List the slowest tests by median duration over the recorded history.
     Slow(crate::history::SlowArgs),

@@ -35,6 +35,7 @@ mod status_page;
 #[cfg(test)]
 mod test_support;
 mod transform;
+mod triage;
 mod watch;
 
 use clap::Parser;
@@ -73,6 +74,7 @@ fn main() -> ExitCode {
         cli::Command::Internal(args) => Ok(internal::answer(args)),
         cli::Command::Init(args) => init::init(args).map_err(commands::CommandError::from),
         cli::Command::History(args) => Ok(history::history(args)),
+        cli::Command::Flaky(args) if args.triage.is_some() => Ok(runtime.block_on(triage::triage(args))),
         cli::Command::Flaky(args) => Ok(history::flaky(args)),
         cli::Command::Slow(args) => Ok(history::slow(args)),
         cli::Command::Status(args) => status::status(args),

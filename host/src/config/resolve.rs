@@ -88,6 +88,9 @@ pub struct Config {
     pub warnings: Vec<String>,
     /// `[history]`: where every test attempt is recorded, and what is kept.
     pub history: super::history::HistoryConfig,
+    /// An explicit order for the selected tests (set by `proctor flaky --triage`, no flag).
+    #[serde(skip)]
+    pub order: Option<std::sync::Arc<crate::session::RunOrder>>,
 }
 
 /// One suite: where its tests are and how they run.
@@ -309,6 +312,7 @@ pub fn resolve(project: &ProjectArgs, run: Option<&RunArgs>) -> Result<Config, C
         retry_delay_override: None,
         flaky_result: crate::retry::FlakyResult::Pass,
         repeat: crate::retry::Repeat::Once,
+        order: None,
     };
     if let Some(run) = run {
         if let Some(text) = &run.timeout {

@@ -80,6 +80,16 @@ pub struct FlakyArgs {
     /// At most this many tests.
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
+    /// Order or chance? Rerun this test alone, then after the tests that preceded its newest
+    /// recorded failure, bisecting them down to the one it fails after.
+    #[arg(long, value_name = "ID")]
+    pub triage: Option<String>,
+    /// --triage: how many times to run the test alone.
+    #[arg(long, value_name = "N", default_value_t = 20, requires = "triage")]
+    pub runs: u32,
+    /// --triage: the tests that ran before it, in order (instead of a recorded failing run's).
+    #[arg(long, value_name = "ID", num_args = 1.., requires = "triage")]
+    pub after: Vec<String>,
 }
 
 /// `proctor slow`.
@@ -117,14 +127,21 @@ fn open(read: &ReadArgs, create: bool) -> Result<(Store, i64), ReadError> {
         select: Default::default(),
     };
     let config = crate::config::resolve(&project, None)?;
-    let since = match &read.since {
-        Some(text) => {
-            let age = crate::config::parse_age(text).ok_or_else(|| ReadError::Since(text.clone()))?;
-            unix_ms(SystemTime::now() - age.min(Duration::from_secs(100 * 365 * 86_400)))
-        }
-        None => 0,
-    };
+    let since =
+        since_cutoff(read.since.as_deref()).ok_or_else(|| ReadError::Since(read.since.clone().unwrap_or_default()))?;
     Ok((Store::open(&config.history.path, create, Duration::from_secs(5))?, since))
+}
+
+/// The `--since AGE` cutoff in ms since the epoch (0 without one), or `None` when the text is
+/// not an age.
+pub fn since_cutoff(since: Option<&str>) -> Option<i64> {
+    match since {
+        Some(text) => {
+            let age = crate::config::parse_age(text)?;
+            Some(unix_ms(SystemTime::now() - age.min(Duration::from_secs(100 * 365 * 86_400))))
+        }
+        None => Some(0),
+    }
 }
 
 /// Runs a reading command: prints its error and gives the exit code.

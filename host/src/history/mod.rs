@@ -5,15 +5,18 @@
 
 mod command;
 mod key;
+mod preceding;
 mod query;
 mod record;
 mod sink;
 mod store;
 mod transfer;
 
-pub use command::{flaky, history, slow, FlakyArgs, HistoryArgs, SlowArgs};
+pub use command::{flaky, history, since_cutoff, slow, FlakyArgs, HistoryArgs, SlowArgs};
 pub use key::{CodeKey, CodeLookup};
+pub use preceding::{Lookup, RecordedFailure};
 pub use sink::HistorySink;
+pub use store::HistoryError;
 
 use std::path::Path;
 
@@ -22,4 +25,11 @@ use std::path::Path;
 pub fn recent(path: &Path, per_test: usize) -> Option<Vec<query::RecentRow>> {
     let store = store::Store::open(path, false, std::time::Duration::from_millis(500)).ok()?;
     query::recent(&store, per_test).ok()
+}
+
+/// The newest recorded failure of the test `pattern` names, with what ran before it in that run
+/// (`proctor flaky --triage`), among the runs started at or after `since` (ms; 0 for all).
+pub fn latest_failure(path: &Path, pattern: &str, since: i64) -> Result<Lookup, HistoryError> {
+    let store = store::Store::open(path, false, std::time::Duration::from_secs(5))?;
+    preceding::latest_failure(&store, pattern, since)
 }

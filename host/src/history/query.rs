@@ -202,7 +202,7 @@ pub fn names(pattern: &str, suite: &str, id: &str) -> bool {
 const SINCE: &str = "(?1 = 0 OR a.run IN (SELECT id FROM runs WHERE started_at >= ?1))";
 
 /// The tests the patterns name (every test when there are none): (row id, suite, test id).
-fn tests_named(store: &Store, patterns: &[String]) -> Result<Vec<(i64, String, String)>, HistoryError> {
+pub(super) fn tests_named(store: &Store, patterns: &[String]) -> Result<Vec<(i64, String, String)>, HistoryError> {
     let mut stmt = store
         .conn()
         .prepare("SELECT id, suite, test_id FROM tests ORDER BY test_id, suite")

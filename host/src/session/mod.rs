@@ -17,6 +17,7 @@ mod unloaded;
 pub use driver::{report_syntax_errors, run_suite, start_failed, SuiteSettings};
 pub use fail_fast::FailFast;
 pub use interrupted::{report_interrupted, Ledger};
+pub use order::RunOrder;
 pub use snapshots::SnapshotAction;
 pub use stats::{RunStats, SnapshotStats};
 pub use unloaded::{report_not_run, report_unselected};

@@ -1,7 +1,8 @@
 //! The order tests run in under `--seed N` / `--random`: files, and the children of every group
 //! (tests and groups alike), shuffled by a seeded [`SplitMix64`]. A group's tests stay together,
 //! so its `beforeAll`/`afterAll` hooks still run once around them; the same seed and the same
-//! tests always give the same order.
+//! tests always give the same order. [`RunOrder`] is the other way to order a run: an explicit
+//! list of test ids (what `proctor flaky --triage` replays from a recorded run).
 
 /// A tiny, fast, seedable PRNG (Steele, Lea and Flood's SplitMix64): plenty for shuffling, and
 /// stable across platforms and releases, which a replayable seed needs.
@@ -74,6 +75,41 @@ fn shuffle_level<T>(items: Vec<(Vec<String>, T)>, depth: usize, rng: &mut SplitM
     }
 }
 
+/// An explicit run order: the tests it names run in its order, files in the order of their first
+/// named test; anything it does not name keeps its relative place after them. The order must
+/// keep every group contiguous (a recorded run's order, or a subsequence of one, always does),
+/// or a group's `beforeAll`/`afterAll` would run around each of its pieces.
+#[derive(Debug, Clone, Default)]
+pub struct RunOrder {
+    /// `suite:id` → position.
+    tests: std::collections::HashMap<String, usize>,
+    /// `suite:file` → position of its first named test.
+    files: std::collections::HashMap<String, usize>,
+}
+
+impl RunOrder {
+    /// The order of these `(suite, test id)` pairs, first occurrence first.
+    pub fn new<'a>(tests: impl IntoIterator<Item = (&'a str, &'a str)>) -> RunOrder {
+        let mut order = RunOrder::default();
+        for (rank, (suite, id)) in tests.into_iter().enumerate() {
+            order.tests.entry(format!("{suite}:{id}")).or_insert(rank);
+            let file = id.split("::").next().unwrap_or(id);
+            order.files.entry(format!("{suite}:{file}")).or_insert(rank);
+        }
+        order
+    }
+
+    /// A test's position (after every named one when it is not named).
+    pub(crate) fn test_rank(&self, suite: &str, id: &str) -> usize {
+        self.tests.get(&format!("{suite}:{id}")).copied().unwrap_or(usize::MAX)
+    }
+
+    /// A file's position: that of its first named test.
+    pub(crate) fn file_rank(&self, suite: &str, file: &str) -> usize {
+        self.files.get(&format!("{suite}:{file}")).copied().unwrap_or(usize::MAX)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +176,17 @@ mod tests {
         let mut rng = SplitMix64::new(1234567);
         assert_eq!(rng.next_u64(), 6457827717110365317);
         assert_eq!(rng.next_u64(), 3203168211198807973);
+    }
+
+    #[test]
+    fn a_run_order_ranks_named_tests_and_their_files_and_puts_the_rest_last() {
+        let order = RunOrder::new([("unit", "b.js::g::x"), ("unit", "a.js::y"), ("unit", "b.js::z")]);
+        assert_eq!(order.test_rank("unit", "b.js::g::x"), 0);
+        assert_eq!(order.test_rank("unit", "a.js::y"), 1);
+        assert_eq!(order.test_rank("unit", "b.js::z"), 2);
+        assert_eq!(order.test_rank("other", "a.js::y"), usize::MAX, "suites are kept apart");
+        assert_eq!(order.file_rank("unit", "b.js"), 0);
+        assert_eq!(order.file_rank("unit", "a.js"), 1);
+        assert_eq!(order.file_rank("unit", "c.js"), usize::MAX);
     }
 }

@@ -158,8 +158,12 @@ pub(crate) fn reconcile(
         }
     }
     scheduled.extend(stray);
-    match settings.seed {
+    let mut scheduled = match settings.seed {
         Some(seed) => shuffle_within_groups(scheduled, |s| s.info.file_and_groups(), seed),
         None => scheduled,
+    };
+    if let Some(order) = settings.order {
+        scheduled.sort_by_key(|s| order.test_rank(&s.info.suite, &s.info.id.0));
     }
+    scheduled
 }

@@ -80,6 +80,8 @@ pub struct SuiteSettings<'a> {
     pub selection: &'a Selection,
     /// `--seed`: shuffle the order with it.
     pub seed: Option<u64>,
+    /// An explicit order (`proctor flaky --triage`), applied after the seed's.
+    pub order: Option<&'a super::RunOrder>,
     /// `--fail-fast`: shared by every suite of the run.
     pub fail_fast: Option<&'a FailFast>,
     /// The project root: test files and their snapshot files are relative to it.
@@ -291,7 +293,7 @@ impl<L: Launch> Driver<'_, '_, L> {
     /// Each step hands one file to one runtime, so a pool of runtimes can later take files from
     /// the same queue side by side.
     async fn run_isolated(&mut self) {
-        let steps = file_steps(self.settings.suite, self.settings.seed);
+        let steps = file_steps(self.settings.suite, self.settings.seed, self.settings.order);
         let mut live: Option<Live<L::Running>> = None;
         // The load already sent for this step's file, with the previous file's `finish`.
         let mut sent_load: Option<CommandId> = None;

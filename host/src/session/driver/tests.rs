@@ -261,6 +261,7 @@ async fn drive_retrying(
         timeout_override: None,
         selection: &selection,
         seed: None,
+        order: None,
         fail_fast,
         root: std::path::Path::new("/nonexistent-project"),
         snapshot_update: SnapshotUpdate::New,
