@@ -245,6 +245,19 @@ Module._load = function loadMocked(request, parent, isMain) {
   }
 };
 
+/**
+ * The URL `require` of the project ES module `filename` from `parent` must load to get the
+ * instance `import` gets there (node-register.js): the generation of the requiring test file
+ * when it mocks or resets modules, else the realm's; null for the plain URL.
+ */
+globalThis.__proctorRequiredEsModuleUrl = function requiredEsModuleUrl(filename, parent) {
+  const url = pathToFileURL(filename).href;
+  if (!isProjectUrl(url)) return null;
+  const owner = globalThis.__proctorMocks?.active() ? ownerOfModule(parent) : null;
+  const generation = owner?.generation ?? moduleGeneration();
+  return generation === 0 ? null : withGeneration(url, generation);
+};
+
 installModuleMockPlatform({
   nextGeneration,
   globalGeneration: moduleGeneration,
