@@ -22,7 +22,17 @@ import {
   withoutGeneration,
 } from "./module-mocks.js";
 import { isCommonJs, wrapperUrl } from "./node-cjs-generations.js";
-import { isEsModuleFile, isPackageFile, isProjectFile, moduleGeneration, nextGeneration, projectRoot, resetModules, resolveInOrder } from "./node-modules.js";
+import {
+  isEsModuleFile,
+  isPackageFile,
+  isProjectFile,
+  mockRoots,
+  moduleGeneration,
+  nextGeneration,
+  projectRoot,
+  resetModules,
+  resolveInOrder,
+} from "./node-modules.js";
 
 const CONTROLLER_PATH = dirname(fileURLToPath(import.meta.url));
 // Extensions a `__mocks__` file may have, in the order they are tried (the resolver's, plus TS).
@@ -84,28 +94,37 @@ function withExtension(base) {
 
 /**
  * The `__mocks__` file that stands in for the module at `key`: beside a project file
- * (`src/__mocks__/dep.js` for `src/dep.ts`), or in the root `__mocks__/` for a package
- * (`__mocks__/lodash.js`, `__mocks__/@scope/pkg.js`) or a builtin (`__mocks__/fs.js`).
+ * (`src/__mocks__/dep.js` for `src/dep.ts`), or in a root's `__mocks__/` for a package
+ * (`__mocks__/lodash.js`, `__mocks__/@scope/pkg.js`) or a builtin (`__mocks__/fs.js`), the
+ * first of the suite's `roots` that has one. A package that is not installed resolves to its
+ * root mock itself (the host's resolver), which is then its own mock.
  */
 function mocksFile(key, specifier) {
   const bare = !/^(\.{1,2}(\/|$)|\/|file:)/.test(specifier);
-  const root = projectRoot();
-  if (key.startsWith("node:")) return root === "" ? null : withExtension(join(root, "__mocks__", key.slice(5)));
+  const inRoots = (...parts) => {
+    for (const root of mockRoots()) {
+      const found = withExtension(join(root, "__mocks__", ...parts));
+      if (found !== null) return found;
+    }
+    return null;
+  };
+  if (key.startsWith("node:")) return inRoots(key.slice(5));
   if (key.startsWith("virtual:")) return null;
-  if (bare && !isProjectFile(key)) return root === "" ? null : withExtension(join(root, "__mocks__", ...specifier.split("/")));
+  if (bare && key.includes(`${sep}__mocks__${sep}`)) return key;
+  if (bare && !isProjectFile(key)) return inRoots(...specifier.split("/"));
   const name = key.slice(dirname(key).length + 1).replace(/\.[^.]*$/, "");
   return withExtension(join(dirname(key), "__mocks__", name));
 }
 
-// The packages the root `__mocks__/` has a file for (`lodash`, `@scope/pkg`, `lodash/fp`),
+// The packages the roots' `__mocks__/` have a file for (`lodash`, `@scope/pkg`, `lodash/fp`),
 // builtins left out (Jest mocks those only on an explicit jest.mock); read once the manifest
-// has named the root.
+// has named the roots.
 let rootMocks;
 
 function rootMockPackages() {
   if (rootMocks !== undefined) return rootMocks;
-  const root = projectRoot();
-  if (root === "") return [];
+  const roots = mockRoots();
+  if (roots.length === 0) return [];
   rootMocks = [];
   const walk = (dir, prefix) => {
     let entries;
@@ -118,11 +137,11 @@ function rootMockPackages() {
       if (entry.isDirectory()) walk(join(dir, entry.name), `${prefix}${entry.name}/`);
       else if (entry.isFile()) {
         const name = `${prefix}${entry.name.replace(/\.[^.]*$/, "")}`;
-        if (!isBuiltin(name)) rootMocks.push(name);
+        if (!isBuiltin(name) && !rootMocks.includes(name)) rootMocks.push(name);
       }
     }
   };
-  walk(join(root, "__mocks__"), "");
+  for (const root of roots) walk(join(root, "__mocks__"), "");
   return rootMocks;
 }
 
