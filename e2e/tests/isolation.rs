@@ -259,13 +259,15 @@ fn node_gives_each_file_fresh_package_instances() {
 
 /// Two test files that each import a project module and require helpers that reach it (a
 /// CommonJS helper requiring it, and luxon's Babel-style `helpers.js`, ES imports beside
-/// `exports.x =`): an ES module, a CommonJS one, and an ES module required before it is
-/// imported. In the project's CommonJS scope, as luxon's is.
+/// `exports.x =`): an ES module, a CommonJS one, a TypeScript one, and an ES module required
+/// before it is imported. In the project's CommonJS scope, as luxon's is. Node 20.19 to 22.14
+/// (the node on PATH; see the README for later node).
 fn imported_and_required_project(isolate: Option<bool>) -> Project {
     let project = Project::empty();
     let isolate = isolate.map(|on| format!("isolate = {on}\n")).unwrap_or_default();
     let test_file = r#"import { bump, settings } from "../src/state";
 import { bump as bumpCommonJs } from "../src/cstate.cjs";
+import { bumpTyped } from "../src/typed";
 const helper = require("./helper");
 const helpers = require("./helpers");
 
@@ -286,6 +288,10 @@ test("a required Babel-style helper imports the same instance", () => {
   const before = bump();
   expect(helpers.bumpMixed()).toBe(before + 1);
 });
+test("a TypeScript module imported and required is one", () => {
+  const before = bumpTyped();
+  expect(helper.bumpTyped()).toBe(before + 1);
+});
 "#;
     project
         .write(
@@ -295,10 +301,12 @@ test("a required Babel-style helper imports the same instance", () => {
         .write("src/state.js", "let count = 0;\nexport function bump() { return ++count; }\nexport const settings = {};\n")
         .write("src/cstate.cjs", "let count = 0;\nexports.bump = () => ++count;\n")
         .write("src/other.js", "export const real = () => \"real\";\n")
+        .write("src/typed.ts", "let count: number = 0;\nexport const bumpTyped = (): number => ++count;\n")
         .write(
             "test/helper.js",
             "const state = require(\"../src/state\");\nconst cstate = require(\"../src/cstate.cjs\");\n\
-             exports.bump = () => state.bump();\nexports.settings = state.settings;\nexports.bumpCommonJs = () => cstate.bump();\n",
+             exports.bump = () => state.bump();\nexports.settings = state.settings;\nexports.bumpCommonJs = () => cstate.bump();\n\
+             const typed = require(\"../src/typed\");\nexports.bumpTyped = () => typed.bumpTyped();\n",
         )
         .write("test/helpers.js", "import { bump } from \"../src/state\";\nexports.bumpMixed = () => bump();\n")
         .write("test/a.test.js", test_file)
@@ -306,11 +314,12 @@ test("a required Babel-style helper imports the same instance", () => {
     project
 }
 
-const IMPORTED_AND_REQUIRED_TESTS: [&str; 4] = [
+const IMPORTED_AND_REQUIRED_TESTS: [&str; 5] = [
     "fresh instances",
     "an ES module required by a helper is the imported one",
     "a CommonJS module imported and required is one",
     "a required Babel-style helper imports the same instance",
+    "a TypeScript module imported and required is one",
 ];
 
 /// r13 (luxon, dayjs): a project file reached through `import` and through `require` is one
