@@ -31,6 +31,7 @@ import {
   nextGeneration,
   projectRoot,
   resetModules,
+  resolveFromManifest,
   resolveInOrder,
 } from "./node-modules.js";
 
@@ -219,6 +220,24 @@ function ownerOfModule(parent) {
   return loading.length > 0 ? loading.at(-1).owner : null;
 }
 
+/**
+ * Where the host resolved `request` from `parent` (the manifest's `requires`), for a path node's
+ * own `Module._resolveFilename` cannot find: with module.registerHooks (node >= 22.15) it does
+ * not consult the hooks, so an extensionless `require("../src/typed")` of a `.ts` file, which
+ * `require` itself then loads through the hooks, is found here. Null when the host has no answer.
+ */
+function hostedFilename(request, parent) {
+  if (typeof parent?.filename !== "string") return null;
+  let found;
+  try {
+    found = resolveFromManifest(request, pathToFileURL(parent.filename).href, true);
+  } catch {
+    return null;
+  }
+  if (found === null) return null;
+  return found.url.startsWith("file:") ? fileURLToPath(found.url) : found.url.replace(/^node:/, "");
+}
+
 const load = Module._load;
 Module._load = function loadMocked(request, parent, isMain) {
   if (isMain || !globalThis.__proctorMocks?.active() || isApiModule(request)) return load.apply(this, arguments);
@@ -228,9 +247,12 @@ Module._load = function loadMocked(request, parent, isMain) {
   try {
     filename = Module._resolveFilename(request, parent, isMain);
   } catch (error) {
-    const virtual = virtualRecord(owner, request, parent?.filename);
-    if (virtual === undefined) throw error;
-    return requireMocked(owner, virtual.key).value;
+    filename = hostedFilename(request, parent);
+    if (filename === null) {
+      const virtual = virtualRecord(owner, request, parent?.filename);
+      if (virtual === undefined) throw error;
+      return requireMocked(owner, virtual.key).value;
+    }
   }
   const key = isBuiltin(filename) ? builtinKey(filename) : real(filename);
   const inMocks = typeof parent?.filename === "string" && parent.filename.includes(`${sep}__mocks__${sep}`);

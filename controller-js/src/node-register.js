@@ -43,6 +43,7 @@ let inThread = null;
 // Both are read off the default export: a named import of one this node lacks would fail to
 // link with a SyntaxError instead of saying what is wrong.
 if (typeof Module.registerHooks === "function") {
+  requireUnderHooks();
   Module.registerHooks({
     resolve(specifier, context, nextResolve) {
       const isRequire = context.conditions?.includes("require") ?? false;
@@ -244,6 +245,47 @@ function requireInGenerations(loader) {
   return () => {
     loader.getModuleJobForRequire = jobForRequire;
     loader.importSyncForRequire = importSync;
+  };
+}
+
+/**
+ * `requireInGenerations` for node with module.registerHooks, where the hooks already answer the
+ * imports of a required ES module (generations, mocks, the manifest's source): only `require`
+ * itself goes past them, to the plain URL. So a required project module in a generation shares
+ * the job of its import when there is one, and otherwise its new job (made by node at the plain
+ * URL) is also the generation's, for later imports; the plain URL keeps what it had. A module
+ * first required this way has the plain `import.meta.url`, and its imports are resolved from
+ * there (the realm's generation: a mock of the requiring test file applies only to its own
+ * imports and requires). Nothing changes when node's internals are not exposed or look different.
+ */
+function requireUnderHooks() {
+  if (!process.execArgv.includes("--expose-internals")) return;
+  let loader;
+  try {
+    loader = createRequire(import.meta.url)("internal/modules/esm/loader").getOrInitializeCascadedLoader();
+  } catch {
+    return;
+  }
+  const importSync = loader?.importSyncForRequire;
+  const cache = loader?.loadCache;
+  if (typeof importSync !== "function" || typeof cache?.get !== "function" || typeof cache.delete !== "function") return;
+  hideInternals();
+  loader.importSyncForRequire = function importSyncInGeneration(mod, filename, source, isMain, parent) {
+    const url = isMain ? null : (globalThis.__proctorRequiredEsModuleUrl?.(filename, parent) ?? null);
+    if (url === null) return importSync.apply(this, arguments);
+    const plain = pathToFileURL(filename).href;
+    const shadowed = cache.get(plain);
+    const imported = cache.get(url);
+    if (imported === undefined) cache.delete(plain);
+    else cache.set(plain, undefined, imported);
+    try {
+      const required = importSync.apply(this, arguments);
+      if (imported === undefined && cache.get(plain) !== undefined) cache.set(url, undefined, cache.get(plain));
+      return required;
+    } finally {
+      if (shadowed === undefined) cache.delete(plain);
+      else cache.set(plain, undefined, shadowed);
+    }
   };
 }
 
