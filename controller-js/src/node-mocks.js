@@ -22,7 +22,18 @@ import {
   withoutGeneration,
 } from "./module-mocks.js";
 import { isCommonJs, wrapperUrl } from "./node-cjs-generations.js";
-import { isEsModuleFile, isPackageFile, isProjectFile, moduleGeneration, nextGeneration, projectRoot, resetModules, resolveInOrder } from "./node-modules.js";
+import {
+  isEsModuleFile,
+  isPackageFile,
+  isProjectFile,
+  mockRoots,
+  moduleGeneration,
+  nextGeneration,
+  projectRoot,
+  resetModules,
+  resolveFromManifest,
+  resolveInOrder,
+} from "./node-modules.js";
 
 const CONTROLLER_PATH = dirname(fileURLToPath(import.meta.url));
 // Extensions a `__mocks__` file may have, in the order they are tried (the resolver's, plus TS).
@@ -84,28 +95,37 @@ function withExtension(base) {
 
 /**
  * The `__mocks__` file that stands in for the module at `key`: beside a project file
- * (`src/__mocks__/dep.js` for `src/dep.ts`), or in the root `__mocks__/` for a package
- * (`__mocks__/lodash.js`, `__mocks__/@scope/pkg.js`) or a builtin (`__mocks__/fs.js`).
+ * (`src/__mocks__/dep.js` for `src/dep.ts`), or in a root's `__mocks__/` for a package
+ * (`__mocks__/lodash.js`, `__mocks__/@scope/pkg.js`) or a builtin (`__mocks__/fs.js`), the
+ * first of the suite's `roots` that has one. A package that is not installed resolves to its
+ * root mock itself (the host's resolver), which is then its own mock.
  */
 function mocksFile(key, specifier) {
   const bare = !/^(\.{1,2}(\/|$)|\/|file:)/.test(specifier);
-  const root = projectRoot();
-  if (key.startsWith("node:")) return root === "" ? null : withExtension(join(root, "__mocks__", key.slice(5)));
+  const inRoots = (...parts) => {
+    for (const root of mockRoots()) {
+      const found = withExtension(join(root, "__mocks__", ...parts));
+      if (found !== null) return found;
+    }
+    return null;
+  };
+  if (key.startsWith("node:")) return inRoots(key.slice(5));
   if (key.startsWith("virtual:")) return null;
-  if (bare && !isProjectFile(key)) return root === "" ? null : withExtension(join(root, "__mocks__", ...specifier.split("/")));
+  if (bare && key.includes(`${sep}__mocks__${sep}`)) return key;
+  if (bare && !isProjectFile(key)) return inRoots(...specifier.split("/"));
   const name = key.slice(dirname(key).length + 1).replace(/\.[^.]*$/, "");
   return withExtension(join(dirname(key), "__mocks__", name));
 }
 
-// The packages the root `__mocks__/` has a file for (`lodash`, `@scope/pkg`, `lodash/fp`),
+// The packages the roots' `__mocks__/` have a file for (`lodash`, `@scope/pkg`, `lodash/fp`),
 // builtins left out (Jest mocks those only on an explicit jest.mock); read once the manifest
-// has named the root.
+// has named the roots.
 let rootMocks;
 
 function rootMockPackages() {
   if (rootMocks !== undefined) return rootMocks;
-  const root = projectRoot();
-  if (root === "") return [];
+  const roots = mockRoots();
+  if (roots.length === 0) return [];
   rootMocks = [];
   const walk = (dir, prefix) => {
     let entries;
@@ -118,11 +138,11 @@ function rootMockPackages() {
       if (entry.isDirectory()) walk(join(dir, entry.name), `${prefix}${entry.name}/`);
       else if (entry.isFile()) {
         const name = `${prefix}${entry.name.replace(/\.[^.]*$/, "")}`;
-        if (!isBuiltin(name)) rootMocks.push(name);
+        if (!isBuiltin(name) && !rootMocks.includes(name)) rootMocks.push(name);
       }
     }
   };
-  walk(join(root, "__mocks__"), "");
+  for (const root of roots) walk(join(root, "__mocks__"), "");
   return rootMocks;
 }
 
@@ -200,6 +220,24 @@ function ownerOfModule(parent) {
   return loading.length > 0 ? loading.at(-1).owner : null;
 }
 
+/**
+ * Where the host resolved `request` from `parent` (the manifest's `requires`), for a path node's
+ * own `Module._resolveFilename` cannot find: with module.registerHooks (node >= 22.15) it does
+ * not consult the hooks, so an extensionless `require("../src/typed")` of a `.ts` file, which
+ * `require` itself then loads through the hooks, is found here. Null when the host has no answer.
+ */
+function hostedFilename(request, parent) {
+  if (typeof parent?.filename !== "string") return null;
+  let found;
+  try {
+    found = resolveFromManifest(request, pathToFileURL(parent.filename).href, true);
+  } catch {
+    return null;
+  }
+  if (found === null) return null;
+  return found.url.startsWith("file:") ? fileURLToPath(found.url) : found.url.replace(/^node:/, "");
+}
+
 const load = Module._load;
 Module._load = function loadMocked(request, parent, isMain) {
   if (isMain || !globalThis.__proctorMocks?.active() || isApiModule(request)) return load.apply(this, arguments);
@@ -209,9 +247,12 @@ Module._load = function loadMocked(request, parent, isMain) {
   try {
     filename = Module._resolveFilename(request, parent, isMain);
   } catch (error) {
-    const virtual = virtualRecord(owner, request, parent?.filename);
-    if (virtual === undefined) throw error;
-    return requireMocked(owner, virtual.key).value;
+    filename = hostedFilename(request, parent);
+    if (filename === null) {
+      const virtual = virtualRecord(owner, request, parent?.filename);
+      if (virtual === undefined) throw error;
+      return requireMocked(owner, virtual.key).value;
+    }
   }
   const key = isBuiltin(filename) ? builtinKey(filename) : real(filename);
   const inMocks = typeof parent?.filename === "string" && parent.filename.includes(`${sep}__mocks__${sep}`);
@@ -243,6 +284,19 @@ Module._load = function loadMocked(request, parent, isMain) {
     if (saved !== undefined) Module._cache[filename] = saved;
     else delete Module._cache[filename];
   }
+};
+
+/**
+ * The URL `require` of the project ES module `filename` from `parent` must load to get the
+ * instance `import` gets there (node-register.js): the generation of the requiring test file
+ * when it mocks or resets modules, else the realm's; null for the plain URL.
+ */
+globalThis.__proctorRequiredEsModuleUrl = function requiredEsModuleUrl(filename, parent) {
+  const url = pathToFileURL(filename).href;
+  if (!isProjectUrl(url)) return null;
+  const owner = globalThis.__proctorMocks?.active() ? ownerOfModule(parent) : null;
+  const generation = owner?.generation ?? moduleGeneration();
+  return generation === 0 ? null : withGeneration(url, generation);
 };
 
 installModuleMockPlatform({

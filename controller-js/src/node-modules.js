@@ -36,7 +36,7 @@ export const ASSETS = new Set([
 /**
  * The manifest in force in this thread, or null (no manifest: node resolves alone).
  * @type {null | { root: string, modules: Record<string, {code: string, format: string}>,
- *   imports: Record<string, Record<string, string>>, requires: Record<string, Record<string, string>>,
+ *   mockRoots: string[], imports: Record<string, Record<string, string>>, requires: Record<string, Record<string, string>>,
  *   errors: Record<string, Record<string, string>>, host?: { bin: string, args: string[] } }}
  */
 let manifest = null;
@@ -49,6 +49,7 @@ export function useManifest(path) {
   const read = JSON.parse(readFileSync(path, "utf8"));
   manifest = {
     root: read.root ?? "",
+    mockRoots: read.mockRoots ?? [],
     modules: read.modules ?? {},
     imports: read.imports ?? {},
     requires: read.requires ?? {},
@@ -58,9 +59,20 @@ export function useManifest(path) {
   return manifest;
 }
 
-/** The project's root directory (where root `__mocks__/` lives), or "" without a manifest. */
+/** The project's root directory, or "" without a manifest. */
 export function projectRoot() {
   return manifest?.root ?? "";
+}
+
+/**
+ * The directories whose `__mocks__/` holds the mocks of packages and builtins, in order: the
+ * suite's `roots` (Jest's), else the project root; none without a manifest.
+ * @returns {string[]}
+ */
+export function mockRoots() {
+  if (manifest === null) return [];
+  if (manifest.mockRoots.length > 0) return manifest.mockRoots;
+  return manifest.root === "" ? [] : [manifest.root];
 }
 
 /**

@@ -43,6 +43,7 @@ let inThread = null;
 // Both are read off the default export: a named import of one this node lacks would fail to
 // link with a SyntaxError instead of saying what is wrong.
 if (typeof Module.registerHooks === "function") {
+  requireUnderHooks();
   Module.registerHooks({
     resolve(specifier, context, nextResolve) {
       const isRequire = context.conditions?.includes("require") ?? false;
@@ -156,18 +157,164 @@ function resolveInThread() {
     return isApiModule(specifier) ? plain() : resolveMocked(specifier, parentURL, plain);
   };
   loader.load = mockLoading(inThread.load);
+  const restoreRequire = requireInGenerations(loader);
   loader.register = function registerAfterProctor(...args) {
     const manifest = inThread?.manifest;
     loader.register = register;
     loader.resolve = resolve;
     loader.defaultResolve = defaultResolve;
     loader.load = load;
+    restoreRequire();
     inThread = null;
     register.call(loader, hooksUrl, import.meta.url, { indexUrl, manifest });
     return register.apply(this, args);
   };
   hideInternals();
   return true;
+}
+
+const GENERATION_QUERY = /[?&]proctor-g=\d+/;
+
+/**
+ * One instance of a project ES module per realm, whether it is imported or required, and
+ * `require` of the transform's ES modules. `require` of an ES module (node >= 20.19) loads it at
+ * its plain URL from the file as it is on disk, while `import` in a realm after the first (a
+ * fresh realm per file) or in a file that mocks loads the project's modules at their
+ * generation's URL (`?proctor-g=<n>`), transformed: a file both imported and required ran twice
+ * (a helper that required it saw another counter than the test that imported it), and a
+ * required file the transform must change (luxon's `helpers.js`, ES imports beside
+ * `exports.x =`) failed. These wrappers give `require` the generation's URL and the manifest's
+ * source, for the required module and for what it imports, so it shares node's module job (and
+ * its evaluation) with the import, in either order; a mocked path it imports gets the mock.
+ * @returns {() => void} puts node's own methods back
+ */
+function requireInGenerations(loader) {
+  const importSync = loader.importSyncForRequire;
+  const jobForRequire = loader.getModuleJobForRequire;
+  let internals;
+  try {
+    const require = createRequire(import.meta.url);
+    internals = {
+      compile: require("internal/modules/esm/utils").compileSourceTextModule,
+      ModuleJobSync: require("internal/modules/esm/module_job").ModuleJobSync,
+      requiredModule: require("internal/modules/cjs/loader").kRequiredModuleSymbol,
+    };
+  } catch {
+    return () => {};
+  }
+  const usable =
+    typeof importSync === "function" && typeof jobForRequire === "function" && typeof loader.loadCache?.get === "function" &&
+    typeof internals.compile === "function" && typeof internals.ModuleJobSync === "function";
+  if (!usable) return () => {};
+  /** Node's synchronous module job for `source` at `url`, made as getModuleJobForRequire makes one. */
+  const syncJob = (url, source) => {
+    const job = new internals.ModuleJobSync(loader, url, { __proto__: null }, internals.compile(url, source, loader), false, false);
+    loader.loadCache.set(url, undefined, job);
+    return job;
+  };
+  loader.getModuleJobForRequire = function requireInGeneration(specifier, parentURL, attributes) {
+    const url = requiredImportUrl(this, specifier, parentURL, attributes);
+    if (url === null) return jobForRequire.call(this, specifier, parentURL, attributes);
+    const cached = this.loadCache.get(url);
+    if (cached !== undefined) return cached;
+    const source = url.startsWith(MOCK_SCHEME) ? mockSource(url, false) : transformedSource(url);
+    return source === null ? jobForRequire.call(this, url, parentURL, attributes) : syncJob(url, source);
+  };
+  loader.importSyncForRequire = function importSyncInGeneration(mod, filename, source, isMain, parent) {
+    const plain = pathToFileURL(filename).href;
+    const url = isMain ? null : (globalThis.__proctorRequiredEsModuleUrl?.(filename, parent) ?? null);
+    const own = transformedSource(plain) ?? source;
+    if (url === null) return importSync.call(this, mod, filename, own, isMain, parent);
+    const imported = this.loadCache.get(url);
+    if (imported === undefined) {
+      const job = syncJob(url, own);
+      if (internals.requiredModule !== undefined) mod[internals.requiredModule] = job.module;
+      return { wrap: job.module, namespace: job.runSync(parent).namespace ?? job.module.getNamespace() };
+    }
+    // Already imported (or required) in this generation: node's own checks (cycles, top-level
+    // await, errors) answer for that job, found at the plain URL for the length of the call.
+    const shadowed = this.loadCache.get(plain);
+    this.loadCache.set(plain, undefined, imported);
+    try {
+      return importSync.call(this, mod, filename, own, isMain, parent);
+    } finally {
+      if (shadowed === undefined) this.loadCache.delete(plain);
+      else this.loadCache.set(plain, undefined, shadowed);
+    }
+  };
+  return () => {
+    loader.getModuleJobForRequire = jobForRequire;
+    loader.importSyncForRequire = importSync;
+  };
+}
+
+/**
+ * `requireInGenerations` for node with module.registerHooks, where the hooks already answer the
+ * imports of a required ES module (generations, mocks, the manifest's source): only `require`
+ * itself goes past them, to the plain URL. So a required project module in a generation shares
+ * the job of its import when there is one, and otherwise its new job (made by node at the plain
+ * URL) is also the generation's, for later imports; the plain URL keeps what it had. A module
+ * first required this way has the plain `import.meta.url`, and its imports are resolved from
+ * there (the realm's generation: a mock of the requiring test file applies only to its own
+ * imports and requires). Nothing changes when node's internals are not exposed or look different.
+ */
+function requireUnderHooks() {
+  if (!process.execArgv.includes("--expose-internals")) return;
+  let loader;
+  try {
+    loader = createRequire(import.meta.url)("internal/modules/esm/loader").getOrInitializeCascadedLoader();
+  } catch {
+    return;
+  }
+  const importSync = loader?.importSyncForRequire;
+  const cache = loader?.loadCache;
+  if (typeof importSync !== "function" || typeof cache?.get !== "function" || typeof cache.delete !== "function") return;
+  hideInternals();
+  loader.importSyncForRequire = function importSyncInGeneration(mod, filename, source, isMain, parent) {
+    const url = isMain ? null : (globalThis.__proctorRequiredEsModuleUrl?.(filename, parent) ?? null);
+    if (url === null) return importSync.apply(this, arguments);
+    const plain = pathToFileURL(filename).href;
+    const shadowed = cache.get(plain);
+    const imported = cache.get(url);
+    if (imported === undefined) cache.delete(plain);
+    else cache.set(plain, undefined, imported);
+    try {
+      const required = importSync.apply(this, arguments);
+      if (imported === undefined && cache.get(plain) !== undefined) cache.set(url, undefined, cache.get(plain));
+      return required;
+    } finally {
+      if (shadowed === undefined) cache.delete(plain);
+      else cache.set(plain, undefined, shadowed);
+    }
+  };
+}
+
+/** The transform's ES module source for `url` (a file: URL, maybe in a generation), or null. */
+function transformedSource(url) {
+  const loaded = loadFromManifest(url.replace(GENERATION_QUERY, "").replace(/\?$/, ""), undefined, false);
+  return loaded?.format === "module" ? loaded.source : null;
+}
+
+/**
+ * What an import of a required ES module must load instead of what node would: the generation's
+ * URL of a project module (or of a package's ES module) when the importer is in a generation,
+ * the mock's URL for a mocked path, or the module's own URL when the transform changed it; null
+ * to let node resolve and load it (a CommonJS package, an untouched file of the first realm).
+ */
+function requiredImportUrl(loader, specifier, parentURL, attributes) {
+  if (typeof parentURL !== "string" || !parentURL.startsWith("file:")) return null;
+  const plain = () => loader.defaultResolve(specifier, parentURL, attributes);
+  let resolved;
+  try {
+    resolved = GENERATION_QUERY.test(parentURL) ? resolveMocked(specifier, parentURL, plain) : plain();
+  } catch {
+    return null;
+  }
+  const url = resolved?.url;
+  if (typeof url !== "string") return null;
+  if (url.startsWith(MOCK_SCHEME)) return url;
+  if (!url.startsWith("file:") || isWrapperUrl(url)) return null;
+  return GENERATION_QUERY.test(url) || transformedSource(url) !== null ? url : null;
 }
 
 /**
@@ -306,6 +453,11 @@ export function installManifest(path) {
     Module._extensions[extension] = function loadTransformed(module, filename) {
       const loaded = loadFromManifest(pathToFileURL(filename).href, undefined, true);
       if (loaded === null) throw new Error(`proctor: ${filename} was not transformed (its extension needs the transform)`);
+      if (loaded.format === "module" && inThread !== null && process.features.require_module === true) {
+        // require(esm), through requireInGenerations's wrappers, which hand node this source.
+        module._compile(loaded.source, filename, "module");
+        return;
+      }
       if (loaded.format !== "commonjs") {
         throw new Error(
           `proctor: require() of ${filename}, an ES module once transformed, needs node >= 22.12 ` +

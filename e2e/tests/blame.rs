@@ -28,7 +28,7 @@ fn project(runtime: Runtime, files: &[(&str, &str)]) -> Project {
     project
 }
 
-/// Runs with a 2 s timeout (room for a loaded CI machine), the JSON reporter and JUnit, in a
+/// Runs with a 2 s timeout and load window (room for a loaded CI machine), the JSON reporter and JUnit, in a
 /// fresh TMPDIR; checks that JUnit agrees with the events test by test, and that nothing of the
 /// run is left running or in its temp dir.
 fn run(project: &Project, runtime: Runtime) -> Output {
@@ -39,7 +39,7 @@ fn run(project: &Project, runtime: Runtime) -> Output {
     std::fs::create_dir(&run_tmp).expect("mkdir");
     let out = project.run_with(
         &["run", "--reporter", "json", "--timeout", "2s", "--junit", junit.to_str().expect("utf-8")],
-        &[("TMPDIR", run_tmp.to_str().expect("utf-8"))],
+        &[("TMPDIR", run_tmp.to_str().expect("utf-8")), ("PROCTOR_LOAD_TIMEOUT", "2s")],
     );
     assert_no_process_left(project);
     let left: Vec<_> = std::fs::read_dir(&run_tmp).expect("tmp dir").flatten().map(|e| e.file_name()).collect();
@@ -286,6 +286,30 @@ fn r11_a_top_level_that_never_finishes_is_a_load_error_for_that_file_in_node() {
 #[test]
 fn r11_a_top_level_that_never_finishes_is_a_load_error_for_that_file_in_chromium() {
     top_level_case(Runtime::Chromium);
+}
+
+/// r13: a file's loading has a window of its own (60 s, or the test timeout when larger), not
+/// the test timeout: with `timeout = 500` a file whose top level awaits 1.5 s (a heavy import
+/// on a loaded machine) loads and passes, alone and with every file in one realm, as in Jest
+/// and Vitest. A file that never finishes loading is still recovered (above, with a 2 s window).
+#[test]
+fn r13_loading_is_not_timed_by_the_test_timeout_in_node() {
+    let project = Project::empty();
+    project
+        .write("proctor.toml", "[[suite]]\nid = \"unit\"\ntimeout = 500\ntests = [\"test/**/*.test.js\"]\n")
+        .write(
+            "test/slow.test.js",
+            "import { it, expect } from \"proctor\";\nawait new Promise((resolve) => setTimeout(resolve, 1500));\n\
+             it(\"runs after a slow load\", () => { expect(1).toBe(1); });\n",
+        )
+        .write("test/quick.test.js", "import { it } from \"proctor\";\nit(\"quick\", () => {});\n");
+    let expected =
+        model(&[("test/slow.test.js::runs after a slow load", "passed"), ("test/quick.test.js::quick", "passed")]);
+    for flags in [&["run", "--reporter", "json"][..], &["run", "--reporter", "json", "--no-isolate"]] {
+        let out = project.run(flags);
+        assert_eq!(out.outcomes(), expected, "{flags:?}: {}\n{}", out.stdout, out.stderr);
+        out.assert_code(0);
+    }
 }
 
 const HOSTILE: &str = r#"import { it } from "proctor";

@@ -256,3 +256,142 @@ fn node_gives_each_file_fresh_package_instances() {
         out.stdout
     );
 }
+
+/// Two test files that each import a project module and require helpers that reach it (a
+/// CommonJS helper requiring it, and luxon's Babel-style `helpers.js`, ES imports beside
+/// `exports.x =`): an ES module, a CommonJS one, a TypeScript one, and an ES module required
+/// before it is imported. In the project's CommonJS scope, as luxon's is.
+fn imported_and_required_project(isolate: Option<bool>) -> Project {
+    let project = Project::empty();
+    let isolate = isolate.map(|on| format!("isolate = {on}\n")).unwrap_or_default();
+    let test_file = r#"import { bump, settings } from "../src/state";
+import { bump as bumpCommonJs } from "../src/cstate.cjs";
+import { bumpTyped } from "../src/typed";
+const helper = require("./helper");
+const helpers = require("./helpers");
+
+test("fresh instances", () => {
+  expect(bump()).toBe(1);
+  expect(bumpCommonJs()).toBe(1);
+});
+test("an ES module required by a helper is the imported one", () => {
+  const before = bump();
+  expect(helper.bump()).toBe(before + 1);
+  expect(helper.settings).toBe(settings);
+});
+test("a CommonJS module imported and required is one", () => {
+  const before = bumpCommonJs();
+  expect(helper.bumpCommonJs()).toBe(before + 1);
+});
+test("a required Babel-style helper imports the same instance", () => {
+  const before = bump();
+  expect(helpers.bumpMixed()).toBe(before + 1);
+});
+test("a TypeScript module imported and required is one", () => {
+  const before = bumpTyped();
+  expect(helper.bumpTyped()).toBe(before + 1);
+});
+"#;
+    project
+        .write(
+            "proctor.toml",
+            &format!("[[suite]]\nid = \"unit\"\nruntime = \"node\"\ntests = [\"test/*.test.js\"]\n{isolate}"),
+        )
+        .write("src/state.js", "let count = 0;\nexport function bump() { return ++count; }\nexport const settings = {};\n")
+        .write("src/cstate.cjs", "let count = 0;\nexports.bump = () => ++count;\n")
+        .write("src/other.js", "export const real = () => \"real\";\n")
+        .write("src/typed.ts", "let count: number = 0;\nexport const bumpTyped = (): number => ++count;\n")
+        .write(
+            "test/helper.js",
+            "const state = require(\"../src/state\");\nconst cstate = require(\"../src/cstate.cjs\");\n\
+             exports.bump = () => state.bump();\nexports.settings = state.settings;\nexports.bumpCommonJs = () => cstate.bump();\n\
+             const typed = require(\"../src/typed\");\nexports.bumpTyped = () => typed.bumpTyped();\n",
+        )
+        .write("test/helpers.js", "import { bump } from \"../src/state\";\nexports.bumpMixed = () => bump();\n")
+        .write("test/a.test.js", test_file)
+        .write("test/b.test.js", test_file);
+    project
+}
+
+const IMPORTED_AND_REQUIRED_TESTS: [&str; 5] = [
+    "fresh instances",
+    "an ES module required by a helper is the imported one",
+    "a CommonJS module imported and required is one",
+    "a required Babel-style helper imports the same instance",
+    "a TypeScript module imported and required is one",
+];
+
+/// r13 (luxon, dayjs): a project file reached through `import` and through `require` is one
+/// instance per test file, as in Jest (one registry) and Vitest (one module graph), in either
+/// order, in a file that mocks too, and the next file gets new ones.
+#[test]
+fn node_a_module_imported_and_required_is_one_instance_per_file() {
+    imported_and_required_case(None);
+}
+
+/// r13: the same on node 24, whose module.registerHooks leaves `require` of an ES module to
+/// node's own loader (node 22.14 is the in-thread wrapper the node on PATH also gets).
+#[test]
+fn node_a_module_imported_and_required_is_one_instance_per_file_on_node_24_and_22_14() {
+    for node in
+        [proctor_e2e::downloads::node24(), proctor_e2e::downloads::node_release("22.14.0")].into_iter().flatten()
+    {
+        imported_and_required_case(Some(&node));
+    }
+}
+
+/// Runs the case on the node on PATH, or on `node`.
+fn imported_and_required_case(node: Option<&std::path::Path>) {
+    let project = imported_and_required_project(None);
+    project
+        .write(
+            "test/c.test.js",
+            r#"import { bump } from "../src/state";
+import { real } from "../src/other";
+vi.mock("../src/other", () => ({ real: () => "mocked" }));
+const helper = require("./helper");
+test("in a file that mocks", () => {
+  expect(real()).toBe("mocked");
+  expect(bump()).toBe(1);
+  expect(helper.bump()).toBe(2);
+});
+"#,
+        )
+        .write(
+            "test/d.test.js",
+            r#"const helper = require("./helper");
+test("required first, imported later", async () => {
+  expect(helper.bump()).toBe(1);
+  const state = await import("../src/state");
+  expect(state.bump()).toBe(2);
+  expect(state.settings).toBe(helper.settings);
+});
+"#,
+        );
+    let args = ["run", "--reporter", "json"];
+    let out = match node {
+        Some(node) => project.run_on_node(node, &args, &[]),
+        None => project.run(&args),
+    };
+    let mut expected: std::collections::BTreeMap<String, String> = ["a", "b"]
+        .iter()
+        .flat_map(|f| IMPORTED_AND_REQUIRED_TESTS.map(|t| (format!("test/{f}.test.js::{t}"), "passed".to_string())))
+        .collect();
+    expected.insert("test/c.test.js::in a file that mocks".into(), "passed".into());
+    expected.insert("test/d.test.js::required first, imported later".into(), "passed".into());
+    assert_eq!(out.outcomes(), expected, "{}\n{}", out.stdout, out.stderr);
+    out.assert_code(0);
+}
+
+/// r13: with one shared realm the instance is shared by every file, still one for `import` and
+/// `require`.
+#[test]
+fn node_a_module_imported_and_required_is_one_instance_in_a_shared_realm() {
+    let out = imported_and_required_project(Some(false)).run(&["run", "--reporter", "json"]);
+    let mut expected: std::collections::BTreeMap<String, String> = ["a", "b"]
+        .iter()
+        .flat_map(|f| IMPORTED_AND_REQUIRED_TESTS.map(|t| (format!("test/{f}.test.js::{t}"), "passed".to_string())))
+        .collect();
+    expected.insert("test/b.test.js::fresh instances".into(), "failed".into());
+    assert_eq!(out.outcomes(), expected, "{}\n{}", out.stdout, out.stderr);
+}

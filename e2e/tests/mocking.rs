@@ -211,3 +211,75 @@ describe("a ts-jest style suite", () => {
         out.stdout
     );
 }
+
+/// The project behind the `roots` tests (dayjs's shape): `test/__mocks__/dayjs.js` points the
+/// package name, which is not installed, at the project's source; `test/__mocks__/greet.js`
+/// mocks an installed package.
+fn roots_project(roots: Option<&str>) -> Project {
+    let project = Project::empty();
+    let roots = roots.map(|list| format!("roots = {list}\n")).unwrap_or_default();
+    project
+        .write("proctor.toml", &format!("[[suite]]\nid = \"unit\"\ntests = [\"test/**/*.test.js\"]\n{roots}"))
+        .write("package.json", "{}\n")
+        .write("src/dayjs.js", "module.exports = function dayjs() { return \"dayjs from src\"; };\n")
+        .write("test/__mocks__/dayjs.js", "const dayjs = require(\"../../src/dayjs\");\nmodule.exports = dayjs;\n")
+        .write("test/__mocks__/greet.js", "exports.hello = () => \"mocked greet\";\n")
+        .write("node_modules/greet/package.json", "{ \"name\": \"greet\", \"main\": \"index.js\" }\n")
+        .write("node_modules/greet/index.js", "exports.hello = () => \"real greet\";\n")
+        .write(
+            "test/plugin/uninstalled.test.js",
+            r#"import dayjs from "dayjs";
+const required = require("dayjs");
+test("an uninstalled package resolves to its mock in a root", () => {
+  expect(dayjs()).toBe("dayjs from src");
+  expect(required).toBe(dayjs);
+});
+"#,
+        )
+        .write(
+            "test/plugin/jest.test.js",
+            r#"import { hello } from "greet";
+test("a file using jest gets a root's mock of an installed package", () => {
+  expect(jest.isMockFunction(jest.fn())).toBe(true);
+  expect(hello()).toBe("mocked greet");
+});
+"#,
+        )
+        .write(
+            "test/plugin/vitest.test.js",
+            r#"import { hello } from "greet";
+test("a file without jest gets the installed package", () => { expect(hello()).toBe("real greet"); });
+"#,
+        );
+    project
+}
+
+/// r13 (dayjs): Jest finds the mocks of node modules in the `__mocks__/` of each of its `roots`;
+/// a package that is not installed resolves to its mock there (the only thing that resolves).
+/// Without `roots`, only the project root's `__mocks__/` counts, as in Jest.
+#[test]
+fn r13_a_roots_mocks_stand_in_for_packages_even_uninstalled() {
+    let out = roots_project(Some("[\"src\", \"test\"]")).run(&["run", "--reporter", "json"]);
+    let expected = proctor_e2e::model(&[
+        ("test/plugin/uninstalled.test.js::an uninstalled package resolves to its mock in a root", "passed"),
+        ("test/plugin/jest.test.js::a file using jest gets a root's mock of an installed package", "passed"),
+        ("test/plugin/vitest.test.js::a file without jest gets the installed package", "passed"),
+    ]);
+    assert_eq!(out.outcomes(), expected, "{}\n{}", out.stdout, out.stderr);
+    out.assert_code(0);
+
+    let out = roots_project(None).run(&["run", "--reporter", "json"]);
+    let errors = out.events_of("load-error");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["file"], "test/plugin/uninstalled.test.js", "{errors:?}");
+    assert!(errors[0]["message"].as_str().unwrap_or_default().contains("cannot resolve \"dayjs\""), "{errors:?}");
+    let outcomes = out.outcomes();
+    assert_eq!(
+        outcomes["test/plugin/jest.test.js::a file using jest gets a root's mock of an installed package"],
+        "failed"
+    );
+
+    let out = roots_project(Some("[\"nope\"]")).run(&["run"]);
+    out.assert_code(2);
+    assert!(out.stderr.contains("`roots`") && out.stderr.contains("\"nope\""), "{}", out.stderr);
+}

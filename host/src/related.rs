@@ -50,7 +50,8 @@ pub(crate) fn reach(plan: &Plan, config: &mut Config) {
 }
 
 /// The resolver the import graph follows imports with (watch, `--changed`, `--related`): node's,
-/// with the `[alias]` table and every suite's conditions, so that a file any suite reaches counts.
+/// with the `[alias]` table and every suite's conditions and mock roots, so that a file any
+/// suite reaches counts.
 pub(crate) fn graph_resolver(config: &Config) -> Arc<Resolver> {
     let mut conditions: Vec<String> = Vec::new();
     for condition in config.suites.iter().flat_map(|s| &s.conditions) {
@@ -58,11 +59,18 @@ pub(crate) fn graph_resolver(config: &Config) -> Arc<Resolver> {
             conditions.push(condition.clone());
         }
     }
+    let mut mock_roots: Vec<PathBuf> = Vec::new();
+    for root in config.suites.iter().flat_map(|s| s.mock_roots(&config.root)) {
+        if !mock_roots.contains(&root) {
+            mock_roots.push(root);
+        }
+    }
     Arc::new(Resolver::new(ResolveOptions {
         root: config.root.clone(),
         target: Target::Node,
         alias: config.alias.clone(),
         conditions,
+        mock_roots,
     }))
 }
 

@@ -71,21 +71,15 @@ impl NodeLauncher {
             // bundlers and Jest accept; node runs them and warns on every file.
             flags.push("--disable-warning=MODULE_TYPELESS_PACKAGE_JSON".into());
         }
-        if !self.has_register_hooks() {
-            // Without module.registerHooks, node-register.js resolves `proctor` in-thread through
-            // node's own loader, which this exposes; the alternative, module.register, puts every
-            // module load behind a loader thread (~130 ms on 200 files). It falls back to that by
-            // itself when the internals are not what it expects.
-            flags.push("--expose-internals".into());
-        }
+        // Without module.registerHooks, node-register.js resolves `proctor` in-thread through
+        // node's own loader, which this exposes; the alternative, module.register, puts every
+        // module load behind a loader thread (~130 ms on 200 files). It falls back to that by
+        // itself when the internals are not what it expects. With module.registerHooks, it uses
+        // them only so that `require` of an ES module gets the instance `import` gets in a fresh
+        // realm (node hands `require` the plain URL, past every hook), and goes without when
+        // they differ.
+        flags.push("--expose-internals".into());
         flags
-    }
-
-    /// Whether this node has the synchronous in-thread `module.registerHooks` (22.15+ on the 22
-    /// line, 23.5+ after it).
-    fn has_register_hooks(&self) -> bool {
-        let (major, minor) = (self.major, self.minor);
-        (major == 22 && minor >= 15) || (major, minor) >= (23, 5)
     }
 
     /// `node <flags> <args>` in `cwd`, as proctor starts every node process: stdout and stderr
@@ -297,7 +291,7 @@ mod tests {
     }
 
     #[test]
-    fn internals_are_exposed_exactly_where_register_hooks_are_missing() {
+    fn internals_are_exposed_on_every_node() {
         let exposes =
             |major, minor| launcher(major, minor).base_flags().iter().any(|flag| flag == "--expose-internals");
         for (major, minor, expected) in [
@@ -305,10 +299,10 @@ mod tests {
             (20, 20, true),
             (21, 7, true),
             (22, 14, true),
-            (22, 15, false),
+            (22, 15, true),
             (23, 4, true),
-            (23, 5, false),
-            (24, 0, false),
+            (23, 5, true),
+            (24, 0, true),
         ] {
             assert_eq!(exposes(major, minor), expected, "node {major}.{minor}");
         }

@@ -137,6 +137,7 @@ pub(super) fn build_esm(
         target: Target::Browser,
         alias: Vec::new(),
         conditions: Vec::new(),
+        mock_roots: Vec::new(),
     });
     let controller_modules = crate::plan::reachable(&controller_resolver, &[controller_dir.join("browser.js")]).files;
     let mut preloads: Vec<String> = controller_modules

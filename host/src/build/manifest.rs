@@ -23,6 +23,8 @@ const VERSION: u32 = 1;
 struct Manifest {
     version: u32,
     root: String,
+    /// The directories whose `__mocks__/` holds package mocks (the suite's `roots`).
+    mock_roots: Vec<String>,
     /// Whether node must be hooked at all: anything to transform, or any import node alone
     /// would resolve differently (old node then skips its costly loader thread).
     needs_hooks: bool,
@@ -105,7 +107,12 @@ fn write_walked(
 fn walk(modules: &ProjectModules, starts: &[PathBuf], known: &HashMap<PathBuf, Vec<ImportSite>>) -> Manifest {
     let resolver = modules.resolver();
     let root = resolver.root().to_path_buf();
-    let mut manifest = Manifest { version: VERSION, root: root.to_string_lossy().into_owned(), ..Manifest::default() };
+    let mut manifest = Manifest {
+        version: VERSION,
+        root: root.to_string_lossy().into_owned(),
+        mock_roots: modules.settings().mock_roots.iter().map(|dir| dir.to_string_lossy().into_owned()).collect(),
+        ..Manifest::default()
+    };
     let reached = crate::plan::reachable_from(resolver, starts, known);
     let mut differs = !modules.settings().alias.is_empty() || !modules.settings().conditions.is_empty();
     for (file, records) in &reached.imports {

@@ -26,9 +26,7 @@ use std::time::{Duration, Instant};
 /// How long a stub request waits for the page to report the mock's export names.
 const NAMES_WAIT: Duration = Duration::from_secs(10);
 
-/// Extensions a `__mocks__` file may have, in the order they are tried (node-mocks.js's list).
-pub(crate) const MOCK_EXTENSIONS: &[&str] =
-    &["", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".jsx", ".json"];
+pub(crate) use crate::resolve::MOCK_EXTENSIONS;
 
 /// What the page said about one mock's value.
 #[derive(Debug, Clone, PartialEq)]

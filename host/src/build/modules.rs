@@ -44,6 +44,9 @@ pub struct ModuleSettings {
     /// top-level await for mock hoisting.
     #[serde(default)]
     pub bundled: bool,
+    /// Directories whose `__mocks__/` holds package mocks (the suite's `roots`, else the root).
+    #[serde(default)]
+    pub mock_roots: Vec<PathBuf>,
 }
 
 impl ModuleSettings {
@@ -62,6 +65,7 @@ impl ModuleSettings {
             jsx_in_js: in_js,
             cache_dir: config.root.join(CACHE_DIR),
             bundled: target == Target::Browser && suite.build != BuildMode::Esm,
+            mock_roots: suite.mock_roots(&config.root),
         }
     }
 
@@ -88,6 +92,7 @@ impl ModuleSettings {
             jsx_in_js: false,
             cache_dir: cache_dir.to_path_buf(),
             bundled: false,
+            mock_roots: vec![root.to_path_buf()],
         }
     }
 
@@ -133,6 +138,7 @@ impl ProjectModules {
             target: settings.target(),
             alias: settings.alias.clone(),
             conditions: settings.conditions.clone(),
+            mock_roots: settings.mock_roots.clone(),
         }));
         let overrides = settings.overrides();
         let cache = TransformCache::new(settings.cache_dir.clone());

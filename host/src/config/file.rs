@@ -112,6 +112,8 @@ pub(crate) struct SuiteEntry {
     pub setup_files: Option<Spanned<Vec<Spanned<String>>>>,
     /// `node`, `jsdom` or `happy-dom`: the globals node suites' test files run with.
     pub environment: Option<Spanned<String>>,
+    /// Directories whose `__mocks__/` holds package mocks (Jest's `roots`); default: the root.
+    pub roots: Option<Spanned<Vec<Spanned<String>>>>,
     /// A fresh realm per test file (the default); `false` shares one realm, for speed.
     pub isolate: Option<Spanned<bool>>,
     /// Jest's `clearMocks` / Vitest's `clearMocks`: every mock's calls cleared before each test.

@@ -135,6 +135,9 @@ pub struct SuiteConfig {
     /// Each test file in a fresh realm (Jest's and Vitest's default); `isolate = false` or
     /// `--no-isolate` shares one realm between the files of a run.
     pub isolate: bool,
+    /// `roots`: directories whose `__mocks__/` holds the mocks of packages (Jest's `roots`), in
+    /// order; absolute. Empty: the project root alone.
+    pub roots: Vec<PathBuf>,
     /// `snapshot-format`: Jest's `escapeString` and `printBasicPrototype`, when set; unset ones
     /// follow each snapshot file (controller-js/src/snapshot-format.js).
     pub snapshot_format: Option<protocol::SnapshotFormat>,
@@ -577,6 +580,17 @@ fn snapshot_update(update: bool, ci: Option<bool>) -> SnapshotUpdate {
     }
 }
 
+impl SuiteConfig {
+    /// The directories whose `__mocks__/` holds package mocks: `roots`, else the project root.
+    pub fn mock_roots(&self, root: &Path) -> Vec<PathBuf> {
+        if self.roots.is_empty() {
+            vec![root.to_path_buf()]
+        } else {
+            self.roots.clone()
+        }
+    }
+}
+
 fn default_suite(timeout: Duration) -> SuiteConfig {
     SuiteConfig {
         id: "unit".into(),
@@ -597,6 +611,7 @@ fn default_suite(timeout: Duration) -> SuiteConfig {
         snapshot_serializers: Vec::new(),
         environment: "node".into(),
         isolate: true,
+        roots: Vec::new(),
         mock_hygiene: MockHygiene::default(),
         retries: 0,
         retry_delay: Duration::ZERO,
@@ -705,6 +720,7 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
             setup_files,
             environment,
             isolate,
+            roots,
             clear_mocks,
             reset_mocks,
             restore_mocks,
@@ -868,6 +884,9 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
         if let Some(list) = setup_files.as_ref().or(file.setup_files.as_ref()) {
             suite.setup_files = files_under_root(list, "setup-files", root, &value_error)?;
         }
+        if let Some(list) = roots {
+            suite.roots = mock_roots(list, root, &value_error)?;
+        }
         if let Some(environment) = environment {
             let name = environment.get_ref();
             if !ENVIRONMENTS.contains(&name.as_str()) {
@@ -967,6 +986,16 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
 
 /// The files a list names (relative to the root), each of which must exist: a missing one is
 /// an error at its own line and column.
+/// `roots`: directories under the project root, each of which must exist (as Jest insists).
+fn mock_roots(
+    list: &Spanned<Vec<Spanned<String>>>,
+    root: &Path,
+    value_error: &dyn Fn(std::ops::Range<usize>, &str, String) -> ConfigError,
+) -> Result<Vec<PathBuf>, ConfigError> {
+    let under_root = |dir: &Path| dir.is_dir() && dir.starts_with(root);
+    existing(list, "roots", root, value_error, (&under_root, "directory"))
+}
+
 /// [`existing_files`] that must lie under the root: modules the runtime imports beside the
 /// test files (setup files, snapshot serializers) are served to browsers and named in stacks
 /// by their path from the root.
@@ -993,19 +1022,31 @@ fn existing_files(
     root: &Path,
     value_error: &dyn Fn(std::ops::Range<usize>, &str, String) -> ConfigError,
 ) -> Result<Vec<PathBuf>, ConfigError> {
-    let mut files = Vec::new();
+    existing(list, key, root, value_error, (&|path: &Path| path.is_file(), "file"))
+}
+
+/// Each path of `list`, from the root, when `kind.0` accepts it; else an error naming it as not
+/// a `kind.1` under the root.
+fn existing(
+    list: &Spanned<Vec<Spanned<String>>>,
+    key: &str,
+    root: &Path,
+    value_error: &dyn Fn(std::ops::Range<usize>, &str, String) -> ConfigError,
+    kind: (&dyn Fn(&Path) -> bool, &str),
+) -> Result<Vec<PathBuf>, ConfigError> {
+    let mut paths = Vec::new();
     for entry in list.get_ref() {
         let path = crate::paths::normalize(&root.join(entry.get_ref()));
-        if !path.is_file() {
+        if !(kind.0)(&path) {
             return Err(value_error(
                 entry.span(),
                 key,
-                format!("names \"{}\", which is not a file under {}", entry.get_ref(), root.display()),
+                format!("names \"{}\", which is not a {} under {}", entry.get_ref(), kind.1, root.display()),
             ));
         }
-        files.push(path);
+        paths.push(path);
     }
-    Ok(files)
+    Ok(paths)
 }
 
 /// The `[alias]` entries, checked: keys are specifiers matched whole or as a `key/` prefix, so
@@ -1254,6 +1295,19 @@ mod tests {
             }
             other => other,
         })
+    }
+
+    #[test]
+    fn roots_are_directories_under_the_root() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("test")).unwrap();
+        let path = dir.path().join("proctor.toml");
+        std::fs::write(&path, "[[suite]]\nid = \"a\"\nroots = [\"test\", \".\"]\n[[suite]]\nid = \"b\"\n").unwrap();
+        let (suites, ..) = read_file(&path, dir.path()).unwrap();
+        assert_eq!(suites[0].roots, vec![dir.path().join("test"), dir.path().to_path_buf()]);
+        assert_eq!(suites[1].mock_roots(dir.path()), vec![dir.path().to_path_buf()]);
+        let err = suites_from("[[suite]]\nid = \"a\"\nroots = [\"nope\"]\n").unwrap_err().to_string();
+        assert!(err.contains("proctor.toml:3:10: `roots` names \"nope\", which is not a directory under"), "{err}");
     }
 
     #[test]

@@ -50,6 +50,8 @@ pub(crate) struct DraftSuite {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub roots: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub snapshot_serializers: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_format: Option<DraftSnapshotFormat>,

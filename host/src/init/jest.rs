@@ -22,7 +22,6 @@ const NOTHING_NEEDED: &[(&str, &str)] = &[
     ("moduleDirectories", "proctor resolves node_modules and tsconfig `paths`/`baseUrl` as bundlers do"),
     ("modulePaths", "proctor resolves node_modules and tsconfig `paths`/`baseUrl` as bundlers do"),
     ("rootDir", "used as the base of the paths above"),
-    ("roots", "used as the bases of the test globs above"),
     ("displayName", "used as the suite id"),
 ];
 
@@ -103,6 +102,19 @@ fn map_project(object: &Map<String, Value>, source: &mut Source<'_>, draft: &mut
         }
         match key.as_str() {
             "testMatch" | "testRegex" | "testPathIgnorePatterns" | "projects" => {}
+            "roots" => {
+                // The bases of the test globs above, and where package mocks live.
+                suite.roots = strings(value)
+                    .iter()
+                    .filter_map(|r| source.path(r))
+                    .map(|r| if r.is_empty() { ".".to_string() } else { r })
+                    .collect();
+                if suite.roots.iter().all(|r| r == ".") {
+                    suite.roots.clear();
+                }
+                let mapped = format!("roots {:?} (and the bases of the test globs)", suite.roots);
+                source.mapped(key, mapped);
+            }
             "setupFiles" | "setupFilesAfterEnv" => {
                 source.modules_into(key, value, &mut suite.setup_files, "setup-files");
             }
@@ -312,6 +324,7 @@ mod tests {
         }));
         let suite = &draft.suite[0];
         assert_eq!(suite.tests, ["src/**/*.spec.ts", "test/**/*.spec.ts"]);
+        assert_eq!(suite.roots, ["src", "test"]);
         assert_eq!(suite.exclude, ["src/**/fixtures/**", "test/**/fixtures/**", "**/node_modules/**", "dist/**"]);
         assert_eq!(suite.environment.as_deref(), Some("jsdom"));
         assert_eq!(suite.timeout, Some(std::time::Duration::from_secs(10)));

@@ -256,6 +256,7 @@ mod tests {
             target,
             alias: Vec::new(),
             conditions: Vec::new(),
+            mock_roots: Vec::new(),
         }))
     }
 

@@ -5,5 +5,5 @@
 mod alias;
 mod resolver;
 
-pub(crate) use resolver::{is_package_specifier, package_name};
+pub(crate) use resolver::{is_package_specifier, package_name, MOCK_EXTENSIONS};
 pub use resolver::{ImportKind, Resolution, ResolveError, ResolveOptions, Resolver, Target};

@@ -53,6 +53,10 @@ pub enum ImportKind {
     Require,
 }
 
+/// Extensions a `__mocks__` file may have, in the order they are tried (node-mocks.js's list).
+pub(crate) const MOCK_EXTENSIONS: &[&str] =
+    &["", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".jsx", ".json"];
+
 /// What a resolver is built for: one per target and suite, since conditions differ.
 #[derive(Debug, Clone)]
 pub struct ResolveOptions {
@@ -64,6 +68,9 @@ pub struct ResolveOptions {
     pub alias: Vec<(String, String)>,
     /// The suite's extra export conditions, matched before the built-in ones.
     pub conditions: Vec<String>,
+    /// Directories whose `__mocks__/<package>` stands in for a package that is not installed
+    /// (Jest's `roots`, where it finds the mocks of node modules).
+    pub mock_roots: Vec<PathBuf>,
 }
 
 /// Where a specifier leads.
@@ -175,6 +182,8 @@ pub struct Resolver {
     real_root: PathBuf,
     target: Target,
     alias: Vec<(String, String)>,
+    /// See [`ResolveOptions::mock_roots`].
+    mock_roots: Vec<PathBuf>,
     /// `import` conditions, tsconfig.json found per importer.
     import: Oxc,
     /// `require` conditions; shares `import`'s cache.
@@ -199,7 +208,7 @@ impl std::fmt::Debug for Resolver {
 impl Resolver {
     /// A resolver for `options.target` with the suite's alias table and conditions.
     pub fn new(options: ResolveOptions) -> Resolver {
-        let ResolveOptions { root, target, alias, conditions } = options;
+        let ResolveOptions { root, target, alias, conditions, mock_roots } = options;
         let conditions_for = |kind: ImportKind| {
             let mut names = conditions.clone();
             let own: &[&str] = match target {
@@ -251,6 +260,7 @@ impl Resolver {
             root,
             target,
             alias,
+            mock_roots,
             import,
             require,
             builtins,
@@ -301,6 +311,9 @@ impl Resolver {
             },
             Err(OxcError::Ignored(path)) => Ok(Resolution::Empty(path)),
             Err(OxcError::NotFound(_) | OxcError::MatchedAliasNotFound(..) | OxcError::ExtensionAlias(..)) => {
+                if let Some(mock) = aliased.is_none().then(|| self.root_mock(specifier)).flatten() {
+                    return Ok(Resolution::File(mock));
+                }
                 let builtin = self
                     .builtins
                     .as_ref()
@@ -314,6 +327,25 @@ impl Resolver {
                 message: other.to_string(),
             }),
         }
+    }
+
+    /// The `__mocks__/<package>` file of the first mock root that has one, for a bare specifier
+    /// of a package that is not installed: as in Jest, the mock is then what resolves (dayjs
+    /// tests import `dayjs` itself, which its `test/__mocks__/dayjs.js` points at `src/`).
+    fn root_mock(&self, specifier: &str) -> Option<PathBuf> {
+        let bare = !specifier.starts_with('.') && !specifier.starts_with('/') && !specifier.contains(':');
+        if !bare || specifier.split('/').any(|part| part.is_empty() || part == "..") {
+            return None;
+        }
+        let base = |root: &PathBuf| root.join("__mocks__").join(specifier).into_os_string();
+        self.mock_roots.iter().find_map(|root| {
+            MOCK_EXTENSIONS.iter().find_map(|extension| {
+                let mut path = base(root);
+                path.push(extension);
+                let path = PathBuf::from(path);
+                path.is_file().then(|| path.canonicalize().unwrap_or(path))
+            })
+        })
     }
 
     /// Forgets every cached directory listing, package.json and tsconfig (after files were
@@ -438,6 +470,7 @@ mod tests {
             target,
             alias: alias.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
             conditions: conditions.iter().map(|c| c.to_string()).collect(),
+            mock_roots: vec![root.to_path_buf()],
         })
     }
 
@@ -536,6 +569,30 @@ mod tests {
         assert_eq!(s("./plain.js"), "src/plain.js");
         assert_eq!(s("./m.mjs"), "src/m.mts");
         assert_eq!(s("./c.cjs"), "src/c.cts");
+    }
+
+    #[test]
+    fn an_uninstalled_package_resolves_to_the_first_mock_root_that_mocks_it() {
+        let (_d, root) = project(&[
+            ("test/__mocks__/dayjs.js", ""),
+            ("test/__mocks__/@scope/pkg.ts", ""),
+            ("src/__mocks__/dayjs.js", ""),
+            ("node_modules/installed/package.json", r#"{ "main": "index.js" }"#),
+            ("node_modules/installed/index.js", ""),
+            ("test/__mocks__/installed.js", ""),
+            ("test/a.test.js", ""),
+        ]);
+        let mut r = resolver(&root, Target::Node, &[], &[]);
+        r.mock_roots = vec![root.join("test"), root.join("src")];
+        let s = |spec: &str| show(&r, &root, "test/a.test.js", spec, ImportKind::Require);
+        assert_eq!(s("dayjs"), "test/__mocks__/dayjs.js");
+        assert_eq!(s("@scope/pkg"), "test/__mocks__/@scope/pkg.ts");
+        assert_eq!(s("installed"), "node_modules/installed/index.js", "an installed package is itself");
+        assert!(s("./dayjs").starts_with("error"), "{}", s("./dayjs"));
+        assert!(s("../dayjs").starts_with("error"));
+        let plain = resolver(&root, Target::Node, &[], &[]);
+        let shown = show(&plain, &root, "test/a.test.js", "dayjs", ImportKind::Require);
+        assert!(shown.starts_with("error"), "the root has no __mocks__/dayjs: {shown}");
     }
 
     #[test]

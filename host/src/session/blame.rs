@@ -145,7 +145,7 @@ pub(crate) fn display_site(root: &Path, mapped: &str) -> String {
 pub(crate) fn load_stalled(file: &str, after: Duration) -> String {
     format!(
         "{file}: its top level did not finish within {} ms (an endless loop, or an await that never settles); \
-         none of its tests ran (the other files were loaded in a fresh runtime)",
+         none of its tests ran (the other files were loaded in a fresh runtime; PROCTOR_LOAD_TIMEOUT sets the wait)",
         after.as_millis()
     )
 }

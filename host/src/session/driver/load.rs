@@ -169,10 +169,17 @@ impl<L: Launch> Driver<'_, '_, L> {
         self.load_skip.push(file);
     }
 
-    /// The timeout of the suite: a hook's deadline, and how long loading may go without a file
-    /// settling.
+    /// The timeout of the suite: a hook's deadline.
     pub(super) fn suite_timeout(&self) -> Duration {
         self.settings.timeout_override.unwrap_or(Duration::from_millis(self.settings.suite.timeout_ms))
+    }
+
+    /// How long loading may go without a file settling: `PROCTOR_LOAD_TIMEOUT`, else the larger
+    /// of 60 s and the suite's timeout. Not the test timeout itself: a small one plus a heavy
+    /// import (jsdom) on a loaded machine failed files that Jest and Vitest load, and a timeout
+    /// of 0 (none) left no time at all.
+    pub(super) fn load_window(&self) -> Duration {
+        load_timeout().unwrap_or_else(|| self.suite_timeout().max(LOAD_TIMEOUT))
     }
 
     /// Spawns the runtime, waits for its hello, loads the files.
@@ -299,8 +306,8 @@ impl<L: Launch> Driver<'_, '_, L> {
     ) -> Result<(Vec<RegisteredTest>, Vec<LoadError>), StartError> {
         let epoch = live.epoch;
         // Loading may take as long as it needs while files keep settling; it stalls when none
-        // has for a whole test timeout. A single file is known before it says so.
-        let window = self.suite_timeout();
+        // has for a whole load window. A single file is known before it says so.
+        let window = self.load_window();
         let mut deadline = Instant::now() + window;
         let mut importing: Option<String> = match self.only.as_slice() {
             [file] => Some(file.clone()),

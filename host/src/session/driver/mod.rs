@@ -43,6 +43,9 @@ use tokio::time::{sleep_until, timeout};
 const WINDOW: usize = 32;
 /// How long a runtime may take to connect and say hello (`PROCTOR_CONNECT_TIMEOUT` overrides).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+/// The least time loading may go without a file settling (`PROCTOR_LOAD_TIMEOUT` overrides): a
+/// file's imports (jsdom, a big bundle) are not timed by the test timeout, as in Jest and Vitest.
+const LOAD_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// When a step that started at `from` with a time limit of `limit` times out; a limit of zero
 /// means none (mocha's `this.timeout(0)`, Vitest's `testTimeout: 0`).
@@ -60,6 +63,9 @@ fn connect_timeout() -> Duration {
         .ok()
         .and_then(|text| crate::config::parse_duration(&text))
         .unwrap_or(CONNECT_TIMEOUT)
+}
+fn load_timeout() -> Option<Duration> {
+    std::env::var("PROCTOR_LOAD_TIMEOUT").ok().and_then(|text| crate::config::parse_duration(&text))
 }
 /// How long a runtime gets to exit on its own after `shutdown` or a closed socket.
 const EXIT_GRACE: Duration = Duration::from_secs(2);
