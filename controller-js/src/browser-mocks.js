@@ -33,7 +33,7 @@
 // throws and says why.
 
 import { exportNames, freshGeneration, installModuleMockPlatform } from "./module-mocks.js";
-import { installRealmImportMap } from "./realm-map.js";
+import { installRealmImportMap, pageImportMap, routedImportMap } from "./realm-map.js";
 
 const ACTUAL_QUERY = "proctor-actual";
 /** A realm or sub-realm prefix at the start of a URL path; group 1 is the realm's own. */
@@ -90,14 +90,20 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
   // their own, `/@realm/<n>.<k>`, where the page imports project modules afresh.
   let realmOfGenerations;
   const subRealms = new Map();
-  /** The realm's import map entries for its mocked packages and virtual modules: every sub-realm needs them. */
+  /** The realm's import maps for its mocked packages and virtual modules, by scope: every sub-realm needs them. */
   const mapped = [];
+  /** The realm's routes: a shared file's URL path → its URL in a (sub-)realm (routedImportMap). */
+  const routes = new Map();
+  /** Per (sub-)realm prefix, the shared files its `import()`s resolved to (the page keeps those). */
+  const resolvedShared = new Map();
   const sameRealm = () => {
     const prefix = realm();
     if (prefix === realmOfGenerations) return prefix;
     realmOfGenerations = prefix;
     subRealms.clear();
     mapped.length = 0;
+    routes.clear();
+    for (const at of resolvedShared.keys()) if (at.replace(/\.\d+$/, "") !== prefix) resolvedShared.delete(at);
     // A test file may have taken up the `jest` object since (watch, serve): ask again.
     automatic.clear();
     return prefix;
@@ -111,7 +117,7 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
       sub = `${prefix}.${subRealms.size + 1}`;
       subRealms.set(owner.generation, sub);
       installRealmImportMap(sub.slice("/@realm/".length));
-      for (const [specifier, target] of mapped) addPackageMap(sub, specifier, target);
+      for (const map of mapped) addImportMap(sub, map(sub));
     }
     return sub;
   };
@@ -128,9 +134,30 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
       } catch {
         return text;
       }
+      // A shared file the realm routes (a mocked package, or one importing it), which the
+      // importer's scope may have resolved before the mock.
+      const route = url.origin === origin ? routes.get(url.pathname) : undefined;
+      if (route !== undefined) return `${origin}${route(prefix)}${url.search}${url.hash}`;
       const inRealm = REALM.exec(url.pathname);
       if (url.origin !== origin || inRealm === null || inRealm[1] !== realm()) return url.href;
       return `${origin}${prefix}${url.pathname.slice(inRealm[0].length)}${url.search}${url.hash}`;
+    },
+    sawImport(specifier, meta) {
+      const text = String(specifier);
+      if (realm() === undefined || /^[./]/.test(text) || /^[a-z][a-z\d+.-]*:/i.test(text)) return;
+      let at;
+      let path;
+      try {
+        const importer = new URL(meta.url);
+        at = importer.origin === origin ? /^\/@realm\/\d+(?:\.\d+)?(?=\/)/.exec(importer.pathname)?.[0] : undefined;
+        path = at === undefined ? null : pathOf(meta.resolve(text));
+      } catch {
+        return;
+      }
+      if (path === null || !isShared(path)) return;
+      let seen = resolvedShared.get(at);
+      if (seen === undefined) resolvedShared.set(at, (seen = new Set()));
+      seen.add(path);
     },
     globalGeneration: () => 0,
     resetRealm() {},
@@ -201,8 +228,16 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
       // the URL a relative path resolved to, in the realm) to the stub, as for a package.
       const virtual = record.key.startsWith("virtual:") ? record.key.slice("virtual:".length) : null;
       const isPackage = virtual !== null || known.get(record.key)?.package === true;
-      const register = () =>
-        request("POST", "/@mock/register", { realm: prefixOf(record.owner), id: record.id, key: isPackage ? null : record.key }).imported;
+      const installed = isPackage && virtual === null;
+      let dependents = [];
+      const register = () => {
+        const at = prefixOf(record.owner);
+        const answer = request("POST", "/@mock/register", { realm: at, id: record.id, key: virtual === null ? record.key : null, package: installed });
+        dependents = Array.isArray(answer.dependents) ? answer.dependents : [];
+        // A package this (sub-)realm's import() already resolved stays what it resolved to.
+        const seen = resolvedShared.get(at);
+        return answer.imported === true || (installed && seen !== undefined && [record.key, ...dependents].some((path) => seen.has(path)));
+      };
       let imported = register();
       if (imported) {
         // The realm has the real module: later imports move to a fresh sub-realm, which imports
@@ -219,11 +254,27 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
         );
       }
       if (isPackage) {
-        // A relative virtual path is the same path in every sub-realm: `/@realm/3.1/test/x.js`.
-        const path = virtual?.startsWith(`${origin}/`) ? pathOf(virtual) : null;
-        const entry = [path === null ? (virtual ?? record.specifier) : (scope) => `${scope}${path}`, `${prefix}/@mock/${record.id}`];
-        mapped.push(entry);
-        for (const scope of [prefix, ...subRealms.values()]) addPackageMap(scope, ...entry);
+        const stub = `${prefix}/@mock/${record.id}`;
+        let map;
+        if (virtual !== null) {
+          // A relative virtual path is the same path in every sub-realm: `/@realm/3.1/test/x.js`.
+          const path = virtual.startsWith(`${origin}/`) ? pathOf(virtual) : null;
+          map = (scope) => ({ imports: {}, scopes: { [`${scope}/`]: { [path === null ? virtual : `${scope}${path}`]: stub } } });
+        } else {
+          // The package's specifiers and file go to the stub, and the packages importing it to
+          // the realm's own copies of them, which import the stub in turn.
+          const added = new Map([[record.key, () => stub]]);
+          for (const path of dependents) if (!routes.has(path)) added.set(path, (scope) => `${scope}${path}`);
+          for (const [path, to] of added) routes.set(path, to);
+          const page = pageImportMap();
+          map = (scope) => {
+            const routed = routedImportMap(page, added, scope);
+            routed.scopes[`${scope}/`][record.specifier] = stub;
+            return routed;
+          };
+        }
+        mapped.push(map);
+        for (const scope of [prefix, ...subRealms.values()]) addImportMap(scope, map(scope));
       }
       // After the calls around it (the hoisted vi.mock()s) are registered, as settle() would.
       const announced = Promise.resolve()
@@ -294,15 +345,11 @@ async function post(path, body) {
   if (!response.ok) throw new Error(`the server answered ${response.status} to ${path}`);
 }
 
-/**
- * Sends `specifier` to `target` for modules under the realm `prefix` (an import map scope);
- * `specifier` may be a function of the prefix (a URL path inside the realm).
- */
-function addPackageMap(prefix, specifier, target, document = globalThis.document) {
-  const key = typeof specifier === "function" ? specifier(prefix) : specifier;
+/** Adds `map` (the realm `prefix`'s mock routes) to the page's import maps. */
+function addImportMap(prefix, map, document = globalThis.document) {
   const script = document.createElement("script");
   script.type = "importmap";
   script.setAttribute("data-proctor-mock", prefix);
-  script.textContent = JSON.stringify({ imports: {}, scopes: { [`${prefix}/`]: { [key]: target } } });
+  script.textContent = JSON.stringify(map);
   document.head.appendChild(script);
 }

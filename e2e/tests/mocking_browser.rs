@@ -12,9 +12,12 @@
 //! modules loaded ahead (in a partial-mock factory too), a Jest file gets the root `__mocks__`
 //! package without asking, virtual mocks by name and by relative path, `vi.resetModules()` and
 //! `jest.isolateModules(Async)` give later imports fresh instances, and the file run after them
-//! all sees only real modules. A setup file's mock applies to each test file it runs before, and
-//! a test file may mock what its setup file imported. Without isolation, or in a bundle, mocking
-//! fails with the reason.
+//! all sees only real modules. A package's mock reaches the packages importing it (ES module and
+//! CommonJS, each realm's own copies), a `vi.doMock` of a package the realm already resolved (by
+//! an `import()` or through a project module's static import) reaches later imports, and
+//! `vi.resetModules()` keeps the packages' instances, as Vitest does. A setup file's mock applies
+//! to each test file it runs before, and a test file may mock what its setup file imported.
+//! Without isolation, or in a bundle, mocking fails with the reason.
 
 use proctor_e2e::{browser_lock, model, Output, Project};
 
@@ -44,6 +47,13 @@ const MOCKED: &[(&str, &str)] = &[
     ("test/reset.test.js::resetModules gives later dynamic imports fresh instances and keeps the file's own", "passed"),
     ("test/reset.test.js::isolateModulesAsync imports afresh inside, and the file's modules come back after", "passed"),
     ("test/reset.test.js::isolateModules isolates the imports its function starts", "passed"),
+    ("test/pkg-deps.test.js::a package's mock reaches the packages importing it", "passed"),
+    ("test/pkg-late.test.js::doMock of a package this file already imported gives the mock to later imports", "passed"),
+    (
+        "test/pkg-static.test.js::doMock of a package a project module already imported gives the mock to later imports",
+        "passed",
+    ),
+    ("test/pkg-reset.test.js::resetModules keeps the packages' instances", "passed"),
     ("test/z-real.test.js::another file's mocks are not seen here", "passed"),
 ];
 

@@ -159,6 +159,7 @@ pub(super) fn build_esm(
         modules: Some(modules.clone()),
     };
     let mut head = format!("<script type=\"importmap\">\n{}\n</script>\n", walk.import_map());
+    modules.set_graph(super::mocks::ModuleGraph::new(walk.edges.clone(), &walk.reached));
     for href in &preloads {
         head.push_str(&format!("<link rel=\"modulepreload\" href=\"{href}\">\n"));
     }
@@ -187,6 +188,8 @@ struct Walk {
     unresolved: HashMap<PathBuf, Vec<String>>,
     /// Import-map key → target URL → importer URLs.
     keys: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    /// Per file, the files any of its imports resolved to (dynamic ones too).
+    reached: HashMap<PathBuf, Vec<PathBuf>>,
 }
 
 fn walk(modules: &EsmModules, starts: &[PathBuf]) -> Walk {
@@ -262,6 +265,7 @@ fn walk(modules: &EsmModules, starts: &[PathBuf]) -> Walk {
             if !record.dynamic {
                 walk.edges.entry(file.clone()).or_default().push(target.clone());
             }
+            walk.reached.entry(file.clone()).or_default().push(target.clone());
             if seen.insert(target.clone()) {
                 queue.push_back(target);
             }

@@ -14,11 +14,19 @@
 //! (sub-)realm requested is known apart. `GET /@mock/automatic` names the packages of the root
 //! `__mocks__/` that a test file using the `jest` object gets without asking.
 //!
+//! A package is shared by every realm (one URL, evaluated once per page), so a realm that mocks
+//! one needs its own copies of the packages that import it (`react-dom` for a mocked `react`):
+//! [`ModuleGraph`] (the build's walk) names them, the registration's answer lists their URL paths,
+//! and the page routes them into the realm (`/@realm/<n>/node_modules/...`, served like the
+//! shared URL) through its import map. A realm that already resolved the package, or one of
+//! those, from a project file it requested (a static import: the page keeps what it resolved)
+//! is told so, and moves on to a fresh sub-realm.
+//!
 //! Mocks live as long as their realm: the first registration from a newer realm drops every
 //! older realm's mocks, since a realm's number is never used again by the page; a page that
 //! starts (`POST /@mock/reset`, also after a crash, when numbers start again) drops them all.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -60,11 +68,58 @@ struct Table {
     imported: Option<(u64, HashSet<(String, PathBuf)>)>,
 }
 
+/// The imports the build's walk found between the files a page may load (esm.rs), kept for
+/// package mocks: which packages import a mocked one, and which files a realm requested had
+/// already resolved it.
+#[derive(Debug, Default)]
+pub struct ModuleGraph {
+    /// Per file, the files its static imports and requires resolved to.
+    imports: HashMap<PathBuf, Vec<PathBuf>>,
+    /// Per file, the files importing it in any way (static, `import()`, `require`).
+    importers: HashMap<PathBuf, Vec<PathBuf>>,
+}
+
+impl ModuleGraph {
+    /// The graph of `imports` (static, per importer) and `all` (every import, per importer).
+    pub fn new(imports: HashMap<PathBuf, Vec<PathBuf>>, all: &HashMap<PathBuf, Vec<PathBuf>>) -> ModuleGraph {
+        let mut importers: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
+        for (importer, targets) in all {
+            for target in targets {
+                importers.entry(target.clone()).or_default().push(importer.clone());
+            }
+        }
+        ModuleGraph { imports, importers }
+    }
+
+    /// The files `shared` keeps (packages) that import `file`, directly or through each other,
+    /// sorted: a realm that mocks `file` needs its own copy of each.
+    pub fn dependents(&self, file: &Path, shared: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+        let mut found = BTreeSet::new();
+        let mut queue = vec![file.to_path_buf()];
+        while let Some(next) = queue.pop() {
+            for importer in self.importers.get(&next).into_iter().flatten() {
+                if shared(importer) && importer != file && found.insert(importer.clone()) {
+                    queue.push(importer.clone());
+                }
+            }
+        }
+        found.into_iter().collect()
+    }
+
+    /// Whether `file`'s static imports reach one of `targets` directly.
+    fn imports_any(&self, file: &Path, targets: &[PathBuf]) -> bool {
+        let file = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
+        self.imports.get(&file).is_some_and(|imports| imports.iter().any(|t| targets.contains(t)))
+    }
+}
+
 /// The mocks of the page's current realm.
 #[derive(Debug, Default)]
 pub struct BrowserMocks {
     table: Mutex<Table>,
     changed: Condvar,
+    /// The newest build's import graph.
+    graph: Mutex<ModuleGraph>,
 }
 
 impl BrowserMocks {
@@ -73,16 +128,24 @@ impl BrowserMocks {
     /// sub-realms. A newer realm than the table's drops the older realm's mocks; a later mock of
     /// the same file in the same realm (a `doMock` after a `mock`) replaces the earlier one.
     /// False, and nothing registered, when that (sub-)realm already imported `file`: the page
-    /// would keep that instance.
-    pub fn register(&self, realm: &str, id: u64, file: Option<PathBuf>) -> bool {
+    /// would keep that instance. For a package, `resolved` are the files (the package and the
+    /// packages importing it) whose static import by a file the (sub-)realm requested comes too
+    /// late likewise: the page keeps what a specifier resolved to in a scope.
+    pub fn register(&self, realm: &str, id: u64, file: Option<PathBuf>, resolved: &[PathBuf]) -> bool {
         let Ok(mut table) = self.table.lock() else { return false };
+        let graph = self.graph.lock().ok();
         let imported = |(number, files): &(u64, HashSet<(String, PathBuf)>)| {
             Some(*number) == realm_number(realm)
-                && file.as_ref().is_some_and(|file| files.contains(&(realm.to_string(), file.clone())))
+                && (file.as_ref().is_some_and(|file| files.contains(&(realm.to_string(), file.clone())))
+                    || !resolved.is_empty()
+                        && graph.as_ref().is_some_and(|graph| {
+                            files.iter().any(|(by, f)| by == realm && graph.imports_any(f, resolved))
+                        }))
         };
         if table.imported.as_ref().is_some_and(imported) {
             return false;
         }
+        drop(graph);
         let realm = base_realm(realm);
         if table.realm.as_deref() != Some(realm) {
             table.stubs.clear();
@@ -94,6 +157,20 @@ impl BrowserMocks {
         table.stubs.insert(id, Stub { realm: realm.to_string(), file, outcome: Outcome::Pending });
         self.changed.notify_all();
         true
+    }
+
+    /// Keeps the newest build's import graph.
+    pub fn set_graph(&self, graph: ModuleGraph) {
+        if let Ok(mut kept) = self.graph.lock() {
+            *kept = graph;
+        }
+    }
+
+    /// The packages importing `file`, directly or through each other (see
+    /// [`ModuleGraph::dependents`]).
+    pub fn dependents(&self, file: &Path, shared: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+        let file = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
+        self.graph.lock().map(|graph| graph.dependents(&file, shared)).unwrap_or_default()
     }
 
     /// Notes that `realm` (or sub-realm) requested `file` itself (not a stub, not the actual
@@ -253,7 +330,7 @@ mod tests {
     fn a_stub_reexports_the_reported_names_and_waits_for_them() {
         let mocks = Arc::new(BrowserMocks::default());
         let file = PathBuf::from("/p/src/dep.ts");
-        mocks.register("/@realm/2", 7, Some(file.clone()));
+        mocks.register("/@realm/2", 7, Some(file.clone()), &[]);
         assert_eq!(mocks.stub_for_file("/@realm/3", &file), None, "another realm never sees it");
         let waiting = {
             let (mocks, file) = (mocks.clone(), file.clone());
@@ -270,15 +347,15 @@ mod tests {
     fn a_newer_realm_drops_the_older_realms_mocks_and_unmock_drops_one() {
         let mocks = BrowserMocks::default();
         let (a, b) = (PathBuf::from("/p/a.js"), PathBuf::from("/p/b.js"));
-        mocks.register("/@realm/1", 1, Some(a.clone()));
+        mocks.register("/@realm/1", 1, Some(a.clone()), &[]);
         mocks.prepared(1, Some((1, vec![])));
-        mocks.register("/@realm/2", 2, Some(b.clone()));
+        mocks.register("/@realm/2", 2, Some(b.clone()), &[]);
         mocks.prepared(2, Some((2, vec![])));
         assert_eq!(mocks.stub_for_file("/@realm/1", &a), None);
         assert!(mocks.stub_for_file("/@realm/2", &b).is_some_and(|s| s.contains("export default m;")));
         mocks.unregister(2);
         assert_eq!(mocks.stub_for_file("/@realm/2", &b), None);
-        mocks.register("/@realm/2", 3, Some(a.clone()));
+        mocks.register("/@realm/2", 3, Some(a.clone()), &[]);
         mocks.reset();
         assert_eq!(mocks.stub_for_file("/@realm/2", &a), None);
     }
@@ -289,10 +366,13 @@ mod tests {
         let file = PathBuf::from("/p/src/dep.ts");
         mocks.note_imported("/@realm/4", &file);
         mocks.note_imported("/@realm/3", &PathBuf::from("/p/src/late.ts"));
-        assert!(!mocks.register("/@realm/4", 1, Some(file.clone())));
+        assert!(!mocks.register("/@realm/4", 1, Some(file.clone()), &[]));
         assert_eq!(mocks.stub_for_file("/@realm/4", &file), None);
-        assert!(mocks.register("/@realm/4", 2, Some(PathBuf::from("/p/src/late.ts"))), "imported by another realm");
-        assert!(mocks.register("/@realm/5", 3, Some(file)), "a newer realm has not imported it");
+        assert!(
+            mocks.register("/@realm/4", 2, Some(PathBuf::from("/p/src/late.ts")), &[]),
+            "imported by another realm"
+        );
+        assert!(mocks.register("/@realm/5", 3, Some(file), &[]), "a newer realm has not imported it");
     }
 
     #[test]
@@ -314,20 +394,46 @@ mod tests {
         let mocks = BrowserMocks::default();
         let file = PathBuf::from("/p/src/dep.ts");
         mocks.note_imported("/@realm/4", &file);
-        assert!(!mocks.register("/@realm/4", 1, Some(file.clone())));
-        assert!(mocks.register("/@realm/4.1", 2, Some(file.clone())), "the sub-realm has not imported it");
+        assert!(!mocks.register("/@realm/4", 1, Some(file.clone()), &[]));
+        assert!(mocks.register("/@realm/4.1", 2, Some(file.clone()), &[]), "the sub-realm has not imported it");
         mocks.prepared(2, Some((1, vec![])));
         assert!(mocks.stub_for_file("/@realm/4", &file).is_some());
         assert!(mocks.stub_for_file("/@realm/4.2", &file).is_some());
         assert_eq!(mocks.stub_for_file("/@realm/5.1", &file), None);
         mocks.note_imported("/@realm/4.3", &PathBuf::from("/p/src/other.ts"));
-        assert!(!mocks.register("/@realm/4.3", 3, Some(PathBuf::from("/p/src/other.ts"))));
+        assert!(!mocks.register("/@realm/4.3", 3, Some(PathBuf::from("/p/src/other.ts")), &[]));
+    }
+
+    #[test]
+    fn a_package_mock_names_the_packages_importing_it_and_comes_too_late_after_a_static_import() {
+        let p = |name: &str| PathBuf::from(format!("/p/{name}"));
+        let (base, wrap, outer, own) =
+            (p("node_modules/base/i.js"), p("node_modules/wrap/i.js"), p("node_modules/outer/i.js"), p("src/own.js"));
+        let lazy = p("node_modules/lazy/i.js");
+        let all = HashMap::from([
+            (wrap.clone(), vec![base.clone()]),
+            (outer.clone(), vec![wrap.clone()]),
+            (own.clone(), vec![wrap.clone()]),
+            (lazy.clone(), vec![base.clone()]),
+        ]);
+        let mut imports = all.clone();
+        imports.remove(&lazy);
+        let mocks = BrowserMocks::default();
+        mocks.set_graph(ModuleGraph::new(imports, &all));
+        let shared = |f: &Path| f.components().any(|c| c.as_os_str() == "node_modules");
+        let dependents = mocks.dependents(&base, shared);
+        assert_eq!(dependents, [lazy.clone(), outer.clone(), wrap.clone()], "project files are not among them");
+        let resolved = [&[base.clone()], dependents.as_slice()].concat();
+        mocks.note_imported("/@realm/2", &own);
+        assert!(!mocks.register("/@realm/2", 1, Some(base.clone()), &resolved), "src/own.js resolved wrap");
+        assert!(mocks.register("/@realm/2.1", 2, Some(base.clone()), &resolved), "the sub-realm resolved nothing");
+        assert!(mocks.register("/@realm/2", 3, Some(p("node_modules/other/i.js")), &[]), "nothing imports it");
     }
 
     #[test]
     fn a_failed_mock_rethrows_the_pages_error_and_a_package_stub_is_found_by_id() {
         let mocks = BrowserMocks::default();
-        mocks.register("/@realm/1", 5, None);
+        mocks.register("/@realm/1", 5, None, &[]);
         mocks.prepared(5, None);
         assert_eq!(
             mocks.stub_by_id("/@realm/1", 5).as_deref(),
