@@ -12,8 +12,15 @@
 //   before the hoisted imports run, and waits until the server has the names; after a
 //   `vi.doMock` the stub request waits for them on the server).
 // - A package is reached by its bare specifier through the import map, to a URL every realm
-//   shares: the realm's scope gets an import map entry sending that specifier to the stub at
-//   `/@realm/<n>/@mock/<id>` instead (Chromium merges import maps added later).
+//   shares: the realm's scope gets an import map entry sending that specifier (and the package
+//   file's path, what a wrapped CommonJS file imports) to the stub at `/@realm/<n>/@mock/<id>`
+//   instead (Chromium merges import maps added later). The packages importing it (the server
+//   names them from the build's walk) are routed to the realm's own copies,
+//   `/@realm/<n>/node_modules/...`, which the same scope sends to the stub in turn; realms that
+//   mock no package keep the shared packages. A scope keeps what a specifier resolved to, so a
+//   realm that already resolved the package or one of those (an `import()` seen by `sawImport`,
+//   or a static import of a project file it requested, which the server knows) moves on to a
+//   fresh sub-realm, as for a project file, where `fresh` routes even the file's own imports.
 // - `vi.importActual`, automocks and `__mocks__` files import the actual module under the realm
 //   with `?proctor-actual`, which the server never answers with a stub. A page has no `require`:
 //   `jest.requireActual` / `jest.requireMock` give what settle imported ahead for the literal

@@ -19,8 +19,9 @@
 //! [`ModuleGraph`] (the build's walk) names them, the registration's answer lists their URL paths,
 //! and the page routes them into the realm (`/@realm/<n>/node_modules/...`, served like the
 //! shared URL) through its import map. A realm that already resolved the package, or one of
-//! those, from a project file it requested (a static import: the page keeps what it resolved)
-//! is told so, and moves on to a fresh sub-realm.
+//! those, from a project file it requested (a static import, or an `import()` of a plain script
+//! that the controller does not see: the page keeps what it resolved) is told so, and moves on
+//! to a fresh sub-realm.
 //!
 //! Mocks live as long as their realm: the first registration from a newer realm drops every
 //! older realm's mocks, since a realm's number is never used again by the page; a page that
@@ -73,14 +74,16 @@ struct Table {
 /// already resolved it.
 #[derive(Debug, Default)]
 pub struct ModuleGraph {
-    /// Per file, the files its static imports and requires resolved to.
+    /// Per file, the files its imports resolved to that a page resolves without the controller
+    /// seeing it: static imports and requires, and the `import()`s of a plain script.
     imports: HashMap<PathBuf, Vec<PathBuf>>,
     /// Per file, the files importing it in any way (static, `import()`, `require`).
     importers: HashMap<PathBuf, Vec<PathBuf>>,
 }
 
 impl ModuleGraph {
-    /// The graph of `imports` (static, per importer) and `all` (every import, per importer).
+    /// The graph of `imports` (those the controller does not see, per importer) and `all`
+    /// (every import, per importer).
     pub fn new(imports: HashMap<PathBuf, Vec<PathBuf>>, all: &HashMap<PathBuf, Vec<PathBuf>>) -> ModuleGraph {
         let mut importers: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
         for (importer, targets) in all {
@@ -106,7 +109,7 @@ impl ModuleGraph {
         found.into_iter().collect()
     }
 
-    /// Whether `file`'s static imports reach one of `targets` directly.
+    /// Whether `file`'s imports the controller does not see reach one of `targets` directly.
     fn imports_any(&self, file: &Path, targets: &[PathBuf]) -> bool {
         let file = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
         self.imports.get(&file).is_some_and(|imports| imports.iter().any(|t| targets.contains(t)))
@@ -129,8 +132,9 @@ impl BrowserMocks {
     /// the same file in the same realm (a `doMock` after a `mock`) replaces the earlier one.
     /// False, and nothing registered, when that (sub-)realm already imported `file`: the page
     /// would keep that instance. For a package, `resolved` are the files (the package and the
-    /// packages importing it) whose static import by a file the (sub-)realm requested comes too
-    /// late likewise: the page keeps what a specifier resolved to in a scope.
+    /// packages importing it) whose import by a file the (sub-)realm requested makes it too late
+    /// likewise (the page keeps what a specifier resolved to in a scope): a static import, or an
+    /// `import()` the controller does not see (it tells those it sees apart itself).
     pub fn register(&self, realm: &str, id: u64, file: Option<PathBuf>, resolved: &[PathBuf]) -> bool {
         let Ok(mut table) = self.table.lock() else { return false };
         let graph = self.graph.lock().ok();

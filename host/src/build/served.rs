@@ -348,6 +348,12 @@ impl EsmModules {
         Ok(serde_json::json!({ "key": key, "mocks": mocks, "package": package }))
     }
 
+    /// Whether the page's `import()`s in `file` go through the controller's `fresh` (an ES module
+    /// the transform changes; fresh_imports.rs), which sees what they resolve to.
+    pub(crate) fn routes_dynamic_imports(&self, file: &Path) -> bool {
+        matches!(self.cached(file), Some(Ok(module)) if module.format == ModuleFormat::Module)
+    }
+
     /// Keeps the build's import graph (the walk's), for package mocks (mocks.rs).
     pub(crate) fn set_graph(&self, graph: super::mocks::ModuleGraph) {
         self.mocks.set_graph(graph);
