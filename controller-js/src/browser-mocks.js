@@ -103,6 +103,8 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
   const routes = new Map();
   /** Per (sub-)realm prefix, the shared files its `import()`s resolved to (the page keeps those). */
   const resolvedShared = new Map();
+  /** A package mock's id → the package file it stands for (what an import of its stub resolved). */
+  const stubKeys = new Map();
   const sameRealm = () => {
     const prefix = realm();
     if (prefix === realmOfGenerations) return prefix;
@@ -110,6 +112,7 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
     subRealms.clear();
     mapped.length = 0;
     routes.clear();
+    stubKeys.clear();
     for (const at of resolvedShared.keys()) if (at.replace(/\.\d+$/, "") !== prefix) resolvedShared.delete(at);
     // A test file may have taken up the `jest` object since (watch, serve): ask again.
     automatic.clear();
@@ -161,6 +164,8 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
       } catch {
         return;
       }
+      const stub = path === null ? null : /^\/@mock\/(\d+)$/.exec(path);
+      if (stub !== null) path = stubKeys.get(Number(stub[1])) ?? null;
       if (path === null || !isShared(path)) return;
       let seen = resolvedShared.get(at);
       if (seen === undefined) resolvedShared.set(at, (seen = new Set()));
@@ -269,14 +274,18 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
           map = (scope) => ({ imports: {}, scopes: { [`${scope}/`]: { [path === null ? virtual : `${scope}${path}`]: stub } } });
         } else {
           // The package's specifiers and file go to the stub, and the packages importing it to
-          // the realm's own copies of them, which import the stub in turn.
-          const added = new Map([[record.key, () => stub]]);
+          // the realm's own copies of them, which import the stub in turn. Each (sub-)realm has
+          // its own stub URL: a later mock of the package (the server forwards the first stub's
+          // id to it) must reach a sub-realm's fresh imports.
+          stubKeys.set(record.id, record.key);
+          const stubIn = (scope) => `${scope}/@mock/${record.id}`;
+          const added = new Map([[record.key, stubIn]]);
           for (const path of dependents) if (!routes.has(path)) added.set(path, (scope) => `${scope}${path}`);
           for (const [path, to] of added) routes.set(path, to);
           const page = pageImportMap();
           map = (scope) => {
             const routed = routedImportMap(page, added, scope);
-            routed.scopes[`${scope}/`][record.specifier] = stub;
+            routed.scopes[`${scope}/`][record.specifier] = stubIn(scope);
             return routed;
           };
         }

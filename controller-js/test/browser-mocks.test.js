@@ -159,7 +159,7 @@ test("browser mocks: a package this realm's import() already resolved is mocked 
   assert.deepEqual(registers, ["/@realm/2", "/@realm/2.1"]);
   const { id } = sent.findLast((request) => request.path === "/@mock/register").body;
   // The file's next import("pkg") is the stub, although its own scope keeps the real package.
-  assert.equal(globalThis.__proctorMocks.fresh("pkg", meta), `http://page/@realm/2/@mock/${id}`);
+  assert.equal(globalThis.__proctorMocks.fresh("pkg", meta), `http://page/@realm/2.1/@mock/${id}`);
   await tick();
   restore(before);
 });

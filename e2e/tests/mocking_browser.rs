@@ -15,7 +15,7 @@
 //! all sees only real modules. A package's mock reaches the packages importing it (ES module and
 //! CommonJS, each realm's own copies), a `vi.doMock` of a package the realm already resolved (by
 //! an `import()`, through a project module's static import, or by a plain script's `import()`)
-//! reaches later imports, and
+//! reaches later imports, a second mock of a package replaces the first for later imports, and
 //! `vi.resetModules()` keeps the packages' instances, as Vitest does. A setup file's mock applies
 //! to each test file it runs before, and a test file may mock what its setup file imported.
 //! Without isolation, or in a bundle, mocking fails with the reason.
@@ -56,6 +56,7 @@ const MOCKED: &[(&str, &str)] = &[
     ),
     ("test/pkg-plain.test.js::doMock of a package a plain script imported gives the mock to later imports", "passed"),
     ("test/pkg-reset.test.js::resetModules keeps the packages' instances", "passed"),
+    ("test/pkg-twice.test.js::a doMock of a package mocked already gives later imports the newer mock", "passed"),
     ("test/z-real.test.js::another file's mocks are not seen here", "passed"),
 ];
 

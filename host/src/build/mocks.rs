@@ -67,6 +67,11 @@ struct Table {
     /// (sub-)realm prefix that requested each: a mock of one of them comes too late there,
     /// since the page keeps the module it has (a new sub-realm imports it afresh).
     imported: Option<(u64, HashSet<(String, PathBuf)>)>,
+    /// Mocks replaced by a later mock of the same file in the realm (a `vi.doMock` after a
+    /// `vi.mock`, a factory after Jest's automatic root mock): old id → new id. A package's
+    /// import map entry keeps the first stub's URL (a page's import map never changes an entry),
+    /// which then answers with the newest mock.
+    forwarded: HashMap<u64, u64>,
 }
 
 /// The imports the build's walk found between the files a page may load (esm.rs), kept for
@@ -153,10 +158,16 @@ impl BrowserMocks {
         let realm = base_realm(realm);
         if table.realm.as_deref() != Some(realm) {
             table.stubs.clear();
+            table.forwarded.clear();
             table.realm = Some(realm.to_string());
         }
         if let Some(file) = &file {
-            table.stubs.retain(|_, stub| stub.file.as_ref() != Some(file));
+            let replaced: Vec<u64> =
+                table.stubs.iter().filter(|(_, stub)| stub.file.as_ref() == Some(file)).map(|(id, _)| *id).collect();
+            for old in replaced {
+                table.stubs.remove(&old);
+                table.forwarded.insert(old, id);
+            }
         }
         table.stubs.insert(id, Stub { realm: realm.to_string(), file, outcome: Outcome::Pending });
         self.changed.notify_all();
@@ -228,8 +239,21 @@ impl BrowserMocks {
     }
 
     /// The stub module at `/@realm/<n>/@mock/<id>` (a mocked package), if that realm has it.
+    /// A replaced mock's id answers with the mock that replaced it.
     pub fn stub_by_id(&self, realm: &str, id: u64) -> Option<String> {
         let realm = base_realm(realm);
+        let id = {
+            let table = self.table.lock().ok()?;
+            let mut id = id;
+            // Ids only ever forward to newer ones; the bound is a guard, never reached.
+            for _ in 0..table.forwarded.len() {
+                match table.forwarded.get(&id) {
+                    Some(next) => id = *next,
+                    None => break,
+                }
+            }
+            id
+        };
         self.stub_where(|key, stub| (key == id && stub.realm == realm).then_some(id))
     }
 
@@ -432,6 +456,14 @@ mod tests {
         assert!(!mocks.register("/@realm/2", 1, Some(base.clone()), &resolved), "src/own.js resolved wrap");
         assert!(mocks.register("/@realm/2.1", 2, Some(base.clone()), &resolved), "the sub-realm resolved nothing");
         assert!(mocks.register("/@realm/2", 3, Some(p("node_modules/other/i.js")), &[]), "nothing imports it");
+        // A later mock of the package replaces the earlier one, and the earlier URL answers with it.
+        assert!(mocks.register("/@realm/2", 4, Some(base.clone()), &[]));
+        assert!(mocks.register("/@realm/2", 5, Some(base.clone()), &[]));
+        mocks.prepared(5, Some((1, vec![])));
+        assert!(mocks.stub_by_id("/@realm/2", 2).is_some_and(|stub| stub.contains("value(5, 1)")));
+        assert!(mocks.stub_for_file("/@realm/2", &base).is_some_and(|stub| stub.contains("value(5, 1)")));
+        mocks.unregister(5);
+        assert_eq!(mocks.stub_by_id("/@realm/2", 2), None);
     }
 
     #[test]
