@@ -241,14 +241,18 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
       const virtual = record.key.startsWith("virtual:") ? record.key.slice("virtual:".length) : null;
       const isPackage = virtual !== null || known.get(record.key)?.package === true;
       const installed = isPackage && virtual === null;
+      // Jest's automatic mocks come before the test file loads, in the realm: a sub-realm would
+      // part its static imports from its later ones, so what the realm resolved is not asked.
+      const late = installed && record.automatic !== true;
       let dependents = [];
       const register = () => {
         const at = prefixOf(record.owner);
-        const answer = request("POST", "/@mock/register", { realm: at, id: record.id, key: virtual === null ? record.key : null, package: installed });
+        const body = { realm: at, id: record.id, key: virtual === null ? record.key : null, package: installed, late };
+        const answer = request("POST", "/@mock/register", body);
         dependents = Array.isArray(answer.dependents) ? answer.dependents : [];
         // A package this (sub-)realm's import() already resolved stays what it resolved to.
         const seen = resolvedShared.get(at);
-        return answer.imported === true || (installed && seen !== undefined && [record.key, ...dependents].some((path) => seen.has(path)));
+        return answer.imported === true || (late && seen !== undefined && [record.key, ...dependents].some((path) => seen.has(path)));
       };
       let imported = register();
       if (imported) {

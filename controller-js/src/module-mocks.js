@@ -226,6 +226,8 @@ function ownerOf(scope, location) {
       // Only for installed packages, as Jest: a project file of that name is not one.
       if (platform.isProjectUrl(platform.toUrl(key))) continue;
       const record = newRecord(owner, key, specifier, undefined);
+      // Registered before the test file loads: its static imports load where it does.
+      record.automatic = true;
       const generation = owner.generation;
       platform.registered?.(record, generation, () => prepare(record, generation, "module", true));
     }

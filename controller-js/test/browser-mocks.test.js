@@ -71,7 +71,7 @@ test("browser mocks: vi.mock resolves and registers synchronously, then reports 
   assert.equal(resolve.sync && register.sync, true);
   assert.match(resolve.path, /^\/@mock\/resolve\?spec=\.%2Fdep\.js&from=/);
   assert.equal(register.path, "/@mock/register");
-  assert.deepEqual({ ...register.body, id: 0 }, { realm: "/@realm/2", id: 0, key: "/src/dep.js", package: false });
+  assert.deepEqual({ ...register.body, id: 0 }, { realm: "/@realm/2", id: 0, key: "/src/dep.js", package: false, late: false });
   // What the hoisted code awaits before its imports: the names are at the server by then.
   await globalThis.__proctorMocks.settle();
   const prepared = sent.find((request) => request.path === "/@mock/prepared");
@@ -95,7 +95,7 @@ test("browser mocks: a package is sent to its stub by the realm's import map", a
   setUp();
   mocker.mock("pkg", () => ({ p: 1 }));
   const register = sent.find((request) => request.path === "/@mock/register");
-  assert.deepEqual([register.body.key, register.body.package], ["/node_modules/pkg/index.js", true]);
+  assert.deepEqual([register.body.key, register.body.package, register.body.late], ["/node_modules/pkg/index.js", true, true]);
   const stub = `/@realm/2/@mock/${register.body.id}`;
   assert.deepEqual(maps, [{ imports: {}, scopes: { "/@realm/2/": { "/node_modules/pkg/index.js": stub, pkg: stub } } }]);
   await tick();

@@ -266,7 +266,7 @@ impl EsmModules {
                     (Some(file), true) => self.mocks.dependents(file, shared),
                     _ => Vec::new(),
                 };
-                let resolved = match (&file, message.package) {
+                let resolved = match (&file, message.package && message.late) {
                     (Some(file), true) => {
                         [&[file.canonicalize().unwrap_or_else(|_| file.clone())], dependents.as_slice()].concat()
                     }
@@ -583,6 +583,10 @@ struct MockMessage {
     /// A registration of a package's mock (the key is the file its bare specifier resolves to).
     #[serde(default)]
     package: bool,
+    /// Whether a package mock comes too late when the realm already resolved the package (not
+    /// for Jest's automatic mocks, registered before the test file loads).
+    #[serde(default)]
+    late: bool,
 }
 
 /// Whether `url` (a URL path) is a file every realm shares: a package's, or one outside the root.
