@@ -13,7 +13,7 @@
 //! package without asking, virtual mocks by name and by relative path, `vi.resetModules()` and
 //! `jest.isolateModules(Async)` give later imports fresh instances, and the file run after them
 //! all sees only real modules. A package's mock reaches the packages importing it (ES module and
-//! CommonJS, each realm's own copies), a `vi.doMock` of a package the realm already resolved (by
+//! CommonJS, each realm's own copies; a partial mock spreading the actual CommonJS module too), a `vi.doMock` of a package the realm already resolved (by
 //! an `import()`, through a project module's static import, or by a plain script's `import()`)
 //! reaches later imports, a second mock of a package replaces the first for later imports, and
 //! `vi.resetModules()` keeps the packages' instances, as Vitest does. A setup file's mock applies
@@ -54,6 +54,7 @@ const MOCKED: &[(&str, &str)] = &[
         "test/pkg-static.test.js::doMock of a package a project module already imported gives the mock to later imports",
         "passed",
     ),
+    ("test/pkg-partial.test.js::a partial mock of a CommonJS package reaches the package requiring it", "passed"),
     ("test/pkg-plain.test.js::doMock of a package a plain script imported gives the mock to later imports", "passed"),
     ("test/pkg-reset.test.js::resetModules keeps the packages' instances", "passed"),
     ("test/pkg-twice.test.js::a doMock of a package mocked already gives later imports the newer mock", "passed"),

@@ -328,6 +328,10 @@ fn base_realm(realm: &str) -> &str {
 
 /// The ES module that stands for mock `id`: its value's own keys as named exports, its
 /// `default` key as the default export (else the whole value, as node's mock modules give it).
+/// A value spread from a wrapped CommonJS module's actual one (`{ ...await importOriginal(), x }`)
+/// carries that module's `__proctor_cjs`, what a wrapped file's `require` of it returns: the
+/// value itself stands there instead, so a package requiring the mock sees `x` (as node's
+/// `require` of a mock gives the factory's object).
 fn stub_source(id: u64, outcome: &Outcome) -> String {
     let js = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
     match outcome {
@@ -340,7 +344,8 @@ fn stub_source(id: u64, outcome: &Outcome) -> String {
         Outcome::Ready { generation, names } => {
             let mut out = format!("const m = globalThis.__proctorMocks.value({id}, {generation});\n");
             for (index, name) in names.iter().enumerate().filter(|(_, name)| *name != "default") {
-                out.push_str(&format!("const e{index} = m[{}];\nexport {{ e{index} as {} }};\n", js(name), js(name)));
+                let value = if name == "__proctor_cjs" { "m".to_string() } else { format!("m[{}]", js(name)) };
+                out.push_str(&format!("const e{index} = {value};\nexport {{ e{index} as {} }};\n", js(name)));
             }
             let default = if names.iter().any(|n| n == "default") { "m[\"default\"]" } else { "m" };
             out.push_str(&format!("export default {default};\n"));
@@ -369,6 +374,10 @@ mod tests {
         assert!(stub.contains("value(7, 4)"), "{stub}");
         assert!(stub.contains("export { e1 as \"x\" }") && stub.contains("export { e2 as \"a-b\" }"), "{stub}");
         assert!(stub.contains("export default m[\"default\"]"), "{stub}");
+        mocks.register("/@realm/2", 8, Some(file.clone()), &[]);
+        mocks.prepared(8, Some((4, vec!["__proctor_cjs".into(), "version".into()])));
+        let stub = mocks.stub_for_file("/@realm/2", &file).expect("a stub");
+        assert!(stub.contains("const e0 = m;\nexport { e0 as \"__proctor_cjs\" }"), "a require gets the mock: {stub}");
     }
 
     #[test]
