@@ -105,6 +105,8 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
   const resolvedShared = new Map();
   /** A package mock's id → the package file it stands for (what an import of its stub resolved). */
   const stubKeys = new Map();
+  /** The package mocks registered now: id → { key, map, added } (its import map and routes). */
+  const packageMaps = new Map();
   const sameRealm = () => {
     const prefix = realm();
     if (prefix === realmOfGenerations) return prefix;
@@ -113,6 +115,7 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
     mapped.length = 0;
     routes.clear();
     stubKeys.clear();
+    packageMaps.clear();
     for (const at of resolvedShared.keys()) if (at.replace(/\.\d+$/, "") !== prefix) resolvedShared.delete(at);
     // A test file may have taken up the `jest` object since (watch, serve): ask again.
     automatic.clear();
@@ -148,6 +151,12 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
       // importer's scope may have resolved before the mock.
       const route = url.origin === origin ? routes.get(url.pathname) : undefined;
       if (route !== undefined) return `${origin}${route(prefix)}${url.search}${url.hash}`;
+      // The stub of a package mock that is gone (`vi.doUnmock`), which the importer's scope
+      // still names: the package itself, through a module outside every realm's scope (the
+      // scope would send the package's own URL to the stub again).
+      const stub = url.origin === origin ? /^\/@realm\/\d+(?:\.\d+)?\/@mock\/(\d+)$/.exec(url.pathname) : null;
+      const key = stub === null ? undefined : stubKeys.get(Number(stub[1]));
+      if (key !== undefined && ![...packageMaps.values()].some((mock) => mock.key === key)) return sharedModule(`${origin}${key}`);
       const inRealm = REALM.exec(url.pathname);
       if (url.origin !== origin || inRealm === null || inRealm[1] !== realm()) return url.href;
       return `${origin}${prefix}${url.pathname.slice(inRealm[0].length)}${url.search}${url.hash}`;
@@ -292,6 +301,7 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
             routed.scopes[`${scope}/`][record.specifier] = stubIn(scope);
             return routed;
           };
+          packageMaps.set(record.id, { key: record.key, map, added });
         }
         mapped.push(map);
         for (const scope of [prefix, ...subRealms.values()]) addImportMap(scope, map(scope));
@@ -317,6 +327,17 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
     // Synchronous too: an import right after `vi.doUnmock` must find the mock gone.
     unregistered(record) {
       request("POST", "/@mock/unregister", { id: record.id });
+      if (!packageMaps.has(record.id)) return;
+      // A page's import map never takes an entry back, and this realm's still sends the package
+      // (and those importing it) to the mock: later imports move to a fresh sub-realm without
+      // those entries, and an import() of the stub there gets the package (freshSpecifier).
+      for (const [id, mock] of packageMaps) {
+        if (mock.key !== record.key) continue;
+        packageMaps.delete(id);
+        mapped.splice(mapped.indexOf(mock.map), 1);
+        for (const [path, to] of mock.added) if (routes.get(path) === to) routes.delete(path);
+      }
+      freshGeneration(record.owner);
     },
   };
   installModuleMockPlatform(platform);
@@ -363,6 +384,15 @@ function request(method, path, body) {
 async function post(path, body) {
   const response = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   if (!response.ok) throw new Error(`the server answered ${response.status} to ${path}`);
+}
+
+/**
+ * A module that re-exports the module at `url` as every realm shares it: a `data:` URL has no
+ * import map scope, so `url` resolves as the page's own map says.
+ */
+function sharedModule(url) {
+  const at = JSON.stringify(url);
+  return `data:text/javascript,${encodeURIComponent(`import * as m from ${at}; export * from ${at}; export default m.default;`)}`;
 }
 
 /** Adds `map` (the realm `prefix`'s mock routes) to the page's import maps. */

@@ -164,6 +164,23 @@ test("browser mocks: a package this realm's import() already resolved is mocked 
   restore(before);
 });
 
+test("browser mocks: doUnmock of a package moves later imports to a sub-realm, where its stub is the package again", async () => {
+  const before = platform;
+  platform = installBrowserMocks({ realm: () => realm, bundled: false, origin: "http://page" });
+  setUp();
+  mocker.doMock("pkg", () => ({ p: 3 }));
+  const { id } = sent.find((request) => request.path === "/@mock/register").body;
+  mocker.doUnmock("pkg");
+  assert.deepEqual(sent.at(-1), { method: "POST", path: "/@mock/unregister", sync: true, body: { id } });
+  const meta = { url: "http://page/@realm/2/test/a.test.js", resolve: () => `http://page/@realm/2/@mock/${id}` };
+  const url = globalThis.__proctorMocks.fresh("pkg", meta);
+  assert.match(decodeURIComponent(url), /^data:text\/javascript,import \* as m from "http:\/\/page\/node_modules\/pkg\/index\.js"; export \* from/);
+  const subMaps = maps.filter((map) => "/@realm/2.1/" in map.scopes);
+  assert.ok(subMaps.every((map) => !JSON.stringify(map).includes("@mock")), JSON.stringify(subMaps));
+  await tick();
+  restore(before);
+});
+
 test("browser mocks: a factory mock of a module that does not exist is a virtual one, sent by the import map", async () => {
   setUp();
   mocker.mock("not-installed", () => ({ v: 1 }));
