@@ -8,6 +8,8 @@
 // project targets under its prefix, packages and the controller still shared — and
 // `installRealmImportMap` adds it to the page (Chromium merges import maps added later, as the
 // HTML spec now says; rules for a realm nothing has resolved in yet always apply).
+// `routedImportMap` is the map a realm that mocks a package adds (browser-mocks.js): the package
+// to its stub, and the packages importing it to the realm's own copies.
 
 /**
  * The URL path prefix of realm `n`: `/@realm/<n>`; `n` may also name a sub-realm, `"3.1"`
