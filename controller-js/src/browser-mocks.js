@@ -12,8 +12,15 @@
 //   before the hoisted imports run, and waits until the server has the names; after a
 //   `vi.doMock` the stub request waits for them on the server).
 // - A package is reached by its bare specifier through the import map, to a URL every realm
-//   shares: the realm's scope gets an import map entry sending that specifier to the stub at
-//   `/@realm/<n>/@mock/<id>` instead (Chromium merges import maps added later).
+//   shares: the realm's scope gets an import map entry sending that specifier (and the package
+//   file's path, what a wrapped CommonJS file imports) to the stub at `/@realm/<n>/@mock/<id>`
+//   instead (Chromium merges import maps added later). The packages importing it (the server
+//   names them from the build's walk) are routed to the realm's own copies,
+//   `/@realm/<n>/node_modules/...`, which the same scope sends to the stub in turn; realms that
+//   mock no package keep the shared packages. A scope keeps what a specifier resolved to, so a
+//   realm that already resolved the package or one of those (an `import()` seen by `sawImport`,
+//   or a static import of a project file it requested, which the server knows) moves on to a
+//   fresh sub-realm, as for a project file, where `fresh` routes even the file's own imports.
 // - `vi.importActual`, automocks and `__mocks__` files import the actual module under the realm
 //   with `?proctor-actual`, which the server never answers with a stub. A page has no `require`:
 //   `jest.requireActual` / `jest.requireMock` give what settle imported ahead for the literal
@@ -33,7 +40,7 @@
 // throws and says why.
 
 import { exportNames, freshGeneration, installModuleMockPlatform } from "./module-mocks.js";
-import { installRealmImportMap } from "./realm-map.js";
+import { installRealmImportMap, pageImportMap, routedImportMap } from "./realm-map.js";
 
 const ACTUAL_QUERY = "proctor-actual";
 /** A realm or sub-realm prefix at the start of a URL path; group 1 is the realm's own. */
@@ -90,14 +97,26 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
   // their own, `/@realm/<n>.<k>`, where the page imports project modules afresh.
   let realmOfGenerations;
   const subRealms = new Map();
-  /** The realm's import map entries for its mocked packages and virtual modules: every sub-realm needs them. */
+  /** The realm's import maps for its mocked packages and virtual modules, by scope: every sub-realm needs them. */
   const mapped = [];
+  /** The realm's routes: a shared file's URL path → its URL in a (sub-)realm (routedImportMap). */
+  const routes = new Map();
+  /** Per (sub-)realm prefix, the shared files its `import()`s resolved to (the page keeps those). */
+  const resolvedShared = new Map();
+  /** A package mock's id → the package file it stands for (what an import of its stub resolved). */
+  const stubKeys = new Map();
+  /** The package mocks registered now: id → { key, map, added } (its import map and routes). */
+  const packageMaps = new Map();
   const sameRealm = () => {
     const prefix = realm();
     if (prefix === realmOfGenerations) return prefix;
     realmOfGenerations = prefix;
     subRealms.clear();
     mapped.length = 0;
+    routes.clear();
+    stubKeys.clear();
+    packageMaps.clear();
+    for (const at of resolvedShared.keys()) if (at.replace(/\.\d+$/, "") !== prefix) resolvedShared.delete(at);
     // A test file may have taken up the `jest` object since (watch, serve): ask again.
     automatic.clear();
     return prefix;
@@ -111,7 +130,7 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
       sub = `${prefix}.${subRealms.size + 1}`;
       subRealms.set(owner.generation, sub);
       installRealmImportMap(sub.slice("/@realm/".length));
-      for (const [specifier, target] of mapped) addPackageMap(sub, specifier, target);
+      for (const map of mapped) addImportMap(sub, map(sub));
     }
     return sub;
   };
@@ -128,9 +147,38 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
       } catch {
         return text;
       }
+      // A shared file the realm routes (a mocked package, or one importing it), which the
+      // importer's scope may have resolved before the mock.
+      const route = url.origin === origin ? routes.get(url.pathname) : undefined;
+      if (route !== undefined) return `${origin}${route(prefix)}${url.search}${url.hash}`;
+      // The stub of a package mock that is gone (`vi.doUnmock`), which the importer's scope
+      // still names: the package itself, through a module outside every realm's scope (the
+      // scope would send the package's own URL to the stub again).
+      const stub = url.origin === origin ? /^\/@realm\/\d+(?:\.\d+)?\/@mock\/(\d+)$/.exec(url.pathname) : null;
+      const key = stub === null ? undefined : stubKeys.get(Number(stub[1]));
+      if (key !== undefined && ![...packageMaps.values()].some((mock) => mock.key === key)) return sharedModule(`${origin}${key}`);
       const inRealm = REALM.exec(url.pathname);
       if (url.origin !== origin || inRealm === null || inRealm[1] !== realm()) return url.href;
       return `${origin}${prefix}${url.pathname.slice(inRealm[0].length)}${url.search}${url.hash}`;
+    },
+    sawImport(specifier, meta) {
+      const text = String(specifier);
+      if (realm() === undefined || /^[./]/.test(text) || /^[a-z][a-z\d+.-]*:/i.test(text)) return;
+      let at;
+      let path;
+      try {
+        const importer = new URL(meta.url);
+        at = importer.origin === origin ? /^\/@realm\/\d+(?:\.\d+)?(?=\/)/.exec(importer.pathname)?.[0] : undefined;
+        path = at === undefined ? null : pathOf(meta.resolve(text));
+      } catch {
+        return;
+      }
+      const stub = path === null ? null : /^\/@mock\/(\d+)$/.exec(path);
+      if (stub !== null) path = stubKeys.get(Number(stub[1])) ?? null;
+      if (path === null || !isShared(path)) return;
+      let seen = resolvedShared.get(at);
+      if (seen === undefined) resolvedShared.set(at, (seen = new Set()));
+      seen.add(path);
     },
     globalGeneration: () => 0,
     resetRealm() {},
@@ -201,8 +249,20 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
       // the URL a relative path resolved to, in the realm) to the stub, as for a package.
       const virtual = record.key.startsWith("virtual:") ? record.key.slice("virtual:".length) : null;
       const isPackage = virtual !== null || known.get(record.key)?.package === true;
-      const register = () =>
-        request("POST", "/@mock/register", { realm: prefixOf(record.owner), id: record.id, key: isPackage ? null : record.key }).imported;
+      const installed = isPackage && virtual === null;
+      // Jest's automatic mocks come before the test file loads, in the realm: a sub-realm would
+      // part its static imports from its later ones, so what the realm resolved is not asked.
+      const late = installed && record.automatic !== true;
+      let dependents = [];
+      const register = () => {
+        const at = prefixOf(record.owner);
+        const body = { realm: at, id: record.id, key: virtual === null ? record.key : null, package: installed, late };
+        const answer = request("POST", "/@mock/register", body);
+        dependents = Array.isArray(answer.dependents) ? answer.dependents : [];
+        // A package this (sub-)realm's import() already resolved stays what it resolved to.
+        const seen = resolvedShared.get(at);
+        return answer.imported === true || (late && seen !== undefined && [record.key, ...dependents].some((path) => seen.has(path)));
+      };
       let imported = register();
       if (imported) {
         // The realm has the real module: later imports move to a fresh sub-realm, which imports
@@ -219,11 +279,32 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
         );
       }
       if (isPackage) {
-        // A relative virtual path is the same path in every sub-realm: `/@realm/3.1/test/x.js`.
-        const path = virtual?.startsWith(`${origin}/`) ? pathOf(virtual) : null;
-        const entry = [path === null ? (virtual ?? record.specifier) : (scope) => `${scope}${path}`, `${prefix}/@mock/${record.id}`];
-        mapped.push(entry);
-        for (const scope of [prefix, ...subRealms.values()]) addPackageMap(scope, ...entry);
+        const stub = `${prefix}/@mock/${record.id}`;
+        let map;
+        if (virtual !== null) {
+          // A relative virtual path is the same path in every sub-realm: `/@realm/3.1/test/x.js`.
+          const path = virtual.startsWith(`${origin}/`) ? pathOf(virtual) : null;
+          map = (scope) => ({ imports: {}, scopes: { [`${scope}/`]: { [path === null ? virtual : `${scope}${path}`]: stub } } });
+        } else {
+          // The package's specifiers and file go to the stub, and the packages importing it to
+          // the realm's own copies of them, which import the stub in turn. Each (sub-)realm has
+          // its own stub URL: a later mock of the package (the server forwards the first stub's
+          // id to it) must reach a sub-realm's fresh imports.
+          stubKeys.set(record.id, record.key);
+          const stubIn = (scope) => `${scope}/@mock/${record.id}`;
+          const added = new Map([[record.key, stubIn]]);
+          for (const path of dependents) if (!routes.has(path)) added.set(path, (scope) => `${scope}${path}`);
+          for (const [path, to] of added) routes.set(path, to);
+          const page = pageImportMap();
+          map = (scope) => {
+            const routed = routedImportMap(page, added, scope);
+            routed.scopes[`${scope}/`][record.specifier] = stubIn(scope);
+            return routed;
+          };
+          packageMaps.set(record.id, { key: record.key, map, added });
+        }
+        mapped.push(map);
+        for (const scope of [prefix, ...subRealms.values()]) addImportMap(scope, map(scope));
       }
       // After the calls around it (the hoisted vi.mock()s) are registered, as settle() would.
       const announced = Promise.resolve()
@@ -246,6 +327,17 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
     // Synchronous too: an import right after `vi.doUnmock` must find the mock gone.
     unregistered(record) {
       request("POST", "/@mock/unregister", { id: record.id });
+      if (!packageMaps.has(record.id)) return;
+      // A page's import map never takes an entry back, and this realm's still sends the package
+      // (and those importing it) to the mock: later imports move to a fresh sub-realm without
+      // those entries, and an import() of the stub there gets the package (freshSpecifier).
+      for (const [id, mock] of packageMaps) {
+        if (mock.key !== record.key) continue;
+        packageMaps.delete(id);
+        mapped.splice(mapped.indexOf(mock.map), 1);
+        for (const [path, to] of mock.added) if (routes.get(path) === to) routes.delete(path);
+      }
+      freshGeneration(record.owner);
     },
   };
   installModuleMockPlatform(platform);
@@ -295,14 +387,19 @@ async function post(path, body) {
 }
 
 /**
- * Sends `specifier` to `target` for modules under the realm `prefix` (an import map scope);
- * `specifier` may be a function of the prefix (a URL path inside the realm).
+ * A module that re-exports the module at `url` as every realm shares it: a `data:` URL has no
+ * import map scope, so `url` resolves as the page's own map says.
  */
-function addPackageMap(prefix, specifier, target, document = globalThis.document) {
-  const key = typeof specifier === "function" ? specifier(prefix) : specifier;
+function sharedModule(url) {
+  const at = JSON.stringify(url);
+  return `data:text/javascript,${encodeURIComponent(`import * as m from ${at}; export * from ${at}; export default m.default;`)}`;
+}
+
+/** Adds `map` (the realm `prefix`'s mock routes) to the page's import maps. */
+function addImportMap(prefix, map, document = globalThis.document) {
   const script = document.createElement("script");
   script.type = "importmap";
   script.setAttribute("data-proctor-mock", prefix);
-  script.textContent = JSON.stringify({ imports: {}, scopes: { [`${prefix}/`]: { [key]: target } } });
+  script.textContent = JSON.stringify(map);
   document.head.appendChild(script);
 }

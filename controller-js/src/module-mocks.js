@@ -81,12 +81,14 @@ import { callerLocations, registry, stackLocations, withoutGeneration } from "./
  *   unregistered?(record: object): void,
  *   requires?: boolean,
  *   freshSpecifier?(specifier: unknown, meta: object, owner: Owner): string,
+ *   sawImport?(specifier: unknown, meta: object): void,
  * }} Platform
  * `registered` / `unregistered` (the browser's): told of each mock as it is made or dropped;
  * `prepare()` makes (or returns the promise of) the mock's value for `generation`.
  * `requires: false` (a page): nothing can be required, so `jest.requireActual` / `requireMock`
  * give only what settle loaded ahead, and an import's mock. `freshSpecifier` (a page): what a
- * dynamic import in module `meta` imports for `owner` (module instances follow URLs there).
+ * dynamic import in module `meta` imports for `owner` (module instances follow URLs there);
+ * `sawImport` (a page): told of every such import first, mocks or not.
  */
 
 /** @type {Platform | null} */
@@ -224,6 +226,8 @@ function ownerOf(scope, location) {
       // Only for installed packages, as Jest: a project file of that name is not one.
       if (platform.isProjectUrl(platform.toUrl(key))) continue;
       const record = newRecord(owner, key, specifier, undefined);
+      // Registered before the test file loads: its static imports load where it does.
+      record.automatic = true;
       const generation = owner.generation;
       platform.registered?.(record, generation, () => prepare(record, generation, "module", true));
     }
@@ -772,6 +776,7 @@ export function freshGeneration(owner) {
  * platform moves it to the sub-realm of the caller's test file's generation, if it has one.
  */
 function fresh(specifier, meta) {
+  platform?.sawImport?.(specifier, meta);
   if (platform?.freshSpecifier === undefined || owners.size === 0) return String(specifier);
   const owner = ownerOfLocation(meta?.url) ?? (owners.size === 1 ? owners.values().next().value : null);
   return owner === null ? String(specifier) : platform.freshSpecifier(specifier, meta, owner);

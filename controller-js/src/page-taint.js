@@ -11,12 +11,17 @@
 // `CSS.registerProperty` is the same kind of thing: a registration the page keeps for good.
 //
 // What does not taint: a package's module (the import map sends every realm to its one URL, so
-// it is evaluated once per page and never defines twice), a `define` that throws (the name or
-// class was taken: nothing changed), and anything outside an isolated esm run (a bundle holds one
-// copy of each module, shared by every file, and has no realm URLs at all).
+// it is evaluated once per page and never defines twice; only the packages importing a package a
+// realm mocks are copied into that realm, `/@realm/<n>/node_modules/...`, and those do taint), a
+// `define` that throws (the name or class was taken: nothing changed), and anything outside an
+// isolated esm run (a bundle holds one copy of each module, shared by every file, and has no
+// realm URLs at all).
 
-/** The path segment of the URLs realm-local modules are served under (see realm-map.js). */
-const REALM_SEGMENT = /\/@realm\/\d+\//;
+/**
+ * The path segment of the URLs realm-local modules are served under (see realm-map.js), a
+ * sub-realm's (`/@realm/3.1/`, fresh instances after `vi.resetModules()`) too.
+ */
+const REALM_SEGMENT = /\/@realm\/\d+(?:\.\d+)?\//;
 
 // A decorator (`@customElement`) or a package helper may sit between the realm's module and
 // `define`: enough frames to reach the module that asked.

@@ -8,6 +8,8 @@
 // project targets under its prefix, packages and the controller still shared — and
 // `installRealmImportMap` adds it to the page (Chromium merges import maps added later, as the
 // HTML spec now says; rules for a realm nothing has resolved in yet always apply).
+// `routedImportMap` is the map a realm that mocks a package adds (browser-mocks.js): the package
+// to its stub, and the packages importing it to the realm's own copies.
 
 /**
  * The URL path prefix of realm `n`: `/@realm/<n>`; `n` may also name a sub-realm, `"3.1"`
@@ -82,16 +84,50 @@ export function realmImportMap(map, n) {
 export function installRealmImportMap(n, document = globalThis.document) {
   const marker = `data-proctor-realm`;
   if (document.querySelector(`script[type="importmap"][${marker}="${n}"]`)) return;
-  const base = document.querySelector(`script[type="importmap"]:not([${marker}])`);
-  let map = { imports: {} };
-  try {
-    if (base) map = JSON.parse(base.textContent);
-  } catch {
-    // A page's own malformed map is the browser's to report; the realm still gets its prefix.
-  }
+  const map = pageImportMap(document);
   const script = document.createElement("script");
   script.type = "importmap";
   script.setAttribute(marker, String(n));
   script.textContent = JSON.stringify(realmImportMap(map, n));
   document.head.appendChild(script);
+}
+
+/**
+ * The page's own import map ({ imports, scopes }): its first, which the build wrote (the maps
+ * proctor adds later carry a `data-proctor-*` attribute and come after it).
+ */
+export function pageImportMap(document = globalThis.document) {
+  const base = document.querySelector(`script[type="importmap"]:not([data-proctor-realm]):not([data-proctor-mock])`);
+  try {
+    if (base) return JSON.parse(base.textContent);
+  } catch {
+    // A page's own malformed map is the browser's to report; the realm still gets its prefix.
+  }
+  return { imports: {} };
+}
+
+/**
+ * The import map that routes shared files into the (sub-)realm `scope` (`/@realm/3`): `routes`
+ * maps a file's URL path to its URL there (a function of `scope`): a mocked package's file to its
+ * stub, a package importing it to the realm's own copy. The page's bare specifiers of those
+ * files and the paths themselves (what a wrapped CommonJS file imports) are routed, for every
+ * importer under `scope`; a routed file's own importer scope (another version of a package it
+ * imports) comes along.
+ */
+export function routedImportMap(page, routes, scope) {
+  const route = (target) => (typeof target === "string" && routes.has(target) ? routes.get(target)(scope) : undefined);
+  const entries = {};
+  for (const [key, target] of Object.entries(page.imports ?? {})) {
+    const to = route(target);
+    if (to !== undefined) entries[key] = to;
+  }
+  for (const [path, to] of routes) entries[path] = to(scope);
+  const scopes = { [`${scope}/`]: entries };
+  for (const [importer, own] of Object.entries(page.scopes ?? {})) {
+    if (!routes.has(importer)) continue;
+    const moved = {};
+    for (const [key, target] of Object.entries(own)) moved[key] = route(target) ?? target;
+    scopes[`${scope}${importer}`] = moved;
+  }
+  return { imports: {}, scopes };
 }

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { installBrowserMocks } from "../src/browser-mocks.js";
 import { mocker } from "../src/jest-object.js";
-import { resetModuleMocks } from "../src/module-mocks.js";
+import { installModuleMockPlatform, resetModuleMocks } from "../src/module-mocks.js";
 import { registry } from "../src/registry.js";
 
 const sent = [];
@@ -45,6 +45,12 @@ let bundled = false;
 let platform = installBrowserMocks({ realm: () => realm, bundled: false, origin: "http://page" });
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** Puts back the platform the other tests share, after a test that needed a fresh one. */
+function restore(before) {
+  installModuleMockPlatform(before);
+  platform = before;
+}
+
 function setUp() {
   resetModuleMocks();
   registry.reset();
@@ -65,7 +71,7 @@ test("browser mocks: vi.mock resolves and registers synchronously, then reports 
   assert.equal(resolve.sync && register.sync, true);
   assert.match(resolve.path, /^\/@mock\/resolve\?spec=\.%2Fdep\.js&from=/);
   assert.equal(register.path, "/@mock/register");
-  assert.deepEqual({ ...register.body, id: 0 }, { realm: "/@realm/2", id: 0, key: "/src/dep.js" });
+  assert.deepEqual({ ...register.body, id: 0 }, { realm: "/@realm/2", id: 0, key: "/src/dep.js", package: false, late: false });
   // What the hoisted code awaits before its imports: the names are at the server by then.
   await globalThis.__proctorMocks.settle();
   const prepared = sent.find((request) => request.path === "/@mock/prepared");
@@ -89,9 +95,90 @@ test("browser mocks: a package is sent to its stub by the realm's import map", a
   setUp();
   mocker.mock("pkg", () => ({ p: 1 }));
   const register = sent.find((request) => request.path === "/@mock/register");
-  assert.equal(register.body.key, null);
-  assert.deepEqual(maps, [{ imports: {}, scopes: { "/@realm/2/": { pkg: `/@realm/2/@mock/${register.body.id}` } } }]);
+  assert.deepEqual([register.body.key, register.body.package, register.body.late], ["/node_modules/pkg/index.js", true, true]);
+  const stub = `/@realm/2/@mock/${register.body.id}`;
+  assert.deepEqual(maps, [{ imports: {}, scopes: { "/@realm/2/": { "/node_modules/pkg/index.js": stub, pkg: stub } } }]);
   await tick();
+});
+
+test("browser mocks: the packages importing a mocked package are the realm's own copies, importing the stub", async () => {
+  const before = platform;
+  platform = installBrowserMocks({ realm: () => realm, bundled: false, origin: "http://page" });
+  setUp();
+  const send = globalThis.XMLHttpRequest.prototype.send;
+  const query = globalThis.document.querySelector;
+  const page = {
+    imports: { pkg: "/node_modules/pkg/index.js", wrap: "/node_modules/wrap/index.js", other: "/node_modules/other/index.js" },
+    scopes: { "/node_modules/wrap/index.js": { pkg: "/node_modules/pkg/index.js", old: "/node_modules/wrap/node_modules/old/index.js" } },
+  };
+  globalThis.document.querySelector = (selector) => (selector.includes("data-proctor-mock") ? { textContent: JSON.stringify(page) } : null);
+  globalThis.XMLHttpRequest.prototype.send = function (body) {
+    send.call(this, body);
+    if (this.path === "/@mock/register") this.responseText = JSON.stringify({ imported: false, dependents: ["/node_modules/wrap/index.js"] });
+  };
+  try {
+    mocker.mock("pkg", () => ({ p: 1 }));
+    const { id } = sent.find((request) => request.path === "/@mock/register").body;
+    const stub = `/@realm/2/@mock/${id}`;
+    assert.deepEqual(maps, [
+      {
+        imports: {},
+        scopes: {
+          "/@realm/2/": {
+            pkg: stub,
+            wrap: "/@realm/2/node_modules/wrap/index.js",
+            "/node_modules/pkg/index.js": stub,
+            "/node_modules/wrap/index.js": "/@realm/2/node_modules/wrap/index.js",
+          },
+          "/@realm/2/node_modules/wrap/index.js": { pkg: stub, old: "/node_modules/wrap/node_modules/old/index.js" },
+        },
+      },
+    ]);
+    // A dynamic import that resolved to the shared copy before (a scope the mock came too late
+    // for) is routed to the realm's copy in a sub-realm.
+    mocker.resetModules();
+    const shared = { url: "http://page/@realm/2/test/a.test.js", resolve: () => "http://page/node_modules/wrap/index.js" };
+    assert.equal(globalThis.__proctorMocks.fresh("wrap", shared), "http://page/@realm/2.1/node_modules/wrap/index.js");
+    assert.ok(maps.some((map) => "/@realm/2.1/node_modules/wrap/index.js" in map.scopes), JSON.stringify(maps));
+  } finally {
+    globalThis.XMLHttpRequest.prototype.send = send;
+    globalThis.document.querySelector = query;
+  }
+  await tick();
+  restore(before);
+});
+
+test("browser mocks: a package this realm's import() already resolved is mocked in a fresh sub-realm", async () => {
+  const before = platform;
+  platform = installBrowserMocks({ realm: () => realm, bundled: false, origin: "http://page" });
+  setUp();
+  const meta = { url: "http://page/@realm/2/test/a.test.js", resolve: () => "http://page/node_modules/pkg/index.js" };
+  assert.equal(globalThis.__proctorMocks.fresh("pkg", meta), "pkg");
+  mocker.doMock("pkg", () => ({ p: 2 }));
+  const registers = sent.filter((request) => request.path === "/@mock/register").map((request) => request.body.realm);
+  assert.deepEqual(registers, ["/@realm/2", "/@realm/2.1"]);
+  const { id } = sent.findLast((request) => request.path === "/@mock/register").body;
+  // The file's next import("pkg") is the stub, although its own scope keeps the real package.
+  assert.equal(globalThis.__proctorMocks.fresh("pkg", meta), `http://page/@realm/2.1/@mock/${id}`);
+  await tick();
+  restore(before);
+});
+
+test("browser mocks: doUnmock of a package moves later imports to a sub-realm, where its stub is the package again", async () => {
+  const before = platform;
+  platform = installBrowserMocks({ realm: () => realm, bundled: false, origin: "http://page" });
+  setUp();
+  mocker.doMock("pkg", () => ({ p: 3 }));
+  const { id } = sent.find((request) => request.path === "/@mock/register").body;
+  mocker.doUnmock("pkg");
+  assert.deepEqual(sent.at(-1), { method: "POST", path: "/@mock/unregister", sync: true, body: { id } });
+  const meta = { url: "http://page/@realm/2/test/a.test.js", resolve: () => `http://page/@realm/2/@mock/${id}` };
+  const url = globalThis.__proctorMocks.fresh("pkg", meta);
+  assert.match(decodeURIComponent(url), /^data:text\/javascript,import \* as m from "http:\/\/page\/node_modules\/pkg\/index\.js"; export \* from/);
+  const subMaps = maps.filter((map) => "/@realm/2.1/" in map.scopes);
+  assert.ok(subMaps.every((map) => !JSON.stringify(map).includes("@mock")), JSON.stringify(subMaps));
+  await tick();
+  restore(before);
 });
 
 test("browser mocks: a factory mock of a module that does not exist is a virtual one, sent by the import map", async () => {

@@ -31,6 +31,8 @@ const PACKAGE = "Error\n    at http://127.0.0.1:4000/node_modules/lit/index.js:4
 test("page taint: only a frame of a realm's module counts", () => {
   assert.equal(stackHasRealmFrame(REALM), true);
   assert.equal(stackHasRealmFrame(PACKAGE), false);
+  assert.equal(stackHasRealmFrame(REALM.replace("/@realm/3/", "/@realm/3.2/")), true, "a sub-realm's module");
+  assert.equal(stackHasRealmFrame(PACKAGE.replace("/node_modules/", "/@realm/3/node_modules/")), true, "a realm's own copy");
   assert.equal(stackHasRealmFrame("Error: see /@realm/3/x.js\n    at http://h/src/a.js:1:1"), false, "not the message");
   assert.equal(stackHasRealmFrame(undefined), false);
 });

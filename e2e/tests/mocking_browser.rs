@@ -12,9 +12,14 @@
 //! modules loaded ahead (in a partial-mock factory too), a Jest file gets the root `__mocks__`
 //! package without asking, virtual mocks by name and by relative path, `vi.resetModules()` and
 //! `jest.isolateModules(Async)` give later imports fresh instances, and the file run after them
-//! all sees only real modules. A setup file's mock applies to each test file it runs before, and
-//! a test file may mock what its setup file imported. Without isolation, or in a bundle, mocking
-//! fails with the reason.
+//! all sees only real modules. A package's mock reaches the packages importing it (ES module and
+//! CommonJS, each realm's own copies; a partial mock spreading the actual CommonJS module too), a `vi.doMock` of a package the realm already resolved (by
+//! an `import()`, through a project module's static import, or by a plain script's `import()`)
+//! reaches later imports, a second mock of a package replaces the first for later imports,
+//! `vi.doUnmock` and `jest.unmock` (of Jest's automatic root mock) give a package back, and
+//! `vi.resetModules()` keeps the packages' instances, as Vitest does. A setup file's mock applies
+//! to each test file it runs before, and a test file may mock what its setup file imported.
+//! Without isolation, or in a bundle, mocking fails with the reason.
 
 use proctor_e2e::{browser_lock, model, Output, Project};
 
@@ -38,12 +43,24 @@ const MOCKED: &[(&str, &str)] = &[
     ("test/jest-actual.test.js::requireActual gives the real module and requireMock the registered mock", "passed"),
     ("test/jest-actual.test.js::requireMock of a module nobody mocked gives its automock", "passed"),
     ("test/jest-actual.test.js::a specifier that is not a literal says what to write", "passed"),
+    ("test/jest-unmock.test.js::jest.unmock takes back the automatic root mock of a package", "passed"),
     ("test/jest-chain.test.js::a partial mock's actual module sees another partial mock", "passed"),
     ("test/jest-auto.test.js::the root __mocks__ file of a package stands in without jest.mock", "passed"),
     ("test/virtual.test.js::a virtual package and a virtual relative module are their factories' objects", "passed"),
     ("test/reset.test.js::resetModules gives later dynamic imports fresh instances and keeps the file's own", "passed"),
     ("test/reset.test.js::isolateModulesAsync imports afresh inside, and the file's modules come back after", "passed"),
     ("test/reset.test.js::isolateModules isolates the imports its function starts", "passed"),
+    ("test/pkg-deps.test.js::a package's mock reaches the packages importing it", "passed"),
+    ("test/pkg-late.test.js::doMock of a package this file already imported gives the mock to later imports", "passed"),
+    (
+        "test/pkg-static.test.js::doMock of a package a project module already imported gives the mock to later imports",
+        "passed",
+    ),
+    ("test/pkg-partial.test.js::a partial mock of a CommonJS package reaches the package requiring it", "passed"),
+    ("test/pkg-plain.test.js::doMock of a package a plain script imported gives the mock to later imports", "passed"),
+    ("test/pkg-unmock.test.js::doUnmock of a package gives later imports the package again", "passed"),
+    ("test/pkg-reset.test.js::resetModules keeps the packages' instances", "passed"),
+    ("test/pkg-twice.test.js::a doMock of a package mocked already gives later imports the newer mock", "passed"),
     ("test/z-real.test.js::another file's mocks are not seen here", "passed"),
 ];
 

@@ -160,6 +160,7 @@ pub(super) fn build_esm(
         modules: Some(modules.clone()),
     };
     let mut head = format!("<script type=\"importmap\">\n{}\n</script>\n", walk.import_map());
+    modules.set_graph(super::mocks::ModuleGraph::new(walk.unseen.clone(), &walk.reached));
     for href in &preloads {
         head.push_str(&format!("<link rel=\"modulepreload\" href=\"{href}\">\n"));
     }
@@ -188,6 +189,12 @@ struct Walk {
     unresolved: HashMap<PathBuf, Vec<String>>,
     /// Import-map key → target URL → importer URLs.
     keys: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    /// Per file, the files any of its imports resolved to (dynamic ones too).
+    reached: HashMap<PathBuf, Vec<PathBuf>>,
+    /// Per file, what the page may have resolved from it without the controller seeing: its
+    /// static imports, and the `import()`s of a file the transform does not route through
+    /// `fresh` (a plain script). Package mocks ask it (mocks.rs [`ModuleGraph`]).
+    unseen: HashMap<PathBuf, Vec<PathBuf>>,
 }
 
 fn walk(modules: &EsmModules, starts: &[PathBuf]) -> Walk {
@@ -206,6 +213,7 @@ fn walk(modules: &EsmModules, starts: &[PathBuf]) -> Walk {
             None => Vec::new(),
         };
         let in_package = file.components().any(|c| c.as_os_str() == "node_modules");
+        let mut routed = None;
         for record in records {
             let why = match modules.resolver().resolve(&file, &record.site.specifier, record.site.kind) {
                 // The import map names the controller for each of these (see `import_map`).
@@ -262,6 +270,10 @@ fn walk(modules: &EsmModules, starts: &[PathBuf]) -> Walk {
             }
             if !record.dynamic {
                 walk.edges.entry(file.clone()).or_default().push(target.clone());
+            }
+            walk.reached.entry(file.clone()).or_default().push(target.clone());
+            if !record.dynamic || !*routed.get_or_insert_with(|| modules.routes_dynamic_imports(&file)) {
+                walk.unseen.entry(file.clone()).or_default().push(target.clone());
             }
             if seen.insert(target.clone()) {
                 queue.push_back(target);

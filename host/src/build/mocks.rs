@@ -14,11 +14,20 @@
 //! (sub-)realm requested is known apart. `GET /@mock/automatic` names the packages of the root
 //! `__mocks__/` that a test file using the `jest` object gets without asking.
 //!
+//! A package is shared by every realm (one URL, evaluated once per page), so a realm that mocks
+//! one needs its own copies of the packages that import it (`react-dom` for a mocked `react`):
+//! [`ModuleGraph`] (the build's walk) names them, the registration's answer lists their URL paths,
+//! and the page routes them into the realm (`/@realm/<n>/node_modules/...`, served like the
+//! shared URL) through its import map. A realm that already resolved the package, or one of
+//! those, from a project file it requested (a static import, or an `import()` of a plain script
+//! that the controller does not see: the page keeps what it resolved) is told so, and moves on
+//! to a fresh sub-realm.
+//!
 //! Mocks live as long as their realm: the first registration from a newer realm drops every
 //! older realm's mocks, since a realm's number is never used again by the page; a page that
 //! starts (`POST /@mock/reset`, also after a crash, when numbers start again) drops them all.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -56,6 +65,58 @@ struct Table {
     /// (sub-)realm prefix that requested each: a mock of one of them comes too late there,
     /// since the page keeps the module it has (a new sub-realm imports it afresh).
     imported: Option<(u64, HashSet<(String, PathBuf)>)>,
+    /// Mocks replaced by a later mock of the same file in the realm (a `vi.doMock` after a
+    /// `vi.mock`, a factory after Jest's automatic root mock): old id → new id. A package's
+    /// import map entry keeps the first stub's URL (a page's import map never changes an entry),
+    /// which then answers with the newest mock.
+    forwarded: HashMap<u64, u64>,
+}
+
+/// The imports the build's walk found between the files a page may load (esm.rs), kept for
+/// package mocks: which packages import a mocked one, and which files a realm requested had
+/// already resolved it.
+#[derive(Debug, Default)]
+pub struct ModuleGraph {
+    /// Per file, the files its imports resolved to that a page resolves without the controller
+    /// seeing it: static imports and requires, and the `import()`s of a plain script.
+    imports: HashMap<PathBuf, Vec<PathBuf>>,
+    /// Per file, the files importing it in any way (static, `import()`, `require`).
+    importers: HashMap<PathBuf, Vec<PathBuf>>,
+}
+
+impl ModuleGraph {
+    /// The graph of `imports` (those the controller does not see, per importer) and `all`
+    /// (every import, per importer).
+    pub fn new(imports: HashMap<PathBuf, Vec<PathBuf>>, all: &HashMap<PathBuf, Vec<PathBuf>>) -> ModuleGraph {
+        let mut importers: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
+        for (importer, targets) in all {
+            for target in targets {
+                importers.entry(target.clone()).or_default().push(importer.clone());
+            }
+        }
+        ModuleGraph { imports, importers }
+    }
+
+    /// The files `shared` keeps (packages) that import `file`, directly or through each other,
+    /// sorted: a realm that mocks `file` needs its own copy of each.
+    pub fn dependents(&self, file: &Path, shared: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+        let mut found = BTreeSet::new();
+        let mut queue = vec![file.to_path_buf()];
+        while let Some(next) = queue.pop() {
+            for importer in self.importers.get(&next).into_iter().flatten() {
+                if shared(importer) && importer != file && found.insert(importer.clone()) {
+                    queue.push(importer.clone());
+                }
+            }
+        }
+        found.into_iter().collect()
+    }
+
+    /// Whether `file`'s imports the controller does not see reach one of `targets` directly.
+    fn imports_any(&self, file: &Path, targets: &[PathBuf]) -> bool {
+        let file = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
+        self.imports.get(&file).is_some_and(|imports| imports.iter().any(|t| targets.contains(t)))
+    }
 }
 
 /// The mocks of the page's current realm.
@@ -63,6 +124,8 @@ struct Table {
 pub struct BrowserMocks {
     table: Mutex<Table>,
     changed: Condvar,
+    /// The newest build's import graph.
+    graph: Mutex<ModuleGraph>,
 }
 
 impl BrowserMocks {
@@ -71,27 +134,56 @@ impl BrowserMocks {
     /// sub-realms. A newer realm than the table's drops the older realm's mocks; a later mock of
     /// the same file in the same realm (a `doMock` after a `mock`) replaces the earlier one.
     /// False, and nothing registered, when that (sub-)realm already imported `file`: the page
-    /// would keep that instance.
-    pub fn register(&self, realm: &str, id: u64, file: Option<PathBuf>) -> bool {
+    /// would keep that instance. For a package, `resolved` are the files (the package and the
+    /// packages importing it) whose import by a file the (sub-)realm requested makes it too late
+    /// likewise (the page keeps what a specifier resolved to in a scope): a static import, or an
+    /// `import()` the controller does not see (it tells those it sees apart itself).
+    pub fn register(&self, realm: &str, id: u64, file: Option<PathBuf>, resolved: &[PathBuf]) -> bool {
         let Ok(mut table) = self.table.lock() else { return false };
+        let graph = self.graph.lock().ok();
         let imported = |(number, files): &(u64, HashSet<(String, PathBuf)>)| {
             Some(*number) == realm_number(realm)
-                && file.as_ref().is_some_and(|file| files.contains(&(realm.to_string(), file.clone())))
+                && (file.as_ref().is_some_and(|file| files.contains(&(realm.to_string(), file.clone())))
+                    || !resolved.is_empty()
+                        && graph.as_ref().is_some_and(|graph| {
+                            files.iter().any(|(by, f)| by == realm && graph.imports_any(f, resolved))
+                        }))
         };
         if table.imported.as_ref().is_some_and(imported) {
             return false;
         }
+        drop(graph);
         let realm = base_realm(realm);
         if table.realm.as_deref() != Some(realm) {
             table.stubs.clear();
+            table.forwarded.clear();
             table.realm = Some(realm.to_string());
         }
         if let Some(file) = &file {
-            table.stubs.retain(|_, stub| stub.file.as_ref() != Some(file));
+            let replaced: Vec<u64> =
+                table.stubs.iter().filter(|(_, stub)| stub.file.as_ref() == Some(file)).map(|(id, _)| *id).collect();
+            for old in replaced {
+                table.stubs.remove(&old);
+                table.forwarded.insert(old, id);
+            }
         }
         table.stubs.insert(id, Stub { realm: realm.to_string(), file, outcome: Outcome::Pending });
         self.changed.notify_all();
         true
+    }
+
+    /// Keeps the newest build's import graph.
+    pub fn set_graph(&self, graph: ModuleGraph) {
+        if let Ok(mut kept) = self.graph.lock() {
+            *kept = graph;
+        }
+    }
+
+    /// The packages importing `file`, directly or through each other (see
+    /// [`ModuleGraph::dependents`]).
+    pub fn dependents(&self, file: &Path, shared: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+        let file = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
+        self.graph.lock().map(|graph| graph.dependents(&file, shared)).unwrap_or_default()
     }
 
     /// Notes that `realm` (or sub-realm) requested `file` itself (not a stub, not the actual
@@ -145,8 +237,21 @@ impl BrowserMocks {
     }
 
     /// The stub module at `/@realm/<n>/@mock/<id>` (a mocked package), if that realm has it.
+    /// A replaced mock's id answers with the mock that replaced it.
     pub fn stub_by_id(&self, realm: &str, id: u64) -> Option<String> {
         let realm = base_realm(realm);
+        let id = {
+            let table = self.table.lock().ok()?;
+            let mut id = id;
+            // Ids only ever forward to newer ones; the bound is a guard, never reached.
+            for _ in 0..table.forwarded.len() {
+                match table.forwarded.get(&id) {
+                    Some(next) => id = *next,
+                    None => break,
+                }
+            }
+            id
+        };
         self.stub_where(|key, stub| (key == id && stub.realm == realm).then_some(id))
     }
 
@@ -221,6 +326,10 @@ fn base_realm(realm: &str) -> &str {
 
 /// The ES module that stands for mock `id`: its value's own keys as named exports, its
 /// `default` key as the default export (else the whole value, as node's mock modules give it).
+/// A value spread from a wrapped CommonJS module's actual one (`{ ...await importOriginal(), x }`)
+/// carries that module's `__proctor_cjs`, what a wrapped file's `require` of it returns: the
+/// value itself stands there instead, so a package requiring the mock sees `x` (as node's
+/// `require` of a mock gives the factory's object).
 fn stub_source(id: u64, outcome: &Outcome) -> String {
     let js = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
     match outcome {
@@ -233,7 +342,8 @@ fn stub_source(id: u64, outcome: &Outcome) -> String {
         Outcome::Ready { generation, names } => {
             let mut out = format!("const m = globalThis.__proctorMocks.value({id}, {generation});\n");
             for (index, name) in names.iter().enumerate().filter(|(_, name)| *name != "default") {
-                out.push_str(&format!("const e{index} = m[{}];\nexport {{ e{index} as {} }};\n", js(name), js(name)));
+                let value = if name == "__proctor_cjs" { "m".to_string() } else { format!("m[{}]", js(name)) };
+                out.push_str(&format!("const e{index} = {value};\nexport {{ e{index} as {} }};\n", js(name)));
             }
             let default = if names.iter().any(|n| n == "default") { "m[\"default\"]" } else { "m" };
             out.push_str(&format!("export default {default};\n"));
@@ -251,7 +361,7 @@ mod tests {
     fn a_stub_reexports_the_reported_names_and_waits_for_them() {
         let mocks = Arc::new(BrowserMocks::default());
         let file = PathBuf::from("/p/src/dep.ts");
-        mocks.register("/@realm/2", 7, Some(file.clone()));
+        mocks.register("/@realm/2", 7, Some(file.clone()), &[]);
         assert_eq!(mocks.stub_for_file("/@realm/3", &file), None, "another realm never sees it");
         let waiting = {
             let (mocks, file) = (mocks.clone(), file.clone());
@@ -262,21 +372,25 @@ mod tests {
         assert!(stub.contains("value(7, 4)"), "{stub}");
         assert!(stub.contains("export { e1 as \"x\" }") && stub.contains("export { e2 as \"a-b\" }"), "{stub}");
         assert!(stub.contains("export default m[\"default\"]"), "{stub}");
+        mocks.register("/@realm/2", 8, Some(file.clone()), &[]);
+        mocks.prepared(8, Some((4, vec!["__proctor_cjs".into(), "version".into()])));
+        let stub = mocks.stub_for_file("/@realm/2", &file).expect("a stub");
+        assert!(stub.contains("const e0 = m;\nexport { e0 as \"__proctor_cjs\" }"), "a require gets the mock: {stub}");
     }
 
     #[test]
     fn a_newer_realm_drops_the_older_realms_mocks_and_unmock_drops_one() {
         let mocks = BrowserMocks::default();
         let (a, b) = (PathBuf::from("/p/a.js"), PathBuf::from("/p/b.js"));
-        mocks.register("/@realm/1", 1, Some(a.clone()));
+        mocks.register("/@realm/1", 1, Some(a.clone()), &[]);
         mocks.prepared(1, Some((1, vec![])));
-        mocks.register("/@realm/2", 2, Some(b.clone()));
+        mocks.register("/@realm/2", 2, Some(b.clone()), &[]);
         mocks.prepared(2, Some((2, vec![])));
         assert_eq!(mocks.stub_for_file("/@realm/1", &a), None);
         assert!(mocks.stub_for_file("/@realm/2", &b).is_some_and(|s| s.contains("export default m;")));
         mocks.unregister(2);
         assert_eq!(mocks.stub_for_file("/@realm/2", &b), None);
-        mocks.register("/@realm/2", 3, Some(a.clone()));
+        mocks.register("/@realm/2", 3, Some(a.clone()), &[]);
         mocks.reset();
         assert_eq!(mocks.stub_for_file("/@realm/2", &a), None);
     }
@@ -287,10 +401,13 @@ mod tests {
         let file = PathBuf::from("/p/src/dep.ts");
         mocks.note_imported("/@realm/4", &file);
         mocks.note_imported("/@realm/3", &PathBuf::from("/p/src/late.ts"));
-        assert!(!mocks.register("/@realm/4", 1, Some(file.clone())));
+        assert!(!mocks.register("/@realm/4", 1, Some(file.clone()), &[]));
         assert_eq!(mocks.stub_for_file("/@realm/4", &file), None);
-        assert!(mocks.register("/@realm/4", 2, Some(PathBuf::from("/p/src/late.ts"))), "imported by another realm");
-        assert!(mocks.register("/@realm/5", 3, Some(file)), "a newer realm has not imported it");
+        assert!(
+            mocks.register("/@realm/4", 2, Some(PathBuf::from("/p/src/late.ts")), &[]),
+            "imported by another realm"
+        );
+        assert!(mocks.register("/@realm/5", 3, Some(file), &[]), "a newer realm has not imported it");
     }
 
     #[test]
@@ -312,20 +429,54 @@ mod tests {
         let mocks = BrowserMocks::default();
         let file = PathBuf::from("/p/src/dep.ts");
         mocks.note_imported("/@realm/4", &file);
-        assert!(!mocks.register("/@realm/4", 1, Some(file.clone())));
-        assert!(mocks.register("/@realm/4.1", 2, Some(file.clone())), "the sub-realm has not imported it");
+        assert!(!mocks.register("/@realm/4", 1, Some(file.clone()), &[]));
+        assert!(mocks.register("/@realm/4.1", 2, Some(file.clone()), &[]), "the sub-realm has not imported it");
         mocks.prepared(2, Some((1, vec![])));
         assert!(mocks.stub_for_file("/@realm/4", &file).is_some());
         assert!(mocks.stub_for_file("/@realm/4.2", &file).is_some());
         assert_eq!(mocks.stub_for_file("/@realm/5.1", &file), None);
         mocks.note_imported("/@realm/4.3", &PathBuf::from("/p/src/other.ts"));
-        assert!(!mocks.register("/@realm/4.3", 3, Some(PathBuf::from("/p/src/other.ts"))));
+        assert!(!mocks.register("/@realm/4.3", 3, Some(PathBuf::from("/p/src/other.ts")), &[]));
+    }
+
+    #[test]
+    fn a_package_mock_names_the_packages_importing_it_and_comes_too_late_after_a_static_import() {
+        let p = |name: &str| PathBuf::from(format!("/p/{name}"));
+        let (base, wrap, outer, own) =
+            (p("node_modules/base/i.js"), p("node_modules/wrap/i.js"), p("node_modules/outer/i.js"), p("src/own.js"));
+        let lazy = p("node_modules/lazy/i.js");
+        let all = HashMap::from([
+            (wrap.clone(), vec![base.clone()]),
+            (outer.clone(), vec![wrap.clone()]),
+            (own.clone(), vec![wrap.clone()]),
+            (lazy.clone(), vec![base.clone()]),
+        ]);
+        let mut imports = all.clone();
+        imports.remove(&lazy);
+        let mocks = BrowserMocks::default();
+        mocks.set_graph(ModuleGraph::new(imports, &all));
+        let shared = |f: &Path| f.components().any(|c| c.as_os_str() == "node_modules");
+        let dependents = mocks.dependents(&base, shared);
+        assert_eq!(dependents, [lazy.clone(), outer.clone(), wrap.clone()], "project files are not among them");
+        let resolved = [&[base.clone()], dependents.as_slice()].concat();
+        mocks.note_imported("/@realm/2", &own);
+        assert!(!mocks.register("/@realm/2", 1, Some(base.clone()), &resolved), "src/own.js resolved wrap");
+        assert!(mocks.register("/@realm/2.1", 2, Some(base.clone()), &resolved), "the sub-realm resolved nothing");
+        assert!(mocks.register("/@realm/2", 3, Some(p("node_modules/other/i.js")), &[]), "nothing imports it");
+        // A later mock of the package replaces the earlier one, and the earlier URL answers with it.
+        assert!(mocks.register("/@realm/2", 4, Some(base.clone()), &[]));
+        assert!(mocks.register("/@realm/2", 5, Some(base.clone()), &[]));
+        mocks.prepared(5, Some((1, vec![])));
+        assert!(mocks.stub_by_id("/@realm/2", 2).is_some_and(|stub| stub.contains("value(5, 1)")));
+        assert!(mocks.stub_for_file("/@realm/2", &base).is_some_and(|stub| stub.contains("value(5, 1)")));
+        mocks.unregister(5);
+        assert_eq!(mocks.stub_by_id("/@realm/2", 2), None);
     }
 
     #[test]
     fn a_failed_mock_rethrows_the_pages_error_and_a_package_stub_is_found_by_id() {
         let mocks = BrowserMocks::default();
-        mocks.register("/@realm/1", 5, None);
+        mocks.register("/@realm/1", 5, None, &[]);
         mocks.prepared(5, None);
         assert_eq!(
             mocks.stub_by_id("/@realm/1", 5).as_deref(),

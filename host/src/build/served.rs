@@ -260,8 +260,21 @@ impl EsmModules {
         match path {
             "/@mock/register" => {
                 let file = message.key.as_deref().and_then(|key| self.file_for(key)).filter(|file| file.is_file());
-                let registered = self.mocks.register(&message.realm.unwrap_or_default(), message.id, file);
-                return serde_json::json!({ "imported": !registered });
+                // A package's importers among the packages: the realm's own copies of them see the mock.
+                let shared = |f: &Path| self.plain_url(f).is_some_and(|url| is_shared_url(&url));
+                let dependents = match (&file, message.package) {
+                    (Some(file), true) => self.mocks.dependents(file, shared),
+                    _ => Vec::new(),
+                };
+                let resolved = match (&file, message.package && message.late) {
+                    (Some(file), true) => {
+                        [&[file.canonicalize().unwrap_or_else(|_| file.clone())], dependents.as_slice()].concat()
+                    }
+                    _ => Vec::new(),
+                };
+                let registered = self.mocks.register(&message.realm.unwrap_or_default(), message.id, file, &resolved);
+                let dependents: Vec<String> = dependents.iter().filter_map(|f| self.plain_url(f)).collect();
+                return serde_json::json!({ "imported": !registered, "dependents": dependents });
             }
             "/@mock/prepared" => {
                 let ready = message.names.map(|names| (message.generation.unwrap_or(0), names));
@@ -333,6 +346,17 @@ impl EsmModules {
             .find(|file| file.is_file())
             .and_then(|file| self.plain_url(&file));
         Ok(serde_json::json!({ "key": key, "mocks": mocks, "package": package }))
+    }
+
+    /// Whether the page's `import()`s in `file` go through the controller's `fresh` (an ES module
+    /// the transform changes; fresh_imports.rs), which sees what they resolve to.
+    pub(crate) fn routes_dynamic_imports(&self, file: &Path) -> bool {
+        matches!(self.cached(file), Some(Ok(module)) if module.format == ModuleFormat::Module)
+    }
+
+    /// Keeps the build's import graph (the walk's), for package mocks (mocks.rs).
+    pub(crate) fn set_graph(&self, graph: super::mocks::ModuleGraph) {
+        self.mocks.set_graph(graph);
     }
 
     /// The file at `url_path` (realm prefix or not) exactly as it is on disk: what a classic
@@ -556,6 +580,18 @@ struct MockMessage {
     /// The value's export names; absent when making the value failed.
     #[serde(default)]
     names: Option<Vec<String>>,
+    /// A registration of a package's mock (the key is the file its bare specifier resolves to).
+    #[serde(default)]
+    package: bool,
+    /// Whether a package mock comes too late when the realm already resolved the package (not
+    /// for Jest's automatic mocks, registered before the test file loads).
+    #[serde(default)]
+    late: bool,
+}
+
+/// Whether `url` (a URL path) is a file every realm shares: a package's, or one outside the root.
+fn is_shared_url(url: &str) -> bool {
+    url.starts_with(FS_PREFIX) || url.split('/').any(|segment| segment == "node_modules")
 }
 
 fn javascript(source: String) -> Reply {
