@@ -61,14 +61,13 @@ pub(crate) fn router(hub: Arc<Hub>, token: String, origin: String, port: u16) ->
         .route("/ws/shell", get(shell_upgrade))
         .route("/ws/control", get(control_upgrade))
         .route("/status.json", get(status_json))
+        // The page finds its websocket and buttons next to itself: `/status` must end in `/`.
+        .route("/status", get(to_status_page))
         .fallback(|| async { (StatusCode::NOT_FOUND, "not found\n") })
         .layer(middleware::from_fn_with_state(TokenGate::new(&state.token, port), require_token))
         .with_state(state);
     match page {
-        // The page finds its websocket and buttons next to itself: `/status` must end in `/`.
-        Some(page) => app
-            .route("/status", get(to_status_page))
-            .merge(crate::status_page::router(page, token, origin, port, "/status")),
+        Some(page) => app.merge(crate::status_page::router(page, token, origin, port, "/status")),
         None => app,
     }
 }
