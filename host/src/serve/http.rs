@@ -29,7 +29,7 @@ use tokio::sync::mpsc;
 const MAX_FRAME_BYTES: usize = 1024 * 1024;
 /// The largest frame a run may send: a batch of its events for the status page can be large
 /// (the run keeps each batch far below this, see `status_page/forward.rs`).
-const MAX_CONTROL_FRAME_BYTES: usize = 16 * 1024 * 1024;
+const MAX_CONTROL_FRAME_BYTES: usize = 64 * 1024 * 1024;
 /// The modules the shell page loads: shell.js and what it imports.
 const SHELL_MODULES: &[&str] = &["shell.js", "page.js"];
 /// How long a new shell connection may take to say hello.
