@@ -453,6 +453,8 @@ fn the_live_page_of_serve_follows_the_runs_through_it() {
     assert!(log.contains("--focus unit:unit/node.test.js::runs in node"), "{log}");
     browser.wait_for(&format!("{node}?.dataset.state === 'passed' && {state} === 'passed'"), "the node rerun shows");
 
+    let served = project.run(&["serve", "--status"]);
+    assert!(served.stdout.contains(&format!("status page: {url}")), "{}", served.stdout);
     // `proctor status` finds serve and names its page.
     let summary = project.run(&["status"]);
     summary.assert_code(0);

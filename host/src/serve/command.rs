@@ -229,6 +229,9 @@ async fn status(root: &std::path::Path) -> Result<u8, CommandError> {
     };
     outln!("proctor serve runs for {} (pid {pid})", root.display());
     outln!("attach: {attach_url}");
+    if let Some(page) = &record.page_url {
+        outln!("status page: {page}");
+    }
     outln!("runs: {runs} running or queued");
     if runtimes.is_empty() {
         outln!("runtimes: none connected");
