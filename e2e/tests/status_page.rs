@@ -476,8 +476,14 @@ fn the_live_page_of_serve_follows_the_runs_through_it() {
     let after = status();
     assert_eq!(after["state"], "failed", "{after:#}");
 
-    // Serve stops: the page says its server went away.
+    // Serve stops while a button's run waits at the gate: that run is stopped as by Ctrl-C
+    // (its tests reported, its runtimes stopped), and the page says its server went away.
+    browser.eval("document.getElementById('rerun-all').click()");
+    serve.wait_for("rerun from the status page", 3, Duration::from_secs(30));
+    browser.wait_for(&format!("{running} && {state} === 'running'"), "the rerun of everything runs");
     project.run(&["serve", "--stop"]).assert_code(0);
+    let log = serve.wait_for("the rerun ended", 3, Duration::from_secs(30));
+    assert!(log.contains("interrupted by SIGTERM"), "{log}");
     browser.wait_for(
         "!document.getElementById('banner').hidden && document.getElementById('banner').textContent.includes('disconnected')",
         "the banner",

@@ -76,8 +76,8 @@ pub async fn serve(args: ServeArgs) -> Result<u8, CommandError> {
         () = server.stop_requested() => {}
     }
     errln!("proctor serve: stopping");
-    // A rerun still going is killed (it is this server's client).
-    reruns.abort();
+    // A rerun still going is stopped first (it is this server's client).
+    reruns.stop().await;
     server.shutdown();
     Ok(SUCCESS)
 }

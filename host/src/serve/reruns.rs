@@ -10,7 +10,7 @@ use crate::status_page::{RerunRequest, TestRef};
 use std::os::fd::AsFd as _;
 use std::path::PathBuf;
 use std::process::Stdio;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Weak};
 use tokio::sync::mpsc;
 
@@ -22,14 +22,40 @@ pub(crate) struct RerunTarget {
     pub config: Option<PathBuf>,
 }
 
-/// Takes the page's rerun requests until the server stops (abort the returned task: a rerun
-/// still going is killed with it).
+/// The task that takes the page's rerun requests, and the process of the rerun going on.
+pub(crate) struct Reruns {
+    task: tokio::task::JoinHandle<()>,
+    child: Arc<AtomicU32>,
+}
+
+impl Reruns {
+    /// Stops taking requests; a rerun still going is stopped as Ctrl-C would stop it (SIGTERM:
+    /// it reports its tests and removes its temp dirs), killed if it takes over 5 s.
+    pub(crate) async fn stop(self) {
+        let pid = self.child.load(Ordering::SeqCst);
+        if pid != 0 {
+            // SAFETY: kill only sends a signal; the pid is the rerun's, which `task` still waits for.
+            unsafe { libc::kill(pid as libc::pid_t, libc::SIGTERM) };
+            let mut task = self.task;
+            if tokio::time::timeout(std::time::Duration::from_secs(5), &mut task).await.is_err() {
+                // Dropping its `Child` kills it.
+                task.abort();
+            }
+        } else {
+            self.task.abort();
+        }
+    }
+}
+
+/// Takes the page's rerun requests until [`Reruns::stop`].
 pub(crate) fn start(
     hub: &Arc<Hub>,
     mut requests: mpsc::UnboundedReceiver<RerunRequest>,
     target: RerunTarget,
-) -> tokio::task::JoinHandle<()> {
+) -> Reruns {
     let running = Arc::new(AtomicBool::new(false));
+    let child = Arc::new(AtomicU32::new(0));
+    let pid = child.clone();
     if let Some(page) = hub.page() {
         // Weak: the hub owns the page, which owns this gate.
         let (weak, reserved): (Weak<Hub>, _) = (Arc::downgrade(hub), running.clone());
@@ -47,16 +73,17 @@ pub(crate) fn start(
         });
     }
     let hub = Arc::downgrade(hub);
-    tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         while let Some(request) = requests.recv().await {
             let failing = hub.upgrade().map(|hub| failing(&hub)).unwrap_or_default();
             match selection(&request, failing) {
-                Some(args) => rerun(&target, &args).await,
+                Some(args) => rerun(&target, &args, &pid).await,
                 None => errln!("proctor serve: rerun failed from the status page: nothing failed in the last run"),
             }
             running.store(false, Ordering::SeqCst);
         }
-    })
+    });
+    Reruns { task, child }
 }
 
 /// The failing tests (and files that failed to load) of the last run, by suite.
@@ -84,8 +111,8 @@ fn selection(request: &RerunRequest, failing: Vec<(String, String)>) -> Option<V
 }
 
 /// Runs `proctor run <args>` in the project as a client of this server, its output on serve's
-/// stderr, and waits for it.
-async fn rerun(target: &RerunTarget, args: &[String]) {
+/// stderr, and waits for it; its pid is in `pid` meanwhile.
+async fn rerun(target: &RerunTarget, args: &[String], pid: &AtomicU32) {
     let exe = match std::env::current_exe() {
         Ok(exe) => exe,
         Err(err) => {
@@ -110,7 +137,10 @@ async fn rerun(target: &RerunTarget, args: &[String]) {
                 "proctor serve: rerun from the status page (pid {}): proctor run {shown}, in the runtimes this server keeps",
                 child.id().unwrap_or_default()
             );
-            match child.wait().await {
+            pid.store(child.id().unwrap_or_default(), Ordering::SeqCst);
+            let waited = child.wait().await;
+            pid.store(0, Ordering::SeqCst);
+            match waited {
                 Ok(status) => errln!("proctor serve: the rerun ended ({status})"),
                 Err(err) => errln!("proctor serve: the rerun could not be waited for: {err}"),
             }
