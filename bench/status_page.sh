@@ -2,10 +2,14 @@
 # The status page's first render with 10,000 tests: generates a project of 200 files × 50 tests
 # (1 in 100 failing, with an object diff), writes its static report with `--reporter html`, and
 # opens it in headless Chromium three times; the page stamps `data-first-render-ms` on <body>
-# (navigation start → first tree, events parsed and applied included). Usage:
+# (navigation start → first tree, events parsed and applied included). Then the live page's
+# update cost: `proctor watch` on the same project, its page open in headless Chromium, three
+# "Rerun all" while 10,000 results stream in, frames and long tasks recorded in the page
+# (bench/status_page_live.mjs). Usage:
 #   bench/status_page.sh [path/to/proctor]
 set -eu
-PROCTOR=${1:-$(cd "$(dirname "$0")/.." && pwd)/target/debug/proctor}
+BENCH=$(cd "$(dirname "$0")" && pwd)
+PROCTOR=${1:-$BENCH/../target/debug/proctor}
 DIR=$(mktemp -d)
 trap 'rm -rf "$DIR"' EXIT
 for f in $(seq 1 200); do
@@ -32,3 +36,4 @@ for i in 1 2 3; do
     | grep -ao 'data-first-render-ms="[0-9]*"' | grep -o '[0-9]*')
   echo "first render #$i: ${ms} ms"
 done
+node --experimental-websocket "$BENCH/status_page_live.mjs" "$PROCTOR" "$DIR" 3

@@ -508,6 +508,7 @@ function describeTest(test) {
   };
   if (test.timeout !== undefined) described.timeout = test.timeout;
   if (test.retries !== undefined) described.retries = test.retries;
+  if (test.repeats !== undefined) described.repeats = test.repeats;
   return described;
 }
 

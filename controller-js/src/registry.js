@@ -44,6 +44,8 @@ export class Group {
     // value when they are declared, as mocha's Suite#addTest does. Undefined: not set.
     this.timeout = parent?.timeout;
     this.retries = parent?.retries;
+    // Vitest's `describe(name, { repeats }, fn)`: nested groups and tests inherit it.
+    this.repeats = parent?.repeats;
     this.slow = parent?.slow;
     // mocha's context and Suite object (mocha-context.js), made when first needed.
     this.ctx = undefined;
@@ -297,6 +299,7 @@ export class Registry {
     });
     // Vitest's `describe(name, { retry }, fn)`: its tests get it unless they set their own.
     if (options.retry !== undefined) group.retries = options.retry;
+    if (options.repeats !== undefined) group.repeats = options.repeats;
     if (scope.vitest) {
       // Collected later (see `collect`); the allocator's frames are kept for then, so the
       // names declared inside get the ids they would have had at once.
@@ -344,6 +347,8 @@ export class Registry {
       tags: mergeTags(group.tags, options.tags),
       timeout: options.timeout ?? group.timeout ?? configOf(group.lineage[0]).testTimeout,
       retries: options.retry ?? group.retries,
+      // Vitest's `repeats`: the host runs it this many more times after its first run.
+      repeats: options.repeats ?? group.repeats,
       fn,
       group,
       // Gets Vitest's test context (run.js): a `vitest` file, fixtures, or a destructured
@@ -614,6 +619,9 @@ function readOptions(options, kind, name) {
   const read = { tags, timeout: readTimeout(timeout, kind, name) };
   // Vitest's `retry`: the test (or every test of the describe) runs again after a failure.
   if (retry !== undefined) read.retry = readRetry(retry, `${where(kind, name)}: options.retry`);
+  // Vitest's `repeats`: the test (or every test of the describe) runs n more times, each run
+  // a result of its own.
+  if (options.repeats !== undefined) read.repeats = readRepeats(options.repeats, `${where(kind, name)}: options.repeats`);
   // Vitest's flags in the options: `{ skip: true }`, `{ only }`, `{ todo }`, `{ fails }`.
   if (options.todo) read.mode = "todo";
   else if (options.skip) read.mode = "skip";
@@ -624,8 +632,17 @@ function readOptions(options, kind, name) {
 
 /** A retry count: a whole number from 0 (`what` names the call in the error). */
 export function readRetry(n, what) {
+  return readCount(n, what, "retries");
+}
+
+/** A repeat count: a whole number from 0, the runs after the first (`what` names the call). */
+function readRepeats(n, what) {
+  return readCount(n, what, "repeats");
+}
+
+function readCount(n, what, noun) {
   if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
-    throw new TypeError(`${what} must be a whole number of retries from 0; received ${JSON.stringify(n)}`);
+    throw new TypeError(`${what} must be a whole number of ${noun} from 0; received ${JSON.stringify(n)}`);
   }
   return n;
 }

@@ -41,7 +41,7 @@ const ENUMS = {
   stream: ["stdout", "stderr"],
   level: ["log", "info", "debug", "warn", "error", "write"],
 };
-const INTEGERS = new Set(["run", "replyTo", "protocol", "timeout", "matched", "written", "updated", "failed", "obsolete", "removed", "retries", "attempt", "attempts"]);
+const INTEGERS = new Set(["run", "replyTo", "protocol", "timeout", "matched", "written", "updated", "failed", "obsolete", "removed", "retries", "repeats", "attempt", "attempts"]);
 
 function jsonType(value) {
   return Array.isArray(value) ? "array" : value === null ? "null" : typeof value;

@@ -110,6 +110,31 @@ test("retries: a bad retry count is an error where it is declared", () => {
   assert.throws(() => proctor.jest.retryTimes(-1), /whole number of retries/);
 });
 
+test("repeats: Vitest's { repeats } on a test and a describe (nested groups inherit it) reach the host", async () => {
+  const { loaded } = await run(() => {
+    it("own", { repeats: 2 }, () => {});
+    describe("outer", { repeats: 1 }, () => {
+      it("inherited", () => {});
+      describe("inner", () => {
+        it("nested", () => {});
+        it("overridden", { repeats: 0 }, () => {});
+      });
+    });
+    it("plain", () => {});
+  });
+  assert.deepEqual(
+    loaded.tests.map((t) => [t.name, t.repeats]),
+    [
+      ["own", 2],
+      ["inherited", 1],
+      ["nested", 1],
+      ["overridden", 0],
+      ["plain", undefined],
+    ],
+  );
+  assert.throws(() => it("bad", { repeats: 1.5 }, () => {}), /options\.repeats must be a whole number of repeats/);
+});
+
 test("retries: after a restart the tries go on from the host's attempt number", async () => {
   const seen = [];
   const { results, failedTries } = await run(

@@ -185,6 +185,19 @@ impl Project {
             .env("PATH", std::env::join_paths(paths).expect("PATH joins"));
         command
     }
+
+    /// Runs `git ARGS` in the project root (an identity given, no signing); its trimmed stdout.
+    /// Panics when git fails.
+    pub fn git(&self, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .current_dir(self.path())
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
 }
 
 /// The workspace's `node_modules` (esbuild for bundled browser builds, and the other dev

@@ -7,7 +7,6 @@
 
 use proctor_e2e::{Output, Project};
 use std::collections::BTreeMap;
-use std::process::Command;
 
 const ADDS_TAX: &str = "test/cart.test.js::cart::totals::adds tax";
 const ROUNDS: &str = "test/cart.test.js::cart::totals::rounds";
@@ -39,20 +38,10 @@ fn project() -> Project {
              it.each(names)(\"greets %s\", (name) => expect(names).toContain(name));\n});\n",
         )
         .write("test/stock.test.js", "import { it } from \"proctor\";\n\nit(\"counts stock\", () => {});\n");
-    git(&project, &["init", "-q"]);
-    git(&project, &["add", "."]);
-    git(&project, &["commit", "-q", "-m", "first"]);
+    project.git(&["init", "-q"]);
+    project.git(&["add", "."]);
+    project.git(&["commit", "-q", "-m", "first"]);
     project
-}
-
-fn git(project: &Project, args: &[&str]) {
-    let out = Command::new("git")
-        .args(["-c", "user.name=proctor", "-c", "user.email=proctor@example.com", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .current_dir(project.path())
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// Every test passed, but those given here.
@@ -177,7 +166,7 @@ fn changed_runs_what_uncommitted_changes_reach_and_since_a_ref() {
     project.write("src/tax.js", "export const rate = 0.5; // edited\n");
     check(&run(&project, &["--changed"]), 0, skipped_but("unchanged", &[ADDS_TAX, ROUNDS, EMPTIES]));
     // Staged counts, and an untracked test file affects itself.
-    git(&project, &["add", "src/tax.js"]);
+    project.git(&["add", "src/tax.js"]);
     project.write("test/new.test.js", "import { it } from \"vitest\";\nit(\"is new\", () => {});\n");
     let out = run(&project, &["--changed"]);
     let mut expected = skipped_but("unchanged", &[ADDS_TAX, ROUNDS, EMPTIES]);
@@ -185,7 +174,7 @@ fn changed_runs_what_uncommitted_changes_reach_and_since_a_ref() {
     check(&out, 0, expected);
     // Once committed, only a ref brings the change back.
     project.remove("test/new.test.js");
-    git(&project, &["commit", "-q", "-m", "tax"]);
+    project.git(&["commit", "-q", "-m", "tax"]);
     check(&run(&project, &["--changed"]), 0, skipped_but("unchanged", &[]));
     check(&run(&project, &["--changed", "HEAD~1"]), 0, skipped_but("unchanged", &[ADDS_TAX, ROUNDS, EMPTIES]));
     check(&run(&project, &["--changedSince", "HEAD~1"]), 0, skipped_but("unchanged", &[ADDS_TAX, ROUNDS, EMPTIES]));

@@ -3,11 +3,14 @@
 //! `proctor flaky` with its counts per commit; `proctor history` lists a test's outcomes by
 //! commit, newest first, and a dirty tree as its own, uncommitted key; a locked or corrupt
 //! database changes nothing about the run but a warning; export then import deduplicates by run
-//! id; outside git, runs are recorded without a commit, silently.
+//! id; outside git, runs are recorded without a commit, silently; `proctor watch` records each
+//! rerun under the tree it ran on.
 
+use proctor_e2e::background::Background;
 use proctor_e2e::{model, Output, Project};
 use serde_json::Value;
 use std::process::Command;
+use std::time::Duration;
 
 /// Fails on odd runs, passes on even ones (the counter survives between runs), beside a test
 /// that always passes.
@@ -226,4 +229,37 @@ fn outside_git_runs_are_recorded_without_a_commit_and_history_can_be_turned_off(
     moved.write("a.test.js", FLIPPING).write("proctor.toml", "[history]\npath = \"results/h.db\"\nkeep = \"30d\"\n");
     run(&moved, "failed");
     assert!(moved.path().join("results/h.db").is_file());
+}
+
+#[test]
+fn watch_reruns_are_recorded_each_under_the_tree_it_ran_on() {
+    let project = Project::empty();
+    project.write("value.js", "export const value = 1;\n").write(
+        "a.test.js",
+        "import { test, expect } from \"proctor\";\nimport { value } from \"./value.js\";\n\
+         test(\"value\", () => {\n  expect(value).toBe(1);\n});\n",
+    );
+    git(&project, &["init", "-q", "-b", "main"]);
+    git(&project, &["add", "-A"]);
+    git(&project, &["commit", "-q", "-m", "one"]);
+    let commit = git(&project, &["rev-parse", "HEAD"]);
+    let mut watch = Background::spawn(&project, &["watch", "--run-first", "--debounce", "100", "--reporter", "dots"]);
+    watch.wait_for("waiting for changes", 1, Duration::from_secs(60));
+    // A save that breaks the test: the rerun runs on a dirty tree of the same commit.
+    project.write("value.js", "export const value = 2;\n");
+    watch.wait_for("waiting for changes", 2, Duration::from_secs(60));
+    assert_eq!(watch.quit(), 0, "{}", watch.log());
+    let history = json(&project, &["history", "a.test.js::value", "--json"]);
+    let rows = history["history"].as_array().unwrap();
+    let seen: Vec<(bool, u64, u64)> = rows
+        .iter()
+        .map(|r| {
+            assert_eq!(r["commit"], commit.as_str(), "{history}");
+            (r["uncommitted"].as_bool().unwrap(), r["passed"].as_u64().unwrap(), r["failed"].as_u64().unwrap())
+        })
+        .collect();
+    // A loaded machine may see the save as two (a truncate, then the write): two failed reruns.
+    assert_eq!(seen.len(), 2, "{history}");
+    assert!(seen[0].0 && seen[0].1 == 0 && seen[0].2 >= 1, "the rerun, newest first: {history}");
+    assert_eq!(seen[1], (false, 1, 0), "the first run, on the commit: {history}");
 }

@@ -3,7 +3,8 @@
 //! terminal output, the exit code (0, and 1 with `--flaky-result fail`) and JUnit
 //! (`<flakyFailure>`, `<rerunFailure>` parsed back); mocha's `this.retries`, Vitest's
 //! `{ retry }`, Jest's `jest.retryTimes`, `retries` in proctor.toml and per tag; a timeout
-//! retried in a fresh runtime; `--repeat`, `--repeat-until-fail` and `--hunt`.
+//! retried in a fresh runtime; `--repeat`, Vitest's `{ repeats }`, `--repeat-until-fail` and
+//! `--hunt`.
 
 use proctor_e2e::{browser_lock, Output, Project};
 use serde_json::Value;
@@ -260,6 +261,63 @@ fn repeat_runs_each_test_n_times_and_counts_the_flips() {
     let terminal = fresh_run(&project, &["run", "--repeat", "4", "--color", "never", "-t", "flips|steady"]);
     assert!(terminal.stdout.contains("Repeats: 2 tests, 8 runs: 1 flipped"), "{}", all_output(&terminal));
     assert!(terminal.stdout.contains("flips: test/flips.test.js > flips failed 2 of 4"), "{}", all_output(&terminal));
+}
+
+#[test]
+fn vitest_repeats_on_a_test_and_a_describe_run_it_repeats_plus_one_times_and_any_failed_run_fails() {
+    let project = Project::empty();
+    // Module state carries over between the runs of a test (one realm, as in Vitest): the
+    // second of four runs of `second fails` fails, and the two after it still run.
+    project.write(
+        "test/rep.test.js",
+        "import { describe, test, expect } from \"vitest\";\n\
+         let runs = 0;\n\
+         test(\"second fails\", { repeats: 3 }, () => {\n  runs++;\n  expect(runs).not.toBe(2);\n});\n\
+         describe(\"group\", { repeats: 1 }, () => {\n  \
+         describe(\"inner\", () => {\n    test(\"inherited\", () => {});\n  });\n  \
+         test(\"own zero\", { repeats: 0 }, () => {});\n});\n\
+         test(\"once\", () => {});\n",
+    );
+    let out = project.run(&["run", "--reporter", "json"]);
+    out.assert_code(1);
+    let finished = out.events_of("test-finished");
+    let runs = |id: &str| -> Vec<(u64, String)> {
+        finished
+            .iter()
+            .filter(|e| e["test"]["id"] == id)
+            .map(|e| (e["repeat"].as_u64().unwrap_or(0), e["outcome"].as_str().unwrap_or("?").to_owned()))
+            .collect()
+    };
+    let of = |outcomes: &[&str]| -> Vec<(u64, String)> {
+        outcomes.iter().enumerate().map(|(i, o)| (i as u64 + 1, o.to_string())).collect()
+    };
+    assert_eq!(
+        runs("test/rep.test.js::second fails"),
+        of(&["passed", "failed", "passed", "passed"]),
+        "{}",
+        all_output(&out)
+    );
+    assert_eq!(runs("test/rep.test.js::group::inner::inherited"), of(&["passed", "passed"]));
+    assert_eq!(runs("test/rep.test.js::group::own zero"), vec![(0, "passed".to_string())], "repeats: 0 is one run");
+    assert_eq!(runs("test/rep.test.js::once"), vec![(0, "passed".to_string())]);
+    let stats = &out.events_of("run-finished")[0]["stats"];
+    assert_eq!((stats["passed"].as_u64(), stats["failed"].as_u64()), (Some(7), Some(1)));
+
+    // Its own count wins over `--repeat N`, as Vitest's test option over its config; the
+    // history records each run as it records `--repeat`'s.
+    let terminal = project.run(&["run", "--repeat", "2", "--color", "never"]);
+    terminal.assert_code(1);
+    assert!(terminal.stdout.contains("Repeats: 3 tests, 8 runs: 1 flipped"), "{}", all_output(&terminal));
+    assert!(
+        terminal.stdout.contains("flips: test/rep.test.js > second fails failed 1 of 4"),
+        "{}",
+        all_output(&terminal)
+    );
+    let history = project.run(&["history", "test/rep.test.js::second fails", "--json"]);
+    history.assert_code(0);
+    let history: Value = serde_json::from_str(&history.stdout).expect("history --json");
+    let row = &history["history"][0];
+    assert_eq!((row["passed"].as_u64(), row["failed"].as_u64()), (Some(6), Some(2)), "{history}");
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! End to end for the status page in real headless Chromium, driven over the DevTools protocol:
 //! the static report of `--reporter html` opened from disk (`file://`) shows the run's counts and
-//! states, and the live page of `proctor watch` follows reruns (a broken test turns failed with
+//! states (and each test's recorded tries where a history exists), and the live page of `proctor watch` follows reruns (a broken test turns failed with
 //! its diff without a reload, a rerun button runs that test), needs its token, and says so when
 //! its server is gone.
 
@@ -234,6 +234,48 @@ fn the_static_report_opens_from_disk_with_the_runs_counts() {
     );
     assert_eq!(keys, true, "arrow keys move the one tab stop");
     browser.screenshot(&project.path().join("report.png"));
+}
+
+#[test]
+fn the_static_report_shows_each_test_s_recorded_tries_where_a_history_exists() {
+    let _browser = browser_lock();
+    let project = Project::empty();
+    // Fails on odd runs, passes on even ones (the counter survives between runs).
+    project.write(
+        "a.test.js",
+        "import { test, expect } from \"proctor\";\nimport fs from \"node:fs\";\n\
+         test(\"flips\", () => {\n  \
+         const n = Number(fs.existsSync(\"count.txt\") ? fs.readFileSync(\"count.txt\", \"utf8\") : 0) + 1;\n  \
+         fs.writeFileSync(\"count.txt\", String(n));\n  expect(n % 2).toBe(0);\n});\n\
+         test(\"steady\", () => {});\n",
+    );
+    project.run(&["run"]).assert_code(1);
+    project.run(&["run"]).assert_code(0);
+    // The report of the third run includes that run's own tries.
+    project.run(&["run", "--reporter", "html", "--output-file", "report.html"]).assert_code(1);
+    let report = project.path().join("report.html");
+    let mut browser = Browser::open(&format!("file://{}", report.display()));
+    browser.wait_for("!!window.proctorPage && window.proctorPage.rendered()", "the page renders");
+    let marks = |browser: &mut Browser, id: &str| {
+        browser.eval(&format!(
+            "Array.from(document.querySelectorAll('[data-id=\"{id}\"] .marks .mark')).map(m => m.className).join(' ')"
+        ))
+    };
+    assert_eq!(marks(&mut browser, "a.test.js::flips"), "mark st-failed mark st-passed mark st-failed");
+    assert_eq!(marks(&mut browser, "a.test.js::steady"), "mark st-passed mark st-passed mark st-passed");
+    let label =
+        browser.eval("document.querySelector('[data-id=\"a.test.js::flips\"] .marks').getAttribute('aria-label')");
+    assert_eq!(label, "last 3 recorded: 1 passed, 2 failed; flip rate 100%");
+    drop(browser);
+
+    // No history, no marks.
+    project.write("proctor.toml", "[history]\nenabled = false\n");
+    project.run(&["run", "--reporter", "html", "--output-file", "off.html"]);
+    let html = project.read("off.html");
+    assert!(!html.contains("\"history\":{"), "nothing embedded without a history");
+    let mut browser = Browser::open(&format!("file://{}", project.path().join("off.html").display()));
+    browser.wait_for("!!window.proctorPage && window.proctorPage.rendered()", "the page renders");
+    assert_eq!(browser.eval("document.querySelectorAll('.marks').length"), 0);
 }
 
 #[test]

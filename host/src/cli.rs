@@ -41,6 +41,10 @@ pub enum Command {
     Flaky(crate::history::FlakyArgs),
     /// List the slowest tests by median duration over the recorded history.
     Slow(crate::history::SlowArgs),
+    /// Run the tests N times on each commit of a range (or each new commit of a branch), each
+    /// in a temporary git worktree, recording every result under its commit. (`run --hunt`
+    /// instead repeats each test of one run until it flips.)
+    Hunt(crate::hunt::HuntArgs),
 }
 
 /// `proctor internal`: a node process asks for what the host's manifest did not cover.

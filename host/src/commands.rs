@@ -56,6 +56,9 @@ pub enum CommandError {
     /// `proctor init` wrote nothing.
     #[error(transparent)]
     Init(#[from] crate::init::InitError),
+    /// `proctor hunt` could not start.
+    #[error(transparent)]
+    Hunt(#[from] crate::hunt::HuntError),
 }
 
 /// `proctor run`.
@@ -128,7 +131,7 @@ async fn run_planned(config: &Config) -> Result<u8, CommandError> {
     } else {
         None
     };
-    let kept = Kept { served: served.as_ref(), node: None, early_node: Some(&early_node) };
+    let kept = Kept { served: served.as_ref(), node: None, early_node: Some(&early_node), code: None };
     let ran = execute(&plan, config, kept, reporters).await?;
     Ok(ran.exit_code(config.no_tests, config.flaky_result))
 }
@@ -180,6 +183,9 @@ pub(crate) struct Kept<'a> {
     pub node: Option<&'a KeptNode>,
     /// A node process started before the plan; the first node suite takes it.
     pub early_node: Option<&'a EarlySlot>,
+    /// The run's git lookup when the caller already started it (watch shares it with its
+    /// status board); otherwise the run starts one when its history or status needs it.
+    pub code: Option<&'a crate::history::CodeLookup>,
 }
 
 /// Runs a selected plan from `RunStarted` to `RunFinished` through `reporters`, in the `kept`
@@ -191,8 +197,13 @@ pub(crate) async fn execute(
     mut reporters: crate::report::Fanout,
 ) -> Result<Ran, CommandError> {
     let served = kept.served;
-    if let Some(client) = served {
-        reporters.push("serve-status", crate::status::to_server(client.clone(), config.root.clone()));
+    // One git lookup per run, off its thread: the history's key and the status's commit.
+    let code = kept.code.cloned().or_else(|| {
+        (config.history.enabled || served.is_some())
+            .then(|| crate::history::CodeLookup::start(&config.root, &config.history.path))
+    });
+    if let (Some(client), Some(code)) = (served, &code) {
+        reporters.push("serve-status", crate::status::to_server(client.clone(), code.clone()));
         if client.wants_events {
             reporters.push("serve-page", crate::status_page::forward(client.clone(), config.root.clone()));
         }
@@ -212,8 +223,9 @@ pub(crate) async fn execute(
         None
     };
     // Every attempt goes to the history database too, off this thread (never failing the run).
-    if let Some(history) = crate::history::HistorySink::start(&config.history, &config.root) {
-        reporters.push("history", Box::new(history));
+    if let Some(history) = code.and_then(|code| crate::history::HistorySink::start(&config.history, &config.root, code))
+    {
+        reporters.push_first("history", Box::new(history));
     }
     let mut stats = RunStats::default();
     let fail_fast = config.fail_fast.then(FailFast::default);

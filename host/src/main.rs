@@ -15,6 +15,7 @@ mod exit;
 mod git;
 mod global_setup;
 mod history;
+mod hunt;
 mod init;
 mod internal;
 mod list;
@@ -53,7 +54,8 @@ fn main() -> ExitCode {
         | cli::Command::History(_)
         | cli::Command::Flaky(_)
         | cli::Command::Slow(_)
-        | cli::Command::Status(_) => tokio::runtime::Builder::new_current_thread(),
+        | cli::Command::Status(_)
+        | cli::Command::Hunt(_) => tokio::runtime::Builder::new_current_thread(),
     };
     let mut builder = builder;
     let runtime = match builder.enable_all().build() {
@@ -74,6 +76,7 @@ fn main() -> ExitCode {
         cli::Command::Flaky(args) => Ok(history::flaky(args)),
         cli::Command::Slow(args) => Ok(history::slow(args)),
         cli::Command::Status(args) => status::status(args),
+        cli::Command::Hunt(args) => runtime.block_on(hunt::hunt(args)),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -112,6 +112,16 @@ impl Repeat {
             _ => None,
         }
     }
+
+    /// How many runs a test gets up front, given its own Vitest `repeats` (runs after the
+    /// first): its own count wins over `--repeat N`, as Vitest's test option wins over its
+    /// config; the modes that decide after each run (`--hunt`, ...) win over it.
+    pub fn runs_of(&self, own_repeats: Option<u32>) -> Option<u32> {
+        match (self.fixed(), own_repeats) {
+            (Some(_), Some(repeats)) => Some(repeats.saturating_add(1)),
+            (fixed, _) => fixed,
+        }
+    }
 }
 
 /// The streak of equal results after which `--hunt` stops: the smallest n with
@@ -238,6 +248,15 @@ mod tests {
         let cli = Retries { cli: Some(2), ..retries };
         assert_eq!(cli.for_test(None, &["net".into()]), 2);
         assert_eq!(cli.for_test(Some(4), &[]), 4);
+    }
+
+    #[test]
+    fn a_test_s_own_repeats_win_over_repeat_n_but_not_over_the_deciding_modes() {
+        assert_eq!(Repeat::Once.runs_of(None), Some(1));
+        assert_eq!(Repeat::Once.runs_of(Some(3)), Some(4), "Vitest: repeats 3 is 4 runs");
+        assert_eq!(Repeat::Times { count: 5 }.runs_of(None), Some(5));
+        assert_eq!(Repeat::Times { count: 5 }.runs_of(Some(0)), Some(1), "its own 0 included");
+        assert_eq!(Repeat::UntilFail { max: 10 }.runs_of(Some(3)), None);
     }
 
     #[test]

@@ -742,13 +742,16 @@ impl Watcher {
         if let Some(page) = &self.page {
             reporters.push("status page", Box::new(LiveFeed(page.clone())));
         }
-        if let Some(board) = &self.status {
-            reporters.push("status", board.feed());
+        // One git lookup for the rerun, shared by its history and the status board.
+        let code = (config.history.enabled || self.status.is_some())
+            .then(|| crate::history::CodeLookup::start(&config.root, &config.history.path));
+        if let (Some(board), Some(code)) = (&self.status, &code) {
+            reporters.push("status", board.feed(code.clone()));
         }
         let ran = match execute(
             &plan,
             &config,
-            Kept { served: served.as_ref(), node: self.node.as_ref(), early_node: None },
+            Kept { served: served.as_ref(), node: self.node.as_ref(), early_node: None, code: code.as_ref() },
             reporters,
         )
         .await

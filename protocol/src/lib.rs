@@ -465,6 +465,9 @@ pub struct RegisteredTest {
     /// Jest's `jest.retryTimes(n)` before it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retries: Option<u32>,
+    /// Vitest's `{ repeats: n }` on it or its describe: it runs n more times after its first run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeats: Option<u32>,
 }
 
 /// How a test was declared (its own modifier or one inherited from a group).

@@ -25,6 +25,9 @@ pub(crate) struct ConfigFile {
     /// `[history]`: read and checked by `config::history`.
     #[allow(dead_code)]
     pub history: Option<toml::Value>,
+    /// `[hunt]` (`prepare`): read by `proctor hunt` from each commit's file.
+    #[allow(dead_code)]
+    pub hunt: Option<toml::Value>,
     /// `[tags.NAME]`: settings for the tests carrying a tag (`retries`).
     #[serde(default)]
     pub tags: BTreeMap<String, Spanned<TagEntry>>,

@@ -3,9 +3,13 @@
 //! temporary index file (`GIT_INDEX_FILE`), so the user's index and working tree are never
 //! touched; proctor's own `.proctor/` directory and the database are left out of it, or every
 //! run would see a tree of its own.
+//!
+//! A run asks once, through a [`CodeLookup`] started beside it: the history's writer and the
+//! status's commit (`proctor watch`'s board, `proctor serve`'s status) read the same answer.
 
 use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 /// Runs git in `dir` (with `index` as its index when given); its stdout, or `None`: a key with
 /// what git could not say left out.
@@ -24,6 +28,66 @@ pub struct CodeKey {
     pub branch: Option<String>,
     /// True when the working tree differs from `HEAD` (the run is on uncommitted code).
     pub dirty: bool,
+}
+
+impl CodeKey {
+    /// How the status names the code: `HEAD`'s commit, with `-dirty` appended when the working
+    /// tree differs from it (as `git describe --dirty`, untracked files included, since the run
+    /// ran them too); `None` before the first commit and outside git.
+    pub fn status_commit(&self) -> Option<String> {
+        let commit = self.commit.as_deref()?;
+        Some(if self.dirty { format!("{commit}-dirty") } else { commit.to_owned() })
+    }
+}
+
+/// One look at the code a run runs on, taken on a thread of its own as the run starts and
+/// shared by everyone who needs it, so a `proctor watch` rerun asks git once, not once for the
+/// history and once more for the status.
+#[derive(Clone, Debug)]
+pub struct CodeLookup(Arc<OnceLock<CodeKey>>);
+
+impl CodeLookup {
+    /// Starts looking at the working tree holding `root`, with proctor's state directory and
+    /// the history database (`history_db`) left out of its tree.
+    pub fn start(root: &Path, history_db: &Path) -> CodeLookup {
+        let cell = Arc::new(OnceLock::new());
+        let (root, excluded) = (root.to_path_buf(), [root.join(".proctor"), history_db.to_path_buf()]);
+        let filled = Filled(cell.clone());
+        let asked = std::thread::Builder::new().name("proctor-git".into()).spawn(move || {
+            let excluded: Vec<&Path> = excluded.iter().map(PathBuf::as_path).collect();
+            let _ = filled.0.set(code_key(&root, &excluded));
+        });
+        // No thread to ask on: a key that says nothing, rather than git on the run's thread.
+        if asked.is_err() {
+            let _ = cell.set(CodeKey::default());
+        }
+        CodeLookup(cell)
+    }
+
+    /// A lookup already answered (a `proctor hunt` run's pinned commit; tests).
+    pub fn known(key: CodeKey) -> CodeLookup {
+        CodeLookup(Arc::new(OnceLock::from(key)))
+    }
+
+    /// The key, waiting for git when it has not answered yet. Never call it on the run's thread.
+    pub fn wait(&self) -> CodeKey {
+        self.0.wait().clone()
+    }
+
+    /// The key, when git has answered.
+    pub fn get(&self) -> Option<&CodeKey> {
+        self.0.get()
+    }
+}
+
+/// Fills the lookup with an empty key if its thread ends without an answer (a panic), so no
+/// one waits forever.
+struct Filled(Arc<OnceLock<CodeKey>>);
+
+impl Drop for Filled {
+    fn drop(&mut self) {
+        let _ = self.0.set(CodeKey::default());
+    }
 }
 
 /// The key of the working tree holding `root`; `excluded` are paths (under the root) left out
@@ -113,5 +177,28 @@ mod tests {
         assert_eq!(code_key(&root, &[&state]).tree, dirty.tree, "the same dirty tree has the same key");
         let status = Command::new("git").args(["status", "--porcelain"]).current_dir(&root).output().unwrap();
         assert_eq!(String::from_utf8_lossy(&status.stdout), "?? .proctor/\n?? b.js\n", "the index is untouched");
+    }
+
+    #[test]
+    fn one_lookup_answers_every_reader_with_the_status_commit_derived_from_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        run(&root, &["init", "-q", "-b", "main"]);
+        std::fs::write(root.join("a.js"), "1").unwrap();
+        run(&root, &["add", "."]);
+        run(&root, &["commit", "-q", "-m", "one"]);
+        let db = root.join(".proctor/history.db");
+        let lookup = CodeLookup::start(&root, &db);
+        let shared = lookup.clone();
+        let key = std::thread::spawn(move || shared.wait()).join().unwrap();
+        assert_eq!(lookup.get(), Some(&key), "a clone reads the same answer");
+        let commit = key.commit.clone().unwrap();
+        assert_eq!(key.status_commit(), Some(commit.clone()));
+        std::fs::create_dir_all(root.join(".proctor")).unwrap();
+        std::fs::write(&db, "x").unwrap();
+        assert!(!CodeLookup::start(&root, &db).wait().dirty, "proctor's own files leave it clean");
+        std::fs::write(root.join("a.js"), "2").unwrap();
+        assert_eq!(CodeLookup::start(&root, &db).wait().status_commit(), Some(format!("{commit}-dirty")));
+        assert_eq!(CodeKey::default().status_commit(), None, "outside git");
     }
 }

@@ -12,6 +12,7 @@ mod store;
 mod transfer;
 
 pub use command::{flaky, history, slow, FlakyArgs, HistoryArgs, SlowArgs};
+pub use key::{CodeKey, CodeLookup};
 pub use sink::HistorySink;
 
 use std::path::Path;

@@ -19,7 +19,7 @@
 //! index would cost each run another sweep of pages (pruning and export scan the table instead).
 
 use super::record::{AttemptRecord, RunRecord, Stored};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -66,7 +66,8 @@ pub enum HistoryError {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
-    tests: HashMap<(String, String), i64>,
+    /// Test row ids by suite, then test id (looked up by `&str`, without allocating).
+    tests: HashMap<String, HashMap<String, i64>>,
     revs: HashMap<String, i64>,
 }
 
@@ -140,6 +141,16 @@ impl Store {
         HistoryError::Sql { path: self.path.clone(), source }
     }
 
+    /// For a run's writer: copies what earlier runs left in the WAL into the database now (the
+    /// run is starting, the database is otherwise idle) and turns off SQLite's checkpoint on
+    /// commit, which would otherwise land, with its fsync, on whichever commit crosses the WAL's
+    /// size limit — often the last one, which the run's end waits for.
+    pub fn defer_checkpoints(&self) -> Result<(), HistoryError> {
+        self.conn
+            .execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA wal_checkpoint(PASSIVE);")
+            .map_err(|e| self.error(e))
+    }
+
     /// Records a run; its row id, or `None` when a run with that id is already recorded.
     pub fn add_run(&mut self, run: &RunRecord) -> Result<Option<i64>, HistoryError> {
         let added = self
@@ -180,14 +191,18 @@ impl Store {
     ) -> Result<(), HistoryError> {
         let Store { conn, path, tests, revs } = self;
         let sql = |source| HistoryError::Sql { path: path.clone(), source };
-        let tx = conn.transaction().map_err(sql)?;
+        // IMMEDIATE: a deferred transaction that reads first and then writes fails at once
+        // (no busy wait) when another connection wrote in between, e.g. a reader that made the
+        // schema of a database this run had just created.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
         if tests.is_empty() {
             // One scan instead of a lookup per test.
             let mut all = tx.prepare("SELECT id, suite, test_id FROM tests").map_err(sql)?;
-            let rows = all.query_map([], |r| Ok(((r.get(1)?, r.get(2)?), r.get(0)?))).map_err(sql)?;
+            let rows =
+                all.query_map([], |r| Ok((r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(0)?))).map_err(sql)?;
             for row in rows {
-                let (key, id) = row.map_err(sql)?;
-                tests.insert(key, id);
+                let (suite, test, id) = row.map_err(sql)?;
+                tests.entry(suite).or_default().insert(test, id);
             }
         }
         let tree = match &run_record.key.tree {
@@ -261,7 +276,7 @@ impl Store {
     fn drop_runs(&mut self, select: &str, arg: i64) -> Result<usize, HistoryError> {
         let path = self.path.clone();
         let sql = |source| HistoryError::Sql { path: path.clone(), source };
-        let tx = self.conn.transaction().map_err(sql)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
         let ids: Vec<i64> = {
             let mut stmt = tx.prepare(select).map_err(sql)?;
             let rows = stmt.query_map([arg], |r| r.get(0)).map_err(sql)?;
@@ -365,18 +380,17 @@ fn rev_id(tx: &Connection, cache: &mut HashMap<String, i64>, sha: &str) -> rusql
 
 fn test_row(
     tx: &Connection,
-    cache: &mut HashMap<(String, String), i64>,
+    cache: &mut HashMap<String, HashMap<String, i64>>,
     suite: &str,
     test: &str,
 ) -> rusqlite::Result<i64> {
-    let key = (suite.to_owned(), test.to_owned());
-    if let Some(id) = cache.get(&key) {
+    if let Some(id) = cache.get(suite).and_then(|tests| tests.get(test)) {
         return Ok(*id);
     }
     let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO tests(suite, test_id) VALUES(?1, ?2)")?;
     insert.execute([suite, test])?;
     let mut select = tx.prepare_cached("SELECT id FROM tests WHERE test_id = ?2 AND suite = ?1")?;
     let id = select.query_row([suite, test], |r| r.get(0))?;
-    cache.insert(key, id);
+    cache.entry(suite.to_owned()).or_default().insert(test.to_owned(), id);
     Ok(id)
 }

@@ -43,6 +43,7 @@ const NOT_MAPPED: &[(&str, &str)] = &[
     ("server", "proctor loads packages as node does"),
     ("bail", "a command-line choice (`--fail-fast`)"),
     ("retry", "proctor has mocha's this.retries() only"),
+    ("repeats", "a command-line choice (`--repeat N`, N = repeats + 1), or `{ repeats }` on a test or describe"),
     ("sequence", "a command-line choice (`--seed`, `--random`)"),
     ("watch", "use `proctor watch`"),
     ("passWithNoTests", "a command-line choice (`--no-tests=pass`)"),

@@ -1,10 +1,12 @@
 //! The `html` reporter: one self-contained page of the run (Vitest's and Playwright's `html`),
 //! the status page with every event of the run embedded, written when the run ends. It opens
-//! from disk with no server and no network, for CI artifacts.
+//! from disk with no server and no network, for CI artifacts. Where a history is recorded, each
+//! test's latest tries are embedded too (read when the run ends, after the history has written
+//! this run's: the history sink finishes first), as the live page gets them from `/history.json`.
 
 use super::{Out, Reporter, Target};
 use crate::events::Event;
-use crate::status_page::{page_event, render, Meta};
+use crate::status_page::{page_event, recent_history, render, Meta};
 use serde_json::Value;
 use std::io::Write;
 use std::path::PathBuf;
@@ -13,12 +15,14 @@ pub(crate) struct Html {
     out: Out,
     target: Target,
     root: PathBuf,
+    /// The history database, when history is on.
+    history_db: Option<PathBuf>,
     events: Vec<Value>,
 }
 
 impl Html {
-    pub(crate) fn new(out: Out, target: Target, root: PathBuf) -> Self {
-        Html { out, target, root, events: Vec::new() }
+    pub(crate) fn new(out: Out, target: Target, root: PathBuf, history_db: Option<PathBuf>) -> Self {
+        Html { out, target, root, history_db, events: Vec::new() }
     }
 }
 
@@ -30,7 +34,8 @@ impl Reporter for Html {
     }
 
     fn finish(mut self: Box<Self>) -> std::io::Result<()> {
-        let page = render(&Meta::new(&self.root, false), &self.events);
+        let history = self.history_db.as_deref().filter(|db| db.is_file()).map(|db| recent_history(Some(db)));
+        let page = render(&Meta::new(&self.root, false), &self.events, history.as_ref());
         self.out.write_all(page.as_bytes())?;
         self.out.flush()
     }

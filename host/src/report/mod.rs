@@ -99,6 +99,12 @@ impl Fanout {
         self.reporters.push((name, reporter));
     }
 
+    /// Adds a reporter that finishes before the others: the history, so that a report written
+    /// as the run ends (`html`) can read the run's own records.
+    pub fn push_first(&mut self, name: &'static str, reporter: Box<dyn Reporter>) {
+        self.reporters.insert(0, (name, reporter));
+    }
+
     /// Sends one event to every reporter.
     pub fn on_event(&mut self, event: &Event) {
         let failed = &mut self.failed;
@@ -223,7 +229,8 @@ pub fn build_reporters(config: &Config) -> Result<Fanout, ReportError> {
             }
             ReporterKind::Html => {
                 let (out, target) = open("html", spec.output.as_ref())?;
-                reporters.push(("html", Box::new(html::Html::new(out, target, root()))));
+                let history = config.history.enabled.then(|| config.history.path.clone());
+                reporters.push(("html", Box::new(html::Html::new(out, target, root(), history))));
                 continue;
             }
             ReporterKind::GithubActions => {

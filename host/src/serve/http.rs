@@ -1,7 +1,7 @@
 //! The HTTP side of `proctor serve`: the shell page a kept tab loads (`/`), its script, the
 //! shell pages' websocket (`/ws/shell`), the runs' control websocket (`/ws/control`), the
-//! latest run's status (`/status.json`, issue 17) and, for `proctor serve`, the live status
-//! page under `/status/` (fed by the events its runs send). Every
+//! latest run's status (`/status.json`, issue 17), the git hook routes of `hooks.rs` and, for
+//! `proctor serve`, the live status page under `/status/` (fed by the events its runs send). Every
 //! request needs the server's token; websockets from a page must come from the server's own
 //! origin; a connection that sends a malformed or oversized frame is closed with the reason
 //! logged, and nothing else is disturbed.
@@ -61,6 +61,7 @@ pub(crate) fn router(hub: Arc<Hub>, token: String, origin: String, port: u16) ->
         .route("/ws/shell", get(shell_upgrade))
         .route("/ws/control", get(control_upgrade))
         .route("/status.json", get(status_json))
+        .merge(super::hooks::routes())
         // The page finds its websocket and buttons next to itself: `/status` must end in `/`.
         .route("/status", get(to_status_page))
         .fallback(|| async { (StatusCode::NOT_FOUND, "not found\n") })

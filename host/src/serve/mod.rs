@@ -6,6 +6,7 @@
 
 mod client;
 mod command;
+mod hooks;
 mod http;
 mod hub;
 mod record;

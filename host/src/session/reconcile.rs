@@ -114,13 +114,14 @@ pub(crate) fn reconcile(
             tags: test.tags.clone(),
             location,
         });
+        let runs = settings.repeat.runs_of(test.repeats);
         let disposition = match decision {
             Decision::Skipped(reason) => Disposition::Skip { kind: reason.kind(), reason },
             Decision::Selected | Decision::Pending => {
                 let own = test.timeout.map(Duration::from_millis);
                 let timeout = own.or(settings.timeout_override).unwrap_or(default_timeout);
                 let retries = settings.retries.for_test(test.retries, &test.tags);
-                let repeat = (!settings.repeat.is_once()).then_some(1);
+                let repeat = (runs != Some(1)).then_some(1);
                 Disposition::Run { timeout, tries: crate::retry::Tries::new(retries, repeat) }
             }
         };
@@ -131,9 +132,10 @@ pub(crate) fn reconcile(
             Some(file) => loaded.entry(file.path.as_str()).or_default(),
             None => &mut stray,
         };
-        // `--repeat N`: the runs of a test follow each other (Vitest's `repeats`), each a result
-        // of its own; the other repeat modes decide after each run (driver).
-        if let (Some(count @ 2..), Disposition::Run { timeout, tries }) = (settings.repeat.fixed(), &disposition) {
+        // `--repeat N` and the test's own `repeats`: the runs of a test follow each other (as
+        // Vitest's `repeats`), each a result of its own; the other repeat modes decide after each
+        // run (driver).
+        if let (Some(count @ 2..), Disposition::Run { timeout, tries }) = (runs, &disposition) {
             for repeat in 2..=count {
                 let tries = crate::retry::Tries { repeat: Some(repeat), ..*tries };
                 let again =

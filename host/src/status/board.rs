@@ -4,6 +4,7 @@
 
 use super::model::{ServerInfo, State, Status, StatusModel};
 use crate::events::{Event, EventKind};
+use crate::history::CodeLookup;
 use crate::report::Reporter;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -12,7 +13,6 @@ use std::sync::{Arc, Mutex, MutexGuard};
 #[derive(Clone)]
 pub(crate) struct Board {
     model: Arc<Mutex<StatusModel>>,
-    root: PathBuf,
     url: String,
     server: ServerInfo,
 }
@@ -21,7 +21,7 @@ impl Board {
     /// An idle board for the project at `root`, served as `kind` at `url`.
     pub(crate) fn new(root: PathBuf, kind: &str, url: String) -> Board {
         let server = ServerInfo { kind: kind.to_string(), pid: std::process::id(), root: root.display().to_string() };
-        Board { model: Arc::default(), root, url, server }
+        Board { model: Arc::default(), url, server }
     }
 
     fn model(&self) -> MutexGuard<'_, StatusModel> {
@@ -39,14 +39,15 @@ impl Board {
         self.model().state()
     }
 
-    /// A reporter that feeds this board; add one to every run's reporters.
-    pub(crate) fn feed(&self) -> Box<dyn Reporter> {
-        Box::new(Feed(self.clone()))
+    /// A reporter that feeds this board; add one to every run's reporters, with the run's git
+    /// lookup (shared with its history, so the run asks git once).
+    pub(crate) fn feed(&self, code: CodeLookup) -> Box<dyn Reporter> {
+        Box::new(Feed(self.clone(), code))
     }
 }
 
 /// The reporter behind [`Board::feed`].
-struct Feed(Board);
+struct Feed(Board, CodeLookup);
 
 impl Reporter for Feed {
     fn on_event(&mut self, event: &Event) -> std::io::Result<()> {
@@ -56,9 +57,9 @@ impl Reporter for Feed {
             matches!(event.kind, EventKind::RunStarted { .. }).then(|| model.run_number())
         };
         if let Some(number) = started {
-            let board = self.0.clone();
+            let (board, code) = (self.0.clone(), self.1.clone());
             std::thread::spawn(move || {
-                let commit = crate::git::head_commit(&board.root);
+                let commit = code.wait().status_commit();
                 board.model().set_commit(number, commit);
             });
         }

@@ -5,25 +5,25 @@
 
 use super::model::StatusModel;
 use crate::events::{Event, EventKind};
+use crate::history::CodeLookup;
 use crate::report::Reporter;
 use crate::serve::ServeClient;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The shortest time between two reports of a run (10,000 tests must not mean 10,000 frames).
 const SEND_EVERY: Duration = Duration::from_millis(100);
 
-/// A reporter that sends the run's status to the server whose lease it holds.
-pub(crate) fn to_server(client: Arc<ServeClient>, root: PathBuf) -> Box<dyn Reporter> {
-    // Asked beside the run, not in its way; one run, one commit.
-    let commit = std::thread::spawn(move || crate::git::head_commit(&root));
-    Box::new(ToServer { client, commit: Some(commit), model: StatusModel::default(), sent: None })
+/// A reporter that sends the run's status to the server whose lease it holds, with the commit
+/// the run's git lookup finds (asked beside the run, not in its way; one run, one commit).
+pub(crate) fn to_server(client: Arc<ServeClient>, code: CodeLookup) -> Box<dyn Reporter> {
+    Box::new(ToServer { client, commit: Some(code), model: StatusModel::default(), sent: None })
 }
 
 struct ToServer {
     client: Arc<ServeClient>,
-    commit: Option<std::thread::JoinHandle<Option<String>>>,
+    /// The lookup, until its commit is in the model.
+    commit: Option<CodeLookup>,
     model: StatusModel,
     sent: Option<Instant>,
 }
@@ -31,10 +31,11 @@ struct ToServer {
 impl Reporter for ToServer {
     fn on_event(&mut self, event: &Event) -> std::io::Result<()> {
         self.model.on_event(event);
-        if self.commit.as_ref().is_some_and(|c| c.is_finished()) || matches!(event.kind, EventKind::RunFinished { .. })
+        if self.commit.as_ref().is_some_and(|c| c.get().is_some())
+            || matches!(event.kind, EventKind::RunFinished { .. })
         {
-            if let Some(commit) = self.commit.take().and_then(|c| c.join().ok()) {
-                self.model.set_commit(self.model.run_number(), commit);
+            if let Some(code) = self.commit.take() {
+                self.model.set_commit(self.model.run_number(), code.wait().status_commit());
             }
         }
         let edge = matches!(event.kind, EventKind::RunStarted { .. } | EventKind::RunFinished { .. });

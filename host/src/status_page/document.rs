@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 use serde_json::Value;
+use std::path::Path;
 
 const TEMPLATE: &str = include_str!("assets/page.html");
 const STYLE: &str = include_str!("assets/page.css");
@@ -39,11 +40,27 @@ impl Meta {
 struct Data<'a> {
     meta: &'a Meta,
     events: &'a [Value],
+    /// Each test's latest recorded tries, as `/history.json` serves them ([`recent_history`]);
+    /// left out when there is no history (the live page fetches it instead).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    history: Option<&'a Value>,
 }
 
-/// The page with `events` (as [`super::page_event`] gives them) embedded.
-pub(crate) fn render(meta: &Meta, events: &[Value]) -> String {
-    let json = serde_json::to_string(&Data { meta, events }).unwrap_or_else(|_| "{}".into());
+/// How many of a test's latest tries the page shows.
+const RECENT_TRIES: usize = 20;
+
+/// Every recorded test's latest tries and flip rate from the history database at `db` (`tests`
+/// empty without one): the page's row of marks per test, served live as `/history.json` and
+/// embedded in the static report. It reads the database: call it off the async threads.
+pub(crate) fn recent_history(db: Option<&Path>) -> Value {
+    let rows = db.and_then(|db| crate::history::recent(db, RECENT_TRIES)).unwrap_or_default();
+    serde_json::json!({ "version": 1, "tests": rows })
+}
+
+/// The page with `events` (as [`super::page_event`] gives them) and maybe the tests' recorded
+/// tries ([`recent_history`]) embedded.
+pub(crate) fn render(meta: &Meta, events: &[Value], history: Option<&Value>) -> String {
+    let json = serde_json::to_string(&Data { meta, events, history }).unwrap_or_else(|_| "{}".into());
     // `<` only occurs inside JSON strings, where `\u003c` means the same: no `</script>` or
     // `<!--` in the data can end the block early.
     let json = json.replace('<', "\\u003c");
@@ -61,12 +78,28 @@ mod tests {
     #[test]
     fn data_cannot_close_its_script_block() {
         let meta = Meta { root: "/p".into(), commit: None, version: "0", live: false };
-        let page = render(&meta, &[json!({"event": "console", "text": "</script><script>alert(1)</script>"})]);
+        let page = render(&meta, &[json!({"event": "console", "text": "</script><script>alert(1)</script>"})], None);
         assert_eq!(page.matches("</script>").count(), 2, "only the data and the script blocks end");
         let start = page.find("id=\"proctor-data\">").unwrap() + "id=\"proctor-data\">".len();
         let end = start + page[start..].find("</script>").unwrap();
         let data: Value = serde_json::from_str(&page[start..end]).unwrap();
         assert_eq!(data["events"][0]["text"], "</script><script>alert(1)</script>");
         assert!(!page.contains("http://") && !page.contains("https://"), "no external asset");
+        assert!(data.get("history").is_none(), "no history, no block");
+    }
+
+    #[test]
+    fn recorded_tries_are_embedded_as_history_json_serves_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("history.db");
+        assert_eq!(recent_history(Some(&missing)), json!({"version": 1, "tests": []}), "no database yet");
+        assert!(!missing.exists(), "reading does not create it");
+        let history = json!({"version": 1, "tests": [{"suite": "unit", "test": "a.test.js::x", "outcomes": ["failed", "passed"], "flip_rate": 1.0}]});
+        let meta = Meta { root: "/p".into(), commit: None, version: "0", live: false };
+        let page = render(&meta, &[], Some(&history));
+        let start = page.find("id=\"proctor-data\">").unwrap() + "id=\"proctor-data\">".len();
+        let end = start + page[start..].find("</script>").unwrap();
+        let data: Value = serde_json::from_str(&page[start..end]).unwrap();
+        assert_eq!(data["history"], history);
     }
 }

@@ -9,7 +9,7 @@ mod forward;
 mod live;
 mod routes;
 
-pub(crate) use document::{render, Meta};
+pub(crate) use document::{recent_history, render, Meta};
 pub(crate) use enrich::page_event;
 pub(crate) use forward::forward;
 pub(crate) use live::{LiveFeed, LivePage, RerunRequest, TestRef};

@@ -6,7 +6,7 @@
 //! into its own under `/status/`.
 
 use super::live::{LivePage, Refusal, RerunRequest};
-use super::{render, Meta};
+use super::{recent_history, render, Meta};
 use crate::server::{check_origin, require_token, TokenGate};
 use axum::extract::ws::{Message, WebSocket};
 use axum::extract::{State, WebSocketUpgrade};
@@ -41,23 +41,18 @@ pub(crate) fn router(live: Arc<LivePage>, token: String, origin: String, port: u
 }
 
 async fn page(State(state): State<PageState>) -> Response {
-    let html = render(&Meta::new(&state.live.root, true), &[]);
+    let html = render(&Meta::new(&state.live.root, true), &[], None);
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
 }
-
-/// How many of a test's latest tries the page shows.
-const RECENT_TRIES: usize = 20;
 
 /// Every recorded test's latest tries and flip rate, from the history database (`tests` is empty
 /// without one): the page's row of marks per test.
 async fn history(State(state): State<PageState>) -> Response {
     let db = state.live.history_db.clone();
-    let rows = tokio::task::spawn_blocking(move || db.and_then(|db| crate::history::recent(&db, RECENT_TRIES)))
+    let body = tokio::task::spawn_blocking(move || recent_history(db.as_deref()))
         .await
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    axum::Json(serde_json::json!({ "version": 1, "tests": rows })).into_response()
+        .unwrap_or_else(|_| recent_history(None));
+    axum::Json(body).into_response()
 }
 
 async fn events(State(state): State<PageState>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {

@@ -105,6 +105,7 @@ impl Launch for FakeLaunch {
                                 tags: vec![],
                                 timeout: Some(80),
                                 retries: None,
+                                repeats: None,
                             })
                             .collect();
                         send(ControllerMessage::Loaded { run, reply_to: id, tests: registered, load_errors: vec![] });

@@ -28,7 +28,8 @@
   const openTests = new Map(); // test key → open
   const filter = { failed: false, flaky: false, text: "", tag: "", runtime: "" };
   let dirtyFiles = new Set(), dirtyTests = new Set(), full = true, frame = 0;
-  // Latest recorded tries by `suite\u0000id` (live pages with a history only).
+  // Latest recorded tries by `suite\u0000id` (where a history is recorded: fetched by a live
+  // page, embedded in a static report).
   let recent = new Map();
   const fileEls = new Map(), testEls = new Map();
 
@@ -99,6 +100,9 @@
     run = { started: ev.at, finished: null, stats: null, interrupted: null, seen: true };
     runErrors = [];
     const plan = ev.plan || {};
+    // The files of the new plan, and their tests that stay; one pass over the tests then drops
+    // the others (a pass per file cost O(files × tests): seconds at 10,000 tests).
+    const replanned = new Set(), kept = new Set();
     for (const suite of plan.suites || []) {
       for (const planned of suite.files || []) {
         const file = files.get(fileKey(suite.id, planned.path));
@@ -113,11 +117,12 @@
         };
         walk(planned.nodes);
         file.tests = file.tests.filter((key) => keep.has(key) || tests.get(key).dynamic);
-        for (const key of [...tests.keys()]) {
-          const test = tests.get(key);
-          if (test.suite === file.suite && test.file === file.path && !file.tests.includes(key)) tests.delete(key);
-        }
+        replanned.add(file.key);
+        for (const key of file.tests) kept.add(key);
       }
+    }
+    for (const [key, test] of tests) {
+      if (!kept.has(key) && replanned.has(fileKey(test.suite, test.file))) tests.delete(key);
     }
     addPlan(plan);
     for (const suite of plan.suites || []) {
@@ -470,46 +475,69 @@
     fill($("f-runtime"), runtimes);
   }
 
+  // A full render (a new run, a filter) draws the files in slices of at most SLICE_MS per frame,
+  // top first, so rebuilding 10,000 rows does not freeze the page for the second that takes;
+  // results arriving meanwhile still show each frame. The page's first render is whole.
+  const SLICE_MS = 8;
+  let slice = Infinity;
+  // A full render in progress: the files in order, the next to draw, the keys not drawn yet.
+  let drawing = null;
+
   function render() {
     frame = 0;
+    const started = performance.now();
     const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.key : null;
     const tree = $("tree");
     if (full) {
       fileEls.clear();
       testEls.clear();
+      tree.replaceChildren();
+      const list = [...files.values()];
+      drawing = { files: list, next: 0, pending: new Set(list.map((file) => file.key)) };
+      full = false;
+      dirtyFiles.clear();
+      dirtyTests.clear();
+      renderFilters();
+    }
+    for (const key of dirtyFiles) {
+      const file = files.get(key), old = fileEls.get(key);
+      // Not drawn yet: it is drawn as it is then.
+      if (!old && drawing && drawing.pending.has(key)) continue;
+      if (!file || !old) { full = true; continue; }
+      const wasOpen = old.getAttribute("aria-expanded") === "true";
+      // An open file whose tests are all rendered only needs those tests and its header.
+      const inPlace = wasOpen === isOpen(file) && !filtering() && file.tests.every((k) => !dirtyTests.has(k) || testEls.has(k));
+      if (inPlace && wasOpen) {
+        for (const k of file.tests) if (dirtyTests.has(k)) { const li = testEl(tests.get(k)); testEls.get(k).replaceWith(li); testEls.set(k, li); }
+        old.firstChild.replaceWith(fileRow(file, true));
+        old.dataset.state = fileState(file);
+      } else {
+        for (const k of file.tests) testEls.delete(k);
+        const li = fileEl(file);
+        fileEls.set(key, li);
+        old.replaceWith(li);
+      }
+    }
+    if (full) { dirtyFiles.clear(); dirtyTests.clear(); return render(); }
+    dirtyFiles.clear();
+    dirtyTests.clear();
+    if (drawing) {
       const frag = document.createDocumentFragment();
-      for (const file of files.values()) {
-        if (!fileMatches(file)) continue;
+      const list = drawing.files;
+      let drawn = 0;
+      while (drawing.next < list.length && (drawn++ === 0 || performance.now() - started < slice)) {
+        const file = list[drawing.next++];
+        drawing.pending.delete(file.key);
+        if (files.get(file.key) !== file || !fileMatches(file)) continue;
         const li = fileEl(file);
         fileEls.set(file.key, li);
         frag.append(li);
       }
-      tree.replaceChildren(frag);
-      renderFilters();
-    } else {
-      for (const key of dirtyFiles) {
-        const file = files.get(key), old = fileEls.get(key);
-        if (!file || !old) { full = true; continue; }
-        const wasOpen = old.getAttribute("aria-expanded") === "true";
-        // An open file whose tests are all rendered only needs those tests and its header.
-        const inPlace = wasOpen === isOpen(file) && !filtering() && file.tests.every((k) => !dirtyTests.has(k) || testEls.has(k));
-        if (inPlace && wasOpen) {
-          for (const k of file.tests) if (dirtyTests.has(k)) { const li = testEl(tests.get(k)); testEls.get(k).replaceWith(li); testEls.set(k, li); }
-          old.firstChild.replaceWith(fileRow(file, true));
-          old.dataset.state = fileState(file);
-        } else {
-          for (const k of file.tests) testEls.delete(k);
-          const li = fileEl(file);
-          fileEls.set(key, li);
-          old.replaceWith(li);
-        }
-      }
-      if (full) { frame = 0; dirtyFiles.clear(); dirtyTests.clear(); return render(); }
+      tree.append(frag);
+      if (drawing.next < list.length) schedule();
+      else drawing = null;
     }
-    full = false;
-    dirtyFiles.clear();
-    dirtyTests.clear();
-    $("empty").hidden = tree.childElementCount > 0 || files.size === 0;
+    $("empty").hidden = tree.childElementCount > 0 || files.size === 0 || drawing !== null;
     renderCounts();
     $("rerun-bar").hidden = !meta.live;
     ensureTabStop(focused);
@@ -614,12 +642,17 @@
     fetch(`history.json${location.search}`)
       .then((res) => (res.ok ? res.json() : null))
       .then((body) => {
-        if (!body || !Array.isArray(body.tests)) return;
-        recent = new Map(body.tests.map((row) => [`${row.suite}\u0000${row.test}`, row]));
-        full = true;
+        setRecent(body);
         schedule();
       })
       .catch(() => {});
+  }
+
+  // `/history.json`'s body, or the same embedded in a static report.
+  function setRecent(body) {
+    if (!body || !Array.isArray(body.tests)) return;
+    recent = new Map(body.tests.map((row) => [`${row.suite}\u0000${row.test}`, row]));
+    full = true;
   }
 
   function connect(delay) {
@@ -633,15 +666,18 @@
       if (Array.isArray(ev)) ev.forEach(apply); else apply(ev);
     };
     ws.onclose = () => {
-      if (!disconnected) { disconnected = true; banner("disconnected — results may be stale"); schedule(); }
+      // The badge turns with the banner, not a frame later (a busy page may draw late).
+      if (!disconnected) { disconnected = true; banner("disconnected — results may be stale"); renderCounts(); }
       setTimeout(() => connect(Math.min(delay * 2, 5000)), delay);
     };
   }
 
   reset();
+  setRecent(data.history);
   for (const ev of data.events || []) apply(ev);
   if (meta.live) connect(500);
   render();
+  slice = SLICE_MS;
   // For bench/: how long the page took from navigation to its first tree.
   document.body.dataset.firstRenderMs = String(Math.round(performance.now()));
   window.proctorPage = { apply, rendered: () => !frame };
