@@ -675,7 +675,8 @@ fn every_request_needs_the_token_origin_and_well_formed_frames() {
     bad.write_all(&text_frame(b"{\"type\":\"nonsense\"}")).unwrap();
     assert!(server_closes(&mut bad));
     let (_, mut big) = ws_handshake(port, &format!("/ws/control?token={token}"), None);
-    let _ = big.write_all(&text_frame(&vec![b' '; 2 * 1024 * 1024]));
+    // Control connections take up to 64 MiB (a run's batch of events, its plan, for the page).
+    let _ = big.write_all(&text_frame(&vec![b' '; 65 * 1024 * 1024]));
     assert!(server_closes(&mut big), "an oversized frame closes the connection");
     project.write("done.txt", "done");
     let out = run.finish();

@@ -372,3 +372,164 @@ fn the_live_page_of_watch_follows_reruns_and_says_when_its_server_is_gone() {
     browser.wait_for("!document.getElementById('banner').hidden && document.getElementById('banner').textContent.includes('disconnected')", "the banner");
     assert_eq!(browser.eval("document.getElementById('run-state').dataset.state"), "disconnected");
 }
+
+/// `proctor serve`'s config for [`the_live_page_of_serve_follows_the_runs_through_it`]: a
+/// Chromium suite (its kept tab) and a node suite (runs report to serve's page even when they
+/// need no browser).
+const SERVE_CONFIG: &str = "[[suite]]\nid = \"web\"\nruntime = \"chromium\"\ntests = [\"web/*.test.js\"]\n\n\
+    [[suite]]\nid = \"unit\"\nruntime = \"node\"\ntests = [\"unit/*.test.js\"]\n";
+const SERVE_MATH: &str = "import { it, expect } from \"proctor\";\nit(\"adds\", () => {\n  expect(1 + 1).toBe(2);\n});\nit(\"subtracts\", () => {\n  expect(3 - 1).toBe(2);\n});\n";
+/// A browser test that waits until the e2e test writes `gate.txt` (served by the run's file
+/// server), so a run can be seen (and killed) while it runs.
+const SERVE_GATED: &str =
+    "import { it } from \"proctor\";\nit(\"waits for the gate\", { timeout: 60000 }, async () => {\n  \
+    while ((await fetch(\"/gate.txt\")).status !== 200) await new Promise((r) => setTimeout(r, 50));\n});\n";
+
+#[test]
+fn the_live_page_of_serve_follows_the_runs_through_it() {
+    let _browser = browser_lock();
+    let project = Project::empty();
+    project
+        .write("proctor.toml", SERVE_CONFIG)
+        .write("web/math.test.js", SERVE_MATH)
+        .write("unit/node.test.js", "import { it } from \"proctor\";\nit(\"runs in node\", () => {});\n");
+    let mut serve = Background::spawn(&project, &["serve"]);
+    let log = serve.wait_for("now runs here", 1, Duration::from_secs(60));
+    let url = log
+        .lines()
+        .find_map(|l| l.strip_prefix("proctor serve: status page at "))
+        .unwrap_or_else(|| panic!("serve prints the page's URL:\n{log}"))
+        .trim()
+        .to_string();
+    let record: Value = serde_json::from_str(&project.read(".proctor/server.json")).unwrap();
+    assert_eq!(record["pageUrl"], url.as_str(), "the record names the page");
+    let port = record["port"].as_u64().unwrap() as u16;
+    let token = record["token"].as_str().unwrap().to_string();
+    assert_eq!(url, format!("http://127.0.0.1:{port}/status/?token={token}"));
+
+    // Every new route needs the token; the attach page stays at `/`.
+    for (method, path) in [
+        ("GET", "/status"),
+        ("GET", "/status/"),
+        ("GET", "/status/events"),
+        ("POST", "/status/rerun"),
+        ("GET", "/status/history.json"),
+    ] {
+        assert_eq!(http(port, method, path, "\"all\"", "").0, 401, "{method} {path} without the token");
+        let wrong = format!("{path}?token=0{}", &token[1..]);
+        let wrong = if token.starts_with('0') { wrong.replacen("token=0", "token=1", 1) } else { wrong };
+        assert_eq!(http(port, method, &wrong, "\"all\"", "").0, 401, "{method} {path} with a wrong token");
+    }
+    let (code, shell) = http(port, "GET", &format!("/?token={token}"), "", "");
+    assert!(code == 200 && shell.contains("startShell"), "the attach page is still at /: {code}");
+    assert_eq!(http(port, "GET", &format!("/status?token={token}"), "", "").0, 308, "/status leads to /status/");
+    let foreign = "Origin: http://evil.example\r\ncontent-type: application/json\r\n";
+    assert_eq!(http(port, "POST", &format!("/status/rerun?token={token}"), "\"all\"", foreign).0, 403);
+    let status = || -> Value {
+        let (code, body) = http(port, "GET", &format!("/status.json?token={token}"), "", "");
+        assert_eq!(code, 200, "{body}");
+        serde_json::from_str(&body).unwrap()
+    };
+    let idle = status();
+    assert_eq!((idle["state"].as_str(), idle["url"].as_str()), (Some("idle"), Some(url.as_str())), "{idle:#}");
+
+    let mut browser = Browser::open(&url);
+    browser.wait_for("!!window.proctorPage && window.proctorPage.rendered()", "the page renders");
+    assert_eq!(browser.eval("document.getElementById('run-state').dataset.state"), "idle");
+    browser.eval("window.__same_page = true");
+    let state = "document.getElementById('run-state').dataset.state";
+
+    // A run through serve (one gated test keeps it open): running on the page and in the JSON.
+    project.write("web/gate.test.js", SERVE_GATED);
+    let mut run = project.command(&["run"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let running = "document.querySelector('#counts [data-state=\"running\"]')?.dataset.count === '1'";
+    browser.wait_for(&format!("{running} && {state} === 'running'"), "the run shows running");
+    assert_eq!(status()["state"], "running");
+    // Meanwhile the buttons are refused, saying why.
+    let page_origin = format!("Origin: http://127.0.0.1:{port}\r\ncontent-type: application/json\r\n");
+    let (code, body) = http(port, "POST", &format!("/status/rerun?token={token}"), "\"all\"", &page_origin);
+    assert_eq!((code, body.contains("busy")), (409, true), "{body}");
+    project.write("gate.txt", "open");
+    assert!(run.wait().unwrap().success(), "{}", serve.log());
+    browser.wait_for(&format!("{state} === 'passed'"), "the run ends passed");
+    let counts = browser.counts();
+    assert_eq!((counts.get("total"), counts.get("passed")), (Some(&4), Some(&4)), "both suites: {counts:?}");
+    assert_eq!(status()["state"], "passed");
+    project.remove("gate.txt");
+
+    // A failing test turns failed with its diff, without a reload.
+    project.write(
+        "web/math.test.js",
+        &SERVE_MATH.replace("toBe(2);\n});\nit(\"subtracts\"", "toBe(3);\n});\nit(\"subtracts\""),
+    );
+    project.remove("web/gate.test.js");
+    project.run(&["run"]).assert_code(1);
+    let adds = "document.querySelector('[data-id=\"web/math.test.js::adds\"]')";
+    browser.wait_for(&format!("{adds}?.dataset.state === 'failed' && {state} === 'failed'"), "the test turns failed");
+    let detail = browser.eval(&format!("{adds}.querySelector('.detail').innerText"));
+    let detail = detail.as_str().unwrap_or_default();
+    assert!(detail.contains("Expected") && detail.contains("Received"), "a diff: {detail}");
+    assert!(detail.contains("expect(1 + 1).toBe(3)"), "its code frame: {detail}");
+    assert_eq!(browser.eval("window.__same_page === true"), true, "no reload");
+    assert_eq!(status()["failing"][0]["id"], "web/math.test.js::adds");
+
+    // Fixed; the test's rerun button runs it, as a run client of this serve in its kept tab.
+    project.write("web/math.test.js", SERVE_MATH);
+    browser.eval(&format!("{adds}.querySelector('button.rerun').click()"));
+    serve.wait_for("rerun from the status page", 1, Duration::from_secs(30));
+    browser
+        .wait_for(&format!("{adds}?.dataset.state === 'passed' && {state} === 'passed'"), "the rerun turns it green");
+    let log = serve.wait_for("the rerun ended", 1, Duration::from_secs(60));
+    assert!(log.contains("--focus web:web/math.test.js::adds"), "{log}");
+    assert!(log.contains("running in the runtimes kept by proctor serve"), "through this serve: {log}");
+    let counts = browser.counts();
+    assert_eq!((counts.get("total"), counts.get("passed")), (Some(&4), Some(&4)), "the rest kept: {counts:?}");
+    assert_eq!(status()["state"], "passed");
+    // A node test's button: a run that needs no browser still reports to the page.
+    let node = "document.querySelector('[data-id=\"unit/node.test.js::runs in node\"]')";
+    browser.eval("document.getElementById('expand-all').click()");
+    browser.wait_for(&format!("!!{node}"), "the node test's file opens");
+    browser.eval(&format!("{node}.querySelector('button.rerun').click()"));
+    serve.wait_for("the rerun ended", 2, Duration::from_secs(60));
+    let log = serve.log();
+    assert!(log.contains("--focus unit:unit/node.test.js::runs in node"), "{log}");
+    browser.wait_for(&format!("{node}?.dataset.state === 'passed' && {state} === 'passed'"), "the node rerun shows");
+
+    let served = project.run(&["serve", "--status"]);
+    assert!(served.stdout.contains(&format!("status page: {url}")), "{}", served.stdout);
+    // `proctor status` finds serve and names its page.
+    let summary = project.run(&["status"]);
+    summary.assert_code(0);
+    assert!(
+        summary.stdout.contains("proctor serve") && summary.stdout.contains(&format!("page: {url}")),
+        "{}",
+        summary.stdout
+    );
+
+    // A run client killed mid-run: the page says the run was interrupted, not running for ever.
+    project.write("web/gate.test.js", SERVE_GATED);
+    let mut run = project.command(&["run"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    browser.wait_for(&format!("{running} && {state} === 'running'"), "the gated test runs");
+    run.kill().unwrap();
+    run.wait().unwrap();
+    browser.wait_for(&format!("{state} === 'interrupted'"), "the page says the run was interrupted");
+    let counts = browser.counts();
+    assert_eq!((counts.get("interrupted"), counts.get("running")), (Some(&1), None), "{counts:?}");
+    let after = status();
+    assert_eq!(after["state"], "failed", "{after:#}");
+
+    // Serve stops while a button's run waits at the gate: that run is stopped as by Ctrl-C
+    // (its tests reported, its runtimes stopped), and the page says its server went away.
+    browser.eval("document.getElementById('rerun-all').click()");
+    serve.wait_for("rerun from the status page", 3, Duration::from_secs(30));
+    browser.wait_for(&format!("{running} && {state} === 'running'"), "the rerun of everything runs");
+    project.run(&["serve", "--stop"]).assert_code(0);
+    let log = serve.wait_for("the rerun ended", 3, Duration::from_secs(30));
+    assert!(log.contains("interrupted by SIGTERM"), "{log}");
+    browser.wait_for(
+        "!document.getElementById('banner').hidden && document.getElementById('banner').textContent.includes('disconnected')",
+        "the banner",
+    );
+    assert_eq!(browser.eval(&format!("{state}")), "disconnected");
+    let _ = serve.child.wait();
+}

@@ -119,7 +119,8 @@ async fn run_planned(config: &Config) -> Result<u8, CommandError> {
     // Before the wait for `proctor serve`, so a report that cannot be written stops the run
     // before it waits, and a run interrupted while it waits still reports its tests.
     let reporters = build_reporters(config)?;
-    let served = if wants_browser(&plan) && !config.no_server {
+    // A server with a status page hears of every run, not only those that need its browsers.
+    let served = if (wants_browser(&plan) || crate::serve::shows_page(&config.root)) && !config.no_server {
         match connect_to_server(&config.root).await {
             Served::Leased(client) => Some(Arc::new(client)),
             Served::Standalone => None,
@@ -203,6 +204,9 @@ pub(crate) async fn execute(
     });
     if let (Some(client), Some(code)) = (served, &code) {
         reporters.push("serve-status", crate::status::to_server(client.clone(), code.clone()));
+        if client.wants_events {
+            reporters.push("serve-page", crate::status_page::forward(client.clone(), config.root.clone()));
+        }
     }
     let node = if loads(plan, RuntimeKind::Node) && kept.node.is_none() {
         let early = kept.early_node.and_then(|slot| lock(slot).as_ref().map(|early| early.launcher().clone()));

@@ -61,6 +61,22 @@ impl TestInfo {
     pub fn file_and_groups(&self) -> Vec<String> {
         std::iter::once(self.file.clone()).chain(self.groups.iter().cloned()).collect()
     }
+
+    /// For unit tests: the node test `name` at the top of `a.test.js` in suite `unit`.
+    #[cfg(test)]
+    pub(crate) fn sample(name: &str) -> Arc<TestInfo> {
+        Arc::new(TestInfo {
+            id: TestId(format!("a.test.js::{name}")),
+            suite: "unit".into(),
+            runtime: crate::config::RuntimeKind::Node,
+            instance: None,
+            file: "a.test.js".into(),
+            groups: vec![],
+            name: name.into(),
+            tags: vec![],
+            location: None,
+        })
+    }
 }
 
 /// How a test ended.

@@ -71,7 +71,7 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
     let local = if wants_browser(&plan) && !watcher.config.no_server && !matches!(read_record(&root), Recorded::Live(_))
     {
         let tabs = if needs_tabs { 1 } else { 0 };
-        Some(LocalServer::start(&root, IpAddr::V4(Ipv4Addr::LOCALHOST), 0, tabs).await?)
+        Some(LocalServer::start(&root, IpAddr::V4(Ipv4Addr::LOCALHOST), 0, tabs, None).await?)
     } else {
         None
     };

@@ -53,6 +53,13 @@ pub enum ClientMessage {
         /// The status value.
         status: serde_json::Value,
     },
+    /// The leased run's events, in order, each the object `--reporter json` writes (with a
+    /// failure's project frames and code frame), for the server's live status page. Sent in
+    /// batches as the run goes, only when [`ServerMessage::Leased`] asked for them; not answered.
+    RunEvents {
+        /// The events since the last batch.
+        events: Vec<serde_json::Value>,
+    },
 }
 
 /// What the server tells a client.
@@ -78,6 +85,10 @@ pub enum ServerMessage {
         attach_url: String,
         /// The address the server is bound to; the client serves run pages on the same one.
         bind: String,
+        /// True when the server shows a live status page and wants the run's events
+        /// ([`ClientMessage::RunEvents`]).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        events: bool,
     },
     /// The connected runtimes changed (sent to the lease holder).
     Runtimes {

@@ -543,7 +543,6 @@ impl Reporter for Junit {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::RuntimeKind;
     use crate::events::TestInfo;
     use crate::select::{SkipCause, SkipReason};
     use crate::session::RunStats;
@@ -552,17 +551,7 @@ mod tests {
     use std::time::SystemTime;
 
     fn test(name: &str) -> Arc<TestInfo> {
-        Arc::new(TestInfo {
-            id: TestId(format!("a.test.js::{name}")),
-            suite: "unit".into(),
-            runtime: RuntimeKind::Node,
-            instance: None,
-            file: "a.test.js".into(),
-            groups: vec![],
-            name: name.into(),
-            tags: vec![],
-            location: None,
-        })
+        TestInfo::sample(name)
     }
 
     fn event(kind: EventKind) -> Event {

@@ -46,6 +46,9 @@ pub struct ServeClient {
     pub attach_url: String,
     /// The address the server is bound to; run pages are served on the same one.
     pub bind: std::net::IpAddr,
+    /// True when the server shows a live status page and wants the run's events (known once
+    /// leased).
+    pub(crate) wants_events: bool,
 }
 
 impl ServeClient {
@@ -104,6 +107,7 @@ impl ServeClient {
             runtimes,
             next_id: AtomicU64::new(1),
             attach_url: String::new(),
+            wants_events: false,
             bind: record.bind.parse().unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)),
         })
     }
@@ -136,6 +140,12 @@ impl ServeClient {
         let _ = self.outbox.send(ClientMessage::RunStatus { status });
     }
 
+    /// Sends a batch of the run's events for the server's status page (`run-events`; not
+    /// answered, sent in order with everything else on the connection).
+    pub(crate) fn report_events(&self, events: Vec<serde_json::Value>) {
+        let _ = self.outbox.send(ClientMessage::RunEvents { events });
+    }
+
     /// Waits until this run holds the server's runtimes; `queued` hears how many runs are
     /// ahead while it waits. Held until the client is dropped.
     pub async fn lease(&mut self, mut queued: impl FnMut(usize)) -> Result<(), ServeError> {
@@ -143,8 +153,9 @@ impl ServeClient {
         loop {
             match replies.recv().await {
                 Some(ServerMessage::Queued { ahead, .. }) => queued(ahead),
-                Some(ServerMessage::Leased { attach_url, .. }) => {
+                Some(ServerMessage::Leased { attach_url, events, .. }) => {
                     self.attach_url = attach_url;
+                    self.wants_events = events;
                     return Ok(());
                 }
                 Some(_) => {}

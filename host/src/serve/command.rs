@@ -7,10 +7,12 @@ use super::client::{host_port, ServeClient};
 use super::http::router;
 use super::hub::{Headless, Hub};
 use super::record::{lock_server, read_record, remove_record, write_record, Recorded, ServeLock, ServerRecord};
+use super::reruns::RerunTarget;
 use crate::cli::{ProjectArgs, ServeArgs};
 use crate::commands::{interruption, CommandError};
 use crate::config::{resolve, RuntimeKind};
 use crate::exit::{SUCCESS, TESTS_FAILED};
+use crate::status_page::LivePage;
 use protocol::serve::{ServedRuntime, ServerMessage};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -58,7 +60,13 @@ pub async fn serve(args: ServeArgs) -> Result<u8, CommandError> {
     let bind = args.host.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
     let wants_chromium = config.suites.iter().any(|s| s.runtimes.contains(&RuntimeKind::Chromium));
     let tabs = args.tabs.unwrap_or(if wants_chromium { 1 } else { 0 });
-    let server = LocalServer::start(&root, bind, args.port, tabs).await?;
+    // The live status page, fed by the runs' events; its buttons start runs of their own.
+    let history_db = config.history.enabled.then(|| config.history.path.clone());
+    let (page, reruns) = LivePage::new(root.clone(), history_db);
+    let server = LocalServer::start(&root, bind, args.port, tabs, Some(page)).await?;
+    let cwd = std::env::current_dir().map_err(CommandError::Output)?;
+    let target = RerunTarget { root: root.clone(), config: args.config.as_ref().map(|c| cwd.join(c)) };
+    let reruns = super::reruns::start(&server.hub, reruns, target);
     errln!(
         "proctor serve: ready; `proctor run` in {} now runs here (Ctrl-C or `proctor serve --stop` stops it)",
         root.display()
@@ -68,6 +76,8 @@ pub async fn serve(args: ServeArgs) -> Result<u8, CommandError> {
         () = server.stop_requested() => {}
     }
     errln!("proctor serve: stopping");
+    // A rerun still going is stopped first (it is this server's client).
+    reruns.stop().await;
     server.shutdown();
     Ok(SUCCESS)
 }
@@ -76,7 +86,7 @@ pub async fn serve(args: ServeArgs) -> Result<u8, CommandError> {
 /// its headless tabs connected, recorded in `.proctor/server.json`. [`LocalServer::shutdown`]
 /// (or dropping it) closes the browser and removes the record.
 pub(crate) struct LocalServer {
-    hub: Arc<Hub>,
+    pub(super) hub: Arc<Hub>,
     root: PathBuf,
     task: tokio::task::JoinHandle<()>,
     headless: Option<Arc<Headless>>,
@@ -88,8 +98,14 @@ pub(crate) struct LocalServer {
 
 impl LocalServer {
     /// Binds `bind:port`, launches `tabs` headless Chromium tabs and waits for them, then writes
-    /// the record.
-    pub(crate) async fn start(root: &Path, bind: IpAddr, port: u16, tabs: u32) -> Result<LocalServer, CommandError> {
+    /// the record. With a `page`, the server shows it at `/status/`, fed by its runs' events.
+    pub(crate) async fn start(
+        root: &Path,
+        bind: IpAddr,
+        port: u16,
+        tabs: u32,
+        page: Option<Arc<LivePage>>,
+    ) -> Result<LocalServer, CommandError> {
         let lock = lock_server(root)
             .map_err(|source| {
                 CommandError::Serve(format!("failed to lock {}: {source}", root.join(".proctor").display()))
@@ -118,10 +134,18 @@ impl LocalServer {
         let origin = format!("http://{}", host_port(&shown_host, addr.port()));
         let attach_url = format!("{origin}/?token={token}");
         let hub = Hub::new(attach_url.clone(), bind.to_string(), root.display().to_string());
+        let page_url = page.map(|page| {
+            let url = format!("{origin}/status/?token={token}");
+            hub.set_page(page, url.clone());
+            url
+        });
         let app = router(hub.clone(), token.clone(), origin.clone(), addr.port());
         let task = crate::server::spawn_serving(listener, app);
         errln!("proctor serve: listening on {origin} for {} (pid {})", root.display(), std::process::id());
         errln!("proctor serve: to attach a browser, open {attach_url}");
+        if let Some(url) = &page_url {
+            errln!("proctor serve: status page at {url}");
+        }
         let record = ServerRecord {
             port: addr.port(),
             bind: bind.to_string(),
@@ -129,6 +153,7 @@ impl LocalServer {
             token,
             started_at: SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64),
             attach_url: attach_url.clone(),
+            page_url,
         };
         let mut server = LocalServer { hub, root: root.to_path_buf(), task, headless: None, _lock: lock, record };
         if tabs > 0 {
@@ -204,6 +229,9 @@ async fn status(root: &std::path::Path) -> Result<u8, CommandError> {
     };
     outln!("proctor serve runs for {} (pid {pid})", root.display());
     outln!("attach: {attach_url}");
+    if let Some(page) = &record.page_url {
+        outln!("status page: {page}");
+    }
     outln!("runs: {runs} running or queued");
     if runtimes.is_empty() {
         outln!("runtimes: none connected");

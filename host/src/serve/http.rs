@@ -1,6 +1,7 @@
 //! The HTTP side of `proctor serve`: the shell page a kept tab loads (`/`), its script, the
-//! shell pages' websocket (`/ws/shell`), the runs' control websocket (`/ws/control`) and the
-//! latest run's status (`/status.json`, issue 17), and the git hook routes of `hooks.rs`. Every
+//! shell pages' websocket (`/ws/shell`), the runs' control websocket (`/ws/control`), the
+//! latest run's status (`/status.json`, issue 17), the git hook routes of `hooks.rs` and, for
+//! `proctor serve`, the live status page under `/status/` (fed by the events its runs send). Every
 //! request needs the server's token; websockets from a page must come from the server's own
 //! origin; a connection that sends a malformed or oversized frame is closed with the reason
 //! logged, and nothing else is disturbed.
@@ -24,8 +25,11 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
-/// The largest frame a shell page or a run may send; their messages are small.
+/// The largest frame a shell page may send; its messages are small.
 const MAX_FRAME_BYTES: usize = 1024 * 1024;
+/// The largest frame a run may send: a batch of its events for the status page can be large
+/// (the run keeps each batch far below this, see `status_page/forward.rs`).
+const MAX_CONTROL_FRAME_BYTES: usize = 64 * 1024 * 1024;
 /// The modules the shell page loads: shell.js and what it imports.
 const SHELL_MODULES: &[&str] = &["shell.js", "page.js"];
 /// How long a new shell connection may take to say hello.
@@ -40,19 +44,33 @@ struct ServeState {
     connections: Arc<AtomicU64>,
 }
 
-/// The router for a server listening on `port` with `token`.
+/// The router for a server listening on `port` with `token`; with the hub's status page (if it
+/// has one) under `/status/`.
 pub(crate) fn router(hub: Arc<Hub>, token: String, origin: String, port: u16) -> Router {
-    let state = ServeState { hub, token, cookie: cookie_name(port), origin, connections: Arc::new(AtomicU64::new(1)) };
-    Router::new()
+    let page = hub.page().cloned();
+    let state = ServeState {
+        hub,
+        token: token.clone(),
+        cookie: cookie_name(port),
+        origin: origin.clone(),
+        connections: Arc::new(AtomicU64::new(1)),
+    };
+    let app = Router::new()
         .route("/", get(shell_page))
         .route("/__proctor/{module}", get(shell_script))
         .route("/ws/shell", get(shell_upgrade))
         .route("/ws/control", get(control_upgrade))
         .route("/status.json", get(status_json))
         .merge(super::hooks::routes())
+        // The page finds its websocket and buttons next to itself: `/status` must end in `/`.
+        .route("/status", get(to_status_page))
         .fallback(|| async { (StatusCode::NOT_FOUND, "not found\n") })
         .layer(middleware::from_fn_with_state(TokenGate::new(&state.token, port), require_token))
-        .with_state(state)
+        .with_state(state);
+    match page {
+        Some(page) => app.merge(crate::status_page::router(page, token, origin, port, "/status")),
+        None => app,
+    }
 }
 
 async fn shell_page(State(state): State<ServeState>) -> Response {
@@ -70,6 +88,12 @@ async fn shell_page(State(state): State<ServeState>) -> Response {
         html,
     )
         .into_response()
+}
+
+/// `/status` → `/status/`, keeping the query (the token).
+async fn to_status_page(uri: axum::http::Uri) -> Response {
+    let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
+    (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, format!("/status/{query}"))]).into_response()
 }
 
 /// The latest run's status (see `status/served.rs`).
@@ -172,7 +196,9 @@ async fn control_upgrade(
     if let Err(refusal) = check_origin(&state.origin, &headers, false) {
         return refusal;
     }
-    ws.max_message_size(MAX_FRAME_BYTES).on_upgrade(move |socket| serve_control(socket, state.hub))
+    ws.max_message_size(MAX_CONTROL_FRAME_BYTES)
+        .max_frame_size(MAX_CONTROL_FRAME_BYTES)
+        .on_upgrade(move |socket| serve_control(socket, state.hub))
 }
 
 /// One run (or `--status`/`--stop`) talking to the server. Commands are handled in order; the
@@ -217,6 +243,7 @@ async fn serve_control(socket: WebSocket, hub: Arc<Hub>) {
                     runtimes: hub.runtimes(),
                     attach_url: hub.attach_url.clone(),
                     bind: hub.bind.clone(),
+                    events: hub.page().is_some(),
                 });
                 let (hub, out) = (hub.clone(), out.clone());
                 watcher = Some(tokio::spawn(async move {
@@ -259,6 +286,13 @@ async fn serve_control(socket: WebSocket, hub: Arc<Hub>) {
                 // Only the run that holds the runtimes speaks for the tests.
                 if lease.is_some() {
                     hub.set_status(status);
+                }
+            }
+            ClientMessage::RunEvents { events } => {
+                if let (Some(page), true) = (hub.page(), lease.is_some()) {
+                    for event in events {
+                        page.publish_json(event);
+                    }
                 }
             }
             ClientMessage::Stop { id } => {

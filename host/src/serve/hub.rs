@@ -111,6 +111,8 @@ pub(crate) struct Hub {
     replacement: tokio::sync::Mutex<()>,
     /// The status its latest run reported (`run-status`), for `/status.json`.
     status: Mutex<Option<crate::status::Status>>,
+    /// The live status page its runs' events feed (`proctor serve`; watch's server has none).
+    page: std::sync::OnceLock<(Arc<crate::status_page::LivePage>, String)>,
     /// The URL a person opens to attach a browser.
     pub(crate) attach_url: String,
     /// The address the server is bound to.
@@ -133,6 +135,7 @@ impl Hub {
             replacing: Mutex::new(std::collections::HashSet::new()),
             replacement: tokio::sync::Mutex::new(()),
             status: Mutex::new(None),
+            page: std::sync::OnceLock::new(),
             attach_url,
             bind,
             root,
@@ -146,10 +149,25 @@ impl Hub {
         }
     }
 
+    /// Gives the hub the status page its runs' events go to, shown at `url`; set once, before
+    /// serving.
+    pub(crate) fn set_page(&self, page: Arc<crate::status_page::LivePage>, url: String) {
+        let _ = self.page.set((page, url));
+    }
+
+    /// The status page, when the server shows one.
+    pub(crate) fn page(&self) -> Option<&Arc<crate::status_page::LivePage>> {
+        self.page.get().map(|(page, _)| page)
+    }
+
     /// A run that held the lease went away. A status it left running would never finish and
-    /// would hide whatever it was about to report, so it turns failed, saying why.
+    /// would hide whatever it was about to report, so it turns failed, saying why; the page
+    /// shows the run interrupted.
     pub(crate) fn run_left(&self) {
         use crate::status::{Problem, State};
+        if let Some(page) = self.page() {
+            page.abandon("the run went away before it finished (its process ended or lost the connection)");
+        }
         let mut status = self.status.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(status) = status.as_mut().filter(|s| s.state == State::Running) {
             status.state = State::Failed;
@@ -171,7 +189,8 @@ impl Hub {
     pub(crate) fn status(&self) -> crate::status::Status {
         let reported = self.status.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let mut status = reported.unwrap_or_else(|| crate::status::StatusModel::default().status(None, None));
-        status.url = Some(self.attach_url.clone());
+        // The page when there is one (what `proctor status` prints as `page:`).
+        status.url = Some(self.page.get().map_or_else(|| self.attach_url.clone(), |(_, url)| url.clone()));
         status.server =
             Some(crate::status::ServerInfo { kind: "serve".into(), pid: std::process::id(), root: self.root.clone() });
         status

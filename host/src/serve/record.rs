@@ -22,6 +22,11 @@ pub(crate) struct ServerRecord {
     pub started_at: u64,
     /// The URL a person opens to attach a browser.
     pub attach_url: String,
+    /// The live status page's URL (token included), when the server shows one (`proctor
+    /// serve`; not the server `proctor watch` keeps). Runs report every run to such a server,
+    /// not only the ones that need its browsers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_url: Option<String>,
 }
 
 /// What is recorded for a project.
@@ -47,6 +52,11 @@ pub(crate) fn read_record(root: &Path) -> Recorded {
         Ok(record) => Recorded::Stale { pid: Some(record.pid) },
         Err(_) => Recorded::Stale { pid: None },
     }
+}
+
+/// True when the project's live server shows a status page (so every run should report to it).
+pub(crate) fn shows_page(root: &Path) -> bool {
+    matches!(read_record(root), Recorded::Live(record) if record.page_url.is_some())
 }
 
 /// Writes the record (owner-only: it holds the token), replacing any stale one.
@@ -167,6 +177,7 @@ mod tests {
             token: "t".into(),
             started_at: 1,
             attach_url: "http://127.0.0.1:4711/?token=t".into(),
+            page_url: None,
         }
     }
 

@@ -103,7 +103,7 @@ impl StatusServer {
         let board = Board::new(root.to_path_buf(), "watch", record.url.clone());
         let mut router = routes(board.clone(), token.clone(), port);
         if let Some(live) = page {
-            router = router.merge(crate::status_page::router(live, token, origin, port));
+            router = router.merge(crate::status_page::router(live, token, origin, port, ""));
         }
         let task = crate::server::spawn_serving(listener, router);
         let record_path = watch_record_path(root);

@@ -1,9 +1,11 @@
 //! [`LivePage`]: the live side of the status page. A reporter ([`LiveFeed`]) in every run of
 //! `proctor watch` hands it each event; it keeps the current run's events (replayed to a page
-//! that connects mid-run) and broadcasts each new one to the connected pages. Rerun requests
-//! from the page's buttons go back to the watch loop through [`LivePage::reruns`].
+//! that connects mid-run) and broadcasts each new one to the connected pages. `proctor serve`
+//! feeds it the events its runs forward instead ([`LivePage::publish_json`]). Rerun requests
+//! from the page's buttons go back to the watch loop (or serve's rerun task) through the
+//! receiver [`LivePage::new`] returns.
 
-use crate::events::{Event, EventKind};
+use crate::events::Event;
 use crate::report::Reporter;
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -37,14 +39,34 @@ pub(crate) struct TestRef {
     pub id: String,
 }
 
+/// Why a rerun button's request was not taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// Something else runs; the words say what (the page shows them).
+    Busy(String),
+    /// Nothing listens for requests any more.
+    Gone,
+}
+
+/// Says why a rerun cannot start now (`None`: it can).
+type Gate = Box<dyn Fn() -> Option<String> + Send + Sync>;
+
 /// The current run's events and the pages following them.
 pub(crate) struct LivePage {
     pub(crate) root: PathBuf,
     /// The history database whose latest tries each test shows (`None`: history is off).
     pub(crate) history_db: Option<PathBuf>,
-    history: Mutex<Vec<Arc<str>>>,
+    history: Mutex<Current>,
     events: broadcast::Sender<Arc<str>>,
     reruns: mpsc::UnboundedSender<RerunRequest>,
+    gate: std::sync::OnceLock<Gate>,
+}
+
+/// The current run's events, and whether it has started and not finished.
+#[derive(Default)]
+struct Current {
+    events: Vec<Arc<str>>,
+    open: bool,
 }
 
 impl LivePage {
@@ -56,33 +78,73 @@ impl LivePage {
     ) -> (Arc<LivePage>, mpsc::UnboundedReceiver<RerunRequest>) {
         let (reruns, requests) = mpsc::unbounded_channel();
         let (events, _) = broadcast::channel(BACKLOG);
-        (Arc::new(LivePage { root, history_db, history: Mutex::new(Vec::new()), events, reruns }), requests)
+        let page =
+            LivePage { root, history_db, history: Mutex::default(), events, reruns, gate: std::sync::OnceLock::new() };
+        (Arc::new(page), requests)
     }
 
     /// Records one event and sends it to every page. A new run replaces the last one's events.
     pub(crate) fn publish(&self, event: &Event) {
-        let json: Arc<str> = super::page_event(event, &self.root).to_string().into();
-        let Ok(mut history) = self.history.lock() else { return };
-        if matches!(event.kind, EventKind::RunStarted { .. }) {
-            history.clear();
+        self.publish_json(super::page_event(event, &self.root));
+    }
+
+    /// Records one event already in the page's JSON form (as [`super::page_event`] gives it;
+    /// `proctor serve` gets them so from its runs).
+    pub(crate) fn publish_json(&self, event: serde_json::Value) {
+        let kind = event.get("event").and_then(serde_json::Value::as_str);
+        let (started, finished) = (kind == Some("run-started"), kind == Some("run-finished"));
+        let json: Arc<str> = event.to_string().into();
+        let Ok(mut current) = self.history.lock() else { return };
+        if started {
+            current.events.clear();
+            current.open = true;
         }
-        history.push(json.clone());
+        if finished {
+            current.open = false;
+        }
+        current.events.push(json.clone());
         // Sent under the lock, so a page subscribing meanwhile gets each event exactly once.
         let _ = self.events.send(json);
+    }
+
+    /// The run that was feeding the page went away before it finished (its process ended or
+    /// lost the connection): the page says it was interrupted, and why, instead of showing it
+    /// running for ever. Nothing happens when no run is open.
+    pub(crate) fn abandon(&self, why: &str) {
+        if !self.history.lock().is_ok_and(|current| current.open) {
+            return;
+        }
+        let at = std::time::SystemTime::now()
+            .duration_since(std::time::SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        self.publish_json(serde_json::json!({
+            "event": "runtime-error", "at": at, "suite": "", "origin": "proctor serve",
+            "error": { "name": "Error", "message": why },
+        }));
+        self.publish_json(serde_json::json!({ "event": "run-finished", "at": at, "interrupted": "disconnected" }));
     }
 
     /// The run so far, and the events after it.
     pub(crate) fn follow(&self) -> (Vec<Arc<str>>, broadcast::Receiver<Arc<str>>) {
         // Subscribed under the lock, so no event falls between the two.
         match self.history.lock() {
-            Ok(history) => (history.clone(), self.events.subscribe()),
+            Ok(current) => (current.events.clone(), self.events.subscribe()),
             Err(_) => (Vec::new(), self.events.subscribe()),
         }
     }
 
-    /// Asks the watch loop for a rerun; false when it no longer listens.
-    pub(crate) fn request(&self, rerun: RerunRequest) -> bool {
-        self.reruns.send(rerun).is_ok()
+    /// Makes [`LivePage::request`] ask `gate` first, which says why a rerun cannot start now
+    /// (serve: a run holds its runtimes). Set once.
+    pub(crate) fn set_gate(&self, gate: impl Fn() -> Option<String> + Send + Sync + 'static) {
+        let _ = self.gate.set(Box::new(gate));
+    }
+
+    /// Asks for a rerun.
+    pub(crate) fn request(&self, rerun: RerunRequest) -> Result<(), Refusal> {
+        if let Some(busy) = self.gate.get().and_then(|gate| gate()) {
+            return Err(Refusal::Busy(busy));
+        }
+        self.reruns.send(rerun).map_err(|_| Refusal::Gone)
     }
 }
 
@@ -103,6 +165,7 @@ impl Reporter for LiveFeed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::events::EventKind;
     use std::time::{Duration, SystemTime};
 
     fn event(kind: EventKind) -> Event {
@@ -146,9 +209,37 @@ mod tests {
         assert_eq!(parse(r#"{"files": ["a.test.js"]}"#), Ok(RerunRequest::Files(vec!["a.test.js".into()])));
         assert!(parse(r#"{"rm": "-rf"}"#).is_err());
         let (live, mut requests) = LivePage::new("/p".into(), None);
-        assert!(live.request(RerunRequest::All));
+        assert_eq!(live.request(RerunRequest::All), Ok(()));
         assert_eq!(requests.try_recv().ok(), Some(RerunRequest::All));
         drop(requests);
-        assert!(!live.request(RerunRequest::Failed), "the watch loop is gone");
+        assert_eq!(live.request(RerunRequest::Failed), Err(Refusal::Gone), "the watch loop is gone");
+    }
+
+    #[test]
+    fn a_gate_refuses_reruns_while_busy() {
+        let (live, mut requests) = LivePage::new("/p".into(), None);
+        let busy = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let gate = busy.clone();
+        live.set_gate(move || gate.load(std::sync::atomic::Ordering::SeqCst).then(|| "a run is going on".to_string()));
+        assert_eq!(live.request(RerunRequest::All), Err(Refusal::Busy("a run is going on".into())));
+        assert!(requests.try_recv().is_err(), "nothing asked");
+        busy.store(false, std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(live.request(RerunRequest::All), Ok(()));
+    }
+
+    #[test]
+    fn a_run_that_went_away_ends_interrupted_once() {
+        let (live, _requests) = LivePage::new("/p".into(), None);
+        live.abandon("gone");
+        assert!(live.follow().0.is_empty(), "no run, nothing to end");
+        live.publish_json(serde_json::json!({"event": "run-started", "plan": {"suites": []}}));
+        live.publish_json(serde_json::json!({"event": "test-started", "test": {"id": "a"}}));
+        live.abandon("the run went away");
+        let (events, _) = live.follow();
+        assert_eq!(events.len(), 4);
+        assert!(events[2].contains("\"runtime-error\"") && events[2].contains("the run went away"), "{}", events[2]);
+        assert!(events[3].contains("\"run-finished\"") && events[3].contains("\"interrupted\""), "{}", events[3]);
+        live.abandon("again");
+        assert_eq!(live.follow().0.len(), 4, "a finished run is not ended twice");
     }
 }

@@ -1,10 +1,11 @@
 //! The status page's HTTP side: [`router`] serves the page (`/`), its event websocket
 //! (`/events`, the current run replayed then followed), the rerun buttons (`POST /rerun`) and
 //! each test's latest recorded tries (`/history.json`),
-//! every route behind the token. It is a plain `Router` so a server that already listens (serve,
-//! a status endpoint) can nest it; `proctor watch` merges it into its status server (`status::StatusServer`).
+//! every route behind the token. It is a plain `Router` so a server that already listens can
+//! merge it: `proctor watch` into its status server (`status::StatusServer`), `proctor serve`
+//! into its own under `/status/`.
 
-use super::live::{LivePage, RerunRequest};
+use super::live::{LivePage, Refusal, RerunRequest};
 use super::{recent_history, render, Meta};
 use crate::server::{check_origin, require_token, TokenGate};
 use axum::extract::ws::{Message, WebSocket};
@@ -24,15 +25,17 @@ struct PageState {
     origin: String,
 }
 
-/// The page's routes for a server at `origin` (`http://127.0.0.1:PORT`) with `token`.
-pub(crate) fn router(live: Arc<LivePage>, token: String, origin: String, port: u16) -> Router {
+/// The page's routes for a server at `origin` (`http://127.0.0.1:PORT`) with `token`, under
+/// `prefix` (`""`: watch, at `/`; `"/status"`: serve, whose `/` is the shell page). The page
+/// finds its websocket and buttons relative to its own path.
+pub(crate) fn router(live: Arc<LivePage>, token: String, origin: String, port: u16, prefix: &str) -> Router {
     let gate = TokenGate::new(&token, port).naming("a status page request without the right token");
     let state = PageState { live, origin };
     Router::new()
-        .route("/", get(page))
-        .route("/events", get(events))
-        .route("/rerun", post(rerun))
-        .route("/history.json", get(history))
+        .route(&format!("{prefix}/"), get(page))
+        .route(&format!("{prefix}/events"), get(events))
+        .route(&format!("{prefix}/rerun"), post(rerun))
+        .route(&format!("{prefix}/history.json"), get(history))
         .layer(middleware::from_fn_with_state(gate, require_token))
         .with_state(state)
 }
@@ -95,9 +98,9 @@ async fn rerun(State(state): State<PageState>, headers: HeaderMap, body: String)
         Ok(request) => request,
         Err(err) => return (StatusCode::BAD_REQUEST, format!("not a rerun request: {err}\n")).into_response(),
     };
-    if state.live.request(request) {
-        (StatusCode::ACCEPTED, "rerun queued\n").into_response()
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "the watch loop has stopped\n").into_response()
+    match state.live.request(request) {
+        Ok(()) => (StatusCode::ACCEPTED, "rerun queued\n").into_response(),
+        Err(Refusal::Busy(why)) => (StatusCode::CONFLICT, format!("{why}\n")).into_response(),
+        Err(Refusal::Gone) => (StatusCode::SERVICE_UNAVAILABLE, "the server no longer takes reruns\n").into_response(),
     }
 }
