@@ -40,6 +40,7 @@ const HOOK_KINDS = {
  *     exit(): void,
  *     canonicalUrl?(url: string): string,
  *     within?<T>(testId: string, run: () => T): T,
+ *     withinHook?<T>(hook: object, run: () => T): T,
  *     scheduledBy?(): string | undefined,
  *     settle?(): Promise<void> | undefined,
  *     clearTimers?(): void,
@@ -57,7 +58,8 @@ const HOOK_KINDS = {
  *   resolves symlinks), gives the URL the runtime will report. `sequential` loads the files one
  *   at a time instead, for a bundle, whose frames all name the bundle rather than a test file.
  *   Where the runtime can follow asynchronous context (node's AsyncLocalStorage),
- *   `adapter.within` runs a test inside a context naming it and `adapter.scheduledBy` reads the
+ *   `adapter.within` runs a test inside a context naming it (`adapter.withinHook` a
+ *   beforeAll/afterAll hook) and `adapter.scheduledBy` reads the
  *   context back, so output and errors from callbacks a test left behind are reported as that
  *   test's, after it ended, instead of being pinned on whichever test runs next.
  *   With isolation the host loads one file at a time, each but the first with `fresh`: the
@@ -72,6 +74,20 @@ const HOOK_KINDS = {
  *   makes the files load one at a time, since each file's setup must run while it is the file
  *   being loaded.
  */
+/**
+ * The owner of the callbacks a beforeAll/afterAll hook (or a beforeAll's cleanup) starts: the
+ * asynchronous context they run in, so an error they throw after the hook ended is blamed by
+ * the hook's dialect (`mocha`: declared as mocha's `before`/`after`/`suiteSetup`/`suiteTeardown`)
+ * instead of on the test whose command ran the hook.
+ */
+class GroupHookCallbacks {
+  constructor(kind, group, called = kind) {
+    const where = group.isFileRoot ? `at the top level of ${group.file}` : `of ${group.hookOrigin} in ${group.file}`;
+    this.name = kind === "cleanup" ? `cleanup returned by a beforeAll hook ${where}` : `${called} hook ${where}`;
+    this.mocha = ["before", "after", "suiteSetup", "suiteTeardown"].includes(called);
+  }
+}
+
 /** A suite that leaves mocks alone between tests. */
 const NO_MOCK_HYGIENE = Object.freeze({ clear: false, reset: false, restore: false });
 
@@ -121,11 +137,16 @@ export function createController({
   // A beforeAll/afterAll hook (or a beforeAll's cleanup) is running: its output belongs to its
   // group, not to the test whose command happened to open or close that group.
   let inGroupHook = false;
+  // The beforeAll/afterAll hook running now (a GroupHookCallbacks), whose own callbacks fail it.
+  let runningGroupHook;
   let loadErrors = null;
   const queue = [];
   let busy = false;
   const within = adapter.within ?? ((_id, body) => body());
   const scheduledBy = adapter.scheduledBy ?? (() => undefined);
+  // Only where the context is restored when `body` returns (node): the browser's timer
+  // tracking keeps the last scheduler until the next test, so its hooks' callbacks stay the test's.
+  const withinHook = adapter.withinHook ?? ((_hook, body) => body());
   const runner = new Runner({
     reportHookError: (origin, error) => send({ type: "error", run, origin, error: serializeError(error) }),
     hookStarted: (kind, group, index) => {
@@ -138,7 +159,14 @@ export function createController({
       if (declared?.timeout !== undefined) message.timeout = declared.timeout;
       send(message);
     },
+    groupHookScope: (kind, group, index, body) => {
+      const declared = kind === "cleanup" ? undefined : group.hookSites[kind]?.[index];
+      const hook = new GroupHookCallbacks(kind, group, declared?.called);
+      runningGroupHook = hook;
+      return withinHook(hook, body);
+    },
     hookFinished: () => {
+      runningGroupHook = undefined;
       inGroupHook = false;
       send({ type: "hook-finished", run, command: currentCommand });
     },
@@ -361,7 +389,7 @@ export function createController({
    */
   function output(stream, level, text) {
     const origin = scheduledBy();
-    if (inGroupHook) {
+    if (inGroupHook || origin instanceof GroupHookCallbacks) {
       send({ type: "console", run, stream, level, text });
     } else if (origin !== undefined && origin !== currentTest) {
       send({ type: "console", run, after: origin, stream, level, text });
@@ -379,7 +407,17 @@ export function createController({
    */
   function reportUncaught(origin, error) {
     const scheduler = scheduledBy();
-    if (scheduler !== undefined && scheduler !== currentTest) {
+    if (scheduler instanceof GroupHookCallbacks && scheduler !== runningGroupHook) {
+      // A callback a beforeAll/afterAll hook left behind (a test server's timer or socket).
+      // mocha fails the test running when it throws; Vitest and Jest fail no test, only the run
+      // (Vitest names the latest test). mocha ignores such an unhandled rejection: reported
+      // here on its own, so it is not lost, but it fails no test mocha passes.
+      if (scheduler.mocha && origin === "uncaught exception" && runner.failCurrent(error)) return;
+      const running = currentTest === undefined ? "" : `, while ${currentTest} was running`;
+      send({ type: "error", run, origin: `${origin} from a callback of the ${scheduler.name}${running}`, error: serializeError(error) });
+      return;
+    }
+    if (scheduler !== undefined && !(scheduler instanceof GroupHookCallbacks) && scheduler !== currentTest) {
       // Thrown by a callback of a test that already ended: never the running test's failure.
       send({ type: "error", run, origin, after: scheduler, error: serializeError(error) });
       return;

@@ -53,7 +53,8 @@ function settleTimers() {
 
 // Which test a callback belongs to: every test runs inside this context, and node carries it
 // into the timers, promises and I/O callbacks the test starts, so output and errors from a
-// callback that outlives its test are reported as that test's, never as the next one's.
+// callback that outlives its test are reported as that test's, never as the next one's. A
+// beforeAll/afterAll hook runs in a context of its own, so what it starts is not a test's.
 const testContext = new AsyncLocalStorage();
 
 /**
@@ -94,6 +95,7 @@ export function startNode({ url, root = process.cwd(), files, setupFiles = [], e
     },
     canonicalUrl: canonicalFileUrl,
     within: (id, body) => testContext.run(id, body),
+    withinHook: (hook, body) => testContext.run(hook, body),
     scheduledBy: () => testContext.getStore(),
     settle: settleTimers,
     clearTimers: () => timers.clearAll(),

@@ -380,7 +380,9 @@ export class Registry {
     }
     group[kind].push(fn);
     if (fn.length >= 1 && !group.scope.vitest && !takesContext(fn)) doneStyleHooks.add(fn);
-    const declared = { site: callerSite(this, Registry.prototype.addHook), fn };
+    // `called` also tells the dialect where peers differ: an error from a callback a `before`
+    // (mocha) hook left behind fails the test running then, as in mocha (controller.js).
+    const declared = { site: callerSite(this, Registry.prototype.addHook), fn, called };
     if (title !== undefined) declared.title = title;
     // Jest's and Vitest's per-hook timeout: `beforeAll(fn, 30_000)`; else mocha's group timeout
     // (0: none), else `vi.setConfig({ hookTimeout })`.

@@ -70,6 +70,7 @@ export class Runner {
     fileStarted = () => {},
     hookStarted = () => {},
     hookFinished = () => {},
+    groupHookScope = (_kind, _group, _index, body) => body(),
     timeoutChanged = () => {},
     attemptFailed = () => {},
   }) {
@@ -80,6 +81,11 @@ export class Runner {
     // not as the test that happened to be next (see `announce`).
     this.hookStarted = hookStarted;
     this.hookFinished = hookFinished;
+    // Runs a beforeAll/afterAll hook (or a cleanup) so that the callbacks it leaves behind (a
+    // test server's timers and sockets) belong to that hook, not to the test whose command
+    // opened or closed its group: an error they throw later is then blamed by the rule of the
+    // file's dialect (controller.js `reportUncaught`).
+    this.groupHookScope = groupHookScope;
     // Tells the host that the running step's deadline is now `ms` from now (0: none): mocha's
     // `this.timeout(ms)`, a retry, or the end of an each-hook that had changed it.
     this.timeoutChanged = timeoutChanged;
@@ -338,7 +344,9 @@ export class Runner {
         // Announced before the call: a beforeAll that spins never gets to say so afterwards.
         this.hookStarted("beforeAll", group, index);
         enterRunnable("beforeAll", null, group, index);
-        const outcome = yield invokeHook(group.beforeAll[index], null, group, contextOf(group));
+        const outcome = yield this.groupHookScope("beforeAll", group, index, () =>
+          invokeHook(group.beforeAll[index], null, group, contextOf(group)),
+        );
         enterRunnable(null, null, null);
         this.hookFinished();
         // mocha: `this.skip()` in a before hook skips the group's tests and its inner groups.
@@ -362,7 +370,9 @@ export class Runner {
       for (let index = 0; index < group.afterAll.length; index++) {
         this.hookStarted("afterAll", group, index);
         enterRunnable("afterAll", null, group, index);
-        const failure = yield invoke(group.afterAll[index], false, null, group, contextOf(group));
+        const failure = yield this.groupHookScope("afterAll", group, index, () =>
+          invoke(group.afterAll[index], false, null, group, contextOf(group)),
+        );
         enterRunnable(null, null, null);
         this.hookFinished();
         const error = takeSkip() ? new Error(SKIP_IN_AFTER_ALL) : failure?.error;
@@ -372,7 +382,7 @@ export class Runner {
       const reversed = cleanups?.reverse() ?? [];
       for (let index = 0; index < reversed.length; index++) {
         this.hookStarted("cleanup", group, index);
-        const failure = yield invoke(reversed[index]);
+        const failure = yield this.groupHookScope("cleanup", group, index, () => invoke(reversed[index]));
         this.hookFinished();
         if (failure) this.reportHookError(`cleanup returned by a beforeAll hook of ${group.hookOrigin}`, failure.error);
       }

@@ -3,6 +3,7 @@
 // is measured by the benchmarks, never asserted here).
 
 import assert from "node:assert/strict";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { test } from "node:test";
 import { formatWithOptions } from "node:util";
 import { captureConsole } from "../src/console.js";
@@ -135,6 +136,55 @@ test("uncaught: an uncaught error fails the running async test at once", async (
   host.controller.reportUncaught("unhandled rejection", new Error("late"));
   const error = host.sent.at(-1);
   assert.deepEqual([error.type, error.origin, error.error.message], ["error", "unhandled rejection", "late"]);
+});
+
+test("uncaught: a group hook's late callback is blamed by the hook's dialect, its own test's by that test", async () => {
+  const context = new AsyncLocalStorage();
+  const adapter = {
+    within: (id, body) => context.run(id, body),
+    withinHook: (hook, body) => context.run(hook, body),
+    scheduledBy: () => context.getStore(),
+  };
+  // Node calls reportUncaught from the timer's own context; here the timer calls it directly.
+  const late = (origin, message) =>
+    setTimeout(() => host.controller.reportUncaught(origin, new Error(message)), 5);
+  const wait = () => new Promise((resolve) => setTimeout(resolve, 60));
+  const { before } = await import("../src/mocha.js");
+  const host = startController(
+    oneFile(() => {
+      describe("mocha", () => {
+        before(() => late("uncaught exception", "from before"));
+        it("first", () => {});
+        it("running then", wait);
+      });
+      describe("jest", () => {
+        beforeAll(() => late("uncaught exception", "from beforeAll"));
+        it("first", () => {});
+        it("running then", wait);
+      });
+      describe("own", () => {
+        it("schedules", () => late("uncaught exception", "own late error"));
+        it("running then", wait);
+      });
+    }),
+    { adapter },
+  );
+  const { results } = await runAll(host);
+  const status = (id) => results[`test/example.test.js::${id}`].status;
+  assert.equal(status("mocha::running then"), "failed");
+  assert.equal(results["test/example.test.js::mocha::running then"].error.message, "from before");
+  assert.deepEqual(
+    ["mocha::first", "jest::first", "jest::running then", "own::schedules", "own::running then"].map(status),
+    ["passed", "passed", "passed", "passed", "passed"],
+  );
+  const errors = host.sent.filter((message) => message.type === "error").map((message) => [message.origin, message.after]);
+  assert.deepEqual(errors, [
+    [
+      'uncaught exception from a callback of the beforeAll hook of "jest" in test/example.test.js, while test/example.test.js::jest::running then was running',
+      undefined,
+    ],
+    ["uncaught exception", "test/example.test.js::own::schedules"],
+  ]);
 });
 
 test("assertions: expect.assertions and expect.hasAssertions are checked per test", async () => {

@@ -482,3 +482,99 @@ fn r11_node_dies_with_a_killed_proctor() {
     let _ = child.wait();
     assert_no_process_left(&project);
 }
+
+// Issue 13 leftover (node-fetch's mocha suite): an error from a callback that a
+// `before`/`beforeAll` hook left behind (a test server's timer or socket) is not the fault of the
+// test whose command ran the hook. A mocha-interface hook (`before`) follows mocha 12: the test
+// running when it throws fails; an unhandled rejection, which mocha ignores, fails no test but
+// is reported. A `beforeAll` (Vitest, Jest) follows Vitest 4 and Jest 30's uncaught exception:
+// no test fails, the run does, and the error names the hook and the test running then.
+
+const MOCHA_HOOK_TIMERS: &str = r#"describe("server", () => {
+  before(() => { setTimeout(() => { throw new Error("socket reset"); }, 50); });
+  it("first", () => {});
+  it("running when it throws", async () => { await new Promise((resolve) => setTimeout(resolve, 400)); });
+  it("after it", () => {});
+});
+describe("rejecting", () => {
+  before(() => { setTimeout(() => { Promise.reject(new Error("rejected later")); }, 50); });
+  it("first", () => {});
+  it("running when it rejects", async () => { await new Promise((resolve) => setTimeout(resolve, 400)); });
+});
+"#;
+
+#[test]
+fn r13_a_mocha_before_hooks_late_error_fails_the_test_running_then_in_node() {
+    let project = project(Runtime::Node, &[("test/server.test.js", MOCHA_HOOK_TIMERS)]);
+    let out = run(&project, Runtime::Node);
+    assert_eq!(
+        out.outcomes(),
+        model(&[
+            ("test/server.test.js::rejecting::first", "passed"),
+            ("test/server.test.js::rejecting::running when it rejects", "passed"),
+            ("test/server.test.js::server::after it", "passed"),
+            ("test/server.test.js::server::first", "passed"),
+            ("test/server.test.js::server::running when it throws", "failed"),
+        ])
+    );
+    assert_eq!(message_of(&out, "test/server.test.js::server::running when it throws"), "socket reset");
+    assert_eq!(
+        runtime_errors(&out),
+        vec![(
+            "unhandled rejection from a callback of the before hook of \"rejecting\" in test/server.test.js, \
+             while test/server.test.js::rejecting::running when it rejects was running"
+                .to_string(),
+            "rejected later".to_string()
+        )]
+    );
+    out.assert_code(1);
+}
+
+const VITEST_HOOK_TIMERS: &str = r#"import { describe, it, beforeAll } from "vitest";
+describe("server", () => {
+  beforeAll(() => { setTimeout(() => { throw new Error("socket reset"); }, 50); });
+  it("first", () => {});
+  it("running when it throws", async () => { await new Promise((resolve) => setTimeout(resolve, 400)); });
+  it("after it", () => {});
+});
+"#;
+
+const JEST_HOOK_TIMER_AFTER_THE_LAST_TEST: &str = r#"import { it, beforeAll } from "@jest/globals";
+beforeAll(() => { setTimeout(() => { throw new Error("closed late"); }, 100); });
+it("only", () => {});
+"#;
+
+#[test]
+fn r13_a_before_all_hooks_late_error_fails_the_run_not_a_test_in_node() {
+    let project = project(
+        Runtime::Node,
+        &[("test/server.test.js", VITEST_HOOK_TIMERS), ("test/top.test.js", JEST_HOOK_TIMER_AFTER_THE_LAST_TEST)],
+    );
+    let out = run(&project, Runtime::Node);
+    assert_eq!(
+        out.outcomes(),
+        model(&[
+            ("test/server.test.js::server::after it", "passed"),
+            ("test/server.test.js::server::first", "passed"),
+            ("test/server.test.js::server::running when it throws", "passed"),
+            ("test/top.test.js::only", "passed"),
+        ])
+    );
+    assert_eq!(
+        runtime_errors(&out),
+        vec![
+            (
+                "uncaught exception from a callback of the beforeAll hook of \"server\" in test/server.test.js, \
+                 while test/server.test.js::server::running when it throws was running"
+                    .to_string(),
+                "socket reset".to_string()
+            ),
+            (
+                "uncaught exception from a callback of the beforeAll hook at the top level of test/top.test.js"
+                    .to_string(),
+                "closed late".to_string()
+            ),
+        ]
+    );
+    out.assert_code(1);
+}
