@@ -382,7 +382,8 @@ test("describe.each and it.each take objects and tagged templates", async () => 
       `("sum $z", ({ z }) => expect(x + y).toBe(z));
     });
   });
-  assert.deepEqual(names, ["kind a > knows its kind", "kind b > knows its kind", "table 1 2 > sum 3"]);
+  // Vitest quotes a string it interpolates (`'a'`), as `vitest list` shows.
+  assert.deepEqual(names, ["kind 'a' > knows its kind", "kind 'b' > knows its kind", "table 1 2 > sum 3"]);
   assert.ok(Object.values(results).every((result) => result.status === "passed"));
 });
 
@@ -806,4 +807,30 @@ test("names Jest or Vitest has and proctor lacks fail naming themselves", () => 
   assert.ok(Function.prototype.isPrototypeOf(expect));
   assert.ok(expect(1) instanceof Object);
   assert.equal(String(vi), "[object Object]");
+});
+
+test("vitest files: .each names show $values as Vitest does (quoted strings, inspected arrays, $0)", async () => {
+  const table = [
+    { input: ["a", "b"], out: "a/b" },
+    { input: [], out: "" },
+    { input: { host: "x" }, out: 1 },
+  ];
+  const declare = () => {
+    it.each(table)("$input -> $out ($missing)", () => {});
+    it.each([["x", 2]])("array row $0 and $1, %s", () => {});
+    it.each([{ long: "a".repeat(50), list: Array.from({ length: 20 }, (_, i) => i) }])("$long $list", () => {});
+    describe.each([{ n: "g" }])("group $n", () => it("t", () => {}));
+  };
+  const { names } = await run(declare);
+  assert.deepEqual(names, [
+    "[ 'a', 'b' ] -> 'a/b' (undefined)",
+    "[] -> '' (undefined)",
+    "{ host: 'x' } -> 1 (undefined)",
+    "array row 'x' and 2, x",
+    `'${"a".repeat(37)}…' [ Array(20) ]`,
+    "group 'g' > t",
+  ]);
+  // The same table in a file that does not import vitest keeps Jest's names.
+  const jest = await run(() => it.each(table)("$input -> $out ($missing)", () => {}), { vitest: false });
+  assert.deepEqual(jest.names, ['["a", "b"] -> a/b ($missing)', "[] ->  ($missing)", '{"host": "x"} -> 1 ($missing)']);
 });

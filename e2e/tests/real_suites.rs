@@ -150,3 +150,35 @@ test("module.exports of an object literal", () => {
     );
     out.assert_code(0);
 }
+
+/// ufo's Vitest suite: `test.each([{ input: ["a", "b"], out: "a/b" }])("$input -> $out")`.
+/// Vitest shows interpolated values as its own inspector does (`[ 'a', 'b' ] -> 'a/b'`); Jest
+/// shows `["a", "b"] -> a/b`. Each file gets its runner's names: by its `vitest` import.
+#[test]
+fn each_names_interpolate_values_as_the_files_runner_does() {
+    let project = Project::empty();
+    let body = r#"
+describe("resolve", () => {
+  test.each([
+    { input: ["a", "b"], out: "a/b" },
+    { input: [], out: "" },
+  ])("$input -> $out", ({ input, out }) => expect(input.join("/")).toBe(out));
+});
+"#;
+    project
+        .write("test/vitest.test.ts", &format!("import {{ describe, expect, test }} from \"vitest\";\n{body}"))
+        .write("test/jest.test.ts", body);
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(
+        out.results(),
+        model(&[
+            ("test/vitest.test.ts::resolve::[ 'a', 'b' ] -> 'a/b'", "passed"),
+            ("test/vitest.test.ts::resolve::[] -> ''", "passed"),
+            ("test/jest.test.ts::resolve::[\"a\", \"b\"] -> a/b", "passed"),
+            ("test/jest.test.ts::resolve::[] -> ", "passed"),
+        ]),
+        "{}",
+        out.stderr
+    );
+    out.assert_code(0);
+}
