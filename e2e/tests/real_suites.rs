@@ -2,6 +2,7 @@
 //! smallest project that shows it. The projects themselves are not run here; their before/after
 //! counts are in the README's "Real suites" section.
 
+use proctor_e2e::downloads::{dom_environments, link_node_modules};
 use proctor_e2e::{model, Project};
 
 /// node-fetch's mocha suite: a test's server answers with a raw response and ends the socket;
@@ -176,6 +177,104 @@ describe("resolve", () => {
             ("test/vitest.test.ts::resolve::[] -> ''", "passed"),
             ("test/jest.test.ts::resolve::[\"a\", \"b\"] -> a/b", "passed"),
             ("test/jest.test.ts::resolve::[] -> ", "passed"),
+        ]),
+        "{}",
+        out.stderr
+    );
+    out.assert_code(0);
+}
+
+/// react-hotkeys-hook's Vitest suite: `vi.useFakeTimers({ shouldAdvanceTime: true })` in
+/// `beforeEach`, then Testing Library's user-event, which awaits a fake `setTimeout` between
+/// keys. The clock must follow real time (sinon's option; Jest's `advanceTimers`), or every
+/// such test hangs until its timeout (50 of them did).
+#[test]
+fn fake_timers_that_advance_with_real_time_let_awaited_timers_fire() {
+    let project = Project::empty();
+    project.write("proctor.toml", "[[suite]]\nid = \"node\"\ntests = [\"test/*.test.ts\"]\ntimeout = 2000\n").write(
+        "test/timers.test.ts",
+        r#"
+import { beforeEach, expect, test, vi } from "vitest";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+beforeEach(() => {
+  vi.useFakeTimers({ shouldAdvanceTime: true });
+});
+
+test("an awaited fake timer fires", async () => {
+  const start = Date.now();
+  await sleep(50);
+  expect(Date.now() - start).toBeGreaterThanOrEqual(50);
+});
+test("with Jest's advanceTimers and a step", async () => {
+  vi.useFakeTimers({ advanceTimers: 5 });
+  await sleep(30);
+});
+test("plain fake timers still wait for the test to move the clock", async () => {
+  vi.useFakeTimers();
+  let fired = false;
+  setTimeout(() => (fired = true), 10);
+  await new Promise((resolve) => globalThis.queueMicrotask(() => resolve(undefined)));
+  expect(fired).toBe(false);
+  vi.advanceTimersByTime(10);
+  expect(fired).toBe(true);
+});
+"#,
+    );
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(
+        out.results(),
+        model(&[
+            ("test/timers.test.ts::an awaited fake timer fires", "passed"),
+            ("test/timers.test.ts::with Jest's advanceTimers and a step", "passed"),
+            ("test/timers.test.ts::plain fake timers still wait for the test to move the clock", "passed"),
+        ]),
+        "{}",
+        out.stderr
+    );
+    out.assert_code(0);
+}
+
+/// react-hotkeys-hook: `addEventListener(type, fn, { signal })` with an `AbortController` in a
+/// jsdom suite. The controller is node's (as in Vitest, so fetch accepts its signal), which
+/// jsdom's addEventListener rejects unless given a jsdom signal that follows it, as Vitest does.
+#[test]
+fn a_jsdom_listener_takes_a_node_abort_signal() {
+    let Some(deps) = dom_environments() else {
+        return;
+    };
+    let project = Project::empty();
+    link_node_modules(&deps, project.path());
+    project
+        .write("proctor.toml", "[[suite]]\nid = \"dom\"\ntests = [\"test/*.test.ts\"]\nenvironment = \"jsdom\"\n")
+        .write(
+            "test/signal.test.ts",
+            r#"
+import { expect, test } from "vitest";
+
+test("aborting removes the listener", () => {
+  const controller = new AbortController();
+  let calls = 0;
+  document.addEventListener("keydown", () => calls++, { signal: controller.signal });
+  document.dispatchEvent(new KeyboardEvent("keydown"));
+  controller.abort();
+  document.dispatchEvent(new KeyboardEvent("keydown"));
+  expect(calls).toBe(1);
+});
+test("an aborted signal adds nothing", () => {
+  let calls = 0;
+  document.body.addEventListener("click", () => calls++, { signal: AbortSignal.abort() });
+  document.body.click();
+  expect(calls).toBe(0);
+});
+"#,
+        );
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(
+        out.results(),
+        model(&[
+            ("test/signal.test.ts::aborting removes the listener", "passed"),
+            ("test/signal.test.ts::an aborted signal adds nothing", "passed"),
         ]),
         "{}",
         out.stderr
