@@ -9,7 +9,7 @@
 // (chai's `objDisplay`: `'text'`, `[ 'a', 'b' ]`, `{ a: 1 }`, long values shortened).
 
 import { formatCompact, formatPlaceholder } from "./format.js";
-import { util as chaiUtil } from "./vendor/chai.js";
+import { config as chaiConfig, util as chaiUtil } from "./vendor/chai.js";
 
 /**
  * Turns the arguments given to `.each(...)` into rows of test-function arguments.
@@ -78,22 +78,67 @@ function vitestName(title, args, index) {
       const element = arrayKey ? attribute(args, path) : undefined;
       return chaiUtil.objDisplay(objectRow ? attribute(args[0], path, element) : element);
     });
+  // As Vitest: `%#`/`%$` first; then as many placeholders as the name has `%` signs each take
+  // the next argument (undefined once they run out, and `%%` takes one too).
+  title = title.replace(/%%|%#|%\$/g, (found) => (found === "%#" ? String(index) : found === "%$" ? String(index + 1) : found));
+  const count = title.split("%").length - 1;
   let next = 0;
   let output = "";
   let last = 0;
   // Vitest's placeholders: no `%p`; `%c` takes an argument and prints nothing.
-  for (const found of title.matchAll(/%[sdifjoOc#$%]/g)) {
+  for (const found of title.matchAll(/%[sdifjoOc%]/g)) {
     output += interpolate(title.slice(last, found.index));
     last = found.index + found[0].length;
-    const placeholder = found[0];
-    if (placeholder === "%%") output += "%";
-    else if (placeholder === "%#") output += String(index);
-    else if (placeholder === "%$") output += String(index + 1);
-    else if (next >= args.length) output += placeholder;
-    else if (placeholder === "%c") next++;
-    else output += formatPlaceholder(placeholder, args[next++]);
+    if (next >= count) output += found[0];
+    else if (found[0] === "%%") [output, next] = [output + "%", next + 1];
+    else output += vitestPlaceholder(found[0], args[next++]);
   }
   return output + interpolate(title.slice(last));
+}
+
+// Vitest's `format` for one placeholder: values inspected as its inspector (loupe, as chai
+// has it) shows them, untruncated.
+function vitestPlaceholder(placeholder, value) {
+  switch (placeholder) {
+    case "%s":
+      if (typeof value === "bigint") return `${value}n`;
+      if (Object.is(value, -0)) return "-0";
+      if (typeof value === "object" && value !== null) {
+        return typeof value.toString === "function" && value.toString !== Object.prototype.toString
+          ? value.toString()
+          : inspect(value, 0);
+      }
+      return String(value);
+    case "%d":
+      if (typeof value === "bigint") return `${value}n`;
+      return typeof value === "symbol" ? "NaN" : Number(value).toString();
+    case "%i":
+      return typeof value === "bigint" ? `${value}n` : Number.parseInt(String(value)).toString();
+    case "%f":
+      return Number.parseFloat(String(value)).toString();
+    case "%j":
+      try {
+        return JSON.stringify(value);
+      } catch (error) {
+        if (/circular|cyclic/.test(error.message)) return "[Circular]";
+        throw error;
+      }
+    case "%c":
+      return "";
+    default: // %o, %O
+      return inspect(value, 2);
+  }
+}
+
+// chai's inspect reads its truncation from chai's config; Vitest's format does not truncate.
+function inspect(value, depth) {
+  const threshold = chaiConfig.truncateThreshold;
+  chaiConfig.truncateThreshold = 0;
+  try {
+    return chaiUtil.inspect(value, false, depth);
+  } finally {
+    chaiConfig.truncateThreshold = threshold;
+  }
 }
 
 // Vitest's `objectAttr`: a dotted path (`a.b`, `a[0]`) into `source`, `fallback` when a step

@@ -820,6 +820,10 @@ test("vitest files: .each names show $values as Vitest does (quoted strings, ins
     it.each([["x", 2]])("array row $0 and $1, %s", () => {});
     it.each([{ long: "a".repeat(50), list: Array.from({ length: 20 }, (_, i) => i) }])("$long $list", () => {});
     describe.each([{ n: "g" }])("group $n", () => it("t", () => {}));
+    // Placeholders as Vitest's format prints them (`vitest list` gave each expected name).
+    it.each([[["--force"], { force: { type: "boolean", alias: ["f", "g"] } }]])("o %o (%O)", () => {});
+    it.each([[{ a: { b: { c: 1 } } }, -0, 3n, "x", 1.5, { toString: () => "custom" }]])("s %s %s %s %s %d %i %f %j %s %c|", () => {});
+    it.each([["a".repeat(60)]])("long %o", () => {});
   };
   const { names } = await run(declare);
   assert.deepEqual(names, [
@@ -829,6 +833,9 @@ test("vitest files: .each names show $values as Vitest does (quoted strings, ins
     "array row 'x' and 2, x",
     `'${"a".repeat(37)}…' [ Array(20) ]`,
     "group 'g' > t",
+    "o [ '--force' ] ({ force: { type: 'boolean', alias: [ 'f', 'g' ] } })",
+    "s { a: { b: { c: 1 } } } -0 3n x 1.5 NaN NaN undefined undefined |",
+    `long '${"a".repeat(60)}'`,
   ]);
   // The same table in a file that does not import vitest keeps Jest's names.
   const jest = await run(() => it.each(table)("$input -> $out ($missing)", () => {}), { vitest: false });

@@ -281,3 +281,41 @@ test("an aborted signal adds nothing", () => {
     );
     out.assert_code(0);
 }
+
+/// citty's Vitest suite: its colours are off when `process.env.TEST` is set (Vitest's workers
+/// set `TEST` and `VITEST`), and its `.each` names use `%o`, which Vitest prints with its own
+/// inspector (`[ '--force' ] ({ force: { type: 'boolean' } })`). A run without `vitest`
+/// files sets neither variable, as Jest does not.
+#[test]
+fn vitest_files_see_vitests_env_and_printf_names() {
+    let project = Project::empty();
+    project.write(
+        "test/args.test.ts",
+        r#"
+import { expect, it } from "vitest";
+
+it("sees TEST and VITEST", () => {
+  expect([process.env.TEST, process.env.VITEST]).toEqual(["true", "true"]);
+});
+it.each([[["--force"], { force: { type: "boolean" } }]])("parses %o (%o)", (argv, spec) => {
+  expect(argv).toEqual(["--force"]);
+});
+"#,
+    );
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(
+        out.results(),
+        model(&[
+            ("test/args.test.ts::sees TEST and VITEST", "passed"),
+            ("test/args.test.ts::parses [ '--force' ] ({ force: { type: 'boolean' } })", "passed"),
+        ]),
+        "{}",
+        out.stderr
+    );
+    out.assert_code(0);
+
+    let jest = Project::empty();
+    jest.write("test/env.test.js", "test(\"no VITEST\", () => expect(process.env.VITEST).toBeUndefined());\n");
+    let out = jest.run(&["run", "--reporter", "json"]);
+    assert_eq!(out.results(), model(&[("test/env.test.js::no VITEST", "passed")]), "{}", out.stderr);
+}
