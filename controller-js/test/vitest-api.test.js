@@ -711,6 +711,31 @@ test("vi.setConfig: testTimeout and hookTimeout reach what is declared after it;
   assert.throws(() => vi.setConfig({ testTimeout: -1 }), /non-negative/);
 });
 
+test("jest.setTimeout at a file's top level is the default timeout of its tests from then on", async () => {
+  const { mocker: jest } = await import("../src/jest-object.js");
+  const two = startController([
+    {
+      file: "test/slow.test.js",
+      load: async () => {
+        jest.setTimeout(30_000);
+        it("bundles", () => {});
+        it("own timeout wins", () => {}, 50);
+      },
+    },
+    { file: "test/other.test.js", load: async () => it("other", () => {}) },
+  ]);
+  const both = await two.command({ type: "load" });
+  assert.deepEqual(
+    both.tests.map((t) => [t.name, t.timeout]),
+    [
+      ["bundles", 30_000],
+      ["own timeout wins", 50],
+      ["other", undefined],
+    ],
+  );
+  await two.finish();
+});
+
 test("vi.spyOn on getters and setters; jest.replaceProperty", () => {
   const object = {
     _v: 1,

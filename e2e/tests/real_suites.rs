@@ -319,3 +319,39 @@ it.each([[["--force"], { force: { type: "boolean" } }]])("parses %o (%o)", (argv
     let out = jest.run(&["run", "--reporter", "json"]);
     assert_eq!(out.results(), model(&[("test/env.test.js::no VITEST", "passed")]), "{}", out.stderr);
 }
+
+/// tiny-invariant's Jest suite: `jest.setTimeout(30000)` at the top of a file whose tests run
+/// rollup. Jest makes it the default timeout of the file's tests; proctor ignored it, so a test
+/// slower than the configured timeout failed. `vi.setConfig({ testTimeout })` likewise; other
+/// files keep the configured timeout (node loads files together: the call's file is found on
+/// the stack).
+#[test]
+fn jest_set_timeout_at_the_top_of_a_file_is_its_tests_default_timeout() {
+    let project = Project::empty();
+    project
+        .write("proctor.toml", "[[suite]]\nid = \"jest\"\ntests = [\"test/*.spec.ts\"]\ntimeout = 300\n")
+        .write(
+            "test/slow.spec.ts",
+            "jest.setTimeout(5000);\n\nit(\"takes a while\", async () => {\n  await new Promise((resolve) => setTimeout(resolve, 600));\n});\n",
+        )
+        .write(
+            "test/vitest.spec.ts",
+            "import { it, vi } from \"vitest\";\nvi.setConfig({ testTimeout: 5000 });\n\nit(\"too\", async () => {\n  await new Promise((resolve) => setTimeout(resolve, 600));\n});\n",
+        )
+        .write(
+            "test/other.spec.ts",
+            "it(\"keeps the configured timeout\", async () => {\n  await new Promise((resolve) => setTimeout(resolve, 600));\n});\n",
+        );
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(
+        out.results(),
+        model(&[
+            ("test/slow.spec.ts::takes a while", "passed"),
+            ("test/vitest.spec.ts::too", "passed"),
+            ("test/other.spec.ts::keeps the configured timeout", "timed-out"),
+        ]),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("jest.setTimeout() while tests run"), "{}", out.stderr);
+}
