@@ -261,11 +261,20 @@ export function createController({
     send({ type: "error", run, origin: "controller", error: serializeError(error) });
   }
 
+  // Vitest's workers set `TEST` and `VITEST` (code under test reads them, e.g. to turn colour
+  // off); in node, a run with files importing `vitest` gets them unless the user set them.
+  function markVitestEnv() {
+    if (typeof process === "undefined" || typeof process.versions?.node !== "string") return;
+    process.env.TEST ??= "true";
+    process.env.VITEST ??= "true";
+  }
+
   async function load(message) {
     run = message.run;
     currentTest = undefined;
     // Files importing `vitest` are collected as Vitest does (registry.js).
     registry.setVitestFiles(message.vitest ?? []);
+    if (message.vitest?.length > 0) markVitestEnv();
     if (realm === null) realm = captureRealm({ clearTimers: adapter.clearTimers });
     if (message.fresh) {
       // The host closed the previous file's groups; what it did to the realm goes now.

@@ -138,10 +138,38 @@ function jsdomEnvironment({ JSDOM }, url) {
   // not the window's, and a window made to run scripts hides its interfaces (HTMLElement,
   // MouseEvent, ...) from Object.getOwnPropertyNames in jsdom 26 and earlier.
   const dom = new JSDOM("<!DOCTYPE html>", { url, pretendToBeVisual: true });
+  acceptNodeAbortSignals(dom.window);
   return windowEnvironment("jsdom", dom.window, {
     extra: { jsdom: dom },
     close: async () => dom.window.close(),
   });
+}
+
+/**
+ * `AbortController` stays node's (fetch needs node's signal), but jsdom's addEventListener
+ * rejects a `signal` that is not its own. As Vitest does, a node signal is given to jsdom as
+ * a jsdom signal that aborts with it, one per node signal.
+ */
+function acceptNodeAbortSignals(window) {
+  const { AbortController: WindowAbortController, AbortSignal: WindowAbortSignal, EventTarget } = window;
+  if (typeof EventTarget !== "function" || typeof WindowAbortSignal !== "function") return;
+  const original = EventTarget.prototype.addEventListener;
+  const linked = new WeakMap();
+  const windowSignal = (signal) => {
+    if (!linked.has(signal)) {
+      const controller = new WindowAbortController();
+      if (signal.aborted) controller.abort(signal.reason);
+      else signal.addEventListener("abort", () => controller.abort(signal.reason), { once: true });
+      linked.set(signal, controller.signal);
+    }
+    return linked.get(signal);
+  };
+  EventTarget.prototype.addEventListener = function addEventListener(type, callback, options) {
+    if (typeof options === "object" && options?.signal != null && !(options.signal instanceof WindowAbortSignal)) {
+      options = { ...options, signal: windowSignal(options.signal) };
+    }
+    return original.call(this, type, callback, options);
+  };
 }
 
 function happyDomEnvironment({ Window, GlobalWindow }, url) {

@@ -147,14 +147,25 @@ export const mocker = {
     registry.target("jest.retryTimes").retries = count;
     return mocker;
   },
-  // The host enforces timeouts from the plan, which a call at run time cannot change.
-  setTimeout() {
-    if (warnedAboutSetTimeout) return;
+  /**
+   * Jest's `jest.setTimeout(ms)`: the default timeout of the tests and hooks its file declares
+   * from then on (as `vi.setConfig({ testTimeout, hookTimeout })`); called at a file's top level
+   * or in a describe body, where Jest suites call it. The host enforces timeouts from the plan,
+   * so a call while tests run is ignored with a warning.
+   */
+  setTimeout(ms) {
+    if (registry.loadingFileRootOnStack() !== null) {
+      if (typeof ms !== "number" || !(ms >= 0)) throw new TypeError("jest.setTimeout(ms): ms must be a non-negative number");
+      setConfig({ testTimeout: ms, hookTimeout: ms });
+      return mocker;
+    }
+    if (warnedAboutSetTimeout) return mocker;
     warnedAboutSetTimeout = true;
     console.warn(
-      "jest.setTimeout() is ignored by proctor: give the test a timeout in its options ({ timeout: ms }) " +
-        "or as Jest's third argument, or set one with --timeout or in proctor.toml",
+      "jest.setTimeout() while tests run is ignored by proctor: call it at the file's top level, give the test " +
+        "a timeout in its options ({ timeout: ms }) or as Jest's third argument, or set one with --timeout or in proctor.toml",
     );
+    return mocker;
   },
 };
 // What Jest or Vitest has and proctor lacks fails naming itself (unsupported.js).

@@ -704,7 +704,7 @@ function makeTest(kind, mode, failing = false, extra = NO_OPTIONS) {
   declare.each = (...table) => (template, ...rest) => {
     const { rows, byKey } = eachTable(table);
     rows.forEach((row, index) => {
-      const name = eachName(testName(template), row, index, byKey);
+      const name = eachName(testName(template), row, index, byKey, declaredInVitestFile(kind));
       const args = testArguments(kind, name, ...rest);
       requireTestFunction(kind, mode, args);
       registry.addTest(bodyMode(mode, args.fn), args.name, args.options, body(args.fn && bindRow(args.fn, row)), extra);
@@ -716,7 +716,7 @@ function makeTest(kind, mode, failing = false, extra = NO_OPTIONS) {
     const { rows, byKey } = eachTable(table);
     const tagged = Array.isArray(table[0]) && Array.isArray(table[0].raw);
     rows.forEach((row, index) => {
-      const name = eachName(testName(template), row, index, byKey);
+      const name = eachName(testName(template), row, index, byKey, declaredInVitestFile(kind));
       const args = testArguments(kind, name, ...rest);
       requireTestFunction(kind, mode, args);
       const item = tagged || !Array.isArray(table[0][index]) ? row[0] : row;
@@ -725,6 +725,12 @@ function makeTest(kind, mode, failing = false, extra = NO_OPTIONS) {
     });
   };
   return declare;
+}
+
+// Whether the declaration being made goes into a file that imports `vitest` (its `.each` names
+// follow Vitest's rules). Only asked when a table has rows, where the declaration needs a file.
+function declaredInVitestFile(what) {
+  return registry.target(what, "").scope.vitest === true;
 }
 
 // The test function of one `test.for` row: the row, then the context. Fixtures are read from
@@ -789,7 +795,7 @@ function makeDescribe(mode) {
   declare.each = (...table) => (template, ...rest) => {
     const { rows, byKey } = eachTable(table);
     rows.forEach((row, index) => {
-      const name = eachName(testName(template), row, index, byKey);
+      const name = eachName(testName(template), row, index, byKey, declaredInVitestFile("describe"));
       const args = testArguments("describe", name, ...rest);
       if (typeof args.fn !== "function") {
         throw new TypeError(`${where("describe", args.name)}: the describe body (a function) is missing`);
@@ -802,7 +808,7 @@ function makeDescribe(mode) {
     const { rows, byKey } = eachTable(table);
     const tagged = Array.isArray(table[0]) && Array.isArray(table[0].raw);
     rows.forEach((row, index) => {
-      const name = eachName(testName(template), row, index, byKey);
+      const name = eachName(testName(template), row, index, byKey, declaredInVitestFile("describe"));
       const args = testArguments("describe", name, ...rest);
       if (typeof args.fn !== "function") {
         throw new TypeError(`${where("describe", args.name)}: the describe body (a function) is missing`);

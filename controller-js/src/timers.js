@@ -201,27 +201,55 @@ function chooseFaked(config) {
 
 function install(config, dateOnly) {
   const faked = dateOnly ? ["Date"] : chooseFaked(config);
+  const delta = dateOnly ? null : advanceDelta(config);
   // A time set with setSystemTime before fake timers were asked for is kept.
   const start = config.now !== undefined ? toMillis(config.now, "useFakeTimers({ now })") : clock?.dateOnly ? clock.now : realNow();
   if (clock !== null) useRealTimers();
   const fakes = makeFakes();
-  clock = { now: start, timers: new Map(), ticking: false, dateOnly, saved: new Map(), fakes };
+  clock = { now: start, timers: new Map(), ticking: false, dateOnly, saved: new Map(), fakes, ticker: null };
   for (const name of faked) {
     clock.saved.set(name, Object.getOwnPropertyDescriptor(globalThis, name));
     setGlobal(name, fakes[name]);
   }
+  if (delta !== null) {
+    // Sinon's `shouldAdvanceTime`: a real interval moves the fake clock by `delta` every `delta`
+    // ms, so code awaiting a fake timer (Testing Library's user-event between keys) still
+    // resolves. What a fired timer throws is uncaught, as with sinon.
+    const state = clock;
+    state.ticker = callReal("setInterval", () => {
+      if (clock === state) advanceTimersByTime(delta);
+    }, delta);
+  }
+}
+
+// The step of a clock that follows real time, or null: Vitest's (sinon's) `shouldAdvanceTime`
+// with `advanceTimeDelta` (default 20 ms), Jest's `advanceTimers: true | ms`.
+function advanceDelta(config) {
+  const jest = config.advanceTimers;
+  if (typeof jest === "number") return positiveMillis(jest, "useFakeTimers({ advanceTimers })");
+  if (jest !== true && config.shouldAdvanceTime !== true) return null;
+  return config.advanceTimeDelta === undefined ? 20 : positiveMillis(config.advanceTimeDelta, "useFakeTimers({ advanceTimeDelta })");
+}
+
+function positiveMillis(value, name) {
+  const ms = toMillis(value, name);
+  if (ms <= 0) throw new TypeError(`${name}: expected a positive number of milliseconds, got ${String(value)}`);
+  return ms;
 }
 
 /**
  * Installs fake timers. `now` sets the fake clock's start (default: the real time); `toFake`
  * limits which globals are replaced and `doNotFake` leaves some real (default: all of
- * setTimeout, setInterval, setImmediate, their clear functions, and Date).
+ * setTimeout, setInterval, setImmediate, their clear functions, and Date);
+ * `shouldAdvanceTime` (`advanceTimeDelta`) or Jest's `advanceTimers` make the clock follow
+ * real time.
  */
 export function useFakeTimers(config = {}) {
   const options = config !== null && typeof config === "object" ? config : {};
   const loading = registry.loadingFileRoot();
   if (loading !== null) {
     chooseFaked(options); // Bad names fail the file's load, where the user wrote them.
+    advanceDelta(options);
     deferredByFile.set(loading, options);
     return;
   }
@@ -236,6 +264,7 @@ export function useRealTimers() {
     return;
   }
   if (clock === null) return;
+  if (clock.ticker !== null) callReal("clearInterval", clock.ticker);
   for (const [name, descriptor] of clock.saved) {
     // Only a global that is still the fake goes back. One replaced since (a spy wrapping the
     // fake) is its owner's to restore; the fake it puts back then forwards to the real timer.

@@ -16,9 +16,10 @@ const NONE = Object.freeze({});
 const configs = new Map();
 const warned = new Set();
 
-// The file a call belongs to: the one loading, else the one whose test runs.
+// The file a call belongs to: the one loading (found on the stack when files load
+// concurrently, as in node), else the one whose test runs.
 function owner() {
-  return registry.loadingFileRoot() ?? runningTest()?.test.group.lineage[0] ?? null;
+  return registry.loadingFileRootOnStack() ?? runningTest()?.test.group.lineage[0] ?? null;
 }
 
 /** The timeouts vi.setConfig set for the file of `fileRoot`: `{ testTimeout?, hookTimeout? }`. */

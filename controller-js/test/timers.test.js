@@ -327,3 +327,29 @@ test("fake timers: the saved natives are called with the global as `this`, as a 
     clearTimeout(realId);
   }
 });
+
+test("fake timers: shouldAdvanceTime / Jest's advanceTimers move the clock with real time until useRealTimers", async () => {
+  const realWait = (ms) => new Promise((resolve) => realSetTimeout(resolve, ms));
+  for (const config of [{ shouldAdvanceTime: true }, { shouldAdvanceTime: true, advanceTimeDelta: 5 }, { advanceTimers: 5 }, { advanceTimers: true }]) {
+    jest.useFakeTimers(config);
+    try {
+      const start = jest.now();
+      // A fake timer fires without the test moving the clock (user-event awaits such timers).
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.ok(jest.now() - start >= 10, JSON.stringify(config));
+    } finally {
+      jest.useRealTimers();
+    }
+  }
+  // Without the option the clock stays put; after useRealTimers nothing ticks any more.
+  jest.useFakeTimers();
+  const start = jest.now();
+  let fired = false;
+  setTimeout(() => (fired = true), 10);
+  await realWait(60);
+  assert.equal(jest.now(), start);
+  assert.equal(fired, false);
+  jest.useRealTimers();
+  assert.throws(() => jest.useFakeTimers({ advanceTimers: -1 }), /advanceTimers.*positive/);
+  assert.equal(jest.isFakeTimers(), false);
+});

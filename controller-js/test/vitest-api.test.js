@@ -382,7 +382,8 @@ test("describe.each and it.each take objects and tagged templates", async () => 
       `("sum $z", ({ z }) => expect(x + y).toBe(z));
     });
   });
-  assert.deepEqual(names, ["kind a > knows its kind", "kind b > knows its kind", "table 1 2 > sum 3"]);
+  // Vitest quotes a string it interpolates (`'a'`), as `vitest list` shows.
+  assert.deepEqual(names, ["kind 'a' > knows its kind", "kind 'b' > knows its kind", "table 1 2 > sum 3"]);
   assert.ok(Object.values(results).every((result) => result.status === "passed"));
 });
 
@@ -710,6 +711,31 @@ test("vi.setConfig: testTimeout and hookTimeout reach what is declared after it;
   assert.throws(() => vi.setConfig({ testTimeout: -1 }), /non-negative/);
 });
 
+test("jest.setTimeout at a file's top level is the default timeout of its tests from then on", async () => {
+  const { mocker: jest } = await import("../src/jest-object.js");
+  const two = startController([
+    {
+      file: "test/slow.test.js",
+      load: async () => {
+        jest.setTimeout(30_000);
+        it("bundles", () => {});
+        it("own timeout wins", () => {}, 50);
+      },
+    },
+    { file: "test/other.test.js", load: async () => it("other", () => {}) },
+  ]);
+  const both = await two.command({ type: "load" });
+  assert.deepEqual(
+    both.tests.map((t) => [t.name, t.timeout]),
+    [
+      ["bundles", 30_000],
+      ["own timeout wins", 50],
+      ["other", undefined],
+    ],
+  );
+  await two.finish();
+});
+
 test("vi.spyOn on getters and setters; jest.replaceProperty", () => {
   const object = {
     _v: 1,
@@ -806,4 +832,37 @@ test("names Jest or Vitest has and proctor lacks fail naming themselves", () => 
   assert.ok(Function.prototype.isPrototypeOf(expect));
   assert.ok(expect(1) instanceof Object);
   assert.equal(String(vi), "[object Object]");
+});
+
+test("vitest files: .each names show $values as Vitest does (quoted strings, inspected arrays, $0)", async () => {
+  const table = [
+    { input: ["a", "b"], out: "a/b" },
+    { input: [], out: "" },
+    { input: { host: "x" }, out: 1 },
+  ];
+  const declare = () => {
+    it.each(table)("$input -> $out ($missing)", () => {});
+    it.each([["x", 2]])("array row $0 and $1, %s", () => {});
+    it.each([{ long: "a".repeat(50), list: Array.from({ length: 20 }, (_, i) => i) }])("$long $list", () => {});
+    describe.each([{ n: "g" }])("group $n", () => it("t", () => {}));
+    // Placeholders as Vitest's format prints them (`vitest list` gave each expected name).
+    it.each([[["--force"], { force: { type: "boolean", alias: ["f", "g"] } }]])("o %o (%O)", () => {});
+    it.each([[{ a: { b: { c: 1 } } }, -0, 3n, "x", 1.5, { toString: () => "custom" }]])("s %s %s %s %s %d %i %f %j %s %c|", () => {});
+    it.each([["a".repeat(60)]])("long %o", () => {});
+  };
+  const { names } = await run(declare);
+  assert.deepEqual(names, [
+    "[ 'a', 'b' ] -> 'a/b' (undefined)",
+    "[] -> '' (undefined)",
+    "{ host: 'x' } -> 1 (undefined)",
+    "array row 'x' and 2, x",
+    `'${"a".repeat(37)}…' [ Array(20) ]`,
+    "group 'g' > t",
+    "o [ '--force' ] ({ force: { type: 'boolean', alias: [ 'f', 'g' ] } })",
+    "s { a: { b: { c: 1 } } } -0 3n x 1.5 NaN NaN undefined undefined |",
+    `long '${"a".repeat(60)}'`,
+  ]);
+  // The same table in a file that does not import vitest keeps Jest's names.
+  const jest = await run(() => it.each(table)("$input -> $out ($missing)", () => {}), { vitest: false });
+  assert.deepEqual(jest.names, ['["a", "b"] -> a/b ($missing)', "[] ->  ($missing)", '{"host": "x"} -> 1 ($missing)']);
 });

@@ -247,3 +247,30 @@ fn init_says_what_it_found_nothing_of() {
     out.assert_code(2);
     assert!(out.stderr.contains("found no Jest, Vitest, mocha, web-test-runner or Karma config"), "{}", both(&out));
 }
+
+/// ufo, ohash, perfect-debounce: Vitest with no config file (`"test": "vitest run"`), so
+/// Vitest's defaults. Jest likewise. init writes the runner's defaults out instead of finding
+/// nothing.
+#[test]
+fn init_writes_the_runners_defaults_when_package_json_names_it_without_a_config() {
+    let vitest = Project::empty();
+    vitest
+        .write(
+            "package.json",
+            r#"{ "type": "module", "scripts": { "test": "vitest run" }, "devDependencies": { "vitest": "^4" } }"#,
+        )
+        .write("test/a.test.ts", "import { test, expect } from \"vitest\";\ntest(\"a\", () => expect(1).toBe(1));\n")
+        .write("src/b.spec.mjs", "import { test } from \"vitest\";\ntest(\"b\", () => {});\n")
+        .write("test/helper.ts", "throw new Error(\"not a test file\");\n");
+    let toml = init(&vitest);
+    assert!(toml.contains("from package.json (vitest without a config)"), "{toml}");
+    assert_runs(&vitest, &toml, &[("test/a.test.ts::a", "passed"), ("src/b.spec.mjs::b", "passed")]);
+
+    let jest = Project::empty();
+    jest.write("package.json", r#"{ "scripts": { "test": "jest --ci" }, "devDependencies": { "jest": "^30" } }"#)
+        .write("__tests__/sum.js", "test(\"sum\", () => expect(1 + 1).toBe(2));\n")
+        .write("lib/sum.js", "module.exports = (a, b) => a + b;\n");
+    let toml = init(&jest);
+    assert!(toml.contains("id = \"jest\""), "{toml}");
+    assert_runs(&jest, &toml, &[("__tests__/sum.js::sum", "passed")]);
+}

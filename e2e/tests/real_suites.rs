@@ -2,6 +2,7 @@
 //! smallest project that shows it. The projects themselves are not run here; their before/after
 //! counts are in the README's "Real suites" section.
 
+use proctor_e2e::downloads::{dom_environments, link_node_modules};
 use proctor_e2e::{model, Project};
 
 /// node-fetch's mocha suite: a test's server answers with a raw response and ends the socket;
@@ -149,4 +150,208 @@ test("module.exports of an object literal", () => {
         out.stderr
     );
     out.assert_code(0);
+}
+
+/// ufo's Vitest suite: `test.each([{ input: ["a", "b"], out: "a/b" }])("$input -> $out")`.
+/// Vitest shows interpolated values as its own inspector does (`[ 'a', 'b' ] -> 'a/b'`); Jest
+/// shows `["a", "b"] -> a/b`. Each file gets its runner's names: by its `vitest` import.
+#[test]
+fn each_names_interpolate_values_as_the_files_runner_does() {
+    let project = Project::empty();
+    let body = r#"
+describe("resolve", () => {
+  test.each([
+    { input: ["a", "b"], out: "a/b" },
+    { input: [], out: "" },
+  ])("$input -> $out", ({ input, out }) => expect(input.join("/")).toBe(out));
+});
+"#;
+    project
+        .write("test/vitest.test.ts", &format!("import {{ describe, expect, test }} from \"vitest\";\n{body}"))
+        .write("test/jest.test.ts", body);
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(
+        out.results(),
+        model(&[
+            ("test/vitest.test.ts::resolve::[ 'a', 'b' ] -> 'a/b'", "passed"),
+            ("test/vitest.test.ts::resolve::[] -> ''", "passed"),
+            ("test/jest.test.ts::resolve::[\"a\", \"b\"] -> a/b", "passed"),
+            ("test/jest.test.ts::resolve::[] -> ", "passed"),
+        ]),
+        "{}",
+        out.stderr
+    );
+    out.assert_code(0);
+}
+
+/// react-hotkeys-hook's Vitest suite: `vi.useFakeTimers({ shouldAdvanceTime: true })` in
+/// `beforeEach`, then Testing Library's user-event, which awaits a fake `setTimeout` between
+/// keys. The clock must follow real time (sinon's option; Jest's `advanceTimers`), or every
+/// such test hangs until its timeout (50 of them did).
+#[test]
+fn fake_timers_that_advance_with_real_time_let_awaited_timers_fire() {
+    let project = Project::empty();
+    project.write("proctor.toml", "[[suite]]\nid = \"node\"\ntests = [\"test/*.test.ts\"]\ntimeout = 2000\n").write(
+        "test/timers.test.ts",
+        r#"
+import { beforeEach, expect, test, vi } from "vitest";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+beforeEach(() => {
+  vi.useFakeTimers({ shouldAdvanceTime: true });
+});
+
+test("an awaited fake timer fires", async () => {
+  const start = Date.now();
+  await sleep(50);
+  expect(Date.now() - start).toBeGreaterThanOrEqual(50);
+});
+test("with Jest's advanceTimers and a step", async () => {
+  vi.useFakeTimers({ advanceTimers: 5 });
+  await sleep(30);
+});
+test("plain fake timers still wait for the test to move the clock", async () => {
+  vi.useFakeTimers();
+  let fired = false;
+  setTimeout(() => (fired = true), 10);
+  await new Promise((resolve) => globalThis.queueMicrotask(() => resolve(undefined)));
+  expect(fired).toBe(false);
+  vi.advanceTimersByTime(10);
+  expect(fired).toBe(true);
+});
+"#,
+    );
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(
+        out.results(),
+        model(&[
+            ("test/timers.test.ts::an awaited fake timer fires", "passed"),
+            ("test/timers.test.ts::with Jest's advanceTimers and a step", "passed"),
+            ("test/timers.test.ts::plain fake timers still wait for the test to move the clock", "passed"),
+        ]),
+        "{}",
+        out.stderr
+    );
+    out.assert_code(0);
+}
+
+/// react-hotkeys-hook: `addEventListener(type, fn, { signal })` with an `AbortController` in a
+/// jsdom suite. The controller is node's (as in Vitest, so fetch accepts its signal), which
+/// jsdom's addEventListener rejects unless given a jsdom signal that follows it, as Vitest does.
+#[test]
+fn a_jsdom_listener_takes_a_node_abort_signal() {
+    let Some(deps) = dom_environments() else {
+        return;
+    };
+    let project = Project::empty();
+    link_node_modules(&deps, project.path());
+    project
+        .write("proctor.toml", "[[suite]]\nid = \"dom\"\ntests = [\"test/*.test.ts\"]\nenvironment = \"jsdom\"\n")
+        .write(
+            "test/signal.test.ts",
+            r#"
+import { expect, test } from "vitest";
+
+test("aborting removes the listener", () => {
+  const controller = new AbortController();
+  let calls = 0;
+  document.addEventListener("keydown", () => calls++, { signal: controller.signal });
+  document.dispatchEvent(new KeyboardEvent("keydown"));
+  controller.abort();
+  document.dispatchEvent(new KeyboardEvent("keydown"));
+  expect(calls).toBe(1);
+});
+test("an aborted signal adds nothing", () => {
+  let calls = 0;
+  document.body.addEventListener("click", () => calls++, { signal: AbortSignal.abort() });
+  document.body.click();
+  expect(calls).toBe(0);
+});
+"#,
+        );
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(
+        out.results(),
+        model(&[
+            ("test/signal.test.ts::aborting removes the listener", "passed"),
+            ("test/signal.test.ts::an aborted signal adds nothing", "passed"),
+        ]),
+        "{}",
+        out.stderr
+    );
+    out.assert_code(0);
+}
+
+/// citty's Vitest suite: its colours are off when `process.env.TEST` is set (Vitest's workers
+/// set `TEST` and `VITEST`), and its `.each` names use `%o`, which Vitest prints with its own
+/// inspector (`[ '--force' ] ({ force: { type: 'boolean' } })`). A run without `vitest`
+/// files sets neither variable, as Jest does not.
+#[test]
+fn vitest_files_see_vitests_env_and_printf_names() {
+    let project = Project::empty();
+    project.write(
+        "test/args.test.ts",
+        r#"
+import { expect, it } from "vitest";
+
+it("sees TEST and VITEST", () => {
+  expect([process.env.TEST, process.env.VITEST]).toEqual(["true", "true"]);
+});
+it.each([[["--force"], { force: { type: "boolean" } }]])("parses %o (%o)", (argv, spec) => {
+  expect(argv).toEqual(["--force"]);
+});
+"#,
+    );
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(
+        out.results(),
+        model(&[
+            ("test/args.test.ts::sees TEST and VITEST", "passed"),
+            ("test/args.test.ts::parses [ '--force' ] ({ force: { type: 'boolean' } })", "passed"),
+        ]),
+        "{}",
+        out.stderr
+    );
+    out.assert_code(0);
+
+    let jest = Project::empty();
+    jest.write("test/env.test.js", "test(\"no VITEST\", () => expect(process.env.VITEST).toBeUndefined());\n");
+    let out = jest.run(&["run", "--reporter", "json"]);
+    assert_eq!(out.results(), model(&[("test/env.test.js::no VITEST", "passed")]), "{}", out.stderr);
+}
+
+/// tiny-invariant's Jest suite: `jest.setTimeout(30000)` at the top of a file whose tests run
+/// rollup. Jest makes it the default timeout of the file's tests; proctor ignored it, so a test
+/// slower than the configured timeout failed. `vi.setConfig({ testTimeout })` likewise; other
+/// files keep the configured timeout (node loads files together: the call's file is found on
+/// the stack).
+#[test]
+fn jest_set_timeout_at_the_top_of_a_file_is_its_tests_default_timeout() {
+    let project = Project::empty();
+    project
+        .write("proctor.toml", "[[suite]]\nid = \"jest\"\ntests = [\"test/*.spec.ts\"]\ntimeout = 300\n")
+        .write(
+            "test/slow.spec.ts",
+            "jest.setTimeout(5000);\n\nit(\"takes a while\", async () => {\n  await new Promise((resolve) => setTimeout(resolve, 600));\n});\n",
+        )
+        .write(
+            "test/vitest.spec.ts",
+            "import { it, vi } from \"vitest\";\nvi.setConfig({ testTimeout: 5000 });\n\nit(\"too\", async () => {\n  await new Promise((resolve) => setTimeout(resolve, 600));\n});\n",
+        )
+        .write(
+            "test/other.spec.ts",
+            "it(\"keeps the configured timeout\", async () => {\n  await new Promise((resolve) => setTimeout(resolve, 600));\n});\n",
+        );
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(
+        out.results(),
+        model(&[
+            ("test/slow.spec.ts::takes a while", "passed"),
+            ("test/vitest.spec.ts::too", "passed"),
+            ("test/other.spec.ts::keeps the configured timeout", "timed-out"),
+        ]),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("jest.setTimeout() while tests run"), "{}", out.stderr);
 }

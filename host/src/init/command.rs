@@ -5,7 +5,7 @@
 //! Also [`note_unmigrated`]: the one line a run prints when such a config exists and no
 //! proctor.toml does.
 
-use super::detect::{find_configs, Found, Origin, Runner};
+use super::detect::{find_configs, runner_without_config, Found, Origin, Runner};
 use super::draft::{Draft, Notes};
 use super::evaluate::{evaluate, EvaluateError};
 use super::source::Source;
@@ -47,7 +47,10 @@ pub fn init(args: InitArgs) -> Result<u8, InitError> {
     if target.exists() && !args.force && !args.dry_run {
         return Err(InitError::Exists { path: target });
     }
-    let found = find_configs(&root);
+    let mut found = find_configs(&root);
+    if found.is_empty() {
+        found.extend(runner_without_config(&root));
+    }
     if found.is_empty() {
         return Err(InitError::NothingFound { root });
     }
@@ -106,6 +109,7 @@ fn map_one(root: &Path, config: &Found, files: &[(String, PathBuf)], notes: &mut
     let label = config.label(root);
     let value = match &config.origin {
         Origin::File(format) => evaluate(root, &config.path, *format),
+        Origin::Dependency => Ok(serde_json::json!({})),
         Origin::PackageKey(key) => std::fs::read_to_string(&config.path)
             .ok()
             .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())

@@ -36,6 +36,9 @@ pub(crate) enum Origin {
     File(Format),
     /// A key of package.json.
     PackageKey(&'static str),
+    /// No config at all: package.json names the runner (its test script, or a dependency), so
+    /// the runner runs with its defaults, as if its config were empty.
+    Dependency,
 }
 
 /// One config found.
@@ -53,6 +56,7 @@ impl Found {
         match &self.origin {
             Origin::File(_) => name,
             Origin::PackageKey(key) => format!("{name} \"{key}\""),
+            Origin::Dependency => format!("{name} ({} without a config)", self.runner.id()),
         }
     }
 }
@@ -114,6 +118,22 @@ pub(crate) fn find_configs(root: &Path) -> Vec<Found> {
     out
 }
 
+/// For a project with no config: the runner package.json names — the one its `test` script
+/// runs, else the first of Vitest, Jest and mocha among its dependencies. Vitest, Jest and
+/// mocha all run with their defaults when there is no config, so init writes those out.
+pub(crate) fn runner_without_config(root: &Path) -> Option<Found> {
+    let path = root.join("package.json");
+    let package: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).ok()?).ok()?;
+    let runners = [(Runner::Vitest, "vitest"), (Runner::Jest, "jest"), (Runner::Mocha, "mocha")];
+    let script = package["scripts"]["test"].as_str().unwrap_or("");
+    let in_script = runners.iter().find(|(_, name)| {
+        script.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '/')).any(|word| word == *name)
+    });
+    let depends = |name: &str| ["dependencies", "devDependencies"].iter().any(|key| package[key].get(name).is_some());
+    let (runner, _) = in_script.or_else(|| runners.iter().find(|(_, name)| depends(name)))?;
+    Some(Found { runner: *runner, path, origin: Origin::Dependency })
+}
+
 /// Vitest 3's `vitest.workspace.*`: its projects, beside the root config's options.
 pub(crate) fn vitest_workspace(root: &Path) -> Option<PathBuf> {
     ["ts", "mts", "cts", "js", "mjs", "cjs", "json"]
@@ -153,5 +173,21 @@ mod tests {
         std::fs::write(root.join("vitest.config.mts"), "export default {}\n").unwrap();
         let found: Vec<String> = find_configs(root).iter().map(|f| f.label(root)).collect();
         assert_eq!(found, ["jest.config.ts", "vitest.config.mts", ".mocharc.yml", "wtr.config.mjs"]);
+    }
+
+    #[test]
+    fn without_a_config_the_runner_is_the_one_the_test_script_or_a_dependency_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let runner = |package: &str| {
+            std::fs::write(root.join("package.json"), package).unwrap();
+            runner_without_config(root).map(|found| (found.runner, found.label(root)))
+        };
+        assert_eq!(
+            runner(r#"{"scripts": {"test": "pnpm lint && jest --ci"}, "devDependencies": {"vitest": "4"}}"#),
+            Some((Runner::Jest, "package.json (jest without a config)".into()))
+        );
+        assert_eq!(runner(r#"{"devDependencies": {"mocha": "11", "vitest": "4"}}"#).unwrap().0, Runner::Vitest);
+        assert_eq!(runner(r#"{"scripts": {"test": "node --test"}, "devDependencies": {"jest-dom": "1"}}"#), None);
     }
 }
