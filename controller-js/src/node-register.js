@@ -24,10 +24,18 @@ import { readFileSync } from "node:fs";
 import Module, { createRequire, syncBuiltinESMExports } from "node:module";
 import { extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { isCommonJs, isWrapperUrl, wrapperSource } from "./node-cjs-generations.js";
+import { isCommonJs, isWrapperUrl, withDefaultInterop, wrapperSource } from "./node-cjs-generations.js";
 import { installMappedStacks } from "./node-stacks.js";
 import { isApiModule } from "./api-modules.js";
-import { COMMONJS_EXTENSIONS, loadFromManifest, needsHooks, resolveInOrder, useManifest } from "./node-modules.js";
+import {
+  COMMONJS_EXTENSIONS,
+  isEsModuleFile,
+  isProjectFile,
+  loadFromManifest,
+  needsHooks,
+  resolveInOrder,
+  useManifest,
+} from "./node-modules.js";
 
 const indexUrl = new URL("./index.js", import.meta.url).href;
 const commonJsIndexUrl = new URL("./index.cjs", import.meta.url).href;
@@ -382,11 +390,15 @@ const MOCK_SCHEME = "proctor-mock:";
 
 /**
  * Resolves with module mocks and generations applied, once module-mocks.js (loaded with the
- * controller) has put its registry on globalThis; before that, nothing is mocked.
+ * controller) has put its registry on globalThis; before that, nothing is mocked. Then the
+ * default-import interop (node-cjs-generations.js).
  */
 function resolveMocked(specifier, parentURL, resolve) {
   const mocks = globalThis.__proctorMocks;
-  return mocks === undefined ? resolve() : mocks.resolveForOwner(specifier, parentURL, resolve);
+  const resolved = mocks === undefined ? resolve() : mocks.resolveForOwner(specifier, parentURL, resolve);
+  // Every `import` passes here (and no `require`): a project file's default import of a
+  // CommonJS file gets Babel's `__esModule` interop.
+  return withDefaultInterop(resolved, parentURL, isProjectFile, isEsModuleFile);
 }
 
 function mockSource(url, canWait) {
