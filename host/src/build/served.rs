@@ -443,7 +443,7 @@ impl EsmModules {
             });
         }
         let source = std::fs::read_to_string(file).ok()?;
-        if !self.is_commonjs(file) || cjs::analyze(&source).esm {
+        if !(self.is_commonjs(file) || is_project_commonjs(file, &source)) || cjs::analyze(&source).esm {
             return Some(define_node_env(&source));
         }
         Some(self.wrap_commonjs(file, &source))
@@ -734,6 +734,16 @@ fn content_type(file: &Path) -> &'static str {
 }
 
 /// A temp dir holding `files` (path, text), for tests here and in `esm.rs`.
+/// Whether a project's own `.js` file (outside a `"type": "module"` package) is CommonJS: it
+/// uses `module.exports` / `exports` or `require` and has no `import`/`export` (which the
+/// caller checks). Jest runs such files (dayjs's `test/__mocks__/dayjs.js`), so the page gets
+/// them wrapped like a package's, default-import interop included; a plain script stays as it is.
+fn is_project_commonjs(file: &Path, source: &str) -> bool {
+    file.extension().and_then(|e| e.to_str()) == Some("js")
+        && (source.contains("exports") || source.contains("require("))
+        && package_type(file).as_deref() != Some("module")
+}
+
 #[cfg(test)]
 pub(super) fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
     crate::test_support::project(files).0
