@@ -4,8 +4,9 @@
 //! mocks) gives `import x from` its `exports.default`, under babel-jest and Vitest alike, where
 //! node alone gives the whole `module.exports`; without the flag the default import stays the
 //! whole `module.exports`, named imports stay as they were, a mock factory returning
-//! `{ __esModule: true, default }` gives its `default`, and in node a package's own import of
-//! such a file keeps node's answer.
+//! `{ __esModule: true, default }` gives its `default` (without the flag: the whole object in a
+//! file using `jest`, as babel-jest gives it, the `default` key with `vi`, as Vitest), and in
+//! node a package's own import of such a file keeps node's answer.
 
 use proctor_e2e::downloads::{node24, node_release};
 use proctor_e2e::{browser_lock, model, Output, Project};
@@ -14,11 +15,13 @@ use proctor_e2e::{browser_lock, model, Output, Project};
 const SHARED: &[(&str, &str)] = &[
     ("test/dayjs.test.js::a root __mocks__ file flagged __esModule gives its default", "passed"),
     ("test/mocked.test.js::jest.mock with an __esModule factory gives its default", "passed"),
+    ("test/mocked.test.js::jest.mock without the flag gives the whole object, as babel-jest does", "passed"),
     ("test/project.test.js::a flagged file's default import is exports.default", "passed"),
     ("test/project.test.js::named imports and the namespace are unchanged", "passed"),
     ("test/project.test.js::without the flag the default import is module.exports", "passed"),
     ("test/project.test.js::a flagged package's default import is exports.default", "passed"),
     ("test/vi-mocked.test.js::vi.mock with an __esModule factory gives its default", "passed"),
+    ("test/vi-mocked.test.js::vi.mock without the flag gives the default key, as Vitest does", "passed"),
 ];
 
 /// The tests only node runs.
@@ -97,10 +100,16 @@ test("a root __mocks__ file flagged __esModule gives its default", () => {
         .write(
             "test/mocked.test.js",
             r#"import real, { named } from "../src/real";
+import plain, { a } from "../src/plain";
 jest.mock("../src/real", () => ({ __esModule: true, default: () => "mocked default", named: () => "mocked named" }));
+jest.mock("../src/plain", () => ({ default: "mocked key", a: 2 }));
 test("jest.mock with an __esModule factory gives its default", () => {
   expect(real()).toBe("mocked default");
   expect(named()).toBe("mocked named");
+});
+test("jest.mock without the flag gives the whole object, as babel-jest does", () => {
+  expect(plain).toEqual({ default: "mocked key", a: 2 });
+  expect(a).toBe(2);
 });
 "#,
         )
@@ -108,9 +117,14 @@ test("jest.mock with an __esModule factory gives its default", () => {
             "test/vi-mocked.test.js",
             r#"import { vi } from "vitest";
 import real from "../src/real";
+import plain from "../src/plain";
 vi.mock("../src/real", () => ({ __esModule: true, default: () => "vi default" }));
+vi.mock("../src/plain", () => ({ default: "vi key", a: 3 }));
 test("vi.mock with an __esModule factory gives its default", () => {
   expect(real()).toBe("vi default");
+});
+test("vi.mock without the flag gives the default key, as Vitest does", () => {
+  expect(plain).toBe("vi key");
 });
 "#,
         )
