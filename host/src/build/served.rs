@@ -769,6 +769,23 @@ mod tests {
     }
 
     #[test]
+    fn a_projects_commonjs_js_file_is_served_wrapped_with_interop() {
+        let dir = project(&[
+            ("src/flagged.js", "exports.__esModule = true;\nexports.default = 1;\nexports.a = 2;\n"),
+            ("src/script.js", "window.seen = 1;\n"),
+            ("esm/package.json", "{ \"type\": \"module\" }\n"),
+            ("esm/uses.js", "globalThis.exports = 1;\n"),
+        ]);
+        let modules = esm_modules(dir.path(), &dir.path().join(".cache"));
+        let wrapped = body(modules.respond("/src/flagged.js", None, None));
+        assert!(wrapped.contains("__proctor_cjs.__esModule && \"default\" in __proctor_cjs"), "{wrapped}");
+        assert!(wrapped.contains("as \"a\""), "{wrapped}");
+        assert_eq!(body(modules.respond("/src/script.js", None, None)).trim_end(), "window.seen = 1;");
+        let scoped = body(modules.respond("/esm/uses.js", None, None));
+        assert!(!scoped.contains("__proctor_cjs"), "a \"type\": \"module\" package's file is no CommonJS: {scoped}");
+    }
+
+    #[test]
     fn a_plain_test_file_that_mocks_is_served_hoisted() {
         let dir = project(&[
             ("a.test.js", "import { a } from './a.js';\nexport const seen = a;\nvi.mock('./a.js');\n"),
