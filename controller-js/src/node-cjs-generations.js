@@ -71,17 +71,19 @@ const INTEROP_MARK = /[?&]proctor-interop=1/;
  * mocks and Babel-compiled packages: `exports.__esModule = true; exports.default = fn`), where
  * node gives the whole `module.exports`. Named imports stay node's. A package importing one
  * keeps node's answer, as in Vitest, which leaves packages to node.
- * @param {(path: string) => boolean} isProjectFile
- * @param {(path: string) => boolean} isEsModuleFile
+ * @param {{ isProjectFile(path: string): boolean, isEsModuleFile(path: string): boolean,
+ *   sourceOf(path: string): string | null }} files what node runs of a file (the transform's
+ *   CommonJS output of a `.cts` has the flag its text lacks)
  */
-export function withDefaultInterop(resolved, parentURL, isProjectFile, isEsModuleFile) {
+export function withDefaultInterop(resolved, parentURL, { isProjectFile, isEsModuleFile, sourceOf }) {
   const rewrite = (found) => {
     const url = found?.url;
     if (typeof url !== "string" || !url.startsWith("file:") || INTEROP_MARK.test(url)) return found;
     if (typeof parentURL !== "string" || !parentURL.startsWith("file:") || isWrapperUrl(parentURL)) return found;
     if (!isProjectFile(fileURLToPath(parentURL))) return found;
     const path = fileURLToPath(url);
-    if (!INTEROP_EXTENSIONS.includes(extname(path).toLowerCase()) || isEsModuleFile(path) || !flagsEsModule(path)) return found;
+    const candidate = INTEROP_EXTENSIONS.includes(extname(path).toLowerCase()) && !isEsModuleFile(path);
+    if (!candidate || !flagsEsModule(path, sourceOf)) return found;
     return { ...found, url: `${url}${url.includes("?") ? "&" : "?"}proctor-interop=1`, format: "module" };
   };
   return typeof resolved?.then === "function" ? resolved.then(rewrite) : rewrite(resolved);
@@ -93,11 +95,16 @@ const INTEROP_EXTENSIONS = [".js", ".cjs", ".cts", ".ts", ".tsx", ".jsx"];
 /** Path → whether its text mentions `__esModule` (else no interop can apply). */
 const flagged = new Map();
 
-function flagsEsModule(path) {
+/** Path → the transform's CommonJS output (a `.cts`), whose names the wrapper exports. */
+const compiled = new Map();
+
+function flagsEsModule(path, sourceOf) {
   let known = flagged.get(path);
   if (known === undefined) {
     try {
-      known = readFileSync(path, "utf8").includes("__esModule");
+      const transformed = sourceOf(path);
+      if (transformed !== null) compiled.set(path, transformed);
+      known = (transformed ?? readFileSync(path, "utf8")).includes("__esModule");
     } catch {
       known = false;
     }
@@ -133,7 +140,7 @@ function exportNames(filename, seen) {
   let parsed;
   try {
     lexer ??= createRequire(import.meta.url)("./vendor/cjs-module-lexer.cjs");
-    parsed = lexer.parse(readFileSync(filename, "utf8"));
+    parsed = lexer.parse(compiled.get(filename) ?? readFileSync(filename, "utf8"));
   } catch {
     return names;
   }

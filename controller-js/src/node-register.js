@@ -398,8 +398,15 @@ function resolveMocked(specifier, parentURL, resolve) {
   const resolved = mocks === undefined ? resolve() : mocks.resolveForOwner(specifier, parentURL, resolve);
   // Every `import` passes here (and no `require`): a project file's default import of a
   // CommonJS file gets Babel's `__esModule` interop.
-  return withDefaultInterop(resolved, parentURL, isProjectFile, isEsModuleFile);
+  return withDefaultInterop(resolved, parentURL, INTEROP_FILES);
 }
+
+/** What the default-import interop asks of a file; the manifest's source is what node runs. */
+const INTEROP_FILES = {
+  isProjectFile,
+  isEsModuleFile,
+  sourceOf: (path) => loadFromManifest(pathToFileURL(path).href, undefined, true)?.source ?? null,
+};
 
 function mockSource(url, canWait) {
   const mocks = globalThis.__proctorMocks;

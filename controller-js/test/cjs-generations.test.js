@@ -51,9 +51,9 @@ test("a project file's default import of a CommonJS file flagged __esModule goes
   writeFileSync(join(dir, "flagged.js"), "exports.__esModule = true;\nexports.default = () => 1;\nexports.a = 2;\n");
   writeFileSync(join(dir, "plain.js"), "exports.default = 3;\n");
   const url = (name) => pathToFileURL(join(dir, name)).href;
-  const project = (path) => !path.includes("node_modules");
+  const files = { isProjectFile: (path) => !path.includes("node_modules"), isEsModuleFile: () => false, sourceOf: () => null };
   const interop = (name, parent = url("a.test.js")) =>
-    withDefaultInterop({ url: url(name), format: "commonjs" }, parent, project, () => false).url;
+    withDefaultInterop({ url: url(name), format: "commonjs" }, parent, files).url;
   const wrapped = interop("flagged.js");
   assert.equal(wrapped, `${url("flagged.js")}?proctor-interop=1`);
   assert.equal(isWrapperUrl(wrapped), true);
@@ -62,6 +62,6 @@ test("a project file's default import of a CommonJS file flagged __esModule goes
   const source = wrapperSource(wrapped);
   assert.match(source, /export default m != null && m\.__esModule \? m\.default : m;/);
   assert.match(source, /as "a" \}/);
-  const resolved = await withDefaultInterop(Promise.resolve({ url: url("flagged.js") }), url("a.test.js"), project, () => false);
+  const resolved = await withDefaultInterop(Promise.resolve({ url: url("flagged.js") }), url("a.test.js"), files);
   assert.equal(resolved.url, wrapped, "an asynchronous resolve is rewritten too");
 });

@@ -28,6 +28,7 @@ const SHARED: &[(&str, &str)] = &[
 const NODE: &[(&str, &str)] = &[
     ("test/node/required.test.js::require gives the whole exports, the same instance", "passed"),
     ("test/node/required.test.js::a package importing a flagged package keeps node's default", "passed"),
+    ("test/node/required.test.js::a .cts file's default export is its default import", "passed"),
 ];
 
 fn project(runtime: &str) -> Project {
@@ -48,6 +49,10 @@ fn project(runtime: &str) -> Project {
              exports.named = () => \"named\";\n",
         )
         .write("src/plain.js", "exports.default = \"the default key\";\nexports.a = 1;\n")
+        .write(
+            "src/typed.cts",
+            "const typed = (): string => \"typed\";\nexport default typed;\nexport const n: number = 1;\n",
+        )
         .write("src/real.js", "module.exports = function real() { return \"real\"; };\n")
         .write(
             "test/__mocks__/dayjs.js",
@@ -132,6 +137,7 @@ test("vi.mock without the flag gives the default key, as Vitest does", () => {
             "test/node/required.test.js",
             r#"import flagged from "../../src/flagged";
 import { seen } from "esm-user";
+import typed, { n } from "../../src/typed.cts";
 const required = require("../../src/flagged");
 test("require gives the whole exports, the same instance", () => {
   expect(required.__esModule).toBe(true);
@@ -139,6 +145,10 @@ test("require gives the whole exports, the same instance", () => {
 });
 test("a package importing a flagged package keeps node's default", () => {
   expect(typeof seen.default).toBe("function");
+});
+test("a .cts file's default export is its default import", () => {
+  expect(typed()).toBe("typed");
+  expect(n).toBe(1);
 });
 "#,
         );
