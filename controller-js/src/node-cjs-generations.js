@@ -66,7 +66,8 @@ const INTEROP_MARK = /[?&]proctor-interop=1/;
 /**
  * `resolved` (what an `import` from `parentURL` resolved to), pointed at the interop wrapper
  * when the importer is one of the project's files and the target a CommonJS file that mentions
- * `__esModule`: its default import is then `exports.default` when `exports.__esModule` is set,
+ * `__esModule` or requires: its default import is then `exports.default` when, as it runs,
+ * `exports.__esModule` is set,
  * as babel-jest's `_interopRequireDefault` and Vitest's `interopDefault` give it (dayjs-style
  * mocks and Babel-compiled packages: `exports.__esModule = true; exports.default = fn`), where
  * node gives the whole `module.exports`. Named imports stay node's. A package importing one
@@ -92,7 +93,7 @@ export function withDefaultInterop(resolved, parentURL, { isProjectFile, isEsMod
 /** Extensions a CommonJS file of the project or a package can have (`.ts` with `export =`). */
 const INTEROP_EXTENSIONS = [".js", ".cjs", ".cts", ".ts", ".tsx", ".jsx"];
 
-/** Path → whether its text mentions `__esModule` (else no interop can apply). */
+/** Path → whether its text mentions `__esModule` or `require(` (else no interop can apply). */
 const flagged = new Map();
 
 /** Path → the transform's CommonJS output (a `.cts`), whose names the wrapper exports. */
@@ -104,7 +105,10 @@ function flagsEsModule(path, sourceOf) {
     try {
       const transformed = sourceOf(path);
       if (transformed !== null) compiled.set(path, transformed);
-      known = (transformed ?? readFileSync(path, "utf8")).includes("__esModule");
+      const text = transformed ?? readFileSync(path, "utf8");
+      // The flag may come from a required module: node's `require` of an ES module returns its
+      // namespace with `__esModule` set (dayjs's `module.exports = require("../../src")`).
+      known = text.includes("__esModule") || text.includes("require(");
     } catch {
       known = false;
     }

@@ -54,11 +54,11 @@ fn project(runtime: &str) -> Project {
             "const typed = (): string => \"typed\";\nexport default typed;\nexport const n: number = 1;\n",
         )
         .write("src/real.js", "module.exports = function real() { return \"real\"; };\n")
-        .write(
-            "test/__mocks__/dayjs.js",
-            "const dayjs = () => \"dayjs\";\ndayjs.locale = () => \"en\";\n\
-             Object.defineProperty(exports, \"__esModule\", { value: true });\nexports.default = dayjs;\n",
-        )
+        // dayjs's shape: the root mock of the package requires the ES module source, whose
+        // namespace (`__esModule` set by node's require, and by Babel under Jest) it exports.
+        .write("src/dayjs.js", "const dayjs = () => \"dayjs\";\ndayjs.locale = () => \"en\";\nexport default dayjs;\n")
+        .write("src/locale/fr.js", "import dayjs from \"dayjs\";\nexport default dayjs.locale(\"fr\");\n")
+        .write("test/__mocks__/dayjs.js", "const dayjs = require(\"../../src/dayjs\");\nmodule.exports = dayjs;\n")
         .write("node_modules/flagged-pkg/package.json", "{ \"name\": \"flagged-pkg\", \"main\": \"index.js\" }\n")
         .write(
             "node_modules/flagged-pkg/index.js",
@@ -96,9 +96,11 @@ test("a flagged package's default import is exports.default", () => {
         .write(
             "test/dayjs.test.js",
             r#"import dayjs from "dayjs";
+import fr from "../src/locale/fr";
 test("a root __mocks__ file flagged __esModule gives its default", () => {
   expect(typeof dayjs.locale).toBe("function");
   expect(dayjs()).toBe("dayjs");
+  expect(fr).toBe("en");
 });
 "#,
         )
