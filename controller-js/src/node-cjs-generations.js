@@ -63,6 +63,11 @@ export function isWrapperUrl(url) {
 
 const INTEROP_MARK = /[?&]proctor-interop=1/;
 
+/** Whether `url` names the default-import interop wrapper (see `withDefaultInterop`). */
+export function isInteropUrl(url) {
+  return url.startsWith("file:") && INTEROP_MARK.test(url);
+}
+
 /**
  * `resolved` (what an `import` from `parentURL` resolved to), pointed at the interop wrapper
  * when the importer is one of the project's files and the target a CommonJS file that mentions

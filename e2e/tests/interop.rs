@@ -29,6 +29,7 @@ const NODE: &[(&str, &str)] = &[
     ("test/node/required.test.js::require gives the whole exports, the same instance", "passed"),
     ("test/node/required.test.js::a package importing a flagged package keeps node's default", "passed"),
     ("test/node/required.test.js::a .cts file's default export is its default import", "passed"),
+    ("test/node/keys.test.js::a required ES module's default import of CommonJS gets the interop", "passed"),
 ];
 
 fn project(runtime: &str) -> Project {
@@ -132,6 +133,17 @@ test("vi.mock with an __esModule factory gives its default", () => {
 });
 test("vi.mock without the flag gives the default key, as Vitest does", () => {
   expect(plain).toBe("vi key");
+});
+"#,
+        )
+        // dayjs's `test/locale/keys.test.js`: `require` of an ES module that imports the package
+        // (one no other file imports: files load together with --no-isolate).
+        .write("src/locale/de.js", "import dayjs from \"dayjs\";\nexport default dayjs.locale(\"de\");\n")
+        .write(
+            "test/node/keys.test.js",
+            r#"const de = require("../../src/locale/de.js").default;
+test("a required ES module's default import of CommonJS gets the interop", () => {
+  expect(de).toBe("en");
 });
 "#,
         )
