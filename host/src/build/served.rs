@@ -737,10 +737,14 @@ fn content_type(file: &Path) -> &'static str {
 /// Whether a project's own `.js` file (outside a `"type": "module"` package) is CommonJS: it
 /// uses `module.exports` / `exports` or `require` and has no `import`/`export` (which the
 /// caller checks). Jest runs such files (dayjs's `test/__mocks__/dayjs.js`), so the page gets
-/// them wrapped like a package's, default-import interop included; a plain script stays as it is.
+/// them wrapped like a package's, default-import interop included. A plain script stays as it
+/// is, and so does a UMD build (it tests `typeof exports`): imported for its global, as a page
+/// imports it under Vite, it must take its browser branch.
 fn is_project_commonjs(file: &Path, source: &str) -> bool {
+    let umd = ["typeof exports", "typeof module", "typeof define"].iter().any(|guard| source.contains(guard));
     file.extension().and_then(|e| e.to_str()) == Some("js")
         && (source.contains("exports") || source.contains("require("))
+        && !umd
         && package_type(file).as_deref() != Some("module")
 }
 
@@ -1050,7 +1054,8 @@ mod tests {
             ("node_modules/cjs/impl.js", "exports.hello = () => 'hi';"),
             ("node_modules/esm/package.json", r#"{"name":"esm","type":"module"}"#),
             ("node_modules/esm/index.js", "exports.x = 1;"),
-            ("src/plain.js", "exports.x = 1;"),
+            ("src/plain.js", "window.x = 1;"),
+            ("src/umd.js", "(function (g) { if (typeof exports === 'object') exports.x = 1; else g.x = 1; })(this);"),
         ]);
         let cache = tempfile::tempdir().unwrap();
         let modules = esm_modules(dir.path(), cache.path());
@@ -1065,6 +1070,8 @@ mod tests {
             body(modules.respond("/node_modules/cjs/impl.js", None, None)).contains("as \"unseen\""),
             "a name an importer asks for is exported even where analysis does not see it"
         );
-        assert_eq!(body(modules.respond("/src/plain.js", None, None)), "exports.x = 1;");
+        assert_eq!(body(modules.respond("/src/plain.js", None, None)), "window.x = 1;");
+        let umd = body(modules.respond("/src/umd.js", None, None));
+        assert!(!umd.contains("__proctor_cjs"), "a project's UMD file keeps its browser branch: {umd}");
     }
 }
