@@ -73,6 +73,8 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
   /** The root `__mocks__/` packages (asked once), and those each test file gets without asking. */
   let rootMocks;
   const automatic = new Map();
+  /** Module URL → whether its text uses the `jest` object. */
+  const jestDialect = new Map();
   const automaticPackages = (query) => {
     try {
       const { packages } = request("GET", `/@mock/automatic${query}`);
@@ -188,6 +190,24 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
       if (bundled || realm() === undefined) return false;
       rootMocks ??= automaticPackages("");
       return rootMocks.length > 0;
+    },
+    // The dialect of a factory's module (module-mocks.js exportNames): the calling module's
+    // served text, read once per module.
+    usesJestObject(location) {
+      if (typeof location !== "string" || !/^https?:/.test(location)) return false;
+      let known = jestDialect.get(location);
+      if (known === undefined) {
+        try {
+          const xhr = new XMLHttpRequest();
+          xhr.open("GET", location, false);
+          xhr.send(null);
+          known = xhr.status === 200 && /\bjest\s*\.\s*[A-Za-z]/.test(xhr.responseText);
+        } catch {
+          known = false;
+        }
+        jestDialect.set(location, known);
+      }
+      return known;
     },
     automaticMocks(file) {
       sameRealm();

@@ -38,7 +38,9 @@
 //   factory and use `require` for the actual module, and an async factory there is an error
 //   that says to make it synchronous (or to mock before the imports, where settle awaits it).
 // - Names: a factory's own keys (its `default` key is the default export; without one, the
-//   default export is the whole object, as Jest's interop gives it); an automock's are the
+//   default export is the whole object, as Jest's interop gives it; in a file that uses the
+//   `jest` object, a factory's object without `__esModule` is the default export whole, as
+//   babel-jest gives it, while Vitest gives its `default` key); an automock's are the
 //   actual module's exports; a `__mocks__` file's are its own.
 // - `resetModules()` (per file) gives the owner a new generation: project modules and mocks are
 //   evaluated afresh on next import, factories included (Jest re-runs them; the registry of
@@ -77,6 +79,7 @@ import { callerLocations, registry, stackLocations, withoutGeneration } from "./
  *   checkHooks(): void,
  *   hasAutomaticMocks(): boolean,
  *   automaticMocks(file: string): string[],
+ *   usesJestObject?(location: string): boolean,
  *   registered?(record: object, generation: number, prepare: () => unknown): void,
  *   unregistered?(record: object): void,
  *   requires?: boolean,
@@ -329,7 +332,11 @@ export function exportNames(record, value) {
         `Did you mean to return an object with a "default" key?`,
     );
   }
-  return Object.keys(value).filter((name) => name !== "__esModule");
+  const names = Object.keys(value).filter((name) => name !== "__esModule");
+  // babel-jest's `_interopRequireDefault`: in a file that uses the `jest` object, a factory's
+  // object without `__esModule` is itself the default export, its `default` key a mere name
+  // (Vitest gives the `default` key).
+  return record.babelInterop === true && !value.__esModule ? names.filter((name) => name !== "default") : names;
 }
 
 /** The prepared value of mock `id` in `generation`, as the generated module source reads it. */
@@ -511,6 +518,7 @@ export function mockModule(specifier, factory, options) {
   const key = keyFor(specifier, caller, options?.virtual === true || factory !== undefined);
   const record = newRecord(owner, key, specifier, factory);
   record.spy = options?.spy === true;
+  record.babelInterop = factory !== undefined && (platform.usesJestObject?.(caller.location) ?? false);
   // A package may resolve to another file for `require` than for `import` (its `exports`
   // conditions): the mock stands for both.
   const required = requiredKey(specifier, caller);

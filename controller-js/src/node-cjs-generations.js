@@ -10,6 +10,9 @@
 // left require.cache) and exports the names node would export: cjs-module-lexer's (the lexer
 // node itself uses, vendored), following re-exports as node does. The package is required when
 // the wrapper evaluates, so evaluation order is the one node's bridge has.
+//
+// The same wrapper, marked `proctor-interop=1`, gives a project file's default import of a
+// CommonJS file Babel's interop, as Jest and Vitest do (see `withDefaultInterop`).
 
 import { readFileSync, statSync } from "node:fs";
 import Module, { createRequire } from "node:module";
@@ -55,18 +58,81 @@ export function wrapperUrl(url, generation) {
 
 /** Whether `url` names a wrapper (see the file's comment). */
 export function isWrapperUrl(url) {
-  return url.startsWith("file:") && MARK.test(url);
+  return url.startsWith("file:") && (MARK.test(url) || INTEROP_MARK.test(url));
+}
+
+const INTEROP_MARK = /[?&]proctor-interop=1/;
+
+/** Whether `url` names the default-import interop wrapper (see `withDefaultInterop`). */
+export function isInteropUrl(url) {
+  return url.startsWith("file:") && INTEROP_MARK.test(url);
+}
+
+/**
+ * `resolved` (what an `import` from `parentURL` resolved to), pointed at the interop wrapper
+ * when the importer is one of the project's files and the target a CommonJS file that mentions
+ * `__esModule` or requires: its default import is then `exports.default` when, as it runs,
+ * `exports.__esModule` is set,
+ * as babel-jest's `_interopRequireDefault` and Vitest's `interopDefault` give it (dayjs-style
+ * mocks and Babel-compiled packages: `exports.__esModule = true; exports.default = fn`), where
+ * node gives the whole `module.exports`. Named imports stay node's. A package importing one
+ * keeps node's answer, as in Vitest, which leaves packages to node.
+ * @param {{ isProjectFile(path: string): boolean, isEsModuleFile(path: string): boolean,
+ *   sourceOf(path: string): string | null }} files what node runs of a file (the transform's
+ *   CommonJS output of a `.cts` has the flag its text lacks)
+ */
+export function withDefaultInterop(resolved, parentURL, { isProjectFile, isEsModuleFile, sourceOf }) {
+  const rewrite = (found) => {
+    const url = found?.url;
+    if (typeof url !== "string" || !url.startsWith("file:") || INTEROP_MARK.test(url)) return found;
+    if (typeof parentURL !== "string" || !parentURL.startsWith("file:") || isWrapperUrl(parentURL)) return found;
+    if (!isProjectFile(fileURLToPath(parentURL))) return found;
+    const path = fileURLToPath(url);
+    const candidate = INTEROP_EXTENSIONS.includes(extname(path).toLowerCase()) && !isEsModuleFile(path);
+    if (!candidate || !flagsEsModule(path, sourceOf)) return found;
+    return { ...found, url: `${url}${url.includes("?") ? "&" : "?"}proctor-interop=1`, format: "module" };
+  };
+  return typeof resolved?.then === "function" ? resolved.then(rewrite) : rewrite(resolved);
+}
+
+/** Extensions a CommonJS file of the project or a package can have (`.ts` with `export =`). */
+const INTEROP_EXTENSIONS = [".js", ".cjs", ".cts", ".ts", ".tsx", ".jsx"];
+
+/** Path → whether its text mentions `__esModule` or `require(` (else no interop can apply). */
+const flagged = new Map();
+
+/** Path → the transform's CommonJS output (a `.cts`), whose names the wrapper exports. */
+const compiled = new Map();
+
+function flagsEsModule(path, sourceOf) {
+  let known = flagged.get(path);
+  if (known === undefined) {
+    try {
+      const transformed = sourceOf(path);
+      if (transformed !== null) compiled.set(path, transformed);
+      const text = transformed ?? readFileSync(path, "utf8");
+      // The flag may come from a required module: node's `require` of an ES module returns its
+      // namespace with `__esModule` set (dayjs's `module.exports = require("../../src")`).
+      known = text.includes("__esModule") || text.includes("require(");
+    } catch {
+      known = false;
+    }
+    flagged.set(path, known);
+  }
+  return known;
 }
 
 /** The ES module source answering wrapper `url`. */
 export function wrapperSource(url) {
-  const plain = url.replace(MARK, "").replace(/\?$/, "");
+  const interop = INTEROP_MARK.test(url);
+  const plain = url.replace(INTEROP_MARK, "").replace(MARK, "").replace(/\?$/, "");
   const filename = fileURLToPath(plain);
   const names = [...exportNames(filename, new Set())].filter((name) => name !== "default");
   const lines = [
     `import { createRequire } from "node:module";`,
     `const m = createRequire(${JSON.stringify(plain)})(${JSON.stringify(filename)});`,
-    `export default m;`,
+    // Babel's `_interopRequireDefault(m).default`.
+    interop ? `export default m != null && m.__esModule ? m.default : m;` : `export default m;`,
   ];
   names.forEach((name, index) => {
     lines.push(`const e${index} = m == null ? undefined : m[${JSON.stringify(name)}];`);
@@ -83,7 +149,7 @@ function exportNames(filename, seen) {
   let parsed;
   try {
     lexer ??= createRequire(import.meta.url)("./vendor/cjs-module-lexer.cjs");
-    parsed = lexer.parse(readFileSync(filename, "utf8"));
+    parsed = lexer.parse(compiled.get(filename) ?? readFileSync(filename, "utf8"));
   } catch {
     return names;
   }

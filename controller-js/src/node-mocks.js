@@ -160,7 +160,29 @@ function automaticMocks(file) {
   } catch {
     return [];
   }
-  return /\bjest\s*\.\s*[A-Za-z]/.test(source) ? packages : [];
+  return JEST_OBJECT.test(source) ? packages : [];
+}
+
+/** `jest.` then a name: the file uses the `jest` object (Jest's dialect). */
+const JEST_OBJECT = /\bjest\s*\.\s*[A-Za-z]/;
+
+/** Module location (a path or file: URL) → whether its source uses the `jest` object. */
+const jestDialect = new Map();
+
+/** Whether the module at `location` uses the `jest` object (false when it cannot be read). */
+function usesJestObject(location) {
+  if (typeof location !== "string") return false;
+  let known = jestDialect.get(location);
+  if (known === undefined) {
+    try {
+      const path = location.startsWith("file:") ? fileURLToPath(location) : location;
+      known = JEST_OBJECT.test(readFileSync(path, "utf8"));
+    } catch {
+      known = false;
+    }
+    jestDialect.set(location, known);
+  }
+  return known;
 }
 
 /** Whether `url` is a project file that generations apply to (not a package, not the controller). */
@@ -315,6 +337,7 @@ installModuleMockPlatform({
   resetRealm: resetModules,
   hasAutomaticMocks: () => rootMockPackages().length > 0,
   automaticMocks,
+  usesJestObject,
   checkHooks() {
     if (globalThis.__proctorModuleHooksInThread?.() === false) {
       throw new Error(

@@ -24,10 +24,18 @@ import { readFileSync } from "node:fs";
 import Module, { createRequire, syncBuiltinESMExports } from "node:module";
 import { extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { isCommonJs, isWrapperUrl, wrapperSource } from "./node-cjs-generations.js";
+import { isCommonJs, isInteropUrl, isWrapperUrl, withDefaultInterop, wrapperSource } from "./node-cjs-generations.js";
 import { installMappedStacks } from "./node-stacks.js";
 import { isApiModule } from "./api-modules.js";
-import { COMMONJS_EXTENSIONS, loadFromManifest, needsHooks, resolveInOrder, useManifest } from "./node-modules.js";
+import {
+  COMMONJS_EXTENSIONS,
+  isEsModuleFile,
+  isProjectFile,
+  loadFromManifest,
+  needsHooks,
+  resolveInOrder,
+  useManifest,
+} from "./node-modules.js";
 
 const indexUrl = new URL("./index.js", import.meta.url).href;
 const commonJsIndexUrl = new URL("./index.cjs", import.meta.url).href;
@@ -217,7 +225,11 @@ function requireInGenerations(loader) {
     if (url === null) return jobForRequire.call(this, specifier, parentURL, attributes);
     const cached = this.loadCache.get(url);
     if (cached !== undefined) return cached;
-    const source = url.startsWith(MOCK_SCHEME) ? mockSource(url, false) : transformedSource(url);
+    const source = url.startsWith(MOCK_SCHEME)
+      ? mockSource(url, false)
+      : isWrapperUrl(url)
+        ? wrapperSource(url)
+        : transformedSource(url);
     return source === null ? jobForRequire.call(this, url, parentURL, attributes) : syncJob(url, source);
   };
   loader.importSyncForRequire = function importSyncInGeneration(mod, filename, source, isMain, parent) {
@@ -298,7 +310,8 @@ function transformedSource(url) {
 /**
  * What an import of a required ES module must load instead of what node would: the generation's
  * URL of a project module (or of a package's ES module) when the importer is in a generation,
- * the mock's URL for a mocked path, or the module's own URL when the transform changed it; null
+ * the mock's URL for a mocked path, the interop wrapper of a CommonJS file (a project module's
+ * default import, node-cjs-generations.js), or the module's own URL when the transform changed it; null
  * to let node resolve and load it (a CommonJS package, an untouched file of the first realm).
  */
 function requiredImportUrl(loader, specifier, parentURL, attributes) {
@@ -306,13 +319,15 @@ function requiredImportUrl(loader, specifier, parentURL, attributes) {
   const plain = () => loader.defaultResolve(specifier, parentURL, attributes);
   let resolved;
   try {
-    resolved = GENERATION_QUERY.test(parentURL) ? resolveMocked(specifier, parentURL, plain) : plain();
+    resolved = GENERATION_QUERY.test(parentURL)
+      ? resolveMocked(specifier, parentURL, plain)
+      : withDefaultInterop(plain(), parentURL, INTEROP_FILES);
   } catch {
     return null;
   }
   const url = resolved?.url;
   if (typeof url !== "string") return null;
-  if (url.startsWith(MOCK_SCHEME)) return url;
+  if (url.startsWith(MOCK_SCHEME) || isInteropUrl(url)) return url;
   if (!url.startsWith("file:") || isWrapperUrl(url)) return null;
   return GENERATION_QUERY.test(url) || transformedSource(url) !== null ? url : null;
 }
@@ -382,12 +397,23 @@ const MOCK_SCHEME = "proctor-mock:";
 
 /**
  * Resolves with module mocks and generations applied, once module-mocks.js (loaded with the
- * controller) has put its registry on globalThis; before that, nothing is mocked.
+ * controller) has put its registry on globalThis; before that, nothing is mocked. Then the
+ * default-import interop (node-cjs-generations.js).
  */
 function resolveMocked(specifier, parentURL, resolve) {
   const mocks = globalThis.__proctorMocks;
-  return mocks === undefined ? resolve() : mocks.resolveForOwner(specifier, parentURL, resolve);
+  const resolved = mocks === undefined ? resolve() : mocks.resolveForOwner(specifier, parentURL, resolve);
+  // Every `import` passes here (and no `require`): a project file's default import of a
+  // CommonJS file gets Babel's `__esModule` interop.
+  return withDefaultInterop(resolved, parentURL, INTEROP_FILES);
 }
+
+/** What the default-import interop asks of a file; the manifest's source is what node runs. */
+const INTEROP_FILES = {
+  isProjectFile,
+  isEsModuleFile,
+  sourceOf: (path) => loadFromManifest(pathToFileURL(path).href, undefined, true)?.source ?? null,
+};
 
 function mockSource(url, canWait) {
   const mocks = globalThis.__proctorMocks;

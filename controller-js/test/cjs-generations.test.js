@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
-import { isCommonJs, isWrapperUrl, wrapperSource, wrapperUrl } from "../src/node-cjs-generations.js";
+import { isCommonJs, isWrapperUrl, withDefaultInterop, wrapperSource, wrapperUrl } from "../src/node-cjs-generations.js";
 
 function packageDir() {
   const dir = mkdtempSync(join(tmpdir(), "cjs-gen-"));
@@ -43,4 +43,25 @@ test("a wrapper requires the file and exports node's names, following re-exports
   assert.deepEqual([module.a, module.b, module.default.default], [1, 2, 3]);
   const native = await import(pathToFileURL(join(pkg, "index.js")).href);
   assert.deepEqual(Object.keys(module).sort(), Object.keys(native).sort(), "the names node's own bridge gives");
+});
+
+test("a project file's default import of a CommonJS file flagged __esModule goes through the interop wrapper", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "proctor-interop-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, "flagged.js"), "exports.__esModule = true;\nexports.default = () => 1;\nexports.a = 2;\n");
+  writeFileSync(join(dir, "plain.js"), "exports.default = 3;\n");
+  const url = (name) => pathToFileURL(join(dir, name)).href;
+  const files = { isProjectFile: (path) => !path.includes("node_modules"), isEsModuleFile: () => false, sourceOf: () => null };
+  const interop = (name, parent = url("a.test.js")) =>
+    withDefaultInterop({ url: url(name), format: "commonjs" }, parent, files).url;
+  const wrapped = interop("flagged.js");
+  assert.equal(wrapped, `${url("flagged.js")}?proctor-interop=1`);
+  assert.equal(isWrapperUrl(wrapped), true);
+  assert.equal(interop("plain.js"), url("plain.js"), "no __esModule in its text");
+  assert.equal(interop("flagged.js", pathToFileURL(join(dir, "node_modules", "p", "i.js")).href), url("flagged.js"), "a package keeps node's answer");
+  const source = wrapperSource(wrapped);
+  assert.match(source, /export default m != null && m\.__esModule \? m\.default : m;/);
+  assert.match(source, /as "a" \}/);
+  const resolved = await withDefaultInterop(Promise.resolve({ url: url("flagged.js") }), url("a.test.js"), files);
+  assert.equal(resolved.url, wrapped, "an asynchronous resolve is rewritten too");
 });

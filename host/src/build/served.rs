@@ -443,7 +443,7 @@ impl EsmModules {
             });
         }
         let source = std::fs::read_to_string(file).ok()?;
-        if !self.is_commonjs(file) || cjs::analyze(&source).esm {
+        if !(self.is_commonjs(file) || is_project_commonjs(file, &source)) || cjs::analyze(&source).esm {
             return Some(define_node_env(&source));
         }
         Some(self.wrap_commonjs(file, &source))
@@ -734,6 +734,20 @@ fn content_type(file: &Path) -> &'static str {
 }
 
 /// A temp dir holding `files` (path, text), for tests here and in `esm.rs`.
+/// Whether a project's own `.js` file (outside a `"type": "module"` package) is CommonJS: it
+/// uses `module.exports` / `exports` or `require` and has no `import`/`export` (which the
+/// caller checks). Jest runs such files (dayjs's `test/__mocks__/dayjs.js`), so the page gets
+/// them wrapped like a package's, default-import interop included. A plain script stays as it
+/// is, and so does a UMD build (it tests `typeof exports`): imported for its global, as a page
+/// imports it under Vite, it must take its browser branch.
+fn is_project_commonjs(file: &Path, source: &str) -> bool {
+    let umd = ["typeof exports", "typeof module", "typeof define"].iter().any(|guard| source.contains(guard));
+    file.extension().and_then(|e| e.to_str()) == Some("js")
+        && (source.contains("exports") || source.contains("require("))
+        && !umd
+        && package_type(file).as_deref() != Some("module")
+}
+
 #[cfg(test)]
 pub(super) fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
     crate::test_support::project(files).0
@@ -756,6 +770,23 @@ mod tests {
             Reply::Body { body, .. } => String::from_utf8_lossy(&body).into_owned(),
             other => panic!("expected a body, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_projects_commonjs_js_file_is_served_wrapped_with_interop() {
+        let dir = project(&[
+            ("src/flagged.js", "exports.__esModule = true;\nexports.default = 1;\nexports.a = 2;\n"),
+            ("src/script.js", "window.seen = 1;\n"),
+            ("esm/package.json", "{ \"type\": \"module\" }\n"),
+            ("esm/uses.js", "globalThis.exports = 1;\n"),
+        ]);
+        let modules = esm_modules(dir.path(), &dir.path().join(".cache"));
+        let wrapped = body(modules.respond("/src/flagged.js", None, None));
+        assert!(wrapped.contains("__proctor_cjs.__esModule && \"default\" in __proctor_cjs"), "{wrapped}");
+        assert!(wrapped.contains("as \"a\""), "{wrapped}");
+        assert_eq!(body(modules.respond("/src/script.js", None, None)).trim_end(), "window.seen = 1;");
+        let scoped = body(modules.respond("/esm/uses.js", None, None));
+        assert!(!scoped.contains("__proctor_cjs"), "a \"type\": \"module\" package's file is no CommonJS: {scoped}");
     }
 
     #[test]
@@ -1023,7 +1054,8 @@ mod tests {
             ("node_modules/cjs/impl.js", "exports.hello = () => 'hi';"),
             ("node_modules/esm/package.json", r#"{"name":"esm","type":"module"}"#),
             ("node_modules/esm/index.js", "exports.x = 1;"),
-            ("src/plain.js", "exports.x = 1;"),
+            ("src/plain.js", "window.x = 1;"),
+            ("src/umd.js", "(function (g) { if (typeof exports === 'object') exports.x = 1; else g.x = 1; })(this);"),
         ]);
         let cache = tempfile::tempdir().unwrap();
         let modules = esm_modules(dir.path(), cache.path());
@@ -1038,6 +1070,8 @@ mod tests {
             body(modules.respond("/node_modules/cjs/impl.js", None, None)).contains("as \"unseen\""),
             "a name an importer asks for is exported even where analysis does not see it"
         );
-        assert_eq!(body(modules.respond("/src/plain.js", None, None)), "exports.x = 1;");
+        assert_eq!(body(modules.respond("/src/plain.js", None, None)), "window.x = 1;");
+        let umd = body(modules.respond("/src/umd.js", None, None));
+        assert!(!umd.contains("__proctor_cjs"), "a project's UMD file keeps its browser branch: {umd}");
     }
 }
