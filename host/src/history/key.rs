@@ -54,6 +54,7 @@ impl CodeLookup {
         let (root, excluded) = (root.to_path_buf(), [root.join(".proctor"), history_db.to_path_buf()]);
         let filled = Filled(cell.clone());
         let asked = std::thread::Builder::new().name("proctor-git".into()).spawn(move || {
+            super::background_priority();
             let excluded: Vec<&Path> = excluded.iter().map(PathBuf::as_path).collect();
             let _ = filled.0.set(code_key(&root, &excluded));
         });

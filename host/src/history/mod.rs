@@ -20,6 +20,18 @@ pub use store::HistoryError;
 
 use std::path::Path;
 
+/// Lowers the calling thread's scheduling priority (nice 10; on Linux nice is per thread, and
+/// processes the thread starts inherit it). History's git lookup and database writes are
+/// bookkeeping beside the run: on a machine whose cores the runtimes and the host keep busy,
+/// they take the idle moments instead of delaying a test.
+pub(crate) fn background_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority has no memory effects; who = 0 is the calling thread on Linux.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+}
+
 /// Every recorded test's latest `per_test` tries, for the status page: `None` when there is no
 /// history yet or it cannot be read (the page then shows none).
 pub fn recent(path: &Path, per_test: usize) -> Option<Vec<query::RecentRow>> {

@@ -95,7 +95,10 @@ impl HistorySink {
         let queue = shared.clone();
         let writer = std::thread::Builder::new()
             .name("proctor-history".into())
-            .spawn(move || write_history(&config, &code, &queue))
+            .spawn(move || {
+                super::background_priority();
+                write_history(&config, &code, &queue)
+            })
             .ok()?;
         Some(HistorySink { root: root.to_path_buf(), shared, writer: Some(writer) })
     }

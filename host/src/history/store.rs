@@ -144,8 +144,13 @@ impl Store {
     /// For a run's writer: copies what earlier runs left in the WAL into the database now (the
     /// run is starting, the database is otherwise idle) and turns off SQLite's checkpoint on
     /// commit, which would otherwise land, with its fsync, on whichever commit crosses the WAL's
-    /// size limit — often the last one, which the run's end waits for.
+    /// size limit — often the last one, which the run's end waits for — and on close.
     pub fn defer_checkpoints(&self) -> Result<(), HistoryError> {
+        // Nor on close: the last connection to close would otherwise checkpoint (and fsync) at
+        // the very end of the run; the WAL stays for the next run's writer to checkpoint here.
+        self.conn
+            .set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+            .map_err(|e| self.error(e))?;
         self.conn
             .execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA wal_checkpoint(PASSIVE);")
             .map_err(|e| self.error(e))
