@@ -5,12 +5,12 @@
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { tempDir } from "./temp-dir.js";
 
 const script = fileURLToPath(new URL("../src/bundle-esbuild.js", import.meta.url));
 const esbuildDir = dirname(createRequire(import.meta.url).resolve("esbuild/package.json"));
@@ -18,7 +18,7 @@ const esbuild = createRequire(import.meta.url)("esbuild");
 
 /** Writes `files` (path → text) under a fresh root; returns the root. */
 function project(files) {
-  const root = mkdtempSync(join(tmpdir(), "proctor-bundle-test-"));
+  const root = tempDir("proctor-bundle-test-");
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), text);

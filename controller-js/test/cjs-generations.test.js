@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { isCommonJs, isWrapperUrl, withDefaultInterop, wrapperSource, wrapperUrl } from "../src/node-cjs-generations.js";
+import { tempDir } from "./temp-dir.js";
 
 function packageDir() {
-  const dir = mkdtempSync(join(tmpdir(), "cjs-gen-"));
+  const dir = tempDir("cjs-gen-");
   const pkg = join(dir, "node_modules", "pkg");
   mkdirSync(join(pkg, "esm"), { recursive: true });
   writeFileSync(join(pkg, "package.json"), '{ "name": "pkg" }');

@@ -3,10 +3,10 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig, parseJsonc, parseSimpleYaml, serialize } from "../src/init-config.js";
+import { tempDir } from "./temp-dir.js";
 
 test("regexes, functions and cycles are marked, undefined dropped", () => {
   const cyclic = { a: 1 };
@@ -35,7 +35,7 @@ test("mocha's YAML: scalars, block and inline lists", () => {
 });
 
 test("functions are called as their runners call them; Karma's through config.set", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "proctor-init-"));
+  const dir = tempDir("proctor-init-");
   writeFileSync(join(dir, "vite.config.mjs"), "export default ({ mode }) => ({ test: { mode } });\n");
   assert.deepEqual(await loadConfig("module", join(dir, "vite.config.mjs")), { test: { mode: "test" } });
   writeFileSync(join(dir, "jest.config.cjs"), "module.exports = async () => ({ testTimeout: 100 });\n");

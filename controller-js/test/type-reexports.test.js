@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { withoutTypeReexports } from "../src/node-type-reexports.js";
+import { tempDir } from "./temp-dir.js";
 
 test("re-exported names that are only types in their TypeScript target are left out", () => {
-  const dir = mkdtempSync(join(tmpdir(), "type-reexports-"));
+  const dir = tempDir("type-reexports-");
   writeFileSync(
     join(dir, "common.ts"),
     "export type PathString = string;\nexport interface Shape { a: number }\nexport const value = 1;\n" +
