@@ -18,7 +18,8 @@
 //! reaches later imports, a second mock of a package replaces the first for later imports,
 //! `vi.doUnmock` and `jest.unmock` (of Jest's automatic root mock) give a package back, and
 //! `vi.resetModules()` keeps the packages' instances, as Vitest does. A setup file's mock applies
-//! to each test file it runs before, and a test file may mock what its setup file imported.
+//! to each test file it runs before, a test file may mock what its setup file imported, and
+//! Jest's automatic root `__mocks__` mock reaches what a setup file imports.
 //! Without isolation, or in a bundle, mocking fails with the reason.
 
 use proctor_e2e::{browser_lock, model, Output, Project};
@@ -201,5 +202,31 @@ fn a_test_file_mocks_a_module_its_setup_file_imported_in_chromium() {
             ("test/b.test.js", "import { greet } from \"../src/greet.js\";\ntest(\"real\", () => expect(greet()).toBe(\"hi real\"));\n"),
         ],
         &[("test/a.test.js::mocked", "passed"), ("test/b.test.js::real", "passed")],
+    );
+}
+
+/// Jest's automatic root `__mocks__` mock of a package applies in a file's realm before its
+/// setup files run, as in Jest: the setup file's import of the package gets the mock too, and so
+/// does the test file (which uses the `jest` object); a Vitest file's realm keeps the package.
+#[test]
+fn jests_automatic_root_mock_reaches_what_the_setup_file_imported_in_chromium() {
+    run_with_setup_file(
+        "import { pkg } from \"tinypkg\";\nglobalThis.setupSaw = pkg();\n",
+        &[
+            ("node_modules/tinypkg/package.json", "{ \"name\": \"tinypkg\", \"version\": \"1.0.0\", \"main\": \"index.js\" }\n"),
+            ("node_modules/tinypkg/index.js", "exports.pkg = () => \"real pkg\";\n"),
+            ("__mocks__/tinypkg.js", "export const pkg = () => \"mocked pkg\";\n"),
+            (
+                "test/a.test.js",
+                "import { pkg } from \"tinypkg\";\ntest(\"jest\", () => {\n  expect(jest.isMockFunction(pkg)).toBe(false);\n  \
+                 expect(pkg()).toBe(\"mocked pkg\");\n  expect(globalThis.setupSaw).toBe(\"mocked pkg\");\n});\n",
+            ),
+            (
+                "test/b.test.js",
+                "import { pkg } from \"tinypkg\";\ntest(\"vitest\", () => {\n  expect(pkg()).toBe(\"real pkg\");\n  \
+                 expect(globalThis.setupSaw).toBe(\"real pkg\");\n});\n",
+            ),
+        ],
+        &[("test/a.test.js::jest", "passed"), ("test/b.test.js::vitest", "passed")],
     );
 }
