@@ -13,7 +13,8 @@
 //! package without asking, virtual mocks by name and by relative path, `vi.resetModules()` and
 //! `jest.isolateModules(Async)` give later imports fresh instances, and the file run after them
 //! all sees only real modules. A package's mock reaches the packages importing it (ES module and
-//! CommonJS, each realm's own copies; a partial mock spreading the actual CommonJS module too), a `vi.doMock` of a package the realm already resolved (by
+//! CommonJS, each realm's own copies; a partial mock spreading the actual CommonJS module too;
+//! also those reaching it only by a computed `import(name)` or `require(name)`), a `vi.doMock` of a package the realm already resolved (by
 //! an `import()`, through a project module's static import, or by a plain script's `import()`)
 //! reaches later imports, a second mock of a package replaces the first for later imports,
 //! `vi.doUnmock` and `jest.unmock` (of Jest's automatic root mock) give a package back, and
@@ -58,10 +59,12 @@ const MOCKED: &[(&str, &str)] = &[
         "passed",
     ),
     ("test/pkg-partial.test.js::a partial mock of a CommonJS package reaches the package requiring it", "passed"),
+    ("test/pkg-computed.test.js::a package's mock reaches a package importing it by a computed name", "passed"),
     ("test/pkg-plain.test.js::doMock of a package a plain script imported gives the mock to later imports", "passed"),
     ("test/pkg-unmock.test.js::doUnmock of a package gives later imports the package again", "passed"),
     ("test/pkg-reset.test.js::resetModules keeps the packages' instances", "passed"),
     ("test/pkg-twice.test.js::a doMock of a package mocked already gives later imports the newer mock", "passed"),
+    ("test/z-computed.test.js::a computed import of a package another file mocked gets the real one", "passed"),
     ("test/z-real.test.js::another file's mocks are not seen here", "passed"),
 ];
 
