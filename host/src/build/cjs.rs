@@ -317,6 +317,31 @@ mod tests {
     }
 
     #[test]
+    fn a_require_of_a_computed_name_asks_the_pages_mocks() {
+        let Ok(node) = which::which("node") else { return };
+        let dir = tempfile::tempdir().unwrap();
+        let source = "exports.get = (name) => require(name);";
+        std::fs::write(dir.path().join("wrapped.mjs"), wrap(source, &[], &analyze(source).exports)).unwrap();
+        let script = "globalThis.__proctorBrowserMocks = { required: (name, url) => name === 'mocked' && url.endsWith('/wrapped.mjs') ? { x: 1 } : undefined };
+                      const { get } = await import('./wrapped.mjs');
+                      let error; try { get('other'); } catch (e) { error = e.message; }
+                      console.log(get('mocked').x, error);";
+        let output = std::process::Command::new(node)
+            .arg("--input-type=module")
+            .arg("-e")
+            .arg(script)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout).trim(),
+            "1 cannot require \"other\" in the browser: it did not resolve",
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    #[test]
     fn the_wrapper_runs_in_node() {
         // The wrapped module is real JS: node imports it and sees module.exports as default and
         // the named exports, with `this` and `exports` the same object as in CommonJS.
