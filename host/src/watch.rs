@@ -81,6 +81,8 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
     let history_db = watcher.config.history.enabled.then(|| watcher.config.history.path.clone());
     let (live, mut rerun_requests) = LivePage::new(root.clone(), history_db);
     let status = crate::status::StatusServer::start(&root, args.port, args.token.clone(), Some(live.clone())).await?;
+    let board = status.board.clone();
+    live.set_commit_source(move || board.status().run?.commit);
     watcher.status = Some(status.board.clone());
     watcher.page = Some(live);
     let mut code = SUCCESS;
@@ -731,7 +733,10 @@ impl Watcher {
             None
         };
         let results = Arc::new(Mutex::new(Vec::new()));
-        let mut reporters = match build_reporters(&config) {
+        // One git lookup for the rerun, shared by its history, the status board, the page and
+        // an html report.
+        let code = crate::commands::code_lookup(&config, self.status.is_some());
+        let mut reporters = match build_reporters(&config, code.as_ref()) {
             Ok(reporters) => reporters,
             Err(err) => {
                 errln!("proctor watch: error: {err}");
@@ -742,9 +747,6 @@ impl Watcher {
         if let Some(page) = &self.page {
             reporters.push("status page", Box::new(LiveFeed(page.clone())));
         }
-        // One git lookup for the rerun, shared by its history and the status board.
-        let code = (config.history.enabled || self.status.is_some())
-            .then(|| crate::history::CodeLookup::start(&config.root, &config.history.path));
         if let (Some(board), Some(code)) = (&self.status, &code) {
             reporters.push("status", board.feed(code.clone()));
         }

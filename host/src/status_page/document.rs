@@ -25,14 +25,9 @@ pub(crate) struct Meta {
 }
 
 impl Meta {
-    /// The meta of a run in `root`.
-    pub(crate) fn new(root: &std::path::Path, live: bool) -> Self {
-        Meta {
-            root: root.display().to_string(),
-            commit: crate::git::head_commit(root),
-            version: env!("CARGO_PKG_VERSION"),
-            live,
-        }
+    /// The meta of a run in `root` on `commit` (the run's git lookup says which).
+    pub(crate) fn new(root: &std::path::Path, commit: Option<String>, live: bool) -> Self {
+        Meta { root: root.display().to_string(), commit, version: env!("CARGO_PKG_VERSION"), live }
     }
 }
 

@@ -41,7 +41,7 @@ pub(crate) fn router(live: Arc<LivePage>, token: String, origin: String, port: u
 }
 
 async fn page(State(state): State<PageState>) -> Response {
-    let html = render(&Meta::new(&state.live.root, true), &[], None);
+    let html = render(&Meta::new(&state.live.root, state.live.commit(), true), &[], None);
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
 }
 
