@@ -313,6 +313,7 @@ fn the_live_page_of_watch_follows_reruns_and_says_when_its_server_is_gone() {
     let counts = browser.counts();
     assert_eq!((counts.get("total"), counts.get("passed")), (Some(&4), Some(&4)), "{counts:?}");
     assert_eq!(browser.eval("document.querySelectorAll('#tree li.file').length"), 3);
+    assert_eq!(browser.eval("document.getElementById('attach-page').hidden"), true, "watch has no attach page");
     browser.eval("window.__same_page = true");
 
     // A save that breaks a test: it turns failed, with its diff, without a reload.
@@ -422,6 +423,14 @@ fn the_live_page_of_serve_follows_the_runs_through_it() {
     }
     let (code, shell) = http(port, "GET", &format!("/?token={token}"), "", "");
     assert!(code == 200 && shell.contains("startShell"), "the attach page is still at /: {code}");
+    // It links to the status page, token included, and the link works.
+    let link = shell
+        .split_once("id=\"status-page\" href=\"")
+        .and_then(|(_, rest)| rest.split('"').next())
+        .unwrap_or_else(|| panic!("the attach page links to the status page:\n{shell}"));
+    assert_eq!(link, format!("/status/?token={token}"));
+    let (code, page) = http(port, "GET", link, "", "");
+    assert!(code == 200 && page.contains("id=\"proctor-data\""), "the link opens the status page: {code}");
     assert_eq!(http(port, "GET", &format!("/status?token={token}"), "", "").0, 308, "/status leads to /status/");
     let foreign = "Origin: http://evil.example\r\ncontent-type: application/json\r\n";
     assert_eq!(http(port, "POST", &format!("/status/rerun?token={token}"), "\"all\"", foreign).0, 403);
@@ -436,6 +445,11 @@ fn the_live_page_of_serve_follows_the_runs_through_it() {
     let mut browser = Browser::open(&url);
     browser.wait_for("!!window.proctorPage && window.proctorPage.rendered()", "the page renders");
     assert_eq!(browser.eval("document.getElementById('run-state').dataset.state"), "idle");
+    // And the status page links back to the attach page, with its token; the link works.
+    let back = browser.eval("(a => a.hidden ? null : a.href)(document.getElementById('attach-page'))");
+    assert_eq!(back, format!("http://127.0.0.1:{port}/?token={token}"));
+    let (code, shell) = http(port, "GET", &format!("/?token={token}"), "", "");
+    assert!(code == 200 && shell.contains("startShell"), "the link opens the attach page: {code}");
     browser.eval("window.__same_page = true");
     let state = "document.getElementById('run-state').dataset.state";
 

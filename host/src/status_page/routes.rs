@@ -23,6 +23,8 @@ use tokio::sync::broadcast::error::RecvError;
 struct PageState {
     live: Arc<LivePage>,
     origin: String,
+    /// The attach page, relative to the page (serve's `/`), when the page is below one.
+    attach: Option<&'static str>,
 }
 
 /// The page's routes for a server at `origin` (`http://127.0.0.1:PORT`) with `token`, under
@@ -30,7 +32,8 @@ struct PageState {
 /// finds its websocket and buttons relative to its own path.
 pub(crate) fn router(live: Arc<LivePage>, token: String, origin: String, port: u16, prefix: &str) -> Router {
     let gate = TokenGate::new(&token, port).naming("a status page request without the right token");
-    let state = PageState { live, origin };
+    // Under a prefix, the server's `/` is the page browsers attach with (serve's shell page).
+    let state = PageState { live, origin, attach: (!prefix.is_empty()).then_some("../") };
     Router::new()
         .route(&format!("{prefix}/"), get(page))
         .route(&format!("{prefix}/events"), get(events))
@@ -41,7 +44,8 @@ pub(crate) fn router(live: Arc<LivePage>, token: String, origin: String, port: u
 }
 
 async fn page(State(state): State<PageState>) -> Response {
-    let html = render(&Meta::new(&state.live.root, state.live.commit(), true), &[], None);
+    let meta = Meta { attach: state.attach, ..Meta::new(&state.live.root, state.live.commit(), true) };
+    let html = render(&meta, &[], None);
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
 }
 

@@ -676,6 +676,13 @@
   setRecent(data.history);
   for (const ev of data.events || []) apply(ev);
   if (meta.live) connect(500);
+  if (meta.attach) {
+    // proctor serve's page browsers attach with, with this page's token.
+    const token = new URLSearchParams(location.search).get("token");
+    const link = $("attach-page");
+    link.href = token ? `${meta.attach}?${new URLSearchParams({ token })}` : meta.attach;
+    link.hidden = false;
+  }
   render();
   slice = SLICE_MS;
   // For bench/: how long the page took from navigation to its first tree.
