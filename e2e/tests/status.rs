@@ -282,6 +282,10 @@ fn the_report_the_live_pages_and_status_json_name_the_same_commit() {
     });
     assert!(ran["run"]["commit"].as_str().is_some_and(|c| !c.ends_with("-dirty")), "clean now: {ran:#}");
     assert_eq!(commit_of(port, &token, "/"), second.as_str(), "watch's page after the rerun");
+    let (code, meta) = http_get(port, &format!("/meta.json?token={token}"), "");
+    assert_eq!(code, 200, "{meta}");
+    let meta: Value = serde_json::from_str(&meta).unwrap();
+    assert_eq!(meta["commit"], second.as_str(), "what an open page fetches after each run");
     assert_eq!(watch.quit(), 0, "{}", watch.log());
 
     // serve: its page at `/status/` and `/status.json` name what the run through it reported.

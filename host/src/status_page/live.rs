@@ -51,7 +51,8 @@ pub(crate) enum Refusal {
 /// Says why a rerun cannot start now (`None`: it can).
 type Gate = Box<dyn Fn() -> Option<String> + Send + Sync>;
 
-/// Says which commit the latest run ran on (`None`: no run yet, or outside git).
+/// Says which commit the latest run ran on (`None`: no run yet, or outside git); it may wait
+/// for that run's git lookup, so it is called off the async threads.
 type CommitSource = Box<dyn Fn() -> Option<String> + Send + Sync>;
 
 /// The current run's events and the pages following them.
@@ -150,14 +151,15 @@ impl LivePage {
         let _ = self.gate.set(Box::new(gate));
     }
 
-    /// Makes the page name the commit `source` says the latest run ran on: the status's commit
-    /// (watch's board, serve's reported status), which comes from the run's own git lookup, so
-    /// the page, `/status.json` and the history never disagree. Set once.
+    /// Makes the page name the commit `source` says the latest run ran on: the run's own git
+    /// lookup (watch) or the status the run reported (serve), so the page, `/status.json` and the
+    /// history never disagree. Set once.
     pub(crate) fn set_commit_source(&self, source: impl Fn() -> Option<String> + Send + Sync + 'static) {
         let _ = self.commit.set(Box::new(source));
     }
 
     /// The commit the latest run ran on (`-dirty` with uncommitted changes), as its status says.
+    /// It may wait for git: call it off the async threads.
     pub(crate) fn commit(&self) -> Option<String> {
         self.commit.get().and_then(|source| source())
     }

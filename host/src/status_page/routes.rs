@@ -1,6 +1,6 @@
 //! The status page's HTTP side: [`router`] serves the page (`/`), its event websocket
-//! (`/events`, the current run replayed then followed), the rerun buttons (`POST /rerun`) and
-//! each test's latest recorded tries (`/history.json`),
+//! (`/events`, the current run replayed then followed), the rerun buttons (`POST /rerun`),
+//! each test's latest recorded tries (`/history.json`) and the latest run's commit (`/meta.json`),
 //! every route behind the token. It is a plain `Router` so a server that already listens can
 //! merge it: `proctor watch` into its status server (`status::StatusServer`), `proctor serve`
 //! into its own under `/status/`.
@@ -39,14 +39,28 @@ pub(crate) fn router(live: Arc<LivePage>, token: String, origin: String, port: u
         .route(&format!("{prefix}/events"), get(events))
         .route(&format!("{prefix}/rerun"), post(rerun))
         .route(&format!("{prefix}/history.json"), get(history))
+        .route(&format!("{prefix}/meta.json"), get(meta_json))
         .layer(middleware::from_fn_with_state(gate, require_token))
         .with_state(state)
 }
 
+/// What the page says about the latest run besides its events: its commit from the run's own
+/// git lookup, as `/status.json` has it (waiting for git, off the async threads, when the run
+/// has only just started).
+async fn meta(state: &PageState) -> Meta {
+    let live = state.live.clone();
+    let commit = tokio::task::spawn_blocking(move || live.commit()).await.unwrap_or_default();
+    Meta { attach: state.attach, ..Meta::new(&state.live.root, commit, true) }
+}
+
 async fn page(State(state): State<PageState>) -> Response {
-    let meta = Meta { attach: state.attach, ..Meta::new(&state.live.root, state.live.commit(), true) };
-    let html = render(&meta, &[], None);
+    let html = render(&meta(&state).await, &[], None);
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+}
+
+/// The page's meta again, fetched after each run so its commit line follows the runs.
+async fn meta_json(State(state): State<PageState>) -> Response {
+    axum::Json(meta(&state).await).into_response()
 }
 
 /// Every recorded test's latest tries and flip rate, from the history database (`tests` is empty

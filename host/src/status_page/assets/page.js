@@ -160,6 +160,8 @@
     switch (ev.event) {
       case "run-started":
         startRun(ev);
+        // The run's git lookup answers within milliseconds of its start.
+        if (meta.live) setTimeout(loadMeta, 250);
         break;
       case "test-started": {
         const test = testOf(ev.test);
@@ -220,7 +222,7 @@
         runErrors.push(ev);
         break;
       case "run-finished":
-        if (meta.live) { setTimeout(loadRecent, 300); setTimeout(loadRecent, 1500); }
+        if (meta.live) { setTimeout(loadRecent, 300); setTimeout(loadRecent, 1500); loadMeta(); }
         run.finished = ev.at;
         run.elapsed = ev.elapsed_ms;
         run.stats = ev.stats;
@@ -644,6 +646,19 @@
       .then((body) => {
         setRecent(body);
         schedule();
+      })
+      .catch(() => {});
+  }
+
+  // The commit line follows the runs: the commit of the run that just ended (as `/status.json`
+  // names it), not the one the page was loaded on.
+  function loadMeta() {
+    fetch(`meta.json${location.search}`)
+      .then((res) => (res.ok ? res.json() : null))
+      .then((body) => {
+        if (!body) return;
+        meta.commit = body.commit;
+        renderCounts();
       })
       .catch(() => {});
   }
