@@ -21,14 +21,14 @@ pub(super) fn record(holder: &Path, pgid: u32) {
 /// `wait` after SIGTERM before SIGKILL, then for the group to be gone. Returns true when there
 /// was one to end.
 pub(super) fn stop(holder: &Path, wait: Duration) -> bool {
-    let Some(pgid) = std::fs::read_to_string(holder.join(FILE)).ok().and_then(|s| s.trim().parse::<u32>().ok()) else {
-        return false;
-    };
+    let recorded = std::fs::read_to_string(holder.join(FILE)).ok().and_then(|s| s.trim().parse::<u32>().ok());
+    // Never group 0 (the kernel's) or 1 (init's), whatever the file says.
+    let Some(pgid) = recorded.filter(|&pgid| pgid > 1) else { return false };
     // A group id is a pid, which the system reuses once the group is gone: a group is the
     // hunt's child only while one of its processes still works inside this worktree.
     let holder = holder.canonicalize().unwrap_or_else(|_| holder.to_path_buf());
     let members = live_members(pgid);
-    if pgid == 0 || !members.iter().any(|&pid| cwd_is_under(pid, &holder)) {
+    if !members.iter().any(|&pid| cwd_is_under(pid, &holder)) {
         return false;
     }
     let Ok(group) = libc::pid_t::try_from(pgid) else { return false };
