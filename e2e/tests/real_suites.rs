@@ -355,3 +355,36 @@ fn jest_set_timeout_at_the_top_of_a_file_is_its_tests_default_timeout() {
     );
     assert!(!out.stderr.contains("jest.setTimeout() while tests run"), "{}", out.stderr);
 }
+
+/// reselect (Vitest, `globals: true`): `test.todo(name, fn)` is a todo whose function never
+/// runs, a describe body gets Vitest's `test` as its argument (`describe("x", (localTest) =>
+/// ...)`), and `describe(fn)` with an anonymous function is named `<anonymous>`. Before, the
+/// first two were load errors of the whole file and the third an empty name. The same in a file
+/// that imports `vitest` (its describe bodies are collected later) and one that does not.
+#[test]
+fn vitest_todo_with_a_function_describe_given_test_and_anonymous_names() {
+    let body = r#"
+test.todo("later", () => { throw new Error("a todo's function never runs"); });
+describe("given", (localTest) => {
+  localTest("declared through the argument", () => { expect(typeof localTest).toBe("function"); });
+});
+const anonymous = (() => () => {})();
+describe(anonymous, () => {
+  test("inside", () => {});
+});
+"#;
+    let project = Project::empty();
+    project
+        .write("globals.test.ts", body)
+        .write("imports.test.ts", &format!("import {{ describe, expect, test }} from \"vitest\";\n{body}"));
+    let out = project.run(&["run", "--reporter", "json"]);
+    let mut expected = Vec::new();
+    for file in ["globals.test.ts", "imports.test.ts"] {
+        expected.push((format!("{file}::later"), "todo"));
+        expected.push((format!("{file}::given::declared through the argument"), "passed"));
+        expected.push((format!("{file}::<anonymous>::inside"), "passed"));
+    }
+    let expected: Vec<(&str, &str)> = expected.iter().map(|(id, s)| (id.as_str(), *s)).collect();
+    assert_eq!(out.results(), model(&expected), "{}", out.stderr);
+    out.assert_code(0);
+}
