@@ -388,3 +388,29 @@ describe(anonymous, () => {
     assert_eq!(out.results(), model(&expected), "{}", out.stderr);
     out.assert_code(0);
 }
+
+/// reselect (Vitest with `globals: true`: most test files do not import `vitest`): in a
+/// project whose package.json names Vitest and no other runner, a hook's one parameter is
+/// Vitest's test context, not Jest's `done` (before, the hook waited for a `done` call to its
+/// timeout). Where package.json also names Jest, a one-parameter hook still gets `done`.
+#[test]
+fn a_vitest_project_with_globals_gives_hooks_the_test_context() {
+    let file = r#"
+describe("with context", () => {
+  beforeEach((context) => { context.state = { todos: 2 }; });
+  test("reads it", ({ state }) => { expect(state.todos).toBe(2); });
+});
+"#;
+    let vitest = Project::empty();
+    vitest.write("package.json", r#"{ "devDependencies": { "vitest": "^1.6.0" } }"#).write("context.test.js", file);
+    let out = vitest.run(&["run", "--reporter", "json", "--timeout", "2s"]);
+    assert_eq!(out.results(), model(&[("context.test.js::with context::reads it", "passed")]), "{}", out.stderr);
+    out.assert_code(0);
+
+    let jest = Project::empty();
+    jest.write("package.json", r#"{ "devDependencies": { "vitest": "^1.6.0", "jest": "^29.0.0" } }"#)
+        .write("done.test.js", "beforeEach((done) => { setTimeout(done, 1); });\ntest(\"after done\", () => {});\n");
+    let out = jest.run(&["run", "--reporter", "json", "--timeout", "2s"]);
+    assert_eq!(out.results(), model(&[("done.test.js::after done", "passed")]), "{}", out.stderr);
+    out.assert_code(0);
+}
