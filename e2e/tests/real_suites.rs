@@ -414,3 +414,47 @@ describe("with context", () => {
     assert_eq!(out.results(), model(&[("done.test.js::after done", "passed")]), "{}", out.stderr);
     out.assert_code(0);
 }
+
+/// react-error-boundary (Vitest): its component reads `import.meta.env.DEV`, which Vite
+/// defines and neither node nor a browser has; every file importing it failed to load. Vitest
+/// gives Vite's variables (`MODE` "test", `DEV`, `PROD`, `BASE_URL`), reads `process.env`
+/// through them and lets `vi.stubEnv` change them; in TypeScript and plain JavaScript alike.
+#[test]
+fn import_meta_env_is_vites_as_in_vitest() {
+    let project = Project::empty();
+    project
+        .write("src/mode.ts", "export const mode = (): string => `${import.meta.env.MODE}:${import.meta.env.DEV}:${import.meta.env.PROD}`;\n")
+        .write("src/base.js", "export const base = () => import.meta.env.BASE_URL + (import.meta.env.VITE_API ?? 'none');\n")
+        .write(
+            "test/env.test.ts",
+            r#"
+import { expect, test, vi } from "vitest";
+import { mode } from "../src/mode";
+import { base } from "../src/base.js";
+
+test("Vite's variables in test mode", () => {
+  expect(mode()).toBe("test:true:false");
+  expect(base()).toBe("/none");
+});
+test("vi.stubEnv reaches import.meta.env", () => {
+  vi.stubEnv("VITE_API", "https://api");
+  vi.stubEnv("DEV", false);
+  expect(base()).toBe("/https://api");
+  expect(import.meta.env.DEV).toBe(false);
+  vi.unstubAllEnvs();
+  expect(import.meta.env.DEV).toBe(true);
+});
+"#,
+        );
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(
+        out.results(),
+        model(&[
+            ("test/env.test.ts::Vite's variables in test mode", "passed"),
+            ("test/env.test.ts::vi.stubEnv reaches import.meta.env", "passed"),
+        ]),
+        "{}",
+        out.stderr
+    );
+    out.assert_code(0);
+}
