@@ -3,7 +3,7 @@
 //! counts are in the README's "Real suites" section.
 
 use proctor_e2e::downloads::{dom_environments, link_node_modules};
-use proctor_e2e::{model, Project};
+use proctor_e2e::{browser_lock, model, Project};
 
 /// node-fetch's mocha suite: a test's server answers with a raw response and ends the socket;
 /// the next test's request must not get the half-closed keep-alive socket (node 20's global
@@ -418,7 +418,8 @@ describe("with context", () => {
 /// react-error-boundary (Vitest): its component reads `import.meta.env.DEV`, which Vite
 /// defines and neither node nor a browser has; every file importing it failed to load. Vitest
 /// gives Vite's variables (`MODE` "test", `DEV`, `PROD`, `BASE_URL`), reads `process.env`
-/// through them and lets `vi.stubEnv` change them; in TypeScript and plain JavaScript alike.
+/// through them and lets `vi.stubEnv` change them; in TypeScript and plain JavaScript alike, in
+/// node and in Chromium.
 #[test]
 fn import_meta_env_is_vites_as_in_vitest() {
     let project = Project::empty();
@@ -456,5 +457,17 @@ test("vi.stubEnv reaches import.meta.env", () => {
         "{}",
         out.stderr
     );
+    out.assert_code(0);
+
+    // In Chromium: the same object without `process.env`, and no server side.
+    project
+        .write("proctor.toml", "[[suite]]\nid = \"page\"\nruntime = \"chromium\"\ntests = [\"test/page.test.ts\"]\n")
+        .write(
+            "test/page.test.ts",
+            "import { expect, test } from \"vitest\";\nimport { mode } from \"../src/mode\";\nimport { base } from \"../src/base.js\";\ntest(\"in the page\", () => {\n  expect(mode()).toBe(\"test:true:false\");\n  expect(base()).toBe(\"/none\");\n  expect(import.meta.env.SSR).toBe(false);\n});\n",
+        );
+    let _browser = browser_lock();
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(out.results(), model(&[("test/page.test.ts::in the page", "passed")]), "{}", out.stderr);
     out.assert_code(0);
 }
