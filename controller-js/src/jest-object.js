@@ -55,6 +55,40 @@ function unstubAllGlobals() {
 // Vite's boolean variables, which Vitest stores as "1" or "".
 const ENV_BOOLEANS = ["PROD", "DEV", "SSR"];
 
+// Vite's `import.meta.env` as Vitest gives it: the transform writes this global for it
+// (host/src/transform/import_meta_env.rs). It reads and writes `process.env` (so `vi.stubEnv`
+// reaches it), the booleans as Vite's; Vite's own variables have their test-mode values where
+// the environment does not set them. In a browser, which has no `process.env`, a plain store.
+const metaEnvStore = globalThis.process?.env ?? {};
+const metaEnvDefaults = {
+  BASE_URL: () => "/",
+  MODE: () => "test",
+  DEV: () => true,
+  PROD: () => false,
+  // Vitest's node tests are server-side; a DOM environment's and the browser's are not.
+  SSR: () => typeof window === "undefined",
+};
+Object.defineProperty(globalThis, "__proctorImportMetaEnv", {
+  configurable: true,
+  value: new Proxy(metaEnvStore, {
+    get(store, key) {
+      if (typeof key !== "string") return undefined;
+      if (!Object.hasOwn(store, key)) return Object.hasOwn(metaEnvDefaults, key) ? metaEnvDefaults[key]() : undefined;
+      return ENV_BOOLEANS.includes(key) ? Boolean(store[key]) : store[key];
+    },
+    set(store, key, value) {
+      if (typeof key === "string") store[key] = ENV_BOOLEANS.includes(key) ? (value ? "1" : "") : String(value);
+      return true;
+    },
+    has: (store, key) => Object.hasOwn(store, key) || Object.hasOwn(metaEnvDefaults, key),
+    ownKeys: (store) => [...new Set([...Reflect.ownKeys(store), ...Object.keys(metaEnvDefaults)])],
+    getOwnPropertyDescriptor(store, key) {
+      if (!Object.hasOwn(store, key) && !Object.hasOwn(metaEnvDefaults, key)) return undefined;
+      return { configurable: true, enumerable: true, writable: true, value: this.get(store, key) };
+    },
+  }),
+});
+
 // Environment variables replaced with vi.stubEnv, with what to put back (undefined: unset).
 const stubbedEnv = new Map();
 

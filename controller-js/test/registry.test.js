@@ -187,8 +187,24 @@ test("registry: declarations in the wrong place are clear errors", () => {
   assert.throws(() => it("stray", () => {}), /outside the loading of a test file/);
   assert.throws(() => describe("stray", () => {}), /outside the loading of a test file/);
   assert.throws(() => register(() => it("not a function", {}, 5)), /the test function must be a function; received number/);
-  assert.throws(() => register(() => it.todo("with function", () => {})), /takes only a name/);
   assert.throws(() => register(() => it.each(5)("x", () => {})), /must be called with an array or a tagged template/);
+});
+
+test("registry: Vitest's forms: test.todo with a function, describe's body gets test, an anonymous function's name", () => {
+  let called = false;
+  const tests = register(() => {
+    it.todo("with function", () => {
+      called = true;
+    });
+    describe("given test", (given) => given("declared", () => {}));
+    describe(
+      (() => () => {})(),
+      () => it("inside", () => {}),
+    );
+  });
+  assert.deepEqual(Object.keys(tests), ["with function", "given test > declared", "<anonymous> > inside"]);
+  assert.equal(tests["with function"].mode, "todo");
+  assert.equal(called, false);
 });
 
 test("registry: an async describe body declares what it declares before its first await", () => {

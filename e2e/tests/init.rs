@@ -274,3 +274,46 @@ fn init_writes_the_runners_defaults_when_package_json_names_it_without_a_config(
     assert!(toml.contains("id = \"jest\""), "{toml}");
     assert_runs(&jest, &toml, &[("__tests__/sum.js::sum", "passed")]);
 }
+
+/// react-colorful (Jest 26, `"\\.js$": "jest-esm-jsx-transform"`): Jest before 27 ran tests in
+/// jsdom by default, and a transform that compiles `.js` files compiles their JSX; init writes
+/// `environment = "jsdom"` and `jsx-in-js = true` (before, the three files with JSX in `.js`
+/// failed to load and the rest had no `document`). With Jest 27 or later installed, no
+/// environment is written.
+#[test]
+fn init_follows_jest_26s_jsdom_default_and_a_transform_that_compiles_js() {
+    let Some(deps) = dom_environments() else {
+        return;
+    };
+    let project = Project::empty();
+    project
+        .write(
+            "package.json",
+            r#"{ "devDependencies": { "jest": "^26.6.3" }, "jest": { "transform": { "\\.js$": "jest-esm-jsx-transform", "^.+\\.tsx?$": "ts-jest" } } }"#,
+        )
+        .write("node_modules/jest/package.json", r#"{ "name": "jest", "version": "26.6.3" }"#)
+        .write(
+            "tests/render.test.js",
+            r#"/** @jsxRuntime classic @jsx h */
+const h = (tag, props, ...children) => {
+  const element = document.createElement(tag);
+  element.textContent = children.join("");
+  return element;
+};
+test("renders JSX into jsdom", () => {
+  document.body.append(<b>hi</b>);
+  expect(document.body.textContent).toBe("hi");
+});
+"#,
+        );
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(deps.join("node_modules/jsdom"), project.path().join("node_modules/jsdom"))
+        .expect("link jsdom");
+    let toml = init(&project);
+    assert!(toml.contains("environment = \"jsdom\"") && toml.contains("jsx-in-js = true"), "{toml}");
+    assert_runs(&project, &toml, &[("tests/render.test.js::renders JSX into jsdom", "passed")]);
+
+    project.write("node_modules/jest/package.json", r#"{ "name": "jest", "version": "29.7.0" }"#);
+    let out = project.run(&["init", "--dry-run"]);
+    assert!(!out.stdout.contains("environment") && out.stdout.contains("jsx-in-js = true"), "{}", both(&out));
+}

@@ -3,7 +3,7 @@
 //! counts are in the README's "Real suites" section.
 
 use proctor_e2e::downloads::{dom_environments, link_node_modules};
-use proctor_e2e::{model, Project};
+use proctor_e2e::{browser_lock, model, Project};
 
 /// node-fetch's mocha suite: a test's server answers with a raw response and ends the socket;
 /// the next test's request must not get the half-closed keep-alive socket (node 20's global
@@ -354,4 +354,120 @@ fn jest_set_timeout_at_the_top_of_a_file_is_its_tests_default_timeout() {
         out.stderr
     );
     assert!(!out.stderr.contains("jest.setTimeout() while tests run"), "{}", out.stderr);
+}
+
+/// reselect (Vitest, `globals: true`): `test.todo(name, fn)` is a todo whose function never
+/// runs, a describe body gets Vitest's `test` as its argument (`describe("x", (localTest) =>
+/// ...)`), and `describe(fn)` with an anonymous function is named `<anonymous>`. Before, the
+/// first two were load errors of the whole file and the third an empty name. The same in a file
+/// that imports `vitest` (its describe bodies are collected later) and one that does not.
+#[test]
+fn vitest_todo_with_a_function_describe_given_test_and_anonymous_names() {
+    let body = r#"
+test.todo("later", () => { throw new Error("a todo's function never runs"); });
+describe("given", (localTest) => {
+  localTest("declared through the argument", () => { expect(typeof localTest).toBe("function"); });
+});
+const anonymous = (() => () => {})();
+describe(anonymous, () => {
+  test("inside", () => {});
+});
+"#;
+    let project = Project::empty();
+    project
+        .write("globals.test.ts", body)
+        .write("imports.test.ts", &format!("import {{ describe, expect, test }} from \"vitest\";\n{body}"));
+    let out = project.run(&["run", "--reporter", "json"]);
+    let mut expected = Vec::new();
+    for file in ["globals.test.ts", "imports.test.ts"] {
+        expected.push((format!("{file}::later"), "todo"));
+        expected.push((format!("{file}::given::declared through the argument"), "passed"));
+        expected.push((format!("{file}::<anonymous>::inside"), "passed"));
+    }
+    let expected: Vec<(&str, &str)> = expected.iter().map(|(id, s)| (id.as_str(), *s)).collect();
+    assert_eq!(out.results(), model(&expected), "{}", out.stderr);
+    out.assert_code(0);
+}
+
+/// reselect (Vitest with `globals: true`: most test files do not import `vitest`): in a
+/// project whose package.json names Vitest and no other runner, a hook's one parameter is
+/// Vitest's test context, not Jest's `done` (before, the hook waited for a `done` call to its
+/// timeout). Where package.json also names Jest, a one-parameter hook still gets `done`.
+#[test]
+fn a_vitest_project_with_globals_gives_hooks_the_test_context() {
+    let file = r#"
+describe("with context", () => {
+  beforeEach((context) => { context.state = { todos: 2 }; });
+  test("reads it", ({ state }) => { expect(state.todos).toBe(2); });
+});
+"#;
+    let vitest = Project::empty();
+    vitest.write("package.json", r#"{ "devDependencies": { "vitest": "^1.6.0" } }"#).write("context.test.js", file);
+    let out = vitest.run(&["run", "--reporter", "json", "--timeout", "2s"]);
+    assert_eq!(out.results(), model(&[("context.test.js::with context::reads it", "passed")]), "{}", out.stderr);
+    out.assert_code(0);
+
+    let jest = Project::empty();
+    jest.write("package.json", r#"{ "devDependencies": { "vitest": "^1.6.0", "jest": "^29.0.0" } }"#)
+        .write("done.test.js", "beforeEach((done) => { setTimeout(done, 1); });\ntest(\"after done\", () => {});\n");
+    let out = jest.run(&["run", "--reporter", "json", "--timeout", "2s"]);
+    assert_eq!(out.results(), model(&[("done.test.js::after done", "passed")]), "{}", out.stderr);
+    out.assert_code(0);
+}
+
+/// react-error-boundary (Vitest): its component reads `import.meta.env.DEV`, which Vite
+/// defines and neither node nor a browser has; every file importing it failed to load. Vitest
+/// gives Vite's variables (`MODE` "test", `DEV`, `PROD`, `BASE_URL`), reads `process.env`
+/// through them and lets `vi.stubEnv` change them; in TypeScript and plain JavaScript alike, in
+/// node and in Chromium.
+#[test]
+fn import_meta_env_is_vites_as_in_vitest() {
+    let project = Project::empty();
+    project
+        .write("src/mode.ts", "export const mode = (): string => `${import.meta.env.MODE}:${import.meta.env.DEV}:${import.meta.env.PROD}`;\n")
+        .write("src/base.js", "export const base = () => import.meta.env.BASE_URL + (import.meta.env.VITE_API ?? 'none');\n")
+        .write(
+            "test/env.test.ts",
+            r#"
+import { expect, test, vi } from "vitest";
+import { mode } from "../src/mode";
+import { base } from "../src/base.js";
+
+test("Vite's variables in test mode", () => {
+  expect(mode()).toBe("test:true:false");
+  expect(base()).toBe("/none");
+});
+test("vi.stubEnv reaches import.meta.env", () => {
+  vi.stubEnv("VITE_API", "https://api");
+  vi.stubEnv("DEV", false);
+  expect(base()).toBe("/https://api");
+  expect(import.meta.env.DEV).toBe(false);
+  vi.unstubAllEnvs();
+  expect(import.meta.env.DEV).toBe(true);
+});
+"#,
+        );
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(
+        out.results(),
+        model(&[
+            ("test/env.test.ts::Vite's variables in test mode", "passed"),
+            ("test/env.test.ts::vi.stubEnv reaches import.meta.env", "passed"),
+        ]),
+        "{}",
+        out.stderr
+    );
+    out.assert_code(0);
+
+    // In Chromium: the same object without `process.env`, and no server side.
+    project
+        .write("proctor.toml", "[[suite]]\nid = \"page\"\nruntime = \"chromium\"\ntests = [\"test/page.test.ts\"]\n")
+        .write(
+            "test/page.test.ts",
+            "import { expect, test } from \"vitest\";\nimport { mode } from \"../src/mode\";\nimport { base } from \"../src/base.js\";\ntest(\"in the page\", () => {\n  expect(mode()).toBe(\"test:true:false\");\n  expect(base()).toBe(\"/none\");\n  expect(import.meta.env.SSR).toBe(false);\n});\n",
+        );
+    let _browser = browser_lock();
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(out.results(), model(&[("test/page.test.ts::in the page", "passed")]), "{}", out.stderr);
+    out.assert_code(0);
 }

@@ -920,6 +920,7 @@ mod tests {
                         imports: vec![],
                         subjects: vec![],
                         environment: None,
+                        vitest_project: false,
                     })
                     .collect(),
             }],

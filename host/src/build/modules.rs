@@ -6,8 +6,8 @@
 use crate::config::{BuildMode, Config, JsxConfig, SuiteConfig};
 use crate::resolve::{ResolveOptions, Resolver, Target};
 use crate::transform::{
-    might_import_fresh, needs_hoisting, needs_transform, uses_cjs_globals, CachedModule, JsxOverrides, JsxRuntime,
-    TransformCache, TransformError, TransformOptions, Tsconfigs,
+    might_import_fresh, needs_hoisting, needs_transform, uses_cjs_globals, uses_import_meta_env, CachedModule,
+    JsxOverrides, JsxRuntime, TransformCache, TransformError, TransformOptions, Tsconfigs,
 };
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -188,7 +188,9 @@ impl ProjectModules {
         let package = file.components().any(|c| c.as_os_str() == "node_modules");
         // In a page, `import()` after `vi.resetModules()` and its kin must reach fresh instances.
         let fresh = self.settings.target() == Target::Browser && !self.settings.bundled && might_import_fresh(&source);
-        (shim || !package && (needs_hoisting(file, &source) || fresh)).then_some(source)
+        // Vite's `import.meta.env`, which neither runtime has (see transform/import_meta_env.rs).
+        let meta_env = uses_import_meta_env(&source);
+        (shim || !package && (needs_hoisting(file, &source) || fresh || meta_env)).then_some(source)
     }
 
     /// Warnings about tsconfig files that could not be read (each once).

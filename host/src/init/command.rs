@@ -136,7 +136,7 @@ fn map_one(root: &Path, config: &Found, files: &[(String, PathBuf)], notes: &mut
         Runner::Jest => super::jest::map_jest(&value, &mut source, draft, id),
         Runner::Vitest => {
             let value = with_workspace(root, &config.path, value, &mut source);
-            super::vitest::map_vitest(&value, &mut source, draft, id, vitest_major(root));
+            super::vitest::map_vitest(&value, &mut source, draft, id, installed_major(root, "vitest"));
         }
         Runner::Mocha => {
             let suite = super::mocha::map_mocha(&value, &mut source, id);
@@ -177,10 +177,10 @@ fn with_workspace(root: &Path, path: &Path, value: serde_json::Value, source: &m
     config
 }
 
-/// The major version of the Vitest installed in the project, if any (its default `exclude`
-/// changed in 4).
-fn vitest_major(root: &Path) -> Option<u64> {
-    let text = std::fs::read_to_string(root.join("node_modules/vitest/package.json")).ok()?;
+/// The major version of `package` installed in the project, if any (Vitest's default `exclude`
+/// changed in 4, Jest's default environment in 27).
+pub(crate) fn installed_major(root: &Path, package: &str) -> Option<u64> {
+    let text = std::fs::read_to_string(root.join("node_modules").join(package).join("package.json")).ok()?;
     let package: serde_json::Value = serde_json::from_str(&text).ok()?;
     package["version"].as_str()?.split('.').next()?.parse().ok()
 }

@@ -55,6 +55,8 @@ pub(crate) struct DraftSuite {
     pub snapshot_serializers: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_format: Option<DraftSnapshotFormat>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jsx_in_js: Option<bool>,
 }
 
 /// `snapshot-format = { ... }` (Jest's `snapshotFormat`).

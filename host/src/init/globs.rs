@@ -26,6 +26,7 @@ const MAX_VARIANTS: usize = 64;
 /// extensions). `!(…)` and nested groups have no form here.
 pub(crate) fn extglob(glob: &str) -> Result<String, String> {
     let glob = glob.strip_prefix("./").unwrap_or(glob);
+    let glob = &bare_groups(glob);
     if let Some((_, known)) = KNOWN.iter().find(|(pattern, _)| *pattern == glob) {
         return Ok(known.to_string());
     }
@@ -47,6 +48,20 @@ pub(crate) fn extglob(glob: &str) -> Result<String, String> {
     let out = out.replace(token, JS_EXTENSIONS);
     crate::plan::segment_glob(&out).map_err(|e| format!("`{glob}` is not a glob proctor reads: {}", e.kind()))?;
     Ok(out)
+}
+
+/// micromatch reads a bare group `(a|b)` as `@(a|b)` (reselect's `*.(spec|test).[jt]s?(x)`).
+fn bare_groups(glob: &str) -> String {
+    let mut out = String::with_capacity(glob.len());
+    let mut previous = None;
+    for c in glob.chars() {
+        if c == '(' && !matches!(previous, Some('?' | '+' | '@' | '*' | '!' | '\\')) {
+            out.push('@');
+        }
+        out.push(c);
+        previous = Some(c);
+    }
+    out
 }
 
 /// Variants as one glob: the directory they share, one brace of what differs, and the
@@ -240,6 +255,11 @@ mod tests {
             assert!(!matches(&named, path), "{path}");
         }
         assert_eq!(extglob("./src/**/*.test.js").unwrap(), "src/**/*.test.js");
+        // reselect's include: a bare group is micromatch's `@(...)`.
+        assert_eq!(
+            extglob("./test/**/*.(spec|test).[jt]s?(x)").unwrap(),
+            "test/**/{*.spec.[jt]s,*.spec.[jt]sx,*.test.[jt]s,*.test.[jt]sx}"
+        );
     }
 
     #[test]

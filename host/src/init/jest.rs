@@ -11,8 +11,11 @@ use serde_json::{Map, Value};
 const DEFAULT_TEST_MATCH: &[&str] = &["**/__tests__/**/*.?([mc])[jt]s?(x)", "**/?(*.)+(spec|test).?([mc])[jt]s?(x)"];
 
 /// Keys that need nothing in proctor, with why.
+/// Why `transform` needs nothing (when it does not compile `.js` files, see [`jsx_in_js`]).
+const TRANSFORM_WHY: &str = "proctor transforms TypeScript and JSX itself (swc, reading tsconfig.json)";
+
 const NOTHING_NEEDED: &[(&str, &str)] = &[
-    ("transform", "proctor transforms TypeScript and JSX itself (swc, reading tsconfig.json)"),
+    ("transform", TRANSFORM_WHY),
     ("preset", "proctor transforms TypeScript and JSX itself (swc, reading tsconfig.json)"),
     ("transformIgnorePatterns", "proctor transforms what node cannot load, packages included"),
     ("extensionsToTreatAsEsm", "proctor loads ES modules and CommonJS as node does"),
@@ -133,6 +136,16 @@ fn map_project(object: &Map<String, Value>, source: &mut Source<'_>, draft: &mut
             }
             "snapshotFormat" => suite.snapshot_format = source.snapshot_format(key, value),
             "moduleNameMapper" => module_name_mapper(value, source, draft),
+            "transform" => match js_transformer(value) {
+                Some((pattern, transformer)) => {
+                    source.mapped(
+                        &format!("transform \"{pattern}\": \"{transformer}\""),
+                        "jsx-in-js = true (its .js files are compiled, JSX included)",
+                    );
+                    suite.jsx_in_js = Some(true);
+                }
+                None => source.unmapped(key, TRANSFORM_WHY),
+            },
             "testPathIgnorePattern" => source.unmapped(key, "did you mean testPathIgnorePatterns?"),
             other => {
                 let why = NOTHING_NEEDED
@@ -145,7 +158,63 @@ fn map_project(object: &Map<String, Value>, source: &mut Source<'_>, draft: &mut
             }
         }
     }
+    if !object.contains_key("testEnvironment")
+        && super::command::installed_major(source.root, "jest").is_some_and(|major| major < 27)
+    {
+        source.mapped("testEnvironment (Jest 26's default, installed)", "environment = \"jsdom\"");
+        suite.environment = Some("jsdom".to_string());
+    }
+    if !object.contains_key("transform") {
+        if let Some(config) = babel_with_react(source.root) {
+            source.mapped(
+                &format!("{config} (Jest's default transform, babel-jest, with a React preset)"),
+                "jsx-in-js = true (its .js files may hold JSX)",
+            );
+            suite.jsx_in_js = Some(true);
+        }
+    }
     suite
+}
+
+/// The entry of Jest's `transform` that compiles `.js` files, unless that is ts-jest (which
+/// leaves JavaScript alone without `allowJs`): babel-jest, @swc/jest, esbuild-jest,
+/// jest-esm-jsx-transform all compile JSX in them (react-colorful's `"\\.js$":
+/// "jest-esm-jsx-transform"`), so proctor must parse `.js` files as JSX too.
+fn js_transformer(transform: &Value) -> Option<(String, String)> {
+    let entries = transform.as_object()?;
+    entries.iter().find_map(|(pattern, value)| {
+        let transformer = match value {
+            Value::String(name) => name.clone(),
+            Value::Array(items) => items.first()?.as_str()?.to_string(),
+            _ => return None,
+        };
+        let compiles_js = regex::Regex::new(pattern).is_ok_and(|re| re.is_match("src/component.js"));
+        (compiles_js && !transformer.contains("ts-jest")).then(|| (pattern.clone(), transformer))
+    })
+}
+
+/// The Babel config that babel-jest (Jest's default transform) would use, when it names a React
+/// preset: JSX in `.js` files then compiles under Jest.
+fn babel_with_react(root: &std::path::Path) -> Option<String> {
+    const CONFIGS: &[&str] = &[
+        "babel.config.js",
+        "babel.config.cjs",
+        "babel.config.mjs",
+        "babel.config.json",
+        ".babelrc",
+        ".babelrc.js",
+        ".babelrc.cjs",
+        ".babelrc.json",
+    ];
+    let react = |text: &str| ["preset-react", "react-app", "@babel/react"].iter().any(|preset| text.contains(preset));
+    for config in CONFIGS {
+        if std::fs::read_to_string(root.join(config)).is_ok_and(|text| react(&text)) {
+            return Some(config.to_string());
+        }
+    }
+    let package = std::fs::read_to_string(root.join("package.json")).ok()?;
+    let manifest: Value = serde_json::from_str(&package).ok()?;
+    manifest.get("babel").is_some_and(|babel| react(&babel.to_string())).then(|| "package.json \"babel\"".to_string())
 }
 
 /// `testMatch` (or `testRegex`, or Jest's default) under each of `roots`.
@@ -358,5 +427,21 @@ mod tests {
         assert_eq!(draft.suite[0].tests, ["web/**/*.test.js"]);
         assert_eq!(draft.suite[1].environment, None);
         assert!(notes.contains("projects \"<rootDir>/packages/*\": a project's own config is not followed"), "{notes}");
+    }
+
+    #[test]
+    fn a_transform_that_compiles_js_files_means_jsx_in_js() {
+        let (draft, notes) =
+            map(json!({ "transform": { "\\.js$": "jest-esm-jsx-transform", "^.+\\.tsx?$": "ts-jest" } }));
+        assert_eq!(draft.suite[0].jsx_in_js, Some(true), "{notes}");
+        assert!(notes.contains("jsx-in-js = true"), "{notes}");
+        let (draft, _) = map(json!({ "transform": { "^.+\\.[jt]sx?$": ["babel-jest", { "rootMode": "upward" }] } }));
+        assert_eq!(draft.suite[0].jsx_in_js, Some(true));
+        // ts-jest leaves JavaScript alone; a transform of TypeScript alone says nothing of .js.
+        for transform in [json!({ "^.+\\.jsx?$": "ts-jest" }), json!({ "^.+\\.tsx?$": "@swc/jest" })] {
+            let (draft, notes) = map(json!({ "transform": transform }));
+            assert_eq!(draft.suite[0].jsx_in_js, None, "{notes}");
+            assert!(notes.contains("proctor transforms TypeScript"), "{notes}");
+        }
     }
 }

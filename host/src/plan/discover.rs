@@ -89,6 +89,10 @@ pub fn build_plan_cached(config: &Config, cache: &mut PlanCache) -> Result<Plan,
         analyzed.insert(abs, file);
     }
     cache.files.retain(|abs, _| analyzed.contains_key(abs));
+    let vitest = vitest_project(&config.root);
+    for file in analyzed.values_mut() {
+        file.vitest_project = vitest;
+    }
     let suites = config
         .suites
         .iter()
@@ -141,6 +145,7 @@ fn analyze_file(rel: &str, abs: &Path) -> PlannedFile {
         imports: Vec::new(),
         subjects: Vec::new(),
         environment: None,
+        vitest_project: false,
     };
     match std::fs::read_to_string(abs) {
         Ok(source) => match analyze(rel, &source) {
@@ -161,6 +166,26 @@ fn analyze_file(rel: &str, abs: &Path) -> PlannedFile {
         }
     }
     file
+}
+
+/// Runners whose suites may sit beside Vitest's, where a file that does not import `vitest` may
+/// be theirs.
+const OTHER_RUNNERS: &[&str] = &["jest", "@jest/globals", "mocha", "jasmine", "karma", "ava", "@web/test-runner"];
+
+/// Whether the root's package.json names `vitest` and no other runner among its dependencies:
+/// then every test file is Vitest's, also one that does not import it (Vitest's `globals:
+/// true`, as reselect's suite runs) — its hooks get Vitest's context rather than Jest's `done`,
+/// its describe bodies are collected as Vitest collects them. A package.json that cannot be
+/// read or parsed names nothing.
+fn vitest_project(root: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(root.join("package.json")) else { return false };
+    let Ok(manifest) = serde_json::from_str::<serde_json::Value>(&text) else { return false };
+    let names = |name: &str| {
+        ["dependencies", "devDependencies"]
+            .iter()
+            .any(|field| manifest.get(field).and_then(|deps| deps.get(name)).is_some())
+    };
+    names("vitest") && !OTHER_RUNNERS.iter().any(|runner| names(runner))
 }
 
 fn relative(root: &Path, path: &Path) -> Option<String> {

@@ -59,13 +59,18 @@ pub struct PlannedFile {
     /// `@vitest-environment happy-dom`), which wins over the suite's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
+    /// The project runs Vitest alone (see `discover::vitest_project`), which with `globals: true`
+    /// runs files that do not import `vitest` as Vitest's all the same.
+    #[serde(skip)]
+    pub vitest_project: bool,
 }
 
 impl PlannedFile {
     /// Whether the file imports the `vitest` package's test API (`vitest` itself, not one of
     /// its subpaths such as `vitest/config`): it is then collected as Vitest collects.
+    /// In a project that runs Vitest alone, every file is (Vitest's `globals: true`).
     pub fn imports_vitest(&self) -> bool {
-        self.imports.iter().any(|site| site.specifier == "vitest")
+        self.vitest_project || self.imports.iter().any(|site| site.specifier == "vitest")
     }
 }
 

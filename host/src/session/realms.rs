@@ -54,6 +54,7 @@ mod tests {
             imports: vec![],
             subjects: vec![],
             environment: None,
+            vitest_project: false,
         }
     }
 

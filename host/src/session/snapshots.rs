@@ -49,7 +49,8 @@ pub fn read_setup<'f>(
 
 /// Whether a test file is written for Vitest: it imports `vitest` (or one of its modules).
 fn imports_vitest(file: &PlannedFile) -> bool {
-    file.imports.iter().any(|site| site.specifier == "vitest" || site.specifier.starts_with("vitest/"))
+    file.vitest_project
+        || file.imports.iter().any(|site| site.specifier == "vitest" || site.specifier.starts_with("vitest/"))
 }
 
 /// Writes (or, for an empty text, deletes) the snapshot file at `snapshot_file` (relative to
@@ -108,6 +109,7 @@ mod tests {
             imports: imports.iter().map(site).collect(),
             subjects: Vec::new(),
             environment: None,
+            vitest_project: false,
         }
     }
 

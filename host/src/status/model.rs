@@ -496,6 +496,7 @@ mod tests {
                 imports: vec![],
                 subjects: vec![],
                 environment: None,
+                vitest_project: false,
             })
             .collect();
         Arc::new(Plan {

@@ -134,6 +134,10 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
                     module => module,
                 };
                 program.mutate(resolver(unresolved_mark, top_level_mark, language.is_typescript()));
+                if super::import_meta_env::uses_import_meta_env(source) {
+                    let unresolved = swc_core::common::SyntaxContext::empty().apply_mark(unresolved_mark);
+                    super::import_meta_env::replace_import_meta_env(&mut program, unresolved);
+                }
                 // Without ES syntax, a file that uses `module`/`exports`/`require` is CommonJS;
                 // that must be known before the strip, which rewrites `import x = require()`
                 // for one or the other.
