@@ -6,8 +6,8 @@
 use crate::config::{BuildMode, Config, JsxConfig, SuiteConfig};
 use crate::resolve::{ResolveOptions, Resolver, Target};
 use crate::transform::{
-    might_import_fresh, needs_hoisting, needs_transform, uses_cjs_globals, CachedModule, JsxOverrides, JsxRuntime,
-    TransformCache, TransformError, TransformOptions, Tsconfigs,
+    might_export, might_import_fresh, needs_hoisting, needs_transform, uses_cjs_globals, CachedModule, JsxOverrides,
+    JsxRuntime, TransformCache, TransformError, TransformOptions, Tsconfigs,
 };
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -176,8 +176,9 @@ impl ProjectModules {
     /// The text of a plain JavaScript file of the project's own that the transform must change:
     /// one with `vi.mock`/`jest.mock` calls to hoist, or, on node, an ES module that uses
     /// `require`, `__dirname` or `__filename`, which node gives only CommonJS (Jest-era files
-    /// do, and Vitest provides them); `None` for any other file. Packages' files are never
-    /// hoisted (their text may well mention `vi.mock(`).
+    /// do, and Vitest provides them), or one that exports bindings of its own, which a spy may
+    /// replace (live_exports.rs); `None` for any other file. Packages' files are never hoisted
+    /// (their text may well mention `vi.mock(`) nor made spyable.
     fn plain_source_to_transform(&self, file: &Path) -> Option<String> {
         let extension = file.extension().and_then(|e| e.to_str()).unwrap_or_default();
         if !matches!(extension, "js" | "mjs" | "cjs") {
@@ -188,7 +189,8 @@ impl ProjectModules {
         let package = file.components().any(|c| c.as_os_str() == "node_modules");
         // In a page, `import()` after `vi.resetModules()` and its kin must reach fresh instances.
         let fresh = self.settings.target() == Target::Browser && !self.settings.bundled && might_import_fresh(&source);
-        (shim || !package && (needs_hoisting(file, &source) || fresh)).then_some(source)
+        let spyable = self.settings.target() == Target::Node && extension != "cjs" && might_export(&source);
+        (shim || !package && (needs_hoisting(file, &source) || fresh || spyable)).then_some(source)
     }
 
     /// Warnings about tsconfig files that could not be read (each once).

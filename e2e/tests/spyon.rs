@@ -1,0 +1,150 @@
+//! End to end: `vi.spyOn` / `jest.spyOn` on an ES module namespace in node (issue 13, the
+//! citty case): a spy on a project module's exported function (`export function`, `export
+//! const` arrow, `export { local as name }`, a default export, TypeScript or plain JavaScript)
+//! is what the test file and the modules importing it call, the module's own calls keep the
+//! original (as in Vitest and Jest), `mockRestore` / `vi.restoreAllMocks` put it back, and a
+//! spy left in place does not reach the next file, in a fresh realm per file and in one shared
+//! realm; a spy through a re-export replaces the declaring module's export; a package's module
+//! gives an error saying what can be spied on; stack lines still point at the source.
+
+use proctor_e2e::{Output, Project};
+
+const SPIED: &str = r#"import { test, expect, vi, afterAll } from "vitest";
+import * as math from "../src/math.js";
+import * as typed from "../src/typed";
+import * as barrel from "../src/barrel.js";
+import * as pkg from "tinypkg";
+import { total, totalTyped, callDefault } from "../src/user.js";
+
+test("a spy on an exported function reaches the modules importing it", () => {
+  const spy = vi.spyOn(math, "add").mockImplementation(() => 100);
+  expect(math.add(1, 2)).toBe(100);
+  expect(total([1, 2, 3])).toBe(100);
+  expect(spy).toHaveBeenCalledTimes(4);
+  // The module's own call keeps the original, as in Vitest and Jest.
+  expect(math.double(4)).toBe(8);
+  spy.mockRestore();
+  expect(total([1, 2, 3])).toBe(6);
+  expect(math.add(1, 2)).toBe(3);
+});
+
+test("an export const arrow, a renamed export and a default export", () => {
+  vi.spyOn(math, "sub").mockReturnValue(-1);
+  vi.spyOn(math, "renamed").mockReturnValue("spied");
+  vi.spyOn(math, "default").mockReturnValue("spied default");
+  expect(math.sub(5, 1)).toBe(-1);
+  expect(math.renamed()).toBe("spied");
+  expect(callDefault()).toBe("spied default");
+  vi.restoreAllMocks();
+  expect(math.sub(5, 1)).toBe(4);
+  expect(math.renamed()).toBe("hidden");
+  expect(callDefault()).toBe("default");
+});
+
+test("a TypeScript module, jest.spyOn calling through", () => {
+  const spy = jest.spyOn(typed, "scale");
+  expect(totalTyped(2)).toBe(20);
+  expect(spy).toHaveBeenCalledWith(2, 10);
+  spy.mockRestore();
+});
+
+test("a spy through a re-export replaces the declaring module's export", () => {
+  const spy = vi.spyOn(barrel, "add").mockReturnValue(7);
+  expect(barrel.add(1, 1)).toBe(7);
+  expect(math.add).toBe(spy);
+  expect(total([1])).toBe(7);
+  spy.mockRestore();
+  expect(barrel.add(1, 1)).toBe(2);
+});
+
+test("a package's module cannot be replaced, and says so", () => {
+  expect(() => vi.spyOn(pkg, "value")).toThrow(/not one of a package's modules/);
+});
+
+test("a failure inside a spied module still names its line", () => {
+  vi.spyOn(math, "add").mockImplementation(() => 0);
+  math.explode();
+});
+
+afterAll(() => {
+  // Left in place: the file's end restores it, and the next file must not see it.
+  vi.spyOn(math, "add").mockReturnValue(-5);
+});
+"#;
+
+const NEXT: &str = r#"import { test, expect } from "vitest";
+import * as math from "../src/math.js";
+import { total } from "../src/user.js";
+
+test("the previous file's spies are gone", () => {
+  expect(jest.isMockFunction(math.add)).toBe(false);
+  expect(math.add(2, 2)).toBe(4);
+  expect(total([1, 1])).toBe(2);
+});
+"#;
+
+fn project(isolate: Option<bool>) -> Project {
+    let project = Project::empty();
+    let isolate = isolate.map(|on| format!("isolate = {on}\n")).unwrap_or_default();
+    project
+        .write(
+            "proctor.toml",
+            &format!("[[suite]]\nid = \"unit\"\nruntime = \"node\"\ntests = [\"test/*.test.js\"]\n{isolate}"),
+        )
+        .write("package.json", "{ \"type\": \"module\" }\n")
+        .write(
+            "src/math.js",
+            "export function add(a, b) {\n  return a + b;\n}\nexport const sub = (a, b) => a - b;\n\
+             export function double(x) {\n  return add(x, x);\n}\nconst hidden = () => \"hidden\";\n\
+             export { hidden as renamed };\nexport default function named() {\n  return \"default\";\n}\n\
+             export function explode() {\n  if (add(1, 1) === 2) {\n    throw new Error(\"exploded\");\n  }\n}\n",
+        )
+        .write("src/typed.ts", "export function scale(x: number, by: number): number {\n  return x * by;\n}\n")
+        .write("src/barrel.js", "export { add } from \"./math.js\";\n")
+        .write(
+            "src/user.js",
+            "import named, { add } from \"./math.js\";\nimport { scale } from \"./typed\";\n\
+             export const total = (xs) => xs.reduce((sum, x) => add(sum, x), 0);\n\
+             export const totalTyped = (x) => scale(x, 10);\nexport const callDefault = () => named();\n",
+        )
+        .write(
+            "node_modules/tinypkg/package.json",
+            "{ \"name\": \"tinypkg\", \"type\": \"module\", \"main\": \"index.js\" }\n",
+        )
+        .write("node_modules/tinypkg/index.js", "export function value() {\n  return 1;\n}\n")
+        .write("test/a.test.js", SPIED)
+        .write("test/b.test.js", NEXT);
+    project
+}
+
+fn assert_spies(out: &Output) {
+    out.assert_code(1);
+    let outcomes = out.outcomes();
+    let expected = [
+        ("test/a.test.js::a spy on an exported function reaches the modules importing it", "passed"),
+        ("test/a.test.js::an export const arrow, a renamed export and a default export", "passed"),
+        ("test/a.test.js::a TypeScript module, jest.spyOn calling through", "passed"),
+        ("test/a.test.js::a spy through a re-export replaces the declaring module's export", "passed"),
+        ("test/a.test.js::a package's module cannot be replaced, and says so", "passed"),
+        ("test/a.test.js::a failure inside a spied module still names its line", "failed"),
+        ("test/b.test.js::the previous file's spies are gone", "passed"),
+    ];
+    for (id, outcome) in expected {
+        assert_eq!(outcomes.get(id).map(String::as_str), Some(outcome), "{id}: {outcomes:?}\n{}", out.stderr);
+    }
+    assert_eq!(outcomes.len(), expected.len(), "{outcomes:?}");
+    let failed = out.finished("test/a.test.js::a failure inside a spied module still names its line");
+    assert_eq!(failed["error"]["message"].as_str(), Some("exploded"), "{failed}");
+    let stack = failed["error"]["stack"].as_str().unwrap_or_default();
+    assert!(stack.contains("src/math.js:15:11"), "the throw's own line and column: {stack}");
+}
+
+#[test]
+fn spies_on_module_namespaces_work_in_node_and_stay_in_their_file() {
+    assert_spies(&project(None).run(&["run", "--reporter", "json"]));
+}
+
+#[test]
+fn spies_on_module_namespaces_stay_in_their_file_without_isolation() {
+    assert_spies(&project(Some(false)).run(&["run", "--reporter", "json"]));
+}
