@@ -4,7 +4,8 @@
 //! is what the test file and the modules importing it call, the module's own calls keep the
 //! original (as in Vitest and Jest), `mockRestore` / `vi.restoreAllMocks` put it back, and a
 //! spy left in place does not reach the next file, in a fresh realm per file and in one shared
-//! realm; a spy through a re-export replaces the declaring module's export; a package's module
+//! realm; a spy through a re-export replaces the declaring module's export, and one on a
+//! module `vi.mock` replaced replaces the mock's export; a package's module
 //! gives an error saying what can be spied on; stack lines still point at the source.
 
 use proctor_e2e::{Output, Project};
@@ -83,6 +84,19 @@ test("the previous file's spies are gone", () => {
 });
 "#;
 
+const MOCKED: &str = r#"import { test, expect, vi } from "vitest";
+import * as mocked from "../src/greet.js";
+import { greetAll } from "../src/greeter.js";
+vi.mock("../src/greet.js", () => ({ greet: () => "mocked" }));
+
+test("a spy on an export of a module vi.mock replaced", () => {
+  const spy = vi.spyOn(mocked, "greet").mockReturnValue("spied");
+  expect(greetAll()).toBe("spied");
+  spy.mockRestore();
+  expect(greetAll()).toBe("mocked");
+});
+"#;
+
 fn project(isolate: Option<bool>) -> Project {
     let project = Project::empty();
     let isolate = isolate.map(|on| format!("isolate = {on}\n")).unwrap_or_default();
@@ -113,7 +127,10 @@ fn project(isolate: Option<bool>) -> Project {
         )
         .write("node_modules/tinypkg/index.js", "export function value() {\n  return 1;\n}\n")
         .write("test/a.test.js", SPIED)
-        .write("test/b.test.js", NEXT);
+        .write("test/b.test.js", NEXT)
+        .write("src/greet.js", "export const greet = () => \"real\";\n")
+        .write("src/greeter.js", "import { greet } from \"./greet.js\";\nexport const greetAll = () => greet();\n")
+        .write("test/c.test.js", MOCKED);
     project
 }
 
@@ -128,6 +145,7 @@ fn assert_spies(out: &Output) {
         ("test/a.test.js::a package's module cannot be replaced, and says so", "passed"),
         ("test/a.test.js::a failure inside a spied module still names its line", "failed"),
         ("test/b.test.js::the previous file's spies are gone", "passed"),
+        ("test/c.test.js::a spy on an export of a module vi.mock replaced", "passed"),
     ];
     for (id, outcome) in expected {
         assert_eq!(outcomes.get(id).map(String::as_str), Some(outcome), "{id}: {outcomes:?}\n{}", out.stderr);
