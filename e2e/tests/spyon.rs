@@ -166,3 +166,36 @@ fn spies_on_module_namespaces_work_in_node_and_stay_in_their_file() {
 fn spies_on_module_namespaces_stay_in_their_file_without_isolation() {
     assert_spies(&project(Some(false)).run(&["run", "--reporter", "json"]));
 }
+
+#[test]
+fn in_chromium_a_spy_on_a_module_namespace_is_an_error_that_says_why() {
+    let _lock = proctor_e2e::browser_lock();
+    let project = Project::empty();
+    project
+        .write(
+            "proctor.toml",
+            "[[suite]]\nid = \"browser\"\nruntime = \"chromium\"\nbuild = \"esm\"\ntests = [\"test/*.test.js\"]\n",
+        )
+        .write("package.json", "{ \"type\": \"module\" }\n")
+        .write("src/math.js", "export function add(a, b) {\n  return a + b;\n}\nexport const api = { add };\n")
+        .write("src/typed.ts", "export function scale(x: number): number {\n  return x * 2;\n}\n")
+        .write(
+            "test/a.test.js",
+            r#"import { test, expect, vi } from "vitest";
+import * as math from "../src/math.js";
+import * as typed from "../src/typed";
+
+test("a module's export cannot be replaced in the browser; an exported object's method can", () => {
+  expect(() => vi.spyOn(math, "add")).toThrow(/not one of a package's modules or in the browser/);
+  expect(() => vi.spyOn(typed, "scale")).toThrow(/in the browser/);
+  vi.spyOn(math.api, "add").mockReturnValue(0);
+  expect(math.api.add(1, 2)).toBe(0);
+});
+"#,
+        );
+    let out = project.run(&["run", "--reporter", "json"]);
+    out.assert_code(0);
+    let outcomes = out.outcomes();
+    let id = "test/a.test.js::a module's export cannot be replaced in the browser; an exported object's method can";
+    assert_eq!(outcomes.get(id).map(String::as_str), Some("passed"), "{outcomes:?}\n{}", out.stderr);
+}
