@@ -168,6 +168,16 @@ fn spies_on_module_namespaces_stay_in_their_file_without_isolation() {
 }
 
 #[test]
+fn spies_on_module_namespaces_work_in_node_24() {
+    // node 24 loads through module.registerHooks (the mock module's source too).
+    let Some(node) = proctor_e2e::downloads::node24() else { return };
+    let out = project(None).run_on_node(&node, &["run", "--reporter", "json"], &[]);
+    assert_spies(&out);
+    let started = out.events_of("runtime-started");
+    assert!(started[0]["runtime"]["version"].as_str().is_some_and(|v| v.starts_with("v24.")), "{started:?}");
+}
+
+#[test]
 fn in_chromium_a_spy_on_a_module_namespace_is_an_error_that_says_why() {
     let _lock = proctor_e2e::browser_lock();
     let project = Project::empty();
