@@ -15,6 +15,7 @@ import * as math from "../src/math.js";
 import * as typed from "../src/typed";
 import * as barrel from "../src/barrel.js";
 import * as pkg from "tinypkg";
+import * as anon from "../src/anon.js";
 import { total, totalTyped, callDefault } from "../src/user.js";
 
 test("a spy on an exported function reaches the modules importing it", () => {
@@ -40,6 +41,14 @@ test("an export const arrow, a renamed export and a default export", () => {
   expect(math.sub(5, 1)).toBe(4);
   expect(math.renamed()).toBe("hidden");
   expect(callDefault()).toBe("default");
+});
+
+test("an anonymous default export keeps its name and can be spied on", () => {
+  expect(anon.default.name).toBe("default");
+  vi.spyOn(anon, "default").mockReturnValue("spied");
+  expect(anon.default()).toBe("spied");
+  vi.restoreAllMocks();
+  expect(anon.default()).toBe("anon");
 });
 
 test("a TypeScript module, jest.spyOn calling through", () => {
@@ -114,6 +123,7 @@ fn project(isolate: Option<bool>) -> Project {
              export function explode() {\n  if (add(1, 1) === 2) {\n    throw new Error(\"exploded\");\n  }\n}\n",
         )
         .write("src/typed.ts", "export function scale(x: number, by: number): number {\n  return x * by;\n}\n")
+        .write("src/anon.js", "export default () => \"anon\";\n")
         .write("src/barrel.js", "export { add } from \"./math.js\";\n")
         .write(
             "src/user.js",
@@ -140,6 +150,7 @@ fn assert_spies(out: &Output) {
     let expected = [
         ("test/a.test.js::a spy on an exported function reaches the modules importing it", "passed"),
         ("test/a.test.js::an export const arrow, a renamed export and a default export", "passed"),
+        ("test/a.test.js::an anonymous default export keeps its name and can be spied on", "passed"),
         ("test/a.test.js::a TypeScript module, jest.spyOn calling through", "passed"),
         ("test/a.test.js::a spy through a re-export replaces the declaring module's export", "passed"),
         ("test/a.test.js::a package's module cannot be replaced, and says so", "passed"),

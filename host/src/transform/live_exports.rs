@@ -33,6 +33,7 @@ type Binding = (Atom, SyntaxContext);
 /// Adds the setters to `module` (an ES module after the TypeScript strip and JSX); a module with
 /// no exported local binding is left as it is. `unresolved_mark` is the resolver's.
 pub(crate) fn rebindable_exports(module: &mut Module, unresolved_mark: Mark) {
+    bind_default_expressions(module);
     let exports = exported_locals(module);
     if exports.is_empty() {
         return;
@@ -47,7 +48,8 @@ pub(crate) fn rebindable_exports(module: &mut Module, unresolved_mark: Mark) {
     let mut own: HashMap<Binding, Ident> = HashMap::new();
     for (_, local) in &exports {
         let id = local.to_id();
-        if !assigned.0.contains(&id) && !own.contains_key(&id) {
+        // (A binding this pass made, without a span, has no reads to keep.)
+        if !assigned.0.contains(&id) && !own.contains_key(&id) && !local.span.is_dummy() {
             let name = format!("__proctor_own_{}", own.len());
             own.insert(id, Ident::new(name.into(), DUMMY_SP, own_ctxt));
         }
@@ -80,6 +82,66 @@ pub(crate) fn rebindable_exports(module: &mut Module, unresolved_mark: Mark) {
     let at =
         module.body.iter().take_while(|item| matches!(item, ModuleItem::ModuleDecl(ModuleDecl::Import(_)))).count();
     module.body.splice(at..at, prologue);
+}
+
+/// `export default <expression>` gets a binding of its own to set: `let __proctor_default =
+/// <expression>; ... export { __proctor_default as default };`. The default export was a binding
+/// initialized by that statement already; an anonymous function or class is wrapped as
+/// `{ default: <expression> }.default` so that its name is still `default`.
+fn bind_default_expressions(module: &mut Module) {
+    let mut bound = None;
+    for item in &mut module.body {
+        let ModuleItem::ModuleDecl(ModuleDecl::ExportDefaultExpr(export)) = item else { continue };
+        let local = Ident::new("__proctor_default".into(), DUMMY_SP, SyntaxContext::empty().apply_mark(Mark::new()));
+        let value = std::mem::replace(&mut export.expr, Box::new(Expr::Invalid(Invalid { span: DUMMY_SP })));
+        let anonymous = matches!(
+            value.unwrap_parens(),
+            Expr::Arrow(_) | Expr::Fn(FnExpr { ident: None, .. }) | Expr::Class(ClassExpr { ident: None, .. })
+        );
+        let init = if anonymous {
+            let named = Prop::KeyValue(KeyValueProp {
+                key: PropName::Ident(IdentName::new("default".into(), DUMMY_SP)),
+                value,
+            });
+            let object = ObjectLit { span: DUMMY_SP, props: vec![PropOrSpread::Prop(Box::new(named))] };
+            Box::new(Expr::Member(MemberExpr {
+                span: DUMMY_SP,
+                obj: Box::new(Expr::Paren(ParenExpr { span: DUMMY_SP, expr: Box::new(Expr::Object(object)) })),
+                prop: MemberProp::Ident(IdentName::new("default".into(), DUMMY_SP)),
+            }))
+        } else {
+            value
+        };
+        // The statement's own span: a declaration of the source's, which the setters include.
+        *item = ModuleItem::Stmt(Stmt::Decl(Decl::Var(Box::new(VarDecl {
+            span: export.span,
+            ctxt: SyntaxContext::empty(),
+            kind: VarDeclKind::Let,
+            declare: false,
+            decls: vec![VarDeclarator {
+                span: export.span,
+                name: Pat::Ident(BindingIdent { id: local.clone(), type_ann: None }),
+                init: Some(init),
+                definite: false,
+            }],
+        }))));
+        bound = Some(local);
+    }
+    if let Some(local) = bound {
+        let specifier = ExportSpecifier::Named(ExportNamedSpecifier {
+            span: DUMMY_SP,
+            orig: ModuleExportName::Ident(local),
+            exported: Some(ModuleExportName::Ident(Ident::new_no_ctxt("default".into(), DUMMY_SP))),
+            is_type_only: false,
+        });
+        module.body.push(ModuleItem::ModuleDecl(ModuleDecl::ExportNamed(NamedExport {
+            span: DUMMY_SP,
+            specifiers: vec![specifier],
+            src: None,
+            type_only: false,
+            with: None,
+        })));
+    }
 }
 
 /// Whether a file's text may export a binding of its own (a line starting with `export`), the
@@ -360,6 +422,18 @@ mod tests {
         assert!(code.contains("count++"), "{code}");
         assert!(code.contains("\"count\": [\n        ()=>count,\n        (v)=>{\n            count = v;"), "{code}");
         assert!(!code.contains("(__proctor_own_0 || count)"), "{code}");
+    }
+
+    #[test]
+    fn a_default_expression_gets_a_binding_and_an_anonymous_one_keeps_its_name() {
+        let code = node("export default () => 1;\n");
+        assert!(code.contains("let __proctor_default = {\n    default: ()=>1\n}.default;"), "{code}");
+        assert!(!code.contains("__proctor_own"), "nothing of the module's reads the new binding: {code}");
+        assert!(code.contains("export { __proctor_default as default };"), "{code}");
+        assert!(code.contains("\"default\": ["), "{code}");
+        let code = node("function Comp() {}\nexport default Comp;\nComp();\n");
+        assert!(code.contains("let __proctor_default = Comp;"), "{code}");
+        assert!(code.contains("\nComp();"), "the module's own reads are of its function, not the export: {code}");
     }
 
     #[test]
