@@ -336,8 +336,9 @@ function spyOnExport(namespace, key, original) {
   if (live === null) {
     throw new TypeError(
       `spyOn: cannot replace ${String(key)}: the exports of an ES module cannot be replaced here; proctor replaces ` +
-        `the exports of the project's own modules in node (also through a re-export), not one of a package's ` +
-        `modules or in the browser. Spy on an object the module exports, or use vi.mock(path, { spy: true })`,
+        `the exports of the project's own ES modules in node (also through a re-export), not one of a package's ` +
+        `modules, a CommonJS module (spy on what require() gives) or a module in the browser. Spy on an object ` +
+        `the module exports, or use vi.mock(path, { spy: true })`,
     );
   }
   const spy = fn(original);

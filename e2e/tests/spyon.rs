@@ -207,7 +207,7 @@ import * as math from "../src/math.js";
 import * as typed from "../src/typed";
 
 test("a module's export cannot be replaced in the browser; an exported object's method can", () => {
-  expect(() => vi.spyOn(math, "add")).toThrow(/not one of a package's modules or in the browser/);
+  expect(() => vi.spyOn(math, "add")).toThrow(/or a module in the browser/);
   expect(() => vi.spyOn(typed, "scale")).toThrow(/in the browser/);
   vi.spyOn(math.api, "add").mockReturnValue(0);
   expect(math.api.add(1, 2)).toBe(0);
