@@ -1,5 +1,5 @@
-// Live exports: how spyOn replaces an export of an ES module namespace in node
-// (`vi.spyOn(moduleNamespace, "fn")`, which Vitest's module runner and babel-jest's CommonJS
+// Live exports: how spyOn replaces an export of an ES module namespace (node, and a page's
+// ES modules: `vi.spyOn(moduleNamespace, "fn")`, which Vitest's module runner and babel-jest's CommonJS
 // allow). A namespace object cannot be changed, but the module can rebind its own export, and
 // every importer sees the new value through its live binding. The host's transform
 // (host/src/transform/live_exports.rs) makes each project ES module call
@@ -33,8 +33,7 @@ Object.defineProperty(globalThis, "__proctorLiveExports", {
 
 /**
  * The getter and setter of export `key` of ES module `namespace`, or null when its module did
- * not register it (a package's module, a re-export or an exported import, or no transform: the
- * browser).
+ * not register it (a package's module, a CommonJS module, a bundle's, a page's mock module).
  * @returns {{ get: () => unknown, set: (value: unknown) => void } | null}
  */
 export function liveExport(namespace, key) {

@@ -329,16 +329,16 @@ function isModuleNamespace(object) {
   return Object.prototype.toString.call(object) === "[object Module]";
 }
 
-// An ES module's namespace cannot change, but a project module in node can rebind its export
+// An ES module's namespace cannot change, but a project module can rebind its export
 // (live-exports.js), which its importers then see: the spy goes there, as Vitest's does.
 function spyOnExport(namespace, key, original) {
   const live = liveExport(namespace, key);
   if (live === null) {
     throw new TypeError(
       `spyOn: cannot replace ${String(key)}: the exports of an ES module cannot be replaced here; proctor replaces ` +
-        `the exports of the project's own ES modules in node (also through a re-export), not one of a package's ` +
-        `modules, a CommonJS module (spy on what require() gives) or a module in the browser. Spy on an object ` +
-        `the module exports, or use vi.mock(path, { spy: true })`,
+        `the exports of the project's own ES modules (also through a re-export), not one of a package's ` +
+        `modules, a CommonJS module (spy on what require() gives) or a bundle's (build = "esbuild"). Spy on an ` +
+        `object the module exports, or use vi.mock(path, { spy: true })`,
     );
   }
   const spy = fn(original);

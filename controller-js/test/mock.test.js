@@ -372,7 +372,7 @@ test("spyOn on a module namespace: a module that registered its exports rebinds 
 
 test("spyOn: clear errors for what cannot be replaced; spying on built-ins the mock uses", async () => {
   const namespace = await import("data:text/javascript,export function f() { return 1; }");
-  assert.throws(() => spyOn(namespace, "f"), /the exports of an ES module cannot be replaced here; proctor replaces the exports of the project's own ES modules in node/);
+  assert.throws(() => spyOn(namespace, "f"), /the exports of an ES module cannot be replaced here; proctor replaces the exports of the project's own ES modules/);
   class Base {
     method() {}
   }

@@ -204,7 +204,7 @@ impl ProjectModules {
         if shim || !package && (needs_hoisting(file, &source) || fresh) {
             return Some((source, Need::Required));
         }
-        let spyable = self.settings.target() == Target::Node && extension != "cjs" && !package && might_export(&source);
+        let spyable = !self.settings.bundled && extension != "cjs" && !package && might_export(&source);
         spyable.then_some((source, Need::SpiesOnly))
     }
 
@@ -241,7 +241,7 @@ mod tests {
     }
 
     #[test]
-    fn plain_modules_that_export_are_transformed_for_spies_in_node_and_run_as_they_are_when_swc_fails() {
+    fn plain_modules_that_export_are_transformed_for_spies_unless_bundled_and_run_as_they_are_when_swc_fails() {
         let (_dir, root) = crate::test_support::project(&[
             ("src/a.js", "export function a() {\n  return 1;\n}\n"),
             ("src/odd.js", "export const x = 1;\nthis is not javascript\n"),
@@ -254,7 +254,11 @@ mod tests {
         assert!(node.transformed(&root.join("src/odd.js")).unwrap().is_none(), "left to node, which reports it");
         assert!(node.transformed(&root.join("src/c.cjs")).unwrap().is_none());
         assert!(node.transformed(&root.join("node_modules/p/index.js")).unwrap().is_none());
-        let browser = ProjectModules::new(ModuleSettings::plain(&root, Target::Browser, &root.join(CACHE_DIR)));
-        assert!(browser.transformed(&root.join("src/a.js")).unwrap().is_none(), "the browser serves it as it is");
+        let page = ProjectModules::new(ModuleSettings::plain(&root, Target::Browser, &root.join(CACHE_DIR)));
+        assert!(page.transformed(&root.join("src/a.js")).unwrap().is_some(), "a page's ES modules too");
+        let bundled =
+            ModuleSettings { bundled: true, ..ModuleSettings::plain(&root, Target::Browser, &root.join(CACHE_DIR)) };
+        let bundled = ProjectModules::new(bundled);
+        assert!(bundled.transformed(&root.join("src/a.js")).unwrap().is_none(), "a bundle has no namespaces to spy on");
     }
 }

@@ -6,7 +6,7 @@
 //! strip) → merged namespaces qualified → class fields as assignments (`useDefineForClassFields: false`) →
 //! TypeScript strip → JSX → mock hoisting (only when the text may hold a hoisted call) →
 //! browser ES modules' dynamic imports routed through the controller (`fresh_imports.rs`) →
-//! node ES modules' exports made rebindable for spies (`live_exports.rs`, project files only) →
+//! ES modules' exports made rebindable for spies (`live_exports.rs`; project files, not bundles) →
 //! CommonJS (only for CommonJS output; a CommonJS top level hoists after it) → helpers →
 //! hygiene → fixer, then the node shim and codegen.
 
@@ -219,10 +219,12 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
                 {
                     route_dynamic_imports(module, swc_core::common::SyntaxContext::empty().apply_mark(unresolved_mark));
                 }
-                // A project module's exports can be spied on in node (`vi.spyOn(namespace, ..)`).
+                // A project module's exports can be spied on (`vi.spyOn(namespace, ..)`) in node
+                // and in a page's ES modules (a bundle has no module namespaces to spy on).
                 let package = path.components().any(|part| part.as_os_str() == "node_modules");
-                if let (Target::Node, ModuleFormat::Module, false, Program::Module(module)) =
-                    (options.target, format, package, &mut program)
+                let modules = options.target == Target::Node || options.await_imports;
+                if let (true, ModuleFormat::Module, false, Program::Module(module)) =
+                    (modules, format, package, &mut program)
                 {
                     rebindable_exports(module, unresolved_mark);
                 }

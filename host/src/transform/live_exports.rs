@@ -1,5 +1,6 @@
 //! `rebindable_exports`: lets `vi.spyOn(namespace, "name")` / `jest.spyOn` replace an export of
-//! a project ES module in node, as Vitest's module runner and babel-jest's CommonJS allow. An ES
+//! a project ES module (node, a page's ES modules; not bundles), as Vitest's module runner and
+//! babel-jest's CommonJS allow. An ES
 //! module's namespace is frozen, so the module itself must rebind the export: the pass hands the
 //! controller (controller-js/src/live-exports.js) a getter and a setter per exported local
 //! binding,
