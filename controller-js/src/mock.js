@@ -7,6 +7,8 @@
 // when the test file that made them is done (run.js): files share one runtime here, where Jest
 // gives each file its own, so a spy left on `console` must not silence the next file.
 
+import { liveExport } from "./live-exports.js";
+
 // Built-ins the mock itself uses, taken now: a test may spy on Array.prototype.push.
 const { apply, construct, defineProperty, deleteProperty, getOwnPropertyDescriptor, getPrototypeOf, set } = Reflect;
 const functionToString = Function.prototype.toString;
@@ -300,6 +302,7 @@ export function spyOn(object, key, accessType) {
     );
   }
   if (isMockFunction(original)) return original;
+  if (isModuleNamespace(object)) return spyOnExport(object, key, original);
   const writableOnly = requireReplaceable(object, key, ownDescriptor, false);
   // The original is the implementation, so the spy calls through and `new` on a spied class
   // makes instances of that class.
@@ -322,14 +325,40 @@ export function spyOn(object, key, accessType) {
   return spy;
 }
 
+function isModuleNamespace(object) {
+  return Object.prototype.toString.call(object) === "[object Module]";
+}
+
+// An ES module's namespace cannot change, but a project module can rebind its export
+// (live-exports.js), which its importers then see: the spy goes there, as Vitest's does.
+function spyOnExport(namespace, key, original) {
+  const live = liveExport(namespace, key);
+  if (live === null) {
+    throw new TypeError(
+      `spyOn: cannot replace ${String(key)}: the exports of an ES module cannot be replaced here; proctor replaces ` +
+        `the exports of the project's own ES modules (also through a re-export), not one of a package's ` +
+        `modules, a CommonJS module (spy on what require() gives) or a bundle's (build = "esbuild"). Spy on an ` +
+        `object the module exports, or use vi.mock(path, { spy: true })`,
+    );
+  }
+  const spy = fn(original);
+  if (original.prototype !== undefined) spy.prototype = original.prototype;
+  live.set(spy);
+  spy._setRestore(() => {
+    // Only while the spy is still there, as for an object's property.
+    if (live.get() === spy) live.set(original);
+  });
+  return spy;
+}
+
 // Throws a clear error when `object[key]` cannot be replaced; returns true when it can only be
 // assigned (writable but not configurable), not redefined.
 function requireReplaceable(object, key, ownDescriptor, accessor) {
   const fail = (why) => {
     throw new TypeError(`spyOn: cannot replace ${String(key)}: ${why}`);
   };
-  if (Object.prototype.toString.call(object) === "[object Module]") {
-    fail("the exports of an ES module cannot be replaced; spy on an object the module exports instead");
+  if (isModuleNamespace(object)) {
+    fail("the exports of an ES module cannot be replaced through an accessor; spy on the function itself");
   }
   if (ownDescriptor === undefined) {
     if (!Object.isExtensible(object)) fail("the object is frozen or sealed, so it cannot get a property of its own");

@@ -315,12 +315,19 @@ function sourceFor(record, generation) {
   const value = record.values.get(`module@${generation}`);
   const names = exportNames(record, value);
   const lines = [`const m = globalThis.__proctorMocks.value(${record.id}, ${generation});`];
+  // `let` bindings with setters, so `vi.spyOn(mockNamespace, name)` can replace them
+  // (live-exports.js), as in the project's own modules.
+  const setters = [];
   names.forEach((name, index) => {
     if (name === "default") return;
-    lines.push(`const e${index} = m[${JSON.stringify(name)}];`, `export { e${index} as ${JSON.stringify(name)} };`);
+    const key = JSON.stringify(name);
+    lines.push(`let e${index} = m[${key}];`, `export { e${index} as ${key} };`);
+    setters.push(`${key}: [() => e${index}, (v) => { e${index} = v; }]`);
   });
   const hasDefault = names.includes("default");
-  lines.push(hasDefault ? `export default m["default"];` : `export default m;`);
+  lines.push(hasDefault ? `let d = m["default"];` : `let d = m;`, `export { d as default };`);
+  setters.push(`default: [() => d, (v) => { d = v; }]`);
+  lines.push(`globalThis.__proctorLiveExports?.({ ${setters.join(", ")} });`);
   return `${lines.join("\n")}\n`;
 }
 

@@ -2,6 +2,10 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { tempDir } from "./temp-dir.js";
 import { expect, format } from "../src/expect.js";
 import { fails } from "../test-support/assertions.js";
 import { mocker } from "../src/jest-object.js";
@@ -334,9 +338,41 @@ test("spyOn and fn: classes keep their prototype under new, also through a subcl
   assert.equal(spyOn({ f(a, b) {} }, "f").length, 2);
 });
 
+test("spyOn on a module namespace: a module that registered its exports rebinds them; importers see the spy", async () => {
+  // What host/src/transform/live_exports.rs makes of
+  // `export function f() {} export const g = () => f(); export const n = 1;`.
+  const dir = tempDir("proctor-live-exports-");
+  writeFileSync(
+    join(dir, "mod.mjs"),
+    `var own; globalThis.__proctorLiveExports?.({ f: [() => f, (v) => { own ??= f; f = v; }], g: [() => g, (v) => { g = v; }], n: [() => n, (v) => { n = v; }] });
+     export function f() { return "real"; }
+     export let g = () => (own || f)();
+     export let n = 1;`,
+  );
+  writeFileSync(join(dir, "user.mjs"), `import { f } from "./mod.mjs"; export function useF() { return f(); }`);
+  const mod = await import(pathToFileURL(join(dir, "mod.mjs")).href);
+  const user = await import(pathToFileURL(join(dir, "user.mjs")).href);
+  const spy = spyOn(mod, "f").mockReturnValue("spy");
+  assert.equal(mod.f, spy);
+  assert.equal(mod.f(), "spy");
+  assert.equal(user.useF(), "spy", "an importer's live binding sees the spy");
+  assert.equal(mod.g(), "real", "the module's own call keeps the original, as in Vitest and Jest");
+  assert.equal(spyOn(mod, "f"), spy, "spying again gives the same spy");
+  assert.equal(spy.mock.calls.length, 2);
+  spy.mockRestore();
+  assert.equal(user.useF(), "real");
+  assert.ok(!isMockFunction(mod.f));
+  spyOn(mod, "g").mockReturnValue("g spy");
+  assert.equal(mod.g(), "g spy");
+  restoreAllMocks();
+  assert.equal(mod.g(), "real");
+  assert.throws(() => spyOn(mod, "n"), /not a function/);
+  assert.throws(() => spyOn(mod, "f", "get"), /has no getter/);
+});
+
 test("spyOn: clear errors for what cannot be replaced; spying on built-ins the mock uses", async () => {
   const namespace = await import("data:text/javascript,export function f() { return 1; }");
-  assert.throws(() => spyOn(namespace, "f"), /the exports of an ES module cannot be replaced/);
+  assert.throws(() => spyOn(namespace, "f"), /the exports of an ES module cannot be replaced here; proctor replaces the exports of the project's own ES modules/);
   class Base {
     method() {}
   }

@@ -60,7 +60,8 @@ test("module mocks: a factory mock resolves to a mock module for its own file on
   const source = moduleSource(mine.url, false);
   assert.match(source, /export \{ e\d as "value" \}/);
   assert.match(source, /export \{ e\d as "odd-name" \}/);
-  assert.match(source, /export default m\["default"\];/);
+  assert.match(source, /let d = m\["default"\];\nexport \{ d as default \};/);
+  assert.match(source, /globalThis.__proctorLiveExports\?\.\(\{ "value": \[/, "a spy may replace an export");
   const generation = Number(/&g=(\d+)/.exec(mine.url)[1]);
   const id = Number(/id=(\d+)/.exec(mine.url)[1]);
   assert.equal(globalThis.__proctorMocks.value(id, generation).value, 42);

@@ -6,8 +6,8 @@
 use crate::config::{BuildMode, Config, JsxConfig, SuiteConfig};
 use crate::resolve::{ResolveOptions, Resolver, Target};
 use crate::transform::{
-    might_import_fresh, needs_hoisting, needs_transform, uses_cjs_globals, uses_import_meta_env, CachedModule,
-    JsxOverrides, JsxRuntime, TransformCache, TransformError, TransformOptions, Tsconfigs,
+    might_export, might_import_fresh, needs_hoisting, needs_transform, uses_cjs_globals, uses_import_meta_env,
+    CachedModule, JsxOverrides, JsxRuntime, TransformCache, TransformError, TransformOptions, Tsconfigs,
 };
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -121,6 +121,14 @@ impl ModuleSettings {
     }
 }
 
+/// Why a plain JavaScript file goes through the transform.
+enum Need {
+    /// It cannot run without it (mocks to hoist, the node shim, fresh imports in a page).
+    Required,
+    /// Only so a spy can replace its exports (live_exports.rs).
+    SpiesOnly,
+}
+
 /// The resolver, tsconfigs and transform cache of one suite and target.
 pub struct ProjectModules {
     settings: ModuleSettings,
@@ -168,7 +176,11 @@ impl ProjectModules {
         // A plain script needs it only to hoist mocks or for the node shim; the text read to
         // tell is the one the cache keys and transforms.
         match self.plain_source_to_transform(file) {
-            Some(source) => self.cache.get_with_source(file, source.as_bytes(), &options).map(Some),
+            Some((source, Need::SpiesOnly)) => {
+                // Only for spies: a file swc cannot take still runs as node has it.
+                Ok(self.cache.get_with_source(file, source.as_bytes(), &options).ok())
+            }
+            Some((source, Need::Required)) => self.cache.get_with_source(file, source.as_bytes(), &options).map(Some),
             None => Ok(None),
         }
     }
@@ -176,9 +188,10 @@ impl ProjectModules {
     /// The text of a plain JavaScript file of the project's own that the transform must change:
     /// one with `vi.mock`/`jest.mock` calls to hoist, or, on node, an ES module that uses
     /// `require`, `__dirname` or `__filename`, which node gives only CommonJS (Jest-era files
-    /// do, and Vitest provides them); `None` for any other file. Packages' files are never
-    /// hoisted (their text may well mention `vi.mock(`).
-    fn plain_source_to_transform(&self, file: &Path) -> Option<String> {
+    /// do, and Vitest provides them), or one that exports bindings of its own, which a spy may
+    /// replace (live_exports.rs); `None` for any other file. Packages' files are never hoisted
+    /// (their text may well mention `vi.mock(`) nor made spyable.
+    fn plain_source_to_transform(&self, file: &Path) -> Option<(String, Need)> {
         let extension = file.extension().and_then(|e| e.to_str()).unwrap_or_default();
         if !matches!(extension, "js" | "mjs" | "cjs") {
             return None;
@@ -190,7 +203,11 @@ impl ProjectModules {
         let fresh = self.settings.target() == Target::Browser && !self.settings.bundled && might_import_fresh(&source);
         // Vite's `import.meta.env`, which neither runtime has (see transform/import_meta_env.rs).
         let meta_env = uses_import_meta_env(&source);
-        (shim || !package && (needs_hoisting(file, &source) || fresh || meta_env)).then_some(source)
+        if shim || !package && (needs_hoisting(file, &source) || fresh || meta_env) {
+            return Some((source, Need::Required));
+        }
+        let spyable = !self.settings.bundled && extension != "cjs" && !package && might_export(&source);
+        spyable.then_some((source, Need::SpiesOnly))
     }
 
     /// Warnings about tsconfig files that could not be read (each once).
@@ -223,5 +240,27 @@ mod tests {
             assert!(modules.transformed(&root.join("c.test.mjs")).unwrap().is_none(), "nothing to hoist");
             assert!(modules.transformed(&root.join("node_modules/p/index.js")).unwrap().is_none(), "a package's");
         }
+    }
+
+    #[test]
+    fn plain_modules_that_export_are_transformed_for_spies_unless_bundled_and_run_as_they_are_when_swc_fails() {
+        let (_dir, root) = crate::test_support::project(&[
+            ("src/a.js", "export function a() {\n  return 1;\n}\n"),
+            ("src/odd.js", "export const x = 1;\nthis is not javascript\n"),
+            ("src/c.cjs", "exports.c = 1;\n"),
+            ("node_modules/p/index.js", "export function p() {}\n"),
+        ]);
+        let node = ProjectModules::new(ModuleSettings::plain(&root, Target::Node, &root.join(CACHE_DIR)));
+        let module = node.transformed(&root.join("src/a.js")).unwrap().expect("transformed for spies");
+        assert!(std::fs::read_to_string(&module.code_path).unwrap().contains("__proctorLiveExports"));
+        assert!(node.transformed(&root.join("src/odd.js")).unwrap().is_none(), "left to node, which reports it");
+        assert!(node.transformed(&root.join("src/c.cjs")).unwrap().is_none());
+        assert!(node.transformed(&root.join("node_modules/p/index.js")).unwrap().is_none());
+        let page = ProjectModules::new(ModuleSettings::plain(&root, Target::Browser, &root.join(CACHE_DIR)));
+        assert!(page.transformed(&root.join("src/a.js")).unwrap().is_some(), "a page's ES modules too");
+        let bundled =
+            ModuleSettings { bundled: true, ..ModuleSettings::plain(&root, Target::Browser, &root.join(CACHE_DIR)) };
+        let bundled = ProjectModules::new(bundled);
+        assert!(bundled.transformed(&root.join("src/a.js")).unwrap().is_none(), "a bundle has no namespaces to spy on");
     }
 }

@@ -19,7 +19,7 @@ use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
 /// Bumped whenever the entry layout or the transform's output changes in a way the versions
 /// below do not capture.
-const CACHE_FORMAT: u32 = 6;
+const CACHE_FORMAT: u32 = 7;
 
 /// The swc_core version the transform is built with (part of the key: a new swc, new output).
 const SWC_CORE_VERSION: &str = "83";

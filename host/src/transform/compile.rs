@@ -6,6 +6,7 @@
 //! strip) → merged namespaces qualified → class fields as assignments (`useDefineForClassFields: false`) →
 //! TypeScript strip → JSX → mock hoisting (only when the text may hold a hoisted call) →
 //! browser ES modules' dynamic imports routed through the controller (`fresh_imports.rs`) →
+//! ES modules' exports made rebindable for spies (`live_exports.rs`; project files, not bundles) →
 //! CommonJS (only for CommonJS output; a CommonJS top level hoists after it) → helpers →
 //! hygiene → fixer, then the node shim and codegen.
 
@@ -14,6 +15,7 @@ use super::error::TransformError;
 use super::fresh_imports::route_dynamic_imports;
 use super::globals::{commonjs_export_names, exports_shim, has_esm_syntax, is_mjs, node_shim, FreeGlobals};
 use super::hoist::{hoist, hoist_to_top, might_hoist, HoistError};
+use super::live_exports::rebindable_exports;
 use super::namespaces::qualify_merged_namespaces;
 use super::options::{JsxRuntime, Language, ModuleFormat, Target, TransformOptions};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -220,6 +222,15 @@ fn compile(path: &Path, source: &str, options: &TransformOptions) -> Result<Tran
                     (options.target, options.await_imports, format, &mut program)
                 {
                     route_dynamic_imports(module, swc_core::common::SyntaxContext::empty().apply_mark(unresolved_mark));
+                }
+                // A project module's exports can be spied on (`vi.spyOn(namespace, ..)`) in node
+                // and in a page's ES modules (a bundle has no module namespaces to spy on).
+                let package = path.components().any(|part| part.as_os_str() == "node_modules");
+                let modules = options.target == Target::Node || options.await_imports;
+                if let (true, ModuleFormat::Module, false, Program::Module(module)) =
+                    (modules, format, package, &mut program)
+                {
+                    rebindable_exports(module, unresolved_mark);
                 }
                 let found = FreeGlobals::find(&program, unresolved_mark);
                 let has_module_decls =

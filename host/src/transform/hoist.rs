@@ -804,23 +804,29 @@ fn settle(unresolved: SyntaxContext, required: &Required) -> ModuleItem {
     };
     let mocks = optional_member(global, SETTLE, false);
     let settle = optional_member(mocks, "settle", true);
-    let call = Expr::OptChain(OptChainExpr {
+    let args = match required {
+        Required { actuals, mocks } if actuals.is_empty() && mocks.is_empty() => Vec::new(),
+        Required { actuals, mocks } if mocks.is_empty() => vec![array(actuals)],
+        Required { actuals, mocks } => vec![array(actuals), array(mocks)],
+    };
+    let call = optional_call(settle, args);
+    let awaited = Expr::Await(AwaitExpr { span: DUMMY_SP, arg: Box::new(call) });
+    ModuleItem::Stmt(Stmt::Expr(ExprStmt { span: DUMMY_SP, expr: Box::new(awaited) }))
+}
+
+/// `callee?.(args)`, with no span.
+pub(super) fn optional_call(callee: Box<Expr>, args: Vec<ExprOrSpread>) -> Expr {
+    Expr::OptChain(OptChainExpr {
         span: DUMMY_SP,
         optional: true,
         base: Box::new(OptChainBase::Call(OptCall {
             span: DUMMY_SP,
             ctxt: SyntaxContext::empty(),
-            callee: settle,
-            args: match required {
-                Required { actuals, mocks } if actuals.is_empty() && mocks.is_empty() => Vec::new(),
-                Required { actuals, mocks } if mocks.is_empty() => vec![array(actuals)],
-                Required { actuals, mocks } => vec![array(actuals), array(mocks)],
-            },
+            callee,
+            args,
             type_args: None,
         })),
-    });
-    let awaited = Expr::Await(AwaitExpr { span: DUMMY_SP, arg: Box::new(call) });
-    ModuleItem::Stmt(Stmt::Expr(ExprStmt { span: DUMMY_SP, expr: Box::new(awaited) }))
+    })
 }
 
 /// `["...", ...]`: an array literal of `specifiers`.
