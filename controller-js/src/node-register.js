@@ -78,7 +78,10 @@ if (typeof Module.registerHooks === "function") {
       const isRequire = context.conditions?.includes("require") ?? false;
       if (isRequire && projectCompiles(url)) return nextLoad(url, context);
       const loaded = loadFromManifest(url, context.importAttributes, isRequire);
-      return loaded === null ? nextLoad(url, context) : { ...loaded, shortCircuit: true };
+      if (loaded === null) return nextLoad(url, context);
+      return !isRequire && loaded.format === "commonjs"
+        ? { ...loaded, shortCircuit: true, shouldBeReloadedByCJSLoader: true }
+        : { ...loaded, shortCircuit: true };
     },
   });
 } else if (typeof Module.register === "function") {
@@ -199,27 +202,9 @@ const GENERATION_QUERY = /[?&]proctor-g=\d+/;
 function requireInGenerations(loader) {
   const importSync = loader.importSyncForRequire;
   const jobForRequire = loader.getModuleJobForRequire;
-  let internals;
-  try {
-    const require = createRequire(import.meta.url);
-    internals = {
-      compile: require("internal/modules/esm/utils").compileSourceTextModule,
-      ModuleJobSync: require("internal/modules/esm/module_job").ModuleJobSync,
-      requiredModule: require("internal/modules/cjs/loader").kRequiredModuleSymbol,
-    };
-  } catch {
-    return () => {};
-  }
-  const usable =
-    typeof importSync === "function" && typeof jobForRequire === "function" && typeof loader.loadCache?.get === "function" &&
-    typeof internals.compile === "function" && typeof internals.ModuleJobSync === "function";
-  if (!usable) return () => {};
-  /** Node's synchronous module job for `source` at `url`, made as getModuleJobForRequire makes one. */
-  const syncJob = (url, source) => {
-    const job = new internals.ModuleJobSync(loader, url, { __proto__: null }, internals.compile(url, source, loader), false, false);
-    loader.loadCache.set(url, undefined, job);
-    return job;
-  };
+  const jobs = syncJobs(loader);
+  const usable = typeof importSync === "function" && typeof jobForRequire === "function" && typeof loader.loadCache?.get === "function";
+  if (!usable || jobs === null) return () => {};
   loader.getModuleJobForRequire = function requireInGeneration(specifier, parentURL, attributes) {
     const url = requiredImportUrl(this, specifier, parentURL, attributes);
     if (url === null) return jobForRequire.call(this, specifier, parentURL, attributes);
@@ -230,7 +215,7 @@ function requireInGenerations(loader) {
       : isWrapperUrl(url)
         ? wrapperSource(url)
         : transformedSource(url);
-    return source === null ? jobForRequire.call(this, url, parentURL, attributes) : syncJob(url, source);
+    return source === null ? jobForRequire.call(this, url, parentURL, attributes) : jobs.job(url, source);
   };
   loader.importSyncForRequire = function importSyncInGeneration(mod, filename, source, isMain, parent) {
     const plain = pathToFileURL(filename).href;
@@ -238,11 +223,7 @@ function requireInGenerations(loader) {
     const own = transformedSource(plain) ?? source;
     if (url === null) return importSync.call(this, mod, filename, own, isMain, parent);
     const imported = this.loadCache.get(url);
-    if (imported === undefined) {
-      const job = syncJob(url, own);
-      if (internals.requiredModule !== undefined) mod[internals.requiredModule] = job.module;
-      return { wrap: job.module, namespace: job.runSync(parent).namespace ?? job.module.getNamespace() };
-    }
+    if (imported === undefined) return jobs.require(mod, url, own, parent);
     // Already imported (or required) in this generation: node's own checks (cycles, top-level
     // await, errors) answer for that job, found at the plain URL for the length of the call.
     const shadowed = this.loadCache.get(plain);
@@ -264,11 +245,12 @@ function requireInGenerations(loader) {
  * `requireInGenerations` for node with module.registerHooks, where the hooks already answer the
  * imports of a required ES module (generations, mocks, the manifest's source): only `require`
  * itself goes past them, to the plain URL. So a required project module in a generation shares
- * the job of its import when there is one, and otherwise its new job (made by node at the plain
- * URL) is also the generation's, for later imports; the plain URL keeps what it had. A module
- * first required this way has the plain `import.meta.url`, and its imports are resolved from
- * there (the realm's generation: a mock of the requiring test file applies only to its own
- * imports and requires). Nothing changes when node's internals are not exposed or look different.
+ * the job of its import when there is one; otherwise it is compiled at the generation's URL (as
+ * node would compile it at the plain one, with the source the hooks loaded), so that its
+ * `import.meta.url` names the generation and its imports resolve from there: a mock of the
+ * requiring test file applies to them, as to the file's own imports, and a later import of it
+ * in that generation is this instance. The plain URL keeps what it had. Nothing changes when
+ * node's internals are not exposed or look different.
  */
 function requireUnderHooks() {
   if (!process.execArgv.includes("--expose-internals")) return;
@@ -282,12 +264,14 @@ function requireUnderHooks() {
   const cache = loader?.loadCache;
   if (typeof importSync !== "function" || typeof cache?.get !== "function" || typeof cache.delete !== "function") return;
   hideInternals();
+  const jobs = syncJobs(loader);
   loader.importSyncForRequire = function importSyncInGeneration(mod, filename, source, isMain, parent) {
     const url = isMain ? null : (globalThis.__proctorRequiredEsModuleUrl?.(filename, parent) ?? null);
     if (url === null) return importSync.apply(this, arguments);
+    const imported = cache.get(url);
+    if (imported === undefined && jobs !== null) return jobs.require(mod, url, source, parent);
     const plain = pathToFileURL(filename).href;
     const shadowed = cache.get(plain);
-    const imported = cache.get(url);
     if (imported === undefined) cache.delete(plain);
     else cache.set(plain, undefined, imported);
     try {
@@ -298,6 +282,47 @@ function requireUnderHooks() {
       if (shadowed === undefined) cache.delete(plain);
       else cache.set(plain, undefined, shadowed);
     }
+  };
+}
+
+/**
+ * Node's synchronous module jobs made at URLs of proctor's choosing (a generation's, a mock's),
+ * as node makes them at the plain URL: `job` compiles `source` and links its imports through
+ * the loader (from `url`) and caches the job at `url`, as getModuleJobForRequire does; `require`
+ * also evaluates it for `require(esm)`, as importSyncForRequire does for a module not loaded
+ * yet. Null when node's internals look different. ModuleJobSync takes (loader, url, attributes,
+ * wrap, isMain, inspectBrk) on node 20 and 22, and (loader, url, attributes, wrap, phase, isMain,
+ * inspectBrk, requestType) on node >= 23.5: the call below means the same to both (an undefined
+ * phase is node's default, evaluation; an undefined isMain is false).
+ */
+function syncJobs(loader) {
+  let internals;
+  try {
+    const require = createRequire(import.meta.url);
+    const utils = require("internal/modules/esm/utils");
+    internals = {
+      compile: utils.compileSourceTextModule,
+      requestType: utils.requestTypes?.kImportInRequiredESM,
+      ModuleJobSync: require("internal/modules/esm/module_job").ModuleJobSync,
+      requiredModule: require("internal/modules/cjs/loader").kRequiredModuleSymbol,
+    };
+  } catch {
+    return null;
+  }
+  const { compile, requestType, ModuleJobSync, requiredModule } = internals;
+  if (typeof compile !== "function" || typeof ModuleJobSync?.prototype?.runSync !== "function") return null;
+  const job = (url, source) => {
+    const made = new ModuleJobSync(loader, url, { __proto__: null }, compile(url, source, loader), undefined, false, false, requestType);
+    loader.loadCache.set(url, undefined, made);
+    return made;
+  };
+  return {
+    job,
+    require(mod, url, source, parent) {
+      const made = job(url, source);
+      if (requiredModule !== undefined) mod[requiredModule] = made.module;
+      return { wrap: made.module, namespace: made.runSync(parent).namespace ?? made.module.getNamespace() };
+    },
   };
 }
 

@@ -383,6 +383,87 @@ test("required first, imported later", async () => {
     out.assert_code(0);
 }
 
+/// Issue 13: an ES module a test file first reaches through `require` (directly, or from a
+/// CommonJS helper) imports the file's `vi.mock`/`jest.mock` mocks, as the file's own imports
+/// do, on node 20, 22.14 (node's loader wrapped in-thread), the newest 22 and 24
+/// (module.registerHooks, where `require` of an ES module goes past the hooks); a later dynamic
+/// import of it in that file is the same instance; the next file gets the real module. The test
+/// files are CommonJS (one `jest`, one `vi`) and an ES module.
+#[test]
+fn node_an_es_module_first_required_sees_the_files_mocks_on_every_node() {
+    let project = Project::empty();
+    project
+        .write("proctor.toml", "[[suite]]\nid = \"unit\"\nruntime = \"node\"\ntests = [\"test/*.test.*\"]\n")
+        .write("src/dep.js", "export const source = () => \"real\";\n")
+        .write("src/service.js", "import { source } from \"./dep\";\nexport const serve = () => source();\n")
+        .write("src/other.js", "import { source } from \"./dep\";\nexport const serve = () => source();\n")
+        .write("src/wrap.cjs", "const other = require(\"./other.js\");\nexports.serve = () => other.serve();\n")
+        .write("src/cdep.cjs", "exports.source = () => \"real\";\n")
+        .write("src/cuser.cjs", "const cdep = require(\"./cdep.cjs\");\nexports.serve = () => cdep.source();\n")
+        .write(
+            "test/a.test.cjs",
+            r#"jest.mock("../src/dep", () => ({ source: () => "mocked" }));
+jest.mock("../src/cdep.cjs", () => ({ source: () => "mocked" }));
+const service = require("../src/service");
+const wrap = require("../src/wrap.cjs");
+const cuser = require("../src/cuser.cjs");
+test("required directly", () => { expect(service.serve()).toBe("mocked"); });
+test("required from a CommonJS helper", () => { expect(wrap.serve()).toBe("mocked"); });
+test("a CommonJS mock through a CommonJS helper", () => { expect(cuser.serve()).toBe("mocked"); });
+test("imported later: the same instance", async () => {
+  expect(await import("../src/service.js")).toMatchObject({ serve: service.serve });
+});
+"#,
+        )
+        .write(
+            "test/b.test.cjs",
+            r#"const service = require("../src/service");
+const wrap = require("../src/wrap.cjs");
+test("the next file gets the real module", () => {
+  expect(service.serve()).toBe("real");
+  expect(wrap.serve()).toBe("real");
+});
+"#,
+        )
+        .write(
+            "test/c.test.mjs",
+            r#"import { createRequire } from "node:module";
+vi.mock("../src/dep", () => ({ source: () => "mocked by c" }));
+const require = createRequire(import.meta.url);
+const service = require("../src/service.js");
+const wrap = require("../src/wrap.cjs");
+test("an ES test file's require", () => {
+  expect(service.serve()).toBe("mocked by c");
+  expect(wrap.serve()).toBe("mocked by c");
+});
+"#,
+        );
+    let expected: std::collections::BTreeMap<String, String> = [
+        "test/a.test.cjs::required directly",
+        "test/a.test.cjs::required from a CommonJS helper",
+        "test/a.test.cjs::a CommonJS mock through a CommonJS helper",
+        "test/a.test.cjs::imported later: the same instance",
+        "test/b.test.cjs::the next file gets the real module",
+        "test/c.test.mjs::an ES test file's require",
+    ]
+    .iter()
+    .map(|id| (id.to_string(), "passed".to_string()))
+    .collect();
+    let args = ["run", "--reporter", "json"];
+    let out = project.run(&args);
+    assert_eq!(out.outcomes(), expected, "node on PATH\n{}\n{}", out.stdout, out.stderr);
+    let nodes = [
+        proctor_e2e::downloads::node24(),
+        proctor_e2e::downloads::node_release("22.14.0"),
+        proctor_e2e::downloads::node_release("22"),
+    ];
+    for node in nodes.into_iter().flatten() {
+        let out = project.run_on_node(&node, &args, &[]);
+        assert_eq!(out.outcomes(), expected, "{}\n{}\n{}", node.display(), out.stdout, out.stderr);
+        out.assert_code(0);
+    }
+}
+
 /// r13: with one shared realm the instance is shared by every file, still one for `import` and
 /// `require`.
 #[test]
