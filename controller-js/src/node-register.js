@@ -24,7 +24,7 @@ import { readFileSync } from "node:fs";
 import Module, { createRequire, syncBuiltinESMExports } from "node:module";
 import { extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { isCommonJs, isInteropUrl, isWrapperUrl, withDefaultInterop, wrapperSource } from "./node-cjs-generations.js";
+import { isCommonJs, isInteropUrl, isWrapperUrl, requiringSource, withDefaultInterop, wrapperSource } from "./node-cjs-generations.js";
 import { installMappedStacks } from "./node-stacks.js";
 import { isApiModule } from "./api-modules.js";
 import {
@@ -54,7 +54,7 @@ if (typeof Module.registerHooks === "function") {
   requireUnderHooks();
   Module.registerHooks({
     resolve(specifier, context, nextResolve) {
-      const isRequire = context.conditions?.includes("require") ?? false;
+      const isRequire = isRequireContext(context);
       if (isApiModule(specifier)) {
         // `require` gets the CommonJS face, which hands back the same instance as index.js.
         return isRequire
@@ -75,13 +75,11 @@ if (typeof Module.registerHooks === "function") {
     load(url, context, nextLoad) {
       if (url.startsWith(MOCK_SCHEME)) return { format: "module", source: mockSource(url, false), shortCircuit: true };
       if (isWrapperUrl(url)) return { format: "module", source: wrapperSource(url), shortCircuit: true };
-      const isRequire = context.conditions?.includes("require") ?? false;
+      const isRequire = isRequireContext(context);
       if (isRequire && projectCompiles(url)) return nextLoad(url, context);
       const loaded = loadFromManifest(url, context.importAttributes, isRequire);
-      if (loaded === null) return nextLoad(url, context);
-      return !isRequire && loaded.format === "commonjs"
-        ? { ...loaded, shortCircuit: true, shouldBeReloadedByCJSLoader: true }
-        : { ...loaded, shortCircuit: true };
+      const answer = loaded === null ? nextLoad(url, context) : { ...loaded, shortCircuit: true };
+      return isRequire ? answer : importedCommonJs(url, answer);
     },
   });
 } else if (typeof Module.register === "function") {
@@ -101,6 +99,38 @@ if (typeof Module.registerHooks === "function") {
   };
 } else {
   throw new Error(`proctor needs node >= 20.6 (module.register); this is node ${process.version}`);
+}
+
+/**
+ * Whether a hook's `context` is a `require`'s. Node up to 22.20 hands the hooks a CommonJS
+ * `require`'s conditions as a Set, later node (and every `import`) as an array.
+ */
+function isRequireContext(context) {
+  const conditions = context.conditions;
+  return Array.isArray(conditions) ? conditions.includes("require") : (conditions?.has?.("require") ?? false);
+}
+
+/**
+ * Node 22 (from 22.15, with module.registerHooks) runs an imported CommonJS file whose source
+ * came through a load hook (any file, once hooks are registered) under a `require` of its own,
+ * not node's CommonJS loader: it passes by Module._load (where CommonJS mocks and per-file
+ * instances are, node-mocks.js) and by importSyncForRequire (where a required ES module gets
+ * its generation, above), and up to 22.22 it cannot load an ES module that has imports at all
+ * ("request for './x' is not in cache", "... is from a module not been linked"). Node >= 22.23
+ * takes the file to its CommonJS loader, with the source given, when told to; older 22 gets,
+ * in the file's place, an ES module that requires it (node-cjs-generations.js). Node 24 loads
+ * imported CommonJS through its CommonJS loader already.
+ */
+const IMPORTED_COMMONJS = (() => {
+  const [major, minor] = process.versions.node.split(".").map(Number);
+  return major !== 22 ? "node" : minor >= 23 ? "reload" : "require";
+})();
+
+/** What the load hook answers an `import` of `url`, given the answer it has (see above). */
+function importedCommonJs(url, answer) {
+  if (IMPORTED_COMMONJS === "node" || answer?.format !== "commonjs" || !url.startsWith("file:")) return answer;
+  if (IMPORTED_COMMONJS === "reload") return { ...answer, shouldBeReloadedByCJSLoader: true };
+  return { format: "module", source: requiringSource(url, answer.source), shortCircuit: true };
 }
 
 /**

@@ -385,7 +385,7 @@ test("required first, imported later", async () => {
 
 /// Issue 13: an ES module a test file first reaches through `require` (directly, or from a
 /// CommonJS helper) imports the file's `vi.mock`/`jest.mock` mocks, as the file's own imports
-/// do, on node 20, 22.14 (node's loader wrapped in-thread), the newest 22 and 24
+/// do, on node 20, 22.14 (node's loader wrapped in-thread), 22.15, the newest 22 and 24
 /// (module.registerHooks, where `require` of an ES module goes past the hooks); a later dynamic
 /// import of it in that file is the same instance; the next file gets the real module. The test
 /// files are CommonJS (one `jest`, one `vi`) and an ES module.
@@ -455,6 +455,7 @@ test("an ES test file's require", () => {
     let nodes = [
         proctor_e2e::downloads::node24(),
         proctor_e2e::downloads::node_release("22.14.0"),
+        proctor_e2e::downloads::node_release("22.15.0"),
         proctor_e2e::downloads::node_release("22"),
     ];
     for node in nodes.into_iter().flatten() {
