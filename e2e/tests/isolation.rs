@@ -465,6 +465,55 @@ test("an ES test file's require", () => {
     }
 }
 
+/// Issue 13: with one shared realm the files load together, and node's `require` of an ES module
+/// that another file's `import` has begun fails ("not yet fully loaded"); the files that
+/// `require` load first, one at a time, so both kinds of file get the one instance. On the node
+/// on PATH and node 24.
+#[test]
+fn node_a_shared_realm_loads_the_files_that_require_before_the_others() {
+    let project = Project::empty();
+    project
+        .write(
+            "proctor.toml",
+            "[[suite]]\nid = \"unit\"\nruntime = \"node\"\ntests = [\"test/*.test.*\"]\nisolate = false\n",
+        )
+        .write("src/dep.js", "export const base = 1;\n")
+        .write("src/counter.js", "import { base } from \"./dep.js\";\nlet count = 0;\nexport const bump = () => base + count++;\n")
+        .write(
+            "test/a.test.mjs",
+            "import { bump } from \"../src/counter.js\";\nimport { seen } from \"./seen.mjs\";\n\
+             test(\"an importing file\", () => { seen.push(bump()); expect(seen.length).toBe(1); });\n",
+        )
+        .write("test/seen.mjs", "export const seen = [];\n")
+        .write(
+            "test/b.test.cjs",
+            "const { bump } = require(\"../src/counter.js\");\n\
+             test(\"a CommonJS file that requires it\", async () => {\n\
+             const { seen } = await import(\"./seen.mjs\");\n  seen.push(bump());\n  expect(seen).toEqual([1, 2]);\n});\n",
+        )
+        .write(
+            "test/c.test.js",
+            "import { seen } from \"./seen.mjs\";\nconst { bump } = require(\"../src/counter.js\");\n\
+             test(\"an ES module file that requires it\", () => { seen.push(bump()); expect(seen).toEqual([1, 2, 3]); });\n",
+        );
+    let expected: std::collections::BTreeMap<String, String> = [
+        "test/a.test.mjs::an importing file",
+        "test/b.test.cjs::a CommonJS file that requires it",
+        "test/c.test.js::an ES module file that requires it",
+    ]
+    .iter()
+    .map(|id| (id.to_string(), "passed".to_string()))
+    .collect();
+    let args = ["run", "--reporter", "json"];
+    let out = project.run(&args);
+    assert_eq!(out.outcomes(), expected, "node on PATH\n{}\n{}", out.stdout, out.stderr);
+    out.assert_code(0);
+    if let Some(node) = proctor_e2e::downloads::node24() {
+        let out = project.run_on_node(&node, &args, &[]);
+        assert_eq!(out.outcomes(), expected, "{}\n{}\n{}", node.display(), out.stdout, out.stderr);
+    }
+}
+
 /// r13: with one shared realm the instance is shared by every file, still one for `import` and
 /// `require`.
 #[test]
