@@ -438,28 +438,34 @@ test("an ES test file's require", () => {
 });
 "#,
         );
-    let expected: std::collections::BTreeMap<String, String> = [
+    let ids = [
         "test/a.test.cjs::required directly",
         "test/a.test.cjs::required from a CommonJS helper",
         "test/a.test.cjs::a CommonJS mock through a CommonJS helper",
         "test/a.test.cjs::imported later: the same instance",
         "test/b.test.cjs::the next file gets the real module",
         "test/c.test.mjs::an ES test file's require",
-    ]
-    .iter()
-    .map(|id| (id.to_string(), "passed".to_string()))
-    .collect();
-    let args = ["run", "--reporter", "json"];
-    let out = project.run(&args);
-    assert_eq!(out.outcomes(), expected, "node on PATH\n{}\n{}", out.stdout, out.stderr);
+    ];
     let nodes = [
         proctor_e2e::downloads::node24(),
         proctor_e2e::downloads::node_release("22.14.0"),
         proctor_e2e::downloads::node_release("22.15.0"),
         proctor_e2e::downloads::node_release("22"),
     ];
-    for node in nodes.into_iter().flatten() {
-        let out = project.run_on_node(&node, &args, &[]);
+    assert_all_pass(&project, &ids, &nodes);
+}
+
+/// Runs `project` on the node on PATH and on each of `nodes` that could be fetched: every test
+/// in `ids` passes, and nothing else runs.
+fn assert_all_pass(project: &Project, ids: &[&str], nodes: &[Option<std::path::PathBuf>]) {
+    let expected: std::collections::BTreeMap<String, String> =
+        ids.iter().map(|id| (id.to_string(), "passed".to_string())).collect();
+    let args = ["run", "--reporter", "json"];
+    let out = project.run(&args);
+    assert_eq!(out.outcomes(), expected, "node on PATH\n{}\n{}", out.stdout, out.stderr);
+    out.assert_code(0);
+    for node in nodes.iter().flatten() {
+        let out = project.run_on_node(node, &args, &[]);
         assert_eq!(out.outcomes(), expected, "{}\n{}\n{}", node.display(), out.stdout, out.stderr);
         out.assert_code(0);
     }
@@ -496,22 +502,12 @@ fn node_a_shared_realm_loads_the_files_that_require_before_the_others() {
             "import { seen } from \"./seen.mjs\";\nconst { bump } = require(\"../src/counter.js\");\n\
              test(\"an ES module file that requires it\", () => { seen.push(bump()); expect(seen).toEqual([1, 2, 3]); });\n",
         );
-    let expected: std::collections::BTreeMap<String, String> = [
+    let ids = [
         "test/a.test.mjs::an importing file",
         "test/b.test.cjs::a CommonJS file that requires it",
         "test/c.test.js::an ES module file that requires it",
-    ]
-    .iter()
-    .map(|id| (id.to_string(), "passed".to_string()))
-    .collect();
-    let args = ["run", "--reporter", "json"];
-    let out = project.run(&args);
-    assert_eq!(out.outcomes(), expected, "node on PATH\n{}\n{}", out.stdout, out.stderr);
-    out.assert_code(0);
-    if let Some(node) = proctor_e2e::downloads::node24() {
-        let out = project.run_on_node(&node, &args, &[]);
-        assert_eq!(out.outcomes(), expected, "{}\n{}\n{}", node.display(), out.stdout, out.stderr);
-    }
+    ];
+    assert_all_pass(&project, &ids, &[proctor_e2e::downloads::node24()]);
 }
 
 /// r13: with one shared realm the instance is shared by every file, still one for `import` and
