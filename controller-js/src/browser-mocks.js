@@ -26,6 +26,10 @@
 //   `jest.requireActual` / `jest.requireMock` give what settle imported ahead for the literal
 //   specifiers the transform found (module-mocks.js), and a factory that calls one before those
 //   are in runs again once they are.
+// - A package that may reach the mocked one by a computed `import(name)` (which the build's walk
+//   cannot follow) is among the packages routed into the realm; a CommonJS `require(name)` of a
+//   name none of the file's literal requires has asks `required`, which answers with the
+//   realm's mock.
 // - Virtual mocks (a factory for a module that does not exist) are import map entries too: the
 //   bare name, or the URL a relative path names in the realm, sent to the stub.
 // - Jest's automatic root `__mocks__` packages are asked of the server (`/@mock/automatic`) and
@@ -39,7 +43,7 @@
 // Mocks need a realm per test file: in a bundle, or with isolation off, every mocking call
 // throws and says why.
 
-import { exportNames, freshGeneration, installModuleMockPlatform } from "./module-mocks.js";
+import { exportNames, freshGeneration, installModuleMockPlatform, mockOfSpecifier } from "./module-mocks.js";
 import { installRealmImportMap, pageImportMap, routedImportMap } from "./realm-map.js";
 
 const ACTUAL_QUERY = "proctor-actual";
@@ -370,9 +374,29 @@ export function installBrowserMocks({ realm, bundled, origin = globalThis.locati
       // A server without the mock endpoints has no mocks to drop either.
     }
   }
-  // What a stub of a mock whose value could not be made throws.
   globalThis.__proctorBrowserMocks = {
+    // What a stub of a mock whose value could not be made throws.
     failure: (id) => failures.get(id) ?? new Error(`proctor: mock ${id} could not be made`),
+    // A wrapped CommonJS file's `require(name)` of a name that is none of its literal requires
+    // (host/src/build/cjs.rs): the realm's mock of what `name` resolves to from `url`, as a
+    // require of its stub gives it, or undefined.
+    required(specifier, url) {
+      if (bundled || realm() === undefined || typeof specifier !== "string") return undefined;
+      const found = mockOfSpecifier(specifier, (name) => {
+        try {
+          return platform.resolveKey(name, url);
+        } catch {
+          return undefined;
+        }
+      });
+      if (found === undefined) return undefined;
+      const names = exportNames(found.record, found.value);
+      if (names.includes("__proctor_cjs")) return found.value;
+      const required = { __esModule: true };
+      for (const name of names) if (name !== "default") required[name] = found.value[name];
+      required.default = names.includes("default") ? found.value.default : found.value;
+      return required;
+    },
   };
   return platform;
 }

@@ -18,6 +18,7 @@ import { browserRuntimeInfo, socketUrl } from "./page.js";
 import { watchPageTaint } from "./page-taint.js";
 import { trackPendingTimers } from "./realm.js";
 import { installRealmImportMap, realmPrefix } from "./realm-map.js";
+import { beforeSetupFiles } from "./setup-files.js";
 
 // How long the end of a run waits for timeouts the tests left pending.
 const SETTLE_MS = 200;
@@ -25,13 +26,20 @@ const SETTLE_MS = 200;
 /**
  * Wraps `scope`'s setTimeout and setInterval so each callback runs as the test that scheduled
  * it. `within(id, body)` runs a test (the test stays the scheduler until the next one starts,
- * since its asynchronous part outlives `body`); `scheduledBy()` names the test whose callback
- * is running, if any; `settle()` waits up to SETTLE_MS for pending timeouts. A callback that
- * throws goes to `report` while it still runs as its test.
+ * since its asynchronous part outlives `body`); `withinHook(hook, body)` runs a beforeAll /
+ * afterAll hook, whose timers (also those its asynchronous part starts) are the hook's until it
+ * settles; `scheduledBy()` names the test (or hook) whose callback is running, if any;
+ * `rejectedBy()` also names the hook whose callback ran last, when no other callback or test
+ * came since: a page reports a promise chain's unhandled rejection in a task of its own, right
+ * after the callback that started the chain; `settle()` waits up to SETTLE_MS for pending
+ * timeouts. A callback that throws goes to `report` while it still runs as its test.
  */
 export function trackTimers(scope, report) {
   let scheduler;
   let firing;
+  // The hook whose timer callback ran last (see rejectedBy), and the owners that are hooks.
+  let settled;
+  const hooks = new WeakSet();
   const pending = new Set();
   const { setTimeout: realSetTimeout, clearTimeout: realClearTimeout, setInterval: realSetInterval } = scope;
   const wrap = (callback, owner, once, idOf) =>
@@ -45,6 +53,7 @@ export function trackTimers(scope, report) {
         report(error);
       } finally {
         firing = outer;
+        settled = outer === undefined && typeof owner === "object" && hooks.has(owner) ? owner : undefined;
       }
     };
   scope.setTimeout = function (callback, ...rest) {
@@ -65,9 +74,31 @@ export function trackTimers(scope, report) {
   return {
     within(id, body) {
       scheduler = id;
+      settled = undefined;
       return body();
     },
+    withinHook(hook, body) {
+      const outer = scheduler;
+      hooks.add(hook);
+      scheduler = hook;
+      settled = undefined;
+      const restore = () => {
+        if (scheduler === hook) scheduler = outer;
+      };
+      let result;
+      try {
+        result = body();
+      } catch (error) {
+        restore();
+        throw error;
+      }
+      // The runner awaits the hook's promise after this reaction: the test comes back first.
+      if (result instanceof Promise) result.then(restore, restore);
+      else restore();
+      return result;
+    },
     scheduledBy: () => firing,
+    rejectedBy: () => firing ?? settled,
     settle() {
       if (pending.size === 0) return undefined;
       const until = Date.now() + SETTLE_MS;
@@ -122,7 +153,8 @@ export function startBrowser({ url, files, setupFiles = [], sequential = false, 
     runtimeInfo: browserRuntimeInfo,
     exit: () => socket.close(1000, "shutdown"),
     within: timers.within,
-    scheduledBy: timers.scheduledBy,
+    withinHook: timers.withinHook,
+    scheduledBy: (origin) => (origin === "unhandled rejection" ? timers.rejectedBy() : timers.scheduledBy()),
     settle: timers.settle,
     clearTimers: () => pending.clearAll(),
     // The server serves every project URL again under `/@realm/<n>`: the browser's module map
@@ -147,8 +179,16 @@ export function startBrowser({ url, files, setupFiles = [], sequential = false, 
   // A stylesheet in the page (the bundle's CSS, a custom page's <link>) applies before any test
   // file loads: a test that reads a computed style must not race its download.
   const styled = stylesheetsLoaded(document);
+  // Jest's automatic root `__mocks__` packages apply to what the setup files import in the
+  // file's realm too, as in Jest (whose setup files require through the test file's registry):
+  // registered before those run.
+  const urls = new Map(files.map((entry) => [entry.file, entry.url]));
+  beforeSetupFiles((file, locate) => {
+    if (realms && urls.has(file)) prepareAutomaticMocks(file, locate(urls.get(file)));
+  });
   const ready = (entry) => {
-    // Jest's automatic root `__mocks__` packages are registered just before the file's imports.
+    // Jest's automatic root `__mocks__` packages are registered just before the file's imports
+    // (if its setup files did not already).
     const load = (at) => {
       prepareAutomaticMocks(entry.file, at ?? entry.url);
       return entry.load(at);

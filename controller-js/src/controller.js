@@ -41,7 +41,7 @@ const HOOK_KINDS = {
  *     canonicalUrl?(url: string): string,
  *     within?<T>(testId: string, run: () => T): T,
  *     withinHook?<T>(hook: object, run: () => T): T,
- *     scheduledBy?(): string | undefined,
+ *     scheduledBy?(origin?: string): string | undefined,
  *     settle?(): Promise<void> | undefined,
  *     clearTimers?(): void,
  *     freshModules?(): string | undefined,
@@ -60,7 +60,7 @@ const HOOK_KINDS = {
  *   Files marked `requires` load one at a time before the others (`loadRequiringFirst`).
  *   Where the runtime can follow asynchronous context (node's AsyncLocalStorage),
  *   `adapter.within` runs a test inside a context naming it (`adapter.withinHook` a
- *   beforeAll/afterAll hook) and `adapter.scheduledBy` reads the
+ *   beforeAll/afterAll hook) and `adapter.scheduledBy(origin)` reads the
  *   context back, so output and errors from callbacks a test left behind are reported as that
  *   test's, after it ended, instead of being pinned on whichever test runs next.
  *   With isolation the host loads one file at a time, each but the first with `fresh`: the
@@ -145,8 +145,8 @@ export function createController({
   let busy = false;
   const within = adapter.within ?? ((_id, body) => body());
   const scheduledBy = adapter.scheduledBy ?? (() => undefined);
-  // Only where the context is restored when `body` returns (node): the browser's timer
-  // tracking keeps the last scheduler until the next test, so its hooks' callbacks stay the test's.
+  // Node restores the context when `body` returns; the browser's timer tracking when the hook
+  // settles (browser.js), whose timers are then the hook's, not the test's.
   const withinHook = adapter.withinHook ?? ((_hook, body) => body());
   const runner = new Runner({
     reportHookError: (origin, error) => send({ type: "error", run, origin, error: serializeError(error) }),
@@ -416,7 +416,7 @@ export function createController({
    * @param {"uncaught exception" | "unhandled rejection"} origin
    */
   function reportUncaught(origin, error) {
-    const scheduler = scheduledBy();
+    const scheduler = scheduledBy(origin);
     if (scheduler instanceof GroupHookCallbacks && scheduler !== runningGroupHook) {
       // A callback a beforeAll/afterAll hook left behind (a test server's timer or socket).
       // mocha fails the test running when it throws; Vitest and Jest fail no test, only the run

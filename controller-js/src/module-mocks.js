@@ -344,6 +344,25 @@ function value(id, generation) {
   return records.get(id)?.values.get(`module@${generation}`);
 }
 
+/**
+ * The mock a test file registered for the module `specifier` names, with the newest value made
+ * for it, or undefined; `keyOf(specifier)` resolves the specifier (only asked when there are
+ * mocks). A page's CommonJS `require(name)` of a name computed at run time asks this
+ * (browser-mocks.js): its wrapper knows only the literal requires.
+ */
+export function mockOfSpecifier(specifier, keyOf) {
+  if (![...owners.values()].some((owner) => owner.mocks.size > 0)) return undefined;
+  const keys = [keyOf(specifier), `virtual:${specifier}`];
+  for (const owner of owners.values()) {
+    for (const key of keys) {
+      const record = key === undefined ? undefined : owner.mocks.get(key);
+      const value = record === undefined ? undefined : latestValue(record, "module");
+      if (value !== undefined) return { record, value };
+    }
+  }
+  return undefined;
+}
+
 function isPending(record, generation) {
   return !record.values.has(`module@${generation}`);
 }

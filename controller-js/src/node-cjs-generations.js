@@ -20,7 +20,8 @@
 import { readFileSync, statSync } from "node:fs";
 import Module, { createRequire } from "node:module";
 import { dirname, extname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
+import { pathOfUrl } from "./node-url-path.js";
 
 /** cjs-module-lexer, loaded on first use (most runs never need it). */
 let lexer = null;
@@ -89,8 +90,8 @@ export function withDefaultInterop(resolved, parentURL, { isProjectFile, isEsMod
     const url = found?.url;
     if (typeof url !== "string" || !url.startsWith("file:") || INTEROP_MARK.test(url)) return found;
     if (typeof parentURL !== "string" || !parentURL.startsWith("file:") || isWrapperUrl(parentURL)) return found;
-    if (!isProjectFile(fileURLToPath(parentURL))) return found;
-    const path = fileURLToPath(url);
+    if (!isProjectFile(pathOfUrl(parentURL))) return found;
+    const path = pathOfUrl(url);
     const candidate = INTEROP_EXTENSIONS.includes(extname(path).toLowerCase()) && !isEsModuleFile(path);
     if (!candidate || !flagsEsModule(path, sourceOf)) return found;
     return { ...found, url: `${url}${url.includes("?") ? "&" : "?"}proctor-interop=1`, format: "module" };
@@ -144,7 +145,7 @@ export function requiringSource(url, source) {
 }
 
 function requiringModule(plain, interop, source) {
-  const filename = fileURLToPath(plain);
+  const filename = pathOfUrl(plain);
   const names = [...exportNames(filename, new Set(), source)].filter((name) => name !== "default");
   const lines = [
     `import { createRequire } from "node:module";`,

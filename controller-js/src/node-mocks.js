@@ -11,7 +11,8 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import Module, { createRequire, isBuiltin } from "node:module";
 import { dirname, join, sep } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
+import { pathOfUrl } from "./node-url-path.js";
 import { isApiModule } from "./api-modules.js";
 import {
   installModuleMockPlatform,
@@ -35,7 +36,7 @@ import {
   resolveInOrder,
 } from "./node-modules.js";
 
-const CONTROLLER_PATH = dirname(fileURLToPath(import.meta.url));
+const CONTROLLER_PATH = dirname(pathOfUrl(import.meta.url));
 // Extensions a `__mocks__` file may have, in the order they are tried (the resolver's, plus TS).
 const MOCK_EXTENSIONS = ["", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".jsx", ".json"];
 
@@ -58,7 +59,7 @@ function real(path) {
 function keyOfUrl(url) {
   if (url.startsWith("node:")) return url;
   if (!url.startsWith("file:")) return null;
-  return real(fileURLToPath(withoutGeneration(url)));
+  return real(pathOfUrl(withoutGeneration(url)));
 }
 
 function builtinKey(specifier) {
@@ -68,7 +69,7 @@ function builtinKey(specifier) {
 /** Resolves `specifier` from the module at `fromUrl` as the loader does, to a registry key. */
 function resolveKey(specifier, fromUrl, isRequire) {
   if (isBuiltin(specifier)) return builtinKey(specifier);
-  const parent = fromUrl?.startsWith("file:") ? fileURLToPath(fromUrl) : join(process.cwd(), "index.js");
+  const parent = fromUrl?.startsWith("file:") ? pathOfUrl(fromUrl) : join(process.cwd(), "index.js");
   const parentUrl = pathToFileURL(parent).href;
   const { url } = resolveInOrder(
     specifier,
@@ -175,7 +176,7 @@ function usesJestObject(location) {
   let known = jestDialect.get(location);
   if (known === undefined) {
     try {
-      const path = location.startsWith("file:") ? fileURLToPath(location) : location;
+      const path = location.startsWith("file:") ? pathOfUrl(location) : location;
       known = JEST_OBJECT.test(readFileSync(path, "utf8"));
     } catch {
       known = false;
@@ -188,7 +189,7 @@ function usesJestObject(location) {
 /** Whether `url` is a project file that generations apply to (not a package, not the controller). */
 function isProjectUrl(url) {
   if (!url.startsWith("file:")) return false;
-  const path = fileURLToPath(withoutGeneration(url));
+  const path = pathOfUrl(withoutGeneration(url));
   return isProjectFile(path) && !path.startsWith(CONTROLLER_PATH + sep);
 }
 
@@ -198,14 +199,14 @@ function isProjectUrl(url) {
  */
 function packageUrl(url, generation) {
   if (!url.startsWith("file:")) return undefined;
-  const path = fileURLToPath(url);
+  const path = pathOfUrl(url);
   if (!isPackageFile(path) || path.endsWith(".node")) return undefined;
   return isCommonJs(path) ? wrapperUrl(url, generation) : withGeneration(url, generation);
 }
 
 /** Whether `url` (a file: URL, maybe with a generation) is an ES module, which node 20 cannot require. */
 function isEsModuleUrl(url) {
-  return url.startsWith("file:") && isEsModuleFile(fileURLToPath(url));
+  return url.startsWith("file:") && isEsModuleFile(pathOfUrl(url));
 }
 
 /** What `import` of the actual module at `key` loads in `generation`. */
@@ -257,7 +258,7 @@ function hostedFilename(request, parent) {
     return null;
   }
   if (found === null) return null;
-  return found.url.startsWith("file:") ? fileURLToPath(found.url) : found.url.replace(/^node:/, "");
+  return found.url.startsWith("file:") ? pathOfUrl(found.url) : found.url.replace(/^node:/, "");
 }
 
 const load = Module._load;

@@ -18,7 +18,8 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import Module from "node:module";
 import { extname, relative, sep } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
+import { pathOfUrl } from "./node-url-path.js";
 import { isCommonJs } from "./node-cjs-generations.js";
 import { withoutTypeReexports } from "./node-type-reexports.js";
 
@@ -92,7 +93,7 @@ export function needsHooks(read) {
  */
 export function resolveFromManifest(specifier, parentURL, isRequire) {
   if (manifest === null || parentURL === undefined || !parentURL.startsWith("file:")) return null;
-  const parent = fileURLToPath(parentURL);
+  const parent = pathOfUrl(parentURL);
   const target = (isRequire ? manifest.requires : manifest.imports)[parent]?.[specifier];
   if (target !== undefined) return { url: target.startsWith("node:") ? target : pathToFileURL(target).href };
   const message = manifest.errors[parent]?.[specifier];
@@ -130,7 +131,7 @@ export function resolveInOrder(specifier, parentURL, isRequire, next, answer) {
  */
 export function resolveWithHost(specifier, parentURL, isRequire) {
   if (manifest?.host === undefined || parentURL === undefined || !parentURL.startsWith("file:")) return null;
-  const parent = fileURLToPath(parentURL);
+  const parent = pathOfUrl(parentURL);
   if (!isSource(parent)) return null;
   const answer = askHost(["resolve", "--from", parent, ...(isRequire ? ["--require"] : []), "--", specifier]);
   if (answer?.path !== undefined) return { url: pathToFileURL(answer.path).href };
@@ -165,7 +166,7 @@ function transformed(path, format, code) {
  */
 export function loadFromManifest(url, attributes, isRequire) {
   if (manifest === null || !url.startsWith("file:")) return null;
-  const path = fileURLToPath(url);
+  const path = pathOfUrl(url);
   const module = manifest.modules[path];
   // A file the transform could not compile: its error (file:line:column) is the load error.
   if (module?.error !== undefined) throw new SyntaxError(module.error);

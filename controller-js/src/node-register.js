@@ -23,7 +23,8 @@
 import { readFileSync } from "node:fs";
 import Module, { createRequire, syncBuiltinESMExports } from "node:module";
 import { extname } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
+import { pathOfUrl } from "./node-url-path.js";
 import { isCommonJs, isInteropUrl, isWrapperUrl, requiringSource, withDefaultInterop, wrapperSource } from "./node-cjs-generations.js";
 import { installMappedStacks } from "./node-stacks.js";
 import { isApiModule } from "./api-modules.js";
@@ -84,7 +85,7 @@ if (typeof Module.registerHooks === "function") {
   });
 } else if (typeof Module.register === "function") {
   if (!resolveInThread()) Module.register(hooksUrl, import.meta.url, { data: { indexUrl } });
-  const commonJsIndex = fileURLToPath(commonJsIndexUrl);
+  const commonJsIndex = pathOfUrl(commonJsIndexUrl);
   const resolveFilename = Module._resolveFilename;
   Module._resolveFilename = function resolveProctor(request, parent, ...rest) {
     if (isApiModule(request)) return commonJsIndex;
@@ -94,7 +95,7 @@ if (typeof Module.registerHooks === "function") {
       parentUrl,
       true,
       () => resolveFilename.call(this, request, parent, ...rest),
-      ({ url }) => (url.startsWith("file:") ? fileURLToPath(url) : commonJsBuiltin(url)),
+      ({ url }) => (url.startsWith("file:") ? pathOfUrl(url) : commonJsBuiltin(url)),
     );
   };
 } else {
@@ -438,7 +439,7 @@ function readingPlainModules(load) {
 /** The source of `url` when it is certainly an ES module file with no import attributes; else null. */
 function plainModuleSource(url, context) {
   if (!url.startsWith("file:") || Object.keys(context?.importAttributes ?? {}).length > 0) return null;
-  const path = fileURLToPath(url);
+  const path = pathOfUrl(url);
   const extension = extname(path);
   if (extension !== ".mjs" && (extension !== ".js" || isCommonJs(path))) return null;
   try {
@@ -508,7 +509,7 @@ function hideInternals() {
  */
 function projectCompiles(url) {
   if (!url.startsWith("file:")) return false;
-  const extension = extname(fileURLToPath(url)).toLowerCase();
+  const extension = extname(pathOfUrl(url)).toLowerCase();
   return COMMONJS_EXTENSIONS.includes(extension) && Object.hasOwn(Module._extensions, extension);
 }
 

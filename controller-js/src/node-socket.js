@@ -2,16 +2,18 @@
 //
 // Node's global WebSocket (undici) draws a fresh random mask from crypto and queues a separate
 // write for every frame; at one frame per finished test that was the biggest per-test cost in
-// the node runtime. Here the mask is chosen once per connection, each message becomes one
-// Buffer, and `send` hands it to the socket before returning: the host's per-test deadline
-// relies on a finished test's result leaving the process before the next test starts, since
-// that test may block the event loop for good. So nothing is corked or batched across ticks.
+// the node runtime. Here the mask is chosen once per connection and each message is framed
+// straight into the outbox (node-outbox.js), which writes what has queued once per turn of the
+// event loop and, through a watchdog thread, also while a test blocks the thread: the host's
+// per-test deadline relies on a finished test's result leaving the process even when the next
+// test never returns.
 //
 // Only what proctor needs: ws:// URLs, text messages out, text messages (possibly fragmented),
 // ping and close in. No extensions, no subprotocols, no binary messages.
 
 import { createHash, randomBytes } from "node:crypto";
 import { connect } from "node:net";
+import { createOutbox } from "./node-outbox.js";
 
 const HANDSHAKE_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 // Handshake responses are a few hundred bytes; more than this without a blank line is not one.
@@ -21,6 +23,8 @@ const MAX_HEADER = 14;
 // Below this many characters a message is encoded straight into a worst-case-sized buffer
 // (3 bytes per UTF-16 unit), which saves measuring its UTF-8 length first.
 const DIRECT_ENCODE_LIMIT = 16 * 1024;
+// How long a closing handshake waits for queued frames to leave before sending its FIN.
+const CLOSE_PATIENCE_MS = 2000;
 
 const OP_CONTINUATION = 0x0;
 const OP_TEXT = 0x1;
@@ -48,6 +52,7 @@ export function connectWebSocket(url, { onOpen, onMessage, onClose, onError }) {
   let closeReceived = false;
   let pending = null; // unparsed bytes from the server
   let fragments = []; // payloads of a text message still awaiting its FIN frame
+  let outbox = null; // once open, where frames go (null: straight to the socket)
 
   const port = target.port === "" ? 80 : Number(target.port);
   if (target.protocol !== "ws:") {
@@ -56,6 +61,13 @@ export function connectWebSocket(url, { onOpen, onMessage, onClose, onError }) {
   }
   const host = target.hostname.replace(/^\[(.*)\]$/, "$1");
   const socket = connect({ host, port });
+  // Whenever the socket goes, before node closes its descriptor: the watchdog thread must not
+  // write to a number the process may reuse for another file.
+  const destroy = socket._destroy;
+  socket._destroy = function (error, callback) {
+    outbox?.close();
+    return destroy.call(this, error, callback);
+  };
 
   const fail = (message) => {
     if (state !== "connecting") return;
@@ -85,6 +97,7 @@ export function connectWebSocket(url, { onOpen, onMessage, onClose, onError }) {
       if (problem) return fail(problem);
       pending = end + 4 < pending.length ? pending.subarray(end + 4) : null;
       state = "open";
+      outbox = openOutbox(socket);
       onOpen();
       if (pending === null || state !== "open") return;
     }
@@ -147,6 +160,11 @@ export function connectWebSocket(url, { onOpen, onMessage, onClose, onError }) {
       if (!closeSent) writeFrame(OP_CLOSE, payload.subarray(0, 2));
       closeSent = true;
       closeReceived = true;
+      // The FIN goes through node's own stream: everything queued leaves first.
+      if (outbox !== null) {
+        outbox.flush(CLOSE_PATIENCE_MS);
+        outbox.close();
+      }
       socket.end();
     } else if (opcode === OP_PING) {
       writeFrame(0xa, payload);
@@ -154,16 +172,25 @@ export function connectWebSocket(url, { onOpen, onMessage, onClose, onError }) {
     // Pong, binary messages and their continuations: nothing proctor needs.
   }
 
-  // Frames one masked message into a single Buffer and writes it at once.
+  // Frames one masked message (a control frame, or a payload already in bytes).
   function writeFrame(opcode, payload) {
     if (socket.destroyed || !socket.writable) return;
     const length = payload.length;
     const header = headerSize(length);
-    const frame = Buffer.allocUnsafe(header + length);
-    writeHeader(frame, 0, opcode, length);
-    payload.copy(frame, header);
-    maskInPlace(frame, header, header + length);
-    socket.write(frame);
+    put(header + length, (frame, at) => {
+      writeHeader(frame, at, opcode, length);
+      payload.copy(frame, at + header);
+      maskInPlace(frame, at + header, at + header + length);
+      return at + header + length;
+    });
+  }
+
+  // Hands a frame of at most `max` bytes, built by `build(buffer, at)` (which returns its end),
+  // to the outbox, or before the handshake and where there is none, to the socket.
+  function put(max, build) {
+    if (outbox !== null) return outbox.queue(max, build);
+    const frame = Buffer.allocUnsafe(max);
+    socket.write(frame.subarray(0, build(frame, 0)));
   }
 
   function writeHeader(frame, at, opcode, length) {
@@ -202,24 +229,26 @@ export function connectWebSocket(url, { onOpen, onMessage, onClose, onError }) {
     /** Frames `text` and hands it to the socket before returning. */
     send(text) {
       if (state !== "open" || closeSent || !socket.writable) return;
-      let frame;
       if (text.length <= DIRECT_ENCODE_LIMIT) {
-        // Encode after the longest possible header, then put the real header just before.
-        const buffer = Buffer.allocUnsafe(MAX_HEADER + text.length * 3);
-        const length = buffer.write(text, MAX_HEADER, "utf8");
-        const at = MAX_HEADER - headerSize(length);
-        writeHeader(buffer, at, OP_TEXT, length);
-        maskInPlace(buffer, MAX_HEADER, MAX_HEADER + length);
-        frame = buffer.subarray(at, MAX_HEADER + length);
-      } else {
-        const length = Buffer.byteLength(text, "utf8");
-        const header = headerSize(length);
-        frame = Buffer.allocUnsafe(header + length);
-        writeHeader(frame, 0, OP_TEXT, length);
-        frame.write(text, header, "utf8");
-        maskInPlace(frame, header, header + length);
+        // Encode after the longest possible header, then move the header up against it.
+        put(MAX_HEADER + text.length * 3, (frame, at) => {
+          const length = frame.write(text, at + MAX_HEADER, "utf8");
+          const header = headerSize(length);
+          if (header < MAX_HEADER) frame.copyWithin(at + header, at + MAX_HEADER, at + MAX_HEADER + length);
+          writeHeader(frame, at, OP_TEXT, length);
+          maskInPlace(frame, at + header, at + header + length);
+          return at + header + length;
+        });
+        return;
       }
-      socket.write(frame);
+      const length = Buffer.byteLength(text, "utf8");
+      const header = headerSize(length);
+      put(header + length, (frame, at) => {
+        writeHeader(frame, at, OP_TEXT, length);
+        frame.write(text, at + header, "utf8");
+        maskInPlace(frame, at + header, at + header + length);
+        return at + header + length;
+      });
     },
     /** Starts the closing handshake; `onClose` follows once the server has closed too. */
     close(code = 1000, reason = "") {
@@ -233,9 +262,17 @@ export function connectWebSocket(url, { onOpen, onMessage, onClose, onError }) {
     },
     /** Bytes handed to `send` that have not yet left the process. */
     get bufferedAmount() {
-      return socket.writableLength;
+      return (outbox?.pending ?? 0) + socket.writableLength;
     },
   };
+}
+
+// The outbox for an open socket, or null where there is no descriptor to share (then every
+// frame is written through node's stream as it is sent).
+function openOutbox(socket) {
+  const fd = socket._handle?.fd;
+  if (typeof fd !== "number" || fd < 0 || socket.writableLength > 0) return null;
+  return createOutbox(fd);
 }
 
 function headerSize(length) {

@@ -20,6 +20,17 @@ import { addSnapshotSerializer } from "./snapshot.js";
  */
 let setupFiles = [];
 let generation = 0;
+/**
+ * Called with the test file and `locate` before its setup files run (the browser registers
+ * Jest's automatic root `__mocks__` packages there, so a setup file's imports get them too).
+ * @type {(file: string, locate: (url: string | undefined) => string | undefined) => void}
+ */
+let beforeSetup = () => {};
+
+/** Sets what runs before each test file's setup files (browser.js). */
+export function beforeSetupFiles(callback) {
+  beforeSetup = callback;
+}
 
 /** Sets the setup files (from the generated entry), in the order they run. */
 export function useSetupFiles(files) {
@@ -35,12 +46,13 @@ export function hasSetupFiles() {
  * Imports every setup file afresh for `file`, one after another. A setup file that throws (or
  * rejects) rejects with its own error, whose stack names the setup file: that is `file`'s load
  * error, and the next test file runs the setup files again.
- * @param {string} _file the test file about to load (the registry already attributes to it)
+ * @param {string} file the test file about to load (the registry already attributes to it)
  * @param {(url: string | undefined) => string | undefined} [locate] the URL to import a setup
  *   file's `url` from in the current realm (the browser's `/@realm/<n>` prefix), so the setup
  *   file and the test file share module instances
  */
-export async function runSetupFiles(_file, locate = (url) => url) {
+export async function runSetupFiles(file, locate = (url) => url) {
+  beforeSetup(file, locate);
   generation += 1;
   const plugins = [];
   for (const { file, url, load, serializer } of setupFiles) {

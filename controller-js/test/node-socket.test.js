@@ -183,19 +183,72 @@ test("node-socket: handshake, then masked text frames at every length encoding",
   server.close();
 });
 
-test("node-socket: a small send has left the process when send returns", async () => {
+test("node-socket: sends of one turn leave together, in order, when the event loop turns", async () => {
   const server = await rawServer();
   const { ws, next } = client(server.url);
   await next("open");
   const peer = await server.connected;
-  for (let i = 0; i < 100; i++) {
-    ws.send(JSON.stringify({ type: "test-finished", test: `t${i}` }));
-    assert.equal(ws.bufferedAmount, 0);
-  }
+  for (let i = 0; i < 100; i++) ws.send(JSON.stringify({ type: "test-finished", test: `t${i}` }));
+  // Queued, not yet written: one write for the whole turn.
+  assert.ok(ws.bufferedAmount > 0);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(ws.bufferedAmount, 0);
   for (let i = 0; i < 100; i++) assert.equal(JSON.parse((await peer.frame()).payload).test, `t${i}`);
   peer.socket.destroy();
   await next("close");
   server.close();
+});
+
+// A child process connects, sends 100 messages and then ends its own turn in `ending`: the
+// messages must reach the server although its event loop never turns again.
+async function sendThen(ending, { ends = true } = {}) {
+  const server = await rawServer();
+  const socketModule = new URL("../src/node-socket.js", import.meta.url).href;
+  const script = `
+    import { connectWebSocket } from ${JSON.stringify(socketModule)};
+    const ws = connectWebSocket(${JSON.stringify(server.url)}, {
+      onOpen() {
+        for (let i = 0; i < 100; i++) ws.send(JSON.stringify({ test: "t" + i }));
+        ${ending}
+      },
+      onMessage() {}, onClose() {}, onError(message) { console.error(message); process.exit(9); },
+    });`;
+  const { spawn } = await import("node:child_process");
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: "inherit" });
+  const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const peer = await server.connected;
+  const received = [];
+  for (let i = 0; i < 100; i++) {
+    const frame = await peer.frame();
+    if (frame === null) break;
+    received.push(JSON.parse(frame.payload).test);
+  }
+  // A child that ends itself is given the time to; one that spins is ended here.
+  if (!ends) child.kill("SIGKILL");
+  const exit = await exited;
+  server.close();
+  return { received, exit };
+}
+
+const hundred = Array.from({ length: 100 }, (_, i) => `t${i}`);
+
+test("node-socket: what was sent before the thread blocks for good still reaches the host", async () => {
+  const { received } = await sendThen("for (;;) {}", { ends: false });
+  assert.deepEqual(received, hundred);
+});
+
+test("node-socket: what was sent before process.exit reaches the host", async () => {
+  const { received, exit } = await sendThen("process.exit(3);");
+  assert.deepEqual(received, hundred);
+  assert.equal(exit.code, 3);
+});
+
+test("node-socket: what was sent before the process kills or aborts itself reaches the host", async () => {
+  for (const ending of ['process.kill(process.pid, "SIGKILL");', "process.abort();"]) {
+    const { received, exit } = await sendThen(ending);
+    assert.deepEqual(received, hundred, ending);
+    assert.notEqual(exit.signal, null, ending);
+  }
 });
 
 test("node-socket: server messages whole, fragmented, huge, and split across chunks", async () => {

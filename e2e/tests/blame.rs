@@ -503,10 +503,9 @@ describe("rejecting", () => {
 });
 "#;
 
-#[test]
-fn r13_a_mocha_before_hooks_late_error_fails_the_test_running_then_in_node() {
-    let project = project(Runtime::Node, &[("test/server.test.js", MOCHA_HOOK_TIMERS)]);
-    let out = run(&project, Runtime::Node);
+fn mocha_hook_timers_case(runtime: Runtime) {
+    let project = project(runtime, &[("test/server.test.js", MOCHA_HOOK_TIMERS)]);
+    let out = run(&project, runtime);
     assert_eq!(
         out.outcomes(),
         model(&[
@@ -530,12 +529,29 @@ fn r13_a_mocha_before_hooks_late_error_fails_the_test_running_then_in_node() {
     out.assert_code(1);
 }
 
+#[test]
+fn r13_a_mocha_before_hooks_late_error_fails_the_test_running_then_in_node() {
+    mocha_hook_timers_case(Runtime::Node);
+}
+
+#[test]
+fn r13_a_mocha_before_hooks_late_error_fails_the_test_running_then_in_chromium() {
+    mocha_hook_timers_case(Runtime::Chromium);
+}
+
 const VITEST_HOOK_TIMERS: &str = r#"import { describe, it, beforeAll } from "vitest";
 describe("server", () => {
   beforeAll(() => { setTimeout(() => { throw new Error("socket reset"); }, 50); });
   it("first", () => {});
   it("running when it throws", async () => { await new Promise((resolve) => setTimeout(resolve, 400)); });
   it("after it", () => {});
+});
+describe("pool", () => {
+  beforeAll(() => {
+    new Promise((resolve) => setTimeout(resolve, 50)).then(() => { throw new Error("pool closed"); });
+  });
+  it("first", () => {});
+  it("running when it rejects", async () => { await new Promise((resolve) => setTimeout(resolve, 400)); });
 });
 "#;
 
@@ -544,16 +560,17 @@ beforeAll(() => { setTimeout(() => { throw new Error("closed late"); }, 100); })
 it("only", () => {});
 "#;
 
-#[test]
-fn r13_a_before_all_hooks_late_error_fails_the_run_not_a_test_in_node() {
+fn before_all_hook_timers_case(runtime: Runtime) {
     let project = project(
-        Runtime::Node,
+        runtime,
         &[("test/server.test.js", VITEST_HOOK_TIMERS), ("test/top.test.js", JEST_HOOK_TIMER_AFTER_THE_LAST_TEST)],
     );
-    let out = run(&project, Runtime::Node);
+    let out = run(&project, runtime);
     assert_eq!(
         out.outcomes(),
         model(&[
+            ("test/server.test.js::pool::first", "passed"),
+            ("test/server.test.js::pool::running when it rejects", "passed"),
             ("test/server.test.js::server::after it", "passed"),
             ("test/server.test.js::server::first", "passed"),
             ("test/server.test.js::server::running when it throws", "passed"),
@@ -570,6 +587,12 @@ fn r13_a_before_all_hooks_late_error_fails_the_run_not_a_test_in_node() {
                 "socket reset".to_string()
             ),
             (
+                "unhandled rejection from a callback of the beforeAll hook of \"pool\" in test/server.test.js, \
+                 while test/server.test.js::pool::running when it rejects was running"
+                    .to_string(),
+                "pool closed".to_string()
+            ),
+            (
                 "uncaught exception from a callback of the beforeAll hook at the top level of test/top.test.js"
                     .to_string(),
                 "closed late".to_string()
@@ -577,4 +600,14 @@ fn r13_a_before_all_hooks_late_error_fails_the_run_not_a_test_in_node() {
         ]
     );
     out.assert_code(1);
+}
+
+#[test]
+fn r13_a_before_all_hooks_late_error_fails_the_run_not_a_test_in_node() {
+    before_all_hook_timers_case(Runtime::Node);
+}
+
+#[test]
+fn r13_a_before_all_hooks_late_error_fails_the_run_not_a_test_in_chromium() {
+    before_all_hook_timers_case(Runtime::Chromium);
 }

@@ -485,3 +485,35 @@ fn issue_11_in_chromium_too_an_empty_file_fails_and_escaped_ids_focus_one_test()
     assert_eq!(out.results()[r"clash.test.js::g::a\:\:b"], "passed");
     assert_eq!(out.results()[r"clash.test.js::g\:\:a::b"], "skipped:not-focused");
 }
+
+/// The node controller writes its results once per turn of the event loop, so 40 synchronous
+/// tests leave together: a test that then never returns, exits, kills or aborts its own process
+/// must not take their results with it, nor pass its blame to one of them.
+#[test]
+fn results_sent_together_survive_a_test_that_blocks_or_ends_the_process() {
+    let project = Project::empty();
+    let endings = [
+        ("spins", "for (;;) {}", "timed-out"),
+        ("exits", "process.exit(3);", "crashed"),
+        ("kills itself", "process.kill(process.pid, \"SIGKILL\");", "crashed"),
+        ("aborts", "process.abort();", "crashed"),
+    ];
+    let mut expected = Vec::new();
+    for (name, body, outcome) in endings {
+        let file = format!("test/{}.test.js", name.replace(' ', "-"));
+        let mut source = String::from("import { it } from \"proctor\";\n");
+        for i in 0..40 {
+            source.push_str(&format!("it(\"sync {i}\", () => {{}});\n"));
+            expected.push((format!("{file}::sync {i}"), "passed".to_string()));
+        }
+        source.push_str(&format!("it(\"{name}\", {{ timeout: 500 }}, () => {{ {body} }});\n"));
+        source.push_str("it(\"after\", () => {});\n");
+        expected.push((format!("{file}::{name}"), outcome.to_string()));
+        expected.push((format!("{file}::after"), "passed".to_string()));
+        project.write(&file, &source);
+    }
+    let out = project.run(&["run", "--reporter", "json"]);
+    out.assert_code(1);
+    let expected: Vec<(&str, &str)> = expected.iter().map(|(id, o)| (id.as_str(), o.as_str())).collect();
+    assert_eq!(out.outcomes(), model(&expected));
+}

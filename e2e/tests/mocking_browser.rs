@@ -13,12 +13,14 @@
 //! package without asking, virtual mocks by name and by relative path, `vi.resetModules()` and
 //! `jest.isolateModules(Async)` give later imports fresh instances, and the file run after them
 //! all sees only real modules. A package's mock reaches the packages importing it (ES module and
-//! CommonJS, each realm's own copies; a partial mock spreading the actual CommonJS module too), a `vi.doMock` of a package the realm already resolved (by
+//! CommonJS, each realm's own copies; a partial mock spreading the actual CommonJS module too;
+//! also those reaching it only by a computed `import(name)` or `require(name)`), a `vi.doMock` of a package the realm already resolved (by
 //! an `import()`, through a project module's static import, or by a plain script's `import()`)
 //! reaches later imports, a second mock of a package replaces the first for later imports,
 //! `vi.doUnmock` and `jest.unmock` (of Jest's automatic root mock) give a package back, and
 //! `vi.resetModules()` keeps the packages' instances, as Vitest does. A setup file's mock applies
-//! to each test file it runs before, and a test file may mock what its setup file imported.
+//! to each test file it runs before, a test file may mock what its setup file imported, and
+//! Jest's automatic root `__mocks__` mock reaches what a setup file imports.
 //! Without isolation, or in a bundle, mocking fails with the reason.
 
 use proctor_e2e::{browser_lock, model, Output, Project};
@@ -57,10 +59,12 @@ const MOCKED: &[(&str, &str)] = &[
         "passed",
     ),
     ("test/pkg-partial.test.js::a partial mock of a CommonJS package reaches the package requiring it", "passed"),
+    ("test/pkg-computed.test.js::a package's mock reaches a package importing it by a computed name", "passed"),
     ("test/pkg-plain.test.js::doMock of a package a plain script imported gives the mock to later imports", "passed"),
     ("test/pkg-unmock.test.js::doUnmock of a package gives later imports the package again", "passed"),
     ("test/pkg-reset.test.js::resetModules keeps the packages' instances", "passed"),
     ("test/pkg-twice.test.js::a doMock of a package mocked already gives later imports the newer mock", "passed"),
+    ("test/z-computed.test.js::a computed import of a package another file mocked gets the real one", "passed"),
     ("test/z-real.test.js::another file's mocks are not seen here", "passed"),
 ];
 
@@ -201,5 +205,31 @@ fn a_test_file_mocks_a_module_its_setup_file_imported_in_chromium() {
             ("test/b.test.js", "import { greet } from \"../src/greet.js\";\ntest(\"real\", () => expect(greet()).toBe(\"hi real\"));\n"),
         ],
         &[("test/a.test.js::mocked", "passed"), ("test/b.test.js::real", "passed")],
+    );
+}
+
+/// Jest's automatic root `__mocks__` mock of a package applies in a file's realm before its
+/// setup files run, as in Jest: the setup file's import of the package gets the mock too, and so
+/// does the test file (which uses the `jest` object); a Vitest file's realm keeps the package.
+#[test]
+fn jests_automatic_root_mock_reaches_what_the_setup_file_imported_in_chromium() {
+    run_with_setup_file(
+        "import { pkg } from \"tinypkg\";\nglobalThis.setupSaw = pkg();\n",
+        &[
+            ("node_modules/tinypkg/package.json", "{ \"name\": \"tinypkg\", \"version\": \"1.0.0\", \"main\": \"index.js\" }\n"),
+            ("node_modules/tinypkg/index.js", "exports.pkg = () => \"real pkg\";\n"),
+            ("__mocks__/tinypkg.js", "export const pkg = () => \"mocked pkg\";\n"),
+            (
+                "test/a.test.js",
+                "import { pkg } from \"tinypkg\";\ntest(\"jest\", () => {\n  expect(jest.isMockFunction(pkg)).toBe(false);\n  \
+                 expect(pkg()).toBe(\"mocked pkg\");\n  expect(globalThis.setupSaw).toBe(\"mocked pkg\");\n});\n",
+            ),
+            (
+                "test/b.test.js",
+                "import { pkg } from \"tinypkg\";\ntest(\"vitest\", () => {\n  expect(pkg()).toBe(\"real pkg\");\n  \
+                 expect(globalThis.setupSaw).toBe(\"real pkg\");\n});\n",
+            ),
+        ],
+        &[("test/a.test.js::jest", "passed"), ("test/b.test.js::vitest", "passed")],
     );
 }

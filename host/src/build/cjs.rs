@@ -194,7 +194,9 @@ impl Visit for Finder {
 
 /// The ES module for a CommonJS file. `requires` pairs each literal specifier with the URL it
 /// resolved to (None: left to throw when called, as an optional dependency's try/catch
-/// expects); `names` are the named exports. Everything added before the original code stays
+/// expects); a `require(name)` of another name (computed at run time) gets the realm's mock of
+/// it, if the page has one (browser-mocks.js `required`), else throws; `names` are the named
+/// exports. Everything added before the original code stays
 /// on its first line and the code runs inside a function, so line numbers hold and its own
 /// top-level names cannot collide with ours.
 pub fn wrap(source: &str, requires: &[(String, Option<String>)], names: &BTreeSet<String>) -> String {
@@ -212,7 +214,10 @@ pub fn wrap(source: &str, requires: &[(String, Option<String>)], names: &BTreeSe
         "var __proctor_module = { exports: {} }; \
          var __proctor_require = function require(specifier) { \
          var ns = __proctor_table[specifier]; \
-         if (ns === undefined) throw new Error(\"cannot require \" + JSON.stringify(specifier) + \" in the browser: it did not resolve\"); \
+         if (ns === undefined) { \
+         var mocked = globalThis.__proctorBrowserMocks && globalThis.__proctorBrowserMocks.required(specifier, import.meta.url); \
+         if (mocked !== undefined) return mocked; \
+         throw new Error(\"cannot require \" + JSON.stringify(specifier) + \" in the browser: it did not resolve\"); } \
          return \"__proctor_cjs\" in ns ? ns.__proctor_cjs : Object.assign({ __esModule: true }, ns); }; \
          var __proctor_process = globalThis.process ?? { env: { NODE_ENV: \"test\" } }; \
          (function (module, exports, require, global, process) {",
@@ -309,6 +314,31 @@ mod tests {
         assert!(wrapped.contains("export { __proctor_e0 as \"a\" };"));
         assert!(wrapped.contains("export { __proctor_e1 as \"if\" };"));
         assert!(!wrapped.contains("as \"default\""));
+    }
+
+    #[test]
+    fn a_require_of_a_computed_name_asks_the_pages_mocks() {
+        let Ok(node) = which::which("node") else { return };
+        let dir = tempfile::tempdir().unwrap();
+        let source = "exports.get = (name) => require(name);";
+        std::fs::write(dir.path().join("wrapped.mjs"), wrap(source, &[], &analyze(source).exports)).unwrap();
+        let script = "globalThis.__proctorBrowserMocks = { required: (name, url) => name === 'mocked' && url.endsWith('/wrapped.mjs') ? { x: 1 } : undefined };
+                      const { get } = await import('./wrapped.mjs');
+                      let error; try { get('other'); } catch (e) { error = e.message; }
+                      console.log(get('mocked').x, error);";
+        let output = std::process::Command::new(node)
+            .arg("--input-type=module")
+            .arg("-e")
+            .arg(script)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout).trim(),
+            "1 cannot require \"other\" in the browser: it did not resolve",
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
 
     #[test]

@@ -40,6 +40,9 @@ pub struct PageImport {
     /// An `import()`: what it reaches loads only when it runs, so its failures are not the
     /// importer's load error.
     pub dynamic: bool,
+    /// An `import()` or `require()` of a name computed at run time (`import(name)`): no
+    /// specifier, and it may reach any module.
+    pub computed: bool,
 }
 
 /// Why a test file cannot load, by test file (relative path), found before the page loads.
@@ -160,7 +163,7 @@ pub(super) fn build_esm(
         modules: Some(modules.clone()),
     };
     let mut head = format!("<script type=\"importmap\">\n{}\n</script>\n", walk.import_map());
-    modules.set_graph(super::mocks::ModuleGraph::new(walk.unseen.clone(), &walk.reached));
+    modules.set_graph(super::mocks::ModuleGraph::new(walk.unseen.clone(), &walk.reached, walk.computed.clone()));
     for href in &preloads {
         head.push_str(&format!("<link rel=\"modulepreload\" href=\"{href}\">\n"));
     }
@@ -195,6 +198,8 @@ struct Walk {
     /// static imports, and the `import()`s of a file the transform does not route through
     /// `fresh` (a plain script). Package mocks ask it (mocks.rs [`ModuleGraph`]).
     unseen: HashMap<PathBuf, Vec<PathBuf>>,
+    /// Files with an `import()` or `require()` of a computed name, which may reach any module.
+    computed: Vec<PathBuf>,
 }
 
 fn walk(modules: &EsmModules, starts: &[PathBuf]) -> Walk {
@@ -215,6 +220,12 @@ fn walk(modules: &EsmModules, starts: &[PathBuf]) -> Walk {
         let in_package = file.components().any(|c| c.as_os_str() == "node_modules");
         let mut routed = None;
         for record in records {
+            if record.computed {
+                if walk.computed.last() != Some(&file) {
+                    walk.computed.push(file.clone());
+                }
+                continue;
+            }
             let why = match modules.resolver().resolve(&file, &record.site.specifier, record.site.kind) {
                 // The import map names the controller for each of these (see `import_map`).
                 Ok(Resolution::TestApi) => continue,
@@ -458,6 +469,7 @@ impl Collector {
             names,
             attribute,
             dynamic: false,
+            computed: false,
         });
     }
 }
@@ -513,6 +525,20 @@ impl Visit for Collector {
                 if let Some(record) = self.records.last_mut() {
                     record.dynamic = matches!(call.callee, Callee::Import(_));
                 }
+            } else {
+                let at = self.cm.lookup_char_pos(call.span.lo);
+                self.records.push(PageImport {
+                    site: ImportSite {
+                        specifier: String::new(),
+                        kind,
+                        line: at.line as u32,
+                        column: at.col_display as u32 + 1,
+                    },
+                    names: Vec::new(),
+                    attribute: None,
+                    dynamic: true,
+                    computed: true,
+                });
             }
         }
         call.visit_children_with(self);
@@ -547,9 +573,31 @@ mod tests {
     fn an_import_routed_through_fresh_still_names_its_literal() {
         let code = "await import((globalThis.__proctorMocks?.fresh ?? String)('./x.js', import.meta));\n\
                     await import((globalThis.__proctorMocks?.fresh ?? String)(name, import.meta));\n";
-        let found: Vec<_> =
-            imports_of(Path::new("a.js"), code).into_iter().map(|r| (r.site.specifier, r.dynamic)).collect();
-        assert_eq!(found, [("./x.js".to_string(), true)]);
+        let found: Vec<_> = imports_of(Path::new("a.js"), code)
+            .into_iter()
+            .map(|r| (r.site.specifier, r.dynamic, r.computed))
+            .collect();
+        assert_eq!(found, [("./x.js".to_string(), true, false), (String::new(), true, true)]);
+    }
+
+    #[test]
+    fn an_import_or_require_of_a_computed_name_is_marked_so() {
+        let code = "const load = (name) => import(name);
+const get = (name) => require(`${name}/x`);
+require('./a');
+";
+        let found: Vec<_> = imports_of(Path::new("a.js"), code)
+            .into_iter()
+            .map(|r| (r.site.specifier, r.site.kind, r.site.line, r.computed))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (String::new(), ImportKind::Import, 1, true),
+                (String::new(), ImportKind::Require, 2, true),
+                ("./a".to_string(), ImportKind::Require, 3, false)
+            ]
+        );
     }
 
     #[test]

@@ -82,26 +82,40 @@ pub struct ModuleGraph {
     imports: HashMap<PathBuf, Vec<PathBuf>>,
     /// Per file, the files importing it in any way (static, `import()`, `require`).
     importers: HashMap<PathBuf, Vec<PathBuf>>,
+    /// Files with an `import()` or `require()` of a name computed at run time: they may import
+    /// any module, a mocked one too.
+    computed: Vec<PathBuf>,
 }
 
 impl ModuleGraph {
-    /// The graph of `imports` (those the controller does not see, per importer) and `all`
-    /// (every import, per importer).
-    pub fn new(imports: HashMap<PathBuf, Vec<PathBuf>>, all: &HashMap<PathBuf, Vec<PathBuf>>) -> ModuleGraph {
+    /// The graph of `imports` (those the controller does not see, per importer), `all` (every
+    /// import, per importer) and the `computed` files (an `import(name)` or `require(name)`).
+    pub fn new(
+        imports: HashMap<PathBuf, Vec<PathBuf>>,
+        all: &HashMap<PathBuf, Vec<PathBuf>>,
+        computed: Vec<PathBuf>,
+    ) -> ModuleGraph {
         let mut importers: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
         for (importer, targets) in all {
             for target in targets {
                 importers.entry(target.clone()).or_default().push(importer.clone());
             }
         }
-        ModuleGraph { imports, importers }
+        ModuleGraph { imports, importers, computed }
     }
 
     /// The files `shared` keeps (packages) that import `file`, directly or through each other,
-    /// sorted: a realm that mocks `file` needs its own copy of each.
+    /// sorted: a realm that mocks `file` needs its own copy of each. A package with an
+    /// `import(name)` or `require(name)` of a computed name may import it too, as may the
+    /// packages importing that one: those come along (the walk cannot tell what a name will be).
     pub fn dependents(&self, file: &Path, shared: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
         let mut found = BTreeSet::new();
         let mut queue = vec![file.to_path_buf()];
+        for computed in &self.computed {
+            if shared(computed) && computed != file && found.insert(computed.clone()) {
+                queue.push(computed.clone());
+            }
+        }
         while let Some(next) = queue.pop() {
             for importer in self.importers.get(&next).into_iter().flatten() {
                 if shared(importer) && importer != file && found.insert(importer.clone()) {
@@ -454,7 +468,7 @@ mod tests {
         let mut imports = all.clone();
         imports.remove(&lazy);
         let mocks = BrowserMocks::default();
-        mocks.set_graph(ModuleGraph::new(imports, &all));
+        mocks.set_graph(ModuleGraph::new(imports, &all, Vec::new()));
         let shared = |f: &Path| f.components().any(|c| c.as_os_str() == "node_modules");
         let dependents = mocks.dependents(&base, shared);
         assert_eq!(dependents, [lazy.clone(), outer.clone(), wrap.clone()], "project files are not among them");
@@ -471,6 +485,22 @@ mod tests {
         assert!(mocks.stub_for_file("/@realm/2", &base).is_some_and(|stub| stub.contains("value(5, 1)")));
         mocks.unregister(5);
         assert_eq!(mocks.stub_by_id("/@realm/2", 2), None);
+    }
+
+    #[test]
+    fn a_package_importing_a_computed_name_and_its_importers_come_along_with_any_package_mock() {
+        let p = |name: &str| PathBuf::from(format!("/p/{name}"));
+        let (base, dynamic, outer, own) =
+            (p("node_modules/base/i.js"), p("node_modules/dyn/i.js"), p("node_modules/outer/i.js"), p("src/own.js"));
+        let all = HashMap::from([(outer.clone(), vec![dynamic.clone()]), (own.clone(), vec![dynamic.clone()])]);
+        let graph = ModuleGraph::new(all.clone(), &all, vec![dynamic.clone(), own.clone(), base.clone()]);
+        let shared = |f: &Path| f.components().any(|c| c.as_os_str() == "node_modules");
+        assert_eq!(
+            graph.dependents(&base, shared),
+            [dynamic.clone(), outer.clone()],
+            "not base itself, nor src/own.js"
+        );
+        assert_eq!(graph.dependents(&dynamic, shared), [base, outer], "what dyn may import, and what imports dyn");
     }
 
     #[test]
