@@ -473,8 +473,8 @@ fn assert_all_pass(project: &Project, ids: &[&str], nodes: &[Option<std::path::P
 
 /// Issue 13: with one shared realm the files load together, and node's `require` of an ES module
 /// that another file's `import` has begun fails ("not yet fully loaded"); the files that
-/// `require` load first, one at a time, so both kinds of file get the one instance. On the node
-/// on PATH and node 24.
+/// `require`, or import a helper that does, load first, one at a time, so every kind of file
+/// gets the one instance. On the node on PATH and node 24.
 #[test]
 fn node_a_shared_realm_loads_the_files_that_require_before_the_others() {
     let project = Project::empty();
@@ -488,7 +488,8 @@ fn node_a_shared_realm_loads_the_files_that_require_before_the_others() {
         .write(
             "test/a.test.mjs",
             "import { bump } from \"../src/counter.js\";\nimport { seen } from \"./seen.mjs\";\n\
-             test(\"an importing file\", () => { seen.push(bump()); expect(seen.length).toBe(1); });\n",
+             import { late } from \"../src/late.js\";\n\
+             test(\"an importing file\", () => { seen.push(bump()); expect(seen.length).toBe(1); expect(late).toBe(1); });\n",
         )
         .write("test/seen.mjs", "export const seen = [];\n")
         .write(
@@ -501,11 +502,23 @@ fn node_a_shared_realm_loads_the_files_that_require_before_the_others() {
             "test/c.test.js",
             "import { seen } from \"./seen.mjs\";\nconst { bump } = require(\"../src/counter.js\");\n\
              test(\"an ES module file that requires it\", () => { seen.push(bump()); expect(seen).toEqual([1, 2, 3]); });\n",
+        )
+        .write("src/late.js", "import { base } from \"./dep.js\";\nexport const late = base;\n")
+        .write(
+            "test/helper.cjs",
+            "const { bump } = require(\"../src/counter.js\");\nconst { late } = require(\"../src/late.js\");\n\
+             exports.bump = () => bump() + late - 1;\n",
+        )
+        .write(
+            "test/d.test.mjs",
+            "import { seen } from \"./seen.mjs\";\nimport { bump } from \"./helper.cjs\";\n\
+             test(\"a file whose helper requires it\", () => { seen.push(bump()); expect(seen).toEqual([1, 2, 3, 4]); });\n",
         );
     let ids = [
         "test/a.test.mjs::an importing file",
         "test/b.test.cjs::a CommonJS file that requires it",
         "test/c.test.js::an ES module file that requires it",
+        "test/d.test.mjs::a file whose helper requires it",
     ];
     assert_all_pass(&project, &ids, &[proctor_e2e::downloads::node24()]);
 }

@@ -2,12 +2,11 @@
 //! temp dir. The entry loads each test file on its own, in plan order, so one file that throws
 //! while loading is a load error for that file alone.
 
-use super::manifest::write_manifest;
+use super::manifest::write_manifest_requiring;
 use super::modules::ProjectModules;
 use super::setup::FileSetup;
 use crate::paths::file_url;
 use crate::plan::ImportSite;
-use crate::resolve::ImportKind;
 use include_dir::{include_dir, Dir};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -117,26 +116,16 @@ fn write_entry_in(
     ws_url: &str,
     modules: &NodeModules<'_>,
 ) -> Result<NodeEntry, BuildError> {
-    let manifest = write_manifest(modules.modules, &modules.tests, &modules.setup.paths(), dir.path())?;
+    // The files that reach a `require`: with one shared realm the controller loads them one at a
+    // time before the others, since node's `require` of an ES module another file's `import` has
+    // begun fails ("not yet fully loaded").
+    let (manifest, requiring) =
+        write_manifest_requiring(modules.modules, &modules.tests, &modules.setup.paths(), dir.path())?;
     let entry = dir.path().join("entry.mjs");
-    let requiring = requiring_files(&modules.tests);
     std::fs::write(&entry, entry_source(controller_dir, files, ws_url, &manifest, modules.setup, &requiring))
         .map_err(|source| BuildError::Write { dir: dir.path().to_path_buf(), source })?;
     let preload = file_url(&controller_dir.join("node-register.js"));
     Ok(NodeEntry { _dir: dir, entry, preload })
-}
-
-/// The test files whose own code `require`s a module (not a builtin with `node:`, not the test
-/// API): with one shared realm the controller loads them one at a time before the others, since
-/// node's `require` of an ES module another file's `import` has begun fails ("not yet fully
-/// loaded").
-fn requiring_files(tests: &[(PathBuf, Vec<ImportSite>)]) -> HashSet<&Path> {
-    let requires = |site: &ImportSite| {
-        site.kind == ImportKind::Require
-            && !site.specifier.starts_with("node:")
-            && !protocol::is_api_module(&site.specifier)
-    };
-    tests.iter().filter(|(_, imports)| imports.iter().any(requires)).map(|(path, _)| path.as_path()).collect()
 }
 
 fn entry_source(
@@ -145,7 +134,7 @@ fn entry_source(
     ws_url: &str,
     manifest: &Path,
     setup: &FileSetup,
-    requiring: &HashSet<&Path>,
+    requiring: &HashSet<PathBuf>,
 ) -> String {
     let js = |s: &str| serde_json::to_string(s).expect("strings always serialize");
     let mut out = String::new();
@@ -172,7 +161,7 @@ fn entry_source(
         // Literal import() specifiers, so bundlers (for browsers, later) can follow them too.
         let url = js(&file_url(abs));
         let environment = setup.file_environment_js(rel);
-        let requires = if requiring.contains(abs.as_path()) { ", requires: true" } else { "" };
+        let requires = if requiring.contains(abs) { ", requires: true" } else { "" };
         out.push_str(&format!(
             "    {{ file: {}, url: {url}, load: () => import({url}){environment}{requires} }},\n",
             js(rel)
@@ -240,31 +229,19 @@ mod tests {
     }
 
     #[test]
-    fn files_that_require_are_marked_so_a_shared_realm_loads_them_alone() {
-        let site = |specifier: &str, kind| ImportSite { specifier: specifier.into(), kind, line: 1, column: 1 };
-        let tests = vec![
-            (PathBuf::from("/p/a.test.js"), vec![site("../src/x.js", ImportKind::Require)]),
-            (PathBuf::from("/p/b.test.js"), vec![site("../src/x.js", ImportKind::Import)]),
-            (
-                PathBuf::from("/p/c.test.cjs"),
-                vec![site("node:fs", ImportKind::Require), site("proctor", ImportKind::Require)],
-            ),
-        ];
-        let requiring = requiring_files(&tests);
-        assert_eq!(requiring, HashSet::from([Path::new("/p/a.test.js")]));
+    fn files_that_reach_a_require_are_marked_so_a_shared_realm_loads_them_alone() {
         let files: Vec<(String, PathBuf)> =
-            tests.iter().map(|(abs, _)| (abs.file_name().unwrap().to_string_lossy().into(), abs.clone())).collect();
+            ["a.test.js", "b.test.js"].iter().map(|name| (name.to_string(), Path::new("/p").join(name))).collect();
         let src = entry_source(
             Path::new("/tmp/x/controller"),
             &files,
             "ws://127.0.0.1:1/ws?token=t",
             Path::new("/tmp/x/manifest.json"),
             &FileSetup::default(),
-            &requiring,
+            &HashSet::from([PathBuf::from("/p/a.test.js")]),
         );
         assert!(src.contains(r#"load: () => import("file:///p/a.test.js"), requires: true },"#), "{src}");
         assert!(src.contains(r#"load: () => import("file:///p/b.test.js") },"#), "{src}");
-        assert!(src.contains(r#"load: () => import("file:///p/c.test.cjs") },"#), "{src}");
     }
 
     #[test]
