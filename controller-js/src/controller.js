@@ -318,7 +318,13 @@ export function createController({
     setupFileSnapshots(message.fileSnapshots, message.snapshots?.update, (path, content) =>
       send({ type: "file-snapshot", run, path, content }),
     );
-    send({ type: "loaded", run, replyTo: message.id, tests: registry.tests.map(describeTest), loadErrors });
+    const tests = registry.tests.map(describeTest);
+    const autorun = autorunCommands(message, tests, loadErrors);
+    const reply = { type: "loaded", run, replyTo: message.id, tests, loadErrors };
+    if (autorun !== null) reply.autorun = true;
+    send(reply);
+    // Ahead of anything the host sends after this load: they are the file's first commands.
+    if (autorun !== null) queue.unshift(...autorun.map((command) => () => runTest(command)));
   }
 
   /**
@@ -560,6 +566,26 @@ function importedUrl(load) {
 }
 
 /** A registered test as the `loaded` message lists it (its function stays here). */
+/**
+ * The `run-test` commands a `load` with `autorun` stands for (the protocol's `Autorun`): every
+ * test of mode `run`, in registration order, from command id `first` on. Null when the load did
+ * not ask, or the file is not what autorun covers (a load error; a test with `only`, or with
+ * retries or repeats of its own): the host then sends the commands itself.
+ */
+function autorunCommands(message, tests, loadErrors) {
+  const autorun = message.autorun;
+  if (autorun === undefined || autorun === null) return null;
+  if (loadErrors !== null && loadErrors !== undefined && loadErrors.length > 0) return null;
+  if (tests.some((test) => test.mode === "only" || test.retries !== undefined || test.repeats !== undefined)) return null;
+  const commands = [];
+  for (const test of tests) {
+    if (test.mode !== "run") continue;
+    const id = autorun.first + commands.length;
+    commands.push({ type: "run-test", run: message.run, id, test: test.id, timeout: test.timeout ?? autorun.timeout });
+  }
+  return commands;
+}
+
 function describeTest(test) {
   const described = {
     id: test.id,

@@ -116,3 +116,47 @@ test("messages: commands are answered strictly in arrival order, ping at once", 
   const replies = host.sent.filter((message) => message.replyTo > 1).map((message) => message.type + ":" + (message.test ?? ""));
   assert.deepEqual(replies, ["pong:", "test-finished:a.test.js::slow", "test-finished:a.test.js::fast"]);
 });
+
+test("messages: a load with autorun runs the file's run-mode tests as commands first, first + 1, ...", async () => {
+  const order = [];
+  const host = startController([
+    {
+      file: "a.test.js",
+      load: async () => {
+        proctor.it("one", () => order.push("one"));
+        proctor.it.skip("skipped", () => order.push("skipped"));
+        proctor.it.todo("later");
+        proctor.it("two", () => new Promise((resolve, reject) => setTimeout(() => reject(new Error("late")), 5)));
+      },
+    },
+  ]);
+  const loaded = await host.command({ type: "load", autorun: { first: 100, timeout: 5000 } });
+  assert.equal(loaded.autorun, true);
+  assertProtocolShape(loaded);
+  await host.waitFor((message) => message.type === "test-finished" && message.replyTo === 101);
+  const results = host.sent.filter((message) => message.type === "test-finished");
+  assert.deepEqual(results.map((r) => [r.replyTo, r.test, r.status]), [
+    [100, "a.test.js::one", "passed"],
+    [101, "a.test.js::two", "failed"],
+  ]);
+  assert.deepEqual(order, ["one"]);
+  // Commands the host sends afterwards run after them.
+  const finished = await host.finish();
+  assert.equal(finished.type, "finished");
+});
+
+test("messages: a load with autorun runs nothing itself when a test is .only or has its own retries", async () => {
+  for (const declare of [
+    () => proctor.it.only("focused", () => {}),
+    () => proctor.it("retried", { retry: 2 }, () => {}),
+  ]) {
+    const host = startController([{ file: "b.test.js", load: async () => { proctor.it("plain", () => {}); declare(); } }]);
+    const loaded = await host.command({ type: "load", autorun: { first: 7, timeout: 5000 } });
+    assert.equal(loaded.autorun, undefined);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(host.sent.filter((message) => message.type === "test-finished"), []);
+  }
+  const broken = startController([{ file: "c.test.js", load: async () => { proctor.it("x", () => {}); throw new Error("boom"); } }]);
+  const loaded = await broken.command({ type: "load", autorun: { first: 7, timeout: 5000 } });
+  assert.equal(loaded.autorun, undefined);
+});

@@ -2,7 +2,8 @@
 //! over three commits records each one's counts under its own commit and tree; `[hunt] prepare`
 //! runs in each commit's worktree, and a failing one skips that commit alone; `--follow` tests a
 //! commit made while it runs, found by polling or at once through `proctor serve`'s hook route;
-//! SIGINT keeps what was recorded. Every hunt must leave `git worktree list` with the main tree
+//! SIGINT keeps what was recorded; the run a SIGKILLed hunt left going is stopped by the next
+//! hunt before it sweeps the worktree. Every hunt must leave `git worktree list` with the main tree
 //! only and the user's working tree as it was.
 
 use proctor_e2e::background::Background;
@@ -261,11 +262,10 @@ fn follow_tests_a_new_commit_at_once_when_serve_hears_the_git_hook() {
     only_the_main_tree(&project);
 }
 
-#[test]
-fn sigint_during_a_hunt_keeps_the_results_recorded_so_far_and_removes_the_worktree() {
-    let (project, base) = repository();
-    // Each run appends a line to a file outside the worktree, so the test sees progress
-    // without opening the database the run writes.
+/// Commits (as `first`) a test that takes 100 ms and appends a line to `progress.txt` at each
+/// run, outside the worktree, so a test sees progress without opening the database the run
+/// writes; returns the commit.
+fn slow_test(project: &Project) -> String {
     let progress = project.path().join("progress.txt");
     let slow = format!(
         "import {{ test }} from \"proctor\";\nimport fs from \"node:fs\";\n\n\
@@ -275,7 +275,13 @@ fn sigint_during_a_hunt_keeps_the_results_recorded_so_far_and_removes_the_worktr
     );
     project.write(".gitignore", ".proctor/\nprogress.txt\n");
     project.write("a.test.js", &slow);
-    let first = commit(&project, "first");
+    commit(project, "first")
+}
+
+#[test]
+fn sigint_during_a_hunt_keeps_the_results_recorded_so_far_and_removes_the_worktree() {
+    let (project, base) = repository();
+    let first = slow_test(&project);
     project.write("b.txt", "more\n");
     commit(&project, "second");
     let mut hunt = Background::spawn(&project, &["hunt", "--commits", &format!("{base}..main"), "--runs", "200"]);
@@ -303,4 +309,60 @@ fn sigint_during_a_hunt_keeps_the_results_recorded_so_far_and_removes_the_worktr
         .filter(|e| e.file_name().to_string_lossy().starts_with(&format!("proctor-hunt-{}-", hunt.child.id())))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_hunt_stops_the_run_a_killed_hunt_left_going_before_it_sweeps_its_worktree() {
+    let (project, _) = repository();
+    let first = slow_test(&project);
+    let progress = project.path().join("progress.txt");
+    let ran = || if progress.exists() { project.read("progress.txt").lines().count() } else { 0 };
+    let mut hunt = Background::spawn(&project, &["hunt", "--commits", &first, "--runs", "1000"]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while ran() < 2 {
+        assert!(Instant::now() < deadline, "no run finished:\n{}", hunt.log());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Its worktree's temp dir names the run's process group.
+    let holder = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with(&format!("proctor-hunt-{}-", hunt.child.id())))
+        .expect("the hunt's worktree")
+        .path();
+    let pgid: i32 = std::fs::read_to_string(holder.join("child.pgid")).unwrap().trim().parse().unwrap();
+
+    hunt.child.kill().unwrap();
+    hunt.child.wait().unwrap();
+    // The run goes on without its hunt (it is in a process group of its own).
+    let seen = ran();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while ran() < seen + 2 {
+        assert!(Instant::now() < deadline, "the killed hunt's run stopped by itself");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let running = |pid: i32| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .is_ok_and(|stat| stat.rsplit_once(')').is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z')))
+    };
+    assert!(running(pgid), "the run is still going");
+
+    // The next hunt stops it (SIGTERM: it records what it ran), then removes the worktree.
+    let seen = ran() as u64;
+    let out = project.run(&["hunt", "--commits", &first]);
+    out.assert_code(0);
+    assert!(
+        out.stderr.contains("stopped 1 run(s) still going in the worktrees of a hunt that was killed"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("removed 1 worktree(s) left by a hunt that was killed"), "{}", out.stderr);
+    assert!(!running(pgid), "the killed hunt's run has stopped");
+    assert!(!holder.exists(), "its worktree is gone");
+    only_the_main_tree(&project);
+    let rows = history(&project, "a.test.js::slow");
+    assert_eq!((rows.len(), rows[0].0.as_str()), (1, first.as_str()), "{rows:?}");
+    // The stopped run's tries are recorded (the one in flight may be cut short), plus the new
+    // hunt's one.
+    assert!(rows[0].2 + 1 >= seen + 1, "{seen} seen: {rows:?}");
 }

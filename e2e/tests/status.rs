@@ -3,7 +3,9 @@
 //! the test named), after it (passed), then failed after an edit with the failing test's
 //! file:line and message; the token on every route; `?probe` answering 503 while failing;
 //! `proctor status [--json]` against the running watch and with none; `--status-exit`; and
-//! `proctor serve`'s `/status.json`, made of what the runs through it report.
+//! `proctor serve`'s `/status.json`, made of what the runs through it report; and one commit
+//! line (untracked files making it `-dirty`) on the html report, both live pages and
+//! `/status.json`.
 
 use proctor_e2e::background::Background;
 use proctor_e2e::Project;
@@ -235,4 +237,71 @@ fn serve_serves_the_status_its_runs_report() {
 
     project.run(&["serve", "--stop"]).assert_code(0);
     let _ = serve.wait();
+}
+
+/// The `meta` the status page at `html` starts from (its embedded data block).
+fn page_meta(html: &str) -> Value {
+    let start = html.find("id=\"proctor-data\">").expect("the page has its data block") + "id=\"proctor-data\">".len();
+    let end = start + html[start..].find("</script>").expect("the block ends");
+    serde_json::from_str::<Value>(&html[start..end]).expect("the data is JSON")["meta"].clone()
+}
+
+#[test]
+fn the_report_the_live_pages_and_status_json_name_the_same_commit() {
+    let project = Project::empty();
+    project.write("math.test.js", MATH).write(".gitignore", "report.html\n");
+    project.git(&["init", "-q"]);
+    project.git(&["add", "-A"]);
+    project.git(&["commit", "-q", "-m", "one"]);
+    let first = project.git(&["rev-parse", "HEAD"]);
+    // An untracked file: the run ran on uncommitted code (`git describe --dirty` would miss it).
+    project.write("notes.txt", "not committed yet\n");
+    let dirty = format!("{first}-dirty");
+
+    // The static report.
+    project.run(&["run", "--reporter", "html", "--output-file", "report.html"]).assert_code(0);
+    assert_eq!(page_meta(&project.read("report.html"))["commit"], dirty.as_str(), "the html report");
+
+    // watch: its page (each load of `/`) and `/status.json`, then again after a commit.
+    let mut watch = start_watch(&project, &["--run-first"]);
+    let (port, token) = record(&project);
+    let commit_of = |port: u16, token: &str, path: &str| {
+        let (code, html) = http_get(port, &format!("{path}?token={token}"), "");
+        assert_eq!(code, 200, "{html}");
+        page_meta(&html)["commit"].clone()
+    };
+    let ran = status_until(&watch, port, &token, "with a commit", |s| s["run"]["commit"].is_string());
+    assert_eq!(ran["run"]["commit"], dirty.as_str(), "{ran:#}");
+    assert_eq!(commit_of(port, &token, "/"), dirty.as_str(), "watch's page");
+    project.git(&["add", "-A"]);
+    project.git(&["commit", "-q", "-m", "two"]);
+    let second = project.git(&["rev-parse", "HEAD"]);
+    watch.stdin.as_mut().unwrap().write_all(b"a\n").unwrap();
+    let ran = status_until(&watch, port, &token, "the second run's commit", |s| {
+        s["run"]["number"] == 2 && s["run"]["commit"] == second.as_str()
+    });
+    assert!(ran["run"]["commit"].as_str().is_some_and(|c| !c.ends_with("-dirty")), "clean now: {ran:#}");
+    assert_eq!(commit_of(port, &token, "/"), second.as_str(), "watch's page after the rerun");
+    let (code, meta) = http_get(port, &format!("/meta.json?token={token}"), "");
+    assert_eq!(code, 200, "{meta}");
+    let meta: Value = serde_json::from_str(&meta).unwrap();
+    assert_eq!(meta["commit"], second.as_str(), "what an open page fetches after each run");
+    assert_eq!(watch.quit(), 0, "{}", watch.log());
+
+    // serve: its page at `/status/` and `/status.json` name what the run through it reported.
+    let serve = Background::spawn(&project, &["serve"]);
+    serve.wait_for("now runs here", 1, Duration::from_secs(60));
+    let record: Value = serde_json::from_str(&project.read(".proctor/server.json")).unwrap();
+    let port = record["port"].as_u64().unwrap() as u16;
+    let token = record["token"].as_str().unwrap().to_string();
+    assert_eq!(commit_of(port, &token, "/status/"), Value::Null, "no run yet, no commit");
+    project.run(&["run"]).assert_code(0);
+    assert_eq!(status(port, &token)["run"]["commit"], second.as_str());
+    assert_eq!(commit_of(port, &token, "/status/"), second.as_str(), "serve's page");
+    project.write("notes.txt", "changed\n");
+    project.run(&["run"]).assert_code(0);
+    let dirty = format!("{second}-dirty");
+    assert_eq!(status(port, &token)["run"]["commit"], dirty.as_str());
+    assert_eq!(commit_of(port, &token, "/status/"), dirty.as_str(), "serve's page on uncommitted code");
+    project.run(&["serve", "--stop"]).assert_code(0);
 }

@@ -282,6 +282,11 @@ fn the_static_report_shows_each_test_s_recorded_tries_where_a_history_exists() {
 fn the_live_page_of_watch_follows_reruns_and_says_when_its_server_is_gone() {
     let _browser = browser_lock();
     let project = Project::fixture("watch");
+    // In git, so the page has a commit line to follow.
+    project.git(&["init", "-q"]);
+    project.git(&["add", "-A"]);
+    project.git(&["commit", "-q", "-m", "one"]);
+    let head = project.git(&["rev-parse", "HEAD"]);
     let mut watch = Background::spawn(&project, &["watch", "--run-first", "--debounce", "100", "--reporter", "dots"]);
     let log = watch.wait_for("waiting for changes", 1, Duration::from_secs(60));
     let url = log
@@ -294,7 +299,9 @@ fn the_live_page_of_watch_follows_reruns_and_says_when_its_server_is_gone() {
     let token = url.split("token=").nth(1).unwrap().to_string();
 
     // Every route needs the token.
-    for (method, path) in [("GET", "/"), ("GET", "/events"), ("POST", "/rerun"), ("GET", "/history.json")] {
+    for (method, path) in
+        [("GET", "/"), ("GET", "/events"), ("POST", "/rerun"), ("GET", "/history.json"), ("GET", "/meta.json")]
+    {
         assert_eq!(http(port, method, path, "\"all\"", "").0, 401, "{method} {path} without the token");
         // One character changed (a token that starts with `0` gets a `1`).
         let first = if token.starts_with('0') { '1' } else { '0' };
@@ -313,6 +320,10 @@ fn the_live_page_of_watch_follows_reruns_and_says_when_its_server_is_gone() {
     let counts = browser.counts();
     assert_eq!((counts.get("total"), counts.get("passed")), (Some(&4), Some(&4)), "{counts:?}");
     assert_eq!(browser.eval("document.querySelectorAll('#tree li.file').length"), 3);
+    assert_eq!(browser.eval("document.getElementById('attach-page').hidden"), true, "watch has no attach page");
+    let commit_line = "document.getElementById('meta').textContent";
+    let clean = format!("commit {} ·", &head[..12]);
+    browser.wait_for(&format!("{commit_line}.includes({clean:?})"), "the run's commit");
     browser.eval("window.__same_page = true");
 
     // A save that breaks a test: it turns failed, with its diff, without a reload.
@@ -320,6 +331,8 @@ fn the_live_page_of_watch_follows_reruns_and_says_when_its_server_is_gone() {
     let adds = "document.querySelector('[data-id=\"test/math.test.js::adds\"]')";
     browser.wait_for(&format!("{adds}?.dataset.state === 'failed'"), "the broken test turns failed");
     browser.wait_for("document.getElementById('run-state').dataset.state === 'failed'", "the rerun ends");
+    let dirty = format!("commit {}-dirty", &head[..12]);
+    browser.wait_for(&format!("{commit_line}.includes({dirty:?})"), "the commit line follows the rerun");
     let detail = browser.eval(&format!("{adds}.querySelector('.detail').innerText"));
     let detail = detail.as_str().unwrap_or_default();
     assert!(detail.contains("expected") || detail.contains("Expected"), "{detail}");
@@ -422,6 +435,14 @@ fn the_live_page_of_serve_follows_the_runs_through_it() {
     }
     let (code, shell) = http(port, "GET", &format!("/?token={token}"), "", "");
     assert!(code == 200 && shell.contains("startShell"), "the attach page is still at /: {code}");
+    // It links to the status page, token included, and the link works.
+    let link = shell
+        .split_once("id=\"status-page\" href=\"")
+        .and_then(|(_, rest)| rest.split('"').next())
+        .unwrap_or_else(|| panic!("the attach page links to the status page:\n{shell}"));
+    assert_eq!(link, format!("/status/?token={token}"));
+    let (code, page) = http(port, "GET", link, "", "");
+    assert!(code == 200 && page.contains("id=\"proctor-data\""), "the link opens the status page: {code}");
     assert_eq!(http(port, "GET", &format!("/status?token={token}"), "", "").0, 308, "/status leads to /status/");
     let foreign = "Origin: http://evil.example\r\ncontent-type: application/json\r\n";
     assert_eq!(http(port, "POST", &format!("/status/rerun?token={token}"), "\"all\"", foreign).0, 403);
@@ -436,6 +457,11 @@ fn the_live_page_of_serve_follows_the_runs_through_it() {
     let mut browser = Browser::open(&url);
     browser.wait_for("!!window.proctorPage && window.proctorPage.rendered()", "the page renders");
     assert_eq!(browser.eval("document.getElementById('run-state').dataset.state"), "idle");
+    // And the status page links back to the attach page, with its token; the link works.
+    let back = browser.eval("(a => a.hidden ? null : a.href)(document.getElementById('attach-page'))");
+    assert_eq!(back, format!("http://127.0.0.1:{port}/?token={token}"));
+    let (code, shell) = http(port, "GET", &format!("/?token={token}"), "", "");
+    assert!(code == 200 && shell.contains("startShell"), "the link opens the attach page: {code}");
     browser.eval("window.__same_page = true");
     let state = "document.getElementById('run-state').dataset.state";
 

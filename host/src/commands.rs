@@ -116,11 +116,14 @@ async fn run_planned(config: &Config) -> Result<u8, CommandError> {
         // Only browser files were selected: no reason to keep node waiting through the run.
         *lock(&early_node) = None;
     }
+    // A server with a status page hears of every run, not only those that need its browsers.
+    let may_serve = (wants_browser(&plan) || crate::serve::shows_page(&config.root)) && !config.no_server;
+    // Started before the reporters, which take it too (the html report's commit line).
+    let code = code_lookup(config, may_serve);
     // Before the wait for `proctor serve`, so a report that cannot be written stops the run
     // before it waits, and a run interrupted while it waits still reports its tests.
-    let reporters = build_reporters(config)?;
-    // A server with a status page hears of every run, not only those that need its browsers.
-    let served = if (wants_browser(&plan) || crate::serve::shows_page(&config.root)) && !config.no_server {
+    let reporters = build_reporters(config, code.as_ref())?;
+    let served = if may_serve {
         match connect_to_server(&config.root).await {
             Served::Leased(client) => Some(Arc::new(client)),
             Served::Standalone => None,
@@ -131,7 +134,7 @@ async fn run_planned(config: &Config) -> Result<u8, CommandError> {
     } else {
         None
     };
-    let kept = Kept { served: served.as_ref(), node: None, early_node: Some(&early_node), code: None };
+    let kept = Kept { served: served.as_ref(), node: None, early_node: Some(&early_node), code: code.as_ref() };
     let ran = execute(&plan, config, kept, reporters).await?;
     Ok(ran.exit_code(config.no_tests, config.flaky_result))
 }
@@ -186,6 +189,15 @@ pub(crate) struct Kept<'a> {
     /// The run's git lookup when the caller already started it (watch shares it with its
     /// status board); otherwise the run starts one when its history or status needs it.
     pub code: Option<&'a crate::history::CodeLookup>,
+}
+
+/// The run's one git lookup, started now when anything will read it: the history's key, the
+/// html report's commit line, and (`status`: the run reports to a status board or may go
+/// through `proctor serve`) the status's commit. Everyone shares it, so they cannot disagree.
+pub(crate) fn code_lookup(config: &Config, status: bool) -> Option<crate::history::CodeLookup> {
+    let html = config.reporters.iter().any(|spec| spec.kind == crate::cli::ReporterKind::Html);
+    (config.history.enabled || status || html)
+        .then(|| crate::history::CodeLookup::start(&config.root, &config.history.path))
 }
 
 /// Runs a selected plan from `RunStarted` to `RunFinished` through `reporters`, in the `kept`

@@ -90,22 +90,6 @@ pub fn changed_files(root: &Path, reference: &str) -> Result<Vec<PathBuf>, GitEr
     Ok(files)
 }
 
-/// The commit `HEAD` names in `root`'s repository, with `-dirty` appended when the work tree has
-/// uncommitted changes (as `git describe --dirty` marks it); `None` outside a repository or
-/// before the first commit. The status model, the status page and the HTML report say what ran
-/// with it.
-pub fn head_commit(root: &Path) -> Option<String> {
-    // Most of the time there is no repository to ask about (temp projects, tarballs): a look at
-    // the file system is cheaper than starting git to hear so.
-    if !root.ancestors().any(|dir| dir.join(".git").exists()) {
-        return None;
-    }
-    let head = git(root, &["rev-parse", "--verify", "--quiet", "HEAD"]).ok()?;
-    let head = head.trim();
-    let dirty = git(root, &["status", "--porcelain=v1", "--untracked-files=no"]).is_ok_and(|s| !s.trim().is_empty());
-    Some(if dirty { format!("{head}-dirty") } else { head.to_owned() })
-}
-
 /// Runs git in `dir`; its stdout, or why it failed.
 fn git(dir: &Path, args: &[&str]) -> Result<String, GitError> {
     git_with_index(dir, args, None)
@@ -153,22 +137,6 @@ mod tests {
 
     fn rel(root: &Path, files: Vec<PathBuf>) -> Vec<String> {
         files.iter().map(|f| f.strip_prefix(root).unwrap().to_string_lossy().into_owned()).collect()
-    }
-
-    #[test]
-    fn head_commit_is_none_outside_git_and_marks_a_dirty_work_tree() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().canonicalize().unwrap();
-        assert_eq!(head_commit(&root), None);
-        run(&root, &["init", "-q"]);
-        assert_eq!(head_commit(&root), None, "no commit yet");
-        std::fs::write(root.join("a.js"), "1").unwrap();
-        run(&root, &["add", "a.js"]);
-        run(&root, &["commit", "-q", "-m", "one"]);
-        let clean = head_commit(&root).unwrap();
-        assert_eq!(clean.len(), 40, "{clean}");
-        std::fs::write(root.join("a.js"), "2").unwrap();
-        assert_eq!(head_commit(&root), Some(format!("{clean}-dirty")));
     }
 
     #[test]

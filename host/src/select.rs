@@ -518,6 +518,19 @@ impl AppliedSelection {
 }
 
 impl Selection {
+    /// Whether any rule could leave out some tests of a file it selects (ids, tags, named
+    /// selections, `-t`); file filters (`--changed`, paths) take whole files.
+    pub fn filters_tests(&self, suite: &str) -> bool {
+        !(self.focus.is_empty()
+            && self.skip.is_empty()
+            && self.focus_tags.is_empty()
+            && self.skip_tags.is_empty()
+            && self.select.is_empty()
+            && self.except.is_empty()
+            && self.name.is_none()
+            && self.rules(suite).is_none_or(|r| r.focus_tags.is_empty() && r.skip_tags.is_empty()))
+    }
+
     fn rules(&self, suite: &str) -> Option<&SuiteRules> {
         self.suites.iter().find(|r| r.suite == suite)
     }

@@ -81,6 +81,13 @@ pub async fn watch(args: WatchArgs) -> Result<u8, CommandError> {
     let history_db = watcher.config.history.enabled.then(|| watcher.config.history.path.clone());
     let (live, mut rerun_requests) = LivePage::new(root.clone(), history_db);
     let status = crate::status::StatusServer::start(&root, args.port, args.token.clone(), Some(live.clone())).await?;
+    // The page names the commit of the latest run's git lookup (the one its status and history
+    // take), waiting for git when the run has only just started.
+    let latest = watcher.latest_code.clone();
+    live.set_commit_source(move || {
+        let code = latest.lock().ok()?.clone()?;
+        code.wait().status_commit()
+    });
     watcher.status = Some(status.board.clone());
     watcher.page = Some(live);
     let mut code = SUCCESS;
@@ -460,6 +467,8 @@ struct Watcher {
     page: Option<Arc<LivePage>>,
     /// The status `/status.json` serves, fed by every rerun.
     status: Option<crate::status::Board>,
+    /// The latest run's git lookup, whose commit the page names.
+    latest_code: Arc<Mutex<Option<crate::history::CodeLookup>>>,
 }
 
 impl Watcher {
@@ -480,6 +489,7 @@ impl Watcher {
             interrupted: false,
             page: None,
             status: None,
+            latest_code: Arc::default(),
         })
     }
 
@@ -731,7 +741,13 @@ impl Watcher {
             None
         };
         let results = Arc::new(Mutex::new(Vec::new()));
-        let mut reporters = match build_reporters(&config) {
+        // One git lookup for the rerun, shared by its history, the status board, the page and
+        // an html report.
+        let code = crate::commands::code_lookup(&config, self.status.is_some());
+        if let (Some(code), Ok(mut latest)) = (&code, self.latest_code.lock()) {
+            *latest = Some(code.clone());
+        }
+        let mut reporters = match build_reporters(&config, code.as_ref()) {
             Ok(reporters) => reporters,
             Err(err) => {
                 errln!("proctor watch: error: {err}");
@@ -742,9 +758,6 @@ impl Watcher {
         if let Some(page) = &self.page {
             reporters.push("status page", Box::new(LiveFeed(page.clone())));
         }
-        // One git lookup for the rerun, shared by its history and the status board.
-        let code = (config.history.enabled || self.status.is_some())
-            .then(|| crate::history::CodeLookup::start(&config.root, &config.history.path));
         if let (Some(board), Some(code)) = (&self.status, &code) {
             reporters.push("status", board.feed(code.clone()));
         }

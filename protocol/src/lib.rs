@@ -66,6 +66,10 @@ pub enum HostMessage {
         /// root), with their text; `None`: not written yet.
         #[serde(rename = "fileSnapshots", default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
         file_snapshots: std::collections::BTreeMap<String, Option<String>>,
+        /// Run the file's tests right after loading it, without waiting for `run-test`s (see
+        /// [`Autorun`]); the controller says in `loaded` whether it did.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        autorun: Option<Autorun>,
     },
     /// Run exactly one test; hooks of enclosing groups run as needed.
     RunTest {
@@ -131,6 +135,10 @@ pub enum ControllerMessage {
         tests: Vec<RegisteredTest>,
         /// Files that threw while loading (top-level error, missing import, ...).
         load_errors: Vec<LoadError>,
+        /// The `load` asked for [`Autorun`] and the controller is running the tests so: their
+        /// results follow as if the host had sent each `run-test`.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        autorun: bool,
     },
     /// Output printed by the runtime, attributed to the running test when there is one.
     Console {
@@ -468,6 +476,24 @@ pub struct RegisteredTest {
     /// Vitest's `{ repeats: n }` on it or its describe: it runs n more times after its first run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repeats: Option<u32>,
+}
+
+/// What a `load` may ask of the controller so the file's tests start without a round trip to
+/// the host (with a fresh realm per file, the next file's `load` goes out behind the previous
+/// file's last test, and this saves the wait between its `loaded` and the first `run-test`).
+///
+/// The controller autoruns only when the file loaded without errors and every registered test
+/// has neither the `only` mode nor a `retries` or `repeats` of its own. Then every test of mode
+/// `run`, in registration order, runs as a `run-test` of command id `first`, `first + 1`, ...
+/// with the test's own timeout, else `timeout`, no retries and the first try; tests of other
+/// modes are not run. The host asks only where its schedule would be exactly that, checks it
+/// against the `loaded` list, and replaces the runtime when it is not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Autorun {
+    /// The command id of the first test run.
+    pub first: CommandId,
+    /// The timeout, in milliseconds, of a test without one of its own.
+    pub timeout: u64,
 }
 
 /// How a test was declared (its own modifier or one inherited from a group).

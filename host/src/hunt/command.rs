@@ -142,9 +142,15 @@ pub async fn hunt(args: HuntArgs) -> Result<u8, CommandError> {
         return Err(HuntError::RunFlag { flag: flag.split('=').next().unwrap_or_default().to_owned() }.into());
     }
     let project = project(&args)?;
-    let swept = sweep_stale(&project.repo);
-    if swept > 0 {
-        errln!("proctor hunt: removed {swept} worktree(s) left by a hunt that was killed");
+    let swept = sweep_stale(&project.repo, STOP_WAIT);
+    if swept.children > 0 {
+        errln!(
+            "proctor hunt: stopped {} run(s) still going in the worktrees of a hunt that was killed",
+            swept.children
+        );
+    }
+    if swept.worktrees > 0 {
+        errln!("proctor hunt: removed {} worktree(s) left by a hunt that was killed", swept.worktrees);
     }
     let mut queue = match &args.commits {
         Some(spec) => resolve_commits(&project.repo, spec).map_err(HuntError::from)?,
@@ -297,7 +303,7 @@ async fn test_commit(
         errln!("proctor hunt: prepare: {prepare}");
         let mut command = tokio::process::Command::new("sh");
         command.arg("-c").arg(&prepare).current_dir(&root);
-        match run_child(command, args.json, signals.clone()).await {
+        match run_child(command, &worktree, args.json, signals.clone()).await {
             Ended::Exited(0) => {}
             Ended::Exited(code) => {
                 errln!("proctor hunt: prepare failed (exit code {code}); the commit's tests were not run");
@@ -345,7 +351,7 @@ async fn test_commit(
     }
     let key = crate::history::CodeKey { commit: Some(sha.to_owned()), tree, branch: args.follow.clone(), dirty: false };
     command.env(KEY_ENV, serde_json::to_string(&key).unwrap_or_default());
-    let ended = run_child(command, args.json, signals).await;
+    let ended = run_child(command, &worktree, args.json, signals).await;
     (result.tests, result.tests_run) = tally(&events);
     match ended {
         Ended::Exited(code) => {
@@ -372,10 +378,11 @@ enum Ended {
     Interrupted,
 }
 
-/// Runs a child (output shown; on stderr under `--json`) until it exits or a signal comes, which
-/// is passed on to it.
+/// Runs a child in `worktree` (output shown; on stderr under `--json`) until it exits or a signal
+/// comes, which is passed on to it.
 async fn run_child(
     mut command: tokio::process::Command,
+    worktree: &Worktree,
     json: bool,
     mut signals: watch::Receiver<Option<Interruption>>,
 ) -> Ended {
@@ -397,6 +404,10 @@ async fn run_child(
         Ok(child) => child,
         Err(error) => return Ended::Failed(error),
     };
+    // Its group's id is its pid: should this hunt be killed outright, the next one stops it.
+    if let Some(pid) = child.id() {
+        worktree.record_child(pid);
+    }
     tokio::select! {
         status = child.wait() => match status {
             Ok(status) => Ended::Exited(status.code().unwrap_or(-1)),

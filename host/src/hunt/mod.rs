@@ -5,6 +5,7 @@
 
 mod command;
 mod commits;
+mod orphan;
 mod tally;
 mod worktree;
 

@@ -6,6 +6,7 @@
 
 use super::{Out, Reporter, Target};
 use crate::events::Event;
+use crate::history::CodeLookup;
 use crate::status_page::{page_event, recent_history, render, Meta};
 use serde_json::Value;
 use std::io::Write;
@@ -17,12 +18,20 @@ pub(crate) struct Html {
     root: PathBuf,
     /// The history database, when history is on.
     history_db: Option<PathBuf>,
+    /// The run's git lookup, shared with its history and status: the page's commit line.
+    code: Option<CodeLookup>,
     events: Vec<Value>,
 }
 
 impl Html {
-    pub(crate) fn new(out: Out, target: Target, root: PathBuf, history_db: Option<PathBuf>) -> Self {
-        Html { out, target, root, history_db, events: Vec::new() }
+    pub(crate) fn new(
+        out: Out,
+        target: Target,
+        root: PathBuf,
+        history_db: Option<PathBuf>,
+        code: Option<CodeLookup>,
+    ) -> Self {
+        Html { out, target, root, history_db, code, events: Vec::new() }
     }
 }
 
@@ -35,7 +44,9 @@ impl Reporter for Html {
 
     fn finish(mut self: Box<Self>) -> std::io::Result<()> {
         let history = self.history_db.as_deref().filter(|db| db.is_file()).map(|db| recent_history(Some(db)));
-        let page = render(&Meta::new(&self.root, false), &self.events, history.as_ref());
+        // The run is over: waiting for git here (it has long answered) holds up no test.
+        let commit = self.code.as_ref().and_then(|code| code.wait().status_commit());
+        let page = render(&Meta::new(&self.root, commit, false), &self.events, history.as_ref());
         self.out.write_all(page.as_bytes())?;
         self.out.flush()
     }

@@ -23,6 +23,7 @@ pub(crate) use paint::Paint;
 use crate::cli::ReporterKind;
 use crate::config::Config;
 use crate::events::Event;
+use crate::history::CodeLookup;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -179,7 +180,9 @@ fn open(name: &'static str, output: Option<&PathBuf>) -> Result<(Out, Target), R
 /// The reporters the config asks for, in the order given, with one summary after the first
 /// terminal reporter and GitHub's annotations last (after the terminal's last line). A report
 /// file that cannot be created is an error now, before any test runs, rather than after the run.
-pub fn build_reporters(config: &Config) -> Result<Fanout, ReportError> {
+/// `code` is the run's git lookup ([`crate::commands::code_lookup`]), whose commit the html
+/// report names.
+pub fn build_reporters(config: &Config, code: Option<&CodeLookup>) -> Result<Fanout, ReportError> {
     let mut reporters: Vec<(&'static str, Box<dyn Reporter>)> = Vec::new();
     let paint = Paint::new(config.color);
     // With a status line, the terminal reporters print through its screen, above the line.
@@ -230,7 +233,7 @@ pub fn build_reporters(config: &Config) -> Result<Fanout, ReportError> {
             ReporterKind::Html => {
                 let (out, target) = open("html", spec.output.as_ref())?;
                 let history = config.history.enabled.then(|| config.history.path.clone());
-                reporters.push(("html", Box::new(html::Html::new(out, target, root(), history))));
+                reporters.push(("html", Box::new(html::Html::new(out, target, root(), history, code.cloned()))));
                 continue;
             }
             ReporterKind::GithubActions => {

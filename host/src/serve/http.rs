@@ -74,12 +74,23 @@ pub(crate) fn router(hub: Arc<Hub>, token: String, origin: String, port: u16) ->
 }
 
 async fn shell_page(State(state): State<ServeState>) -> Response {
-    let html = "<!doctype html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>proctor serve</title>\n\
-        <style>html,body{margin:0;height:100%;font:14px system-ui,sans-serif}#status{padding:4px 8px;background:#eef}\
-        body{display:flex;flex-direction:column}iframe{flex:1}</style>\n</head>\n<body>\n\
-        <div id=\"status\">proctor: connecting…</div>\n\
-        <script type=\"module\">import { startShell } from \"/__proctor/shell.js\"; startShell();</script>\n\
-        </body>\n</html>\n";
+    // Beside the banner, a link to the live status page when this server shows one (with the
+    // token, so it works wherever the link is opened or copied to).
+    let link = match state.hub.page() {
+        Some(_) => {
+            format!("<a id=\"status-page\" href=\"/status/?token={}\">status page</a>", query_value(&state.token))
+        }
+        None => String::new(),
+    };
+    let html = format!(
+        "<!doctype html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>proctor serve</title>\n\
+        <style>html,body{{margin:0;height:100%;font:14px system-ui,sans-serif}}#bar{{display:flex;background:#eef}}\
+        #status{{flex:1;padding:4px 8px}}#bar a{{padding:4px 8px}}\
+        body{{display:flex;flex-direction:column}}iframe{{flex:1}}</style>\n</head>\n<body>\n\
+        <div id=\"bar\"><div id=\"status\">proctor: connecting…</div>{link}</div>\n\
+        <script type=\"module\">import {{ startShell }} from \"/__proctor/shell.js\"; startShell();</script>\n\
+        </body>\n</html>\n"
+    );
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
@@ -88,6 +99,18 @@ async fn shell_page(State(state): State<ServeState>) -> Response {
         html,
     )
         .into_response()
+}
+
+/// `value` as it may stand in a URL's query (and in an HTML attribute): every byte but
+/// letters, digits and `-._~` percent-encoded.
+fn query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// `/status` → `/status/`, keeping the query (the token).
@@ -348,5 +371,16 @@ async fn closed(stream: &mut futures_util::stream::SplitStream<WebSocket>) {
         if matches!(frame, Message::Close(_)) {
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::query_value;
+
+    #[test]
+    fn a_query_value_cannot_leave_its_attribute_or_parameter() {
+        assert_eq!(query_value("5f0c-A_z.~9"), "5f0c-A_z.~9", "a random token is left as it is");
+        assert_eq!(query_value("a b&c=\"<é"), "a%20b%26c%3D%22%3C%C3%A9");
     }
 }

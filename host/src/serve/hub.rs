@@ -150,8 +150,11 @@ impl Hub {
     }
 
     /// Gives the hub the status page its runs' events go to, shown at `url`; set once, before
-    /// serving.
-    pub(crate) fn set_page(&self, page: Arc<crate::status_page::LivePage>, url: String) {
+    /// serving. The page names the commit its latest run reported (the run's own git lookup).
+    pub(crate) fn set_page(self: &Arc<Self>, page: Arc<crate::status_page::LivePage>, url: String) {
+        // Weak: the hub owns the page, and a cycle would keep both (and the browser) alive.
+        let hub = Arc::downgrade(self);
+        page.set_commit_source(move || hub.upgrade()?.status().run?.commit);
         let _ = self.page.set((page, url));
     }
 

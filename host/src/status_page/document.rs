@@ -22,17 +22,16 @@ pub(crate) struct Meta {
     /// True when the page is served by a live server: it then follows the event websocket
     /// and offers rerun buttons.
     pub live: bool,
+    /// Where the page browsers attach with is, relative to this page (`proctor serve`'s `/`,
+    /// from its page at `/status/`); the page links to it, with its own token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attach: Option<&'static str>,
 }
 
 impl Meta {
-    /// The meta of a run in `root`.
-    pub(crate) fn new(root: &std::path::Path, live: bool) -> Self {
-        Meta {
-            root: root.display().to_string(),
-            commit: crate::git::head_commit(root),
-            version: env!("CARGO_PKG_VERSION"),
-            live,
-        }
+    /// The meta of a run in `root` on `commit` (the run's git lookup says which).
+    pub(crate) fn new(root: &std::path::Path, commit: Option<String>, live: bool) -> Self {
+        Meta { root: root.display().to_string(), commit, version: env!("CARGO_PKG_VERSION"), live, attach: None }
     }
 }
 
@@ -77,7 +76,7 @@ mod tests {
 
     #[test]
     fn data_cannot_close_its_script_block() {
-        let meta = Meta { root: "/p".into(), commit: None, version: "0", live: false };
+        let meta = Meta { root: "/p".into(), commit: None, version: "0", live: false, attach: None };
         let page = render(&meta, &[json!({"event": "console", "text": "</script><script>alert(1)</script>"})], None);
         assert_eq!(page.matches("</script>").count(), 2, "only the data and the script blocks end");
         let start = page.find("id=\"proctor-data\">").unwrap() + "id=\"proctor-data\">".len();
@@ -95,7 +94,7 @@ mod tests {
         assert_eq!(recent_history(Some(&missing)), json!({"version": 1, "tests": []}), "no database yet");
         assert!(!missing.exists(), "reading does not create it");
         let history = json!({"version": 1, "tests": [{"suite": "unit", "test": "a.test.js::x", "outcomes": ["failed", "passed"], "flip_rate": 1.0}]});
-        let meta = Meta { root: "/p".into(), commit: None, version: "0", live: false };
+        let meta = Meta { root: "/p".into(), commit: None, version: "0", live: false, attach: None };
         let page = render(&meta, &[], Some(&history));
         let start = page.find("id=\"proctor-data\">").unwrap() + "id=\"proctor-data\">".len();
         let end = start + page[start..].find("</script>").unwrap();

@@ -51,6 +51,10 @@ pub(crate) enum Refusal {
 /// Says why a rerun cannot start now (`None`: it can).
 type Gate = Box<dyn Fn() -> Option<String> + Send + Sync>;
 
+/// Says which commit the latest run ran on (`None`: no run yet, or outside git); it may wait
+/// for that run's git lookup, so it is called off the async threads.
+type CommitSource = Box<dyn Fn() -> Option<String> + Send + Sync>;
+
 /// The current run's events and the pages following them.
 pub(crate) struct LivePage {
     pub(crate) root: PathBuf,
@@ -60,6 +64,7 @@ pub(crate) struct LivePage {
     events: broadcast::Sender<Arc<str>>,
     reruns: mpsc::UnboundedSender<RerunRequest>,
     gate: std::sync::OnceLock<Gate>,
+    commit: std::sync::OnceLock<CommitSource>,
 }
 
 /// The current run's events, and whether it has started and not finished.
@@ -78,8 +83,15 @@ impl LivePage {
     ) -> (Arc<LivePage>, mpsc::UnboundedReceiver<RerunRequest>) {
         let (reruns, requests) = mpsc::unbounded_channel();
         let (events, _) = broadcast::channel(BACKLOG);
-        let page =
-            LivePage { root, history_db, history: Mutex::default(), events, reruns, gate: std::sync::OnceLock::new() };
+        let page = LivePage {
+            root,
+            history_db,
+            history: Mutex::default(),
+            events,
+            reruns,
+            gate: std::sync::OnceLock::new(),
+            commit: std::sync::OnceLock::new(),
+        };
         (Arc::new(page), requests)
     }
 
@@ -137,6 +149,19 @@ impl LivePage {
     /// (serve: a run holds its runtimes). Set once.
     pub(crate) fn set_gate(&self, gate: impl Fn() -> Option<String> + Send + Sync + 'static) {
         let _ = self.gate.set(Box::new(gate));
+    }
+
+    /// Makes the page name the commit `source` says the latest run ran on: the run's own git
+    /// lookup (watch) or the status the run reported (serve), so the page, `/status.json` and the
+    /// history never disagree. Set once.
+    pub(crate) fn set_commit_source(&self, source: impl Fn() -> Option<String> + Send + Sync + 'static) {
+        let _ = self.commit.set(Box::new(source));
+    }
+
+    /// The commit the latest run ran on (`-dirty` with uncommitted changes), as its status says.
+    /// It may wait for git: call it off the async threads.
+    pub(crate) fn commit(&self) -> Option<String> {
+        self.commit.get().and_then(|source| source())
     }
 
     /// Asks for a rerun.

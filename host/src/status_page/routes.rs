@@ -1,6 +1,6 @@
 //! The status page's HTTP side: [`router`] serves the page (`/`), its event websocket
-//! (`/events`, the current run replayed then followed), the rerun buttons (`POST /rerun`) and
-//! each test's latest recorded tries (`/history.json`),
+//! (`/events`, the current run replayed then followed), the rerun buttons (`POST /rerun`),
+//! each test's latest recorded tries (`/history.json`) and the latest run's commit (`/meta.json`),
 //! every route behind the token. It is a plain `Router` so a server that already listens can
 //! merge it: `proctor watch` into its status server (`status::StatusServer`), `proctor serve`
 //! into its own under `/status/`.
@@ -23,6 +23,8 @@ use tokio::sync::broadcast::error::RecvError;
 struct PageState {
     live: Arc<LivePage>,
     origin: String,
+    /// The attach page, relative to the page (serve's `/`), when the page is below one.
+    attach: Option<&'static str>,
 }
 
 /// The page's routes for a server at `origin` (`http://127.0.0.1:PORT`) with `token`, under
@@ -30,19 +32,35 @@ struct PageState {
 /// finds its websocket and buttons relative to its own path.
 pub(crate) fn router(live: Arc<LivePage>, token: String, origin: String, port: u16, prefix: &str) -> Router {
     let gate = TokenGate::new(&token, port).naming("a status page request without the right token");
-    let state = PageState { live, origin };
+    // Under a prefix, the server's `/` is the page browsers attach with (serve's shell page).
+    let state = PageState { live, origin, attach: (!prefix.is_empty()).then_some("../") };
     Router::new()
         .route(&format!("{prefix}/"), get(page))
         .route(&format!("{prefix}/events"), get(events))
         .route(&format!("{prefix}/rerun"), post(rerun))
         .route(&format!("{prefix}/history.json"), get(history))
+        .route(&format!("{prefix}/meta.json"), get(meta_json))
         .layer(middleware::from_fn_with_state(gate, require_token))
         .with_state(state)
 }
 
+/// What the page says about the latest run besides its events: its commit from the run's own
+/// git lookup, as `/status.json` has it (waiting for git, off the async threads, when the run
+/// has only just started).
+async fn meta(state: &PageState) -> Meta {
+    let live = state.live.clone();
+    let commit = tokio::task::spawn_blocking(move || live.commit()).await.unwrap_or_default();
+    Meta { attach: state.attach, ..Meta::new(&state.live.root, commit, true) }
+}
+
 async fn page(State(state): State<PageState>) -> Response {
-    let html = render(&Meta::new(&state.live.root, true), &[], None);
+    let html = render(&meta(&state).await, &[], None);
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+}
+
+/// The page's meta again, fetched after each run so its commit line follows the runs.
+async fn meta_json(State(state): State<PageState>) -> Response {
+    axum::Json(meta(&state).await).into_response()
 }
 
 /// Every recorded test's latest tries and flip rate, from the history database (`tests` is empty

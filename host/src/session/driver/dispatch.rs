@@ -38,6 +38,13 @@ impl<L: Launch> Driver<'_, '_, L> {
                 let command = match disposition {
                     Disposition::Skip { kind, reason } => Err((kind, reason)),
                     Disposition::Run { timeout, tries } => {
+                        // The controller's autorun is running this one already, by this id.
+                        if let Some((_, next)) = self.autorun_ids.as_mut().filter(|(epoch, _)| *epoch == live.epoch) {
+                            let command = *next;
+                            *next += 1;
+                            in_flight.push_back(InFlight { command: Ok((command, timeout, tries)), test });
+                            continue;
+                        }
                         let command = self.command_id();
                         let message = HostMessage::RunTest {
                             run: live.epoch,
@@ -359,7 +366,7 @@ impl<L: Launch> Driver<'_, '_, L> {
                 let _ = live.conn.outbox.send(HostMessage::Finish { run: live.epoch, id: command, quick });
                 if let Some(file) = then_load {
                     self.only = vec![file];
-                    self.prefetched = Some(self.send_load(live, true));
+                    self.prefetched = Some(self.send_load(live, true, None));
                 }
                 command
             }
@@ -449,8 +456,9 @@ impl<L: Launch> Driver<'_, '_, L> {
         let finish = self.command_id();
         let _ = live.conn.outbox.send(HostMessage::Finish { run: live.epoch, id: finish, quick: true });
         // Only this `load` names the next file: a restart before the file is done reloads this one.
+        let autorun = self.autorun_for(&next);
         let current = std::mem::replace(&mut self.only, vec![next]);
-        let load = self.send_load(live, true);
+        let load = self.send_load(live, true, autorun);
         self.only = current;
         self.ahead = Some(Ahead::Sent { epoch: live.epoch, finish, load });
     }

@@ -263,14 +263,20 @@ impl<L: Launch> Driver<'_, '_, L> {
         live: &mut Live<L::Running>,
         fresh: bool,
     ) -> Result<(Vec<RegisteredTest>, Vec<LoadError>), StartError> {
-        let load = self.send_load(live, fresh);
+        let load = self.send_load(live, fresh, None);
         self.await_loaded(live, load).await
     }
 
     /// Sends `load` for the files to load now (see [`Driver::load_files`]); returns its id.
-    pub(super) fn send_load(&mut self, live: &Live<L::Running>, fresh: bool) -> CommandId {
+    pub(super) fn send_load(
+        &mut self,
+        live: &Live<L::Running>,
+        fresh: bool,
+        autorun: Option<protocol::Autorun>,
+    ) -> CommandId {
         let epoch = live.epoch;
         let load = self.command_id();
+        self.autorun_asked = autorun.clone().map(|asked| (load, asked));
         // Read at every start, so a runtime restarted after a crash sees what was written since.
         let only = &self.only;
         let chosen = || {
@@ -294,6 +300,7 @@ impl<L: Launch> Driver<'_, '_, L> {
             fresh,
             vitest,
             file_snapshots,
+            autorun,
         });
         load
     }
@@ -316,9 +323,11 @@ impl<L: Launch> Driver<'_, '_, L> {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.next_message(live, left, "loading the test files").await {
-                Ok(ControllerMessage::Loaded { run, reply_to, tests, load_errors })
+                Ok(ControllerMessage::Loaded { run, reply_to, tests, load_errors, autorun })
                     if run == epoch && reply_to == load =>
                 {
+                    let asked = self.autorun_asked.take().filter(|(asked_by, _)| *asked_by == load);
+                    self.autoran = asked.filter(|_| autorun).map(|(_, asked)| asked);
                     return Ok((tests, load_errors));
                 }
                 Ok(ControllerMessage::FileLoading { run, file }) if run == epoch => {

@@ -8,6 +8,7 @@
 //! `dispatch` (run-test through the window, deadlines, retries and repeats, closing groups) and
 //! `side` (console, snapshots and other messages that arrive beside the results).
 
+mod autorun;
 mod dispatch;
 mod load;
 mod side;
@@ -20,6 +21,7 @@ use super::inline_snapshots;
 use super::realms::file_steps;
 use super::reconcile::{planned_scheduled, reconcile, Disposition, Scheduled};
 use super::snapshots;
+use autorun::autorun_matches;
 use super::{FailFast, RunStats};
 use crate::events::{Attempt, Emitter, EventKind, Outcome, TestId, TestInfo};
 use crate::plan::PlannedSuite;
@@ -170,6 +172,13 @@ struct Driver<'a, 'e, L: Launch> {
     /// With isolation, the file's `finish` and the next file's `load`, sent right behind the
     /// file's last `run-test` (see [`Driver::send_ahead`]).
     ahead: Option<Ahead>,
+    /// The autorun a `load` asked for, by the load's id, until its `loaded` (see `autorun.rs`).
+    autorun_asked: Option<(CommandId, protocol::Autorun)>,
+    /// The autorun the controller said it is running, for the file just loaded.
+    autoran: Option<protocol::Autorun>,
+    /// The runtime (epoch) and the next command id of an autorun that dispatch takes its
+    /// commands from, in order, instead of sending them.
+    autorun_ids: Option<(RunEpoch, CommandId)>,
 }
 
 /// A file's `finish` and the next file's `load`, to send behind its last `run-test` (`Due`,
@@ -238,6 +247,9 @@ pub async fn run_suite<L: Launch>(
         spare: None,
         repeats: std::collections::HashMap::new(),
         ahead: None,
+        autorun_asked: None,
+        autoran: None,
+        autorun_ids: None,
     };
     if settings.isolate {
         driver.run_isolated().await;
@@ -356,6 +368,34 @@ impl<L: Launch> Driver<'_, '_, L> {
                     return;
                 }
             };
+            // The controller may already be running this file's tests (autorun): as the host's
+            // own schedule, or the runtime goes and a fresh one loads the file again.
+            let mut scheduled = reconcile(self.settings, &registered, in_scope);
+            let (running, registered, load_errors) = match self.autoran.take() {
+                Some(autorun) if autorun_matches(&autorun, &registered, &scheduled) => {
+                    self.autorun_ids = Some((running.epoch, autorun.first));
+                    (running, registered, load_errors)
+                }
+                Some(_) => {
+                    let mut running = running;
+                    running.process.kill().await;
+                    self.emitter.emit(EventKind::RuntimeRestarted {
+                        suite: self.suite_id(),
+                        reason: format!("{} did not register what its plan said: loading it again", file.path),
+                    });
+                    match self.start().await {
+                        Ok((fresh, registered, load_errors)) => {
+                            scheduled = reconcile(self.settings, &registered, in_scope);
+                            (fresh, registered, load_errors)
+                        }
+                        Err(err) => {
+                            start_failed(&self.suite_id(), err.to_string(), self.emitter, self.stats);
+                            return;
+                        }
+                    }
+                }
+                None => (running, registered, load_errors),
+            };
             self.report_loaded(&registered, &load_errors, in_scope);
             if self.page_tainted.is_some() && index + 1 < steps.len() && self.launch.starts_side_by_side() {
                 // The file's modules defined an element as they loaded: the next file's page
@@ -363,7 +403,6 @@ impl<L: Launch> Driver<'_, '_, L> {
                 // the next start opens one.
                 self.spare = self.launch.launch().await.ok();
             }
-            let scheduled = reconcile(self.settings, &registered, in_scope);
             self.emitter.ledger().schedule(&scheduled, index + 1 == steps.len());
             let next = steps.get(index + 1).and_then(|step| step.iter().find(|f| f.selected));
             // Without --fail-fast nothing can cancel the next file, so its `load` (behind this
@@ -375,7 +414,10 @@ impl<L: Launch> Driver<'_, '_, L> {
             self.ahead = next
                 .filter(|_| self.settings.fail_fast.is_none() && self.page_tainted.is_none() && !dynamic_repeats)
                 .map(|f| Ahead::Due(f.path.clone()));
-            if let Some(mut still_live) = self.dispatch(running, scheduled.into()).await {
+            let dispatched = self.dispatch(running, scheduled.into()).await;
+            // An autorun's ids belong to its file alone.
+            self.autorun_ids = None;
+            if let Some(mut still_live) = dispatched {
                 let last = index + 1 == steps.len();
                 // The next file's load goes out with this file's `finish`, which the controller
                 // runs first: one round trip per file less. Not when nothing more will run.

@@ -160,6 +160,8 @@
     switch (ev.event) {
       case "run-started":
         startRun(ev);
+        // The run's git lookup answers within milliseconds of its start.
+        if (meta.live) setTimeout(loadMeta, 250);
         break;
       case "test-started": {
         const test = testOf(ev.test);
@@ -220,7 +222,7 @@
         runErrors.push(ev);
         break;
       case "run-finished":
-        if (meta.live) { setTimeout(loadRecent, 300); setTimeout(loadRecent, 1500); }
+        if (meta.live) { setTimeout(loadRecent, 300); setTimeout(loadRecent, 1500); loadMeta(); }
         run.finished = ev.at;
         run.elapsed = ev.elapsed_ms;
         run.stats = ev.stats;
@@ -648,6 +650,19 @@
       .catch(() => {});
   }
 
+  // The commit line follows the runs: the commit of the run that just ended (as `/status.json`
+  // names it), not the one the page was loaded on.
+  function loadMeta() {
+    fetch(`meta.json${location.search}`)
+      .then((res) => (res.ok ? res.json() : null))
+      .then((body) => {
+        if (!body) return;
+        meta.commit = body.commit;
+        renderCounts();
+      })
+      .catch(() => {});
+  }
+
   // `/history.json`'s body, or the same embedded in a static report.
   function setRecent(body) {
     if (!body || !Array.isArray(body.tests)) return;
@@ -676,6 +691,13 @@
   setRecent(data.history);
   for (const ev of data.events || []) apply(ev);
   if (meta.live) connect(500);
+  if (meta.attach) {
+    // proctor serve's page browsers attach with, with this page's token.
+    const token = new URLSearchParams(location.search).get("token");
+    const link = $("attach-page");
+    link.href = token ? `${meta.attach}?${new URLSearchParams({ token })}` : meta.attach;
+    link.hidden = false;
+  }
   render();
   slice = SLICE_MS;
   // For bench/: how long the page took from navigation to its first tree.
