@@ -48,7 +48,7 @@ const HOOK_KINDS = {
  *     prefixesEveryRealm?: boolean,
  *     environments?: { enter(file: string, name: string): Promise<void>, show(file: string): void, done(file: string): unknown },
  *   },
- *   files: { file: string, url?: string, load(): Promise<unknown>, environment?: string }[],
+ *   files: { file: string, url?: string, load(): Promise<unknown>, environment?: string, requires?: boolean }[],
  *   setupFiles?: { file: string, url?: string, load(generation: number, url?: string): Promise<unknown> }[],
  *   environment?: string,
  *   sequential?: boolean,
@@ -57,6 +57,7 @@ const HOOK_KINDS = {
  *   file in stack frames. `adapter.canonicalUrl`, where the runtime renames modules (node
  *   resolves symlinks), gives the URL the runtime will report. `sequential` loads the files one
  *   at a time instead, for a bundle, whose frames all name the bundle rather than a test file.
+ *   Files marked `requires` load one at a time before the others (`loadRequiringFirst`).
  *   Where the runtime can follow asynchronous context (node's AsyncLocalStorage),
  *   `adapter.within` runs a test inside a context naming it (`adapter.withinHook` a
  *   beforeAll/afterAll hook) and `adapter.scheduledBy(origin)` reads the
@@ -310,7 +311,7 @@ export function createController({
       };
       loadErrors = await (sequential || message.sequential || perFile
         ? loadOneByOne(chosen, progress, perFile ? prepareFile : undefined)
-        : loadFiles(chosen, progress));
+        : loadRequiringFirst(chosen, progress));
       if (environments !== null) releaseEnvironments(chosen);
     }
     setupSnapshots(message.snapshots);
@@ -502,6 +503,21 @@ function loadFiles(files, progress) {
     }
     return errors.filter((error) => error !== undefined);
   });
+}
+
+/**
+ * `loadFiles`, after the files that `require` (the host marks them `requires`) have loaded one
+ * at a time: node's `require` of an ES module that another file's `import` has begun and not
+ * finished fails ("not yet fully loaded"), and while they load alone no import is under way.
+ * Load errors stay in plan order.
+ */
+async function loadRequiringFirst(files, progress) {
+  const requiring = files.filter((entry) => entry.requires === true);
+  if (requiring.length === 0) return loadFiles(files, progress);
+  const errors = await loadOneByOne(requiring, progress);
+  errors.push(...(await loadFiles(files.filter((entry) => entry.requires !== true), progress)));
+  const order = new Map(files.map(({ file }, index) => [file, index]));
+  return errors.sort((a, b) => order.get(a.file) - order.get(b.file));
 }
 
 /**

@@ -13,6 +13,9 @@
 //
 // The same wrapper, marked `proctor-interop=1`, gives a project file's default import of a
 // CommonJS file Babel's interop, as Jest and Vitest do (see `withDefaultInterop`).
+// And, at the file's own URL, it stands for every imported CommonJS file on node 22.15 to 22.22,
+// whose bridge runs such a file under a `require` of its own (see node-register.js,
+// `importedCommonJs`).
 
 import { readFileSync, statSync } from "node:fs";
 import Module, { createRequire } from "node:module";
@@ -127,8 +130,23 @@ function flagsEsModule(path, sourceOf) {
 export function wrapperSource(url) {
   const interop = INTEROP_MARK.test(url);
   const plain = url.replace(INTEROP_MARK, "").replace(MARK, "").replace(/\?$/, "");
+  return requiringModule(plain, interop, null);
+}
+
+/**
+ * The ES module source answering an `import` of CommonJS file `url` (a plain file: URL) in its
+ * stead: it requires the file through node's CommonJS loader and exports what node's own bridge
+ * would, `module.exports` as the default and the names cjs-module-lexer finds in `source` (what
+ * node runs of the file) and in its re-exports.
+ * @param {string | Uint8Array | null | undefined} source
+ */
+export function requiringSource(url, source) {
+  return requiringModule(url, false, source == null ? null : String(source));
+}
+
+function requiringModule(plain, interop, source) {
   const filename = pathOfUrl(plain);
-  const names = [...exportNames(filename, new Set())].filter((name) => name !== "default");
+  const names = [...exportNames(filename, new Set(), source)].filter((name) => name !== "default");
   const lines = [
     `import { createRequire } from "node:module";`,
     `const m = createRequire(${JSON.stringify(plain)})(${JSON.stringify(filename)});`,
@@ -142,15 +160,18 @@ export function wrapperSource(url) {
   return `${lines.join("\n")}\n`;
 }
 
-/** The names node's bridge gives `filename`: its lexed exports and its re-exports', recursively. */
-function exportNames(filename, seen) {
+/**
+ * The names node's bridge gives `filename`: its lexed exports and its re-exports', recursively;
+ * `source`, when given, is the file's text.
+ */
+function exportNames(filename, seen, source = null) {
   const names = new Set();
   if (seen.has(filename)) return names;
   seen.add(filename);
   let parsed;
   try {
     lexer ??= createRequire(import.meta.url)("./vendor/cjs-module-lexer.cjs");
-    parsed = lexer.parse(compiled.get(filename) ?? readFileSync(filename, "utf8"));
+    parsed = lexer.parse(source ?? compiled.get(filename) ?? readFileSync(filename, "utf8"));
   } catch {
     return names;
   }

@@ -25,7 +25,7 @@ import Module, { createRequire, syncBuiltinESMExports } from "node:module";
 import { extname } from "node:path";
 import { pathToFileURL } from "node:url";
 import { pathOfUrl } from "./node-url-path.js";
-import { isCommonJs, isInteropUrl, isWrapperUrl, withDefaultInterop, wrapperSource } from "./node-cjs-generations.js";
+import { isCommonJs, isInteropUrl, isWrapperUrl, requiringSource, withDefaultInterop, wrapperSource } from "./node-cjs-generations.js";
 import { installMappedStacks } from "./node-stacks.js";
 import { isApiModule } from "./api-modules.js";
 import {
@@ -55,7 +55,7 @@ if (typeof Module.registerHooks === "function") {
   requireUnderHooks();
   Module.registerHooks({
     resolve(specifier, context, nextResolve) {
-      const isRequire = context.conditions?.includes("require") ?? false;
+      const isRequire = isRequireContext(context);
       if (isApiModule(specifier)) {
         // `require` gets the CommonJS face, which hands back the same instance as index.js.
         return isRequire
@@ -76,10 +76,11 @@ if (typeof Module.registerHooks === "function") {
     load(url, context, nextLoad) {
       if (url.startsWith(MOCK_SCHEME)) return { format: "module", source: mockSource(url, false), shortCircuit: true };
       if (isWrapperUrl(url)) return { format: "module", source: wrapperSource(url), shortCircuit: true };
-      const isRequire = context.conditions?.includes("require") ?? false;
+      const isRequire = isRequireContext(context);
       if (isRequire && projectCompiles(url)) return nextLoad(url, context);
       const loaded = loadFromManifest(url, context.importAttributes, isRequire);
-      return loaded === null ? nextLoad(url, context) : { ...loaded, shortCircuit: true };
+      const answer = loaded === null ? nextLoad(url, context) : { ...loaded, shortCircuit: true };
+      return isRequire ? answer : importedCommonJs(url, answer);
     },
   });
 } else if (typeof Module.register === "function") {
@@ -99,6 +100,38 @@ if (typeof Module.registerHooks === "function") {
   };
 } else {
   throw new Error(`proctor needs node >= 20.6 (module.register); this is node ${process.version}`);
+}
+
+/**
+ * Whether a hook's `context` is a `require`'s. Node up to 22.20 hands the hooks a CommonJS
+ * `require`'s conditions as a Set, later node (and every `import`) as an array.
+ */
+function isRequireContext(context) {
+  const conditions = context.conditions;
+  return Array.isArray(conditions) ? conditions.includes("require") : (conditions?.has?.("require") ?? false);
+}
+
+/**
+ * Node 22 (from 22.15, with module.registerHooks) runs an imported CommonJS file whose source
+ * came through a load hook (any file, once hooks are registered) under a `require` of its own,
+ * not node's CommonJS loader: it passes by Module._load (where CommonJS mocks and per-file
+ * instances are, node-mocks.js) and by importSyncForRequire (where a required ES module gets
+ * its generation, above), and up to 22.22 it cannot load an ES module that has imports at all
+ * ("request for './x' is not in cache", "... is from a module not been linked"). Node >= 22.23
+ * takes the file to its CommonJS loader, with the source given, when told to; older 22 gets,
+ * in the file's place, an ES module that requires it (node-cjs-generations.js). Node 24 loads
+ * imported CommonJS through its CommonJS loader already.
+ */
+const IMPORTED_COMMONJS = (() => {
+  const [major, minor] = process.versions.node.split(".").map(Number);
+  return major !== 22 ? "node" : minor >= 23 ? "reload" : "require";
+})();
+
+/** What the load hook answers an `import` of `url`, given the answer it has (see above). */
+function importedCommonJs(url, answer) {
+  if (IMPORTED_COMMONJS === "node" || answer?.format !== "commonjs" || !url.startsWith("file:")) return answer;
+  if (IMPORTED_COMMONJS === "reload") return { ...answer, shouldBeReloadedByCJSLoader: true };
+  return { format: "module", source: requiringSource(url, answer.source), shortCircuit: true };
 }
 
 /**
@@ -200,27 +233,9 @@ const GENERATION_QUERY = /[?&]proctor-g=\d+/;
 function requireInGenerations(loader) {
   const importSync = loader.importSyncForRequire;
   const jobForRequire = loader.getModuleJobForRequire;
-  let internals;
-  try {
-    const require = createRequire(import.meta.url);
-    internals = {
-      compile: require("internal/modules/esm/utils").compileSourceTextModule,
-      ModuleJobSync: require("internal/modules/esm/module_job").ModuleJobSync,
-      requiredModule: require("internal/modules/cjs/loader").kRequiredModuleSymbol,
-    };
-  } catch {
-    return () => {};
-  }
-  const usable =
-    typeof importSync === "function" && typeof jobForRequire === "function" && typeof loader.loadCache?.get === "function" &&
-    typeof internals.compile === "function" && typeof internals.ModuleJobSync === "function";
-  if (!usable) return () => {};
-  /** Node's synchronous module job for `source` at `url`, made as getModuleJobForRequire makes one. */
-  const syncJob = (url, source) => {
-    const job = new internals.ModuleJobSync(loader, url, { __proto__: null }, internals.compile(url, source, loader), false, false);
-    loader.loadCache.set(url, undefined, job);
-    return job;
-  };
+  const jobs = syncJobs(loader);
+  const usable = typeof importSync === "function" && typeof jobForRequire === "function" && typeof loader.loadCache?.get === "function";
+  if (!usable || jobs === null) return () => {};
   loader.getModuleJobForRequire = function requireInGeneration(specifier, parentURL, attributes) {
     const url = requiredImportUrl(this, specifier, parentURL, attributes);
     if (url === null) return jobForRequire.call(this, specifier, parentURL, attributes);
@@ -231,7 +246,7 @@ function requireInGenerations(loader) {
       : isWrapperUrl(url)
         ? wrapperSource(url)
         : transformedSource(url);
-    return source === null ? jobForRequire.call(this, url, parentURL, attributes) : syncJob(url, source);
+    return source === null ? jobForRequire.call(this, url, parentURL, attributes) : jobs.job(url, source);
   };
   loader.importSyncForRequire = function importSyncInGeneration(mod, filename, source, isMain, parent) {
     const plain = pathToFileURL(filename).href;
@@ -239,11 +254,7 @@ function requireInGenerations(loader) {
     const own = transformedSource(plain) ?? source;
     if (url === null) return importSync.call(this, mod, filename, own, isMain, parent);
     const imported = this.loadCache.get(url);
-    if (imported === undefined) {
-      const job = syncJob(url, own);
-      if (internals.requiredModule !== undefined) mod[internals.requiredModule] = job.module;
-      return { wrap: job.module, namespace: job.runSync(parent).namespace ?? job.module.getNamespace() };
-    }
+    if (imported === undefined) return jobs.require(mod, url, own, parent);
     // Already imported (or required) in this generation: node's own checks (cycles, top-level
     // await, errors) answer for that job, found at the plain URL for the length of the call.
     const shadowed = this.loadCache.get(plain);
@@ -265,11 +276,12 @@ function requireInGenerations(loader) {
  * `requireInGenerations` for node with module.registerHooks, where the hooks already answer the
  * imports of a required ES module (generations, mocks, the manifest's source): only `require`
  * itself goes past them, to the plain URL. So a required project module in a generation shares
- * the job of its import when there is one, and otherwise its new job (made by node at the plain
- * URL) is also the generation's, for later imports; the plain URL keeps what it had. A module
- * first required this way has the plain `import.meta.url`, and its imports are resolved from
- * there (the realm's generation: a mock of the requiring test file applies only to its own
- * imports and requires). Nothing changes when node's internals are not exposed or look different.
+ * the job of its import when there is one; otherwise it is compiled at the generation's URL (as
+ * node would compile it at the plain one, with the source the hooks loaded), so that its
+ * `import.meta.url` names the generation and its imports resolve from there: a mock of the
+ * requiring test file applies to them, as to the file's own imports, and a later import of it
+ * in that generation is this instance. The plain URL keeps what it had. Nothing changes when
+ * node's internals are not exposed or look different.
  */
 function requireUnderHooks() {
   if (!process.execArgv.includes("--expose-internals")) return;
@@ -283,12 +295,14 @@ function requireUnderHooks() {
   const cache = loader?.loadCache;
   if (typeof importSync !== "function" || typeof cache?.get !== "function" || typeof cache.delete !== "function") return;
   hideInternals();
+  const jobs = syncJobs(loader);
   loader.importSyncForRequire = function importSyncInGeneration(mod, filename, source, isMain, parent) {
     const url = isMain ? null : (globalThis.__proctorRequiredEsModuleUrl?.(filename, parent) ?? null);
     if (url === null) return importSync.apply(this, arguments);
+    const imported = cache.get(url);
+    if (imported === undefined && jobs !== null) return jobs.require(mod, url, source, parent);
     const plain = pathToFileURL(filename).href;
     const shadowed = cache.get(plain);
-    const imported = cache.get(url);
     if (imported === undefined) cache.delete(plain);
     else cache.set(plain, undefined, imported);
     try {
@@ -299,6 +313,47 @@ function requireUnderHooks() {
       if (shadowed === undefined) cache.delete(plain);
       else cache.set(plain, undefined, shadowed);
     }
+  };
+}
+
+/**
+ * Node's synchronous module jobs made at URLs of proctor's choosing (a generation's, a mock's),
+ * as node makes them at the plain URL: `job` compiles `source` and links its imports through
+ * the loader (from `url`) and caches the job at `url`, as getModuleJobForRequire does; `require`
+ * also evaluates it for `require(esm)`, as importSyncForRequire does for a module not loaded
+ * yet. Null when node's internals look different. ModuleJobSync takes (loader, url, attributes,
+ * wrap, isMain, inspectBrk) on node 20 and 22, and (loader, url, attributes, wrap, phase, isMain,
+ * inspectBrk, requestType) on node >= 23.5: the call below means the same to both (an undefined
+ * phase is node's default, evaluation; an undefined isMain is false).
+ */
+function syncJobs(loader) {
+  let internals;
+  try {
+    const require = createRequire(import.meta.url);
+    const utils = require("internal/modules/esm/utils");
+    internals = {
+      compile: utils.compileSourceTextModule,
+      requestType: utils.requestTypes?.kImportInRequiredESM,
+      ModuleJobSync: require("internal/modules/esm/module_job").ModuleJobSync,
+      requiredModule: require("internal/modules/cjs/loader").kRequiredModuleSymbol,
+    };
+  } catch {
+    return null;
+  }
+  const { compile, requestType, ModuleJobSync, requiredModule } = internals;
+  if (typeof compile !== "function" || typeof ModuleJobSync?.prototype?.runSync !== "function") return null;
+  const job = (url, source) => {
+    const made = new ModuleJobSync(loader, url, { __proto__: null }, compile(url, source, loader), undefined, false, false, requestType);
+    loader.loadCache.set(url, undefined, made);
+    return made;
+  };
+  return {
+    job,
+    require(mod, url, source, parent) {
+      const made = job(url, source);
+      if (requiredModule !== undefined) mod[requiredModule] = made.module;
+      return { wrap: made.module, namespace: made.runSync(parent).namespace ?? made.module.getNamespace() };
+    },
   };
 }
 

@@ -383,6 +383,146 @@ test("required first, imported later", async () => {
     out.assert_code(0);
 }
 
+/// Issue 13: an ES module a test file first reaches through `require` (directly, or from a
+/// CommonJS helper) imports the file's `vi.mock`/`jest.mock` mocks, as the file's own imports
+/// do, on node 20, 22.14 (node's loader wrapped in-thread), 22.15, the newest 22 and 24
+/// (module.registerHooks, where `require` of an ES module goes past the hooks); a later dynamic
+/// import of it in that file is the same instance; the next file gets the real module. The test
+/// files are CommonJS (one `jest`, one `vi`) and an ES module.
+#[test]
+fn node_an_es_module_first_required_sees_the_files_mocks_on_every_node() {
+    let project = Project::empty();
+    project
+        .write("proctor.toml", "[[suite]]\nid = \"unit\"\nruntime = \"node\"\ntests = [\"test/*.test.*\"]\n")
+        .write("src/dep.js", "export const source = () => \"real\";\n")
+        .write("src/service.js", "import { source } from \"./dep\";\nexport const serve = () => source();\n")
+        .write("src/other.js", "import { source } from \"./dep\";\nexport const serve = () => source();\n")
+        .write("src/wrap.cjs", "const other = require(\"./other.js\");\nexports.serve = () => other.serve();\n")
+        .write("src/cdep.cjs", "exports.source = () => \"real\";\n")
+        .write("src/cuser.cjs", "const cdep = require(\"./cdep.cjs\");\nexports.serve = () => cdep.source();\n")
+        .write(
+            "test/a.test.cjs",
+            r#"jest.mock("../src/dep", () => ({ source: () => "mocked" }));
+jest.mock("../src/cdep.cjs", () => ({ source: () => "mocked" }));
+const service = require("../src/service");
+const wrap = require("../src/wrap.cjs");
+const cuser = require("../src/cuser.cjs");
+test("required directly", () => { expect(service.serve()).toBe("mocked"); });
+test("required from a CommonJS helper", () => { expect(wrap.serve()).toBe("mocked"); });
+test("a CommonJS mock through a CommonJS helper", () => { expect(cuser.serve()).toBe("mocked"); });
+test("imported later: the same instance", async () => {
+  expect(await import("../src/service.js")).toMatchObject({ serve: service.serve });
+});
+"#,
+        )
+        .write(
+            "test/b.test.cjs",
+            r#"const service = require("../src/service");
+const wrap = require("../src/wrap.cjs");
+test("the next file gets the real module", () => {
+  expect(service.serve()).toBe("real");
+  expect(wrap.serve()).toBe("real");
+});
+"#,
+        )
+        .write(
+            "test/c.test.mjs",
+            r#"import { createRequire } from "node:module";
+vi.mock("../src/dep", () => ({ source: () => "mocked by c" }));
+const require = createRequire(import.meta.url);
+const service = require("../src/service.js");
+const wrap = require("../src/wrap.cjs");
+test("an ES test file's require", () => {
+  expect(service.serve()).toBe("mocked by c");
+  expect(wrap.serve()).toBe("mocked by c");
+});
+"#,
+        );
+    let ids = [
+        "test/a.test.cjs::required directly",
+        "test/a.test.cjs::required from a CommonJS helper",
+        "test/a.test.cjs::a CommonJS mock through a CommonJS helper",
+        "test/a.test.cjs::imported later: the same instance",
+        "test/b.test.cjs::the next file gets the real module",
+        "test/c.test.mjs::an ES test file's require",
+    ];
+    let nodes = [
+        proctor_e2e::downloads::node24(),
+        proctor_e2e::downloads::node_release("22.14.0"),
+        proctor_e2e::downloads::node_release("22.15.0"),
+        proctor_e2e::downloads::node_release("22"),
+    ];
+    assert_all_pass(&project, &ids, &nodes);
+}
+
+/// Runs `project` on the node on PATH and on each of `nodes` that could be fetched: every test
+/// in `ids` passes, and nothing else runs.
+fn assert_all_pass(project: &Project, ids: &[&str], nodes: &[Option<std::path::PathBuf>]) {
+    let expected: std::collections::BTreeMap<String, String> =
+        ids.iter().map(|id| (id.to_string(), "passed".to_string())).collect();
+    let args = ["run", "--reporter", "json"];
+    let out = project.run(&args);
+    assert_eq!(out.outcomes(), expected, "node on PATH\n{}\n{}", out.stdout, out.stderr);
+    out.assert_code(0);
+    for node in nodes.iter().flatten() {
+        let out = project.run_on_node(node, &args, &[]);
+        assert_eq!(out.outcomes(), expected, "{}\n{}\n{}", node.display(), out.stdout, out.stderr);
+        out.assert_code(0);
+    }
+}
+
+/// Issue 13: with one shared realm the files load together, and node's `require` of an ES module
+/// that another file's `import` has begun fails ("not yet fully loaded"); the files that
+/// `require`, or import a helper that does, load first, one at a time, so every kind of file
+/// gets the one instance. On the node on PATH and node 24.
+#[test]
+fn node_a_shared_realm_loads_the_files_that_require_before_the_others() {
+    let project = Project::empty();
+    project
+        .write(
+            "proctor.toml",
+            "[[suite]]\nid = \"unit\"\nruntime = \"node\"\ntests = [\"test/*.test.*\"]\nisolate = false\n",
+        )
+        .write("src/dep.js", "export const base = 1;\n")
+        .write("src/counter.js", "import { base } from \"./dep.js\";\nlet count = 0;\nexport const bump = () => base + count++;\n")
+        .write(
+            "test/a.test.mjs",
+            "import { bump } from \"../src/counter.js\";\nimport { seen } from \"./seen.mjs\";\n\
+             import { late } from \"../src/late.js\";\n\
+             test(\"an importing file\", () => { seen.push(bump()); expect(seen.length).toBe(1); expect(late).toBe(1); });\n",
+        )
+        .write("test/seen.mjs", "export const seen = [];\n")
+        .write(
+            "test/b.test.cjs",
+            "const { bump } = require(\"../src/counter.js\");\n\
+             test(\"a CommonJS file that requires it\", async () => {\n\
+             const { seen } = await import(\"./seen.mjs\");\n  seen.push(bump());\n  expect(seen).toEqual([1, 2]);\n});\n",
+        )
+        .write(
+            "test/c.test.js",
+            "import { seen } from \"./seen.mjs\";\nconst { bump } = require(\"../src/counter.js\");\n\
+             test(\"an ES module file that requires it\", () => { seen.push(bump()); expect(seen).toEqual([1, 2, 3]); });\n",
+        )
+        .write("src/late.js", "import { base } from \"./dep.js\";\nexport const late = base;\n")
+        .write(
+            "test/helper.cjs",
+            "const { bump } = require(\"../src/counter.js\");\nconst { late } = require(\"../src/late.js\");\n\
+             exports.bump = () => bump() + late - 1;\n",
+        )
+        .write(
+            "test/d.test.mjs",
+            "import { seen } from \"./seen.mjs\";\nimport { bump } from \"./helper.cjs\";\n\
+             test(\"a file whose helper requires it\", () => { seen.push(bump()); expect(seen).toEqual([1, 2, 3, 4]); });\n",
+        );
+    let ids = [
+        "test/a.test.mjs::an importing file",
+        "test/b.test.cjs::a CommonJS file that requires it",
+        "test/c.test.js::an ES module file that requires it",
+        "test/d.test.mjs::a file whose helper requires it",
+    ];
+    assert_all_pass(&project, &ids, &[proctor_e2e::downloads::node24()]);
+}
+
 /// r13: with one shared realm the instance is shared by every file, still one for `import` and
 /// `require`.
 #[test]

@@ -104,6 +104,19 @@ fn module_mocks_work_in_node_22_14() {
     assert_mocking(&out);
 }
 
+/// Node 22 from 22.15 has module.registerHooks, and two ways of running imported CommonJS (a
+/// `require` of its own up to 22.22, its CommonJS loader from 22.23): the first and the newest.
+#[test]
+fn module_mocks_work_in_node_22_15_and_the_newest_22() {
+    for node in [node_release("22.15.0"), node_release("22")].into_iter().flatten() {
+        let project = Project::fixture("mocking");
+        let out = project.run_on_node(&node, &["run", "--reporter", "json"], &[]);
+        assert_mocking(&out);
+        let shared = project.run_on_node(&node, &["run", "--no-isolate", "--reporter", "json"], &[]);
+        assert_mocking(&shared);
+    }
+}
+
 /// Vitest's `vi.mock` in a setup file mocks for every test file the setup runs before, and a
 /// file that unmocks it gets the real module; with and without a fresh realm per file.
 #[test]

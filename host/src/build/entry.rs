@@ -2,12 +2,13 @@
 //! temp dir. The entry loads each test file on its own, in plan order, so one file that throws
 //! while loading is a load error for that file alone.
 
-use super::manifest::write_manifest;
+use super::manifest::write_manifest_requiring;
 use super::modules::ProjectModules;
 use super::setup::FileSetup;
 use crate::paths::file_url;
 use crate::plan::ImportSite;
 use include_dir::{include_dir, Dir};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// The controller's sources, embedded at compile time: a project needs no npm install.
@@ -115,9 +116,13 @@ fn write_entry_in(
     ws_url: &str,
     modules: &NodeModules<'_>,
 ) -> Result<NodeEntry, BuildError> {
-    let manifest = write_manifest(modules.modules, &modules.tests, &modules.setup.paths(), dir.path())?;
+    // The files that reach a `require`: with one shared realm the controller loads them one at a
+    // time before the others, since node's `require` of an ES module another file's `import` has
+    // begun fails ("not yet fully loaded").
+    let (manifest, requiring) =
+        write_manifest_requiring(modules.modules, &modules.tests, &modules.setup.paths(), dir.path())?;
     let entry = dir.path().join("entry.mjs");
-    std::fs::write(&entry, entry_source(controller_dir, files, ws_url, &manifest, modules.setup))
+    std::fs::write(&entry, entry_source(controller_dir, files, ws_url, &manifest, modules.setup, &requiring))
         .map_err(|source| BuildError::Write { dir: dir.path().to_path_buf(), source })?;
     let preload = file_url(&controller_dir.join("node-register.js"));
     Ok(NodeEntry { _dir: dir, entry, preload })
@@ -129,6 +134,7 @@ fn entry_source(
     ws_url: &str,
     manifest: &Path,
     setup: &FileSetup,
+    requiring: &HashSet<PathBuf>,
 ) -> String {
     let js = |s: &str| serde_json::to_string(s).expect("strings always serialize");
     let mut out = String::new();
@@ -155,7 +161,11 @@ fn entry_source(
         // Literal import() specifiers, so bundlers (for browsers, later) can follow them too.
         let url = js(&file_url(abs));
         let environment = setup.file_environment_js(rel);
-        out.push_str(&format!("    {{ file: {}, url: {url}, load: () => import({url}){environment} }},\n", js(rel)));
+        let requires = if requiring.contains(abs) { ", requires: true" } else { "" };
+        out.push_str(&format!(
+            "    {{ file: {}, url: {url}, load: () => import({url}){environment}{requires} }},\n",
+            js(rel)
+        ));
     }
     out.push_str("  ],\n});\n");
     out
@@ -173,6 +183,7 @@ mod tests {
             "ws://127.0.0.1:1/ws?token=t",
             Path::new("/tmp/x/manifest.json"),
             &FileSetup::default(),
+            &HashSet::new(),
         );
         assert!(src.contains(r#"installManifest("/tmp/x/manifest.json");"#), "{src}");
         assert!(src.contains(r#"import { startNode } from "file:///tmp/x/controller/node.js";"#), "{src}");
@@ -200,6 +211,7 @@ mod tests {
             "ws://127.0.0.1:1/ws?token=t",
             Path::new("/tmp/x/manifest.json"),
             &setup,
+            &HashSet::new(),
         );
         assert!(
             src.contains(
@@ -214,6 +226,22 @@ mod tests {
             "{src}"
         );
         assert!(src.contains(r#"load: () => import("file:///p/t/a.test.js"), environment: "happy-dom" },"#), "{src}");
+    }
+
+    #[test]
+    fn files_that_reach_a_require_are_marked_so_a_shared_realm_loads_them_alone() {
+        let files: Vec<(String, PathBuf)> =
+            ["a.test.js", "b.test.js"].iter().map(|name| (name.to_string(), Path::new("/p").join(name))).collect();
+        let src = entry_source(
+            Path::new("/tmp/x/controller"),
+            &files,
+            "ws://127.0.0.1:1/ws?token=t",
+            Path::new("/tmp/x/manifest.json"),
+            &FileSetup::default(),
+            &HashSet::from([PathBuf::from("/p/a.test.js")]),
+        );
+        assert!(src.contains(r#"load: () => import("file:///p/a.test.js"), requires: true },"#), "{src}");
+        assert!(src.contains(r#"load: () => import("file:///p/b.test.js") },"#), "{src}");
     }
 
     #[test]

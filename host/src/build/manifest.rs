@@ -11,7 +11,7 @@ use crate::plan::ImportSite;
 use crate::resolve::{ImportKind, Resolution};
 use crate::transform::{ModuleFormat, TransformError};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Bumped when the manifest's shape changes (node-modules.js reads it).
@@ -64,6 +64,17 @@ pub fn write_manifest(
     setup: &[PathBuf],
     dir: &Path,
 ) -> Result<PathBuf, BuildError> {
+    write_manifest_requiring(modules, tests, setup, dir).map(|(path, _)| path)
+}
+
+/// [`write_manifest`], and the files the walk reached from which a `require` of a module (a
+/// file, not a builtin nor the test API) is reachable through imports and requires.
+pub fn write_manifest_requiring(
+    modules: &ProjectModules,
+    tests: &[(PathBuf, Vec<ImportSite>)],
+    setup: &[PathBuf],
+    dir: &Path,
+) -> Result<(PathBuf, HashSet<PathBuf>), BuildError> {
     let starts: Vec<PathBuf> = tests.iter().map(|(file, _)| file.clone()).chain(setup.iter().cloned()).collect();
     let known: HashMap<PathBuf, Vec<ImportSite>> = tests.iter().cloned().collect();
     write_walked(modules, &starts, &known, dir)
@@ -71,7 +82,7 @@ pub fn write_manifest(
 
 /// [`write_manifest`] for files the plan did not parse (global setup modules).
 pub fn write_manifest_for(modules: &ProjectModules, files: &[PathBuf], dir: &Path) -> Result<PathBuf, BuildError> {
-    write_walked(modules, files, &HashMap::new(), dir)
+    write_walked(modules, files, &HashMap::new(), dir).map(|(path, _)| path)
 }
 
 fn write_walked(
@@ -79,8 +90,8 @@ fn write_walked(
     starts: &[PathBuf],
     known: &HashMap<PathBuf, Vec<ImportSite>>,
     dir: &Path,
-) -> Result<PathBuf, BuildError> {
-    let manifest = walk(modules, starts, known);
+) -> Result<(PathBuf, HashSet<PathBuf>), BuildError> {
+    let (manifest, requiring) = walk(modules, starts, known);
     // A tsconfig that cannot be read leaves its files with default options: say so once.
     for warning in modules.take_warnings() {
         errln!("proctor: warning: {warning}");
@@ -99,12 +110,17 @@ fn write_walked(
     let path = dir.join("manifest.json");
     let text = serde_json::to_string(&manifest).expect("the manifest always serializes");
     std::fs::write(&path, text).map_err(write_err)?;
-    Ok(path)
+    Ok((path, requiring))
 }
 
 /// Walks from the test files through every import into the project's files, resolving each
-/// import and transforming each file that needs it.
-fn walk(modules: &ProjectModules, starts: &[PathBuf], known: &HashMap<PathBuf, Vec<ImportSite>>) -> Manifest {
+/// import and transforming each file that needs it; also says which files reach a `require`
+/// ([`reaching_requires`]).
+fn walk(
+    modules: &ProjectModules,
+    starts: &[PathBuf],
+    known: &HashMap<PathBuf, Vec<ImportSite>>,
+) -> (Manifest, HashSet<PathBuf>) {
     let resolver = modules.resolver();
     let root = resolver.root().to_path_buf();
     let mut manifest = Manifest {
@@ -154,7 +170,32 @@ fn walk(modules: &ProjectModules, starts: &[PathBuf], known: &HashMap<PathBuf, V
         manifest.modules.insert(file.to_string_lossy().into_owned(), entry);
     }
     manifest.needs_hooks = differs || !manifest.modules.is_empty() || !manifest.errors.is_empty();
-    manifest
+    (manifest, reaching_requires(&reached.imports))
+}
+
+/// The files of `imports` (each project file's resolved imports) that `require` a module file
+/// (a project file or a package's; not a builtin, not the test API) or import or require one
+/// that does: what they load may `require` an ES module another file is importing at that moment,
+/// which node refuses ("not yet fully loaded"), so a shared realm loads them one at a time.
+fn reaching_requires(imports: &BTreeMap<PathBuf, Vec<crate::plan::ImportRecord>>) -> HashSet<PathBuf> {
+    let mut importers: HashMap<&Path, Vec<&Path>> = HashMap::new();
+    let mut reaching: Vec<&Path> = Vec::new();
+    for (file, records) in imports {
+        for record in records {
+            let Ok(Resolution::File(target)) = &record.resolved else { continue };
+            if record.kind == ImportKind::Require {
+                reaching.push(file);
+            }
+            importers.entry(target.as_path()).or_default().push(file);
+        }
+    }
+    let mut found: HashSet<PathBuf> = HashSet::new();
+    while let Some(file) = reaching.pop() {
+        if found.insert(file.to_path_buf()) {
+            reaching.extend(importers.get(file).into_iter().flatten().copied());
+        }
+    }
+    found
 }
 
 /// Transforms the files that need it, on every core: a cold cache costs one swc run per file,
@@ -225,5 +266,42 @@ fn shown_error(root: &Path, error: &TransformError) -> String {
             format!("{text}\n{frame}")
         }
         _ => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::ImportRecord;
+
+    fn record(specifier: &str, kind: ImportKind, resolved: Resolution) -> ImportRecord {
+        ImportRecord { specifier: specifier.into(), kind, line: 1, column: 1, resolved: Ok(resolved) }
+    }
+
+    #[test]
+    fn the_files_that_reach_a_require_through_imports_and_requires() {
+        let file = |name: &str| Resolution::File(PathBuf::from(name));
+        let imports: BTreeMap<PathBuf, Vec<ImportRecord>> = [
+            // a imports a helper that requires: a reaches a require, through the helper.
+            ("/p/a.test.js", vec![record("./helper.cjs", ImportKind::Import, file("/p/helper.cjs"))]),
+            ("/p/helper.cjs", vec![record("./esm.js", ImportKind::Require, file("/p/esm.js"))]),
+            ("/p/esm.js", vec![record("./dep.js", ImportKind::Import, file("/p/dep.js"))]),
+            ("/p/dep.js", vec![]),
+            // b only imports, and requires builtins and the test API.
+            (
+                "/p/b.test.js",
+                vec![
+                    record("./esm.js", ImportKind::Import, file("/p/esm.js")),
+                    record("node:fs", ImportKind::Require, Resolution::Builtin("node:fs".into())),
+                    record("proctor", ImportKind::Require, Resolution::TestApi),
+                ],
+            ),
+        ]
+        .into_iter()
+        .map(|(path, records)| (PathBuf::from(path), records))
+        .collect();
+        let found = reaching_requires(&imports);
+        let expected: HashSet<PathBuf> = ["/p/a.test.js", "/p/helper.cjs"].iter().map(PathBuf::from).collect();
+        assert_eq!(found, expected);
     }
 }
