@@ -807,7 +807,8 @@ mod tests {
             "{served}"
         );
         assert!(modules.map_for("/a.test.js").is_some(), "its stacks map back");
-        assert_eq!(body(modules.respond("/a.js", None, None)), "export const a = 1;\n");
+        // Served as a project module: its exports can take a spy (transform/live_exports.rs).
+        assert!(body(modules.respond("/a.js", None, None)).contains("export let a = 1;"));
     }
 
     #[test]
@@ -860,13 +861,13 @@ mod tests {
             modules.respond("/@realm/3/src/dep.ts", Some("proctor-actual"), None),
             modules.respond("/@realm/4/src/dep.ts", None, None),
         ] {
-            assert!(body(actual).contains("export const one = 1;"), "the actual module");
+            assert!(body(actual).contains("export let one = 1;"), "the actual module");
         }
         post("/@mock/register", serde_json::json!({ "realm": "/@realm/3", "id": 5, "key": null }));
         post("/@mock/prepared", serde_json::json!({ "id": 5, "generation": 2, "names": ["default", "p"] }));
         assert!(body(modules.respond("/@realm/3/@mock/5", None, None)).contains("export default m[\"default\"]"));
         post("/@mock/unregister", serde_json::json!({ "id": 4 }));
-        assert!(body(modules.respond("/@realm/3/src/dep.ts", None, None)).contains("export const one = 1;"));
+        assert!(body(modules.respond("/@realm/3/src/dep.ts", None, None)).contains("export let one = 1;"));
         assert!(
             json(modules.mock_request("/@mock/register", None, b"{")).get("error").is_some(),
             "a bad body is an error"
@@ -891,7 +892,8 @@ mod tests {
         assert_eq!(url, format!("/@fs{}", hoisted.display()));
         assert_eq!(body(modules.respond(&url, None, None)), "export default 1;");
         let linked = format!("/@fs{}", top_path.join("linked/index.js").display());
-        assert_eq!(body(modules.respond(&linked, None, None)), "export default 2;");
+        // A linked workspace package is the project's own source: served transformed for spies.
+        assert!(body(modules.respond(&linked, None, None)).contains("let __proctor_default = 2;"));
         assert!(matches!(
             modules.respond(&format!("/@fs{}", top_path.join("secret.txt").display()), None, None),
             Reply::NotFound
@@ -899,7 +901,7 @@ mod tests {
         assert!(matches!(modules.respond("/@fs/etc/passwd", None, None), Reply::NotFound));
         assert!(matches!(modules.respond("/../secret.txt", None, None), Reply::NotFound));
         assert!(modules.url_for(&top_path.join("secret.txt")).is_none());
-        assert_eq!(body(modules.respond("/src/a.js", None, None)), "export const a = 1;");
+        assert!(body(modules.respond("/src/a.js", None, None)).contains("export let a = 1;"));
 
         // A project whose node_modules is itself a link to a shared install.
         std::fs::create_dir_all(top_path.join("shared/node_modules/dep")).unwrap();
@@ -992,7 +994,7 @@ mod tests {
         assert!(matches!(modules.respond("/src/nothing", None, None), Reply::NotFound));
         assert_eq!(modules.missing(), ["/src/nothing"]);
         let served = body(modules.respond("/src/util.ts", None, None));
-        assert!(served.contains("export const u = 1;"), "{served}");
+        assert!(served.contains("export let u = 1;"), "{served}");
         assert!(modules.map_for("/src/util.ts").is_some());
     }
 

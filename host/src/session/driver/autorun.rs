@@ -25,13 +25,12 @@ impl<L: Launch> Driver<'_, '_, L> {
             && !settings.selection.filters_tests(&suite.id);
         // `only` in any file of the suite may leave this file's tests out (mocha's rule).
         let no_only = || suite.files.iter().all(|file| file.tests().iter().all(|(_, t)| t.mode != TestMode::Only));
-        let all_selected = || {
-            suite
-                .files
-                .iter()
-                .find(|file| file.path == next)
-                .is_some_and(|file| file.tests().iter().all(|(_, t)| t.mode == TestMode::Run && t.decision.may_run()))
-        };
+        let all_selected =
+            || {
+                suite.files.iter().find(|file| file.path == next).is_some_and(|file| {
+                    file.tests().iter().all(|(_, t)| t.mode == TestMode::Run && t.decision.may_run())
+                })
+            };
         if !(plain && no_only() && all_selected()) {
             return None;
         }
@@ -114,7 +113,8 @@ mod tests {
         let same = [scheduled("a", run(5000)), scheduled("b", skip()), scheduled("c", run(300))];
         assert!(autorun_matches(&autorun, &tests, &same));
         // A planned test that did not register is reported as not run: still the same runs.
-        let with_missing = [scheduled("a", run(5000)), scheduled("gone", skip()), scheduled("b", skip()), scheduled("c", run(300))];
+        let with_missing =
+            [scheduled("a", run(5000)), scheduled("gone", skip()), scheduled("b", skip()), scheduled("c", run(300))];
         assert!(autorun_matches(&autorun, &tests, &with_missing));
         // The host would skip one the controller runs (a filter), time one otherwise, retry one,
         // run them in another order, or run one the controller skips: never the same.

@@ -21,7 +21,6 @@ use super::inline_snapshots;
 use super::realms::file_steps;
 use super::reconcile::{planned_scheduled, reconcile, Disposition, Scheduled};
 use super::snapshots;
-use autorun::autorun_matches;
 use super::{FailFast, RunStats};
 use crate::events::{Attempt, Emitter, EventKind, Outcome, TestId, TestInfo};
 use crate::plan::PlannedSuite;
@@ -29,6 +28,7 @@ use crate::retry::{RepeatState, Tries};
 use crate::runtime::Launch;
 use crate::select::{Selection, SkipCause, SkipReason};
 use crate::server::{Connection, Inbound};
+use autorun::autorun_matches;
 use protocol::{
     CommandId, ConsoleLevel, ControllerMessage, ErrorInfo, HookKind, HostMessage, InlineSnapshot, LoadError,
     RegisteredTest, RunEpoch, SnapshotCounts, SnapshotUpdate, Stream, TestStatus, PROTOCOL_VERSION,

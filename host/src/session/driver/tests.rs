@@ -108,7 +108,13 @@ impl Launch for FakeLaunch {
                                 repeats: None,
                             })
                             .collect();
-                        send(ControllerMessage::Loaded { run, reply_to: id, tests: registered, load_errors: vec![], autorun: false });
+                        send(ControllerMessage::Loaded {
+                            run,
+                            reply_to: id,
+                            tests: registered,
+                            load_errors: vec![],
+                            autorun: false,
+                        });
                     }
                     HostMessage::RunTest { run, id, test, .. } if !hanging => {
                         let name = test.trim_start_matches("f.test.js::").replace("::", "/");
