@@ -355,3 +355,60 @@ fn jest_set_timeout_at_the_top_of_a_file_is_its_tests_default_timeout() {
     );
     assert!(!out.stderr.contains("jest.setTimeout() while tests run"), "{}", out.stderr);
 }
+
+/// github's auto-complete-element (web-test-runner): two test files `import "axe-core"`, a UMD
+/// bundle that sets `window.axe`, and use the global. In a page a package is evaluated once
+/// for every file's realm, so the second file imports it without running it again; the realm
+/// reset before that file deleted `window.axe`, and every axe test of the second file failed.
+/// What a package adds as it is evaluated (a UMD global, an ES module polyfill's global, a
+/// method on a built-in) now stays; what a project module or a test adds still goes.
+#[test]
+fn globals_a_package_sets_as_it_loads_stay_for_the_next_files_in_chromium() {
+    let _lock = proctor_e2e::browser_lock();
+    let project = Project::empty();
+    project
+        .write("proctor.toml", "[[suite]]\nid = \"wtr\"\nruntime = \"chromium\"\ntests = [\"test/*.test.js\"]\n")
+        .write("node_modules/umd-lib/package.json", r#"{ "name": "umd-lib", "main": "lib.js" }"#)
+        .write(
+            "node_modules/umd-lib/lib.js",
+            "(function (root) {\n  var lib = { hello: function () { return \"umd\"; } };\n  if (typeof module === \"object\" && module.exports) module.exports = lib;\n  root.umdLib = lib;\n})(typeof window === \"object\" ? window : this);\n",
+        )
+        .write("node_modules/esm-polyfill/package.json", r#"{ "name": "esm-polyfill", "type": "module", "main": "index.js" }"#)
+        .write(
+            "node_modules/esm-polyfill/index.js",
+            "#!/usr/bin/env node\nglobalThis.Polyfilled = class Polyfilled {};\nReflect.polyfilledMeta = () => \"meta\";\n",
+        )
+        .write("src/leaky.js", "window.projectLeak = 1;\n");
+    let file = |name: &str| {
+        format!(
+            r#"import "umd-lib";
+import "esm-polyfill";
+import "../src/leaky.js";
+it("{name} sees what the packages set", () => {{
+  expect(window.umdLib.hello()).toBe("umd");
+  expect(typeof globalThis.Polyfilled).toBe("function");
+  expect(Reflect.polyfilledMeta()).toBe("meta");
+}});
+it("{name} sees its own project module's global, and no test's", () => {{
+  expect(window.projectLeak).toBe(1);
+  expect(window.setByTest).toBe(undefined);
+  window.setByTest = "{name}";
+}});
+"#
+        )
+    };
+    project.write("test/a.test.js", &file("a")).write("test/b.test.js", &file("b"));
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(
+        out.results(),
+        model(&[
+            ("test/a.test.js::a sees what the packages set", "passed"),
+            ("test/a.test.js::a sees its own project module's global, and no test's", "passed"),
+            ("test/b.test.js::b sees what the packages set", "passed"),
+            ("test/b.test.js::b sees its own project module's global, and no test's", "passed"),
+        ]),
+        "{}",
+        out.stderr
+    );
+    out.assert_code(0);
+}
