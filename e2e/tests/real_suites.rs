@@ -412,3 +412,37 @@ it("{name} sees its own project module's global, and no test's", () => {{
     );
     out.assert_code(0);
 }
+
+/// github's tab-container-element: its web-test-runner config lists `src/index.ts` (which
+/// defines the element and declares no test) among its `files`. web-test-runner, like mocha,
+/// runs such a file and reports nothing; proctor reported it as a load error ("no tests
+/// found"), and the run failed. `proctor init` now writes `empty-files = "ok"` for mocha,
+/// web-test-runner and Karma suites; without it a file with no test is still an error.
+#[test]
+fn a_web_test_runner_file_without_tests_is_no_error_after_init() {
+    let _lock = proctor_e2e::browser_lock();
+    let project = Project::empty();
+    project
+        .write("package.json", "{ \"name\": \"tabs\", \"private\": true, \"type\": \"module\" }\n")
+        .write("web-test-runner.config.mjs", "export default { files: ['test/test.js', 'src/index.ts'], nodeResolve: true };\n")
+        .write("src/index.ts", "export class TabsElement extends HTMLElement {}\ncustomElements.define('x-tabs', TabsElement);\n")
+        .write(
+            "test/test.js",
+            "import '../src/index.ts';\nit('defines the element', () => { expect(customElements.get('x-tabs')).toBeDefined(); });\n",
+        );
+    let init = project.run(&["init"]);
+    init.assert_code(0);
+    assert!(init.stdout.contains("→ empty-files = \"ok\""), "{}", init.stdout);
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(out.results(), model(&[("test/test.js::defines the element", "passed")]), "{}", out.stderr);
+    assert!(out.events_of("load-error").is_empty(), "{}", out.stdout);
+    out.assert_code(0);
+    // The default, as in Jest and Vitest: the same file is an error.
+    let toml = project.read("proctor.toml").replace("empty-files = \"ok\"\n", "");
+    project.write("proctor.toml", &toml);
+    let out = project.run(&["run", "--reporter", "json"]);
+    let errors = out.events_of("load-error");
+    assert_eq!(errors.len(), 1, "{}", out.stdout);
+    assert!(errors[0]["message"].as_str().is_some_and(|m| m.contains("src/index.ts: no tests found")), "{errors:?}");
+    out.assert_code(1);
+}

@@ -447,6 +447,7 @@ async fn run_suites(
                         isolate: suite_config.isolate,
                         retries: crate::retry::Retries::for_suite(config, suite_config),
                         repeat: config.repeat,
+                        empty_files_ok: suite_config.empty_files_ok,
                     };
                     let prepared = ServedLaunch::prepare(
                         client,
@@ -479,6 +480,7 @@ async fn run_suites(
                 isolate: suite_config.isolate,
                 retries: crate::retry::Retries::for_suite(config, suite_config),
                 repeat: config.repeat,
+                empty_files_ok: suite_config.empty_files_ok,
             };
             // The suite's modules for node: resolved and transformed once, before node starts.
             let node_modules = (runtime == RuntimeKind::Node).then(|| {

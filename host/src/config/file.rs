@@ -136,6 +136,10 @@ pub(crate) struct SuiteEntry {
     /// The pause before each retry: milliseconds or a duration string.
     #[serde(rename = "retry-delay")]
     pub retry_delay: Option<Spanned<toml::Value>>,
+    /// What a test file that declares no test is: `"error"` (the default, as in Jest and
+    /// Vitest) or `"ok"` (as in mocha and web-test-runner).
+    #[serde(rename = "empty-files")]
+    pub empty_files: Option<Spanned<String>>,
 }
 
 /// `snapshot-format = { escape-string = true, print-basic-prototype = true }`.

@@ -155,6 +155,10 @@ pub struct SuiteConfig {
     /// `[tags.NAME] retries`, the same for every suite.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub tag_retries: BTreeMap<String, u32>,
+    /// `empty-files = "ok"`: a test file that declares no test is no error (mocha and
+    /// web-test-runner run it and report nothing); by default it is one, as in Jest and Vitest.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub empty_files_ok: bool,
 }
 
 /// Jest's `clearMocks`, `resetMocks` and `restoreMocks` (Vitest's `clearMocks`, `mockReset`,
@@ -616,6 +620,7 @@ fn default_suite(timeout: Duration) -> SuiteConfig {
         retries: 0,
         retry_delay: Duration::ZERO,
         tag_retries: BTreeMap::new(),
+        empty_files_ok: false,
     }
 }
 
@@ -728,6 +733,7 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
             snapshot_serializers,
             retries,
             retry_delay,
+            empty_files,
         } = entry.get_ref();
         let mut suite = default_suite(DEFAULT_TIMEOUT);
         match id {
@@ -938,6 +944,19 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
                     ),
                 )
             })?;
+        }
+        if let Some(empty) = empty_files {
+            suite.empty_files_ok = match empty.get_ref().as_str() {
+                "ok" => true,
+                "error" => false,
+                other => {
+                    return Err(value_error(
+                        empty.span(),
+                        "empty-files",
+                        format!("must be \"error\" or \"ok\", not \"{other}\""),
+                    ))
+                }
+            };
         }
         suite.tag_retries = tag_retries.clone();
         suites.push(suite);
@@ -1375,6 +1394,16 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("this suite runs in a browser, which is the real DOM"), "{err}");
+    }
+
+    #[test]
+    fn empty_files_are_an_error_unless_ok() {
+        let text = "[[suite]]\nid = \"a\"\n\n[[suite]]\nid = \"b\"\nempty-files = \"ok\"\n\n\
+                    [[suite]]\nid = \"c\"\nempty-files = \"error\"\n";
+        let suites = suites_from(text).unwrap();
+        assert_eq!(suites.iter().map(|s| s.empty_files_ok).collect::<Vec<_>>(), [false, true, false]);
+        let err = suites_from("[[suite]]\nempty-files = \"fine\"\n").unwrap_err().to_string();
+        assert!(err.contains("`empty-files` must be \"error\" or \"ok\", not \"fine\""), "{err}");
     }
 
     #[test]

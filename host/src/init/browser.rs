@@ -69,6 +69,7 @@ fn wtr_suite(
             suite.timeout = Some(Duration::from_secs(2));
         }
     }
+    super::draft::empty_files_ok(&mut suite, source, "web-test-runner");
     let framework = object.get("testFramework").and_then(|f| f.get("config")).and_then(Value::as_object);
     for (key, value) in framework.into_iter().flatten() {
         let why = match key.as_str() {
@@ -102,7 +103,7 @@ fn wtr_suite(
                     continue;
                 }
             }
-            "nodeResolve" | "plugins" | "mimeTypes" | "preserveSymlinks" => {
+            "nodeResolve" | "plugins" | "mimeTypes" | "preserveSymlinks" | "esbuildTarget" => {
                 "nothing needed: proctor resolves packages and transforms TypeScript and JSX itself"
             }
             "middleware" => {
@@ -212,6 +213,7 @@ pub(crate) fn map_karma(config: &Value, source: &mut Source<'_>, draft: &mut Dra
         source.mapped("client.mocha.timeout (mocha's default)", "timeout = \"2s\"");
         suite.timeout = Some(Duration::from_secs(2));
     }
+    super::draft::empty_files_ok(&mut suite, source, "Karma");
     for (key, value) in object {
         let why = match key.as_str() {
             "basePath" | "files" | "exclude" | "client" => continue,
@@ -309,6 +311,7 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("testFramework.config.timeout:"), "the timeout is mapped: {text}");
+        assert_eq!(draft.suite[0].empty_files.as_deref(), Some("ok"), "web-test-runner runs a file without tests");
     }
 
     #[test]

@@ -114,6 +114,7 @@ pub(crate) fn map_mocha(config: &Value, source: &mut Source<'_>, id: &str) -> Dr
             suite.timeout = Some(Duration::from_secs(2));
         }
     }
+    super::draft::empty_files_ok(&mut suite, source, "mocha");
     for (key, value) in object {
         match key.as_str() {
             "timeout" | "t" | "ignore" | "exclude" | "require" | "import" | "file" => {}
