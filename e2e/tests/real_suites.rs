@@ -446,3 +446,31 @@ fn a_web_test_runner_file_without_tests_is_no_error_after_init() {
     assert!(errors[0]["message"].as_str().is_some_and(|m| m.contains("src/index.ts: no tests found")), "{errors:?}");
     out.assert_code(1);
 }
+
+/// eventemitter3 has no mocha config: its `test` script is `c8 ... mocha test/test.js`, and
+/// mocha ran that one file. `proctor init` wrote mocha's default spec (`./test`), which also
+/// took `test/test.mjs`. The script's mocha arguments are now read as its config: positional
+/// ones as `spec`, options (`--timeout`, `-r`) as a `.mocharc` would give them.
+#[test]
+fn init_reads_the_test_scripts_mocha_arguments() {
+    let project = Project::empty();
+    project
+        .write(
+            "package.json",
+            r#"{ "name": "ee", "private": true, "scripts": { "test": "c8 --reporter=text mocha -t 3000 test/test.js" } }"#,
+        )
+        .write("test/test.js", "it('runs', function () { if (this.timeout() !== 3000) throw new Error(String(this.timeout())); });\n")
+        .write("test/other.js", "it('is not in the script', () => { throw new Error('ran'); });\n");
+    let init = project.run(&["init"]);
+    init.assert_code(0);
+    assert!(init.stdout.contains("spec \"test/test.js\" → tests \"test/test.js\""), "{}", init.stdout);
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(
+        out.results(),
+        model(&[("test/test.js::runs", "passed")]),
+        "{}\n{}",
+        out.stderr,
+        project.read("proctor.toml")
+    );
+    out.assert_code(0);
+}
