@@ -474,3 +474,45 @@ fn init_reads_the_test_scripts_mocha_arguments() {
     );
     out.assert_code(0);
 }
+
+/// expressjs/body-parser: `const { describe, it } = require('mocha')` in every test file.
+/// mocha's own `describe` needs a running mocha ("Cannot read properties of undefined (reading
+/// 'describe')"), so all 6 files failed to load. `mocha` is now one of the test API's names, as
+/// `vitest` and `@jest/globals` are: the installed package is never loaded, in node and Chromium.
+#[test]
+fn mochas_names_imported_from_mocha_are_the_test_api() {
+    let _lock = proctor_e2e::browser_lock();
+    let project = Project::empty();
+    project
+        .write(
+            "proctor.toml",
+            "[[suite]]\nid = \"m\"\nruntime = [\"node\", \"chromium\"]\ntests = [\"test/*.{js,mjs}\"]\n",
+        )
+        .write("node_modules/mocha/package.json", r#"{ "name": "mocha", "main": "index.js" }"#)
+        .write("node_modules/mocha/index.js", "throw new Error('the installed mocha was loaded');\n")
+        .write(
+            "test/required.js",
+            "const { describe, it, before } = require('mocha');\nconst assert = require('node:assert');\n\
+             describe('required', function () {\n  let ready = false;\n  before(function () { ready = true; });\n  \
+             it('runs with its hooks', function () { assert.strictEqual(ready, true); });\n});\n",
+        )
+        .write(
+            "test/imported.mjs",
+            "import { suite, test } from 'mocha';\nsuite('imported', () => { test('runs', () => {}); });\n",
+        );
+    // The CommonJS file in node; the ES module in Chromium too (the import map sends `mocha`).
+    let out = project.run(&["run", "--reporter", "json", "--runtime", "node"]);
+    assert_eq!(
+        out.results(),
+        model(&[
+            ("test/required.js::required::runs with its hooks", "passed"),
+            ("test/imported.mjs::imported::runs", "passed")
+        ]),
+        "{}",
+        out.stderr
+    );
+    out.assert_code(0);
+    let out = project.run(&["run", "--reporter", "json", "--runtime", "chromium", "test/imported.mjs"]);
+    assert_eq!(out.results(), model(&[("test/imported.mjs::imported::runs", "passed")]), "{}", out.stderr);
+    out.assert_code(0);
+}
