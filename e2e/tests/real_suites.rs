@@ -516,3 +516,40 @@ fn mochas_names_imported_from_mocha_are_the_test_api() {
     assert_eq!(out.results(), model(&[("test/imported.mjs::imported::runs", "passed")]), "{}", out.stderr);
     out.assert_code(0);
 }
+
+/// github's clipboard-copy-element: its web-test-runner launcher's `createBrowserContext` grants
+/// `clipboard-read`, and a click copies through `navigator.clipboard.writeText`. Without the
+/// permission Chromium denies the write (an unhandled rejection outside the tests, exit 1).
+/// `permissions = [...]` on a browser suite grants them to the run page's origin.
+#[test]
+fn a_browser_suite_grants_the_permissions_it_names() {
+    let _lock = proctor_e2e::browser_lock();
+    let project = Project::empty();
+    let suite = "[[suite]]\nid = \"wtr\"\nruntime = \"chromium\"\ntests = [\"test/*.test.js\"]\n";
+    project.write("proctor.toml", &format!("{suite}permissions = [\"clipboard-read\"]\n")).write(
+        "test/clipboard.test.js",
+        "it('writes and reads the clipboard', async () => {\n  await navigator.clipboard.writeText('copied');\n  \
+         expect(await navigator.clipboard.readText()).toBe('copied');\n});\n",
+    );
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(
+        out.results(),
+        model(&[("test/clipboard.test.js::writes and reads the clipboard", "passed")]),
+        "{}",
+        out.stdout
+    );
+    out.assert_code(0);
+    project.write("proctor.toml", suite);
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(
+        out.results(),
+        model(&[("test/clipboard.test.js::writes and reads the clipboard", "failed")]),
+        "{}",
+        out.stdout
+    );
+    // A name Chromium does not know stops the run before any test, naming it.
+    project.write("proctor.toml", &format!("{suite}permissions = [\"clipboard-everything\"]\n"));
+    let out = project.run(&["run"]);
+    assert!(out.stdout.contains("could not grant the permission \"clipboard-everything\""), "{}", out.stdout);
+    out.assert_code(2);
+}

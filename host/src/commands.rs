@@ -517,6 +517,7 @@ async fn run_suites(
                         &suite_config.build,
                         suite_config.minify,
                         suite_config.page.as_deref(),
+                        &suite_config.permissions,
                         &browser_modules,
                     )
                     .await;

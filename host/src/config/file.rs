@@ -140,6 +140,9 @@ pub(crate) struct SuiteEntry {
     /// Vitest) or `"ok"` (as in mocha and web-test-runner).
     #[serde(rename = "empty-files")]
     pub empty_files: Option<Spanned<String>>,
+    /// Browser permissions granted to the run page (`clipboard-read`, `geolocation`), as a
+    /// web-test-runner Playwright launcher's `createBrowserContext` grants them.
+    pub permissions: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// `snapshot-format = { escape-string = true, print-basic-prototype = true }`.

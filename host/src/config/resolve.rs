@@ -159,6 +159,9 @@ pub struct SuiteConfig {
     /// web-test-runner run it and report nothing); by default it is one, as in Jest and Vitest.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub empty_files_ok: bool,
+    /// `permissions`: browser permissions granted to the run page's origin in Chromium.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub permissions: Vec<String>,
 }
 
 /// Jest's `clearMocks`, `resetMocks` and `restoreMocks` (Vitest's `clearMocks`, `mockReset`,
@@ -621,6 +624,7 @@ fn default_suite(timeout: Duration) -> SuiteConfig {
         retry_delay: Duration::ZERO,
         tag_retries: BTreeMap::new(),
         empty_files_ok: false,
+        permissions: Vec::new(),
     }
 }
 
@@ -734,6 +738,7 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
             retries,
             retry_delay,
             empty_files,
+            permissions,
         } = entry.get_ref();
         let mut suite = default_suite(DEFAULT_TIMEOUT);
         match id {
@@ -801,8 +806,14 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
         if let Some(minify) = minify {
             suite.minify = *minify.get_ref();
         }
-        for (key, span) in [("build", build.as_ref().map(|b| b.span())), ("minify", minify.as_ref().map(|m| m.span()))]
-        {
+        if let Some(permissions) = permissions {
+            suite.permissions = permissions.get_ref().iter().map(|p| p.get_ref().clone()).collect();
+        }
+        for (key, span) in [
+            ("build", build.as_ref().map(|b| b.span())),
+            ("minify", minify.as_ref().map(|m| m.span())),
+            ("permissions", permissions.as_ref().map(|p| p.span())),
+        ] {
             if let Some(span) = span {
                 let (line, column) = line_col(&text, span.start);
                 browser_only.push(BrowserOnlyKey {
@@ -1299,6 +1310,23 @@ mod tests {
         let mut in_chromium = suites.clone();
         in_chromium[0].runtimes = vec![RuntimeKind::Chromium];
         assert!(browser_only_warnings(&keys, &in_chromium).is_empty(), "--runtime chromium gives them effect");
+    }
+
+    #[test]
+    fn permissions_are_read_and_are_browser_only() {
+        let (suites, _, _, _, keys) = file_from(
+            "[[suite]]\nid = \"b\"\nruntime = \"chromium\"\npermissions = [\"clipboard-read\", \"geolocation\"]\n\n\
+             [[suite]]\nid = \"n\"\npermissions = [\"clipboard-read\"]\n",
+        )
+        .unwrap();
+        assert_eq!(suites[0].permissions, ["clipboard-read", "geolocation"]);
+        let warnings = browser_only_warnings(&keys, &suites);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains("proctor.toml:8:15: `permissions` has no effect in suite \"n\""),
+            "{}",
+            warnings[0]
+        );
     }
 
     fn file_from(text: &str) -> Result<FileConfig, ConfigError> {
