@@ -12,6 +12,7 @@ export const API_MODULES = Object.freeze([
   "vitest/globals",
   "@jest/globals",
   "@vitest/expect",
+  "mocha",
 ]);
 
 const names = new Set(API_MODULES);

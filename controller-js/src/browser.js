@@ -16,7 +16,7 @@ import { createController } from "./controller.js";
 import { prepareAutomaticMocks, resetModuleMocks } from "./module-mocks.js";
 import { browserRuntimeInfo, socketUrl } from "./page.js";
 import { watchPageTaint } from "./page-taint.js";
-import { trackPendingTimers } from "./realm.js";
+import { trackPendingTimers, watchPackageGlobals } from "./realm.js";
 import { installRealmImportMap, realmPrefix } from "./realm-map.js";
 import { beforeSetupFiles } from "./setup-files.js";
 
@@ -198,6 +198,8 @@ export function startBrowser({ url, files, setupFiles = [], sequential = false, 
   const controller = createController({ send, adapter, files: files.map(ready), setupFiles, sequential, mockHygiene });
   // Custom elements the realm's modules define stay in the page: the next file needs a new one.
   if (realms) watchPageTaint({ report: (what) => controller.pageTainted(what) });
+  // What a package adds to the page as it is evaluated stays for the next files' realms.
+  if (realms) watchPackageGlobals(globalThis);
   const original = {};
   for (const method of ["log", "info", "debug", "warn", "error", "trace"]) original[method] = console[method];
   captureConsole(console, {

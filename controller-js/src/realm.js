@@ -11,6 +11,9 @@
 // - in a page, the DOM goes back to the page as it was (head and body children and attributes,
 //   own properties defined on `document`, the title), except the stylesheets modules added to
 //   <head>: a package's CSS is imported once and must keep styling the next files;
+// - likewise the globals a package module adds as it is evaluated (a UMD bundle's `window.axe`,
+//   a polyfill's constructor) stay: in a page a package is evaluated once and shared by every
+//   file's realm, so the next file imports it without running it again (`watchPackageGlobals`);
 // - in node, `process.env` and the working directory go back;
 // - module instances and mocks are the concern of the adapter and of the modules that own them,
 //   which register with `onRealmReset` (node's module generations, the browser's realm prefix,
@@ -28,6 +31,10 @@ const BUILTIN_NAMES = [
 ];
 
 const resetSteps = [];
+
+// The realm recorded last, told what a package's evaluation added (see `watchPackageGlobals`);
+// the controller captures its realm once.
+let adopt = null;
 
 /**
  * Registers `step` to run when a fresh realm starts, after the globals are back and before the
@@ -245,6 +252,17 @@ export function captureRealm({ scope = globalThis, clearTimers = () => {} } = {}
   const env = inNode ? { ...process.env } : null;
   const envKeys = env ? Object.keys(env) : [];
   const cwd = inNode ? process.cwd() : null;
+  // Properties a package added while it was evaluated become part of the recorded realm.
+  adopt = (object, key) => {
+    const index = objects.indexOf(object);
+    const descriptor = Reflect.getOwnPropertyDescriptor(object, key);
+    if (index < 0 || descriptor === undefined) return;
+    const baseline = baselines[index];
+    if (baseline.byKey.has(key)) return;
+    baseline.keys.push(key);
+    baseline.descriptors.push(descriptor);
+    baseline.byKey.set(key, descriptor);
+  };
 
   return {
     async restore() {
@@ -313,4 +331,36 @@ export function trackPendingTimers(scope) {
       pending.clear();
     },
   };
+}
+
+/**
+ * Lets the page's package modules say when they are evaluated, so what they add to the global
+ * and the built-ins stays through realm resets: the server wraps each shared package module (one
+ * URL for every realm, so evaluated once per page) in `__proctor_package.enter()` and `.leave()`
+ * (host build/served.rs). A UMD bundle imported for its side effect (`import "axe-core"` sets
+ * `window.axe`) would otherwise be gone for the next file, which imports it without running it
+ * again; in web-test-runner and Vitest every file gets a fresh page or frame, where it runs anew.
+ * Only additions are kept: a package that replaces an existing global is rare (polyfills define
+ * what is missing), and telling a replacement apart would cost a full comparison of the global's
+ * ~1000 properties for every package module.
+ */
+export function watchPackageGlobals(scope = globalThis) {
+  const objects = trackedObjects(scope);
+  const open = [];
+  const hooks = {
+    enter() {
+      open.push(objects.map((object) => Reflect.ownKeys(object)));
+    },
+    leave() {
+      const before = open.pop();
+      if (before === undefined || adopt === null) return;
+      objects.forEach((object, index) => {
+        const now = Reflect.ownKeys(object);
+        if (now.length <= before[index].length) return;
+        const had = new Set(before[index]);
+        for (const key of now) if (!had.has(key)) adopt(object, key);
+      });
+    },
+  };
+  Object.defineProperty(scope, "__proctor_package", { value: hooks, configurable: true });
 }

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { pathToFileURL } from "node:url";
-import { captureRealm, onRealmReset, trackPendingTimers } from "../src/realm.js";
+import { captureRealm, onRealmReset, trackPendingTimers, watchPackageGlobals } from "../src/realm.js";
 import { startController } from "../test-support/fake-host.js";
 
 test("realm: globals, built-ins and process.env go back; what was there before stays", async () => {
@@ -30,6 +30,33 @@ test("realm: globals, built-ins and process.env go back; what was there before s
   assert.equal(JSON.parse, realParse);
   assert.equal(process.env.PROCTOR_REALM_TEST, undefined);
   delete globalThis.keptFromBefore;
+});
+
+test("realm: what a package adds as it is evaluated stays; what a file adds outside one goes", async () => {
+  watchPackageGlobals(globalThis);
+  const realm = captureRealm();
+  // A package module's body, as the server wraps it (host build/served.rs).
+  globalThis.__proctor_package.enter();
+  globalThis.umdGlobal = { hello: () => "hi" };
+  Reflect.packageMeta = () => "meta";
+  globalThis.__proctor_package.leave();
+  globalThis.addedByAFile = 1;
+  // A package that throws before it leaves leaves nothing open for the next one.
+  globalThis.__proctor_package.enter();
+  globalThis.__proctor_package.enter();
+  globalThis.secondPackage = 2;
+  globalThis.__proctor_package.leave();
+  await realm.restore();
+  assert.equal(globalThis.umdGlobal.hello(), "hi");
+  assert.equal(Reflect.packageMeta(), "meta");
+  assert.equal(globalThis.secondPackage, 2);
+  assert.equal("addedByAFile" in globalThis, false);
+  // Kept as the package left it, also when a later file deletes it.
+  delete globalThis.umdGlobal;
+  await realm.restore();
+  assert.equal(globalThis.umdGlobal.hello(), "hi");
+  for (const key of ["umdGlobal", "secondPackage", "__proctor_package"]) delete globalThis[key];
+  delete Reflect.packageMeta;
 });
 
 test("realm: a property replaced in place, redefined, or deleted and added again goes back as it was", async () => {

@@ -471,3 +471,201 @@ test("vi.stubEnv reaches import.meta.env", () => {
     assert_eq!(out.results(), model(&[("test/page.test.ts::in the page", "passed")]), "{}", out.stderr);
     out.assert_code(0);
 }
+
+/// github's auto-complete-element (web-test-runner): two test files `import "axe-core"`, a UMD
+/// bundle that sets `window.axe`, and use the global. In a page a package is evaluated once
+/// for every file's realm, so the second file imports it without running it again; the realm
+/// reset before that file deleted `window.axe`, and every axe test of the second file failed.
+/// What a package adds as it is evaluated (a UMD global, an ES module polyfill's global, a
+/// method on a built-in) now stays; what a project module or a test adds still goes.
+#[test]
+fn globals_a_package_sets_as_it_loads_stay_for_the_next_files_in_chromium() {
+    let _lock = proctor_e2e::browser_lock();
+    let project = Project::empty();
+    project
+        .write("proctor.toml", "[[suite]]\nid = \"wtr\"\nruntime = \"chromium\"\ntests = [\"test/*.test.js\"]\n")
+        .write("node_modules/umd-lib/package.json", r#"{ "name": "umd-lib", "main": "lib.js" }"#)
+        .write(
+            "node_modules/umd-lib/lib.js",
+            "(function (root) {\n  var lib = { hello: function () { return \"umd\"; } };\n  if (typeof module === \"object\" && module.exports) module.exports = lib;\n  root.umdLib = lib;\n})(typeof window === \"object\" ? window : this);\n",
+        )
+        .write("node_modules/esm-polyfill/package.json", r#"{ "name": "esm-polyfill", "type": "module", "main": "index.js" }"#)
+        .write(
+            "node_modules/esm-polyfill/index.js",
+            "#!/usr/bin/env node\nglobalThis.Polyfilled = class Polyfilled {};\nReflect.polyfilledMeta = () => \"meta\";\n",
+        )
+        .write("src/leaky.js", "window.projectLeak = 1;\n");
+    let file = |name: &str| {
+        format!(
+            r#"import "umd-lib";
+import "esm-polyfill";
+import "../src/leaky.js";
+it("{name} sees what the packages set", () => {{
+  expect(window.umdLib.hello()).toBe("umd");
+  expect(typeof globalThis.Polyfilled).toBe("function");
+  expect(Reflect.polyfilledMeta()).toBe("meta");
+}});
+it("{name} sees its own project module's global, and no test's", () => {{
+  expect(window.projectLeak).toBe(1);
+  expect(window.setByTest).toBe(undefined);
+  window.setByTest = "{name}";
+}});
+"#
+        )
+    };
+    project.write("test/a.test.js", &file("a")).write("test/b.test.js", &file("b"));
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(
+        out.results(),
+        model(&[
+            ("test/a.test.js::a sees what the packages set", "passed"),
+            ("test/a.test.js::a sees its own project module's global, and no test's", "passed"),
+            ("test/b.test.js::b sees what the packages set", "passed"),
+            ("test/b.test.js::b sees its own project module's global, and no test's", "passed"),
+        ]),
+        "{}",
+        out.stderr
+    );
+    out.assert_code(0);
+}
+
+/// github's tab-container-element: its web-test-runner config lists `src/index.ts` (which
+/// defines the element and declares no test) among its `files`. web-test-runner, like mocha,
+/// runs such a file and reports nothing; proctor reported it as a load error ("no tests
+/// found"), and the run failed. `proctor init` now writes `empty-files = "ok"` for mocha,
+/// web-test-runner and Karma suites; without it a file with no test is still an error.
+#[test]
+fn a_web_test_runner_file_without_tests_is_no_error_after_init() {
+    let _lock = proctor_e2e::browser_lock();
+    let project = Project::empty();
+    project
+        .write("package.json", "{ \"name\": \"tabs\", \"private\": true, \"type\": \"module\" }\n")
+        .write("web-test-runner.config.mjs", "export default { files: ['test/test.js', 'src/index.ts'], nodeResolve: true };\n")
+        .write("src/index.ts", "export class TabsElement extends HTMLElement {}\ncustomElements.define('x-tabs', TabsElement);\n")
+        .write(
+            "test/test.js",
+            "import '../src/index.ts';\nit('defines the element', () => { expect(customElements.get('x-tabs')).toBeDefined(); });\n",
+        );
+    let init = project.run(&["init"]);
+    init.assert_code(0);
+    assert!(init.stdout.contains("→ empty-files = \"ok\""), "{}", init.stdout);
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(out.results(), model(&[("test/test.js::defines the element", "passed")]), "{}", out.stderr);
+    assert!(out.events_of("load-error").is_empty(), "{}", out.stdout);
+    out.assert_code(0);
+    // The default, as in Jest and Vitest: the same file is an error.
+    let toml = project.read("proctor.toml").replace("empty-files = \"ok\"\n", "");
+    project.write("proctor.toml", &toml);
+    let out = project.run(&["run", "--reporter", "json"]);
+    let errors = out.events_of("load-error");
+    assert_eq!(errors.len(), 1, "{}", out.stdout);
+    assert!(errors[0]["message"].as_str().is_some_and(|m| m.contains("src/index.ts: no tests found")), "{errors:?}");
+    out.assert_code(1);
+}
+
+/// eventemitter3 has no mocha config: its `test` script is `c8 ... mocha test/test.js`, and
+/// mocha ran that one file. `proctor init` wrote mocha's default spec (`./test`), which also
+/// took `test/test.mjs`. The script's mocha arguments are now read as its config: positional
+/// ones as `spec`, options (`--timeout`, `-r`) as a `.mocharc` would give them.
+#[test]
+fn init_reads_the_test_scripts_mocha_arguments() {
+    let project = Project::empty();
+    project
+        .write(
+            "package.json",
+            r#"{ "name": "ee", "private": true, "scripts": { "test": "c8 --reporter=text mocha -t 3000 test/test.js" } }"#,
+        )
+        .write("test/test.js", "it('runs', function () { if (this.timeout() !== 3000) throw new Error(String(this.timeout())); });\n")
+        .write("test/other.js", "it('is not in the script', () => { throw new Error('ran'); });\n");
+    let init = project.run(&["init"]);
+    init.assert_code(0);
+    assert!(init.stdout.contains("spec \"test/test.js\" → tests \"test/test.js\""), "{}", init.stdout);
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(
+        out.results(),
+        model(&[("test/test.js::runs", "passed")]),
+        "{}\n{}",
+        out.stderr,
+        project.read("proctor.toml")
+    );
+    out.assert_code(0);
+}
+
+/// expressjs/body-parser: `const { describe, it } = require('mocha')` in every test file.
+/// mocha's own `describe` needs a running mocha ("Cannot read properties of undefined (reading
+/// 'describe')"), so all 6 files failed to load. `mocha` is now one of the test API's names, as
+/// `vitest` and `@jest/globals` are: the installed package is never loaded, in node and Chromium.
+#[test]
+fn mochas_names_imported_from_mocha_are_the_test_api() {
+    let _lock = proctor_e2e::browser_lock();
+    let project = Project::empty();
+    project
+        .write(
+            "proctor.toml",
+            "[[suite]]\nid = \"m\"\nruntime = [\"node\", \"chromium\"]\ntests = [\"test/*.{js,mjs}\"]\n",
+        )
+        .write("node_modules/mocha/package.json", r#"{ "name": "mocha", "main": "index.js" }"#)
+        .write("node_modules/mocha/index.js", "throw new Error('the installed mocha was loaded');\n")
+        .write(
+            "test/required.js",
+            "const { describe, it, before } = require('mocha');\nconst assert = require('node:assert');\n\
+             describe('required', function () {\n  let ready = false;\n  before(function () { ready = true; });\n  \
+             it('runs with its hooks', function () { assert.strictEqual(ready, true); });\n});\n",
+        )
+        .write(
+            "test/imported.mjs",
+            "import { suite, test } from 'mocha';\nsuite('imported', () => { test('runs', () => {}); });\n",
+        );
+    // The CommonJS file in node; the ES module in Chromium too (the import map sends `mocha`).
+    let out = project.run(&["run", "--reporter", "json", "--runtime", "node"]);
+    assert_eq!(
+        out.results(),
+        model(&[
+            ("test/required.js::required::runs with its hooks", "passed"),
+            ("test/imported.mjs::imported::runs", "passed")
+        ]),
+        "{}",
+        out.stderr
+    );
+    out.assert_code(0);
+    let out = project.run(&["run", "--reporter", "json", "--runtime", "chromium", "test/imported.mjs"]);
+    assert_eq!(out.results(), model(&[("test/imported.mjs::imported::runs", "passed")]), "{}", out.stderr);
+    out.assert_code(0);
+}
+
+/// github's clipboard-copy-element: its web-test-runner launcher's `createBrowserContext` grants
+/// `clipboard-read`, and a click copies through `navigator.clipboard.writeText`. Without the
+/// permission Chromium denies the write (an unhandled rejection outside the tests, exit 1).
+/// `permissions = [...]` on a browser suite grants them to the run page's origin.
+#[test]
+fn a_browser_suite_grants_the_permissions_it_names() {
+    let _lock = proctor_e2e::browser_lock();
+    let project = Project::empty();
+    let suite = "[[suite]]\nid = \"wtr\"\nruntime = \"chromium\"\ntests = [\"test/*.test.js\"]\n";
+    project.write("proctor.toml", &format!("{suite}permissions = [\"clipboard-read\"]\n")).write(
+        "test/clipboard.test.js",
+        "it('writes and reads the clipboard', async () => {\n  await navigator.clipboard.writeText('copied');\n  \
+         expect(await navigator.clipboard.readText()).toBe('copied');\n});\n",
+    );
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(
+        out.results(),
+        model(&[("test/clipboard.test.js::writes and reads the clipboard", "passed")]),
+        "{}",
+        out.stdout
+    );
+    out.assert_code(0);
+    project.write("proctor.toml", suite);
+    let out = project.run(&["run", "--reporter", "json"]);
+    assert_eq!(
+        out.results(),
+        model(&[("test/clipboard.test.js::writes and reads the clipboard", "failed")]),
+        "{}",
+        out.stdout
+    );
+    // A name Chromium does not know stops the run before any test, naming it.
+    project.write("proctor.toml", &format!("{suite}permissions = [\"clipboard-everything\"]\n"));
+    let out = project.run(&["run"]);
+    assert!(out.stdout.contains("could not grant the permission \"clipboard-everything\""), "{}", out.stdout);
+    out.assert_code(2);
+}

@@ -459,6 +459,7 @@ async fn run_suites(
                         isolate: suite_config.isolate,
                         retries: crate::retry::Retries::for_suite(config, suite_config),
                         repeat: config.repeat,
+                        empty_files_ok: suite_config.empty_files_ok,
                     };
                     let prepared = ServedLaunch::prepare(
                         client,
@@ -491,6 +492,7 @@ async fn run_suites(
                 isolate: suite_config.isolate,
                 retries: crate::retry::Retries::for_suite(config, suite_config),
                 repeat: config.repeat,
+                empty_files_ok: suite_config.empty_files_ok,
             };
             // The suite's modules for node: resolved and transformed once, before node starts.
             let node_modules = (runtime == RuntimeKind::Node).then(|| {
@@ -527,6 +529,7 @@ async fn run_suites(
                         &suite_config.build,
                         suite_config.minify,
                         suite_config.page.as_deref(),
+                        &suite_config.permissions,
                         &browser_modules,
                     )
                     .await;

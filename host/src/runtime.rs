@@ -269,13 +269,15 @@ impl ChromiumLaunch {
         mode: &BuildMode,
         minify: bool,
         page: Option<&Path>,
+        permissions: &[String],
         settings: &ModuleSettings,
     ) -> Result<(Server, ChromiumLaunch, BuildReport), PrepareError> {
         let site = Site::start(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), root, mode, page, settings).await?;
         // Launching Chromium and building overlap: both take a noticeable fraction of a second.
         // The page the browser opens at start-up waits for the build.
         let page_url = site.server.page_url();
-        let (browser, build) = tokio::join!(launcher.launch(&page_url), site.build(files, setup, root, mode, minify));
+        let (browser, build) =
+            tokio::join!(launcher.launch(&page_url, permissions), site.build(files, setup, root, mode, minify));
         let build = build?;
         let browser = browser?;
         let report = BuildReport { tool: build.tool, duration: build.duration };

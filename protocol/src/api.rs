@@ -10,8 +10,9 @@
 /// `vitest/globals` only carries types in Vitest, but a file that imports it for its side
 /// effect must still load. `@vitest/expect` brings `expect`, as Vitest's does. Vitest's other
 /// entry points (`vitest/node`, `vitest/config`, `vitest/suite`, `vitest/browser`) are not the
-/// test API and stay the project's.
-pub const API_MODULES: &[&str] = &["proctor", "vitest", "vitest/globals", "@jest/globals", "@vitest/expect"];
+/// test API and stay the project's. `mocha` is there for suites that take their names from it
+/// (`const { describe, it } = require("mocha")`), whose functions need a running mocha.
+pub const API_MODULES: &[&str] = &["proctor", "vitest", "vitest/globals", "@jest/globals", "@vitest/expect", "mocha"];
 
 /// Whether `specifier`, exactly as written, names the test API.
 pub fn is_api_module(specifier: &str) -> bool {
@@ -30,5 +31,6 @@ mod tests {
         assert_eq!(names, API_MODULES);
         assert!(is_api_module("vitest") && is_api_module("@jest/globals"));
         assert!(!is_api_module("vitest/node") && !is_api_module("./proctor") && !is_api_module("jest"));
+        assert!(is_api_module("mocha") && !is_api_module("mocha/lib/reporters/base"));
     }
 }

@@ -143,7 +143,9 @@ impl ChromiumLauncher {
     /// Launches a headless browser in a fresh directory of its own (removed when the browser
     /// is dropped) and opens its first tab at `start_url`, which the first `open_tab` adopts:
     /// the page loads while the caller does other work (a build the page waits for).
-    pub async fn launch(&self, start_url: &str) -> Result<ChromiumBrowser, RuntimeError> {
+    /// `permissions` (web permission names: `clipboard-read`, `geolocation`) are granted to
+    /// `start_url`'s origin first, as a Playwright context's `permissions` are.
+    pub async fn launch(&self, start_url: &str, permissions: &[String]) -> Result<ChromiumBrowser, RuntimeError> {
         sweep_stale_browsers();
         let home = BrowserHome::create().map_err(|source| RuntimeError::Spawn { program: self.program(), source })?;
         let (process, to_browser, from_browser) =
@@ -182,6 +184,7 @@ impl ChromiumLauncher {
             .call(None, "Target.setDiscoverTargets", discover, TAB_CALL)
             .await
             .map_err(|e| self.launch_error(e))?;
+        browser.grant(start_url, permissions).await.map_err(|err| self.launch_error(err))?;
         let first = browser.create_tab(start_url).await.map_err(|err| self.launch_error(err))?;
         *browser.first_tab.get_mut().unwrap_or_else(|p| p.into_inner()) = Some(first);
         Ok(browser)
@@ -221,6 +224,20 @@ impl ChromiumBrowser {
             return Ok(tab);
         }
         self.create_tab(url).await.map_err(|message| RuntimeError::Launch { program: "chromium".into(), message })
+    }
+
+    /// Grants each of `permissions` to the origin of `url` (`Browser.setPermission`).
+    async fn grant(&self, url: &str, permissions: &[String]) -> Result<(), String> {
+        let origin =
+            url.find("://").and_then(|at| url[at + 3..].find('/').map(|end| &url[..at + 3 + end])).unwrap_or(url);
+        for name in permissions {
+            let grant = json!({ "permission": { "name": name }, "setting": "granted", "origin": origin });
+            self.cdp
+                .call(None, "Browser.setPermission", grant, TAB_CALL)
+                .await
+                .map_err(|e| format!("could not grant the permission \"{name}\": {e}"))?;
+        }
+        Ok(())
     }
 
     async fn create_tab(&self, url: &str) -> Result<ChromiumTab, String> {
@@ -614,7 +631,7 @@ mod tests {
     async fn a_program_that_is_not_a_browser_fails_fast_naming_the_variable() {
         for program in ["/bin/true", "/bin/sleep"] {
             let launcher = ChromiumLauncher { path: program.into(), from_env: true };
-            let err = launcher.launch("about:blank").await.err().expect("not a browser");
+            let err = launcher.launch("about:blank", &[]).await.err().expect("not a browser");
             let text = err.to_string();
             assert!(text.contains(&format!("PROCTOR_CHROMIUM={program}")), "{text}");
             // Told by its exit, not by the handshake's deadline.

@@ -384,7 +384,9 @@ impl EsmModules {
         let (content_type, body) = if as_import {
             ("text/javascript", self.import_module(file)?.into_bytes())
         } else if is_script(file) {
-            ("text/javascript", self.script(file, url_path)?.into_bytes())
+            let code = self.script(file, url_path)?;
+            let code = if is_shared_url(url_path) { package_evaluation(&code) } else { code };
+            ("text/javascript", code.into_bytes())
         } else {
             (content_type(file), std::fs::read(file).ok()?)
         };
@@ -618,6 +620,24 @@ fn relative_in_project(from: &str, to: &str) -> String {
     out.join("/")
 }
 
+/// What a shared package module runs first and last (see [`package_evaluation`]).
+const PACKAGE_ENTER: &str = "globalThis.__proctor_package?.enter();";
+const PACKAGE_LEAVE: &str = "\n;globalThis.__proctor_package?.leave();\n";
+
+/// A shared package module (evaluated once per page, for every file's realm) that tells the
+/// page's controller when its top-level code runs, so the globals it adds then stay through
+/// realm resets (controller-js realm.js `watchPackageGlobals`): a UMD bundle imported for its
+/// side effect (`import "axe-core"` sets `window.axe`) must still be there for the next file.
+/// The call goes on the first line (after a hashbang), so line numbers hold; being a statement
+/// of the module's body, it runs after the modules it imports were evaluated.
+fn package_evaluation(code: &str) -> String {
+    let (hashbang, body) = match code.strip_prefix("#!") {
+        Some(_) => code.split_at(code.find('\n').map_or(code.len(), |end| end + 1)),
+        None => ("", code),
+    };
+    format!("{hashbang}{PACKAGE_ENTER}{body}{PACKAGE_LEAVE}")
+}
+
 /// `code` with each `process.env.NODE_ENV` expression replaced by `"test"`, as Vite's
 /// `define` does for the browser (ES modules of packages check it and a page has no `process`;
 /// CommonJS gets a `process` of its own from its wrapper). The replacement is padded to the same
@@ -772,6 +792,13 @@ mod tests {
         }
     }
 
+    /// A package module's body without the calls that tell the page it is evaluated.
+    fn package_body(reply: Reply) -> String {
+        let served = body(reply);
+        let inner = served.strip_prefix(PACKAGE_ENTER).and_then(|rest| rest.strip_suffix(PACKAGE_LEAVE));
+        inner.unwrap_or_else(|| panic!("not a package module: {served}")).to_string()
+    }
+
     #[test]
     fn a_projects_commonjs_js_file_is_served_wrapped_with_interop() {
         let dir = project(&[
@@ -787,6 +814,29 @@ mod tests {
         assert_eq!(body(modules.respond("/src/script.js", None, None)).trim_end(), "window.seen = 1;");
         let scoped = body(modules.respond("/esm/uses.js", None, None));
         assert!(!scoped.contains("__proctor_cjs"), "a \"type\": \"module\" package's file is no CommonJS: {scoped}");
+    }
+
+    #[test]
+    fn package_modules_say_when_they_are_evaluated_and_keep_their_lines() {
+        let dir = project(&[
+            ("node_modules/esm-pkg/package.json", "{ \"name\": \"esm-pkg\", \"type\": \"module\" }\n"),
+            ("node_modules/esm-pkg/index.js", "#!/usr/bin/env node\nglobalThis.a = 1;\n"),
+            ("node_modules/cjs-pkg/package.json", "{ \"name\": \"cjs-pkg\" }\n"),
+            ("node_modules/cjs-pkg/index.js", "module.exports = 1;\n"),
+            ("src/own.js", "export const own = 1;\n"),
+        ]);
+        let modules = esm_modules(dir.path(), &dir.path().join(".cache"));
+        let esm = body(modules.respond("/node_modules/esm-pkg/index.js", None, None));
+        assert_eq!(
+            esm,
+            "#!/usr/bin/env node\nglobalThis.__proctor_package?.enter();globalThis.a = 1;\n\n;globalThis.__proctor_package?.leave();\n"
+        );
+        let cjs = body(modules.respond("/node_modules/cjs-pkg/index.js", None, None));
+        assert!(cjs.starts_with("globalThis.__proctor_package?.enter();"), "{cjs}");
+        assert!(cjs.lines().next().is_some_and(|line| line.ends_with("module.exports = 1;")), "still line 1: {cjs}");
+        assert!(cjs.ends_with(";globalThis.__proctor_package?.leave();\n"), "{cjs}");
+        let own = body(modules.respond("/src/own.js", None, None));
+        assert!(!own.contains("__proctor_package"), "a project file is evaluated in each realm: {own}");
     }
 
     #[test]
@@ -890,7 +940,7 @@ mod tests {
         let hoisted = top_path.join("node_modules/hoisted/index.js");
         let url = modules.url_for(&hoisted).unwrap();
         assert_eq!(url, format!("/@fs{}", hoisted.display()));
-        assert_eq!(body(modules.respond(&url, None, None)), "export default 1;");
+        assert_eq!(package_body(modules.respond(&url, None, None)), "export default 1;");
         let linked = format!("/@fs{}", top_path.join("linked/index.js").display());
         // A linked workspace package is the project's own source: served transformed for spies.
         assert!(body(modules.respond(&linked, None, None)).contains("let __proctor_default = 2;"));
@@ -911,7 +961,7 @@ mod tests {
             .unwrap();
         let linking = esm_modules(&top_path.join("linking"), cache.path());
         let dep = linking.url_for(&top_path.join("shared/node_modules/dep/index.js")).unwrap();
-        assert_eq!(body(linking.respond(&dep, None, None)), "export default 3;");
+        assert_eq!(package_body(linking.respond(&dep, None, None)), "export default 3;");
         assert!(linking.url_for(&top_path.join("shared/other.js")).is_none());
     }
 
@@ -1061,10 +1111,10 @@ mod tests {
         ]);
         let cache = tempfile::tempdir().unwrap();
         let modules = esm_modules(dir.path(), cache.path());
-        let index = body(modules.respond("/node_modules/cjs/index.js", None, None));
+        let index = package_body(modules.respond("/node_modules/cjs/index.js", None, None));
         assert!(index.starts_with("import * as __proctor_r0 from \"/node_modules/cjs/impl.js\";"), "{index}");
         assert!(index.contains("as \"hello\""), "re-exported names are exported: {index}");
-        assert_eq!(body(modules.respond("/node_modules/esm/index.js", None, None)), "exports.x = 1;");
+        assert_eq!(package_body(modules.respond("/node_modules/esm/index.js", None, None)), "exports.x = 1;");
         let impl_file = dir.path().canonicalize().unwrap().join("node_modules/cjs/impl.js");
         assert!(!body(modules.respond("/node_modules/cjs/impl.js", None, None)).contains("as \"unseen\""));
         modules.imports_names(&impl_file, &["unseen".to_string()]);

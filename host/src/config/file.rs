@@ -136,6 +136,13 @@ pub(crate) struct SuiteEntry {
     /// The pause before each retry: milliseconds or a duration string.
     #[serde(rename = "retry-delay")]
     pub retry_delay: Option<Spanned<toml::Value>>,
+    /// What a test file that declares no test is: `"error"` (the default, as in Jest and
+    /// Vitest) or `"ok"` (as in mocha and web-test-runner).
+    #[serde(rename = "empty-files")]
+    pub empty_files: Option<Spanned<String>>,
+    /// Browser permissions granted to the run page (`clipboard-read`, `geolocation`), as a
+    /// web-test-runner Playwright launcher's `createBrowserContext` grants them.
+    pub permissions: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// `snapshot-format = { escape-string = true, print-basic-prototype = true }`.

@@ -155,6 +155,13 @@ pub struct SuiteConfig {
     /// `[tags.NAME] retries`, the same for every suite.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub tag_retries: BTreeMap<String, u32>,
+    /// `empty-files = "ok"`: a test file that declares no test is no error (mocha and
+    /// web-test-runner run it and report nothing); by default it is one, as in Jest and Vitest.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub empty_files_ok: bool,
+    /// `permissions`: browser permissions granted to the run page's origin in Chromium.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub permissions: Vec<String>,
 }
 
 /// Jest's `clearMocks`, `resetMocks` and `restoreMocks` (Vitest's `clearMocks`, `mockReset`,
@@ -616,6 +623,8 @@ fn default_suite(timeout: Duration) -> SuiteConfig {
         retries: 0,
         retry_delay: Duration::ZERO,
         tag_retries: BTreeMap::new(),
+        empty_files_ok: false,
+        permissions: Vec::new(),
     }
 }
 
@@ -728,6 +737,8 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
             snapshot_serializers,
             retries,
             retry_delay,
+            empty_files,
+            permissions,
         } = entry.get_ref();
         let mut suite = default_suite(DEFAULT_TIMEOUT);
         match id {
@@ -795,8 +806,14 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
         if let Some(minify) = minify {
             suite.minify = *minify.get_ref();
         }
-        for (key, span) in [("build", build.as_ref().map(|b| b.span())), ("minify", minify.as_ref().map(|m| m.span()))]
-        {
+        if let Some(permissions) = permissions {
+            suite.permissions = permissions.get_ref().iter().map(|p| p.get_ref().clone()).collect();
+        }
+        for (key, span) in [
+            ("build", build.as_ref().map(|b| b.span())),
+            ("minify", minify.as_ref().map(|m| m.span())),
+            ("permissions", permissions.as_ref().map(|p| p.span())),
+        ] {
             if let Some(span) = span {
                 let (line, column) = line_col(&text, span.start);
                 browser_only.push(BrowserOnlyKey {
@@ -938,6 +955,19 @@ fn read_file(path: &Path, root: &Path) -> Result<FileConfig, ConfigError> {
                     ),
                 )
             })?;
+        }
+        if let Some(empty) = empty_files {
+            suite.empty_files_ok = match empty.get_ref().as_str() {
+                "ok" => true,
+                "error" => false,
+                other => {
+                    return Err(value_error(
+                        empty.span(),
+                        "empty-files",
+                        format!("must be \"error\" or \"ok\", not \"{other}\""),
+                    ))
+                }
+            };
         }
         suite.tag_retries = tag_retries.clone();
         suites.push(suite);
@@ -1282,6 +1312,23 @@ mod tests {
         assert!(browser_only_warnings(&keys, &in_chromium).is_empty(), "--runtime chromium gives them effect");
     }
 
+    #[test]
+    fn permissions_are_read_and_are_browser_only() {
+        let (suites, _, _, _, keys) = file_from(
+            "[[suite]]\nid = \"b\"\nruntime = \"chromium\"\npermissions = [\"clipboard-read\", \"geolocation\"]\n\n\
+             [[suite]]\nid = \"n\"\npermissions = [\"clipboard-read\"]\n",
+        )
+        .unwrap();
+        assert_eq!(suites[0].permissions, ["clipboard-read", "geolocation"]);
+        let warnings = browser_only_warnings(&keys, &suites);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains("proctor.toml:8:15: `permissions` has no effect in suite \"n\""),
+            "{}",
+            warnings[0]
+        );
+    }
+
     fn file_from(text: &str) -> Result<FileConfig, ConfigError> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("proctor.toml");
@@ -1375,6 +1422,16 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("this suite runs in a browser, which is the real DOM"), "{err}");
+    }
+
+    #[test]
+    fn empty_files_are_an_error_unless_ok() {
+        let text = "[[suite]]\nid = \"a\"\n\n[[suite]]\nid = \"b\"\nempty-files = \"ok\"\n\n\
+                    [[suite]]\nid = \"c\"\nempty-files = \"error\"\n";
+        let suites = suites_from(text).unwrap();
+        assert_eq!(suites.iter().map(|s| s.empty_files_ok).collect::<Vec<_>>(), [false, true, false]);
+        let err = suites_from("[[suite]]\nempty-files = \"fine\"\n").unwrap_err().to_string();
+        assert!(err.contains("`empty-files` must be \"error\" or \"ok\", not \"fine\""), "{err}");
     }
 
     #[test]

@@ -69,6 +69,16 @@ fn wtr_suite(
             suite.timeout = Some(Duration::from_secs(2));
         }
     }
+    super::draft::empty_files_ok(&mut suite, source, "web-test-runner");
+    let framework = object.get("testFramework").and_then(|f| f.get("config")).and_then(Value::as_object);
+    for (key, value) in framework.into_iter().flatten() {
+        let why = match key.as_str() {
+            "timeout" => continue,
+            "ui" => "nothing needed: proctor installs mocha's `describe`/`it` and `suite`/`test` globals",
+            _ => &format!("mocha's `{key}` ({value}) has no proctor counterpart"),
+        };
+        source.unmapped(&format!("{at}testFramework.config.{key}"), why);
+    }
     if let Some(html) = object.get("testRunnerHtml") {
         match html.get("$html").and_then(Value::as_str) {
             Some(html) => {
@@ -93,8 +103,12 @@ fn wtr_suite(
                     continue;
                 }
             }
-            "nodeResolve" | "plugins" | "mimeTypes" | "middleware" | "preserveSymlinks" => {
+            "nodeResolve" | "plugins" | "mimeTypes" | "preserveSymlinks" | "esbuildTarget" => {
                 "nothing needed: proctor resolves packages and transforms TypeScript and JSX itself"
+            }
+            "middleware" => {
+                "proctor's server runs no middleware: a request it answered (a stub API such as \
+                 `/search?q=`) gets 404; stub `fetch` in the tests instead"
             }
             "concurrency" | "concurrentBrowsers" => "proctor runs one test at a time per runtime",
             "coverage" | "coverageConfig" => "proctor does not measure coverage",
@@ -199,6 +213,7 @@ pub(crate) fn map_karma(config: &Value, source: &mut Source<'_>, draft: &mut Dra
         source.mapped("client.mocha.timeout (mocha's default)", "timeout = \"2s\"");
         suite.timeout = Some(Duration::from_secs(2));
     }
+    super::draft::empty_files_ok(&mut suite, source, "Karma");
     for (key, value) in object {
         let why = match key.as_str() {
             "basePath" | "files" | "exclude" | "client" => continue,
@@ -267,6 +282,36 @@ mod tests {
         let text = notes.text();
         assert!(text.contains("browsers: proctor drives Chromium only"), "{text}");
         assert!(text.contains("no need   web-test-runner.config.mjs nodeResolve: proctor resolves"), "{text}");
+        assert!(
+            text.contains("no need   web-test-runner.config.mjs testFramework.config.ui: proctor installs"),
+            "{text}"
+        );
+    }
+
+    /// github's auto-complete-element answers `/search?q=` from a wtr middleware: init said it
+    /// was not needed, and 24 of its 50 tests then failed on 404s.
+    #[test]
+    fn wtr_middleware_is_not_done_and_mocha_options_are_accounted_for() {
+        let mut notes = Notes::default();
+        let mut draft = Draft::default();
+        let config = json!({
+            "files": ["test/*.js"],
+            "middleware": [{ "$unmappable": "a function" }],
+            "testFramework": { "config": { "ui": "tdd", "timeout": 500, "retries": 2 } }
+        });
+        map_wtr(&config, &mut source(&mut notes, &[], "web-test-runner.config.js"), &mut draft, "wtr");
+        let text = notes.text();
+        assert!(
+            text.contains("not done  web-test-runner.config.js middleware: proctor's server runs no middleware"),
+            "{text}"
+        );
+        assert!(text.contains("no need   web-test-runner.config.js testFramework.config.ui"), "{text}");
+        assert!(
+            text.contains("not done  web-test-runner.config.js testFramework.config.retries: mocha's `retries` (2)"),
+            "{text}"
+        );
+        assert!(!text.contains("testFramework.config.timeout:"), "the timeout is mapped: {text}");
+        assert_eq!(draft.suite[0].empty_files.as_deref(), Some("ok"), "web-test-runner runs a file without tests");
     }
 
     #[test]

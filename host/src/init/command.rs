@@ -109,6 +109,7 @@ fn map_one(root: &Path, config: &Found, files: &[(String, PathBuf)], notes: &mut
     let label = config.label(root);
     let value = match &config.origin {
         Origin::File(format) => evaluate(root, &config.path, *format),
+        Origin::Dependency if config.runner == Runner::Mocha => Ok(super::mocha::script_config(&config.path)),
         Origin::Dependency => Ok(serde_json::json!({})),
         Origin::PackageKey(key) => std::fs::read_to_string(&config.path)
             .ok()

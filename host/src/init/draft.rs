@@ -57,6 +57,17 @@ pub(crate) struct DraftSuite {
     pub snapshot_format: Option<DraftSnapshotFormat>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jsx_in_js: Option<bool>,
+    /// `"ok"` for mocha-run suites (mocha, web-test-runner, Karma), where a test file without
+    /// tests is no error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub empty_files: Option<String>,
+}
+
+/// Marks `suite` as run by mocha or a browser runner, for which a test file that declares no
+/// test is no error (web-test-runner lists a module such as `src/index.ts` among its files).
+pub(crate) fn empty_files_ok(suite: &mut DraftSuite, source: &mut super::source::Source<'_>, runner: &str) {
+    source.mapped(&format!("(a test file without tests is no error in {runner})"), "empty-files = \"ok\"");
+    suite.empty_files = Some("ok".into());
 }
 
 /// `snapshot-format = { ... }` (Jest's `snapshotFormat`).

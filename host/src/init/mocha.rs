@@ -50,6 +50,114 @@ const NOT_MAPPED: &[(&str, &str)] = &[
     ("spec", "mapped above"),
 ];
 
+/// mocha's short options, by the long name they stand for.
+const SHORT: &[(&str, &str)] = &[
+    ("r", "require"),
+    ("t", "timeout"),
+    ("u", "ui"),
+    ("R", "reporter"),
+    ("O", "reporter-option"),
+    ("g", "grep"),
+    ("f", "fgrep"),
+    ("s", "slow"),
+    ("j", "jobs"),
+    ("n", "node-option"),
+    ("b", "bail"),
+    ("w", "watch"),
+    ("c", "colors"),
+    ("A", "async-only"),
+];
+
+/// mocha's options that take a value (the others are flags); those repeatable are lists.
+const WITH_VALUE: &[&str] = &[
+    "require",
+    "import",
+    "timeout",
+    "ui",
+    "reporter",
+    "reporter-option",
+    "reporter-options",
+    "extension",
+    "spec",
+    "file",
+    "ignore",
+    "exclude",
+    "grep",
+    "fgrep",
+    "config",
+    "package",
+    "slow",
+    "jobs",
+    "retries",
+    "global",
+    "globals",
+    "node-option",
+    "watch-files",
+    "watch-ignore",
+];
+const REPEATABLE: &[&str] =
+    &["require", "import", "extension", "spec", "file", "ignore", "exclude", "global", "globals", "node-option"];
+
+/// The config a project without one gives mocha on the command line: its package.json `test`
+/// script's `mocha` arguments (`c8 mocha --timeout 5000 -r test/env.js test/test.js`) as the
+/// keys of a `.mocharc` (positional arguments are `spec`), so init maps them as it maps a config
+/// file. Empty when the script runs no mocha.
+pub(crate) fn script_config(package_json: &std::path::Path) -> Value {
+    let package: Value = std::fs::read_to_string(package_json)
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default();
+    let script = package["scripts"]["test"].as_str().unwrap_or_default();
+    let mut config = Map::new();
+    for command in script.split(['&', '|', ';']) {
+        let words: Vec<String> =
+            command.split_whitespace().map(|w| w.trim_matches(|c| c == '\'' || c == '"').to_string()).collect();
+        let is_mocha = |w: &String| matches!(w.rsplit('/').next(), Some("mocha" | "_mocha"));
+        let Some(at) = words.iter().position(is_mocha) else { continue };
+        let mut args = words[at + 1..].iter();
+        while let Some(word) = args.next() {
+            let Some(option) = word.strip_prefix("--").or_else(|| word.strip_prefix('-').filter(|o| !o.is_empty()))
+            else {
+                push(&mut config, "spec", word.clone());
+                continue;
+            };
+            let (name, inline) = match option.split_once('=') {
+                Some((name, value)) => (name, Some(value.to_string())),
+                None => (option, None),
+            };
+            let name = SHORT.iter().find(|(short, _)| *short == name).map_or(name, |(_, long)| long);
+            if WITH_VALUE.contains(&name) {
+                let Some(value) = inline.or_else(|| args.next().cloned()) else { break };
+                push(&mut config, name, value);
+            } else if let Some(negated) = name.strip_prefix("no-") {
+                config.insert(negated.to_string(), Value::Bool(false));
+            } else {
+                config.insert(name.to_string(), Value::Bool(true));
+            }
+        }
+        break;
+    }
+    Value::Object(config)
+}
+
+/// Sets `key` to `value` in a config made from command-line arguments: a number where mocha
+/// reads one, appended where the option repeats.
+fn push(config: &mut Map<String, Value>, key: &str, value: String) {
+    let value = match value.parse::<u64>() {
+        Ok(number) if key == "timeout" || key == "slow" => Value::from(number),
+        _ => Value::String(value),
+    };
+    if REPEATABLE.contains(&key) {
+        if let Some(Value::Array(list)) = config.get_mut(key) {
+            list.push(value);
+            return;
+        }
+        config.insert(key.to_string(), Value::Array(vec![value]));
+    } else {
+        config.insert(key.to_string(), value);
+    }
+}
+
 /// Maps one mocha config into a suite.
 pub(crate) fn map_mocha(config: &Value, source: &mut Source<'_>, id: &str) -> DraftSuite {
     let empty = Map::new();
@@ -114,6 +222,7 @@ pub(crate) fn map_mocha(config: &Value, source: &mut Source<'_>, id: &str) -> Dr
             suite.timeout = Some(Duration::from_secs(2));
         }
     }
+    super::draft::empty_files_ok(&mut suite, source, "mocha");
     for (key, value) in object {
         match key.as_str() {
             "timeout" | "t" | "ignore" | "exclude" | "require" | "import" | "file" => {}
@@ -154,6 +263,36 @@ mod tests {
         };
         let suite = map_mocha(&config, &mut source, "mocha");
         (suite, notes.text())
+    }
+
+    /// eventemitter3's `c8 ... mocha test/test.js` ran one of its two test files; init wrote
+    /// mocha's default spec, which took both. A project without a config gives mocha its
+    /// options on the command line (express: `mocha --require test/support/env --check-leaks
+    /// test/ test/acceptance/`).
+    #[test]
+    fn a_test_scripts_mocha_arguments_are_its_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let script = |text: &str| {
+            let package = json!({ "scripts": { "test": text } });
+            std::fs::write(dir.path().join("package.json"), package.to_string()).unwrap();
+            script_config(&dir.path().join("package.json"))
+        };
+        assert_eq!(
+            script("c8 --reporter=lcov --reporter=text mocha test/test.js"),
+            json!({ "spec": ["test/test.js"] })
+        );
+        assert_eq!(
+            script("eslint . && NODE_ENV=test mocha --require test/support/env -R spot --check-leaks test/ test/acceptance/"),
+            json!({ "require": ["test/support/env"], "reporter": "spot", "check-leaks": true, "spec": ["test/", "test/acceptance/"] })
+        );
+        assert_eq!(
+            script("node_modules/.bin/_mocha -t 5000 --ui=tdd --no-diff -r a.js -r b.js 'test/**/*.spec.js'"),
+            json!({ "timeout": 5000, "ui": "tdd", "diff": false, "require": ["a.js", "b.js"], "spec": ["test/**/*.spec.js"] })
+        );
+        assert_eq!(script("jest --ci"), json!({}));
+        let (suite, notes) = map(script("mocha --timeout 3000 test/unit.js"));
+        assert_eq!((suite.tests, suite.timeout), (vec!["test/unit.js".to_string()], Some(Duration::from_secs(3))));
+        assert!(notes.contains("spec \"test/unit.js\""), "{notes}");
     }
 
     #[test]

@@ -158,7 +158,7 @@ impl LocalServer {
         let mut server = LocalServer { hub, root: root.to_path_buf(), task, headless: None, _lock: lock, record };
         if tabs > 0 {
             let launcher = runtimes::ChromiumLauncher::find()?;
-            let browser = launcher.launch(&format!("{attach_url}&launch=1")).await?;
+            let browser = launcher.launch(&format!("{attach_url}&launch=1"), &[]).await?;
             let kept = Arc::new(Headless::new(browser, attach_url.clone()));
             server.hub.set_headless(kept.clone());
             server.headless = Some(kept);

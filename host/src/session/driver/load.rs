@@ -108,12 +108,16 @@ impl<L: Launch> Driver<'_, '_, L> {
     /// A loaded file that registered no test at all is an error for that file, as in Jest and
     /// Vitest: it is usually a mistake (tests behind a wrong condition, a helper matched by the
     /// suite's globs). A file whose tests the selection left out is not empty: it registered them.
+    /// With `empty-files = "ok"` it is no error, as in mocha and web-test-runner.
     pub(super) fn report_empty_files(
         &mut self,
         registered: &[RegisteredTest],
         load_errors: &[LoadError],
         in_scope: &impl Fn(&str) -> bool,
     ) {
+        if self.settings.empty_files_ok {
+            return;
+        }
         let loaded =
             self.settings.suite.files.iter().filter(|f| f.selected && f.syntax_error.is_none() && in_scope(&f.path));
         let empty: Vec<String> = loaded

@@ -104,6 +104,8 @@ pub struct SuiteSettings<'a> {
     pub retries: crate::retry::Retries,
     /// How often each selected test runs.
     pub repeat: crate::retry::Repeat,
+    /// `empty-files = "ok"`: a file that declares no test is no load error.
+    pub empty_files_ok: bool,
 }
 
 /// Why a runtime could not be brought to the point of running tests.

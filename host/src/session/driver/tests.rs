@@ -275,6 +275,7 @@ async fn drive_retrying(
         isolate: false,
         retries: crate::retry::Retries { suite: retries, ..Default::default() },
         repeat: crate::retry::Repeat::Once,
+        empty_files_ok: false,
     };
     let (tx, mut connections) = mpsc::unbounded_channel();
     let launches = Arc::new(AtomicUsize::new(0));
