@@ -31,9 +31,14 @@ impl<L: Launch> Driver<'_, '_, L> {
             // A repeat mode that decides after each run sends one run at a time: the next run
             // of the test must come right behind it, or not at all.
             let one_run = self.settings.repeat.fixed().is_none();
+            // Under an autorun the controller has every test of the file already: nothing is
+            // sent, so there is no window to keep, and the next file's `finish` and `load` go out
+            // at once (the controller never waits for this side to catch up on the results).
+            let autorun = self.autorun_ids.is_some_and(|(epoch, _)| epoch == live.epoch);
+            let window = if autorun { usize::MAX } else { self.window() };
             let refill =
-                in_flight.len() <= self.window() / 2 && !(one_run && in_flight.iter().any(|f| f.command.is_ok()));
-            while refill && in_flight.len() < self.window() {
+                autorun || in_flight.len() <= window / 2 && !(one_run && in_flight.iter().any(|f| f.command.is_ok()));
+            while refill && in_flight.len() < window {
                 let Some(Scheduled { info: test, disposition }) = pending.pop_front() else { break };
                 let command = match disposition {
                     Disposition::Skip { kind, reason } => Err((kind, reason)),
