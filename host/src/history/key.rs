@@ -116,7 +116,15 @@ fn working_tree(root: &Path, top: &Path, real_index: &Path, excluded: &[&Path]) 
     let scratch = tempfile::Builder::new().prefix("proctor-index").tempdir().ok()?;
     let index = scratch.path().join("index");
     // No index yet (a fresh repository) is fine: git starts an empty one.
-    let _ = std::fs::copy(real_index, &index);
+    if std::fs::copy(real_index, &index).is_ok() {
+        // The copy keeps the index's own mtime: git trusts an entry's stat data only when the
+        // file is older than the index, so a copy stamped "now" made a file saved in the same
+        // second as the last `git add`, at the same size, look unchanged (clean, not -dirty).
+        let modified = std::fs::metadata(real_index).and_then(|m| m.modified());
+        if let (Ok(modified), Ok(copy)) = (modified, std::fs::File::options().write(true).open(&index)) {
+            let _ = copy.set_modified(modified);
+        }
+    }
     let top_real = top.canonicalize().unwrap_or_else(|_| top.to_path_buf());
     let mut args: Vec<String> = ["add", "-A", "--", ":/"].iter().map(|s| s.to_string()).collect();
     let root_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
@@ -178,6 +186,25 @@ mod tests {
         assert_eq!(code_key(&root, &[&state]).tree, dirty.tree, "the same dirty tree has the same key");
         let status = Command::new("git").args(["status", "--porcelain"]).current_dir(&root).output().unwrap();
         assert_eq!(String::from_utf8_lossy(&status.stdout), "?? .proctor/\n?? b.js\n", "the index is untouched");
+    }
+
+    #[test]
+    fn a_file_changed_in_the_second_of_its_commit_at_the_same_size_is_dirty() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        run(&root, &["init", "-q", "-b", "main"]);
+        std::fs::write(root.join("leaf.js"), "export const one = 1;\n").unwrap();
+        run(&root, &["add", "."]);
+        run(&root, &["commit", "-q", "-m", "one"]);
+        // Same size, and (on a fast machine) the same second as the index: only git's check of
+        // entries as new as the index itself tells them apart. The lookup copies the index
+        // later, so the copy must keep the index's time for that check to happen.
+        std::fs::write(root.join("leaf.js"), "export const one = 2;\n").unwrap();
+        let index = root.join(".git/index");
+        let leaf = std::fs::metadata(root.join("leaf.js")).unwrap().modified().unwrap();
+        std::fs::File::options().write(true).open(&index).unwrap().set_modified(leaf).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        assert!(code_key(&root, &[]).dirty, "the edit is seen");
     }
 
     #[test]
