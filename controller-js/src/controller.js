@@ -565,7 +565,6 @@ function importedUrl(load) {
   return match ? match[2] : undefined;
 }
 
-/** A registered test as the `loaded` message lists it (its function stays here). */
 /**
  * The `run-test` commands a `load` with `autorun` stands for (the protocol's `Autorun`): every
  * test of mode `run`, in registration order, from command id `first` on. Null when the load did
@@ -574,8 +573,7 @@ function importedUrl(load) {
  */
 function autorunCommands(message, tests, loadErrors) {
   const autorun = message.autorun;
-  if (autorun === undefined || autorun === null) return null;
-  if (loadErrors !== null && loadErrors !== undefined && loadErrors.length > 0) return null;
+  if (!autorun || loadErrors?.length > 0) return null;
   if (tests.some((test) => test.mode === "only" || test.retries !== undefined || test.repeats !== undefined)) return null;
   const commands = [];
   for (const test of tests) {
@@ -586,6 +584,7 @@ function autorunCommands(message, tests, loadErrors) {
   return commands;
 }
 
+/** A registered test as the `loaded` message lists it (its function stays here). */
 function describeTest(test) {
   const described = {
     id: test.id,

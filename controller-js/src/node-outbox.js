@@ -23,6 +23,10 @@ const FULL_PATIENCE_MS = 60_000;
 
 // Taken before any test can fake or stub them.
 const realSetImmediate = globalThis.setImmediate;
+const realSetTimeout = globalThis.setTimeout;
+// How soon to try again when the socket took only part of what was queued (the host is behind):
+// at once would spin the event loop on writes that fail.
+const RETRY_MS = 1;
 const realAbort = process.abort;
 const realKill = process.kill;
 
@@ -65,7 +69,9 @@ export function createOutbox(fd) {
 
   const flushSoon = () => {
     scheduled = false;
-    if (!shared.flush()) schedule();
+    if (shared.flush() || scheduled) return;
+    scheduled = true;
+    realSetTimeout(flushSoon, RETRY_MS).unref();
   };
   const schedule = () => {
     if (scheduled) return;

@@ -11,27 +11,32 @@ use protocol::{Autorun, TestMode};
 /// Command ids set aside for one file's autorun: more than any file registers.
 pub(super) const AUTORUN_IDS: CommandId = 1 << 24;
 
+/// Whether the suite's settings and plan allow autoruns at all: every test runs once, in
+/// registration order, with no retries and no test filters, and no file's plan holds an `only`
+/// (mocha's `only` in any file may leave another file's tests out). The same for every file of
+/// the suite, so asked once, not at each file boundary.
+pub(super) fn suite_allows_autorun(settings: &SuiteSettings<'_>) -> bool {
+    let suite = settings.suite;
+    settings.repeat.is_once()
+        && settings.seed.is_none()
+        && settings.order.is_none()
+        && settings.retries.cli.unwrap_or(settings.retries.suite) == 0
+        && settings.retries.by_tag.is_empty()
+        && !settings.selection.filters_tests(&suite.id)
+        && suite.files.iter().all(|file| file.tests().iter().all(|(_, t)| t.mode != TestMode::Only))
+}
+
 impl<L: Launch> Driver<'_, '_, L> {
-    /// The autorun for the `load` of `next`, when the settings leave every test of it to run
-    /// once, in registration order, with no retries, and its plan holds no `only`.
+    /// The autorun for the `load` of `next`, when the suite allows autoruns and every planned
+    /// test of `next` is a plain `it` that may run.
     pub(super) fn autorun_for(&mut self, next: &str) -> Option<Autorun> {
-        let settings = self.settings;
-        let suite = settings.suite;
-        let plain = settings.repeat.is_once()
-            && settings.seed.is_none()
-            && settings.order.is_none()
-            && settings.retries.cli.unwrap_or(settings.retries.suite) == 0
-            && settings.retries.by_tag.is_empty()
-            && !settings.selection.filters_tests(&suite.id);
-        // `only` in any file of the suite may leave this file's tests out (mocha's rule).
-        let no_only = || suite.files.iter().all(|file| file.tests().iter().all(|(_, t)| t.mode != TestMode::Only));
-        let all_selected =
+        let all_run =
             || {
-                suite.files.iter().find(|file| file.path == next).is_some_and(|file| {
+                self.settings.suite.files.iter().find(|file| file.path == next).is_some_and(|file| {
                     file.tests().iter().all(|(_, t)| t.mode == TestMode::Run && t.decision.may_run())
                 })
             };
-        if !(plain && no_only() && all_selected()) {
+        if !(self.autorun_allowed && all_run()) {
             return None;
         }
         let first = self.next_command;

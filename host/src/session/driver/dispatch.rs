@@ -44,7 +44,7 @@ impl<L: Launch> Driver<'_, '_, L> {
                     Disposition::Skip { kind, reason } => Err((kind, reason)),
                     Disposition::Run { timeout, tries } => {
                         // The controller's autorun is running this one already, by this id.
-                        if let Some((_, next)) = self.autorun_ids.as_mut().filter(|(epoch, _)| *epoch == live.epoch) {
+                        if let Some((_, next)) = self.autorun_ids.as_mut().filter(|_| autorun) {
                             let command = *next;
                             *next += 1;
                             in_flight.push_back(InFlight { command: Ok((command, timeout, tries)), test });

@@ -174,6 +174,8 @@ struct Driver<'a, 'e, L: Launch> {
     /// With isolation, the file's `finish` and the next file's `load`, sent right behind the
     /// file's last `run-test` (see [`Driver::send_ahead`]).
     ahead: Option<Ahead>,
+    /// Whether this suite's loads may ask for autoruns at all (see `autorun.rs`).
+    autorun_allowed: bool,
     /// The autorun a `load` asked for, by the load's id, until its `loaded` (see `autorun.rs`).
     autorun_asked: Option<(CommandId, protocol::Autorun)>,
     /// The autorun the controller said it is running, for the file just loaded.
@@ -249,6 +251,7 @@ pub async fn run_suite<L: Launch>(
         spare: None,
         repeats: std::collections::HashMap::new(),
         ahead: None,
+        autorun_allowed: autorun::suite_allows_autorun(settings),
         autorun_asked: None,
         autoran: None,
         autorun_ids: None,
