@@ -539,7 +539,7 @@ impl Watcher {
     }
 
     /// The changed paths that can matter: not in node_modules, .git or other dot-folders, not
-    /// editor temp files, not proctor's own output.
+    /// editor temp files, not proctor's own output (reports, `__snapshots__/*.snap`).
     fn relevant(&self, paths: Vec<PathBuf>) -> BTreeSet<PathBuf> {
         let root = &self.config.root;
         paths
@@ -557,7 +557,12 @@ impl Watcher {
                     || name == "4913"
                     || name.contains("___jb_");
                 let own = self.config.reporters.iter().any(|spec| spec.output.as_deref() == Some(path.as_path()));
-                !hidden && !temp && !own
+                // A snapshot file: no test imports one, so its change affects none. It changes
+                // when a run writes it (`u`), and that write arrived as a change of its own after
+                // the run ("no test is affected"), now and then read as the next rerun's outcome.
+                let snapshot = name.ends_with(".snap")
+                    && rel.parent().and_then(Path::file_name).is_some_and(|dir| dir == "__snapshots__");
+                !hidden && !temp && !own && !snapshot
             })
             .collect()
     }
